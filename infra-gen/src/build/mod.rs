@@ -1,0 +1,108 @@
+//! Opinionated builders with safe defaults on top of [`crate::model`], and the [`App`] that
+//! holds a repository's stacks in deployment order.
+
+pub mod bedrock;
+pub mod registry;
+pub mod service;
+
+pub use bedrock::ModelMap;
+pub use registry::{ImageRepository, Registry};
+pub use service::{ContainerImage, FunctionUrl, SecretSpec, Service};
+
+use crate::Error;
+use crate::model::{StackName, Template, validate_name};
+
+/// One CloudFormation stack: a template and where it is defined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stack {
+    pub name: StackName,
+    pub environment: Environment,
+    /// The definition's source file, relative to the repository root (`file!()`).
+    pub source: &'static str,
+    pub template: Template,
+}
+
+/// The stacks of one repository, in the order they must be deployed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct App {
+    stacks: Vec<Stack>,
+}
+
+impl App {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Appends a stack; it deploys after every stack added before it.
+    pub fn push(&mut self, stack: Stack) {
+        self.stacks.push(stack);
+    }
+    pub fn stacks(&self) -> &[Stack] {
+        &self.stacks
+    }
+    /// For post-processing the thin model; lints still run on the result.
+    pub fn stacks_mut(&mut self) -> &mut [Stack] {
+        &mut self.stacks
+    }
+}
+
+/// A deployment target: a name such as `staging` and the AWS region it lives in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    name: String,
+    region: String,
+}
+
+impl Environment {
+    pub fn new(name: &str, region: &str) -> Result<Self, Error> {
+        validate_name(
+            "environment name",
+            name,
+            "lowercase letters and digits, starting with a letter",
+            |s| {
+                s.starts_with(|c: char| c.is_ascii_lowercase())
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            },
+        )?;
+        validate_name(
+            "AWS region",
+            region,
+            "a region code such as us-west-2",
+            |s| {
+                let parts: Vec<&str> = s.split('-').collect();
+                parts.len() >= 3
+                    && parts.iter().all(|p| {
+                        !p.is_empty()
+                            && p.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    })
+                    && parts
+                        .last()
+                        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            },
+        )?;
+        Ok(Self {
+            name: name.to_owned(),
+            region: region.to_owned(),
+        })
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_need_a_lowercase_name_and_a_region_code() {
+        assert!(Environment::new("prod", "us-west-2").is_ok());
+        assert!(Environment::new("Prod", "us-west-2").is_err());
+        assert!(Environment::new("prod", "oregon").is_err());
+        assert!(Environment::new("prod", "us-west-").is_err());
+    }
+}

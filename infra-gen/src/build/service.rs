@@ -1,0 +1,444 @@
+//! The service stack: a container-image function with its log group, role, secrets and URL.
+
+use serde_json::json;
+
+use super::{Environment, ImageRepository, ModelMap, Stack};
+use crate::Error;
+use crate::lint::Finding;
+use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
+use crate::model::lambda::{
+    Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName, FunctionUrlConfig,
+    HandlerMode, ImageConfig, InvokeMode, LogLevel, LoggingConfig, PublicReason, SystemLogLevel,
+    Tracing, UrlAuth,
+};
+use crate::model::logs::LogGroup;
+use crate::model::secrets::{GeneratedValue, Secret};
+use crate::model::{Expr, LogicalId, Output, Parameter, Properties, Resource, StackName, Template};
+use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
+
+/// The image a function runs: where it is pushed, how it is built, how it starts.
+#[derive(Debug, Clone)]
+pub struct ContainerImage {
+    pub repository: ImageRepository,
+    pub source: DockerSource,
+    pub config: ImageConfig,
+}
+
+/// A Function URL. Its invoke mode follows the handler unless overridden.
+#[derive(Debug, Clone)]
+pub struct FunctionUrl {
+    auth: UrlAuth,
+    cors: Option<Cors>,
+    invoke_mode: Option<InvokeMode>,
+}
+
+impl FunctionUrl {
+    /// Callable without AWS credentials; `reason` says how the app authenticates callers and
+    /// is carried into the template for reviewers.
+    pub fn public(reason: &str) -> Result<Self, Error> {
+        Ok(Self {
+            auth: UrlAuth::Public(PublicReason::new(reason)?),
+            cors: None,
+            invoke_mode: None,
+        })
+    }
+    /// Callers sign requests with SigV4.
+    pub fn aws_iam() -> Self {
+        Self {
+            auth: UrlAuth::AwsIam,
+            cors: None,
+            invoke_mode: None,
+        }
+    }
+    pub fn cors(mut self, cors: Cors) -> Self {
+        self.cors = Some(cors);
+        self
+    }
+    /// Overrides the mode derived from the handler; the `invoke-mode` lint rejects a mismatch.
+    pub fn invoke_mode(mut self, mode: InvokeMode) -> Self {
+        self.invoke_mode = Some(mode);
+        self
+    }
+}
+
+/// A Secrets Manager secret the function reads; it gets the secret's ARN in `env_var`.
+#[derive(Debug, Clone)]
+pub struct SecretSpec {
+    id: String,
+    description: String,
+    env_var: String,
+    generated_key: Option<String>,
+}
+
+impl SecretSpec {
+    /// A secret whose value Secrets Manager generates at creation, as `{"<json_key>": "…"}`.
+    pub fn generated(id: &str, description: &str, json_key: &str, env_var: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            description: description.to_owned(),
+            env_var: env_var.to_owned(),
+            generated_key: Some(json_key.to_owned()),
+        }
+    }
+    /// A secret whose value an operator puts after the first deploy.
+    pub fn provided(id: &str, description: &str, env_var: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            description: description.to_owned(),
+            env_var: env_var.to_owned(),
+            generated_key: None,
+        }
+    }
+}
+
+/// A container-image Lambda service. Required settings are constructor arguments; the rest
+/// have safe defaults (512 MB, 30 s, 30-day logs, no tracing, no URL).
+#[derive(Debug, Clone)]
+pub struct Service {
+    name: String,
+    environment: Environment,
+    source: &'static str,
+    description: String,
+    image: ContainerImage,
+    architecture: Architecture,
+    handler: HandlerMode,
+    memory: Memory,
+    timeout: Timeout,
+    ephemeral_storage: EphemeralStorage,
+    reserved_concurrency: Option<ReservedConcurrency>,
+    tracing: Tracing,
+    log_retention: RetentionDays,
+    log_level: LogLevel,
+    url: Option<FunctionUrl>,
+    secrets: Vec<SecretSpec>,
+    env: Vec<(String, String)>,
+    models: Option<ModelMap>,
+}
+
+const DEFAULT_MEMORY_MB: u32 = 512;
+const DEFAULT_TIMEOUT_S: u32 = 30;
+
+impl Service {
+    pub fn new(
+        name: &str,
+        environment: &Environment,
+        source: &'static str,
+        image: ContainerImage,
+        architecture: Architecture,
+        handler: HandlerMode,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            name: name.to_owned(),
+            environment: environment.clone(),
+            source,
+            description: format!("{name} ({})", environment.name()),
+            image,
+            architecture,
+            handler,
+            memory: Memory::mb(DEFAULT_MEMORY_MB)?,
+            timeout: Timeout::seconds(DEFAULT_TIMEOUT_S)?,
+            ephemeral_storage: EphemeralStorage::DEFAULT,
+            reserved_concurrency: None,
+            tracing: Tracing::PassThrough,
+            log_retention: RetentionDays::D30,
+            log_level: LogLevel::Info,
+            url: None,
+            secrets: Vec::new(),
+            env: Vec::new(),
+            models: None,
+        })
+    }
+
+    pub fn description(mut self, d: &str) -> Self {
+        self.description = d.to_owned();
+        self
+    }
+    pub fn memory(mut self, m: Memory) -> Self {
+        self.memory = m;
+        self
+    }
+    pub fn timeout(mut self, t: Timeout) -> Self {
+        self.timeout = t;
+        self
+    }
+    pub fn ephemeral_storage(mut self, s: EphemeralStorage) -> Self {
+        self.ephemeral_storage = s;
+        self
+    }
+    pub fn reserved_concurrency(mut self, n: ReservedConcurrency) -> Self {
+        self.reserved_concurrency = Some(n);
+        self
+    }
+    /// Active X-Ray tracing; grants the two X-Ray APIs that only accept `Resource: *`.
+    pub fn tracing(mut self, t: Tracing) -> Self {
+        self.tracing = t;
+        self
+    }
+    pub fn log_retention(mut self, r: RetentionDays) -> Self {
+        self.log_retention = r;
+        self
+    }
+    pub fn log_level(mut self, l: LogLevel) -> Self {
+        self.log_level = l;
+        self
+    }
+    pub fn url(mut self, url: FunctionUrl) -> Self {
+        self.url = Some(url);
+        self
+    }
+    pub fn secret(mut self, s: SecretSpec) -> Self {
+        self.secrets.push(s);
+        self
+    }
+    /// A plain environment variable. Secret-looking values fail the `secret-in-env` lint.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+    /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
+    pub fn bedrock_models(mut self, models: ModelMap) -> Self {
+        self.models = Some(models);
+        self
+    }
+
+    pub fn stack_name(&self) -> String {
+        format!("{}-{}-service", self.name, self.environment.name())
+    }
+
+    pub fn build(self) -> Result<Stack, Error> {
+        let stack_name = StackName::new(self.stack_name())?;
+        let env_name = self.environment.name();
+        let function_name = FunctionName::new(format!("{}-{env_name}", self.name))?;
+        let function_id = LogicalId::new("Function")?;
+        let log_id = LogicalId::new("FunctionLogGroup")?;
+        let role_id = LogicalId::new("FunctionRole")?;
+        let tag_id = LogicalId::new("ImageTag")?;
+
+        if let Some(models) = &self.models {
+            let unreachable = models.unreachable_from(self.environment.region());
+            if !unreachable.is_empty() {
+                return Err(Error::Findings(vec![Finding {
+                    code: "bedrock-region",
+                    stack: stack_name.to_string(),
+                    resource: role_id.to_string(),
+                    message: format!(
+                        "models {} use inference profiles that do not serve {}",
+                        unreachable.join(", "),
+                        self.environment.region()
+                    ),
+                    fix: "use a profile for this region's geography in models.json, or deploy to a region it lists".into(),
+                }]));
+            }
+        }
+
+        let mut template = Template::new(self.description.clone());
+        template.parameters.push(Parameter {
+            id: tag_id.clone(),
+            description: "Git commit SHA the image was built from; tags are immutable".into(),
+            allowed_pattern: "^[0-9a-f]{7,40}$".into(),
+            constraint_description: "a git commit SHA (7-40 lowercase hex characters); mutable tags such as latest cannot be deployed".into(),
+        });
+
+        let mut environment = Vec::new();
+        let mut statements = vec![Statement::allow(
+            "WriteOwnLogs",
+            vec![
+                Action::new("logs:CreateLogStream")?,
+                Action::new("logs:PutLogEvents")?,
+            ],
+            vec![Expr::get_att(&log_id, "Arn")],
+        )];
+        let mut outputs = Vec::new();
+        for s in &self.secrets {
+            let id = LogicalId::new(format!("{}Secret", s.id))?;
+            let secret = Secret {
+                name: format!("{}/{env_name}/{}", self.name, kebab(&s.id)),
+                description: s.description.clone(),
+                generate: s.generated_key.as_ref().map(|k| GeneratedValue {
+                    json_key: k.clone(),
+                    length: 48,
+                }),
+                kms_key: None,
+            };
+            template
+                .resources
+                .push(Resource::new(id.clone(), Properties::Secret(secret)).retained());
+            environment.push(EnvVar {
+                name: EnvName::new(&s.env_var)?,
+                value: Expr::reference(&id),
+            });
+            statements.push(Statement::allow(
+                &format!("Read{}", id),
+                vec![Action::new("secretsmanager:GetSecretValue")?],
+                vec![Expr::reference(&id)],
+            ));
+            outputs.push(Output {
+                id: LogicalId::new(format!("{id}Arn"))?,
+                description: format!("ARN of the secret: {}", s.description),
+                value: Expr::reference(&id),
+                export: None,
+            });
+        }
+        for (name, value) in &self.env {
+            environment.push(EnvVar {
+                name: EnvName::new(name)?,
+                value: Expr::literal(value.as_str()),
+            });
+        }
+        if let Some(models) = &self.models {
+            statements.push(Statement::allow(
+                "InvokeConfiguredModels",
+                vec![
+                    Action::new("bedrock:InvokeModel")?,
+                    Action::new("bedrock:InvokeModelWithResponseStream")?,
+                ],
+                models.invoke_resources(),
+            ));
+            statements.push(Statement::allow(
+                "CountTokensOfConfiguredModels",
+                vec![Action::new("bedrock:CountTokens")?],
+                models.count_tokens_resources(),
+            ));
+        }
+        if self.tracing == Tracing::Active {
+            statements.push(Statement::star_only(
+                "XRayTracing",
+                &[
+                    StarOnlyApi::XrayPutTraceSegments,
+                    StarOnlyApi::XrayPutTelemetryRecords,
+                ],
+            ));
+        }
+
+        template.resources.push(
+            Resource::new(
+                log_id.clone(),
+                Properties::LogGroup(LogGroup {
+                    name: LogGroup::name_for_function(function_name.as_str()),
+                    retention: self.log_retention,
+                    kms_key: None,
+                }),
+            )
+            .retained(),
+        );
+        template.resources.push(Resource::new(
+            role_id.clone(),
+            Properties::Role(Role {
+                description: format!(
+                    "Execution role of {}: its logs, its secrets, its models",
+                    function_name.as_str()
+                ),
+                policies: vec![Policy {
+                    name: "FunctionPermissions".into(),
+                    statements,
+                }],
+            }),
+        ));
+
+        let url = self.url.map(|u| FunctionUrlConfig {
+            invoke_mode: u.invoke_mode.unwrap_or(match self.handler {
+                HandlerMode::Streaming => InvokeMode::ResponseStream,
+                HandlerMode::Buffered => InvokeMode::Buffered,
+            }),
+            auth: u.auth,
+            cors: u.cors,
+        });
+        let function = Function {
+            function_name: function_name.clone(),
+            description: self.description.clone(),
+            image_uri: Expr::SubWith(
+                "${RepositoryUri}:${ImageTag}".into(),
+                vec![(
+                    "RepositoryUri".into(),
+                    Expr::import(self.image.repository.uri_export.as_str()),
+                )],
+            ),
+            source: self.image.source.clone(),
+            architecture: self.architecture,
+            memory: self.memory,
+            timeout: self.timeout,
+            ephemeral_storage: self.ephemeral_storage,
+            environment,
+            image_config: self.image.config.clone(),
+            logging: LoggingConfig {
+                log_group: Expr::reference(&log_id),
+                application_level: self.log_level,
+                system_level: SystemLogLevel::Warn,
+            },
+            reserved_concurrency: self.reserved_concurrency,
+            tracing: self.tracing,
+            role: Expr::get_att(&role_id, "Arn"),
+            handler: self.handler,
+            url: url.clone(),
+        };
+        let mut resource = Resource::new(
+            function_id.clone(),
+            Properties::Function(Box::new(function)),
+        );
+        // What `sam build` needs; the context is the repository root, relative to generated/.
+        resource
+            .metadata
+            .insert("Dockerfile".into(), json!(self.image.source.dockerfile));
+        resource
+            .metadata
+            .insert("DockerContext".into(), json!(".."));
+        if let Some(FunctionUrlConfig {
+            auth: UrlAuth::Public(reason),
+            ..
+        }) = &url
+        {
+            resource
+                .metadata
+                .insert("PublicUrlReason".into(), json!(reason.as_str()));
+        }
+        template.resources.push(resource);
+
+        let mut all_outputs = Vec::new();
+        if url.is_some() {
+            all_outputs.push(Output {
+                id: LogicalId::new("FunctionUrl")?,
+                description: "HTTPS endpoint of the function".into(),
+                value: Expr::get_att(&LogicalId::new("FunctionUrl")?, "FunctionUrl"),
+                export: None,
+            });
+        }
+        all_outputs.push(Output {
+            id: LogicalId::new("FunctionArn")?,
+            description: "ARN of the function".into(),
+            value: Expr::get_att(&function_id, "Arn"),
+            export: Some(format!("{stack_name}-FunctionArn")),
+        });
+        all_outputs.extend(outputs);
+        template.outputs = all_outputs;
+
+        Ok(Stack {
+            name: stack_name,
+            environment: self.environment,
+            source: self.source,
+            template,
+        })
+    }
+}
+
+/// `ApiKey` → `api-key`, for secret names.
+fn kebab(id: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in id.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kebab;
+
+    #[test]
+    fn secret_ids_become_kebab_case_names() {
+        assert_eq!(kebab("ApiKey"), "api-key");
+        assert_eq!(kebab("Token"), "token");
+    }
+}

@@ -1,0 +1,230 @@
+//! `image-platform` and `image-config`: the image the Dockerfile builds must run on the
+//! function's architecture and start the way the function's ImageConfig says.
+
+use super::Sink;
+use crate::model::lambda::{Architecture, Function};
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Stage {
+    platform: Option<String>,
+    image: String,
+    entry_point: Option<Vec<String>>,
+    command: Option<Vec<String>>,
+    working_directory: Option<String>,
+}
+
+/// Instructions with continuation lines joined and comments dropped.
+fn instructions(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if current.is_empty() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        match trimmed.strip_suffix('\\') {
+            Some(part) => {
+                current.push_str(part);
+                current.push(' ');
+            }
+            None => {
+                current.push_str(trimmed);
+                let (word, rest) = current
+                    .split_once(char::is_whitespace)
+                    .unwrap_or((&current, ""));
+                out.push((word.to_ascii_uppercase(), rest.trim().to_owned()));
+                current.clear();
+            }
+        }
+    }
+    out
+}
+
+/// Exec form (`["a", "b"]`) as written; shell form as the shell Docker wraps it in.
+fn exec_form(rest: &str) -> Vec<String> {
+    serde_json::from_str::<Vec<String>>(rest)
+        .unwrap_or_else(|_| vec!["/bin/sh".into(), "-c".into(), rest.to_owned()])
+}
+
+fn stages(text: &str) -> Vec<Stage> {
+    let mut stages: Vec<Stage> = Vec::new();
+    for (word, rest) in instructions(text) {
+        if word == "FROM" {
+            let mut stage = Stage::default();
+            for arg in rest.split_whitespace() {
+                if let Some(p) = arg.strip_prefix("--platform=") {
+                    stage.platform = Some(p.to_owned());
+                } else if stage.image.is_empty() {
+                    stage.image = arg.to_owned();
+                }
+            }
+            stages.push(stage);
+            continue;
+        }
+        let Some(stage) = stages.last_mut() else {
+            continue;
+        };
+        match word.as_str() {
+            "ENTRYPOINT" => stage.entry_point = Some(exec_form(&rest)),
+            "CMD" => stage.command = Some(exec_form(&rest)),
+            "WORKDIR" => {
+                let dir = if rest.starts_with('/') {
+                    rest
+                } else {
+                    let base = stage.working_directory.as_deref().unwrap_or("");
+                    format!("{}/{rest}", base.trim_end_matches('/'))
+                };
+                stage.working_directory = Some(dir);
+            }
+            _ => {}
+        }
+    }
+    stages
+}
+
+/// Another architecture's name appearing as a component of the image reference.
+fn foreign_arch(image: &str, arch: Architecture) -> Option<&'static str> {
+    let others = [Architecture::Arm64, Architecture::X86_64]
+        .into_iter()
+        .filter(|a| *a != arch);
+    let tokens: Vec<String> = image
+        .to_ascii_lowercase()
+        .split([':', '/', '-', '@'])
+        .map(str::to_owned)
+        .collect();
+    others
+        .flat_map(|a| a.aliases().iter().copied())
+        .find(|alias| {
+            tokens.iter().any(|t| t == alias)
+                || image.to_ascii_lowercase().contains(&format!("-{alias}"))
+        })
+}
+
+pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
+    let path = &f.source.dockerfile;
+    let stages = stages(f.source.dockerfile_text);
+    let Some(last) = stages.last() else {
+        sink.push(
+            "image-platform",
+            id,
+            format!("{path} has no FROM instruction"),
+            "point the function's DockerSource at the Dockerfile that builds its image",
+        );
+        return;
+    };
+    let platform = f.architecture.docker_platform();
+    if let Some(p) = &last.platform
+        && !p.contains('$')
+        && p != platform
+    {
+        sink.push(
+            "image-platform",
+            id,
+            format!(
+                "the final stage of {path} is pinned to {p}, but the function runs on {}",
+                f.architecture.name()
+            ),
+            format!(
+                "drop --platform from the final FROM (build with `docker buildx build --platform {platform}`), or change the function's architecture"
+            ),
+        );
+    }
+    if let Some(alias) = foreign_arch(&last.image, f.architecture) {
+        sink.push(
+            "image-platform",
+            id,
+            format!(
+                "the final stage of {path} starts FROM {}, an {alias} image, but the function runs on {}",
+                last.image,
+                f.architecture.name()
+            ),
+            format!("use the base image's {} variant or a multi-arch tag", f.architecture.name()),
+        );
+    }
+    let config = &f.image_config;
+    let mut compare = |what: &str, ours: Vec<String>, theirs: Option<Vec<String>>| {
+        if theirs.as_ref() != Some(&ours) {
+            let found = theirs.map_or("nothing".to_owned(), |t| format!("{t:?}"));
+            sink.push(
+                "image-config",
+                id,
+                format!("ImageConfig {what} is {ours:?} but the final stage of {path} sets {found}"),
+                format!("make the Dockerfile's {what} and the function's ImageConfig agree, so the image starts the same way locally and on Lambda"),
+            );
+        }
+    };
+    compare(
+        "ENTRYPOINT",
+        config.entry_point().to_vec(),
+        last.entry_point.clone(),
+    );
+    compare("CMD", config.command().to_vec(), last.command.clone());
+    compare(
+        "WORKDIR",
+        vec![config.working_directory().to_owned()],
+        last.working_directory.clone().map(|w| vec![w]),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCKERFILE: &str = r#"
+# syntax=docker/dockerfile:1
+FROM --platform=$BUILDPLATFORM rust:1 AS build
+WORKDIR /src
+RUN cargo build \
+    --release
+FROM public.ecr.aws/lambda/provided:al2023
+WORKDIR /var/task
+COPY --from=build /src/bootstrap /var/task/bootstrap
+ENTRYPOINT ["/var/task/bootstrap"]
+CMD ["lambda"]
+"#;
+
+    #[test]
+    fn parses_the_final_stage() {
+        let s = stages(DOCKERFILE);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].platform.as_deref(), Some("$BUILDPLATFORM"));
+        assert_eq!(s[1].image, "public.ecr.aws/lambda/provided:al2023");
+        assert_eq!(
+            s[1].entry_point,
+            Some(vec!["/var/task/bootstrap".to_owned()])
+        );
+        assert_eq!(s[1].command, Some(vec!["lambda".to_owned()]));
+        assert_eq!(s[1].working_directory.as_deref(), Some("/var/task"));
+    }
+
+    #[test]
+    fn shell_form_is_wrapped_in_a_shell() {
+        assert_eq!(
+            exec_form("bootstrap lambda"),
+            ["/bin/sh", "-c", "bootstrap lambda"]
+        );
+    }
+
+    #[test]
+    fn architecture_in_the_base_image_tag_is_detected() {
+        assert_eq!(
+            foreign_arch(
+                "public.ecr.aws/lambda/provided:al2023-x86_64",
+                Architecture::Arm64
+            ),
+            Some("x86_64")
+        );
+        assert_eq!(
+            foreign_arch("amd64/debian:12", Architecture::Arm64),
+            Some("amd64")
+        );
+        assert_eq!(
+            foreign_arch(
+                "public.ecr.aws/lambda/provided:al2023-arm64",
+                Architecture::Arm64
+            ),
+            None
+        );
+        assert_eq!(foreign_arch("debian:12-slim", Architecture::X86_64), None);
+    }
+}

@@ -1,0 +1,118 @@
+//! `unresolved-ref`: every `Ref`, `Fn::GetAtt` and `${}` names something that exists.
+
+use super::Sink;
+use crate::build::Stack;
+use crate::model::expr::sub_placeholders;
+use crate::model::{Expr, Properties};
+
+const PSEUDO_PARAMETERS: [&str; 8] = [
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+];
+
+/// Attributes of the resources SAM adds for a function: `<Id>Url` for its Function URL.
+const SAM_URL_ATTRIBUTES: &[&str] = &["FunctionUrl", "FunctionArn"];
+
+struct Scope<'a> {
+    stack: &'a Stack,
+}
+
+impl Scope<'_> {
+    /// The attributes `name` offers, or `None` if nothing has that name.
+    fn attributes(&self, name: &str) -> Option<&'static [&'static str]> {
+        if let Some(r) = self.stack.template.resource(name) {
+            return Some(r.properties.attributes());
+        }
+        let sam_url = self.stack.template.resources.iter().any(|r| {
+            matches!(&r.properties, Properties::Function(f) if f.url.is_some())
+                && name.strip_suffix("Url") == Some(r.id.as_str())
+        });
+        sam_url.then_some(SAM_URL_ATTRIBUTES)
+    }
+
+    fn can_ref(&self, name: &str) -> bool {
+        PSEUDO_PARAMETERS.contains(&name)
+            || self
+                .stack
+                .template
+                .parameters
+                .iter()
+                .any(|p| p.id.as_str() == name)
+            || self.attributes(name).is_some()
+    }
+
+    fn get_att_problem(&self, id: &str, attr: &str) -> Option<String> {
+        match self.attributes(id) {
+            None => Some(format!("Fn::GetAtt {id}.{attr}: no resource {id}")),
+            Some(attrs) if !attrs.contains(&attr) => Some(format!(
+                "Fn::GetAtt {id}.{attr}: {id} has no attribute {attr} (it has {})",
+                attrs.join(", ")
+            )),
+            Some(_) => None,
+        }
+    }
+
+    fn problem(&self, e: &Expr, locals: &[&str]) -> Vec<String> {
+        let mut problems = Vec::new();
+        match e {
+            Expr::Ref(name) if !self.can_ref(name) => {
+                problems.push(format!(
+                    "Ref {name}: no resource, parameter or pseudo parameter has that name"
+                ));
+            }
+            Expr::GetAtt(id, attr) => problems.extend(self.get_att_problem(id, attr)),
+            Expr::Sub(t) | Expr::SubWith(t, _) => {
+                for p in sub_placeholders(t) {
+                    if locals.contains(&p) {
+                        continue;
+                    }
+                    match p.split_once('.') {
+                        Some((id, attr)) if !p.starts_with("AWS::") => {
+                            problems.extend(self.get_att_problem(id, attr));
+                        }
+                        _ if self.can_ref(p) => {}
+                        _ => problems.push(format!("Fn::Sub ${{{p}}}: nothing has that name")),
+                    }
+                }
+            }
+            _ => {}
+        }
+        problems
+    }
+}
+
+pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
+    let scope = Scope { stack };
+    let visit = |owner: &str, e: &Expr, sink: &mut Sink<'_>| {
+        let mut found = Vec::new();
+        e.walk(&mut |x| {
+            let locals: Vec<&str> = match x {
+                Expr::SubWith(_, vars) => vars.iter().map(|(k, _)| k.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            found.extend(scope.problem(x, &locals));
+        });
+        for message in found {
+            sink.push(
+                "unresolved-ref",
+                owner,
+                message,
+                "reference a resource or parameter of this stack (see `cargo infra-gen list`), or import another stack's export",
+            );
+        }
+    };
+    for r in &stack.template.resources {
+        for e in r.properties.exprs() {
+            visit(r.id.as_str(), e, sink);
+        }
+    }
+    for o in &stack.template.outputs {
+        visit(&format!("Outputs.{}", o.id), &o.value, sink);
+    }
+}

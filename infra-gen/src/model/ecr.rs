@@ -1,0 +1,225 @@
+//! `AWS::ECR::Repository`.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::json;
+
+use super::{Expr, validate_name};
+use crate::Error;
+
+/// A repository name as ECR accepts it (lowercase, `/`-separated path components).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct RepositoryName(String);
+
+impl RepositoryName {
+    pub fn new(name: &str) -> Result<Self, Error> {
+        validate_name(
+            "ECR repository name",
+            name,
+            "2-256 lowercase letters, digits and . _ - / (each path component starting and ending alphanumeric)",
+            |s| {
+                (2..=256).contains(&s.len())
+                    && s.split('/').all(|part| {
+                        part.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                            && part
+                                .ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                            && part.bytes().all(|b| {
+                                b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)
+                            })
+                    })
+            },
+        )?;
+        Ok(Self(name.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TagMutability {
+    /// A tag, once pushed, always names the same image: deploys are reproducible.
+    Immutable,
+    Mutable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Encryption {
+    Aes256,
+    /// A KMS key; `None` uses the AWS-managed `aws/ecr` key.
+    Kms(Option<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagStatus {
+    Any,
+    Untagged,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// Keep the newest `n` images that match.
+    KeepLast(u32),
+    /// Expire matching images pushed more than `n` days ago.
+    OlderThanDays(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LifecycleRule {
+    pub description: String,
+    pub tag_status: TagStatus,
+    pub expiry: Expiry,
+}
+
+impl LifecycleRule {
+    pub fn keep_last(n: u32) -> Result<Self, Error> {
+        if n == 0 {
+            return Err(Error::OutOfRange {
+                what: "images to keep",
+                value: 0,
+                min: 1,
+                max: 10_000,
+            });
+        }
+        Ok(Self {
+            description: format!("Keep the last {n} images"),
+            tag_status: TagStatus::Any,
+            expiry: Expiry::KeepLast(n),
+        })
+    }
+
+    pub fn expire_untagged_after_days(days: u32) -> Result<Self, Error> {
+        if days == 0 {
+            return Err(Error::OutOfRange {
+                what: "days before untagged images expire",
+                value: 0,
+                min: 1,
+                max: 3650,
+            });
+        }
+        Ok(Self {
+            description: format!("Expire untagged images after {days} days"),
+            tag_status: TagStatus::Untagged,
+            expiry: Expiry::OlderThanDays(days),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    pub name: RepositoryName,
+    pub scan_on_push: bool,
+    pub tag_mutability: TagMutability,
+    pub encryption: Encryption,
+    pub lifecycle: Vec<LifecycleRule>,
+}
+
+impl Repository {
+    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+        match &self.encryption {
+            Encryption::Kms(Some(key)) => vec![key],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The lifecycle policy document. ECR requires `tagStatus: any` rules to have the lowest
+    /// priority, so those are ordered last whatever the definition's order.
+    pub fn lifecycle_policy_text(&self) -> String {
+        let mut rules: Vec<&LifecycleRule> = self.lifecycle.iter().collect();
+        rules.sort_by_key(|r| r.tag_status == TagStatus::Any);
+        let rules: Vec<_> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let status = match r.tag_status {
+                    TagStatus::Any => "any",
+                    TagStatus::Untagged => "untagged",
+                };
+                let selection = match r.expiry {
+                    Expiry::KeepLast(n) => json!({
+                        "tagStatus": status,
+                        "countType": "imageCountMoreThan",
+                        "countNumber": n,
+                    }),
+                    Expiry::OlderThanDays(d) => json!({
+                        "tagStatus": status,
+                        "countType": "sinceImagePushed",
+                        "countUnit": "days",
+                        "countNumber": d,
+                    }),
+                };
+                json!({
+                    "rulePriority": i + 1,
+                    "description": r.description,
+                    "selection": selection,
+                    "action": { "type": "expire" },
+                })
+            })
+            .collect();
+        json!({ "rules": rules }).to_string()
+    }
+}
+
+impl Serialize for Repository {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("RepositoryName", &self.name)?;
+        m.serialize_entry("ImageTagMutability", &self.tag_mutability)?;
+        m.serialize_entry(
+            "ImageScanningConfiguration",
+            &json!({ "ScanOnPush": self.scan_on_push }),
+        )?;
+        let encryption = match &self.encryption {
+            Encryption::Aes256 => json!({ "EncryptionType": "AES256" }),
+            Encryption::Kms(None) => json!({ "EncryptionType": "KMS" }),
+            Encryption::Kms(Some(key)) => json!({ "EncryptionType": "KMS", "KmsKey": key }),
+        };
+        m.serialize_entry("EncryptionConfiguration", &encryption)?;
+        if !self.lifecycle.is_empty() {
+            m.serialize_entry(
+                "LifecyclePolicy",
+                &json!({ "LifecyclePolicyText": self.lifecycle_policy_text() }),
+            )?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_names_are_lowercase_paths() {
+        assert!(RepositoryName::new("chatrix").is_ok());
+        assert!(RepositoryName::new("team/chatrix-gateway").is_ok());
+        assert!(RepositoryName::new("Chatrix").is_err());
+        assert!(RepositoryName::new("chatrix/").is_err());
+        assert!(RepositoryName::new("c").is_err());
+    }
+
+    #[test]
+    fn any_tag_rules_get_the_lowest_priority() {
+        let repo = Repository {
+            name: RepositoryName::new("chatrix").expect("valid"),
+            scan_on_push: true,
+            tag_mutability: TagMutability::Immutable,
+            encryption: Encryption::Aes256,
+            lifecycle: vec![
+                LifecycleRule::keep_last(10).expect("valid"),
+                LifecycleRule::expire_untagged_after_days(1).expect("valid"),
+            ],
+        };
+        let text = repo.lifecycle_policy_text();
+        let untagged = text.find("untagged").expect("has untagged rule");
+        let any = text.find("\"any\"").expect("has any rule");
+        assert!(untagged < any, "{text}");
+    }
+
+    #[test]
+    fn keeping_zero_images_is_rejected() {
+        assert!(LifecycleRule::keep_last(0).is_err());
+    }
+}

@@ -1,0 +1,164 @@
+//! `AWS::IAM::Role` for a Lambda function, with typed inline policy statements.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::json;
+
+use super::{Expr, validate_name};
+use crate::Error;
+
+/// One IAM action, `service:Operation`. A wildcard cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Action(String);
+
+impl Action {
+    pub fn new(action: &str) -> Result<Self, Error> {
+        validate_name(
+            "IAM action",
+            action,
+            "service:Operation with no wildcard, e.g. bedrock:InvokeModel",
+            |s| {
+                s.split_once(':').is_some_and(|(svc, op)| {
+                    !svc.is_empty()
+                        && !op.is_empty()
+                        && svc
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                        && op.bytes().all(|b| b.is_ascii_alphanumeric())
+                })
+            },
+        )?;
+        Ok(Self(action.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// APIs that only accept `"Resource": "*"`: the one place a star resource is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StarOnlyApi {
+    XrayPutTraceSegments,
+    XrayPutTelemetryRecords,
+    EcrGetAuthorizationToken,
+}
+
+impl StarOnlyApi {
+    pub const ALL: [Self; 3] = [
+        Self::XrayPutTraceSegments,
+        Self::XrayPutTelemetryRecords,
+        Self::EcrGetAuthorizationToken,
+    ];
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::XrayPutTraceSegments => "xray:PutTraceSegments",
+            Self::XrayPutTelemetryRecords => "xray:PutTelemetryRecords",
+            Self::EcrGetAuthorizationToken => "ecr:GetAuthorizationToken",
+        }
+    }
+}
+
+/// An `Allow` statement. Least privilege is additive, so there is no `Deny`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sid: String,
+    pub actions: Vec<Action>,
+    pub resources: Vec<Expr>,
+}
+
+impl Statement {
+    pub fn allow(sid: &str, actions: Vec<Action>, resources: Vec<Expr>) -> Self {
+        Self {
+            sid: sid.to_owned(),
+            actions,
+            resources,
+        }
+    }
+
+    pub fn star_only(sid: &str, apis: &[StarOnlyApi]) -> Self {
+        Self {
+            sid: sid.to_owned(),
+            actions: apis.iter().map(|a| Action(a.action().to_owned())).collect(),
+            resources: vec![Expr::literal("*")],
+        }
+    }
+}
+
+impl Serialize for Statement {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("Sid", &self.sid)?;
+        m.serialize_entry("Effect", "Allow")?;
+        m.serialize_entry("Action", &self.actions)?;
+        m.serialize_entry("Resource", &self.resources)?;
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub statements: Vec<Statement>,
+}
+
+/// A role Lambda assumes. No managed policies: every grant is an inline statement here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub description: String,
+    pub policies: Vec<Policy>,
+}
+
+impl Role {
+    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+        self.policies
+            .iter()
+            .flat_map(|p| &p.statements)
+            .flat_map(|s| &s.resources)
+            .collect()
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("Description", &self.description)?;
+        m.serialize_entry(
+            "AssumeRolePolicyDocument",
+            &json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": { "Service": "lambda.amazonaws.com" },
+                    "Action": "sts:AssumeRole",
+                }],
+            }),
+        )?;
+        let policies: Vec<_> = self
+            .policies
+            .iter()
+            .map(|p| {
+                json!({
+                    "PolicyName": p.name,
+                    "PolicyDocument": { "Version": "2012-10-17", "Statement": p.statements },
+                })
+            })
+            .collect();
+        m.serialize_entry("Policies", &policies)?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_cannot_hold_wildcards() {
+        assert!(Action::new("bedrock:InvokeModel").is_ok());
+        assert!(Action::new("bedrock:*").is_err());
+        assert!(Action::new("*").is_err());
+        assert!(Action::new("bedrock:Invoke*").is_err());
+        assert!(Action::new("InvokeModel").is_err());
+    }
+}

@@ -1,0 +1,435 @@
+//! `AWS::Serverless::Function` for container images, with its Function URL.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::{Expr, validate_name};
+use crate::Error;
+use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, Timeout};
+
+/// The instruction set the function runs on; the image's build platform is derived from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Architecture {
+    #[serde(rename = "arm64")]
+    Arm64,
+    #[serde(rename = "x86_64")]
+    X86_64,
+}
+
+impl Architecture {
+    /// The `docker buildx --platform` value for images this function can run.
+    pub fn docker_platform(self) -> &'static str {
+        match self {
+            Self::Arm64 => "linux/arm64",
+            Self::X86_64 => "linux/amd64",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Arm64 => "arm64",
+            Self::X86_64 => "x86_64",
+        }
+    }
+    /// Names other tools and image tags use for this architecture.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Arm64 => &["arm64", "aarch64", "arm64v8"],
+            Self::X86_64 => &["amd64", "x86_64", "x86-64"],
+        }
+    }
+}
+
+/// A function name: 1-64 letters, digits, hyphens and underscores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct FunctionName(String);
+
+impl FunctionName {
+    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
+        let name = name.into();
+        validate_name(
+            "function name",
+            &name,
+            "1-64 letters, digits, hyphens and underscores",
+            |s| {
+                (1..=64).contains(&s.len())
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            },
+        )?;
+        Ok(Self(name))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How the container starts. Lambda requires all three once `ImageConfig` is set, so all
+/// three are required and non-empty here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImageConfig {
+    entry_point: Vec<String>,
+    command: Vec<String>,
+    working_directory: String,
+}
+
+impl ImageConfig {
+    pub fn new(
+        entry_point: &[&str],
+        command: &[&str],
+        working_directory: &str,
+    ) -> Result<Self, Error> {
+        let non_empty = |what: &'static str, v: &[&str]| {
+            if v.is_empty() || v.iter().any(|s| s.trim().is_empty()) {
+                Err(Error::Invalid {
+                    what,
+                    value: format!("{v:?}"),
+                    expected: "at least one non-empty element",
+                })
+            } else {
+                Ok(v.iter().map(|s| (*s).to_owned()).collect())
+            }
+        };
+        if !working_directory.starts_with('/') {
+            return Err(Error::Invalid {
+                what: "ImageConfig.WorkingDirectory",
+                value: working_directory.to_owned(),
+                expected: "an absolute path such as /var/task",
+            });
+        }
+        Ok(Self {
+            entry_point: non_empty("ImageConfig.EntryPoint", entry_point)?,
+            command: non_empty("ImageConfig.Command", command)?,
+            working_directory: working_directory.to_owned(),
+        })
+    }
+    pub fn entry_point(&self) -> &[String] {
+        &self.entry_point
+    }
+    pub fn command(&self) -> &[String] {
+        &self.command
+    }
+    pub fn working_directory(&self) -> &str {
+        &self.working_directory
+    }
+}
+
+/// What the handler does with its response; Lambda cannot tell, so the definition says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerMode {
+    /// Writes the response as a stream (lambda_runtime streaming, `streamifyResponse`).
+    Streaming,
+    /// Returns the whole response at once.
+    Buffered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum InvokeMode {
+    #[serde(rename = "RESPONSE_STREAM")]
+    ResponseStream,
+    #[serde(rename = "BUFFERED")]
+    Buffered,
+}
+
+/// Why a Function URL may be called without AWS credentials: the app must authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicReason(String);
+
+impl PublicReason {
+    pub fn new(reason: impl Into<String>) -> Result<Self, Error> {
+        let reason = reason.into();
+        if reason.split_whitespace().count() < 4 {
+            return Err(Error::Invalid {
+                what: "public Function URL reason",
+                value: reason,
+                expected: "a sentence saying how the app authenticates callers",
+            });
+        }
+        Ok(Self(reason))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlAuth {
+    /// `AWS_IAM`: callers sign requests with SigV4.
+    AwsIam,
+    /// `NONE`: anyone can call; only with a written reason.
+    Public(PublicReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HttpMethod {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "POST")]
+    Post,
+    #[serde(rename = "PUT")]
+    Put,
+    #[serde(rename = "PATCH")]
+    Patch,
+    #[serde(rename = "DELETE")]
+    Delete,
+    #[serde(rename = "HEAD")]
+    Head,
+    #[serde(rename = "*")]
+    Any,
+}
+
+/// A CORS origin: `*` or `scheme://host[:port]` with nothing after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Origin(String);
+
+impl Origin {
+    pub fn any() -> Self {
+        Self("*".into())
+    }
+    pub fn new(origin: &str) -> Result<Self, Error> {
+        let host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        let ok = host.is_some_and(|h| {
+            !h.is_empty()
+                && !h.contains('/')
+                && !h.contains('*')
+                && !h.contains(char::is_whitespace)
+        });
+        if ok {
+            Ok(Self(origin.to_owned()))
+        } else {
+            Err(Error::Invalid {
+                what: "CORS origin",
+                value: origin.to_owned(),
+                expected: "https://host[:port] with no path, or Origin::any()",
+            })
+        }
+    }
+    pub fn is_any(&self) -> bool {
+        self.0 == "*"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Cors {
+    pub allow_origins: Vec<Origin>,
+    pub allow_methods: Vec<HttpMethod>,
+    pub allow_headers: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expose_headers: Vec<String>,
+    pub allow_credentials: bool,
+    pub max_age: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionUrlConfig {
+    pub auth: UrlAuth,
+    pub invoke_mode: InvokeMode,
+    pub cors: Option<Cors>,
+}
+
+impl Serialize for FunctionUrlConfig {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        let auth = match self.auth {
+            UrlAuth::AwsIam => "AWS_IAM",
+            UrlAuth::Public(_) => "NONE",
+        };
+        m.serialize_entry("AuthType", auth)?;
+        m.serialize_entry("InvokeMode", &self.invoke_mode)?;
+        if let Some(cors) = &self.cors {
+            m.serialize_entry("Cors", cors)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Tracing {
+    Active,
+    PassThrough,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SystemLogLevel {
+    Debug,
+    Info,
+    Warn,
+}
+
+/// Logs go to a named log group as JSON; levels need the JSON format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingConfig {
+    pub log_group: Expr,
+    pub application_level: LogLevel,
+    pub system_level: SystemLogLevel,
+}
+
+impl Serialize for LoggingConfig {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("LogFormat", "JSON")?;
+        m.serialize_entry("LogGroup", &self.log_group)?;
+        m.serialize_entry("ApplicationLogLevel", &self.application_level)?;
+        m.serialize_entry("SystemLogLevel", &self.system_level)?;
+        m.end()
+    }
+}
+
+/// An environment variable name as Lambda accepts it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct EnvName(String);
+
+impl EnvName {
+    pub fn new(name: &str) -> Result<Self, Error> {
+        validate_name(
+            "environment variable name",
+            name,
+            "a letter followed by letters, digits and underscores",
+            |s| {
+                s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            },
+        )?;
+        Ok(Self(name.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: EnvName,
+    pub value: Expr,
+}
+
+/// Where `sam build` finds the image recipe, relative to the repository root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DockerSource {
+    pub dockerfile: String,
+    /// The Dockerfile's text, embedded at compile time so lints can read it.
+    pub dockerfile_text: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    pub function_name: FunctionName,
+    pub description: String,
+    pub image_uri: Expr,
+    pub source: DockerSource,
+    pub architecture: Architecture,
+    pub memory: Memory,
+    pub timeout: Timeout,
+    pub ephemeral_storage: EphemeralStorage,
+    pub environment: Vec<EnvVar>,
+    pub image_config: ImageConfig,
+    pub logging: LoggingConfig,
+    pub reserved_concurrency: Option<ReservedConcurrency>,
+    pub tracing: Tracing,
+    pub role: Expr,
+    pub handler: HandlerMode,
+    pub url: Option<FunctionUrlConfig>,
+}
+
+impl Function {
+    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+        let mut v = vec![&self.image_uri, &self.logging.log_group, &self.role];
+        v.extend(self.environment.iter().map(|e| &e.value));
+        v
+    }
+}
+
+struct Variables<'a>(&'a [EnvVar]);
+
+impl Serialize for Variables<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut outer = s.serialize_map(Some(1))?;
+        let vars: serde_json::Map<String, serde_json::Value> = self
+            .0
+            .iter()
+            .map(|e| (e.name.0.clone(), serde_json::json!(e.value)))
+            .collect();
+        outer.serialize_entry("Variables", &vars)?;
+        outer.end()
+    }
+}
+
+impl Serialize for Function {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("FunctionName", &self.function_name)?;
+        m.serialize_entry("Description", &self.description)?;
+        m.serialize_entry("PackageType", "Image")?;
+        m.serialize_entry("ImageUri", &self.image_uri)?;
+        m.serialize_entry("Architectures", &[self.architecture])?;
+        m.serialize_entry("ImageConfig", &self.image_config)?;
+        m.serialize_entry("MemorySize", &self.memory)?;
+        m.serialize_entry("Timeout", &self.timeout)?;
+        m.serialize_entry("EphemeralStorage", &self.ephemeral_storage)?;
+        if let Some(n) = self.reserved_concurrency {
+            m.serialize_entry("ReservedConcurrentExecutions", &n)?;
+        }
+        m.serialize_entry("Role", &self.role)?;
+        if !self.environment.is_empty() {
+            m.serialize_entry("Environment", &Variables(&self.environment))?;
+        }
+        m.serialize_entry("LoggingConfig", &self.logging)?;
+        m.serialize_entry("Tracing", &self.tracing)?;
+        if let Some(url) = &self.url {
+            m.serialize_entry("FunctionUrlConfig", url)?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_config_requires_all_three_fields() {
+        assert!(ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task").is_ok());
+        assert!(ImageConfig::new(&[], &["lambda"], "/var/task").is_err());
+        assert!(ImageConfig::new(&["/var/task/bootstrap"], &[""], "/var/task").is_err());
+        assert!(ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "").is_err());
+    }
+
+    #[test]
+    fn public_url_needs_a_written_reason() {
+        assert!(PublicReason::new("").is_err());
+        assert!(PublicReason::new("auth").is_err());
+        assert!(PublicReason::new("the app checks a bearer key").is_ok());
+    }
+
+    #[test]
+    fn origins_carry_no_path_or_wildcard() {
+        assert!(Origin::new("https://claude.example.com").is_ok());
+        assert!(Origin::new("https://example.com/").is_err());
+        assert!(Origin::new("https://*.example.com").is_err());
+        assert!(Origin::new("example.com").is_err());
+    }
+
+    #[test]
+    fn architecture_names_its_docker_platform() {
+        assert_eq!(Architecture::Arm64.docker_platform(), "linux/arm64");
+        assert_eq!(Architecture::X86_64.docker_platform(), "linux/amd64");
+    }
+}

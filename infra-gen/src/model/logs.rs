@@ -1,0 +1,38 @@
+//! `AWS::Logs::LogGroup`.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::Expr;
+use crate::units::RetentionDays;
+
+/// A log group. Retention is required: a group without it keeps logs (and their cost) forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogGroup {
+    pub name: String,
+    pub retention: RetentionDays,
+    pub kms_key: Option<Expr>,
+}
+
+impl LogGroup {
+    /// The name Lambda uses for a function's own log group.
+    pub fn name_for_function(function_name: &str) -> String {
+        format!("/aws/lambda/{function_name}")
+    }
+
+    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+        self.kms_key.iter().collect()
+    }
+}
+
+impl Serialize for LogGroup {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("LogGroupName", &self.name)?;
+        m.serialize_entry("RetentionInDays", &self.retention)?;
+        if let Some(key) = &self.kms_key {
+            m.serialize_entry("KmsKeyId", key)?;
+        }
+        m.end()
+    }
+}

@@ -1,0 +1,299 @@
+//! The thin layer: a faithful model of the CloudFormation and SAM resources we emit.
+//!
+//! Field names follow the resource specifications; invalid values are unrepresentable where a
+//! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::build`].
+
+pub mod ecr;
+pub mod expr;
+pub mod iam;
+pub mod lambda;
+pub mod logs;
+pub mod secrets;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+pub use expr::Expr;
+
+use crate::Error;
+
+pub(crate) fn validate_name(
+    what: &'static str,
+    value: &str,
+    expected: &'static str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<(), Error> {
+    if ok(value) {
+        Ok(())
+    } else {
+        Err(Error::Invalid {
+            what,
+            value: value.to_owned(),
+            expected,
+        })
+    }
+}
+
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $expected:literal, $ok:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Result<Self, Error> {
+                let value = value.into();
+                validate_name($what, &value, $expected, $ok)?;
+                Ok(Self(value))
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A resource, parameter or output name inside one template.
+    LogicalId,
+    "logical ID",
+    "1-255 ASCII letters and digits",
+    |s: &str| (1..=255).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+);
+
+name_type!(
+    /// A CloudFormation stack name.
+    StackName,
+    "stack name",
+    "1-128 letters, digits and hyphens, starting with a letter",
+    |s: &str| s.len() <= 128
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DeletionPolicy {
+    Delete,
+    Retain,
+}
+
+/// A stateful resource's fate when its stack is deleted or it is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub deletion: DeletionPolicy,
+    pub update_replace: DeletionPolicy,
+}
+
+impl Lifecycle {
+    pub const RETAIN: Self = Self {
+        deletion: DeletionPolicy::Retain,
+        update_replace: DeletionPolicy::Retain,
+    };
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Properties {
+    EcrRepository(ecr::Repository),
+    Function(Box<lambda::Function>),
+    Role(iam::Role),
+    LogGroup(logs::LogGroup),
+    Secret(secrets::Secret),
+}
+
+impl Properties {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::EcrRepository(_) => "AWS::ECR::Repository",
+            Self::Function(_) => "AWS::Serverless::Function",
+            Self::Role(_) => "AWS::IAM::Role",
+            Self::LogGroup(_) => "AWS::Logs::LogGroup",
+            Self::Secret(_) => "AWS::SecretsManager::Secret",
+        }
+    }
+
+    /// Attributes `Fn::GetAtt` may read, per the resource's specification.
+    pub fn attributes(&self) -> &'static [&'static str] {
+        match self {
+            Self::EcrRepository(_) => &["Arn", "RepositoryUri"],
+            Self::Function(_) => &["Arn"],
+            Self::Role(_) => &["Arn", "RoleId"],
+            Self::LogGroup(_) => &["Arn"],
+            Self::Secret(_) => &["Id"],
+        }
+    }
+
+    pub fn is_serverless(&self) -> bool {
+        matches!(self, Self::Function(_))
+    }
+
+    fn to_json(&self) -> Value {
+        let v = match self {
+            Self::EcrRepository(r) => serde_json::to_value(r),
+            Self::Function(f) => serde_json::to_value(f),
+            Self::Role(r) => serde_json::to_value(r),
+            Self::LogGroup(l) => serde_json::to_value(l),
+            Self::Secret(s) => serde_json::to_value(s),
+        };
+        // Serializing these types cannot fail: every map key is a string.
+        v.unwrap_or(Value::Null)
+    }
+
+    /// Every expression in the properties, for reference checks.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Self::EcrRepository(r) => r.exprs(),
+            Self::Function(f) => f.exprs(),
+            Self::Role(r) => r.exprs(),
+            Self::LogGroup(l) => l.exprs(),
+            Self::Secret(s) => s.exprs(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub id: LogicalId,
+    pub properties: Properties,
+    pub lifecycle: Option<Lifecycle>,
+    /// Free-form `Metadata` (SAM build settings, notes for reviewers and tools).
+    pub metadata: Map<String, Value>,
+}
+
+impl Resource {
+    pub fn new(id: LogicalId, properties: Properties) -> Self {
+        Self {
+            id,
+            properties,
+            lifecycle: None,
+            metadata: Map::new(),
+        }
+    }
+
+    pub fn retained(mut self) -> Self {
+        self.lifecycle = Some(Lifecycle::RETAIN);
+        self
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("Type".into(), self.properties.type_name().into());
+        if let Some(l) = self.lifecycle {
+            m.insert("DeletionPolicy".into(), json!(l.deletion));
+            m.insert("UpdateReplacePolicy".into(), json!(l.update_replace));
+        }
+        if !self.metadata.is_empty() {
+            m.insert("Metadata".into(), Value::Object(self.metadata.clone()));
+        }
+        m.insert("Properties".into(), self.properties.to_json());
+        Value::Object(m)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub id: LogicalId,
+    pub description: String,
+    /// A regular expression the value must match; parameters are strings.
+    pub allowed_pattern: String,
+    pub constraint_description: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub id: LogicalId,
+    pub description: String,
+    pub value: Expr,
+    /// The export name other stacks import with `Fn::ImportValue`.
+    pub export: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub description: String,
+    pub parameters: Vec<Parameter>,
+    pub resources: Vec<Resource>,
+    pub outputs: Vec<Output>,
+}
+
+impl Template {
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            parameters: Vec::new(),
+            resources: Vec::new(),
+            outputs: Vec::new(),
+        }
+    }
+
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.id.as_str() == id)
+    }
+
+    /// CloudFormation's JSON form, keys in the order a reviewer reads them.
+    pub fn to_json(&self) -> Value {
+        let mut t = Map::new();
+        t.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
+        if self.resources.iter().any(|r| r.properties.is_serverless()) {
+            t.insert("Transform".into(), "AWS::Serverless-2016-10-31".into());
+        }
+        t.insert("Description".into(), self.description.clone().into());
+        if !self.parameters.is_empty() {
+            let params = self.parameters.iter().map(|p| {
+                (
+                    p.id.to_string(),
+                    json!({
+                        "Type": "String",
+                        "Description": p.description,
+                        "AllowedPattern": p.allowed_pattern,
+                        "ConstraintDescription": p.constraint_description,
+                    }),
+                )
+            });
+            t.insert("Parameters".into(), Value::Object(params.collect()));
+        }
+        let resources = self
+            .resources
+            .iter()
+            .map(|r| (r.id.to_string(), r.to_json()));
+        t.insert("Resources".into(), Value::Object(resources.collect()));
+        if !self.outputs.is_empty() {
+            let outputs = self.outputs.iter().map(|o| {
+                let mut m = Map::new();
+                m.insert("Description".into(), o.description.clone().into());
+                m.insert("Value".into(), json!(o.value));
+                if let Some(name) = &o.export {
+                    m.insert("Export".into(), json!({ "Name": name }));
+                }
+                (o.id.to_string(), Value::Object(m))
+            });
+            t.insert("Outputs".into(), Value::Object(outputs.collect()));
+        }
+        Value::Object(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logical_ids_must_be_alphanumeric() {
+        assert!(LogicalId::new("Function").is_ok());
+        assert!(LogicalId::new("my-function").is_err());
+        assert!(LogicalId::new("").is_err());
+    }
+
+    #[test]
+    fn stack_names_must_start_with_a_letter() {
+        assert!(StackName::new("chatrix-prod-service").is_ok());
+        assert!(StackName::new("1chatrix").is_err());
+        assert!(StackName::new("chatrix_prod").is_err());
+    }
+}

@@ -1,0 +1,252 @@
+//! A YAML emitter for CloudFormation templates.
+//!
+//! General-purpose serializers cannot write CloudFormation's short-form tags (`!Ref`,
+//! `!GetAtt`, `!Sub`) and choose their own quoting; this one owns both, so output is
+//! byte-for-byte deterministic and reads like a hand-written template. Strings are written
+//! plain only when every YAML 1.1 and 1.2 parser reads them back as the same string.
+
+use serde_json::{Map, Value};
+
+/// Renders a template object. Top-level sections are separated by blank lines, and so are
+/// the entries of `Parameters`, `Resources` and `Outputs`.
+pub fn template_to_yaml(template: &Map<String, Value>) -> String {
+    let mut out = String::new();
+    for (key, value) in template {
+        match value {
+            Value::Object(section) if !section.is_empty() && !is_short_form(value) => {
+                out.push('\n');
+                out.push_str(&scalar(key));
+                out.push_str(":\n");
+                for (i, (k, v)) in section.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    write_entry(&mut out, k, v, 2);
+                }
+            }
+            _ => write_entry(&mut out, key, value, 0),
+        }
+    }
+    out
+}
+
+fn indent(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn write_entry(out: &mut String, key: &str, value: &Value, n: usize) {
+    indent(out, n);
+    out.push_str(&scalar(key));
+    out.push(':');
+    write_after_indicator(out, value, n);
+}
+
+/// Writes `value` after `key:` or `-` at indentation `n`.
+fn write_after_indicator(out: &mut String, value: &Value, n: usize) {
+    if let Some((tag, arg)) = short_form(value) {
+        out.push(' ');
+        out.push_str(&tag);
+        match arg {
+            Value::Array(items) => {
+                out.push('\n');
+                write_seq(out, &items, n + 2);
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&scalar_value(&other));
+                out.push('\n');
+            }
+        }
+        return;
+    }
+    match value {
+        Value::Object(m) if m.is_empty() => out.push_str(" {}\n"),
+        Value::Array(a) if a.is_empty() => out.push_str(" []\n"),
+        Value::Object(m) => {
+            out.push('\n');
+            for (k, v) in m {
+                write_entry(out, k, v, n + 2);
+            }
+        }
+        Value::Array(a) => {
+            out.push('\n');
+            write_seq(out, a, n + 2);
+        }
+        scalar_like => {
+            out.push(' ');
+            out.push_str(&scalar_value(scalar_like));
+            out.push('\n');
+        }
+    }
+}
+
+fn write_seq(out: &mut String, items: &[Value], n: usize) {
+    for item in items {
+        indent(out, n);
+        out.push('-');
+        match item {
+            Value::Object(m) if !m.is_empty() && !is_short_form(item) => {
+                // The first key shares the dash's line; the rest align under it.
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i == 0 {
+                        out.push(' ');
+                        out.push_str(&scalar(k));
+                        out.push(':');
+                        write_after_indicator(out, v, n + 2);
+                    } else {
+                        write_entry(out, k, v, n + 2);
+                    }
+                }
+            }
+            other => write_after_indicator(out, other, n),
+        }
+    }
+}
+
+fn is_short_form(value: &Value) -> bool {
+    short_form(value).is_some()
+}
+
+/// `{"Ref": x}` → `("!Ref", x)`; `{"Fn::GetAtt": [a, b]}` → `("!GetAtt", "a.b")`. An intrinsic
+/// whose argument is itself an intrinsic stays in long form: YAML cannot stack short forms
+/// such as `!ImportValue !Sub`.
+fn short_form(value: &Value) -> Option<(String, Value)> {
+    let Value::Object(m) = value else { return None };
+    if m.len() != 1 {
+        return None;
+    }
+    let (key, arg) = m.iter().next()?;
+    let name = if key == "Ref" {
+        "Ref"
+    } else {
+        key.strip_prefix("Fn::")?
+    };
+    if let ("GetAtt", Value::Array(parts)) = (name, arg)
+        && let [Value::String(id), Value::String(attr)] = parts.as_slice()
+    {
+        return Some(("!GetAtt".into(), Value::String(format!("{id}.{attr}"))));
+    }
+    match arg {
+        Value::Object(_) => None,
+        _ => Some((format!("!{name}"), arg.clone())),
+    }
+}
+
+fn scalar_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => scalar(s),
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A string as a YAML scalar: plain when unambiguous, else single- or double-quoted.
+pub fn scalar(s: &str) -> String {
+    if is_plain_safe(s) {
+        s.to_owned()
+    } else if s.chars().all(|c| !c.is_control()) {
+        format!("'{}'", s.replace('\'', "''"))
+    } else {
+        // A JSON string is a valid YAML double-quoted scalar.
+        serde_json::Value::String(s.to_owned()).to_string()
+    }
+}
+
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || " _-./:@+=,()$".contains(c);
+    let special = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    ];
+    (first.is_ascii_alphanumeric() || first == '/' || first == '_')
+        && s.chars().all(allowed)
+        && !s.ends_with([' ', ':'])
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !special.iter().any(|w| s.eq_ignore_ascii_case(w))
+        && !looks_numeric(s)
+}
+
+/// Whether some YAML resolver could read `s` as a number or a date.
+fn looks_numeric(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !first.is_ascii_digit() {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    !s.chars().any(|c| c.is_ascii_alphabetic())
+        || s.parse::<f64>().is_ok()
+        || lower.starts_with("0x")
+        || lower.starts_with("0o")
+        || lower.starts_with("0b")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ambiguous_strings_are_quoted() {
+        for s in [
+            "2012-10-17",
+            "128",
+            "1e5",
+            "0x1F",
+            "yes",
+            "No",
+            "null",
+            "*",
+            "a: b",
+            "",
+            " x",
+        ] {
+            assert!(scalar(s).starts_with('\''), "{s:?} -> {}", scalar(s));
+        }
+        for s in [
+            "arm64",
+            "Image",
+            "/aws/lambda/chatrix-prod",
+            "sts:AssumeRole",
+            "7days",
+        ] {
+            assert_eq!(scalar(s), s);
+        }
+        assert_eq!(scalar("it's"), "'it''s'");
+        assert_eq!(scalar("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn intrinsics_use_short_form_unless_nested() {
+        let t = json!({
+            "A": { "Ref": "X" },
+            "B": { "Fn::GetAtt": ["Role", "Arn"] },
+            "C": { "Fn::ImportValue": { "Fn::Sub": "${AWS::StackName}-x" } },
+            "D": [{ "Fn::Sub": "arn:${AWS::Partition}:s3:::b" }],
+        });
+        let Value::Object(m) = t else { unreachable!() };
+        let mut out = String::new();
+        for (k, v) in &m {
+            write_entry(&mut out, k, v, 0);
+        }
+        assert_eq!(
+            out,
+            "A: !Ref X\nB: !GetAtt Role.Arn\nC:\n  Fn::ImportValue: !Sub '${AWS::StackName}-x'\nD:\n  - !Sub 'arn:${AWS::Partition}:s3:::b'\n"
+        );
+    }
+
+    #[test]
+    fn sequences_of_maps_put_the_first_key_on_the_dash_line() {
+        let t = json!({ "S": [{ "Effect": "Allow", "Action": ["a:B"] }] });
+        let Value::Object(m) = t else { unreachable!() };
+        let mut out = String::new();
+        for (k, v) in &m {
+            write_entry(&mut out, k, v, 0);
+        }
+        assert_eq!(out, "S:\n  - Effect: Allow\n    Action:\n      - a:B\n");
+    }
+}

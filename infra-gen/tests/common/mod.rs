@@ -1,0 +1,87 @@
+//! A small valid service, built the way a repository's stacks are, for tests to break.
+#![allow(dead_code)] // each test binary uses a different part
+
+use infra_gen::build::{ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service};
+use infra_gen::model::Properties;
+use infra_gen::model::lambda::{Architecture, DockerSource, Function, HandlerMode, ImageConfig};
+use infra_gen::{App, Environment, Error, Finding};
+
+pub const DOCKERFILE: &str = "\
+FROM --platform=$BUILDPLATFORM rust:1 AS build
+RUN cargo build --release
+FROM public.ecr.aws/lambda/provided:al2023
+WORKDIR /var/task
+COPY --from=build /src/target/release/bootstrap /var/task/bootstrap
+ENTRYPOINT [\"/var/task/bootstrap\"]
+CMD [\"lambda\"]
+";
+
+pub const MODELS: &str = r#"{"models": [
+  {"id": "claude-x", "inference_profile": "us.anthropic.claude-x-v1:0",
+   "foundation_model": "anthropic.claude-x-v1:0", "routes_to": ["us-east-1", "us-west-2"]}]}"#;
+
+pub fn environment(region: &str) -> Environment {
+    Environment::new("test", region).expect("valid environment")
+}
+
+/// Registry then service, with `customize` applied to the service builder.
+pub fn app_with(
+    region: &str,
+    dockerfile: &'static str,
+    customize: impl FnOnce(Service) -> Service,
+) -> Result<App, Error> {
+    let env = environment(region);
+    let (registry, repository) = Registry::new("demo", &env, "tests/common/mod.rs").build()?;
+    let image = ContainerImage {
+        repository,
+        source: DockerSource {
+            dockerfile: "function/Dockerfile".into(),
+            dockerfile_text: dockerfile,
+        },
+        config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")?,
+    };
+    let service = Service::new(
+        "demo",
+        &env,
+        "tests/common/mod.rs",
+        image,
+        Architecture::Arm64,
+        HandlerMode::Streaming,
+    )?
+    .url(FunctionUrl::public(
+        "the app checks a bearer key on every request",
+    )?)
+    .secret(SecretSpec::generated(
+        "ApiKey",
+        "client keys",
+        "api_key",
+        "API_KEY_SECRET_ARN",
+    ))
+    .bedrock_models(ModelMap::from_json(MODELS)?);
+    let service = customize(service).build()?;
+    let mut app = App::new();
+    app.push(registry);
+    app.push(service);
+    Ok(app)
+}
+
+pub fn valid_app() -> App {
+    app_with("us-west-2", DOCKERFILE, |s| s).expect("the fixture is valid")
+}
+
+pub fn function_mut(app: &mut App) -> &mut Function {
+    let stack = &mut app.stacks_mut()[1];
+    stack
+        .template
+        .resources
+        .iter_mut()
+        .find_map(|r| match &mut r.properties {
+            Properties::Function(f) => Some(f),
+            _ => None,
+        })
+        .expect("the service stack has a function")
+}
+
+pub fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code).collect()
+}

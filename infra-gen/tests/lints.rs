@@ -1,0 +1,317 @@
+//! Every lint, shown failing on a definition that breaks exactly one rule.
+
+mod common;
+
+use common::{DOCKERFILE, app_with, codes, function_mut, valid_app};
+use infra_gen::build::FunctionUrl;
+use infra_gen::lint::lint;
+use infra_gen::model::iam::{Action, StarOnlyApi, Statement};
+use infra_gen::model::lambda::{Cors, HttpMethod, InvokeMode, Origin, Tracing};
+use infra_gen::model::{Expr, Properties};
+use infra_gen::{App, Error, Finding};
+
+fn findings(app: &App) -> Vec<Finding> {
+    lint(app)
+}
+
+/// The single finding of `app`, checked to name the stack and resource.
+fn only(app: &App, code: &str, resource: &str) -> Finding {
+    let f = findings(app);
+    assert_eq!(codes(&f), [code], "{f:#?}");
+    let finding = f.into_iter().next().expect("one finding");
+    assert_eq!(finding.resource, resource);
+    assert!(finding.stack.starts_with("demo-test-"), "{finding}");
+    assert!(finding.to_string().contains("\n  fix: "), "{finding}");
+    finding
+}
+
+fn dockerfile_app(text: &'static str) -> App {
+    app_with("us-west-2", text, |s| s).expect("builds")
+}
+
+#[test]
+fn the_fixture_has_no_findings() {
+    assert!(findings(&valid_app()).is_empty());
+}
+
+#[test]
+fn ref_to_a_missing_resource_is_unresolved() {
+    let mut app = valid_app();
+    function_mut(&mut app).role = Expr::GetAtt("FunctionRol".into(), "Arn".into());
+    let f = only(&app, "unresolved-ref", "Function");
+    assert!(f.message.contains("FunctionRol"), "{f}");
+}
+
+#[test]
+fn get_att_of_an_unknown_attribute_is_unresolved() {
+    let mut app = valid_app();
+    function_mut(&mut app).role = Expr::GetAtt("FunctionRole".into(), "Name".into());
+    let f = only(&app, "unresolved-ref", "Function");
+    assert!(f.message.contains("has no attribute Name"), "{f}");
+}
+
+#[test]
+fn sub_placeholder_naming_nothing_is_unresolved() {
+    let mut app = valid_app();
+    function_mut(&mut app).role =
+        Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleNam}");
+    let f = only(&app, "unresolved-ref", "Function");
+    assert!(f.message.contains("RoleNam"), "{f}");
+}
+
+#[test]
+fn final_stage_pinned_to_another_platform_is_rejected() {
+    let text = "FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let f = only(&dockerfile_app(text), "image-platform", "Function");
+    assert!(
+        f.message.contains("linux/amd64") && f.message.contains("arm64"),
+        "{f}"
+    );
+}
+
+#[test]
+fn base_image_for_another_architecture_is_rejected() {
+    let text = "FROM public.ecr.aws/lambda/provided:al2023-x86_64\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    only(&dockerfile_app(text), "image-platform", "Function");
+}
+
+#[test]
+fn dockerfile_without_from_is_rejected() {
+    only(
+        &dockerfile_app("# nothing here\n"),
+        "image-platform",
+        "Function",
+    );
+}
+
+#[test]
+fn image_config_disagreeing_with_the_dockerfile_is_rejected() {
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let f = only(&dockerfile_app(text), "image-config", "Function");
+    assert!(f.message.contains("ENTRYPOINT"), "{f}");
+}
+
+#[test]
+fn dockerfile_missing_cmd_and_workdir_is_rejected() {
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let f = findings(&dockerfile_app(text));
+    assert_eq!(codes(&f), ["image-config", "image-config"], "{f:#?}");
+}
+
+#[test]
+fn response_stream_on_a_buffered_handler_is_rejected() {
+    let mut app = valid_app();
+    function_mut(&mut app).handler = infra_gen::model::lambda::HandlerMode::Buffered;
+    only(&app, "invoke-mode", "Function");
+}
+
+#[test]
+fn buffered_url_on_a_streaming_handler_is_rejected() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.url(
+            FunctionUrl::public("the app checks a bearer key on every request")
+                .expect("valid")
+                .invoke_mode(InvokeMode::Buffered),
+        )
+    })
+    .expect("builds");
+    only(&app, "invoke-mode", "Function");
+}
+
+#[test]
+fn secret_named_variable_with_a_literal_is_rejected() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env("OPENAI_API_KEY", "abc123")
+    })
+    .expect("builds");
+    let f = only(&app, "secret-in-env", "Function");
+    assert!(
+        f.message.contains("OPENAI_API_KEY") && f.fix.contains("Secrets Manager"),
+        "{f}"
+    );
+}
+
+#[test]
+fn connection_string_with_password_is_rejected_whatever_its_name() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env(
+            "DATABASE_URL",
+            "postgres://app:hunter2@db.internal:5432/app",
+        )
+    })
+    .expect("builds");
+    only(&app, "secret-in-env", "Function");
+}
+
+#[test]
+fn plain_settings_in_the_environment_are_fine() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env("LOG_STYLE", "json")
+            .env("PUBLIC_KEY_URL", "https://example.com/k")
+    })
+    .expect("builds");
+    assert!(findings(&app).is_empty());
+}
+
+#[test]
+fn reserved_lambda_variables_are_rejected() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env("AWS_REGION", "us-west-2")
+    })
+    .expect("builds");
+    only(&app, "reserved-env", "Function");
+}
+
+#[test]
+fn environment_over_four_kilobytes_is_rejected() {
+    let big: &'static str = Box::leak("x ".repeat(2100).into_boxed_str());
+    let app = app_with("us-west-2", DOCKERFILE, |s| s.env("BIG_SETTING", big)).expect("builds");
+    only(&app, "env-size", "Function");
+}
+
+#[test]
+fn log_group_named_for_another_function_is_rejected() {
+    let mut app = valid_app();
+    for r in &mut app.stacks_mut()[1].template.resources {
+        if let Properties::LogGroup(g) = &mut r.properties {
+            g.name = "/aws/lambda/someone-else".into();
+        }
+    }
+    let f = only(&app, "log-group", "Function");
+    assert!(f.message.contains("/aws/lambda/someone-else"), "{f}");
+}
+
+#[test]
+fn function_without_its_own_log_group_is_rejected() {
+    let mut app = valid_app();
+    function_mut(&mut app).logging.log_group = Expr::literal("/aws/lambda/demo-test");
+    only(&app, "log-group", "Function");
+}
+
+#[test]
+fn credentials_with_any_origin_are_rejected() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.url(
+            FunctionUrl::public("the app checks a bearer key on every request")
+                .expect("valid")
+                .cors(Cors {
+                    allow_origins: vec![Origin::any()],
+                    allow_methods: vec![HttpMethod::Post],
+                    allow_headers: vec![],
+                    expose_headers: vec![],
+                    allow_credentials: true,
+                    max_age: 90_000,
+                }),
+        )
+    })
+    .expect("builds");
+    let f = findings(&app);
+    assert_eq!(codes(&f), ["cors", "cors"], "{f:#?}");
+}
+
+fn push_statement(app: &mut App, statement: Statement) {
+    for r in &mut app.stacks_mut()[1].template.resources {
+        if let Properties::Role(role) = &mut r.properties {
+            role.policies[0].statements.push(statement.clone());
+        }
+    }
+}
+
+#[test]
+fn star_resource_for_an_ordinary_action_is_rejected() {
+    let mut app = valid_app();
+    let action = Action::new("s3:GetObject").expect("valid");
+    push_statement(
+        &mut app,
+        Statement::allow("Everything", vec![action], vec![Expr::literal("*")]),
+    );
+    let f = only(&app, "iam-wildcard", "FunctionRole");
+    assert!(f.message.contains("s3:GetObject"), "{f}");
+}
+
+#[test]
+fn wildcard_inside_an_arn_is_rejected() {
+    let mut app = valid_app();
+    let action = Action::new("bedrock:InvokeModel").expect("valid");
+    push_statement(
+        &mut app,
+        Statement::allow(
+            "AnyModel",
+            vec![action],
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/*",
+            )],
+        ),
+    );
+    only(&app, "iam-wildcard", "FunctionRole");
+}
+
+#[test]
+fn star_resource_for_apis_that_require_it_is_allowed() {
+    let mut app = valid_app();
+    push_statement(
+        &mut app,
+        Statement::star_only("XRay", &[StarOnlyApi::XrayPutTraceSegments]),
+    );
+    assert!(findings(&app).is_empty());
+    let traced = app_with("us-west-2", DOCKERFILE, |s| s.tracing(Tracing::Active)).expect("builds");
+    assert!(findings(&traced).is_empty());
+}
+
+#[test]
+fn service_deployed_before_its_registry_is_rejected() {
+    let app = valid_app();
+    let mut reversed = App::new();
+    reversed.push(app.stacks()[1].clone());
+    reversed.push(app.stacks()[0].clone());
+    let f = only(&reversed, "deploy-order", "Function");
+    assert!(f.message.contains("deploys after"), "{f}");
+}
+
+#[test]
+fn import_that_no_stack_exports_is_rejected() {
+    let app = valid_app();
+    let mut alone = App::new();
+    alone.push(app.stacks()[1].clone());
+    let f = only(&alone, "deploy-order", "Function");
+    assert!(f.message.contains("no stack exports"), "{f}");
+}
+
+#[test]
+fn image_from_an_export_that_is_not_a_repository_uri_is_rejected() {
+    let mut app = valid_app();
+    app.stacks_mut()[0].template.outputs[0].value = Expr::GetAtt("Repository".into(), "Arn".into());
+    let f = only(&app, "deploy-order", "Function");
+    assert!(f.message.contains("not an ECR repository"), "{f}");
+}
+
+#[test]
+fn duplicate_export_names_are_rejected() {
+    let mut app = valid_app();
+    let first = app.stacks()[0].template.outputs[0].export.clone();
+    app.stacks_mut()[1].template.outputs[1].export = first;
+    let f = only(&app, "deploy-order", "Outputs.FunctionArn");
+    assert!(f.message.contains("already exported"), "{f}");
+}
+
+#[test]
+fn models_whose_profile_does_not_serve_the_region_fail_the_build() {
+    let err = app_with("eu-west-1", DOCKERFILE, |s| s).expect_err("us profile from eu-west-1");
+    let Error::Findings(f) = err else {
+        panic!("expected findings, got {err}")
+    };
+    assert_eq!(codes(&f), ["bedrock-region"]);
+    assert_eq!(f[0].stack, "demo-test-service");
+    assert!(f[0].message.contains("claude-x"), "{}", f[0]);
+}
+
+#[test]
+fn rendering_refuses_an_app_with_findings() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| s.env("AWS_REGION", "x")).expect("builds");
+    let err = infra_gen::render::render(&app).expect_err("has a finding");
+    assert!(
+        err.to_string()
+            .contains("error[reserved-env]: demo-test-service › Function"),
+        "{err}"
+    );
+}

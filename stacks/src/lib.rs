@@ -1,0 +1,14 @@
+//! This repository's services, as typed definitions. `cargo infra-gen` renders them.
+
+pub mod chatrix;
+
+use infra_gen::{App, Error};
+
+/// Every stack of this repository, in deployment order.
+pub fn app() -> Result<App, Error> {
+    let mut app = App::new();
+    for stack in chatrix::stacks()? {
+        app.push(stack);
+    }
+    Ok(app)
+}
