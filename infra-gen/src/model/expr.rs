@@ -19,7 +19,6 @@ pub enum Expr {
     Sub(String),
     SubWith(String, Vec<(String, Expr)>),
     ImportValue(Box<Expr>),
-    Join(String, Vec<Expr>),
 }
 
 impl Expr {
@@ -51,7 +50,6 @@ impl Expr {
         match self {
             Self::SubWith(_, vars) => vars.iter().for_each(|(_, e)| e.walk(f)),
             Self::ImportValue(e) => e.walk(f),
-            Self::Join(_, parts) => parts.iter().for_each(|e| e.walk(f)),
             Self::Literal(_) | Self::Ref(_) | Self::GetAtt(..) | Self::Sub(_) => {}
         }
     }
@@ -127,7 +125,6 @@ impl Serialize for Expr {
             Self::Sub(t) => Single("Fn::Sub", t).serialize(s),
             Self::SubWith(t, vars) => Single("Fn::Sub", &SubArgs(t, vars)).serialize(s),
             Self::ImportValue(e) => Single("Fn::ImportValue", e.as_ref()).serialize(s),
-            Self::Join(sep, parts) => Single("Fn::Join", &(sep, parts)).serialize(s),
         }
     }
 }
