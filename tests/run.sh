@@ -30,13 +30,27 @@ step() {
   summary+=("$(printf '%-44s %4ds' "$name" $((SECONDS - start)))")
 }
 
-core_venv=$(venv core tests/requirements.txt)
-
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test (workspace)" cargo test --workspace
 step "cargo infra-gen check (drift)" cargo infra-gen check
-step "cfn-lint generated/*.yaml" "$core_venv/bin/cfn-lint" generated/*.yaml
+
+# The gateway against its peers: moto (Secrets Manager), the official anthropic SDK, and
+# `cargo lambda watch` (the Lambda Runtime API), with the wire-level fake of Bedrock.
+function_venv=$(venv function function/tests/requirements.txt)
+step "function suite (anthropic SDK, moto, cargo-lambda)" env VENV="$function_venv" bash function/tests/run.sh
+
+# cfn-lint, cfn-guard (Control Tower rules) and checkov on every template, SAM and translated.
+validate_venv=$(venv validate tests/validate/requirements.txt)
+step "third-party checks (tests/validate)" env VENV="$validate_venv" \
+  VALIDATE_TOOLS_DIR="$venvs/validate-tools" bash tests/validate/run.sh
+
+# The deploy loop: sam validate, workflow lint, and diff/plan/drift against moto and a fake
+# CloudFormation (the SAM CLI pins its own boto3, hence a separate virtualenv).
+deploy_venv=$(venv deploy tests/deploy/requirements.txt)
+step "sam validate --lint (generated/)" env VENV="$deploy_venv" bash tests/deploy/sam-validate.sh
+step "actionlint .github/workflows" env VENV="$deploy_venv" bash tests/deploy/actionlint.sh
+step "deploy suite (aws feature, moto)" env VENV="$deploy_venv" bash tests/deploy/run.sh
 
 echo
 echo "::: summary"

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::render::{GeneratedFile, HEADER_MARK};
+use crate::render::{GeneratedFile, is_generated};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot {action} {}: {source}", path.display())]
@@ -129,7 +129,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Written, IoError> {
     }
     for stray in present {
         let path = dir.join(&stray);
-        let ours = fs::read_to_string(&path).is_ok_and(|c| c.starts_with(HEADER_MARK));
+        let ours = fs::read_to_string(&path).is_ok_and(|c| is_generated(&c));
         if ours {
             fs::remove_file(&path).map_err(io_err("remove", &path))?;
             written.removed.push(stray);

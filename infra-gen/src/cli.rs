@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::build::App;
 use crate::model::Properties;
 use crate::render::{self, GeneratedFile};
-use crate::{Error, check};
+use crate::{Error, Finding, check, validate};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,12 +25,17 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write generated/ from the definitions, removing files no stack produces.
+    /// Write generated/ from the definitions, removing files no stack produces. Refuses
+    /// templates that fail validation and unacknowledged replacements of stateful resources.
     Generate,
-    /// Exit 1 with a unified diff when generated/ does not match the definitions.
+    /// Validate, then exit 1 with a unified diff when generated/ does not match the definitions.
     Check,
+    /// Validate every template against CloudFormation's and SAM's resource schemas (offline).
+    Validate,
     /// List stacks in deployment order, with their environment and resources.
     List,
+    #[command(flatten)]
+    Deployed(crate::deployed::Command),
 }
 
 const GENERATED: &str = "generated";
@@ -53,50 +58,147 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
             print!("{}", list(&app));
             ExitCode::SUCCESS
         }
-        Command::Generate => with_files(&app, |files| match check::write(&dir, files) {
-            Ok(w) => {
-                for p in &w.updated {
-                    println!("wrote {GENERATED}/{p}");
-                }
-                for p in &w.removed {
-                    println!("removed {GENERATED}/{p}");
-                }
-                for p in &w.kept {
-                    eprintln!(
-                        "warning: {GENERATED}/{p} is not produced by any stack and was not written by infra-gen; delete it if it is stale"
-                    );
-                }
-                println!("{} file(s) up to date in {GENERATED}/", files.len());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        }),
-        Command::Check => with_files(&app, |files| match check::compare(&dir, GENERATED, files) {
-            Ok(drift) if drift.is_empty() => {
+        Command::Deployed(command) => crate::deployed::run(command, &app, &dir),
+        Command::Validate => with_files(&app, |_| {
+            invalid(&app).unwrap_or_else(|| {
                 println!(
-                    "ok: {} file(s) in {GENERATED}/ match their definitions",
-                    files.len()
+                    "ok: {} template(s) match their resource schemas",
+                    app.stacks().len()
                 );
                 ExitCode::SUCCESS
-            }
-            Ok(drift) => {
-                for d in &drift {
-                    println!("{d}");
-                }
-                eprintln!(
-                    "{} file(s) drifted: run `cargo infra-gen generate` and commit {GENERATED}/",
-                    drift.len()
-                );
-                ExitCode::from(1)
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
+            })
         }),
+        Command::Generate => with_files(&app, |files| {
+            if let Some(code) = invalid(&app) {
+                return code;
+            }
+            match replaced(&app, files, &dir) {
+                Ok(refused) if refused.is_empty() => {}
+                Ok(refused) => {
+                    eprintln!("{}", Error::Findings(refused));
+                    return ExitCode::from(1);
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            generate(&dir, files)
+        }),
+        Command::Check => with_files(&app, |files| {
+            if let Some(code) = invalid(&app) {
+                return code;
+            }
+            drift(&app, files, &dir)
+        }),
+    }
+}
+
+/// Prints schema findings; `None` when every template passes.
+fn invalid(app: &App) -> Option<ExitCode> {
+    let findings = validate::validate(app);
+    if findings.is_empty() {
+        return None;
+    }
+    eprintln!("{}", Error::Findings(findings));
+    Some(ExitCode::from(1))
+}
+
+/// Unacknowledged replacements of stateful resources, comparing each rendered stack with its
+/// committed file; acknowledged ones are printed as notes. Unchanged files are not parsed.
+fn replaced(app: &App, files: &[GeneratedFile], dir: &Path) -> Result<Vec<Finding>, String> {
+    let mut refused = Vec::new();
+    for (stack, file) in app.stacks().iter().zip(files) {
+        let path = dir.join(&file.path);
+        let committed = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        if committed == file.contents {
+            continue;
+        }
+        let found = match validate::replacements(stack, &committed) {
+            Ok(found) => found,
+            Err(e) => {
+                // A hand-edited file that no longer parses: the diff will show it.
+                eprintln!(
+                    "warning: cannot read {GENERATED}/{} to check for replacements: {e}",
+                    file.path
+                );
+                continue;
+            }
+        };
+        for r in found {
+            match &r.acknowledged {
+                Some(reason) => eprintln!(
+                    "note: {} › {}: {} changes and replaces it, as acknowledged: {reason}",
+                    r.stack,
+                    r.resource,
+                    r.properties.join(", ")
+                ),
+                None => refused.push(r.to_finding()),
+            }
+        }
+    }
+    Ok(refused)
+}
+
+fn generate(dir: &Path, files: &[GeneratedFile]) -> ExitCode {
+    match check::write(dir, files) {
+        Ok(w) => {
+            for p in &w.updated {
+                println!("wrote {GENERATED}/{p}");
+            }
+            for p in &w.removed {
+                println!("removed {GENERATED}/{p}");
+            }
+            for p in &w.kept {
+                eprintln!(
+                    "warning: {GENERATED}/{p} is not produced by any stack and was not written by infra-gen; delete it if it is stale"
+                );
+            }
+            println!("{} file(s) up to date in {GENERATED}/", files.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn drift(app: &App, files: &[GeneratedFile], dir: &Path) -> ExitCode {
+    match check::compare(dir, GENERATED, files) {
+        Ok(drift) if drift.is_empty() => {
+            println!(
+                "ok: {} file(s) in {GENERATED}/ match their definitions",
+                files.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(drift) => {
+            for d in &drift {
+                println!("{d}");
+            }
+            eprintln!(
+                "{} file(s) drifted: run `cargo infra-gen generate` and commit {GENERATED}/",
+                drift.len()
+            );
+            match replaced(app, files, dir) {
+                Ok(refused) if refused.is_empty() => {}
+                Ok(refused) => eprintln!(
+                    "and `generate` will refuse this:\n{}",
+                    Error::Findings(refused)
+                ),
+                Err(e) => eprintln!("error: {e}"),
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -37,7 +37,8 @@ fn check_passes_on_the_committed_repository() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout(&out).starts_with("ok: 4 file(s)"),
+        // Per stack a template and a review page (2 x 4), and samconfig.toml.
+        stdout(&out).starts_with("ok: 9 file(s)"),
         "{}",
         stdout(&out)
     );
@@ -128,4 +129,33 @@ fn list_shows_stacks_in_deployment_order_with_resources() {
 fn unknown_commands_are_usage_errors() {
     let out = infra_gen(&scratch("usage"), &["deploy"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_lists_the_deployed_stack_commands_and_how_to_run_them() {
+    let out = infra_gen(&scratch("help"), &["--help"]);
+    let text = stdout(&out);
+    for command in [
+        "cargo infra-gen-aws diff --deployed <STACK>",
+        "cargo infra-gen-aws drift <STACK>",
+        "cargo infra-gen-aws plan <STACK>",
+    ] {
+        assert!(text.contains(command), "{text}");
+    }
+}
+
+/// The default build leaves the AWS SDK out; its AWS commands say how to get them.
+#[cfg(not(feature = "aws"))]
+#[test]
+fn deployed_stack_commands_without_the_aws_feature_say_how_to_run_them() {
+    let out = infra_gen(
+        &scratch("no-aws"),
+        &["plan", "chatrix-prod-service", "--image-tag", "abc1234"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cargo infra-gen-aws plan chatrix-prod-service --image-tag abc1234"),
+        "{err}"
+    );
 }

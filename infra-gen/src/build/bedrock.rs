@@ -7,6 +7,33 @@ use serde::Deserialize;
 
 use crate::Error;
 use crate::model::Expr;
+use crate::model::iam::{Action, Statement};
+
+/// The inference profile a request went through; absent on direct model calls.
+const PROFILE_KEY: &str = "bedrock:InferenceProfileArn";
+/// `unspecified` for the global leg of a global cross-Region inference call.
+const REGION_KEY: &str = "aws:RequestedRegion";
+
+/// A foundation model in the stack's own region.
+fn in_region(foundation_model: &str) -> Expr {
+    Expr::Sub(format!(
+        "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{foundation_model}"
+    ))
+}
+
+/// `claude-opus-4-5` → `ClaudeOpus45`: a model id as statement IDs allow (letters and digits).
+fn sid_name(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
@@ -89,59 +116,81 @@ impl ModelMap {
             .collect()
     }
 
-    /// Resources for `bedrock:InvokeModel*`: each inference profile in the stack's region and
-    /// the foundation models it routes to (for global profiles, the region-less ARN AWS
-    /// documents), or the foundation model itself when called directly.
-    pub fn invoke_resources(&self) -> Vec<Expr> {
-        let mut out: Vec<String> = Vec::new();
-        let mut add = |arn: String| {
-            if !out.contains(&arn) {
-                out.push(arn);
-            }
-        };
+    /// The `bedrock:InvokeModel*` statements (granting `actions`) AWS documents for each kind of
+    /// model in the map, so the role can call exactly these models, each only the way the map
+    /// says:
+    ///
+    /// * called directly: the foundation model in the stack's region;
+    /// * through a geographic inference profile: the profile in the stack's region, and the
+    ///   foundation model in every region the profile routes to, but only through that profile
+    ///   (`bedrock:InferenceProfileArn`);
+    /// * through a global profile: the profile, the foundation model in the stack's region
+    ///   (requested there) and the region-less foundation model (requested region
+    ///   `unspecified`), both only through the profile.
+    pub fn invoke_statements(&self, actions: &[Action]) -> Vec<Statement> {
+        let mut entry_points = Vec::new();
+        let mut routed = Vec::new();
         for m in &self.models {
             let fm = &m.foundation_model;
-            match (&m.inference_profile, &m.routes_to) {
-                (Some(p), routes) => {
-                    add(format!(
-                        "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/{p}"
-                    ));
-                    match routes {
-                        Routes::Regions(regions) => {
-                            for r in regions {
-                                add(format!(
-                                    "arn:${{AWS::Partition}}:bedrock:{r}::foundation-model/{fm}"
-                                ));
-                            }
-                        }
-                        Routes::Global(_) => {
-                            add(format!(
-                                "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{fm}"
-                            ));
-                            add(format!(
-                                "arn:${{AWS::Partition}}:bedrock:::foundation-model/{fm}"
-                            ));
-                        }
-                    }
-                }
-                (None, _) => add(format!(
-                    "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{fm}"
+            let Some(p) = &m.inference_profile else {
+                entry_points.push(in_region(fm));
+                continue;
+            };
+            let profile = Expr::Sub(format!(
+                "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/{p}"
+            ));
+            entry_points.push(profile.clone());
+            let name = sid_name(&m.id);
+            let via = |sid: String, resources: Vec<Expr>| {
+                Statement::allow(&sid, actions.to_vec(), resources)
+                    .when(PROFILE_KEY, profile.clone())
+            };
+            match &m.routes_to {
+                Routes::Regions(regions) => routed.push(via(
+                    format!("Invoke{name}ViaProfile"),
+                    regions
+                        .iter()
+                        .map(|r| {
+                            Expr::Sub(format!(
+                                "arn:${{AWS::Partition}}:bedrock:{r}::foundation-model/{fm}"
+                            ))
+                        })
+                        .collect(),
                 )),
+                Routes::Global(_) => {
+                    routed.push(
+                        via(
+                            format!("Invoke{name}InRegionViaProfile"),
+                            vec![in_region(fm)],
+                        )
+                        .when(REGION_KEY, Expr::Ref("AWS::Region".into())),
+                    );
+                    routed.push(
+                        via(
+                            format!("Invoke{name}GloballyViaProfile"),
+                            vec![Expr::Sub(format!(
+                                "arn:${{AWS::Partition}}:bedrock:::foundation-model/{fm}"
+                            ))],
+                        )
+                        .when(REGION_KEY, Expr::literal("unspecified")),
+                    );
+                }
             }
         }
-        out.into_iter().map(Expr::Sub).collect()
+        let mut out = vec![Statement::allow(
+            "InvokeConfiguredModels",
+            actions.to_vec(),
+            entry_points,
+        )];
+        out.extend(routed);
+        out
     }
 
     /// Resources for `bedrock:CountTokens`, which takes a foundation model in the region.
     pub fn count_tokens_resources(&self) -> Vec<Expr> {
         self.models
             .iter()
-            .map(|m| {
-                Expr::Sub(format!(
-                    "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{}",
-                    m.foundation_model
-                ))
-            })
+            .map(|m| in_region(&m.foundation_model))
             .collect()
     }
 }
@@ -157,30 +206,74 @@ mod tests {
          "routes_to": "global"}
     ]}"#;
 
-    fn arns(exprs: &[Expr]) -> Vec<String> {
-        exprs
+    fn statements() -> Vec<serde_json::Value> {
+        let map = ModelMap::from_json(MAP).expect("valid map");
+        let actions = [Action::new("bedrock:InvokeModel").expect("valid")];
+        map.invoke_statements(&actions)
             .iter()
-            .map(|e| match e {
-                Expr::Sub(s) => s.clone(),
-                other => format!("{other:?}"),
-            })
+            .map(|s| serde_json::to_value(s).expect("serializes"))
             .collect()
     }
 
     #[test]
-    fn grants_cover_profile_and_every_routed_region() {
-        let map = ModelMap::from_json(MAP).expect("valid map");
+    fn profiles_are_entry_points_and_models_are_reachable_only_through_them() {
+        let profile = |p: &str| {
+            format!(
+                "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/{p}"
+            )
+        };
+        let fm =
+            |r: &str, m: &str| format!("arn:${{AWS::Partition}}:bedrock:{r}::foundation-model/{m}");
+        let s = statements();
+        assert_eq!(s.len(), 4, "{s:#?}");
+        assert_eq!(s[0]["Sid"], "InvokeConfiguredModels");
         assert_eq!(
-            arns(&map.invoke_resources()),
-            [
-                "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.anthropic.a-v1:0",
-                "arn:${AWS::Partition}:bedrock:us-east-1::foundation-model/anthropic.a-v1:0",
-                "arn:${AWS::Partition}:bedrock:us-west-2::foundation-model/anthropic.a-v1:0",
-                "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/global.anthropic.g-v1:0",
-                "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/anthropic.g-v1:0",
-                "arn:${AWS::Partition}:bedrock:::foundation-model/anthropic.g-v1:0",
-            ]
+            s[0]["Resource"],
+            serde_json::json!([
+                { "Fn::Sub": profile("us.anthropic.a-v1:0") },
+                { "Fn::Sub": profile("global.anthropic.g-v1:0") },
+            ])
         );
+        assert!(s[0].get("Condition").is_none());
+        // Geographic: every routed region, only through the profile.
+        assert_eq!(s[1]["Sid"], "InvokeAViaProfile");
+        assert_eq!(
+            s[1]["Resource"],
+            serde_json::json!([
+                { "Fn::Sub": fm("us-east-1", "anthropic.a-v1:0") },
+                { "Fn::Sub": fm("us-west-2", "anthropic.a-v1:0") },
+            ])
+        );
+        assert_eq!(
+            s[1]["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"],
+            serde_json::json!({ "Fn::Sub": profile("us.anthropic.a-v1:0") })
+        );
+        // Global: the source region and the region-less model, each with its requested region.
+        assert_eq!(
+            s[2]["Resource"],
+            serde_json::json!([{ "Fn::Sub": fm("${AWS::Region}", "anthropic.g-v1:0") }])
+        );
+        assert_eq!(
+            s[2]["Condition"]["StringEquals"]["aws:RequestedRegion"],
+            serde_json::json!({ "Ref": "AWS::Region" })
+        );
+        assert_eq!(
+            s[3]["Resource"],
+            serde_json::json!([{ "Fn::Sub": fm("", "anthropic.g-v1:0") }])
+        );
+        assert_eq!(
+            s[3]["Condition"]["StringEquals"],
+            serde_json::json!({
+                "bedrock:InferenceProfileArn": { "Fn::Sub": profile("global.anthropic.g-v1:0") },
+                "aws:RequestedRegion": "unspecified",
+            })
+        );
+    }
+
+    #[test]
+    fn model_ids_become_statement_ids() {
+        assert_eq!(sid_name("claude-opus-4-5-20251101"), "ClaudeOpus4520251101");
+        assert_eq!(sid_name("amazon-nova-pro"), "AmazonNovaPro");
     }
 
     #[test]

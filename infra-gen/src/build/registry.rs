@@ -3,6 +3,7 @@
 use super::{Environment, Stack};
 use crate::Error;
 use crate::model::ecr::{Encryption, LifecycleRule, Repository, RepositoryName, TagMutability};
+use crate::model::review::{ReplacementAck, Suppression};
 use crate::model::{Expr, LogicalId, Output, Properties, Resource, StackName, Template};
 
 /// An ECR repository in a stack of its own. It is retained when the stack is deleted or the
@@ -15,6 +16,8 @@ pub struct Registry {
     untagged_days: u32,
     encryption: Encryption,
     source: &'static str,
+    suppressions: Vec<Suppression>,
+    replacement_ack: Option<ReplacementAck>,
 }
 
 /// What a service stack needs to pull images from a [`Registry`].
@@ -36,6 +39,8 @@ impl Registry {
             untagged_days: 1,
             encryption: Encryption::Aes256,
             source,
+            suppressions: Vec::new(),
+            replacement_ack: None,
         }
     }
 
@@ -49,6 +54,19 @@ impl Registry {
     pub fn kms_key(mut self, key: Expr) -> Self {
         self.encryption = Encryption::Kms(Some(key));
         self
+    }
+
+    /// Records that a third-party finding on the repository does not apply; keep these rare.
+    pub fn suppress(mut self, suppression: Suppression) -> Self {
+        self.suppressions.push(suppression);
+        self
+    }
+
+    /// Allows a change that replaces the repository (and orphans its images); remove it once
+    /// deployed. See [`ReplacementAck`].
+    pub fn acknowledge_replacement(mut self, reason: &str) -> Result<Self, Error> {
+        self.replacement_ack = Some(ReplacementAck::new(reason)?);
+        Ok(self)
     }
 
     pub fn build(self) -> Result<(Stack, ImageRepository), Error> {
@@ -70,9 +88,11 @@ impl Registry {
             "Container image registry for {} ({env}). Deploy before {}-{env}-service.",
             self.service, self.service
         ));
-        template
-            .resources
-            .push(Resource::new(id.clone(), Properties::EcrRepository(repository)).retained());
+        let mut resource =
+            Resource::new(id.clone(), Properties::EcrRepository(repository)).retained();
+        resource.suppressions = self.suppressions;
+        resource.replacement_ack = self.replacement_ack;
+        template.resources.push(resource);
         let uri_export = format!("{stack_name}-RepositoryUri");
         template.outputs = vec![
             Output {

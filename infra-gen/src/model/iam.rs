@@ -59,12 +59,22 @@ impl StarOnlyApi {
     }
 }
 
+/// A `StringEquals` condition: the request's context key must equal the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringEquals {
+    /// A global or service condition key, e.g. `bedrock:InferenceProfileArn`.
+    pub key: String,
+    pub value: Expr,
+}
+
 /// An `Allow` statement. Least privilege is additive, so there is no `Deny`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     pub sid: String,
     pub actions: Vec<Action>,
     pub resources: Vec<Expr>,
+    /// All must hold (IAM ANDs the keys of a condition block).
+    pub conditions: Vec<StringEquals>,
 }
 
 impl Statement {
@@ -73,7 +83,17 @@ impl Statement {
             sid: sid.to_owned(),
             actions,
             resources,
+            conditions: Vec::new(),
         }
+    }
+
+    /// Narrows the statement to requests whose `key` equals `value`.
+    pub fn when(mut self, key: &str, value: Expr) -> Self {
+        self.conditions.push(StringEquals {
+            key: key.to_owned(),
+            value,
+        });
+        self
     }
 
     pub fn star_only(sid: &str, apis: &[StarOnlyApi]) -> Self {
@@ -81,17 +101,26 @@ impl Statement {
             sid: sid.to_owned(),
             actions: apis.iter().map(|a| Action(a.action().to_owned())).collect(),
             resources: vec![Expr::literal("*")],
+            conditions: Vec::new(),
         }
     }
 }
 
 impl Serialize for Statement {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(4))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("Sid", &self.sid)?;
         m.serialize_entry("Effect", "Allow")?;
         m.serialize_entry("Action", &self.actions)?;
         m.serialize_entry("Resource", &self.resources)?;
+        if !self.conditions.is_empty() {
+            let equals: serde_json::Map<String, serde_json::Value> = self
+                .conditions
+                .iter()
+                .map(|c| (c.key.clone(), json!(c.value)))
+                .collect();
+            m.serialize_entry("Condition", &json!({ "StringEquals": equals }))?;
+        }
         m.end()
     }
 }
@@ -114,7 +143,11 @@ impl Role {
         self.policies
             .iter()
             .flat_map(|p| &p.statements)
-            .flat_map(|s| &s.resources)
+            .flat_map(|s| {
+                s.resources
+                    .iter()
+                    .chain(s.conditions.iter().map(|c| &c.value))
+            })
             .collect()
     }
 }

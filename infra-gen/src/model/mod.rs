@@ -8,6 +8,7 @@ pub mod expr;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub mod review;
 pub mod secrets;
 
 use serde::Serialize;
@@ -164,6 +165,10 @@ pub struct Resource {
     pub lifecycle: Option<Lifecycle>,
     /// Free-form `Metadata` (SAM build settings, notes for reviewers and tools).
     pub metadata: Map<String, Value>,
+    /// Third-party findings that do not apply here, written into `Metadata` for each tool.
+    pub suppressions: Vec<review::Suppression>,
+    /// Set when a change that replaces this (stateful) resource is intended.
+    pub replacement_ack: Option<review::ReplacementAck>,
 }
 
 impl Resource {
@@ -173,6 +178,8 @@ impl Resource {
             properties,
             lifecycle: None,
             metadata: Map::new(),
+            suppressions: Vec::new(),
+            replacement_ack: None,
         }
     }
 
@@ -188,8 +195,10 @@ impl Resource {
             m.insert("DeletionPolicy".into(), json!(l.deletion));
             m.insert("UpdateReplacePolicy".into(), json!(l.update_replace));
         }
-        if !self.metadata.is_empty() {
-            m.insert("Metadata".into(), Value::Object(self.metadata.clone()));
+        let mut metadata = self.metadata.clone();
+        review::write_suppressions(&self.suppressions, &mut metadata);
+        if !metadata.is_empty() {
+            m.insert("Metadata".into(), Value::Object(metadata));
         }
         m.insert("Properties".into(), self.properties.to_json());
         Value::Object(m)

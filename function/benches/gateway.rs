@@ -1,0 +1,248 @@
+//! Figures for the gateway's budget (a report, not a pass/fail test):
+//!
+//! - process start to ready (listening and answering /health)          target < 50 ms
+//! - time to first byte added by the gateway, median, vs the fake direct target < 1 ms
+//! - peak RSS of the gateway while streaming a 1 MB response             target < 30 MB
+//! - size of the stripped release binary                                  target < 15 MB
+//!
+//! `cargo bench -p function --bench gateway` (release build of `bootstrap`, fake Bedrock in
+//! process, everything on 127.0.0.1).
+
+#[path = "../tests/support/fake_bedrock.rs"]
+mod fake_bedrock;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+const KEY: &str = "sk-bench";
+const ROUNDS: usize = 300;
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+struct Gateway {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_gateway(fake_url: &str) -> Gateway {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+        .arg("serve")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("PORT", port.to_string())
+        .env("API_KEY_SECRET_ARN", "bench-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake_url)
+        .env("AWS_ENDPOINT_URL_SECRETS_MANAGER", fake_url)
+        .env("AWS_LAMBDA_LOG_LEVEL", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("bootstrap starts");
+    Gateway {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// Spawn to first 200 from /health.
+async fn time_to_ready(client: &HttpClient, fake_url: &str) -> Duration {
+    let started = Instant::now();
+    let gw = spawn_gateway(fake_url);
+    loop {
+        let req = http::Request::get(format!("{}/health", gw.url))
+            .body(Full::new(Bytes::new()))
+            .expect("req");
+        if let Ok(resp) = client.request(req).await
+            && resp.status() == 200
+        {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "gateway did not start"
+        );
+        tokio::time::sleep(Duration::from_micros(200)).await;
+    }
+}
+
+/// Time until the first body byte of a POST.
+async fn ttfb(client: &HttpClient, url: &str, body: &[u8]) -> Duration {
+    let req = http::Request::post(url)
+        .header("x-api-key", KEY)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .expect("req");
+    let started = Instant::now();
+    let resp = client.request(req).await.expect("response");
+    assert_eq!(resp.status(), 200, "{url}");
+    let mut body = resp.into_body();
+    while let Some(frame) = body.frame().await {
+        if frame
+            .expect("frame")
+            .data_ref()
+            .is_some_and(|d| !d.is_empty())
+        {
+            let t = started.elapsed();
+            // Drain so the connection goes back to the pool for the next round.
+            while body.frame().await.is_some() {}
+            return t;
+        }
+    }
+    panic!("empty body from {url}");
+}
+
+async fn drain(client: &HttpClient, url: &str, body: &[u8]) -> usize {
+    let req = http::Request::post(url)
+        .header("x-api-key", KEY)
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .expect("req");
+    let resp = client.request(req).await.expect("response");
+    resp.into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .len()
+}
+
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default()
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+fn p90(v: &mut [Duration]) -> Duration {
+    v.sort_unstable();
+    v[v.len() * 9 / 10]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+async fn main() {
+    let fake = fake_bedrock::FakeBedrock::start(0).await.expect("fake");
+    fake.set_secret(Some(KEY));
+    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+
+    let mut starts = Vec::new();
+    for _ in 0..10 {
+        starts.push(time_to_ready(&client, &fake.url()).await);
+    }
+    let start_median = median(&mut starts);
+    let start_max = *starts.iter().max().expect("runs");
+
+    let gw = spawn_gateway(&fake.url());
+    while time_to_ready_once(&client, &gw.url).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let via_gateway = format!("{}/v1/messages", gw.url);
+    let direct = format!(
+        "{}/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream",
+        fake.url()
+    );
+    let gw_body = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
+    let direct_body = br#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":16,"messages":[{"role":"user","content":"bench"}]}"#;
+    for _ in 0..30 {
+        ttfb(&client, &via_gateway, gw_body).await;
+        ttfb(&client, &direct, direct_body).await;
+    }
+    let (mut through, mut straight) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        through.push(ttfb(&client, &via_gateway, gw_body).await);
+        straight.push(ttfb(&client, &direct, direct_body).await);
+    }
+    let (g_med, d_med) = (median(&mut through), median(&mut straight));
+    let (g_p90, d_p90) = (p90(&mut through), p90(&mut straight));
+
+    let pid = gw.child.id();
+    let rss_idle = proc_status_kb(pid, "VmRSS:");
+    let big = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:big-1048576"}]}"#;
+    let mut streamed = 0;
+    for _ in 0..3 {
+        streamed = drain(&client, &via_gateway, big).await;
+    }
+    let rss_peak = proc_status_kb(pid, "VmHWM:");
+    let size = std::fs::metadata(env!("CARGO_BIN_EXE_bootstrap"))
+        .map(|m| m.len())
+        .unwrap_or_default();
+
+    let verdict = |ok: bool| if ok { "ok" } else { "OVER" };
+    println!("gateway benchmark (release build, loopback, fake Bedrock; {ROUNDS} rounds for TTFB)");
+    println!(
+        "  start to ready        median {} (max {})   target < 50 ms   {}",
+        ms(start_median),
+        ms(start_max),
+        verdict(start_median < Duration::from_millis(50))
+    );
+    let added = g_med.saturating_sub(d_med);
+    println!(
+        "  TTFB via gateway      median {} p90 {};  direct median {} p90 {}",
+        ms(g_med),
+        ms(g_p90),
+        ms(d_med),
+        ms(d_p90)
+    );
+    println!(
+        "  added TTFB            median {}   target < 1 ms   {}",
+        ms(added),
+        verdict(added < Duration::from_millis(1))
+    );
+    println!(
+        "  peak RSS              {:.1} MB (idle after warm-up {:.1} MB; streamed {:.2} MB x3)   target < 30 MB   {}",
+        rss_peak as f64 / 1024.0,
+        rss_idle as f64 / 1024.0,
+        streamed as f64 / 1_048_576.0,
+        verdict(rss_peak < 30 * 1024)
+    );
+    println!(
+        "  binary size           {:.2} MB ({})   target < 15 MB   {}",
+        size as f64 / 1_048_576.0,
+        env!("CARGO_BIN_EXE_bootstrap"),
+        verdict(size < 15 * 1024 * 1024)
+    );
+}
+
+async fn time_to_ready_once(client: &HttpClient, url: &str) -> Result<(), ()> {
+    let req = http::Request::get(format!("{url}/health"))
+        .body(Full::new(Bytes::new()))
+        .map_err(|_| ())?;
+    match client.request(req).await {
+        Ok(r) if r.status() == 200 => Ok(()),
+        _ => Err(()),
+    }
+}

@@ -1,0 +1,147 @@
+//! Settings read from the environment once at start-up.
+
+use std::time::Duration;
+
+use crate::models::{ModelMap, ModelMapError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{name} must be {expected}, got {value:?}")]
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
+    #[error(transparent)]
+    Models(#[from] ModelMapError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Secrets Manager secret id or ARN holding the API key(s).
+    pub secret_id: String,
+    /// How long a fetched secret is trusted before it is read again (rotation without redeploy).
+    pub secret_ttl: Duration,
+    /// Silence on the upstream longer than this sends an SSE `ping`.
+    pub ping_interval: Duration,
+    /// On Lambda, stop this long before the invocation deadline so the error event still gets out.
+    pub deadline_margin: Duration,
+    /// When set, only these `anthropic-beta` flags are forwarded (Bedrock rejects unknown ones).
+    pub beta_allowlist: Option<Vec<String>>,
+    pub models: ModelMap,
+}
+
+/// Requests larger than this are refused with 413, like the Anthropic API and Lambda do.
+pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `get`, so tests need not touch the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let secret_id = get("API_KEY_SECRET_ARN")
+            .filter(|s| !s.is_empty())
+            .ok_or(ConfigError::Missing("API_KEY_SECRET_ARN"))?;
+        let millis = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            match get(name) {
+                None => Ok(Duration::from_millis(default)),
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .map(Duration::from_millis)
+                    .map_err(|_| ConfigError::Invalid {
+                        name,
+                        expected: "a whole number of milliseconds",
+                        value: v,
+                    }),
+            }
+        };
+        let secret_ttl = match get("SECRET_TTL_SECONDS") {
+            None => Duration::from_secs(300),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .map(Duration::from_secs)
+                .map_err(|_| ConfigError::Invalid {
+                    name: "SECRET_TTL_SECONDS",
+                    expected: "a whole number of seconds",
+                    value: v,
+                })?,
+        };
+        let ping_interval = millis("PING_INTERVAL_MS", 10_000)?;
+        if ping_interval.is_zero() {
+            return Err(ConfigError::Invalid {
+                name: "PING_INTERVAL_MS",
+                expected: "greater than 0",
+                value: "0".into(),
+            });
+        }
+        let beta_allowlist = get("ANTHROPIC_BETA_ALLOWLIST").map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        });
+        Ok(Self {
+            secret_id,
+            secret_ttl,
+            ping_interval,
+            deadline_margin: millis("DEADLINE_MARGIN_MS", 2_000)?,
+            beta_allowlist,
+            models: ModelMap::load(get("MODELS_FILE").filter(|s| !s.is_empty()).as_deref())?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_only_the_secret_is_set() {
+        let s = settings(&[("API_KEY_SECRET_ARN", "arn:secret")]).expect("valid");
+        assert_eq!(s.secret_ttl, Duration::from_secs(300));
+        assert_eq!(s.ping_interval, Duration::from_secs(10));
+        assert_eq!(s.deadline_margin, Duration::from_secs(2));
+        assert!(s.beta_allowlist.is_none());
+    }
+
+    #[test]
+    fn missing_secret_and_bad_numbers_are_reported_by_name() {
+        assert!(matches!(
+            settings(&[]),
+            Err(ConfigError::Missing("API_KEY_SECRET_ARN"))
+        ));
+        let err = settings(&[("API_KEY_SECRET_ARN", "s"), ("PING_INTERVAL_MS", "soon")])
+            .expect_err("invalid");
+        assert!(err.to_string().contains("PING_INTERVAL_MS"));
+        assert!(settings(&[("API_KEY_SECRET_ARN", "s"), ("PING_INTERVAL_MS", "0")]).is_err());
+    }
+
+    #[test]
+    fn beta_allowlist_is_split_on_commas() {
+        let s = settings(&[
+            ("API_KEY_SECRET_ARN", "s"),
+            ("ANTHROPIC_BETA_ALLOWLIST", "a-1, b-2,,"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            s.beta_allowlist,
+            Some(vec!["a-1".to_owned(), "b-2".to_owned()])
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! Anthropic-shaped errors and the mapping from Bedrock / SDK failures.
+
+use aws_sdk_bedrockruntime::config::http::HttpResponse;
+use aws_sdk_bedrockruntime::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_bedrockruntime::types::error::{ConverseStreamOutputError, ResponseStreamError};
+use aws_smithy_types::event_stream::RawMessage;
+use http::StatusCode;
+use serde_json::json;
+
+/// The `error.type` values of the Anthropic API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidRequest,
+    Authentication,
+    Permission,
+    NotFound,
+    RequestTooLarge,
+    RateLimit,
+    Api,
+    Timeout,
+    Overloaded,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request_error",
+            Self::Authentication => "authentication_error",
+            Self::Permission => "permission_error",
+            Self::NotFound => "not_found_error",
+            Self::RequestTooLarge => "request_too_large",
+            Self::RateLimit => "rate_limit_error",
+            Self::Api => "api_error",
+            Self::Timeout => "timeout_error",
+            Self::Overloaded => "overloaded_error",
+        }
+    }
+
+    /// The HTTP status the Anthropic API pairs with this error type.
+    pub fn status(self) -> StatusCode {
+        let code = match self {
+            Self::InvalidRequest => 400,
+            Self::Authentication => 401,
+            Self::Permission => 403,
+            Self::NotFound => 404,
+            Self::RequestTooLarge => 413,
+            Self::RateLimit => 429,
+            Self::Api => 500,
+            Self::Timeout => 504,
+            Self::Overloaded => 529,
+        };
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// An error that is answered to the client in the Anthropic error shape.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} ({}): {message}", kind.as_str(), status.as_u16())]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            status: kind.status(),
+            message: message.into(),
+        }
+    }
+
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidRequest, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Api, message)
+    }
+
+    /// `{"type":"error","error":{...},"request_id":...}` as the Anthropic API sends it.
+    pub fn body(&self, request_id: &str) -> serde_json::Value {
+        json!({
+            "type": "error",
+            "error": { "type": self.kind.as_str(), "message": self.message },
+            "request_id": request_id,
+        })
+    }
+
+    /// Maps a Bedrock error code (the modelled exception name) to the Anthropic error.
+    pub fn from_bedrock_code(
+        code: Option<&str>,
+        message: Option<&str>,
+        http_status: Option<u16>,
+    ) -> Self {
+        let message = message.unwrap_or("upstream error").to_owned();
+        let kind = match code.unwrap_or_default() {
+            "ThrottlingException"
+            | "ServiceQuotaExceededException"
+            | "TooManyRequestsException" => ErrorKind::RateLimit,
+            "ValidationException" => ErrorKind::InvalidRequest,
+            "AccessDeniedException" | "UnrecognizedClientException" | "ExpiredTokenException" => {
+                ErrorKind::Permission
+            }
+            "ResourceNotFoundException" => ErrorKind::NotFound,
+            "ModelNotReadyException" | "ServiceUnavailableException" => ErrorKind::Overloaded,
+            "ModelTimeoutException" => ErrorKind::Timeout,
+            "InternalServerException" | "ModelErrorException" | "ModelStreamErrorException" => {
+                ErrorKind::Api
+            }
+            _ => match http_status {
+                Some(400) => ErrorKind::InvalidRequest,
+                Some(403) => ErrorKind::Permission,
+                Some(404) => ErrorKind::NotFound,
+                Some(408) => ErrorKind::Timeout,
+                Some(429) => ErrorKind::RateLimit,
+                Some(503) => ErrorKind::Overloaded,
+                _ => ErrorKind::Api,
+            },
+        };
+        Self::new(kind, message)
+    }
+
+    /// Maps an SDK failure of an HTTP operation: modelled errors by code, transport failures by nature.
+    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        Self::from_sdk_with(err, |raw| Some(raw.status().as_u16()))
+    }
+
+    /// Maps an error received inside an event stream (an exception frame or a broken stream).
+    pub fn from_stream<E>(err: &SdkError<E, RawMessage>) -> Self
+    where
+        E: StreamException + ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        // Exception frames name their type in a header, and the SDK keeps it only as the enum
+        // variant: the payload usually has no code for `code()` to return.
+        if let SdkError::ServiceError(ctx) = err
+            && let Some(name) = ctx.err().exception_name()
+        {
+            return Self::from_bedrock_code(Some(name), ctx.err().message(), None);
+        }
+        Self::from_sdk_with(err, |_| None)
+    }
+
+    fn from_sdk_with<E, R>(err: &SdkError<E, R>, status: impl Fn(&R) -> Option<u16>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match err {
+            SdkError::ServiceError(ctx) => {
+                Self::from_bedrock_code(ctx.err().code(), ctx.err().message(), status(ctx.raw()))
+            }
+            SdkError::TimeoutError(_) => {
+                Self::new(ErrorKind::Timeout, "upstream request timed out")
+            }
+            SdkError::DispatchFailure(e) if e.is_timeout() => {
+                Self::new(ErrorKind::Timeout, "upstream request timed out")
+            }
+            SdkError::DispatchFailure(_) => {
+                Self::internal("could not reach upstream").with_status(StatusCode::BAD_GATEWAY)
+            }
+            SdkError::ResponseError(_) => {
+                Self::internal("malformed upstream response").with_status(StatusCode::BAD_GATEWAY)
+            }
+            _ => Self::internal("upstream error"),
+        }
+    }
+}
+
+/// The modelled exception an event-stream error enum variant stands for.
+pub trait StreamException {
+    fn exception_name(&self) -> Option<&'static str>;
+}
+
+impl StreamException for ResponseStreamError {
+    fn exception_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::InternalServerException(_) => "InternalServerException",
+            Self::ModelStreamErrorException(_) => "ModelStreamErrorException",
+            Self::ValidationException(_) => "ValidationException",
+            Self::ThrottlingException(_) => "ThrottlingException",
+            Self::ModelTimeoutException(_) => "ModelTimeoutException",
+            Self::ServiceUnavailableException(_) => "ServiceUnavailableException",
+            _ => return None,
+        })
+    }
+}
+
+impl StreamException for ConverseStreamOutputError {
+    fn exception_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::InternalServerException(_) => "InternalServerException",
+            Self::ModelStreamErrorException(_) => "ModelStreamErrorException",
+            Self::ValidationException(_) => "ValidationException",
+            Self::ThrottlingException(_) => "ThrottlingException",
+            Self::ServiceUnavailableException(_) => "ServiceUnavailableException",
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bedrock_exceptions_map_to_anthropic_errors() {
+        let cases = [
+            ("ThrottlingException", 429, "rate_limit_error"),
+            ("ServiceQuotaExceededException", 429, "rate_limit_error"),
+            ("ValidationException", 400, "invalid_request_error"),
+            ("AccessDeniedException", 403, "permission_error"),
+            ("ResourceNotFoundException", 404, "not_found_error"),
+            ("ModelNotReadyException", 529, "overloaded_error"),
+            ("ServiceUnavailableException", 529, "overloaded_error"),
+            ("ModelTimeoutException", 504, "timeout_error"),
+            ("InternalServerException", 500, "api_error"),
+            ("ModelErrorException", 500, "api_error"),
+            ("ModelStreamErrorException", 500, "api_error"),
+        ];
+        for (code, status, kind) in cases {
+            let e = ApiError::from_bedrock_code(Some(code), Some("m"), None);
+            assert_eq!(
+                (e.status.as_u16(), e.kind.as_str()),
+                (status, kind),
+                "{code}"
+            );
+        }
+        let unknown = ApiError::from_bedrock_code(Some("SomethingNew"), None, Some(429));
+        assert_eq!(unknown.kind, ErrorKind::RateLimit);
+    }
+
+    #[test]
+    fn error_body_has_the_anthropic_shape() {
+        let body = ApiError::new(ErrorKind::Overloaded, "busy").body("req_1");
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "type": "error", "error": {"type": "overloaded_error", "message": "busy"}, "request_id": "req_1"
+            })
+        );
+    }
+}

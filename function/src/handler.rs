@@ -1,0 +1,973 @@
+//! The one request handler both the Lambda runtime and the local server call.
+
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+use aws_sdk_bedrockruntime::config::retry::RetryConfig;
+use aws_sdk_bedrockruntime::operation::RequestId;
+use aws_sdk_bedrockruntime::primitives::Blob;
+use aws_sdk_bedrockruntime::primitives::event_stream::EventReceiver;
+use aws_sdk_bedrockruntime::types::error::{ConverseStreamOutputError, ResponseStreamError};
+use aws_sdk_bedrockruntime::types::{
+    ConverseOutput, ConverseStreamOutput, ConverseTokensRequest, CountTokensInput,
+    InvokeModelTokensRequest, ResponseStream,
+};
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use serde_json::{Map, Value, json};
+
+use crate::anthropic::{self, StreamRewriter};
+use crate::auth::KeyStore;
+use crate::body::{Body, BodySender};
+use crate::config::{MAX_BODY_BYTES, Settings};
+use crate::converse::{self, StreamTranslator};
+use crate::error::{ApiError, ErrorKind};
+use crate::models::{Api, Model};
+use crate::sse::{self, Usage};
+
+/// Streamed chunks buffered between the upstream reader and the client writer.
+const STREAM_BUFFER: usize = 32;
+
+pub struct App {
+    settings: Settings,
+    bedrock: aws_sdk_bedrockruntime::Client,
+    keys: KeyStore,
+}
+
+impl App {
+    /// Builds the SDK clients once (cold start); the secret itself is fetched on first use.
+    pub fn new(settings: Settings, sdk: &SdkConfig) -> Self {
+        // No SDK retries on Bedrock: Anthropic clients retry 429/5xx themselves, and retrying here
+        // too multiplies attempts and burns the Lambda time budget.
+        let bedrock = aws_sdk_bedrockruntime::config::Builder::from(sdk)
+            .retry_config(RetryConfig::disabled())
+            .build();
+        let keys = KeyStore::new(
+            aws_sdk_secretsmanager::Client::new(sdk),
+            settings.secret_id.clone(),
+            settings.secret_ttl,
+        );
+        Self {
+            bedrock: aws_sdk_bedrockruntime::Client::from_conf(bedrock),
+            keys,
+            settings,
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+/// Per-invocation facts that differ between Lambda and the local server.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    /// When the response must be finished (Lambda deadline minus the margin).
+    pub deadline: Option<Instant>,
+}
+
+impl RequestContext {
+    pub fn local() -> Self {
+        Self {
+            request_id: new_id("req_"),
+            deadline: None,
+        }
+    }
+}
+
+/// A fresh id such as `req_0f3c…`; unique per process, not a secret.
+pub fn new_id(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::hash::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    h.write_u128(nanos.as_nanos());
+    let a = h.finish();
+    h.write_u64(a);
+    format!("{prefix}{a:016x}{:08x}", h.finish() as u32)
+}
+
+/// What the one access-log line per request says.
+#[derive(Clone)]
+struct Access {
+    request_id: String,
+    method: Method,
+    path: String,
+    model: Option<String>,
+    stream: bool,
+    started: Instant,
+    ttfb: Option<Duration>,
+    status: u16,
+    usage: Usage,
+    error_type: Option<&'static str>,
+    upstream_request_id: Option<String>,
+    outcome: &'static str,
+}
+
+impl Access {
+    fn mark_first_byte(&mut self) {
+        self.ttfb.get_or_insert_with(|| self.started.elapsed());
+    }
+
+    fn emit(&self) {
+        let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+        tracing::info!(
+            request_id = %self.request_id,
+            method = %self.method,
+            path = %self.path,
+            model = self.model.as_deref(),
+            stream = self.stream,
+            status = self.status,
+            ttfb_ms = self.ttfb.map(ms),
+            duration_ms = ms(self.started.elapsed()),
+            input_tokens = self.usage.input_tokens,
+            output_tokens = self.usage.output_tokens,
+            cache_read_input_tokens = self.usage.cache_read_input_tokens,
+            cache_creation_input_tokens = self.usage.cache_creation_input_tokens,
+            error_type = self.error_type,
+            upstream_request_id = self.upstream_request_id.as_deref(),
+            outcome = self.outcome,
+            "request"
+        );
+    }
+}
+
+fn base_response(
+    status: StatusCode,
+    request_id: &str,
+    content_type: &'static str,
+) -> http::response::Builder {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(
+            "request-id",
+            HeaderValue::from_str(request_id).unwrap_or(HeaderValue::from_static("unknown")),
+        )
+}
+
+fn json_response(status: StatusCode, request_id: &str, body: &Value) -> Response<Body> {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    base_response(status, request_id, "application/json")
+        .body(Body::full(bytes))
+        .unwrap_or_else(|_| Response::new(Body::full(Bytes::new())))
+}
+
+pub(crate) fn error_response(request_id: &str, err: &ApiError) -> Response<Body> {
+    json_response(err.status, request_id, &err.body(request_id))
+}
+
+/// Entry point: routes, authenticates, answers. Never fails; errors become Anthropic error bodies.
+///
+/// The body is `Err` when the transport could not read it (e.g. it exceeded the size limit).
+pub async fn handle(
+    app: Arc<App>,
+    req: Request<Result<Bytes, ApiError>>,
+    ctx: RequestContext,
+) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    let mut access = Access {
+        request_id: ctx.request_id.clone(),
+        method: parts.method.clone(),
+        path: parts.uri.path().to_owned(),
+        model: None,
+        stream: false,
+        started: Instant::now(),
+        ttfb: None,
+        status: 200,
+        usage: Usage::default(),
+        error_type: None,
+        upstream_request_id: None,
+        outcome: "complete",
+    };
+    let result = route(&app, &parts, body, &ctx, &mut access).await;
+    let response = match result {
+        Ok(Reply::Json(status, value)) => json_response(status, &ctx.request_id, &value),
+        Ok(Reply::Raw(bytes)) => base_response(StatusCode::OK, &ctx.request_id, "application/json")
+            .body(Body::full(bytes))
+            .unwrap_or_else(|_| Response::new(Body::full(Bytes::new()))),
+        Ok(Reply::Stream(response)) => return response, // the stream task writes the log line
+        Err(err) => {
+            access.error_type = Some(err.kind.as_str());
+            access.outcome = "error";
+            error_response(&ctx.request_id, &err)
+        }
+    };
+    access.status = response.status().as_u16();
+    access.mark_first_byte();
+    access.emit();
+    response
+}
+
+enum Reply {
+    Json(StatusCode, Value),
+    /// A 200 JSON body that is already serialized.
+    Raw(Bytes),
+    Stream(Response<Body>),
+}
+
+async fn route(
+    app: &App,
+    parts: &http::request::Parts,
+    body: Result<Bytes, ApiError>,
+    ctx: &RequestContext,
+    access: &mut Access,
+) -> Result<Reply, ApiError> {
+    let path = parts.uri.path();
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
+    let method = &parts.method;
+    match (method, path) {
+        (&Method::GET, "/health") => {
+            return Ok(Reply::Json(StatusCode::OK, json!({"status": "ok"})));
+        }
+        (_, "/health" | "/v1/messages" | "/v1/messages/count_tokens" | "/v1/models") => {}
+        (_, p) if p.starts_with("/v1/models/") => {}
+        _ => {
+            return Err(ApiError::new(
+                ErrorKind::NotFound,
+                format!("Not found: {method} {path}"),
+            ));
+        }
+    }
+    app.keys.verify(&parts.headers).await?;
+    match (method, path) {
+        (&Method::GET, "/v1/models") => Ok(Reply::Json(
+            StatusCode::OK,
+            app.settings.models.list(parts.uri.query()),
+        )),
+        (&Method::GET, p) if p.starts_with("/v1/models/") => {
+            let id = &p["/v1/models/".len()..];
+            let model = app
+                .settings
+                .models
+                .find(id)
+                .ok_or_else(|| unknown_model(app, id))?;
+            Ok(Reply::Json(StatusCode::OK, model.info()))
+        }
+        (&Method::POST, "/v1/messages") => {
+            let request = parse_body(body, true)?;
+            messages(app, &parts.headers, request, ctx, access).await
+        }
+        (&Method::POST, "/v1/messages/count_tokens") => {
+            let request = parse_body(body, false)?;
+            count_tokens(app, &parts.headers, request, ctx, access).await
+        }
+        _ => Err(
+            ApiError::invalid(format!("{method} is not allowed on {path}"))
+                .with_status(StatusCode::METHOD_NOT_ALLOWED),
+        ),
+    }
+}
+
+fn unknown_model(app: &App, name: &str) -> ApiError {
+    ApiError::new(
+        ErrorKind::NotFound,
+        format!(
+            "model: {name} not found; available models: {}",
+            app.settings.models.ids().join(", ")
+        ),
+    )
+}
+
+/// Parses and checks the shape of a Messages (or count_tokens) request body.
+fn parse_body(
+    body: Result<Bytes, ApiError>,
+    needs_max_tokens: bool,
+) -> Result<Map<String, Value>, ApiError> {
+    let body = body?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::invalid(format!("request body is not valid JSON: {e}")))?;
+    let Value::Object(request) = value else {
+        return Err(ApiError::invalid("request body must be a JSON object"));
+    };
+    match request.get("model") {
+        Some(Value::String(m)) if !m.is_empty() => {}
+        Some(_) => return Err(ApiError::invalid("model: Input should be a valid string")),
+        None => return Err(ApiError::invalid("model: Field required")),
+    }
+    let messages = match request.get("messages") {
+        Some(Value::Array(m)) => m,
+        Some(_) => return Err(ApiError::invalid("messages: Input should be a valid list")),
+        None => return Err(ApiError::invalid("messages: Field required")),
+    };
+    for (i, m) in messages.iter().enumerate() {
+        match m.get("role").and_then(Value::as_str) {
+            Some("user" | "assistant") => {}
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "messages.{i}.role: Input should be 'user' or 'assistant'"
+                )));
+            }
+        }
+        match m.get("content") {
+            Some(Value::String(_) | Value::Array(_)) => {}
+            Some(_) => {
+                return Err(ApiError::invalid(format!(
+                    "messages.{i}.content: Input should be a string or a list"
+                )));
+            }
+            None => {
+                return Err(ApiError::invalid(format!(
+                    "messages.{i}.content: Field required"
+                )));
+            }
+        }
+    }
+    if needs_max_tokens {
+        match request.get("max_tokens") {
+            Some(v) if v.as_u64().is_some_and(|n| n >= 1) => {}
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "max_tokens: Input should be a positive integer",
+                ));
+            }
+            None => return Err(ApiError::invalid("max_tokens: Field required")),
+        }
+    }
+    if request
+        .get("stream")
+        .is_some_and(|s| !s.is_boolean() && !s.is_null())
+    {
+        return Err(ApiError::invalid("stream: Input should be a valid boolean"));
+    }
+    Ok(request)
+}
+
+pub fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorKind::RequestTooLarge,
+        format!("request body exceeds {} bytes", MAX_BODY_BYTES),
+    )
+}
+
+/// Rejects undecodable base64 image/document data up front with a path, rather than as an
+/// opaque upstream validation error.
+fn check_base64_sources(request: &Map<String, Value>) -> Result<(), ApiError> {
+    fn walk(blocks: &[Value], path: &str) -> Result<(), ApiError> {
+        for (i, b) in blocks.iter().enumerate() {
+            let bpath = format!("{path}.{i}");
+            match b.get("type").and_then(Value::as_str) {
+                Some("image" | "document") => {
+                    let source = b.get("source");
+                    if source.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("base64")
+                    {
+                        let data = source
+                            .and_then(|s| s.get("data"))
+                            .and_then(Value::as_str)
+                            .ok_or_else(|| {
+                                ApiError::invalid(format!("{bpath}.source.data: Field required"))
+                            })?;
+                        converse::decode_base64(data, &format!("{bpath}.source.data"))?;
+                    }
+                }
+                Some("tool_result") => {
+                    if let Some(Value::Array(inner)) = b.get("content") {
+                        walk(inner, &format!("{bpath}.content"))?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    let messages = request
+        .get("messages")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for (i, m) in messages.iter().enumerate() {
+        if let Some(Value::Array(blocks)) = m.get("content") {
+            walk(blocks, &format!("messages.{i}.content"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `anthropic-beta` header values (comma-separated, possibly repeated), filtered by the allowlist.
+fn betas(headers: &HeaderMap, allow: Option<&[String]>) -> Vec<String> {
+    headers
+        .get_all("anthropic-beta")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .filter(|b| allow.is_none_or(|allow| allow.iter().any(|a| a == b)))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn resolve<'a>(
+    app: &'a App,
+    request: &Map<String, Value>,
+    access: &mut Access,
+) -> Result<&'a Model, ApiError> {
+    let name = request
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let model = app
+        .settings
+        .models
+        .find(name)
+        .ok_or_else(|| unknown_model(app, name))?;
+    access.model = Some(model.id.clone());
+    Ok(model)
+}
+
+/// Runs an upstream call, giving up with a timeout error at the deadline.
+async fn before_deadline<T>(
+    deadline: Option<Instant>,
+    call: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    match deadline {
+        None => call.await,
+        Some(d) => tokio::time::timeout_at(d.into(), call)
+            .await
+            .unwrap_or_else(|_| Err(deadline_error())),
+    }
+}
+
+fn deadline_error() -> ApiError {
+    ApiError::new(
+        ErrorKind::Timeout,
+        "the gateway reached its time limit before the model finished",
+    )
+}
+
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn messages(
+    app: &App,
+    headers: &HeaderMap,
+    request: Map<String, Value>,
+    ctx: &RequestContext,
+    access: &mut Access,
+) -> Result<Reply, ApiError> {
+    let model = resolve(app, &request, access)?;
+    let stream = request
+        .get("stream")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    access.stream = stream;
+    let upstream: Opening = match (model.api, stream) {
+        (Api::Anthropic, false) => {
+            check_base64_sources(&request)?;
+            let body = anthropic::native_body(
+                request,
+                &betas(headers, app.settings.beta_allowlist.as_deref()),
+            );
+            let call = async {
+                app.bedrock
+                    .invoke_model()
+                    .model_id(&model.inference_profile)
+                    .content_type("application/json")
+                    .accept("application/json")
+                    .body(Blob::new(body))
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::from_sdk(&e))
+            };
+            let out = before_deadline(ctx.deadline, call).await?;
+            access.upstream_request_id = out.request_id().map(str::to_owned);
+            let (bytes, usage) = anthropic::rewrite_message(out.body.as_ref(), &model.id)?;
+            access.usage = usage;
+            return Ok(Reply::Raw(bytes));
+        }
+        (Api::Converse, false) => {
+            let c = converse::translate_request(&request)?;
+            let call = async {
+                app.bedrock
+                    .converse()
+                    .model_id(&model.inference_profile)
+                    .set_messages(Some(c.messages))
+                    .set_system(Some(c.system).filter(|s| !s.is_empty()))
+                    .inference_config(c.inference)
+                    .set_tool_config(c.tool_config)
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::from_sdk(&e))
+            };
+            let out = before_deadline(ctx.deadline, call).await?;
+            access.upstream_request_id = out.request_id().map(str::to_owned);
+            let usage = converse::usage(out.usage());
+            access.usage = usage;
+            let content = match out.output() {
+                Some(ConverseOutput::Message(m)) => m.content.as_slice(),
+                _ => &[],
+            };
+            let message = converse::translate_response(
+                &new_id("msg_"),
+                &model.id,
+                content,
+                out.stop_reason(),
+                &usage,
+            );
+            return Ok(Reply::Json(StatusCode::OK, message));
+        }
+        (Api::Anthropic, true) => {
+            check_base64_sources(&request)?;
+            let body = anthropic::native_body(
+                request,
+                &betas(headers, app.settings.beta_allowlist.as_deref()),
+            );
+            let call = app
+                .bedrock
+                .invoke_model_with_response_stream()
+                .model_id(&model.inference_profile)
+                .content_type("application/json")
+                .accept("application/json")
+                .body(Blob::new(body));
+            let rw = StreamRewriter::new(&model.id);
+            Box::pin(async move {
+                let out = call.send().await.map_err(|e| ApiError::from_sdk(&e))?;
+                let request_id = out.request_id().map(str::to_owned);
+                Ok(Upstream {
+                    request_id,
+                    source: Source::Native { rx: out.body, rw },
+                })
+            }) as Opening
+        }
+        (Api::Converse, true) => {
+            let c = converse::translate_request(&request)?;
+            let call = app
+                .bedrock
+                .converse_stream()
+                .model_id(&model.inference_profile)
+                .set_messages(Some(c.messages))
+                .set_system(Some(c.system).filter(|s| !s.is_empty()))
+                .inference_config(c.inference)
+                .set_tool_config(c.tool_config);
+            let tr = StreamTranslator::new(&new_id("msg_"), &model.id);
+            Box::pin(async move {
+                let out = call.send().await.map_err(|e| ApiError::from_sdk(&e))?;
+                let request_id = out.request_id().map(str::to_owned);
+                Ok(Upstream {
+                    request_id,
+                    source: Source::Converse { rx: out.stream, tr },
+                })
+            })
+        }
+    };
+    start_stream(upstream, app.settings.ping_interval, ctx, access).await
+}
+
+async fn count_tokens(
+    app: &App,
+    headers: &HeaderMap,
+    mut request: Map<String, Value>,
+    ctx: &RequestContext,
+    access: &mut Access,
+) -> Result<Reply, ApiError> {
+    let model = resolve(app, &request, access)?;
+    let input = match model.api {
+        Api::Anthropic => {
+            check_base64_sources(&request)?;
+            // count_tokens takes no max_tokens, but the InvokeModel body CountTokens wraps needs one.
+            request.entry("max_tokens").or_insert(Value::from(1));
+            let body = anthropic::native_body(
+                request,
+                &betas(headers, app.settings.beta_allowlist.as_deref()),
+            );
+            let tokens = InvokeModelTokensRequest::builder()
+                .body(Blob::new(body))
+                .build();
+            CountTokensInput::InvokeModel(tokens.map_err(|e| ApiError::internal(e.to_string()))?)
+        }
+        Api::Converse => {
+            let c = converse::translate_request(&request)?;
+            CountTokensInput::Converse(
+                ConverseTokensRequest::builder()
+                    .set_messages(Some(c.messages))
+                    .set_system(Some(c.system).filter(|s| !s.is_empty()))
+                    .set_tool_config(c.tool_config)
+                    .build(),
+            )
+        }
+    };
+    let call = async {
+        app.bedrock
+            .count_tokens()
+            .model_id(&model.foundation_model)
+            .input(input)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk(&e))
+    };
+    let out = before_deadline(ctx.deadline, call).await?;
+    access.upstream_request_id = out.request_id().map(str::to_owned);
+    access.usage.input_tokens = u64::try_from(out.input_tokens).ok();
+    Ok(Reply::Json(
+        StatusCode::OK,
+        json!({"input_tokens": out.input_tokens}),
+    ))
+}
+
+/// Opens the Bedrock stream. The SDK may wait for the first frame before it returns, so the
+/// call itself is part of the silence that pings must cover.
+type Opening = Pin<Box<dyn Future<Output = Result<Upstream, ApiError>> + Send>>;
+
+/// A Bedrock event stream, seen as a source of ready-to-send Anthropic SSE bytes.
+struct Upstream {
+    request_id: Option<String>,
+    source: Source,
+}
+
+enum Source {
+    Native {
+        rx: EventReceiver<ResponseStream, ResponseStreamError>,
+        rw: StreamRewriter,
+    },
+    Converse {
+        rx: EventReceiver<ConverseStreamOutput, ConverseStreamOutputError>,
+        tr: StreamTranslator,
+    },
+}
+
+impl Upstream {
+    /// The next SSE bytes; `Ok(None)` once the message is complete. Cancel-safe: the SDK
+    /// receiver keeps partial frames in its own buffer.
+    async fn next(&mut self) -> Result<Option<Bytes>, ApiError> {
+        let truncated =
+            || ApiError::internal("the upstream stream ended before the message was complete");
+        match &mut self.source {
+            Source::Native { rx, rw } => loop {
+                match rx.recv().await {
+                    Ok(Some(ResponseStream::Chunk(part))) => {
+                        if let Some(bytes) = part.bytes {
+                            return rw.rewrite(bytes.as_ref()).map(Some);
+                        }
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) if rw.finished || rw.upstream_error => return Ok(None),
+                    Ok(None) => return Err(truncated()),
+                    Err(e) => return Err(ApiError::from_stream(&e)),
+                }
+            },
+            Source::Converse { rx, tr } => {
+                let mut out = Vec::new();
+                while out.is_empty() {
+                    match rx.recv().await {
+                        Ok(Some(event)) => tr.on_event(event, &mut out),
+                        Ok(None) if tr.finished => return Ok(None),
+                        // Converse ends with messageStop then metadata; without them it was cut short.
+                        Ok(None) => return Err(truncated()),
+                        Err(e) => return Err(ApiError::from_stream(&e)),
+                    }
+                }
+                let mut bytes = BytesMut::new();
+                for event in &out {
+                    bytes.extend_from_slice(&sse::json_event(event));
+                }
+                Ok(Some(bytes.freeze()))
+            }
+        }
+    }
+
+    fn usage(&self) -> Usage {
+        match &self.source {
+            Source::Native { rw, .. } => rw.usage,
+            Source::Converse { tr, .. } => tr.usage,
+        }
+    }
+
+    fn upstream_error(&self) -> bool {
+        matches!(&self.source, Source::Native { rw, .. } if rw.upstream_error)
+    }
+}
+
+/// Opens the stream and reads its first event before committing to 200, so an error Bedrock
+/// reports up front (HTTP error, or an exception as the first frame) gets its proper HTTP status
+/// and the client's retry logic. After one ping interval of silence the stream is committed
+/// anyway, with a ping, and later errors become `error` events.
+async fn start_stream(
+    opening: Opening,
+    ping: Duration,
+    ctx: &RequestContext,
+    access: &mut Access,
+) -> Result<Reply, ApiError> {
+    let mut first_event: FirstEvent = Box::pin(async move {
+        let mut upstream = opening.await?;
+        match upstream.next().await? {
+            Some(bytes) => Ok((upstream, bytes)),
+            None => Err(ApiError::internal("the upstream stream was empty")),
+        }
+    });
+    let start = tokio::select! {
+        ready = &mut first_event => {
+            let (upstream, bytes) = ready?;
+            Start::Ready(Box::new(upstream), bytes)
+        }
+        () = tokio::time::sleep(ping) => Start::Waiting(first_event),
+        () = until(ctx.deadline) => return Err(deadline_error()),
+    };
+    let (tx, body) = Body::channel(STREAM_BUFFER);
+    let response = base_response(StatusCode::OK, &ctx.request_id, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(body)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    // The stream task owns the log record from here on; `handle` does not log streams.
+    tokio::spawn(pump(start, tx, ping, ctx.deadline, access.clone()));
+    Ok(Reply::Stream(response))
+}
+
+type FirstEvent = Pin<Box<dyn Future<Output = Result<(Upstream, Bytes), ApiError>> + Send>>;
+
+enum Start {
+    /// The first event is in hand.
+    Ready(Box<Upstream>, Bytes),
+    /// Committed after silence: the upstream is still opening or has not sent its first event.
+    Waiting(FirstEvent),
+}
+
+/// Sends one chunk; false when the client is gone or the deadline passed while it was slow.
+async fn send(tx: &BodySender, bytes: Bytes, deadline: Option<Instant>) -> bool {
+    tokio::select! {
+        sent = tx.send(bytes) => sent.is_ok(),
+        () = until(deadline) => false,
+    }
+}
+
+fn error_event(err: &ApiError) -> Bytes {
+    sse::json_event(
+        &json!({"type": "error", "error": {"type": err.kind.as_str(), "message": err.message}}),
+    )
+}
+
+enum Step<T> {
+    Next(T),
+    Silence,
+    Stop,
+}
+
+/// One wait of the pump: for `next`, a ping interval of silence, the deadline or the client
+/// leaving, whichever comes first. On deadline an `error` event is attempted; `Stop` ends the pump.
+async fn wait<T>(
+    next: impl Future<Output = T>,
+    tx: &BodySender,
+    ping: Duration,
+    deadline: Option<Instant>,
+    access: &mut Access,
+) -> Step<T> {
+    tokio::select! {
+        biased;
+        () = tx.closed() => {
+            access.outcome = "client_disconnected";
+            Step::Stop
+        }
+        () = until(deadline) => {
+            let err = deadline_error();
+            access.outcome = "deadline";
+            access.error_type = Some(err.kind.as_str());
+            // Best effort: the client may be gone or slow, and time is up either way.
+            let _ = tx.try_send(error_event(&err));
+            Step::Stop
+        }
+        next = tokio::time::timeout(ping, next) => match next {
+            Ok(value) => Step::Next(value),
+            Err(_) => Step::Silence,
+        },
+    }
+}
+
+/// Sends `bytes`, recording why not when the client is gone or time ran out while it was slow.
+async fn deliver(
+    tx: &BodySender,
+    bytes: Bytes,
+    deadline: Option<Instant>,
+    access: &mut Access,
+) -> bool {
+    let sent = send(tx, bytes, deadline).await;
+    if sent {
+        access.mark_first_byte();
+    } else {
+        access.outcome = if tx.is_closed() {
+            "client_disconnected"
+        } else {
+            "deadline"
+        };
+    }
+    sent
+}
+
+async fn fail(tx: &BodySender, err: &ApiError, deadline: Option<Instant>, access: &mut Access) {
+    access.outcome = "upstream_error";
+    access.error_type = Some(err.kind.as_str());
+    send(tx, error_event(err), deadline).await;
+}
+
+/// Copies upstream events to the client, with pings during silence, until the message ends, the
+/// upstream fails (an `error` event), the deadline nears (an `error` event) or the client leaves.
+/// Ending the task drops the SDK receiver, which closes the upstream connection.
+async fn pump(
+    start: Start,
+    tx: BodySender,
+    ping: Duration,
+    deadline: Option<Instant>,
+    mut access: Access,
+) {
+    let (mut upstream, first) = match start {
+        Start::Ready(upstream, first) => (*upstream, first),
+        Start::Waiting(mut first_event) => {
+            let mut pending = sse::ping();
+            loop {
+                if !deliver(&tx, pending, deadline, &mut access).await {
+                    return access.emit();
+                }
+                match wait(&mut first_event, &tx, ping, deadline, &mut access).await {
+                    Step::Next(Ok(ready)) => break ready,
+                    Step::Next(Err(err)) => {
+                        fail(&tx, &err, deadline, &mut access).await;
+                        return access.emit();
+                    }
+                    Step::Silence => pending = sse::ping(),
+                    Step::Stop => return access.emit(),
+                }
+            }
+        }
+    };
+    access.upstream_request_id = upstream.request_id.take();
+    let mut pending = first;
+    loop {
+        if !deliver(&tx, pending, deadline, &mut access).await {
+            break;
+        }
+        match wait(upstream.next(), &tx, ping, deadline, &mut access).await {
+            Step::Next(Ok(Some(bytes))) => pending = bytes,
+            Step::Next(Ok(None)) => {
+                if upstream.upstream_error() {
+                    access.outcome = "upstream_error";
+                    access.error_type = Some("upstream_error_event");
+                }
+                break;
+            }
+            Step::Next(Err(err)) => {
+                fail(&tx, &err, deadline, &mut access).await;
+                break;
+            }
+            Step::Silence => pending = sse::ping(),
+            Step::Stop => break,
+        }
+    }
+    access.usage = upstream.usage();
+    // Log before the body ends: on Lambda the environment may be frozen right after it does.
+    access.emit();
+    drop(upstream);
+    drop(tx);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(v: Value) -> Result<Bytes, ApiError> {
+        Ok(Bytes::from(serde_json::to_vec(&v).expect("json")))
+    }
+
+    #[test]
+    fn request_shape_errors_name_the_field() {
+        let cases = [
+            (
+                json!({"messages": [], "max_tokens": 1}),
+                "model: Field required",
+            ),
+            (
+                json!({"model": 5, "messages": [], "max_tokens": 1}),
+                "model: Input should be a valid string",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 1}),
+                "messages: Field required",
+            ),
+            (
+                json!({"model": "m", "messages": {}, "max_tokens": 1}),
+                "messages: Input should be a valid list",
+            ),
+            (
+                json!({"model": "m", "messages": []}),
+                "max_tokens: Field required",
+            ),
+            (
+                json!({"model": "m", "messages": [], "max_tokens": "9"}),
+                "max_tokens: Input should be a positive integer",
+            ),
+            (
+                json!({"model": "m", "messages": [], "max_tokens": 1, "stream": "yes"}),
+                "stream",
+            ),
+            (
+                json!({"model": "m", "messages": [{"role": "system", "content": "x"}], "max_tokens": 1}),
+                "messages.0.role",
+            ),
+            (
+                json!({"model": "m", "messages": [{"role": "user"}], "max_tokens": 1}),
+                "messages.0.content",
+            ),
+        ];
+        for (req, expected) in cases {
+            let err = parse_body(body(req.clone()), true).expect_err("invalid");
+            assert_eq!(err.kind, ErrorKind::InvalidRequest);
+            assert!(err.message.contains(expected), "{req}: {}", err.message);
+        }
+        assert!(parse_body(body(json!({"model": "m", "messages": []})), false).is_ok());
+        let not_json =
+            parse_body(Ok(Bytes::from_static(b"{\"model\":")), true).expect_err("bad json");
+        assert!(not_json.message.contains("not valid JSON"));
+        let too_big =
+            parse_body(Ok(Bytes::from(vec![b' '; MAX_BODY_BYTES + 1])), true).expect_err("too big");
+        assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[test]
+    fn bad_base64_is_found_in_nested_tool_results() {
+        let req = json!({"messages": [{"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "t", "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "not base64!"}}]}]}]});
+        let Value::Object(req) = req else {
+            panic!("object")
+        };
+        let err = check_base64_sources(&req).expect_err("bad");
+        assert!(
+            err.message
+                .starts_with("messages.0.content.0.content.0.source.data"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn beta_headers_are_split_and_filtered() {
+        let mut h = HeaderMap::new();
+        h.append("anthropic-beta", HeaderValue::from_static("a-1, b-2"));
+        h.append("anthropic-beta", HeaderValue::from_static("c-3"));
+        assert_eq!(betas(&h, None), ["a-1", "b-2", "c-3"]);
+        assert_eq!(betas(&h, Some(&["c-3".to_owned()])), ["c-3"]);
+    }
+
+    #[test]
+    fn ids_are_unique_and_prefixed() {
+        let a = new_id("req_");
+        assert!(a.starts_with("req_") && a.len() == 28, "{a}");
+        assert_ne!(a, new_id("req_"));
+    }
+}

@@ -1,0 +1,19 @@
+//! A streaming Anthropic Messages API gateway to Amazon Bedrock.
+//!
+//! One handler ([`handler::handle`]) serves both the Lambda runtime (Function URL in
+//! RESPONSE_STREAM mode) and a local HTTP server, so both run the same code.
+
+pub mod anthropic;
+pub mod auth;
+pub mod body;
+pub mod config;
+pub mod converse;
+pub mod error;
+pub mod handler;
+pub mod lambda;
+pub mod models;
+pub mod server;
+pub mod sse;
+pub mod telemetry;
+
+pub use handler::{App, RequestContext, handle};

@@ -1,0 +1,512 @@
+//! The real `bootstrap lambda` process under a minimal Lambda Runtime API emulator.
+//!
+//! The emulator hands out Function URL (payload 2.0) events from `/invocation/next` and records
+//! the streamed `/response` body chunk by chunk, so the tests can check what Lambda would get:
+//! the JSON status/headers prelude, eight NUL bytes, then the body, arriving incrementally.
+
+mod support;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use serde_json::{Value, json};
+use support::fake_bedrock::FakeBedrock;
+use support::{KEY, parse_sse};
+use tokio::sync::{Notify, mpsc};
+
+struct Invocation {
+    id: String,
+    event: Value,
+    deadline_ms: u64,
+}
+
+#[derive(Default)]
+struct Recorded {
+    headers: HashMap<String, String>,
+    /// Each body chunk with its arrival time relative to the first one.
+    chunks: Vec<(Duration, Bytes)>,
+}
+
+struct Emulator {
+    addr: SocketAddr,
+    queue: mpsc::UnboundedSender<Invocation>,
+    responses: Arc<Mutex<HashMap<String, Recorded>>>,
+    errors: Arc<Mutex<Vec<(String, String)>>>,
+    done: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Emulator {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (queue, rx) = mpsc::unbounded_channel::<Invocation>();
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let responses: Arc<Mutex<HashMap<String, Recorded>>> = Arc::default();
+        let errors: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let done = Arc::new(Notify::new());
+        let (r, e, d) = (responses.clone(), errors.clone(), done.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (rx, r, e, d) = (rx.clone(), r.clone(), e.clone(), d.clone());
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                        let (rx, r, e, d) = (rx.clone(), r.clone(), e.clone(), d.clone());
+                        async move { Ok::<_, Infallible>(runtime_api(req, rx, r, e, d).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                        .await;
+                });
+            }
+        });
+        Self {
+            addr,
+            queue,
+            responses,
+            errors,
+            done,
+            task,
+        }
+    }
+
+    /// Queues an invocation that must finish `budget` from now, and waits for its response.
+    async fn invoke(&self, event: Value, budget: Duration) -> Recorded {
+        let id = self.queue_event(event, budget);
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            let notified = self.done.notified();
+            if let Some(r) = self.responses.lock().expect("lock").remove(&id) {
+                return r;
+            }
+            let errors = self.errors.lock().expect("lock").clone();
+            assert!(errors.is_empty(), "the runtime reported errors: {errors:?}");
+            assert!(Instant::now() < until, "no response for {id} within 20 s");
+            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+        }
+    }
+}
+
+impl Emulator {
+    fn queue_event(&self, event: Value, budget: Duration) -> String {
+        let id = format!("req-{}", support::unique_id());
+        let deadline = SystemTime::now() + budget;
+        let deadline_ms = deadline
+            .duration_since(UNIX_EPOCH)
+            .expect("clock")
+            .as_millis() as u64;
+        self.queue
+            .send(Invocation {
+                id: id.clone(),
+                event,
+                deadline_ms,
+            })
+            .expect("queue");
+        id
+    }
+
+    /// Queues an invocation and waits for the runtime to report it as failed.
+    async fn invoke_failing(&self, event: Value) -> (String, String) {
+        let id = self.queue_event(event, Duration::from_secs(30));
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            let notified = self.done.notified();
+            if let Some(e) = self.errors.lock().expect("lock").pop() {
+                assert!(e.0.contains(&id), "error for another invocation: {e:?}");
+                return e;
+            }
+            assert!(
+                Instant::now() < until,
+                "no error report for {id} within 20 s"
+            );
+            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+        }
+    }
+}
+
+async fn runtime_api(
+    req: hyper::Request<Incoming>,
+    rx: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Invocation>>>,
+    responses: Arc<Mutex<HashMap<String, Recorded>>>,
+    errors: Arc<Mutex<Vec<(String, String)>>>,
+    done: Arc<Notify>,
+) -> hyper::Response<Full<Bytes>> {
+    let path = req.uri().path().to_owned();
+    let accepted = || {
+        hyper::Response::builder()
+            .status(202)
+            .body(Full::new(Bytes::new()))
+            .expect("response")
+    };
+    if path == "/2018-06-01/runtime/invocation/next" {
+        let Some(inv) = rx.lock().await.recv().await else {
+            return std::future::pending().await;
+        };
+        return hyper::Response::builder()
+            .header("lambda-runtime-aws-request-id", &inv.id)
+            .header("lambda-runtime-deadline-ms", inv.deadline_ms.to_string())
+            .header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:000000000000:function:gw",
+            )
+            .header(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000;Sampled=0",
+            )
+            .body(Full::new(Bytes::from(
+                serde_json::to_vec(&inv.event).expect("json"),
+            )))
+            .expect("response");
+    }
+    if let Some(id) = path
+        .strip_prefix("/2018-06-01/runtime/invocation/")
+        .and_then(|p| p.strip_suffix("/response"))
+    {
+        let headers = req
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let mut recorded = Recorded {
+            headers,
+            chunks: Vec::new(),
+        };
+        let mut body = req.into_body();
+        let mut first: Option<Instant> = None;
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                let t0 = *first.get_or_insert_with(Instant::now);
+                recorded.chunks.push((t0.elapsed(), data));
+            }
+        }
+        responses
+            .lock()
+            .expect("lock")
+            .insert(id.to_owned(), recorded);
+        done.notify_waiters();
+        return accepted();
+    }
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    errors
+        .lock()
+        .expect("lock")
+        .push((path, String::from_utf8_lossy(&body).into_owned()));
+    done.notify_waiters();
+    accepted()
+}
+
+/// The response as Lambda sees it: prelude JSON, the 8-NUL separator, then the body.
+struct Split {
+    prelude: Value,
+    body: Vec<u8>,
+}
+
+fn split(r: &Recorded) -> Split {
+    let all: Vec<u8> = r
+        .chunks
+        .iter()
+        .flat_map(|(_, c)| c.iter().copied())
+        .collect();
+    let sep = all
+        .windows(8)
+        .position(|w| w == [0u8; 8])
+        .expect("8 NUL bytes after the prelude");
+    let prelude = serde_json::from_slice(&all[..sep]).expect("prelude is JSON");
+    Split {
+        prelude,
+        body: all[sep + 8..].to_vec(),
+    }
+}
+
+fn url_event(method: &str, path: &str, headers: Value, body: Option<&[u8]>, base64: bool) -> Value {
+    let body = body.map(|b| {
+        if base64 {
+            base64::engine::general_purpose::STANDARD.encode(b)
+        } else {
+            String::from_utf8_lossy(b).into_owned()
+        }
+    });
+    json!({
+        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "accountId": "anonymous", "apiId": "abc123", "domainName": "abc123.lambda-url.us-east-1.on.aws",
+            "domainPrefix": "abc123", "requestId": "ctx-1", "routeKey": "$default", "stage": "$default",
+            "time": "01/Jan/2026:00:00:00 +0000", "timeEpoch": 1767225600000u64,
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "test"}
+        },
+        "body": body, "isBase64Encoded": base64
+    })
+}
+
+fn messages_event(text: &str, stream: bool) -> Value {
+    let body = json!({"model": "claude-sonnet-4-5", "max_tokens": 64, "stream": stream,
+        "messages": [{"role": "user", "content": text}]});
+    url_event(
+        "POST",
+        "/v1/messages",
+        json!({"content-type": "application/json", "x-api-key": KEY}),
+        Some(&serde_json::to_vec(&body).expect("json")),
+        false,
+    )
+}
+
+struct Function {
+    emulator: Emulator,
+    _fake: FakeBedrock,
+    _process: tokio::process::Child,
+}
+
+/// Starts the fake, the emulator and `bootstrap lambda` configured only through the environment,
+/// as the deployed stack configures it.
+async fn function(margin_ms: u64) -> Function {
+    let fake = FakeBedrock::start(0).await.expect("fake");
+    fake.set_secret(Some(&format!("{{\"api_key\": \"{KEY}\"}}")));
+    let emulator = Emulator::start().await;
+    let process = tokio::process::Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+        .arg("lambda")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env_remove("RUST_LOG")
+        .env("AWS_LAMBDA_RUNTIME_API", emulator.addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "gw")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env("AWS_LAMBDA_LOG_LEVEL", "INFO")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url())
+        .env("AWS_ENDPOINT_URL_SECRETS_MANAGER", fake.url())
+        .env(
+            "API_KEY_SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw",
+        )
+        .env("PING_INTERVAL_MS", "200")
+        .env("DEADLINE_MARGIN_MS", margin_ms.to_string())
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("bootstrap starts");
+    Function {
+        emulator,
+        _fake: fake,
+        _process: process,
+    }
+}
+
+#[tokio::test]
+async fn lambda_streams_the_prelude_then_sse_incrementally() {
+    let f = function(500).await;
+    let r = f
+        .emulator
+        .invoke(
+            messages_event("hi scenario:silent-700", true),
+            Duration::from_secs(30),
+        )
+        .await;
+    assert_eq!(
+        r.headers
+            .get("lambda-runtime-function-response-mode")
+            .map(String::as_str),
+        Some("streaming")
+    );
+    assert_eq!(
+        r.headers.get("content-type").map(String::as_str),
+        Some("application/vnd.awslambda.http-integration-response")
+    );
+    let s = split(&r);
+    assert_eq!(s.prelude["statusCode"], 200);
+    assert_eq!(s.prelude["headers"]["content-type"], "text/event-stream");
+    assert!(
+        s.prelude["headers"]["request-id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("req-")),
+        "{}",
+        s.prelude
+    );
+    let events = parse_sse(&s.body);
+    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names.first(), Some(&"message_start"));
+    assert_eq!(names.last(), Some(&"message_stop"));
+    assert!(names.contains(&"ping"), "{names:?}");
+    assert_eq!(
+        events[0].data["message"]["model"],
+        "claude-sonnet-4-5-20250929"
+    );
+    // Streamed, not buffered: chunks kept arriving across the upstream's 700 ms of silence.
+    let spread = r.chunks.last().map(|(t, _)| *t).unwrap_or_default();
+    assert!(
+        r.chunks.len() > 3 && spread >= Duration::from_millis(500),
+        "{} chunks over {spread:?}",
+        r.chunks.len()
+    );
+}
+
+#[tokio::test]
+async fn lambda_sends_the_first_event_right_after_the_prelude() {
+    // lambda_runtime's client (Nagle on) stalled ~40 ms between the prelude and the rest, on every
+    // response, waiting for a delayed ACK. The minimum over a few invocations ignores a one-off
+    // scheduling hiccup but not that stall.
+    let f = function(500).await;
+    let mut gaps = Vec::new();
+    for _ in 0..4 {
+        let r = f
+            .emulator
+            .invoke(messages_event("hi", true), Duration::from_secs(30))
+            .await;
+        let all: Vec<u8> = r
+            .chunks
+            .iter()
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
+        let start = all
+            .windows(20)
+            .position(|w| w == b"event: message_start")
+            .expect("first event");
+        let mut seen = 0;
+        let at = r
+            .chunks
+            .iter()
+            .find(|(_, c)| {
+                seen += c.len();
+                seen > start
+            })
+            .map(|(t, _)| *t)
+            .expect("chunk with the first event");
+        gaps.push(at);
+    }
+    let fastest = gaps.iter().min().copied().unwrap_or_default();
+    // Nagle's algorithm with delayed ACKs stalls the second small write by ~40 ms on Linux;
+    // the bound sits below that stall, not at the (sub-millisecond) figure the bench reports.
+    assert!(
+        fastest < Duration::from_millis(35),
+        "prelude to first event: {gaps:?}"
+    );
+}
+
+#[tokio::test]
+async fn lambda_reports_upstream_errors_with_their_status_in_the_prelude() {
+    let f = function(500).await;
+    let r = f
+        .emulator
+        .invoke(
+            messages_event("scenario:http-429-ThrottlingException", true),
+            Duration::from_secs(30),
+        )
+        .await;
+    let s = split(&r);
+    assert_eq!(s.prelude["statusCode"], 429);
+    assert_eq!(s.prelude["headers"]["content-type"], "application/json");
+    let body: Value = serde_json::from_slice(&s.body).expect("json");
+    assert_eq!(body["error"]["type"], "rate_limit_error");
+}
+
+#[tokio::test]
+async fn lambda_stops_before_the_deadline_with_an_error_event() {
+    let f = function(500).await;
+    let started = Instant::now();
+    let r = f
+        .emulator
+        .invoke(
+            messages_event("scenario:silent-5000", true),
+            Duration::from_millis(1800),
+        )
+        .await;
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_millis(1800),
+        "ended after {took:?}, past the invocation deadline"
+    );
+    let events = parse_sse(&split(&r).body);
+    let last = events.last().expect("events");
+    assert_eq!(
+        last.name,
+        "error",
+        "{:?}",
+        events.iter().map(|e| &e.name).collect::<Vec<_>>()
+    );
+    assert_eq!(last.data["error"]["type"], "timeout_error");
+    // Non-streaming: the same deadline answers with a JSON timeout error.
+    let r = f
+        .emulator
+        .invoke(
+            messages_event("hi delay:5000", false),
+            Duration::from_millis(1800),
+        )
+        .await;
+    let s = split(&r);
+    assert_eq!(s.prelude["statusCode"], 504);
+    let body: Value = serde_json::from_slice(&s.body).expect("json");
+    assert_eq!(body["error"]["type"], "timeout_error");
+}
+
+#[tokio::test]
+async fn lambda_handles_base64_bodies_auth_and_health_across_invocations() {
+    let f = function(500).await;
+    let count =
+        json!({"model": "claude-haiku-4-5", "messages": [{"role": "user", "content": "n"}]});
+    let event = url_event(
+        "POST",
+        "/v1/messages/count_tokens",
+        json!({"content-type": "application/json", "authorization": format!("Bearer {KEY}")}),
+        Some(&serde_json::to_vec(&count).expect("json")),
+        true,
+    );
+    let s = split(&f.emulator.invoke(event, Duration::from_secs(30)).await);
+    assert_eq!(
+        (
+            s.prelude["statusCode"].clone(),
+            serde_json::from_slice::<Value>(&s.body).expect("json")
+        ),
+        (json!(200), json!({"input_tokens": 42}))
+    );
+    let unauth = url_event("GET", "/v1/models", json!({}), None, false);
+    let s = split(&f.emulator.invoke(unauth, Duration::from_secs(30)).await);
+    assert_eq!(s.prelude["statusCode"], 401);
+    let health = url_event("GET", "/health", json!({}), None, false);
+    let s = split(&f.emulator.invoke(health, Duration::from_secs(30)).await);
+    assert_eq!(
+        (s.prelude["statusCode"].clone(), s.body),
+        (json!(200), br#"{"status":"ok"}"#.to_vec())
+    );
+}
+
+#[tokio::test]
+async fn lambda_reports_non_function_url_events_as_invocation_errors_and_carries_on() {
+    let f = function(500).await;
+    let (path, body) = f.emulator.invoke_failing(json!({"Records": []})).await;
+    assert!(path.ends_with("/error"), "{path}");
+    assert!(body.contains("InvalidEvent"), "{body}");
+    let health = url_event("GET", "/health", json!({}), None, false);
+    let s = split(&f.emulator.invoke(health, Duration::from_secs(30)).await);
+    assert_eq!(s.prelude["statusCode"], 200);
+}

@@ -1,0 +1,240 @@
+"""The gateway through the official Anthropic Python SDK, with moto as Secrets Manager and the
+wire-level fake as Bedrock."""
+
+import http.client
+import json
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+import anthropic
+import pytest
+
+SONNET = "claude-sonnet-4-5-20250929"
+NOVA = "amazon-nova-pro"
+WEATHER_TOOL = {
+    "name": "get_weather",
+    "description": "Current weather for a city",
+    "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
+
+
+def fake_requests(env) -> list:
+    with urllib.request.urlopen(env["FAKE_BEDROCK_URL"] + "/__fake/requests", timeout=5) as r:
+        return json.load(r)
+
+
+def raw_sse(env, body: dict) -> list:
+    """(event, data) pairs as sent on the wire, pings included (the SDK hides those)."""
+    url = urllib.parse.urlparse(env["GATEWAY_URL"])
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
+    conn.request("POST", "/v1/messages", json.dumps(body),
+                 {"content-type": "application/json", "x-api-key": env["GATEWAY_API_KEY"]})
+    resp = conn.getresponse()
+    assert resp.status == 200
+    events, name = [], None
+    for raw in resp:
+        line = raw.decode().rstrip("\n")
+        if line.startswith("event: "):
+            name = line[len("event: "):]
+        elif line.startswith("data: "):
+            events.append((name, json.loads(line[len("data: "):])))
+    conn.close()
+    return events
+
+
+@pytest.mark.parametrize("model", [SONNET, NOVA])
+def test_non_streaming_text(client, model):
+    message = client.messages.create(model=model, max_tokens=64, messages=[{"role": "user", "content": "Hello"}])
+    assert message.type == "message"
+    assert message.model == model
+    assert message.content[0].text == "Hello from fake Bedrock."
+    assert message.stop_reason == "end_turn"
+    assert message.usage.input_tokens == 25 and message.usage.output_tokens == 12
+    assert message.usage.cache_read_input_tokens == 5
+
+
+@pytest.mark.parametrize("model", [SONNET, NOVA])
+def test_streaming_text(client, model):
+    with client.messages.stream(model=model, max_tokens=64, messages=[{"role": "user", "content": "Hi"}]) as stream:
+        text = "".join(stream.text_stream)
+        final = stream.get_final_message()
+    assert text == "Hello from fake Bedrock."
+    assert final.model == model
+    assert final.stop_reason == "end_turn"
+    assert final.usage.output_tokens == 12
+    assert final.usage.cache_creation_input_tokens == 3
+
+
+def test_alias_resolves_to_the_dated_model(client):
+    message = client.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+    assert message.model == SONNET
+
+
+@pytest.mark.parametrize("model", [SONNET, NOVA])
+def test_tool_use_round_trip(client, model):
+    messages = [{"role": "user", "content": "What is the weather in Paris? scenario:tool_use"}]
+    with client.messages.stream(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=messages) as stream:
+        first = stream.get_final_message()
+    assert first.stop_reason == "tool_use"
+    tool_use = next(b for b in first.content if b.type == "tool_use")
+    assert tool_use.name == "get_weather"
+    assert tool_use.input == {"city": "Paris"}
+
+    messages += [
+        {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in first.content]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": tool_use.id, "content": "18C and sunny"}]},
+    ]
+    second = client.messages.create(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=messages)
+    assert second.content[0].text == "The tool returned: 18C and sunny"
+    assert second.stop_reason == "end_turn"
+
+
+def test_thinking_and_signature_survive_streaming(client):
+    with client.messages.stream(
+        model=SONNET, max_tokens=2048, thinking={"type": "enabled", "budget_tokens": 1024},
+        messages=[{"role": "user", "content": "2+2? scenario:thinking"}],
+    ) as stream:
+        final = stream.get_final_message()
+    thinking = final.content[0]
+    assert thinking.type == "thinking"
+    assert thinking.thinking == "Let me think about this."
+    assert thinking.signature == "c2lnbmF0dXJl"
+    assert final.content[1].text == "Answer: 4"
+
+
+def test_betas_reach_bedrock_in_the_body(client, env):
+    client.beta.messages.create(
+        model=SONNET, max_tokens=8, betas=["interleaved-thinking-2025-05-14"],
+        messages=[{"role": "user", "content": "beta check"}],
+    )
+    sent = [r for r in fake_requests(env) if r["path"].endswith("/invoke") and "beta check" in json.dumps(r["body"])]
+    assert sent[-1]["body"]["anthropic_beta"] == ["interleaved-thinking-2025-05-14"]
+    assert sent[-1]["body"]["anthropic_version"] == "bedrock-2023-05-31"
+    assert "model" not in sent[-1]["body"]
+
+
+@pytest.mark.parametrize("model", [SONNET, NOVA])
+def test_count_tokens(client, model):
+    result = client.messages.count_tokens(model=model, messages=[{"role": "user", "content": "count me"}])
+    assert result.input_tokens == 42
+
+
+def test_models_list_comes_from_the_map(client):
+    ids = [m.id for m in client.models.list()]
+    assert ids == ["claude-opus-4-5-20251101", SONNET, "claude-haiku-4-5-20251001", NOVA]
+    assert client.models.retrieve("claude-haiku-4-5").display_name == "Claude Haiku 4.5"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_throttling_is_a_rate_limit_error(client, stream):
+    with pytest.raises(anthropic.RateLimitError) as e:
+        client.messages.create(model=SONNET, max_tokens=8, stream=stream,
+                               messages=[{"role": "user", "content": "scenario:http-429-ThrottlingException"}])
+    assert e.value.status_code == 429
+    assert e.value.body["error"]["type"] == "rate_limit_error"
+    assert e.value.request_id
+
+
+def test_unknown_model_is_not_found(client):
+    with pytest.raises(anthropic.NotFoundError) as e:
+        client.messages.create(model="claude-3-opus-20240229", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+    assert SONNET in e.value.body["error"]["message"]
+
+
+def test_wrong_key_is_an_authentication_error(env):
+    bad = anthropic.Anthropic(base_url=env["GATEWAY_URL"], api_key="not-the-key", max_retries=0)
+    with pytest.raises(anthropic.AuthenticationError):
+        bad.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": "x"}])
+
+
+def test_bearer_token_is_accepted(env):
+    # Claude Code sends Authorization: Bearer when configured with ANTHROPIC_AUTH_TOKEN.
+    bearer = anthropic.Anthropic(base_url=env["GATEWAY_URL"], auth_token=env["GATEWAY_API_KEY"], max_retries=0)
+    assert bearer.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": "x"}]).content
+
+
+def test_bedrock_validation_is_a_bad_request(client):
+    with pytest.raises(anthropic.BadRequestError) as e:
+        client.messages.create(model=NOVA, max_tokens=8,
+                               messages=[{"role": "user", "content": "scenario:http-400-ValidationException"}])
+    assert e.value.body["error"]["type"] == "invalid_request_error"
+
+
+def test_bad_image_data_is_a_bad_request_before_bedrock(client):
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "%%% not base64"}}
+    with pytest.raises(anthropic.BadRequestError) as e:
+        client.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": [image]}])
+    assert "source.data" in e.value.body["error"]["message"]
+
+
+@pytest.mark.parametrize("scenario", ["http-503-ServiceUnavailableException", "http-429-ModelNotReadyException"])
+def test_unavailable_is_529_overloaded(client, scenario):
+    with pytest.raises(anthropic.APIStatusError) as e:
+        client.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": f"scenario:{scenario}"}])
+    assert e.value.status_code == 529
+    assert isinstance(e.value, anthropic.OverloadedError)
+    assert e.value.body["error"]["type"] == "overloaded_error"
+
+
+@pytest.mark.parametrize("model", [SONNET, NOVA])
+def test_error_mid_stream_is_raised_by_the_sdk(client, model):
+    with pytest.raises(anthropic.APIStatusError) as e:
+        with client.messages.stream(model=model, max_tokens=8,
+                                    messages=[{"role": "user", "content": "scenario:midstream-throttlingException"}]) as s:
+            for _ in s:
+                pass
+    assert e.value.body["error"]["type"] == "rate_limit_error"
+
+
+def test_silent_upstream_gets_pings_and_the_sdk_ignores_them(client, env):
+    events = raw_sse(env, {"model": SONNET, "max_tokens": 8, "stream": True,
+                           "messages": [{"role": "user", "content": "scenario:silent-800"}]})
+    names = [n for n, _ in events]
+    assert names.count("ping") >= 2, names
+    assert names[0] == "message_start" and names[-1] == "message_stop"
+    with client.messages.stream(model=SONNET, max_tokens=8,
+                                messages=[{"role": "user", "content": "scenario:silent-600"}]) as stream:
+        assert "".join(stream.text_stream) == "Hello from fake Bedrock."
+
+
+def test_logs_are_json_lines_without_keys_prompts_or_completions(client, env):
+    marker = f"secret-prompt-{uuid.uuid4()}"
+    client.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": marker}])
+    time.sleep(0.2)
+    with open(env["GATEWAY_LOG"], encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    text = json.dumps(lines)
+    assert marker not in text
+    assert env["GATEWAY_API_KEY"] not in text
+    assert "Hello from fake Bedrock" not in text
+    requests = [l for l in lines if l.get("message") == "request" and l.get("path") == "/v1/messages"]
+    last = requests[-1]
+    for field in ("request_id", "method", "status", "model", "ttfb_ms", "duration_ms", "input_tokens", "output_tokens"):
+        assert field in last, (field, last)
+
+
+def test_key_rotation_without_redeploy(env, secrets):
+    ttl = float(env["SECRET_TTL_SECONDS"]) + 0.3
+    old, new = env["GATEWAY_API_KEY"], "rotated-" + uuid.uuid4().hex
+
+    def works(key):
+        c = anthropic.Anthropic(base_url=env["GATEWAY_URL"], api_key=key, max_retries=0)
+        try:
+            c.models.list()
+            return True
+        except anthropic.AuthenticationError:
+            return False
+
+    try:
+        secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps({"api_keys": [old, new]}))
+        time.sleep(ttl)
+        assert works(old) and works(new)
+        secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps({"api_key": new}))
+        time.sleep(ttl)
+        assert works(new) and not works(old)
+    finally:
+        secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps({"api_key": old}))
+        time.sleep(ttl)
+    assert works(old)

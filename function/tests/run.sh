@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The Python suite: the official Anthropic SDK against `bootstrap serve`, with moto as Secrets
+# Manager and the wire-level fake as Bedrock Runtime.
+#
+#   VENV=/path/to/venv function/tests/run.sh     # venv with function/tests/requirements.txt
+#
+# Builds what it needs with cargo (honours CARGO_TARGET_DIR), starts moto, the fake and the
+# gateway on free loopback ports, runs pytest, and stops everything on exit.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+: "${VENV:?set VENV to a virtualenv with function/tests/requirements.txt installed}"
+py="$VENV/bin/python"
+[ -x "$py" ] || { echo "run.sh: $py not found" >&2; exit 2; }
+[ -x "$VENV/bin/moto_server" ] || { echo "run.sh: moto_server missing: pip install -r $here/requirements.txt" >&2; exit 2; }
+
+target="${CARGO_TARGET_DIR:-$repo/target}"
+# Two builds, not one: with the example in the same build, dev-dependency features would leak into
+# `bootstrap`, and `cargo lambda watch` (which runs plain `cargo run --bin bootstrap`) would
+# rebuild most of the dependency tree.
+(cd "$repo" && cargo build --quiet -p function --bin bootstrap && cargo build --quiet -p function --example fake_bedrock)
+bootstrap="$target/debug/bootstrap"
+fake_bin="$target/debug/examples/fake_bedrock"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    status=$?
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# wait_http URL NAME LOG: up to 15 s for URL to answer (any HTTP status).
+wait_http() {
+    for _ in $(seq 1 150); do
+        if "$py" - "$1" <<'EOF' 2>/dev/null; then return 0; fi
+import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=1)
+except urllib.error.HTTPError:
+    pass
+EOF
+        sleep 0.1
+    done
+    echo "run.sh: $2 did not come up; its log:" >&2
+    cat "$3" >&2 || true
+    return 1
+}
+
+moto_port="$(free_port)"
+"$VENV/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+pids+=($!)
+moto_url="http://127.0.0.1:$moto_port"
+
+"$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
+pids+=($!)
+fake_url=""
+for _ in $(seq 1 150); do
+    fake_url="$(sed -n 's/^FAKE_BEDROCK_URL=//p' "$work/fake.out")"
+    [ -n "$fake_url" ] && break
+    sleep 0.1
+done
+[ -n "$fake_url" ] || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
+
+wait_http "$moto_url/moto-api/" moto "$work/moto.log"
+
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL || true
+
+api_key="sk-gw-test-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
+secret_id="$("$py" - "$moto_url" "$api_key" <<'EOF'
+import json, sys, boto3
+sm = boto3.client("secretsmanager", endpoint_url=sys.argv[1], region_name="us-east-1")
+print(sm.create_secret(Name="gateway-api-key", SecretString=json.dumps({"api_key": sys.argv[2]}))["ARN"])
+EOF
+)"
+
+gw_port="$(free_port)"
+secret_ttl=1
+API_KEY_SECRET_ARN="$secret_id" \
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
+    AWS_ENDPOINT_URL_SECRETS_MANAGER="$moto_url" \
+    SECRET_TTL_SECONDS="$secret_ttl" \
+    PING_INTERVAL_MS=200 \
+    PORT="$gw_port" \
+    "$bootstrap" serve >"$work/gateway.log" 2>&1 &
+pids+=($!)
+gw_url="http://127.0.0.1:$gw_port"
+wait_http "$gw_url/health" gateway "$work/gateway.log"
+
+set +e
+REPO_ROOT="$repo" GATEWAY_URL="$gw_url" FAKE_BEDROCK_URL="$fake_url" MOTO_URL="$moto_url" SECRET_ID="$secret_id" \
+    GATEWAY_API_KEY="$api_key" GATEWAY_LOG="$work/gateway.log" SECRET_TTL_SECONDS="$secret_ttl" \
+    timeout 600 "$py" -m pytest -p no:cacheprovider -q "$here/python"
+result=$?
+set -e
+if [ "$result" -ne 0 ]; then
+    echo "run.sh: pytest failed ($result); last gateway log lines:" >&2
+    tail -n 30 "$work/gateway.log" >&2 || true
+fi
+exit "$result"

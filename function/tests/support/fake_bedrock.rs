@@ -1,0 +1,656 @@
+//! A wire-level fake of Bedrock Runtime (and of Secrets Manager's GetSecretValue), for tests.
+//!
+//! It speaks the real protocols: REST-JSON for InvokeModel / Converse / CountTokens, and the AWS
+//! event-stream binary framing for InvokeModelWithResponseStream (`chunk` events carrying
+//! base64 Anthropic event JSON) and ConverseStream. The real SDK client talks to it through an
+//! endpoint override, so nothing in the gateway is mocked.
+//!
+//! The scenario comes from the request itself: a `scenario:<name>` token anywhere in the prompt.
+//! A separate `delay:<ms>` token makes any operation wait that long before answering at all.
+//!
+//! | scenario                      | behaviour                                                        |
+//! |-------------------------------|------------------------------------------------------------------|
+//! | (none)                        | a short text answer                                              |
+//! | `tool_use`                    | text, then a tool_use block streamed as input_json deltas        |
+//! | `thinking`                    | a thinking block with signature, then text                       |
+//! | `http-<status>-<Exception>`   | an HTTP error before any stream, e.g. `http-429-ThrottlingException` |
+//! | `midstream-<exception>`       | two events, then an exception frame, e.g. `midstream-throttlingException` |
+//! | `early-<exception>`           | an exception as the very first frame                             |
+//! | `silent-<ms>`                 | message_start, then silence for `<ms>`, then the rest            |
+//! | `silentfirst-<ms>`            | silence before the first frame                                   |
+//! | `big-<bytes>`                 | a text answer of about `<bytes>` bytes                           |
+//! | `endless`                     | a text delta every 20 ms for up to 60 s (for disconnect tests)   |
+//! | `truncated`                   | the stream ends without message_stop                             |
+//! | `overloaded_event`            | native only: message_start, then an Anthropic `error` chunk      |
+//!
+//! A request whose last message carries a tool result is answered with
+//! `The tool returned: <first text of the result>`.
+//!
+//! Control endpoints: `GET /__fake/requests` (what was received), `GET /__fake/stats`
+//! (`cancelled_streams`, `secret_fetches`), `POST /__fake/reset`.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use aws_smithy_eventstream::frame::write_message_to;
+use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::{Frame, Incoming};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+const USAGE: (u64, u64, u64, u64) = (25, 12, 5, 3); // input, output, cache read, cache write
+
+/// A response body: all at once, or frames written over time by a task.
+pub struct FakeBody(Option<Bytes>, Option<mpsc::Receiver<Bytes>>);
+
+impl hyper::body::Body for FakeBody {
+    type Data = Bytes;
+    type Error = Infallible;
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        if let Some(b) = this.0.take() {
+            return Poll::Ready(Some(Ok(Frame::data(b))));
+        }
+        match &mut this.1 {
+            Some(rx) => rx.poll_recv(cx).map(|o| o.map(|b| Ok(Frame::data(b)))),
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    requests: Mutex<Vec<Value>>,
+    secret: Mutex<Option<String>>,
+    cancelled_streams: AtomicUsize,
+    secret_fetches: AtomicUsize,
+}
+
+pub struct FakeBedrock {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeBedrock {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeBedrock {
+    /// Listens on 127.0.0.1 at `port` (0 = any free port).
+    pub async fn start(port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::default());
+        let st = state.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                // Like a real service: small event frames leave at once (no Nagle delay).
+                let _ = stream.set_nodelay(true);
+                let st = st.clone();
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req| {
+                        let st = st.clone();
+                        async move { Ok::<_, Infallible>(route(st, req).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                        .await;
+                });
+            }
+        });
+        Ok(Self { addr, state, task })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// What GetSecretValue returns; `None` answers ResourceNotFoundException.
+    pub fn set_secret(&self, secret: Option<&str>) {
+        *self.state.secret.lock().expect("lock") = secret.map(str::to_owned);
+    }
+
+    pub fn requests(&self) -> Vec<Value> {
+        self.state.requests.lock().expect("lock").clone()
+    }
+
+    pub fn cancelled_streams(&self) -> usize {
+        self.state.cancelled_streams.load(Ordering::SeqCst)
+    }
+
+    pub fn secret_fetches(&self) -> usize {
+        self.state.secret_fetches.load(Ordering::SeqCst)
+    }
+}
+
+fn response(status: u16, content_type: &str, body: impl Into<Bytes>) -> hyper::Response<FakeBody> {
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .header("x-amzn-requestid", "fake-request-id")
+        .body(FakeBody(Some(body.into()), None))
+        .expect("valid response")
+}
+
+fn json_response(status: u16, body: &Value) -> hyper::Response<FakeBody> {
+    response(
+        status,
+        "application/json",
+        serde_json::to_vec(body).expect("json"),
+    )
+}
+
+fn aws_error(status: u16, code: &str, message: &str) -> hyper::Response<FakeBody> {
+    let mut r = json_response(status, &json!({ "message": message }));
+    r.headers_mut()
+        .insert("x-amzn-errortype", code.parse().expect("header"));
+    r
+}
+
+async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Response<FakeBody> {
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    let path = parts.uri.path().to_owned();
+    match (parts.method.as_str(), path.as_str()) {
+        ("GET", "/__fake/requests") => {
+            return json_response(
+                200,
+                &Value::Array(state.requests.lock().expect("lock").clone()),
+            );
+        }
+        ("GET", "/__fake/stats") => {
+            return json_response(
+                200,
+                &json!({
+                    "cancelled_streams": state.cancelled_streams.load(Ordering::SeqCst),
+                    "secret_fetches": state.secret_fetches.load(Ordering::SeqCst),
+                }),
+            );
+        }
+        ("POST", "/__fake/reset") => {
+            state.requests.lock().expect("lock").clear();
+            state.cancelled_streams.store(0, Ordering::SeqCst);
+            state.secret_fetches.store(0, Ordering::SeqCst);
+            return json_response(200, &json!({}));
+        }
+        _ => {}
+    }
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    state
+        .requests
+        .lock()
+        .expect("lock")
+        .push(json!({"path": path, "target": target, "body": parsed}));
+    if target == "secretsmanager.GetSecretValue" {
+        state.secret_fetches.fetch_add(1, Ordering::SeqCst);
+        let secret = state.secret.lock().expect("lock").clone();
+        return match secret {
+            Some(s) => {
+                let mut r = json_response(
+                    200,
+                    &json!({
+                        "ARN": "arn:aws:secretsmanager:us-east-1:000000000000:secret:fake",
+                        "Name": parsed.get("SecretId").cloned().unwrap_or(Value::Null),
+                        "SecretString": s, "VersionId": "v1", "VersionStages": ["AWSCURRENT"],
+                    }),
+                );
+                r.headers_mut().insert(
+                    "content-type",
+                    "application/x-amz-json-1.1".parse().expect("header"),
+                );
+                r
+            }
+            None => aws_error(
+                400,
+                "ResourceNotFoundException",
+                "Secrets Manager can't find the specified secret.",
+            ),
+        };
+    }
+    let Some(rest) = path.strip_prefix("/model/") else {
+        return aws_error(404, "UnknownOperationException", "unknown path");
+    };
+    let Some((_model, op)) = rest.rsplit_once('/') else {
+        return aws_error(404, "UnknownOperationException", "unknown path");
+    };
+    if op == "count-tokens" {
+        return json_response(200, &json!({"inputTokens": 42}));
+    }
+    let script = Script::from_request(&body, &parsed);
+    if let Some(d) = script.delay {
+        tokio::time::sleep(d).await;
+    }
+    if let Some((status, code)) = &script.http_error {
+        return aws_error(*status, code, "fake failure requested by the scenario");
+    }
+    match op {
+        "invoke" => json_response(200, &script.native_message()),
+        "converse" => json_response(200, &script.converse_response()),
+        "invoke-with-response-stream" | "converse-stream" => {
+            let (tx, rx) = mpsc::channel(8);
+            tokio::spawn(write_stream(state, script, op == "converse-stream", tx));
+            hyper::Response::builder()
+                .status(200)
+                .header("content-type", "application/vnd.amazon.eventstream")
+                .header("x-amzn-requestid", "fake-request-id")
+                .body(FakeBody(None, Some(rx)))
+                .expect("valid response")
+        }
+        _ => aws_error(404, "UnknownOperationException", "unknown operation"),
+    }
+}
+
+fn frame(headers: Vec<Header>, payload: Vec<u8>) -> Bytes {
+    let mut buf = Vec::new();
+    write_message_to(&Message::new_from_parts(headers, payload), &mut buf).expect("frame");
+    Bytes::from(buf)
+}
+
+fn event_frame(event_type: &str, payload: &Value) -> Bytes {
+    frame(
+        vec![
+            Header::new(
+                ":event-type",
+                HeaderValue::String(event_type.to_owned().into()),
+            ),
+            Header::new(
+                ":content-type",
+                HeaderValue::String("application/json".into()),
+            ),
+            Header::new(":message-type", HeaderValue::String("event".into())),
+        ],
+        serde_json::to_vec(payload).expect("json"),
+    )
+}
+
+fn exception_frame(exception_type: &str) -> Bytes {
+    frame(
+        vec![
+            Header::new(
+                ":exception-type",
+                HeaderValue::String(exception_type.to_owned().into()),
+            ),
+            Header::new(
+                ":content-type",
+                HeaderValue::String("application/json".into()),
+            ),
+            Header::new(":message-type", HeaderValue::String("exception".into())),
+        ],
+        serde_json::to_vec(&json!({"message": format!("fake {exception_type}")})).expect("json"),
+    )
+}
+
+/// One Anthropic event as an InvokeModelWithResponseStream `chunk`.
+fn chunk_frame(event: &Value) -> Bytes {
+    event_frame(
+        "chunk",
+        &json!({"bytes": BASE64.encode(serde_json::to_vec(event).expect("json"))}),
+    )
+}
+
+enum Part {
+    Text(Vec<String>),
+    Thinking(Vec<String>, String),
+    ToolUse {
+        id: String,
+        name: String,
+        json: Vec<String>,
+    },
+}
+
+struct Script {
+    parts: Vec<Part>,
+    stop_reason: &'static str,
+    http_error: Option<(u16, String)>,
+    midstream: Option<String>,
+    early: Option<String>,
+    silence: Option<Duration>,
+    silence_first: Option<Duration>,
+    endless: bool,
+    truncated: bool,
+    error_event: bool,
+    delay: Option<Duration>,
+}
+
+/// The word after `token` (e.g. `scenario:`) in the raw request, or "".
+fn word_after(raw: &[u8], token: &str) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let Some(at) = text.find(token) else {
+        return String::new();
+    };
+    text[at + token.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The first text of a tool result in the last message, if it has one (native or Converse shape).
+fn tool_result_text(body: &Value) -> Option<String> {
+    let last = body.get("messages")?.as_array()?.last()?;
+    for block in last.get("content")?.as_array()? {
+        let content = if block.get("type").and_then(Value::as_str) == Some("tool_result") {
+            block.get("content")
+        } else if let Some(r) = block.get("toolResult") {
+            r.get("content")
+        } else {
+            continue;
+        };
+        return Some(match content {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .find_map(|b| b.get("text").and_then(Value::as_str))
+                .unwrap_or_default()
+                .to_owned(),
+            _ => String::new(),
+        });
+    }
+    None
+}
+
+fn first_tool_name(body: &Value) -> Option<String> {
+    let native = body.pointer("/tools/0/name");
+    let converse = body.pointer("/toolConfig/tools/0/toolSpec/name");
+    native
+        .or(converse)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+impl Script {
+    fn from_request(raw: &[u8], body: &Value) -> Self {
+        let mut s = Script {
+            parts: vec![Part::Text(vec![
+                "Hello".into(),
+                " from fake".into(),
+                " Bedrock.".into(),
+            ])],
+            stop_reason: "end_turn",
+            http_error: None,
+            midstream: None,
+            early: None,
+            silence: None,
+            silence_first: None,
+            endless: false,
+            truncated: false,
+            error_event: false,
+            delay: word_after(raw, "delay:")
+                .parse()
+                .ok()
+                .map(Duration::from_millis),
+        };
+        if let Some(result) = tool_result_text(body) {
+            s.parts = vec![Part::Text(vec!["The tool returned: ".into(), result])];
+            return s;
+        }
+        let name = word_after(raw, "scenario:");
+        let (head, arg) = name.split_once('-').unwrap_or((name.as_str(), ""));
+        let ms = |a: &str| Duration::from_millis(a.parse().unwrap_or(1000));
+        match head {
+            "tool_use" => {
+                s.parts = vec![
+                    Part::Text(vec!["Let me check.".into()]),
+                    Part::ToolUse {
+                        id: "toolu_fake_1".into(),
+                        name: first_tool_name(body).unwrap_or_else(|| "get_weather".into()),
+                        json: vec!["{\"city\": ".into(), "\"Paris\"}".into()],
+                    },
+                ];
+                s.stop_reason = "tool_use";
+            }
+            "thinking" => {
+                s.parts = vec![
+                    Part::Thinking(
+                        vec!["Let me think".into(), " about this.".into()],
+                        "c2lnbmF0dXJl".into(),
+                    ),
+                    Part::Text(vec!["Answer: 4".into()]),
+                ];
+            }
+            "http" => {
+                let (status, code) = arg
+                    .split_once('-')
+                    .unwrap_or(("500", "InternalServerException"));
+                s.http_error = Some((status.parse().unwrap_or(500), code.to_owned()));
+            }
+            "midstream" => {
+                s.midstream = Some(if arg.is_empty() {
+                    "modelStreamErrorException".into()
+                } else {
+                    arg.into()
+                })
+            }
+            "early" => {
+                s.early = Some(if arg.is_empty() {
+                    "throttlingException".into()
+                } else {
+                    arg.into()
+                })
+            }
+            "silent" => s.silence = Some(ms(arg)),
+            "silentfirst" => s.silence_first = Some(ms(arg)),
+            "big" => {
+                let total: usize = arg.parse().unwrap_or(1 << 20);
+                let piece = "The quick brown fox jumps over the lazy dog. ".repeat(22); // ~1 KB
+                s.parts = vec![Part::Text(vec![piece; total.div_ceil(990)])];
+            }
+            "endless" => s.endless = true,
+            "truncated" => s.truncated = true,
+            "overloaded_event" => s.error_event = true,
+            _ => {}
+        }
+        s
+    }
+
+    fn native_events(&self) -> Vec<Value> {
+        let (input, output, read, write) = USAGE;
+        let mut ev = vec![json!({"type": "message_start", "message": {
+            "id": "msg_bdrk_fake", "type": "message", "role": "assistant", "model": "claude-upstream-name",
+            "content": [], "stop_reason": null, "stop_sequence": null,
+            "usage": {"input_tokens": input, "cache_creation_input_tokens": write, "cache_read_input_tokens": read, "output_tokens": 1}}})];
+        for (i, part) in self.parts.iter().enumerate() {
+            match part {
+                Part::Text(chunks) => {
+                    ev.push(json!({"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}}));
+                    for c in chunks {
+                        ev.push(json!({"type": "content_block_delta", "index": i, "delta": {"type": "text_delta", "text": c}}));
+                    }
+                }
+                Part::Thinking(chunks, sig) => {
+                    ev.push(json!({"type": "content_block_start", "index": i, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}));
+                    for c in chunks {
+                        ev.push(json!({"type": "content_block_delta", "index": i, "delta": {"type": "thinking_delta", "thinking": c}}));
+                    }
+                    ev.push(json!({"type": "content_block_delta", "index": i, "delta": {"type": "signature_delta", "signature": sig}}));
+                }
+                Part::ToolUse { id, name, json } => {
+                    ev.push(json!({"type": "content_block_start", "index": i, "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}}));
+                    for c in json {
+                        ev.push(json!({"type": "content_block_delta", "index": i, "delta": {"type": "input_json_delta", "partial_json": c}}));
+                    }
+                }
+            }
+            ev.push(json!({"type": "content_block_stop", "index": i}));
+        }
+        ev.push(json!({"type": "message_delta", "delta": {"stop_reason": self.stop_reason, "stop_sequence": null}, "usage": {"output_tokens": output}}));
+        ev.push(json!({"type": "message_stop", "amazon-bedrock-invocationMetrics": {
+            "inputTokenCount": input, "outputTokenCount": output, "invocationLatency": 100, "firstByteLatency": 50}}));
+        ev
+    }
+
+    fn converse_events(&self) -> Vec<(&'static str, Value)> {
+        let (input, output, read, write) = USAGE;
+        let mut ev = vec![("messageStart", json!({"role": "assistant"}))];
+        for (i, part) in self.parts.iter().enumerate() {
+            match part {
+                Part::Text(chunks) => {
+                    for c in chunks {
+                        ev.push((
+                            "contentBlockDelta",
+                            json!({"contentBlockIndex": i, "delta": {"text": c}}),
+                        ));
+                    }
+                }
+                Part::Thinking(chunks, sig) => {
+                    for c in chunks {
+                        ev.push(("contentBlockDelta", json!({"contentBlockIndex": i, "delta": {"reasoningContent": {"text": c}}})));
+                    }
+                    ev.push(("contentBlockDelta", json!({"contentBlockIndex": i, "delta": {"reasoningContent": {"signature": sig}}})));
+                }
+                Part::ToolUse { id, name, json } => {
+                    ev.push(("contentBlockStart", json!({"contentBlockIndex": i, "start": {"toolUse": {"toolUseId": id, "name": name}}})));
+                    for c in json {
+                        ev.push((
+                            "contentBlockDelta",
+                            json!({"contentBlockIndex": i, "delta": {"toolUse": {"input": c}}}),
+                        ));
+                    }
+                }
+            }
+            ev.push(("contentBlockStop", json!({"contentBlockIndex": i})));
+        }
+        ev.push(("messageStop", json!({"stopReason": self.stop_reason})));
+        ev.push((
+            "metadata",
+            json!({
+            "usage": {"inputTokens": input, "outputTokens": output, "totalTokens": input + output,
+                      "cacheReadInputTokens": read, "cacheWriteInputTokens": write},
+            "metrics": {"latencyMs": 100}}),
+        ));
+        ev
+    }
+
+    fn native_message(&self) -> Value {
+        let (input, output, read, write) = USAGE;
+        let content: Vec<Value> = self
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(c) => json!({"type": "text", "text": c.concat()}),
+                Part::Thinking(c, sig) => {
+                    json!({"type": "thinking", "thinking": c.concat(), "signature": sig})
+                }
+                Part::ToolUse { id, name, json } => {
+                    json!({"type": "tool_use", "id": id, "name": name,
+                    "input": serde_json::from_str::<Value>(&json.concat()).unwrap_or_default()})
+                }
+            })
+            .collect();
+        json!({"id": "msg_bdrk_fake", "type": "message", "role": "assistant", "model": "claude-upstream-name",
+            "content": content, "stop_reason": self.stop_reason, "stop_sequence": null,
+            "usage": {"input_tokens": input, "cache_creation_input_tokens": write, "cache_read_input_tokens": read, "output_tokens": output}})
+    }
+
+    fn converse_response(&self) -> Value {
+        let (input, output, read, write) = USAGE;
+        let content: Vec<Value> = self
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(c) => json!({"text": c.concat()}),
+                Part::Thinking(c, sig) => json!({"reasoningContent": {"reasoningText": {"text": c.concat(), "signature": sig}}}),
+                Part::ToolUse { id, name, json } => json!({"toolUse": {"toolUseId": id, "name": name,
+                    "input": serde_json::from_str::<Value>(&json.concat()).unwrap_or_default()}}),
+            })
+            .collect();
+        json!({"output": {"message": {"role": "assistant", "content": content}}, "stopReason": self.stop_reason,
+            "usage": {"inputTokens": input, "outputTokens": output, "totalTokens": input + output,
+                      "cacheReadInputTokens": read, "cacheWriteInputTokens": write},
+            "metrics": {"latencyMs": 100}})
+    }
+}
+
+/// Writes the scenario's frames; a failed send means the gateway dropped the upstream connection.
+async fn write_stream(state: Arc<State>, script: Script, converse: bool, tx: mpsc::Sender<Bytes>) {
+    let cancelled = || {
+        state.cancelled_streams.fetch_add(1, Ordering::SeqCst);
+    };
+    if let Some(d) = script.silence_first {
+        tokio::time::sleep(d).await;
+    }
+    if let Some(exception) = &script.early {
+        let _ = tx.send(exception_frame(exception)).await;
+        return;
+    }
+    let frames: Vec<Bytes> = if converse {
+        script
+            .converse_events()
+            .iter()
+            .map(|(t, v)| event_frame(t, v))
+            .collect()
+    } else {
+        script.native_events().iter().map(chunk_frame).collect()
+    };
+    let text_delta = |i: usize| {
+        if converse {
+            event_frame(
+                "contentBlockDelta",
+                &json!({"contentBlockIndex": 0, "delta": {"text": format!("tick {i} ")}}),
+            )
+        } else {
+            chunk_frame(
+                &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": format!("tick {i} ")}}),
+            )
+        }
+    };
+    for (n, f) in frames.into_iter().enumerate() {
+        if script.truncated && n == 3 {
+            return;
+        }
+        if script.error_event && n == 1 {
+            let error = json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}});
+            let _ = tx.send(chunk_frame(&error)).await;
+            return;
+        }
+        if let Some(exception) = script.midstream.as_ref().filter(|_| n == 2) {
+            let _ = tx.send(exception_frame(exception)).await;
+            return;
+        }
+        if script.endless && n == 2 {
+            // Native: message_start, content_block_start sent; Converse: messageStart, first delta.
+            for i in 0..3000 {
+                if tx.send(text_delta(i)).await.is_err() {
+                    return cancelled();
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        if tx.send(f).await.is_err() {
+            return cancelled();
+        }
+        if let Some(d) = script.silence.filter(|_| n == 0) {
+            tokio::select! {
+                () = tokio::time::sleep(d) => {}
+                () = tx.closed() => return cancelled(),
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Shared test harness: the fake Bedrock, an in-process gateway wired to it through the real SDK
+//! clients, and a small HTTP client that records when each SSE event arrived.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+pub mod fake_bedrock;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_config::BehaviorVersion;
+use aws_sdk_bedrockruntime::config::{Credentials, Region};
+use bytes::Bytes;
+use fake_bedrock::FakeBedrock;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+
+pub const KEY: &str = "sk-test-key";
+
+pub struct Gateway {
+    pub url: String,
+    pub fake: FakeBedrock,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A gateway on 127.0.0.1:<free port> whose SDK clients point at a fresh fake Bedrock.
+pub async fn gateway(extra_env: &[(&str, &str)]) -> Gateway {
+    let fake = FakeBedrock::start(0).await.expect("fake bedrock starts");
+    fake.set_secret(Some(KEY));
+    let mut env: Vec<(String, String)> = vec![
+        (
+            "API_KEY_SECRET_ARN".into(),
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw".into(),
+        ),
+        ("PING_INTERVAL_MS".into(), "150".into()),
+    ];
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    let settings = function::config::Settings::from_lookup(|name| {
+        env.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("settings");
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(fake.url())
+        .load()
+        .await;
+    let app = Arc::new(function::App::new(settings, &sdk));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(function::server::serve(app, listener));
+    Gateway { url, fake, server }
+}
+
+pub fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+
+    pub fn error_type(&self) -> String {
+        self.json()["error"]["type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+pub fn request(
+    method: &str,
+    url: &str,
+    key: Option<&str>,
+    body: impl Into<Bytes>,
+) -> http::Request<Full<Bytes>> {
+    let mut b = http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("content-type", "application/json");
+    if let Some(k) = key {
+        b = b.header("x-api-key", k);
+    }
+    b.body(Full::new(body.into())).expect("request")
+}
+
+pub async fn send(req: http::Request<Full<Bytes>>) -> Reply {
+    let resp = tokio::time::timeout(Duration::from_secs(20), client().request(req))
+        .await
+        .expect("response within 20 s")
+        .expect("response");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = tokio::time::timeout(Duration::from_secs(20), resp.into_body().collect())
+        .await
+        .expect("body within 20 s")
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn post(gw: &Gateway, path: &str, body: &Value) -> Reply {
+    send(request(
+        "POST",
+        &format!("{}{path}", gw.url),
+        Some(KEY),
+        serde_json::to_vec(body).expect("json"),
+    ))
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub name: String,
+    pub data: Value,
+    pub at: Duration,
+}
+
+/// Splits an SSE body into events (no timing information).
+pub fn parse_sse(body: &[u8]) -> Vec<Event> {
+    let text = std::str::from_utf8(body).expect("utf8");
+    text.split("\n\n")
+        .filter(|block| !block.trim().is_empty())
+        .map(|block| {
+            let mut name = String::new();
+            let mut data = Value::Null;
+            for line in block.lines() {
+                if let Some(n) = line.strip_prefix("event: ") {
+                    name = n.to_owned();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    data = serde_json::from_str(d)
+                        .unwrap_or_else(|e| panic!("bad data line {d:?}: {e}"));
+                }
+            }
+            Event {
+                name,
+                data,
+                at: Duration::ZERO,
+            }
+        })
+        .collect()
+}
+
+pub struct Streamed {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub events: Vec<Event>,
+}
+
+impl Streamed {
+    pub fn names(&self) -> Vec<&str> {
+        self.events.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    /// Event names without pings, for order checks.
+    pub fn names_without_pings(&self) -> Vec<&str> {
+        self.names().into_iter().filter(|n| *n != "ping").collect()
+    }
+
+    pub fn text(&self) -> String {
+        self.events
+            .iter()
+            .filter_map(|e| e.data.pointer("/delta/text").and_then(Value::as_str))
+            .collect()
+    }
+}
+
+/// Posts and reads the SSE response incrementally, stamping each event with its arrival time.
+pub async fn stream(gw: &Gateway, body: &Value) -> Streamed {
+    let req = request(
+        "POST",
+        &format!("{}/v1/messages", gw.url),
+        Some(KEY),
+        serde_json::to_vec(body).expect("json"),
+    );
+    let started = Instant::now();
+    let resp = tokio::time::timeout(Duration::from_secs(20), client().request(req))
+        .await
+        .expect("headers within 20 s")
+        .expect("response");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let mut body = resp.into_body();
+    let mut buf = Vec::new();
+    let mut events = Vec::new();
+    while let Some(frame) = tokio::time::timeout(Duration::from_secs(20), body.frame())
+        .await
+        .expect("frame within 20 s")
+    {
+        if let Ok(data) = frame.expect("frame").into_data() {
+            buf.extend_from_slice(&data);
+            while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = buf.drain(..end + 2).collect();
+                for mut e in parse_sse(&block) {
+                    e.at = started.elapsed();
+                    events.push(e);
+                }
+            }
+        }
+    }
+    assert!(
+        buf.is_empty(),
+        "trailing partial event: {:?}",
+        String::from_utf8_lossy(&buf)
+    );
+    Streamed {
+        status,
+        headers,
+        events,
+    }
+}
+
+pub fn user(text: &str) -> Value {
+    serde_json::json!([{"role": "user", "content": text}])
+}
+
+/// A process-unique suffix for ids made up by tests.
+pub fn unique_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}

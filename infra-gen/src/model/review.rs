@@ -1,0 +1,195 @@
+//! Decisions a reviewer must see next to the resource they concern: a third-party finding that
+//! does not apply, and a replacement of a stateful resource that is meant.
+
+use serde_json::{Map, Value, json};
+
+use crate::Error;
+
+/// A reason must be a sentence, so that "ok" or "n/a" cannot pass review unnoticed.
+fn sentence(what: &'static str, reason: String) -> Result<String, Error> {
+    if reason.split_whitespace().count() < 4 {
+        return Err(Error::Invalid {
+            what,
+            value: reason,
+            expected: "a sentence saying why",
+        });
+    }
+    Ok(reason)
+}
+
+/// The third-party checkers `tests/validate/run.sh` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tool {
+    /// Rules such as `CKV_AWS_117`.
+    Checkov,
+    /// AWS Control Tower guard rules such as `lambda_inside_vpc_check`.
+    CfnGuard,
+    /// Rules such as `W3005`.
+    CfnLint,
+}
+
+impl Tool {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Checkov => "checkov",
+            Self::CfnGuard => "cfn-guard",
+            Self::CfnLint => "cfn-lint",
+        }
+    }
+}
+
+/// A finding of `tool`'s `rule` on one resource that does not apply, and why. It is written
+/// into the resource's `Metadata` in the tool's own format, so the tool itself skips it and
+/// the template says why; CI never skips a rule wholesale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    tool: Tool,
+    rule: String,
+    reason: String,
+}
+
+impl Suppression {
+    pub fn new(tool: Tool, rule: &str, reason: impl Into<String>) -> Result<Self, Error> {
+        let well_formed = match tool {
+            Tool::Checkov => rule.starts_with("CKV") && !rule.contains(char::is_whitespace),
+            Tool::CfnGuard => {
+                !rule.is_empty()
+                    && rule
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            }
+            Tool::CfnLint => {
+                rule.len() >= 2
+                    && rule.starts_with(['E', 'W', 'I'])
+                    && rule[1..].bytes().all(|b| b.is_ascii_digit())
+            }
+        };
+        if !well_formed {
+            return Err(Error::Invalid {
+                what: "suppressed rule",
+                value: rule.to_owned(),
+                expected: "a checkov id (CKV_AWS_117), a guard rule name (lambda_inside_vpc_check) or a cfn-lint code (W3005)",
+            });
+        }
+        Ok(Self {
+            tool,
+            rule: rule.to_owned(),
+            reason: sentence("suppression reason", reason.into())?,
+        })
+    }
+    pub fn tool(&self) -> Tool {
+        self.tool
+    }
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// Adds each tool's suppression block to `metadata`:
+///
+/// * checkov reads `checkov: {skip: [{id, comment}]}`;
+/// * cfn-lint reads `cfn-lint: {config: {ignore_checks: [...]}}`;
+/// * guard rules written for it read `guard: {SuppressedRules: [...]}`. The Control Tower rules
+///   do not, so `tests/validate/run.sh` applies that list itself.
+///
+/// cfn-lint's and guard's formats carry no reason, so every reason is also kept under
+/// `infra-gen: {SuppressionReasons: {"<tool> <rule>": reason}}`, which run.sh prints.
+pub(crate) fn write_suppressions(suppressions: &[Suppression], metadata: &mut Map<String, Value>) {
+    if suppressions.is_empty() {
+        return;
+    }
+    let of = |tool: Tool| suppressions.iter().filter(move |s| s.tool == tool);
+    let checkov: Vec<Value> = of(Tool::Checkov)
+        .map(|s| json!({ "id": s.rule, "comment": s.reason }))
+        .collect();
+    if !checkov.is_empty() {
+        metadata.insert("checkov".into(), json!({ "skip": checkov }));
+    }
+    let lint: Vec<&str> = of(Tool::CfnLint).map(|s| s.rule.as_str()).collect();
+    if !lint.is_empty() {
+        metadata.insert(
+            "cfn-lint".into(),
+            json!({ "config": { "ignore_checks": lint } }),
+        );
+    }
+    let guard: Vec<&str> = of(Tool::CfnGuard).map(|s| s.rule.as_str()).collect();
+    if !guard.is_empty() {
+        metadata.insert("guard".into(), json!({ "SuppressedRules": guard }));
+    }
+    let reasons: Map<String, Value> = suppressions
+        .iter()
+        .filter(|s| s.tool != Tool::Checkov)
+        .map(|s| (format!("{} {}", s.tool.name(), s.rule), json!(s.reason)))
+        .collect();
+    if !reasons.is_empty() {
+        metadata.insert("infra-gen".into(), json!({ "SuppressionReasons": reasons }));
+    }
+}
+
+/// Consent to replace a stateful resource: a change to one of its create-only properties
+/// (see `schemas/`) makes CloudFormation create a new one and orphan the retained old one with
+/// its data. Without this, `generate` and `check` refuse such a change. Remove it once the
+/// change is deployed: while present it lets any replacement of the resource through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplacementAck(String);
+
+impl ReplacementAck {
+    pub fn new(reason: impl Into<String>) -> Result<Self, Error> {
+        sentence("replacement acknowledgement", reason.into()).map(Self)
+    }
+    pub fn reason(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppressions_need_a_well_formed_rule_and_a_sentence() {
+        let why = "the function is only invoked synchronously";
+        assert!(Suppression::new(Tool::Checkov, "CKV_AWS_116", why).is_ok());
+        assert!(Suppression::new(Tool::Checkov, "116", why).is_err());
+        assert!(Suppression::new(Tool::CfnGuard, "lambda_inside_vpc_check", why).is_ok());
+        assert!(Suppression::new(Tool::CfnGuard, "CT.LAMBDA.PR.3", why).is_err());
+        assert!(Suppression::new(Tool::CfnLint, "W3005", why).is_ok());
+        assert!(Suppression::new(Tool::CfnLint, "W", why).is_err());
+        assert!(Suppression::new(Tool::Checkov, "CKV_AWS_116", "n/a").is_err());
+    }
+
+    #[test]
+    fn each_tool_gets_its_own_metadata_format() {
+        let why = "a reason of four words";
+        let mut m = Map::new();
+        write_suppressions(
+            &[
+                Suppression::new(Tool::Checkov, "CKV_AWS_117", why).expect("valid"),
+                Suppression::new(Tool::CfnGuard, "lambda_inside_vpc_check", why).expect("valid"),
+                Suppression::new(Tool::CfnLint, "W3005", why).expect("valid"),
+            ],
+            &mut m,
+        );
+        assert_eq!(
+            Value::Object(m),
+            json!({
+                "checkov": { "skip": [{ "id": "CKV_AWS_117", "comment": why }] },
+                "cfn-lint": { "config": { "ignore_checks": ["W3005"] } },
+                "guard": { "SuppressedRules": ["lambda_inside_vpc_check"] },
+                "infra-gen": { "SuppressionReasons": {
+                    "cfn-guard lambda_inside_vpc_check": why,
+                    "cfn-lint W3005": why,
+                } },
+            })
+        );
+    }
+
+    #[test]
+    fn replacement_needs_a_written_reason() {
+        assert!(ReplacementAck::new("ok").is_err());
+        assert!(ReplacementAck::new("the repository moves to a new naming scheme").is_ok());
+    }
+}

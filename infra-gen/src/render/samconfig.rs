@@ -1,0 +1,91 @@
+//! `generated/samconfig.toml`: one SAM config-env per stack, so `sam validate`, `sam build`
+//! and `sam deploy --config-env <stack>` (run from `generated/`) need no hand-typed settings.
+//! Only what cannot be known when generating stays on the command line: template parameters
+//! (the image tag is the commit being deployed) and the image repository URI (it contains the
+//! account ID).
+
+use serde::Serialize;
+
+use super::{GeneratedFile, HEADER_MARK, jinja};
+use crate::Error;
+use crate::build::{App, Stack};
+use crate::deploy;
+
+pub const PATH: &str = "samconfig.toml";
+const TEMPLATE: &str = include_str!("../../templates/samconfig.toml.j2");
+
+#[derive(Serialize)]
+struct Context {
+    header: String,
+    envs: Vec<ConfigEnv>,
+}
+
+#[derive(Serialize)]
+struct ConfigEnv {
+    name: String,
+    stack: String,
+    environment: String,
+    region: String,
+    template_file: String,
+    capabilities: Vec<&'static str>,
+    /// SAM's `tags` syntax: `key="value"` pairs separated by spaces.
+    tags: String,
+    after: Vec<String>,
+    /// The `sam deploy` command line, one line per flag.
+    command: Vec<String>,
+    /// What the flags of `command` are for.
+    flags: Vec<deploy::Flag>,
+    /// Whether the stack has a function `sam build` can build an image for.
+    builds_image: bool,
+}
+
+fn config_env(app: &App, stack: &Stack) -> ConfigEnv {
+    let flags = deploy::command_line(app, stack);
+    let builds_image = deploy::image_function(stack).is_some();
+    let mut command = vec![format!(
+        "sam deploy --config-env {}",
+        deploy::config_env(stack)
+    )];
+    command.extend(flags.iter().map(|f| format!("  {} {}", f.flag, f.value)));
+    let last = command.len() - 1;
+    for line in &mut command[..last] {
+        line.push_str(" \\");
+    }
+    ConfigEnv {
+        name: deploy::config_env(stack).to_owned(),
+        stack: stack.name.to_string(),
+        environment: stack.environment.name().to_owned(),
+        region: stack.environment.region().to_owned(),
+        template_file: deploy::template_file(stack),
+        capabilities: deploy::capabilities(&stack.template),
+        tags: deploy::tags(stack)
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(" "),
+        after: deploy::depends_on(app, stack)
+            .iter()
+            .map(|s| s.name.to_string())
+            .collect(),
+        command,
+        flags,
+        builds_image,
+    }
+}
+
+pub fn samconfig_file(app: &App) -> Result<GeneratedFile, Error> {
+    let mut sources: Vec<&str> = Vec::new();
+    for s in app.stacks() {
+        if !sources.contains(&s.source) {
+            sources.push(s.source);
+        }
+    }
+    let context = Context {
+        header: format!("{HEADER_MARK} from {}.", sources.join(", ")),
+        envs: app.stacks().iter().map(|s| config_env(app, s)).collect(),
+    };
+    Ok(GeneratedFile {
+        path: PATH.into(),
+        contents: jinja::render("samconfig.toml.j2", TEMPLATE, context, PATH)?,
+    })
+}

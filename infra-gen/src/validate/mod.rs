@@ -1,0 +1,434 @@
+//! Offline validation of rendered templates against CloudFormation's and SAM's own schemas.
+//!
+//! Types and lints keep most mistakes out; this layer checks the output against the published
+//! resource schemas (see `schemas/README.md`), so a property CloudFormation does not know, a
+//! value outside an enum or a number out of range fails before anything is deployed — and fails
+//! in-process, in milliseconds, with the stack, resource and property path.
+//!
+//! * Plain resources are checked against their provider schema (`additionalProperties: false`,
+//!   enums, ranges, patterns), and must not set read-only properties.
+//! * `AWS::Serverless::Function` is checked against SAM's schema. SAM declares most properties
+//!   it passes through to Lambda as "anything", so those are also checked against the schema of
+//!   the resource SAM passes them to: [`TO_FUNCTION`] maps them onto `AWS::Lambda::Function`
+//!   and `FunctionUrlConfig` onto `AWS::Lambda::Url`. (cfn-lint's SAM support checks neither
+//!   `Architectures` values nor `FunctionUrlConfig.InvokeMode`; this does.)
+//! * Intrinsic functions are wildcards: wherever the template holds `{"Ref": …}` or
+//!   `{"Fn::…": …}`, any error the schema reports at or below that value is dropped, and an
+//!   `anyOf`/`oneOf` counts as satisfied when one branch failed only there. The value is unknown
+//!   until deployment, and substituting an example would either pass patterns by luck or fail
+//!   them spuriously (a `GetAtt` of a role is an ARN only at deploy time). What an intrinsic
+//!   may name is the `unresolved-ref` lint's job.
+//!
+//! The JSON checked is the one the YAML is rendered from; `yaml_roundtrip` pins that the two
+//! read the same.
+
+mod replacement;
+mod schema;
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde_json::{Map, Value};
+
+pub use replacement::{Replacement, read_template, replacements};
+pub use schema::SchemaError;
+
+use crate::build::App;
+use crate::lint::Finding;
+
+const CODE: &str = "schema";
+
+/// SAM function properties that SAM copies into `AWS::Lambda::Function`, with where they land.
+/// Properties SAM reshapes (`Tracing`, `DeadLetterQueue`, `Events`) are left to SAM's schema.
+const TO_FUNCTION: &[(&str, &[&str])] = &[
+    ("Architectures", &["Architectures"]),
+    ("CodeSigningConfigArn", &["CodeSigningConfigArn"]),
+    ("Description", &["Description"]),
+    ("Environment", &["Environment"]),
+    ("EphemeralStorage", &["EphemeralStorage"]),
+    ("FileSystemConfigs", &["FileSystemConfigs"]),
+    ("FunctionName", &["FunctionName"]),
+    ("Handler", &["Handler"]),
+    ("ImageConfig", &["ImageConfig"]),
+    ("ImageUri", &["Code", "ImageUri"]),
+    ("KmsKeyArn", &["KmsKeyArn"]),
+    ("Layers", &["Layers"]),
+    ("LoggingConfig", &["LoggingConfig"]),
+    ("MemorySize", &["MemorySize"]),
+    ("PackageType", &["PackageType"]),
+    ("RecursiveLoop", &["RecursiveLoop"]),
+    (
+        "ReservedConcurrentExecutions",
+        &["ReservedConcurrentExecutions"],
+    ),
+    ("Role", &["Role"]),
+    ("Runtime", &["Runtime"]),
+    ("RuntimeManagementConfig", &["RuntimeManagementConfig"]),
+    ("SnapStart", &["SnapStart"]),
+    ("Timeout", &["Timeout"]),
+    ("VpcConfig", &["VpcConfig"]),
+];
+
+const PASSED_TO_FUNCTION: &str = "AWS::Lambda::Function schema; SAM passes the property to it";
+const PASSED_TO_URL: &str = "AWS::Lambda::Url schema; SAM passes FunctionUrlConfig to it";
+
+/// `FunctionUrlConfig` keys, which SAM copies into the `AWS::Lambda::Url` it adds.
+const TO_URL: &[&str] = &["AuthType", "Cors", "InvokeMode"];
+
+/// Validates every stack's template; an empty result means all of them pass.
+pub fn validate(app: &App) -> Vec<Finding> {
+    let templates: Vec<(&str, Value)> = app
+        .stacks()
+        .iter()
+        .map(|s| (s.name.as_str(), s.template.to_json()))
+        .collect();
+    let units: Vec<Unit<'_>> = templates
+        .iter()
+        .flat_map(|(stack, t)| units(stack, t))
+        .collect();
+    in_parallel(&units, Unit::check)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Validates one template in CloudFormation's JSON form.
+#[cfg(test)]
+fn validate_template(stack: &str, template: &Value) -> Vec<Finding> {
+    units(stack, template)
+        .iter()
+        .flat_map(Unit::check)
+        .collect()
+}
+
+/// One independent check of one resource. Compiling validators is most of a `check`'s run
+/// time, so checks run on all cores, each compiling what it needs.
+struct Unit<'a> {
+    stack: &'a str,
+    id: &'a str,
+    resource: &'a Value,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Provider(&'static schema::Schema),
+    Sam,
+    SamToFunction,
+    SamToUrl,
+    Unknown,
+}
+
+fn units<'a>(stack: &'a str, template: &'a Value) -> Vec<Unit<'a>> {
+    let resources = template.get("Resources").and_then(Value::as_object);
+    let mut out = Vec::new();
+    for (id, resource) in resources.into_iter().flatten() {
+        let type_name = resource.get("Type").and_then(Value::as_str).unwrap_or("");
+        let kinds = if type_name == "AWS::Serverless::Function" {
+            vec![Kind::Sam, Kind::SamToFunction, Kind::SamToUrl]
+        } else if let Some(schema) = schema::cloudformation(type_name) {
+            vec![Kind::Provider(schema)]
+        } else {
+            vec![Kind::Unknown]
+        };
+        out.extend(kinds.into_iter().map(|kind| Unit {
+            stack,
+            id,
+            resource,
+            kind,
+        }));
+    }
+    out
+}
+
+impl Unit<'_> {
+    fn check(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut report = |message: String| {
+            out.push(Finding {
+                code: CODE,
+                stack: self.stack.to_owned(),
+                resource: self.id.to_owned(),
+                message,
+                fix: "change the definition (or the builder that set it) so the property matches the schema; schemas/README.md says where the schema comes from".into(),
+            });
+        };
+        let empty = Value::Object(Map::new());
+        let properties = self.resource.get("Properties").unwrap_or(&empty);
+        let result = match self.kind {
+            Kind::Provider(schema) => provider(schema, properties, &mut report),
+            Kind::Sam => sam(self.resource, properties, &mut report),
+            Kind::SamToFunction => sam_to_function(properties, &mut report),
+            Kind::SamToUrl => sam_to_url(self.id, properties, &mut report),
+            Kind::Unknown => {
+                let type_name = self.resource.get("Type").and_then(Value::as_str);
+                report(format!(
+                    "{} has no embedded schema; add it to schemas/extract.py and infra-gen/src/validate/schema.rs",
+                    type_name.unwrap_or("a resource without a Type")
+                ));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            report(e.to_string());
+        }
+        out
+    }
+}
+
+/// `f` over `items` on every core, results in the order of `items`.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    // A poisoned lock means another check panicked, which fails the run anyway.
+                    let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+                    results[i] = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn provider(
+    schema: &schema::Schema,
+    properties: &Value,
+    report: &mut dyn FnMut(String),
+) -> Result<(), SchemaError> {
+    let read_only = schema.top_level_list("readOnlyProperties")?;
+    if let Value::Object(props) = properties {
+        for key in props.keys().filter(|k| read_only.contains(&k.as_str())) {
+            report(format!(
+                "Properties/{key}: {key} is read-only in {}; CloudFormation sets it",
+                schema.type_name
+            ));
+        }
+    }
+    for e in errors(&*schema.validator(&keys(properties))?, properties) {
+        report(describe(
+            &e,
+            &joined("Properties", &e),
+            &format!("{} schema", schema.type_name),
+        ));
+    }
+    Ok(())
+}
+
+fn sam(
+    resource: &Value,
+    properties: &Value,
+    report: &mut dyn FnMut(String),
+) -> Result<(), SchemaError> {
+    let sam = schema::SAM_FUNCTION.validator(&keys(properties))?;
+    for e in errors(&sam, resource) {
+        report(describe(&e, &joined("", &e), "SAM schema"));
+    }
+    Ok(())
+}
+
+/// Checks what SAM copies into the `AWS::Lambda::Function` against that type's schema.
+fn sam_to_function(properties: &Value, report: &mut dyn FnMut(String)) -> Result<(), SchemaError> {
+    let mut function = Map::new();
+    for (sam, target) in TO_FUNCTION {
+        if let Some(v) = properties.get(*sam) {
+            insert_at(&mut function, target, v.clone());
+        }
+    }
+    let function = Value::Object(function);
+    let schema = lambda_schema("AWS::Lambda::Function")?.validator(&keys(&function))?;
+    for e in errors(&schema, &function) {
+        if let Some(path) = sam_path_for_function(e.instance_path().as_str()) {
+            report(describe(&e, &path, PASSED_TO_FUNCTION));
+        }
+    }
+    Ok(())
+}
+
+/// Checks `FunctionUrlConfig` against the schema of the `AWS::Lambda::Url` SAM makes of it.
+fn sam_to_url(
+    id: &str,
+    properties: &Value,
+    report: &mut dyn FnMut(String),
+) -> Result<(), SchemaError> {
+    let Some(Value::Object(url)) = properties.get("FunctionUrlConfig") else {
+        return Ok(());
+    };
+    let mut target = Map::new();
+    for key in TO_URL {
+        if let Some(v) = url.get(*key) {
+            target.insert((*key).to_owned(), v.clone());
+        }
+    }
+    // SAM points the URL at the function; a Ref is what it writes, and it is a wildcard here.
+    target.insert("TargetFunctionArn".into(), serde_json::json!({ "Ref": id }));
+    let target = Value::Object(target);
+    let schema = lambda_schema("AWS::Lambda::Url")?.validator(&keys(&target))?;
+    for e in errors(&schema, &target) {
+        // The root is SAM's to fill (it adds the required TargetFunctionArn itself).
+        if !e.instance_path().as_str().is_empty() {
+            let path = joined("Properties/FunctionUrlConfig", &e);
+            report(describe(&e, &path, PASSED_TO_URL));
+        }
+    }
+    Ok(())
+}
+
+/// The property names of an object (none for anything else).
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn lambda_schema(type_name: &'static str) -> Result<&'static schema::Schema, SchemaError> {
+    schema::cloudformation(type_name).ok_or(SchemaError {
+        type_name,
+        message: "not embedded".into(),
+    })
+}
+
+fn insert_at(map: &mut Map<String, Value>, path: &[&str], value: Value) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert((*last).to_owned(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = map
+                .entry((*first).to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(inner) = entry {
+                insert_at(inner, rest, value);
+            }
+        }
+    }
+}
+
+/// Where an error in the synthesized Lambda function sits in the SAM template; `None` for the
+/// synthesized object's own root (required properties are SAM's business, not the author's).
+fn sam_path_for_function(pointer: &str) -> Option<String> {
+    TO_FUNCTION.iter().find_map(|(sam, target)| {
+        let prefix: String = target.iter().map(|t| format!("/{t}")).collect();
+        let rest = pointer.strip_prefix(&prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| format!("Properties/{sam}{rest}"))
+    })
+}
+
+/// The schema's errors for `instance`, without those intrinsic functions cause.
+fn errors<'i>(validator: &'i Validator, instance: &'i Value) -> Vec<ValidationError<'i>> {
+    let mut intrinsics = Vec::new();
+    intrinsic_paths(instance, &mut String::new(), &mut intrinsics);
+    validator
+        .iter_errors(instance)
+        .filter(|e| !caused_by_intrinsic(e, &intrinsics))
+        .collect()
+}
+
+fn is_intrinsic(v: &Value) -> bool {
+    match v {
+        Value::Object(m) if m.len() == 1 => m
+            .keys()
+            .next()
+            .is_some_and(|k| k == "Ref" || k.starts_with("Fn::")),
+        _ => false,
+    }
+}
+
+/// JSON pointers of every intrinsic function in `v` (outermost only).
+fn intrinsic_paths(v: &Value, path: &mut String, out: &mut Vec<String>) {
+    if is_intrinsic(v) {
+        out.push(path.clone());
+        return;
+    }
+    let len = path.len();
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                path.push('/');
+                path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                intrinsic_paths(child, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push_str(&format!("/{i}"));
+                intrinsic_paths(child, path, out);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn caused_by_intrinsic(e: &ValidationError<'_>, intrinsics: &[String]) -> bool {
+    let at = e.instance_path().as_str();
+    let under = |p: &String| {
+        at == p
+            || at
+                .strip_prefix(p.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+    };
+    if intrinsics.iter().any(under) {
+        return true;
+    }
+    match e.kind() {
+        // Satisfied if some branch failed only because of intrinsics.
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            context
+                .iter()
+                .any(|branch| branch.iter().all(|b| caused_by_intrinsic(b, intrinsics)))
+        }
+        _ => false,
+    }
+}
+
+/// `path: what is wrong (which schema)`, worded for the person who wrote the definition.
+fn describe(e: &ValidationError<'_>, path: &str, schema: &str) -> String {
+    let what = match e.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => format!(
+            "unknown propert{} {}",
+            if unexpected.len() == 1 { "y" } else { "ies" },
+            unexpected.join(", ")
+        ),
+        ValidationErrorKind::Enum { options } => {
+            format!("{} is not one of {options}", e.instance())
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{} is below the minimum {limit}", e.instance())
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{} is above the maximum {limit}", e.instance())
+        }
+        _ => e.to_string(),
+    };
+    let path = if path.is_empty() { "(resource)" } else { path };
+    format!("{path}: {what} ({schema})")
+}
+
+/// The display path of an error: `base` followed by the error's pointer.
+fn joined(base: &str, e: &ValidationError<'_>) -> String {
+    format!("{base}{}", e.instance_path().as_str())
+        .trim_start_matches('/')
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! Stateful resources that a change would replace.
+//!
+//! CloudFormation replaces a resource when one of its create-only properties changes (the
+//! provider schema's `createOnlyProperties`: an ECR repository's name, a secret's name, a log
+//! group's name, …). For a retained resource that means a new, empty resource and an orphaned
+//! old one holding the images, the secret value or the logs — and, with a fixed name, usually a
+//! failed deployment. The committed `generated/` is the deployed-to-be state, so a definition
+//! whose rendering changes such a property there is refused unless the resource carries a
+//! [`ReplacementAck`](crate::model::review::ReplacementAck).
+
+use saphyr::{LoadableYamlNode, Scalar, Yaml};
+use serde_json::{Map, Value, json};
+
+use super::schema;
+use crate::build::Stack;
+use crate::lint::Finding;
+use crate::model::{Properties, Resource};
+
+/// A change that would replace a stateful resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub stack: String,
+    pub resource: String,
+    pub type_name: &'static str,
+    /// The create-only properties whose value changes.
+    pub properties: Vec<String>,
+    /// The definition's reason, when the replacement is intended.
+    pub acknowledged: Option<String>,
+}
+
+impl Replacement {
+    /// The refusal for an unacknowledged replacement.
+    pub fn to_finding(&self) -> Finding {
+        Finding {
+            code: "replacement",
+            stack: self.stack.clone(),
+            resource: self.resource.clone(),
+            message: format!(
+                "changing {} replaces this {}: CloudFormation creates a new one and the retained old one is orphaned with its data",
+                self.properties.join(", "),
+                self.type_name
+            ),
+            fix: "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".into(),
+        }
+    }
+}
+
+/// Resources whose data outlives a deployment: replacing one loses or orphans that data.
+fn is_stateful(r: &Resource) -> bool {
+    r.lifecycle.is_some()
+        || matches!(
+            r.properties,
+            Properties::EcrRepository(_) | Properties::LogGroup(_) | Properties::Secret(_)
+        )
+}
+
+/// Compares `stack`'s stateful resources with the `committed` rendering of the same stack.
+/// Resources new to the stack are not replacements; unparsable committed text is an error.
+pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, String> {
+    let old = read_template(committed)?;
+    let new = stack.template.to_json();
+    let mut out = Vec::new();
+    for r in stack.template.resources.iter().filter(|r| is_stateful(r)) {
+        let id = r.id.as_str();
+        let Some(before) = old.pointer(&format!("/Resources/{id}")) else {
+            continue;
+        };
+        let type_name = r.properties.type_name();
+        if before.get("Type").and_then(Value::as_str) != Some(type_name) {
+            out.push(Replacement {
+                stack: stack.name.to_string(),
+                resource: id.to_owned(),
+                type_name,
+                properties: vec!["Type".into()],
+                acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+            });
+            continue;
+        }
+        let Some(schema) = schema::cloudformation(type_name) else {
+            continue;
+        };
+        let create_only = schema
+            .top_level_list("createOnlyProperties")
+            .map_err(|e| e.to_string())?;
+        let after = new.pointer(&format!("/Resources/{id}"));
+        let value = |res: Option<&Value>, p: &str| {
+            res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
+                .cloned()
+        };
+        let changed: Vec<String> = create_only
+            .iter()
+            .filter(|p| value(Some(before), p) != value(after, p))
+            .map(|p| (*p).to_owned())
+            .collect();
+        if !changed.is_empty() {
+            out.push(Replacement {
+                stack: stack.name.to_string(),
+                resource: id.to_owned(),
+                type_name,
+                properties: changed,
+                acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A rendered template read back into CloudFormation's JSON form (short-form tags become
+/// their long-form objects), for comparisons with what is committed.
+pub fn read_template(yaml: &str) -> Result<Value, String> {
+    let docs = Yaml::load_from_str(yaml).map_err(|e| e.to_string())?;
+    docs.first()
+        .map(to_json)
+        .transpose()
+        .map(|t| t.unwrap_or(Value::Null))
+}
+
+/// CloudFormation's reading of a YAML node: short-form tags become their long-form objects.
+fn to_json(node: &Yaml) -> Result<Value, String> {
+    Ok(match node {
+        Yaml::Value(Scalar::String(s)) => Value::String(s.to_string()),
+        Yaml::Value(Scalar::Integer(i)) => json!(i),
+        Yaml::Value(Scalar::Boolean(b)) => json!(b),
+        Yaml::Value(Scalar::Null) => Value::Null,
+        Yaml::Value(Scalar::FloatingPoint(f)) => json!(f.into_inner()),
+        Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        Yaml::Mapping(m) => {
+            let mut out = Map::new();
+            for (k, v) in m {
+                let key = k.as_str().ok_or("a mapping key is not a string")?;
+                out.insert(key.to_owned(), to_json(v)?);
+            }
+            Value::Object(out)
+        }
+        Yaml::Tagged(tag, inner) => {
+            let name = tag.suffix.as_str();
+            let inner = to_json(inner)?;
+            match (name, inner.as_str()) {
+                ("GetAtt", Some(dotted)) => {
+                    let (id, attr) = dotted
+                        .split_once('.')
+                        .ok_or("!GetAtt takes Resource.Attribute")?;
+                    json!({ "Fn::GetAtt": [id, attr] })
+                }
+                ("Ref", _) => json!({ "Ref": inner }),
+                _ => json!({ format!("Fn::{name}"): inner }),
+            }
+        }
+        other => return Err(format!("unexpected YAML node {other:?}")),
+    })
+}

@@ -1,0 +1,294 @@
+use serde_json::{Value, json};
+
+use super::*;
+use crate::build::{ContainerImage, FunctionUrl, Registry, SecretSpec, Service};
+use crate::model::Expr;
+use crate::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
+use crate::{App, Environment};
+
+/// A registry and a service with a public streaming URL, as a repository would define them.
+fn app() -> App {
+    app_with(|s| s)
+}
+
+fn app_with(customize: impl FnOnce(Service) -> Service) -> App {
+    let env = Environment::new("test", "us-west-2").expect("valid");
+    let (registry, repository) = Registry::new("demo", &env, "test").build().expect("builds");
+    let image = ContainerImage {
+        repository,
+        source: DockerSource {
+            dockerfile: "Dockerfile".into(),
+            dockerfile_text: "",
+        },
+        config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")
+            .expect("valid"),
+    };
+    let service = Service::new(
+        "demo",
+        &env,
+        "test",
+        image,
+        Architecture::Arm64,
+        HandlerMode::Streaming,
+    )
+    .expect("valid")
+    .url(FunctionUrl::public("the app checks a bearer key").expect("valid"));
+    let service = customize(service).build().expect("builds");
+    let mut app = App::new();
+    app.push(registry);
+    app.push(service);
+    app
+}
+
+fn service_json() -> Value {
+    app().stacks()[1].template.to_json()
+}
+
+/// The messages for `template` after `edit`, which must all concern `resource`.
+fn messages(edit: impl FnOnce(&mut Value), resource: &str) -> Vec<String> {
+    let mut t = service_json();
+    edit(&mut t);
+    let findings = validate_template("demo-test-service", &t);
+    for f in &findings {
+        assert_eq!((f.code, f.resource.as_str()), ("schema", resource), "{f}");
+        assert_eq!(f.stack, "demo-test-service");
+    }
+    findings.into_iter().map(|f| f.message).collect()
+}
+
+fn set(t: &mut Value, pointer: &str, value: Value) {
+    let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+    match t.pointer_mut(parent) {
+        Some(Value::Object(m)) => {
+            m.insert(key.to_owned(), value);
+        }
+        _ => panic!("no object at {parent}"),
+    }
+}
+
+#[test]
+fn builder_output_passes() {
+    let findings = validate(&app());
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn unknown_property_on_a_plain_resource_fails() {
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/FunctionLogGroup/Properties/Retention",
+                json!(14),
+            )
+        },
+        "FunctionLogGroup",
+    );
+    assert_eq!(
+        m,
+        ["Properties: unknown property Retention (AWS::Logs::LogGroup schema)"]
+    );
+}
+
+#[test]
+fn unknown_property_on_a_sam_function_fails() {
+    let m = messages(
+        |t| set(t, "/Resources/Function/Properties/MemorySizeMb", json!(512)),
+        "Function",
+    );
+    assert_eq!(
+        m,
+        ["Properties: unknown property MemorySizeMb (SAM schema)"]
+    );
+}
+
+#[test]
+fn bad_enum_in_function_url_config_fails_against_the_url_schema() {
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/Function/Properties/FunctionUrlConfig/InvokeMode",
+                json!("STREAM"),
+            )
+        },
+        "Function",
+    );
+    assert_eq!(
+        m,
+        [
+            r#"Properties/FunctionUrlConfig/InvokeMode: "STREAM" is not one of ["BUFFERED","RESPONSE_STREAM"] (AWS::Lambda::Url schema; SAM passes FunctionUrlConfig to it)"#
+        ]
+    );
+}
+
+#[test]
+fn bad_architecture_fails_against_the_function_schema() {
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/Function/Properties/Architectures",
+                json!(["arm"]),
+            )
+        },
+        "Function",
+    );
+    assert_eq!(
+        m,
+        [
+            r#"Properties/Architectures/0: "arm" is not one of ["x86_64","arm64"] (AWS::Lambda::Function schema; SAM passes the property to it)"#
+        ]
+    );
+}
+
+#[test]
+fn out_of_range_values_fail() {
+    let m = messages(
+        |t| set(t, "/Resources/Function/Properties/Timeout", json!(0)),
+        "Function",
+    );
+    assert_eq!(
+        m,
+        [
+            "Properties/Timeout: 0 is below the minimum 1 (AWS::Lambda::Function schema; SAM passes the property to it)"
+        ]
+    );
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/Function/Properties/FunctionUrlConfig/Cors",
+                json!({ "MaxAge": 86401 }),
+            )
+        },
+        "Function",
+    );
+    assert_eq!(
+        m,
+        [
+            "Properties/FunctionUrlConfig/Cors/MaxAge: 86401 is above the maximum 86400 (AWS::Lambda::Url schema; SAM passes FunctionUrlConfig to it)"
+        ]
+    );
+}
+
+#[test]
+fn image_uri_is_checked_where_sam_puts_it() {
+    let m = messages(
+        |t| set(t, "/Resources/Function/Properties/ImageUri", json!(7)),
+        "Function",
+    );
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].starts_with("Properties/ImageUri: 7 is not of type"),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn read_only_properties_cannot_be_set() {
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/FunctionRole/Properties/Arn",
+                json!("arn:aws:iam::1:role/x"),
+            )
+        },
+        "FunctionRole",
+    );
+    assert!(
+        m.iter()
+            .any(|m| m.contains("Arn is read-only in AWS::IAM::Role")),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn intrinsics_are_accepted_wherever_a_value_is() {
+    let m = messages(
+        |t| {
+            let props = "/Resources/Function/Properties";
+            set(
+                t,
+                &format!("{props}/MemorySize"),
+                json!({ "Ref": "Memory" }),
+            );
+            set(
+                t,
+                &format!("{props}/Architectures"),
+                json!({ "Fn::Split": [",", "arm64"] }),
+            );
+            set(
+                t,
+                &format!("{props}/FunctionUrlConfig/InvokeMode"),
+                json!({ "Fn::ImportValue": "mode" }),
+            );
+        },
+        "Function",
+    );
+    assert!(m.is_empty(), "{m:?}");
+    // ...but an intrinsic does not hide a real error next to it.
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/Function/Properties/MemorySize",
+                json!({ "Ref": "Memory" }),
+            );
+            set(t, "/Resources/Function/Properties/Timeout", json!(0));
+        },
+        "Function",
+    );
+    assert_eq!(m.len(), 1, "{m:?}");
+}
+
+#[test]
+fn a_type_without_an_embedded_schema_is_reported() {
+    let m = messages(
+        |t| {
+            set(
+                t,
+                "/Resources/FunctionLogGroup/Type",
+                json!("AWS::Logs::Destination"),
+            )
+        },
+        "FunctionLogGroup",
+    );
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("has no embedded schema"), "{m:?}");
+}
+
+#[test]
+fn a_customer_managed_key_encrypts_logs_and_secrets_and_can_decrypt_only_secrets() {
+    let key = Expr::import("keys-ServiceKeyArn");
+    let app = app_with(|s| {
+        s.secret(SecretSpec::generated("ApiKey", "keys", "k", "KEY_ARN"))
+            .kms_key(key.clone())
+    });
+    assert!(validate(&app).is_empty(), "{:#?}", validate(&app));
+    let t = app.stacks()[1].template.to_json();
+    let key = serde_json::to_value(&key).expect("serializes");
+    assert_eq!(
+        t["Resources"]["FunctionLogGroup"]["Properties"]["KmsKeyId"],
+        key
+    );
+    assert_eq!(
+        t["Resources"]["ApiKeySecret"]["Properties"]["KmsKeyId"],
+        key
+    );
+    let statements =
+        &t["Resources"]["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+    let decrypt = statements
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|s| s["Sid"] == "DecryptSecretsWithServiceKey")
+        .expect("granted");
+    assert_eq!(decrypt["Action"], json!(["kms:Decrypt"]));
+    assert_eq!(decrypt["Resource"], json!([key]));
+    assert_eq!(
+        decrypt["Condition"]["StringEquals"]["kms:ViaService"],
+        json!({ "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com" })
+    );
+}

@@ -1,0 +1,103 @@
+"""Copy the resource schemas infra-gen validates against out of the pinned Python packages.
+
+Run by refresh.sh inside the validation venv; reads only installed packages, never the network.
+"""
+
+import json
+import sys
+from importlib import metadata
+from pathlib import Path
+
+# Every type the templates hold, and every type SAM expands AWS::Serverless::Function into.
+CLOUDFORMATION_TYPES = [
+    "AWS::ECR::Repository",
+    "AWS::IAM::Role",
+    "AWS::Logs::LogGroup",
+    "AWS::SecretsManager::Secret",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Url",
+    "AWS::Lambda::Permission",
+]
+SAM_TYPES = {
+    "AWS::Serverless::Function": "samtranslator__internal__schema_source__aws_serverless_function__Resource",
+}
+# cfn-lint keys its schemas by region; resource schemas are the same everywhere a type exists.
+REGION = "us-east-1"
+
+
+def file_name(type_name):
+    return type_name.lower().replace("::", "-") + ".json"
+
+
+def without_markdown(node):
+    """SAM's editor help (markdownDescription, most of the file) is not validation; drop it."""
+    if isinstance(node, dict):
+        return {k: without_markdown(v) for k, v in node.items() if k != "markdownDescription"}
+    if isinstance(node, list):
+        return [without_markdown(v) for v in node]
+    return node
+
+
+def write(path, schema):
+    path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
+
+
+def cloudformation(out):
+    import cfnlint.data.schemas as data
+
+    root = Path(data.__file__).parent
+    index = json.loads((root / "providers" / f"{REGION}.json").read_text())
+    for type_name in CLOUDFORMATION_TYPES:
+        schema = json.loads((root / "resources" / f"{index[type_name]}.json").read_text())
+        if schema.get("typeName") != type_name:
+            sys.exit(f"cfn-lint's schema for {type_name} names {schema.get('typeName')}")
+        write(out / file_name(type_name), schema)
+
+
+def refs(node):
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            yield ref[len("#/definitions/") :]
+        for value in node.values():
+            yield from refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs(value)
+
+
+def sam(out):
+    # The generator behind SAM's published schema (schema_source/schema.py), run offline.
+    from samtranslator.internal.schema_source.schema import SamModel, get_schema
+
+    full = get_schema(SamModel)
+    definitions = full["definitions"]
+    for type_name, root in SAM_TYPES.items():
+        keep, todo = {}, [root]
+        while todo:
+            name = todo.pop()
+            if name not in keep:
+                keep[name] = without_markdown(definitions[name])
+                todo.extend(refs(definitions[name]))
+        write(
+            out / file_name(type_name),
+            {
+                "$schema": full["$schema"],
+                "$ref": f"#/definitions/{root}",
+                "definitions": keep,
+            },
+        )
+
+
+def main():
+    out = Path(sys.argv[1])
+    (out / "cloudformation").mkdir(parents=True, exist_ok=True)
+    (out / "sam").mkdir(parents=True, exist_ok=True)
+    cloudformation(out / "cloudformation")
+    sam(out / "sam")
+    versions = {p: metadata.version(p) for p in ("cfn-lint", "aws-sam-translator")}
+    write(out / "versions.json", versions)
+
+
+if __name__ == "__main__":
+    main()
