@@ -78,6 +78,24 @@ impl DeployedError {
     }
 }
 
+impl Target<'_> {
+    /// Maps an SDK error of a call on this stack: a missing stack gets its own message.
+    pub fn stack_error<E, R>(&self, operation: &'static str, e: SdkError<E, R>) -> DeployedError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: Debug,
+    {
+        if DeployedError::is_missing_stack(&e) {
+            DeployedError::NoSuchStack {
+                stack: self.stack.name.to_string(),
+                region: self.region.clone(),
+            }
+        } else {
+            DeployedError::aws(operation, e)
+        }
+    }
+}
+
 /// A stack of the app, its generated template as committed, and a client for its region.
 pub struct Target<'a> {
     pub stack: &'a Stack,

@@ -17,16 +17,7 @@ pub async fn run(t: &Target<'_>) -> Result<ExitCode, DeployedError> {
         .template_stage(TemplateStage::Original)
         .send()
         .await
-        .map_err(|e| {
-            if DeployedError::is_missing_stack(&e) {
-                DeployedError::NoSuchStack {
-                    stack: stack.to_owned(),
-                    region: t.region.clone(),
-                }
-            } else {
-                DeployedError::aws("GetTemplate", e)
-            }
-        })?;
+        .map_err(|e| t.stack_error("GetTemplate", e))?;
     let body = response
         .template_body()
         .ok_or(DeployedError::Incomplete("a template body"))?;

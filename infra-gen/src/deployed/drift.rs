@@ -17,16 +17,7 @@ pub async fn run(t: &Target<'_>, timeout_s: u64) -> Result<ExitCode, DeployedErr
         .stack_name(stack)
         .send()
         .await
-        .map_err(|e| {
-            if DeployedError::is_missing_stack(&e) {
-                DeployedError::NoSuchStack {
-                    stack: stack.to_owned(),
-                    region: t.region.clone(),
-                }
-            } else {
-                DeployedError::aws("DetectStackDrift", e)
-            }
-        })?;
+        .map_err(|e| t.stack_error("DetectStackDrift", e))?;
     let id = started
         .stack_drift_detection_id()
         .ok_or(DeployedError::Incomplete("a drift detection id"))?;

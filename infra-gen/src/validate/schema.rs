@@ -36,7 +36,12 @@ impl Schema {
     /// `schemas/` was edited by hand into something that is not JSON.
     pub(crate) fn document(&self) -> Result<&Value, SchemaError> {
         self.parsed
-            .get_or_init(|| serde_json::from_str(self.text).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                let mut document: Value =
+                    serde_json::from_str(self.text).map_err(|e| e.to_string())?;
+                prepare(&mut document);
+                Ok(document)
+            })
             .as_ref()
             .map_err(|message| SchemaError {
                 type_name: self.type_name,
@@ -62,11 +67,6 @@ impl Schema {
             return Ok(Arc::clone(v));
         }
         let mut document = self.document()?.clone();
-        // Provider schemas name their meta-schema by URL; resolving it would need the
-        // network, and the draft is known, so the reference is dropped and the draft set.
-        if let Value::Object(m) = &mut document {
-            m.remove("$schema");
-        }
         match document.pointer_mut(self.properties_at) {
             Some(Value::Object(properties)) => {
                 for (name, subschema) in properties.iter_mut() {
@@ -77,7 +77,6 @@ impl Schema {
             }
             _ => return Err(error(format!("no properties at {}", self.properties_at))),
         }
-        prepare(&mut document);
         prune_unreachable_definitions(&mut document);
         // Provider schemas build on draft-07. SAM's declares draft-04 but uses only keywords
         // whose meaning draft-07 kept (no boolean exclusiveMinimum, no `id`), so it is
@@ -109,8 +108,10 @@ impl Schema {
     }
 }
 
-/// Readies a schema for compiling, in one walk:
+/// Readies a schema for compiling, in one walk, once per process:
 ///
+/// * Provider schemas name their meta-schema by URL; resolving it would need the network, and
+///   the draft is known, so the reference is dropped and the draft set when compiling.
 /// * Some provider patterns are written for Python's `re`, which cfn-lint uses: its
 ///   end-of-string anchor `\Z` is not valid in the ECMA-262 dialect JSON Schema specifies, and
 ///   `$` means the same in the regex engine here (no multi-line mode), so it is rewritten.
@@ -121,7 +122,8 @@ fn prepare(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.retain(|k, child| {
-                !(matches!(k.as_str(), "description" | "title" | "$comment") && child.is_string()
+                !(matches!(k.as_str(), "description" | "title" | "$comment" | "$schema")
+                    && child.is_string()
                     || k == "__samPassThrough")
             });
             for (k, child) in m.iter_mut() {
