@@ -39,6 +39,7 @@ step "cargo infra-gen check (drift)" cargo infra-gen check
 # `cargo lambda watch` (the Lambda Runtime API), with the wire-level fake of Bedrock.
 function_venv=$(venv function function/tests/requirements.txt)
 step "function suite (anthropic SDK, moto, cargo-lambda)" env VENV="$function_venv" bash function/tests/run.sh
+step "arm64 build (cargo lambda build --arm64)" env VENV="$function_venv" bash tests/build-arm64.sh
 
 # cfn-lint, cfn-guard (Control Tower rules) and checkov on every template, SAM and translated.
 validate_venv=$(venv validate tests/validate/requirements.txt)

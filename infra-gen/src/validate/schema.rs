@@ -36,12 +36,7 @@ impl Schema {
     /// `schemas/` was edited by hand into something that is not JSON.
     pub(crate) fn document(&self) -> Result<&Value, SchemaError> {
         self.parsed
-            .get_or_init(|| {
-                let mut document: Value =
-                    serde_json::from_str(self.text).map_err(|e| e.to_string())?;
-                prepare(&mut document);
-                Ok(document)
-            })
+            .get_or_init(|| serde_json::from_str(self.text).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|message| SchemaError {
                 type_name: self.type_name,
@@ -108,36 +103,6 @@ impl Schema {
     }
 }
 
-/// Readies a schema for compiling, in one walk, once per process:
-///
-/// * Provider schemas name their meta-schema by URL; resolving it would need the network, and
-///   the draft is known, so the reference is dropped and the draft set when compiling.
-/// * Some provider patterns are written for Python's `re`, which cfn-lint uses: its
-///   end-of-string anchor `\Z` is not valid in the ECMA-262 dialect JSON Schema specifies, and
-///   `$` means the same in the regex engine here (no multi-line mode), so it is rewritten.
-/// * Documentation (descriptions, titles, SAM's pass-through notes) validates nothing but is
-///   cloned and meta-validated with the rest, so it is dropped. Only string values go: a
-///   property *named* `description` holds a schema object and stays.
-fn prepare(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.retain(|k, child| {
-                !(matches!(k.as_str(), "description" | "title" | "$comment" | "$schema")
-                    && child.is_string()
-                    || k == "__samPassThrough")
-            });
-            for (k, child) in m.iter_mut() {
-                match child {
-                    Value::String(p) if k == "pattern" => *p = p.replace("\\Z", "$"),
-                    _ => prepare(child),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(prepare),
-        _ => {}
-    }
-}
-
 /// Drops `definitions` no `$ref` reaches any more. With absent properties blanked, most of a
 /// schema's definitions (SAM's event sources, say) are unreachable, and the validator would
 /// still meta-validate and compile them on every run.
@@ -191,7 +156,8 @@ pub struct SchemaError {
 
 macro_rules! embedded {
     ($dir:literal, $file:literal) => {
-        include_str!(concat!("../../../schemas/", $dir, "/", $file))
+        // Compact copies that build.rs prepared from schemas/ (documentation dropped).
+        include_str!(concat!(env!("OUT_DIR"), "/schemas/", $dir, "/", $file))
     };
 }
 

@@ -1,0 +1,59 @@
+//! Prepares the resource schemas of `schemas/` for embedding: the official files stay as they
+//! are, and the binary embeds compact copies, so `check` does not parse documentation it never
+//! uses on every run.
+
+use std::path::Path;
+use std::{env, fs};
+
+use serde_json::Value;
+
+/// Readies a schema for compiling, in one walk:
+///
+/// * Provider schemas name their meta-schema by URL; resolving it would need the network, and
+///   the draft is known, so the reference is dropped (the validator sets the draft).
+/// * Some provider patterns are written for Python's `re`, which cfn-lint uses: its
+///   end-of-string anchor `\Z` is not valid in the ECMA-262 dialect JSON Schema specifies, and
+///   `$` means the same in the regex engine used (no multi-line mode), so it is rewritten.
+/// * Documentation (descriptions, titles, SAM's pass-through notes) validates nothing, so it is
+///   dropped. Only string values go: a property *named* `description` holds a schema and stays.
+fn prepare(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|k, child| {
+                !(matches!(k.as_str(), "description" | "title" | "$comment" | "$schema")
+                    && child.is_string()
+                    || k == "__samPassThrough")
+            });
+            for (k, child) in m.iter_mut() {
+                match child {
+                    Value::String(p) if k == "pattern" => *p = p.replace("\\Z", "$"),
+                    _ => prepare(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(prepare),
+        _ => {}
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    let out = Path::new(&env::var("OUT_DIR")?).join("schemas");
+    println!("cargo::rerun-if-changed={}", source.display());
+    for dir in ["cloudformation", "sam"] {
+        fs::create_dir_all(out.join(dir))?;
+        for entry in fs::read_dir(source.join(dir))? {
+            let path = entry?.path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = fs::read_to_string(&path)?;
+            let mut schema: Value = serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+            prepare(&mut schema);
+            let name = path.file_name().ok_or("schema without a file name")?;
+            fs::write(out.join(dir).join(name), serde_json::to_string(&schema)?)?;
+        }
+    }
+    Ok(())
+}
