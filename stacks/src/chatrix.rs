@@ -75,26 +75,21 @@ const NO_CMK: &str = "AWS encrypts it at rest by default with keys AWS manages, 
     cross-account access, key revocation or key-usage audit requirement that a customer managed \
     key would meet";
 
+/// Why chatrix runs outside a VPC (checkov and Control Tower ask for one).
+const NO_VPC: &str = "the function reaches only AWS APIs (Bedrock, Secrets Manager, CloudWatch Logs) \
+    and no private network; a VPC would add NAT or endpoints and cold-start latency without \
+    narrowing what IAM allows";
+
 /// Findings of the scanners that do not apply to chatrix, by resource, with the reason.
 fn suppressions() -> Result<Vec<(&'static str, Suppression)>, Error> {
     Ok(vec![
         (
             "Function",
-            Suppression::new(
-                Tool::Checkov,
-                "CKV_AWS_117",
-                "the function reaches only AWS APIs (Bedrock, Secrets Manager, CloudWatch Logs) and no private \
-             network; a VPC would add NAT or endpoints and cold-start latency without narrowing what IAM allows",
-            )?,
+            Suppression::new(Tool::Checkov, "CKV_AWS_117", NO_VPC)?,
         ),
         (
             "Function",
-            Suppression::new(
-                Tool::CfnGuard,
-                "lambda_inside_vpc_check",
-                "the function reaches only AWS APIs (Bedrock, Secrets Manager, CloudWatch Logs) and no private \
-             network; a VPC would add NAT or endpoints and cold-start latency without narrowing what IAM allows",
-            )?,
+            Suppression::new(Tool::CfnGuard, "lambda_inside_vpc_check", NO_VPC)?,
         ),
         (
             "Function",
