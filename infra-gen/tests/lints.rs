@@ -76,6 +76,37 @@ fn base_image_for_another_architecture_is_rejected() {
 }
 
 #[test]
+fn amd64_base_through_an_arg_default_is_rejected() {
+    for text in [
+        "ARG BASE=public.ecr.aws/lambda/provided:al2023-x86_64\nFROM ${BASE}\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG ARCH=amd64\nFROM $ARCH/debian:12\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG PLATFORM=linux/amd64\nFROM --platform=${PLATFORM} public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+    ] {
+        only(&dockerfile_app(text), "image-platform", "Function");
+    }
+}
+
+#[test]
+fn amd64_base_through_a_named_stage_is_rejected() {
+    for text in [
+        "FROM public.ecr.aws/lambda/provided:al2023-x86_64 AS base\nFROM rust:1 AS build\nFROM base\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023 AS runtime\nFROM runtime AS final\nFROM final\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+    ] {
+        only(&dockerfile_app(text), "image-platform", "Function");
+    }
+}
+
+#[test]
+fn arm64_platform_with_a_variant_is_accepted() {
+    for text in [
+        "FROM --platform=linux/arm64/v8 public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG BASE=public.ecr.aws/lambda/provided:al2023-arm64\nFROM ${BASE} AS base\nFROM --platform=linux/arm64 base\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+    ] {
+        assert!(findings(&dockerfile_app(text)).is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn dockerfile_without_from_is_rejected() {
     only(
         &dockerfile_app("# nothing here\n"),

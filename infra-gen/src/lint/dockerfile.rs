@@ -46,22 +46,105 @@ fn exec_form(rest: &str) -> Vec<String> {
         .unwrap_or_else(|_| vec!["/bin/sh".into(), "-c".into(), rest.to_owned()])
 }
 
+/// `$NAME` and `${NAME}` (also `${NAME:-default}`) replaced by the build argument's default.
+fn substitute(word: &str, args: &[(String, String)]) -> String {
+    let lookup = |name: &str| {
+        args.iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut out = String::new();
+    let mut rest = word;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, default, tail) = if let Some(inner) = after.strip_prefix('{') {
+            let Some(close) = inner.find('}') else {
+                out.push_str(&rest[at..]);
+                return out;
+            };
+            let body = &inner[..close];
+            let (name, default) = match body.split_once(":-") {
+                Some((n, d)) => (n, Some(d)),
+                None => (body, None),
+            };
+            (name, default, &inner[close + 1..])
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], None, &after[end..])
+        };
+        match lookup(name).or_else(|| default.map(str::to_owned)) {
+            Some(value) => out.push_str(&value),
+            // An argument without a default stays visible (e.g. `$BUILDPLATFORM`).
+            None => out.push_str(&rest[at..rest.len() - tail.len()]),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `ARG NAME=default` (or several); an ARG without a default records nothing.
+fn arg_defaults(rest: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    rest.split_whitespace().filter_map(|a| {
+        let (name, value) = a.split_once('=')?;
+        Some((name.to_owned(), value.trim_matches('"').to_owned()))
+    })
+}
+
+/// Stages with their effective base: build-argument defaults substituted and `FROM <stage>`
+/// resolved to the image (and platform) that stage started from.
 fn stages(text: &str) -> Vec<Stage> {
     let mut stages: Vec<Stage> = Vec::new();
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut global_args: Vec<(String, String)> = Vec::new();
     for (word, rest) in instructions(text) {
         if word == "FROM" {
             let mut stage = Stage::default();
-            for arg in rest.split_whitespace() {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let mut i = 0;
+            while i < words.len() {
+                let arg = words[i];
                 if let Some(p) = arg.strip_prefix("--platform=") {
-                    stage.platform = Some(p.to_owned());
+                    stage.platform = Some(substitute(p, &global_args));
+                } else if arg.eq_ignore_ascii_case("AS") {
+                    if let Some(name) = words.get(i + 1) {
+                        names.push((name.to_ascii_lowercase(), stages.len()));
+                    }
+                    i += 1;
                 } else if stage.image.is_empty() {
-                    stage.image = arg.to_owned();
+                    stage.image = substitute(arg, &global_args);
                 }
+                i += 1;
+            }
+            let earlier = names
+                .iter()
+                .rev()
+                .find(|(n, at)| *at < stages.len() && *n == stage.image.to_ascii_lowercase())
+                .map(|(_, at)| *at);
+            if let Some(at) = earlier {
+                let parent = &stages[at];
+                stage.image.clone_from(&parent.image);
+                if stage.platform.is_none() {
+                    stage.platform.clone_from(&parent.platform);
+                }
+                // A stage inherits its parent's image settings.
+                stage.entry_point.clone_from(&parent.entry_point);
+                stage.command.clone_from(&parent.command);
+                stage
+                    .working_directory
+                    .clone_from(&parent.working_directory);
             }
             stages.push(stage);
             continue;
         }
         let Some(stage) = stages.last_mut() else {
+            if word == "ARG" {
+                global_args.extend(arg_defaults(&rest));
+            }
             continue;
         };
         match word.as_str() {
@@ -80,6 +163,15 @@ fn stages(text: &str) -> Vec<Stage> {
         }
     }
     stages
+}
+
+/// `os/arch[/variant]` without the variant (`linux/arm64/v8` is `linux/arm64`).
+fn without_variant(platform: &str) -> String {
+    platform
+        .splitn(3, '/')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Another architecture's name appearing as a component of the image reference.
@@ -115,7 +207,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     let platform = f.architecture.docker_platform();
     if let Some(p) = &last.platform
         && !p.contains('$')
-        && p != platform
+        && without_variant(&p.to_ascii_lowercase()) != platform
     {
         sink.push(
             "image-platform",
@@ -195,6 +287,41 @@ CMD ["lambda"]
         );
         assert_eq!(s[1].command, Some(vec!["lambda".to_owned()]));
         assert_eq!(s[1].working_directory.as_deref(), Some("/var/task"));
+    }
+
+    fn final_stage(text: &str) -> Stage {
+        stages(text).pop().unwrap_or_default()
+    }
+
+    #[test]
+    fn arg_defaults_resolve_in_the_final_base_image() {
+        let s =
+            final_stage("ARG BASE=public.ecr.aws/lambda/provided:al2023-x86_64\nFROM ${BASE}\n");
+        assert_eq!(s.image, "public.ecr.aws/lambda/provided:al2023-x86_64");
+        let s = final_stage("ARG TAG=al2023-amd64\nFROM debian:$TAG\n");
+        assert_eq!(s.image, "debian:al2023-amd64");
+        let s = final_stage("ARG P=linux/amd64\nFROM --platform=${P} debian:12\n");
+        assert_eq!(s.platform.as_deref(), Some("linux/amd64"));
+        let s = final_stage("FROM --platform=$BUILDPLATFORM debian:12\n");
+        assert_eq!(s.platform.as_deref(), Some("$BUILDPLATFORM"));
+    }
+
+    #[test]
+    fn a_stage_alias_resolves_to_the_stage_base() {
+        let s = final_stage(
+            "FROM public.ecr.aws/lambda/provided:al2023-x86_64 AS base\nFROM rust:1 AS build\nFROM base\n",
+        );
+        assert_eq!(s.image, "public.ecr.aws/lambda/provided:al2023-x86_64");
+        let s = final_stage(
+            "FROM --platform=linux/amd64 debian:12 as runtime\nFROM runtime AS final\nFROM final\n",
+        );
+        assert_eq!(s.platform.as_deref(), Some("linux/amd64"));
+    }
+
+    #[test]
+    fn platform_variants_name_the_same_architecture() {
+        assert_eq!(without_variant("linux/arm64/v8"), "linux/arm64");
+        assert_eq!(without_variant("linux/arm64"), "linux/arm64");
     }
 
     #[test]
