@@ -34,8 +34,12 @@ pub enum Drift {
     Changed { path: String, diff: String },
     /// A stack's file is not committed.
     Missing { path: String },
-    /// A committed file that no stack produces.
+    /// The committed file has the rendered text but other line endings (e.g. CRLF).
+    LineEndings { path: String },
+    /// A committed file that no stack produces (also in a subfolder).
     Stray { path: String },
+    /// A symlink in `generated/`: never written by infra-gen, so never trusted.
+    Symlink { path: String },
 }
 
 impl fmt::Display for Drift {
@@ -48,46 +52,75 @@ impl fmt::Display for Drift {
                 f,
                 "missing: {path} is produced by a stack but not committed"
             ),
+            Self::LineEndings { path } => write!(
+                f,
+                "drift: {path} differs from its definition only in line endings (committed with CRLF, rendered with LF)\n  fix: run `cargo infra-gen generate`, and set `generated/** -text` in .gitattributes so git does not convert them"
+            ),
             Self::Stray { path } => {
                 write!(f, "stray: {path} is committed but no stack produces it")
             }
+            Self::Symlink { path } => write!(
+                f,
+                "stray: {path} is a symlink; generated/ holds only files infra-gen writes\n  fix: remove it"
+            ),
         }
     }
 }
 
-fn committed(dir: &Path) -> Result<BTreeSet<String>, IoError> {
-    let mut names = BTreeSet::new();
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(names),
-        Err(e) => return Err(io_err("list", dir)(e)),
-    };
-    for entry in entries {
+/// What `generated/` holds, by path relative to it (subfolders included, `/`-separated).
+#[derive(Default)]
+struct Committed {
+    files: BTreeSet<String>,
+    symlinks: BTreeSet<String>,
+}
+
+fn committed(dir: &Path) -> Result<Committed, IoError> {
+    let mut found = Committed::default();
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(io_err("inspect", dir)(e)),
+        Ok(_) => {}
+    }
+    walk(dir, "", &mut found)?;
+    Ok(found)
+}
+
+fn walk(dir: &Path, prefix: &str, found: &mut Committed) -> Result<(), IoError> {
+    for entry in fs::read_dir(dir).map_err(io_err("list", dir))? {
         let entry = entry.map_err(io_err("list", dir))?;
-        if entry
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let kind = entry
             .file_type()
-            .map_err(io_err("inspect", &entry.path()))?
-            .is_file()
-        {
-            names.insert(entry.file_name().to_string_lossy().into_owned());
+            .map_err(io_err("inspect", &entry.path()))?;
+        if kind.is_symlink() {
+            found.symlinks.insert(name);
+        } else if kind.is_dir() {
+            walk(&entry.path(), &format!("{name}/"), found)?;
+        } else {
+            found.files.insert(name);
         }
     }
-    Ok(names)
+    Ok(())
 }
 
 /// Compares `files` with `dir`; `label` prefixes paths in messages (e.g. `generated`).
 pub fn compare(dir: &Path, label: &str, files: &[GeneratedFile]) -> Result<Vec<Drift>, IoError> {
     let mut drift = Vec::new();
-    let mut present = committed(dir)?;
+    let Committed {
+        files: mut present,
+        symlinks,
+    } = committed(dir)?;
     for file in files {
         let shown = format!("{label}/{}", file.path);
-        if !present.remove(&file.path) {
+        if symlinks.contains(&file.path) || !present.remove(&file.path) {
             drift.push(Drift::Missing { path: shown });
             continue;
         }
         let path = dir.join(&file.path);
         let old = fs::read_to_string(&path).map_err(io_err("read", &path))?;
-        if old != file.contents {
+        if old != file.contents && old.replace("\r\n", "\n") == file.contents {
+            drift.push(Drift::LineEndings { path: shown });
+        } else if old != file.contents {
             let diff = TextDiff::from_lines(&old, &file.contents)
                 .unified_diff()
                 .context_radius(3)
@@ -100,6 +133,9 @@ pub fn compare(dir: &Path, label: &str, files: &[GeneratedFile]) -> Result<Vec<D
         }
     }
     drift.extend(present.into_iter().map(|p| Drift::Stray {
+        path: format!("{label}/{p}"),
+    }));
+    drift.extend(symlinks.into_iter().map(|p| Drift::Symlink {
         path: format!("{label}/{p}"),
     }));
     Ok(drift)
@@ -118,7 +154,19 @@ pub struct Written {
 pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Written, IoError> {
     fs::create_dir_all(dir).map_err(io_err("create", dir))?;
     let mut written = Written::default();
-    let mut present = committed(dir)?;
+    let Committed {
+        files: mut present,
+        symlinks,
+    } = committed(dir)?;
+    for link in symlinks {
+        // A write through a symlink would land outside generated/: replace the link itself.
+        if files.iter().any(|f| f.path == link) {
+            let path = dir.join(&link);
+            fs::remove_file(&path).map_err(io_err("remove", &path))?;
+        } else {
+            written.kept.push(link);
+        }
+    }
     for file in files {
         present.remove(&file.path);
         let path = dir.join(&file.path);

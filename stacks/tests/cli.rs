@@ -81,6 +81,70 @@ fn check_reports_changed_missing_and_stray_files() {
 }
 
 #[test]
+fn check_fails_on_stray_files_in_subfolders_and_on_symlinks() {
+    let root = scratch("nested");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    let dir = root.join("generated");
+    fs::create_dir_all(dir.join("old/deeper")).expect("subfolder");
+    fs::write(dir.join("old/deeper/stack.yaml"), "# hand-written\n").expect("nested");
+    std::os::unix::fs::symlink("/etc/hostname", dir.join("link.yaml")).expect("symlink");
+
+    let out = infra_gen(&root, &["check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("stray: generated/old/deeper/stack.yaml"),
+        "{text}"
+    );
+    assert!(text.contains("generated/link.yaml is a symlink"), "{text}");
+    fs::remove_dir_all(&root).ok();
+}
+
+#[test]
+fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
+    let root = scratch("symlinked");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    let dir = root.join("generated");
+    let service = dir.join("chatrix-prod-service.yaml");
+    fs::rename(&service, root.join("elsewhere.yaml")).expect("move");
+    std::os::unix::fs::symlink(root.join("elsewhere.yaml"), &service).expect("symlink");
+
+    let out = infra_gen(&root, &["check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("chatrix-prod-service.yaml is a symlink"),
+        "{text}"
+    );
+    fs::remove_dir_all(&root).ok();
+}
+
+#[test]
+fn check_names_line_endings_instead_of_diffing_identical_lines() {
+    let root = scratch("crlf");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    for name in ["chatrix-prod-service.yaml", "samconfig.toml"] {
+        let path = root.join("generated").join(name);
+        let text = fs::read_to_string(&path).expect("written");
+        fs::write(&path, text.replace('\n', "\r\n")).expect("crlf");
+    }
+
+    let out = infra_gen(&root, &["check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for name in ["chatrix-prod-service.yaml", "samconfig.toml"] {
+        assert!(
+            text.contains(&format!(
+                "generated/{name} differs from its definition only in line endings"
+            )),
+            "{text}"
+        );
+    }
+    assert!(!text.contains("@@"), "no line diff: {text}");
+    fs::remove_dir_all(&root).ok();
+}
+
+#[test]
 fn generate_removes_its_own_stale_files_and_keeps_foreign_ones() {
     let root = scratch("stale");
     let dir = root.join("generated");
