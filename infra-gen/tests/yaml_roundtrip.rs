@@ -55,3 +55,91 @@ fn rendered_templates_parse_back_to_their_json() {
         assert_eq!(to_json(&docs[0]), stack.template.to_json(), "{}", file.path);
     }
 }
+
+mod properties {
+    use super::to_json;
+    use infra_gen::render::yaml::template_to_yaml;
+    use proptest::prelude::*;
+    use saphyr::{LoadableYamlNode, Yaml};
+    use serde_json::{Map, Value};
+
+    /// Any string, weighted towards the characters YAML treats specially.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[ -~]{0,12}",
+            proptest::collection::vec(
+                prop_oneof![
+                    Just('\u{7f}'),
+                    Just('\u{85}'),
+                    Just('\u{a0}'),
+                    Just('\u{2028}'),
+                    Just('\u{2029}'),
+                    Just('\u{feff}'),
+                    Just('\u{fffe}'),
+                    Just('\t'),
+                    Just('\n'),
+                    Just('\r'),
+                    Just('\''),
+                    Just('"'),
+                    Just('\\'),
+                    Just(':'),
+                    Just('#'),
+                    Just(' '),
+                    Just('-'),
+                    Just('0'),
+                    proptest::char::range('\u{80}', '\u{9f}'),
+                    proptest::char::range('\u{0}', '\u{1f}'),
+                    any::<char>(),
+                ],
+                0..8
+            )
+            .prop_map(|cs| cs.into_iter().collect()),
+            Just("on".to_owned()),
+            Just("0o17".to_owned()),
+            Just("2012-10-17".to_owned()),
+            Just("~".to_owned()),
+        ]
+    }
+
+    /// Keys that are not intrinsic-function names (those render as tags on purpose).
+    fn key() -> impl Strategy<Value = String> {
+        text().prop_filter("not an intrinsic", |k| k != "Ref" && !k.starts_with("Fn::"))
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            text().prop_map(Value::String),
+            any::<i64>().prop_map(Value::from),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 1..5).prop_map(Value::Array),
+                proptest::collection::vec((key(), inner), 1..5)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_string_reads_back_unchanged(s in text()) {
+            let doc = Map::from_iter([("Key".to_owned(), Value::String(s.clone()))]);
+            let yaml = template_to_yaml(&doc);
+            let parsed = Yaml::load_from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
+            prop_assert_eq!(to_json(&parsed[0]), Value::Object(doc), "{:?}", yaml);
+        }
+
+        #[test]
+        fn any_structure_reads_back_unchanged(entries in proptest::collection::vec((key(), value()), 1..5)) {
+            let doc: Map<String, Value> = entries.into_iter().collect();
+            let yaml = template_to_yaml(&doc);
+            let parsed = Yaml::load_from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
+            prop_assert_eq!(to_json(&parsed[0]), Value::Object(doc), "{:?}", yaml);
+        }
+    }
+}

@@ -144,12 +144,43 @@ fn scalar_value(v: &Value) -> String {
 pub fn scalar(s: &str) -> String {
     if is_plain_safe(s) {
         s.to_owned()
-    } else if s.chars().all(|c| !c.is_control()) {
+    } else if s.chars().all(single_quotable) {
         format!("'{}'", s.replace('\'', "''"))
     } else {
-        // A JSON string is a valid YAML double-quoted scalar.
-        serde_json::Value::String(s.to_owned()).to_string()
+        double_quoted(s)
     }
+}
+
+/// Characters both YAML 1.1 (PyYAML) and 1.2 read literally inside single quotes: printable,
+/// and not a line break (NEL, LS and PS are line breaks in YAML 1.1) or a byte-order mark.
+fn single_quotable(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{2027}' | '\u{202a}'..='\u{d7ff}' | '\u{e000}'..='\u{fefe}' | '\u{ff00}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+/// A double-quoted scalar escaping everything that is not single-quotable, with the escapes
+/// YAML 1.1 and 1.2 share.
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if single_quotable(c) => out.push(c),
+            c if u32::from(c) <= 0xff => out.push_str(&format!("\\x{:02X}", u32::from(c))),
+            c => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn is_plain_safe(s: &str) -> bool {
@@ -218,6 +249,23 @@ mod tests {
         }
         assert_eq!(scalar("it's"), "'it''s'");
         assert_eq!(scalar("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn non_printable_characters_are_escaped() {
+        for (raw, escaped) in [
+            ("a\u{7f}b", r#""a\x7Fb""#),
+            ("\u{80}\u{9f}", r#""\x80\x9F""#),
+            ("x\u{85}y", r#""x\Ny""#),
+            ("\u{2028}\u{2029}", r#""\L\P""#),
+            ("\u{feff}key", r#""\uFEFFkey""#),
+            ("\u{fffe}", r#""\uFFFE""#),
+            ("tab\there \"q\" \\", r#""tab\there \"q\" \\""#),
+            ("\u{1}\u{1b}", r#""\x01\x1B""#),
+        ] {
+            assert_eq!(scalar(raw), escaped, "{raw:?}");
+        }
+        assert_eq!(scalar("café ☕ 🚀"), "'café ☕ 🚀'");
     }
 
     #[test]
