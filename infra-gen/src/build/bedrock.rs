@@ -35,6 +35,24 @@ fn sid_name(id: &str) -> String {
         .collect()
 }
 
+/// Whether a geographic inference profile (`us.…`, `eu.…`, `apac.…`) serves `region`, judged by
+/// its ID's prefix alone, so a `routes_to` list that claims otherwise cannot grant it.
+fn geography_serves(profile: &str, region: &str) -> bool {
+    let Some((prefix, _)) = profile.split_once('.') else {
+        return false;
+    };
+    match prefix {
+        "us" => region.starts_with("us-") && !region.starts_with("us-gov-"),
+        "us-gov" => region.starts_with("us-gov-"),
+        "eu" => region.starts_with("eu-"),
+        "apac" => region.starts_with("ap-"),
+        "jp" => matches!(region, "ap-northeast-1" | "ap-northeast-3"),
+        "au" => matches!(region, "ap-southeast-2" | "ap-southeast-4"),
+        "ca" => region.starts_with("ca-"),
+        _ => false,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 enum Routes {
@@ -98,6 +116,14 @@ impl ModelMap {
                     m.id
                 )));
             }
+            if let (Some(profile), Routes::Regions(regions)) = (&m.inference_profile, &m.routes_to)
+                && let Some(outside) = regions.iter().find(|r| !geography_serves(profile, r))
+            {
+                return Err(Error::ModelMap(format!(
+                    "model {}: inference profile {profile} cannot route to {outside}: its prefix (us., eu., apac., jp., au., ca., us-gov.) names the geography it serves; list only that geography's regions",
+                    m.id
+                )));
+            }
         }
         Ok(Self {
             models: file.models,
@@ -109,9 +135,12 @@ impl ModelMap {
         self.models
             .iter()
             .filter(|m| m.inference_profile.is_some())
-            .filter(
-                |m| matches!(&m.routes_to, Routes::Regions(r) if !r.iter().any(|x| x == region)),
-            )
+            .filter(|m| match (&m.inference_profile, &m.routes_to) {
+                (Some(profile), Routes::Regions(r)) => {
+                    !r.iter().any(|x| x == region) || !geography_serves(profile, region)
+                }
+                _ => false,
+            })
             .map(|m| m.id.as_str())
             .collect()
     }
@@ -281,6 +310,26 @@ mod tests {
         let map = ModelMap::from_json(MAP).expect("valid map");
         assert_eq!(map.unreachable_from("eu-west-1"), ["a"]);
         assert!(map.unreachable_from("us-west-2").is_empty());
+    }
+
+    #[test]
+    fn profiles_of_another_geography_are_refused_whatever_routes_to_claims() {
+        for (profile, region) in [
+            ("eu.anthropic.x-v1:0", "us-west-2"),
+            ("apac.anthropic.x-v1:0", "us-east-1"),
+            ("us.anthropic.x-v1:0", "eu-central-1"),
+            ("jp.anthropic.x-v1:0", "ap-south-1"),
+        ] {
+            let text = format!(
+                r#"{{"models": [{{"id": "m", "inference_profile": "{profile}", "foundation_model": "anthropic.x-v1:0", "routes_to": ["{region}"]}}]}}"#
+            );
+            let err = ModelMap::from_json(&text).expect_err(profile);
+            assert!(err.to_string().contains(region), "{err}");
+        }
+        assert!(geography_serves("apac.x", "ap-southeast-1"));
+        assert!(geography_serves("us.x", "us-west-2"));
+        assert!(!geography_serves("us.x", "us-gov-west-1"));
+        assert!(!geography_serves("xx.x", "us-west-2"));
     }
 
     #[test]
