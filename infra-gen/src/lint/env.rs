@@ -52,8 +52,82 @@ fn secret_name(name: &str) -> bool {
     !words.contains(&"PUBLIC") && words.iter().any(|w| SECRET_WORDS.contains(w))
 }
 
-/// Why `value` looks like a credential whatever its name, if it does.
-fn secret_value(value: &str) -> Option<&'static str> {
+/// Why `value` looks like a credential whatever its name, if it does: a gitleaks rule, a
+/// JSON document or URL query holding a secret-named field, or one of the forms below.
+fn secret_value(value: &str) -> Option<String> {
+    if let Some(rule) = super::secrets::matching_rule(value) {
+        return Some(format!("gitleaks rule {rule}"));
+    }
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(value)
+        && let Some(field) = secret_field(&json)
+    {
+        return Some(format!("a JSON document with a {field} field"));
+    }
+    if let Some((_, query)) = value.split_once('?')
+        && let Some(field) = query
+            .split(['&', ';', '#'])
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, v)| !v.is_empty() && query_secret_name(k))
+            .map(|(k, _)| k)
+    {
+        return Some(format!("a URL whose query carries {field}"));
+    }
+    if let Some((_, rest)) = value.split_once("://")
+        && rest
+            .split(['/', '?', '#', '&', '='])
+            .skip(1)
+            .any(|segment| random_token(segment, 24))
+    {
+        return Some("a URL carrying a token (e.g. a webhook)".to_owned());
+    }
+    builtin_secret_value(value).map(str::to_owned)
+}
+
+/// At least `min` characters of a key alphabet, mixing lower case, upper case and digits.
+fn random_token(value: &str, min: usize) -> bool {
+    let random_alphabet = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b));
+    let classes = [
+        value.bytes().any(|b| b.is_ascii_lowercase()),
+        value.bytes().any(|b| b.is_ascii_uppercase()),
+        value.bytes().any(|b| b.is_ascii_digit()),
+    ];
+    value.len() >= min && random_alphabet && classes.iter().all(|c| *c)
+}
+
+/// A secret-named field with a non-empty value, anywhere in a JSON document.
+fn secret_field(json: &serde_json::Value) -> Option<String> {
+    match json {
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let literal = v
+                .as_str()
+                .is_some_and(|s| !s.is_empty() && !s.starts_with("arn:"));
+            if literal && query_secret_name(k) {
+                Some(k.clone())
+            } else {
+                secret_field(v)
+            }
+        }),
+        serde_json::Value::Array(items) => items.iter().find_map(secret_field),
+        _ => None,
+    }
+}
+
+/// `api_key`, `apiKey`, `access-token`, `password`…: a secret name in any case style.
+fn query_secret_name(name: &str) -> bool {
+    let mut snake = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(if c == '-' || c == '.' { '_' } else { c });
+    }
+    secret_name(&snake)
+        || ["sig", "signature", "auth"].contains(&name.to_ascii_lowercase().as_str())
+}
+
+fn builtin_secret_value(value: &str) -> Option<&'static str> {
     let prefixes = [
         ("AKIA", "an AWS access key ID"),
         ("ASIA", "an AWS access key ID"),
@@ -84,18 +158,7 @@ fn secret_value(value: &str) -> Option<&'static str> {
     {
         return Some("a connection string (DSN) with a password");
     }
-    let random_alphabet = value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b));
-    let classes = [
-        value.bytes().any(|b| b.is_ascii_lowercase()),
-        value.bytes().any(|b| b.is_ascii_uppercase()),
-        value.bytes().any(|b| b.is_ascii_digit()),
-    ];
-    if value.len() >= 32 && random_alphabet && classes.iter().all(|c| *c) {
-        return Some("a long random string (a key or token)");
-    }
-    None
+    random_token(value, 32).then_some("a long random string (a key or token)")
 }
 
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
@@ -116,10 +179,16 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
             continue;
         };
         size += name.len() + value.len();
-        let reason = secret_value(value).or_else(|| {
-            (secret_name(name) && !value.starts_with("arn:") && !value.is_empty())
-                .then_some("named like a secret")
-        });
+        let reason = secret_value(value)
+            .or_else(|| {
+                // Rules that need an assignment context (`SNYK_TOKEN="…"`), as in a .env file.
+                super::secrets::matching_rule(&format!("{name}=\"{value}\""))
+                    .map(|rule| format!("gitleaks rule {rule}"))
+            })
+            .or_else(|| {
+                (secret_name(name) && !value.starts_with("arn:") && !value.is_empty())
+                    .then(|| "named like a secret".to_owned())
+            });
         if let Some(reason) = reason {
             sink.push(
                 "secret-in-env",
@@ -176,5 +245,59 @@ mod tests {
         assert!(secret_value("https://example.com/path").is_none());
         assert!(secret_value("us.anthropic.claude-sonnet-4-5-20250929-v1:0").is_none());
         assert!(secret_value("info").is_none());
+    }
+
+    #[test]
+    fn secrets_inside_json_documents_are_recognised() {
+        assert!(secret_value(r#"{"host":"db","password":"hunter2"}"#).is_some());
+        assert!(secret_value(r#"{"db":{"user":"app","apiKey":"abc123"}}"#).is_some());
+        assert!(secret_value(r#"[{"client_secret":"s3cr3t"}]"#).is_some());
+        assert!(secret_value(r#"{"level":"info","region":"us-west-2"}"#).is_none());
+    }
+
+    #[test]
+    fn tokens_in_urls_are_recognised() {
+        for url in [
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "https://api.example.com/v1/events?token=abc123def",
+            "https://example.com/cb?foo=1&api_key=zzz",
+            "https://example.com/x?sig=abcdef",
+            "https://user:pass@example.com/hook",
+            "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab",
+        ] {
+            assert!(secret_value(url).is_some(), "{url}");
+        }
+        assert!(secret_value("https://example.com/search?q=1&page=2").is_none());
+    }
+
+    #[test]
+    fn vendor_tokens_are_recognised_whatever_their_length() {
+        for token in [
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+            "glpat-0123456789abcdefghij",
+            "xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx",
+            "sk_live_0123456789abcdefghijklmn",
+            "npm_0123456789abcdefghijklmnopqrstuvwxyz",
+            "AKIAIOSFODNN7EXAMPLE",
+        ] {
+            assert!(secret_value(token).is_some(), "{token}");
+        }
+    }
+
+    #[test]
+    fn ordinary_configuration_is_not_a_secret() {
+        for value in [
+            "info",
+            "LOG_LEVEL",
+            "arn:aws:secretsmanager:us-west-2:123456789012:secret:chatrix/prod/api-key-AbCdEf",
+            "global.anthropic.claude-opus-4-5-20251101-v1:0",
+            "anthropic.claude-haiku-4-5-20251001-v1:0",
+            "https://example.com/path",
+            "/aws/lambda/chatrix-prod",
+            "true",
+            "8080",
+        ] {
+            assert!(secret_value(value).is_none(), "{value}");
+        }
     }
 }

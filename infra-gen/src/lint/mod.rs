@@ -19,6 +19,7 @@ mod dockerfile;
 mod env;
 mod iam;
 mod refs;
+mod secrets;
 
 use std::fmt;
 
