@@ -139,11 +139,25 @@ pub struct PublicReason(String);
 impl PublicReason {
     pub fn new(reason: impl Into<String>) -> Result<Self, Error> {
         let reason = reason.into();
-        if reason.split_whitespace().count() < 4 {
+        let words: Vec<String> = reason
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let has = |w: &str| words.iter().any(|x| x == w);
+        let phrase = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+        // A reason must say how callers are authenticated, or that what the URL serves is
+        // public; "because we need it" says neither.
+        let names_auth = AUTH_WORDS.iter().any(|w| has(w))
+            || phrase("api", "key")
+            || phrase("public", "data")
+            || phrase("is", "public")
+            || phrase("no", "secrets");
+        if words.len() < 4 || !names_auth {
             return Err(Error::Invalid {
                 what: "public Function URL reason",
                 value: reason,
-                expected: "a sentence saying how the app authenticates callers",
+                expected: "a sentence naming how the app authenticates callers (an API key, a bearer token, a signature or HMAC, a JWT/OAuth/OIDC/Cognito token, mTLS) or saying the response is public data",
             });
         }
         Ok(Self(reason))
@@ -152,6 +166,30 @@ impl PublicReason {
         &self.0
     }
 }
+
+/// Words that name an authentication mechanism in a public URL's reason.
+const AUTH_WORDS: [&str; 20] = [
+    "key",
+    "keys",
+    "apikey",
+    "token",
+    "tokens",
+    "bearer",
+    "signature",
+    "signed",
+    "signs",
+    "hmac",
+    "jwt",
+    "oauth",
+    "oidc",
+    "cognito",
+    "mtls",
+    "certificate",
+    "password",
+    "session",
+    "cookie",
+    "authorization",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlAuth {
@@ -417,6 +455,20 @@ mod tests {
         assert!(PublicReason::new("").is_err());
         assert!(PublicReason::new("auth").is_err());
         assert!(PublicReason::new("the app checks a bearer key").is_ok());
+        assert!(PublicReason::new("the webhook verifies the HMAC signature header").is_ok());
+        assert!(PublicReason::new("the response is public data: a status page").is_ok());
+    }
+
+    #[test]
+    fn public_url_reason_must_name_how_callers_are_authenticated() {
+        for vague in [
+            "because we need it",
+            "the frontend team asked for this URL",
+            "needed for the mobile app integration",
+            "it is authenticated somehow, trust me",
+        ] {
+            assert!(PublicReason::new(vague).is_err(), "{vague}");
+        }
     }
 
     #[test]
