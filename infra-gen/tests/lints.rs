@@ -278,6 +278,54 @@ fn wildcard_inside_an_arn_is_rejected() {
 }
 
 #[test]
+fn privilege_escalation_actions_are_rejected_on_any_resource() {
+    for action in [
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:CreateAccessKey",
+        "iam:CreatePolicyVersion",
+        "iam:PassRole",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "sts:AssumeRole",
+        "lambda:UpdateFunctionCode",
+        "lambda:AddPermission",
+        "secretsmanager:PutResourcePolicy",
+    ] {
+        let mut app = valid_app();
+        push_statement(
+            &mut app,
+            Statement::allow(
+                "Escalate",
+                vec![Action::new(action).expect("valid")],
+                vec![Expr::sub(
+                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/other",
+                )],
+            ),
+        );
+        let f = only(&app, "iam-escalation", "FunctionRole");
+        assert!(f.message.contains(action), "{f}");
+    }
+}
+
+#[test]
+fn pass_role_scoped_to_lambda_is_allowed() {
+    let mut app = valid_app();
+    push_statement(
+        &mut app,
+        Statement::allow(
+            "PassToLambda",
+            vec![Action::new("iam:PassRole").expect("valid")],
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/worker",
+            )],
+        )
+        .when("iam:PassedToService", Expr::literal("lambda.amazonaws.com")),
+    );
+    assert!(findings(&app).is_empty());
+}
+
+#[test]
 fn star_resource_for_apis_that_require_it_is_allowed() {
     let mut app = valid_app();
     push_statement(

@@ -1,10 +1,86 @@
 //! `iam-wildcard`: no `*` resource unless every action is an API that only accepts `*`.
+//! `iam-escalation`: no action that lets the holder grant itself (or a role it controls) more.
 
 use super::Sink;
 use crate::model::Expr;
-use crate::model::iam::{Role, StarOnlyApi};
+use crate::model::iam::{Role, StarOnlyApi, Statement};
+
+/// Actions that rewrite permissions, mint credentials, or run other code with a role's
+/// rights, matched case-insensitively (`*` in a pattern is any text).
+const ESCALATION: [&str; 27] = [
+    "iam:put*policy",
+    "iam:attach*policy",
+    "iam:create*policy*",
+    "iam:createrole",
+    "iam:createuser",
+    "iam:createaccesskey",
+    "iam:createloginprofile",
+    "iam:updateloginprofile",
+    "iam:updateassumerolepolicy",
+    "iam:setdefaultpolicyversion",
+    "iam:addusertogroup",
+    "iam:createservicelinkedrole",
+    "kms:creategrant",
+    "kms:putkeypolicy",
+    "sts:assumerole",
+    "sts:assumerolewith*",
+    "sts:getfederationtoken",
+    "lambda:updatefunctioncode",
+    "lambda:updatefunctionconfiguration",
+    "lambda:addpermission",
+    "lambda:createfunction",
+    "lambda:addlayerversionpermission",
+    "secretsmanager:putresourcepolicy",
+    "ecr:setrepositorypolicy",
+    "s3:putbucketpolicy",
+    "logs:putresourcepolicy",
+    "cloudformation:*stack*",
+];
+
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            text.starts_with(head)
+                && (0..=text.len() - head.len()).any(|i| {
+                    text.is_char_boundary(head.len() + i) && glob(tail, &text[head.len() + i..])
+                })
+        }
+    }
+}
+
+/// `iam:PassRole` is safe only when the role can be passed to Lambda and nothing else.
+fn pass_role_scoped(statement: &Statement) -> bool {
+    statement.conditions.iter().any(|c| {
+        c.key.eq_ignore_ascii_case("iam:PassedToService")
+            && c.value == Expr::literal("lambda.amazonaws.com")
+    })
+}
+
+fn escalation(role: &Role, id: &str, sink: &mut Sink<'_>) {
+    for statement in role.policies.iter().flat_map(|p| &p.statements) {
+        for action in &statement.actions {
+            let lower = action.as_str().to_ascii_lowercase();
+            let dangerous = ESCALATION.iter().any(|p| glob(p, &lower))
+                || (lower == "iam:passrole" && !pass_role_scoped(statement));
+            if dangerous {
+                sink.push(
+                    "iam-escalation",
+                    id,
+                    format!(
+                        "statement {} grants {}, which lets the role escalate its own privileges",
+                        statement.sid,
+                        action.as_str()
+                    ),
+                    "remove the action: a function role never manages IAM, keys, policies or code; pass roles only with Condition iam:PassedToService = lambda.amazonaws.com",
+                );
+            }
+        }
+    }
+}
 
 pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
+    escalation(role, id, sink);
     for statement in role.policies.iter().flat_map(|p| &p.statements) {
         for resource in &statement.resources {
             let text = match resource {
@@ -38,5 +114,20 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn patterns_match_whole_action_names() {
+        assert!(glob("iam:put*policy", "iam:putrolepolicy"));
+        assert!(glob("iam:put*policy", "iam:putuserpolicy"));
+        assert!(glob("iam:create*policy*", "iam:createpolicyversion"));
+        assert!(glob("cloudformation:*stack*", "cloudformation:createstack"));
+        assert!(!glob("iam:put*policy", "iam:putrolepermissionsboundary"));
+        assert!(!glob("sts:assumerole", "sts:assumerolewithwebidentity"));
     }
 }

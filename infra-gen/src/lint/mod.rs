@@ -12,6 +12,7 @@
 //! | `log-group` | a function not logging to its own log group |
 //! | `cors` | CORS that browsers or Lambda reject |
 //! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` |
+//! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 
