@@ -357,6 +357,47 @@ fn import_that_no_stack_exports_is_rejected() {
 }
 
 #[test]
+fn literal_or_latest_image_uris_are_rejected() {
+    for uri in [
+        Expr::literal("123456789012.dkr.ecr.us-west-2.amazonaws.com/demo:abc123"),
+        Expr::sub("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/demo:${ImageTag}"),
+        Expr::literal("public.ecr.aws/demo/app:latest"),
+    ] {
+        let mut app = valid_app();
+        function_mut(&mut app).image_uri = uri.clone();
+        let f = findings(&app);
+        assert!(codes(&f).contains(&"image-source"), "{uri:?}: {f:#?}");
+        assert!(f.iter().all(|x| x.resource == "Function"), "{f:#?}");
+    }
+    let mut app = valid_app();
+    function_mut(&mut app).image_uri = Expr::SubWith(
+        "${RepositoryUri}:latest".into(),
+        vec![(
+            "RepositoryUri".into(),
+            Expr::import("demo-test-registry-RepositoryUri"),
+        )],
+    );
+    let f = only(&app, "image-source", "Function");
+    assert!(f.message.contains("latest"), "{f}");
+}
+
+#[test]
+fn importing_another_environments_registry_is_rejected() {
+    let staging = valid_app();
+    let prod = app_with("us-west-2", DOCKERFILE, |s| s).expect("builds");
+    let mut mixed = App::new();
+    let mut registry = staging.stacks()[0].clone();
+    registry.environment = infra_gen::Environment::new("staging", "us-west-2").expect("valid");
+    mixed.push(registry);
+    mixed.push(prod.stacks()[1].clone());
+    let f = only(&mixed, "deploy-order", "Function");
+    assert!(
+        f.message.contains("environment staging") && f.message.contains("environment test"),
+        "{f}"
+    );
+}
+
+#[test]
 fn image_from_an_export_that_is_not_a_repository_uri_is_rejected() {
     let mut app = valid_app();
     app.stacks_mut()[0].template.outputs[0].value = Expr::GetAtt("Repository".into(), "Arn".into());

@@ -13,7 +13,8 @@
 //! | `cors` | CORS that browsers or Lambda reject |
 //! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` |
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
-//! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack |
+//! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
+//! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 
 mod dockerfile;
@@ -186,6 +187,9 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
     let stacks = app.stacks();
     for (i, stack) in stacks.iter().enumerate() {
         for r in &stack.template.resources {
+            if let Properties::Function(f) = &r.properties {
+                check_image_uri(stack, &r.id.to_string(), &f.image_uri, out);
+            }
             for import in imports(r.properties.exprs()) {
                 let exporter = stacks.iter().enumerate().find_map(|(j, s)| {
                     s.template
@@ -213,6 +217,20 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                         ),
                         format!("push {} to the App before {}", s.name, stack.name),
                     )),
+                    Some((_, s, _)) if s.environment.name() != stack.environment.name() => {
+                        out.push(finding(
+                            format!(
+                                "imports {import} from {}, a stack of environment {}, into environment {}",
+                                s.name,
+                                s.environment.name(),
+                                stack.environment.name()
+                            ),
+                            format!(
+                                "import from the {} environment's own stacks, so environments share nothing",
+                                stack.environment.name()
+                            ),
+                        ));
+                    }
                     Some((_, s, o)) => {
                         if let Properties::Function(f) = &r.properties
                             && imports(vec![&f.image_uri]).contains(&import)
@@ -243,6 +261,37 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                 });
             }
         }
+    }
+}
+
+/// A function's image must come from an imported repository at a pinned tag: a literal URI
+/// skips the registry stack (and its immutable tags), and `latest` can change under a deploy.
+fn check_image_uri(stack: &Stack, id: &str, uri: &Expr, out: &mut Vec<Finding>) {
+    let finding = |message: String| {
+        Finding {
+        code: "image-source",
+        stack: stack.name.to_string(),
+        resource: id.to_owned(),
+        message,
+        fix: "build the image URI with Service (a Registry's ImageRepository at the ImageTag parameter)".into(),
+    }
+    };
+    if imports(vec![uri]).is_empty() {
+        out.push(finding(
+            "the ImageUri imports no registry stack's repository (a literal or hand-built URI)"
+                .into(),
+        ));
+    }
+    let mut latest = false;
+    uri.walk(&mut |x| {
+        if let Expr::Literal(s) | Expr::Sub(s) | Expr::SubWith(s, _) = x
+            && (s.ends_with(":latest") || s.contains(":latest@"))
+        {
+            latest = true;
+        }
+    });
+    if latest {
+        out.push(finding("the ImageUri uses the mutable tag latest".into()));
     }
 }
 
