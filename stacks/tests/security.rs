@@ -366,6 +366,38 @@ fn renaming_a_stateful_resource_is_a_replacement_until_acknowledged() {
 }
 
 #[test]
+fn changing_a_stateful_resources_logical_id_is_a_replacement_until_acknowledged() {
+    for (stack, id) in [
+        ("chatrix-prod-registry", "Repository"),
+        ("chatrix-prod-service", "ApiKeySecret"),
+        ("chatrix-staging-service", "FunctionLogGroup"),
+    ] {
+        let mut app = app();
+        let stack = stack_mut(&mut app, stack);
+        let renamed = format!("{id}Renamed");
+        resource_mut(stack, id).id = infra_gen::model::LogicalId::new(&renamed).expect("valid");
+        assert_eq!(
+            replaced(stack),
+            [(
+                renamed.clone(),
+                vec![format!("the logical ID (was {id})")],
+                false
+            )]
+        );
+        resource_mut(stack, &renamed).replacement_ack =
+            Some(ReplacementAck::new("the old resource is emptied by hand first").expect("valid"));
+        assert_eq!(
+            replaced(stack),
+            [(
+                renamed.clone(),
+                vec![format!("the logical ID (was {id})")],
+                true
+            )]
+        );
+    }
+}
+
+#[test]
 fn generate_refuses_an_unacknowledged_replacement() {
     let root = std::env::temp_dir().join(format!("infra-gen-security-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);

@@ -59,7 +59,7 @@ fn is_stateful(r: &Resource) -> bool {
 pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, String> {
     let old = read_template(committed)?;
     let new = stack.template.to_json();
-    let mut out = Vec::new();
+    let mut out = renames(stack, &old);
     for r in stack.template.resources.iter().filter(|r| is_stateful(r)) {
         let id = r.id.as_str();
         let Some(before) = old.pointer(&format!("/Resources/{id}")) else {
@@ -103,6 +103,39 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
         }
     }
     Ok(out)
+}
+
+/// A stateful resource whose logical ID is gone while a new one of the same type appears: to
+/// CloudFormation that is a delete plus a create, i.e. a replacement.
+fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
+    let Some(before) = old.get("Resources").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let current = |id: &str| stack.template.resources.iter().any(|r| r.id.as_str() == id);
+    let mut out = Vec::new();
+    for r in stack.template.resources.iter().filter(|r| is_stateful(r)) {
+        if before.contains_key(r.id.as_str()) {
+            continue;
+        }
+        let type_name = r.properties.type_name();
+        let gone: Vec<&str> = before
+            .iter()
+            .filter(|(id, v)| {
+                !current(id) && v.get("Type").and_then(Value::as_str) == Some(type_name)
+            })
+            .map(|(id, _)| id.as_str())
+            .collect();
+        if let Some(old_id) = gone.first() {
+            out.push(Replacement {
+                stack: stack.name.to_string(),
+                resource: r.id.to_string(),
+                type_name,
+                properties: vec![format!("the logical ID (was {old_id})")],
+                acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+            });
+        }
+    }
+    out
 }
 
 /// A rendered template read back into CloudFormation's JSON form (short-form tags become
