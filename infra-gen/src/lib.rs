@@ -43,9 +43,50 @@ pub enum Error {
     ModelMap(String),
     #[error("{} problem(s) in the definitions:\n{}", .0.len(), lint::format_findings(.0))]
     Findings(Vec<Finding>),
+    /// An invalid value given to a builder, with the place it was meant for.
+    #[error("error[definition]: {stack} › {resource}: {message}\n  fix: {fix}")]
+    At {
+        stack: String,
+        resource: String,
+        message: String,
+        fix: String,
+    },
     #[error("cannot render {path}: {source}")]
     Render {
         path: String,
         source: minijinja::Error,
     },
+}
+
+impl Error {
+    /// What to change, for a value error reported with its place.
+    pub fn fix(&self) -> String {
+        match self {
+            Self::OutOfRange { what, min, max, .. } => {
+                format!("give {what} a value between {min} and {max}")
+            }
+            Self::Invalid { what, expected, .. } => format!("give {what} {expected}"),
+            Self::ModelMap(_) => "correct the entry in the model map file".into(),
+            Self::At { fix, .. } => fix.clone(),
+            Self::Findings(_) | Self::Render { .. } => "see the messages above".into(),
+        }
+    }
+}
+
+/// A builder argument: a value, or the `Result` of its constructor, so a constructor error
+/// surfaces from `build()` naming the stack and resource rather than without a place.
+pub trait Checked<T> {
+    fn checked(self) -> Result<T, Error>;
+}
+
+impl<T> Checked<T> for T {
+    fn checked(self) -> Result<T, Error> {
+        Ok(self)
+    }
+}
+
+impl<T> Checked<T> for Result<T, Error> {
+    fn checked(self) -> Result<T, Error> {
+        self
+    }
 }

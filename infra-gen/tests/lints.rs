@@ -435,3 +435,46 @@ fn rendering_refuses_an_app_with_findings() {
         "{err}"
     );
 }
+
+type Customize = fn(infra_gen::build::Service) -> infra_gen::build::Service;
+
+#[test]
+fn invalid_builder_values_name_the_stack_resource_and_fix() {
+    use infra_gen::units::{Memory, ReservedConcurrency, Timeout};
+    let cases: [(Customize, &str, &str); 4] = [
+        (
+            |s| s.memory(Memory::mb(64)),
+            "Function",
+            "between 128 and 10240",
+        ),
+        (
+            |s| s.timeout(Timeout::seconds(901)),
+            "Function",
+            "between 1 and 900",
+        ),
+        (
+            |s| s.reserved_concurrency(ReservedConcurrency::new(0)),
+            "Function",
+            "fix: ",
+        ),
+        (
+            |s| s.url(FunctionUrl::public("because we need it")),
+            "FunctionUrl",
+            "authenticates callers",
+        ),
+    ];
+    for (customize, resource, expected) in cases {
+        let err = app_with("us-west-2", DOCKERFILE, customize).expect_err("invalid value");
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "error[definition]: demo-test-service › {resource}: "
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  fix: ") && text.contains(expected),
+            "{text}"
+        );
+    }
+}

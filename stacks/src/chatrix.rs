@@ -151,9 +151,9 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
             HandlerMode::Streaming,
         )?
         .description("chatrix: Anthropic Messages API gateway to Amazon Bedrock")
-        .memory(Memory::mb(s.memory_mb)?)
-        .timeout(Timeout::seconds(900)?)
-        .reserved_concurrency(ReservedConcurrency::new(s.reserved_concurrency)?)
+        .memory(Memory::mb(s.memory_mb))
+        .timeout(Timeout::seconds(900))
+        .reserved_concurrency(ReservedConcurrency::new(s.reserved_concurrency))
         .log_retention(s.log_retention)
         .url(
             FunctionUrl::public(

@@ -3,7 +3,6 @@
 use serde_json::json;
 
 use super::{Environment, ImageRepository, ModelMap, Stack};
-use crate::Error;
 use crate::lint::Finding;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
 use crate::model::lambda::{
@@ -16,6 +15,7 @@ use crate::model::review::{ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
 use crate::model::{Expr, LogicalId, Output, Parameter, Properties, Resource, StackName, Template};
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
+use crate::{Checked, Error};
 
 /// The image a function runs: where it is pushed, how it is built, how it starts.
 #[derive(Debug, Clone)]
@@ -118,6 +118,9 @@ pub struct Service {
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
+    /// The first invalid builder argument and the resource it was for; `build` reports it.
+    /// (resource, message, fix)
+    invalid: Option<(&'static str, String, String)>,
 }
 
 const DEFAULT_MEMORY_MB: u32 = 512;
@@ -157,27 +160,48 @@ impl Service {
             kms_key: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
+            invalid: None,
         })
+    }
+
+    /// Keeps the value, or records the error for `build` to report with its place.
+    fn take<T>(&mut self, resource: &'static str, value: impl Checked<T>) -> Option<T> {
+        match value.checked() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.invalid
+                    .get_or_insert_with(|| (resource, e.to_string(), e.fix()));
+                None
+            }
+        }
     }
 
     pub fn description(mut self, d: &str) -> Self {
         self.description = d.to_owned();
         self
     }
-    pub fn memory(mut self, m: Memory) -> Self {
-        self.memory = m;
+    pub fn memory(mut self, value: impl Checked<Memory>) -> Self {
+        if let Some(v) = self.take("Function", value) {
+            self.memory = v;
+        }
         self
     }
-    pub fn timeout(mut self, t: Timeout) -> Self {
-        self.timeout = t;
+    pub fn timeout(mut self, value: impl Checked<Timeout>) -> Self {
+        if let Some(v) = self.take("Function", value) {
+            self.timeout = v;
+        }
         self
     }
-    pub fn ephemeral_storage(mut self, s: EphemeralStorage) -> Self {
-        self.ephemeral_storage = s;
+    pub fn ephemeral_storage(mut self, value: impl Checked<EphemeralStorage>) -> Self {
+        if let Some(v) = self.take("Function", value) {
+            self.ephemeral_storage = v;
+        }
         self
     }
-    pub fn reserved_concurrency(mut self, n: ReservedConcurrency) -> Self {
-        self.reserved_concurrency = Some(n);
+    pub fn reserved_concurrency(mut self, value: impl Checked<ReservedConcurrency>) -> Self {
+        if let Some(v) = self.take("Function", value) {
+            self.reserved_concurrency = Some(v);
+        }
         self
     }
     /// Active X-Ray tracing; grants the two X-Ray APIs that only accept `Resource: *`.
@@ -193,8 +217,10 @@ impl Service {
         self.log_level = l;
         self
     }
-    pub fn url(mut self, url: FunctionUrl) -> Self {
-        self.url = Some(url);
+    pub fn url(mut self, value: impl Checked<FunctionUrl>) -> Self {
+        if let Some(v) = self.take("FunctionUrl", value) {
+            self.url = Some(v);
+        }
         self
     }
     pub fn secret(mut self, s: SecretSpec) -> Self {
@@ -239,8 +265,16 @@ impl Service {
         format!("{}-{}-service", self.name, self.environment.name())
     }
 
-    pub fn build(self) -> Result<Stack, Error> {
+    pub fn build(mut self) -> Result<Stack, Error> {
         let stack_name = StackName::new(self.stack_name())?;
+        if let Some((resource, message, fix)) = self.invalid.take() {
+            return Err(Error::At {
+                stack: stack_name.to_string(),
+                resource: resource.to_owned(),
+                message,
+                fix,
+            });
+        }
         let env_name = self.environment.name();
         let function_name = FunctionName::new(format!("{}-{env_name}", self.name))?;
         let function_id = LogicalId::new("Function")?;
