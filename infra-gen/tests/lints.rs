@@ -303,9 +303,55 @@ fn privilege_escalation_actions_are_rejected_on_any_resource() {
                 )],
             ),
         );
-        let f = only(&app, "iam-escalation", "FunctionRole");
-        assert!(f.message.contains(action), "{f}");
+        // A KMS or Lambda action on a role ARN is also out of scope; escalation must be named.
+        let f = findings(&app);
+        assert!(
+            f.iter().any(|x| x.code == "iam-escalation"
+                && x.resource == "FunctionRole"
+                && x.message.contains(action)),
+            "{f:#?}"
+        );
     }
+}
+
+#[test]
+fn grants_beyond_the_stacks_own_logs_and_secrets_are_rejected() {
+    for (action, resource) in [
+        (
+            "secretsmanager:GetSecretValue",
+            "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:other/db-AbCdEf",
+        ),
+        (
+            "logs:PutLogEvents",
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/other",
+        ),
+        (
+            "s3:GetObject",
+            "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/anthropic.claude-x-v1:0",
+        ),
+    ] {
+        let mut app = valid_app();
+        push_statement(
+            &mut app,
+            Statement::allow(
+                "Extra",
+                vec![Action::new(action).expect("valid")],
+                vec![Expr::sub(resource)],
+            ),
+        );
+        let f = only(&app, "iam-scope", "FunctionRole");
+        assert!(f.message.contains("Extra"), "{f}");
+    }
+    let mut app = valid_app();
+    push_statement(
+        &mut app,
+        Statement::allow(
+            "LogsOnSecret",
+            vec![Action::new("logs:PutLogEvents").expect("valid")],
+            vec![Expr::Ref("ApiKeySecret".into())],
+        ),
+    );
+    only(&app, "iam-scope", "FunctionRole");
 }
 
 #[test]

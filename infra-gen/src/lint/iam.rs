@@ -2,6 +2,7 @@
 //! `iam-escalation`: no action that lets the holder grant itself (or a role it controls) more.
 
 use super::Sink;
+use crate::build::Stack;
 use crate::model::Expr;
 use crate::model::iam::{Role, StarOnlyApi, Statement};
 
@@ -73,6 +74,79 @@ fn escalation(role: &Role, id: &str, sink: &mut Sink<'_>) {
                         action.as_str()
                     ),
                     "remove the action: a function role never manages IAM, keys, policies or code; pass roles only with Condition iam:PassedToService = lambda.amazonaws.com",
+                );
+            }
+        }
+    }
+}
+
+/// The IAM service prefix of the resource `expr` names, and whether it is this stack's own.
+fn resource_service(stack: &Stack, expr: &Expr) -> Option<(String, bool)> {
+    match expr {
+        Expr::Ref(target) | Expr::GetAtt(target, _) => {
+            let r = stack
+                .template
+                .resources
+                .iter()
+                .find(|r| r.id.as_str() == target)?;
+            let service = r
+                .properties
+                .type_name()
+                .split("::")
+                .nth(1)?
+                .to_ascii_lowercase();
+            Some((service, true))
+        }
+        Expr::Literal(s) | Expr::Sub(s) | Expr::SubWith(s, _) => {
+            // `${AWS::Partition}` holds colons of its own.
+            let plain = s.replace("${AWS::Partition}", "aws");
+            let service = plain.strip_prefix("arn:")?.split(':').nth(1)?;
+            (!service.contains('$')).then(|| (service.to_ascii_lowercase(), false))
+        }
+        Expr::ImportValue(_) => None,
+    }
+}
+
+/// Logs and secrets only of this stack's own resources, and every action on a resource of
+/// its own service: what the role grants stays what the function needs.
+pub(super) fn check_scope(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
+    for statement in role.policies.iter().flat_map(|p| &p.statements) {
+        for resource in &statement.resources {
+            let Some((service, own)) = resource_service(stack, resource) else {
+                continue;
+            };
+            if !own && matches!(service.as_str(), "logs" | "secretsmanager") {
+                sink.push(
+                    "iam-scope",
+                    id,
+                    format!(
+                        "statement {} grants on a {service} resource that is not this stack's own ({})",
+                        statement.sid,
+                        serde_json::to_string(resource).unwrap_or_default()
+                    ),
+                    "grant only the function's own log group and secrets (Ref/GetAtt of this stack's resources)",
+                );
+            }
+            let foreign: Vec<&str> = statement
+                .actions
+                .iter()
+                .map(|a| a.as_str())
+                .filter(|a| {
+                    a.split(':')
+                        .next()
+                        .is_some_and(|prefix| !prefix.eq_ignore_ascii_case(&service))
+                })
+                .collect();
+            if !foreign.is_empty() {
+                sink.push(
+                    "iam-scope",
+                    id,
+                    format!(
+                        "statement {} grants {} on a {service} resource",
+                        statement.sid,
+                        foreign.join(", ")
+                    ),
+                    "put each service's actions in a statement on that service's resources",
                 );
             }
         }

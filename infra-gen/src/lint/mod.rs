@@ -12,6 +12,7 @@
 //! | `log-group` | a function not logging to its own log group |
 //! | `cors` | CORS that browsers or Lambda reject |
 //! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` |
+//! | `iam-scope` | a grant on another stack's log group or secret, or an action on a resource of another service |
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
@@ -99,7 +100,10 @@ pub fn lint(app: &App) -> Vec<Finding> {
                     check_log_group(stack, f, id, &mut sink);
                     check_cors(f, id, &mut sink);
                 }
-                Properties::Role(role) => iam::check(role, id, &mut sink),
+                Properties::Role(role) => {
+                    iam::check(role, id, &mut sink);
+                    iam::check_scope(stack, role, id, &mut sink);
+                }
                 _ => {}
             }
         }
