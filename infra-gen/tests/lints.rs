@@ -429,18 +429,20 @@ fn literal_or_latest_image_uris_are_rejected() {
 
 #[test]
 fn importing_another_environments_registry_is_rejected() {
-    let staging = valid_app();
-    let prod = app_with("us-west-2", DOCKERFILE, |s| s).expect("builds");
-    let mut mixed = App::new();
-    let mut registry = staging.stacks()[0].clone();
-    registry.environment = infra_gen::Environment::new("staging", "us-west-2").expect("valid");
-    mixed.push(registry);
-    mixed.push(prod.stacks()[1].clone());
-    let f = only(&mixed, "deploy-order", "Function");
-    assert!(
-        f.message.contains("environment staging") && f.message.contains("environment test"),
-        "{f}"
-    );
+    for other in ["staging", "prod"] {
+        let app = valid_app();
+        let mut mixed = App::new();
+        let mut registry = app.stacks()[0].clone();
+        registry.environment = infra_gen::Environment::new(other, "us-west-2").expect("valid");
+        mixed.push(registry);
+        mixed.push(app.stacks()[1].clone());
+        let f = only(&mixed, "deploy-order", "Function");
+        assert!(
+            f.message.contains(&format!("environment {other}"))
+                && f.message.contains("into environment test"),
+            "{f}"
+        );
+    }
 }
 
 #[test]
