@@ -2,40 +2,12 @@
 
 mod common;
 
-use saphyr::{LoadableYamlNode, Scalar, Yaml};
-use serde_json::{Map, Value, json};
+use saphyr::{LoadableYamlNode, Yaml};
+use serde_json::Value;
 
-/// CloudFormation's reading of a node: short-form tags become their long-form objects.
-fn to_json(node: &Yaml) -> Value {
-    match node {
-        Yaml::Value(Scalar::String(s)) => Value::String(s.to_string()),
-        Yaml::Value(Scalar::Integer(i)) => json!(i),
-        Yaml::Value(Scalar::Boolean(b)) => json!(b),
-        Yaml::Value(Scalar::Null) => Value::Null,
-        Yaml::Value(Scalar::FloatingPoint(f)) => json!(f.into_inner()),
-        Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
-        Yaml::Mapping(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.as_str().expect("string keys").to_owned(), to_json(v)))
-                .collect::<Map<_, _>>(),
-        ),
-        Yaml::Tagged(tag, inner) => {
-            let name = tag.suffix.as_str();
-            let inner = to_json(inner);
-            if name == "GetAtt" {
-                let dotted = inner.as_str().expect("!GetAtt takes Resource.Attribute");
-                let (id, attr) = dotted.split_once('.').expect("dotted");
-                return json!({ "Fn::GetAtt": [id, attr] });
-            }
-            let key = if name == "Ref" {
-                "Ref".to_owned()
-            } else {
-                format!("Fn::{name}")
-            };
-            json!({ key: inner })
-        }
-        other => panic!("unexpected node {other:?}"),
-    }
+/// The crate's own reader (`render::read`), which `check` uses on committed templates.
+fn read(yaml: &str) -> Result<Value, String> {
+    infra_gen::render::read::read_template(yaml)
 }
 
 #[test]
@@ -52,15 +24,19 @@ fn rendered_templates_parse_back_to_their_json() {
     for (file, stack) in templates.into_iter().zip(app.stacks()) {
         let docs = Yaml::load_from_str(&file.contents).expect("valid YAML");
         assert_eq!(docs.len(), 1, "{}", file.path);
-        assert_eq!(to_json(&docs[0]), stack.template.to_json(), "{}", file.path);
+        assert_eq!(
+            read(&file.contents).expect("reads"),
+            stack.template.to_json(),
+            "{}",
+            file.path
+        );
     }
 }
 
 mod properties {
-    use super::to_json;
+    use super::read;
     use infra_gen::render::yaml::template_to_yaml;
     use proptest::prelude::*;
-    use saphyr::{LoadableYamlNode, Yaml};
     use serde_json::{Map, Value};
 
     /// Any string, weighted towards the characters YAML treats specially.
@@ -130,16 +106,16 @@ mod properties {
         fn any_string_reads_back_unchanged(s in text()) {
             let doc = Map::from_iter([("Key".to_owned(), Value::String(s.clone()))]);
             let yaml = template_to_yaml(&doc);
-            let parsed = Yaml::load_from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
-            prop_assert_eq!(to_json(&parsed[0]), Value::Object(doc), "{:?}", yaml);
+            let parsed = read(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
+            prop_assert_eq!(parsed, Value::Object(doc), "{:?}", yaml);
         }
 
         #[test]
         fn any_structure_reads_back_unchanged(entries in proptest::collection::vec((key(), value()), 1..5)) {
             let doc: Map<String, Value> = entries.into_iter().collect();
             let yaml = template_to_yaml(&doc);
-            let parsed = Yaml::load_from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
-            prop_assert_eq!(to_json(&parsed[0]), Value::Object(doc), "{:?}", yaml);
+            let parsed = read(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
+            prop_assert_eq!(parsed, Value::Object(doc), "{:?}", yaml);
         }
     }
 }

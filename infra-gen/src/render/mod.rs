@@ -1,6 +1,7 @@
 //! The last step: a linted [`App`] becomes the files of `generated/`.
 
 mod jinja;
+pub mod read;
 pub mod review;
 pub mod samconfig;
 pub mod yaml;

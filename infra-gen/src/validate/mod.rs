@@ -32,7 +32,8 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
 use serde_json::{Map, Value};
 
-pub use replacement::{Replacement, read_template, replacements};
+pub use crate::render::read::read_template;
+pub use replacement::{Replacement, replacements};
 pub use schema::SchemaError;
 
 use crate::build::App;
