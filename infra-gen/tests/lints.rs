@@ -274,7 +274,54 @@ fn wildcard_inside_an_arn_is_rejected() {
             )],
         ),
     );
-    only(&app, "iam-wildcard", "FunctionRole");
+    let f = findings(&app);
+    assert_eq!(codes(&f), ["iam-wildcard", "iam-bedrock"], "{f:#?}");
+}
+
+#[test]
+fn bedrock_grant_for_a_model_outside_the_map_is_rejected() {
+    for model in [
+        "anthropic.claude-3-opus-20240229-v1:0",
+        "meta.llama3-70b-instruct-v1:0",
+    ] {
+        let mut app = valid_app();
+        push_statement(
+            &mut app,
+            Statement::allow(
+                "ExtraModel",
+                vec![Action::new("bedrock:InvokeModel").expect("valid")],
+                vec![Expr::sub(format!(
+                    "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{model}"
+                ))],
+            ),
+        );
+        let f = only(&app, "iam-bedrock", "FunctionRole");
+        assert!(f.message.contains("grants ExtraModel"), "{f}");
+    }
+}
+
+#[test]
+fn bedrock_grant_without_its_profile_condition_is_rejected() {
+    let mut app = valid_app();
+    for r in &mut app.stacks_mut()[1].template.resources {
+        if let Properties::Role(role) = &mut r.properties {
+            for s in &mut role.policies[0].statements {
+                if s.sid.contains("ViaProfile") {
+                    s.conditions.clear();
+                }
+            }
+        }
+    }
+    let f = only(&app, "iam-bedrock", "FunctionRole");
+    assert!(f.message.contains("lacks"), "{f}");
+}
+
+#[test]
+fn bedrock_statements_in_a_stack_without_a_model_map_are_rejected() {
+    let mut app = valid_app();
+    app.stacks_mut()[1].models = None;
+    let f = only(&app, "iam-bedrock", "FunctionRole");
+    assert!(f.fix.contains("no model map"), "{f}");
 }
 
 #[test]

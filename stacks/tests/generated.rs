@@ -146,7 +146,9 @@ const MUTATIONS: &[Mutation] = &[
         resource(s, "ApiKeySecret").lifecycle = None
     }),
     ("role statement removed", |s| {
-        props!(s, "FunctionRole", Role).policies[0].statements.pop();
+        props!(s, "FunctionRole", Role).policies[0]
+            .statements
+            .remove(0);
     }),
     ("template description", |s| {
         s.template.description = "changed".into()

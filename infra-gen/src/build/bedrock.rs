@@ -215,6 +215,21 @@ impl ModelMap {
         out
     }
 
+    /// Every Bedrock statement a role calling these models needs, and nothing else: the
+    /// builder grants exactly these and lint `iam-bedrock` refuses a rendered role that differs.
+    pub fn grants(&self) -> Result<Vec<Statement>, Error> {
+        let mut out = self.invoke_statements(&[
+            Action::new("bedrock:InvokeModel")?,
+            Action::new("bedrock:InvokeModelWithResponseStream")?,
+        ]);
+        out.push(Statement::allow(
+            "CountTokensOfConfiguredModels",
+            vec![Action::new("bedrock:CountTokens")?],
+            self.count_tokens_resources(),
+        ));
+        Ok(out)
+    }
+
     /// Resources for `bedrock:CountTokens`, which takes a foundation model in the region.
     pub fn count_tokens_resources(&self) -> Vec<Expr> {
         self.models

@@ -20,6 +20,9 @@ pub struct Stack {
     /// The definition's source file, relative to the repository root (`file!()`).
     pub source: &'static str,
     pub template: Template,
+    /// The models the stack's function may call; lint `iam-bedrock` holds every role's Bedrock
+    /// statements to exactly [`ModelMap::grants`] of it (none without a map).
+    pub models: Option<ModelMap>,
 }
 
 /// The stacks of one repository, in the order they must be deployed.

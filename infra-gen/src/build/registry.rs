@@ -113,6 +113,7 @@ impl Registry {
             environment: self.environment,
             source: self.source,
             template,
+            models: None,
         };
         Ok((
             stack,

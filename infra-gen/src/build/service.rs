@@ -354,15 +354,7 @@ impl Service {
             });
         }
         if let Some(models) = &self.models {
-            statements.extend(models.invoke_statements(&[
-                Action::new("bedrock:InvokeModel")?,
-                Action::new("bedrock:InvokeModelWithResponseStream")?,
-            ]));
-            statements.push(Statement::allow(
-                "CountTokensOfConfiguredModels",
-                vec![Action::new("bedrock:CountTokens")?],
-                models.count_tokens_resources(),
-            ));
+            statements.extend(models.grants()?);
         }
         if let Some(key) = &self.kms_key
             && !self.secrets.is_empty()
@@ -533,6 +525,7 @@ impl Service {
             environment: self.environment,
             source: self.source,
             template,
+            models: self.models,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! `iam-escalation`: no action that lets the holder grant itself (or a role it controls) more.
 
 use super::Sink;
-use crate::build::Stack;
+use crate::build::{ModelMap, Stack};
 use crate::model::Expr;
 use crate::model::iam::{Role, StarOnlyApi, Statement};
 
@@ -151,6 +151,74 @@ pub(super) fn check_scope(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<
             }
         }
     }
+}
+
+/// A role's Bedrock statements are exactly what the stack's model map grants, so a model
+/// added by hand, a broadened resource or a dropped condition cannot reach a template.
+pub(super) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
+    let granted: Vec<&Statement> = role
+        .policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .filter(|s| {
+            s.actions
+                .iter()
+                .any(|a| a.as_str().to_ascii_lowercase().starts_with("bedrock:"))
+        })
+        .collect();
+    let expected = match stack.models.as_ref().map(ModelMap::grants) {
+        Some(Ok(statements)) => statements,
+        Some(Err(e)) => {
+            sink.push(
+                "iam-bedrock",
+                id,
+                format!("the model map's grants cannot be built: {e}"),
+                "fix the model map the service was given (Service::bedrock_models)",
+            );
+            return;
+        }
+        None => Vec::new(),
+    };
+    let unexpected: Vec<&str> = granted
+        .iter()
+        .filter(|g| !expected.contains(g))
+        .map(|g| g.sid.as_str())
+        .collect();
+    let missing: Vec<&str> = expected
+        .iter()
+        .filter(|e| !granted.contains(e))
+        .map(|e| e.sid.as_str())
+        .collect();
+    if unexpected.is_empty() && missing.is_empty() {
+        return;
+    }
+    let mut parts = Vec::new();
+    if !unexpected.is_empty() {
+        parts.push(format!(
+            "grants {} that the model map does not",
+            unexpected.join(", ")
+        ));
+    }
+    if !missing.is_empty() {
+        parts.push(format!(
+            "lacks {} that the model map needs",
+            missing.join(", ")
+        ));
+    }
+    let fix = if stack.models.is_some() {
+        "grant Bedrock only through Service::bedrock_models: add or remove models in the model map (function/models.json), not in the role"
+    } else {
+        "this stack has no model map: give the service one with Service::bedrock_models instead of writing Bedrock statements by hand"
+    };
+    sink.push(
+        "iam-bedrock",
+        id,
+        format!(
+            "the role's Bedrock statements differ from the model map: it {}",
+            parts.join(" and ")
+        ),
+        fix,
+    );
 }
 
 pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {

@@ -13,6 +13,7 @@
 //! | `cors` | CORS that browsers or Lambda reject |
 //! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` |
 //! | `iam-scope` | a grant on another stack's log group or secret, or an action on a resource of another service |
+//! | `iam-bedrock` | Bedrock statements other than exactly what the stack's model map grants |
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
@@ -103,6 +104,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
                 Properties::Role(role) => {
                     iam::check(role, id, &mut sink);
                     iam::check_scope(stack, role, id, &mut sink);
+                    iam::check_bedrock(stack, role, id, &mut sink);
                 }
                 _ => {}
             }
