@@ -46,6 +46,12 @@ validate_venv=$(venv validate tests/validate/requirements.txt)
 step "third-party checks (tests/validate)" env VENV="$validate_venv" \
   VALIDATE_TOOLS_DIR="$venvs/validate-tools" bash tests/validate/run.sh
 
+# The emitter against PyYAML (the YAML 1.1 reader cfn-lint uses): 3000 generated documents of
+# control characters, line separators, type-lookalike words and nesting must read back exactly.
+step "PyYAML round-trip (emitter corpus)" bash -c \
+  'set -o pipefail; cargo run -q -p infra-gen --example yaml_corpus 3000 | "$0/bin/python" tests/validate/pyyaml_roundtrip.py' \
+  "$validate_venv"
+
 # The deploy loop: sam validate, workflow lint, and diff/plan/drift against moto and a fake
 # CloudFormation (the SAM CLI pins its own boto3, hence a separate virtualenv).
 deploy_venv=$(venv deploy tests/deploy/requirements.txt)
