@@ -3,71 +3,10 @@
 //! value. `sam deploy` re-serializes templates before sending them, so the text CloudFormation
 //! returns never equals the committed file even when nothing changed.
 
-use saphyr::{LoadableYamlNode, Scalar, Yaml};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-/// Parses a template body (YAML or JSON) into CloudFormation's JSON form.
-pub fn parse(text: &str) -> Result<Value, String> {
-    let docs = Yaml::load_from_str(text).map_err(|e| e.to_string())?;
-    match docs.as_slice() {
-        [doc] => to_json(doc),
-        [] => Err("the template is empty".into()),
-        _ => Err("the template holds more than one YAML document".into()),
-    }
-}
-
-fn scalar(s: &Scalar<'_>) -> Value {
-    match s {
-        Scalar::String(s) => Value::String(s.to_string()),
-        Scalar::Integer(i) => json!(i),
-        Scalar::FloatingPoint(f) => json!(f.into_inner()),
-        Scalar::Boolean(b) => json!(b),
-        Scalar::Null => Value::Null,
-    }
-}
-
-fn key_text(node: &Yaml<'_>) -> Result<String, String> {
-    match to_json(node)? {
-        Value::String(s) => Ok(s),
-        other => Ok(other.to_string()),
-    }
-}
-
-fn to_json(node: &Yaml<'_>) -> Result<Value, String> {
-    Ok(match node {
-        Yaml::Value(s) => scalar(s),
-        Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
-        Yaml::Mapping(m) => {
-            let mut out = Map::new();
-            for (k, v) in m {
-                out.insert(key_text(k)?, to_json(v)?);
-            }
-            Value::Object(out)
-        }
-        // `!Ref`, `!GetAtt`, `!Sub`...: CloudFormation's short forms of `Ref` and `Fn::*`.
-        Yaml::Tagged(tag, inner) if tag.handle == "!" => {
-            let name = tag.suffix.as_str();
-            let inner = to_json(inner)?;
-            match name {
-                "Ref" | "Condition" => json!({ name: inner }),
-                // `!GetAtt Resource.Attribute` is the short form of a two-element list.
-                "GetAtt" => match inner {
-                    Value::String(dotted) => match dotted.split_once('.') {
-                        Some((id, attribute)) => json!({ "Fn::GetAtt": [id, attribute] }),
-                        None => return Err(format!("!GetAtt {dotted} names no attribute")),
-                    },
-                    list => json!({ "Fn::GetAtt": list }),
-                },
-                _ => json!({ format!("Fn::{name}"): inner }),
-            }
-        }
-        // Core schema tags (`!!str` and the like) change nothing CloudFormation sees.
-        Yaml::Tagged(_, inner) => to_json(inner)?,
-        Yaml::Representation(text, _, _) => Value::String(text.to_string()),
-        Yaml::Alias(_) => return Err("an unresolved YAML alias".into()),
-        Yaml::BadValue => return Err("a value the YAML parser could not read".into()),
-    })
-}
+/// Parses a template body (YAML or JSON) with the crate's one reader.
+pub use crate::render::read::read_template as parse;
 
 /// Metadata keys the SAM CLI adds to every resource of the template it deploys.
 const SAM_CLI_METADATA: [&str; 2] = ["SamResourceId", "SamNormalized"];
@@ -228,6 +167,7 @@ fn walk(path: &str, deployed: &Value, generated: &Value, out: &mut Vec<Differenc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn short_and_long_intrinsics_parse_to_the_same_value() {

@@ -1,50 +1,70 @@
-//! The crate's one YAML reader, next to the emitter it reads back: committed templates become
-//! CloudFormation's JSON form (short-form tags as their long-form objects).
+//! The crate's one YAML reader, next to the emitter it reads back: committed and deployed
+//! templates become CloudFormation's JSON form (short-form tags as their long-form objects).
 
 use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::{Map, Value, json};
 
-/// A rendered template read back into CloudFormation's JSON form (short-form tags become
-/// their long-form objects), for comparisons with what is committed.
-pub fn read_template(yaml: &str) -> Result<Value, String> {
-    let docs = Yaml::load_from_str(yaml).map_err(|e| e.to_string())?;
-    docs.first()
-        .map(to_json)
-        .transpose()
-        .map(|t| t.unwrap_or(Value::Null))
+/// A template body (YAML, or JSON, which is YAML) in CloudFormation's JSON form: short-form
+/// tags become their long-form objects, so committed, deployed and rendered templates compare
+/// by meaning.
+pub fn read_template(text: &str) -> Result<Value, String> {
+    let docs = Yaml::load_from_str(text).map_err(|e| e.to_string())?;
+    match docs.as_slice() {
+        [doc] => to_json(doc),
+        [] => Err("the template is empty".into()),
+        _ => Err("the template holds more than one YAML document".into()),
+    }
 }
 
-/// CloudFormation's reading of a YAML node: short-form tags become their long-form objects.
-fn to_json(node: &Yaml) -> Result<Value, String> {
+fn scalar(s: &Scalar<'_>) -> Value {
+    match s {
+        Scalar::String(s) => Value::String(s.to_string()),
+        Scalar::Integer(i) => json!(i),
+        Scalar::FloatingPoint(f) => json!(f.into_inner()),
+        Scalar::Boolean(b) => json!(b),
+        Scalar::Null => Value::Null,
+    }
+}
+
+fn key_text(node: &Yaml<'_>) -> Result<String, String> {
+    match to_json(node)? {
+        Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+fn to_json(node: &Yaml<'_>) -> Result<Value, String> {
     Ok(match node {
-        Yaml::Value(Scalar::String(s)) => Value::String(s.to_string()),
-        Yaml::Value(Scalar::Integer(i)) => json!(i),
-        Yaml::Value(Scalar::Boolean(b)) => json!(b),
-        Yaml::Value(Scalar::Null) => Value::Null,
-        Yaml::Value(Scalar::FloatingPoint(f)) => json!(f.into_inner()),
+        Yaml::Value(s) => scalar(s),
         Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
         Yaml::Mapping(m) => {
             let mut out = Map::new();
             for (k, v) in m {
-                let key = k.as_str().ok_or("a mapping key is not a string")?;
-                out.insert(key.to_owned(), to_json(v)?);
+                out.insert(key_text(k)?, to_json(v)?);
             }
             Value::Object(out)
         }
-        Yaml::Tagged(tag, inner) => {
+        // `!Ref`, `!GetAtt`, `!Sub`...: CloudFormation's short forms of `Ref` and `Fn::*`.
+        Yaml::Tagged(tag, inner) if tag.handle == "!" => {
             let name = tag.suffix.as_str();
             let inner = to_json(inner)?;
-            match (name, inner.as_str()) {
-                ("GetAtt", Some(dotted)) => {
-                    let (id, attr) = dotted
-                        .split_once('.')
-                        .ok_or("!GetAtt takes Resource.Attribute")?;
-                    json!({ "Fn::GetAtt": [id, attr] })
-                }
-                ("Ref", _) => json!({ "Ref": inner }),
+            match name {
+                "Ref" | "Condition" => json!({ name: inner }),
+                // `!GetAtt Resource.Attribute` is the short form of a two-element list.
+                "GetAtt" => match inner {
+                    Value::String(dotted) => match dotted.split_once('.') {
+                        Some((id, attribute)) => json!({ "Fn::GetAtt": [id, attribute] }),
+                        None => return Err(format!("!GetAtt {dotted} names no attribute")),
+                    },
+                    list => json!({ "Fn::GetAtt": list }),
+                },
                 _ => json!({ format!("Fn::{name}"): inner }),
             }
         }
-        other => return Err(format!("unexpected YAML node {other:?}")),
+        // Core schema tags (`!!str` and the like) change nothing CloudFormation sees.
+        Yaml::Tagged(_, inner) => to_json(inner)?,
+        Yaml::Representation(text, _, _) => Value::String(text.to_string()),
+        Yaml::Alias(_) => return Err("an unresolved YAML alias".into()),
+        Yaml::BadValue => return Err("a value the YAML parser could not read".into()),
     })
 }
