@@ -223,16 +223,16 @@ fn function_without_its_own_log_group_is_rejected() {
 fn credentials_with_any_origin_are_rejected() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {
         s.url(
-            FunctionUrl::public("the app checks a bearer key on every request")
-                .expect("valid")
-                .cors(Cors {
+            FunctionUrl::public("the app checks a bearer key on every request").and_then(|url| {
+                url.cors(Cors {
                     allow_origins: vec![Origin::any()],
                     allow_methods: vec![HttpMethod::Post],
                     allow_headers: vec![],
                     expose_headers: vec![],
                     allow_credentials: true,
                     max_age: 90_000,
-                }),
+                })
+            }),
         )
     })
     .expect("builds");
@@ -535,8 +535,9 @@ type Customize = fn(infra_gen::build::Service) -> infra_gen::build::Service;
 
 #[test]
 fn invalid_builder_values_name_the_stack_resource_and_fix() {
+    use infra_gen::model::review::{Suppression, Tool};
     use infra_gen::units::{Memory, ReservedConcurrency, Timeout};
-    let cases: [(Customize, &str, &str); 4] = [
+    let cases: [(Customize, &str, &str); 7] = [
         (
             |s| s.memory(Memory::mb(64)),
             "Function",
@@ -556,6 +557,41 @@ fn invalid_builder_values_name_the_stack_resource_and_fix() {
             |s| s.url(FunctionUrl::public("because we need it")),
             "FunctionUrl",
             "authenticates callers",
+        ),
+        (
+            |s| {
+                s.url(
+                    FunctionUrl::public("the app checks a bearer key on every request").and_then(
+                        |url| {
+                            url.cors(Origin::new("example.com").map(|origin| Cors {
+                                allow_origins: vec![origin],
+                                allow_methods: vec![HttpMethod::Post],
+                                allow_headers: vec![],
+                                expose_headers: vec![],
+                                allow_credentials: false,
+                                max_age: 60,
+                            }))
+                        },
+                    ),
+                )
+            },
+            "FunctionUrl",
+            "fix: ",
+        ),
+        (
+            |s| {
+                s.suppress(
+                    "FunctionLogGroup",
+                    Suppression::new(Tool::Checkov, "CKV_AWS_158", ""),
+                )
+            },
+            "FunctionLogGroup",
+            "fix: ",
+        ),
+        (
+            |s| s.acknowledge_replacement("ApiKeySecret", "ok"),
+            "ApiKeySecret",
+            "fix: ",
         ),
     ];
     for (customize, resource, expected) in cases {

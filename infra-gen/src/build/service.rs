@@ -51,9 +51,11 @@ impl FunctionUrl {
             invoke_mode: None,
         }
     }
-    pub fn cors(mut self, cors: Cors) -> Self {
-        self.cors = Some(cors);
-        self
+    /// Takes a `Cors` or the `Result` of building one (e.g. with `Origin::new`), so an invalid
+    /// origin reaches `Service::url` and is reported with the stack and resource.
+    pub fn cors(mut self, cors: impl Checked<Cors>) -> Result<Self, Error> {
+        self.cors = Some(cors.checked()?);
+        Ok(self)
     }
     /// Overrides the mode derived from the handler; the `invoke-mode` lint rejects a mismatch.
     pub fn invoke_mode(mut self, mode: InvokeMode) -> Self {
@@ -120,7 +122,7 @@ pub struct Service {
     replacement_acks: Vec<(String, ReplacementAck)>,
     /// The first invalid builder argument and the resource it was for; `build` reports it.
     /// (resource, message, fix)
-    invalid: Option<(&'static str, String, String)>,
+    invalid: Option<(String, String, String)>,
 }
 
 const DEFAULT_MEMORY_MB: u32 = 512;
@@ -165,12 +167,12 @@ impl Service {
     }
 
     /// Keeps the value, or records the error for `build` to report with its place.
-    fn take<T>(&mut self, resource: &'static str, value: impl Checked<T>) -> Option<T> {
+    fn take<T>(&mut self, resource: &str, value: impl Checked<T>) -> Option<T> {
         match value.checked() {
             Ok(v) => Some(v),
             Err(e) => {
                 self.invalid
-                    .get_or_insert_with(|| (resource, e.to_string(), e.fix()));
+                    .get_or_insert_with(|| (resource.to_owned(), e.to_string(), e.fix()));
                 None
             }
         }
@@ -249,16 +251,19 @@ impl Service {
     /// Records that a third-party finding on resource `id` (`Function`, `FunctionLogGroup`,
     /// `FunctionRole`, `<Id>Secret`) does not apply. Keep these rare: each one is a rule the
     /// stack does not meet, justified in writing for every reviewer and scanner run.
-    pub fn suppress(mut self, id: &str, suppression: Suppression) -> Self {
-        self.suppressions.push((id.to_owned(), suppression));
+    pub fn suppress(mut self, id: &str, suppression: impl Checked<Suppression>) -> Self {
+        if let Some(v) = self.take(id, suppression) {
+            self.suppressions.push((id.to_owned(), v));
+        }
         self
     }
     /// Allows a change that replaces stateful resource `id` (a renamed secret or log group);
     /// see [`ReplacementAck`]. Remove it once deployed.
-    pub fn acknowledge_replacement(mut self, id: &str, reason: &str) -> Result<Self, Error> {
-        self.replacement_acks
-            .push((id.to_owned(), ReplacementAck::new(reason)?));
-        Ok(self)
+    pub fn acknowledge_replacement(mut self, id: &str, reason: &str) -> Self {
+        if let Some(ack) = self.take(id, ReplacementAck::new(reason)) {
+            self.replacement_acks.push((id.to_owned(), ack));
+        }
+        self
     }
 
     pub fn stack_name(&self) -> String {
@@ -270,7 +275,7 @@ impl Service {
         if let Some((resource, message, fix)) = self.invalid.take() {
             return Err(Error::At {
                 stack: stack_name.to_string(),
-                resource: resource.to_owned(),
+                resource,
                 message,
                 fix,
             });
