@@ -591,6 +591,46 @@ async fn health_needs_no_key_and_no_upstream() {
 }
 
 #[tokio::test]
+async fn head_and_hello_probes_answer_without_a_key() {
+    let gw = gateway(&[]).await;
+    for (method, path) in [
+        ("HEAD", "/health"),
+        ("HEAD", "/api/hello"),
+        ("GET", "/api/hello"),
+    ] {
+        let r = send(request(method, &format!("{}{path}", gw.url), None, "")).await;
+        assert_eq!(r.status, 200, "{method} {path}");
+        if method == "HEAD" {
+            assert!(r.body.is_empty(), "{method} {path}: HEAD has no body");
+        }
+    }
+    assert!(gw.fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn system_turns_and_zero_max_tokens_reach_bedrock_unchanged() {
+    let gw = gateway(&[]).await;
+    let body = json!({
+        "model": SONNET,
+        "max_tokens": 0,
+        "messages": [
+            {"role": "system", "content": "answer tersely"},
+            {"role": "user", "content": "hello"}
+        ]
+    });
+    let r = post(&gw, "/v1/messages", &body).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let sent = gw
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/model/")))
+        .expect("upstream call");
+    assert_eq!(sent["body"]["messages"], body["messages"]);
+    assert_eq!(sent["body"]["max_tokens"], 0);
+}
+
+#[tokio::test]
 async fn missing_or_wrong_keys_are_401_and_bearer_is_accepted() {
     let gw = gateway(&[]).await;
     let url = format!("{}/v1/models", gw.url);
