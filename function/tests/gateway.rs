@@ -11,6 +11,15 @@ use support::{KEY, gateway, post, request, send, stream, user};
 const SONNET: &str = "claude-sonnet-4-5-20250929";
 const NOVA: &str = "amazon-nova-pro";
 
+/// The requests the fake Bedrock received on a model path (InvokeModel*, Converse*).
+fn model_calls(gw: &support::Gateway) -> Vec<Value> {
+    gw.fake
+        .requests()
+        .into_iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/model/")))
+        .collect()
+}
+
 fn msg(model: &str, text: &str, stream: bool) -> Value {
     json!({"model": model, "max_tokens": 256, "stream": stream, "messages": user(text)})
 }
@@ -91,12 +100,7 @@ async fn native_upstream_body_is_the_client_body_minus_model_and_stream() {
         .expect("request");
     let r = send(req).await;
     assert_eq!(r.status, 200);
-    let sent = gw
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/model/")))
-        .expect("upstream call");
+    let sent = model_calls(&gw).into_iter().next().expect("upstream call");
     assert_eq!(
         sent["path"],
         "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream"
@@ -522,12 +526,7 @@ async fn bad_input_is_a_clear_400_and_never_reaches_bedrock() {
     converse_image["model"] = json!(NOVA);
     let r = post(&gw, "/v1/messages", &converse_image).await;
     assert_eq!(r.status, 400);
-    assert!(gw.fake.requests().iter().all(|r| {
-        !r["path"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("/model/")
-    }));
+    assert!(model_calls(&gw).is_empty());
 }
 
 #[tokio::test]
@@ -620,12 +619,7 @@ async fn system_turns_and_zero_max_tokens_reach_bedrock_unchanged() {
     });
     let r = post(&gw, "/v1/messages", &body).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let sent = gw
-        .fake
-        .requests()
-        .into_iter()
-        .find(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/model/")))
-        .expect("upstream call");
+    let sent = model_calls(&gw).into_iter().next().expect("upstream call");
     assert_eq!(sent["body"]["messages"], body["messages"]);
     assert_eq!(sent["body"]["max_tokens"], 0);
 }
