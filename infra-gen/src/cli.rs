@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::App;
+use crate::build::{App, Day};
 use crate::model::Properties;
 use crate::render::{self, GeneratedFile};
 use crate::{Error, Finding, check, validate};
@@ -53,6 +53,11 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if matches!(cli.command, Command::Check | Command::Generate) {
+        for warning in crate::build::retirement_warnings(&app, today()) {
+            eprintln!("{warning}");
+        }
+    }
     match cli.command {
         Command::List => {
             print!("{}", list(&app));
@@ -92,6 +97,21 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
             drift(&app, files, &dir)
         }),
     }
+}
+
+/// The day the freshness warnings are judged on: `INFRA_GEN_TODAY` (`YYYY-MM-DD`), so a test
+/// or a reviewer can ask what `check` will say on a given day, else the system clock.
+fn today() -> Day {
+    std::env::var("INFRA_GEN_TODAY")
+        .ok()
+        .and_then(|text| {
+            let day = Day::parse(&text);
+            if day.is_none() {
+                eprintln!("warning: INFRA_GEN_TODAY={text:?} is not YYYY-MM-DD; using the clock");
+            }
+            day
+        })
+        .unwrap_or_else(Day::today)
 }
 
 /// Prints schema findings; `None` when every template passes.

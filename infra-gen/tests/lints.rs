@@ -133,7 +133,8 @@ fn dockerfile_missing_cmd_and_workdir_is_rejected() {
 fn response_stream_on_a_buffered_handler_is_rejected() {
     let mut app = valid_app();
     function_mut(&mut app).handler = infra_gen::model::lambda::HandlerMode::Buffered;
-    only(&app, "invoke-mode", "Function");
+    // The role still holds the streaming grant, which a buffered handler must not have.
+    assert_eq!(codes(&findings(&app)), ["iam-bedrock", "invoke-mode"]);
 }
 
 #[test]

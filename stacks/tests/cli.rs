@@ -44,6 +44,61 @@ fn check_passes_on_the_committed_repository() {
     );
 }
 
+/// `check` on a given day (`INFRA_GEN_TODAY`), in the committed repository.
+fn check_on(day: &str) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    Command::new(env!("CARGO_BIN_EXE_infra-gen"))
+        .args(["check", "--root"])
+        .arg(&root)
+        .env("INFRA_GEN_TODAY", day)
+        .output()
+        .expect("infra-gen runs")
+}
+
+#[test]
+fn check_warns_on_stderr_about_retiring_models_without_changing_stdout_or_exit_code() {
+    let map: serde_json::Value = serde_json::from_str(include_str!("../../function/models.json"))
+        .expect("the model map is JSON");
+    let retiring: Vec<(&str, &str)> = map["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .filter_map(|m| Some((m["id"].as_str()?, m["retires"].as_str()?)))
+        .collect();
+    assert!(
+        !retiring.is_empty(),
+        "the model map should carry published end-of-life dates (`retires`)"
+    );
+
+    let long_ago = check_on("1970-01-01");
+    let far_future = check_on("2999-01-01");
+    assert_eq!(long_ago.status.code(), Some(0));
+    assert_eq!(
+        far_future.status.code(),
+        Some(0),
+        "warnings never fail the check"
+    );
+    assert_eq!(
+        stdout(&long_ago),
+        stdout(&far_future),
+        "stdout is clock-free"
+    );
+    let quiet = String::from_utf8_lossy(&long_ago.stderr);
+    assert!(!quiet.contains("warning[model-lifecycle]"), "{quiet}");
+    let warned = String::from_utf8_lossy(&far_future.stderr);
+    for (id, retires) in retiring {
+        assert!(
+            warned.contains(&format!("model {id} retired on {retires}")),
+            "{warned}"
+        );
+    }
+    assert!(
+        warned.contains("chatrix-prod-service"),
+        "names the stacks: {warned}"
+    );
+    assert!(warned.contains("fix: "), "{warned}");
+}
+
 #[test]
 fn check_reports_changed_missing_and_stray_files() {
     let root = scratch("drift");

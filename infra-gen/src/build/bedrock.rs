@@ -5,9 +5,11 @@
 
 use serde::Deserialize;
 
+use super::App;
 use crate::Error;
 use crate::model::Expr;
 use crate::model::iam::{Action, Statement};
+use crate::model::lambda::HandlerMode;
 
 /// The inference profile a request went through; absent on direct model calls.
 const PROFILE_KEY: &str = "bedrock:InferenceProfileArn";
@@ -62,13 +64,125 @@ enum Routes {
     Regions(Vec<String>),
 }
 
+/// Which Bedrock Runtime API the function calls for a model; the map decides, per model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Upstream {
+    /// The native Anthropic Messages endpoint, `POST /anthropic/v1/messages` (SigV4).
+    Messages,
+    /// `InvokeModel` / `InvokeModelWithResponseStream` with the Anthropic body.
+    Invoke,
+    /// `Converse` / `ConverseStream`, for models that are not Claude.
+    Converse,
+}
+
+/// The `InvokeModel*` actions a handler needs. They authorise every upstream: Converse and
+/// the native Messages endpoint are checked against `bedrock:InvokeModel`, their streaming
+/// forms against `bedrock:InvokeModelWithResponseStream` (AWS names no action of its own for
+/// `/anthropic/v1/messages`); a buffered handler never streams, so it gets no streaming action.
+fn invoke_actions(handler: HandlerMode) -> &'static [&'static str] {
+    match handler {
+        HandlerMode::Streaming => &[
+            "bedrock:InvokeModel",
+            "bedrock:InvokeModelWithResponseStream",
+        ],
+        HandlerMode::Buffered => &["bedrock:InvokeModel"],
+    }
+}
+
+/// A calendar day (`YYYY-MM-DD` in the map), as days since 1970-01-01.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(i64);
+
+impl Day {
+    /// Parses `YYYY-MM-DD`, refusing days that do not exist (`2027-02-30`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days_in_month = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if d == 0 || d > days_in_month {
+            return None;
+        }
+        Some(Self::from_civil(y, m, d))
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today() -> Self {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self(i64::try_from(secs / 86_400).unwrap_or(i64::MAX))
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    fn from_civil(y: i64, m: u32, d: u32) -> Self {
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = i64::from((m + 9) % 12);
+        let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Self(era * 146_097 + doe - 719_468)
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Day) -> i64 {
+        later.0 - self.0
+    }
+}
+
 /// One entry; the function reads more fields than the grants need.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 struct Model {
     id: String,
+    upstream: Upstream,
     inference_profile: Option<String>,
     foundation_model: String,
     routes_to: Routes,
+    /// Kept as written, for the freshness warning.
+    #[serde(default)]
+    retires: Option<String>,
+}
+
+/// How soon before a model's end of life `infra-gen` starts warning about it.
+pub const RETIREMENT_WARNING_DAYS: i64 = 30;
+
+/// A mapped model at or near its end of life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retirement {
+    pub model: String,
+    pub retires: String,
+    /// Negative once the model has retired.
+    pub days_left: i64,
+}
+
+impl std::fmt::Display for Retirement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.days_left {
+            d if d < 0 => write!(
+                f,
+                "model {} retired on {} ({} days ago): Bedrock refuses it",
+                self.model, self.retires, -d
+            ),
+            0 => write!(f, "model {} retires today ({})", self.model, self.retires),
+            d => write!(
+                f,
+                "model {} retires on {} (in {d} days)",
+                self.model, self.retires
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -81,6 +195,29 @@ pub struct ModelMap {
     models: Vec<Model>,
 }
 
+/// The freshness warnings for an app: each model near or past its end of life once, with the
+/// stacks that grant it. Stderr only: templates and exit codes never depend on the clock.
+pub fn retirement_warnings(app: &App, today: Day) -> Vec<String> {
+    let mut found: Vec<(Retirement, Vec<&str>)> = Vec::new();
+    for stack in app.stacks() {
+        for r in stack.models.iter().flat_map(|m| m.retirements(today)) {
+            match found.iter_mut().find(|(seen, _)| *seen == r) {
+                Some((_, stacks)) => stacks.push(stack.name.as_str()),
+                None => found.push((r, vec![stack.name.as_str()])),
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(r, stacks)| {
+            format!(
+                "warning[model-lifecycle]: {} › {r}\n  fix: move clients to its successor, then remove the entry from the model map (function/models.json) or correct its `retires` date from the AWS model card; see README \"Refreshing the model map\"",
+                stacks.join(", ")
+            )
+        })
+        .collect()
+}
+
 impl ModelMap {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let file: File = serde_json::from_str(text).map_err(|e| Error::ModelMap(e.to_string()))?;
@@ -88,6 +225,14 @@ impl ModelMap {
             return Err(Error::ModelMap("no models: add at least one entry".into()));
         }
         for (i, m) in file.models.iter().enumerate() {
+            if let Some(text) = &m.retires
+                && Day::parse(text).is_none()
+            {
+                return Err(Error::ModelMap(format!(
+                    "model {}: retires {text:?} is not a date: write YYYY-MM-DD",
+                    m.id
+                )));
+            }
             if file.models[..i].iter().any(|o| o.id == m.id) {
                 return Err(Error::ModelMap(format!("model {} is listed twice", m.id)));
             }
@@ -215,13 +360,32 @@ impl ModelMap {
         out
     }
 
-    /// Every Bedrock statement a role calling these models needs, and nothing else: the
-    /// builder grants exactly these and lint `iam-bedrock` refuses a rendered role that differs.
-    pub fn grants(&self) -> Result<Vec<Statement>, Error> {
-        let mut out = self.invoke_statements(&[
-            Action::new("bedrock:InvokeModel")?,
-            Action::new("bedrock:InvokeModelWithResponseStream")?,
-        ]);
+    /// Mapped models that retire within [`RETIREMENT_WARNING_DAYS`] of `today`, or already have.
+    /// Only `check` and `generate` print these, on stderr: templates stay free of the clock.
+    pub fn retirements(&self, today: Day) -> Vec<Retirement> {
+        self.models
+            .iter()
+            .filter_map(|m| {
+                let text = m.retires.as_deref()?;
+                let days_left = today.days_until(Day::parse(text)?);
+                (days_left <= RETIREMENT_WARNING_DAYS).then(|| Retirement {
+                    model: m.id.clone(),
+                    retires: text.to_owned(),
+                    days_left,
+                })
+            })
+            .collect()
+    }
+
+    /// Every Bedrock statement a role calling these models from a `handler` needs, and nothing
+    /// else: the builder grants exactly these and lint `iam-bedrock` refuses a rendered role
+    /// that differs.
+    pub fn grants(&self, handler: HandlerMode) -> Result<Vec<Statement>, Error> {
+        let actions = invoke_actions(handler)
+            .iter()
+            .map(|a| Action::new(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = self.invoke_statements(&actions);
         out.push(Statement::allow(
             "CountTokensOfConfiguredModels",
             vec![Action::new("bedrock:CountTokens")?],
@@ -244,10 +408,11 @@ mod tests {
     use super::*;
 
     const MAP: &str = r#"{"models": [
-        {"id": "a", "inference_profile": "us.anthropic.a-v1:0", "foundation_model": "anthropic.a-v1:0",
-         "routes_to": ["us-east-1", "us-west-2"]},
-        {"id": "g", "inference_profile": "global.anthropic.g-v1:0", "foundation_model": "anthropic.g-v1:0",
-         "routes_to": "global"}
+        {"id": "a", "upstream": "invoke", "inference_profile": "us.anthropic.a-v1:0",
+         "foundation_model": "anthropic.a-v1:0", "routes_to": ["us-east-1", "us-west-2"],
+         "retires": "2027-01-22"},
+        {"id": "g", "upstream": "messages", "inference_profile": "global.anthropic.g-v1:0",
+         "foundation_model": "anthropic.g-v1:0", "routes_to": "global"}
     ]}"#;
 
     fn statements() -> Vec<serde_json::Value> {
@@ -336,7 +501,7 @@ mod tests {
             ("jp.anthropic.x-v1:0", "ap-south-1"),
         ] {
             let text = format!(
-                r#"{{"models": [{{"id": "m", "inference_profile": "{profile}", "foundation_model": "anthropic.x-v1:0", "routes_to": ["{region}"]}}]}}"#
+                r#"{{"models": [{{"id": "m", "upstream": "invoke", "inference_profile": "{profile}", "foundation_model": "anthropic.x-v1:0", "routes_to": ["{region}"]}}]}}"#
             );
             let err = ModelMap::from_json(&text).expect_err(profile);
             assert!(err.to_string().contains(region), "{err}");
@@ -350,12 +515,89 @@ mod tests {
     #[test]
     fn inconsistent_or_duplicate_entries_are_rejected() {
         let dup = r#"{"models": [
-            {"id": "a", "foundation_model": "x", "routes_to": ["us-east-1"]},
-            {"id": "a", "foundation_model": "y", "routes_to": ["us-east-1"]}]}"#;
+            {"id": "a", "upstream": "invoke", "foundation_model": "x", "routes_to": ["us-east-1"]},
+            {"id": "a", "upstream": "invoke", "foundation_model": "y", "routes_to": ["us-east-1"]}]}"#;
         assert!(ModelMap::from_json(dup).is_err());
         let global_mismatch = r#"{"models": [
-            {"id": "g", "inference_profile": "global.x", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
+            {"id": "g", "upstream": "invoke", "inference_profile": "global.x", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
         assert!(ModelMap::from_json(global_mismatch).is_err());
         assert!(ModelMap::from_json(r#"{"models": []}"#).is_err());
+        let no_upstream = r#"{"models": [
+            {"id": "a", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
+        let err = ModelMap::from_json(no_upstream).expect_err("upstream is required");
+        assert!(err.to_string().contains("upstream"), "{err}");
+        let unknown_upstream = r#"{"models": [
+            {"id": "a", "upstream": "openai", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
+        assert!(ModelMap::from_json(unknown_upstream).is_err());
+        for bad in ["2027-02-30", "27-01-01", "2027-1-1", "soon"] {
+            let text = format!(
+                r#"{{"models": [{{"id": "a", "upstream": "invoke", "foundation_model": "x", "routes_to": ["us-east-1"], "retires": "{bad}"}}]}}"#
+            );
+            let err = ModelMap::from_json(&text).expect_err(bad);
+            assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+        }
+    }
+
+    fn day(text: &str) -> Day {
+        Day::parse(text).expect("a valid date")
+    }
+
+    #[test]
+    fn days_count_across_months_leap_years_and_the_epoch() {
+        assert_eq!(day("1970-01-01"), Day(0));
+        assert_eq!(day("2000-03-01").days_until(day("2000-02-28")), -2);
+        assert_eq!(day("2026-12-02").days_until(day("2027-01-22")), 51);
+        assert_eq!(day("2028-02-28").days_until(day("2028-03-01")), 2);
+        assert!(Day::parse("2027-02-29").is_none());
+        assert!(Day::parse("2028-02-29").is_some());
+    }
+
+    #[test]
+    fn models_warn_from_thirty_days_before_retirement_and_after_it() {
+        let map = ModelMap::from_json(MAP).expect("valid map");
+        assert!(
+            map.retirements(day("2026-12-22")).is_empty(),
+            "31 days left"
+        );
+        let soon = map.retirements(day("2026-12-23"));
+        assert_eq!(soon.len(), 1);
+        assert_eq!((soon[0].model.as_str(), soon[0].days_left), ("a", 30));
+        assert_eq!(
+            soon[0].to_string(),
+            "model a retires on 2027-01-22 (in 30 days)"
+        );
+        let past = map.retirements(day("2027-02-01"));
+        assert_eq!(past[0].days_left, -10);
+        assert_eq!(
+            past[0].to_string(),
+            "model a retired on 2027-01-22 (10 days ago): Bedrock refuses it"
+        );
+    }
+
+    #[test]
+    fn a_buffered_handler_is_not_granted_the_streaming_action() {
+        let map = ModelMap::from_json(MAP).expect("valid map");
+        let actions = |mode| -> Vec<String> {
+            let statements = map.grants(mode).expect("grants");
+            let mut all: Vec<String> = statements
+                .iter()
+                .flat_map(|s| s.actions.iter().map(|a| a.as_str().to_owned()))
+                .collect();
+            all.sort();
+            all.dedup();
+            all
+        };
+        assert_eq!(
+            actions(HandlerMode::Streaming),
+            [
+                "bedrock:CountTokens",
+                "bedrock:InvokeModel",
+                "bedrock:InvokeModelWithResponseStream"
+            ]
+        );
+        assert_eq!(
+            actions(HandlerMode::Buffered),
+            ["bedrock:CountTokens", "bedrock:InvokeModel"]
+        );
     }
 }

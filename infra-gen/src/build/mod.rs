@@ -5,7 +5,7 @@ pub mod bedrock;
 pub mod registry;
 pub mod service;
 
-pub use bedrock::ModelMap;
+pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
 pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, SecretSpec, Service};
 

@@ -359,7 +359,7 @@ impl Service {
             });
         }
         if let Some(models) = &self.models {
-            statements.extend(models.grants()?);
+            statements.extend(models.grants(self.handler)?);
         }
         if let Some(key) = &self.kms_key
             && !self.secrets.is_empty()

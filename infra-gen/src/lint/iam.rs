@@ -2,9 +2,10 @@
 //! `iam-escalation`: no action that lets the holder grant itself (or a role it controls) more.
 
 use super::Sink;
-use crate::build::{ModelMap, Stack};
-use crate::model::Expr;
+use crate::build::Stack;
 use crate::model::iam::{Role, StarOnlyApi, Statement};
+use crate::model::lambda::HandlerMode;
+use crate::model::{Expr, Properties};
 
 /// Actions that rewrite permissions, mint credentials, or run other code with a role's
 /// rights, matched case-insensitively (`*` in a pattern is any text).
@@ -153,6 +154,29 @@ pub(super) fn check_scope(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<
     }
 }
 
+/// What the functions assuming role `id` do with responses: streaming if any of them streams,
+/// since that one needs the streaming action; `None` when no function uses the role.
+fn handler_of(stack: &Stack, id: &str) -> Option<HandlerMode> {
+    let modes: Vec<HandlerMode> = stack
+        .template
+        .resources
+        .iter()
+        .filter_map(|r| match &r.properties {
+            Properties::Function(f)
+                if matches!(&f.role, Expr::GetAtt(role, _) | Expr::Ref(role) if role == id) =>
+            {
+                Some(f.handler)
+            }
+            _ => None,
+        })
+        .collect();
+    if modes.contains(&HandlerMode::Streaming) {
+        Some(HandlerMode::Streaming)
+    } else {
+        modes.first().copied()
+    }
+}
+
 /// A role's Bedrock statements are exactly what the stack's model map grants, so a model
 /// added by hand, a broadened resource or a dropped condition cannot reach a template.
 pub(super) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
@@ -166,8 +190,27 @@ pub(super) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sin
                 .any(|a| a.as_str().to_ascii_lowercase().starts_with("bedrock:"))
         })
         .collect();
-    let expected = match stack.models.as_ref().map(ModelMap::grants) {
-        Some(Ok(statements)) => statements,
+    // A role no function uses may hold either handler's grants; judge it by the nearer one.
+    let modes = match handler_of(stack, id) {
+        Some(mode) => vec![mode],
+        None => vec![HandlerMode::Streaming, HandlerMode::Buffered],
+    };
+    let candidates = stack.models.as_ref().map(|m| {
+        modes
+            .iter()
+            .map(|mode| m.grants(*mode))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let expected = match candidates {
+        Some(Ok(candidates)) => {
+            match candidates
+                .iter()
+                .position(|c| c.len() == granted.len() && c.iter().all(|s| granted.contains(&s)))
+            {
+                Some(exact) => candidates[exact].clone(),
+                None => candidates.into_iter().next().unwrap_or_default(),
+            }
+        }
         Some(Err(e)) => {
             sink.push(
                 "iam-bedrock",
