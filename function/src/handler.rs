@@ -232,13 +232,19 @@ async fn route(
     };
     let method = &parts.method;
     match (method, path) {
-        // Claude Code and load balancers probe with HEAD; the body is dropped by the server.
-        (&Method::GET | &Method::HEAD, "/health" | "/api/hello") => {
+        // Claude Code (`HEAD /` at start-up) and load balancers probe; the server drops the body
+        // of a HEAD answer.
+        (&Method::GET | &Method::HEAD, "/" | "/health" | "/api/hello") => {
             return Ok(Reply::Json(StatusCode::OK, json!({"status": "ok"})));
         }
         (
             _,
-            "/health" | "/api/hello" | "/v1/messages" | "/v1/messages/count_tokens" | "/v1/models",
+            "/"
+            | "/health"
+            | "/api/hello"
+            | "/v1/messages"
+            | "/v1/messages/count_tokens"
+            | "/v1/models",
         ) => {}
         (_, p) if p.starts_with("/v1/models/") => {}
         _ => {

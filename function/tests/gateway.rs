@@ -163,7 +163,7 @@ async fn both_anthropic_upstreams_stream_events_in_order_with_the_client_model_i
 }
 
 #[tokio::test]
-async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_the_model() {
+async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_model_and_user_id() {
     let gw = gateway(&[]).await;
     let body = json!({
         "model": OPUS, "max_tokens": 32000, "stream": true,
@@ -202,9 +202,15 @@ async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_the_
         sent["signature"], "valid",
         "SigV4 with the SDK's credentials"
     );
+    let user_id = sent["body"]["metadata"]["user_id"].as_str().expect("kept");
+    assert!(
+        user_id.starts_with("sha256:"),
+        "a JSON user_id, which Bedrock refuses, is sent as its digest: {user_id}"
+    );
     let mut expected = body.clone();
     expected["model"] = json!(OPUS_PROFILE);
-    assert_eq!(sent["body"], expected, "nothing lost, nothing added");
+    expected["metadata"]["user_id"] = json!(user_id);
+    assert_eq!(sent["body"], expected, "nothing else lost, nothing added");
 }
 
 #[tokio::test]
@@ -1228,6 +1234,7 @@ async fn health_needs_no_key_and_no_upstream() {
 async fn head_and_hello_probes_answer_without_a_key() {
     let gw = gateway(&[]).await;
     for (method, path) in [
+        ("HEAD", "/"),
         ("HEAD", "/health"),
         ("HEAD", "/api/hello"),
         ("GET", "/api/hello"),

@@ -372,6 +372,19 @@ async fn messages_endpoint(
     if !body.get("max_tokens").is_some_and(Value::is_u64) {
         return invalid("max_tokens: Field required");
     }
+    // Bedrock's request-metadata pattern, [a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}.
+    if let Some(user) = body.pointer("/metadata/user_id").and_then(Value::as_str)
+        && (user.chars().count() > 256
+            || !user.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c)
+            }))
+    {
+        return aws_error(
+            400,
+            "ValidationException",
+            "Request metadata contains a value that violates the regular expression",
+        );
+    }
     if !body.get("messages").is_some_and(Value::is_array) {
         return invalid("messages: Field required");
     }
