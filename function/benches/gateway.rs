@@ -172,10 +172,10 @@ async fn main() {
     }
     let via_gateway = format!("{}/v1/messages", gw.url);
     let direct = format!(
-        "{}/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream",
+        "{}/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream",
         fake.url()
     );
-    let gw_body = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
+    let gw_body = br#"{"model":"claude-haiku-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
     let direct_body = br#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":16,"messages":[{"role":"user","content":"bench"}]}"#;
     for _ in 0..30 {
         ttfb(&client, &via_gateway, gw_body).await;
@@ -191,7 +191,7 @@ async fn main() {
 
     let pid = gw.child.id();
     let rss_idle = proc_status_kb(pid, "VmRSS:");
-    let big = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:big-1048576"}]}"#;
+    let big = br#"{"model":"claude-haiku-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:big-1048576"}]}"#;
     let mut streamed = 0;
     for _ in 0..3 {
         streamed = drain(&client, &via_gateway, big).await;

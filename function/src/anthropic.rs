@@ -1,5 +1,5 @@
-//! The native path (api = "anthropic"): Bedrock takes and returns Anthropic JSON, so the gateway
-//! only adjusts the envelope and leaves everything else untouched.
+//! The Anthropic-body upstreams (`messages` and `invoke`): Bedrock takes and returns Anthropic
+//! JSON, so the gateway only adjusts the envelope and leaves everything else untouched.
 
 use std::borrow::Cow;
 
@@ -8,15 +8,21 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::sse::{self, Usage};
 
 pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
 const INVOCATION_METRICS: &str = "amazon-bedrock-invocationMetrics";
 
+/// The Messages endpoint body: the client's request with `model` naming the Bedrock model.
+pub fn messages_body(mut request: Map<String, Value>, bedrock_model: &str) -> Vec<u8> {
+    request.insert("model".into(), Value::from(bedrock_model));
+    serde_json::to_vec(&request).unwrap_or_default()
+}
+
 /// The InvokeModel body: the client's request minus `model` and `stream`, plus the Bedrock
 /// version, with `anthropic-beta` header values moved into `anthropic_beta`.
-pub fn native_body(mut request: Map<String, Value>, betas: &[String]) -> Vec<u8> {
+pub fn invoke_body(mut request: Map<String, Value>, betas: &[String]) -> Vec<u8> {
     request.remove("model");
     request.remove("stream");
     request.insert(
@@ -39,7 +45,7 @@ pub fn native_body(mut request: Map<String, Value>, betas: &[String]) -> Vec<u8>
     serde_json::to_vec(&request).unwrap_or_default()
 }
 
-/// Rewrites a non-streaming InvokeModel response: the model id becomes the one the client used.
+/// Rewrites a non-streaming response: the model id becomes the one the client used.
 pub fn rewrite_message(body: &[u8], model: &str) -> Result<(Bytes, Usage), ApiError> {
     let mut message: Map<String, Value> = serde_json::from_slice(body).map_err(|_| {
         ApiError::internal("upstream returned a body that is not a JSON object")
@@ -75,7 +81,8 @@ struct PeekMessage {
     usage: Option<Usage>,
 }
 
-/// Turns InvokeModelWithResponseStream chunks (each one Anthropic event JSON) into SSE.
+/// Turns Anthropic stream events (InvokeModelWithResponseStream chunks, or the `data` of the
+/// Messages endpoint's SSE events) into the client's SSE.
 #[derive(Debug)]
 pub struct StreamRewriter {
     model: String,
@@ -83,7 +90,7 @@ pub struct StreamRewriter {
     /// `message_stop` was seen: the stream is complete.
     pub finished: bool,
     /// The upstream sent an Anthropic `error` event of its own.
-    pub upstream_error: bool,
+    pub error: Option<ApiError>,
 }
 
 impl StreamRewriter {
@@ -92,7 +99,7 @@ impl StreamRewriter {
             model: model.to_owned(),
             usage: Usage::default(),
             finished: false,
-            upstream_error: false,
+            error: None,
         }
     }
 
@@ -107,7 +114,13 @@ impl StreamRewriter {
         }
         match peek.kind.as_ref() {
             "message_stop" => self.finished = true,
-            "error" => self.upstream_error = true,
+            "error" => {
+                let value: Value = serde_json::from_slice(chunk).map_err(|_| bad())?;
+                self.error = Some(
+                    ApiError::from_anthropic(&value, None)
+                        .unwrap_or_else(|| ApiError::new(ErrorKind::Api, "upstream error")),
+                );
+            }
             _ => {}
         }
         let needs_edit = peek.kind == "message_start" || peek.metrics.is_some();
@@ -143,20 +156,49 @@ mod tests {
     }
 
     #[test]
-    fn native_body_drops_model_and_stream_and_adds_version_and_betas() {
+    fn messages_body_only_renames_the_model() {
+        let req = obj(
+            json!({"model": "claude-x", "stream": true, "max_tokens": 5, "metadata": {"user_id": "u"}}),
+        );
+        let body: Value =
+            serde_json::from_slice(&messages_body(req, "global.anthropic.x")).expect("json");
+        assert_eq!(
+            body,
+            json!({"model": "global.anthropic.x", "stream": true, "max_tokens": 5, "metadata": {"user_id": "u"}})
+        );
+    }
+
+    #[test]
+    fn an_error_event_is_remembered_with_its_type() {
+        let mut rw = StreamRewriter::new("m");
+        let out = rw
+            .rewrite(
+                br#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#,
+            )
+            .expect("ok");
+        assert!(out.starts_with(b"event: error\n"));
+        let err = rw.error.expect("error seen");
+        assert_eq!(
+            (err.kind, err.message.as_str()),
+            (ErrorKind::RateLimit, "slow down")
+        );
+    }
+
+    #[test]
+    fn invoke_body_drops_model_and_stream_and_adds_version_and_betas() {
         let req = obj(json!({
             "model": "claude-x", "stream": true, "max_tokens": 5,
             "messages": [{"role": "user", "content": "hi"}],
             "anthropic_beta": ["a"], "thinking": {"type": "enabled", "budget_tokens": 1024}
         }));
         let body: Value =
-            serde_json::from_slice(&native_body(req, &["a".into(), "b".into()])).expect("json");
+            serde_json::from_slice(&invoke_body(req, &["a".into(), "b".into()])).expect("json");
         assert_eq!(body["anthropic_version"], BEDROCK_ANTHROPIC_VERSION);
         assert!(body.get("model").is_none() && body.get("stream").is_none());
         assert_eq!(body["anthropic_beta"], json!(["a", "b"]));
         assert_eq!(body["thinking"]["budget_tokens"], 1024);
         let plain: Value =
-            serde_json::from_slice(&native_body(obj(json!({"max_tokens": 1})), &[])).expect("json");
+            serde_json::from_slice(&invoke_body(obj(json!({"max_tokens": 1})), &[])).expect("json");
         assert!(plain.get("anthropic_beta").is_none());
     }
 

@@ -12,6 +12,7 @@ use serde_json::json;
 pub enum ErrorKind {
     InvalidRequest,
     Authentication,
+    Billing,
     Permission,
     NotFound,
     RequestTooLarge,
@@ -26,6 +27,7 @@ impl ErrorKind {
         match self {
             Self::InvalidRequest => "invalid_request_error",
             Self::Authentication => "authentication_error",
+            Self::Billing => "billing_error",
             Self::Permission => "permission_error",
             Self::NotFound => "not_found_error",
             Self::RequestTooLarge => "request_too_large",
@@ -41,6 +43,7 @@ impl ErrorKind {
         let code = match self {
             Self::InvalidRequest => 400,
             Self::Authentication => 401,
+            Self::Billing => 402,
             Self::Permission => 403,
             Self::NotFound => 404,
             Self::RequestTooLarge => 413,
@@ -50,6 +53,39 @@ impl ErrorKind {
             Self::Overloaded => 529,
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// The kind an Anthropic `error.type` names, if it is one of the documented ones.
+    pub fn from_type(name: &str) -> Option<Self> {
+        Some(match name {
+            "invalid_request_error" => Self::InvalidRequest,
+            "authentication_error" => Self::Authentication,
+            "billing_error" => Self::Billing,
+            "permission_error" => Self::Permission,
+            "not_found_error" => Self::NotFound,
+            "request_too_large" => Self::RequestTooLarge,
+            "rate_limit_error" => Self::RateLimit,
+            "api_error" => Self::Api,
+            "timeout_error" => Self::Timeout,
+            "overloaded_error" => Self::Overloaded,
+            _ => return None,
+        })
+    }
+
+    /// The kind an HTTP error status stands for when nothing more specific is known.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 | 422 => Self::InvalidRequest,
+            401 => Self::Authentication,
+            402 => Self::Billing,
+            403 => Self::Permission,
+            404 => Self::NotFound,
+            408 | 504 => Self::Timeout,
+            413 => Self::RequestTooLarge,
+            429 => Self::RateLimit,
+            503 | 529 => Self::Overloaded,
+            _ => Self::Api,
+        }
     }
 }
 
@@ -114,17 +150,46 @@ impl ApiError {
             "InternalServerException" | "ModelErrorException" | "ModelStreamErrorException" => {
                 ErrorKind::Api
             }
-            _ => match http_status {
-                Some(400) => ErrorKind::InvalidRequest,
-                Some(403) => ErrorKind::Permission,
-                Some(404) => ErrorKind::NotFound,
-                Some(408) => ErrorKind::Timeout,
-                Some(429) => ErrorKind::RateLimit,
-                Some(503) => ErrorKind::Overloaded,
-                _ => ErrorKind::Api,
-            },
+            _ => http_status.map_or(ErrorKind::Api, ErrorKind::from_status),
         };
         Self::new(kind, message)
+    }
+
+    /// An Anthropic `{"type":"error","error":{"type":…,"message":…}}` object (an HTTP error body
+    /// or an SSE `error` event), if `value` is one. A type outside the documented set is judged by
+    /// `status`, or else is an `api_error`.
+    pub fn from_anthropic(value: &serde_json::Value, status: Option<u16>) -> Option<Self> {
+        if value.get("type")?.as_str()? != "error" {
+            return None;
+        }
+        let error = value.get("error")?;
+        let kind = error
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .and_then(ErrorKind::from_type)
+            .unwrap_or_else(|| status.map_or(ErrorKind::Api, ErrorKind::from_status));
+        let message = error
+            .get("message")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("upstream error");
+        Some(Self::new(kind, message))
+    }
+
+    /// A non-success answer of Bedrock's Messages endpoint. An Anthropic error body keeps its
+    /// status and type; an AWS one (`x-amzn-errortype` and `{"message": …}`, e.g. from signing or
+    /// throttling) is mapped like the SDK operations' errors.
+    pub fn from_http(status: u16, aws_error_type: Option<&str>, body: &[u8]) -> Self {
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        if let Some(err) = Self::from_anthropic(&value, Some(status)) {
+            let status = StatusCode::from_u16(status).unwrap_or(err.status);
+            return err.with_status(status);
+        }
+        // `x-amzn-errortype` may carry a namespace after a colon.
+        let code = aws_error_type.map(|t| t.split(':').next().unwrap_or(t));
+        let message = ["message", "Message"]
+            .iter()
+            .find_map(|k| value.get(k).and_then(serde_json::Value::as_str));
+        Self::from_bedrock_code(code, message, Some(status))
     }
 
     /// Maps an SDK failure of an HTTP operation: modelled errors by code, transport failures by nature.
@@ -236,6 +301,38 @@ mod tests {
         }
         let unknown = ApiError::from_bedrock_code(Some("SomethingNew"), None, Some(429));
         assert_eq!(unknown.kind, ErrorKind::RateLimit);
+    }
+
+    #[test]
+    fn messages_endpoint_errors_keep_anthropic_status_and_type_and_map_aws_ones() {
+        let anthropic =
+            br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        let e = ApiError::from_http(529, None, anthropic);
+        assert_eq!((e.status.as_u16(), e.kind), (529, ErrorKind::Overloaded));
+        assert_eq!(e.message, "Overloaded");
+        let odd = br#"{"type":"error","error":{"type":"invalid_request_error","message":"m"}}"#;
+        let e = ApiError::from_http(422, None, odd);
+        assert_eq!(
+            (e.status.as_u16(), e.kind),
+            (422, ErrorKind::InvalidRequest)
+        );
+        let unknown = br#"{"type":"error","error":{"type":"brand_new_error","message":"m"}}"#;
+        assert_eq!(
+            ApiError::from_http(429, None, unknown).kind,
+            ErrorKind::RateLimit
+        );
+        let aws = br#"{"message":"The security token included in the request is invalid."}"#;
+        let e = ApiError::from_http(
+            403,
+            Some("UnrecognizedClientException:http://internal.amazon.com/coral/"),
+            aws,
+        );
+        assert_eq!((e.status.as_u16(), e.kind), (403, ErrorKind::Permission));
+        assert!(e.message.contains("security token"));
+        let e = ApiError::from_http(503, Some("ServiceUnavailableException"), b"{}");
+        assert_eq!((e.status.as_u16(), e.kind), (529, ErrorKind::Overloaded));
+        let e = ApiError::from_http(500, None, b"<html>");
+        assert_eq!((e.status.as_u16(), e.kind), (500, ErrorKind::Api));
     }
 
     #[test]

@@ -265,7 +265,7 @@ fn url_event(method: &str, path: &str, headers: Value, body: Option<&[u8]>, base
 }
 
 fn messages_event(text: &str, stream: bool) -> Value {
-    let body = json!({"model": "claude-sonnet-4-5", "max_tokens": 64, "stream": stream,
+    let body = json!({"model": "claude-opus-5-5", "max_tokens": 64, "stream": stream,
         "messages": [{"role": "user", "content": text}]});
     url_event(
         "POST",
@@ -358,10 +358,7 @@ async fn lambda_streams_the_prelude_then_sse_incrementally() {
     assert_eq!(names.first(), Some(&"message_start"));
     assert_eq!(names.last(), Some(&"message_stop"));
     assert!(names.contains(&"ping"), "{names:?}");
-    assert_eq!(
-        events[0].data["message"]["model"],
-        "claude-sonnet-4-5-20250929"
-    );
+    assert_eq!(events[0].data["message"]["model"], "claude-opus-5-5");
     // Streamed, not buffered: chunks kept arriving across the upstream's 700 ms of silence.
     let spread = r.chunks.last().map(|(t, _)| *t).unwrap_or_default();
     assert!(

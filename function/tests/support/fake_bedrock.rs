@@ -1,35 +1,49 @@
 //! A wire-level fake of Bedrock Runtime (and of Secrets Manager's GetSecretValue), for tests.
 //!
-//! It speaks the real protocols: REST-JSON for InvokeModel / Converse / CountTokens, and the AWS
+//! It speaks the real protocols: REST-JSON for InvokeModel / Converse / CountTokens, the AWS
 //! event-stream binary framing for InvokeModelWithResponseStream (`chunk` events carrying
-//! base64 Anthropic event JSON) and ConverseStream. The real SDK client talks to it through an
-//! endpoint override, so nothing in the gateway is mocked.
+//! base64 Anthropic event JSON) and ConverseStream, and Bedrock's native Messages endpoint
+//! (`POST /anthropic/v1/messages`: Anthropic JSON in, Anthropic JSON or SSE out). The real SDK
+//! client talks to it through an endpoint override, so nothing in the gateway is mocked.
 //!
-//! The scenario comes from the request itself: a `scenario:<name>` token anywhere in the prompt.
-//! A separate `delay:<ms>` token makes any operation wait that long before answering at all.
+//! Every Bedrock request's SigV4 signature is checked against the test credentials (`test` /
+//! `test`, `us-east-1`, service `bedrock`) by [`sigv4`], written from the specification. On the
+//! Messages endpoint a request that is unsigned or wrongly signed gets Bedrock's 403; on the SDK
+//! operations the verdict is only recorded (`signature` in `/__fake/requests`), so benchmarks
+//! may call them unsigned. Like Bedrock, the Messages endpoint wants an inference-profile id as
+//! `model` and judges `max_tokens` and `messages` itself (400 `invalid_request_error`).
+//!
+//! The scenario comes from the request itself: a `scenario:<name>` token anywhere in the text of
+//! the last user turn. A separate `delay:<ms>` token makes any operation wait that long before
+//! answering at all.
 //!
 //! | scenario                      | behaviour                                                        |
 //! |-------------------------------|------------------------------------------------------------------|
 //! | (none)                        | a short text answer                                              |
-//! | `tool_use`                    | text, then a tool_use block streamed as input_json deltas        |
+//! | `tool_use`                    | text, then a tool_use block (the first offered tool) streamed as input_json deltas |
+//! | `bash_tool`                   | if a tool named `Bash` is offered: a tool_use block for it with input `{"command":"echo tool-ran-<n>","description":"print a marker"}` (`<n>` counts such answers), stop_reason `tool_use` |
 //! | `thinking`                    | a thinking block with signature, then text                       |
-//! | `http-<status>-<Exception>`   | an HTTP error before any stream, e.g. `http-429-ThrottlingException` |
-//! | `midstream-<exception>`       | two events, then an exception frame, e.g. `midstream-throttlingException` |
-//! | `early-<exception>`           | an exception as the very first frame                             |
+//! | `http-<status>-<Exception>`   | an HTTP error before any stream, e.g. `http-429-ThrottlingException`; on the Messages endpoint a name ending in `_error` is answered in Anthropic's shape (`http-529-overloaded_error`), others in AWS's |
+//! | `midstream-<exception>`       | two events, then an exception frame (an SSE `error` event on the Messages endpoint), e.g. `midstream-throttlingException` |
+//! | `early-<exception>`           | an exception frame (SSE `error` event) as the very first frame   |
 //! | `silent-<ms>`                 | message_start, then silence for `<ms>`, then the rest            |
 //! | `silentfirst-<ms>`            | silence before the first frame                                   |
 //! | `big-<bytes>`                 | a text answer of about `<bytes>` bytes                           |
 //! | `endless`                     | a text delta every 20 ms for up to 60 s (for disconnect tests)   |
 //! | `truncated`                   | the stream ends without message_stop                             |
-//! | `overloaded_event`            | native only: message_start, then an Anthropic `error` chunk      |
+//! | `overloaded_event`            | Anthropic-body upstreams: message_start, then an Anthropic `error` event |
 //!
-//! A request whose last message carries a tool result is answered with
-//! `The tool returned: <first text of the result>`.
+//! Whatever the scenario, a request whose last user turn carries a `tool_result` block is
+//! answered with the text `tool result: <the result's text>`, so a client's final output proves
+//! that its tool ran.
 //!
 //! Control endpoints: `GET /__fake/requests` (what was received), `GET /__fake/stats`
 //! (`cancelled_streams`, `secret_fetches`), `POST /__fake/reset`.
 
 #![allow(dead_code)] // each test binary uses a different part of this module
+
+#[path = "sigv4.rs"]
+pub mod sigv4;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -51,6 +65,14 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 const USAGE: (u64, u64, u64, u64) = (25, 12, 5, 3); // input, output, cache read, cache write
+
+/// The credentials, region and service every test signs with.
+pub const CREDENTIALS: sigv4::Expected<'static> = sigv4::Expected {
+    access_key: "test",
+    secret_key: "test",
+    region: "us-east-1",
+    service: "bedrock",
+};
 
 /// A response body: all at once, or frames written over time by a task.
 pub struct FakeBody(Option<Bytes>, Option<mpsc::Receiver<Bytes>>);
@@ -79,6 +101,8 @@ struct State {
     secret: Mutex<Option<String>>,
     cancelled_streams: AtomicUsize,
     secret_fetches: AtomicUsize,
+    /// Tool calls made for `scenario:bash_tool`, numbering the markers.
+    bash_calls: AtomicUsize,
 }
 
 pub struct FakeBedrock {
@@ -204,11 +228,39 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
         .unwrap_or_default()
         .to_owned();
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    state
-        .requests
-        .lock()
-        .expect("lock")
-        .push(json!({"path": path, "target": target, "body": parsed}));
+    let bedrock = path.starts_with("/model/") || path.starts_with("/anthropic/");
+    let signature = bedrock.then(|| {
+        sigv4::verify(
+            parts.method.as_str(),
+            &parts.uri,
+            &parts.headers,
+            &body,
+            &CREDENTIALS,
+        )
+    });
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    state.requests.lock().expect("lock").push(json!({
+        "path": path,
+        "query": parts.uri.query(),
+        "target": target,
+        "headers": {
+            "anthropic-version": header("anthropic-version"),
+            "anthropic-beta": header("anthropic-beta"),
+            "content-type": header("content-type"),
+        },
+        "signature": match &signature {
+            None => Value::Null,
+            Some(Ok(())) => json!("valid"),
+            Some(Err(rejection)) => json!(format!("{rejection:?}")),
+        },
+        "body": parsed,
+    }));
     if target == "secretsmanager.GetSecretValue" {
         state.secret_fetches.fetch_add(1, Ordering::SeqCst);
         let secret = state.secret.lock().expect("lock").clone();
@@ -235,6 +287,13 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
             ),
         };
     }
+    if path.starts_with("/anthropic/") {
+        if let Some(Err(rejection)) = &signature {
+            let (code, message) = rejection.aws_error();
+            return aws_error(403, code, &message);
+        }
+        return messages_endpoint(state, &parts.method, &path, &body, &parsed).await;
+    }
     let Some(rest) = path.strip_prefix("/model/") else {
         return aws_error(404, "UnknownOperationException", "unknown path");
     };
@@ -244,7 +303,7 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
     if op == "count-tokens" {
         return json_response(200, &json!({"inputTokens": 42}));
     }
-    let script = Script::from_request(&body, &parsed);
+    let script = Script::from_request(&state, &parsed);
     if let Some(d) = script.delay {
         tokio::time::sleep(d).await;
     }
@@ -256,7 +315,12 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
         "converse" => json_response(200, &script.converse_response()),
         "invoke-with-response-stream" | "converse-stream" => {
             let (tx, rx) = mpsc::channel(8);
-            tokio::spawn(write_stream(state, script, op == "converse-stream", tx));
+            let framing = if op == "converse-stream" {
+                Framing::Converse
+            } else {
+                Framing::Invoke
+            };
+            tokio::spawn(write_stream(state, script, framing, tx));
             hyper::Response::builder()
                 .status(200)
                 .header("content-type", "application/vnd.amazon.eventstream")
@@ -266,6 +330,104 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
         }
         _ => aws_error(404, "UnknownOperationException", "unknown operation"),
     }
+}
+
+/// Bedrock's native Messages endpoint: only `POST /anthropic/v1/messages` exists (other paths get
+/// the HTTP 200 + `UnknownOperationException` body third parties measured on Bedrock).
+async fn messages_endpoint(
+    state: Arc<State>,
+    method: &hyper::Method,
+    path: &str,
+    raw: &[u8],
+    body: &Value,
+) -> hyper::Response<FakeBody> {
+    if method != hyper::Method::POST || path != "/anthropic/v1/messages" {
+        return json_response(
+            200,
+            &json!({"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"}, "Version": "1.0"}),
+        );
+    }
+    let invalid = |message: &str| {
+        json_response(
+            400,
+            &json!({"type": "error", "error": {"type": "invalid_request_error", "message": message}}),
+        )
+    };
+    if serde_json::from_slice::<serde_json::Map<String, Value>>(raw).is_err() {
+        return invalid("The request body is not a JSON object");
+    }
+    match body.get("model").and_then(Value::as_str) {
+        Some(m)
+            if ["global.", "us.", "eu.", "jp.", "au.", "apac."]
+                .iter()
+                .any(|p| m.starts_with(p)) => {}
+        _ => {
+            return aws_error(
+                400,
+                "ValidationException",
+                "Invocation of model ID with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+            );
+        }
+    }
+    if !body.get("max_tokens").is_some_and(Value::is_u64) {
+        return invalid("max_tokens: Field required");
+    }
+    if !body.get("messages").is_some_and(Value::is_array) {
+        return invalid("messages: Field required");
+    }
+    let script = Script::from_request(&state, body);
+    if let Some(d) = script.delay {
+        tokio::time::sleep(d).await;
+    }
+    if let Some((status, name)) = &script.http_error {
+        return if name.ends_with("_error") {
+            json_response(
+                *status,
+                &json!({"type": "error", "error": {"type": name, "message": "fake failure requested by the scenario"}}),
+            )
+        } else {
+            aws_error(*status, name, "fake failure requested by the scenario")
+        };
+    }
+    if body.get("stream").and_then(Value::as_bool) != Some(true) {
+        return json_response(200, &script.native_message());
+    }
+    let (tx, rx) = mpsc::channel(8);
+    tokio::spawn(write_stream(state, script, Framing::Sse, tx));
+    hyper::Response::builder()
+        .status(200)
+        .header("content-type", "text/event-stream")
+        .header("cache-control", "no-cache")
+        .header("x-amzn-requestid", "fake-request-id")
+        .body(FakeBody(None, Some(rx)))
+        .expect("valid response")
+}
+
+/// One Anthropic event as the Messages endpoint sends it.
+fn sse_event(event: &Value) -> Bytes {
+    let name = event["type"].as_str().unwrap_or("message");
+    Bytes::from(format!(
+        "event: {name}\ndata: {}\n\n",
+        serde_json::to_string(event).expect("json")
+    ))
+}
+
+/// The Anthropic error type an exception scenario stands for on the Messages endpoint.
+fn anthropic_error_type(exception: &str) -> &str {
+    match exception.to_ascii_lowercase().as_str() {
+        "throttlingexception" | "servicequotaexceededexception" => "rate_limit_error",
+        "validationexception" => "invalid_request_error",
+        "serviceunavailableexception" | "modelnotreadyexception" => "overloaded_error",
+        "modeltimeoutexception" => "timeout_error",
+        "accessdeniedexception" => "permission_error",
+        _ if exception.ends_with("_error") => exception,
+        _ => "api_error",
+    }
+}
+
+fn sse_error(exception: &str) -> Bytes {
+    sse_event(&json!({"type": "error", "error": {
+        "type": anthropic_error_type(exception), "message": format!("fake {exception}")}}))
 }
 
 fn frame(headers: Vec<Header>, payload: Vec<u8>) -> Bytes {
@@ -340,9 +502,30 @@ struct Script {
     delay: Option<Duration>,
 }
 
-/// The word after `token` (e.g. `scenario:`) in the raw request, or "".
-fn word_after(raw: &[u8], token: &str) -> String {
-    let text = String::from_utf8_lossy(raw);
+/// The last turn with role `user` (native and Converse bodies have the same outline).
+fn last_user_turn(body: &Value) -> Option<&Value> {
+    body.get("messages")?
+        .as_array()?
+        .iter()
+        .rev()
+        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+}
+
+/// The text of the last user turn: its string content, or its blocks' `text` fields.
+fn last_user_text(body: &Value) -> String {
+    match last_user_turn(body).and_then(|m| m.get("content")) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(blocks)) => blocks
+            .iter()
+            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    }
+}
+
+/// The word after `token` (e.g. `scenario:`) in `text`, or "".
+fn word_after(text: &str, token: &str) -> String {
     let Some(at) = text.find(token) else {
         return String::new();
     };
@@ -352,10 +535,9 @@ fn word_after(raw: &[u8], token: &str) -> String {
         .collect()
 }
 
-/// The first text of a tool result in the last message, if it has one (native or Converse shape).
+/// The text of a tool result in the last user turn, if it has one (native or Converse shape).
 fn tool_result_text(body: &Value) -> Option<String> {
-    let last = body.get("messages")?.as_array()?.last()?;
-    for block in last.get("content")?.as_array()? {
+    for block in last_user_turn(body)?.get("content")?.as_array()? {
         let content = if block.get("type").and_then(Value::as_str) == Some("tool_result") {
             block.get("content")
         } else if let Some(r) = block.get("toolResult") {
@@ -367,26 +549,35 @@ fn tool_result_text(body: &Value) -> Option<String> {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Array(a)) => a
                 .iter()
-                .find_map(|b| b.get("text").and_then(Value::as_str))
-                .unwrap_or_default()
-                .to_owned(),
+                .filter_map(|b| b.get("text").and_then(Value::as_str))
+                .collect(),
             _ => String::new(),
         });
     }
     None
 }
 
-fn first_tool_name(body: &Value) -> Option<String> {
-    let native = body.pointer("/tools/0/name");
-    let converse = body.pointer("/toolConfig/tools/0/toolSpec/name");
+/// The names of the tools the request offers (native or Converse shape).
+fn tool_names(body: &Value) -> Vec<&str> {
+    let native = body.get("tools").and_then(Value::as_array);
+    let converse = body.pointer("/toolConfig/tools").and_then(Value::as_array);
     native
-        .or(converse)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("name"))
+        .chain(
+            converse
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.pointer("/toolSpec/name")),
+        )
+        .filter_map(Value::as_str)
+        .collect()
 }
 
 impl Script {
-    fn from_request(raw: &[u8], body: &Value) -> Self {
+    fn from_request(state: &State, body: &Value) -> Self {
+        let text = last_user_text(body);
         let mut s = Script {
             parts: vec![Part::Text(vec![
                 "Hello".into(),
@@ -402,16 +593,16 @@ impl Script {
             endless: false,
             truncated: false,
             error_event: false,
-            delay: word_after(raw, "delay:")
+            delay: word_after(&text, "delay:")
                 .parse()
                 .ok()
                 .map(Duration::from_millis),
         };
         if let Some(result) = tool_result_text(body) {
-            s.parts = vec![Part::Text(vec!["The tool returned: ".into(), result])];
+            s.parts = vec![Part::Text(vec!["tool result: ".into(), result])];
             return s;
         }
-        let name = word_after(raw, "scenario:");
+        let name = word_after(&text, "scenario:");
         let (head, arg) = name.split_once('-').unwrap_or((name.as_str(), ""));
         let ms = |a: &str| Duration::from_millis(a.parse().unwrap_or(1000));
         match head {
@@ -420,10 +611,22 @@ impl Script {
                     Part::Text(vec!["Let me check.".into()]),
                     Part::ToolUse {
                         id: "toolu_fake_1".into(),
-                        name: first_tool_name(body).unwrap_or_else(|| "get_weather".into()),
+                        name: tool_names(body)
+                            .first()
+                            .map_or_else(|| "get_weather".into(), |n| (*n).to_owned()),
                         json: vec!["{\"city\": ".into(), "\"Paris\"}".into()],
                     },
                 ];
+                s.stop_reason = "tool_use";
+            }
+            "bash_tool" if tool_names(body).contains(&"Bash") => {
+                let n = state.bash_calls.fetch_add(1, Ordering::SeqCst) + 1;
+                let input = json!({"command": format!("echo tool-ran-{n}"), "description": "print a marker"});
+                s.parts = vec![Part::ToolUse {
+                    id: format!("toolu_fake_bash_{n}"),
+                    name: "Bash".into(),
+                    json: vec![input.to_string()],
+                }];
                 s.stop_reason = "tool_use";
             }
             "thinking" => {
@@ -588,16 +791,41 @@ impl Script {
     }
 }
 
+/// How a stream is put on the wire.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    /// InvokeModelWithResponseStream: AWS event-stream `chunk`s of Anthropic events.
+    Invoke,
+    /// ConverseStream: AWS event-stream Converse events.
+    Converse,
+    /// The Messages endpoint: Anthropic SSE, with a `ping` after `message_start` as Anthropic sends.
+    Sse,
+}
+
 /// Writes the scenario's frames; a failed send means the gateway dropped the upstream connection.
-async fn write_stream(state: Arc<State>, script: Script, converse: bool, tx: mpsc::Sender<Bytes>) {
+async fn write_stream(
+    state: Arc<State>,
+    script: Script,
+    framing: Framing,
+    tx: mpsc::Sender<Bytes>,
+) {
+    let converse = framing == Framing::Converse;
+    let anthropic_frame = |event: &Value| match framing {
+        Framing::Sse => sse_event(event),
+        _ => chunk_frame(event),
+    };
+    let exception = |name: &str| match framing {
+        Framing::Sse => sse_error(name),
+        _ => exception_frame(name),
+    };
     let cancelled = || {
         state.cancelled_streams.fetch_add(1, Ordering::SeqCst);
     };
     if let Some(d) = script.silence_first {
         tokio::time::sleep(d).await;
     }
-    if let Some(exception) = &script.early {
-        let _ = tx.send(exception_frame(exception)).await;
+    if let Some(name) = &script.early {
+        let _ = tx.send(exception(name)).await;
         return;
     }
     let frames: Vec<Bytes> = if converse {
@@ -607,7 +835,7 @@ async fn write_stream(state: Arc<State>, script: Script, converse: bool, tx: mps
             .map(|(t, v)| event_frame(t, v))
             .collect()
     } else {
-        script.native_events().iter().map(chunk_frame).collect()
+        script.native_events().iter().map(anthropic_frame).collect()
     };
     let text_delta = |i: usize| {
         if converse {
@@ -616,7 +844,7 @@ async fn write_stream(state: Arc<State>, script: Script, converse: bool, tx: mps
                 &json!({"contentBlockIndex": 0, "delta": {"text": format!("tick {i} ")}}),
             )
         } else {
-            chunk_frame(
+            anthropic_frame(
                 &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": format!("tick {i} ")}}),
             )
         }
@@ -627,11 +855,11 @@ async fn write_stream(state: Arc<State>, script: Script, converse: bool, tx: mps
         }
         if script.error_event && n == 1 {
             let error = json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}});
-            let _ = tx.send(chunk_frame(&error)).await;
+            let _ = tx.send(anthropic_frame(&error)).await;
             return;
         }
-        if let Some(exception) = script.midstream.as_ref().filter(|_| n == 2) {
-            let _ = tx.send(exception_frame(exception)).await;
+        if let Some(name) = script.midstream.as_ref().filter(|_| n == 2) {
+            let _ = tx.send(exception(name)).await;
             return;
         }
         if script.endless && n == 2 {
@@ -644,6 +872,12 @@ async fn write_stream(state: Arc<State>, script: Script, converse: bool, tx: mps
             }
         }
         if tx.send(f).await.is_err() {
+            return cancelled();
+        }
+        if framing == Framing::Sse
+            && n == 0
+            && tx.send(sse_event(&json!({"type": "ping"}))).await.is_err()
+        {
             return cancelled();
         }
         if let Some(d) = script.silence.filter(|_| n == 0) {

@@ -34,6 +34,16 @@ impl Drop for Gateway {
 
 /// A gateway on 127.0.0.1:<free port> whose SDK clients point at a fresh fake Bedrock.
 pub async fn gateway(extra_env: &[(&str, &str)]) -> Gateway {
+    gateway_signing_as(extra_env, ("test", "test"), "us-east-1").await
+}
+
+/// Like [`gateway`], with the AWS credentials `(access key, secret)` and region the gateway's SDK
+/// configuration holds (the fake only accepts `test`/`test` in us-east-1).
+pub async fn gateway_signing_as(
+    extra_env: &[(&str, &str)],
+    (access_key, secret_key): (&str, &str),
+    region: &'static str,
+) -> Gateway {
     let fake = FakeBedrock::start(0).await.expect("fake bedrock starts");
     fake.set_secret(Some(KEY));
     let mut env: Vec<(String, String)> = vec![
@@ -56,8 +66,10 @@ pub async fn gateway(extra_env: &[(&str, &str)]) -> Gateway {
     })
     .expect("settings");
     let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .region(Region::new(region))
+        .credentials_provider(Credentials::new(
+            access_key, secret_key, None, None, "tests",
+        ))
         .endpoint_url(fake.url())
         .load()
         .await;
