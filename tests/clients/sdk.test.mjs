@@ -10,7 +10,13 @@ if (!GATEWAY_URL || !GATEWAY_API_KEY || !FAKE_BEDROCK_URL) {
 }
 
 const MODEL = 'claude-sonnet-5-5';
-const CURRENT = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5', 'claude-fable-5-2'];
+// id -> the SDK's ModelLine
+const CURRENT = {
+  'claude-opus-5-5': 'opus',
+  'claude-sonnet-5-5': 'sonnet',
+  'claude-haiku-5-5': 'haiku',
+  'claude-fable-5-2': 'fable',
+};
 const WEATHER_TOOL = {
   name: 'get_weather',
   description: 'Current weather for a city',
@@ -123,13 +129,12 @@ test('models list pages and retrieve', async () => {
   for await (const model of client.models.list({ limit: 2 })) paged.push(model); // follows has_more itself
   assert.deepEqual(paged.map((m) => m.id), everything.map((m) => m.id));
   const listed = new Map(everything.map((m) => [m.id, m]));
-  for (const id of CURRENT) {
+  for (const [id, line] of Object.entries(CURRENT)) {
     const info = listed.get(id);
     assert.ok(info, `${id} is not listed`);
     assert.match(info.display_name, /^Claude /);
-    assert.equal(info.lifecycle, 'active');
+    assert.deepEqual([info.lifecycle, info.line], ['active', line]);
     assert.ok(info.max_input_tokens && info.max_tokens, `${id} has no limits`);
-    assert.ok(info.capabilities, `${id} has no capabilities`);
   }
   const retrieved = await client.models.retrieve(MODEL);
   assert.equal(retrieved.id, MODEL);

@@ -5,7 +5,8 @@ import anthropic
 import pytest
 
 MODEL = "claude-sonnet-5-5"
-CURRENT = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5", "claude-fable-5-2"]
+CURRENT = {"claude-opus-5-5": "opus", "claude-sonnet-5-5": "sonnet", "claude-haiku-5-5": "haiku",
+           "claude-fable-5-2": "fable"}  # id -> the SDK's ModelLine
 WEATHER_TOOL = {
     "name": "get_weather",
     "description": "Current weather for a city",
@@ -95,12 +96,11 @@ def test_models_list_pages_and_retrieve(client):
     paged = list(client.models.list(limit=2))  # the SDK follows `has_more` / `last_id` itself
     assert [m.id for m in paged] == [m.id for m in everything]
     listed = {m.id: m for m in everything}
-    for model_id in CURRENT:
+    for model_id, line in CURRENT.items():
         info = listed[model_id]
         assert info.display_name.startswith("Claude ")
-        assert info.lifecycle == "active"
+        assert (info.lifecycle, info.line) == ("active", line)
         assert info.max_input_tokens and info.max_tokens
-        assert info.capabilities is not None
     retrieved = client.models.retrieve(MODEL)
     assert retrieved.id == MODEL
     assert retrieved.lifecycle == "active"
