@@ -77,7 +77,8 @@ done
 "$py" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$gw_url/health" \
     || { echo "run.sh: the gateway did not come up; its log:" >&2; cat "$work/gateway.log" >&2; exit 1; }
 
-export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude"
+export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude" \
+    GATEWAY_LOG="$work/gateway.log"
 unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL || true
 
 set +e

@@ -12,7 +12,7 @@ DEFAULT_MODEL = "claude-opus-5-5"
 RUN_TIMEOUT = 120  # seconds; a healthy run takes a few
 
 
-def claude(env, tmp_path, *args, credential=("ANTHROPIC_API_KEY", None), timeout=RUN_TIMEOUT):
+def claude(env, tmp_path, *args, credential=("ANTHROPIC_API_KEY", None), extra_env=None, timeout=RUN_TIMEOUT):
     """Runs `claude -p` with stream-json output; returns (exit code, events, stderr)."""
     home = tmp_path / "home"
     work = tmp_path / "work"
@@ -27,6 +27,7 @@ def claude(env, tmp_path, *args, credential=("ANTHROPIC_API_KEY", None), timeout
         name: value or env["GATEWAY_API_KEY"],
         "DISABLE_TELEMETRY": "1",
         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        **(extra_env or {}),
     }
     command = [env["CLAUDE_BIN"], "-p", "--output-format", "stream-json", "--verbose",
                "--no-session-persistence", *args]
@@ -73,6 +74,19 @@ def test_each_current_model_answers(env, tmp_path, model):
     assert code == 0, explain(code, events, stderr)
     assert result_of(events)["result"] == "Hello from fake Bedrock."
     assert assistant_models(events) == {model}
+
+
+def test_gateway_model_discovery_reads_the_models_endpoint(env, tmp_path):
+    with open(env["GATEWAY_LOG"]) as log:
+        before = len(log.readlines())
+    code, events, stderr = claude(env, tmp_path, "--model", "claude-haiku-5-5", "Say hello",
+                                  extra_env={"CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY": "1"})
+    assert code == 0, explain(code, events, stderr)
+    assert result_of(events)["result"] == "Hello from fake Bedrock."
+    with open(env["GATEWAY_LOG"]) as log:
+        lines = [json.loads(line) for line in log.readlines()[before:] if line.startswith("{")]
+    listed = [(line["path"], line["status"]) for line in lines if line.get("path", "").startswith("/v1/models")]
+    assert listed and all(status == 200 for _, status in listed), lines
 
 
 def test_tool_use_turn_runs_bash_and_sends_the_result(env, tmp_path):
