@@ -1,7 +1,8 @@
 //! Figures for the gateway's budget (a report, not a pass/fail test):
 //!
 //! - process start to ready (listening and answering /health)          target < 50 ms
-//! - time to first byte added by the gateway, median, vs the fake direct target < 1 ms
+//! - time to first byte added by the gateway, median, vs the fake direct target < 1 ms, on the
+//!   Messages endpoint (SigV4-signed by the gateway) and on InvokeModelWithResponseStream
 //! - peak RSS of the gateway while streaming a 1 MB response             target < 30 MB
 //! - size of the stripped release binary                                  target < 15 MB
 //!
@@ -89,13 +90,56 @@ async fn time_to_ready(client: &HttpClient, fake_url: &str) -> Duration {
     }
 }
 
-/// Time until the first body byte of a POST.
-async fn ttfb(client: &HttpClient, url: &str, body: &[u8]) -> Duration {
-    let req = http::Request::post(url)
+/// A POST with the gateway's key (the fake ignores it).
+fn post(url: &str, body: &[u8]) -> http::Request<Full<Bytes>> {
+    http::Request::post(url)
         .header("x-api-key", KEY)
         .header("content-type", "application/json")
         .body(Full::new(Bytes::copy_from_slice(body)))
-        .expect("req");
+        .expect("req")
+}
+
+/// The headers of a POST to the fake's Messages endpoint, signed once as the gateway signs each
+/// request (the fake does not check the signature's age).
+fn signed_headers(url: &str, body: &[u8]) -> http::HeaderMap {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let host = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let headers = [
+        ("host", host.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let identity =
+        aws_credential_types::Credentials::new("test", "test", None, None, "bench").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("bedrock")
+        .time(std::time::SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .expect("params")
+        .into();
+    let signable =
+        SignableRequest::new("POST", url, headers.into_iter(), SignableBody::Bytes(body))
+            .expect("signable");
+    let (instructions, _) = sign(signable, &params).expect("sign").into_parts();
+    let mut req = http::Request::post(url);
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let mut req = req.body(()).expect("req");
+    instructions.apply_to_request_http1x(&mut req);
+    req.headers().clone()
+}
+
+/// Time until the first body byte of a request.
+async fn ttfb(client: &HttpClient, req: http::Request<Full<Bytes>>) -> Duration {
+    let url = req.uri().to_string();
     let started = Instant::now();
     let resp = client.request(req).await.expect("response");
     assert_eq!(resp.status(), 200, "{url}");
@@ -171,23 +215,46 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let via_gateway = format!("{}/v1/messages", gw.url);
-    let direct = format!(
+    let messages_url = format!("{}/anthropic/v1/messages", fake.url());
+    let messages_body = br#"{"model":"global.anthropic.claude-opus-5-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
+    let messages_headers = signed_headers(&messages_url, messages_body);
+    let direct_messages = || {
+        let mut req = post(&messages_url, messages_body);
+        *req.headers_mut() = messages_headers.clone();
+        req
+    };
+    let invoke_url = format!(
         "{}/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream",
         fake.url()
     );
-    let gw_body = br#"{"model":"claude-haiku-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
-    let direct_body = br#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":16,"messages":[{"role":"user","content":"bench"}]}"#;
-    for _ in 0..30 {
-        ttfb(&client, &via_gateway, gw_body).await;
-        ttfb(&client, &direct, direct_body).await;
+    let invoke_body = br#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":16,"messages":[{"role":"user","content":"bench"}]}"#;
+    let opus = br#"{"model":"claude-opus-5-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
+    let haiku = br#"{"model":"claude-haiku-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"bench"}]}"#;
+    let mut figures = Vec::new();
+    for upstream in ["messages", "invoke"] {
+        let gw_body: &[u8] = if upstream == "messages" { opus } else { haiku };
+        let direct = || {
+            if upstream == "messages" {
+                direct_messages()
+            } else {
+                post(&invoke_url, invoke_body)
+            }
+        };
+        for _ in 0..30 {
+            ttfb(&client, post(&via_gateway, gw_body)).await;
+            ttfb(&client, direct()).await;
+        }
+        let (mut through, mut straight) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            through.push(ttfb(&client, post(&via_gateway, gw_body)).await);
+            straight.push(ttfb(&client, direct()).await);
+        }
+        figures.push((
+            upstream,
+            (median(&mut through), p90(&mut through)),
+            (median(&mut straight), p90(&mut straight)),
+        ));
     }
-    let (mut through, mut straight) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        through.push(ttfb(&client, &via_gateway, gw_body).await);
-        straight.push(ttfb(&client, &direct, direct_body).await);
-    }
-    let (g_med, d_med) = (median(&mut through), median(&mut straight));
-    let (g_p90, d_p90) = (p90(&mut through), p90(&mut straight));
 
     let pid = gw.child.id();
     let rss_idle = proc_status_kb(pid, "VmRSS:");
@@ -209,19 +276,21 @@ async fn main() {
         ms(start_max),
         verdict(start_median < Duration::from_millis(50))
     );
-    let added = g_med.saturating_sub(d_med);
-    println!(
-        "  TTFB via gateway      median {} p90 {};  direct median {} p90 {}",
-        ms(g_med),
-        ms(g_p90),
-        ms(d_med),
-        ms(d_p90)
-    );
-    println!(
-        "  added TTFB            median {}   target < 1 ms   {}",
-        ms(added),
-        verdict(added < Duration::from_millis(1))
-    );
+    for (upstream, (g_med, g_p90), (d_med, d_p90)) in figures {
+        let added = g_med.saturating_sub(d_med);
+        println!(
+            "  TTFB via gateway      {upstream:<8} median {} p90 {};  direct median {} p90 {}",
+            ms(g_med),
+            ms(g_p90),
+            ms(d_med),
+            ms(d_p90)
+        );
+        println!(
+            "  added TTFB            {upstream:<8} median {}   target < 1 ms   {}",
+            ms(added),
+            verdict(added < Duration::from_millis(1))
+        );
+    }
     println!(
         "  peak RSS              {:.1} MB (idle after warm-up {:.1} MB; streamed {:.2} MB x3)   target < 30 MB   {}",
         rss_peak as f64 / 1024.0,

@@ -15,7 +15,8 @@ import urllib.request
 
 import pytest
 
-SONNET = "claude-sonnet-4-5-20250929"
+# On Bedrock's Messages endpoint: the SigV4-signed path, configured from the environment only.
+OPUS = "claude-opus-5-5"
 
 
 def _free_port() -> int:
@@ -78,7 +79,7 @@ def _post(lambda_url, env, body: dict):
 
 
 def test_streaming_through_the_emulator(lambda_url, env):
-    conn, resp = _post(lambda_url, env, {"model": "claude-sonnet-4-5", "max_tokens": 8, "stream": True,
+    conn, resp = _post(lambda_url, env, {"model": OPUS, "max_tokens": 8, "stream": True,
                                          "messages": [{"role": "user", "content": "scenario:silent-600"}]})
     assert resp.status == 200
     assert resp.getheader("content-type") == "text/event-stream"
@@ -99,10 +100,10 @@ def test_errors_keep_their_status_through_the_emulator(lambda_url, env):
 
 
 def test_non_streaming_through_the_emulator(lambda_url, env):
-    conn, resp = _post(lambda_url, env, {"model": SONNET, "max_tokens": 8,
+    conn, resp = _post(lambda_url, env, {"model": OPUS, "max_tokens": 8,
                                          "messages": [{"role": "user", "content": "hello"}]})
     body = json.loads(resp.read())
     conn.close()
     assert resp.status == 200
-    assert body["model"] == SONNET
+    assert body["model"] == OPUS
     assert body["content"][0]["text"] == "Hello from fake Bedrock."

@@ -1,8 +1,10 @@
 """The gateway through the official Anthropic Python SDK, with moto as Secrets Manager and the
 wire-level fake as Bedrock."""
 
+import datetime
 import http.client
 import json
+import os
 import time
 import urllib.parse
 import urllib.request
@@ -11,8 +13,10 @@ import uuid
 import anthropic
 import pytest
 
-SONNET = "claude-sonnet-4-5-20250929"
-NOVA = "amazon-nova-pro"
+OPUS = "claude-opus-5-5"  # upstream "messages": Bedrock's native Messages endpoint, SigV4
+HAIKU = "claude-haiku-4-5-20251001"  # upstream "invoke": InvokeModel(WithResponseStream)
+NOVA = "amazon-nova-pro"  # upstream "converse"
+MODELS = [OPUS, HAIKU, NOVA]
 WEATHER_TOOL = {
     "name": "get_weather",
     "description": "Current weather for a city",
@@ -23,6 +27,11 @@ WEATHER_TOOL = {
 def fake_requests(env) -> list:
     with urllib.request.urlopen(env["FAKE_BEDROCK_URL"] + "/__fake/requests", timeout=5) as r:
         return json.load(r)
+
+
+def model_map() -> list:
+    with open(os.path.join(os.environ["REPO_ROOT"], "function", "models.json"), encoding="utf-8") as f:
+        return json.load(f)["models"]
 
 
 def raw_sse(env, body: dict) -> list:
@@ -44,7 +53,7 @@ def raw_sse(env, body: dict) -> list:
     return events
 
 
-@pytest.mark.parametrize("model", [SONNET, NOVA])
+@pytest.mark.parametrize("model", MODELS)
 def test_non_streaming_text(client, model):
     message = client.messages.create(model=model, max_tokens=64, messages=[{"role": "user", "content": "Hello"}])
     assert message.type == "message"
@@ -55,7 +64,7 @@ def test_non_streaming_text(client, model):
     assert message.usage.cache_read_input_tokens == 5
 
 
-@pytest.mark.parametrize("model", [SONNET, NOVA])
+@pytest.mark.parametrize("model", MODELS)
 def test_streaming_text(client, model):
     with client.messages.stream(model=model, max_tokens=64, messages=[{"role": "user", "content": "Hi"}]) as stream:
         text = "".join(stream.text_stream)
@@ -68,11 +77,20 @@ def test_streaming_text(client, model):
 
 
 def test_alias_resolves_to_the_dated_model(client):
-    message = client.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=[{"role": "user", "content": "x"}])
-    assert message.model == SONNET
+    message = client.messages.create(model="claude-haiku-4-5", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+    assert message.model == HAIKU
 
 
-@pytest.mark.parametrize("model", [SONNET, NOVA])
+def test_default_sdk_settings_reach_the_messages_endpoint_signed(client, env):
+    client.messages.create(model=OPUS, max_tokens=8, messages=[{"role": "user", "content": "defaults check"}])
+    sent = [r for r in fake_requests(env) if r["path"] == "/anthropic/v1/messages"
+            and "defaults check" in json.dumps(r["body"])][-1]
+    assert sent["headers"]["anthropic-version"] == "2026-10-21"  # the SDK's default version
+    assert sent["body"]["model"] == "global.anthropic.claude-opus-5-5"
+    assert sent["signature"] == "valid"
+
+
+@pytest.mark.parametrize("model", MODELS)
 def test_tool_use_round_trip(client, model):
     messages = [{"role": "user", "content": "What is the weather in Paris? scenario:tool_use"}]
     with client.messages.stream(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=messages) as stream:
@@ -87,13 +105,15 @@ def test_tool_use_round_trip(client, model):
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": tool_use.id, "content": "18C and sunny"}]},
     ]
     second = client.messages.create(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=messages)
-    assert second.content[0].text == "The tool returned: 18C and sunny"
+    assert second.content[0].text == "tool result: 18C and sunny"
     assert second.stop_reason == "end_turn"
 
 
-def test_thinking_and_signature_survive_streaming(client):
+@pytest.mark.parametrize("model,thinking", [(OPUS, {"type": "adaptive"}),
+                                            (HAIKU, {"type": "enabled", "budget_tokens": 1024})])
+def test_thinking_and_signature_survive_streaming(client, model, thinking):
     with client.messages.stream(
-        model=SONNET, max_tokens=2048, thinking={"type": "enabled", "budget_tokens": 1024},
+        model=model, max_tokens=2048, thinking=thinking,
         messages=[{"role": "user", "content": "2+2? scenario:thinking"}],
     ) as stream:
         final = stream.get_final_message()
@@ -104,81 +124,101 @@ def test_thinking_and_signature_survive_streaming(client):
     assert final.content[1].text == "Answer: 4"
 
 
-def test_betas_reach_bedrock_in_the_body(client, env):
-    client.beta.messages.create(
-        model=SONNET, max_tokens=8, betas=["interleaved-thinking-2025-05-14"],
-        messages=[{"role": "user", "content": "beta check"}],
-    )
-    sent = [r for r in fake_requests(env) if r["path"].endswith("/invoke") and "beta check" in json.dumps(r["body"])]
-    assert sent[-1]["body"]["anthropic_beta"] == ["interleaved-thinking-2025-05-14"]
-    assert sent[-1]["body"]["anthropic_version"] == "bedrock-2023-05-31"
-    assert "model" not in sent[-1]["body"]
+def test_betas_reach_bedrock_as_each_upstream_takes_them(client, env):
+    betas = ["interleaved-thinking-2025-05-14", "context-management-2025-06-27"]
+    for model in (OPUS, HAIKU):
+        client.beta.messages.create(model=model, max_tokens=8, betas=betas,
+                                    messages=[{"role": "user", "content": f"beta check {model}"}])
+    sent = {r["path"]: r for r in fake_requests(env) if "beta check" in json.dumps(r["body"])}
+    native = sent["/anthropic/v1/messages"]
+    assert native["headers"]["anthropic-beta"] == ",".join(betas)
+    invoke = sent["/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke"]
+    assert invoke["body"]["anthropic_beta"] == betas
+    assert invoke["body"]["anthropic_version"] == "bedrock-2023-05-31"
+    assert "model" not in invoke["body"]
 
 
-@pytest.mark.parametrize("model", [SONNET, NOVA])
+@pytest.mark.parametrize("model", MODELS)
 def test_count_tokens(client, model):
     result = client.messages.count_tokens(model=model, messages=[{"role": "user", "content": "count me"}])
     assert result.input_tokens == 42
 
 
 def test_models_list_comes_from_the_map(client):
-    ids = [m.id for m in client.models.list()]
-    assert ids == ["claude-opus-4-5-20251101", SONNET, "claude-haiku-4-5-20251001", NOVA]
-    assert client.models.retrieve("claude-haiku-4-5").display_name == "Claude Haiku 4.5"
+    today = datetime.date.today().isoformat()
+    served = [m["id"] for m in model_map() if m.get("retires", "9999-12-31") > today]
+    assert [m.id for m in client.models.list()] == served
+    haiku = client.models.retrieve("claude-haiku-4-5")
+    assert haiku.id == HAIKU and haiku.display_name == "Claude Haiku 4.5"
+    assert haiku.created_at == datetime.datetime(2025, 10, 15, tzinfo=datetime.timezone.utc)
+    assert (haiku.max_input_tokens, haiku.max_tokens) == (200_000, 64_000)
+    assert haiku.line == "haiku"
+    opus = client.models.retrieve(OPUS)
+    assert opus.lifecycle == "active" and opus.deprecated_at is None and opus.retires_at is None
 
 
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("stream", [False, True])
-def test_throttling_is_a_rate_limit_error(client, stream):
+def test_throttling_is_a_rate_limit_error(client, model, stream):
     with pytest.raises(anthropic.RateLimitError) as e:
-        client.messages.create(model=SONNET, max_tokens=8, stream=stream,
+        client.messages.create(model=model, max_tokens=8, stream=stream,
                                messages=[{"role": "user", "content": "scenario:http-429-ThrottlingException"}])
     assert e.value.status_code == 429
     assert e.value.body["error"]["type"] == "rate_limit_error"
     assert e.value.request_id
 
 
-def test_unknown_model_is_not_found(client):
+def test_unknown_model_is_not_found_and_named_closest(client):
     with pytest.raises(anthropic.NotFoundError) as e:
-        client.messages.create(model="claude-3-opus-20240229", max_tokens=8, messages=[{"role": "user", "content": "x"}])
-    assert SONNET in e.value.body["error"]["message"]
+        client.messages.create(model="claude-opus-5-6", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+    assert "closest models here are claude-opus-5-5" in e.value.body["error"]["message"]
 
 
 def test_wrong_key_is_an_authentication_error(env):
     bad = anthropic.Anthropic(base_url=env["GATEWAY_URL"], api_key="not-the-key", max_retries=0)
     with pytest.raises(anthropic.AuthenticationError):
-        bad.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": "x"}])
+        bad.messages.create(model=OPUS, max_tokens=8, messages=[{"role": "user", "content": "x"}])
 
 
 def test_bearer_token_is_accepted(env):
     # Claude Code sends Authorization: Bearer when configured with ANTHROPIC_AUTH_TOKEN.
     bearer = anthropic.Anthropic(base_url=env["GATEWAY_URL"], auth_token=env["GATEWAY_API_KEY"], max_retries=0)
-    assert bearer.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": "x"}]).content
+    assert bearer.messages.create(model=OPUS, max_tokens=8, messages=[{"role": "user", "content": "x"}]).content
 
 
-def test_bedrock_validation_is_a_bad_request(client):
+@pytest.mark.parametrize("model", MODELS)
+def test_bedrock_validation_is_a_bad_request(client, model):
     with pytest.raises(anthropic.BadRequestError) as e:
-        client.messages.create(model=NOVA, max_tokens=8,
+        client.messages.create(model=model, max_tokens=8,
                                messages=[{"role": "user", "content": "scenario:http-400-ValidationException"}])
     assert e.value.body["error"]["type"] == "invalid_request_error"
 
 
-def test_bad_image_data_is_a_bad_request_before_bedrock(client):
+def test_messages_endpoint_errors_reach_the_sdk_as_they_are(client):
+    with pytest.raises(anthropic.APIStatusError) as e:
+        client.messages.create(model=OPUS, max_tokens=8,
+                               messages=[{"role": "user", "content": "scenario:http-529-overloaded_error"}])
+    assert isinstance(e.value, anthropic.OverloadedError) and e.value.status_code == 529
+    assert e.value.body["error"]["message"] == "fake failure requested by the scenario"
+
+
+def test_bad_image_data_on_converse_is_a_bad_request_before_bedrock(client):
     image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "%%% not base64"}}
     with pytest.raises(anthropic.BadRequestError) as e:
-        client.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": [image]}])
-    assert "source.data" in e.value.body["error"]["message"]
+        client.messages.create(model=NOVA, max_tokens=8, messages=[{"role": "user", "content": [image]}])
+    assert "source" in e.value.body["error"]["message"]
 
 
 @pytest.mark.parametrize("scenario", ["http-503-ServiceUnavailableException", "http-429-ModelNotReadyException"])
 def test_unavailable_is_529_overloaded(client, scenario):
     with pytest.raises(anthropic.APIStatusError) as e:
-        client.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": f"scenario:{scenario}"}])
+        client.messages.create(model=OPUS, max_tokens=8, messages=[{"role": "user", "content": f"scenario:{scenario}"}])
     assert e.value.status_code == 529
     assert isinstance(e.value, anthropic.OverloadedError)
     assert e.value.body["error"]["type"] == "overloaded_error"
 
 
-@pytest.mark.parametrize("model", [SONNET, NOVA])
+@pytest.mark.parametrize("model", MODELS)
 def test_error_mid_stream_is_raised_by_the_sdk(client, model):
     with pytest.raises(anthropic.APIStatusError) as e:
         with client.messages.stream(model=model, max_tokens=8,
@@ -189,19 +229,19 @@ def test_error_mid_stream_is_raised_by_the_sdk(client, model):
 
 
 def test_silent_upstream_gets_pings_and_the_sdk_ignores_them(client, env):
-    events = raw_sse(env, {"model": SONNET, "max_tokens": 8, "stream": True,
+    events = raw_sse(env, {"model": OPUS, "max_tokens": 8, "stream": True,
                            "messages": [{"role": "user", "content": "scenario:silent-800"}]})
     names = [n for n, _ in events]
     assert names.count("ping") >= 2, names
     assert names[0] == "message_start" and names[-1] == "message_stop"
-    with client.messages.stream(model=SONNET, max_tokens=8,
+    with client.messages.stream(model=OPUS, max_tokens=8,
                                 messages=[{"role": "user", "content": "scenario:silent-600"}]) as stream:
         assert "".join(stream.text_stream) == "Hello from fake Bedrock."
 
 
 def test_logs_are_json_lines_without_keys_prompts_or_completions(client, env):
     marker = f"secret-prompt-{uuid.uuid4()}"
-    client.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": marker}])
+    client.messages.create(model=OPUS, max_tokens=8, messages=[{"role": "user", "content": marker}])
     time.sleep(0.2)
     with open(env["GATEWAY_LOG"], encoding="utf-8") as f:
         lines = [json.loads(line) for line in f if line.strip()]
