@@ -24,6 +24,8 @@ const WEATHER_TOOL = {
 };
 
 const client = new Anthropic({ baseURL: GATEWAY_URL, apiKey: GATEWAY_API_KEY });
+// The SDK waits up to 10 minutes by default; a stuck answer should fail its test much sooner.
+const within = { timeout: 30_000 };
 
 // The upstream requests the fake received after a reset.
 async function resetFake() {
@@ -33,7 +35,7 @@ async function fakeRequests() {
   return (await fetch(`${FAKE_BEDROCK_URL}/__fake/requests`)).json();
 }
 
-test('non-streaming with today\'s headers', async () => {
+test('non-streaming with today\'s headers', within, async () => {
   // Only observes the request: the SDK builds it exactly as it would with the global fetch.
   const sent = [];
   const observed = new Anthropic({
@@ -57,7 +59,7 @@ test('non-streaming with today\'s headers', async () => {
   assert.ok(message.usage.input_tokens > 0 && message.usage.output_tokens > 0);
 });
 
-test('streaming', async () => {
+test('streaming', within, async () => {
   const stream = client.messages.stream({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] });
   let text = '';
   stream.on('text', (delta) => (text += delta));
@@ -68,7 +70,7 @@ test('streaming', async () => {
   assert.ok(final.usage.output_tokens > 0);
 });
 
-test('tool use then tool result', async () => {
+test('tool use then tool result', within, async () => {
   const messages = [{ role: 'user', content: 'Weather in Paris? scenario:tool_use' }];
   const first = await client.messages
     .stream({ model: MODEL, max_tokens: 256, tools: [WEATHER_TOOL], messages })
@@ -87,7 +89,7 @@ test('tool use then tool result', async () => {
   assert.match(second.content[0].text, /18C and sunny/);
 });
 
-test('thinking signature goes back unchanged', async () => {
+test('thinking signature goes back unchanged', within, async () => {
   const question = { role: 'user', content: '2+2? scenario:thinking' };
   const thinkingConfig = { type: 'adaptive', display: 'summarized' };
   const first = await client.messages
@@ -114,7 +116,7 @@ test('thinking signature goes back unchanged', async () => {
   });
 });
 
-test('count tokens', async () => {
+test('count tokens', within, async () => {
   await resetFake();
   const result = await client.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'count me' }] });
   assert.equal(result.input_tokens, 42);
@@ -122,7 +124,7 @@ test('count tokens', async () => {
   assert.ok(requests.some((r) => r.path.includes('count')), 'answered without asking Bedrock');
 });
 
-test('models list pages and retrieve', async () => {
+test('models list pages and retrieve', within, async () => {
   const everything = [];
   for await (const model of client.models.list()) everything.push(model);
   const paged = [];

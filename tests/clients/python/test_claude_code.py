@@ -9,7 +9,7 @@ import pytest
 
 CURRENT = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5", "claude-fable-5-2"]
 DEFAULT_MODEL = "claude-opus-5-5"
-RUN_TIMEOUT = 120  # seconds; a healthy run takes a few
+RUN_TIMEOUT = 60  # seconds; a healthy run takes about one
 
 
 def claude(env, tmp_path, *args, credential=("ANTHROPIC_API_KEY", None), extra_env=None, timeout=RUN_TIMEOUT):
