@@ -347,6 +347,59 @@ fn event_data(block: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A credential source that counts how often it is asked, with credentials valid for `ttl`.
+    #[derive(Debug)]
+    struct Counting {
+        calls: Arc<AtomicUsize>,
+        ttl: Duration,
+    }
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials<'a>(
+            &'a self,
+        ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let expiry = SystemTime::now() + self.ttl;
+            aws_credential_types::provider::future::ProvideCredentials::ready(Ok(Credentials::new(
+                "k",
+                "s",
+                None,
+                Some(expiry),
+                "counting",
+            )))
+        }
+    }
+
+    #[tokio::test]
+    async fn credentials_are_reused_until_close_to_expiry() {
+        for (ttl, expected_calls) in [(Duration::from_secs(3600), 1), (Duration::from_secs(60), 3)]
+        {
+            let calls = Arc::new(AtomicUsize::new(0));
+            let sdk = SdkConfig::builder()
+                .credentials_provider(SharedCredentialsProvider::new(Counting {
+                    calls: calls.clone(),
+                    ttl,
+                }))
+                .build();
+            let api = MessagesApi::new(&sdk);
+            for _ in 0..3 {
+                assert_eq!(
+                    api.credentials()
+                        .await
+                        .expect("credentials")
+                        .access_key_id(),
+                    "k"
+                );
+            }
+            assert_eq!(calls.load(Ordering::SeqCst), expected_calls, "ttl {ttl:?}");
+        }
+    }
 
     #[test]
     fn event_data_joins_data_lines_and_ignores_the_rest() {
