@@ -41,6 +41,11 @@ function_venv=$(venv function function/tests/requirements.txt)
 step "function suite (anthropic SDK, moto, cargo-lambda)" env VENV="$function_venv" bash function/tests/run.sh
 step "arm64 build (cargo lambda build --arm64)" env VENV="$function_venv" bash tests/build-arm64.sh
 
+# Real clients, unmodified, with their default settings: Claude Code in print mode (isolated), the
+# newest Python SDK and the TypeScript SDK (npm ci from tests/clients/package-lock.json).
+clients_venv=$(venv clients tests/clients/requirements.txt)
+step "client suite (Claude Code, Python and TS SDKs)" env VENV="$clients_venv" bash tests/clients/run.sh
+
 # cfn-lint, cfn-guard (Control Tower rules) and checkov on every template, SAM and translated.
 validate_venv=$(venv validate tests/validate/requirements.txt)
 step "third-party checks (tests/validate)" env VENV="$validate_venv" \
