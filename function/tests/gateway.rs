@@ -695,10 +695,20 @@ async fn rotated_keys_are_picked_up_after_the_ttl_with_overlap() {
     );
     gw.fake.set_secret(Some("new-key"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Past the TTL a known key is answered from the cache while the refresh runs (it never
+    // waits on Secrets Manager); once the refresh lands, the retired key is refused.
     assert_eq!(
-        send(request("GET", &url, Some("old-key"), "")).await.status,
-        401
+        send(request("GET", &url, Some("new-key"), "")).await.status,
+        200
     );
+    let until = Instant::now() + Duration::from_secs(5);
+    while send(request("GET", &url, Some("old-key"), "")).await.status != 401 {
+        assert!(
+            Instant::now() < until,
+            "the retired key still works 5 s after the TTL"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(
         send(request("GET", &url, Some("new-key"), "")).await.status,
         200
