@@ -163,6 +163,7 @@ pub fn metrics_line(m: &RequestMetrics<'_>) -> Value {
 const NONE: &str = "-";
 
 /// Writes the metrics line to stdout in one write, where CloudWatch Logs extracts the metrics.
+/// A failed write is ignored (`println!` would panic on a closed stdout).
 pub fn emit_metrics(m: &RequestMetrics<'_>) {
     let mut line = serde_json::to_vec(&metrics_line(m)).unwrap_or_default();
     line.push(b'\n');
