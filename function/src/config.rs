@@ -75,6 +75,19 @@ impl Settings {
                     }),
             }
         };
+        // Zero would refuse every call (timeouts) or spin (pings).
+        let positive = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            let d = millis(name, default)?;
+            if d.is_zero() {
+                return Err(ConfigError::Invalid {
+                    name,
+                    expected: "greater than 0",
+                    value: "0".into(),
+                });
+            }
+            Ok(d)
+        };
+        let ping_interval = positive("PING_INTERVAL_MS", 10_000)?;
         let secret_ttl = match get("SECRET_TTL_SECONDS") {
             None => Duration::from_secs(300),
             Some(v) => v
@@ -87,14 +100,6 @@ impl Settings {
                     value: v,
                 })?,
         };
-        let ping_interval = millis("PING_INTERVAL_MS", 10_000)?;
-        if ping_interval.is_zero() {
-            return Err(ConfigError::Invalid {
-                name: "PING_INTERVAL_MS",
-                expected: "greater than 0",
-                value: "0".into(),
-            });
-        }
         let beta_allowlist = get("ANTHROPIC_BETA_ALLOWLIST").map(|v| {
             v.split(',')
                 .map(str::trim)
@@ -102,17 +107,6 @@ impl Settings {
                 .map(str::to_owned)
                 .collect()
         });
-        let positive = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
-            let d = millis(name, default)?;
-            if d.is_zero() {
-                return Err(ConfigError::Invalid {
-                    name,
-                    expected: "greater than 0",
-                    value: "0".into(),
-                });
-            }
-            Ok(d)
-        };
         Ok(Self {
             secret_id,
             secret_ttl,

@@ -59,16 +59,9 @@ impl App {
             .timeout_config(timeouts)
             .interceptor(trace.clone())
             .build();
-        let secrets = aws_sdk_secretsmanager::config::Builder::from(sdk)
-            .timeout_config(
-                aws_sdk_secretsmanager::config::timeout::TimeoutConfig::builder()
-                    .connect_timeout(settings.bedrock_connect_timeout)
-                    .operation_timeout(settings.secret_timeout)
-                    .build(),
-            )
-            .build();
+        // Secrets Manager reads are bounded by the key store's own timeout.
         let keys = KeyStore::new(
-            aws_sdk_secretsmanager::Client::from_conf(secrets),
+            aws_sdk_secretsmanager::Client::new(sdk),
             settings.secret_id.clone(),
             settings.secret_ttl,
             settings.secret_timeout,

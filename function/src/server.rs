@@ -116,9 +116,14 @@ enum Head {
 /// Reads into `buf` until the end of the head, the client leaving, or a limit.
 async fn read_head(stream: &mut TcpStream, buf: &mut BytesMut) -> io::Result<Head> {
     loop {
-        if let Some(end) = find(buf, b"\r\n\r\n") {
+        // The head ends with an empty line (CRLF, or a bare LF, which hyper accepts too).
+        let end = [find(buf, b"\n\r\n"), find(buf, b"\n\n")]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(end) = end {
             let head = &buf[..end];
-            let line_end = find(head, b"\r\n").unwrap_or(head.len());
+            let line_end = find(head, b"\n").unwrap_or(head.len());
             let target_len = head[..line_end]
                 .split(|b| *b == b' ')
                 .nth(1)
@@ -126,14 +131,15 @@ async fn read_head(stream: &mut TcpStream, buf: &mut BytesMut) -> io::Result<Hea
             if target_len > MAX_URI_BYTES {
                 return Ok(Head::Refused(uri_too_long()));
             }
-            if end + 4 > MAX_HEAD_BYTES || count(head, b"\r\n") > MAX_HEADERS {
+            let header_lines = head.iter().filter(|b| **b == b'\n').count();
+            if end > MAX_HEAD_BYTES || header_lines > MAX_HEADERS {
                 return Ok(Head::Refused(headers_too_large()));
             }
             return Ok(Head::Complete);
         }
         if buf.len() >= MAX_HEAD_BYTES {
             // Still in the request line: it is the URL that is too long.
-            return Ok(Head::Refused(if find(buf, b"\r\n").is_none() {
+            return Ok(Head::Refused(if find(buf, b"\n").is_none() {
                 uri_too_long()
             } else {
                 headers_too_large()
@@ -148,13 +154,6 @@ async fn read_head(stream: &mut TcpStream, buf: &mut BytesMut) -> io::Result<Hea
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle)
-        .count()
 }
 
 /// Answers a request refused before hyper saw it, logs it, and closes the connection.
@@ -184,13 +183,18 @@ async fn refuse(app: &App, mut stream: TcpStream, head: &[u8], err: &ApiError) {
     )
     .into_bytes();
     response.extend_from_slice(&body);
-    // Bounded: a client that does not read its answer does not hold the task.
-    let write = async {
-        stream.write_all(&response).await?;
-        stream.shutdown().await
-    };
-    let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
     access.emit();
+    // Then close gently: unread input at close would make the kernel send a reset, which can
+    // destroy the answer before the client reads it. Bounded, so a client that neither reads
+    // nor stops sending does not hold the task.
+    let close = async {
+        stream.write_all(&response).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<_, io::Error>(())
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), close).await;
 }
 
 async fn connection(app: Arc<App>, mut stream: TcpStream) {

@@ -623,3 +623,16 @@ async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_head_with_bare_line_feeds_is_read_like_hyper_reads_it() {
+    let fake = fake().await;
+    let s = serve(
+        &fake.url(),
+        &fake.url(),
+        &[("HEADER_READ_TIMEOUT_MS", "5000")],
+    )
+    .await;
+    let r = raw(&s, b"GET /health HTTP/1.1\nhost: gw\nconnection: close\n\n").await;
+    assert_eq!((r.status, r.json()), (200, json!({"status": "ok"})));
+}
