@@ -1,5 +1,6 @@
 //! Settings read from the environment once at start-up.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::models::{ModelMap, ModelMapError};
@@ -45,7 +46,7 @@ pub struct Settings {
     /// `serve` only: a client must send its whole body within this after the headers (else 408).
     pub body_read_timeout: Duration,
     /// CloudWatch namespace of the per-request Embedded Metric Format line.
-    pub metrics_namespace: String,
+    pub metrics_namespace: Arc<str>,
 }
 
 /// Requests larger than this are refused with 413, like the Anthropic API and Lambda do.
@@ -122,7 +123,7 @@ impl Settings {
             body_read_timeout: positive("BODY_READ_TIMEOUT_MS", 60_000)?,
             metrics_namespace: get("METRICS_NAMESPACE")
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "Chatrix/Gateway".to_owned()),
+                .map_or_else(|| "Chatrix/Gateway".into(), Into::into),
         })
     }
 }
@@ -153,7 +154,7 @@ mod tests {
         assert_eq!(s.stream_idle_timeout, Duration::from_secs(300));
         assert_eq!(s.header_read_timeout, Duration::from_secs(10));
         assert_eq!(s.body_read_timeout, Duration::from_secs(60));
-        assert_eq!(s.metrics_namespace, "Chatrix/Gateway");
+        assert_eq!(&*s.metrics_namespace, "Chatrix/Gateway");
     }
 
     #[test]

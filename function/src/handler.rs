@@ -45,8 +45,6 @@ pub struct App {
 impl App {
     /// Builds the SDK clients once (cold start); the secret itself is fetched on first use.
     pub fn new(settings: Settings, sdk: &SdkConfig) -> Self {
-        // No SDK retries on Bedrock: Anthropic clients retry 429/5xx themselves, and retrying here
-        // too multiplies attempts and burns the Lambda time budget.
         // Bounded: the connect timeout covers TCP and TLS; the read timeout is the wait for the
         // first byte of Bedrock's response (for a stream, its headers).
         let timeouts = TimeoutConfig::builder()
@@ -54,6 +52,8 @@ impl App {
             .read_timeout(settings.bedrock_first_byte_timeout)
             .build();
         let trace = CurrentTrace::default();
+        // No SDK retries on Bedrock: Anthropic clients retry 429/5xx themselves, and retrying here
+        // too multiplies attempts and burns the Lambda time budget.
         let bedrock = aws_sdk_bedrockruntime::config::Builder::from(sdk)
             .retry_config(RetryConfig::disabled())
             .timeout_config(timeouts)
@@ -165,7 +165,7 @@ impl Access {
             upstream_request_id: None,
             outcome: "complete",
             idle_timeout: settings.stream_idle_timeout,
-            metrics_namespace: settings.metrics_namespace.as_str().into(),
+            metrics_namespace: settings.metrics_namespace.clone(),
         }
     }
 
