@@ -472,6 +472,19 @@ async fn retry_advice_is_in_the_headers_as_anthropic_sends_it() {
     );
 }
 
+#[tokio::test]
+async fn a_retry_after_from_bedrock_reaches_the_client() {
+    let fake = fake().await;
+    let throttling =
+        stubs::Recorder::refusing(429, "ThrottlingException", &[("retry-after", "12")]).await;
+    let s = serve(&fake.url(), &throttling.url(), &[]).await;
+    for stream in [false, true] {
+        let r = post_as(&s, KEY, &message("hi", stream)).await;
+        assert_error(&r, 429, "rate_limit_error", true);
+        assert_eq!(header(&r, "retry-after"), "12", "stream={stream}");
+    }
+}
+
 // ---------- keys, logs and metrics ----------
 
 #[tokio::test]
@@ -561,6 +574,8 @@ async fn named_keys_are_logged_by_name_and_metered_in_embedded_metric_format() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_streams_lose_no_events() {
+    // About 400 descriptors per process (the test: client and fake-Bedrock sockets; the gateway:
+    // client and upstream sockets), inside the usual 1024 soft limit, so none is raised.
     const STREAMS: usize = 200;
     let fake = fake().await;
     let s = serve(&fake.url(), &fake.url(), &[("PING_INTERVAL_MS", "5000")]).await;

@@ -218,7 +218,8 @@ pub async fn dying_bedrock() -> Server {
     Server { addr, task }
 }
 
-/// A Bedrock that records each request's headers and refuses it (400 ValidationException).
+/// A Bedrock that records each request's headers and refuses it (by default with a
+/// 400 ValidationException).
 pub struct Recorder {
     pub server: Server,
     headers: Arc<Mutex<Vec<http::HeaderMap>>>,
@@ -226,23 +227,36 @@ pub struct Recorder {
 
 impl Recorder {
     pub async fn start() -> Self {
+        Self::refusing(400, "ValidationException", &[]).await
+    }
+
+    /// Refuses every request with `status`, the modelled error `code` and `headers`.
+    pub async fn refusing(
+        status: u16,
+        code: &'static str,
+        headers: &'static [(&'static str, &'static str)],
+    ) -> Self {
         let (listener, addr) = bind().await;
-        let headers: Arc<Mutex<Vec<http::HeaderMap>>> = Arc::default();
-        let seen = headers.clone();
+        let seen: Arc<Mutex<Vec<http::HeaderMap>>> = Arc::default();
+        let recorded = seen.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let seen = seen.clone();
+                let recorded = recorded.clone();
                 tokio::spawn(async move {
                     let svc = hyper::service::service_fn(
                         move |req: hyper::Request<hyper::body::Incoming>| {
-                            seen.lock().expect("lock").push(req.headers().clone());
+                            recorded.lock().expect("lock").push(req.headers().clone());
                             async move {
                                 let _ = req.into_body().collect().await;
+                                let mut response = hyper::Response::builder()
+                                    .status(status)
+                                    .header("content-type", "application/json")
+                                    .header("x-amzn-errortype", code);
+                                for (name, value) in headers {
+                                    response = response.header(*name, *value);
+                                }
                                 Ok::<_, Infallible>(
-                                    hyper::Response::builder()
-                                        .status(400)
-                                        .header("content-type", "application/json")
-                                        .header("x-amzn-errortype", "ValidationException")
+                                    response
                                         .body(Full::new(Bytes::from_static(
                                             br#"{"message":"recorded"}"#,
                                         )))
@@ -259,7 +273,7 @@ impl Recorder {
         });
         Self {
             server: Server { addr, task },
-            headers,
+            headers: seen,
         }
     }
 
