@@ -3,7 +3,8 @@
 //! - process start to ready (listening and answering /health)          target < 50 ms
 //! - time to first byte added by the gateway, median, vs the fake direct target < 1 ms
 //! - peak RSS of the gateway while streaming a 1 MB response             target < 30 MB
-//! - peak RSS with 50 concurrent 1 MB streams                             (reported)
+//! - peak RSS with 50 concurrent streams: short answers held open 300 ms, target < 30 MB;
+//!   then 1 MB answers (reported)
 //! - size of the stripped release binary                                  target < 15 MB
 //!
 //! `cargo bench -p function --bench gateway` (release build of `bootstrap`, fake Bedrock in
@@ -193,22 +194,17 @@ async fn main() {
 
     let pid = gw.child.id();
     let rss_idle = proc_status_kb(pid, "VmRSS:");
+    // Peak RSS only grows, so the smaller load is measured first.
+    let held = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:silent-300"}]}"#;
+    concurrently(&client, &via_gateway, held).await;
+    let rss_held = proc_status_kb(pid, "VmHWM:");
     let big = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:big-1048576"}]}"#;
     let mut streamed = 0;
     for _ in 0..3 {
         streamed = drain(&client, &via_gateway, big).await;
     }
     let rss_peak = proc_status_kb(pid, "VmHWM:");
-    let concurrent: Vec<_> = (0..CONCURRENT)
-        .map(|_| {
-            let (client, url) = (client.clone(), via_gateway.clone());
-            tokio::spawn(async move { drain(&client, &url, big).await })
-        })
-        .collect();
-    let mut concurrent_bytes = 0;
-    for task in concurrent {
-        concurrent_bytes += task.await.expect("stream task");
-    }
+    let concurrent_bytes = concurrently(&client, &via_gateway, big).await;
     let rss_concurrent = proc_status_kb(pid, "VmHWM:");
     let size = std::fs::metadata(env!("CARGO_BIN_EXE_bootstrap"))
         .map(|m| m.len())
@@ -243,10 +239,14 @@ async fn main() {
         verdict(rss_peak < 30 * 1024)
     );
     println!(
-        "  peak RSS, {CONCURRENT} streams  {:.1} MB ({CONCURRENT} concurrent streams, {:.1} MB in all)   target < 30 MB   {}",
+        "  peak RSS, {CONCURRENT} streams  {:.1} MB (short answers held open 300 ms)   target < 30 MB   {}",
+        rss_held as f64 / 1024.0,
+        verdict(rss_held < 30 * 1024)
+    );
+    println!(
+        "  peak RSS, {CONCURRENT} x 1 MB   {:.1} MB ({CONCURRENT} concurrent 1 MB streams, {:.1} MB in all; reported)",
         rss_concurrent as f64 / 1024.0,
         concurrent_bytes as f64 / 1_048_576.0,
-        verdict(rss_concurrent < 30 * 1024)
     );
     println!(
         "  binary size           {:.2} MB ({})   target < 15 MB   {}",
@@ -254,6 +254,21 @@ async fn main() {
         env!("CARGO_BIN_EXE_bootstrap"),
         verdict(size < 15 * 1024 * 1024)
     );
+}
+
+/// Streams `body` through `url` CONCURRENT times at once; the bytes received in all.
+async fn concurrently(client: &HttpClient, url: &str, body: &'static [u8]) -> usize {
+    let tasks: Vec<_> = (0..CONCURRENT)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.to_owned());
+            tokio::spawn(async move { drain(&client, &url, body).await })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("stream task");
+    }
+    total
 }
 
 async fn time_to_ready_once(client: &HttpClient, url: &str) -> Result<(), ()> {
