@@ -194,16 +194,16 @@ async fn main() {
 
     let pid = gw.child.id();
     let rss_idle = proc_status_kb(pid, "VmRSS:");
-    // Peak RSS only grows, so the smaller load is measured first.
-    let held = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:silent-300"}]}"#;
-    concurrently(&client, &via_gateway, held).await;
-    let rss_held = proc_status_kb(pid, "VmHWM:");
     let big = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:big-1048576"}]}"#;
     let mut streamed = 0;
     for _ in 0..3 {
         streamed = drain(&client, &via_gateway, big).await;
     }
     let rss_peak = proc_status_kb(pid, "VmHWM:");
+    // Peak RSS only grows, so the loads are measured from the smallest up.
+    let held = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:silent-300"}]}"#;
+    concurrently(&client, &via_gateway, held).await;
+    let rss_held = proc_status_kb(pid, "VmHWM:");
     let concurrent_bytes = concurrently(&client, &via_gateway, big).await;
     let rss_concurrent = proc_status_kb(pid, "VmHWM:");
     let size = std::fs::metadata(env!("CARGO_BIN_EXE_bootstrap"))
