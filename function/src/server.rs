@@ -108,7 +108,7 @@ async fn serve_one(app: Arc<App>, req: http::Request<Incoming>) -> http::Respons
 enum Head {
     /// The head is complete and within the limits; hyper reads it again from the buffer.
     Complete,
-    /// The client closed the connection (or never sent anything before the deadline).
+    /// The client closed the connection before its head was complete.
     Gone,
     Refused(ApiError),
 }
