@@ -4,6 +4,8 @@
 //! - time to first byte added by the gateway, median, vs the fake direct target < 1 ms, on the
 //!   Messages endpoint (SigV4-signed by the gateway) and on InvokeModelWithResponseStream
 //! - peak RSS of the gateway while streaming a 1 MB response             target < 30 MB
+//! - peak RSS with 50 concurrent streams: short answers held open 300 ms, target < 30 MB;
+//!   then 1 MB answers (reported)
 //! - size of the stripped release binary                                  target < 15 MB
 //!
 //! `cargo bench -p function --bench gateway` (release build of `bootstrap`, fake Bedrock in
@@ -23,6 +25,7 @@ use hyper_util::rt::TokioExecutor;
 
 const KEY: &str = "sk-bench";
 const ROUNDS: usize = 300;
+const CONCURRENT: usize = 50;
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
@@ -264,6 +267,12 @@ async fn main() {
         streamed = drain(&client, &via_gateway, big).await;
     }
     let rss_peak = proc_status_kb(pid, "VmHWM:");
+    // Peak RSS only grows, so the loads are measured from the smallest up.
+    let held = br#"{"model":"claude-sonnet-4-5","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"scenario:silent-300"}]}"#;
+    concurrently(&client, &via_gateway, held).await;
+    let rss_held = proc_status_kb(pid, "VmHWM:");
+    let concurrent_bytes = concurrently(&client, &via_gateway, big).await;
+    let rss_concurrent = proc_status_kb(pid, "VmHWM:");
     let size = std::fs::metadata(env!("CARGO_BIN_EXE_bootstrap"))
         .map(|m| m.len())
         .unwrap_or_default();
@@ -299,11 +308,36 @@ async fn main() {
         verdict(rss_peak < 30 * 1024)
     );
     println!(
+        "  peak RSS, {CONCURRENT} streams  {:.1} MB (short answers held open 300 ms)   target < 30 MB   {}",
+        rss_held as f64 / 1024.0,
+        verdict(rss_held < 30 * 1024)
+    );
+    println!(
+        "  peak RSS, {CONCURRENT} x 1 MB   {:.1} MB ({CONCURRENT} concurrent 1 MB streams, {:.1} MB in all; reported)",
+        rss_concurrent as f64 / 1024.0,
+        concurrent_bytes as f64 / 1_048_576.0,
+    );
+    println!(
         "  binary size           {:.2} MB ({})   target < 15 MB   {}",
         size as f64 / 1_048_576.0,
         env!("CARGO_BIN_EXE_bootstrap"),
         verdict(size < 15 * 1024 * 1024)
     );
+}
+
+/// Streams `body` through `url` CONCURRENT times at once; the bytes received in all.
+async fn concurrently(client: &HttpClient, url: &str, body: &'static [u8]) -> usize {
+    let tasks: Vec<_> = (0..CONCURRENT)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.to_owned());
+            tokio::spawn(async move { drain(&client, &url, body).await })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("stream task");
+    }
+    total
 }
 
 async fn time_to_ready_once(client: &HttpClient, url: &str) -> Result<(), ()> {

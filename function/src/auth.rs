@@ -1,13 +1,20 @@
-//! API-key authentication against keys kept in Secrets Manager, cached with a TTL.
+//! API-key authentication against named keys kept in Secrets Manager, cached with a TTL.
+//!
+//! Reads are bounded by a timeout, and once keys are cached a refresh never holds a request up:
+//! a key that matches the cached set is answered at once while the refresh runs in the
+//! background (stale-while-revalidate); only a key the cache does not know waits for it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use aws_sdk_secretsmanager::error::{DisplayErrorContext, ProvideErrorMetadata};
 use http::HeaderMap;
-use subtle::ConstantTimeEq;
+use serde::Deserialize;
+use subtle::{ConditionallySelectable, ConstantTimeEq};
 
 use crate::error::{ApiError, ErrorKind};
+use crate::models::{Model, ModelMap};
 
 /// After a failed refresh, stale keys are served this long before the next attempt.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
@@ -16,36 +23,129 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 pub enum SecretFormatError {
     #[error("the secret is empty")]
     Empty,
-    #[error("the secret is JSON but has no non-empty \"api_key\" or \"api_keys\"")]
+    #[error("the secret is JSON but has no non-empty \"keys\", \"api_key\" or \"api_keys\"")]
     NoKeys,
     #[error("the secret looks like JSON but does not parse")]
     BadJson,
+    #[error("keys[{0}]: {1}")]
+    BadEntry(usize, &'static str),
 }
 
-/// Accepts a raw key, `{"api_key": "k"}` or `{"api_keys": ["k1", "k2"]}` (rotation with overlap).
-pub fn parse_secret(secret: &str) -> Result<Vec<String>, SecretFormatError> {
+/// One client key: its name (logged and used as a metric dimension; the key never is) and the
+/// models it may use (`None`: all of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub name: Arc<str>,
+    pub key: Vec<u8>,
+    pub models: Option<Arc<[String]>>,
+}
+
+impl ApiKey {
+    fn unrestricted(name: impl Into<Arc<str>>, key: &str) -> Self {
+        Self {
+            name: name.into(),
+            key: key.as_bytes().to_vec(),
+            models: None,
+        }
+    }
+}
+
+/// Who a request authenticated as.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub name: Arc<str>,
+    models: Option<Arc<[String]>>,
+}
+
+impl Principal {
+    /// Whether this key may use `model`; the key's list names models by id or alias.
+    pub fn may_use(&self, model: &Model, map: &ModelMap) -> Result<(), ApiError> {
+        let Some(allowed) = &self.models else {
+            return Ok(());
+        };
+        if allowed
+            .iter()
+            .any(|name| map.find(name).is_some_and(|m| m.id == model.id))
+        {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorKind::Permission,
+                format!(
+                    "the API key {:?} may not use model {}",
+                    &*self.name, model.id
+                ),
+            ))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SecretJson {
+    api_key: Option<String>,
+    #[serde(default)]
+    api_keys: Vec<String>,
+    #[serde(default)]
+    keys: Vec<KeyJson>,
+}
+
+#[derive(Deserialize)]
+struct KeyJson {
+    name: String,
+    key: String,
+    models: Option<Vec<String>>,
+}
+
+/// Accepts `{"keys": [{"name", "key", "models"?}]}`, a raw key, `{"api_key": "k"}` (named
+/// `default`) or `{"api_keys": ["k1", "k2"]}` (named `key-1`, `key-2`), in any combination.
+/// Several entries may share a name: that is one client's key rotating with overlap.
+pub fn parse_secret(secret: &str) -> Result<Vec<ApiKey>, SecretFormatError> {
     let secret = secret.trim();
     if secret.is_empty() {
         return Err(SecretFormatError::Empty);
     }
     if !secret.starts_with('{') {
-        return Ok(vec![secret.to_owned()]);
+        return Ok(vec![ApiKey::unrestricted("default", secret)]);
     }
-    let value: serde_json::Value =
-        serde_json::from_str(secret).map_err(|_| SecretFormatError::BadJson)?;
-    let single = value.get("api_key").and_then(|v| v.as_str()).into_iter();
-    let many = value
-        .get("api_keys")
-        .and_then(|v| v.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str());
-    let keys: Vec<String> = single
-        .chain(many)
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let json: SecretJson = serde_json::from_str(secret).map_err(|_| SecretFormatError::BadJson)?;
+    let mut keys = Vec::new();
+    for (i, entry) in json.keys.into_iter().enumerate() {
+        let bad = |why| SecretFormatError::BadEntry(i, why);
+        let name = entry.name.trim();
+        let key = entry.key.trim();
+        if name.is_empty() {
+            return Err(bad("\"name\" is empty"));
+        }
+        if key.is_empty() {
+            return Err(bad("\"key\" is empty"));
+        }
+        let models = match entry.models {
+            None => None,
+            Some(m) if m.is_empty() => {
+                return Err(bad(
+                    "\"models\" is empty; leave it out to allow every model",
+                ));
+            }
+            Some(m) => Some(m.into()),
+        };
+        keys.push(ApiKey {
+            name: name.into(),
+            key: key.as_bytes().to_vec(),
+            models,
+        });
+    }
+    let single = json.api_key.iter().map(|k| ("default".to_owned(), k));
+    let many = json
+        .api_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("key-{}", i + 1), k));
+    keys.extend(
+        single
+            .chain(many)
+            .filter(|(_, k)| !k.trim().is_empty())
+            .map(|(name, k)| ApiKey::unrestricted(name, k.trim())),
+    );
     if keys.is_empty() {
         Err(SecretFormatError::NoKeys)
     } else {
@@ -65,98 +165,164 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&[u8]> {
         .then(|| rest.trim_ascii())
 }
 
+/// The index of the key equal to `presented`, comparing against every key in constant time.
+fn find_key(keys: &[ApiKey], presented: &[u8]) -> Option<usize> {
+    let mut found = subtle::Choice::from(0);
+    let mut index = 0u64;
+    for (i, k) in keys.iter().enumerate() {
+        let eq = k.key.as_slice().ct_eq(presented);
+        index.conditional_assign(&(i as u64), eq & !found);
+        found |= eq;
+    }
+    bool::from(found).then_some(index as usize)
+}
+
 struct Cached {
-    keys: Arc<[Vec<u8>]>,
-    /// When the cache stops being trusted and a refresh is attempted.
+    keys: Arc<[ApiKey]>,
+    /// When the cache stops being trusted and a refresh is started.
     refresh_at: Instant,
 }
 
-pub struct KeyStore {
+struct Inner {
     client: aws_sdk_secretsmanager::Client,
     secret_id: String,
     ttl: Duration,
+    timeout: Duration,
     cache: RwLock<Option<Cached>>,
-    /// One refresh at a time; concurrent requests wait for it instead of piling on Secrets Manager.
-    refreshing: tokio::sync::Mutex<()>,
+    /// One refresh at a time; requests that need its result wait on `refreshed`.
+    refreshing: AtomicBool,
+    refreshed: tokio::sync::Notify,
 }
 
+pub struct KeyStore(Arc<Inner>);
+
 impl KeyStore {
-    pub fn new(client: aws_sdk_secretsmanager::Client, secret_id: String, ttl: Duration) -> Self {
-        Self {
+    pub fn new(
+        client: aws_sdk_secretsmanager::Client,
+        secret_id: String,
+        ttl: Duration,
+        timeout: Duration,
+    ) -> Self {
+        Self(Arc::new(Inner {
             client,
             secret_id,
             ttl,
+            timeout,
             cache: RwLock::new(None),
-            refreshing: tokio::sync::Mutex::new(()),
-        }
+            refreshing: AtomicBool::new(false),
+            refreshed: tokio::sync::Notify::new(),
+        }))
     }
 
-    /// Checks a presented key against every current key without short-circuiting.
-    pub async fn verify(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+    /// Checks the presented key against every current key; answers who it belongs to.
+    pub async fn verify(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
         let Some(presented) = presented_key(headers).filter(|k| !k.is_empty()) else {
             return Err(ApiError::new(
                 ErrorKind::Authentication,
                 "missing API key: send it in the x-api-key header or as Authorization: Bearer",
             ));
         };
-        let keys = self.keys().await?;
-        let matched = keys.iter().fold(subtle::Choice::from(0), |acc, k| {
-            acc | k.as_slice().ct_eq(presented)
-        });
-        if bool::from(matched) {
-            Ok(())
-        } else {
-            Err(ApiError::new(
+        let cached = self.0.cached();
+        let keys = match cached {
+            Some((keys, fresh)) => {
+                if !fresh {
+                    self.start_refresh();
+                }
+                match find_key(&keys, presented) {
+                    Some(i) => return Ok(principal(&keys[i])),
+                    // An unknown key may be one just added: a stale cache waits for the refresh.
+                    None if fresh => keys,
+                    None => self.refreshed_keys().await?,
+                }
+            }
+            None => {
+                self.start_refresh();
+                self.refreshed_keys().await?
+            }
+        };
+        match find_key(&keys, presented) {
+            Some(i) => Ok(principal(&keys[i])),
+            None => Err(ApiError::new(
                 ErrorKind::Authentication,
                 "invalid x-api-key",
-            ))
+            )),
         }
     }
 
-    fn cached(&self, now: Instant, fresh_only: bool) -> Option<Arc<[Vec<u8>]>> {
+    /// Starts a refresh unless one is running. It runs on its own task, so a client that goes
+    /// away does not cancel it, and it is bounded by the timeout.
+    fn start_refresh(&self) {
+        if self.0.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inner = self.0.clone();
+        tokio::spawn(async move {
+            inner.refresh().await;
+            inner.refreshing.store(false, Ordering::Release);
+            inner.refreshed.notify_waiters();
+        });
+    }
+
+    /// Waits for the running refresh (if any) and returns what the cache holds then.
+    async fn refreshed_keys(&self) -> Result<Arc<[ApiKey]>, ApiError> {
+        let notified = self.0.refreshed.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.0.refreshing.load(Ordering::Acquire) {
+            // The refresh is bounded by the same timeout; the margin only covers scheduling.
+            let _ = tokio::time::timeout(self.0.timeout + Duration::from_secs(1), notified).await;
+        }
+        self.0
+            .cached()
+            .map(|(keys, _)| keys)
+            .ok_or_else(|| ApiError::internal("the gateway could not load its API keys"))
+    }
+}
+
+fn principal(key: &ApiKey) -> Principal {
+    Principal {
+        name: key.name.clone(),
+        models: key.models.clone(),
+    }
+}
+
+impl Inner {
+    /// The cached keys and whether they are still fresh.
+    fn cached(&self) -> Option<(Arc<[ApiKey]>, bool)> {
         let guard = self.cache.read().unwrap_or_else(|e| e.into_inner());
         guard
             .as_ref()
-            .filter(|c| !fresh_only || now < c.refresh_at)
-            .map(|c| c.keys.clone())
+            .map(|c| (c.keys.clone(), Instant::now() < c.refresh_at))
     }
 
-    fn store(&self, keys: Arc<[Vec<u8>]>, refresh_at: Instant) {
-        *self.cache.write().unwrap_or_else(|e| e.into_inner()) = Some(Cached { keys, refresh_at });
-    }
-
-    async fn keys(&self) -> Result<Arc<[Vec<u8>]>, ApiError> {
-        if let Some(keys) = self.cached(Instant::now(), true) {
-            return Ok(keys);
-        }
-        let _one_at_a_time = self.refreshing.lock().await;
-        if let Some(keys) = self.cached(Instant::now(), true) {
-            return Ok(keys);
-        }
-        match self.fetch().await {
+    async fn refresh(&self) {
+        let result = match tokio::time::timeout(self.timeout, self.fetch()).await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "no answer from Secrets Manager within {} ms",
+                self.timeout.as_millis()
+            )),
+        };
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        match result {
             Ok(keys) => {
-                let keys: Arc<[Vec<u8>]> = keys.into_iter().map(String::into_bytes).collect();
-                self.store(keys.clone(), Instant::now() + self.ttl);
-                Ok(keys)
+                *cache = Some(Cached {
+                    keys: keys.into(),
+                    refresh_at: Instant::now() + self.ttl,
+                });
             }
             Err(reason) => {
-                // Keep serving the last good keys through a Secrets Manager blip.
-                tracing::warn!(secret_refresh_error = %reason, "could not refresh the API key secret");
-                match self.cached(Instant::now(), false) {
-                    Some(stale) => {
-                        self.store(stale.clone(), Instant::now() + RETRY_AFTER_FAILURE);
-                        Ok(stale)
-                    }
-                    None => Err(ApiError::internal(
-                        "the gateway could not load its API keys",
-                    )),
+                // Keep serving the last good keys through a Secrets Manager outage.
+                tracing::warn!(secret_refresh_error = %reason, stale_keys_in_use = cache.is_some(), "could not refresh the API key secret");
+                if let Some(c) = cache.as_mut() {
+                    c.refresh_at = Instant::now() + RETRY_AFTER_FAILURE;
                 }
             }
         }
     }
 
     /// Reads the secret; the error text carries codes and formats, never the secret itself.
-    async fn fetch(&self) -> Result<Vec<String>, String> {
+    async fn fetch(&self) -> Result<Vec<ApiKey>, String> {
         let out = self
             .client
             .get_secret_value()
@@ -178,18 +344,97 @@ impl KeyStore {
 mod tests {
     use super::*;
 
+    fn names_and_keys(secret: &str) -> Vec<(String, String)> {
+        parse_secret(secret)
+            .expect("valid")
+            .into_iter()
+            .map(|k| (k.name.to_string(), String::from_utf8(k.key).expect("utf8")))
+            .collect()
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
     #[test]
-    fn secret_formats_are_accepted() {
-        assert_eq!(parse_secret(" raw-key \n"), Ok(vec!["raw-key".to_owned()]));
-        assert_eq!(parse_secret(r#"{"api_key":"k"}"#), Ok(vec!["k".to_owned()]));
+    fn secret_formats_are_accepted_with_names() {
         assert_eq!(
-            parse_secret(r#"{"api_keys":["k1","k2"]}"#),
-            Ok(vec!["k1".to_owned(), "k2".to_owned()])
+            names_and_keys(" raw-key \n"),
+            pairs(&[("default", "raw-key")])
         );
         assert_eq!(
-            parse_secret(r#"{"api_key":"a","api_keys":["b"]}"#),
-            Ok(vec!["a".to_owned(), "b".to_owned()])
+            names_and_keys(r#"{"api_key":"k"}"#),
+            pairs(&[("default", "k")])
         );
+        assert_eq!(
+            names_and_keys(r#"{"api_keys":["k1","k2"]}"#),
+            pairs(&[("key-1", "k1"), ("key-2", "k2")])
+        );
+        assert_eq!(
+            names_and_keys(r#"{"api_key":"a","api_keys":["b"]}"#),
+            pairs(&[("default", "a"), ("key-1", "b")])
+        );
+        let named = parse_secret(
+            r#"{"keys":[{"name":"alice","key":"ka","models":["claude-sonnet-4-5"]},
+                        {"name":"alice","key":"ka2"},{"name":"ci","key":"kc"}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(named.len(), 3);
+        assert_eq!(
+            named[0].models.as_deref(),
+            Some(&["claude-sonnet-4-5".to_owned()][..])
+        );
+        assert_eq!(
+            &*named[1].name, "alice",
+            "a name may repeat while its key rotates"
+        );
+        assert_eq!(named[2].models, None, "no list: every model");
+    }
+
+    #[test]
+    fn named_entries_must_be_complete() {
+        assert_eq!(
+            parse_secret(r#"{"keys":[{"name":" ","key":"k"}]}"#),
+            Err(SecretFormatError::BadEntry(0, "\"name\" is empty"))
+        );
+        assert!(matches!(
+            parse_secret(
+                r#"{"keys":[{"name":"a","key":"k"},{"name":"b","key":"k2","models":[]}]}"#
+            ),
+            Err(SecretFormatError::BadEntry(1, _))
+        ));
+        assert_eq!(
+            parse_secret(r#"{"keys":[{"name":"a"}]}"#),
+            Err(SecretFormatError::BadJson)
+        );
+    }
+
+    #[test]
+    fn the_matching_key_is_found_among_several() {
+        let keys = parse_secret(r#"{"keys":[{"name":"a","key":"k1"},{"name":"b","key":"k2"}]}"#)
+            .expect("valid");
+        assert_eq!(find_key(&keys, b"k2"), Some(1));
+        assert_eq!(find_key(&keys, b"k1"), Some(0));
+        assert_eq!(find_key(&keys, b"k3"), None);
+        assert_eq!(find_key(&keys, b"k"), None);
+    }
+
+    #[test]
+    fn a_key_limited_to_models_may_use_them_by_id_or_alias_only() {
+        let map = ModelMap::load(None).expect("embedded map");
+        let first = &map.models[0];
+        let other = &map.models[1];
+        let by_alias = first.aliases.first().unwrap_or(&first.id).clone();
+        let p = Principal {
+            name: "alice".into(),
+            models: Some(vec![by_alias].into()),
+        };
+        assert!(p.may_use(first, &map).is_ok());
+        let err = p.may_use(other, &map).expect_err("not in the list");
+        assert_eq!(err.kind, ErrorKind::Permission);
+        assert!(err.message.contains("alice"), "{}", err.message);
     }
 
     #[test]
@@ -197,6 +442,10 @@ mod tests {
         assert_eq!(parse_secret("  "), Err(SecretFormatError::Empty));
         assert_eq!(
             parse_secret(r#"{"api_key":""}"#),
+            Err(SecretFormatError::NoKeys)
+        );
+        assert_eq!(
+            parse_secret(r#"{"keys":[]}"#),
             Err(SecretFormatError::NoKeys)
         );
         assert_eq!(

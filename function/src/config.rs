@@ -1,5 +1,6 @@
 //! Settings read from the environment once at start-up.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::models::{ModelMap, ModelMapError};
@@ -31,6 +32,21 @@ pub struct Settings {
     /// When set, only these `anthropic-beta` flags are forwarded (Bedrock rejects unknown ones).
     pub beta_allowlist: Option<Vec<String>>,
     pub models: ModelMap,
+    /// A Secrets Manager read that takes longer is abandoned (cached keys stay in use).
+    pub secret_timeout: Duration,
+    /// Connecting to Bedrock (TCP and TLS) must finish within this.
+    pub bedrock_connect_timeout: Duration,
+    /// Bedrock must start its HTTP response within this. Non-streaming calls answer only when the
+    /// model is done, so this also bounds them.
+    pub bedrock_first_byte_timeout: Duration,
+    /// A stream whose upstream sends nothing for this long ends with a `timeout_error` event.
+    pub stream_idle_timeout: Duration,
+    /// `serve` only: a client must send its request headers within this (else 408).
+    pub header_read_timeout: Duration,
+    /// `serve` only: a client must send its whole body within this after the headers (else 408).
+    pub body_read_timeout: Duration,
+    /// CloudWatch namespace of the per-request Embedded Metric Format line.
+    pub metrics_namespace: Arc<str>,
 }
 
 /// Requests larger than this are refused with 413, like the Anthropic API and Lambda do.
@@ -60,6 +76,19 @@ impl Settings {
                     }),
             }
         };
+        // Zero would refuse every call (timeouts) or spin (pings).
+        let positive = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            let d = millis(name, default)?;
+            if d.is_zero() {
+                return Err(ConfigError::Invalid {
+                    name,
+                    expected: "greater than 0",
+                    value: "0".into(),
+                });
+            }
+            Ok(d)
+        };
+        let ping_interval = positive("PING_INTERVAL_MS", 10_000)?;
         let secret_ttl = match get("SECRET_TTL_SECONDS") {
             None => Duration::from_secs(300),
             Some(v) => v
@@ -72,14 +101,6 @@ impl Settings {
                     value: v,
                 })?,
         };
-        let ping_interval = millis("PING_INTERVAL_MS", 10_000)?;
-        if ping_interval.is_zero() {
-            return Err(ConfigError::Invalid {
-                name: "PING_INTERVAL_MS",
-                expected: "greater than 0",
-                value: "0".into(),
-            });
-        }
         let beta_allowlist = get("ANTHROPIC_BETA_ALLOWLIST").map(|v| {
             v.split(',')
                 .map(str::trim)
@@ -94,6 +115,15 @@ impl Settings {
             deadline_margin: millis("DEADLINE_MARGIN_MS", 2_000)?,
             beta_allowlist,
             models: ModelMap::load(get("MODELS_FILE").filter(|s| !s.is_empty()).as_deref())?,
+            secret_timeout: positive("SECRET_TIMEOUT_MS", 3_000)?,
+            bedrock_connect_timeout: positive("BEDROCK_CONNECT_TIMEOUT_MS", 5_000)?,
+            bedrock_first_byte_timeout: positive("BEDROCK_FIRST_BYTE_TIMEOUT_MS", 600_000)?,
+            stream_idle_timeout: positive("STREAM_IDLE_TIMEOUT_MS", 300_000)?,
+            header_read_timeout: positive("HEADER_READ_TIMEOUT_MS", 10_000)?,
+            body_read_timeout: positive("BODY_READ_TIMEOUT_MS", 60_000)?,
+            metrics_namespace: get("METRICS_NAMESPACE")
+                .filter(|s| !s.trim().is_empty())
+                .map_or_else(|| "Chatrix/Gateway".into(), Into::into),
         })
     }
 }
@@ -118,6 +148,13 @@ mod tests {
         assert_eq!(s.ping_interval, Duration::from_secs(10));
         assert_eq!(s.deadline_margin, Duration::from_secs(2));
         assert!(s.beta_allowlist.is_none());
+        assert_eq!(s.secret_timeout, Duration::from_secs(3));
+        assert_eq!(s.bedrock_connect_timeout, Duration::from_secs(5));
+        assert_eq!(s.bedrock_first_byte_timeout, Duration::from_secs(600));
+        assert_eq!(s.stream_idle_timeout, Duration::from_secs(300));
+        assert_eq!(s.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(s.body_read_timeout, Duration::from_secs(60));
+        assert_eq!(&*s.metrics_namespace, "Chatrix/Gateway");
     }
 
     #[test]
@@ -130,6 +167,9 @@ mod tests {
             .expect_err("invalid");
         assert!(err.to_string().contains("PING_INTERVAL_MS"));
         assert!(settings(&[("API_KEY_SECRET_ARN", "s"), ("PING_INTERVAL_MS", "0")]).is_err());
+        let err = settings(&[("API_KEY_SECRET_ARN", "s"), ("SECRET_TIMEOUT_MS", "0")])
+            .expect_err("a zero timeout would refuse every call");
+        assert!(err.to_string().contains("SECRET_TIMEOUT_MS"));
     }
 
     #[test]

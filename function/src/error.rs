@@ -89,6 +89,10 @@ impl ErrorKind {
     }
 }
 
+/// `retry-after` on a 429 when Bedrock did not say: long enough for a per-minute quota to refill
+/// a little, short enough not to idle a client that retries on its own schedule anyway.
+pub const DEFAULT_RETRY_AFTER_SECS: u64 = 5;
+
 /// An error that is answered to the client in the Anthropic error shape.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{} ({}): {message}", kind.as_str(), status.as_u16())]
@@ -96,6 +100,14 @@ pub struct ApiError {
     pub kind: ErrorKind,
     pub status: StatusCode,
     pub message: String,
+    /// Seconds the upstream asked clients to wait (its `retry-after`), if it said.
+    pub retry_after: Option<u64>,
+}
+
+/// Whether a client should retry a response with this status, as the Anthropic API's
+/// `x-should-retry` says: yes for 408, 409, 429 and server errors, no for other client errors.
+pub fn should_retry(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 
 impl ApiError {
@@ -104,7 +116,14 @@ impl ApiError {
             kind,
             status: kind.status(),
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The `retry-after` to send: Bedrock's on a 429 when it gave one, else the default.
+    pub fn retry_after(&self) -> Option<u64> {
+        (self.status == StatusCode::TOO_MANY_REQUESTS)
+            .then(|| self.retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECS))
     }
 
     pub fn with_status(mut self, status: StatusCode) -> Self {
@@ -197,7 +216,15 @@ impl ApiError {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        Self::from_sdk_with(err, |raw| Some(raw.status().as_u16()))
+        let mut mapped = Self::from_sdk_with(err, |raw| Some(raw.status().as_u16()));
+        if let SdkError::ServiceError(ctx) = err {
+            mapped.retry_after = ctx
+                .raw()
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.trim().parse().ok());
+        }
+        mapped
     }
 
     /// Maps an error received inside an event stream (an exception frame or a broken stream).
@@ -333,6 +360,30 @@ mod tests {
         assert_eq!((e.status.as_u16(), e.kind), (529, ErrorKind::Overloaded));
         let e = ApiError::from_http(500, None, b"<html>");
         assert_eq!((e.status.as_u16(), e.kind), (500, ErrorKind::Api));
+    }
+
+    #[test]
+    fn retry_advice_follows_the_anthropic_api() {
+        for code in [400, 401, 403, 404, 405, 413, 414, 431] {
+            assert!(
+                !should_retry(StatusCode::from_u16(code).expect("status")),
+                "{code}"
+            );
+        }
+        for code in [408, 409, 429, 500, 502, 503, 504, 529] {
+            assert!(
+                should_retry(StatusCode::from_u16(code).expect("status")),
+                "{code}"
+            );
+        }
+        let throttled = ApiError::new(ErrorKind::RateLimit, "slow down");
+        assert_eq!(throttled.retry_after(), Some(DEFAULT_RETRY_AFTER_SECS));
+        let told = ApiError {
+            retry_after: Some(12),
+            ..throttled
+        };
+        assert_eq!(told.retry_after(), Some(12));
+        assert_eq!(ApiError::internal("x").retry_after(), None);
     }
 
     #[test]

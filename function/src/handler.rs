@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
 use aws_sdk_bedrockruntime::config::retry::RetryConfig;
+use aws_sdk_bedrockruntime::config::timeout::TimeoutConfig;
 use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::primitives::event_stream::EventReceiver;
@@ -22,14 +23,15 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header
 use serde_json::{Map, Value, json};
 
 use crate::anthropic::{self, StreamRewriter};
-use crate::auth::KeyStore;
+use crate::auth::{KeyStore, Principal};
 use crate::body::{Body, BodySender};
 use crate::config::{MAX_BODY_BYTES, Settings};
 use crate::converse::{self, StreamTranslator};
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, ErrorKind, should_retry};
 use crate::messages_api::{self, Forward, MessagesApi, SseReader};
 use crate::models::{Date, Model, Upstream};
 use crate::sse::{self, Usage};
+use crate::telemetry::{self, CurrentTrace};
 
 /// Streamed chunks buffered between the upstream reader and the client writer.
 const STREAM_BUFFER: usize = 32;
@@ -39,31 +41,50 @@ pub struct App {
     bedrock: aws_sdk_bedrockruntime::Client,
     messages: Arc<MessagesApi>,
     keys: KeyStore,
+    trace: CurrentTrace,
 }
 
 impl App {
     /// Builds the SDK clients once (cold start); the secret itself is fetched on first use.
     pub fn new(settings: Settings, sdk: &SdkConfig) -> Self {
+        // Bounded: the connect timeout covers TCP and TLS; the read timeout is the wait for the
+        // first byte of Bedrock's response (for a stream, its headers).
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(settings.bedrock_connect_timeout)
+            .read_timeout(settings.bedrock_first_byte_timeout)
+            .build();
+        let trace = CurrentTrace::default();
         // No SDK retries on Bedrock: Anthropic clients retry 429/5xx themselves, and retrying here
         // too multiplies attempts and burns the Lambda time budget.
         let bedrock = aws_sdk_bedrockruntime::config::Builder::from(sdk)
             .retry_config(RetryConfig::disabled())
+            .timeout_config(timeouts)
+            .interceptor(trace.clone())
             .build();
+        // Secrets Manager reads are bounded by the key store's own timeout.
         let keys = KeyStore::new(
             aws_sdk_secretsmanager::Client::new(sdk),
             settings.secret_id.clone(),
             settings.secret_ttl,
+            settings.secret_timeout,
         );
         Self {
             bedrock: aws_sdk_bedrockruntime::Client::from_conf(bedrock),
             messages: Arc::new(MessagesApi::new(sdk)),
             keys,
             settings,
+            trace,
         }
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The X-Ray trace of the invocation in progress (Lambda runs one at a time); Bedrock calls
+    /// carry it, as the SDK does with `_X_AMZN_TRACE_ID`.
+    pub fn trace(&self) -> &CurrentTrace {
+        &self.trace
     }
 }
 
@@ -73,6 +94,8 @@ pub struct RequestContext {
     pub request_id: String,
     /// When the response must be finished (Lambda deadline minus the margin).
     pub deadline: Option<Instant>,
+    /// The X-Ray trace header of the invocation (`Lambda-Runtime-Trace-Id`), for the log.
+    pub trace_id: Option<String>,
 }
 
 impl RequestContext {
@@ -80,6 +103,7 @@ impl RequestContext {
         Self {
             request_id: new_id("req_"),
             deadline: None,
+            trace_id: None,
         }
     }
 }
@@ -98,12 +122,15 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}{a:016x}{:08x}", h.finish() as u32)
 }
 
-/// What the one access-log line per request says.
+/// What the one access-log line (and metrics line) per request says.
 #[derive(Clone)]
-struct Access {
+pub(crate) struct Access {
     request_id: String,
+    trace_id: Option<String>,
     method: Method,
     path: String,
+    /// Who the request authenticated as; its name is logged, never the key.
+    principal: Option<Principal>,
     model: Option<String>,
     stream: bool,
     started: Instant,
@@ -113,24 +140,65 @@ struct Access {
     error_type: Option<&'static str>,
     upstream_request_id: Option<String>,
     outcome: &'static str,
+    /// A stream whose upstream is silent this long is ended with a timeout error.
+    idle_timeout: Duration,
+    metrics_namespace: Arc<str>,
 }
 
 impl Access {
+    pub(crate) fn new(
+        settings: &Settings,
+        ctx: &RequestContext,
+        method: Method,
+        path: &str,
+    ) -> Self {
+        Self {
+            request_id: ctx.request_id.clone(),
+            trace_id: ctx.trace_id.clone(),
+            method,
+            path: path.to_owned(),
+            principal: None,
+            model: None,
+            stream: false,
+            started: Instant::now(),
+            ttfb: None,
+            status: 200,
+            usage: Usage::default(),
+            error_type: None,
+            upstream_request_id: None,
+            outcome: "complete",
+            idle_timeout: settings.stream_idle_timeout,
+            metrics_namespace: settings.metrics_namespace.clone(),
+        }
+    }
+
     fn mark_first_byte(&mut self) {
         self.ttfb.get_or_insert_with(|| self.started.elapsed());
     }
 
-    fn emit(&self) {
+    /// Records an error answered before the request reached the handler (e.g. by the server).
+    pub(crate) fn rejected(&mut self, err: &ApiError) {
+        self.status = err.status.as_u16();
+        self.error_type = Some(err.kind.as_str());
+        self.outcome = "error";
+        self.mark_first_byte();
+    }
+
+    pub(crate) fn emit(&self) {
         let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+        let duration = self.started.elapsed();
+        let key = self.principal.as_ref().map(|p| &*p.name);
         tracing::info!(
             request_id = %self.request_id,
+            trace_id = self.trace_id.as_deref(),
             method = %self.method,
             path = %self.path,
+            key,
             model = self.model.as_deref(),
             stream = self.stream,
             status = self.status,
             ttfb_ms = self.ttfb.map(ms),
-            duration_ms = ms(self.started.elapsed()),
+            duration_ms = ms(duration),
             input_tokens = self.usage.input_tokens,
             output_tokens = self.usage.output_tokens,
             cache_read_input_tokens = self.usage.cache_read_input_tokens,
@@ -140,6 +208,19 @@ impl Access {
             outcome = self.outcome,
             "request"
         );
+        // Probes are not usage; everything else is counted, failures included.
+        if !matches!(self.path.as_str(), "/health" | "/api/hello") {
+            telemetry::emit_metrics(&telemetry::RequestMetrics {
+                namespace: &self.metrics_namespace,
+                request_id: &self.request_id,
+                key,
+                model: self.model.as_deref(),
+                usage: &self.usage,
+                ttfb_ms: self.ttfb.map(ms),
+                duration_ms: ms(duration),
+                error_type: self.error_type,
+            });
+        }
     }
 }
 
@@ -164,8 +245,22 @@ fn json_response(status: StatusCode, request_id: &str, body: &Value) -> Response
         .unwrap_or_else(|_| Response::new(Body::full(Bytes::new())))
 }
 
+/// The Anthropic error shape, with the retry advice Anthropic's API gives in headers.
 pub(crate) fn error_response(request_id: &str, err: &ApiError) -> Response<Body> {
-    json_response(err.status, request_id, &err.body(request_id))
+    let mut response = json_response(err.status, request_id, &err.body(request_id));
+    let headers = response.headers_mut();
+    headers.insert(
+        "x-should-retry",
+        HeaderValue::from_static(if should_retry(err.status) {
+            "true"
+        } else {
+            "false"
+        }),
+    );
+    if let Some(secs) = err.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
 /// Entry point: routes, authenticates, answers. Never fails; errors become Anthropic error bodies.
@@ -177,20 +272,7 @@ pub async fn handle(
     ctx: RequestContext,
 ) -> Response<Body> {
     let (parts, body) = req.into_parts();
-    let mut access = Access {
-        request_id: ctx.request_id.clone(),
-        method: parts.method.clone(),
-        path: parts.uri.path().to_owned(),
-        model: None,
-        stream: false,
-        started: Instant::now(),
-        ttfb: None,
-        status: 200,
-        usage: Usage::default(),
-        error_type: None,
-        upstream_request_id: None,
-        outcome: "complete",
-    };
+    let mut access = Access::new(&app.settings, &ctx, parts.method.clone(), parts.uri.path());
     let result = route(&app, &parts, body, &ctx, &mut access).await;
     let response = match result {
         Ok(Reply::Json(status, value)) => json_response(status, &ctx.request_id, &value),
@@ -254,7 +336,7 @@ async fn route(
             ));
         }
     }
-    app.keys.verify(&parts.headers).await?;
+    access.principal = Some(app.keys.verify(&parts.headers).await?);
     match (method, path) {
         (&Method::GET, "/v1/models") => Ok(Reply::Json(
             StatusCode::OK,
@@ -359,6 +441,9 @@ fn resolve<'a>(
         .find(name)
         .ok_or_else(|| unknown_model(app, name))?;
     access.model = Some(model.id.clone());
+    if let Some(principal) = &access.principal {
+        principal.may_use(model, &app.settings.models)?;
+    }
     Ok(model)
 }
 
@@ -373,6 +458,13 @@ async fn before_deadline<T>(
             .await
             .unwrap_or_else(|_| Err(deadline_error())),
     }
+}
+
+fn idle_error(idle: Duration) -> ApiError {
+    ApiError::new(
+        ErrorKind::Timeout,
+        format!("the upstream sent nothing for {} ms", idle.as_millis()),
+    )
 }
 
 fn deadline_error() -> ApiError {
@@ -827,6 +919,10 @@ async fn pump(
                         fail(&tx, &err, deadline, &mut access).await;
                         return access.emit();
                     }
+                    Step::Silence if access.started.elapsed() >= access.idle_timeout => {
+                        fail(&tx, &idle_error(access.idle_timeout), deadline, &mut access).await;
+                        return access.emit();
+                    }
                     Step::Silence => pending = sse::ping(),
                     Step::Stop => return access.emit(),
                 }
@@ -835,12 +931,16 @@ async fn pump(
     };
     access.upstream_request_id = upstream.request_id.take();
     let mut pending = first;
+    let mut last_upstream = Instant::now();
     loop {
         if !deliver(&tx, pending, deadline, &mut access).await {
             break;
         }
         match wait(upstream.next(), &tx, ping, deadline, &mut access).await {
-            Step::Next(Ok(Some(bytes))) => pending = bytes,
+            Step::Next(Ok(Some(bytes))) => {
+                last_upstream = Instant::now();
+                pending = bytes;
+            }
             Step::Next(Ok(None)) => {
                 if let Some(err) = upstream.error_event() {
                     access.outcome = "upstream_error";
@@ -850,6 +950,10 @@ async fn pump(
             }
             Step::Next(Err(err)) => {
                 fail(&tx, &err, deadline, &mut access).await;
+                break;
+            }
+            Step::Silence if last_upstream.elapsed() >= access.idle_timeout => {
+                fail(&tx, &idle_error(access.idle_timeout), deadline, &mut access).await;
                 break;
             }
             Step::Silence => pending = sse::ping(),

@@ -7,9 +7,14 @@
 //! with tests/lambda_runtime.rs) before its first byte. Here the connection has TCP_NODELAY and
 //! the prelude and delimiter are ready at once, so they leave with the first event. They stay
 //! separate HTTP chunks: emulators such as `cargo lambda watch` read each as one chunk.
+//!
+//! As lambda_runtime does, it reports start-up failures to `/runtime/init/error`, turns a panic
+//! in the handler into an invocation error and carries on, and passes the invocation's X-Ray
+//! trace (`Lambda-Runtime-Trace-Id`) on.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -174,6 +179,7 @@ struct RuntimeApi {
 struct Invocation {
     request_id: String,
     deadline: SystemTime,
+    trace_id: Option<String>,
     event: Bytes,
 }
 
@@ -228,6 +234,7 @@ impl RuntimeApi {
             .parse()
             .map_err(|_| RuntimeError::Invalid("bad lambda-runtime-deadline-ms".into()))?;
         let deadline = deadline_from_header(deadline_ms);
+        let trace_id = header("lambda-runtime-trace-id").ok();
         let event = response
             .into_body()
             .collect()
@@ -237,6 +244,7 @@ impl RuntimeApi {
         Ok(Invocation {
             request_id,
             deadline,
+            trace_id,
             event,
         })
     }
@@ -267,18 +275,66 @@ impl RuntimeApi {
         Ok(())
     }
 
-    /// Reports an event the gateway cannot handle at all (not a Function URL event).
-    async fn fail(&self, request_id: &str, message: &str) -> Result<(), RuntimeError> {
-        let body = json!({"errorType": "InvalidEvent", "errorMessage": message}).to_string();
-        let request = http::Request::post(format!("{}/invocation/{request_id}/error", self.base))
-            .header("lambda-runtime-function-error-type", "Runtime.InvalidEvent")
+    /// Reports an invocation that failed: an event the gateway cannot handle, or a panic.
+    async fn fail(&self, request_id: &str, error: &FunctionError) -> Result<(), RuntimeError> {
+        self.report(
+            format!("{}/invocation/{request_id}/error", self.base),
+            error,
+            "invocation error",
+        )
+        .await
+    }
+
+    /// Sends the Lambda error document with its `Lambda-Runtime-Function-Error-Type`.
+    async fn report(
+        &self,
+        url: String,
+        error: &FunctionError,
+        what: &'static str,
+    ) -> Result<(), RuntimeError> {
+        let body = json!({
+            "errorType": error.error_type,
+            "errorMessage": error.message,
+            "stackTrace": [],
+        })
+        .to_string();
+        let request = http::Request::post(url)
+            .header(
+                "lambda-runtime-function-error-type",
+                format!("Runtime.{}", error.error_type),
+            )
             .header(header::CONTENT_TYPE, "application/json")
             .body(Outgoing::plain(body))
             .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
-        let response = self.send(request, "invocation error").await?;
+        let response = self.send(request, what).await?;
         let _ = response.into_body().collect().await;
         Ok(())
     }
+}
+
+/// An error reported to the Runtime API: `errorType` (also, as `Runtime.<type>`, the
+/// `Lambda-Runtime-Function-Error-Type` header) and `errorMessage`.
+#[derive(Debug, Clone)]
+pub struct FunctionError {
+    pub error_type: &'static str,
+    pub message: String,
+}
+
+/// Reports a failure before the first invocation (e.g. a bad configuration) to
+/// `/runtime/init/error`, so Lambda records why the function could not start.
+pub async fn report_init_error(address: &str, error: &FunctionError) -> Result<(), RuntimeError> {
+    let api = RuntimeApi::new(address);
+    let url = format!("{}/init/error", api.base);
+    api.report(url, error, "init error").await
+}
+
+/// The panic payload's text (`panic!` carries a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the handler panicked".to_owned())
 }
 
 /// `Lambda-Runtime-Deadline-Ms`: Lambda sends epoch milliseconds; `cargo lambda watch` sends the
@@ -301,6 +357,26 @@ fn deadline(deadline: SystemTime, margin: Duration) -> Instant {
 
 /// Serves invocations from the Runtime API at `address` (`AWS_LAMBDA_RUNTIME_API`) until it fails.
 pub async fn run(app: Arc<App>, address: &str) -> Result<(), RuntimeError> {
+    let margin = app.settings().deadline_margin;
+    serve_invocations(address, margin, move |request, ctx| {
+        app.trace().set(ctx.trace_id.as_deref());
+        handle(app.clone(), request, ctx)
+    })
+    .await
+}
+
+/// The invocation loop, for any handler. Each handler future runs as its own task, so a panic
+/// in it becomes an invocation error (`Runtime.Panic`) and the loop carries on with the next
+/// invocation, as lambda_runtime does.
+pub async fn serve_invocations<H, F>(
+    address: &str,
+    deadline_margin: Duration,
+    handler: H,
+) -> Result<(), RuntimeError>
+where
+    H: Fn(http::Request<Result<Bytes, ApiError>>, RequestContext) -> F,
+    F: Future<Output = http::Response<Body>> + Send + 'static,
+{
     let api = RuntimeApi::new(address);
     loop {
         let invocation = api.next().await?;
@@ -308,11 +384,11 @@ pub async fn run(app: Arc<App>, address: &str) -> Result<(), RuntimeError> {
             Ok(event) => event,
             Err(e) => {
                 tracing::error!(request_id = %invocation.request_id, error = %e, "not a Function URL event");
-                api.fail(
-                    &invocation.request_id,
-                    "expected a Function URL (payload 2.0) event",
-                )
-                .await?;
+                let error = FunctionError {
+                    error_type: "InvalidEvent",
+                    message: "expected a Function URL (payload 2.0) event".to_owned(),
+                };
+                api.fail(&invocation.request_id, &error).await?;
                 continue;
             }
         };
@@ -323,13 +399,26 @@ pub async fn run(app: Arc<App>, address: &str) -> Result<(), RuntimeError> {
         );
         let ctx = RequestContext {
             request_id: invocation.request_id.clone(),
-            deadline: Some(deadline(
-                invocation.deadline,
-                app.settings().deadline_margin,
-            )),
+            deadline: Some(deadline(invocation.deadline, deadline_margin)),
+            trace_id: invocation.trace_id,
         };
         let response = match to_request(event) {
-            Ok(request) => handle(app.clone(), request, ctx).await,
+            Ok(request) => match tokio::spawn(handler(request, ctx)).await {
+                Ok(response) => response,
+                Err(e) => {
+                    let message = match e.try_into_panic() {
+                        Ok(payload) => panic_message(payload.as_ref()),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::error!(request_id = %invocation.request_id, panic = %message, "the handler panicked");
+                    let error = FunctionError {
+                        error_type: "Panic",
+                        message,
+                    };
+                    api.fail(&invocation.request_id, &error).await?;
+                    continue;
+                }
+            },
             Err(err) => error_response(&invocation.request_id, &err),
         };
         api.respond(&invocation.request_id, response).await?;
@@ -400,6 +489,16 @@ mod tests {
         }))
         .expect("event");
         assert_eq!(to_request(event).expect("request").uri(), "/health");
+    }
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        let text: Box<dyn std::any::Any + Send> = Box::new("boom");
+        assert_eq!(panic_message(text.as_ref()), "boom");
+        let owned: Box<dyn std::any::Any + Send> = Box::new(format!("boom {}", 2));
+        assert_eq!(panic_message(owned.as_ref()), "boom 2");
+        let other: Box<dyn std::any::Any + Send> = Box::new(7u8);
+        assert_eq!(panic_message(other.as_ref()), "the handler panicked");
     }
 
     #[test]

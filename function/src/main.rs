@@ -5,7 +5,8 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use function::config::Settings;
+use function::config::{ConfigError, Settings};
+use function::lambda::FunctionError;
 use function::{App, lambda, server, telemetry};
 
 enum Mode {
@@ -25,13 +26,6 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init();
-    let settings = match Settings::from_env() {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!(error = %e, "invalid configuration");
-            return ExitCode::FAILURE;
-        }
-    };
     // One thread: Lambda runs one invocation at a time, and the gateway is I/O bound.
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -44,6 +38,26 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async move {
+        let settings = match Settings::from_env() {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "invalid configuration");
+                if let (Mode::Lambda, Ok(api)) = (&mode, std::env::var("AWS_LAMBDA_RUNTIME_API")) {
+                    // Lambda then shows why the function could not start, not just an exit code.
+                    let error = FunctionError {
+                        error_type: match e {
+                            ConfigError::Models(_) => "InvalidModelMap",
+                            _ => "InvalidConfiguration",
+                        },
+                        message: e.to_string(),
+                    };
+                    if let Err(report) = lambda::report_init_error(&api, &error).await {
+                        tracing::error!(error = %report, "could not report the init error");
+                    }
+                }
+                return Err(format!("invalid configuration: {e}"));
+            }
+        };
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let app = Arc::new(App::new(settings, &sdk));
         match mode {

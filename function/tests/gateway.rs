@@ -1319,10 +1319,20 @@ async fn rotated_keys_are_picked_up_after_the_ttl_with_overlap() {
     );
     gw.fake.set_secret(Some("new-key"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Past the TTL a known key is answered from the cache while the refresh runs (it never
+    // waits on Secrets Manager); once the refresh lands, the retired key is refused.
     assert_eq!(
-        send(request("GET", &url, Some("old-key"), "")).await.status,
-        401
+        send(request("GET", &url, Some("new-key"), "")).await.status,
+        200
     );
+    let until = Instant::now() + Duration::from_secs(5);
+    while send(request("GET", &url, Some("old-key"), "")).await.status != 401 {
+        assert!(
+            Instant::now() < until,
+            "the retired key still works 5 s after the TTL"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(
         send(request("GET", &url, Some("new-key"), "")).await.status,
         200
@@ -1411,6 +1421,62 @@ async fn an_upstream_error_after_the_stream_was_committed_is_an_error_event() {
             "{model}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_upstream_silent_past_the_idle_timeout_ends_the_stream_with_a_timeout_error() {
+    let gw = gateway(&[
+        ("PING_INTERVAL_MS", "100"),
+        ("STREAM_IDLE_TIMEOUT_MS", "350"),
+    ])
+    .await;
+    for scenario in ["silent-5000", "silentfirst-5000"] {
+        let s = stream(&gw, &msg(SONNET, &format!("scenario:{scenario}"), true)).await;
+        assert_eq!(s.status, 200);
+        assert!(s.names().contains(&"ping"), "{scenario}: {:?}", s.names());
+        let last = s.events.last().expect("events");
+        assert_eq!(
+            (last.name.as_str(), &last.data["error"]["type"]),
+            ("error", &json!("timeout_error")),
+            "{scenario}"
+        );
+        assert!(!s.names().contains(&"message_stop"));
+    }
+}
+
+#[tokio::test]
+async fn a_key_limited_to_some_models_gets_403_for_the_others() {
+    let gw = gateway(&[]).await;
+    gw.fake.set_secret(Some(
+        r#"{"keys": [{"name": "alice", "key": "sk-alice", "models": ["claude-haiku-4-5"]}]}"#,
+    ));
+    let as_alice = |body: Value| {
+        send(request(
+            "POST",
+            &format!("{}/v1/messages", gw.url),
+            Some("sk-alice"),
+            serde_json::to_vec(&body).expect("json"),
+        ))
+    };
+    let r = as_alice(msg(SONNET, "hi", false)).await;
+    assert_eq!(
+        (r.status, r.error_type()),
+        (403, "permission_error".to_owned())
+    );
+    assert_eq!(r.headers["x-should-retry"], "false");
+    // By alias in the secret, by id in the request: the model map decides they are one model.
+    assert_eq!(
+        as_alice(msg("claude-haiku-4-5-20251001", "hi", false))
+            .await
+            .status,
+        200
+    );
+    assert!(
+        model_calls(&gw)
+            .iter()
+            .all(|c| !c["path"].as_str().unwrap_or_default().contains("sonnet")),
+        "a refused model is never called"
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod support;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -38,9 +39,17 @@ struct Emulator {
     addr: SocketAddr,
     queue: mpsc::UnboundedSender<Invocation>,
     responses: Arc<Mutex<HashMap<String, Recorded>>>,
-    errors: Arc<Mutex<Vec<(String, String)>>>,
+    errors: Arc<Mutex<Vec<Reported>>>,
     done: Arc<Notify>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// An error the runtime reported: where, its `Lambda-Runtime-Function-Error-Type`, and the body.
+#[derive(Debug, Clone)]
+struct Reported {
+    path: String,
+    error_type: String,
+    body: String,
 }
 
 impl Drop for Emulator {
@@ -58,7 +67,7 @@ impl Emulator {
         let (queue, rx) = mpsc::unbounded_channel::<Invocation>();
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let responses: Arc<Mutex<HashMap<String, Recorded>>> = Arc::default();
-        let errors: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let errors: Arc<Mutex<Vec<Reported>>> = Arc::default();
         let done = Arc::new(Notify::new());
         let (r, e, d) = (responses.clone(), errors.clone(), done.clone());
         let task = tokio::spawn(async move {
@@ -121,13 +130,13 @@ impl Emulator {
     }
 
     /// Queues an invocation and waits for the runtime to report it as failed.
-    async fn invoke_failing(&self, event: Value) -> (String, String) {
+    async fn invoke_failing(&self, event: Value) -> Reported {
         let id = self.queue_event(event, Duration::from_secs(30));
         let until = Instant::now() + Duration::from_secs(20);
         loop {
             let notified = self.done.notified();
             if let Some(e) = self.errors.lock().expect("lock").pop() {
-                assert!(e.0.contains(&id), "error for another invocation: {e:?}");
+                assert!(e.path.contains(&id), "error for another invocation: {e:?}");
                 return e;
             }
             assert!(
@@ -143,7 +152,7 @@ async fn runtime_api(
     req: hyper::Request<Incoming>,
     rx: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Invocation>>>,
     responses: Arc<Mutex<HashMap<String, Recorded>>>,
-    errors: Arc<Mutex<Vec<(String, String)>>>,
+    errors: Arc<Mutex<Vec<Reported>>>,
     done: Arc<Notify>,
 ) -> hyper::Response<Full<Bytes>> {
     let path = req.uri().path().to_owned();
@@ -164,10 +173,7 @@ async fn runtime_api(
                 "lambda-runtime-invoked-function-arn",
                 "arn:aws:lambda:us-east-1:000000000000:function:gw",
             )
-            .header(
-                "lambda-runtime-trace-id",
-                "Root=1-00000000-000000000000000000000000;Sampled=0",
-            )
+            .header("lambda-runtime-trace-id", TRACE)
             .body(Full::new(Bytes::from(
                 serde_json::to_vec(&inv.event).expect("json"),
             )))
@@ -206,16 +212,23 @@ async fn runtime_api(
         done.notify_waiters();
         return accepted();
     }
+    let error_type = req
+        .headers()
+        .get("lambda-runtime-function-error-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let body = req
         .into_body()
         .collect()
         .await
         .map(|c| c.to_bytes())
         .unwrap_or_default();
-    errors
-        .lock()
-        .expect("lock")
-        .push((path, String::from_utf8_lossy(&body).into_owned()));
+    errors.lock().expect("lock").push(Reported {
+        path,
+        error_type,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
     done.notify_waiters();
     accepted()
 }
@@ -279,12 +292,17 @@ fn messages_event(text: &str, stream: bool) -> Value {
 struct Function {
     emulator: Emulator,
     _fake: FakeBedrock,
-    _process: tokio::process::Child,
+    process: tokio::process::Child,
 }
 
 /// Starts the fake, the emulator and `bootstrap lambda` configured only through the environment,
 /// as the deployed stack configures it.
 async fn function(margin_ms: u64) -> Function {
+    function_with(margin_ms, &[], Stdio::null()).await
+}
+
+/// `function`, with `env` on top and the process's stdout going to `stdout`.
+async fn function_with(margin_ms: u64, env: &[(&str, &str)], stdout: Stdio) -> Function {
     let fake = FakeBedrock::start(0).await.expect("fake");
     fake.set_secret(Some(&format!("{{\"api_key\": \"{KEY}\"}}")));
     let emulator = Emulator::start().await;
@@ -312,14 +330,15 @@ async fn function(margin_ms: u64) -> Function {
         )
         .env("PING_INTERVAL_MS", "200")
         .env("DEADLINE_MARGIN_MS", margin_ms.to_string())
-        .stdout(std::process::Stdio::null())
+        .envs(env.iter().copied())
+        .stdout(stdout)
         .kill_on_drop(true)
         .spawn()
         .expect("bootstrap starts");
     Function {
         emulator,
         _fake: fake,
-        _process: process,
+        process,
     }
 }
 
@@ -500,10 +519,122 @@ async fn lambda_handles_base64_bodies_auth_and_health_across_invocations() {
 #[tokio::test]
 async fn lambda_reports_non_function_url_events_as_invocation_errors_and_carries_on() {
     let f = function(500).await;
-    let (path, body) = f.emulator.invoke_failing(json!({"Records": []})).await;
-    assert!(path.ends_with("/error"), "{path}");
-    assert!(body.contains("InvalidEvent"), "{body}");
+    let e = f.emulator.invoke_failing(json!({"Records": []})).await;
+    assert!(e.path.ends_with("/error"), "{e:?}");
+    assert_eq!(e.error_type, "Runtime.InvalidEvent");
+    assert!(e.body.contains("InvalidEvent"), "{e:?}");
     let health = url_event("GET", "/health", json!({}), None, false);
     let s = split(&f.emulator.invoke(health, Duration::from_secs(30)).await);
     assert_eq!(s.prelude["statusCode"], 200);
+}
+
+/// The emulator's trace header for every invocation.
+const TRACE: &str = "Root=1-00000000-000000000000000000000000;Sampled=0";
+
+#[tokio::test]
+async fn lambda_reports_a_bad_configuration_as_an_init_error_and_exits() {
+    let mut f = function_with(
+        500,
+        &[("MODELS_FILE", "/nonexistent/models.json")],
+        Stdio::null(),
+    )
+    .await;
+    let until = Instant::now() + Duration::from_secs(20);
+    let reported = loop {
+        let notified = f.emulator.done.notified();
+        if let Some(e) = f.emulator.errors.lock().expect("lock").pop() {
+            break e;
+        }
+        assert!(Instant::now() < until, "no init error within 20 s");
+        let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+    };
+    assert_eq!(reported.path, "/2018-06-01/runtime/init/error");
+    assert_eq!(reported.error_type, "Runtime.InvalidModelMap");
+    let body: Value = serde_json::from_str(&reported.body).expect("JSON error document");
+    assert_eq!(body["errorType"], "InvalidModelMap");
+    assert!(
+        body["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("/nonexistent/models.json")),
+        "{body}"
+    );
+    let status = tokio::time::timeout(Duration::from_secs(20), f.process.wait())
+        .await
+        .expect("the process exits after reporting")
+        .expect("status");
+    assert!(!status.success());
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_an_invocation_error_and_the_loop_carries_on() {
+    // The real invocation loop, driven with a handler that panics on one path.
+    let emulator = Emulator::start().await;
+    let address = emulator.addr.to_string();
+    let runtime = tokio::spawn(async move {
+        function::lambda::serve_invocations(&address, Duration::ZERO, |request, _ctx| async move {
+            if request.uri().path() == "/panic" {
+                panic!("deliberate panic in the handler");
+            }
+            http::Response::new(function::body::Body::full("still serving"))
+        })
+        .await
+    });
+    let e = emulator
+        .invoke_failing(url_event("GET", "/panic", json!({}), None, false))
+        .await;
+    assert!(e.path.ends_with("/error"), "{e:?}");
+    assert_eq!(e.error_type, "Runtime.Panic");
+    let body: Value = serde_json::from_str(&e.body).expect("JSON error document");
+    assert_eq!(body["errorType"], "Panic");
+    assert_eq!(body["errorMessage"], "deliberate panic in the handler");
+    let r = emulator
+        .invoke(
+            url_event("GET", "/health", json!({}), None, false),
+            Duration::from_secs(30),
+        )
+        .await;
+    assert_eq!(split(&r).body, b"still serving");
+    assert!(!runtime.is_finished(), "the loop is still running");
+    runtime.abort();
+}
+
+#[tokio::test]
+async fn lambda_passes_the_trace_id_to_bedrock_and_the_log() {
+    let recorder = support::stubs::Recorder::start().await;
+    let mut f = function_with(
+        500,
+        &[("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &recorder.url())],
+        Stdio::piped(),
+    )
+    .await;
+    let r = f
+        .emulator
+        .invoke(messages_event("hi", false), Duration::from_secs(30))
+        .await;
+    let s = split(&r);
+    assert_eq!(
+        s.prelude["statusCode"], 400,
+        "the recorder refuses every call"
+    );
+    let seen = recorder.headers();
+    let sent = seen
+        .first()
+        .and_then(|h| h.get("x-amzn-trace-id"))
+        .and_then(|v| v.to_str().ok());
+    assert_eq!(sent, Some(TRACE));
+    // The request log line names the trace too.
+    let stdout = f.process.stdout.take().expect("stdout");
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let line = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            let v: Value = serde_json::from_str(&line).unwrap_or_default();
+            if v["message"] == "request" {
+                return v;
+            }
+        }
+        Value::Null
+    })
+    .await
+    .expect("a request log line");
+    assert_eq!(line["trace_id"], TRACE);
 }

@@ -25,49 +25,70 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lambda_url(env, tmp_path_factory):
-    cargo_lambda = os.path.join(os.path.dirname(sys.executable), "cargo-lambda")
-    if not os.path.exists(cargo_lambda):
-        pytest.fail("cargo-lambda is missing from the venv: pip install -r function/tests/requirements.txt")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("cargo-lambda") / "watch.log"
-    child_env = dict(
-        os.environ,
-        API_KEY_SECRET_ARN=env["SECRET_ID"],
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME=env["FAKE_BEDROCK_URL"],
-        AWS_ENDPOINT_URL_SECRETS_MANAGER=env["MOTO_URL"],
-        PING_INTERVAL_MS="200",
-    )
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [cargo_lambda, "lambda", "watch", "-A", "127.0.0.1", "-P", str(port),
-             "-p", "function", "--bin", "bootstrap", "--ignore-changes"],
-            cwd=os.environ["REPO_ROOT"], env=child_env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
+class Watch:
+    """A `cargo lambda watch` process serving the gateway, and the log it writes."""
+
+    def __init__(self, env, log):
+        cargo_lambda = os.path.join(os.path.dirname(sys.executable), "cargo-lambda")
+        if not os.path.exists(cargo_lambda):
+            pytest.fail("cargo-lambda is missing from the venv: pip install -r function/tests/requirements.txt")
+        port = _free_port()
+        self.log = log
+        child_env = dict(
+            os.environ,
+            API_KEY_SECRET_ARN=env["SECRET_ID"],
+            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=env["FAKE_BEDROCK_URL"],
+            AWS_ENDPOINT_URL_SECRETS_MANAGER=env["MOTO_URL"],
+            PING_INTERVAL_MS="200",
         )
-    base = f"http://127.0.0.1:{port}/lambda-url/bootstrap"
-    try:
+        with open(log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [cargo_lambda, "lambda", "watch", "-A", "127.0.0.1", "-P", str(port),
+                 "-p", "function", "--bin", "bootstrap", "--ignore-changes"],
+                cwd=os.environ["REPO_ROOT"], env=child_env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.url = f"http://127.0.0.1:{port}/lambda-url/bootstrap"
+
+    def wait_until_serving(self):
         # The first invocation may wait for `cargo run` to build the binary.
         deadline = time.monotonic() + 420
         while True:
             try:
-                with urllib.request.urlopen(base + "/health", timeout=60) as r:
+                with urllib.request.urlopen(self.url + "/health", timeout=60) as r:
                     if r.status == 200:
-                        break
+                        return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("cargo lambda watch did not serve /health:\n" + log.read_text(errors="replace")[-3000:])
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("cargo lambda watch did not serve /health:\n" + self.text()[-3000:])
             time.sleep(0.5)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
+            self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=20)
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def watch(env, tmp_path_factory):
+    w = Watch(env, tmp_path_factory.mktemp("cargo-lambda") / "watch.log")
+    try:
+        w.wait_until_serving()
+        yield w
+    finally:
+        w.stop()
+
+
+@pytest.fixture(scope="module")
+def lambda_url(watch):
+    return watch.url
 
 
 def _post(lambda_url, env, body: dict):
@@ -107,3 +128,22 @@ def test_non_streaming_through_the_emulator(lambda_url, env):
     assert resp.status == 200
     assert body["model"] == OPUS
     assert body["content"][0]["text"] == "Hello from fake Bedrock."
+
+
+def test_the_trace_id_reaches_the_log(watch, env):
+    # cargo lambda watch sends Lambda-Runtime-Trace-Id like Lambda; the log line carries it.
+    conn, resp = _post(watch.url, env, {"model": SONNET, "max_tokens": 8,
+                                        "messages": [{"role": "user", "content": "hello"}]})
+    request_id = resp.getheader("request-id")
+    resp.read()
+    conn.close()
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(l) for l in watch.text().splitlines() if l.startswith("{")]
+        mine = [l for l in lines if l.get("message") == "request" and l.get("request_id") == request_id]
+        if mine:
+            break
+        assert time.monotonic() < deadline, "no request log line in cargo lambda's output"
+        time.sleep(0.1)
+    assert mine[0].get("trace_id", "").startswith("Root="), mine[0]
+

@@ -273,8 +273,67 @@ def test_key_rotation_without_redeploy(env, secrets):
         assert works(old) and works(new)
         secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps({"api_key": new}))
         time.sleep(ttl)
-        assert works(new) and not works(old)
+        # Past the TTL a cached key is answered at once while the refresh runs; once it lands,
+        # the retired key is refused.
+        assert works(new)
+        deadline = time.monotonic() + 5
+        while works(old):
+            assert time.monotonic() < deadline, "the retired key still works 5 s after the TTL"
+            time.sleep(0.05)
     finally:
         secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps({"api_key": old}))
         time.sleep(ttl)
     assert works(old)
+
+
+def _request_lines(env) -> list:
+    with open(env["GATEWAY_LOG"], encoding="utf-8") as f:
+        return [l for l in (json.loads(line) for line in f if line.strip()) if l.get("message") == "request"]
+
+
+def test_a_wrong_key_says_do_not_retry(env):
+    # x-should-retry: false on 401, as Anthropic sends it: Claude Code retried a wrong key for
+    # about two minutes without it. The SDK obeys the header and makes one attempt.
+    before = sum(1 for l in _request_lines(env) if l["status"] == 401)
+    bad = anthropic.Anthropic(base_url=env["GATEWAY_URL"], api_key="not-the-key", max_retries=3)
+    with pytest.raises(anthropic.AuthenticationError) as e:
+        bad.models.list()
+    assert e.value.response.headers["x-should-retry"] == "false"
+    time.sleep(0.2)
+    assert sum(1 for l in _request_lines(env) if l["status"] == 401) == before + 1
+
+
+def test_throttling_says_when_to_retry(client):
+    with pytest.raises(anthropic.RateLimitError) as e:
+        client.messages.create(model=SONNET, max_tokens=8,
+                               messages=[{"role": "user", "content": "scenario:http-429-ThrottlingException"}])
+    assert e.value.response.headers["x-should-retry"] == "true"
+    assert int(e.value.response.headers["retry-after"]) > 0
+
+
+def test_named_keys_limit_models_and_are_logged_by_name(env, secrets):
+    ttl = float(env["SECRET_TTL_SECONDS"]) + 0.3
+    alice = "sk-alice-" + uuid.uuid4().hex
+    named = {"keys": [{"name": "alice", "key": alice, "models": ["claude-haiku-4-5"]},
+                      {"name": "gateway", "key": env["GATEWAY_API_KEY"]}]}
+    try:
+        secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps(named))
+        time.sleep(ttl)
+        as_alice = anthropic.Anthropic(base_url=env["GATEWAY_URL"], api_key=alice, max_retries=0)
+        reply = as_alice.messages.create(model="claude-haiku-4-5", max_tokens=8,
+                                         messages=[{"role": "user", "content": "hi"}])
+        with pytest.raises(anthropic.PermissionDeniedError) as e:
+            as_alice.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": "hi"}])
+        assert e.value.body["error"]["type"] == "permission_error"
+        time.sleep(0.2)
+        with open(env["GATEWAY_LOG"], encoding="utf-8") as f:
+            text = f.read()
+        assert alice not in text
+        lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+        mine = [l for l in lines if l.get("message") == "request" and l.get("key") == "alice"]
+        assert [l["status"] for l in mine[-2:]] == [200, 403], mine
+        metrics = [l for l in lines if "_aws" in l and l.get("key") == "alice"]
+        assert metrics and metrics[-2]["InputTokens"] == reply.usage.input_tokens
+    finally:
+        secrets.put_secret_value(SecretId=env["SECRET_ID"], SecretString=json.dumps({"api_key": env["GATEWAY_API_KEY"]}))
+        time.sleep(ttl)
