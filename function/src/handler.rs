@@ -28,7 +28,7 @@ use crate::body::{Body, BodySender};
 use crate::config::{MAX_BODY_BYTES, Settings};
 use crate::converse::{self, StreamTranslator};
 use crate::error::{ApiError, ErrorKind, should_retry};
-use crate::messages_api::{self, Forward, MessagesApi, SseReader};
+use crate::messages_api::{self, Forward, MessagesApi, SseReader, Timeouts};
 use crate::models::{Date, Model, Upstream};
 use crate::sse::{self, Usage};
 use crate::telemetry::{self, CurrentTrace};
@@ -70,7 +70,13 @@ impl App {
         );
         Self {
             bedrock: aws_sdk_bedrockruntime::Client::from_conf(bedrock),
-            messages: Arc::new(MessagesApi::new(sdk)),
+            messages: Arc::new(MessagesApi::new(
+                sdk,
+                Timeouts {
+                    connect: settings.bedrock_connect_timeout,
+                    first_byte: settings.bedrock_first_byte_timeout,
+                },
+            )),
             keys,
             settings,
             trace,
@@ -502,6 +508,7 @@ async fn messages(
                 query: parts.uri.query(),
                 anthropic_version: parts.headers.get("anthropic-version"),
                 betas: &betas,
+                trace: app.trace.get(),
             };
             let call = async {
                 let response = app.messages.send(&forward, body).await?;
@@ -572,11 +579,13 @@ async fn messages(
             let query = parts.uri.query().map(str::to_owned);
             let version = parts.headers.get("anthropic-version").cloned();
             let api = app.messages.clone();
+            let trace = app.trace.get();
             Box::pin(async move {
                 let forward = Forward {
                     query: query.as_deref(),
                     anthropic_version: version.as_ref(),
                     betas: &betas,
+                    trace,
                 };
                 let response = api.send(&forward, body).await?;
                 let request_id = messages_api::request_id(&response);

@@ -24,13 +24,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::OnceCell;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 
 /// The SigV4 signing name of bedrock-runtime (its Smithy model's `signingName`).
 const SIGNING_NAME: &str = "bedrock";
 const PATH: &str = "/anthropic/v1/messages";
-/// As long as the SDK's default connect timeout allows, roughly.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Credentials this close to expiry are refreshed before use.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 /// Error bodies are small; a larger one is cut here rather than buffered whole.
@@ -46,8 +44,19 @@ struct Transport {
 
 pub struct MessagesApi {
     sdk: SdkConfig,
+    timeouts: Timeouts,
     transport: OnceCell<Transport>,
     credentials: Mutex<Option<Credentials>>,
+}
+
+/// The same bounds the SDK's Bedrock client gets (`BEDROCK_CONNECT_TIMEOUT_MS`,
+/// `BEDROCK_FIRST_BYTE_TIMEOUT_MS`).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// TCP and TLS.
+    pub connect: Duration,
+    /// Until the response head arrives (for a stream, before its first event).
+    pub first_byte: Duration,
 }
 
 /// What the client sent that the endpoint should see besides the body.
@@ -57,12 +66,15 @@ pub struct Forward<'a> {
     pub anthropic_version: Option<&'a HeaderValue>,
     /// The `anthropic-beta` flags after the allowlist.
     pub betas: &'a [String],
+    /// The invocation's X-Ray trace header, signed and sent as `X-Amzn-Trace-Id` as the SDK does.
+    pub trace: Option<HeaderValue>,
 }
 
 impl MessagesApi {
-    pub fn new(sdk: &SdkConfig) -> Self {
+    pub fn new(sdk: &SdkConfig, timeouts: Timeouts) -> Self {
         Self {
             sdk: sdk.clone(),
+            timeouts,
             transport: OnceCell::new(),
             credentials: Mutex::new(None),
         }
@@ -105,7 +117,7 @@ impl MessagesApi {
                 let mut http = HttpConnector::new();
                 http.enforce_http(false);
                 http.set_nodelay(true);
-                http.set_connect_timeout(Some(CONNECT_TIMEOUT));
+                http.set_connect_timeout(Some(self.timeouts.connect));
                 let https = HttpsConnectorBuilder::new()
                     .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
                     .map_err(|e| {
@@ -190,6 +202,9 @@ impl MessagesApi {
         if !forward.betas.is_empty() {
             headers.push(("anthropic-beta", forward.betas.join(",")));
         }
+        if let Some(v) = forward.trace.as_ref().and_then(|v| v.to_str().ok()) {
+            headers.push(("x-amzn-trace-id", v.to_owned()));
+        }
         let mut request = Request::builder().method("POST").uri(uri);
         for (name, value) in &headers {
             request = request.header(*name, value);
@@ -222,7 +237,16 @@ impl MessagesApi {
         instructions.apply_to_request_http1x(&mut request);
         *request.body_mut() = Full::new(Bytes::from(body));
 
-        transport.client.request(request).await.map_err(|e| {
+        let sent =
+            tokio::time::timeout(self.timeouts.first_byte, transport.client.request(request));
+        let Ok(answer) = sent.await else {
+            tracing::warn!("Bedrock Messages endpoint sent no response head in time");
+            return Err(ApiError::new(
+                ErrorKind::Timeout,
+                "upstream request timed out",
+            ));
+        };
+        answer.map_err(|e| {
             tracing::warn!(error = %e, "Bedrock Messages endpoint unreachable");
             if e.is_connect() {
                 ApiError::internal("could not reach upstream").with_status(StatusCode::BAD_GATEWAY)
@@ -251,12 +275,19 @@ pub async fn error(response: Response<Incoming>) -> ApiError {
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
     let body = http_body_util::Limited::new(response.into_body(), MAX_ERROR_BODY)
         .collect()
         .await
         .map(|c| c.to_bytes())
         .unwrap_or_default();
-    ApiError::from_http(status, aws_type.as_deref(), &body)
+    let mut err = ApiError::from_http(status, aws_type.as_deref(), &body);
+    err.retry_after = retry_after;
+    err
 }
 
 /// Reads a whole successful non-streaming answer.
@@ -387,7 +418,11 @@ mod tests {
                     ttl,
                 }))
                 .build();
-            let api = MessagesApi::new(&sdk);
+            let timeouts = Timeouts {
+                connect: Duration::from_secs(1),
+                first_byte: Duration::from_secs(1),
+            };
+            let api = MessagesApi::new(&sdk, timeouts);
             for _ in 0..3 {
                 assert_eq!(
                     api.credentials()

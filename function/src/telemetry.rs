@@ -64,7 +64,7 @@ impl CurrentTrace {
         *self.0.write().unwrap_or_else(|e| e.into_inner()) = value;
     }
 
-    fn get(&self) -> Option<HeaderValue> {
+    pub fn get(&self) -> Option<HeaderValue> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }

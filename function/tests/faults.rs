@@ -17,7 +17,9 @@ use support::{KEY, Reply, parse_sse, request, send, user};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 /// A model of the map served natively (InvokeModel*), by alias.
-const MODEL: &str = "claude-sonnet-4-5";
+const MODEL: &str = "claude-haiku-4-5";
+/// One model per Anthropic-body upstream: InvokeModel (the SDK) and the Messages endpoint (ours).
+const UPSTREAMS: [&str; 2] = [MODEL, "claude-opus-5-5"];
 
 /// Every fault here must end well inside this; the configured timeouts are a fraction of it.
 const BOUND: Duration = Duration::from_secs(10);
@@ -145,7 +147,11 @@ async fn fake() -> FakeBedrock {
 }
 
 fn message(text: &str, stream: bool) -> Value {
-    json!({"model": MODEL, "max_tokens": 64, "stream": stream, "messages": user(text)})
+    message_to(MODEL, text, stream)
+}
+
+fn message_to(model: &str, text: &str, stream: bool) -> Value {
+    json!({"model": model, "max_tokens": 64, "stream": stream, "messages": user(text)})
 }
 
 async fn post_as(s: &Served, key: &str, body: &Value) -> Reply {
@@ -277,8 +283,8 @@ async fn a_bedrock_that_never_answers_is_a_504_timeout() {
         ],
     )
     .await;
-    for stream in [false, true] {
-        let r = tokio::time::timeout(BOUND, post_as(&s, KEY, &message("hi", stream)))
+    for (model, stream) in UPSTREAMS.iter().flat_map(|m| [(*m, false), (*m, true)]) {
+        let r = tokio::time::timeout(BOUND, post_as(&s, KEY, &message_to(model, "hi", stream)))
             .await
             .expect("bounded");
         assert_error(&r, 504, "timeout_error", true);
@@ -294,8 +300,8 @@ async fn a_bedrock_that_never_answers_is_a_504_timeout() {
 async fn a_refused_bedrock_connection_is_a_502() {
     let fake = fake().await;
     let s = serve(&fake.url(), &stubs::refusing_url(), &[]).await;
-    for stream in [false, true] {
-        let r = post_as(&s, KEY, &message("hi", stream)).await;
+    for (model, stream) in UPSTREAMS.iter().flat_map(|m| [(*m, false), (*m, true)]) {
+        let r = post_as(&s, KEY, &message_to(model, "hi", stream)).await;
         assert_error(&r, 502, "api_error", true);
     }
 }
@@ -305,23 +311,29 @@ async fn a_bedrock_killed_mid_stream_ends_the_stream_with_an_error_event() {
     let fake = fake().await;
     let dying = stubs::dying_bedrock().await;
     let s = serve(&fake.url(), &dying.url(), &[]).await;
-    let r = post_as(&s, KEY, &message("hi", true)).await;
-    assert_eq!(r.status, 200);
-    let events = parse_sse(&r.body);
-    let names: Vec<&str> = events
-        .iter()
-        .map(|e| e.name.as_str())
-        .filter(|n| *n != "ping")
-        .collect();
-    assert_eq!(names, ["message_start", "content_block_start", "error"]);
-    let error = &events.last().expect("events").data;
-    assert_eq!(error["type"], "error");
-    assert_eq!(error["error"]["type"], "api_error");
-    let log = s.log_of(header(&r, "request-id")).await;
-    assert_eq!(log["outcome"], "upstream_error");
-    // Not streaming: the half-sent answer is a 502.
-    let r = post_as(&s, KEY, &message("hi", false)).await;
-    assert_error(&r, 502, "api_error", true);
+    for model in UPSTREAMS {
+        let r = post_as(&s, KEY, &message_to(model, "hi", true)).await;
+        assert_eq!(r.status, 200, "{model}");
+        let events = parse_sse(&r.body);
+        let names: Vec<&str> = events
+            .iter()
+            .map(|e| e.name.as_str())
+            .filter(|n| *n != "ping")
+            .collect();
+        assert_eq!(
+            names,
+            ["message_start", "content_block_start", "error"],
+            "{model}"
+        );
+        let error = &events.last().expect("events").data;
+        assert_eq!(error["type"], "error");
+        assert_eq!(error["error"]["type"], "api_error");
+        let log = s.log_of(header(&r, "request-id")).await;
+        assert_eq!(log["outcome"], "upstream_error");
+        // Not streaming: the half-sent answer is a 502.
+        let r = post_as(&s, KEY, &message_to(model, "hi", false)).await;
+        assert_error(&r, 502, "api_error", true);
+    }
 }
 
 // ---------- clients ----------
@@ -478,10 +490,10 @@ async fn a_retry_after_from_bedrock_reaches_the_client() {
     let throttling =
         stubs::Recorder::refusing(429, "ThrottlingException", &[("retry-after", "12")]).await;
     let s = serve(&fake.url(), &throttling.url(), &[]).await;
-    for stream in [false, true] {
-        let r = post_as(&s, KEY, &message("hi", stream)).await;
+    for (model, stream) in UPSTREAMS.iter().flat_map(|m| [(*m, false), (*m, true)]) {
+        let r = post_as(&s, KEY, &message_to(model, "hi", stream)).await;
         assert_error(&r, 429, "rate_limit_error", true);
-        assert_eq!(header(&r, "retry-after"), "12", "stream={stream}");
+        assert_eq!(header(&r, "retry-after"), "12", "{model} stream={stream}");
     }
 }
 

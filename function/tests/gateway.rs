@@ -1430,17 +1430,24 @@ async fn an_upstream_silent_past_the_idle_timeout_ends_the_stream_with_a_timeout
         ("STREAM_IDLE_TIMEOUT_MS", "350"),
     ])
     .await;
-    for scenario in ["silent-5000", "silentfirst-5000"] {
-        let s = stream(&gw, &msg(SONNET, &format!("scenario:{scenario}"), true)).await;
-        assert_eq!(s.status, 200);
-        assert!(s.names().contains(&"ping"), "{scenario}: {:?}", s.names());
-        let last = s.events.last().expect("events");
-        assert_eq!(
-            (last.name.as_str(), &last.data["error"]["type"]),
-            ("error", &json!("timeout_error")),
-            "{scenario}"
-        );
-        assert!(!s.names().contains(&"message_stop"));
+    // Both Anthropic-body upstreams: the Messages endpoint (OPUS) and InvokeModel (HAIKU).
+    for model in [OPUS, HAIKU] {
+        for scenario in ["silent-5000", "silentfirst-5000"] {
+            let s = stream(&gw, &msg(model, &format!("scenario:{scenario}"), true)).await;
+            assert_eq!(s.status, 200, "{model} {scenario}");
+            assert!(
+                s.names().contains(&"ping"),
+                "{model} {scenario}: {:?}",
+                s.names()
+            );
+            let last = s.events.last().expect("events");
+            assert_eq!(
+                (last.name.as_str(), &last.data["error"]["type"]),
+                ("error", &json!("timeout_error")),
+                "{model} {scenario}"
+            );
+            assert!(!s.names().contains(&"message_stop"));
+        }
     }
 }
 
@@ -1458,7 +1465,7 @@ async fn a_key_limited_to_some_models_gets_403_for_the_others() {
             serde_json::to_vec(&body).expect("json"),
         ))
     };
-    let r = as_alice(msg(SONNET, "hi", false)).await;
+    let r = as_alice(msg(OPUS, "hi", false)).await;
     assert_eq!(
         (r.status, r.error_type()),
         (403, "permission_error".to_owned())

@@ -155,7 +155,8 @@ fn chunk_frame(event: &Value) -> Vec<u8> {
     buf
 }
 
-/// Reads one request (head and `content-length` body) off a raw connection.
+/// Reads one request (head and `content-length` body) off a raw connection; returns the head,
+/// lowercased, followed by the body.
 async fn read_request(stream: &mut TcpStream) -> String {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
@@ -168,7 +169,7 @@ async fn read_request(stream: &mut TcpStream) -> String {
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(0);
             if buf.len() >= end + 4 + length {
-                return head;
+                return format!("{head}\r\n\r\n{}", String::from_utf8_lossy(&buf[end + 4..]));
             }
         }
         match stream.read(&mut chunk).await {
@@ -178,20 +179,31 @@ async fn read_request(stream: &mut TcpStream) -> String {
     }
 }
 
-/// A Bedrock that starts answering and then dies (the socket closes mid-body): a stream gets
+/// A Bedrock that starts answering and then dies (the socket closes mid-body): a stream (SSE on
+/// the Messages endpoint, event-stream frames on InvokeModelWithResponseStream) gets
 /// `message_start` and a `content_block_start`, a non-streaming call half its declared body.
 pub async fn dying_bedrock() -> Server {
     let (listener, addr) = bind().await;
     let task = tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let head = read_request(&mut stream).await;
+                let request = read_request(&mut stream).await;
                 let mut out = Vec::new();
-                if head.contains("/invoke-with-response-stream") {
-                    let start = json!({"type": "message_start", "message": {"id": "msg_1", "type": "message",
-                        "role": "assistant", "model": "m", "content": [], "stop_reason": null, "stop_sequence": null,
-                        "usage": {"input_tokens": 3, "output_tokens": 1}}});
-                    let block = json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}});
+                let start = json!({"type": "message_start", "message": {"id": "msg_1", "type": "message",
+                    "role": "assistant", "model": "m", "content": [], "stop_reason": null, "stop_sequence": null,
+                    "usage": {"input_tokens": 3, "output_tokens": 1}}});
+                let block = json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}});
+                if request.contains("/anthropic/v1/messages") && request.contains("\"stream\":true")
+                {
+                    let events = format!(
+                        "event: message_start\ndata: {start}\n\nevent: content_block_start\ndata: {block}\n\n"
+                    );
+                    out.extend_from_slice(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
+                          x-amzn-requestid: dying\r\ntransfer-encoding: chunked\r\n\r\n",
+                    );
+                    out.extend_from_slice(format!("{:x}\r\n{events}\r\n", events.len()).as_bytes());
+                } else if request.contains("/invoke-with-response-stream") {
                     let mut frames = chunk_frame(&start);
                     frames.extend(chunk_frame(&block));
                     out.extend_from_slice(
