@@ -132,7 +132,7 @@ def test_non_streaming_through_the_emulator(lambda_url, env):
 
 def test_the_trace_id_reaches_the_log(watch, env):
     # cargo lambda watch sends Lambda-Runtime-Trace-Id like Lambda; the log line carries it.
-    conn, resp = _post(watch.url, env, {"model": SONNET, "max_tokens": 8,
+    conn, resp = _post(watch.url, env, {"model": OPUS, "max_tokens": 8,
                                         "messages": [{"role": "user", "content": "hello"}]})
     request_id = resp.getheader("request-id")
     resp.read()

@@ -305,7 +305,7 @@ def test_a_wrong_key_says_do_not_retry(env):
 
 def test_throttling_says_when_to_retry(client):
     with pytest.raises(anthropic.RateLimitError) as e:
-        client.messages.create(model=SONNET, max_tokens=8,
+        client.messages.create(model=OPUS, max_tokens=8,
                                messages=[{"role": "user", "content": "scenario:http-429-ThrottlingException"}])
     assert e.value.response.headers["x-should-retry"] == "true"
     assert int(e.value.response.headers["retry-after"]) > 0
@@ -323,7 +323,7 @@ def test_named_keys_limit_models_and_are_logged_by_name(env, secrets):
         reply = as_alice.messages.create(model="claude-haiku-4-5", max_tokens=8,
                                          messages=[{"role": "user", "content": "hi"}])
         with pytest.raises(anthropic.PermissionDeniedError) as e:
-            as_alice.messages.create(model=SONNET, max_tokens=8, messages=[{"role": "user", "content": "hi"}])
+            as_alice.messages.create(model=OPUS, max_tokens=8, messages=[{"role": "user", "content": "hi"}])
         assert e.value.body["error"]["type"] == "permission_error"
         time.sleep(0.2)
         with open(env["GATEWAY_LOG"], encoding="utf-8") as f:
