@@ -521,9 +521,9 @@ fn models_whose_profile_does_not_serve_the_region_fail_the_build() {
 }
 
 #[test]
-fn rendering_refuses_an_app_with_findings() {
+fn the_pipeline_renders_nothing_for_an_app_with_findings() {
     let app = app_with("us-west-2", DOCKERFILE, |s| s.env("AWS_REGION", "x")).expect("builds");
-    let err = infra_gen::render::render(&app).expect_err("has a finding");
+    let err = infra_gen::pipeline::validated(&app).expect_err("has a finding");
     assert!(
         err.to_string()
             .contains("error[reserved-env]: demo-test-service › Function"),

@@ -41,7 +41,7 @@ fn main() {
         "build + lint + render every stack",
         time(2000, || {
             let app = stacks::app().expect("definitions build");
-            infra_gen::render::render(&app).expect("renders")
+            infra_gen::pipeline::validated(&app).expect("renders")
         }),
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

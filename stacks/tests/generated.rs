@@ -7,7 +7,8 @@ use infra_gen::check::{Drift, compare};
 use infra_gen::model::ecr::{Encryption, TagMutability};
 use infra_gen::model::lambda::{Architecture, EnvName, EnvVar, LogLevel, Origin, Tracing, UrlAuth};
 use infra_gen::model::{Expr, Properties, Resource};
-use infra_gen::render::{GeneratedFile, render};
+use infra_gen::pipeline::validated as render;
+use infra_gen::render::GeneratedFile;
 use infra_gen::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
 use infra_gen::{App, Stack};
 

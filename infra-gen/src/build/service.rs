@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{Environment, ImageRepository, ModelMap, Stack};
-use crate::lint::Finding;
+use crate::Finding;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
 use crate::model::lambda::{
     Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName, FunctionUrlConfig,

@@ -36,8 +36,8 @@ pub use crate::render::read::read_template;
 pub use replacement::{Replacement, replacements};
 pub use schema::SchemaError;
 
+use crate::Finding;
 use crate::build::App;
-use crate::lint::Finding;
 
 const CODE: &str = "schema";
 

@@ -8,11 +8,13 @@
 //! whose rendering changes such a property there is refused unless the resource carries a
 //! [`ReplacementAck`](crate::model::review::ReplacementAck).
 
+use std::fmt;
+
 use serde_json::Value;
 
 use super::schema;
+use crate::Finding;
 use crate::build::Stack;
-use crate::lint::Finding;
 use crate::model::{Properties, Resource};
 use crate::render::read::read_template;
 
@@ -42,6 +44,22 @@ impl Replacement {
             ),
             fix: "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".into(),
         }
+    }
+}
+
+impl fmt::Display for Replacement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} › {}: {} changes and replaces it",
+            self.stack,
+            self.resource,
+            self.properties.join(", ")
+        )?;
+        if let Some(reason) = &self.acknowledged {
+            write!(f, ", as acknowledged: {reason}")?;
+        }
+        Ok(())
     }
 }
 
