@@ -36,14 +36,35 @@ fn prepare(v: &mut Value) {
     }
 }
 
+/// The table of provider schemas, one entry per file in `schemas/cloudformation/`, keyed by the
+/// schema's own `typeName`: adding a resource kind adds a file (`schemas/refresh.sh <Type>`),
+/// not a line of Rust.
+fn provider_table(entries: &[(String, String)]) -> String {
+    let mut out = format!(
+        "pub(crate) static CLOUDFORMATION: [Schema; {}] = [\n",
+        entries.len()
+    );
+    for (type_name, file) in entries {
+        out.push_str(&format!(
+            "    Schema::new({type_name:?}, embedded!(\"cloudformation\", {file:?}), PROVIDER_PROPERTIES),\n"
+        ));
+    }
+    out.push_str("];\n");
+    out
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
     let out = Path::new(&env::var("OUT_DIR")?).join("schemas");
     println!("cargo::rerun-if-changed={}", source.display());
+    let mut providers = Vec::new();
     for dir in ["cloudformation", "sam"] {
         fs::create_dir_all(out.join(dir))?;
-        for entry in fs::read_dir(source.join(dir))? {
-            let path = entry?.path();
+        let mut paths: Vec<_> = fs::read_dir(source.join(dir))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        paths.sort();
+        for path in paths {
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
@@ -52,8 +73,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
             prepare(&mut schema);
             let name = path.file_name().ok_or("schema without a file name")?;
+            if dir == "cloudformation" {
+                let type_name = schema["typeName"]
+                    .as_str()
+                    .ok_or_else(|| format!("{} has no typeName", path.display()))?;
+                providers.push((type_name.to_owned(), name.to_string_lossy().into_owned()));
+            }
             fs::write(out.join(dir).join(name), serde_json::to_string(&schema)?)?;
         }
     }
+    fs::write(out.join("providers.rs"), provider_table(&providers))?;
     Ok(())
 }

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::build::App;
-use crate::model::Properties;
 use crate::pipeline::{self, Failure, Rendered};
 use crate::render::GeneratedFile;
 use crate::{Error, Finding, check, format_findings};
@@ -199,12 +198,10 @@ fn list(app: &App) -> String {
                 r.id,
                 r.properties.type_name()
             ));
-            if let Properties::Function(f) = &r.properties
-                && f.url.is_some()
-            {
+            for i in r.properties.implicit() {
                 out.push_str(&format!(
-                    "     resource  {}Url AWS::Lambda::Url (added by SAM)\n",
-                    r.id
+                    "     resource  {}{} {} (added by SAM)\n",
+                    r.id, i.suffix, i.type_name
                 ));
             }
         }

@@ -317,10 +317,8 @@ fn replaced(stack: &Stack) -> Vec<(String, Vec<String>, bool)> {
 fn stateful_resources_are_retained() {
     for stack in app().stacks() {
         for r in &stack.template.resources {
-            if matches!(
-                r.properties,
-                Properties::EcrRepository(_) | Properties::Secret(_) | Properties::LogGroup(_)
-            ) {
+            // Each kind says whether it holds data (`Kind::STATEFUL`).
+            if r.properties.is_stateful() {
                 assert!(
                     r.lifecycle.is_some(),
                     "{} › {} is not retained",

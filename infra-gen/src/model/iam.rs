@@ -4,7 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::{Expr, validate_name};
+use super::{Expr, Kind, LogicalId, code, validate_name};
 use crate::Error;
 
 /// One IAM action, `service:Operation`. A wildcard cannot be written.
@@ -138,8 +138,17 @@ pub struct Role {
     pub policies: Vec<Policy>,
 }
 
-impl Role {
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+impl Kind for Role {
+    const TYPE: &'static str = "AWS::IAM::Role";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = false;
+
+    fn phrase(&self, id: &LogicalId) -> String {
+        format!("IAM role {}", code(id.as_str()))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         self.policies
             .iter()
             .flat_map(|p| &p.statements)

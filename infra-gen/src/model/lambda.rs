@@ -3,7 +3,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{Expr, validate_name};
+use super::{Expr, Implicit, Kind, LogicalId, code, validate_name};
 use crate::Error;
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, Timeout};
 
@@ -387,8 +387,31 @@ pub struct Function {
     pub url: Option<FunctionUrlConfig>,
 }
 
-impl Function {
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+impl Kind for Function {
+    const TYPE: &'static str = "AWS::Serverless::Function";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = false;
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("function {}", code(self.function_name.as_str()))
+    }
+
+    /// SAM adds `<Id>Url` for a Function URL.
+    fn implicit(&self) -> Vec<Implicit> {
+        let mut out = Vec::new();
+        if self.url.is_some() {
+            out.push(Implicit {
+                suffix: "Url",
+                type_name: "AWS::Lambda::Url",
+                attributes: &["FunctionUrl", "FunctionArn"],
+                what: "the Function URL",
+            });
+        }
+        out
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         let mut v = vec![&self.image_uri, &self.logging.log_group, &self.role];
         v.extend(self.environment.iter().map(|e| &e.value));
         v

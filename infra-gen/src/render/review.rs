@@ -41,6 +41,8 @@ struct Page {
     repositories: Vec<RepositoryView>,
     log_groups: Vec<LogGroupView>,
     secrets: Vec<SecretView>,
+    /// Kinds without a section of their own: their `Kind::review` rows.
+    others: Vec<OtherView>,
     stateful: Vec<StatefulRow>,
     accepted: Vec<AcceptedFinding>,
     replacements: Vec<(String, String)>,
@@ -175,6 +177,14 @@ struct SecretView {
 }
 
 #[derive(Serialize)]
+struct OtherView {
+    id: String,
+    kind: &'static str,
+    what: String,
+    rows: Vec<(&'static str, String)>,
+}
+
+#[derive(Serialize)]
 struct StatefulRow {
     id: String,
     what: String,
@@ -213,26 +223,17 @@ fn serialized_name(v: impl Serialize) -> String {
     }
 }
 
-/// What a resource is, in a few words a reviewer recognizes.
+/// What a resource is, in a few words a reviewer recognizes (each kind says).
 fn resource_phrase(resource: &Resource) -> String {
-    match &resource.properties {
-        Properties::EcrRepository(r) => format!("ECR repository {}", code(r.name.as_str())),
-        Properties::Function(f) => format!("function {}", code(f.function_name.as_str())),
-        Properties::Role(_) => format!("IAM role {}", code(resource.id.as_str())),
-        Properties::LogGroup(g) => format!("log group {}", code(&g.name)),
-        Properties::Secret(s) => format!("secret {}", code(&s.name)),
-    }
+    resource.properties.phrase(&resource.id)
 }
 
-/// What `Ref` returns for this resource type.
-fn ref_meaning(properties: &Properties) -> &'static str {
-    match properties {
-        Properties::Secret(_) => "ARN",
-        Properties::EcrRepository(_)
-        | Properties::Function(_)
-        | Properties::Role(_)
-        | Properties::LogGroup(_) => "name",
-    }
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn attribute_words(attribute: &str) -> &str {
@@ -300,21 +301,31 @@ impl Reader<'_> {
             return format!("parameter {} ({})", code(p.id.as_str()), p.description);
         }
         match self.template.resource(name) {
-            Some(r) => format!("{} of {}", ref_meaning(&r.properties), resource_phrase(r)),
+            Some(r) => format!("{} of {}", r.properties.ref_returns(), resource_phrase(r)),
             None => code(name),
         }
     }
 
     /// Resources SAM adds, such as `<Function>Url` for a Function URL.
     fn sam_generated(&self, id: &str, attribute: &str) -> String {
-        let function = id
-            .strip_suffix("Url")
-            .and_then(|f| self.template.resource(f));
-        match function {
-            Some(r) if matches!(&r.properties, Properties::Function(f) if f.url.is_some()) => {
-                format!("the Function URL of {} (added by SAM)", resource_phrase(r))
+        let implicit = self.template.resources.iter().find_map(|r| {
+            r.properties
+                .implicit()
+                .into_iter()
+                .find(|i| id.strip_suffix(i.suffix) == Some(r.id.as_str()))
+                .map(|i| (r, i))
+        });
+        match implicit {
+            Some((r, i)) if attribute == "FunctionUrl" || i.attributes.len() == 1 => {
+                format!("{} of {} (added by SAM)", i.what, resource_phrase(r))
             }
-            _ => format!("{} of {}", attribute_words(attribute), code(id)),
+            Some((r, i)) => format!(
+                "{} of {} of {} (added by SAM)",
+                attribute_words(attribute),
+                i.what,
+                resource_phrase(r)
+            ),
+            None => format!("{} of {}", attribute_words(attribute), code(id)),
         }
     }
 
@@ -712,6 +723,7 @@ pub fn review_file(app: &App, stack: &Stack) -> Result<GeneratedFile, Error> {
         repositories: Vec::new(),
         log_groups: Vec::new(),
         secrets: Vec::new(),
+        others: Vec::new(),
         stateful: Vec::new(),
         accepted: Vec::new(),
         replacements: Vec::new(),
@@ -723,29 +735,25 @@ pub fn review_file(app: &App, stack: &Stack) -> Result<GeneratedFile, Error> {
             kind: r.properties.type_name(),
             what: resource_phrase(r),
         });
-        // Resources that hold data: their fate on delete or replacement matters.
-        let stateful = match &r.properties {
+        match &r.properties {
             Properties::EcrRepository(repo) => {
                 page.repositories.push(repository_view(&reader, r, repo));
-                true
             }
-            Properties::LogGroup(g) => {
-                page.log_groups.push(log_group_view(&reader, r, g));
-                true
-            }
-            Properties::Secret(s) => {
-                page.secrets.push(secret_view(&reader, r, s));
-                true
-            }
-            Properties::Function(f) => {
-                page.functions.push(function_view(&reader, r, f));
-                false
-            }
-            Properties::Role(role) => {
-                page.roles.push(role_view(&reader, r, role));
-                false
-            }
-        };
+            Properties::LogGroup(g) => page.log_groups.push(log_group_view(&reader, r, g)),
+            Properties::Secret(s) => page.secrets.push(secret_view(&reader, r, s)),
+            Properties::Function(f) => page.functions.push(function_view(&reader, r, f)),
+            Properties::Role(role) => page.roles.push(role_view(&reader, r, role)),
+            // A kind without a section of its own shows the rows it chooses.
+            #[allow(unreachable_patterns)]
+            other => page.others.push(OtherView {
+                id: r.id.to_string(),
+                kind: other.type_name(),
+                what: capitalized(&resource_phrase(r)),
+                rows: other.review(),
+            }),
+        }
+        // Resources that hold data: their fate on delete or replacement matters.
+        let stateful = r.properties.is_stateful();
         page.accepted
             .extend(r.suppressions.iter().map(|x| AcceptedFinding {
                 resource: r.id.to_string(),

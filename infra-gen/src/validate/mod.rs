@@ -166,7 +166,7 @@ impl Unit<'_> {
             Kind::Unknown => {
                 let type_name = self.resource.get("Type").and_then(Value::as_str);
                 report(format!(
-                    "{} has no embedded schema; add it to schemas/extract.py and infra-gen/src/validate/schema.rs",
+                    "{} has no embedded schema; add it with `schemas/refresh.sh <type>`",
                     type_name.unwrap_or("a resource without a Type")
                 ));
                 Ok(())

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::schema;
 use crate::Finding;
 use crate::build::Stack;
-use crate::model::{Properties, Resource};
+use crate::model::Resource;
 use crate::render::read::read_template;
 
 /// A change that would replace a stateful resource.
@@ -64,12 +64,10 @@ impl fmt::Display for Replacement {
 }
 
 /// Resources whose data outlives a deployment: replacing one loses or orphans that data.
+/// Each kind says whether it is ([`Kind::STATEFUL`](crate::model::Kind::STATEFUL)); a
+/// retained resource of any kind counts too.
 fn is_stateful(r: &Resource) -> bool {
-    r.lifecycle.is_some()
-        || matches!(
-            r.properties,
-            Properties::EcrRepository(_) | Properties::LogGroup(_) | Properties::Secret(_)
-        )
+    r.lifecycle.is_some() || r.properties.is_stateful()
 }
 
 /// Compares `stack`'s stateful resources with the `committed` rendering of the same stack.
