@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::build::App;
 use crate::pipeline::{self, Failure, Rendered};
 use crate::render::GeneratedFile;
-use crate::{Error, Finding, check, format_findings};
+use crate::{Error, Finding, check, deploy, format_findings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,7 +33,12 @@ enum Command {
     /// Validate every template against CloudFormation's and SAM's resource schemas (offline).
     Validate,
     /// List stacks in deployment order, with their environment and resources.
-    List,
+    List {
+        /// Print JSON for workflows: per stack its environment, region, order, the stacks to
+        /// deploy first, parameters, outputs, the image to build and the smoke test.
+        #[arg(long)]
+        json: bool,
+    },
     #[command(flatten)]
     Deployed(crate::deployed::Command),
 }
@@ -54,8 +59,13 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
         }
     };
     match cli.command {
-        Command::List => {
+        Command::List { json: false } => {
             print!("{}", list(&app));
+            ExitCode::SUCCESS
+        }
+        Command::List { json: true } => {
+            let listing = serde_json::json!({ "stacks": deploy::listing(&app) });
+            println!("{listing:#}");
             ExitCode::SUCCESS
         }
         Command::Deployed(command) => crate::deployed::run(command, &app, &dir),

@@ -124,9 +124,25 @@ fn image_config_disagreeing_with_the_dockerfile_is_rejected() {
 
 #[test]
 fn dockerfile_missing_cmd_and_workdir_is_rejected() {
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let text = "FROM debian:12-slim\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
     let f = findings(&dockerfile_app(text));
     assert_eq!(codes(&f), ["image-config", "image-config"], "{f:#?}");
+}
+
+#[test]
+fn an_aws_lambda_base_images_entrypoint_and_workdir_are_inherited() {
+    // provided:al2023 sets WORKDIR /var/task: the Dockerfile need not repeat it.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    assert!(findings(&dockerfile_app(text)).is_empty());
+    // A CMD is still the Dockerfile's to set.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let f = only(&dockerfile_app(text), "image-config", "Function");
+    assert!(f.message.contains("CMD"), "{f}");
+    // Without an ENTRYPOINT of its own the image starts the base image's, which the
+    // function's ImageConfig (/var/task/bootstrap) contradicts.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nCMD [\"lambda\"]\n";
+    let f = only(&dockerfile_app(text), "image-config", "Function");
+    assert!(f.message.contains("/lambda-entrypoint.sh"), "{f}");
 }
 
 #[test]

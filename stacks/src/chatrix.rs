@@ -162,6 +162,7 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
             )
             .and_then(|url| url.cors(cors())),
         )
+        .smoke_test("/health")
         .secret(SecretSpec::generated(
             "ApiKey",
             "API keys clients present to chatrix",

@@ -36,9 +36,10 @@ fn check_passes_on_the_committed_repository() {
         stdout(&out),
         String::from_utf8_lossy(&out.stderr)
     );
+    // Per stack a template and a review page, and samconfig.toml.
+    let files = 2 * stacks::app().expect("definitions build").stacks().len() + 1;
     assert!(
-        // Per stack a template and a review page (2 x 4), and samconfig.toml.
-        stdout(&out).starts_with("ok: 9 file(s)"),
+        stdout(&out).starts_with(&format!("ok: {files} file(s)")),
         "{}",
         stdout(&out)
     );
@@ -176,17 +177,80 @@ fn list_shows_stacks_in_deployment_order_with_resources() {
     let out = infra_gen(&scratch("list"), &["list"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0));
-    let registry = text
-        .find("chatrix-prod-registry [prod us-west-2]")
-        .expect("registry listed");
-    let service = text
-        .find("chatrix-prod-service [prod us-west-2]")
-        .expect("service listed");
-    assert!(registry < service, "{text}");
+    let app = stacks::app().expect("definitions build");
+    let mut at = 0;
+    for (i, stack) in app.stacks().iter().enumerate() {
+        let line = format!(
+            "{}. {} [{} {}]",
+            i + 1,
+            stack.name,
+            stack.environment.name(),
+            stack.environment.region()
+        );
+        let found = text[at..]
+            .find(&line)
+            .unwrap_or_else(|| panic!("{line} not listed in order:\n{text}"));
+        at += found + line.len();
+    }
     assert!(
         text.contains("resource  Function AWS::Serverless::Function"),
         "{text}"
     );
+    assert!(
+        text.contains("resource  FunctionUrl AWS::Lambda::Url (added by SAM)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn list_json_gives_workflows_every_stack_with_its_deploy_facts() {
+    let out = infra_gen(&scratch("list-json"), &["list", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let listed = listing["stacks"].as_array().expect("stacks");
+    let app = stacks::app().expect("definitions build");
+    assert_eq!(listed.len(), app.stacks().len());
+    for (i, (entry, stack)) in listed.iter().zip(app.stacks()).enumerate() {
+        assert_eq!(entry["name"], stack.name.as_str());
+        assert_eq!(entry["environment"], stack.environment.name());
+        assert_eq!(entry["region"], stack.environment.region());
+        assert_eq!(entry["order"], i + 1);
+        assert_eq!(entry["template"], format!("{}.yaml", stack.name));
+        let outputs: Vec<&str> = entry["outputs"]
+            .as_array()
+            .expect("outputs")
+            .iter()
+            .map(|o| o["id"].as_str().expect("id"))
+            .collect();
+        let expected: Vec<&str> = stack
+            .template
+            .outputs
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
+        assert_eq!(outputs, expected);
+        // A stack with an image deploys after the registry it pulls from, in the same
+        // environment, and builds for its function's platform.
+        if let Some(image) = entry["image"].as_object() {
+            let registry = image["registry"].as_str().expect("a registry stack");
+            let before = &listed[..i];
+            let registry_entry = before
+                .iter()
+                .find(|e| e["name"] == registry)
+                .expect("the registry comes earlier");
+            assert_eq!(registry_entry["environment"], entry["environment"]);
+            assert!(
+                entry["after"]
+                    .as_array()
+                    .expect("after")
+                    .contains(&registry.into())
+            );
+            assert!(
+                ["linux/arm64", "linux/amd64"]
+                    .contains(&image["platform"].as_str().expect("platform"))
+            );
+        }
+    }
 }
 
 #[test]

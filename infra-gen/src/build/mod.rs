@@ -23,6 +23,9 @@ pub struct Stack {
     /// The models the stack's function may call; lint `iam-bedrock` holds every role's Bedrock
     /// statements to exactly [`ModelMap::grants`] of it (none without a map).
     pub models: Option<ModelMap>,
+    /// A path the deploy workflow GETs through the Function URL after deploying, expecting a
+    /// 2xx (public URLs only; `infra-gen list --json` carries it to the workflow).
+    pub smoke_test: Option<String>,
 }
 
 /// The stacks of one repository, in the order they must be deployed.

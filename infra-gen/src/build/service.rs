@@ -117,6 +117,7 @@ pub struct Service {
     env: Vec<(String, String)>,
     models: Option<ModelMap>,
     kms_key: Option<Expr>,
+    smoke_test: Option<String>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
@@ -160,6 +161,7 @@ impl Service {
             env: Vec::new(),
             models: None,
             kms_key: None,
+            smoke_test: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
             invalid: None,
@@ -234,7 +236,6 @@ impl Service {
         self.env.push((name.to_owned(), value.to_owned()));
         self
     }
-    /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
     /// Encrypts the log group and the secrets with a customer managed KMS key (its ARN, or an
     /// import of it) instead of keys AWS manages, and lets the role decrypt with it only
     /// through Secrets Manager. The key's policy must let CloudWatch Logs
@@ -243,6 +244,24 @@ impl Service {
         self.kms_key = Some(key);
         self
     }
+    /// A path (e.g. `/health`) the deploy workflow GETs through the public Function URL after
+    /// deploying, failing the deploy unless it answers 2xx.
+    pub fn smoke_test(mut self, path: &str) -> Self {
+        if !path.starts_with('/') || path.contains(char::is_whitespace) {
+            self.take::<()>(
+                "FunctionUrl",
+                Err(Error::Invalid {
+                    what: "smoke test path",
+                    value: path.to_owned(),
+                    expected: "an absolute URL path without spaces, such as /health",
+                }),
+            );
+        } else {
+            self.smoke_test = Some(path.to_owned());
+        }
+        self
+    }
+    /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
     pub fn bedrock_models(mut self, models: ModelMap) -> Self {
         self.models = Some(models);
         self
@@ -278,6 +297,21 @@ impl Service {
                 resource,
                 message,
                 fix,
+            });
+        }
+        let public_url = matches!(
+            &self.url,
+            Some(FunctionUrl {
+                auth: UrlAuth::Public(_),
+                ..
+            })
+        );
+        if self.smoke_test.is_some() && !public_url {
+            return Err(Error::At {
+                stack: stack_name.to_string(),
+                resource: "FunctionUrl".into(),
+                message: "a smoke test needs a public Function URL: the deploy workflow calls it without signing".into(),
+                fix: "drop smoke_test, or make the URL public with FunctionUrl::public(reason)".into(),
             });
         }
         let env_name = self.environment.name();
@@ -531,6 +565,7 @@ impl Service {
             source: self.source,
             template,
             models: self.models,
+            smoke_test: self.smoke_test,
         })
     }
 }
