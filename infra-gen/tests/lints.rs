@@ -625,3 +625,53 @@ fn invalid_builder_values_name_the_stack_resource_and_fix() {
         );
     }
 }
+
+#[test]
+fn typed_grants_pass_every_lint_and_a_hand_written_pattern_does_not() {
+    use infra_gen::build::{DynamoDb, Grant};
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.grant(Grant::s3_read_write("acme-data", "uploads/"))
+            .grant(Grant::dynamodb("jobs", &["by-owner"], &[DynamoDb::Query]))
+            .grant(Grant::sqs_send("jobs-queue"))
+            .grant(Grant::sqs_receive("results-queue"))
+            .grant(Grant::sns_publish("alerts"))
+            .grant(Grant::ssm_parameters_by_path("/demo/test"))
+            .grant(Grant::kms_decrypt("1234abcd-12ab-34cd-56ef-1234567890ab"))
+            .grant(Grant::invoke_function("demo-worker"))
+    })
+    .expect("builds");
+    assert!(findings(&app).is_empty(), "{:#?}", findings(&app));
+    assert!(infra_gen::pipeline::validated(&app).is_ok());
+
+    // The same prefix pattern on a whole bucket, or with a non-object action, is refused.
+    for (resource, action) in [
+        ("arn:${AWS::Partition}:s3:::acme-data/*", "s3:GetObject"),
+        (
+            "arn:${AWS::Partition}:s3:::acme-data/uploads/*",
+            "s3:DeleteBucket",
+        ),
+    ] {
+        let mut app = app.clone();
+        for r in &mut app.stacks_mut()[1].template.resources {
+            if let Properties::Role(role) = &mut r.properties {
+                role.policies[0].statements.push(Statement::allow(
+                    "HandWritten",
+                    vec![Action::new(action).expect("valid")],
+                    vec![Expr::sub(resource)],
+                ));
+            }
+        }
+        only(&app, "iam-wildcard", "FunctionRole");
+    }
+}
+
+#[test]
+fn two_grants_with_the_same_statement_id_are_a_builder_error() {
+    use infra_gen::build::Grant;
+    let err = app_with("us-west-2", DOCKERFILE, |s| {
+        s.grant(Grant::sns_publish("alerts"))
+            .grant(Grant::sns_publish("alerts"))
+    })
+    .expect_err("duplicate Sid");
+    assert!(err.to_string().contains("PublishToAlerts"), "{err}");
+}

@@ -3,7 +3,7 @@
 //! only by callers that sign with SigV4 (an AWS_IAM Function URL), and lives in one
 //! environment, in eu-west-1.
 
-use infra_gen::build::{ContainerImage, FunctionUrl, Registry, Service};
+use infra_gen::build::{ContainerImage, DynamoDb, FunctionUrl, Grant, Registry, Service};
 use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
 use infra_gen::model::review::{Suppression, Tool};
 use infra_gen::units::{Memory, ReservedConcurrency, RetentionDays, Timeout};
@@ -12,6 +12,8 @@ use infra_gen::{Environment, Error, Stack};
 /// The bucket and prefix the exports are written to by another system.
 const EXPORTS_BUCKET: &str = "acme-exports-eu";
 const EXPORTS_PREFIX: &str = "exports/";
+/// The table (made by the team that owns the exports) where summaries are kept by ETag.
+const SUMMARIES_TABLE: &str = "reports-summaries";
 
 /// Why reports does without a customer managed KMS key.
 const NO_CMK: &str = "AWS encrypts it at rest by default with keys AWS manages; reports holds no \
@@ -19,7 +21,7 @@ const NO_CMK: &str = "AWS encrypts it at rest by default with keys AWS manages; 
     a customer managed key would meet";
 
 /// Why reports runs outside a VPC.
-const NO_VPC: &str = "the function reaches only AWS APIs (S3, CloudWatch Logs) and no private \
+const NO_VPC: &str = "the function reaches only AWS APIs (S3, DynamoDB, CloudWatch Logs) and no private \
     network; a VPC would add NAT or endpoints without narrowing what IAM allows";
 
 pub fn stacks() -> Result<Vec<Stack>, Error> {
@@ -53,6 +55,15 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
     .url(FunctionUrl::aws_iam())
     .env("EXPORTS_BUCKET", EXPORTS_BUCKET)
     .env("EXPORTS_PREFIX", EXPORTS_PREFIX)
+    .env("SUMMARIES_TABLE", SUMMARIES_TABLE)
+    // What examples/reports/app.py calls: GetObject under the prefix (ListBucket on it, so a
+    // missing export is a 404), GetItem and PutItem on the summaries table.
+    .grant(Grant::s3_read(EXPORTS_BUCKET, EXPORTS_PREFIX))
+    .grant(Grant::dynamodb(
+        SUMMARIES_TABLE,
+        &[],
+        &[DynamoDb::GetItem, DynamoDb::PutItem],
+    ))
     .suppress(
         "Function",
         Suppression::new(Tool::Checkov, "CKV_AWS_117", NO_VPC),
@@ -66,8 +77,8 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
         Suppression::new(
             Tool::Checkov,
             "CKV_AWS_173",
-            "the environment holds a bucket name and a key prefix, not secrets; Lambda encrypts \
-             environment variables at rest with an AWS managed key",
+            "the environment holds a bucket name, a key prefix and a table name, not secrets; \
+             Lambda encrypts environment variables at rest with an AWS managed key",
         ),
     )
     .suppress(

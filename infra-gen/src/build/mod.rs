@@ -2,10 +2,12 @@
 //! holds a repository's stacks in deployment order.
 
 pub mod bedrock;
+pub mod grant;
 pub mod registry;
 pub mod service;
 
 pub use bedrock::ModelMap;
+pub use grant::{DynamoDb, Grant};
 pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, SecretSpec, Service};
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Environment, ImageRepository, ModelMap, Stack};
+use super::{Environment, Grant, ImageRepository, ModelMap, Stack};
 use crate::Finding;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
 use crate::model::lambda::{
@@ -117,6 +117,7 @@ pub struct Service {
     env: Vec<(String, String)>,
     models: Option<ModelMap>,
     kms_key: Option<Expr>,
+    grants: Vec<Grant>,
     smoke_test: Option<String>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
@@ -161,6 +162,7 @@ impl Service {
             env: Vec::new(),
             models: None,
             kms_key: None,
+            grants: Vec::new(),
             smoke_test: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
@@ -258,6 +260,14 @@ impl Service {
             );
         } else {
             self.smoke_test = Some(path.to_owned());
+        }
+        self
+    }
+    /// Adds a typed grant (S3 objects under a prefix, a DynamoDB table and its indexes, SQS,
+    /// SNS, SSM parameters by path, KMS decrypt, invoking a function) to the function's role.
+    pub fn grant(mut self, grant: impl Checked<Grant>) -> Self {
+        if let Some(g) = self.take("FunctionRole", grant) {
+            self.grants.push(g);
         }
         self
     }
@@ -394,6 +404,20 @@ impl Service {
         }
         if let Some(models) = &self.models {
             statements.extend(models.grants()?);
+        }
+        for grant in &self.grants {
+            for statement in grant.statements() {
+                // IAM requires statement IDs unique within a policy.
+                if statements.iter().any(|s| s.sid == statement.sid) {
+                    return Err(Error::At {
+                        stack: stack_name.to_string(),
+                        resource: role_id.to_string(),
+                        message: format!("two statements are named {}", statement.sid),
+                        fix: "grant each resource once".into(),
+                    });
+                }
+                statements.push(statement.clone());
+            }
         }
         if let Some(key) = &self.kms_key
             && !self.secrets.is_empty()

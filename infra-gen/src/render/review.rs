@@ -11,7 +11,7 @@ use crate::build::{App, Stack};
 use crate::deploy;
 use crate::model::ecr::{Encryption, Repository, TagMutability};
 use crate::model::expr::sub_placeholders;
-use crate::model::iam::{Role, Statement};
+use crate::model::iam::{Operator, Role, Statement};
 use crate::model::lambda::{Function, HandlerMode, Tracing, UrlAuth};
 use crate::model::logs::LogGroup;
 use crate::model::secrets::Secret;
@@ -418,7 +418,7 @@ fn bedrock_items(resources: &[Expr]) -> Option<Vec<String>> {
 /// The verb phrase for a set of actions; `None` when no phrase fits them all.
 fn verb(actions: &[&str]) -> Option<&'static str> {
     let all_in = |set: &[&str]| actions.iter().all(|a| set.contains(a));
-    let phrases: [(&[&str], &str); 6] = [
+    let phrases: [(&[&str], &str); 15] = [
         (
             &["logs:CreateLogStream", "logs:PutLogEvents"],
             "may write logs to",
@@ -446,6 +446,38 @@ fn verb(actions: &[&str]) -> Option<&'static str> {
             &["ecr:GetAuthorizationToken"],
             "may get ECR login tokens, on",
         ),
+        (&["s3:GetObject"], "may read the objects"),
+        (
+            &[
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts",
+            ],
+            "may read and write the objects",
+        ),
+        (&["s3:ListBucket"], "may list the keys of"),
+        (
+            &[
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:ConditionCheckItem",
+            ],
+            "may read items of",
+        ),
+        (
+            &["sqs:SendMessage", "sqs:GetQueueUrl"],
+            "may send messages to",
+        ),
+        (&["sns:Publish"], "may publish to"),
+        (
+            &["ssm:GetParametersByPath"],
+            "may read the SSM parameters under",
+        ),
+        (&["kms:Decrypt"], "may decrypt with"),
+        (&["lambda:InvokeFunction"], "may invoke"),
     ];
     phrases
         .iter()
@@ -494,6 +526,21 @@ fn permission(reader: &Reader<'_>, policy: &str, s: &Statement, own_logs: &[&str
                 .join(", ")
         ),
     };
+    // Conditions narrow what the resources alone say (the Bedrock items already read them).
+    let mut summary = summary;
+    if !actions.iter().any(|a| a.starts_with("bedrock:")) {
+        for c in &s.conditions {
+            let how = match c.operator {
+                Operator::StringEquals => "is",
+                Operator::StringLike => "matches",
+            };
+            summary.push_str(&format!(
+                ", only when {} {how} {}",
+                code(&c.key),
+                reader.value(&c.value)
+            ));
+        }
+    }
     // A single item already sits in the summary.
     let items = match (verb(&actions), items.len()) {
         (Some(v), 1) if !v.ends_with(':') => Vec::new(),
