@@ -208,10 +208,10 @@ fn list(app: &App) -> String {
                 r.id,
                 r.properties.type_name()
             ));
-            for i in r.properties.implicit() {
+            for i in r.properties.implicit(&r.id) {
                 out.push_str(&format!(
-                    "     resource  {}{} {} (added by SAM)\n",
-                    r.id, i.suffix, i.type_name
+                    "     resource  {} {} (added by SAM)\n",
+                    i.id, i.type_name
                 ));
             }
         }

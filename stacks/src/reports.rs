@@ -3,7 +3,7 @@
 //! only by callers that sign with SigV4 (an AWS_IAM Function URL), and lives in one
 //! environment, in eu-west-1.
 
-use infra_gen::build::{ContainerImage, DynamoDb, FunctionUrl, Grant, Registry, Service};
+use infra_gen::build::{Alarms, ContainerImage, DynamoDb, FunctionUrl, Grant, Registry, Service};
 use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
 use infra_gen::model::review::{Suppression, Tool};
 use infra_gen::units::{Memory, ReservedConcurrency, RetentionDays, Timeout};
@@ -53,6 +53,8 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
     .reserved_concurrency(ReservedConcurrency::new(10))
     .log_retention(RetentionDays::D365)
     .url(FunctionUrl::aws_iam())
+    // Deploys switch at once (no alias): a failed deploy shows in these alarms.
+    .alarms(Alarms::new())
     .env("EXPORTS_BUCKET", EXPORTS_BUCKET)
     .env("EXPORTS_PREFIX", EXPORTS_PREFIX)
     .env("SUMMARIES_TABLE", SUMMARIES_TABLE)

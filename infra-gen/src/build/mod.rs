@@ -1,11 +1,13 @@
 //! Opinionated builders with safe defaults on top of [`crate::model`], and the [`App`] that
 //! holds a repository's stacks in deployment order.
 
+pub mod alarms;
 pub mod bedrock;
 pub mod grant;
 pub mod registry;
 pub mod service;
 
+pub use alarms::Alarms;
 pub use bedrock::ModelMap;
 pub use grant::{DynamoDb, Grant};
 pub use registry::{ImageRepository, Registry};

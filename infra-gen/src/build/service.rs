@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use super::{Environment, Grant, ImageRepository, ModelMap, Stack};
+use super::{Alarms, Environment, Grant, ImageRepository, ModelMap, Stack};
 use crate::Finding;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
 use crate::model::lambda::{
-    Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName, FunctionUrlConfig,
-    HandlerMode, ImageConfig, InvokeMode, LogLevel, LoggingConfig, PublicReason, SystemLogLevel,
-    Tracing, UrlAuth,
+    AliasName, Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName,
+    FunctionUrlConfig, HandlerMode, ImageConfig, InvokeMode, LogLevel, LoggingConfig, PublicReason,
+    SafeDeploy, SystemLogLevel, Tracing, TrafficShift, UrlAuth,
 };
 use crate::model::logs::LogGroup;
 use crate::model::review::{ReplacementAck, Suppression, Tool};
@@ -118,6 +118,8 @@ pub struct Service {
     models: Option<ModelMap>,
     kms_key: Option<Expr>,
     grants: Vec<Grant>,
+    alarms: Option<Alarms>,
+    safe_deploy: Option<(AliasName, TrafficShift)>,
     smoke_test: Option<String>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
@@ -163,6 +165,8 @@ impl Service {
             models: None,
             kms_key: None,
             grants: Vec::new(),
+            alarms: None,
+            safe_deploy: None,
             smoke_test: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
@@ -260,6 +264,21 @@ impl Service {
             );
         } else {
             self.smoke_test = Some(path.to_owned());
+        }
+        self
+    }
+    /// CloudWatch alarms on the function's errors, throttles, duration near the timeout and
+    /// (with a URL) 5xx answers; see [`Alarms`].
+    pub fn alarms(mut self, alarms: Alarms) -> Self {
+        self.alarms = Some(alarms);
+        self
+    }
+    /// Gradual deploys: every deploy publishes a version behind the alias `live` (the Function
+    /// URL moves onto it), CodeDeploy shifts traffic by `shift`, and rolls back when the
+    /// errors, duration or URL 5xx alarm fires. Needs [`Service::alarms`].
+    pub fn safe_deploy(mut self, shift: TrafficShift) -> Self {
+        if let Some(alias) = self.take("Function", AliasName::new("live")) {
+            self.safe_deploy = Some((alias, shift));
         }
         self
     }
@@ -477,7 +496,7 @@ impl Service {
             auth: u.auth,
             cors: u.cors,
         });
-        let function = Function {
+        let mut function = Function {
             function_name: function_name.clone(),
             description: self.description.clone(),
             image_uri: Expr::SubWith(
@@ -504,7 +523,57 @@ impl Service {
             role: Expr::get_att(&role_id, "Arn"),
             handler: self.handler,
             url: url.clone(),
+            safe_deploy: None,
         };
+        let qualifier = self.safe_deploy.as_ref().map(|(alias, _)| alias.as_str());
+        let mut alarms = Vec::new();
+        if let Some(a) = &self.alarms {
+            for (suffix, alarm) in a.build(
+                function_name.as_str(),
+                qualifier,
+                self.timeout.get(),
+                url.is_some(),
+            ) {
+                let id = LogicalId::new(format!("{suffix}Alarm"))?;
+                let mut resource = Resource::new(id, Properties::Alarm(alarm));
+                if a.topic().is_none() {
+                    // Control Tower asks every alarm to notify someone; these are read by the
+                    // deploy's rollback or by whoever watches the console.
+                    resource.suppressions.push(Suppression::new(
+                        Tool::CfnGuard,
+                        "cloudwatch_alarm_action_check",
+                        if self.safe_deploy.is_some() && suffix != "Throttles" {
+                            "CodeDeploy reads this alarm and rolls a gradual deploy back when it fires; \
+                             no topic is notified because the definition names none (Alarms::notify)"
+                        } else {
+                            "the alarm shows in CloudWatch and its state is read by dashboards; no topic \
+                             is notified because the definition names none (Alarms::notify)"
+                        },
+                    )?);
+                }
+                alarms.push((suffix, resource));
+            }
+        }
+        if let Some((alias, shift)) = &self.safe_deploy {
+            if alarms.is_empty() {
+                return Err(Error::At {
+                    stack: stack_name.to_string(),
+                    resource: function_id.to_string(),
+                    message: "a gradual deploy needs alarms to roll back on".into(),
+                    fix: "add .alarms(Alarms::new()) to the service".into(),
+                });
+            }
+            function.safe_deploy = Some(SafeDeploy {
+                alias: alias.clone(),
+                shift: *shift,
+                // Throttles say the concurrency is too low, not that the new code is bad.
+                alarms: alarms
+                    .iter()
+                    .filter(|(suffix, _)| *suffix != "Throttles")
+                    .map(|(_, r)| Expr::reference(&r.id))
+                    .collect(),
+            });
+        }
         let mut resource = Resource::new(
             function_id.clone(),
             Properties::Function(Box::new(function)),
@@ -555,6 +624,9 @@ impl Service {
             )?);
         }
         template.resources.push(resource);
+        template
+            .resources
+            .extend(alarms.into_iter().map(|(_, r)| r));
 
         for (id, suppression) in self.suppressions {
             resource_named(&mut template, &id)?

@@ -29,9 +29,9 @@ impl Scope<'_> {
         // Resources SAM adds, such as `<Function>Url`.
         self.stack.template.resources.iter().find_map(|r| {
             r.properties
-                .implicit()
+                .implicit(&r.id)
                 .into_iter()
-                .find(|i| name.strip_suffix(i.suffix) == Some(r.id.as_str()))
+                .find(|i| i.id == name)
                 .map(|i| i.attributes)
         })
     }

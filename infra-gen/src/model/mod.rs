@@ -3,6 +3,7 @@
 //! Field names follow the resource specifications; invalid values are unrepresentable where a
 //! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::build`].
 
+pub mod cloudwatch;
 pub mod ecr;
 pub mod expr;
 pub mod iam;
@@ -115,8 +116,8 @@ pub trait Kind: Serialize {
     const STATEFUL: bool;
     /// Every expression in the properties, for reference checks.
     fn exprs(&self) -> Vec<&Expr>;
-    /// Resources SAM adds for this one (empty for plain CloudFormation types).
-    fn implicit(&self) -> Vec<Implicit> {
+    /// Resources SAM adds for this one, resource `id` (empty for plain CloudFormation types).
+    fn implicit(&self, _id: &LogicalId) -> Vec<Implicit> {
         Vec::new()
     }
     /// What it is in a few words a reviewer recognizes: "log group `/aws/lambda/x`".
@@ -136,8 +137,8 @@ impl<K: Kind> Kind for Box<K> {
     fn exprs(&self) -> Vec<&Expr> {
         (**self).exprs()
     }
-    fn implicit(&self) -> Vec<Implicit> {
-        (**self).implicit()
+    fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
+        (**self).implicit(id)
     }
     fn phrase(&self, id: &LogicalId) -> String {
         (**self).phrase(id)
@@ -147,10 +148,10 @@ impl<K: Kind> Kind for Box<K> {
     }
 }
 
-/// A resource SAM adds next to a serverless one, named `<Id><suffix>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A resource SAM adds next to a serverless one, with the logical ID SAM gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Implicit {
-    pub suffix: &'static str,
+    pub id: String,
     pub type_name: &'static str,
     pub attributes: &'static [&'static str],
     /// For the review page and `list`: what SAM adds it for.
@@ -187,8 +188,8 @@ macro_rules! kinds {
             pub fn exprs(&self) -> Vec<&Expr> {
                 match self { $(Self::$variant(p) => p.exprs()),* }
             }
-            pub fn implicit(&self) -> Vec<Implicit> {
-                match self { $(Self::$variant(p) => p.implicit()),* }
+            pub fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
+                match self { $(Self::$variant(p) => p.implicit(id)),* }
             }
             pub fn phrase(&self, id: &LogicalId) -> String {
                 match self { $(Self::$variant(p) => p.phrase(id)),* }
@@ -216,6 +217,7 @@ kinds! {
     Role(iam::Role),
     LogGroup(logs::LogGroup),
     Secret(secrets::Secret),
+    Alarm(cloudwatch::Alarm),
 }
 
 impl Properties {

@@ -90,6 +90,8 @@ struct FunctionView {
     system_log_level: String,
     log_group: String,
     role: String,
+    /// How a deploy reaches traffic.
+    deploys: String,
     image: ImageView,
     url: Option<UrlView>,
     environment: Vec<EnvView>,
@@ -310,9 +312,9 @@ impl Reader<'_> {
     fn sam_generated(&self, id: &str, attribute: &str) -> String {
         let implicit = self.template.resources.iter().find_map(|r| {
             r.properties
-                .implicit()
+                .implicit(&r.id)
                 .into_iter()
-                .find(|i| id.strip_suffix(i.suffix) == Some(r.id.as_str()))
+                .find(|i| i.id == id)
                 .map(|i| (r, i))
         });
         match implicit {
@@ -659,6 +661,22 @@ fn function_view(reader: &Reader<'_>, resource: &Resource, f: &Function) -> Func
         system_log_level: serialized_name(f.logging.system_level),
         log_group: reader.target(&f.logging.log_group),
         role: reader.target(&f.role),
+        deploys: match &f.safe_deploy {
+            None => "all at once: the stack update switches every call to the new image".into(),
+            Some(d) => format!(
+                "gradually: each deploy publishes a version, and CodeDeploy moves the alias {} \
+                 (which the Function URL is on) to it by {}, rolling back if {} fires",
+                code(d.alias.as_str()),
+                serialized_name(d.shift),
+                words(
+                    &d.alarms
+                        .iter()
+                        .map(|a| reader.target(a))
+                        .collect::<Vec<_>>()
+                )
+                .replace(" and ", " or ")
+            ),
+        },
         image: ImageView {
             uri: reader.value(&f.image_uri),
             parts: reader.sub_parts(&f.image_uri),
@@ -791,7 +809,6 @@ pub fn review_file(app: &App, stack: &Stack) -> Result<GeneratedFile, Error> {
             Properties::Function(f) => page.functions.push(function_view(&reader, r, f)),
             Properties::Role(role) => page.roles.push(role_view(&reader, r, role)),
             // A kind without a section of its own shows the rows it chooses.
-            #[allow(unreachable_patterns)]
             other => page.others.push(OtherView {
                 id: r.id.to_string(),
                 kind: other.type_name(),
