@@ -44,6 +44,8 @@ enum Command {
 }
 
 const GENERATED: &str = "generated";
+/// Resources that passed the schemas in earlier runs (see `validate::validate_cached`).
+const SCHEMA_CACHE: &str = "target/infra-gen/schema-cache";
 
 /// Parses the process arguments and runs the command. Exit codes: 0 success, 1 drift or
 /// findings, 2 usage or I/O errors.
@@ -79,14 +81,14 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
             }
             Err(e) => failed(&e),
         },
-        Command::Generate => match pipeline::run(&app, &dir) {
+        Command::Generate => match pipeline::run(&app, &dir, Some(&root.join(SCHEMA_CACHE))) {
             Ok(rendered) => {
                 notes(&rendered);
                 generate(&rendered)
             }
             Err(e) => failed(&e),
         },
-        Command::Check => match pipeline::run(&app, &dir) {
+        Command::Check => match pipeline::run(&app, &dir, Some(&root.join(SCHEMA_CACHE))) {
             Ok(rendered) => {
                 notes(&rendered);
                 drift(rendered.files(), &dir, None)

@@ -76,12 +76,19 @@ impl Failure {
 /// Lints, renders and validates against the resource schemas, in memory: the files `run`
 /// would write, without comparing with any committed directory.
 pub fn validated(app: &App) -> Result<Vec<GeneratedFile>, Failure> {
+    checked(app, None)
+}
+
+fn checked(app: &App, schema_cache: Option<&Path>) -> Result<Vec<GeneratedFile>, Failure> {
     let findings = lint::lint(app);
     if !findings.is_empty() {
         return Err(Failure::Lint(findings));
     }
     let files = render::render(app).map_err(Failure::Render)?;
-    let findings = validate::validate(app);
+    let findings = match schema_cache {
+        Some(cache) => validate::validate_cached(app, cache),
+        None => validate::validate(app),
+    };
     if !findings.is_empty() {
         return Err(Failure::Schema(findings));
     }
@@ -90,8 +97,10 @@ pub fn validated(app: &App) -> Result<Vec<GeneratedFile>, Failure> {
 
 /// The whole pipeline for the generated directory `dir`: [`validated`], then the replacement
 /// guard against the templates committed there (a missing file is a new stack).
-pub fn run(app: &App, dir: &Path) -> Result<Rendered, Failure> {
-    let files = validated(app)?;
+/// `schema_cache` names a file of resources that passed the schemas before
+/// ([`validate::validate_cached`]); `None` validates every resource.
+pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendered, Failure> {
+    let files = checked(app, schema_cache)?;
     let mut refused = Vec::new();
     let mut acknowledged = Vec::new();
     let mut unreadable = Vec::new();

@@ -22,7 +22,7 @@ fn scratch(name: &str) -> PathBuf {
 fn a_valid_app_is_written_where_it_was_guarded_and_then_matches() {
     let dir = scratch("valid");
     let app = valid_app();
-    let rendered = pipeline::run(&app, &dir).expect("passes every step");
+    let rendered = pipeline::run(&app, &dir, None).expect("passes every step");
     assert_eq!(rendered.dir(), dir);
     // A template and a review page per stack, and samconfig.toml.
     assert_eq!(rendered.files().len(), 2 * app.stacks().len() + 1);
@@ -36,7 +36,7 @@ fn a_valid_app_is_written_where_it_was_guarded_and_then_matches() {
 #[test]
 fn a_lint_finding_stops_the_pipeline_before_rendering() {
     let app = app_with("us-west-2", DOCKERFILE, |s| s.env("AWS_REGION", "x")).expect("builds");
-    let err = pipeline::run(&app, &scratch("lint")).expect_err("has a finding");
+    let err = pipeline::run(&app, &scratch("lint"), None).expect_err("has a finding");
     assert!(matches!(err, Failure::Lint(_)), "{err}");
     assert_eq!(codes(err.findings()), ["reserved-env"]);
 }
@@ -59,14 +59,14 @@ fn a_schema_violation_stops_the_pipeline_with_the_property() {
 #[test]
 fn an_unacknowledged_replacement_is_refused_with_the_files_it_would_write() {
     let dir = scratch("replace");
-    check::write(&pipeline::run(&valid_app(), &dir).expect("valid")).expect("writes");
+    check::write(&pipeline::run(&valid_app(), &dir, None).expect("valid")).expect("writes");
     let mut app = valid_app();
     for r in &mut app.stacks_mut()[1].template.resources {
         if let Properties::Secret(s) = &mut r.properties {
             s.name = "demo/test/renamed".into();
         }
     }
-    let err = pipeline::run(&app, &dir).expect_err("a renamed secret is replaced");
+    let err = pipeline::run(&app, &dir, None).expect_err("a renamed secret is replaced");
     let Failure::Replacement { refused, files } = &err else {
         panic!("expected a refused replacement, got {err}");
     };
