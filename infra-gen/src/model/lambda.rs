@@ -458,13 +458,30 @@ impl Kind for Function {
     /// application, deployment group and service role.
     fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
         let mut out = Vec::new();
-        if self.url.is_some() {
+        if let Some(url) = &self.url {
             out.push(Implicit {
                 id: format!("{id}Url"),
                 type_name: "AWS::Lambda::Url",
                 attributes: &["FunctionUrl", "FunctionArn"],
                 what: "the Function URL",
             });
+            if matches!(url.auth, UrlAuth::Public(_)) {
+                // lambda:InvokeFunctionUrl and lambda:InvokeFunction for everyone.
+                out.extend([
+                    Implicit {
+                        id: format!("{id}UrlPublicPermissions"),
+                        type_name: "AWS::Lambda::Permission",
+                        attributes: &[],
+                        what: "the public URL's invoke permission",
+                    },
+                    Implicit {
+                        id: format!("{id}URLInvokeAllowPublicAccess"),
+                        type_name: "AWS::Lambda::Permission",
+                        attributes: &[],
+                        what: "the public URL's InvokeFunction permission",
+                    },
+                ]);
+            }
         }
         if let Some(d) = &self.safe_deploy {
             out.push(Implicit {
