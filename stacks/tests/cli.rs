@@ -17,6 +17,26 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// The template file of the first stack with a function, and of the first stack: the tests
+/// take their files from the definitions rather than naming a stack.
+fn service_and_first_template() -> (String, String) {
+    let app = stacks::app().expect("definitions build");
+    let service = app
+        .stacks()
+        .iter()
+        .find(|s| {
+            s.template
+                .resources
+                .iter()
+                .any(|r| r.properties.type_name() == "AWS::Serverless::Function")
+        })
+        .expect("a stack with a function");
+    (
+        format!("{}.yaml", service.name),
+        format!("{}.yaml", app.stacks()[0].name),
+    )
+}
+
 /// A scratch repository root, removed and recreated for each test.
 fn scratch(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("infra-gen-cli-{}-{name}", std::process::id()));
@@ -52,29 +72,29 @@ fn check_reports_changed_missing_and_stray_files() {
     assert_eq!(infra_gen(&root, &["check"]).status.code(), Some(0));
 
     let dir = root.join("generated");
-    let service = dir.join("chatrix-prod-service.yaml");
+    let (service_file, first_file) = service_and_first_template();
+    let service = dir.join(&service_file);
     let text = fs::read_to_string(&service).expect("written");
-    fs::write(
-        &service,
-        text.replace("MemorySize: 512", "MemorySize: 1024"),
-    )
-    .expect("edit");
-    fs::remove_file(dir.join("chatrix-staging-registry.yaml")).expect("remove");
+    let memory = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("MemorySize: "))
+        .expect("the function sets its memory")
+        .to_owned();
+    let edited = memory.replace("MemorySize: ", "MemorySize: 1");
+    fs::write(&service, text.replace(&memory, &edited)).expect("edit");
+    fs::remove_file(dir.join(&first_file)).expect("remove");
     fs::write(dir.join("old-stack.yaml"), "# hand-written\n").expect("stray");
 
     let out = infra_gen(&root, &["check"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("drift: generated/chatrix-prod-service.yaml differs"),
+        text.contains(&format!("drift: generated/{service_file} differs")),
         "{text}"
     );
+    assert!(text.contains(&format!("-{edited}\n+{memory}")), "{text}");
     assert!(
-        text.contains("-      MemorySize: 1024\n+      MemorySize: 512"),
-        "{text}"
-    );
-    assert!(
-        text.contains("missing: generated/chatrix-staging-registry.yaml"),
+        text.contains(&format!("missing: generated/{first_file}")),
         "{text}"
     );
     assert!(text.contains("stray: generated/old-stack.yaml"), "{text}");
@@ -106,7 +126,8 @@ fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
     let root = scratch("symlinked");
     assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
     let dir = root.join("generated");
-    let service = dir.join("chatrix-prod-service.yaml");
+    let (service_file, _) = service_and_first_template();
+    let service = dir.join(&service_file);
     fs::rename(&service, root.join("elsewhere.yaml")).expect("move");
     std::os::unix::fs::symlink(root.join("elsewhere.yaml"), &service).expect("symlink");
 
@@ -114,7 +135,7 @@ fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("chatrix-prod-service.yaml is a symlink"),
+        text.contains(&format!("{service_file} is a symlink")),
         "{text}"
     );
     fs::remove_dir_all(&root).ok();
@@ -124,7 +145,9 @@ fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
 fn check_names_line_endings_instead_of_diffing_identical_lines() {
     let root = scratch("crlf");
     assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
-    for name in ["chatrix-prod-service.yaml", "samconfig.toml"] {
+    let (service_file, _) = service_and_first_template();
+    let names = [service_file.as_str(), "samconfig.toml"];
+    for name in names {
         let path = root.join("generated").join(name);
         let text = fs::read_to_string(&path).expect("written");
         fs::write(&path, text.replace('\n', "\r\n")).expect("crlf");
@@ -133,7 +156,7 @@ fn check_names_line_endings_instead_of_diffing_identical_lines() {
     let out = infra_gen(&root, &["check"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    for name in ["chatrix-prod-service.yaml", "samconfig.toml"] {
+    for name in names {
         assert!(
             text.contains(&format!(
                 "generated/{name} differs from its definition only in line endings"
@@ -276,14 +299,18 @@ fn help_lists_the_deployed_stack_commands_and_how_to_run_them() {
 #[cfg(not(feature = "aws"))]
 #[test]
 fn deployed_stack_commands_without_the_aws_feature_say_how_to_run_them() {
+    let (service_file, _) = service_and_first_template();
+    let stack = service_file.trim_end_matches(".yaml");
     let out = infra_gen(
         &scratch("no-aws"),
-        &["plan", "chatrix-prod-service", "--image-tag", "abc1234"],
+        &["plan", stack, "--image-tag", "abc1234"],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("cargo infra-gen-aws plan chatrix-prod-service --image-tag abc1234"),
+        err.contains(&format!(
+            "cargo infra-gen-aws plan {stack} --image-tag abc1234"
+        )),
         "{err}"
     );
 }
