@@ -36,14 +36,97 @@ fn prepare(v: &mut Value) {
     }
 }
 
+/// The table of provider schemas, one entry per file in `schemas/cloudformation/`, keyed by the
+/// schema's own `typeName`: adding a resource kind adds a file (`schemas/refresh.sh <Type>`),
+/// not a line of Rust.
+fn provider_table(entries: &[(String, String)]) -> String {
+    let mut out = format!(
+        "pub(crate) static CLOUDFORMATION: [Schema; {}] = [\n",
+        entries.len()
+    );
+    for (type_name, file) in entries {
+        out.push_str(&format!(
+            "    Schema::new({type_name:?}, embedded!(\"cloudformation\", {file:?}), PROVIDER_PROPERTIES),\n"
+        ));
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// What decides whether a resource passes validation: the schemas and the validator's code.
+/// The schema-validation cache keys on it, so a refreshed schema or a changed rule revalidates
+/// everything. (`DefaultHasher::new()` is deterministic for a given toolchain; a new toolchain
+/// only empties the cache.)
+fn fingerprint(source: &Path, validator: &Path) -> Result<u64, Box<dyn std::error::Error>> {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut files = Vec::new();
+    for dir in [
+        source.join("cloudformation"),
+        source.join("sam"),
+        validator.to_owned(),
+    ] {
+        for entry in fs::read_dir(&dir)? {
+            files.push(entry?.path());
+        }
+    }
+    files.sort();
+    let mut h = DefaultHasher::new();
+    for f in files {
+        h.write(
+            f.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
+        h.write(&fs::read(&f)?);
+    }
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    Ok(h.finish())
+}
+
+/// gitleaks' ruleset as a Rust table of (id, regex, lowercased keywords): parsed here once, not
+/// on every `check`. Rules without a regex (path-only rules) match nothing in a value.
+fn gitleaks_table(toml_text: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let file: toml::Table = toml::from_str(toml_text)?;
+    let rules = file
+        .get("rules")
+        .and_then(toml::Value::as_array)
+        .ok_or("rules/gitleaks.toml has no [[rules]]")?;
+    let mut out = String::from("&[\n");
+    for rule in rules {
+        let (Some(id), Some(regex)) = (
+            rule.get("id").and_then(toml::Value::as_str),
+            rule.get("regex").and_then(toml::Value::as_str),
+        ) else {
+            continue;
+        };
+        let keywords: Vec<String> = rule
+            .get("keywords")
+            .and_then(toml::Value::as_array)
+            .map(|k| {
+                k.iter()
+                    .filter_map(toml::Value::as_str)
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push_str(&format!("    ({id:?}, {regex:?}, &{keywords:?}),\n"));
+    }
+    out.push(']');
+    Ok(out)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
     let out = Path::new(&env::var("OUT_DIR")?).join("schemas");
     println!("cargo::rerun-if-changed={}", source.display());
+    let mut providers = Vec::new();
     for dir in ["cloudformation", "sam"] {
         fs::create_dir_all(out.join(dir))?;
-        for entry in fs::read_dir(source.join(dir))? {
-            let path = entry?.path();
+        let mut paths: Vec<_> = fs::read_dir(source.join(dir))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        paths.sort();
+        for path in paths {
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
@@ -52,8 +135,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
             prepare(&mut schema);
             let name = path.file_name().ok_or("schema without a file name")?;
+            if dir == "cloudformation" {
+                let type_name = schema["typeName"]
+                    .as_str()
+                    .ok_or_else(|| format!("{} has no typeName", path.display()))?;
+                providers.push((type_name.to_owned(), name.to_string_lossy().into_owned()));
+            }
             fs::write(out.join(dir).join(name), serde_json::to_string(&schema)?)?;
         }
     }
+    fs::write(out.join("providers.rs"), provider_table(&providers))?;
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/gitleaks.toml");
+    println!("cargo::rerun-if-changed={}", rules.display());
+    fs::write(
+        Path::new(&env::var("OUT_DIR")?).join("gitleaks_rules.rs"),
+        gitleaks_table(&fs::read_to_string(&rules)?)?,
+    )?;
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/validate");
+    println!("cargo::rerun-if-changed={}", validator.display());
+    fs::write(
+        out.join("fingerprint.txt"),
+        format!("{:016x}", fingerprint(&source, &validator)?),
+    )?;
     Ok(())
 }

@@ -8,16 +8,15 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-# Every type the templates hold, and every type SAM expands AWS::Serverless::Function into.
-CLOUDFORMATION_TYPES = [
-    "AWS::ECR::Repository",
-    "AWS::IAM::Role",
-    "AWS::Logs::LogGroup",
-    "AWS::SecretsManager::Secret",
-    "AWS::Lambda::Function",
-    "AWS::Lambda::Url",
-    "AWS::Lambda::Permission",
-]
+# The provider schemas to extract: every type already in schemas/cloudformation/ (the kinds
+# infra-gen models, and the Lambda types SAM passes a function's properties to), plus the types
+# named on the command line (a new kind). infra-gen's build script embeds whatever is there.
+def cloudformation_types(out, extra):
+    present = [
+        json.loads(p.read_text())["typeName"] for p in sorted(out.glob("*.json"))
+    ]
+    return sorted(set(present) | set(extra))
+
 SAM_TYPES = {
     "AWS::Serverless::Function": "samtranslator__internal__schema_source__aws_serverless_function__Resource",
 }
@@ -42,12 +41,12 @@ def write(path, schema):
     path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
 
 
-def cloudformation(out):
+def cloudformation(out, extra):
     import cfnlint.data.schemas as data
 
     root = Path(data.__file__).parent
     index = json.loads((root / "providers" / f"{REGION}.json").read_text())
-    for type_name in CLOUDFORMATION_TYPES:
+    for type_name in cloudformation_types(out, extra):
         schema = json.loads((root / "resources" / f"{index[type_name]}.json").read_text())
         if schema.get("typeName") != type_name:
             sys.exit(f"cfn-lint's schema for {type_name} names {schema.get('typeName')}")
@@ -93,7 +92,7 @@ def main():
     out = Path(sys.argv[1])
     (out / "cloudformation").mkdir(parents=True, exist_ok=True)
     (out / "sam").mkdir(parents=True, exist_ok=True)
-    cloudformation(out / "cloudformation")
+    cloudformation(out / "cloudformation", sys.argv[2:])
     sam(out / "sam")
     versions = {p: metadata.version(p) for p in ("cfn-lint", "aws-sam-translator")}
     write(out / "versions.json", versions)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Re-extracts schemas/ from the pinned cfn-lint and aws-sam-translator packages (see README.md).
 # Offline once the venv holds tests/validate/requirements.txt: nothing here reaches a network.
-#   VENV=/path/to/venv bash schemas/refresh.sh
+#   VENV=/path/to/venv bash schemas/refresh.sh [AWS::Service::Type ...]
+# With type names, their provider schemas are added (a new resource kind); without, the files
+# present are refreshed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${VENV:-$root/.venv}"
@@ -18,5 +20,5 @@ for pkg in cfn-lint aws-sam-translator; do
   fi
 done
 
-"$py" "$root/schemas/extract.py" "$root/schemas"
+"$py" "$root/schemas/extract.py" "$root/schemas" "$@"
 echo "schemas/ refreshed from cfn-lint $("$py" -c "from importlib.metadata import version; print(version('cfn-lint'))") and aws-sam-translator $("$py" -c "from importlib.metadata import version; print(version('aws-sam-translator'))")"

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
+use crate::pipeline::Rendered;
 use crate::render::{GeneratedFile, is_generated};
 
 #[derive(Debug, thiserror::Error)]
@@ -150,8 +151,10 @@ pub struct Written {
     pub kept: Vec<String>,
 }
 
-/// Writes changed files and removes stray ones that infra-gen wrote earlier.
-pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Written, IoError> {
+/// Writes the pipeline's files into the directory it guarded, and removes stray ones that
+/// infra-gen wrote earlier. Only a [`Rendered`] is written: every file passed every step.
+pub fn write(rendered: &Rendered) -> Result<Written, IoError> {
+    let (dir, files) = (rendered.dir(), rendered.files());
     fs::create_dir_all(dir).map_err(io_err("create", dir))?;
     let mut written = Written::default();
     let Committed {

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::build::{App, Day};
-use crate::model::Properties;
-use crate::render::{self, GeneratedFile};
-use crate::{Error, Finding, check, validate};
+use crate::pipeline::{self, Failure, Rendered};
+use crate::render::GeneratedFile;
+use crate::{Error, Finding, check, deploy, format_findings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,12 +33,19 @@ enum Command {
     /// Validate every template against CloudFormation's and SAM's resource schemas (offline).
     Validate,
     /// List stacks in deployment order, with their environment and resources.
-    List,
+    List {
+        /// Print JSON for workflows: per stack its environment, region, order, the stacks to
+        /// deploy first, parameters, outputs, the image to build and the smoke test.
+        #[arg(long)]
+        json: bool,
+    },
     #[command(flatten)]
     Deployed(crate::deployed::Command),
 }
 
 const GENERATED: &str = "generated";
+/// Resources that passed the schemas in earlier runs (see `validate::validate_cached`).
+const SCHEMA_CACHE: &str = "target/infra-gen/schema-cache";
 
 /// Parses the process arguments and runs the command. Exit codes: 0 success, 1 drift or
 /// findings, 2 usage or I/O errors.
@@ -59,46 +66,45 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
         }
     }
     match cli.command {
-        Command::List => {
+        Command::List { json: false } => {
             print!("{}", list(&app));
             ExitCode::SUCCESS
         }
+        Command::List { json: true } => {
+            let listing = serde_json::json!({ "stacks": deploy::listing(&app) });
+            println!("{listing:#}");
+            ExitCode::SUCCESS
+        }
         Command::Deployed(command) => crate::deployed::run(command, &app, &dir),
-        Command::Validate => with_files(&app, |_| {
-            invalid(&app).unwrap_or_else(|| {
+        Command::Validate => match pipeline::validated(&app) {
+            Ok(_) => {
                 println!(
                     "ok: {} template(s) match their resource schemas",
                     app.stacks().len()
                 );
                 ExitCode::SUCCESS
-            })
-        }),
-        Command::Generate => with_files(&app, |files| {
-            if let Some(code) = invalid(&app) {
-                return code;
             }
-            match replaced(&app, files, &dir) {
-                Ok(refused) if refused.is_empty() => {}
-                Ok(refused) => {
-                    eprintln!("{}", Error::Findings(refused));
-                    return ExitCode::from(1);
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+            Err(e) => failed(&e),
+        },
+        Command::Generate => match pipeline::run(&app, &dir, Some(&root.join(SCHEMA_CACHE))) {
+            Ok(rendered) => {
+                notes(&rendered);
+                generate(&rendered)
             }
-            generate(&dir, files)
-        }),
-        Command::Check => with_files(&app, |files| {
-            if let Some(code) = invalid(&app) {
-                return code;
+            Err(e) => failed(&e),
+        },
+        Command::Check => match pipeline::run(&app, &dir, Some(&root.join(SCHEMA_CACHE))) {
+            Ok(rendered) => {
+                notes(&rendered);
+                drift(rendered.files(), &dir, None)
             }
-            drift(&app, files, &dir)
-        }),
+            Err(Failure::Replacement { refused, files }) => drift(&files, &dir, Some(&refused)),
+            Err(e) => failed(&e),
+        },
     }
 }
 
+/// Exit 1 for findings in the definitions, 2 for I/O.
 /// The day the freshness warnings are judged on: `INFRA_GEN_TODAY` (`YYYY-MM-DD`), so a test
 /// or a reviewer can ask what `check` will say on a given day, else the system clock.
 fn today() -> Day {
@@ -114,58 +120,31 @@ fn today() -> Day {
         .unwrap_or_else(Day::today)
 }
 
-/// Prints schema findings; `None` when every template passes.
-fn invalid(app: &App) -> Option<ExitCode> {
-    let findings = validate::validate(app);
-    if findings.is_empty() {
-        return None;
-    }
-    eprintln!("{}", Error::Findings(findings));
-    Some(ExitCode::from(1))
-}
-
-/// Unacknowledged replacements of stateful resources, comparing each rendered stack with its
-/// committed file; acknowledged ones are printed as notes. Unchanged files are not parsed.
-fn replaced(app: &App, files: &[GeneratedFile], dir: &Path) -> Result<Vec<Finding>, String> {
-    let mut refused = Vec::new();
-    for (stack, file) in app.stacks().iter().zip(files) {
-        let path = dir.join(&file.path);
-        let committed = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-        };
-        if committed == file.contents {
-            continue;
+fn failed(e: &Failure) -> ExitCode {
+    match e {
+        Failure::Read { .. } => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
-        let found = match validate::replacements(stack, &committed) {
-            Ok(found) => found,
-            Err(e) => {
-                // A hand-edited file that no longer parses: the diff will show it.
-                eprintln!(
-                    "warning: cannot read {GENERATED}/{} to check for replacements: {e}",
-                    file.path
-                );
-                continue;
-            }
-        };
-        for r in found {
-            match &r.acknowledged {
-                Some(reason) => eprintln!(
-                    "note: {} › {}: {} changes and replaces it, as acknowledged: {reason}",
-                    r.stack,
-                    r.resource,
-                    r.properties.join(", ")
-                ),
-                None => refused.push(r.to_finding()),
-            }
+        _ => {
+            eprintln!("{e}");
+            ExitCode::from(1)
         }
     }
-    Ok(refused)
 }
 
-fn generate(dir: &Path, files: &[GeneratedFile]) -> ExitCode {
-    match check::write(dir, files) {
+fn notes(rendered: &Rendered) {
+    for r in rendered.acknowledged() {
+        eprintln!("note: {r}");
+    }
+    for (path, e) in rendered.unreadable() {
+        // A hand-edited file that no longer parses: the diff will show it.
+        eprintln!("warning: cannot read {GENERATED}/{path} to check for replacements: {e}");
+    }
+}
+
+fn generate(rendered: &Rendered) -> ExitCode {
+    match check::write(rendered) {
         Ok(w) => {
             for p in &w.updated {
                 println!("wrote {GENERATED}/{p}");
@@ -178,7 +157,10 @@ fn generate(dir: &Path, files: &[GeneratedFile]) -> ExitCode {
                     "warning: {GENERATED}/{p} is not produced by any stack and was not written by infra-gen; delete it if it is stale"
                 );
             }
-            println!("{} file(s) up to date in {GENERATED}/", files.len());
+            println!(
+                "{} file(s) up to date in {GENERATED}/",
+                rendered.files().len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -188,7 +170,8 @@ fn generate(dir: &Path, files: &[GeneratedFile]) -> ExitCode {
     }
 }
 
-fn drift(app: &App, files: &[GeneratedFile], dir: &Path) -> ExitCode {
+/// Diffs `files` against `dir`; `refused` are replacements `generate` would refuse.
+fn drift(files: &[GeneratedFile], dir: &Path, refused: Option<&[Finding]>) -> ExitCode {
     match check::compare(dir, GENERATED, files) {
         Ok(drift) if drift.is_empty() => {
             println!(
@@ -205,29 +188,17 @@ fn drift(app: &App, files: &[GeneratedFile], dir: &Path) -> ExitCode {
                 "{} file(s) drifted: run `cargo infra-gen generate` and commit {GENERATED}/",
                 drift.len()
             );
-            match replaced(app, files, dir) {
-                Ok(refused) if refused.is_empty() => {}
-                Ok(refused) => eprintln!(
+            if let Some(refused) = refused {
+                eprintln!(
                     "and `generate` will refuse this:\n{}",
-                    Error::Findings(refused)
-                ),
-                Err(e) => eprintln!("error: {e}"),
+                    format_findings(refused)
+                );
             }
             ExitCode::from(1)
         }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
-        }
-    }
-}
-
-fn with_files(app: &App, f: impl FnOnce(&[GeneratedFile]) -> ExitCode) -> ExitCode {
-    match render::render(app) {
-        Ok(files) => f(&files),
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
         }
     }
 }
@@ -259,12 +230,10 @@ fn list(app: &App) -> String {
                 r.id,
                 r.properties.type_name()
             ));
-            if let Properties::Function(f) = &r.properties
-                && f.url.is_some()
-            {
+            for i in r.properties.implicit(&r.id) {
                 out.push_str(&format!(
-                    "     resource  {}Url AWS::Lambda::Url (added by SAM)\n",
-                    r.id
+                    "     resource  {} {} (added by SAM)\n",
+                    i.id, i.type_name
                 ));
             }
         }

@@ -113,6 +113,20 @@ pub fn image_function(stack: &Stack) -> Option<&Function> {
         })
 }
 
+/// The stack and output the function's image repository URI is imported from.
+pub fn image_registry<'a>(
+    app: &'a App,
+    function: &Function,
+) -> Option<(&'a Stack, &'a crate::model::Output)> {
+    let mut export = None;
+    function.image_uri.walk(&mut |e| {
+        if let Expr::ImportValue(inner) = e {
+            export = inner.as_literal();
+        }
+    });
+    export.and_then(|name| exporter(app, name))
+}
+
 /// A `sam deploy` flag whose value cannot be in samconfig.toml.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Flag {
@@ -149,13 +163,7 @@ pub fn command_line(app: &App, stack: &Stack) -> Vec<Flag> {
         })
         .collect();
     if let Some(function) = image_function(stack) {
-        let mut export = None;
-        function.image_uri.walk(&mut |e| {
-            if let Expr::ImportValue(inner) = e {
-                export = inner.as_literal();
-            }
-        });
-        let value = match export.and_then(|name| exporter(app, name)) {
+        let value = match image_registry(app, function) {
             Some((s, output)) => format!("<{} output of {}>", output.id, s.name),
             None => "<ECR repository URI>".to_owned(),
         };
@@ -168,4 +176,91 @@ pub fn command_line(app: &App, stack: &Stack) -> Vec<Flag> {
         });
     }
     flags
+}
+
+/// One stack as the deploy and drift workflows need it (`infra-gen list --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listed {
+    pub name: String,
+    pub environment: String,
+    pub region: String,
+    /// Position in the app, from 1: deploy in this order.
+    pub order: usize,
+    /// Stacks to deploy first (they export what this one imports).
+    pub after: Vec<String>,
+    pub source: String,
+    /// Relative to the generated directory; also the samconfig.toml config-env's template.
+    pub template: String,
+    pub config_env: String,
+    pub parameters: Vec<String>,
+    pub outputs: Vec<ListedOutput>,
+    /// The image to build and push before deploying, for a stack with a function.
+    pub image: Option<ListedImage>,
+    pub smoke_test: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedOutput {
+    pub id: String,
+    pub export: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedImage {
+    /// Relative to the repository root, which is the build context.
+    pub dockerfile: String,
+    /// `docker buildx build --platform` value.
+    pub platform: &'static str,
+    /// The stack whose output holds the repository URI, and that output.
+    pub registry: Option<String>,
+    pub repository_output: Option<String>,
+}
+
+/// Every stack in deployment order, with what deploying it takes.
+pub fn listing(app: &App) -> Vec<Listed> {
+    app.stacks()
+        .iter()
+        .enumerate()
+        .map(|(i, stack)| {
+            let image = image_function(stack).map(|f| {
+                let registry = image_registry(app, f);
+                ListedImage {
+                    dockerfile: f.source.dockerfile.clone(),
+                    platform: f.architecture.docker_platform(),
+                    registry: registry.map(|(s, _)| s.name.to_string()),
+                    repository_output: registry.map(|(_, o)| o.id.to_string()),
+                }
+            });
+            Listed {
+                name: stack.name.to_string(),
+                environment: stack.environment.name().to_owned(),
+                region: stack.environment.region().to_owned(),
+                order: i + 1,
+                after: depends_on(app, stack)
+                    .iter()
+                    .map(|s| s.name.to_string())
+                    .collect(),
+                source: stack.source.to_owned(),
+                template: template_file(stack),
+                config_env: config_env(stack).to_owned(),
+                parameters: stack
+                    .template
+                    .parameters
+                    .iter()
+                    .map(|p| p.id.to_string())
+                    .collect(),
+                outputs: stack
+                    .template
+                    .outputs
+                    .iter()
+                    .map(|o| ListedOutput {
+                        id: o.id.to_string(),
+                        export: o.export.clone(),
+                    })
+                    .collect(),
+                image,
+                smoke_test: stack.smoke_test.clone(),
+            }
+        })
+        .collect()
 }

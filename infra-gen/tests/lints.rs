@@ -124,9 +124,25 @@ fn image_config_disagreeing_with_the_dockerfile_is_rejected() {
 
 #[test]
 fn dockerfile_missing_cmd_and_workdir_is_rejected() {
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let text = "FROM debian:12-slim\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
     let f = findings(&dockerfile_app(text));
     assert_eq!(codes(&f), ["image-config", "image-config"], "{f:#?}");
+}
+
+#[test]
+fn an_aws_lambda_base_images_entrypoint_and_workdir_are_inherited() {
+    // provided:al2023 sets WORKDIR /var/task: the Dockerfile need not repeat it.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    assert!(findings(&dockerfile_app(text)).is_empty());
+    // A CMD is still the Dockerfile's to set.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let f = only(&dockerfile_app(text), "image-config", "Function");
+    assert!(f.message.contains("CMD"), "{f}");
+    // Without an ENTRYPOINT of its own the image starts the base image's, which the
+    // function's ImageConfig (/var/task/bootstrap) contradicts.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nCMD [\"lambda\"]\n";
+    let f = only(&dockerfile_app(text), "image-config", "Function");
+    assert!(f.message.contains("/lambda-entrypoint.sh"), "{f}");
 }
 
 #[test]
@@ -522,9 +538,9 @@ fn models_whose_profile_does_not_serve_the_region_fail_the_build() {
 }
 
 #[test]
-fn rendering_refuses_an_app_with_findings() {
+fn the_pipeline_renders_nothing_for_an_app_with_findings() {
     let app = app_with("us-west-2", DOCKERFILE, |s| s.env("AWS_REGION", "x")).expect("builds");
-    let err = infra_gen::render::render(&app).expect_err("has a finding");
+    let err = infra_gen::pipeline::validated(&app).expect_err("has a finding");
     assert!(
         err.to_string()
             .contains("error[reserved-env]: demo-test-service › Function"),
@@ -609,4 +625,54 @@ fn invalid_builder_values_name_the_stack_resource_and_fix() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn typed_grants_pass_every_lint_and_a_hand_written_pattern_does_not() {
+    use infra_gen::build::{DynamoDb, Grant};
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.grant(Grant::s3_read_write("acme-data", "uploads/"))
+            .grant(Grant::dynamodb("jobs", &["by-owner"], &[DynamoDb::Query]))
+            .grant(Grant::sqs_send("jobs-queue"))
+            .grant(Grant::sqs_receive("results-queue"))
+            .grant(Grant::sns_publish("alerts"))
+            .grant(Grant::ssm_parameters_by_path("/demo/test"))
+            .grant(Grant::kms_decrypt("1234abcd-12ab-34cd-56ef-1234567890ab"))
+            .grant(Grant::invoke_function("demo-worker"))
+    })
+    .expect("builds");
+    assert!(findings(&app).is_empty(), "{:#?}", findings(&app));
+    assert!(infra_gen::pipeline::validated(&app).is_ok());
+
+    // The same prefix pattern on a whole bucket, or with a non-object action, is refused.
+    for (resource, action) in [
+        ("arn:${AWS::Partition}:s3:::acme-data/*", "s3:GetObject"),
+        (
+            "arn:${AWS::Partition}:s3:::acme-data/uploads/*",
+            "s3:DeleteBucket",
+        ),
+    ] {
+        let mut app = app.clone();
+        for r in &mut app.stacks_mut()[1].template.resources {
+            if let Properties::Role(role) = &mut r.properties {
+                role.policies[0].statements.push(Statement::allow(
+                    "HandWritten",
+                    vec![Action::new(action).expect("valid")],
+                    vec![Expr::sub(resource)],
+                ));
+            }
+        }
+        only(&app, "iam-wildcard", "FunctionRole");
+    }
+}
+
+#[test]
+fn two_grants_with_the_same_statement_id_are_a_builder_error() {
+    use infra_gen::build::Grant;
+    let err = app_with("us-west-2", DOCKERFILE, |s| {
+        s.grant(Grant::sns_publish("alerts"))
+            .grant(Grant::sns_publish("alerts"))
+    })
+    .expect_err("duplicate Sid");
+    assert!(err.to_string().contains("PublishToAlerts"), "{err}");
 }

@@ -5,7 +5,8 @@ mod common;
 
 use infra_gen::build::{SecretSpec, Service};
 use infra_gen::model::lambda::Tracing;
-use infra_gen::render::{GeneratedFile, render};
+use infra_gen::pipeline::validated as render;
+use infra_gen::render::GeneratedFile;
 use infra_gen::units::{Memory, ReservedConcurrency};
 
 fn page(customize: impl FnOnce(Service) -> Service, path: &str) -> String {

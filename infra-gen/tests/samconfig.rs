@@ -2,7 +2,8 @@
 
 mod common;
 
-use infra_gen::render::{render, samconfig};
+use infra_gen::pipeline::validated as render;
+use infra_gen::render::samconfig;
 
 fn samconfig_text() -> String {
     let files = render(&common::valid_app()).expect("renders");

@@ -18,7 +18,7 @@ fn rendered_templates_parse_back_to_their_json() {
             .env("BOOLISH", "off")
     })
     .expect("builds");
-    let files = infra_gen::render::render(&app).expect("renders");
+    let files = infra_gen::pipeline::validated(&app).expect("renders");
     let templates: Vec<_> = files.iter().filter(|f| f.path.ends_with(".yaml")).collect();
     assert_eq!(templates.len(), app.stacks().len());
     for (file, stack) in templates.into_iter().zip(app.stacks()) {

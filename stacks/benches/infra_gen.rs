@@ -38,21 +38,45 @@ fn main() {
         time(2000, || stacks::app().expect("definitions build")),
     );
     report(
-        "build + lint + render every stack",
+        "build + lint + render + schema-validate every stack",
         time(2000, || {
             let app = stacks::app().expect("definitions build");
-            infra_gen::render::render(&app).expect("renders")
+            infra_gen::pipeline::validated(&app).expect("renders")
         }),
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let exe = env!("CARGO_BIN_EXE_infra-gen");
-    let samples = time(200, || {
+    let cache = root.join("target/infra-gen/schema-cache");
+    let run = |command: &str| {
         let status = Command::new(exe)
-            .args(["check", "--root"])
+            .args([command, "--root"])
             .arg(&root)
             .output()
             .expect("infra-gen runs");
-        assert!(status.status.success(), "check failed: generated/ drifted?");
-    });
-    report("whole `infra-gen check` process (release)", samples);
+        assert!(
+            status.status.success(),
+            "{command} failed: generated/ drifted?"
+        );
+    };
+    // Side by side, interleaved so machine load hits all three alike: `list` (definitions
+    // only), `check` as the edit loop runs it (schema cache warm: unchanged resources are not
+    // revalidated) and `check` on a fresh checkout (no cache: every validator compiled).
+    let (mut list, mut warm, mut cold) = (Vec::new(), Vec::new(), Vec::new());
+    run("check");
+    for _ in 0..200 {
+        list.extend(time(1, || run("list")));
+        warm.extend(time(1, || run("check")));
+        let _ = std::fs::remove_file(&cache);
+        cold.extend(time(1, || run("check")));
+    }
+    let median = |v: &[Duration]| {
+        let mut v = v.to_vec();
+        v.sort();
+        percentile(&v, 0.5)
+    };
+    let ratio = median(&warm).as_secs_f64() / median(&list).as_secs_f64();
+    report("whole `infra-gen list` process (release)", list);
+    report("whole `infra-gen check` process, cache warm", warm);
+    report("whole `infra-gen check` process, no cache", cold);
+    println!("check (cache warm) / list: {ratio:.1}x (median over median)");
 }

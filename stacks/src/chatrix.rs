@@ -2,9 +2,11 @@
 //! Claude Code. One streaming arm64 function behind a public Function URL; callers present
 //! an API key kept in Secrets Manager. Staging and prod share this definition.
 
-use infra_gen::build::{ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service};
+use infra_gen::build::{
+    Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
+};
 use infra_gen::model::lambda::{
-    Architecture, Cors, DockerSource, HandlerMode, HttpMethod, ImageConfig, Origin,
+    Architecture, Cors, DockerSource, HandlerMode, HttpMethod, ImageConfig, Origin, TrafficShift,
 };
 use infra_gen::model::review::{Suppression, Tool};
 use infra_gen::units::{Memory, ReservedConcurrency, RetentionDays, Timeout};
@@ -18,6 +20,8 @@ struct Settings {
     reserved_concurrency: u32,
     log_retention: RetentionDays,
     images_kept: u32,
+    /// How a deploy moves traffic to the new version (rolled back by the alarms).
+    shift: TrafficShift,
 }
 
 const ENVIRONMENTS: [Settings; 2] = [
@@ -29,6 +33,8 @@ const ENVIRONMENTS: [Settings; 2] = [
         // A year, as AWS Control Tower asks of every log group: access logs of a public API.
         log_retention: RetentionDays::D365,
         images_kept: 10,
+        // Staging takes the new version at once: its callers are the team testing it.
+        shift: TrafficShift::AllAtOnce,
     },
     Settings {
         env: "prod",
@@ -37,6 +43,7 @@ const ENVIRONMENTS: [Settings; 2] = [
         reserved_concurrency: 100,
         log_retention: RetentionDays::D365,
         images_kept: 30,
+        shift: TrafficShift::Canary10Percent10Minutes,
     },
 ];
 
@@ -162,6 +169,11 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
             )
             .and_then(|url| url.cors(cors())),
         )
+        .smoke_test("/health")
+        // Bedrock's own failures reach callers as 5xx too: a few in a minute are not an outage
+        // of the gateway, a burst is.
+        .alarms(Alarms::new().url_5xx_at_least(5))
+        .safe_deploy(s.shift)
         .secret(SecretSpec::generated(
             "ApiKey",
             "API keys clients present to chatrix",

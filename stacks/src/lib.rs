@@ -1,13 +1,14 @@
 //! This repository's services, as typed definitions. `cargo infra-gen` renders them.
 
 pub mod chatrix;
+pub mod reports;
 
 use infra_gen::{App, Error};
 
 /// Every stack of this repository, in deployment order.
 pub fn app() -> Result<App, Error> {
     let mut app = App::new();
-    for stack in chatrix::stacks()? {
+    for stack in chatrix::stacks()?.into_iter().chain(reports::stacks()?) {
         app.push(stack);
     }
     Ok(app)

@@ -17,6 +17,26 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// The template file of the first stack with a function, and of the first stack: the tests
+/// take their files from the definitions rather than naming a stack.
+fn service_and_first_template() -> (String, String) {
+    let app = stacks::app().expect("definitions build");
+    let service = app
+        .stacks()
+        .iter()
+        .find(|s| {
+            s.template
+                .resources
+                .iter()
+                .any(|r| r.properties.type_name() == "AWS::Serverless::Function")
+        })
+        .expect("a stack with a function");
+    (
+        format!("{}.yaml", service.name),
+        format!("{}.yaml", app.stacks()[0].name),
+    )
+}
+
 /// A scratch repository root, removed and recreated for each test.
 fn scratch(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("infra-gen-cli-{}-{name}", std::process::id()));
@@ -36,9 +56,10 @@ fn check_passes_on_the_committed_repository() {
         stdout(&out),
         String::from_utf8_lossy(&out.stderr)
     );
+    // Per stack a template and a review page, and samconfig.toml.
+    let files = 2 * stacks::app().expect("definitions build").stacks().len() + 1;
     assert!(
-        // Per stack a template and a review page (2 x 4), and samconfig.toml.
-        stdout(&out).starts_with("ok: 9 file(s)"),
+        stdout(&out).starts_with(&format!("ok: {files} file(s)")),
         "{}",
         stdout(&out)
     );
@@ -106,29 +127,29 @@ fn check_reports_changed_missing_and_stray_files() {
     assert_eq!(infra_gen(&root, &["check"]).status.code(), Some(0));
 
     let dir = root.join("generated");
-    let service = dir.join("chatrix-prod-service.yaml");
+    let (service_file, first_file) = service_and_first_template();
+    let service = dir.join(&service_file);
     let text = fs::read_to_string(&service).expect("written");
-    fs::write(
-        &service,
-        text.replace("MemorySize: 512", "MemorySize: 1024"),
-    )
-    .expect("edit");
-    fs::remove_file(dir.join("chatrix-staging-registry.yaml")).expect("remove");
+    let memory = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("MemorySize: "))
+        .expect("the function sets its memory")
+        .to_owned();
+    let edited = memory.replace("MemorySize: ", "MemorySize: 1");
+    fs::write(&service, text.replace(&memory, &edited)).expect("edit");
+    fs::remove_file(dir.join(&first_file)).expect("remove");
     fs::write(dir.join("old-stack.yaml"), "# hand-written\n").expect("stray");
 
     let out = infra_gen(&root, &["check"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("drift: generated/chatrix-prod-service.yaml differs"),
+        text.contains(&format!("drift: generated/{service_file} differs")),
         "{text}"
     );
+    assert!(text.contains(&format!("-{edited}\n+{memory}")), "{text}");
     assert!(
-        text.contains("-      MemorySize: 1024\n+      MemorySize: 512"),
-        "{text}"
-    );
-    assert!(
-        text.contains("missing: generated/chatrix-staging-registry.yaml"),
+        text.contains(&format!("missing: generated/{first_file}")),
         "{text}"
     );
     assert!(text.contains("stray: generated/old-stack.yaml"), "{text}");
@@ -160,7 +181,8 @@ fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
     let root = scratch("symlinked");
     assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
     let dir = root.join("generated");
-    let service = dir.join("chatrix-prod-service.yaml");
+    let (service_file, _) = service_and_first_template();
+    let service = dir.join(&service_file);
     fs::rename(&service, root.join("elsewhere.yaml")).expect("move");
     std::os::unix::fs::symlink(root.join("elsewhere.yaml"), &service).expect("symlink");
 
@@ -168,7 +190,7 @@ fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("chatrix-prod-service.yaml is a symlink"),
+        text.contains(&format!("{service_file} is a symlink")),
         "{text}"
     );
     fs::remove_dir_all(&root).ok();
@@ -178,7 +200,9 @@ fn check_fails_on_a_symlink_standing_in_for_a_generated_file() {
 fn check_names_line_endings_instead_of_diffing_identical_lines() {
     let root = scratch("crlf");
     assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
-    for name in ["chatrix-prod-service.yaml", "samconfig.toml"] {
+    let (service_file, _) = service_and_first_template();
+    let names = [service_file.as_str(), "samconfig.toml"];
+    for name in names {
         let path = root.join("generated").join(name);
         let text = fs::read_to_string(&path).expect("written");
         fs::write(&path, text.replace('\n', "\r\n")).expect("crlf");
@@ -187,7 +211,7 @@ fn check_names_line_endings_instead_of_diffing_identical_lines() {
     let out = infra_gen(&root, &["check"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    for name in ["chatrix-prod-service.yaml", "samconfig.toml"] {
+    for name in names {
         assert!(
             text.contains(&format!(
                 "generated/{name} differs from its definition only in line endings"
@@ -231,17 +255,80 @@ fn list_shows_stacks_in_deployment_order_with_resources() {
     let out = infra_gen(&scratch("list"), &["list"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0));
-    let registry = text
-        .find("chatrix-prod-registry [prod us-west-2]")
-        .expect("registry listed");
-    let service = text
-        .find("chatrix-prod-service [prod us-west-2]")
-        .expect("service listed");
-    assert!(registry < service, "{text}");
+    let app = stacks::app().expect("definitions build");
+    let mut at = 0;
+    for (i, stack) in app.stacks().iter().enumerate() {
+        let line = format!(
+            "{}. {} [{} {}]",
+            i + 1,
+            stack.name,
+            stack.environment.name(),
+            stack.environment.region()
+        );
+        let found = text[at..]
+            .find(&line)
+            .unwrap_or_else(|| panic!("{line} not listed in order:\n{text}"));
+        at += found + line.len();
+    }
     assert!(
         text.contains("resource  Function AWS::Serverless::Function"),
         "{text}"
     );
+    assert!(
+        text.contains("resource  FunctionUrl AWS::Lambda::Url (added by SAM)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn list_json_gives_workflows_every_stack_with_its_deploy_facts() {
+    let out = infra_gen(&scratch("list-json"), &["list", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let listed = listing["stacks"].as_array().expect("stacks");
+    let app = stacks::app().expect("definitions build");
+    assert_eq!(listed.len(), app.stacks().len());
+    for (i, (entry, stack)) in listed.iter().zip(app.stacks()).enumerate() {
+        assert_eq!(entry["name"], stack.name.as_str());
+        assert_eq!(entry["environment"], stack.environment.name());
+        assert_eq!(entry["region"], stack.environment.region());
+        assert_eq!(entry["order"], i + 1);
+        assert_eq!(entry["template"], format!("{}.yaml", stack.name));
+        let outputs: Vec<&str> = entry["outputs"]
+            .as_array()
+            .expect("outputs")
+            .iter()
+            .map(|o| o["id"].as_str().expect("id"))
+            .collect();
+        let expected: Vec<&str> = stack
+            .template
+            .outputs
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
+        assert_eq!(outputs, expected);
+        // A stack with an image deploys after the registry it pulls from, in the same
+        // environment, and builds for its function's platform.
+        if let Some(image) = entry["image"].as_object() {
+            let registry = image["registry"].as_str().expect("a registry stack");
+            let before = &listed[..i];
+            let registry_entry = before
+                .iter()
+                .find(|e| e["name"] == registry)
+                .expect("the registry comes earlier");
+            assert_eq!(registry_entry["environment"], entry["environment"]);
+            assert!(
+                entry["after"]
+                    .as_array()
+                    .expect("after")
+                    .contains(&registry.into())
+            );
+            assert!(
+                ["linux/arm64", "linux/amd64"]
+                    .contains(&image["platform"].as_str().expect("platform"))
+            );
+        }
+    }
 }
 
 #[test]
@@ -267,14 +354,18 @@ fn help_lists_the_deployed_stack_commands_and_how_to_run_them() {
 #[cfg(not(feature = "aws"))]
 #[test]
 fn deployed_stack_commands_without_the_aws_feature_say_how_to_run_them() {
+    let (service_file, _) = service_and_first_template();
+    let stack = service_file.trim_end_matches(".yaml");
     let out = infra_gen(
         &scratch("no-aws"),
-        &["plan", "chatrix-prod-service", "--image-tag", "abc1234"],
+        &["plan", stack, "--image-tag", "abc1234"],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("cargo infra-gen-aws plan chatrix-prod-service --image-tag abc1234"),
+        err.contains(&format!(
+            "cargo infra-gen-aws plan {stack} --image-tag abc1234"
+        )),
         "{err}"
     );
 }

@@ -39,7 +39,8 @@ fn every_template_passes_the_resource_schemas() {
     assert!(findings.is_empty(), "{findings:#?}");
 }
 
-// ---- A small IAM evaluator: Allow statements, `*`/`?` globs, StringEquals conditions. ----
+// ---- A small IAM evaluator: Allow statements, `*`/`?` globs, StringEquals and StringLike
+// conditions. ----
 
 /// A resource ARN or condition value of the template, with the example account and region.
 fn resolve(v: &Value, template: &Value) -> String {
@@ -142,11 +143,16 @@ impl Policy {
                 .any(|r| glob(&resolve(r, &self.template), resource));
             let conditions_ok = s["Condition"].as_object().is_none_or(|blocks| {
                 blocks.iter().all(|(op, keys)| {
-                    assert_eq!(op, "StringEquals", "the evaluator knows StringEquals only");
+                    let like = match op.as_str() {
+                        "StringEquals" => false,
+                        "StringLike" => true,
+                        other => panic!("the evaluator knows no {other}"),
+                    };
                     keys.as_object().expect("keys").iter().all(|(key, want)| {
-                        context
-                            .iter()
-                            .any(|(k, v)| k == key && *v == resolve(want, &self.template))
+                        let want = resolve(want, &self.template);
+                        context.iter().any(|(k, v)| {
+                            k == key && if like { glob(&want, v) } else { *v == want }
+                        })
                     })
                 })
             });
@@ -264,6 +270,42 @@ fn the_function_role_can_do_exactly_its_job() {
     }
 }
 
+/// reports' grants, read back from the committed template: the exports under its prefix and
+/// GetItem/PutItem on its table, nothing next to them. (The evaluator's example region stands
+/// in for the stack's: the ARNs name `${AWS::Region}`, not a region.)
+#[test]
+fn the_reports_role_reads_only_its_prefix_and_its_table() {
+    let app = app();
+    let stack = app
+        .stacks()
+        .iter()
+        .find(|s| s.source.ends_with("reports.rs") && s.name.as_str().ends_with("-service"))
+        .expect("the reports service");
+    let template = committed(stack.name.as_str());
+    let role = Policy::of_role(&template, "FunctionRole");
+    let object = |key: &str| format!("arn:aws:s3:::acme-exports-eu/{key}");
+    let bucket = "arn:aws:s3:::acme-exports-eu";
+    let table = format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/reports-summaries");
+
+    assert!(role.allows("s3:GetObject", &object("exports/2026-11.jsonl"), &[]));
+    assert!(!role.allows("s3:GetObject", &object("private/keys.jsonl"), &[]));
+    assert!(!role.allows("s3:PutObject", &object("exports/2026-11.jsonl"), &[]));
+    assert!(!role.allows("s3:DeleteObject", &object("exports/2026-11.jsonl"), &[]));
+    assert!(role.allows(
+        "s3:ListBucket",
+        bucket,
+        &[("s3:prefix", "exports/2026-11.jsonl")]
+    ));
+    assert!(!role.allows("s3:ListBucket", bucket, &[("s3:prefix", "private/")]));
+    assert!(!role.allows("s3:ListBucket", bucket, &[]));
+    assert!(role.allows("dynamodb:GetItem", &table, &[]));
+    assert!(role.allows("dynamodb:PutItem", &table, &[]));
+    assert!(!role.allows("dynamodb:Scan", &table, &[]));
+    assert!(!role.allows("dynamodb:DeleteItem", &table, &[]));
+    assert!(!role.allows("dynamodb:GetItem", &format!("{table}-other"), &[]));
+    assert!(!role.allows("bedrock:InvokeModel", "*", &[]));
+}
+
 #[test]
 fn a_model_removed_from_the_map_loses_its_grant() {
     let mut models: Value = serde_json::from_str(MODELS).expect("models.json");
@@ -317,10 +359,8 @@ fn replaced(stack: &Stack) -> Vec<(String, Vec<String>, bool)> {
 fn stateful_resources_are_retained() {
     for stack in app().stacks() {
         for r in &stack.template.resources {
-            if matches!(
-                r.properties,
-                Properties::EcrRepository(_) | Properties::Secret(_) | Properties::LogGroup(_)
-            ) {
+            // Each kind says whether it holds data (`Kind::STATEFUL`).
+            if r.properties.is_stateful() {
                 assert!(
                     r.lifecycle.is_some(),
                     "{} › {} is not retained",

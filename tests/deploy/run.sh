@@ -11,4 +11,4 @@ export VENV
 
 cargo clippy -p infra-gen -p stacks --all-targets --features stacks/aws -- -D warnings
 cargo test -p infra-gen -p stacks --features stacks/aws
-bash tests/deploy/sam-deploy-moto.sh staging
+bash tests/deploy/sam-deploy-moto.sh

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# End to end against moto, with the real SAM CLI: deploys one environment the way the deploy
-# workflow does (registry, then service, each through its samconfig.toml config-env), then
-# checks that `infra-gen diff --deployed` sees no difference, although sam deploy re-serializes
-# the template and adds metadata to every resource, and that `plan` finds nothing to change.
-# Never contacts AWS: every call goes to a moto server on localhost, with dummy credentials.
-# Usage: VENV=<virtualenv with tests/deploy/requirements.txt> bash tests/deploy/sam-deploy-moto.sh
+# End to end against moto, with the real SAM CLI: deploys environments the way the deploy
+# workflow does (every stack of the environment in `infra-gen list --json` order, each through
+# its samconfig.toml config-env; a service after its registry, with ImageTag and the registry's
+# repository), then checks that `infra-gen diff --deployed` sees no difference, although sam
+# deploy re-serializes the template and adds metadata to every resource, and that `plan` finds
+# nothing to change. Never contacts AWS: every call goes to a moto server on localhost, with
+# dummy credentials.
+# Usage: VENV=<virtualenv with tests/deploy/requirements.txt> bash tests/deploy/sam-deploy-moto.sh [ENVIRONMENT...]
+# (default: every environment the definitions have)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -13,9 +16,27 @@ VENV=$(cd "$VENV" && pwd) # the script changes directory
 for tool in sam moto_server; do
   [ -x "$VENV/bin/$tool" ] || { echo "error: $VENV/bin/$tool not found: pip install -r tests/deploy/requirements.txt into \$VENV" >&2; exit 2; }
 done
-env_name=${1:-staging}
-registry=chatrix-$env_name-registry
-service=chatrix-$env_name-service
+infra_gen=(cargo run --quiet -p stacks --features aws --bin infra-gen -- --root "$root")
+listing=$("${infra_gen[@]}" list --json)
+if [ $# -eq 0 ]; then
+  mapfile -t environments < <(python3 -c 'import json, sys
+seen = []
+for s in json.load(sys.stdin)["stacks"]:
+    if s["environment"] not in seen:
+        seen.append(s["environment"])
+print("\n".join(seen))' <<<"$listing")
+else
+  environments=("$@")
+fi
+# One line per stack of the environments, in deploy order: name region registry (or -).
+mapfile -t stacks < <(python3 -c 'import json, sys
+envs = sys.argv[1:]
+for s in json.load(sys.stdin)["stacks"]:
+    if s["environment"] in envs:
+        image = s["image"] or {}
+        print(s["name"], s["region"], image.get("registry") or "-", image.get("repository_output") or "-")' \
+  "${environments[@]}" <<<"$listing")
+[ ${#stacks[@]} -gt 0 ] || { echo "error: no stacks in environment(s) ${environments[*]}" >&2; exit 2; }
 
 work=$(mktemp -d)
 moto_pid=
@@ -45,26 +66,38 @@ tag=$(git rev-parse HEAD 2>/dev/null || echo 0123456789abcdef0123456789abcdef012
 cp -r generated "$work/generated"
 (
   cd "$work/generated"
-  "$VENV/bin/sam" deploy --config-env "$registry" --no-confirm-changeset --no-progressbar
-  repository=$("$VENV/bin/python" - "$registry" <<'PY'
+  for line in "${stacks[@]}"; do
+    read -r stack region registry output <<<"$line"
+    if [ "$registry" = - ]; then
+      "$VENV/bin/sam" deploy --config-env "$stack" --no-confirm-changeset --no-progressbar
+      continue
+    fi
+    repository=$("$VENV/bin/python" - "$registry" "$region" "$output" <<'PY'
 import sys, boto3
-stack = boto3.client("cloudformation", region_name="us-west-2").describe_stacks(StackName=sys.argv[1])["Stacks"][0]
+registry, region, output = sys.argv[1:]
+stack = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=registry)["Stacks"][0]
 outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 # moto leaves outputs empty; the URI's shape is what sam checks.
-print(outputs.get("RepositoryUri", "123456789012.dkr.ecr.us-west-2.amazonaws.com/" + sys.argv[1]))
+print(outputs.get(output, f"123456789012.dkr.ecr.{region}.amazonaws.com/{registry}"))
 PY
-  )
-  "$VENV/bin/sam" deploy --config-env "$service" --no-confirm-changeset --no-progressbar \
-    --parameter-overrides "ImageTag=$tag" --image-repository "$repository"
+    )
+    "$VENV/bin/sam" deploy --config-env "$stack" --no-confirm-changeset --no-progressbar \
+      --parameter-overrides "ImageTag=$tag" --image-repository "$repository"
+  done
 )
 
-infra_gen=(cargo run --quiet -p stacks --features aws --bin infra-gen -- --root "$root")
-for stack in "$registry" "$service"; do
+plans=""
+for line in "${stacks[@]}"; do
+  read -r stack _ registry _ <<<"$line"
   "${infra_gen[@]}" diff --deployed "$stack"
+  # plan sends what sam deploy sent (same template, tags, capabilities, resource metadata),
+  # so right after a deploy it must find nothing to change.
+  if [ "$registry" = - ]; then
+    plans+="$("${infra_gen[@]}" plan "$stack")"$'\n'
+  else
+    plans+="$("${infra_gen[@]}" plan "$stack" --image-tag "$tag")"$'\n'
+  fi
 done
-# plan sends what sam deploy sent (same template, tags, capabilities, resource metadata), so
-# right after a deploy it must find nothing to change.
-plans=$("${infra_gen[@]}" plan "$registry"; "${infra_gen[@]}" plan "$service" --image-tag "$tag")
 echo "$plans"
-[ "$(grep -c ': no changes$' <<<"$plans")" = 2 ] || { echo "error: plan right after sam deploy should find no changes" >&2; exit 1; }
-echo "ok: sam deploy through samconfig.toml, then diff --deployed and plan, against moto"
+[ "$(grep -c ': no changes$' <<<"$plans")" = ${#stacks[@]} ] || { echo "error: plan right after sam deploy should find no changes" >&2; exit 1; }
+echo "ok: sam deploy of ${#stacks[@]} stack(s) (${environments[*]}) through samconfig.toml, then diff --deployed and plan, against moto"

@@ -3,7 +3,9 @@
 Usage: translate.py OUT_DIR TEMPLATE...
 
 Nothing here calls AWS. The translator needs a region, an account and a partition to resolve
-pseudo parameters; those are example values (the account id is the documentation one). The
+pseudo parameters: the region is each stack's own, read from samconfig.toml next to the
+templates (its deploy config-env is named after the stack); the account id is the
+documentation one. The
 managed-policy map is empty: our templates name no managed policies (every grant is an inline
 statement), so the translator never needs AWS's list of them, and an attempt to use one fails
 loudly instead of reaching IAM.
@@ -16,13 +18,12 @@ AWS::Lambda::Function, AWS::Lambda::Url and AWS::Lambda::Permission it expands t
 import json
 import os
 import sys
+import tomllib
 from pathlib import Path
 
-REGION = "us-west-2"
 ACCOUNT = "123456789012"
 
 # Before boto3 is imported: no profile, credentials file or instance metadata is ever read.
-os.environ["AWS_DEFAULT_REGION"] = REGION
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
@@ -40,10 +41,16 @@ class NoManagedPolicies:
         raise RuntimeError("the template names a managed policy; translate.py resolves none offline")
 
 
-def parameter_values(template):
+def region(path):
+    """The stack's region, from the samconfig.toml generated next to its template."""
+    config = tomllib.loads((Path(path).parent / "samconfig.toml").read_text())
+    return config[Path(path).stem]["deploy"]["parameters"]["region"]
+
+
+def parameter_values(template, region):
     """Example values for the template's parameters and the pseudo parameters."""
     values = {
-        "AWS::Region": REGION,
+        "AWS::Region": region,
         "AWS::AccountId": ACCOUNT,
         "AWS::Partition": "aws",
         "AWS::StackName": "example",
@@ -58,10 +65,13 @@ def translate(path):
     template = yaml_parse(Path(path).read_text())
     if "Transform" not in template:
         return template
+    stack_region = region(path)
+    # The translator's boto3 session reads the region from here for partition lookups.
+    os.environ["AWS_DEFAULT_REGION"] = stack_region
     translator = Translator(managed_policy_map=None, sam_parser=Parser())
     return translator.translate(
         template,
-        parameter_values=parameter_values(template),
+        parameter_values=parameter_values(template, stack_region),
         passthrough_metadata=True,
         get_managed_policy_map=NoManagedPolicies().load,
     )

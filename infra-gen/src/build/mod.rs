@@ -1,11 +1,15 @@
 //! Opinionated builders with safe defaults on top of [`crate::model`], and the [`App`] that
 //! holds a repository's stacks in deployment order.
 
+pub mod alarms;
 pub mod bedrock;
+pub mod grant;
 pub mod registry;
 pub mod service;
 
+pub use alarms::Alarms;
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
+pub use grant::{DynamoDb, Grant};
 pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, SecretSpec, Service};
 
@@ -23,6 +27,9 @@ pub struct Stack {
     /// The models the stack's function may call; lint `iam-bedrock` holds every role's Bedrock
     /// statements to exactly [`ModelMap::grants`] of it (none without a map).
     pub models: Option<ModelMap>,
+    /// A path the deploy workflow GETs through the Function URL after deploying, expecting a
+    /// 2xx (public URLs only; `infra-gen list --json` carries it to the workflow).
+    pub smoke_test: Option<String>,
 }
 
 /// The stacks of one repository, in the order they must be deployed.

@@ -114,6 +114,7 @@ impl Registry {
             source: self.source,
             template,
             models: None,
+            smoke_test: None,
         };
         Ok((
             stack,

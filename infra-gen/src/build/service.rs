@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use super::{Environment, ImageRepository, ModelMap, Stack};
-use crate::lint::Finding;
+use super::{Alarms, Environment, Grant, ImageRepository, ModelMap, Stack};
+use crate::Finding;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
 use crate::model::lambda::{
-    Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName, FunctionUrlConfig,
-    HandlerMode, ImageConfig, InvokeMode, LogLevel, LoggingConfig, PublicReason, SystemLogLevel,
-    Tracing, UrlAuth,
+    AliasName, Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName,
+    FunctionUrlConfig, HandlerMode, ImageConfig, InvokeMode, LogLevel, LoggingConfig, PublicReason,
+    SafeDeploy, SystemLogLevel, Tracing, TrafficShift, UrlAuth,
 };
 use crate::model::logs::LogGroup;
 use crate::model::review::{ReplacementAck, Suppression, Tool};
@@ -117,6 +117,10 @@ pub struct Service {
     env: Vec<(String, String)>,
     models: Option<ModelMap>,
     kms_key: Option<Expr>,
+    grants: Vec<Grant>,
+    alarms: Option<Alarms>,
+    safe_deploy: Option<(AliasName, TrafficShift)>,
+    smoke_test: Option<String>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
@@ -160,6 +164,10 @@ impl Service {
             env: Vec::new(),
             models: None,
             kms_key: None,
+            grants: Vec::new(),
+            alarms: None,
+            safe_deploy: None,
+            smoke_test: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
             invalid: None,
@@ -234,7 +242,6 @@ impl Service {
         self.env.push((name.to_owned(), value.to_owned()));
         self
     }
-    /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
     /// Encrypts the log group and the secrets with a customer managed KMS key (its ARN, or an
     /// import of it) instead of keys AWS manages, and lets the role decrypt with it only
     /// through Secrets Manager. The key's policy must let CloudWatch Logs
@@ -243,6 +250,47 @@ impl Service {
         self.kms_key = Some(key);
         self
     }
+    /// A path (e.g. `/health`) the deploy workflow GETs through the public Function URL after
+    /// deploying, failing the deploy unless it answers 2xx.
+    pub fn smoke_test(mut self, path: &str) -> Self {
+        if !path.starts_with('/') || path.contains(char::is_whitespace) {
+            self.take::<()>(
+                "FunctionUrl",
+                Err(Error::Invalid {
+                    what: "smoke test path",
+                    value: path.to_owned(),
+                    expected: "an absolute URL path without spaces, such as /health",
+                }),
+            );
+        } else {
+            self.smoke_test = Some(path.to_owned());
+        }
+        self
+    }
+    /// CloudWatch alarms on the function's errors, throttles, duration near the timeout and
+    /// (with a URL) 5xx answers; see [`Alarms`].
+    pub fn alarms(mut self, alarms: Alarms) -> Self {
+        self.alarms = Some(alarms);
+        self
+    }
+    /// Gradual deploys: every deploy publishes a version behind the alias `live` (the Function
+    /// URL moves onto it), CodeDeploy shifts traffic by `shift`, and rolls back when the
+    /// errors, duration or URL 5xx alarm fires. Needs [`Service::alarms`].
+    pub fn safe_deploy(mut self, shift: TrafficShift) -> Self {
+        if let Some(alias) = self.take("Function", AliasName::new("live")) {
+            self.safe_deploy = Some((alias, shift));
+        }
+        self
+    }
+    /// Adds a typed grant (S3 objects under a prefix, a DynamoDB table and its indexes, SQS,
+    /// SNS, SSM parameters by path, KMS decrypt, invoking a function) to the function's role.
+    pub fn grant(mut self, grant: impl Checked<Grant>) -> Self {
+        if let Some(g) = self.take("FunctionRole", grant) {
+            self.grants.push(g);
+        }
+        self
+    }
+    /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
     pub fn bedrock_models(mut self, models: ModelMap) -> Self {
         self.models = Some(models);
         self
@@ -278,6 +326,21 @@ impl Service {
                 resource,
                 message,
                 fix,
+            });
+        }
+        let public_url = matches!(
+            &self.url,
+            Some(FunctionUrl {
+                auth: UrlAuth::Public(_),
+                ..
+            })
+        );
+        if self.smoke_test.is_some() && !public_url {
+            return Err(Error::At {
+                stack: stack_name.to_string(),
+                resource: "FunctionUrl".into(),
+                message: "a smoke test needs a public Function URL: the deploy workflow calls it without signing".into(),
+                fix: "drop smoke_test, or make the URL public with FunctionUrl::public(reason)".into(),
             });
         }
         let env_name = self.environment.name();
@@ -361,6 +424,20 @@ impl Service {
         if let Some(models) = &self.models {
             statements.extend(models.grants(self.handler)?);
         }
+        for grant in &self.grants {
+            for statement in grant.statements() {
+                // IAM requires statement IDs unique within a policy.
+                if statements.iter().any(|s| s.sid == statement.sid) {
+                    return Err(Error::At {
+                        stack: stack_name.to_string(),
+                        resource: role_id.to_string(),
+                        message: format!("two statements are named {}", statement.sid),
+                        fix: "grant each resource once".into(),
+                    });
+                }
+                statements.push(statement.clone());
+            }
+        }
         if let Some(key) = &self.kms_key
             && !self.secrets.is_empty()
         {
@@ -419,7 +496,7 @@ impl Service {
             auth: u.auth,
             cors: u.cors,
         });
-        let function = Function {
+        let mut function = Function {
             function_name: function_name.clone(),
             description: self.description.clone(),
             image_uri: Expr::SubWith(
@@ -446,7 +523,57 @@ impl Service {
             role: Expr::get_att(&role_id, "Arn"),
             handler: self.handler,
             url: url.clone(),
+            safe_deploy: None,
         };
+        let qualifier = self.safe_deploy.as_ref().map(|(alias, _)| alias.as_str());
+        let mut alarms = Vec::new();
+        if let Some(a) = &self.alarms {
+            for (suffix, alarm) in a.build(
+                function_name.as_str(),
+                qualifier,
+                self.timeout.get(),
+                url.is_some(),
+            ) {
+                let id = LogicalId::new(format!("{suffix}Alarm"))?;
+                let mut resource = Resource::new(id, Properties::Alarm(alarm));
+                if a.topic().is_none() {
+                    // Control Tower asks every alarm to notify someone; these are read by the
+                    // deploy's rollback or by whoever watches the console.
+                    resource.suppressions.push(Suppression::new(
+                        Tool::CfnGuard,
+                        "cloudwatch_alarm_action_check",
+                        if self.safe_deploy.is_some() && suffix != "Throttles" {
+                            "CodeDeploy reads this alarm and rolls a gradual deploy back when it fires; \
+                             no topic is notified because the definition names none (Alarms::notify)"
+                        } else {
+                            "the alarm shows in CloudWatch and its state is read by dashboards; no topic \
+                             is notified because the definition names none (Alarms::notify)"
+                        },
+                    )?);
+                }
+                alarms.push((suffix, resource));
+            }
+        }
+        if let Some((alias, shift)) = &self.safe_deploy {
+            if alarms.is_empty() {
+                return Err(Error::At {
+                    stack: stack_name.to_string(),
+                    resource: function_id.to_string(),
+                    message: "a gradual deploy needs alarms to roll back on".into(),
+                    fix: "add .alarms(Alarms::new()) to the service".into(),
+                });
+            }
+            function.safe_deploy = Some(SafeDeploy {
+                alias: alias.clone(),
+                shift: *shift,
+                // Throttles say the concurrency is too low, not that the new code is bad.
+                alarms: alarms
+                    .iter()
+                    .filter(|(suffix, _)| *suffix != "Throttles")
+                    .map(|(_, r)| Expr::reference(&r.id))
+                    .collect(),
+            });
+        }
         let mut resource = Resource::new(
             function_id.clone(),
             Properties::Function(Box::new(function)),
@@ -497,6 +624,9 @@ impl Service {
             )?);
         }
         template.resources.push(resource);
+        template
+            .resources
+            .extend(alarms.into_iter().map(|(_, r)| r));
 
         for (id, suppression) in self.suppressions {
             resource_named(&mut template, &id)?
@@ -531,6 +661,7 @@ impl Service {
             source: self.source,
             template,
             models: self.models,
+            smoke_test: self.smoke_test,
         })
     }
 }

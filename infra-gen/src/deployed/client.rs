@@ -16,7 +16,8 @@ use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, S
 use super::Command;
 use crate::build::{App, Stack};
 use crate::deploy;
-use crate::render::{self, GeneratedFile};
+use crate::pipeline;
+use crate::render::GeneratedFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeployedError {
@@ -41,7 +42,7 @@ pub enum DeployedError {
     )]
     StaleGenerated(String),
     #[error("the definitions do not render:\n{0}")]
-    Definitions(crate::Error),
+    Definitions(Box<crate::pipeline::Failure>),
     #[error("cannot parse the {which} template: {message}")]
     Parse { which: String, message: String },
     #[error("{what} did not finish within {seconds} s")]
@@ -140,7 +141,8 @@ fn generated_template(
         source,
     })?;
     // What sam deploy sends is the committed file; it must be what the definitions say.
-    let rendered: Vec<GeneratedFile> = render::render(app).map_err(DeployedError::Definitions)?;
+    let rendered: Vec<GeneratedFile> =
+        pipeline::validated(app).map_err(|e| DeployedError::Definitions(Box::new(e)))?;
     if !rendered
         .iter()
         .any(|f| f.path == file && f.contents == committed)

@@ -11,6 +11,45 @@ struct Stage {
     entry_point: Option<Vec<String>>,
     command: Option<Vec<String>>,
     working_directory: Option<String>,
+    /// `ENV` values known in the stage, for `WORKDIR ${LAMBDA_TASK_ROOT}` and the like.
+    env: Vec<(String, String)>,
+}
+
+/// Registries that publish AWS Lambda's base images (`public.ecr.aws/lambda/python:3.12`,
+/// `amazon/aws-lambda-nodejs:20`, `provided:al2023`, …).
+const LAMBDA_BASE_IMAGES: [&str; 2] = ["public.ecr.aws/lambda/", "amazon/aws-lambda-"];
+
+/// What a stage inherits from an AWS Lambda base image: every one ends with
+/// `ENV LAMBDA_TASK_ROOT=/var/task`, `ENV LAMBDA_RUNTIME_DIR=/var/runtime`,
+/// `WORKDIR /var/task` and `ENTRYPOINT ["/lambda-entrypoint.sh"]`, and sets no CMD (the
+/// handler is the Dockerfile's to name).
+fn inherit_lambda_base(stage: &mut Stage) {
+    let image = stage.image.to_ascii_lowercase();
+    let image = image.strip_prefix("docker.io/").unwrap_or(&image);
+    if !LAMBDA_BASE_IMAGES.iter().any(|p| image.starts_with(p)) {
+        return;
+    }
+    stage.entry_point = Some(vec!["/lambda-entrypoint.sh".to_owned()]);
+    stage.working_directory = Some("/var/task".to_owned());
+    stage.env = vec![
+        ("LAMBDA_TASK_ROOT".to_owned(), "/var/task".to_owned()),
+        ("LAMBDA_RUNTIME_DIR".to_owned(), "/var/runtime".to_owned()),
+    ];
+}
+
+/// `ENV K=V [K2=V2]` or the legacy `ENV K V`.
+fn env_values(rest: &str) -> Vec<(String, String)> {
+    if !rest
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.contains('='))
+    {
+        return rest
+            .split_once(char::is_whitespace)
+            .map(|(k, v)| vec![(k.to_owned(), v.trim().trim_matches('"').to_owned())])
+            .unwrap_or_default();
+    }
+    arg_defaults(rest).collect()
 }
 
 /// Instructions with continuation lines joined and comments dropped.
@@ -137,6 +176,9 @@ fn stages(text: &str) -> Vec<Stage> {
                 stage
                     .working_directory
                     .clone_from(&parent.working_directory);
+                stage.env.clone_from(&parent.env);
+            } else {
+                inherit_lambda_base(&mut stage);
             }
             stages.push(stage);
             continue;
@@ -150,7 +192,12 @@ fn stages(text: &str) -> Vec<Stage> {
         match word.as_str() {
             "ENTRYPOINT" => stage.entry_point = Some(exec_form(&rest)),
             "CMD" => stage.command = Some(exec_form(&rest)),
+            "ENV" => {
+                let values = env_values(&rest);
+                stage.env.extend(values);
+            }
             "WORKDIR" => {
+                let rest = substitute(&rest, &stage.env);
                 let dir = if rest.starts_with('/') {
                     rest
                 } else {
@@ -316,6 +363,41 @@ CMD ["lambda"]
             "FROM --platform=linux/amd64 debian:12 as runtime\nFROM runtime AS final\nFROM final\n",
         );
         assert_eq!(s.platform.as_deref(), Some("linux/amd64"));
+    }
+
+    #[test]
+    fn a_stage_from_an_aws_lambda_base_image_inherits_its_entrypoint_and_workdir() {
+        let s = final_stage(
+            "FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${LAMBDA_TASK_ROOT}\nCMD [\"app.handler\"]\n",
+        );
+        assert_eq!(
+            s.entry_point,
+            Some(vec!["/lambda-entrypoint.sh".to_owned()])
+        );
+        assert_eq!(s.working_directory.as_deref(), Some("/var/task"));
+        assert_eq!(s.command, Some(vec!["app.handler".to_owned()]));
+        // Through a stage alias, on Docker Hub, and with the task root variable.
+        let s = final_stage(
+            "FROM amazon/aws-lambda-nodejs:20 AS base\nFROM base\nWORKDIR ${LAMBDA_TASK_ROOT}/app\n",
+        );
+        assert_eq!(
+            s.entry_point,
+            Some(vec!["/lambda-entrypoint.sh".to_owned()])
+        );
+        assert_eq!(s.working_directory.as_deref(), Some("/var/task/app"));
+        // Any other image sets nothing the lint could rely on.
+        let s = final_stage("FROM python:3.12-slim\nCMD [\"app.handler\"]\n");
+        assert_eq!(s.entry_point, None);
+        assert_eq!(s.working_directory, None);
+    }
+
+    #[test]
+    fn env_takes_both_forms() {
+        assert_eq!(
+            env_values("A=1 B=\"two\""),
+            [("A".into(), "1".into()), ("B".into(), "two".into())]
+        );
+        assert_eq!(env_values("A one two"), [("A".into(), "one two".into())]);
     }
 
     #[test]

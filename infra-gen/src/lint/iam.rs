@@ -3,7 +3,8 @@
 
 use super::Sink;
 use crate::build::Stack;
-use crate::model::iam::{Role, StarOnlyApi, Statement};
+use crate::build::grant::S3_OBJECT_ACTIONS;
+use crate::model::iam::{Operator, Role, StarOnlyApi, Statement};
 use crate::model::lambda::HandlerMode;
 use crate::model::{Expr, Properties};
 
@@ -54,7 +55,8 @@ fn glob(pattern: &str, text: &str) -> bool {
 /// `iam:PassRole` is safe only when the role can be passed to Lambda and nothing else.
 fn pass_role_scoped(statement: &Statement) -> bool {
     statement.conditions.iter().any(|c| {
-        c.key.eq_ignore_ascii_case("iam:PassedToService")
+        c.operator == Operator::StringEquals
+            && c.key.eq_ignore_ascii_case("iam:PassedToService")
             && c.value == Expr::literal("lambda.amazonaws.com")
     })
 }
@@ -264,6 +266,31 @@ pub(super) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sin
     );
 }
 
+/// The one pattern a resource may be: S3 objects under a key prefix,
+/// `arn:${AWS::Partition}:s3:::<bucket>/<prefix>*` with a literal bucket and non-empty prefix
+/// and one `*`, at the end, granted only object actions (`Grant::s3_read` and friends).
+fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
+    let Some(path) = resource
+        .strip_prefix("arn:${AWS::Partition}:s3:::")
+        .or_else(|| resource.strip_prefix("arn:aws:s3:::"))
+    else {
+        return false;
+    };
+    let Some((bucket, prefix)) = path.split_once('/') else {
+        return false;
+    };
+    let Some(prefix) = prefix.strip_suffix('*') else {
+        return false;
+    };
+    let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
+    literal(bucket)
+        && literal(prefix)
+        && statement
+            .actions
+            .iter()
+            .all(|a| S3_OBJECT_ACTIONS.contains(&a.as_str()))
+}
+
 pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
     escalation(role, id, sink);
     for statement in role.policies.iter().flat_map(|p| &p.statements) {
@@ -287,7 +314,7 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
                         "name the resources (ARNs, Refs, GetAtts); only APIs that require * may use Statement::star_only",
                     );
                 }
-            } else if text.contains('*') {
+            } else if text.contains('*') && !s3_objects_under_a_prefix(text, statement) {
                 sink.push(
                     "iam-wildcard",
                     id,
@@ -304,7 +331,34 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::glob;
+    use super::{glob, s3_objects_under_a_prefix};
+    use crate::model::iam::{Action, Statement};
+
+    #[test]
+    fn the_only_wildcard_resource_is_s3_objects_under_a_literal_prefix() {
+        let get = |resource: &str, action: &str| {
+            let s = Statement::allow(
+                "S",
+                vec![Action::new(action).expect("valid")],
+                vec![crate::model::Expr::sub(resource)],
+            );
+            s3_objects_under_a_prefix(resource, &s)
+        };
+        assert!(get(
+            "arn:${AWS::Partition}:s3:::acme/exports/*",
+            "s3:GetObject"
+        ));
+        assert!(get("arn:aws:s3:::acme/exports/2026/*", "s3:PutObject"));
+        // The whole bucket, a pattern inside the path, a pattern bucket, a non-object action.
+        assert!(!get("arn:aws:s3:::acme/*", "s3:GetObject"));
+        assert!(!get("arn:aws:s3:::acme/ex*/x*", "s3:GetObject"));
+        assert!(!get("arn:aws:s3:::acme-*/exports/*", "s3:GetObject"));
+        assert!(!get("arn:aws:s3:::acme/exports/*", "s3:DeleteBucket"));
+        assert!(!get(
+            "arn:aws:dynamodb:eu-west-1:1:table/t/index/*",
+            "s3:GetObject"
+        ));
+    }
 
     #[test]
     fn patterns_match_whole_action_names() {

@@ -25,38 +25,10 @@ mod iam;
 mod refs;
 mod secrets;
 
-use std::fmt;
-
+use crate::Finding;
 use crate::build::{App, Stack};
 use crate::model::lambda::{Function, HandlerMode, InvokeMode};
 use crate::model::{Expr, Properties};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub code: &'static str,
-    pub stack: String,
-    pub resource: String,
-    pub message: String,
-    pub fix: String,
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "error[{}]: {} › {}: {}\n  fix: {}",
-            self.code, self.stack, self.resource, self.message, self.fix
-        )
-    }
-}
-
-pub fn format_findings(findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// Collects findings for one stack and resource.
 pub(crate) struct Sink<'a> {

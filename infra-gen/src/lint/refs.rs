@@ -2,8 +2,8 @@
 
 use super::Sink;
 use crate::build::Stack;
+use crate::model::Expr;
 use crate::model::expr::sub_placeholders;
-use crate::model::{Expr, Properties};
 
 const PSEUDO_PARAMETERS: [&str; 8] = [
     "AWS::AccountId",
@@ -16,9 +16,6 @@ const PSEUDO_PARAMETERS: [&str; 8] = [
     "AWS::URLSuffix",
 ];
 
-/// Attributes of the resources SAM adds for a function: `<Id>Url` for its Function URL.
-const SAM_URL_ATTRIBUTES: &[&str] = &["FunctionUrl", "FunctionArn"];
-
 struct Scope<'a> {
     stack: &'a Stack,
 }
@@ -29,11 +26,14 @@ impl Scope<'_> {
         if let Some(r) = self.stack.template.resource(name) {
             return Some(r.properties.attributes());
         }
-        let sam_url = self.stack.template.resources.iter().any(|r| {
-            matches!(&r.properties, Properties::Function(f) if f.url.is_some())
-                && name.strip_suffix("Url") == Some(r.id.as_str())
-        });
-        sam_url.then_some(SAM_URL_ATTRIBUTES)
+        // Resources SAM adds, such as `<Function>Url`.
+        self.stack.template.resources.iter().find_map(|r| {
+            r.properties
+                .implicit(&r.id)
+                .into_iter()
+                .find(|i| i.id == name)
+                .map(|i| i.attributes)
+        })
     }
 
     fn can_ref(&self, name: &str) -> bool {

@@ -4,7 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::{Expr, validate_name};
+use super::{Expr, Kind, LogicalId, code, validate_name};
 use crate::Error;
 
 /// A repository name as ECR accepts it (lowercase, `/`-separated path components).
@@ -116,14 +116,25 @@ pub struct Repository {
     pub lifecycle: Vec<LifecycleRule>,
 }
 
-impl Repository {
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+impl Kind for Repository {
+    const TYPE: &'static str = "AWS::ECR::Repository";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn", "RepositoryUri"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = true;
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("ECR repository {}", code(self.name.as_str()))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         match &self.encryption {
             Encryption::Kms(Some(key)) => vec![key],
             _ => Vec::new(),
         }
     }
+}
 
+impl Repository {
     /// The lifecycle policy document. ECR requires `tagStatus: any` rules to have the lowest
     /// priority, so those are ordered last whatever the definition's order.
     pub fn lifecycle_policy_text(&self) -> String {

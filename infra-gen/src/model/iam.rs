@@ -4,7 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::{Expr, validate_name};
+use super::{Expr, Kind, LogicalId, code, validate_name};
 use crate::Error;
 
 /// One IAM action, `service:Operation`. A wildcard cannot be written.
@@ -59,9 +59,27 @@ impl StarOnlyApi {
     }
 }
 
-/// A `StringEquals` condition: the request's context key must equal the value.
+/// How a condition compares the request's context key with the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    StringEquals,
+    /// `*` and `?` in the value match any text and any character (e.g. `s3:prefix`).
+    StringLike,
+}
+
+impl Operator {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::StringEquals => "StringEquals",
+            Self::StringLike => "StringLike",
+        }
+    }
+}
+
+/// A condition: the request's context key must equal (or match) the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringEquals {
+pub struct Condition {
+    pub operator: Operator,
     /// A global or service condition key, e.g. `bedrock:InferenceProfileArn`.
     pub key: String,
     pub value: Expr,
@@ -74,7 +92,7 @@ pub struct Statement {
     pub actions: Vec<Action>,
     pub resources: Vec<Expr>,
     /// All must hold (IAM ANDs the keys of a condition block).
-    pub conditions: Vec<StringEquals>,
+    pub conditions: Vec<Condition>,
 }
 
 impl Statement {
@@ -89,7 +107,18 @@ impl Statement {
 
     /// Narrows the statement to requests whose `key` equals `value`.
     pub fn when(mut self, key: &str, value: Expr) -> Self {
-        self.conditions.push(StringEquals {
+        self.conditions.push(Condition {
+            operator: Operator::StringEquals,
+            key: key.to_owned(),
+            value,
+        });
+        self
+    }
+
+    /// Narrows the statement to requests whose `key` matches the pattern `value`.
+    pub fn when_like(mut self, key: &str, value: Expr) -> Self {
+        self.conditions.push(Condition {
+            operator: Operator::StringLike,
             key: key.to_owned(),
             value,
         });
@@ -114,12 +143,15 @@ impl Serialize for Statement {
         m.serialize_entry("Action", &self.actions)?;
         m.serialize_entry("Resource", &self.resources)?;
         if !self.conditions.is_empty() {
-            let equals: serde_json::Map<String, serde_json::Value> = self
-                .conditions
-                .iter()
-                .map(|c| (c.key.clone(), json!(c.value)))
-                .collect();
-            m.serialize_entry("Condition", &json!({ "StringEquals": equals }))?;
+            // One block per operator, in the order operators first appear.
+            let mut blocks = serde_json::Map::new();
+            for c in &self.conditions {
+                let block = blocks.entry(c.operator.name()).or_insert_with(|| json!({}));
+                if let Some(keys) = block.as_object_mut() {
+                    keys.insert(c.key.clone(), json!(c.value));
+                }
+            }
+            m.serialize_entry("Condition", &blocks)?;
         }
         m.end()
     }
@@ -138,8 +170,17 @@ pub struct Role {
     pub policies: Vec<Policy>,
 }
 
-impl Role {
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+impl Kind for Role {
+    const TYPE: &'static str = "AWS::IAM::Role";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = false;
+
+    fn phrase(&self, id: &LogicalId) -> String {
+        format!("IAM role {}", code(id.as_str()))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         self.policies
             .iter()
             .flat_map(|p| &p.statements)

@@ -3,7 +3,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{Expr, validate_name};
+use super::{Expr, Implicit, Kind, LogicalId, code, validate_name};
 use crate::Error;
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, Timeout};
 
@@ -385,12 +385,139 @@ pub struct Function {
     pub role: Expr,
     pub handler: HandlerMode,
     pub url: Option<FunctionUrlConfig>,
+    /// Publish a version per deploy behind an alias and shift traffic to it gradually.
+    pub safe_deploy: Option<SafeDeploy>,
 }
 
-impl Function {
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+/// How CodeDeploy shifts an alias to a new version, as SAM names the configurations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TrafficShift {
+    Canary10Percent5Minutes,
+    Canary10Percent10Minutes,
+    Canary10Percent15Minutes,
+    Canary10Percent30Minutes,
+    Linear10PercentEvery1Minute,
+    Linear10PercentEvery2Minutes,
+    Linear10PercentEvery3Minutes,
+    Linear10PercentEvery10Minutes,
+    AllAtOnce,
+}
+
+/// SAM's `AutoPublishAlias` and `DeploymentPreference`: every deploy publishes a version, the
+/// alias (and the Function URL on it) moves to it by `shift`, and CodeDeploy rolls back when
+/// one of `alarms` fires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeDeploy {
+    pub alias: AliasName,
+    pub shift: TrafficShift,
+    pub alarms: Vec<Expr>,
+}
+
+/// A Lambda alias name. Not a version number and not `$LATEST`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct AliasName(String);
+
+impl AliasName {
+    pub fn new(name: &str) -> Result<Self, Error> {
+        validate_name(
+            "alias name",
+            name,
+            "1-128 letters and digits starting with a letter (it is part of SAM's logical IDs)",
+            |s| {
+                (1..=128).contains(&s.len())
+                    && s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric())
+            },
+        )?;
+        Ok(Self(name.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AliasName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Kind for Function {
+    const TYPE: &'static str = "AWS::Serverless::Function";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = false;
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("function {}", code(self.function_name.as_str()))
+    }
+
+    /// SAM adds `<Id>Url` for a Function URL; with an alias, `<Id>Alias<alias>` and a version
+    /// (named by a hash of the code, so not listed); with a deployment preference, CodeDeploy's
+    /// application, deployment group and service role.
+    fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
+        let mut out = Vec::new();
+        if let Some(url) = &self.url {
+            out.push(Implicit {
+                id: format!("{id}Url"),
+                type_name: "AWS::Lambda::Url",
+                attributes: &["FunctionUrl", "FunctionArn"],
+                what: "the Function URL",
+            });
+            if matches!(url.auth, UrlAuth::Public(_)) {
+                // lambda:InvokeFunctionUrl and lambda:InvokeFunction for everyone.
+                out.extend([
+                    Implicit {
+                        id: format!("{id}UrlPublicPermissions"),
+                        type_name: "AWS::Lambda::Permission",
+                        attributes: &[],
+                        what: "the public URL's invoke permission",
+                    },
+                    Implicit {
+                        id: format!("{id}URLInvokeAllowPublicAccess"),
+                        type_name: "AWS::Lambda::Permission",
+                        attributes: &[],
+                        what: "the public URL's InvokeFunction permission",
+                    },
+                ]);
+            }
+        }
+        if let Some(d) = &self.safe_deploy {
+            out.push(Implicit {
+                id: format!("{id}Alias{}", d.alias),
+                type_name: "AWS::Lambda::Alias",
+                attributes: &[],
+                what: "the alias traffic is shifted on",
+            });
+            out.extend([
+                Implicit {
+                    id: "ServerlessDeploymentApplication".into(),
+                    type_name: "AWS::CodeDeploy::Application",
+                    attributes: &[],
+                    what: "the CodeDeploy application",
+                },
+                Implicit {
+                    id: format!("{id}DeploymentGroup"),
+                    type_name: "AWS::CodeDeploy::DeploymentGroup",
+                    attributes: &[],
+                    what: "the CodeDeploy deployment group",
+                },
+                Implicit {
+                    id: "CodeDeployServiceRole".into(),
+                    type_name: "AWS::IAM::Role",
+                    attributes: &["Arn"],
+                    what: "CodeDeploy's role (AWSCodeDeployRoleForLambda)",
+                },
+            ]);
+        }
+        out
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         let mut v = vec![&self.image_uri, &self.logging.log_group, &self.role];
         v.extend(self.environment.iter().map(|e| &e.value));
+        v.extend(self.safe_deploy.iter().flat_map(|d| &d.alarms));
         v
     }
 }
@@ -433,6 +560,14 @@ impl Serialize for Function {
         m.serialize_entry("Tracing", &self.tracing)?;
         if let Some(url) = &self.url {
             m.serialize_entry("FunctionUrlConfig", url)?;
+        }
+        if let Some(d) = &self.safe_deploy {
+            // SAM puts the Function URL on the alias when one is published.
+            m.serialize_entry("AutoPublishAlias", &d.alias)?;
+            m.serialize_entry(
+                "DeploymentPreference",
+                &serde_json::json!({ "Type": d.shift, "Alarms": d.alarms }),
+            )?;
         }
         m.end()
     }

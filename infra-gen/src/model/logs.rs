@@ -3,7 +3,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::Expr;
+use super::{Expr, Kind, LogicalId, code};
 use crate::units::RetentionDays;
 
 /// A log group. Retention is required: a group without it keeps logs (and their cost) forever.
@@ -19,8 +19,19 @@ impl LogGroup {
     pub fn name_for_function(function_name: &str) -> String {
         format!("/aws/lambda/{function_name}")
     }
+}
 
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+impl Kind for LogGroup {
+    const TYPE: &'static str = "AWS::Logs::LogGroup";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = true;
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("log group {}", code(&self.name))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         self.kms_key.iter().collect()
     }
 }

@@ -3,6 +3,7 @@
 //! Field names follow the resource specifications; invalid values are unrepresentable where a
 //! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::build`].
 
+pub mod cloudwatch;
 pub mod ecr;
 pub mod expr;
 pub mod iam;
@@ -99,62 +100,129 @@ impl Lifecycle {
     };
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Properties {
+/// One CloudFormation or SAM resource type: everything the rest of infra-gen needs to know
+/// about it lives in its module's `impl Kind`, and the type is registered once in [`kinds!`]'s
+/// invocation below. Lints, the schema validator, the replacement guard, `list` and the review
+/// page read these instead of matching on the type.
+pub trait Kind: Serialize {
+    /// The `Type` CloudFormation reads, e.g. `AWS::Logs::LogGroup`.
+    const TYPE: &'static str;
+    /// Attributes `Fn::GetAtt` may read, per the resource's specification.
+    const ATTRIBUTES: &'static [&'static str];
+    /// What `Ref` returns, in a reviewer's words (`name`, `ARN`).
+    const REF_RETURNS: &'static str;
+    /// Whether it holds data that outlives a deployment (images, secret values, logs, …):
+    /// the replacement guard refuses changes that would replace it.
+    const STATEFUL: bool;
+    /// Every expression in the properties, for reference checks.
+    fn exprs(&self) -> Vec<&Expr>;
+    /// Resources SAM adds for this one, resource `id` (empty for plain CloudFormation types).
+    fn implicit(&self, _id: &LogicalId) -> Vec<Implicit> {
+        Vec::new()
+    }
+    /// What it is in a few words a reviewer recognizes: "log group `/aws/lambda/x`".
+    fn phrase(&self, id: &LogicalId) -> String;
+    /// Settings a reviewer must see, as (label, value) rows on the review page. Kinds with a
+    /// section of their own on the page (functions, roles, …) leave it empty.
+    fn review(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+impl<K: Kind> Kind for Box<K> {
+    const TYPE: &'static str = K::TYPE;
+    const ATTRIBUTES: &'static [&'static str] = K::ATTRIBUTES;
+    const REF_RETURNS: &'static str = K::REF_RETURNS;
+    const STATEFUL: bool = K::STATEFUL;
+    fn exprs(&self) -> Vec<&Expr> {
+        (**self).exprs()
+    }
+    fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
+        (**self).implicit(id)
+    }
+    fn phrase(&self, id: &LogicalId) -> String {
+        (**self).phrase(id)
+    }
+    fn review(&self) -> Vec<(&'static str, String)> {
+        (**self).review()
+    }
+}
+
+/// A resource SAM adds next to a serverless one, with the logical ID SAM gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Implicit {
+    pub id: String,
+    pub type_name: &'static str,
+    pub attributes: &'static [&'static str],
+    /// For the review page and `list`: what SAM adds it for.
+    pub what: &'static str,
+}
+
+/// Markdown code span for review text.
+pub(crate) fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+/// Registers the kinds: one line each. Generates [`Properties`] and its dispatch to [`Kind`].
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty)),* $(,)?) => {
+        /// A resource's properties: one variant per registered [`Kind`].
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Properties {
+            $($(#[$doc])* $variant($ty)),*
+        }
+
+        impl Properties {
+            pub fn type_name(&self) -> &'static str {
+                match self { $(Self::$variant(_) => <$ty as Kind>::TYPE),* }
+            }
+            pub fn attributes(&self) -> &'static [&'static str] {
+                match self { $(Self::$variant(_) => <$ty as Kind>::ATTRIBUTES),* }
+            }
+            pub fn ref_returns(&self) -> &'static str {
+                match self { $(Self::$variant(_) => <$ty as Kind>::REF_RETURNS),* }
+            }
+            pub fn is_stateful(&self) -> bool {
+                match self { $(Self::$variant(_) => <$ty as Kind>::STATEFUL),* }
+            }
+            pub fn exprs(&self) -> Vec<&Expr> {
+                match self { $(Self::$variant(p) => p.exprs()),* }
+            }
+            pub fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
+                match self { $(Self::$variant(p) => p.implicit(id)),* }
+            }
+            pub fn phrase(&self, id: &LogicalId) -> String {
+                match self { $(Self::$variant(p) => p.phrase(id)),* }
+            }
+            pub fn review(&self) -> Vec<(&'static str, String)> {
+                match self { $(Self::$variant(p) => p.review()),* }
+            }
+            fn to_json(&self) -> Value {
+                let v = match self { $(Self::$variant(p) => serde_json::to_value(p)),* };
+                // Serializing these types cannot fail: every map key is a string.
+                v.unwrap_or(Value::Null)
+            }
+        }
+
+        /// Every registered kind's type and `GetAtt` attributes, for the tests that hold them
+        /// to the schemas.
+        pub const REGISTERED: &[(&str, &[&str])] =
+            &[$((<$ty as Kind>::TYPE, <$ty as Kind>::ATTRIBUTES)),*];
+    };
+}
+
+kinds! {
     EcrRepository(ecr::Repository),
     Function(Box<lambda::Function>),
     Role(iam::Role),
     LogGroup(logs::LogGroup),
     Secret(secrets::Secret),
+    Alarm(cloudwatch::Alarm),
 }
 
 impl Properties {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Self::EcrRepository(_) => "AWS::ECR::Repository",
-            Self::Function(_) => "AWS::Serverless::Function",
-            Self::Role(_) => "AWS::IAM::Role",
-            Self::LogGroup(_) => "AWS::Logs::LogGroup",
-            Self::Secret(_) => "AWS::SecretsManager::Secret",
-        }
-    }
-
-    /// Attributes `Fn::GetAtt` may read, per the resource's specification.
-    pub fn attributes(&self) -> &'static [&'static str] {
-        match self {
-            Self::EcrRepository(_) => &["Arn", "RepositoryUri"],
-            Self::Function(_) => &["Arn"],
-            Self::Role(_) => &["Arn", "RoleId"],
-            Self::LogGroup(_) => &["Arn"],
-            Self::Secret(_) => &["Id"],
-        }
-    }
-
     pub fn is_serverless(&self) -> bool {
-        matches!(self, Self::Function(_))
-    }
-
-    fn to_json(&self) -> Value {
-        let v = match self {
-            Self::EcrRepository(r) => serde_json::to_value(r),
-            Self::Function(f) => serde_json::to_value(f),
-            Self::Role(r) => serde_json::to_value(r),
-            Self::LogGroup(l) => serde_json::to_value(l),
-            Self::Secret(s) => serde_json::to_value(s),
-        };
-        // Serializing these types cannot fail: every map key is a string.
-        v.unwrap_or(Value::Null)
-    }
-
-    /// Every expression in the properties, for reference checks.
-    pub fn exprs(&self) -> Vec<&Expr> {
-        match self {
-            Self::EcrRepository(r) => r.exprs(),
-            Self::Function(f) => f.exprs(),
-            Self::Role(r) => r.exprs(),
-            Self::LogGroup(l) => l.exprs(),
-            Self::Secret(s) => s.exprs(),
-        }
+        self.type_name().starts_with("AWS::Serverless::")
     }
 }
 

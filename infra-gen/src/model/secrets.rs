@@ -4,7 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::Expr;
+use super::{Expr, Kind, LogicalId, code};
 
 /// A value Secrets Manager generates at creation, so no human ever types or sees it in a
 /// template: `{"<key>": "<random>"}` merged into `template`.
@@ -22,8 +22,17 @@ pub struct Secret {
     pub kms_key: Option<Expr>,
 }
 
-impl Secret {
-    pub(crate) fn exprs(&self) -> Vec<&Expr> {
+impl Kind for Secret {
+    const TYPE: &'static str = "AWS::SecretsManager::Secret";
+    const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const REF_RETURNS: &'static str = "ARN";
+    const STATEFUL: bool = true;
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("secret {}", code(&self.name))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
         self.kms_key.iter().collect()
     }
 }

@@ -4,6 +4,8 @@
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value, ValueKind};
+use std::sync::Mutex;
+
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
@@ -53,18 +55,27 @@ fn cell(value: String) -> String {
 }
 
 /// Renders the embedded template `name` with `context`; errors name the generated file.
+/// Each template is compiled once per process (a review page per stack shares one).
 pub(crate) fn render(
     name: &'static str,
     source: &'static str,
     context: impl Serialize,
     path: &str,
 ) -> Result<String, Error> {
-    environment()
-        .render_named_str(name, source, Value::from(Serde(context)))
-        .map_err(|source| Error::Render {
-            path: path.to_owned(),
-            source,
-        })
+    static ENV: Mutex<Option<Environment<'static>>> = Mutex::new(None);
+    let err = |source| Error::Render {
+        path: path.to_owned(),
+        source,
+    };
+    // A poisoned lock means a render panicked, which fails the run anyway.
+    let mut guard = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    let env = guard.get_or_insert_with(environment);
+    // Keyed by name; a different source under the same name (tests do that) replaces it.
+    if !env.get_template(name).is_ok_and(|t| t.source() == source) {
+        env.add_template(name, source).map_err(err)?;
+    }
+    let template = env.get_template(name).map_err(err)?;
+    template.render(Value::from(Serde(context))).map_err(err)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::build::{App, Stack};
 use crate::deploy;
 use crate::model::ecr::{Encryption, Repository, TagMutability};
 use crate::model::expr::sub_placeholders;
-use crate::model::iam::{Role, Statement};
+use crate::model::iam::{Operator, Role, Statement};
 use crate::model::lambda::{Function, HandlerMode, Tracing, UrlAuth};
 use crate::model::logs::LogGroup;
 use crate::model::secrets::Secret;
@@ -41,6 +41,8 @@ struct Page {
     repositories: Vec<RepositoryView>,
     log_groups: Vec<LogGroupView>,
     secrets: Vec<SecretView>,
+    /// Kinds without a section of their own: their `Kind::review` rows.
+    others: Vec<OtherView>,
     stateful: Vec<StatefulRow>,
     accepted: Vec<AcceptedFinding>,
     replacements: Vec<(String, String)>,
@@ -88,6 +90,8 @@ struct FunctionView {
     system_log_level: String,
     log_group: String,
     role: String,
+    /// How a deploy reaches traffic.
+    deploys: String,
     image: ImageView,
     url: Option<UrlView>,
     environment: Vec<EnvView>,
@@ -175,6 +179,14 @@ struct SecretView {
 }
 
 #[derive(Serialize)]
+struct OtherView {
+    id: String,
+    kind: &'static str,
+    what: String,
+    rows: Vec<(&'static str, String)>,
+}
+
+#[derive(Serialize)]
 struct StatefulRow {
     id: String,
     what: String,
@@ -213,26 +225,17 @@ fn serialized_name(v: impl Serialize) -> String {
     }
 }
 
-/// What a resource is, in a few words a reviewer recognizes.
+/// What a resource is, in a few words a reviewer recognizes (each kind says).
 fn resource_phrase(resource: &Resource) -> String {
-    match &resource.properties {
-        Properties::EcrRepository(r) => format!("ECR repository {}", code(r.name.as_str())),
-        Properties::Function(f) => format!("function {}", code(f.function_name.as_str())),
-        Properties::Role(_) => format!("IAM role {}", code(resource.id.as_str())),
-        Properties::LogGroup(g) => format!("log group {}", code(&g.name)),
-        Properties::Secret(s) => format!("secret {}", code(&s.name)),
-    }
+    resource.properties.phrase(&resource.id)
 }
 
-/// What `Ref` returns for this resource type.
-fn ref_meaning(properties: &Properties) -> &'static str {
-    match properties {
-        Properties::Secret(_) => "ARN",
-        Properties::EcrRepository(_)
-        | Properties::Function(_)
-        | Properties::Role(_)
-        | Properties::LogGroup(_) => "name",
-    }
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn attribute_words(attribute: &str) -> &str {
@@ -300,21 +303,31 @@ impl Reader<'_> {
             return format!("parameter {} ({})", code(p.id.as_str()), p.description);
         }
         match self.template.resource(name) {
-            Some(r) => format!("{} of {}", ref_meaning(&r.properties), resource_phrase(r)),
+            Some(r) => format!("{} of {}", r.properties.ref_returns(), resource_phrase(r)),
             None => code(name),
         }
     }
 
     /// Resources SAM adds, such as `<Function>Url` for a Function URL.
     fn sam_generated(&self, id: &str, attribute: &str) -> String {
-        let function = id
-            .strip_suffix("Url")
-            .and_then(|f| self.template.resource(f));
-        match function {
-            Some(r) if matches!(&r.properties, Properties::Function(f) if f.url.is_some()) => {
-                format!("the Function URL of {} (added by SAM)", resource_phrase(r))
+        let implicit = self.template.resources.iter().find_map(|r| {
+            r.properties
+                .implicit(&r.id)
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|i| (r, i))
+        });
+        match implicit {
+            Some((r, i)) if attribute == "FunctionUrl" || i.attributes.len() == 1 => {
+                format!("{} of {} (added by SAM)", i.what, resource_phrase(r))
             }
-            _ => format!("{} of {}", attribute_words(attribute), code(id)),
+            Some((r, i)) => format!(
+                "{} of {} of {} (added by SAM)",
+                attribute_words(attribute),
+                i.what,
+                resource_phrase(r)
+            ),
+            None => format!("{} of {}", attribute_words(attribute), code(id)),
         }
     }
 
@@ -407,7 +420,7 @@ fn bedrock_items(resources: &[Expr]) -> Option<Vec<String>> {
 /// The verb phrase for a set of actions; `None` when no phrase fits them all.
 fn verb(actions: &[&str]) -> Option<&'static str> {
     let all_in = |set: &[&str]| actions.iter().all(|a| set.contains(a));
-    let phrases: [(&[&str], &str); 6] = [
+    let phrases: [(&[&str], &str); 15] = [
         (
             &["logs:CreateLogStream", "logs:PutLogEvents"],
             "may write logs to",
@@ -435,6 +448,38 @@ fn verb(actions: &[&str]) -> Option<&'static str> {
             &["ecr:GetAuthorizationToken"],
             "may get ECR login tokens, on",
         ),
+        (&["s3:GetObject"], "may read the objects"),
+        (
+            &[
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts",
+            ],
+            "may read and write the objects",
+        ),
+        (&["s3:ListBucket"], "may list the keys of"),
+        (
+            &[
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:ConditionCheckItem",
+            ],
+            "may read items of",
+        ),
+        (
+            &["sqs:SendMessage", "sqs:GetQueueUrl"],
+            "may send messages to",
+        ),
+        (&["sns:Publish"], "may publish to"),
+        (
+            &["ssm:GetParametersByPath"],
+            "may read the SSM parameters under",
+        ),
+        (&["kms:Decrypt"], "may decrypt with"),
+        (&["lambda:InvokeFunction"], "may invoke"),
     ];
     phrases
         .iter()
@@ -483,6 +528,21 @@ fn permission(reader: &Reader<'_>, policy: &str, s: &Statement, own_logs: &[&str
                 .join(", ")
         ),
     };
+    // Conditions narrow what the resources alone say (the Bedrock items already read them).
+    let mut summary = summary;
+    if !actions.iter().any(|a| a.starts_with("bedrock:")) {
+        for c in &s.conditions {
+            let how = match c.operator {
+                Operator::StringEquals => "is",
+                Operator::StringLike => "matches",
+            };
+            summary.push_str(&format!(
+                ", only when {} {how} {}",
+                code(&c.key),
+                reader.value(&c.value)
+            ));
+        }
+    }
     // A single item already sits in the summary.
     let items = match (verb(&actions), items.len()) {
         (Some(v), 1) if !v.ends_with(':') => Vec::new(),
@@ -601,6 +661,22 @@ fn function_view(reader: &Reader<'_>, resource: &Resource, f: &Function) -> Func
         system_log_level: serialized_name(f.logging.system_level),
         log_group: reader.target(&f.logging.log_group),
         role: reader.target(&f.role),
+        deploys: match &f.safe_deploy {
+            None => "all at once: the stack update switches every call to the new image".into(),
+            Some(d) => format!(
+                "gradually: each deploy publishes a version, and CodeDeploy moves the alias {} \
+                 (which the Function URL is on) to it by {}, rolling back if {} fires",
+                code(d.alias.as_str()),
+                serialized_name(d.shift),
+                words(
+                    &d.alarms
+                        .iter()
+                        .map(|a| reader.target(a))
+                        .collect::<Vec<_>>()
+                )
+                .replace(" and ", " or ")
+            ),
+        },
         image: ImageView {
             uri: reader.value(&f.image_uri),
             parts: reader.sub_parts(&f.image_uri),
@@ -712,6 +788,7 @@ pub fn review_file(app: &App, stack: &Stack) -> Result<GeneratedFile, Error> {
         repositories: Vec::new(),
         log_groups: Vec::new(),
         secrets: Vec::new(),
+        others: Vec::new(),
         stateful: Vec::new(),
         accepted: Vec::new(),
         replacements: Vec::new(),
@@ -723,29 +800,24 @@ pub fn review_file(app: &App, stack: &Stack) -> Result<GeneratedFile, Error> {
             kind: r.properties.type_name(),
             what: resource_phrase(r),
         });
-        // Resources that hold data: their fate on delete or replacement matters.
-        let stateful = match &r.properties {
+        match &r.properties {
             Properties::EcrRepository(repo) => {
                 page.repositories.push(repository_view(&reader, r, repo));
-                true
             }
-            Properties::LogGroup(g) => {
-                page.log_groups.push(log_group_view(&reader, r, g));
-                true
-            }
-            Properties::Secret(s) => {
-                page.secrets.push(secret_view(&reader, r, s));
-                true
-            }
-            Properties::Function(f) => {
-                page.functions.push(function_view(&reader, r, f));
-                false
-            }
-            Properties::Role(role) => {
-                page.roles.push(role_view(&reader, r, role));
-                false
-            }
-        };
+            Properties::LogGroup(g) => page.log_groups.push(log_group_view(&reader, r, g)),
+            Properties::Secret(s) => page.secrets.push(secret_view(&reader, r, s)),
+            Properties::Function(f) => page.functions.push(function_view(&reader, r, f)),
+            Properties::Role(role) => page.roles.push(role_view(&reader, r, role)),
+            // A kind without a section of its own shows the rows it chooses.
+            other => page.others.push(OtherView {
+                id: r.id.to_string(),
+                kind: other.type_name(),
+                what: capitalized(&resource_phrase(r)),
+                rows: other.review(),
+            }),
+        }
+        // Resources that hold data: their fate on delete or replacement matters.
+        let stateful = r.properties.is_stateful();
         page.accepted
             .extend(r.suppressions.iter().map(|x| AcceptedFinding {
                 resource: r.id.to_string(),

@@ -37,11 +37,22 @@ struct ConfigEnv {
     flags: Vec<deploy::Flag>,
     /// Whether the stack has a function `sam build` can build an image for.
     builds_image: bool,
+    /// Why BuildKit, for this stack's Dockerfile.
+    buildkit_why: String,
 }
 
 fn config_env(app: &App, stack: &Stack) -> ConfigEnv {
     let flags = deploy::command_line(app, stack);
-    let builds_image = deploy::image_function(stack).is_some();
+    let function = deploy::image_function(stack);
+    let builds_image = function.is_some();
+    // Lambda takes a single-platform manifest; BUILDPLATFORM exists only under BuildKit.
+    let buildkit_why = match function {
+        Some(f) if f.source.dockerfile_text.contains("BUILDPLATFORM") => format!(
+            "Lambda needs a single-platform manifest, and {} uses $BUILDPLATFORM",
+            f.source.dockerfile
+        ),
+        _ => "Lambda needs a single-platform manifest".to_owned(),
+    };
     let mut command = vec![format!(
         "sam deploy --config-env {}",
         deploy::config_env(stack)
@@ -70,6 +81,7 @@ fn config_env(app: &App, stack: &Stack) -> ConfigEnv {
         command,
         flags,
         builds_image,
+        buildkit_why,
     }
 }
 

@@ -22,9 +22,11 @@
 //! The JSON checked is the one the YAML is rendered from; `yaml_roundtrip` pins that the two
 //! read the same.
 
+mod cache;
 mod replacement;
 mod schema;
 
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -36,8 +38,8 @@ pub use crate::render::read::read_template;
 pub use replacement::{Replacement, replacements};
 pub use schema::SchemaError;
 
+use crate::Finding;
 use crate::build::App;
-use crate::lint::Finding;
 
 const CODE: &str = "schema";
 
@@ -80,19 +82,55 @@ const TO_URL: &[&str] = &["AuthType", "Cors", "InvokeMode"];
 
 /// Validates every stack's template; an empty result means all of them pass.
 pub fn validate(app: &App) -> Vec<Finding> {
+    validate_with(app, &mut cache::Cache::none())
+}
+
+/// [`validate`], skipping resources whose exact JSON passed before with the same schemas and
+/// validator: their keys are in the file `cache` (created when missing; see `cache.rs`).
+/// Compiling validators is most of a `check`; an unchanged resource needs none.
+pub fn validate_cached(app: &App, cache: &Path) -> Vec<Finding> {
+    let mut cache = cache::Cache::open(cache);
+    let findings = validate_with(app, &mut cache);
+    // A cache that cannot be written only makes the next run slower.
+    let _ = cache.save();
+    findings
+}
+
+fn validate_with(app: &App, cache: &mut cache::Cache) -> Vec<Finding> {
     let templates: Vec<(&str, Value)> = app
         .stacks()
         .iter()
         .map(|s| (s.name.as_str(), s.template.to_json()))
         .collect();
-    let units: Vec<Unit<'_>> = templates
-        .iter()
-        .flat_map(|(stack, t)| units(stack, t))
-        .collect();
-    in_parallel(&units, Unit::check)
-        .into_iter()
-        .flatten()
-        .collect()
+    let mut keys = Vec::new();
+    let mut todo: Vec<Unit<'_>> = Vec::new();
+    for (stack, t) in &templates {
+        for unit in units(stack, t) {
+            let key = cache::key(unit.resource);
+            if !cache.contains(&key) {
+                keys.push((unit.stack, unit.id, key));
+                todo.push(unit);
+            }
+        }
+    }
+    // Nothing to compile: skip finding out how many cores there are (it reads cgroup files).
+    let findings: Vec<Finding> = if todo.is_empty() {
+        Vec::new()
+    } else {
+        in_parallel(&todo, Unit::check)
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    for (stack, id, key) in keys {
+        if !findings
+            .iter()
+            .any(|f| f.stack == stack && f.resource == id)
+        {
+            cache.insert(key);
+        }
+    }
+    findings
 }
 
 /// Validates one template in CloudFormation's JSON form.
@@ -166,7 +204,7 @@ impl Unit<'_> {
             Kind::Unknown => {
                 let type_name = self.resource.get("Type").and_then(Value::as_str);
                 report(format!(
-                    "{} has no embedded schema; add it to schemas/extract.py and infra-gen/src/validate/schema.rs",
+                    "{} has no embedded schema; add it with `schemas/refresh.sh <type>`",
                     type_name.unwrap_or("a resource without a Type")
                 ));
                 Ok(())

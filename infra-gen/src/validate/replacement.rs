@@ -8,12 +8,14 @@
 //! whose rendering changes such a property there is refused unless the resource carries a
 //! [`ReplacementAck`](crate::model::review::ReplacementAck).
 
+use std::fmt;
+
 use serde_json::Value;
 
 use super::schema;
+use crate::Finding;
 use crate::build::Stack;
-use crate::lint::Finding;
-use crate::model::{Properties, Resource};
+use crate::model::Resource;
 use crate::render::read::read_template;
 
 /// A change that would replace a stateful resource.
@@ -45,13 +47,27 @@ impl Replacement {
     }
 }
 
+impl fmt::Display for Replacement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} › {}: {} changes and replaces it",
+            self.stack,
+            self.resource,
+            self.properties.join(", ")
+        )?;
+        if let Some(reason) = &self.acknowledged {
+            write!(f, ", as acknowledged: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Resources whose data outlives a deployment: replacing one loses or orphans that data.
+/// Each kind says whether it is ([`Kind::STATEFUL`](crate::model::Kind::STATEFUL)); a
+/// retained resource of any kind counts too.
 fn is_stateful(r: &Resource) -> bool {
-    r.lifecycle.is_some()
-        || matches!(
-            r.properties,
-            Properties::EcrRepository(_) | Properties::LogGroup(_) | Properties::Secret(_)
-        )
+    r.lifecycle.is_some() || r.properties.is_stateful()
 }
 
 /// Compares `stack`'s stateful resources with the `committed` rendering of the same stack.

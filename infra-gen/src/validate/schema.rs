@@ -161,43 +161,8 @@ macro_rules! embedded {
     };
 }
 
-pub(crate) static CLOUDFORMATION: [Schema; 7] = [
-    Schema::new(
-        "AWS::ECR::Repository",
-        embedded!("cloudformation", "aws-ecr-repository.json"),
-        PROVIDER_PROPERTIES,
-    ),
-    Schema::new(
-        "AWS::IAM::Role",
-        embedded!("cloudformation", "aws-iam-role.json"),
-        PROVIDER_PROPERTIES,
-    ),
-    Schema::new(
-        "AWS::Logs::LogGroup",
-        embedded!("cloudformation", "aws-logs-loggroup.json"),
-        PROVIDER_PROPERTIES,
-    ),
-    Schema::new(
-        "AWS::SecretsManager::Secret",
-        embedded!("cloudformation", "aws-secretsmanager-secret.json"),
-        PROVIDER_PROPERTIES,
-    ),
-    Schema::new(
-        "AWS::Lambda::Function",
-        embedded!("cloudformation", "aws-lambda-function.json"),
-        PROVIDER_PROPERTIES,
-    ),
-    Schema::new(
-        "AWS::Lambda::Url",
-        embedded!("cloudformation", "aws-lambda-url.json"),
-        PROVIDER_PROPERTIES,
-    ),
-    Schema::new(
-        "AWS::Lambda::Permission",
-        embedded!("cloudformation", "aws-lambda-permission.json"),
-        PROVIDER_PROPERTIES,
-    ),
-];
+// `CLOUDFORMATION`: every provider schema in schemas/cloudformation/, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/schemas/providers.rs"));
 
 /// Where a provider schema describes the resource's properties.
 const PROVIDER_PROPERTIES: &str = "/properties";
@@ -235,6 +200,32 @@ mod tests {
                 schema.document().expect("parses")["typeName"],
                 schema.type_name
             );
+        }
+    }
+
+    #[test]
+    fn every_registered_kind_has_an_embedded_schema() {
+        for (type_name, _) in crate::model::REGISTERED {
+            assert!(
+                cloudformation(type_name).is_some() || *type_name == SAM_FUNCTION.type_name,
+                "{type_name}: run `schemas/refresh.sh {type_name}`"
+            );
+        }
+    }
+
+    #[test]
+    fn getatt_attributes_of_each_kind_are_read_only_properties_of_its_schema() {
+        for (type_name, attributes) in crate::model::REGISTERED {
+            let Some(schema) = cloudformation(type_name) else {
+                continue; // SAM types: attributes are those of what SAM creates
+            };
+            let read_only = schema.top_level_list("readOnlyProperties").expect("parses");
+            for a in *attributes {
+                assert!(
+                    read_only.contains(a),
+                    "{type_name}.{a} is not in readOnlyProperties {read_only:?}"
+                );
+            }
         }
     }
 

@@ -292,3 +292,63 @@ fn a_customer_managed_key_encrypts_logs_and_secrets_and_can_decrypt_only_secrets
         json!({ "Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com" })
     );
 }
+
+fn scratch_cache(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("infra-gen-cache-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("schema-cache")
+}
+
+fn with_memory(app: &mut App, mb: u32) {
+    for r in &mut app.stacks_mut()[1].template.resources {
+        if let crate::model::Properties::Function(f) = &mut r.properties {
+            f.memory = crate::units::Memory::mb(mb).expect("valid");
+        }
+    }
+}
+
+#[test]
+fn the_cache_skips_exactly_the_resources_that_passed_before() {
+    let path = scratch_cache("skip");
+    let app = app();
+    assert!(validate_cached(&app, &path).is_empty());
+    let keys = std::fs::read_to_string(&path).expect("written");
+    // One key per resource of both stacks.
+    let resources: usize = app
+        .stacks()
+        .iter()
+        .map(|s| s.template.resources.len())
+        .sum();
+    assert_eq!(keys.lines().count(), resources);
+
+    // A cached key is trusted: plant the key of an invalid function and it is not checked.
+    let mut bad = app.clone();
+    for r in &mut bad.stacks_mut()[1].template.resources {
+        if let crate::model::Properties::Function(f) = &mut r.properties {
+            f.description = "x".repeat(300); // Lambda allows 256 characters
+        }
+    }
+    assert!(!validate(&bad).is_empty(), "the edit breaks the schema");
+    let planted: Vec<String> = bad.stacks()[1]
+        .template
+        .to_json()
+        .get("Resources")
+        .and_then(Value::as_object)
+        .expect("resources")
+        .values()
+        .map(cache::key)
+        .collect();
+    std::fs::write(&path, planted.join("\n")).expect("plant");
+    assert!(validate_cached(&bad, &path).is_empty(), "planted keys skip");
+
+    // Anything not in the cache is validated: the same edit on a fresh cache fails.
+    std::fs::remove_file(&path).expect("reset");
+    assert_eq!(validate_cached(&bad, &path).len(), 1);
+    // ... and a failing resource is never cached.
+    let bad_function = cache::key(&bad.stacks()[1].template.to_json()["Resources"]["Function"]);
+    let kept = std::fs::read_to_string(&path).expect("written");
+    assert!(!kept.lines().any(|k| k == bad_function), "{kept}");
+    let mut other = app.clone();
+    with_memory(&mut other, 1024);
+    assert!(validate_cached(&other, &path).is_empty());
+}

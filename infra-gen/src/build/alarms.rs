@@ -1,0 +1,148 @@
+//! CloudWatch alarms for a service's function, and what they watch when deploys are gradual.
+
+use crate::model::Expr;
+use crate::model::cloudwatch::{Alarm, Comparison, Statistic, TreatMissingData};
+
+/// Alarms on the function's errors, throttles, duration near its timeout and (with a URL)
+/// 5xx answers, one minute at a time; [`Service::alarms`](super::Service::alarms) adds them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarms {
+    topic: Option<Expr>,
+    errors: u32,
+    url_5xx: u32,
+    duration_percent: u32,
+}
+
+impl Default for Alarms {
+    fn default() -> Self {
+        Self {
+            topic: None,
+            errors: 1,
+            url_5xx: 1,
+            duration_percent: 90,
+        }
+    }
+}
+
+impl Alarms {
+    /// Any error, throttle or 5xx in a minute, or a call over 90% of the timeout.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Notify this SNS topic (its ARN, or an import of it) on ALARM and on OK.
+    pub fn notify(mut self, topic: Expr) -> Self {
+        self.topic = Some(topic);
+        self
+    }
+    /// Fire on this many function errors in a minute (default 1).
+    pub fn errors_at_least(mut self, n: u32) -> Self {
+        self.errors = n.max(1);
+        self
+    }
+    /// Fire on this many 5xx answers of the Function URL in a minute (default 1), for a
+    /// function that answers 5xx for an upstream's failures too.
+    pub fn url_5xx_at_least(mut self, n: u32) -> Self {
+        self.url_5xx = n.max(1);
+        self
+    }
+
+    pub(super) fn topic(&self) -> Option<&Expr> {
+        self.topic.as_ref()
+    }
+
+    /// The alarms for `function_name`, by logical-ID suffix. `qualifier` is the alias the
+    /// metrics are read for (the new version's traffic during a gradual deploy).
+    pub(super) fn build(
+        &self,
+        function_name: &str,
+        qualifier: Option<&str>,
+        timeout_s: u32,
+        has_url: bool,
+    ) -> Vec<(&'static str, Alarm)> {
+        let mut dimensions = vec![("FunctionName".to_owned(), Expr::literal(function_name))];
+        if let Some(alias) = qualifier {
+            dimensions.push((
+                "Resource".to_owned(),
+                Expr::literal(format!("{function_name}:{alias}")),
+            ));
+        }
+        let scope = match qualifier {
+            Some(alias) => format!("{function_name}:{alias}"),
+            None => function_name.to_owned(),
+        };
+        let alarm = |suffix: &str,
+                     description: String,
+                     metric: &str,
+                     statistic: Statistic,
+                     threshold: f64| Alarm {
+            name: format!("{function_name}-{suffix}"),
+            description,
+            namespace: "AWS/Lambda".into(),
+            metric: metric.into(),
+            dimensions: dimensions.clone(),
+            statistic,
+            period_s: 60,
+            evaluation_periods: 1,
+            threshold,
+            comparison: Comparison::GreaterThanOrEqualToThreshold,
+            treat_missing_data: TreatMissingData::NotBreaching,
+            actions: self.topic.iter().cloned().collect(),
+        };
+        let near_timeout_ms =
+            f64::from(timeout_s) * 1000.0 * f64::from(self.duration_percent) / 100.0;
+        let mut out = vec![
+            (
+                "Errors",
+                alarm(
+                    "errors",
+                    format!(
+                        "{scope} failed {} or more invocations in a minute",
+                        self.errors
+                    ),
+                    "Errors",
+                    Statistic::Sum,
+                    f64::from(self.errors),
+                ),
+            ),
+            (
+                "Throttles",
+                alarm(
+                    "throttles",
+                    format!("{scope} was throttled: calls exceeded its concurrency"),
+                    "Throttles",
+                    Statistic::Sum,
+                    1.0,
+                ),
+            ),
+            (
+                "Duration",
+                alarm(
+                    "duration",
+                    format!(
+                        "a call to {scope} ran {}% of its {timeout_s} s timeout or longer",
+                        self.duration_percent
+                    ),
+                    "Duration",
+                    Statistic::Maximum,
+                    near_timeout_ms,
+                ),
+            ),
+        ];
+        if has_url {
+            out.push((
+                "Url5xx",
+                alarm(
+                    "url-5xx",
+                    format!(
+                        "the Function URL of {scope} answered {} or more 5xx in a minute",
+                        self.url_5xx
+                    ),
+                    "Url5xxCount",
+                    Statistic::Sum,
+                    f64::from(self.url_5xx),
+                ),
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,156 @@
+//! `AWS::CloudWatch::Alarm` on one metric.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::json;
+
+use super::{Expr, Kind, LogicalId, code};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Statistic {
+    Sum,
+    Maximum,
+    Average,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparison {
+    GreaterThanOrEqualToThreshold,
+    GreaterThanThreshold,
+}
+
+impl Comparison {
+    fn words(self) -> &'static str {
+        match self {
+            Self::GreaterThanOrEqualToThreshold => "≥",
+            Self::GreaterThanThreshold => ">",
+        }
+    }
+}
+
+/// How periods without data count. Lambda publishes no Errors datapoint for a minute without
+/// invocations, and that is not an outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TreatMissingData {
+    NotBreaching,
+    Breaching,
+}
+
+/// An alarm on one metric of one namespace, with its dimensions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    pub name: String,
+    pub description: String,
+    pub namespace: String,
+    pub metric: String,
+    pub dimensions: Vec<(String, Expr)>,
+    pub statistic: Statistic,
+    pub period_s: u32,
+    pub evaluation_periods: u32,
+    pub threshold: f64,
+    pub comparison: Comparison,
+    pub treat_missing_data: TreatMissingData,
+    /// Topics (or other targets) notified on ALARM and back on OK.
+    pub actions: Vec<Expr>,
+}
+
+impl Kind for Alarm {
+    const TYPE: &'static str = "AWS::CloudWatch::Alarm";
+    const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const REF_RETURNS: &'static str = "name";
+    const STATEFUL: bool = false;
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("alarm {}", code(&self.name))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
+        self.dimensions
+            .iter()
+            .map(|(_, v)| v)
+            .chain(&self.actions)
+            .collect()
+    }
+
+    fn review(&self) -> Vec<(&'static str, String)> {
+        let dimensions: Vec<String> = self
+            .dimensions
+            .iter()
+            .map(|(k, v)| match v.as_literal() {
+                Some(s) => format!("{k}={s}"),
+                None => format!("{k}={}", serde_json::to_string(v).unwrap_or_default()),
+            })
+            .collect();
+        vec![
+            ("Why", self.description.clone()),
+            (
+                "Metric",
+                format!(
+                    "{} of {} {} ({})",
+                    serde_json::to_value(self.statistic)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    code(&self.namespace),
+                    code(&self.metric),
+                    dimensions.join(", ")
+                ),
+            ),
+            (
+                "Fires when",
+                format!(
+                    "{} {} in {} period(s) of {} s in a row; no data counts as {}",
+                    self.comparison.words(),
+                    self.threshold,
+                    self.evaluation_periods,
+                    self.period_s,
+                    match self.treat_missing_data {
+                        TreatMissingData::NotBreaching => "fine",
+                        TreatMissingData::Breaching => "breaching",
+                    }
+                ),
+            ),
+            (
+                "Notifies",
+                if self.actions.is_empty() {
+                    "no one (the alarm is read by deployments, the console and dashboards)".into()
+                } else {
+                    self.actions
+                        .iter()
+                        .map(|a| serde_json::to_string(a).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            ),
+        ]
+    }
+}
+
+impl Serialize for Alarm {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("AlarmName", &self.name)?;
+        m.serialize_entry("AlarmDescription", &self.description)?;
+        m.serialize_entry("Namespace", &self.namespace)?;
+        m.serialize_entry("MetricName", &self.metric)?;
+        let dimensions: Vec<_> = self
+            .dimensions
+            .iter()
+            .map(|(k, v)| json!({ "Name": k, "Value": v }))
+            .collect();
+        m.serialize_entry("Dimensions", &dimensions)?;
+        m.serialize_entry("Statistic", &self.statistic)?;
+        m.serialize_entry("Period", &self.period_s)?;
+        m.serialize_entry("EvaluationPeriods", &self.evaluation_periods)?;
+        m.serialize_entry("Threshold", &self.threshold)?;
+        m.serialize_entry("ComparisonOperator", &self.comparison)?;
+        m.serialize_entry("TreatMissingData", &self.treat_missing_data)?;
+        m.serialize_entry("ActionsEnabled", &true)?;
+        if !self.actions.is_empty() {
+            m.serialize_entry("AlarmActions", &self.actions)?;
+            m.serialize_entry("OKActions", &self.actions)?;
+        }
+        m.end()
+    }
+}

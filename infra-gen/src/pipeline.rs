@@ -1,0 +1,139 @@
+//! The one way from definitions to files: lint → render → schema validation → replacement
+//! guard. [`run`] is what `generate` and `check` do; the [`Rendered`] it returns is the only
+//! thing [`check::write`](crate::check::write) accepts, so a library user cannot write files
+//! that skipped a step.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::build::App;
+use crate::render::{self, GeneratedFile};
+use crate::validate::{self, Replacement};
+use crate::{Error, Finding, format_findings, lint};
+
+/// Files that passed every step, for one generated directory.
+#[derive(Debug)]
+pub struct Rendered {
+    dir: PathBuf,
+    files: Vec<GeneratedFile>,
+    acknowledged: Vec<Replacement>,
+    unreadable: Vec<(String, String)>,
+}
+
+impl Rendered {
+    /// The directory the replacement guard compared with, and the one they belong in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    /// Templates in stack order, then review pages, then `samconfig.toml`.
+    pub fn files(&self) -> &[GeneratedFile] {
+        &self.files
+    }
+    /// Replacements of stateful resources the definitions acknowledge (`acknowledge_replacement`).
+    pub fn acknowledged(&self) -> &[Replacement] {
+        &self.acknowledged
+    }
+    /// Committed templates that no longer parse (path, error): not guarded, shown by the diff.
+    pub fn unreadable(&self) -> &[(String, String)] {
+        &self.unreadable
+    }
+}
+
+/// The step that stopped the pipeline, with what it found.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// A lint finding: nothing is rendered.
+    #[error("{} problem(s) in the definitions:\n{}", .0.len(), format_findings(.0))]
+    Lint(Vec<Finding>),
+    /// A page or configuration template failed to render.
+    #[error("{0}")]
+    Render(Error),
+    /// A rendered resource that its CloudFormation or SAM schema rejects.
+    #[error("{} problem(s) in the definitions:\n{}", .0.len(), format_findings(.0))]
+    Schema(Vec<Finding>),
+    /// Unacknowledged replacements of stateful resources; `files` is what would be written.
+    #[error("{} problem(s) in the definitions:\n{}", .refused.len(), format_findings(.refused))]
+    Replacement {
+        refused: Vec<Finding>,
+        files: Vec<GeneratedFile>,
+    },
+    /// A committed file the guard must compare with could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read { path: PathBuf, source: io::Error },
+}
+
+impl Failure {
+    /// The findings, when the failure is about the definitions rather than I/O or rendering.
+    pub fn findings(&self) -> &[Finding] {
+        match self {
+            Self::Lint(f) | Self::Schema(f) => f,
+            Self::Replacement { refused, .. } => refused,
+            Self::Render(_) | Self::Read { .. } => &[],
+        }
+    }
+}
+
+/// Lints, renders and validates against the resource schemas, in memory: the files `run`
+/// would write, without comparing with any committed directory.
+pub fn validated(app: &App) -> Result<Vec<GeneratedFile>, Failure> {
+    checked(app, None)
+}
+
+fn checked(app: &App, schema_cache: Option<&Path>) -> Result<Vec<GeneratedFile>, Failure> {
+    let findings = lint::lint(app);
+    if !findings.is_empty() {
+        return Err(Failure::Lint(findings));
+    }
+    let files = render::render(app).map_err(Failure::Render)?;
+    let findings = match schema_cache {
+        Some(cache) => validate::validate_cached(app, cache),
+        None => validate::validate(app),
+    };
+    if !findings.is_empty() {
+        return Err(Failure::Schema(findings));
+    }
+    Ok(files)
+}
+
+/// The whole pipeline for the generated directory `dir`: [`validated`], then the replacement
+/// guard against the templates committed there (a missing file is a new stack).
+/// `schema_cache` names a file of resources that passed the schemas before
+/// ([`validate::validate_cached`]); `None` validates every resource.
+pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendered, Failure> {
+    let files = checked(app, schema_cache)?;
+    let mut refused = Vec::new();
+    let mut acknowledged = Vec::new();
+    let mut unreadable = Vec::new();
+    // Templates come first, in stack order.
+    for (stack, file) in app.stacks().iter().zip(&files) {
+        let path = dir.join(&file.path);
+        let committed = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(Failure::Read { path, source }),
+        };
+        if committed == file.contents {
+            continue;
+        }
+        match validate::replacements(stack, &committed) {
+            Ok(found) => {
+                for r in found {
+                    match r.acknowledged {
+                        Some(_) => acknowledged.push(r),
+                        None => refused.push(r.to_finding()),
+                    }
+                }
+            }
+            Err(e) => unreadable.push((file.path.clone(), e)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(Failure::Replacement { refused, files });
+    }
+    Ok(Rendered {
+        dir: dir.to_owned(),
+        files,
+        acknowledged,
+        unreadable,
+    })
+}

@@ -1,0 +1,96 @@
+//! Which resources already passed schema validation, so `check` compiles no validator for a
+//! resource it has seen: a file of SHA-256 keys, one per line, each over the validator's
+//! fingerprint (the embedded schemas and this module's source, from build.rs) and the
+//! resource's exact JSON. A resource is skipped only when that same JSON passed those same
+//! schemas before; anything else — a changed property, a refreshed schema, another infra-gen —
+//! is validated. The file lives outside `generated/` (the CLI uses `target/infra-gen/`), is
+//! never committed, and a missing, unreadable or garbled one only costs time.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const FINGERPRINT: &str = include_str!(concat!(env!("OUT_DIR"), "/schemas/fingerprint.txt"));
+
+pub(super) struct Cache {
+    path: Option<PathBuf>,
+    /// Keys read from the file.
+    keys: BTreeSet<String>,
+    /// Keys of this run's resources that passed; only these are written back, so the file
+    /// holds the app as it is now and does not grow with every edit.
+    used: BTreeSet<String>,
+}
+
+/// The cache key of one resource in CloudFormation's JSON form.
+pub(super) fn key(resource: &Value) -> String {
+    let mut h = Sha256::new();
+    h.update(FINGERPRINT.as_bytes());
+    h.update(b"\n");
+    h.update(resource.to_string().as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Cache {
+    /// No cache: every resource is validated.
+    pub(super) fn none() -> Self {
+        Self {
+            path: None,
+            keys: BTreeSet::new(),
+            used: BTreeSet::new(),
+        }
+    }
+
+    pub(super) fn open(path: &Path) -> Self {
+        let keys = fs::read_to_string(path)
+            .map(|text| {
+                text.lines()
+                    .filter(|l| l.len() == 64 && l.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self {
+            path: Some(path.to_owned()),
+            keys,
+            used: BTreeSet::new(),
+        }
+    }
+
+    /// Whether the resource passed before; it is kept for the next run if so.
+    pub(super) fn contains(&mut self, key: &str) -> bool {
+        let hit = self.keys.contains(key);
+        if hit {
+            self.used.insert(key.to_owned());
+        }
+        hit
+    }
+
+    pub(super) fn insert(&mut self, key: String) {
+        self.used.insert(key);
+    }
+
+    /// Writes the keys (through a temporary file, so a concurrent reader sees the old or the
+    /// new set, never half of one).
+    pub(super) fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.used == self.keys {
+            return Ok(());
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let mut text = String::new();
+        for k in &self.used {
+            text.push_str(k);
+            text.push('\n');
+        }
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        fs::write(&tmp, text)?;
+        fs::rename(&tmp, path)
+    }
+}
