@@ -148,10 +148,13 @@ impl Policy {
                         "StringLike" => true,
                         other => panic!("the evaluator knows no {other}"),
                     };
-                    keys.as_object().expect("keys").iter().all(|(key, want)| {
-                        let want = resolve(want, &self.template);
-                        context.iter().any(|(k, v)| {
-                            k == key && if like { glob(&want, v) } else { *v == want }
+                    keys.as_object().expect("keys").iter().all(|(key, wanted)| {
+                        // Several values for one key: any of them will do.
+                        as_list(wanted).iter().any(|want| {
+                            let want = resolve(want, &self.template);
+                            context.iter().any(|(k, v)| {
+                                k == key && if like { glob(&want, v) } else { *v == want }
+                            })
                         })
                     })
                 })

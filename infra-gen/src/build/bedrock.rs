@@ -23,20 +23,6 @@ fn in_region(foundation_model: &str) -> Expr {
     ))
 }
 
-/// `claude-opus-4-5` → `ClaudeOpus45`: a model id as statement IDs allow (letters and digits).
-fn sid_name(id: &str) -> String {
-    id.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 /// Whether a geographic inference profile (`us.…`, `eu.…`, `apac.…`) serves `region`, judged by
 /// its ID's prefix alone, so a `routes_to` list that claims otherwise cannot grant it.
 fn geography_serves(profile: &str, region: &str) -> bool {
@@ -296,57 +282,57 @@ impl ModelMap {
     ///
     /// * called directly: the foundation model in the stack's region;
     /// * through a geographic inference profile: the profile in the stack's region, and the
-    ///   foundation model in every region the profile routes to, but only through that profile
-    ///   (`bedrock:InferenceProfileArn`);
+    ///   foundation model in every region the profile routes to, but only through a mapped
+    ///   profile (`bedrock:InferenceProfileArn`);
     /// * through a global profile: the profile, the foundation model in the stack's region
     ///   (requested there) and the region-less foundation model (requested region
-    ///   `unspecified`), both only through the profile.
+    ///   `unspecified`), both only through a mapped global profile.
+    ///
+    /// The routed legs of all models share one statement per kind of profile, their profiles
+    /// ORed in the condition: a profile routes only to its own model, so this grants nothing
+    /// more, and the policy stays three statements however long the map grows (IAM allows a role
+    /// 10,240 characters of inline policy; one statement per model and leg passed that at 14
+    /// models, and lint `iam-size` refuses a role over it).
     pub fn invoke_statements(&self, actions: &[Action]) -> Vec<Statement> {
         let mut entry_points = Vec::new();
-        let mut routed = Vec::new();
+        let (mut geo_profiles, mut geo_models) = (Vec::new(), Vec::new());
+        let (mut global_profiles, mut in_region_models, mut global_models) =
+            (Vec::new(), Vec::new(), Vec::<Expr>::new());
+        let push = |list: &mut Vec<Expr>, e: Expr| {
+            if !list.contains(&e) {
+                list.push(e);
+            }
+        };
         for m in &self.models {
             let fm = &m.foundation_model;
             let Some(p) = &m.inference_profile else {
-                entry_points.push(in_region(fm));
+                push(&mut entry_points, in_region(fm));
                 continue;
             };
             let profile = Expr::Sub(format!(
                 "arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/{p}"
             ));
-            entry_points.push(profile.clone());
-            let name = sid_name(&m.id);
-            let via = |sid: String, resources: Vec<Expr>| {
-                Statement::allow(&sid, actions.to_vec(), resources)
-                    .when(PROFILE_KEY, profile.clone())
-            };
+            push(&mut entry_points, profile.clone());
             match &m.routes_to {
-                Routes::Regions(regions) => routed.push(via(
-                    format!("Invoke{name}ViaProfile"),
-                    regions
-                        .iter()
-                        .map(|r| {
+                Routes::Regions(regions) => {
+                    push(&mut geo_profiles, profile);
+                    for r in regions {
+                        push(
+                            &mut geo_models,
                             Expr::Sub(format!(
                                 "arn:${{AWS::Partition}}:bedrock:{r}::foundation-model/{fm}"
-                            ))
-                        })
-                        .collect(),
-                )),
+                            )),
+                        );
+                    }
+                }
                 Routes::Global(_) => {
-                    routed.push(
-                        via(
-                            format!("Invoke{name}InRegionViaProfile"),
-                            vec![in_region(fm)],
-                        )
-                        .when(REGION_KEY, Expr::Ref("AWS::Region".into())),
-                    );
-                    routed.push(
-                        via(
-                            format!("Invoke{name}GloballyViaProfile"),
-                            vec![Expr::Sub(format!(
-                                "arn:${{AWS::Partition}}:bedrock:::foundation-model/{fm}"
-                            ))],
-                        )
-                        .when(REGION_KEY, Expr::literal("unspecified")),
+                    push(&mut global_profiles, profile);
+                    push(&mut in_region_models, in_region(fm));
+                    push(
+                        &mut global_models,
+                        Expr::Sub(format!(
+                            "arn:${{AWS::Partition}}:bedrock:::foundation-model/{fm}"
+                        )),
                     );
                 }
             }
@@ -356,7 +342,36 @@ impl ModelMap {
             actions.to_vec(),
             entry_points,
         )];
-        out.extend(routed);
+        if !geo_profiles.is_empty() {
+            out.push(
+                Statement::allow(
+                    "InvokeModelsViaGeographicProfiles",
+                    actions.to_vec(),
+                    geo_models,
+                )
+                .when_any(PROFILE_KEY, geo_profiles),
+            );
+        }
+        if !global_profiles.is_empty() {
+            // The in-region ARNs are requested in the stack's region, the region-less ones with
+            // requested region `unspecified`; either value admits only its own kind of ARN.
+            in_region_models.extend(global_models);
+            out.push(
+                Statement::allow(
+                    "InvokeModelsViaGlobalProfiles",
+                    actions.to_vec(),
+                    in_region_models,
+                )
+                .when_any(PROFILE_KEY, global_profiles)
+                .when_any(
+                    REGION_KEY,
+                    vec![
+                        Expr::Ref("AWS::Region".into()),
+                        Expr::literal("unspecified"),
+                    ],
+                ),
+            );
+        }
         out
     }
 
@@ -434,7 +449,7 @@ mod tests {
         let fm =
             |r: &str, m: &str| format!("arn:${{AWS::Partition}}:bedrock:{r}::foundation-model/{m}");
         let s = statements();
-        assert_eq!(s.len(), 4, "{s:#?}");
+        assert_eq!(s.len(), 3, "{s:#?}");
         assert_eq!(s[0]["Sid"], "InvokeConfiguredModels");
         assert_eq!(
             s[0]["Resource"],
@@ -444,8 +459,8 @@ mod tests {
             ])
         );
         assert!(s[0].get("Condition").is_none());
-        // Geographic: every routed region, only through the profile.
-        assert_eq!(s[1]["Sid"], "InvokeAViaProfile");
+        // Geographic: every routed region, only through a geographic profile of the map.
+        assert_eq!(s[1]["Sid"], "InvokeModelsViaGeographicProfiles");
         assert_eq!(
             s[1]["Resource"],
             serde_json::json!([
@@ -457,32 +472,43 @@ mod tests {
             s[1]["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"],
             serde_json::json!({ "Fn::Sub": profile("us.anthropic.a-v1:0") })
         );
-        // Global: the source region and the region-less model, each with its requested region.
+        // Global: the source region's model and the region-less one, only through the profile.
+        assert_eq!(s[2]["Sid"], "InvokeModelsViaGlobalProfiles");
         assert_eq!(
             s[2]["Resource"],
-            serde_json::json!([{ "Fn::Sub": fm("${AWS::Region}", "anthropic.g-v1:0") }])
+            serde_json::json!([
+                { "Fn::Sub": fm("${AWS::Region}", "anthropic.g-v1:0") },
+                { "Fn::Sub": fm("", "anthropic.g-v1:0") },
+            ])
         );
         assert_eq!(
-            s[2]["Condition"]["StringEquals"]["aws:RequestedRegion"],
-            serde_json::json!({ "Ref": "AWS::Region" })
-        );
-        assert_eq!(
-            s[3]["Resource"],
-            serde_json::json!([{ "Fn::Sub": fm("", "anthropic.g-v1:0") }])
-        );
-        assert_eq!(
-            s[3]["Condition"]["StringEquals"],
+            s[2]["Condition"]["StringEquals"],
             serde_json::json!({
                 "bedrock:InferenceProfileArn": { "Fn::Sub": profile("global.anthropic.g-v1:0") },
-                "aws:RequestedRegion": "unspecified",
+                "aws:RequestedRegion": [{ "Ref": "AWS::Region" }, "unspecified"],
             })
         );
     }
 
     #[test]
-    fn model_ids_become_statement_ids() {
-        assert_eq!(sid_name("claude-opus-4-5-20251101"), "ClaudeOpus4520251101");
-        assert_eq!(sid_name("amazon-nova-pro"), "AmazonNovaPro");
+    fn the_policy_keeps_its_statements_however_many_models_are_mapped() {
+        let models: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "m{i}", "upstream": "messages", "inference_profile": "global.anthropic.m{i}", "foundation_model": "anthropic.m{i}", "routes_to": "global"}},
+                    {{"id": "r{i}", "upstream": "invoke", "inference_profile": "us.anthropic.r{i}", "foundation_model": "anthropic.r{i}", "routes_to": ["us-east-1"]}}"#
+                )
+            })
+            .collect();
+        let map = ModelMap::from_json(&format!(r#"{{"models": [{}]}}"#, models.join(",")))
+            .expect("valid map");
+        let grants = map.grants(HandlerMode::Streaming).expect("grants");
+        assert_eq!(grants.len(), 4, "three invoke statements and CountTokens");
+        let global = serde_json::to_value(&grants[2]).expect("serializes");
+        let profiles = global["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"]
+            .as_array()
+            .expect("several profiles are a list");
+        assert_eq!(profiles.len(), 40);
     }
 
     #[test]

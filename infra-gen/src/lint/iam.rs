@@ -57,7 +57,7 @@ fn pass_role_scoped(statement: &Statement) -> bool {
     statement.conditions.iter().any(|c| {
         c.operator == Operator::StringEquals
             && c.key.eq_ignore_ascii_case("iam:PassedToService")
-            && c.value == Expr::literal("lambda.amazonaws.com")
+            && c.values == [Expr::literal("lambda.amazonaws.com")]
     })
 }
 
@@ -326,6 +326,81 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
                 );
             }
         }
+    }
+}
+
+/// IAM's limit on the aggregate size of a role's inline policies, in characters (whitespace
+/// not counted).
+const ROLE_INLINE_POLICY_LIMIT: usize = 10_240;
+/// What an ARN from `Ref`, `GetAtt` or an import can come to; IAM counts the filled-in text.
+const ARN_ESTIMATE: &str = "arn:aws-us-gov:service:us-gov-west-1:123456789012:resource/a-name-generated-by-cloudformation-with-a-random-suffix-0123456789ABCDEF-0123456789ABC";
+
+/// `iam-size`: a role whose inline policies, filled in, exceed what IAM stores fails at
+/// deploy time, long after review; the template cannot tell, so this estimates it.
+pub(super) fn check_size(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
+    let region = stack.environment.region();
+    let size: usize = role
+        .policies
+        .iter()
+        .map(|p| {
+            let document = serde_json::json!({"Version": "2012-10-17", "Statement": p.statements});
+            filled_in(&document, region).to_string().len()
+        })
+        .sum();
+    if size > ROLE_INLINE_POLICY_LIMIT {
+        sink.push(
+            "iam-size",
+            id,
+            format!(
+                "the role's inline policies come to about {size} characters once their ARNs are filled in; IAM stores at most {ROLE_INLINE_POLICY_LIMIT} per role, so the deploy would fail"
+            ),
+            "grant fewer resources, or fold statements that share actions into one with several resources or condition values (as ModelMap does for Bedrock)",
+        );
+    }
+}
+
+/// The policy JSON with intrinsics replaced by what they can resolve to, at their longest.
+fn filled_in(v: &serde_json::Value, region: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) if m.len() == 1 => {
+            let (k, inner) = m
+                .iter()
+                .next()
+                .map(|(k, v)| (k.as_str(), v))
+                .unwrap_or(("", v));
+            match (k, inner) {
+                ("Fn::Sub", Value::String(t)) => {
+                    let mut text = t
+                        .replace("${AWS::Partition}", "aws-us-gov")
+                        .replace("${AWS::Region}", region)
+                        .replace("${AWS::AccountId}", "123456789012");
+                    while let Some(start) = text.find("${") {
+                        let end = text[start..]
+                            .find('}')
+                            .map_or(text.len(), |e| start + e + 1);
+                        text.replace_range(start..end, ARN_ESTIMATE);
+                    }
+                    Value::String(text)
+                }
+                ("Ref", Value::String(r)) if r == "AWS::Region" => Value::String(region.into()),
+                ("Ref" | "Fn::GetAtt" | "Fn::ImportValue" | "Fn::Sub", _) => {
+                    Value::String(ARN_ESTIMATE.into())
+                }
+                _ => Value::Object(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), filled_in(v, region)))
+                        .collect(),
+                ),
+            }
+        }
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), filled_in(v, region)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|i| filled_in(i, region)).collect()),
+        other => other.clone(),
     }
 }
 

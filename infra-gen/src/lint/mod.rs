@@ -15,6 +15,7 @@
 //! | `iam-scope` | a grant on another stack's log group or secret, or an action on a resource of another service |
 //! | `iam-bedrock` | Bedrock statements other than exactly what the stack's model map grants |
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
+//! | `iam-size` | inline policies over IAM's 10,240 characters per role, with ARNs filled in |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
@@ -77,6 +78,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
                     iam::check(role, id, &mut sink);
                     iam::check_scope(stack, role, id, &mut sink);
                     iam::check_bedrock(stack, role, id, &mut sink);
+                    iam::check_size(stack, role, id, &mut sink);
                 }
                 _ => {}
             }

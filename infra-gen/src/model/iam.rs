@@ -76,13 +76,14 @@ impl Operator {
     }
 }
 
-/// A condition: the request's context key must equal (or match) the value.
+/// A condition: the request's context key must equal (or match) one of the values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     pub operator: Operator,
     /// A global or service condition key, e.g. `bedrock:InferenceProfileArn`.
     pub key: String,
-    pub value: Expr,
+    /// IAM ORs the values of one key; one value is written as a scalar.
+    pub values: Vec<Expr>,
 }
 
 /// An `Allow` statement. Least privilege is additive, so there is no `Deny`.
@@ -106,11 +107,16 @@ impl Statement {
     }
 
     /// Narrows the statement to requests whose `key` equals `value`.
-    pub fn when(mut self, key: &str, value: Expr) -> Self {
+    pub fn when(self, key: &str, value: Expr) -> Self {
+        self.when_any(key, vec![value])
+    }
+
+    /// Narrows the statement to requests whose `key` equals one of `values`.
+    pub fn when_any(mut self, key: &str, values: Vec<Expr>) -> Self {
         self.conditions.push(Condition {
             operator: Operator::StringEquals,
             key: key.to_owned(),
-            value,
+            values,
         });
         self
     }
@@ -120,7 +126,7 @@ impl Statement {
         self.conditions.push(Condition {
             operator: Operator::StringLike,
             key: key.to_owned(),
-            value,
+            values: vec![value],
         });
         self
     }
@@ -148,7 +154,11 @@ impl Serialize for Statement {
             for c in &self.conditions {
                 let block = blocks.entry(c.operator.name()).or_insert_with(|| json!({}));
                 if let Some(keys) = block.as_object_mut() {
-                    keys.insert(c.key.clone(), json!(c.value));
+                    let value = match c.values.as_slice() {
+                        [one] => json!(one),
+                        many => json!(many),
+                    };
+                    keys.insert(c.key.clone(), value);
                 }
             }
             m.serialize_entry("Condition", &blocks)?;
@@ -187,7 +197,7 @@ impl Kind for Role {
             .flat_map(|s| {
                 s.resources
                     .iter()
-                    .chain(s.conditions.iter().map(|c| &c.value))
+                    .chain(s.conditions.iter().flat_map(|c| &c.values))
             })
             .collect()
     }

@@ -536,10 +536,11 @@ fn permission(reader: &Reader<'_>, policy: &str, s: &Statement, own_logs: &[&str
                 Operator::StringEquals => "is",
                 Operator::StringLike => "matches",
             };
+            let values: Vec<String> = c.values.iter().map(|v| reader.value(v)).collect();
             summary.push_str(&format!(
                 ", only when {} {how} {}",
                 code(&c.key),
-                reader.value(&c.value)
+                values.join(" or ")
             ));
         }
     }
