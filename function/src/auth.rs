@@ -166,11 +166,17 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&[u8]> {
 }
 
 /// The index of the key equal to `presented`, comparing against every key in constant time.
+/// Digests are compared, not the keys: `ct_eq` on slices of different lengths returns at once,
+/// which would tell a caller how long the keys are.
 fn find_key(keys: &[ApiKey], presented: &[u8]) -> Option<usize> {
+    use sha2::{Digest, Sha256};
+    let presented = Sha256::digest(presented);
     let mut found = subtle::Choice::from(0);
     let mut index = 0u64;
     for (i, k) in keys.iter().enumerate() {
-        let eq = k.key.as_slice().ct_eq(presented);
+        let eq = Sha256::digest(&k.key)
+            .as_slice()
+            .ct_eq(presented.as_slice());
         index.conditional_assign(&(i as u64), eq & !found);
         found |= eq;
     }
@@ -255,11 +261,18 @@ impl KeyStore {
         if self.0.refreshing.swap(true, Ordering::AcqRel) {
             return;
         }
-        let inner = self.0.clone();
+        /// Ends the refresh however its task ends: a panic must not leave `refreshing` set,
+        /// which would stop every later refresh.
+        struct Done(Arc<Inner>);
+        impl Drop for Done {
+            fn drop(&mut self) {
+                self.0.refreshing.store(false, Ordering::Release);
+                self.0.refreshed.notify_waiters();
+            }
+        }
+        let done = Done(self.0.clone());
         tokio::spawn(async move {
-            inner.refresh().await;
-            inner.refreshing.store(false, Ordering::Release);
-            inner.refreshed.notify_waiters();
+            done.0.refresh().await;
         });
     }
 

@@ -245,6 +245,7 @@ impl ApiError {
     fn from_sdk_with<E, R>(err: &SdkError<E, R>, status: impl Fn(&R) -> Option<u16>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
     {
         match err {
             SdkError::ServiceError(ctx) => {
@@ -259,12 +260,40 @@ impl ApiError {
             SdkError::DispatchFailure(_) => {
                 Self::internal("could not reach upstream").with_status(StatusCode::BAD_GATEWAY)
             }
+            // The read timeout also bounds a body that stalls after its head.
+            SdkError::ResponseError(_)
+                if std::error::Error::source(err).is_some_and(caused_by_timeout) =>
+            {
+                Self::new(ErrorKind::Timeout, "upstream request timed out")
+            }
             SdkError::ResponseError(_) => {
                 Self::internal("malformed upstream response").with_status(StatusCode::BAD_GATEWAY)
             }
             _ => Self::internal("upstream error"),
         }
     }
+}
+
+/// Whether a transport failure was a timeout somewhere down its chain of causes: the SDK's
+/// connector marks its own, hyper-util's connect timeout is an `io::Error` of kind `TimedOut`.
+pub(crate) fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(err) = cause {
+        let timeout = err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+            || err
+                .downcast_ref::<aws_smithy_runtime_api::client::result::ConnectorError>()
+                .is_some_and(|c| c.is_timeout())
+            || err
+                .downcast_ref::<hyper::Error>()
+                .is_some_and(hyper::Error::is_timeout);
+        if timeout {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
 }
 
 /// The modelled exception an event-stream error enum variant stands for.

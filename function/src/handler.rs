@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
+use aws_sdk_bedrockruntime::config::StalledStreamProtectionConfig;
 use aws_sdk_bedrockruntime::config::retry::RetryConfig;
 use aws_sdk_bedrockruntime::config::timeout::TimeoutConfig;
 use aws_sdk_bedrockruntime::operation::RequestId;
@@ -56,8 +57,12 @@ impl App {
         let trace = CurrentTrace::default();
         // No SDK retries on Bedrock: Anthropic clients retry 429/5xx themselves, and retrying here
         // too multiplies attempts and burns the Lambda time budget.
+        // Nor the SDK's stalled-stream protection: it cut a body that paused for its 5 s grace
+        // period into a 502, while a model may think silently for longer; the gateway bounds
+        // streams by STREAM_IDLE_TIMEOUT_MS and whole answers by the first-byte timeout itself.
         let bedrock = aws_sdk_bedrockruntime::config::Builder::from(sdk)
             .retry_config(RetryConfig::disabled())
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
             .timeout_config(timeouts)
             .interceptor(trace.clone())
             .build();
@@ -454,6 +459,22 @@ fn resolve<'a>(
 }
 
 /// Runs an upstream call, giving up with a timeout error at the deadline.
+/// A non-streaming SDK call: its answer comes whole once the model is done, so the first-byte
+/// timeout bounds all of it (the SDK's read timeout stops at the response head).
+async fn whole_answer<T>(
+    app: &App,
+    call: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    tokio::time::timeout(app.settings.bedrock_first_byte_timeout, call)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::new(
+                ErrorKind::Timeout,
+                "upstream request timed out",
+            ))
+        })
+}
+
 async fn before_deadline<T>(
     deadline: Option<Instant>,
     call: impl Future<Output = Result<T, ApiError>>,
@@ -516,7 +537,7 @@ async fn messages(
                 if !response.status().is_success() {
                     return Err(messages_api::error(response).await);
                 }
-                messages_api::body(response).await
+                app.messages.body(response).await
             };
             let bytes = before_deadline(ctx.deadline, call).await?;
             let (bytes, usage) = anthropic::rewrite_message(&bytes, &model.id)?;
@@ -536,7 +557,7 @@ async fn messages(
                     .await
                     .map_err(|e| ApiError::from_sdk(&e))
             };
-            let out = before_deadline(ctx.deadline, call).await?;
+            let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
             access.upstream_request_id = out.request_id().map(str::to_owned);
             let (bytes, usage) = anthropic::rewrite_message(out.body.as_ref(), &model.id)?;
             access.usage = usage;
@@ -556,7 +577,7 @@ async fn messages(
                     .await
                     .map_err(|e| ApiError::from_sdk(&e))
             };
-            let out = before_deadline(ctx.deadline, call).await?;
+            let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
             access.upstream_request_id = out.request_id().map(str::to_owned);
             let usage = converse::usage(out.usage());
             access.usage = usage;
@@ -686,7 +707,7 @@ async fn count_tokens(
             .await
             .map_err(|e| ApiError::from_sdk(&e))
     };
-    let out = before_deadline(ctx.deadline, call).await?;
+    let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
     access.upstream_request_id = out.request_id().map(str::to_owned);
     access.usage.input_tokens = u64::try_from(out.input_tokens).ok();
     Ok(Reply::Json(

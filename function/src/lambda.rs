@@ -383,7 +383,14 @@ where
         let event: UrlEvent = match serde_json::from_slice(&invocation.event) {
             Ok(event) => event,
             Err(e) => {
-                tracing::error!(request_id = %invocation.request_id, error = %e, "not a Function URL event");
+                // Only where and what kind: serde's message can quote the event's text.
+                tracing::error!(
+                    request_id = %invocation.request_id,
+                    error = ?e.classify(),
+                    line = e.line(),
+                    column = e.column(),
+                    "not a Function URL event"
+                );
                 let error = FunctionError {
                     error_type: "InvalidEvent",
                     message: "expected a Function URL (payload 2.0) event".to_owned(),

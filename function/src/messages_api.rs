@@ -24,7 +24,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::OnceCell;
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, ErrorKind, caused_by_timeout};
 
 /// The SigV4 signing name of bedrock-runtime (its Smithy model's `signingName`).
 const SIGNING_NAME: &str = "bedrock";
@@ -55,7 +55,7 @@ pub struct MessagesApi {
 pub struct Timeouts {
     /// TCP and TLS.
     pub connect: Duration,
-    /// Until the response head arrives (for a stream, before its first event).
+    /// Until the response head arrives; for a non-streaming answer, also its whole body.
     pub first_byte: Duration,
 }
 
@@ -179,9 +179,17 @@ impl MessagesApi {
         body: Vec<u8>,
     ) -> Result<Response<Incoming>, ApiError> {
         let transport = self.transport().await?;
-        let url = match forward.query {
-            Some(q) if !q.is_empty() => format!("{}?{q}", transport.url),
-            _ => transport.url.clone(),
+        // Only `beta` means anything to the endpoint; other parameters stay with the client.
+        let beta: Vec<&str> = forward
+            .query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| p.split('=').next() == Some("beta"))
+            .collect();
+        let url = if beta.is_empty() {
+            transport.url.clone()
+        } else {
+            format!("{}?{}", transport.url, beta.join("&"))
         };
         let uri: http::Uri = url
             .parse()
@@ -248,13 +256,30 @@ impl MessagesApi {
         };
         answer.map_err(|e| {
             tracing::warn!(error = %e, "Bedrock Messages endpoint unreachable");
-            if e.is_connect() {
-                ApiError::internal("could not reach upstream").with_status(StatusCode::BAD_GATEWAY)
+            if caused_by_timeout(&e) {
+                // As the SDK's client reports a connect timeout: a timeout, not a refusal.
+                ApiError::new(ErrorKind::Timeout, "upstream request timed out")
             } else {
-                ApiError::internal("the upstream connection failed")
-                    .with_status(StatusCode::BAD_GATEWAY)
+                ApiError::internal("could not reach upstream").with_status(StatusCode::BAD_GATEWAY)
             }
         })
+    }
+
+    /// Reads a whole successful non-streaming answer, within the first-byte bound: the answer
+    /// only comes when the model is done, so a body that stalls after its head is a timeout too.
+    pub async fn body(&self, response: Response<Incoming>) -> Result<Bytes, ApiError> {
+        let read = tokio::time::timeout(self.timeouts.first_byte, response.into_body().collect());
+        match read.await {
+            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+            Ok(Err(_)) => Err(ApiError::internal(
+                "the upstream connection broke before the answer was complete",
+            )
+            .with_status(StatusCode::BAD_GATEWAY)),
+            Err(_) => Err(ApiError::new(
+                ErrorKind::Timeout,
+                "upstream request timed out",
+            )),
+        }
     }
 }
 
@@ -288,19 +313,6 @@ pub async fn error(response: Response<Incoming>) -> ApiError {
     let mut err = ApiError::from_http(status, aws_type.as_deref(), &body);
     err.retry_after = retry_after;
     err
-}
-
-/// Reads a whole successful non-streaming answer.
-pub async fn body(response: Response<Incoming>) -> Result<Bytes, ApiError> {
-    response
-        .into_body()
-        .collect()
-        .await
-        .map(|c| c.to_bytes())
-        .map_err(|_| {
-            ApiError::internal("the upstream connection broke before the answer was complete")
-                .with_status(StatusCode::BAD_GATEWAY)
-        })
 }
 
 /// Splits the endpoint's SSE body into event `data` payloads; cancel-safe, since everything read

@@ -46,12 +46,23 @@ impl Date {
             && digits(0..4)
             && digits(5..7)
             && digits(8..10);
-        let month = text.get(5..7).and_then(|m| m.parse::<u8>().ok());
-        let day = text.get(8..10).and_then(|d| d.parse::<u8>().ok());
-        (shape_ok
-            && month.is_some_and(|m| (1..=12).contains(&m))
-            && day.is_some_and(|d| (1..=31).contains(&d)))
-        .then(|| Self(text.to_owned()))
+        if !shape_ok {
+            return None;
+        }
+        let number = |r: std::ops::Range<usize>| text.get(r).and_then(|n| n.parse::<u32>().ok());
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        // The same days infra-gen's retirement warning accepts: `2027-02-30` is no date.
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days_in_month)
+            .contains(&day)
+            .then(|| Self(text.to_owned()))
     }
 
     /// Today in UTC, from the system clock.
@@ -481,5 +492,8 @@ mod tests {
         assert_eq!(Date::from_days(20_789), date("2026-12-02"));
         assert_eq!(Date::from_days(11_016), date("2000-02-29"));
         assert!(Date::parse("2026-2-1").is_none());
+        assert!(Date::parse("2027-02-30").is_none());
+        assert!(Date::parse("2027-02-29").is_none());
+        assert!(Date::parse("2028-02-29").is_some());
     }
 }

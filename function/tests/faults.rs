@@ -297,6 +297,24 @@ async fn a_bedrock_that_never_answers_is_a_504_timeout() {
 }
 
 #[tokio::test]
+async fn an_answer_that_stalls_after_its_head_is_a_504_timeout() {
+    let fake = fake().await;
+    let stalling = stubs::stalling_bedrock().await;
+    let s = serve(
+        &fake.url(),
+        &stalling.url(),
+        &[("BEDROCK_FIRST_BYTE_TIMEOUT_MS", "400")],
+    )
+    .await;
+    for model in UPSTREAMS {
+        let r = tokio::time::timeout(BOUND, post_as(&s, KEY, &message_to(model, "hi", false)))
+            .await
+            .expect("bounded");
+        assert_error(&r, 504, "timeout_error", true);
+    }
+}
+
+#[tokio::test]
 async fn a_refused_bedrock_connection_is_a_502() {
     let fake = fake().await;
     let s = serve(&fake.url(), &stubs::refusing_url(), &[]).await;

@@ -182,7 +182,7 @@ async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_mode
     let betas = "claude-code-20250219,context-management-2025-06-27,per-turn-control-2026-07-01,some-future-beta-2027-01-01";
     let req = raw_post(
         &gw,
-        "/v1/messages?beta=true",
+        "/v1/messages?beta=true&debug=1",
         &[
             ("authorization", &format!("Bearer {KEY}")),
             ("anthropic-version", "2026-10-21"),
@@ -194,7 +194,7 @@ async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_mode
     assert_eq!(r.status, 200, "{:?}", r.body);
     let sent = last_model_call(&gw);
     assert_eq!(sent["path"], MESSAGES_PATH);
-    assert_eq!(sent["query"], "beta=true");
+    assert_eq!(sent["query"], "beta=true", "only `beta` is forwarded");
     assert_eq!(sent["headers"]["anthropic-version"], "2026-10-21");
     assert_eq!(sent["headers"]["anthropic-beta"], betas);
     assert_eq!(sent["headers"]["content-type"], "application/json");

@@ -104,7 +104,6 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
     }
 }
 
-/// Exit 1 for findings in the definitions, 2 for I/O.
 /// The day the freshness warnings are judged on: `INFRA_GEN_TODAY` (`YYYY-MM-DD`), so a test
 /// or a reviewer can ask what `check` will say on a given day, else the system clock.
 fn today() -> Day {
@@ -120,6 +119,7 @@ fn today() -> Day {
         .unwrap_or_else(Day::today)
 }
 
+/// Exit 1 for findings in the definitions, 2 for I/O.
 fn failed(e: &Failure) -> ExitCode {
     match e {
         Failure::Read { .. } => {

@@ -58,7 +58,8 @@ fn a_gradual_deploy_shifts_an_alias_and_rolls_back_on_the_alarms() {
         f["DeploymentPreference"],
         json!({
             "Type": "Linear10PercentEvery1Minute",
-            "Alarms": [{"Ref": "ErrorsAlarm"}, {"Ref": "DurationAlarm"}, {"Ref": "Url5xxAlarm"}],
+            // A streaming handler may run near its timeout legitimately: duration does not judge.
+            "Alarms": [{"Ref": "ErrorsAlarm"}, {"Ref": "Url5xxAlarm"}],
         })
     );
     // The metrics of the alias: the new version's traffic.

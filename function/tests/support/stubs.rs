@@ -230,6 +230,28 @@ pub async fn dying_bedrock() -> Server {
     Server { addr, task }
 }
 
+/// A Bedrock that sends a non-streaming answer's head and part of its body, then nothing more
+/// for a minute: a stall after the first byte.
+pub async fn stalling_bedrock() -> Server {
+    let (listener, addr) = bind().await;
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                read_request(&mut stream).await;
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                          content-length: 1000\r\n\r\n{\"id\":\"msg_1\",\"type\":",
+                    )
+                    .await;
+                let _ = stream.flush().await;
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            });
+        }
+    });
+    Server { addr, task }
+}
+
 /// A Bedrock that records each request's headers and refuses it (by default with a
 /// 400 ValidationException).
 pub struct Recorder {

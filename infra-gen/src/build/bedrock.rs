@@ -288,16 +288,16 @@ impl ModelMap {
     ///   (requested there) and the region-less foundation model (requested region
     ///   `unspecified`), both only through a mapped global profile.
     ///
-    /// The routed legs of all models share one statement per kind of profile, their profiles
+    /// The routed legs of all models share one statement per kind of leg, their profiles
     /// ORed in the condition: a profile routes only to its own model, so this grants nothing
-    /// more, and the policy stays three statements however long the map grows (IAM allows a role
+    /// more, and the policy stays four statements however long the map grows (IAM allows a role
     /// 10,240 characters of inline policy; one statement per model and leg passed that at 14
     /// models, and lint `iam-size` refuses a role over it).
     pub fn invoke_statements(&self, actions: &[Action]) -> Vec<Statement> {
         let mut entry_points = Vec::new();
         let (mut geo_profiles, mut geo_models) = (Vec::new(), Vec::new());
         let (mut global_profiles, mut in_region_models, mut global_models) =
-            (Vec::new(), Vec::new(), Vec::<Expr>::new());
+            (Vec::new(), Vec::new(), Vec::new());
         let push = |list: &mut Vec<Expr>, e: Expr| {
             if !list.contains(&e) {
                 list.push(e);
@@ -353,23 +353,23 @@ impl ModelMap {
             );
         }
         if !global_profiles.is_empty() {
-            // The in-region ARNs are requested in the stack's region, the region-less ones with
-            // requested region `unspecified`; either value admits only its own kind of ARN.
-            in_region_models.extend(global_models);
             out.push(
                 Statement::allow(
-                    "InvokeModelsViaGlobalProfiles",
+                    "InvokeModelsInRegionViaGlobalProfiles",
                     actions.to_vec(),
                     in_region_models,
                 )
+                .when_any(PROFILE_KEY, global_profiles.clone())
+                .when(REGION_KEY, Expr::Ref("AWS::Region".into())),
+            );
+            out.push(
+                Statement::allow(
+                    "InvokeModelsGloballyViaGlobalProfiles",
+                    actions.to_vec(),
+                    global_models,
+                )
                 .when_any(PROFILE_KEY, global_profiles)
-                .when_any(
-                    REGION_KEY,
-                    vec![
-                        Expr::Ref("AWS::Region".into()),
-                        Expr::literal("unspecified"),
-                    ],
-                ),
+                .when(REGION_KEY, Expr::literal("unspecified")),
             );
         }
         out
@@ -449,7 +449,7 @@ mod tests {
         let fm =
             |r: &str, m: &str| format!("arn:${{AWS::Partition}}:bedrock:{r}::foundation-model/{m}");
         let s = statements();
-        assert_eq!(s.len(), 3, "{s:#?}");
+        assert_eq!(s.len(), 4, "{s:#?}");
         assert_eq!(s[0]["Sid"], "InvokeConfiguredModels");
         assert_eq!(
             s[0]["Resource"],
@@ -472,20 +472,25 @@ mod tests {
             s[1]["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"],
             serde_json::json!({ "Fn::Sub": profile("us.anthropic.a-v1:0") })
         );
-        // Global: the source region's model and the region-less one, only through the profile.
-        assert_eq!(s[2]["Sid"], "InvokeModelsViaGlobalProfiles");
+        // Global: the source region and the region-less model, each with its requested region.
+        assert_eq!(s[2]["Sid"], "InvokeModelsInRegionViaGlobalProfiles");
         assert_eq!(
             s[2]["Resource"],
-            serde_json::json!([
-                { "Fn::Sub": fm("${AWS::Region}", "anthropic.g-v1:0") },
-                { "Fn::Sub": fm("", "anthropic.g-v1:0") },
-            ])
+            serde_json::json!([{ "Fn::Sub": fm("${AWS::Region}", "anthropic.g-v1:0") }])
         );
         assert_eq!(
-            s[2]["Condition"]["StringEquals"],
+            s[2]["Condition"]["StringEquals"]["aws:RequestedRegion"],
+            serde_json::json!({ "Ref": "AWS::Region" })
+        );
+        assert_eq!(
+            s[3]["Resource"],
+            serde_json::json!([{ "Fn::Sub": fm("", "anthropic.g-v1:0") }])
+        );
+        assert_eq!(
+            s[3]["Condition"]["StringEquals"],
             serde_json::json!({
                 "bedrock:InferenceProfileArn": { "Fn::Sub": profile("global.anthropic.g-v1:0") },
-                "aws:RequestedRegion": [{ "Ref": "AWS::Region" }, "unspecified"],
+                "aws:RequestedRegion": "unspecified",
             })
         );
     }
@@ -503,8 +508,8 @@ mod tests {
         let map = ModelMap::from_json(&format!(r#"{{"models": [{}]}}"#, models.join(",")))
             .expect("valid map");
         let grants = map.grants(HandlerMode::Streaming).expect("grants");
-        assert_eq!(grants.len(), 4, "three invoke statements and CountTokens");
-        let global = serde_json::to_value(&grants[2]).expect("serializes");
+        assert_eq!(grants.len(), 5, "four invoke statements and CountTokens");
+        let global = serde_json::to_value(&grants[3]).expect("serializes");
         let profiles = global["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"]
             .as_array()
             .expect("several profiles are a list");

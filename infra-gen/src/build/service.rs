@@ -275,7 +275,8 @@ impl Service {
     }
     /// Gradual deploys: every deploy publishes a version behind the alias `live` (the Function
     /// URL moves onto it), CodeDeploy shifts traffic by `shift`, and rolls back when the
-    /// errors, duration or URL 5xx alarm fires. Needs [`Service::alarms`].
+    /// errors or URL 5xx alarm fires, or, for a buffered handler, the duration alarm. Needs
+    /// [`Service::alarms`].
     pub fn safe_deploy(mut self, shift: TrafficShift) -> Self {
         if let Some(alias) = self.take("Function", AliasName::new("live")) {
             self.safe_deploy = Some((alias, shift));
@@ -566,10 +567,15 @@ impl Service {
             function.safe_deploy = Some(SafeDeploy {
                 alias: alias.clone(),
                 shift: *shift,
-                // Throttles say the concurrency is too low, not that the new code is bad.
+                // Throttles say the concurrency is too low, not that the new code is bad; a
+                // streaming handler may legitimately run near its timeout (one long answer),
+                // so its duration does not judge a deploy either.
                 alarms: alarms
                     .iter()
-                    .filter(|(suffix, _)| *suffix != "Throttles")
+                    .filter(|(suffix, _)| {
+                        *suffix != "Throttles"
+                            && !(*suffix == "Duration" && self.handler == HandlerMode::Streaming)
+                    })
                     .map(|(_, r)| Expr::reference(&r.id))
                     .collect(),
             });

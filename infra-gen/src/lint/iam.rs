@@ -267,8 +267,9 @@ pub(super) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sin
 }
 
 /// The one pattern a resource may be: S3 objects under a key prefix,
-/// `arn:${AWS::Partition}:s3:::<bucket>/<prefix>*` with a literal bucket and non-empty prefix
-/// and one `*`, at the end, granted only object actions (`Grant::s3_read` and friends).
+/// `arn:${AWS::Partition}:s3:::<bucket>/<prefix>/*` with a literal bucket and non-empty prefix
+/// ending in `/` (so `a/*` cannot also reach `admin/…`) and one `*`, at the end, granted only
+/// object actions (`Grant::s3_read` and friends).
 fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
     let Some(path) = resource
         .strip_prefix("arn:${AWS::Partition}:s3:::")
@@ -285,6 +286,7 @@ fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
     let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
     literal(bucket)
         && literal(prefix)
+        && prefix.ends_with('/')
         && statement
             .actions
             .iter()
@@ -426,6 +428,7 @@ mod tests {
         assert!(get("arn:aws:s3:::acme/exports/2026/*", "s3:PutObject"));
         // The whole bucket, a pattern inside the path, a pattern bucket, a non-object action.
         assert!(!get("arn:aws:s3:::acme/*", "s3:GetObject"));
+        assert!(!get("arn:aws:s3:::acme/a*", "s3:GetObject"), "also admin/…");
         assert!(!get("arn:aws:s3:::acme/ex*/x*", "s3:GetObject"));
         assert!(!get("arn:aws:s3:::acme-*/exports/*", "s3:GetObject"));
         assert!(!get("arn:aws:s3:::acme/exports/*", "s3:DeleteBucket"));
