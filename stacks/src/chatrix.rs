@@ -176,7 +176,11 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
         .safe_deploy(s.shift)
         .secret(SecretSpec::generated(
             "ApiKey",
-            "API keys clients present to chatrix",
+            // The shape the gateway reads (function/README.md), on the review page and in the
+            // template for whoever edits the secret.
+            "API keys clients present to chatrix: {\"api_key\": \"...\"} as generated, or named keys \
+             {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"]}]} \
+             (models optional; two entries under one name rotate a key with overlap)",
             "api_key",
             "API_KEY_SECRET_ARN",
         ))
