@@ -13,6 +13,8 @@
 
 #[path = "../tests/support/fake_bedrock.rs"]
 mod fake_bedrock;
+#[path = "../tests/support/sign.rs"]
+mod sign;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -105,39 +107,14 @@ fn post(url: &str, body: &[u8]) -> http::Request<Full<Bytes>> {
 /// The headers of a POST to the fake's Messages endpoint, signed once as the gateway signs each
 /// request (the fake does not check the signature's age).
 fn signed_headers(url: &str, body: &[u8]) -> http::HeaderMap {
-    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-    let host = url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let headers = [
-        ("host", host.as_str()),
-        ("content-type", "application/json"),
-    ];
-    let identity =
-        aws_credential_types::Credentials::new("test", "test", None, None, "bench").into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("bedrock")
-        .time(std::time::SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .expect("params")
-        .into();
-    let signable =
-        SignableRequest::new("POST", url, headers.into_iter(), SignableBody::Bytes(body))
-            .expect("signable");
-    let (instructions, _) = sign(signable, &params).expect("sign").into_parts();
-    let mut req = http::Request::post(url);
-    for (k, v) in headers {
-        req = req.header(k, v);
-    }
-    let mut req = req.body(()).expect("req");
-    instructions.apply_to_request_http1x(&mut req);
-    req.headers().clone()
+    let signer = sign::Signer {
+        access_key: "test",
+        secret: "test",
+        region: "us-east-1",
+        service: "bedrock",
+        settings: aws_sigv4::http_request::SigningSettings::default(),
+    };
+    sign::signed_headers(url, body, signer)
 }
 
 /// Time until the first body byte of a request.

@@ -300,48 +300,22 @@ fn signed(
     service: &str,
     settings: aws_sigv4::http_request::SigningSettings,
 ) -> http::Request<http_body_util::Full<bytes::Bytes>> {
-    use aws_sigv4::http_request::{SignableBody, SignableRequest, sign};
     let url = format!("{fake_url}{MESSAGES_PATH}");
-    let host = url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let headers = [
-        ("host", host.as_str()),
-        ("content-type", "application/json"),
-    ];
-    let identity =
-        aws_credential_types::Credentials::new(access_key, secret, None, None, "t").into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(service)
-        .time(std::time::SystemTime::now())
-        .settings(settings)
-        .build()
-        .expect("params")
-        .into();
-    let signable = SignableRequest::new(
-        "POST",
-        url.as_str(),
-        headers.into_iter(),
-        SignableBody::Bytes(body),
-    )
-    .expect("signable");
-    let (instructions, _) = sign(signable, &params).expect("sign").into_parts();
+    let signer = support::sign::Signer {
+        access_key,
+        secret,
+        region,
+        service,
+        settings,
+    };
     let mut req = http::Request::builder().method("POST").uri(&url);
-    for (k, v) in headers {
+    for (k, v) in &support::sign::signed_headers(&url, body, signer) {
         req = req.header(k, v);
     }
-    let mut req = req
-        .body(http_body_util::Full::new(bytes::Bytes::copy_from_slice(
-            body,
-        )))
-        .expect("request");
-    instructions.apply_to_request_http1x(&mut req);
-    req
+    req.body(http_body_util::Full::new(bytes::Bytes::copy_from_slice(
+        body,
+    )))
+    .expect("request")
 }
 
 #[tokio::test]

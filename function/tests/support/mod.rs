@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod fake_bedrock;
+pub mod sign;
 pub mod stubs;
 
 use std::sync::Arc;
