@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
@@ -111,6 +111,8 @@ pub fn compare(dir: &Path, label: &str, files: &[GeneratedFile]) -> Result<Vec<D
         files: mut present,
         symlinks,
     } = committed(dir)?;
+    // One buffer for every committed file: most are unchanged and read only to see that.
+    let mut old = String::new();
     for file in files {
         let shown = format!("{label}/{}", file.path);
         if symlinks.contains(&file.path) || !present.remove(&file.path) {
@@ -118,7 +120,10 @@ pub fn compare(dir: &Path, label: &str, files: &[GeneratedFile]) -> Result<Vec<D
             continue;
         }
         let path = dir.join(&file.path);
-        let old = fs::read_to_string(&path).map_err(io_err("read", &path))?;
+        old.clear();
+        fs::File::open(&path)
+            .and_then(|mut f| f.read_to_string(&mut old))
+            .map_err(io_err("read", &path))?;
         if old != file.contents && old.replace("\r\n", "\n") == file.contents {
             drift.push(Drift::LineEndings { path: shown });
         } else if old != file.contents {

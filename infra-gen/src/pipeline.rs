@@ -3,7 +3,8 @@
 //! thing [`check::write`](crate::check::write) accepts, so a library user cannot write files
 //! that skipped a step.
 
-use std::io;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::build::App;
@@ -84,15 +85,30 @@ fn checked(app: &App, schema_cache: Option<&Path>) -> Result<Vec<GeneratedFile>,
     if !findings.is_empty() {
         return Err(Failure::Lint(findings));
     }
-    let files = render::render(app).map_err(Failure::Render)?;
-    let findings = match schema_cache {
-        Some(cache) => validate::validate_cached(app, cache),
-        None => validate::validate(app),
-    };
+    let (mut files, findings) = templates(app, schema_cache);
     if !findings.is_empty() {
         return Err(Failure::Schema(findings));
     }
+    // Templates first, in stack order (`run` pairs them with `app.stacks()`), then the review
+    // pages and `samconfig.toml`.
+    files.extend(render::pages(app).map_err(Failure::Render)?);
     Ok(files)
+}
+
+/// Each stack's template, rendered and validated against the schemas. One stack at a time:
+/// its JSON form is dropped before the next one is built. A fresh process pays for every page
+/// of memory it touches, and these trees are most of what a `check` allocates.
+fn templates(app: &App, schema_cache: Option<&Path>) -> (Vec<GeneratedFile>, Vec<Finding>) {
+    let mut schemas = validate::Session::open(schema_cache);
+    let mut files = Vec::with_capacity(2 * app.stacks().len() + 1);
+    let mut findings = Vec::new();
+    for stack in app.stacks() {
+        let template = stack.template.to_json();
+        files.push(render::template_file(stack, &template));
+        findings.extend(schemas.check(stack.name.as_str(), &template));
+    }
+    schemas.finish();
+    (files, findings)
 }
 
 /// The whole pipeline for the generated directory `dir`: [`validated`], then the replacement
@@ -104,14 +120,17 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     let mut refused = Vec::new();
     let mut acknowledged = Vec::new();
     let mut unreadable = Vec::new();
+    // One buffer for every committed template: most are unchanged and read only to see that.
+    let mut committed = String::new();
     // Templates come first, in stack order.
     for (stack, file) in app.stacks().iter().zip(&files) {
         let path = dir.join(&file.path);
-        let committed = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        committed.clear();
+        match File::open(&path).and_then(|mut f| f.read_to_string(&mut committed)) {
+            Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
             Err(source) => return Err(Failure::Read { path, source }),
-        };
+        }
         if committed == file.contents {
             continue;
         }

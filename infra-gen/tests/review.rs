@@ -38,6 +38,29 @@ fn every_stack_gets_a_review_page_marked_as_generated() {
 }
 
 #[test]
+fn every_resource_has_a_section_its_kind_writes_in_template_order() {
+    let app = common::valid_app();
+    let files = render(&app).expect("renders");
+    for stack in app.stacks() {
+        let md = &files
+            .iter()
+            .find(|f| f.path == format!("{}.md", stack.name))
+            .expect("a page per stack")
+            .contents;
+        let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+        let mut at = 0;
+        for r in &stack.template.resources {
+            let id = format!("`{}`", r.id);
+            let found = headings[at..]
+                .iter()
+                .position(|h| h.contains(&id))
+                .unwrap_or_else(|| panic!("no section for {id} after {at} in {headings:#?}"));
+            at += found + 1;
+        }
+    }
+}
+
+#[test]
 fn function_settings_are_stated_with_units() {
     let text = service_page(|s| {
         s.memory(Memory::mb(1024).expect("valid"))
@@ -94,7 +117,8 @@ fn environment_values_are_never_printed_only_names_and_sources() {
 fn stateful_resources_show_their_fate_on_delete_and_replace() {
     let text = service_page(|s| s);
     assert!(text.contains("| `ApiKeySecret`: secret `demo/test/api-key` | Retain | Retain |"));
-    assert!(text.contains("| `/aws/lambda/demo-test` (`FunctionLogGroup`) | 30 days |"));
+    assert!(text.contains("## Log group `/aws/lambda/demo-test` (`FunctionLogGroup`)"));
+    assert!(text.contains("| Retention | 30 days |"));
     let registry = page(|s| s, "demo-test-registry.md");
     assert!(registry.contains("| `Repository`: ECR repository `demo-test` | Retain | Retain |"));
 }

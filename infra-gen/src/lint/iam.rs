@@ -344,10 +344,7 @@ pub(super) fn check_size(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'
     let size: usize = role
         .policies
         .iter()
-        .map(|p| {
-            let document = serde_json::json!({"Version": "2012-10-17", "Statement": p.statements});
-            filled_in(&document, region).to_string().len()
-        })
+        .map(|p| filled_in_len(&p.statements, region))
         .sum();
     if size > ROLE_INLINE_POLICY_LIMIT {
         sink.push(
@@ -361,54 +358,110 @@ pub(super) fn check_size(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'
     }
 }
 
-/// The policy JSON with intrinsics replaced by what they can resolve to, at their longest.
-fn filled_in(v: &serde_json::Value, region: &str) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Object(m) if m.len() == 1 => {
-            let (k, inner) = m
+/// A condition key and its values, inside one operator's block.
+type ConditionKey<'a> = (&'a str, &'a [Expr]);
+
+/// The length of the policy document IAM stores for `statements` (compact JSON, as
+/// `Statement` serializes), with each intrinsic replaced by what it can resolve to, at its
+/// longest. Counted from the typed statements, not serialized: it runs on every role at every
+/// `check`.
+fn filled_in_len(statements: &[Statement], region: &str) -> usize {
+    // `,` between n items.
+    let commas = |n: usize| n.saturating_sub(1);
+    // `{"Version":"2012-10-17","Statement":[` … `]}`
+    let mut len = r#"{"Version":"2012-10-17","Statement":[]}"#.len() + commas(statements.len());
+    for s in statements {
+        // `{"Sid":…,"Effect":"Allow","Action":[…],"Resource":[…]}`
+        len += r#"{"Sid":,"Effect":"Allow","Action":[],"Resource":[]}"#.len()
+            + string_len(&s.sid)
+            + commas(s.actions.len())
+            + s.actions
                 .iter()
-                .next()
-                .map(|(k, v)| (k.as_str(), v))
-                .unwrap_or(("", v));
-            match (k, inner) {
-                ("Fn::Sub", Value::String(t)) => {
-                    let mut text = t
-                        .replace("${AWS::Partition}", "aws-us-gov")
-                        .replace("${AWS::Region}", region)
-                        .replace("${AWS::AccountId}", "123456789012");
-                    while let Some(start) = text.find("${") {
-                        let end = text[start..]
-                            .find('}')
-                            .map_or(text.len(), |e| start + e + 1);
-                        text.replace_range(start..end, ARN_ESTIMATE);
-                    }
-                    Value::String(text)
+                .map(|a| string_len(a.as_str()))
+                .sum::<usize>()
+            + commas(s.resources.len())
+            + s.resources
+                .iter()
+                .map(|e| filled_len(e, region))
+                .sum::<usize>();
+        if s.conditions.is_empty() {
+            continue;
+        }
+        // One block per operator, a later value of the same key replacing an earlier one.
+        let mut blocks: Vec<(Operator, Vec<ConditionKey<'_>>)> = Vec::new();
+        for c in &s.conditions {
+            let i = match blocks.iter().position(|(op, _)| *op == c.operator) {
+                Some(i) => i,
+                None => {
+                    blocks.push((c.operator, Vec::new()));
+                    blocks.len() - 1
                 }
-                ("Ref", Value::String(r)) if r == "AWS::Region" => Value::String(region.into()),
-                ("Ref" | "Fn::GetAtt" | "Fn::ImportValue" | "Fn::Sub", _) => {
-                    Value::String(ARN_ESTIMATE.into())
-                }
-                _ => Value::Object(
-                    m.iter()
-                        .map(|(k, v)| (k.clone(), filled_in(v, region)))
-                        .collect(),
-                ),
+            };
+            let keys = &mut blocks[i].1;
+            match keys.iter_mut().find(|(k, _)| *k == c.key) {
+                Some(entry) => entry.1 = &c.values,
+                None => keys.push((&c.key, &c.values)),
             }
         }
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), filled_in(v, region)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(|i| filled_in(i, region)).collect()),
-        other => other.clone(),
+        // `,"Condition":{` … `}`, each block `"Op":{` … `}`, each key `"key":value`.
+        len += r#","Condition":{}"#.len() + commas(blocks.len());
+        for (op, keys) in &blocks {
+            len += string_len(op.name()) + 3 + commas(keys.len());
+            for (key, values) in keys {
+                len += string_len(key) + 1;
+                len += match values {
+                    [one] => filled_len(one, region),
+                    many => {
+                        2 + commas(many.len())
+                            + many.iter().map(|e| filled_len(e, region)).sum::<usize>()
+                    }
+                };
+            }
+        }
     }
+    len
+}
+
+/// What one expression can come to, as a JSON string, at its longest.
+fn filled_len(e: &Expr, region: &str) -> usize {
+    match e {
+        Expr::Literal(s) => string_len(s),
+        Expr::Ref(r) if r == "AWS::Region" => string_len(region),
+        Expr::Sub(t) => {
+            let mut text = t
+                .replace("${AWS::Partition}", "aws-us-gov")
+                .replace("${AWS::Region}", region)
+                .replace("${AWS::AccountId}", "123456789012");
+            while let Some(start) = text.find("${") {
+                let end = text[start..]
+                    .find('}')
+                    .map_or(text.len(), |e| start + e + 1);
+                text.replace_range(start..end, ARN_ESTIMATE);
+            }
+            string_len(&text)
+        }
+        Expr::Ref(_) | Expr::GetAtt(..) | Expr::SubWith(..) | Expr::ImportValue(_) => {
+            string_len(ARN_ESTIMATE)
+        }
+    }
+}
+
+/// The length of `s` as a JSON string, quotes and escapes included (as serde_json writes it).
+fn string_len(s: &str) -> usize {
+    2 + s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{glob, s3_objects_under_a_prefix};
+    use super::{filled_in_len, glob, s3_objects_under_a_prefix};
+    use crate::model::Expr;
     use crate::model::iam::{Action, Statement};
 
     #[test]
@@ -436,6 +489,39 @@ mod tests {
             "arn:aws:dynamodb:eu-west-1:1:table/t/index/*",
             "s3:GetObject"
         ));
+    }
+
+    #[test]
+    fn the_counted_length_is_the_serialized_length_with_intrinsics_filled_in() {
+        let s = Statement::allow(
+            "A\"b\\c\n\u{1}é",
+            vec![Action::new("logs:PutLogEvents").expect("valid")],
+            vec![
+                Expr::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x/${Name}"),
+                Expr::Ref("AWS::Region".into()),
+                Expr::get_att(&crate::model::LogicalId::new("Log").expect("valid"), "Arn"),
+            ],
+        )
+        .when("aws:SourceAccount", Expr::literal("123"))
+        .when_like("s3:prefix", Expr::literal("exports/*"))
+        .when_any(
+            "aws:SourceArn",
+            vec![Expr::Ref("AWS::Region".into()), Expr::literal("x")],
+        )
+        // A later value of the same key under the same operator replaces the earlier one.
+        .when("aws:SourceAccount", Expr::literal("4567"));
+        let written =
+            serde_json::json!({"Version": "2012-10-17", "Statement": [&s, &s]}).to_string();
+        let arn = super::ARN_ESTIMATE;
+        let expected = written
+            .replace(
+                r#"{"Fn::Sub":"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x/${Name}"}"#,
+                &format!(r#""arn:aws-us-gov:logs:eu-west-1:123456789012:x/{arn}""#),
+            )
+            .replace(r#"{"Ref":"AWS::Region"}"#, r#""eu-west-1""#)
+            .replace(r#"{"Fn::GetAtt":["Log","Arn"]}"#, &format!(r#""{arn}""#));
+        assert!(!expected.contains("Fn::"), "{expected}");
+        assert_eq!(filled_in_len(&[s.clone(), s], "eu-west-1"), expected.len());
     }
 
     #[test]

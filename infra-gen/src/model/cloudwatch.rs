@@ -4,7 +4,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::{Expr, Kind, LogicalId, code};
+use super::section::{self, Section, Words, capitalized, serialized_name};
+use super::{Expr, Kind, LogicalId, Resource, code};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Statistic {
@@ -73,32 +74,26 @@ impl Kind for Alarm {
             .collect()
     }
 
-    fn review(&self) -> Vec<(&'static str, String)> {
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
         let dimensions: Vec<String> = self
             .dimensions
             .iter()
-            .map(|(k, v)| match v.as_literal() {
-                Some(s) => format!("{k}={s}"),
-                None => format!("{k}={}", serde_json::to_string(v).unwrap_or_default()),
-            })
+            .map(|(k, v)| format!("{k} = {}", words.value(v)))
             .collect();
-        vec![
-            ("Why", self.description.clone()),
+        let rows = vec![
+            ("Why".into(), self.description.clone()),
             (
-                "Metric",
+                "Metric".into(),
                 format!(
                     "{} of {} {} ({})",
-                    serde_json::to_value(self.statistic)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
+                    serialized_name(self.statistic),
                     code(&self.namespace),
                     code(&self.metric),
                     dimensions.join(", ")
                 ),
             ),
             (
-                "Fires when",
+                "Fires when".into(),
                 format!(
                     "{} {} in {} period(s) of {} s in a row; no data counts as {}",
                     self.comparison.words(),
@@ -112,18 +107,23 @@ impl Kind for Alarm {
                 ),
             ),
             (
-                "Notifies",
+                "Notifies".into(),
                 if self.actions.is_empty() {
                     "no one (the alarm is read by deployments, the console and dashboards)".into()
                 } else {
-                    self.actions
-                        .iter()
-                        .map(|a| serde_json::to_string(a).unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    let targets: Vec<String> =
+                        self.actions.iter().map(|a| words.target(a)).collect();
+                    section::words(&targets)
                 },
             ),
-        ]
+        ];
+        Section::new(format!(
+            "{} ({}, {})",
+            capitalized(&words.phrase(resource)),
+            code(resource.id.as_str()),
+            Self::TYPE
+        ))
+        .settings(["Setting", "Value"], rows)
     }
 }
 

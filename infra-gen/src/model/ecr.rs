@@ -4,7 +4,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::{Expr, Kind, LogicalId, code, validate_name};
+use super::section::{Section, Words};
+use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
 use crate::Error;
 
 /// A repository name as ECR accepts it (lowercase, `/`-separated path components).
@@ -131,6 +132,51 @@ impl Kind for Repository {
             Encryption::Kms(Some(key)) => vec![key],
             _ => Vec::new(),
         }
+    }
+
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+        let mut rules: Vec<_> = self.lifecycle.iter().collect();
+        // The order ECR applies them in: see `lifecycle_policy_text`.
+        rules.sort_by_key(|rule| rule.tag_status == TagStatus::Any);
+        let lifecycle: Vec<&str> = rules.iter().map(|r| r.description.as_str()).collect();
+        let rows = vec![
+            (
+                "Tags".into(),
+                match self.tag_mutability {
+                    TagMutability::Immutable => {
+                        "immutable: a pushed tag always names the same image"
+                    }
+                    TagMutability::Mutable => "MUTABLE: a tag can be moved to another image",
+                }
+                .into(),
+            ),
+            (
+                "Scan on push".into(),
+                if self.scan_on_push { "yes" } else { "no" }.into(),
+            ),
+            (
+                "Encryption".into(),
+                match &self.encryption {
+                    Encryption::Aes256 => "AES-256, keys managed by ECR".to_owned(),
+                    Encryption::Kms(None) => "KMS, with the AWS-managed key `aws/ecr`".to_owned(),
+                    Encryption::Kms(Some(key)) => format!("KMS, with key {}", words.value(key)),
+                },
+            ),
+            (
+                "Lifecycle, in priority order".into(),
+                if lifecycle.is_empty() {
+                    "none: images are kept forever".into()
+                } else {
+                    lifecycle.join("; ")
+                },
+            ),
+        ];
+        Section::new(format!(
+            "ECR repository {} ({})",
+            code(self.name.as_str()),
+            code(resource.id.as_str())
+        ))
+        .settings(["", ""], rows)
     }
 }
 

@@ -4,7 +4,10 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::{Expr, Kind, LogicalId, code, validate_name};
+mod review;
+
+use super::section::{Section, Words};
+use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
 use crate::Error;
 
 /// One IAM action, `service:Operation`. A wildcard cannot be written.
@@ -200,6 +203,10 @@ impl Kind for Role {
                     .chain(s.conditions.iter().flat_map(|c| &c.values))
             })
             .collect()
+    }
+
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+        review::section(self, resource, words)
     }
 }
 

@@ -3,7 +3,10 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{Expr, Implicit, Kind, LogicalId, code, validate_name};
+mod review;
+
+use super::section::{Section, Words};
+use super::{Expr, Implicit, Kind, LogicalId, Resource, code, validate_name};
 use crate::Error;
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, Timeout};
 
@@ -519,6 +522,10 @@ impl Kind for Function {
         v.extend(self.environment.iter().map(|e| &e.value));
         v.extend(self.safe_deploy.iter().flat_map(|d| &d.alarms));
         v
+    }
+
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+        review::section(self, resource, words)
     }
 }
 

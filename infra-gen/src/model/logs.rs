@@ -3,7 +3,8 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{Expr, Kind, LogicalId, code};
+use super::section::{Section, Words, kms};
+use super::{Expr, Kind, LogicalId, Resource, code};
 use crate::units::RetentionDays;
 
 /// A log group. Retention is required: a group without it keeps logs (and their cost) forever.
@@ -33,6 +34,31 @@ impl Kind for LogGroup {
 
     fn exprs(&self) -> Vec<&Expr> {
         self.kms_key.iter().collect()
+    }
+
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+        Section::new(format!(
+            "Log group {} ({})",
+            code(&self.name),
+            code(resource.id.as_str())
+        ))
+        .settings(
+            ["", ""],
+            vec![
+                (
+                    "Retention".into(),
+                    format!("{} days", self.retention.days()),
+                ),
+                (
+                    "Encryption".into(),
+                    kms(
+                        words,
+                        self.kms_key.as_ref(),
+                        "CloudWatch Logs' default encryption",
+                    ),
+                ),
+            ],
+        )
     }
 }
 

@@ -11,11 +11,14 @@ pub mod lambda;
 pub mod logs;
 pub mod review;
 pub mod secrets;
+pub mod section;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 pub use expr::Expr;
+pub(crate) use section::code;
+use section::{Section, Words};
 
 use crate::Error;
 
@@ -122,11 +125,9 @@ pub trait Kind: Serialize {
     }
     /// What it is in a few words a reviewer recognizes: "log group `/aws/lambda/x`".
     fn phrase(&self, id: &LogicalId) -> String;
-    /// Settings a reviewer must see, as (label, value) rows on the review page. Kinds with a
-    /// section of their own on the page (functions, roles, …) leave it empty.
-    fn review(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
-    }
+    /// Its section of the review page: what a reviewer must see about `resource` (whose
+    /// properties are `self`), with expressions read back through `words`.
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section;
 }
 
 impl<K: Kind> Kind for Box<K> {
@@ -143,8 +144,8 @@ impl<K: Kind> Kind for Box<K> {
     fn phrase(&self, id: &LogicalId) -> String {
         (**self).phrase(id)
     }
-    fn review(&self) -> Vec<(&'static str, String)> {
-        (**self).review()
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+        (**self).review(resource, words)
     }
 }
 
@@ -156,11 +157,6 @@ pub struct Implicit {
     pub attributes: &'static [&'static str],
     /// For the review page and `list`: what SAM adds it for.
     pub what: &'static str,
-}
-
-/// Markdown code span for review text.
-pub(crate) fn code(s: &str) -> String {
-    format!("`{s}`")
 }
 
 /// Registers the kinds: one line each. Generates [`Properties`] and its dispatch to [`Kind`].
@@ -194,8 +190,9 @@ macro_rules! kinds {
             pub fn phrase(&self, id: &LogicalId) -> String {
                 match self { $(Self::$variant(p) => p.phrase(id)),* }
             }
-            pub fn review(&self) -> Vec<(&'static str, String)> {
-                match self { $(Self::$variant(p) => p.review()),* }
+            /// `resource`'s section of the review page; `resource.properties` is `self`.
+            pub fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+                match self { $(Self::$variant(p) => p.review(resource, words)),* }
             }
             fn to_json(&self) -> Value {
                 let v = match self { $(Self::$variant(p) => serde_json::to_value(p)),* };

@@ -4,12 +4,18 @@
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value, ValueKind};
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::Error;
+
+/// The embedded templates, by the name `render` takes.
+const TEMPLATES: &[(&str, &str)] = &[(
+    "samconfig.toml.j2",
+    include_str!("../../templates/samconfig.toml.j2"),
+)];
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -27,7 +33,6 @@ fn environment() -> Environment<'static> {
     // A misspelt field must fail rendering (and the tests), not print nothing.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("toml", toml);
-    env.add_filter("cell", cell);
     env
 }
 
@@ -49,31 +54,32 @@ fn toml(value: Value) -> Result<String, minijinja::Error> {
         .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.to_string()))
 }
 
-/// Text for a Markdown table cell: a `|` would end the cell and a newline the row.
-fn cell(value: String) -> String {
-    value.replace('|', "\\|").replace('\n', " ")
+/// The environment with every embedded template compiled, once per process and shared by the
+/// threads that render pages; or the first template that does not compile, with its error.
+fn compiled() -> &'static Result<Environment<'static>, (&'static str, String)> {
+    static ENV: OnceLock<Result<Environment<'static>, (&'static str, String)>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = environment();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|e| (*name, format!("{e:#}")))?;
+        }
+        Ok(env)
+    })
 }
 
 /// Renders the embedded template `name` with `context`; errors name the generated file.
-/// Each template is compiled once per process (a review page per stack shares one).
-pub(crate) fn render(
-    name: &'static str,
-    source: &'static str,
-    context: impl Serialize,
-    path: &str,
-) -> Result<String, Error> {
-    static ENV: Mutex<Option<Environment<'static>>> = Mutex::new(None);
+pub(crate) fn render(name: &str, context: impl Serialize, path: &str) -> Result<String, Error> {
     let err = |source| Error::Render {
         path: path.to_owned(),
         source,
     };
-    // A poisoned lock means a render panicked, which fails the run anyway.
-    let mut guard = ENV.lock().unwrap_or_else(|e| e.into_inner());
-    let env = guard.get_or_insert_with(environment);
-    // Keyed by name; a different source under the same name (tests do that) replaces it.
-    if !env.get_template(name).is_ok_and(|t| t.source() == source) {
-        env.add_template(name, source).map_err(err)?;
-    }
+    let env = compiled().as_ref().map_err(|(name, e)| {
+        err(minijinja::Error::new(
+            ErrorKind::SyntaxError,
+            format!("embedded template {name}: {e}"),
+        ))
+    })?;
     let template = env.get_template(name).map_err(err)?;
     template.render(Value::from(Serde(context))).map_err(err)
 }
@@ -82,33 +88,37 @@ pub(crate) fn render(
 mod tests {
     use super::*;
 
-    #[test]
-    fn toml_filter_quotes_strings_like_toml_and_refuses_maps() {
-        let out = render(
-            "t",
-            "{{ s | toml }} {{ l | toml }} {{ b | toml }}",
-            serde_json::json!({"s": "a \"b\" \\ c\n", "l": ["x", "y"], "b": true}),
-            "t.toml",
-        )
-        .expect("renders");
-        assert_eq!(out, r#""a \"b\" \\ c\n" ["x","y"] true"#);
-        let err = render(
-            "t",
-            "{{ m | toml }}",
-            serde_json::json!({"m": {"k": 1}}),
-            "t.toml",
-        );
-        assert!(matches!(err, Err(Error::Render { .. })));
+    /// `source` rendered in an environment configured like the embedded templates'.
+    fn render_source(source: &str, context: serde_json::Value) -> Result<String, minijinja::Error> {
+        environment().render_str(source, Value::from(Serde(context)))
     }
 
     #[test]
-    fn undefined_fields_fail_rendering() {
-        let err = render("t", "{{ missing }}", serde_json::json!({}), "x.md");
+    fn embedded_templates_compile() {
+        let env = compiled()
+            .as_ref()
+            .expect("every embedded template compiles");
+        for (name, _) in TEMPLATES {
+            assert!(env.get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn toml_filter_quotes_strings_like_toml_and_refuses_maps() {
+        let out = render_source(
+            "{{ s | toml }} {{ l | toml }} {{ b | toml }}",
+            serde_json::json!({"s": "a \"b\" \\ c\n", "l": ["x", "y"], "b": true}),
+        )
+        .expect("renders");
+        assert_eq!(out, r#""a \"b\" \\ c\n" ["x","y"] true"#);
+        let err = render_source("{{ m | toml }}", serde_json::json!({"m": {"k": 1}}));
         assert!(err.is_err());
     }
 
     #[test]
-    fn cells_escape_pipes_and_newlines() {
-        assert_eq!(cell("a | b\nc".into()), "a \\| b c");
+    fn undefined_fields_fail_rendering() {
+        assert!(render_source("{{ missing }}", serde_json::json!({})).is_err());
+        let err = render("samconfig.toml.j2", serde_json::json!({}), "x.toml");
+        assert!(matches!(err, Err(Error::Render { path, .. }) if path == "x.toml"));
     }
 }

@@ -28,20 +28,19 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Renders one SAM template and one review page per stack, and the `samconfig.toml` that
-/// deploys them. Only [`crate::pipeline`] calls it, after the lints passed.
-pub(crate) fn render(app: &App) -> Result<Vec<GeneratedFile>, Error> {
-    // Templates first, in stack order (callers pair them with `app.stacks()`), then the
-    // review pages, then the SAM CLI configuration of all stacks.
-    let mut files: Vec<GeneratedFile> = app.stacks().iter().map(template_file).collect();
+/// The review page of every stack, then the `samconfig.toml` that deploys them. Only
+/// [`crate::pipeline`] calls it (and [`template_file`]), after the lints passed.
+pub(crate) fn pages(app: &App) -> Result<Vec<GeneratedFile>, Error> {
+    let mut files = Vec::with_capacity(app.stacks().len() + 1);
     for stack in app.stacks() {
-        files.push(review::review_file(app, stack)?);
+        files.push(review::review_file(app, stack));
     }
     files.push(samconfig::samconfig_file(app)?);
     Ok(files)
 }
 
-fn template_file(stack: &Stack) -> GeneratedFile {
+/// `stack`'s SAM template, from its CloudFormation JSON form `template`.
+pub(crate) fn template_file(stack: &Stack, template: &Value) -> GeneratedFile {
     let mut contents = format!(
         "{HEADER_MARK} from {} (stack {}, region {}).\n\
          # Do not edit: change the definition, then run `cargo infra-gen generate`.\n",
@@ -49,8 +48,8 @@ fn template_file(stack: &Stack) -> GeneratedFile {
         stack.name,
         stack.environment.region(),
     );
-    if let Value::Object(template) = stack.template.to_json() {
-        contents.push_str(&yaml::template_to_yaml(&template));
+    if let Value::Object(template) = template {
+        contents.push_str(&yaml::template_to_yaml(template));
     }
     GeneratedFile {
         path: format!("{}.yaml", stack.name),

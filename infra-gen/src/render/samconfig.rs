@@ -12,8 +12,6 @@ use crate::build::{App, Stack};
 use crate::deploy;
 
 pub const PATH: &str = "samconfig.toml";
-const TEMPLATE: &str = include_str!("../../templates/samconfig.toml.j2");
-
 #[derive(Serialize)]
 struct Context {
     header: String,
@@ -98,6 +96,6 @@ pub fn samconfig_file(app: &App) -> Result<GeneratedFile, Error> {
     };
     Ok(GeneratedFile {
         path: PATH.into(),
-        contents: jinja::render("samconfig.toml.j2", TEMPLATE, context, PATH)?,
+        contents: jinja::render("samconfig.toml.j2", context, PATH)?,
     })
 }

@@ -29,8 +29,22 @@ pub(super) fn key(resource: &Value) -> String {
     let mut h = Sha256::new();
     h.update(FINGERPRINT.as_bytes());
     h.update(b"\n");
-    h.update(resource.to_string().as_bytes());
+    // Written into the hasher as it is serialized; a `Value` always serializes.
+    let _ = serde_json::to_writer(Hashing(&mut h), resource);
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Feeds what is written into the hash, so a resource is hashed without a copy of its JSON.
+struct Hashing<'a>(&'a mut Sha256);
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Cache {

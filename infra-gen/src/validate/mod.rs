@@ -27,8 +27,6 @@ mod replacement;
 mod schema;
 
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
@@ -40,6 +38,7 @@ pub use schema::SchemaError;
 
 use crate::Finding;
 use crate::build::App;
+use crate::parallel::in_parallel;
 
 const CODE: &str = "schema";
 
@@ -82,29 +81,65 @@ const TO_URL: &[&str] = &["AuthType", "Cors", "InvokeMode"];
 
 /// Validates every stack's template; an empty result means all of them pass.
 pub fn validate(app: &App) -> Vec<Finding> {
-    validate_with(app, &mut cache::Cache::none())
+    validate_json(app, &templates(app), None)
 }
 
 /// [`validate`], skipping resources whose exact JSON passed before with the same schemas and
 /// validator: their keys are in the file `cache` (created when missing; see `cache.rs`).
 /// Compiling validators is most of a `check`; an unchanged resource needs none.
 pub fn validate_cached(app: &App, cache: &Path) -> Vec<Finding> {
-    let mut cache = cache::Cache::open(cache);
-    let findings = validate_with(app, &mut cache);
-    // A cache that cannot be written only makes the next run slower.
-    let _ = cache.save();
+    validate_json(app, &templates(app), Some(cache))
+}
+
+/// All templates at once, so that validators compile on every core for all of them.
+fn validate_json(app: &App, templates: &[Value], cache: Option<&Path>) -> Vec<Finding> {
+    let templates: Vec<(&str, &Value)> = app
+        .stacks()
+        .iter()
+        .map(|s| s.name.as_str())
+        .zip(templates)
+        .collect();
+    let mut session = Session::open(cache);
+    let findings = validate_with(&templates, &mut session.cache);
+    session.finish();
     findings
 }
 
-fn validate_with(app: &App, cache: &mut cache::Cache) -> Vec<Finding> {
-    let templates: Vec<(&str, Value)> = app
-        .stacks()
-        .iter()
-        .map(|s| (s.name.as_str(), s.template.to_json()))
-        .collect();
+/// Validation one template at a time against one cache file (see [`validate_cached`]): the
+/// pipeline validates each template as it renders it, and drops its JSON form before
+/// building the next.
+pub(crate) struct Session {
+    cache: cache::Cache,
+}
+
+impl Session {
+    /// `None` validates every resource.
+    pub(crate) fn open(cache: Option<&Path>) -> Self {
+        Self {
+            cache: cache.map_or_else(cache::Cache::none, cache::Cache::open),
+        }
+    }
+
+    /// Validates stack `stack`'s template, in CloudFormation's JSON form.
+    pub(crate) fn check(&mut self, stack: &str, template: &Value) -> Vec<Finding> {
+        validate_with(&[(stack, template)], &mut self.cache)
+    }
+
+    /// Saves the keys of the resources that passed.
+    pub(crate) fn finish(self) {
+        // A cache that cannot be written only makes the next run slower.
+        let _ = self.cache.save();
+    }
+}
+
+fn templates(app: &App) -> Vec<Value> {
+    app.stacks().iter().map(|s| s.template.to_json()).collect()
+}
+
+fn validate_with(templates: &[(&str, &Value)], cache: &mut cache::Cache) -> Vec<Finding> {
     let mut keys = Vec::new();
     let mut todo: Vec<Unit<'_>> = Vec::new();
-    for (stack, t) in &templates {
+    for &(stack, t) in templates {
         for unit in units(stack, t) {
             let key = cache::key(unit.resource);
             if !cache.contains(&key) {
@@ -113,15 +148,10 @@ fn validate_with(app: &App, cache: &mut cache::Cache) -> Vec<Finding> {
             }
         }
     }
-    // Nothing to compile: skip finding out how many cores there are (it reads cgroup files).
-    let findings: Vec<Finding> = if todo.is_empty() {
-        Vec::new()
-    } else {
-        in_parallel(&todo, Unit::check)
-            .into_iter()
-            .flatten()
-            .collect()
-    };
+    let findings: Vec<Finding> = in_parallel(&todo, Unit::check)
+        .into_iter()
+        .flatten()
+        .collect();
     for (stack, id, key) in keys {
         if !findings
             .iter()
@@ -215,35 +245,6 @@ impl Unit<'_> {
         }
         out
     }
-}
-
-/// `f` over `items` on every core, results in the order of `items`.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(item);
-                    // A poisoned lock means another check panicked, which fails the run anyway.
-                    let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
-                    results[i] = Some(r);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 fn provider(
