@@ -400,7 +400,9 @@ fn s3_prefix_grants(stack: &Stack) -> Vec<(String, String, Vec<String>)> {
             else {
                 continue;
             };
-            let prefix = pattern.strip_suffix('*').expect("objects under a prefix");
+            let prefix = pattern.strip_suffix('*').unwrap_or_else(|| {
+                panic!("{}: S3 objects granted without a prefix: {arn}", stack.name)
+            });
             let actions = s.actions.iter().map(|a| a.as_str().to_owned()).collect();
             grants.push((bucket.to_owned(), prefix.to_owned(), actions));
         }
