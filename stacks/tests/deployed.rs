@@ -5,7 +5,10 @@
 //! Run with `VENV=<virtualenv with tests/deploy/requirements.txt> cargo test -p stacks
 //! --features aws --test deployed`, or `bash tests/deploy/run.sh`.
 //!
-//! Tests share one moto server; each uses its own region, so their stacks never collide.
+//! Tests share one moto server; each uses its own region, so their stacks never collide. The
+//! stacks, names and expected values come from the definitions (`support`).
+
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -14,7 +17,13 @@ use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use infra_gen::Stack;
 use infra_gen::deployed::template::parse;
+use infra_gen::model::Properties;
+use support::{
+    app, first, function, is_function, is_log_group, is_registry, is_repository, is_role, resource,
+    services_with_registries,
+};
 
 // ---------------------------------------------------------------------------------------
 // Running the binary
@@ -63,6 +72,33 @@ fn repo() -> PathBuf {
 fn generated(stack: &str) -> String {
     let path = repo().join("generated").join(format!("{stack}.yaml"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The names of a service stack and of the registry stack its image comes from.
+fn service_and_registry() -> (String, String) {
+    let app = app();
+    let (service, registry) = services_with_registries(&app).next().expect("at least one");
+    (service.name.to_string(), registry.name.to_string())
+}
+
+/// A registry stack some service imports its image repository from, and its repository's
+/// logical ID.
+fn registry() -> (String, String) {
+    let app = app();
+    let registry = first(&app, "a registry some service imports from", |s| {
+        is_registry(&app, s)
+    });
+    let repository = resource(registry, "repository", is_repository);
+    (registry.name.to_string(), repository.id.to_string())
+}
+
+/// `ScanOnPush: false` in the registry's committed template, as if deployed from an older
+/// definition (the definitions scan every image on push).
+fn without_scan_on_push(registry: &str) -> String {
+    let text = generated(registry);
+    let line = "ScanOnPush: true";
+    assert_eq!(text.matches(line).count(), 1, "{line} in {registry}");
+    text.replace(line, "ScanOnPush: false")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -230,7 +266,8 @@ fn as_json(yaml: &str) -> String {
 fn diff_finds_no_difference_when_the_deployed_template_only_differs_in_form() {
     let moto = moto();
     let region = "us-east-1";
-    let registry = "chatrix-staging-registry";
+    let (registry, _) = registry();
+    let registry = registry.as_str();
     moto.create_stack(region, registry, &as_json(&generated(registry)), &[]);
     let out = infra_gen(
         &moto.endpoint(),
@@ -238,7 +275,9 @@ fn diff_finds_no_difference_when_the_deployed_template_only_differs_in_form() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(
-        stdout(&out).contains("no difference: chatrix-staging-registry as deployed in us-east-1"),
+        stdout(&out).contains(&format!(
+            "no difference: {registry} as deployed in {region}"
+        )),
         "{}",
         show(&out)
     );
@@ -248,13 +287,33 @@ fn diff_finds_no_difference_when_the_deployed_template_only_differs_in_form() {
 fn diff_prints_each_changed_path_and_exits_1() {
     let moto = moto();
     let region = "us-east-2";
-    let registry = "chatrix-staging-registry";
+    let (service, registry) = service_and_registry();
+    let (service, registry) = (service.as_str(), registry.as_str());
     moto.create_stack(region, registry, &generated(registry), &[]);
-    let service = "chatrix-staging-service";
+    let app = app();
+    let stack = app
+        .stacks()
+        .iter()
+        .find(|s| s.name.as_str() == service)
+        .expect("the service");
+    let function_id = resource(stack, "function", is_function).id.to_string();
+    let memory = function(stack).expect("a function").memory.get();
+    // The last output, renamed: it must be the only line naming it.
+    let output = stack
+        .template
+        .outputs
+        .last()
+        .expect("an output")
+        .id
+        .to_string();
+    let text = generated(service);
+    let (memory_line, output_line) = (format!("MemorySize: {memory}\n"), format!("  {output}:\n"));
+    assert_eq!(text.matches(&memory_line).count(), 1, "{memory_line:?}");
+    assert_eq!(text.matches(&output_line).count(), 1, "{output_line:?}");
     // As if deployed from an older definition: more memory, and an output since removed.
-    let deployed = generated(service)
-        .replace("MemorySize: 256", "MemorySize: 1024")
-        .replace("  ApiKeySecretArn:\n", "  OldOutput:\n");
+    let deployed = text
+        .replace(&memory_line, &format!("MemorySize: {}\n", memory * 2))
+        .replace(&output_line, "  OldOutput:\n");
     moto.create_stack(region, service, &deployed, &[("ImageTag", "abcdef1")]);
     let out = infra_gen(
         &moto.endpoint(),
@@ -263,10 +322,13 @@ fn diff_prints_each_changed_path_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("~ Resources.Function.Properties.MemorySize: 1024 -> 256"),
+        text.contains(&format!(
+            "~ Resources.{function_id}.Properties.MemorySize: {} -> {memory}",
+            memory * 2
+        )),
         "{text}"
     );
-    assert!(text.contains("+ Outputs.ApiKeySecretArn: {"), "{text}");
+    assert!(text.contains(&format!("+ Outputs.{output}: {{")), "{text}");
     assert!(text.contains("- Outputs.OldOutput: {"), "{text}");
     assert!(stderr(&out).contains("3 difference(s)"), "{}", show(&out));
 }
@@ -274,19 +336,15 @@ fn diff_prints_each_changed_path_and_exits_1() {
 #[test]
 fn diff_of_a_stack_that_is_not_deployed_is_a_clear_error() {
     let moto = moto();
+    let (registry, _) = registry();
+    let region = "ca-central-1";
     let out = infra_gen(
         &moto.endpoint(),
-        &[
-            "diff",
-            "--deployed",
-            "chatrix-prod-registry",
-            "--region",
-            "ca-central-1",
-        ],
+        &["diff", "--deployed", &registry, "--region", region],
     );
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(
-        stderr(&out).contains("stack chatrix-prod-registry does not exist in ca-central-1"),
+        stderr(&out).contains(&format!("stack {registry} does not exist in {region}")),
         "{}",
         show(&out)
     );
@@ -305,8 +363,9 @@ fn stacks_missing_from_the_definitions_are_usage_errors() {
 
 #[test]
 fn missing_credentials_are_reported_before_any_call() {
+    let (registry, _) = registry();
     let out = Command::new(env!("CARGO_BIN_EXE_infra-gen"))
-        .args(["diff", "--deployed", "chatrix-prod-registry"])
+        .args(["diff", "--deployed", &registry])
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/aws/config")
@@ -341,19 +400,19 @@ fn a_generated_directory_that_drifted_from_the_definitions_is_refused() {
         .output()
         .expect("runs");
     assert_eq!(generate.status.code(), Some(0), "{}", show(&generate));
-    let file = root.join("generated/chatrix-prod-registry.yaml");
-    let text = std::fs::read_to_string(&file).expect("generated");
-    std::fs::write(&file, text.replace("ScanOnPush: true", "ScanOnPush: false")).expect("edit");
+    let (registry, _) = registry();
+    let file = root.join(format!("generated/{registry}.yaml"));
+    std::fs::write(&file, without_scan_on_push(&registry)).expect("edit");
     let root_arg = root.to_string_lossy().into_owned();
     let out = infra_gen(
         "http://127.0.0.1:9",
-        &["plan", "chatrix-prod-registry", "--root", &root_arg],
+        &["plan", &registry, "--root", &root_arg],
     );
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(
-        stderr(&out).contains(
-            "generated/chatrix-prod-registry.yaml does not match the definitions: run `cargo infra-gen generate`"
-        ),
+        stderr(&out).contains(&format!(
+            "generated/{registry}.yaml does not match the definitions: run `cargo infra-gen generate`"
+        )),
         "{}",
         show(&out)
     );
@@ -363,24 +422,31 @@ fn a_generated_directory_that_drifted_from_the_definitions_is_refused() {
 // ---------------------------------------------------------------------------------------
 // plan
 
+/// Whether the plan's table has a row for resource `id` of type `kind` with `action`.
+fn row(plan: &str, action: &str, id: &str, kind: &str) -> bool {
+    plan.lines().any(|l| {
+        let cells: Vec<&str> = l.split_whitespace().collect();
+        cells.get(..3) == Some(&[action, id, kind][..])
+    })
+}
+
 #[test]
 fn plan_of_a_new_stack_lists_what_it_adds_and_leaves_nothing_behind() {
     let moto = moto();
     let region = "us-west-1";
-    let out = infra_gen(
-        &moto.endpoint(),
-        &["plan", "chatrix-prod-registry", "--region", region],
-    );
+    let (registry, repository) = registry();
+    let out = infra_gen(&moto.endpoint(), &["plan", &registry, "--region", region]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("plan for chatrix-prod-registry in us-west-1 (CREATE change set"),
+        text.contains(&format!(
+            "plan for {registry} in {region} (CREATE change set"
+        )),
         "{text}"
     );
     assert!(text.contains("ACTION  LOGICAL ID  TYPE"), "{text}");
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("Add") && l.contains("Repository  AWS::ECR::Repository")),
+        row(&text, "Add", &repository, "AWS::ECR::Repository"),
         "{text}"
     );
     assert!(text.contains("deleted the change set"), "{text}");
@@ -396,9 +462,9 @@ fn plan_of_a_new_stack_lists_what_it_adds_and_leaves_nothing_behind() {
 fn plan_of_a_deployed_stack_uses_an_update_change_set_and_can_keep_it() {
     let moto = moto();
     let region = "eu-west-1";
-    let registry = "chatrix-prod-registry";
-    let older = generated(registry).replace("ScanOnPush: true", "ScanOnPush: false");
-    moto.create_stack(region, registry, &older, &[]);
+    let (registry, repository) = registry();
+    let registry = registry.as_str();
+    moto.create_stack(region, registry, &without_scan_on_push(registry), &[]);
     let out = infra_gen(
         &moto.endpoint(),
         &["plan", registry, "--region", region, "--keep"],
@@ -411,7 +477,7 @@ fn plan_of_a_deployed_stack_uses_an_update_change_set_and_can_keep_it() {
     );
     assert!(
         text.lines()
-            .any(|l| l.starts_with("Modify") && l.contains("Repository")),
+            .any(|l| l.starts_with("Modify") && l.contains(&repository)),
         "{text}"
     );
     assert!(text.contains("kept change set infra-gen-plan-"), "{text}");
@@ -424,7 +490,8 @@ fn plan_of_a_deployed_stack_uses_an_update_change_set_and_can_keep_it() {
 
 #[test]
 fn plan_of_a_service_needs_the_image_tag_and_asks_for_it_before_calling_aws() {
-    let out = infra_gen("http://127.0.0.1:9", &["plan", "chatrix-prod-service"]);
+    let (service, registry) = service_and_registry();
+    let out = infra_gen("http://127.0.0.1:9", &["plan", &service]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(
         stderr(&out).contains("pass --image-tag <git commit SHA>"),
@@ -433,7 +500,7 @@ fn plan_of_a_service_needs_the_image_tag_and_asks_for_it_before_calling_aws() {
     );
     let out = infra_gen(
         "http://127.0.0.1:9",
-        &["plan", "chatrix-prod-registry", "--image-tag", "abcdef1"],
+        &["plan", &registry, "--image-tag", "abcdef1"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(stderr(&out).contains("drop --image-tag"), "{}", show(&out));
@@ -443,13 +510,15 @@ fn plan_of_a_service_needs_the_image_tag_and_asks_for_it_before_calling_aws() {
 fn plan_of_a_service_previews_it_with_the_given_image_tag() {
     let moto = moto();
     let region = "ap-southeast-2";
-    let registry = "chatrix-prod-registry";
+    let app = app();
+    let (service, registry) = services_with_registries(&app).next().expect("at least one");
+    let (name, registry) = (service.name.as_str(), registry.name.as_str());
     moto.create_stack(region, registry, &generated(registry), &[]);
     let out = infra_gen(
         &moto.endpoint(),
         &[
             "plan",
-            "chatrix-prod-service",
+            name,
             "--region",
             region,
             "--image-tag",
@@ -459,14 +528,12 @@ fn plan_of_a_service_previews_it_with_the_given_image_tag() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("plan for chatrix-prod-service in ap-southeast-2 (CREATE change set"),
+        text.contains(&format!("plan for {name} in {region} (CREATE change set")),
         "{text}"
     );
-    for id in ["FunctionRole", "FunctionLogGroup", "ApiKeySecret"] {
-        assert!(
-            text.lines().any(|l| l.starts_with("Add") && l.contains(id)),
-            "{id} in {text}"
-        );
+    for r in &service.template.resources {
+        let (id, kind) = (r.id.as_str(), r.properties.type_name());
+        assert!(row(&text, "Add", id, kind), "{id} {kind} in {text}");
     }
 }
 
@@ -479,6 +546,14 @@ enum Detection {
     /// In progress once, then complete with this stack drift status.
     Finishes(&'static str),
     Never,
+}
+
+/// The resource drifts the fake reports, as `DescribeStackResourceDrifts` members: the ones
+/// asked for with the MODIFIED/DELETED filter, and those with NOT_CHECKED.
+#[derive(Clone, Default)]
+struct Drifts {
+    drifted: String,
+    not_checked: String,
 }
 
 /// A CloudFormation query-API endpoint that answers the three drift calls with canned XML
@@ -507,7 +582,13 @@ fn drift_xml(status: &str, id: &str, kind: &str, physical: &str, differences: &s
     )
 }
 
-fn answer(action: &str, body: &str, detection: Detection, status_calls: usize) -> String {
+fn answer(
+    action: &str,
+    body: &str,
+    detection: Detection,
+    drifts: &Drifts,
+    status_calls: usize,
+) -> String {
     match action {
         "DetectStackDrift" => response(
             action,
@@ -532,31 +613,11 @@ fn answer(action: &str, body: &str, detection: Detection, status_calls: usize) -
         "DescribeStackResourceDrifts" => {
             let drifted = matches!(detection, Detection::Finishes("DRIFTED"));
             let members = if body.contains("=MODIFIED") && drifted {
-                drift_xml(
-                    "MODIFIED",
-                    "FunctionLogGroup",
-                    "AWS::Logs::LogGroup",
-                    "/aws/lambda/chatrix-prod",
-                    "<member><PropertyPath>/RetentionInDays</PropertyPath>\
-                     <ExpectedValue>90</ExpectedValue><ActualValue>3653</ActualValue>\
-                     <DifferenceType>NOT_EQUAL</DifferenceType></member>",
-                ) + &drift_xml(
-                    "DELETED",
-                    "ApiKeySecret",
-                    "AWS::SecretsManager::Secret",
-                    "arn:secret",
-                    "",
-                )
+                drifts.drifted.as_str()
             } else if body.contains("=NOT_CHECKED") {
-                drift_xml(
-                    "NOT_CHECKED",
-                    "Function",
-                    "AWS::Lambda::Function",
-                    "chatrix-prod",
-                    "",
-                )
+                drifts.not_checked.as_str()
             } else {
-                String::new()
+                ""
             };
             response(
                 action,
@@ -571,7 +632,7 @@ fn answer(action: &str, body: &str, detection: Detection, status_calls: usize) -
 }
 
 impl FakeCloudFormation {
-    fn start(detection: Detection) -> Self {
+    fn start(detection: Detection, drifts: Drifts) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("binds");
         let port = listener.local_addr().expect("address").port();
         let calls = Arc::new(Mutex::new(Vec::new()));
@@ -588,7 +649,7 @@ impl FakeCloudFormation {
                         .filter(|a| *a == "DescribeStackDriftDetectionStatus")
                         .count()
                 };
-                let xml = answer(&action, &body, detection, status_calls);
+                let xml = answer(&action, &body, detection, &drifts, status_calls);
                 let code = if xml.starts_with("<ErrorResponse") {
                     "400 Bad Request"
                 } else {
@@ -642,30 +703,81 @@ fn read_request(stream: &TcpStream) -> Option<(String, String)> {
     Some((action, body))
 }
 
+/// The resource of `stack` of a kind: its logical ID and its type.
+fn id_and_type(stack: &Stack, what: &str, kind: fn(&Properties) -> bool) -> (String, &'static str) {
+    let r = resource(stack, what, kind);
+    (r.id.to_string(), r.properties.type_name())
+}
+
 #[test]
 fn drift_prints_each_drifted_resource_with_expected_and_actual_values() {
-    let fake = FakeCloudFormation::start(Detection::Finishes("DRIFTED"));
-    let out = infra_gen(&fake.endpoint(), &["drift", "chatrix-prod-service"]);
+    let app = app();
+    let (service, _) = services_with_registries(&app).next().expect("at least one");
+    let (name, region) = (service.name.as_str(), service.environment.region());
+    // As CloudFormation would describe the service: its log group's retention changed by hand,
+    // its role deleted, its function a type drift detection skips.
+    let log_group = resource(service, "log group", is_log_group);
+    let Properties::LogGroup(group) = &log_group.properties else {
+        unreachable!("is_log_group")
+    };
+    let expected = group.retention.days();
+    let actual = if expected == 3653 { 1 } else { 3653 };
+    let (role, role_type) = id_and_type(service, "role", is_role);
+    let function_id = resource(service, "function", is_function).id.to_string();
+    let function_name = function(service)
+        .expect("a function")
+        .function_name
+        .as_str();
+    let drifts = Drifts {
+        drifted: drift_xml(
+            "MODIFIED",
+            log_group.id.as_str(),
+            "AWS::Logs::LogGroup",
+            &group.name,
+            &format!(
+                "<member><PropertyPath>/RetentionInDays</PropertyPath>\
+                 <ExpectedValue>{expected}</ExpectedValue><ActualValue>{actual}</ActualValue>\
+                 <DifferenceType>NOT_EQUAL</DifferenceType></member>"
+            ),
+        ) + &drift_xml("DELETED", &role, role_type, "deleted-role", ""),
+        not_checked: drift_xml(
+            "NOT_CHECKED",
+            &function_id,
+            "AWS::Lambda::Function",
+            function_name,
+            "",
+        ),
+    };
+    let fake = FakeCloudFormation::start(Detection::Finishes("DRIFTED"), drifts);
+    let out = infra_gen(&fake.endpoint(), &["drift", name]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("drift of chatrix-prod-service in us-west-2: DRIFTED, 2 resource(s) drifted"),
+        text.contains(&format!(
+            "drift of {name} in {region}: DRIFTED, 2 resource(s) drifted"
+        )),
         "{text}"
     );
     assert!(
-        text.contains(
-            "MODIFIED FunctionLogGroup (AWS::Logs::LogGroup, /aws/lambda/chatrix-prod)\n  \
-             ~ /RetentionInDays (NOT_EQUAL)\n      expected: 90\n      actual:   3653\n"
-        ),
+        text.contains(&format!(
+            "MODIFIED {} (AWS::Logs::LogGroup, {})\n  \
+             ~ /RetentionInDays (NOT_EQUAL)\n      expected: {expected}\n      actual:   {actual}\n",
+            log_group.id, group.name
+        )),
         "{text}"
     );
     assert!(
-        text.contains("DELETED ApiKeySecret (AWS::SecretsManager::Secret, arn:secret)"),
+        text.contains(&format!("DELETED {role} ({role_type}, deleted-role)")),
         "{text}"
     );
-    assert!(text.contains("not checked (their types do not support drift detection): Function"));
     assert!(
-        stderr(&out).contains("chatrix-prod-service drifted"),
+        text.contains(&format!(
+            "not checked (their types do not support drift detection): {function_id}"
+        )),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).contains(&format!("{name} drifted")),
         "{}",
         show(&out)
     );
@@ -683,13 +795,18 @@ fn drift_prints_each_drifted_resource_with_expected_and_actual_values() {
 
 #[test]
 fn drift_of_a_stack_in_sync_exits_0() {
-    let fake = FakeCloudFormation::start(Detection::Finishes("IN_SYNC"));
-    let out = infra_gen(&fake.endpoint(), &["drift", "chatrix-prod-registry"]);
+    let app = app();
+    let registry = first(&app, "a registry some service imports from", |s| {
+        is_registry(&app, s)
+    });
+    let (name, region) = (registry.name.as_str(), registry.environment.region());
+    let fake = FakeCloudFormation::start(Detection::Finishes("IN_SYNC"), Drifts::default());
+    let out = infra_gen(&fake.endpoint(), &["drift", name]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(
-        stdout(&out).contains(
-            "drift of chatrix-prod-registry in us-west-2: IN_SYNC, 0 resource(s) drifted"
-        ),
+        stdout(&out).contains(&format!(
+            "drift of {name} in {region}: IN_SYNC, 0 resource(s) drifted"
+        )),
         "{}",
         show(&out)
     );
@@ -697,12 +814,10 @@ fn drift_of_a_stack_in_sync_exits_0() {
 
 #[test]
 fn drift_detection_that_never_finishes_times_out_with_a_clear_error() {
-    let fake = FakeCloudFormation::start(Detection::Never);
+    let fake = FakeCloudFormation::start(Detection::Never, Drifts::default());
     let started = Instant::now();
-    let out = infra_gen(
-        &fake.endpoint(),
-        &["drift", "chatrix-prod-registry", "--timeout", "2"],
-    );
+    let (registry, _) = registry();
+    let out = infra_gen(&fake.endpoint(), &["drift", &registry, "--timeout", "2"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(
         stderr(&out).contains("did not finish within 2 s"),

@@ -1,12 +1,15 @@
 //! The committed generated/ is exactly what the definitions produce, so `cargo test` alone
-//! catches drift; the output is deterministic; and definition changes show up as drift.
+//! catches drift; the output is deterministic; and definition changes show up as drift, in
+//! every stack they apply to.
 
 use std::path::{Path, PathBuf};
 
 use infra_gen::check::{Drift, compare};
 use infra_gen::model::ecr::{Encryption, TagMutability};
-use infra_gen::model::lambda::{Architecture, EnvName, EnvVar, LogLevel, Origin, Tracing, UrlAuth};
-use infra_gen::model::{Expr, Properties, Resource};
+use infra_gen::model::lambda::{
+    Architecture, EnvName, EnvVar, LogLevel, Origin, PublicReason, Tracing, UrlAuth,
+};
+use infra_gen::model::{Expr, Properties};
 use infra_gen::pipeline::validated as render;
 use infra_gen::render::GeneratedFile;
 use infra_gen::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
@@ -74,138 +77,241 @@ fn every_generated_file_has_a_header_naming_its_source() {
     }
 }
 
-type Mutation = (&'static str, fn(&mut Stack));
+/// A single-field change to a stack's definition; `false` when the stack has no such field.
+type Mutation = (&'static str, fn(&mut Stack) -> bool);
 
-fn resource<'a>(stack: &'a mut Stack, id: &str) -> &'a mut Resource {
-    stack
-        .template
-        .resources
-        .iter_mut()
-        .find(|r| r.id.as_str() == id)
-        .unwrap_or_else(|| panic!("{} has no resource {id}", stack.name))
-}
-
+/// The stack's first resource of a kind, as that kind's properties.
 macro_rules! props {
-    ($stack:expr, $id:literal, $variant:ident) => {
-        match &mut resource($stack, $id).properties {
-            Properties::$variant(p) => p,
-            other => panic!("{} is a {}", $id, other.type_name()),
-        }
+    ($stack:expr, $variant:ident) => {
+        $stack
+            .template
+            .resources
+            .iter_mut()
+            .find_map(|r| match &mut r.properties {
+                Properties::$variant(p) => Some(p),
+                _ => None,
+            })
     };
 }
 
-/// Single-field changes to a definition; each must change the output and fail the check.
+/// Sets `field` to `a`, or to `b` where it already is `a`: always a change.
+fn change<T: PartialEq>(field: &mut T, a: T, b: T) {
+    *field = if *field == a { b } else { a };
+}
+
+/// Single-field changes to a definition; each must change the output of every stack it
+/// applies to, and fail the check.
 const MUTATIONS: &[Mutation] = &[
     ("function memory", |s| {
-        props!(s, "Function", Function).memory = Memory::mb(2048).expect("valid")
+        props!(s, Function)
+            .map(|f| {
+                change(
+                    &mut f.memory,
+                    Memory::mb(2048).expect("valid"),
+                    Memory::mb(1024).expect("valid"),
+                )
+            })
+            .is_some()
     }),
     ("function timeout", |s| {
-        props!(s, "Function", Function).timeout = Timeout::seconds(60).expect("valid")
+        props!(s, Function)
+            .map(|f| {
+                change(
+                    &mut f.timeout,
+                    Timeout::seconds(60).expect("valid"),
+                    Timeout::seconds(30).expect("valid"),
+                )
+            })
+            .is_some()
     }),
     ("ephemeral storage", |s| {
-        props!(s, "Function", Function).ephemeral_storage =
-            EphemeralStorage::mb(1024).expect("valid")
+        props!(s, Function)
+            .map(|f| {
+                change(
+                    &mut f.ephemeral_storage,
+                    EphemeralStorage::mb(1024).expect("valid"),
+                    EphemeralStorage::mb(2048).expect("valid"),
+                )
+            })
+            .is_some()
     }),
     ("reserved concurrency", |s| {
-        props!(s, "Function", Function).reserved_concurrency =
-            Some(ReservedConcurrency::new(3).expect("valid"))
+        props!(s, Function)
+            .map(|f| {
+                change(
+                    &mut f.reserved_concurrency,
+                    Some(ReservedConcurrency::new(3).expect("valid")),
+                    Some(ReservedConcurrency::new(4).expect("valid")),
+                )
+            })
+            .is_some()
     }),
     ("architecture", |s| {
-        props!(s, "Function", Function).architecture = Architecture::X86_64
+        props!(s, Function)
+            .map(|f| {
+                change(
+                    &mut f.architecture,
+                    Architecture::X86_64,
+                    Architecture::Arm64,
+                )
+            })
+            .is_some()
     }),
     ("tracing", |s| {
-        props!(s, "Function", Function).tracing = Tracing::Active
+        props!(s, Function)
+            .map(|f| change(&mut f.tracing, Tracing::Active, Tracing::PassThrough))
+            .is_some()
     }),
     ("application log level", |s| {
-        props!(s, "Function", Function).logging.application_level = LogLevel::Debug
+        props!(s, Function)
+            .map(|f| {
+                change(
+                    &mut f.logging.application_level,
+                    LogLevel::Debug,
+                    LogLevel::Info,
+                )
+            })
+            .is_some()
     }),
     ("function description", |s| {
-        props!(s, "Function", Function).description = "changed".into()
+        props!(s, Function)
+            .map(|f| f.description.push_str(" (changed)"))
+            .is_some()
     }),
     ("environment variable", |s| {
-        props!(s, "Function", Function).environment.push(EnvVar {
-            name: EnvName::new("FEATURE_FLAG").expect("valid"),
-            value: Expr::literal("on"),
-        })
+        props!(s, Function)
+            .map(|f| {
+                f.environment.push(EnvVar {
+                    name: EnvName::new("FEATURE_FLAG").expect("valid"),
+                    value: Expr::literal("on"),
+                })
+            })
+            .is_some()
     }),
     ("url auth", |s| {
-        if let Some(url) = &mut props!(s, "Function", Function).url {
-            url.auth = UrlAuth::AwsIam;
-        }
+        props!(s, Function)
+            .and_then(|f| f.url.as_mut())
+            .map(|url| {
+                let public = PublicReason::new("the function checks a bearer key on every request");
+                change(
+                    &mut url.auth,
+                    UrlAuth::AwsIam,
+                    UrlAuth::Public(public.expect("valid")),
+                )
+            })
+            .is_some()
     }),
     ("cors origin", |s| {
-        if let Some(cors) = props!(s, "Function", Function)
-            .url
-            .as_mut()
-            .and_then(|u| u.cors.as_mut())
-        {
-            cors.allow_origins = vec![Origin::new("https://claude.example.com").expect("valid")];
-        }
+        props!(s, Function)
+            .and_then(|f| f.url.as_mut()?.cors.as_mut())
+            .map(|cors| {
+                cors.allow_origins = vec![Origin::new("https://claude.example.com").expect("valid")]
+            })
+            .is_some()
     }),
     ("cors max age", |s| {
-        if let Some(cors) = props!(s, "Function", Function)
-            .url
-            .as_mut()
-            .and_then(|u| u.cors.as_mut())
-        {
-            cors.max_age = 60;
-        }
+        props!(s, Function)
+            .and_then(|f| f.url.as_mut()?.cors.as_mut())
+            .map(|cors| change(&mut cors.max_age, 60, 120))
+            .is_some()
     }),
     ("log retention", |s| {
-        props!(s, "FunctionLogGroup", LogGroup).retention = RetentionDays::D7
+        props!(s, LogGroup)
+            .map(|g| change(&mut g.retention, RetentionDays::D7, RetentionDays::D14))
+            .is_some()
     }),
     ("secret description", |s| {
-        props!(s, "ApiKeySecret", Secret).description = "changed".into()
+        props!(s, Secret)
+            .map(|p| p.description.push_str(" (changed)"))
+            .is_some()
     }),
     ("secret name", |s| {
-        props!(s, "ApiKeySecret", Secret).name = "chatrix/other".into()
+        props!(s, Secret)
+            .map(|p| p.name.push_str("-other"))
+            .is_some()
     }),
     ("secret length", |s| {
-        if let Some(g) = &mut props!(s, "ApiKeySecret", Secret).generate {
-            g.length = 64;
-        }
+        props!(s, Secret)
+            .and_then(|p| p.generate.as_mut())
+            .map(|g| change(&mut g.length, 64, 48))
+            .is_some()
     }),
     ("secret retention", |s| {
-        resource(s, "ApiKeySecret").lifecycle = None
+        let secret = s
+            .template
+            .resources
+            .iter_mut()
+            .find(|r| matches!(r.properties, Properties::Secret(_)));
+        secret.map(|r| r.lifecycle = None).is_some()
     }),
     ("role statement removed", |s| {
-        props!(s, "FunctionRole", Role).policies[0]
-            .statements
-            .remove(0);
+        props!(s, Role)
+            .map(|r| r.policies[0].statements.remove(0))
+            .is_some()
     }),
     ("template description", |s| {
-        s.template.description = "changed".into()
+        s.template.description.push_str(" (changed)");
+        true
     }),
     ("image tag pattern", |s| {
-        s.template.parameters[0].allowed_pattern = "^[0-9a-f]{40}$".into()
+        s.template
+            .parameters
+            .first_mut()
+            .map(|p| p.allowed_pattern = "^[0-9a-f]{40}$".into())
+            .is_some()
     }),
     ("output description", |s| {
-        s.template.outputs[0].description = "changed".into()
+        s.template
+            .outputs
+            .first_mut()
+            .map(|o| o.description.push_str(" (changed)"))
+            .is_some()
     }),
+    // A service's exports; a registry's are imported by its service, which would change too.
     ("function export name", |s| {
-        if let Some(o) = s
+        let function = s
+            .template
+            .resources
+            .iter()
+            .any(|r| matches!(r.properties, Properties::Function(_)));
+        let export = s
             .template
             .outputs
             .iter_mut()
-            .find(|o| o.id.as_str() == "FunctionArn")
-        {
-            o.export = Some("renamed".into());
+            .find_map(|o| o.export.as_mut());
+        match export {
+            Some(name) if function => {
+                name.push_str("-renamed");
+                true
+            }
+            _ => false,
         }
     }),
-];
-
-const REGISTRY_MUTATIONS: &[Mutation] = &[
     ("scan on push", |s| {
-        props!(s, "Repository", EcrRepository).scan_on_push = false
+        props!(s, EcrRepository)
+            .map(|r| r.scan_on_push = !r.scan_on_push)
+            .is_some()
     }),
     ("tag mutability", |s| {
-        props!(s, "Repository", EcrRepository).tag_mutability = TagMutability::Mutable
+        props!(s, EcrRepository)
+            .map(|r| {
+                change(
+                    &mut r.tag_mutability,
+                    TagMutability::Mutable,
+                    TagMutability::Immutable,
+                )
+            })
+            .is_some()
     }),
     ("encryption", |s| {
-        props!(s, "Repository", EcrRepository).encryption = Encryption::Kms(None)
+        props!(s, EcrRepository)
+            .map(|r| change(&mut r.encryption, Encryption::Kms(None), Encryption::Aes256))
+            .is_some()
     }),
     ("lifecycle rule removed", |s| {
-        props!(s, "Repository", EcrRepository).lifecycle.pop();
+        props!(s, EcrRepository)
+            .and_then(|r| r.lifecycle.pop())
+            .is_some()
     }),
 ];
 
@@ -217,14 +323,15 @@ fn changes_lines(diff: &str) -> bool {
     })
 }
 
-fn assert_mutation_drifts(stack_name: &str, name: &str, mutate: fn(&mut Stack)) {
+/// Applies `mutate` to the stack `index`; whether it applied, and then that exactly the
+/// stack's template and review page drift.
+fn assert_mutation_drifts(index: usize, name: &str, mutate: fn(&mut Stack) -> bool) -> bool {
     let mut app = stacks::app().expect("builds");
-    let stack = app
-        .stacks_mut()
-        .iter_mut()
-        .find(|s| s.name.as_str() == stack_name)
-        .expect("stack exists");
-    mutate(stack);
+    let stack = &mut app.stacks_mut()[index];
+    let stack_name = stack.name.to_string();
+    if !mutate(stack) {
+        return false;
+    }
     let files = rendered(&app);
     let drift = compare(&generated_dir(), "generated", &files).expect("readable");
     // The review page is rendered from the same values: it must change with the template.
@@ -241,17 +348,23 @@ fn assert_mutation_drifts(stack_name: &str, name: &str, mutate: fn(&mut Stack)) 
         .collect();
     assert!(
         changed == expected && drift.len() == expected.len(),
-        "mutation {name:?} should change exactly {expected:?}, got {drift:#?}"
+        "mutation {name:?} of {stack_name} should change exactly {expected:?}, got {drift:#?}"
     );
+    true
 }
 
 #[test]
 fn single_field_mutations_change_the_output_and_fail_the_check() {
-    assert!(MUTATIONS.len() + REGISTRY_MUTATIONS.len() >= 20);
+    assert!(MUTATIONS.len() >= 20);
+    let stacks = stacks::app().expect("builds").stacks().len();
     for (name, mutate) in MUTATIONS {
-        assert_mutation_drifts("chatrix-prod-service", name, *mutate);
-    }
-    for (name, mutate) in REGISTRY_MUTATIONS {
-        assert_mutation_drifts("chatrix-staging-registry", name, *mutate);
+        let applied = (0..stacks)
+            .filter(|&i| assert_mutation_drifts(i, name, *mutate))
+            .count();
+        // A mutation no stack has the field for would check nothing.
+        assert!(
+            applied > 0,
+            "mutation {name:?} applies to no stack of the definitions"
+        );
     }
 }

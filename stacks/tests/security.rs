@@ -1,21 +1,34 @@
 //! What the committed templates allow and protect: the templates pass the resource schemas;
-//! the function's role can do exactly its job (a small IAM evaluator reads the policies from
-//! the committed YAML); and a change that would replace a stateful resource is caught.
+//! each function's role can do exactly its job (a small IAM evaluator reads the policies from
+//! the committed YAML); and a change that would replace a stateful resource is caught. Every
+//! stack, name and expected ARN comes from the definitions (`support`).
+
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_gen::build::ModelMap;
-use infra_gen::model::iam::Action;
+use infra_gen::build::grant::S3_OBJECT_ACTIONS;
+use infra_gen::build::{DynamoDb, ModelMap};
+use infra_gen::model::iam::{Action, Statement};
+use infra_gen::model::lambda::HandlerMode;
 use infra_gen::model::review::ReplacementAck;
-use infra_gen::model::{Properties, Resource};
+use infra_gen::model::{Expr, LogicalId, Properties, Resource};
+use infra_gen::units::RetentionDays;
 use infra_gen::validate::{read_template, replacements, validate};
 use infra_gen::{App, Stack};
 use serde_json::{Value, json};
+use support::{
+    app, every, first, function, has, is_log_group, is_registry, is_repository, is_secret,
+    is_service, resource, resources,
+};
 
-const REGION: &str = "us-west-2";
+/// The example account the evaluator puts in ARNs; each stack's region is its own.
 const ACCOUNT: &str = "123456789012";
+/// The model map the gateway routes by, which the definitions embed. `ModelMap` keeps its
+/// entries private, so the evaluator reads them here; [`model_map_of`] checks that this is the
+/// map of the stack under test.
 const MODELS: &str = include_str!("../../function/models.json");
 
 fn generated(name: &str) -> PathBuf {
@@ -29,10 +42,6 @@ fn committed(name: &str) -> Value {
     read_template(&text).expect("parses")
 }
 
-fn app() -> App {
-    stacks::app().expect("definitions build")
-}
-
 #[test]
 fn every_template_passes_the_resource_schemas() {
     let findings = validate(&app());
@@ -42,8 +51,9 @@ fn every_template_passes_the_resource_schemas() {
 // ---- A small IAM evaluator: Allow statements, `*`/`?` globs, StringEquals and StringLike
 // conditions. ----
 
-/// A resource ARN or condition value of the template, with the example account and region.
-fn resolve(v: &Value, template: &Value) -> String {
+/// A resource ARN or condition value of the template, with the example account and the
+/// stack's region.
+fn resolve(v: &Value, template: &Value, region: &str) -> String {
     let resource = |id: &str| &template["Resources"][id];
     match v {
         Value::String(s) => s.clone(),
@@ -51,7 +61,7 @@ fn resolve(v: &Value, template: &Value) -> String {
             let mut s = m["Fn::Sub"].as_str().expect("plain Sub").to_owned();
             for (name, value) in [
                 ("AWS::Partition", "aws"),
-                ("AWS::Region", REGION),
+                ("AWS::Region", region),
                 ("AWS::AccountId", ACCOUNT),
             ] {
                 s = s.replace(&format!("${{{name}}}"), value);
@@ -60,11 +70,11 @@ fn resolve(v: &Value, template: &Value) -> String {
             s
         }
         Value::Object(m) if m.contains_key("Ref") => match m["Ref"].as_str() {
-            Some("AWS::Region") => REGION.into(),
+            Some("AWS::Region") => region.into(),
             Some(id) if resource(id)["Type"] == "AWS::SecretsManager::Secret" => {
                 // Secrets Manager appends six random characters to the name.
                 let name = resource(id)["Properties"]["Name"].as_str().expect("named");
-                format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbCdEf")
+                format!("arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{name}-AbCdEf")
             }
             other => panic!("no example value for Ref {other:?}"),
         },
@@ -75,7 +85,7 @@ fn resolve(v: &Value, template: &Value) -> String {
             let name = resource(id)["Properties"]["LogGroupName"]
                 .as_str()
                 .expect("named");
-            format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*")
+            format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}:*")
         }
         other => panic!("no example value for {other}"),
     }
@@ -114,10 +124,11 @@ fn as_list(v: &Value) -> Vec<&Value> {
 struct Policy {
     statements: Vec<Value>,
     template: Value,
+    region: String,
 }
 
 impl Policy {
-    fn of_role(template: &Value, role: &str) -> Self {
+    fn of_role(template: &Value, role: &str, region: &str) -> Self {
         let statements = as_list(&template["Resources"][role]["Properties"]["Policies"])
             .into_iter()
             .flat_map(|p| as_list(&p["PolicyDocument"]["Statement"]))
@@ -126,6 +137,7 @@ impl Policy {
         Self {
             statements,
             template: template.clone(),
+            region: region.to_owned(),
         }
     }
 
@@ -140,7 +152,7 @@ impl Policy {
             });
             let resource_ok = as_list(&s["Resource"])
                 .iter()
-                .any(|r| glob(&resolve(r, &self.template), resource));
+                .any(|r| glob(&resolve(r, &self.template, &self.region), resource));
             let conditions_ok = s["Condition"].as_object().is_none_or(|blocks| {
                 blocks.iter().all(|(op, keys)| {
                     let like = match op.as_str() {
@@ -151,7 +163,7 @@ impl Policy {
                     keys.as_object().expect("keys").iter().all(|(key, wanted)| {
                         // Several values for one key: any of them will do.
                         as_list(wanted).iter().any(|want| {
-                            let want = resolve(want, &self.template);
+                            let want = resolve(want, &self.template, &self.region);
                             context.iter().any(|(k, v)| {
                                 k == key && if like { glob(&want, v) } else { *v == want }
                             })
@@ -164,26 +176,28 @@ impl Policy {
     }
 }
 
-fn profile_arn(profile: &str) -> String {
-    format!("arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/{profile}")
+fn profile_arn(region: &str, profile: &str) -> String {
+    format!("arn:aws:bedrock:{region}:{ACCOUNT}:inference-profile/{profile}")
 }
 
 fn model_arn(region: &str, model: &str) -> String {
     format!("arn:aws:bedrock:{region}::foundation-model/{model}")
 }
 
-/// The calls Bedrock authorizes for one InvokeModel through `profile` (or directly).
-fn invocation_allowed(policy: &Policy, model: &Value) -> bool {
+/// The calls Bedrock authorizes for one `action` (InvokeModel or its streaming form) on
+/// `model` through its profile (or directly), from the policy's region.
+fn invocation_allowed(policy: &Policy, action: &str, model: &Value) -> bool {
+    let region = policy.region.as_str();
     let fm = model["foundation_model"]
         .as_str()
         .expect("foundation_model");
     let Some(profile) = model["inference_profile"].as_str() else {
-        return policy.allows("bedrock:InvokeModel", &model_arn(REGION, fm), &[]);
+        return policy.allows(action, &model_arn(region, fm), &[]);
     };
-    let via = profile_arn(profile);
+    let via = profile_arn(region, profile);
     let legs: Vec<(String, &str)> = match &model["routes_to"] {
         Value::String(_) => vec![
-            (model_arn(REGION, fm), REGION),
+            (model_arn(region, fm), region),
             (model_arn("", fm), "unspecified"),
         ],
         regions => as_list(regions)
@@ -194,10 +208,10 @@ fn invocation_allowed(policy: &Policy, model: &Value) -> bool {
             })
             .collect(),
     };
-    policy.allows("bedrock:InvokeModel", &via, &[])
+    policy.allows(action, &via, &[])
         && legs.iter().all(|(arn, requested)| {
             policy.allows(
-                "bedrock:InvokeModel",
+                action,
                 arn,
                 &[
                     ("bedrock:InferenceProfileArn", via.as_str()),
@@ -207,111 +221,309 @@ fn invocation_allowed(policy: &Policy, model: &Value) -> bool {
         })
 }
 
+/// The logical ID a `Ref` or `GetAtt` points at.
+fn target(e: &Expr) -> &str {
+    match e {
+        Expr::Ref(id) | Expr::GetAtt(id, _) => id,
+        other => panic!("not a reference to a resource: {other:?}"),
+    }
+}
+
+/// The function's role in the definitions: its logical ID and its statements.
+fn function_role(stack: &Stack) -> (&str, Vec<&Statement>) {
+    let f = function(stack).expect("a service stack");
+    let id = target(&f.role);
+    match &stack
+        .template
+        .resource(id)
+        .expect("the role exists")
+        .properties
+    {
+        Properties::Role(role) => (
+            id,
+            role.policies.iter().flat_map(|p| &p.statements).collect(),
+        ),
+        other => panic!("{id} is a {}", other.type_name()),
+    }
+}
+
+/// The entries of the stack's model map, or `None` when it grants no models.
+fn models_of(stack: &Stack) -> Option<Vec<Value>> {
+    let map = stack.models.as_ref()?;
+    assert_eq!(
+        map,
+        &ModelMap::from_json(MODELS).expect("valid map"),
+        "{} grants a model map other than function/models.json: read its entries here too",
+        stack.name
+    );
+    let models: Value = serde_json::from_str(MODELS).expect("models.json");
+    Some(models["models"].as_array().expect("a list").clone())
+}
+
 #[test]
-fn the_function_role_can_do_exactly_its_job() {
-    for env in ["staging", "prod"] {
-        let template = committed(&format!("chatrix-{env}-service"));
-        let role = Policy::of_role(&template, "FunctionRole");
-        let stream = format!(
-            "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/chatrix-{env}:log-stream:2026/11/23/[$LATEST]0123"
+fn every_function_role_can_do_exactly_its_job() {
+    let app = app();
+    for stack in every(&app, "a function", is_service) {
+        let name = stack.name.as_str();
+        let region = stack.environment.region();
+        let f = function(stack).expect("a service");
+        let template = committed(name);
+        let (role_id, _) = function_role(stack);
+        let role = Policy::of_role(&template, role_id, region);
+
+        let log_group = match &stack
+            .template
+            .resource(target(&f.logging.log_group))
+            .expect("the log group exists")
+            .properties
+        {
+            Properties::LogGroup(g) => g.name.clone(),
+            other => panic!("the function logs to a {}", other.type_name()),
+        };
+        let group_arn = format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{log_group}");
+        let stream = format!("{group_arn}:log-stream:2026/11/23/[$LATEST]0123");
+        assert!(role.allows("logs:PutLogEvents", &stream, &[]), "{name}");
+        assert!(role.allows("logs:CreateLogStream", &stream, &[]), "{name}");
+        // Not a log group whose name merely starts with the function's.
+        let other_stream = stream.replace(&log_group, &format!("{log_group}-other"));
+        assert!(
+            !role.allows("logs:PutLogEvents", &other_stream, &[]),
+            "{name}"
         );
-        let secret = format!(
-            "arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:chatrix/{env}/api-key-AbCdEf"
+        assert!(
+            !role.allows("logs:CreateLogGroup", &group_arn, &[]),
+            "{name}"
         );
 
-        assert!(role.allows("logs:PutLogEvents", &stream, &[]));
-        assert!(role.allows("logs:CreateLogStream", &stream, &[]));
-        assert!(role.allows("secretsmanager:GetSecretValue", &secret, &[]));
-        let models: Value = serde_json::from_str(MODELS).expect("models.json");
-        for model in as_list(&models["models"]) {
-            assert!(invocation_allowed(&role, model), "{env}: {}", model["id"]);
-            let fm = model["foundation_model"].as_str().expect("fm");
-            assert!(role.allows("bedrock:CountTokens", &model_arn(REGION, fm), &[]));
-            // The routed models are reachable only through the profile.
-            assert!(!role.allows("bedrock:InvokeModel", &model_arn(REGION, fm), &[]));
+        for secret in resources(stack, is_secret) {
+            let Properties::Secret(s) = &secret.properties else {
+                unreachable!("is_secret")
+            };
+            let arn = |name: &str| {
+                format!("arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{name}-AbCdEf")
+            };
+            let secret_arn = arn(&s.name);
+            assert!(
+                role.allows("secretsmanager:GetSecretValue", &secret_arn, &[]),
+                "{name}"
+            );
+            assert!(
+                !role.allows(
+                    "secretsmanager:GetSecretValue",
+                    &arn(&format!("{}-other", s.name)),
+                    &[]
+                ),
+                "{name}"
+            );
+            assert!(
+                !role.allows("secretsmanager:PutSecretValue", &secret_arn, &[]),
+                "{name}"
+            );
         }
 
-        let other_stream = stream.replace(&format!("chatrix-{env}"), "other");
-        assert!(!role.allows("logs:PutLogEvents", &other_stream, &[]));
-        assert!(!role.allows(
-            "logs:CreateLogGroup",
-            &format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/chatrix-{env}"),
-            &[]
-        ));
-        assert!(!role.allows(
-            "secretsmanager:GetSecretValue",
-            &secret.replace("api-key", "other"),
-            &[]
-        ));
-        assert!(!role.allows("secretsmanager:PutSecretValue", &secret, &[]));
-        let unmapped = json!({
-            "foundation_model": "anthropic.claude-3-opus-20240229-v1:0",
-            "inference_profile": "us.anthropic.claude-3-opus-20240229-v1:0",
-            "routes_to": ["us-east-1", "us-west-2"],
-        });
-        assert!(!invocation_allowed(&role, &unmapped));
-        assert!(!role.allows("bedrock:InvokeModel", "*", &[]));
-        assert!(!role.allows("iam:PassRole", "*", &[]));
+        match models_of(stack) {
+            Some(models) => {
+                // A buffered handler never streams, so it is not granted the streaming call.
+                let streams = f.handler == HandlerMode::Streaming;
+                for model in &models {
+                    let id = &model["id"];
+                    assert!(
+                        invocation_allowed(&role, "bedrock:InvokeModel", model),
+                        "{name}: {id}"
+                    );
+                    assert_eq!(
+                        invocation_allowed(&role, "bedrock:InvokeModelWithResponseStream", model),
+                        streams,
+                        "{name}: {id}"
+                    );
+                    let fm = model["foundation_model"].as_str().expect("fm");
+                    assert!(role.allows("bedrock:CountTokens", &model_arn(region, fm), &[]));
+                    // The routed models are reachable only through the profile.
+                    if model["inference_profile"].is_string() {
+                        assert!(
+                            !role.allows("bedrock:InvokeModel", &model_arn(region, fm), &[]),
+                            "{name}: {id}"
+                        );
+                    }
+                }
+                let unmapped = json!({
+                    "foundation_model": "anthropic.claude-3-opus-20240229-v1:0",
+                    "inference_profile": "us.anthropic.claude-3-opus-20240229-v1:0",
+                    "routes_to": ["us-east-1", "us-west-2"],
+                });
+                assert!(!invocation_allowed(&role, "bedrock:InvokeModel", &unmapped));
+            }
+            // A function without a model map is granted no Bedrock call at all.
+            None => {
+                for s in &role.statements {
+                    for a in as_list(&s["Action"]) {
+                        let a = a.as_str().expect("action");
+                        assert!(!a.starts_with("bedrock:"), "{name}: {s}");
+                    }
+                }
+            }
+        }
+        assert!(!role.allows("bedrock:InvokeModel", "*", &[]), "{name}");
+        assert!(!role.allows("iam:PassRole", "*", &[]), "{name}");
         // No statement grants `*` actions or resources.
         for s in &role.statements {
             for v in as_list(&s["Action"])
                 .into_iter()
                 .chain(as_list(&s["Resource"]))
             {
-                assert!(!v.as_str().is_some_and(|t| t.contains('*')), "{s}");
+                assert!(!v.as_str().is_some_and(|t| t.contains('*')), "{name}: {s}");
             }
         }
         // Only Lambda can assume the role.
         assert_eq!(
-            template["Resources"]["FunctionRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"],
+            template["Resources"][role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"],
             json!([{
                 "Effect": "Allow",
                 "Principal": { "Service": "lambda.amazonaws.com" },
                 "Action": "sts:AssumeRole",
-            }])
+            }]),
+            "{name}"
         );
     }
 }
 
-/// reports' grants, read back from the committed template: the exports under its prefix and
-/// GetItem/PutItem on its table, nothing next to them. (The evaluator's example region stands
-/// in for the stack's: the ARNs name `${AWS::Region}`, not a region.)
-#[test]
-fn the_reports_role_reads_only_its_prefix_and_its_table() {
-    let app = app();
-    let stack = app
-        .stacks()
-        .iter()
-        .find(|s| s.source.ends_with("reports.rs") && s.name.as_str().ends_with("-service"))
-        .expect("the reports service");
-    let template = committed(stack.name.as_str());
-    let role = Policy::of_role(&template, "FunctionRole");
-    let object = |key: &str| format!("arn:aws:s3:::acme-exports-eu/{key}");
-    let bucket = "arn:aws:s3:::acme-exports-eu";
-    let table = format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/reports-summaries");
+/// Each S3 prefix grant in a definition's role statements: (bucket, prefix, object actions).
+fn s3_prefix_grants(stack: &Stack) -> Vec<(String, String, Vec<String>)> {
+    let (_, statements) = function_role(stack);
+    let mut grants = Vec::new();
+    for s in statements {
+        for r in &s.resources {
+            let Expr::Sub(arn) = r else { continue };
+            let Some((bucket, pattern)) = arn
+                .strip_prefix("arn:${AWS::Partition}:s3:::")
+                .and_then(|path| path.split_once('/'))
+            else {
+                continue;
+            };
+            let prefix = pattern.strip_suffix('*').unwrap_or_else(|| {
+                panic!("{}: S3 objects granted without a prefix: {arn}", stack.name)
+            });
+            let actions = s.actions.iter().map(|a| a.as_str().to_owned()).collect();
+            grants.push((bucket.to_owned(), prefix.to_owned(), actions));
+        }
+    }
+    grants
+}
 
-    assert!(role.allows("s3:GetObject", &object("exports/2026-11.jsonl"), &[]));
-    assert!(!role.allows("s3:GetObject", &object("private/keys.jsonl"), &[]));
-    assert!(!role.allows("s3:PutObject", &object("exports/2026-11.jsonl"), &[]));
-    assert!(!role.allows("s3:DeleteObject", &object("exports/2026-11.jsonl"), &[]));
-    assert!(role.allows(
-        "s3:ListBucket",
-        bucket,
-        &[("s3:prefix", "exports/2026-11.jsonl")]
-    ));
-    assert!(!role.allows("s3:ListBucket", bucket, &[("s3:prefix", "private/")]));
-    assert!(!role.allows("s3:ListBucket", bucket, &[]));
-    assert!(role.allows("dynamodb:GetItem", &table, &[]));
-    assert!(role.allows("dynamodb:PutItem", &table, &[]));
-    assert!(!role.allows("dynamodb:Scan", &table, &[]));
-    assert!(!role.allows("dynamodb:DeleteItem", &table, &[]));
-    assert!(!role.allows("dynamodb:GetItem", &format!("{table}-other"), &[]));
-    assert!(!role.allows("bedrock:InvokeModel", "*", &[]));
+/// The bucket, prefix and actions come from the definition; the evaluator reads the committed
+/// template: objects under the prefix with exactly the granted actions, their keys listed,
+/// nothing beside them.
+#[test]
+fn s3_prefix_grants_reach_only_the_objects_under_their_prefix() {
+    let app = app();
+    let with_grant = |s: &Stack| is_service(s) && !s3_prefix_grants(s).is_empty();
+    for stack in every(&app, "a role with an S3 prefix grant", with_grant) {
+        let name = stack.name.as_str();
+        let (role_id, _) = function_role(stack);
+        let role = Policy::of_role(&committed(name), role_id, stack.environment.region());
+        for (bucket, prefix, granted) in s3_prefix_grants(stack) {
+            assert!(
+                prefix.len() > 1 && prefix.ends_with('/'),
+                "{name}: a folder prefix, not {prefix:?}"
+            );
+            let object = |key: &str| format!("arn:aws:s3:::{bucket}/{key}");
+            let bucket_arn = format!("arn:aws:s3:::{bucket}");
+            let inside = format!("{prefix}2026-11.jsonl");
+            // A sibling folder whose name starts like the prefix's.
+            let outside = format!("{}-private/keys.jsonl", prefix.trim_end_matches('/'));
+            for action in S3_OBJECT_ACTIONS.iter().chain(&["s3:DeleteObject"]) {
+                let allowed = granted.iter().any(|g| g == action);
+                assert_eq!(
+                    role.allows(action, &object(&inside), &[]),
+                    allowed,
+                    "{name}: {action} on {inside}"
+                );
+                assert!(
+                    !role.allows(action, &object(&outside), &[]),
+                    "{name}: {action}"
+                );
+            }
+            assert!(role.allows("s3:ListBucket", &bucket_arn, &[("s3:prefix", &inside)]));
+            assert!(!role.allows("s3:ListBucket", &bucket_arn, &[("s3:prefix", &outside)]));
+            assert!(!role.allows("s3:ListBucket", &bucket_arn, &[]), "{name}");
+        }
+    }
+}
+
+const DYNAMODB_OPERATIONS: [DynamoDb; 9] = [
+    DynamoDb::GetItem,
+    DynamoDb::BatchGetItem,
+    DynamoDb::Query,
+    DynamoDb::Scan,
+    DynamoDb::ConditionCheckItem,
+    DynamoDb::PutItem,
+    DynamoDb::UpdateItem,
+    DynamoDb::DeleteItem,
+    DynamoDb::BatchWriteItem,
+];
+
+/// Each DynamoDB table (or index) in a definition's role statements, with its operations.
+fn table_grants(stack: &Stack) -> Vec<(Value, Vec<String>)> {
+    let (_, statements) = function_role(stack);
+    statements
+        .into_iter()
+        .filter(|s| {
+            s.actions
+                .iter()
+                .all(|a| a.as_str().starts_with("dynamodb:"))
+        })
+        .flat_map(|s| {
+            let actions: Vec<String> = s.actions.iter().map(|a| a.as_str().to_owned()).collect();
+            s.resources.iter().map(move |r| {
+                (
+                    serde_json::to_value(r).expect("serializes"),
+                    actions.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn table_grants_allow_only_their_operations_on_only_their_table() {
+    let app = app();
+    let with_grant = |s: &Stack| is_service(s) && !table_grants(s).is_empty();
+    for stack in every(&app, "a role with a DynamoDB table grant", with_grant) {
+        let name = stack.name.as_str();
+        let region = stack.environment.region();
+        let template = committed(name);
+        let (role_id, _) = function_role(stack);
+        let role = Policy::of_role(&template, role_id, region);
+        for (resource, granted) in table_grants(stack) {
+            let table = resolve(&resource, &template, region);
+            assert!(
+                table.starts_with(&format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/")),
+                "{name}: a table of the stack's own account and region, not {table}"
+            );
+            for op in DYNAMODB_OPERATIONS {
+                let allowed = granted.iter().any(|g| g == op.action());
+                assert_eq!(
+                    role.allows(op.action(), &table, &[]),
+                    allowed,
+                    "{name}: {} on {table}",
+                    op.action()
+                );
+            }
+            for g in &granted {
+                assert!(
+                    !role.allows(g, &format!("{table}-other"), &[]),
+                    "{name}: {g}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
 fn a_model_removed_from_the_map_loses_its_grant() {
-    let mut models: Value = serde_json::from_str(MODELS).expect("models.json");
+    let app = app();
+    let stack = first(&app, "a model map", |s| s.models.is_some());
+    let mut models: Value = json!({ "models": models_of(stack).expect("a map") });
     let removed = models["models"].as_array_mut().expect("a list").remove(1);
     let map = ModelMap::from_json(&models.to_string()).expect("still valid");
     let actions = [Action::new("bedrock:InvokeModel").expect("valid")];
@@ -320,14 +532,19 @@ fn a_model_removed_from_the_map_loses_its_grant() {
         .iter()
         .map(|s| serde_json::to_value(s).expect("serializes"))
         .collect();
-    let template = json!({ "Resources": {} });
     let policy = Policy {
         statements,
-        template,
+        template: json!({ "Resources": {} }),
+        region: stack.environment.region().to_owned(),
     };
-    assert!(!invocation_allowed(&policy, &removed), "{}", removed["id"]);
+    let invoke = "bedrock:InvokeModel";
+    assert!(
+        !invocation_allowed(&policy, invoke, &removed),
+        "{}",
+        removed["id"]
+    );
     for kept in as_list(&models["models"]) {
-        assert!(invocation_allowed(&policy, kept), "{}", kept["id"]);
+        assert!(invocation_allowed(&policy, invoke, kept), "{}", kept["id"]);
     }
 }
 
@@ -376,84 +593,106 @@ fn stateful_resources_are_retained() {
 }
 
 #[test]
-fn renaming_a_stateful_resource_is_a_replacement_until_acknowledged() {
-    let mut app = app();
-    let registry = stack_mut(&mut app, "chatrix-prod-registry");
-    assert!(replaced(registry).is_empty());
-    if let Properties::EcrRepository(r) = &mut resource_mut(registry, "Repository").properties {
-        r.name = infra_gen::model::ecr::RepositoryName::new("chatrix-renamed").expect("valid");
+fn renaming_an_image_repository_is_a_replacement_until_acknowledged() {
+    let definitions = app();
+    for registry in every(&definitions, "an image repository", |s| {
+        has(s, is_repository)
+    }) {
+        let mut app = definitions.clone();
+        let stack = stack_mut(&mut app, registry.name.as_str());
+        assert!(replaced(stack).is_empty(), "{}", stack.name);
+        let id = resource(stack, "repository", is_repository).id.to_string();
+        if let Properties::EcrRepository(r) = &mut resource_mut(stack, &id).properties {
+            r.name =
+                infra_gen::model::ecr::RepositoryName::new(&format!("{}-renamed", r.name.as_str()))
+                    .expect("valid");
+        }
+        assert_eq!(
+            replaced(stack),
+            [(id.clone(), vec!["RepositoryName".into()], false)]
+        );
+        resource_mut(stack, &id).replacement_ack =
+            Some(ReplacementAck::new("the images move to the new naming scheme").expect("valid"));
+        assert_eq!(replaced(stack), [(id, vec!["RepositoryName".into()], true)]);
     }
-    assert_eq!(
-        replaced(registry),
-        [("Repository".into(), vec!["RepositoryName".into()], false)]
-    );
-    resource_mut(registry, "Repository").replacement_ack =
-        Some(ReplacementAck::new("the images move to the new naming scheme").expect("valid"));
-    assert_eq!(
-        replaced(registry),
-        [("Repository".into(), vec!["RepositoryName".into()], true)]
-    );
+}
 
-    let service = stack_mut(&mut app, "chatrix-prod-service");
-    if let Properties::Secret(s) = &mut resource_mut(service, "ApiKeySecret").properties {
-        s.name = "chatrix/prod/renamed".into();
+#[test]
+fn renaming_a_secret_is_a_replacement_and_a_new_log_retention_is_not() {
+    let definitions = app();
+    let with_both = |s: &Stack| has(s, is_secret) && has(s, is_log_group);
+    for service in every(&definitions, "a secret and a log group", with_both) {
+        let mut app = definitions.clone();
+        let stack = stack_mut(&mut app, service.name.as_str());
+        let secret = resource(stack, "secret", is_secret).id.to_string();
+        let log_group = resource(stack, "log group", is_log_group).id.to_string();
+        if let Properties::Secret(s) = &mut resource_mut(stack, &secret).properties {
+            s.name = format!("{}-renamed", s.name);
+        }
+        if let Properties::LogGroup(g) = &mut resource_mut(stack, &log_group).properties {
+            g.retention = if g.retention == RetentionDays::D30 {
+                RetentionDays::D7
+            } else {
+                RetentionDays::D30
+            };
+        }
+        // The retention is not create-only: only the secret is replaced.
+        assert_eq!(replaced(stack), [(secret, vec!["Name".into()], false)]);
     }
-    if let Properties::LogGroup(g) = &mut resource_mut(service, "FunctionLogGroup").properties {
-        g.retention = infra_gen::units::RetentionDays::D30;
-    }
-    // The retention is not create-only: only the secret is replaced.
-    assert_eq!(
-        replaced(service),
-        [("ApiKeySecret".into(), vec!["Name".into()], false)]
-    );
 }
 
 #[test]
 fn changing_a_stateful_resources_logical_id_is_a_replacement_until_acknowledged() {
-    for (stack, id) in [
-        ("chatrix-prod-registry", "Repository"),
-        ("chatrix-prod-service", "ApiKeySecret"),
-        ("chatrix-staging-service", "FunctionLogGroup"),
-    ] {
-        let mut app = app();
-        let stack = stack_mut(&mut app, stack);
-        let renamed = format!("{id}Renamed");
-        resource_mut(stack, id).id = infra_gen::model::LogicalId::new(&renamed).expect("valid");
-        assert_eq!(
-            replaced(stack),
-            [(
-                renamed.clone(),
-                vec![format!("the logical ID (was {id})")],
-                false
-            )]
-        );
-        resource_mut(stack, &renamed).replacement_ack =
-            Some(ReplacementAck::new("the old resource is emptied by hand first").expect("valid"));
-        assert_eq!(
-            replaced(stack),
-            [(
-                renamed.clone(),
-                vec![format!("the logical ID (was {id})")],
-                true
-            )]
-        );
+    let definitions = app();
+    let stateful = |s: &Stack| {
+        s.template
+            .resources
+            .iter()
+            .any(|r| r.properties.is_stateful())
+    };
+    for stack in every(&definitions, "a stateful resource", stateful) {
+        let ids = stack
+            .template
+            .resources
+            .iter()
+            .filter(|r| r.properties.is_stateful())
+            .map(|r| r.id.to_string());
+        for id in ids {
+            let mut app = definitions.clone();
+            let stack = stack_mut(&mut app, stack.name.as_str());
+            let renamed = format!("{id}Renamed");
+            resource_mut(stack, &id).id = LogicalId::new(&renamed).expect("valid");
+            let was = vec![format!("the logical ID (was {id})")];
+            assert_eq!(replaced(stack), [(renamed.clone(), was.clone(), false)]);
+            resource_mut(stack, &renamed).replacement_ack = Some(
+                ReplacementAck::new("the old resource is emptied by hand first").expect("valid"),
+            );
+            assert_eq!(replaced(stack), [(renamed, was, true)]);
+        }
     }
 }
 
 #[test]
 fn generate_refuses_an_unacknowledged_replacement() {
+    let app = app();
+    let registry = first(&app, "a registry some service imports from", |s| {
+        is_registry(&app, s)
+    });
+    let repository = resource(registry, "repository", is_repository);
+    let Properties::EcrRepository(r) = &repository.properties else {
+        unreachable!("is_repository")
+    };
     let root = std::env::temp_dir().join(format!("infra-gen-security-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     let dir = root.join("generated");
     fs::create_dir_all(&dir).expect("temp dir");
-    // The committed state names the secret differently from the definitions.
-    let name = "chatrix-staging-service.yaml";
-    let text = fs::read_to_string(generated("chatrix-staging-service")).expect("committed");
-    let old = text.replace(
-        "Name: chatrix/staging/api-key",
-        "Name: chatrix/staging/old-key",
-    );
-    fs::write(dir.join(name), &old).expect("write");
+    // The committed state names the repository differently from the definitions.
+    let name = format!("{}.yaml", registry.name);
+    let text = fs::read_to_string(generated(registry.name.as_str())).expect("committed");
+    let line = format!("RepositoryName: {}\n", r.name.as_str());
+    assert_eq!(text.matches(&line).count(), 1, "{line:?} in {name}");
+    let old = text.replace(&line, &format!("RepositoryName: {}-old\n", r.name.as_str()));
+    fs::write(dir.join(&name), &old).expect("write");
 
     let out = Command::new(env!("CARGO_BIN_EXE_infra-gen"))
         .args(["generate", "--root"])
@@ -462,10 +701,13 @@ fn generate_refuses_an_unacknowledged_replacement() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("error[replacement]: chatrix-staging-service › ApiKeySecret: changing Name replaces this AWS::SecretsManager::Secret"),
-        "{stderr}"
+    let expected = format!(
+        "error[replacement]: {} › {}: changing RepositoryName replaces this {}",
+        registry.name,
+        repository.id,
+        repository.properties.type_name()
     );
-    assert_eq!(fs::read_to_string(dir.join(name)).expect("kept"), old);
+    assert!(stderr.contains(&expected), "{expected} in {stderr}");
+    assert_eq!(fs::read_to_string(dir.join(&name)).expect("kept"), old);
     fs::remove_dir_all(&root).ok();
 }
