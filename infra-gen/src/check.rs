@@ -106,6 +106,27 @@ fn walk(dir: &Path, prefix: &str, found: &mut Committed) -> Result<(), IoError> 
 
 /// Compares `files` with `dir`; `label` prefixes paths in messages (e.g. `generated`).
 pub fn compare(dir: &Path, label: &str, files: &[GeneratedFile]) -> Result<Vec<Drift>, IoError> {
+    compare_except(dir, label, files, &BTreeSet::new())
+}
+
+/// [`compare`] for the pipeline's output, in the directory it was guarded against: the
+/// templates its replacement guard read and found identical are not read again.
+pub fn compare_rendered(rendered: &Rendered, label: &str) -> Result<Vec<Drift>, IoError> {
+    compare_except(
+        rendered.dir(),
+        label,
+        rendered.files(),
+        rendered.unchanged(),
+    )
+}
+
+/// [`compare`], taking the files in `same` as read and identical.
+fn compare_except(
+    dir: &Path,
+    label: &str,
+    files: &[GeneratedFile],
+    same: &BTreeSet<String>,
+) -> Result<Vec<Drift>, IoError> {
     let mut drift = Vec::new();
     let Committed {
         files: mut present,
@@ -117,6 +138,9 @@ pub fn compare(dir: &Path, label: &str, files: &[GeneratedFile]) -> Result<Vec<D
         let shown = format!("{label}/{}", file.path);
         if symlinks.contains(&file.path) || !present.remove(&file.path) {
             drift.push(Drift::Missing { path: shown });
+            continue;
+        }
+        if same.contains(&file.path) {
             continue;
         }
         let path = dir.join(&file.path);

@@ -96,11 +96,16 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
         Command::Check => match pipeline::run(&app, &dir, Some(&root.join(SCHEMA_CACHE))) {
             Ok(rendered) => {
                 notes(&rendered);
-                let code = drift(rendered.files(), &dir, None);
+                let compared = check::compare_rendered(&rendered, GENERATED);
+                let code = drift(compared, rendered.files(), None);
                 std::mem::forget(rendered);
                 code
             }
-            Err(Failure::Replacement { refused, files }) => drift(&files, &dir, Some(&refused)),
+            Err(Failure::Replacement { refused, files }) => drift(
+                check::compare(&dir, GENERATED, &files),
+                &files,
+                Some(&refused),
+            ),
             Err(e) => failed(&e),
         },
     };
@@ -176,9 +181,13 @@ fn generate(rendered: &Rendered) -> ExitCode {
     }
 }
 
-/// Diffs `files` against `dir`; `refused` are replacements `generate` would refuse.
-fn drift(files: &[GeneratedFile], dir: &Path, refused: Option<&[Finding]>) -> ExitCode {
-    match check::compare(dir, GENERATED, files) {
+/// Reports `compared`, the drift of `files`; `refused` are replacements `generate` would refuse.
+fn drift(
+    compared: Result<Vec<check::Drift>, check::IoError>,
+    files: &[GeneratedFile],
+    refused: Option<&[Finding]>,
+) -> ExitCode {
+    match compared {
         Ok(drift) if drift.is_empty() => {
             println!(
                 "ok: {} file(s) in {GENERATED}/ match their definitions",

@@ -3,6 +3,7 @@
 //! thing [`check::write`](crate::check::write) accepts, so a library user cannot write files
 //! that skipped a step.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ pub struct Rendered {
     files: Vec<GeneratedFile>,
     acknowledged: Vec<Replacement>,
     unreadable: Vec<(String, String)>,
+    unchanged: BTreeSet<String>,
 }
 
 impl Rendered {
@@ -37,6 +39,10 @@ impl Rendered {
     /// Committed templates that no longer parse (path, error): not guarded, shown by the diff.
     pub fn unreadable(&self) -> &[(String, String)] {
         &self.unreadable
+    }
+    /// Templates the guard read and found identical to their rendering (paths in `dir`).
+    pub fn unchanged(&self) -> &BTreeSet<String> {
+        &self.unchanged
     }
 }
 
@@ -120,6 +126,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     let mut refused = Vec::new();
     let mut acknowledged = Vec::new();
     let mut unreadable = Vec::new();
+    let mut unchanged = BTreeSet::new();
     // One buffer for every committed template: most are unchanged and read only to see that.
     let mut committed = String::new();
     // Templates come first, in stack order.
@@ -132,6 +139,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
             Err(source) => return Err(Failure::Read { path, source }),
         }
         if committed == file.contents {
+            unchanged.insert(file.path.clone());
             continue;
         }
         match validate::replacements(stack, &committed) {
@@ -154,5 +162,6 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         files,
         acknowledged,
         unreadable,
+        unchanged,
     })
 }

@@ -34,6 +34,45 @@ fn a_valid_app_is_written_where_it_was_guarded_and_then_matches() {
 }
 
 #[test]
+fn the_guard_reads_templates_once_and_compare_still_sees_every_edit() {
+    let dir = scratch("reads");
+    let app = valid_app();
+    let rendered = pipeline::run(&app, &dir, None).expect("passes every step");
+    check::write(&rendered).expect("writes");
+    let templates: Vec<String> = app
+        .stacks()
+        .iter()
+        .map(|s| format!("{}.yaml", s.name))
+        .collect();
+    let again = pipeline::run(&app, &dir, None).expect("passes every step");
+    assert_eq!(again.unchanged().iter().cloned().collect::<Vec<_>>(), {
+        let mut t = templates.clone();
+        t.sort();
+        t
+    });
+    assert!(
+        check::compare_rendered(&again, "generated")
+            .expect("readable")
+            .is_empty()
+    );
+    // An edited template is not unchanged to the guard, and an edited page is read by compare.
+    for edited in [templates[0].clone(), format!("{}.md", app.stacks()[0].name)] {
+        let path = dir.join(&edited);
+        let text = fs::read_to_string(&path).expect("written");
+        fs::write(&path, format!("{text}# edited\n")).expect("writable");
+        let rendered = pipeline::run(&app, &dir, None).expect("an edit is not a replacement");
+        assert!(!rendered.unchanged().contains(&edited));
+        let drift = check::compare_rendered(&rendered, "generated").expect("readable");
+        assert!(
+            matches!(drift.as_slice(), [check::Drift::Changed { path, .. }] if path.ends_with(&edited)),
+            "{drift:?}"
+        );
+        fs::write(&path, text).expect("writable");
+    }
+    fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn a_lint_finding_stops_the_pipeline_before_rendering() {
     let app = app_with("us-west-2", DOCKERFILE, |s| s.env("AWS_REGION", "x")).expect("builds");
     let err = pipeline::run(&app, &scratch("lint"), None).expect_err("has a finding");

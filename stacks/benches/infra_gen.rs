@@ -58,17 +58,22 @@ fn main() {
             "{command} failed: generated/ drifted?"
         );
     };
-    // Side by side, interleaved so machine load hits all three alike: `list` (definitions
-    // only), `check` as the edit loop runs it (schema cache warm: unchanged resources are not
-    // revalidated) and `check` on a fresh checkout (no cache: every validator compiled).
-    let (mut list, mut warm, mut cold) = (Vec::new(), Vec::new(), Vec::new());
+    // Side by side, interleaved so machine load hits all three alike, and in rotating order so
+    // none always follows the heavy cold run: `list` (definitions only), `check` as the edit
+    // loop runs it (schema cache warm: unchanged resources are not revalidated) and `check` on
+    // a fresh checkout (no cache: every validator compiled).
+    let mut samples: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     run("check");
-    for _ in 0..200 {
-        list.extend(time(1, || run("list")));
-        warm.extend(time(1, || run("check")));
-        let _ = std::fs::remove_file(&cache);
-        cold.extend(time(1, || run("check")));
+    for i in 0..300 {
+        for k in (0..3).map(|k| (k + i) % 3) {
+            if k == 2 {
+                let _ = std::fs::remove_file(&cache);
+            }
+            let command = if k == 0 { "list" } else { "check" };
+            samples[k].extend(time(1, || run(command)));
+        }
     }
+    let [list, warm, cold] = samples;
     let median = |v: &[Duration]| {
         let mut v = v.to_vec();
         v.sort();
@@ -78,5 +83,5 @@ fn main() {
     report("whole `infra-gen list` process (release)", list);
     report("whole `infra-gen check` process, cache warm", warm);
     report("whole `infra-gen check` process, no cache", cold);
-    println!("check (cache warm) / list: {ratio:.1}x (median over median)");
+    println!("check (cache warm) / list: {ratio:.2}x (median over median)");
 }

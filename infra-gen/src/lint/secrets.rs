@@ -40,7 +40,7 @@ fn rules() -> &'static [Rule] {
 
 impl Rule {
     fn matches(&self, text: &str, lower: &str) -> bool {
-        if !self.keywords.is_empty() && !self.keywords.iter().any(|k| lower.contains(k)) {
+        if !self.keywords.is_empty() && !self.keywords.iter().any(|k| contains(lower, k)) {
             return false;
         }
         self.regex
@@ -48,6 +48,19 @@ impl Rule {
             .as_ref()
             .is_some_and(|r| r.is_match(text))
     }
+}
+
+/// Whether `needle` occurs in `haystack`. Texts here are mostly environment values of a few
+/// dozen bytes, where a plain scan beats setting up a substring searcher for each of ~300
+/// keywords; longer texts get the searcher.
+fn contains(haystack: &str, needle: &str) -> bool {
+    if haystack.len() > 256 || needle.is_empty() {
+        return haystack.contains(needle);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 /// Unicode `\\w{50,1000}` exceeds the regex crate's default size limit; allow what the ruleset
@@ -71,6 +84,17 @@ pub(super) fn matching_rule(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_are_found_anywhere_in_the_text() {
+        assert!(contains("xoxb-123", "xoxb"));
+        assert!(contains("my-ghp_token", "ghp_"));
+        assert!(contains("abc", ""));
+        assert!(!contains("gh", "ghp_"));
+        assert!(!contains("", "a"));
+        let long = format!("{}xoxb", "a".repeat(300));
+        assert!(contains(&long, "xoxb") && !contains(&long, "ghp_"));
+    }
 
     #[test]
     fn the_vendored_ruleset_parses_and_compiles() {
