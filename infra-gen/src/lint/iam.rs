@@ -427,18 +427,27 @@ fn filled_len(e: &Expr, region: &str) -> usize {
     match e {
         Expr::Literal(s) => string_len(s),
         Expr::Ref(r) if r == "AWS::Region" => string_len(region),
+        // Each `${…}` becomes what it stands for; the text around it is kept (and escaped).
         Expr::Sub(t) => {
-            let mut text = t
-                .replace("${AWS::Partition}", "aws-us-gov")
-                .replace("${AWS::Region}", region)
-                .replace("${AWS::AccountId}", "123456789012");
-            while let Some(start) = text.find("${") {
-                let end = text[start..]
-                    .find('}')
-                    .map_or(text.len(), |e| start + e + 1);
-                text.replace_range(start..end, ARN_ESTIMATE);
+            let mut len = 2;
+            let mut rest = t.as_str();
+            while let Some(start) = rest.find("${") {
+                len += string_len(&rest[..start]) - 2;
+                let after = &rest[start + 2..];
+                // An unterminated `${` runs to the end, as an unknown name.
+                let (name, next) = match after.find('}') {
+                    Some(end) => (&after[..end], &after[end + 1..]),
+                    None => ("", ""),
+                };
+                len += match name {
+                    "AWS::Partition" => "aws-us-gov".len(),
+                    "AWS::Region" => region.len(),
+                    "AWS::AccountId" => "123456789012".len(),
+                    _ => ARN_ESTIMATE.len(),
+                };
+                rest = next;
             }
-            string_len(&text)
+            len + string_len(rest) - 2
         }
         Expr::Ref(_) | Expr::GetAtt(..) | Expr::SubWith(..) | Expr::ImportValue(_) => {
             string_len(ARN_ESTIMATE)

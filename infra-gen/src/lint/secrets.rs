@@ -57,10 +57,11 @@ fn contains(haystack: &str, needle: &str) -> bool {
     if haystack.len() > 256 || needle.is_empty() {
         return haystack.contains(needle);
     }
+    let (first, rest) = (needle.as_bytes()[0], &needle.as_bytes()[1..]);
     haystack
         .as_bytes()
         .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+        .any(|w| w[0] == first && &w[1..] == rest)
 }
 
 /// Unicode `\\w{50,1000}` exceeds the regex crate's default size limit; allow what the ruleset

@@ -15,7 +15,7 @@ pub fn template_to_yaml(template: &Map<String, Value>) -> String {
         match value {
             Value::Object(section) if !section.is_empty() && !is_short_form(value) => {
                 out.push('\n');
-                out.push_str(&scalar(key));
+                write_scalar(&mut out, key);
                 out.push_str(":\n");
                 for (i, (k, v)) in section.iter().enumerate() {
                     if i > 0 {
@@ -36,24 +36,29 @@ fn indent(out: &mut String, n: usize) {
 
 fn write_entry(out: &mut String, key: &str, value: &Value, n: usize) {
     indent(out, n);
-    out.push_str(&scalar(key));
+    write_scalar(out, key);
     out.push(':');
     write_after_indicator(out, value, n);
 }
 
 /// Writes `value` after `key:` or `-` at indentation `n`.
 fn write_after_indicator(out: &mut String, value: &Value, n: usize) {
-    if let Some((tag, arg)) = short_form(value) {
-        out.push(' ');
-        out.push_str(&tag);
+    if let Some((name, arg)) = short_form(value) {
+        out.push_str(" !");
+        out.push_str(name);
         match arg {
-            Value::Array(items) => {
+            ShortArg::Value(Value::Array(items)) => {
                 out.push('\n');
-                write_seq(out, &items, n + 2);
+                write_seq(out, items, n + 2);
             }
-            other => {
+            ShortArg::Value(other) => {
                 out.push(' ');
-                out.push_str(&scalar_value(&other));
+                write_scalar_value(out, other);
+                out.push('\n');
+            }
+            ShortArg::GetAtt(id, attribute) => {
+                out.push(' ');
+                write_scalar(out, &format!("{id}.{attribute}"));
                 out.push('\n');
             }
         }
@@ -74,7 +79,7 @@ fn write_after_indicator(out: &mut String, value: &Value, n: usize) {
         }
         scalar_like => {
             out.push(' ');
-            out.push_str(&scalar_value(scalar_like));
+            write_scalar_value(out, scalar_like);
             out.push('\n');
         }
     }
@@ -90,7 +95,7 @@ fn write_seq(out: &mut String, items: &[Value], n: usize) {
                 for (i, (k, v)) in m.iter().enumerate() {
                     if i == 0 {
                         out.push(' ');
-                        out.push_str(&scalar(k));
+                        write_scalar(out, k);
                         out.push(':');
                         write_after_indicator(out, v, n + 2);
                     } else {
@@ -107,10 +112,17 @@ fn is_short_form(value: &Value) -> bool {
     short_form(value).is_some()
 }
 
-/// `{"Ref": x}` → `("!Ref", x)`; `{"Fn::GetAtt": [a, b]}` → `("!GetAtt", "a.b")`. An intrinsic
+/// An intrinsic's argument in short form.
+enum ShortArg<'a> {
+    Value(&'a Value),
+    /// `!GetAtt a.b` from `["a", "b"]`.
+    GetAtt(&'a str, &'a str),
+}
+
+/// `{"Ref": x}` → `("Ref", x)`; `{"Fn::GetAtt": [a, b]}` → `("GetAtt", a.b)`. An intrinsic
 /// whose argument is itself an intrinsic stays in long form: YAML cannot stack short forms
 /// such as `!ImportValue !Sub`.
-fn short_form(value: &Value) -> Option<(String, Value)> {
+fn short_form(value: &Value) -> Option<(&str, ShortArg<'_>)> {
     let Value::Object(m) = value else { return None };
     if m.len() != 1 {
         return None;
@@ -124,30 +136,44 @@ fn short_form(value: &Value) -> Option<(String, Value)> {
     if let ("GetAtt", Value::Array(parts)) = (name, arg)
         && let [Value::String(id), Value::String(attr)] = parts.as_slice()
     {
-        return Some(("!GetAtt".into(), Value::String(format!("{id}.{attr}"))));
+        return Some((name, ShortArg::GetAtt(id, attr)));
     }
     match arg {
         Value::Object(_) => None,
-        _ => Some((format!("!{name}"), arg.clone())),
+        _ => Some((name, ShortArg::Value(arg))),
     }
 }
 
-fn scalar_value(v: &Value) -> String {
+fn write_scalar_value(out: &mut String, v: &Value) {
     match v {
-        Value::String(s) => scalar(s),
-        Value::Null => "null".into(),
-        other => other.to_string(),
+        Value::String(s) => write_scalar(out, s),
+        Value::Null => out.push_str("null"),
+        other => out.push_str(&other.to_string()),
     }
 }
 
 /// A string as a YAML scalar: plain when unambiguous, else single- or double-quoted.
 pub fn scalar(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_scalar(&mut out, s);
+    out
+}
+
+/// [`scalar`], appended to `out`.
+fn write_scalar(out: &mut String, s: &str) {
     if is_plain_safe(s) {
-        s.to_owned()
+        out.push_str(s);
     } else if s.chars().all(single_quotable) {
-        format!("'{}'", s.replace('\'', "''"))
+        out.push('\'');
+        for (i, part) in s.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str("''");
+            }
+            out.push_str(part);
+        }
+        out.push('\'');
     } else {
-        double_quoted(s)
+        out.push_str(&double_quoted(s));
     }
 }
 
@@ -184,19 +210,32 @@ fn double_quoted(s: &str) -> String {
 }
 
 fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    let allowed = |c: char| c.is_ascii_alphanumeric() || " _-./:@+=,()$".contains(c);
+    if !(first.is_ascii_alphanumeric() || first == b'/' || first == b'_') {
+        return false;
+    }
+    // One pass: only these ASCII characters, and no `: ` (a mapping inside the value; ` #`, a
+    // comment, cannot occur since `#` is not among them).
+    let mut previous = 0;
+    for &b in bytes {
+        let allowed = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b'_' | b'-' | b'.' | b'/' | b':' | b'@' | b'+' | b'=' | b',' | b'(' | b')' | b'$'
+            );
+        if !allowed || (previous == b':' && b == b' ') {
+            return false;
+        }
+        previous = b;
+    }
     let special = [
         "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
     ];
-    (first.is_ascii_alphanumeric() || first == '/' || first == '_')
-        && s.chars().all(allowed)
-        && !s.ends_with([' ', ':'])
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !special.iter().any(|w| s.eq_ignore_ascii_case(w))
+    !s.ends_with([' ', ':'])
+        && !(s.len() <= 5 && special.iter().any(|w| s.eq_ignore_ascii_case(w)))
         && !looks_numeric(s)
 }
 
