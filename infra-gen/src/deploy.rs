@@ -87,6 +87,10 @@ pub fn depends_on<'a>(app: &'a App, stack: &Stack) -> Vec<&'a Stack> {
 
 /// Stacks that import from this one: they must be deployed after it.
 pub fn dependents<'a>(app: &'a App, stack: &Stack) -> Vec<&'a Stack> {
+    // Only a stack that exports something can be depended on: most stacks are not read.
+    if stack.template.outputs.iter().all(|o| o.export.is_none()) {
+        return Vec::new();
+    }
     app.stacks()
         .iter()
         .filter(|s| depends_on(app, s).iter().any(|d| d.name == stack.name))

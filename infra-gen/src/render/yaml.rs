@@ -224,7 +224,18 @@ fn is_plain_safe(s: &str) -> bool {
         let allowed = b.is_ascii_alphanumeric()
             || matches!(
                 b,
-                b' ' | b'_' | b'-' | b'.' | b'/' | b':' | b'@' | b'+' | b'=' | b',' | b'(' | b')' | b'$'
+                b' ' | b'_'
+                    | b'-'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b'@'
+                    | b'+'
+                    | b'='
+                    | b','
+                    | b'('
+                    | b')'
+                    | b'$'
             );
         if !allowed || (previous == b':' && b == b' ') {
             return false;
@@ -234,9 +245,8 @@ fn is_plain_safe(s: &str) -> bool {
     let special = [
         "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
     ];
-    !s.ends_with([' ', ':'])
-        && !(s.len() <= 5 && special.iter().any(|w| s.eq_ignore_ascii_case(w)))
-        && !looks_numeric(s)
+    let is_special = s.len() <= 5 && special.iter().any(|w| s.eq_ignore_ascii_case(w));
+    !(s.ends_with([' ', ':']) || is_special || looks_numeric(s))
 }
 
 /// Whether some YAML resolver could read `s` as a number or a date.

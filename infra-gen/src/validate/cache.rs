@@ -31,7 +31,13 @@ pub(super) fn key(resource: &Value) -> String {
     h.update(b"\n");
     // Written into the hasher as it is serialized; a `Value` always serializes.
     let _ = serde_json::to_writer(Hashing(&mut h), resource);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut key = String::with_capacity(64);
+    for b in h.finalize() {
+        key.push(char::from(HEX[usize::from(b >> 4)]));
+        key.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    key
 }
 
 /// Feeds what is written into the hash, so a resource is hashed without a copy of its JSON.

@@ -51,14 +51,30 @@ pub(super) fn section(role: &Role, resource: &Resource, words: &dyn Words) -> Se
     .list(permissions)
 }
 
-/// A Bedrock ARN as "inference profile `x` in the stack's region".
-fn bedrock_item(arn: &str) -> Option<(String, String, String)> {
-    let arn = arn
-        .replace("${AWS::Partition}", "PARTITION")
-        .replace("${AWS::Region}", "REGION")
-        .replace("${AWS::AccountId}", "ACCOUNT");
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [_, _, "bedrock", region, _, resource] = parts.as_slice() else {
+/// The six fields of an ARN (`arn:partition:service:region:account:resource`), where a field
+/// may be a `${…}` placeholder holding `::` (`${AWS::Region}`).
+fn arn_fields(arn: &str) -> Option<[&str; 6]> {
+    let mut fields = [""; 6];
+    let (mut field, mut start, mut in_placeholder) = (0, 0, false);
+    for (i, c) in arn.char_indices() {
+        match c {
+            '$' if arn[i..].starts_with("${") => in_placeholder = true,
+            '}' => in_placeholder = false,
+            ':' if !in_placeholder && field < 5 => {
+                fields[field] = &arn[start..i];
+                field += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    fields[5] = &arn[start..];
+    (field == 5).then_some(fields)
+}
+
+/// A Bedrock ARN as ("inference profile", id, "the stack's region").
+fn bedrock_item(arn: &str) -> Option<(&'static str, &str, String)> {
+    let [_, _, "bedrock", region, _, resource] = arn_fields(arn)? else {
         return None;
     };
     let (kind, id) = resource.split_once('/')?;
@@ -67,17 +83,17 @@ fn bedrock_item(arn: &str) -> Option<(String, String, String)> {
         "foundation-model" => "foundation model",
         _ => return None,
     };
-    let region = match *region {
-        "REGION" => "the stack's region".to_owned(),
+    let region = match region {
+        "${AWS::Region}" => "the stack's region".to_owned(),
         "" => "any region".to_owned(),
-        r => (*r).to_owned(),
+        r => r.to_owned(),
     };
-    Some((kind.to_owned(), id.to_owned(), region))
+    Some((kind, id, region))
 }
 
 /// Bedrock resources grouped by model, listing the regions each is granted in.
 fn bedrock_items(resources: &[Expr]) -> Option<Vec<String>> {
-    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
     for r in resources {
         let Expr::Sub(arn) = r else { return None };
         let (kind, id, region) = bedrock_item(arn)?;
@@ -89,7 +105,7 @@ fn bedrock_items(resources: &[Expr]) -> Option<Vec<String>> {
     Some(
         groups
             .into_iter()
-            .map(|(kind, id, regions)| format!("{kind} {} in {}", code(&id), and_list(&regions)))
+            .map(|(kind, id, regions)| format!("{kind} {} in {}", code(id), and_list(&regions)))
             .collect(),
     )
 }
@@ -236,4 +252,57 @@ fn permission(
     let mut sub = items;
     sub.push(format!("actions: {}", actions.join(", ")));
     (head, sub)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{arn_fields, bedrock_item};
+
+    #[test]
+    fn arn_fields_keep_placeholders_whole() {
+        assert_eq!(
+            arn_fields(
+                "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.x"
+            ),
+            Some([
+                "arn",
+                "${AWS::Partition}",
+                "bedrock",
+                "${AWS::Region}",
+                "${AWS::AccountId}",
+                "inference-profile/us.x"
+            ])
+        );
+        assert_eq!(
+            arn_fields("arn:aws:bedrock:::foundation-model/amazon.nova-pro-v1:0"),
+            Some([
+                "arn",
+                "aws",
+                "bedrock",
+                "",
+                "",
+                "foundation-model/amazon.nova-pro-v1:0"
+            ])
+        );
+        assert_eq!(arn_fields("arn:aws:s3"), None);
+    }
+
+    #[test]
+    fn bedrock_arns_read_as_model_and_region() {
+        let item = |arn| bedrock_item(arn).map(|(k, i, r)| format!("{k} {i} in {r}"));
+        assert_eq!(
+            item("arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.x").as_deref(),
+            Some("inference profile us.x in the stack's region")
+        );
+        assert_eq!(
+            item("arn:${AWS::Partition}:bedrock:us-east-2::foundation-model/anthropic.y")
+                .as_deref(),
+            Some("foundation model anthropic.y in us-east-2")
+        );
+        assert_eq!(
+            item("arn:${AWS::Partition}:bedrock:::foundation-model/z").as_deref(),
+            Some("foundation model z in any region")
+        );
+        assert_eq!(item("arn:aws:s3:::bucket/key"), None);
+    }
 }
