@@ -74,8 +74,13 @@ pub fn exporter<'a>(app: &'a App, export: &str) -> Option<(&'a Stack, &'a crate:
 
 /// Stacks this one imports from: they must be deployed first.
 pub fn depends_on<'a>(app: &'a App, stack: &Stack) -> Vec<&'a Stack> {
+    exporters(app, &imports(&stack.template))
+}
+
+/// The stacks exporting `names`, each once.
+fn exporters<'a>(app: &'a App, names: &[&str]) -> Vec<&'a Stack> {
     let mut out: Vec<&Stack> = Vec::new();
-    for name in imports(&stack.template) {
+    for name in names {
         if let Some((s, _)) = exporter(app, name)
             && !out.iter().any(|o| o.name == s.name)
         {
@@ -87,22 +92,64 @@ pub fn depends_on<'a>(app: &'a App, stack: &Stack) -> Vec<&'a Stack> {
 
 /// Stacks that import from this one: they must be deployed after it.
 pub fn dependents<'a>(app: &'a App, stack: &Stack) -> Vec<&'a Stack> {
-    // Only a stack that exports something can be depended on: most stacks are not read.
-    if stack.template.outputs.iter().all(|o| o.export.is_none()) {
-        return Vec::new();
-    }
-    app.stacks()
-        .iter()
-        .filter(|s| depends_on(app, s).iter().any(|d| d.name == stack.name))
-        .collect()
+    Links::new(app).dependents(stack)
 }
 
 /// Stacks that import `export`.
 pub fn importers<'a>(app: &'a App, export: &str) -> Vec<&'a Stack> {
-    app.stacks()
-        .iter()
-        .filter(|s| imports(&s.template).contains(&export))
-        .collect()
+    Links::new(app).importers(export)
+}
+
+/// Which stack imports which exports, worked out once: the review pages ask it of every stack,
+/// and each answer would otherwise walk every stack's expressions again.
+pub struct Links<'a> {
+    app: &'a App,
+    imports: Vec<(&'a Stack, Vec<&'a str>)>,
+}
+
+impl<'a> Links<'a> {
+    pub fn new(app: &'a App) -> Self {
+        Self {
+            app,
+            imports: app
+                .stacks()
+                .iter()
+                .map(|s| (s, imports(&s.template)))
+                .collect(),
+        }
+    }
+
+    /// [`depends_on`].
+    pub fn depends_on(&self, stack: &Stack) -> Vec<&'a Stack> {
+        let own = self
+            .imports
+            .iter()
+            .find(|(s, _)| s.name == stack.name)
+            .map_or(&[][..], |(_, names)| names.as_slice());
+        exporters(self.app, own)
+    }
+
+    /// Stacks that import from this one: they must be deployed after it.
+    pub fn dependents(&self, stack: &Stack) -> Vec<&'a Stack> {
+        // Only a stack that exports something can be depended on: most stacks are not read.
+        if stack.template.outputs.iter().all(|o| o.export.is_none()) {
+            return Vec::new();
+        }
+        self.imports
+            .iter()
+            .filter(|(s, _)| self.depends_on(s).iter().any(|d| d.name == stack.name))
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// Stacks that import `export`.
+    pub fn importers(&self, export: &str) -> Vec<&'a Stack> {
+        self.imports
+            .iter()
+            .filter(|(_, names)| names.contains(&export))
+            .map(|(s, _)| *s)
+            .collect()
+    }
 }
 
 /// The stack's container-image function, if it has one.

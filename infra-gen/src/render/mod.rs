@@ -32,8 +32,9 @@ pub struct GeneratedFile {
 /// [`crate::pipeline`] calls it (and [`template_file`]), after the lints passed.
 pub(crate) fn pages(app: &App) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::with_capacity(app.stacks().len() + 1);
+    let links = crate::deploy::Links::new(app);
     for stack in app.stacks() {
-        files.push(review::review_file(app, stack));
+        files.push(review::review_file(app, &links, stack));
     }
     files.push(samconfig::samconfig_file(app)?);
     Ok(files)

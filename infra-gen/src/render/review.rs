@@ -165,7 +165,7 @@ fn policy_words(p: DeletionPolicy) -> &'static str {
 /// The page: a summary of how the stack is deployed, then sections in a fixed order —
 /// parameters, the resource list, each resource's own section (`Kind::review`, in template
 /// order), stateful resources, accepted scanner findings, outputs — laid out by [`markdown`].
-pub fn review_file(app: &App, stack: &Stack) -> GeneratedFile {
+pub fn review_file(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> GeneratedFile {
     let t = &stack.template;
     let reader = Reader { app, template: t };
     let names = |stacks: Vec<&Stack>| -> Vec<String> {
@@ -210,14 +210,14 @@ pub fn review_file(app: &App, stack: &Stack) -> GeneratedFile {
         (
             "Deploy after".into(),
             or(
-                names(deploy::depends_on(app, stack)),
+                names(links.depends_on(stack)),
                 "nothing: it imports from no stack",
             ),
         ),
         (
             "Deploy before".into(),
             or(
-                names(deploy::dependents(app, stack)),
+                names(links.dependents(stack)),
                 "nothing: no stack imports from it",
             ),
         ),
@@ -311,7 +311,7 @@ pub fn review_file(app: &App, stack: &Stack) -> GeneratedFile {
                 .table(&["Resource", "Tool", "Rule", "Why it does not apply"], accepted),
         );
     }
-    sections.push(outputs(app, &reader));
+    sections.push(outputs(links, &reader));
     for section in &sections {
         out.push('\n');
         markdown(&mut out, section);
@@ -370,7 +370,7 @@ fn stateful(t: &Template) -> Section {
     section
 }
 
-fn outputs(app: &App, reader: &Reader<'_>) -> Section {
+fn outputs(links: &deploy::Links<'_>, reader: &Reader<'_>) -> Section {
     let section = Section::new("Outputs");
     if reader.template.outputs.is_empty() {
         return section.text("None.");
@@ -384,7 +384,8 @@ fn outputs(app: &App, reader: &Reader<'_>) -> Section {
                 .export
                 .as_deref()
                 .map(|e| {
-                    deploy::importers(app, e)
+                    links
+                        .importers(e)
                         .iter()
                         .map(|s| code(s.name.as_str()))
                         .collect()
