@@ -90,16 +90,6 @@ fn exporters<'a>(app: &'a App, names: &[&str]) -> Vec<&'a Stack> {
     out
 }
 
-/// Stacks that import from this one: they must be deployed after it.
-pub fn dependents<'a>(app: &'a App, stack: &Stack) -> Vec<&'a Stack> {
-    Links::new(app).dependents(stack)
-}
-
-/// Stacks that import `export`.
-pub fn importers<'a>(app: &'a App, export: &str) -> Vec<&'a Stack> {
-    Links::new(app).importers(export)
-}
-
 /// Which stack imports which exports, worked out once: the review pages ask it of every stack,
 /// and each answer would otherwise walk every stack's expressions again.
 pub struct Links<'a> {

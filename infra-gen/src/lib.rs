@@ -18,7 +18,6 @@ pub mod deployed;
 mod error;
 pub mod lint;
 pub mod model;
-mod parallel;
 pub mod pipeline;
 pub mod render;
 pub mod units;

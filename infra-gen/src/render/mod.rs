@@ -36,7 +36,7 @@ pub(crate) fn pages(app: &App) -> Result<Vec<GeneratedFile>, Error> {
     for stack in app.stacks() {
         files.push(review::review_file(app, &links, stack));
     }
-    files.push(samconfig::samconfig_file(app)?);
+    files.push(samconfig::samconfig_file(app, &links)?);
     Ok(files)
 }
 

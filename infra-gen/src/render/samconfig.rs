@@ -39,7 +39,7 @@ struct ConfigEnv {
     buildkit_why: String,
 }
 
-fn config_env(app: &App, stack: &Stack) -> ConfigEnv {
+fn config_env(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> ConfigEnv {
     let flags = deploy::command_line(app, stack);
     let function = deploy::image_function(stack);
     let builds_image = function.is_some();
@@ -72,7 +72,8 @@ fn config_env(app: &App, stack: &Stack) -> ConfigEnv {
             .map(|(k, v)| format!("{k}=\"{v}\""))
             .collect::<Vec<_>>()
             .join(" "),
-        after: deploy::depends_on(app, stack)
+        after: links
+            .depends_on(stack)
             .iter()
             .map(|s| s.name.to_string())
             .collect(),
@@ -83,7 +84,7 @@ fn config_env(app: &App, stack: &Stack) -> ConfigEnv {
     }
 }
 
-pub fn samconfig_file(app: &App) -> Result<GeneratedFile, Error> {
+pub fn samconfig_file(app: &App, links: &deploy::Links<'_>) -> Result<GeneratedFile, Error> {
     let mut sources: Vec<&str> = Vec::new();
     for s in app.stacks() {
         if !sources.contains(&s.source) {
@@ -92,7 +93,11 @@ pub fn samconfig_file(app: &App) -> Result<GeneratedFile, Error> {
     }
     let context = Context {
         header: format!("{HEADER_MARK} from {}.", sources.join(", ")),
-        envs: app.stacks().iter().map(|s| config_env(app, s)).collect(),
+        envs: app
+            .stacks()
+            .iter()
+            .map(|s| config_env(app, links, s))
+            .collect(),
     };
     Ok(GeneratedFile {
         path: PATH.into(),

@@ -27,6 +27,8 @@ mod replacement;
 mod schema;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
@@ -38,7 +40,6 @@ pub use schema::SchemaError;
 
 use crate::Finding;
 use crate::build::App;
-use crate::parallel::in_parallel;
 
 const CODE: &str = "schema";
 
@@ -468,6 +469,44 @@ fn joined(base: &str, e: &ValidationError<'_>) -> String {
     format!("{base}{}", e.instance_path().as_str())
         .trim_start_matches('/')
         .to_owned()
+}
+
+/// The cores this process may use, asked once (the answer reads cgroup files).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `f` over `items` on every core, results in the order of `items`. The calling thread works
+/// too; a single item runs on it alone.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let r = f(item);
+            // A poisoned lock means another item panicked, which fails the run anyway.
+            let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+            results[i] = Some(r);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..cores().min(items.len()) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]

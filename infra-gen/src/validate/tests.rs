@@ -352,3 +352,14 @@ fn the_cache_skips_exactly_the_resources_that_passed_before() {
     with_memory(&mut other, 1024);
     assert!(validate_cached(&other, &path).is_empty());
 }
+
+#[test]
+fn results_come_back_in_the_order_of_the_items() {
+    let items: Vec<u64> = (0..200).collect();
+    let out = super::in_parallel(&items, |i| {
+        // Uneven work, so items finish out of order.
+        (0..(i % 7) * 1000).fold(*i, |acc, x| acc.wrapping_add(x % 2))
+            - (0..(i % 7) * 1000).fold(0, |acc, x| acc + x % 2)
+    });
+    assert_eq!(out, items);
+}
