@@ -24,6 +24,7 @@ mod dockerfile;
 mod env;
 mod iam;
 mod refs;
+pub(crate) mod resolve;
 mod secrets;
 
 use crate::Finding;
@@ -33,11 +34,17 @@ use crate::model::{Expr, Properties};
 
 /// Collects findings for one stack and resource.
 pub(crate) struct Sink<'a> {
+    app: &'a App,
     stack: &'a Stack,
     out: &'a mut Vec<Finding>,
 }
 
-impl Sink<'_> {
+impl<'a> Sink<'a> {
+    /// Resolves values as deployed in this stack (imports from the app's other stacks).
+    pub(crate) fn scope(&self) -> resolve::Scope<'a> {
+        resolve::Scope::new(self.stack, Some(self.app))
+    }
+
     pub(crate) fn push(
         &mut self,
         code: &'static str,
@@ -60,6 +67,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
     let mut out = Vec::new();
     for stack in app.stacks() {
         let mut sink = Sink {
+            app,
             stack,
             out: &mut out,
         };
