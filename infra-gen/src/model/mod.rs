@@ -4,6 +4,7 @@
 //! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::build`].
 
 pub mod cloudwatch;
+pub mod dynamodb;
 pub mod ecr;
 pub mod expr;
 pub mod iam;
@@ -12,6 +13,7 @@ pub mod logs;
 pub mod review;
 pub mod secrets;
 pub mod section;
+pub mod sqs;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -215,6 +217,8 @@ kinds! {
     LogGroup(logs::LogGroup),
     Secret(secrets::Secret),
     Alarm(cloudwatch::Alarm),
+    Queue(sqs::Queue),
+    Table(dynamodb::Table),
 }
 
 impl Properties {
