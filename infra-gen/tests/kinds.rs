@@ -79,3 +79,164 @@ proptest! {
         prop_assert!(page.contains("after "));
     }
 }
+
+mod routine {
+    //! The routine parts of a service through the builders: a queue with a dead-letter queue
+    //! triggering the function, a nightly schedule, a table granted by reference, provisioned
+    //! concurrency and a failure destination.
+
+    use super::common::{DOCKERFILE, app_with};
+    use infra_gen::build::{Alarms, DynamoDb, Grant, Schedule, Service, SqsTrigger};
+    use infra_gen::model::Properties;
+    use infra_gen::model::dynamodb::{Key, KeySchema, Projection, Table, TableName};
+    use infra_gen::model::lambda::TrafficShift;
+    use infra_gen::model::lambda::events::{AsyncInvoke, Batch};
+    use infra_gen::model::sqs::{Queue, QueueName, Redrive, VisibilityTimeout};
+    use infra_gen::model::{Expr, LogicalId};
+    use infra_gen::{Error, pipeline};
+
+    fn queue(name: &str, visibility: u32, dlq: Option<&str>) -> Result<Queue, Error> {
+        let mut q = Queue::new(QueueName::new(name)?);
+        q.visibility_timeout = VisibilityTimeout::new(visibility)?;
+        if let Some(d) = dlq {
+            q.redrive = Some(Redrive::new(Expr::get_att(&LogicalId::new(d)?, "Arn"), 5)?);
+        }
+        Ok(q)
+    }
+
+    fn table() -> Result<Table, Error> {
+        Table::new(
+            TableName::new("demo-test-items")?,
+            KeySchema {
+                partition: Key::string("pk")?,
+                sort: None,
+            },
+        )
+        .index(
+            "by-owner",
+            KeySchema {
+                partition: Key::string("owner")?,
+                sort: Some(Key::number("at")?),
+            },
+            Projection::KeysOnly,
+        )
+    }
+
+    fn routine(s: Service) -> Service {
+        s.timeout(infra_gen::units::Timeout::seconds(60))
+            .queue("Failed", queue("demo-test-failed", 60, None))
+            .queue("Work", queue("demo-test-work", 360, Some("Failed")))
+            .table("Items", table())
+            .trigger(SqsTrigger::new("Work").batch(Batch::new(100, 5).expect("valid")))
+            .schedule(
+                "Nightly",
+                Schedule::new("cron(0 3 * * ? *)").and_then(|s| s.time_zone("Europe/Berlin")),
+            )
+            .grant(Grant::table(
+                "Items",
+                &[DynamoDb::GetItem, DynamoDb::PutItem],
+            ))
+            .grant(Grant::table_index("Items", "by-owner", &[DynamoDb::Query]))
+            .on_async_failure(AsyncInvoke::new(2, 3600), "Failed")
+            .alarms(Alarms::new())
+            .safe_deploy(TrafficShift::AllAtOnce)
+            .provisioned_concurrency(2)
+    }
+
+    #[test]
+    fn a_service_with_every_routine_part_renders_and_passes_the_schemas() {
+        let app = app_with("us-west-2", DOCKERFILE, routine).expect("builds");
+        let rendered = pipeline::validated(&app).expect("lints and schemas pass");
+        let template = rendered
+            .iter()
+            .find(|f| f.path.ends_with("service.yaml"))
+            .map(|f| f.contents.clone())
+            .expect("a template");
+        for expected in [
+            "Type: SQS",
+            "Type: ScheduleV2",
+            "ScheduleExpressionTimezone: Europe/Berlin",
+            "ReportBatchItemFailures",
+            "ProvisionedConcurrentExecutions: 2",
+            "Type: AWS::DynamoDB::Table",
+            "FailedDepthAlarm",
+            "!Sub '${Items.Arn}/index/by-owner'",
+        ] {
+            assert!(
+                template.contains(expected),
+                "{expected} missing:\n{template}"
+            );
+        }
+        let stack = &app.stacks()[1];
+        let role = stack
+            .template
+            .resources
+            .iter()
+            .find_map(|r| match &r.properties {
+                Properties::Role(role) => Some(role),
+                _ => None,
+            })
+            .expect("a role");
+        let sids: Vec<&str> = role.policies[0]
+            .statements
+            .iter()
+            .map(|s| s.sid.as_str())
+            .collect();
+        for sid in [
+            "ReceiveFromWork",
+            "TableItems",
+            "TableItemsIndexByOwner",
+            "SendFailuresToFailed",
+        ] {
+            assert!(sids.contains(&sid), "{sid} not in {sids:?}");
+        }
+        // Query on the index only: the table statement holds exactly the item operations.
+        let table = role.policies[0]
+            .statements
+            .iter()
+            .find(|s| s.sid == "TableItems")
+            .expect("table grant");
+        let actions: Vec<&str> = table.actions.iter().map(|a| a.as_str()).collect();
+        assert_eq!(actions, ["dynamodb:GetItem", "dynamodb:PutItem"]);
+    }
+
+    fn error(customize: impl FnOnce(Service) -> Service) -> String {
+        app_with("us-west-2", DOCKERFILE, |s| customize(routine(s)))
+            .expect_err("refused")
+            .to_string()
+    }
+
+    #[test]
+    fn mistakes_in_routine_parts_are_refused_with_stack_resource_and_fix() {
+        let short = error(|s| {
+            s.queue("Slow", queue("demo-test-slow", 30, None))
+                .trigger(SqsTrigger::new("Slow"))
+        });
+        assert!(
+            short.contains("Slow")
+                && short.contains("visibility timeout")
+                && short.contains("demo-test-service"),
+            "{short}"
+        );
+        let index = error(|s| {
+            s.grant(Grant::table_index(
+                "Items",
+                "by-missing",
+                &[DynamoDb::Query],
+            ))
+        });
+        assert!(
+            index.contains("by-missing") && index.contains("by-owner"),
+            "{index}"
+        );
+        let table = error(|s| s.grant(Grant::table("Itmes", &[DynamoDb::GetItem])));
+        assert!(table.contains("Itmes"), "{table}");
+        let cron = error(|s| s.schedule("Bad", Schedule::new("cron(0 3 * * * *)")));
+        assert!(cron.contains("day-of-week"), "{cron}");
+        assert!(Grant::table_index("Items", "by-owner", &[DynamoDb::PutItem]).is_err());
+        let provisioned = app_with("us-west-2", DOCKERFILE, |s| s.provisioned_concurrency(2))
+            .expect_err("no alias")
+            .to_string();
+        assert!(provisioned.contains("safe_deploy"), "{provisioned}");
+    }
+}

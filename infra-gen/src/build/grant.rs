@@ -4,14 +4,24 @@
 //! prefix is the resource (lint `iam-wildcard` accepts exactly that shape).
 
 use crate::Error;
-use crate::model::Expr;
 use crate::model::iam::{Action, Statement};
+use crate::model::{Expr, LogicalId};
 
 /// Permissions for one resource (or one S3 prefix), added to the function's role with
 /// [`Service::grant`](super::Service::grant).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     statements: Vec<Statement>,
+    /// Resources of the service's own stack the statements reference; `Service::build`
+    /// refuses the grant when one is missing or of another kind.
+    local: Vec<Local>,
+}
+
+/// A resource of the service's stack a grant references by logical ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Local {
+    Table { id: String, index: Option<String> },
+    Queue { id: String },
 }
 
 /// DynamoDB item operations a grant may name.
@@ -133,28 +143,33 @@ fn prefix(value: &str) -> Result<(), Error> {
 }
 
 impl Grant {
+    fn of(statements: Vec<Statement>) -> Self {
+        Self {
+            statements,
+            local: Vec::new(),
+        }
+    }
+
     fn s3(bucket: &str, key_prefix: &str, verb: &str, object: &[&str]) -> Result<Self, Error> {
         name("S3 bucket name", bucket)?;
         prefix(key_prefix)?;
         let sid = format!("{verb}{}{}", pascal(bucket), pascal(key_prefix));
-        Ok(Self {
-            statements: vec![
-                Statement::allow(
-                    &format!("{sid}Objects"),
-                    actions(object)?,
-                    vec![Expr::sub(format!(
-                        "arn:${{AWS::Partition}}:s3:::{bucket}/{key_prefix}*"
-                    ))],
-                ),
-                // Listing the prefix lets a missing key answer 404 instead of 403.
-                Statement::allow(
-                    &format!("{sid}Keys"),
-                    actions(&["s3:ListBucket"])?,
-                    vec![Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{bucket}"))],
-                )
-                .when_like("s3:prefix", Expr::literal(format!("{key_prefix}*"))),
-            ],
-        })
+        Ok(Self::of(vec![
+            Statement::allow(
+                &format!("{sid}Objects"),
+                actions(object)?,
+                vec![Expr::sub(format!(
+                    "arn:${{AWS::Partition}}:s3:::{bucket}/{key_prefix}*"
+                ))],
+            ),
+            // Listing the prefix lets a missing key answer 404 instead of 403.
+            Statement::allow(
+                &format!("{sid}Keys"),
+                actions(&["s3:ListBucket"])?,
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{bucket}"))],
+            )
+            .when_like("s3:prefix", Expr::literal(format!("{key_prefix}*"))),
+        ]))
     }
 
     /// Read the objects under `prefix` of `bucket` (and list their keys).
@@ -184,13 +199,11 @@ impl Grant {
             resources.push(own_arn("dynamodb", &format!("table/{table}/index/{index}")));
         }
         let names: Vec<&str> = ops.iter().map(|o| o.action()).collect();
-        Ok(Self {
-            statements: vec![Statement::allow(
-                &format!("Table{}", pascal(table)),
-                actions(&names)?,
-                resources,
-            )],
-        })
+        Ok(Self::of(vec![Statement::allow(
+            &format!("Table{}", pascal(table)),
+            actions(&names)?,
+            resources,
+        )]))
     }
 
     /// Read items of `table`, and query or scan it and the named `indexes`.
@@ -201,43 +214,37 @@ impl Grant {
     /// Send messages to the SQS queue `queue`.
     pub fn sqs_send(queue: &str) -> Result<Self, Error> {
         name("SQS queue name", queue)?;
-        Ok(Self {
-            statements: vec![Statement::allow(
-                &format!("SendTo{}", pascal(queue)),
-                actions(&["sqs:SendMessage", "sqs:GetQueueUrl"])?,
-                vec![own_arn("sqs", queue)],
-            )],
-        })
+        Ok(Self::of(vec![Statement::allow(
+            &format!("SendTo{}", pascal(queue)),
+            actions(&["sqs:SendMessage", "sqs:GetQueueUrl"])?,
+            vec![own_arn("sqs", queue)],
+        )]))
     }
 
     /// Receive and delete messages of the SQS queue `queue`.
     pub fn sqs_receive(queue: &str) -> Result<Self, Error> {
         name("SQS queue name", queue)?;
-        Ok(Self {
-            statements: vec![Statement::allow(
-                &format!("ReceiveFrom{}", pascal(queue)),
-                actions(&[
-                    "sqs:ReceiveMessage",
-                    "sqs:DeleteMessage",
-                    "sqs:ChangeMessageVisibility",
-                    "sqs:GetQueueAttributes",
-                    "sqs:GetQueueUrl",
-                ])?,
-                vec![own_arn("sqs", queue)],
-            )],
-        })
+        Ok(Self::of(vec![Statement::allow(
+            &format!("ReceiveFrom{}", pascal(queue)),
+            actions(&[
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+            ])?,
+            vec![own_arn("sqs", queue)],
+        )]))
     }
 
     /// Publish to the SNS topic `topic`.
     pub fn sns_publish(topic: &str) -> Result<Self, Error> {
         name("SNS topic name", topic)?;
-        Ok(Self {
-            statements: vec![Statement::allow(
-                &format!("PublishTo{}", pascal(topic)),
-                actions(&["sns:Publish"])?,
-                vec![own_arn("sns", topic)],
-            )],
-        })
+        Ok(Self::of(vec![Statement::allow(
+            &format!("PublishTo{}", pascal(topic)),
+            actions(&["sns:Publish"])?,
+            vec![own_arn("sns", topic)],
+        )]))
     }
 
     /// Read the SSM parameters under `path` (`/reports/prod`) with GetParametersByPath: the
@@ -256,13 +263,11 @@ impl Grant {
                 "an absolute path of name segments without a trailing '/', e.g. /reports/prod",
             ));
         }
-        Ok(Self {
-            statements: vec![Statement::allow(
-                &format!("ReadParameters{}", pascal(inner)),
-                actions(&["ssm:GetParametersByPath"])?,
-                vec![own_arn("ssm", &format!("parameter/{inner}"))],
-            )],
-        })
+        Ok(Self::of(vec![Statement::allow(
+            &format!("ReadParameters{}", pascal(inner)),
+            actions(&["ssm:GetParametersByPath"])?,
+            vec![own_arn("ssm", &format!("parameter/{inner}"))],
+        )]))
     }
 
     /// Decrypt with the KMS key whose ID is `key_id` (a key ID, not an alias: IAM matches
@@ -281,30 +286,121 @@ impl Grant {
                 "a key ID such as 1234abcd-12ab-34cd-56ef-1234567890ab (or mrk-… for a multi-Region key)",
             ));
         }
-        Ok(Self {
-            statements: vec![Statement::allow(
-                &format!("DecryptWithKey{}", pascal(key_id)),
-                actions(&["kms:Decrypt"])?,
-                vec![own_arn("kms", &format!("key/{key_id}"))],
-            )],
-        })
+        Ok(Self::of(vec![Statement::allow(
+            &format!("DecryptWithKey{}", pascal(key_id)),
+            actions(&["kms:Decrypt"])?,
+            vec![own_arn("kms", &format!("key/{key_id}"))],
+        )]))
     }
 
     /// Invoke the Lambda function `function` (by name, in this account and region).
     pub fn invoke_function(function: &str) -> Result<Self, Error> {
         name("Lambda function name", function)?;
+        Ok(Self::of(vec![Statement::allow(
+            &format!("Invoke{}", pascal(function)),
+            actions(&["lambda:InvokeFunction"])?,
+            vec![own_arn("lambda", &format!("function:{function}"))],
+        )]))
+    }
+
+    /// Exactly the item operations `ops` on the table `id` of the service's own stack
+    /// (`Service::table`), by its ARN — not its indexes: grant those with
+    /// [`Grant::table_index`].
+    pub fn table(id: &str, ops: &[DynamoDb]) -> Result<Self, Error> {
+        let logical = LogicalId::new(id)?;
+        let names = operations(id, ops)?;
         Ok(Self {
             statements: vec![Statement::allow(
-                &format!("Invoke{}", pascal(function)),
-                actions(&["lambda:InvokeFunction"])?,
-                vec![own_arn("lambda", &format!("function:{function}"))],
+                &format!("Table{logical}"),
+                actions(&names)?,
+                vec![Expr::get_att(&logical, "Arn")],
             )],
+            local: vec![Local::Table {
+                id: id.to_owned(),
+                index: None,
+            }],
+        })
+    }
+
+    /// `Query` and/or `Scan` on the index `index` of the table `id` of the service's own
+    /// stack, and nothing on the table itself. An index serves only those two, so any other
+    /// operation is refused; a name the table has no index by fails the build.
+    pub fn table_index(id: &str, index: &str, ops: &[DynamoDb]) -> Result<Self, Error> {
+        let logical = LogicalId::new(id)?;
+        name("DynamoDB index name", index)?;
+        let names = operations(id, ops)?;
+        if let Some(op) = ops
+            .iter()
+            .find(|o| !matches!(o, DynamoDb::Query | DynamoDb::Scan))
+        {
+            return Err(invalid(
+                "DynamoDB operation on an index",
+                op.action(),
+                "Query or Scan: an index serves nothing else (grant item operations on the table)",
+            ));
+        }
+        Ok(Self {
+            statements: vec![Statement::allow(
+                &format!("Table{logical}Index{}", pascal(index)),
+                actions(&names)?,
+                vec![Expr::sub(format!("${{{logical}.Arn}}/index/{index}"))],
+            )],
+            local: vec![Local::Table {
+                id: id.to_owned(),
+                index: Some(index.to_owned()),
+            }],
+        })
+    }
+
+    /// Send messages to the queue `id` of the service's own stack (`Service::queue`).
+    pub fn queue_send(id: &str) -> Result<Self, Error> {
+        let logical = LogicalId::new(id)?;
+        Ok(Self {
+            statements: vec![Statement::allow(
+                &format!("SendTo{logical}"),
+                actions(&["sqs:SendMessage", "sqs:GetQueueUrl"])?,
+                vec![Expr::get_att(&logical, "Arn")],
+            )],
+            local: vec![Local::Queue { id: id.to_owned() }],
+        })
+    }
+
+    /// What an SQS event source polls with: receive, delete, extend visibility and read the
+    /// attributes of the queue `id` of the stack.
+    pub(super) fn queue_receive(id: &LogicalId) -> Result<Self, Error> {
+        Ok(Self {
+            statements: vec![Statement::allow(
+                &format!("ReceiveFrom{id}"),
+                actions(&[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes",
+                ])?,
+                vec![Expr::get_att(id, "Arn")],
+            )],
+            local: vec![Local::Queue { id: id.to_string() }],
         })
     }
 
     pub fn statements(&self) -> &[Statement] {
         &self.statements
     }
+
+    pub(super) fn local(&self) -> &[Local] {
+        &self.local
+    }
+}
+
+fn operations(table: &str, ops: &[DynamoDb]) -> Result<Vec<&'static str>, Error> {
+    if ops.is_empty() {
+        return Err(invalid(
+            "DynamoDB operations",
+            table,
+            "at least one operation, e.g. DynamoDb::GetItem",
+        ));
+    }
+    Ok(ops.iter().map(|o| o.action()).collect())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ pub use alarms::Alarms;
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
 pub use grant::{DynamoDb, Grant};
 pub use registry::{ImageRepository, Registry};
-pub use service::{ContainerImage, FunctionUrl, SecretSpec, Service};
+pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger};
 
 use crate::Error;
 use crate::model::{StackName, Template, validate_name};

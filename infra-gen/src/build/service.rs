@@ -2,9 +2,16 @@
 
 use serde_json::json;
 
+use super::grant::Local;
 use super::{Alarms, Environment, Grant, ImageRepository, ModelMap, Stack};
 use crate::Finding;
+use crate::model::cloudwatch::{Alarm, Comparison, Statistic, TreatMissingData};
+use crate::model::dynamodb::Table;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
+use crate::model::lambda::events::{
+    AsyncInvoke, Batch, DestinationType, Event, EventSource, ScheduleExpression, ScheduleSource,
+    SqsSource, TimeZone,
+};
 use crate::model::lambda::{
     AliasName, Architecture, Cors, DockerSource, EnvName, EnvVar, Function, FunctionName,
     FunctionUrlConfig, HandlerMode, ImageConfig, InvokeMode, LogLevel, LoggingConfig, PublicReason,
@@ -13,6 +20,7 @@ use crate::model::lambda::{
 use crate::model::logs::LogGroup;
 use crate::model::review::{ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
+use crate::model::sqs::{Queue, QueueEncryption};
 use crate::model::{Expr, LogicalId, Output, Parameter, Properties, Resource, StackName, Template};
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
 use crate::{Checked, Error};
@@ -94,6 +102,73 @@ impl SecretSpec {
     }
 }
 
+/// A queue of the service's stack ([`Service::queue`]) that invokes the function with batches
+/// of its messages. The role gets exactly the actions polling needs on that queue.
+#[derive(Debug, Clone)]
+pub struct SqsTrigger {
+    queue: String,
+    batch: Batch,
+    report_batch_item_failures: bool,
+    maximum_concurrency: Option<u16>,
+}
+
+impl SqsTrigger {
+    /// Batches of 10 messages (SQS's default), failed messages reported one by one
+    /// (`ReportBatchItemFailures`: the handler returns `batchItemFailures`).
+    pub fn new(queue_id: &str) -> Self {
+        Self {
+            queue: queue_id.to_owned(),
+            batch: Batch::default(),
+            report_batch_item_failures: true,
+            maximum_concurrency: None,
+        }
+    }
+    pub fn batch(mut self, batch: Batch) -> Self {
+        self.batch = batch;
+        self
+    }
+    /// A failed invocation returns the whole batch to the queue (the handler does not report
+    /// failed messages).
+    pub fn retry_whole_batches(mut self) -> Self {
+        self.report_batch_item_failures = false;
+        self
+    }
+    /// At most `n` (2–1000) concurrent invocations for this queue.
+    pub fn maximum_concurrency(mut self, n: u16) -> Result<Self, Error> {
+        if !(2..=1000).contains(&n) {
+            return Err(Error::Invalid {
+                what: "SQS event source maximum concurrency",
+                value: n.to_string(),
+                expected: "2 to 1000 invocations",
+            });
+        }
+        self.maximum_concurrency = Some(n);
+        Ok(self)
+    }
+}
+
+/// A schedule that invokes the function: `Schedule::new("cron(0 3 * * ? *)")?` (checked
+/// like EventBridge Scheduler checks it), in UTC unless [`Schedule::time_zone`] says otherwise.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    expression: ScheduleExpression,
+    time_zone: Option<TimeZone>,
+}
+
+impl Schedule {
+    pub fn new(expression: &str) -> Result<Self, Error> {
+        Ok(Self {
+            expression: ScheduleExpression::new(expression)?,
+            time_zone: None,
+        })
+    }
+    /// An IANA time zone such as `Europe/Berlin`; cron fields are read in it.
+    pub fn time_zone(mut self, name: &str) -> Result<Self, Error> {
+        self.time_zone = Some(TimeZone::new(name)?);
+        Ok(self)
+    }
+}
+
 /// A container-image Lambda service. Required settings are constructor arguments; the rest
 /// have safe defaults (512 MB, 30 s, 30-day logs, no tracing, no URL).
 #[derive(Debug, Clone)]
@@ -121,6 +196,13 @@ pub struct Service {
     alarms: Option<Alarms>,
     safe_deploy: Option<(AliasName, TrafficShift)>,
     smoke_test: Option<String>,
+    /// Queues and tables of the stack, by logical ID, in the order added.
+    data: Vec<Resource>,
+    triggers: Vec<SqsTrigger>,
+    schedules: Vec<(LogicalId, Schedule)>,
+    provisioned_concurrency: Option<u32>,
+    /// Asynchronous invocations' retries, and the queue of the stack failures go to.
+    async_failures: Option<(AsyncInvoke, String)>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
@@ -168,6 +250,11 @@ impl Service {
             alarms: None,
             safe_deploy: None,
             smoke_test: None,
+            data: Vec::new(),
+            triggers: Vec::new(),
+            schedules: Vec::new(),
+            provisioned_concurrency: None,
+            async_failures: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
             invalid: None,
@@ -288,6 +375,74 @@ impl Service {
     pub fn grant(mut self, grant: impl Checked<Grant>) -> Self {
         if let Some(g) = self.take("FunctionRole", grant) {
             self.grants.push(g);
+        }
+        self
+    }
+    /// An SQS queue in the service's stack, as logical ID `id` (retained on delete and
+    /// replace: it holds messages). Reference it in grants ([`Grant::queue_send`]), triggers
+    /// ([`SqsTrigger`]) and another queue's redrive (`GetAtt <id>.Arn`); with
+    /// [`Service::alarms`], a queue other queues redrive to, or failures go to, gets an alarm
+    /// on its depth.
+    pub fn queue(mut self, id: &str, queue: impl Checked<Queue>) -> Self {
+        if let (Some(id), Some(q)) = (self.take(id, LogicalId::new(id)), self.take(id, queue)) {
+            self.data
+                .push(Resource::new(id, Properties::Queue(q)).retained());
+        }
+        self
+    }
+    /// A DynamoDB table in the service's stack, as logical ID `id` (retained on delete and
+    /// replace); grant it with [`Grant::table`] and [`Grant::table_index`].
+    pub fn table(mut self, id: &str, table: impl Checked<Table>) -> Self {
+        if let (Some(id), Some(t)) = (self.take(id, LogicalId::new(id)), self.take(id, table)) {
+            self.data
+                .push(Resource::new(id, Properties::Table(t)).retained());
+        }
+        self
+    }
+    /// Invokes the function with messages of a queue of the stack; see [`SqsTrigger`]. The
+    /// queue's visibility timeout must be at least the function's timeout (SQS refuses the
+    /// mapping otherwise).
+    pub fn trigger(mut self, trigger: impl Checked<SqsTrigger>) -> Self {
+        if let Some(t) = self.take("Function", trigger) {
+            self.triggers.push(t);
+        }
+        self
+    }
+    /// Invokes the function on a schedule named `name` (SAM `ScheduleV2`: an EventBridge
+    /// Scheduler schedule and the role it invokes with). Scheduled runs are asynchronous:
+    /// [`Service::on_async_failure`] says where failed runs go.
+    pub fn schedule(mut self, name: &str, schedule: impl Checked<Schedule>) -> Self {
+        if let (Some(n), Some(s)) = (
+            self.take("Function", LogicalId::new(name)),
+            self.take("Function", schedule),
+        ) {
+            self.schedules.push((n, s));
+        }
+        self
+    }
+    /// Keeps `n` instances initialized on the alias `live`; needs [`Service::safe_deploy`]
+    /// (there is no alias without it) and at most the reserved concurrency.
+    pub fn provisioned_concurrency(mut self, n: u32) -> Self {
+        if n == 0 {
+            self.take::<()>(
+                "Function",
+                Err(Error::Invalid {
+                    what: "provisioned concurrency",
+                    value: n.to_string(),
+                    expected: "at least 1 instance",
+                }),
+            );
+        } else {
+            self.provisioned_concurrency = Some(n);
+        }
+        self
+    }
+    /// Retries of asynchronous invocations (schedules, other services' events), and the
+    /// queue `queue_id` of the stack the events that still fail are sent to; the role may
+    /// send to it.
+    pub fn on_async_failure(mut self, invoke: impl Checked<AsyncInvoke>, queue_id: &str) -> Self {
+        if let Some(a) = self.take("Function", invoke) {
+            self.async_failures = Some((a, queue_id.to_owned()));
         }
         self
     }
@@ -425,7 +580,129 @@ impl Service {
         if let Some(models) = &self.models {
             statements.extend(models.grants(self.handler)?);
         }
-        for grant in &self.grants {
+        template.resources.append(&mut self.data);
+        let at = |resource: &str, message: String, fix: String| Error::At {
+            stack: stack_name.to_string(),
+            resource: resource.to_owned(),
+            message,
+            fix,
+        };
+        let queue_of = |template: &Template, id: &str| -> Result<Queue, Error> {
+            match template.resource(id).map(|r| &r.properties) {
+                Some(Properties::Queue(q)) => Ok(q.clone()),
+                _ => Err(at(
+                    "Function",
+                    format!("no queue {id} in the stack"),
+                    format!(
+                        "add it with Service::queue(\"{id}\", …) or name a queue the stack has"
+                    ),
+                )),
+            }
+        };
+        let mut events = Vec::new();
+        let mut grants = self.grants.clone();
+        for t in &self.triggers {
+            let queue = queue_of(&template, &t.queue)?;
+            if queue.visibility_timeout.seconds() < self.timeout.get() {
+                return Err(at(
+                    &t.queue,
+                    format!(
+                        "the queue's visibility timeout ({} s) is shorter than the function's timeout ({} s): SQS refuses the mapping",
+                        queue.visibility_timeout.seconds(),
+                        self.timeout.get()
+                    ),
+                    format!(
+                        "set the queue's visibility_timeout to at least {} s (AWS suggests six times the function timeout, {} s)",
+                        self.timeout.get(),
+                        self.timeout.get() * 6
+                    ),
+                ));
+            }
+            if queue.name.is_fifo() {
+                t.batch
+                    .check_fifo()
+                    .map_err(|e| at(&t.queue, e.to_string(), e.fix()))?;
+            }
+            let id = LogicalId::new(t.queue.as_str())?;
+            grants.push(Grant::queue_receive(&id)?);
+            if let QueueEncryption::Kms(key) = &queue.encryption {
+                statements.push(
+                    Statement::allow(
+                        &format!("Decrypt{id}Messages"),
+                        vec![Action::new("kms:Decrypt")?],
+                        vec![key.clone()],
+                    )
+                    .when(
+                        "kms:ViaService",
+                        Expr::sub("sqs.${AWS::Region}.amazonaws.com"),
+                    ),
+                );
+            }
+            events.push(Event {
+                name: id.clone(),
+                source: EventSource::Sqs(SqsSource {
+                    queue: Expr::get_att(&id, "Arn"),
+                    batch: t.batch,
+                    report_batch_item_failures: t.report_batch_item_failures,
+                    maximum_concurrency: t.maximum_concurrency,
+                }),
+            });
+        }
+        for (name, schedule) in &self.schedules {
+            events.push(Event {
+                name: name.clone(),
+                source: EventSource::Schedule(ScheduleSource {
+                    expression: schedule.expression.clone(),
+                    time_zone: schedule.time_zone.clone(),
+                    dead_letter: None,
+                }),
+            });
+        }
+        let mut async_invoke = None;
+        if let Some((invoke, queue_id)) = &self.async_failures {
+            queue_of(&template, queue_id)?;
+            let id = LogicalId::new(queue_id.as_str())?;
+            // Lambda sends failed events with the function's own role.
+            statements.push(Statement::allow(
+                &format!("SendFailuresTo{id}"),
+                vec![Action::new("sqs:SendMessage")?],
+                vec![Expr::get_att(&id, "Arn")],
+            ));
+            let mut invoke = invoke.clone();
+            invoke.on_failure = Some((DestinationType::Sqs, Expr::get_att(&id, "Arn")));
+            async_invoke = Some(invoke);
+        }
+        if let Some(n) = self.provisioned_concurrency {
+            if self.safe_deploy.is_none() {
+                return Err(at(
+                    "Function",
+                    "provisioned concurrency is configured on an alias, and the function has none".into(),
+                    "add .safe_deploy(TrafficShift::…) (it publishes the alias live), or drop provisioned_concurrency".into(),
+                ));
+            }
+            if let Some(reserved) = self.reserved_concurrency
+                && n > reserved.get()
+            {
+                return Err(at(
+                    "Function",
+                    format!(
+                        "provisioned concurrency {n} exceeds the reserved concurrency {}",
+                        reserved.get()
+                    ),
+                    format!(
+                        "lower provisioned_concurrency to at most {}, or raise reserved_concurrency",
+                        reserved.get()
+                    ),
+                ));
+            }
+        }
+        for grant in &grants {
+            for local in grant.local() {
+                check_local(&template, local)
+                    .map_err(|(message, fix)| at("FunctionRole", message, fix))?;
+            }
+        }
+        for grant in &grants {
             for statement in grant.statements() {
                 // IAM requires statement IDs unique within a policy.
                 if statements.iter().any(|s| s.sid == statement.sid) {
@@ -525,6 +802,9 @@ impl Service {
             handler: self.handler,
             url: url.clone(),
             safe_deploy: None,
+            events,
+            provisioned_concurrency: self.provisioned_concurrency,
+            async_invoke,
         };
         let qualifier = self.safe_deploy.as_ref().map(|(alias, _)| alias.as_str());
         let mut alarms = Vec::new();
@@ -554,6 +834,21 @@ impl Service {
                 }
                 alarms.push((suffix, resource));
             }
+            for (id, name) in dead_letter_queues(&template, function.async_invoke.as_ref()) {
+                let mut resource = Resource::new(
+                    LogicalId::new(format!("{id}DepthAlarm"))?,
+                    Properties::Alarm(queue_depth_alarm(&name, a.topic())),
+                );
+                if a.topic().is_none() {
+                    resource.suppressions.push(Suppression::new(
+                        Tool::CfnGuard,
+                        "cloudwatch_alarm_action_check",
+                        "the alarm shows in CloudWatch and its state is read by dashboards; no topic \
+                         is notified because the definition names none (Alarms::notify)",
+                    )?);
+                }
+                alarms.push(("DeadLetters", resource));
+            }
         }
         if let Some((alias, shift)) = &self.safe_deploy {
             if alarms.is_empty() {
@@ -573,7 +868,9 @@ impl Service {
                 alarms: alarms
                     .iter()
                     .filter(|(suffix, _)| {
+                        // A dead-letter queue's depth may be old failures, not the new code's.
                         *suffix != "Throttles"
+                            && *suffix != "DeadLetters"
                             && !(*suffix == "Duration" && self.handler == HandlerMode::Streaming)
                     })
                     .map(|(_, r)| Expr::reference(&r.id))
@@ -669,6 +966,100 @@ impl Service {
             models: self.models,
             smoke_test: self.smoke_test,
         })
+    }
+}
+
+/// Whether the table or queue a grant references is in the stack (and has the index).
+fn check_local(template: &Template, local: &Local) -> Result<(), (String, String)> {
+    match local {
+        Local::Queue { id } => match template.resource(id).map(|r| &r.properties) {
+            Some(Properties::Queue(_)) => Ok(()),
+            _ => Err((
+                format!("a grant names queue {id}, which the stack does not have"),
+                format!(
+                    "add it with Service::queue(\"{id}\", …), or grant an external queue by name with Grant::sqs_send"
+                ),
+            )),
+        },
+        Local::Table { id, index } => match template.resource(id).map(|r| &r.properties) {
+            Some(Properties::Table(t)) => match index {
+                Some(index) if !t.indexes.iter().any(|i| i.name.as_str() == index) => Err((
+                    format!(
+                        "a grant names index {index} of table {id}, which has {}",
+                        if t.indexes.is_empty() {
+                            "no indexes".to_owned()
+                        } else {
+                            t.indexes
+                                .iter()
+                                .map(|i| i.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    ),
+                    "name one of the table's indexes, or add the index with Table::index".into(),
+                )),
+                _ => Ok(()),
+            },
+            _ => Err((
+                format!("a grant names table {id}, which the stack does not have"),
+                format!(
+                    "add it with Service::table(\"{id}\", …), or grant an external table by name with Grant::dynamodb"
+                ),
+            )),
+        },
+    }
+}
+
+/// Queues of the template that hold failures: redrive targets of other queues and the
+/// destination of failed asynchronous invocations, with their names.
+fn dead_letter_queues(
+    template: &Template,
+    async_invoke: Option<&AsyncInvoke>,
+) -> Vec<(LogicalId, String)> {
+    let mut targets: Vec<&Expr> = template
+        .resources
+        .iter()
+        .filter_map(|r| match &r.properties {
+            Properties::Queue(q) => q.redrive.as_ref().map(|d| &d.dead_letter_arn),
+            _ => None,
+        })
+        .collect();
+    targets.extend(
+        async_invoke
+            .and_then(|a| a.on_failure.as_ref())
+            .map(|(_, arn)| arn),
+    );
+    template
+        .resources
+        .iter()
+        .filter_map(|r| match &r.properties {
+            Properties::Queue(q)
+                if targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::GetAtt(id, _) if id == r.id.as_str())) =>
+            {
+                Some((r.id.clone(), q.name.as_str().to_owned()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Any message waiting in a dead-letter queue is a failure someone should look at.
+fn queue_depth_alarm(queue_name: &str, topic: Option<&Expr>) -> Alarm {
+    Alarm {
+        name: format!("{queue_name}-depth"),
+        description: format!("messages are waiting in the dead-letter queue {queue_name}"),
+        namespace: "AWS/SQS".into(),
+        metric: "ApproximateNumberOfMessagesVisible".into(),
+        dimensions: vec![("QueueName".into(), Expr::literal(queue_name))],
+        statistic: Statistic::Maximum,
+        period_s: 60,
+        evaluation_periods: 1,
+        threshold: 1.0,
+        comparison: Comparison::GreaterThanOrEqualToThreshold,
+        treat_missing_data: TreatMissingData::NotBreaching,
+        actions: topic.into_iter().cloned().collect(),
     }
 }
 

@@ -427,14 +427,11 @@ mod tests {
                 );
                 let conflict = expected.iter().any(|(en, ek)| en == n && ek != k);
                 prop_assert_eq!(next.is_err(), conflict);
-                match next {
-                    Ok(t) => {
-                        table = t;
-                        if !expected.iter().any(|(en, _)| en == n) {
-                            expected.push((*n, *k));
-                        }
+                if let Ok(t) = next {
+                    table = t;
+                    if !expected.iter().any(|(en, _)| en == n) {
+                        expected.push((*n, *k));
                     }
-                    Err(_) => {}
                 }
             }
             let defined = table.attributes().expect("consistent");

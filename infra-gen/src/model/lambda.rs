@@ -3,6 +3,7 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+pub mod events;
 mod review;
 
 use super::section::{Section, Words};
@@ -390,6 +391,12 @@ pub struct Function {
     pub url: Option<FunctionUrlConfig>,
     /// Publish a version per deploy behind an alias and shift traffic to it gradually.
     pub safe_deploy: Option<SafeDeploy>,
+    /// Queues and schedules that invoke it (on the alias when there is one).
+    pub events: Vec<events::Event>,
+    /// Instances kept initialized on the alias (needs `safe_deploy`'s alias).
+    pub provisioned_concurrency: Option<u32>,
+    /// Retries of asynchronous invocations and where those that still fail go.
+    pub async_invoke: Option<events::AsyncInvoke>,
 }
 
 /// How CodeDeploy shifts an alias to a new version, as SAM names the configurations.
@@ -514,6 +521,39 @@ impl Kind for Function {
                 },
             ]);
         }
+        for event in &self.events {
+            let name = &event.name;
+            match &event.source {
+                events::EventSource::Sqs(_) => out.push(Implicit {
+                    id: format!("{id}{name}"),
+                    type_name: "AWS::Lambda::EventSourceMapping",
+                    attributes: &[],
+                    what: "the mapping that polls the queue",
+                }),
+                events::EventSource::Schedule(_) => out.extend([
+                    Implicit {
+                        id: format!("{id}{name}"),
+                        type_name: "AWS::Scheduler::Schedule",
+                        attributes: &["Arn"],
+                        what: "the EventBridge Scheduler schedule",
+                    },
+                    Implicit {
+                        id: format!("{id}{name}Role"),
+                        type_name: "AWS::IAM::Role",
+                        attributes: &["Arn"],
+                        what: "the role the schedule invokes the function with",
+                    },
+                ]),
+            }
+        }
+        if self.async_invoke.is_some() {
+            out.push(Implicit {
+                id: format!("{id}EventInvokeConfig"),
+                type_name: "AWS::Lambda::EventInvokeConfig",
+                attributes: &[],
+                what: "retries and the failure destination of asynchronous invocations",
+            });
+        }
         out
     }
 
@@ -521,6 +561,17 @@ impl Kind for Function {
         let mut v = vec![&self.image_uri, &self.logging.log_group, &self.role];
         v.extend(self.environment.iter().map(|e| &e.value));
         v.extend(self.safe_deploy.iter().flat_map(|d| &d.alarms));
+        for event in &self.events {
+            match &event.source {
+                events::EventSource::Sqs(s) => v.push(&s.queue),
+                events::EventSource::Schedule(s) => v.extend(&s.dead_letter),
+            }
+        }
+        v.extend(
+            self.async_invoke
+                .iter()
+                .flat_map(|a| a.on_failure.as_ref().map(|(_, arn)| arn)),
+        );
         v
     }
 
@@ -575,6 +626,23 @@ impl Serialize for Function {
                 "DeploymentPreference",
                 &serde_json::json!({ "Type": d.shift, "Alarms": d.alarms }),
             )?;
+        }
+        if let Some(n) = self.provisioned_concurrency {
+            m.serialize_entry(
+                "ProvisionedConcurrencyConfig",
+                &serde_json::json!({ "ProvisionedConcurrentExecutions": n }),
+            )?;
+        }
+        if !self.events.is_empty() {
+            let events: serde_json::Map<String, serde_json::Value> = self
+                .events
+                .iter()
+                .map(|e| (e.name.to_string(), e.to_json()))
+                .collect();
+            m.serialize_entry("Events", &events)?;
+        }
+        if let Some(a) = &self.async_invoke {
+            m.serialize_entry("EventInvokeConfig", a)?;
         }
         m.end()
     }

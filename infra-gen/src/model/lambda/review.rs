@@ -70,6 +70,15 @@ pub(super) fn section(f: &Function, resource: &Resource, words: &dyn Words) -> S
         ("Execution role".into(), words.target(&f.role)),
         ("Deploys".into(), deploys),
     ];
+    let mut settings = settings;
+    if let Some(n) = f.provisioned_concurrency {
+        settings.push((
+            "Provisioned concurrency".into(),
+            format!("{n} instances kept initialized on the alias"),
+        ));
+    }
+    settings.push(("Invoked by".into(), triggers(f, words)));
+    settings.push(("Failed asynchronous calls".into(), failures(f, words)));
     let section = Section::new(format!(
         "Function {} ({})",
         code(f.function_name.as_str()),
@@ -83,6 +92,72 @@ pub(super) fn section(f: &Function, resource: &Resource, words: &dyn Words) -> S
     .list(url(f))
     .heading("Environment variables");
     environment(f, words, section)
+}
+
+/// What invokes the function besides its URL, in words.
+fn triggers(f: &Function, words: &dyn Words) -> String {
+    use super::events::EventSource;
+    let target = match &f.safe_deploy {
+        Some(d) => format!("the alias {}", code(d.alias.as_str())),
+        None => "the latest version".to_owned(),
+    };
+    let items: Vec<String> = f
+        .events
+        .iter()
+        .map(|e| match &e.source {
+            EventSource::Sqs(s) => format!(
+                "{} ({}): batches of up to {} messages{}{}{}",
+                words.target(&s.queue),
+                code(e.name.as_str()),
+                s.batch.size(),
+                if s.batch.window_s() > 0 {
+                    format!(", gathered for up to {} s", s.batch.window_s())
+                } else {
+                    String::new()
+                },
+                if s.report_batch_item_failures {
+                    ", failed messages reported one by one"
+                } else {
+                    ", a failure retries the whole batch"
+                },
+                s.maximum_concurrency
+                    .map(|n| format!(", at most {n} at once"))
+                    .unwrap_or_default()
+            ),
+            EventSource::Schedule(s) => format!(
+                "the schedule {} ({}) in {}{}",
+                code(s.expression.as_str()),
+                code(e.name.as_str()),
+                s.time_zone.as_ref().map_or("UTC", |z| z.as_str()),
+                s.dead_letter
+                    .as_ref()
+                    .map(|d| format!(", undeliverable runs to {}", words.target(d)))
+                    .unwrap_or_default()
+            ),
+        })
+        .collect();
+    if items.is_empty() {
+        "nothing else (no queue or schedule)".into()
+    } else {
+        format!("{}; each invokes {target}", and_list(&items))
+    }
+}
+
+fn failures(f: &Function, words: &dyn Words) -> String {
+    match &f.async_invoke {
+        None => "Lambda's defaults: two retries, then dropped".into(),
+        Some(a) => format!(
+            "{} retries, events older than {} s dropped; then {}",
+            a.retries(),
+            a.max_age_s(),
+            a.on_failure
+                .as_ref()
+                .map_or("dropped".to_owned(), |(_, arn)| format!(
+                    "sent to {}",
+                    words.target(arn)
+                ))
+        ),
+    }
 }
 
 fn image(f: &Function, resource: &Resource, words: &dyn Words) -> Vec<(String, String)> {
