@@ -35,12 +35,21 @@ pub fn capabilities(template: &Template) -> Vec<&'static str> {
     }
 }
 
-/// Stack tags; CloudFormation copies them to every resource that takes tags.
-pub fn tags(stack: &Stack) -> Vec<(&'static str, String)> {
-    vec![
+/// Stack tags; CloudFormation copies them to every resource that takes tags. The definition's
+/// own tags (app, stack, service) follow infra-gen's two.
+pub fn tags(stack: &Stack) -> Vec<(&str, String)> {
+    let mut out = vec![
         ("environment", stack.environment.name().to_owned()),
         ("defined-in", stack.source.to_owned()),
-    ]
+    ];
+    out.extend(
+        stack
+            .template
+            .tags
+            .iter()
+            .map(|t| (t.key(), t.value().to_owned())),
+    );
+    out
 }
 
 /// Export names imported anywhere in the template.

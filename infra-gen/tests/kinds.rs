@@ -92,6 +92,7 @@ mod routine {
     use infra_gen::model::lambda::TrafficShift;
     use infra_gen::model::lambda::events::{AsyncInvoke, Batch};
     use infra_gen::model::sqs::{Queue, QueueName, Redrive, VisibilityTimeout};
+    use infra_gen::model::tags::Tag;
     use infra_gen::model::{Expr, LogicalId};
     use infra_gen::{Error, pipeline};
 
@@ -141,12 +142,21 @@ mod routine {
             .alarms(Alarms::new())
             .safe_deploy(TrafficShift::AllAtOnce)
             .provisioned_concurrency(2)
+            .tag(Tag::new("team", "data"))
     }
 
     #[test]
     fn a_service_with_every_routine_part_renders_and_passes_the_schemas() {
-        let app = app_with("us-west-2", DOCKERFILE, routine).expect("builds");
-        let rendered = pipeline::validated(&app).expect("lints and schemas pass");
+        let mut app = app_with("us-west-2", DOCKERFILE, routine).expect("builds");
+        app.tag(Tag::new("cost-center", "1234").expect("valid"));
+        let rendered = pipeline::validated(&app).expect("lints, schemas and tags pass");
+        for f in rendered.iter().filter(|f| f.path.ends_with(".yaml")) {
+            // Every resource that takes tags has both levels, in key order.
+            let tagged = f.contents.matches("Key: cost-center").count()
+                + f.contents.matches("cost-center: '1234'").count();
+            let resources = f.contents.matches("\n    Type: AWS::").count();
+            assert_eq!(tagged, resources, "{}:\n{}", f.path, f.contents);
+        }
         let template = rendered
             .iter()
             .find(|f| f.path.ends_with("service.yaml"))
@@ -161,6 +171,8 @@ mod routine {
             "Type: AWS::DynamoDB::Table",
             "FailedDepthAlarm",
             "!Sub '${Items.Arn}/index/by-owner'",
+            "PropagateTags: true",
+            "team: data",
         ] {
             assert!(
                 template.contains(expected),

@@ -14,6 +14,7 @@ pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger};
 
 use crate::Error;
+use crate::model::tags::{Tag, merged};
 use crate::model::{StackName, Template, validate_name};
 
 /// One CloudFormation stack: a template and where it is defined.
@@ -36,15 +37,26 @@ pub struct Stack {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct App {
     stacks: Vec<Stack>,
+    tags: Vec<Tag>,
 }
 
 impl App {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Appends a stack; it deploys after every stack added before it.
-    pub fn push(&mut self, stack: Stack) {
+    /// Appends a stack; it deploys after every stack added before it. It takes the app's
+    /// tags, under its own.
+    pub fn push(&mut self, mut stack: Stack) {
+        stack.template.tags = merged(&self.tags, &stack.template.tags);
         self.stacks.push(stack);
+    }
+    /// A tag on every stack of the app, and every resource in them that takes tags; a
+    /// stack's or service's own tag with the same key wins.
+    pub fn tag(&mut self, tag: Tag) {
+        for stack in &mut self.stacks {
+            stack.template.tags = merged(std::slice::from_ref(&tag), &stack.template.tags);
+        }
+        self.tags = merged(&self.tags, &[tag]);
     }
     pub fn stacks(&self) -> &[Stack] {
         &self.stacks

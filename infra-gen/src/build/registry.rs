@@ -4,6 +4,7 @@ use super::{Environment, Stack};
 use crate::Error;
 use crate::model::ecr::{Encryption, LifecycleRule, Repository, RepositoryName, TagMutability};
 use crate::model::review::{ReplacementAck, Suppression};
+use crate::model::tags::{Tag, merged};
 use crate::model::{Expr, LogicalId, Output, Properties, Resource, StackName, Template};
 
 /// An ECR repository in a stack of its own. It is retained when the stack is deleted or the
@@ -18,6 +19,7 @@ pub struct Registry {
     source: &'static str,
     suppressions: Vec<Suppression>,
     replacement_ack: Option<ReplacementAck>,
+    tags: Vec<Tag>,
 }
 
 /// What a service stack needs to pull images from a [`Registry`].
@@ -41,7 +43,14 @@ impl Registry {
             source,
             suppressions: Vec::new(),
             replacement_ack: None,
+            tags: Vec::new(),
         }
+    }
+
+    /// A tag on the stack and its repository (over the app's tags with the same key).
+    pub fn tag(mut self, key: &str, value: &str) -> Result<Self, Error> {
+        self.tags = merged(&self.tags, &[Tag::new(key, value)?]);
+        Ok(self)
     }
 
     /// How many images to keep (older ones expire); enough to roll back a few deploys.
@@ -93,6 +102,7 @@ impl Registry {
         resource.suppressions = self.suppressions;
         resource.replacement_ack = self.replacement_ack;
         template.resources.push(resource);
+        template.tags = self.tags;
         let uri_export = format!("{stack_name}-RepositoryUri");
         template.outputs = vec![
             Output {

@@ -21,6 +21,7 @@ use crate::model::logs::LogGroup;
 use crate::model::review::{ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
 use crate::model::sqs::{Queue, QueueEncryption};
+use crate::model::tags::{Tag, merged};
 use crate::model::{Expr, LogicalId, Output, Parameter, Properties, Resource, StackName, Template};
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
 use crate::{Checked, Error};
@@ -203,6 +204,7 @@ pub struct Service {
     provisioned_concurrency: Option<u32>,
     /// Asynchronous invocations' retries, and the queue of the stack failures go to.
     async_failures: Option<(AsyncInvoke, String)>,
+    tags: Vec<Tag>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
@@ -255,6 +257,7 @@ impl Service {
             schedules: Vec::new(),
             provisioned_concurrency: None,
             async_failures: None,
+            tags: Vec::new(),
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
             invalid: None,
@@ -446,6 +449,14 @@ impl Service {
         }
         self
     }
+    /// A tag on the stack and every resource in it that takes tags, including those SAM adds
+    /// for the function (over the app's tags with the same key).
+    pub fn tag(mut self, tag: impl Checked<Tag>) -> Self {
+        if let Some(t) = self.take("Function", tag) {
+            self.tags = merged(&self.tags, &[t]);
+        }
+        self
+    }
     /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
     pub fn bedrock_models(mut self, models: ModelMap) -> Self {
         self.models = Some(models);
@@ -524,6 +535,7 @@ impl Service {
         }
 
         let mut template = Template::new(self.description.clone());
+        template.tags = self.tags.clone();
         template.parameters.push(Parameter {
             id: tag_id.clone(),
             description: "Git commit SHA the image was built from; tags are immutable".into(),

@@ -19,6 +19,7 @@
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
+//! | `tags` | a tag key twice on a stack, or more tags than a resource can take |
 
 mod dockerfile;
 mod env;
@@ -72,6 +73,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
             out: &mut out,
         };
         refs::check(stack, &mut sink);
+        check_tags(stack, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();
             match &r.properties {
@@ -94,6 +96,32 @@ pub fn lint(app: &App) -> Vec<Finding> {
     }
     check_deploy_order(app, &mut out);
     out
+}
+
+fn check_tags(stack: &Stack, sink: &mut Sink<'_>) {
+    use crate::model::tags::MAX_TAGS;
+    let tags = &stack.template.tags;
+    for (i, t) in tags.iter().enumerate() {
+        if tags[..i].iter().any(|earlier| earlier.key() == t.key()) {
+            sink.push(
+                "tags",
+                "Tags",
+                format!("tag key {} is set twice", t.key()),
+                "set each tag once (App::tag, Service::tag and Registry::tag merge levels by key)",
+            );
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        sink.push(
+            "tags",
+            "Tags",
+            format!(
+                "{} tags; a resource takes 50, and infra-gen and SAM set 3 of them",
+                tags.len()
+            ),
+            format!("keep at most {MAX_TAGS} tags per stack"),
+        );
+    }
 }
 
 fn check_invoke_mode(f: &Function, id: &str, sink: &mut Sink<'_>) {

@@ -397,6 +397,7 @@ mod tests {
                 parameters,
                 resources: Vec::new(),
                 outputs,
+                tags: Vec::new(),
             },
             models: None,
             smoke_test: None,

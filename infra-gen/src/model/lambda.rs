@@ -455,6 +455,7 @@ impl std::fmt::Display for AliasName {
 
 impl Kind for Function {
     const TYPE: &'static str = "AWS::Serverless::Function";
+    const TAGS: super::tags::TagFormat = super::tags::TagFormat::SamMap;
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const REF_RETURNS: &'static str = "name";
     const STATEFUL: bool = false;

@@ -14,6 +14,7 @@ pub mod review;
 pub mod secrets;
 pub mod section;
 pub mod sqs;
+pub mod tags;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -119,6 +120,8 @@ pub trait Kind: Serialize {
     /// Whether it holds data that outlives a deployment (images, secret values, logs, …):
     /// the replacement guard refuses changes that would replace it.
     const STATEFUL: bool;
+    /// How it takes tags; the template's tags are written into every resource that takes them.
+    const TAGS: tags::TagFormat = tags::TagFormat::List;
     /// Every expression in the properties, for reference checks.
     fn exprs(&self) -> Vec<&Expr>;
     /// Resources SAM adds for this one, resource `id` (empty for plain CloudFormation types).
@@ -137,6 +140,7 @@ impl<K: Kind> Kind for Box<K> {
     const ATTRIBUTES: &'static [&'static str] = K::ATTRIBUTES;
     const REF_RETURNS: &'static str = K::REF_RETURNS;
     const STATEFUL: bool = K::STATEFUL;
+    const TAGS: tags::TagFormat = K::TAGS;
     fn exprs(&self) -> Vec<&Expr> {
         (**self).exprs()
     }
@@ -182,6 +186,9 @@ macro_rules! kinds {
             }
             pub fn is_stateful(&self) -> bool {
                 match self { $(Self::$variant(_) => <$ty as Kind>::STATEFUL),* }
+            }
+            pub fn tag_format(&self) -> tags::TagFormat {
+                match self { $(Self::$variant(_) => <$ty as Kind>::TAGS),* }
             }
             pub fn exprs(&self) -> Vec<&Expr> {
                 match self { $(Self::$variant(p) => p.exprs()),* }
@@ -257,7 +264,7 @@ impl Resource {
         self
     }
 
-    fn to_json(&self) -> Value {
+    fn to_json(&self, tags: &[tags::Tag]) -> Value {
         let mut m = Map::new();
         m.insert("Type".into(), self.properties.type_name().into());
         if let Some(l) = self.lifecycle {
@@ -269,7 +276,9 @@ impl Resource {
         if !metadata.is_empty() {
             m.insert("Metadata".into(), Value::Object(metadata));
         }
-        m.insert("Properties".into(), self.properties.to_json());
+        let mut properties = self.properties.to_json();
+        self.properties.tag_format().write(tags, &mut properties);
+        m.insert("Properties".into(), properties);
         Value::Object(m)
     }
 }
@@ -298,6 +307,9 @@ pub struct Template {
     pub parameters: Vec<Parameter>,
     pub resources: Vec<Resource>,
     pub outputs: Vec<Output>,
+    /// Written on every resource that takes tags (SAM propagates a function's to the
+    /// resources it adds), and set as stack tags by `sam deploy`.
+    pub tags: Vec<tags::Tag>,
 }
 
 impl Template {
@@ -307,6 +319,7 @@ impl Template {
             parameters: Vec::new(),
             resources: Vec::new(),
             outputs: Vec::new(),
+            tags: Vec::new(),
         }
     }
 
@@ -339,7 +352,7 @@ impl Template {
         let resources = self
             .resources
             .iter()
-            .map(|r| (r.id.to_string(), r.to_json()));
+            .map(|r| (r.id.to_string(), r.to_json(&self.tags)));
         t.insert("Resources".into(), Value::Object(resources.collect()));
         if !self.outputs.is_empty() {
             let outputs = self.outputs.iter().map(|o| {

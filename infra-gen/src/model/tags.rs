@@ -1,0 +1,172 @@
+//! Resource tags, checked by AWS's tagging rules when the definition is built.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::Error;
+
+/// Tags infra-gen sets on every stack itself (`deploy::tags`); a definition cannot set them.
+pub const DEPLOY_TAG_KEYS: [&str; 2] = ["environment", "defined-in"];
+
+/// The most tags a definition may set on one resource: AWS allows 50, infra-gen's two stack
+/// tags and the one SAM adds (`lambda:createdBy`) take three.
+pub const MAX_TAGS: usize = 47;
+
+/// One tag: a key of 1–128 characters and a value of 0–256, of letters, digits, spaces and
+/// `_ . : / = + - @`; neither may start with `aws:` in any case (AWS reserves the prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    key: String,
+    value: String,
+}
+
+fn allowed(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c))
+}
+
+fn reserved_prefix(s: &str) -> bool {
+    s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+}
+
+impl Tag {
+    pub fn new(key: &str, value: &str) -> Result<Self, Error> {
+        let bad = |what: &'static str, v: &str, expected: &'static str| Error::Invalid {
+            what,
+            value: v.to_owned(),
+            expected,
+        };
+        const CHARS: &str = "letters, digits, spaces and _ . : / = + - @, not starting with aws:";
+        if !(1..=128).contains(&key.chars().count()) || !allowed(key) || reserved_prefix(key) {
+            return Err(bad(
+                "tag key",
+                key,
+                "1-128 characters: letters, digits, spaces and _ . : / = + - @, not starting with aws:",
+            ));
+        }
+        if DEPLOY_TAG_KEYS.contains(&key) {
+            return Err(bad(
+                "tag key",
+                key,
+                "a key other than environment and defined-in, which infra-gen sets on every stack",
+            ));
+        }
+        if value.chars().count() > 256 || !allowed(value) || reserved_prefix(value) {
+            return Err(bad("tag value", value, CHARS));
+        }
+        Ok(Self {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        })
+    }
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+/// `over` laid on `base`: a key in both takes `over`'s value; sorted by key, so templates do
+/// not change with the order tags were added in.
+pub fn merged(base: &[Tag], over: &[Tag]) -> Vec<Tag> {
+    let mut out = base.to_vec();
+    for tag in over {
+        match out.iter_mut().find(|t| t.key == tag.key) {
+            Some(existing) => existing.value = tag.value.clone(),
+            None => out.push(tag.clone()),
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+/// How a resource type takes tags in CloudFormation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagFormat {
+    /// It takes none.
+    None,
+    /// `Tags: [{Key, Value}]`.
+    List,
+    /// SAM's `Tags: {key: value}` with `PropagateTags: true`, so the resources SAM adds for it
+    /// (role, URL, alias, event source mappings, schedules) carry them too.
+    SamMap,
+}
+
+impl TagFormat {
+    /// Writes `tags` into a resource's properties.
+    pub(crate) fn write(self, tags: &[Tag], properties: &mut Value) {
+        let Value::Object(p) = properties else { return };
+        if tags.is_empty() {
+            return;
+        }
+        match self {
+            Self::None => {}
+            Self::List => {
+                let list: Vec<Value> = tags
+                    .iter()
+                    .map(|t| json!({ "Key": t.key, "Value": t.value }))
+                    .collect();
+                p.insert("Tags".into(), Value::Array(list));
+            }
+            Self::SamMap => {
+                let map: Map<String, Value> = tags
+                    .iter()
+                    .map(|t| (t.key.clone(), Value::String(t.value.clone())))
+                    .collect();
+                p.insert("Tags".into(), Value::Object(map));
+                p.insert("PropagateTags".into(), Value::Bool(true));
+            }
+        }
+    }
+}
+
+impl Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        json!({ "Key": self.key, "Value": self.value }).serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A tag is accepted exactly when AWS's rules accept it.
+        #[test]
+        fn tags_follow_aws_rules(key in "[a-zA-Z0-9 _.:/=+@*#$-]{0,140}", value in "[a-zA-Z0-9 _.:/=+@*#-]{0,260}", aws_prefix in any::<bool>()) {
+            let key = if aws_prefix { format!("AwS:{key}") } else { key };
+            let ok_chars = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || " _.:/=+-@".contains(c));
+            let valid = (1..=128).contains(&key.len())
+                && ok_chars(&key)
+                && !aws_prefix
+                && !DEPLOY_TAG_KEYS.contains(&key.as_str())
+                && value.len() <= 256
+                && ok_chars(&value)
+                && !value.to_ascii_lowercase().starts_with("aws:");
+            prop_assert_eq!(Tag::new(&key, &value).is_ok(), valid);
+        }
+
+        /// Merging keeps every key once, with the later level's value, in key order.
+        #[test]
+        fn merged_tags_keep_each_key_once_with_the_later_value(
+            base in proptest::collection::vec((0usize..6, "[a-z]{1,4}"), 0..6),
+            over in proptest::collection::vec((0usize..6, "[a-z]{1,4}"), 0..6),
+        ) {
+            let tag = |(k, v): &(usize, String)| Tag::new(&format!("k{k}"), v).expect("valid");
+            let base: Vec<Tag> = merged(&[], &base.iter().map(tag).collect::<Vec<_>>());
+            let over: Vec<Tag> = merged(&[], &over.iter().map(tag).collect::<Vec<_>>());
+            let m = merged(&base, &over);
+            let keys: Vec<&str> = m.iter().map(Tag::key).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            prop_assert_eq!(keys, sorted);
+            for t in &m {
+                let expected = over.iter().chain(&base).find(|x| x.key == t.key).map(Tag::value);
+                prop_assert_eq!(Some(t.value()), expected);
+            }
+        }
+    }
+}
