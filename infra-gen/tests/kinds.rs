@@ -252,3 +252,152 @@ mod routine {
         assert!(provisioned.contains("safe_deploy"), "{provisioned}");
     }
 }
+
+mod raw {
+    //! The escape hatch: raw resources are validated against their schema and linted.
+
+    use super::common::{DOCKERFILE, app_with, codes};
+    use infra_gen::model::raw::Raw;
+    use infra_gen::pipeline::{self, Failure};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn run(id: &str, raw: Result<Raw, infra_gen::Error>) -> Result<(), Failure> {
+        let app = app_with("us-west-2", DOCKERFILE, |s| s.raw(id, raw)).map_err(|e| {
+            Failure::Lint(vec![infra_gen::Finding {
+                code: "build",
+                stack: String::new(),
+                resource: id.into(),
+                message: e.to_string(),
+                fix: String::new(),
+            }])
+        })?;
+        pipeline::validated(&app).map(|_| ())
+    }
+
+    fn policy(statement: Value) -> Result<Raw, infra_gen::Error> {
+        Raw::new(
+            "AWS::IAM::Policy",
+            json!({
+                "PolicyName": "extra",
+                "Roles": [{"Ref": "FunctionRole"}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}
+            }),
+        )
+        .map(Raw::stateless)
+    }
+
+    #[test]
+    fn a_valid_raw_topic_and_policy_render_and_reference_each_other() {
+        let app = app_with("us-west-2", DOCKERFILE, |s| {
+            s.raw(
+                "Alerts",
+                Raw::new("AWS::SNS::Topic", json!({"TopicName": "demo-test-alerts"})),
+            )
+            .raw(
+                "PublishAlerts",
+                policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Alerts"}})),
+            )
+        })
+        .expect("builds");
+        let rendered = pipeline::validated(&app).expect("valid");
+        let page = rendered
+            .iter()
+            .find(|f| f.path.ends_with("service.md"))
+            .map(|f| f.contents.clone())
+            .expect("page");
+        assert!(page.contains("Raw `AWS::SNS::Topic` (`Alerts`)"), "{page}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// A wildcard anywhere in an action or a resource of a raw policy is refused, whatever
+        /// the service and wherever the `*` or `?` stands.
+        #[test]
+        fn raw_policies_with_wildcards_are_refused(
+            service in prop::sample::select(vec!["s3", "sqs", "dynamodb", "sns", "kms", "iam"]),
+            op in "[A-Z][a-zA-Z]{2,12}",
+            cut in 0usize..12,
+            wildcard in prop::sample::select(vec!["*", "?"]),
+            in_action in any::<bool>(),
+        ) {
+            let action = format!("{service}:{op}");
+            let arn = format!("arn:aws:{service}:us-west-2:123456789012:thing/name");
+            let spoil = |s: &str| {
+                let at = cut.min(s.len());
+                format!("{}{wildcard}{}", &s[..at], &s[at..])
+            };
+            let (action, resource) = if in_action { (spoil(&action), arn) } else { (action, spoil(&arn)) };
+            let statement = json!({"Effect": "Allow", "Action": [action], "Resource": [resource]});
+            let err = run("Extra", policy(statement)).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"iam-wildcard"), "{}", err);
+        }
+    }
+
+    #[test]
+    fn inverted_statements_and_secrets_are_refused() {
+        let not_action = run(
+            "Extra",
+            policy(
+                json!({"Effect": "Allow", "NotAction": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/x"}),
+            ),
+        );
+        assert!(codes(not_action.expect_err("refused").findings()).contains(&"iam-wildcard"));
+        for principal in [
+            json!("*"),
+            json!({"AWS": ["arn:aws:iam::123456789012:root", "*"]}),
+        ] {
+            let open = run(
+                "Extra",
+                policy(
+                    json!({"Effect": "Allow", "Principal": principal, "Action": "sns:Publish", "Resource": {"Ref": "FunctionRole"}}),
+                ),
+            );
+            assert!(codes(open.expect_err("refused").findings()).contains(&"iam-public"));
+        }
+        let secret = run(
+            "Token",
+            Raw::new(
+                "AWS::SSM::Parameter",
+                json!({"Type": "String", "Value": "ghp_0123456789abcdefghijklmnopqrstuvwxyz"}),
+            ),
+        );
+        assert!(codes(secret.expect_err("refused").findings()).contains(&"secret-in-env"));
+    }
+
+    #[test]
+    fn unknown_types_and_properties_are_refused_by_the_schema_step() {
+        let unknown = run("Bucket", Raw::new("AWS::S3::Bucket", json!({})));
+        assert!(matches!(unknown, Err(Failure::Schema(_))), "{unknown:?}");
+        let property = run(
+            "Alerts",
+            Raw::new(
+                "AWS::SNS::Topic",
+                json!({"TopicName": "t", "Colour": "blue"}),
+            ),
+        );
+        let err = property.expect_err("refused");
+        assert!(
+            matches!(err, Failure::Schema(_)) && err.to_string().contains("Colour"),
+            "{err}"
+        );
+        let attribute = app_with("us-west-2", DOCKERFILE, |s| {
+            s.raw(
+                "Alerts",
+                Raw::new("AWS::SNS::Topic", json!({"TopicName": "t"})),
+            )
+            .env("ALERTS", "x")
+            .raw(
+                "Uses",
+                Raw::new(
+                    "AWS::SSM::Parameter",
+                    json!({"Type": "String", "Value": {"Fn::GetAtt": ["Alerts", "Colour"]}}),
+                ),
+            )
+        })
+        .expect("builds");
+        let err = pipeline::validated(&attribute).expect_err("no such attribute");
+        assert!(err.to_string().contains("Colour"), "{err}");
+    }
+}

@@ -5,6 +5,7 @@ use serde_json::json;
 use super::grant::Local;
 use super::{Alarms, Environment, Grant, ImageRepository, ModelMap, Stack};
 use crate::Finding;
+use crate::model::Kind;
 use crate::model::cloudwatch::{Alarm, Comparison, Statistic, TreatMissingData};
 use crate::model::dynamodb::Table;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
@@ -18,6 +19,7 @@ use crate::model::lambda::{
     SafeDeploy, SystemLogLevel, Tracing, TrafficShift, UrlAuth,
 };
 use crate::model::logs::LogGroup;
+use crate::model::raw::Raw;
 use crate::model::review::{ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
 use crate::model::sqs::{Queue, QueueEncryption};
@@ -399,6 +401,22 @@ impl Service {
         if let (Some(id), Some(t)) = (self.take(id, LogicalId::new(id)), self.take(id, table)) {
             self.data
                 .push(Resource::new(id, Properties::Table(t)).retained());
+        }
+        self
+    }
+    /// A resource of a type infra-gen does not model yet, as logical ID `id` (see
+    /// [`Raw`]): validated against its schema in `schemas/cloudformation/` and linted like the
+    /// rest; retained unless declared [`Raw::stateless`]. Add a kind instead once a type is
+    /// used by more than one service or needs rules of its own.
+    pub fn raw(mut self, id: &str, raw: impl Checked<Raw>) -> Self {
+        if let (Some(id), Some(r)) = (self.take(id, LogicalId::new(id)), self.take(id, raw)) {
+            let stateful = r.is_stateful();
+            let resource = Resource::new(id, Properties::Raw(r));
+            self.data.push(if stateful {
+                resource.retained()
+            } else {
+                resource
+            });
         }
         self
     }

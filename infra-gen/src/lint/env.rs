@@ -53,7 +53,7 @@ fn secret_name(name: &str) -> bool {
 
 /// Why `value` looks like a credential whatever its name, if it does: a gitleaks rule, a
 /// JSON document or URL query holding a secret-named field, or one of the forms below.
-fn secret_value(value: &str) -> Option<String> {
+pub(super) fn secret_value(value: &str) -> Option<String> {
     if let Some(rule) = super::secrets::matching_rule(value) {
         return Some(format!("gitleaks rule {rule}"));
     }
@@ -161,7 +161,7 @@ fn builtin_secret_value(value: &str) -> Option<&'static str> {
 }
 
 /// Why a variable's whole literal value looks like a secret, by value or by name.
-fn literal_reason(name: &str, value: &str) -> Option<String> {
+pub(super) fn literal_reason(name: &str, value: &str) -> Option<String> {
     secret_value(value)
         .or_else(|| {
             // Rules that need an assignment context (`SNYK_TOKEN="…"`), as in a .env file.

@@ -19,11 +19,14 @@
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
+//! | `iam-public` | a raw resource's policy allowing every principal |
+//! | `iam-raw` | a raw resource's policy document that is not literal JSON |
 //! | `tags` | a tag key twice on a stack, or more tags than a resource can take |
 
 mod dockerfile;
 mod env;
 mod iam;
+mod raw;
 mod refs;
 pub(crate) mod resolve;
 mod secrets;
@@ -90,6 +93,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
                     iam::check_bedrock(stack, role, id, &mut sink);
                     iam::check_size(stack, role, id, &mut sink);
                 }
+                Properties::Raw(r) => raw::check(stack, r, id, &mut sink),
                 _ => {}
             }
         }

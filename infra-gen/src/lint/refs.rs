@@ -48,6 +48,15 @@ impl Scope<'_> {
     }
 
     fn get_att_problem(&self, id: &str, attr: &str) -> Option<String> {
+        // A raw resource's attributes are its schema's; the schema step checks them.
+        if self
+            .stack
+            .template
+            .resource(id)
+            .is_some_and(|r| matches!(r.properties, crate::model::Properties::Raw(_)))
+        {
+            return None;
+        }
         match self.attributes(id) {
             None => Some(format!("Fn::GetAtt {id}.{attr}: no resource {id}")),
             Some(attrs) if !attrs.contains(&attr) => Some(format!(

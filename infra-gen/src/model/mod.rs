@@ -10,6 +10,7 @@ pub mod expr;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub mod raw;
 pub mod review;
 pub mod secrets;
 pub mod section;
@@ -122,6 +123,15 @@ pub trait Kind: Serialize {
     const STATEFUL: bool;
     /// How it takes tags; the template's tags are written into every resource that takes them.
     const TAGS: tags::TagFormat = tags::TagFormat::List;
+    /// The type of this resource: [`Kind::TYPE`], except for kinds whose instances differ.
+    fn type_name(&self) -> &str {
+        Self::TYPE
+    }
+    /// Whether this resource is stateful: [`Kind::STATEFUL`], except for kinds whose
+    /// instances differ.
+    fn is_stateful(&self) -> bool {
+        Self::STATEFUL
+    }
     /// Every expression in the properties, for reference checks.
     fn exprs(&self) -> Vec<&Expr>;
     /// Resources SAM adds for this one, resource `id` (empty for plain CloudFormation types).
@@ -141,6 +151,12 @@ impl<K: Kind> Kind for Box<K> {
     const REF_RETURNS: &'static str = K::REF_RETURNS;
     const STATEFUL: bool = K::STATEFUL;
     const TAGS: tags::TagFormat = K::TAGS;
+    fn type_name(&self) -> &str {
+        (**self).type_name()
+    }
+    fn is_stateful(&self) -> bool {
+        (**self).is_stateful()
+    }
     fn exprs(&self) -> Vec<&Expr> {
         (**self).exprs()
     }
@@ -175,8 +191,8 @@ macro_rules! kinds {
         }
 
         impl Properties {
-            pub fn type_name(&self) -> &'static str {
-                match self { $(Self::$variant(_) => <$ty as Kind>::TYPE),* }
+            pub fn type_name(&self) -> &str {
+                match self { $(Self::$variant(p) => p.type_name()),* }
             }
             pub fn attributes(&self) -> &'static [&'static str] {
                 match self { $(Self::$variant(_) => <$ty as Kind>::ATTRIBUTES),* }
@@ -185,7 +201,7 @@ macro_rules! kinds {
                 match self { $(Self::$variant(_) => <$ty as Kind>::REF_RETURNS),* }
             }
             pub fn is_stateful(&self) -> bool {
-                match self { $(Self::$variant(_) => <$ty as Kind>::STATEFUL),* }
+                match self { $(Self::$variant(p) => p.is_stateful()),* }
             }
             pub fn tag_format(&self) -> tags::TagFormat {
                 match self { $(Self::$variant(_) => <$ty as Kind>::TAGS),* }
@@ -211,9 +227,13 @@ macro_rules! kinds {
         }
 
         /// Every registered kind's type and `GetAtt` attributes, for the tests that hold them
-        /// to the schemas.
+        /// to the schemas (the raw escape hatch has no type of its own).
         pub const REGISTERED: &[(&str, &[&str])] =
             &[$((<$ty as Kind>::TYPE, <$ty as Kind>::ATTRIBUTES)),*];
+        /// [`REGISTERED`] without the raw escape hatch.
+        pub fn modelled() -> impl Iterator<Item = &'static (&'static str, &'static [&'static str])> {
+            REGISTERED.iter().filter(|(t, _)| *t != <raw::Raw as Kind>::TYPE)
+        }
     };
 }
 
@@ -226,6 +246,8 @@ kinds! {
     Alarm(cloudwatch::Alarm),
     Queue(sqs::Queue),
     Table(dynamodb::Table),
+    /// A type infra-gen does not model yet: properties as JSON, validated and linted.
+    Raw(raw::Raw),
 }
 
 impl Properties {

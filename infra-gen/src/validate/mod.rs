@@ -137,6 +137,78 @@ fn templates(app: &App) -> Vec<Value> {
     app.stacks().iter().map(|s| s.template.to_json()).collect()
 }
 
+/// `Fn::GetAtt`s (and `${Id.Attribute}` in `Fn::Sub`) on resources of types infra-gen does not
+/// model (raw resources), held to the readOnlyProperties of the target's schema; the reference
+/// lint checks modelled kinds, whose attributes the kind tests hold to the same schemas.
+fn raw_attribute_findings(stack: &str, template: &Value) -> Vec<Finding> {
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let raw_type = |id: &str| {
+        let t = resources.get(id)?.get("Type")?.as_str()?;
+        (!crate::model::modelled().any(|(m, _)| *m == t)).then_some(t)
+    };
+    let mut uses: Vec<(String, String, String)> = Vec::new(); // (user, target, attribute)
+    for (user, resource) in resources {
+        walk(resource, &mut |v| match v {
+            Value::Object(m) if m.len() == 1 => {
+                if let Some(Value::Array(parts)) = m.get("Fn::GetAtt")
+                    && let [Value::String(id), Value::String(attr)] = parts.as_slice()
+                {
+                    uses.push((user.clone(), id.clone(), attr.clone()));
+                }
+                let sub = match m.get("Fn::Sub") {
+                    Some(Value::String(t)) => Some(t.as_str()),
+                    Some(Value::Array(a)) => a.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                for p in sub
+                    .map(crate::model::expr::sub_placeholders)
+                    .unwrap_or_default()
+                {
+                    if let Some((id, attr)) = p.split_once('.').filter(|_| !p.starts_with("AWS::"))
+                    {
+                        uses.push((user.clone(), id.to_owned(), attr.to_owned()));
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+    let mut out = Vec::new();
+    for (user, target, attr) in uses {
+        let Some(type_name) = raw_type(&target) else {
+            continue;
+        };
+        let readable = schema::cloudformation(type_name)
+            .and_then(|s| s.top_level_list("readOnlyProperties").ok())
+            .unwrap_or_default();
+        let top = attr.split('.').next().unwrap_or(&attr);
+        if !readable.contains(&top) {
+            out.push(Finding {
+                code: "schema",
+                stack: stack.to_owned(),
+                resource: user,
+                message: format!(
+                    "Fn::GetAtt {target}.{attr}: {type_name} has no such attribute (its schema lists {})",
+                    if readable.is_empty() { "none".to_owned() } else { readable.join(", ") }
+                ),
+                fix: format!("read one of the attributes {type_name} has, or Ref it"),
+            });
+        }
+    }
+    out
+}
+
+fn walk<'a>(v: &'a Value, f: &mut dyn FnMut(&'a Value)) {
+    f(v);
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| walk(i, f)),
+        Value::Object(m) => m.values().for_each(|i| walk(i, f)),
+        _ => {}
+    }
+}
+
 fn validate_with(templates: &[(&str, &Value)], cache: &mut cache::Cache) -> Vec<Finding> {
     let mut keys = Vec::new();
     let mut todo: Vec<Unit<'_>> = Vec::new();
@@ -149,10 +221,13 @@ fn validate_with(templates: &[(&str, &Value)], cache: &mut cache::Cache) -> Vec<
             }
         }
     }
-    let findings: Vec<Finding> = in_parallel(&todo, Unit::check)
+    let mut findings: Vec<Finding> = in_parallel(&todo, Unit::check)
         .into_iter()
         .flatten()
         .collect();
+    for &(stack, t) in templates {
+        findings.extend(raw_attribute_findings(stack, t));
+    }
     for (stack, id, key) in keys {
         if !findings
             .iter()

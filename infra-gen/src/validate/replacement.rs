@@ -23,7 +23,7 @@ use crate::render::read::read_template;
 pub struct Replacement {
     pub stack: String,
     pub resource: String,
-    pub type_name: &'static str,
+    pub type_name: String,
     /// The create-only properties whose value changes.
     pub properties: Vec<String>,
     /// The definition's reason, when the replacement is intended.
@@ -86,7 +86,7 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: id.to_owned(),
-                type_name,
+                type_name: type_name.to_owned(),
                 properties: vec!["Type".into()],
                 acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
             });
@@ -112,7 +112,7 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: id.to_owned(),
-                type_name,
+                type_name: type_name.to_owned(),
                 properties: changed,
                 acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
             });
@@ -145,7 +145,7 @@ fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: r.id.to_string(),
-                type_name,
+                type_name: type_name.to_owned(),
                 properties: vec![format!("the logical ID (was {old_id})")],
                 acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
             });

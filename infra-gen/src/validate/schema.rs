@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn every_registered_kind_has_an_embedded_schema() {
-        for (type_name, _) in crate::model::REGISTERED {
+        for (type_name, _) in crate::model::modelled() {
             assert!(
                 cloudformation(type_name).is_some() || *type_name == SAM_FUNCTION.type_name,
                 "{type_name}: run `schemas/refresh.sh {type_name}`"
@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn getatt_attributes_of_each_kind_are_read_only_properties_of_its_schema() {
-        for (type_name, attributes) in crate::model::REGISTERED {
+        for (type_name, attributes) in crate::model::modelled() {
             let Some(schema) = cloudformation(type_name) else {
                 continue; // SAM types: attributes are those of what SAM creates
             };

@@ -1,0 +1,207 @@
+//! Raw resources (`model::raw`) are linted like modelled ones: their policy documents by the
+//! IAM lints, their values by the secret rules.
+//!
+//! Every `PolicyDocument`, `KeyPolicy`, `ResourcePolicy` and `AssumeRolePolicyDocument` in the
+//! properties is read as IAM reads it. What the typed model cannot hold is a finding here
+//! (`NotAction`/`NotResource`/`NotPrincipal`, wildcard actions, a policy open to every
+//! principal, a document that is not literal JSON); the rest becomes typed statements that
+//! [`super::iam`] judges exactly as it judges a function's role (wildcard resources,
+//! escalation, scope). String values are judged by the secret rules: by shape everywhere, and
+//! by name as well inside `Variables` maps (a raw function's environment), where a dynamic
+//! reference to a secret puts its value in plain text.
+
+use super::Sink;
+use crate::build::Stack;
+use crate::model::iam::{Action, Policy, Role, Statement};
+use crate::model::raw::{Raw, RawValue};
+use crate::model::{Expr, Kind};
+
+const DOCUMENT_KEYS: [&str; 4] = [
+    "PolicyDocument",
+    "KeyPolicy",
+    "ResourcePolicy",
+    "AssumeRolePolicyDocument",
+];
+
+pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    let mut statements = Vec::new();
+    raw.properties().visit(&mut |key, value| {
+        if DOCUMENT_KEYS.contains(&key) {
+            document(value, key, id, &mut statements, sink);
+        }
+    });
+    if !statements.is_empty() {
+        let role = Role {
+            description: format!("policies of raw {}", raw.type_name()),
+            policies: vec![Policy {
+                name: "RawPolicies".into(),
+                statements,
+            }],
+        };
+        super::iam::check(&role, id, sink);
+        super::iam::check_scope(stack, &role, id, sink);
+    }
+    secrets(raw.properties(), false, id, sink);
+}
+
+fn literal(v: &RawValue) -> Option<&str> {
+    match v {
+        RawValue::Expr(Expr::Literal(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// A value IAM reads as one string or a list of them.
+fn list(v: &RawValue) -> Vec<&RawValue> {
+    match v {
+        RawValue::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn document(
+    doc: &RawValue,
+    key: &str,
+    id: &str,
+    statements: &mut Vec<Statement>,
+    sink: &mut Sink<'_>,
+) {
+    let Some(body) = doc.get("Statement") else {
+        sink.push(
+            "iam-raw",
+            id,
+            format!("{key} is not a literal policy document with a Statement"),
+            "write the document as JSON in the definition, so its statements can be checked",
+        );
+        return;
+    };
+    for (n, s) in list(body).into_iter().enumerate() {
+        let sid = s
+            .get("Sid")
+            .and_then(literal)
+            .map_or_else(|| format!("{key}[{n}]"), str::to_owned);
+        if s.get("Effect").and_then(literal) != Some("Allow") {
+            continue; // a Deny only narrows
+        }
+        for inverted in ["NotAction", "NotResource", "NotPrincipal"] {
+            if s.get(inverted).is_some() {
+                sink.push(
+                    "iam-wildcard",
+                    id,
+                    format!(
+                        "statement {sid} of {key} allows with {inverted}: everything but the listed"
+                    ),
+                    "list exactly what is allowed with Action, Resource and Principal",
+                );
+            }
+        }
+        if let Some(principal) = s.get("Principal") {
+            let everyone = |v: &RawValue| list(v).into_iter().any(|p| literal(p) == Some("*"));
+            let open = everyone(principal)
+                || ["AWS", "Federated", "CanonicalUser"]
+                    .iter()
+                    .any(|k| principal.get(k).is_some_and(everyone));
+            if open {
+                sink.push(
+                    "iam-public",
+                    id,
+                    format!("statement {sid} of {key} allows every principal (*)"),
+                    "name the accounts, roles or services allowed (a service principal with an aws:SourceArn condition for AWS services)",
+                );
+            }
+        }
+        let mut actions = Vec::new();
+        for a in s.get("Action").map(list).unwrap_or_default() {
+            match literal(a).map(Action::new) {
+                Some(Ok(action)) => actions.push(action),
+                Some(Err(_)) => sink.push(
+                    "iam-wildcard",
+                    id,
+                    format!(
+                        "statement {sid} of {key} allows {}, a wildcard or malformed action",
+                        literal(a).unwrap_or_default()
+                    ),
+                    "list each action as service:Operation, without * or ?",
+                ),
+                None => sink.push(
+                    "iam-wildcard",
+                    id,
+                    format!("statement {sid} of {key} takes an action from an intrinsic"),
+                    "write each action literally, so it can be checked",
+                ),
+            }
+        }
+        if key == "AssumeRolePolicyDocument" {
+            continue; // a trust policy names principals, not resources
+        }
+        let resources: Vec<Expr> = s
+            .get("Resource")
+            .map(list)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| match r {
+                RawValue::Expr(e) => Some(e.clone()),
+                _ => None,
+            })
+            .collect();
+        if !actions.is_empty() && !resources.is_empty() {
+            statements.push(Statement::allow(&sid, actions, resources));
+        }
+    }
+}
+
+fn secrets(value: &RawValue, in_variables: bool, id: &str, sink: &mut Sink<'_>) {
+    match value {
+        RawValue::Object(fields) => {
+            for (k, v) in fields {
+                if in_variables && let RawValue::Expr(e) = v {
+                    env_value(k, e, id, sink);
+                } else {
+                    secrets(v, k == "Variables", id, sink);
+                }
+            }
+        }
+        RawValue::Array(items) => items.iter().for_each(|v| secrets(v, false, id, sink)),
+        RawValue::Expr(Expr::Literal(s))
+            // A dynamic reference is how a raw resource receives a secret without holding it.
+            if super::resolve::dynamic_references(s).is_empty() =>
+        {
+            if let Some(reason) = super::env::secret_value(s) {
+                sink.push(
+                    "secret-in-env",
+                    id,
+                    format!("a property of the raw resource holds a value that looks like a secret ({reason})"),
+                    "pass it as a dynamic reference ({{resolve:secretsmanager:…}}) where the type accepts one, or keep it in Secrets Manager and give the resource its ARN",
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A raw function's environment variable: the same rules as a modelled function's.
+fn env_value(name: &str, value: &Expr, id: &str, sink: &mut Sink<'_>) {
+    let resolved = sink.scope().resolve(value);
+    let reason = resolved
+        .dynamic_references()
+        .into_iter()
+        .find(|r| r.is_secret())
+        .map(|r| {
+            format!(
+                "a dynamic reference to {}, whose value CloudFormation writes in plain text",
+                r.service
+            )
+        })
+        .or_else(|| match resolved.known() {
+            Some(v) => super::env::literal_reason(name, v),
+            None => resolved.texts().find_map(super::env::secret_value),
+        });
+    if let Some(reason) = reason {
+        sink.push(
+            "secret-in-env",
+            id,
+            format!("environment variable {name} holds a value that looks like a secret ({reason})"),
+            format!("store the value in Secrets Manager and give the function its ARN, e.g. {name}_SECRET_ARN"),
+        );
+    }
+}

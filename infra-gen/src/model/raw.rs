@@ -1,0 +1,327 @@
+//! The typed escape hatch: a resource of a type infra-gen does not model, with its properties
+//! as JSON. Intrinsics become [`Expr`]s when it is made, so the reference lint, the resolver and
+//! every lint that reads values see them; the pipeline validates it against its type's
+//! CloudFormation schema (a type without one in `schemas/` is refused), `lint/raw.rs` judges
+//! its policies and values, and it shows on the review page. Prefer a kind (one module, one
+//! line in `kinds!`) once a type is used by more than one service or needs opinions.
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use super::section::{Section, Words, code};
+use super::{Expr, Kind, LogicalId, Resource};
+use crate::Error;
+
+/// A JSON value whose intrinsic functions are typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    /// A string or an intrinsic (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue`, `Fn::Join`).
+    Expr(Expr),
+    Array(Vec<RawValue>),
+    Object(Vec<(String, RawValue)>),
+}
+
+fn bad(value: &Value, expected: &'static str) -> Error {
+    Error::Invalid {
+        what: "raw resource property",
+        value: value.to_string(),
+        expected,
+    }
+}
+
+fn string(value: &Value, expected: &'static str) -> Result<String, Error> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| bad(value, expected))
+}
+
+/// The intrinsic `{key: arg}` as an [`Expr`], if `key` names one.
+fn intrinsic(key: &str, arg: &Value, whole: &Value) -> Result<Option<Expr>, Error> {
+    const SUPPORTED: &str = "Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue or Fn::Join (other intrinsics cannot be checked before deploy: compute the value in Rust)";
+    Ok(Some(match key {
+        "Ref" => Expr::Ref(string(arg, "Ref of a name")?),
+        "Fn::GetAtt" => match arg {
+            Value::String(s) => match s.split_once('.') {
+                Some((id, attr)) => Expr::GetAtt(id.to_owned(), attr.to_owned()),
+                None => {
+                    return Err(bad(
+                        whole,
+                        "Fn::GetAtt of \"Id.Attribute\" or [Id, Attribute]",
+                    ));
+                }
+            },
+            Value::Array(parts) => match parts.as_slice() {
+                [id, attr] => Expr::GetAtt(
+                    string(id, "a logical ID")?,
+                    string(attr, "an attribute name")?,
+                ),
+                _ => return Err(bad(whole, "Fn::GetAtt of [Id, Attribute]")),
+            },
+            _ => return Err(bad(whole, "Fn::GetAtt of [Id, Attribute]")),
+        },
+        "Fn::Sub" => match arg {
+            Value::String(s) => Expr::Sub(s.clone()),
+            Value::Array(parts) => match parts.as_slice() {
+                [Value::String(t), Value::Object(vars)] => Expr::SubWith(
+                    t.clone(),
+                    vars.iter()
+                        .map(|(k, v)| Ok((k.clone(), expr(v)?)))
+                        .collect::<Result<_, Error>>()?,
+                ),
+                _ => return Err(bad(whole, "Fn::Sub of a string or [string, {variables}]")),
+            },
+            _ => return Err(bad(whole, "Fn::Sub of a string or [string, {variables}]")),
+        },
+        "Fn::ImportValue" => Expr::ImportValue(Box::new(expr(arg)?)),
+        "Fn::Join" => match arg {
+            Value::Array(parts) => match parts.as_slice() {
+                [Value::String(d), Value::Array(values)] => Expr::Join(
+                    d.clone(),
+                    values.iter().map(expr).collect::<Result<_, _>>()?,
+                ),
+                _ => return Err(bad(whole, "Fn::Join of [delimiter, [values]]")),
+            },
+            _ => return Err(bad(whole, "Fn::Join of [delimiter, [values]]")),
+        },
+        k if k.starts_with("Fn::") || k == "Condition" => return Err(bad(whole, SUPPORTED)),
+        _ => return Ok(None),
+    }))
+}
+
+/// A value that must be a string or an intrinsic.
+fn expr(value: &Value) -> Result<Expr, Error> {
+    match RawValue::from_json(value)? {
+        RawValue::Expr(e) => Ok(e),
+        _ => Err(bad(value, "a string or an intrinsic function")),
+    }
+}
+
+impl RawValue {
+    pub fn from_json(value: &Value) -> Result<Self, Error> {
+        Ok(match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(n) => Self::Number(n.clone()),
+            Value::String(s) => Self::Expr(Expr::Literal(s.clone())),
+            Value::Array(items) => Self::Array(
+                items
+                    .iter()
+                    .map(Self::from_json)
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => {
+                if let [(key, arg)] = map.iter().collect::<Vec<_>>().as_slice()
+                    && let Some(e) = intrinsic(key, arg, value)?
+                {
+                    return Ok(Self::Expr(e));
+                }
+                Self::Object(
+                    map.iter()
+                        .map(|(k, v)| Ok((k.clone(), Self::from_json(v)?)))
+                        .collect::<Result<_, Error>>()?,
+                )
+            }
+        })
+    }
+
+    /// Every expression inside, depth first.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        self.visit(&mut |_, v| {
+            if let Self::Expr(e) = v {
+                out.push(e);
+            }
+        });
+        out
+    }
+
+    /// Calls `f` with each value and the key it is under (`""` for array items and the root).
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a RawValue)) {
+        self.visit_under("", f);
+    }
+
+    fn visit_under<'a>(&'a self, key: &'a str, f: &mut dyn FnMut(&'a str, &'a RawValue)) {
+        f(key, self);
+        match self {
+            Self::Array(items) => items.iter().for_each(|v| v.visit_under("", f)),
+            Self::Object(fields) => fields.iter().for_each(|(k, v)| v.visit_under(k, f)),
+            _ => {}
+        }
+    }
+
+    /// The value under `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        match self {
+            Self::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for RawValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Self::Null => s.serialize_unit(),
+            Self::Bool(b) => s.serialize_bool(*b),
+            Self::Number(n) => n.serialize(s),
+            Self::Expr(e) => e.serialize(s),
+            Self::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            Self::Object(fields) => {
+                let mut map = s.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// A resource of a type infra-gen does not model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw {
+    type_name: String,
+    properties: RawValue,
+    stateful: bool,
+}
+
+impl Raw {
+    /// A resource of `type_name` (`AWS::Service::Resource`) with `properties` (a JSON object).
+    /// It counts as stateful (retain it, and the replacement guard watches it) until
+    /// [`Raw::stateless`] says otherwise.
+    pub fn new(type_name: &str, properties: Value) -> Result<Self, Error> {
+        let parts: Vec<&str> = type_name.split("::").collect();
+        let ok = parts.len() == 3
+            && parts[0] == "AWS"
+            && parts[1..]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+            && parts[1] != "Serverless";
+        if !ok {
+            return Err(Error::Invalid {
+                what: "raw resource type",
+                value: type_name.to_owned(),
+                expected: "an AWS::Service::Resource type (not a SAM type) whose schema is in schemas/cloudformation (schemas/refresh.sh adds it)",
+            });
+        }
+        if !properties.is_object() {
+            return Err(bad(&properties, "the properties as a JSON object"));
+        }
+        Ok(Self {
+            type_name: type_name.to_owned(),
+            properties: RawValue::from_json(&properties)?,
+            stateful: true,
+        })
+    }
+
+    /// Says that replacing or deleting it loses nothing (a subscription, a rule, a policy).
+    pub fn stateless(mut self) -> Self {
+        self.stateful = false;
+        self
+    }
+
+    pub fn properties(&self) -> &RawValue {
+        &self.properties
+    }
+}
+
+impl Kind for Raw {
+    /// A placeholder: a raw resource's type is its own ([`Kind::type_name`]).
+    const TYPE: &'static str = "(raw)";
+    const ATTRIBUTES: &'static [&'static str] = &[];
+    const REF_RETURNS: &'static str = "its Ref value (see the type's documentation)";
+    const STATEFUL: bool = true;
+    const TAGS: super::tags::TagFormat = super::tags::TagFormat::None;
+
+    fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    fn is_stateful(&self) -> bool {
+        self.stateful
+    }
+
+    fn phrase(&self, _id: &LogicalId) -> String {
+        format!("raw {}", code(&self.type_name))
+    }
+
+    fn exprs(&self) -> Vec<&Expr> {
+        self.properties.exprs()
+    }
+
+    fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
+        let rows = match &self.properties {
+            RawValue::Object(fields) => fields
+                .iter()
+                .map(|(k, v)| {
+                    let shown = match v {
+                        RawValue::Expr(e @ Expr::Literal(_)) => words.value(e),
+                        RawValue::Expr(e) => words.value(e),
+                        other => code(&serde_json::to_string(other).unwrap_or_default()),
+                    };
+                    (code(k), shown)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Section::new(format!(
+            "Raw {} ({})",
+            code(&self.type_name),
+            code(resource.id.as_str())
+        ))
+        .text(format!(
+            "Not modelled by infra-gen: validated against its CloudFormation schema and linted \
+             (policies, wildcards, secrets); {}.",
+            if self.stateful {
+                "treated as stateful (retained, replacements need acknowledging)"
+            } else {
+                "declared stateless"
+            }
+        ))
+        .settings(["Property", "Value"], rows)
+    }
+}
+
+impl Serialize for Raw {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.properties.serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn intrinsics_become_expressions_and_serialize_back_unchanged() {
+        let props = json!({
+            "TopicName": {"Fn::Sub": "${AWS::StackName}-alerts"},
+            "KmsMasterKeyId": {"Fn::GetAtt": ["Key", "Arn"]},
+            "Subscription": [{"Endpoint": {"Fn::Join": ["", ["a", {"Ref": "P"}]]}, "Protocol": "email"}],
+            "Count": 3
+        });
+        let raw = Raw::new("AWS::SNS::Topic", props.clone()).expect("valid");
+        assert_eq!(serde_json::to_value(&raw).expect("serializes"), props);
+        assert_eq!(raw.exprs().len(), 4);
+    }
+
+    #[test]
+    fn unsupported_intrinsics_and_bad_types_are_refused() {
+        assert!(Raw::new("AWS::SNS::Topic", json!({"A": {"Fn::If": ["C", 1, 2]}})).is_err());
+        assert!(Raw::new("AWS::Serverless::Api", json!({})).is_err());
+        assert!(Raw::new("SNS::Topic", json!({})).is_err());
+        assert!(Raw::new("AWS::SNS::Topic", json!([])).is_err());
+    }
+}
