@@ -66,7 +66,14 @@ fn resolve(v: &Value, template: &Value, region: &str) -> String {
             ] {
                 s = s.replace(&format!("${{{name}}}"), value);
             }
-            assert!(!s.contains("${"), "unresolved {s}");
+            // `${Id.Arn}` of a resource of the stack.
+            while let Some(start) = s.find("${") {
+                let end = start + s[start..].find('}').expect("closed");
+                let (id, attribute) = s[start + 2..end].split_once('.').expect("Id.Attribute");
+                assert_eq!(attribute, "Arn", "{s}");
+                let arn = arn_of(template, id, region);
+                s.replace_range(start..=end, &arn);
+            }
             s
         }
         Value::Object(m) if m.contains_key("Ref") => match m["Ref"].as_str() {
@@ -79,15 +86,31 @@ fn resolve(v: &Value, template: &Value, region: &str) -> String {
             other => panic!("no example value for Ref {other:?}"),
         },
         Value::Object(m) if m.contains_key("Fn::GetAtt") => {
-            let id = m["Fn::GetAtt"][0].as_str().expect("id");
-            assert_eq!(resource(id)["Type"], "AWS::Logs::LogGroup", "GetAtt {id}");
-            // A log group's Arn attribute ends in `:*`, covering its streams.
-            let name = resource(id)["Properties"]["LogGroupName"]
-                .as_str()
-                .expect("named");
-            format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}:*")
+            assert_eq!(m["Fn::GetAtt"][1], "Arn", "{v}");
+            arn_of(template, m["Fn::GetAtt"][0].as_str().expect("id"), region)
         }
         other => panic!("no example value for {other}"),
+    }
+}
+
+/// The `Arn` attribute of resource `id`, from its name in the template.
+fn arn_of(template: &Value, id: &str, region: &str) -> String {
+    let r = &template["Resources"][id];
+    let name = |key: &str| r["Properties"][key].as_str().expect("named").to_owned();
+    match r["Type"].as_str() {
+        // A log group's Arn attribute ends in `:*`, covering its streams.
+        Some("AWS::Logs::LogGroup") => format!(
+            "arn:aws:logs:{region}:{ACCOUNT}:log-group:{}:*",
+            name("LogGroupName")
+        ),
+        Some("AWS::SQS::Queue") => format!("arn:aws:sqs:{region}:{ACCOUNT}:{}", name("QueueName")),
+        Some("AWS::DynamoDB::Table") => {
+            format!(
+                "arn:aws:dynamodb:{region}:{ACCOUNT}:table/{}",
+                name("TableName")
+            )
+        }
+        other => panic!("no example ARN for GetAtt {id}.Arn of a {other:?}"),
     }
 }
 
@@ -514,6 +537,64 @@ fn table_grants_allow_only_their_operations_on_only_their_table() {
                     !role.allows(g, &format!("{table}-other"), &[]),
                     "{name}: {g}"
                 );
+            }
+        }
+    }
+}
+
+/// A queue that triggers the function is polled with exactly the four polling actions; the
+/// queue failed asynchronous runs go to takes only SendMessage; no other queue is reachable.
+#[test]
+fn triggers_and_failure_destinations_reach_only_their_queues() {
+    use infra_gen::model::lambda::events::EventSource;
+    const POLL: [&str; 4] = [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+    ];
+    let app = app();
+    let with_queues = |s: &Stack| {
+        function(s).is_some_and(|f| {
+            f.async_invoke.is_some()
+                || f.events
+                    .iter()
+                    .any(|e| matches!(e.source, EventSource::Sqs(_)))
+        })
+    };
+    for stack in every(
+        &app,
+        "a function with a queue trigger or failure queue",
+        with_queues,
+    ) {
+        let name = stack.name.as_str();
+        let region = stack.environment.region();
+        let template = committed(name);
+        let f = function(stack).expect("a function");
+        let (role_id, _) = function_role(stack);
+        let role = Policy::of_role(&template, role_id, region);
+        let arn = |e: &Expr| arn_of(&template, target(e), region);
+        for e in &f.events {
+            let EventSource::Sqs(source) = &e.source else {
+                continue;
+            };
+            let queue = arn(&source.queue);
+            for action in POLL {
+                assert!(role.allows(action, &queue, &[]), "{name}: {action}");
+                assert!(
+                    !role.allows(action, &format!("{queue}-other"), &[]),
+                    "{name}"
+                );
+            }
+            assert!(!role.allows("sqs:SendMessage", &queue, &[]), "{name}");
+            assert!(!role.allows("sqs:PurgeQueue", &queue, &[]), "{name}");
+        }
+        if let Some((_, destination)) = f.async_invoke.as_ref().and_then(|a| a.on_failure.as_ref())
+        {
+            let queue = arn(destination);
+            assert!(role.allows("sqs:SendMessage", &queue, &[]), "{name}");
+            for action in POLL {
+                assert!(!role.allows(action, &queue, &[]), "{name}: {action}");
             }
         }
     }
