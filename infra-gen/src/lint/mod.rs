@@ -17,17 +17,24 @@
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
 //! | `iam-size` | inline policies over IAM's 10,240 characters per role, with ARNs filled in |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
-//! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
+//! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest |
+//! | `duplicate` | two env vars, logical IDs, Sids, policies, outputs, exports (per region) or stacks of one name |
+//! | `region` | an import from another region, an alarm action outside the alarm's region, two resources of one physical name in a region |
+//! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 
 mod dockerfile;
+mod duplicates;
 mod env;
 mod iam;
 mod refs;
+mod regions;
 pub(crate) mod resolve;
 mod secrets;
+mod stateful;
 
 use crate::Finding;
+use crate::build::service::IMAGE_TAG_PARAMETER;
 use crate::build::{App, Stack};
 use crate::model::lambda::{Function, HandlerMode, InvokeMode};
 use crate::model::{Expr, Properties};
@@ -74,6 +81,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
         refs::check(stack, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();
+            stateful::check(r, &mut sink);
             match &r.properties {
                 Properties::Function(f) => {
                     dockerfile::check(f, id, &mut sink);
@@ -93,6 +101,8 @@ pub fn lint(app: &App) -> Vec<Finding> {
         }
     }
     check_deploy_order(app, &mut out);
+    duplicates::check(app, &mut out);
+    regions::check(app, &mut out);
     out
 }
 
@@ -179,13 +189,9 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                 check_image_uri(stack, &r.id.to_string(), &f.image_uri, out);
             }
             for import in imports(r.properties.exprs()) {
-                let exporter = stacks.iter().enumerate().find_map(|(j, s)| {
-                    s.template
-                        .outputs
-                        .iter()
-                        .find(|o| o.export.as_deref() == Some(import))
-                        .map(|o| (j, s, o))
-                });
+                // Exports resolve in the importing stack's region; lint `region` names an
+                // export that exists only elsewhere.
+                let exporter = regions::exporter(app, stack.environment.region(), import);
                 let finding = |message: String, fix: String| Finding {
                     code: "deploy-order",
                     stack: stack.name.to_string(),
@@ -194,6 +200,7 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                     fix,
                 };
                 match exporter {
+                    None if exported_elsewhere(app, import) => {}
                     None => out.push(finding(
                         format!("imports {import}, which no stack exports"),
                         "export it from a stack listed before this one, or fix the name".into(),
@@ -233,53 +240,95 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                 }
             }
         }
-        for (k, o) in stack.template.outputs.iter().enumerate() {
-            let Some(name) = &o.export else { continue };
-            let earlier = stacks[..i]
-                .iter()
-                .flat_map(|s| &s.template.outputs)
-                .chain(&stack.template.outputs[..k]);
-            if earlier.clone().any(|p| p.export.as_ref() == Some(name)) {
-                out.push(Finding {
-                    code: "deploy-order",
-                    stack: stack.name.to_string(),
-                    resource: format!("Outputs.{}", o.id),
-                    message: format!("export {name} is already exported by another output"),
-                    fix: "export names are unique per region: rename one".into(),
-                });
-            }
-        }
     }
 }
 
-/// A function's image must come from an imported repository at a pinned tag: a literal URI
-/// skips the registry stack (and its immutable tags), and `latest` can change under a deploy.
+fn exported_elsewhere(app: &App, name: &str) -> bool {
+    app.stacks()
+        .iter()
+        .flat_map(|s| &s.template.outputs)
+        .any(|o| o.export.as_deref() == Some(name))
+}
+
+/// A function's image is exactly `${<imported RepositoryUri>}:${ImageTag}`, or a digest
+/// `${<imported RepositoryUri>}@sha256:<64 hex>`. The deploy workflow sets the `ImageTag`
+/// parameter to the commit it built (`infra-gen list --json`), so a literal tag, another
+/// parameter or `latest` could run an image other than the one built and scanned; a literal
+/// or hand-built URI skips the registry stack and its immutable tags.
 fn check_image_uri(stack: &Stack, id: &str, uri: &Expr, out: &mut Vec<Finding>) {
-    let finding = |message: String| {
-        Finding {
+    let Some(problem) = image_uri_problem(stack, uri) else {
+        return;
+    };
+    out.push(Finding {
         code: "image-source",
         stack: stack.name.to_string(),
         resource: id.to_owned(),
-        message,
-        fix: "build the image URI with Service (a Registry's ImageRepository at the ImageTag parameter)".into(),
-    }
+        message: format!("the ImageUri {problem}"),
+        fix: format!(
+            "write it as !Sub [\"${{RepositoryUri}}:${{{IMAGE_TAG_PARAMETER}}}\", {{RepositoryUri: !ImportValue <registry>-RepositoryUri}}] with a {IMAGE_TAG_PARAMETER} parameter (as Service does), or pin a digest: ${{RepositoryUri}}@sha256:<64 hex>"
+        ),
+    });
+}
+
+fn image_uri_problem(stack: &Stack, uri: &Expr) -> Option<String> {
+    let Expr::SubWith(template, vars) = uri else {
+        return Some(format!(
+            "{} does not import a registry stack's repository URI (a literal or hand-built URI)",
+            serde_json::to_string(uri).unwrap_or_default()
+        ));
     };
-    if imports(vec![uri]).is_empty() {
-        out.push(finding(
-            "the ImageUri imports no registry stack's repository (a literal or hand-built URI)"
-                .into(),
+    let [(var, Expr::ImportValue(export))] = vars.as_slice() else {
+        return Some(format!(
+            "{template} must have exactly one variable, the imported repository URI (other variables override parameters such as {IMAGE_TAG_PARAMETER})"
+        ));
+    };
+    if export.as_literal().is_none() {
+        return Some("imports a computed export name".into());
+    }
+    let Some(rest) = template.strip_prefix(&format!("${{{var}}}")) else {
+        return Some(format!(
+            "{template} does not start with the imported repository URI ${{{var}}}"
+        ));
+    };
+    if let Some(digest) = rest.strip_prefix("@sha256:") {
+        let hex = digest.len() == 64
+            && digest
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        return (!hex).then(|| format!("digest {rest} is not sha256: and 64 lowercase hex digits"));
+    }
+    let tag = rest.strip_prefix(':').unwrap_or(rest);
+    if tag != format!("${{{IMAGE_TAG_PARAMETER}}}") {
+        let latest = if tag.contains("latest") {
+            " (latest moves with every push)"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "is tagged {tag}{latest}, not with the {IMAGE_TAG_PARAMETER} parameter the deploy sets to the built commit"
         ));
     }
-    let mut latest = false;
-    uri.walk(&mut |x| {
-        if let Expr::Literal(s) | Expr::Sub(s) | Expr::SubWith(s, _) = x
-            && (s.ends_with(":latest") || s.contains(":latest@"))
-        {
-            latest = true;
-        }
-    });
-    if latest {
-        out.push(finding("the ImageUri uses the mutable tag latest".into()));
+    let Some(parameter) = stack
+        .template
+        .parameters
+        .iter()
+        .find(|p| p.id.as_str() == IMAGE_TAG_PARAMETER)
+    else {
+        return Some(format!(
+            "uses ${{{IMAGE_TAG_PARAMETER}}}, but the template has no {IMAGE_TAG_PARAMETER} parameter"
+        ));
+    };
+    // CloudFormation matches AllowedPattern against the whole value.
+    match regex::Regex::new(&format!("^(?:{})$", parameter.allowed_pattern)) {
+        Ok(pattern) if pattern.is_match("latest") => Some(format!(
+            "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {} accepts the mutable tag latest",
+            parameter.allowed_pattern
+        )),
+        Ok(_) => None,
+        Err(_) => Some(format!(
+            "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {} cannot be read to check that it refuses latest",
+            parameter.allowed_pattern
+        )),
     }
 }
 
