@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::build::App;
 use crate::render::{self, GeneratedFile};
-use crate::validate::{self, Replacement};
+use crate::validate::{self, RemovedStack, Replacement};
 use crate::{Error, Finding, format_findings, lint};
 
 /// Files that passed every step, for one generated directory.
@@ -19,6 +19,7 @@ pub struct Rendered {
     dir: PathBuf,
     files: Vec<GeneratedFile>,
     acknowledged: Vec<Replacement>,
+    removed: Vec<RemovedStack>,
     unreadable: Vec<(String, String)>,
     unchanged: BTreeSet<String>,
 }
@@ -35,6 +36,11 @@ impl Rendered {
     /// Replacements of stateful resources the definitions acknowledge (`acknowledge_replacement`).
     pub fn acknowledged(&self) -> &[Replacement] {
         &self.acknowledged
+    }
+    /// Committed stacks with stateful resources that are no longer defined, as the definitions
+    /// acknowledge (`App::acknowledge_removed_stack`).
+    pub fn removed(&self) -> &[RemovedStack] {
+        &self.removed
     }
     /// Committed templates that no longer parse (path, error): not guarded, shown by the diff.
     pub fn unreadable(&self) -> &[(String, String)] {
@@ -154,6 +160,19 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
             Err(e) => unreadable.push((file.path.clone(), e)),
         }
     }
+    // A committed template no stack produces any more: a removed or renamed stack.
+    let produced: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut removed = Vec::new();
+    let gone = validate::removed_stacks(app, dir, &produced).map_err(|source| Failure::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for r in gone {
+        match r.acknowledged {
+            Some(_) => removed.push(r),
+            None => refused.push(r.to_finding()),
+        }
+    }
     if !refused.is_empty() {
         return Err(Failure::Replacement { refused, files });
     }
@@ -161,6 +180,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         dir: dir.to_owned(),
         files,
         acknowledged,
+        removed,
         unreadable,
         unchanged,
     })

@@ -35,7 +35,7 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::{Map, Value};
 
 pub use crate::render::read::read_template;
-pub use replacement::{Replacement, replacements};
+pub use replacement::{RemovedStack, Replacement, removed_stacks, replacements};
 pub use schema::SchemaError;
 
 use crate::Finding;

@@ -9,13 +9,16 @@
 //! [`ReplacementAck`](crate::model::review::ReplacementAck).
 
 use std::fmt;
+use std::fs;
+use std::io;
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::schema;
 use crate::Finding;
-use crate::build::Stack;
-use crate::model::Resource;
+use crate::build::{App, Stack};
+use crate::model::{Resource, is_stateful_type};
 use crate::render::read::read_template;
 
 /// A change that would replace a stateful resource.
@@ -152,4 +155,148 @@ fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
         }
     }
     out
+}
+
+/// A committed template that no stack produces any more, holding stateful resources: the
+/// stack was removed or renamed (renaming an environment renames its stacks). Deploying the
+/// definitions leaves the old stack's retained data behind, and a renamed stack creates new,
+/// empty resources (or fails on their fixed names), so this is a replacement too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedStack {
+    /// The old stack, named by its template file.
+    pub stack: String,
+    /// The template's path inside the generated directory.
+    pub file: String,
+    /// Its stateful resources: logical ID and type.
+    pub resources: Vec<(String, String)>,
+    /// Stacks new to the directory (no committed template) holding stateful resources of the
+    /// same types: what the old one was most likely renamed to.
+    pub successors: Vec<String>,
+    /// The definition's reason ([`App::acknowledge_removed_stack`]), when intended.
+    pub acknowledged: Option<String>,
+}
+
+impl RemovedStack {
+    fn ids(&self) -> String {
+        let ids: Vec<&str> = self.resources.iter().map(|(id, _)| id.as_str()).collect();
+        ids.join(", ")
+    }
+
+    fn fate(&self) -> String {
+        match self.successors.as_slice() {
+            [] => "is no longer defined".to_owned(),
+            new => format!(
+                "is no longer defined; {} is new and holds resources of the same types: a rename",
+                new.join(" and ")
+            ),
+        }
+    }
+
+    /// The refusal, when not acknowledged.
+    pub fn to_finding(&self) -> Finding {
+        let kinds: Vec<&str> = self.resources.iter().map(|(_, t)| t.as_str()).collect();
+        Finding {
+            code: "replacement",
+            stack: self.stack.clone(),
+            resource: self.ids(),
+            message: format!(
+                "stack {} (committed as {}) {}. Its stateful resources ({}) would be orphaned with their data, and a renamed stack creates new, empty ones",
+                self.stack,
+                self.file,
+                self.fate(),
+                kinds.join(", ")
+            ),
+            fix: format!(
+                "keep the stack's old name (for an environment, its old name), or, if this is intended, call app.acknowledge_removed_stack(\"{}\", \"why\") (remove it once deployed)",
+                self.stack
+            ),
+        }
+    }
+}
+
+impl fmt::Display for RemovedStack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} › {}: the stack {}",
+            self.stack,
+            self.ids(),
+            self.fate()
+        )?;
+        if let Some(reason) = &self.acknowledged {
+            write!(f, ", as acknowledged: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The committed templates in `dir` (`*.yaml`, top level, where templates are written) that
+/// are not among `produced` and hold stateful resources. A file that cannot be read as a
+/// template is left to the drift comparison, which reports it as stray.
+pub fn removed_stacks(
+    app: &App,
+    dir: &Path,
+    produced: &[&str],
+) -> Result<Vec<RemovedStack>, io::Error> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut found = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") && !produced.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    for name in names {
+        let Some(text) = fs::read(dir.join(&name))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let Ok(old) = read_template(&text) else {
+            continue;
+        };
+        let Some(resources) = old.get("Resources").and_then(Value::as_object) else {
+            continue;
+        };
+        let stateful: Vec<(String, String)> = resources
+            .iter()
+            .filter_map(|(id, r)| {
+                let type_name = r.get("Type").and_then(Value::as_str)?;
+                let retained = r.get("DeletionPolicy").and_then(Value::as_str) == Some("Retain");
+                (retained || is_stateful_type(type_name))
+                    .then(|| (id.clone(), type_name.to_owned()))
+            })
+            .collect();
+        if stateful.is_empty() {
+            continue;
+        }
+        let stack = name.trim_end_matches(".yaml").to_owned();
+        let successors = app
+            .stacks()
+            .iter()
+            .filter(|s| {
+                !dir.join(crate::deploy::template_file(s)).exists()
+                    && s.template.resources.iter().any(|r| {
+                        is_stateful(r)
+                            && stateful.iter().any(|(_, t)| t == r.properties.type_name())
+                    })
+            })
+            .map(|s| s.name.to_string())
+            .collect();
+        found.push(RemovedStack {
+            acknowledged: app.removed_stack(&stack).map(|a| a.reason().to_owned()),
+            stack,
+            file: name,
+            resources: stateful,
+            successors,
+        });
+    }
+    Ok(found)
 }
