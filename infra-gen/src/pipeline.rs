@@ -141,7 +141,20 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         committed.clear();
         match File::open(&path).and_then(|mut f| f.read_to_string(&mut committed)) {
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            // Not committed as a file (a directory stands there): the comparison reports it.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::IsADirectory
+                ) =>
+            {
+                continue;
+            }
+            // A corrupted template is drift, not an I/O failure: the comparison shows it.
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                unreadable.push((file.path.clone(), "it is not UTF-8 text".to_owned()));
+                continue;
+            }
             Err(source) => return Err(Failure::Read { path, source }),
         }
         if committed == file.contents {
