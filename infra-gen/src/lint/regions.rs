@@ -151,12 +151,27 @@ fn arn_region(text: &str, region: &str, vars: &[(&str, &str)]) -> Option<String>
     for (name, value) in vars {
         resolved = resolved.replace(&format!("${{{name}}}"), value);
     }
-    let mut fields = resolved.splitn(6, ':');
+    // Other placeholders (`${AWS::Partition}`, a parameter, …) are unknown here, and may
+    // hold a `:` themselves, so each becomes one opaque mark before the fields are split.
+    const OPEN: char = '\u{0}';
+    let mut marked = String::with_capacity(resolved.len());
+    let mut rest = resolved.as_str();
+    while let Some(start) = rest.find("${") {
+        marked.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            rest = &rest[start..];
+            break;
+        };
+        marked.push(OPEN);
+        rest = &rest[start + end + 1..];
+    }
+    marked.push_str(rest);
+    let mut fields = marked.splitn(6, ':');
     if fields.next() != Some("arn") {
         return None;
     }
     let field = fields.nth(2)?;
-    if field.is_empty() || field.contains("${") {
+    if field.is_empty() || field.contains(OPEN) || field.contains("${") {
         return None;
     }
     Some(field.to_owned())
