@@ -297,6 +297,12 @@ fn image_uri_problem(stack: &Stack, uri: &Expr) -> Option<String> {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
         return (!hex).then(|| format!("digest {rest} is not sha256: and 64 lowercase hex digits"));
     }
+    // A variable hides the parameter of its name.
+    if var == IMAGE_TAG_PARAMETER {
+        return Some(format!(
+            "names the imported URI ${{{var}}}, which hides the {IMAGE_TAG_PARAMETER} parameter"
+        ));
+    }
     let tag = rest.strip_prefix(':').unwrap_or(rest);
     if tag != format!("${{{IMAGE_TAG_PARAMETER}}}") {
         let latest = if tag.contains("latest") {
