@@ -176,10 +176,20 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     // A committed template no stack produces any more: a removed or renamed stack.
     let produced: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut removed = Vec::new();
-    let gone = validate::removed_stacks(app, dir, &produced).map_err(|source| Failure::Read {
-        path: dir.to_owned(),
-        source,
-    })?;
+    let mut gone =
+        validate::removed_stacks(app, dir, &produced).map_err(|source| Failure::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
+    // A stack deployed to another region than the committed samconfig says: a moved stack.
+    if let Some(rendered) = files.iter().find(|f| f.path == render::samconfig::PATH) {
+        let committed = std::fs::read_to_string(dir.join(&rendered.path)).ok();
+        gone.extend(validate::moved_stacks(
+            app,
+            committed.as_deref(),
+            &rendered.contents,
+        ));
+    }
     for r in gone {
         match r.acknowledged {
             Some(_) => removed.push(r),

@@ -12,7 +12,7 @@ use infra_gen::lint::lint;
 use infra_gen::model::{
     DeletionPolicy, Expr, Lifecycle, LogicalId, Parameter, Properties, StackName, Template,
 };
-use infra_gen::validate::removed_stacks;
+use infra_gen::validate::{Fate, moved_stacks, removed_stacks};
 use infra_gen::{App, Environment, Finding, Stack};
 
 fn app() -> App {
@@ -508,4 +508,57 @@ fn renaming_a_stack_with_stateful_resources_needs_an_acknowledgement() {
         assert!(found[0].acknowledged.is_some(), "{found:#?}");
     }
     let _ = fs::remove_dir_all(dir.parent().expect("root"));
+}
+
+#[test]
+fn moving_a_stack_with_stateful_resources_to_another_region_needs_an_acknowledgement() {
+    let definitions = app();
+    let committed = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/samconfig.toml"),
+    )
+    .expect("committed samconfig");
+    // The definitions' own rendering equals the committed file: nothing moved, nothing read.
+    assert!(moved_stacks(&definitions, Some(&committed), &committed).is_empty());
+    assert!(moved_stacks(&definitions, Some(&committed), "").is_empty());
+    for (s, stack) in definitions.stacks().iter().enumerate() {
+        let stateful: Vec<String> = stack
+            .template
+            .resources
+            .iter()
+            .filter(|r| r.properties.is_stateful())
+            .map(|r| r.id.to_string())
+            .collect();
+        let mut app = definitions.clone();
+        let to = elsewhere(stack);
+        app.stacks_mut()[s].environment = to.clone();
+        let found = moved_stacks(&app, Some(&committed), "");
+        if stateful.is_empty() {
+            assert!(found.is_empty(), "{found:#?}");
+            continue;
+        }
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            found[0].fate,
+            Fate::Moved {
+                from: stack.environment.region().to_owned(),
+                to: to.region().to_owned()
+            }
+        );
+        let f = found[0].to_finding();
+        assert_eq!(
+            (f.stack.as_str(), f.resource.clone()),
+            (stack.name.as_str(), stateful.join(", "))
+        );
+        assert!(found[0].acknowledged.is_none());
+        app.acknowledge_removed_stack(
+            stack.name.as_str(),
+            "the service moves region with its data copied",
+        )
+        .expect("valid");
+        assert!(
+            moved_stacks(&app, Some(&committed), "")[0]
+                .acknowledged
+                .is_some()
+        );
+    }
 }

@@ -157,23 +157,32 @@ fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
     out
 }
 
-/// A committed template that no stack produces any more, holding stateful resources: the
-/// stack was removed or renamed (renaming an environment renames its stacks). Deploying the
-/// definitions leaves the old stack's retained data behind, and a renamed stack creates new,
-/// empty resources (or fails on their fixed names), so this is a replacement too.
+/// A committed stack whose stateful resources a deploy of the definitions leaves behind: the
+/// stack was removed or renamed (renaming an environment renames its stacks), or moved to
+/// another region (a stack is its name in one account and region). Its retained data stays
+/// with the old stack, and the new one creates new, empty resources (or fails on their fixed
+/// names), so this is a replacement too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemovedStack {
-    /// The old stack, named by its template file.
+    /// The old stack's name.
     pub stack: String,
-    /// The template's path inside the generated directory.
+    /// The committed file that records it, inside the generated directory.
     pub file: String,
     /// Its stateful resources: logical ID and type.
     pub resources: Vec<(String, String)>,
-    /// Stacks new to the directory (no committed template) holding stateful resources of the
-    /// same types: what the old one was most likely renamed to.
-    pub successors: Vec<String>,
+    pub fate: Fate,
     /// The definition's reason ([`App::acknowledge_removed_stack`]), when intended.
     pub acknowledged: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// No stack of that name is defined. `successors` are the stacks new to the directory (no
+    /// committed template) with stateful resources of the same types: what the old one was
+    /// most likely renamed to.
+    Removed { successors: Vec<String> },
+    /// The stack is defined in another region than the committed one.
+    Moved { from: String, to: String },
 }
 
 impl RemovedStack {
@@ -183,11 +192,16 @@ impl RemovedStack {
     }
 
     fn fate(&self) -> String {
-        match self.successors.as_slice() {
-            [] => "is no longer defined".to_owned(),
-            new => format!(
+        match &self.fate {
+            Fate::Removed { successors } if successors.is_empty() => {
+                "is no longer defined".to_owned()
+            }
+            Fate::Removed { successors } => format!(
                 "is no longer defined; {} is new and holds resources of the same types: a rename",
-                new.join(" and ")
+                successors.join(" and ")
+            ),
+            Fate::Moved { from, to } => format!(
+                "moves from {from} to {to}: a new stack in {to}, while the one in {from} keeps its resources"
             ),
         }
     }
@@ -195,19 +209,23 @@ impl RemovedStack {
     /// The refusal, when not acknowledged.
     pub fn to_finding(&self) -> Finding {
         let kinds: Vec<&str> = self.resources.iter().map(|(_, t)| t.as_str()).collect();
+        let keep = match &self.fate {
+            Fate::Removed { .. } => "keep the stack's old name (for an environment, its old name)",
+            Fate::Moved { .. } => "keep the stack in its region",
+        };
         Finding {
             code: "replacement",
             stack: self.stack.clone(),
             resource: self.ids(),
             message: format!(
-                "stack {} (committed as {}) {}. Its stateful resources ({}) would be orphaned with their data, and a renamed stack creates new, empty ones",
+                "stack {} (committed in {}) {}. Its stateful resources ({}) would be orphaned with their data, and the new stack creates new, empty ones",
                 self.stack,
                 self.file,
                 self.fate(),
                 kinds.join(", ")
             ),
             fix: format!(
-                "keep the stack's old name (for an environment, its old name), or, if this is intended, call app.acknowledge_removed_stack(\"{}\", \"why\") (remove it once deployed)",
+                "{keep}, or, if this is intended, call app.acknowledge_removed_stack(\"{}\", \"why\") (remove it once deployed)",
                 self.stack
             ),
         }
@@ -228,6 +246,54 @@ impl fmt::Display for RemovedStack {
         }
         Ok(())
     }
+}
+
+/// Stacks of `app` whose region differs from the one the committed `samconfig.toml` deploys
+/// them to, and that hold stateful resources. `rendered` is the samconfig the definitions
+/// render: when the committed one equals it, nothing moved and nothing is parsed.
+pub fn moved_stacks(app: &App, committed: Option<&str>, rendered: &str) -> Vec<RemovedStack> {
+    let Some(committed) = committed.filter(|c| *c != rendered) else {
+        return Vec::new();
+    };
+    // An unreadable samconfig is drift the comparison reports; it records no region.
+    let Ok(table) = toml::from_str::<toml::Table>(committed) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for stack in app.stacks() {
+        let region = table
+            .get(stack.name.as_str())
+            .and_then(|s| s.get("deploy"))
+            .and_then(|d| d.get("parameters"))
+            .and_then(|p| p.get("region"))
+            .and_then(toml::Value::as_str);
+        let Some(from) = region.filter(|r| *r != stack.environment.region()) else {
+            continue;
+        };
+        let resources: Vec<(String, String)> = stack
+            .template
+            .resources
+            .iter()
+            .filter(|r| is_stateful(r))
+            .map(|r| (r.id.to_string(), r.properties.type_name().to_owned()))
+            .collect();
+        if resources.is_empty() {
+            continue;
+        }
+        out.push(RemovedStack {
+            stack: stack.name.to_string(),
+            file: crate::render::samconfig::PATH.to_owned(),
+            resources,
+            fate: Fate::Moved {
+                from: from.to_owned(),
+                to: stack.environment.region().to_owned(),
+            },
+            acknowledged: app
+                .removed_stack(stack.name.as_str())
+                .map(|a| a.reason().to_owned()),
+        });
+    }
+    out
 }
 
 /// The committed templates in `dir` (`*.yaml`, top level, where templates are written) that
@@ -295,7 +361,7 @@ pub fn removed_stacks(
             stack,
             file: name,
             resources: stateful,
-            successors,
+            fate: Fate::Removed { successors },
         });
     }
     Ok(found)
