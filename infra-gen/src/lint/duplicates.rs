@@ -1,7 +1,7 @@
-//! Lint `duplicate`: names a template, a policy or an account+region holds once. The rendered
-//! template is a JSON object, so a second entry under one name would silently replace the
-//! first (the model keeps both, in lists, so this lint still sees them). Each finding is
-//! reported on the later entry and names the earlier one.
+//! Lint `duplicate`: names a function, a template, a policy, a region or the app holds once.
+//! The rendered template is JSON objects, so a second entry under one name would silently
+//! replace the first; the model keeps both (in lists), so this lint still sees them, also after
+//! `App::stacks_mut()` edits. Each finding is on the later entry and names the earlier one.
 
 use crate::Finding;
 use crate::build::{App, Stack};
@@ -12,33 +12,52 @@ struct Seen<'a> {
     name: &'a str,
     stack: &'a Stack,
     place: String,
+    /// Where the name must be unique beyond the list it is in: the region, for exports.
+    scope: &'a str,
     /// For SAM-added resources, their type: SAM adds one `ServerlessDeploymentApplication`
     /// per template however many functions ask for it, so two equal implicit entries of one
     /// type are the same resource, not a collision.
     implicit: Option<&'static str>,
 }
 
-fn finding(later: &Seen<'_>, earlier: &Seen<'_>, what: &str, fix: &str) -> Finding {
-    Finding {
-        code: "duplicate",
-        stack: later.stack.name.to_string(),
-        resource: later.place.clone(),
-        message: format!(
-            "{what} {} is also at {} › {}: the later one would silently replace the earlier",
-            later.name, earlier.stack.name, earlier.place
-        ),
-        fix: fix.to_owned(),
+impl<'a> Seen<'a> {
+    fn at(name: &'a str, stack: &'a Stack, place: impl Into<String>) -> Self {
+        Self {
+            name,
+            stack,
+            place: place.into(),
+            scope: "",
+            implicit: None,
+        }
     }
 }
 
-/// Reports every entry whose name an earlier entry already holds.
-fn report(seen: &[Seen<'_>], what: &str, fix: &str, out: &mut Vec<Finding>) {
+/// What a name is, why it must be unique, and the fix.
+struct Rule<'r> {
+    what: &'r str,
+    why: &'r str,
+    fix: &'r str,
+}
+
+/// Reports every entry whose name an earlier entry of the same scope already holds.
+fn report(seen: &[Seen<'_>], rule: &Rule<'_>, out: &mut Vec<Finding>) {
     for (i, later) in seen.iter().enumerate() {
         let earlier = seen[..i].iter().find(|e| {
-            e.name == later.name && !(e.implicit.is_some() && e.implicit == later.implicit)
+            e.name == later.name
+                && e.scope == later.scope
+                && !(e.implicit.is_some() && e.implicit == later.implicit)
         });
         if let Some(earlier) = earlier {
-            out.push(finding(later, earlier, what, fix));
+            out.push(Finding {
+                code: "duplicate",
+                stack: later.stack.name.to_string(),
+                resource: later.place.clone(),
+                message: format!(
+                    "{} {} is also at {} › {}: {}",
+                    rule.what, later.name, earlier.stack.name, earlier.place, rule.why
+                ),
+                fix: rule.fix.to_owned(),
+            });
         }
     }
 }
@@ -47,69 +66,63 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
         check_stack(stack, out);
     }
-    // One file in generated/ and one samconfig entry per stack name, whatever the region;
-    // within a region the name is also CloudFormation's key for the stack.
+    // Whatever the regions: infra-gen keys a stack's files and samconfig entry by its name.
     let stacks: Vec<Seen<'_>> = app
         .stacks()
         .iter()
-        .map(|s| Seen {
-            name: s.name.as_str(),
-            stack: s,
-            place: format!("stack in {}", s.environment.region()),
-            implicit: None,
+        .map(|s| {
+            Seen::at(
+                s.name.as_str(),
+                s,
+                format!("stack in {}", s.environment.region()),
+            )
         })
         .collect();
     report(
         &stacks,
-        "stack name",
-        "give each stack its own name (the environment is part of it)",
+        &Rule {
+            what: "stack name",
+            why: "CloudFormation holds one stack per name in an account and region, and generated/<stack>.yaml and samconfig.toml's config-env one per name in the app",
+            fix: "give each stack its own name (builders name stacks <service>-<environment>-<role>: two environments or services of one name collide)",
+        },
         out,
     );
-    // Export names are unique per account and region (the app is one account).
+    // Export names are unique per account and region; the app is taken as one account.
     let mut exports = Vec::new();
     for s in app.stacks() {
         for o in &s.template.outputs {
             if let Some(name) = &o.export {
-                exports.push((
-                    s.environment.region(),
-                    Seen {
-                        name,
-                        stack: s,
-                        place: format!("Outputs.{}", o.id),
-                        implicit: None,
-                    },
-                ));
+                let mut seen = Seen::at(name, s, format!("Outputs.{}", o.id));
+                seen.scope = s.environment.region();
+                exports.push(seen);
             }
         }
     }
-    for (i, (region, later)) in exports.iter().enumerate() {
-        if let Some((_, earlier)) = exports[..i]
-            .iter()
-            .find(|(r, e)| r == region && e.name == later.name)
-        {
-            out.push(finding(
-                later,
-                earlier,
-                &format!("export name (unique per region, here {region})"),
-                "rename one export (stack names prefix them: `<stack>-<output>`)",
-            ));
-        }
-    }
+    report(
+        &exports,
+        &Rule {
+            what: "export name",
+            why: "CloudFormation refuses a second export of a name in one account and region",
+            fix: "rename one export (builders prefix them with the stack name: <stack>-<output>)",
+        },
+        out,
+    );
 }
 
 fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
     let t = &stack.template;
     // Parameters and resources share one namespace (`Ref` reads both); outputs have their
-    // own, so an output may share its resource's name.
-    let mut ids = Vec::new();
-    for p in &t.parameters {
-        ids.push(Seen {
-            name: p.id.as_str(),
-            stack,
-            place: format!("Parameters.{}", p.id),
-            implicit: None,
-        });
-    }
+    // own, so an output may share its resource's name (`FunctionUrl`).
+    let mut ids: Vec<Seen<'_>> = t
+        .parameters
+        .iter()
+        .map(|p| Seen::at(p.id.as_str(), stack, format!("Parameters.{}", p.id)))
+        .collect();
+    ids.extend(
+        t.resources
+            .iter()
+            .map(|r| Seen::at(r.id.as_str(), stack, r.id.as_str())),
+    );
     let implicit: Vec<_> = t
         .resources
         .iter()
@@ -120,42 +133,37 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                 .map(move |i| (r, i))
         })
         .collect();
-    for r in &t.resources {
-        ids.push(Seen {
-            name: r.id.as_str(),
-            stack,
-            place: r.id.to_string(),
-            implicit: None,
-        });
-    }
     for (r, i) in &implicit {
         ids.push(Seen {
-            name: &i.id,
-            stack,
-            place: format!("{} ({}, added by SAM for {})", i.id, i.type_name, r.id),
             implicit: Some(i.type_name),
+            ..Seen::at(
+                &i.id,
+                stack,
+                format!("{} ({}, added by SAM for {})", i.id, i.type_name, r.id),
+            )
         });
     }
     report(
         &ids,
-        "logical ID",
-        "give each parameter and resource its own logical ID (SAM adds <Function>Url, <Function>Alias<alias>, <Function>DeploymentGroup, ServerlessDeploymentApplication and CodeDeployServiceRole)",
+        &Rule {
+            what: "logical ID",
+            why: "a template holds one parameter or resource per logical ID (SAM's resources included): the later would replace the earlier",
+            fix: "give each parameter and resource its own logical ID (SAM adds <Function>Url, <Function>Alias<alias>, <Function>DeploymentGroup, ServerlessDeploymentApplication and CodeDeployServiceRole)",
+        },
         out,
     );
     let outputs: Vec<Seen<'_>> = t
         .outputs
         .iter()
-        .map(|o| Seen {
-            name: o.id.as_str(),
-            stack,
-            place: format!("Outputs.{}", o.id),
-            implicit: None,
-        })
+        .map(|o| Seen::at(o.id.as_str(), stack, format!("Outputs.{}", o.id)))
         .collect();
     report(
         &outputs,
-        "output",
-        "give each output its own logical ID",
+        &Rule {
+            what: "output",
+            why: "a template holds one output per logical ID: the later would replace the earlier",
+            fix: "give each output its own logical ID",
+        },
         out,
     );
     for r in &t.resources {
@@ -165,17 +173,15 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                 let vars: Vec<Seen<'_>> = f
                     .environment
                     .iter()
-                    .map(|v| Seen {
-                        name: v.name.as_str(),
-                        stack,
-                        place: r.id.to_string(),
-                        implicit: None,
-                    })
+                    .map(|v| Seen::at(v.name.as_str(), stack, r.id.as_str()))
                     .collect();
                 report(
                     &vars,
-                    "environment variable",
-                    "set each environment variable once (a secret's ARN variable counts too)",
+                    &Rule {
+                        what: "environment variable",
+                        why: "the function's Variables map keeps one value per name: the later would silently replace the earlier",
+                        fix: "set each environment variable once (a secret's ARN variable counts too)",
+                    },
                     out,
                 );
             }
@@ -183,35 +189,30 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                 let policies: Vec<Seen<'_>> = role
                     .policies
                     .iter()
-                    .map(|p| Seen {
-                        name: &p.name,
-                        stack,
-                        place: r.id.to_string(),
-                        implicit: None,
-                    })
+                    .map(|p| Seen::at(&p.name, stack, r.id.as_str()))
                     .collect();
                 report(
                     &policies,
-                    "inline policy name",
-                    "give each inline policy of the role its own name",
+                    &Rule {
+                        what: "inline policy",
+                        why: "a role holds one inline policy per name: the later would replace the earlier",
+                        fix: "give each inline policy of the role its own name, or merge them",
+                    },
                     out,
                 );
                 for p in &role.policies {
-                    // IAM requires statement IDs unique within one policy document.
                     let sids: Vec<Seen<'_>> = p
                         .statements
                         .iter()
-                        .map(|s| Seen {
-                            name: &s.sid,
-                            stack,
-                            place: r.id.to_string(),
-                            implicit: None,
-                        })
+                        .map(|s| Seen::at(&s.sid, stack, r.id.as_str()))
                         .collect();
                     report(
                         &sids,
-                        &format!("statement ID (Sid) in policy {}:", p.name),
-                        "give each statement of the policy its own Sid, or merge the two statements",
+                        &Rule {
+                            what: &format!("statement ID (Sid) of policy {}", p.name),
+                            why: "IAM requires statement IDs unique within a policy and refuses the role",
+                            fix: "give each statement of the policy its own Sid, or merge the two statements",
+                        },
                         out,
                     );
                 }

@@ -183,10 +183,12 @@ fn check_cors(f: &Function, id: &str, sink: &mut Sink<'_>) {
 /// must be an ECR repository exported that way.
 fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
     let stacks = app.stacks();
+    // Every service's ImageTag usually has the same pattern: each is compiled once per run.
+    let mut patterns = Vec::new();
     for (i, stack) in stacks.iter().enumerate() {
         for r in &stack.template.resources {
             if let Properties::Function(f) = &r.properties {
-                check_image_uri(stack, &r.id.to_string(), &f.image_uri, out);
+                check_image_uri(stack, &r.id.to_string(), &f.image_uri, &mut patterns, out);
             }
             for import in imports(r.properties.exprs()) {
                 // Exports resolve in the importing stack's region; lint `region` names an
@@ -255,8 +257,14 @@ fn exported_elsewhere(app: &App, name: &str) -> bool {
 /// parameter to the commit it built (`infra-gen list --json`), so a literal tag, another
 /// parameter or `latest` could run an image other than the one built and scanned; a literal
 /// or hand-built URI skips the registry stack and its immutable tags.
-fn check_image_uri(stack: &Stack, id: &str, uri: &Expr, out: &mut Vec<Finding>) {
-    let Some(problem) = image_uri_problem(stack, uri) else {
+fn check_image_uri(
+    stack: &Stack,
+    id: &str,
+    uri: &Expr,
+    patterns: &mut Vec<(String, Option<bool>)>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(problem) = image_uri_problem(stack, uri, patterns) else {
         return;
     };
     out.push(Finding {
@@ -270,7 +278,12 @@ fn check_image_uri(stack: &Stack, id: &str, uri: &Expr, out: &mut Vec<Finding>) 
     });
 }
 
-fn image_uri_problem(stack: &Stack, uri: &Expr) -> Option<String> {
+/// `patterns` remembers, per AllowedPattern, whether it admits `latest` (`None`: unreadable).
+fn image_uri_problem(
+    stack: &Stack,
+    uri: &Expr,
+    patterns: &mut Vec<(String, Option<bool>)>,
+) -> Option<String> {
     let Expr::SubWith(template, vars) = uri else {
         return Some(format!(
             "{} does not import a registry stack's repository URI (a literal or hand-built URI)",
@@ -324,14 +337,25 @@ fn image_uri_problem(stack: &Stack, uri: &Expr) -> Option<String> {
             "uses ${{{IMAGE_TAG_PARAMETER}}}, but the template has no {IMAGE_TAG_PARAMETER} parameter"
         ));
     };
-    // CloudFormation matches AllowedPattern against the whole value.
-    match regex::Regex::new(&format!("^(?:{})$", parameter.allowed_pattern)) {
-        Ok(pattern) if pattern.is_match("latest") => Some(format!(
+    let pattern = &parameter.allowed_pattern;
+    let admits_latest = match patterns.iter().find(|(p, _)| p == pattern) {
+        Some((_, known)) => *known,
+        None => {
+            // CloudFormation matches AllowedPattern against the whole value.
+            let known = regex::Regex::new(&format!("^(?:{pattern})$"))
+                .ok()
+                .map(|re| re.is_match("latest"));
+            patterns.push((pattern.clone(), known));
+            known
+        }
+    };
+    match admits_latest {
+        Some(true) => Some(format!(
             "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {} accepts the mutable tag latest",
             parameter.allowed_pattern
         )),
-        Ok(_) => None,
-        Err(_) => Some(format!(
+        Some(false) => None,
+        None => Some(format!(
             "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {} cannot be read to check that it refuses latest",
             parameter.allowed_pattern
         )),
