@@ -562,3 +562,63 @@ fn moving_a_stack_with_stateful_resources_to_another_region_needs_an_acknowledge
         );
     }
 }
+
+#[test]
+fn a_duplicate_condition_key_sub_variable_or_alarm_dimension_is_one_finding() {
+    let definitions = app();
+    let mut cases = 0;
+    for (s, stack) in definitions.stacks().iter().enumerate() {
+        let name = stack.name.to_string();
+        for (i, r) in stack.template.resources.iter().enumerate() {
+            let earlier = format!("{name} › {}", r.id);
+            let mut mutated: Vec<App> = Vec::new();
+            match &r.properties {
+                Properties::Role(role) => {
+                    for (p, policy) in role.policies.iter().enumerate() {
+                        for (k, st) in policy.statements.iter().enumerate() {
+                            for c in &st.conditions {
+                                let mut app = definitions.clone();
+                                if let Properties::Role(role) =
+                                    &mut app.stacks_mut()[s].template.resources[i].properties
+                                {
+                                    let mut again = c.clone();
+                                    again.values = vec![Expr::literal("another value")];
+                                    role.policies[p].statements[k].conditions.push(again);
+                                }
+                                mutated.push(app);
+                            }
+                        }
+                    }
+                }
+                Properties::Alarm(alarm) => {
+                    for d in &alarm.dimensions {
+                        let mut app = definitions.clone();
+                        if let Properties::Alarm(a) =
+                            &mut app.stacks_mut()[s].template.resources[i].properties
+                        {
+                            a.dimensions.push((d.0.clone(), Expr::literal("other")));
+                        }
+                        mutated.push(app);
+                    }
+                }
+                Properties::Function(f) => {
+                    if let Expr::SubWith(t, vars) = &f.image_uri {
+                        for v in vars {
+                            let mut app = definitions.clone();
+                            let mut more = vars.clone();
+                            more.push((v.0.clone(), Expr::literal("other")));
+                            function_at(&mut app, s, i).image_uri = Expr::SubWith(t.clone(), more);
+                            mutated.push(app);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for app in mutated {
+                cases += 1;
+                one_duplicate(&app, &name, r.id.as_str(), &earlier, "nested name");
+            }
+        }
+    }
+    assert!(cases > 0);
+}

@@ -5,7 +5,7 @@
 
 use crate::Finding;
 use crate::build::{App, Stack};
-use crate::model::Properties;
+use crate::model::{Expr, Properties};
 
 /// Where a name occurs: `stack › place`.
 struct Seen<'a> {
@@ -167,6 +167,25 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
         out,
     );
     for r in &t.resources {
+        for e in r.properties.exprs() {
+            e.walk(&mut |x| {
+                if let Expr::SubWith(template, vars) = x {
+                    let names: Vec<Seen<'_>> = vars
+                        .iter()
+                        .map(|(name, _)| Seen::at(name, stack, r.id.as_str()))
+                        .collect();
+                    report(
+                        &names,
+                        &Rule {
+                            what: &format!("variable of !Sub {template:?}"),
+                            why: "Fn::Sub's variable map keeps one value per name: the later would silently replace the earlier",
+                            fix: "bind each variable once",
+                        },
+                        out,
+                    );
+                }
+            });
+        }
         match &r.properties {
             Properties::Function(f) => {
                 // Lambda's variable names are case-sensitive: `A` and `a` are two variables.
@@ -215,7 +234,54 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                         },
                         out,
                     );
+                    for st in &p.statements {
+                        // One block per operator, one entry per key in it: a second condition
+                        // on a key under the same operator would replace the first.
+                        let mut operators = Vec::new();
+                        for c in &st.conditions {
+                            if !operators.contains(&c.operator) {
+                                operators.push(c.operator);
+                            }
+                        }
+                        for operator in operators {
+                            let keys: Vec<Seen<'_>> = st
+                                .conditions
+                                .iter()
+                                .filter(|c| c.operator == operator)
+                                .map(|c| Seen::at(&c.key, stack, r.id.as_str()))
+                                .collect();
+                            report(
+                                &keys,
+                                &Rule {
+                                    what: &format!(
+                                        "condition key under {} in statement {}",
+                                        operator.name(),
+                                        st.sid
+                                    ),
+                                    why: "a condition block holds one entry per key: the later would silently replace the earlier",
+                                    fix: "write one condition per key and operator with all its values (IAM ORs them)",
+                                },
+                                out,
+                            );
+                        }
+                    }
                 }
+            }
+            Properties::Alarm(alarm) => {
+                let dimensions: Vec<Seen<'_>> = alarm
+                    .dimensions
+                    .iter()
+                    .map(|(name, _)| Seen::at(name, stack, r.id.as_str()))
+                    .collect();
+                report(
+                    &dimensions,
+                    &Rule {
+                        what: "dimension",
+                        why: "a metric has one value per dimension name, and CloudWatch refuses the alarm",
+                        fix: "give each dimension its own name",
+                    },
+                    out,
+                );
             }
             _ => {}
         }
