@@ -117,7 +117,18 @@ fn shown(e: &Expr) -> String {
 fn region_of(app: &App, stack: &Stack, e: &Expr, depth: u8) -> Option<String> {
     let region = stack.environment.region();
     match e {
-        Expr::Literal(arn) | Expr::Sub(arn) => arn_region(arn, region, &[]),
+        // A literal is not substituted: `${AWS::Region}` in it stays those characters.
+        Expr::Literal(arn) => arn_region(arn, None, &[]),
+        // `!Sub "${Topic}"` or `"${Topic.Arn}"`: a resource of this stack.
+        Expr::Sub(t)
+            if t.strip_prefix("${")
+                .and_then(|rest| rest.strip_suffix('}'))
+                .map(|name| name.split_once('.').map_or(name, |(id, _)| id))
+                .is_some_and(|id| stack.template.resource(id).is_some()) =>
+        {
+            Some(region.to_owned())
+        }
+        Expr::Sub(arn) => arn_region(arn, Some(region), &[]),
         Expr::SubWith(t, vars) => match vars.as_slice() {
             // `!Sub ["${Topic}", {Topic: …}]` is the variable's own value.
             [(name, value)] if *t == format!("${{{name}}}") => {
@@ -128,7 +139,7 @@ fn region_of(app: &App, stack: &Stack, e: &Expr, depth: u8) -> Option<String> {
                     .iter()
                     .filter_map(|(n, v)| Some((n.as_str(), v.as_literal()?)))
                     .collect();
-                arn_region(t, region, &literals)
+                arn_region(t, Some(region), &literals)
             }
         },
         // A resource of this stack lives in this stack's region.
@@ -143,11 +154,14 @@ fn region_of(app: &App, stack: &Stack, e: &Expr, depth: u8) -> Option<String> {
     }
 }
 
-/// The region field of the ARN `text` (a `Fn::Sub` template or a literal), with
-/// `${AWS::Region}` read as `region` and the literal `vars` filled in; `None` when it is not
-/// an ARN or its region is still a placeholder.
-fn arn_region(text: &str, region: &str, vars: &[(&str, &str)]) -> Option<String> {
-    let mut resolved = text.replace("${AWS::Region}", region);
+/// The region field of the ARN `text`: a `Fn::Sub` template, with `${AWS::Region}` read as
+/// `sub_region` and the literal `vars` filled in, or a literal (`sub_region` `None`); `None`
+/// when it is not an ARN or its region is still a placeholder.
+fn arn_region(text: &str, sub_region: Option<&str>, vars: &[(&str, &str)]) -> Option<String> {
+    let mut resolved = match sub_region {
+        Some(region) => text.replace("${AWS::Region}", region),
+        None => text.to_owned(),
+    };
     for (name, value) in vars {
         resolved = resolved.replace(&format!("${{{name}}}"), value);
     }
@@ -223,7 +237,7 @@ mod tests {
 
     #[test]
     fn arn_regions_are_read_with_the_stacks_region_filled_in() {
-        let r = |s: &str| arn_region(s, "us-west-2", &[]);
+        let r = |s: &str| arn_region(s, Some("us-west-2"), &[]);
         let at = |s: &str| Some(s.to_owned());
         assert_eq!(r("arn:aws:sns:eu-west-1:123456789012:ops"), at("eu-west-1"));
         assert_eq!(
@@ -233,10 +247,15 @@ mod tests {
         assert_eq!(r("arn:aws:sns:${Region}:1:ops"), None);
         assert_eq!(r("arn:aws:iam::123456789012:role/x"), None);
         assert_eq!(r("ops-topic"), None);
+        // Only Fn::Sub substitutes: in a literal the placeholder is text.
+        assert_eq!(
+            arn_region("arn:aws:sns:${AWS::Region}:1:ops", None, &[]),
+            None
+        );
         assert_eq!(
             arn_region(
                 "arn:aws:sns:${R}:1:ops",
-                "us-west-2",
+                Some("us-west-2"),
                 &[("R", "ap-south-1")]
             ),
             at("ap-south-1")
