@@ -328,3 +328,68 @@ fn an_image_tag_parameter_that_admits_latest_is_refused() {
         assert_eq!(found.len(), usize::from(refused), "{pattern}: {found:#?}");
     }
 }
+
+/// Through the library's one road to files: a stack renamed, or moved to another region, away
+/// from what was written is refused until the app acknowledges it, and then it is reported.
+#[test]
+fn the_pipeline_refuses_a_renamed_or_moved_stack_until_acknowledged() {
+    use infra_gen::model::StackName;
+    use infra_gen::pipeline::{self, Failure};
+    let dir = std::env::temp_dir().join(format!("infra-gen-integrity-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let app = valid_app();
+    let rendered = pipeline::run(&app, &dir, None).expect("passes every step");
+    infra_gen::check::write(&rendered).expect("writes");
+    for s in 0..app.stacks().len() {
+        let old = app.stacks()[s].name.to_string();
+        let mut renamed = app.clone();
+        renamed.stacks_mut()[s].name = StackName::new(format!("{old}-renamed")).expect("valid");
+        let err = pipeline::run(&renamed, &dir, None).expect_err("refused");
+        let Failure::Replacement { refused, .. } = &err else {
+            panic!("expected the replacement guard, got {err}")
+        };
+        assert_eq!(refused.len(), 1, "{refused:#?}");
+        assert_eq!(refused[0].stack, old);
+        assert!(
+            refused[0]
+                .message
+                .contains(&format!("{old}-renamed is new")),
+            "{}",
+            refused[0]
+        );
+        renamed
+            .acknowledge_removed_stack(&old, "the data is copied over by hand first")
+            .expect("valid");
+        let rendered = pipeline::run(&renamed, &dir, None).expect("acknowledged");
+        assert_eq!(rendered.removed().len(), 1);
+        assert!(
+            rendered.removed()[0]
+                .to_string()
+                .contains("as acknowledged")
+        );
+    }
+    // The whole environment moved to another region: each stack is a new one there.
+    let mut moved = app.clone();
+    let there = infra_gen::Environment::new("test", "eu-west-1").expect("valid");
+    for stack in moved.stacks_mut() {
+        stack.environment = there.clone();
+    }
+    let err = pipeline::run(&moved, &dir, None).expect_err("refused");
+    let Failure::Replacement { refused, .. } = &err else {
+        panic!("expected the replacement guard, got {err}")
+    };
+    assert_eq!(refused.len(), app.stacks().len(), "{refused:#?}");
+    for (f, stack) in refused.iter().zip(app.stacks()) {
+        assert_eq!(f.stack, stack.name.as_str());
+        assert!(
+            f.message.contains("moves from us-west-2 to eu-west-1"),
+            "{f}"
+        );
+        moved
+            .acknowledge_removed_stack(stack.name.as_str(), "the data is copied over by hand first")
+            .expect("valid");
+    }
+    let rendered = pipeline::run(&moved, &dir, None).expect("acknowledged");
+    assert_eq!(rendered.removed().len(), app.stacks().len());
+    std::fs::remove_dir_all(&dir).ok();
+}
