@@ -2,59 +2,87 @@
 //! The rendered template is JSON objects, so a second entry under one name would silently
 //! replace the first; the model keeps both (in lists), so this lint still sees them, also after
 //! `App::stacks_mut()` edits. Each finding is on the later entry and names the earlier one.
+//! Nothing is formatted unless there is a finding: `check` runs this on every call.
+
+use std::fmt;
 
 use crate::Finding;
 use crate::build::{App, Stack};
 use crate::model::{Expr, Properties};
 
-/// Where a name occurs: `stack › place`.
-struct Seen<'a> {
-    name: &'a str,
-    stack: &'a Stack,
-    place: String,
-    /// Where the name must be unique beyond the list it is in: the region, for exports.
-    scope: &'a str,
-    /// For SAM-added resources, their type: SAM adds one `ServerlessDeploymentApplication`
-    /// per template however many functions ask for it, so two equal implicit entries of one
-    /// type are the same resource, not a collision.
-    implicit: Option<&'static str>,
+/// Where a name occurs inside its stack.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Resource(&'a str),
+    Parameter(&'a str),
+    Output(&'a str),
+    /// A resource SAM adds: its ID, type and the resource it is added for.
+    Sam(&'a str, &'static str, &'a str),
+    /// The stack itself, in its region.
+    Stack(&'a str),
 }
 
-impl<'a> Seen<'a> {
-    fn at(name: &'a str, stack: &'a Stack, place: impl Into<String>) -> Self {
-        Self {
-            name,
-            stack,
-            place: place.into(),
-            scope: "",
-            implicit: None,
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Resource(id) => f.write_str(id),
+            Self::Parameter(id) => write!(f, "Parameters.{id}"),
+            Self::Output(id) => write!(f, "Outputs.{id}"),
+            Self::Sam(id, type_name, of) => write!(f, "{id} ({type_name}, added by SAM for {of})"),
+            Self::Stack(region) => write!(f, "stack in {region}"),
         }
     }
 }
 
-/// What a name is, why it must be unique, and the fix.
+/// A name and where it occurs.
+struct Seen<'a> {
+    name: &'a str,
+    stack: &'a Stack,
+    place: Place<'a>,
+    /// Where the name must be unique beyond the list it is in: the region, for exports.
+    scope: &'a str,
+}
+
+impl<'a> Seen<'a> {
+    fn at(name: &'a str, stack: &'a Stack, place: Place<'a>) -> Self {
+        Self {
+            name,
+            stack,
+            place,
+            scope: "",
+        }
+    }
+}
+
+/// Why a name must be unique, and the fix.
 struct Rule<'r> {
-    what: &'r str,
     why: &'r str,
     fix: &'r str,
 }
 
-/// Reports every entry whose name an earlier entry of the same scope already holds.
-fn report(seen: &[Seen<'_>], rule: &Rule<'_>, out: &mut Vec<Finding>) {
+/// Reports every entry whose name an earlier entry of the same scope already holds; `what`
+/// says what the name is.
+fn report(seen: &[Seen<'_>], what: impl Fn() -> String, rule: &Rule<'_>, out: &mut Vec<Finding>) {
     for (i, later) in seen.iter().enumerate() {
         let earlier = seen[..i].iter().find(|e| {
             e.name == later.name
                 && e.scope == later.scope
-                && !(e.implicit.is_some() && e.implicit == later.implicit)
+                // SAM adds one `ServerlessDeploymentApplication` (and role) per template
+                // however many functions ask for it: the same resource, not a collision.
+                && !matches!((e.place, later.place), (Place::Sam(_, a, _), Place::Sam(_, b, _)) if a == b)
         });
         if let Some(earlier) = earlier {
             out.push(Finding {
                 code: "duplicate",
                 stack: later.stack.name.to_string(),
-                resource: later.place.clone(),
+                resource: later.place.to_string(),
                 message: format!(
                     "{} {} is also at {} › {}: {}",
-                    rule.what, later.name, earlier.stack.name, earlier.place, rule.why
+                    what(),
+                    later.name,
+                    earlier.stack.name,
+                    earlier.place,
+                    rule.why
                 ),
                 fix: rule.fix.to_owned(),
             });
@@ -70,18 +98,12 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     let stacks: Vec<Seen<'_>> = app
         .stacks()
         .iter()
-        .map(|s| {
-            Seen::at(
-                s.name.as_str(),
-                s,
-                format!("stack in {}", s.environment.region()),
-            )
-        })
+        .map(|s| Seen::at(s.name.as_str(), s, Place::Stack(s.environment.region())))
         .collect();
     report(
         &stacks,
+        || "stack name".into(),
         &Rule {
-            what: "stack name",
             why: "CloudFormation holds one stack per name in an account and region, and generated/<stack>.yaml and samconfig.toml's config-env one per name in the app",
             fix: "give each stack its own name (builders name stacks <service>-<environment>-<role>: two environments or services of one name collide)",
         },
@@ -92,7 +114,7 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     for s in app.stacks() {
         for o in &s.template.outputs {
             if let Some(name) = &o.export {
-                let mut seen = Seen::at(name, s, format!("Outputs.{}", o.id));
+                let mut seen = Seen::at(name, s, Place::Output(o.id.as_str()));
                 seen.scope = s.environment.region();
                 exports.push(seen);
             }
@@ -100,8 +122,8 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     }
     report(
         &exports,
+        || "export name".into(),
         &Rule {
-            what: "export name",
             why: "CloudFormation refuses a second export of a name in one account and region",
             fix: "rename one export (builders prefix them with the stack name: <stack>-<output>)",
         },
@@ -113,16 +135,6 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
     let t = &stack.template;
     // Parameters and resources share one namespace (`Ref` reads both); outputs have their
     // own, so an output may share its resource's name (`FunctionUrl`).
-    let mut ids: Vec<Seen<'_>> = t
-        .parameters
-        .iter()
-        .map(|p| Seen::at(p.id.as_str(), stack, format!("Parameters.{}", p.id)))
-        .collect();
-    ids.extend(
-        t.resources
-            .iter()
-            .map(|r| Seen::at(r.id.as_str(), stack, r.id.as_str())),
-    );
     let implicit: Vec<_> = t
         .resources
         .iter()
@@ -133,20 +145,23 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                 .map(move |i| (r, i))
         })
         .collect();
-    for (r, i) in &implicit {
-        ids.push(Seen {
-            implicit: Some(i.type_name),
-            ..Seen::at(
-                &i.id,
-                stack,
-                format!("{} ({}, added by SAM for {})", i.id, i.type_name, r.id),
+    let ids: Vec<Seen<'_>> =
+        t.parameters
+            .iter()
+            .map(|p| Seen::at(p.id.as_str(), stack, Place::Parameter(p.id.as_str())))
+            .chain(
+                t.resources
+                    .iter()
+                    .map(|r| Seen::at(r.id.as_str(), stack, Place::Resource(r.id.as_str()))),
             )
-        });
-    }
+            .chain(implicit.iter().map(|(r, i)| {
+                Seen::at(&i.id, stack, Place::Sam(&i.id, i.type_name, r.id.as_str()))
+            }))
+            .collect();
     report(
         &ids,
+        || "logical ID".into(),
         &Rule {
-            what: "logical ID",
             why: "a template holds one parameter or resource per logical ID (SAM's resources included): the later would replace the earlier",
             fix: "give each parameter and resource its own logical ID (SAM adds <Function>Url, <Function>Alias<alias>, <Function>DeploymentGroup, ServerlessDeploymentApplication and CodeDeployServiceRole)",
         },
@@ -155,29 +170,26 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
     let outputs: Vec<Seen<'_>> = t
         .outputs
         .iter()
-        .map(|o| Seen::at(o.id.as_str(), stack, format!("Outputs.{}", o.id)))
+        .map(|o| Seen::at(o.id.as_str(), stack, Place::Output(o.id.as_str())))
         .collect();
     report(
         &outputs,
+        || "output".into(),
         &Rule {
-            what: "output",
             why: "a template holds one output per logical ID: the later would replace the earlier",
             fix: "give each output its own logical ID",
         },
         out,
     );
     for r in &t.resources {
+        let here = Place::Resource(r.id.as_str());
         for e in r.properties.exprs() {
             e.walk(&mut |x| {
                 if let Expr::SubWith(template, vars) = x {
-                    let names: Vec<Seen<'_>> = vars
-                        .iter()
-                        .map(|(name, _)| Seen::at(name, stack, r.id.as_str()))
-                        .collect();
                     report(
-                        &names,
+                        &named(vars.iter().map(|(n, _)| n.as_str()), stack, here),
+                        || format!("variable of !Sub {template:?}"),
                         &Rule {
-                            what: &format!("variable of !Sub {template:?}"),
                             why: "Fn::Sub's variable map keeps one value per name: the later would silently replace the earlier",
                             fix: "bind each variable once",
                         },
@@ -187,48 +199,31 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
             });
         }
         match &r.properties {
-            Properties::Function(f) => {
+            Properties::Function(f) => report(
                 // Lambda's variable names are case-sensitive: `A` and `a` are two variables.
-                let vars: Vec<Seen<'_>> = f
-                    .environment
-                    .iter()
-                    .map(|v| Seen::at(v.name.as_str(), stack, r.id.as_str()))
-                    .collect();
-                report(
-                    &vars,
-                    &Rule {
-                        what: "environment variable",
-                        why: "the function's Variables map keeps one value per name: the later would silently replace the earlier",
-                        fix: "set each environment variable once (a secret's ARN variable counts too)",
-                    },
-                    out,
-                );
-            }
+                &named(f.environment.iter().map(|v| v.name.as_str()), stack, here),
+                || "environment variable".into(),
+                &Rule {
+                    why: "the function's Variables map keeps one value per name: the later would silently replace the earlier",
+                    fix: "set each environment variable once (a secret's ARN variable counts too)",
+                },
+                out,
+            ),
             Properties::Role(role) => {
-                let policies: Vec<Seen<'_>> = role
-                    .policies
-                    .iter()
-                    .map(|p| Seen::at(&p.name, stack, r.id.as_str()))
-                    .collect();
                 report(
-                    &policies,
+                    &named(role.policies.iter().map(|p| p.name.as_str()), stack, here),
+                    || "inline policy".into(),
                     &Rule {
-                        what: "inline policy",
                         why: "a role holds one inline policy per name: the later would replace the earlier",
                         fix: "give each inline policy of the role its own name, or merge them",
                     },
                     out,
                 );
                 for p in &role.policies {
-                    let sids: Vec<Seen<'_>> = p
-                        .statements
-                        .iter()
-                        .map(|s| Seen::at(&s.sid, stack, r.id.as_str()))
-                        .collect();
                     report(
-                        &sids,
+                        &named(p.statements.iter().map(|s| s.sid.as_str()), stack, here),
+                        || format!("statement ID (Sid) of policy {}", p.name),
                         &Rule {
-                            what: &format!("statement ID (Sid) of policy {}", p.name),
                             why: "IAM requires statement IDs unique within a policy and refuses the role",
                             fix: "give each statement of the policy its own Sid, or merge the two statements",
                         },
@@ -237,27 +232,24 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                     for st in &p.statements {
                         // One block per operator, one entry per key in it: a second condition
                         // on a key under the same operator would replace the first.
-                        let mut operators = Vec::new();
-                        for c in &st.conditions {
-                            if !operators.contains(&c.operator) {
-                                operators.push(c.operator);
+                        for (k, c) in st.conditions.iter().enumerate() {
+                            if st.conditions[..k].iter().any(|e| e.operator == c.operator) {
+                                continue;
                             }
-                        }
-                        for operator in operators {
-                            let keys: Vec<Seen<'_>> = st
-                                .conditions
+                            let keys = st.conditions[k..]
                                 .iter()
-                                .filter(|c| c.operator == operator)
-                                .map(|c| Seen::at(&c.key, stack, r.id.as_str()))
-                                .collect();
+                                .filter(|e| e.operator == c.operator)
+                                .map(|e| e.key.as_str());
                             report(
-                                &keys,
-                                &Rule {
-                                    what: &format!(
+                                &named(keys, stack, here),
+                                || {
+                                    format!(
                                         "condition key under {} in statement {}",
-                                        operator.name(),
+                                        c.operator.name(),
                                         st.sid
-                                    ),
+                                    )
+                                },
+                                &Rule {
                                     why: "a condition block holds one entry per key: the later would silently replace the earlier",
                                     fix: "write one condition per key and operator with all its values (IAM ORs them)",
                                 },
@@ -267,23 +259,28 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            Properties::Alarm(alarm) => {
-                let dimensions: Vec<Seen<'_>> = alarm
-                    .dimensions
-                    .iter()
-                    .map(|(name, _)| Seen::at(name, stack, r.id.as_str()))
-                    .collect();
-                report(
-                    &dimensions,
-                    &Rule {
-                        what: "dimension",
-                        why: "a metric has one value per dimension name, and CloudWatch refuses the alarm",
-                        fix: "give each dimension its own name",
-                    },
-                    out,
-                );
-            }
+            Properties::Alarm(alarm) => report(
+                &named(
+                    alarm.dimensions.iter().map(|(n, _)| n.as_str()),
+                    stack,
+                    here,
+                ),
+                || "dimension".into(),
+                &Rule {
+                    why: "a metric has one value per dimension name, and CloudWatch refuses the alarm",
+                    fix: "give each dimension its own name",
+                },
+                out,
+            ),
             _ => {}
         }
     }
+}
+
+fn named<'a>(
+    names: impl Iterator<Item = &'a str>,
+    stack: &'a Stack,
+    place: Place<'a>,
+) -> Vec<Seen<'a>> {
+    names.map(|n| Seen::at(n, stack, place)).collect()
 }
