@@ -64,20 +64,29 @@ struct Rule<'r> {
 /// says what the name is.
 fn report(seen: &[Seen<'_>], what: impl Fn() -> String, rule: &Rule<'_>, out: &mut Vec<Finding>) {
     for (i, later) in seen.iter().enumerate() {
-        let earlier = seen[..i].iter().find(|e| {
+        let earlier = seen[..i].iter().enumerate().find(|(_, e)| {
             e.name == later.name
                 && e.scope == later.scope
                 // SAM adds one `ServerlessDeploymentApplication` (and role) per template
                 // however many functions ask for it: the same resource, not a collision.
                 && !matches!((e.place, later.place), (Place::Sam(_, a, _), Place::Sam(_, b, _)) if a == b)
         });
-        if let Some(earlier) = earlier {
+        if let Some((j, earlier)) = earlier {
+            let place = later.place.to_string();
+            // Two entries of one list in one place (two variables of a function, two stacks
+            // of one name): their positions tell them apart.
+            let positions =
+                if earlier.stack.name == later.stack.name && earlier.place.to_string() == place {
+                    format!(" (entries {} and {} of the list)", j + 1, i + 1)
+                } else {
+                    String::new()
+                };
             out.push(Finding {
                 code: "duplicate",
                 stack: later.stack.name.to_string(),
-                resource: later.place.to_string(),
+                resource: place,
                 message: format!(
-                    "{} {} is also at {} › {}: {}",
+                    "{} {} is also at {} › {}{positions}: {}",
                     what(),
                     later.name,
                     earlier.stack.name,
