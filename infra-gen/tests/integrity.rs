@@ -222,7 +222,7 @@ proptest! {
         digest in "[0-9a-f]{64}",
         short in "[0-9a-f]{1,63}",
         other_param in "[A-Z][A-Za-z]{0,10}",
-        form in 0usize..8,
+        form in 0usize..14,
     ) {
         let mut app = valid_app();
         let export = "demo-test-registry-RepositoryUri";
@@ -248,7 +248,21 @@ proptest! {
                 vars.push((tag_var, Expr::literal(literal_tag.as_str())));
                 (with(format!("${{{var}}}:${{ImageTag}}"), vars), false)
             }
-            _ => (Expr::literal(format!("123456789012.dkr.ecr.us-west-2.amazonaws.com/demo:{literal_tag}")), false),
+            7 => (Expr::literal(format!("123456789012.dkr.ecr.us-west-2.amazonaws.com/demo:{literal_tag}")), false),
+            // Other spellings of the same value pass: Join, a separator variable, an unused one.
+            8 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::Ref("ImageTag".into())]), true),
+            9 => (Expr::Join(String::new(), vec![Expr::import(export), Expr::literal(":"), Expr::Ref("ImageTag".into())]), true),
+            10 => {
+                let mut vars = import();
+                let sep = if var == "Sep" { "Colon" } else { "Sep" };
+                vars.push((sep.into(), Expr::literal(":")));
+                vars.push((format!("{var}Unused"), Expr::literal(literal_tag.as_str())));
+                (with(format!("${{{var}}}${{{sep}}}${{ImageTag}}"), vars), var != "ImageTag")
+            }
+            // And the same wrong values do not.
+            11 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::literal(literal_tag.as_str())]), false),
+            12 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::Ref("AWS::Region".into())]), false),
+            _ => (with(format!("${{{var}}}/extra:${{ImageTag}}"), import()), false),
         };
         function_mut(&mut app).image_uri = uri.clone();
         let found = of(&app, "image-source");
@@ -264,14 +278,15 @@ proptest! {
         topic_region in proptest::sample::select(REGIONS.to_vec()),
         account in "[0-9]{12}",
         topic in "[a-zA-Z0-9_-]{1,40}",
-        written in 0usize..3,
+        written in 0usize..4,
     ) {
         // Only the alarms matter here: a fixture without Bedrock models builds in any region.
         let arn = format!("arn:aws:sns:{topic_region}:{account}:{topic}");
         let action = match written {
             0 => Expr::literal(arn.as_str()),
             1 => Expr::sub(format!("arn:${{AWS::Partition}}:sns:{topic_region}:${{AWS::AccountId}}:{topic}")),
-            _ => Expr::SubWith("${Topic}".into(), vec![("Topic".into(), Expr::literal(arn.as_str()))]),
+            2 => Expr::SubWith("${Topic}".into(), vec![("Topic".into(), Expr::literal(arn.as_str()))]),
+            _ => Expr::Join(":".into(), ["arn", "aws", "sns", topic_region, account.as_str(), topic.as_str()].map(Expr::literal).to_vec()),
         };
         let app = alarm_app(stack_region, action);
         let found = of(&app, "region");

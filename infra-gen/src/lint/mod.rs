@@ -17,7 +17,7 @@
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
 //! | `iam-size` | inline policies over IAM's 10,240 characters per role, with ARNs filled in |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
-//! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest |
+//! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest, however spelled (`image.rs`) |
 //! | `duplicate` | two env vars, logical IDs (SAM's too), Sids, policies, condition keys, `Sub` variables, dimensions, outputs, exports (per region) or stacks of one name |
 //! | `region` | an import from another region, an alarm action outside the alarm's region, two resources of one physical name in a region |
 //! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
@@ -27,6 +27,7 @@ mod dockerfile;
 mod duplicates;
 mod env;
 mod iam;
+mod image;
 mod refs;
 mod regions;
 pub(crate) mod resolve;
@@ -34,7 +35,6 @@ mod secrets;
 mod stateful;
 
 use crate::Finding;
-use crate::build::service::IMAGE_TAG_PARAMETER;
 use crate::build::{App, Stack};
 use crate::model::lambda::{Function, HandlerMode, InvokeMode};
 use crate::model::{Expr, Properties};
@@ -183,12 +183,11 @@ fn check_cors(f: &Function, id: &str, sink: &mut Sink<'_>) {
 /// must be an ECR repository exported that way.
 fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
     let stacks = app.stacks();
-    // Every service's ImageTag usually has the same pattern: each is compiled once per run.
-    let mut patterns = Vec::new();
+    let mut patterns = image::Patterns::default();
     for (i, stack) in stacks.iter().enumerate() {
         for r in &stack.template.resources {
             if let Properties::Function(f) = &r.properties {
-                check_image_uri(stack, &r.id.to_string(), &f.image_uri, &mut patterns, out);
+                image::check(stack, r.id.as_str(), &f.image_uri, &mut patterns, out);
             }
             for import in imports(r.properties.exprs()) {
                 // Exports resolve in the importing stack's region; lint `region` names an
@@ -250,116 +249,6 @@ fn exported_elsewhere(app: &App, name: &str) -> bool {
         .iter()
         .flat_map(|s| &s.template.outputs)
         .any(|o| o.export.as_deref() == Some(name))
-}
-
-/// A function's image is exactly `${<imported RepositoryUri>}:${ImageTag}`, or a digest
-/// `${<imported RepositoryUri>}@sha256:<64 hex>`. The deploy workflow sets the `ImageTag`
-/// parameter to the commit it built (`infra-gen list --json`), so a literal tag, another
-/// parameter or `latest` could run an image other than the one built and scanned; a literal
-/// or hand-built URI skips the registry stack and its immutable tags.
-fn check_image_uri(
-    stack: &Stack,
-    id: &str,
-    uri: &Expr,
-    patterns: &mut Vec<(String, Option<bool>)>,
-    out: &mut Vec<Finding>,
-) {
-    let Some(problem) = image_uri_problem(stack, uri, patterns) else {
-        return;
-    };
-    out.push(Finding {
-        code: "image-source",
-        stack: stack.name.to_string(),
-        resource: id.to_owned(),
-        message: format!("the ImageUri {problem}"),
-        fix: format!(
-            "write it as !Sub [\"${{RepositoryUri}}:${{{IMAGE_TAG_PARAMETER}}}\", {{RepositoryUri: !ImportValue <registry>-RepositoryUri}}] with a {IMAGE_TAG_PARAMETER} parameter (as Service does), or pin a digest: ${{RepositoryUri}}@sha256:<64 hex>"
-        ),
-    });
-}
-
-/// `patterns` remembers, per AllowedPattern, whether it admits `latest` (`None`: unreadable).
-fn image_uri_problem(
-    stack: &Stack,
-    uri: &Expr,
-    patterns: &mut Vec<(String, Option<bool>)>,
-) -> Option<String> {
-    let Expr::SubWith(template, vars) = uri else {
-        return Some(format!(
-            "{} does not import a registry stack's repository URI (a literal or hand-built URI)",
-            serde_json::to_string(uri).unwrap_or_default()
-        ));
-    };
-    let [(var, Expr::ImportValue(export))] = vars.as_slice() else {
-        return Some(format!(
-            "{template} must have exactly one variable, the imported repository URI (other variables override parameters such as {IMAGE_TAG_PARAMETER})"
-        ));
-    };
-    if export.as_literal().is_none() {
-        return Some("imports a computed export name".into());
-    }
-    let Some(rest) = template.strip_prefix(&format!("${{{var}}}")) else {
-        return Some(format!(
-            "{template} does not start with the imported repository URI ${{{var}}}"
-        ));
-    };
-    if let Some(digest) = rest.strip_prefix("@sha256:") {
-        let hex = digest.len() == 64
-            && digest
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-        return (!hex).then(|| format!("digest {rest} is not sha256: and 64 lowercase hex digits"));
-    }
-    // A variable hides the parameter of its name.
-    if var == IMAGE_TAG_PARAMETER {
-        return Some(format!(
-            "names the imported URI ${{{var}}}, which hides the {IMAGE_TAG_PARAMETER} parameter"
-        ));
-    }
-    let tag = rest.strip_prefix(':').unwrap_or(rest);
-    if tag != format!("${{{IMAGE_TAG_PARAMETER}}}") {
-        let latest = if tag.contains("latest") {
-            " (latest moves with every push)"
-        } else {
-            ""
-        };
-        return Some(format!(
-            "is tagged {tag}{latest}, not with the {IMAGE_TAG_PARAMETER} parameter the deploy sets to the built commit"
-        ));
-    }
-    let Some(parameter) = stack
-        .template
-        .parameters
-        .iter()
-        .find(|p| p.id.as_str() == IMAGE_TAG_PARAMETER)
-    else {
-        return Some(format!(
-            "uses ${{{IMAGE_TAG_PARAMETER}}}, but the template has no {IMAGE_TAG_PARAMETER} parameter"
-        ));
-    };
-    let pattern = &parameter.allowed_pattern;
-    let admits_latest = match patterns.iter().find(|(p, _)| p == pattern) {
-        Some((_, known)) => *known,
-        None => {
-            // CloudFormation matches AllowedPattern against the whole value.
-            let known = regex::Regex::new(&format!("^(?:{pattern})$"))
-                .ok()
-                .map(|re| re.is_match("latest"));
-            patterns.push((pattern.clone(), known));
-            known
-        }
-    };
-    match admits_latest {
-        Some(true) => Some(format!(
-            "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {} accepts the mutable tag latest",
-            parameter.allowed_pattern
-        )),
-        Some(false) => None,
-        None => Some(format!(
-            "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {} cannot be read to check that it refuses latest",
-            parameter.allowed_pattern
-        )),
-    }
 }
 
 fn imports(exprs: Vec<&Expr>) -> Vec<&str> {

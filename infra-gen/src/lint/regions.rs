@@ -4,6 +4,7 @@
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
 
+use super::resolve::Scope;
 use crate::Finding;
 use crate::build::{App, Stack};
 use crate::model::{Expr, Output, Properties};
@@ -113,78 +114,52 @@ fn shown(e: &Expr) -> String {
 }
 
 /// The region of the ARN `e` evaluates to in `stack`, or `None` when the definition does not
-/// say (a parameter, an ARN without a region, a placeholder left open).
+/// say (a parameter, an ARN without a region, a value left open).
 fn region_of(app: &App, stack: &Stack, e: &Expr, depth: u8) -> Option<String> {
     let region = stack.environment.region();
+    let own = |name: &str| {
+        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        stack.template.resource(id).is_some()
+    };
     match e {
-        // A literal is not substituted: `${AWS::Region}` in it stays those characters.
-        Expr::Literal(arn) => arn_region(arn, None, &[]),
-        // `!Sub "${Topic}"` or `"${Topic.Arn}"`: a resource of this stack.
+        // A resource of this stack lives in this stack's region: `!Ref Topic`, `!Sub "${Topic}"`.
+        Expr::Ref(id) | Expr::GetAtt(id, _) if own(id) => Some(region.to_owned()),
         Expr::Sub(t)
             if t.strip_prefix("${")
                 .and_then(|rest| rest.strip_suffix('}'))
-                .map(|name| name.split_once('.').map_or(name, |(id, _)| id))
-                .is_some_and(|id| stack.template.resource(id).is_some()) =>
+                .is_some_and(own) =>
         {
             Some(region.to_owned())
         }
-        Expr::Sub(arn) => arn_region(arn, Some(region), &[]),
-        Expr::SubWith(t, vars) => match vars.as_slice() {
-            // `!Sub ["${Topic}", {Topic: …}]` is the variable's own value.
-            [(name, value)] if *t == format!("${{{name}}}") => {
-                region_of(app, stack, value, depth + 1)
-            }
-            _ => {
-                let literals: Vec<(&str, &str)> = vars
-                    .iter()
-                    .filter_map(|(n, v)| Some((n.as_str(), v.as_literal()?)))
-                    .collect();
-                arn_region(t, Some(region), &literals)
-            }
-        },
-        // A resource of this stack lives in this stack's region.
-        Expr::Ref(id) | Expr::GetAtt(id, _) if stack.template.resource(id).is_some() => {
-            Some(region.to_owned())
+        // `!Sub ["${Topic}", {Topic: …}]` is the variable's own value.
+        Expr::SubWith(t, vars) if matches!(vars.as_slice(), [(name, _)] if *t == format!("${{{name}}}")) => {
+            region_of(app, stack, &vars[0].1, depth + 1)
         }
+        // An export is read in its own stack: a resource there is in that stack's region.
         Expr::ImportValue(name) if depth < 4 => {
             let (_, exporter, output) = exporter(app, region, name.as_literal()?)?;
             region_of(app, exporter, &output.value, depth + 1)
         }
-        _ => None,
+        _ => arn_region(
+            &Scope::new(stack, Some(app))
+                .resolve(e)
+                .with_unknowns_as(OPEN),
+        ),
     }
 }
 
-/// The region field of the ARN `text`: a `Fn::Sub` template, with `${AWS::Region}` read as
-/// `sub_region` and the literal `vars` filled in, or a literal (`sub_region` `None`); `None`
-/// when it is not an ARN or its region is still a placeholder.
-fn arn_region(text: &str, sub_region: Option<&str>, vars: &[(&str, &str)]) -> Option<String> {
-    let mut resolved = match sub_region {
-        Some(region) => text.replace("${AWS::Region}", region),
-        None => text.to_owned(),
-    };
-    for (name, value) in vars {
-        resolved = resolved.replace(&format!("${{{name}}}"), value);
-    }
-    // Other placeholders (`${AWS::Partition}`, a parameter, …) are unknown here, and may
-    // hold a `:` themselves, so each becomes one opaque mark before the fields are split.
-    const OPEN: char = '\u{0}';
-    let mut marked = String::with_capacity(resolved.len());
-    let mut rest = resolved.as_str();
-    while let Some(start) = rest.find("${") {
-        marked.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
-            rest = &rest[start..];
-            break;
-        };
-        marked.push(OPEN);
-        rest = &rest[start + end + 1..];
-    }
-    marked.push_str(rest);
-    let mut fields = marked.splitn(6, ':');
+/// What the resolver leaves open, as one character no ARN holds: an unknown may hold `:`.
+const OPEN: &str = "\u{0}";
+
+/// The region field of the ARN `text` (unknown parts written as [`OPEN`]); `None` when it is
+/// not an ARN or its region is not decided.
+fn arn_region(text: &str) -> Option<String> {
+    let mut fields = text.splitn(6, ':');
     if fields.next() != Some("arn") {
         return None;
     }
     let field = fields.nth(2)?;
+    // A literal is not substituted: `${AWS::Region}` in one stays those characters.
     if field.is_empty() || field.contains(OPEN) || field.contains("${") {
         return None;
     }
@@ -236,29 +211,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arn_regions_are_read_with_the_stacks_region_filled_in() {
-        let r = |s: &str| arn_region(s, Some("us-west-2"), &[]);
+    fn arn_regions_are_read_only_where_decided() {
         let at = |s: &str| Some(s.to_owned());
-        assert_eq!(r("arn:aws:sns:eu-west-1:123456789012:ops"), at("eu-west-1"));
         assert_eq!(
-            r("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ops"),
+            arn_region("arn:aws:sns:eu-west-1:123456789012:ops"),
+            at("eu-west-1")
+        );
+        assert_eq!(
+            arn_region("arn:aws:sns:us-west-2:\u{0}:ops"),
             at("us-west-2")
         );
-        assert_eq!(r("arn:aws:sns:${Region}:1:ops"), None);
-        assert_eq!(r("arn:aws:iam::123456789012:role/x"), None);
-        assert_eq!(r("ops-topic"), None);
-        // Only Fn::Sub substitutes: in a literal the placeholder is text.
-        assert_eq!(
-            arn_region("arn:aws:sns:${AWS::Region}:1:ops", None, &[]),
-            None
-        );
-        assert_eq!(
-            arn_region(
-                "arn:aws:sns:${R}:1:ops",
-                Some("us-west-2"),
-                &[("R", "ap-south-1")]
-            ),
-            at("ap-south-1")
-        );
+        assert_eq!(arn_region("arn:aws:sns:\u{0}:1:ops"), None);
+        assert_eq!(arn_region("arn:aws:sns:${AWS::Region}:1:ops"), None);
+        assert_eq!(arn_region("arn:aws:iam::123456789012:role/x"), None);
+        assert_eq!(arn_region("ops-topic"), None);
     }
 }
