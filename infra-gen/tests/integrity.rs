@@ -408,3 +408,28 @@ fn the_pipeline_refuses_a_renamed_or_moved_stack_until_acknowledged() {
     assert_eq!(rendered.removed().len(), app.stacks().len());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_import_from_another_region_is_refused_wherever_it_is_used() {
+    use infra_gen::model::Output;
+    let mut app = valid_app();
+    let export = app.stacks()[0].template.outputs[0]
+        .export
+        .clone()
+        .expect("exported");
+    app.stacks_mut()[1].template.outputs.push(Output {
+        id: LogicalId::new("Imported").expect("valid"),
+        description: "the registry's URI, again".into(),
+        value: Expr::import(export.as_str()),
+        export: None,
+    });
+    assert!(of(&app, "region").is_empty());
+    app.stacks_mut()[0].environment =
+        infra_gen::Environment::new("test", "eu-west-1").expect("valid");
+    let found = of(&app, "region");
+    let places: Vec<&str> = found.iter().map(|f| f.resource.as_str()).collect();
+    assert_eq!(places, ["Function", "Outputs.Imported"], "{found:#?}");
+    assert!(found.iter().all(|f| f.message.contains("eu-west-1")));
+    // deploy-order does not report the same import a second time.
+    assert!(of(&app, "deploy-order").is_empty());
+}

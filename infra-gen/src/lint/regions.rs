@@ -38,42 +38,58 @@ pub(super) fn exporter<'a>(
 
 fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     let region = stack.environment.region();
-    for r in &stack.template.resources {
-        for e in r.properties.exprs() {
-            e.walk(&mut |x| {
-                let Expr::ImportValue(inner) = x else { return };
-                let Some(name) = inner.as_literal() else {
-                    return;
-                };
-                if exporter(app, region, name).is_some() {
-                    return;
-                }
-                let elsewhere = app.stacks().iter().find(|s| {
-                    s.environment.region() != region
-                        && s.template
-                            .outputs
-                            .iter()
-                            .any(|o| o.export.as_deref() == Some(name))
-                });
-                if let Some(s) = elsewhere {
-                    out.push(Finding {
-                        code: "region",
-                        stack: stack.name.to_string(),
-                        resource: r.id.to_string(),
-                        message: format!(
-                            "imports {name}, exported by {} in {}, into a stack in {region}: exports resolve only in their own region",
-                            s.name,
-                            s.environment.region()
-                        ),
-                        fix: format!(
-                            "deploy {} (or a copy of it) in {region}, or move this stack to {}",
-                            s.name,
-                            s.environment.region()
-                        ),
-                    });
-                }
+    // Every value of the template, with where it is: a resource's, or an output's.
+    let values = stack
+        .template
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.properties
+                .exprs()
+                .into_iter()
+                .map(|e| (r.id.as_str(), "", e))
+        })
+        .chain(
+            stack
+                .template
+                .outputs
+                .iter()
+                .map(|o| (o.id.as_str(), "Outputs.", &o.value)),
+        );
+    for (id, section, e) in values {
+        e.walk(&mut |x| {
+            let Expr::ImportValue(inner) = x else { return };
+            let Some(name) = inner.as_literal() else {
+                return;
+            };
+            if exporter(app, region, name).is_some() {
+                return;
+            }
+            let elsewhere = app.stacks().iter().find(|s| {
+                s.environment.region() != region
+                    && s.template
+                        .outputs
+                        .iter()
+                        .any(|o| o.export.as_deref() == Some(name))
             });
-        }
+            if let Some(s) = elsewhere {
+                out.push(Finding {
+                    code: "region",
+                    stack: stack.name.to_string(),
+                    resource: format!("{section}{id}"),
+                    message: format!(
+                        "imports {name}, exported by {} in {}, into a stack in {region}: exports resolve only in their own region",
+                        s.name,
+                        s.environment.region()
+                    ),
+                    fix: format!(
+                        "deploy {} (or a copy of it) in {region}, or move this stack to {}",
+                        s.name,
+                        s.environment.region()
+                    ),
+                });
+            }
+        });
     }
 }
 
