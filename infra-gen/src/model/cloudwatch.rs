@@ -62,6 +62,10 @@ impl Kind for Alarm {
     const REF_RETURNS: &'static str = "name";
     const STATEFUL: bool = false;
 
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("alarm name", &self.name))
+    }
+
     fn phrase(&self, _id: &LogicalId) -> String {
         format!("alarm {}", code(&self.name))
     }

@@ -253,6 +253,10 @@ impl Kind for Table {
     const REF_RETURNS: &'static str = "name";
     const STATEFUL: bool = true;
 
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("table name", self.name.as_str()))
+    }
+
     fn phrase(&self, _id: &LogicalId) -> String {
         format!("table {}", code(self.name.as_str()))
     }

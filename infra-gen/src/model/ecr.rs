@@ -123,6 +123,10 @@ impl Kind for Repository {
     const REF_RETURNS: &'static str = "name";
     const STATEFUL: bool = true;
 
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("ECR repository name", self.name.as_str()))
+    }
+
     fn phrase(&self, _id: &LogicalId) -> String {
         format!("ECR repository {}", code(self.name.as_str()))
     }

@@ -456,6 +456,10 @@ impl std::fmt::Display for AliasName {
 impl Kind for Function {
     const TYPE: &'static str = "AWS::Serverless::Function";
     const TAGS: super::tags::TagFormat = super::tags::TagFormat::SamMap;
+
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("function name", self.function_name.as_str()))
+    }
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const REF_RETURNS: &'static str = "name";
     const STATEFUL: bool = false;

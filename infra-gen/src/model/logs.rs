@@ -28,6 +28,10 @@ impl Kind for LogGroup {
     const REF_RETURNS: &'static str = "name";
     const STATEFUL: bool = true;
 
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("log group name", &self.name))
+    }
+
     fn phrase(&self, _id: &LogicalId) -> String {
         format!("log group {}", code(&self.name))
     }

@@ -132,6 +132,12 @@ pub trait Kind: Serialize {
     fn is_stateful(&self) -> bool {
         Self::STATEFUL
     }
+    /// The name AWS knows it by in its account and region, and what kind of name that is
+    /// ("queue name"), for the lint that refuses two resources of one name; `None` when
+    /// CloudFormation picks the name.
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        None
+    }
     /// Every expression in the properties, for reference checks.
     fn exprs(&self) -> Vec<&Expr>;
     /// Resources SAM adds for this one, resource `id` (empty for plain CloudFormation types).
@@ -156,6 +162,9 @@ impl<K: Kind> Kind for Box<K> {
     }
     fn is_stateful(&self) -> bool {
         (**self).is_stateful()
+    }
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        (**self).physical_name()
     }
     fn exprs(&self) -> Vec<&Expr> {
         (**self).exprs()
@@ -203,6 +212,9 @@ macro_rules! kinds {
             pub fn is_stateful(&self) -> bool {
                 match self { $(Self::$variant(p) => p.is_stateful()),* }
             }
+            pub fn physical_name(&self) -> Option<(&'static str, &str)> {
+                match self { $(Self::$variant(p) => p.physical_name()),* }
+            }
             pub fn tag_format(&self) -> tags::TagFormat {
                 match self { $(Self::$variant(_) => <$ty as Kind>::TAGS),* }
             }
@@ -224,6 +236,12 @@ macro_rules! kinds {
                 // Serializing these types cannot fail: every map key is a string.
                 v.unwrap_or(Value::Null)
             }
+        }
+
+        /// Whether the registered kind of CloudFormation type `type_name` is stateful (for
+        /// templates read back from files, which carry only the type).
+        pub fn is_stateful_type(type_name: &str) -> bool {
+            $(type_name == <$ty as Kind>::TYPE && <$ty as Kind>::STATEFUL)||*
         }
 
         /// Every registered kind's type and `GetAtt` attributes, for the tests that hold them

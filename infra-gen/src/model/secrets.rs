@@ -29,6 +29,10 @@ impl Kind for Secret {
     const REF_RETURNS: &'static str = "ARN";
     const STATEFUL: bool = true;
 
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("secret name", &self.name))
+    }
+
     fn phrase(&self, _id: &LogicalId) -> String {
         format!("secret {}", code(&self.name))
     }

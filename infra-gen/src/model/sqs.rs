@@ -137,6 +137,10 @@ impl Kind for Queue {
     const REF_RETURNS: &'static str = "URL";
     const STATEFUL: bool = true;
 
+    fn physical_name(&self) -> Option<(&'static str, &str)> {
+        Some(("queue name", self.name.as_str()))
+    }
+
     fn phrase(&self, _id: &LogicalId) -> String {
         format!("queue {}", code(self.name.as_str()))
     }
