@@ -167,6 +167,11 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
                 "FunctionLogGroup",
                 Suppression::new(Tool::Checkov, "CKV_AWS_158", NO_CMK),
             )
+            .suppress("Items", Suppression::new(Tool::Checkov, "CKV_AWS_119", NO_CMK))
+            .suppress(
+                "Items",
+                Suppression::new(Tool::CfnGuard, "dynamodb_table_encrypted_kms_check", NO_CMK),
+            )
             .suppress(
                 "FunctionLogGroup",
                 Suppression::new(

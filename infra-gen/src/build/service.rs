@@ -610,6 +610,21 @@ impl Service {
         if let Some(models) = &self.models {
             statements.extend(models.grants(self.handler)?);
         }
+        let dead_letter_ids: Vec<String> = self
+            .data
+            .iter()
+            .filter_map(|r| match &r.properties {
+                Properties::Queue(q) => q.redrive.as_ref().map(|d| &d.dead_letter_arn),
+                _ => None,
+            })
+            .filter_map(|arn| match arn {
+                Expr::GetAtt(id, _) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        for r in &mut self.data {
+            queue_suppressions(r, &dead_letter_ids, self.async_failures.as_ref())?;
+        }
         template.resources.append(&mut self.data);
         let at = |resource: &str, message: String, fix: String| Error::At {
             stack: stack_name.to_string(),
@@ -948,7 +963,17 @@ impl Service {
                 )?,
             ]);
         }
-        if url.is_some() {
+        if let Some((_, queue)) = &self.async_failures {
+            // checkov reads only the older DeadLetterQueue property.
+            resource.suppressions.push(Suppression::new(
+                Tool::Checkov,
+                "CKV_AWS_116",
+                &format!(
+                    "failed asynchronous invocations go to the queue {queue} through an on-failure \
+                     destination (EventInvokeConfig), which keeps the error and replaces a dead-letter queue"
+                ),
+            )?);
+        } else if url.is_some() {
             resource.suppressions.push(Suppression::new(
                 Tool::Checkov,
                 "CKV_AWS_116",
@@ -997,6 +1022,43 @@ impl Service {
             smoke_test: self.smoke_test,
         })
     }
+}
+
+/// What the scanners ask of a queue that the builder already answers: SQS-managed encryption
+/// is encryption (checkov CKV_AWS_27 recognises only a KMS key), and a queue that holds other
+/// queues' or the function's failures needs no dead-letter queue of its own.
+fn queue_suppressions(
+    r: &mut Resource,
+    dead_letter_ids: &[String],
+    async_failures: Option<&(AsyncInvoke, String)>,
+) -> Result<(), Error> {
+    let Properties::Queue(q) = &r.properties else {
+        return Ok(());
+    };
+    if q.encryption == QueueEncryption::SqsManaged {
+        r.suppressions.push(Suppression::new(
+            Tool::Checkov,
+            "CKV_AWS_27",
+            "messages are encrypted at rest with SQS-managed keys (SqsManagedSseEnabled); the \
+             rule recognises only a KMS key",
+        )?);
+    }
+    let id = r.id.as_str();
+    let holds = if dead_letter_ids.iter().any(|d| d == id) {
+        Some("the dead-letter queue of another queue of the stack")
+    } else if async_failures.is_some_and(|(_, queue)| queue == id) {
+        Some("the on-failure destination of the function's asynchronous invocations")
+    } else {
+        None
+    };
+    if let Some(what) = holds {
+        r.suppressions.push(Suppression::new(
+            Tool::CfnGuard,
+            "sqs_dlq_check",
+            &format!("it is {what}: failures end here, and its depth alarm reports them"),
+        )?);
+    }
+    Ok(())
 }
 
 /// Whether the table or queue a grant references is in the stack (and has the index).
