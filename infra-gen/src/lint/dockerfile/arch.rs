@@ -115,8 +115,7 @@ pub(super) fn named(text: &str) -> Vec<Arch> {
         for (at, _) in lower.match_indices(token) {
             let end = at + token.len();
             let bounded = |i: Option<&u8>| i.is_none_or(|b| !b.is_ascii_alphanumeric());
-            if bounded(at.checked_sub(1).and_then(|i| bytes.get(i))) && bounded(bytes.get(end))
-            {
+            if bounded(at.checked_sub(1).and_then(|i| bytes.get(i))) && bounded(bytes.get(end)) {
                 found.push((at, token_arch(token)));
             }
         }
@@ -149,7 +148,9 @@ pub(super) fn reference(image: &str) -> (Option<&str>, &str, Option<&str>) {
 }
 
 /// AWS Lambda's runtime families, as its base images are named.
-const RUNTIMES: [&str; 7] = ["nodejs", "python", "java", "dotnet", "ruby", "go", "provided"];
+const RUNTIMES: [&str; 7] = [
+    "nodejs", "python", "java", "dotnet", "ruby", "go", "provided",
+];
 
 /// The runtime family of an AWS Lambda base image: `public.ecr.aws/lambda/<runtime>` or
 /// Docker Hub's `amazon/aws-lambda-<runtime>`, also under a mirror's prefix
@@ -199,7 +200,13 @@ mod tests {
 
     #[test]
     fn platform_spellings_name_one_architecture() {
-        for p in ["linux/arm64", "linux/arm64/v8", "arm64", "aarch64", "LINUX/AArch64"] {
+        for p in [
+            "linux/arm64",
+            "linux/arm64/v8",
+            "arm64",
+            "aarch64",
+            "LINUX/AArch64",
+        ] {
             assert_eq!(platform(p), Ok(Arch::Arm64), "{p}");
         }
         for p in ["linux/amd64", "linux/x86_64", "x86-64", "linux/amd64/v3"] {
@@ -240,7 +247,10 @@ mod tests {
         for (image, runtime) in [
             ("public.ecr.aws/lambda/python:3.12", Some("python")),
             ("amazon/aws-lambda-nodejs:20", Some("nodejs")),
-            ("docker.io/amazon/aws-lambda-provided:al2023", Some("provided")),
+            (
+                "docker.io/amazon/aws-lambda-provided:al2023",
+                Some("provided"),
+            ),
             (
                 "123456789012.dkr.ecr.us-west-2.amazonaws.com/ecr-public/lambda/java:21",
                 Some("java"),

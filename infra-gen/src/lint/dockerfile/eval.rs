@@ -127,7 +127,10 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
             // Every AWS Lambda base image ends with these; the other variables it sets
             // (PATH, LANG, TZ, LD_LIBRARY_PATH) vary by runtime.
             let mut env = vec![
-                ("LAMBDA_TASK_ROOT".to_owned(), Val::Known("/var/task".into())),
+                (
+                    "LAMBDA_TASK_ROOT".to_owned(),
+                    Val::Known("/var/task".into()),
+                ),
                 (
                     "LAMBDA_RUNTIME_DIR".to_owned(),
                     Val::Known("/var/runtime".into()),
@@ -155,7 +158,9 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
         Base::Image(_) | Base::Unresolved(_) => {
             let why = match base {
                 Base::Unresolved(u) => format!("the base image, {}, cannot be resolved", u.0),
-                _ => format!("inherited from {image_name}, whose image config this check cannot read"),
+                _ => format!(
+                    "inherited from {image_name}, whose image config this check cannot read"
+                ),
             };
             let config = Config {
                 entry_point: Known::Unknown(why.clone()),
@@ -209,9 +214,9 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
     };
     let base = match expand(&image_word, escape, global) {
         Err(u) => Base::Unresolved(u),
-        Ok(image) if image.is_empty() => Base::Unresolved(Unresolved(format!(
-            "`{image_word}`, empty once expanded"
-        ))),
+        Ok(image) if image.is_empty() => {
+            Base::Unresolved(Unresolved(format!("`{image_word}`, empty once expanded")))
+        }
         Ok(image) if image.eq_ignore_ascii_case("scratch") => Base::Scratch,
         Ok(image) => {
             let lower = image.to_ascii_lowercase();
@@ -290,13 +295,19 @@ impl Stage {
             }
             "WORKDIR" => {
                 self.config.working_dir = match expand(&ins.rest, escape, &self.state) {
-                    Err(u) => Known::Unknown(format!("WORKDIR {}: {} cannot be resolved", ins.rest, u.0)),
+                    Err(u) => {
+                        Known::Unknown(format!("WORKDIR {}: {} cannot be resolved", ins.rest, u.0))
+                    }
+                    Ok(p) if p.is_empty() => Known::Unknown(format!(
+                        "WORKDIR {} is empty once expanded, which fails the build",
+                        ins.rest
+                    )),
                     Ok(p) if p.starts_with('/') => Known::Is(clean(&p)),
                     Ok(p) => match &self.config.working_dir {
                         Known::Is(dir) => Known::Is(clean(&format!("{dir}/{p}"))),
-                        Known::Unknown(why) => Known::Unknown(format!(
-                            "WORKDIR {p} is relative to a directory {why}"
-                        )),
+                        Known::Unknown(why) => {
+                            Known::Unknown(format!("WORKDIR {p} is relative to a directory {why}"))
+                        }
                     },
                 };
             }
@@ -372,8 +383,13 @@ mod tests {
 
     #[test]
     fn global_args_reach_from_lines_and_stages_only_through_a_bare_arg() {
-        let s = last("ARG D=/var/task\nARG B=public.ecr.aws/lambda/provided:al2023\nFROM $B\nWORKDIR ${D:-/x}\n");
-        assert_eq!(s.base, Base::Image("public.ecr.aws/lambda/provided:al2023".into()));
+        let s = last(
+            "ARG D=/var/task\nARG B=public.ecr.aws/lambda/provided:al2023\nFROM $B\nWORKDIR ${D:-/x}\n",
+        );
+        assert_eq!(
+            s.base,
+            Base::Image("public.ecr.aws/lambda/provided:al2023".into())
+        );
         assert_eq!(s.config.working_dir, Known::Is("/x".into()));
         let s = last("ARG D=/app\nFROM scratch\nARG D\nWORKDIR $D/\n");
         assert_eq!(s.config.working_dir, Known::Is("/app".into()));
@@ -381,7 +397,8 @@ mod tests {
 
     #[test]
     fn platform_args_are_the_targets_and_the_build_machine_is_unknown() {
-        let s = last("FROM --platform=$TARGETPLATFORM scratch\nARG TARGETARCH\nWORKDIR /$TARGETARCH\n");
+        let s =
+            last("FROM --platform=$TARGETPLATFORM scratch\nARG TARGETARCH\nWORKDIR /$TARGETARCH\n");
         assert_eq!(s.platform.map(|p| p.1), Some(Ok("linux/arm64".into())));
         assert_eq!(s.config.working_dir, Known::Is("/arm64".into()));
         let s = last("FROM --platform=$BUILDPLATFORM scratch\nWORKDIR /$TARGETARCH\n");
@@ -393,7 +410,9 @@ mod tests {
     #[test]
     fn a_stage_inherits_config_and_variables_from_its_base_stage() {
         let all = stages(
-            &parse("FROM scratch AS Base\nARG X=1\nENV Y=$X\nCMD [\"c\"]\nFROM base\nENTRYPOINT [\"e\"]\nWORKDIR a/./b/../c/\n"),
+            &parse(
+                "FROM scratch AS Base\nARG X=1\nENV Y=$X\nCMD [\"c\"]\nFROM base\nENTRYPOINT [\"e\"]\nWORKDIR a/./b/../c/\n",
+            ),
             &Arch::Arm64,
         );
         let s = &all[1];
@@ -423,7 +442,11 @@ mod tests {
         let s = last("FROM scratch\nSHELL [\"/bin/bash\", \"-c\"]\nENTRYPOINT exec app\n");
         assert_eq!(
             s.config.entry_point,
-            Known::Is(Some(vec!["/bin/bash".into(), "-c".into(), "exec app".into()]))
+            Known::Is(Some(vec![
+                "/bin/bash".into(),
+                "-c".into(),
+                "exec app".into()
+            ]))
         );
     }
 }

@@ -194,7 +194,10 @@ impl Lexer<'_> {
         let name = self.name();
         if name.is_empty() {
             let (_, _) = self.until(Some('}'));
-            return (String::new(), Some(Unresolved("a bad substitution `${}`".into())));
+            return (
+                String::new(),
+                Some(Unresolved("a bad substitution `${}`".into())),
+            );
         }
         let colon = self.peek() == Some(':');
         if colon {

@@ -110,9 +110,9 @@ impl Lint<'_, '_> {
                 Ok(p) => match arch::platform(p) {
                     Ok(a) if a == self.target => None,
                     Ok(a) => Some(format!("is pinned to {p}, an {} platform", a.name())),
-                    Err(NotAnArch::NotLinux(os)) => {
-                        Some(format!("is pinned to {p}, an {os} platform: Lambda runs Linux"))
-                    }
+                    Err(NotAnArch::NotLinux(os)) => Some(format!(
+                        "is pinned to {p}, an {os} platform: Lambda runs Linux"
+                    )),
                     Err(NotAnArch::OsOnly) if is_root => Some(format!(
                         "is pinned to {p}, which leaves the architecture to the build machine"
                     )),
@@ -169,14 +169,15 @@ impl Lint<'_, '_> {
     /// Files copied into the final image whose names spell another architecture (a Rust
     /// target triple, a release archive's suffix, a multiarch library directory).
     fn copies(&mut self, stages: &[Stage], chain: &[usize]) {
-        let found = chain.iter().flat_map(|&i| &stages[i].copies).find_map(|sources| {
-            let all: Vec<Arch> = sources.iter().flat_map(|s| arch::named(s)).collect();
-            let foreign = self.foreign(&all)?;
-            let source = sources
-                .iter()
-                .find(|s| arch::named(s).contains(&foreign))?;
-            Some((source.clone(), foreign))
-        });
+        let found = chain
+            .iter()
+            .flat_map(|&i| &stages[i].copies)
+            .find_map(|sources| {
+                let all: Vec<Arch> = sources.iter().flat_map(|s| arch::named(s)).collect();
+                let foreign = self.foreign(&all)?;
+                let source = sources.iter().find(|s| arch::named(s).contains(&foreign))?;
+                Some((source.clone(), foreign))
+            });
         if let Some((source, foreign)) = found {
             let message = format!(
                 "the final stage of {} copies {source}, an {} build, but the function runs on {}",
