@@ -642,3 +642,110 @@ fn the_repositorys_dockerfiles_pass_on_their_functions() {
     let (got, findings) = verdict(chatrix, Arch::Arm, true);
     assert_eq!(got, Expected::default(), "{findings:#?}");
 }
+
+/// The findings of `text` on the fixture's arm64 streaming function.
+fn findings_for(text: &str) -> Vec<infra_gen::Finding> {
+    let mut app = base_app().clone();
+    function_mut(&mut app).source.dockerfile_text = Box::leak(text.to_owned().into_boxed_str());
+    lint(&app)
+}
+
+const TAIL: &str = "ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+
+fn only(text: &str, code: &str, needle: &str) {
+    let text = format!("{text}{TAIL}");
+    let f = findings_for(&text);
+    assert_eq!(f.len(), 1, "{text}\n{f:#?}");
+    assert_eq!(f[0].code, code, "{f:#?}");
+    assert!(f[0].message.contains(needle), "{needle}: {}", f[0]);
+    assert!(!f[0].fix.is_empty());
+}
+
+#[test]
+fn a_streaming_handler_on_a_runtime_that_cannot_stream_is_refused() {
+    for image in [
+        "public.ecr.aws/lambda/python:3.12",
+        "123456789012.dkr.ecr.us-west-2.amazonaws.com/ecr-public/lambda/java:21",
+        "amazon/aws-lambda-ruby:3.3",
+    ] {
+        only(
+            &format!("FROM {image}\n"),
+            "image-streaming",
+            "cannot stream",
+        );
+    }
+    for image in [
+        "public.ecr.aws/lambda/nodejs:22",
+        "public.ecr.aws/lambda/provided:al2023",
+    ] {
+        assert!(findings_for(&format!("FROM {image}\n{TAIL}")).is_empty());
+    }
+}
+
+#[test]
+fn secrets_in_the_final_stages_env_are_secrets_in_the_functions_environment() {
+    only(
+        "FROM public.ecr.aws/lambda/provided:al2023\nARG KEY=AKIAIOSFODNN7EXAMPLE\nENV UPSTREAM=${KEY}\n",
+        "secret-in-env",
+        "UPSTREAM",
+    );
+    // Inherited through a stage, and filled from a build argument.
+    only(
+        "FROM public.ecr.aws/lambda/provided:al2023 AS base\nARG TOKEN\nENV API_TOKEN=$TOKEN\nFROM base\n",
+        "secret-in-env",
+        "API_TOKEN",
+    );
+    // A builder stage's environment does not reach the image.
+    let text = format!(
+        "FROM rust:1 AS build\nENV DB_PASSWORD=hunter2\nFROM public.ecr.aws/lambda/provided:al2023\nENV LOG_LEVEL=info\n{TAIL}"
+    );
+    assert!(findings_for(&text).is_empty());
+}
+
+#[test]
+fn what_cannot_be_resolved_is_a_finding() {
+    only(
+        "FROM --platform=$BUILDPLATFORM public.ecr.aws/lambda/provided:al2023\n",
+        "image-platform",
+        "BUILDPLATFORM",
+    );
+    only(
+        "FROM --platform=$BUILDPLATFORM public.ecr.aws/lambda/provided:al2023 AS build\nFROM build\n",
+        "image-platform",
+        "BUILDPLATFORM",
+    );
+    only(
+        "ARG BASE\nFROM $BASE\nWORKDIR /var/task\n",
+        "image-platform",
+        "BASE",
+    );
+    only(
+        "FROM public.ecr.aws/lambda/provided:al2023\nARG DIR\nWORKDIR $DIR\n",
+        "image-config",
+        "DIR",
+    );
+    only(
+        "FROM later AS first\nFROM public.ecr.aws/lambda/provided:al2023 AS later\nFROM first\nWORKDIR /var/task\n",
+        "image-platform",
+        "defined after",
+    );
+}
+
+#[test]
+fn binaries_of_another_architecture_are_refused() {
+    for copy in [
+        "COPY --from=build /src/target/x86_64-unknown-linux-musl/release/bootstrap /var/task/",
+        "ADD https://example.com/releases/tool_linux_amd64.tar.gz /opt/",
+        "COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.8.4-x86_64 /lambda-adapter /opt/extensions/",
+    ] {
+        only(
+            &format!("FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\n{copy}\n"),
+            "image-platform",
+            "amd64",
+        );
+    }
+    let text = format!(
+        "FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /src/target/aarch64-unknown-linux-gnu/release/bootstrap /usr/lib/aarch64-linux-gnu/libz.so /var/task/\n{TAIL}"
+    );
+    assert!(findings_for(&text).is_empty());
+}

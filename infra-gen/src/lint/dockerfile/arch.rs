@@ -147,6 +147,15 @@ pub(super) fn reference(image: &str) -> (Option<&str>, &str, Option<&str>) {
     }
 }
 
+/// The repository path and tag of an image reference: where an architecture may be spelled
+/// (not the registry host or the digest).
+pub(super) fn repository_and_tag(image: &str) -> String {
+    match reference(image) {
+        (_, path, Some(tag)) => format!("{path}:{tag}"),
+        (_, path, None) => path.to_owned(),
+    }
+}
+
 /// AWS Lambda's runtime families, as its base images are named.
 const RUNTIMES: [&str; 7] = [
     "nodejs", "python", "java", "dotnet", "ruby", "go", "provided",

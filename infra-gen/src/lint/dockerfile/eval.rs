@@ -185,6 +185,7 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             stages.push(stage);
             continue;
         }
+        let names: Vec<Option<String>> = stages.iter().map(|s| s.name.clone()).collect();
         let Some(stage) = stages.last_mut() else {
             if ins.keyword == "ARG" {
                 for (name, default) in arg_words(&ins.rest, escape) {
@@ -200,7 +201,19 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             }
             continue;
         };
+        // `COPY --from=<image>` copies out of an image, whose name is evidence too.
+        let from_image = ins
+            .flag("from")
+            .filter(|_| ins.keyword == "COPY")
+            .filter(|f| f.parse::<usize>().is_err())
+            .map(str::to_ascii_lowercase)
+            .filter(|f| !names.contains(&Some(f.clone())));
         stage.apply(ins, escape, &global);
+        if let Some(image) = from_image
+            && let Some(copied) = stage.copies.last_mut()
+        {
+            copied.push(arch::repository_and_tag(&image));
+        }
     }
     stages
 }

@@ -141,7 +141,7 @@ impl Lint<'_, '_> {
             }
         }
         if let Base::Image(image) = &stages[root].base
-            && let Some(foreign) = self.foreign(&arch::named(image))
+            && let Some(foreign) = self.foreign(&arch::named(&arch::repository_and_tag(image)))
         {
             let message = format!(
                 "the final stage of {} starts FROM {image}, an {} image, but the function runs on {}",
@@ -195,13 +195,43 @@ impl Lint<'_, '_> {
 
     fn config(&mut self, last: &Stage) {
         let config = &self.f.image_config;
-        let mut compare = |what: &str, ours: Vec<String>, theirs: &Known<Option<Vec<String>>>| {
-            let found = match theirs {
-                Known::Is(Some(t)) if *t == ours => return,
-                Known::Is(Some(t)) => format!("sets {t:?}"),
-                Known::Is(None) => "sets nothing".to_owned(),
-                Known::Unknown(why) => format!("leaves it unknown ({why})"),
+        let workdir = match &last.config.working_dir {
+            Known::Is(dir) => Known::Is(Some(vec![dir.clone()])),
+            Known::Unknown(why) => Known::Unknown(why.clone()),
+        };
+        let settings = [
+            (
+                "ENTRYPOINT",
+                config.entry_point().to_vec(),
+                &last.config.entry_point,
+            ),
+            ("CMD", config.command().to_vec(), &last.config.command),
+            (
+                "WORKDIR",
+                vec![eval::clean(config.working_directory())],
+                &workdir,
+            ),
+        ];
+        for (what, ours, theirs) in settings {
+            let (found, fix) = match theirs {
+                Known::Is(Some(t)) if *t == ours => continue,
+                Known::Is(Some(t)) => (format!("sets {t:?}"), None),
+                Known::Is(None) => ("sets nothing".to_owned(), None),
+                Known::Unknown(why) => (
+                    format!("leaves it unknown: {why}"),
+                    Some(format!(
+                        "set {what} in the final stage itself ({}), so it does not depend on what cannot be read",
+                        if what == "WORKDIR" {
+                            "an absolute path"
+                        } else {
+                            "exec form, [\"…\"]"
+                        }
+                    )),
+                ),
             };
+            let fix = fix.unwrap_or_else(|| format!(
+                "make the Dockerfile's {what} and the function's ImageConfig agree, so the image starts the same way locally and on Lambda"
+            ));
             self.sink.push(
                 "image-config",
                 self.id,
@@ -209,24 +239,9 @@ impl Lint<'_, '_> {
                     "ImageConfig {what} is {ours:?} but the final stage of {} {found}",
                     self.path
                 ),
-                format!("make the Dockerfile's {what} and the function's ImageConfig agree, so the image starts the same way locally and on Lambda"),
+                fix,
             );
-        };
-        compare(
-            "ENTRYPOINT",
-            config.entry_point().to_vec(),
-            &last.config.entry_point,
-        );
-        compare("CMD", config.command().to_vec(), &last.config.command);
-        let workdir = match &last.config.working_dir {
-            Known::Is(dir) => Known::Is(Some(vec![dir.clone()])),
-            Known::Unknown(why) => Known::Unknown(why.clone()),
-        };
-        compare(
-            "WORKDIR",
-            vec![eval::clean(config.working_directory())],
-            &workdir,
-        );
+        }
     }
 
     /// The final image's ENV is part of the function's environment.

@@ -178,10 +178,11 @@ pub(super) fn words(text: &str, escape: char) -> Vec<String> {
             _ => {}
         }
         word.push(c);
-        if c == escape && quote != Some('\'') {
-            if let Some(n) = chars.next() {
-                word.push(n);
-            }
+        if c == escape
+            && quote != Some('\'')
+            && let Some(n) = chars.next()
+        {
+            word.push(n);
         }
     }
     if !word.is_empty() {
