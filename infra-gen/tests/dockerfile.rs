@@ -97,6 +97,8 @@ enum TagArch {
     None,
     Own(usize),
     Foreign(usize),
+    /// `-${TARGETARCH}`, expanded in the FROM line.
+    Target,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -132,6 +134,11 @@ enum Wd {
     Redeclared,
     NoDefault,
     Relative,
+    EnvOverArg,
+    PlusSet,
+    PlusEmpty,
+    ColonPlusEmpty,
+    ArgChain,
 }
 
 const RIGHT_WDS: [&str; 6] = [
@@ -169,6 +176,8 @@ struct Case {
     lower_keywords: bool,
     case_flips: Vec<bool>,
     continued_from: bool,
+    backtick: bool,
+    digest: bool,
 }
 
 /// What the generated Dockerfile's final stage is, by the model.
@@ -203,11 +212,15 @@ impl Case {
             TagArch::None => String::new(),
             TagArch::Own(i) => format!("-{}", pick(self.arch.tokens(), i)),
             TagArch::Foreign(i) => format!("-{}", pick(self.arch.other().tokens(), i)),
+            TagArch::Target => "-${TARGETARCH}".into(),
         }
     }
 
     fn image(&self) -> String {
-        let tag = self.tag_suffix();
+        let mut tag = self.tag_suffix();
+        if self.digest {
+            tag.push_str(&format!("@sha256:{}", "0123456789abcdef".repeat(4)));
+        }
         match &self.root {
             Root::Lambda(rt, form, prefix) => {
                 let rt = pick(&RUNTIMES, *rt);
@@ -233,7 +246,12 @@ impl Case {
     }
 
     fn text(&self) -> String {
-        let mut out = String::from("# syntax=docker/dockerfile:1\n# A generated case.\n");
+        let esc = if self.backtick { '`' } else { '\\' };
+        let mut out = String::new();
+        if self.backtick {
+            out.push_str("# escape=`\n");
+        }
+        out.push_str("# syntax=docker/dockerfile:1\n# A generated case.\n");
         let from = self.kw("FROM");
         let arg = self.kw("ARG");
         let image = self.image();
@@ -296,7 +314,7 @@ impl Case {
         // Builder stages: nothing in them reaches the final image but what is copied.
         for b in 0..self.builders {
             out.push_str(&format!(
-                "\n{from} --platform=$BUILDPLATFORM rust:1-slim AS builder{b}\n{arg} TARGETARCH\nENV DB_PASSWORD=hunter2hunter2\nWORKDIR /src\nRUN <<EOF\nFROM evil\nENTRYPOINT [\"/evil\"]\nEOF\nRUN cargo build --release \\\n    --target {}\nENTRYPOINT [\"/nope\"]\nCMD [\"nope\"]\n",
+                "\n{from} --platform=$BUILDPLATFORM rust:1-slim AS builder{b}\n{arg} TARGETARCH\nENV DB_PASSWORD=hunter2hunter2\nWORKDIR /src\nRUN <<EOF\nFROM evil\nENTRYPOINT [\"/evil\"]\nEOF\nRUN cargo build --release {esc}\n    --target {}\nENTRYPOINT [\"/nope\"]\nCMD [\"nope\"]\n",
                 self.arch.other().triple()
             ));
         }
@@ -322,7 +340,7 @@ impl Case {
             let as_ = if s % 2 == 0 { "AS" } else { "as" };
             if s == 0 && self.continued_from {
                 out.push_str(&format!(
-                    "\n{from} {platform}\\\n    {base} \\\n  {as_} {name}\n"
+                    "\n{from} {platform}{esc}\n  # a comment inside the instruction\n    {base} {esc}\n\n  {as_} {name}\n"
                 ));
             } else {
                 out.push_str(&format!("\n{from} {platform}{base} {as_} {name}\n"));
@@ -366,6 +384,18 @@ impl Case {
                 Wd::Redeclared => format!("{arg} TASK_DIR\n{workdir} $TASK_DIR\n"),
                 Wd::NoDefault => format!("{arg} UNSET{i}\n{workdir} ${{UNSET{i}}}\n"),
                 Wd::Relative => format!("{workdir} /var\n{workdir} task\n"),
+                Wd::EnvOverArg => format!(
+                    "{arg} D{i}=/wrong\n{} D{i}=/var/task\n{workdir} ${{D{i}}}\n",
+                    self.kw("ENV")
+                ),
+                Wd::PlusSet => format!("{arg} P{i}=1\n{workdir} ${{P{i}:+/var/task}}\n"),
+                Wd::PlusEmpty => format!("{arg} P{i}=\n{workdir} ${{P{i}+/var/task}}\n"),
+                Wd::ColonPlusEmpty => {
+                    format!("{arg} P{i}=\n{workdir} /var/task${{P{i}:+/wrong}}\n")
+                }
+                Wd::ArgChain => {
+                    format!("{arg} A{i}=/var\n{arg} B{i}=${{A{i}}}/task\n{workdir} $B{i}\n")
+                }
             },
             Op::Env { secret, via_arg } => {
                 let (name, value) = if *secret {
@@ -380,10 +410,9 @@ impl Case {
                 }
             }
             Op::Copy(foreign) => {
-                let from = if self.builders > 0 {
-                    "--from=builder0 "
-                } else {
-                    ""
+                let from = match self.builders {
+                    0 => String::new(),
+                    _ => format!("--from={} ", self.spell("builder0", 0)),
                 };
                 let file = match foreign {
                     None => "target/release/bootstrap".to_owned(),
@@ -456,9 +485,15 @@ impl Case {
                 }
                 Op::Wd(w) => {
                     wd = match w {
-                        Wd::Abs(_) | Wd::StageArg | Wd::Redeclared | Wd::Relative => {
-                            Some("/var/task".into())
-                        }
+                        Wd::Abs(_)
+                        | Wd::StageArg
+                        | Wd::Redeclared
+                        | Wd::Relative
+                        | Wd::EnvOverArg
+                        | Wd::PlusSet
+                        | Wd::PlusEmpty
+                        | Wd::ColonPlusEmpty
+                        | Wd::ArgChain => Some("/var/task".into()),
                         Wd::Wrong(_) => Some("/wrong".into()),
                         Wd::TaskRoot if lambda => Some("/var/task".into()),
                         // Undeclared: unset where the base's environment is known.
@@ -496,6 +531,11 @@ fn wd() -> impl Strategy<Value = Wd> {
         Just(Wd::Redeclared),
         Just(Wd::NoDefault),
         Just(Wd::Relative),
+        Just(Wd::EnvOverArg),
+        Just(Wd::PlusSet),
+        Just(Wd::PlusEmpty),
+        Just(Wd::ColonPlusEmpty),
+        Just(Wd::ArgChain),
     ]
 }
 
@@ -519,6 +559,7 @@ fn case() -> impl Strategy<Value = Case> {
         3 => Just(TagArch::None),
         1 => (0..3usize).prop_map(TagArch::Own),
         1 => (0..3usize).prop_map(TagArch::Foreign),
+        1 => Just(TagArch::Target),
     ];
     let naming = prop_oneof![
         3 => Just(Naming::Literal),
@@ -554,6 +595,8 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
             prop::collection::vec(any::<bool>(), 5),
             any::<bool>(),
+            any::<bool>(),
+            prop::bool::weighted(0.2),
         ),
     )
         .prop_map(
@@ -562,7 +605,7 @@ fn case() -> impl Strategy<Value = Case> {
                 aliases,
                 mut ops,
                 builders,
-                (lower_keywords, case_flips, continued_from),
+                (lower_keywords, case_flips, continued_from, backtick, digest),
             )| {
                 // Ops land on chain stages (root, aliases, final), in order.
                 for (s, _) in &mut ops {
@@ -583,6 +626,8 @@ fn case() -> impl Strategy<Value = Case> {
                     lower_keywords,
                     case_flips,
                     continued_from,
+                    backtick,
+                    digest,
                 }
             },
         )
