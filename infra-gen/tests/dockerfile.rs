@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use common::{function_mut, valid_app};
 use infra_gen::App;
 use infra_gen::lint::lint;
-use infra_gen::model::lambda::{Architecture, HandlerMode, InvokeMode};
+use infra_gen::model::lambda::{Architecture, HandlerMode, ImageConfig, InvokeMode};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,10 +153,20 @@ const WRONG_WDS: [&str; 3] = ["/app", "/var/task/app", "/var/tasks"];
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
-    Entry { right: bool, json: bool },
-    Cmd { right: bool },
+    /// `relative`: `./bootstrap`, right when the final WORKDIR is /var/task.
+    Entry {
+        right: bool,
+        json: bool,
+        relative: bool,
+    },
+    Cmd {
+        right: bool,
+    },
     Wd(Wd),
-    Env { secret: bool, via_arg: bool },
+    Env {
+        secret: bool,
+        via_arg: bool,
+    },
     Copy(Option<bool>),
 }
 
@@ -356,11 +366,15 @@ impl Case {
         let arg = self.kw("ARG");
         let workdir = self.kw("WORKDIR");
         match op {
-            Op::Entry { right, json } => {
-                let path = if *right {
-                    "/var/task/bootstrap"
-                } else {
-                    "/bootstrap"
+            Op::Entry {
+                right,
+                json,
+                relative,
+            } => {
+                let path = match (right, relative) {
+                    (true, true) => "./bootstrap",
+                    (true, false) => "/var/task/bootstrap",
+                    (false, _) => "/bootstrap",
                 };
                 if *json {
                     format!("{} [\"{path}\"]\n", self.kw("ENTRYPOINT"))
@@ -456,7 +470,7 @@ impl Case {
         let lambda = self.resolved() && matches!(self.root, Root::Lambda(..));
         let scratch = self.resolved() && matches!(self.root, Root::Scratch);
         let known_base = lambda || scratch;
-        let mut entry: Option<Option<bool>> = known_base.then_some(None);
+        let mut entry: Option<Option<(bool, bool)>> = known_base.then_some(None);
         let mut cmd: Option<Option<bool>> = known_base.then_some(None);
         let mut wd: Option<String> = if lambda {
             Some("/var/task".into())
@@ -473,8 +487,12 @@ impl Case {
                 cmd_set = false;
             }
             match op {
-                Op::Entry { right, json } => {
-                    entry = Some(Some(*right && *json));
+                Op::Entry {
+                    right,
+                    json,
+                    relative,
+                } => {
+                    entry = Some(Some((*right && *json, *relative)));
                     if !cmd_set {
                         cmd = Some(None);
                     }
@@ -505,7 +523,12 @@ impl Case {
                 Op::Copy(_) => {}
             }
         }
-        e.config += usize::from(entry != Some(Some(true)));
+        // `./bootstrap` runs in the final WORKDIR.
+        let entry_right = match entry {
+            Some(Some((true, relative))) => !relative || wd.as_deref() == Some("/var/task"),
+            _ => false,
+        };
+        e.config += usize::from(!entry_right);
         e.config += usize::from(cmd != Some(Some(true)));
         e.config += usize::from(wd.as_deref() != Some("/var/task"));
         if let (true, Root::Lambda(rt, ..)) = (self.resolved() && self.streaming, &self.root)
@@ -541,7 +564,7 @@ fn wd() -> impl Strategy<Value = Wd> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (any::<bool>(), prop::bool::weighted(0.85)).prop_map(|(right, json)| Op::Entry { right: right || json, json }),
+        3 => (any::<bool>(), prop::bool::weighted(0.85), prop::bool::weighted(0.2)).prop_map(|(right, json, relative)| Op::Entry { right: right || json, json, relative }),
         3 => prop::bool::weighted(0.7).prop_map(|right| Op::Cmd { right }),
         3 => wd().prop_map(Op::Wd),
         1 => (prop::bool::weighted(0.3), any::<bool>()).prop_map(|(secret, via_arg)| Op::Env { secret, via_arg }),
@@ -793,4 +816,36 @@ fn binaries_of_another_architecture_are_refused() {
         "FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /src/target/aarch64-unknown-linux-gnu/release/bootstrap /usr/lib/aarch64-linux-gnu/libz.so /var/task/\n{TAIL}"
     );
     assert!(findings_for(&text).is_empty());
+}
+
+#[test]
+fn a_relative_entrypoint_runs_in_the_working_directory() {
+    let ok = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
+    assert!(findings_for(ok).is_empty());
+    // In /opt it is /opt/bootstrap.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /opt\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
+    let f = findings_for(text);
+    let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("ENTRYPOINT"))
+            && messages.iter().any(|m| m.contains("WORKDIR"))
+    );
+}
+
+#[test]
+fn a_streaming_handler_started_by_a_runtime_client_that_cannot_stream_is_refused() {
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = "FROM python:3.12-slim\nWORKDIR /var/task\nENTRYPOINT [\"python\", \"-m\", \"awslambdaric\"]\nCMD [\"app.handler\"]\n";
+    f.image_config = ImageConfig::new(
+        &["python", "-m", "awslambdaric"],
+        &["app.handler"],
+        "/var/task",
+    )
+    .expect("valid");
+    let findings = lint(&app);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, "image-streaming");
+    assert!(findings[0].message.contains("Python"), "{}", findings[0]);
 }

@@ -46,6 +46,30 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.streaming(&stages[root]);
 }
 
+/// Runtime interface clients AWS publishes for use on any image whose streaming support is
+/// absent: (what the ImageConfig starts, its language).
+const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
+    ("awslambdaric", "Python"),
+    ("aws_lambda_ric", "Ruby"),
+    ("com.amazonaws.services.lambda.runtime.api.client", "Java"),
+];
+
+/// An exec-form command with its program as the path it runs: `./bootstrap` in `/var/task`
+/// is `/var/task/bootstrap`, `/var//task/bootstrap` too.
+fn program(argv: &[String], wd: Option<&str>) -> Vec<String> {
+    let mut argv = argv.to_vec();
+    if let Some(first) = argv.first_mut()
+        && first.contains('/')
+    {
+        if first.starts_with('/') {
+            *first = eval::clean(first);
+        } else if let Some(wd) = wd {
+            *first = eval::clean(&format!("{wd}/{first}"));
+        }
+    }
+    argv
+}
+
 struct Lint<'a, 'b> {
     f: &'a Function,
     id: &'a str,
@@ -212,9 +236,19 @@ impl Lint<'_, '_> {
                 &workdir,
             ),
         ];
+        let dockerfile_wd = match &last.config.working_dir {
+            Known::Is(dir) => Some(dir.as_str()),
+            Known::Unknown(_) => None,
+        };
         for (what, ours, theirs) in settings {
+            let same = |t: &[String]| match what {
+                "ENTRYPOINT" => {
+                    program(t, dockerfile_wd) == program(&ours, Some(config.working_directory()))
+                }
+                _ => *t == ours,
+            };
             let (found, fix) = match theirs {
-                Known::Is(Some(t)) if *t == ours => continue,
+                Known::Is(Some(t)) if same(t) => continue,
                 Known::Is(Some(t)) => (format!("sets {t:?}"), None),
                 Known::Is(None) => ("sets nothing".to_owned(), None),
                 Known::Unknown(why) => (
@@ -274,15 +308,38 @@ impl Lint<'_, '_> {
         }
     }
 
-    /// A streaming handler needs a runtime interface client that streams.
+    /// A streaming handler needs a runtime interface client that streams: not the one of a
+    /// managed runtime's base image other than Node.js, nor the Python, Ruby or Java runtime
+    /// interface client started by the function's ImageConfig on any other image.
     fn streaming(&mut self, root: &Stage) {
-        let Base::Image(image) = &root.base else {
+        if self.f.handler != HandlerMode::Streaming {
+            return;
+        }
+        let runtime = match &root.base {
+            Base::Image(image) => arch::lambda_runtime(image).map(|r| (image, r)),
+            _ => None,
+        };
+        let config = &self.f.image_config;
+        let mut started = config.entry_point().iter().chain(config.command());
+        let client = started.find_map(|word| {
+            NON_STREAMING_CLIENTS
+                .iter()
+                .find(|(module, _)| word.contains(module))
+        });
+        if let (None, Some((module, language))) = (runtime, client) {
+            self.sink.push(
+                "image-streaming",
+                self.id,
+                format!(
+                    "the handler streams its responses, but the function's ImageConfig starts {module}, the {language} runtime interface client, which cannot stream"
+                ),
+                "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js), or declare HandlerMode::Buffered",
+            );
+        }
+        let Some((image, runtime)) = runtime else {
             return;
         };
-        let Some(runtime) = arch::lambda_runtime(image) else {
-            return;
-        };
-        if self.f.handler == HandlerMode::Streaming && !arch::streams(runtime) {
+        if !arch::streams(runtime) {
             self.sink.push(
                 "image-streaming",
                 self.id,
