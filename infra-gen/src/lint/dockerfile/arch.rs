@@ -163,7 +163,7 @@ const RUNTIMES: [&str; 7] = [
 
 /// The runtime family of an AWS Lambda base image: `public.ecr.aws/lambda/<runtime>` or
 /// Docker Hub's `amazon/aws-lambda-<runtime>`, also under a mirror's prefix
-/// (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/lambda/<runtime>` of an ECR
+/// (`<account>.dkr.ecr.<region>.amazonaws.com/[<prefix>/]lambda/<runtime>` of an ECR
 /// pull-through cache, or `<mirror>/<prefix>/amazon/aws-lambda-<runtime>`).
 pub(super) fn lambda_runtime(image: &str) -> Option<&'static str> {
     let lower = image.to_ascii_lowercase();
@@ -172,7 +172,9 @@ pub(super) fn lambda_runtime(image: &str) -> Option<&'static str> {
     let runtime = match components.as_slice() {
         [.., "amazon", last] => last.strip_prefix("aws-lambda-")?,
         [.., "lambda", last] => {
-            let mirrored = components.len() > 2 && registry.is_some_and(is_ecr);
+            // In a private ECR registry: a pull-through cache's `<prefix>/lambda/…`, or the
+            // image pushed to a repository of the same name.
+            let mirrored = registry.is_some_and(is_ecr);
             let public = components.len() == 2 && registry == Some("public.ecr.aws");
             (mirrored || public).then_some(*last)?
         }
@@ -269,7 +271,15 @@ mod tests {
                 Some("ruby"),
             ),
             ("example.com/lambda/python:3.12", None),
+            (
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/lambda/nodejs:20",
+                Some("nodejs"),
+            ),
             ("public.ecr.aws/lambda/unknown:1", None),
+            (
+                "123456789012.dkr.ecr.us-east-1.example.com/lambda/python:3",
+                None,
+            ),
             ("python:3.12", None),
         ] {
             assert_eq!(lambda_runtime(image), runtime, "{image}");
