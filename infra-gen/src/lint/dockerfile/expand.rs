@@ -319,4 +319,117 @@ mod tests {
         let open = Scope::open("a base image may set it".into());
         assert!(expand("${X:-y}", '\\', &open).is_err());
     }
+
+    mod generated {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Variables V0..V4: set, set empty, never declared, ARG without default, unknowable.
+        fn scope() -> Scope {
+            let mut s = Scope::closed();
+            s.set("V0", Val::Known("x0".into()));
+            s.set("V1", Val::Known(String::new()));
+            s.set("V3", Val::NoDefault);
+            s.set("V4", Val::Unknown("why".into()));
+            s
+        }
+
+        /// `$V` / `${V}` by the rules of the shell: None when it cannot be known.
+        fn plain(v: usize) -> Option<String> {
+            match v {
+                0 => Some("x0".into()),
+                1 | 2 => Some(String::new()),
+                _ => None,
+            }
+        }
+
+        #[derive(Debug, Clone)]
+        enum Seg {
+            Lit(String),
+            Plain(usize, bool),
+            /// `${V[:]op word}` with the word a literal or a `$V` reference.
+            Mod(usize, bool, char, Box<Seg>),
+            Single(String),
+            Double(Vec<Seg>),
+            EscapedDollar,
+        }
+
+        impl Seg {
+            /// (text, expected value or None when unresolvable)
+            fn render(&self) -> (String, Option<String>) {
+                match self {
+                    Seg::Lit(t) => (t.clone(), Some(t.clone())),
+                    Seg::Plain(v, true) => (format!("${{V{v}}}"), plain(*v)),
+                    // A separator ends the name.
+                    Seg::Plain(v, false) => (format!("$V{v}/"), plain(*v).map(|x| x + "/")),
+                    Seg::Mod(v, colon, op, word) => {
+                        let (wt, wv) = word.render();
+                        let text = format!("${{V{v}{}{op}{wt}}}", if *colon { ":" } else { "" });
+                        let set = match v {
+                            0 => Some(true),
+                            1 => Some(!colon),
+                            2 | 3 => Some(false),
+                            _ => None,
+                        };
+                        let value = match (set, op) {
+                            (None, _) => None,
+                            (Some(true), '-') => plain(*v),
+                            (Some(false), '-') | (Some(true), _) => wv,
+                            (Some(false), _) => Some(String::new()),
+                        };
+                        (text, value)
+                    }
+                    Seg::Single(t) => (format!("'{t}'"), Some(t.clone())),
+                    Seg::Double(inner) => {
+                        let parts: Vec<_> = inner.iter().map(Seg::render).collect();
+                        let text = parts.iter().map(|p| p.0.as_str()).collect::<String>();
+                        let value = parts.into_iter().map(|p| p.1).collect::<Option<String>>();
+                        (format!("\"{text}\""), value)
+                    }
+                    Seg::EscapedDollar => ("\\$".into(), Some("$".into())),
+                }
+            }
+        }
+
+        fn literal() -> impl Strategy<Value = String> {
+            "[a-z/.: -]{0,6}"
+        }
+
+        fn simple() -> impl Strategy<Value = Seg> {
+            prop_oneof![
+                literal().prop_map(Seg::Lit),
+                (0..5usize, any::<bool>()).prop_map(|(v, b)| Seg::Plain(v, b)),
+                (
+                    0..5usize,
+                    any::<bool>(),
+                    prop::sample::select(vec!['-', '+']),
+                    prop_oneof![
+                        literal().prop_map(Seg::Lit),
+                        (0..5usize).prop_map(|v| Seg::Plain(v, true))
+                    ],
+                )
+                    .prop_map(|(v, c, op, w)| Seg::Mod(v, c, op, Box::new(w))),
+            ]
+        }
+
+        fn seg() -> impl Strategy<Value = Seg> {
+            prop_oneof![
+                4 => simple(),
+                1 => "[a-z$ {}]{0,6}".prop_map(Seg::Single),
+                1 => prop::collection::vec(simple(), 0..4).prop_map(Seg::Double),
+                1 => Just(Seg::EscapedDollar),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn expansion_matches_the_shell_rules(segs in prop::collection::vec(seg(), 0..6)) {
+                let parts: Vec<_> = segs.iter().map(Seg::render).collect();
+                let text: String = parts.iter().map(|p| p.0.as_str()).collect();
+                let expected: Option<String> = parts.into_iter().map(|p| p.1).collect();
+                let got = expand(&text, '\\', &scope()).ok();
+                prop_assert_eq!(got, expected, "{}", text);
+            }
+        }
+    }
 }
