@@ -185,7 +185,13 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             stages.push(stage);
             continue;
         }
-        let names: Vec<Option<String>> = stages.iter().map(|s| s.name.clone()).collect();
+        // `COPY --from=<image>` copies out of an image, whose name is evidence too.
+        let from_image = ins
+            .flag("from")
+            .filter(|_| ins.keyword == "COPY")
+            .filter(|f| f.parse::<usize>().is_err())
+            .map(str::to_ascii_lowercase)
+            .filter(|f| !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())));
         let Some(stage) = stages.last_mut() else {
             if ins.keyword == "ARG" {
                 for (name, default) in arg_words(&ins.rest, escape) {
@@ -201,13 +207,6 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             }
             continue;
         };
-        // `COPY --from=<image>` copies out of an image, whose name is evidence too.
-        let from_image = ins
-            .flag("from")
-            .filter(|_| ins.keyword == "COPY")
-            .filter(|f| f.parse::<usize>().is_err())
-            .map(str::to_ascii_lowercase)
-            .filter(|f| !names.contains(&Some(f.clone())));
         stage.apply(ins, escape, &global);
         if let Some(image) = from_image
             && let Some(copied) = stage.copies.last_mut()
