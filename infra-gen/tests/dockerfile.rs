@@ -122,6 +122,9 @@ enum Naming {
     NoDefault,
     /// Declared only inside an earlier stage: invisible to FROM, so empty.
     StageLocal,
+    /// A variable nothing declares appended: BuildKit makes it empty, which is not what
+    /// the author meant.
+    Undeclared,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -252,7 +255,10 @@ impl Case {
     }
 
     fn resolved(&self) -> bool {
-        !matches!(self.naming, Naming::NoDefault | Naming::StageLocal)
+        !matches!(
+            self.naming,
+            Naming::NoDefault | Naming::StageLocal | Naming::Undeclared
+        )
     }
 
     fn text(&self) -> String {
@@ -294,6 +300,7 @@ impl Case {
                 "${BASE_IMAGE}".into()
             }
             Naming::StageLocal => "$LOCAL_BASE".into(),
+            Naming::Undeclared => format!("{image}${{IMAGE_SUFFIX}}"),
         };
         let platform = match self.platform {
             Platform::None => None,
@@ -592,6 +599,7 @@ fn case() -> impl Strategy<Value = Case> {
         1 => Just(Naming::UnsetFallback),
         1 => Just(Naming::NoDefault),
         1 => Just(Naming::StageLocal),
+        1 => Just(Naming::Undeclared),
     ];
     let platform = prop_oneof![
         4 => Just(Platform::None),

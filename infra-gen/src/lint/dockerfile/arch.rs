@@ -147,6 +147,59 @@ pub(super) fn reference(image: &str) -> (Option<&str>, &str, Option<&str>) {
     }
 }
 
+/// Whether `image` is a reference `docker pull` accepts: `[host[:port]/]path[:tag][@digest]`
+/// with lower-case path components separated by `.`, `_`, `__` or dashes.
+pub(super) fn valid_reference(image: &str) -> bool {
+    let (rest, digest) = match image.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest)),
+        None => (image, None),
+    };
+    let digest_ok = digest.is_none_or(|d| {
+        d.split_once(':').is_some_and(|(algo, hex)| {
+            algo.starts_with(|c: char| c.is_ascii_alphabetic())
+                && algo
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_+.".contains(c))
+                && hex.len() >= 32
+                && hex.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    });
+    let (registry, path, tag) = reference(rest);
+    let host_ok = registry.is_none_or(|host| {
+        let (name, port) = host.split_once(':').unwrap_or((host, "0"));
+        !name.is_empty()
+            && name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            })
+            && !port.is_empty()
+            && port.chars().all(|c| c.is_ascii_digit())
+    });
+    let component_ok = |c: &str| {
+        let alnum = |x: char| x.is_ascii_lowercase() || x.is_ascii_digit();
+        c.starts_with(alnum)
+            && c.ends_with(alnum)
+            && c.chars().all(|x| alnum(x) || "._-".contains(x))
+            && !c.contains("..")
+            && !c.contains("___")
+            && !c.contains("._")
+            && !c.contains("_.")
+            && !c.contains(".-")
+            && !c.contains("-.")
+            && !c.contains("_-")
+            && !c.contains("-_")
+    };
+    let tag_ok = tag.is_none_or(|t| {
+        (1..=128).contains(&t.len())
+            && !t.starts_with(['.', '-'])
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    });
+    digest_ok && host_ok && tag_ok && path.len() <= 255 && path.split('/').all(component_ok)
+}
+
 /// The repository path and tag of an image reference: where an architecture may be spelled
 /// (not the registry host or the digest).
 pub(super) fn repository_and_tag(image: &str) -> String {
@@ -242,6 +295,30 @@ mod tests {
         assert_eq!(named("tool_linux_amd64.tar.gz"), [Arch::Amd64]);
         assert!(named("debian:12-slim").is_empty());
         assert!(named("xarm64 amd64x").is_empty());
+    }
+
+    #[test]
+    fn image_references_follow_the_distribution_grammar() {
+        for ok in [
+            "debian",
+            "public.ecr.aws/lambda/provided:al2023-arm64",
+            "localhost:5000/a__b/c-d.e:1.0_x",
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/hub/amazon/aws-lambda-python@sha256:0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(valid_reference(ok), "{ok}");
+        }
+        for bad in [
+            "/lambda/provided:al2023",
+            "public.ecr.aws/lambda/provided:",
+            "Debian:12",
+            "debian:-12",
+            "a//b",
+            "a-/b",
+            "debian@sha256:xyz",
+            "exa mple/x",
+        ] {
+            assert!(!valid_reference(bad), "{bad}");
+        }
     }
 
     #[test]

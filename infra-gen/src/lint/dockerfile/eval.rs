@@ -237,6 +237,9 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
                 .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
             {
                 Some(i) => Base::Stage(i),
+                None if !arch::valid_reference(&image) => Base::Unresolved(Unresolved(format!(
+                    "`{image_word}`, which expands to {image}, not an image reference"
+                ))),
                 None => Base::Image(image),
             }
         }
@@ -413,10 +416,10 @@ mod tests {
             last("FROM --platform=$TARGETPLATFORM scratch\nARG TARGETARCH\nWORKDIR /$TARGETARCH\n");
         assert_eq!(s.platform.map(|p| p.1), Some(Ok("linux/arm64".into())));
         assert_eq!(s.config.working_dir, Known::Is("/arm64".into()));
-        let s = last("FROM --platform=$BUILDPLATFORM scratch\nWORKDIR /$TARGETARCH\n");
+        let s = last("FROM --platform=$BUILDPLATFORM scratch\nWORKDIR /${TARGETARCH:-none}\n");
         assert!(matches!(s.platform, Some((_, Err(_)))));
         // Not declared in the stage: unset.
-        assert_eq!(s.config.working_dir, Known::Is("/".into()));
+        assert_eq!(s.config.working_dir, Known::Is("/none".into()));
     }
 
     #[test]

@@ -226,7 +226,9 @@ impl Lexer<'_> {
     fn plain(&self, name: &str) -> Piece {
         match self.scope.look(name) {
             Look::Set(v) => (v.to_owned(), None),
-            Look::Unset => (String::new(), None),
+            // BuildKit expands it to nothing; a reference without a `${V:-…}` fallback means
+            // the author expected a value, so there is none to judge.
+            Look::Unset => (String::new(), Some(undeclared(name))),
             Look::NoDefault => (String::new(), Some(no_default(name))),
             Look::Unknown(why) => (String::new(), Some(unknown(name, why))),
         }
@@ -260,6 +262,12 @@ fn keep(e: Option<Unresolved>, err: &mut Option<Unresolved>) {
     if err.is_none() {
         *err = e;
     }
+}
+
+fn undeclared(name: &str) -> Unresolved {
+    Unresolved(format!(
+        "`${name}`, which nothing declares where it is used (BuildKit makes it empty)"
+    ))
 }
 
 fn no_default(name: &str) -> Unresolved {
@@ -296,7 +304,7 @@ mod tests {
         assert_eq!(ok("${A-x}${E-x}${Z-x}${N-x}"), "axx");
         assert_eq!(ok("${A:+x}${E:+x}${Z:+x}${N:+x}"), "x");
         assert_eq!(ok("${A+x}${E+x}${Z+x}"), "xx");
-        assert_eq!(ok("${Z}$Z."), ".");
+        assert!(expand("${Z}", '\\', &scope()).is_err());
         assert_eq!(ok("${Z:-${A}b}"), "ab");
     }
 
@@ -334,11 +342,11 @@ mod tests {
             s
         }
 
-        /// `$V` / `${V}` by the rules of the shell: None when it cannot be known.
+        /// `$V` / `${V}`: None when it has no value to judge (undeclared, no default, unknown).
         fn plain(v: usize) -> Option<String> {
             match v {
                 0 => Some("x0".into()),
-                1 | 2 => Some(String::new()),
+                1 => Some(String::new()),
                 _ => None,
             }
         }
