@@ -857,3 +857,36 @@ fn a_streaming_handler_started_by_a_runtime_client_that_cannot_stream_is_refused
     assert_eq!(findings[0].code, "image-streaming");
     assert!(findings[0].message.contains("Python"), "{}", findings[0]);
 }
+
+#[test]
+fn the_documented_runtime_interface_client_pattern_is_valid_for_a_buffered_handler() {
+    // AWS's "alternative base image" example: a global ARG re-declared in both stages.
+    let text = "ARG FUNCTION_DIR=\"/function\"\nFROM python:3.12 AS build-image\nARG FUNCTION_DIR\nRUN mkdir -p ${FUNCTION_DIR}\nCOPY . ${FUNCTION_DIR}\nRUN pip install --target ${FUNCTION_DIR} awslambdaric\nFROM python:3.12-slim\nARG FUNCTION_DIR\nWORKDIR ${FUNCTION_DIR}\nCOPY --from=build-image ${FUNCTION_DIR} ${FUNCTION_DIR}\nENTRYPOINT [ \"/usr/local/bin/python\", \"-m\", \"awslambdaric\" ]\nCMD [ \"lambda_function.handler\" ]\n";
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = text;
+    f.architecture = Architecture::X86_64;
+    f.handler = HandlerMode::Buffered;
+    if let Some(url) = &mut f.url {
+        url.invoke_mode = InvokeMode::Buffered;
+    }
+    f.image_config = ImageConfig::new(
+        &["/usr/local/bin/python", "-m", "awslambdaric"],
+        &["lambda_function.handler"],
+        "/function/",
+    )
+    .expect("valid");
+    // (The fixture's Bedrock grants are for a streaming handler: only this file's lints count.)
+    let findings: Vec<_> = lint(&app)
+        .into_iter()
+        .filter(|f| OURS.contains(&f.code))
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+const OURS: [&str; 4] = [
+    "image-platform",
+    "image-config",
+    "image-streaming",
+    "secret-in-env",
+];

@@ -246,4 +246,141 @@ mod tests {
         assert_eq!(words(&i.rest, '\\'), ["\"a b\"", "c"]);
         assert_eq!(words("A=\"x y\" B=z\\ w", '\\'), ["A=\"x y\"", "B=z\\ w"]);
     }
+
+    mod generated {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        struct Ins {
+            keyword: &'static str,
+            words: Vec<String>,
+            /// (marker, terminator, chomp, body lines)
+            heredoc: Option<(String, String, bool, Vec<String>)>,
+            /// Where each word break continues onto another line, with comment lines between.
+            breaks: Vec<(bool, usize)>,
+        }
+
+        fn ins() -> impl Strategy<Value = Ins> {
+            let keyword = prop::sample::select(vec![
+                "FROM", "RUN", "COPY", "ENV", "WORKDIR", "CMD", "label",
+            ]);
+            let words = prop::collection::vec("[a-z0-9/=.]{1,8}", 1..5);
+            let heredoc = prop::option::weighted(
+                0.3,
+                (
+                    prop::sample::select(vec!["EOF", "EOT", "SCRIPT"]),
+                    prop::sample::select(vec!["", "\"", "'"]),
+                    any::<bool>(),
+                    prop::collection::vec(
+                        prop::sample::select(vec![
+                            "FROM evil",
+                            "ENTRYPOINT [\"x\"]",
+                            "  EOFX",
+                            "# hi",
+                            "",
+                            "echo \\",
+                        ]),
+                        0..4,
+                    ),
+                ),
+            );
+            let breaks = prop::collection::vec((any::<bool>(), 0..3usize), 5);
+            (keyword, words, heredoc, breaks).prop_map(|(keyword, words, heredoc, breaks)| {
+                let heredoc = heredoc.filter(|_| matches!(keyword, "RUN" | "COPY")).map(
+                    |(name, quote, chomp, body)| {
+                        let marker =
+                            format!("<<{}{quote}{name}{quote}", if chomp { "-" } else { "" });
+                        let body = body.into_iter().map(str::to_owned).collect();
+                        (marker, name.to_owned(), chomp, body)
+                    },
+                );
+                Ins {
+                    keyword,
+                    words,
+                    heredoc,
+                    breaks,
+                }
+            })
+        }
+
+        fn render(program: &[Ins], escape: char, gaps: &[usize]) -> String {
+            let mut out = String::new();
+            if escape == '`' {
+                out.push_str("# escape=`\n");
+            }
+            for (n, i) in program.iter().enumerate() {
+                for _ in 0..gaps.get(n).copied().unwrap_or(0) {
+                    out.push_str("\n  # a comment\n");
+                }
+                out.push_str(i.keyword);
+                let mut words = i.words.clone();
+                if let Some((marker, ..)) = &i.heredoc {
+                    words.push(marker.clone());
+                }
+                for (k, w) in words.iter().enumerate() {
+                    match i.breaks.get(k) {
+                        Some((true, comments)) => {
+                            out.push(' ');
+                            out.push(escape);
+                            out.push('\n');
+                            for _ in 0..*comments {
+                                out.push_str("# inside\n\n");
+                            }
+                            out.push_str("    ");
+                        }
+                        _ => out.push(' '),
+                    }
+                    out.push_str(w);
+                }
+                out.push('\n');
+                if let Some((_, name, chomp, body)) = &i.heredoc {
+                    for line in body {
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                    if *chomp {
+                        out.push('\t');
+                    }
+                    out.push_str(name);
+                    out.push('\n');
+                }
+            }
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn instructions_survive_continuations_comments_and_heredocs(
+                program in prop::collection::vec(ins(), 1..8),
+                backtick in any::<bool>(),
+                gaps in prop::collection::vec(0..3usize, 8),
+            ) {
+                let escape = if backtick { '`' } else { '\\' };
+                let text = render(&program, escape, &gaps);
+                let parsed = parse(&text);
+                prop_assert_eq!(parsed.escape, escape);
+                let got: Vec<(String, Vec<String>)> = parsed
+                    .instructions
+                    .iter()
+                    .map(|i| {
+                        let mut words: Vec<String> = i.flags.iter().map(|(n, v)| format!("--{n}={v}")).collect();
+                        words.extend(i.rest.split_whitespace().map(str::to_owned));
+                        (i.keyword.clone(), words)
+                    })
+                    .collect();
+                let expected: Vec<(String, Vec<String>)> = program
+                    .iter()
+                    .map(|i| {
+                        let mut words = i.words.clone();
+                        if let Some((marker, ..)) = &i.heredoc {
+                            words.push(marker.clone());
+                        }
+                        (i.keyword.to_ascii_uppercase(), words)
+                    })
+                    .collect();
+                prop_assert_eq!(got, expected, "{}", text);
+            }
+        }
+    }
 }
