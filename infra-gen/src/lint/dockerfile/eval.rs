@@ -271,8 +271,11 @@ impl Stage {
                 for (name, default) in arg_words(&ins.rest, escape) {
                     let val = match default {
                         Some(d) => known(expand(&d, escape, &self.state)),
-                        None => match (global.get(&name), self.state.get(&name)) {
-                            (Some(v), _) if *v != Val::NoDefault => v.clone(),
+                        None => match (
+                            global.get(&name).filter(|v| **v != Val::NoDefault),
+                            self.state.get(&name),
+                        ) {
+                            (Some(v), _) => v.clone(),
                             // Without a --build-arg the value the stage already had stays.
                             (None, Some(v @ Val::Known(_))) => v.clone(),
                             _ => Val::NoDefault,
