@@ -800,6 +800,15 @@ fn what_cannot_be_resolved_is_a_finding() {
         "image-config",
         "DIR",
     );
+    for from in ["buidler", "later", "7"] {
+        only(
+            &format!(
+                "FROM rust:1 AS builder\nFROM public.ecr.aws/lambda/provided:al2023 AS final\nCOPY --from={from} /bootstrap /var/task/\nFROM final\nFROM rust:1 AS later\nFROM final\n"
+            ),
+            "image-platform",
+            from,
+        );
+    }
     only(
         "FROM later AS first\nFROM public.ecr.aws/lambda/provided:al2023 AS later\nFROM first\nWORKDIR /var/task\n",
         "image-platform",

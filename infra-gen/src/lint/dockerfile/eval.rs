@@ -47,6 +47,8 @@ pub(super) struct Stage {
     pub state: Scope,
     /// The known source paths of each COPY/ADD.
     pub copies: Vec<Vec<String>>,
+    /// What `COPY --from=` names that is no stage defined before (lower-cased).
+    pub copied_images: Vec<String>,
     cmd_set: bool,
 }
 
@@ -185,13 +187,16 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             stages.push(stage);
             continue;
         }
-        // `COPY --from=<image>` copies out of an image, whose name is evidence too.
+        // What a `COPY --from=` names that is no earlier stage (by name or index): BuildKit
+        // copies out of an image of that name.
         let from_image = ins
             .flag("from")
             .filter(|_| ins.keyword == "COPY")
-            .filter(|f| f.parse::<usize>().is_err())
             .map(str::to_ascii_lowercase)
-            .filter(|f| !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())));
+            .filter(|f| match f.parse::<usize>() {
+                Ok(index) => index >= stages.len(),
+                Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
+            });
         let Some(stage) = stages.last_mut() else {
             if ins.keyword == "ARG" {
                 for (name, default) in arg_words(&ins.rest, escape) {
@@ -208,10 +213,12 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             continue;
         };
         stage.apply(ins, escape, &global);
-        if let Some(image) = from_image
-            && let Some(copied) = stage.copies.last_mut()
-        {
-            copied.push(arch::repository_and_tag(&image));
+        if let Some(image) = from_image {
+            // The image's name is evidence of an architecture too.
+            if let Some(copied) = stage.copies.last_mut() {
+                copied.push(arch::repository_and_tag(&image));
+            }
+            stage.copied_images.push(image);
         }
     }
     stages
@@ -260,6 +267,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         config,
         state,
         copies: Vec::new(),
+        copied_images: Vec::new(),
         cmd_set: false,
     }
 }

@@ -98,7 +98,7 @@ impl Lint<'_, '_> {
                         "the final stage of {} is built FROM {}, and {} cannot be resolved, so neither can its architecture",
                         self.path, stage.from, u.0
                     ),
-                    "give the ARG a default in the global scope (ARG before the first FROM), or write the image name".into(),
+                    "give every variable of the final stage's FROM a value (an ARG with a default before the first FROM), or write the image reference out".into(),
                 ),
                 Base::Image(image) => {
                     let lower = image.to_ascii_lowercase();
@@ -116,6 +116,28 @@ impl Lint<'_, '_> {
                     }
                 }
                 Base::Scratch | Base::Stage(_) => {}
+            }
+            for source in &stage.copied_images {
+                let later = stages[i + 1..]
+                    .iter()
+                    .any(|s| s.name.as_deref() == Some(source.as_str()));
+                // A bare name or an index is meant as a stage: an image is named by a
+                // registry, namespace or tag in a COPY --from.
+                let bare = !source.contains(['/', ':', '@', '.']);
+                if later || bare {
+                    let why = if later {
+                        "a stage defined after it"
+                    } else {
+                        "no stage defined before it"
+                    };
+                    self.platform_finding(
+                        format!(
+                            "COPY --from={source} in the final stage of {} names {why}, so BuildKit copies out of an image called {source} (or fails), whose files' architecture is unknown",
+                            self.path
+                        ),
+                        format!("name a stage defined above (stage names are case-insensitive), or a tagged image; check the spelling of {source}"),
+                    );
+                }
             }
         }
     }
