@@ -171,6 +171,8 @@ enum Op {
         via_arg: bool,
     },
     Copy(Option<bool>),
+    /// `COPY --from=` a stage name nothing defines.
+    CopyFromNowhere,
 }
 
 #[derive(Debug, Clone)]
@@ -430,6 +432,10 @@ impl Case {
                     format!("{} {name}={value}\n", self.kw("ENV"))
                 }
             }
+            Op::CopyFromNowhere => format!(
+                "{} --from=no-such-stage{i} /bootstrap /var/task/bootstrap\n",
+                self.kw("COPY")
+            ),
             Op::Copy(foreign) => {
                 let from = match self.builders {
                     0 => String::new(),
@@ -528,6 +534,7 @@ impl Case {
                 }
                 Op::Env { secret, .. } => e.secrets += usize::from(*secret),
                 Op::Copy(_) => {}
+                Op::CopyFromNowhere => e.platform += 1,
             }
         }
         // `./bootstrap` runs in the final WORKDIR.
@@ -576,6 +583,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => wd().prop_map(Op::Wd),
         1 => (prop::bool::weighted(0.3), any::<bool>()).prop_map(|(secret, via_arg)| Op::Env { secret, via_arg }),
         1 => prop_oneof![Just(None), any::<bool>().prop_map(Some)].prop_map(Op::Copy),
+        1 => Just(Op::CopyFromNowhere),
     ]
 }
 
