@@ -830,6 +830,8 @@ fn binaries_of_another_architecture_are_refused() {
         "COPY --from=build /src/target/x86_64-unknown-linux-musl/release/bootstrap /var/task/",
         "ADD https://example.com/releases/tool_linux_amd64.tar.gz /opt/",
         "COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.8.4-x86_64 /lambda-adapter /opt/extensions/",
+        "RUN pip install --platform manylinux2014_x86_64 --only-binary=:all: -t /var/task requests",
+        "RUN curl -fsSL \"https://example.com/tool_linux_amd64.tar.gz\" | tar -xz -C /opt",
     ] {
         only(
             &format!("FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\n{copy}\n"),
@@ -837,10 +839,17 @@ fn binaries_of_another_architecture_are_refused() {
             "amd64",
         );
     }
-    let text = format!(
-        "FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /src/target/aarch64-unknown-linux-gnu/release/bootstrap /usr/lib/aarch64-linux-gnu/libz.so /var/task/\n{TAIL}"
-    );
-    assert!(findings_for(&text).is_empty());
+    for valid in [
+        "COPY --from=build /src/target/aarch64-unknown-linux-gnu/release/bootstrap /usr/lib/aarch64-linux-gnu/libz.so /var/task/",
+        "RUN pip install --platform manylinux2014_aarch64 --only-binary=:all: -t /var/task requests",
+        "RUN if [ \"$TARGETARCH\" = amd64 ]; then echo x86_64; fi",
+        "RUN curl -o /opt/t https://example.com/t-$(uname -m) && curl -o /opt/u https://example.com/u-arm64",
+    ] {
+        let text = format!(
+            "FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\n{valid}\n{TAIL}"
+        );
+        assert!(findings_for(&text).is_empty(), "{valid}");
+    }
 }
 
 #[test]

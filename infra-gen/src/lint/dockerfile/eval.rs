@@ -45,7 +45,7 @@ pub(super) struct Stage {
     pub config: Config,
     /// Variables for expansions in this stage (and stages built FROM it).
     pub state: Scope,
-    /// The known source paths of each COPY/ADD.
+    /// The known source paths of each COPY/ADD, and what each RUN fetches.
     pub copies: Vec<Vec<String>>,
     /// What `COPY --from=` names that is no stage defined before (lower-cased).
     pub copied_images: Vec<String>,
@@ -352,6 +352,25 @@ impl Stage {
                 if let Some(shell) = json_form(&ins.rest) {
                     self.config.shell = Known::Is(shell);
                 }
+            }
+            "RUN" => {
+                // What a RUN fetches into the image: URLs and pip's platform tags
+                // (`--platform manylinux2014_x86_64`). The shell expands nothing here.
+                let mut fetched = Vec::new();
+                let mut platform_next = false;
+                for word in ins.rest.split_whitespace() {
+                    let word = word.trim_matches(['"', '\'']);
+                    if platform_next
+                        || word.contains("://")
+                        || word.contains("manylinux")
+                        || word.contains("musllinux")
+                        || word.starts_with("--platform=")
+                    {
+                        fetched.push(word.to_owned());
+                    }
+                    platform_next = word == "--platform";
+                }
+                self.copies.push(fetched);
             }
             "COPY" | "ADD" => {
                 let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));

@@ -212,8 +212,9 @@ impl Lint<'_, '_> {
         named.first().cloned()
     }
 
-    /// Files copied into the final image whose names spell another architecture (a Rust
-    /// target triple, a release archive's suffix, a multiarch library directory).
+    /// Files copied or fetched into the final image whose names spell another architecture
+    /// (a Rust target triple, a release archive's suffix, a multiarch library directory,
+    /// a pip platform tag); one instruction naming the function's too is a bundle of both.
     fn copies(&mut self, stages: &[Stage], chain: &[usize]) {
         let found = chain
             .iter()
@@ -226,13 +227,13 @@ impl Lint<'_, '_> {
             });
         if let Some((source, foreign)) = found {
             let message = format!(
-                "the final stage of {} copies {source}, an {} build, but the function runs on {}",
+                "the final stage of {} brings in {source}, an {} build, but the function runs on {}",
                 self.path,
                 foreign.name(),
                 self.arch_name()
             );
             let fix = format!(
-                "build for the target platform (e.g. the Rust target from $TARGETARCH) and copy the {} binary",
+                "build or fetch for the target platform (e.g. the Rust target or pip --platform from $TARGETARCH) and use the {} build",
                 self.arch_name()
             );
             self.platform_finding(message, fix);
