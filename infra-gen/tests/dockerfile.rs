@@ -173,6 +173,8 @@ enum Op {
     Copy(Option<bool>),
     /// `COPY --from=` a stage name nothing defines.
     CopyFromNowhere,
+    /// `RUN pip install --platform manylinux2014_<arch>`: foreign or own.
+    Fetch(bool),
 }
 
 #[derive(Debug, Clone)]
@@ -432,6 +434,21 @@ impl Case {
                     format!("{} {name}={value}\n", self.kw("ENV"))
                 }
             }
+            Op::Fetch(foreign) => {
+                let a = if *foreign {
+                    self.arch.other()
+                } else {
+                    self.arch
+                };
+                let tag = match a {
+                    Arch::Arm => "aarch64",
+                    Arch::Amd => "x86_64",
+                };
+                format!(
+                    "{} pip install --platform manylinux2014_{tag} --only-binary=:all: -t /var/task pkg\n",
+                    self.kw("RUN")
+                )
+            }
             Op::CopyFromNowhere => format!(
                 "{} --from=no-such-stage{i} /bootstrap /var/task/bootstrap\n",
                 self.kw("COPY")
@@ -475,7 +492,7 @@ impl Case {
         if self
             .ops
             .iter()
-            .any(|(_, op)| matches!(op, Op::Copy(Some(true))))
+            .any(|(_, op)| matches!(op, Op::Copy(Some(true)) | Op::Fetch(true)))
         {
             e.platform += 1;
         }
@@ -535,6 +552,7 @@ impl Case {
                 Op::Env { secret, .. } => e.secrets += usize::from(*secret),
                 Op::Copy(_) => {}
                 Op::CopyFromNowhere => e.platform += 1,
+                Op::Fetch(_) => {}
             }
         }
         // `./bootstrap` runs in the final WORKDIR.
@@ -584,6 +602,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (prop::bool::weighted(0.3), any::<bool>()).prop_map(|(secret, via_arg)| Op::Env { secret, via_arg }),
         1 => prop_oneof![Just(None), any::<bool>().prop_map(Some)].prop_map(Op::Copy),
         1 => Just(Op::CopyFromNowhere),
+        1 => any::<bool>().prop_map(Op::Fetch),
     ]
 }
 
