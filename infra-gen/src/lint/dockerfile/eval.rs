@@ -5,7 +5,7 @@
 
 use super::arch::{self, Arch};
 use super::expand::{Scope, Unresolved, Val, expand};
-use super::parse::{Instruction, Parsed, json_form, words};
+use super::parse::{Instruction, Parsed, json_form, parse, words};
 
 /// An image setting as the build leaves it, or why it cannot be known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,8 @@ pub(super) struct Stage {
     /// What `COPY --from=` names that is no stage defined before (lower-cased).
     pub copied_images: Vec<String>,
     cmd_set: bool,
+    /// ONBUILD triggers, run by a stage built FROM this one (not inherited further).
+    onbuild: Vec<Instruction>,
 }
 
 /// The automatic platform ARGs: the target is the function's architecture (the build runs
@@ -183,7 +185,13 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
     let mut stages: Vec<Stage> = Vec::new();
     for ins in &parsed.instructions {
         if ins.keyword == "FROM" {
-            let stage = from(ins, escape, &global, &stages);
+            let mut stage = from(ins, escape, &global, &stages);
+            if let Base::Stage(parent) = stage.base {
+                // A stage built FROM another runs that stage's ONBUILD triggers first.
+                for trigger in stages[parent].onbuild.clone() {
+                    stage.apply(&trigger, '\\', &global);
+                }
+            }
             stages.push(stage);
             continue;
         }
@@ -269,6 +277,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         copies: Vec::new(),
         copied_images: Vec::new(),
         cmd_set: false,
+        onbuild: Vec::new(),
     }
 }
 
@@ -382,6 +391,7 @@ impl Stage {
                     .collect();
                 self.copies.push(known_sources);
             }
+            "ONBUILD" => self.onbuild.extend(parse(&ins.rest).instructions),
             _ => {}
         }
     }
@@ -418,7 +428,6 @@ pub(super) fn final_chain(stages: &[Stage]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse::parse;
     use super::*;
 
     fn last(text: &str) -> Stage {
@@ -480,6 +489,23 @@ mod tests {
                 ("C".to_owned(), Val::Known("two words".into())),
             ]
         );
+    }
+
+    #[test]
+    fn onbuild_triggers_run_in_the_stage_built_from_it_only() {
+        let all = stages(
+            &parse(
+                "FROM scratch AS base\nONBUILD WORKDIR /var/task\nONBUILD ENV A=1\nFROM base AS child\nFROM child\n",
+            ),
+            &Arch::Arm64,
+        );
+        assert_eq!(all[0].config.working_dir, Known::Is("/".into()));
+        assert_eq!(all[1].config.working_dir, Known::Is("/var/task".into()));
+        assert_eq!(
+            all[1].config.env,
+            [("A".to_owned(), Val::Known("1".into()))]
+        );
+        assert!(all[2].onbuild.is_empty());
     }
 
     #[test]
