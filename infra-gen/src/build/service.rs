@@ -968,7 +968,7 @@ impl Service {
             resource.suppressions.push(Suppression::new(
                 Tool::Checkov,
                 "CKV_AWS_116",
-                &format!(
+                format!(
                     "failed asynchronous invocations go to the queue {queue} through an on-failure \
                      destination (EventInvokeConfig), which keeps the error and replaces a dead-letter queue"
                 ),
@@ -1055,7 +1055,7 @@ fn queue_suppressions(
         r.suppressions.push(Suppression::new(
             Tool::CfnGuard,
             "sqs_dlq_check",
-            &format!("it is {what}: failures end here, and its depth alarm reports them"),
+            format!("it is {what}: failures end here, and its depth alarm reports them"),
         )?);
     }
     Ok(())
