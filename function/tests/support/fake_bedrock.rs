@@ -14,8 +14,11 @@
 //! `model` and judges `max_tokens` and `messages` itself (400 `invalid_request_error`).
 //!
 //! The scenario comes from the request itself: a `scenario:<name>` token anywhere in the text of
-//! the last user turn. A separate `delay:<ms>` token makes any operation wait that long before
-//! answering at all.
+//! the last user turn. A separate `delay:<pause>` token makes any operation wait before answering
+//! at all. A `<pause>` is either milliseconds (`delay:450`) or the name of a gate, starting with a
+//! letter (`delay:g7`): the fake then waits until the test calls [`FakeBedrock::open`] with that
+//! name, so a test can hold Bedrock silent until it has seen what the silence must cause (pings)
+//! instead of hoping a clock is fast enough.
 //!
 //! | scenario                      | behaviour                                                        |
 //! |-------------------------------|------------------------------------------------------------------|
@@ -26,8 +29,8 @@
 //! | `http-<status>-<Exception>`   | an HTTP error before any stream, e.g. `http-429-ThrottlingException`; on the Messages endpoint a name ending in `_error` is answered in Anthropic's shape (`http-529-overloaded_error`), others in AWS's |
 //! | `midstream-<exception>`       | two events, then an exception frame (an SSE `error` event on the Messages endpoint), e.g. `midstream-throttlingException` |
 //! | `early-<exception>`           | an exception frame (SSE `error` event) as the very first frame   |
-//! | `silent-<ms>`                 | message_start, then silence for `<ms>`, then the rest            |
-//! | `silentfirst-<ms>`            | silence before the first frame                                   |
+//! | `silent-<pause>`              | message_start, then silence for the pause, then the rest         |
+//! | `silentfirst-<pause>`         | silence for the pause before the first frame                     |
 //! | `big-<bytes>`                 | a text answer of about `<bytes>` bytes                           |
 //! | `endless`                     | a text delta every 20 ms for up to 60 s (for disconnect tests)   |
 //! | `truncated`                   | the stream ends without message_stop                             |
@@ -62,7 +65,7 @@ use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
 const USAGE: (u64, u64, u64, u64) = (25, 12, 5, 3); // input, output, cache read, cache write
 
@@ -103,6 +106,48 @@ struct State {
     secret_fetches: AtomicUsize,
     /// Tool calls made for `scenario:bash_tool`, numbering the markers.
     bash_calls: AtomicUsize,
+    /// Named gates for pauses: a semaphore without permits blocks until it is closed (opened).
+    gates: Mutex<std::collections::HashMap<String, Arc<Semaphore>>>,
+}
+
+impl State {
+    fn gate(&self, name: &str) -> Arc<Semaphore> {
+        self.gates
+            .lock()
+            .expect("lock")
+            .entry(name.to_owned())
+            .or_insert_with(|| Arc::new(Semaphore::new(0)))
+            .clone()
+    }
+}
+
+/// How long a scenario stays silent: a time, or until the test opens a gate.
+#[derive(Clone)]
+enum Pause {
+    For(Duration),
+    Until(Arc<Semaphore>),
+}
+
+impl Pause {
+    /// `450` is milliseconds; a name starting with a letter is a gate.
+    fn parse(state: &State, arg: &str) -> Option<Self> {
+        match arg.chars().next() {
+            Some(c) if c.is_ascii_alphabetic() => Some(Self::Until(state.gate(arg))),
+            Some(_) => arg
+                .parse()
+                .ok()
+                .map(|ms| Self::For(Duration::from_millis(ms))),
+            None => None,
+        }
+    }
+
+    async fn wait(&self) {
+        match self {
+            Self::For(d) => tokio::time::sleep(*d).await,
+            // Opening closes the semaphore, which releases every waiter, now and later.
+            Self::Until(gate) => drop(gate.acquire().await),
+        }
+    }
 }
 
 pub struct FakeBedrock {
@@ -162,6 +207,11 @@ impl FakeBedrock {
 
     pub fn secret_fetches(&self) -> usize {
         self.state.secret_fetches.load(Ordering::SeqCst)
+    }
+
+    /// Ends every pause on the gate `name` (`delay:<name>`, `silent-<name>`, …), for good.
+    pub fn open(&self, name: &str) {
+        self.state.gate(name).close();
     }
 }
 
@@ -304,8 +354,8 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
         return json_response(200, &json!({"inputTokens": 42}));
     }
     let script = Script::from_request(&state, &parsed);
-    if let Some(d) = script.delay {
-        tokio::time::sleep(d).await;
+    if let Some(pause) = &script.delay {
+        pause.wait().await;
     }
     if let Some((status, code)) = &script.http_error {
         return aws_error(*status, code, "fake failure requested by the scenario");
@@ -389,8 +439,8 @@ async fn messages_endpoint(
         return invalid("messages: Field required");
     }
     let script = Script::from_request(&state, body);
-    if let Some(d) = script.delay {
-        tokio::time::sleep(d).await;
+    if let Some(pause) = &script.delay {
+        pause.wait().await;
     }
     if let Some((status, name)) = &script.http_error {
         return if name.ends_with("_error") {
@@ -507,12 +557,12 @@ struct Script {
     http_error: Option<(u16, String)>,
     midstream: Option<String>,
     early: Option<String>,
-    silence: Option<Duration>,
-    silence_first: Option<Duration>,
+    silence: Option<Pause>,
+    silence_first: Option<Pause>,
     endless: bool,
     truncated: bool,
     error_event: bool,
-    delay: Option<Duration>,
+    delay: Option<Pause>,
 }
 
 /// The last turn with role `user` (native and Converse bodies have the same outline).
@@ -606,10 +656,7 @@ impl Script {
             endless: false,
             truncated: false,
             error_event: false,
-            delay: word_after(&text, "delay:")
-                .parse()
-                .ok()
-                .map(Duration::from_millis),
+            delay: Pause::parse(state, &word_after(&text, "delay:")),
         };
         if let Some(result) = tool_result_text(body) {
             s.parts = vec![Part::Text(vec!["tool result: ".into(), result])];
@@ -617,7 +664,8 @@ impl Script {
         }
         let name = word_after(&text, "scenario:");
         let (head, arg) = name.split_once('-').unwrap_or((name.as_str(), ""));
-        let ms = |a: &str| Duration::from_millis(a.parse().unwrap_or(1000));
+        let pause =
+            |a: &str| Pause::parse(state, a).or(Some(Pause::For(Duration::from_millis(1000))));
         match head {
             "tool_use" => {
                 s.parts = vec![
@@ -671,8 +719,8 @@ impl Script {
                     arg.into()
                 })
             }
-            "silent" => s.silence = Some(ms(arg)),
-            "silentfirst" => s.silence_first = Some(ms(arg)),
+            "silent" => s.silence = pause(arg),
+            "silentfirst" => s.silence_first = pause(arg),
             "big" => {
                 let total: usize = arg.parse().unwrap_or(1 << 20);
                 let piece = "The quick brown fox jumps over the lazy dog. ".repeat(22); // ~1 KB
@@ -834,8 +882,11 @@ async fn write_stream(
     let cancelled = || {
         state.cancelled_streams.fetch_add(1, Ordering::SeqCst);
     };
-    if let Some(d) = script.silence_first {
-        tokio::time::sleep(d).await;
+    if let Some(pause) = &script.silence_first {
+        tokio::select! {
+            () = pause.wait() => {}
+            () = tx.closed() => return cancelled(),
+        }
     }
     if let Some(name) = &script.early {
         let _ = tx.send(exception(name)).await;
@@ -893,9 +944,9 @@ async fn write_stream(
         {
             return cancelled();
         }
-        if let Some(d) = script.silence.filter(|_| n == 0) {
+        if let Some(pause) = script.silence.as_ref().filter(|_| n == 0) {
             tokio::select! {
-                () = tokio::time::sleep(d) => {}
+                () = pause.wait() => {}
                 () = tx.closed() => return cancelled(),
             }
         }
