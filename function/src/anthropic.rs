@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Asked, ErrorKind};
 use crate::sse::{self, Usage};
 
 pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
@@ -111,7 +111,7 @@ struct PeekMessage {
 /// Messages endpoint's SSE events) into the client's SSE.
 #[derive(Debug)]
 pub struct StreamRewriter {
-    model: String,
+    asked: Asked,
     pub usage: Usage,
     /// `message_stop` was seen: the stream is complete.
     pub finished: bool,
@@ -120,13 +120,18 @@ pub struct StreamRewriter {
 }
 
 impl StreamRewriter {
-    pub fn new(model: &str) -> Self {
+    pub fn new(asked: Asked) -> Self {
         Self {
-            model: model.to_owned(),
+            asked,
             usage: Usage::default(),
             finished: false,
             error: None,
         }
+    }
+
+    /// What the client asked for, for wording upstream errors.
+    pub fn asked(&self) -> &Asked {
+        &self.asked
     }
 
     pub fn rewrite(&mut self, chunk: &[u8]) -> Result<Bytes, ApiError> {
@@ -142,10 +147,12 @@ impl StreamRewriter {
             "message_stop" => self.finished = true,
             "error" => {
                 let value: Value = serde_json::from_slice(chunk).map_err(|_| bad())?;
-                self.error = Some(
-                    ApiError::from_anthropic(&value, None)
-                        .unwrap_or_else(|| ApiError::new(ErrorKind::Api, "upstream error")),
-                );
+                let err = ApiError::from_anthropic(&value, None, &self.asked)
+                    .unwrap_or_else(|| ApiError::new(ErrorKind::Api, "upstream error"));
+                // Sent as mapped, so Bedrock's wording reaches the client in Anthropic's.
+                let event = sse::json_event(&err.event_json());
+                self.error = Some(err);
+                return Ok(event);
             }
             _ => {}
         }
@@ -160,7 +167,7 @@ impl StreamRewriter {
         if let Some(Value::Object(message)) = value.get_mut("message")
             && message.contains_key("model")
         {
-            message.insert("model".into(), Value::from(self.model.as_str()));
+            message.insert("model".into(), Value::from(self.asked.model.as_str()));
         }
         Ok(sse::event(
             &kind,
@@ -173,6 +180,13 @@ impl StreamRewriter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn asked(model: &str) -> Asked {
+        Asked {
+            model: model.to_owned(),
+            max_tokens: None,
+        }
+    }
 
     fn obj(v: Value) -> Map<String, Value> {
         match v {
@@ -222,7 +236,7 @@ mod tests {
 
     #[test]
     fn an_error_event_is_remembered_with_its_type() {
-        let mut rw = StreamRewriter::new("m");
+        let mut rw = StreamRewriter::new(asked("m"));
         let out = rw
             .rewrite(
                 br#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#,
@@ -256,7 +270,7 @@ mod tests {
 
     #[test]
     fn message_start_gets_the_client_model_and_metrics_are_stripped() {
-        let mut rw = StreamRewriter::new("claude-sonnet-4-5-20250929");
+        let mut rw = StreamRewriter::new(asked("claude-sonnet-4-5-20250929"));
         let start = json!({"type": "message_start", "message": {"id": "msg_1", "model": "us.anthropic.x",
             "usage": {"input_tokens": 12, "cache_read_input_tokens": 3, "output_tokens": 1}}});
         let out = rw
@@ -279,7 +293,7 @@ mod tests {
 
     #[test]
     fn other_events_pass_through_byte_for_byte() {
-        let mut rw = StreamRewriter::new("m");
+        let mut rw = StreamRewriter::new(asked("m"));
         let delta = br#"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"c2ln"}}"#;
         let out = rw.rewrite(delta).expect("ok");
         assert_eq!(&out[7..26], b"content_block_delta");
