@@ -943,6 +943,52 @@ async fn an_error_as_the_first_frame_still_gets_an_http_status() {
 }
 
 #[tokio::test]
+async fn every_documented_bedrock_error_reaches_the_client_in_first_party_words_on_every_upstream()
+{
+    use support::fake_bedrock::{
+        CONVERSE_STREAM_EXCEPTIONS, DOCUMENTED_ERRORS, INVOKE_STREAM_EXCEPTIONS,
+    };
+    let gw = gateway(&[]).await;
+    // Exception frames exist where Bedrock streams AWS event-stream frames, for the exceptions
+    // each stream declares; the Messages endpoint answers its errors over HTTP.
+    let upstreams: [(&str, &[&str]); 3] = [
+        (OPUS, &[]),
+        (HAIKU, INVOKE_STREAM_EXCEPTIONS),
+        (NOVA, CONVERSE_STREAM_EXCEPTIONS),
+    ];
+    for e in DOCUMENTED_ERRORS {
+        for (model, frames) in upstreams {
+            let mut cases = vec![
+                (format!("scenario:bedrock-{}", e.name), false),
+                (format!("scenario:bedrock-{}", e.name), true),
+            ];
+            if frames.contains(&e.exception) {
+                cases.push((format!("scenario:bedrockframe-{}", e.name), true));
+            }
+            for (text, stream) in cases {
+                let body = json!({"model": model, "max_tokens": 8192, "stream": stream, "messages": user(&text)});
+                let r = post(&gw, "/v1/messages", &body).await;
+                let case = format!("{model} {text} stream={stream}");
+                assert_eq!(
+                    (r.status, r.error_type()),
+                    (e.first_party_status, e.first_party.to_owned()),
+                    "{case}"
+                );
+                let begins = e
+                    .begins
+                    .replace("{max_tokens}", "8192")
+                    .replace("{model}", model);
+                let message = r.json()["error"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                assert!(message.starts_with(&begins), "{case}: {message:?}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn an_error_mid_stream_becomes_an_error_event_and_the_stream_ends_cleanly() {
     let gw = gateway(&[]).await;
     for (model, exception, kind) in [

@@ -29,6 +29,8 @@
 //! | `http-<status>-<Exception>`   | an HTTP error before any stream, e.g. `http-429-ThrottlingException`; on the Messages endpoint a name ending in `_error` is answered in Anthropic's shape (`http-529-overloaded_error`), others in AWS's |
 //! | `midstream-<exception>`       | two events, then an exception frame (an SSE `error` event on the Messages endpoint), e.g. `midstream-throttlingException` |
 //! | `early-<exception>`           | an exception frame (SSE `error` event) as the very first frame   |
+//! | `bedrock-<name>`              | the [`DOCUMENTED_ERRORS`] row `<name>` as Bedrock answers it: its HTTP status, `x-amzn-errortype` and `{"message": …}` |
+//! | `bedrockframe-<name>`         | the row as the first frame of the stream: an exception frame, or an SSE `error` event on the Messages endpoint |
 //! | `silent-<pause>`              | message_start, then silence for the pause, then the rest         |
 //! | `silentfirst-<pause>`         | silence for the pause before the first frame                     |
 //! | `big-<bytes>`                 | a text answer of about `<bytes>` bytes                           |
@@ -357,8 +359,8 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
     if let Some(pause) = &script.delay {
         pause.wait().await;
     }
-    if let Some((status, code)) = &script.http_error {
-        return aws_error(*status, code, "fake failure requested by the scenario");
+    if let Some((status, code, message)) = &script.http_error {
+        return aws_error(*status, code, message);
     }
     match op {
         "invoke" => json_response(200, &script.native_message()),
@@ -442,14 +444,14 @@ async fn messages_endpoint(
     if let Some(pause) = &script.delay {
         pause.wait().await;
     }
-    if let Some((status, name)) = &script.http_error {
+    if let Some((status, name, message)) = &script.http_error {
         return if name.ends_with("_error") {
             json_response(
                 *status,
-                &json!({"type": "error", "error": {"type": name, "message": "fake failure requested by the scenario"}}),
+                &json!({"type": "error", "error": {"type": name, "message": message}}),
             )
         } else {
-            aws_error(*status, name, "fake failure requested by the scenario")
+            aws_error(*status, name, message)
         };
     }
     if body.get("stream").and_then(Value::as_bool) != Some(true) {
@@ -488,9 +490,9 @@ fn anthropic_error_type(exception: &str) -> &str {
     }
 }
 
-fn sse_error(exception: &str) -> Bytes {
+fn sse_error(exception: &str, message: &str) -> Bytes {
     sse_event(&json!({"type": "error", "error": {
-        "type": anthropic_error_type(exception), "message": format!("fake {exception}")}}))
+        "type": anthropic_error_type(exception), "message": message}}))
 }
 
 fn frame(headers: Vec<Header>, payload: Vec<u8>) -> Bytes {
@@ -516,7 +518,7 @@ fn event_frame(event_type: &str, payload: &Value) -> Bytes {
     )
 }
 
-fn exception_frame(exception_type: &str) -> Bytes {
+fn exception_frame(exception_type: &str, message: &str) -> Bytes {
     frame(
         vec![
             Header::new(
@@ -529,7 +531,7 @@ fn exception_frame(exception_type: &str) -> Bytes {
             ),
             Header::new(":message-type", HeaderValue::String("exception".into())),
         ],
-        serde_json::to_vec(&json!({"message": format!("fake {exception_type}")})).expect("json"),
+        serde_json::to_vec(&json!({ "message": message })).expect("json"),
     )
 }
 
@@ -539,6 +541,197 @@ fn chunk_frame(event: &Value) -> Bytes {
         "chunk",
         &json!({"bytes": BASE64.encode(serde_json::to_vec(event).expect("json"))}),
     )
+}
+
+/// A Bedrock error as Bedrock documents it, and what the first-party API answers for the same
+/// failure: the gateway's contract for it, on every upstream. Statuses and exceptions from the
+/// bedrock-runtime API reference and the user guide's "Troubleshooting Amazon Bedrock API Error
+/// Codes"; messages as Bedrock sends them (seen in its answers quoted in public issue reports).
+pub struct DocumentedError {
+    /// The scenario's name for it (`scenario:bedrock-<name>`).
+    pub name: &'static str,
+    pub exception: &'static str,
+    /// Bedrock's HTTP status for it.
+    pub status: u16,
+    pub message: &'static str,
+    /// The first-party `error.type` and status for the same failure.
+    pub first_party: &'static str,
+    pub first_party_status: u16,
+    /// How the client's message must begin: the words clients match on (`{max_tokens}` and
+    /// `{model}` stand for the request's). Bedrock's own words may follow.
+    pub begins: &'static str,
+}
+
+pub const DOCUMENTED_ERRORS: &[DocumentedError] = &[
+    DocumentedError {
+        name: "context",
+        exception: "ValidationException",
+        status: 400,
+        message: "Input is too long for requested model.",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "prompt is too long: ",
+    },
+    DocumentedError {
+        name: "context_converse",
+        exception: "ValidationException",
+        status: 400,
+        message: "The model returned the following errors: Input is too long for requested model.",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "prompt is too long: ",
+    },
+    DocumentedError {
+        name: "context_counted",
+        exception: "ValidationException",
+        status: 400,
+        message: "The model returned the following errors: prompt is too long: 200049 tokens > 200000 maximum",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "prompt is too long: 200049 tokens > 200000 maximum",
+    },
+    DocumentedError {
+        name: "max_tokens",
+        exception: "ValidationException",
+        status: 400,
+        message: "The maximum tokens you requested exceeds the model limit of 4096. Try again with a maximum tokens value that is lower than 4096.",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "max_tokens: {max_tokens} > 4096, which is the maximum allowed number of output tokens for {model}",
+    },
+    DocumentedError {
+        name: "throttling",
+        exception: "ThrottlingException",
+        status: 429,
+        message: "Too many requests, please wait before trying again.",
+        first_party: "rate_limit_error",
+        first_party_status: 429,
+        begins: "Number of requests has exceeded your per-minute rate limit",
+    },
+    DocumentedError {
+        name: "tokens",
+        exception: "ThrottlingException",
+        status: 429,
+        message: "Too many tokens, please wait before trying again.",
+        first_party: "rate_limit_error",
+        first_party_status: 429,
+        begins: "Number of request tokens has exceeded your per-minute rate limit",
+    },
+    DocumentedError {
+        name: "quota",
+        exception: "ServiceQuotaExceededException",
+        status: 400,
+        message: "Your request exceeds the service quota for your account. You can resubmit your request later.",
+        first_party: "rate_limit_error",
+        first_party_status: 429,
+        begins: "Your account has hit a rate limit",
+    },
+    DocumentedError {
+        name: "not_ready",
+        exception: "ModelNotReadyException",
+        status: 429,
+        message: "The model specified in the request is not ready to serve inference requests.",
+        first_party: "overloaded_error",
+        first_party_status: 529,
+        begins: "Overloaded",
+    },
+    DocumentedError {
+        name: "unavailable",
+        exception: "ServiceUnavailableException",
+        status: 503,
+        message: "Bedrock is unable to process your request.",
+        first_party: "overloaded_error",
+        first_party_status: 529,
+        begins: "Overloaded",
+    },
+    DocumentedError {
+        name: "access",
+        exception: "AccessDeniedException",
+        status: 403,
+        message: "You don't have access to the model with the specified model ID.",
+        first_party: "permission_error",
+        first_party_status: 403,
+        begins: "Your API key does not have permission to use the specified resource",
+    },
+    DocumentedError {
+        name: "not_found",
+        exception: "ResourceNotFoundException",
+        status: 404,
+        message: "The specified resource ARN was not found. Check the ARN and try your request again.",
+        first_party: "not_found_error",
+        first_party_status: 404,
+        begins: "model: {model}",
+    },
+    DocumentedError {
+        name: "timeout",
+        exception: "ModelTimeoutException",
+        status: 408,
+        message: "The request took too long to process. Processing time exceeded the model timeout length.",
+        first_party: "timeout_error",
+        first_party_status: 504,
+        begins: "Request timed out",
+    },
+    DocumentedError {
+        name: "model_error",
+        exception: "ModelErrorException",
+        status: 424,
+        message: "The request failed due to an error while processing the model.",
+        first_party: "api_error",
+        first_party_status: 500,
+        begins: "Internal server error",
+    },
+    DocumentedError {
+        name: "internal",
+        exception: "InternalServerException",
+        status: 500,
+        message: "An internal server error occurred. Retry your request.",
+        first_party: "api_error",
+        first_party_status: 500,
+        begins: "Internal server error",
+    },
+    DocumentedError {
+        name: "stream_error",
+        exception: "ModelStreamErrorException",
+        status: 424,
+        message: "An error occurred while streaming the response. Retry your request.",
+        first_party: "api_error",
+        first_party_status: 500,
+        begins: "Internal server error",
+    },
+];
+
+/// The exceptions each event stream declares as frames (bedrock-runtime's API model):
+/// InvokeModelWithResponseStream's `ResponseStream` and ConverseStream's output.
+pub const INVOKE_STREAM_EXCEPTIONS: &[&str] = &[
+    "InternalServerException",
+    "ModelStreamErrorException",
+    "ValidationException",
+    "ThrottlingException",
+    "ModelTimeoutException",
+    "ServiceUnavailableException",
+];
+pub const CONVERSE_STREAM_EXCEPTIONS: &[&str] = &[
+    "InternalServerException",
+    "ModelStreamErrorException",
+    "ValidationException",
+    "ThrottlingException",
+    "ServiceUnavailableException",
+];
+
+fn documented(name: &str) -> &'static DocumentedError {
+    DOCUMENTED_ERRORS
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no documented Bedrock error named {name:?}"))
+}
+
+/// Exception frames name their exception in lowerCamel (`throttlingException`).
+fn lower_camel(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 enum Part {
@@ -554,9 +747,11 @@ enum Part {
 struct Script {
     parts: Vec<Part>,
     stop_reason: &'static str,
-    http_error: Option<(u16, String)>,
+    /// Status, exception (or Anthropic error type) and message of an HTTP error.
+    http_error: Option<(u16, String, String)>,
     midstream: Option<String>,
-    early: Option<String>,
+    /// Exception and message of a first-frame error.
+    early: Option<(String, String)>,
     silence: Option<Pause>,
     silence_first: Option<Pause>,
     endless: bool,
@@ -703,7 +898,11 @@ impl Script {
                 let (status, code) = arg
                     .split_once('-')
                     .unwrap_or(("500", "InternalServerException"));
-                s.http_error = Some((status.parse().unwrap_or(500), code.to_owned()));
+                s.http_error = Some((
+                    status.parse().unwrap_or(500),
+                    code.to_owned(),
+                    "fake failure requested by the scenario".into(),
+                ));
             }
             "midstream" => {
                 s.midstream = Some(if arg.is_empty() {
@@ -713,11 +912,20 @@ impl Script {
                 })
             }
             "early" => {
-                s.early = Some(if arg.is_empty() {
-                    "throttlingException".into()
+                let name = if arg.is_empty() {
+                    "throttlingException".to_owned()
                 } else {
-                    arg.into()
-                })
+                    arg.to_owned()
+                };
+                s.early = Some((name.clone(), format!("fake {name}")));
+            }
+            "bedrock" => {
+                let e = documented(arg);
+                s.http_error = Some((e.status, e.exception.into(), e.message.into()));
+            }
+            "bedrockframe" => {
+                let e = documented(arg);
+                s.early = Some((lower_camel(e.exception), e.message.into()));
             }
             "silent" => s.silence = pause(arg),
             "silentfirst" => s.silence_first = pause(arg),
@@ -875,9 +1083,9 @@ async fn write_stream(
         Framing::Sse => sse_event(event),
         _ => chunk_frame(event),
     };
-    let exception = |name: &str| match framing {
-        Framing::Sse => sse_error(name),
-        _ => exception_frame(name),
+    let exception = |name: &str, message: &str| match framing {
+        Framing::Sse => sse_error(name, message),
+        _ => exception_frame(name, message),
     };
     let cancelled = || {
         state.cancelled_streams.fetch_add(1, Ordering::SeqCst);
@@ -888,8 +1096,8 @@ async fn write_stream(
             () = tx.closed() => return cancelled(),
         }
     }
-    if let Some(name) = &script.early {
-        let _ = tx.send(exception(name)).await;
+    if let Some((name, message)) = &script.early {
+        let _ = tx.send(exception(name, message)).await;
         return;
     }
     let frames: Vec<Bytes> = if converse {
@@ -923,7 +1131,7 @@ async fn write_stream(
             return;
         }
         if let Some(name) = script.midstream.as_ref().filter(|_| n == 2) {
-            let _ = tx.send(exception(name)).await;
+            let _ = tx.send(exception(name, &format!("fake {name}"))).await;
             return;
         }
         if script.endless && n == 2 {
