@@ -14,36 +14,11 @@ use crate::sse::{self, Usage};
 pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
 const INVOCATION_METRICS: &str = "amazon-bedrock-invocationMetrics";
 
-/// The Messages endpoint body: the client's request with `model` naming the Bedrock model and a
-/// `metadata.user_id` Bedrock would refuse replaced by its digest.
+/// The Messages endpoint body: the client's request with `model` naming the Bedrock model. The
+/// endpoint takes `metadata.user_id` as the first-party API does, Claude Code's JSON string too.
 pub fn messages_body(mut request: Map<String, Value>, bedrock_model: &str) -> Vec<u8> {
     request.insert("model".into(), Value::from(bedrock_model));
-    if let Some(Value::String(user)) = request
-        .get_mut("metadata")
-        .and_then(|m| m.get_mut("user_id"))
-        && !bedrock_accepts_user_id(user)
-    {
-        *user = user_digest(user);
-    }
     serde_json::to_vec(&request).unwrap_or_default()
-}
-
-/// Bedrock holds `metadata.user_id` to its request-metadata pattern,
-/// `[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}`; Claude Code sends a JSON string, which it refuses with 400.
-fn bedrock_accepts_user_id(user: &str) -> bool {
-    user.chars().count() <= 256
-        && user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c))
-}
-
-/// A stable stand-in for a user id Bedrock would refuse: the same user still maps to the same
-/// value (what the field is for), and nothing of it is readable upstream.
-fn user_digest(user: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(user.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
 }
 
 /// The InvokeModel body: the client's request minus `model` and `stream`, plus the Bedrock
@@ -196,41 +171,16 @@ mod tests {
     }
 
     #[test]
-    fn user_ids_bedrock_refuses_become_a_stable_digest_and_others_pass() {
-        let body = |user: &str| -> Value {
-            let req = obj(json!({"model": "claude-x", "metadata": {"user_id": user}}));
-            serde_json::from_slice(&messages_body(req, "global.anthropic.x")).expect("json")
-        };
-        assert_eq!(
-            body("user-42@example.com")["metadata"]["user_id"],
-            "user-42@example.com"
-        );
-        let claude_code = r#"{"device_id":"abc","session_id":"s-1"}"#;
-        let mapped = body(claude_code)["metadata"]["user_id"].clone();
-        let mapped = mapped.as_str().expect("a string");
-        assert!(
-            mapped.starts_with("sha256:") && mapped.len() == 71,
-            "{mapped}"
-        );
-        assert!(bedrock_accepts_user_id(mapped));
-        assert_eq!(
-            body(claude_code)["metadata"]["user_id"],
-            mapped,
-            "stable per user"
-        );
-        assert!(!bedrock_accepts_user_id(&"a".repeat(257)));
-    }
-
-    #[test]
     fn messages_body_only_renames_the_model() {
+        let claude_code = r#"{"device_id":"abc","account_uuid":"","session_id":"s-1"}"#;
         let req = obj(
-            json!({"model": "claude-x", "stream": true, "max_tokens": 5, "metadata": {"user_id": "u"}}),
+            json!({"model": "claude-x", "stream": true, "max_tokens": 5, "metadata": {"user_id": claude_code}}),
         );
         let body: Value =
             serde_json::from_slice(&messages_body(req, "global.anthropic.x")).expect("json");
         assert_eq!(
             body,
-            json!({"model": "global.anthropic.x", "stream": true, "max_tokens": 5, "metadata": {"user_id": "u"}})
+            json!({"model": "global.anthropic.x", "stream": true, "max_tokens": 5, "metadata": {"user_id": claude_code}})
         );
     }
 

@@ -574,6 +574,7 @@ async fn messages(
                     .set_system(Some(c.system).filter(|s| !s.is_empty()))
                     .inference_config(c.inference)
                     .set_tool_config(c.tool_config)
+                    .set_request_metadata(c.request_metadata)
                     .send()
                     .await
                     .map_err(|e| ApiError::from_sdk(&e, &asked))
@@ -654,7 +655,8 @@ async fn messages(
                 .set_messages(Some(c.messages))
                 .set_system(Some(c.system).filter(|s| !s.is_empty()))
                 .inference_config(c.inference)
-                .set_tool_config(c.tool_config);
+                .set_tool_config(c.tool_config)
+                .set_request_metadata(c.request_metadata);
             let tr = StreamTranslator::new(&new_id("msg_"), &model.id);
             Box::pin(async move {
                 let out = call

@@ -163,7 +163,7 @@ async fn both_anthropic_upstreams_stream_events_in_order_with_the_client_model_i
 }
 
 #[tokio::test]
-async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_model_and_user_id() {
+async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_model() {
     let gw = gateway(&[]).await;
     let body = json!({
         "model": OPUS, "max_tokens": 32000, "stream": true,
@@ -175,7 +175,7 @@ async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_mode
         "thinking": {"type": "adaptive", "display": "omitted"},
         "context_management": {"edits": [{"type": "clear_thinking_20251015", "keep": "all"}]},
         "output_config": {"effort": "high"},
-        "metadata": {"user_id": "{\"device_id\":\"abc\",\"session_id\":\"s-1\"}"},
+        "metadata": {"user_id": claude_code_user("abc", "", "s-1")},
         "tools": [{"name": "Bash", "description": "run", "input_schema": {"type": "object"}, "defer_loading": true}],
         "tool_choice": {"type": "auto"}
     });
@@ -202,15 +202,65 @@ async fn what_claude_code_sends_reaches_the_messages_endpoint_unchanged_but_mode
         sent["signature"], "valid",
         "SigV4 with the SDK's credentials"
     );
-    let user_id = sent["body"]["metadata"]["user_id"].as_str().expect("kept");
-    assert!(
-        user_id.starts_with("sha256:"),
-        "a JSON user_id, which Bedrock refuses, is sent as its digest: {user_id}"
-    );
     let mut expected = body.clone();
     expected["model"] = json!(OPUS_PROFILE);
-    expected["metadata"]["user_id"] = json!(user_id);
-    assert_eq!(sent["body"], expected, "nothing else lost, nothing added");
+    assert_eq!(
+        sent["body"], expected,
+        "nothing else lost, nothing added; Claude Code's user_id as it sent it"
+    );
+}
+
+/// `metadata.user_id` as Claude Code sends it (a JSON string).
+fn claude_code_user(device: &str, account: &str, session: &str) -> String {
+    json!({"device_id": device, "account_uuid": account, "session_id": session}).to_string()
+}
+
+/// The user id the upstream received for a request with `metadata.user_id`: the body's, or on
+/// Converse its `requestMetadata`'s.
+async fn sent_user(gw: &support::Gateway, model: &str, user_id: &str) -> Value {
+    let body = json!({"model": model, "max_tokens": 64, "messages": user("hi"),
+        "metadata": {"user_id": user_id}});
+    let r = post(gw, "/v1/messages", &body).await;
+    assert_eq!(r.status, 200, "{model} {user_id}: {:?}", r.body);
+    let sent = last_model_call(gw)["body"].clone();
+    match sent.pointer("/metadata/user_id") {
+        Some(v) => v.clone(),
+        None => sent["requestMetadata"]["user_id"].clone(),
+    }
+}
+
+#[tokio::test]
+async fn claude_codes_user_id_is_kept_where_bedrock_takes_it_and_stable_per_user_on_converse() {
+    let gw = gateway(&[]).await;
+    let n = support::unique_id();
+    let (device, other_device) = (format!("{n:064x}"), format!("{:064x}", n + 1));
+    let account = "4c1f6b2e-0c1d-4e5f-8a9b-0c1d2e3f4a5b";
+    let session = |i: u64| format!("00000000-0000-4000-8000-{i:012x}");
+    for model in [OPUS, HAIKU] {
+        let user = claude_code_user(&device, account, &session(1));
+        assert_eq!(
+            sent_user(&gw, model, &user).await,
+            json!(user),
+            "{model}: unchanged"
+        );
+    }
+    // Converse's requestMetadata refuses the JSON string: one value per user, whatever the session.
+    let first = sent_user(&gw, NOVA, &claude_code_user(&device, account, &session(1))).await;
+    let again = sent_user(&gw, NOVA, &claude_code_user(&device, account, &session(2))).await;
+    let other = sent_user(
+        &gw,
+        NOVA,
+        &claude_code_user(&other_device, account, &session(1)),
+    )
+    .await;
+    assert!(
+        first.as_str().is_some_and(|v| v.starts_with("sha256:")),
+        "{first}"
+    );
+    assert_eq!(first, again, "same user, another session");
+    assert_ne!(first, other, "another user");
+    // A value Converse accepts goes as it is.
+    assert_eq!(sent_user(&gw, NOVA, "user-42").await, json!("user-42"));
 }
 
 #[tokio::test]

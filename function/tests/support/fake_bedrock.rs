@@ -355,6 +355,13 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
     if op == "count-tokens" {
         return json_response(200, &json!({"inputTokens": 42}));
     }
+    if op.starts_with("converse") && !request_metadata_valid(&parsed) {
+        return aws_error(
+            400,
+            "ValidationException",
+            "1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must satisfy regular expression pattern: [a-zA-Z0-9\\s:_@$#=/+,-.]{0,256}]",
+        );
+    }
     let script = Script::from_request(&state, &parsed);
     if let Some(pause) = &script.delay {
         pause.wait().await;
@@ -381,6 +388,24 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
                 .expect("valid response")
         }
         _ => aws_error(404, "UnknownOperationException", "unknown operation"),
+    }
+}
+
+/// Converse's `requestMetadata`: every key and value within `[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}`
+/// (keys at least one character), as Bedrock's API reference constrains it.
+fn request_metadata_valid(body: &Value) -> bool {
+    let allowed = |s: &str| {
+        s.chars().count() <= 256
+            && s.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c)
+            })
+    };
+    match body.get("requestMetadata") {
+        None => true,
+        Some(Value::Object(map)) => map
+            .iter()
+            .all(|(k, v)| !k.is_empty() && allowed(k) && v.as_str().is_some_and(allowed)),
+        Some(_) => false,
     }
 }
 
@@ -424,18 +449,13 @@ async fn messages_endpoint(
     if !body.get("max_tokens").is_some_and(Value::is_u64) {
         return invalid("max_tokens: Field required");
     }
-    // Bedrock's request-metadata pattern, [a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}.
-    if let Some(user) = body.pointer("/metadata/user_id").and_then(Value::as_str)
-        && (user.chars().count() > 256
-            || !user.chars().all(|c| {
-                c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c)
-            }))
+    // The first-party API's only constraint on `metadata.user_id`: at most 256 characters.
+    if body
+        .pointer("/metadata/user_id")
+        .and_then(Value::as_str)
+        .is_some_and(|user| user.chars().count() > 256)
     {
-        return aws_error(
-            400,
-            "ValidationException",
-            "Request metadata contains a value that violates the regular expression",
-        );
+        return invalid("metadata.user_id: String should have at most 256 characters");
     }
     if !body.get("messages").is_some_and(Value::is_array) {
         return invalid("messages: Field required");
