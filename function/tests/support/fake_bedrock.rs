@@ -43,7 +43,8 @@
 //! that its tool ran.
 //!
 //! Control endpoints: `GET /__fake/requests` (what was received), `GET /__fake/stats`
-//! (`cancelled_streams`, `secret_fetches`), `POST /__fake/reset`.
+//! (`cancelled_streams`, `secret_fetches`), `POST /__fake/reset`, `POST /__fake/open/<gate>`
+//! ([`FakeBedrock::open`] for a test in another process).
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
@@ -264,6 +265,10 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
                     "secret_fetches": state.secret_fetches.load(Ordering::SeqCst),
                 }),
             );
+        }
+        ("POST", p) if p.starts_with("/__fake/open/") => {
+            state.gate(&p["/__fake/open/".len()..]).close();
+            return json_response(200, &json!({}));
         }
         ("POST", "/__fake/reset") => {
             state.requests.lock().expect("lock").clear();
