@@ -22,7 +22,7 @@ const MODEL: &str = "claude-haiku-4-5";
 const UPSTREAMS: [&str; 2] = [MODEL, "claude-opus-5-5"];
 
 /// Every fault here must end well inside this; the configured timeouts are a fraction of it.
-const BOUND: Duration = Duration::from_secs(10);
+const BOUND: Duration = Duration::from_secs(20);
 
 struct Served {
     url: String,
@@ -107,6 +107,8 @@ async fn serve(secrets: &str, bedrock: &str, env: &[(&str, &str)]) -> Served {
             "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw",
         )
         .env("AWS_LAMBDA_LOG_LEVEL", "INFO")
+        // As in the in-process harness: no ping unless a test asks for one.
+        .env("PING_INTERVAL_MS", support::PING_NEVER)
         .stdout(Stdio::piped())
         .kill_on_drop(true);
     for (k, v) in env {
