@@ -8,42 +8,17 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Asked, ErrorKind};
 use crate::sse::{self, Usage};
 
 pub const BEDROCK_ANTHROPIC_VERSION: &str = "bedrock-2023-05-31";
 const INVOCATION_METRICS: &str = "amazon-bedrock-invocationMetrics";
 
-/// The Messages endpoint body: the client's request with `model` naming the Bedrock model and a
-/// `metadata.user_id` Bedrock would refuse replaced by its digest.
+/// The Messages endpoint body: the client's request with `model` naming the Bedrock model. The
+/// endpoint takes `metadata.user_id` as the first-party API does, Claude Code's JSON string too.
 pub fn messages_body(mut request: Map<String, Value>, bedrock_model: &str) -> Vec<u8> {
     request.insert("model".into(), Value::from(bedrock_model));
-    if let Some(Value::String(user)) = request
-        .get_mut("metadata")
-        .and_then(|m| m.get_mut("user_id"))
-        && !bedrock_accepts_user_id(user)
-    {
-        *user = user_digest(user);
-    }
     serde_json::to_vec(&request).unwrap_or_default()
-}
-
-/// Bedrock holds `metadata.user_id` to its request-metadata pattern,
-/// `[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}`; Claude Code sends a JSON string, which it refuses with 400.
-fn bedrock_accepts_user_id(user: &str) -> bool {
-    user.chars().count() <= 256
-        && user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c))
-}
-
-/// A stable stand-in for a user id Bedrock would refuse: the same user still maps to the same
-/// value (what the field is for), and nothing of it is readable upstream.
-fn user_digest(user: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(user.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
 }
 
 /// The InvokeModel body: the client's request minus `model` and `stream`, plus the Bedrock
@@ -111,7 +86,7 @@ struct PeekMessage {
 /// Messages endpoint's SSE events) into the client's SSE.
 #[derive(Debug)]
 pub struct StreamRewriter {
-    model: String,
+    asked: Asked,
     pub usage: Usage,
     /// `message_stop` was seen: the stream is complete.
     pub finished: bool,
@@ -120,13 +95,18 @@ pub struct StreamRewriter {
 }
 
 impl StreamRewriter {
-    pub fn new(model: &str) -> Self {
+    pub fn new(asked: Asked) -> Self {
         Self {
-            model: model.to_owned(),
+            asked,
             usage: Usage::default(),
             finished: false,
             error: None,
         }
+    }
+
+    /// What the client asked for, for wording upstream errors.
+    pub fn asked(&self) -> &Asked {
+        &self.asked
     }
 
     pub fn rewrite(&mut self, chunk: &[u8]) -> Result<Bytes, ApiError> {
@@ -142,10 +122,12 @@ impl StreamRewriter {
             "message_stop" => self.finished = true,
             "error" => {
                 let value: Value = serde_json::from_slice(chunk).map_err(|_| bad())?;
-                self.error = Some(
-                    ApiError::from_anthropic(&value, None)
-                        .unwrap_or_else(|| ApiError::new(ErrorKind::Api, "upstream error")),
-                );
+                let err = ApiError::from_anthropic(&value, None, &self.asked)
+                    .unwrap_or_else(|| ApiError::new(ErrorKind::Api, "upstream error"));
+                // Sent as mapped, so Bedrock's wording reaches the client in Anthropic's.
+                let event = sse::json_event(&err.event_json());
+                self.error = Some(err);
+                return Ok(event);
             }
             _ => {}
         }
@@ -160,7 +142,7 @@ impl StreamRewriter {
         if let Some(Value::Object(message)) = value.get_mut("message")
             && message.contains_key("model")
         {
-            message.insert("model".into(), Value::from(self.model.as_str()));
+            message.insert("model".into(), Value::from(self.asked.model.as_str()));
         }
         Ok(sse::event(
             &kind,
@@ -174,6 +156,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn asked(model: &str) -> Asked {
+        Asked {
+            model: model.to_owned(),
+            max_tokens: None,
+        }
+    }
+
     fn obj(v: Value) -> Map<String, Value> {
         match v {
             Value::Object(m) => m,
@@ -182,47 +171,22 @@ mod tests {
     }
 
     #[test]
-    fn user_ids_bedrock_refuses_become_a_stable_digest_and_others_pass() {
-        let body = |user: &str| -> Value {
-            let req = obj(json!({"model": "claude-x", "metadata": {"user_id": user}}));
-            serde_json::from_slice(&messages_body(req, "global.anthropic.x")).expect("json")
-        };
-        assert_eq!(
-            body("user-42@example.com")["metadata"]["user_id"],
-            "user-42@example.com"
-        );
-        let claude_code = r#"{"device_id":"abc","session_id":"s-1"}"#;
-        let mapped = body(claude_code)["metadata"]["user_id"].clone();
-        let mapped = mapped.as_str().expect("a string");
-        assert!(
-            mapped.starts_with("sha256:") && mapped.len() == 71,
-            "{mapped}"
-        );
-        assert!(bedrock_accepts_user_id(mapped));
-        assert_eq!(
-            body(claude_code)["metadata"]["user_id"],
-            mapped,
-            "stable per user"
-        );
-        assert!(!bedrock_accepts_user_id(&"a".repeat(257)));
-    }
-
-    #[test]
     fn messages_body_only_renames_the_model() {
+        let claude_code = r#"{"device_id":"abc","account_uuid":"","session_id":"s-1"}"#;
         let req = obj(
-            json!({"model": "claude-x", "stream": true, "max_tokens": 5, "metadata": {"user_id": "u"}}),
+            json!({"model": "claude-x", "stream": true, "max_tokens": 5, "metadata": {"user_id": claude_code}}),
         );
         let body: Value =
             serde_json::from_slice(&messages_body(req, "global.anthropic.x")).expect("json");
         assert_eq!(
             body,
-            json!({"model": "global.anthropic.x", "stream": true, "max_tokens": 5, "metadata": {"user_id": "u"}})
+            json!({"model": "global.anthropic.x", "stream": true, "max_tokens": 5, "metadata": {"user_id": claude_code}})
         );
     }
 
     #[test]
     fn an_error_event_is_remembered_with_its_type() {
-        let mut rw = StreamRewriter::new("m");
+        let mut rw = StreamRewriter::new(asked("m"));
         let out = rw
             .rewrite(
                 br#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#,
@@ -256,7 +220,7 @@ mod tests {
 
     #[test]
     fn message_start_gets_the_client_model_and_metrics_are_stripped() {
-        let mut rw = StreamRewriter::new("claude-sonnet-4-5-20250929");
+        let mut rw = StreamRewriter::new(asked("claude-sonnet-4-5-20250929"));
         let start = json!({"type": "message_start", "message": {"id": "msg_1", "model": "us.anthropic.x",
             "usage": {"input_tokens": 12, "cache_read_input_tokens": 3, "output_tokens": 1}}});
         let out = rw
@@ -279,7 +243,7 @@ mod tests {
 
     #[test]
     fn other_events_pass_through_byte_for_byte() {
-        let mut rw = StreamRewriter::new("m");
+        let mut rw = StreamRewriter::new(asked("m"));
         let delta = br#"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"c2ln"}}"#;
         let out = rw.rewrite(delta).expect("ok");
         assert_eq!(&out[7..26], b"content_block_delta");

@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::sse::Usage;
+use crate::user_id;
 
 fn built(e: BuildError) -> ApiError {
     ApiError::internal(format!("could not build the Converse request: {e}"))
@@ -435,6 +436,8 @@ pub struct ConverseRequest {
     pub system: Vec<SystemContentBlock>,
     pub inference: InferenceConfiguration,
     pub tool_config: Option<ToolConfiguration>,
+    /// `requestMetadata`: the client's `metadata.user_id` in the form Bedrock accepts there.
+    pub request_metadata: Option<HashMap<String, String>>,
 }
 
 pub fn translate_request(request: &Map<String, Value>) -> Result<ConverseRequest, ApiError> {
@@ -467,11 +470,22 @@ pub fn translate_request(request: &Map<String, Value>) -> Result<ConverseRequest
         .set_stop_sequences(stop_sequences)
         .build();
     let tool_config = tool_config(request, &messages)?;
+    let request_metadata = request
+        .get("metadata")
+        .and_then(|m| m.get("user_id"))
+        .and_then(Value::as_str)
+        .map(|user| {
+            HashMap::from([(
+                user_id::REQUEST_METADATA_KEY.to_owned(),
+                user_id::for_request_metadata(user),
+            )])
+        });
     Ok(ConverseRequest {
         system: system(request.get("system"))?,
         messages,
         inference,
         tool_config,
+        request_metadata,
     })
 }
 

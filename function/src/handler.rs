@@ -28,7 +28,7 @@ use crate::auth::{KeyStore, Principal};
 use crate::body::{Body, BodySender};
 use crate::config::{MAX_BODY_BYTES, Settings};
 use crate::converse::{self, StreamTranslator};
-use crate::error::{ApiError, ErrorKind, should_retry};
+use crate::error::{ApiError, Asked, ErrorKind, should_retry};
 use crate::messages_api::{self, Forward, MessagesApi, SseReader, Timeouts};
 use crate::models::{Date, Model, Upstream};
 use crate::sse::{self, Usage};
@@ -516,6 +516,7 @@ async fn messages(
     access: &mut Access,
 ) -> Result<Reply, ApiError> {
     let model = resolve(app, &request, access)?;
+    let asked = Asked::from_request(&model.id, &request);
     let stream = request
         .get("stream")
         .and_then(Value::as_bool)
@@ -535,7 +536,7 @@ async fn messages(
                 let response = app.messages.send(&forward, body).await?;
                 access.upstream_request_id = messages_api::request_id(&response);
                 if !response.status().is_success() {
-                    return Err(messages_api::error(response).await);
+                    return Err(messages_api::error(response, &asked).await);
                 }
                 app.messages.body(response).await
             };
@@ -555,7 +556,7 @@ async fn messages(
                     .body(Blob::new(body))
                     .send()
                     .await
-                    .map_err(|e| ApiError::from_sdk(&e))
+                    .map_err(|e| ApiError::from_sdk(&e, &asked))
             };
             let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
             access.upstream_request_id = out.request_id().map(str::to_owned);
@@ -573,9 +574,10 @@ async fn messages(
                     .set_system(Some(c.system).filter(|s| !s.is_empty()))
                     .inference_config(c.inference)
                     .set_tool_config(c.tool_config)
+                    .set_request_metadata(c.request_metadata)
                     .send()
                     .await
-                    .map_err(|e| ApiError::from_sdk(&e))
+                    .map_err(|e| ApiError::from_sdk(&e, &asked))
             };
             let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
             access.upstream_request_id = out.request_id().map(str::to_owned);
@@ -596,7 +598,7 @@ async fn messages(
         }
         (Upstream::Messages, true) => {
             let body = anthropic::messages_body(request, &model.inference_profile);
-            let rw = StreamRewriter::new(&model.id);
+            let rw = StreamRewriter::new(asked.clone());
             let query = parts.uri.query().map(str::to_owned);
             let version = parts.headers.get("anthropic-version").cloned();
             let api = app.messages.clone();
@@ -611,7 +613,7 @@ async fn messages(
                 let response = api.send(&forward, body).await?;
                 let request_id = messages_api::request_id(&response);
                 if !response.status().is_success() {
-                    return Err(messages_api::error(response).await);
+                    return Err(messages_api::error(response, &asked).await);
                 }
                 Ok(OpenStream {
                     request_id,
@@ -631,9 +633,12 @@ async fn messages(
                 .content_type("application/json")
                 .accept("application/json")
                 .body(Blob::new(body));
-            let rw = StreamRewriter::new(&model.id);
+            let rw = StreamRewriter::new(asked.clone());
             Box::pin(async move {
-                let out = call.send().await.map_err(|e| ApiError::from_sdk(&e))?;
+                let out = call
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::from_sdk(&e, &asked))?;
                 let request_id = out.request_id().map(str::to_owned);
                 Ok(OpenStream {
                     request_id,
@@ -650,14 +655,22 @@ async fn messages(
                 .set_messages(Some(c.messages))
                 .set_system(Some(c.system).filter(|s| !s.is_empty()))
                 .inference_config(c.inference)
-                .set_tool_config(c.tool_config);
+                .set_tool_config(c.tool_config)
+                .set_request_metadata(c.request_metadata);
             let tr = StreamTranslator::new(&new_id("msg_"), &model.id);
             Box::pin(async move {
-                let out = call.send().await.map_err(|e| ApiError::from_sdk(&e))?;
+                let out = call
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::from_sdk(&e, &asked))?;
                 let request_id = out.request_id().map(str::to_owned);
                 Ok(OpenStream {
                     request_id,
-                    source: Source::Converse { rx: out.stream, tr },
+                    source: Source::Converse {
+                        rx: out.stream,
+                        tr,
+                        asked,
+                    },
                 })
             })
         }
@@ -673,6 +686,7 @@ async fn count_tokens(
     access: &mut Access,
 ) -> Result<Reply, ApiError> {
     let model = resolve(app, &request, access)?;
+    let asked = Asked::from_request(&model.id, &request);
     let input = match model.upstream {
         // Bedrock's Messages endpoint has no count_tokens; CountTokens takes an InvokeModel body.
         Upstream::Messages | Upstream::Invoke => {
@@ -705,7 +719,7 @@ async fn count_tokens(
             .input(input)
             .send()
             .await
-            .map_err(|e| ApiError::from_sdk(&e))
+            .map_err(|e| ApiError::from_sdk(&e, &asked))
     };
     let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
     access.upstream_request_id = out.request_id().map(str::to_owned);
@@ -737,6 +751,7 @@ enum Source {
     Converse {
         rx: EventReceiver<ConverseStreamOutput, ConverseStreamOutputError>,
         tr: StreamTranslator,
+        asked: Asked,
     },
 }
 
@@ -762,10 +777,10 @@ impl OpenStream {
                     Ok(Some(_)) => {}
                     Ok(None) if rw.finished || rw.error.is_some() => return Ok(None),
                     Ok(None) => return Err(truncated()),
-                    Err(e) => return Err(ApiError::from_stream(&e)),
+                    Err(e) => return Err(ApiError::from_stream(&e, rw.asked())),
                 }
             },
-            Source::Converse { rx, tr } => {
+            Source::Converse { rx, tr, asked } => {
                 let mut out = Vec::new();
                 while out.is_empty() {
                     match rx.recv().await {
@@ -773,7 +788,7 @@ impl OpenStream {
                         Ok(None) if tr.finished => return Ok(None),
                         // Converse ends with messageStop then metadata; without them it was cut short.
                         Ok(None) => return Err(truncated()),
-                        Err(e) => return Err(ApiError::from_stream(&e)),
+                        Err(e) => return Err(ApiError::from_stream(&e, asked)),
                     }
                 }
                 let mut bytes = BytesMut::new();
@@ -858,9 +873,7 @@ async fn send(tx: &BodySender, bytes: Bytes, deadline: Option<Instant>) -> bool 
 }
 
 fn error_event(err: &ApiError) -> Bytes {
-    sse::json_event(
-        &json!({"type": "error", "error": {"type": err.kind.as_str(), "message": err.message}}),
-    )
+    sse::json_event(&err.event_json())
 }
 
 enum Step<T> {

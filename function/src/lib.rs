@@ -16,5 +16,6 @@ pub mod models;
 pub mod server;
 pub mod sse;
 pub mod telemetry;
+pub mod user_id;
 
 pub use handler::{App, RequestContext, handle};

@@ -24,7 +24,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::OnceCell;
 
-use crate::error::{ApiError, ErrorKind, caused_by_timeout};
+use crate::error::{ApiError, Asked, ErrorKind, caused_by_timeout};
 
 /// The SigV4 signing name of bedrock-runtime (its Smithy model's `signingName`).
 const SIGNING_NAME: &str = "bedrock";
@@ -293,7 +293,7 @@ pub fn request_id(response: &Response<Incoming>) -> Option<String> {
 }
 
 /// Reads a non-success answer and turns it into the client's error.
-pub async fn error(response: Response<Incoming>) -> ApiError {
+pub async fn error(response: Response<Incoming>, asked: &Asked) -> ApiError {
     let status = response.status().as_u16();
     let aws_type = response
         .headers()
@@ -310,7 +310,7 @@ pub async fn error(response: Response<Incoming>) -> ApiError {
         .await
         .map(|c| c.to_bytes())
         .unwrap_or_default();
-    let mut err = ApiError::from_http(status, aws_type.as_deref(), &body);
+    let mut err = ApiError::from_http(status, aws_type.as_deref(), &body, asked);
     err.retry_after = retry_after;
     err
 }

@@ -82,21 +82,31 @@ print(sm.create_secret(Name="gateway-api-key", SecretString=json.dumps({"api_key
 EOF
 )"
 
-gw_port="$(free_port)"
 secret_ttl=1
-API_KEY_SECRET_ARN="$secret_id" \
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
-    AWS_ENDPOINT_URL_SECRETS_MANAGER="$moto_url" \
-    SECRET_TTL_SECONDS="$secret_ttl" \
-    PING_INTERVAL_MS=200 \
-    PORT="$gw_port" \
-    "$bootstrap" serve >"$work/gateway.log" 2>&1 &
-pids+=($!)
-gw_url="http://127.0.0.1:$gw_port"
+# serve PING_INTERVAL_MS LOG: a gateway on a free port; prints its URL.
+serve() {
+    local port
+    port="$(free_port)"
+    API_KEY_SECRET_ARN="$secret_id" \
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
+        AWS_ENDPOINT_URL_SECRETS_MANAGER="$moto_url" \
+        SECRET_TTL_SECONDS="$secret_ttl" \
+        PING_INTERVAL_MS="$1" \
+        PORT="$port" \
+        "$bootstrap" serve >"$2" 2>&1 &
+    pids+=($!)
+    echo "http://127.0.0.1:$port"
+}
+# No ping unless a test asks for one: a ping commits the stream, so on a busy machine a short
+# interval would turn up-front errors into error events at random. The ping tests use a second
+# gateway with a short interval, and hold the fake silent on a gate until they have seen pings.
+gw_url="$(serve 600000 "$work/gateway.log")"
+pinging_url="$(serve 20 "$work/pinging.log")"
 wait_http "$gw_url/health" gateway "$work/gateway.log"
+wait_http "$pinging_url/health" gateway "$work/pinging.log"
 
 set +e
-REPO_ROOT="$repo" GATEWAY_URL="$gw_url" FAKE_BEDROCK_URL="$fake_url" MOTO_URL="$moto_url" SECRET_ID="$secret_id" \
+REPO_ROOT="$repo" GATEWAY_URL="$gw_url" PINGING_GATEWAY_URL="$pinging_url" FAKE_BEDROCK_URL="$fake_url" MOTO_URL="$moto_url" SECRET_ID="$secret_id" \
     GATEWAY_API_KEY="$api_key" GATEWAY_LOG="$work/gateway.log" SECRET_TTL_SECONDS="$secret_ttl" \
     timeout 600 "$py" -m pytest -p no:cacheprovider -q "$here/python"
 result=$?

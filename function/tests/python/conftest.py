@@ -2,6 +2,7 @@
 and passes their addresses in the environment."""
 
 import os
+import urllib.request
 
 import anthropic
 import boto3
@@ -19,7 +20,7 @@ def _env(name: str) -> str:
 def env() -> dict:
     return {
         name: _env(name)
-        for name in ("GATEWAY_URL", "FAKE_BEDROCK_URL", "MOTO_URL", "SECRET_ID", "GATEWAY_API_KEY", "GATEWAY_LOG",
+        for name in ("GATEWAY_URL", "PINGING_GATEWAY_URL", "FAKE_BEDROCK_URL", "MOTO_URL", "SECRET_ID", "GATEWAY_API_KEY", "GATEWAY_LOG",
                      "SECRET_TTL_SECONDS")
     }
 
@@ -39,3 +40,10 @@ def secrets(env):
         aws_access_key_id="test",
         aws_secret_access_key="test",
     )
+
+
+def open_gate(env, gate: str) -> None:
+    """Ends the fake's pauses on `gate` (`silent-<gate>`, `delay:<gate>`, ...)."""
+    request = urllib.request.Request(f"{env['FAKE_BEDROCK_URL']}/__fake/open/{gate}", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=20) as r:
+        assert r.status == 200

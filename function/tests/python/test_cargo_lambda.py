@@ -12,8 +12,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import pytest
+
+from conftest import open_gate
 
 # On Bedrock's Messages endpoint: the SigV4-signed path, configured from the environment only.
 OPUS = "claude-opus-5-5"
@@ -39,7 +42,7 @@ class Watch:
             API_KEY_SECRET_ARN=env["SECRET_ID"],
             AWS_ENDPOINT_URL_BEDROCK_RUNTIME=env["FAKE_BEDROCK_URL"],
             AWS_ENDPOINT_URL_SECRETS_MANAGER=env["MOTO_URL"],
-            PING_INTERVAL_MS="200",
+            PING_INTERVAL_MS="20",
         )
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(
@@ -100,15 +103,24 @@ def _post(lambda_url, env, body: dict):
 
 
 def test_streaming_through_the_emulator(lambda_url, env):
+    # The fake holds the answer after message_start until a ping of the gateway's has come through
+    # the emulator (the Messages endpoint's own ping follows message_start): streamed, not buffered.
+    gate = f"gate{uuid.uuid4().hex}"
     conn, resp = _post(lambda_url, env, {"model": OPUS, "max_tokens": 8, "stream": True,
-                                         "messages": [{"role": "user", "content": "scenario:silent-600"}]})
+                                         "messages": [{"role": "user", "content": f"scenario:silent-{gate}"}]})
     assert resp.status == 200
     assert resp.getheader("content-type") == "text/event-stream"
     assert resp.getheader("request-id")
-    names = [line.decode().strip()[len("event: "):] for line in resp if line.startswith(b"event: ")]
+    names = []
+    for line in resp:
+        if line.startswith(b"event: "):
+            names.append(line.decode().strip()[len("event: "):])
+            if "message_start" in names and names[names.index("message_start"):].count("ping") == 2:
+                open_gate(env, gate)
     conn.close()
-    assert names[0] == "message_start" and names[-1] == "message_stop"
-    assert "ping" in names
+    content = [n for n in names if n != "ping"]
+    assert content[0] == "message_start" and content[-1] == "message_stop", names
+    assert names[names.index("message_start"):].count("ping") >= 2, names
 
 
 def test_errors_keep_their_status_through_the_emulator(lambda_url, env):

@@ -13,6 +13,8 @@ import uuid
 import anthropic
 import pytest
 
+from conftest import open_gate
+
 OPUS = "claude-opus-5-5"  # upstream "messages": Bedrock's native Messages endpoint, SigV4
 HAIKU = "claude-haiku-4-5-20251001"  # upstream "invoke": InvokeModel(WithResponseStream)
 NOVA = "amazon-nova-pro"  # upstream "converse"
@@ -34,9 +36,10 @@ def model_map() -> list:
         return json.load(f)["models"]
 
 
-def raw_sse(env, body: dict) -> list:
-    """(event, data) pairs as sent on the wire, pings included (the SDK hides those)."""
-    url = urllib.parse.urlparse(env["GATEWAY_URL"])
+def raw_sse(env, body: dict, url: str = "", seen=None) -> list:
+    """(event, data) pairs as sent on the wire, pings included (the SDK hides those). `seen` is
+    called with the event names so far each time one arrives, while the response is open."""
+    url = urllib.parse.urlparse(url or env["GATEWAY_URL"])
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
     conn.request("POST", "/v1/messages", json.dumps(body),
                  {"content-type": "application/json", "x-api-key": env["GATEWAY_API_KEY"]})
@@ -49,6 +52,8 @@ def raw_sse(env, body: dict) -> list:
             name = line[len("event: "):]
         elif line.startswith("data: "):
             events.append((name, json.loads(line[len("data: "):])))
+            if seen:
+                seen([n for n, _ in events])
     conn.close()
     return events
 
@@ -228,14 +233,26 @@ def test_error_mid_stream_is_raised_by_the_sdk(client, model):
     assert e.value.body["error"]["type"] == "rate_limit_error"
 
 
-def test_silent_upstream_gets_pings_and_the_sdk_ignores_them(client, env):
+def _pings_after_start(names: list) -> int:
+    return names[names.index("message_start"):].count("ping") if "message_start" in names else 0
+
+
+def test_silent_upstream_gets_pings_and_the_sdk_ignores_them(env):
+    # The fake holds the answer after message_start until two pings of the gateway's have
+    # arrived (the Messages endpoint's own ping follows message_start), so no clock decides.
+    gate = f"gate{uuid.uuid4().hex}"
     events = raw_sse(env, {"model": OPUS, "max_tokens": 8, "stream": True,
-                           "messages": [{"role": "user", "content": "scenario:silent-800"}]})
+                           "messages": [{"role": "user", "content": f"scenario:silent-{gate}"}]},
+                     url=env["PINGING_GATEWAY_URL"],
+                     seen=lambda names: _pings_after_start(names) >= 3 and open_gate(env, gate))
     names = [n for n, _ in events]
-    assert names.count("ping") >= 2, names
-    assert names[0] == "message_start" and names[-1] == "message_stop"
-    with client.messages.stream(model=OPUS, max_tokens=8,
-                                messages=[{"role": "user", "content": "scenario:silent-600"}]) as stream:
+    assert _pings_after_start(names) >= 3, names
+    content = [n for n in names if n != "ping"]
+    assert content[0] == "message_start" and content[-1] == "message_stop", names
+    pinging = anthropic.Anthropic(base_url=env["PINGING_GATEWAY_URL"], api_key=env["GATEWAY_API_KEY"],
+                                  max_retries=0, timeout=20)
+    with pinging.messages.stream(model=OPUS, max_tokens=8,
+                                 messages=[{"role": "user", "content": "scenario:silent-300"}]) as stream:
         assert "".join(stream.text_stream) == "Hello from fake Bedrock."
 
 

@@ -14,8 +14,11 @@
 //! `model` and judges `max_tokens` and `messages` itself (400 `invalid_request_error`).
 //!
 //! The scenario comes from the request itself: a `scenario:<name>` token anywhere in the text of
-//! the last user turn. A separate `delay:<ms>` token makes any operation wait that long before
-//! answering at all.
+//! the last user turn. A separate `delay:<pause>` token makes any operation wait before answering
+//! at all. A `<pause>` is either milliseconds (`delay:450`) or the name of a gate, starting with a
+//! letter (`delay:g7`): the fake then waits until the test calls [`FakeBedrock::open`] with that
+//! name, so a test can hold Bedrock silent until it has seen what the silence must cause (pings)
+//! instead of hoping a clock is fast enough.
 //!
 //! | scenario                      | behaviour                                                        |
 //! |-------------------------------|------------------------------------------------------------------|
@@ -26,8 +29,10 @@
 //! | `http-<status>-<Exception>`   | an HTTP error before any stream, e.g. `http-429-ThrottlingException`; on the Messages endpoint a name ending in `_error` is answered in Anthropic's shape (`http-529-overloaded_error`), others in AWS's |
 //! | `midstream-<exception>`       | two events, then an exception frame (an SSE `error` event on the Messages endpoint), e.g. `midstream-throttlingException` |
 //! | `early-<exception>`           | an exception frame (SSE `error` event) as the very first frame   |
-//! | `silent-<ms>`                 | message_start, then silence for `<ms>`, then the rest            |
-//! | `silentfirst-<ms>`            | silence before the first frame                                   |
+//! | `bedrock-<name>`              | the [`DOCUMENTED_ERRORS`] row `<name>` as Bedrock answers it: its HTTP status, `x-amzn-errortype` and `{"message": …}` |
+//! | `bedrockframe-<name>`         | the row as the first frame of the stream: an exception frame, or an SSE `error` event on the Messages endpoint |
+//! | `silent-<pause>`              | message_start, then silence for the pause, then the rest         |
+//! | `silentfirst-<pause>`         | silence for the pause before the first frame                     |
 //! | `big-<bytes>`                 | a text answer of about `<bytes>` bytes                           |
 //! | `endless`                     | a text delta every 20 ms for up to 60 s (for disconnect tests)   |
 //! | `truncated`                   | the stream ends without message_stop                             |
@@ -38,7 +43,8 @@
 //! that its tool ran.
 //!
 //! Control endpoints: `GET /__fake/requests` (what was received), `GET /__fake/stats`
-//! (`cancelled_streams`, `secret_fetches`), `POST /__fake/reset`.
+//! (`cancelled_streams`, `secret_fetches`), `POST /__fake/reset`, `POST /__fake/open/<gate>`
+//! ([`FakeBedrock::open`] for a test in another process).
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
@@ -62,7 +68,7 @@ use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
 const USAGE: (u64, u64, u64, u64) = (25, 12, 5, 3); // input, output, cache read, cache write
 
@@ -103,6 +109,48 @@ struct State {
     secret_fetches: AtomicUsize,
     /// Tool calls made for `scenario:bash_tool`, numbering the markers.
     bash_calls: AtomicUsize,
+    /// Named gates for pauses: a semaphore without permits blocks until it is closed (opened).
+    gates: Mutex<std::collections::HashMap<String, Arc<Semaphore>>>,
+}
+
+impl State {
+    fn gate(&self, name: &str) -> Arc<Semaphore> {
+        self.gates
+            .lock()
+            .expect("lock")
+            .entry(name.to_owned())
+            .or_insert_with(|| Arc::new(Semaphore::new(0)))
+            .clone()
+    }
+}
+
+/// How long a scenario stays silent: a time, or until the test opens a gate.
+#[derive(Clone)]
+enum Pause {
+    For(Duration),
+    Until(Arc<Semaphore>),
+}
+
+impl Pause {
+    /// `450` is milliseconds; a name starting with a letter is a gate.
+    fn parse(state: &State, arg: &str) -> Option<Self> {
+        match arg.chars().next() {
+            Some(c) if c.is_ascii_alphabetic() => Some(Self::Until(state.gate(arg))),
+            Some(_) => arg
+                .parse()
+                .ok()
+                .map(|ms| Self::For(Duration::from_millis(ms))),
+            None => None,
+        }
+    }
+
+    async fn wait(&self) {
+        match self {
+            Self::For(d) => tokio::time::sleep(*d).await,
+            // Opening closes the semaphore, which releases every waiter, now and later.
+            Self::Until(gate) => drop(gate.acquire().await),
+        }
+    }
 }
 
 pub struct FakeBedrock {
@@ -163,6 +211,11 @@ impl FakeBedrock {
     pub fn secret_fetches(&self) -> usize {
         self.state.secret_fetches.load(Ordering::SeqCst)
     }
+
+    /// Ends every pause on the gate `name` (`delay:<name>`, `silent-<name>`, …), for good.
+    pub fn open(&self, name: &str) {
+        self.state.gate(name).close();
+    }
 }
 
 fn response(status: u16, content_type: &str, body: impl Into<Bytes>) -> hyper::Response<FakeBody> {
@@ -212,6 +265,10 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
                     "secret_fetches": state.secret_fetches.load(Ordering::SeqCst),
                 }),
             );
+        }
+        ("POST", p) if p.starts_with("/__fake/open/") => {
+            state.gate(&p["/__fake/open/".len()..]).close();
+            return json_response(200, &json!({}));
         }
         ("POST", "/__fake/reset") => {
             state.requests.lock().expect("lock").clear();
@@ -303,12 +360,19 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
     if op == "count-tokens" {
         return json_response(200, &json!({"inputTokens": 42}));
     }
-    let script = Script::from_request(&state, &parsed);
-    if let Some(d) = script.delay {
-        tokio::time::sleep(d).await;
+    if op.starts_with("converse") && !request_metadata_valid(&parsed) {
+        return aws_error(
+            400,
+            "ValidationException",
+            "1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must satisfy regular expression pattern: [a-zA-Z0-9\\s:_@$#=/+,-.]{0,256}]",
+        );
     }
-    if let Some((status, code)) = &script.http_error {
-        return aws_error(*status, code, "fake failure requested by the scenario");
+    let script = Script::from_request(&state, &parsed);
+    if let Some(pause) = &script.delay {
+        pause.wait().await;
+    }
+    if let Some((status, code, message)) = &script.http_error {
+        return aws_error(*status, code, message);
     }
     match op {
         "invoke" => json_response(200, &script.native_message()),
@@ -329,6 +393,24 @@ async fn route(state: Arc<State>, req: hyper::Request<Incoming>) -> hyper::Respo
                 .expect("valid response")
         }
         _ => aws_error(404, "UnknownOperationException", "unknown operation"),
+    }
+}
+
+/// Converse's `requestMetadata`: every key and value within `[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}`
+/// (keys at least one character), as Bedrock's API reference constrains it.
+fn request_metadata_valid(body: &Value) -> bool {
+    let allowed = |s: &str| {
+        s.chars().count() <= 256
+            && s.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c)
+            })
+    };
+    match body.get("requestMetadata") {
+        None => true,
+        Some(Value::Object(map)) => map
+            .iter()
+            .all(|(k, v)| !k.is_empty() && allowed(k) && v.as_str().is_some_and(allowed)),
+        Some(_) => false,
     }
 }
 
@@ -372,34 +454,29 @@ async fn messages_endpoint(
     if !body.get("max_tokens").is_some_and(Value::is_u64) {
         return invalid("max_tokens: Field required");
     }
-    // Bedrock's request-metadata pattern, [a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}.
-    if let Some(user) = body.pointer("/metadata/user_id").and_then(Value::as_str)
-        && (user.chars().count() > 256
-            || !user.chars().all(|c| {
-                c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c)
-            }))
+    // The first-party API's only constraint on `metadata.user_id`: at most 256 characters.
+    if body
+        .pointer("/metadata/user_id")
+        .and_then(Value::as_str)
+        .is_some_and(|user| user.chars().count() > 256)
     {
-        return aws_error(
-            400,
-            "ValidationException",
-            "Request metadata contains a value that violates the regular expression",
-        );
+        return invalid("metadata.user_id: String should have at most 256 characters");
     }
     if !body.get("messages").is_some_and(Value::is_array) {
         return invalid("messages: Field required");
     }
     let script = Script::from_request(&state, body);
-    if let Some(d) = script.delay {
-        tokio::time::sleep(d).await;
+    if let Some(pause) = &script.delay {
+        pause.wait().await;
     }
-    if let Some((status, name)) = &script.http_error {
+    if let Some((status, name, message)) = &script.http_error {
         return if name.ends_with("_error") {
             json_response(
                 *status,
-                &json!({"type": "error", "error": {"type": name, "message": "fake failure requested by the scenario"}}),
+                &json!({"type": "error", "error": {"type": name, "message": message}}),
             )
         } else {
-            aws_error(*status, name, "fake failure requested by the scenario")
+            aws_error(*status, name, message)
         };
     }
     if body.get("stream").and_then(Value::as_bool) != Some(true) {
@@ -438,9 +515,9 @@ fn anthropic_error_type(exception: &str) -> &str {
     }
 }
 
-fn sse_error(exception: &str) -> Bytes {
+fn sse_error(exception: &str, message: &str) -> Bytes {
     sse_event(&json!({"type": "error", "error": {
-        "type": anthropic_error_type(exception), "message": format!("fake {exception}")}}))
+        "type": anthropic_error_type(exception), "message": message}}))
 }
 
 fn frame(headers: Vec<Header>, payload: Vec<u8>) -> Bytes {
@@ -466,7 +543,7 @@ fn event_frame(event_type: &str, payload: &Value) -> Bytes {
     )
 }
 
-fn exception_frame(exception_type: &str) -> Bytes {
+fn exception_frame(exception_type: &str, message: &str) -> Bytes {
     frame(
         vec![
             Header::new(
@@ -479,7 +556,7 @@ fn exception_frame(exception_type: &str) -> Bytes {
             ),
             Header::new(":message-type", HeaderValue::String("exception".into())),
         ],
-        serde_json::to_vec(&json!({"message": format!("fake {exception_type}")})).expect("json"),
+        serde_json::to_vec(&json!({ "message": message })).expect("json"),
     )
 }
 
@@ -489,6 +566,197 @@ fn chunk_frame(event: &Value) -> Bytes {
         "chunk",
         &json!({"bytes": BASE64.encode(serde_json::to_vec(event).expect("json"))}),
     )
+}
+
+/// A Bedrock error as Bedrock documents it, and what the first-party API answers for the same
+/// failure: the gateway's contract for it, on every upstream. Statuses and exceptions from the
+/// bedrock-runtime API reference and the user guide's "Troubleshooting Amazon Bedrock API Error
+/// Codes"; messages as Bedrock sends them (seen in its answers quoted in public issue reports).
+pub struct DocumentedError {
+    /// The scenario's name for it (`scenario:bedrock-<name>`).
+    pub name: &'static str,
+    pub exception: &'static str,
+    /// Bedrock's HTTP status for it.
+    pub status: u16,
+    pub message: &'static str,
+    /// The first-party `error.type` and status for the same failure.
+    pub first_party: &'static str,
+    pub first_party_status: u16,
+    /// How the client's message must begin: the words clients match on (`{max_tokens}` and
+    /// `{model}` stand for the request's). Bedrock's own words may follow.
+    pub begins: &'static str,
+}
+
+pub const DOCUMENTED_ERRORS: &[DocumentedError] = &[
+    DocumentedError {
+        name: "context",
+        exception: "ValidationException",
+        status: 400,
+        message: "Input is too long for requested model.",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "prompt is too long: ",
+    },
+    DocumentedError {
+        name: "context_converse",
+        exception: "ValidationException",
+        status: 400,
+        message: "The model returned the following errors: Input is too long for requested model.",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "prompt is too long: ",
+    },
+    DocumentedError {
+        name: "context_counted",
+        exception: "ValidationException",
+        status: 400,
+        message: "The model returned the following errors: prompt is too long: 200049 tokens > 200000 maximum",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "prompt is too long: 200049 tokens > 200000 maximum",
+    },
+    DocumentedError {
+        name: "max_tokens",
+        exception: "ValidationException",
+        status: 400,
+        message: "The maximum tokens you requested exceeds the model limit of 4096. Try again with a maximum tokens value that is lower than 4096.",
+        first_party: "invalid_request_error",
+        first_party_status: 400,
+        begins: "max_tokens: {max_tokens} > 4096, which is the maximum allowed number of output tokens for {model}",
+    },
+    DocumentedError {
+        name: "throttling",
+        exception: "ThrottlingException",
+        status: 429,
+        message: "Too many requests, please wait before trying again.",
+        first_party: "rate_limit_error",
+        first_party_status: 429,
+        begins: "Number of requests has exceeded your per-minute rate limit",
+    },
+    DocumentedError {
+        name: "tokens",
+        exception: "ThrottlingException",
+        status: 429,
+        message: "Too many tokens, please wait before trying again.",
+        first_party: "rate_limit_error",
+        first_party_status: 429,
+        begins: "Number of request tokens has exceeded your per-minute rate limit",
+    },
+    DocumentedError {
+        name: "quota",
+        exception: "ServiceQuotaExceededException",
+        status: 400,
+        message: "Your request exceeds the service quota for your account. You can resubmit your request later.",
+        first_party: "rate_limit_error",
+        first_party_status: 429,
+        begins: "Your account has hit a rate limit",
+    },
+    DocumentedError {
+        name: "not_ready",
+        exception: "ModelNotReadyException",
+        status: 429,
+        message: "The model specified in the request is not ready to serve inference requests.",
+        first_party: "overloaded_error",
+        first_party_status: 529,
+        begins: "Overloaded",
+    },
+    DocumentedError {
+        name: "unavailable",
+        exception: "ServiceUnavailableException",
+        status: 503,
+        message: "Bedrock is unable to process your request.",
+        first_party: "overloaded_error",
+        first_party_status: 529,
+        begins: "Overloaded",
+    },
+    DocumentedError {
+        name: "access",
+        exception: "AccessDeniedException",
+        status: 403,
+        message: "You don't have access to the model with the specified model ID.",
+        first_party: "permission_error",
+        first_party_status: 403,
+        begins: "Your API key does not have permission to use the specified resource",
+    },
+    DocumentedError {
+        name: "not_found",
+        exception: "ResourceNotFoundException",
+        status: 404,
+        message: "The specified resource ARN was not found. Check the ARN and try your request again.",
+        first_party: "not_found_error",
+        first_party_status: 404,
+        begins: "model: {model}",
+    },
+    DocumentedError {
+        name: "timeout",
+        exception: "ModelTimeoutException",
+        status: 408,
+        message: "The request took too long to process. Processing time exceeded the model timeout length.",
+        first_party: "timeout_error",
+        first_party_status: 504,
+        begins: "Request timed out",
+    },
+    DocumentedError {
+        name: "model_error",
+        exception: "ModelErrorException",
+        status: 424,
+        message: "The request failed due to an error while processing the model.",
+        first_party: "api_error",
+        first_party_status: 500,
+        begins: "Internal server error",
+    },
+    DocumentedError {
+        name: "internal",
+        exception: "InternalServerException",
+        status: 500,
+        message: "An internal server error occurred. Retry your request.",
+        first_party: "api_error",
+        first_party_status: 500,
+        begins: "Internal server error",
+    },
+    DocumentedError {
+        name: "stream_error",
+        exception: "ModelStreamErrorException",
+        status: 424,
+        message: "An error occurred while streaming the response. Retry your request.",
+        first_party: "api_error",
+        first_party_status: 500,
+        begins: "Internal server error",
+    },
+];
+
+/// The exceptions each event stream declares as frames (bedrock-runtime's API model):
+/// InvokeModelWithResponseStream's `ResponseStream` and ConverseStream's output.
+pub const INVOKE_STREAM_EXCEPTIONS: &[&str] = &[
+    "InternalServerException",
+    "ModelStreamErrorException",
+    "ValidationException",
+    "ThrottlingException",
+    "ModelTimeoutException",
+    "ServiceUnavailableException",
+];
+pub const CONVERSE_STREAM_EXCEPTIONS: &[&str] = &[
+    "InternalServerException",
+    "ModelStreamErrorException",
+    "ValidationException",
+    "ThrottlingException",
+    "ServiceUnavailableException",
+];
+
+fn documented(name: &str) -> &'static DocumentedError {
+    DOCUMENTED_ERRORS
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no documented Bedrock error named {name:?}"))
+}
+
+/// Exception frames name their exception in lowerCamel (`throttlingException`).
+fn lower_camel(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 enum Part {
@@ -504,15 +772,17 @@ enum Part {
 struct Script {
     parts: Vec<Part>,
     stop_reason: &'static str,
-    http_error: Option<(u16, String)>,
+    /// Status, exception (or Anthropic error type) and message of an HTTP error.
+    http_error: Option<(u16, String, String)>,
     midstream: Option<String>,
-    early: Option<String>,
-    silence: Option<Duration>,
-    silence_first: Option<Duration>,
+    /// Exception and message of a first-frame error.
+    early: Option<(String, String)>,
+    silence: Option<Pause>,
+    silence_first: Option<Pause>,
     endless: bool,
     truncated: bool,
     error_event: bool,
-    delay: Option<Duration>,
+    delay: Option<Pause>,
 }
 
 /// The last turn with role `user` (native and Converse bodies have the same outline).
@@ -606,10 +876,7 @@ impl Script {
             endless: false,
             truncated: false,
             error_event: false,
-            delay: word_after(&text, "delay:")
-                .parse()
-                .ok()
-                .map(Duration::from_millis),
+            delay: Pause::parse(state, &word_after(&text, "delay:")),
         };
         if let Some(result) = tool_result_text(body) {
             s.parts = vec![Part::Text(vec!["tool result: ".into(), result])];
@@ -617,7 +884,8 @@ impl Script {
         }
         let name = word_after(&text, "scenario:");
         let (head, arg) = name.split_once('-').unwrap_or((name.as_str(), ""));
-        let ms = |a: &str| Duration::from_millis(a.parse().unwrap_or(1000));
+        let pause =
+            |a: &str| Pause::parse(state, a).or(Some(Pause::For(Duration::from_millis(1000))));
         match head {
             "tool_use" => {
                 s.parts = vec![
@@ -655,7 +923,11 @@ impl Script {
                 let (status, code) = arg
                     .split_once('-')
                     .unwrap_or(("500", "InternalServerException"));
-                s.http_error = Some((status.parse().unwrap_or(500), code.to_owned()));
+                s.http_error = Some((
+                    status.parse().unwrap_or(500),
+                    code.to_owned(),
+                    "fake failure requested by the scenario".into(),
+                ));
             }
             "midstream" => {
                 s.midstream = Some(if arg.is_empty() {
@@ -665,14 +937,23 @@ impl Script {
                 })
             }
             "early" => {
-                s.early = Some(if arg.is_empty() {
-                    "throttlingException".into()
+                let name = if arg.is_empty() {
+                    "throttlingException".to_owned()
                 } else {
-                    arg.into()
-                })
+                    arg.to_owned()
+                };
+                s.early = Some((name.clone(), format!("fake {name}")));
             }
-            "silent" => s.silence = Some(ms(arg)),
-            "silentfirst" => s.silence_first = Some(ms(arg)),
+            "bedrock" => {
+                let e = documented(arg);
+                s.http_error = Some((e.status, e.exception.into(), e.message.into()));
+            }
+            "bedrockframe" => {
+                let e = documented(arg);
+                s.early = Some((lower_camel(e.exception), e.message.into()));
+            }
+            "silent" => s.silence = pause(arg),
+            "silentfirst" => s.silence_first = pause(arg),
             "big" => {
                 let total: usize = arg.parse().unwrap_or(1 << 20);
                 let piece = "The quick brown fox jumps over the lazy dog. ".repeat(22); // ~1 KB
@@ -827,18 +1108,21 @@ async fn write_stream(
         Framing::Sse => sse_event(event),
         _ => chunk_frame(event),
     };
-    let exception = |name: &str| match framing {
-        Framing::Sse => sse_error(name),
-        _ => exception_frame(name),
+    let exception = |name: &str, message: &str| match framing {
+        Framing::Sse => sse_error(name, message),
+        _ => exception_frame(name, message),
     };
     let cancelled = || {
         state.cancelled_streams.fetch_add(1, Ordering::SeqCst);
     };
-    if let Some(d) = script.silence_first {
-        tokio::time::sleep(d).await;
+    if let Some(pause) = &script.silence_first {
+        tokio::select! {
+            () = pause.wait() => {}
+            () = tx.closed() => return cancelled(),
+        }
     }
-    if let Some(name) = &script.early {
-        let _ = tx.send(exception(name)).await;
+    if let Some((name, message)) = &script.early {
+        let _ = tx.send(exception(name, message)).await;
         return;
     }
     let frames: Vec<Bytes> = if converse {
@@ -872,7 +1156,7 @@ async fn write_stream(
             return;
         }
         if let Some(name) = script.midstream.as_ref().filter(|_| n == 2) {
-            let _ = tx.send(exception(name)).await;
+            let _ = tx.send(exception(name, &format!("fake {name}"))).await;
             return;
         }
         if script.endless && n == 2 {
@@ -893,9 +1177,9 @@ async fn write_stream(
         {
             return cancelled();
         }
-        if let Some(d) = script.silence.filter(|_| n == 0) {
+        if let Some(pause) = script.silence.as_ref().filter(|_| n == 0) {
             tokio::select! {
-                () = tokio::time::sleep(d) => {}
+                () = pause.wait() => {}
                 () = tx.closed() => return cancelled(),
             }
         }

@@ -22,6 +22,9 @@ use serde_json::Value;
 
 pub const KEY: &str = "sk-test-key";
 
+/// A ping interval (ms) longer than any test waits: pings only where a test asks for them.
+pub const PING_NEVER: &str = "600000";
+
 pub struct Gateway {
     pub url: String,
     pub fake: FakeBedrock,
@@ -53,7 +56,11 @@ pub async fn gateway_signing_as(
             "API_KEY_SECRET_ARN".into(),
             "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw".into(),
         ),
-        ("PING_INTERVAL_MS".into(), "150".into()),
+        // No gateway ping unless a test asks for one: a ping commits the stream, so on a busy
+        // machine a short interval would turn up-front errors into error events and put pings
+        // before `message_start` at random. Tests of pings set a short interval and hold the
+        // upstream silent on a gate until they have seen them.
+        ("PING_INTERVAL_MS".into(), PING_NEVER.into()),
     ];
     env.extend(
         extra_env
@@ -211,6 +218,16 @@ impl Streamed {
 
 /// Posts and reads the SSE response incrementally, stamping each event with its arrival time.
 pub async fn stream(gw: &Gateway, body: &Value) -> Streamed {
+    stream_watching(gw, body, |_| {}).await
+}
+
+/// [`stream`], calling `watch` with the events so far each time one arrives (while the response
+/// is still open), e.g. to open a gate of the fake once the silence it holds produced pings.
+pub async fn stream_watching(
+    gw: &Gateway,
+    body: &Value,
+    mut watch: impl FnMut(&[Event]),
+) -> Streamed {
     let req = request(
         "POST",
         &format!("{}/v1/messages", gw.url),
@@ -238,6 +255,7 @@ pub async fn stream(gw: &Gateway, body: &Value) -> Streamed {
                 for mut e in parse_sse(&block) {
                     e.at = started.elapsed();
                     events.push(e);
+                    watch(&events);
                 }
             }
         }
