@@ -3,7 +3,7 @@
 //! an API key kept in Secrets Manager. Staging and prod share this definition.
 
 use infra_gen::build::{
-    Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
+    Alarms, ContainerImage, EnvironmentKind, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
 };
 use infra_gen::model::lambda::{
     Architecture, Cors, DockerSource, HandlerMode, HttpMethod, ImageConfig, Origin, TrafficShift,
@@ -15,6 +15,8 @@ use infra_gen::{Environment, Error, Stack};
 /// Per-environment settings; everything else is the same in every environment.
 struct Settings {
     env: &'static str,
+    /// Selects the retention and image policy `check` holds the stacks to.
+    kind: EnvironmentKind,
     region: &'static str,
     memory_mb: u32,
     reserved_concurrency: u32,
@@ -27,6 +29,7 @@ struct Settings {
 const ENVIRONMENTS: [Settings; 2] = [
     Settings {
         env: "staging",
+        kind: EnvironmentKind::NonProduction,
         region: "us-west-2",
         memory_mb: 256,
         reserved_concurrency: 5,
@@ -38,6 +41,7 @@ const ENVIRONMENTS: [Settings; 2] = [
     },
     Settings {
         env: "prod",
+        kind: EnvironmentKind::Production,
         region: "us-west-2",
         memory_mb: 512,
         reserved_concurrency: 100,
@@ -139,7 +143,7 @@ fn suppressions() -> Vec<(&'static str, Result<Suppression, Error>)> {
 pub fn stacks() -> Result<Vec<Stack>, Error> {
     let mut stacks = Vec::new();
     for s in ENVIRONMENTS {
-        let env = Environment::new(s.env, s.region)?;
+        let env = Environment::new(s.env, s.region)?.with_kind(s.kind);
         let (registry, repository) = Registry::new("chatrix", &env, file!())
             .keep_last_images(s.images_kept)
             .suppress(Suppression::new(Tool::Checkov, "CKV_AWS_136", NO_CMK)?)

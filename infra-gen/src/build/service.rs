@@ -95,7 +95,8 @@ impl SecretSpec {
 }
 
 /// A container-image Lambda service. Required settings are constructor arguments; the rest
-/// have safe defaults (512 MB, 30 s, 30-day logs, no tracing, no URL).
+/// have safe defaults (512 MB, 30 s, logs kept the environment's policy minimum, no tracing,
+/// no URL).
 #[derive(Debug, Clone)]
 pub struct Service {
     name: String,
@@ -157,7 +158,7 @@ impl Service {
             ephemeral_storage: EphemeralStorage::DEFAULT,
             reserved_concurrency: None,
             tracing: Tracing::PassThrough,
-            log_retention: RetentionDays::D30,
+            log_retention: environment.policy().min_log_retention,
             log_level: LogLevel::Info,
             url: None,
             secrets: Vec::new(),
@@ -607,19 +608,11 @@ impl Service {
                 .insert("PublicUrlReason".into(), json!(reason.as_str()));
             // The definition's reason answers the scanners' "URL without auth" findings,
             // which they raise on the URL and on the public invoke permissions SAM adds.
-            resource.suppressions.extend([
-                Suppression::new(Tool::Checkov, "CKV_AWS_258", reason.as_str())?,
-                Suppression::new(
-                    Tool::CfnGuard,
-                    "lambda_function_url_auth_check",
-                    reason.as_str(),
-                )?,
-                Suppression::new(
-                    Tool::CfnGuard,
-                    "lambda_function_public_access_prohibited_check",
-                    reason.as_str(),
-                )?,
-            ]);
+            for (tool, rule) in PublicReason::SCANNER_RULES {
+                resource
+                    .suppressions
+                    .push(Suppression::new(tool, rule, reason.as_str())?);
+            }
         }
         if url.is_some() {
             resource.suppressions.push(Suppression::new(

@@ -19,10 +19,14 @@
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
+//! | `policy` | a log group or ECR repository below its environment kind's `Policy` (retention, immutable tags, scanning, lifecycle), or an exception it does not need |
+//! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, or defers or denies it |
 
 mod dockerfile;
 mod env;
 mod iam;
+mod policy;
+mod public_url;
 mod refs;
 mod secrets;
 
@@ -66,6 +70,8 @@ pub fn lint(app: &App) -> Vec<Finding> {
         refs::check(stack, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();
+            policy::check(stack, r, &mut sink);
+            public_url::check(stack, r, &mut sink);
             match &r.properties {
                 Properties::Function(f) => {
                     dockerfile::check(f, id, &mut sink);
