@@ -11,7 +11,7 @@ use crate::model::lambda::{
     SafeDeploy, SystemLogLevel, Tracing, TrafficShift, UrlAuth,
 };
 use crate::model::logs::LogGroup;
-use crate::model::review::{ReplacementAck, Suppression, Tool};
+use crate::model::review::{PolicyException, ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
 use crate::model::{Expr, LogicalId, Output, Parameter, Properties, Resource, StackName, Template};
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
@@ -125,9 +125,10 @@ pub struct Service {
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
-    /// The first invalid builder argument and the resource it was for; `build` reports it.
+    policy_exceptions: Vec<(String, PolicyException)>,
+    /// Every invalid builder argument, with the resource it was for; `build` reports them all.
     /// (resource, message, fix)
-    invalid: Option<(String, String, String)>,
+    invalid: Vec<(String, String, String)>,
 }
 
 const DEFAULT_MEMORY_MB: u32 = 512;
@@ -171,7 +172,8 @@ impl Service {
             smoke_test: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
-            invalid: None,
+            policy_exceptions: Vec::new(),
+            invalid: Vec::new(),
         })
     }
 
@@ -181,7 +183,7 @@ impl Service {
             Ok(v) => Some(v),
             Err(e) => {
                 self.invalid
-                    .get_or_insert_with(|| (resource.to_owned(), e.to_string(), e.fix()));
+                    .push((resource.to_owned(), e.to_string(), e.fix()));
                 None
             }
         }
@@ -235,12 +237,26 @@ impl Service {
         self
     }
     pub fn secret(mut self, s: SecretSpec) -> Self {
-        self.secrets.push(s);
+        let id = format!("{}Secret", s.id);
+        let valid = self
+            .take::<LogicalId>(&id, LogicalId::new(id.as_str()))
+            .is_some()
+            & self
+                .take::<EnvName>(&id, EnvName::new(&s.env_var))
+                .is_some();
+        if valid {
+            self.secrets.push(s);
+        }
         self
     }
     /// A plain environment variable. Secret-looking values fail the `secret-in-env` lint.
     pub fn env(mut self, name: &str, value: &str) -> Self {
-        self.env.push((name.to_owned(), value.to_owned()));
+        if self
+            .take::<EnvName>("Function", EnvName::new(name))
+            .is_some()
+        {
+            self.env.push((name.to_owned(), value.to_owned()));
+        }
         self
     }
     /// Encrypts the log group and the secrets with a customer managed KMS key (its ARN, or an
@@ -316,20 +332,42 @@ impl Service {
         self
     }
 
+    /// Excepts resource `id` (e.g. `FunctionLogGroup`) from a rule of the environment's
+    /// [`Policy`](super::Policy), with the reason; lint `policy` refuses an exception the
+    /// resource does not need.
+    pub fn except(mut self, id: &str, exception: impl Checked<PolicyException>) -> Self {
+        if let Some(e) = self.take(id, exception) {
+            self.policy_exceptions.push((id.to_owned(), e));
+        }
+        self
+    }
+
     pub fn stack_name(&self) -> String {
         format!("{}-{}-service", self.name, self.environment.name())
     }
 
+    /// The stack, or every invalid argument given to the builder (`Error::At` for one,
+    /// `Error::Findings` for more), each naming the stack, the resource and the fix.
     pub fn build(mut self) -> Result<Stack, Error> {
+        let stack = self.stack_name();
+        let invalid = std::mem::take(&mut self.invalid);
+        Error::all(
+            invalid
+                .into_iter()
+                .map(|(resource, message, fix)| Error::At {
+                    stack: stack.clone(),
+                    resource,
+                    message,
+                    fix,
+                })
+                .collect(),
+        )?;
+        // What remains can fail only on the service's own name: it names the function.
+        self.assemble().map_err(|e| e.at(&stack, "Function"))
+    }
+
+    fn assemble(self) -> Result<Stack, Error> {
         let stack_name = StackName::new(self.stack_name())?;
-        if let Some((resource, message, fix)) = self.invalid.take() {
-            return Err(Error::At {
-                stack: stack_name.to_string(),
-                resource,
-                message,
-                fix,
-            });
-        }
         let public_url = matches!(
             &self.url,
             Some(FunctionUrl {
@@ -627,14 +665,27 @@ impl Service {
             .resources
             .extend(alarms.into_iter().map(|(_, r)| r));
 
+        // Each unknown ID is reported, under its own name, with the others.
+        let mut unknown = Vec::new();
         for (id, suppression) in self.suppressions {
-            resource_named(&mut template, &id)?
-                .suppressions
-                .push(suppression);
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.suppressions.push(suppression),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
         }
         for (id, ack) in self.replacement_acks {
-            resource_named(&mut template, &id)?.replacement_ack = Some(ack);
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.replacement_ack = Some(ack),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
         }
+        for (id, exception) in self.policy_exceptions {
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.policy_exceptions.push(exception),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
+        }
+        Error::all(unknown)?;
 
         let mut all_outputs = Vec::new();
         if url.is_some() {
