@@ -73,7 +73,7 @@ fn app(kind: EnvironmentKind, envs: &[&str], customize: fn(Service) -> Service) 
     app
 }
 
-fn resources_mut<'a>(app: &'a mut App) -> impl Iterator<Item = (String, &'a mut Resource)> {
+fn resources_mut(app: &mut App) -> impl Iterator<Item = (String, &mut Resource)> {
     app.stacks_mut().iter_mut().flat_map(|s: &mut Stack| {
         let name = s.name.to_string();
         s.template

@@ -144,7 +144,6 @@ fn dress(parts: Vec<String>, seed: u64) -> String {
             bits /= 7;
             if open {
                 out.push(')');
-                open = false;
             }
             out.push_str(j);
             open = j == " (";
