@@ -4,14 +4,25 @@
 
 use super::Sink;
 use crate::build::Stack;
-use crate::model::Resource;
-use crate::model::lambda::PublicReason;
+use crate::model::lambda::{PublicReason, UrlAuth};
+use crate::model::{Properties, Resource};
 
 const CODE: &str = "public-url";
 
 pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
     let id = resource.id.as_str();
+    // The URL's own reason passed `PublicReason::new`; only other text is judged again.
+    let judged = match &resource.properties {
+        Properties::Function(f) => match f.url.as_ref().map(|u| &u.auth) {
+            Some(UrlAuth::Public(reason)) => Some(reason.as_str()),
+            _ => None,
+        },
+        _ => None,
+    };
     let mut judge = |place: String, reason: &str| {
+        if judged == Some(reason) {
+            return;
+        }
         if let Err(e) = PublicReason::new(reason) {
             sink.push(
                 CODE,

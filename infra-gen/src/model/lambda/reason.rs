@@ -335,6 +335,8 @@ fn negating_state(w: &str) -> bool {
             | "optional"
             | "skipped"
             | "bypassed"
+            | "bypass"
+            | "bypasses"
             | "removed"
             | "unused"
             | "unnecessary"
@@ -411,6 +413,15 @@ fn enforcement(w: &str) -> bool {
             | "fail"
             | "fails"
             | "failed"
+            | "discard"
+            | "discards"
+            | "discarded"
+            | "ignore"
+            | "ignores"
+            | "ignored"
+            | "drop"
+            | "drops"
+            | "dropped"
     )
 }
 
@@ -611,7 +622,13 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
             || x == "soon" && !(i > 0 && w(i - 1) == "as")
             || x == "next" && matches!(w(i + 1), "sprint" | "release" | "week" | "month" | "quarter" | "iteration" | "version" | "phase" | "milestone")
             || x == "yet" && words[..i].iter().any(|y| negator(y))
-            || x == "still" && matches!(w(i + 1), "need" | "needs" | "missing" | "lacks" | "lacking" | "todo" | "to")
+            || x == "still" && matches!(w(i + 1), "missing" | "lacks" | "lacking" | "todo" | "to" | "open" | "public")
+            || x == "for" && matches!(w(i + 1), "the" | "a") && matches!(w(i + 2), "moment" | "while" | "bit")
+            || x == "short" && w(i + 1) == "term"
+            || x == "quick" && matches!(w(i + 1), "fix" | "hack" | "workaround")
+            || x == "future" && !matches!(w(i + 1), "proof")
+            || x == "coming" && w(i + 1) != "from"
+            || x == "to" && matches!(w(i + 1), "follow" | "come")
             || matches!(x, "for" | "during" | "while" | "in" | "just" | "only")
                 && (PURPOSES.contains(&w(i + 1))
                     || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))

@@ -248,6 +248,13 @@ fn reasons_from_the_field_are_judged() {
         "no key is ever accepted from the query string; callers send it in the x-api-key header",
         "callers authenticate with an API key (rotation pending)",
         "the health endpoint returns public data and takes no key",
+        "requests must carry a valid JWT from our Cognito user pool; invalid or missing tokens get 401",
+        "only requests signed with the partner's HMAC key are processed; others are dropped",
+        "the webhook validates the Stripe-Signature header (HMAC-SHA256) and discards unsigned events",
+        "API keys are compared in constant time, never logged, and can be rotated without downtime",
+        "no secrets are returned; callers still need an API key",
+        "requests coming from partners are signed with their HMAC key",
+        "OAuth 2.0 client credentials flow; tokens validated against the IdP's JWKS",
     ] {
         assert_eq!(judge(ok), Ok(()), "{ok}");
     }
@@ -283,6 +290,24 @@ fn reasons_from_the_field_are_judged() {
             Refusal::Negation,
         ),
         ("JWT auth is planned", Refusal::Deferral),
+        (
+            "public for the moment; API key check coming in v2",
+            Refusal::Deferral,
+        ),
+        ("API key auth to follow", Refusal::Deferral),
+        (
+            "short-term: public with an API key, long-term IAM",
+            Refusal::Deferral,
+        ),
+        (
+            "signatures get verified in a future release",
+            Refusal::Deferral,
+        ),
+        (
+            "a bearer token, with an auth bypass for health checks",
+            Refusal::Negation,
+        ),
+        ("the URL is secret so no auth is needed", Refusal::Negation),
         ("an API key is optional for now", Refusal::Deferral),
         ("it's a demo so no auth", Refusal::Deferral),
         ("an API key exists but is not required", Refusal::Negation),
