@@ -5,7 +5,9 @@
 mod common;
 
 use common::{DOCKERFILE, MODELS};
-use infra_gen::build::{ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service};
+use infra_gen::build::{
+    Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
+};
 use infra_gen::lint::lint;
 use infra_gen::model::iam::{Action, Statement};
 use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode};
@@ -368,8 +370,9 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
     .env("not a name", "x")
     .secret(SecretSpec::provided("Bad-Id", "d", "ALSO BAD"))
     .url(FunctionUrl::public("for now, until we add auth"))
+    .alarms(Alarms::new().errors_at_least(0))
     .build()
-    .expect_err("four invalid arguments");
+    .expect_err("five invalid arguments");
     let findings = err.into_findings();
     findings.iter().for_each(assert_shape);
     let resources: Vec<&str> = findings.iter().map(|f| f.resource.as_str()).collect();
@@ -380,7 +383,8 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
             "Function",
             "Bad-IdSecret",
             "Bad-IdSecret",
-            "FunctionUrl"
+            "FunctionUrl",
+            "Function"
         ],
         "{findings:#?}"
     );

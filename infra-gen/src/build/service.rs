@@ -286,8 +286,10 @@ impl Service {
     }
     /// CloudWatch alarms on the function's errors, throttles, duration near the timeout and
     /// (with a URL) 5xx answers; see [`Alarms`].
-    pub fn alarms(mut self, alarms: Alarms) -> Self {
-        self.alarms = Some(alarms);
+    pub fn alarms(mut self, alarms: impl Checked<Alarms>) -> Self {
+        if let Some(a) = self.take("Function", alarms) {
+            self.alarms = Some(a);
+        }
         self
     }
     /// Gradual deploys: every deploy publishes a version behind the alias `live` (the Function
