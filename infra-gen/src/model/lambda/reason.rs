@@ -348,6 +348,10 @@ fn negating_state(w: &str) -> bool {
             | "missing"
             | "absent"
             | "omitted"
+            | "stubbed"
+            | "mocked"
+            | "faked"
+            | "commented"
             | "dropped"
     )
 }
@@ -373,6 +377,41 @@ fn required_state(w: &str) -> bool {
             | "present"
     )
 }
+
+/// Verbs of putting protection in place: `will add`, `until we enable`, `haven't wired`.
+const ADDING: &[&str] = &[
+    "add",
+    "added",
+    "adding",
+    "adds",
+    "enable",
+    "enabled",
+    "enabling",
+    "implement",
+    "implemented",
+    "introduce",
+    "introduced",
+    "wire",
+    "wired",
+    "lock",
+    "locked",
+    "secure",
+    "secured",
+    "protect",
+    "protected",
+    "harden",
+    "hardened",
+    "restrict",
+    "restricted",
+    "setup",
+    "set",
+    "switch",
+    "move",
+    "migrate",
+    "fix",
+    "fixed",
+    "turn",
+];
 
 /// Words that state callers are not authenticated on their own.
 fn open_state(w: &str) -> bool {
@@ -502,39 +541,15 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "review",
         "audit",
         "sprint",
-    ];
-    const ADDING: &[&str] = &[
-        "add",
-        "added",
-        "adding",
-        "adds",
-        "enable",
-        "enabled",
-        "enabling",
-        "implement",
-        "implemented",
-        "introduce",
-        "introduced",
-        "wire",
-        "wired",
-        "lock",
-        "locked",
-        "secure",
-        "secured",
-        "protect",
-        "protected",
-        "harden",
-        "hardened",
-        "restrict",
-        "restricted",
-        "setup",
-        "set",
-        "switch",
-        "move",
-        "migrate",
-        "fix",
-        "fixed",
-        "turn",
+        "lands",
+        "land",
+        "landed",
+        "ships",
+        "ship",
+        "arrives",
+        "arrive",
+        "merged",
+        "finished",
     ];
     const PURPOSES: &[&str] = &[
         "testing",
@@ -740,23 +755,26 @@ fn negation(sentence: &[Vec<String>]) -> bool {
     }) || pronoun_negation(sentence)
 }
 
-/// `… an API key, but it is not required`: a negated requirement without a term in its
-/// clause, in a sentence about authentication.
+/// `… an API key, but it is not required`, `we haven't wired up the key check`: a negated
+/// requirement or act of protecting, in a sentence about authentication that refuses no one.
 fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
-    let about_auth = sentence
-        .iter()
-        .flatten()
-        .any(|w| AUTH_TERMS.contains(&w.as_str()));
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    let about_auth = words.iter().any(|w| AUTH_TERMS.contains(w));
+    let refusing = words.iter().any(|w| enforcement(w));
+    let put_in_place = |w: &str| required_state(w) || ADDING.contains(&w);
     about_auth
-        && sentence.iter().any(|c| {
-            !c.iter().any(|w| AUTH_TERMS.contains(&w.as_str()))
-                && c.windows(2)
-                    .any(|p| negator(&p[0]) && required_state(&p[1]))
-                    | c.windows(3).any(|p| {
-                        negator(&p[0])
-                            && matches!(p[1].as_str(), "be" | "been")
-                            && required_state(&p[2])
+        && !refusing
+        && (0..words.len()).any(|i| {
+            negator(words[i])
+                && words[i + 1..]
+                    .iter()
+                    .find(|w| {
+                        !matches!(
+                            **w,
+                            "be" | "been" | "yet" | "even" | "ever" | "really" | "fully"
+                        )
                     })
+                    .is_some_and(|w| put_in_place(w))
         })
 }
 

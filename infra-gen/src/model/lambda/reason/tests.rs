@@ -317,3 +317,46 @@ fn reasons_from_the_field_are_judged() {
         assert_eq!(judge(bad), Err(why), "{bad}");
     }
 }
+/// A second corpus, written after the grammar tests passed (it found three misses: a negated
+/// act of protecting, a stubbed check, an `until` of an arrival).
+#[test]
+fn further_phrasings_are_judged() {
+    for bad in [
+        "Auth is on the roadmap; callers use an API key eventually",
+        "We haven't wired up the API key check",
+        "API key validation is stubbed out",
+        "Bearer token check is commented out while debugging",
+        "keys are not enforced yet",
+        "temporary exposure for the partner demo, API key to be enforced",
+        "open endpoint for a hackathon, keys optional",
+        "public: the function does no authentication, the URL is obscure",
+        "Nobody checks the token but it's fine",
+        "API key auth pending security review",
+        "Until Cognito lands, callers just send any API key",
+        "The token isn't validated at the moment",
+        "skip auth in dev; prod uses API keys",
+        "no API key check needed since it's internal",
+        "Interim: shared API key hardcoded in clients",
+        "Leaving this open so QA can test without keys",
+        "auth will come with the next release",
+        "We trust the callers, no signature verification",
+        "JWT validation disabled for performance",
+        "the API key is accepted but never verified",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    for ok in [
+        "Every request carries an x-api-key header that the handler checks against Secrets Manager and rejects with 401 when it does not match",
+        "Callers sign each request body with HMAC-SHA256 using a per-partner secret; the function recomputes and compares the signature",
+        "The function verifies a Cognito-issued JWT (signature, issuer, audience, expiry) on every call",
+        "Mutual TLS is terminated by the function's client: only certificates from our CA are accepted",
+        "Returns the public status page only: no secrets, no user data",
+        "OAuth access tokens are introspected against the IdP before any work is done",
+        "Requests without a valid bearer token never reach the model",
+        "The webhook checks GitHub's X-Hub-Signature-256 HMAC and ignores anything unsigned",
+        "Each client holds its own API key; keys stay valid until an operator revokes them",
+        "API keys (x-api-key or Authorization: Bearer) are compared in constant time; the key list is cached until its TTL expires",
+    ] {
+        assert_eq!(judge(ok), Ok(()), "{ok}");
+    }
+}
