@@ -8,24 +8,31 @@
 //!   data/information/content", "no secrets", "non-sensitive", or a content noun (response,
 //!   page, data, …) that "is public".
 //! * **Deferral**, refused wherever it appears: markers of an unfinished state (`TODO`,
-//!   `FIXME`, `TBD`, `WIP`, `temporarily`, `for now`, `for the time being`, `in the meantime`,
-//!   `placeholder`, `eventually`, `later` as an adverb, `soon`, `next sprint`), a negated
-//!   `yet`, a modal future of adding protection (`will add`, `going to enable`, `to be
-//!   secured`), a purpose that ends (`for the demo`, `during testing`, a prototype or
-//!   hackathon), `before`/`after` a launch-like event, and `until` when the sentence states an
-//!   open state or the `until` clause names adding protection or a launch-like event. So
-//!   "keys rotate until revoked" and "tokens are valid until they expire" stay valid:
-//!   `until` is a deferral only with an unauthenticated state or a pending change in scope.
-//! * **Negation** of authentication: a negator (`no`, `not`, `without`, `never`, `n't`, …)
-//!   that scopes an authentication term directly or through one verb (`does not check the
-//!   key`, `no auth`, `without a token`, `isn't authenticated`), a term followed by a
-//!   negating state (`auth disabled`, `key not required`, `checks skipped`), or an
-//!   unauthenticated-state word (`unauthenticated`, `anonymous`, `unprotected`, `wide open`).
-//!   An even number of negators in the clause cancels (`no request is served without a key`),
-//!   and a sentence about refusing (`rejected`, `denied`, `401`) describes enforcement, not
-//!   its absence (`requests without a valid key are rejected`). A negation is accepted only
-//!   when the reason's basis is public data (`the health page is public data, so no key is
-//!   needed`): then being unauthenticated is the point, not a gap.
+//!   `FIXME`, `TBD`, `WIP`, `temporarily`, `interim`, `for now`, `for the moment`, `in the
+//!   meantime`, `placeholder`, `planned`, `eventually`, `later` as an adverb — not `later in
+//!   the handler` —, `soon`, `next sprint`, `future`, `short-term`, `to follow`), a negated
+//!   `yet`, a modal future of putting protection in place (`will add`, `going to enable`, `to
+//!   be secured`), a purpose that ends (`for the demo`, `during testing`, a prototype or
+//!   hackathon), `before`/`after` a launch-like event, `pending` next to authentication, and
+//!   `until`/`once` when its own clause states an open state or its tail names putting
+//!   protection in place or an event (`until launch`, `until Cognito lands`). So "keys rotate
+//!   until revoked" and "tokens are valid until they expire" stay valid.
+//! * **Negation** of authentication, refused unless the basis is public data: a negator (`no`,
+//!   `not`, `without`, `never`, `n't`, `skip`, `bypass`, …) that scopes an authentication term
+//!   directly, through noun-phrase fillers or through one verb (`does not check the key`, `no
+//!   auth`, `isn't authenticated`), a term followed by a negating state (`auth disabled`, `key
+//!   not required`, `validation stubbed out`), an unauthenticated-state word
+//!   (`unauthenticated`, `anonymous`, `wide open`) not itself under a negator, and a negated
+//!   act of protecting in a sentence about authentication (`we haven't wired up the key
+//!   check`, `… but it is not required`). A negation that is a *condition* (`without a key`,
+//!   `with no token`, `requests that are not signed`, `unsigned events`) describes who is
+//!   refused when a refusal follows in the sentence (`… are rejected`, `get 401`, `are
+//!   ignored`) or another negator of its clause makes it a requirement (`no request is served
+//!   without a key`); after a permission (`anyone can call it without a key`, `it works
+//!   without auth`) it is a negation. `no <term>` going on to a handling verb (`no key is ever
+//!   accepted from the query string`) is a rule about keys, not their absence. With public
+//!   data as the basis (`the health page is public data, so no key is needed`) being
+//!   unauthenticated is the point, not a gap; a deferral is refused even then.
 
 /// Why a reason was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
