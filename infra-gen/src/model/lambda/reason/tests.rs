@@ -86,7 +86,11 @@ fn deferral() -> impl Strategy<Value = String> {
             1 => "for now".into(),
             2 => "temporarily".into(),
             3 => "for the time being".into(),
-            4 => format!("public until {event}"),
+            4 => [
+                format!("public until {event}"),
+                format!("until {auth} lands"),
+            ][add.len() % 2]
+                .clone(),
             5 => format!("until we {add} {auth}"),
             6 => format!("we will {add} {auth} {time}"),
             7 => format!("we're going to {add} {auth}"),
@@ -127,6 +131,9 @@ fn negation() -> impl Strategy<Value = String> {
             "it never verifies the signature",
             "callers need no credentials",
             "the API key isn't required",
+            "we haven't wired up the key check",
+            "token validation is stubbed out",
+            "the function does not enable signature checks",
         ][..],
     )
     .prop_map(str::to_owned)
