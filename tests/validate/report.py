@@ -143,12 +143,13 @@ def checkov(tally, out, form):
     tally.row("checkov", form, run, passed, failed, skipped)
 
 
-def origin(resource, declaring):
-    """The SAM resource whose Metadata a translated resource carries: itself, or the longest
+def origins(resource, declaring):
+    """The SAM resources whose Metadata a reported resource carries: itself, or the longest
     SAM logical ID it starts with (SAM names what it adds after the resource: FunctionUrl,
-    FunctionUrlPublicPermissions, FunctionAliaslive, ...)."""
+    FunctionUrlPublicPermissions, FunctionAliaslive, ...). A resource named after none (a
+    deployment application SAM adds) may carry any of them, so it counts for all."""
     candidates = [r for r in declaring if resource.startswith(r)]
-    return max(candidates, key=len) if candidates else resource
+    return {max(candidates, key=len)} if candidates else set(declaring)
 
 
 def stale_suppressions(declared, suppressed):
@@ -159,8 +160,9 @@ def stale_suppressions(declared, suppressed):
     for tool, rule, stack, resource in declared:
         declaring[(tool, rule, stack)].add(resource)
     used = {
-        (tool, rule, stack, origin(resource, declaring[(tool, rule, stack)]))
+        (tool, rule, stack, origin)
         for tool, rule, stack, resource, _ in suppressed
+        for origin in origins(resource, declaring[(tool, rule, stack)])
     }
     return sorted(k for k in declared if k[0] != "cfn-lint" and k not in used)
 
