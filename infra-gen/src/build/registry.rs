@@ -60,8 +60,8 @@ impl Registry {
         }
     }
 
-    /// How many images to keep (older ones expire); enough to roll back a few deploys, and at
-    /// least the environment's [`Policy`](super::Policy) asks.
+    /// How many images to keep (older ones expire); enough to roll back a few deploys. Lint
+    /// `policy` asks at least the environment's [`Policy`](super::Policy) minimum.
     pub fn keep_last_images(mut self, n: u32) -> Self {
         if self
             .take::<LifecycleRule>(LifecycleRule::keep_last(n))

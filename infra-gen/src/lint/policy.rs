@@ -44,8 +44,12 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
                 id,
                 message.clone(),
                 format!(
-                    "{fix}; or, if this resource must differ, give it PolicyException::new(PolicyRule::{rule:?}, \"why\") in {}",
-                    stack.source
+                    "{fix}; or, if it must differ, except it in {} with PolicyException::new(PolicyRule::{rule:?}, \"why\") ({})",
+                    stack.source,
+                    match resource.properties {
+                        Properties::EcrRepository(_) => "Registry::except".to_owned(),
+                        _ => format!("Service::except(\"{id}\", …)"),
+                    }
                 ),
             );
         }
