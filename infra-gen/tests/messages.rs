@@ -371,8 +371,10 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
     .secret(SecretSpec::provided("Bad-Id", "d", "ALSO BAD"))
     .url(FunctionUrl::public("for now, until we add auth"))
     .alarms(Alarms::new().errors_at_least(0))
+    .log_retention(RetentionDays::from_days(10))
+    .bedrock_models(ModelMap::from_json("{"))
     .build()
-    .expect_err("five invalid arguments");
+    .expect_err("seven invalid arguments");
     let findings = err.into_findings();
     findings.iter().for_each(assert_shape);
     let resources: Vec<&str> = findings.iter().map(|f| f.resource.as_str()).collect();
@@ -384,7 +386,9 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
             "Bad-IdSecret",
             "Bad-IdSecret",
             "FunctionUrl",
-            "Function"
+            "Function",
+            "FunctionLogGroup",
+            "FunctionRole"
         ],
         "{findings:#?}"
     );

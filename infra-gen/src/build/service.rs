@@ -222,8 +222,12 @@ impl Service {
         self.tracing = t;
         self
     }
-    pub fn log_retention(mut self, r: RetentionDays) -> Self {
-        self.log_retention = r;
+    /// How long the log group keeps logs (`RetentionDays::D365`, or `RetentionDays::from_days`'s
+    /// `Result`); lint `policy` asks at least the environment kind's minimum.
+    pub fn log_retention(mut self, r: impl Checked<RetentionDays>) -> Self {
+        if let Some(r) = self.take("FunctionLogGroup", r) {
+            self.log_retention = r;
+        }
         self
     }
     pub fn log_level(mut self, l: LogLevel) -> Self {
@@ -311,8 +315,10 @@ impl Service {
         self
     }
     /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
-    pub fn bedrock_models(mut self, models: ModelMap) -> Self {
-        self.models = Some(models);
+    pub fn bedrock_models(mut self, models: impl Checked<ModelMap>) -> Self {
+        if let Some(m) = self.take("FunctionRole", models) {
+            self.models = Some(m);
+        }
         self
     }
 
