@@ -765,23 +765,29 @@ fn negation(sentence: &[Vec<String>]) -> bool {
 /// `… an API key, but it is not required`, `we haven't wired up the key check`: a negated
 /// requirement or act of protecting, in a sentence about authentication that refuses no one.
 fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
-    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
-    let about_auth = words.iter().any(|w| AUTH_TERMS.contains(w));
-    let refusing = words.iter().any(|w| enforcement(w));
+    let about_auth = sentence
+        .iter()
+        .flatten()
+        .any(|w| AUTH_TERMS.contains(&w.as_str()));
+    // As for conditions, a refusal applies to its clause and the clauses before it.
+    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
     let put_in_place = |w: &str| required_state(w) || ADDING.contains(&w);
     about_auth
-        && !refusing
-        && (0..words.len()).any(|i| {
-            negator(words[i])
-                && words[i + 1..]
-                    .iter()
-                    .find(|w| {
-                        !matches!(
-                            **w,
-                            "be" | "been" | "yet" | "even" | "ever" | "really" | "fully"
-                        )
-                    })
-                    .is_some_and(|w| put_in_place(w))
+        && sentence.iter().enumerate().any(|(m, c)| {
+            !refusing_from(m)
+                && (0..c.len()).any(|i| {
+                    negator(&c[i])
+                        && c[i + 1..]
+                            .iter()
+                            .map(String::as_str)
+                            .find(|w| {
+                                !matches!(
+                                    *w,
+                                    "be" | "been" | "yet" | "even" | "ever" | "really" | "fully"
+                                )
+                            })
+                            .is_some_and(put_in_place)
+                })
         })
 }
 
