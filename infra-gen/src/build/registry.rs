@@ -125,7 +125,7 @@ impl Registry {
                 })
                 .collect(),
         )?;
-        // What remains can fail only on the service's own name: it names the repository.
+        // What remains can fail only on the service's name, which names the repository.
         self.assemble().map_err(|e| e.at(&stack, "Repository"))
     }
 

@@ -370,7 +370,8 @@ impl Service {
                 })
                 .collect(),
         )?;
-        // What remains can fail only on the service's own name: it names the function.
+        // An assembly error without a place (the service's own name, which names the
+        // function) is placed on the function.
         self.assemble().map_err(|e| e.at(&stack, "Function"))
     }
 
@@ -470,7 +471,11 @@ impl Service {
             });
         }
         if let Some(models) = &self.models {
-            statements.extend(models.grants(self.handler)?);
+            statements.extend(
+                models
+                    .grants(self.handler)
+                    .map_err(|e| e.at(stack_name.as_str(), role_id.as_str()))?,
+            );
         }
         for grant in &self.grants {
             for statement in grant.statements() {
