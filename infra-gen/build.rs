@@ -2,7 +2,7 @@
 //! are, and the binary embeds compact copies, so `check` does not parse documentation it never
 //! uses on every run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 use serde_json::Value;
@@ -79,7 +79,7 @@ fn fingerprint(source: &Path, validator: &Path) -> Result<u64, Box<dyn std::erro
         );
         h.write(&fs::read(&f)?);
     }
-    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h.write(env::var("CARGO_PKG_VERSION")?.as_bytes());
     Ok(h.finish())
 }
 
@@ -116,7 +116,10 @@ fn gitleaks_table(toml_text: &str) -> Result<String, Box<dyn std::error::Error>>
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    // Read at run time: cargo reuses a compiled build script across checkouts that share a target
+    // directory, and `env!` would bake in the first checkout's paths.
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?);
+    let source = manifest_dir.join("../schemas");
     let out = Path::new(&env::var("OUT_DIR")?).join("schemas");
     println!("cargo::rerun-if-changed={}", source.display());
     let mut providers = Vec::new();
@@ -145,13 +148,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     fs::write(out.join("providers.rs"), provider_table(&providers))?;
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/gitleaks.toml");
+    let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());
     fs::write(
         Path::new(&env::var("OUT_DIR")?).join("gitleaks_rules.rs"),
         gitleaks_table(&fs::read_to_string(&rules)?)?,
     )?;
-    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/validate");
+    let validator = manifest_dir.join("src/validate");
     println!("cargo::rerun-if-changed={}", validator.display());
     fs::write(
         out.join("fingerprint.txt"),

@@ -35,6 +35,8 @@ pub enum Drift {
     Changed { path: String, diff: String },
     /// A stack's file is not committed.
     Missing { path: String },
+    /// The committed file is not UTF-8 text, so it cannot be the rendered one (or be diffed).
+    NotText { path: String, valid_up_to: usize },
     /// The committed file has the rendered text but other line endings (e.g. CRLF).
     LineEndings { path: String },
     /// A committed file that no stack produces (also in a subfolder).
@@ -52,6 +54,10 @@ impl fmt::Display for Drift {
             Self::Missing { path } => write!(
                 f,
                 "missing: {path} is produced by a stack but not committed"
+            ),
+            Self::NotText { path, valid_up_to } => write!(
+                f,
+                "drift: {path} is not UTF-8 text (an invalid byte at offset {valid_up_to}), so it differs from its definition\n  fix: run `cargo infra-gen generate`"
             ),
             Self::LineEndings { path } => write!(
                 f,
@@ -133,7 +139,7 @@ fn compare_except(
         symlinks,
     } = committed(dir)?;
     // One buffer for every committed file: most are unchanged and read only to see that.
-    let mut old = String::new();
+    let mut bytes = Vec::new();
     for file in files {
         let shown = format!("{label}/{}", file.path);
         if symlinks.contains(&file.path) || !present.remove(&file.path) {
@@ -144,14 +150,24 @@ fn compare_except(
             continue;
         }
         let path = dir.join(&file.path);
-        old.clear();
+        bytes.clear();
         fs::File::open(&path)
-            .and_then(|mut f| f.read_to_string(&mut old))
+            .and_then(|mut f| f.read_to_end(&mut bytes))
             .map_err(io_err("read", &path))?;
+        let old = match std::str::from_utf8(&bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                drift.push(Drift::NotText {
+                    path: shown,
+                    valid_up_to: e.valid_up_to(),
+                });
+                continue;
+            }
+        };
         if old != file.contents && old.replace("\r\n", "\n") == file.contents {
             drift.push(Drift::LineEndings { path: shown });
         } else if old != file.contents {
-            let diff = TextDiff::from_lines(&old, &file.contents)
+            let diff = TextDiff::from_lines(old, &file.contents)
                 .unified_diff()
                 .context_radius(3)
                 .header(

@@ -148,6 +148,9 @@ fn notes(rendered: &Rendered) {
     for r in rendered.acknowledged() {
         eprintln!("note: {r}");
     }
+    for r in rendered.removed() {
+        eprintln!("note: {r}");
+    }
     for (path, e) in rendered.unreadable() {
         // A hand-edited file that no longer parses: the diff will show it.
         eprintln!("warning: cannot read {GENERATED}/{path} to check for replacements: {e}");

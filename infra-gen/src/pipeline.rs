@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::build::App;
 use crate::render::{self, GeneratedFile};
-use crate::validate::{self, Replacement};
+use crate::validate::{self, RemovedStack, Replacement};
 use crate::{Error, Finding, format_findings, lint};
 
 /// Files that passed every step, for one generated directory.
@@ -19,6 +19,7 @@ pub struct Rendered {
     dir: PathBuf,
     files: Vec<GeneratedFile>,
     acknowledged: Vec<Replacement>,
+    removed: Vec<RemovedStack>,
     unreadable: Vec<(String, String)>,
     unchanged: BTreeSet<String>,
 }
@@ -35,6 +36,11 @@ impl Rendered {
     /// Replacements of stateful resources the definitions acknowledge (`acknowledge_replacement`).
     pub fn acknowledged(&self) -> &[Replacement] {
         &self.acknowledged
+    }
+    /// Committed stacks with stateful resources that are no longer defined, as the definitions
+    /// acknowledge (`App::acknowledge_removed_stack`).
+    pub fn removed(&self) -> &[RemovedStack] {
+        &self.removed
     }
     /// Committed templates that no longer parse (path, error): not guarded, shown by the diff.
     pub fn unreadable(&self) -> &[(String, String)] {
@@ -135,7 +141,20 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         committed.clear();
         match File::open(&path).and_then(|mut f| f.read_to_string(&mut committed)) {
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            // Not committed as a file (a directory stands there): the comparison reports it.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::IsADirectory
+                ) =>
+            {
+                continue;
+            }
+            // A corrupted template is drift, not an I/O failure: the comparison shows it.
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                unreadable.push((file.path.clone(), "it is not UTF-8 text".to_owned()));
+                continue;
+            }
             Err(source) => return Err(Failure::Read { path, source }),
         }
         if committed == file.contents {
@@ -154,6 +173,29 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
             Err(e) => unreadable.push((file.path.clone(), e)),
         }
     }
+    // A committed template no stack produces any more: a removed or renamed stack.
+    let produced: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut removed = Vec::new();
+    let mut gone =
+        validate::removed_stacks(app, dir, &produced).map_err(|source| Failure::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
+    // A stack deployed to another region than the committed samconfig says: a moved stack.
+    if let Some(rendered) = files.iter().find(|f| f.path == render::samconfig::PATH) {
+        let committed = std::fs::read_to_string(dir.join(&rendered.path)).ok();
+        gone.extend(validate::moved_stacks(
+            app,
+            committed.as_deref(),
+            &rendered.contents,
+        ));
+    }
+    for r in gone {
+        match r.acknowledged {
+            Some(_) => removed.push(r),
+            None => refused.push(r.to_finding()),
+        }
+    }
     if !refused.is_empty() {
         return Err(Failure::Replacement { refused, files });
     }
@@ -161,6 +203,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         dir: dir.to_owned(),
         files,
         acknowledged,
+        removed,
         unreadable,
         unchanged,
     })

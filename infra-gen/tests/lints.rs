@@ -542,8 +542,12 @@ fn duplicate_export_names_are_rejected() {
     let mut app = valid_app();
     let first = app.stacks()[0].template.outputs[0].export.clone();
     app.stacks_mut()[1].template.outputs[1].export = first;
-    let f = only(&app, "deploy-order", "Outputs.FunctionArn");
-    assert!(f.message.contains("already exported"), "{f}");
+    let f = only(&app, "duplicate", "Outputs.FunctionArn");
+    assert!(
+        f.message
+            .contains("demo-test-registry › Outputs.RepositoryUri"),
+        "{f}"
+    );
 }
 
 #[test]

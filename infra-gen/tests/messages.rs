@@ -222,7 +222,7 @@ const TRIGGERS: &[Trigger] = &[
             )
         })
     }),
-    ("deploy-order", |s| {
+    ("duplicate", |s| {
         // A second output exporting the same name.
         let exported = s
             .template
@@ -236,6 +236,34 @@ const TRIGGERS: &[Trigger] = &[
                 s.template.outputs.push(o);
             })
             .is_some()
+    }),
+    ("deploy-order", |s| {
+        function(s)
+            .map(|f| {
+                f.environment.push(EnvVar {
+                    name: EnvName::new("UPSTREAM_URL").expect("valid"),
+                    value: Expr::import("nothing-exports-this"),
+                })
+            })
+            .is_some()
+    }),
+    ("region", |s| {
+        // The service moves to another region; its registry's export stays behind.
+        let moved = function(s).is_some();
+        if moved {
+            s.environment = Environment::new(s.environment.name(), "eu-west-1").expect("valid");
+        }
+        moved
+    }),
+    ("stateful-policy", |s| {
+        let mut any = false;
+        for r in &mut s.template.resources {
+            if r.properties.is_stateful() {
+                r.lifecycle = None;
+                any = true;
+            }
+        }
+        any
     }),
     ("image-source", |s| {
         function(s)

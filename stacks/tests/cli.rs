@@ -377,3 +377,112 @@ fn deployed_stack_commands_without_the_aws_feature_say_how_to_run_them() {
         "{err}"
     );
 }
+
+/// Ways a committed template gets corrupted, as functions of its bytes: none of them is a
+/// usage or I/O error (exit 2); each is drift (exit 1) naming the file.
+fn corruptions(text: &[u8]) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut out: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    // Offsets spread over the file: its start, its end, and points in between.
+    let offsets: Vec<usize> = (0..=4).map(|i| i * text.len() / 4).collect();
+    for &at in &offsets {
+        for bad in [&b"\xff"[..], b"\xc3", b"\xed\xa0\x80", b"\x00"] {
+            let mut t = text.to_vec();
+            t.splice(at..at, bad.iter().copied());
+            out.push((format!("{bad:?} at {at}"), Some(t)));
+        }
+        if at < text.len() {
+            out.push((format!("cut at {at}"), Some(text[..at].to_vec())));
+        }
+    }
+    let mut shapes: Vec<(&str, Vec<u8>)> = vec![
+        ("unclosed flow", b"Resources: [".to_vec()),
+        ("a list", b"- 1\n- 2\n".to_vec()),
+        ("a scalar", b"hello\n".to_vec()),
+        ("resources not a map", b"Resources: 3\n".to_vec()),
+        ("two documents", b"---\na: 1\n---\nb: 2\n".to_vec()),
+        ("unknown anchor", b"a: *x\n".to_vec()),
+        ("deep nesting", "[".repeat(100_000).into_bytes()),
+        ("a tab indent", b"Resources:\n\tX: 1\n".to_vec()),
+    ];
+    let mut doubled = text.to_vec();
+    doubled.extend_from_slice(text);
+    shapes.push(("written twice", doubled));
+    out.extend(shapes.into_iter().map(|(n, t)| (n.to_owned(), Some(t))));
+    // A directory where the file belongs.
+    out.push(("a directory".into(), None));
+    out
+}
+
+#[test]
+fn check_reports_every_corrupted_template_as_drift_naming_the_file() {
+    let root = scratch("corrupt");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    let pristine = fs::read_dir(root.join("generated"))
+        .expect("generated")
+        .map(|e| {
+            let e = e.expect("entry");
+            (e.file_name(), fs::read(e.path()).expect("read"))
+        })
+        .collect::<Vec<_>>();
+    let app = stacks::app().expect("definitions build");
+    for stack in app.stacks() {
+        let file = format!("{}.yaml", stack.name);
+        let text = fs::read(root.join("generated").join(&file)).expect("written");
+        for (case, corrupted) in corruptions(&text) {
+            let dir = root.join("generated");
+            fs::remove_dir_all(&dir).expect("reset");
+            fs::create_dir_all(&dir).expect("reset");
+            for (name, bytes) in &pristine {
+                fs::write(dir.join(name), bytes).expect("restore");
+            }
+            let path = dir.join(&file);
+            match corrupted {
+                Some(bytes) => fs::write(&path, bytes).expect("corrupt"),
+                None => {
+                    fs::remove_file(&path).expect("remove");
+                    fs::create_dir(&path).expect("directory");
+                }
+            }
+            let out = infra_gen(&root, &["check"]);
+            let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{file}, {case}: {text}");
+            assert!(
+                text.contains(&format!("generated/{file}")),
+                "{file}, {case}: {text}"
+            );
+        }
+    }
+    fs::remove_dir_all(&root).ok();
+}
+
+#[test]
+fn check_refuses_a_renamed_stack_naming_the_old_and_the_new() {
+    let root = scratch("renamed");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    let (service_file, _) = service_and_first_template();
+    let dir = root.join("generated");
+    // The committed state knows the stack by an older name (as an environment renamed).
+    let new = service_file.trim_end_matches(".yaml").to_owned();
+    let old = format!("{new}-old");
+    fs::rename(dir.join(&service_file), dir.join(format!("{old}.yaml"))).expect("rename");
+
+    let out = infra_gen(&root, &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error[replacement]: {old} › "))
+            && stderr.contains(&format!("{new} is new")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("acknowledge_removed_stack(\"{old}\"")),
+        "{stderr}"
+    );
+    let out = infra_gen(&root, &["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        dir.join(format!("{old}.yaml")).exists(),
+        "kept until acknowledged"
+    );
+    fs::remove_dir_all(&root).ok();
+}

@@ -259,13 +259,15 @@ const MUTATIONS: &[Mutation] = &[
             .map(|g| change(&mut g.length, 64, 48))
             .is_some()
     }),
-    ("secret retention", |s| {
-        let secret = s
+    // A stateful resource must stay retained (lint `stateful-policy`); any other may be.
+    ("role retained", |s| {
+        let role = s
             .template
             .resources
             .iter_mut()
-            .find(|r| matches!(r.properties, Properties::Secret(_)));
-        secret.map(|r| r.lifecycle = None).is_some()
+            .find(|r| matches!(r.properties, Properties::Role(_)));
+        role.map(|r| r.lifecycle = Some(infra_gen::model::Lifecycle::RETAIN))
+            .is_some()
     }),
     ("role statement removed", |s| {
         props!(s, Role)

@@ -16,6 +16,7 @@ pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, SecretSpec, Service};
 
 use crate::Error;
+use crate::model::review::ReplacementAck;
 use crate::model::{StackName, Template, validate_name};
 
 /// One CloudFormation stack: a template and where it is defined.
@@ -38,6 +39,9 @@ pub struct Stack {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct App {
     stacks: Vec<Stack>,
+    /// Stacks no longer defined (removed or renamed) whose committed stateful resources may
+    /// go: without one, the replacement guard refuses to let their template go.
+    removed: Vec<(StackName, ReplacementAck)>,
 }
 
 impl App {
@@ -54,6 +58,22 @@ impl App {
     /// For post-processing the thin model; lints still run on the result.
     pub fn stacks_mut(&mut self) -> &mut [Stack] {
         &mut self.stacks
+    }
+    /// Consents to stack `name` no longer being defined (removed, or renamed, as renaming an
+    /// environment renames its stacks): its committed stateful resources (images, secret
+    /// values, logs) are orphaned, and a renamed stack creates new, empty ones. See
+    /// [`ReplacementAck`]; remove it once deployed.
+    pub fn acknowledge_removed_stack(&mut self, name: &str, reason: &str) -> Result<(), Error> {
+        self.removed
+            .push((StackName::new(name)?, ReplacementAck::new(reason)?));
+        Ok(())
+    }
+    /// The acknowledgement of stack `name`'s removal, if any.
+    pub fn removed_stack(&self, name: &str) -> Option<&ReplacementAck> {
+        self.removed
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, ack)| ack)
     }
 }
 

@@ -4,7 +4,6 @@
 //! and are copied into every deployment artifact; secrets belong in Secrets Manager.
 
 use super::Sink;
-use crate::model::Expr;
 use crate::model::lambda::Function;
 
 /// Variables Lambda sets itself; a function that sets them fails to deploy.
@@ -161,6 +160,20 @@ fn builtin_secret_value(value: &str) -> Option<&'static str> {
     random_token(value, 32).then_some("a long random string (a key or token)")
 }
 
+/// Why a variable's whole literal value looks like a secret, by value or by name.
+fn literal_reason(name: &str, value: &str) -> Option<String> {
+    secret_value(value)
+        .or_else(|| {
+            // Rules that need an assignment context (`SNYK_TOKEN="…"`), as in a .env file.
+            super::secrets::matching_rule(&format!("{name}=\"{value}\""))
+                .map(|rule| format!("gitleaks rule {rule}"))
+        })
+        .or_else(|| {
+            (secret_name(name) && !value.starts_with("arn:") && !value.is_empty())
+                .then(|| "named like a secret".to_owned())
+        })
+}
+
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     let mut size = 0;
     for var in &f.environment {
@@ -173,27 +186,28 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
                 format!("remove {name}; the runtime already provides it"),
             );
         }
-        let Expr::Literal(value) = &var.value else {
-            // References (a secret's ARN, a resource name) are resolved by CloudFormation.
-            size += name.len() + 128;
-            continue;
-        };
-        size += name.len() + value.len();
-        let reason = secret_value(value)
-            .or_else(|| {
-                // Rules that need an assignment context (`SNYK_TOKEN="…"`), as in a .env file.
-                super::secrets::matching_rule(&format!("{name}=\"{value}\""))
-                    .map(|rule| format!("gitleaks rule {rule}"))
+        let resolved = sink.scope().resolve(&var.value);
+        // Unknown parts count at their longest; an attribute (an ARN, a name) at a typical 256.
+        size += name.len() + resolved.max_len_or(256);
+        let reason = resolved
+            .dynamic_references()
+            .into_iter()
+            .find(|r| r.is_secret())
+            .map(|r| {
+                format!(
+                    "a dynamic reference {{{{resolve:{}:…}}}}, which CloudFormation replaces with the secret's value in plain text",
+                    r.service
+                )
             })
-            .or_else(|| {
-                (secret_name(name) && !value.starts_with("arn:") && !value.is_empty())
-                    .then(|| "named like a secret".to_owned())
+            .or_else(|| match resolved.known() {
+                Some(value) => literal_reason(name, value),
+                None => resolved.texts().find_map(secret_value),
             });
         if let Some(reason) = reason {
             sink.push(
                 "secret-in-env",
                 id,
-                format!("environment variable {name} holds a literal that looks like a secret ({reason})"),
+                format!("environment variable {name} holds a value that looks like a secret ({reason})"),
                 format!(
                     "store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN, e.g. {name}_SECRET_ARN"
                 ),

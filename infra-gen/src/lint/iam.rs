@@ -106,7 +106,7 @@ fn resource_service(stack: &Stack, expr: &Expr) -> Option<(String, bool)> {
             let service = plain.strip_prefix("arn:")?.split(':').nth(1)?;
             (!service.contains('$')).then(|| (service.to_ascii_lowercase(), false))
         }
-        Expr::ImportValue(_) => None,
+        Expr::ImportValue(_) | Expr::Join(..) => None,
     }
 }
 
@@ -274,6 +274,8 @@ fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
     let Some(path) = resource
         .strip_prefix("arn:${AWS::Partition}:s3:::")
         .or_else(|| resource.strip_prefix("arn:aws:s3:::"))
+        .or_else(|| resource.strip_prefix("arn:aws-cn:s3:::"))
+        .or_else(|| resource.strip_prefix("arn:aws-us-gov:s3:::"))
     else {
         return false;
     };
@@ -297,11 +299,8 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
     escalation(role, id, sink);
     for statement in role.policies.iter().flat_map(|p| &p.statements) {
         for resource in &statement.resources {
-            let text = match resource {
-                Expr::Literal(s) | Expr::Sub(s) | Expr::SubWith(s, _) => s.as_str(),
-                _ => continue,
-            };
-            if text == "*" {
+            let resolved = sink.scope().resolve(resource);
+            if resolved.known() == Some("*") {
                 let broad: Vec<&str> = statement
                     .actions
                     .iter()
@@ -316,14 +315,33 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
                         "name the resources (ARNs, Refs, GetAtts); only APIs that require * may use Statement::star_only",
                     );
                 }
-            } else if text.contains('*') && !s3_objects_under_a_prefix(text, statement) {
+            } else if resolved.may_wildcard()
+                && !resolved
+                    .known()
+                    .is_some_and(|text| s3_objects_under_a_prefix(text, statement))
+            {
+                // IAM reads `*` and `?` as wildcards, also when a parameter or import fills them in.
+                let open: Vec<&str> = resolved
+                    .unknowns()
+                    .filter(|u| u.may_wildcard)
+                    .map(|u| u.what.as_str())
+                    .collect();
+                let text = resolved.with_unknowns_as("${…}");
                 sink.push(
                     "iam-wildcard",
                     id,
-                    format!(
-                        "statement {} grants on the wildcard ARN {text}",
-                        statement.sid
-                    ),
+                    if open.is_empty() {
+                        format!(
+                            "statement {} grants on the wildcard ARN {text}",
+                            statement.sid
+                        )
+                    } else {
+                        format!(
+                            "statement {} grants on {text}, where {} may hold a wildcard",
+                            statement.sid,
+                            open.join(" and ")
+                        )
+                    },
                     "list each resource the function needs instead of a pattern",
                 );
             }
@@ -449,9 +467,11 @@ fn filled_len(e: &Expr, region: &str) -> usize {
             }
             len + string_len(rest) - 2
         }
-        Expr::Ref(_) | Expr::GetAtt(..) | Expr::SubWith(..) | Expr::ImportValue(_) => {
-            string_len(ARN_ESTIMATE)
-        }
+        Expr::Ref(_)
+        | Expr::GetAtt(..)
+        | Expr::SubWith(..)
+        | Expr::ImportValue(_)
+        | Expr::Join(..) => string_len(ARN_ESTIMATE),
     }
 }
 

@@ -17,18 +17,26 @@
 //! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
 //! | `iam-size` | inline policies over IAM's 10,240 characters per role, with ARNs filled in |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
-//! | `image-source` | an ImageUri not imported from a registry stack, or tagged `latest` |
+//! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest, however spelled (`image.rs`) |
+//! | `duplicate` | two env vars, logical IDs (SAM's too), Sids, policies, condition keys, `Sub` variables, dimensions, outputs, exports (per region) or stacks of one name |
+//! | `region` | an import from another region, an alarm action outside the alarm's region, two resources of one physical name in a region |
+//! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 //! | `policy` | a log group or ECR repository below its environment kind's `Policy` (retention, immutable tags, scanning, lifecycle), or an exception it does not need |
 //! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, or defers or denies it |
 
 mod dockerfile;
+mod duplicates;
 mod env;
 mod iam;
+mod image;
 mod policy;
 mod public_url;
 mod refs;
+mod regions;
+pub(crate) mod resolve;
 mod secrets;
+mod stateful;
 
 use crate::Finding;
 use crate::build::{App, Stack};
@@ -37,11 +45,17 @@ use crate::model::{Expr, Properties};
 
 /// Collects findings for one stack and resource.
 pub(crate) struct Sink<'a> {
+    app: &'a App,
     stack: &'a Stack,
     out: &'a mut Vec<Finding>,
 }
 
-impl Sink<'_> {
+impl<'a> Sink<'a> {
+    /// Resolves values as deployed in this stack (imports from the app's other stacks).
+    pub(crate) fn scope(&self) -> resolve::Scope<'a> {
+        resolve::Scope::new(self.stack, Some(self.app))
+    }
+
     pub(crate) fn push(
         &mut self,
         code: &'static str,
@@ -64,12 +78,14 @@ pub fn lint(app: &App) -> Vec<Finding> {
     let mut out = Vec::new();
     for stack in app.stacks() {
         let mut sink = Sink {
+            app,
             stack,
             out: &mut out,
         };
         refs::check(stack, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();
+            stateful::check(r, &mut sink);
             policy::check(stack, r, &mut sink);
             public_url::check(stack, r, &mut sink);
             match &r.properties {
@@ -91,6 +107,8 @@ pub fn lint(app: &App) -> Vec<Finding> {
         }
     }
     check_deploy_order(app, &mut out);
+    duplicates::check(app, &mut out);
+    regions::check(app, &mut out);
     out
 }
 
@@ -171,19 +189,16 @@ fn check_cors(f: &Function, id: &str, sink: &mut Sink<'_>) {
 /// must be an ECR repository exported that way.
 fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
     let stacks = app.stacks();
+    let mut patterns = image::Patterns::default();
     for (i, stack) in stacks.iter().enumerate() {
         for r in &stack.template.resources {
             if let Properties::Function(f) = &r.properties {
-                check_image_uri(stack, &r.id.to_string(), &f.image_uri, out);
+                image::check(stack, r.id.as_str(), &f.image_uri, &mut patterns, out);
             }
             for import in imports(r.properties.exprs()) {
-                let exporter = stacks.iter().enumerate().find_map(|(j, s)| {
-                    s.template
-                        .outputs
-                        .iter()
-                        .find(|o| o.export.as_deref() == Some(import))
-                        .map(|o| (j, s, o))
-                });
+                // Exports resolve in the importing stack's region; lint `region` names an
+                // export that exists only elsewhere.
+                let exporter = regions::exporter(app, stack.environment.region(), import);
                 let finding = |message: String, fix: String| Finding {
                     code: "deploy-order",
                     stack: stack.name.to_string(),
@@ -192,6 +207,7 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                     fix,
                 };
                 match exporter {
+                    None if exported_elsewhere(app, import) => {}
                     None => out.push(finding(
                         format!("imports {import}, which no stack exports"),
                         "export it from a stack listed before this one, or fix the name".into(),
@@ -231,54 +247,14 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                 }
             }
         }
-        for (k, o) in stack.template.outputs.iter().enumerate() {
-            let Some(name) = &o.export else { continue };
-            let earlier = stacks[..i]
-                .iter()
-                .flat_map(|s| &s.template.outputs)
-                .chain(&stack.template.outputs[..k]);
-            if earlier.clone().any(|p| p.export.as_ref() == Some(name)) {
-                out.push(Finding {
-                    code: "deploy-order",
-                    stack: stack.name.to_string(),
-                    resource: format!("Outputs.{}", o.id),
-                    message: format!("export {name} is already exported by another output"),
-                    fix: "export names are unique per region: rename one".into(),
-                });
-            }
-        }
     }
 }
 
-/// A function's image must come from an imported repository at a pinned tag: a literal URI
-/// skips the registry stack (and its immutable tags), and `latest` can change under a deploy.
-fn check_image_uri(stack: &Stack, id: &str, uri: &Expr, out: &mut Vec<Finding>) {
-    let finding = |message: String| {
-        Finding {
-        code: "image-source",
-        stack: stack.name.to_string(),
-        resource: id.to_owned(),
-        message,
-        fix: "build the image URI with Service (a Registry's ImageRepository at the ImageTag parameter)".into(),
-    }
-    };
-    if imports(vec![uri]).is_empty() {
-        out.push(finding(
-            "the ImageUri imports no registry stack's repository (a literal or hand-built URI)"
-                .into(),
-        ));
-    }
-    let mut latest = false;
-    uri.walk(&mut |x| {
-        if let Expr::Literal(s) | Expr::Sub(s) | Expr::SubWith(s, _) = x
-            && (s.ends_with(":latest") || s.contains(":latest@"))
-        {
-            latest = true;
-        }
-    });
-    if latest {
-        out.push(finding("the ImageUri uses the mutable tag latest".into()));
-    }
+fn exported_elsewhere(app: &App, name: &str) -> bool {
+    app.stacks()
+        .iter()
+        .flat_map(|s| &s.template.outputs)
+        .any(|o| o.export.as_deref() == Some(name))
 }
 
 fn imports(exprs: Vec<&Expr>) -> Vec<&str> {

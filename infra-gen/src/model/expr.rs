@@ -19,6 +19,8 @@ pub enum Expr {
     Sub(String),
     SubWith(String, Vec<(String, Expr)>),
     ImportValue(Box<Expr>),
+    /// `Fn::Join`: the values with the delimiter between them.
+    Join(String, Vec<Expr>),
 }
 
 impl Expr {
@@ -50,6 +52,7 @@ impl Expr {
         match self {
             Self::SubWith(_, vars) => vars.iter().for_each(|(_, e)| e.walk(f)),
             Self::ImportValue(e) => e.walk(f),
+            Self::Join(_, parts) => parts.iter().for_each(|e| e.walk(f)),
             Self::Literal(_) | Self::Ref(_) | Self::GetAtt(..) | Self::Sub(_) => {}
         }
     }
@@ -116,6 +119,17 @@ impl Serialize for SubArgs<'_> {
     }
 }
 
+struct JoinArgs<'a>(&'a str, &'a [Expr]);
+
+impl Serialize for JoinArgs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(2))?;
+        seq.serialize_element(self.0)?;
+        seq.serialize_element(self.1)?;
+        seq.end()
+    }
+}
+
 impl Serialize for Expr {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -125,6 +139,9 @@ impl Serialize for Expr {
             Self::Sub(t) => Single("Fn::Sub", t).serialize(s),
             Self::SubWith(t, vars) => Single("Fn::Sub", &SubArgs(t, vars)).serialize(s),
             Self::ImportValue(e) => Single("Fn::ImportValue", e.as_ref()).serialize(s),
+            Self::Join(delimiter, parts) => {
+                Single("Fn::Join", &JoinArgs(delimiter, parts)).serialize(s)
+            }
         }
     }
 }

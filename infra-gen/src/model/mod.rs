@@ -201,6 +201,12 @@ macro_rules! kinds {
             }
         }
 
+        /// Whether the registered kind of CloudFormation type `type_name` is stateful (for
+        /// templates read back from files, which carry only the type).
+        pub fn is_stateful_type(type_name: &str) -> bool {
+            $(type_name == <$ty as Kind>::TYPE && <$ty as Kind>::STATEFUL)||*
+        }
+
         /// Every registered kind's type and `GetAtt` attributes, for the tests that hold them
         /// to the schemas.
         pub const REGISTERED: &[(&str, &[&str])] =

@@ -49,6 +49,15 @@ impl Words for Reader<'_> {
                 Some(name) => self.import(name),
                 None => format!("the export named by {}", self.value(inner)),
             },
+            Expr::Join(delimiter, parts) => format!(
+                "{} joined by {}",
+                parts
+                    .iter()
+                    .map(|p| self.value(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                code(delimiter)
+            ),
         }
     }
 

@@ -35,7 +35,9 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::{Map, Value};
 
 pub use crate::render::read::read_template;
-pub use replacement::{Replacement, replacements};
+pub use replacement::{
+    Fate, RemovedStack, Replacement, moved_stacks, removed_stacks, replacements,
+};
 pub use schema::SchemaError;
 
 use crate::Finding;

@@ -9,13 +9,16 @@
 //! [`ReplacementAck`](crate::model::review::ReplacementAck).
 
 use std::fmt;
+use std::fs;
+use std::io;
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::schema;
 use crate::Finding;
-use crate::build::Stack;
-use crate::model::Resource;
+use crate::build::{App, Stack};
+use crate::model::{Resource, is_stateful_type};
 use crate::render::read::read_template;
 
 /// A change that would replace a stateful resource.
@@ -152,4 +155,214 @@ fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
         }
     }
     out
+}
+
+/// A committed stack whose stateful resources a deploy of the definitions leaves behind: the
+/// stack was removed or renamed (renaming an environment renames its stacks), or moved to
+/// another region (a stack is its name in one account and region). Its retained data stays
+/// with the old stack, and the new one creates new, empty resources (or fails on their fixed
+/// names), so this is a replacement too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedStack {
+    /// The old stack's name.
+    pub stack: String,
+    /// The committed file that records it, inside the generated directory.
+    pub file: String,
+    /// Its stateful resources: logical ID and type.
+    pub resources: Vec<(String, String)>,
+    pub fate: Fate,
+    /// The definition's reason ([`App::acknowledge_removed_stack`]), when intended.
+    pub acknowledged: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// No stack of that name is defined. `successors` are the stacks new to the directory (no
+    /// committed template) with stateful resources of the same types: what the old one was
+    /// most likely renamed to.
+    Removed { successors: Vec<String> },
+    /// The stack is defined in another region than the committed one.
+    Moved { from: String, to: String },
+}
+
+impl RemovedStack {
+    fn ids(&self) -> String {
+        let ids: Vec<&str> = self.resources.iter().map(|(id, _)| id.as_str()).collect();
+        ids.join(", ")
+    }
+
+    fn fate(&self) -> String {
+        match &self.fate {
+            Fate::Removed { successors } if successors.is_empty() => {
+                "is no longer defined".to_owned()
+            }
+            Fate::Removed { successors } => format!(
+                "is no longer defined; {} is new and holds resources of the same types: a rename",
+                successors.join(" and ")
+            ),
+            Fate::Moved { from, to } => format!(
+                "moves from {from} to {to}: a new stack in {to}, while the one in {from} keeps its resources"
+            ),
+        }
+    }
+
+    /// The refusal, when not acknowledged.
+    pub fn to_finding(&self) -> Finding {
+        let kinds: Vec<&str> = self.resources.iter().map(|(_, t)| t.as_str()).collect();
+        let keep = match &self.fate {
+            Fate::Removed { .. } => "keep the stack's old name (for an environment, its old name)",
+            Fate::Moved { .. } => "keep the stack in its region",
+        };
+        Finding {
+            code: "replacement",
+            stack: self.stack.clone(),
+            resource: self.ids(),
+            message: format!(
+                "stack {} (committed in {}) {}. Its stateful resources ({}) would be orphaned with their data, and the new stack creates new, empty ones",
+                self.stack,
+                self.file,
+                self.fate(),
+                kinds.join(", ")
+            ),
+            fix: format!(
+                "{keep}, or, if this is intended, call app.acknowledge_removed_stack(\"{}\", \"why\") (remove it once deployed)",
+                self.stack
+            ),
+        }
+    }
+}
+
+impl fmt::Display for RemovedStack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} › {}: the stack {}",
+            self.stack,
+            self.ids(),
+            self.fate()
+        )?;
+        if let Some(reason) = &self.acknowledged {
+            write!(f, ", as acknowledged: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Stacks of `app` whose region differs from the one the committed `samconfig.toml` deploys
+/// them to, and that hold stateful resources. `rendered` is the samconfig the definitions
+/// render: when the committed one equals it, nothing moved and nothing is parsed.
+pub fn moved_stacks(app: &App, committed: Option<&str>, rendered: &str) -> Vec<RemovedStack> {
+    let Some(committed) = committed.filter(|c| *c != rendered) else {
+        return Vec::new();
+    };
+    // An unreadable samconfig is drift the comparison reports; it records no region.
+    let Ok(table) = toml::from_str::<toml::Table>(committed) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for stack in app.stacks() {
+        let region = table
+            .get(stack.name.as_str())
+            .and_then(|s| s.get("deploy"))
+            .and_then(|d| d.get("parameters"))
+            .and_then(|p| p.get("region"))
+            .and_then(toml::Value::as_str);
+        let Some(from) = region.filter(|r| *r != stack.environment.region()) else {
+            continue;
+        };
+        let resources: Vec<(String, String)> = stack
+            .template
+            .resources
+            .iter()
+            .filter(|r| is_stateful(r))
+            .map(|r| (r.id.to_string(), r.properties.type_name().to_owned()))
+            .collect();
+        if resources.is_empty() {
+            continue;
+        }
+        out.push(RemovedStack {
+            stack: stack.name.to_string(),
+            file: crate::render::samconfig::PATH.to_owned(),
+            resources,
+            fate: Fate::Moved {
+                from: from.to_owned(),
+                to: stack.environment.region().to_owned(),
+            },
+            acknowledged: app
+                .removed_stack(stack.name.as_str())
+                .map(|a| a.reason().to_owned()),
+        });
+    }
+    out
+}
+
+/// The committed templates in `dir` (`*.yaml`, top level, where templates are written) that
+/// are not among `produced` and hold stateful resources. A file that cannot be read as a
+/// template is left to the drift comparison, which reports it as stray.
+pub fn removed_stacks(
+    app: &App,
+    dir: &Path,
+    produced: &[&str],
+) -> Result<Vec<RemovedStack>, io::Error> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut found = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") && !produced.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    for name in names {
+        let Some(text) = fs::read(dir.join(&name))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let Ok(old) = read_template(&text) else {
+            continue;
+        };
+        let Some(resources) = old.get("Resources").and_then(Value::as_object) else {
+            continue;
+        };
+        let stateful: Vec<(String, String)> = resources
+            .iter()
+            .filter_map(|(id, r)| {
+                let type_name = r.get("Type").and_then(Value::as_str)?;
+                let retained = r.get("DeletionPolicy").and_then(Value::as_str) == Some("Retain");
+                (retained || is_stateful_type(type_name))
+                    .then(|| (id.clone(), type_name.to_owned()))
+            })
+            .collect();
+        if stateful.is_empty() {
+            continue;
+        }
+        let stack = name.trim_end_matches(".yaml").to_owned();
+        let successors = app
+            .stacks()
+            .iter()
+            .filter(|s| {
+                !dir.join(crate::deploy::template_file(s)).exists()
+                    && s.template.resources.iter().any(|r| {
+                        is_stateful(r)
+                            && stateful.iter().any(|(_, t)| t == r.properties.type_name())
+                    })
+            })
+            .map(|s| s.name.to_string())
+            .collect();
+        found.push(RemovedStack {
+            acknowledged: app.removed_stack(&stack).map(|a| a.reason().to_owned()),
+            stack,
+            file: name,
+            resources: stateful,
+            fate: Fate::Removed { successors },
+        });
+    }
+    Ok(found)
 }

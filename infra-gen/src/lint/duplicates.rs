@@ -1,0 +1,295 @@
+//! Lint `duplicate`: names a function, a template, a policy, a region or the app holds once.
+//! The rendered template is JSON objects, so a second entry under one name would silently
+//! replace the first; the model keeps both (in lists), so this lint still sees them, also after
+//! `App::stacks_mut()` edits. Each finding is on the later entry and names the earlier one.
+//! Nothing is formatted unless there is a finding: `check` runs this on every call.
+
+use std::fmt;
+
+use crate::Finding;
+use crate::build::{App, Stack};
+use crate::model::{Expr, Properties};
+
+/// Where a name occurs inside its stack.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Resource(&'a str),
+    Parameter(&'a str),
+    Output(&'a str),
+    /// A resource SAM adds: its ID, type and the resource it is added for.
+    Sam(&'a str, &'static str, &'a str),
+    /// The stack itself, in its region.
+    Stack(&'a str),
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Resource(id) => f.write_str(id),
+            Self::Parameter(id) => write!(f, "Parameters.{id}"),
+            Self::Output(id) => write!(f, "Outputs.{id}"),
+            Self::Sam(id, type_name, of) => write!(f, "{id} ({type_name}, added by SAM for {of})"),
+            Self::Stack(region) => write!(f, "stack in {region}"),
+        }
+    }
+}
+
+/// A name and where it occurs.
+struct Seen<'a> {
+    name: &'a str,
+    stack: &'a Stack,
+    place: Place<'a>,
+    /// Where the name must be unique beyond the list it is in: the region, for exports.
+    scope: &'a str,
+}
+
+impl<'a> Seen<'a> {
+    fn at(name: &'a str, stack: &'a Stack, place: Place<'a>) -> Self {
+        Self {
+            name,
+            stack,
+            place,
+            scope: "",
+        }
+    }
+}
+
+/// Why a name must be unique, and the fix.
+struct Rule<'r> {
+    why: &'r str,
+    fix: &'r str,
+}
+
+/// Reports every entry whose name an earlier entry of the same scope already holds; `what`
+/// says what the name is.
+fn report(seen: &[Seen<'_>], what: impl Fn() -> String, rule: &Rule<'_>, out: &mut Vec<Finding>) {
+    for (i, later) in seen.iter().enumerate() {
+        let earlier = seen[..i].iter().enumerate().find(|(_, e)| {
+            e.name == later.name
+                && e.scope == later.scope
+                // SAM adds one `ServerlessDeploymentApplication` (and role) per template
+                // however many functions ask for it: the same resource, not a collision.
+                && !matches!((e.place, later.place), (Place::Sam(_, a, _), Place::Sam(_, b, _)) if a == b)
+        });
+        if let Some((j, earlier)) = earlier {
+            let place = later.place.to_string();
+            // Two entries of one list in one place (two variables of a function, two stacks
+            // of one name): their positions tell them apart.
+            let positions =
+                if earlier.stack.name == later.stack.name && earlier.place.to_string() == place {
+                    format!(" (entries {} and {} of the list)", j + 1, i + 1)
+                } else {
+                    String::new()
+                };
+            out.push(Finding {
+                code: "duplicate",
+                stack: later.stack.name.to_string(),
+                resource: place,
+                message: format!(
+                    "{} {} is also at {} › {}{positions}: {}",
+                    what(),
+                    later.name,
+                    earlier.stack.name,
+                    earlier.place,
+                    rule.why
+                ),
+                fix: rule.fix.to_owned(),
+            });
+        }
+    }
+}
+
+pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
+    for stack in app.stacks() {
+        check_stack(stack, out);
+    }
+    // Whatever the regions: infra-gen keys a stack's files and samconfig entry by its name.
+    let stacks: Vec<Seen<'_>> = app
+        .stacks()
+        .iter()
+        .map(|s| Seen::at(s.name.as_str(), s, Place::Stack(s.environment.region())))
+        .collect();
+    report(
+        &stacks,
+        || "stack name".into(),
+        &Rule {
+            why: "CloudFormation holds one stack per name in an account and region, and generated/<stack>.yaml and samconfig.toml's config-env one per name in the app",
+            fix: "give each stack its own name (builders name stacks <service>-<environment>-<role>: two environments or services of one name collide)",
+        },
+        out,
+    );
+    // Export names are unique per account and region; the app is taken as one account.
+    let mut exports = Vec::new();
+    for s in app.stacks() {
+        for o in &s.template.outputs {
+            if let Some(name) = &o.export {
+                let mut seen = Seen::at(name, s, Place::Output(o.id.as_str()));
+                seen.scope = s.environment.region();
+                exports.push(seen);
+            }
+        }
+    }
+    report(
+        &exports,
+        || "export name".into(),
+        &Rule {
+            why: "CloudFormation refuses a second export of a name in one account and region",
+            fix: "rename one export (builders prefix them with the stack name: <stack>-<output>)",
+        },
+        out,
+    );
+}
+
+fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
+    let t = &stack.template;
+    // Parameters and resources share one namespace (`Ref` reads both); outputs have their
+    // own, so an output may share its resource's name (`FunctionUrl`).
+    let implicit: Vec<_> = t
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.properties
+                .implicit(&r.id)
+                .into_iter()
+                .map(move |i| (r, i))
+        })
+        .collect();
+    let ids: Vec<Seen<'_>> =
+        t.parameters
+            .iter()
+            .map(|p| Seen::at(p.id.as_str(), stack, Place::Parameter(p.id.as_str())))
+            .chain(
+                t.resources
+                    .iter()
+                    .map(|r| Seen::at(r.id.as_str(), stack, Place::Resource(r.id.as_str()))),
+            )
+            .chain(implicit.iter().map(|(r, i)| {
+                Seen::at(&i.id, stack, Place::Sam(&i.id, i.type_name, r.id.as_str()))
+            }))
+            .collect();
+    report(
+        &ids,
+        || "logical ID".into(),
+        &Rule {
+            why: "a template holds one parameter or resource per logical ID (SAM's resources included): the later would replace the earlier",
+            fix: "give each parameter and resource its own logical ID (SAM adds <Function>Url, <Function>Alias<alias>, <Function>DeploymentGroup, ServerlessDeploymentApplication and CodeDeployServiceRole)",
+        },
+        out,
+    );
+    let outputs: Vec<Seen<'_>> = t
+        .outputs
+        .iter()
+        .map(|o| Seen::at(o.id.as_str(), stack, Place::Output(o.id.as_str())))
+        .collect();
+    report(
+        &outputs,
+        || "output".into(),
+        &Rule {
+            why: "a template holds one output per logical ID: the later would replace the earlier",
+            fix: "give each output its own logical ID",
+        },
+        out,
+    );
+    for r in &t.resources {
+        let here = Place::Resource(r.id.as_str());
+        for e in r.properties.exprs() {
+            e.walk(&mut |x| {
+                if let Expr::SubWith(template, vars) = x {
+                    report(
+                        &named(vars.iter().map(|(n, _)| n.as_str()), stack, here),
+                        || format!("variable of !Sub {template:?}"),
+                        &Rule {
+                            why: "Fn::Sub's variable map keeps one value per name: the later would silently replace the earlier",
+                            fix: "bind each variable once",
+                        },
+                        out,
+                    );
+                }
+            });
+        }
+        match &r.properties {
+            Properties::Function(f) => report(
+                // Lambda's variable names are case-sensitive: `A` and `a` are two variables.
+                &named(f.environment.iter().map(|v| v.name.as_str()), stack, here),
+                || "environment variable".into(),
+                &Rule {
+                    why: "the function's Variables map keeps one value per name: the later would silently replace the earlier",
+                    fix: "set each environment variable once (a secret's ARN variable counts too)",
+                },
+                out,
+            ),
+            Properties::Role(role) => {
+                report(
+                    &named(role.policies.iter().map(|p| p.name.as_str()), stack, here),
+                    || "inline policy".into(),
+                    &Rule {
+                        why: "a role holds one inline policy per name: the later would replace the earlier",
+                        fix: "give each inline policy of the role its own name, or merge them",
+                    },
+                    out,
+                );
+                for p in &role.policies {
+                    report(
+                        &named(p.statements.iter().map(|s| s.sid.as_str()), stack, here),
+                        || format!("statement ID (Sid) of policy {}", p.name),
+                        &Rule {
+                            why: "IAM requires statement IDs unique within a policy and refuses the role",
+                            fix: "give each statement of the policy its own Sid, or merge the two statements",
+                        },
+                        out,
+                    );
+                    for st in &p.statements {
+                        // One block per operator, one entry per key in it: a second condition
+                        // on a key under the same operator would replace the first.
+                        for (k, c) in st.conditions.iter().enumerate() {
+                            if st.conditions[..k].iter().any(|e| e.operator == c.operator) {
+                                continue;
+                            }
+                            let keys = st.conditions[k..]
+                                .iter()
+                                .filter(|e| e.operator == c.operator)
+                                .map(|e| e.key.as_str());
+                            report(
+                                &named(keys, stack, here),
+                                || {
+                                    format!(
+                                        "condition key under {} in statement {}",
+                                        c.operator.name(),
+                                        st.sid
+                                    )
+                                },
+                                &Rule {
+                                    why: "a condition block holds one entry per key: the later would silently replace the earlier",
+                                    fix: "write one condition per key and operator with all its values (IAM ORs them)",
+                                },
+                                out,
+                            );
+                        }
+                    }
+                }
+            }
+            Properties::Alarm(alarm) => report(
+                &named(
+                    alarm.dimensions.iter().map(|(n, _)| n.as_str()),
+                    stack,
+                    here,
+                ),
+                || "dimension".into(),
+                &Rule {
+                    why: "a metric has one value per dimension name, and CloudWatch refuses the alarm",
+                    fix: "give each dimension its own name",
+                },
+                out,
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn named<'a>(
+    names: impl Iterator<Item = &'a str>,
+    stack: &'a Stack,
+    place: Place<'a>,
+) -> Vec<Seen<'a>> {
+    names.map(|n| Seen::at(n, stack, place)).collect()
+}

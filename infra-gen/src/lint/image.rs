@@ -1,0 +1,218 @@
+//! Lint `image-source`: the image a function runs is exactly the imported repository URI at
+//! the `ImageTag` parameter, `${<RepositoryUri>}:${ImageTag}`, or at a digest,
+//! `${<RepositoryUri>}@sha256:<64 hex>`. The deploy workflow sets `ImageTag` to the commit it
+//! built (`infra-gen list --json`), so a literal tag, another parameter or `latest` could run
+//! an image other than the one built and scanned; a literal or hand-built URI skips the
+//! registry stack and its immutable tags. The URI is read as the sequence of values it joins
+//! (`Fn::Sub` with or without variables, `Fn::Join`, literals), so any spelling of the same
+//! value passes and nothing else does.
+
+use crate::Finding;
+use crate::build::Stack;
+use crate::build::service::IMAGE_TAG_PARAMETER;
+use crate::model::Expr;
+use crate::model::expr::sub_placeholders;
+
+/// One piece of the URI's value.
+#[derive(Debug, PartialEq)]
+enum Token<'a> {
+    Text(String),
+    /// `Fn::ImportValue` of a literal export name.
+    Import(&'a str),
+    /// A parameter of the stack's template.
+    Parameter(&'a str),
+    /// Anything else: a resource, a pseudo parameter, an attribute, a computed import.
+    Other(String),
+}
+
+/// Remembers, per `AllowedPattern`, whether it admits `latest` (`None`: unreadable), so a
+/// pattern every service shares is compiled once per run.
+#[derive(Default)]
+pub(super) struct Patterns(Vec<(String, Option<bool>)>);
+
+impl Patterns {
+    fn admits_latest(&mut self, pattern: &str) -> Option<bool> {
+        if let Some((_, known)) = self.0.iter().find(|(p, _)| p == pattern) {
+            return *known;
+        }
+        // CloudFormation matches AllowedPattern against the whole value.
+        let known = regex::Regex::new(&format!("^(?:{pattern})$"))
+            .ok()
+            .map(|re| re.is_match("latest"));
+        self.0.push((pattern.to_owned(), known));
+        known
+    }
+}
+
+pub(super) fn check(
+    stack: &Stack,
+    id: &str,
+    uri: &Expr,
+    patterns: &mut Patterns,
+    out: &mut Vec<Finding>,
+) {
+    let Some(problem) = problem(stack, uri, patterns) else {
+        return;
+    };
+    out.push(Finding {
+        code: "image-source",
+        stack: stack.name.to_string(),
+        resource: id.to_owned(),
+        message: format!("the ImageUri {problem}"),
+        fix: format!(
+            "write it as !Sub [\"${{RepositoryUri}}:${{{IMAGE_TAG_PARAMETER}}}\", {{RepositoryUri: !ImportValue <registry>-RepositoryUri}}] with a {IMAGE_TAG_PARAMETER} parameter (as Service does), or pin a digest: ${{RepositoryUri}}@sha256:<64 hex>"
+        ),
+    });
+}
+
+fn problem(stack: &Stack, uri: &Expr, patterns: &mut Patterns) -> Option<String> {
+    let tokens = tokens(stack, uri);
+    let whole = shown(&tokens);
+    let imports = tokens
+        .iter()
+        .filter(|t| matches!(t, Token::Import(_)))
+        .count();
+    let rest = match tokens.as_slice() {
+        _ if imports == 0 => {
+            return Some(format!(
+                "{whole} does not import a registry stack's repository URI (a literal or hand-built URI)"
+            ));
+        }
+        [Token::Import(_), rest @ ..] if imports == 1 => rest,
+        _ => {
+            return Some(format!(
+                "{whole} is not one imported repository URI followed by its tag or digest"
+            ));
+        }
+    };
+    match rest {
+        [Token::Text(colon), Token::Parameter(p)] if colon == ":" && *p == IMAGE_TAG_PARAMETER => {
+            let pattern = &stack
+                .template
+                .parameters
+                .iter()
+                .find(|q| q.id.as_str() == IMAGE_TAG_PARAMETER)?
+                .allowed_pattern;
+            match patterns.admits_latest(pattern) {
+                Some(false) => None,
+                Some(true) => Some(format!(
+                    "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {pattern} accepts the mutable tag latest"
+                )),
+                None => Some(format!(
+                    "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {pattern} cannot be read to check that it refuses latest"
+                )),
+            }
+        }
+        [Token::Text(digest)] if digest.starts_with('@') => {
+            let hex = digest.strip_prefix("@sha256:").is_some_and(|d| {
+                d.len() == 64
+                    && d.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            });
+            (!hex)
+                .then(|| format!("{whole}: the digest is not sha256: and 64 lowercase hex digits"))
+        }
+        _ => {
+            let tail = shown(rest);
+            let latest = if tail.contains("latest") {
+                " (latest moves with every push)"
+            } else {
+                ""
+            };
+            Some(format!(
+                "{whole} is tagged {tail}{latest}, not with the {IMAGE_TAG_PARAMETER} parameter the deploy sets to the built commit"
+            ))
+        }
+    }
+}
+
+/// The value of `e` in `stack` as a sequence of tokens, adjacent texts merged.
+fn tokens<'a>(stack: &'a Stack, e: &'a Expr) -> Vec<Token<'a>> {
+    let mut out = Vec::new();
+    push_tokens(stack, e, &mut out);
+    out
+}
+
+fn push_tokens<'a>(stack: &'a Stack, e: &'a Expr, out: &mut Vec<Token<'a>>) {
+    match e {
+        Expr::Literal(s) => push_text(out, s),
+        Expr::Ref(name) => out.push(reference(stack, name)),
+        Expr::GetAtt(id, attribute) => out.push(Token::Other(format!("{id}.{attribute}"))),
+        Expr::ImportValue(name) => out.push(match name.as_literal() {
+            Some(n) => Token::Import(n),
+            None => Token::Other("a computed import".into()),
+        }),
+        Expr::Join(delimiter, values) => {
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    push_text(out, delimiter);
+                }
+                push_tokens(stack, v, out);
+            }
+        }
+        Expr::Sub(template) => sub(stack, template, &[], out),
+        Expr::SubWith(template, vars) => sub(stack, template, vars, out),
+    }
+}
+
+fn sub<'a>(
+    stack: &'a Stack,
+    template: &'a str,
+    vars: &'a [(String, Expr)],
+    out: &mut Vec<Token<'a>>,
+) {
+    let mut rest = template;
+    for name in sub_placeholders(template) {
+        let marker = format!("${{{name}}}");
+        let Some(at) = rest.find(&marker) else { break };
+        push_text(out, &unescape(&rest[..at]));
+        match vars.iter().find(|(k, _)| k == name) {
+            // A variable hides the parameter or resource of its name.
+            Some((_, value)) => push_tokens(stack, value, out),
+            None if name.contains('.') => out.push(Token::Other(name.to_owned())),
+            None => out.push(reference(stack, name)),
+        }
+        rest = &rest[at + marker.len()..];
+    }
+    push_text(out, &unescape(rest));
+}
+
+/// `${!Literal}` is the text `${Literal}`.
+fn unescape(text: &str) -> String {
+    text.replace("${!", "${")
+}
+
+fn reference<'a>(stack: &'a Stack, name: &'a str) -> Token<'a> {
+    if stack
+        .template
+        .parameters
+        .iter()
+        .any(|p| p.id.as_str() == name)
+    {
+        Token::Parameter(name)
+    } else {
+        Token::Other(name.to_owned())
+    }
+}
+
+fn push_text(out: &mut Vec<Token<'_>>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(Token::Text(t)) => t.push_str(text),
+        _ => out.push(Token::Text(text.to_owned())),
+    }
+}
+
+fn shown(tokens: &[Token<'_>]) -> String {
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::Text(s) => s.clone(),
+            Token::Import(n) => format!("${{import {n}}}"),
+            Token::Parameter(p) => format!("${{{p}}}"),
+            Token::Other(o) => format!("${{{o}}}"),
+        })
+        .collect()
+}

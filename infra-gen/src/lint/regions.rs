@@ -1,0 +1,245 @@
+//! Lint `region`: the account and region are part of every name. Exports resolve only in their
+//! own region, CloudWatch alarm actions must be in the alarm's region, and two resources with
+//! the same physical name in one account and region are the same resource to AWS (the second
+//! stack fails to create it). The app is taken to be one account: `Environment` names no
+//! account, so stacks that may share one are judged as if they do.
+
+use super::resolve::Scope;
+use crate::Finding;
+use crate::build::{App, Stack};
+use crate::model::{Expr, Output, Properties};
+
+pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
+    for stack in app.stacks() {
+        check_imports(app, stack, out);
+        check_alarm_actions(app, stack, out);
+    }
+    check_physical_names(app, out);
+}
+
+/// The stack of `region` that exports `name`, and its output: `Fn::ImportValue` looks only there.
+pub(super) fn exporter<'a>(
+    app: &'a App,
+    region: &str,
+    name: &str,
+) -> Option<(usize, &'a Stack, &'a Output)> {
+    app.stacks()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.environment.region() == region)
+        .find_map(|(i, s)| {
+            s.template
+                .outputs
+                .iter()
+                .find(|o| o.export.as_deref() == Some(name))
+                .map(|o| (i, s, o))
+        })
+}
+
+fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
+    let region = stack.environment.region();
+    // Every value of the template, with where it is: a resource's, or an output's.
+    let values = stack
+        .template
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.properties
+                .exprs()
+                .into_iter()
+                .map(|e| (r.id.as_str(), "", e))
+        })
+        .chain(
+            stack
+                .template
+                .outputs
+                .iter()
+                .map(|o| (o.id.as_str(), "Outputs.", &o.value)),
+        );
+    for (id, section, e) in values {
+        e.walk(&mut |x| {
+            let Expr::ImportValue(inner) = x else { return };
+            let Some(name) = inner.as_literal() else {
+                return;
+            };
+            if exporter(app, region, name).is_some() {
+                return;
+            }
+            let elsewhere = app.stacks().iter().find(|s| {
+                s.environment.region() != region
+                    && s.template
+                        .outputs
+                        .iter()
+                        .any(|o| o.export.as_deref() == Some(name))
+            });
+            if let Some(s) = elsewhere {
+                out.push(Finding {
+                    code: "region",
+                    stack: stack.name.to_string(),
+                    resource: format!("{section}{id}"),
+                    message: format!(
+                        "imports {name}, exported by {} in {}, into a stack in {region}: exports resolve only in their own region",
+                        s.name,
+                        s.environment.region()
+                    ),
+                    fix: format!(
+                        "deploy {} (or a copy of it) in {region}, or move this stack to {}",
+                        s.name,
+                        s.environment.region()
+                    ),
+                });
+            }
+        });
+    }
+}
+
+fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
+    let region = stack.environment.region();
+    for r in &stack.template.resources {
+        let Properties::Alarm(alarm) = &r.properties else {
+            continue;
+        };
+        for action in &alarm.actions {
+            let found = region_of(app, stack, action, 0);
+            let message = match &found {
+                Some(other) if other != region => format!(
+                    "alarm action {} is in {other}, but the alarm is in {region}: CloudWatch only notifies targets in the alarm's region",
+                    shown(action)
+                ),
+                Some(_) => continue,
+                None => format!(
+                    "the region of alarm action {} cannot be worked out from the definition; CloudWatch only notifies targets in the alarm's region ({region})",
+                    shown(action)
+                ),
+            };
+            out.push(Finding {
+                code: "region",
+                stack: stack.name.to_string(),
+                resource: r.id.to_string(),
+                message,
+                fix: format!(
+                    "notify a topic in {region}: its ARN written with ${{AWS::Region}} or {region}, a resource of this stack, or an export of a stack in {region}"
+                ),
+            });
+        }
+    }
+}
+
+fn shown(e: &Expr) -> String {
+    serde_json::to_string(e).unwrap_or_default()
+}
+
+/// The region of the ARN `e` evaluates to in `stack`, or `None` when the definition does not
+/// say (a parameter, an ARN without a region, a value left open).
+fn region_of(app: &App, stack: &Stack, e: &Expr, depth: u8) -> Option<String> {
+    let region = stack.environment.region();
+    let own = |name: &str| {
+        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        stack.template.resource(id).is_some()
+    };
+    match e {
+        // A resource of this stack lives in this stack's region: `!Ref Topic`, `!Sub "${Topic}"`.
+        Expr::Ref(id) | Expr::GetAtt(id, _) if own(id) => Some(region.to_owned()),
+        Expr::Sub(t)
+            if t.strip_prefix("${")
+                .and_then(|rest| rest.strip_suffix('}'))
+                .is_some_and(own) =>
+        {
+            Some(region.to_owned())
+        }
+        // `!Sub ["${Topic}", {Topic: …}]` is the variable's own value.
+        Expr::SubWith(t, vars) if matches!(vars.as_slice(), [(name, _)] if *t == format!("${{{name}}}")) => {
+            region_of(app, stack, &vars[0].1, depth + 1)
+        }
+        // An export is read in its own stack: a resource there is in that stack's region.
+        Expr::ImportValue(name) if depth < 4 => {
+            let (_, exporter, output) = exporter(app, region, name.as_literal()?)?;
+            region_of(app, exporter, &output.value, depth + 1)
+        }
+        _ => arn_region(
+            &Scope::new(stack, Some(app))
+                .resolve(e)
+                .with_unknowns_as(OPEN),
+        ),
+    }
+}
+
+/// What the resolver leaves open, as one character no ARN holds: an unknown may hold `:`.
+const OPEN: &str = "\u{0}";
+
+/// The region field of the ARN `text` (unknown parts written as [`OPEN`]); `None` when it is
+/// not an ARN or its region is not decided.
+fn arn_region(text: &str) -> Option<String> {
+    let mut fields = text.splitn(6, ':');
+    if fields.next() != Some("arn") {
+        return None;
+    }
+    let field = fields.nth(2)?;
+    // A literal is not substituted: `${AWS::Region}` in one stays those characters.
+    if field.is_empty() || field.contains(OPEN) || field.contains("${") {
+        return None;
+    }
+    Some(field.to_owned())
+}
+
+/// The name AWS knows a resource by, in its account and region.
+fn physical_name(p: &Properties) -> Option<(&'static str, &str)> {
+    Some(match p {
+        Properties::Function(f) => ("function name", f.function_name.as_str()),
+        Properties::LogGroup(g) => ("log group name", &g.name),
+        Properties::Secret(s) => ("secret name", &s.name),
+        Properties::EcrRepository(r) => ("ECR repository name", r.name.as_str()),
+        Properties::Alarm(a) => ("alarm name", &a.name),
+        Properties::Role(_) => return None,
+    })
+}
+
+fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
+    let mut seen: Vec<(&str, &str, &str, &Stack, &str)> = Vec::new();
+    for stack in app.stacks() {
+        let region = stack.environment.region();
+        for r in &stack.template.resources {
+            let Some((what, name)) = physical_name(&r.properties) else {
+                continue;
+            };
+            if let Some((.., first, first_id)) = seen
+                .iter()
+                .find(|(w, n, reg, ..)| *w == what && *n == name && *reg == region)
+            {
+                out.push(Finding {
+                    code: "region",
+                    stack: stack.name.to_string(),
+                    resource: r.id.to_string(),
+                    message: format!(
+                        "{what} {name} is also used by {} › {first_id} in the same account and region ({region}): AWS holds one resource under a name",
+                        first.name
+                    ),
+                    fix: "name the resource after its environment and stack (the builders do: <service>-<environment>), or deploy the two to different regions".into(),
+                });
+            }
+            seen.push((what, name, region, stack, r.id.as_str()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_regions_are_read_only_where_decided() {
+        let at = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            arn_region("arn:aws:sns:eu-west-1:123456789012:ops"),
+            at("eu-west-1")
+        );
+        assert_eq!(
+            arn_region("arn:aws:sns:us-west-2:\u{0}:ops"),
+            at("us-west-2")
+        );
+        assert_eq!(arn_region("arn:aws:sns:\u{0}:1:ops"), None);
+        assert_eq!(arn_region("arn:aws:sns:${AWS::Region}:1:ops"), None);
+        assert_eq!(arn_region("arn:aws:iam::123456789012:role/x"), None);
+        assert_eq!(arn_region("ops-topic"), None);
+    }
+}

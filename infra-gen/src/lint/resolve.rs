@@ -1,0 +1,535 @@
+//! One resolver before every lint: what a CloudFormation value will be once deployed, as far as
+//! the definition decides it.
+//!
+//! Lints judge [`Resolved`] values, never raw [`Expr`]s: `Fn::Sub` with literal variables,
+//! `Fn::Join`, pseudo parameters the stack fixes (`AWS::Region`, `AWS::StackName`,
+//! `AWS::Partition`, `AWS::URLSuffix`) and imports of another stack's literal output become
+//! text. What stays open (a parameter, the account, an attribute CloudFormation picks) is an
+//! [`Unknown`] that says the worst it can hold — whether it may contain an IAM wildcard and how
+//! long it may be — so a lint judges the worst case instead of skipping it. Dynamic references
+//! (`{{resolve:secretsmanager:…}}`, `{{resolve:ssm-secure:…}}`) are found inside any text:
+//! CloudFormation replaces them with the secret's value in plain text.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+use crate::build::{App, Stack};
+use crate::model::Expr;
+
+/// CloudFormation's limit on a parameter value, the longest a parameter can make any text.
+const PARAMETER_MAX_LEN: usize = 4096;
+
+/// A value as deployed: known text and unknown holes, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Resolved {
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Part {
+    Text(String),
+    Unknown(Unknown),
+}
+
+/// A part of a value the definition does not decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unknown {
+    /// What it is, in words for a finding: "parameter `ImageTag`", "the account ID", …
+    pub what: String,
+    /// Whether it may hold `*` or `?`, which IAM reads as wildcards.
+    pub may_wildcard: bool,
+    /// The longest it can be, when bounded.
+    pub max_len: Option<usize>,
+}
+
+/// A `{{resolve:service:reference}}` in a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DynamicReference {
+    /// `secretsmanager`, `ssm-secure` or `ssm`.
+    pub service: String,
+    pub reference: String,
+}
+
+impl DynamicReference {
+    /// Secrets Manager and SecureString parameters: CloudFormation writes the secret's value,
+    /// in plain text, wherever the reference stands.
+    pub fn is_secret(&self) -> bool {
+        self.service == "secretsmanager" || self.service == "ssm-secure"
+    }
+}
+
+impl Resolved {
+    fn text(s: impl Into<String>) -> Self {
+        Self {
+            parts: vec![Part::Text(s.into())],
+        }
+    }
+
+    fn unknown(u: Unknown) -> Self {
+        Self {
+            parts: vec![Part::Unknown(u)],
+        }
+    }
+
+    fn push(&mut self, part: Part) {
+        match (self.parts.last_mut(), part) {
+            (Some(Part::Text(last)), Part::Text(t)) => last.push_str(&t),
+            (_, Part::Text(t)) if t.is_empty() => {}
+            (_, part) => self.parts.push(part),
+        }
+    }
+
+    fn extend(&mut self, other: Resolved) {
+        for p in other.parts {
+            self.push(p);
+        }
+    }
+
+    /// The whole value, when the definition decides all of it.
+    pub fn known(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [Part::Text(t)] => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The unknown parts.
+    pub fn unknowns(&self) -> impl Iterator<Item = &Unknown> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Unknown(u) => Some(u),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// The known stretches of text, in order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Text(t) => Some(t.as_str()),
+            Part::Unknown(_) => None,
+        })
+    }
+
+    /// The value with each unknown part written as `placeholder`, for pattern checks that
+    /// treat an unknown like a wildcard (`*`) or like an opaque word.
+    pub fn with_unknowns_as(&self, placeholder: &str) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Unknown(_) => out.push_str(placeholder),
+            }
+        }
+        out
+    }
+
+    /// Whether the deployed value may hold an IAM wildcard (`*`, `?`) anywhere.
+    pub fn may_wildcard(&self) -> bool {
+        self.parts.iter().any(|p| match p {
+            Part::Text(t) => t.contains(['*', '?']),
+            Part::Unknown(u) => u.may_wildcard,
+        })
+    }
+
+    /// The longest the deployed value can be (bytes), counting an unknown part that nothing
+    /// bounds (an ARN, a name CloudFormation picks) as `unbounded`.
+    pub fn max_len_or(&self, unbounded: usize) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.len(),
+                Part::Unknown(u) => u.max_len.unwrap_or(unbounded),
+            })
+            .sum()
+    }
+
+    /// Every `{{resolve:…}}` in the known text.
+    pub fn dynamic_references(&self) -> Vec<DynamicReference> {
+        self.texts().flat_map(dynamic_references).collect()
+    }
+}
+
+/// `{{resolve:service:reference}}` occurrences in `text`.
+pub(crate) fn dynamic_references(text: &str) -> Vec<DynamicReference> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{resolve:") {
+        let after = &rest[start + "{{resolve:".len()..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = &after[..end];
+        let (service, reference) = inner.split_once(':').unwrap_or((inner, ""));
+        out.push(DynamicReference {
+            service: service.to_owned(),
+            reference: reference.to_owned(),
+        });
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// Where a value is read: its stack, and the app for imports from other stacks.
+#[derive(Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub stack: &'a Stack,
+    pub app: Option<&'a App>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(stack: &'a Stack, app: Option<&'a App>) -> Self {
+        Self { stack, app }
+    }
+
+    /// What `expr` is once deployed.
+    pub fn resolve(&self, expr: &Expr) -> Resolved {
+        self.resolve_depth(expr, 0)
+    }
+
+    fn resolve_depth(&self, expr: &Expr, depth: usize) -> Resolved {
+        // Imports can chain through other stacks; a cycle is a deploy-order finding elsewhere.
+        if depth > 8 {
+            return Resolved::unknown(opaque("a value imported through too many stacks"));
+        }
+        match expr {
+            Expr::Literal(s) => Resolved::text(s.clone()),
+            Expr::Ref(name) => self.reference(name),
+            Expr::GetAtt(id, attribute) => Resolved::unknown(Unknown {
+                what: format!("`{id}.{attribute}`"),
+                may_wildcard: false,
+                max_len: None,
+            }),
+            Expr::Sub(template) => self.sub(template, &[], depth),
+            Expr::SubWith(template, vars) => self.sub(template, vars, depth),
+            Expr::Join(delimiter, values) => {
+                let mut out = Resolved::default();
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push(Part::Text(delimiter.clone()));
+                    }
+                    out.extend(self.resolve_depth(v, depth + 1));
+                }
+                out
+            }
+            Expr::ImportValue(name) => self.import(&self.resolve_depth(name, depth + 1), depth),
+        }
+    }
+
+    fn reference(&self, name: &str) -> Resolved {
+        let region = self.stack.environment.region();
+        match name {
+            "AWS::Region" => Resolved::text(region),
+            "AWS::StackName" => Resolved::text(self.stack.name.to_string()),
+            "AWS::Partition" => Resolved::text(partition(region)),
+            "AWS::URLSuffix" => Resolved::text(url_suffix(region)),
+            "AWS::NoValue" => Resolved::default(),
+            "AWS::AccountId" => Resolved::unknown(Unknown {
+                what: "the account ID".into(),
+                may_wildcard: false,
+                max_len: Some(12),
+            }),
+            "AWS::StackId" | "AWS::NotificationARNs" => Resolved::unknown(Unknown {
+                what: format!("`{name}`"),
+                may_wildcard: false,
+                max_len: None,
+            }),
+            _ => match self
+                .stack
+                .template
+                .parameters
+                .iter()
+                .find(|p| p.id.as_str() == name)
+            {
+                Some(p) => Resolved::unknown(parameter(name, &p.allowed_pattern)),
+                // A resource: its name or ID, chosen by CloudFormation or fixed by a property
+                // the kind's own lints read; never a wildcard.
+                None => Resolved::unknown(Unknown {
+                    what: format!("`{name}`"),
+                    may_wildcard: false,
+                    max_len: None,
+                }),
+            },
+        }
+    }
+
+    fn sub(&self, template: &str, vars: &[(String, Expr)], depth: usize) -> Resolved {
+        let mut out = Resolved::default();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            out.push(Part::Text(rest[..start].to_owned()));
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push(Part::Text(rest[start..].to_owned()));
+                return out;
+            };
+            let name = &after[..end];
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push(Part::Text(format!("${{{literal}}}")));
+            } else if let Some((_, value)) = vars.iter().find(|(k, _)| k == name) {
+                out.extend(self.resolve_depth(value, depth + 1));
+            } else if let Some((id, attribute)) =
+                name.split_once('.').filter(|_| !name.starts_with("AWS::"))
+            {
+                out.extend(self.resolve_depth(
+                    &Expr::GetAtt(id.to_owned(), attribute.to_owned()),
+                    depth + 1,
+                ));
+            } else {
+                out.extend(self.reference(name));
+            }
+            rest = &after[end + 1..];
+        }
+        out.push(Part::Text(rest.to_owned()));
+        out
+    }
+
+    /// An export of a stack in the same region, resolved in that stack.
+    fn import(&self, name: &Resolved, depth: usize) -> Resolved {
+        let region = self.stack.environment.region();
+        let exporter = name.known().and_then(|name| {
+            self.app?.stacks().iter().find_map(|s| {
+                if s.environment.region() != region {
+                    return None;
+                }
+                s.template
+                    .outputs
+                    .iter()
+                    .find(|o| o.export.as_deref() == Some(name))
+                    .map(|o| (s, &o.value))
+            })
+        });
+        match exporter {
+            Some((stack, value)) => Scope::new(stack, self.app).resolve_depth(value, depth + 1),
+            None => Resolved::unknown(Unknown {
+                what: match name.known() {
+                    Some(n) => format!("the export `{n}`"),
+                    None => format!("an export named `{}`", name.with_unknowns_as("…")),
+                },
+                // Another repository's export can hold anything.
+                may_wildcard: true,
+                max_len: None,
+            }),
+        }
+    }
+}
+
+fn opaque(what: &str) -> Unknown {
+    Unknown {
+        what: what.to_owned(),
+        may_wildcard: true,
+        max_len: None,
+    }
+}
+
+/// `aws`, `aws-cn` or `aws-us-gov`, as the region's partition.
+pub(crate) fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+fn url_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+/// A parameter's worst case, from its `AllowedPattern`: whether a value it admits may hold
+/// `*` or `?`, and its longest such value. A pattern that does not parse admits anything.
+fn parameter(name: &str, pattern: &str) -> Unknown {
+    let what = format!("parameter `{name}`");
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return Unknown {
+            what,
+            may_wildcard: true,
+            max_len: Some(PARAMETER_MAX_LEN),
+        };
+    };
+    // CloudFormation matches AllowedPattern against the whole value, anchored or not.
+    Unknown {
+        what,
+        may_wildcard: admits(&hir, '*') || admits(&hir, '?'),
+        max_len: Some(
+            hir.properties()
+                .maximum_len()
+                .map_or(PARAMETER_MAX_LEN, |n| n.min(PARAMETER_MAX_LEN)),
+        ),
+    }
+}
+
+/// Whether any string the expression matches can contain `c`.
+fn admits(hir: &Hir, c: char) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => String::from_utf8_lossy(&l.0).contains(c),
+        HirKind::Class(Class::Unicode(class)) => {
+            class.iter().any(|r| r.start() <= c && c <= r.end())
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let b = c as u32;
+            class
+                .iter()
+                .any(|r| u32::from(r.start()) <= b && b <= u32::from(r.end()))
+        }
+        HirKind::Repetition(r) => r.max != Some(0) && admits(&r.sub, c),
+        HirKind::Capture(cap) => admits(&cap.sub, c),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(|h| admits(h, c)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::Environment;
+    use crate::model::{LogicalId, Output, Parameter, StackName, Template};
+    use proptest::prelude::*;
+
+    fn stack(name: &str, region: &str, parameters: Vec<Parameter>, outputs: Vec<Output>) -> Stack {
+        Stack {
+            name: StackName::new(name).expect("valid"),
+            environment: Environment::new("prod", region).expect("valid"),
+            source: file!(),
+            template: Template {
+                description: String::new(),
+                parameters,
+                resources: Vec::new(),
+                outputs,
+            },
+            models: None,
+            smoke_test: None,
+        }
+    }
+
+    fn param(name: &str, pattern: &str) -> Parameter {
+        Parameter {
+            id: LogicalId::new(name).expect("valid"),
+            description: String::new(),
+            allowed_pattern: pattern.into(),
+            constraint_description: String::new(),
+        }
+    }
+
+    /// A text fragment without `$`, `{` or `}`, so it is literal in every intrinsic.
+    fn plain() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9:/_.*?=-]{0,12}"
+    }
+
+    proptest! {
+        /// However literal text is split across `Fn::Sub` variables and `Fn::Join` parts,
+        /// the resolved value is the text itself.
+        #[test]
+        fn literal_text_split_across_intrinsics_resolves_to_itself(
+            pieces in proptest::collection::vec(plain(), 1..6),
+            delimiter in plain(),
+            as_join in any::<bool>(),
+        ) {
+            let s = stack("a-prod-service", "us-west-2", vec![], vec![]);
+            let scope = Scope::new(&s, None);
+            let (expr, expected) = if as_join {
+                (
+                    Expr::Join(delimiter.clone(), pieces.iter().cloned().map(Expr::Literal).collect()),
+                    pieces.join(&delimiter),
+                )
+            } else {
+                let template: String = (0..pieces.len()).map(|i| format!("${{V{i}}}")).collect();
+                let vars = pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("V{i}"), Expr::Literal(p.clone())))
+                    .collect();
+                (Expr::SubWith(template, vars), pieces.concat())
+            };
+            let resolved = scope.resolve(&expr);
+            prop_assert_eq!(resolved.known(), Some(expected.as_str()));
+            prop_assert_eq!(resolved.may_wildcard(), expected.contains(['*', '?']));
+        }
+
+        /// A parameter may carry a wildcard exactly when its pattern admits one.
+        #[test]
+        fn a_parameter_may_wildcard_when_its_pattern_admits_star_or_question_mark(
+            chars in proptest::sample::subsequence(vec!['a', 'z', '0', '9', '-', '_', '*', '?', '.'], 1..9),
+            escaped in any::<bool>(),
+        ) {
+            let class: String = chars
+                .iter()
+                .map(|c| match c {
+                    // `-` is a range inside a class; other punctuation may be escaped or not.
+                    '-' => "\\-".to_owned(),
+                    c if escaped && !c.is_ascii_alphanumeric() => format!("\\{c}"),
+                    c => c.to_string(),
+                })
+                .collect();
+            let pattern = format!("^[{class}]{{1,20}}$");
+            let s = stack("a-prod-service", "us-west-2", vec![param("P", &pattern)], vec![]);
+            let r = Scope::new(&s, None).resolve(&Expr::sub("arn:aws:s3:::b/${P}"));
+            prop_assert_eq!(r.may_wildcard(), chars.contains(&'*') || chars.contains(&'?'));
+            prop_assert_eq!(r.max_len_or(usize::MAX), "arn:aws:s3:::b/".len() + 20);
+        }
+    }
+
+    #[test]
+    fn pseudo_parameters_take_the_stacks_region_and_name() {
+        let s = stack("a-cn-service", "cn-north-1", vec![], vec![]);
+        let r = Scope::new(&s, None).resolve(&Expr::sub(
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}.${AWS::URLSuffix}",
+        ));
+        assert_eq!(
+            r.with_unknowns_as("<account>"),
+            "arn:aws-cn:logs:cn-north-1:<account>:a-cn-service.amazonaws.com.cn"
+        );
+        assert_eq!(r.unknowns().count(), 1);
+        assert!(!r.may_wildcard());
+    }
+
+    #[test]
+    fn imports_resolve_to_the_exporting_stack_of_the_same_region_only() {
+        let export = |value: Expr| Output {
+            id: LogicalId::new("Key").expect("valid"),
+            description: String::new(),
+            value,
+            export: Some("shared-Key".into()),
+        };
+        let mut app = App::new();
+        app.push(stack(
+            "x-prod-registry",
+            "eu-west-1",
+            vec![],
+            vec![export(Expr::literal("far"))],
+        ));
+        app.push(stack(
+            "a-prod-registry",
+            "us-west-2",
+            vec![],
+            vec![export(Expr::sub("near-${AWS::Region}"))],
+        ));
+        app.push(stack("a-prod-service", "us-west-2", vec![], vec![]));
+        let consumer = &app.stacks()[2];
+        let scope = Scope::new(consumer, Some(&app));
+        let r = scope.resolve(&Expr::ImportValue(Box::new(Expr::Join(
+            "-".into(),
+            vec![Expr::literal("shared"), Expr::literal("Key")],
+        ))));
+        assert_eq!(r.known(), Some("near-us-west-2"));
+        let missing = scope.resolve(&Expr::import("other-Key"));
+        assert!(missing.known().is_none() && missing.may_wildcard());
+    }
+
+    #[test]
+    fn dynamic_references_are_found_inside_any_text() {
+        let s = stack("a-prod-service", "us-west-2", vec![], vec![]);
+        let r = Scope::new(&s, None).resolve(&Expr::SubWith(
+            "postgres://app:${P}@db:5432/app".into(),
+            vec![(
+                "P".into(),
+                Expr::literal("{{resolve:secretsmanager:db:SecretString:password}}"),
+            )],
+        ));
+        let refs = r.dynamic_references();
+        assert_eq!(refs.len(), 1);
+        assert!(refs[0].is_secret());
+        assert!(!dynamic_references("{{resolve:ssm:/app/url}}")[0].is_secret());
+    }
+}

@@ -1,0 +1,34 @@
+//! Lint `stateful-policy`: a resource whose kind holds data that outlives a deployment
+//! ([`Kind::STATEFUL`](crate::model::Kind::STATEFUL): images, secret values, logs) must be
+//! retained both when its stack is deleted and when an update replaces it; CloudFormation's
+//! default for both is to delete it with its data. (`Snapshot` would do for the types that
+//! support it; none of the stateful kinds registered here does, so the model has no such value.)
+
+use super::Sink;
+use crate::model::{DeletionPolicy, Resource};
+
+pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
+    if !r.properties.is_stateful() {
+        return;
+    }
+    let what = r.properties.phrase(&r.id);
+    let deletes = |p: Option<DeletionPolicy>| p != Some(DeletionPolicy::Retain);
+    let mut missing = Vec::new();
+    if deletes(r.lifecycle.map(|l| l.deletion)) {
+        missing.push("DeletionPolicy");
+    }
+    if deletes(r.lifecycle.map(|l| l.update_replace)) {
+        missing.push("UpdateReplacePolicy");
+    }
+    if !missing.is_empty() {
+        sink.push(
+            "stateful-policy",
+            r.id.as_str(),
+            format!(
+                "{what} holds data that outlives a deployment, but its {} is not Retain: deleting the stack or replacing the resource deletes the data",
+                missing.join(" and ")
+            ),
+            "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain",
+        );
+    }
+}

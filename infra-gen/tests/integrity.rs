@@ -1,0 +1,435 @@
+//! The integrity lints on generated cases: a duplicate of any kind injected anywhere is one
+//! `duplicate` finding naming both places; an image is exactly the imported repository at
+//! `${ImageTag}` or a digest (`image-source`); an alarm notifies only in its own region
+//! (`region`). Valid variations of each are generated too, and must pass.
+
+mod common;
+
+use common::{DOCKERFILE, app_with, function_mut, valid_app};
+use infra_gen::build::Alarms;
+use infra_gen::lint::lint;
+use infra_gen::model::lambda::{EnvName, EnvVar};
+use infra_gen::model::{Expr, LogicalId, Parameter, Properties};
+use infra_gen::{App, Finding};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+fn of(app: &App, code: &str) -> Vec<Finding> {
+    lint(app).into_iter().filter(|f| f.code == code).collect()
+}
+
+const REGIONS: [&str; 8] = [
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+    "ca-central-1",
+];
+
+/// What a duplicate is injected as.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Resource,
+    ParameterAsResource,
+    Parameter,
+    Output,
+    EnvVar,
+    Sid,
+    Export,
+    Stack,
+}
+
+const KINDS: [Kind; 8] = [
+    Kind::Resource,
+    Kind::ParameterAsResource,
+    Kind::Parameter,
+    Kind::Output,
+    Kind::EnvVar,
+    Kind::Sid,
+    Kind::Export,
+    Kind::Stack,
+];
+
+/// Injects one duplicate of `kind` into `app`, choosing the stack, entry and position with
+/// `a`, `b` and `c`; returns the later place (stack, resource) and the earlier place `stack › place`.
+fn inject(app: &mut App, kind: Kind, [a, b, c]: [Index; 3]) -> (String, String, String) {
+    let s = a.index(app.stacks().len());
+    let stack = app.stacks()[s].clone();
+    let name = stack.name.to_string();
+    let t = &mut app.stacks_mut()[s].template;
+    match kind {
+        Kind::Resource => {
+            // A copy of one resource, somewhere after it.
+            let len = t.resources.len();
+            let p = b.index(len);
+            let r = t.resources[p].clone();
+            let id = r.id.to_string();
+            t.resources.insert(p + 1 + c.index(len - p), r);
+            (name.clone(), id.clone(), format!("{name} › {id}"))
+        }
+        Kind::ParameterAsResource => {
+            let id = t.resources[b.index(t.resources.len())].id.clone();
+            t.parameters.push(parameter(id.as_str()));
+            (
+                name.clone(),
+                id.to_string(),
+                format!("{name} › Parameters.{id}"),
+            )
+        }
+        Kind::Parameter => {
+            t.parameters.push(parameter("Extra"));
+            t.parameters.push(parameter("Extra"));
+            (
+                name.clone(),
+                "Parameters.Extra".into(),
+                format!("{name} › Parameters.Extra"),
+            )
+        }
+        Kind::Output => {
+            let mut o = t.outputs[b.index(t.outputs.len())].clone();
+            o.export = None;
+            let place = format!("Outputs.{}", o.id);
+            t.outputs.push(o);
+            (name.clone(), place.clone(), format!("{name} › {place}"))
+        }
+        Kind::EnvVar => {
+            let f = function_mut(app);
+            let k = b.index(f.environment.len());
+            let mut dup = f.environment[k].clone();
+            dup.value = Expr::literal("other");
+            f.environment.push(dup);
+            let service = app.stacks()[1].name.to_string();
+            (
+                service.clone(),
+                "Function".into(),
+                format!("{service} › Function"),
+            )
+        }
+        Kind::Sid => {
+            let service = &mut app.stacks_mut()[1];
+            let service_name = service.name.to_string();
+            let role = service
+                .template
+                .resources
+                .iter_mut()
+                .find_map(|r| match &mut r.properties {
+                    Properties::Role(role) => Some(role),
+                    _ => None,
+                })
+                .expect("a role");
+            let statements = &mut role.policies[0].statements;
+            let dup = statements[b.index(statements.len())].clone();
+            statements.push(dup);
+            (
+                service_name.clone(),
+                "FunctionRole".into(),
+                format!("{service_name} › FunctionRole"),
+            )
+        }
+        Kind::Export => {
+            // The registry's export again, from the service.
+            let export = app.stacks()[0].template.outputs[0].export.clone();
+            let earlier = format!(
+                "{} › Outputs.{}",
+                app.stacks()[0].name,
+                app.stacks()[0].template.outputs[0].id
+            );
+            let service = &mut app.stacks_mut()[1];
+            let mut o = service.template.outputs[0].clone();
+            o.id = LogicalId::new("Again").expect("valid");
+            o.export = export;
+            service.template.outputs.push(o);
+            (service.name.to_string(), "Outputs.Again".into(), earlier)
+        }
+        Kind::Stack => {
+            let mut copy = stack.clone();
+            for o in &mut copy.template.outputs {
+                o.export = None;
+            }
+            let place = format!("stack in {}", stack.environment.region());
+            app.push(copy);
+            (name.clone(), place.clone(), format!("{name} › {place}"))
+        }
+    }
+}
+
+fn parameter(id: &str) -> Parameter {
+    Parameter {
+        id: LogicalId::new(id).expect("valid"),
+        description: "a parameter".into(),
+        allowed_pattern: "^[a-z]+$".into(),
+        constraint_description: "lowercase letters".into(),
+    }
+}
+
+#[test]
+fn the_fixture_has_no_integrity_findings() {
+    let app = valid_app();
+    for code in ["duplicate", "region", "stateful-policy", "image-source"] {
+        assert!(of(&app, code).is_empty(), "{:#?}", of(&app, code));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn any_injected_duplicate_is_one_finding_naming_both_places(
+        kind in proptest::sample::select(KINDS.to_vec()),
+        at in any::<[Index; 3]>(),
+    ) {
+        let mut app = valid_app();
+        let (stack, resource, earlier) = inject(&mut app, kind, at);
+        let found = of(&app, "duplicate");
+        prop_assert_eq!(found.len(), 1, "{:?}: {:#?}", kind, found);
+        prop_assert_eq!(&found[0].stack, &stack);
+        prop_assert_eq!(&found[0].resource, &resource);
+        prop_assert!(found[0].message.contains(&earlier), "{:?}: {} in {}", kind, earlier, found[0]);
+    }
+
+    #[test]
+    fn environment_variable_names_collide_only_when_equal(
+        name in "[A-Za-z][A-Za-z0-9_]{0,12}",
+        other in "[A-Za-z][A-Za-z0-9_]{0,12}",
+    ) {
+        let mut app = valid_app();
+        let var = |n: &str, v: &str| EnvVar {
+            name: EnvName::new(n).expect("valid"),
+            value: Expr::literal(v),
+        };
+        let f = function_mut(&mut app);
+        f.environment.push(var(&name, "one"));
+        f.environment.push(var(&other, "two"));
+        // The fixture's own variable may be the one repeated.
+        let names: Vec<String> = function_mut(&mut app)
+            .environment
+            .iter()
+            .map(|v| v.name.as_str().to_owned())
+            .collect();
+        let repeats = (0..names.len())
+            .filter(|&i| names[..i].contains(&names[i]))
+            .count();
+        prop_assert_eq!(of(&app, "duplicate").len(), repeats, "{:?}", names);
+    }
+
+    #[test]
+    fn an_image_is_the_imported_repository_at_the_image_tag_or_a_digest(
+        var in "[A-Z][A-Za-z]{0,10}",
+        literal_tag in "[a-z0-9][a-z0-9._-]{0,20}",
+        digest in "[0-9a-f]{64}",
+        short in "[0-9a-f]{1,63}",
+        other_param in "[A-Z][A-Za-z]{0,10}",
+        form in 0usize..14,
+    ) {
+        let mut app = valid_app();
+        let export = "demo-test-registry-RepositoryUri";
+        let with = |template: String, vars: Vec<(String, Expr)>| Expr::SubWith(template, vars);
+        let import = || vec![(var.clone(), Expr::import(export))];
+        let (uri, valid) = match form {
+            // Named ImageTag, the variable would shadow the parameter.
+            0 => (with(format!("${{{var}}}:${{ImageTag}}"), import()), var != "ImageTag"),
+            1 => (with(format!("${{{var}}}@sha256:{digest}"), import()), true),
+            2 => (with(format!("${{{var}}}:{literal_tag}"), import()), false),
+            3 => (with(format!("${{{var}}}@sha256:{short}"), import()), false),
+            4 => (with(format!("${{{var}}}@sha256:{}", digest.to_uppercase()), import()), !digest.bytes().any(|b| b.is_ascii_alphabetic())),
+            5 => {
+                // A tag from another parameter: not the one the deploy sets.
+                let other = if other_param == "ImageTag" { "ImageTagX".to_owned() } else { other_param.clone() };
+                app.stacks_mut()[1].template.parameters.push(parameter(&other));
+                (with(format!("${{{var}}}:${{{other}}}"), import()), false)
+            }
+            6 => {
+                // A second variable overrides the ImageTag parameter.
+                let mut vars = import();
+                let tag_var = if var == "ImageTag" { "Repo".to_owned() } else { "ImageTag".to_owned() };
+                vars.push((tag_var, Expr::literal(literal_tag.as_str())));
+                (with(format!("${{{var}}}:${{ImageTag}}"), vars), false)
+            }
+            7 => (Expr::literal(format!("123456789012.dkr.ecr.us-west-2.amazonaws.com/demo:{literal_tag}")), false),
+            // Other spellings of the same value pass: Join, a separator variable, an unused one.
+            8 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::Ref("ImageTag".into())]), true),
+            9 => (Expr::Join(String::new(), vec![Expr::import(export), Expr::literal(":"), Expr::Ref("ImageTag".into())]), true),
+            10 => {
+                let mut vars = import();
+                let sep = if var == "Sep" { "Colon" } else { "Sep" };
+                vars.push((sep.into(), Expr::literal(":")));
+                vars.push((format!("{var}Unused"), Expr::literal(literal_tag.as_str())));
+                (with(format!("${{{var}}}${{{sep}}}${{ImageTag}}"), vars), var != "ImageTag")
+            }
+            // And the same wrong values do not.
+            11 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::literal(literal_tag.as_str())]), false),
+            12 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::Ref("AWS::Region".into())]), false),
+            _ => (with(format!("${{{var}}}/extra:${{ImageTag}}"), import()), false),
+        };
+        function_mut(&mut app).image_uri = uri.clone();
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.len(), usize::from(!valid), "{:?}: {:#?}", uri, found);
+        for f in found {
+            prop_assert_eq!(f.resource.as_str(), "Function");
+        }
+    }
+
+    #[test]
+    fn an_alarm_notifies_only_in_its_own_region(
+        stack_region in proptest::sample::select(REGIONS.to_vec()),
+        topic_region in proptest::sample::select(REGIONS.to_vec()),
+        account in "[0-9]{12}",
+        topic in "[a-zA-Z0-9_-]{1,40}",
+        written in 0usize..4,
+    ) {
+        // Only the alarms matter here: a fixture without Bedrock models builds in any region.
+        let arn = format!("arn:aws:sns:{topic_region}:{account}:{topic}");
+        let action = match written {
+            0 => Expr::literal(arn.as_str()),
+            1 => Expr::sub(format!("arn:${{AWS::Partition}}:sns:{topic_region}:${{AWS::AccountId}}:{topic}")),
+            2 => Expr::SubWith("${Topic}".into(), vec![("Topic".into(), Expr::literal(arn.as_str()))]),
+            _ => Expr::Join(":".into(), ["arn", "aws", "sns", topic_region, account.as_str(), topic.as_str()].map(Expr::literal).to_vec()),
+        };
+        let app = alarm_app(stack_region, action);
+        let found = of(&app, "region");
+        prop_assert_eq!(found.len(), 4 * usize::from(stack_region != topic_region), "{:#?}", found);
+        for f in &found {
+            prop_assert!(f.resource.ends_with("Alarm"), "{}", f);
+            prop_assert!(f.message.contains(topic_region) && f.message.contains(stack_region), "{}", f);
+        }
+    }
+}
+
+/// The fixture in `region` with alarms notifying `topic`.
+fn alarm_app(region: &str, topic: Expr) -> App {
+    let mut app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.alarms(Alarms::new().notify(topic))
+    })
+    .expect("builds");
+    let env = infra_gen::Environment::new("test", region).expect("valid");
+    for s in app.stacks_mut() {
+        s.environment = env.clone();
+    }
+    app
+}
+
+#[test]
+fn an_alarm_topic_of_this_region_written_with_the_pseudo_parameter_passes() {
+    let topic = Expr::sub("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:oncall");
+    assert!(of(&alarm_app("eu-west-1", topic), "region").is_empty());
+    // A parameter could hold any region's topic: not a pass.
+    let found = of(
+        &alarm_app("eu-west-1", Expr::Ref("ImageTag".into())),
+        "region",
+    );
+    assert_eq!(found.len(), 4, "{found:#?}");
+}
+
+#[test]
+fn an_image_tag_parameter_that_admits_latest_is_refused() {
+    for (pattern, refused) in [
+        (".*", true),
+        ("[a-z]+", true),
+        ("^(latest|[0-9a-f]{7,40})$", true),
+        ("^[0-9a-f]{7,40}$", false),
+        // CloudFormation matches the whole value: unanchored, this still refuses `latest`.
+        ("[0-9a-f]{7,40}", false),
+    ] {
+        let mut app = valid_app();
+        for p in &mut app.stacks_mut()[1].template.parameters {
+            if p.id.as_str() == "ImageTag" {
+                p.allowed_pattern = pattern.into();
+            }
+        }
+        let found = of(&app, "image-source");
+        assert_eq!(found.len(), usize::from(refused), "{pattern}: {found:#?}");
+    }
+}
+
+/// Through the library's one road to files: a stack renamed, or moved to another region, away
+/// from what was written is refused until the app acknowledges it, and then it is reported.
+#[test]
+fn the_pipeline_refuses_a_renamed_or_moved_stack_until_acknowledged() {
+    use infra_gen::model::StackName;
+    use infra_gen::pipeline::{self, Failure};
+    let dir = std::env::temp_dir().join(format!("infra-gen-integrity-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let app = valid_app();
+    let rendered = pipeline::run(&app, &dir, None).expect("passes every step");
+    infra_gen::check::write(&rendered).expect("writes");
+    for s in 0..app.stacks().len() {
+        let old = app.stacks()[s].name.to_string();
+        let mut renamed = app.clone();
+        renamed.stacks_mut()[s].name = StackName::new(format!("{old}-renamed")).expect("valid");
+        let err = pipeline::run(&renamed, &dir, None).expect_err("refused");
+        let Failure::Replacement { refused, .. } = &err else {
+            panic!("expected the replacement guard, got {err}")
+        };
+        assert_eq!(refused.len(), 1, "{refused:#?}");
+        assert_eq!(refused[0].stack, old);
+        assert!(
+            refused[0]
+                .message
+                .contains(&format!("{old}-renamed is new")),
+            "{}",
+            refused[0]
+        );
+        renamed
+            .acknowledge_removed_stack(&old, "the data is copied over by hand first")
+            .expect("valid");
+        let rendered = pipeline::run(&renamed, &dir, None).expect("acknowledged");
+        assert_eq!(rendered.removed().len(), 1);
+        assert!(
+            rendered.removed()[0]
+                .to_string()
+                .contains("as acknowledged")
+        );
+    }
+    // The whole environment moved to another region: each stack is a new one there.
+    let mut moved = app.clone();
+    let there = infra_gen::Environment::new("test", "eu-west-1").expect("valid");
+    for stack in moved.stacks_mut() {
+        stack.environment = there.clone();
+    }
+    let err = pipeline::run(&moved, &dir, None).expect_err("refused");
+    let Failure::Replacement { refused, .. } = &err else {
+        panic!("expected the replacement guard, got {err}")
+    };
+    assert_eq!(refused.len(), app.stacks().len(), "{refused:#?}");
+    for (f, stack) in refused.iter().zip(app.stacks()) {
+        assert_eq!(f.stack, stack.name.as_str());
+        assert!(
+            f.message.contains("moves from us-west-2 to eu-west-1"),
+            "{f}"
+        );
+        moved
+            .acknowledge_removed_stack(stack.name.as_str(), "the data is copied over by hand first")
+            .expect("valid");
+    }
+    let rendered = pipeline::run(&moved, &dir, None).expect("acknowledged");
+    assert_eq!(rendered.removed().len(), app.stacks().len());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_import_from_another_region_is_refused_wherever_it_is_used() {
+    use infra_gen::model::Output;
+    let mut app = valid_app();
+    let export = app.stacks()[0].template.outputs[0]
+        .export
+        .clone()
+        .expect("exported");
+    app.stacks_mut()[1].template.outputs.push(Output {
+        id: LogicalId::new("Imported").expect("valid"),
+        description: "the registry's URI, again".into(),
+        value: Expr::import(export.as_str()),
+        export: None,
+    });
+    assert!(of(&app, "region").is_empty());
+    app.stacks_mut()[0].environment =
+        infra_gen::Environment::new("test", "eu-west-1").expect("valid");
+    let found = of(&app, "region");
+    let places: Vec<&str> = found.iter().map(|f| f.resource.as_str()).collect();
+    assert_eq!(places, ["Function", "Outputs.Imported"], "{found:#?}");
+    assert!(found.iter().all(|f| f.message.contains("eu-west-1")));
+    // deploy-order does not report the same import a second time.
+    assert!(of(&app, "deploy-order").is_empty());
+}
