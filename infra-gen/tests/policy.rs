@@ -253,6 +253,16 @@ fn an_exception_accepts_the_resource_and_suppresses_exactly_the_scanners_rules()
         meta["infra-gen"]["SuppressionReasons"]["cfn-guard cloudwatch_log_group_retention_period_check"],
         why
     );
+    // The review page shows the exception with the scanner rule it answers.
+    let files = infra_gen::pipeline::validated(&app).expect("renders");
+    let page = files
+        .iter()
+        .find(|f| f.path == "demo-a-service.md")
+        .expect("a review page");
+    let row = format!(
+        "| `FunctionLogGroup` | infra-gen policy | `log-retention` | {why} (also answers cfn-guard `cloudwatch_log_group_retention_period_check`) |"
+    );
+    assert!(page.contents.contains(&row), "{}", page.contents);
 }
 
 #[test]
