@@ -324,7 +324,39 @@ fn a_suppression_of_the_scanner_rule_alone_does_not_answer_the_policy() {
             );
         }
     }
-    assert_eq!(policy_findings(&app).len(), 1);
+    let f = policy_findings(&app);
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert!(
+        f.iter().any(|x| x.message.contains("suppresses cfn-guard")),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_suppression_of_a_scanner_rule_the_policy_judges_is_refused_even_when_compliant() {
+    for rule in PolicyRule::ALL {
+        for &(tool, name) in rule.scanner_rules() {
+            let mut app = app(EnvironmentKind::Production, &["a", "b"], |s| s);
+            for (_, r) in resources_mut(&mut app) {
+                if matches!(
+                    r.properties,
+                    Properties::LogGroup(_) | Properties::EcrRepository(_)
+                ) {
+                    r.suppressions.push(
+                        Suppression::new(tool, name, "a reason that is a whole sentence")
+                            .expect("valid"),
+                    );
+                }
+            }
+            let f = policy_findings(&app);
+            // Two log groups and two repositories, each suppressing it: four findings.
+            assert_eq!(f.len(), 4, "{name}: {f:#?}");
+            assert!(
+                f.iter().all(|x| x.fix.contains("PolicyException")),
+                "{f:#?}"
+            );
+        }
+    }
 }
 
 fn service(env: &Environment) -> Service {

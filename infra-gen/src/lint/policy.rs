@@ -54,6 +54,30 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
             );
         }
     }
+    // A scanner rule the policy judges is answered by an exception, never by a suppression of
+    // its own: that would pass `check` and then be stale, or unexplained, in the suite.
+    for s in &resource.suppressions {
+        if let Some(rule) = PolicyRule::ALL.into_iter().find(|r| {
+            r.scanner_rules()
+                .iter()
+                .any(|&(tool, name)| s.tool() == tool && s.rule() == name)
+        }) {
+            sink.push(
+                CODE,
+                id,
+                format!(
+                    "suppresses {} {}, which the project's policy judges as rule {}",
+                    s.tool().name(),
+                    s.rule(),
+                    rule.code()
+                ),
+                format!(
+                    "replace the suppression in {} with PolicyException::new(PolicyRule::{rule:?}, \"why\") if the resource must differ, or remove it",
+                    stack.source
+                ),
+            );
+        }
+    }
     for e in &resource.policy_exceptions {
         if !broken.iter().any(|(rule, _, _)| *rule == e.rule()) {
             sink.push(
