@@ -474,3 +474,32 @@ fn a_public_url_reason_edited_in_the_model_is_judged_again() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert!(f[0].message.contains("CKV_AWS_258"), "{}", f[0]);
 }
+
+#[test]
+fn a_public_url_reason_without_a_public_url_is_refused() {
+    let mut app = app(EnvironmentKind::Production, &["a", "b"], |s| {
+        s.url(FunctionUrl::aws_iam())
+    });
+    for (_, r) in resources_mut(&mut app) {
+        if matches!(r.properties, Properties::Function(_)) {
+            r.metadata.insert(
+                "PublicUrlReason".into(),
+                "callers send an API key checked by the function".into(),
+            );
+        }
+    }
+    let f: Vec<Finding> = lint(&app)
+        .into_iter()
+        .filter(|f| f.code == "public-url")
+        .collect();
+    assert_eq!(
+        stacks_of(&f),
+        ["demo-a-service", "demo-b-service"],
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .all(|x| x.fix.starts_with("remove it from Function")),
+        "{f:#?}"
+    );
+}

@@ -23,7 +23,7 @@
 //! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 //! | `policy` | a log group or ECR repository below its environment kind's `Policy` (retention, immutable tags, scanning, lifecycle), an exception it does not need, or a plain suppression of a scanner rule the policy judges |
-//! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, or defers or denies it |
+//! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, defers or denies it, or stands on a function without a public URL |
 
 mod dockerfile;
 mod duplicates;

@@ -23,6 +23,17 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
         if judged == Some(reason) {
             return;
         }
+        // Without a public URL the reason answers nothing: the scanners would call its
+        // suppression stale, and a reviewer would read of a URL that is not public.
+        if judged.is_none() {
+            sink.push(
+                CODE,
+                id,
+                format!("{place} gives a reason for a public URL, but {id} has none"),
+                format!("remove it from {id} in {}", stack.source),
+            );
+            return;
+        }
         if let Err(e) = PublicReason::new(reason) {
             sink.push(
                 CODE,
