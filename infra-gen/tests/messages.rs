@@ -125,6 +125,12 @@ const TRIGGERS: &[Trigger] = &[
             .map(|f| f.source.dockerfile_text = AMD64)
             .is_some()
     }),
+    ("image-streaming", |s| {
+        // A streaming handler on a managed runtime whose client cannot stream.
+        function(s)
+            .map(|f| f.source.dockerfile_text = "FROM public.ecr.aws/lambda/python:3.12\n")
+            .is_some()
+    }),
     ("image-config", |s| {
         function(s)
             .map(|f| {

@@ -45,7 +45,7 @@ const SECRET_WORDS: [&str; 13] = [
 ];
 
 /// A name such as `MAILGUN_KEY` or `AUTH_SECRET`; `PUBLIC_KEY` names are not secrets.
-fn secret_name(name: &str) -> bool {
+pub(super) fn secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     let words: Vec<&str> = upper.split('_').collect();
     !words.contains(&"PUBLIC") && words.iter().any(|w| SECRET_WORDS.contains(w))
@@ -160,8 +160,9 @@ fn builtin_secret_value(value: &str) -> Option<&'static str> {
     random_token(value, 32).then_some("a long random string (a key or token)")
 }
 
-/// Why a variable's whole literal value looks like a secret, by value or by name.
-fn literal_reason(name: &str, value: &str) -> Option<String> {
+/// Why a variable's whole literal value looks like a secret, by value or by name (also for
+/// a Dockerfile's final `ENV`, which is part of the function's environment too).
+pub(super) fn literal_reason(name: &str, value: &str) -> Option<String> {
     secret_value(value)
         .or_else(|| {
             // Rules that need an assignment context (`SNYK_TOKEN="…"`), as in a .env file.

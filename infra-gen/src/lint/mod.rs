@@ -3,10 +3,11 @@
 //! | code | catches |
 //! |---|---|
 //! | `unresolved-ref` | `Ref`, `GetAtt` or `${}` naming nothing in the template |
-//! | `image-platform` | a Dockerfile whose final stage targets another architecture |
-//! | `image-config` | ImageConfig that does not match the Dockerfile's ENTRYPOINT/CMD/WORKDIR |
+//! | `image-platform` | a Dockerfile whose final stage targets, starts from or copies another architecture, or cannot be resolved |
+//! | `image-config` | ImageConfig that does not match (or cannot be matched with) the Dockerfile's ENTRYPOINT/CMD/WORKDIR |
+//! | `image-streaming` | a streaming handler on an AWS Lambda base image whose runtime cannot stream |
 //! | `invoke-mode` | RESPONSE_STREAM on a buffered handler, or BUFFERED on a streaming one |
-//! | `secret-in-env` | a secret-looking literal in an environment variable |
+//! | `secret-in-env` | a secret-looking literal in an environment variable, also the Dockerfile's final `ENV` |
 //! | `reserved-env` | an environment variable Lambda sets itself and rejects |
 //! | `env-size` | environment variables over Lambda's 4 KB limit |
 //! | `log-group` | a function not logging to its own log group |

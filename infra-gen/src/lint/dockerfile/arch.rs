@@ -1,0 +1,365 @@
+//! Architectures as platforms, image references and file names spell them, and the AWS
+//! Lambda base images (also mirrored through a registry such as an ECR pull-through cache).
+
+use crate::model::lambda::Architecture;
+
+/// A CPU architecture, normalised the way containerd's `platforms.Normalize` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Arch {
+    Arm64,
+    Amd64,
+    /// Any other (32-bit ARM, 386, ppc64le, …): no Lambda function runs it.
+    Other(String),
+}
+
+impl Arch {
+    pub fn of(a: Architecture) -> Self {
+        match a {
+            Architecture::Arm64 => Self::Arm64,
+            Architecture::X86_64 => Self::Amd64,
+        }
+    }
+    /// The `TARGETARCH` value.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Arm64 => "arm64",
+            Self::Amd64 => "amd64",
+            Self::Other(name) => name,
+        }
+    }
+    fn normalise(arch: &str) -> Self {
+        match arch {
+            "arm64" | "aarch64" => Self::Arm64,
+            "amd64" | "x86_64" | "x86-64" => Self::Amd64,
+            "armhf" | "armel" | "arm" => Self::Other("arm".into()),
+            "i386" | "i686" | "386" | "x86" => Self::Other("386".into()),
+            other => Self::Other(other.into()),
+        }
+    }
+}
+
+/// Operating systems Go (and so containerd) knows; a lone one of these is an OS, not an arch.
+const OSES: [&str; 17] = [
+    "aix",
+    "android",
+    "darwin",
+    "macos",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "windows",
+    "zos",
+];
+
+/// Why a `--platform` value does not name a Linux architecture.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum NotAnArch {
+    /// Only an OS: the architecture is the build machine's.
+    OsOnly,
+    NotLinux(String),
+    Malformed,
+}
+
+/// The architecture of `os[/arch[/variant]]` or a lone `arch` (the OS then defaults to
+/// Linux, BuildKit's own); the variant does not change which machines run it.
+pub(super) fn platform(spec: &str) -> Result<Arch, NotAnArch> {
+    let spec = spec.trim().to_ascii_lowercase();
+    let parts: Vec<&str> = spec.split('/').collect();
+    let (os, arch) = match parts.as_slice() {
+        [one] if OSES.contains(one) => return Err(NotAnArch::OsOnly),
+        [arch] => ("linux", *arch),
+        [os, arch] | [os, arch, _] => (*os, *arch),
+        _ => return Err(NotAnArch::Malformed),
+    };
+    if arch.is_empty() {
+        return Err(NotAnArch::Malformed);
+    }
+    if os != "linux" {
+        return Err(NotAnArch::NotLinux(os.to_owned()));
+    }
+    Ok(Arch::normalise(arch))
+}
+
+/// Architecture names as image namespaces (`arm64v8/`), tags (`-x86_64`), Rust and GNU
+/// triples (`aarch64-unknown-linux-gnu`) and release archives (`_linux_amd64`) spell them.
+const TOKENS: [&str; 22] = [
+    "arm64", "aarch64", "arm64v8", "amd64", "x86_64", "x86-64", "x64", "arm32v5", "arm32v6",
+    "arm32v7", "armhf", "armel", "armv7", "armv7l", "armv6", "i386", "i686", "ppc64le", "s390x",
+    "riscv64", "mips64le", "loong64",
+];
+
+fn token_arch(token: &str) -> Arch {
+    match token {
+        "arm64v8" => Arch::Arm64,
+        "x64" => Arch::Amd64,
+        t if t.starts_with("arm32") || t.starts_with("armv") => Arch::Other("arm".into()),
+        t => Arch::normalise(t),
+    }
+}
+
+/// Every architecture named in `text` by a token standing on its own (bounded by anything
+/// but a letter or digit), in order.
+pub(super) fn named(text: &str) -> Vec<Arch> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut found: Vec<(usize, Arch)> = Vec::new();
+    for token in TOKENS {
+        for (at, _) in lower.match_indices(token) {
+            let end = at + token.len();
+            let bounded = |i: Option<&u8>| i.is_none_or(|b| !b.is_ascii_alphanumeric());
+            if bounded(at.checked_sub(1).and_then(|i| bytes.get(i))) && bounded(bytes.get(end)) {
+                found.push((at, token_arch(token)));
+            }
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, a)| a).collect()
+}
+
+/// The parts of an image reference: registry (if the first component names one), the
+/// repository path, and the tag; the digest is dropped.
+pub(super) fn reference(image: &str) -> (Option<&str>, &str, Option<&str>) {
+    let image = image.split('@').next().unwrap_or(image);
+    let (registry, rest) = match image.split_once('/') {
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            (Some(first), rest)
+        }
+        _ => (None, image),
+    };
+    let name_start = rest.rfind('/').map_or(0, |i| i + 1);
+    match rest[name_start..].find(':') {
+        Some(i) => (
+            registry,
+            &rest[..name_start + i],
+            Some(&rest[name_start + i + 1..]),
+        ),
+        None => (registry, rest, None),
+    }
+}
+
+/// Whether `image` is a reference `docker pull` accepts: `[host[:port]/]path[:tag][@digest]`
+/// with lower-case path components separated by `.`, `_`, `__` or dashes.
+pub(super) fn valid_reference(image: &str) -> bool {
+    let (rest, digest) = match image.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest)),
+        None => (image, None),
+    };
+    let digest_ok = digest.is_none_or(|d| {
+        d.split_once(':').is_some_and(|(algo, hex)| {
+            algo.starts_with(|c: char| c.is_ascii_alphabetic())
+                && algo
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_+.".contains(c))
+                && hex.len() >= 32
+                && hex.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    });
+    let (registry, path, tag) = reference(rest);
+    let host_ok = registry.is_none_or(|host| {
+        let (name, port) = host.split_once(':').unwrap_or((host, "0"));
+        !name.is_empty()
+            && name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            })
+            && !port.is_empty()
+            && port.chars().all(|c| c.is_ascii_digit())
+    });
+    let component_ok = |c: &str| {
+        let alnum = |x: char| x.is_ascii_lowercase() || x.is_ascii_digit();
+        c.starts_with(alnum)
+            && c.ends_with(alnum)
+            && c.chars().all(|x| alnum(x) || "._-".contains(x))
+            && !c.contains("..")
+            && !c.contains("___")
+            && !c.contains("._")
+            && !c.contains("_.")
+            && !c.contains(".-")
+            && !c.contains("-.")
+            && !c.contains("_-")
+            && !c.contains("-_")
+    };
+    let tag_ok = tag.is_none_or(|t| {
+        (1..=128).contains(&t.len())
+            && !t.starts_with(['.', '-'])
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    });
+    digest_ok && host_ok && tag_ok && path.len() <= 255 && path.split('/').all(component_ok)
+}
+
+/// The repository path and tag of an image reference: where an architecture may be spelled
+/// (not the registry host or the digest).
+pub(super) fn repository_and_tag(image: &str) -> String {
+    match reference(image) {
+        (_, path, Some(tag)) => format!("{path}:{tag}"),
+        (_, path, None) => path.to_owned(),
+    }
+}
+
+/// AWS Lambda's runtime families, as its base images are named.
+const RUNTIMES: [&str; 7] = [
+    "nodejs", "python", "java", "dotnet", "ruby", "go", "provided",
+];
+
+/// The runtime family of an AWS Lambda base image: `public.ecr.aws/lambda/<runtime>` or
+/// Docker Hub's `amazon/aws-lambda-<runtime>`, also under a mirror's prefix
+/// (`<account>.dkr.ecr.<region>.amazonaws.com/[<prefix>/]lambda/<runtime>` of an ECR
+/// pull-through cache, or `<mirror>/<prefix>/amazon/aws-lambda-<runtime>`).
+pub(super) fn lambda_runtime(image: &str) -> Option<&'static str> {
+    let lower = image.to_ascii_lowercase();
+    let (registry, path, _) = reference(&lower);
+    let components: Vec<&str> = path.split('/').collect();
+    let runtime = match components.as_slice() {
+        [.., "amazon", last] => last.strip_prefix("aws-lambda-")?,
+        [.., "lambda", last] => {
+            // In a private ECR registry: a pull-through cache's `<prefix>/lambda/…`, or the
+            // image pushed to a repository of the same name.
+            let mirrored = registry.is_some_and(is_ecr);
+            let public = components.len() == 2 && registry == Some("public.ecr.aws");
+            (mirrored || public).then_some(*last)?
+        }
+        _ => return None,
+    };
+    RUNTIMES.iter().find(|r| **r == runtime).copied()
+}
+
+/// A private ECR registry host: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`.
+fn is_ecr(host: &str) -> bool {
+    let host = host.strip_suffix(".cn").unwrap_or(host);
+    let Some(rest) = host.strip_suffix(".amazonaws.com") else {
+        return false;
+    };
+    let mut parts = rest.split('.');
+    let account = parts.next().unwrap_or_default();
+    account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && parts.next() == Some("dkr")
+        && matches!(parts.next(), Some("ecr" | "ecr-fips"))
+        && parts.next().is_some_and(|r| !r.is_empty())
+        && parts.next().is_none()
+}
+
+/// Runtime families whose runtime interface client streams responses: AWS documents
+/// response streaming for the Node.js managed runtimes and for custom runtimes (`provided`).
+pub(super) fn streams(runtime: &str) -> bool {
+    matches!(runtime, "nodejs" | "provided")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_spellings_name_one_architecture() {
+        for p in [
+            "linux/arm64",
+            "linux/arm64/v8",
+            "arm64",
+            "aarch64",
+            "LINUX/AArch64",
+        ] {
+            assert_eq!(platform(p), Ok(Arch::Arm64), "{p}");
+        }
+        for p in ["linux/amd64", "linux/x86_64", "x86-64", "linux/amd64/v3"] {
+            assert_eq!(platform(p), Ok(Arch::Amd64), "{p}");
+        }
+        assert_eq!(platform("linux/arm/v7"), Ok(Arch::Other("arm".into())));
+        assert_eq!(platform("linux"), Err(NotAnArch::OsOnly));
+        assert_eq!(
+            platform("windows/amd64"),
+            Err(NotAnArch::NotLinux("windows".into()))
+        );
+    }
+
+    #[test]
+    fn architecture_tokens_stand_on_their_own() {
+        assert_eq!(named("al2023-x86_64"), [Arch::Amd64]);
+        assert_eq!(named("arm64v8/debian"), [Arch::Arm64]);
+        assert_eq!(
+            named("/t/aarch64-unknown-linux-gnu/release/x"),
+            [Arch::Arm64]
+        );
+        assert_eq!(named("tool_linux_amd64.tar.gz"), [Arch::Amd64]);
+        assert!(named("debian:12-slim").is_empty());
+        assert!(named("xarm64 amd64x").is_empty());
+    }
+
+    #[test]
+    fn image_references_follow_the_distribution_grammar() {
+        for ok in [
+            "debian",
+            "public.ecr.aws/lambda/provided:al2023-arm64",
+            "localhost:5000/a__b/c-d.e:1.0_x",
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/hub/amazon/aws-lambda-python@sha256:0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(valid_reference(ok), "{ok}");
+        }
+        for bad in [
+            "/lambda/provided:al2023",
+            "public.ecr.aws/lambda/provided:",
+            "Debian:12",
+            "debian:-12",
+            "a//b",
+            "a-/b",
+            "debian@sha256:xyz",
+            "exa mple/x",
+        ] {
+            assert!(!valid_reference(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn references_split_into_registry_path_and_tag() {
+        assert_eq!(
+            reference("localhost:5000/a/b:1@sha256:00"),
+            (Some("localhost:5000"), "a/b", Some("1"))
+        );
+        assert_eq!(reference("debian"), (None, "debian", None));
+    }
+
+    #[test]
+    fn lambda_base_images_are_recognised_also_through_a_mirror() {
+        for (image, runtime) in [
+            ("public.ecr.aws/lambda/python:3.12", Some("python")),
+            ("amazon/aws-lambda-nodejs:20", Some("nodejs")),
+            (
+                "docker.io/amazon/aws-lambda-provided:al2023",
+                Some("provided"),
+            ),
+            (
+                "123456789012.dkr.ecr.us-west-2.amazonaws.com/ecr-public/lambda/java:21",
+                Some("java"),
+            ),
+            (
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/amazon/aws-lambda-ruby:3.3",
+                Some("ruby"),
+            ),
+            ("example.com/lambda/python:3.12", None),
+            (
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/lambda/nodejs:20",
+                Some("nodejs"),
+            ),
+            ("public.ecr.aws/lambda/unknown:1", None),
+            (
+                "123456789012.dkr.ecr.us-east-1.example.com/lambda/python:3",
+                None,
+            ),
+            ("python:3.12", None),
+        ] {
+            assert_eq!(lambda_runtime(image), runtime, "{image}");
+        }
+    }
+}

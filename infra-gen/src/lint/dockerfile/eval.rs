@@ -1,0 +1,523 @@
+//! The stages of a Dockerfile evaluated the way BuildKit's dispatcher does: global ARGs
+//! (with the automatic platform ARGs) for FROM lines, each stage's own variable state
+//! (ARG and ENV in order, a bare `ARG NAME` bringing in the global value), `FROM <stage>`
+//! inheriting the stage's image config and variables, ENTRYPOINT resetting an inherited CMD.
+
+use super::arch::{self, Arch};
+use super::expand::{Scope, Unresolved, Val, expand};
+use super::parse::{Instruction, Parsed, json_form, parse, words};
+
+/// An image setting as the build leaves it, or why it cannot be known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Known<T> {
+    Is(T),
+    Unknown(String),
+}
+
+/// The image config a stage produces.
+#[derive(Debug, Clone)]
+pub(super) struct Config {
+    pub entry_point: Known<Option<Vec<String>>>,
+    pub command: Known<Option<Vec<String>>>,
+    /// Normalised; `/` when nothing set it.
+    pub working_dir: Known<String>,
+    pub env: Vec<(String, Val)>,
+    pub shell: Known<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Base {
+    Scratch,
+    Image(String),
+    /// An earlier stage, by index.
+    Stage(usize),
+    Unresolved(Unresolved),
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Stage {
+    /// The FROM instruction's arguments as written.
+    pub from: String,
+    pub name: Option<String>,
+    pub base: Base,
+    /// `--platform` as written and as expanded.
+    pub platform: Option<(String, Result<String, Unresolved>)>,
+    pub config: Config,
+    /// Variables for expansions in this stage (and stages built FROM it).
+    pub state: Scope,
+    /// The known source paths of each COPY/ADD, and what each RUN fetches.
+    pub copies: Vec<Vec<String>>,
+    /// What `COPY --from=` names that is no stage defined before (lower-cased).
+    pub copied_images: Vec<String>,
+    cmd_set: bool,
+    /// ONBUILD triggers, run by a stage built FROM this one (not inherited further).
+    onbuild: Vec<Instruction>,
+}
+
+/// The automatic platform ARGs: the target is the function's architecture (the build runs
+/// `docker buildx build --platform linux/<arch>`), the build machine's is not known.
+fn global_scope(target: &Arch) -> Scope {
+    let mut scope = Scope::closed();
+    let build = "the build machine's platform, which `--platform` does not fix";
+    for name in [
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+        "BUILDOSVERSION",
+    ] {
+        scope.set(name, Val::Unknown(build.into()));
+    }
+    for (name, value) in [
+        ("TARGETPLATFORM", format!("linux/{}", target.name())),
+        ("TARGETOS", "linux".into()),
+        ("TARGETARCH", target.name().into()),
+        ("TARGETVARIANT", String::new()),
+        ("TARGETOSVERSION", String::new()),
+    ] {
+        scope.set(name, Val::Known(value));
+    }
+    scope
+}
+
+/// `NAME=default` or `NAME`.
+fn arg_words(rest: &str, escape: char) -> Vec<(String, Option<String>)> {
+    words(rest, escape)
+        .into_iter()
+        .map(|w| match w.split_once('=') {
+            Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+            None => (w, None),
+        })
+        .collect()
+}
+
+fn known(result: Result<String, Unresolved>) -> Val {
+    result.map_or_else(|u| Val::Unknown(u.0), Val::Known)
+}
+
+/// Lexically clean an absolute path (Go's `path.Clean`).
+pub(super) fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+const LAMBDA_ENTRYPOINT: &str = "/lambda-entrypoint.sh";
+
+/// What a stage starts with, by its base.
+fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
+    let default_shell = Known::Is(vec!["/bin/sh".to_owned(), "-c".to_owned()]);
+    match base {
+        Base::Stage(i) => (stages[*i].config.clone(), stages[*i].state.clone()),
+        Base::Scratch => (
+            Config {
+                entry_point: Known::Is(None),
+                command: Known::Is(None),
+                working_dir: Known::Is("/".into()),
+                env: Vec::new(),
+                shell: default_shell,
+            },
+            Scope::closed(),
+        ),
+        Base::Image(image) if arch::lambda_runtime(image).is_some() => {
+            // Every AWS Lambda base image ends with these; the other variables it sets
+            // (PATH, LANG, TZ, LD_LIBRARY_PATH) vary by runtime.
+            let mut env = vec![
+                (
+                    "LAMBDA_TASK_ROOT".to_owned(),
+                    Val::Known("/var/task".into()),
+                ),
+                (
+                    "LAMBDA_RUNTIME_DIR".to_owned(),
+                    Val::Known("/var/runtime".into()),
+                ),
+            ];
+            for name in ["LANG", "TZ", "PATH", "LD_LIBRARY_PATH"] {
+                env.push((
+                    name.to_owned(),
+                    Val::Unknown(format!("set by {image} to a value per runtime")),
+                ));
+            }
+            let mut scope = Scope::closed();
+            for (k, v) in &env {
+                scope.set(k, v.clone());
+            }
+            let config = Config {
+                entry_point: Known::Is(Some(vec![LAMBDA_ENTRYPOINT.to_owned()])),
+                command: Known::Is(None),
+                working_dir: Known::Is("/var/task".into()),
+                env,
+                shell: default_shell,
+            };
+            (config, scope)
+        }
+        Base::Image(_) | Base::Unresolved(_) => {
+            let why = match base {
+                Base::Unresolved(u) => format!("the base image, {}, cannot be resolved", u.0),
+                _ => format!(
+                    "inherited from {image_name}, whose image config this check cannot read"
+                ),
+            };
+            let config = Config {
+                entry_point: Known::Unknown(why.clone()),
+                command: Known::Unknown(why.clone()),
+                working_dir: Known::Unknown(why.clone()),
+                env: Vec::new(),
+                shell: Known::Unknown(why.clone()),
+            };
+            (config, Scope::open(why.clone()))
+        }
+    }
+}
+
+/// Every stage of the Dockerfile, for a build targeting `target`.
+pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
+    let escape = parsed.escape;
+    let mut global = global_scope(target);
+    let mut stages: Vec<Stage> = Vec::new();
+    for ins in &parsed.instructions {
+        if ins.keyword == "FROM" {
+            let mut stage = from(ins, escape, &global, &stages);
+            if let Base::Stage(parent) = stage.base {
+                // A stage built FROM another runs that stage's ONBUILD triggers first.
+                for trigger in stages[parent].onbuild.clone() {
+                    stage.apply(&trigger, '\\', &global);
+                }
+            }
+            stages.push(stage);
+            continue;
+        }
+        // What a `COPY --from=` names that is no earlier stage (by name or index): BuildKit
+        // copies out of an image of that name.
+        let from_image = ins
+            .flag("from")
+            .filter(|_| ins.keyword == "COPY")
+            .map(str::to_ascii_lowercase)
+            .filter(|f| match f.parse::<usize>() {
+                Ok(index) => index >= stages.len(),
+                Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
+            });
+        let Some(stage) = stages.last_mut() else {
+            if ins.keyword == "ARG" {
+                for (name, default) in arg_words(&ins.rest, escape) {
+                    match default {
+                        Some(d) => {
+                            let v = known(expand(&d, escape, &global));
+                            global.set(&name, v);
+                        }
+                        None if global.get(&name).is_none() => global.set(&name, Val::NoDefault),
+                        None => {}
+                    }
+                }
+            }
+            continue;
+        };
+        stage.apply(ins, escape, &global);
+        if let Some(image) = from_image {
+            // The image's name is evidence of an architecture too.
+            if let Some(copied) = stage.copies.last_mut() {
+                copied.push(arch::repository_and_tag(&image));
+            }
+            stage.copied_images.push(image);
+        }
+    }
+    stages
+}
+
+fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> Stage {
+    let args = words(&ins.rest, escape);
+    let image_word = args.first().cloned().unwrap_or_default();
+    let name = match args.as_slice() {
+        [_, as_, name] if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+        _ => None,
+    };
+    let base = match expand(&image_word, escape, global) {
+        Err(u) => Base::Unresolved(u),
+        Ok(image) if image.is_empty() => {
+            Base::Unresolved(Unresolved(format!("`{image_word}`, empty once expanded")))
+        }
+        Ok(image) if image.eq_ignore_ascii_case("scratch") => Base::Scratch,
+        Ok(image) => {
+            let lower = image.to_ascii_lowercase();
+            match stages
+                .iter()
+                .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+            {
+                Some(i) => Base::Stage(i),
+                None if !arch::valid_reference(&image) => Base::Unresolved(Unresolved(format!(
+                    "`{image_word}`, which expands to {image}, not an image reference"
+                ))),
+                None => Base::Image(image),
+            }
+        }
+    };
+    let platform = ins
+        .flag("platform")
+        .map(|p| (p.to_owned(), expand(p, escape, global)));
+    let image_name = match &base {
+        Base::Image(i) => i.clone(),
+        _ => image_word.clone(),
+    };
+    let (config, state) = initial(&base, &image_name, stages);
+    Stage {
+        from: ins.rest.clone(),
+        name,
+        base,
+        platform,
+        config,
+        state,
+        copies: Vec::new(),
+        copied_images: Vec::new(),
+        cmd_set: false,
+        onbuild: Vec::new(),
+    }
+}
+
+impl Stage {
+    fn apply(&mut self, ins: &Instruction, escape: char, global: &Scope) {
+        match ins.keyword.as_str() {
+            "ARG" => {
+                for (name, default) in arg_words(&ins.rest, escape) {
+                    let val = match default {
+                        Some(d) => known(expand(&d, escape, &self.state)),
+                        None => match (
+                            global.get(&name).filter(|v| **v != Val::NoDefault),
+                            self.state.get(&name),
+                        ) {
+                            (Some(v), _) => v.clone(),
+                            // Without a --build-arg the value the stage already had stays.
+                            (None, Some(v @ Val::Known(_))) => v.clone(),
+                            _ => Val::NoDefault,
+                        },
+                    };
+                    self.state.set(&name, val);
+                }
+            }
+            "ENV" => {
+                let pairs: Vec<(String, String)> = match words(&ins.rest, escape).first() {
+                    Some(first) if !first.contains('=') => {
+                        let value = ins.rest.trim_start()[first.len()..].trim_start();
+                        vec![(first.clone(), value.to_owned())]
+                    }
+                    _ => arg_words(&ins.rest, escape)
+                        .into_iter()
+                        .map(|(k, v)| (k, v.unwrap_or_default()))
+                        .collect(),
+                };
+                // Every value is expanded against the variables before this instruction.
+                let values: Vec<(String, Val)> = pairs
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let key = expand(k, escape, &self.state).ok()?;
+                        Some((key, known(expand(v, escape, &self.state))))
+                    })
+                    .collect();
+                for (k, v) in values {
+                    self.state.set(&k, v.clone());
+                    match self.config.env.iter_mut().find(|(n, _)| *n == k) {
+                        Some(slot) => slot.1 = v,
+                        None => self.config.env.push((k, v)),
+                    }
+                }
+            }
+            "WORKDIR" => {
+                self.config.working_dir = match expand(&ins.rest, escape, &self.state) {
+                    Err(u) => {
+                        Known::Unknown(format!("WORKDIR {}: {} cannot be resolved", ins.rest, u.0))
+                    }
+                    Ok(p) if p.is_empty() => Known::Unknown(format!(
+                        "WORKDIR {} is empty once expanded, which fails the build",
+                        ins.rest
+                    )),
+                    Ok(p) if p.starts_with('/') => Known::Is(clean(&p)),
+                    Ok(p) => match &self.config.working_dir {
+                        Known::Is(dir) => Known::Is(clean(&format!("{dir}/{p}"))),
+                        Known::Unknown(why) => {
+                            Known::Unknown(format!("WORKDIR {p} is relative to a directory {why}"))
+                        }
+                    },
+                };
+            }
+            "ENTRYPOINT" => {
+                self.config.entry_point = self.exec_form(&ins.rest);
+                // An ENTRYPOINT drops the CMD the stage inherited.
+                if !self.cmd_set {
+                    self.config.command = Known::Is(None);
+                }
+            }
+            "CMD" => {
+                self.config.command = self.exec_form(&ins.rest);
+                self.cmd_set = true;
+            }
+            "SHELL" => {
+                if let Some(shell) = json_form(&ins.rest) {
+                    self.config.shell = Known::Is(shell);
+                }
+            }
+            "RUN" => {
+                // What a RUN fetches into the image: URLs and pip's platform tags
+                // (`--platform manylinux2014_x86_64`). The shell expands nothing here.
+                let mut fetched = Vec::new();
+                let mut platform_next = false;
+                for word in ins.rest.split_whitespace() {
+                    let word = word.trim_matches(['"', '\'']);
+                    if platform_next
+                        || word.contains("://")
+                        || word.contains("manylinux")
+                        || word.contains("musllinux")
+                        || word.starts_with("--platform=")
+                    {
+                        fetched.push(word.to_owned());
+                    }
+                    platform_next = word == "--platform";
+                }
+                self.copies.push(fetched);
+            }
+            "COPY" | "ADD" => {
+                let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
+                sources.pop(); // the destination
+                let known_sources = sources
+                    .iter()
+                    .filter(|s| !s.starts_with("<<"))
+                    .filter_map(|s| expand(s, escape, &self.state).ok())
+                    .collect();
+                self.copies.push(known_sources);
+            }
+            "ONBUILD" => self.onbuild.extend(parse(&ins.rest).instructions),
+            _ => {}
+        }
+    }
+
+    /// Exec form as written (never expanded); shell form run by the stage's SHELL.
+    fn exec_form(&self, rest: &str) -> Known<Option<Vec<String>>> {
+        if let Some(args) = json_form(rest) {
+            return Known::Is(Some(args));
+        }
+        match &self.config.shell {
+            Known::Is(shell) => {
+                let mut args = shell.clone();
+                args.push(rest.to_owned());
+                Known::Is(Some(args))
+            }
+            Known::Unknown(why) => Known::Unknown(format!("the shell form runs the SHELL {why}")),
+        }
+    }
+}
+
+/// The final stage and the stages it is built FROM, final first.
+pub(super) fn final_chain(stages: &[Stage]) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut at = stages.len().checked_sub(1);
+    while let Some(i) = at {
+        chain.push(i);
+        at = match stages[i].base {
+            Base::Stage(parent) if parent < i => Some(parent),
+            _ => None,
+        };
+    }
+    chain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last(text: &str) -> Stage {
+        let mut all = stages(&parse(text), &Arch::Arm64);
+        all.pop().expect("a stage")
+    }
+
+    #[test]
+    fn global_args_reach_from_lines_and_stages_only_through_a_bare_arg() {
+        let s = last(
+            "ARG D=/var/task\nARG B=public.ecr.aws/lambda/provided:al2023\nFROM $B\nWORKDIR ${D:-/x}\n",
+        );
+        assert_eq!(
+            s.base,
+            Base::Image("public.ecr.aws/lambda/provided:al2023".into())
+        );
+        assert_eq!(s.config.working_dir, Known::Is("/x".into()));
+        let s = last("ARG D=/app\nFROM scratch\nARG D\nWORKDIR $D/\n");
+        assert_eq!(s.config.working_dir, Known::Is("/app".into()));
+    }
+
+    #[test]
+    fn platform_args_are_the_targets_and_the_build_machine_is_unknown() {
+        let s =
+            last("FROM --platform=$TARGETPLATFORM scratch\nARG TARGETARCH\nWORKDIR /$TARGETARCH\n");
+        assert_eq!(s.platform.map(|p| p.1), Some(Ok("linux/arm64".into())));
+        assert_eq!(s.config.working_dir, Known::Is("/arm64".into()));
+        let s = last("FROM --platform=$BUILDPLATFORM scratch\nWORKDIR /${TARGETARCH:-none}\n");
+        assert!(matches!(s.platform, Some((_, Err(_)))));
+        // Not declared in the stage: unset.
+        assert_eq!(s.config.working_dir, Known::Is("/none".into()));
+    }
+
+    #[test]
+    fn a_stage_inherits_config_and_variables_from_its_base_stage() {
+        let all = stages(
+            &parse(
+                "FROM scratch AS Base\nARG X=1\nENV Y=$X\nCMD [\"c\"]\nFROM base\nENTRYPOINT [\"e\"]\nWORKDIR a/./b/../c/\n",
+            ),
+            &Arch::Arm64,
+        );
+        let s = &all[1];
+        assert_eq!(s.base, Base::Stage(0));
+        assert_eq!(s.state.get("X"), Some(&Val::Known("1".into())));
+        assert_eq!(s.config.env, [("Y".to_owned(), Val::Known("1".into()))]);
+        assert_eq!(s.config.command, Known::Is(None));
+        assert_eq!(s.config.working_dir, Known::Is("/a/c".into()));
+        assert_eq!(final_chain(&all), [1, 0]);
+    }
+
+    #[test]
+    fn env_values_see_the_variables_before_the_instruction() {
+        let s = last("FROM scratch\nENV A=1\nENV A=2 B=$A\nENV C two words\n");
+        assert_eq!(
+            s.config.env,
+            [
+                ("A".to_owned(), Val::Known("2".into())),
+                ("B".to_owned(), Val::Known("1".into())),
+                ("C".to_owned(), Val::Known("two words".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn onbuild_triggers_run_in_the_stage_built_from_it_only() {
+        let all = stages(
+            &parse(
+                "FROM scratch AS base\nONBUILD WORKDIR /var/task\nONBUILD ENV A=1\nFROM base AS child\nFROM child\n",
+            ),
+            &Arch::Arm64,
+        );
+        assert_eq!(all[0].config.working_dir, Known::Is("/".into()));
+        assert_eq!(all[1].config.working_dir, Known::Is("/var/task".into()));
+        assert_eq!(
+            all[1].config.env,
+            [("A".to_owned(), Val::Known("1".into()))]
+        );
+        assert!(all[2].onbuild.is_empty());
+    }
+
+    #[test]
+    fn shell_form_runs_the_stage_shell() {
+        let s = last("FROM scratch\nSHELL [\"/bin/bash\", \"-c\"]\nENTRYPOINT exec app\n");
+        assert_eq!(
+            s.config.entry_point,
+            Known::Is(Some(vec![
+                "/bin/bash".into(),
+                "-c".into(),
+                "exec app".into()
+            ]))
+        );
+    }
+}

@@ -1,0 +1,377 @@
+//! `image-platform`, `image-config`, `image-streaming` and the Dockerfile's share of
+//! `secret-in-env`: the final stage of the function's Dockerfile, worked out the way BuildKit
+//! builds it for `--platform linux/<arch>`, must run on the function's architecture, start
+//! the way its ImageConfig says, keep secrets out of its environment, and stream only on a
+//! runtime that can. What cannot be worked out from the file is a finding, never a pass.
+
+mod arch;
+mod eval;
+mod expand;
+mod parse;
+
+use super::Sink;
+use crate::model::lambda::{Function, HandlerMode};
+use arch::{Arch, NotAnArch};
+use eval::{Base, Known, Stage};
+use expand::Val;
+
+pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
+    let path = &f.source.dockerfile;
+    let parsed = parse::parse(f.source.dockerfile_text);
+    let target = Arch::of(f.architecture);
+    let stages = eval::stages(&parsed, &target);
+    let chain = eval::final_chain(&stages);
+    let Some(&last) = chain.first() else {
+        sink.push(
+            "image-platform",
+            id,
+            format!("{path} has no FROM instruction"),
+            "point the function's DockerSource at the Dockerfile that builds its image",
+        );
+        return;
+    };
+    let Some(&root) = chain.last() else { return };
+    let mut lint = Lint {
+        f,
+        id,
+        path,
+        target,
+        sink,
+    };
+    lint.base(&stages, &chain);
+    lint.platform(&stages, &chain, root);
+    lint.copies(&stages, &chain);
+    lint.config(&stages[last]);
+    lint.env(&stages[last]);
+    lint.streaming(&stages[root]);
+}
+
+/// Runtime interface clients AWS publishes for use on any image whose streaming support is
+/// absent: (what the ImageConfig starts, its language).
+const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
+    ("awslambdaric", "Python"),
+    ("aws_lambda_ric", "Ruby"),
+    ("com.amazonaws.services.lambda.runtime.api.client", "Java"),
+];
+
+/// An exec-form command with its program as the path it runs: `./bootstrap` in `/var/task`
+/// is `/var/task/bootstrap`, `/var//task/bootstrap` too.
+fn program(argv: &[String], wd: Option<&str>) -> Vec<String> {
+    let mut argv = argv.to_vec();
+    if let Some(first) = argv.first_mut()
+        && first.contains('/')
+    {
+        if first.starts_with('/') {
+            *first = eval::clean(first);
+        } else if let Some(wd) = wd {
+            *first = eval::clean(&format!("{wd}/{first}"));
+        }
+    }
+    argv
+}
+
+struct Lint<'a, 'b> {
+    f: &'a Function,
+    id: &'a str,
+    path: &'a str,
+    target: Arch,
+    sink: &'a mut Sink<'b>,
+}
+
+impl Lint<'_, '_> {
+    fn arch_name(&self) -> &'static str {
+        self.f.architecture.name()
+    }
+
+    fn platform_finding(&mut self, message: String, fix: String) {
+        self.sink.push("image-platform", self.id, message, fix);
+    }
+
+    /// The final stage's base must be an image this check can name, and a stage name must
+    /// refer to a stage defined before it (BuildKit pulls an image of that name otherwise).
+    fn base(&mut self, stages: &[Stage], chain: &[usize]) {
+        for &i in chain {
+            let stage = &stages[i];
+            match &stage.base {
+                Base::Unresolved(u) => self.platform_finding(
+                    format!(
+                        "the final stage of {} is built FROM {}, and {} cannot be resolved, so neither can its architecture",
+                        self.path, stage.from, u.0
+                    ),
+                    "give every variable of the final stage's FROM a value (an ARG with a default before the first FROM), or write the image reference out".into(),
+                ),
+                Base::Image(image) => {
+                    let lower = image.to_ascii_lowercase();
+                    if stages[i + 1..]
+                        .iter()
+                        .any(|s| s.name.as_deref() == Some(lower.as_str()))
+                    {
+                        self.platform_finding(
+                            format!(
+                                "FROM {image} in the final stage of {} names a stage defined after it, so BuildKit pulls an image called {image} instead",
+                                self.path
+                            ),
+                            format!("move the stage {image} above the stage built from it"),
+                        );
+                    }
+                }
+                Base::Scratch | Base::Stage(_) => {}
+            }
+            for source in &stage.copied_images {
+                let later = stages[i + 1..]
+                    .iter()
+                    .any(|s| s.name.as_deref() == Some(source.as_str()));
+                // A bare name or an index is meant as a stage: an image is named by a
+                // registry, namespace or tag in a COPY --from.
+                let bare = !source.contains(['/', ':', '@', '.']);
+                if later || bare {
+                    let why = if later {
+                        "a stage defined after it"
+                    } else {
+                        "no stage defined before it"
+                    };
+                    self.platform_finding(
+                        format!(
+                            "COPY --from={source} in the final stage of {} names {why}, so BuildKit copies out of an image called {source} (or fails), whose files' architecture is unknown",
+                            self.path
+                        ),
+                        format!("name a stage defined above (stage names are case-insensitive), or a tagged image; check the spelling of {source}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The platform the final stage's root is pulled for (`--platform`, default the target)
+    /// and the architecture its image name spells must be the function's. A `--platform`
+    /// on `FROM <stage>` is ignored by BuildKit, but one naming another architecture still
+    /// contradicts the function and is refused.
+    fn platform(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
+        for &i in chain {
+            let Some((written, expanded)) = &stages[i].platform else {
+                continue;
+            };
+            let is_root = i == root;
+            let problem = match expanded {
+                Ok(p) => match arch::platform(p) {
+                    Ok(a) if a == self.target => None,
+                    Ok(a) => Some(format!("is pinned to {p}, an {} platform", a.name())),
+                    Err(NotAnArch::NotLinux(os)) => Some(format!(
+                        "is pinned to {p}, an {os} platform: Lambda runs Linux"
+                    )),
+                    Err(NotAnArch::OsOnly) if is_root => Some(format!(
+                        "is pinned to {p}, which leaves the architecture to the build machine"
+                    )),
+                    Err(NotAnArch::Malformed) if is_root => {
+                        Some(format!("is pinned to {p}, which is not a platform"))
+                    }
+                    Err(_) => None,
+                },
+                Err(u) if is_root => Some(format!(
+                    "is pinned to --platform={written}, and {} cannot be resolved, so the image may be built for another architecture",
+                    u.0
+                )),
+                Err(_) => None,
+            };
+            if let Some(problem) = problem {
+                let message = format!(
+                    "the final stage of {} {problem}, but the function runs on {}",
+                    self.path,
+                    self.arch_name()
+                );
+                let fix = format!(
+                    "drop --platform from the final stage's FROM (it then builds for the target, `docker buildx build --platform {}`) or use $TARGETPLATFORM; keep --platform=$BUILDPLATFORM for builder stages that cross-compile",
+                    self.f.architecture.docker_platform()
+                );
+                self.platform_finding(message, fix);
+            }
+        }
+        if let Base::Image(image) = &stages[root].base
+            && let Some(foreign) = self.foreign(&arch::named(&arch::repository_and_tag(image)))
+        {
+            let message = format!(
+                "the final stage of {} starts FROM {image}, an {} image, but the function runs on {}",
+                self.path,
+                foreign.name(),
+                self.arch_name()
+            );
+            let fix = format!(
+                "use the base image's {} variant or a multi-arch tag",
+                self.arch_name()
+            );
+            self.platform_finding(message, fix);
+        }
+    }
+
+    /// The first architecture in `named` that is not the function's, unless the same text
+    /// also names the function's (a bundle of every architecture).
+    fn foreign(&self, named: &[Arch]) -> Option<Arch> {
+        if named.contains(&self.target) {
+            return None;
+        }
+        named.first().cloned()
+    }
+
+    /// Files copied or fetched into the final image whose names spell another architecture
+    /// (a Rust target triple, a release archive's suffix, a multiarch library directory,
+    /// a pip platform tag); one instruction naming the function's too is a bundle of both.
+    fn copies(&mut self, stages: &[Stage], chain: &[usize]) {
+        let found = chain
+            .iter()
+            .flat_map(|&i| &stages[i].copies)
+            .find_map(|sources| {
+                let all: Vec<Arch> = sources.iter().flat_map(|s| arch::named(s)).collect();
+                let foreign = self.foreign(&all)?;
+                let source = sources.iter().find(|s| arch::named(s).contains(&foreign))?;
+                Some((source.clone(), foreign))
+            });
+        if let Some((source, foreign)) = found {
+            let message = format!(
+                "the final stage of {} brings in {source}, an {} build, but the function runs on {}",
+                self.path,
+                foreign.name(),
+                self.arch_name()
+            );
+            let fix = format!(
+                "build or fetch for the target platform (e.g. the Rust target or pip --platform from $TARGETARCH) and use the {} build",
+                self.arch_name()
+            );
+            self.platform_finding(message, fix);
+        }
+    }
+
+    fn config(&mut self, last: &Stage) {
+        let config = &self.f.image_config;
+        let workdir = match &last.config.working_dir {
+            Known::Is(dir) => Known::Is(Some(vec![dir.clone()])),
+            Known::Unknown(why) => Known::Unknown(why.clone()),
+        };
+        let settings = [
+            (
+                "ENTRYPOINT",
+                config.entry_point().to_vec(),
+                &last.config.entry_point,
+            ),
+            ("CMD", config.command().to_vec(), &last.config.command),
+            (
+                "WORKDIR",
+                vec![eval::clean(config.working_directory())],
+                &workdir,
+            ),
+        ];
+        let dockerfile_wd = match &last.config.working_dir {
+            Known::Is(dir) => Some(dir.as_str()),
+            Known::Unknown(_) => None,
+        };
+        for (what, ours, theirs) in settings {
+            let same = |t: &[String]| match what {
+                "ENTRYPOINT" => {
+                    program(t, dockerfile_wd) == program(&ours, Some(config.working_directory()))
+                }
+                _ => *t == ours,
+            };
+            let (found, fix) = match theirs {
+                Known::Is(Some(t)) if same(t) => continue,
+                Known::Is(Some(t)) => (format!("sets {t:?}"), None),
+                Known::Is(None) => ("sets nothing".to_owned(), None),
+                Known::Unknown(why) => (
+                    format!("leaves it unknown: {why}"),
+                    Some(format!(
+                        "set {what} in the final stage itself ({}), so it does not depend on what cannot be read",
+                        if what == "WORKDIR" {
+                            "an absolute path"
+                        } else {
+                            "exec form, [\"…\"]"
+                        }
+                    )),
+                ),
+            };
+            let fix = fix.unwrap_or_else(|| format!(
+                "make the Dockerfile's {what} and the function's ImageConfig agree, so the image starts the same way locally and on Lambda"
+            ));
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "ImageConfig {what} is {ours:?} but the final stage of {} {found}",
+                    self.path
+                ),
+                fix,
+            );
+        }
+    }
+
+    /// The final image's ENV is part of the function's environment.
+    fn env(&mut self, last: &Stage) {
+        for (name, value) in &last.config.env {
+            let reason = match value {
+                Val::Known(v) => super::env::literal_reason(name, v),
+                // A secret-named variable filled from a build argument bakes whatever the
+                // build is given into the image.
+                Val::NoDefault | Val::Unknown(_)
+                    if super::env::secret_name(name) && !name.ends_with("_ARN") =>
+                {
+                    Some("named like a secret, its value set at build time".to_owned())
+                }
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                self.sink.push(
+                    "secret-in-env",
+                    self.id,
+                    format!(
+                        "the final stage of {} sets ENV {name}, which looks like a secret ({reason}) and is part of the function's environment",
+                        self.path
+                    ),
+                    format!(
+                        "remove ENV {name} from the Dockerfile; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A streaming handler needs a runtime interface client that streams: not the one of a
+    /// managed runtime's base image other than Node.js, nor the Python, Ruby or Java runtime
+    /// interface client started by the function's ImageConfig on any other image.
+    fn streaming(&mut self, root: &Stage) {
+        if self.f.handler != HandlerMode::Streaming {
+            return;
+        }
+        let runtime = match &root.base {
+            Base::Image(image) => arch::lambda_runtime(image).map(|r| (image, r)),
+            _ => None,
+        };
+        let config = &self.f.image_config;
+        let mut started = config.entry_point().iter().chain(config.command());
+        let client = started.find_map(|word| {
+            NON_STREAMING_CLIENTS
+                .iter()
+                .find(|(module, _)| word.contains(module))
+        });
+        if let (None, Some((module, language))) = (runtime, client) {
+            self.sink.push(
+                "image-streaming",
+                self.id,
+                format!(
+                    "the handler streams its responses, but the function's ImageConfig starts {module}, the {language} runtime interface client, which cannot stream"
+                ),
+                "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js), or declare HandlerMode::Buffered",
+            );
+        }
+        let Some((image, runtime)) = runtime else {
+            return;
+        };
+        if !arch::streams(runtime) {
+            self.sink.push(
+                "image-streaming",
+                self.id,
+                format!(
+                    "the handler streams its responses, but the final stage of {} runs on {image}, the AWS Lambda {runtime} runtime, whose runtime interface client cannot stream (Lambda streams responses from Node.js managed runtimes and custom runtimes only)",
+                    self.path
+                ),
+                "build on public.ecr.aws/lambda/provided with a runtime that streams, or on public.ecr.aws/lambda/nodejs, or declare HandlerMode::Buffered",
+            );
+        }
+    }
+}

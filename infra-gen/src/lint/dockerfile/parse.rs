@@ -1,0 +1,386 @@
+//! Dockerfile text to instructions, read the way BuildKit's parser reads it: parser directives
+//! (`# escape=`), comment lines (also inside continuations), line continuations with the
+//! escape character, and heredoc bodies (`RUN <<EOF` … `EOF`), which are skipped.
+
+/// One instruction: its keyword upper-cased, the leading `--name=value` flags, the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Instruction {
+    pub keyword: String,
+    pub flags: Vec<(String, String)>,
+    pub rest: String,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Parsed {
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+}
+
+/// The `escape` parser directive: only at the top of the file, before any comment, blank
+/// line or instruction; `\` unless it says `` ` ``.
+fn escape_directive(lines: &[&str]) -> char {
+    for line in lines {
+        let Some(body) = line.trim().strip_prefix('#') else {
+            break;
+        };
+        let Some((name, value)) = body.split_once('=') else {
+            break;
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            break;
+        }
+        if name.eq_ignore_ascii_case("escape") && value.trim() == "`" {
+            return '`';
+        }
+    }
+    '\\'
+}
+
+/// The line without a trailing escape character (and the blanks after it), and whether it
+/// continues on the next line.
+fn continued(line: &str, escape: char) -> (&str, bool) {
+    let trimmed = line.trim_end_matches([' ', '\t']);
+    match trimmed.strip_suffix(escape) {
+        Some(body) => (body, true),
+        None => (line, false),
+    }
+}
+
+/// Heredoc markers (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<'EOF'`) in an instruction line: the
+/// terminator and whether leading tabs are stripped before comparing.
+fn heredocs(line: &str) -> Vec<(String, bool)> {
+    line.split_whitespace()
+        .filter_map(|word| {
+            let word = word.trim_start_matches(|c: char| c.is_ascii_digit());
+            let rest = word.strip_prefix("<<")?;
+            if rest.starts_with('<') {
+                return None; // a here-string
+            }
+            let (rest, chomp) = match rest.strip_prefix('-') {
+                Some(r) => (r, true),
+                None => (rest, false),
+            };
+            let name = rest.trim_matches(['"', '\'']);
+            (!name.is_empty() && !name.contains('<')).then(|| (name.to_owned(), chomp))
+        })
+        .collect()
+}
+
+pub(super) fn parse(text: &str) -> Parsed {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let escape = escape_directive(&lines);
+    let mut instructions = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let first = lines[i].trim_start();
+        i += 1;
+        if first.is_empty() || first.starts_with('#') {
+            continue;
+        }
+        let mut full = String::new();
+        let mut line = first;
+        loop {
+            let (body, more) = continued(line, escape);
+            full.push_str(body);
+            if !more {
+                break;
+            }
+            // Comment and blank lines inside a continuation are dropped.
+            let next = lines[i.min(lines.len())..]
+                .iter()
+                .position(|l| !(l.trim().is_empty() || l.trim_start().starts_with('#')));
+            match next {
+                Some(k) => {
+                    line = lines[i + k];
+                    i += k + 1;
+                }
+                None => {
+                    i = lines.len();
+                    break;
+                }
+            }
+        }
+        let (word, rest) = full
+            .trim()
+            .split_once(char::is_whitespace)
+            .unwrap_or((full.trim(), ""));
+        let keyword = word.to_ascii_uppercase();
+        if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
+            for (name, chomp) in heredocs(rest) {
+                let end = lines[i..].iter().position(|l| {
+                    let l = if chomp { l.trim_start_matches('\t') } else { l };
+                    l.trim_end() == name
+                });
+                // An unterminated marker is not a heredoc (e.g. `<<` inside a quoted string).
+                if let Some(k) = end {
+                    i += k + 1;
+                }
+            }
+        }
+        let (flags, rest) = split_flags(rest);
+        instructions.push(Instruction {
+            keyword,
+            flags,
+            rest: rest.trim().to_owned(),
+        });
+    }
+    Parsed {
+        escape,
+        instructions,
+    }
+}
+
+/// Leading `--name=value` (or bare `--name`) words.
+fn split_flags(mut rest: &str) -> (Vec<(String, String)>, &str) {
+    let mut flags = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        let Some(flag) = rest.strip_prefix("--") else {
+            break;
+        };
+        let end = flag.find(char::is_whitespace).unwrap_or(flag.len());
+        let (name, value) = flag[..end].split_once('=').unwrap_or((&flag[..end], ""));
+        flags.push((name.to_owned(), value.to_owned()));
+        rest = &flag[end..];
+    }
+    (flags, rest)
+}
+
+/// Words separated by blanks outside quotes, quotes and escapes kept for the expansion to
+/// process (BuildKit's `parseWords`, used for `ENV`, `ARG`, `COPY` and `FROM` arguments).
+pub(super) fn words(text: &str, escape: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            None if c.is_whitespace() => {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                continue;
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            Some(q) if c == q => quote = None,
+            _ => {}
+        }
+        word.push(c);
+        if c == escape
+            && quote != Some('\'')
+            && let Some(n) = chars.next()
+        {
+            word.push(n);
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// `["a", "b"]` exec form, if the arguments are one JSON array of strings.
+pub(super) fn json_form(rest: &str) -> Option<Vec<String>> {
+    rest.trim()
+        .starts_with('[')
+        .then(|| serde_json::from_str::<Vec<String>>(rest.trim()).ok())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keywords(text: &str) -> Vec<String> {
+        parse(text)
+            .instructions
+            .into_iter()
+            .map(|i| format!("{} {}", i.keyword, i.rest))
+            .collect()
+    }
+
+    #[test]
+    fn continuations_join_and_skip_comment_lines() {
+        let text = "FROM a\nRUN one \\\n# a comment\n\n  two\nCMD [\"x\"]\n";
+        assert_eq!(keywords(text), ["FROM a", "RUN one   two", "CMD [\"x\"]"]);
+    }
+
+    #[test]
+    fn the_escape_directive_changes_the_continuation_character() {
+        let text = "# escape=`\nFROM a\nWORKDIR C:\\dir `\n  sub\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.escape, '`');
+        assert_eq!(parsed.instructions[1].rest, "C:\\dir   sub");
+        // After an instruction it is only a comment.
+        assert_eq!(parse("FROM a\n# escape=`\n").escape, '\\');
+    }
+
+    #[test]
+    fn heredoc_bodies_are_not_instructions() {
+        let text = "FROM a\nRUN <<EOF\nFROM evil\nCMD [\"no\"]\nEOF\nCOPY <<-'X' /f\n\tENTRYPOINT x\n\tX\nCMD [\"yes\"]\n";
+        assert_eq!(
+            keywords(text),
+            ["FROM a", "RUN <<EOF", "COPY <<-'X' /f", "CMD [\"yes\"]"]
+        );
+        // A marker without a terminator is text, not a heredoc.
+        assert_eq!(keywords("RUN echo '<<EOF'\nCMD [\"x\"]\n").len(), 2);
+    }
+
+    #[test]
+    fn flags_and_words() {
+        let i = &parse("copy --from=build --chmod=755 \"a b\" c\n").instructions[0];
+        assert_eq!(i.keyword, "COPY");
+        assert_eq!(i.flag("from"), Some("build"));
+        assert_eq!(words(&i.rest, '\\'), ["\"a b\"", "c"]);
+        assert_eq!(words("A=\"x y\" B=z\\ w", '\\'), ["A=\"x y\"", "B=z\\ w"]);
+    }
+
+    mod generated {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        struct Ins {
+            keyword: &'static str,
+            words: Vec<String>,
+            /// (marker, terminator, chomp, body lines)
+            heredoc: Option<(String, String, bool, Vec<String>)>,
+            /// Where each word break continues onto another line, with comment lines between.
+            breaks: Vec<(bool, usize)>,
+        }
+
+        fn ins() -> impl Strategy<Value = Ins> {
+            let keyword = prop::sample::select(vec![
+                "FROM", "RUN", "COPY", "ENV", "WORKDIR", "CMD", "label",
+            ]);
+            let words = prop::collection::vec("[a-z0-9/=.]{1,8}", 1..5);
+            let heredoc = prop::option::weighted(
+                0.3,
+                (
+                    prop::sample::select(vec!["EOF", "EOT", "SCRIPT"]),
+                    prop::sample::select(vec!["", "\"", "'"]),
+                    any::<bool>(),
+                    prop::collection::vec(
+                        prop::sample::select(vec![
+                            "FROM evil",
+                            "ENTRYPOINT [\"x\"]",
+                            "  EOFX",
+                            "# hi",
+                            "",
+                            "echo \\",
+                        ]),
+                        0..4,
+                    ),
+                ),
+            );
+            let breaks = prop::collection::vec((any::<bool>(), 0..3usize), 5);
+            (keyword, words, heredoc, breaks).prop_map(|(keyword, words, heredoc, breaks)| {
+                let heredoc = heredoc.filter(|_| matches!(keyword, "RUN" | "COPY")).map(
+                    |(name, quote, chomp, body)| {
+                        let marker =
+                            format!("<<{}{quote}{name}{quote}", if chomp { "-" } else { "" });
+                        let body = body.into_iter().map(str::to_owned).collect();
+                        (marker, name.to_owned(), chomp, body)
+                    },
+                );
+                Ins {
+                    keyword,
+                    words,
+                    heredoc,
+                    breaks,
+                }
+            })
+        }
+
+        fn render(program: &[Ins], escape: char, gaps: &[usize]) -> String {
+            let mut out = String::new();
+            if escape == '`' {
+                out.push_str("# escape=`\n");
+            }
+            for (n, i) in program.iter().enumerate() {
+                for _ in 0..gaps.get(n).copied().unwrap_or(0) {
+                    out.push_str("\n  # a comment\n");
+                }
+                out.push_str(i.keyword);
+                let mut words = i.words.clone();
+                if let Some((marker, ..)) = &i.heredoc {
+                    words.push(marker.clone());
+                }
+                for (k, w) in words.iter().enumerate() {
+                    match i.breaks.get(k) {
+                        Some((true, comments)) => {
+                            out.push(' ');
+                            out.push(escape);
+                            out.push('\n');
+                            for _ in 0..*comments {
+                                out.push_str("# inside\n\n");
+                            }
+                            out.push_str("    ");
+                        }
+                        _ => out.push(' '),
+                    }
+                    out.push_str(w);
+                }
+                out.push('\n');
+                if let Some((_, name, chomp, body)) = &i.heredoc {
+                    for line in body {
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                    if *chomp {
+                        out.push('\t');
+                    }
+                    out.push_str(name);
+                    out.push('\n');
+                }
+            }
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn instructions_survive_continuations_comments_and_heredocs(
+                program in prop::collection::vec(ins(), 1..8),
+                backtick in any::<bool>(),
+                gaps in prop::collection::vec(0..3usize, 8),
+            ) {
+                let escape = if backtick { '`' } else { '\\' };
+                let text = render(&program, escape, &gaps);
+                let parsed = parse(&text);
+                prop_assert_eq!(parsed.escape, escape);
+                let got: Vec<(String, Vec<String>)> = parsed
+                    .instructions
+                    .iter()
+                    .map(|i| {
+                        let mut words: Vec<String> = i.flags.iter().map(|(n, v)| format!("--{n}={v}")).collect();
+                        words.extend(i.rest.split_whitespace().map(str::to_owned));
+                        (i.keyword.clone(), words)
+                    })
+                    .collect();
+                let expected: Vec<(String, Vec<String>)> = program
+                    .iter()
+                    .map(|i| {
+                        let mut words = i.words.clone();
+                        if let Some((marker, ..)) = &i.heredoc {
+                            words.push(marker.clone());
+                        }
+                        (i.keyword.to_ascii_uppercase(), words)
+                    })
+                    .collect();
+                prop_assert_eq!(got, expected, "{}", text);
+            }
+        }
+    }
+}

@@ -1,0 +1,937 @@
+//! The Dockerfile lints against generated Dockerfiles whose verdict is known by construction:
+//! the generator picks the final image's base, platform, stage graph, ARG placement, spellings
+//! and instructions from a model, writes them out as text (with noise: builder stages,
+//! comments, heredocs, continuations, keyword case), and computes from the model alone which
+//! findings the lint must report. Both directions are checked: a valid file gets none.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{function_mut, valid_app};
+use infra_gen::App;
+use infra_gen::lint::lint;
+use infra_gen::model::lambda::{Architecture, HandlerMode, ImageConfig, InvokeMode};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arch {
+    Arm,
+    Amd,
+}
+
+impl Arch {
+    fn other(self) -> Self {
+        match self {
+            Self::Arm => Self::Amd,
+            Self::Amd => Self::Arm,
+        }
+    }
+    /// How image tags, namespaces and file names spell it.
+    fn tokens(self) -> &'static [&'static str] {
+        match self {
+            Self::Arm => &["arm64", "aarch64", "arm64v8"],
+            Self::Amd => &["amd64", "x86_64", "x86-64"],
+        }
+    }
+    /// `--platform` values for it.
+    fn platforms(self) -> &'static [&'static str] {
+        match self {
+            Self::Arm => &[
+                "linux/arm64",
+                "linux/arm64/v8",
+                "arm64",
+                "linux/aarch64",
+                "aarch64",
+            ],
+            Self::Amd => &[
+                "linux/amd64",
+                "linux/x86_64",
+                "x86_64",
+                "linux/amd64/v2",
+                "amd64",
+            ],
+        }
+    }
+    fn triple(self) -> &'static str {
+        match self {
+            Self::Arm => "aarch64-unknown-linux-gnu",
+            Self::Amd => "x86_64-unknown-linux-musl",
+        }
+    }
+}
+
+/// Platform values that are the target whatever it is.
+const TARGET_PLATFORMS: [&str; 4] = [
+    "$TARGETPLATFORM",
+    "${TARGETPLATFORM}",
+    "linux/$TARGETARCH",
+    "${TARGETOS}/${TARGETARCH}",
+];
+/// Platform values that are never right for a Lambda function, or not knowable.
+const BAD_PLATFORMS: [&str; 5] = [
+    "$BUILDPLATFORM",
+    "linux/arm/v7",
+    "linux",
+    "windows/amd64",
+    "${BUILDOS}/${TARGETARCH}",
+];
+
+/// Repository prefixes of registry mirrors (ECR pull-through cache rules and the like).
+const MIRROR_PREFIXES: [&str; 5] = ["ecr-public", "mirror", "hub", "cache/aws", "pull-through"];
+
+const RUNTIMES: [&str; 7] = [
+    "provided", "nodejs", "python", "java", "dotnet", "ruby", "go",
+];
+
+#[derive(Debug, Clone)]
+enum Root {
+    /// An AWS Lambda base image: runtime index, registry form, mirror prefix.
+    Lambda(usize, usize, String),
+    Other,
+    Scratch,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum TagArch {
+    None,
+    Own(usize),
+    Foreign(usize),
+    /// `-${TARGETARCH}`, expanded in the FROM line.
+    Target,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Platform {
+    None,
+    Own(usize),
+    Target(usize),
+    Foreign(usize),
+    Bad(usize),
+}
+
+/// How the final root's FROM names its image.
+#[derive(Debug, Clone, Copy)]
+enum Naming {
+    Literal,
+    GlobalArg,
+    GlobalArgBraced,
+    DefaultChain,
+    UnsetFallback,
+    /// `ARG N` without default: unresolved.
+    NoDefault,
+    /// Declared only inside an earlier stage: invisible to FROM, so empty.
+    StageLocal,
+    /// A variable nothing declares appended: BuildKit makes it empty, which is not what
+    /// the author meant.
+    Undeclared,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Wd {
+    Abs(usize),
+    Wrong(usize),
+    TaskRoot,
+    StageArg,
+    GlobalFallback,
+    Redeclared,
+    NoDefault,
+    Relative,
+    EnvOverArg,
+    PlusSet,
+    PlusEmpty,
+    ColonPlusEmpty,
+    ArgChain,
+}
+
+const RIGHT_WDS: [&str; 6] = [
+    "/var/task",
+    "/var/task/",
+    "/var//task",
+    "/var/./task",
+    "/var/task/.",
+    "/var/x/../task",
+];
+const WRONG_WDS: [&str; 3] = ["/app", "/var/task/app", "/var/tasks"];
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// `relative`: `./bootstrap`, right when the final WORKDIR is /var/task.
+    Entry {
+        right: bool,
+        json: bool,
+        relative: bool,
+    },
+    Cmd {
+        right: bool,
+    },
+    Wd(Wd),
+    Env {
+        secret: bool,
+        via_arg: bool,
+    },
+    Copy(Option<bool>),
+    /// `COPY --from=` a stage name nothing defines.
+    CopyFromNowhere,
+    /// `RUN pip install --platform manylinux2014_<arch>`: foreign or own.
+    Fetch(bool),
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    arch: Arch,
+    streaming: bool,
+    root: Root,
+    tag: TagArch,
+    naming: Naming,
+    platform: Platform,
+    platform_via_arg: bool,
+    aliases: usize,
+    /// (chain stage, op), in order.
+    ops: Vec<(usize, Op)>,
+    builders: usize,
+    lower_keywords: bool,
+    case_flips: Vec<bool>,
+    continued_from: bool,
+    backtick: bool,
+    digest: bool,
+}
+
+/// What the generated Dockerfile's final stage is, by the model.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Expected {
+    platform: usize,
+    config: usize,
+    secrets: usize,
+    streaming: usize,
+}
+
+impl Case {
+    fn kw(&self, k: &str) -> String {
+        if self.lower_keywords {
+            k.to_ascii_lowercase()
+        } else {
+            k.to_owned()
+        }
+    }
+
+    /// A stage name as referenced, in a case picked by the generator.
+    fn spell(&self, name: &str, i: usize) -> String {
+        if self.case_flips.get(i).copied().unwrap_or(false) {
+            name.to_ascii_uppercase()
+        } else {
+            name.to_owned()
+        }
+    }
+
+    fn tag_suffix(&self) -> String {
+        match self.tag {
+            TagArch::None => String::new(),
+            TagArch::Own(i) => format!("-{}", pick(self.arch.tokens(), i)),
+            TagArch::Foreign(i) => format!("-{}", pick(self.arch.other().tokens(), i)),
+            TagArch::Target => "-${TARGETARCH}".into(),
+        }
+    }
+
+    fn image(&self) -> String {
+        let mut tag = self.tag_suffix();
+        if self.digest {
+            tag.push_str(&format!("@sha256:{}", "0123456789abcdef".repeat(4)));
+        }
+        match &self.root {
+            Root::Lambda(rt, form, prefix) => {
+                let rt = pick(&RUNTIMES, *rt);
+                match form % 5 {
+                    0 => format!("public.ecr.aws/lambda/{rt}:1{tag}"),
+                    1 => format!("amazon/aws-lambda-{rt}:1{tag}"),
+                    2 => format!("docker.io/amazon/aws-lambda-{rt}:1{tag}"),
+                    3 => format!(
+                        "123456789012.dkr.ecr.us-west-2.amazonaws.com/{prefix}/lambda/{rt}:1{tag}"
+                    ),
+                    _ => format!(
+                        "210987654321.dkr.ecr.eu-central-1.amazonaws.com/{prefix}/amazon/aws-lambda-{rt}:1{tag}"
+                    ),
+                }
+            }
+            Root::Other => format!("debian:12-slim{tag}"),
+            Root::Scratch => "scratch".into(),
+        }
+    }
+
+    fn resolved(&self) -> bool {
+        !matches!(
+            self.naming,
+            Naming::NoDefault | Naming::StageLocal | Naming::Undeclared
+        )
+    }
+
+    fn text(&self) -> String {
+        let esc = if self.backtick { '`' } else { '\\' };
+        let mut out = String::new();
+        if self.backtick {
+            out.push_str("# escape=`\n");
+        }
+        out.push_str("# syntax=docker/dockerfile:1\n# A generated case.\n");
+        let from = self.kw("FROM");
+        let arg = self.kw("ARG");
+        let image = self.image();
+        // Global ARGs.
+        let image_ref = match self.naming {
+            Naming::Literal => image.clone(),
+            Naming::GlobalArg => {
+                out.push_str(&format!("{arg} BASE_IMAGE={image}\n"));
+                "$BASE_IMAGE".into()
+            }
+            Naming::GlobalArgBraced => {
+                out.push_str(&format!("{arg} BASE_IMAGE=\"{image}\"\n"));
+                "${BASE_IMAGE}".into()
+            }
+            Naming::DefaultChain => match image.split_once('/') {
+                Some((first, rest)) => {
+                    out.push_str(&format!(
+                        "{arg} REGISTRY={first}\n{arg} BASE=${{REGISTRY}}/{rest}\n"
+                    ));
+                    "${BASE}".into()
+                }
+                None => {
+                    out.push_str(&format!("{arg} BASE={image}\n"));
+                    "$BASE".into()
+                }
+            },
+            Naming::UnsetFallback => format!("${{NEVER_SET:-{image}}}"),
+            Naming::NoDefault => {
+                out.push_str(&format!("{arg} BASE_IMAGE\n"));
+                "${BASE_IMAGE}".into()
+            }
+            Naming::StageLocal => "$LOCAL_BASE".into(),
+            Naming::Undeclared => format!("{image}${{IMAGE_SUFFIX}}"),
+        };
+        let platform = match self.platform {
+            Platform::None => None,
+            Platform::Own(i) => Some(pick(self.arch.platforms(), i).to_owned()),
+            Platform::Target(i) => Some(pick(&TARGET_PLATFORMS, i).to_owned()),
+            Platform::Foreign(i) => Some(pick(self.arch.other().platforms(), i).to_owned()),
+            Platform::Bad(i) => Some(pick(&BAD_PLATFORMS, i).to_owned()),
+        };
+        let platform = platform.map(|p| {
+            if self.platform_via_arg {
+                out.push_str(&format!("{arg} PLATFORM={p}\n"));
+                "--platform=${PLATFORM} ".to_owned()
+            } else {
+                format!("--platform={p} ")
+            }
+        });
+        let wants = |w: fn(&Wd) -> bool| {
+            self.ops
+                .iter()
+                .any(|(_, op)| matches!(op, Op::Wd(wd) if w(wd)))
+        };
+        if wants(|w| matches!(w, Wd::GlobalFallback)) {
+            out.push_str(&format!("{arg} WRONG_DIR=/wrong\n"));
+        }
+        if wants(|w| matches!(w, Wd::Redeclared)) {
+            out.push_str(&format!("{arg} TASK_DIR=/var/task\n"));
+        }
+        // Builder stages: nothing in them reaches the final image but what is copied.
+        for b in 0..self.builders {
+            out.push_str(&format!(
+                "\n{from} --platform=$BUILDPLATFORM rust:1-slim AS builder{b}\n{arg} TARGETARCH\nENV DB_PASSWORD=hunter2hunter2\nWORKDIR /src\nRUN <<EOF\nFROM evil\nENTRYPOINT [\"/evil\"]\nEOF\nRUN cargo build --release {esc}\n    --target {}\nENTRYPOINT [\"/nope\"]\nCMD [\"nope\"]\n",
+                self.arch.other().triple()
+            ));
+        }
+        if matches!(self.naming, Naming::StageLocal) {
+            out.push_str(&format!(
+                "\n{from} scratch AS declares\n{arg} LOCAL_BASE={image}\n"
+            ));
+        }
+        // The chain: root, aliases, final.
+        let stages = self.aliases + 2;
+        for s in 0..stages {
+            let name = format!("stage{s}");
+            let base = if s == 0 {
+                image_ref.clone()
+            } else {
+                self.spell(&format!("stage{}", s - 1), s)
+            };
+            let platform = if s == 0 {
+                platform.clone().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let as_ = if s % 2 == 0 { "AS" } else { "as" };
+            if s == 0 && self.continued_from {
+                out.push_str(&format!(
+                    "\n{from} {platform}{esc}\n  # a comment inside the instruction\n    {base} {esc}\n\n  {as_} {name}\n"
+                ));
+            } else {
+                out.push_str(&format!("\n{from} {platform}{base} {as_} {name}\n"));
+            }
+            for (i, (_, op)) in self.ops.iter().enumerate().filter(|(_, (st, _))| *st == s) {
+                out.push_str(&self.op_text(i, op));
+            }
+        }
+        out
+    }
+
+    fn op_text(&self, i: usize, op: &Op) -> String {
+        let arg = self.kw("ARG");
+        let workdir = self.kw("WORKDIR");
+        match op {
+            Op::Entry {
+                right,
+                json,
+                relative,
+            } => {
+                let path = match (right, relative) {
+                    (true, true) => "./bootstrap",
+                    (true, false) => "/var/task/bootstrap",
+                    (false, _) => "/bootstrap",
+                };
+                if *json {
+                    format!("{} [\"{path}\"]\n", self.kw("ENTRYPOINT"))
+                } else {
+                    format!("{} {path}\n", self.kw("ENTRYPOINT"))
+                }
+            }
+            Op::Cmd { right } => {
+                format!(
+                    "{} [ \"{}\" ]\n",
+                    self.kw("CMD"),
+                    if *right { "lambda" } else { "serve" }
+                )
+            }
+            Op::Wd(wd) => match wd {
+                Wd::Abs(k) => format!("{workdir} {}\n", pick(&RIGHT_WDS, *k)),
+                Wd::Wrong(k) => format!("{workdir} {}\n", pick(&WRONG_WDS, *k)),
+                Wd::TaskRoot => format!("{workdir} ${{LAMBDA_TASK_ROOT}}\n"),
+                Wd::StageArg => format!("{arg} DIR{i}=/var/task\n{workdir} $DIR{i}\n"),
+                Wd::GlobalFallback => format!("{workdir} ${{WRONG_DIR:-/var/task}}\n"),
+                Wd::Redeclared => format!("{arg} TASK_DIR\n{workdir} $TASK_DIR\n"),
+                Wd::NoDefault => format!("{arg} UNSET{i}\n{workdir} ${{UNSET{i}}}\n"),
+                Wd::Relative => format!("{workdir} /var\n{workdir} task\n"),
+                Wd::EnvOverArg => format!(
+                    "{arg} D{i}=/wrong\n{} D{i}=/var/task\n{workdir} ${{D{i}}}\n",
+                    self.kw("ENV")
+                ),
+                Wd::PlusSet => format!("{arg} P{i}=1\n{workdir} ${{P{i}:+/var/task}}\n"),
+                Wd::PlusEmpty => format!("{arg} P{i}=\n{workdir} ${{P{i}+/var/task}}\n"),
+                Wd::ColonPlusEmpty => {
+                    format!("{arg} P{i}=\n{workdir} /var/task${{P{i}:+/wrong}}\n")
+                }
+                Wd::ArgChain => {
+                    format!("{arg} A{i}=/var\n{arg} B{i}=${{A{i}}}/task\n{workdir} $B{i}\n")
+                }
+            },
+            Op::Env { secret, via_arg } => {
+                let (name, value) = if *secret {
+                    (format!("DB_PASSWORD_{i}"), format!("hunter2x{i}"))
+                } else {
+                    (format!("LOG_LEVEL_{i}"), "info".to_owned())
+                };
+                if *via_arg {
+                    format!("{arg} V{i}={value}\n{} {name}=\"$V{i}\"\n", self.kw("ENV"))
+                } else {
+                    format!("{} {name}={value}\n", self.kw("ENV"))
+                }
+            }
+            Op::Fetch(foreign) => {
+                let a = if *foreign {
+                    self.arch.other()
+                } else {
+                    self.arch
+                };
+                let tag = match a {
+                    Arch::Arm => "aarch64",
+                    Arch::Amd => "x86_64",
+                };
+                format!(
+                    "{} pip install --platform manylinux2014_{tag} --only-binary=:all: -t /var/task pkg\n",
+                    self.kw("RUN")
+                )
+            }
+            Op::CopyFromNowhere => format!(
+                "{} --from=no-such-stage{i} /bootstrap /var/task/bootstrap\n",
+                self.kw("COPY")
+            ),
+            Op::Copy(foreign) => {
+                let from = match self.builders {
+                    0 => String::new(),
+                    _ => format!("--from={} ", self.spell("builder0", 0)),
+                };
+                let file = match foreign {
+                    None => "target/release/bootstrap".to_owned(),
+                    Some(f) => {
+                        let a = if *f { self.arch.other() } else { self.arch };
+                        format!("target/{}/release/bootstrap", a.triple())
+                    }
+                };
+                format!(
+                    "{} {from}/src/{file} /var/task/bootstrap\n",
+                    self.kw("COPY")
+                )
+            }
+        }
+    }
+
+    /// The verdict, from the model.
+    fn expected(&self) -> Expected {
+        let mut e = Expected::default();
+        if !self.resolved() {
+            e.platform += 1;
+        }
+        match self.platform {
+            Platform::Foreign(_) | Platform::Bad(_) => e.platform += 1,
+            _ => {}
+        }
+        if self.resolved()
+            && matches!(self.tag, TagArch::Foreign(_))
+            && !matches!(self.root, Root::Scratch)
+        {
+            e.platform += 1;
+        }
+        if self
+            .ops
+            .iter()
+            .any(|(_, op)| matches!(op, Op::Copy(Some(true)) | Op::Fetch(true)))
+        {
+            e.platform += 1;
+        }
+        // Image config: None = unknown, Some(None) = not set.
+        let lambda = self.resolved() && matches!(self.root, Root::Lambda(..));
+        let scratch = self.resolved() && matches!(self.root, Root::Scratch);
+        let known_base = lambda || scratch;
+        let mut entry: Option<Option<(bool, bool)>> = known_base.then_some(None);
+        let mut cmd: Option<Option<bool>> = known_base.then_some(None);
+        let mut wd: Option<String> = if lambda {
+            Some("/var/task".into())
+        } else if scratch {
+            Some("/".into())
+        } else {
+            None
+        };
+        let mut stage = usize::MAX;
+        let mut cmd_set = false;
+        for (s, op) in &self.ops {
+            if *s != stage {
+                stage = *s;
+                cmd_set = false;
+            }
+            match op {
+                Op::Entry {
+                    right,
+                    json,
+                    relative,
+                } => {
+                    entry = Some(Some((*right && *json, *relative)));
+                    if !cmd_set {
+                        cmd = Some(None);
+                    }
+                }
+                Op::Cmd { right } => {
+                    cmd = Some(Some(*right));
+                    cmd_set = true;
+                }
+                Op::Wd(w) => {
+                    wd = match w {
+                        Wd::Abs(_)
+                        | Wd::StageArg
+                        | Wd::Redeclared
+                        | Wd::Relative
+                        | Wd::EnvOverArg
+                        | Wd::PlusSet
+                        | Wd::PlusEmpty
+                        | Wd::ColonPlusEmpty
+                        | Wd::ArgChain => Some("/var/task".into()),
+                        Wd::Wrong(_) => Some("/wrong".into()),
+                        Wd::TaskRoot if lambda => Some("/var/task".into()),
+                        // Undeclared: unset where the base's environment is known.
+                        Wd::GlobalFallback if known_base => Some("/var/task".into()),
+                        Wd::TaskRoot | Wd::GlobalFallback | Wd::NoDefault => None,
+                    }
+                }
+                Op::Env { secret, .. } => e.secrets += usize::from(*secret),
+                Op::Copy(_) => {}
+                Op::CopyFromNowhere => e.platform += 1,
+                Op::Fetch(_) => {}
+            }
+        }
+        // `./bootstrap` runs in the final WORKDIR.
+        let entry_right = match entry {
+            Some(Some((true, relative))) => !relative || wd.as_deref() == Some("/var/task"),
+            _ => false,
+        };
+        e.config += usize::from(!entry_right);
+        e.config += usize::from(cmd != Some(Some(true)));
+        e.config += usize::from(wd.as_deref() != Some("/var/task"));
+        if let (true, Root::Lambda(rt, ..)) = (self.resolved() && self.streaming, &self.root)
+            && !matches!(pick(&RUNTIMES, *rt), "nodejs" | "provided")
+        {
+            e.streaming = 1;
+        }
+        e
+    }
+}
+
+fn pick<'a>(items: &[&'a str], i: usize) -> &'a str {
+    items[i % items.len()]
+}
+
+fn wd() -> impl Strategy<Value = Wd> {
+    prop_oneof![
+        (0..6usize).prop_map(Wd::Abs),
+        (0..3usize).prop_map(Wd::Wrong),
+        Just(Wd::TaskRoot),
+        Just(Wd::StageArg),
+        Just(Wd::GlobalFallback),
+        Just(Wd::Redeclared),
+        Just(Wd::NoDefault),
+        Just(Wd::Relative),
+        Just(Wd::EnvOverArg),
+        Just(Wd::PlusSet),
+        Just(Wd::PlusEmpty),
+        Just(Wd::ColonPlusEmpty),
+        Just(Wd::ArgChain),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (any::<bool>(), prop::bool::weighted(0.85), prop::bool::weighted(0.2)).prop_map(|(right, json, relative)| Op::Entry { right: right || json, json, relative }),
+        3 => prop::bool::weighted(0.7).prop_map(|right| Op::Cmd { right }),
+        3 => wd().prop_map(Op::Wd),
+        1 => (prop::bool::weighted(0.3), any::<bool>()).prop_map(|(secret, via_arg)| Op::Env { secret, via_arg }),
+        1 => prop_oneof![Just(None), any::<bool>().prop_map(Some)].prop_map(Op::Copy),
+        1 => Just(Op::CopyFromNowhere),
+        1 => any::<bool>().prop_map(Op::Fetch),
+    ]
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let root = prop_oneof![
+        4 => (0..7usize, 0..5usize, prop::sample::select(&MIRROR_PREFIXES[..])).prop_map(|(r, f, p)| Root::Lambda(r, f, p.to_owned())),
+        1 => Just(Root::Other),
+        1 => Just(Root::Scratch),
+    ];
+    let tag = prop_oneof![
+        3 => Just(TagArch::None),
+        1 => (0..3usize).prop_map(TagArch::Own),
+        1 => (0..3usize).prop_map(TagArch::Foreign),
+        1 => Just(TagArch::Target),
+    ];
+    let naming = prop_oneof![
+        3 => Just(Naming::Literal),
+        1 => Just(Naming::GlobalArg),
+        1 => Just(Naming::GlobalArgBraced),
+        1 => Just(Naming::DefaultChain),
+        1 => Just(Naming::UnsetFallback),
+        1 => Just(Naming::NoDefault),
+        1 => Just(Naming::StageLocal),
+        1 => Just(Naming::Undeclared),
+    ];
+    let platform = prop_oneof![
+        4 => Just(Platform::None),
+        1 => (0..5usize).prop_map(Platform::Own),
+        1 => (0..4usize).prop_map(Platform::Target),
+        1 => (0..5usize).prop_map(Platform::Foreign),
+        1 => (0..5usize).prop_map(Platform::Bad),
+    ];
+    let arch = prop_oneof![Just(Arch::Arm), Just(Arch::Amd)];
+    (
+        (
+            arch,
+            any::<bool>(),
+            root,
+            tag,
+            naming,
+            platform,
+            any::<bool>(),
+        ),
+        0..3usize,
+        prop::collection::vec((0..5usize, op()), 0..9),
+        0..3usize,
+        (
+            any::<bool>(),
+            prop::collection::vec(any::<bool>(), 5),
+            any::<bool>(),
+            any::<bool>(),
+            prop::bool::weighted(0.2),
+        ),
+    )
+        .prop_map(
+            |(
+                (arch, streaming, root, tag, naming, platform, platform_via_arg),
+                aliases,
+                mut ops,
+                builders,
+                (lower_keywords, case_flips, continued_from, backtick, digest),
+            )| {
+                // Ops land on chain stages (root, aliases, final), in order.
+                for (s, _) in &mut ops {
+                    *s %= aliases + 2;
+                }
+                ops.sort_by_key(|(s, _)| *s);
+                Case {
+                    arch,
+                    streaming,
+                    root,
+                    tag,
+                    naming,
+                    platform,
+                    platform_via_arg,
+                    aliases,
+                    ops,
+                    builders,
+                    lower_keywords,
+                    case_flips,
+                    continued_from,
+                    backtick,
+                    digest,
+                }
+            },
+        )
+}
+
+fn base_app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    APP.get_or_init(valid_app)
+}
+
+/// Counts of the Dockerfile lints' findings for `text` on a function of `arch`.
+fn verdict(text: String, arch: Arch, streaming: bool) -> (Expected, Vec<String>) {
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = Box::leak(text.into_boxed_str());
+    f.architecture = match arch {
+        Arch::Arm => Architecture::Arm64,
+        Arch::Amd => Architecture::X86_64,
+    };
+    f.handler = if streaming {
+        HandlerMode::Streaming
+    } else {
+        HandlerMode::Buffered
+    };
+    if let Some(url) = &mut f.url {
+        url.invoke_mode = if streaming {
+            InvokeMode::ResponseStream
+        } else {
+            InvokeMode::Buffered
+        };
+    }
+    let findings = lint(&app);
+    let count = |code: &str| findings.iter().filter(|f| f.code == code).count();
+    let got = Expected {
+        platform: count("image-platform"),
+        config: count("image-config"),
+        secrets: count("secret-in-env"),
+        streaming: count("image-streaming"),
+    };
+    (got, findings.iter().map(ToString::to_string).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_lints_report_exactly_what_the_model_says(case in case()) {
+        let text = case.text();
+        let (got, findings) = verdict(text.clone(), case.arch, case.streaming);
+        prop_assert_eq!(got, case.expected(), "\n{}\n{:#?}", text, findings);
+    }
+}
+
+#[test]
+fn the_repositorys_dockerfiles_pass_on_their_functions() {
+    let chatrix = include_str!("../../function/Dockerfile").to_owned();
+    let (got, findings) = verdict(chatrix, Arch::Arm, true);
+    assert_eq!(got, Expected::default(), "{findings:#?}");
+}
+
+/// The findings of `text` on the fixture's arm64 streaming function.
+fn findings_for(text: &str) -> Vec<infra_gen::Finding> {
+    let mut app = base_app().clone();
+    function_mut(&mut app).source.dockerfile_text = Box::leak(text.to_owned().into_boxed_str());
+    lint(&app)
+}
+
+const TAIL: &str = "ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+
+fn only(text: &str, code: &str, needle: &str) {
+    let text = format!("{text}{TAIL}");
+    let f = findings_for(&text);
+    assert_eq!(f.len(), 1, "{text}\n{f:#?}");
+    assert_eq!(f[0].code, code, "{f:#?}");
+    assert!(f[0].message.contains(needle), "{needle}: {}", f[0]);
+    assert!(!f[0].fix.is_empty());
+}
+
+#[test]
+fn a_streaming_handler_on_a_runtime_that_cannot_stream_is_refused() {
+    for image in [
+        "public.ecr.aws/lambda/python:3.12",
+        "123456789012.dkr.ecr.us-west-2.amazonaws.com/ecr-public/lambda/java:21",
+        "amazon/aws-lambda-ruby:3.3",
+    ] {
+        only(
+            &format!("FROM {image}\n"),
+            "image-streaming",
+            "cannot stream",
+        );
+    }
+    for image in [
+        "public.ecr.aws/lambda/nodejs:22",
+        "public.ecr.aws/lambda/provided:al2023",
+    ] {
+        assert!(findings_for(&format!("FROM {image}\n{TAIL}")).is_empty());
+    }
+}
+
+#[test]
+fn secrets_in_the_final_stages_env_are_secrets_in_the_functions_environment() {
+    only(
+        "FROM public.ecr.aws/lambda/provided:al2023\nARG KEY=AKIAIOSFODNN7EXAMPLE\nENV UPSTREAM=${KEY}\n",
+        "secret-in-env",
+        "UPSTREAM",
+    );
+    // Inherited through a stage, and filled from a build argument.
+    only(
+        "FROM public.ecr.aws/lambda/provided:al2023 AS base\nARG TOKEN\nENV API_TOKEN=$TOKEN\nFROM base\n",
+        "secret-in-env",
+        "API_TOKEN",
+    );
+    // A builder stage's environment does not reach the image.
+    let text = format!(
+        "FROM rust:1 AS build\nENV DB_PASSWORD=hunter2\nFROM public.ecr.aws/lambda/provided:al2023\nENV LOG_LEVEL=info\n{TAIL}"
+    );
+    assert!(findings_for(&text).is_empty());
+}
+
+#[test]
+fn what_cannot_be_resolved_is_a_finding() {
+    only(
+        "FROM --platform=$BUILDPLATFORM public.ecr.aws/lambda/provided:al2023\n",
+        "image-platform",
+        "BUILDPLATFORM",
+    );
+    only(
+        "FROM --platform=$BUILDPLATFORM public.ecr.aws/lambda/provided:al2023 AS build\nFROM build\n",
+        "image-platform",
+        "BUILDPLATFORM",
+    );
+    only(
+        "ARG BASE\nFROM $BASE\nWORKDIR /var/task\n",
+        "image-platform",
+        "BASE",
+    );
+    only(
+        "FROM public.ecr.aws/lambda/provided:al2023\nARG DIR\nWORKDIR $DIR\n",
+        "image-config",
+        "DIR",
+    );
+    for from in ["buidler", "later", "7"] {
+        only(
+            &format!(
+                "FROM rust:1 AS builder\nFROM public.ecr.aws/lambda/provided:al2023 AS final\nCOPY --from={from} /bootstrap /var/task/\nFROM final\nFROM rust:1 AS later\nFROM final\n"
+            ),
+            "image-platform",
+            from,
+        );
+    }
+    only(
+        "FROM later AS first\nFROM public.ecr.aws/lambda/provided:al2023 AS later\nFROM first\nWORKDIR /var/task\n",
+        "image-platform",
+        "defined after",
+    );
+}
+
+#[test]
+fn binaries_of_another_architecture_are_refused() {
+    for copy in [
+        "COPY --from=build /src/target/x86_64-unknown-linux-musl/release/bootstrap /var/task/",
+        "ADD https://example.com/releases/tool_linux_amd64.tar.gz /opt/",
+        "COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.8.4-x86_64 /lambda-adapter /opt/extensions/",
+        "RUN pip install --platform manylinux2014_x86_64 --only-binary=:all: -t /var/task requests",
+        "RUN curl -fsSL \"https://example.com/tool_linux_amd64.tar.gz\" | tar -xz -C /opt",
+    ] {
+        only(
+            &format!("FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\n{copy}\n"),
+            "image-platform",
+            "amd64",
+        );
+    }
+    for valid in [
+        "COPY --from=build /src/target/aarch64-unknown-linux-gnu/release/bootstrap /usr/lib/aarch64-linux-gnu/libz.so /var/task/",
+        "RUN pip install --platform manylinux2014_aarch64 --only-binary=:all: -t /var/task requests",
+        "RUN if [ \"$TARGETARCH\" = amd64 ]; then echo x86_64; fi",
+        "RUN curl -o /opt/t https://example.com/t-$(uname -m) && curl -o /opt/u https://example.com/u-arm64",
+    ] {
+        let text = format!(
+            "FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\n{valid}\n{TAIL}"
+        );
+        assert!(findings_for(&text).is_empty(), "{valid}");
+    }
+}
+
+#[test]
+fn a_relative_entrypoint_runs_in_the_working_directory() {
+    let ok = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
+    assert!(findings_for(ok).is_empty());
+    // In /opt it is /opt/bootstrap.
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /opt\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
+    let f = findings_for(text);
+    let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("ENTRYPOINT"))
+            && messages.iter().any(|m| m.contains("WORKDIR"))
+    );
+}
+
+#[test]
+fn a_streaming_handler_started_by_a_runtime_client_that_cannot_stream_is_refused() {
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = "FROM python:3.12-slim\nWORKDIR /var/task\nENTRYPOINT [\"python\", \"-m\", \"awslambdaric\"]\nCMD [\"app.handler\"]\n";
+    f.image_config = ImageConfig::new(
+        &["python", "-m", "awslambdaric"],
+        &["app.handler"],
+        "/var/task",
+    )
+    .expect("valid");
+    let findings = lint(&app);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, "image-streaming");
+    assert!(findings[0].message.contains("Python"), "{}", findings[0]);
+}
+
+#[test]
+fn the_documented_runtime_interface_client_pattern_is_valid_for_a_buffered_handler() {
+    // AWS's "alternative base image" example: a global ARG re-declared in both stages.
+    let text = "ARG FUNCTION_DIR=\"/function\"\nFROM python:3.12 AS build-image\nARG FUNCTION_DIR\nRUN mkdir -p ${FUNCTION_DIR}\nCOPY . ${FUNCTION_DIR}\nRUN pip install --target ${FUNCTION_DIR} awslambdaric\nFROM python:3.12-slim\nARG FUNCTION_DIR\nWORKDIR ${FUNCTION_DIR}\nCOPY --from=build-image ${FUNCTION_DIR} ${FUNCTION_DIR}\nENTRYPOINT [ \"/usr/local/bin/python\", \"-m\", \"awslambdaric\" ]\nCMD [ \"lambda_function.handler\" ]\n";
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = text;
+    f.architecture = Architecture::X86_64;
+    f.handler = HandlerMode::Buffered;
+    if let Some(url) = &mut f.url {
+        url.invoke_mode = InvokeMode::Buffered;
+    }
+    f.image_config = ImageConfig::new(
+        &["/usr/local/bin/python", "-m", "awslambdaric"],
+        &["lambda_function.handler"],
+        "/function/",
+    )
+    .expect("valid");
+    // (The fixture's Bedrock grants are for a streaming handler: only this file's lints count.)
+    let findings: Vec<_> = lint(&app)
+        .into_iter()
+        .filter(|f| OURS.contains(&f.code))
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+const OURS: [&str; 4] = [
+    "image-platform",
+    "image-config",
+    "image-streaming",
+    "secret-in-env",
+];
