@@ -9,7 +9,7 @@ use infra_gen::model::ecr::{Encryption, Repository, TagMutability, TagStatus};
 use infra_gen::model::lambda::{
     Architecture, EnvName, EnvVar, LogLevel, Origin, PublicReason, Tracing, UrlAuth,
 };
-use infra_gen::model::review::{PolicyException, PolicyRule};
+use infra_gen::model::review::{PolicyException, PolicyRule, Suppression};
 use infra_gen::model::{Expr, Properties};
 use infra_gen::pipeline::validated as render;
 use infra_gen::render::GeneratedFile;
@@ -211,18 +211,46 @@ const MUTATIONS: &[Mutation] = &[
             })
             .is_some()
     }),
+    // The auth with what the builder writes next to a public URL: its reason in the
+    // metadata and the scanners' URL-auth suppressions (lint `public-url` refuses them
+    // without a public URL).
     ("url auth", |s| {
-        props!(s, Function)
-            .and_then(|f| f.url.as_mut())
-            .map(|url| {
-                let public = PublicReason::new("the function checks a bearer key on every request");
-                change(
-                    &mut url.auth,
-                    UrlAuth::AwsIam,
-                    UrlAuth::Public(public.expect("valid")),
-                )
-            })
-            .is_some()
+        let Some(resource) = s
+            .template
+            .resources
+            .iter_mut()
+            .find(|r| matches!(&r.properties, Properties::Function(f) if f.url.is_some()))
+        else {
+            return false;
+        };
+        let Properties::Function(f) = &mut resource.properties else {
+            return false;
+        };
+        let Some(url) = f.url.as_mut() else {
+            return false;
+        };
+        let why = "the function checks a bearer key on every request";
+        let public = PublicReason::new(why).expect("valid");
+        change(&mut url.auth, UrlAuth::AwsIam, UrlAuth::Public(public));
+        let is_public = matches!(url.auth, UrlAuth::Public(_));
+        let url_rule = |x: &Suppression| {
+            PublicReason::SCANNER_RULES
+                .iter()
+                .any(|&(tool, rule)| x.tool() == tool && x.rule() == rule)
+        };
+        resource.suppressions.retain(|x| !url_rule(x));
+        resource.metadata.remove("PublicUrlReason");
+        if is_public {
+            resource
+                .metadata
+                .insert("PublicUrlReason".into(), why.into());
+            for (tool, rule) in PublicReason::SCANNER_RULES {
+                resource
+                    .suppressions
+                    .push(Suppression::new(tool, rule, why).expect("a sentence"));
+            }
+        }
+        true
     }),
     ("cors origin", |s| {
         props!(s, Function)
