@@ -40,13 +40,14 @@ pub struct Policy {
 impl Policy {
     pub const fn of(kind: EnvironmentKind) -> Self {
         match kind {
+            // Production rolls back through a few deploys; elsewhere the last one is enough.
             EnvironmentKind::Production => Self {
                 min_log_retention: RetentionDays::D365,
-                min_images_kept: 10,
+                min_images_kept: 5,
             },
             EnvironmentKind::NonProduction => Self {
                 min_log_retention: RetentionDays::D365,
-                min_images_kept: 3,
+                min_images_kept: 2,
             },
         }
     }
@@ -72,6 +73,7 @@ mod tests {
         let prod = Policy::of(EnvironmentKind::Production);
         let other = Policy::of(EnvironmentKind::NonProduction);
         assert!(prod.min_images_kept >= other.min_images_kept);
-        assert!(other.min_images_kept >= 1);
+        // The running image and one to roll back to.
+        assert!(other.min_images_kept >= 2);
     }
 }
