@@ -53,6 +53,62 @@ impl Error {
     }
 }
 
+impl Error {
+    /// This error with its place: a value error becomes `At` the stack and resource it was
+    /// meant for; errors that already name places are kept.
+    pub fn at(self, stack: &str, resource: &str) -> Self {
+        match self {
+            Self::At { .. } | Self::Findings(_) => self,
+            other => Self::At {
+                stack: stack.to_owned(),
+                resource: resource.to_owned(),
+                fix: other.fix(),
+                message: other.to_string(),
+            },
+        }
+    }
+
+    /// Every placed problem this error holds, as findings (code `definition` for builder
+    /// values); an error without a place is one finding with an empty stack.
+    pub fn into_findings(self) -> Vec<Finding> {
+        match self {
+            Self::Findings(findings) => findings,
+            Self::At {
+                stack,
+                resource,
+                message,
+                fix,
+            } => vec![Finding {
+                code: "definition",
+                stack,
+                resource,
+                message,
+                fix,
+            }],
+            other => vec![Finding {
+                code: "definition",
+                stack: String::new(),
+                resource: String::new(),
+                fix: other.fix(),
+                message: other.to_string(),
+            }],
+        }
+    }
+
+    /// All of `errors` as one: none is `Ok`, one is itself, more are their findings together,
+    /// so a definition reports every stack and resource that is wrong, not only the first.
+    pub fn all(errors: Vec<Error>) -> Result<(), Error> {
+        let mut errors = errors;
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.remove(0)),
+            _ => Err(Self::Findings(
+                errors.into_iter().flat_map(Self::into_findings).collect(),
+            )),
+        }
+    }
+}
+
 /// A builder argument: a value, or the `Result` of its constructor, so a constructor error
 /// surfaces from `build()` naming the stack and resource rather than without a place.
 pub trait Checked<T> {

@@ -23,5 +23,5 @@ pub mod render;
 pub mod units;
 pub mod validate;
 
-pub use build::{App, Environment, Stack};
+pub use build::{App, Environment, EnvironmentKind, Stack};
 pub use error::{Checked, Error, Finding, format_findings};

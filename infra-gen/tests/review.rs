@@ -118,7 +118,8 @@ fn stateful_resources_show_their_fate_on_delete_and_replace() {
     let text = service_page(|s| s);
     assert!(text.contains("| `ApiKeySecret`: secret `demo/test/api-key` | Retain | Retain |"));
     assert!(text.contains("## Log group `/aws/lambda/demo-test` (`FunctionLogGroup`)"));
-    assert!(text.contains("| Retention | 30 days |"));
+    // The default: the production policy's minimum (Control Tower's year).
+    assert!(text.contains("| Retention | 365 days |"));
     let registry = page(|s| s, "demo-test-registry.md");
     assert!(registry.contains("| `Repository`: ECR repository `demo-test` | Retain | Retain |"));
 }

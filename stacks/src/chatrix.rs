@@ -3,7 +3,7 @@
 //! an API key kept in Secrets Manager. Staging and prod share this definition.
 
 use infra_gen::build::{
-    Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
+    Alarms, ContainerImage, EnvironmentKind, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
 };
 use infra_gen::model::lambda::{
     Architecture, Cors, DockerSource, HandlerMode, HttpMethod, ImageConfig, Origin, TrafficShift,
@@ -15,6 +15,8 @@ use infra_gen::{Environment, Error, Stack};
 /// Per-environment settings; everything else is the same in every environment.
 struct Settings {
     env: &'static str,
+    /// Selects the retention and image policy `check` holds the stacks to.
+    kind: EnvironmentKind,
     region: &'static str,
     memory_mb: u32,
     reserved_concurrency: u32,
@@ -27,6 +29,7 @@ struct Settings {
 const ENVIRONMENTS: [Settings; 2] = [
     Settings {
         env: "staging",
+        kind: EnvironmentKind::NonProduction,
         region: "us-west-2",
         memory_mb: 256,
         reserved_concurrency: 5,
@@ -38,6 +41,7 @@ const ENVIRONMENTS: [Settings; 2] = [
     },
     Settings {
         env: "prod",
+        kind: EnvironmentKind::Production,
         region: "us-west-2",
         memory_mb: 512,
         reserved_concurrency: 100,
@@ -136,60 +140,71 @@ fn suppressions() -> Vec<(&'static str, Result<Suppression, Error>)> {
     ]
 }
 
+/// Every environment's registry and service; a definition error in several environments is
+/// reported for each of them.
 pub fn stacks() -> Result<Vec<Stack>, Error> {
     let mut stacks = Vec::new();
+    let mut errors = Vec::new();
     for s in ENVIRONMENTS {
-        let env = Environment::new(s.env, s.region)?;
-        let (registry, repository) = Registry::new("chatrix", &env, file!())
-            .keep_last_images(s.images_kept)
-            .suppress(Suppression::new(Tool::Checkov, "CKV_AWS_136", NO_CMK)?)
-            .build()?;
-        let image = ContainerImage {
-            repository,
-            source: image_source(),
-            config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")?,
-        };
-        let mut service = Service::new(
-            "chatrix",
-            &env,
-            file!(),
-            image,
-            Architecture::Arm64,
-            HandlerMode::Streaming,
-        )?
-        .description("chatrix: Anthropic Messages API gateway to Amazon Bedrock")
-        .memory(Memory::mb(s.memory_mb))
-        .timeout(Timeout::seconds(900))
-        .reserved_concurrency(ReservedConcurrency::new(s.reserved_concurrency))
-        .log_retention(s.log_retention)
-        .url(
-            FunctionUrl::public(
-                "the function authenticates every request except /health with an API key \
-                     (x-api-key or Bearer) compared against the ApiKey secret",
-            )
-            .and_then(|url| url.cors(cors())),
-        )
-        .smoke_test("/health")
-        // Bedrock's own failures reach callers as 5xx too: a few in a minute are not an outage
-        // of the gateway, a burst is.
-        .alarms(Alarms::new().url_5xx_at_least(5))
-        .safe_deploy(s.shift)
-        .secret(SecretSpec::generated(
-            "ApiKey",
-            // The shape the gateway reads (function/README.md), on the review page and in the
-            // template for whoever edits the secret.
-            "API keys clients present to chatrix: {\"api_key\": \"...\"} as generated, or named keys \
-             {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"]}]} \
-             (models optional; two entries under one name rotate a key with overlap)",
-            "api_key",
-            "API_KEY_SECRET_ARN",
-        ))
-        .bedrock_models(ModelMap::from_json(MODELS)?);
-        for (id, suppression) in suppressions() {
-            service = service.suppress(id, suppression);
+        match environment(s) {
+            Ok(pair) => stacks.extend(pair),
+            Err(e) => errors.push(e),
         }
-        stacks.push(registry);
-        stacks.push(service.build()?);
     }
+    Error::all(errors)?;
     Ok(stacks)
+}
+
+/// One environment's registry and service stacks.
+fn environment(s: Settings) -> Result<[Stack; 2], Error> {
+    let env = Environment::new(s.env, s.region)?.with_kind(s.kind);
+    let (registry, repository) = Registry::new("chatrix", &env, file!())
+        .keep_last_images(s.images_kept)
+        .suppress(Suppression::new(Tool::Checkov, "CKV_AWS_136", NO_CMK))
+        .build()?;
+    let image = ContainerImage {
+        repository,
+        source: image_source(),
+        config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")?,
+    };
+    let mut service = Service::new(
+        "chatrix",
+        &env,
+        file!(),
+        image,
+        Architecture::Arm64,
+        HandlerMode::Streaming,
+    )?
+    .description("chatrix: Anthropic Messages API gateway to Amazon Bedrock")
+    .memory(Memory::mb(s.memory_mb))
+    .timeout(Timeout::seconds(900))
+    .reserved_concurrency(ReservedConcurrency::new(s.reserved_concurrency))
+    .log_retention(s.log_retention)
+    .url(
+        FunctionUrl::public(
+            "the function authenticates every request except /health with an API key \
+                 (x-api-key or Bearer) compared against the ApiKey secret",
+        )
+        .and_then(|url| url.cors(cors())),
+    )
+    .smoke_test("/health")
+    // Bedrock's own failures reach callers as 5xx too: a few in a minute are not an outage
+    // of the gateway, a burst is.
+    .alarms(Alarms::new().url_5xx_at_least(5))
+    .safe_deploy(s.shift)
+    .secret(SecretSpec::generated(
+        "ApiKey",
+        // The shape the gateway reads (function/README.md), on the review page and in the
+        // template for whoever edits the secret.
+        "API keys clients present to chatrix: {\"api_key\": \"...\"} as generated, or named keys \
+         {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"]}]} \
+         (models optional; two entries under one name rotate a key with overlap)",
+        "api_key",
+        "API_KEY_SECRET_ARN",
+    ))
+    .bedrock_models(ModelMap::from_json(MODELS)?);
+    for (id, suppression) in suppressions() {
+        service = service.suppress(id, suppression);
+    }
+    Ok([registry, service.build()?])
 }

@@ -88,7 +88,7 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
         let env = s.env.name().to_owned();
         let (registry, repository) = Registry::new("ingest", &s.env, file!())
             .keep_last_images(10)
-            .tag("team", "data")?
+            .tag(Tag::new("team", "data"))
             .suppress(Suppression::new(Tool::Checkov, "CKV_AWS_136", NO_CMK)?)
             .build()?;
         let image = ContainerImage {

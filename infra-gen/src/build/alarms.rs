@@ -1,5 +1,6 @@
 //! CloudWatch alarms for a service's function, and what they watch when deploys are gradual.
 
+use crate::Error;
 use crate::model::Expr;
 use crate::model::cloudwatch::{Alarm, Comparison, Statistic, TreatMissingData};
 
@@ -24,6 +25,18 @@ impl Default for Alarms {
     }
 }
 
+fn at_least_one(what: &'static str, n: u32) -> Result<u32, Error> {
+    if n == 0 {
+        return Err(Error::OutOfRange {
+            what,
+            value: 0,
+            min: 1,
+            max: u64::from(u32::MAX),
+        });
+    }
+    Ok(n)
+}
+
 impl Alarms {
     /// Any error, throttle or 5xx in a minute, or a call over 90% of the timeout.
     pub fn new() -> Self {
@@ -34,16 +47,17 @@ impl Alarms {
         self.topic = Some(topic);
         self
     }
-    /// Fire on this many function errors in a minute (default 1).
-    pub fn errors_at_least(mut self, n: u32) -> Self {
-        self.errors = n.max(1);
-        self
+    /// Fire on this many function errors in a minute (default 1); 0 would never fire, so it
+    /// is an error (`Service::alarms` takes the `Result`).
+    pub fn errors_at_least(mut self, n: u32) -> Result<Self, Error> {
+        self.errors = at_least_one("function errors per minute to alarm on", n)?;
+        Ok(self)
     }
     /// Fire on this many 5xx answers of the Function URL in a minute (default 1), for a
-    /// function that answers 5xx for an upstream's failures too.
-    pub fn url_5xx_at_least(mut self, n: u32) -> Self {
-        self.url_5xx = n.max(1);
-        self
+    /// function that answers 5xx for an upstream's failures too; 0 is an error.
+    pub fn url_5xx_at_least(mut self, n: u32) -> Result<Self, Error> {
+        self.url_5xx = at_least_one("URL 5xx answers per minute to alarm on", n)?;
+        Ok(self)
     }
 
     pub(super) fn topic(&self) -> Option<&Expr> {

@@ -4,12 +4,14 @@
 pub mod alarms;
 pub mod bedrock;
 pub mod grant;
+pub mod policy;
 pub mod registry;
 pub mod service;
 
 pub use alarms::Alarms;
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
 pub use grant::{DynamoDb, Grant};
+pub use policy::{EnvironmentKind, Policy};
 pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger};
 
@@ -87,11 +89,13 @@ impl App {
     }
 }
 
-/// A deployment target: a name such as `staging` and the AWS region it lives in.
+/// A deployment target: a name such as `staging`, the AWS region it lives in, and its kind,
+/// which selects the retention and image [`Policy`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
     name: String,
     region: String,
+    kind: EnvironmentKind,
 }
 
 impl Environment {
@@ -126,7 +130,20 @@ impl Environment {
         Ok(Self {
             name: name.to_owned(),
             region: region.to_owned(),
+            kind: EnvironmentKind::Production,
         })
+    }
+    /// Declares what the environment is for (production unless said otherwise).
+    pub fn with_kind(mut self, kind: EnvironmentKind) -> Self {
+        self.kind = kind;
+        self
+    }
+    pub fn kind(&self) -> EnvironmentKind {
+        self.kind
+    }
+    /// The retention and image rules of this environment's kind.
+    pub fn policy(&self) -> Policy {
+        Policy::of(self.kind)
     }
     pub fn name(&self) -> &str {
         &self.name

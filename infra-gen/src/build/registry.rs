@@ -1,11 +1,11 @@
 //! The image registry stack: one ECR repository, deployed before any function uses it.
 
 use super::{Environment, Stack};
-use crate::Error;
 use crate::model::ecr::{Encryption, LifecycleRule, Repository, RepositoryName, TagMutability};
-use crate::model::review::{ReplacementAck, Suppression};
+use crate::model::review::{PolicyException, ReplacementAck, Suppression};
 use crate::model::tags::{Tag, merged};
 use crate::model::{Expr, LogicalId, Output, Properties, Resource, StackName, Template};
+use crate::{Checked, Error};
 
 /// An ECR repository in a stack of its own. It is retained when the stack is deleted or the
 /// resource replaced: images outlive the stacks that run them.
@@ -20,6 +20,9 @@ pub struct Registry {
     suppressions: Vec<Suppression>,
     replacement_ack: Option<ReplacementAck>,
     tags: Vec<Tag>,
+    policy_exceptions: Vec<PolicyException>,
+    /// Every invalid builder argument as (message, fix); `build` reports them all.
+    invalid: Vec<(String, String)>,
 }
 
 /// What a service stack needs to pull images from a [`Registry`].
@@ -44,18 +47,39 @@ impl Registry {
             suppressions: Vec::new(),
             replacement_ack: None,
             tags: Vec::new(),
+            policy_exceptions: Vec::new(),
+            invalid: Vec::new(),
+        }
+    }
+
+    /// Keeps the value, or records the error for `build` to report with its place.
+    fn take<T>(&mut self, value: impl Checked<T>) -> Option<T> {
+        match value.checked() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.invalid.push((e.to_string(), e.fix()));
+                None
+            }
         }
     }
 
     /// A tag on the stack and its repository (over the app's tags with the same key).
-    pub fn tag(mut self, key: &str, value: &str) -> Result<Self, Error> {
-        self.tags = merged(&self.tags, &[Tag::new(key, value)?]);
-        Ok(self)
+    pub fn tag(mut self, tag: impl Checked<Tag>) -> Self {
+        if let Some(t) = self.take(tag) {
+            self.tags = merged(&self.tags, &[t]);
+        }
+        self
     }
 
-    /// How many images to keep (older ones expire); enough to roll back a few deploys.
+    /// How many images to keep (older ones expire); enough to roll back a few deploys. Lint
+    /// `policy` asks at least the environment's [`Policy`](super::Policy) minimum.
     pub fn keep_last_images(mut self, n: u32) -> Self {
-        self.keep_last = n;
+        if self
+            .take::<LifecycleRule>(LifecycleRule::keep_last(n))
+            .is_some()
+        {
+            self.keep_last = n;
+        }
         self
     }
 
@@ -66,21 +90,59 @@ impl Registry {
     }
 
     /// Records that a third-party finding on the repository does not apply; keep these rare.
-    pub fn suppress(mut self, suppression: Suppression) -> Self {
-        self.suppressions.push(suppression);
+    pub fn suppress(mut self, suppression: impl Checked<Suppression>) -> Self {
+        if let Some(s) = self.take(suppression) {
+            self.suppressions.push(s);
+        }
+        self
+    }
+
+    /// Excepts the repository from a rule of the environment's [`Policy`](super::Policy),
+    /// with the reason; lint `policy` refuses an exception the repository does not need.
+    pub fn except(mut self, exception: impl Checked<PolicyException>) -> Self {
+        if let Some(e) = self.take(exception) {
+            self.policy_exceptions.push(e);
+        }
         self
     }
 
     /// Allows a change that replaces the repository (and orphans its images); remove it once
     /// deployed. See [`ReplacementAck`].
-    pub fn acknowledge_replacement(mut self, reason: &str) -> Result<Self, Error> {
-        self.replacement_ack = Some(ReplacementAck::new(reason)?);
-        Ok(self)
+    pub fn acknowledge_replacement(mut self, reason: &str) -> Self {
+        if let Some(ack) = self.take::<ReplacementAck>(ReplacementAck::new(reason)) {
+            self.replacement_ack = Some(ack);
+        }
+        self
     }
 
-    pub fn build(self) -> Result<(Stack, ImageRepository), Error> {
+    /// The stack's name: `<service>-<environment>-registry`.
+    pub fn stack_name(&self) -> String {
+        format!("{}-{}-registry", self.service, self.environment.name())
+    }
+
+    /// The stack, or every invalid argument (`Error::At` for one, `Error::Findings` for
+    /// more), each naming the stack, the repository and the fix.
+    pub fn build(mut self) -> Result<(Stack, ImageRepository), Error> {
+        let stack = self.stack_name();
+        let invalid = std::mem::take(&mut self.invalid);
+        Error::all(
+            invalid
+                .into_iter()
+                .map(|(message, fix)| Error::At {
+                    stack: stack.clone(),
+                    resource: "Repository".into(),
+                    message,
+                    fix,
+                })
+                .collect(),
+        )?;
+        // What remains can fail only on the service's name, which names the repository.
+        self.assemble().map_err(|e| e.at(&stack, "Repository"))
+    }
+
+    fn assemble(self) -> Result<(Stack, ImageRepository), Error> {
         let env = self.environment.name();
-        let stack_name = StackName::new(format!("{}-{env}-registry", self.service))?;
+        let stack_name = StackName::new(self.stack_name())?;
         let name = RepositoryName::new(&format!("{}-{env}", self.service))?;
         let id = LogicalId::new("Repository")?;
         let repository = Repository {
@@ -101,6 +163,7 @@ impl Registry {
             Resource::new(id.clone(), Properties::EcrRepository(repository)).retained();
         resource.suppressions = self.suppressions;
         resource.replacement_ack = self.replacement_ack;
+        resource.policy_exceptions = self.policy_exceptions;
         template.resources.push(resource);
         template.tags = self.tags;
         let uri_export = format!("{stack_name}-RepositoryUri");

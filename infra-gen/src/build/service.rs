@@ -20,7 +20,7 @@ use crate::model::lambda::{
 };
 use crate::model::logs::LogGroup;
 use crate::model::raw::Raw;
-use crate::model::review::{ReplacementAck, Suppression, Tool};
+use crate::model::review::{PolicyException, ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
 use crate::model::sqs::{Queue, QueueEncryption};
 use crate::model::tags::{Tag, merged};
@@ -173,7 +173,8 @@ impl Schedule {
 }
 
 /// A container-image Lambda service. Required settings are constructor arguments; the rest
-/// have safe defaults (512 MB, 30 s, 30-day logs, no tracing, no URL).
+/// have safe defaults (512 MB, 30 s, logs kept the environment's policy minimum, no tracing,
+/// no URL).
 #[derive(Debug, Clone)]
 pub struct Service {
     name: String,
@@ -210,9 +211,10 @@ pub struct Service {
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
-    /// The first invalid builder argument and the resource it was for; `build` reports it.
+    policy_exceptions: Vec<(String, PolicyException)>,
+    /// Every invalid builder argument, with the resource it was for; `build` reports them all.
     /// (resource, message, fix)
-    invalid: Option<(String, String, String)>,
+    invalid: Vec<(String, String, String)>,
 }
 
 const DEFAULT_MEMORY_MB: u32 = 512;
@@ -243,7 +245,7 @@ impl Service {
             ephemeral_storage: EphemeralStorage::DEFAULT,
             reserved_concurrency: None,
             tracing: Tracing::PassThrough,
-            log_retention: RetentionDays::D30,
+            log_retention: environment.policy().min_log_retention,
             log_level: LogLevel::Info,
             url: None,
             secrets: Vec::new(),
@@ -262,7 +264,8 @@ impl Service {
             tags: Vec::new(),
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
-            invalid: None,
+            policy_exceptions: Vec::new(),
+            invalid: Vec::new(),
         })
     }
 
@@ -272,7 +275,7 @@ impl Service {
             Ok(v) => Some(v),
             Err(e) => {
                 self.invalid
-                    .get_or_insert_with(|| (resource.to_owned(), e.to_string(), e.fix()));
+                    .push((resource.to_owned(), e.to_string(), e.fix()));
                 None
             }
         }
@@ -311,8 +314,12 @@ impl Service {
         self.tracing = t;
         self
     }
-    pub fn log_retention(mut self, r: RetentionDays) -> Self {
-        self.log_retention = r;
+    /// How long the log group keeps logs (`RetentionDays::D365`, or `RetentionDays::from_days`'s
+    /// `Result`); lint `policy` asks at least the environment kind's minimum.
+    pub fn log_retention(mut self, r: impl Checked<RetentionDays>) -> Self {
+        if let Some(r) = self.take("FunctionLogGroup", r) {
+            self.log_retention = r;
+        }
         self
     }
     pub fn log_level(mut self, l: LogLevel) -> Self {
@@ -326,12 +333,26 @@ impl Service {
         self
     }
     pub fn secret(mut self, s: SecretSpec) -> Self {
-        self.secrets.push(s);
+        let id = format!("{}Secret", s.id);
+        let valid = self
+            .take::<LogicalId>(&id, LogicalId::new(id.as_str()))
+            .is_some()
+            & self
+                .take::<EnvName>(&id, EnvName::new(&s.env_var))
+                .is_some();
+        if valid {
+            self.secrets.push(s);
+        }
         self
     }
     /// A plain environment variable. Secret-looking values fail the `secret-in-env` lint.
     pub fn env(mut self, name: &str, value: &str) -> Self {
-        self.env.push((name.to_owned(), value.to_owned()));
+        if self
+            .take::<EnvName>("Function", EnvName::new(name))
+            .is_some()
+        {
+            self.env.push((name.to_owned(), value.to_owned()));
+        }
         self
     }
     /// Encrypts the log group and the secrets with a customer managed KMS key (its ARN, or an
@@ -361,8 +382,10 @@ impl Service {
     }
     /// CloudWatch alarms on the function's errors, throttles, duration near the timeout and
     /// (with a URL) 5xx answers; see [`Alarms`].
-    pub fn alarms(mut self, alarms: Alarms) -> Self {
-        self.alarms = Some(alarms);
+    pub fn alarms(mut self, alarms: impl Checked<Alarms>) -> Self {
+        if let Some(a) = self.take("Function", alarms) {
+            self.alarms = Some(a);
+        }
         self
     }
     /// Gradual deploys: every deploy publishes a version behind the alias `live` (the Function
@@ -476,8 +499,10 @@ impl Service {
         self
     }
     /// Grants `bedrock:InvokeModel*` and `bedrock:CountTokens` on exactly these models.
-    pub fn bedrock_models(mut self, models: ModelMap) -> Self {
-        self.models = Some(models);
+    pub fn bedrock_models(mut self, models: impl Checked<ModelMap>) -> Self {
+        if let Some(m) = self.take("FunctionRole", models) {
+            self.models = Some(m);
+        }
         self
     }
 
@@ -499,20 +524,43 @@ impl Service {
         self
     }
 
+    /// Excepts resource `id` (e.g. `FunctionLogGroup`) from a rule of the environment's
+    /// [`Policy`](super::Policy), with the reason; lint `policy` refuses an exception the
+    /// resource does not need.
+    pub fn except(mut self, id: &str, exception: impl Checked<PolicyException>) -> Self {
+        if let Some(e) = self.take(id, exception) {
+            self.policy_exceptions.push((id.to_owned(), e));
+        }
+        self
+    }
+
     pub fn stack_name(&self) -> String {
         format!("{}-{}-service", self.name, self.environment.name())
     }
 
+    /// The stack, or every invalid argument given to the builder (`Error::At` for one,
+    /// `Error::Findings` for more), each naming the stack, the resource and the fix.
     pub fn build(mut self) -> Result<Stack, Error> {
+        let stack = self.stack_name();
+        let invalid = std::mem::take(&mut self.invalid);
+        Error::all(
+            invalid
+                .into_iter()
+                .map(|(resource, message, fix)| Error::At {
+                    stack: stack.clone(),
+                    resource,
+                    message,
+                    fix,
+                })
+                .collect(),
+        )?;
+        // An assembly error without a place (the service's own name, which names the
+        // function) is placed on the function.
+        self.assemble().map_err(|e| e.at(&stack, "Function"))
+    }
+
+    fn assemble(mut self) -> Result<Stack, Error> {
         let stack_name = StackName::new(self.stack_name())?;
-        if let Some((resource, message, fix)) = self.invalid.take() {
-            return Err(Error::At {
-                stack: stack_name.to_string(),
-                resource,
-                message,
-                fix,
-            });
-        }
         let public_url = matches!(
             &self.url,
             Some(FunctionUrl {
@@ -608,7 +656,11 @@ impl Service {
             });
         }
         if let Some(models) = &self.models {
-            statements.extend(models.grants(self.handler)?);
+            statements.extend(
+                models
+                    .grants(self.handler)
+                    .map_err(|e| e.at(stack_name.as_str(), role_id.as_str()))?,
+            );
         }
         let dead_letter_ids: Vec<String> = self
             .data
@@ -949,19 +1001,11 @@ impl Service {
                 .insert("PublicUrlReason".into(), json!(reason.as_str()));
             // The definition's reason answers the scanners' "URL without auth" findings,
             // which they raise on the URL and on the public invoke permissions SAM adds.
-            resource.suppressions.extend([
-                Suppression::new(Tool::Checkov, "CKV_AWS_258", reason.as_str())?,
-                Suppression::new(
-                    Tool::CfnGuard,
-                    "lambda_function_url_auth_check",
-                    reason.as_str(),
-                )?,
-                Suppression::new(
-                    Tool::CfnGuard,
-                    "lambda_function_public_access_prohibited_check",
-                    reason.as_str(),
-                )?,
-            ]);
+            for (tool, rule) in PublicReason::SCANNER_RULES {
+                resource
+                    .suppressions
+                    .push(Suppression::new(tool, rule, reason.as_str())?);
+            }
         }
         if let Some((_, queue)) = &self.async_failures {
             // checkov reads only the older DeadLetterQueue property.
@@ -986,14 +1030,27 @@ impl Service {
             .resources
             .extend(alarms.into_iter().map(|(_, r)| r));
 
+        // Each unknown ID is reported, under its own name, with the others.
+        let mut unknown = Vec::new();
         for (id, suppression) in self.suppressions {
-            resource_named(&mut template, &id)?
-                .suppressions
-                .push(suppression);
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.suppressions.push(suppression),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
         }
         for (id, ack) in self.replacement_acks {
-            resource_named(&mut template, &id)?.replacement_ack = Some(ack);
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.replacement_ack = Some(ack),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
         }
+        for (id, exception) in self.policy_exceptions {
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.policy_exceptions.push(exception),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
+        }
+        Error::all(unknown)?;
 
         let mut all_outputs = Vec::new();
         if url.is_some() {

@@ -26,12 +26,16 @@
 //! | `iam-public` | a raw resource's policy allowing every principal |
 //! | `iam-raw` | a raw resource's policy document that is not literal JSON |
 //! | `tags` | a tag key twice on a stack, or more tags than a resource can take |
+//! | `policy` | a log group or ECR repository below its environment kind's `Policy` (retention, immutable tags, scanning, lifecycle), an exception it does not need, or a plain suppression of a scanner rule the policy judges |
+//! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, defers or denies it, or stands on a function without a public URL |
 
 mod dockerfile;
 mod duplicates;
 mod env;
 mod iam;
 mod image;
+mod policy;
+mod public_url;
 mod raw;
 mod refs;
 mod regions;
@@ -88,6 +92,8 @@ pub fn lint(app: &App) -> Vec<Finding> {
         for r in &stack.template.resources {
             let id = r.id.as_str();
             stateful::check(r, &mut sink);
+            policy::check(stack, r, &mut sink);
+            public_url::check(stack, r, &mut sink);
             match &r.properties {
                 Properties::Function(f) => {
                     dockerfile::check(f, id, &mut sink);

@@ -285,6 +285,9 @@ pub struct Resource {
     pub suppressions: Vec<review::Suppression>,
     /// Set when a change that replaces this (stateful) resource is intended.
     pub replacement_ack: Option<review::ReplacementAck>,
+    /// Rules of the project's policy this resource does not meet, with the reason; written
+    /// into `Metadata` as the suppressions of the scanners' rules that judge the same.
+    pub policy_exceptions: Vec<review::PolicyException>,
 }
 
 impl Resource {
@@ -296,6 +299,7 @@ impl Resource {
             metadata: Map::new(),
             suppressions: Vec::new(),
             replacement_ack: None,
+            policy_exceptions: Vec::new(),
         }
     }
 
@@ -312,7 +316,20 @@ impl Resource {
             m.insert("UpdateReplacePolicy".into(), json!(l.update_replace));
         }
         let mut metadata = self.metadata.clone();
-        review::write_suppressions(&self.suppressions, &mut metadata);
+        if self.policy_exceptions.is_empty() {
+            review::write_suppressions(&self.suppressions, &mut metadata);
+        } else {
+            let mut suppressions = self.suppressions.clone();
+            for s in self.policy_exceptions.iter().flat_map(|e| e.suppressions()) {
+                if !suppressions
+                    .iter()
+                    .any(|x| x.tool() == s.tool() && x.rule() == s.rule())
+                {
+                    suppressions.push(s);
+                }
+            }
+            review::write_suppressions(&suppressions, &mut metadata);
+        }
         if !metadata.is_empty() {
             m.insert("Metadata".into(), Value::Object(metadata));
         }

@@ -88,6 +88,105 @@ impl Suppression {
     }
 }
 
+/// A rule of the project's retention and image policy (`build::Policy`, judged by lint
+/// `policy`) that one resource may be excepted from with a written reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PolicyRule {
+    /// A log group keeps its logs at least the policy's minimum.
+    LogRetention,
+    /// An ECR repository's tags are immutable.
+    ImmutableTags,
+    /// An ECR repository scans every pushed image.
+    ScanOnPush,
+    /// An ECR repository has a lifecycle policy.
+    LifecyclePolicy,
+    /// The lifecycle policy expires untagged images and keeps at least the policy's number of
+    /// images, never expiring tagged ones by age (that could delete the running image).
+    ImagesKept,
+}
+
+impl PolicyRule {
+    pub const ALL: [Self; 5] = [
+        Self::LogRetention,
+        Self::ImmutableTags,
+        Self::ScanOnPush,
+        Self::LifecyclePolicy,
+        Self::ImagesKept,
+    ];
+
+    /// The rule's name in findings and on the review page.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LogRetention => "log-retention",
+            Self::ImmutableTags => "immutable-tags",
+            Self::ScanOnPush => "scan-on-push",
+            Self::LifecyclePolicy => "lifecycle-policy",
+            Self::ImagesKept => "images-kept",
+        }
+    }
+
+    /// The rules of `tests/validate/run.sh`'s scanners that judge the same property. An
+    /// exception suppresses exactly these with its reason, so a resource `check` accepts is
+    /// one the scanners accept, and an exception nothing needs is stale in both.
+    pub fn scanner_rules(self) -> &'static [(Tool, &'static str)] {
+        match self {
+            Self::LogRetention => &[(
+                Tool::CfnGuard,
+                "cloudwatch_log_group_retention_period_check",
+            )],
+            Self::ImmutableTags => &[
+                (Tool::Checkov, "CKV_AWS_51"),
+                (Tool::CfnGuard, "ecr_private_tag_immutability_enabled_check"),
+            ],
+            Self::ScanOnPush => &[
+                (Tool::Checkov, "CKV_AWS_163"),
+                (Tool::CfnGuard, "ecr_private_image_scanning_enabled_check"),
+            ],
+            Self::LifecyclePolicy => &[(
+                Tool::CfnGuard,
+                "ecr_private_lifecycle_policy_configured_check",
+            )],
+            Self::ImagesKept => &[],
+        }
+    }
+}
+
+/// Consent that one resource does not meet a [`PolicyRule`], and why. Lint `policy` accepts
+/// the resource for that rule, the review page lists it, and the template carries it as the
+/// suppressions of the rule's [`PolicyRule::scanner_rules`]. An exception the resource does
+/// not need is itself a finding, so exceptions do not outlive their cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyException {
+    rule: PolicyRule,
+    reason: String,
+}
+
+impl PolicyException {
+    pub fn new(rule: PolicyRule, reason: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self {
+            rule,
+            reason: sentence("policy exception reason", reason.into())?,
+        })
+    }
+    pub fn rule(&self) -> PolicyRule {
+        self.rule
+    }
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+    /// The scanners' suppressions this exception stands for.
+    pub fn suppressions(&self) -> impl Iterator<Item = Suppression> + '_ {
+        self.rule
+            .scanner_rules()
+            .iter()
+            .map(|&(tool, rule)| Suppression {
+                tool,
+                rule: rule.to_owned(),
+                reason: self.reason.clone(),
+            })
+    }
+}
+
 /// Adds each tool's suppression block to `metadata`:
 ///
 /// * checkov reads `checkov: {skip: [{id, comment}]}`;

@@ -303,14 +303,34 @@ pub fn review_file(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> Gener
         .resources
         .iter()
         .flat_map(|r| {
-            r.suppressions.iter().map(|x| {
+            let exceptions = r.policy_exceptions.iter().map(|e| {
+                let scanners: Vec<String> = e
+                    .rule()
+                    .scanner_rules()
+                    .iter()
+                    .map(|(tool, rule)| format!("{} {}", tool.name(), code(rule)))
+                    .collect();
+                let also = if scanners.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also answers {})", scanners.join(", "))
+                };
+                vec![
+                    code(r.id.as_str()),
+                    "infra-gen policy".to_owned(),
+                    code(e.rule().code()),
+                    format!("{}{also}", e.reason()),
+                ]
+            });
+            let suppressions = r.suppressions.iter().map(|x| {
                 vec![
                     code(r.id.as_str()),
                     x.tool().name().to_owned(),
                     code(x.rule()),
                     x.reason().to_owned(),
                 ]
-            })
+            });
+            exceptions.chain(suppressions).collect::<Vec<_>>()
         })
         .collect();
     if !accepted.is_empty() {

@@ -1,0 +1,890 @@
+//! Whether a public Function URL's reason is one: it must say how callers are authenticated
+//! (or that the response is public data) and must not defer or deny that authentication.
+//!
+//! A small classifier over words with scope, not a list of phrasings:
+//!
+//! * **Basis.** An authentication mechanism (API key, bearer/session token, signature/HMAC,
+//!   JWT/OAuth/OIDC/Cognito, mTLS/certificate, password, cookie), or public data: "public
+//!   data/information/content", "no secrets", "non-sensitive", or a content noun (response,
+//!   page, data, …) that "is public".
+//! * **Deferral**, refused wherever it appears: markers of an unfinished state (`TODO`,
+//!   `FIXME`, `TBD`, `WIP`, `temporarily`, `interim`, `for now`, `for the moment`, `in the
+//!   meantime`, `placeholder`, `planned`, `eventually`, `later` as an adverb — not `later in
+//!   the handler` —, `soon`, `next sprint`, `future`, `short-term`, `to follow`), a negated
+//!   `yet`, a modal future of putting protection in place (`will add`, `going to enable`, `to
+//!   be secured`), a purpose that ends (`for the demo`, `during testing`, a prototype or
+//!   hackathon), `before`/`after` a launch-like event, `pending` next to authentication, and
+//!   `until`/`once` when its own clause states an open state or its tail names putting
+//!   protection in place or an event (`until launch`, `until Cognito lands`). So "keys rotate
+//!   until revoked" and "tokens are valid until they expire" stay valid.
+//! * **Negation** of authentication, refused unless the basis is public data: a negator (`no`,
+//!   `not`, `without`, `never`, `n't`, `skip`, `bypass`, …) that scopes an authentication term
+//!   directly, through noun-phrase fillers or through one verb (`does not check the key`, `no
+//!   auth`, `isn't authenticated`), a term followed by a negating state (`auth disabled`, `key
+//!   not required`, `validation stubbed out`), an unauthenticated-state word
+//!   (`unauthenticated`, `anonymous`, `wide open`) not itself under a negator, and a negated
+//!   act of protecting in a sentence about authentication (`we haven't wired up the key
+//!   check`, `… but it is not required`). A negation that is a *condition* (`without a key`,
+//!   `with no token`, `requests that are not signed`, `unsigned events`) describes who is
+//!   refused when a refusal follows in the sentence (`… are rejected`, `get 401`, `are
+//!   ignored`) or another negator of its clause makes it a requirement (`no request is served
+//!   without a key`); after a permission (`anyone can call it without a key`, `it works
+//!   without auth`) it is a negation. `no <term>` going on to a handling verb (`no key is ever
+//!   accepted from the query string`) is a rule about keys, not their absence. With public
+//!   data as the basis (`the health page is public data, so no key is needed`) being
+//!   unauthenticated is the point, not a gap; a deferral is refused even then.
+
+/// Why a reason was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Neither a mechanism nor public data (or fewer than four words).
+    NoBasis,
+    /// Authentication is promised for later, or the URL is public only for a while.
+    Deferral,
+    /// The reason says callers are not authenticated, without public data to justify it.
+    Negation,
+}
+
+pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
+    let sentences = sentences(reason);
+    let words: usize = sentences.iter().flatten().map(Vec::len).sum();
+    let all = || sentences.iter().flatten().flatten();
+    let mechanism = all().any(|w| MECHANISMS.contains(&w.as_str()))
+        || sentences.iter().flatten().any(|c| {
+            pair(c, "api", KEY_WORDS) || pair(c, "access", &["key", "keys", "token", "tokens"])
+        });
+    let public = sentences.iter().flatten().any(|c| public_data(c));
+    if words < 4 {
+        return Err(Refusal::NoBasis);
+    }
+    if sentences.iter().any(|s| deferral(s)) {
+        return Err(Refusal::Deferral);
+    }
+    if !public && sentences.iter().any(|s| negation(s)) {
+        return Err(Refusal::Negation);
+    }
+    if !(mechanism || public) {
+        return Err(Refusal::NoBasis);
+    }
+    Ok(())
+}
+
+/// Sentences of clauses of lowercase words. Sentences end at `.`, `;`, `!`, `?`; clauses also
+/// at `,`, `:`, brackets, dashes between spaces and `but`/`however`/`except`. `n't` stays on
+/// its word, so `doesn't` is one negator.
+fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
+    let mut out = vec![vec![Vec::new()]];
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<Vec<Vec<String>>>| {
+        let w = word.trim_matches('\'').to_owned();
+        word.clear();
+        if w.is_empty() {
+            return;
+        }
+        if matches!(
+            w.as_str(),
+            "but" | "however" | "except" | "although" | "though"
+        ) {
+            new_clause(out);
+        }
+        if let Some(clause) = out.last_mut().and_then(|s| s.last_mut()) {
+            clause.push(w);
+        }
+    };
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = if c == '\u{2019}' { '\'' } else { c };
+        if c.is_alphanumeric() || c == '\'' {
+            word.extend(c.to_lowercase());
+        } else {
+            flush(&mut word, &mut out);
+            let next = chars.peek().copied().unwrap_or(' ');
+            match c {
+                '.' | ';' | '!' | '?' => out.push(vec![Vec::new()]),
+                ',' | ':' | '(' | ')' | '[' | ']' | '\u{2013}' | '\u{2014}' => new_clause(&mut out),
+                '-' if prev.is_whitespace() || next.is_whitespace() => new_clause(&mut out),
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    flush(&mut word, &mut out);
+    for s in &mut out {
+        s.retain(|c| !c.is_empty());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn new_clause(out: &mut [Vec<Vec<String>>]) {
+    if let Some(s) = out.last_mut() {
+        s.push(Vec::new());
+    }
+}
+
+/// Words that name an authentication mechanism.
+const MECHANISMS: &[&str] = &[
+    "apikey",
+    "apikeys",
+    "token",
+    "tokens",
+    "bearer",
+    "signature",
+    "signatures",
+    "signed",
+    "signs",
+    "hmac",
+    "jwt",
+    "jwts",
+    "oauth",
+    "oauth2",
+    "oidc",
+    "cognito",
+    "mtls",
+    "certificate",
+    "certificates",
+    "password",
+    "passwords",
+    "session",
+    "cookie",
+    "cookies",
+    "authorization",
+    "sigv4",
+    "key",
+    "keys",
+];
+const KEY_WORDS: &[&str] = &["key", "keys"];
+
+/// Terms a negation or deferral of authentication is about.
+const AUTH_TERMS: &[&str] = &[
+    "auth",
+    "authn",
+    "authz",
+    "authentication",
+    "authenticated",
+    "authenticate",
+    "authenticates",
+    "authenticating",
+    "authorization",
+    "authorisation",
+    "authorized",
+    "authorised",
+    "apikey",
+    "key",
+    "keys",
+    "token",
+    "tokens",
+    "signature",
+    "signatures",
+    "signing",
+    "signed",
+    "credential",
+    "credentials",
+    "login",
+    "password",
+    "passwords",
+    "hmac",
+    "jwt",
+    "bearer",
+    "oauth",
+    "oidc",
+    "cognito",
+    "mtls",
+    "certificate",
+    "certificates",
+    "cookie",
+    "session",
+    "security",
+    "secured",
+    "protection",
+    "protected",
+    "verification",
+    "validation",
+    "check",
+    "checks",
+    "checking",
+    "checked",
+    "verified",
+    "validated",
+];
+
+/// Words that negate what they scope.
+fn negator(w: &str) -> bool {
+    matches!(
+        w,
+        "no" | "not"
+            | "without"
+            | "never"
+            | "none"
+            | "nobody"
+            | "nothing"
+            | "nor"
+            | "cannot"
+            | "lacks"
+            | "lacking"
+            | "skip"
+            | "skips"
+            | "skipping"
+            | "bypass"
+            | "bypasses"
+            | "bypassing"
+            | "disable"
+            | "disables"
+            | "disabling"
+    ) || w.ends_with("n't")
+}
+
+/// Verbs through which a negator reaches an authentication term: `does not check the key`.
+fn auth_verb(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "check",
+        "requir",
+        "validat",
+        "verif",
+        "need",
+        "ask",
+        "use",
+        "enforc",
+        "hav",
+        "has",
+        "authenticat",
+        "sign",
+        "carr",
+        "send",
+        "sent",
+        "present",
+        "expect",
+        "demand",
+        "support",
+        "implement",
+        "perform",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "be",
+        "been",
+        "get",
+        "got",
+        "gets",
+        "protect",
+        "secur",
+        "provid",
+        "add",
+        "enabl",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s))
+}
+
+/// Words allowed between a negator and the authentication term it scopes.
+fn noun_phrase_filler(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "any"
+            | "valid"
+            | "real"
+            | "proper"
+            | "actual"
+            | "kind"
+            | "of"
+            | "such"
+            | "api"
+            | "user"
+            | "client"
+            | "caller"
+            | "callers"
+            | "request"
+            | "extra"
+            | "additional"
+            | "further"
+            | "form"
+            | "sort"
+            | "longer"
+            | "yet"
+            | "at"
+            | "all"
+            | "access"
+            | "bearer"
+            | "http"
+            | "header"
+            | "one"
+            | "really"
+            | "even"
+            | "being"
+    )
+}
+
+/// Whether the words after `no <term>` go on to a verb about handling it (`is ever
+/// accepted`, `is logged`) rather than ending or requiring it (`needed`, `is required`).
+fn states_a_handling(after: &[String]) -> bool {
+    after
+        .iter()
+        .map(String::as_str)
+        .find(|w| {
+            !matches!(
+                *w,
+                "is" | "are" | "was" | "were" | "ever" | "be" | "been" | "can" | "will"
+            )
+        })
+        .is_some_and(|w| w.ends_with("ed") && !required_state(w) && !negating_state(w))
+}
+
+/// States after a term that negate it: `auth disabled`, `key optional`.
+fn negating_state(w: &str) -> bool {
+    matches!(
+        w,
+        "disabled"
+            | "off"
+            | "optional"
+            | "skipped"
+            | "bypassed"
+            | "bypass"
+            | "bypasses"
+            | "removed"
+            | "unused"
+            | "unnecessary"
+            | "unneeded"
+            | "unenforced"
+            | "unchecked"
+            | "unverified"
+            | "unvalidated"
+            | "missing"
+            | "absent"
+            | "omitted"
+            | "stubbed"
+            | "mocked"
+            | "faked"
+            | "commented"
+            | "dropped"
+    )
+}
+
+/// Participles a negator after a term turns into absence: `key not required`.
+fn required_state(w: &str) -> bool {
+    matches!(
+        w,
+        "needed"
+            | "required"
+            | "checked"
+            | "enforced"
+            | "validated"
+            | "verified"
+            | "used"
+            | "necessary"
+            | "mandatory"
+            | "applied"
+            | "implemented"
+            | "enabled"
+            | "set"
+            | "configured"
+            | "present"
+    )
+}
+
+/// Verbs of putting protection in place: `will add`, `until we enable`, `haven't wired`.
+const ADDING: &[&str] = &[
+    "add",
+    "added",
+    "adding",
+    "adds",
+    "enable",
+    "enabled",
+    "enabling",
+    "implement",
+    "implemented",
+    "introduce",
+    "introduced",
+    "wire",
+    "wired",
+    "lock",
+    "locked",
+    "secure",
+    "secured",
+    "protect",
+    "protected",
+    "harden",
+    "hardened",
+    "restrict",
+    "restricted",
+    "setup",
+    "set",
+    "switch",
+    "move",
+    "migrate",
+    "fix",
+    "fixed",
+    "turn",
+];
+
+/// Words that state callers are not authenticated on their own.
+fn open_state(w: &str) -> bool {
+    matches!(
+        w,
+        "unauthenticated"
+            | "anonymous"
+            | "anonymously"
+            | "unprotected"
+            | "unsecured"
+            | "insecure"
+            | "unauthorised"
+            | "unsigned"
+            | "keyless"
+            | "authless"
+            | "noauth"
+    )
+}
+
+/// A sentence about refusing callers describes enforcement: `… without a key are rejected`.
+fn enforcement(w: &str) -> bool {
+    matches!(
+        w,
+        "reject"
+            | "rejected"
+            | "rejects"
+            | "refuse"
+            | "refused"
+            | "refuses"
+            | "deny"
+            | "denied"
+            | "denies"
+            | "401"
+            | "403"
+            | "forbidden"
+            | "blocked"
+            | "blocks"
+            | "fail"
+            | "fails"
+            | "failed"
+            | "discard"
+            | "discards"
+            | "discarded"
+            | "ignore"
+            | "ignores"
+            | "ignored"
+            | "drop"
+            | "drops"
+            | "dropped"
+    )
+}
+
+fn pair(c: &[String], first: &str, second: &[&str]) -> bool {
+    c.windows(2)
+        .any(|p| p[0] == first && second.contains(&p[1].as_str()))
+}
+
+/// Says the response is public: `public data`, `no secrets`, `the page is public`.
+fn public_data(c: &[String]) -> bool {
+    const CONTENT: &[&str] = &[
+        "data",
+        "information",
+        "info",
+        "content",
+        "contents",
+        "metadata",
+        "status",
+        "documents",
+        "document",
+        "docs",
+        "files",
+        "catalog",
+        "catalogue",
+        "feed",
+        "page",
+        "pages",
+        "response",
+        "responses",
+        "answer",
+        "answers",
+        "output",
+        "result",
+        "results",
+        "health",
+        "version",
+    ];
+    let w = |i: usize| c.get(i).map_or("", String::as_str);
+    (0..c.len()).any(|i| {
+        (w(i) == "public" || w(i) == "publicly") && CONTENT.contains(&w(i + 1))
+            || (w(i) == "publicly" && w(i + 1) == "available")
+            || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
+            || matches!(w(i), "nonsensitive" | "non") && w(i + 1) == "sensitive"
+            || w(i) == "non" && w(i + 1) == "sensitive"
+            || matches!(w(i), "is" | "are")
+                && w(i + 1) == "public"
+                && i > 0
+                && CONTENT.contains(&w(i - 1))
+    })
+}
+
+/// An unfinished state anywhere in the sentence.
+fn deferral(sentence: &[Vec<String>]) -> bool {
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    let w = |i: usize| words.get(i).copied().unwrap_or("");
+    const EVENTS: &[&str] = &[
+        "launch",
+        "launches",
+        "launched",
+        "launching",
+        "release",
+        "released",
+        "golive",
+        "go",
+        "ga",
+        "demo",
+        "demos",
+        "beta",
+        "mvp",
+        "production",
+        "prod",
+        "rollout",
+        "cutover",
+        "migration",
+        "ready",
+        "available",
+        "deadline",
+        "review",
+        "audit",
+        "sprint",
+        "lands",
+        "land",
+        "landed",
+        "ships",
+        "ship",
+        "arrives",
+        "arrive",
+        "merged",
+        "finished",
+    ];
+    const PURPOSES: &[&str] = &[
+        "testing",
+        "test",
+        "tests",
+        "debugging",
+        "debug",
+        "development",
+        "dev",
+        "trial",
+        "experiment",
+        "experiments",
+        "experimenting",
+        "qa",
+        "showcase",
+        "presentation",
+    ];
+    const ALWAYS: &[&str] = &[
+        "todo",
+        "fixme",
+        "tbd",
+        "tbc",
+        "wip",
+        "xxx",
+        "hack",
+        "hacky",
+        "temporarily",
+        "temp",
+        "meanwhile",
+        "interim",
+        "placeholder",
+        "eventually",
+        "someday",
+        "stopgap",
+        "provisionally",
+        "provisional",
+        "demo",
+        "demos",
+        "poc",
+        "hackathon",
+        "prototype",
+        "prototyping",
+        "planned",
+        "upcoming",
+        "forthcoming",
+    ];
+    const CREDENTIALS: &[&str] = &[
+        "credential",
+        "credentials",
+        "token",
+        "tokens",
+        "key",
+        "keys",
+        "session",
+        "sessions",
+        "password",
+        "passwords",
+        "certificate",
+        "certificates",
+        "signature",
+        "signatures",
+    ];
+    // The clause of word `i` and the words after `i` in it, for `until`: `auth disabled
+    // until Friday`, but not `keys rotate until revoked (callers … set at sign-in)`.
+    let clause_of = |i: usize| {
+        let mut n = i;
+        for c in sentence {
+            if n < c.len() {
+                return (c.as_slice(), &c[n + 1..]);
+            }
+            n -= c.len();
+        }
+        (&[][..], &[][..])
+    };
+    (0..words.len()).any(|i| {
+        let x = w(i);
+        ALWAYS.contains(&x)
+            // Temporary credentials (STS, Cognito identity pools) are a mechanism.
+            || x == "temporary" && !CREDENTIALS.contains(&w(i + 1))
+            || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+            || x == "for" && w(i + 1) == "now"
+            || x == "for" && w(i + 1) == "the" && w(i + 2) == "time" && w(i + 3) == "being"
+            || x == "in" && w(i + 1) == "the" && w(i + 2) == "meantime"
+            || x == "later" && !matches!(w(i + 1), "in" | "than" | "during" | "within" | "by" | "stage" | "step" | "steps")
+            || x == "soon" && !(i > 0 && w(i - 1) == "as")
+            || x == "next" && matches!(w(i + 1), "sprint" | "release" | "week" | "month" | "quarter" | "iteration" | "version" | "phase" | "milestone")
+            || x == "yet" && words[..i].iter().any(|y| negator(y))
+            || x == "still" && matches!(w(i + 1), "missing" | "lacks" | "lacking" | "todo" | "to" | "open" | "public")
+            || x == "for" && matches!(w(i + 1), "the" | "a") && matches!(w(i + 2), "moment" | "while" | "bit")
+            || x == "short" && w(i + 1) == "term"
+            || x == "quick" && matches!(w(i + 1), "fix" | "hack" | "workaround")
+            || x == "future" && !matches!(w(i + 1), "proof")
+            || x == "coming" && w(i + 1) != "from"
+            || x == "to" && matches!(w(i + 1), "follow" | "come")
+            || matches!(x, "for" | "during" | "while" | "in" | "just" | "only")
+                && (PURPOSES.contains(&w(i + 1))
+                    || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))
+            || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
+            || matches!(x, "before" | "after") && (EVENTS.contains(&w(i + 1)) || EVENTS.contains(&w(i + 2)))
+            || modal(x, w(i + 1))
+                && words[i + 1..].iter().take(5).any(|y| ADDING.contains(y) || *y == "set")
+            || x == "to" && w(i + 1) == "be" && ADDING.contains(&w(i + 2))
+            || matches!(x, "until" | "till" | "til" | "untill" | "once")
+                && {
+                    let (clause, tail) = clause_of(i);
+                    negation(&[clause.to_vec()])
+                        || tail
+                            .iter()
+                            .any(|y| ADDING.contains(&y.as_str()) || EVENTS.contains(&y.as_str()))
+                }
+    })
+}
+
+/// A future of intent: `will`, `'ll`, `going to`, `plan to`, `need to`, `shall`.
+fn modal(w: &str, next: &str) -> bool {
+    matches!(w, "will" | "shall" | "gonna" | "wanna")
+        || w.ends_with("'ll")
+        || matches!(
+            w,
+            "going"
+                | "plan"
+                | "plans"
+                | "planned"
+                | "planning"
+                | "intend"
+                | "intends"
+                | "want"
+                | "wants"
+                | "have"
+                | "has"
+                | "need"
+                | "needs"
+        ) && next == "to"
+}
+
+/// Authentication negated in the sentence. A negation that is a condition (`without a key`,
+/// `with no token`, `requests that are not signed`, `unauthenticated requests`) describes
+/// who is refused when the sentence refuses (`rejected`, `401`) or another negator in its
+/// clause turns it into a requirement (`no request is served without a key`); any other
+/// negation (`no key needed`, `auth disabled`) stands.
+fn negation(sentence: &[Vec<String>]) -> bool {
+    // A refusal applies to its clause and the clauses before it: `requests without a valid
+    // key, or with an expired one, are rejected`.
+    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
+    sentence.iter().enumerate().any(|(m, c)| {
+        let mut used = Vec::new();
+        let mut conditional = false;
+        for i in 0..c.len() {
+            let scope = negated_at(c, i);
+            let at = match scope {
+                Some(Scope::Before(j) | Scope::After(Some(j))) => {
+                    used.push(j);
+                    Some(j)
+                }
+                Some(Scope::Open | Scope::After(None)) => None,
+                None => continue,
+            };
+            let condition = match (scope, at) {
+                (Some(Scope::Open), _) => true,
+                (_, Some(j)) => {
+                    // `anyone can call it without a key` grants, it does not condition.
+                    let permits = c[..j].iter().any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "can"
+                                | "could"
+                                | "may"
+                                | "allowed"
+                                | "able"
+                                | "free"
+                                | "works"
+                                | "work"
+                                | "runs"
+                                | "serves"
+                                | "answers"
+                                | "responds"
+                                | "accessible"
+                                | "reachable"
+                                | "callable"
+                                | "available"
+                                | "usable"
+                                | "open"
+                        )
+                    });
+                    !permits && c[j] == "without"
+                        || c[j] == "no" && j > 0 && c[j - 1] == "with"
+                        || c[j.saturating_sub(3)..j]
+                            .iter()
+                            .any(|w| matches!(w.as_str(), "that" | "which" | "who" | "whose"))
+                }
+                _ => false,
+            };
+            if !condition {
+                return true;
+            }
+            conditional = true;
+        }
+        let other = c
+            .iter()
+            .enumerate()
+            .any(|(j, w)| negator(w) && !used.contains(&j));
+        conditional && !refusing_from(m) && !other
+    }) || pronoun_negation(sentence)
+}
+
+/// `… an API key, but it is not required`, `we haven't wired up the key check`: a negated
+/// requirement or act of protecting, in a sentence about authentication that refuses no one.
+fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
+    let about_auth = sentence
+        .iter()
+        .flatten()
+        .any(|w| AUTH_TERMS.contains(&w.as_str()));
+    // As for conditions, a refusal applies to its clause and the clauses before it.
+    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
+    let put_in_place = |w: &str| required_state(w) || ADDING.contains(&w);
+    about_auth
+        && sentence.iter().enumerate().any(|(m, c)| {
+            !refusing_from(m)
+                && (0..c.len()).any(|i| {
+                    negator(&c[i])
+                        && c[i + 1..]
+                            .iter()
+                            .map(String::as_str)
+                            .find(|w| {
+                                !matches!(
+                                    *w,
+                                    "be" | "been" | "yet" | "even" | "ever" | "really" | "fully"
+                                )
+                            })
+                            .is_some_and(put_in_place)
+                })
+        })
+}
+
+/// How authentication is negated at a word of a clause.
+enum Scope {
+    /// An unauthenticated-state word not under a negator.
+    Open,
+    /// A term under the negator at this index.
+    Before(usize),
+    /// A term followed by a negating state, or by the negator at this index and a
+    /// requirement (`key not required`).
+    After(Option<usize>),
+}
+
+fn negated_at(c: &[String], i: usize) -> Option<Scope> {
+    let w = |i: usize| c.get(i).map_or("", String::as_str);
+    let x = w(i);
+    if open_state(x) || x == "wide" && w(i + 1) == "open" {
+        let negators = c[..i].iter().filter(|y| negator(y)).count();
+        return (negators % 2 == 0).then_some(Scope::Open);
+    }
+    if !AUTH_TERMS.contains(&x) {
+        return None;
+    }
+    // A negator scoping the term: directly, through fillers, or through one verb.
+    let mut verb = false;
+    for j in (0..i).rev() {
+        let y = w(j);
+        if negator(y) {
+            // `no key is ever accepted from the query`: a rule about keys, not their absence.
+            if y == "no" && states_a_handling(&c[i + 1..]) {
+                return None;
+            }
+            return Some(Scope::Before(j));
+        }
+        if noun_phrase_filler(y) {
+            continue;
+        }
+        if !verb && auth_verb(y) {
+            verb = true;
+            continue;
+        }
+        break;
+    }
+    // A state after the term: `auth disabled`, `key is not required`, `key isn't needed`.
+    let mut last_negator = None;
+    for (k, y) in c.iter().enumerate().skip(i + 1).take(4) {
+        let y = y.as_str();
+        if negating_state(y) {
+            return last_negator.is_none().then_some(Scope::After(None));
+        }
+        if negator(y) {
+            last_negator = Some(k);
+            continue;
+        }
+        if required_state(y) {
+            return last_negator.map(|k| Scope::After(Some(k)));
+        }
+        if !matches!(
+            y,
+            "is" | "are"
+                | "was"
+                | "be"
+                | "been"
+                | "being"
+                | "gets"
+                | "get"
+                | "stays"
+                | "remains"
+                | "currently"
+                | "fully"
+                | "entirely"
+                | "simply"
+                | "just"
+                | "even"
+                | "at"
+                | "all"
+                | "really"
+                | "check"
+                | "checks"
+                | "checking"
+                | "strictly"
+                | "turned"
+                | "switched"
+                | "left"
+                | "kept"
+                | "now"
+                | "can"
+                | "could"
+                | "may"
+                | "ever"
+        ) {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

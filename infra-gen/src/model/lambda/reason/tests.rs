@@ -1,0 +1,369 @@
+//! Reasons generated from grammars: a basis (a mechanism or public data) with or without
+//! deferral and negation clauses, legitimate filler clauses that use the same words
+//! (`until`, `never`, `without`, `temporary`, `later in`), random case and punctuation.
+//! Accepted iff there is a basis and no deferral, and no negation unless the basis is public
+//! data.
+
+use proptest::prelude::*;
+
+use super::{Refusal, judge};
+
+const MECHANISMS: &[&str] = &[
+    "an API key",
+    "a bearer token",
+    "an HMAC-SHA256 signature of the body",
+    "a JWT issued by Cognito",
+    "an OAuth 2 access token",
+    "an OIDC ID token from the company IdP",
+    "a client certificate over mTLS",
+    "a session cookie set at sign-in",
+    "temporary session tokens from a Cognito identity pool",
+    "a request signature with a shared secret",
+    "a password checked against a salted hash",
+    "an x-api-key header",
+];
+
+const MECHANISM_FRAMES: &[&str] = &[
+    "callers send {m} checked by the function against Secrets Manager",
+    "every request must carry {m}, which the handler verifies",
+    "the function checks {m} on every request",
+    "clients present {m} and the handler compares it in constant time",
+    "requests without {m} are rejected with 401",
+    "no request reaches the model without {m}",
+    "a caller without {m} cannot reach anything",
+    "the app authenticates callers with {m}",
+];
+
+const PUBLIC_FRAMES: &[&str] = &[
+    "the response is public data (the health page)",
+    "it serves only public information such as the status page",
+    "the status page is public and holds no secrets",
+    "the endpoint returns public content: the model catalogue",
+    "the health page is public data, so no key is needed",
+    "the response is public data and callers need no credentials",
+];
+
+/// Clauses a valid reason may add: the trigger words in legitimate senses.
+const FILLERS: &[&str] = &[
+    "keys rotate until revoked",
+    "tokens are valid until they expire",
+    "the key is never logged",
+    "the check runs before the request reaches Bedrock",
+    "later in the request the model is called through the role",
+    "rotation takes effect without a redeploy",
+    "see function/README.md for the key format",
+    "nothing else is exposed",
+];
+
+const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
+const AUTH: &[&str] = &[
+    "auth",
+    "authentication",
+    "a proper key check",
+    "token validation",
+    "Cognito",
+    "real security",
+];
+const EVENTS: &[&str] = &["launch", "the demo", "go-live", "GA", "the beta", "release"];
+const TIMES: &[&str] = &["later", "next sprint", "soon", "after launch", "eventually"];
+
+/// Deferral clauses, from parts: markers, `until`, futures of adding, ending purposes.
+fn deferral() -> impl Strategy<Value = String> {
+    let add = prop::sample::select(ADD);
+    let auth = prop::sample::select(AUTH);
+    let event = prop::sample::select(EVENTS);
+    let time = prop::sample::select(TIMES);
+    (
+        0..13usize,
+        add,
+        auth,
+        event,
+        time,
+        prop::sample::select(&["TODO", "FIXME", "TBD", "WIP"][..]),
+    )
+        .prop_map(|(k, add, auth, event, time, marker)| match k {
+            0 => format!("{marker}: {add} {auth}"),
+            1 => "for now".into(),
+            2 => "temporarily".into(),
+            3 => "for the time being".into(),
+            4 => [
+                format!("public until {event}"),
+                format!("until {auth} lands"),
+            ][add.len() % 2]
+                .clone(),
+            5 => format!("until we {add} {auth}"),
+            6 => format!("we will {add} {auth} {time}"),
+            7 => format!("we're going to {add} {auth}"),
+            8 => format!("{auth} comes {time}"),
+            9 => [
+                "for the demo",
+                "for a proof of concept",
+                "for the hackathon",
+                "while we test",
+                "for debugging",
+            ][add.len() % 5]
+                .into(),
+            10 => "during testing".into(),
+            11 => format!("{auth} is not in place yet"),
+            _ => format!("{auth} to be added before {event}"),
+        })
+}
+
+/// Clauses that say callers are not authenticated.
+fn negation() -> impl Strategy<Value = String> {
+    prop::sample::select(
+        &[
+            "there is no auth",
+            "no key needed",
+            "it works without authentication",
+            "auth disabled",
+            "authentication is turned off",
+            "the key check is skipped",
+            "callers are not authenticated",
+            "requests are unauthenticated",
+            "it does not check any key",
+            "no token is required",
+            "the function doesn't validate the token",
+            "the token is optional",
+            "anyone can call it without a key",
+            "signature verification is off",
+            "the URL is wide open",
+            "it never verifies the signature",
+            "callers need no credentials",
+            "the API key isn't required",
+            "we haven't wired up the key check",
+            "token validation is stubbed out",
+            "the function does not enable signature checks",
+        ][..],
+    )
+    .prop_map(str::to_owned)
+}
+
+/// Random case per word, one of several joiners, optional final punctuation.
+fn dress(parts: Vec<String>, seed: u64) -> String {
+    let joiners = ["; ", ". ", ", ", " - ", " (", " — "];
+    let mut out = String::new();
+    let mut bits = seed;
+    let mut open = false;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            let j = joiners[(bits % joiners.len() as u64) as usize];
+            bits /= 7;
+            if open {
+                out.push(')');
+            }
+            out.push_str(j);
+            open = j == " (";
+        }
+        for (k, word) in p.split(' ').enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            match bits % 3 {
+                0 => out.push_str(&word.to_uppercase()),
+                1 => out.push_str(word),
+                _ => out.push_str(&word.to_lowercase()),
+            }
+            bits = bits.rotate_right(3) ^ 0x9e37_79b9;
+        }
+    }
+    if open {
+        out.push(')');
+    }
+    out.push_str([".", "", "!", "."][(seed % 4) as usize]);
+    out
+}
+
+fn mechanism_base() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(MECHANISM_FRAMES),
+        prop::sample::select(MECHANISMS),
+    )
+        .prop_map(|(f, m)| f.replace("{m}", m))
+}
+
+fn base() -> impl Strategy<Value = (String, bool)> {
+    prop_oneof![
+        mechanism_base().prop_map(|b| (b, false)),
+        prop::sample::select(PUBLIC_FRAMES).prop_map(|b| (b.to_owned(), true)),
+    ]
+}
+
+fn fillers() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(prop::sample::select(FILLERS).prop_map(str::to_owned), 0..3)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 768, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_basis_without_deferral_or_negation_is_accepted(
+        (base, _) in base(), extra in fillers(), first in any::<bool>(), seed in any::<u64>()
+    ) {
+        let mut parts = extra;
+        if first { parts.insert(0, base) } else { parts.push(base) }
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn any_deferral_is_refused(
+        (base, _) in base(), d in deferral(), extra in fillers(), at in 0..3usize, seed in any::<u64>()
+    ) {
+        let mut parts = extra;
+        parts.insert(at.min(parts.len()), d);
+        parts.insert(0, base);
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Deferral), "{}", reason);
+    }
+
+    #[test]
+    fn a_negated_mechanism_is_refused(
+        base in mechanism_base(), n in negation(), extra in fillers(), before in any::<bool>(), seed in any::<u64>()
+    ) {
+        let mut parts = extra;
+        if before { parts.insert(0, n) } else { parts.push(n) }
+        parts.insert(0, base);
+        let reason = dress(parts, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    #[test]
+    fn a_negation_alone_is_refused(n in negation(), extra in fillers(), seed in any::<u64>()) {
+        let mut parts = vec![n, "the URL is called by partners".to_owned()];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+}
+
+#[test]
+fn reasons_from_the_field_are_judged() {
+    for ok in [
+        "callers send an API key checked by the function against Secrets Manager",
+        "the response is public data (the health page)",
+        "requests are signed with HMAC; keys rotate until revoked",
+        "the function authenticates every request except /health with an API key \
+         (x-api-key or Bearer) compared against the ApiKey secret",
+        "the app checks a bearer key",
+        "the webhook verifies the HMAC signature header",
+        "callers use temporary credentials from Cognito and a session token",
+        "the function validates the JWT later in the handler",
+        "requests are authenticated with HMAC signatures; unsigned requests get 403",
+        "the function requires an API key for every path except /health, which is public data",
+        "callers sign requests with HMAC, keys are rotated every 90 days and valid until then",
+        "no key is ever accepted from the query string; callers send it in the x-api-key header",
+        "callers authenticate with an API key (rotation pending)",
+        "the health endpoint returns public data and takes no key",
+        "requests must carry a valid JWT from our Cognito user pool; invalid or missing tokens get 401",
+        "only requests signed with the partner's HMAC key are processed; others are dropped",
+        "the webhook validates the Stripe-Signature header (HMAC-SHA256) and discards unsigned events",
+        "API keys are compared in constant time, never logged, and can be rotated without downtime",
+        "no secrets are returned; callers still need an API key",
+        "requests coming from partners are signed with their HMAC key",
+        "OAuth 2.0 client credentials flow; tokens validated against the IdP's JWKS",
+    ] {
+        assert_eq!(judge(ok), Ok(()), "{ok}");
+    }
+    for (bad, why) in [
+        ("TODO: add auth before launch", Refusal::Deferral),
+        (
+            "public temporarily while the API key check is built",
+            Refusal::Deferral,
+        ),
+        (
+            "open for the demo, an API key comes later",
+            Refusal::Deferral,
+        ),
+        (
+            "the API key check is disabled until Friday",
+            Refusal::Deferral,
+        ),
+        (
+            "callers will send a bearer token once Cognito is set up",
+            Refusal::Deferral,
+        ),
+        ("no auth, the key is not checked yet", Refusal::Deferral),
+        (
+            "callers send an API key but the function does not check it",
+            Refusal::Negation,
+        ),
+        (
+            "callers send a bearer token but it is not validated",
+            Refusal::Negation,
+        ),
+        (
+            "API keys are checked; auth can be bypassed with a debug header",
+            Refusal::Negation,
+        ),
+        ("JWT auth is planned", Refusal::Deferral),
+        (
+            "public for the moment; API key check coming in v2",
+            Refusal::Deferral,
+        ),
+        ("API key auth to follow", Refusal::Deferral),
+        (
+            "short-term: public with an API key, long-term IAM",
+            Refusal::Deferral,
+        ),
+        (
+            "signatures get verified in a future release",
+            Refusal::Deferral,
+        ),
+        (
+            "a bearer token, with an auth bypass for health checks",
+            Refusal::Negation,
+        ),
+        ("the URL is secret so no auth is needed", Refusal::Negation),
+        ("an API key is optional for now", Refusal::Deferral),
+        ("it's a demo so no auth", Refusal::Deferral),
+        ("an API key exists but is not required", Refusal::Negation),
+        ("because we need it", Refusal::NoBasis),
+        ("the frontend team asked for this URL", Refusal::NoBasis),
+    ] {
+        assert_eq!(judge(bad), Err(why), "{bad}");
+    }
+}
+/// A second corpus, written after the grammar tests passed (it found three misses: a negated
+/// act of protecting, a stubbed check, an `until` of an arrival).
+#[test]
+fn further_phrasings_are_judged() {
+    for bad in [
+        "Auth is on the roadmap; callers use an API key eventually",
+        "We haven't wired up the API key check",
+        "API key validation is stubbed out",
+        "Bearer token check is commented out while debugging",
+        "keys are not enforced yet",
+        "temporary exposure for the partner demo, API key to be enforced",
+        "open endpoint for a hackathon, keys optional",
+        "public: the function does no authentication, the URL is obscure",
+        "Nobody checks the token but it's fine",
+        "API key auth pending security review",
+        "Until Cognito lands, callers just send any API key",
+        "The token isn't validated at the moment",
+        "skip auth in dev; prod uses API keys",
+        "no API key check needed since it's internal",
+        "Interim: shared API key hardcoded in clients",
+        "Leaving this open so QA can test without keys",
+        "auth will come with the next release",
+        "We trust the callers, no signature verification",
+        "JWT validation disabled for performance",
+        "the API key is accepted but never verified",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    for ok in [
+        "Every request carries an x-api-key header that the handler checks against Secrets Manager and rejects with 401 when it does not match",
+        "Callers sign each request body with HMAC-SHA256 using a per-partner secret; the function recomputes and compares the signature",
+        "The function verifies a Cognito-issued JWT (signature, issuer, audience, expiry) on every call",
+        "Mutual TLS is terminated by the function's client: only certificates from our CA are accepted",
+        "Returns the public status page only: no secrets, no user data",
+        "OAuth access tokens are introspected against the IdP before any work is done",
+        "Requests without a valid bearer token never reach the model",
+        "The webhook checks GitHub's X-Hub-Signature-256 HMAC and ignores anything unsigned",
+        "Each client holds its own API key; keys stay valid until an operator revokes them",
+        "API keys (x-api-key or Authorization: Bearer) are compared in constant time; the key list is cached until its TTL expires",
+    ] {
+        assert_eq!(judge(ok), Ok(()), "{ok}");
+    }
+}

@@ -1,0 +1,505 @@
+//! Lint `policy` and `public-url` judge the model, whatever the builders or
+//! `App::stacks_mut()` left: every retention and every repository setting against the policy
+//! of each environment kind, exceptions needed and unneeded, and agreement with the
+//! third-party rules `tests/validate/run.sh` applies.
+
+mod common;
+
+use common::{DOCKERFILE, MODELS};
+use infra_gen::build::{
+    ContainerImage, EnvironmentKind, FunctionUrl, ModelMap, Policy, Registry, SecretSpec, Service,
+};
+use infra_gen::lint::lint;
+use infra_gen::model::ecr::{Expiry, LifecycleRule, TagMutability, TagStatus};
+use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
+use infra_gen::model::review::{PolicyException, PolicyRule, Suppression, Tool};
+use infra_gen::model::{Properties, Resource};
+use infra_gen::units::RetentionDays;
+use infra_gen::{App, Environment, Error, Finding, Stack};
+
+const KINDS: [EnvironmentKind; 2] = [EnvironmentKind::Production, EnvironmentKind::NonProduction];
+
+/// Every value CloudWatch accepts, in days.
+const DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// The minimum AWS Control Tower's `cloudwatch_log_group_retention_period_check` asks, which
+/// `tests/validate/run.sh` applies to every log group.
+const GUARD_MIN_RETENTION: u32 = 365;
+
+/// Registry and service of `kind` in each of `envs`, built as a repository's stacks are.
+fn app(kind: EnvironmentKind, envs: &[&str], customize: fn(Service) -> Service) -> App {
+    let mut app = App::new();
+    for name in envs {
+        let env = Environment::new(name, "us-west-2")
+            .expect("valid")
+            .with_kind(kind);
+        let (registry, repository) = Registry::new("demo", &env, "tests/policy.rs")
+            .build()
+            .expect("registry builds");
+        let image = ContainerImage {
+            repository,
+            source: DockerSource {
+                dockerfile: "function/Dockerfile".into(),
+                dockerfile_text: DOCKERFILE,
+            },
+            config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")
+                .expect("valid"),
+        };
+        let service = Service::new(
+            "demo",
+            &env,
+            "tests/policy.rs",
+            image,
+            Architecture::Arm64,
+            HandlerMode::Streaming,
+        )
+        .expect("valid")
+        .url(FunctionUrl::public(
+            "the app checks a bearer key on every request",
+        ))
+        .secret(SecretSpec::generated(
+            "ApiKey",
+            "client keys",
+            "api_key",
+            "API_KEY_SECRET_ARN",
+        ))
+        .bedrock_models(ModelMap::from_json(MODELS).expect("valid"));
+        app.push(registry);
+        app.push(customize(service).build().expect("service builds"));
+    }
+    app
+}
+
+fn resources_mut(app: &mut App) -> impl Iterator<Item = (String, &mut Resource)> {
+    app.stacks_mut().iter_mut().flat_map(|s: &mut Stack| {
+        let name = s.name.to_string();
+        s.template
+            .resources
+            .iter_mut()
+            .map(move |r| (name.clone(), r))
+    })
+}
+
+fn policy_findings(app: &App) -> Vec<Finding> {
+    lint(app)
+        .into_iter()
+        .filter(|f| f.code == "policy")
+        .collect()
+}
+
+fn stacks_of(findings: &[Finding]) -> Vec<&str> {
+    let mut s: Vec<&str> = findings.iter().map(|f| f.stack.as_str()).collect();
+    s.sort_unstable();
+    s.dedup();
+    s
+}
+
+#[test]
+fn the_defaults_meet_every_kinds_policy() {
+    for kind in KINDS {
+        let app = app(kind, &["a"], |s| s);
+        assert_eq!(lint(&app), [], "{kind:?}");
+    }
+}
+
+#[test]
+fn every_retention_below_the_minimum_is_refused_in_every_stack_and_agrees_with_the_guard() {
+    for kind in KINDS {
+        let min = Policy::of(kind).min_log_retention.days();
+        // A service that passes `check` passes the guard: the policy asks at least its year.
+        assert!(min >= GUARD_MIN_RETENTION, "{kind:?}");
+        for days in DAYS {
+            let mut app = app(kind, &["a", "b", "c"], |s| s);
+            let mut edited = Vec::new();
+            for (stack, r) in resources_mut(&mut app) {
+                if let Properties::LogGroup(g) = &mut r.properties {
+                    g.retention = RetentionDays::from_days(days).expect("a CloudWatch value");
+                    edited.push(stack);
+                }
+            }
+            assert_eq!(edited.len(), 3);
+            let f = policy_findings(&app);
+            if days < min {
+                assert_eq!(f.len(), 3, "{kind:?} {days}: {f:#?}");
+                assert_eq!(stacks_of(&f), edited, "{days}");
+                for x in &f {
+                    assert_eq!(x.resource, "FunctionLogGroup");
+                    assert!(x.message.contains(&format!("{days} days")), "{x}");
+                    assert!(x.message.contains(&min.to_string()), "{x}");
+                    assert!(x.fix.contains("PolicyException"), "{x}");
+                }
+            } else {
+                assert_eq!(f, [], "{kind:?} {days}");
+            }
+        }
+    }
+}
+
+/// A change to every repository, whether it breaks `rule` for `kind`.
+type RepositoryCase = (&'static str, fn(&mut infra_gen::model::ecr::Repository));
+
+const REPOSITORY_CASES: &[RepositoryCase] = &[
+    ("mutable tags", |r| {
+        r.tag_mutability = TagMutability::Mutable
+    }),
+    ("no scan on push", |r| r.scan_on_push = false),
+    ("no lifecycle", |r| r.lifecycle.clear()),
+    ("no untagged expiry", |r| {
+        r.lifecycle.retain(|l| l.tag_status != TagStatus::Untagged)
+    }),
+    ("no count bound", |r| {
+        r.lifecycle.retain(|l| l.tag_status != TagStatus::Any)
+    }),
+    ("tagged images expire by age", |r| {
+        r.lifecycle.push(LifecycleRule {
+            description: "Expire images after 30 days".into(),
+            tag_status: TagStatus::Any,
+            expiry: Expiry::OlderThanDays(30),
+        })
+    }),
+    ("keeps one image", |r| {
+        for l in &mut r.lifecycle {
+            if l.tag_status == TagStatus::Any {
+                l.expiry = Expiry::KeepLast(1);
+            }
+        }
+    }),
+];
+
+fn rule_of(case: &str) -> PolicyRule {
+    match case {
+        "mutable tags" => PolicyRule::ImmutableTags,
+        "no scan on push" => PolicyRule::ScanOnPush,
+        "no lifecycle" => PolicyRule::LifecyclePolicy,
+        _ => PolicyRule::ImagesKept,
+    }
+}
+
+#[test]
+fn every_repository_below_the_policy_is_refused_in_every_stack() {
+    for kind in KINDS {
+        for (case, mutate) in REPOSITORY_CASES {
+            let mut app = app(kind, &["a", "b"], |s| s);
+            for (_, r) in resources_mut(&mut app) {
+                if let Properties::EcrRepository(repo) = &mut r.properties {
+                    mutate(repo);
+                }
+            }
+            let f = policy_findings(&app);
+            assert_eq!(f.len(), 2, "{kind:?} {case}: {f:#?}");
+            assert_eq!(stacks_of(&f), ["demo-a-registry", "demo-b-registry"]);
+            for x in &f {
+                assert_eq!(x.resource, "Repository", "{x}");
+                assert!(
+                    !x.fix.is_empty() && x.fix.contains("tests/policy.rs"),
+                    "{x}"
+                );
+            }
+            // The exception from exactly the broken rule answers it.
+            for (_, r) in resources_mut(&mut app) {
+                if let Properties::EcrRepository(_) = r.properties {
+                    r.policy_exceptions.push(
+                        PolicyException::new(rule_of(case), "a reason that is a sentence")
+                            .expect("valid"),
+                    );
+                }
+            }
+            assert_eq!(policy_findings(&app), [], "{kind:?} {case}");
+        }
+    }
+}
+
+#[test]
+fn images_kept_follows_the_kind() {
+    for kind in KINDS {
+        let min = Policy::of(kind).min_images_kept;
+        for n in [1, min - 1, min, min + 1, 100] {
+            let mut app = app(kind, &["a"], |s| s);
+            for (_, r) in resources_mut(&mut app) {
+                if let Properties::EcrRepository(repo) = &mut r.properties {
+                    repo.lifecycle = vec![
+                        LifecycleRule::expire_untagged_after_days(1).expect("valid"),
+                        LifecycleRule::keep_last(n.max(1)).expect("valid"),
+                    ];
+                }
+            }
+            let f = policy_findings(&app);
+            assert_eq!(f.is_empty(), n.max(1) >= min, "{kind:?} keep {n}: {f:#?}");
+        }
+    }
+}
+
+#[test]
+fn an_exception_accepts_the_resource_and_suppresses_exactly_the_scanners_rules() {
+    const WHY: &str = "staging logs hold only synthetic traffic and are exported nightly";
+    let why = WHY;
+    let app = app(EnvironmentKind::NonProduction, &["a"], |s| {
+        s.log_retention(RetentionDays::D30).except(
+            "FunctionLogGroup",
+            PolicyException::new(PolicyRule::LogRetention, WHY),
+        )
+    });
+    assert_eq!(lint(&app), []);
+    let template = app.stacks()[1].template.to_json();
+    let meta = &template["Resources"]["FunctionLogGroup"]["Metadata"];
+    assert_eq!(
+        meta["guard"]["SuppressedRules"],
+        serde_json::json!(["cloudwatch_log_group_retention_period_check"])
+    );
+    assert_eq!(
+        meta["infra-gen"]["SuppressionReasons"]["cfn-guard cloudwatch_log_group_retention_period_check"],
+        why
+    );
+    // The review page shows the exception with the scanner rule it answers.
+    let files = infra_gen::pipeline::validated(&app).expect("renders");
+    let page = files
+        .iter()
+        .find(|f| f.path == "demo-a-service.md")
+        .expect("a review page");
+    let row = format!(
+        "| `FunctionLogGroup` | infra-gen policy | `log-retention` | {why} (also answers cfn-guard `cloudwatch_log_group_retention_period_check`) |"
+    );
+    assert!(page.contents.contains(&row), "{}", page.contents);
+}
+
+#[test]
+fn every_rule_s_exception_carries_its_scanner_rules_into_the_template() {
+    for rule in PolicyRule::ALL {
+        let mut app = app(EnvironmentKind::Production, &["a"], |s| s);
+        let resource = &mut app.stacks_mut()[0].template.resources[0];
+        resource
+            .policy_exceptions
+            .push(PolicyException::new(rule, "a reason that is a whole sentence").expect("valid"));
+        let json = app.stacks()[0].template.to_json().to_string();
+        for (tool, name) in rule.scanner_rules() {
+            assert!(json.contains(name), "{rule:?} {tool:?}: {json}");
+        }
+    }
+}
+
+#[test]
+fn an_exception_nothing_needs_is_a_finding() {
+    for rule in PolicyRule::ALL {
+        let mut app = app(EnvironmentKind::Production, &["a", "b"], |s| s);
+        for (_, r) in resources_mut(&mut app) {
+            r.policy_exceptions.push(
+                PolicyException::new(rule, "a reason that is a whole sentence").expect("valid"),
+            );
+        }
+        let f = policy_findings(&app);
+        // Every resource of every stack carries one it does not need.
+        let resources: usize = app
+            .stacks()
+            .iter()
+            .map(|s| s.template.resources.len())
+            .sum();
+        assert_eq!(f.len(), resources, "{rule:?}: {f:#?}");
+        for x in &f {
+            assert!(x.message.contains(rule.code()), "{x}");
+            assert!(x.fix.starts_with("remove the PolicyException"), "{x}");
+            assert!(
+                x.fix.contains(&x.resource) && x.fix.contains("tests/policy.rs"),
+                "{x}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_suppression_of_the_scanner_rule_alone_does_not_answer_the_policy() {
+    let mut app = app(EnvironmentKind::Production, &["a"], |s| s);
+    for (_, r) in resources_mut(&mut app) {
+        if let Properties::LogGroup(g) = &mut r.properties {
+            g.retention = RetentionDays::D7;
+            r.suppressions.push(
+                Suppression::new(
+                    Tool::CfnGuard,
+                    "cloudwatch_log_group_retention_period_check",
+                    "we keep only a week of logs here",
+                )
+                .expect("valid"),
+            );
+        }
+    }
+    let f = policy_findings(&app);
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert!(
+        f.iter().any(|x| x.message.contains("suppresses cfn-guard")),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_suppression_of_a_scanner_rule_the_policy_judges_is_refused_even_when_compliant() {
+    for rule in PolicyRule::ALL {
+        for &(tool, name) in rule.scanner_rules() {
+            let mut app = app(EnvironmentKind::Production, &["a", "b"], |s| s);
+            for (_, r) in resources_mut(&mut app) {
+                if matches!(
+                    r.properties,
+                    Properties::LogGroup(_) | Properties::EcrRepository(_)
+                ) {
+                    r.suppressions.push(
+                        Suppression::new(tool, name, "a reason that is a whole sentence")
+                            .expect("valid"),
+                    );
+                }
+            }
+            let f = policy_findings(&app);
+            // Two log groups and two repositories, each suppressing it: four findings.
+            assert_eq!(f.len(), 4, "{name}: {f:#?}");
+            assert!(
+                f.iter().all(|x| x.fix.contains("PolicyException")),
+                "{f:#?}"
+            );
+        }
+    }
+}
+
+fn service(env: &Environment) -> Service {
+    let (_, repository) = Registry::new("demo", env, "x").build().expect("builds");
+    let image = ContainerImage {
+        repository,
+        source: DockerSource {
+            dockerfile: "function/Dockerfile".into(),
+            dockerfile_text: DOCKERFILE,
+        },
+        config: ImageConfig::new(&["/b"], &["l"], "/t").expect("valid"),
+    };
+    Service::new(
+        "demo",
+        env,
+        "x",
+        image,
+        Architecture::Arm64,
+        HandlerMode::Streaming,
+    )
+    .expect("valid")
+}
+
+#[test]
+fn every_invalid_exception_fails_the_build_with_its_place() {
+    let env = Environment::new("a", "us-west-2").expect("valid");
+    let err = service(&env)
+        .except(
+            "FunctionLogGroup",
+            PolicyException::new(PolicyRule::LogRetention, "ok"),
+        )
+        .except(
+            "Function",
+            PolicyException::new(PolicyRule::ScanOnPush, "n/a"),
+        )
+        .build()
+        .expect_err("two invalid reasons");
+    let f = err.into_findings();
+    let places: Vec<(&str, &str)> = f
+        .iter()
+        .map(|x| (x.stack.as_str(), x.resource.as_str()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("demo-a-service", "FunctionLogGroup"),
+            ("demo-a-service", "Function")
+        ]
+    );
+    assert!(
+        f.iter()
+            .all(|x| x.code == "definition" && !x.fix.is_empty()),
+        "{f:#?}"
+    );
+
+    let err = service(&env)
+        .except(
+            "NoSuchThing",
+            PolicyException::new(PolicyRule::LogRetention, "a reason that is a sentence"),
+        )
+        .build()
+        .expect_err("unknown resource");
+    let Error::At {
+        stack, resource, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (stack.as_str(), resource.as_str()),
+        ("demo-a-service", "NoSuchThing")
+    );
+}
+
+#[test]
+fn a_public_url_reason_edited_in_the_model_is_judged_again() {
+    for bad in [
+        "TODO: add an API key check before launch",
+        "no auth needed for the demo",
+        "callers send an API key but it is not checked",
+        "because we need it",
+    ] {
+        let mut app = app(EnvironmentKind::Production, &["a", "b"], |s| s);
+        for (_, r) in resources_mut(&mut app) {
+            if r.metadata.contains_key("PublicUrlReason") {
+                r.metadata.insert("PublicUrlReason".into(), bad.into());
+            }
+        }
+        let f: Vec<Finding> = lint(&app)
+            .into_iter()
+            .filter(|f| f.code == "public-url")
+            .collect();
+        assert_eq!(stacks_of(&f), ["demo-a-service", "demo-b-service"], "{bad}");
+        assert!(f.iter().all(|x| x.resource == "Function"), "{f:#?}");
+    }
+    let mut app = app(EnvironmentKind::Production, &["a"], |s| s);
+    for (_, r) in resources_mut(&mut app) {
+        if let Some(s) = r
+            .suppressions
+            .iter_mut()
+            .find(|s| s.rule() == "CKV_AWS_258")
+        {
+            *s = Suppression::new(
+                Tool::Checkov,
+                "CKV_AWS_258",
+                "temporarily open for the demo",
+            )
+            .expect("a sentence");
+        }
+    }
+    let f: Vec<Finding> = lint(&app)
+        .into_iter()
+        .filter(|f| f.code == "public-url")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("CKV_AWS_258"), "{}", f[0]);
+}
+
+#[test]
+fn a_public_url_reason_without_a_public_url_is_refused() {
+    let mut app = app(EnvironmentKind::Production, &["a", "b"], |s| {
+        s.url(FunctionUrl::aws_iam())
+    });
+    for (_, r) in resources_mut(&mut app) {
+        if matches!(r.properties, Properties::Function(_)) {
+            r.metadata.insert(
+                "PublicUrlReason".into(),
+                "callers send an API key checked by the function".into(),
+            );
+        }
+    }
+    let f: Vec<Finding> = lint(&app)
+        .into_iter()
+        .filter(|f| f.code == "public-url")
+        .collect();
+    assert_eq!(
+        stacks_of(&f),
+        ["demo-a-service", "demo-b-service"],
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .all(|x| x.fix.starts_with("remove it from Function")),
+        "{f:#?}"
+    );
+}
