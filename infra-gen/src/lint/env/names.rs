@@ -9,6 +9,9 @@
 //! data structure's (`PARTITION_KEY`, `S3_KEY`, `KMS_KEY`) or a public one (`PUBLIC_KEY`,
 //! `STRIPE_PUBLISHABLE_KEY`).
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 /// Words that name a secret wherever they stand in a name, unless a property word follows.
 const STRONG: &[&str] = &[
     "password",
@@ -253,6 +256,7 @@ const PROPERTY: &[&str] = &[
     "budget",
     "sharing",
     "placeholder",
+    "alias",
 ];
 
 /// Words that qualify a secret word glued to them (`dbpassword`, `xapikey`, `adminpass`).
@@ -380,10 +384,17 @@ fn is(list: &[&str], word: &str) -> bool {
     list.contains(&word)
 }
 
+/// Whether `word` is in the vocabulary; looked up for every tail of every word of a name.
 fn known(word: &str) -> bool {
-    [STRONG, WEAK, KEY, DATA_KEY, PROPERTY, QUALIFIER]
-        .iter()
-        .any(|l| is(l, word))
+    static VOCABULARY: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    VOCABULARY
+        .get_or_init(|| {
+            [STRONG, WEAK, KEY, DATA_KEY, PROPERTY, QUALIFIER]
+                .iter()
+                .flat_map(|l| l.iter().copied())
+                .collect()
+        })
+        .contains(word)
 }
 
 /// The words of `name`, lower case: separators and case changes split it (`APIKey` is

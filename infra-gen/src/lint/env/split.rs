@@ -54,10 +54,13 @@ fn stem(name: &str) -> Option<(String, Option<u32>)> {
     Some((base.to_owned(), order))
 }
 
+/// A variable of a group: its index in `vars` and the order its suffix gives.
+type Member = (usize, Option<u32>);
+
 /// Every group of variables whose joined values look like a secret: their names and why.
 /// `vars` are the variables judged clean one by one, with their literal values.
 pub(super) fn secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String)> {
-    let mut groups: Vec<(String, Vec<(usize, Option<u32>)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Member>)> = Vec::new();
     for (i, (name, _)) in vars.iter().enumerate() {
         let Some((stem, order)) = stem(name) else {
             continue;

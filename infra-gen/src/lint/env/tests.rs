@@ -185,7 +185,7 @@ fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
         "clickhouse",
     ];
     let scheme = schemes[form % schemes.len()];
-    match form % 24 {
+    match form % 25 {
         0 => m.to_owned(),
         1 => format!("{scheme}://app:{pw}@db.internal:5432/app"),
         2 => format!("redis://:{pw}@cache.internal:6379/0"),
@@ -221,6 +221,16 @@ fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
             format!("-----BEGIN {label}PRIVATE KEY-----\n{m}\n-----END {label}PRIVATE KEY-----")
         }
         22 => format!("https://hooks.example.com/services/{m}"),
+        23 => {
+            let alnum: String = m.chars().filter(char::is_ascii_alphanumeric).collect();
+            let third = alnum.len() / 3;
+            format!(
+                "{}.{}.{}",
+                &alnum[..third],
+                &alnum[third..2 * third],
+                &alnum[2 * third..]
+            )
+        }
         _ => format!("[database]\nhost = db\n{field} = \"{pw}\"\n"),
     }
 }
@@ -243,7 +253,7 @@ proptest! {
         m in material(),
         pw in password(),
         field in secret_names(),
-        form in 0..48usize,
+        form in 0..50usize,
         name in prop::sample::select(&["CONFIG", "DATABASE_URL", "SETTINGS", "UPSTREAM", "HEADERS", "BLOB"][..]),
     ) {
         // JSON keys and header fields take names without separators inside values.

@@ -32,7 +32,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     url_credentials(value, name)
         .or_else(|| field(value))
         .or_else(|| auth_scheme(value))
-        .or_else(|| jwt(value))
+        .or_else(|| dotted(value))
         .or_else(|| material(value, name))
 }
 
@@ -319,19 +319,35 @@ fn credential_like(scheme: &str, s: &str) -> bool {
     ok
 }
 
-/// A JSON Web Token (or JWS/JWE): dot-separated base64url segments, the first a JSON header.
-fn jwt(value: &str) -> Option<String> {
-    let is_b64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-    value
-        .split(|c: char| !(is_b64url(c as u8) || c == '.') || !c.is_ascii())
-        .filter(|run| run.matches('.').count() >= 2)
-        .find(|run| {
-            run.split('.')
-                .next()
-                .and_then(base64_decode)
-                .is_some_and(|h| h.first() == Some(&b'{') && h.contains(&b'"'))
-        })
-        .map(|_| "a JSON Web Token".to_owned())
+/// A dotted token: a JSON Web Token (JWS/JWE: base64url segments, the first a JSON header),
+/// or dot-separated segments that are random material together (`MTk4.Gh1k.x9Zq…`). Host
+/// names (ending in an alphabetic top-level label) are not tokens.
+fn dotted(value: &str) -> Option<String> {
+    for (_, run) in runs(value, |b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+        if run.matches('.').count() < 2 {
+            continue;
+        }
+        let jwt = run
+            .split('.')
+            .next()
+            .and_then(base64_decode)
+            .is_some_and(|h| h.first() == Some(&b'{') && h.contains(&b'"'));
+        if jwt {
+            return Some("a JSON Web Token".into());
+        }
+        let last = run.rsplit('.').next().unwrap_or_default();
+        let host = (2..=24).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_lowercase());
+        let joined = run.replace('.', "");
+        let material = if joined.bytes().all(|b| b.is_ascii_hexdigit()) {
+            joined.len() >= 32 && hex_random(&joined)
+        } else {
+            random(&joined)
+        };
+        if !host && material {
+            return Some("a dotted token of random segments".into());
+        }
+    }
+    None
 }
 
 /// Key material: hexadecimal of 32 digits or more, or base64/base64url of 20 characters or
