@@ -41,6 +41,11 @@ const RESERVED: [&str; 18] = [
 pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
     values::secret_value(value, Some(name))
         .or_else(|| {
+            // Not under a name that says the key is public (`ALGOLIA_SEARCH_KEY`): gitleaks
+            // would read only its vendor word.
+            if names::public_name(name) {
+                return None;
+            }
             super::secrets::matching_rule(&format!("{name}=\"{value}\""))
                 .map(|rule| format!("gitleaks rule {rule}"))
         })

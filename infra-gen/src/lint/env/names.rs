@@ -114,9 +114,13 @@ const DATA_KEY: &[&str] = &[
     "dict",
     "sk",
     "pk",
+    "site",
     "gsi",
     "lsi",
 ];
+
+/// Words that make a key public: public keys, publishable keys, CAPTCHA site keys.
+const PUBLIC: &[&str] = &["public", "publishable", "pub", "site"];
 
 /// Words that, following a secret word, make the name a property of the secret: where it
 /// is, what identifies it, how long it lives, how it is checked.
@@ -489,6 +493,19 @@ pub(crate) fn secret_name(name: &str) -> bool {
 }
 
 fn secret_pieces(pieces: &[String]) -> bool {
+    classify(pieces) == Kind::Secret
+}
+
+#[derive(PartialEq, Eq)]
+enum Kind {
+    /// No secret word, or one a property word follows.
+    Plain,
+    /// A secret word its vendor documents as public (`STRIPE_PUBLISHABLE_KEY`).
+    Public,
+    Secret,
+}
+
+fn classify(pieces: &[String]) -> Kind {
     let last = pieces.len().saturating_sub(1);
     let head = pieces.iter().enumerate().rev().find(|(i, w)| {
         let w = w.as_str();
@@ -496,13 +513,20 @@ fn secret_pieces(pieces: &[String]) -> bool {
             || (is(WEAK, w) && *i == last)
             || (is(KEY, w) && !(*i > 0 && is(DATA_KEY, &pieces[i - 1])))
     });
-    let Some((at, _)) = head else { return false };
+    let Some((at, _)) = head else {
+        return Kind::Plain;
+    };
     // A KMS key's ID or an object key's prefix; a public key; a token's lifetime.
     let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w));
-    let public_before = pieces[..at]
-        .iter()
-        .any(|w| matches!(w.as_str(), "public" | "publishable" | "pub"));
-    !property_after && !public_before
+    // Keys vendors document as public: publishable keys, CAPTCHA site keys, Algolia's
+    // search-only key.
+    let public_before = pieces[..at].iter().any(|w| is(PUBLIC, w))
+        || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"));
+    match (property_after, public_before) {
+        (true, _) => Kind::Plain,
+        (false, true) => Kind::Public,
+        (false, false) => Kind::Secret,
+    }
 }
 
 /// Whether a hexadecimal value under `name` is a public digest: a commit, a checksum, a
@@ -538,13 +562,16 @@ pub(crate) fn digest_name(name: &str) -> bool {
 /// it is not judged by entropy (vendor formats still are).
 pub(crate) fn public_name(name: &str) -> bool {
     let pieces = pieces(name);
-    !secret_pieces(&pieces)
-        && (pieces
-            .iter()
-            .any(|w| matches!(w.as_str(), "public" | "publishable" | "pub"))
-            || pieces
-                .last()
-                .is_some_and(|w| matches!(w.as_str(), "id" | "ids")))
+    match classify(&pieces) {
+        Kind::Public => true,
+        Kind::Secret => false,
+        Kind::Plain => {
+            pieces.iter().any(|w| is(PUBLIC, w))
+                || pieces
+                    .last()
+                    .is_some_and(|w| matches!(w.as_str(), "id" | "ids"))
+        }
+    }
 }
 
 /// Whether the word list of `name` ends in a word that makes a URL value a secret itself

@@ -601,3 +601,53 @@ fn vendor_tokens_are_found_whatever_their_length() {
         assert!(secret_value(token, None).is_some(), "{token}");
     }
 }
+
+#[test]
+fn keys_vendors_document_as_public_are_not_secrets() {
+    for (name, value) in [
+        ("ALGOLIA_SEARCH_KEY", "6be0576ff61c053d5f9a3225e2a90f76"),
+        (
+            "RECAPTCHA_SITE_KEY",
+            "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+        ),
+        (
+            "MAPBOX_ACCESS_TOKEN",
+            "pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbGFiYzEyMyJ9.AbCdEfGhIjKlMnOp",
+        ),
+        ("STRIPE_KEY", "pk_test_TYooMQauvdEDq54NiTphI7jx"),
+        (
+            "DEPLOY_KEY",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ci",
+        ),
+    ] {
+        assert_eq!(literal_reason(name, value), None, "{name}={value}");
+    }
+    assert!(literal_reason("ALGOLIA_ADMIN_KEY", "6be0576ff61c053d5f9a3225e2a90f76").is_some());
+    assert!(
+        literal_reason(
+            "RECAPTCHA_SECRET_KEY",
+            "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn base64_is_judged_by_what_it_encodes() {
+    assert_eq!(
+        literal_reason(
+            "CONFIG_B64",
+            "eyJsZXZlbCI6ImluZm8iLCJyZWdpb24iOiJ1cy13ZXN0LTIifQ=="
+        ),
+        None
+    );
+    assert!(literal_reason("CONFIG_B64", "eyJwYXNzd29yZCI6Imh1bnRlcjIifQ==").is_some());
+    assert!(
+        literal_reason(
+            "REGISTRY",
+            r#"{"auths":{"r.example.com":{"auth":"YXBwOmh1bnRlcjI="}}}"#
+        )
+        .is_some()
+    );
+    assert!(literal_reason("JDBC", "jdbc:oracle:thin:scott/tiger@db.internal:1521:orcl").is_some());
+}

@@ -30,6 +30,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         return json_secret(&json);
     }
     url_credentials(value, name)
+        .or_else(|| oracle_thin(value))
         .or_else(|| field(value))
         .or_else(|| auth_scheme(value))
         .or_else(|| dotted(value))
@@ -48,6 +49,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
     if without_refs
         .chars()
         .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
+        || public_by_design(v)
     {
         return true;
     }
@@ -218,6 +220,20 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
     None
 }
 
+/// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`.
+fn oracle_thin(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    let at = lower.find("jdbc:oracle:thin:")? + "jdbc:oracle:thin:".len();
+    let userinfo = value[at..]
+        .split('@')
+        .next()
+        .filter(|_| value[at..].contains('@'))?;
+    userinfo
+        .split_once('/')
+        .is_some_and(|(user, password)| !user.is_empty() && !password.is_empty())
+        .then(|| "an Oracle JDBC URL with a password".to_owned())
+}
+
 /// A secret-named key with a value in `key=value` or `key: value` text: connection strings
 /// (`Password=…;`, `AccountKey=…`), query strings (`?token=…`), `.env`, INI, YAML, headers
 /// (`X-Api-Key: …`).
@@ -383,6 +399,24 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         {
             continue;
         }
+        // Base64 of text (a config document, `user:password`) is judged by what it says;
+        // random key material decodes to binary.
+        if let Some(text) = base64_decode(run)
+            .filter(|d| d.len() >= 6)
+            .and_then(|d| String::from_utf8(d).ok())
+            .filter(|t| {
+                t.chars()
+                    .all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace())
+            })
+        {
+            match secret_value(&text, name) {
+                Some(why) => return Some(format!("base64 of {why}")),
+                None if credentials_pair(&text) => {
+                    return Some("base64 of user:password".into());
+                }
+                None => continue,
+            }
+        }
         let whole = random(run);
         let segment = run
             .split(['+', '/', '_', '-'])
@@ -413,6 +447,19 @@ fn hostnames(value: &str) -> Vec<(usize, usize)> {
         .chain(arns)
         .map(|(s, run)| (s, s + run.len()))
         .collect()
+}
+
+/// `user:password`, as HTTP Basic and registry `auth` fields encode it.
+fn credentials_pair(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(user, password)| {
+        !user.is_empty()
+            && user
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._@+-".contains(&b))
+            && !password.is_empty()
+            && !text.contains(char::is_whitespace)
+            && !text.contains("://")
+    })
 }
 
 /// Maximal runs of bytes matching `keep`, with their start.
