@@ -264,7 +264,11 @@ proptest! {
 
     #[test]
     fn secrets_split_across_variables_are_found_joined(
-        m in material(),
+        m in prop_oneof![
+            material(),
+            from_alphabet(BASE62, 36..=36).prop_map(|s| format!("ghp_{s}")),
+            from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16..=16).prop_map(|s| format!("AKIA{s}")),
+        ],
         cuts in prop::collection::vec(1..19usize, 1..3),
         style in 0..4usize,
     ) {
