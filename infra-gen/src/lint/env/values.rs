@@ -343,23 +343,28 @@ fn dotted(value: &str) -> Option<String> {
         if run.matches('.').count() < 2 {
             continue;
         }
+        let last = run.rsplit('.').next().unwrap_or_default();
+        let host = (2..=24).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_lowercase());
+        if host {
+            continue;
+        }
         let jwt = run
             .split('.')
             .next()
             .and_then(base64_decode)
-            .is_some_and(|h| h.first() == Some(&b'{') && h.contains(&b'"'));
+            .filter(|h| h.starts_with(b"{\""))
+            .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+            .is_some_and(|h| h.is_object());
         if jwt {
             return Some("a JSON Web Token".into());
         }
-        let last = run.rsplit('.').next().unwrap_or_default();
-        let host = (2..=24).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_lowercase());
         let joined = run.replace('.', "");
         let material = if joined.bytes().all(|b| b.is_ascii_hexdigit()) {
             joined.len() >= 32 && hex_random(&joined)
         } else {
             random(&joined)
         };
-        if !host && material {
+        if material {
             return Some("a dotted token of random segments".into());
         }
     }
