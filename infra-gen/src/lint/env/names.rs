@@ -247,8 +247,6 @@ const PROPERTY: &[&str] = &[
     "mount",
     "engine",
     "service",
-    "location",
-    "arn",
     "schema",
     "spec",
     "rule",
@@ -256,7 +254,6 @@ const PROPERTY: &[&str] = &[
     "check",
     "validation",
     "generator",
-    "count",
     "budget",
     "sharing",
     "placeholder",
@@ -380,7 +377,6 @@ const QUALIFIER: &[&str] = &[
     "webhook",
     "pass",
     "key",
-    "access",
     "wallet",
 ];
 

@@ -655,3 +655,14 @@ fn base64_is_judged_by_what_it_encodes() {
     );
     assert!(literal_reason("JDBC", "jdbc:oracle:thin:scott/tiger@db.internal:1521:orcl").is_some());
 }
+
+#[test]
+fn numbers_and_durations_under_secret_names_are_settings_but_passwords_are_not() {
+    for v in ["3600", "30s", "15 min", "1.5", "512MB", "PT15M", "-1"] {
+        assert_eq!(literal_reason("TOKEN_LIFETIME_OVERRIDE", v), None, "{v}");
+        assert_eq!(literal_reason("MAX_TOKENS", v), None, "{v}");
+    }
+    for v in ["1234abcd", "42hunter", "9xyzzy"] {
+        assert!(literal_reason("DB_PASSWORD", v).is_some(), "{v}");
+    }
+}

@@ -77,8 +77,13 @@ fn number_or_duration(v: &str) -> bool {
         .map_or(v.len(), |(i, _)| i);
     let (number, unit) = v.split_at(digits_end);
     let number_ok = number.bytes().any(|b| b.is_ascii_digit());
-    let unit = unit.trim();
-    let unit_ok = unit.len() <= 7 && unit.bytes().all(|b| b.is_ascii_alphabetic() || b == b'%');
+    const UNITS: &[&str] = &[
+        "", "%", "ms", "s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute",
+        "minutes", "h", "hr", "hrs", "hour", "hours", "d", "day", "days", "w", "week", "weeks",
+        "y", "year", "years", "b", "bytes", "k", "kb", "kib", "mb", "mib", "g", "gb", "gib", "tb",
+        "x",
+    ];
+    let unit_ok = UNITS.contains(&unit.trim().to_ascii_lowercase().as_str());
     let iso = v.len() > 2
         && v.starts_with('P')
         && v[1..]
