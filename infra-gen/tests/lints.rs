@@ -260,6 +260,17 @@ fn reserved_lambda_variables_are_rejected() {
 }
 
 #[test]
+fn lambda_variables_meant_to_be_set_are_not_reserved() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env("AWS_LAMBDA_EXEC_WRAPPER", "/opt/otel-instrument")
+            .env("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR")
+            .env("LD_LIBRARY_PATH", "/opt/lib")
+    })
+    .expect("builds");
+    assert!(findings(&app).is_empty(), "{:#?}", findings(&app));
+}
+
+#[test]
 fn environment_over_four_kilobytes_is_rejected() {
     let big: &'static str = Box::leak("x ".repeat(2100).into_boxed_str());
     let app = app_with("us-west-2", DOCKERFILE, |s| s.env("BIG_SETTING", big)).expect("builds");
