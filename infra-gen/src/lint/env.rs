@@ -11,6 +11,10 @@ use super::Sink;
 use super::resolve::{Part, Resolved, Unknown};
 use crate::model::lambda::Function;
 
+/// Whether a name is a secret's, in any case style (see `names`); the Dockerfile lint asks it
+/// of an `ENV` whose value the build decides.
+pub(crate) use names::secret_name;
+
 /// Variables Lambda sets itself; a function that sets them fails to deploy.
 const RESERVED: [&str; 18] = [
     "_HANDLER",
