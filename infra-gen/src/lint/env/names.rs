@@ -32,6 +32,15 @@ const STRONG: &[&str] = &[
     "privkey",
     "apikey",
     "passkey",
+    "passwords",
+    "passwds",
+    "pwds",
+    "passphrases",
+    "apikeys",
+    "privkeys",
+    "passkeys",
+    "mnemonics",
+    "dsns",
 ];
 
 /// Words that name a secret only as the last word: `BASIC_AUTH`, `SESSION_COOKIE`, `HASH_SALT`
@@ -49,6 +58,11 @@ const WEAK: &[&str] = &[
     "hmac",
     "otp",
     "totp",
+    "cookies",
+    "salts",
+    "signatures",
+    "sigs",
+    "webhooks",
 ];
 
 /// `key` and `keys`: a secret unless it names a data structure's key (below).

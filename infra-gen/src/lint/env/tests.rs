@@ -530,6 +530,11 @@ fn case_styles_and_concatenations_name_secrets() {
         "db-pass",
         "Shared Access Key",
         "SECRET_KEY_BASE",
+        "DB_PASSWORDS",
+        "ADMIN_API_KEYS",
+        "htpasswd",
+        "PGPASSWORD",
+        "oauth2Token",
     ] {
         assert!(secret_name(n), "{n}: {:?}", pieces(n));
     }
