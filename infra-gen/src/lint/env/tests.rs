@@ -185,7 +185,7 @@ fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
         "clickhouse",
     ];
     let scheme = schemes[form % schemes.len()];
-    match form % 25 {
+    match form % 27 {
         0 => m.to_owned(),
         1 => format!("{scheme}://app:{pw}@db.internal:5432/app"),
         2 => format!("redis://:{pw}@cache.internal:6379/0"),
@@ -221,6 +221,8 @@ fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
             format!("-----BEGIN {label}PRIVATE KEY-----\n{m}\n-----END {label}PRIVATE KEY-----")
         }
         22 => format!("https://hooks.example.com/services/{m}"),
+        24 => format!("<config><host>db</host><{field}>{pw}</{field}></config>"),
+        25 => format!("--host db.internal --{field} {pw} --verbose"),
         23 => {
             let alnum: String = m.chars().filter(char::is_ascii_alphanumeric).collect();
             let third = alnum.len() / 3;
@@ -253,7 +255,7 @@ proptest! {
         m in material(),
         pw in password(),
         field in secret_names(),
-        form in 0..50usize,
+        form in 0..54usize,
         name in prop::sample::select(&["CONFIG", "DATABASE_URL", "SETTINGS", "UPSTREAM", "HEADERS", "BLOB"][..]),
     ) {
         // JSON keys and header fields take names without separators inside values.

@@ -32,6 +32,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     url_credentials(value, name)
         .or_else(|| oracle_thin(value))
         .or_else(|| field(value))
+        .or_else(|| element_or_option(value))
         .or_else(|| auth_scheme(value))
         .or_else(|| dotted(value))
         .or_else(|| material(value, name))
@@ -267,6 +268,36 @@ fn field(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A secret-named XML element (`<password>…</password>`) or command-line option
+/// (`--db-password …`) with a value.
+fn element_or_option(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else { break };
+        let tag = after[..close].split_whitespace().next().unwrap_or_default();
+        let body = &after[close + 1..];
+        let value = body.split('<').next().unwrap_or_default().trim();
+        if !tag.starts_with(['/', '?', '!'])
+            && names::secret_name(tag)
+            && !value.is_empty()
+            && !plainly_not_secret(value, Some(tag))
+        {
+            return Some(format!("an XML element <{tag}>"));
+        }
+        rest = after;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).find_map(|w| {
+        let option = w[0].strip_prefix("--")?;
+        (!option.contains('=')
+            && names::secret_name(option)
+            && !w[1].starts_with('-')
+            && !plainly_not_secret(w[1], Some(option)))
+        .then(|| format!("a --{option} option"))
+    })
 }
 
 /// The key ending where `text` ends: letters, digits, `_ - .` and inner spaces (`User ID`,
