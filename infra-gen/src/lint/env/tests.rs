@@ -335,9 +335,10 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
         ][..],
     );
     let account = "[0-9]{12}";
-    let word = "[a-z]{3,10}";
+    // Words that are not themselves secret names (`key`, `token`).
+    let word = || "[a-z]{3,10}".prop_filter("a plain word", |w| !secret_name(w));
     let arn =
-        (region.clone(), account, word, word, "[A-Za-z0-9]{6}").prop_map(|(r, a, w, x, s)| {
+        (region.clone(), account, word(), word(), "[A-Za-z0-9]{6}").prop_map(|(r, a, w, x, s)| {
             (
                 "SECRET_ARN".to_owned(),
                 format!("arn:aws:secretsmanager:{r}:{a}:secret:{w}/{x}-{s}"),
@@ -364,7 +365,7 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
                 format!("{p}anthropic.{m}-{a}-{b}-{d}-v1:0"),
             )
         });
-    let url = (word, word, "[a-z0-9/-]{0,30}", 0..3usize).prop_map(|(a, b, path, tld)| {
+    let url = (word(), word(), "[a-z0-9/-]{0,30}", 0..3usize).prop_map(|(a, b, path, tld)| {
         let tld = ["com", "io", "internal"][tld];
         (
             "SERVICE_URL".to_owned(),
@@ -416,8 +417,8 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
     )
         .prop_map(|(n, v)| (n.to_owned(), v.to_string()));
     let secret_path = (
-        word,
-        word,
+        word(),
+        word(),
         prop::sample::select(
             &[
                 "API_KEY_SECRET_NAME",
@@ -455,7 +456,7 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
     });
     let publishable = from_alphabet(BASE62, 24..=99)
         .prop_map(|k| ("STRIPE_PUBLISHABLE_KEY".to_owned(), format!("pk_live_{k}")));
-    let json = (word, word, 0..1000u32).prop_map(|(a, b, n)| {
+    let json = (word(), word(), 0..1000u32).prop_map(|(a, b, n)| {
         (
             "APP_CONFIG".to_owned(),
             format!(r#"{{"{a}":"{b}","limit":{n},"region":"us-west-2","tokenTtl":3600}}"#),

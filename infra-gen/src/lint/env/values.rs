@@ -102,10 +102,13 @@ fn path(v: &str) -> bool {
         || v.starts_with("~/")
         || v.starts_with("file:")
         || (v.len() > 2 && v.as_bytes()[1] == b':' && v.as_bytes()[2] == b'\\');
+    // Segments of words (`prod/MyApp/db-credentials`), not base64 that happens to hold `/`.
     let named = v.contains('/')
         && v.split('/').filter(|s| !s.is_empty()).all(|s| {
-            s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._@+=-".contains(&b))
+            s.split(['.', '_', '@', '-']).all(|atom| {
+                atom.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && (word_like(atom) || word_coverage(atom.as_bytes()) >= 0.75)
+            })
         });
     (rooted || named) && !v.contains(char::is_whitespace) && material(v, None).is_none()
 }
