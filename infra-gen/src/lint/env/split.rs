@@ -1,7 +1,7 @@
 //! Secrets split across variables: `TOKEN_1` + `TOKEN_2`, `KEY_PART1` + `KEY_PART2`,
-//! `SECRET_A` + `SECRET_B`, `KEY_HEAD` + `KEY_TAIL`. Variables sharing a stem are joined in
-//! the order their suffixes say (numbers, letters, ordinal words), else in name order and in
-//! declaration order, and the joined value is judged like one variable's.
+//! `SECRET_A` + `SECRET_B`, `KEY_HEAD` + `KEY_TAIL`. Variables sharing a stem and marked as
+//! parts are joined in the order their suffixes say (numbers, letters, ordinal words), in
+//! name order and in declaration order, and each joined value is judged like one variable's.
 
 use super::{names, values};
 
@@ -19,12 +19,14 @@ const ORDINAL: &[&[&str]] = &[
     &["upper", "lower"],
 ];
 
-/// (stem, order) of a variable name: `DB_PASSWORD_PART2` → (`DB_PASSWORD`, 2).
-fn stem(name: &str) -> Option<(String, Option<u32>)> {
+/// (stem, order) of a variable name whose suffix marks a part: `DB_PASSWORD_PART2` →
+/// (`db_password`, 2), `KEY_B` → (`key`, 2), `KEY_TAIL` → (`key`, 2). Other names are no
+/// part of anything: joining unrelated settings would only make noise.
+fn stem(name: &str) -> Option<(String, u32)> {
     let lower = name.to_ascii_lowercase();
     let trimmed = lower.trim_end_matches(|c: char| c.is_ascii_digit());
     if trimmed.len() < lower.len() {
-        let number = lower[trimmed.len()..].parse().ok();
+        let number = lower[trimmed.len()..].parse().ok()?;
         let base = trimmed
             .trim_end_matches(['_', '-'])
             .trim_end_matches("part")
@@ -50,12 +52,12 @@ fn stem(name: &str) -> Option<(String, Option<u32>)> {
                 .position(|w| *w == last)
                 .and_then(|p| u32::try_from(p).ok())
         })
-    };
+    }?;
     Some((base.to_owned(), order))
 }
 
 /// A variable of a group: its index in `vars` and the order its suffix gives.
-type Member = (usize, Option<u32>);
+type Member = (usize, u32);
 
 /// Every group of variables whose joined values look like a secret: their names and why.
 /// `vars` are the variables judged clean one by one, with their literal values.
@@ -72,17 +74,16 @@ pub(super) fn secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String)> {
     }
     let mut out = Vec::new();
     for (stem, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
-        let mut orders: Vec<Vec<usize>> = Vec::new();
         let declared: Vec<usize> = members.iter().map(|(i, _)| *i).collect();
-        if members.iter().all(|(_, o)| o.is_some()) {
-            let mut by_order = members.clone();
-            by_order.sort_by_key(|(_, o)| *o);
-            orders.push(by_order.iter().map(|(i, _)| *i).collect());
-        }
+        let mut by_suffix = members.clone();
+        by_suffix.sort_by_key(|(_, o)| *o);
         let mut by_name = declared.clone();
         by_name.sort_by_key(|i| vars[*i].0);
-        orders.push(by_name);
-        orders.push(declared);
+        let mut orders: Vec<Vec<usize>> = vec![
+            by_suffix.iter().map(|(i, _)| *i).collect(),
+            by_name,
+            declared,
+        ];
         orders.dedup();
         let found = orders.iter().find_map(|order| {
             let joined: String = order.iter().map(|i| vars[*i].1.as_str()).collect();

@@ -674,3 +674,24 @@ fn numbers_and_durations_under_secret_names_are_settings_but_passwords_are_not()
         assert!(literal_reason("DB_PASSWORD", v).is_some(), "{v}");
     }
 }
+
+#[test]
+fn parts_named_by_ordinal_words_are_joined_in_their_order() {
+    let vars = [
+        ("BLOB_TAIL", "pQ7rS9tU1vW3xY5".to_owned()),
+        ("BLOB_HEAD", "aB3dE5gH7jK9mN1".to_owned()),
+        ("LOG_LEVEL", "info".to_owned()),
+    ];
+    let found = split::secrets(&vars);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, ["BLOB_HEAD", "BLOB_TAIL"]);
+}
+
+#[test]
+fn settings_that_are_not_parts_are_never_joined() {
+    let vars = [
+        ("EXPORTS_BUCKET", "aB3dE5gH7jK9".to_owned()),
+        ("EXPORTS_PREFIX", "mN1pQ7rS9tU1vW3xY5".to_owned()),
+    ];
+    assert!(split::secrets(&vars).is_empty());
+}
