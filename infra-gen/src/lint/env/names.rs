@@ -567,6 +567,17 @@ pub(crate) fn digest_name(name: &str) -> bool {
     !secret_name(name) && pieces(name).iter().any(|w| is(DIGEST, w))
 }
 
+/// Whether `name` is an OpenPGP key's (`GPG_KEY`, `PGP_FINGERPRINT`): official images set the
+/// signing key's fingerprint this way to verify downloads; a fingerprint is public.
+pub(crate) fn pgp_name(name: &str) -> bool {
+    pieces(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "gpg" | "pgp" | "gnupg" | "openpgp" | "fingerprint"
+        )
+    })
+}
+
 /// Whether `name` says its value is public by design (`DISCORD_PUBLIC_KEY`,
 /// `STRIPE_PUBLISHABLE_KEY`) or an identifier (`CLIENT_ID`, `SUBNET_IDS`): key material under
 /// it is not judged by entropy (vendor formats still are).

@@ -67,7 +67,19 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b))
     }) && !name.is_some_and(names::capability_url_name);
-    flag || dynamic || url || number_or_duration(v) || v.starts_with("arn:") || path(v)
+    let fingerprint = name.is_some_and(names::pgp_name) && pgp_fingerprint(v);
+    flag || dynamic
+        || url
+        || fingerprint
+        || number_or_duration(v)
+        || v.starts_with("arn:")
+        || path(v)
+}
+
+/// An OpenPGP fingerprint (40 hex digits, spaced or not) or long key ID (16).
+fn pgp_fingerprint(v: &str) -> bool {
+    let hex: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    (hex.len() == 40 || hex.len() == 16) && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// `8080`, `-1`, `0.5`, `30s`, `15min`, `1h`, `512MB`, `PT15M`, `P1D`.
@@ -429,7 +441,10 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:"]
                 .iter()
                 .any(|p| before.to_ascii_lowercase().ends_with(p));
-            if !digest_prefix && !name.is_some_and(names::digest_name) {
+            let public = name.is_some_and(|n| {
+                names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
+            });
+            if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
         }
