@@ -76,10 +76,12 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || path(v)
 }
 
-/// An OpenPGP fingerprint (40 hex digits, spaced or not) or long key ID (16).
+/// OpenPGP fingerprints (40 hex digits, or grouped in fours) or long key IDs (16), one or a
+/// whitespace-separated list of them.
 fn pgp_fingerprint(v: &str) -> bool {
-    let hex: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-    (hex.len() == 40 || hex.len() == 16) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    let id = |s: &str| (s.len() == 40 || s.len() == 16) && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let joined: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    id(&joined) || (!v.trim().is_empty() && v.split_whitespace().all(id))
 }
 
 /// `8080`, `-1`, `0.5`, `30s`, `15min`, `1h`, `512MB`, `PT15M`, `P1D`.
