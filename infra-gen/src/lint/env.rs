@@ -60,6 +60,32 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
         })
 }
 
+/// Why an environment variable's resolved value looks like a secret: a dynamic reference
+/// to a secret, a literal judged by `literal_reason`, or a value with unknown parts judged
+/// at its worst (`unknown_reason`). Every function's environment goes through here.
+pub(crate) fn variable_reason(name: &str, resolved: &Resolved) -> Option<String> {
+    resolved
+        .dynamic_references()
+        .into_iter()
+        .find(|r| r.is_secret())
+        .map(|r| {
+            format!(
+                "a dynamic reference {{{{resolve:{}:…}}}}, which CloudFormation replaces with the secret's value in plain text",
+                r.service
+            )
+        })
+        .or_else(|| match resolved.known() {
+            Some(value) => literal_reason(name, value),
+            None => unknown_reason(name, resolved),
+        })
+}
+
+/// Why a value looks like a secret by its shape alone, whatever holds it (a raw resource's
+/// property, a known stretch of a value with unknown parts).
+pub(crate) fn secret_value(value: &str) -> Option<String> {
+    values::secret_value(value, None)
+}
+
 /// Why a value with unknown parts looks like a secret. Inputs (parameters, other stacks'
 /// exports) can hold anything, so they stand as an opaque secret: `postgres://app:${Pw}@db`
 /// with `Pw` a parameter puts a password in plain text. Resources' names, IDs and ARNs stand
@@ -120,20 +146,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
         let resolved = sink.scope().resolve(&var.value);
         // Unknown parts count at their longest; an attribute (an ARN, a name) at a typical 256.
         size += name.len() + resolved.max_len_or(256);
-        let reason = resolved
-            .dynamic_references()
-            .into_iter()
-            .find(|r| r.is_secret())
-            .map(|r| {
-                format!(
-                    "a dynamic reference {{{{resolve:{}:…}}}}, which CloudFormation replaces with the secret's value in plain text",
-                    r.service
-                )
-            })
-            .or_else(|| match resolved.known() {
-                Some(value) => literal_reason(name, value),
-                None => unknown_reason(name, &resolved),
-            });
+        let reason = variable_reason(name, &resolved);
         match (reason, resolved.known()) {
             (Some(reason), _) => sink.push(
                 "secret-in-env",
