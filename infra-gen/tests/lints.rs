@@ -201,6 +201,55 @@ fn plain_settings_in_the_environment_are_fine() {
     assert!(findings(&app).is_empty());
 }
 
+/// The service function with one more environment variable.
+fn with_env(name: &str, value: Expr) -> App {
+    let mut app = valid_app();
+    function_mut(&mut app)
+        .environment
+        .push(infra_gen::model::lambda::EnvVar {
+            name: infra_gen::model::lambda::EnvName::new(name).expect("valid"),
+            value,
+        });
+    app
+}
+
+#[test]
+fn a_parameter_in_a_connection_string_password_is_a_secret_in_plain_text() {
+    let app = with_env(
+        "DATABASE_URL",
+        Expr::sub("postgres://app:${ImageTag}@db.internal:5432/app"),
+    );
+    let f = only(&app, "secret-in-env", "Function");
+    assert!(
+        f.message.contains("password") && f.message.contains("ImageTag"),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_secret_named_variable_set_from_a_parameter_is_a_secret_in_plain_text() {
+    let app = with_env("STRIPE_SECRET_KEY", Expr::Ref("ImageTag".into()));
+    let f = only(&app, "secret-in-env", "Function");
+    assert!(f.message.contains("parameter `ImageTag`"), "{f}");
+}
+
+#[test]
+fn a_secret_named_variable_holding_a_resource_reference_is_fine() {
+    let app = with_env("SIGNING_KEY", Expr::Ref("ApiKeySecret".into()));
+    assert!(findings(&app).is_empty(), "{:#?}", findings(&app));
+}
+
+#[test]
+fn a_secret_split_across_variables_is_found_naming_every_part() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env("UPSTREAM_2", "pQ7rS9tU1vW3xY5")
+            .env("UPSTREAM_1", "aB3dE5gH7jK9mN1")
+    })
+    .expect("builds");
+    let f = only(&app, "secret-in-env", "Function");
+    assert!(f.message.contains("UPSTREAM_1, UPSTREAM_2"), "{f}");
+}
+
 #[test]
 fn reserved_lambda_variables_are_rejected() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {
@@ -208,6 +257,17 @@ fn reserved_lambda_variables_are_rejected() {
     })
     .expect("builds");
     only(&app, "reserved-env", "Function");
+}
+
+#[test]
+fn lambda_variables_meant_to_be_set_are_not_reserved() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.env("AWS_LAMBDA_EXEC_WRAPPER", "/opt/otel-instrument")
+            .env("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR")
+            .env("LD_LIBRARY_PATH", "/opt/lib")
+    })
+    .expect("builds");
+    assert!(findings(&app).is_empty(), "{:#?}", findings(&app));
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! | `image-config` | ImageConfig that does not match (or cannot be matched with) the Dockerfile's ENTRYPOINT/CMD/WORKDIR |
 //! | `image-streaming` | a streaming handler on an AWS Lambda base image whose runtime cannot stream |
 //! | `invoke-mode` | RESPONSE_STREAM on a buffered handler, or BUFFERED on a streaming one |
-//! | `secret-in-env` | a secret-looking literal in an environment variable, also the Dockerfile's final `ENV` |
+//! | `secret-in-env` | a secret in an environment variable or the Dockerfile's final `ENV`: by shape, by name, joined across variables, or from a parameter or dynamic reference |
 //! | `reserved-env` | an environment variable Lambda sets itself and rejects |
 //! | `env-size` | environment variables over Lambda's 4 KB limit |
 //! | `log-group` | a function not logging to its own log group |

@@ -1,0 +1,638 @@
+//! Secret names in any case style: `DB_PASSWORD`, `dbPassword`, `db-password`, `db.password`,
+//! `DBPASSWORD`, `xApiKey`, `Shared Access Key`.
+//!
+//! A name is split into words at separators and case changes; a word with no separator inside
+//! (`dbpassword`, `secretkey`) is split again into the vocabulary below, reading from its end
+//! (compounds are head-last: a db password is a password). The name is a secret's when its
+//! head — the last secret word — is not qualified away: followed by a word that makes it a
+//! property of the secret (`TOKEN_TTL`, `SECRET_ARN`, `PASSWORD_MIN_LENGTH`), a key that is a
+//! data structure's (`PARTITION_KEY`, `S3_KEY`, `KMS_KEY`) or a public one (`PUBLIC_KEY`,
+//! `STRIPE_PUBLISHABLE_KEY`).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Words that name a secret wherever they stand in a name, unless a property word follows.
+const STRONG: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "pass",
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "credential",
+    "credentials",
+    "creds",
+    "cred",
+    "dsn",
+    "mnemonic",
+    "privkey",
+    "apikey",
+    "passkey",
+    "passwords",
+    "passwds",
+    "pwds",
+    "passphrases",
+    "apikeys",
+    "privkeys",
+    "passkeys",
+    "mnemonics",
+    "dsns",
+];
+
+/// Words that name a secret only as the last word: `BASIC_AUTH`, `SESSION_COOKIE`, `HASH_SALT`
+/// hold one, `AUTH_REALM`, `COOKIE_DOMAIN` do not.
+const WEAK: &[&str] = &[
+    "auth",
+    "authorization",
+    "bearer",
+    "cookie",
+    "salt",
+    "pepper",
+    "signature",
+    "sig",
+    "webhook",
+    "hmac",
+    "otp",
+    "totp",
+    "cookies",
+    "salts",
+    "signatures",
+    "sigs",
+    "webhooks",
+];
+
+/// `key` and `keys`: a secret unless it names a data structure's key (below).
+const KEY: &[&str] = &["key", "keys"];
+
+/// What a key is when it is not a secret: a record's, an object's, a cache's, a public key,
+/// or a KMS key (whose material never leaves KMS; the variable holds its ID or ARN).
+const DATA_KEY: &[&str] = &[
+    "s3",
+    "object",
+    "cache",
+    "partition",
+    "sort",
+    "primary",
+    "foreign",
+    "hash",
+    "range",
+    "idempotency",
+    "dedup",
+    "deduplication",
+    "routing",
+    "bucket",
+    "file",
+    "lookup",
+    "map",
+    "translation",
+    "i18n",
+    "composite",
+    "unique",
+    "index",
+    "row",
+    "column",
+    "metadata",
+    "message",
+    "event",
+    "record",
+    "item",
+    "cursor",
+    "pagination",
+    "page",
+    "shard",
+    "sequence",
+    "group",
+    "kms",
+    "cmk",
+    "hot",
+    "short",
+    "shortcut",
+    "public",
+    "publishable",
+    "pub",
+    "config",
+    "setting",
+    "settings",
+    "feature",
+    "redis",
+    "ssm",
+    "param",
+    "parameter",
+    "table",
+    "json",
+    "dictionary",
+    "dict",
+    "sk",
+    "pk",
+    "site",
+    "gsi",
+    "lsi",
+];
+
+/// Words that make a key public: public keys, publishable keys, CAPTCHA site keys.
+const PUBLIC: &[&str] = &["public", "publishable", "pub", "site"];
+
+/// Words that, following a secret word, make the name a property of the secret: where it
+/// is, what identifies it, how long it lives, how it is checked.
+const PROPERTY: &[&str] = &[
+    "id",
+    "ids",
+    "arn",
+    "arns",
+    "name",
+    "names",
+    "url",
+    "uri",
+    "urls",
+    "uris",
+    "endpoint",
+    "endpoints",
+    "host",
+    "hostname",
+    "domain",
+    "port",
+    "ttl",
+    "length",
+    "len",
+    "min",
+    "max",
+    "minimum",
+    "maximum",
+    "size",
+    "count",
+    "path",
+    "dir",
+    "directory",
+    "file",
+    "filename",
+    "location",
+    "prefix",
+    "suffix",
+    "header",
+    "headers",
+    "type",
+    "kind",
+    "algorithm",
+    "alg",
+    "algo",
+    "version",
+    "enabled",
+    "enable",
+    "disabled",
+    "disable",
+    "required",
+    "expiry",
+    "expires",
+    "expiration",
+    "lifetime",
+    "duration",
+    "timeout",
+    "age",
+    "seconds",
+    "secs",
+    "minutes",
+    "mins",
+    "hours",
+    "days",
+    "ms",
+    "rotation",
+    "policy",
+    "region",
+    "bucket",
+    "table",
+    "param",
+    "parameter",
+    "field",
+    "env",
+    "var",
+    "variable",
+    "format",
+    "mode",
+    "pattern",
+    "regex",
+    "scope",
+    "scopes",
+    "audience",
+    "aud",
+    "issuer",
+    "iss",
+    "provider",
+    "store",
+    "manager",
+    "ref",
+    "limit",
+    "limits",
+    "interval",
+    "retries",
+    "label",
+    "tag",
+    "source",
+    "strategy",
+    "rounds",
+    "cost",
+    "iterations",
+    "complexity",
+    "strength",
+    "hint",
+    "level",
+    "vault",
+    "backend",
+    "encoding",
+    "charset",
+    "usage",
+    "validity",
+    "lifespan",
+    "window",
+    "period",
+    "rate",
+    "quota",
+    "threshold",
+    "template",
+    "user",
+    "username",
+    "login",
+    "email",
+    "owner",
+    "realm",
+    "mount",
+    "engine",
+    "service",
+    "schema",
+    "spec",
+    "rule",
+    "rules",
+    "check",
+    "validation",
+    "generator",
+    "budget",
+    "sharing",
+    "placeholder",
+    "alias",
+];
+
+/// Words that qualify a secret word glued to them (`dbpassword`, `xapikey`, `adminpass`).
+const QUALIFIER: &[&str] = &[
+    "api",
+    "private",
+    "priv",
+    "secret",
+    "access",
+    "signing",
+    "sign",
+    "encryption",
+    "encrypt",
+    "enc",
+    "master",
+    "client",
+    "app",
+    "application",
+    "auth",
+    "license",
+    "licence",
+    "account",
+    "shared",
+    "service",
+    "session",
+    "crypto",
+    "cipher",
+    "aes",
+    "rsa",
+    "hmac",
+    "jwt",
+    "admin",
+    "root",
+    "user",
+    "db",
+    "database",
+    "storage",
+    "sas",
+    "subscription",
+    "deploy",
+    "ssh",
+    "gpg",
+    "pgp",
+    "consumer",
+    "bot",
+    "x",
+    "my",
+    "refresh",
+    "id",
+    "oauth",
+    "oauth2",
+    "bearer",
+    "basic",
+    "http",
+    "proxy",
+    "smtp",
+    "mail",
+    "email",
+    "ftp",
+    "ldap",
+    "mysql",
+    "postgres",
+    "pg",
+    "mongo",
+    "mongodb",
+    "sql",
+    "rds",
+    "github",
+    "gitlab",
+    "slack",
+    "stripe",
+    "openai",
+    "anthropic",
+    "twilio",
+    "sendgrid",
+    "mailgun",
+    "aws",
+    "gcp",
+    "azure",
+    "google",
+    "sentry",
+    "npm",
+    "pypi",
+    "docker",
+    "registry",
+    "integration",
+    "partner",
+    "server",
+    "write",
+    "read",
+    "live",
+    "test",
+    "prod",
+    "dev",
+    "personal",
+    "machine",
+    "device",
+    "tenant",
+    "project",
+    "org",
+    "team",
+    "rest",
+    "sdk",
+    "ingest",
+    "secure",
+    "system",
+    "super",
+    "web",
+    "login",
+    "backup",
+    "cookie",
+    "csrf",
+    "xsrf",
+    "hash",
+    "salt",
+    "signature",
+    "webhook",
+    "pass",
+    "key",
+    "wallet",
+];
+
+fn is(list: &[&str], word: &str) -> bool {
+    list.contains(&word)
+}
+
+/// Whether `word` is in the vocabulary; looked up for every tail of every word of a name.
+fn known(word: &str) -> bool {
+    static VOCABULARY: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    VOCABULARY
+        .get_or_init(|| {
+            [STRONG, WEAK, KEY, DATA_KEY, PROPERTY, QUALIFIER]
+                .iter()
+                .flat_map(|l| l.iter().copied())
+                .collect()
+        })
+        .contains(word)
+}
+
+/// The words of `name`, lower case: separators and case changes split it (`APIKey` is
+/// `api key`), digits stay with the letters before them (`s3`, `oauth2`).
+pub(crate) fn words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1);
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if boundary && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// A word glued from vocabulary words, split back (`dbpassword` → `db password`), or the
+/// word itself when it is not: `monkey` stays one word, and is no key. A secret word at
+/// the end of an unknown one (`mailguntoken`) is split off too.
+fn split_glued(word: &str, out: &mut Vec<String>) {
+    if known(word) {
+        out.push(word.to_owned());
+        return;
+    }
+    if let Some(parts) = segment(word) {
+        out.extend(parts);
+        return;
+    }
+    let strong_tail = STRONG
+        .iter()
+        .filter(|s| s.len() >= 5 && word.len() > s.len() && word.ends_with(*s))
+        .max_by_key(|s| s.len());
+    match strong_tail {
+        Some(tail) => {
+            out.push(word[..word.len() - tail.len()].to_owned());
+            out.push((*tail).to_owned());
+        }
+        None => out.push(word.to_owned()),
+    }
+}
+
+/// `word` as a sequence of vocabulary words, preferring the longest last word.
+fn segment(word: &str) -> Option<Vec<String>> {
+    if word.is_empty() {
+        return Some(Vec::new());
+    }
+    for start in 0..word.len() {
+        if !word.is_char_boundary(start) {
+            continue;
+        }
+        let tail = &word[start..];
+        if known(tail)
+            && let Some(mut head) = segment(&word[..start])
+        {
+            head.push(tail.to_owned());
+            return Some(head);
+        }
+    }
+    None
+}
+
+/// The words of `name`, with glued words split into vocabulary words.
+pub(crate) fn pieces(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(name) {
+        split_glued(&w, &mut out);
+    }
+    out
+}
+
+/// Whether `name` names a secret (see the module comment).
+pub(crate) fn secret_name(name: &str) -> bool {
+    secret_pieces(&pieces(name))
+}
+
+fn secret_pieces(pieces: &[String]) -> bool {
+    classify(pieces) == Kind::Secret
+}
+
+#[derive(PartialEq, Eq)]
+enum Kind {
+    /// No secret word, or one a property word follows.
+    Plain,
+    /// A secret word its vendor documents as public (`STRIPE_PUBLISHABLE_KEY`).
+    Public,
+    Secret,
+}
+
+fn classify(pieces: &[String]) -> Kind {
+    let last = pieces.len().saturating_sub(1);
+    let head = pieces.iter().enumerate().rev().find(|(i, w)| {
+        let w = w.as_str();
+        is(STRONG, w)
+            || (is(WEAK, w) && *i == last)
+            || (is(KEY, w) && !(*i > 0 && is(DATA_KEY, &pieces[i - 1])))
+    });
+    let Some((at, _)) = head else {
+        return Kind::Plain;
+    };
+    // A KMS key's ID or an object key's prefix; a public key; a token's lifetime.
+    let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w));
+    // Keys vendors document as public: publishable keys, CAPTCHA site keys, Algolia's
+    // search-only key.
+    let public_before = pieces[..at].iter().any(|w| is(PUBLIC, w))
+        || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"));
+    match (property_after, public_before) {
+        (true, _) => Kind::Plain,
+        (false, true) => Kind::Public,
+        (false, false) => Kind::Secret,
+    }
+}
+
+/// Whether a hexadecimal value under `name` is a public digest: a commit, a checksum, a
+/// content hash or an ETag, named so.
+pub(crate) fn digest_name(name: &str) -> bool {
+    const DIGEST: &[&str] = &[
+        "sha",
+        "sha1",
+        "sha256",
+        "sha512",
+        "md5",
+        "commit",
+        "git",
+        "revision",
+        "rev",
+        "hash",
+        "checksum",
+        "digest",
+        "etag",
+        "build",
+        "version",
+        "fingerprint",
+        "thumbprint",
+        "integrity",
+        "crc",
+        "crc32",
+    ];
+    !secret_name(name) && pieces(name).iter().any(|w| is(DIGEST, w))
+}
+
+/// Whether `name` is an OpenPGP key's (`GPG_KEY`, `PGP_FINGERPRINT`): official images set the
+/// signing key's fingerprint this way to verify downloads; a fingerprint is public.
+pub(crate) fn pgp_name(name: &str) -> bool {
+    pieces(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "gpg" | "pgp" | "gnupg" | "openpgp" | "fingerprint"
+        )
+    })
+}
+
+/// Whether `name` says its value is public by design (`DISCORD_PUBLIC_KEY`,
+/// `STRIPE_PUBLISHABLE_KEY`) or an identifier (`CLIENT_ID`, `SUBNET_IDS`): key material under
+/// it is not judged by entropy (vendor formats still are).
+pub(crate) fn public_name(name: &str) -> bool {
+    let pieces = pieces(name);
+    match classify(&pieces) {
+        Kind::Public => true,
+        Kind::Secret => false,
+        Kind::Plain => {
+            pieces.iter().any(|w| is(PUBLIC, w))
+                || pieces
+                    .last()
+                    .is_some_and(|w| matches!(w.as_str(), "id" | "ids"))
+        }
+    }
+}
+
+/// Whether the word list of `name` ends in a word that makes a URL value a secret itself
+/// (a webhook URL, a Sentry DSN): capability URLs.
+pub(crate) fn capability_url_name(name: &str) -> bool {
+    pieces(name)
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "webhook" | "dsn"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_styles_split_into_the_same_words() {
+        for n in [
+            "db_password",
+            "DB_PASSWORD",
+            "dbPassword",
+            "DbPassword",
+            "db-password",
+            "db.password",
+            "Db Password",
+        ] {
+            assert_eq!(words(n), ["db", "password"], "{n}");
+        }
+        assert_eq!(words("APIKey"), ["api", "key"]);
+        assert_eq!(words("xApiKey"), ["x", "api", "key"]);
+        assert_eq!(words("S3_KEY"), ["s3", "key"]);
+    }
+
+    #[test]
+    fn glued_words_split_back_into_vocabulary() {
+        assert_eq!(pieces("DBPASSWORD"), ["db", "password"]);
+        assert_eq!(pieces("apikey"), ["apikey"]);
+        assert_eq!(pieces("SECRETKEY"), ["secret", "key"]);
+        assert_eq!(pieces("authtoken"), ["auth", "token"]);
+        assert_eq!(pieces("mailguntoken"), ["mailgun", "token"]);
+        assert_eq!(pieces("MONKEY"), ["monkey"]);
+        assert_eq!(pieces("keyboard"), ["keyboard"]);
+    }
+}

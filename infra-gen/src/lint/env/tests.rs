@@ -1,0 +1,697 @@
+//! Secret detection tested by generated cases: random key material of every alphabet and
+//! length, wrapped in every form a credential takes, under names in every case style, split
+//! across variables — each must be found; and ordinary configuration (a corpus in
+//! `tests/data/env_not_secrets.txt` and values generated from grammars) — none may be.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+use super::names::{pieces, secret_name, words};
+use super::values::secret_value;
+use super::{literal_reason, split};
+
+/// Generated cases are reproducible: a fixed seed, no persistence files.
+fn config() -> Config {
+    Config {
+        cases: 256,
+        rng_seed: RngSeed::Fixed(0x5ec2_e75e),
+        failure_persistence: None,
+        // A failure shows the generated case itself: shrinking random material makes it
+        // `aaaa…`, which is no longer random.
+        max_shrink_iters: 0,
+        ..Config::default()
+    }
+}
+
+const BASE62: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+fn from_alphabet(
+    alphabet: &'static [u8],
+    len: std::ops::RangeInclusive<usize>,
+) -> BoxedStrategy<String> {
+    prop::collection::vec(prop::sample::select(alphabet), len)
+        .prop_map(|v| String::from_utf8(v).unwrap_or_default())
+        .boxed()
+}
+
+/// Random key material in each alphabet at secret lengths.
+fn material() -> BoxedStrategy<String> {
+    prop_oneof![
+        from_alphabet(BASE62, 24..=64),
+        from_alphabet(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            24..=64
+        )
+        .prop_map(|s| format!("{s}==")),
+        from_alphabet(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            24..=64
+        ),
+        from_alphabet(b"0123456789abcdef", 32..=64),
+        from_alphabet(b"0123456789ABCDEF", 32..=64),
+        from_alphabet(b"abcdefghijklmnopqrstuvwxyz0123456789", 40..=64),
+    ]
+    .boxed()
+}
+
+/// A human-chosen password: not key material, found by where it stands.
+fn password() -> impl Strategy<Value = String> {
+    ("[a-z]{3,8}", "[0-9]{1,4}", "[A-Za-z!#%*]{0,4}").prop_map(|(a, b, c)| format!("{a}{b}{c}"))
+}
+
+/// Secret names as word lists: a qualifier (or none) and a head that holds a secret.
+fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
+    let heads: &[&[&str]] = &[
+        &["password"],
+        &["passwd"],
+        &["pwd"],
+        &["pass"],
+        &["passphrase"],
+        &["secret"],
+        &["token"],
+        &["credentials"],
+        &["api", "key"],
+        &["apikey"],
+        &["secret", "key"],
+        &["private", "key"],
+        &["access", "key"],
+        &["signing", "key"],
+        &["encryption", "key"],
+        &["master", "key"],
+        &["client", "secret"],
+        &["access", "token"],
+        &["auth", "token"],
+        &["refresh", "token"],
+        &["bearer", "token"],
+        &["session", "secret"],
+        &["webhook", "secret"],
+        &["account", "key"],
+        &["shared", "access", "key"],
+        &["basic", "auth"],
+        &["hash", "salt"],
+        &["dsn"],
+    ];
+    let qualifiers: &[&[&str]] = &[
+        &[],
+        &["db"],
+        &["stripe"],
+        &["openai"],
+        &["github"],
+        &["admin"],
+        &["x"],
+        &["my", "app"],
+        &["smtp"],
+        &["redis"],
+    ];
+    (
+        prop::sample::select(qualifiers),
+        prop::sample::select(heads),
+    )
+        .prop_map(|(q, h)| q.iter().chain(h.iter()).copied().collect())
+}
+
+/// Words joined in one case style; `glued` styles join without separators.
+fn styled(words: &[&str], style: usize) -> String {
+    let cap = |w: &str| {
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+            .unwrap_or_default()
+    };
+    match style % 9 {
+        0 => words.join("_").to_ascii_uppercase(),
+        1 => words.join("_"),
+        2 => words.join("-"),
+        3 => words.join("."),
+        4 => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i == 0 { (*w).to_owned() } else { cap(w) })
+            .collect(),
+        5 => words.iter().map(|w| cap(w)).collect(),
+        6 => words.concat(),
+        7 => words.concat().to_ascii_uppercase(),
+        _ => words.join("-").to_ascii_uppercase(),
+    }
+}
+
+fn secret_names() -> impl Strategy<Value = String> {
+    (secret_words(), 0..9usize).prop_map(|(w, style)| styled(&w, style))
+}
+
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A secret (key material `m`, password `pw`) in one of the forms credentials take.
+fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
+    let schemes = [
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "mongodb",
+        "mongodb+srv",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "jdbc:postgresql",
+        "jdbc:mysql",
+        "ftp",
+        "sftp",
+        "smtp",
+        "ldap",
+        "https",
+        "kafka",
+        "nats",
+        "clickhouse",
+    ];
+    let scheme = schemes[form % schemes.len()];
+    match form % 27 {
+        0 => m.to_owned(),
+        1 => format!("{scheme}://app:{pw}@db.internal:5432/app"),
+        2 => format!("redis://:{pw}@cache.internal:6379/0"),
+        3 => format!("Server=db.internal;Database=app;User Id=app;{field}={pw};"),
+        4 => format!("Driver={{ODBC Driver 18 for SQL Server}};Server=db;Uid=sa;Pwd={pw};"),
+        5 => format!(
+            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={m};EndpointSuffix=core.windows.net"
+        ),
+        6 => format!(
+            "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey={m}"
+        ),
+        7 => format!("jdbc:sqlserver://db:1433;databaseName=app;user=sa;password={pw};"),
+        8 => format!("https://api.example.com/v1/events?page=2&{field}={pw}"),
+        9 => format!("Authorization: Bearer {m}"),
+        10 => format!("Bearer {m}"),
+        11 => format!("Basic {}", b64(format!("app:{pw}").as_bytes())),
+        12 => format!("X-Api-Key: {m}"),
+        13 => format!("Token token={m}"),
+        14 => format!("{field}={pw}"),
+        15 => format!("{field} = {pw}"),
+        16 => format!("{field}: {pw}"),
+        17 => format!("HOST=db.internal\nPORT=5432\n{field}={pw}\n"),
+        18 => format!(r#"{{"host":"db.internal","port":5432,"{field}":"{pw}"}}"#),
+        19 => format!(r#"{{"db":{{"user":"app","{field}":"{pw}"}},"debug":false}}"#),
+        20 => {
+            let header = b64(br#"{"alg":"HS256","typ":"JWT"}"#).replace('=', "");
+            let payload = b64(br#"{"sub":"1234567890","iat":1516239022}"#).replace('=', "");
+            let sig: String = m.chars().filter(char::is_ascii_alphanumeric).collect();
+            format!("{header}.{payload}.{sig}")
+        }
+        21 => {
+            let label = ["", "RSA ", "EC ", "OPENSSH ", "ENCRYPTED ", "DSA "][form % 6];
+            format!("-----BEGIN {label}PRIVATE KEY-----\n{m}\n-----END {label}PRIVATE KEY-----")
+        }
+        22 => format!("https://hooks.example.com/services/{m}"),
+        24 => format!("<config><host>db</host><{field}>{pw}</{field}></config>"),
+        25 => format!("--host db.internal --{field} {pw} --verbose"),
+        23 => {
+            let alnum: String = m.chars().filter(char::is_ascii_alphanumeric).collect();
+            let third = alnum.len() / 3;
+            format!(
+                "{}.{}.{}",
+                &alnum[..third],
+                &alnum[third..2 * third],
+                &alnum[2 * third..]
+            )
+        }
+        _ => format!("[database]\nhost = db\n{field} = \"{pw}\"\n"),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn secret_names_are_found_in_every_case_style(name in secret_names()) {
+        prop_assert!(secret_name(&name), "{name}: {:?}", pieces(&name));
+    }
+
+    #[test]
+    fn secret_named_variables_with_literals_are_found(name in secret_names(), pw in password()) {
+        prop_assert!(literal_reason(&name, &pw).is_some(), "{name}={pw}");
+    }
+
+    #[test]
+    fn secrets_are_found_in_every_form_whatever_the_variable_name(
+        m in material(),
+        pw in password(),
+        field in secret_names(),
+        form in 0..54usize,
+        name in prop::sample::select(&["CONFIG", "DATABASE_URL", "SETTINGS", "UPSTREAM", "HEADERS", "BLOB"][..]),
+    ) {
+        // JSON keys and header fields take names without separators inside values.
+        let field = if field.contains(['.', ' ']) { field.replace('.', "_") } else { field };
+        let value = wrapped(&m, &pw, &field, form);
+        prop_assert!(literal_reason(name, &value).is_some(), "{name}={value}");
+    }
+
+    #[test]
+    fn secrets_split_across_variables_are_found_joined(
+        m in prop_oneof![
+            material(),
+            from_alphabet(BASE62, 36..=36).prop_map(|s| format!("ghp_{s}")),
+            from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16..=16).prop_map(|s| format!("AKIA{s}")),
+        ],
+        cuts in prop::collection::vec(1..19usize, 1..3),
+        style in 0..4usize,
+    ) {
+        // Parts short enough that none is key material alone.
+        let mut parts = Vec::new();
+        let mut rest = m.as_str();
+        for cut in cuts {
+            if rest.len() > cut {
+                let (a, b) = rest.split_at(cut);
+                parts.push(a.to_owned());
+                rest = b;
+            }
+        }
+        while rest.len() > 18 {
+            let (a, b) = rest.split_at(18);
+            parts.push(a.to_owned());
+            rest = b;
+        }
+        parts.push(rest.to_owned());
+        prop_assume!(parts.len() > 1 && parts.iter().all(|p| literal_reason("BLOB", p).is_none()));
+        let names: Vec<String> = (0..parts.len())
+            .map(|i| match style {
+                0 => format!("BLOB_{}", i + 1),
+                1 => format!("BLOB_PART{}", i + 1),
+                2 => format!("BLOB_{}", char::from(b'A' + u8::try_from(i).unwrap_or(0))),
+                _ => format!("BLOB{}", i + 1),
+            })
+            .collect();
+        // Declared in reverse: the suffixes give the order.
+        let vars: Vec<(&str, String)> = names
+            .iter()
+            .map(String::as_str)
+            .zip(parts.iter().cloned())
+            .rev()
+            .collect();
+        let found = split::secrets(&vars);
+        prop_assert_eq!(found.len(), 1, "{:?}", vars);
+        prop_assert_eq!(found[0].0.len(), parts.len());
+    }
+
+    #[test]
+    fn generated_ordinary_values_are_not_secrets((name, value) in ordinary()) {
+        prop_assert!(literal_reason(&name, &value).is_none(), "{name}={value}: {:?}", literal_reason(&name, &value));
+    }
+}
+
+/// Ordinary configuration from grammars: names without secret words or naming a secret's
+/// property, with values of the kinds configuration holds.
+fn ordinary() -> impl Strategy<Value = (String, String)> {
+    let region = prop::sample::select(
+        &[
+            "us-east-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+            "ap-southeast-2",
+            "ap-northeast-1",
+            "ca-central-1",
+            "sa-east-1",
+            "us-gov-west-1",
+            "cn-north-1",
+        ][..],
+    );
+    let account = "[0-9]{12}";
+    // Words that are not themselves secret names (`key`, `token`).
+    let word = || "[a-z]{3,10}".prop_filter("a plain word", |w| !secret_name(w));
+    let arn =
+        (region.clone(), account, word(), word(), "[A-Za-z0-9]{6}").prop_map(|(r, a, w, x, s)| {
+            (
+                "SECRET_ARN".to_owned(),
+                format!("arn:aws:secretsmanager:{r}:{a}:secret:{w}/{x}-{s}"),
+            )
+        });
+    let model = (
+        prop::sample::select(&["", "us.", "eu.", "global.", "apac."][..]),
+        prop::sample::select(
+            &[
+                "claude-sonnet",
+                "claude-opus",
+                "claude-haiku",
+                "nova-pro",
+                "titan-embed-text",
+            ][..],
+        ),
+        0..9u8,
+        0..9u8,
+        20240101..20261231u32,
+    )
+        .prop_map(|(p, m, a, b, d)| {
+            (
+                "MODEL_ID".to_owned(),
+                format!("{p}anthropic.{m}-{a}-{b}-{d}-v1:0"),
+            )
+        });
+    let url = (word(), word(), "[a-z0-9/-]{0,30}", 0..3usize).prop_map(|(a, b, path, tld)| {
+        let tld = ["com", "io", "internal"][tld];
+        (
+            "SERVICE_URL".to_owned(),
+            format!("https://{a}.{b}.{tld}/{path}"),
+        )
+    });
+    let lambda_url =
+        from_alphabet(b"abcdefghijklmnopqrstuvwxyz0123456789", 32..=32).prop_map(|id| {
+            (
+                "FUNCTION_URL".to_owned(),
+                format!("https://{id}.lambda-url.us-west-2.on.aws/"),
+            )
+        });
+    let uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+        .prop_map(|u| ("REQUEST_ID".to_owned(), u));
+    let sha = (
+        from_alphabet(b"0123456789abcdef", 40..=40),
+        prop::sample::select(
+            &[
+                "GIT_SHA",
+                "COMMIT",
+                "SOURCE_VERSION",
+                "BUILD_COMMIT_HASH",
+                "gitRevision",
+            ][..],
+        ),
+    )
+        .prop_map(|(s, n)| (n.to_owned(), s));
+    let digest = from_alphabet(b"0123456789abcdef", 64..=64).prop_map(|d| {
+        (
+            "IMAGE_URI".to_owned(),
+            format!("123456789012.dkr.ecr.us-west-2.amazonaws.com/app@sha256:{d}"),
+        )
+    });
+    let semver = (0..30u32, 0..30u32, 0..99u32)
+        .prop_map(|(a, b, c)| ("APP_VERSION".to_owned(), format!("{a}.{b}.{c}")));
+    let property = (
+        prop::sample::select(
+            &[
+                "TOKEN_TTL",
+                "PASSWORD_MIN_LENGTH",
+                "SESSION_TIMEOUT",
+                "API_KEY_ROTATION_DAYS",
+                "SECRET_CACHE_SECONDS",
+                "maxTokens",
+            ][..],
+        ),
+        0..100_000u32,
+    )
+        .prop_map(|(n, v)| (n.to_owned(), v.to_string()));
+    let secret_path = (
+        word(),
+        word(),
+        prop::sample::select(
+            &[
+                "API_KEY_SECRET_NAME",
+                "DB_PASSWORD_PARAMETER",
+                "TOKEN_PARAM",
+                "SECRET_ID",
+            ][..],
+        ),
+    )
+        .prop_map(|(a, b, n)| (n.to_owned(), format!("/{a}/prod/{b}")));
+    let flag = (
+        prop::sample::select(
+            &[
+                "AUTH_ENABLED",
+                "REQUIRE_TOKEN",
+                "PASSWORD_LOGIN",
+                "USE_API_KEY",
+                "COOKIE_SECURE",
+            ][..],
+        ),
+        prop::sample::select(&["true", "false", "yes", "no", "on", "off", "1", "0"][..]),
+    )
+        .prop_map(|(n, v)| (n.to_owned(), v.to_owned()));
+    let ssh_public = from_alphabet(BASE62, 68..=68).prop_map(|k| {
+        (
+            "DEPLOY_PUBLIC_KEY".to_owned(),
+            format!("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5{k} deploy@example.com"),
+        )
+    });
+    let pem_public = from_alphabet(BASE62, 64..=64).prop_map(|k| {
+        (
+            "JWT_PUBLIC_KEY".to_owned(),
+            format!("-----BEGIN PUBLIC KEY-----\n{k}\n-----END PUBLIC KEY-----"),
+        )
+    });
+    let publishable = from_alphabet(BASE62, 24..=99)
+        .prop_map(|k| ("STRIPE_PUBLISHABLE_KEY".to_owned(), format!("pk_live_{k}")));
+    let json = (word(), word(), 0..1000u32).prop_map(|(a, b, n)| {
+        (
+            "APP_CONFIG".to_owned(),
+            format!(r#"{{"{a}":"{b}","limit":{n},"region":"us-west-2","tokenTtl":3600}}"#),
+        )
+    });
+    let cron = (0..60u32, 0..24u32)
+        .prop_map(|(m, h)| ("SCHEDULE".to_owned(), format!("cron({m} {h} * * ? *)")));
+    let identifier = (
+        "[A-Z][a-z]{3,8}",
+        "[A-Z][a-z]{3,8}",
+        "[A-Z][a-z]{3,8}",
+        "[A-Z][a-z]{2,8}",
+    )
+        .prop_map(|(a, b, c, d)| ("LOGICAL_ID".to_owned(), format!("{a}{b}{c}{d}")));
+    prop_oneof![
+        arn,
+        model,
+        url,
+        lambda_url,
+        uuid,
+        sha,
+        digest,
+        semver,
+        property,
+        secret_path,
+        flag,
+        ssh_public,
+        pem_public,
+        publishable,
+        json,
+        cron,
+        identifier,
+    ]
+}
+
+#[test]
+fn the_ordinary_configuration_corpus_has_no_secrets() {
+    let corpus = include_str!("../../../tests/data/env_not_secrets.txt");
+    let lines: Vec<(&str, String)> = corpus
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('='))
+        .map(|(n, v)| (n, v.replace("\\n", "\n")))
+        .collect();
+    let flagged: Vec<String> = lines
+        .iter()
+        .filter_map(|(n, v)| literal_reason(n, v).map(|why| format!("{n}={v}: {why}")))
+        .collect();
+    assert!(lines.len() > 300, "{} lines", lines.len());
+    assert!(
+        flagged.is_empty(),
+        "{} of {} flagged:\n{}",
+        flagged.len(),
+        lines.len(),
+        flagged.join("\n")
+    );
+}
+
+#[test]
+fn case_styles_and_concatenations_name_secrets() {
+    for n in [
+        "OPENAI_API_KEY",
+        "AUTH_SECRET",
+        "DISCORD_BOT_TOKEN",
+        "SENTRY_DSN",
+        "DB_PASSWORD",
+        "MAILGUN_KEY",
+        "DBPASSWORD",
+        "apikey",
+        "SECRETKEY",
+        "authtoken",
+        "xApiKey",
+        "clientSecret",
+        "db-pass",
+        "Shared Access Key",
+        "SECRET_KEY_BASE",
+        "DB_PASSWORDS",
+        "ADMIN_API_KEYS",
+        "htpasswd",
+        "PGPASSWORD",
+        "oauth2Token",
+    ] {
+        assert!(secret_name(n), "{n}: {:?}", pieces(n));
+    }
+    for n in [
+        "LOG_LEVEL",
+        "DISCORD_PUBLIC_KEY",
+        "KEYBOARD_LAYOUT",
+        "MONKEY",
+        "KEY_ID",
+        "TOKEN_TTL",
+        "PASSWORD_MIN_LENGTH",
+        "SECRET_ARN",
+        "DB_SECRET_NAME",
+        "TOKEN_URL",
+        "STRIPE_PUBLISHABLE_KEY",
+        "PARTITION_KEY",
+        "S3_KEY",
+        "KMS_KEY_ID",
+        "TOKENIZER",
+        "SECRETARY",
+        "BYPASS",
+        "PASSPORT",
+    ] {
+        assert!(!secret_name(n), "{n}: {:?}", pieces(n));
+    }
+    assert_eq!(words("HTTPServerAPIKey"), ["http", "server", "api", "key"]);
+}
+
+#[test]
+fn public_by_design_values_are_not_secrets() {
+    for v in [
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host",
+        "pk_live_51H7xYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+        r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#,
+    ] {
+        assert!(secret_value(v, None).is_none(), "{v}");
+    }
+    let private_jwk = r#"{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}"#;
+    assert!(secret_value(private_jwk, None).is_some());
+    assert!(
+        secret_value(
+            "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----",
+            None
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
+    let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    assert!(literal_reason("TENANT_ID", uuid).is_none());
+    assert!(literal_reason("API_TOKEN", uuid).is_some());
+}
+
+#[test]
+fn a_git_sha_is_public_only_under_a_digest_name() {
+    let sha = "3f786850e387550fdab836ed7e6dc881de23001b";
+    assert!(literal_reason("GIT_SHA", sha).is_none());
+    assert!(literal_reason("UPSTREAM", sha).is_some());
+}
+
+#[test]
+fn vendor_tokens_are_found_whatever_their_length() {
+    for token in [
+        "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        "glpat-0123456789abcdefghij",
+        "xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx",
+        "sk_live_0123456789abcdefghijklmn",
+        "npm_0123456789abcdefghijklmnopqrstuvwxyz",
+        "AKIAIOSFODNN7EXAMPLE",
+    ] {
+        assert!(secret_value(token, None).is_some(), "{token}");
+    }
+}
+
+#[test]
+fn keys_vendors_document_as_public_are_not_secrets() {
+    for (name, value) in [
+        ("ALGOLIA_SEARCH_KEY", "6be0576ff61c053d5f9a3225e2a90f76"),
+        (
+            "RECAPTCHA_SITE_KEY",
+            "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+        ),
+        (
+            "MAPBOX_ACCESS_TOKEN",
+            "pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbGFiYzEyMyJ9.AbCdEfGhIjKlMnOp",
+        ),
+        ("STRIPE_KEY", "pk_test_TYooMQauvdEDq54NiTphI7jx"),
+        (
+            "DEPLOY_KEY",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ci",
+        ),
+    ] {
+        assert_eq!(literal_reason(name, value), None, "{name}={value}");
+    }
+    assert!(literal_reason("ALGOLIA_ADMIN_KEY", "6be0576ff61c053d5f9a3225e2a90f76").is_some());
+    assert!(
+        literal_reason(
+            "RECAPTCHA_SECRET_KEY",
+            "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn base64_is_judged_by_what_it_encodes() {
+    assert_eq!(
+        literal_reason(
+            "CONFIG_B64",
+            "eyJsZXZlbCI6ImluZm8iLCJyZWdpb24iOiJ1cy13ZXN0LTIifQ=="
+        ),
+        None
+    );
+    assert!(literal_reason("CONFIG_B64", "eyJwYXNzd29yZCI6Imh1bnRlcjIifQ==").is_some());
+    assert!(
+        literal_reason(
+            "REGISTRY",
+            r#"{"auths":{"r.example.com":{"auth":"YXBwOmh1bnRlcjI="}}}"#
+        )
+        .is_some()
+    );
+    assert!(literal_reason("JDBC", "jdbc:oracle:thin:scott/tiger@db.internal:1521:orcl").is_some());
+}
+
+#[test]
+fn numbers_and_durations_under_secret_names_are_settings_but_passwords_are_not() {
+    for v in ["3600", "30s", "15 min", "1.5", "512MB", "PT15M", "-1"] {
+        assert_eq!(literal_reason("TOKEN_LIFETIME_OVERRIDE", v), None, "{v}");
+        assert_eq!(literal_reason("MAX_TOKENS", v), None, "{v}");
+    }
+    for v in ["1234abcd", "42hunter", "9xyzzy"] {
+        assert!(literal_reason("DB_PASSWORD", v).is_some(), "{v}");
+    }
+}
+
+#[test]
+fn parts_named_by_ordinal_words_are_joined_in_their_order() {
+    let vars = [
+        ("BLOB_TAIL", "pQ7rS9tU1vW3xY5".to_owned()),
+        ("BLOB_HEAD", "aB3dE5gH7jK9mN1".to_owned()),
+        ("LOG_LEVEL", "info".to_owned()),
+    ];
+    let found = split::secrets(&vars);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, ["BLOB_HEAD", "BLOB_TAIL"]);
+}
+
+#[test]
+fn settings_that_are_not_parts_are_never_joined() {
+    let vars = [
+        ("EXPORTS_BUCKET", "aB3dE5gH7jK9".to_owned()),
+        ("EXPORTS_PREFIX", "mN1pQ7rS9tU1vW3xY5".to_owned()),
+    ];
+    assert!(split::secrets(&vars).is_empty());
+}

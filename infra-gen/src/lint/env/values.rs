@@ -1,0 +1,673 @@
+//! Secrets by the shape of a value, whatever its name: key material (hex, base64, base64url
+//! of secret length and entropy), dotted tokens (JWT), PEM private keys, credentials in URLs,
+//! in `key=value` / `key: value` text (ODBC, ADO.NET, JDBC, Azure connection strings, query
+//! strings, `.env`, INI, YAML, HTTP headers) and in JSON, HTTP `Authorization` schemes, and
+//! gitleaks' vendor formats. What is public by design is not a secret: public keys and
+//! certificates, JWKs without private members, publishable keys, digests named as such.
+
+use super::names;
+
+/// Where an unknown part of a value stands when it is an input (a parameter, another
+/// stack's export): it can hold anything, a secret included.
+pub(crate) const INPUT: char = '\u{FFFC}';
+/// Where an unknown part stands when it is a resource's name, ID or ARN.
+pub(crate) const REFERENCE: char = '\u{FFFD}';
+
+/// Why `value` (under `name`, when it has one) holds a secret, if it does.
+pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
+    if public_by_design(value) {
+        return None;
+    }
+    if let Some(rule) = super::super::secrets::matching_rule(value) {
+        return Some(format!("gitleaks rule {rule}"));
+    }
+    if let Some(why) = pem(value) {
+        return Some(why);
+    }
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(value)
+        && (json.is_object() || json.is_array())
+    {
+        return json_secret(&json);
+    }
+    url_credentials(value, name)
+        .or_else(|| oracle_thin(value))
+        .or_else(|| field(value))
+        .or_else(|| element_or_option(value))
+        .or_else(|| auth_scheme(value))
+        .or_else(|| dotted(value))
+        .or_else(|| material(value, name))
+}
+
+/// Whether a value under a secret's name is plainly something else: empty, a number, a
+/// flag, a duration, an ARN, a path or a secret's name, a URL without credentials, or a
+/// reference (`{{resolve:ssm:…}}`, a resource).
+pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    let without_refs: String = v.chars().filter(|c| *c != REFERENCE).collect();
+    if v.contains(INPUT) {
+        return false;
+    }
+    if without_refs
+        .chars()
+        .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
+        || public_by_design(v)
+    {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    let flag = [
+        "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none", "null", "nil",
+        "required", "optional",
+    ]
+    .contains(&lower.as_str());
+    let dynamic = v.starts_with("{{resolve:ssm:") && v.ends_with("}}") && !v[2..].contains("{{");
+    let url = v.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b))
+    }) && !name.is_some_and(names::capability_url_name);
+    let fingerprint = name.is_some_and(names::pgp_name) && pgp_fingerprint(v);
+    flag || dynamic
+        || url
+        || fingerprint
+        || number_or_duration(v)
+        || v.starts_with("arn:")
+        || path(v)
+}
+
+/// OpenPGP fingerprints (40 hex digits, or grouped in fours) or long key IDs (16), one or a
+/// whitespace-separated list of them.
+fn pgp_fingerprint(v: &str) -> bool {
+    let id = |s: &str| (s.len() == 40 || s.len() == 16) && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let joined: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    id(&joined) || (!v.trim().is_empty() && v.split_whitespace().all(id))
+}
+
+/// `8080`, `-1`, `0.5`, `30s`, `15min`, `1h`, `512MB`, `PT15M`, `P1D`.
+fn number_or_duration(v: &str) -> bool {
+    let digits_end = v
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && "+-".contains(*c))))
+        .map_or(v.len(), |(i, _)| i);
+    let (number, unit) = v.split_at(digits_end);
+    let number_ok = number.bytes().any(|b| b.is_ascii_digit());
+    const UNITS: &[&str] = &[
+        "", "%", "ms", "s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute",
+        "minutes", "h", "hr", "hrs", "hour", "hours", "d", "day", "days", "w", "week", "weeks",
+        "y", "year", "years", "b", "bytes", "k", "kb", "kib", "mb", "mib", "g", "gb", "gib", "tb",
+        "x",
+    ];
+    let unit_ok = UNITS.contains(&unit.trim().to_ascii_lowercase().as_str());
+    let iso = v.len() > 2
+        && v.starts_with('P')
+        && v[1..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"YMWDTHS.".contains(&b));
+    (number_ok && unit_ok) || iso
+}
+
+/// A file path (`/var/task/x`, `./config.json`, `C:\x`) or a secret's name or parameter path
+/// (`prod/db/password`): slash-separated words, none of them random material.
+fn path(v: &str) -> bool {
+    let rooted = v.starts_with('/')
+        || v.starts_with("./")
+        || v.starts_with("../")
+        || v.starts_with("~/")
+        || v.starts_with("file:")
+        || (v.len() > 2 && v.as_bytes()[1] == b':' && v.as_bytes()[2] == b'\\');
+    // Segments of words (`prod/MyApp/db-credentials`), not base64 that happens to hold `/`.
+    let named = v.contains('/')
+        && v.split('/').filter(|s| !s.is_empty()).all(|s| {
+            s.split(['.', '_', '@', '-']).all(|atom| {
+                atom.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && (word_like(atom) || word_coverage(atom.as_bytes()) >= 0.75)
+            })
+        });
+    (rooted || named) && !v.contains(char::is_whitespace) && material(v, None).is_none()
+}
+
+/// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, and
+/// keys their vendors document as publishable (Stripe `pk_`, Mapbox `pk.`).
+fn public_by_design(value: &str) -> bool {
+    let v = value.trim();
+    let pem_public = v.starts_with("-----BEGIN ") && pem(v).is_none();
+    let ssh_public = [
+        "ssh-rsa ",
+        "ssh-ed25519 ",
+        "ssh-dss ",
+        "ecdsa-sha2-nistp256 ",
+        "ecdsa-sha2-nistp384 ",
+        "ecdsa-sha2-nistp521 ",
+        "sk-ssh-ed25519@openssh.com ",
+        "sk-ecdsa-sha2-nistp256@openssh.com ",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p))
+        && !v.contains("PRIVATE");
+    let publishable = ["pk_live_", "pk_test_", "pk."]
+        .iter()
+        .any(|p| v.starts_with(p))
+        && !v.contains(char::is_whitespace);
+    pem_public || ssh_public || publishable
+}
+
+/// A PEM block whose label is not a public one: private keys in every format, and any
+/// block this lint cannot tell is public.
+fn pem(value: &str) -> Option<String> {
+    const PUBLIC: &[&str] = &[
+        "PUBLIC KEY",
+        "RSA PUBLIC KEY",
+        "CERTIFICATE",
+        "TRUSTED CERTIFICATE",
+        "CERTIFICATE REQUEST",
+        "NEW CERTIFICATE REQUEST",
+        "X509 CRL",
+        "PGP PUBLIC KEY BLOCK",
+        "PGP SIGNATURE",
+        "DH PARAMETERS",
+        "EC PARAMETERS",
+        "SSH2 PUBLIC KEY",
+    ];
+    let mut rest = value;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let after = &rest[start + "-----BEGIN ".len()..];
+        let label = after.split("-----").next().unwrap_or_default().trim();
+        if !PUBLIC.contains(&label) {
+            return Some(format!("a PEM {} block", label.to_ascii_lowercase()));
+        }
+        rest = after;
+    }
+    None
+}
+
+/// A secret-named field holding a value in a JSON document, or a private JWK; strings
+/// inside are judged as values of their own.
+fn json_secret(json: &serde_json::Value) -> Option<String> {
+    match json {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("kty") {
+                let private = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"]
+                    .iter()
+                    .find(|m| map.contains_key(**m));
+                return private.map(|m| format!("a JSON Web Key with the private member `{m}`"));
+            }
+            map.iter().find_map(|(k, v)| match v {
+                serde_json::Value::String(s) => {
+                    if names::secret_name(k) && !plainly_not_secret(s, Some(k)) {
+                        Some(format!("a JSON document with a {k} field"))
+                    } else {
+                        secret_value(s, Some(k))
+                    }
+                }
+                other => json_secret(other),
+            })
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|v| match v {
+            serde_json::Value::String(s) => secret_value(s, None),
+            other => json_secret(other),
+        }),
+        _ => None,
+    }
+}
+
+/// A password in any URL (`scheme://user:pass@`, `jdbc:mysql://`, `mongodb+srv://`,
+/// `redis://:pass@`), a key in its user part (Sentry DSNs), or any URL under a webhook's
+/// or DSN's name.
+fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
+    let mut rest = value;
+    while let Some(at) = rest.find("://") {
+        let after = &rest[at + 3..];
+        // Up to the path; a raw password may hold `?` or `#`, so the last `@` before the
+        // first `/` ends the user part.
+        let end = after
+            .find(|c: char| c == '/' || c.is_whitespace() || "\"'<>".contains(c))
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            match userinfo.split_once(':') {
+                Some((_, password)) if !password.is_empty() => {
+                    return Some("a URL with a password".into());
+                }
+                None if material(userinfo, None).is_some() || userinfo.contains(INPUT) => {
+                    return Some("a URL with a key as its user".into());
+                }
+                _ => {}
+            }
+        }
+        if name.is_some_and(names::capability_url_name) && at > 0 {
+            return Some("a webhook or DSN URL, which is itself the credential".into());
+        }
+        rest = after;
+    }
+    None
+}
+
+/// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`.
+fn oracle_thin(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    let at = lower.find("jdbc:oracle:thin:")? + "jdbc:oracle:thin:".len();
+    let userinfo = value[at..]
+        .split('@')
+        .next()
+        .filter(|_| value[at..].contains('@'))?;
+    userinfo
+        .split_once('/')
+        .is_some_and(|(user, password)| !user.is_empty() && !password.is_empty())
+        .then(|| "an Oracle JDBC URL with a password".to_owned())
+}
+
+/// A secret-named key with a value in `key=value` or `key: value` text: connection strings
+/// (`Password=…;`, `AccountKey=…`), query strings (`?token=…`), `.env`, INI, YAML, headers
+/// (`X-Api-Key: …`).
+fn field(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let colon = b == b':';
+        if b != b'=' && !colon {
+            continue;
+        }
+        // `key: value` needs the space YAML and headers put there; `a:b` is a port, an ARN.
+        if colon
+            && !bytes
+                .get(i + 1)
+                .is_some_and(|n| *n == b' ' || *n == b'\t' || *n == b'"')
+        {
+            continue;
+        }
+        let key = key_before(&text[..i]);
+        if key.is_empty() || !names::secret_name(key) {
+            continue;
+        }
+        let value = value_after(&text[i + 1..]);
+        if !value.is_empty() && !plainly_not_secret(value, Some(key)) {
+            return Some(format!("a {} field", key.trim()));
+        }
+    }
+    None
+}
+
+/// A secret-named XML element (`<password>…</password>`) or command-line option
+/// (`--db-password …`) with a value.
+fn element_or_option(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else { break };
+        let tag = after[..close].split_whitespace().next().unwrap_or_default();
+        let body = &after[close + 1..];
+        let value = body.split('<').next().unwrap_or_default().trim();
+        if !tag.starts_with(['/', '?', '!'])
+            && names::secret_name(tag)
+            && !value.is_empty()
+            && !plainly_not_secret(value, Some(tag))
+        {
+            return Some(format!("an XML element <{tag}>"));
+        }
+        rest = after;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).find_map(|w| {
+        let option = w[0].strip_prefix("--")?;
+        (!option.contains('=')
+            && names::secret_name(option)
+            && !w[1].starts_with('-')
+            && !plainly_not_secret(w[1], Some(option)))
+        .then(|| format!("a --{option} option"))
+    })
+}
+
+/// The key ending where `text` ends: letters, digits, `_ - .` and inner spaces (`User ID`,
+/// `Account Key`), without quotes.
+fn key_before(text: &str) -> &str {
+    let t = text.trim_end().trim_end_matches(['"', '\'']);
+    let start = t
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_-. ".contains(c)))
+        .map_or(0, |i| i + 1);
+    t[start..].trim()
+}
+
+/// The value starting where `text` starts, up to its quote or the next separator.
+fn value_after(text: &str) -> &str {
+    let t = text.trim_start();
+    if let Some(q) = t.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let inner = &t[1..];
+        return inner.find(q).map_or(inner, |end| &inner[..end]);
+    }
+    let end = t
+        .find(|c: char| c.is_whitespace() || ";&,\"'<>}])".contains(c))
+        .unwrap_or(t.len());
+    &t[..end]
+}
+
+/// An HTTP `Authorization` scheme with its credentials: `Bearer <token>`, `Basic
+/// <base64 of user:password>`, `Token <token>`, `Digest …response=`.
+fn auth_scheme(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    for scheme in [
+        "bearer",
+        "basic",
+        "token",
+        "apikey",
+        "sso-key",
+        "aws4-hmac-sha256",
+    ] {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(scheme) {
+            let at = from + found;
+            from = at + scheme.len();
+            let starts_word = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+            let rest = &value[from..];
+            if !starts_word || !rest.starts_with(' ') {
+                continue;
+            }
+            let credential = rest
+                .trim_start()
+                .split(|c: char| c.is_whitespace() || ",;\"'".contains(c))
+                .next()
+                .unwrap_or_default();
+            if credential.contains(INPUT) || credential_like(scheme, credential) {
+                return Some(format!("an HTTP {scheme} credential"));
+            }
+        }
+    }
+    None
+}
+
+/// Whether `s`, following an authorization scheme, is a credential rather than a word:
+/// token characters, at least 8, not a plain lower-case word.
+fn credential_like(scheme: &str, s: &str) -> bool {
+    let token_chars = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=:".contains(&b));
+    let word = s.bytes().all(|b| b.is_ascii_lowercase());
+    let ok = token_chars && s.len() >= 8 && !word;
+    if scheme == "basic" {
+        return ok && base64_decode(s).is_some_and(|d| d.contains(&b':'));
+    }
+    ok
+}
+
+/// A dotted token: a JSON Web Token (JWS/JWE: base64url segments, the first a JSON header),
+/// or dot-separated segments that are random material together (`MTk4.Gh1k.x9Zq…`). Host
+/// names (ending in an alphabetic top-level label) are not tokens.
+fn dotted(value: &str) -> Option<String> {
+    for (_, run) in runs(value, |b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+        if run.matches('.').count() < 2 {
+            continue;
+        }
+        let last = run.rsplit('.').next().unwrap_or_default();
+        let host = (2..=24).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_lowercase());
+        if host {
+            continue;
+        }
+        let jwt = run
+            .split('.')
+            .next()
+            .and_then(base64_decode)
+            .filter(|h| h.starts_with(b"{\""))
+            .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+            .is_some_and(|h| h.is_object());
+        if jwt {
+            return Some("a JSON Web Token".into());
+        }
+        let joined = run.replace('.', "");
+        let material = if joined.bytes().all(|b| b.is_ascii_hexdigit()) {
+            joined.len() >= 32 && hex_random(&joined)
+        } else {
+            random(&joined)
+        };
+        if material {
+            return Some("a dotted token of random segments".into());
+        }
+    }
+    None
+}
+
+/// Key material: hexadecimal of 32 digits or more, or base64/base64url of 20 characters or
+/// more, random by entropy and by lacking the structure of words; hex under a digest's name
+/// or after `sha256:` is public.
+fn material(value: &str, name: Option<&str>) -> Option<String> {
+    if name.is_some_and(names::public_name) {
+        return None;
+    }
+    // Identifiers are blanked out (same length, so positions hold).
+    let mut masked = value.as_bytes().to_vec();
+    for (s, e) in hostnames(value) {
+        masked[s..e].fill(b' ');
+    }
+    let value = &String::from_utf8(masked).unwrap_or_default();
+    for (start, run) in runs(value, |b| b.is_ascii_alphanumeric()) {
+        if run.len() >= 32 && run.bytes().all(|b| b.is_ascii_hexdigit()) && hex_random(run) {
+            let before = &value[..start];
+            let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:"]
+                .iter()
+                .any(|p| before.to_ascii_lowercase().ends_with(p));
+            let public = name.is_some_and(|n| {
+                names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
+            });
+            if !digest_prefix && !public {
+                return Some(format!("{} hexadecimal digits of key material", run.len()));
+            }
+        }
+    }
+    for (_, run) in runs(value, |b| b.is_ascii_alphanumeric() || b"+/_-".contains(&b)) {
+        // Hex with separators (UUIDs, dashed digests) is judged by the hex rule above.
+        if run
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .all(|b| b.is_ascii_hexdigit())
+        {
+            continue;
+        }
+        // Base64 of text (a config document, `user:password`) is judged by what it says;
+        // random key material decodes to binary.
+        if let Some(text) = base64_decode(run)
+            .filter(|d| d.len() >= 6)
+            .and_then(|d| String::from_utf8(d).ok())
+            .filter(|t| {
+                t.chars()
+                    .all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace())
+            })
+        {
+            match secret_value(&text, name) {
+                Some(why) => return Some(format!("base64 of {why}")),
+                None if credentials_pair(&text) => {
+                    return Some("base64 of user:password".into());
+                }
+                None => continue,
+            }
+        }
+        let whole = random(run);
+        let segment = run
+            .split(['+', '/', '_', '-'])
+            .any(|s| !s.bytes().all(|b| b.is_ascii_hexdigit()) && random(s));
+        if whole || segment {
+            return Some("a random string of key length (base64 or similar)".into());
+        }
+    }
+    None
+}
+
+/// Byte ranges of identifiers that carry random-looking parts but never a credential: host
+/// names (`abc123.execute-api.us-east-1.amazonaws.com`: dotted labels ending in an
+/// alphabetic top-level label; a dotted token ends in random material instead) and ARNs.
+fn hostnames(value: &str) -> Vec<(usize, usize)> {
+    let hosts = runs(value, |b| {
+        b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+    })
+    .filter(|(_, run)| {
+        let last = run.rsplit('.').next().unwrap_or_default();
+        run.contains('.')
+            && (2..=24).contains(&last.len())
+            && last.bytes().all(|b| b.is_ascii_lowercase())
+    });
+    let arns = runs(value, |b| b.is_ascii_graphic() && !b"\"',;".contains(&b))
+        .filter(|(_, run)| run.starts_with("arn:"));
+    hosts
+        .chain(arns)
+        .map(|(s, run)| (s, s + run.len()))
+        .collect()
+}
+
+/// `user:password`, as HTTP Basic and registry `auth` fields encode it.
+fn credentials_pair(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(user, password)| {
+        !user.is_empty()
+            && user
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._@+-".contains(&b))
+            && !password.is_empty()
+            && !text.contains(char::is_whitespace)
+            && !text.contains("://")
+    })
+}
+
+/// Maximal runs of bytes matching `keep`, with their start.
+fn runs(value: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, &b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
+        match (keep(b) && i < bytes.len(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &value[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out.into_iter()
+}
+
+fn hex_random(run: &str) -> bool {
+    let digits = run.bytes().filter(u8::is_ascii_digit).count();
+    digits > 0 && digits < run.len() && entropy(run) >= 3.0
+}
+
+/// Shannon entropy of `s`, bits per character.
+pub(crate) fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in s.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Whether a run of base64 characters is random material rather than an identifier: long
+/// enough, high entropy for its length, and without the structure of names — words between
+/// separators (`claude-sonnet-4-20250514-v1`, `stack-Function-1A2B3C4D5E6F7`), capitalised
+/// words with vowels (`OrderProcessingStateMachine`), letters and digits in a few long groups.
+/// Random base62/base64 of 24 characters or more passes with probability above 99.9%.
+fn random(run: &str) -> bool {
+    let alnum: Vec<u8> = run.bytes().filter(u8::is_ascii_alphanumeric).collect();
+    let n = alnum.len();
+    if n < 20 {
+        return false;
+    }
+    if run.len() > n {
+        let mut wordy = 0;
+        for segment in run.split(['+', '/', '_', '-']) {
+            if word_like(segment) {
+                wordy += segment.len();
+            }
+        }
+        if wordy * 5 >= n * 4 || n - wordy < 20 {
+            return false;
+        }
+    }
+    let lower = alnum.iter().filter(|b| b.is_ascii_lowercase()).count();
+    let upper = alnum.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let digits = n - lower - upper;
+    let text = String::from_utf8_lossy(&alnum);
+    if entropy(&text) < (0.7 * (n as f64).log2()).min(4.5) {
+        return false;
+    }
+    let digit_groups = alnum
+        .windows(2)
+        .filter(|w| !w[0].is_ascii_digit() && w[1].is_ascii_digit())
+        .count()
+        + usize::from(alnum[0].is_ascii_digit());
+    if lower > 0 && upper > 0 {
+        let vowels = alnum.iter().filter(|b| b"aeiouAEIOU".contains(b)).count();
+        let identifier = word_coverage(&alnum) >= 0.75
+            && vowels * 10 >= (lower + upper) * 3
+            && digit_groups <= 2;
+        return !identifier;
+    }
+    // One case of letters and digits: random material interleaves them.
+    let transitions = alnum
+        .windows(2)
+        .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+        .count();
+    n >= 32 && digits > 0 && digits < n && transitions * 8 >= n
+}
+
+/// A word of a name: all digits, one case of letters, capitalised, or two characters or
+/// fewer.
+fn word_like(s: &str) -> bool {
+    let b = s.as_bytes();
+    let letters = b.iter().all(u8::is_ascii_alphabetic);
+    b.len() <= 2
+        || b.iter().all(u8::is_ascii_digit)
+        || (letters && b.iter().all(u8::is_ascii_lowercase))
+        || (letters && b.iter().all(u8::is_ascii_uppercase))
+        || (letters && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_lowercase))
+}
+
+/// The share of characters in words of three letters or more (`Load`, `balancer`), as in
+/// CamelCase identifiers.
+fn word_coverage(alnum: &[u8]) -> f64 {
+    let mut covered = 0;
+    let mut i = 0;
+    while i < alnum.len() {
+        let start = i;
+        if alnum[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        while i < alnum.len() && alnum[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        if i - start >= 3 {
+            covered += i - start;
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    covered as f64 / alnum.len() as f64
+}
+
+/// Standard or URL-safe base64, padded or not.
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    (s.len() % 4 != 1).then_some(out)
+}
