@@ -182,20 +182,7 @@ fn secrets(value: &RawValue, in_variables: bool, id: &str, sink: &mut Sink<'_>) 
 /// A raw function's environment variable: the same rules as a modelled function's.
 fn env_value(name: &str, value: &Expr, id: &str, sink: &mut Sink<'_>) {
     let resolved = sink.scope().resolve(value);
-    let reason = resolved
-        .dynamic_references()
-        .into_iter()
-        .find(|r| r.is_secret())
-        .map(|r| {
-            format!(
-                "a dynamic reference to {}, whose value CloudFormation writes in plain text",
-                r.service
-            )
-        })
-        .or_else(|| match resolved.known() {
-            Some(v) => super::env::literal_reason(name, v),
-            None => resolved.texts().find_map(super::env::secret_value),
-        });
+    let reason = super::env::variable_reason(name, &resolved);
     if let Some(reason) = reason {
         sink.push(
             "secret-in-env",
