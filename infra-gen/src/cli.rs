@@ -39,6 +39,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Say what the change since a git ref does in AWS: resources, permissions (widening or
+    /// narrowing), exposure, stateful replacements, environment, operations. Exit 3 when it
+    /// needs an explicit approval, 2 on bad input.
+    Review(crate::review::Args),
     #[command(flatten)]
     Deployed(crate::deployed::Command),
 }
@@ -76,6 +80,7 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Deployed(command) => crate::deployed::run(command, &app, &dir),
+        Command::Review(args) => crate::review::run(&args, &app, &root, &root.join(SCHEMA_CACHE)),
         Command::Validate => match pipeline::validated(&app) {
             Ok(_) => {
                 println!(

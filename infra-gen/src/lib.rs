@@ -7,8 +7,8 @@
 //! and `plan` share; [`lint`], what types cannot check; [`render`], a linted [`App`] as files;
 //! [`validate`], the resource schemas and the replacement guard; [`pipeline`], all of these as
 //! one call; [`check`], comparing with and writing `generated/`; [`deployed`], the deployed
-//! stacks (its AWS calls need the `aws` feature); [`cli`], the command line a repository's own
-//! binary runs.
+//! stacks (its AWS calls need the `aws` feature), and [`review`], what a change since a git ref
+//! does in AWS; [`cli`], the command line a repository's own binary runs.
 
 pub mod build;
 pub mod check;
@@ -20,6 +20,7 @@ pub mod lint;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod review;
 pub mod units;
 pub mod validate;
 

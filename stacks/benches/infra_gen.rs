@@ -49,40 +49,50 @@ fn main() {
     let cache = root.join("target/infra-gen/schema-cache");
     // Output goes to /dev/null, as a terminal or CI log takes it: capturing it through pipes
     // would add the same cost to every process and flatter the ratio.
-    let run = |command: &str| {
+    let run = |command: &[&str]| {
         let status = Command::new(exe)
-            .args([command, "--root"])
+            .args(command)
+            .arg("--root")
             .arg(&root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .expect("infra-gen runs");
-        assert!(status.success(), "{command} failed: generated/ drifted?");
+        assert!(status.success(), "{command:?} failed: generated/ drifted?");
     };
-    // Side by side, interleaved so machine load hits all three alike, and in rotating order so
-    // none always follows the heavy cold run: `list` (definitions only), `check` as the edit
-    // loop runs it (schema cache warm: unchanged resources are not revalidated) and `check` on
-    // a fresh checkout (no cache: every validator compiled).
-    let mut samples: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    run("check");
+    // Side by side, interleaved so machine load hits all alike, and in rotating order so none
+    // always follows the heavy cold run: `list` (definitions only), `check` as the edit loop
+    // runs it (schema cache warm: unchanged resources are not revalidated), `check` on a fresh
+    // checkout (no cache: every validator compiled), and `review` of the whole workspace
+    // against HEAD's committed templates (read through git, parsed on both sides, compared).
+    const COMMANDS: [&[&str]; 4] = [
+        &["list"],
+        &["check"],
+        &["check"],
+        &["review", "--base", "HEAD"],
+    ];
+    let mut samples: [Vec<Duration>; 4] = Default::default();
+    run(&["check"]);
     for i in 0..300 {
-        for k in (0..3).map(|k| (k + i) % 3) {
+        for k in (0..4).map(|k| (k + i) % 4) {
             if k == 2 {
                 let _ = std::fs::remove_file(&cache);
             }
-            let command = if k == 0 { "list" } else { "check" };
-            samples[k].extend(time(1, || run(command)));
+            samples[k].extend(time(1, || run(COMMANDS[k])));
         }
     }
-    let [list, warm, cold] = samples;
+    let [list, warm, cold, review] = samples;
     let median = |v: &[Duration]| {
         let mut v = v.to_vec();
         v.sort();
         percentile(&v, 0.5)
     };
     let ratio = median(&warm).as_secs_f64() / median(&list).as_secs_f64();
+    let review_ratio = median(&review).as_secs_f64() / median(&warm).as_secs_f64();
     report("whole `infra-gen list` process (release)", list);
     report("whole `infra-gen check` process, cache warm", warm);
     report("whole `infra-gen check` process, no cache", cold);
+    report("whole `infra-gen review --base HEAD` process", review);
     println!("check (cache warm) / list: {ratio:.2}x (median over median)");
+    println!("review / check (cache warm): {review_ratio:.2}x (median over median)");
 }

@@ -36,7 +36,8 @@ use serde_json::{Map, Value};
 
 pub use crate::render::read::read_template;
 pub use replacement::{
-    Fate, RemovedStack, Replacement, moved_stacks, removed_stacks, replacements,
+    Fate, RemovedStack, Replacement, create_only_changes, moved_stacks, removed_stacks,
+    renamed_from, replacements,
 };
 pub use schema::SchemaError;
 

@@ -95,22 +95,8 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
             });
             continue;
         }
-        let Some(schema) = schema::cloudformation(type_name) else {
-            continue;
-        };
-        let create_only = schema
-            .top_level_list("createOnlyProperties")
-            .map_err(|e| e.to_string())?;
         let after = new.pointer(&format!("/Resources/{id}"));
-        let value = |res: Option<&Value>, p: &str| {
-            res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
-                .cloned()
-        };
-        let changed: Vec<String> = create_only
-            .iter()
-            .filter(|p| value(Some(before), p) != value(after, p))
-            .map(|p| (*p).to_owned())
-            .collect();
+        let changed = create_only_changes(type_name, before, after)?;
         if !changed.is_empty() {
             out.push(Replacement {
                 stack: stack.name.to_string(),
@@ -122,6 +108,44 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
         }
     }
     Ok(out)
+}
+
+/// The create-only properties (from `type_name`'s provider schema) whose value differs
+/// between two renderings of a resource (JSON forms, `after` absent when it is gone): the
+/// changes that make CloudFormation replace it. A type without an embedded schema has none.
+pub fn create_only_changes(
+    type_name: &str,
+    before: &Value,
+    after: Option<&Value>,
+) -> Result<Vec<String>, String> {
+    let Some(schema) = schema::cloudformation(type_name) else {
+        return Ok(Vec::new());
+    };
+    let create_only = schema
+        .top_level_list("createOnlyProperties")
+        .map_err(|e| e.to_string())?;
+    let value = |res: Option<&Value>, p: &str| {
+        res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
+            .cloned()
+    };
+    Ok(create_only
+        .iter()
+        .filter(|p| value(Some(before), p) != value(after, p))
+        .map(|p| (*p).to_owned())
+        .collect())
+}
+
+/// Among the `before` resources, the first of type `type_name` whose logical ID `current`
+/// no longer holds: the resource a new one of that type replaces under another ID.
+pub fn renamed_from<'a>(
+    before: &'a serde_json::Map<String, Value>,
+    type_name: &str,
+    current: impl Fn(&str) -> bool,
+) -> Option<&'a str> {
+    before
+        .iter()
+        .find(|(id, v)| !current(id) && v.get("Type").and_then(Value::as_str) == Some(type_name))
+        .map(|(id, _)| id.as_str())
 }
 
 /// A stateful resource whose logical ID is gone while a new one of the same type appears: to
@@ -137,14 +161,8 @@ fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
             continue;
         }
         let type_name = r.properties.type_name();
-        let gone: Vec<&str> = before
-            .iter()
-            .filter(|(id, v)| {
-                !current(id) && v.get("Type").and_then(Value::as_str) == Some(type_name)
-            })
-            .map(|(id, _)| id.as_str())
-            .collect();
-        if let Some(old_id) = gone.first() {
+        let gone = renamed_from(before, type_name, current);
+        if let Some(old_id) = gone {
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: r.id.to_string(),
