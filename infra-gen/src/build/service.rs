@@ -1141,6 +1141,17 @@ impl Service {
                     .push(Suppression::new(tool, rule, reason.as_str())?);
             }
         }
+        if self.vpc.is_some() {
+            // The rule reads the subnets as a literal list; here they are the typed parameter,
+            // which CloudFormation turns into one.
+            resource.suppressions.push(Suppression::new(
+                Tool::CfnGuard,
+                "lambda_inside_vpc_check",
+                "the function runs in a VPC: VpcConfig names the List<AWS::EC2::Subnet::Id> and \
+                 List<AWS::EC2::SecurityGroup::Id> parameters SubnetIds and SecurityGroupIds, which \
+                 the rule cannot read through their Ref",
+            )?);
+        }
         if let Some((_, queue)) = &self.async_failures {
             // checkov reads only the older DeadLetterQueue property.
             resource.suppressions.push(Suppression::new(
