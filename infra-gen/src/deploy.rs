@@ -186,13 +186,14 @@ pub struct Flag {
 }
 
 /// What `sam deploy --config-env <stack>` still needs on its command line: a value for each
-/// parameter (the image tag is the commit being deployed), and for image functions the
-/// repository, whose URI holds the account ID.
+/// parameter without a default (the image tag is the commit being deployed), and for image
+/// functions the repository, whose URI holds the account ID.
 pub fn command_line(app: &App, stack: &Stack) -> Vec<Flag> {
     let mut flags: Vec<Flag> = stack
         .template
         .parameters
         .iter()
+        .filter(|p| p.default.is_none())
         .map(|p| {
             let (value, why) = if p.id.as_str() == IMAGE_TAG_PARAMETER {
                 (

@@ -250,6 +250,19 @@ mod routine {
             .expect_err("no alias")
             .to_string();
         assert!(provisioned.contains("safe_deploy"), "{provisioned}");
+        use infra_gen::build::Vpc;
+        assert!(Vpc::new(&["subnet-0123456789abcdef0"], &["sg-01234567"]).is_ok());
+        for (subnets, groups) in [
+            (&[][..], &["sg-01234567"][..]),
+            (&["subnet-xyz"][..], &["sg-01234567"][..]),
+            (
+                &["subnet-01234567", "subnet-01234567"][..],
+                &["sg-01234567"][..],
+            ),
+            (&["subnet-01234567"][..], &["sg-0123456Z"][..]),
+        ] {
+            assert!(Vpc::new(subnets, groups).is_err(), "{subnets:?} {groups:?}");
+        }
     }
 }
 

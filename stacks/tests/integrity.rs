@@ -114,6 +114,8 @@ fn parameter(id: &str) -> Parameter {
         description: "a parameter".into(),
         allowed_pattern: "^[a-z]+$".into(),
         constraint_description: "lowercase".into(),
+        kind: infra_gen::model::ParameterKind::String,
+        default: None,
     }
 }
 

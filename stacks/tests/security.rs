@@ -388,14 +388,39 @@ fn every_function_role_can_do_exactly_its_job() {
         }
         assert!(!role.allows("bedrock:InvokeModel", "*", &[]), "{name}");
         assert!(!role.allows("iam:PassRole", "*", &[]), "{name}");
-        // No statement grants `*` actions or resources.
+        // No statement grants `*` actions, nor `*` resources except to APIs that take
+        // nothing else (X-Ray, describing a VPC's network).
         for s in &role.statements {
-            for v in as_list(&s["Action"])
-                .into_iter()
-                .chain(as_list(&s["Resource"]))
-            {
+            for v in as_list(&s["Action"]) {
                 assert!(!v.as_str().is_some_and(|t| t.contains('*')), "{name}: {s}");
             }
+            let star_only = as_list(&s["Action"]).iter().all(|a| {
+                infra_gen::model::iam::StarOnlyApi::ALL
+                    .iter()
+                    .any(|api| a.as_str() == Some(api.action()))
+            });
+            for v in as_list(&s["Resource"]) {
+                let star = v.as_str().is_some_and(|t| t.contains('*'));
+                assert!(!star || (star_only && v == "*"), "{name}: {s}");
+            }
+        }
+        // A function in a VPC may manage network interfaces in its own account and region
+        // only, and nothing else in EC2.
+        if f.vpc.is_some() {
+            let eni =
+                format!("arn:aws:ec2:{region}:{ACCOUNT}:network-interface/eni-0123456789abcdef0");
+            let subnet = format!("arn:aws:ec2:{region}:{ACCOUNT}:subnet/subnet-0123456789abcdef0");
+            for action in ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"] {
+                assert!(role.allows(action, &eni, &[]), "{name}: {action}");
+                let elsewhere = eni.replace(ACCOUNT, "210987654321");
+                assert!(!role.allows(action, &elsewhere, &[]), "{name}: {action}");
+            }
+            assert!(
+                role.allows("ec2:CreateNetworkInterface", &subnet, &[]),
+                "{name}"
+            );
+            assert!(!role.allows("ec2:DeleteSubnet", &subnet, &[]), "{name}");
+            assert!(!role.allows("ec2:RunInstances", "*", &[]), "{name}");
         }
         // Only Lambda can assume the role.
         assert_eq!(

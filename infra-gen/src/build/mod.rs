@@ -13,7 +13,7 @@ pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
 pub use grant::{DynamoDb, Grant};
 pub use policy::{EnvironmentKind, Policy};
 pub use registry::{ImageRepository, Registry};
-pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger};
+pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger, Vpc};
 
 use crate::Error;
 use crate::model::review::ReplacementAck;

@@ -172,6 +172,68 @@ impl Schedule {
     }
 }
 
+/// The subnets and security groups a function runs in: `Vpc::new(&["subnet-…"], &["sg-…"])?`.
+/// They become the stack's parameters `SubnetIds` (`List<AWS::EC2::Subnet::Id>`) and
+/// `SecurityGroupIds` (`List<AWS::EC2::SecurityGroup::Id>`), with these as defaults, so a
+/// deploy may name others and CloudFormation checks every ID exists before changing anything.
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    subnets: Vec<String>,
+    security_groups: Vec<String>,
+}
+
+impl Vpc {
+    /// 1–16 subnet IDs and 1–5 security group IDs (`subnet-`/`sg-` and 8 or 17 hex digits),
+    /// each once.
+    pub fn new(subnets: &[&str], security_groups: &[&str]) -> Result<Self, Error> {
+        fn ids(
+            what: &'static str,
+            prefix: &str,
+            list: &[&str],
+            max: usize,
+            expected: &'static str,
+        ) -> Result<Vec<String>, Error> {
+            let valid = |id: &&str| {
+                id.strip_prefix(prefix).is_some_and(|hex| {
+                    matches!(hex.len(), 8 | 17)
+                        && hex
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                })
+            };
+            let once = list
+                .iter()
+                .enumerate()
+                .all(|(i, id)| !list[..i].contains(id));
+            if (1..=max).contains(&list.len()) && list.iter().all(valid) && once {
+                Ok(list.iter().map(|s| (*s).to_owned()).collect())
+            } else {
+                Err(Error::Invalid {
+                    what,
+                    value: list.join(","),
+                    expected,
+                })
+            }
+        }
+        Ok(Self {
+            subnets: ids(
+                "VPC subnets",
+                "subnet-",
+                subnets,
+                16,
+                "1 to 16 distinct subnet IDs such as subnet-0123456789abcdef0",
+            )?,
+            security_groups: ids(
+                "VPC security groups",
+                "sg-",
+                security_groups,
+                5,
+                "1 to 5 distinct security group IDs such as sg-0123456789abcdef0",
+            )?,
+        })
+    }
+}
+
 /// A container-image Lambda service. Required settings are constructor arguments; the rest
 /// have safe defaults (512 MB, 30 s, logs kept the environment's policy minimum, no tracing,
 /// no URL).
@@ -208,6 +270,7 @@ pub struct Service {
     /// Asynchronous invocations' retries, and the queue of the stack failures go to.
     async_failures: Option<(AsyncInvoke, String)>,
     tags: Vec<Tag>,
+    vpc: Option<Vpc>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
@@ -262,6 +325,7 @@ impl Service {
             provisioned_concurrency: None,
             async_failures: None,
             tags: Vec::new(),
+            vpc: None,
             suppressions: Vec::new(),
             replacement_acks: Vec::new(),
             policy_exceptions: Vec::new(),
@@ -490,6 +554,16 @@ impl Service {
         }
         self
     }
+    /// Runs the function in these subnets and security groups (see [`Vpc`]). The role gets
+    /// what Lambda needs to attach it, in the narrowest form AWS documents: describing
+    /// network interfaces and subnets (APIs that take only `*`), creating network interfaces
+    /// in the stack's account and region, and deleting them and moving their addresses.
+    pub fn vpc(mut self, vpc: impl Checked<Vpc>) -> Self {
+        if let Some(v) = self.take("Function", vpc) {
+            self.vpc = Some(v);
+        }
+        self
+    }
     /// A tag on the stack and every resource in it that takes tags, including those SAM adds
     /// for the function (over the app's tags with the same key).
     pub fn tag(mut self, tag: impl Checked<Tag>) -> Self {
@@ -607,6 +681,8 @@ impl Service {
             description: "Git commit SHA the image was built from; tags are immutable".into(),
             allowed_pattern: "^[0-9a-f]{7,40}$".into(),
             constraint_description: "a git commit SHA (7-40 lowercase hex characters); mutable tags such as latest cannot be deployed".into(),
+            kind: crate::model::ParameterKind::String,
+            default: None,
         });
 
         let mut environment = Vec::new();
@@ -828,6 +904,63 @@ impl Service {
                 ),
             );
         }
+        let mut vpc_config = None;
+        if let Some(vpc) = &self.vpc {
+            let subnets = LogicalId::new("SubnetIds")?;
+            let groups = LogicalId::new("SecurityGroupIds")?;
+            for (id, description, kind, ids) in [
+                (
+                    &subnets,
+                    "Subnets the function's network interfaces go into",
+                    crate::model::ParameterKind::SubnetIds,
+                    &vpc.subnets,
+                ),
+                (
+                    &groups,
+                    "Security groups of the function's network interfaces",
+                    crate::model::ParameterKind::SecurityGroupIds,
+                    &vpc.security_groups,
+                ),
+            ] {
+                template.parameters.push(Parameter {
+                    id: id.clone(),
+                    description: description.into(),
+                    allowed_pattern: String::new(),
+                    constraint_description: String::new(),
+                    kind,
+                    default: Some(ids.join(",")),
+                });
+            }
+            statements.push(Statement::star_only(
+                "VpcDescribeNetwork",
+                &[
+                    StarOnlyApi::Ec2DescribeNetworkInterfaces,
+                    StarOnlyApi::Ec2DescribeSubnets,
+                ],
+            ));
+            let own = |kind: &str| {
+                Expr::sub(format!(
+                    "arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:{kind}/*"
+                ))
+            };
+            statements.push(Statement::allow(
+                "VpcNetworkInterfaces",
+                crate::model::iam::ENI_LIFECYCLE
+                    .iter()
+                    .map(|(a, _)| Action::new(a))
+                    .collect::<Result<_, _>>()?,
+                vec![own("network-interface")],
+            ));
+            statements.push(Statement::allow(
+                "VpcAttachToSubnetsAndGroups",
+                vec![Action::new("ec2:CreateNetworkInterface")?],
+                vec![own("subnet"), own("security-group")],
+            ));
+            vpc_config = Some(crate::model::lambda::VpcConfig {
+                subnet_ids: Expr::reference(&subnets),
+                security_group_ids: Expr::reference(&groups),
+            });
+        }
         if self.tracing == Tracing::Active {
             statements.push(Statement::star_only(
                 "XRayTracing",
@@ -902,6 +1035,7 @@ impl Service {
             events,
             provisioned_concurrency: self.provisioned_concurrency,
             async_invoke,
+            vpc: vpc_config,
         };
         let qualifier = self.safe_deploy.as_ref().map(|(alias, _)| alias.as_str());
         let mut alarms = Vec::new();
@@ -1006,6 +1140,17 @@ impl Service {
                     .suppressions
                     .push(Suppression::new(tool, rule, reason.as_str())?);
             }
+        }
+        if self.vpc.is_some() {
+            // The rule reads the subnets as a literal list; here they are the typed parameter,
+            // which CloudFormation turns into one.
+            resource.suppressions.push(Suppression::new(
+                Tool::CfnGuard,
+                "lambda_inside_vpc_check",
+                "the function runs in a VPC: VpcConfig names the List<AWS::EC2::Subnet::Id> and \
+                 List<AWS::EC2::SecurityGroup::Id> parameters SubnetIds and SecurityGroupIds, which \
+                 the rule cannot read through their Ref",
+            )?);
         }
         if let Some((_, queue)) = &self.async_failures {
             // checkov reads only the older DeadLetterQueue property.

@@ -19,7 +19,7 @@ use crate::deploy;
 const MAX_TEMPLATE_BODY: usize = 51_200;
 
 /// Values for the template's parameters. Only the image tag has one: everything else is in
-/// the template, by design.
+/// the template, by design, or a parameter's default (a VPC's subnets and security groups).
 pub fn parameters(stack: &Stack, image_tag: Option<&str>) -> Result<Vec<Parameter>, DeployedError> {
     let params = &stack.template.parameters;
     let takes_tag = params.iter().any(|p| p.id.as_str() == IMAGE_TAG_PARAMETER);
@@ -31,6 +31,7 @@ pub fn parameters(stack: &Stack, image_tag: Option<&str>) -> Result<Vec<Paramete
     }
     params
         .iter()
+        .filter(|p| p.default.is_none())
         .map(|p| match (p.id.as_str(), image_tag) {
             (IMAGE_TAG_PARAMETER, Some(tag)) => Ok(Parameter::builder()
                 .parameter_key(IMAGE_TAG_PARAMETER)

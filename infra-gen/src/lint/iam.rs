@@ -319,6 +319,7 @@ pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
                 && !resolved
                     .known()
                     .is_some_and(|text| s3_objects_under_a_prefix(text, statement))
+                && !super::vpc::eni_pattern(&resolved, statement, sink.stack.environment.region())
             {
                 // IAM reads `*` and `?` as wildcards, also when a parameter or import fills them in.
                 let open: Vec<&str> = resolved

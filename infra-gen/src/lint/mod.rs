@@ -42,6 +42,7 @@ mod regions;
 pub(crate) mod resolve;
 mod secrets;
 mod stateful;
+mod vpc;
 
 use crate::Finding;
 use crate::build::{App, Stack};

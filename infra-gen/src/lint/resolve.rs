@@ -237,7 +237,15 @@ impl<'a> Scope<'a> {
                 .iter()
                 .find(|p| p.id.as_str() == name)
             {
-                Some(p) => Resolved::unknown(parameter(name, &p.allowed_pattern)),
+                Some(p) if p.kind == crate::model::ParameterKind::String => {
+                    Resolved::unknown(parameter(name, &p.allowed_pattern))
+                }
+                // A list of IDs CloudFormation checks exist: no wildcard.
+                Some(_) => Resolved::unknown(Unknown {
+                    what: format!("parameter `{name}`"),
+                    may_wildcard: false,
+                    max_len: Some(PARAMETER_MAX_LEN),
+                }),
                 // A resource: its name or ID, chosen by CloudFormation or fixed by a property
                 // the kind's own lints read; never a wildcard.
                 None => Resolved::unknown(Unknown {
@@ -410,6 +418,8 @@ mod tests {
             description: String::new(),
             allowed_pattern: pattern.into(),
             constraint_description: String::new(),
+            kind: crate::model::ParameterKind::String,
+            default: None,
         }
     }
 

@@ -45,22 +45,43 @@ pub enum StarOnlyApi {
     XrayPutTraceSegments,
     XrayPutTelemetryRecords,
     EcrGetAuthorizationToken,
+    Ec2DescribeNetworkInterfaces,
+    Ec2DescribeSubnets,
 }
 
 impl StarOnlyApi {
-    pub const ALL: [Self; 3] = [
+    pub const ALL: [Self; 5] = [
         Self::XrayPutTraceSegments,
         Self::XrayPutTelemetryRecords,
         Self::EcrGetAuthorizationToken,
+        Self::Ec2DescribeNetworkInterfaces,
+        Self::Ec2DescribeSubnets,
     ];
     pub fn action(self) -> &'static str {
         match self {
             Self::XrayPutTraceSegments => "xray:PutTraceSegments",
             Self::XrayPutTelemetryRecords => "xray:PutTelemetryRecords",
             Self::EcrGetAuthorizationToken => "ecr:GetAuthorizationToken",
+            Self::Ec2DescribeNetworkInterfaces => "ec2:DescribeNetworkInterfaces",
+            Self::Ec2DescribeSubnets => "ec2:DescribeSubnets",
         }
     }
 }
+
+/// What Lambda does with a function's role to attach it to a VPC: create its network
+/// interfaces in the function's subnets and security groups, and delete them and move their
+/// addresses later. Their IDs exist only once Lambda creates them, so these are the one
+/// resource patterns a role may hold besides S3 prefixes: `<type>/*` in the stack's own account
+/// and region, for exactly these actions (lint `iam-wildcard` recognises them by this list).
+pub const ENI_LIFECYCLE: [(&str, &[&str]); 4] = [
+    (
+        "ec2:CreateNetworkInterface",
+        &["network-interface", "subnet", "security-group"],
+    ),
+    ("ec2:DeleteNetworkInterface", &["network-interface"]),
+    ("ec2:AssignPrivateIpAddresses", &["network-interface"]),
+    ("ec2:UnassignPrivateIpAddresses", &["network-interface"]),
+];
 
 /// How a condition compares the request's context key with the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

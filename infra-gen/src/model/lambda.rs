@@ -384,6 +384,16 @@ pub struct Function {
     pub provisioned_concurrency: Option<u32>,
     /// Retries of asynchronous invocations and where those that still fail go.
     pub async_invoke: Option<events::AsyncInvoke>,
+    /// The subnets and security groups it runs in (parameters of the stack).
+    pub vpc: Option<VpcConfig>,
+}
+
+/// SAM's `VpcConfig`: the function's network interfaces go into these subnets with these
+/// security groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VpcConfig {
+    pub subnet_ids: Expr,
+    pub security_group_ids: Expr,
 }
 
 /// How CodeDeploy shifts an alias to a new version, as SAM names the configurations.
@@ -564,6 +574,11 @@ impl Kind for Function {
                 .iter()
                 .flat_map(|a| a.on_failure.as_ref().map(|(_, arn)| arn)),
         );
+        v.extend(
+            self.vpc
+                .iter()
+                .flat_map(|c| [&c.subnet_ids, &c.security_group_ids]),
+        );
         v
     }
 
@@ -635,6 +650,15 @@ impl Serialize for Function {
         }
         if let Some(a) = &self.async_invoke {
             m.serialize_entry("EventInvokeConfig", a)?;
+        }
+        if let Some(v) = &self.vpc {
+            m.serialize_entry(
+                "VpcConfig",
+                &serde_json::json!({
+                    "SubnetIds": v.subnet_ids,
+                    "SecurityGroupIds": v.security_group_ids,
+                }),
+            )?;
         }
         m.end()
     }

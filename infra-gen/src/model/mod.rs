@@ -344,9 +344,34 @@ impl Resource {
 pub struct Parameter {
     pub id: LogicalId,
     pub description: String,
-    /// A regular expression the value must match; parameters are strings.
+    /// A regular expression a `String` parameter's value must match.
     pub allowed_pattern: String,
     pub constraint_description: String,
+    pub kind: ParameterKind,
+    /// The value when a deploy gives none.
+    pub default: Option<String>,
+}
+
+/// A parameter's CloudFormation type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterKind {
+    /// A string matching the parameter's `AllowedPattern`.
+    String,
+    /// `List<AWS::EC2::Subnet::Id>`: CloudFormation checks each names a subnet of the account
+    /// and region before it changes anything.
+    SubnetIds,
+    /// `List<AWS::EC2::SecurityGroup::Id>`, checked the same way.
+    SecurityGroupIds,
+}
+
+impl ParameterKind {
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Self::String => "String",
+            Self::SubnetIds => "List<AWS::EC2::Subnet::Id>",
+            Self::SecurityGroupIds => "List<AWS::EC2::SecurityGroup::Id>",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -394,15 +419,21 @@ impl Template {
         t.insert("Description".into(), self.description.clone().into());
         if !self.parameters.is_empty() {
             let params = self.parameters.iter().map(|p| {
-                (
-                    p.id.to_string(),
-                    json!({
-                        "Type": "String",
-                        "Description": p.description,
-                        "AllowedPattern": p.allowed_pattern,
-                        "ConstraintDescription": p.constraint_description,
-                    }),
-                )
+                let mut m = Map::new();
+                m.insert("Type".into(), p.kind.type_name().into());
+                m.insert("Description".into(), p.description.clone().into());
+                // CloudFormation applies a pattern to String parameters only.
+                if p.kind == ParameterKind::String {
+                    m.insert("AllowedPattern".into(), p.allowed_pattern.clone().into());
+                    m.insert(
+                        "ConstraintDescription".into(),
+                        p.constraint_description.clone().into(),
+                    );
+                }
+                if let Some(d) = &p.default {
+                    m.insert("Default".into(), d.clone().into());
+                }
+                (p.id.to_string(), Value::Object(m))
             });
             t.insert("Parameters".into(), Value::Object(params.collect()));
         }

@@ -274,7 +274,19 @@ pub fn review_file(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> Gener
             .map(|p| {
                 vec![
                     code(p.id.as_str()),
-                    format!("{}: {}", code(&p.allowed_pattern), p.constraint_description),
+                    match p.kind {
+                        crate::model::ParameterKind::String => {
+                            format!("{}: {}", code(&p.allowed_pattern), p.constraint_description)
+                        }
+                        kind => format!(
+                            "{}: CloudFormation checks each ID exists in the account and region{}",
+                            code(kind.type_name()),
+                            p.default
+                                .as_ref()
+                                .map(|d| format!("; default {}", code(d)))
+                                .unwrap_or_default()
+                        ),
+                    },
                     p.description.clone(),
                 ]
             })

@@ -77,6 +77,17 @@ pub(super) fn section(f: &Function, resource: &Resource, words: &dyn Words) -> S
             format!("{n} instances kept initialized on the alias"),
         ));
     }
+    settings.push((
+        "Network".into(),
+        match &f.vpc {
+            Some(v) => format!(
+                "in a VPC: subnets {}, security groups {}",
+                words.value(&v.subnet_ids),
+                words.value(&v.security_group_ids)
+            ),
+            None => "outside any VPC: AWS APIs and the internet only".into(),
+        },
+    ));
     settings.push(("Invoked by".into(), triggers(f, words)));
     settings.push(("Failed asynchronous calls".into(), failures(f, words)));
     let section = Section::new(format!(
