@@ -66,7 +66,6 @@ fn shown(r: &Resolved) -> String {
 pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
     escalation::check(role, id, sink);
     let scope = sink.scope();
-    let model_map_grants = bedrock::expected_statements(stack, id);
     for statement in role.policies.iter().flat_map(|p| &p.statements) {
         if statement.actions.is_empty() || statement.resources.is_empty() {
             sink.push(
@@ -80,9 +79,9 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
                 "give the statement its actions and the resources they act on, or remove it",
             );
         }
-        // The model map's Bedrock grants reach the regions its inference profiles route to.
-        let declared_region =
-            statement.crosses(Boundary::Region) || model_map_grants.contains(statement);
+        // Bedrock statements reach the regions the model map's inference profiles route to;
+        // `iam-bedrock` holds each of them to exactly what the map grants.
+        let declared_region = statement.crosses(Boundary::Region) || bedrock::is_bedrock(statement);
         for resource in &statement.resources {
             let resolved = scope.resolve(resource);
             wildcard(statement, &resolved, id, sink);

@@ -29,19 +29,8 @@ fn modes(stack: &Stack, id: &str) -> Vec<HandlerMode> {
     }
 }
 
-/// Every statement the model map may grant role `id` (for any handler the role can serve).
-pub(super) fn expected_statements(stack: &Stack, id: &str) -> Vec<Statement> {
-    let Some(models) = &stack.models else {
-        return Vec::new();
-    };
-    modes(stack, id)
-        .into_iter()
-        .filter_map(|m| models.grants(m).ok())
-        .flatten()
-        .collect()
-}
-
-fn is_bedrock(s: &Statement) -> bool {
+/// Whether a statement grants a Bedrock action.
+pub(super) fn is_bedrock(s: &Statement) -> bool {
     s.actions
         .iter()
         .any(|a| a.info().is_some_and(|(svc, _)| svc.prefix == "bedrock"))
