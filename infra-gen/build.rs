@@ -158,11 +158,16 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
                     };
                 }
                 for i in rest.iter().flat_map(|r| r.split(',')) {
-                    if i.parse::<usize>().ok().is_none_or(|i| i >= service.resources.len()) {
+                    if i.parse::<usize>()
+                        .ok()
+                        .is_none_or(|i| i >= service.resources.len())
+                    {
                         return Err(bad().into());
                     }
                 }
-                service.actions.push((name, bits, rest.first().copied().unwrap_or("")));
+                service
+                    .actions
+                    .push((name, bits, rest.first().copied().unwrap_or("")));
             }
             _ => return Err(bad().into()),
         }
@@ -178,7 +183,9 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
         }
         out.push_str(&format!("], arn_keys: &{:?}, actions: &[\n", s.keys));
         for (name, bits, resources) in &s.actions {
-            out.push_str(&format!("ActionInfo {{ name: {name:?}, levels: {bits}, resources: &[{resources}] }},\n"));
+            out.push_str(&format!(
+                "ActionInfo {{ name: {name:?}, levels: {bits}, resources: &[{resources}] }},\n"
+            ));
         }
         out.push_str("] },\n");
     }

@@ -74,7 +74,11 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
                 format!(
                     "statement {} names no {}: IAM refuses the policy",
                     statement.sid,
-                    if statement.actions.is_empty() { "action" } else { "resource" }
+                    if statement.actions.is_empty() {
+                        "action"
+                    } else {
+                        "resource"
+                    }
                 ),
                 "give the statement its actions and the resources they act on, or remove it",
             );
@@ -89,7 +93,15 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
             boundaries(stack, statement, &resolved, declared_region, id, sink);
         }
         for condition in &statement.conditions {
-            check_condition(stack, statement, condition, &scope, declared_region, id, sink);
+            check_condition(
+                stack,
+                statement,
+                condition,
+                &scope,
+                declared_region,
+                id,
+                sink,
+            );
         }
     }
 }
@@ -99,7 +111,7 @@ fn wildcard(statement: &Statement, resolved: &Resolved, id: &str, sink: &mut Sin
         let broad: Vec<&str> = statement
             .actions
             .iter()
-            .filter(|a| !a.info().is_some_and(|(_, info)| info.star_only()))
+            .filter(|a| !a.star_only())
             .map(Action::as_str)
             .collect();
         if !broad.is_empty() {
@@ -153,7 +165,13 @@ fn own_resource_service(stack: &Stack, expr: &Expr) -> Option<String> {
         return None;
     };
     let r = stack.template.resource(target)?;
-    Some(r.properties.type_name().split("::").nth(1)?.to_ascii_lowercase())
+    Some(
+        r.properties
+            .type_name()
+            .split("::")
+            .nth(1)?
+            .to_ascii_lowercase(),
+    )
 }
 
 /// Each action on a resource of a type it accepts, by the data's ARN formats.
@@ -413,9 +431,9 @@ fn check_condition(
     for value in &condition.values {
         let resolved = scope.resolve(value);
         if condition.operator == Operator::StringLike && resolved.may_wildcard() {
-            let everything = resolved.known().is_some_and(|t| {
-                t.contains('*') && t.chars().all(|c| c == '*' || c == '?')
-            });
+            let everything = resolved
+                .known()
+                .is_some_and(|t| t.contains('*') && t.chars().all(|c| c == '*' || c == '?'));
             let s3_prefix = condition.key.eq_ignore_ascii_case("s3:prefix")
                 && resolved.known().is_some_and(s3_prefix_pattern);
             let problem = if everything {
@@ -452,7 +470,10 @@ fn check_condition(
 }
 
 /// Which functions of the stack use role `id`.
-fn users_of<'a>(stack: &'a Stack, id: &str) -> impl Iterator<Item = &'a crate::model::lambda::Function> {
+fn users_of<'a>(
+    stack: &'a Stack,
+    id: &str,
+) -> impl Iterator<Item = &'a crate::model::lambda::Function> {
     let id = id.to_owned();
     stack.template.resources.iter().filter_map(move |r| match &r.properties {
         Properties::Function(f)

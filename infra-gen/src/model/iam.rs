@@ -41,6 +41,12 @@ impl Action {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// Whether AWS's data says the action acts on no resource type, so `"Resource": "*"` is
+    /// the only resource it accepts (`xray:PutTraceSegments`).
+    pub fn star_only(&self) -> bool {
+        self.info().is_some_and(|(_, info)| info.star_only())
+    }
+
     /// The action's entry in the IAM data; every `Action` has one.
     pub(crate) fn info(&self) -> Option<(&'static data::Service, &'static data::ActionInfo)> {
         data::action(&self.0)
@@ -194,10 +200,7 @@ impl Statement {
     /// `actions` on `"Resource": "*"`, when AWS's data says each acts on no resource type (so
     /// `*` is the only resource it accepts, e.g. `xray:PutTraceSegments`).
     pub fn star_only_actions(sid: &str, actions: Vec<Action>) -> Result<Self, Error> {
-        if let Some(a) = actions
-            .iter()
-            .find(|a| !a.info().is_some_and(|(_, info)| info.star_only()))
-        {
+        if let Some(a) = actions.iter().find(|a| !a.star_only()) {
             return Err(Error::Invalid {
                 what: "star-only action",
                 value: a.as_str().to_owned(),

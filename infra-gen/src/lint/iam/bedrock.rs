@@ -145,8 +145,17 @@ fn statement_differences(scope: &Scope<'_>, g: &Statement, e: &Statement, out: &
             .map(|x| x.as_str().to_owned())
             .collect::<Vec<_>>()
     };
-    side("action", only(&g.actions, &e.actions), only(&e.actions, &g.actions));
-    let resolved = |s: &Statement| s.resources.iter().map(|r| scope.resolve(r)).collect::<Vec<_>>();
+    side(
+        "action",
+        only(&g.actions, &e.actions),
+        only(&e.actions, &g.actions),
+    );
+    let resolved = |s: &Statement| {
+        s.resources
+            .iter()
+            .map(|r| scope.resolve(r))
+            .collect::<Vec<_>>()
+    };
     let (gr, er) = (resolved(g), resolved(e));
     let only = |a: &[Resolved], b: &[Resolved]| {
         a.iter()

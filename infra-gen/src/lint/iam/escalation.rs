@@ -36,7 +36,10 @@ fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
 fn is_principal(t: &ResourceType) -> bool {
     match resource_part(t) {
         ("iam", part) => {
-            part == "root" || ["role/", "user/", "group/"].iter().any(|p| part.starts_with(p))
+            part == "root"
+                || ["role/", "user/", "group/"]
+                    .iter()
+                    .any(|p| part.starts_with(p))
         }
         ("sts", part) => part.starts_with("federated-user/"),
         _ => false,
@@ -55,7 +58,9 @@ fn runs_with_a_role(t: &ResourceType) -> bool {
 pub(crate) fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     let writes = action.has(Level::Write) || action.has(Level::Tagging);
     if action.has(Level::PermissionsManagement) {
-        return Some("its access level is Permissions management: it changes who may do what".into());
+        return Some(
+            "its access level is Permissions management: it changes who may do what".into(),
+        );
     }
     if writes && matches!(service.prefix, "iam" | "sts") {
         return Some(format!(

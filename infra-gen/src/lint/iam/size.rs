@@ -144,7 +144,6 @@ fn string_len(s: &str) -> usize {
         .sum::<usize>()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::filled_in_len;

@@ -88,7 +88,9 @@ mod generated {
         let mut rest = format;
         while let Some(start) = rest.find("${") {
             out.push_str(&rest[..start]);
-            let Some(end) = rest[start..].find('}') else { break };
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
             out.push_str(match &rest[start + 2..start + end] {
                 "Partition" => "${AWS::Partition}",
                 "Region" => "${AWS::Region}",
