@@ -286,6 +286,13 @@ enum Field {
 /// The region and account fields of an ARN, when the value is one and its fields are
 /// decided up to there (a whole-value `GetAtt` or import of this app names its own).
 fn region_and_account(resolved: &Resolved) -> Option<(Field, Field)> {
+    // A whole value left open: a `Ref`/`GetAtt` of a resource (named in backticks) is this
+    // stack's own; anything else (a parameter, an export of no stack here) may name any
+    // account and region.
+    if let Some(Part::Unknown(u)) = resolved.parts.first() {
+        return (!u.what.starts_with('`'))
+            .then(|| (Field::Open(u.what.clone()), Field::Open(u.what.clone())));
+    }
     let mut fields: Vec<Vec<&Part>> = vec![Vec::new()];
     let mut pieces: Vec<Part> = Vec::new();
     for p in &resolved.parts {

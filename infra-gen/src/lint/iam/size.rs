@@ -2,6 +2,7 @@
 //! time, long after review; the template cannot tell, so this estimates it.
 
 use super::super::Sink;
+use super::super::resolve::{Part, Scope};
 use crate::build::Stack;
 use crate::model::Expr;
 use crate::model::iam::{Operator, Role, Statement};
@@ -14,12 +15,12 @@ const ARN_ESTIMATE: &str = "arn:aws-us-gov:service:us-gov-west-1:123456789012:re
 
 /// `iam-size`: a role whose inline policies, filled in, exceed what IAM stores fails at
 /// deploy time, long after review; the template cannot tell, so this estimates it.
-pub(crate) fn check_size(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
-    let region = stack.environment.region();
+pub(crate) fn check_size(_stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
+    let scope = sink.scope();
     let size: usize = role
         .policies
         .iter()
-        .map(|p| filled_in_len(&p.statements, region))
+        .map(|p| filled_in_len(&p.statements, &scope))
         .sum();
     if size > ROLE_INLINE_POLICY_LIMIT {
         sink.push(
@@ -40,7 +41,7 @@ type ConditionKey<'a> = (&'a str, &'a [Expr]);
 /// `Statement` serializes), with each intrinsic replaced by what it can resolve to, at its
 /// longest. Counted from the typed statements, not serialized: it runs on every role at every
 /// `check`.
-fn filled_in_len(statements: &[Statement], region: &str) -> usize {
+fn filled_in_len(statements: &[Statement], scope: &Scope<'_>) -> usize {
     // `,` between n items.
     let commas = |n: usize| n.saturating_sub(1);
     // `{"Version":"2012-10-17","Statement":[` … `]}`
@@ -57,7 +58,7 @@ fn filled_in_len(statements: &[Statement], region: &str) -> usize {
             + commas(s.resources.len())
             + s.resources
                 .iter()
-                .map(|e| filled_len(e, region))
+                .map(|e| filled_len(e, scope))
                 .sum::<usize>();
         if s.conditions.is_empty() {
             continue;
@@ -85,10 +86,10 @@ fn filled_in_len(statements: &[Statement], region: &str) -> usize {
             for (key, values) in keys {
                 len += string_len(key) + 1;
                 len += match values {
-                    [one] => filled_len(one, region),
+                    [one] => filled_len(one, scope),
                     many => {
                         2 + commas(many.len())
-                            + many.iter().map(|e| filled_len(e, region)).sum::<usize>()
+                            + many.iter().map(|e| filled_len(e, scope)).sum::<usize>()
                     }
                 };
             }
@@ -97,39 +98,20 @@ fn filled_in_len(statements: &[Statement], region: &str) -> usize {
     len
 }
 
-/// What one expression can come to, as a JSON string, at its longest.
-fn filled_len(e: &Expr, region: &str) -> usize {
-    match e {
-        Expr::Literal(s) => string_len(s),
-        Expr::Ref(r) if r == "AWS::Region" => string_len(region),
-        // Each `${…}` becomes what it stands for; the text around it is kept (and escaped).
-        Expr::Sub(t) => {
-            let mut len = 2;
-            let mut rest = t.as_str();
-            while let Some(start) = rest.find("${") {
-                len += string_len(&rest[..start]) - 2;
-                let after = &rest[start + 2..];
-                // An unterminated `${` runs to the end, as an unknown name.
-                let (name, next) = match after.find('}') {
-                    Some(end) => (&after[..end], &after[end + 1..]),
-                    None => ("", ""),
-                };
-                len += match name {
-                    "AWS::Partition" => "aws-us-gov".len(),
-                    "AWS::Region" => region.len(),
-                    "AWS::AccountId" => "123456789012".len(),
-                    _ => ARN_ESTIMATE.len(),
-                };
-                rest = next;
-            }
-            len + string_len(rest) - 2
-        }
-        Expr::Ref(_)
-        | Expr::GetAtt(..)
-        | Expr::SubWith(..)
-        | Expr::ImportValue(_)
-        | Expr::Join(..) => string_len(ARN_ESTIMATE),
-    }
+/// What one expression can come to, as a JSON string, at its longest: resolved, each unknown
+/// part at its worst case (an account ID's 12 digits, a parameter's longest value, a long ARN
+/// for a name or attribute CloudFormation picks).
+fn filled_len(e: &Expr, scope: &Scope<'_>) -> usize {
+    scope
+        .resolve(e)
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => string_len(t) - 2,
+            Part::Unknown(u) => u.max_len.unwrap_or(ARN_ESTIMATE.len()),
+        })
+        .sum::<usize>()
+        + 2
 }
 
 /// The length of `s` as a JSON string, quotes and escapes included (as serde_json writes it).
@@ -147,8 +129,27 @@ fn string_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::filled_in_len;
-    use crate::model::Expr;
+    use crate::build::{Environment, Stack};
+    use crate::lint::resolve::Scope;
     use crate::model::iam::{Action, Statement};
+    use crate::model::{Expr, StackName, Template};
+
+    fn stack(region: &str) -> Stack {
+        Stack {
+            name: StackName::new("a-prod-service").expect("valid"),
+            environment: Environment::new("prod", region).expect("valid"),
+            source: file!(),
+            template: Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: Vec::new(),
+                outputs: Vec::new(),
+            },
+            models: None,
+            smoke_test: None,
+        }
+    }
+
     #[test]
     fn the_counted_length_is_the_serialized_length_with_intrinsics_filled_in() {
         let s = Statement::allow(
@@ -171,14 +172,21 @@ mod tests {
         let written =
             serde_json::json!({"Version": "2012-10-17", "Statement": [&s, &s]}).to_string();
         let arn = super::ARN_ESTIMATE;
-        let expected = written
-            .replace(
-                r#"{"Fn::Sub":"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x/${Name}"}"#,
-                &format!(r#""arn:aws-us-gov:logs:eu-west-1:123456789012:x/{arn}""#),
-            )
-            .replace(r#"{"Ref":"AWS::Region"}"#, r#""eu-west-1""#)
-            .replace(r#"{"Fn::GetAtt":["Log","Arn"]}"#, &format!(r#""{arn}""#));
-        assert!(!expected.contains("Fn::"), "{expected}");
-        assert_eq!(filled_in_len(&[s.clone(), s], "eu-west-1"), expected.len());
+        for (region, partition) in [("eu-west-1", "aws"), ("us-gov-west-1", "aws-us-gov")] {
+            let expected = written
+                .replace(
+                    r#"{"Fn::Sub":"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x/${Name}"}"#,
+                    &format!(r#""arn:{partition}:logs:{region}:123456789012:x/{arn}""#),
+                )
+                .replace(r#"{"Ref":"AWS::Region"}"#, &format!(r#""{region}""#))
+                .replace(r#"{"Fn::GetAtt":["Log","Arn"]}"#, &format!(r#""{arn}""#));
+            assert!(!expected.contains("Fn::"), "{expected}");
+            let stack = stack(region);
+            let scope = Scope::new(&stack, None);
+            assert_eq!(
+                filled_in_len(&[s.clone(), s.clone()], &scope),
+                expected.len()
+            );
+        }
     }
 }

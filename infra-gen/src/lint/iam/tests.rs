@@ -113,6 +113,154 @@ mod generated {
         )
     }
 
+    #[test]
+    fn statements_without_actions_or_resources_are_refused() {
+        let action = || vec![Action::new("sqs:SendMessage").expect("valid")];
+        let f = with(Statement::allow("NoResource", action(), Vec::new()));
+        assert!(
+            f.iter()
+                .any(|x| x.code == "iam-scope" && x.message.contains("names no resource")),
+            "{f:?}"
+        );
+        let f = with(Statement::allow(
+            "NoAction",
+            Vec::new(),
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q",
+            )],
+        ));
+        assert!(
+            f.iter()
+                .any(|x| x.code == "iam-scope" && x.message.contains("names no action")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn a_star_only_action_on_a_specific_arn_is_refused_and_on_star_passes() {
+        let xray = || vec![Action::new("xray:PutTraceSegments").expect("valid")];
+        let f = with(Statement::allow(
+            "Traces",
+            xray(),
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:xray:${AWS::Region}:${AWS::AccountId}:group/g",
+            )],
+        ));
+        assert!(
+            f.iter()
+                .any(|x| x.code == "iam-scope" && x.message.contains("accept only")),
+            "{f:?}"
+        );
+        let f = with(Statement::star_only_actions("Traces", xray()).expect("star-only"));
+        assert!(f.is_empty(), "{f:?}");
+        assert!(
+            Statement::star_only_actions(
+                "Objects",
+                vec![Action::new("s3:GetObject").expect("valid")]
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn an_arn_from_a_parameter_may_name_any_account() {
+        let mut a = app(|s| s).expect("valid");
+        let stack = &mut a.stacks_mut()[1];
+        stack.template.parameters.push(crate::model::Parameter {
+            id: crate::model::LogicalId::new("QueueArn").expect("valid"),
+            description: String::new(),
+            allowed_pattern: "^arn:aws:sqs:[a-z0-9-]+:[0-9]{12}:[a-z]+$".into(),
+            constraint_description: String::new(),
+        });
+        for r in &mut stack.template.resources {
+            if let Properties::Role(role) = &mut r.properties {
+                role.policies[0].statements.push(Statement::allow(
+                    "Send",
+                    vec![Action::new("sqs:SendMessage").expect("valid")],
+                    vec![Expr::Ref("QueueArn".into())],
+                ));
+            }
+        }
+        let f = crate::lint::lint(&a);
+        assert!(
+            f.iter()
+                .any(|x| x.code == "iam-scope" && x.message.contains("parameter `QueueArn`")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn pass_role_needs_a_fixed_service() {
+        let pass = |value: &str| {
+            Statement::allow(
+                "Pass",
+                vec![Action::new("iam:PassRole").expect("valid")],
+                vec![Expr::sub(
+                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/worker",
+                )],
+            )
+            .when("iam:PassedToService", Expr::literal(value))
+        };
+        assert!(!has(&with(pass("lambda.amazonaws.com")), "iam-escalation"));
+        assert!(has(&with(pass("*.amazonaws.com")), "iam-escalation"));
+        let unscoped = Statement::allow(
+            "Pass",
+            vec![Action::new("iam:PassRole").expect("valid")],
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/worker",
+            )],
+        );
+        assert!(has(&with(unscoped), "iam-escalation"));
+    }
+
+    #[test]
+    fn code_and_stack_changes_escalate_but_invoking_does_not() {
+        for (action, resource, escalates) in [
+            (
+                "lambda:UpdateFunctionCode",
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f",
+                true,
+            ),
+            (
+                "lambda:CreateFunction",
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f",
+                true,
+            ),
+            (
+                "lambda:InvokeFunction",
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f",
+                false,
+            ),
+            (
+                "cloudformation:ExecuteChangeSet",
+                "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/s/1",
+                true,
+            ),
+            (
+                "ec2:RunInstances",
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/i-1",
+                true,
+            ),
+            (
+                "sqs:SetQueueAttributes",
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q",
+                true,
+            ),
+            (
+                "sqs:SendMessage",
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q",
+                false,
+            ),
+        ] {
+            let f = with(Statement::allow(
+                "S",
+                vec![Action::new(action).expect("valid")],
+                vec![Expr::sub(resource)],
+            ));
+            assert_eq!(has(&f, "iam-escalation"), escalates, "{action}: {f:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
