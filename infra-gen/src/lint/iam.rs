@@ -158,20 +158,30 @@ fn wildcard(statement: &Statement, resolved: &Resolved, id: &str, sink: &mut Sin
     }
 }
 
-/// The service of the ARN a `Ref`/`GetAtt` of this stack's resource gives (`logs` for
-/// `AWS::Logs::LogGroup`).
-fn own_resource_service(stack: &Stack, expr: &Expr) -> Option<String> {
+/// What a `Ref`/`GetAtt` of this stack's resource gives: the service of its ARN (`logs` for
+/// `AWS::Logs::LogGroup`), or `Err` naming what it gives when that is not an ARN.
+fn own_resource(stack: &Stack, expr: &Expr) -> Option<Result<String, String>> {
     let (Expr::Ref(target) | Expr::GetAtt(target, _)) = expr else {
         return None;
     };
     let r = stack.template.resource(target)?;
-    Some(
-        r.properties
-            .type_name()
-            .split("::")
-            .nth(1)?
-            .to_ascii_lowercase(),
-    )
+    let gives_arn = match expr {
+        Expr::GetAtt(_, attribute) => attribute.ends_with("Arn"),
+        _ => r.properties.ref_returns() == "ARN",
+    };
+    if !gives_arn {
+        return Some(Err(match expr {
+            Expr::GetAtt(_, attribute) => format!("`{target}.{attribute}`"),
+            _ => format!("the {} of `{target}`", r.properties.ref_returns()),
+        }));
+    }
+    let type_name = r.properties.type_name();
+    // SAM's function is a Lambda function once transformed.
+    let service = match type_name {
+        "AWS::Serverless::Function" => "lambda".to_owned(),
+        _ => type_name.split("::").nth(1)?.to_ascii_lowercase(),
+    };
+    Some(Ok(service))
 }
 
 /// Each action on a resource of a type it accepts, by the data's ARN formats.
@@ -186,7 +196,22 @@ fn fit(
     if resolved.known() == Some("*") {
         return;
     }
-    let own = own_resource_service(stack, resource);
+    let own = match own_resource(stack, resource) {
+        Some(Ok(service)) => Some(service),
+        Some(Err(what)) => {
+            sink.push(
+                "iam-scope",
+                id,
+                format!(
+                    "statement {} grants on {what}, which is not an ARN: IAM matches no resource with it",
+                    statement.sid
+                ),
+                "name the resource by its ARN (GetAtt <Resource>.Arn, or the Ref of a kind whose Ref is its ARN)",
+            );
+            return;
+        }
+        None => None,
+    };
     let text = resolved.with_unknowns_as(&UNKNOWN.to_string());
     let service = own
         .clone()

@@ -211,6 +211,16 @@ mod generated {
             )],
         );
         assert!(has(&with(unscoped), "iam-escalation"));
+        // Passed to Glue, with a Glue action that creates what runs with it.
+        let mut glue = pass("glue.amazonaws.com");
+        glue.actions
+            .push(Action::new("glue:CreateDevEndpoint").expect("valid"));
+        glue.resources.push(Expr::literal("*"));
+        let f = with(glue);
+        assert!(
+            f.iter().any(|x| x.code == "iam-escalation" && x.message.contains("glue:CreateDevEndpoint")),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -259,6 +269,28 @@ mod generated {
             ));
             assert_eq!(has(&f, "iam-escalation"), escalates, "{action}: {f:?}");
         }
+    }
+
+    #[test]
+    fn a_resource_named_by_something_other_than_its_arn_is_refused() {
+        let a = app(|s| s).expect("valid");
+        let log_group = a.stacks()[1]
+            .template
+            .resources
+            .iter()
+            .find(|r| matches!(r.properties, Properties::LogGroup(_)))
+            .map(|r| r.id.to_string())
+            .expect("a log group");
+        let f = with(Statement::allow(
+            "Logs",
+            vec![Action::new("logs:PutLogEvents").expect("valid")],
+            vec![Expr::Ref(log_group)],
+        ));
+        assert!(
+            f.iter()
+                .any(|x| x.code == "iam-scope" && x.message.contains("not an ARN")),
+            "{f:?}"
+        );
     }
 
     proptest! {
