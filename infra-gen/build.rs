@@ -179,7 +179,14 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
             .sort_by_key(|(name, _, _)| name.to_ascii_lowercase());
         out.push_str(&format!("Service {{ prefix: {:?}, resources: &[", s.prefix));
         for (name, arn) in &s.resources {
-            out.push_str(&format!("ResourceType {{ name: {name:?}, arn: {arn:?} }},"));
+            // Split once here, so matching an ARN compares fields without parsing the format.
+            let fields: Vec<&str> = arn.splitn(6, ':').collect();
+            let [_, partition, service, region, account, resource] = fields.as_slice() else {
+                return Err(format!("iam-data/actions.txt: {arn:?} is not an ARN format").into());
+            };
+            out.push_str(&format!(
+                "ResourceType {{ name: {name:?}, arn: {arn:?}, fields: [{service:?}, {partition:?}, {region:?}, {account:?}, {resource:?}] }},"
+            ));
         }
         out.push_str(&format!("], arn_keys: &{:?}, actions: &[\n", s.keys));
         for (name, bits, resources) in &s.actions {

@@ -21,7 +21,7 @@ use super::Sink;
 use super::resolve::{Part, Resolved, Scope};
 use crate::build::Stack;
 use crate::build::grant::S3_OBJECT_ACTIONS;
-use crate::model::iam::data::{self, UNKNOWN, arn_fields};
+use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
 use crate::model::iam::{Action, Boundary, Condition, Operator, Role, Statement};
 use crate::model::{Expr, Properties};
 
@@ -230,6 +230,7 @@ fn fit(
             "grant only the function's own log group and secrets (Ref/GetAtt of this stack's resources)",
         );
     }
+    let subject = Subject::parse(&text);
     let mut star_only = Vec::new();
     let mut foreign = Vec::new();
     for action in &statement.actions {
@@ -242,7 +243,9 @@ fn fit(
         }
         let accepted = match &own {
             Some(s) => info.resource_types(svc).any(|t| t.arn_service() == s),
-            None => info.resource_types(svc).any(|t| t.admits(&text)),
+            None => subject
+                .as_ref()
+                .is_some_and(|arn| info.resource_types(svc).any(|t| t.admits(arn))),
         };
         if !accepted {
             foreign.push(action.as_str());
@@ -286,14 +289,14 @@ fn accepted_types(statement: &Statement, actions: &[&str]) -> String {
         .filter_map(Action::info)
         .flat_map(|(svc, info)| {
             info.resource_types(svc)
-                .map(|t| format!("{}:{}", t.arn_service(), t.name))
+                .map(|t| format!("{} ({})", t.name, t.arn))
         })
         .collect();
     types.sort();
     types.dedup();
-    if types.len() > 6 {
-        let more = types.len() - 6;
-        types.truncate(6);
+    if types.len() > 4 {
+        let more = types.len() - 4;
+        types.truncate(4);
         types.push(format!("{more} more"));
     }
     format!("they accept {}", types.join(", "))

@@ -17,7 +17,7 @@
 
 use super::super::Sink;
 use super::super::resolve::Scope;
-use crate::model::iam::data::{ActionInfo, Level, ResourceType, Service, arn_fields};
+use crate::model::iam::data::{ActionInfo, Level, ResourceType, Service};
 use crate::model::iam::{Action, Operator, Role, Statement};
 
 /// Resource types (by ARN service and the start of the resource part) whose resources run
@@ -38,7 +38,7 @@ const RUNS_WITH_A_ROLE: [(&str, &str); 12] = [
 ];
 
 fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
-    arn_fields(t.arn).map_or(("", ""), |f| (f[2], f[5]))
+    (t.arn_service(), t.arn_resource())
 }
 
 fn is_principal(t: &ResourceType) -> bool {

@@ -20,6 +20,9 @@ pub(crate) struct Service {
 pub(crate) struct ResourceType {
     pub name: &'static str,
     pub arn: &'static str,
+    /// The format's service, partition, region, account and resource fields, split by
+    /// `build.rs`.
+    pub fields: [&'static str; 5],
 }
 
 pub(crate) struct ActionInfo {
@@ -148,105 +151,87 @@ pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
 impl ResourceType {
     /// The service field of this type's ARNs (`iam` for `sts`'s roles).
     pub fn arn_service(&self) -> &'static str {
-        arn_fields(self.arn).map_or("", |f| f[2])
+        self.fields[0]
     }
 
-    /// Whether `arn` can name a resource of this type. `arn` holds [`UNKNOWN`] where its text
-    /// is not decided (an account ID, a parameter): from there on, any text fits.
-    pub fn admits(&self, arn: &str) -> bool {
-        let (Some(pattern), Some(subject)) = (arn_fields(self.arn), split_subject(arn)) else {
-            return false;
-        };
-        pattern
-            .iter()
-            .zip(&subject)
-            .skip(1)
-            .all(|(p, s)| fits(p, s))
+    /// The resource field of this type's ARNs (`role/${RoleNameWithPath}`).
+    pub fn arn_resource(&self) -> &'static str {
+        self.fields[4]
+    }
+
+    /// Whether `arn` can name a resource of this type.
+    pub fn admits(&self, arn: &Subject<'_>) -> bool {
+        // Fields in `Self::fields` order: the service first, as it tells most types apart.
+        self.fields.iter().zip([2, 1, 3, 4, 5]).all(|(pattern, i)| {
+            let (text, open) = arn.fields[i];
+            fits(pattern, text, open)
+        })
     }
 }
 
-/// Stands for undecided text in an ARN given to [`ResourceType::admits`].
+/// Stands for undecided text in an ARN given to [`Subject::parse`].
 pub(crate) const UNKNOWN: char = '\u{1}';
 
-/// Splits a subject ARN whose unknown parts may hide colons: an unknown part ends the
-/// decided fields, and every later field is unknown.
-fn split_subject(arn: &str) -> Option<[String; 6]> {
-    let mut fields: [String; 6] = Default::default();
-    let mut field = 0;
-    let mut open = false;
-    for c in arn.chars() {
-        if open {
-            break;
-        }
-        match c {
-            ':' if field < 5 => field += 1,
-            c => {
-                fields[field].push(c);
-                open = c == UNKNOWN;
-            }
-        }
-    }
-    if open {
-        for f in fields.iter_mut().skip(field + 1) {
-            f.push(UNKNOWN);
-        }
-    } else if field < 5 {
-        return None;
-    }
-    (fields[0] == "arn" || fields[0].starts_with(UNKNOWN)).then_some(fields)
+/// An ARN to match against resource types, split once: each field's decided text, and
+/// whether more may follow it. [`UNKNOWN`], `*` or `?` ends what is decided (an unknown part
+/// may hide colons, so every later field is open too).
+pub(crate) struct Subject<'a> {
+    fields: [(&'a str, bool); 6],
 }
 
-/// Whether ARN-format field `pattern` (`${Var}` is any text) can match `subject`, where
-/// [`UNKNOWN`], `*` or `?` in the subject ends what is decided: the decided text before it
-/// must fit a prefix of the pattern.
-fn fits(pattern: &str, subject: &str) -> bool {
-    let decided = subject
-        .split([UNKNOWN, '*', '?'])
-        .next()
-        .unwrap_or_default();
-    let open = decided.len() < subject.len();
-    // Pattern pieces: literal text, or a variable (None).
-    let mut pieces: Vec<Option<&str>> = Vec::new();
-    let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
-        if start > 0 {
-            pieces.push(Some(&rest[..start]));
-        }
-        match rest[start..].find('}') {
-            Some(end) => {
-                pieces.push(None);
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                pieces.push(Some(&rest[start..]));
-                rest = "";
+impl<'a> Subject<'a> {
+    pub fn parse(arn: &'a str) -> Option<Self> {
+        let decided_len = arn.find([UNKNOWN, '*', '?']).unwrap_or(arn.len());
+        let decided = &arn[..decided_len];
+        let open = decided_len < arn.len();
+        let mut fields = [("", true); 6];
+        let mut rest = decided;
+        let mut i = 0;
+        loop {
+            match rest.split_once(':') {
+                Some((field, after)) if i < 5 => {
+                    fields[i] = (field, false);
+                    rest = after;
+                    i += 1;
+                }
+                _ => {
+                    fields[i] = (rest, open);
+                    break;
+                }
             }
         }
+        // Closed and short of six fields: not an ARN.
+        if !open && i < 5 {
+            return None;
+        }
+        let first = fields[0];
+        (first.0 == "arn" || (first.1 && "arn".starts_with(first.0))).then_some(Self { fields })
     }
-    if !rest.is_empty() {
-        pieces.push(Some(rest));
-    }
-    matches(&pieces, decided, open)
 }
 
-fn matches(pieces: &[Option<&str>], text: &str, open: bool) -> bool {
-    match pieces.split_first() {
-        None => text.is_empty(),
-        Some((Some(literal), tail)) => {
-            if let Some(after) = text.strip_prefix(literal) {
-                matches(tail, after, open)
-            } else {
-                // The text ran out inside the literal, and more may follow.
-                open && literal.starts_with(text)
-            }
-        }
-        Some((None, tail)) => {
-            (open && tail.is_empty())
-                || (0..=text.len())
-                    .filter(|&i| text.is_char_boundary(i))
-                    .any(|i| matches(tail, &text[i..], open))
-        }
-    }
+/// Whether ARN-format field `pattern` (`${Var}` is any text) can match `text`, followed by
+/// anything when `open`.
+fn fits(pattern: &str, text: &str, open: bool) -> bool {
+    let Some(start) = pattern.find("${") else {
+        return if open {
+            pattern.starts_with(text)
+        } else {
+            pattern == text
+        };
+    };
+    let literal = &pattern[..start];
+    let Some(after) = text.strip_prefix(literal) else {
+        // The text ran out inside the literal, and more may follow.
+        return open && literal.starts_with(text);
+    };
+    let rest = pattern[start..]
+        .find('}')
+        .map_or("", |end| &pattern[start + end + 1..]);
+    // A variable at the end takes whatever is left.
+    rest.is_empty()
+        || (0..=after.len())
+            .filter(|&i| after.is_char_boundary(i))
+            .any(|i| fits(rest, &after[i..], open))
 }
 
 #[cfg(test)]
@@ -294,11 +279,15 @@ mod tests {
         let (s, a) = action("sts:AssumeRole").expect("in the data");
         let role = a.resource_types(s).next().expect("role");
         assert_eq!(role.arn_service(), "iam");
-        assert!(role.admits("arn:aws:iam::123456789012:role/x"));
-        assert!(role.admits(&format!("arn:aws:iam::{UNKNOWN}:role/x")));
-        assert!(role.admits(&format!("arn:aws:iam::1:{UNKNOWN}")));
-        assert!(!role.admits("arn:aws:iam::1:user/x"));
-        assert!(!role.admits("arn:aws:s3:::bucket"));
-        assert!(!role.admits("arn:aws:iam:us-east-1:1:role/x"));
+        let admits = |arn: &str| Subject::parse(arn).is_some_and(|s| role.admits(&s));
+        assert!(admits("arn:aws:iam::123456789012:role/x"));
+        assert!(admits(&format!("arn:aws:iam::{UNKNOWN}:role/x")));
+        assert!(admits(&format!("arn:aws:iam::1:{UNKNOWN}")));
+        assert!(admits(&format!("arn:aws:iam::1:ro{UNKNOWN}")));
+        assert!(admits(&format!("{UNKNOWN}")));
+        assert!(!admits("arn:aws:iam::1:user/x"));
+        assert!(!admits("arn:aws:s3:::bucket"));
+        assert!(!admits("arn:aws:iam:us-east-1:1:role/x"));
+        assert!(!admits("arn:aws:iam::1"));
     }
 }
