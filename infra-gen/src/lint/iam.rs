@@ -18,7 +18,7 @@ pub(super) use bedrock::check_bedrock;
 pub(super) use size::check_size;
 
 use super::Sink;
-use super::resolve::{Part, Resolved, Scope};
+use super::resolve::{Part, Resolved, Scope, Unknown};
 use crate::build::Stack;
 use crate::build::grant::S3_OBJECT_ACTIONS;
 use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
@@ -303,79 +303,84 @@ fn accepted_types(statement: &Statement, actions: &[&str]) -> String {
 }
 
 /// What an ARN's account and region fields hold once resolved.
-enum Field {
-    Decided(String),
+enum Field<'a> {
+    Decided(&'a str),
     /// The stack's own account (`${AWS::AccountId}`).
     OwnAccount,
     /// A part the definition leaves open (a parameter): the worst case is anything.
-    Open(String),
+    Open(&'a str),
+}
+
+/// A field while reading an ARN's parts.
+#[derive(Clone, Copy)]
+enum Piece<'a> {
+    Empty,
+    Text(&'a str),
+    Unknown(&'a Unknown),
+    /// Text and unknown parts together: open.
+    Mixed(&'a Unknown),
+}
+
+impl<'a> Piece<'a> {
+    fn add_text(self, t: &'a str) -> Self {
+        match self {
+            _ if t.is_empty() => self,
+            Self::Empty => Self::Text(t),
+            // `Resolved` merges adjacent text, so text follows only an unknown.
+            Self::Text(_) => self,
+            Self::Unknown(u) | Self::Mixed(u) => Self::Mixed(u),
+        }
+    }
+
+    fn add_unknown(self, u: &'a Unknown) -> Self {
+        match self {
+            Self::Empty => Self::Unknown(u),
+            Self::Text(_) => Self::Mixed(u),
+            Self::Unknown(first) | Self::Mixed(first) => Self::Mixed(first),
+        }
+    }
+
+    fn field(self) -> Field<'a> {
+        match self {
+            Self::Empty => Field::Decided(""),
+            Self::Text(t) => Field::Decided(t),
+            Self::Unknown(u) if u.what == "the account ID" => Field::OwnAccount,
+            Self::Unknown(u) | Self::Mixed(u) => Field::Open(&u.what),
+        }
+    }
 }
 
 /// The region and account fields of an ARN, when the value is one and its fields are
 /// decided up to there (a whole-value `GetAtt` or import of this app names its own).
-fn region_and_account(resolved: &Resolved) -> Option<(Field, Field)> {
+fn region_and_account(resolved: &Resolved) -> Option<(Field<'_>, Field<'_>)> {
     // A whole value left open: a `Ref`/`GetAtt` of a resource (named in backticks) is this
     // stack's own; anything else (a parameter, an export of no stack here) may name any
     // account and region.
     if let Some(Part::Unknown(u)) = resolved.parts.first() {
-        return (!u.what.starts_with('`'))
-            .then(|| (Field::Open(u.what.clone()), Field::Open(u.what.clone())));
+        return (!u.what.starts_with('`')).then_some((Field::Open(&u.what), Field::Open(&u.what)));
     }
-    let mut fields: Vec<Vec<&Part>> = vec![Vec::new()];
-    let mut pieces: Vec<Part> = Vec::new();
-    for p in &resolved.parts {
+    let mut fields = [Piece::Empty; 5];
+    let mut i = 0;
+    'parts: for p in &resolved.parts {
         match p {
             Part::Text(t) => {
-                for (i, piece) in t.split(':').enumerate() {
-                    if i > 0 {
-                        pieces.push(Part::Text(":".into()));
+                for (n, piece) in t.split(':').enumerate() {
+                    if n > 0 {
+                        i += 1;
+                        if i == 5 {
+                            break 'parts;
+                        }
                     }
-                    if !piece.is_empty() {
-                        pieces.push(Part::Text(piece.to_owned()));
-                    }
+                    fields[i] = fields[i].add_text(piece);
                 }
             }
-            Part::Unknown(_) => pieces.push(p.clone()),
+            Part::Unknown(u) => fields[i] = fields[i].add_unknown(u),
         }
     }
-    for p in &pieces {
-        match p {
-            Part::Text(t) if t == ":" => fields.push(Vec::new()),
-            p => fields.last_mut()?.push(p),
-        }
-        if fields.len() > 5 {
-            break;
-        }
-    }
-    let [first, _, _, region, account, ..] = fields.as_slice() else {
-        return None;
-    };
-    if !matches!(first.as_slice(), [Part::Text(t)] if t == "arn") {
+    if i < 5 || !matches!(fields[0], Piece::Text("arn")) {
         return None;
     }
-    let field = |parts: &[&Part]| match parts {
-        [Part::Unknown(u)] if u.what == "the account ID" => Field::OwnAccount,
-        _ if parts.iter().all(|p| matches!(p, Part::Text(_))) => Field::Decided(
-            parts
-                .iter()
-                .map(|p| match p {
-                    Part::Text(t) => t.as_str(),
-                    Part::Unknown(_) => "",
-                })
-                .collect(),
-        ),
-        _ => Field::Open(
-            parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Unknown(u) => Some(u.what.as_str()),
-                    Part::Text(_) => None,
-                })
-                .collect::<Vec<_>>()
-                .join(" and "),
-        ),
-    };
-    Some((field(region), field(account)))
+    Some((fields[3].field(), fields[4].field()))
 }
 
 /// An ARN names the stack's account (`${AWS::AccountId}`, or none for global resources and
@@ -394,7 +399,7 @@ fn boundaries(
     let own_region = stack.environment.region();
     let account_problem = match &account {
         Field::OwnAccount => None,
-        Field::Decided(a) if a.is_empty() || a == "aws" => None,
+        Field::Decided(a) if a.is_empty() || *a == "aws" => None,
         Field::Decided(a) => Some(format!("names account {a}")),
         Field::Open(what) => Some(format!(
             "takes its account from {what}, which may name any account"
@@ -416,7 +421,7 @@ fn boundaries(
     }
     let region_problem = match &region {
         Field::OwnAccount => None,
-        Field::Decided(r) if r.is_empty() || r == own_region => None,
+        Field::Decided(r) if r.is_empty() || *r == own_region => None,
         Field::Decided(r) => Some(format!("names region {r}")),
         Field::Open(what) => Some(format!(
             "takes its region from {what}, which may name any region"

@@ -88,7 +88,10 @@ fn lowercase_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// An action by its full name (`s3:GetObject`); IAM compares action names ignoring case.
 pub(crate) fn action(full: &str) -> Option<(&'static Service, &'static ActionInfo)> {
     let (prefix, name) = full.split_once(':')?;
-    let service = service(&prefix.to_ascii_lowercase())?;
+    let i = SERVICES
+        .binary_search_by(|s| lowercase_cmp(s.prefix, prefix))
+        .ok()?;
+    let service = &SERVICES[i];
     let i = service
         .actions
         .binary_search_by(|a| lowercase_cmp(a.name, name))
