@@ -15,7 +15,8 @@ mod escalation;
 mod size;
 
 pub(super) use bedrock::check_bedrock;
-pub(super) use size::check_size;
+
+use std::collections::HashMap;
 
 use super::Sink;
 use super::resolve::{Part, Resolved, Scope, Unknown};
@@ -66,6 +67,8 @@ fn shown(r: &Resolved) -> String {
 pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
     escalation::check(role, id, sink);
     let scope = sink.scope();
+    // Each value is resolved once; `iam-size` reads the lengths.
+    let mut lengths: HashMap<*const Expr, usize> = HashMap::new();
     for statement in role.policies.iter().flat_map(|p| &p.statements) {
         if statement.actions.is_empty() || statement.resources.is_empty() {
             sink.push(
@@ -88,6 +91,7 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
         let declared_region = statement.crosses(Boundary::Region) || bedrock::is_bedrock(statement);
         for resource in &statement.resources {
             let resolved = scope.resolve(resource);
+            lengths.insert(resource, size::resolved_len(&resolved));
             wildcard(statement, &resolved, id, sink);
             fit(stack, statement, resource, &resolved, id, sink);
             boundaries(stack, statement, &resolved, declared_region, id, sink);
@@ -97,13 +101,19 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
                 stack,
                 statement,
                 condition,
-                &scope,
+                (&scope, &mut lengths),
                 declared_region,
                 id,
                 sink,
             );
         }
     }
+    size::check_size(role, id, sink, &|e| {
+        lengths
+            .get(&std::ptr::from_ref(e))
+            .copied()
+            .unwrap_or_else(|| size::resolved_len(&scope.resolve(e)))
+    });
 }
 
 fn wildcard(statement: &Statement, resolved: &Resolved, id: &str, sink: &mut Sink<'_>) {
@@ -212,19 +222,21 @@ fn fit(
         }
         None => None,
     };
-    let text = resolved.with_unknowns_as(&UNKNOWN.to_string());
-    let service = own
-        .clone()
-        .or_else(|| arn_fields(&text).map(|f| f[2].to_owned()))
-        .filter(|s| !s.contains(UNKNOWN));
-    if own.is_none() && matches!(service.as_deref(), Some("logs" | "secretsmanager")) {
+    let mut placeholder = [0; 4];
+    let text = resolved.with_unknowns_as(UNKNOWN.encode_utf8(&mut placeholder));
+    let service = match &own {
+        Some(s) => Some(s.as_str()),
+        None => arn_fields(&text).map(|f| f[2]),
+    }
+    .filter(|s| !s.contains(UNKNOWN));
+    if own.is_none() && matches!(service, Some("logs" | "secretsmanager")) {
         sink.push(
             "iam-scope",
             id,
             format!(
                 "statement {} grants on a {} resource that is not this stack's own ({})",
                 statement.sid,
-                service.as_deref().unwrap_or_default(),
+                service.unwrap_or_default(),
                 shown(resolved)
             ),
             "grant only the function's own log group and secrets (Ref/GetAtt of this stack's resources)",
@@ -462,7 +474,7 @@ fn check_condition(
     stack: &Stack,
     statement: &Statement,
     condition: &Condition,
-    scope: &Scope<'_>,
+    (scope, lengths): (&Scope<'_>, &mut HashMap<*const Expr, usize>),
     declared_region: bool,
     id: &str,
     sink: &mut Sink<'_>,
@@ -470,6 +482,7 @@ fn check_condition(
     let (arn, path) = resource_like(&condition.key);
     for value in &condition.values {
         let resolved = scope.resolve(value);
+        lengths.insert(value, size::resolved_len(&resolved));
         if condition.operator == Operator::StringLike && resolved.may_wildcard() {
             let everything = resolved
                 .known()

@@ -85,7 +85,6 @@ pub fn lint(app: &App) -> Vec<Finding> {
                 Properties::Role(role) => {
                     iam::check(stack, role, id, &mut sink);
                     iam::check_bedrock(stack, role, id, &mut sink);
-                    iam::check_size(stack, role, id, &mut sink);
                 }
                 _ => {}
             }

@@ -2,8 +2,7 @@
 //! time, long after review; the template cannot tell, so this estimates it.
 
 use super::super::Sink;
-use super::super::resolve::{Part, Scope};
-use crate::build::Stack;
+use super::super::resolve::{Part, Resolved};
 use crate::model::Expr;
 use crate::model::iam::{Operator, Role, Statement};
 
@@ -14,13 +13,14 @@ const ROLE_INLINE_POLICY_LIMIT: usize = 10_240;
 const ARN_ESTIMATE: &str = "arn:aws-us-gov:service:us-gov-west-1:123456789012:resource/a-name-generated-by-cloudformation-with-a-random-suffix-0123456789ABCDEF-0123456789ABC";
 
 /// `iam-size`: a role whose inline policies, filled in, exceed what IAM stores fails at
-/// deploy time, long after review; the template cannot tell, so this estimates it.
-pub(crate) fn check_size(_stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
-    let scope = sink.scope();
+/// deploy time, long after review; the template cannot tell, so this estimates it. `len` is
+/// what an expression comes to as a JSON string ([`resolved_len`] of its resolved value, which
+/// the other IAM lints have at hand).
+pub(super) fn check_size(role: &Role, id: &str, sink: &mut Sink<'_>, len: &dyn Fn(&Expr) -> usize) {
     let size: usize = role
         .policies
         .iter()
-        .map(|p| filled_in_len(&p.statements, &scope))
+        .map(|p| filled_in_len(&p.statements, len))
         .sum();
     if size > ROLE_INLINE_POLICY_LIMIT {
         sink.push(
@@ -41,7 +41,7 @@ type ConditionKey<'a> = (&'a str, &'a [Expr]);
 /// `Statement` serializes), with each intrinsic replaced by what it can resolve to, at its
 /// longest. Counted from the typed statements, not serialized: it runs on every role at every
 /// `check`.
-fn filled_in_len(statements: &[Statement], scope: &Scope<'_>) -> usize {
+fn filled_in_len(statements: &[Statement], value_len: &dyn Fn(&Expr) -> usize) -> usize {
     // `,` between n items.
     let commas = |n: usize| n.saturating_sub(1);
     // `{"Version":"2012-10-17","Statement":[` … `]}`
@@ -56,10 +56,7 @@ fn filled_in_len(statements: &[Statement], scope: &Scope<'_>) -> usize {
                 .map(|a| string_len(a.as_str()))
                 .sum::<usize>()
             + commas(s.resources.len())
-            + s.resources
-                .iter()
-                .map(|e| filled_len(e, scope))
-                .sum::<usize>();
+            + s.resources.iter().map(value_len).sum::<usize>();
         if s.conditions.is_empty() {
             continue;
         }
@@ -86,11 +83,8 @@ fn filled_in_len(statements: &[Statement], scope: &Scope<'_>) -> usize {
             for (key, values) in keys {
                 len += string_len(key) + 1;
                 len += match values {
-                    [one] => filled_len(one, scope),
-                    many => {
-                        2 + commas(many.len())
-                            + many.iter().map(|e| filled_len(e, scope)).sum::<usize>()
-                    }
+                    [one] => value_len(one),
+                    many => 2 + commas(many.len()) + many.iter().map(value_len).sum::<usize>(),
                 };
             }
         }
@@ -98,13 +92,11 @@ fn filled_in_len(statements: &[Statement], scope: &Scope<'_>) -> usize {
     len
 }
 
-/// What one expression can come to, as a JSON string, at its longest: resolved, each unknown
-/// part at its worst case (an account ID's 12 digits, a parameter's longest value, a long ARN
-/// for a name or attribute CloudFormation picks).
-fn filled_len(e: &Expr, scope: &Scope<'_>) -> usize {
-    scope
-        .resolve(e)
-        .parts
+/// What a resolved value can come to, as a JSON string, at its longest: each unknown part at
+/// its worst case (an account ID's 12 digits, a parameter's longest value, a long ARN for a
+/// name or attribute CloudFormation picks).
+pub(super) fn resolved_len(r: &Resolved) -> usize {
+    r.parts
         .iter()
         .map(|p| match p {
             Part::Text(t) => string_len(t) - 2,
@@ -128,7 +120,7 @@ fn string_len(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::filled_in_len;
+    use super::{filled_in_len, resolved_len};
     use crate::build::{Environment, Stack};
     use crate::lint::resolve::Scope;
     use crate::model::iam::{Action, Statement};
@@ -184,7 +176,9 @@ mod tests {
             let stack = stack(region);
             let scope = Scope::new(&stack, None);
             assert_eq!(
-                filled_in_len(&[s.clone(), s.clone()], &scope),
+                filled_in_len(&[s.clone(), s.clone()], &|e| resolved_len(
+                    &scope.resolve(e)
+                )),
                 expected.len()
             );
         }
