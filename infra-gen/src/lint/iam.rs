@@ -245,6 +245,8 @@ fn fit(
     let subject = Subject::parse(&text);
     let mut star_only = Vec::new();
     let mut foreign = Vec::new();
+    // Actions of one service share resource types: each type is matched once per resource.
+    let mut memo = TypeMemo::default();
     for action in &statement.actions {
         let Some((svc, info)) = action.info() else {
             continue;
@@ -255,9 +257,11 @@ fn fit(
         }
         let accepted = match &own {
             Some(s) => info.resource_types(svc).any(|t| t.arn_service() == s),
-            None => subject
-                .as_ref()
-                .is_some_and(|arn| info.resource_types(svc).any(|t| t.admits(arn))),
+            None => subject.as_ref().is_some_and(|arn| {
+                info.resources
+                    .iter()
+                    .any(|&i| memo.admits(svc, i, |t| t.admits(arn)))
+            }),
         };
         if !accepted {
             foreign.push(action.as_str());
@@ -289,6 +293,45 @@ fn fit(
             ),
             "put each action in a statement on the resources it acts on (the ARN formats in infra-gen/iam-data/actions.txt)",
         );
+    }
+}
+
+/// Which of one service's resource types (by index, the first 256) a resource was matched
+/// against, and with what result.
+#[derive(Default)]
+struct TypeMemo {
+    service: Option<&'static str>,
+    checked: [u64; 4],
+    admitted: [u64; 4],
+}
+
+impl TypeMemo {
+    fn admits(
+        &mut self,
+        service: &'static data::Service,
+        index: u16,
+        matches: impl Fn(&data::ResourceType) -> bool,
+    ) -> bool {
+        let Some(t) = service.resources.get(usize::from(index)) else {
+            return false;
+        };
+        let (word, bit) = (usize::from(index / 64), 1u64 << (index % 64));
+        if word >= 4 {
+            return matches(t);
+        }
+        if self.service != Some(service.prefix) {
+            *self = Self {
+                service: Some(service.prefix),
+                ..Self::default()
+            };
+        }
+        if self.checked[word] & bit == 0 {
+            self.checked[word] |= bit;
+            if matches(t) {
+                self.admitted[word] |= bit;
+            }
+        }
+        self.admitted[word] & bit != 0
     }
 }
 
