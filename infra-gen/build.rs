@@ -115,6 +115,91 @@ fn gitleaks_table(toml_text: &str) -> Result<String, Box<dyn std::error::Error>>
     Ok(out)
 }
 
+/// The vendored IAM action data (`iam-data/actions.txt`) as a Rust table: services sorted by
+/// prefix, each with its resource types (ARN formats), its ARN-valued condition keys and its
+/// actions sorted by lowercased name, so lookups are binary searches and no run parses the data.
+fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
+    struct Service<'a> {
+        prefix: &'a str,
+        resources: Vec<(&'a str, &'a str)>,
+        keys: Vec<&'a str>,
+        actions: Vec<(&'a str, u8, &'a str)>,
+    }
+    let mut services: Vec<Service<'_>> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let bad = || format!("iam-data/actions.txt line {}: {line:?}", n + 1);
+        if let ["S", prefix] = fields.as_slice() {
+            services.push(Service {
+                prefix,
+                resources: Vec::new(),
+                keys: Vec::new(),
+                actions: Vec::new(),
+            });
+            continue;
+        }
+        let service = services.last_mut().ok_or_else(bad)?;
+        match fields.as_slice() {
+            ["R", name, arn] => service.resources.push((name, arn)),
+            ["K", key] => service.keys.push(key),
+            [name, levels, rest @ ..] if rest.len() <= 1 => {
+                let mut bits = 0u8;
+                for l in levels.chars() {
+                    bits |= match l {
+                        'L' => 1,
+                        'R' => 2,
+                        'W' => 4,
+                        'P' => 8,
+                        'T' => 16,
+                        _ => return Err(bad().into()),
+                    };
+                }
+                for i in rest.iter().flat_map(|r| r.split(',')) {
+                    if i.parse::<usize>()
+                        .ok()
+                        .is_none_or(|i| i >= service.resources.len())
+                    {
+                        return Err(bad().into());
+                    }
+                }
+                service
+                    .actions
+                    .push((name, bits, rest.first().copied().unwrap_or("")));
+            }
+            _ => return Err(bad().into()),
+        }
+    }
+    services.sort_by(|a, b| a.prefix.cmp(b.prefix));
+    let mut out = String::from("&[\n");
+    for s in &mut services {
+        s.actions
+            .sort_by_key(|(name, _, _)| name.to_ascii_lowercase());
+        out.push_str(&format!("Service {{ prefix: {:?}, resources: &[", s.prefix));
+        for (name, arn) in &s.resources {
+            // Split once here, so matching an ARN compares fields without parsing the format.
+            let fields: Vec<&str> = arn.splitn(6, ':').collect();
+            let [_, partition, service, region, account, resource] = fields.as_slice() else {
+                return Err(format!("iam-data/actions.txt: {arn:?} is not an ARN format").into());
+            };
+            out.push_str(&format!(
+                "ResourceType {{ name: {name:?}, arn: {arn:?}, fields: [{service:?}, {partition:?}, {region:?}, {account:?}, {resource:?}] }},"
+            ));
+        }
+        out.push_str(&format!("], arn_keys: &{:?}, actions: &[\n", s.keys));
+        for (name, bits, resources) in &s.actions {
+            out.push_str(&format!(
+                "ActionInfo {{ name: {name:?}, levels: {bits}, resources: &[{resources}] }},\n"
+            ));
+        }
+        out.push_str("] },\n");
+    }
+    out.push(']');
+    Ok(out)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Read at run time: cargo reuses a compiled build script across checkouts that share a target
     // directory, and `env!` would bake in the first checkout's paths.
@@ -153,6 +238,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fs::write(
         Path::new(&env::var("OUT_DIR")?).join("gitleaks_rules.rs"),
         gitleaks_table(&fs::read_to_string(&rules)?)?,
+    )?;
+    let iam = manifest_dir.join("iam-data/actions.txt");
+    println!("cargo::rerun-if-changed={}", iam.display());
+    fs::write(
+        Path::new(&env::var("OUT_DIR")?).join("iam_actions.rs"),
+        iam_table(&fs::read_to_string(&iam)?)?,
     )?;
     let validator = manifest_dir.join("src/validate");
     println!("cargo::rerun-if-changed={}", validator.display());

@@ -309,7 +309,7 @@ mod raw {
             )
             .raw(
                 "PublishAlerts",
-                policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Alerts"}})),
+                policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Fn::GetAtt": ["Alerts", "TopicArn"]}})),
             )
         })
         .expect("builds");

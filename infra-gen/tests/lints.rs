@@ -358,8 +358,9 @@ fn wildcard_inside_an_arn_is_rejected() {
 #[test]
 fn inline_policies_over_iams_size_limit_are_rejected() {
     let mut app = valid_app();
-    // Each resource is short in the template and long once CloudFormation fills it in.
-    for i in 0..40 {
+    // Each resource is short in the template and longer once CloudFormation fills it in
+    // (the partition, region, account ID and stack name, as the resolver sees them).
+    for i in 0..90 {
         push_statement(
             &mut app,
             Statement::allow(

@@ -242,7 +242,7 @@ const TRIGGERS: &[Trigger] = &[
         )
     }),
     ("iam-size", |s| {
-        (0..40).all(|i| {
+        (0..90).all(|i| {
             statement(
                 s,
                 Statement::allow(

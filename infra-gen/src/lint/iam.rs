@@ -1,566 +1,592 @@
-//! `iam-wildcard`: no `*` resource unless every action is an API that only accepts `*`.
-//! `iam-escalation`: no action that lets the holder grant itself (or a role it controls) more.
+//! The IAM lints, judged from AWS's action data (`iam-data/`, see [`crate::model::iam::data`])
+//! on resolved values ([`super::resolve`]), never on raw template text:
+//!
+//! * `iam-wildcard`: no `*` resource unless every action accepts only `*`; no wildcard inside
+//!   an ARN (except S3 objects under a literal prefix) or in an ARN- or path-like condition
+//!   value (except `s3:prefix` = `<prefix>/*`); no `StringLike` value that matches everything.
+//! * `iam-scope`: each action on resources of the types it accepts, by the ARN formats of the
+//!   data (a star-only action on an ARN matches nothing); logs and secrets only of the stack's
+//!   own resources; no ARN of another account or region unless the statement declares it; no
+//!   statement without actions or resources.
+//! * `iam-escalation` ([`escalation`]), `iam-bedrock` ([`bedrock`]), `iam-size` ([`size`]).
+
+mod bedrock;
+mod escalation;
+mod size;
+
+pub(super) use bedrock::check_bedrock;
+
+use std::collections::HashMap;
 
 use super::Sink;
+use super::resolve::{Part, Resolved, Scope, Unknown};
 use crate::build::Stack;
 use crate::build::grant::S3_OBJECT_ACTIONS;
-use crate::model::iam::{Operator, Role, StarOnlyApi, Statement};
-use crate::model::lambda::HandlerMode;
+use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
+use crate::model::iam::{Action, Boundary, Condition, Operator, Role, Statement};
 use crate::model::{Expr, Properties};
 
-/// Actions that rewrite permissions, mint credentials, or run other code with a role's
-/// rights, matched case-insensitively (`*` in a pattern is any text).
-const ESCALATION: [&str; 27] = [
-    "iam:put*policy",
-    "iam:attach*policy",
-    "iam:create*policy*",
-    "iam:createrole",
-    "iam:createuser",
-    "iam:createaccesskey",
-    "iam:createloginprofile",
-    "iam:updateloginprofile",
-    "iam:updateassumerolepolicy",
-    "iam:setdefaultpolicyversion",
-    "iam:addusertogroup",
-    "iam:createservicelinkedrole",
-    "kms:creategrant",
-    "kms:putkeypolicy",
-    "sts:assumerole",
-    "sts:assumerolewith*",
-    "sts:getfederationtoken",
-    "lambda:updatefunctioncode",
-    "lambda:updatefunctionconfiguration",
-    "lambda:addpermission",
-    "lambda:createfunction",
-    "lambda:addlayerversionpermission",
-    "secretsmanager:putresourcepolicy",
-    "ecr:setrepositorypolicy",
-    "s3:putbucketpolicy",
-    "logs:putresourcepolicy",
-    "cloudformation:*stack*",
-];
-
-fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((head, tail)) => {
-            text.starts_with(head)
-                && (0..=text.len() - head.len()).any(|i| {
-                    text.is_char_boundary(head.len() + i) && glob(tail, &text[head.len() + i..])
-                })
-        }
-    }
-}
-
-/// `iam:PassRole` is safe only when the role can be passed to Lambda and nothing else.
-fn pass_role_scoped(statement: &Statement) -> bool {
-    statement.conditions.iter().any(|c| {
-        c.operator == Operator::StringEquals
-            && c.key.eq_ignore_ascii_case("iam:PassedToService")
-            && c.values == [Expr::literal("lambda.amazonaws.com")]
-    })
-}
-
-fn escalation(role: &Role, id: &str, sink: &mut Sink<'_>) {
-    for statement in role.policies.iter().flat_map(|p| &p.statements) {
-        for action in &statement.actions {
-            let lower = action.as_str().to_ascii_lowercase();
-            let dangerous = ESCALATION.iter().any(|p| glob(p, &lower))
-                || (lower == "iam:passrole" && !pass_role_scoped(statement));
-            if dangerous {
-                sink.push(
-                    "iam-escalation",
-                    id,
-                    format!(
-                        "statement {} grants {}, which lets the role escalate its own privileges",
-                        statement.sid,
-                        action.as_str()
-                    ),
-                    "remove the action: a function role never manages IAM, keys, policies or code; pass roles only with Condition iam:PassedToService = lambda.amazonaws.com",
-                );
-            }
-        }
-    }
-}
-
-/// The IAM service prefix of the resource `expr` names, and whether it is this stack's own.
-fn resource_service(stack: &Stack, expr: &Expr) -> Option<(String, bool)> {
-    match expr {
-        Expr::Ref(target) | Expr::GetAtt(target, _) => {
-            let r = stack
-                .template
-                .resources
-                .iter()
-                .find(|r| r.id.as_str() == target)?;
-            let service = r
-                .properties
-                .type_name()
-                .split("::")
-                .nth(1)?
-                .to_ascii_lowercase();
-            Some((service, true))
-        }
-        Expr::Literal(s) | Expr::Sub(s) | Expr::SubWith(s, _) => {
-            // `${AWS::Partition}` holds colons of its own.
-            let plain = s.replace("${AWS::Partition}", "aws");
-            let service = plain.strip_prefix("arn:")?.split(':').nth(1)?;
-            (!service.contains('$')).then(|| (service.to_ascii_lowercase(), false))
-        }
-        Expr::ImportValue(_) | Expr::Join(..) => None,
-    }
-}
-
-/// Logs and secrets only of this stack's own resources, and every action on a resource of
-/// its own service: what the role grants stays what the function needs.
-pub(super) fn check_scope(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
-    for statement in role.policies.iter().flat_map(|p| &p.statements) {
-        for resource in &statement.resources {
-            let Some((service, own)) = resource_service(stack, resource) else {
-                continue;
-            };
-            if !own && matches!(service.as_str(), "logs" | "secretsmanager") {
-                sink.push(
-                    "iam-scope",
-                    id,
-                    format!(
-                        "statement {} grants on a {service} resource that is not this stack's own ({})",
-                        statement.sid,
-                        serde_json::to_string(resource).unwrap_or_default()
-                    ),
-                    "grant only the function's own log group and secrets (Ref/GetAtt of this stack's resources)",
-                );
-            }
-            let foreign: Vec<&str> = statement
-                .actions
-                .iter()
-                .map(|a| a.as_str())
-                .filter(|a| {
-                    a.split(':')
-                        .next()
-                        .is_some_and(|prefix| !prefix.eq_ignore_ascii_case(&service))
-                })
-                .collect();
-            if !foreign.is_empty() {
-                sink.push(
-                    "iam-scope",
-                    id,
-                    format!(
-                        "statement {} grants {} on a {service} resource",
-                        statement.sid,
-                        foreign.join(", ")
-                    ),
-                    "put each service's actions in a statement on that service's resources",
-                );
-            }
-        }
-    }
-}
-
-/// What the functions assuming role `id` do with responses: streaming if any of them streams,
-/// since that one needs the streaming action; `None` when no function uses the role.
-fn handler_of(stack: &Stack, id: &str) -> Option<HandlerMode> {
-    let modes: Vec<HandlerMode> = stack
-        .template
-        .resources
-        .iter()
-        .filter_map(|r| match &r.properties {
-            Properties::Function(f)
-                if matches!(&f.role, Expr::GetAtt(role, _) | Expr::Ref(role) if role == id) =>
-            {
-                Some(f.handler)
-            }
-            _ => None,
-        })
-        .collect();
-    if modes.contains(&HandlerMode::Streaming) {
-        Some(HandlerMode::Streaming)
-    } else {
-        modes.first().copied()
-    }
-}
-
-/// A role's Bedrock statements are exactly what the stack's model map grants, so a model
-/// added by hand, a broadened resource or a dropped condition cannot reach a template.
-pub(super) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
-    let granted: Vec<&Statement> = role
-        .policies
-        .iter()
-        .flat_map(|p| &p.statements)
-        .filter(|s| {
-            s.actions
-                .iter()
-                .any(|a| a.as_str().to_ascii_lowercase().starts_with("bedrock:"))
-        })
-        .collect();
-    // A role no function uses may hold either handler's grants; judge it by the nearer one.
-    let modes = match handler_of(stack, id) {
-        Some(mode) => vec![mode],
-        None => vec![HandlerMode::Streaming, HandlerMode::Buffered],
-    };
-    let candidates = stack.models.as_ref().map(|m| {
-        modes
-            .iter()
-            .map(|mode| m.grants(*mode))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    let expected = match candidates {
-        Some(Ok(candidates)) => {
-            match candidates
-                .iter()
-                .position(|c| c.len() == granted.len() && c.iter().all(|s| granted.contains(&s)))
-            {
-                Some(exact) => candidates[exact].clone(),
-                None => candidates.into_iter().next().unwrap_or_default(),
-            }
-        }
-        Some(Err(e)) => {
-            sink.push(
-                "iam-bedrock",
-                id,
-                format!("the model map's grants cannot be built: {e}"),
-                "fix the model map the service was given (Service::bedrock_models)",
-            );
-            return;
-        }
-        None => Vec::new(),
-    };
-    let unexpected: Vec<&str> = granted
-        .iter()
-        .filter(|g| !expected.contains(g))
-        .map(|g| g.sid.as_str())
-        .collect();
-    let missing: Vec<&str> = expected
-        .iter()
-        .filter(|e| !granted.contains(e))
-        .map(|e| e.sid.as_str())
-        .collect();
-    if unexpected.is_empty() && missing.is_empty() {
-        return;
-    }
-    let mut parts = Vec::new();
-    if !unexpected.is_empty() {
-        parts.push(format!(
-            "grants {} that the model map does not",
-            unexpected.join(", ")
-        ));
-    }
-    if !missing.is_empty() {
-        parts.push(format!(
-            "lacks {} that the model map needs",
-            missing.join(", ")
-        ));
-    }
-    let fix = if stack.models.is_some() {
-        "grant Bedrock only through Service::bedrock_models: add or remove models in the model map (function/models.json), not in the role"
-    } else {
-        "this stack has no model map: give the service one with Service::bedrock_models instead of writing Bedrock statements by hand"
-    };
-    sink.push(
-        "iam-bedrock",
-        id,
-        format!(
-            "the role's Bedrock statements differ from the model map: it {}",
-            parts.join(" and ")
-        ),
-        fix,
-    );
-}
-
 /// The one pattern a resource may be: S3 objects under a key prefix,
-/// `arn:${AWS::Partition}:s3:::<bucket>/<prefix>/*` with a literal bucket and non-empty prefix
+/// `arn:<partition>:s3:::<bucket>/<prefix>/*` with a literal bucket and non-empty prefix
 /// ending in `/` (so `a/*` cannot also reach `admin/…`) and one `*`, at the end, granted only
 /// object actions (`Grant::s3_read` and friends).
 fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
-    let Some(path) = resource
-        .strip_prefix("arn:${AWS::Partition}:s3:::")
-        .or_else(|| resource.strip_prefix("arn:aws:s3:::"))
-        .or_else(|| resource.strip_prefix("arn:aws-cn:s3:::"))
-        .or_else(|| resource.strip_prefix("arn:aws-us-gov:s3:::"))
-    else {
+    let Some(["arn", _, "s3", "", "", path]) = arn_fields(resource) else {
         return false;
     };
     let Some((bucket, prefix)) = path.split_once('/') else {
         return false;
     };
-    let Some(prefix) = prefix.strip_suffix('*') else {
-        return false;
-    };
-    let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
-    literal(bucket)
-        && literal(prefix)
-        && prefix.ends_with('/')
+    s3_prefix_pattern(prefix)
+        && !bucket.is_empty()
+        && !bucket.contains(['*', '?', '$'])
         && statement
             .actions
             .iter()
             .all(|a| S3_OBJECT_ACTIONS.contains(&a.as_str()))
 }
 
-pub(super) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
-    escalation(role, id, sink);
-    for statement in role.policies.iter().flat_map(|p| &p.statements) {
-        for resource in &statement.resources {
-            let resolved = sink.scope().resolve(resource);
-            if resolved.known() == Some("*") {
-                let broad: Vec<&str> = statement
-                    .actions
-                    .iter()
-                    .map(|a| a.as_str())
-                    .filter(|a| !StarOnlyApi::ALL.iter().any(|api| api.action() == *a))
-                    .collect();
-                if !broad.is_empty() {
-                    sink.push(
-                        "iam-wildcard",
-                        id,
-                        format!("statement {} grants {} on every resource (*)", statement.sid, broad.join(", ")),
-                        "name the resources (ARNs, Refs, GetAtts); only APIs that require * may use Statement::star_only",
-                    );
-                }
-            } else if resolved.may_wildcard()
-                && !resolved
-                    .known()
-                    .is_some_and(|text| s3_objects_under_a_prefix(text, statement))
-                && !super::vpc::eni_pattern(&resolved, statement, sink.stack.environment.region())
-            {
-                // IAM reads `*` and `?` as wildcards, also when a parameter or import fills them in.
-                let open: Vec<&str> = resolved
-                    .unknowns()
-                    .filter(|u| u.may_wildcard)
-                    .map(|u| u.what.as_str())
-                    .collect();
-                let text = resolved.with_unknowns_as("${…}");
-                sink.push(
-                    "iam-wildcard",
-                    id,
-                    if open.is_empty() {
-                        format!(
-                            "statement {} grants on the wildcard ARN {text}",
-                            statement.sid
-                        )
-                    } else {
-                        format!(
-                            "statement {} grants on {text}, where {} may hold a wildcard",
-                            statement.sid,
-                            open.join(" and ")
-                        )
-                    },
-                    "list each resource the function needs instead of a pattern",
-                );
-            }
-        }
-    }
+/// `<prefix>/*`: a non-empty literal key prefix ending in `/`, then one `*`.
+fn s3_prefix_pattern(value: &str) -> bool {
+    value.strip_suffix('*').is_some_and(|prefix| {
+        !prefix.is_empty() && prefix.ends_with('/') && !prefix.contains(['*', '?', '$'])
+    })
 }
 
-/// IAM's limit on the aggregate size of a role's inline policies, in characters (whitespace
-/// not counted).
-const ROLE_INLINE_POLICY_LIMIT: usize = 10_240;
-/// What an ARN from `Ref`, `GetAtt` or an import can come to; IAM counts the filled-in text.
-const ARN_ESTIMATE: &str = "arn:aws-us-gov:service:us-gov-west-1:123456789012:resource/a-name-generated-by-cloudformation-with-a-random-suffix-0123456789ABCDEF-0123456789ABC";
-
-/// `iam-size`: a role whose inline policies, filled in, exceed what IAM stores fails at
-/// deploy time, long after review; the template cannot tell, so this estimates it.
-pub(super) fn check_size(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
-    let region = stack.environment.region();
-    let size: usize = role
-        .policies
+/// A value as text for a finding, with each unknown part named.
+fn shown(r: &Resolved) -> String {
+    r.parts
         .iter()
-        .map(|p| filled_in_len(&p.statements, region))
-        .sum();
-    if size > ROLE_INLINE_POLICY_LIMIT {
+        .map(|p| match p {
+            Part::Text(t) => t.clone(),
+            Part::Unknown(u) => format!("<{}>", u.what),
+        })
+        .collect()
+}
+
+pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
+    escalation::check(role, id, sink);
+    let scope = sink.scope();
+    // Each value is resolved once; `iam-size` reads the lengths.
+    let mut lengths: HashMap<*const Expr, usize> = HashMap::new();
+    for statement in role.policies.iter().flat_map(|p| &p.statements) {
+        if statement.actions.is_empty() || statement.resources.is_empty() {
+            sink.push(
+                "iam-scope",
+                id,
+                format!(
+                    "statement {} names no {}: IAM refuses the policy",
+                    statement.sid,
+                    if statement.actions.is_empty() {
+                        "action"
+                    } else {
+                        "resource"
+                    }
+                ),
+                "give the statement its actions and the resources they act on, or remove it",
+            );
+        }
+        // Bedrock statements reach the regions the model map's inference profiles route to;
+        // `iam-bedrock` holds each of them to exactly what the map grants.
+        let declared_region = statement.crosses(Boundary::Region) || bedrock::is_bedrock(statement);
+        for resource in &statement.resources {
+            let resolved = scope.resolve(resource);
+            lengths.insert(resource, size::resolved_len(&resolved));
+            wildcard(stack, statement, &resolved, id, sink);
+            fit(stack, statement, resource, &resolved, id, sink);
+            boundaries(stack, statement, &resolved, declared_region, id, sink);
+        }
+        for condition in &statement.conditions {
+            check_condition(
+                stack,
+                statement,
+                condition,
+                (&scope, &mut lengths),
+                declared_region,
+                id,
+                sink,
+            );
+        }
+    }
+    size::check_size(role, id, sink, &|e| {
+        lengths
+            .get(&std::ptr::from_ref(e))
+            .copied()
+            .unwrap_or_else(|| size::resolved_len(&scope.resolve(e)))
+    });
+}
+
+fn wildcard(
+    stack: &Stack,
+    statement: &Statement,
+    resolved: &Resolved,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    if resolved.known() == Some("*") {
+        let broad: Vec<&str> = statement
+            .actions
+            .iter()
+            .filter(|a| !a.star_only())
+            .map(Action::as_str)
+            .collect();
+        if !broad.is_empty() {
+            sink.push(
+                "iam-wildcard",
+                id,
+                format!(
+                    "statement {} grants {} on every resource (*)",
+                    statement.sid,
+                    broad.join(", ")
+                ),
+                "name the resources (ARNs, Refs, GetAtts); only APIs that accept nothing but * (AWS's data says which) may use Statement::star_only_actions",
+            );
+        }
+    } else if resolved.may_wildcard()
+        && !resolved
+            .known()
+            .is_some_and(|text| s3_objects_under_a_prefix(text, statement))
+        && !super::vpc::eni_pattern(resolved, statement, stack.environment.region())
+    {
+        // IAM reads `*` and `?` as wildcards, also when a parameter or import fills them in.
+        let open: Vec<&str> = resolved
+            .unknowns()
+            .filter(|u| u.may_wildcard)
+            .map(|u| u.what.as_str())
+            .collect();
+        let text = resolved.with_unknowns_as("${…}");
         sink.push(
-            "iam-size",
+            "iam-wildcard",
             id,
-            format!(
-                "the role's inline policies come to about {size} characters once their ARNs are filled in; IAM stores at most {ROLE_INLINE_POLICY_LIMIT} per role, so the deploy would fail"
-            ),
-            "grant fewer resources, or fold statements that share actions into one with several resources or condition values (as ModelMap does for Bedrock)",
+            if open.is_empty() {
+                format!(
+                    "statement {} grants on the wildcard ARN {text}",
+                    statement.sid
+                )
+            } else {
+                format!(
+                    "statement {} grants on {text}, where {} may hold a wildcard",
+                    statement.sid,
+                    open.join(" and ")
+                )
+            },
+            "list each resource the function needs instead of a pattern",
         );
     }
 }
 
-/// A condition key and its values, inside one operator's block.
-type ConditionKey<'a> = (&'a str, &'a [Expr]);
+/// What a `Ref`/`GetAtt` of this stack's resource gives: the service of its ARN (`logs` for
+/// `AWS::Logs::LogGroup`), or `Err` naming what it gives when that is not an ARN.
+fn own_resource(stack: &Stack, expr: &Expr) -> Option<Result<String, String>> {
+    let (Expr::Ref(target) | Expr::GetAtt(target, _)) = expr else {
+        return None;
+    };
+    let r = stack.template.resource(target)?;
+    let gives_arn = match expr {
+        Expr::GetAtt(_, attribute) => attribute.ends_with("Arn"),
+        _ => r.properties.ref_returns() == "ARN",
+    };
+    if !gives_arn {
+        return Some(Err(match expr {
+            Expr::GetAtt(_, attribute) => format!("`{target}.{attribute}`"),
+            _ => format!("the {} of `{target}`", r.properties.ref_returns()),
+        }));
+    }
+    let type_name = r.properties.type_name();
+    // SAM's function is a Lambda function once transformed.
+    let service = match type_name {
+        "AWS::Serverless::Function" => "lambda".to_owned(),
+        _ => type_name.split("::").nth(1)?.to_ascii_lowercase(),
+    };
+    Some(Ok(service))
+}
 
-/// The length of the policy document IAM stores for `statements` (compact JSON, as
-/// `Statement` serializes), with each intrinsic replaced by what it can resolve to, at its
-/// longest. Counted from the typed statements, not serialized: it runs on every role at every
-/// `check`.
-fn filled_in_len(statements: &[Statement], region: &str) -> usize {
-    // `,` between n items.
-    let commas = |n: usize| n.saturating_sub(1);
-    // `{"Version":"2012-10-17","Statement":[` … `]}`
-    let mut len = r#"{"Version":"2012-10-17","Statement":[]}"#.len() + commas(statements.len());
-    for s in statements {
-        // `{"Sid":…,"Effect":"Allow","Action":[…],"Resource":[…]}`
-        len += r#"{"Sid":,"Effect":"Allow","Action":[],"Resource":[]}"#.len()
-            + string_len(&s.sid)
-            + commas(s.actions.len())
-            + s.actions
-                .iter()
-                .map(|a| string_len(a.as_str()))
-                .sum::<usize>()
-            + commas(s.resources.len())
-            + s.resources
-                .iter()
-                .map(|e| filled_len(e, region))
-                .sum::<usize>();
-        if s.conditions.is_empty() {
+/// Each action on a resource of a type it accepts, by the data's ARN formats.
+fn fit(
+    stack: &Stack,
+    statement: &Statement,
+    resource: &Expr,
+    resolved: &Resolved,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    if resolved.known() == Some("*") {
+        return;
+    }
+    let own = match own_resource(stack, resource) {
+        Some(Ok(service)) => Some(service),
+        Some(Err(what)) => {
+            sink.push(
+                "iam-scope",
+                id,
+                format!(
+                    "statement {} grants on {what}, which is not an ARN: IAM matches no resource with it",
+                    statement.sid
+                ),
+                "name the resource by its ARN (GetAtt <Resource>.Arn, or the Ref of a kind whose Ref is its ARN)",
+            );
+            return;
+        }
+        None => None,
+    };
+    let mut placeholder = [0; 4];
+    let text = resolved.with_unknowns_as(UNKNOWN.encode_utf8(&mut placeholder));
+    let service = match &own {
+        Some(s) => Some(s.as_str()),
+        None => arn_fields(&text).map(|f| f[2]),
+    }
+    .filter(|s| !s.contains(UNKNOWN));
+    if own.is_none() && matches!(service, Some("logs" | "secretsmanager")) {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants on a {} resource that is not this stack's own ({})",
+                statement.sid,
+                service.unwrap_or_default(),
+                shown(resolved)
+            ),
+            "grant only the function's own log group and secrets (Ref/GetAtt of this stack's resources)",
+        );
+    }
+    let subject = Subject::parse(&text);
+    let mut star_only = Vec::new();
+    let mut foreign = Vec::new();
+    // Actions of one service share resource types: each type is matched once per resource.
+    let mut memo = TypeMemo::default();
+    for action in &statement.actions {
+        let Some((svc, info)) = action.info() else {
+            continue;
+        };
+        if info.star_only() {
+            star_only.push(action.as_str());
             continue;
         }
-        // One block per operator, a later value of the same key replacing an earlier one.
-        let mut blocks: Vec<(Operator, Vec<ConditionKey<'_>>)> = Vec::new();
-        for c in &s.conditions {
-            let i = match blocks.iter().position(|(op, _)| *op == c.operator) {
-                Some(i) => i,
-                None => {
-                    blocks.push((c.operator, Vec::new()));
-                    blocks.len() - 1
-                }
+        let accepted = match &own {
+            Some(s) => info.resource_types(svc).any(|t| t.arn_service() == s),
+            None => subject.as_ref().is_some_and(|arn| {
+                info.resources
+                    .iter()
+                    .any(|&i| memo.admits(svc, i, |t| t.admits(arn)))
+            }),
+        };
+        if !accepted {
+            foreign.push(action.as_str());
+        }
+    }
+    if !star_only.is_empty() {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants {} on {}, but AWS's data says these act on no resource type: they accept only \"*\", so this grant matches nothing",
+                statement.sid,
+                star_only.join(", "),
+                shown(resolved)
+            ),
+            "grant these actions in their own statement on \"*\" (Statement::star_only_actions)",
+        );
+    }
+    if !foreign.is_empty() {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants {} on {}, which is not a resource type these actions accept ({})",
+                statement.sid,
+                foreign.join(", "),
+                shown(resolved),
+                accepted_types(statement, &foreign)
+            ),
+            "put each action in a statement on the resources it acts on (the ARN formats in infra-gen/iam-data/actions.txt)",
+        );
+    }
+}
+
+/// Which of one service's resource types (by index, the first 256) a resource was matched
+/// against, and with what result.
+#[derive(Default)]
+struct TypeMemo {
+    service: Option<&'static str>,
+    checked: [u64; 4],
+    admitted: [u64; 4],
+}
+
+impl TypeMemo {
+    fn admits(
+        &mut self,
+        service: &'static data::Service,
+        index: u16,
+        matches: impl Fn(&data::ResourceType) -> bool,
+    ) -> bool {
+        let Some(t) = service.resources.get(usize::from(index)) else {
+            return false;
+        };
+        let (word, bit) = (usize::from(index / 64), 1u64 << (index % 64));
+        if word >= 4 {
+            return matches(t);
+        }
+        if self.service != Some(service.prefix) {
+            *self = Self {
+                service: Some(service.prefix),
+                ..Self::default()
             };
-            let keys = &mut blocks[i].1;
-            match keys.iter_mut().find(|(k, _)| *k == c.key) {
-                Some(entry) => entry.1 = &c.values,
-                None => keys.push((&c.key, &c.values)),
+        }
+        if self.checked[word] & bit == 0 {
+            self.checked[word] |= bit;
+            if matches(t) {
+                self.admitted[word] |= bit;
             }
         }
-        // `,"Condition":{` … `}`, each block `"Op":{` … `}`, each key `"key":value`.
-        len += r#","Condition":{}"#.len() + commas(blocks.len());
-        for (op, keys) in &blocks {
-            len += string_len(op.name()) + 3 + commas(keys.len());
-            for (key, values) in keys {
-                len += string_len(key) + 1;
-                len += match values {
-                    [one] => filled_len(one, region),
-                    many => {
-                        2 + commas(many.len())
-                            + many.iter().map(|e| filled_len(e, region)).sum::<usize>()
-                    }
-                };
-            }
-        }
-    }
-    len
-}
-
-/// What one expression can come to, as a JSON string, at its longest.
-fn filled_len(e: &Expr, region: &str) -> usize {
-    match e {
-        Expr::Literal(s) => string_len(s),
-        Expr::Ref(r) if r == "AWS::Region" => string_len(region),
-        // Each `${…}` becomes what it stands for; the text around it is kept (and escaped).
-        Expr::Sub(t) => {
-            let mut len = 2;
-            let mut rest = t.as_str();
-            while let Some(start) = rest.find("${") {
-                len += string_len(&rest[..start]) - 2;
-                let after = &rest[start + 2..];
-                // An unterminated `${` runs to the end, as an unknown name.
-                let (name, next) = match after.find('}') {
-                    Some(end) => (&after[..end], &after[end + 1..]),
-                    None => ("", ""),
-                };
-                len += match name {
-                    "AWS::Partition" => "aws-us-gov".len(),
-                    "AWS::Region" => region.len(),
-                    "AWS::AccountId" => "123456789012".len(),
-                    _ => ARN_ESTIMATE.len(),
-                };
-                rest = next;
-            }
-            len + string_len(rest) - 2
-        }
-        Expr::Ref(_)
-        | Expr::GetAtt(..)
-        | Expr::SubWith(..)
-        | Expr::ImportValue(_)
-        | Expr::Join(..) => string_len(ARN_ESTIMATE),
+        self.admitted[word] & bit != 0
     }
 }
 
-/// The length of `s` as a JSON string, quotes and escapes included (as serde_json writes it).
-fn string_len(s: &str) -> usize {
-    2 + s
-        .bytes()
-        .map(|b| match b {
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
-            0..0x20 => 6,
-            _ => 1,
+/// The resource types `actions` accept, as `service:type`, for a finding.
+fn accepted_types(statement: &Statement, actions: &[&str]) -> String {
+    let mut types: Vec<String> = statement
+        .actions
+        .iter()
+        .filter(|a| actions.contains(&a.as_str()))
+        .filter_map(Action::info)
+        .flat_map(|(svc, info)| {
+            info.resource_types(svc)
+                .map(|t| format!("{} ({})", t.name, t.arn))
         })
-        .sum::<usize>()
+        .collect();
+    types.sort();
+    types.dedup();
+    if types.len() > 4 {
+        let more = types.len() - 4;
+        types.truncate(4);
+        types.push(format!("{more} more"));
+    }
+    format!("they accept {}", types.join(", "))
+}
+
+/// What an ARN's account and region fields hold once resolved.
+enum Field<'a> {
+    Decided(&'a str),
+    /// The stack's own account (`${AWS::AccountId}`).
+    OwnAccount,
+    /// A part the definition leaves open (a parameter): the worst case is anything.
+    Open(&'a str),
+}
+
+/// A field while reading an ARN's parts.
+#[derive(Clone, Copy)]
+enum Piece<'a> {
+    Empty,
+    Text(&'a str),
+    Unknown(&'a Unknown),
+    /// Text and unknown parts together: open.
+    Mixed(&'a Unknown),
+}
+
+impl<'a> Piece<'a> {
+    fn add_text(self, t: &'a str) -> Self {
+        match self {
+            _ if t.is_empty() => self,
+            Self::Empty => Self::Text(t),
+            // `Resolved` merges adjacent text, so text follows only an unknown.
+            Self::Text(_) => self,
+            Self::Unknown(u) | Self::Mixed(u) => Self::Mixed(u),
+        }
+    }
+
+    fn add_unknown(self, u: &'a Unknown) -> Self {
+        match self {
+            Self::Empty => Self::Unknown(u),
+            Self::Text(_) => Self::Mixed(u),
+            Self::Unknown(first) | Self::Mixed(first) => Self::Mixed(first),
+        }
+    }
+
+    fn field(self) -> Field<'a> {
+        match self {
+            Self::Empty => Field::Decided(""),
+            Self::Text(t) => Field::Decided(t),
+            Self::Unknown(u) if u.what == "the account ID" => Field::OwnAccount,
+            Self::Unknown(u) | Self::Mixed(u) => Field::Open(&u.what),
+        }
+    }
+}
+
+/// The region and account fields of an ARN, when the value is one and its fields are
+/// decided up to there (a whole-value `GetAtt` or import of this app names its own).
+fn region_and_account(resolved: &Resolved) -> Option<(Field<'_>, Field<'_>)> {
+    // A whole value left open: a `Ref`/`GetAtt` of a resource (named in backticks) is this
+    // stack's own; anything else (a parameter, an export of no stack here) may name any
+    // account and region.
+    if let Some(Part::Unknown(u)) = resolved.parts.first() {
+        return (!u.what.starts_with('`')).then_some((Field::Open(&u.what), Field::Open(&u.what)));
+    }
+    let mut fields = [Piece::Empty; 5];
+    let mut i = 0;
+    'parts: for p in &resolved.parts {
+        match p {
+            Part::Text(t) => {
+                for (n, piece) in t.split(':').enumerate() {
+                    if n > 0 {
+                        i += 1;
+                        if i == 5 {
+                            break 'parts;
+                        }
+                    }
+                    fields[i] = fields[i].add_text(piece);
+                }
+            }
+            Part::Unknown(u) => fields[i] = fields[i].add_unknown(u),
+        }
+    }
+    if i < 5 || !matches!(fields[0], Piece::Text("arn")) {
+        return None;
+    }
+    Some((fields[3].field(), fields[4].field()))
+}
+
+/// An ARN names the stack's account (`${AWS::AccountId}`, or none for global resources and
+/// AWS's own `aws`) and region (or none), unless its statement declares the crossing.
+fn boundaries(
+    stack: &Stack,
+    statement: &Statement,
+    resolved: &Resolved,
+    declared_region: bool,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let Some((region, account)) = region_and_account(resolved) else {
+        return;
+    };
+    let own_region = stack.environment.region();
+    let account_problem = match &account {
+        Field::OwnAccount => None,
+        Field::Decided(a) if a.is_empty() || *a == "aws" => None,
+        Field::Decided(a) => Some(format!("names account {a}")),
+        Field::Open(what) => Some(format!(
+            "takes its account from {what}, which may name any account"
+        )),
+    };
+    if let Some(problem) = account_problem
+        && !statement.crosses(Boundary::Account)
+    {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants on {}, which {problem} instead of the stack's own (${{AWS::AccountId}})",
+                statement.sid,
+                shown(resolved)
+            ),
+            "use ${AWS::AccountId}, or declare the other account with Statement::cross_account(\"why\") (shown on the review page)",
+        );
+    }
+    let region_problem = match &region {
+        Field::OwnAccount => None,
+        Field::Decided(r) if r.is_empty() || *r == own_region => None,
+        Field::Decided(r) => Some(format!("names region {r}")),
+        Field::Open(what) => Some(format!(
+            "takes its region from {what}, which may name any region"
+        )),
+    };
+    if let Some(problem) = region_problem
+        && !declared_region
+    {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants on {}, which {problem} instead of the stack's {own_region}",
+                statement.sid,
+                shown(resolved)
+            ),
+            "use ${AWS::Region}, or declare the other region with Statement::cross_region(\"why\") (shown on the review page)",
+        );
+    }
+}
+
+/// Whether a condition key's values are ARNs (by the data's key types, or a key named `…Arn`
+/// such as the global `aws:SourceArn`) or key paths (`s3:prefix`, `…Prefix`).
+fn resource_like(key: &str) -> (bool, bool) {
+    let lower = key.to_ascii_lowercase();
+    let arn = lower.ends_with("arn")
+        || lower
+            .split_once(':')
+            .and_then(|(prefix, _)| data::service(prefix))
+            .is_some_and(|s| s.arn_key(key));
+    (arn, lower.ends_with("prefix"))
+}
+
+/// Condition values are judged like resources: resolved, wildcards in ARN- and path-like
+/// values refused (only `s3:prefix` = `<prefix>/*` under `StringLike`), a `StringLike` value
+/// that matches everything refused, and ARN values held to the stack's account and region.
+fn check_condition(
+    stack: &Stack,
+    statement: &Statement,
+    condition: &Condition,
+    (scope, lengths): (&Scope<'_>, &mut HashMap<*const Expr, usize>),
+    declared_region: bool,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let (arn, path) = resource_like(&condition.key);
+    for value in &condition.values {
+        let resolved = scope.resolve(value);
+        lengths.insert(value, size::resolved_len(&resolved));
+        if condition.operator == Operator::StringLike && resolved.may_wildcard() {
+            let everything = resolved
+                .known()
+                .is_some_and(|t| t.contains('*') && t.chars().all(|c| c == '*' || c == '?'));
+            let s3_prefix = condition.key.eq_ignore_ascii_case("s3:prefix")
+                && resolved.known().is_some_and(s3_prefix_pattern);
+            let problem = if everything {
+                Some("matches every value, so the condition narrows nothing")
+            } else if (arn || path) && !s3_prefix {
+                Some(if resolved.known().is_some() {
+                    "is a pattern, which widens the condition like a wildcard resource"
+                } else {
+                    "may hold a wildcard, which would widen the condition like a wildcard resource"
+                })
+            } else if resolved.known().is_none() {
+                Some("may be a bare wildcard, which would match every value")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                sink.push(
+                    "iam-wildcard",
+                    id,
+                    format!(
+                        "statement {}: StringLike {} value {} {problem}",
+                        statement.sid,
+                        condition.key,
+                        shown(&resolved)
+                    ),
+                    "compare with StringEquals and exact values (Statement::when_any); an S3 prefix is written <prefix>/* (Grant::s3_read)",
+                );
+            }
+        }
+        if arn {
+            boundaries(stack, statement, &resolved, declared_region, id, sink);
+        }
+    }
+}
+
+/// Which functions of the stack use role `id`.
+fn users_of<'a>(
+    stack: &'a Stack,
+    id: &str,
+) -> impl Iterator<Item = &'a crate::model::lambda::Function> {
+    let id = id.to_owned();
+    stack.template.resources.iter().filter_map(move |r| match &r.properties {
+        Properties::Function(f)
+            if matches!(&f.role, Expr::GetAtt(role, _) | Expr::Ref(role) if *role == id) =>
+        {
+            Some(&**f)
+        }
+        _ => None,
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{filled_in_len, glob, s3_objects_under_a_prefix};
-    use crate::model::Expr;
-    use crate::model::iam::{Action, Statement};
-
-    #[test]
-    fn the_only_wildcard_resource_is_s3_objects_under_a_literal_prefix() {
-        let get = |resource: &str, action: &str| {
-            let s = Statement::allow(
-                "S",
-                vec![Action::new(action).expect("valid")],
-                vec![crate::model::Expr::sub(resource)],
-            );
-            s3_objects_under_a_prefix(resource, &s)
-        };
-        assert!(get(
-            "arn:${AWS::Partition}:s3:::acme/exports/*",
-            "s3:GetObject"
-        ));
-        assert!(get("arn:aws:s3:::acme/exports/2026/*", "s3:PutObject"));
-        // The whole bucket, a pattern inside the path, a pattern bucket, a non-object action.
-        assert!(!get("arn:aws:s3:::acme/*", "s3:GetObject"));
-        assert!(!get("arn:aws:s3:::acme/a*", "s3:GetObject"), "also admin/…");
-        assert!(!get("arn:aws:s3:::acme/ex*/x*", "s3:GetObject"));
-        assert!(!get("arn:aws:s3:::acme-*/exports/*", "s3:GetObject"));
-        assert!(!get("arn:aws:s3:::acme/exports/*", "s3:DeleteBucket"));
-        assert!(!get(
-            "arn:aws:dynamodb:eu-west-1:1:table/t/index/*",
-            "s3:GetObject"
-        ));
-    }
-
-    #[test]
-    fn the_counted_length_is_the_serialized_length_with_intrinsics_filled_in() {
-        let s = Statement::allow(
-            "A\"b\\c\n\u{1}é",
-            vec![Action::new("logs:PutLogEvents").expect("valid")],
-            vec![
-                Expr::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x/${Name}"),
-                Expr::Ref("AWS::Region".into()),
-                Expr::get_att(&crate::model::LogicalId::new("Log").expect("valid"), "Arn"),
-            ],
-        )
-        .when("aws:SourceAccount", Expr::literal("123"))
-        .when_like("s3:prefix", Expr::literal("exports/*"))
-        .when_any(
-            "aws:SourceArn",
-            vec![Expr::Ref("AWS::Region".into()), Expr::literal("x")],
-        )
-        // A later value of the same key under the same operator replaces the earlier one.
-        .when("aws:SourceAccount", Expr::literal("4567"));
-        let written =
-            serde_json::json!({"Version": "2012-10-17", "Statement": [&s, &s]}).to_string();
-        let arn = super::ARN_ESTIMATE;
-        let expected = written
-            .replace(
-                r#"{"Fn::Sub":"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x/${Name}"}"#,
-                &format!(r#""arn:aws-us-gov:logs:eu-west-1:123456789012:x/{arn}""#),
-            )
-            .replace(r#"{"Ref":"AWS::Region"}"#, r#""eu-west-1""#)
-            .replace(r#"{"Fn::GetAtt":["Log","Arn"]}"#, &format!(r#""{arn}""#));
-        assert!(!expected.contains("Fn::"), "{expected}");
-        assert_eq!(filled_in_len(&[s.clone(), s], "eu-west-1"), expected.len());
-    }
-
-    #[test]
-    fn patterns_match_whole_action_names() {
-        assert!(glob("iam:put*policy", "iam:putrolepolicy"));
-        assert!(glob("iam:put*policy", "iam:putuserpolicy"));
-        assert!(glob("iam:create*policy*", "iam:createpolicyversion"));
-        assert!(glob("cloudformation:*stack*", "cloudformation:createstack"));
-        assert!(!glob("iam:put*policy", "iam:putrolepermissionsboundary"));
-        assert!(!glob("sts:assumerole", "sts:assumerolewithwebidentity"));
-    }
-}
+mod tests;

@@ -12,10 +12,10 @@
 //! | `env-size` | environment variables over Lambda's 4 KB limit |
 //! | `log-group` | a function not logging to its own log group |
 //! | `cors` | CORS that browsers or Lambda reject |
-//! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` |
-//! | `iam-scope` | a grant on another stack's log group or secret, or an action on a resource of another service |
-//! | `iam-bedrock` | Bedrock statements other than exactly what the stack's model map grants |
-//! | `iam-escalation` | IAM/KMS/STS/Lambda/resource-policy actions that let a role grant itself more |
+//! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` (AWS's data); wildcards in ARN/path condition values |
+//! | `iam-scope` | an action on a resource type it does not accept (AWS's data), another stack's log group or secret, another account or region undeclared, a statement without actions or resources |
+//! | `iam-bedrock` | Bedrock statements other than exactly what the stack's model map grants, reported difference by difference |
+//! | `iam-escalation` | actions that let a role grant itself more, by AWS's access levels and resource types |
 //! | `iam-size` | inline policies over IAM's 10,240 characters per role, with ARNs filled in |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest, however spelled (`image.rs`) |
@@ -104,10 +104,8 @@ pub fn lint(app: &App) -> Vec<Finding> {
                     check_cors(f, id, &mut sink);
                 }
                 Properties::Role(role) => {
-                    iam::check(role, id, &mut sink);
-                    iam::check_scope(stack, role, id, &mut sink);
+                    iam::check(stack, role, id, &mut sink);
                     iam::check_bedrock(stack, role, id, &mut sink);
-                    iam::check_size(stack, role, id, &mut sink);
                 }
                 Properties::Raw(r) => raw::check(stack, r, id, &mut sink),
                 _ => {}

@@ -38,8 +38,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
                 statements,
             }],
         };
-        super::iam::check(&role, id, sink);
-        super::iam::check_scope(stack, &role, id, sink);
+        super::iam::check(stack, &role, id, sink);
     }
     secrets(raw.properties(), false, id, sink);
 }

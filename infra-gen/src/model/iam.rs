@@ -4,42 +4,57 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+pub(crate) mod data;
 mod review;
 
 use super::section::{Section, Words};
 use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
 use crate::Error;
 
-/// One IAM action, `service:Operation`. A wildcard cannot be written.
+/// One IAM action, `service:Operation`, as AWS's action data knows it: a wildcard, a typo or
+/// an action of no service cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Action(String);
 
 impl Action {
+    /// Looks the action up in the vendored IAM data (`iam-data/`), ignoring case as IAM does,
+    /// and keeps AWS's spelling.
     pub fn new(action: &str) -> Result<Self, Error> {
-        validate_name(
-            "IAM action",
-            action,
-            "service:Operation with no wildcard, e.g. bedrock:InvokeModel",
-            |s| {
-                s.split_once(':').is_some_and(|(svc, op)| {
-                    !svc.is_empty()
-                        && !op.is_empty()
-                        && svc
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                        && op.bytes().all(|b| b.is_ascii_alphanumeric())
-                })
-            },
-        )?;
-        Ok(Self(action.to_owned()))
+        let known = action
+            .split_once(':')
+            .filter(|(service, _)| {
+                service
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .and_then(|_| data::action(action));
+        match known {
+            Some((service, info)) => Ok(Self(format!("{}:{}", service.prefix, info.name))),
+            None => Err(Error::Invalid {
+                what: "IAM action",
+                value: action.to_owned(),
+                expected: "an action AWS defines, service:Operation with no wildcard, e.g. bedrock:InvokeModel (see infra-gen/iam-data/)",
+            }),
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// Whether AWS's data says the action acts on no resource type, so `"Resource": "*"` is
+    /// the only resource it accepts (`xray:PutTraceSegments`).
+    pub fn star_only(&self) -> bool {
+        self.info().is_some_and(|(_, info)| info.star_only())
+    }
+
+    /// The action's entry in the IAM data; every `Action` has one.
+    pub(crate) fn info(&self) -> Option<(&'static data::Service, &'static data::ActionInfo)> {
+        data::action(&self.0)
+    }
 }
 
-/// APIs that only accept `"Resource": "*"`: the one place a star resource is allowed.
+/// Star-only APIs the builders name (tracing, registry login); AWS's data knows every other
+/// one, for [`Statement::star_only_actions`] and lint `iam-wildcard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StarOnlyApi {
     XrayPutTraceSegments,
@@ -110,6 +125,20 @@ pub struct Condition {
     pub values: Vec<Expr>,
 }
 
+/// A boundary a statement crosses on purpose: its ARNs name another account or region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundary {
+    Account,
+    Region,
+}
+
+/// Why a statement crosses a [`Boundary`]; shown on the review page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crossing {
+    pub boundary: Boundary,
+    pub reason: String,
+}
+
 /// An `Allow` statement. Least privilege is additive, so there is no `Deny`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
@@ -118,6 +147,9 @@ pub struct Statement {
     pub resources: Vec<Expr>,
     /// All must hold (IAM ANDs the keys of a condition block).
     pub conditions: Vec<Condition>,
+    /// Declared crossings: lint `iam-scope` refuses an ARN of another account or region
+    /// unless its statement declares it here.
+    pub crossings: Vec<Crossing>,
 }
 
 impl Statement {
@@ -127,7 +159,38 @@ impl Statement {
             actions,
             resources,
             conditions: Vec::new(),
+            crossings: Vec::new(),
         }
+    }
+
+    /// Declares that the statement's ARNs name another account, and why (a sentence of at
+    /// least three words naming the other party; shown on the review page).
+    pub fn cross_account(self, why: &str) -> Result<Self, Error> {
+        self.crossing(Boundary::Account, why)
+    }
+
+    /// Declares that the statement's ARNs name another region, and why.
+    pub fn cross_region(self, why: &str) -> Result<Self, Error> {
+        self.crossing(Boundary::Region, why)
+    }
+
+    fn crossing(mut self, boundary: Boundary, why: &str) -> Result<Self, Error> {
+        validate_name(
+            "reason for crossing an account or region",
+            why,
+            "a sentence of at least three words saying whose resources these are and why",
+            |s| s.split_whitespace().count() >= 3,
+        )?;
+        self.crossings.push(Crossing {
+            boundary,
+            reason: why.trim().to_owned(),
+        });
+        Ok(self)
+    }
+
+    /// Whether the statement declares crossing `boundary`.
+    pub fn crosses(&self, boundary: Boundary) -> bool {
+        self.crossings.iter().any(|c| c.boundary == boundary)
     }
 
     /// Narrows the statement to requests whose `key` equals `value`.
@@ -155,12 +218,29 @@ impl Statement {
         self
     }
 
+    /// `actions` on `"Resource": "*"`, when AWS's data says each acts on no resource type (so
+    /// `*` is the only resource it accepts, e.g. `xray:PutTraceSegments`).
+    pub fn star_only_actions(sid: &str, actions: Vec<Action>) -> Result<Self, Error> {
+        if let Some(a) = actions.iter().find(|a| !a.star_only()) {
+            return Err(Error::Invalid {
+                what: "star-only action",
+                value: a.as_str().to_owned(),
+                expected: "an action that accepts only \"*\" (it names resource types: grant it on their ARNs with Statement::allow)",
+            });
+        }
+        Ok(Self {
+            resources: vec![Expr::literal("*")],
+            ..Self::allow(sid, actions, Vec::new())
+        })
+    }
+
     pub fn star_only(sid: &str, apis: &[StarOnlyApi]) -> Self {
         Self {
             sid: sid.to_owned(),
             actions: apis.iter().map(|a| Action(a.action().to_owned())).collect(),
             resources: vec![Expr::literal("*")],
             conditions: Vec::new(),
+            crossings: Vec::new(),
         }
     }
 }
@@ -265,12 +345,41 @@ impl Serialize for Role {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
     #[test]
-    fn actions_cannot_hold_wildcards() {
+    fn actions_cannot_hold_wildcards_or_typos() {
         assert!(Action::new("bedrock:InvokeModel").is_ok());
         assert!(Action::new("bedrock:*").is_err());
         assert!(Action::new("*").is_err());
         assert!(Action::new("bedrock:Invoke*").is_err());
+        assert!(Action::new("bedrock:InvokeMode?").is_err());
         assert!(Action::new("InvokeModel").is_err());
+        assert!(Action::new("bedrock:InvokeModle").is_err());
+        assert!(Action::new("Bedrock:InvokeModel").is_err());
+    }
+
+    proptest! {
+        /// Every action of the data can be written, in any case, and keeps AWS's spelling;
+        /// a wildcard anywhere in it makes it unwritable.
+        #[test]
+        fn every_action_of_the_data_and_no_pattern_can_be_written(
+            service in 0..data::services().len(),
+            pick in any::<prop::sample::Index>(),
+            upper in any::<bool>(),
+            at in any::<prop::sample::Index>(),
+            wildcard in prop::sample::select(vec!["*", "?"]),
+        ) {
+            let s = &data::services()[service];
+            prop_assume!(!s.actions.is_empty());
+            let a = &s.actions[pick.index(s.actions.len())];
+            let full = format!("{}:{}", s.prefix, a.name);
+            let typed = if upper { format!("{}:{}", s.prefix, a.name.to_ascii_uppercase()) } else { full.clone() };
+            prop_assert_eq!(Action::new(&typed).map(|x| x.as_str().to_owned()).ok(), Some(full.clone()));
+            let i = s.prefix.len() + 1 + at.index(a.name.len() + 1);
+            let mut pattern = full.clone();
+            pattern.insert_str(i, wildcard);
+            prop_assert!(Action::new(&pattern).is_err(), "{}", pattern);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! A role's section of the review page: each statement in plain words, and the functions that
 //! use the role.
 
-use super::{Operator, Role, Statement};
+use super::{Boundary, Operator, Role, Statement};
 use crate::model::section::{Section, Words, code, words as and_list};
 use crate::model::{Expr, Properties, Resource};
 
@@ -241,6 +241,14 @@ fn permission(
                 values.join(" or ")
             ));
         }
+    }
+    // Declared crossings are what a reviewer must weigh: written out, with their reasons.
+    for c in &s.crossings {
+        let what = match c.boundary {
+            Boundary::Account => "another account",
+            Boundary::Region => "another region",
+        };
+        summary.push_str(&format!(", in {what} because {}", c.reason));
     }
     let actions: Vec<String> = actions.iter().map(|a| code(a)).collect();
     let head = format!("**{}** ({policy}): {summary}", s.sid);

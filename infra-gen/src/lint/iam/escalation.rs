@@ -1,0 +1,177 @@
+//! `iam-escalation`: no action that lets the holder grant itself (or a role it controls) more,
+//! judged from AWS's action data (`iam-data/`), not a list of names:
+//!
+//! * access level *Permissions management*, in any service: policies, grants, resource
+//!   policies (`s3:PutBucketPolicy`, `lambda:AddPermission`, `kms:CreateGrant`, …);
+//! * a write of the identity services `iam` and `sts`: identities, keys, passwords and
+//!   temporary credentials (`iam:CreateAccessKey`, `sts:AssumeRole`, `sts:GetFederationToken`);
+//! * a write of any service on an IAM principal (a role, user or group, a federated user or the
+//!   root user), by the ARN formats the action accepts;
+//! * a write on a resource that runs code or resources with a role of its own (a function or
+//!   layer, a stack, change set or stack set, an instance), other than invoking it: changing it
+//!   runs the holder's code with that role;
+//! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to; and
+//!   then any write of such a service other than invoking (`lambda:CreateFunction` with a role
+//!   passed to `lambda.amazonaws.com`, `glue:CreateDevEndpoint` with one passed to Glue):
+//!   it creates what runs with the passed role.
+
+use super::super::Sink;
+use super::super::resolve::Scope;
+use crate::model::iam::data::{ActionInfo, Level, ResourceType, Service};
+use crate::model::iam::{Action, Operator, Role, Statement};
+
+/// Resource types (by ARN service and the start of the resource part) whose resources run
+/// with a role of their own.
+const RUNS_WITH_A_ROLE: [(&str, &str); 12] = [
+    ("lambda", "function:"),
+    ("lambda", "layer:"),
+    ("cloudformation", "stack/"),
+    ("cloudformation", "changeSet/"),
+    ("cloudformation", "stackset/"),
+    ("ec2", "instance/"),
+    ("ssm", "managed-instance/"),
+    ("glue", "devEndpoint/"),
+    ("glue", "job/"),
+    ("sagemaker", "notebook-instance/"),
+    ("codebuild", "project/"),
+    ("datapipeline", "pipeline/"),
+];
+
+fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
+    (t.arn_service(), t.arn_resource())
+}
+
+fn is_principal(t: &ResourceType) -> bool {
+    match resource_part(t) {
+        ("iam", part) => {
+            part == "root"
+                || ["role/", "user/", "group/"]
+                    .iter()
+                    .any(|p| part.starts_with(p))
+        }
+        ("sts", part) => part.starts_with("federated-user/"),
+        _ => false,
+    }
+}
+
+fn runs_with_a_role(t: &ResourceType) -> bool {
+    let (service, part) = resource_part(t);
+    RUNS_WITH_A_ROLE
+        .iter()
+        .any(|(s, p)| *s == service && part.starts_with(p))
+}
+
+/// Why the action lets its holder escalate, if it does (`iam:PassRole` is judged with its
+/// statement's conditions by [`check`]).
+fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
+    let writes = action.has(Level::Write) || action.has(Level::Tagging);
+    if action.has(Level::PermissionsManagement) {
+        return Some(
+            "its access level is Permissions management: it changes who may do what".into(),
+        );
+    }
+    if writes && matches!(service.prefix, "iam" | "sts") {
+        return Some(format!(
+            "it is a {} write of {}, which creates or changes identities or issues credentials",
+            action.level_names().join("/"),
+            service.prefix
+        ));
+    }
+    if writes && let Some(t) = action.resource_types(service).find(|t| is_principal(t)) {
+        return Some(format!(
+            "it writes to an IAM principal (resource type {})",
+            t.name
+        ));
+    }
+    if writes
+        && !action.name.starts_with("Invoke")
+        && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))
+    {
+        return Some(format!(
+            "it changes a {} ({}), which runs with a role of its own: the holder's code would run with that role",
+            t.name,
+            t.arn_service()
+        ));
+    }
+    None
+}
+
+/// The services `iam:PassRole` may pass to, when every `iam:PassedToService` value of the
+/// statement is decided and holds no wildcard; `None` when the statement leaves it open.
+fn passed_to(statement: &Statement, scope: &Scope<'_>) -> Option<Vec<String>> {
+    let condition = statement.conditions.iter().find(|c| {
+        c.operator == Operator::StringEquals && c.key.eq_ignore_ascii_case("iam:PassedToService")
+    })?;
+    let mut services = Vec::new();
+    for v in &condition.values {
+        let r = scope.resolve(v);
+        let text = r
+            .known()
+            .filter(|t| !t.is_empty() && !t.contains(['*', '?']))?;
+        services.push(text.to_owned());
+    }
+    (!services.is_empty()).then_some(services)
+}
+
+/// Whether service principal `principal` (`ecs-tasks.amazonaws.com`) is of the action prefix
+/// `prefix` (`ecs`).
+fn principal_of(principal: &str, prefix: &str) -> bool {
+    let label = principal.split('.').next().unwrap_or_default();
+    label == prefix
+        || label
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('-'))
+}
+
+/// The escalation an action grants in `statement`, if any; `passed` are the services the
+/// role may pass roles to.
+fn of(
+    action: &Action,
+    statement: &Statement,
+    scope: &Scope<'_>,
+    passed: &[String],
+) -> Option<String> {
+    let (service, info) = action.info()?;
+    if service.prefix == "iam" && info.name == "PassRole" {
+        return passed_to(statement, scope).is_none().then(|| {
+            "it passes a role to any service, which then acts with that role's rights".into()
+        });
+    }
+    if let Some(why) = danger(service, info) {
+        return Some(why);
+    }
+    let writes = info.has(Level::Write) && !info.name.starts_with("Invoke");
+    let principal = passed.iter().find(|p| principal_of(p, service.prefix));
+    match principal {
+        Some(p) if writes => Some(format!(
+            "the role may also pass roles to {p}, and this write creates or changes what runs there with the passed role"
+        )),
+        _ => None,
+    }
+}
+
+pub(crate) fn check(role: &Role, id: &str, sink: &mut Sink<'_>) {
+    let scope = sink.scope();
+    let statements = || role.policies.iter().flat_map(|p| &p.statements);
+    let passed: Vec<String> = statements()
+        .filter(|s| s.actions.iter().any(|a| a.as_str() == "iam:PassRole"))
+        .filter_map(|s| passed_to(s, &scope))
+        .flatten()
+        .collect();
+    for statement in statements() {
+        for action in &statement.actions {
+            if let Some(why) = of(action, statement, &scope, &passed) {
+                sink.push(
+                    "iam-escalation",
+                    id,
+                    format!(
+                        "statement {} grants {}, which lets the role escalate its own privileges: {why}",
+                        statement.sid,
+                        action.as_str()
+                    ),
+                    "remove the action: a function role never manages IAM, credentials, policies or code; pass roles only with Condition iam:PassedToService naming the service (e.g. lambda.amazonaws.com), and never with that service's create or update actions",
+                );
+            }
+        }
+    }
+}

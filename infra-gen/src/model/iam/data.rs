@@ -1,0 +1,296 @@
+//! AWS's IAM action data (the vendored `iam-data/actions.txt`, compiled into a table by
+//! `build.rs`): every service prefix with the resource types its actions accept (as ARN
+//! formats), its ARN-valued condition keys, and every action with its access levels and the
+//! resource types it accepts. Lookups are binary searches; nothing is parsed at run time.
+
+/// A service, by its IAM action prefix (`s3`, `execute-api`, …).
+pub(crate) struct Service {
+    pub prefix: &'static str,
+    /// Indexed by [`ActionInfo::resources`].
+    pub resources: &'static [ResourceType],
+    /// Condition keys of this service whose values are ARNs.
+    pub arn_keys: &'static [&'static str],
+    /// Sorted by lowercased name.
+    pub actions: &'static [ActionInfo],
+}
+
+/// A resource type and the ARN format of its resources, `${Variable}` standing for a part
+/// the resource picks (`arn:${Partition}:s3:::${BucketName}`). The ARN's service field may
+/// differ from the action prefix (`sts:AssumeRole` takes an `iam` role).
+pub(crate) struct ResourceType {
+    pub name: &'static str,
+    pub arn: &'static str,
+    /// The format's service, partition, region, account and resource fields, split by
+    /// `build.rs`.
+    pub fields: [&'static str; 5],
+}
+
+pub(crate) struct ActionInfo {
+    /// As AWS spells it (`GetObject`).
+    pub name: &'static str,
+    /// A set of [`Level`] bits.
+    pub levels: u8,
+    /// Indexes into the service's resource types; empty: the action accepts only `*`.
+    pub resources: &'static [u16],
+}
+
+/// IAM's access levels, as bits of [`ActionInfo::levels`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Level {
+    List = 1,
+    Read = 2,
+    Write = 4,
+    PermissionsManagement = 8,
+    Tagging = 16,
+}
+
+impl Level {
+    pub const ALL: [Self; 5] = [
+        Self::List,
+        Self::Read,
+        Self::Write,
+        Self::PermissionsManagement,
+        Self::Tagging,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::List => "List",
+            Self::Read => "Read",
+            Self::Write => "Write",
+            Self::PermissionsManagement => "Permissions management",
+            Self::Tagging => "Tagging",
+        }
+    }
+}
+
+static SERVICES: &[Service] = include!(concat!(env!("OUT_DIR"), "/iam_actions.rs"));
+
+/// Every service of the data, sorted by prefix.
+#[cfg(test)]
+pub(crate) fn services() -> &'static [Service] {
+    SERVICES
+}
+
+pub(crate) fn service(prefix: &str) -> Option<&'static Service> {
+    SERVICES
+        .binary_search_by(|s| s.prefix.cmp(prefix))
+        .ok()
+        .map(|i| &SERVICES[i])
+}
+
+fn lowercase_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// An action by its full name (`s3:GetObject`); IAM compares action names ignoring case.
+pub(crate) fn action(full: &str) -> Option<(&'static Service, &'static ActionInfo)> {
+    let (prefix, name) = full.split_once(':')?;
+    let i = SERVICES
+        .binary_search_by(|s| lowercase_cmp(s.prefix, prefix))
+        .ok()?;
+    let service = &SERVICES[i];
+    let i = service
+        .actions
+        .binary_search_by(|a| lowercase_cmp(a.name, name))
+        .ok()?;
+    Some((service, &service.actions[i]))
+}
+
+impl Service {
+    /// Whether `key` is one of this service's condition keys whose values are ARNs.
+    pub fn arn_key(&self, key: &str) -> bool {
+        self.arn_keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+    }
+}
+
+impl ActionInfo {
+    pub fn has(&self, level: Level) -> bool {
+        self.levels & level as u8 != 0
+    }
+
+    /// Whether the action accepts only `"Resource": "*"` (it acts on no resource type).
+    pub fn star_only(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// The resource types the action accepts.
+    pub fn resource_types<'a>(
+        &'a self,
+        service: &'a Service,
+    ) -> impl Iterator<Item = &'a ResourceType> + 'a {
+        self.resources
+            .iter()
+            .filter_map(|&i| service.resources.get(usize::from(i)))
+    }
+
+    /// The access levels, in words.
+    pub fn level_names(&self) -> Vec<&'static str> {
+        Level::ALL
+            .iter()
+            .filter(|l| self.has(**l))
+            .map(|l| l.name())
+            .collect()
+    }
+}
+
+/// The six fields of an ARN (`arn:partition:service:region:account:resource`); the resource
+/// keeps its own colons.
+pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
+    let mut it = arn.splitn(6, ':');
+    let fields = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
+    (fields[0] == "arn").then_some(fields)
+}
+
+impl ResourceType {
+    /// The service field of this type's ARNs (`iam` for `sts`'s roles).
+    pub fn arn_service(&self) -> &'static str {
+        self.fields[0]
+    }
+
+    /// The resource field of this type's ARNs (`role/${RoleNameWithPath}`).
+    pub fn arn_resource(&self) -> &'static str {
+        self.fields[4]
+    }
+
+    /// Whether `arn` can name a resource of this type.
+    pub fn admits(&self, arn: &Subject<'_>) -> bool {
+        // Fields in `Self::fields` order: the service first, as it tells most types apart.
+        self.fields.iter().zip([2, 1, 3, 4, 5]).all(|(pattern, i)| {
+            let (text, open) = arn.fields[i];
+            fits(pattern, text, open)
+        })
+    }
+}
+
+/// Stands for undecided text in an ARN given to [`Subject::parse`].
+pub(crate) const UNKNOWN: char = '\u{1}';
+
+/// An ARN to match against resource types, split once: each field's decided text, and
+/// whether more may follow it. [`UNKNOWN`], `*` or `?` ends what is decided (an unknown part
+/// may hide colons, so every later field is open too).
+pub(crate) struct Subject<'a> {
+    fields: [(&'a str, bool); 6],
+}
+
+impl<'a> Subject<'a> {
+    pub fn parse(arn: &'a str) -> Option<Self> {
+        let decided_len = arn.find([UNKNOWN, '*', '?']).unwrap_or(arn.len());
+        let decided = &arn[..decided_len];
+        let open = decided_len < arn.len();
+        let mut fields = [("", true); 6];
+        let mut rest = decided;
+        let mut i = 0;
+        loop {
+            match rest.split_once(':') {
+                Some((field, after)) if i < 5 => {
+                    fields[i] = (field, false);
+                    rest = after;
+                    i += 1;
+                }
+                _ => {
+                    fields[i] = (rest, open);
+                    break;
+                }
+            }
+        }
+        // Closed and short of six fields: not an ARN.
+        if !open && i < 5 {
+            return None;
+        }
+        let first = fields[0];
+        (first.0 == "arn" || (first.1 && "arn".starts_with(first.0))).then_some(Self { fields })
+    }
+}
+
+/// Whether ARN-format field `pattern` (`${Var}` is any text) can match `text`, followed by
+/// anything when `open`.
+fn fits(pattern: &str, text: &str, open: bool) -> bool {
+    let Some(start) = pattern.find("${") else {
+        return if open {
+            pattern.starts_with(text)
+        } else {
+            pattern == text
+        };
+    };
+    let literal = &pattern[..start];
+    let Some(after) = text.strip_prefix(literal) else {
+        // The text ran out inside the literal, and more may follow.
+        return open && literal.starts_with(text);
+    };
+    let rest = pattern[start..]
+        .find('}')
+        .map_or("", |end| &pattern[start + end + 1..]);
+    // A variable at the end takes whatever is left.
+    rest.is_empty()
+        || (0..=after.len())
+            .filter(|&i| after.is_char_boundary(i))
+            .any(|i| fits(rest, &after[i..], open))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::iam::StarOnlyApi;
+
+    #[test]
+    fn the_table_is_sorted_for_binary_search_and_indexes_stay_in_range() {
+        assert!(SERVICES.len() > 400, "{}", SERVICES.len());
+        assert!(SERVICES.windows(2).all(|w| w[0].prefix < w[1].prefix));
+        for s in SERVICES {
+            assert!(
+                s.actions
+                    .windows(2)
+                    .all(|w| lowercase_cmp(w[0].name, w[1].name).is_lt()),
+                "{}",
+                s.prefix
+            );
+            for a in s.actions {
+                assert!(a.levels != 0);
+                assert_eq!(a.resource_types(s).count(), a.resources.len());
+            }
+        }
+    }
+
+    #[test]
+    fn actions_are_found_ignoring_case() {
+        let (s, a) = action("s3:getobject").expect("in the data");
+        assert_eq!((s.prefix, a.name), ("s3", "GetObject"));
+        assert!(action("s3:GetObjekt").is_none());
+        assert!(action("nosuchservice:GetObject").is_none());
+    }
+
+    #[test]
+    fn every_star_only_api_of_the_builders_accepts_only_star_in_the_data() {
+        for api in StarOnlyApi::ALL {
+            let (_, a) = action(api.action()).expect("in the data");
+            assert!(a.star_only(), "{}", api.action());
+        }
+    }
+
+    #[test]
+    fn arns_fit_their_resource_type_with_undecided_parts_open() {
+        let (s, a) = action("sts:AssumeRole").expect("in the data");
+        let role = a.resource_types(s).next().expect("role");
+        assert_eq!(role.arn_service(), "iam");
+        let admits = |arn: &str| Subject::parse(arn).is_some_and(|s| role.admits(&s));
+        assert!(admits("arn:aws:iam::123456789012:role/x"));
+        assert!(admits(&format!("arn:aws:iam::{UNKNOWN}:role/x")));
+        assert!(admits(&format!("arn:aws:iam::1:{UNKNOWN}")));
+        assert!(admits(&format!("arn:aws:iam::1:ro{UNKNOWN}")));
+        assert!(admits(&format!("{UNKNOWN}")));
+        assert!(!admits("arn:aws:iam::1:user/x"));
+        assert!(!admits("arn:aws:s3:::bucket"));
+        assert!(!admits("arn:aws:iam:us-east-1:1:role/x"));
+        assert!(!admits("arn:aws:iam::1"));
+    }
+}
