@@ -704,9 +704,9 @@ fn read_request(stream: &TcpStream) -> Option<(String, String)> {
 }
 
 /// The resource of `stack` of a kind: its logical ID and its type.
-fn id_and_type(stack: &Stack, what: &str, kind: fn(&Properties) -> bool) -> (String, &'static str) {
+fn id_and_type(stack: &Stack, what: &str, kind: fn(&Properties) -> bool) -> (String, String) {
     let r = resource(stack, what, kind);
-    (r.id.to_string(), r.properties.type_name())
+    (r.id.to_string(), r.properties.type_name().to_owned())
 }
 
 #[test]
@@ -739,7 +739,7 @@ fn drift_prints_each_drifted_resource_with_expected_and_actual_values() {
                  <ExpectedValue>{expected}</ExpectedValue><ActualValue>{actual}</ActualValue>\
                  <DifferenceType>NOT_EQUAL</DifferenceType></member>"
             ),
-        ) + &drift_xml("DELETED", &role, role_type, "deleted-role", ""),
+        ) + &drift_xml("DELETED", &role, &role_type, "deleted-role", ""),
         not_checked: drift_xml(
             "NOT_CHECKED",
             &function_id,
