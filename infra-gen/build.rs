@@ -173,31 +173,64 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
         }
     }
     services.sort_by(|a, b| a.prefix.cmp(b.prefix));
+    // Action names and resource indexes go into one string and one array, addressed by
+    // offsets: a `&str` or slice per action would be a relocation the loader applies at every
+    // process start (tens of thousands of them).
+    let mut names = String::new();
+    let mut indexes: Vec<String> = Vec::new();
     let mut out = String::from("&[\n");
     for s in &mut services {
         s.actions
             .sort_by_key(|(name, _, _)| name.to_ascii_lowercase());
         out.push_str(&format!("Service {{ prefix: {:?}, resources: &[", s.prefix));
         for (name, arn) in &s.resources {
-            // Split once here, so matching an ARN compares fields without parsing the format.
+            // Split once here, so matching an ARN compares fields without parsing the format;
+            // each field is a span of the ARN's text in the names string.
             let fields: Vec<&str> = arn.splitn(6, ':').collect();
             let [_, partition, service, region, account, resource] = fields.as_slice() else {
                 return Err(format!("iam-data/actions.txt: {arn:?} is not an ARN format").into());
             };
+            let name_at = names.len();
+            names.push_str(name);
+            let arn_at = names.len();
+            names.push_str(arn);
+            let span = |field: &str| {
+                // `splitn` hands out slices of `arn`, so the offset is the pointer distance.
+                let at = arn_at + (field.as_ptr() as usize - arn.as_ptr() as usize);
+                format!("({at}, {})", field.len())
+            };
             out.push_str(&format!(
-                "ResourceType {{ name: {name:?}, arn: {arn:?}, fields: [{service:?}, {partition:?}, {region:?}, {account:?}, {resource:?}] }},"
+                "ResourceType::new(({name_at}, {}), ({arn_at}, {}), [{}, {}, {}, {}, {}]),",
+                name.len(),
+                arn.len(),
+                span(service),
+                span(partition),
+                span(region),
+                span(account),
+                span(resource)
             ));
         }
         out.push_str(&format!("], arn_keys: &{:?}, actions: &[\n", s.keys));
         for (name, bits, resources) in &s.actions {
+            let resources: Vec<&str> = resources.split(',').filter(|r| !r.is_empty()).collect();
             out.push_str(&format!(
-                "ActionInfo {{ name: {name:?}, levels: {bits}, resources: &[{resources}] }},\n"
+                "ActionInfo::new({}, {}, {bits}, {}, {}),\n",
+                names.len(),
+                name.len(),
+                indexes.len(),
+                resources.len()
             ));
+            names.push_str(name);
+            indexes.extend(resources.iter().map(|r| (*r).to_owned()));
         }
         out.push_str("] },\n");
     }
-    out.push(']');
-    Ok(out)
+    out.push_str("];\n");
+    Ok(format!(
+        "static ACTION_NAMES: &str = {names:?};\nstatic ACTION_RESOURCES: [u16; {}] = [{}];\nstatic SERVICES: &[Service] = {out}",
+        indexes.len(),
+        indexes.join(",")
+    ))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

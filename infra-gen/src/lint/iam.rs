@@ -265,7 +265,7 @@ fn fit(
         let accepted = match &own {
             Some(s) => info.resource_types(svc).any(|t| t.arn_service() == s),
             None => subject.as_ref().is_some_and(|arn| {
-                info.resources
+                info.resources()
                     .iter()
                     .any(|&i| memo.admits(svc, i, |t| t.admits(arn)))
             }),
@@ -351,7 +351,7 @@ fn accepted_types(statement: &Statement, actions: &[&str]) -> String {
         .filter_map(Action::info)
         .flat_map(|(svc, info)| {
             info.resource_types(svc)
-                .map(|t| format!("{} ({})", t.name, t.arn))
+                .map(|t| format!("{} ({})", t.name(), t.arn()))
         })
         .collect();
     types.sort();

@@ -30,7 +30,7 @@ impl Action {
             })
             .and_then(|_| data::action(action));
         match known {
-            Some((service, info)) => Ok(Self(format!("{}:{}", service.prefix, info.name))),
+            Some((service, info)) => Ok(Self(format!("{}:{}", service.prefix, info.name()))),
             None => Err(Error::Invalid {
                 what: "IAM action",
                 value: action.to_owned(),
@@ -373,10 +373,10 @@ mod tests {
             let s = &data::services()[service];
             prop_assume!(!s.actions.is_empty());
             let a = &s.actions[pick.index(s.actions.len())];
-            let full = format!("{}:{}", s.prefix, a.name);
-            let typed = if upper { format!("{}:{}", s.prefix, a.name.to_ascii_uppercase()) } else { full.clone() };
+            let full = format!("{}:{}", s.prefix, a.name());
+            let typed = if upper { format!("{}:{}", s.prefix, a.name().to_ascii_uppercase()) } else { full.clone() };
             prop_assert_eq!(Action::new(&typed).map(|x| x.as_str().to_owned()).ok(), Some(full.clone()));
-            let i = s.prefix.len() + 1 + at.index(a.name.len() + 1);
+            let i = s.prefix.len() + 1 + at.index(a.name().len() + 1);
             let mut pattern = full.clone();
             pattern.insert_str(i, wildcard);
             prop_assert!(Action::new(&pattern).is_err(), "{}", pattern);

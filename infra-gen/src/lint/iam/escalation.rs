@@ -80,16 +80,16 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     if writes && let Some(t) = action.resource_types(service).find(|t| is_principal(t)) {
         return Some(format!(
             "it writes to an IAM principal (resource type {})",
-            t.name
+            t.name()
         ));
     }
     if writes
-        && !action.name.starts_with("Invoke")
+        && !action.name().starts_with("Invoke")
         && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))
     {
         return Some(format!(
             "it changes a {} ({}), which runs with a role of its own: the holder's code would run with that role",
-            t.name,
+            t.name(),
             t.arn_service()
         ));
     }
@@ -132,7 +132,7 @@ fn of(
     passed: &[String],
 ) -> Option<String> {
     let (service, info) = action.info()?;
-    if service.prefix == "iam" && info.name == "PassRole" {
+    if service.prefix == "iam" && info.name() == "PassRole" {
         return passed_to(statement, scope).is_none().then(|| {
             "it passes a role to any service, which then acts with that role's rights".into()
         });
@@ -140,7 +140,7 @@ fn of(
     if let Some(why) = danger(service, info) {
         return Some(why);
     }
-    let writes = info.has(Level::Write) && !info.name.starts_with("Invoke");
+    let writes = info.has(Level::Write) && !info.name().starts_with("Invoke");
     let principal = passed.iter().find(|p| principal_of(p, service.prefix));
     match principal {
         Some(p) if writes => Some(format!(

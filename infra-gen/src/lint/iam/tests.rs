@@ -306,9 +306,9 @@ mod generated {
         fn escalation_and_fit_follow_the_data((s, a) in any_action()) {
             let service = &data::services()[s];
             let info = &service.actions[a];
-            let action = Action::new(&format!("{}:{}", service.prefix, info.name)).expect("in the data");
+            let action = Action::new(&format!("{}:{}", service.prefix, info.name())).expect("in the data");
             let resource = match info.resource_types(service).next() {
-                Some(t) => Expr::sub(arn_of(t.arn)),
+                Some(t) => Expr::sub(arn_of(t.arn())),
                 None => Expr::literal("*"),
             };
             let f = with(Statement::allow("Generated", vec![action.clone()], vec![resource]));
@@ -342,10 +342,10 @@ mod generated {
             let t = &target.resources[pick.index(target.resources.len())];
             // `backup`'s recovery points name their service with a variable: any fits.
             prop_assume!(!info.resource_types(service).any(|own| own.arn_service() == t.arn_service() || own.arn_service().contains('$')));
-            prop_assume!(!t.arn.contains(['*', '?']));
-            let action = Action::new(&format!("{}:{}", service.prefix, info.name)).expect("in the data");
-            let f = with(Statement::allow("Generated", vec![action], vec![Expr::sub(arn_of(t.arn))]));
-            prop_assert!(f.iter().any(|x| x.code == "iam-scope"), "{} on {}: {:?}", info.name, t.arn, f);
+            prop_assume!(!t.arn().contains(['*', '?']));
+            let action = Action::new(&format!("{}:{}", service.prefix, info.name())).expect("in the data");
+            let f = with(Statement::allow("Generated", vec![action], vec![Expr::sub(arn_of(t.arn()))]));
+            prop_assert!(f.iter().any(|x| x.code == "iam-scope"), "{} on {}: {:?}", info.name(), t.arn(), f);
         }
 
         /// A wildcard in an ARN- or path-like condition value under StringLike widens the

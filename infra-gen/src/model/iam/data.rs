@@ -18,20 +18,32 @@ pub(crate) struct Service {
 /// the resource picks (`arn:${Partition}:s3:::${BucketName}`). The ARN's service field may
 /// differ from the action prefix (`sts:AssumeRole` takes an `iam` role).
 pub(crate) struct ResourceType {
-    pub name: &'static str,
-    pub arn: &'static str,
+    name: Span,
+    arn: Span,
     /// The format's service, partition, region, account and resource fields, split by
     /// `build.rs`.
-    pub fields: [&'static str; 5],
+    fields: [Span; 5],
 }
 
+/// A stretch of `ACTION_NAMES`: offset and length.
+type Span = (u32, u16);
+
+fn text(span: Span) -> &'static str {
+    let at = span.0 as usize;
+    ACTION_NAMES
+        .get(at..at + usize::from(span.1))
+        .unwrap_or_default()
+}
+
+/// An action: its name and resource types are offsets into `ACTION_NAMES` and
+/// `ACTION_RESOURCES`, so the table needs no relocation at process start.
 pub(crate) struct ActionInfo {
-    /// As AWS spells it (`GetObject`).
-    pub name: &'static str,
+    name_at: u32,
+    name_len: u16,
     /// A set of [`Level`] bits.
     pub levels: u8,
-    /// Indexes into the service's resource types; empty: the action accepts only `*`.
-    pub resources: &'static [u16],
+    resources_at: u32,
+    resources_len: u16,
 }
 
 /// IAM's access levels, as bits of [`ActionInfo::levels`].
@@ -64,7 +76,7 @@ impl Level {
     }
 }
 
-static SERVICES: &[Service] = include!(concat!(env!("OUT_DIR"), "/iam_actions.rs"));
+include!(concat!(env!("OUT_DIR"), "/iam_actions.rs"));
 
 /// Every service of the data, sorted by prefix.
 #[cfg(test)]
@@ -94,7 +106,7 @@ pub(crate) fn action(full: &str) -> Option<(&'static Service, &'static ActionInf
     let service = &SERVICES[i];
     let i = service
         .actions
-        .binary_search_by(|a| lowercase_cmp(a.name, name))
+        .binary_search_by(|a| lowercase_cmp(a.name(), name))
         .ok()?;
     Some((service, &service.actions[i]))
 }
@@ -107,13 +119,42 @@ impl Service {
 }
 
 impl ActionInfo {
+    const fn new(
+        name_at: u32,
+        name_len: u16,
+        levels: u8,
+        resources_at: u32,
+        resources_len: u16,
+    ) -> Self {
+        Self {
+            name_at,
+            name_len,
+            levels,
+            resources_at,
+            resources_len,
+        }
+    }
+
+    /// As AWS spells it (`GetObject`).
+    pub fn name(&self) -> &'static str {
+        text((self.name_at, self.name_len))
+    }
+
+    /// Indexes into the service's resource types; empty: the action accepts only `*`.
+    pub fn resources(&self) -> &'static [u16] {
+        let at = self.resources_at as usize;
+        ACTION_RESOURCES
+            .get(at..at + usize::from(self.resources_len))
+            .unwrap_or_default()
+    }
+
     pub fn has(&self, level: Level) -> bool {
         self.levels & level as u8 != 0
     }
 
     /// Whether the action accepts only `"Resource": "*"` (it acts on no resource type).
     pub fn star_only(&self) -> bool {
-        self.resources.is_empty()
+        self.resources().is_empty()
     }
 
     /// The resource types the action accepts.
@@ -121,7 +162,7 @@ impl ActionInfo {
         &'a self,
         service: &'a Service,
     ) -> impl Iterator<Item = &'a ResourceType> + 'a {
-        self.resources
+        self.resources()
             .iter()
             .filter_map(|&i| service.resources.get(usize::from(i)))
     }
@@ -152,23 +193,40 @@ pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
 }
 
 impl ResourceType {
+    const fn new(name: Span, arn: Span, fields: [Span; 5]) -> Self {
+        Self { name, arn, fields }
+    }
+
+    pub fn name(&self) -> &'static str {
+        text(self.name)
+    }
+
+    /// The ARN format, `${Variable}` standing for a part the resource picks.
+    pub fn arn(&self) -> &'static str {
+        text(self.arn)
+    }
+
     /// The service field of this type's ARNs (`iam` for `sts`'s roles).
     pub fn arn_service(&self) -> &'static str {
-        self.fields[0]
+        text(self.fields[0])
     }
 
     /// The resource field of this type's ARNs (`role/${RoleNameWithPath}`).
     pub fn arn_resource(&self) -> &'static str {
-        self.fields[4]
+        text(self.fields[4])
     }
 
     /// Whether `arn` can name a resource of this type.
     pub fn admits(&self, arn: &Subject<'_>) -> bool {
         // Fields in `Self::fields` order: the service first, as it tells most types apart.
-        self.fields.iter().zip([2, 1, 3, 4, 5]).all(|(pattern, i)| {
-            let (text, open) = arn.fields[i];
-            fits(pattern, text, open)
-        })
+        self.fields
+            .iter()
+            .map(|f| text(*f))
+            .zip([2, 1, 3, 4, 5])
+            .all(|(pattern, i)| {
+                let (text, open) = arn.fields[i];
+                fits(pattern, text, open)
+            })
     }
 }
 
@@ -250,13 +308,13 @@ mod tests {
             assert!(
                 s.actions
                     .windows(2)
-                    .all(|w| lowercase_cmp(w[0].name, w[1].name).is_lt()),
+                    .all(|w| lowercase_cmp(w[0].name(), w[1].name()).is_lt()),
                 "{}",
                 s.prefix
             );
             for a in s.actions {
                 assert!(a.levels != 0);
-                assert_eq!(a.resource_types(s).count(), a.resources.len());
+                assert_eq!(a.resource_types(s).count(), a.resources().len());
             }
         }
     }
@@ -264,7 +322,7 @@ mod tests {
     #[test]
     fn actions_are_found_ignoring_case() {
         let (s, a) = action("s3:getobject").expect("in the data");
-        assert_eq!((s.prefix, a.name), ("s3", "GetObject"));
+        assert_eq!((s.prefix, a.name()), ("s3", "GetObject"));
         assert!(action("s3:GetObjekt").is_none());
         assert!(action("nosuchservice:GetObject").is_none());
     }
