@@ -36,6 +36,21 @@ pub struct Stack {
     pub smoke_test: Option<String>,
 }
 
+#[cfg(test)]
+impl Stack {
+    /// An empty stack `a-prod-service` in `region`, for unit tests of what reads a stack.
+    pub(crate) fn empty_for_test(region: &str) -> Self {
+        Self {
+            name: StackName::new("a-prod-service").expect("valid"),
+            environment: Environment::new("prod", region).expect("valid"),
+            source: file!(),
+            template: Template::new(""),
+            models: None,
+            smoke_test: None,
+        }
+    }
+}
+
 /// The stacks of one repository, in the order they must be deployed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct App {

@@ -738,18 +738,7 @@ impl Service {
                     .map_err(|e| e.at(stack_name.as_str(), role_id.as_str()))?,
             );
         }
-        let dead_letter_ids: Vec<String> = self
-            .data
-            .iter()
-            .filter_map(|r| match &r.properties {
-                Properties::Queue(q) => q.redrive.as_ref().map(|d| &d.dead_letter_arn),
-                _ => None,
-            })
-            .filter_map(|arn| match arn {
-                Expr::GetAtt(id, _) => Some(id.clone()),
-                _ => None,
-            })
-            .collect();
+        let dead_letter_ids: Vec<String> = redrive_targets(&self.data).map(str::to_owned).collect();
         for r in &mut self.data {
             queue_suppressions(r, &dead_letter_ids, self.async_failures.as_ref())?;
         }
@@ -1310,33 +1299,37 @@ fn dead_letter_queues(
     template: &Template,
     async_invoke: Option<&AsyncInvoke>,
 ) -> Vec<(LogicalId, String)> {
-    let mut targets: Vec<&Expr> = template
-        .resources
-        .iter()
-        .filter_map(|r| match &r.properties {
-            Properties::Queue(q) => q.redrive.as_ref().map(|d| &d.dead_letter_arn),
-            _ => None,
-        })
-        .collect();
-    targets.extend(
+    let destination =
         async_invoke
             .and_then(|a| a.on_failure.as_ref())
-            .map(|(_, arn)| arn),
-    );
+            .and_then(|(_, arn)| match arn {
+                Expr::GetAtt(id, _) => Some(id.as_str()),
+                _ => None,
+            });
+    let targets: Vec<&str> = redrive_targets(&template.resources)
+        .chain(destination)
+        .collect();
     template
         .resources
         .iter()
         .filter_map(|r| match &r.properties {
-            Properties::Queue(q)
-                if targets
-                    .iter()
-                    .any(|t| matches!(t, Expr::GetAtt(id, _) if id == r.id.as_str())) =>
-            {
+            Properties::Queue(q) if targets.contains(&r.id.as_str()) => {
                 Some((r.id.clone(), q.name.as_str().to_owned()))
             }
             _ => None,
         })
         .collect()
+}
+
+/// The logical IDs queues of `resources` redrive their failed messages to.
+fn redrive_targets(resources: &[Resource]) -> impl Iterator<Item = &str> {
+    resources.iter().filter_map(|r| match &r.properties {
+        Properties::Queue(q) => match q.redrive.as_ref().map(|d| &d.dead_letter_arn) {
+            Some(Expr::GetAtt(id, _)) => Some(id.as_str()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// Any message waiting in a dead-letter queue is a failure someone should look at.

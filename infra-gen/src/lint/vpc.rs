@@ -34,21 +34,14 @@ pub(super) fn eni_pattern(resource: &Resolved, statement: &Statement, region: &s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::{Environment, Stack};
+    use crate::build::Stack;
     use crate::lint::resolve::Scope;
+    use crate::model::Expr;
     use crate::model::iam::Action;
-    use crate::model::{Expr, StackName, Template};
     use proptest::prelude::*;
 
     fn stack(region: &str) -> Stack {
-        Stack {
-            name: StackName::new("a-prod-service").expect("valid"),
-            environment: Environment::new("prod", region).expect("valid"),
-            source: file!(),
-            template: Template::new(""),
-            models: None,
-            smoke_test: None,
-        }
+        Stack::empty_for_test(region)
     }
 
     proptest! {

@@ -151,6 +151,10 @@ fn raw_attribute_findings(stack: &str, template: &Value) -> Vec<Finding> {
         let t = resources.get(id)?.get("Type")?.as_str()?;
         (!crate::model::modelled().any(|(m, _)| *m == t)).then_some(t)
     };
+    // Most templates hold no raw resource: nothing to walk.
+    if !resources.keys().any(|id| raw_type(id).is_some()) {
+        return Vec::new();
+    }
     let mut uses: Vec<(String, String, String)> = Vec::new(); // (user, target, attribute)
     for (user, resource) in resources {
         walk(resource, &mut |v| match v {

@@ -121,20 +121,13 @@ fn string_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::{filled_in_len, resolved_len};
-    use crate::build::{Environment, Stack};
+    use crate::build::Stack;
     use crate::lint::resolve::Scope;
+    use crate::model::Expr;
     use crate::model::iam::{Action, Statement};
-    use crate::model::{Expr, StackName, Template};
 
     fn stack(region: &str) -> Stack {
-        Stack {
-            name: StackName::new("a-prod-service").expect("valid"),
-            environment: Environment::new("prod", region).expect("valid"),
-            source: file!(),
-            template: Template::new(""),
-            models: None,
-            smoke_test: None,
-        }
+        Stack::empty_for_test(region)
     }
 
     #[test]
