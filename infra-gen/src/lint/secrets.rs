@@ -1,7 +1,7 @@
 //! Secret patterns from gitleaks' maintained default ruleset (`rules/gitleaks.toml`, vendored
 //! with its version and licence in `rules/README.md`, turned into a Rust table by build.rs),
 //! matched like gitleaks does: a rule's regex runs only when the text contains one of its
-//! keywords, so rules compile lazily.
+//! keywords, so rules compile lazily. All keywords are looked for in one pass over the text.
 
 use std::sync::OnceLock;
 
@@ -39,10 +39,7 @@ fn rules() -> &'static [Rule] {
 }
 
 impl Rule {
-    fn matches(&self, text: &str, lower: &str) -> bool {
-        if !self.keywords.is_empty() && !self.keywords.iter().any(|k| contains(lower, k)) {
-            return false;
-        }
+    fn matches(&self, text: &str) -> bool {
         self.regex
             .get_or_init(|| compile(self.source))
             .as_ref()
@@ -50,18 +47,69 @@ impl Rule {
     }
 }
 
-/// Whether `needle` occurs in `haystack`. Texts here are mostly environment values of a few
-/// dozen bytes, where a plain scan beats setting up a substring searcher for each of ~300
-/// keywords; longer texts get the searcher.
-fn contains(haystack: &str, needle: &str) -> bool {
-    if haystack.len() > 256 || needle.is_empty() {
-        return haystack.contains(needle);
+/// Every rule's keywords in one index, so a text is scanned once for all ~300 of them instead
+/// of once per keyword: a bitmap of the byte pairs keywords start with, and the keywords sorted
+/// with the rule each belongs to.
+struct Keywords {
+    starts: Box<[u64; 1024]>,
+    sorted: Vec<(&'static [u8], usize)>,
+    /// Rules with a keyword shorter than two bytes (or none): candidates for every text.
+    always: Vec<usize>,
+}
+
+fn pair(a: u8, b: u8) -> usize {
+    usize::from(a) << 8 | usize::from(b)
+}
+
+fn keywords() -> &'static Keywords {
+    static KEYWORDS: OnceLock<Keywords> = OnceLock::new();
+    KEYWORDS.get_or_init(|| {
+        let mut index = Keywords {
+            starts: Box::new([0; 1024]),
+            sorted: Vec::new(),
+            always: Vec::new(),
+        };
+        for (rule, r) in rules().iter().enumerate() {
+            if r.keywords.is_empty() || r.keywords.iter().any(|k| k.len() < 2) {
+                index.always.push(rule);
+                continue;
+            }
+            for k in r.keywords {
+                let k = k.as_bytes();
+                let p = pair(k[0], k[1]);
+                index.starts[p / 64] |= 1 << (p % 64);
+                index.sorted.push((k, rule));
+            }
+        }
+        index.sorted.sort_unstable();
+        index
+    })
+}
+
+/// Indices of the rules with a keyword in `lower` (an ASCII-lowercased text), in rule order:
+/// gitleaks runs a rule's regex only then.
+fn candidates(lower: &[u8]) -> Vec<usize> {
+    let index = keywords();
+    let mut found = index.always.clone();
+    for at in 0..lower.len().saturating_sub(1) {
+        let p = pair(lower[at], lower[at + 1]);
+        if index.starts[p / 64] & (1 << (p % 64)) == 0 {
+            continue;
+        }
+        let prefix = &lower[at..at + 2];
+        let first = index.sorted.partition_point(|(k, _)| &k[..2] < prefix);
+        for &(keyword, rule) in index.sorted[first..]
+            .iter()
+            .take_while(|(k, _)| &k[..2] == prefix)
+        {
+            if lower[at..].starts_with(keyword) {
+                found.push(rule);
+            }
+        }
     }
-    let (first, rest) = (needle.as_bytes()[0], &needle.as_bytes()[1..]);
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w[0] == first && &w[1..] == rest)
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Unicode `\\w{50,1000}` exceeds the regex crate's default size limit; allow what the ruleset
@@ -76,9 +124,11 @@ fn compile(source: &str) -> Option<Regex> {
 /// The id of the first gitleaks rule matching `text`.
 pub(super) fn matching_rule(text: &str) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();
-    rules()
-        .iter()
-        .find(|r| r.matches(text, &lower))
+    let rules = rules();
+    candidates(lower.as_bytes())
+        .into_iter()
+        .map(|rule| &rules[rule])
+        .find(|r| r.matches(text))
         .map(|r| r.id)
 }
 
@@ -86,15 +136,40 @@ pub(super) fn matching_rule(text: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn keywords_are_found_anywhere_in_the_text() {
-        assert!(contains("xoxb-123", "xoxb"));
-        assert!(contains("my-ghp_token", "ghp_"));
-        assert!(contains("abc", ""));
-        assert!(!contains("gh", "ghp_"));
-        assert!(!contains("", "a"));
-        let long = format!("{}xoxb", "a".repeat(300));
-        assert!(contains(&long, "xoxb") && !contains(&long, "ghp_"));
+    /// The rules whose keywords occur in the text, the way gitleaks finds them: one
+    /// substring search per keyword.
+    fn candidates_one_keyword_at_a_time(lower: &str) -> Vec<usize> {
+        rules()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.keywords.is_empty() || r.keywords.iter().any(|k| lower.contains(k)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Texts glued from keywords, their fragments and noise: the one-pass index finds
+        /// exactly the rules a search per keyword finds.
+        #[test]
+        fn one_pass_finds_the_rules_a_search_per_keyword_finds(
+            pieces in proptest::collection::vec(
+                (0..RULESET.len(), 0usize..4, "[a-z0-9_.=:/ -]{0,6}"),
+                0..8,
+            )
+        ) {
+            let mut text = String::new();
+            for (rule, cut, noise) in &pieces {
+                let keyword = RULESET[*rule].2.first().copied().unwrap_or("");
+                // Whole keywords, and keywords cut short (which must not count).
+                text.push_str(&keyword[..keyword.len().saturating_sub(*cut % 2)]);
+                text.push_str(noise);
+            }
+            let lower = text.to_ascii_lowercase();
+            proptest::prop_assert_eq!(
+                candidates(lower.as_bytes()),
+                candidates_one_keyword_at_a_time(&lower)
+            );
+        }
     }
 
     #[test]
