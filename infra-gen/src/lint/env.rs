@@ -8,7 +8,7 @@ mod split;
 mod values;
 
 use super::Sink;
-use super::resolve::{Part, Resolved, Unknown};
+use super::resolve::{Origin, Part, Resolved};
 use crate::model::lambda::Function;
 
 /// Whether a name is a secret's, in any case style (see `names`); the Dockerfile lint asks it
@@ -96,7 +96,7 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
     for part in &resolved.parts {
         match part {
             Part::Text(t) => text.push_str(t),
-            Part::Unknown(u) if is_input(u) => {
+            Part::Unknown(u) if u.origin == Origin::Input => {
                 text.push(values::INPUT);
                 input.get_or_insert(u.what.as_str());
             }
@@ -120,14 +120,6 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
             "named like a secret, and its known text is not plainly something else".to_owned()
         }),
     }
-}
-
-/// A parameter or another stack's export: text the definition does not bound, as opposed to
-/// a resource's name, ID or ARN, or the account.
-fn is_input(u: &Unknown) -> bool {
-    u.what.starts_with("parameter ")
-        || u.what.starts_with("the export ")
-        || u.what.starts_with("an export ")
 }
 
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {

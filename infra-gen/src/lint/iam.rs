@@ -19,7 +19,7 @@ pub(super) use bedrock::check_bedrock;
 use std::collections::HashMap;
 
 use super::Sink;
-use super::resolve::{Part, Resolved, Scope, Unknown};
+use super::resolve::{Origin, Part, Resolved, Scope, Unknown};
 use crate::build::Stack;
 use crate::build::grant::S3_OBJECT_ACTIONS;
 use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
@@ -406,7 +406,7 @@ impl<'a> Piece<'a> {
         match self {
             Self::Empty => Field::Decided(""),
             Self::Text(t) => Field::Decided(t),
-            Self::Unknown(u) if u.what == "the account ID" => Field::OwnAccount,
+            Self::Unknown(u) if u.origin == Origin::Account => Field::OwnAccount,
             Self::Unknown(u) | Self::Mixed(u) => Field::Open(&u.what),
         }
     }
@@ -415,11 +415,11 @@ impl<'a> Piece<'a> {
 /// The region and account fields of an ARN, when the value is one and its fields are
 /// decided up to there (a whole-value `GetAtt` or import of this app names its own).
 fn region_and_account(resolved: &Resolved) -> Option<(Field<'_>, Field<'_>)> {
-    // A whole value left open: a `Ref`/`GetAtt` of a resource (named in backticks) is this
-    // stack's own; anything else (a parameter, an export of no stack here) may name any
-    // account and region.
+    // A whole value left open: a `Ref`/`GetAtt` of a resource is this stack's own; anything
+    // else (a parameter, an export of no stack here) may name any account and region.
     if let Some(Part::Unknown(u)) = resolved.parts.first() {
-        return (!u.what.starts_with('`')).then_some((Field::Open(&u.what), Field::Open(&u.what)));
+        return (u.origin != Origin::ThisStack)
+            .then_some((Field::Open(&u.what), Field::Open(&u.what)));
     }
     let mut fields = [Piece::Empty; 5];
     let mut i = 0;

@@ -35,10 +35,24 @@ pub(crate) enum Part {
 pub(crate) struct Unknown {
     /// What it is, in words for a finding: "parameter `ImageTag`", "the account ID", …
     pub what: String,
+    /// Where it comes from, which decides what a lint may assume about it.
+    pub origin: Origin,
     /// Whether it may hold `*` or `?`, which IAM reads as wildcards.
     pub may_wildcard: bool,
     /// The longest it can be, when bounded.
     pub max_len: Option<usize>,
+}
+
+/// Where an unknown value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The account the stack deploys to (`AWS::AccountId`).
+    Account,
+    /// A name, ID, ARN or attribute of one of the stack's resources, or of the stack itself:
+    /// AWS sets it, within this account and region.
+    ThisStack,
+    /// A parameter, or an export of no stack here: text the definition does not bound.
+    Input,
 }
 
 /// A `{{resolve:service:reference}}` in a value.
@@ -193,6 +207,7 @@ impl<'a> Scope<'a> {
             Expr::Ref(name) => self.reference(name),
             Expr::GetAtt(id, attribute) => Resolved::unknown(Unknown {
                 what: format!("`{id}.{attribute}`"),
+                origin: Origin::ThisStack,
                 may_wildcard: false,
                 max_len: None,
             }),
@@ -222,11 +237,13 @@ impl<'a> Scope<'a> {
             "AWS::NoValue" => Resolved::default(),
             "AWS::AccountId" => Resolved::unknown(Unknown {
                 what: "the account ID".into(),
+                origin: Origin::Account,
                 may_wildcard: false,
                 max_len: Some(12),
             }),
             "AWS::StackId" | "AWS::NotificationARNs" => Resolved::unknown(Unknown {
                 what: format!("`{name}`"),
+                origin: Origin::ThisStack,
                 may_wildcard: false,
                 max_len: None,
             }),
@@ -243,6 +260,7 @@ impl<'a> Scope<'a> {
                 // A list of IDs CloudFormation checks exist: no wildcard.
                 Some(_) => Resolved::unknown(Unknown {
                     what: format!("parameter `{name}`"),
+                    origin: Origin::Input,
                     may_wildcard: false,
                     max_len: Some(PARAMETER_MAX_LEN),
                 }),
@@ -250,6 +268,7 @@ impl<'a> Scope<'a> {
                 // the kind's own lints read; never a wildcard.
                 None => Resolved::unknown(Unknown {
                     what: format!("`{name}`"),
+                    origin: Origin::ThisStack,
                     may_wildcard: false,
                     max_len: None,
                 }),
@@ -310,6 +329,7 @@ impl<'a> Scope<'a> {
                     Some(n) => format!("the export `{n}`"),
                     None => format!("an export named `{}`", name.with_unknowns_as("…")),
                 },
+                origin: Origin::Input,
                 // Another repository's export can hold anything.
                 may_wildcard: true,
                 max_len: None,
@@ -321,6 +341,7 @@ impl<'a> Scope<'a> {
 fn opaque(what: &str) -> Unknown {
     Unknown {
         what: what.to_owned(),
+        origin: Origin::Input,
         may_wildcard: true,
         max_len: None,
     }
@@ -352,6 +373,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
     let Ok(hir) = regex_syntax::parse(pattern) else {
         return Unknown {
             what,
+            origin: Origin::Input,
             may_wildcard: true,
             max_len: Some(PARAMETER_MAX_LEN),
         };
@@ -359,6 +381,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
     // CloudFormation matches AllowedPattern against the whole value, anchored or not.
     Unknown {
         what,
+        origin: Origin::Input,
         may_wildcard: admits(&hir, '*') || admits(&hir, '?'),
         max_len: Some(
             hir.properties()
