@@ -20,10 +20,17 @@ pub fn template_file(stack: &Stack) -> String {
     format!("{}.yaml", stack.name)
 }
 
-/// The acknowledgements CloudFormation requires. Roles have no explicit name in the model, so
-/// `CAPABILITY_IAM` suffices. The SAM transform needs no `CAPABILITY_AUTO_EXPAND` because
+/// The acknowledgements CloudFormation requires. Service roles have no explicit name, so
+/// `CAPABILITY_IAM` suffices; the account roles of the bootstrap stack are named. The SAM transform needs no `CAPABILITY_AUTO_EXPAND` because
 /// both `sam deploy` and `infra-gen plan` go through change sets.
 pub fn capabilities(template: &Template) -> Vec<&'static str> {
+    if template
+        .resources
+        .iter()
+        .any(|r| matches!(r.properties, Properties::AccountRole(_)))
+    {
+        return vec!["CAPABILITY_NAMED_IAM"];
+    }
     if template
         .resources
         .iter()
