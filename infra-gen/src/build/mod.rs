@@ -2,6 +2,7 @@
 //! holds a repository's stacks in deployment order.
 
 pub mod alarms;
+pub mod bootstrap;
 pub mod bedrock;
 pub mod grant;
 pub mod policy;
@@ -9,6 +10,7 @@ pub mod registry;
 pub mod service;
 
 pub use alarms::Alarms;
+pub use bootstrap::{AccountSide, Bootstrap};
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
 pub use grant::{DynamoDb, Grant};
 pub use policy::{EnvironmentKind, Policy};
@@ -59,6 +61,8 @@ pub struct App {
     /// Stacks no longer defined (removed or renamed) whose committed stateful resources may
     /// go: without one, the replacement guard refuses to let their template go.
     removed: Vec<(StackName, ReplacementAck)>,
+    /// The account side, once [`App::bootstrap`] added its stack.
+    account: Option<AccountSide>,
 }
 
 impl App {
@@ -78,6 +82,20 @@ impl App {
             stack.template.tags = merged(std::slice::from_ref(&tag), &stack.template.tags);
         }
         self.tags = merged(&self.tags, &[tag]);
+    }
+    /// Adds the account side derived from every stack pushed so far (push it last): the
+    /// bootstrap stack with GitHub's OIDC provider and each environment's deploy, execution
+    /// and drift roles. `samconfig.toml` then deploys each stack with its environment's
+    /// execution role.
+    pub fn bootstrap(&mut self, bootstrap: &Bootstrap) -> Result<(), Error> {
+        let (stack, side) = bootstrap.build(self)?;
+        self.push(stack);
+        self.account = Some(side);
+        Ok(())
+    }
+    /// The account side, if the app has one.
+    pub fn account(&self) -> Option<&AccountSide> {
+        self.account.as_ref()
     }
     pub fn stacks(&self) -> &[Stack] {
         &self.stacks

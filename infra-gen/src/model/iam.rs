@@ -103,7 +103,7 @@ pub const ENI_LIFECYCLE: [(&str, &[&str]); 4] = [
 ];
 
 /// How a condition compares the request's context key with the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Operator {
     StringEquals,
     /// `*` and `?` in the value match any text and any character (e.g. `s3:prefix`).

@@ -6,7 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE, WRITE};
+use super::super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE};
 use super::super::section::{Section, Words, code};
 use super::super::{Expr, Kind, LogicalId, Resource, StackName, validate_name};
 use super::{Policy, ROLE_ACCESS};
