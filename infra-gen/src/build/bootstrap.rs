@@ -197,7 +197,7 @@ impl Bootstrap {
         });
         Ok(AccountSide {
             account: self.account.clone(),
-            stack: StackName::new(format!("{prefix}-bootstrap"))?,
+            stack: StackName::new(format!("{prefix}-{ACCOUNT_ENVIRONMENT}-bootstrap"))?,
             environments,
             execution,
         })
