@@ -42,6 +42,20 @@ pub fn capabilities(template: &Template) -> Vec<&'static str> {
     }
 }
 
+/// The role CloudFormation deploys `stack` with (`--role-arn`): its execution role of the
+/// app's bootstrap stack, which holds exactly what the stack's resources need.
+pub fn role_arn(app: &App, stack: &Stack) -> Option<String> {
+    let side = app.account()?;
+    side.execution_role(stack.name.as_str())
+        .map(|role| side.role_arn(role))
+}
+
+/// Whether `sam deploy` must upload the template to S3 first: CloudFormation takes at most
+/// 51,200 bytes inline, which the bootstrap stack's roles exceed.
+pub fn uploads_template(app: &App, stack: &Stack) -> bool {
+    app.account().is_some_and(|side| side.stack == stack.name)
+}
+
 /// Stack tags; CloudFormation copies them to every resource that takes tags. The definition's
 /// own tags (app, stack, service) follow infra-gen's two.
 pub fn tags(stack: &Stack) -> Vec<(&str, String)> {

@@ -33,6 +33,10 @@ struct ConfigEnv {
     command: Vec<String>,
     /// What the flags of `command` are for.
     flags: Vec<deploy::Flag>,
+    /// The execution role CloudFormation deploys the stack with.
+    role_arn: Option<String>,
+    /// `--resolve-s3`: the template is too large to send inline.
+    resolve_s3: bool,
     /// Whether the stack has a function `sam build` can build an image for.
     builds_image: bool,
     /// Why BuildKit, for this stack's Dockerfile.
@@ -79,6 +83,8 @@ fn config_env(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> ConfigEnv 
             .collect(),
         command,
         flags,
+        role_arn: deploy::role_arn(app, stack),
+        resolve_s3: deploy::uploads_template(app, stack),
         builds_image,
         buildkit_why,
     }
