@@ -269,6 +269,13 @@ pub struct Listed {
     /// The image to build and push before deploying, for a stack with a function.
     pub image: Option<ListedImage>,
     pub smoke_test: Option<String>,
+    /// The role GitHub's deploy jobs of the stack's environment assume (none for the
+    /// bootstrap stack, deployed by an administrator, or without an account side).
+    pub deploy_role: Option<String>,
+    /// The read-only role the drift workflow assumes for this stack.
+    pub drift_role: Option<String>,
+    /// Whether this is the bootstrap stack (the account side): deployed once by hand.
+    pub bootstrap: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -286,6 +293,19 @@ pub struct ListedImage {
     /// The stack whose output holds the repository URI, and that output.
     pub registry: Option<String>,
     pub repository_output: Option<String>,
+}
+
+/// The ARN of the role `pick` chooses among the roles of `stack`'s environment.
+fn account_role(
+    app: &App,
+    stack: &Stack,
+    pick: impl Fn(
+        &crate::build::bootstrap::EnvironmentRoles,
+    ) -> Option<&crate::model::iam::account::RoleName>,
+) -> Option<String> {
+    let side = app.account()?;
+    let roles = side.roles(stack.environment.name())?;
+    pick(roles).map(|r| side.role_arn(r))
 }
 
 /// Every stack in deployment order, with what deploying it takes.
@@ -332,6 +352,9 @@ pub fn listing(app: &App) -> Vec<Listed> {
                     .collect(),
                 image,
                 smoke_test: stack.smoke_test.clone(),
+                deploy_role: account_role(app, stack, |r| r.deploy.as_ref()),
+                drift_role: account_role(app, stack, |r| Some(&r.drift)),
+                bootstrap: app.account().is_some_and(|a| a.stack == stack.name),
             }
         })
         .collect()

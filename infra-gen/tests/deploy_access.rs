@@ -56,13 +56,17 @@ fn departures(access: &TypeAccess) -> Vec<String> {
     }
     for (action, ops) in access.calls {
         if Action::new(action).is_err() {
-            out.push(format!("calls {action}, which AWS's IAM data does not define"));
+            out.push(format!(
+                "calls {action}, which AWS's IAM data does not define"
+            ));
         }
         let beyond = named(access.beyond_schema, action);
         for (bit, op) in OPS {
             let in_handler = handler(&schema, op).contains(*action);
             if in_handler && ops & bit == 0 {
-                out.push(format!("misses {action} on {op}, which its {op} handler calls"));
+                out.push(format!(
+                    "misses {action} on {op}, which its {op} handler calls"
+                ));
             }
             if !in_handler && ops & bit != 0 && !beyond {
                 out.push(format!(
@@ -73,7 +77,9 @@ fn departures(access: &TypeAccess) -> Vec<String> {
     }
     for (action, why) in access.elsewhere.iter().chain(access.unused) {
         if !listed.contains(*action) {
-            out.push(format!("accounts for {action}, which no handler calls: remove it"));
+            out.push(format!(
+                "accounts for {action}, which no handler calls: remove it"
+            ));
         }
         if why.split_whitespace().count() < 4 {
             out.push(format!("gives no reason for {action}"));
@@ -81,10 +87,14 @@ fn departures(access: &TypeAccess) -> Vec<String> {
     }
     for (action, why) in access.beyond_schema {
         if listed.contains(*action) {
-            out.push(format!("says {action} is beyond the schema, which lists it"));
+            out.push(format!(
+                "says {action} is beyond the schema, which lists it"
+            ));
         }
         if Action::new(action).is_err() {
-            out.push(format!("names {action}, which AWS's IAM data does not define"));
+            out.push(format!(
+                "names {action}, which AWS's IAM data does not define"
+            ));
         }
         if why.split_whitespace().count() < 4 {
             out.push(format!("gives no reason for {action}"));

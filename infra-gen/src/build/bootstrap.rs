@@ -84,7 +84,7 @@ const DRIFT_ACTIONS: [&str; 6] = [
 const SERVERLESS_TRANSFORM: &str = "transform/Serverless-2016-10-31";
 
 /// The account side of an [`App`]: build it after every other stack is pushed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bootstrap {
     repository: GithubRepository,
     account: AccountId,
@@ -117,7 +117,11 @@ pub struct AccountSide {
 impl AccountSide {
     /// The ARN of role `name` in the account.
     pub fn role_arn(&self, name: &RoleName) -> String {
-        format!("arn:aws:iam::{}:role/{}", self.account.as_str(), name.as_str())
+        format!(
+            "arn:aws:iam::{}:role/{}",
+            self.account.as_str(),
+            name.as_str()
+        )
     }
     /// The roles of GitHub environment `environment`.
     pub fn roles(&self, environment: &str) -> Option<&EnvironmentRoles> {
@@ -175,7 +179,9 @@ impl Bootstrap {
                 return Err(Error::At {
                     stack: stack.name.to_string(),
                     resource: "(stack)".into(),
-                    message: format!("environment name {ACCOUNT_ENVIRONMENT:?} is the bootstrap stack's"),
+                    message: format!(
+                        "environment name {ACCOUNT_ENVIRONMENT:?} is the bootstrap stack's"
+                    ),
                     fix: "name the environment otherwise".into(),
                 });
             }
@@ -214,8 +220,11 @@ impl Bootstrap {
         let place = |e: Error| e.at(side.stack.as_str(), "Bootstrap");
         if self.provider == Provider::Create {
             template.resources.push(
-                Resource::new(id("GitHubOidcProvider")?, Properties::OidcProvider(OidcProvider))
-                    .retained(),
+                Resource::new(
+                    id("GitHubOidcProvider")?,
+                    Properties::OidcProvider(OidcProvider),
+                )
+                .retained(),
             );
         }
         for stack in app.stacks() {
@@ -236,8 +245,15 @@ impl Bootstrap {
                 .iter()
                 .filter(|s| s.environment.name() == roles.environment)
                 .collect();
-            let role = deploy_role(&self.repository, &provider, &stacks, deploy, &roles.environment, &side)
-                .map_err(place)?;
+            let role = deploy_role(
+                &self.repository,
+                &provider,
+                &stacks,
+                deploy,
+                &roles.environment,
+                &side,
+            )
+            .map_err(place)?;
             template.resources.push(Resource::new(
                 id(&format!("{}DeployRole", pascal(&roles.environment)))?,
                 Properties::AccountRole(role),
@@ -360,7 +376,12 @@ impl Grants {
         Ok(())
     }
 
-    fn star(&mut self, action: &str, why: &str, conditions: Vec<(Operator, String, Vec<String>)>) -> Result<(), Error> {
+    fn star(
+        &mut self,
+        action: &str,
+        why: &str,
+        conditions: Vec<(Operator, String, Vec<String>)>,
+    ) -> Result<(), Error> {
         if !self.star_reasons.iter().any(|r| r == why) {
             self.star_reasons.push(why.to_owned());
         }
@@ -459,8 +480,19 @@ fn pattern_reason(resource: &str) -> &'static str {
 }
 
 /// Whether `action` may act on `arn` (a `Fn::Sub` template or literal ARN), by AWS's data:
-/// some resource type it accepts has an ARN format that can name it.
-fn fits(action: &str, arn: &str) -> bool {
+/// some resource type it accepts has an ARN format that can name it. One addition the data
+/// lacks: CloudFormation authorizes the transforms a change set uses as resources of
+/// `CreateChangeSet` (`arn:<partition>:cloudformation:<region>:aws:transform/<name>`).
+pub(crate) fn fits(action: &str, arn: &str) -> bool {
+    if action == "cloudformation:CreateChangeSet" {
+        let arn = arn.replace("${AWS::Partition}", "aws");
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        if let ["arn", _, "cloudformation", _, "aws", resource] = fields.as_slice()
+            && resource.starts_with("transform/")
+        {
+            return true;
+        }
+    }
     let Some((service, info)) = crate::model::iam::data::action(action) else {
         return false;
     };
@@ -489,11 +521,13 @@ fn derive(
     grants: &mut Grants,
 ) -> Result<(), Error> {
     let region = stack.environment.region();
-    let at = |message: String| Error::At {
+    let at = |message: String| {
+        Error::At {
         stack: stack.name.to_string(),
         resource: resource.to_owned(),
         message,
         fix: "correct the kind's deploy declaration (Kind::deploy, model/access.rs) or the definition".into(),
+    }
     };
     let narrowing = d.narrowed_by.as_ref().map(|(key, arns)| {
         let mut values: Vec<String> = arns.iter().map(|a| a.sub(region)).collect();
@@ -513,12 +547,20 @@ fn derive(
             )?;
             continue;
         }
-        let fitting: Vec<&Arn> = d.arns.iter().filter(|a| fits(action, &a.sub(region))).collect();
+        let fitting: Vec<&Arn> = d
+            .arns
+            .iter()
+            .filter(|a| fits(action, &a.sub(region)))
+            .collect();
         if fitting.is_empty() {
             return Err(at(format!(
                 "{} declares {action} on {}, none of which is a resource type {action} accepts (AWS's data)",
                 d.access.type_name,
-                d.arns.iter().map(|a| a.sub(region)).collect::<Vec<_>>().join(", ")
+                d.arns
+                    .iter()
+                    .map(|a| a.sub(region))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         for arn in fitting {
@@ -556,15 +598,20 @@ fn derive(
                 .filter(|s| s.environment == stack.environment)
                 .flat_map(|s| &s.template.resources)
                 .filter_map(|r| match &r.properties {
-                    Properties::EcrRepository(repo) => {
-                        Some(Arn::regional("ecr", format!("repository/{}", repo.name.as_str())).sub(region))
-                    }
+                    Properties::EcrRepository(repo) => Some(
+                        Arn::regional("ecr", format!("repository/{}", repo.name.as_str()))
+                            .sub(region),
+                    ),
                     _ => None,
                 })
                 .collect(),
             Target::Star(why) => {
                 for action in u.actions {
-                    grants.star(action, &format!("{} {why}", d.access.type_name), conditions.clone())?;
+                    grants.star(
+                        action,
+                        &format!("{} {why}", d.access.type_name),
+                        conditions.clone(),
+                    )?;
                 }
                 continue;
             }
@@ -638,7 +685,8 @@ fn execution_role(app: &App, stack: &Stack, name: &RoleName) -> Result<AccountRo
 }
 
 fn stack_arn(stack: &Stack) -> String {
-    Arn::regional("cloudformation", format!("stack/{}/*", stack.name)).sub(stack.environment.region())
+    Arn::regional("cloudformation", format!("stack/{}/*", stack.name))
+        .sub(stack.environment.region())
 }
 
 /// GitHub's role for deploying `stacks` (one environment): change sets of exactly those

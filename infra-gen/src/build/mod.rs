@@ -2,16 +2,16 @@
 //! holds a repository's stacks in deployment order.
 
 pub mod alarms;
-pub mod bootstrap;
 pub mod bedrock;
+pub mod bootstrap;
 pub mod grant;
 pub mod policy;
 pub mod registry;
 pub mod service;
 
 pub use alarms::Alarms;
-pub use bootstrap::{AccountSide, Bootstrap};
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
+pub use bootstrap::{AccountSide, Bootstrap};
 pub use grant::{DynamoDb, Grant};
 pub use policy::{EnvironmentKind, Policy};
 pub use registry::{ImageRepository, Registry};
@@ -61,8 +61,9 @@ pub struct App {
     /// Stacks no longer defined (removed or renamed) whose committed stateful resources may
     /// go: without one, the replacement guard refuses to let their template go.
     removed: Vec<(StackName, ReplacementAck)>,
-    /// The account side, once [`App::bootstrap`] added its stack.
-    account: Option<AccountSide>,
+    /// The account side, once [`App::bootstrap`] added its stack, and how it was built (lint
+    /// `iam-account` derives it again from the other stacks).
+    account: Option<(Bootstrap, AccountSide)>,
 }
 
 impl App {
@@ -90,12 +91,33 @@ impl App {
     pub fn bootstrap(&mut self, bootstrap: &Bootstrap) -> Result<(), Error> {
         let (stack, side) = bootstrap.build(self)?;
         self.push(stack);
-        self.account = Some(side);
+        self.account = Some((bootstrap.clone(), side));
         Ok(())
     }
     /// The account side, if the app has one.
     pub fn account(&self) -> Option<&AccountSide> {
-        self.account.as_ref()
+        self.account.as_ref().map(|(_, side)| side)
+    }
+    /// The bootstrap stack as the other stacks derive it now, and its name (`None` without an
+    /// account side).
+    pub fn derived_bootstrap(&self) -> Option<(StackName, Result<Stack, Error>)> {
+        let (bootstrap, side) = self.account.as_ref()?;
+        let others = Self {
+            stacks: self
+                .stacks
+                .iter()
+                .filter(|s| s.name != side.stack)
+                .cloned()
+                .collect(),
+            tags: self.tags.clone(),
+            removed: Vec::new(),
+            account: None,
+        };
+        let derived = bootstrap.build(&others).map(|(mut stack, _)| {
+            stack.template.tags = merged(&self.tags, &stack.template.tags);
+            stack
+        });
+        Some((side.stack.clone(), derived))
     }
     pub fn stacks(&self) -> &[Stack] {
         &self.stacks

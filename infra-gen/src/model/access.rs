@@ -142,7 +142,11 @@ pub enum Target {
 }
 
 /// The KMS actions a resource encrypted with customer managed key `key` calls on it.
-pub fn key_use(key: Option<&super::Expr>, actions: &'static [&'static str], ops: u8) -> Option<Use> {
+pub fn key_use(
+    key: Option<&super::Expr>,
+    actions: &'static [&'static str],
+    ops: u8,
+) -> Option<Use> {
     let key = key?;
     let on = match key.as_literal() {
         Some(arn) if arn.starts_with("arn:") => Target::Literal(vec![arn.to_owned()]),

@@ -4,8 +4,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::section::{self, Section, Words, capitalized, serialized_name};
 use super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE, WRITE};
+use super::section::{self, Section, Words, capitalized, serialized_name};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,7 +72,6 @@ pub const ACCESS: TypeAccess = TypeAccess {
     unused: &[],
     beyond_schema: &[],
 };
-
 
 impl Kind for Alarm {
     const TYPE: &'static str = "AWS::CloudWatch::Alarm";

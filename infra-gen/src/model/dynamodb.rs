@@ -5,10 +5,10 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
-use super::section::{Section, Words, kms};
 use super::access::{
     Arn, CREATE, DELETE, Deployed, NO_CMK, ON_KEY, READ, TypeAccess, UPDATE, WRITE, key_use,
 };
+use super::section::{Section, Words, kms};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
@@ -251,7 +251,8 @@ impl Table {
 }
 
 const IMPORT: &str = "only ImportSourceSpecification (a table created from S3 data) calls it; the model has no import";
-const STREAMING: &str = "only KinesisStreamSpecification calls it; the model streams to no Kinesis stream";
+const STREAMING: &str =
+    "only KinesisStreamSpecification calls it; the model streams to no Kinesis stream";
 const REPLICAS: &str = "only global table replicas (AWS::DynamoDB::GlobalTable, replica settings) call it; the model's tables are regional";
 const RESOURCE_POLICY: &str = "only ResourcePolicy calls it; the model writes no resource policy";
 const INSIGHTS: &str = "only ContributorInsightsSpecification calls it; the model leaves it off";
@@ -267,8 +268,14 @@ pub const ACCESS: TypeAccess = TypeAccess {
         ("dynamodb:UpdateTimeToLive", CREATE | UPDATE),
         ("dynamodb:DescribeContinuousBackups", CREATE | UPDATE | READ),
         ("dynamodb:UpdateContinuousBackups", CREATE | UPDATE),
-        ("dynamodb:DescribeContributorInsights", CREATE | UPDATE | READ),
-        ("dynamodb:DescribeKinesisStreamingDestination", CREATE | UPDATE | READ),
+        (
+            "dynamodb:DescribeContributorInsights",
+            CREATE | UPDATE | READ,
+        ),
+        (
+            "dynamodb:DescribeKinesisStreamingDestination",
+            CREATE | UPDATE | READ,
+        ),
         ("dynamodb:ListTagsOfResource", CREATE | UPDATE | READ),
         ("dynamodb:TagResource", CREATE | UPDATE),
         ("dynamodb:UntagResource", UPDATE),
@@ -317,7 +324,6 @@ pub const ACCESS: TypeAccess = TypeAccess {
     beyond_schema: &[],
 };
 
-
 impl Kind for Table {
     const TYPE: &'static str = "AWS::DynamoDB::Table";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "StreamArn"];
@@ -332,7 +338,13 @@ impl Kind for Table {
         let arn = Arn::regional("dynamodb", format!("table/{}", self.name.as_str()));
         let key = key_use(
             self.kms_key.as_ref(),
-            &["kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:Encrypt", "kms:RevokeGrant"],
+            &[
+                "kms:CreateGrant",
+                "kms:DescribeKey",
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:RevokeGrant",
+            ],
             WRITE,
         );
         vec![Deployed::new(id.as_str(), &ACCESS, vec![arn]).using(key.into_iter().collect())]

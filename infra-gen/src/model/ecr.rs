@@ -4,9 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::access::{
-    Arn, CREATE, DELETE, Deployed, ON_KEY, READ, TypeAccess, UPDATE, key_use,
-};
+use super::access::{Arn, CREATE, DELETE, Deployed, ON_KEY, READ, TypeAccess, UPDATE, key_use};
 use super::section::{Section, Words};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;

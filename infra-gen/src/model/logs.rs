@@ -3,10 +3,8 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use super::access::{Arn, CREATE, DELETE, Deployed, READ, Target, TypeAccess, UPDATE, Use, WRITE};
 use super::section::{Section, Words, kms};
-use super::access::{
-    Arn, CREATE, DELETE, Deployed, READ, Target, TypeAccess, UPDATE, Use, WRITE,
-};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code};
 use crate::units::RetentionDays;
 
@@ -65,7 +63,6 @@ pub const ACCESS: TypeAccess = TypeAccess {
 
 const LIST_ONLY: &str = "on \"*\": AWS's data says it acts on no resource type";
 
-
 impl Kind for LogGroup {
     const TYPE: &'static str = "AWS::Logs::LogGroup";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
@@ -86,7 +83,9 @@ impl Kind for LogGroup {
                 "logs:DescribeIndexPolicies",
             ],
             ops: WRITE | READ,
-            on: Target::Star("the log group handlers list log groups and their policies to find this one"),
+            on: Target::Star(
+                "the log group handlers list log groups and their policies to find this one",
+            ),
             passed_to: None,
             policy: None,
         }];

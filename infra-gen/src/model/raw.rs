@@ -8,8 +8,8 @@
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::section::{Section, Words, code};
 use super::access::{Deployed, Target, UNDECLARED, Use, WRITE};
+use super::section::{Section, Words, code};
 use super::{Expr, Kind, LogicalId, Resource, StackName};
 use crate::Error;
 

@@ -4,10 +4,10 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::section::{Section, Words, kms};
 use super::access::{
     Arn, CREATE, DELETE, Deployed, ON_KEY, READ, Target, TypeAccess, UPDATE, Use, key_use,
 };
+use super::section::{Section, Words, kms};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code};
 
 /// A value Secrets Manager generates at creation, so no human ever types or sees it in a
@@ -54,7 +54,6 @@ pub const ACCESS: TypeAccess = TypeAccess {
     ],
     beyond_schema: &[],
 };
-
 
 impl Kind for Secret {
     const TYPE: &'static str = "AWS::SecretsManager::Secret";

@@ -4,8 +4,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
-use super::section::{Section, Words};
 use super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE, WRITE};
+use super::section::{Section, Words};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
@@ -150,7 +150,6 @@ pub const ACCESS: TypeAccess = TypeAccess {
     unused: &[],
     beyond_schema: &[],
 };
-
 
 impl Kind for Queue {
     const TYPE: &'static str = "AWS::SQS::Queue";

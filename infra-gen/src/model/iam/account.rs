@@ -30,7 +30,9 @@ impl GithubRepository {
             |s| {
                 s.split_once('/').is_some_and(|(owner, name)| {
                     (1..=39).contains(&owner.len())
-                        && owner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && owner
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                         && !owner.starts_with('-')
                         && (1..=100).contains(&name.len())
                         && name != "."

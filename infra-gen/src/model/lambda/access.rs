@@ -37,7 +37,10 @@ pub const FUNCTION: TypeAccess = TypeAccess {
         ("lambda:UpdateFunctionCode", UPDATE),
         ("lambda:PublishVersion", UPDATE),
         ("lambda:GetRuntimeManagementConfig", CREATE | UPDATE | READ),
-        ("lambda:GetFunctionCodeSigningConfig", CREATE | UPDATE | READ),
+        (
+            "lambda:GetFunctionCodeSigningConfig",
+            CREATE | UPDATE | READ,
+        ),
         ("lambda:GetFunctionRecursionConfig", CREATE | UPDATE | READ),
         ("lambda:GetFunctionScalingConfig", READ),
         ("lambda:DeleteFunction", DELETE),
@@ -134,7 +137,10 @@ pub const ALIAS: TypeAccess = TypeAccess {
         ("lambda:GetAlias", UPDATE | DELETE | READ),
         ("lambda:DeleteAlias", DELETE),
         ("lambda:PutProvisionedConcurrencyConfig", CREATE | UPDATE),
-        ("lambda:GetProvisionedConcurrencyConfig", CREATE | UPDATE | READ),
+        (
+            "lambda:GetProvisionedConcurrencyConfig",
+            CREATE | UPDATE | READ,
+        ),
         ("lambda:DeleteProvisionedConcurrencyConfig", UPDATE),
     ],
     elsewhere: &[
@@ -298,7 +304,9 @@ fn role_arn(role: &Expr, stack: &StackName) -> Target {
             format!("role/{}", generated_name(stack.as_str(), id)),
         )]),
         Expr::Literal(arn) if arn.starts_with("arn:") => Target::Literal(vec![arn.clone()]),
-        _ => Target::Unknown("the function's role, which is neither a role of the stack nor a literal ARN".into()),
+        _ => Target::Unknown(
+            "the function's role, which is neither a role of the stack nor a literal ARN".into(),
+        ),
     }
 }
 
@@ -370,22 +378,30 @@ impl Function {
                 Arn::regional("codedeploy", format!("deploymentgroup:{application}/*")),
                 Arn::regional("codedeploy", format!("deploymentconfig:{config}")),
             ];
-            out.push(Deployed::new(format!("{id}Version*"), &VERSION, function.clone()));
+            out.push(Deployed::new(
+                format!("{id}Version*"),
+                &VERSION,
+                function.clone(),
+            ));
             out.push(
-                Deployed::new(format!("{id}Alias{}", d.alias.as_str()), &ALIAS, function.clone())
-                    .using(vec![Use {
-                        actions: &[
-                            "codedeploy:CreateDeployment",
-                            "codedeploy:GetDeployment",
-                            "codedeploy:GetDeploymentGroup",
-                            "codedeploy:GetDeploymentConfig",
-                            "codedeploy:StopDeployment",
-                        ],
-                        ops: UPDATE,
-                        on: Target::Arns(deployment.clone()),
-                        passed_to: None,
-                        policy: None,
-                    }]),
+                Deployed::new(
+                    format!("{id}Alias{}", d.alias.as_str()),
+                    &ALIAS,
+                    function.clone(),
+                )
+                .using(vec![Use {
+                    actions: &[
+                        "codedeploy:CreateDeployment",
+                        "codedeploy:GetDeployment",
+                        "codedeploy:GetDeploymentGroup",
+                        "codedeploy:GetDeploymentConfig",
+                        "codedeploy:StopDeployment",
+                    ],
+                    ops: UPDATE,
+                    on: Target::Arns(deployment.clone()),
+                    passed_to: None,
+                    policy: None,
+                }]),
             );
             out.push(Deployed::new(
                 "ServerlessDeploymentApplication",
@@ -393,8 +409,15 @@ impl Function {
                 deployment[..1].to_vec(),
             ));
             out.push(
-                Deployed::new(format!("{id}DeploymentGroup"), &CODEDEPLOY_GROUP, deployment)
-                    .using(vec![pass(vec![role("CodeDeployServiceRole")], "codedeploy.amazonaws.com")]),
+                Deployed::new(
+                    format!("{id}DeploymentGroup"),
+                    &CODEDEPLOY_GROUP,
+                    deployment,
+                )
+                .using(vec![pass(
+                    vec![role("CodeDeployServiceRole")],
+                    "codedeploy.amazonaws.com",
+                )]),
             );
             out.push(
                 Deployed::new(
@@ -431,10 +454,16 @@ impl Function {
                             &SCHEDULE,
                             vec![Arn::regional(
                                 "scheduler",
-                                format!("schedule/default/{}", generated_name(stack_name, &event_id)),
+                                format!(
+                                    "schedule/default/{}",
+                                    generated_name(stack_name, &event_id)
+                                ),
                             )],
                         )
-                        .using(vec![pass(vec![role(&schedule_role)], "scheduler.amazonaws.com")]),
+                        .using(vec![pass(
+                            vec![role(&schedule_role)],
+                            "scheduler.amazonaws.com",
+                        )]),
                     );
                     out.push(Deployed::new(
                         schedule_role.clone(),
