@@ -11,7 +11,7 @@
 //! beside it, each role scoped to its own environment's names, and a change to one environment
 //! shows on the review page as a change of that environment's roles.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{App, Environment, Stack};
 use crate::Error;
@@ -364,6 +364,7 @@ struct Grant {
 struct Grants {
     by: BTreeMap<Grant, Vec<Action>>,
     star_reasons: Vec<String>,
+    fits: Fits,
 }
 
 impl Grants {
@@ -479,32 +480,58 @@ fn pattern_reason(resource: &str) -> &'static str {
     }
 }
 
-/// Whether `action` may act on `arn` (a `Fn::Sub` template or literal ARN), by AWS's data:
-/// some resource type it accepts has an ARN format that can name it. One addition the data
-/// lacks: CloudFormation authorizes the transforms a change set uses as resources of
-/// `CreateChangeSet` (`arn:<partition>:cloudformation:<region>:aws:transform/<name>`).
-pub(crate) fn fits(action: &str, arn: &str) -> bool {
-    if action == "cloudformation:CreateChangeSet" {
-        let arn = arn.replace("${AWS::Partition}", "aws");
-        let fields: Vec<&str> = arn.splitn(6, ':').collect();
-        if let ["arn", _, "cloudformation", _, "aws", resource] = fields.as_slice()
-            && resource.starts_with("transform/")
-        {
-            return true;
+/// Whether actions may act on ARNs, by AWS's data: some resource type the action accepts has
+/// an ARN format that can name the ARN. Each ARN is matched once per service against all of
+/// the service's resource types, so checking many actions on it costs lookups only.
+#[derive(Default)]
+pub(crate) struct Fits {
+    /// Per (ARN, service prefix): the indexes of the service's resource types it fits.
+    admitted: HashMap<(String, &'static str), Vec<u16>>,
+}
+
+impl Fits {
+    /// Whether `action` may act on `arn` (a `Fn::Sub` template or literal ARN). One addition
+    /// the data lacks: CloudFormation authorizes the transforms a change set uses as
+    /// resources of `CreateChangeSet` (`arn:<partition>:cloudformation:<region>:aws:transform/<name>`).
+    pub(crate) fn fits(&mut self, action: &str, arn: &str) -> bool {
+        let Some((service, info)) = crate::model::iam::data::action(action) else {
+            return false;
+        };
+        let admitted = self
+            .admitted
+            .entry((arn.to_owned(), service.prefix))
+            .or_insert_with(|| {
+                let text = arn
+                    .replace("${AWS::Partition}", "aws")
+                    .replace("${AWS::AccountId}", "123456789012");
+                let text = text.replace(['*', '?'], &UNKNOWN.to_string());
+                let Some(subject) = Subject::parse(&text) else {
+                    return Vec::new();
+                };
+                let mut types = Vec::new();
+                for (i, t) in service.resources.iter().enumerate() {
+                    if t.admits(&subject) {
+                        types.extend(u16::try_from(i));
+                    }
+                }
+                if service.prefix == "cloudformation" && is_transform(&text) {
+                    // Stands for every type: only CreateChangeSet is let through below.
+                    types.push(u16::MAX);
+                }
+                types
+            });
+        if admitted.contains(&u16::MAX) {
+            return action == "cloudformation:CreateChangeSet";
         }
+        info.resources().iter().any(|i| admitted.contains(i))
     }
-    let Some((service, info)) = crate::model::iam::data::action(action) else {
-        return false;
-    };
-    let text = arn
-        .replace("${AWS::Partition}", "aws")
-        .replace("${AWS::AccountId}", "123456789012");
-    let marker = UNKNOWN.to_string();
-    let text = text.replace(['*', '?'], &marker);
-    let Some(subject) = Subject::parse(&text) else {
-        return false;
-    };
-    info.resource_types(service).any(|t| t.admits(&subject))
+}
+
+fn is_transform(arn: &str) -> bool {
+    matches!(
+        arn.splitn(6, ':').collect::<Vec<_>>().as_slice(),
+        ["arn", _, "cloudformation", _, "aws", resource] if resource.starts_with("transform/")
+    )
 }
 
 fn star_only(action: &str) -> bool {
@@ -550,7 +577,7 @@ fn derive(
         let fitting: Vec<&Arn> = d
             .arns
             .iter()
-            .filter(|a| fits(action, &a.sub(region)))
+            .filter(|a| grants.fits.fits(action, &a.sub(region)))
             .collect();
         if fitting.is_empty() {
             return Err(at(format!(
@@ -637,7 +664,10 @@ fn derive(
                 )?;
                 continue;
             }
-            let fitting: Vec<&String> = resources.iter().filter(|r| fits(action, r)).collect();
+            let fitting: Vec<&String> = resources
+                .iter()
+                .filter(|r| grants.fits.fits(action, r))
+                .collect();
             if fitting.is_empty() {
                 return Err(at(format!(
                     "{} uses {action} on {}, none of which is a resource type {action} accepts (AWS's data)",

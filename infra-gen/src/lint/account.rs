@@ -11,19 +11,20 @@
 //!   widening no statement needs is stale.
 
 use super::Sink;
-use crate::build::bootstrap::fits;
+use crate::build::bootstrap::Fits;
 use crate::build::{App, Stack};
 use crate::model::iam::account::{AccountRole, GithubSubject, Trust};
 use crate::model::iam::{Action, Statement};
 use crate::model::{Expr, Properties};
 
 pub(super) fn check(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
+    let mut fits = Fits::default();
     for r in &stack.template.resources {
         if let Properties::AccountRole(role) = &r.properties {
             let id = r.id.as_str();
             trust(role, id, sink);
             for s in role.policies.iter().flat_map(|p| &p.statements) {
-                statement(role, s, id, sink);
+                statement(role, s, id, &mut fits, sink);
             }
             for w in &role.widenings {
                 let needed = role
@@ -86,7 +87,7 @@ fn trust(role: &AccountRole, id: &str, sink: &mut Sink<'_>) {
     }
 }
 
-fn statement(role: &AccountRole, s: &Statement, id: &str, sink: &mut Sink<'_>) {
+fn statement(role: &AccountRole, s: &Statement, id: &str, fits: &mut Fits, sink: &mut Sink<'_>) {
     if s.actions.is_empty() || s.resources.is_empty() {
         sink.push(
             "iam-account",
@@ -136,7 +137,7 @@ fn statement(role: &AccountRole, s: &Statement, id: &str, sink: &mut Sink<'_>) {
             let misfits: Vec<&str> = s
                 .actions
                 .iter()
-                .filter(|a| a.star_only() || !fits(a.as_str(), arn))
+                .filter(|a| a.star_only() || !fits.fits(a.as_str(), arn))
                 .map(Action::as_str)
                 .collect();
             if !misfits.is_empty() {
@@ -168,12 +169,12 @@ fn statement(role: &AccountRole, s: &Statement, id: &str, sink: &mut Sink<'_>) {
 
 /// The account roles of the bootstrap stack against what the other stacks derive now.
 fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
-    let Some((name, derived)) = app.derived_bootstrap() else {
-        return;
-    };
-    if name != stack.name {
+    if app.account().is_none_or(|side| side.stack != stack.name) {
         return;
     }
+    let Some((_, derived)) = app.derived_bootstrap() else {
+        return;
+    };
     let derived = match derived {
         Ok(d) => d,
         Err(e) => {
