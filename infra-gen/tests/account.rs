@@ -186,7 +186,7 @@ fn a_star_or_pattern_without_its_widening_is_a_finding_and_a_stale_widening_too(
 
     let mut app = with_bootstrap(common::valid_app());
     let mut found = roles(&mut app);
-    let first = role(&mut found[0]);
+    let first = role(found[0]);
     first.widenings.push(
         infra_gen::model::iam::account::Widening::new("Nowhere", "because it is needed somewhere")
             .expect("valid"),

@@ -859,13 +859,12 @@ fn role_id(template: &Value, name: &str) -> String {
         .unwrap_or_else(|| panic!("no role {name} in the bootstrap template"))
 }
 
+/// An action, the example resources it may be asked for, and the request's context keys.
+type Call = (String, Vec<String>, Vec<(String, String)>);
+
 /// Every (action, example resource, context) a deploy of `stack` makes for operations `ops`,
 /// from its kinds' declarations: the calls on each resource's ARNs and what it uses.
-fn deploy_calls(
-    app: &App,
-    stack: &Stack,
-    ops: u8,
-) -> Vec<(String, Vec<String>, Vec<(String, String)>)> {
+fn deploy_calls(app: &App, stack: &Stack, ops: u8) -> Vec<Call> {
     use infra_gen::model::access::Target;
     let region = stack.environment.region();
     let mut out = Vec::new();

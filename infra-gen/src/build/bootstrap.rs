@@ -351,12 +351,15 @@ fn capitalized(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A condition before it becomes a [`Condition`]: operator, key and values.
+type Cond = (Operator, String, Vec<String>);
+
 /// One grant before grouping: an action on a resource, under conditions.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Grant {
     /// `"*"`, an ARN as a `Fn::Sub` template, or a literal ARN.
     resource: String,
-    conditions: Vec<(Operator, String, Vec<String>)>,
+    conditions: Vec<Cond>,
 }
 
 /// Actions per grant, and why each `"*"` or pattern is needed.
@@ -377,12 +380,7 @@ impl Grants {
         Ok(())
     }
 
-    fn star(
-        &mut self,
-        action: &str,
-        why: &str,
-        conditions: Vec<(Operator, String, Vec<String>)>,
-    ) -> Result<(), Error> {
+    fn star(&mut self, action: &str, why: &str, conditions: Vec<Cond>) -> Result<(), Error> {
         if !self.star_reasons.iter().any(|r| r == why) {
             self.star_reasons.push(why.to_owned());
         }
@@ -399,8 +397,7 @@ impl Grants {
     /// `"*"` or a pattern comes with its widening.
     fn statements(self, prefix: &str) -> (Vec<Statement>, Vec<Widening>) {
         // Resources that take the same actions under the same conditions share a statement.
-        let mut merged: BTreeMap<(Vec<String>, Vec<(Operator, String, Vec<String>)>), Vec<String>> =
-            BTreeMap::new();
+        let mut merged: BTreeMap<(Vec<String>, Vec<Cond>), Vec<String>> = BTreeMap::new();
         for (grant, mut actions) in self.by {
             actions.sort();
             let key: Vec<String> = actions.iter().map(|a| a.as_str().to_owned()).collect();
