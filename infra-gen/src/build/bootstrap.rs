@@ -164,6 +164,10 @@ impl Bootstrap {
 
     /// The role names and stack name, from the repository's and the stacks' names.
     pub fn side(&self, app: &App) -> Result<AccountSide, Error> {
+        self.side_of(&app.stacks().iter().collect::<Vec<_>>())
+    }
+
+    fn side_of(&self, all: &[&Stack]) -> Result<AccountSide, Error> {
         let prefix = self
             .repository
             .as_str()
@@ -173,7 +177,7 @@ impl Bootstrap {
             .replace(['.', '_'], "-");
         let mut environments: Vec<EnvironmentRoles> = Vec::new();
         let mut execution = Vec::new();
-        for stack in app.stacks() {
+        for stack in all {
             let env = stack.environment.name();
             if env == ACCOUNT_ENVIRONMENT {
                 return Err(Error::At {
@@ -211,7 +215,12 @@ impl Bootstrap {
 
     /// The bootstrap stack for `app`'s stacks.
     pub fn build(&self, app: &App) -> Result<(Stack, AccountSide), Error> {
-        let side = self.side(app)?;
+        self.build_for(&app.stacks().iter().collect::<Vec<_>>())
+    }
+
+    /// The bootstrap stack for stacks `all` (every stack of an app but the bootstrap stack).
+    pub(crate) fn build_for(&self, all: &[&Stack]) -> Result<(Stack, AccountSide), Error> {
+        let side = self.side_of(all)?;
         let provider = OidcProvider::arn();
         let mut template = Template::new(format!(
             "Account side of {}: GitHub's OIDC provider, per environment the deploy and drift roles, per stack CloudFormation's execution role, derived from the stacks",
@@ -227,22 +236,22 @@ impl Bootstrap {
                 .retained(),
             );
         }
-        for stack in app.stacks() {
+        for stack in all {
             let Some(name) = side.execution_role(stack.name.as_str()) else {
                 continue;
             };
             template.resources.push(Resource::new(
                 id(&format!("{}ExecutionRole", pascal(stack.name.as_str())))?,
-                Properties::AccountRole(execution_role(app, stack, name)?),
+                Properties::AccountRole(execution_role(all, stack, name)?),
             ));
         }
         for roles in &side.environments {
             let Some(deploy) = &roles.deploy else {
                 continue;
             };
-            let stacks: Vec<&Stack> = app
-                .stacks()
+            let stacks: Vec<&Stack> = all
                 .iter()
+                .copied()
                 .filter(|s| s.environment.name() == roles.environment)
                 .collect();
             let role = deploy_role(
@@ -297,13 +306,13 @@ impl Bootstrap {
         };
         let mut statements = Vec::new();
         for (_, roles) in &drift_ids {
-            let stacks: Vec<&Stack> = app
-                .stacks()
+            let stacks: Vec<&Stack> = all
                 .iter()
+                .copied()
                 .chain([&stack])
                 .filter(|s| s.environment.name() == roles.environment)
                 .collect();
-            statements.push(drift_grants(app, &stacks)?);
+            statements.push(drift_grants(all, &stacks)?);
         }
         let template = &mut stack.template;
         for ((drift_id, _), (policy, widenings)) in drift_ids.iter().zip(statements) {
@@ -365,14 +374,15 @@ struct Grant {
 /// Actions per grant, and why each `"*"` or pattern is needed.
 #[derive(Default)]
 struct Grants {
-    by: BTreeMap<Grant, Vec<Action>>,
+    by: BTreeMap<Grant, Vec<&'static str>>,
     star_reasons: Vec<String>,
     fits: Fits,
 }
 
 impl Grants {
-    fn add(&mut self, action: &str, grant: Grant) -> Result<(), Error> {
-        let action = Action::new(action)?;
+    /// Grants `action` (of the static declarations; checked against AWS's data once more when
+    /// the statements are made).
+    fn add(&mut self, action: &'static str, grant: Grant) -> Result<(), Error> {
         let actions = self.by.entry(grant).or_default();
         if !actions.contains(&action) {
             actions.push(action);
@@ -380,7 +390,12 @@ impl Grants {
         Ok(())
     }
 
-    fn star(&mut self, action: &str, why: &str, conditions: Vec<Cond>) -> Result<(), Error> {
+    fn star(
+        &mut self,
+        action: &'static str,
+        why: &str,
+        conditions: Vec<Cond>,
+    ) -> Result<(), Error> {
         if !self.star_reasons.iter().any(|r| r == why) {
             self.star_reasons.push(why.to_owned());
         }
@@ -395,12 +410,12 @@ impl Grants {
 
     /// Statements, one per set of resources and conditions sharing the same actions; each on
     /// `"*"` or a pattern comes with its widening.
-    fn statements(self, prefix: &str) -> (Vec<Statement>, Vec<Widening>) {
+    fn statements(self, prefix: &str) -> Result<(Vec<Statement>, Vec<Widening>), Error> {
         // Resources that take the same actions under the same conditions share a statement.
         let mut merged: BTreeMap<(Vec<String>, Vec<Cond>), Vec<String>> = BTreeMap::new();
         for (grant, mut actions) in self.by {
-            actions.sort();
-            let key: Vec<String> = actions.iter().map(|a| a.as_str().to_owned()).collect();
+            actions.sort_unstable();
+            let key: Vec<String> = actions.iter().map(|a| (*a).to_owned()).collect();
             merged
                 .entry((key, grant.conditions))
                 .or_default()
@@ -428,7 +443,10 @@ impl Grants {
                 reasons.dedup();
                 widenings.extend(Widening::new(&sid, reasons.join("; ")));
             }
-            let actions: Vec<Action> = actions.iter().filter_map(|a| Action::new(a).ok()).collect();
+            let actions: Vec<Action> = actions
+                .iter()
+                .map(|a| Action::new(a))
+                .collect::<Result<_, Error>>()?;
             let resources = resources
                 .into_iter()
                 .map(|r| {
@@ -450,7 +468,7 @@ impl Grants {
                 .collect();
             statements.push(s);
         }
-        (statements, widenings)
+        Ok((statements, widenings))
     }
 }
 
@@ -482,8 +500,8 @@ fn pattern_reason(resource: &str) -> &'static str {
 /// the service's resource types, so checking many actions on it costs lookups only.
 #[derive(Default)]
 pub(crate) struct Fits {
-    /// Per (ARN, service prefix): the indexes of the service's resource types it fits.
-    admitted: HashMap<(String, &'static str), Vec<u16>>,
+    /// Per service prefix and ARN: the indexes of the service's resource types it fits.
+    admitted: HashMap<&'static str, HashMap<String, Vec<u16>>>,
 }
 
 impl Fits {
@@ -494,34 +512,37 @@ impl Fits {
         let Some((service, info)) = crate::model::iam::data::action(action) else {
             return false;
         };
-        let admitted = self
-            .admitted
-            .entry((arn.to_owned(), service.prefix))
-            .or_insert_with(|| {
-                let text = arn
-                    .replace("${AWS::Partition}", "aws")
-                    .replace("${AWS::AccountId}", "123456789012");
-                let text = text.replace(['*', '?'], &UNKNOWN.to_string());
-                let Some(subject) = Subject::parse(&text) else {
-                    return Vec::new();
-                };
-                let mut types = Vec::new();
-                for (i, t) in service.resources.iter().enumerate() {
-                    if t.admits(&subject) {
-                        types.extend(u16::try_from(i));
-                    }
-                }
-                if service.prefix == "cloudformation" && is_transform(&text) {
-                    // Stands for every type: only CreateChangeSet is let through below.
-                    types.push(u16::MAX);
-                }
-                types
-            });
+        let by_arn = self.admitted.entry(service.prefix).or_default();
+        if !by_arn.contains_key(arn) {
+            by_arn.insert(arn.to_owned(), admitted_types(service, arn));
+        }
+        let admitted = by_arn.get(arn).map_or(&[][..], Vec::as_slice);
         if admitted.contains(&u16::MAX) {
             return action == "cloudformation:CreateChangeSet";
         }
         info.resources().iter().any(|i| admitted.contains(i))
     }
+}
+
+/// The indexes of `service`'s resource types whose ARN format can name `arn`; `u16::MAX` for
+/// a transform (see [`Fits::fits`]).
+fn admitted_types(service: &crate::model::iam::data::Service, arn: &str) -> Vec<u16> {
+    let text = arn
+        .replace("${AWS::Partition}", "aws")
+        .replace("${AWS::AccountId}", "123456789012")
+        .replace(['*', '?'], &UNKNOWN.to_string());
+    let Some(subject) = Subject::parse(&text) else {
+        return Vec::new();
+    };
+    let mut types: Vec<u16> = (0..service.resources.len())
+        .filter(|&i| service.resources[i].admits(&subject))
+        .filter_map(|i| u16::try_from(i).ok())
+        .collect();
+    if service.prefix == "cloudformation" && is_transform(&text) {
+        // Stands for every type: only CreateChangeSet is let through.
+        types.push(u16::MAX);
+    }
+    types
 }
 
 fn is_transform(arn: &str) -> bool {
@@ -537,7 +558,7 @@ fn star_only(action: &str) -> bool {
 
 /// The grants resource `d` of `stack` needs for operations `ops`.
 fn derive(
-    app: &App,
+    all: &[&Stack],
     stack: &Stack,
     resource: &str,
     d: &Deployed,
@@ -616,8 +637,7 @@ fn derive(
         let resources: Vec<String> = match &u.on {
             Target::Arns(arns) => arns.iter().map(|a| a.sub(region)).collect(),
             Target::Literal(arns) => arns.clone(),
-            Target::ImageRepositories => app
-                .stacks()
+            Target::ImageRepositories => all
                 .iter()
                 .filter(|s| s.environment == stack.environment)
                 .flat_map(|s| &s.template.resources)
@@ -688,14 +708,14 @@ fn derive(
 
 /// CloudFormation's role for `stack`: what its resources' handlers call to create, update
 /// and delete them, on their ARNs.
-fn execution_role(app: &App, stack: &Stack, name: &RoleName) -> Result<AccountRole, Error> {
+fn execution_role(all: &[&Stack], stack: &Stack, name: &RoleName) -> Result<AccountRole, Error> {
     let mut grants = Grants::default();
     for r in &stack.template.resources {
         for d in r.properties.deploy(&r.id, &stack.name) {
-            derive(app, stack, r.id.as_str(), &d, WRITE, &mut grants)?;
+            derive(all, stack, r.id.as_str(), &d, WRITE, &mut grants)?;
         }
     }
-    let (statements, widenings) = grants.statements("Deploy");
+    let (statements, widenings) = grants.statements("Deploy")?;
     Ok(AccountRole {
         name: name.clone(),
         description: format!(
@@ -777,7 +797,7 @@ fn deploy_role(
             )?;
         }
     }
-    let (statements, widenings) = grants.statements("Deploy");
+    let (statements, widenings) = grants.statements("Deploy")?;
     Ok(AccountRole {
         name: name.clone(),
         description: format!(
@@ -807,7 +827,7 @@ fn plain(resource: String) -> Grant {
 
 /// The read-only statements of a drift role: CloudFormation's drift detection on `stacks`,
 /// and what reading each of their resources calls.
-fn drift_grants(app: &App, stacks: &[&Stack]) -> Result<(Policy, Vec<Widening>), Error> {
+fn drift_grants(all: &[&Stack], stacks: &[&Stack]) -> Result<(Policy, Vec<Widening>), Error> {
     let mut grants = Grants::default();
     for stack in stacks {
         for action in DRIFT_ACTIONS {
@@ -815,7 +835,7 @@ fn drift_grants(app: &App, stacks: &[&Stack]) -> Result<(Policy, Vec<Widening>),
         }
         for r in &stack.template.resources {
             for d in r.properties.deploy(&r.id, &stack.name) {
-                derive(app, stack, r.id.as_str(), &d, READ, &mut grants)?;
+                derive(all, stack, r.id.as_str(), &d, READ, &mut grants)?;
             }
         }
     }
@@ -824,7 +844,7 @@ fn drift_grants(app: &App, stacks: &[&Stack]) -> Result<(Policy, Vec<Widening>),
         "drift detection reports its progress by detection ID",
         Vec::new(),
     )?;
-    let (statements, widenings) = grants.statements("Read");
+    let (statements, widenings) = grants.statements("Read")?;
     Ok((
         Policy {
             name: "read-stacks".into(),

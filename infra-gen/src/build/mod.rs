@@ -102,18 +102,12 @@ impl App {
     /// account side).
     pub fn derived_bootstrap(&self) -> Option<(StackName, Result<Stack, Error>)> {
         let (bootstrap, side) = self.account.as_ref()?;
-        let others = Self {
-            stacks: self
-                .stacks
-                .iter()
-                .filter(|s| s.name != side.stack)
-                .cloned()
-                .collect(),
-            tags: self.tags.clone(),
-            removed: Vec::new(),
-            account: None,
-        };
-        let derived = bootstrap.build(&others).map(|(mut stack, _)| {
+        let others: Vec<&Stack> = self
+            .stacks
+            .iter()
+            .filter(|s| s.name != side.stack)
+            .collect();
+        let derived = bootstrap.build_for(&others).map(|(mut stack, _)| {
             stack.template.tags = merged(&self.tags, &stack.template.tags);
             stack
         });

@@ -18,11 +18,26 @@ use crate::model::iam::{Action, Statement};
 use crate::model::{Expr, Properties};
 
 pub(super) fn check(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
+    if !stack
+        .template
+        .resources
+        .iter()
+        .any(|r| matches!(r.properties, Properties::AccountRole(_)))
+    {
+        return;
+    }
+    // Roles equal to their derivation fit by construction (the builder keeps each action to
+    // the ARNs AWS's data says it accepts and writes a widening for each `*` and pattern), so
+    // only the others are judged statement by statement.
+    let want = derived(app, stack, sink);
     let mut fits = Fits::default();
     for r in &stack.template.resources {
         if let Properties::AccountRole(role) = &r.properties {
             let id = r.id.as_str();
             trust(role, id, sink);
+            if want.iter().any(|(w, derived)| w == id && derived == role) {
+                continue;
+            }
             for s in role.policies.iter().flat_map(|p| &p.statements) {
                 statement(role, s, id, &mut fits, sink);
             }
@@ -47,7 +62,6 @@ pub(super) fn check(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
             }
         }
     }
-    derived(app, stack, sink);
 }
 
 /// The text IAM sees, with the pseudo parameters left as `${…}`.
@@ -167,13 +181,14 @@ fn statement(role: &AccountRole, s: &Statement, id: &str, fits: &mut Fits, sink:
     }
 }
 
-/// The account roles of the bootstrap stack against what the other stacks derive now.
-fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
+/// The account roles of the bootstrap stack against what the other stacks derive now; the
+/// derived roles by logical ID (none for another stack).
+fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, AccountRole)> {
     if app.account().is_none_or(|side| side.stack != stack.name) {
-        return;
+        return Vec::new();
     }
     let Some((_, derived)) = app.derived_bootstrap() else {
-        return;
+        return Vec::new();
     };
     let derived = match derived {
         Ok(d) => d,
@@ -189,7 +204,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
                     f.fix,
                 );
             }
-            return;
+            return Vec::new();
         }
     };
     let roles = |s: &Stack| -> Vec<(String, AccountRole)> {
@@ -241,6 +256,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
             );
         }
     }
+    want
 }
 
 /// The first way `have` departs from `want`, in words.
