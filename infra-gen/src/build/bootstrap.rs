@@ -72,13 +72,12 @@ const PUSH_ACTIONS: [&str; 8] = [
     "ecr:GetDownloadUrlForLayer",
     "ecr:DescribeImages",
 ];
-/// What `infra-gen diff --deployed` and `drift` call on every stack.
-const DRIFT_ACTIONS: [&str; 6] = [
+/// What `infra-gen diff --deployed` and `drift` call on every stack (and
+/// `DescribeStackDriftDetectionStatus`, which acts on no resource type).
+const DRIFT_ACTIONS: [&str; 4] = [
     "cloudformation:DescribeStacks",
-    "cloudformation:DescribeStackResources",
     "cloudformation:GetTemplate",
     "cloudformation:DetectStackDrift",
-    "cloudformation:DetectStackResourceDrift",
     "cloudformation:DescribeStackResourceDrifts",
 ];
 const SERVERLESS_TRANSFORM: &str = "transform/Serverless-2016-10-31";
