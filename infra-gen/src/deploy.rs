@@ -247,6 +247,15 @@ pub fn command_line(app: &App, stack: &Stack) -> Vec<Flag> {
                 .into(),
         });
     }
+    if uploads_template(app, stack) {
+        flags.push(Flag {
+            flag: "--s3-bucket",
+            value: format!("<a bucket of the account in {}>", stack.environment.region()),
+            why: "the template is over the 51,200 bytes CloudFormation takes inline, so SAM \
+                  uploads it there first (or --resolve-s3: SAM's own bucket)"
+                .into(),
+        });
+    }
     flags
 }
 

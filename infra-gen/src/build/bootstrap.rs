@@ -374,7 +374,8 @@ struct Grant {
 #[derive(Default)]
 struct Grants {
     by: BTreeMap<Grant, Vec<&'static str>>,
-    star_reasons: Vec<String>,
+    /// Why each action granted on `"*"` is needed.
+    star_reasons: BTreeMap<&'static str, Vec<String>>,
     fits: Fits,
 }
 
@@ -395,8 +396,9 @@ impl Grants {
         why: &str,
         conditions: Vec<Cond>,
     ) -> Result<(), Error> {
-        if !self.star_reasons.iter().any(|r| r == why) {
-            self.star_reasons.push(why.to_owned());
+        let reasons = self.star_reasons.entry(action).or_default();
+        if !reasons.iter().any(|r| r == why) {
+            reasons.push(why.to_owned());
         }
         self.add(
             action,
@@ -430,10 +432,17 @@ impl Grants {
                 .filter(|r| *r != "*" && r.contains(['*', '?']))
                 .collect();
             if star {
+                let mut why: Vec<&str> = actions
+                    .iter()
+                    .filter_map(|a| self.star_reasons.get(a.as_str()))
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                why.dedup();
                 let reason = format!(
                     "AWS's data says {} act on no resource type, so IAM accepts only \"*\" for them; {}",
                     actions.join(", "),
-                    self.star_reasons.join("; ")
+                    why.join("; ")
                 );
                 widenings.extend(Widening::new(&sid, reason));
             } else if !patterns.is_empty() {
@@ -652,7 +661,7 @@ fn derive(
                 for action in u.actions {
                     grants.star(
                         action,
-                        &format!("{} {why}", d.access.type_name),
+                        &format!("{}: {why}", d.access.type_name),
                         conditions.clone(),
                     )?;
                 }

@@ -35,8 +35,6 @@ struct ConfigEnv {
     flags: Vec<deploy::Flag>,
     /// The execution role CloudFormation deploys the stack with.
     role_arn: Option<String>,
-    /// `--resolve-s3`: the template is too large to send inline.
-    resolve_s3: bool,
     /// Whether the stack has a function `sam build` can build an image for.
     builds_image: bool,
     /// Why BuildKit, for this stack's Dockerfile.
@@ -84,7 +82,6 @@ fn config_env(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> ConfigEnv 
         command,
         flags,
         role_arn: deploy::role_arn(app, stack),
-        resolve_s3: deploy::uploads_template(app, stack),
         builds_image,
         buildkit_why,
     }
