@@ -77,7 +77,7 @@ pub enum Trust {
         provider: Expr,
         subjects: Vec<GithubSubject>,
     },
-    /// CloudFormation, for stacks of this account only (`aws:SourceAccount`).
+    /// CloudFormation, when a deploy passes it (`iam:PassRole` of the environment's deploy role).
     CloudFormation,
 }
 
@@ -194,7 +194,7 @@ impl Kind for AccountRole {
                     .join(" or ")
             ),
             Trust::CloudFormation => {
-                "Assumed by CloudFormation (`--role-arn`) for stacks of this account only".into()
+                "Assumed by CloudFormation (`--role-arn`), passed only by the deploy role of its environment".into()
             }
         };
         let rows = self
@@ -264,11 +264,13 @@ impl Serialize for AccountRole {
                     },
                 }},
             }),
+            // No aws:SourceAccount condition: CloudFormation does not document setting it when
+            // it assumes a stack's role, and a role cannot be passed across accounts anyway;
+            // who may make CloudFormation use it is the deploy roles' iam:PassRole.
             Trust::CloudFormation => json!({
                 "Effect": "Allow",
                 "Principal": { "Service": "cloudformation.amazonaws.com" },
                 "Action": "sts:AssumeRole",
-                "Condition": { "StringEquals": { "aws:SourceAccount": { "Ref": "AWS::AccountId" } } },
             }),
         };
         let mut m = s.serialize_map(None)?;
