@@ -250,7 +250,10 @@ pub fn command_line(app: &App, stack: &Stack) -> Vec<Flag> {
     if uploads_template(app, stack) {
         flags.push(Flag {
             flag: "--s3-bucket",
-            value: format!("<a bucket of the account in {}>", stack.environment.region()),
+            value: format!(
+                "<a bucket of the account in {}>",
+                stack.environment.region()
+            ),
             why: "the template is over the 51,200 bytes CloudFormation takes inline, so SAM \
                   uploads it there first (or --resolve-s3: SAM's own bucket)"
                 .into(),
