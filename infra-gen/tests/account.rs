@@ -209,3 +209,118 @@ fn a_stack_changed_after_the_bootstrap_stack_was_built_is_a_finding() {
         "{findings:#?}"
     );
 }
+
+/// Registry and service of `service` in each environment of `environments`, in us-west-2.
+fn app_of(service: &str, environments: &[String]) -> App {
+    use infra_gen::build::{ContainerImage, ModelMap, Registry, Service};
+    use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
+    let mut app = App::new();
+    for name in environments {
+        let env = infra_gen::Environment::new(name, "us-west-2").expect("valid");
+        let (registry, repository) = Registry::new(service, &env, "tests/account.rs")
+            .build()
+            .expect("valid registry");
+        let image = ContainerImage {
+            repository,
+            source: DockerSource {
+                dockerfile: "function/Dockerfile".into(),
+                dockerfile_text: common::DOCKERFILE,
+            },
+            config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")
+                .expect("valid"),
+        };
+        let built = Service::new(
+            service,
+            &env,
+            "tests/account.rs",
+            image,
+            Architecture::Arm64,
+            HandlerMode::Streaming,
+        )
+        .expect("valid")
+        .url(infra_gen::build::FunctionUrl::aws_iam())
+        .bedrock_models(ModelMap::from_json(common::MODELS).expect("valid"))
+        .build()
+        .expect("valid service");
+        app.push(registry);
+        app.push(built);
+    }
+    app
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// For services and environments of any name, each execution role names only its own
+    /// stack's resources (and its environment's image repositories), never another
+    /// environment's.
+    #[test]
+    fn execution_roles_name_only_their_own_stacks_resources(
+        service in "[a-z][a-z0-9]{2,8}",
+        first in "[a-z][a-z0-9]{1,6}",
+        second in "[a-z][a-z0-9]{1,6}",
+    ) {
+        prop_assume!(first != second);
+        let environments = vec![first.clone(), second.clone()];
+        let app = with_bootstrap(app_of(&service, &environments));
+        prop_assert_eq!(account_findings(&app), Vec::new());
+        let side = app.account().expect("side").clone();
+        let bootstrap = app.stacks().last().expect("bootstrap");
+        for stack in app.stacks().iter().filter(|s| s.name != side.stack) {
+            let role = side.execution_role(stack.name.as_str()).expect("one per stack");
+            let own = format!("{service}-{}", stack.environment.name());
+            let other = environments
+                .iter()
+                .find(|e| e.as_str() != stack.environment.name())
+                .map(|e| format!("{service}-{e}"))
+                .expect("two environments");
+            let statements: Vec<&Statement> = bootstrap
+                .template
+                .resources
+                .iter()
+                .filter_map(|r| match &r.properties {
+                    Properties::AccountRole(a) if a.name == *role => Some(a),
+                    _ => None,
+                })
+                .flat_map(|a| a.policies.iter().flat_map(|p| &p.statements))
+                .collect();
+            prop_assert!(!statements.is_empty());
+            for s in statements {
+                for r in &s.resources {
+                    let text = match r {
+                        Expr::Literal(t) | Expr::Sub(t) => t.as_str(),
+                        other => panic!("{other:?}"),
+                    };
+                    if text == "*" {
+                        continue;
+                    }
+                    prop_assert!(text.contains(&own), "{} names {} outside {}", role.as_str(), text, own);
+                    prop_assert!(!text.contains(&format!("{other}-")) && !text.ends_with(&other),
+                        "{} names {} of {}", role.as_str(), text, other);
+                    // A pattern reaches no name of the other environment's stacks.
+                    if let Some(prefix) = text.strip_suffix('*') {
+                        let prefix = prefix.rsplit([':', '/']).next().unwrap_or_default();
+                        for o in app.stacks().iter().filter(|o| o.environment != stack.environment && o.name != side.stack) {
+                            prop_assert!(!format!("{}-Function-X", o.name).starts_with(prefix) || prefix.is_empty(),
+                                "{} pattern {} reaches {}", role.as_str(), text, o.name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_stack_whose_name_extends_anothers_cannot_get_an_account_side() {
+    let mut app = common::valid_app();
+    let service = app.stacks()[1].name.to_string();
+    app.stacks_mut()[0].name =
+        infra_gen::model::StackName::new(format!("{service}-extra")).expect("valid");
+    let err = app
+        .bootstrap(
+            &Bootstrap::new("acme/demo", "123456789012", "us-east-1", "t.rs").expect("valid"),
+        )
+        .expect_err("the patterns of one would reach the other");
+    assert!(err.to_string().contains("extends"), "{err}");
+}

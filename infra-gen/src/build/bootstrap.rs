@@ -195,6 +195,22 @@ impl Bootstrap {
                     drift: RoleName::new(&format!("{prefix}-{env}-drift"))?,
                 });
             }
+            // Names CloudFormation generates are `<stack>-…`: the patterns granted for one stack
+            // must not reach another's.
+            if let Some(other) = all
+                .iter()
+                .find(|o| o.name.as_str().starts_with(&format!("{}-", stack.name)))
+            {
+                return Err(Error::At {
+                    stack: other.name.to_string(),
+                    resource: "(stack)".into(),
+                    message: format!(
+                        "its name extends {}'s, so the execution role's patterns for the names CloudFormation generates in {} (`{}-*`) would reach its resources too",
+                        stack.name, stack.name, stack.name
+                    ),
+                    fix: "rename one of the two stacks so that neither name is the other's followed by a hyphen".into(),
+                });
+            }
             let role = RoleName::new(&format!("{}-cfn-execution", stack.name))
                 .map_err(|e| e.at(stack.name.as_str(), "(stack)"))?;
             execution.push((stack.name.clone(), role));
