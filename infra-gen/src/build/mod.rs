@@ -94,6 +94,26 @@ impl App {
         self.account = Some((bootstrap.clone(), side));
         Ok(())
     }
+    /// Derives the account side again from the stacks as they are now: after
+    /// [`App::stacks_mut`] edits that change what a stack deploys, lint `iam-account` refuses
+    /// the old one.
+    pub fn rebuild_account(&mut self) -> Result<(), Error> {
+        let Some((bootstrap, side)) = self.account.clone() else {
+            return Ok(());
+        };
+        let others: Vec<&Stack> = self
+            .stacks
+            .iter()
+            .filter(|s| s.name != side.stack)
+            .collect();
+        let (mut stack, rebuilt) = bootstrap.build_for(&others)?;
+        stack.template.tags = merged(&self.tags, &stack.template.tags);
+        if let Some(slot) = self.stacks.iter_mut().find(|s| s.name == side.stack) {
+            *slot = stack;
+        }
+        self.account = Some((bootstrap, rebuilt));
+        Ok(())
+    }
     /// The account side, if the app has one.
     pub fn account(&self) -> Option<&AccountSide> {
         self.account.as_ref().map(|(_, side)| side)

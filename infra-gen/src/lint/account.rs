@@ -228,7 +228,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
                     "role {} is not one the stacks derive (no stack or environment needs it)",
                     role.name.as_str()
                 ),
-                "rebuild the account side with App::bootstrap after the stacks; never add account roles by hand",
+                "derive the account side again (App::rebuild_account); never add account roles by hand",
             ),
             Some((_, w)) if w != role => sink.push(
                 "iam-account",
@@ -238,7 +238,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
                     role.name.as_str(),
                     difference(w, role)
                 ),
-                "rebuild the account side with App::bootstrap after changing the stacks; grant what a kind needs in its deploy declaration (model/access.rs), not on the role",
+                "derive the account side again (App::rebuild_account) after changing the stacks; grant what a kind needs in its deploy declaration (model/access.rs), not on the role",
             ),
             Some(_) => {}
         }
@@ -252,7 +252,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
                     "role {} that the stacks need is missing",
                     role.name.as_str()
                 ),
-                "rebuild the account side with App::bootstrap after the stacks",
+                "derive the account side again (App::rebuild_account)",
             );
         }
     }
