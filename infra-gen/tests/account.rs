@@ -209,7 +209,7 @@ fn a_stack_changed_after_the_bootstrap_stack_was_built_is_a_finding() {
         "{findings:#?}"
     );
     app.rebuild_account().expect("derives");
-    assert_eq!(lint(&app), Vec::new());
+    assert_eq!(account_findings(&app), Vec::new());
 }
 
 /// Registry and service of `service` in each environment of `environments`, in us-west-2.
