@@ -20,10 +20,17 @@ pub fn template_file(stack: &Stack) -> String {
     format!("{}.yaml", stack.name)
 }
 
-/// The acknowledgements CloudFormation requires. Roles have no explicit name in the model, so
-/// `CAPABILITY_IAM` suffices. The SAM transform needs no `CAPABILITY_AUTO_EXPAND` because
+/// The acknowledgements CloudFormation requires. Service roles have no explicit name, so
+/// `CAPABILITY_IAM` suffices; the account roles of the bootstrap stack are named. The SAM transform needs no `CAPABILITY_AUTO_EXPAND` because
 /// both `sam deploy` and `infra-gen plan` go through change sets.
 pub fn capabilities(template: &Template) -> Vec<&'static str> {
+    if template
+        .resources
+        .iter()
+        .any(|r| matches!(r.properties, Properties::AccountRole(_)))
+    {
+        return vec!["CAPABILITY_NAMED_IAM"];
+    }
     if template
         .resources
         .iter()
@@ -33,6 +40,20 @@ pub fn capabilities(template: &Template) -> Vec<&'static str> {
     } else {
         Vec::new()
     }
+}
+
+/// The role CloudFormation deploys `stack` with (`--role-arn`): its execution role of the
+/// app's bootstrap stack, which holds exactly what the stack's resources need.
+pub fn role_arn(app: &App, stack: &Stack) -> Option<String> {
+    let side = app.account()?;
+    side.execution_role(stack.name.as_str())
+        .map(|role| side.role_arn(role))
+}
+
+/// Whether `sam deploy` must upload the template to S3 first: CloudFormation takes at most
+/// 51,200 bytes inline, which the bootstrap stack's roles exceed.
+pub fn uploads_template(app: &App, stack: &Stack) -> bool {
+    app.account().is_some_and(|side| side.stack == stack.name)
 }
 
 /// Stack tags; CloudFormation copies them to every resource that takes tags. The definition's
@@ -226,6 +247,18 @@ pub fn command_line(app: &App, stack: &Stack) -> Vec<Flag> {
                 .into(),
         });
     }
+    if uploads_template(app, stack) {
+        flags.push(Flag {
+            flag: "--s3-bucket",
+            value: format!(
+                "<a bucket of the account in {}>",
+                stack.environment.region()
+            ),
+            why: "the template is over the 51,200 bytes CloudFormation takes inline, so SAM \
+                  uploads it there first (or --resolve-s3: SAM's own bucket)"
+                .into(),
+        });
+    }
     flags
 }
 
@@ -248,6 +281,13 @@ pub struct Listed {
     /// The image to build and push before deploying, for a stack with a function.
     pub image: Option<ListedImage>,
     pub smoke_test: Option<String>,
+    /// The role GitHub's deploy jobs of the stack's environment assume (none for the
+    /// bootstrap stack, deployed by an administrator, or without an account side).
+    pub deploy_role: Option<String>,
+    /// The read-only role the drift workflow assumes for this stack.
+    pub drift_role: Option<String>,
+    /// Whether this is the bootstrap stack (the account side): deployed once by hand.
+    pub bootstrap: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -265,6 +305,19 @@ pub struct ListedImage {
     /// The stack whose output holds the repository URI, and that output.
     pub registry: Option<String>,
     pub repository_output: Option<String>,
+}
+
+/// The ARN of the role `pick` chooses among the roles of `stack`'s environment.
+fn account_role(
+    app: &App,
+    stack: &Stack,
+    pick: impl Fn(
+        &crate::build::bootstrap::EnvironmentRoles,
+    ) -> Option<&crate::model::iam::account::RoleName>,
+) -> Option<String> {
+    let side = app.account()?;
+    let roles = side.roles(stack.environment.name())?;
+    pick(roles).map(|r| side.role_arn(r))
 }
 
 /// Every stack in deployment order, with what deploying it takes.
@@ -311,6 +364,9 @@ pub fn listing(app: &App) -> Vec<Listed> {
                     .collect(),
                 image,
                 smoke_test: stack.smoke_test.clone(),
+                deploy_role: account_role(app, stack, |r| r.deploy.as_ref()),
+                drift_role: account_role(app, stack, |r| Some(&r.drift)),
+                bootstrap: app.account().is_some_and(|a| a.stack == stack.name),
             }
         })
         .collect()

@@ -340,6 +340,27 @@ const TRIGGERS: &[Trigger] = &[
         .stateless();
         push_raw(s, raw)
     }),
+    ("iam-account", |s| {
+        use infra_gen::model::iam::account::{
+            AccountRole, GithubRepository, GithubSubject, OidcProvider, RoleName, Trust,
+        };
+        let repository = GithubRepository::new("acme/demo").expect("valid");
+        let role = AccountRole {
+            name: RoleName::new(&format!("{}-deploy", s.name)).expect("valid"),
+            description: "a deploy role trusting every environment".into(),
+            trust: Trust::Github {
+                provider: OidcProvider::arn(),
+                subjects: vec![GithubSubject::Environment(repository, "*".into())],
+            },
+            policies: Vec::new(),
+            widenings: Vec::new(),
+        };
+        s.template.resources.push(infra_gen::model::Resource::new(
+            infra_gen::model::LogicalId::new("DeployRole").expect("valid"),
+            Properties::AccountRole(role),
+        ));
+        true
+    }),
     ("public-url", |s| {
         let mut any = false;
         for r in &mut s.template.resources {

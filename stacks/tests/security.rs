@@ -822,3 +822,308 @@ fn generate_refuses_an_unacknowledged_replacement() {
     assert_eq!(fs::read_to_string(dir.join(&name)).expect("kept"), old);
     fs::remove_dir_all(&root).ok();
 }
+
+// ---- The account side: execution, deploy and drift roles of the committed bootstrap stack,
+// against what each stack's kinds declare a deploy calls. ----
+
+/// An example of `arn` (a `Fn::Sub` template of the declarations) as a request names it:
+/// the example account, and a made-up name where CloudFormation or AWS picks one.
+fn example(arn: &str) -> String {
+    arn.replace("${AWS::Partition}", "aws")
+        .replace("${AWS::AccountId}", ACCOUNT)
+        .replace("-??????", "-AbCdEf")
+        .replace(
+            "event-source-mapping:*",
+            "event-source-mapping:0f1e2d3c-aaaa-bbbb-cccc-0123456789ab",
+        )
+        .replace("/*", "/5a3e1c90-0000-11ef-9f6e-0a1b2c3d4e5f")
+        .replace(":*", ":live")
+        .replace('*', "1A2B3C4D5E6F")
+}
+
+fn bootstrap() -> (App, Value) {
+    let app = app();
+    let side = app.account().expect("the app has an account side").clone();
+    let template = committed(side.stack.as_str());
+    (app, template)
+}
+
+/// The logical ID of the role named `name` in the bootstrap template.
+fn role_id(template: &Value, name: &str) -> String {
+    template["Resources"]
+        .as_object()
+        .expect("resources")
+        .iter()
+        .find(|(_, r)| r["Properties"]["RoleName"] == name)
+        .map(|(id, _)| id.clone())
+        .unwrap_or_else(|| panic!("no role {name} in the bootstrap template"))
+}
+
+/// An action, the example resources it may be asked for, and the request's context keys.
+type Call = (String, Vec<String>, Vec<(String, String)>);
+
+/// Every (action, example resource, context) a deploy of `stack` makes for operations `ops`,
+/// from its kinds' declarations: the calls on each resource's ARNs and what it uses.
+fn deploy_calls(app: &App, stack: &Stack, ops: u8) -> Vec<Call> {
+    use infra_gen::model::access::Target;
+    let region = stack.environment.region();
+    let mut out = Vec::new();
+    for r in &stack.template.resources {
+        for d in r.properties.deploy(&r.id, &stack.name) {
+            let arns: Vec<String> = d.arns.iter().map(|a| example(&a.sub(region))).collect();
+            for action in d.access.actions(ops) {
+                let star = Action::new(action).expect("real").star_only();
+                let context = match &d.narrowed_by {
+                    Some((key, on))
+                        if infra_gen::model::lambda::access::BY_FUNCTION_ARN.contains(&action) =>
+                    {
+                        vec![((*key).to_owned(), example(&on[0].sub(region)))]
+                    }
+                    _ => Vec::new(),
+                };
+                let resources = if star {
+                    vec!["*".to_owned()]
+                } else {
+                    arns.clone()
+                };
+                out.push((action.to_owned(), resources, context));
+            }
+            for u in d.uses.iter().filter(|u| u.ops & ops != 0) {
+                let mut context = Vec::new();
+                if let Some(s) = u.passed_to {
+                    context.push(("iam:PassedToService".to_owned(), s.to_owned()));
+                }
+                if let Some(p) = u.policy {
+                    context.push(("iam:PolicyARN".to_owned(), example(p)));
+                }
+                let resources: Vec<String> = match &u.on {
+                    Target::Arns(a) => a.iter().map(|a| example(&a.sub(region))).collect(),
+                    Target::Literal(a) => a.clone(),
+                    Target::Star(_) => vec!["*".into()],
+                    Target::ImageRepositories => app
+                        .stacks()
+                        .iter()
+                        .filter(|s| s.environment == stack.environment)
+                        .flat_map(|s| &s.template.resources)
+                        .filter_map(|r| match &r.properties {
+                            Properties::EcrRepository(repo) => Some(format!(
+                                "arn:aws:ecr:{region}:{ACCOUNT}:repository/{}",
+                                repo.name.as_str()
+                            )),
+                            _ => None,
+                        })
+                        .collect(),
+                    Target::Unknown(what) => panic!("{}: {what}", stack.name),
+                };
+                for action in u.actions {
+                    let star = Action::new(action).expect("real").star_only();
+                    let resources = if star {
+                        vec!["*".to_owned()]
+                    } else {
+                        resources.clone()
+                    };
+                    out.push(((*action).to_owned(), resources, context.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn allows_any(
+    policy: &Policy,
+    action: &str,
+    resources: &[String],
+    context: &[(String, String)],
+) -> bool {
+    let context: Vec<(&str, &str)> = context
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    resources.iter().any(|r| policy.allows(action, r, &context))
+}
+
+#[test]
+fn each_execution_role_allows_every_call_a_deploy_of_its_stack_makes_and_no_other_environments() {
+    use infra_gen::model::access::WRITE;
+    let (app, template) = bootstrap();
+    let side = app.account().expect("account side");
+    let mut checked = 0;
+    for stack in app.stacks().iter().filter(|s| s.name != side.stack) {
+        let role = side
+            .execution_role(stack.name.as_str())
+            .expect("every stack has one");
+        let policy = Policy::of_role(
+            &template,
+            &role_id(&template, role.as_str()),
+            stack.environment.region(),
+        );
+        for (action, resources, context) in deploy_calls(&app, stack, WRITE) {
+            assert!(
+                allows_any(&policy, &action, &resources, &context),
+                "{}: {} may not {action} on {resources:?} ({context:?})",
+                stack.name,
+                role.as_str()
+            );
+            checked += 1;
+        }
+        // Nothing of another environment's stacks, nor of another stack of its own (but the
+        // image repositories its functions pull from).
+        for other in app
+            .stacks()
+            .iter()
+            .filter(|o| o.name != stack.name && o.name != side.stack)
+        {
+            for (action, resources, context) in deploy_calls(&app, other, WRITE) {
+                let resources: Vec<String> = resources
+                    .into_iter()
+                    .filter(|r| {
+                        r != "*"
+                            && (other.environment.name() != stack.environment.name()
+                                || !r.contains(":repository/"))
+                    })
+                    .collect();
+                assert!(
+                    !allows_any(&policy, &action, &resources, &context),
+                    "{}: {} may {action} on {resources:?} of {}",
+                    stack.name,
+                    role.as_str(),
+                    other.name
+                );
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} calls checked");
+}
+
+#[test]
+fn each_deploy_role_runs_change_sets_of_its_environments_stacks_only() {
+    let (app, template) = bootstrap();
+    let side = app.account().expect("account side");
+    for roles in &side.environments {
+        let Some(deploy) = &roles.deploy else {
+            continue;
+        };
+        let policy = Policy::of_role(&template, &role_id(&template, deploy.as_str()), "us-east-1");
+        for stack in app.stacks().iter().filter(|s| s.name != side.stack) {
+            let arn = example(&format!(
+                "arn:aws:cloudformation:{}:{ACCOUNT}:stack/{}/*",
+                stack.environment.region(),
+                stack.name
+            ));
+            let execution = format!(
+                "arn:aws:iam::{ACCOUNT}:role/{}",
+                side.execution_role(stack.name.as_str())
+                    .expect("role")
+                    .as_str()
+            );
+            let own = stack.environment.name() == roles.environment;
+            if own {
+                let transform = format!(
+                    "arn:aws:cloudformation:{}:aws:transform/Serverless-2016-10-31",
+                    stack.environment.region()
+                );
+                assert!(policy.allows("cloudformation:CreateChangeSet", &transform, &[]));
+            }
+            for action in [
+                "cloudformation:CreateChangeSet",
+                "cloudformation:ExecuteChangeSet",
+            ] {
+                assert_eq!(
+                    policy.allows(action, &arn, &[]),
+                    own,
+                    "{} {action} {}",
+                    deploy.as_str(),
+                    stack.name
+                );
+            }
+            let to_cfn = [("iam:PassedToService", "cloudformation.amazonaws.com")];
+            assert_eq!(
+                policy.allows("iam:PassRole", &execution, &to_cfn),
+                own,
+                "{} passes {execution}",
+                deploy.as_str()
+            );
+            assert!(!policy.allows(
+                "iam:PassRole",
+                &execution,
+                &[("iam:PassedToService", "lambda.amazonaws.com")]
+            ));
+            // It changes no resource itself: CloudFormation does, with the execution role
+            // (it reads its functions, to check the deployed image).
+            let reads: Vec<String> = deploy_calls(&app, stack, infra_gen::model::access::READ)
+                .into_iter()
+                .map(|(a, ..)| a)
+                .collect();
+            for (action, resources, context) in
+                deploy_calls(&app, stack, infra_gen::model::access::WRITE)
+            {
+                if action.starts_with("ecr:")
+                    || reads.contains(&action)
+                    || resources.iter().any(|r| r == "*")
+                {
+                    continue;
+                }
+                assert!(
+                    !allows_any(&policy, &action, &resources, &context),
+                    "{} may {action} on {resources:?}",
+                    deploy.as_str()
+                );
+            }
+        }
+        assert!(policy.allows("ecr:GetAuthorizationToken", "*", &[]));
+    }
+}
+
+#[test]
+fn each_drift_role_reads_what_drift_detection_reads_and_changes_nothing() {
+    use infra_gen::model::access::{READ, WRITE};
+    let (app, template) = bootstrap();
+    let side = app.account().expect("account side");
+    let mut all: Vec<&Stack> = app.stacks().iter().collect();
+    all.retain(|s| s.name != side.stack);
+    let bootstrap_stack = app
+        .stacks()
+        .iter()
+        .find(|s| s.name == side.stack)
+        .expect("bootstrap");
+    all.push(bootstrap_stack);
+    for roles in &side.environments {
+        let policy = Policy::of_role(
+            &template,
+            &role_id(&template, roles.drift.as_str()),
+            "us-east-1",
+        );
+        let stacks: Vec<&Stack> = all
+            .iter()
+            .copied()
+            .filter(|s| s.environment.name() == roles.environment)
+            .collect();
+        // What reading any resource of the environment calls (a registry's repository policy
+        // is read for its stack, and written by Lambda for a service's).
+        let reads: Vec<String> = stacks
+            .iter()
+            .flat_map(|s| deploy_calls(&app, s, READ))
+            .map(|(a, ..)| a)
+            .collect();
+        for stack in stacks {
+            for (action, resources, context) in deploy_calls(&app, stack, READ) {
+                assert!(
+                    allows_any(&policy, &action, &resources, &context),
+                    "{}: {action} on {resources:?}",
+                    roles.drift.as_str()
+                );
+            }
+            for (action, resources, context) in deploy_calls(&app, stack, WRITE) {
+                if reads.contains(&action) {
+                    continue;
+                }
+                assert!(
+                    !allows_any(&policy, &action, &resources, &context),
+                    "{} may {action}",
+                    roles.drift.as_str()
+                );
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod alarms;
 pub mod bedrock;
+pub mod bootstrap;
 pub mod grant;
 pub mod policy;
 pub mod registry;
@@ -10,6 +11,7 @@ pub mod service;
 
 pub use alarms::Alarms;
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
+pub use bootstrap::{AccountSide, Bootstrap};
 pub use grant::{DynamoDb, Grant};
 pub use policy::{EnvironmentKind, Policy};
 pub use registry::{ImageRepository, Registry};
@@ -59,6 +61,9 @@ pub struct App {
     /// Stacks no longer defined (removed or renamed) whose committed stateful resources may
     /// go: without one, the replacement guard refuses to let their template go.
     removed: Vec<(StackName, ReplacementAck)>,
+    /// The account side, once [`App::bootstrap`] added its stack, and how it was built (lint
+    /// `iam-account` derives it again from the other stacks).
+    account: Option<(Bootstrap, AccountSide)>,
 }
 
 impl App {
@@ -78,6 +83,55 @@ impl App {
             stack.template.tags = merged(std::slice::from_ref(&tag), &stack.template.tags);
         }
         self.tags = merged(&self.tags, &[tag]);
+    }
+    /// Adds the account side derived from every stack pushed so far (push it last): the
+    /// bootstrap stack with GitHub's OIDC provider and each environment's deploy, execution
+    /// and drift roles. `samconfig.toml` then deploys each stack with its environment's
+    /// execution role.
+    pub fn bootstrap(&mut self, bootstrap: &Bootstrap) -> Result<(), Error> {
+        let (stack, side) = bootstrap.build(self)?;
+        self.push(stack);
+        self.account = Some((bootstrap.clone(), side));
+        Ok(())
+    }
+    /// Derives the account side again from the stacks as they are now: after
+    /// [`App::stacks_mut`] edits that change what a stack deploys, lint `iam-account` refuses
+    /// the old one.
+    pub fn rebuild_account(&mut self) -> Result<(), Error> {
+        let Some((bootstrap, side)) = self.account.clone() else {
+            return Ok(());
+        };
+        let others: Vec<&Stack> = self
+            .stacks
+            .iter()
+            .filter(|s| s.name != side.stack)
+            .collect();
+        let (mut stack, rebuilt) = bootstrap.build_for(&others)?;
+        stack.template.tags = merged(&self.tags, &stack.template.tags);
+        if let Some(slot) = self.stacks.iter_mut().find(|s| s.name == side.stack) {
+            *slot = stack;
+        }
+        self.account = Some((bootstrap, rebuilt));
+        Ok(())
+    }
+    /// The account side, if the app has one.
+    pub fn account(&self) -> Option<&AccountSide> {
+        self.account.as_ref().map(|(_, side)| side)
+    }
+    /// The bootstrap stack as the other stacks derive it now, and its name (`None` without an
+    /// account side).
+    pub fn derived_bootstrap(&self) -> Option<(StackName, Result<Stack, Error>)> {
+        let (bootstrap, side) = self.account.as_ref()?;
+        let others: Vec<&Stack> = self
+            .stacks
+            .iter()
+            .filter(|s| s.name != side.stack)
+            .collect();
+        let derived = bootstrap.build_for(&others).map(|(mut stack, _)| {
+            stack.template.tags = merged(&self.tags, &stack.template.tags);
+            stack
+        });
+        Some((side.stack.clone(), derived))
     }
     pub fn stacks(&self) -> &[Stack] {
         &self.stacks

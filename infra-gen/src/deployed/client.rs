@@ -104,6 +104,9 @@ pub struct Target<'a> {
     pub template_path: PathBuf,
     pub template_body: String,
     pub client: Client,
+    /// The execution role a deploy passes (`deploy::role_arn`), so a preview asks for what a
+    /// deploy will.
+    pub role_arn: Option<String>,
 }
 
 /// Polling delays: 1 s, 1 s, 4 s, then every 5 s; small stacks finish in seconds.
@@ -171,6 +174,7 @@ async fn target<'a>(
         region,
         template_path,
         template_body,
+        role_arn: crate::deploy::role_arn(app, stack),
     })
 }
 

@@ -113,6 +113,7 @@ pub async fn run(
                 .collect(),
         ))
         .set_tags(Some(tags))
+        .set_role_arn(t.role_arn.clone())
         .send()
         .await
         .map_err(|e| DeployedError::aws("CreateChangeSet", e))?;

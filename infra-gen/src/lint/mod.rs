@@ -16,6 +16,7 @@
 //! | `iam-scope` | an action on a resource type it does not accept (AWS's data), another stack's log group or secret, another account or region undeclared, a statement without actions or resources |
 //! | `iam-bedrock` | Bedrock statements other than exactly what the stack's model map grants, reported difference by difference |
 //! | `iam-escalation` | actions that let a role grant itself more, by AWS's access levels and resource types |
+//! | `iam-account` | an account role (deploy, execution, drift) other than what the stacks derive, an inexact GitHub subject, `*` or a pattern without a widening, an action on a type it does not accept |
 //! | `iam-size` | inline policies over IAM's 10,240 characters per role, with ARNs filled in |
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest, however spelled (`image.rs`) |
@@ -29,6 +30,7 @@
 //! | `policy` | a log group or ECR repository below its environment kind's `Policy` (retention, immutable tags, scanning, lifecycle), an exception it does not need, or a plain suppression of a scanner rule the policy judges |
 //! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, defers or denies it, or stands on a function without a public URL |
 
+mod account;
 mod dockerfile;
 mod duplicates;
 mod env;
@@ -89,6 +91,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
             out: &mut out,
         };
         refs::check(stack, &mut sink);
+        account::check(app, stack, &mut sink);
         check_tags(stack, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();

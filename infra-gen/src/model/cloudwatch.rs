@@ -4,8 +4,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+use super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE, WRITE};
 use super::section::{self, Section, Words, capitalized, serialized_name};
-use super::{Expr, Kind, LogicalId, Resource, code};
+use super::{Expr, Kind, LogicalId, Resource, StackName, code};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Statistic {
@@ -56,6 +57,22 @@ pub struct Alarm {
     pub actions: Vec<Expr>,
 }
 
+/// What CloudFormation's alarm handlers call.
+pub const ACCESS: TypeAccess = TypeAccess {
+    type_name: "AWS::CloudWatch::Alarm",
+    calls: &[
+        ("cloudwatch:PutMetricAlarm", CREATE | UPDATE),
+        ("cloudwatch:DescribeAlarms", WRITE | READ),
+        ("cloudwatch:TagResource", CREATE | UPDATE),
+        ("cloudwatch:UntagResource", UPDATE),
+        ("cloudwatch:ListTagsForResource", CREATE | UPDATE | READ),
+        ("cloudwatch:DeleteAlarms", DELETE),
+    ],
+    elsewhere: &[],
+    unused: &[],
+    beyond_schema: &[],
+};
+
 impl Kind for Alarm {
     const TYPE: &'static str = "AWS::CloudWatch::Alarm";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
@@ -64,6 +81,11 @@ impl Kind for Alarm {
 
     fn physical_name(&self) -> Option<(&'static str, &str)> {
         Some(("alarm name", &self.name))
+    }
+
+    fn deploy(&self, id: &LogicalId, _stack: &StackName) -> Vec<Deployed> {
+        let arn = Arn::regional("cloudwatch", format!("alarm:{}", self.name));
+        vec![Deployed::new(id.as_str(), &ACCESS, vec![arn])]
     }
 
     fn phrase(&self, _id: &LogicalId) -> String {

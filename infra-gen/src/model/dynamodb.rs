@@ -5,8 +5,11 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
+use super::access::{
+    Arn, CREATE, DELETE, Deployed, NO_CMK, ON_KEY, READ, TypeAccess, UPDATE, WRITE, key_use,
+};
 use super::section::{Section, Words, kms};
-use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
+use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
 fn dynamodb_name(what: &'static str, name: &str, min: usize) -> Result<(), Error> {
@@ -247,6 +250,80 @@ impl Table {
     }
 }
 
+const IMPORT: &str = "only ImportSourceSpecification (a table created from S3 data) calls it; the model has no import";
+const STREAMING: &str =
+    "only KinesisStreamSpecification calls it; the model streams to no Kinesis stream";
+const REPLICAS: &str = "only global table replicas (AWS::DynamoDB::GlobalTable, replica settings) call it; the model's tables are regional";
+const RESOURCE_POLICY: &str = "only ResourcePolicy calls it; the model writes no resource policy";
+const INSIGHTS: &str = "only ContributorInsightsSpecification calls it; the model leaves it off";
+
+/// What CloudFormation's table handlers call.
+pub const ACCESS: TypeAccess = TypeAccess {
+    type_name: "AWS::DynamoDB::Table",
+    calls: &[
+        ("dynamodb:CreateTable", CREATE | UPDATE),
+        ("dynamodb:UpdateTable", CREATE | UPDATE),
+        ("dynamodb:DescribeTable", WRITE | READ),
+        ("dynamodb:DescribeTimeToLive", CREATE | UPDATE | READ),
+        ("dynamodb:UpdateTimeToLive", CREATE | UPDATE),
+        ("dynamodb:DescribeContinuousBackups", CREATE | UPDATE | READ),
+        ("dynamodb:UpdateContinuousBackups", CREATE | UPDATE),
+        (
+            "dynamodb:DescribeContributorInsights",
+            CREATE | UPDATE | READ,
+        ),
+        (
+            "dynamodb:DescribeKinesisStreamingDestination",
+            CREATE | UPDATE | READ,
+        ),
+        ("dynamodb:ListTagsOfResource", CREATE | UPDATE | READ),
+        ("dynamodb:TagResource", CREATE | UPDATE),
+        ("dynamodb:UntagResource", UPDATE),
+        ("dynamodb:GetResourcePolicy", CREATE | UPDATE | READ),
+        ("dynamodb:DeleteTable", DELETE),
+    ],
+    elsewhere: &[
+        ("kms:CreateGrant", ON_KEY),
+        ("kms:DescribeKey", ON_KEY),
+        ("kms:Decrypt", ON_KEY),
+        ("kms:Encrypt", ON_KEY),
+        ("kms:RevokeGrant", ON_KEY),
+    ],
+    unused: &[
+        ("dynamodb:UpdateContributorInsights", INSIGHTS),
+        ("dynamodb:EnableKinesisStreamingDestination", STREAMING),
+        ("dynamodb:DisableKinesisStreamingDestination", STREAMING),
+        ("dynamodb:UpdateKinesisStreamingDestination", STREAMING),
+        ("kinesis:DescribeStream", STREAMING),
+        ("kinesis:PutRecords", STREAMING),
+        ("dynamodb:DescribeImport", IMPORT),
+        ("dynamodb:ImportTable", IMPORT),
+        ("s3:GetObject", IMPORT),
+        ("s3:GetObjectMetadata", IMPORT),
+        ("s3:ListBucket", IMPORT),
+        ("logs:CreateLogGroup", IMPORT),
+        ("logs:CreateLogStream", IMPORT),
+        ("logs:DescribeLogGroups", IMPORT),
+        ("logs:DescribeLogStreams", IMPORT),
+        ("logs:PutLogEvents", IMPORT),
+        ("logs:PutRetentionPolicy", IMPORT),
+        ("dynamodb:Scan", REPLICAS),
+        ("dynamodb:Query", REPLICAS),
+        ("dynamodb:UpdateItem", REPLICAS),
+        ("dynamodb:PutItem", REPLICAS),
+        ("dynamodb:GetItem", REPLICAS),
+        ("dynamodb:DeleteItem", REPLICAS),
+        ("dynamodb:BatchWriteItem", REPLICAS),
+        ("dynamodb:CreateTableReplica", REPLICAS),
+        ("dynamodb:AssociateTableReplica", REPLICAS),
+        ("iam:CreateServiceLinkedRole", REPLICAS),
+        ("dynamodb:PutResourcePolicy", RESOURCE_POLICY),
+        ("dynamodb:DeleteResourcePolicy", RESOURCE_POLICY),
+        ("kms:ListAliases", NO_CMK),
+    ],
+    beyond_schema: &[],
+};
+
 impl Kind for Table {
     const TYPE: &'static str = "AWS::DynamoDB::Table";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "StreamArn"];
@@ -255,6 +332,22 @@ impl Kind for Table {
 
     fn physical_name(&self) -> Option<(&'static str, &str)> {
         Some(("table name", self.name.as_str()))
+    }
+
+    fn deploy(&self, id: &LogicalId, _stack: &StackName) -> Vec<Deployed> {
+        let arn = Arn::regional("dynamodb", format!("table/{}", self.name.as_str()));
+        let key = key_use(
+            self.kms_key.as_ref(),
+            &[
+                "kms:CreateGrant",
+                "kms:DescribeKey",
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:RevokeGrant",
+            ],
+            WRITE,
+        );
+        vec![Deployed::new(id.as_str(), &ACCESS, vec![arn]).using(key.into_iter().collect())]
     }
 
     fn phrase(&self, _id: &LogicalId) -> String {

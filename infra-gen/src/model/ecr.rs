@@ -4,8 +4,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+use super::access::{Arn, CREATE, DELETE, Deployed, ON_KEY, READ, TypeAccess, UPDATE, key_use};
 use super::section::{Section, Words};
-use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
+use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
 /// A repository name as ECR accepts it (lowercase, `/`-separated path components).
@@ -117,6 +118,41 @@ pub struct Repository {
     pub lifecycle: Vec<LifecycleRule>,
 }
 
+/// What CloudFormation's ECR repository handlers call.
+pub const ACCESS: TypeAccess = TypeAccess {
+    type_name: "AWS::ECR::Repository",
+    calls: &[
+        ("ecr:CreateRepository", CREATE),
+        ("ecr:PutLifecyclePolicy", CREATE | UPDATE),
+        ("ecr:TagResource", CREATE | UPDATE),
+        ("ecr:UntagResource", UPDATE),
+        ("ecr:DescribeRepositories", UPDATE | READ),
+        ("ecr:DeleteLifecyclePolicy", UPDATE),
+        ("ecr:PutImageScanningConfiguration", UPDATE),
+        ("ecr:PutImageTagMutability", UPDATE),
+        ("ecr:DeleteRepository", DELETE),
+        ("ecr:GetLifecyclePolicy", READ),
+        ("ecr:GetRepositoryPolicy", READ),
+        ("ecr:ListTagsForResource", READ),
+    ],
+    elsewhere: &[
+        ("kms:DescribeKey", ON_KEY),
+        ("kms:CreateGrant", ON_KEY),
+        ("kms:RetireGrant", ON_KEY),
+    ],
+    unused: &[
+        (
+            "ecr:SetRepositoryPolicy",
+            "only RepositoryPolicyText calls it; the model writes no repository policy",
+        ),
+        (
+            "ecr:DeleteRepositoryPolicy",
+            "only removing RepositoryPolicyText calls it; the model writes no repository policy",
+        ),
+    ],
+    beyond_schema: &[],
+};
+
 impl Kind for Repository {
     const TYPE: &'static str = "AWS::ECR::Repository";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RepositoryUri"];
@@ -125,6 +161,25 @@ impl Kind for Repository {
 
     fn physical_name(&self) -> Option<(&'static str, &str)> {
         Some(("ECR repository name", self.name.as_str()))
+    }
+
+    fn deploy(&self, id: &LogicalId, _stack: &StackName) -> Vec<Deployed> {
+        let key = match &self.encryption {
+            Encryption::Kms(Some(key)) => Some(key),
+            _ => None,
+        };
+        let arn = Arn::regional("ecr", format!("repository/{}", self.name.as_str()));
+        vec![
+            Deployed::new(id.as_str(), &ACCESS, vec![arn]).using(
+                key_use(
+                    key,
+                    &["kms:DescribeKey", "kms:CreateGrant", "kms:RetireGrant"],
+                    CREATE | UPDATE | DELETE,
+                )
+                .into_iter()
+                .collect(),
+            ),
+        ]
     }
 
     fn phrase(&self, _id: &LogicalId) -> String {

@@ -4,11 +4,15 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+pub mod account;
 pub(crate) mod data;
 mod review;
 
+use super::access::{
+    Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE, WRITE, generated_name,
+};
 use super::section::{Section, Words};
-use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
+use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
 /// One IAM action, `service:Operation`, as AWS's action data knows it: a wildcard, a typo or
@@ -99,7 +103,7 @@ pub const ENI_LIFECYCLE: [(&str, &[&str]); 4] = [
 ];
 
 /// How a condition compares the request's context key with the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Operator {
     StringEquals,
     /// `*` and `?` in the value match any text and any character (e.g. `s3:prefix`).
@@ -284,6 +288,44 @@ pub struct Role {
     pub policies: Vec<Policy>,
 }
 
+const NO_BOUNDARY: &str = "only PermissionsBoundary calls it; infra-gen's roles have none";
+
+/// What CloudFormation's IAM role handlers call (for the function roles and the roles SAM
+/// creates).
+pub const ROLE_ACCESS: TypeAccess = TypeAccess {
+    type_name: "AWS::IAM::Role",
+    calls: &[
+        ("iam:CreateRole", CREATE),
+        ("iam:GetRole", CREATE | DELETE | READ),
+        ("iam:PutRolePolicy", CREATE | UPDATE),
+        ("iam:GetRolePolicy", CREATE | READ),
+        ("iam:DeleteRolePolicy", UPDATE | DELETE),
+        ("iam:TagRole", WRITE),
+        ("iam:UntagRole", WRITE),
+        ("iam:UpdateRole", UPDATE),
+        ("iam:UpdateRoleDescription", UPDATE),
+        ("iam:UpdateAssumeRolePolicy", UPDATE),
+        ("iam:ListAttachedRolePolicies", DELETE | READ),
+        ("iam:ListRolePolicies", DELETE | READ),
+        ("iam:DeleteRole", DELETE),
+    ],
+    elsewhere: &[
+        (
+            "iam:AttachRolePolicy",
+            "only for the AWS managed policy SAM attaches to the CodeDeploy role it creates (iam:PolicyARN)",
+        ),
+        (
+            "iam:DetachRolePolicy",
+            "only for the AWS managed policy SAM attaches to the CodeDeploy role it creates (iam:PolicyARN)",
+        ),
+    ],
+    unused: &[
+        ("iam:PutRolePermissionsBoundary", NO_BOUNDARY),
+        ("iam:DeleteRolePermissionsBoundary", NO_BOUNDARY),
+    ],
+    beyond_schema: &[],
+};
+
 impl Kind for Role {
     const TYPE: &'static str = "AWS::IAM::Role";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
@@ -292,6 +334,15 @@ impl Kind for Role {
 
     fn phrase(&self, id: &LogicalId) -> String {
         format!("IAM role {}", code(id.as_str()))
+    }
+
+    fn deploy(&self, id: &LogicalId, stack: &StackName) -> Vec<Deployed> {
+        let name = generated_name(stack.as_str(), id.as_str());
+        vec![Deployed::new(
+            id.as_str(),
+            &ROLE_ACCESS,
+            vec![Arn::global("iam", format!("role/{name}"))],
+        )]
     }
 
     fn exprs(&self) -> Vec<&Expr> {

@@ -3,13 +3,14 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+pub mod access;
 pub mod events;
 mod reason;
 mod review;
 
 use super::review::Tool;
 use super::section::{Section, Words};
-use super::{Expr, Implicit, Kind, LogicalId, Resource, code, validate_name};
+use super::{Expr, Implicit, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, Timeout};
 use reason::Refusal;
@@ -557,6 +558,10 @@ impl Kind for Function {
             });
         }
         out
+    }
+
+    fn deploy(&self, id: &LogicalId, stack: &StackName) -> Vec<super::access::Deployed> {
+        self.deployed(id, stack)
     }
 
     fn exprs(&self) -> Vec<&Expr> {

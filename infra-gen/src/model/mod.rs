@@ -3,6 +3,7 @@
 //! Field names follow the resource specifications; invalid values are unrepresentable where a
 //! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::build`].
 
+pub mod access;
 pub mod cloudwatch;
 pub mod dynamodb;
 pub mod ecr;
@@ -144,6 +145,12 @@ pub trait Kind: Serialize {
     fn implicit(&self, _id: &LogicalId) -> Vec<Implicit> {
         Vec::new()
     }
+    /// What deploying resource `id` of stack `stack` does in IAM's terms: the resource and
+    /// those SAM adds for it, each with its type's [`access::TypeAccess`] (checked against the
+    /// provider schema's handlers), its ARNs and what else its handlers use. The bootstrap
+    /// stack's execution and drift roles are derived from this, so a kind cannot be added
+    /// without saying it.
+    fn deploy(&self, id: &LogicalId, stack: &StackName) -> Vec<access::Deployed>;
     /// What it is in a few words a reviewer recognizes: "log group `/aws/lambda/x`".
     fn phrase(&self, id: &LogicalId) -> String;
     /// Its section of the review page: what a reviewer must see about `resource` (whose
@@ -171,6 +178,9 @@ impl<K: Kind> Kind for Box<K> {
     }
     fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
         (**self).implicit(id)
+    }
+    fn deploy(&self, id: &LogicalId, stack: &StackName) -> Vec<access::Deployed> {
+        (**self).deploy(id, stack)
     }
     fn phrase(&self, id: &LogicalId) -> String {
         (**self).phrase(id)
@@ -224,6 +234,9 @@ macro_rules! kinds {
             pub fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
                 match self { $(Self::$variant(p) => p.implicit(id)),* }
             }
+            pub fn deploy(&self, id: &LogicalId, stack: &StackName) -> Vec<access::Deployed> {
+                match self { $(Self::$variant(p) => p.deploy(id, stack)),* }
+            }
             pub fn phrase(&self, id: &LogicalId) -> String {
                 match self { $(Self::$variant(p) => p.phrase(id)),* }
             }
@@ -264,6 +277,10 @@ kinds! {
     Alarm(cloudwatch::Alarm),
     Queue(sqs::Queue),
     Table(dynamodb::Table),
+    /// A role of the account side (GitHub's deploy and drift roles, CloudFormation's
+    /// execution role), with a fixed name.
+    AccountRole(iam::account::AccountRole),
+    OidcProvider(iam::account::OidcProvider),
     /// A type infra-gen does not model yet: properties as JSON, validated and linted.
     Raw(raw::Raw),
 }

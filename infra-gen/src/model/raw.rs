@@ -8,8 +8,9 @@
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::access::{Deployed, Target, UNDECLARED, Use, WRITE};
 use super::section::{Section, Words, code};
-use super::{Expr, Kind, LogicalId, Resource};
+use super::{Expr, Kind, LogicalId, Resource, StackName};
 use crate::Error;
 
 /// A JSON value whose intrinsic functions are typed.
@@ -250,6 +251,21 @@ impl Kind for Raw {
 
     fn is_stateful(&self) -> bool {
         self.stateful
+    }
+
+    /// Nothing is declared for a type infra-gen does not model: the bootstrap builder refuses
+    /// it (naming the resource) rather than grant too little or too much.
+    fn deploy(&self, id: &LogicalId, _stack: &StackName) -> Vec<Deployed> {
+        vec![Deployed::new(id.as_str(), &UNDECLARED, Vec::new()).using(vec![Use {
+            actions: &[],
+            ops: WRITE,
+            on: Target::Unknown(format!(
+                "what deploying a raw {} needs: model the type as a kind (its `deploy` declares the actions, checked against the schema)",
+                self.type_name
+            )),
+            passed_to: None,
+            policy: None,
+        }])]
     }
 
     fn phrase(&self, _id: &LogicalId) -> String {

@@ -4,8 +4,11 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+use super::access::{
+    Arn, CREATE, DELETE, Deployed, ON_KEY, READ, Target, TypeAccess, UPDATE, Use, key_use,
+};
 use super::section::{Section, Words, kms};
-use super::{Expr, Kind, LogicalId, Resource, code};
+use super::{Expr, Kind, LogicalId, Resource, StackName, code};
 
 /// A value Secrets Manager generates at creation, so no human ever types or sees it in a
 /// template: `{"<key>": "<random>"}` merged into `template`.
@@ -23,6 +26,35 @@ pub struct Secret {
     pub kms_key: Option<Expr>,
 }
 
+const REPLICAS: &str = "only ReplicaRegions calls it; the model replicates no secret";
+
+/// What CloudFormation's secret handlers call. Never `GetSecretValue`: no deploy or drift
+/// role reads a secret's value.
+pub const ACCESS: TypeAccess = TypeAccess {
+    type_name: "AWS::SecretsManager::Secret",
+    calls: &[
+        ("secretsmanager:CreateSecret", CREATE),
+        ("secretsmanager:DescribeSecret", CREATE | DELETE | READ),
+        ("secretsmanager:UpdateSecret", UPDATE),
+        ("secretsmanager:TagResource", CREATE | UPDATE),
+        ("secretsmanager:UntagResource", UPDATE),
+        ("secretsmanager:DeleteSecret", DELETE),
+    ],
+    elsewhere: &[(
+        "secretsmanager:GetRandomPassword",
+        "on \"*\" (AWS's data: it acts on no resource type), for a generated value",
+    )],
+    unused: &[
+        ("secretsmanager:ReplicateSecretToRegions", REPLICAS),
+        ("secretsmanager:RemoveRegionsFromReplication", REPLICAS),
+        (
+            "secretsmanager:GetSecretValue",
+            "the handlers read the value only to compare a SecretString the template sets; infra-gen's secrets are generated or put by an operator, and no deploy or drift role may read a key",
+        ),
+    ],
+    beyond_schema: &[],
+};
+
 impl Kind for Secret {
     const TYPE: &'static str = "AWS::SecretsManager::Secret";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
@@ -31,6 +63,28 @@ impl Kind for Secret {
 
     fn physical_name(&self) -> Option<(&'static str, &str)> {
         Some(("secret name", &self.name))
+    }
+
+    fn deploy(&self, id: &LogicalId, _stack: &StackName) -> Vec<Deployed> {
+        let _ = ON_KEY;
+        let mut uses = Vec::new();
+        if self.generate.is_some() {
+            uses.push(Use {
+                actions: &["secretsmanager:GetRandomPassword"],
+                ops: CREATE | UPDATE,
+                on: Target::Star("Secrets Manager generates the value at creation"),
+                passed_to: None,
+                policy: None,
+            });
+        }
+        uses.extend(key_use(
+            self.kms_key.as_ref(),
+            &["kms:GenerateDataKey", "kms:Decrypt"],
+            CREATE | UPDATE,
+        ));
+        // Secrets Manager appends a dash and six random characters to the name.
+        let arn = Arn::regional("secretsmanager", format!("secret:{}-??????", self.name));
+        vec![Deployed::new(id.as_str(), &ACCESS, vec![arn]).using(uses)]
     }
 
     fn phrase(&self, _id: &LogicalId) -> String {

@@ -4,8 +4,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 
+use super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE, WRITE};
 use super::section::{Section, Words};
-use super::{Expr, Kind, LogicalId, Resource, code, validate_name};
+use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
 /// A queue name: 1–80 letters, digits, `-` and `_`; a FIFO queue's ends in `.fifo`.
@@ -131,6 +132,25 @@ impl Queue {
     }
 }
 
+/// What CloudFormation's queue handlers call (a customer managed key is used by SQS itself,
+/// under its key policy, not by the caller).
+pub const ACCESS: TypeAccess = TypeAccess {
+    type_name: "AWS::SQS::Queue",
+    calls: &[
+        ("sqs:CreateQueue", CREATE),
+        ("sqs:GetQueueUrl", CREATE),
+        ("sqs:GetQueueAttributes", WRITE | READ),
+        ("sqs:SetQueueAttributes", UPDATE),
+        ("sqs:ListQueueTags", CREATE | UPDATE | READ),
+        ("sqs:TagQueue", CREATE | UPDATE),
+        ("sqs:UntagQueue", UPDATE),
+        ("sqs:DeleteQueue", DELETE),
+    ],
+    elsewhere: &[],
+    unused: &[],
+    beyond_schema: &[],
+};
+
 impl Kind for Queue {
     const TYPE: &'static str = "AWS::SQS::Queue";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "QueueUrl"];
@@ -139,6 +159,11 @@ impl Kind for Queue {
 
     fn physical_name(&self) -> Option<(&'static str, &str)> {
         Some(("queue name", self.name.as_str()))
+    }
+
+    fn deploy(&self, id: &LogicalId, _stack: &StackName) -> Vec<Deployed> {
+        let arn = Arn::regional("sqs", self.name.as_str());
+        vec![Deployed::new(id.as_str(), &ACCESS, vec![arn])]
     }
 
     fn phrase(&self, _id: &LogicalId) -> String {

@@ -33,6 +33,8 @@ struct ConfigEnv {
     command: Vec<String>,
     /// What the flags of `command` are for.
     flags: Vec<deploy::Flag>,
+    /// The execution role CloudFormation deploys the stack with.
+    role_arn: Option<String>,
     /// Whether the stack has a function `sam build` can build an image for.
     builds_image: bool,
     /// Why BuildKit, for this stack's Dockerfile.
@@ -79,6 +81,7 @@ fn config_env(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> ConfigEnv 
             .collect(),
         command,
         flags,
+        role_arn: deploy::role_arn(app, stack),
         builds_image,
         buildkit_why,
     }
