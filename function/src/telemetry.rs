@@ -181,6 +181,7 @@ mod tests {
             output_tokens: Some(12),
             cache_read_input_tokens: Some(5),
             cache_creation_input_tokens: None,
+            cache_creation: None,
         };
         let line = metrics_line(&RequestMetrics {
             namespace: "Chatrix/Gateway",
