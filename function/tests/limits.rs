@@ -1,0 +1,462 @@
+//! Spend limits, rate limits and cost attribution against DynamoDB — moto in server mode, with
+//! each request applied whole (`support/moto_atomic.py`: DynamoDB's per-item atomicity) — first
+//! the table protocol itself, then two real `bootstrap serve` processes sharing one table.
+//! Nothing here depends on timing: concurrency is made certain with the fake's gates, and the
+//! bounds asserted are the protocol's arithmetic.
+//!
+//! Needs `VENV` (a virtualenv with moto[server], as function/tests/run.sh makes).
+
+mod support;
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_types::region::Region;
+use function::auth::Principal;
+use function::limits::dynamo::Dynamo;
+use function::limits::policy::{Group, LimitSet, Scope, ScopeKind};
+use function::limits::pricing::{Price, Tokens};
+use function::limits::store::{RateKind, Store, UsageRow};
+use function::limits::{Admission, Limits, LimitsSettings};
+use proptest::prelude::*;
+use serde_json::json;
+
+/// Waits for something eventual (a server listening) end within this.
+const BOUND: Duration = Duration::from_secs(60);
+
+/// One moto server per test binary (a static is never dropped: the shell stops moto when this
+/// process's end of its stdin closes).
+fn moto() -> &'static str {
+    static MOTO: OnceLock<(String, std::sync::Mutex<(Child, std::process::ChildStdin)>)> =
+        OnceLock::new();
+    &MOTO
+        .get_or_init(|| {
+            let venv = std::env::var_os("VENV").expect(
+                "VENV is not set: point it at a virtualenv with function/tests/requirements.txt \
+                 (moto[server]) installed, or run function/tests/run.sh",
+            );
+            let python = Path::new(&venv).join("bin/python");
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_atomic.py");
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .expect("a free port");
+            let mut child = Command::new("sh")
+                .arg("-c")
+                .arg(r#""$0" "$1" "$2" >/dev/null 2>&1 & pid=$!; read _; kill "$pid""#)
+                .arg(&python)
+                .arg(&script)
+                .arg(port.to_string())
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("sh starts moto");
+            let stdin = child.stdin.take().expect("stdin");
+            let until = Instant::now() + BOUND;
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < until, "moto did not listen on {port}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            (
+                format!("http://127.0.0.1:{port}"),
+                std::sync::Mutex::new((child, stdin)),
+            )
+        })
+        .0
+}
+
+fn sdk(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "test", "test", None, None, "test",
+        )))
+        .endpoint_url(endpoint)
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build()
+}
+
+/// A fresh table in moto, shaped as the stack's (`pk`/`sk` strings, TTL on `expires_at`).
+async fn table() -> String {
+    let name = format!("limits-{}", support::unique_id());
+    let db = Dynamo::new(&sdk(moto()), Duration::from_secs(5));
+    db.call(
+        "CreateTable",
+        &json!({
+            "TableName": name,
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        }),
+    )
+    .await
+    .expect("CreateTable");
+    name
+}
+
+fn store(table: &str, lease_s: u64) -> Store {
+    Store::new(
+        Dynamo::new(&sdk(moto()), Duration::from_secs(5)),
+        table.to_owned(),
+        Duration::from_secs(lease_s),
+    )
+}
+
+fn scope(kind: ScopeKind, name: &str, limits: LimitSet) -> Scope {
+    Scope {
+        kind,
+        name: name.into(),
+        limits,
+    }
+}
+
+fn monthly(micro_usd: u64) -> LimitSet {
+    LimitSet {
+        monthly_micro_usd: Some(micro_usd),
+        ..LimitSet::default()
+    }
+}
+
+const MONTH: &str = "2026-12";
+
+async fn row(store: &Store, name: &str) -> UsageRow {
+    store
+        .usage(MONTH)
+        .await
+        .expect("usage")
+        .into_iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no usage row for {name}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_reservations_take_exactly_the_room_a_limit_has() {
+    let table = table().await;
+    let store = Arc::new(store(&table, 900));
+    let worst = 7_000;
+    // Room for ten worst cases and a half: the eleventh must not fit.
+    let alice = scope(ScopeKind::Key, "alice", monthly(10 * worst + worst / 2));
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let (store, alice) = (store.clone(), alice.clone());
+        tasks.push(tokio::spawn(async move {
+            let id = format!("r{i}");
+            let ok = store
+                .reserve_spend(&alice, MONTH, &id, worst, 1_000)
+                .await
+                .expect("the table answers");
+            (id, ok)
+        }));
+    }
+    let mut admitted = Vec::new();
+    for t in tasks {
+        let (id, ok) = t.await.expect("task");
+        if ok {
+            admitted.push(id);
+        }
+    }
+    assert_eq!(admitted.len(), 10, "floor(limit / worst case) and no more");
+    let r = row(&store, "alice").await;
+    assert_eq!((r.committed, r.spent, r.open_leases), (10 * worst as i64, 0, 10));
+    // Settling trades each reservation for its real cost.
+    let cost = 1_234;
+    for id in &admitted {
+        store
+            .settle_spend(&alice, MONTH, id, Some(worst), Some(cost), &Tokens::default())
+            .await
+            .expect("settle");
+    }
+    let r = row(&store, "alice").await;
+    assert_eq!(
+        (r.committed, r.spent, r.requests, r.open_leases),
+        (10 * cost as i64, 10 * cost as i64, 10, 0)
+    );
+}
+
+#[tokio::test]
+async fn an_unsettled_reservation_is_reclaimed_once_its_lease_has_run_out() {
+    let table = table().await;
+    let store = store(&table, 60);
+    let worst = 5_000;
+    let alice = scope(ScopeKind::Key, "alice", monthly(worst));
+    assert!(store.reserve_spend(&alice, MONTH, "lost", worst, 1_000).await.expect("reserve"));
+    // Within the lease the budget stays held...
+    assert!(!store.reserve_spend(&alice, MONTH, "second", worst, 1_060).await.expect("reserve"));
+    // ...after it, the next writer reclaims it and fits.
+    assert!(store.reserve_spend(&alice, MONTH, "third", worst, 1_061).await.expect("reserve"));
+    let r = row(&store, "alice").await;
+    assert_eq!((r.committed, r.open_leases), (worst as i64, 1));
+    // The lost request settles late after all: its real cost is charged in full, once.
+    store
+        .settle_spend(&alice, MONTH, "lost", Some(worst), Some(700), &Tokens::default())
+        .await
+        .expect("settle");
+    store
+        .settle_spend(&alice, MONTH, "third", Some(worst), Some(300), &Tokens::default())
+        .await
+        .expect("settle");
+    let r = row(&store, "alice").await;
+    assert_eq!((r.committed, r.spent, r.open_leases), (1_000, 1_000, 0));
+}
+
+#[tokio::test]
+async fn minute_windows_admit_up_to_each_limit_and_name_the_full_one() {
+    let table = table().await;
+    let store = store(&table, 900);
+    let rpm = scope(
+        ScopeKind::Key,
+        "alice",
+        LimitSet {
+            requests_per_minute: Some(3),
+            ..LimitSet::default()
+        },
+    );
+    for _ in 0..3 {
+        assert_eq!(store.admit_rate(&rpm, 100, 0).await.expect("admit"), None);
+    }
+    assert_eq!(
+        store.admit_rate(&rpm, 100, 0).await.expect("admit"),
+        Some(RateKind::Requests)
+    );
+    assert_eq!(store.admit_rate(&rpm, 101, 0).await.expect("admit"), None, "a new minute");
+    store.release_rate(&rpm, 100, 0).await.expect("release");
+    assert_eq!(store.admit_rate(&rpm, 100, 0).await.expect("admit"), None, "room given back");
+
+    let otpm = scope(
+        ScopeKind::Group,
+        "team",
+        LimitSet {
+            output_tokens_per_minute: Some(1_000),
+            input_tokens_per_minute: Some(500),
+            ..LimitSet::default()
+        },
+    );
+    assert_eq!(store.admit_rate(&otpm, 7, 600).await.expect("admit"), None);
+    assert_eq!(
+        store.admit_rate(&otpm, 7, 600).await.expect("admit"),
+        Some(RateKind::OutputTokens),
+        "600 reserved + 600 > 1000"
+    );
+    // Settling trades the reservation for the real output and counts the prompt.
+    let used = Tokens {
+        input: 500,
+        output: 100,
+        ..Tokens::default()
+    };
+    store.settle_rate(&otpm, 7, 600, &used).await.expect("settle");
+    assert_eq!(
+        store.admit_rate(&otpm, 7, 600).await.expect("admit"),
+        Some(RateKind::InputTokens),
+        "500 prompt tokens used of 500"
+    );
+}
+
+fn price() -> Price {
+    Price {
+        input: 3_000_000,
+        output: 15_000_000,
+        cache_write_5m: 3_750_000,
+        cache_write_1h: 6_000_000,
+        cache_read: 300_000,
+    }
+}
+
+fn limits(table: Option<&str>, endpoint: &str, fail_open: bool) -> Limits {
+    Limits::new(
+        LimitsSettings {
+            table: table.map(str::to_owned),
+            timeout: Duration::from_secs(5),
+            fail_open,
+            lease: Duration::from_secs(900),
+        },
+        &sdk(endpoint),
+    )
+}
+
+fn admission<'a>(p: &'a Principal, id: &'a str) -> Admission<'a> {
+    Admission {
+        principal: p,
+        model: "claude-test",
+        price: Some(price()),
+        input_bound: 1_000,
+        max_output: 1_000,
+        asked_1h_cache: false,
+        request_id: id,
+    }
+}
+
+#[tokio::test]
+async fn a_group_limit_refuses_the_request_that_would_pass_it_and_keeps_nothing_of_it() {
+    let table = table().await;
+    let l = limits(Some(&table), moto(), false);
+    let worst = price().worst_case(1_000, 1_000);
+    let team = Group {
+        name: "team".into(),
+        limits: monthly(2 * worst),
+    };
+    let alice = Principal::with_limits("alice", monthly(100 * worst), Some(team.clone()));
+    let bob = Principal::with_limits("bob", LimitSet::default(), Some(team));
+    let a1 = l.admit(admission(&alice, "a1")).await.expect("room for one");
+    let b1 = l.admit(admission(&bob, "b1")).await.expect("room for two");
+    let err = l
+        .admit(admission(&alice, "a2"))
+        .await
+        .err()
+        .expect("the group is full");
+    assert_eq!((err.status.as_u16(), err.kind.as_str()), (400, "invalid_request_error"));
+    assert!(err.message.contains("group \"team\""), "{}", err.message);
+    assert!(err.message.contains("regain access on"), "{}", err.message);
+    assert!(err.message.contains("do not retry"), "{}", err.message);
+    // The key's own reservation for the refused request was given back.
+    let store = Store::new(
+        Dynamo::new(&sdk(moto()), Duration::from_secs(5)),
+        table.clone(),
+        Duration::from_secs(900),
+    );
+    let month = function::limits::store::Month::of(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs(),
+    );
+    let usage = store.usage(&month.name).await.expect("usage");
+    let alice_row = usage.iter().find(|r| r.name == "alice").expect("alice");
+    assert_eq!((alice_row.open_leases, alice_row.committed), (1, worst as i64));
+    // Settling both: spend recorded per key and per group, equal to the costs.
+    let usage_of = |input, output| function::sse::Usage {
+        input_tokens: Some(input),
+        output_tokens: Some(output),
+        ..Default::default()
+    };
+    let s1 = a1.settle(&usage_of(100, 10)).await;
+    let s2 = b1.settle(&usage_of(200, 20)).await;
+    assert!(!s1.write_failed && !s2.write_failed);
+    let (c1, c2) = (s1.cost_micro_usd.expect("priced"), s2.cost_micro_usd.expect("priced"));
+    assert_eq!(c1, 100 * 3 + 10 * 15);
+    let usage = store.usage(&month.name).await.expect("usage");
+    let spent = |kind: ScopeKind, name: &str| {
+        usage
+            .iter()
+            .find(|r| r.kind == kind && r.name == name)
+            .map(|r| (r.spent, r.committed, r.open_leases))
+    };
+    assert_eq!(spent(ScopeKind::Key, "alice"), Some((c1 as i64, c1 as i64, 0)));
+    assert_eq!(spent(ScopeKind::Key, "bob"), Some((c2 as i64, c2 as i64, 0)));
+    assert_eq!(
+        spent(ScopeKind::Group, "team"),
+        Some(((c1 + c2) as i64, (c1 + c2) as i64, 0))
+    );
+    // And a model without a price is refused under a spend limit, before any write.
+    let unpriced = Admission {
+        price: None,
+        ..admission(&alice, "a3")
+    };
+    let err = l.admit(unpriced).await.err().expect("no price");
+    assert!(err.message.contains("no price"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn an_unreachable_table_fails_closed_by_default_and_open_when_configured() {
+    // A port nothing listens on.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
+    let alice = Principal::with_limits("alice", monthly(1_000_000_000), None);
+    let err = limits(Some("t"), &closed, false)
+        .admit(admission(&alice, "x"))
+        .await
+        .err()
+        .expect("fails closed");
+    assert_eq!(err.status.as_u16(), 503);
+    let ticket = limits(Some("t"), &closed, true)
+        .admit(admission(&alice, "y"))
+        .await
+        .expect("fails open");
+    assert!(ticket.admitted_without_table);
+    let settled = ticket.settle(&function::sse::Usage::default()).await;
+    assert!(settled.write_failed, "counted as a failed limit write");
+    // Limits without any table are never silently ignored.
+    let err = limits(None, &closed, false)
+        .admit(admission(&alice, "z"))
+        .await
+        .err()
+        .expect("no table");
+    assert!(err.message.contains("LIMITS_TABLE"), "{}", err.message);
+}
+
+/// One step of a client's life against one limit, for the property test below.
+#[derive(Debug, Clone)]
+enum Op {
+    Reserve(u64),
+    /// Settle the oldest open reservation at this share (per mille) of its amount.
+    Settle(u64),
+    /// Give the oldest open reservation back.
+    Release,
+}
+
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    prop::collection::vec(
+        prop_oneof![
+            (1u64..400).prop_map(Op::Reserve),
+            (0u64..=1000).prop_map(Op::Settle),
+            Just(Op::Release),
+        ],
+        1..24,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever the order of reservations, settlements and releases: spend never passes the
+    /// limit, `committed` is always spend plus what is open, and a refusal happens only when
+    /// the request truly did not fit.
+    #[test]
+    fn committed_spend_never_passes_the_limit(limit in 1u64..2_000, ops in ops()) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        rt.block_on(async {
+            let table = table().await;
+            let store = store(&table, 900);
+            let alice = scope(ScopeKind::Key, "alice", monthly(limit));
+            let mut open: Vec<(String, u64)> = Vec::new();
+            let (mut spent, mut n) = (0u64, 0);
+            for op in ops {
+                match op {
+                    Op::Reserve(amount) => {
+                        n += 1;
+                        let id = format!("r{n}");
+                        let committed = spent + open.iter().map(|(_, a)| a).sum::<u64>();
+                        let ok = store.reserve_spend(&alice, MONTH, &id, amount, 1_000).await.expect("reserve");
+                        prop_assert_eq!(ok, committed + amount <= limit, "admitted exactly when it fits");
+                        if ok { open.push((id, amount)); }
+                    }
+                    Op::Settle(share) if !open.is_empty() => {
+                        let (id, amount) = open.remove(0);
+                        let cost = amount * share / 1000;
+                        store.settle_spend(&alice, MONTH, &id, Some(amount), Some(cost), &Tokens::default()).await.expect("settle");
+                        spent += cost;
+                    }
+                    Op::Release if !open.is_empty() => {
+                        let (id, amount) = open.remove(0);
+                        store.release_spend(&alice, MONTH, &id, amount).await.expect("release");
+                    }
+                    _ => {}
+                }
+                let usage = store.usage(MONTH).await.expect("usage");
+                if let Some(r) = usage.first() {
+                    let held: u64 = open.iter().map(|(_, a)| a).sum();
+                    prop_assert_eq!(r.spent as u64, spent);
+                    prop_assert_eq!(r.committed as u64, spent + held);
+                    prop_assert!(r.committed as u64 <= limit);
+                    prop_assert_eq!(r.open_leases, open.len());
+                }
+            }
+            Ok(())
+        })?;
+    }
+}
