@@ -148,6 +148,10 @@ pub(crate) struct Access {
     ttfb: Option<Duration>,
     status: u16,
     usage: Usage,
+    /// What the request cost (micro-USD), once settled; `None` without a price.
+    cost_micro_usd: Option<u64>,
+    /// Writes to the limits table that failed for this request.
+    limit_write_failures: u32,
     error_type: Option<&'static str>,
     upstream_request_id: Option<String>,
     outcome: &'static str,
@@ -175,6 +179,8 @@ impl Access {
             ttfb: None,
             status: 200,
             usage: Usage::default(),
+            cost_micro_usd: None,
+            limit_write_failures: 0,
             error_type: None,
             upstream_request_id: None,
             outcome: "complete",
@@ -199,12 +205,19 @@ impl Access {
         let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
         let duration = self.started.elapsed();
         let key = self.principal.as_ref().map(|p| &*p.name);
+        let group = self
+            .principal
+            .as_ref()
+            .and_then(|p| p.group.as_ref())
+            .map(|g| &*g.name);
+        let cache_creation = self.usage.cache_creation.unwrap_or_default();
         tracing::info!(
             request_id = %self.request_id,
             trace_id = self.trace_id.as_deref(),
             method = %self.method,
             path = %self.path,
             key,
+            group,
             model = self.model.as_deref(),
             stream = self.stream,
             status = self.status,
@@ -214,6 +227,10 @@ impl Access {
             output_tokens = self.usage.output_tokens,
             cache_read_input_tokens = self.usage.cache_read_input_tokens,
             cache_creation_input_tokens = self.usage.cache_creation_input_tokens,
+            cache_write_5m_tokens = cache_creation.ephemeral_5m_input_tokens,
+            cache_write_1h_tokens = cache_creation.ephemeral_1h_input_tokens,
+            cost_micro_usd = self.cost_micro_usd,
+            limit_write_failures = self.limit_write_failures,
             error_type = self.error_type,
             upstream_request_id = self.upstream_request_id.as_deref(),
             outcome = self.outcome,
@@ -225,8 +242,11 @@ impl Access {
                 namespace: &self.metrics_namespace,
                 request_id: &self.request_id,
                 key,
+                group,
                 model: self.model.as_deref(),
                 usage: &self.usage,
+                cost_micro_usd: self.cost_micro_usd,
+                limit_write_failures: self.limit_write_failures,
                 ttfb_ms: self.ttfb.map(ms),
                 duration_ms: ms(duration),
                 error_type: self.error_type,
