@@ -29,6 +29,7 @@ use crate::body::{Body, BodySender};
 use crate::config::{MAX_BODY_BYTES, Settings};
 use crate::converse::{self, StreamTranslator};
 use crate::error::{ApiError, Asked, ErrorKind, should_retry};
+use crate::limits::{self, Admission, Limits, Ticket, pricing};
 use crate::messages_api::{self, Forward, MessagesApi, SseReader, Timeouts};
 use crate::models::{Date, Model, Upstream};
 use crate::sse::{self, Usage};
@@ -42,6 +43,7 @@ pub struct App {
     bedrock: aws_sdk_bedrockruntime::Client,
     messages: Arc<MessagesApi>,
     keys: KeyStore,
+    limits: Arc<Limits>,
     trace: CurrentTrace,
 }
 
@@ -83,6 +85,7 @@ impl App {
                 },
             )),
             keys,
+            limits: Arc::new(Limits::new(settings.limits.clone(), sdk)),
             settings,
             trace,
         }
@@ -383,8 +386,9 @@ async fn route(
             Ok(Reply::Json(StatusCode::OK, model.info(&Date::today())))
         }
         (&Method::POST, "/v1/messages") => {
+            let body_len = body.as_ref().map_or(0, Bytes::len);
             let request = parse_body(body)?;
-            messages(app, parts, request, ctx, access).await
+            Box::pin(messages(app, parts, request, body_len, ctx, access)).await
         }
         (&Method::POST, "/v1/messages/count_tokens") => {
             let request = parse_body(body)?;
@@ -528,14 +532,92 @@ async fn until(deadline: Option<Instant>) {
     }
 }
 
+/// The limits' verdict on a request, computed beside its upstream call.
+type Admit = Pin<Box<dyn Future<Output = Result<Ticket, ApiError>> + Send>>;
+
+/// Admits the request against its key's and group's limits (see `limits`).
+fn admission(
+    app: &App,
+    model: &Model,
+    request: &Map<String, Value>,
+    body_len: usize,
+    ctx: &RequestContext,
+    access: &Access,
+) -> Admit {
+    let limits = app.limits.clone();
+    let principal = access.principal.clone();
+    let (model_id, price) = (model.id.clone(), model.price);
+    let input_bound = pricing::input_bound(body_len, model.max_input_tokens);
+    let max_output = request
+        .get("max_tokens")
+        .and_then(Value::as_u64)
+        .or(model.max_tokens)
+        .unwrap_or(limits::UNKNOWN_MAX_OUTPUT);
+    let asked_1h_cache = limits::asks_1h_cache(request);
+    let request_id = ctx.request_id.clone();
+    Box::pin(async move {
+        let principal = principal.ok_or_else(|| ApiError::internal("unauthenticated request"))?;
+        limits
+            .admit(Admission {
+                principal: &principal,
+                model: &model_id,
+                price,
+                input_bound,
+                max_output,
+                asked_1h_cache,
+                request_id: &request_id,
+            })
+            .await
+    })
+}
+
+/// Runs the upstream call while the limits admit the request, so a limit costs no time to
+/// first byte beyond its own round trip. A refusal drops the call at once; a failed call waits
+/// for the admission and settles it at zero cost (its minute-window count stays).
+async fn alongside<T>(
+    admit: Admit,
+    call: impl Future<Output = Result<T, ApiError>>,
+) -> Result<(Ticket, T), ApiError> {
+    let mut admit = admit;
+    // On the heap: upstream calls are large futures, and this one runs inside the handler's.
+    let mut call = Box::pin(call);
+    let mut done: Option<Result<T, ApiError>> = None;
+    let ticket = loop {
+        tokio::select! {
+            admitted = &mut admit => break admitted?,
+            result = &mut call, if done.is_none() => done = Some(result),
+        }
+    };
+    let result = match done {
+        Some(result) => result,
+        None => call.await,
+    };
+    match result {
+        Ok(value) => Ok((ticket, value)),
+        Err(e) => {
+            ticket.settle(&Usage::default()).await;
+            Err(e)
+        }
+    }
+}
+
+/// Records a finished request's cost in the limits table and on its log line.
+async fn settle(ticket: Ticket, usage: &Usage, access: &mut Access) {
+    let settled = ticket.settle(usage).await;
+    access.cost_micro_usd = settled.cost_micro_usd;
+    access.limit_write_failures += u32::from(settled.write_failed);
+}
+
 async fn messages(
     app: &App,
     parts: &http::request::Parts,
     request: Map<String, Value>,
+    body_len: usize,
     ctx: &RequestContext,
     access: &mut Access,
 ) -> Result<Reply, ApiError> {
     let model = resolve(app, &request, access)?;
+    let admit = admission(app, model, &request, body_len, ctx, access);
     let asked = Asked::from_request(&model.id, &request);
     let stream = request
         .get("stream")
@@ -552,17 +634,21 @@ async fn messages(
                 betas: &betas,
                 trace: app.trace.get(),
             };
+            let mut upstream_request_id = None;
             let call = async {
                 let response = app.messages.send(&forward, body).await?;
-                access.upstream_request_id = messages_api::request_id(&response);
+                upstream_request_id = messages_api::request_id(&response);
                 if !response.status().is_success() {
                     return Err(messages_api::error(response, &asked).await);
                 }
                 app.messages.body(response).await
             };
-            let bytes = before_deadline(ctx.deadline, call).await?;
+            let answer = alongside(admit, before_deadline(ctx.deadline, call)).await;
+            access.upstream_request_id = upstream_request_id;
+            let (ticket, bytes) = answer?;
             let (bytes, usage) = anthropic::rewrite_message(&bytes, &model.id)?;
             access.usage = usage;
+            settle(ticket, &usage, access).await;
             return Ok(Reply::Raw(bytes));
         }
         (Upstream::Invoke, false) => {
@@ -578,10 +664,12 @@ async fn messages(
                     .await
                     .map_err(|e| ApiError::from_sdk(&e, &asked))
             };
-            let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
+            let (ticket, out) =
+                alongside(admit, before_deadline(ctx.deadline, whole_answer(app, call))).await?;
             access.upstream_request_id = out.request_id().map(str::to_owned);
             let (bytes, usage) = anthropic::rewrite_message(out.body.as_ref(), &model.id)?;
             access.usage = usage;
+            settle(ticket, &usage, access).await;
             return Ok(Reply::Raw(bytes));
         }
         (Upstream::Converse, false) => {
@@ -599,10 +687,12 @@ async fn messages(
                     .await
                     .map_err(|e| ApiError::from_sdk(&e, &asked))
             };
-            let out = before_deadline(ctx.deadline, whole_answer(app, call)).await?;
+            let (ticket, out) =
+                alongside(admit, before_deadline(ctx.deadline, whole_answer(app, call))).await?;
             access.upstream_request_id = out.request_id().map(str::to_owned);
             let usage = converse::usage(out.usage());
             access.usage = usage;
+            settle(ticket, &usage, access).await;
             let content = match out.output() {
                 Some(ConverseOutput::Message(m)) => m.content.as_slice(),
                 _ => &[],
@@ -695,7 +785,7 @@ async fn messages(
             })
         }
     };
-    start_stream(upstream, app.settings.ping_interval, ctx, access).await
+    start_stream(upstream, admit, app.settings.ping_interval, ctx, access).await
 }
 
 async fn count_tokens(
@@ -842,11 +932,12 @@ impl OpenStream {
 /// anyway, with a ping, and later errors become `error` events.
 async fn start_stream(
     opening: Opening,
+    admit: Admit,
     ping: Duration,
     ctx: &RequestContext,
     access: &mut Access,
 ) -> Result<Reply, ApiError> {
-    let mut first_event: FirstEvent = Box::pin(async move {
+    let first = async move {
         let mut upstream = opening.await?;
         let first = upstream.next().await?;
         if let Some(err) = upstream.error_event() {
@@ -856,11 +947,17 @@ async fn start_stream(
             Some(bytes) => Ok((upstream, bytes)),
             None => Err(ApiError::internal("the upstream stream was empty")),
         }
+    };
+    // The limits decide while the upstream opens; a refusal is answered with its HTTP status
+    // unless a ping interval passed first (then it is an `error` event, like any late error).
+    let mut first_event: FirstEvent = Box::pin(async move {
+        let (ticket, (upstream, bytes)) = alongside(admit, first).await?;
+        Ok((upstream, bytes, ticket))
     });
     let start = tokio::select! {
         ready = &mut first_event => {
-            let (upstream, bytes) = ready?;
-            Start::Ready(Box::new(upstream), bytes)
+            let (upstream, bytes, ticket) = ready?;
+            Start::Ready(Box::new(upstream), bytes, ticket)
         }
         () = tokio::time::sleep(ping) => Start::Waiting(first_event),
         () = until(ctx.deadline) => return Err(deadline_error()),
@@ -875,11 +972,12 @@ async fn start_stream(
     Ok(Reply::Stream(response))
 }
 
-type FirstEvent = Pin<Box<dyn Future<Output = Result<(OpenStream, Bytes), ApiError>> + Send>>;
+type FirstEvent =
+    Pin<Box<dyn Future<Output = Result<(OpenStream, Bytes, Ticket), ApiError>> + Send>>;
 
 enum Start {
-    /// The first event is in hand.
-    Ready(Box<OpenStream>, Bytes),
+    /// The first event is in hand, and the limits admitted the request.
+    Ready(Box<OpenStream>, Bytes, Ticket),
     /// Committed after silence: the upstream is still opening or has not sent its first event.
     Waiting(FirstEvent),
 }
@@ -958,9 +1056,8 @@ async fn fail(tx: &BodySender, err: &ApiError, deadline: Option<Instant>, access
     send(tx, error_event(err), deadline).await;
 }
 
-/// Copies upstream events to the client, with pings during silence, until the message ends, the
-/// upstream fails (an `error` event), the deadline nears (an `error` event) or the client leaves.
-/// Ending the task drops the SDK receiver, which closes the upstream connection.
+/// Copies the stream to the client, then settles its cost and writes the log line while the
+/// body is still open: on Lambda the environment may be frozen right after it ends.
 async fn pump(
     start: Start,
     tx: BodySender,
@@ -968,26 +1065,45 @@ async fn pump(
     deadline: Option<Instant>,
     mut access: Access,
 ) {
-    let (mut upstream, first) = match start {
-        Start::Ready(upstream, first) => (*upstream, first),
+    if let Some((ticket, usage)) = relay(start, &tx, ping, deadline, &mut access).await {
+        access.usage = usage;
+        settle(ticket, &usage, &mut access).await;
+    }
+    access.emit();
+    drop(tx);
+}
+
+/// Copies upstream events to the client, with pings during silence, until the message ends, the
+/// upstream fails (an `error` event), the deadline nears (an `error` event) or the client leaves;
+/// answers the ticket and the usage once the upstream was reached. Returning drops the SDK
+/// receiver, which closes the upstream connection; an unsettled ticket releases its holds.
+async fn relay(
+    start: Start,
+    tx: &BodySender,
+    ping: Duration,
+    deadline: Option<Instant>,
+    access: &mut Access,
+) -> Option<(Ticket, Usage)> {
+    let (mut upstream, first, ticket) = match start {
+        Start::Ready(upstream, first, ticket) => (*upstream, first, ticket),
         Start::Waiting(mut first_event) => {
             let mut pending = sse::ping();
             loop {
-                if !deliver(&tx, pending, deadline, &mut access).await {
-                    return access.emit();
+                if !deliver(tx, pending, deadline, access).await {
+                    return None;
                 }
-                match wait(&mut first_event, &tx, ping, deadline, &mut access).await {
+                match wait(&mut first_event, tx, ping, deadline, access).await {
                     Step::Next(Ok(ready)) => break ready,
                     Step::Next(Err(err)) => {
-                        fail(&tx, &err, deadline, &mut access).await;
-                        return access.emit();
+                        fail(tx, &err, deadline, access).await;
+                        return None;
                     }
                     Step::Silence if access.started.elapsed() >= access.idle_timeout => {
-                        fail(&tx, &idle_error(access.idle_timeout), deadline, &mut access).await;
-                        return access.emit();
+                        fail(tx, &idle_error(access.idle_timeout), deadline, access).await;
+                        return None;
                     }
                     Step::Silence => pending = sse::ping(),
-                    Step::Stop => return access.emit(),
+                    Step::Stop => return None,
                 }
             }
         }
@@ -996,10 +1112,10 @@ async fn pump(
     let mut pending = first;
     let mut last_upstream = Instant::now();
     loop {
-        if !deliver(&tx, pending, deadline, &mut access).await {
+        if !deliver(tx, pending, deadline, access).await {
             break;
         }
-        match wait(upstream.next(), &tx, ping, deadline, &mut access).await {
+        match wait(upstream.next(), tx, ping, deadline, access).await {
             Step::Next(Ok(Some(bytes))) => {
                 last_upstream = Instant::now();
                 pending = bytes;
@@ -1012,22 +1128,18 @@ async fn pump(
                 break;
             }
             Step::Next(Err(err)) => {
-                fail(&tx, &err, deadline, &mut access).await;
+                fail(tx, &err, deadline, access).await;
                 break;
             }
             Step::Silence if last_upstream.elapsed() >= access.idle_timeout => {
-                fail(&tx, &idle_error(access.idle_timeout), deadline, &mut access).await;
+                fail(tx, &idle_error(access.idle_timeout), deadline, access).await;
                 break;
             }
             Step::Silence => pending = sse::ping(),
             Step::Stop => break,
         }
     }
-    access.usage = upstream.usage();
-    // Log before the body ends: on Lambda the environment may be frozen right after it does.
-    access.emit();
-    drop(upstream);
-    drop(tx);
+    Some((ticket, upstream.usage()))
 }
 
 #[cfg(test)]

@@ -122,6 +122,10 @@ pub struct Model {
     pub max_tokens: Option<u64>,
     /// Passed as they are into `/v1/models` (`ModelCapabilities`).
     pub capabilities: Option<Map<String, Value>>,
+    /// Prices per million tokens (micro-USD), for cost attribution and spend limits; a model
+    /// without one cannot be used by a key under a spend limit.
+    #[serde(default)]
+    pub price: Option<crate::limits::pricing::Price>,
     // `routes_to` is only read by the stacks (IAM); unknown fields are ignored on purpose.
 }
 

@@ -85,6 +85,26 @@ pub struct Settlement {
     pub write_failed: bool,
 }
 
+/// The output reserved for a request that names no `max_tokens` of a model whose map entry
+/// gives none (the upstream will refuse it, but the reservation must not be smaller than any
+/// model's output).
+pub const UNKNOWN_MAX_OUTPUT: u64 = 128_000;
+
+/// Whether a Messages request asks for a 1-hour prompt cache anywhere (`cache_control.ttl`).
+pub fn asks_1h_cache(request: &serde_json::Map<String, serde_json::Value>) -> bool {
+    fn walk(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Object(m) => m.iter().any(|(k, v)| {
+                (k == "cache_control" && v.get("ttl").and_then(serde_json::Value::as_str) == Some("1h"))
+                    || walk(v)
+            }),
+            serde_json::Value::Array(a) => a.iter().any(walk),
+            _ => false,
+        }
+    }
+    request.values().any(walk)
+}
+
 fn now_s() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -361,6 +381,22 @@ impl Ticket {
         (tokens, self.price.map(|p| p.cost(&tokens)))
     }
 
+    /// The holds of this ticket, moved into a new one (this one then holds nothing).
+    fn take(&mut self) -> Ticket {
+        Ticket {
+            store: self.store.clone(),
+            timeout: self.timeout,
+            id: self.id.clone(),
+            month: self.month.clone(),
+            minute: self.minute,
+            spend: std::mem::take(&mut self.spend),
+            rate: std::mem::take(&mut self.rate),
+            price: self.price,
+            asked_1h_cache: self.asked_1h_cache,
+            admitted_without_table: self.admitted_without_table,
+        }
+    }
+
     /// Gives back every reservation unused (a refused admission).
     async fn release(&mut self) {
         let Some(store) = self.store.clone() else {
@@ -389,7 +425,11 @@ impl Ticket {
     /// Records the request's real usage: its cost replaces the reservations, in every scope.
     /// Bounded by the limits timeout; a failure is reported in the result (the reservation then
     /// expires with its lease), never to the client, whose answer is already out.
-    pub async fn settle(self, usage: &Usage) -> Settlement {
+    pub async fn settle(mut self, usage: &Usage) -> Settlement {
+        // From here the holds are this call's, so dropping the ticket releases nothing; a
+        // settlement cut short leaves its leases to expire.
+        let held_spend = std::mem::take(&mut self.spend);
+        let held_rate = std::mem::take(&mut self.rate);
         let (tokens, cost) = self.cost(usage);
         let mut out = Settlement {
             tokens,
@@ -401,12 +441,12 @@ impl Ticket {
         };
         let month = &self.month.name;
         let spend = |i: usize| {
-            self.spend.get(i).map(|(scope, held)| {
+            held_spend.get(i).map(|(scope, held)| {
                 store.settle_spend(scope, month, &self.id, *held, cost, &tokens)
             })
         };
         let rate = |i: usize| {
-            self.rate.get(i).map(|(scope, reserved)| {
+            held_rate.get(i).map(|(scope, reserved)| {
                 store.settle_rate(scope, self.minute, *reserved, &tokens)
             })
         };
@@ -433,5 +473,21 @@ impl Ticket {
             }
         }
         out
+    }
+}
+
+/// A ticket dropped unsettled (the client left before the upstream answered, a task was
+/// cancelled) gives its holds back on its own task; if that cannot run (the instance is frozen
+/// or killed), the leases expire and the next writer reclaims them.
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let holds = self.spend.iter().any(|(_, held)| held.is_some()) || !self.rate.is_empty();
+        if !holds || self.store.is_none() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let mut abandoned = self.take();
+            runtime.spawn(async move { abandoned.release().await });
+        }
     }
 }
