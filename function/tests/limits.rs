@@ -460,3 +460,342 @@ proptest! {
         })?;
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Two `bootstrap serve` processes sharing one table.
+
+/// A `bootstrap serve` process and what it wrote on stdout.
+struct Served {
+    url: String,
+    stdout: Arc<std::sync::Mutex<Vec<String>>>,
+    _child: tokio::process::Child,
+}
+
+impl Served {
+    fn request_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|l| l["message"] == "request")
+            .collect()
+    }
+}
+
+async fn serve(env: &[(&str, String)]) -> Served {
+    use tokio::io::AsyncBufReadExt;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bootstrap"));
+    cmd.arg("serve")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env_remove("RUST_LOG")
+        .env("PORT", port.to_string())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("API_KEY_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw")
+        .env("PING_INTERVAL_MS", support::PING_NEVER)
+        // Generous: moto serializes every request, and a machine under load must not turn a
+        // slow table into a fail-closed 503.
+        .env("LIMITS_TIMEOUT_MS", "20000")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("bootstrap starts");
+    let stdout: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let sink = stdout.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            sink.lock().expect("lock").push(line);
+        }
+    });
+    let addr = format!("127.0.0.1:{port}");
+    let until = Instant::now() + BOUND;
+    while tokio::net::TcpStream::connect(&addr).await.is_err() {
+        assert!(Instant::now() < until, "bootstrap serve did not listen");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Served {
+        url: format!("http://{addr}"),
+        stdout,
+        _child: child,
+    }
+}
+
+/// The embedded model map with `price()` on every model, as a file for `MODELS_FILE`.
+fn priced_models() -> scratch::Path {
+    let mut map: serde_json::Value =
+        serde_json::from_str(function::models::EMBEDDED_MODELS).expect("embedded map");
+    let p = price();
+    for m in map["models"].as_array_mut().expect("models") {
+        m["price"] = json!({
+            "input": p.input, "output": p.output, "cache_write_5m": p.cache_write_5m,
+            "cache_write_1h": p.cache_write_1h, "cache_read": p.cache_read,
+        });
+    }
+    scratch::write(&serde_json::to_vec(&map).expect("json"))
+}
+
+/// A scratch file removed when dropped (no tempfile crate for one file).
+mod scratch {
+    pub struct Path(pub std::path::PathBuf);
+    impl Drop for Path {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    pub fn write(bytes: &[u8]) -> Path {
+        let path = std::env::temp_dir().join(format!(
+            "limits-models-{}-{}.json",
+            std::process::id(),
+            super::support::unique_id()
+        ));
+        std::fs::write(&path, bytes).expect("write the model map");
+        Path(path)
+    }
+}
+
+/// The model the end-to-end requests use: Bedrock's Messages endpoint (signed SSE).
+const MODEL: &str = "claude-opus-5-5";
+/// What the fake reports for every answer: input, output, cache read, cache write (5m).
+const FAKE_USAGE: Tokens = Tokens {
+    input: 25,
+    output: 12,
+    cache_write_5m: 3,
+    cache_write_1h: 0,
+    cache_read: 5,
+};
+
+fn messages_body(text: &str, max_tokens: u64) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "model": MODEL, "max_tokens": max_tokens, "stream": true,
+        "messages": [{"role": "user", "content": text}],
+    }))
+    .expect("json")
+}
+
+async fn post(url: &str, key: &str, body: Vec<u8>) -> support::Reply {
+    support::send(support::request(
+        "POST",
+        &format!("{url}/v1/messages"),
+        Some(key),
+        body,
+    ))
+    .await
+}
+
+fn now_month() -> String {
+    function::limits::store::Month::of(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs(),
+    )
+    .name
+}
+
+/// `bootstrap usage --json` against the table, as an operator runs it.
+async fn usage_command(table: &str, month: &str) -> serde_json::Value {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+        .args(["usage", "--json", "--month", month])
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env("LIMITS_TABLE", table)
+        .env("AWS_ENDPOINT_URL_DYNAMODB", moto())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .await
+        .expect("bootstrap usage runs");
+    assert!(
+        out.status.success(),
+        "bootstrap usage failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("usage JSON")
+}
+
+fn spent(usage: &serde_json::Value, scope: &str, name: &str) -> (i64, i64, i64) {
+    let row = usage["usage"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["scope"] == scope && r["name"] == name)
+        .unwrap_or_else(|| panic!("no usage row for {scope} {name}: {usage}"));
+    (
+        row["spent_micro_usd"].as_i64().expect("spent"),
+        row["reserved_micro_usd"].as_i64().expect("reserved"),
+        row["requests"].as_i64().expect("requests"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_streams() {
+    let fake = support::fake_bedrock::FakeBedrock::start(0)
+        .await
+        .expect("fake bedrock");
+    let table = table().await;
+    let models = priced_models();
+    let gate = format!("g{}", support::unique_id());
+    let held = messages_body(&format!("hello scenario:silentfirst-{gate}"), 1_000);
+    let plain = messages_body("hello", 1_000);
+    let p = price();
+    // What the gateway reserves per request: the body as prompt bound, max_tokens as output.
+    let worst = p.worst_case(function::limits::pricing::input_bound(held.len(), None), 1_000);
+    let cost = p.cost(&FAKE_USAGE);
+    // alice: room for ten worst cases and a half; the team is far larger, so alice's own limit
+    // binds. bob and carol share "small", which holds one worst case and two real costs.
+    let alice_limit = 10 * worst + worst / 2;
+    let worst_plain = p.worst_case(function::limits::pricing::input_bound(plain.len(), None), 1_000);
+    let small_limit = worst_plain + 2 * cost + cost / 2;
+    let usd = |micro: u64| micro as f64 / 1e6;
+    let secret = json!({
+        "keys": [
+            {"name": "alice", "key": "sk-alice", "group": "team", "limits": {"monthly_usd": usd(alice_limit)}},
+            {"name": "bob", "key": "sk-bob", "group": "small"},
+            {"name": "carol", "key": "sk-carol", "group": "small"},
+            {"name": "dave", "key": "sk-dave", "limits": {"requests_per_minute": 2}},
+        ],
+        "groups": {"team": {"monthly_usd": 1000}, "small": {"monthly_usd": usd(small_limit)}},
+    });
+    fake.set_secret(Some(&secret.to_string()));
+    let env = [
+        ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url()),
+        ("AWS_ENDPOINT_URL_SECRETS_MANAGER", fake.url()),
+        ("AWS_ENDPOINT_URL_DYNAMODB", moto().to_owned()),
+        ("LIMITS_TABLE", table.clone()),
+        ("MODELS_FILE", models.0.display().to_string()),
+    ];
+    let gateways = [serve(&env).await, serve(&env).await];
+    let month = now_month();
+
+    // 50 streams of alice at once, alternating between the processes. Every admitted stream
+    // is held before its first event (the fake's gate), so no settlement can free room while
+    // the 50 decide: exactly floor(limit / worst case) are admitted, whatever the order.
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let url = gateways[i % 2].url.clone();
+        let body = held.clone();
+        tasks.push(tokio::spawn(async move { post(&url, "sk-alice", body).await }));
+    }
+    let admitted = (alice_limit / worst) as usize;
+    assert_eq!(admitted, 10);
+    let store = Store::new(
+        Dynamo::new(&sdk(moto()), Duration::from_secs(5)),
+        table.clone(),
+        Duration::from_secs(900),
+    );
+    // Bounded wait for the decisions: 40 refusals answered, 10 leases open in the table.
+    let until = Instant::now() + BOUND;
+    loop {
+        let refused = tasks.iter().filter(|t| t.is_finished()).count();
+        let open = store
+            .usage(&month)
+            .await
+            .expect("usage")
+            .iter()
+            .find(|r| r.kind == ScopeKind::Key && r.name == "alice")
+            .map_or(0, |r| r.open_leases);
+        if refused == 50 - admitted && open == admitted {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "after {BOUND:?}: {refused} answered, {open} open leases"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    fake.open(&gate);
+    let mut ok = 0;
+    for t in tasks {
+        let reply = t.await.expect("task");
+        match reply.status {
+            200 => {
+                let events = support::parse_sse(&reply.body);
+                assert!(events.iter().any(|e| e.name == "message_stop"), "a whole stream");
+                ok += 1;
+            }
+            400 => {
+                assert_eq!(reply.error_type(), "invalid_request_error");
+                assert_eq!(reply.headers["x-should-retry"], "false");
+                let message = reply.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+                assert!(message.contains("API key \"alice\"") && message.contains("monthly spend limit"), "{message}");
+                assert!(message.contains("regain access on") && message.contains("00:00 UTC"), "{message}");
+            }
+            other => panic!("unexpected {other}: {:?}", reply.body),
+        }
+    }
+    assert_eq!(ok, admitted);
+
+    // What the table says equals the sum of what the access logs say, and never passes the limit.
+    let logged = |key: &str| -> (u64, usize) {
+        let lines: Vec<serde_json::Value> = gateways
+            .iter()
+            .flat_map(Served::request_lines)
+            .filter(|l| l["key"] == key && l["status"] == 200)
+            .collect();
+        let sum = lines.iter().map(|l| l["cost_micro_usd"].as_u64().expect("cost logged")).sum();
+        (sum, lines.len())
+    };
+    // Log lines are written before each body ends, so they are all there once the bodies are.
+    let (alice_cost, alice_ok) = logged("alice");
+    assert_eq!((alice_cost, alice_ok), (cost * admitted as u64, admitted));
+    let usage = usage_command(&table, &month).await;
+    assert_eq!(spent(&usage, "key", "alice"), (alice_cost as i64, 0, admitted as i64));
+    assert_eq!(spent(&usage, "group", "team"), (alice_cost as i64, 0, admitted as i64));
+    assert!(alice_cost <= alice_limit, "no overshoot");
+
+    // The group limit, across keys and processes, one request at a time: room for the worst
+    // case is there for the first three (0, 1 and 2 real costs spent), not the fourth.
+    let keys = ["sk-bob", "sk-carol"];
+    for i in 0..3 {
+        let reply = post(&gateways[i % 2].url, keys[i % 2], plain.clone()).await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+    }
+    let refused = post(&gateways[1].url, "sk-bob", plain.clone()).await;
+    assert_eq!(refused.status, 400);
+    let message = refused.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains("group \"small\""), "{message}");
+    let usage = usage_command(&table, &month).await;
+    assert_eq!(spent(&usage, "group", "small").0, 3 * cost as i64);
+    let (bob, _) = logged("bob");
+    let (carol, _) = logged("carol");
+    assert_eq!(bob + carol, 3 * cost);
+
+    // The rate limit: two requests a minute. Whatever minute the requests fall in, a third
+    // within one window is refused, so 429 comes within five requests.
+    let mut got = None;
+    for i in 0..5 {
+        let reply = post(&gateways[i % 2].url, "sk-dave", plain.clone()).await;
+        if reply.status == 429 {
+            got = Some(reply);
+            break;
+        }
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+    }
+    let reply = got.expect("a 429 within five requests at two a minute");
+    assert_eq!(reply.error_type(), "rate_limit_error");
+    let retry_after: u64 = reply.headers["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(reply.headers["x-should-retry"], "true");
+    drop(models);
+}
