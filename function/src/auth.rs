@@ -32,9 +32,13 @@ pub enum SecretFormatError {
     BadEntry(usize, &'static str),
     #[error("groups.{0}: {1}")]
     BadGroup(String, &'static str),
-    #[error("keys[{0}]: group {1:?} is not in \"groups\" (declare it there, with or without limits)")]
+    #[error(
+        "keys[{0}]: group {1:?} is not in \"groups\" (declare it there, with or without limits)"
+    )]
     UnknownGroup(usize, String),
-    #[error("the entries named {0:?} differ in group or limits; entries sharing a name are one client's rotating key")]
+    #[error(
+        "the entries named {0:?} differ in group or limits; entries sharing a name are one client's rotating key"
+    )]
     RotationMismatch(String),
 }
 
@@ -156,7 +160,9 @@ pub fn parse_secret(secret: &str) -> Result<Vec<ApiKey>, SecretFormatError> {
     for (name, limits) in &json.groups {
         let bad = |why| SecretFormatError::BadGroup(name.clone(), why);
         if name.trim().is_empty() || name.trim() != name {
-            return Err(bad("a group name must be non-empty and without surrounding spaces"));
+            return Err(bad(
+                "a group name must be non-empty and without surrounding spaces",
+            ));
         }
         let group = Group {
             name: name.as_str().into(),
@@ -516,7 +522,11 @@ mod tests {
         let team = keys[1].group.as_ref().expect("bob is in the team");
         assert_eq!(team.limits.monthly_micro_usd, Some(100_000_000));
         assert_eq!(team.limits.output_tokens_per_minute, Some(80_000));
-        assert_eq!(keys[1].limits, LimitSet::default(), "bob has only the team's limits");
+        assert_eq!(
+            keys[1].limits,
+            LimitSet::default(),
+            "bob has only the team's limits"
+        );
         assert_eq!(
             (keys[2].group.as_ref(), keys[2].limits),
             (None, LimitSet::default()),
@@ -544,7 +554,9 @@ mod tests {
             SecretFormatError::UnknownGroup(0, _)
         ));
         assert!(matches!(
-            err(r#"{"keys":[{"name":"a","key":"k1","limits":{"monthly_usd":5}},{"name":"a","key":"k2"}]}"#),
+            err(
+                r#"{"keys":[{"name":"a","key":"k1","limits":{"monthly_usd":5}},{"name":"a","key":"k2"}]}"#
+            ),
             SecretFormatError::RotationMismatch(_)
         ));
         assert!(matches!(

@@ -171,6 +171,15 @@ impl http_body::Body for Outgoing {
     }
 }
 
+/// Connections to the Runtime API send each write at once (TCP_NODELAY): the prelude, the
+/// delimiter and the first event are small writes, which Nagle's algorithm would hold back for
+/// the peer's delayed ACK.
+fn connector() -> HttpConnector {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector
+}
+
 struct RuntimeApi {
     client: Client<HttpConnector, Outgoing>,
     base: String,
@@ -186,8 +195,6 @@ struct Invocation {
 impl RuntimeApi {
     /// `address` is `host:port` on Lambda; emulators may pass a URL with a base path.
     fn new(address: &str) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
         let address = address.trim_end_matches('/');
         let base = if address.contains("://") {
             format!("{address}{RUNTIME}")
@@ -195,7 +202,7 @@ impl RuntimeApi {
             format!("http://{address}{RUNTIME}")
         };
         Self {
-            client: Client::builder(TokioExecutor::new()).build(connector),
+            client: Client::builder(TokioExecutor::new()).build(connector()),
             base,
         }
     }
@@ -435,6 +442,19 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn runtime_api_connections_send_small_writes_at_once() {
+        use tower_service::Service as _;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let uri: http::Uri = format!("http://{}", listener.local_addr().expect("addr"))
+            .parse()
+            .expect("uri");
+        let io = connector().call(uri).await.expect("connects");
+        assert!(io.inner().nodelay().expect("socket option"), "Nagle is off");
+    }
 
     #[test]
     fn deadline_keeps_the_margin_and_never_goes_negative() {

@@ -17,6 +17,7 @@ pub mod models;
 pub mod server;
 pub mod sse;
 pub mod telemetry;
+pub mod upstream;
 pub mod user_id;
 
 pub use handler::{App, RequestContext, handle};

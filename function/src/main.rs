@@ -166,7 +166,10 @@ mod usage {
             return Ok(());
         }
         println!("spend in {month} (UTC), USD; reserved = held by requests in progress");
-        println!("{:<6} {:<24} {:>14} {:>12} {:>9} {:>9}", "scope", "name", "spent", "reserved", "requests", "unpriced");
+        println!(
+            "{:<6} {:<24} {:>14} {:>12} {:>9} {:>9}",
+            "scope", "name", "spent", "reserved", "requests", "unpriced"
+        );
         for r in &rows {
             println!(
                 "{:<6} {:<24} {:>14.6} {:>12.6} {:>9} {:>9}",

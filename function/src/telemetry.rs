@@ -263,7 +263,9 @@ mod tests {
             duration_ms: 1.0,
             error_type: None,
         });
-        let directives = line["_aws"]["CloudWatchMetrics"].as_array().expect("directives");
+        let directives = line["_aws"]["CloudWatchMetrics"]
+            .as_array()
+            .expect("directives");
         let cost = directives
             .iter()
             .find(|d| d["Metrics"][0]["Name"] == "CostMicroUSD")
@@ -283,7 +285,11 @@ mod tests {
             }
         }
         assert_eq!(
-            (&line["CostMicroUSD"], &line["LimitWriteFailures"], &line["group"]),
+            (
+                &line["CostMicroUSD"],
+                &line["LimitWriteFailures"],
+                &line["group"]
+            ),
             (&json!(21_600), &json!(1), &json!("-"))
         );
     }

@@ -136,7 +136,7 @@ async fn both_anthropic_upstreams_stream_events_in_order_with_the_client_model_i
             ],
             "{name}"
         );
-        let start = &s.events[0].data["message"];
+        let start = &s.without_pings()[0].data["message"];
         assert_eq!(start["model"], id, "the map id, the upstream name hidden");
         assert_eq!(start["usage"]["cache_read_input_tokens"], 5);
         assert_eq!(s.text(), "Hello from fake Bedrock.");
@@ -157,9 +157,10 @@ async fn both_anthropic_upstreams_stream_events_in_order_with_the_client_model_i
             .expect("delta");
         assert_eq!(delta.data["usage"]["output_tokens"], 12);
     }
-    // The Messages endpoint's own ping (after message_start) is passed on.
+    // The Messages endpoint's own ping is passed on (the harness's gateway sends none, so any
+    // ping here is the upstream's; where in the stream it lands is not the point).
     let s = stream(&gw, &msg(OPUS, "hello", true)).await;
-    assert_eq!(s.names()[..2], ["message_start", "ping"]);
+    assert!(s.names().contains(&"ping"), "{:?}", s.names());
 }
 
 #[tokio::test]
@@ -810,9 +811,10 @@ async fn converse_stream_is_translated_to_anthropic_events() {
             "message_stop"
         ]
     );
-    assert_eq!(s.events[0].data["message"]["model"], NOVA);
+    let content = s.without_pings();
+    assert_eq!(content[0].data["message"]["model"], NOVA);
     assert_eq!(
-        s.events[4].data["content_block"],
+        content[4].data["content_block"],
         json!({"type": "tool_use", "id": "toolu_fake_1", "name": "get_weather", "input": {}})
     );
     let delta = s

@@ -22,7 +22,7 @@ use function::limits::dynamo::Dynamo;
 use function::limits::policy::{Group, LimitSet, Scope, ScopeKind};
 use function::limits::pricing::{Price, Tokens};
 use function::limits::store::{RateKind, Store, UsageRow};
-use function::limits::{Admission, Limits, LimitsSettings};
+use function::limits::{Demand, Limits, LimitsSettings};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -161,12 +161,22 @@ async fn fifty_concurrent_reservations_take_exactly_the_room_a_limit_has() {
     }
     assert_eq!(admitted.len(), 10, "floor(limit / worst case) and no more");
     let r = row(&store, "alice").await;
-    assert_eq!((r.committed, r.spent, r.open_leases), (10 * worst as i64, 0, 10));
+    assert_eq!(
+        (r.committed, r.spent, r.open_leases),
+        (10 * worst as i64, 0, 10)
+    );
     // Settling trades each reservation for its real cost.
     let cost = 1_234;
     for id in &admitted {
         store
-            .settle_spend(&alice, MONTH, id, Some(worst), Some(cost), &Tokens::default())
+            .settle_spend(
+                &alice,
+                MONTH,
+                id,
+                Some(worst),
+                Some(cost),
+                &Tokens::default(),
+            )
             .await
             .expect("settle");
     }
@@ -183,20 +193,49 @@ async fn an_unsettled_reservation_is_reclaimed_once_its_lease_has_run_out() {
     let store = store(&table, 60);
     let worst = 5_000;
     let alice = scope(ScopeKind::Key, "alice", monthly(worst));
-    assert!(store.reserve_spend(&alice, MONTH, "lost", worst, 1_000).await.expect("reserve"));
+    assert!(
+        store
+            .reserve_spend(&alice, MONTH, "lost", worst, 1_000)
+            .await
+            .expect("reserve")
+    );
     // Within the lease the budget stays held...
-    assert!(!store.reserve_spend(&alice, MONTH, "second", worst, 1_060).await.expect("reserve"));
+    assert!(
+        !store
+            .reserve_spend(&alice, MONTH, "second", worst, 1_060)
+            .await
+            .expect("reserve")
+    );
     // ...after it, the next writer reclaims it and fits.
-    assert!(store.reserve_spend(&alice, MONTH, "third", worst, 1_061).await.expect("reserve"));
+    assert!(
+        store
+            .reserve_spend(&alice, MONTH, "third", worst, 1_061)
+            .await
+            .expect("reserve")
+    );
     let r = row(&store, "alice").await;
     assert_eq!((r.committed, r.open_leases), (worst as i64, 1));
     // The lost request settles late after all: its real cost is charged in full, once.
     store
-        .settle_spend(&alice, MONTH, "lost", Some(worst), Some(700), &Tokens::default())
+        .settle_spend(
+            &alice,
+            MONTH,
+            "lost",
+            Some(worst),
+            Some(700),
+            &Tokens::default(),
+        )
         .await
         .expect("settle");
     store
-        .settle_spend(&alice, MONTH, "third", Some(worst), Some(300), &Tokens::default())
+        .settle_spend(
+            &alice,
+            MONTH,
+            "third",
+            Some(worst),
+            Some(300),
+            &Tokens::default(),
+        )
         .await
         .expect("settle");
     let r = row(&store, "alice").await;
@@ -222,9 +261,17 @@ async fn minute_windows_admit_up_to_each_limit_and_name_the_full_one() {
         store.admit_rate(&rpm, 100, 0).await.expect("admit"),
         Some(RateKind::Requests)
     );
-    assert_eq!(store.admit_rate(&rpm, 101, 0).await.expect("admit"), None, "a new minute");
+    assert_eq!(
+        store.admit_rate(&rpm, 101, 0).await.expect("admit"),
+        None,
+        "a new minute"
+    );
     store.release_rate(&rpm, 100, 0).await.expect("release");
-    assert_eq!(store.admit_rate(&rpm, 100, 0).await.expect("admit"), None, "room given back");
+    assert_eq!(
+        store.admit_rate(&rpm, 100, 0).await.expect("admit"),
+        None,
+        "room given back"
+    );
 
     let otpm = scope(
         ScopeKind::Group,
@@ -247,7 +294,10 @@ async fn minute_windows_admit_up_to_each_limit_and_name_the_full_one() {
         output: 100,
         ..Tokens::default()
     };
-    store.settle_rate(&otpm, 7, 600, &used).await.expect("settle");
+    store
+        .settle_rate(&otpm, 7, 600, &used)
+        .await
+        .expect("settle");
     assert_eq!(
         store.admit_rate(&otpm, 7, 600).await.expect("admit"),
         Some(RateKind::InputTokens),
@@ -277,14 +327,13 @@ fn limits(table: Option<&str>, endpoint: &str, fail_open: bool) -> Limits {
     )
 }
 
-fn admission<'a>(p: &'a Principal, id: &'a str) -> Admission<'a> {
-    Admission {
+fn admission<'a>(p: &'a Principal, id: &'a str) -> Demand<'a> {
+    Demand {
         principal: p,
         model: "claude-test",
         price: Some(price()),
         input_bound: 1_000,
         max_output: 1_000,
-        asked_1h_cache: false,
         request_id: id,
     }
 }
@@ -300,14 +349,20 @@ async fn a_group_limit_refuses_the_request_that_would_pass_it_and_keeps_nothing_
     };
     let alice = Principal::with_limits("alice", monthly(100 * worst), Some(team.clone()));
     let bob = Principal::with_limits("bob", LimitSet::default(), Some(team));
-    let a1 = l.admit(admission(&alice, "a1")).await.expect("room for one");
+    let a1 = l
+        .admit(admission(&alice, "a1"))
+        .await
+        .expect("room for one");
     let b1 = l.admit(admission(&bob, "b1")).await.expect("room for two");
     let err = l
         .admit(admission(&alice, "a2"))
         .await
         .err()
         .expect("the group is full");
-    assert_eq!((err.status.as_u16(), err.kind.as_str()), (400, "invalid_request_error"));
+    assert_eq!(
+        (err.status.as_u16(), err.kind.as_str()),
+        (400, "invalid_request_error")
+    );
     assert!(err.message.contains("group \"team\""), "{}", err.message);
     assert!(err.message.contains("regain access on"), "{}", err.message);
     assert!(err.message.contains("do not retry"), "{}", err.message);
@@ -325,7 +380,10 @@ async fn a_group_limit_refuses_the_request_that_would_pass_it_and_keeps_nothing_
     );
     let usage = store.usage(&month.name).await.expect("usage");
     let alice_row = usage.iter().find(|r| r.name == "alice").expect("alice");
-    assert_eq!((alice_row.open_leases, alice_row.committed), (1, worst as i64));
+    assert_eq!(
+        (alice_row.open_leases, alice_row.committed),
+        (1, worst as i64)
+    );
     // Settling both: spend recorded per key and per group, equal to the costs.
     let usage_of = |input, output| function::sse::Usage {
         input_tokens: Some(input),
@@ -335,7 +393,10 @@ async fn a_group_limit_refuses_the_request_that_would_pass_it_and_keeps_nothing_
     let s1 = a1.settle(&usage_of(100, 10)).await;
     let s2 = b1.settle(&usage_of(200, 20)).await;
     assert!(!s1.write_failed && !s2.write_failed);
-    let (c1, c2) = (s1.cost_micro_usd.expect("priced"), s2.cost_micro_usd.expect("priced"));
+    let (c1, c2) = (
+        s1.cost_micro_usd.expect("priced"),
+        s2.cost_micro_usd.expect("priced"),
+    );
     assert_eq!(c1, 100 * 3 + 10 * 15);
     let usage = store.usage(&month.name).await.expect("usage");
     let spent = |kind: ScopeKind, name: &str| {
@@ -344,14 +405,20 @@ async fn a_group_limit_refuses_the_request_that_would_pass_it_and_keeps_nothing_
             .find(|r| r.kind == kind && r.name == name)
             .map(|r| (r.spent, r.committed, r.open_leases))
     };
-    assert_eq!(spent(ScopeKind::Key, "alice"), Some((c1 as i64, c1 as i64, 0)));
-    assert_eq!(spent(ScopeKind::Key, "bob"), Some((c2 as i64, c2 as i64, 0)));
+    assert_eq!(
+        spent(ScopeKind::Key, "alice"),
+        Some((c1 as i64, c1 as i64, 0))
+    );
+    assert_eq!(
+        spent(ScopeKind::Key, "bob"),
+        Some((c2 as i64, c2 as i64, 0))
+    );
     assert_eq!(
         spent(ScopeKind::Group, "team"),
         Some(((c1 + c2) as i64, (c1 + c2) as i64, 0))
     );
     // And a model without a price is refused under a spend limit, before any write.
-    let unpriced = Admission {
+    let unpriced = Demand {
         price: None,
         ..admission(&alice, "a3")
     };
@@ -501,7 +568,10 @@ async fn serve(env: &[(&str, String)]) -> Served {
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("API_KEY_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw")
+        .env(
+            "API_KEY_SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:gw",
+        )
         .env("PING_INTERVAL_MS", support::PING_NEVER)
         // Generous: moto serializes every request, and a machine under load must not turn a
         // slow table into a fail-closed 503.
@@ -568,12 +638,13 @@ mod scratch {
 
 /// The model the end-to-end requests use: Bedrock's Messages endpoint (signed SSE).
 const MODEL: &str = "claude-opus-5-5";
-/// What the fake reports for every answer: input, output, cache read, cache write (5m).
+/// What the fake reports for every answer: input, output, cache read, and cache writes not
+/// split by time to live (charged at the 1-hour rate).
 const FAKE_USAGE: Tokens = Tokens {
     input: 25,
     output: 12,
-    cache_write_5m: 3,
-    cache_write_1h: 0,
+    cache_write_5m: 0,
+    cache_write_1h: 3,
     cache_read: 5,
 };
 
@@ -656,12 +727,18 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
     let plain = messages_body("hello", 1_000);
     let p = price();
     // What the gateway reserves per request: the body as prompt bound, max_tokens as output.
-    let worst = p.worst_case(function::limits::pricing::input_bound(held.len(), None), 1_000);
+    let worst = p.worst_case(
+        function::limits::pricing::input_bound(held.len(), None),
+        1_000,
+    );
     let cost = p.cost(&FAKE_USAGE);
     // alice: room for ten worst cases and a half; the team is far larger, so alice's own limit
     // binds. bob and carol share "small", which holds one worst case and two real costs.
     let alice_limit = 10 * worst + worst / 2;
-    let worst_plain = p.worst_case(function::limits::pricing::input_bound(plain.len(), None), 1_000);
+    let worst_plain = p.worst_case(
+        function::limits::pricing::input_bound(plain.len(), None),
+        1_000,
+    );
     let small_limit = worst_plain + 2 * cost + cost / 2;
     let usd = |micro: u64| micro as f64 / 1e6;
     let secret = json!({
@@ -691,7 +768,9 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
     for i in 0..50 {
         let url = gateways[i % 2].url.clone();
         let body = held.clone();
-        tasks.push(tokio::spawn(async move { post(&url, "sk-alice", body).await }));
+        tasks.push(tokio::spawn(
+            async move { post(&url, "sk-alice", body).await },
+        ));
     }
     let admitted = (alice_limit / worst) as usize;
     assert_eq!(admitted, 10);
@@ -727,15 +806,28 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
         match reply.status {
             200 => {
                 let events = support::parse_sse(&reply.body);
-                assert!(events.iter().any(|e| e.name == "message_stop"), "a whole stream");
+                assert!(
+                    events.iter().any(|e| e.name == "message_stop"),
+                    "a whole stream"
+                );
                 ok += 1;
             }
             400 => {
                 assert_eq!(reply.error_type(), "invalid_request_error");
                 assert_eq!(reply.headers["x-should-retry"], "false");
-                let message = reply.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
-                assert!(message.contains("API key \"alice\"") && message.contains("monthly spend limit"), "{message}");
-                assert!(message.contains("regain access on") && message.contains("00:00 UTC"), "{message}");
+                let message = reply.json()["error"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                assert!(
+                    message.contains("API key \"alice\"")
+                        && message.contains("monthly spend limit"),
+                    "{message}"
+                );
+                assert!(
+                    message.contains("regain access on") && message.contains("00:00 UTC"),
+                    "{message}"
+                );
             }
             other => panic!("unexpected {other}: {:?}", reply.body),
         }
@@ -749,15 +841,24 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
             .flat_map(Served::request_lines)
             .filter(|l| l["key"] == key && l["status"] == 200)
             .collect();
-        let sum = lines.iter().map(|l| l["cost_micro_usd"].as_u64().expect("cost logged")).sum();
+        let sum = lines
+            .iter()
+            .map(|l| l["cost_micro_usd"].as_u64().expect("cost logged"))
+            .sum();
         (sum, lines.len())
     };
     // Log lines are written before each body ends, so they are all there once the bodies are.
     let (alice_cost, alice_ok) = logged("alice");
     assert_eq!((alice_cost, alice_ok), (cost * admitted as u64, admitted));
     let usage = usage_command(&table, &month).await;
-    assert_eq!(spent(&usage, "key", "alice"), (alice_cost as i64, 0, admitted as i64));
-    assert_eq!(spent(&usage, "group", "team"), (alice_cost as i64, 0, admitted as i64));
+    assert_eq!(
+        spent(&usage, "key", "alice"),
+        (alice_cost as i64, 0, admitted as i64)
+    );
+    assert_eq!(
+        spent(&usage, "group", "team"),
+        (alice_cost as i64, 0, admitted as i64)
+    );
     assert!(alice_cost <= alice_limit, "no overshoot");
 
     // The group limit, across keys and processes, one request at a time: room for the worst
@@ -769,7 +870,10 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
     }
     let refused = post(&gateways[1].url, "sk-bob", plain.clone()).await;
     assert_eq!(refused.status, 400);
-    let message = refused.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+    let message = refused.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(message.contains("group \"small\""), "{message}");
     let usage = usage_command(&table, &month).await;
     assert_eq!(spent(&usage, "group", "small").0, 3 * cost as i64);

@@ -104,7 +104,10 @@ impl Dynamo {
         } else {
             ""
         };
-        let suffix = match (region.starts_with("cn-"), self.sdk.use_dual_stack() == Some(true)) {
+        let suffix = match (
+            region.starts_with("cn-"),
+            self.sdk.use_dual_stack() == Some(true),
+        ) {
             (true, true) => "api.amazonwebservices.com.cn",
             (true, false) => "amazonaws.com.cn",
             (false, true) => "api.aws",
@@ -189,7 +192,8 @@ impl Dynamo {
             .map_err(|e| DynamoError::Transport(e.to_string()))?;
         let identity: Identity = self.credentials().await?.into();
         let region = self.region()?;
-        let sign_error = |e: &dyn std::fmt::Display| DynamoError::Transport(format!("signing: {e}"));
+        let sign_error =
+            |e: &dyn std::fmt::Display| DynamoError::Transport(format!("signing: {e}"));
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&region)

@@ -44,7 +44,7 @@ pub struct Limits {
 }
 
 /// What a request asks of its limits.
-pub struct Admission<'a> {
+pub struct Demand<'a> {
     pub principal: &'a Principal,
     pub model: &'a str,
     /// The model's prices; `None` when the map has none.
@@ -53,8 +53,7 @@ pub struct Admission<'a> {
     pub input_bound: u64,
     /// `max_tokens`.
     pub max_output: u64,
-    /// The request asks for a 1-hour cache somewhere (prices unsplit cache writes).
-    pub asked_1h_cache: bool,
+    /// Unique per request: names its reservation.
     pub request_id: &'a str,
 }
 
@@ -70,7 +69,6 @@ pub struct Ticket {
     /// Scopes admitted to their minute window, with the output tokens reserved there.
     rate: Vec<(Scope, u64)>,
     price: Option<Price>,
-    asked_1h_cache: bool,
     /// Admission could not reach the table and the gateway fails open.
     pub admitted_without_table: bool,
 }
@@ -89,21 +87,6 @@ pub struct Settlement {
 /// gives none (the upstream will refuse it, but the reservation must not be smaller than any
 /// model's output).
 pub const UNKNOWN_MAX_OUTPUT: u64 = 128_000;
-
-/// Whether a Messages request asks for a 1-hour prompt cache anywhere (`cache_control.ttl`).
-pub fn asks_1h_cache(request: &serde_json::Map<String, serde_json::Value>) -> bool {
-    fn walk(v: &serde_json::Value) -> bool {
-        match v {
-            serde_json::Value::Object(m) => m.iter().any(|(k, v)| {
-                (k == "cache_control" && v.get("ttl").and_then(serde_json::Value::as_str) == Some("1h"))
-                    || walk(v)
-            }),
-            serde_json::Value::Array(a) => a.iter().any(walk),
-            _ => false,
-        }
-    }
-    request.values().any(walk)
-}
 
 fn now_s() -> u64 {
     SystemTime::now()
@@ -151,7 +134,9 @@ fn spend_error(scope: &Scope, principal: &Principal, month: &Month, worst: u64) 
     };
     ApiError::new(
         ErrorKind::InvalidRequest,
-        format!("{why}. This is a limit of this gateway: do not retry before then, or ask its operator to raise it."),
+        format!(
+            "{why}. This is a limit of this gateway: do not retry before then, or ask its operator to raise it."
+        ),
     )
 }
 
@@ -218,7 +203,7 @@ impl Limits {
     /// Admits a request or refuses it with the error the client gets: 429 `rate_limit_error`
     /// with `retry-after`, 400 for a spend limit (not to be retried), 503 when the table cannot
     /// be reached and the gateway fails closed.
-    pub async fn admit(&self, a: Admission<'_>) -> Result<Ticket, ApiError> {
+    pub async fn admit(&self, a: Demand<'_>) -> Result<Ticket, ApiError> {
         let scopes = a.principal.scopes();
         let now = now_s();
         let month = Month::of(now);
@@ -243,7 +228,6 @@ impl Limits {
             spend: scopes.iter().map(|s| (s.clone(), None)).collect(),
             rate: Vec::new(),
             price: a.price,
-            asked_1h_cache: a.asked_1h_cache,
             admitted_without_table: false,
         };
         let any_rate = scopes.iter().any(|s| s.limits.any_rate());
@@ -339,9 +323,8 @@ impl Limits {
                 }
                 Step::Done => ticket.rate.push((scope.clone(), output_reserve(scope))),
                 Step::Refused(e) => {
-                    let e = e.unwrap_or_else(|| {
-                        spend_error(scope, a.principal, &ticket.month, worst)
-                    });
+                    let e =
+                        e.unwrap_or_else(|| spend_error(scope, a.principal, &ticket.month, worst));
                     // Steps come spend first: a spend refusal, which a retry cannot help, wins.
                     refusal.get_or_insert(e);
                 }
@@ -377,7 +360,7 @@ impl Limits {
 impl Ticket {
     /// The cost of `usage` at the model's price.
     pub fn cost(&self, usage: &Usage) -> (Tokens, Option<u64>) {
-        let tokens = Tokens::from_usage(usage, self.asked_1h_cache);
+        let tokens = Tokens::from_usage(usage);
         (tokens, self.price.map(|p| p.cost(&tokens)))
     }
 
@@ -392,7 +375,6 @@ impl Ticket {
             spend: std::mem::take(&mut self.spend),
             rate: std::mem::take(&mut self.rate),
             price: self.price,
-            asked_1h_cache: self.asked_1h_cache,
             admitted_without_table: self.admitted_without_table,
         }
     }
@@ -446,9 +428,9 @@ impl Ticket {
             })
         };
         let rate = |i: usize| {
-            held_rate.get(i).map(|(scope, reserved)| {
-                store.settle_rate(scope, self.minute, *reserved, &tokens)
-            })
+            held_rate
+                .get(i)
+                .map(|(scope, reserved)| store.settle_rate(scope, self.minute, *reserved, &tokens))
         };
         // At most two scopes: every write at once, one round trip.
         let work = async {

@@ -35,10 +35,10 @@ const PER: u128 = 1_000_000;
 
 impl Tokens {
     /// The counts a response reported. Cache writes the upstream did not split by time to live
-    /// (`cache_creation_input_tokens` without `cache_creation`, or more than its parts) are
-    /// counted at the 1-hour rate when the request asked for a 1-hour cache anywhere, else at
-    /// the 5-minute rate (the default TTL), so the charge is never below what was written.
-    pub fn from_usage(usage: &Usage, asked_1h_cache: bool) -> Self {
+    /// (`cache_creation_input_tokens` without `cache_creation`, or more than its parts: the
+    /// InvokeModel and Converse paths) are counted at the 1-hour rate, the dearer one, so a
+    /// charge is never below what was written.
+    pub fn from_usage(usage: &Usage) -> Self {
         let split = usage.cache_creation.unwrap_or_default();
         let five = split.ephemeral_5m_input_tokens.unwrap_or(0);
         let hour = split.ephemeral_1h_input_tokens.unwrap_or(0);
@@ -46,16 +46,11 @@ impl Tokens {
             .cache_creation_input_tokens
             .unwrap_or(0)
             .saturating_sub(five.saturating_add(hour));
-        let (five, hour) = if asked_1h_cache {
-            (five, hour.saturating_add(unsplit))
-        } else {
-            (five.saturating_add(unsplit), hour)
-        };
         Self {
             input: usage.input_tokens.unwrap_or(0),
             output: usage.output_tokens.unwrap_or(0),
             cache_write_5m: five,
-            cache_write_1h: hour,
+            cache_write_1h: hour.saturating_add(unsplit),
             cache_read: usage.cache_read_input_tokens.unwrap_or(0),
         }
     }
@@ -190,8 +185,8 @@ mod tests {
         }
 
         #[test]
-        fn unsplit_cache_writes_are_charged_at_a_rate_the_request_could_have_used(
-            total in 0u64..1_000_000, five in 0u64..1_000_000, hour in 0u64..1_000_000, asked_1h: bool,
+        fn unsplit_cache_writes_are_charged_at_the_dearer_rate(
+            total in 0u64..1_000_000, five in 0u64..1_000_000, hour in 0u64..1_000_000,
         ) {
             let usage = Usage {
                 cache_creation_input_tokens: Some(total),
@@ -201,10 +196,10 @@ mod tests {
                 }),
                 ..Usage::default()
             };
-            let t = Tokens::from_usage(&usage, asked_1h);
+            let t = Tokens::from_usage(&usage);
             prop_assert_eq!(t.cache_write_5m + t.cache_write_1h, total.max(five + hour));
-            prop_assert!(t.cache_write_5m >= five && t.cache_write_1h >= hour);
-            if !asked_1h { prop_assert_eq!(t.cache_write_1h, hour); }
+            prop_assert_eq!(t.cache_write_5m, five);
+            prop_assert!(t.cache_write_1h >= hour);
         }
     }
 
@@ -227,8 +222,21 @@ mod tests {
         };
         // 3000 + 7500 + 7500 + 600 + 3000 micro-USD.
         assert_eq!(p.cost(&t), 21_600);
-        assert_eq!(p.cost(&Tokens { input: 1, ..Tokens::default() }), 3);
-        assert_eq!(p.cost(&Tokens { cache_read: 1, ..Tokens::default() }), 1, "0.3 rounds up");
+        assert_eq!(
+            p.cost(&Tokens {
+                input: 1,
+                ..Tokens::default()
+            }),
+            3
+        );
+        assert_eq!(
+            p.cost(&Tokens {
+                cache_read: 1,
+                ..Tokens::default()
+            }),
+            1,
+            "0.3 rounds up"
+        );
         assert_eq!(input_bound(100, None), 100 + PROMPT_MARGIN_TOKENS);
         assert_eq!(input_bound(10_000_000, Some(1_000_000)), 1_000_000);
     }

@@ -337,8 +337,7 @@ impl Store {
             values[":rpm_room"] = n(rpm - 1);
         }
         if let Some(otpm) = l.output_tokens_per_minute {
-            conditions
-                .push("(attribute_not_exists(output_tokens) OR output_tokens <= :otpm_room)");
+            conditions.push("(attribute_not_exists(output_tokens) OR output_tokens <= :otpm_room)");
             values[":otpm_room"] = n(otpm.saturating_sub(output));
         }
         if let Some(itpm) = l.input_tokens_per_minute {
@@ -360,7 +359,10 @@ impl Store {
                 let item = item.unwrap_or_default();
                 let at = |name| number(&item, name).unwrap_or(0);
                 let over = |v: i64, room: u64| u64::try_from(v).unwrap_or(0) > room;
-                let kind = if l.requests_per_minute.is_some_and(|r| over(at("requests"), r - 1)) {
+                let kind = if l
+                    .requests_per_minute
+                    .is_some_and(|r| over(at("requests"), r - 1))
+                {
                     RateKind::Requests
                 } else if l
                     .output_tokens_per_minute
@@ -482,7 +484,10 @@ mod tests {
         assert_eq!(Month::of(0).next_starts, 31 * 86_400);
         // 2024-02-29T23:59:59Z, a leap day.
         let leap = Month::of(1_709_251_199);
-        assert_eq!((leap.name.as_str(), leap.next_start_date().as_str()), ("2024-02", "2024-03-01"));
+        assert_eq!(
+            (leap.name.as_str(), leap.next_start_date().as_str()),
+            ("2024-02", "2024-03-01")
+        );
         assert_eq!(Month::of(1_709_251_200).name, "2024-03");
     }
 

@@ -203,9 +203,14 @@ impl Streamed {
         self.events.iter().map(|e| e.name.as_str()).collect()
     }
 
-    /// Event names without pings, for order checks.
+    /// Event names without pings, for order checks: a ping may come between any two events.
     pub fn names_without_pings(&self) -> Vec<&str> {
         self.names().into_iter().filter(|n| *n != "ping").collect()
+    }
+
+    /// The events without pings, to index by position in the message.
+    pub fn without_pings(&self) -> Vec<&Event> {
+        self.events.iter().filter(|e| e.name != "ping").collect()
     }
 
     pub fn text(&self) -> String {
