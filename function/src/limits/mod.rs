@@ -255,9 +255,8 @@ impl Limits {
             let id = ticket.id.clone();
             let scope = scope.clone();
             async move {
-                if scope.limits.monthly_micro_usd.is_none() {
-                    return None;
-                }
+                // Only a scope with a monthly limit is reserved in.
+                scope.limits.monthly_micro_usd?;
                 Some(
                     match store.reserve_spend(&scope, &month, &id, worst, now).await {
                         Ok(true) => Step::Done,
