@@ -115,4 +115,12 @@ if [ "$result" -ne 0 ]; then
     echo "run.sh: pytest failed ($result); last gateway log lines:" >&2
     tail -n 30 "$work/gateway.log" >&2 || true
 fi
+
+# Spend and rate limits against DynamoDB (moto, started by the suite itself from $VENV): the
+# table protocol, and two `bootstrap serve` processes sharing one table.
+set +e
+(cd "$repo" && VENV="$VENV" cargo test --quiet -p function --features moto --test limits)
+limits=$?
+set -e
+[ "$limits" -eq 0 ] || { echo "run.sh: the limits suite failed ($limits)" >&2; result=1; }
 exit "$result"
