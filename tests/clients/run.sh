@@ -48,7 +48,10 @@ trap cleanup EXIT INT TERM
 
 api_key="sk-gw-clients-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
 
-FAKE_SECRET="{\"api_key\": \"$api_key\"}" "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
+# A second key, stopped by a monthly spend limit of 0, for the spend-limit answer.
+capped_key="sk-gw-capped-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
+FAKE_SECRET="{\"api_key\": \"$api_key\", \"keys\": [{\"name\": \"capped\", \"key\": \"$capped_key\", \"limits\": {\"monthly_usd\": 0}}]}" \
+    "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
 pids+=($!)
 fake_url=""
 for _ in $(seq 1 150); do
@@ -58,6 +61,16 @@ for _ in $(seq 1 150); do
 done
 [ -n "$fake_url" ] || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
 
+# The model map with a price on every model (the prices only feed the spend limit here).
+"$py" - "$repo/function/models.json" "$work/models.json" <<'EOF'
+import json, sys
+models = json.load(open(sys.argv[1]))
+for m in models["models"]:
+    m.setdefault("price", {"input": 3000000, "output": 15000000, "cache_write_5m": 3750000,
+                           "cache_write_1h": 6000000, "cache_read": 300000})
+json.dump(models, open(sys.argv[2], "w"))
+EOF
+
 gw_port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL \
     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
@@ -65,6 +78,7 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL \
     API_KEY_SECRET_ARN=clients-suite \
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
     AWS_ENDPOINT_URL_SECRETS_MANAGER="$fake_url" \
+    MODELS_FILE="$work/models.json" \
     PORT="$gw_port" \
     "$bootstrap" serve >"$work/gateway.log" 2>&1 &
 pids+=($!)
@@ -77,7 +91,7 @@ done
 "$py" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$gw_url/health" \
     || { echo "run.sh: the gateway did not come up; its log:" >&2; cat "$work/gateway.log" >&2; exit 1; }
 
-export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude" \
+export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" GATEWAY_CAPPED_KEY="$capped_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude" \
     GATEWAY_LOG="$work/gateway.log"
 unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL || true
 

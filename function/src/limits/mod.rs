@@ -113,7 +113,8 @@ fn who(scope: &Scope, principal: &Principal) -> String {
 /// (`x-should-retry: false`).
 fn spend_error(scope: &Scope, principal: &Principal, month: &Month, worst: u64) -> ApiError {
     let limit = scope.limits.monthly_micro_usd.unwrap_or(0);
-    let why = if worst > limit {
+    // A limit of 0 stops the key: nothing fits, whatever max_tokens says.
+    let why = if worst > limit && limit > 0 {
         format!(
             "this request could cost up to {} (its max_tokens at the model's prices), more than \
              the whole monthly spend limit of {} of {}; lower max_tokens",
@@ -230,6 +231,13 @@ impl Limits {
             price: a.price,
             admitted_without_table: false,
         };
+        // Worst case first: a request that cannot fit even an empty month needs no table.
+        if let Some(s) = scopes
+            .iter()
+            .find(|s| s.limits.monthly_micro_usd.is_some_and(|l| worst > l))
+        {
+            return Err(spend_error(s, a.principal, &ticket.month, worst));
+        }
         let any_rate = scopes.iter().any(|s| s.limits.any_rate());
         let Some(store) = self.store.clone() else {
             if limited || any_rate {
@@ -237,13 +245,6 @@ impl Limits {
             }
             return Ok(ticket);
         };
-        // Worst case first: a request that cannot fit even an empty month needs no round trip.
-        if let Some(s) = scopes
-            .iter()
-            .find(|s| s.limits.monthly_micro_usd.is_some_and(|l| worst > l))
-        {
-            return Err(spend_error(s, a.principal, &ticket.month, worst));
-        }
         let output_reserve = |s: &Scope| {
             s.limits
                 .output_tokens_per_minute
