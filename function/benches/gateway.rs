@@ -322,7 +322,9 @@ async fn main() {
                 l.rss_kb as f64 / 1024.0
             );
         }
-        None => println!("  limits                skipped: set VENV to a virtualenv with moto[server]"),
+        None => {
+            println!("  limits                skipped: set VENV to a virtualenv with moto[server]")
+        }
     }
     println!(
         "  binary size           {:.2} MB ({})   target < 15 MB   {}",
@@ -388,8 +390,16 @@ async fn limits_figures(
     let dynamo = |target: &str, payload: serde_json::Value| {
         let mut req = post(&moto_url, payload.to_string().as_bytes());
         let h = req.headers_mut();
-        h.insert("x-amz-target", format!("DynamoDB_20120810.{target}").parse().expect("header"));
-        h.insert("content-type", "application/x-amz-json-1.0".parse().expect("header"));
+        h.insert(
+            "x-amz-target",
+            format!("DynamoDB_20120810.{target}")
+                .parse()
+                .expect("header"),
+        );
+        h.insert(
+            "content-type",
+            "application/x-amz-json-1.0".parse().expect("header"),
+        );
         h.insert(
             "authorization",
             "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
@@ -411,7 +421,10 @@ async fn limits_figures(
     let mut trips = Vec::new();
     for _ in 0..ROUNDS {
         let started = Instant::now();
-        let answer = client.request(dynamo("UpdateItem", update.clone())).await.ok()?;
+        let answer = client
+            .request(dynamo("UpdateItem", update.clone()))
+            .await
+            .ok()?;
         answer.into_body().collect().await.ok()?;
         trips.push(started.elapsed());
     }
@@ -421,7 +434,8 @@ async fn limits_figures(
         m["price"] = serde_json::json!({"input": 5_000_000, "output": 25_000_000,
             "cache_write_5m": 6_250_000, "cache_write_1h": 10_000_000, "cache_read": 500_000});
     }
-    let models_file = std::env::temp_dir().join(format!("bench-models-{}.json", std::process::id()));
+    let models_file =
+        std::env::temp_dir().join(format!("bench-models-{}.json", std::process::id()));
     std::fs::write(&models_file, models.to_string()).ok()?;
     // Its own fake: the secret differs (a key with limits).
     let fake = fake_bedrock::FakeBedrock::start(0).await.ok()?;
@@ -437,13 +451,19 @@ async fn limits_figures(
         ("MODELS_FILE", models_file.display().to_string()),
     ];
     let on = spawn_gateway_with(&fake.url(), &env);
-    let off = spawn_gateway_with(&fake.url(), &[("MODELS_FILE", models_file.display().to_string())]);
+    let off = spawn_gateway_with(
+        &fake.url(),
+        &[("MODELS_FILE", models_file.display().to_string())],
+    );
     for gw in [&on, &off] {
         while time_to_ready_once(client, &gw.url).await.is_err() {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
-    let (on_url, off_url) = (format!("{}/v1/messages", on.url), format!("{}/v1/messages", off.url));
+    let (on_url, off_url) = (
+        format!("{}/v1/messages", on.url),
+        format!("{}/v1/messages", off.url),
+    );
     for _ in 0..30 {
         ttfb(client, post(&on_url, body)).await;
         ttfb(client, post(&off_url, body)).await;
