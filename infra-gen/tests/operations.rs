@@ -150,3 +150,57 @@ fn every_table_gets_a_write_throttle_alarm_that_never_rolls_a_deploy_back() {
     );
     assert!(infra_gen::pipeline::validated(&app).is_ok());
 }
+
+#[test]
+fn a_published_count_gets_an_alarm_without_dimensions_outside_the_rollback_alarms() {
+    use infra_gen::build::PublishedMetric;
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.alarms(Alarms::new().published(PublishedMetric::new(
+            "WriteFailures",
+            "Demo/App",
+            "WriteFailures",
+            "writes failed",
+        )))
+        .safe_deploy(TrafficShift::AllAtOnce)
+    })
+    .expect("builds");
+    let t = service_json(&app);
+    let alarm = &t["Resources"]["WriteFailuresAlarm"]["Properties"];
+    assert_eq!(
+        (
+            &alarm["Namespace"],
+            &alarm["MetricName"],
+            &alarm["Statistic"],
+            &alarm["Threshold"]
+        ),
+        (
+            &json!("Demo/App"),
+            &json!("WriteFailures"),
+            &json!("Sum"),
+            &json!(1.0)
+        )
+    );
+    assert!(
+        alarm.get("Dimensions").is_none_or(|d| d == &json!([])),
+        "{alarm}"
+    );
+    assert_eq!(
+        t["Resources"]["Function"]["Properties"]["DeploymentPreference"]["Alarms"],
+        json!([{"Ref": "ErrorsAlarm"}, {"Ref": "Url5xxAlarm"}])
+    );
+    assert!(infra_gen::pipeline::validated(&app).is_ok());
+    // What CloudWatch would refuse, or an id that cannot be a logical ID, is a builder error.
+    for (id, namespace, metric) in [
+        ("WriteFailures", "AWS/Lambda", "Errors"),
+        ("WriteFailures", "", "Errors"),
+        ("WriteFailures", "Demo/App", ""),
+        ("writeFailures", "Demo/App", "Errors"),
+        ("Write-Failures", "Demo/App", "Errors"),
+        ("WriteFailures", "Demo/App\n", "Errors"),
+    ] {
+        assert!(
+            PublishedMetric::new(id, namespace, metric, "x").is_err(),
+            "{id:?} {namespace:?} {metric:?}"
+        );
+    }
+}

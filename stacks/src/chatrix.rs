@@ -3,8 +3,8 @@
 //! an API key kept in Secrets Manager. Staging and prod share this definition.
 
 use infra_gen::build::{
-    Alarms, ContainerImage, DynamoDb, EnvironmentKind, FunctionUrl, Grant, ModelMap, Registry,
-    SecretSpec, Service,
+    Alarms, ContainerImage, DynamoDb, EnvironmentKind, FunctionUrl, Grant, ModelMap,
+    PublishedMetric, Registry, SecretSpec, Service,
 };
 use infra_gen::model::dynamodb::{Key, KeySchema, Table, TableName};
 use infra_gen::model::lambda::{
@@ -214,7 +214,17 @@ fn environment(s: Settings) -> Result<[Stack; 2], Error> {
     .smoke_test("/health")
     // Bedrock's own failures reach callers as 5xx too: a few in a minute are not an outage
     // of the gateway, a burst is.
-    .alarms(Alarms::new().url_5xx_at_least(5))
+    // And on the limits table: its write throttles (added for every table), and writes the
+    // function reports failed or timed out (its EMF metric `LimitWriteFailures`).
+    .alarms(Alarms::new().url_5xx_at_least(5).and_then(|a| {
+        a.published(PublishedMetric::new(
+            "LimitWriteFailures",
+            "Chatrix/Gateway",
+            "LimitWriteFailures",
+            "the gateway could not write to its limits table (a timeout or an error): requests were \
+             refused with 503, or served unchecked if it fails open, or their cost was not recorded",
+        ))
+    }))
     .safe_deploy(s.shift)
     .secret(SecretSpec::generated(
         "ApiKey",

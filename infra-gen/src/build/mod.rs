@@ -8,7 +8,7 @@ pub mod policy;
 pub mod registry;
 pub mod service;
 
-pub use alarms::Alarms;
+pub use alarms::{Alarms, PublishedMetric};
 pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
 pub use grant::{DynamoDb, Grant};
 pub use policy::{EnvironmentKind, Policy};

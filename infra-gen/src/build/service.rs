@@ -1084,6 +1084,18 @@ impl Service {
                 }
                 alarms.push(("TableThrottles", resource));
             }
+            for (id, alarm) in a.build_published(function_name.as_str()) {
+                let mut resource = Resource::new(LogicalId::new(id)?, Properties::Alarm(alarm));
+                if a.topic().is_none() {
+                    resource.suppressions.push(Suppression::new(
+                        Tool::CfnGuard,
+                        "cloudwatch_alarm_action_check",
+                        "the alarm shows in CloudWatch and its state is read by dashboards; no topic \
+                         is notified because the definition names none (Alarms::notify)",
+                    )?);
+                }
+                alarms.push(("Published", resource));
+            }
         }
         if let Some((alias, shift)) = &self.safe_deploy {
             if alarms.is_empty() {
@@ -1108,6 +1120,8 @@ impl Service {
                         *suffix != "Throttles"
                             && *suffix != "DeadLetters"
                             && *suffix != "TableThrottles"
+                            // A published count may say a dependency failed, not the code.
+                            && *suffix != "Published"
                             && !(*suffix == "Duration" && self.handler == HandlerMode::Streaming)
                     })
                     .map(|(_, r)| Expr::reference(&r.id))
