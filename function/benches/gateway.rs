@@ -431,8 +431,9 @@ async fn limits_figures(
     let mut models: serde_json::Value =
         serde_json::from_str(include_str!("../models.json")).expect("the model map");
     for m in models["models"].as_array_mut().expect("models") {
-        m["price"] = serde_json::json!({"input": 5_000_000, "output": 25_000_000,
-            "cache_write_5m": 6_250_000, "cache_write_1h": 10_000_000, "cache_read": 500_000});
+        m["price"] = serde_json::json!({"usd_per_mtok": {"input": "5", "output": "25",
+            "cache_write_5m": "6.25", "cache_write_1h": "10", "cache_read": "0.50"},
+            "source": {"url": "https://example.com/bench-prices", "read": "2026-12-06"}});
     }
     let models_file =
         std::env::temp_dir().join(format!("bench-models-{}.json", std::process::id()));

@@ -578,8 +578,8 @@ mod tests {
     #[test]
     fn a_key_limited_to_models_may_use_them_by_id_or_alias_only() {
         let map = ModelMap::load(None).expect("embedded map");
-        let first = &map.models[0];
-        let other = &map.models[1];
+        let first = &map.models()[0];
+        let other = &map.models()[1];
         let by_alias = first.aliases.first().unwrap_or(&first.id).clone();
         let p = Principal {
             models: Some(vec![by_alias].into()),

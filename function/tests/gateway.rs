@@ -80,7 +80,7 @@ fn raw_post(
 async fn every_mapped_name_reaches_the_upstream_its_map_entry_names() {
     let gw = gateway(&[]).await;
     let map = ModelMap::load(None).expect("embedded map");
-    for model in &map.models {
+    for model in map.models() {
         for name in std::iter::once(&model.id).chain(&model.aliases) {
             let r = post(&gw, "/v1/messages", &msg(name, "hello", false)).await;
             assert_eq!(r.status, 200, "{name}: {:?}", r.body);
@@ -90,21 +90,13 @@ async fn every_mapped_name_reaches_the_upstream_its_map_entry_names() {
             match model.upstream {
                 Upstream::Messages => {
                     assert_eq!(path, MESSAGES_PATH, "{name}");
-                    assert_eq!(call["body"]["model"], model.inference_profile.as_str());
+                    assert_eq!(call["body"]["model"], model.invoke_id());
                 }
                 Upstream::Invoke => {
-                    assert_eq!(
-                        path,
-                        invoke_path(&model.inference_profile, "invoke"),
-                        "{name}"
-                    )
+                    assert_eq!(path, invoke_path(model.invoke_id(), "invoke"), "{name}")
                 }
                 Upstream::Converse => {
-                    assert_eq!(
-                        path,
-                        invoke_path(&model.inference_profile, "converse"),
-                        "{name}"
-                    )
+                    assert_eq!(path, invoke_path(model.invoke_id(), "converse"), "{name}")
                 }
             }
             assert_eq!(call["signature"], "valid", "{name}: {call}");

@@ -20,9 +20,10 @@ use aws_types::region::Region;
 use function::auth::Principal;
 use function::limits::dynamo::Dynamo;
 use function::limits::policy::{Group, LimitSet, Scope, ScopeKind};
-use function::limits::pricing::{Price, Tokens};
+use function::limits::pricing;
 use function::limits::store::{RateKind, Store, UsageRow};
 use function::limits::{Demand, Limits, LimitsSettings};
+use model_map::{Rates, TokenUsage as Tokens};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -305,14 +306,14 @@ async fn minute_windows_admit_up_to_each_limit_and_name_the_full_one() {
     );
 }
 
-fn price() -> Price {
-    Price {
-        input: 3_000_000,
-        output: 15_000_000,
-        cache_write_5m: 3_750_000,
-        cache_write_1h: 6_000_000,
-        cache_read: 300_000,
-    }
+/// $3 in, $15 out, $3.75 / $6 cache writes, $0.30 cache reads per million tokens, as the model
+/// map writes them.
+fn price_json() -> serde_json::Value {
+    json!({"input": "3", "output": "15", "cache_write_5m": "3.75", "cache_write_1h": "6", "cache_read": "0.30"})
+}
+
+fn price() -> Rates {
+    serde_json::from_value(price_json()).expect("rates")
 }
 
 fn limits(table: Option<&str>, endpoint: &str, fail_open: bool) -> Limits {
@@ -342,7 +343,7 @@ fn admission<'a>(p: &'a Principal, id: &'a str) -> Demand<'a> {
 async fn a_group_limit_refuses_the_request_that_would_pass_it_and_keeps_nothing_of_it() {
     let table = table().await;
     let l = limits(Some(&table), moto(), false);
-    let worst = price().worst_case(1_000, 1_000);
+    let worst = pricing::worst_case(&price(), 1_000, 1_000);
     let team = Group {
         name: "team".into(),
         limits: monthly(2 * worst),
@@ -607,11 +608,10 @@ async fn serve(env: &[(&str, String)]) -> Served {
 fn priced_models() -> scratch::Path {
     let mut map: serde_json::Value =
         serde_json::from_str(function::models::EMBEDDED_MODELS).expect("embedded map");
-    let p = price();
     for m in map["models"].as_array_mut().expect("models") {
         m["price"] = json!({
-            "input": p.input, "output": p.output, "cache_write_5m": p.cache_write_5m,
-            "cache_write_1h": p.cache_write_1h, "cache_read": p.cache_read,
+            "usd_per_mtok": price_json(),
+            "source": {"url": "https://example.com/test-prices", "read": "2026-12-06"},
         });
     }
     scratch::write(&serde_json::to_vec(&map).expect("json"))
@@ -727,18 +727,12 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
     let plain = messages_body("hello", 1_000);
     let p = price();
     // What the gateway reserves per request: the body as prompt bound, max_tokens as output.
-    let worst = p.worst_case(
-        function::limits::pricing::input_bound(held.len(), None),
-        1_000,
-    );
-    let cost = p.cost(&FAKE_USAGE);
+    let worst = pricing::worst_case(&p, pricing::input_bound(held.len(), None), 1_000);
+    let cost = pricing::cost(&p, &FAKE_USAGE);
     // alice: room for ten worst cases and a half; the team is far larger, so alice's own limit
     // binds. bob and carol share "small", which holds one worst case and two real costs.
     let alice_limit = 10 * worst + worst / 2;
-    let worst_plain = p.worst_case(
-        function::limits::pricing::input_bound(plain.len(), None),
-        1_000,
-    );
+    let worst_plain = pricing::worst_case(&p, pricing::input_bound(plain.len(), None), 1_000);
     let small_limit = worst_plain + 2 * cost + cost / 2;
     let usd = |micro: u64| micro as f64 / 1e6;
     let secret = json!({

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{App, Day};
+use crate::build::{App, Date};
 use crate::pipeline::{self, Failure, Rendered};
 use crate::render::GeneratedFile;
 use crate::{Error, Finding, check, deploy, format_findings};
@@ -122,17 +122,17 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
 
 /// The day the freshness warnings are judged on: `INFRA_GEN_TODAY` (`YYYY-MM-DD`), so a test
 /// or a reviewer can ask what `check` will say on a given day, else the system clock.
-fn today() -> Day {
+fn today() -> Date {
     std::env::var("INFRA_GEN_TODAY")
         .ok()
         .and_then(|text| {
-            let day = Day::parse(&text);
+            let day = Date::parse(&text);
             if day.is_none() {
                 eprintln!("warning: INFRA_GEN_TODAY={text:?} is not YYYY-MM-DD; using the clock");
             }
             day
         })
-        .unwrap_or_else(Day::today)
+        .unwrap_or_else(Date::today)
 }
 
 /// Exit 1 for findings in the definitions, 2 for I/O.

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use infra_gen::build::Day;
+use infra_gen::build::Date;
 
 fn infra_gen(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_infra-gen"))
@@ -82,7 +82,7 @@ fn check_on(day: &str) -> Output {
 fn check_warns_on_stderr_about_retiring_models_without_changing_stdout_or_exit_code() {
     // Far enough ahead that every model with a published end of life (`retires`) has retired.
     let far_future = "2999-01-01";
-    let day = Day::parse(far_future).expect("a date");
+    let day = Date::parse(far_future).expect("a date");
     let app = stacks::app().expect("definitions build");
     let mut retiring: Vec<(String, String)> = Vec::new();
     let mut granting = Vec::new();

@@ -48,7 +48,8 @@ trap cleanup EXIT INT TERM
 
 api_key="sk-gw-clients-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
 
-# A second key, stopped by a monthly spend limit of 0, for the spend-limit answer.
+# A second key, stopped by a monthly spend limit of 0, for the spend-limit answer (Claude Code's
+# default model has a price in the map).
 capped_key="sk-gw-capped-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
 FAKE_SECRET="{\"api_key\": \"$api_key\", \"keys\": [{\"name\": \"capped\", \"key\": \"$capped_key\", \"limits\": {\"monthly_usd\": 0}}]}" \
     "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
@@ -61,16 +62,6 @@ for _ in $(seq 1 150); do
 done
 [ -n "$fake_url" ] || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
 
-# The model map with a price on every model (the prices only feed the spend limit here).
-"$py" - "$repo/function/models.json" "$work/models.json" <<'EOF'
-import json, sys
-models = json.load(open(sys.argv[1]))
-for m in models["models"]:
-    m.setdefault("price", {"input": 3000000, "output": 15000000, "cache_write_5m": 3750000,
-                           "cache_write_1h": 6000000, "cache_read": 300000})
-json.dump(models, open(sys.argv[2], "w"))
-EOF
-
 gw_port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL \
     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
@@ -78,7 +69,6 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL \
     API_KEY_SECRET_ARN=clients-suite \
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
     AWS_ENDPOINT_URL_SECRETS_MANAGER="$fake_url" \
-    MODELS_FILE="$work/models.json" \
     PORT="$gw_port" \
     "$bootstrap" serve >"$work/gateway.log" 2>&1 &
 pids+=($!)

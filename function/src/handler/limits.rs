@@ -21,7 +21,7 @@ pub(super) fn admit(
     let limits = app.limits.clone();
     let principal = call.key.clone();
     let model = call.model.id.clone();
-    let price = call.model.price;
+    let price = call.model.price.rates().copied();
     let input_bound = pricing::input_bound(call.input_bytes, call.model.max_input_tokens);
     let max_output = call
         .asked

@@ -46,7 +46,7 @@ use crate::body::Body;
 use crate::config::{MAX_BODY_BYTES, Settings};
 use crate::error::{ApiError, ErrorKind};
 use crate::messages_api::{MessagesApi, Timeouts};
-use crate::models::Date;
+use crate::models::{self, Date};
 use crate::telemetry::CurrentTrace;
 use crate::upstream;
 use deadline::before_deadline;
@@ -277,7 +277,7 @@ async fn answer(
                 .models
                 .find(id)
                 .ok_or_else(|| unknown_model(app, id))?;
-            Ok(Reply::Json(model.info(&Date::today())))
+            Ok(Reply::Json(models::info(model, &Date::today())))
         }
         Endpoint::Messages => {
             let body = body?;
@@ -380,7 +380,7 @@ fn unknown_model(app: &App, name: &str) -> ApiError {
         format!(
             "model: {name} not found; the closest models here are {} (GET /v1/models lists all {})",
             models.closest(name).join(", "),
-            models.models.len()
+            models.models().len()
         ),
     )
 }

@@ -21,8 +21,8 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ErrorKind};
 use crate::sse::Usage;
 use dynamo::{Dynamo, DynamoError};
+use model_map::{Rates, TokenUsage};
 use policy::{Scope, ScopeKind};
-use pricing::{Price, Tokens};
 use store::{Month, RateKind, Store};
 
 /// How the limits layer is configured (`LIMITS_*` settings).
@@ -48,7 +48,7 @@ pub struct Demand<'a> {
     pub principal: &'a Principal,
     pub model: &'a str,
     /// The model's prices; `None` when the map has none.
-    pub price: Option<Price>,
+    pub price: Option<Rates>,
     /// The most prompt tokens the request can hold ([`pricing::input_bound`]).
     pub input_bound: u64,
     /// `max_tokens`.
@@ -68,7 +68,7 @@ pub struct Ticket {
     spend: Vec<(Scope, Option<u64>)>,
     /// Scopes admitted to their minute window, with the output tokens reserved there.
     rate: Vec<(Scope, u64)>,
-    price: Option<Price>,
+    price: Option<Rates>,
     /// Admission could not reach the table and the gateway fails open.
     pub admitted_without_table: bool,
 }
@@ -76,7 +76,7 @@ pub struct Ticket {
 /// What a settled request cost, for the access log and the metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Settlement {
-    pub tokens: Tokens,
+    pub tokens: TokenUsage,
     /// Micro-USD; `None` when the model has no price.
     pub cost_micro_usd: Option<u64>,
     /// A write to the table failed or timed out (counted as `LimitWriteFailures`).
@@ -209,7 +209,9 @@ impl Limits {
         let now = now_s();
         let month = Month::of(now);
         let minute = now / 60;
-        let worst = a.price.map(|p| p.worst_case(a.input_bound, a.max_output));
+        let worst = a
+            .price
+            .map(|p| pricing::worst_case(&p, a.input_bound, a.max_output));
         let limited = scopes.iter().any(|s| s.limits.monthly_micro_usd.is_some());
         if limited && worst.is_none() {
             return Err(ApiError::invalid(format!(
@@ -359,9 +361,9 @@ impl Limits {
 
 impl Ticket {
     /// The cost of `usage` at the model's price.
-    pub fn cost(&self, usage: &Usage) -> (Tokens, Option<u64>) {
-        let tokens = Tokens::from_usage(usage);
-        (tokens, self.price.map(|p| p.cost(&tokens)))
+    pub fn cost(&self, usage: &Usage) -> (TokenUsage, Option<u64>) {
+        let tokens = pricing::tokens(usage);
+        (tokens, self.price.map(|p| pricing::cost(&p, &tokens)))
     }
 
     /// The holds of this ticket, moved into a new one (this one then holds nothing).

@@ -1,94 +1,85 @@
-//! What a request costs: token counts × the model's prices, in whole micro-USD.
-//!
-//! Prices are per million tokens in micro-USD (so `$3 / MTok` is `3_000_000`), which keeps every
-//! figure an integer; a cost is rounded up to the next micro-USD, so rounding never lets spend
-//! slip under a limit.
+//! What a request costs, on the `model-map` contract's prices (`Rates`: micro-USD per million
+//! tokens; `Rates::cost` rounds up to a micro-USD): the usage a response reported, split as the
+//! contract bills it, and the most a request can cost before it runs.
 
-use serde::Deserialize;
+use model_map::{Rates, TokenUsage};
 
 use crate::sse::Usage;
 
-/// A model's prices in micro-USD per million tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Price {
-    pub input: u64,
-    pub output: u64,
-    /// Writing the prompt cache with a 5-minute time to live.
-    pub cache_write_5m: u64,
-    /// Writing the prompt cache with a 1-hour time to live.
-    pub cache_write_1h: u64,
-    pub cache_read: u64,
-}
-
-/// Token counts of one request, split by how each is priced.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tokens {
-    pub input: u64,
-    pub output: u64,
-    pub cache_write_5m: u64,
-    pub cache_write_1h: u64,
-    pub cache_read: u64,
-}
-
-const PER: u128 = 1_000_000;
-
-impl Tokens {
-    /// The counts a response reported. Cache writes the upstream did not split by time to live
-    /// (`cache_creation_input_tokens` without `cache_creation`, or more than its parts: the
-    /// InvokeModel and Converse paths) are counted at the 1-hour rate, the dearer one, so a
-    /// charge is never below what was written.
-    pub fn from_usage(usage: &Usage) -> Self {
-        let split = usage.cache_creation.unwrap_or_default();
-        let five = split.ephemeral_5m_input_tokens.unwrap_or(0);
-        let hour = split.ephemeral_1h_input_tokens.unwrap_or(0);
-        let unsplit = usage
-            .cache_creation_input_tokens
-            .unwrap_or(0)
-            .saturating_sub(five.saturating_add(hour));
-        Self {
-            input: usage.input_tokens.unwrap_or(0),
-            output: usage.output_tokens.unwrap_or(0),
-            cache_write_5m: five,
-            cache_write_1h: hour.saturating_add(unsplit),
-            cache_read: usage.cache_read_input_tokens.unwrap_or(0),
-        }
+/// The counts a response reported, as they are billed. Cache writes the upstream did not split
+/// by time to live (`cache_creation_input_tokens` without `cache_creation`, or more than its
+/// parts: the InvokeModel and Converse paths) count at the 1-hour rate, the dearer one, as the
+/// contract asks, so a charge is never below what was written.
+pub fn tokens(usage: &Usage) -> TokenUsage {
+    let split = usage.cache_creation.unwrap_or_default();
+    let five = split.ephemeral_5m_input_tokens.unwrap_or(0);
+    let hour = split.ephemeral_1h_input_tokens.unwrap_or(0);
+    let unsplit = usage
+        .cache_creation_input_tokens
+        .unwrap_or(0)
+        .saturating_sub(five.saturating_add(hour));
+    TokenUsage {
+        input: usage.input_tokens.unwrap_or(0),
+        output: usage.output_tokens.unwrap_or(0),
+        cache_read: usage.cache_read_input_tokens.unwrap_or(0),
+        cache_write_5m: five,
+        cache_write_1h: hour.saturating_add(unsplit),
     }
 }
 
-/// `ceil(sum / 1e6)`, saturating at `u64::MAX` (a cost no limit can hold).
-fn micro_usd(sum: u128) -> u64 {
-    u64::try_from(sum.div_ceil(PER)).unwrap_or(u64::MAX)
+/// What `t` costs in micro-USD, rounded up.
+pub fn cost(rates: &Rates, t: &TokenUsage) -> u64 {
+    rates.cost(t).0
 }
 
-impl Price {
-    /// The cost of `t` in micro-USD, rounded up.
-    pub fn cost(&self, t: &Tokens) -> u64 {
-        let term = |n: u64, p: u64| u128::from(n) * u128::from(p);
-        micro_usd(
-            term(t.input, self.input)
-                + term(t.output, self.output)
-                + term(t.cache_write_5m, self.cache_write_5m)
-                + term(t.cache_write_1h, self.cache_write_1h)
-                + term(t.cache_read, self.cache_read),
-        )
-    }
-
-    /// The most a request can cost: every prompt token at the dearest input rate (a plain
-    /// input, a cache write of either TTL or a cache read) and `max_output` output tokens.
-    /// At least [`Price::cost`] of any usage with `input + cache tokens <= input_bound` and
-    /// `output <= max_output` (property-tested).
-    pub fn worst_case(&self, input_bound: u64, max_output: u64) -> u64 {
-        let dearest = self
-            .input
-            .max(self.cache_write_5m)
-            .max(self.cache_write_1h)
-            .max(self.cache_read);
-        micro_usd(
-            u128::from(input_bound) * u128::from(dearest)
-                + u128::from(max_output) * u128::from(self.output),
-        )
-    }
+/// The most a request can cost: every prompt token at the dearest input rate (a plain input, a
+/// cache write of either TTL or a cache read) and `max_output` output tokens. At least
+/// [`cost`] of any usage with `input + cache tokens <= input_bound` and `output <= max_output`
+/// (property-tested), since it is the cost of a usage that puts every prompt token where the
+/// dearest rate is.
+pub fn worst_case(rates: &Rates, input_bound: u64, max_output: u64) -> u64 {
+    let per = |r: model_map::PerMtok| r.micro_usd().0;
+    let dearest = [
+        (
+            per(rates.input),
+            TokenUsage {
+                input: input_bound,
+                ..TokenUsage::default()
+            },
+        ),
+        (
+            per(rates.cache_write_5m),
+            TokenUsage {
+                cache_write_5m: input_bound,
+                ..TokenUsage::default()
+            },
+        ),
+        (
+            per(rates.cache_write_1h),
+            TokenUsage {
+                cache_write_1h: input_bound,
+                ..TokenUsage::default()
+            },
+        ),
+        (
+            per(rates.cache_read),
+            TokenUsage {
+                cache_read: input_bound,
+                ..TokenUsage::default()
+            },
+        ),
+    ]
+    .into_iter()
+    .max_by_key(|(rate, _)| *rate)
+    .map(|(_, usage)| usage)
+    .unwrap_or_default();
+    cost(
+        rates,
+        &TokenUsage {
+            output: max_output,
+            ..dearest
+        },
+    )
 }
 
 /// Prompt tokens a request body of `body_bytes` can hold at most: a token is at least one byte
@@ -101,8 +92,8 @@ pub fn input_bound(body_bytes: usize, max_input_tokens: Option<u64>) -> u64 {
     max_input_tokens.map_or(bound, |m| bound.min(m))
 }
 
-/// Tokens the upstream adds to a prompt beyond its body (Anthropic documents up to a few hundred
-/// for the tool-use system prompt).
+/// Tokens the upstream adds to a prompt beyond its body (Anthropic documents a few hundred for
+/// the tool-use system prompt).
 pub const PROMPT_MARGIN_TOKENS: u64 = 4096;
 
 #[cfg(test)]
@@ -111,77 +102,45 @@ mod tests {
     use crate::sse::CacheCreation;
     use proptest::prelude::*;
 
-    fn price() -> impl Strategy<Value = Price> {
+    /// Rates from micro-USD per million tokens, written as the map writes them (decimal USD).
+    fn rates(input: u64, output: u64, w5: u64, w1: u64, read: u64) -> Rates {
+        let usd = |m: u64| format!("{}.{:06}", m / 1_000_000, m % 1_000_000);
+        serde_json::from_value(serde_json::json!({
+            "input": usd(input), "output": usd(output), "cache_write_5m": usd(w5),
+            "cache_write_1h": usd(w1), "cache_read": usd(read),
+        }))
+        .expect("rates")
+    }
+
+    fn any_rates() -> impl Strategy<Value = Rates> {
         // Up to $10,000 per million tokens: far above any model's price.
         let p = 0u64..10_000_000_000;
-        (p.clone(), p.clone(), p.clone(), p.clone(), p).prop_map(|(a, b, c, d, e)| Price {
-            input: a,
-            output: b,
-            cache_write_5m: c,
-            cache_write_1h: d,
-            cache_read: e,
-        })
+        (p.clone(), p.clone(), p.clone(), p.clone(), p)
+            .prop_map(|(a, b, c, d, e)| rates(a, b, c, d, e))
     }
 
-    fn tokens() -> impl Strategy<Value = Tokens> {
+    fn any_tokens() -> impl Strategy<Value = TokenUsage> {
         let n = 0u64..2_000_000;
-        (n.clone(), n.clone(), n.clone(), n.clone(), n).prop_map(|(a, b, c, d, e)| Tokens {
+        (n.clone(), n.clone(), n.clone(), n.clone(), n).prop_map(|(a, b, c, d, e)| TokenUsage {
             input: a,
             output: b,
             cache_write_5m: c,
             cache_write_1h: d,
             cache_read: e,
         })
-    }
-
-    /// The exact cost in micro-USD as a rational, for comparison: numerator over 1e6.
-    fn exact(p: &Price, t: &Tokens) -> u128 {
-        [
-            (t.input, p.input),
-            (t.output, p.output),
-            (t.cache_write_5m, p.cache_write_5m),
-            (t.cache_write_1h, p.cache_write_1h),
-            (t.cache_read, p.cache_read),
-        ]
-        .iter()
-        .map(|&(n, p)| u128::from(n) * u128::from(p))
-        .sum()
     }
 
     proptest! {
         #[test]
-        fn cost_is_the_exact_sum_rounded_up_to_a_micro_usd(p in price(), t in tokens()) {
-            let cost = u128::from(p.cost(&t));
-            let e = exact(&p, &t);
-            prop_assert!(cost * PER >= e, "never below the exact cost");
-            prop_assert!(cost * PER < e + PER, "less than one micro-USD above it");
-        }
-
-        #[test]
-        fn cost_is_additive_within_rounding(p in price(), a in tokens(), b in tokens()) {
-            let sum = Tokens {
-                input: a.input + b.input,
-                output: a.output + b.output,
-                cache_write_5m: a.cache_write_5m + b.cache_write_5m,
-                cache_write_1h: a.cache_write_1h + b.cache_write_1h,
-                cache_read: a.cache_read + b.cache_read,
-            };
-            let whole = p.cost(&sum);
-            let parts = p.cost(&a) + p.cost(&b);
-            prop_assert!(whole <= parts && parts <= whole + 1);
-        }
-
-        #[test]
-        fn the_worst_case_covers_every_usage_within_its_bounds(p in price(), t in tokens()) {
+        fn the_worst_case_covers_every_usage_within_its_bounds(r in any_rates(), t in any_tokens()) {
             let prompt = t.input + t.cache_write_5m + t.cache_write_1h + t.cache_read;
-            prop_assert!(p.worst_case(prompt, t.output) >= p.cost(&t));
+            prop_assert!(worst_case(&r, prompt, t.output) >= cost(&r, &t));
         }
 
         #[test]
-        fn more_tokens_never_cost_less(p in price(), t in tokens(), extra in 0u64..1_000_000) {
-            let more = Tokens { output: t.output + extra, ..t };
-            prop_assert!(p.cost(&more) >= p.cost(&t));
-            prop_assert!(p.worst_case(extra, t.output) <= p.worst_case(extra + 1, t.output + 1));
+        fn a_larger_bound_never_lowers_the_worst_case(r in any_rates(), i in 0u64..2_000_000, o in 0u64..200_000) {
+            prop_assert!(worst_case(&r, i, o) <= worst_case(&r, i + 1, o));
+            prop_assert!(worst_case(&r, i, o) <= worst_case(&r, i, o + 1));
         }
 
         #[test]
@@ -196,7 +155,7 @@ mod tests {
                 }),
                 ..Usage::default()
             };
-            let t = Tokens::from_usage(&usage);
+            let t = tokens(&usage);
             prop_assert_eq!(t.cache_write_5m + t.cache_write_1h, total.max(five + hour));
             prop_assert_eq!(t.cache_write_5m, five);
             prop_assert!(t.cache_write_1h >= hour);
@@ -206,14 +165,8 @@ mod tests {
     #[test]
     fn a_worked_example_matches_the_arithmetic_by_hand() {
         // $3 in, $15 out, $3.75 / $6 cache writes, $0.30 cache reads per million tokens.
-        let p = Price {
-            input: 3_000_000,
-            output: 15_000_000,
-            cache_write_5m: 3_750_000,
-            cache_write_1h: 6_000_000,
-            cache_read: 300_000,
-        };
-        let t = Tokens {
+        let r = rates(3_000_000, 15_000_000, 3_750_000, 6_000_000, 300_000);
+        let t = TokenUsage {
             input: 1000,
             output: 500,
             cache_write_5m: 2000,
@@ -221,22 +174,9 @@ mod tests {
             cache_read: 10_000,
         };
         // 3000 + 7500 + 7500 + 600 + 3000 micro-USD.
-        assert_eq!(p.cost(&t), 21_600);
-        assert_eq!(
-            p.cost(&Tokens {
-                input: 1,
-                ..Tokens::default()
-            }),
-            3
-        );
-        assert_eq!(
-            p.cost(&Tokens {
-                cache_read: 1,
-                ..Tokens::default()
-            }),
-            1,
-            "0.3 rounds up"
-        );
+        assert_eq!(cost(&r, &t), 21_600);
+        // 100 prompt tokens at $6 (the 1-hour write) and 10 output tokens at $15.
+        assert_eq!(worst_case(&r, 100, 10), 600 + 150);
         assert_eq!(input_bound(100, None), 100 + PROMPT_MARGIN_TOKENS);
         assert_eq!(input_bound(10_000_000, Some(1_000_000)), 1_000_000);
     }

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::dynamo::{Dynamo, DynamoError, n, number, s, string};
 use super::policy::{Scope, ScopeKind};
-use super::pricing::Tokens;
+use model_map::TokenUsage as Tokens;
 
 /// The table's time-to-live attribute (epoch seconds).
 pub const TTL_ATTRIBUTE: &str = "expires_at";

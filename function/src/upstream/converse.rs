@@ -26,7 +26,7 @@ pub(super) async fn complete(
     let sent = app
         .bedrock
         .converse()
-        .model_id(&call.model.inference_profile)
+        .model_id(call.model.invoke_id())
         .set_messages(Some(c.messages))
         .set_system(Some(c.system).filter(|s| !s.is_empty()))
         .inference_config(c.inference)
@@ -65,7 +65,7 @@ pub(super) fn open(
     let sent = app
         .bedrock
         .converse_stream()
-        .model_id(&call.model.inference_profile)
+        .model_id(call.model.invoke_id())
         .set_messages(Some(c.messages))
         .set_system(Some(c.system).filter(|s| !s.is_empty()))
         .inference_config(c.inference)

@@ -25,7 +25,7 @@ pub(super) async fn complete(
     let sent = app
         .bedrock
         .invoke_model()
-        .model_id(&call.model.inference_profile)
+        .model_id(call.model.invoke_id())
         .content_type("application/json")
         .accept("application/json")
         .body(Blob::new(body))
@@ -48,7 +48,7 @@ pub(super) fn open(
     let sent = app
         .bedrock
         .invoke_model_with_response_stream()
-        .model_id(&call.model.inference_profile)
+        .model_id(call.model.invoke_id())
         .content_type("application/json")
         .accept("application/json")
         .body(Blob::new(body));

@@ -25,7 +25,7 @@ pub(super) async fn complete(
     request: Map<String, Value>,
     upstream_request_id: &mut Option<String>,
 ) -> Result<Whole, ApiError> {
-    let body = anthropic::messages_body(request, &call.model.inference_profile);
+    let body = anthropic::messages_body(request, call.model.invoke_id());
     let response = app.messages.send(&forward(app, call), body).await?;
     *upstream_request_id = messages_api::request_id(&response);
     if !response.status().is_success() {
@@ -41,7 +41,7 @@ pub(super) fn open(
     call: &Call<'_>,
     request: Map<String, Value>,
 ) -> Result<Opening<Sse>, ApiError> {
-    let body = anthropic::messages_body(request, &call.model.inference_profile);
+    let body = anthropic::messages_body(request, call.model.invoke_id());
     let asked = call.asked.clone();
     let query = call.query().map(str::to_owned);
     let version = call.header("anthropic-version").cloned();

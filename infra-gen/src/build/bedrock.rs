@@ -1,9 +1,11 @@
 //! The Bedrock model map (`models.json`) and the IAM grants it implies.
 //!
 //! The map is configuration shared with the function: the function routes requests by it,
-//! and the stack grants exactly the models in it, so removing a model removes its grant.
+//! and the stack grants exactly the models in it, so removing a model removes its grant. Both
+//! read it through the `model-map` contract (entries, upstreams, dates, validation).
 
-use serde::Deserialize;
+pub use model_map::Upstream;
+use model_map::{Date, Routes};
 
 use super::App;
 use crate::Error;
@@ -23,45 +25,6 @@ fn in_region(foundation_model: &str) -> Expr {
     ))
 }
 
-/// Whether a geographic inference profile (`us.…`, `eu.…`, `apac.…`) serves `region`, judged by
-/// its ID's prefix alone, so a `routes_to` list that claims otherwise cannot grant it.
-fn geography_serves(profile: &str, region: &str) -> bool {
-    let Some((prefix, _)) = profile.split_once('.') else {
-        return false;
-    };
-    match prefix {
-        "us" => region.starts_with("us-") && !region.starts_with("us-gov-"),
-        "us-gov" => region.starts_with("us-gov-"),
-        "eu" => region.starts_with("eu-"),
-        "apac" => region.starts_with("ap-"),
-        "jp" => matches!(region, "ap-northeast-1" | "ap-northeast-3"),
-        "au" => matches!(region, "ap-southeast-2" | "ap-southeast-4"),
-        "ca" => region.starts_with("ca-"),
-        _ => false,
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-enum Routes {
-    /// `"global"`: a global inference profile, routed to any commercial region.
-    Global(String),
-    /// The regions a geographic inference profile routes to.
-    Regions(Vec<String>),
-}
-
-/// Which Bedrock Runtime API the function calls for a model; the map decides, per model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Upstream {
-    /// The native Anthropic Messages endpoint, `POST /anthropic/v1/messages` (SigV4).
-    Messages,
-    /// `InvokeModel` / `InvokeModelWithResponseStream` with the Anthropic body.
-    Invoke,
-    /// `Converse` / `ConverseStream`, for models that are not Claude.
-    Converse,
-}
-
 /// The `InvokeModel*` actions a handler needs. They authorise every upstream: Converse and
 /// the native Messages endpoint are checked against `bedrock:InvokeModel`, their streaming
 /// forms against `bedrock:InvokeModelWithResponseStream` (AWS names no action of its own for
@@ -74,71 +37,6 @@ fn invoke_actions(handler: HandlerMode) -> &'static [&'static str] {
         ],
         HandlerMode::Buffered => &["bedrock:InvokeModel"],
     }
-}
-
-/// A calendar day (`YYYY-MM-DD` in the map), as days since 1970-01-01.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Day(i64);
-
-impl Day {
-    /// Parses `YYYY-MM-DD`, refusing days that do not exist (`2027-02-30`).
-    pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.splitn(3, '-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return None;
-        }
-        let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let days_in_month = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        if d == 0 || d > days_in_month {
-            return None;
-        }
-        Some(Self::from_civil(y, m, d))
-    }
-
-    /// Today in UTC, from the system clock.
-    pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Self(i64::try_from(secs / 86_400).unwrap_or(i64::MAX))
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    fn from_civil(y: i64, m: u32, d: u32) -> Self {
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = i64::from((m + 9) % 12);
-        let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Self(era * 146_097 + doe - 719_468)
-    }
-
-    /// Whole days from `self` to `later` (negative when `later` is earlier).
-    pub fn days_until(self, later: Day) -> i64 {
-        later.0 - self.0
-    }
-}
-
-/// One entry; the function reads more fields than the grants need.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-struct Model {
-    id: String,
-    upstream: Upstream,
-    inference_profile: Option<String>,
-    foundation_model: String,
-    routes_to: Routes,
-    /// Kept as written, for the freshness warning.
-    #[serde(default)]
-    retires: Option<String>,
 }
 
 /// How soon before a model's end of life `infra-gen` starts warning about it.
@@ -171,19 +69,14 @@ impl std::fmt::Display for Retirement {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-struct File {
-    models: Vec<Model>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelMap {
-    models: Vec<Model>,
+    map: model_map::ModelMap,
 }
 
 /// The freshness warnings for an app: each model near or past its end of life once, with the
 /// stacks that grant it. Stderr only: templates and exit codes never depend on the clock.
-pub fn retirement_warnings(app: &App, today: Day) -> Vec<String> {
+pub fn retirement_warnings(app: &App, today: Date) -> Vec<String> {
     let mut found: Vec<(Retirement, Vec<&str>)> = Vec::new();
     for stack in app.stacks() {
         for r in stack.models.iter().flat_map(|m| m.retirements(today)) {
@@ -206,69 +99,18 @@ pub fn retirement_warnings(app: &App, today: Day) -> Vec<String> {
 
 impl ModelMap {
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let file: File = serde_json::from_str(text).map_err(|e| Error::ModelMap(e.to_string()))?;
-        if file.models.is_empty() {
-            return Err(Error::ModelMap("no models: add at least one entry".into()));
-        }
-        for (i, m) in file.models.iter().enumerate() {
-            if let Some(text) = &m.retires
-                && Day::parse(text).is_none()
-            {
-                return Err(Error::ModelMap(format!(
-                    "model {}: retires {text:?} is not a date: write YYYY-MM-DD",
-                    m.id
-                )));
-            }
-            if file.models[..i].iter().any(|o| o.id == m.id) {
-                return Err(Error::ModelMap(format!("model {} is listed twice", m.id)));
-            }
-            match &m.routes_to {
-                Routes::Global(g) if g != "global" => {
-                    return Err(Error::ModelMap(format!(
-                        "model {}: routes_to must be \"global\" or a list of regions, not {g:?}",
-                        m.id
-                    )));
-                }
-                Routes::Regions(r) if r.is_empty() => {
-                    return Err(Error::ModelMap(format!(
-                        "model {}: routes_to lists no region",
-                        m.id
-                    )));
-                }
-                _ => {}
-            }
-            let global_profile = m
-                .inference_profile
-                .as_deref()
-                .is_some_and(|p| p.starts_with("global."));
-            if global_profile != matches!(m.routes_to, Routes::Global(_)) {
-                return Err(Error::ModelMap(format!(
-                    "model {}: a global. inference profile routes to \"global\" and a geographic one to a list of regions",
-                    m.id
-                )));
-            }
-            if let (Some(profile), Routes::Regions(regions)) = (&m.inference_profile, &m.routes_to)
-                && let Some(outside) = regions.iter().find(|r| !geography_serves(profile, r))
-            {
-                return Err(Error::ModelMap(format!(
-                    "model {}: inference profile {profile} cannot route to {outside}: its prefix (us., eu., apac., jp., au., ca., us-gov.) names the geography it serves; list only that geography's regions",
-                    m.id
-                )));
-            }
-        }
-        Ok(Self {
-            models: file.models,
-        })
+        let map = model_map::ModelMap::parse(text).map_err(|e| Error::ModelMap(e.to_string()))?;
+        Ok(Self { map })
     }
 
     /// Models whose geographic inference profile cannot be called from `region`.
     pub fn unreachable_from(&self, region: &str) -> Vec<&str> {
-        self.models
+        self.map
+            .models()
             .iter()
-            .filter(|m| m.inference_profile.is_some())
             .filter(|m| match (&m.inference_profile, &m.routes_to) {
                 (Some(profile), Routes::Regions(r)) => {
-                    !r.iter().any(|x| x == region) || !geography_serves(profile, region)
+                    !r.iter().any(|x| x == region) || !model_map::geography_serves(profile, region)
                 }
                 _ => false,
             })
@@ -303,7 +145,7 @@ impl ModelMap {
                 list.push(e);
             }
         };
-        for m in &self.models {
+        for m in self.map.models() {
             let fm = &m.foundation_model;
             let Some(p) = &m.inference_profile else {
                 push(&mut entry_points, in_region(fm));
@@ -325,7 +167,7 @@ impl ModelMap {
                         );
                     }
                 }
-                Routes::Global(_) => {
+                Routes::Global => {
                     push(&mut global_profiles, profile);
                     push(&mut in_region_models, in_region(fm));
                     push(
@@ -377,15 +219,16 @@ impl ModelMap {
 
     /// Mapped models that retire within [`RETIREMENT_WARNING_DAYS`] of `today`, or already have.
     /// Only `check` and `generate` print these, on stderr: templates stay free of the clock.
-    pub fn retirements(&self, today: Day) -> Vec<Retirement> {
-        self.models
+    pub fn retirements(&self, today: Date) -> Vec<Retirement> {
+        self.map
+            .models()
             .iter()
             .filter_map(|m| {
-                let text = m.retires.as_deref()?;
-                let days_left = today.days_until(Day::parse(text)?);
+                let retires = m.retires?;
+                let days_left = today.days_until(retires);
                 (days_left <= RETIREMENT_WARNING_DAYS).then(|| Retirement {
                     model: m.id.clone(),
-                    retires: text.to_owned(),
+                    retires: retires.to_string(),
                     days_left,
                 })
             })
@@ -411,7 +254,8 @@ impl ModelMap {
 
     /// Resources for `bedrock:CountTokens`, which takes a foundation model in the region.
     pub fn count_tokens_resources(&self) -> Vec<Expr> {
-        self.models
+        self.map
+            .models()
             .iter()
             .map(|m| in_region(&m.foundation_model))
             .collect()
@@ -423,10 +267,10 @@ mod tests {
     use super::*;
 
     const MAP: &str = r#"{"models": [
-        {"id": "a", "upstream": "invoke", "inference_profile": "us.anthropic.a-v1:0",
+        {"id": "a", "display_name": "Claude A", "price": {"unknown": "test"}, "upstream": "invoke", "inference_profile": "us.anthropic.a-v1:0",
          "foundation_model": "anthropic.a-v1:0", "routes_to": ["us-east-1", "us-west-2"],
          "retires": "2027-01-22"},
-        {"id": "g", "upstream": "messages", "inference_profile": "global.anthropic.g-v1:0",
+        {"id": "g", "display_name": "Claude G", "price": {"unknown": "test"}, "upstream": "messages", "inference_profile": "global.anthropic.g-v1:0",
          "foundation_model": "anthropic.g-v1:0", "routes_to": "global"}
     ]}"#;
 
@@ -500,8 +344,8 @@ mod tests {
         let models: Vec<String> = (0..40)
             .map(|i| {
                 format!(
-                    r#"{{"id": "m{i}", "upstream": "messages", "inference_profile": "global.anthropic.m{i}", "foundation_model": "anthropic.m{i}", "routes_to": "global"}},
-                    {{"id": "r{i}", "upstream": "invoke", "inference_profile": "us.anthropic.r{i}", "foundation_model": "anthropic.r{i}", "routes_to": ["us-east-1"]}}"#
+                    r#"{{"id": "m{i}", "display_name": "M", "price": {{"unknown": "test"}}, "upstream": "messages", "inference_profile": "global.anthropic.m{i}", "foundation_model": "anthropic.m{i}", "routes_to": "global"}},
+                    {{"id": "r{i}", "display_name": "R", "price": {{"unknown": "test"}}, "upstream": "invoke", "inference_profile": "us.anthropic.r{i}", "foundation_model": "anthropic.r{i}", "routes_to": ["us-east-1"]}}"#
                 )
             })
             .collect();
@@ -532,55 +376,41 @@ mod tests {
             ("jp.anthropic.x-v1:0", "ap-south-1"),
         ] {
             let text = format!(
-                r#"{{"models": [{{"id": "m", "upstream": "invoke", "inference_profile": "{profile}", "foundation_model": "anthropic.x-v1:0", "routes_to": ["{region}"]}}]}}"#
+                r#"{{"models": [{{"id": "m", "display_name": "M", "price": {{"unknown": "test"}}, "upstream": "invoke", "inference_profile": "{profile}", "foundation_model": "anthropic.x-v1:0", "routes_to": ["{region}"]}}]}}"#
             );
             let err = ModelMap::from_json(&text).expect_err(profile);
             assert!(err.to_string().contains(region), "{err}");
         }
-        assert!(geography_serves("apac.x", "ap-southeast-1"));
-        assert!(geography_serves("us.x", "us-west-2"));
-        assert!(!geography_serves("us.x", "us-gov-west-1"));
-        assert!(!geography_serves("xx.x", "us-west-2"));
     }
 
     #[test]
     fn inconsistent_or_duplicate_entries_are_rejected() {
         let dup = r#"{"models": [
-            {"id": "a", "upstream": "invoke", "foundation_model": "x", "routes_to": ["us-east-1"]},
-            {"id": "a", "upstream": "invoke", "foundation_model": "y", "routes_to": ["us-east-1"]}]}"#;
+            {"id": "a", "display_name": "A", "price": {"unknown": "test"}, "upstream": "invoke", "foundation_model": "x", "routes_to": ["us-east-1"]},
+            {"id": "a", "display_name": "A", "price": {"unknown": "test"}, "upstream": "invoke", "foundation_model": "y", "routes_to": ["us-east-1"]}]}"#;
         assert!(ModelMap::from_json(dup).is_err());
         let global_mismatch = r#"{"models": [
-            {"id": "g", "upstream": "invoke", "inference_profile": "global.x", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
+            {"id": "g", "display_name": "G", "price": {"unknown": "test"}, "upstream": "invoke", "inference_profile": "global.x", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
         assert!(ModelMap::from_json(global_mismatch).is_err());
         assert!(ModelMap::from_json(r#"{"models": []}"#).is_err());
         let no_upstream = r#"{"models": [
-            {"id": "a", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
+            {"id": "a", "display_name": "A", "price": {"unknown": "test"}, "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
         let err = ModelMap::from_json(no_upstream).expect_err("upstream is required");
         assert!(err.to_string().contains("upstream"), "{err}");
         let unknown_upstream = r#"{"models": [
-            {"id": "a", "upstream": "openai", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
+            {"id": "a", "display_name": "A", "price": {"unknown": "test"}, "upstream": "openai", "foundation_model": "x", "routes_to": ["us-east-1"]}]}"#;
         assert!(ModelMap::from_json(unknown_upstream).is_err());
         for bad in ["2027-02-30", "27-01-01", "2027-1-1", "soon"] {
             let text = format!(
-                r#"{{"models": [{{"id": "a", "upstream": "invoke", "foundation_model": "x", "routes_to": ["us-east-1"], "retires": "{bad}"}}]}}"#
+                r#"{{"models": [{{"id": "a", "display_name": "A", "price": {{"unknown": "test"}}, "upstream": "invoke", "foundation_model": "x", "routes_to": ["us-east-1"], "retires": "{bad}"}}]}}"#
             );
             let err = ModelMap::from_json(&text).expect_err(bad);
             assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
         }
     }
 
-    fn day(text: &str) -> Day {
-        Day::parse(text).expect("a valid date")
-    }
-
-    #[test]
-    fn days_count_across_months_leap_years_and_the_epoch() {
-        assert_eq!(day("1970-01-01"), Day(0));
-        assert_eq!(day("2000-03-01").days_until(day("2000-02-28")), -2);
-        assert_eq!(day("2026-12-02").days_until(day("2027-01-22")), 51);
-        assert_eq!(day("2028-02-28").days_until(day("2028-03-01")), 2);
-        assert!(Day::parse("2027-02-29").is_none());
-        assert!(Day::parse("2028-02-29").is_some());
+    fn day(text: &str) -> Date {
+        Date::parse(text).expect("a valid date")
     }
 
     #[test]

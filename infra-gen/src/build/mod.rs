@@ -9,8 +9,9 @@ pub mod registry;
 pub mod service;
 
 pub use alarms::{Alarms, PublishedMetric};
-pub use bedrock::{Day, ModelMap, Upstream, retirement_warnings};
+pub use bedrock::{ModelMap, Upstream, retirement_warnings};
 pub use grant::{DynamoDb, Grant};
+pub use model_map::Date;
 pub use policy::{EnvironmentKind, Policy};
 pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger, Vpc};

@@ -17,7 +17,7 @@ CMD [\"lambda\"]
 ";
 
 pub const MODELS: &str = r#"{"models": [
-  {"id": "claude-x", "upstream": "invoke", "inference_profile": "us.anthropic.claude-x-v1:0",
+  {"id": "claude-x", "display_name": "Claude X", "price": {"unknown": "a test model"}, "upstream": "invoke", "inference_profile": "us.anthropic.claude-x-v1:0",
    "foundation_model": "anthropic.claude-x-v1:0", "routes_to": ["us-east-1", "us-west-2"]}]}"#;
 
 pub fn environment(region: &str) -> Environment {

@@ -235,50 +235,22 @@ fn rate(body: &str) -> Result<(), &'static str> {
     }
 }
 
-/// `yyyy-mm-ddThh:mm:ss`, a real calendar date.
+/// `yyyy-mm-ddThh:mm:ss`: a day of the calendar (the model map's `Date`) and a time of day.
 fn at(body: &str) -> Result<(), &'static str> {
     const SHAPE: &str = "at(yyyy-mm-ddThh:mm:ss), a real date and time";
-    let b = body.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        body.get(r)
-            .and_then(|s| {
-                s.bytes()
-                    .all(|c| c.is_ascii_digit())
-                    .then(|| s.parse::<u32>().ok())
-            })
-            .flatten()
+    let (day, time) = body.split_once('T').ok_or(SHAPE)?;
+    model_map::Date::parse(day).ok_or(SHAPE)?;
+    let b = time.as_bytes();
+    let two = |i: usize| {
+        b.get(i..i + 2)
+            .filter(|p| p.iter().all(u8::is_ascii_digit))
+            .map(|p| u32::from(p[0] - b'0') * 10 + u32::from(p[1] - b'0'))
     };
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return Err(SHAPE);
-    }
-    let (Some(y), Some(m), Some(d), Some(h), Some(mi), Some(s)) = (
-        digits(0..4),
-        digits(5..7),
-        digits(8..10),
-        digits(11..13),
-        digits(14..16),
-        digits(17..19),
-    ) else {
-        return Err(SHAPE);
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(SHAPE),
-    };
-    if (1..=days).contains(&d) && h < 24 && mi < 60 && s < 60 {
-        Ok(())
-    } else {
-        Err(SHAPE)
+    match (b.len(), b.get(2), b.get(5), two(0), two(3), two(6)) {
+        (8, Some(b':'), Some(b':'), Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s < 60 => {
+            Ok(())
+        }
+        _ => Err(SHAPE),
     }
 }
 
@@ -497,6 +469,22 @@ mod tests {
             let e = format!("rate({n} {})", units[unit]);
             let plural = unit % 2 == 1;
             prop_assert_eq!(ScheduleExpression::new(&e).is_ok(), n >= 1 && (n > 1) == plural, "{}", e);
+        }
+
+        /// A one-time run is a day of the calendar and a time of day, each written in full.
+        #[test]
+        fn one_time_runs_need_a_real_day_and_time(
+            year in 1000u32..10_000, month in 0u32..14, day in 0u32..33,
+            hour in 0u32..26, minute in 0u32..62, second in 0u32..62,
+        ) {
+            let e = format!("at({year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02})");
+            let real_day = model_map::Date::from_ymd(i64::from(year), month, day).is_some();
+            let real_time = hour < 24 && minute < 60 && second < 60;
+            prop_assert_eq!(ScheduleExpression::new(&e).is_ok(), real_day && real_time, "{}", e);
+            for cut in [&e[..e.len() - 2], &e.replace('T', " "), &e.replace(':', "-")] {
+                let cut = if cut.ends_with(')') { cut.to_owned() } else { format!("{cut})") };
+                prop_assert!(ScheduleExpression::new(&cut).is_err(), "{}", cut);
+            }
         }
 
         /// The batch rules SQS enforces when the mapping is created.
