@@ -166,3 +166,45 @@ pub(super) async fn beside<T>(
         None => call.await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_call_that_fails_first_still_waits_for_its_checks() {
+        // A check cut off halfway could leave a write whose outcome nobody knows (a limits
+        // reservation); the call's failure lets it finish, then answers with the call's error.
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let finished = Arc::new(AtomicBool::new(false));
+        let seen = finished.clone();
+        let check: Check = Box::pin(async move {
+            let _ = released.await;
+            seen.store(true, Ordering::SeqCst);
+            Ok(())
+        });
+        let call = async move {
+            let _ = release.send(());
+            Err::<(), _>(ApiError::internal("upstream failed"))
+        };
+        let answer = beside(vec![check], call).await;
+        assert!(finished.load(Ordering::SeqCst), "the check ran to its end");
+        assert_eq!(
+            answer.err().map(|e| e.message),
+            Some("upstream failed".to_owned())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_check_answers_at_once_without_the_call() {
+        let check: Check = Box::pin(async { Err(ApiError::invalid("over the limit")) });
+        let answer = beside(vec![check], std::future::pending::<Result<(), ApiError>>()).await;
+        assert_eq!(
+            answer.err().map(|e| e.message),
+            Some("over the limit".to_owned())
+        );
+    }
+}
