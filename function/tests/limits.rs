@@ -898,3 +898,80 @@ async fn two_gateways_sharing_the_table_hold_spend_and_rate_limits_under_fifty_s
     assert_eq!(reply.headers["x-should-retry"], "true");
     drop(models);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reservations_are_given_back_when_bedrock_fails_or_the_client_leaves() {
+    use http_body_util::BodyExt;
+    let fake = support::fake_bedrock::FakeBedrock::start(0)
+        .await
+        .expect("fake bedrock");
+    let table = table().await;
+    let models = priced_models();
+    fake.set_secret(Some(
+        &json!({"keys": [{"name": "erin", "key": "sk-erin", "limits": {"monthly_usd": 100}}]})
+            .to_string(),
+    ));
+    let env = [
+        ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url()),
+        ("AWS_ENDPOINT_URL_SECRETS_MANAGER", fake.url()),
+        ("AWS_ENDPOINT_URL_DYNAMODB", moto().to_owned()),
+        ("LIMITS_TABLE", table.clone()),
+        ("MODELS_FILE", models.0.display().to_string()),
+    ];
+    let gateway = serve(&env).await;
+    let month = now_month();
+
+    // Bedrock refuses before any stream: the client gets Bedrock's error, the key keeps its room.
+    let refused = post(
+        &gateway.url,
+        "sk-erin",
+        messages_body("hi scenario:http-529-overloaded_error", 1_000),
+    )
+    .await;
+    assert_eq!(refused.status, 529, "{:?}", refused.body);
+    assert_eq!(
+        spent(&usage_command(&table, &month).await, "key", "erin"),
+        (0, 0, 1)
+    );
+
+    // The client leaves mid-stream: what was used so far is charged, the rest given back.
+    let response = support::client()
+        .request(support::request(
+            "POST",
+            &format!("{}/v1/messages", gateway.url),
+            Some("sk-erin"),
+            messages_body("hi scenario:endless", 1_000),
+        ))
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 200);
+    let mut body = response.into_body();
+    body.frame().await.expect("a first event").expect("a frame");
+    drop(body);
+    let until = Instant::now() + BOUND;
+    // The settlement is written before the log line, so once the line is there, both are.
+    loop {
+        let logged: Vec<u64> = gateway
+            .request_lines()
+            .iter()
+            .filter(|l| l["outcome"] == "client_disconnected")
+            .filter_map(|l| l["cost_micro_usd"].as_u64())
+            .collect();
+        if !logged.is_empty() {
+            let (spent_now, reserved, requests) =
+                spent(&usage_command(&table, &month).await, "key", "erin");
+            assert_eq!(
+                (reserved, requests),
+                (0, 2),
+                "nothing held once the stream ended"
+            );
+            assert_eq!(logged, [u64::try_from(spent_now).expect("positive")]);
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "the abandoned stream was not settled"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
