@@ -197,10 +197,6 @@ impl Limits {
         Self { store, settings }
     }
 
-    pub fn store(&self) -> Option<&Store> {
-        self.store.as_deref()
-    }
-
     /// Admits a request or refuses it with the error the client gets: 429 `rate_limit_error`
     /// with `retry-after`, 400 for a spend limit (not to be retried), 503 when the table cannot
     /// be reached and the gateway fails closed.
