@@ -43,14 +43,6 @@ pub enum DynamoError {
     Transport(String),
 }
 
-impl DynamoError {
-    /// Throttling (on-demand tables throttle too, e.g. a hot partition).
-    pub fn throttled(&self) -> bool {
-        matches!(self, Self::Service { code, .. } if matches!(code.as_str(),
-            "ProvisionedThroughputExceededException" | "ThrottlingException" | "RequestLimitExceeded"))
-    }
-}
-
 struct Transport {
     client: HttpsClient,
     url: String,
