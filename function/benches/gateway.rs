@@ -258,7 +258,7 @@ async fn main() {
     let rss_held = proc_status_kb(pid, "VmHWM:");
     let concurrent_bytes = concurrently(&client, &via_gateway, big).await;
     let rss_concurrent = proc_status_kb(pid, "VmHWM:");
-    let limited = limits_figures(&client, opus, held).await;
+    let limited = limits_figures(&client, &via_gateway, opus, held).await;
     let size = std::fs::metadata(env!("CARGO_BIN_EXE_bootstrap"))
         .map(|m| m.len())
         .unwrap_or_default();
@@ -367,23 +367,29 @@ struct LimitsFigures {
     rss_kb: u64,
 }
 
-/// TTFB with spend and rate limits kept in moto against the same gateway without limits, and
-/// peak RSS under 50 streams with limits on; `None` without `VENV`.
+/// TTFB with spend and rate limits kept in moto against the bench's gateway without limits
+/// (`off_url`: same build, its own fake), and peak RSS under 50 streams with limits on; `None`
+/// without `VENV`.
 async fn limits_figures(
     client: &HttpClient,
+    off_url: &str,
     body: &'static [u8],
     held: &'static [u8],
 ) -> Option<LimitsFigures> {
     let venv = std::env::var_os("VENV")?;
     let port = free_port();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_atomic.py");
-    let mut moto = Command::new(std::path::Path::new(&venv).join("bin/python"))
-        .args([script, &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let moto_url = format!("http://127.0.0.1:{port}");
+    // Stopped when dropped, also if the bench panics.
+    let moto = Gateway {
+        child: Command::new(std::path::Path::new(&venv).join("bin/python"))
+            .args([script, &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let moto_url = moto.url.clone();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -452,32 +458,22 @@ async fn limits_figures(
         ("MODELS_FILE", models_file.display().to_string()),
     ];
     let on = spawn_gateway_with(&fake.url(), &env);
-    let off = spawn_gateway_with(
-        &fake.url(),
-        &[("MODELS_FILE", models_file.display().to_string())],
-    );
-    for gw in [&on, &off] {
-        while time_to_ready_once(client, &gw.url).await.is_err() {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+    while time_to_ready_once(client, &on.url).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    let (on_url, off_url) = (
-        format!("{}/v1/messages", on.url),
-        format!("{}/v1/messages", off.url),
-    );
+    let on_url = format!("{}/v1/messages", on.url);
     for _ in 0..30 {
         ttfb(client, post(&on_url, body)).await;
-        ttfb(client, post(&off_url, body)).await;
+        ttfb(client, post(off_url, body)).await;
     }
     let (mut with, mut without) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         with.push(ttfb(client, post(&on_url, body)).await);
-        without.push(ttfb(client, post(&off_url, body)).await);
+        without.push(ttfb(client, post(off_url, body)).await);
     }
     concurrently(client, &on_url, held).await;
     let rss_kb = proc_status_kb(on.child.id(), "VmHWM:");
-    let _ = moto.kill();
-    let _ = moto.wait();
+    drop(moto);
     let _ = std::fs::remove_file(&models_file);
     Some(LimitsFigures {
         on: (median(&mut with), p90(&mut with)),
