@@ -231,8 +231,11 @@ fn environment(s: Settings) -> Result<[Stack; 2], Error> {
         // The shape the gateway reads (function/README.md), on the review page and in the
         // template for whoever edits the secret.
         "API keys clients present to chatrix: {\"api_key\": \"...\"} as generated, or named keys \
-         {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"]}]} \
-         (models optional; two entries under one name rotate a key with overlap)",
+         {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"], \
+         \"group\": \"team\", \"limits\": {\"monthly_usd\": 50, \"requests_per_minute\": 60}}], \
+         \"groups\": {\"team\": {\"monthly_usd\": 500}}} (models, group and limits optional; limits \
+         also input_tokens_per_minute and output_tokens_per_minute; two entries under one name rotate \
+         a key with overlap)",
         "api_key",
         "API_KEY_SECRET_ARN",
     ))
