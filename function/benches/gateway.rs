@@ -7,6 +7,9 @@
 //! - peak RSS with 50 concurrent streams: short answers held open 300 ms, target < 30 MB;
 //!   then 1 MB answers (reported)
 //! - size of the stripped release binary                                  target < 15 MB
+//! - with `VENV` set (a virtualenv with moto): time to first byte with spend and rate limits on
+//!   (moto as the table) against limits off, beside one table round trip measured alone, and
+//!   peak RSS with 50 concurrent streams with limits on (reported)
 //!
 //! `cargo bench -p function --bench gateway` (release build of `bootstrap`, fake Bedrock in
 //! process, everything on 127.0.0.1).
@@ -51,8 +54,13 @@ impl Drop for Gateway {
 }
 
 fn spawn_gateway(fake_url: &str) -> Gateway {
+    spawn_gateway_with(fake_url, &[])
+}
+
+fn spawn_gateway_with(fake_url: &str, env: &[(&str, String)]) -> Gateway {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_bootstrap"))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .arg("serve")
         .env_remove("AWS_ENDPOINT_URL")
         .env("PORT", port.to_string())
@@ -250,6 +258,7 @@ async fn main() {
     let rss_held = proc_status_kb(pid, "VmHWM:");
     let concurrent_bytes = concurrently(&client, &via_gateway, big).await;
     let rss_concurrent = proc_status_kb(pid, "VmHWM:");
+    let limited = limits_figures(&client, &via_gateway, opus, held).await;
     let size = std::fs::metadata(env!("CARGO_BIN_EXE_bootstrap"))
         .map(|m| m.len())
         .unwrap_or_default();
@@ -294,6 +303,29 @@ async fn main() {
         rss_concurrent as f64 / 1024.0,
         concurrent_bytes as f64 / 1_048_576.0,
     );
+    match limited {
+        Some(l) => {
+            println!(
+                "  TTFB limits on        messages median {} p90 {};  limits off median {} p90 {}",
+                ms(l.on.0),
+                ms(l.on.1),
+                ms(l.off.0),
+                ms(l.off.1)
+            );
+            println!(
+                "  added by limits       median {};  the admission's writes alone (3 UpdateItems at once, moto) median {}",
+                ms(l.on.0.saturating_sub(l.off.0)),
+                ms(l.round_trip)
+            );
+            println!(
+                "  peak RSS, {CONCURRENT} streams, limits on  {:.1} MB (reported)",
+                l.rss_kb as f64 / 1024.0
+            );
+        }
+        None => {
+            println!("  limits                skipped: set VENV to a virtualenv with moto[server]")
+        }
+    }
     println!(
         "  binary size           {:.2} MB ({})   target < 15 MB   {}",
         size as f64 / 1_048_576.0,
@@ -325,4 +357,158 @@ async fn time_to_ready_once(client: &HttpClient, url: &str) -> Result<(), ()> {
         Ok(r) if r.status() == 200 => Ok(()),
         _ => Err(()),
     }
+}
+
+struct LimitsFigures {
+    /// Median and p90 TTFB with limits on and off.
+    on: (Duration, Duration),
+    off: (Duration, Duration),
+    round_trip: Duration,
+    rss_kb: u64,
+}
+
+/// TTFB with spend and rate limits kept in moto against the bench's gateway without limits
+/// (`off_url`: same build, its own fake), and peak RSS under 50 streams with limits on; `None`
+/// without `VENV`.
+async fn limits_figures(
+    client: &HttpClient,
+    off_url: &str,
+    body: &'static [u8],
+    held: &'static [u8],
+) -> Option<LimitsFigures> {
+    let venv = std::env::var_os("VENV")?;
+    let port = free_port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_atomic.py");
+    // Stopped when dropped, also if the bench panics.
+    let moto = Gateway {
+        child: Command::new(std::path::Path::new(&venv).join("bin/python"))
+            .args([script, &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let moto_url = moto.url.clone();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let dynamo = |target: &str, payload: serde_json::Value| {
+        let mut req = post(&moto_url, payload.to_string().as_bytes());
+        let h = req.headers_mut();
+        h.insert(
+            "x-amz-target",
+            format!("DynamoDB_20120810.{target}")
+                .parse()
+                .expect("header"),
+        );
+        h.insert(
+            "content-type",
+            "application/x-amz-json-1.0".parse().expect("header"),
+        );
+        h.insert(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
+                .parse()
+                .expect("header"),
+        );
+        req
+    };
+    let table = serde_json::json!({
+        "TableName": "bench-limits", "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+    });
+    client.request(dynamo("CreateTable", table)).await.ok()?;
+    // What one admission writes: the key's and the group's month (conditional, with a lease)
+    // and the key's minute window, at once. moto applies them one after another (as a real
+    // table would not), so this is the admission's round trip here.
+    let write = |pk: &str, sk: &str| {
+        serde_json::json!({
+            "TableName": "bench-limits", "Key": {"pk": {"S": pk}, "sk": {"S": sk}},
+            "UpdateExpression": "SET #l = :l ADD committed :a",
+            "ConditionExpression": "attribute_not_exists(committed) OR committed <= :room",
+            "ExpressionAttributeNames": {"#l": "lease_probe"},
+            "ExpressionAttributeValues": {":l": {"M": {"amount": {"N": "0"}, "until": {"N": "0"}}},
+                ":a": {"N": "0"}, ":room": {"N": "1000000000"}},
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        })
+    };
+    let round = || {
+        let writes = [
+            write("key#probe", "spend#2026-12"),
+            write("group#probe", "spend#2026-12"),
+            write("key#probe", "rate#0"),
+        ];
+        let requests: Vec<_> = writes
+            .into_iter()
+            .map(|w| {
+                let req = dynamo("UpdateItem", w);
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let answer = client.request(req).await.ok()?;
+                    answer.into_body().collect().await.ok().map(|_| ())
+                })
+            })
+            .collect();
+        async move {
+            for r in requests {
+                r.await.ok()??;
+            }
+            Some(())
+        }
+    };
+    let mut trips = Vec::new();
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        round().await?;
+        trips.push(started.elapsed());
+    }
+    let mut models: serde_json::Value =
+        serde_json::from_str(include_str!("../models.json")).expect("the model map");
+    for m in models["models"].as_array_mut().expect("models") {
+        m["price"] = serde_json::json!({"usd_per_mtok": {"input": "5", "output": "25",
+            "cache_write_5m": "6.25", "cache_write_1h": "10", "cache_read": "0.50"},
+            "source": {"url": "https://example.com/bench-prices", "read": "2026-12-06"}});
+    }
+    let models_file =
+        std::env::temp_dir().join(format!("bench-models-{}.json", std::process::id()));
+    std::fs::write(&models_file, models.to_string()).ok()?;
+    // Its own fake: the secret differs (a key with limits).
+    let fake = fake_bedrock::FakeBedrock::start(0).await.ok()?;
+    fake.set_secret(Some(
+        &serde_json::json!({"keys": [{"name": "bench", "key": KEY, "group": "team",
+            "limits": {"monthly_usd": 1e6, "requests_per_minute": 1_000_000, "output_tokens_per_minute": 1_000_000_000}}],
+            "groups": {"team": {"monthly_usd": 1e7}}})
+        .to_string(),
+    ));
+    let env = [
+        ("LIMITS_TABLE", "bench-limits".to_owned()),
+        ("AWS_ENDPOINT_URL_DYNAMODB", moto_url.clone()),
+        ("MODELS_FILE", models_file.display().to_string()),
+    ];
+    let on = spawn_gateway_with(&fake.url(), &env);
+    while time_to_ready_once(client, &on.url).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let on_url = format!("{}/v1/messages", on.url);
+    for _ in 0..30 {
+        ttfb(client, post(&on_url, body)).await;
+        ttfb(client, post(off_url, body)).await;
+    }
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        with.push(ttfb(client, post(&on_url, body)).await);
+        without.push(ttfb(client, post(off_url, body)).await);
+    }
+    concurrently(client, &on_url, held).await;
+    let rss_kb = proc_status_kb(on.child.id(), "VmHWM:");
+    drop(moto);
+    let _ = std::fs::remove_file(&models_file);
+    Some(LimitsFigures {
+        on: (median(&mut with), p90(&mut with)),
+        off: (median(&mut without), p90(&mut without)),
+        round_trip: median(&mut trips),
+        rss_kb,
+    })
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 
 use crate::error::{ApiError, ErrorKind};
+use crate::limits::policy::{Group, LimitSet, LimitsJson, Scope, ScopeKind};
 use crate::models::{Model, ModelMap};
 
 /// After a failed refresh, stale keys are served this long before the next attempt.
@@ -29,15 +30,27 @@ pub enum SecretFormatError {
     BadJson,
     #[error("keys[{0}]: {1}")]
     BadEntry(usize, &'static str),
+    #[error("groups.{0}: {1}")]
+    BadGroup(String, &'static str),
+    #[error(
+        "keys[{0}]: group {1:?} is not in \"groups\" (declare it there, with or without limits)"
+    )]
+    UnknownGroup(usize, String),
+    #[error(
+        "the entries named {0:?} differ in group or limits; entries sharing a name are one client's rotating key"
+    )]
+    RotationMismatch(String),
 }
 
-/// One client key: its name (logged and used as a metric dimension; the key never is) and the
-/// models it may use (`None`: all of them).
+/// One client key: its name (logged and used as a metric dimension; the key never is), the
+/// models it may use (`None`: all of them), its group and its limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
     pub name: Arc<str>,
     pub key: Vec<u8>,
     pub models: Option<Arc<[String]>>,
+    pub group: Option<Arc<Group>>,
+    pub limits: LimitSet,
 }
 
 impl ApiKey {
@@ -46,6 +59,8 @@ impl ApiKey {
             name: name.into(),
             key: key.as_bytes().to_vec(),
             models: None,
+            group: None,
+            limits: LimitSet::default(),
         }
     }
 }
@@ -55,9 +70,36 @@ impl ApiKey {
 pub struct Principal {
     pub name: Arc<str>,
     models: Option<Arc<[String]>>,
+    pub group: Option<Arc<Group>>,
+    pub limits: LimitSet,
 }
 
 impl Principal {
+    /// The scopes usage is counted in: the key, then its group if it has one.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let key = Scope {
+            kind: ScopeKind::Key,
+            name: self.name.clone(),
+            limits: self.limits,
+        };
+        let group = self.group.as_ref().map(|g| Scope {
+            kind: ScopeKind::Group,
+            name: g.name.clone(),
+            limits: g.limits,
+        });
+        std::iter::once(key).chain(group).collect()
+    }
+
+    /// A principal with these limits, for tests of the limits layer.
+    pub fn with_limits(name: &str, limits: LimitSet, group: Option<Group>) -> Self {
+        Self {
+            name: name.into(),
+            models: None,
+            group: group.map(Arc::new),
+            limits,
+        }
+    }
+
     /// Whether this key may use `model`; the key's list names models by id or alias.
     pub fn may_use(&self, model: &Model, map: &ModelMap) -> Result<(), ApiError> {
         let Some(allowed) = &self.models else {
@@ -87,6 +129,9 @@ struct SecretJson {
     api_keys: Vec<String>,
     #[serde(default)]
     keys: Vec<KeyJson>,
+    /// Groups of keys (teams) by name, each with its limits (`{}` for none).
+    #[serde(default)]
+    groups: std::collections::BTreeMap<String, LimitsJson>,
 }
 
 #[derive(Deserialize)]
@@ -94,9 +139,12 @@ struct KeyJson {
     name: String,
     key: String,
     models: Option<Vec<String>>,
+    group: Option<String>,
+    limits: Option<LimitsJson>,
 }
 
-/// Accepts `{"keys": [{"name", "key", "models"?}]}`, a raw key, `{"api_key": "k"}` (named
+/// Accepts `{"keys": [{"name", "key", "models"?, "group"?, "limits"?}], "groups"?: {name: limits}}`,
+/// a raw key, `{"api_key": "k"}` (named
 /// `default`) or `{"api_keys": ["k1", "k2"]}` (named `key-1`, `key-2`), in any combination.
 /// Several entries may share a name: that is one client's key rotating with overlap.
 pub fn parse_secret(secret: &str) -> Result<Vec<ApiKey>, SecretFormatError> {
@@ -108,7 +156,21 @@ pub fn parse_secret(secret: &str) -> Result<Vec<ApiKey>, SecretFormatError> {
         return Ok(vec![ApiKey::unrestricted("default", secret)]);
     }
     let json: SecretJson = serde_json::from_str(secret).map_err(|_| SecretFormatError::BadJson)?;
-    let mut keys = Vec::new();
+    let mut groups = std::collections::BTreeMap::new();
+    for (name, limits) in &json.groups {
+        let bad = |why| SecretFormatError::BadGroup(name.clone(), why);
+        if name.trim().is_empty() || name.trim() != name {
+            return Err(bad(
+                "a group name must be non-empty and without surrounding spaces",
+            ));
+        }
+        let group = Group {
+            name: name.as_str().into(),
+            limits: limits.validate().map_err(bad)?,
+        };
+        groups.insert(name.clone(), Arc::new(group));
+    }
+    let mut keys: Vec<ApiKey> = Vec::new();
     for (i, entry) in json.keys.into_iter().enumerate() {
         let bad = |why| SecretFormatError::BadEntry(i, why);
         let name = entry.name.trim();
@@ -128,10 +190,31 @@ pub fn parse_secret(secret: &str) -> Result<Vec<ApiKey>, SecretFormatError> {
             }
             Some(m) => Some(m.into()),
         };
+        let limits = match &entry.limits {
+            None => LimitSet::default(),
+            Some(l) => l.validate().map_err(bad)?,
+        };
+        let group = match entry.group {
+            None => None,
+            Some(g) => Some(
+                groups
+                    .get(&g)
+                    .cloned()
+                    .ok_or(SecretFormatError::UnknownGroup(i, g))?,
+            ),
+        };
+        // A rotating key is one client: both entries must be held to the same limits.
+        if let Some(other) = keys.iter().find(|k| &*k.name == name)
+            && (other.group != group || other.limits != limits)
+        {
+            return Err(SecretFormatError::RotationMismatch(name.to_owned()));
+        }
         keys.push(ApiKey {
             name: name.into(),
             key: key.as_bytes().to_vec(),
             models,
+            group,
+            limits,
         });
     }
     let single = json.api_key.iter().map(|k| ("default".to_owned(), k));
@@ -296,6 +379,8 @@ fn principal(key: &ApiKey) -> Principal {
     Principal {
         name: key.name.clone(),
         models: key.models.clone(),
+        group: key.group.clone(),
+        limits: key.limits,
     }
 }
 
@@ -425,6 +510,62 @@ mod tests {
     }
 
     #[test]
+    fn limits_and_groups_are_read_from_the_secret() {
+        let keys = parse_secret(
+            r#"{"keys":[{"name":"alice","key":"ka","group":"team","limits":{"monthly_usd":12.5,"requests_per_minute":60}},
+                        {"name":"bob","key":"kb","group":"team"},{"name":"ci","key":"kc"}],
+                "groups":{"team":{"monthly_usd":100,"output_tokens_per_minute":80000}}}"#,
+        )
+        .expect("valid");
+        assert_eq!(keys[0].limits.monthly_micro_usd, Some(12_500_000));
+        assert_eq!(keys[0].limits.requests_per_minute, Some(60));
+        let team = keys[1].group.as_ref().expect("bob is in the team");
+        assert_eq!(team.limits.monthly_micro_usd, Some(100_000_000));
+        assert_eq!(team.limits.output_tokens_per_minute, Some(80_000));
+        assert_eq!(
+            keys[1].limits,
+            LimitSet::default(),
+            "bob has only the team's limits"
+        );
+        assert_eq!(
+            (keys[2].group.as_ref(), keys[2].limits),
+            (None, LimitSet::default()),
+            "a key without limits is unlimited, as before"
+        );
+    }
+
+    #[test]
+    fn limits_that_cannot_be_enforced_as_written_are_refused() {
+        let err = |s: &str| parse_secret(s).expect_err(s);
+        assert!(matches!(
+            err(r#"{"keys":[{"name":"a","key":"k","limits":{"monthly_usd_limit":5}}]}"#),
+            SecretFormatError::BadJson
+        ));
+        assert!(matches!(
+            err(r#"{"keys":[{"name":"a","key":"k","limits":{"monthly_usd":-1}}]}"#),
+            SecretFormatError::BadEntry(0, _)
+        ));
+        assert!(matches!(
+            err(r#"{"keys":[{"name":"a","key":"k","limits":{"requests_per_minute":0}}]}"#),
+            SecretFormatError::BadEntry(0, _)
+        ));
+        assert!(matches!(
+            err(r#"{"keys":[{"name":"a","key":"k","group":"teem"}],"groups":{"team":{}}}"#),
+            SecretFormatError::UnknownGroup(0, _)
+        ));
+        assert!(matches!(
+            err(
+                r#"{"keys":[{"name":"a","key":"k1","limits":{"monthly_usd":5}},{"name":"a","key":"k2"}]}"#
+            ),
+            SecretFormatError::RotationMismatch(_)
+        ));
+        assert!(matches!(
+            err(r#"{"keys":[{"name":"a","key":"k"}],"groups":{"t":{"monthly_usd":1e12}}}"#),
+            SecretFormatError::BadGroup(..)
+        ));
+    }
+
+    #[test]
     fn the_matching_key_is_found_among_several() {
         let keys = parse_secret(r#"{"keys":[{"name":"a","key":"k1"},{"name":"b","key":"k2"}]}"#)
             .expect("valid");
@@ -441,8 +582,8 @@ mod tests {
         let other = &map.models()[1];
         let by_alias = first.aliases.first().unwrap_or(&first.id).clone();
         let p = Principal {
-            name: "alice".into(),
             models: Some(vec![by_alias].into()),
+            ..Principal::with_limits("alice", LimitSet::default(), None)
         };
         assert!(p.may_use(first, &map).is_ok());
         let err = p.may_use(other, &map).expect_err("not in the list");

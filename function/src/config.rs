@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::limits::LimitsSettings;
 use crate::models::{ModelMap, ModelMapError};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +48,8 @@ pub struct Settings {
     pub body_read_timeout: Duration,
     /// CloudWatch namespace of the per-request Embedded Metric Format line.
     pub metrics_namespace: Arc<str>,
+    /// Spend and rate limits: the table, its timeout, fail-closed or open, reservation lease.
+    pub limits: LimitsSettings,
 }
 
 /// Requests larger than this are refused with 413, like the Anthropic API and Lambda do.
@@ -108,7 +111,41 @@ impl Settings {
                 .map(str::to_owned)
                 .collect()
         });
+        let fail_open = match get("LIMITS_FAIL_OPEN").as_deref().map(str::trim) {
+            None | Some("" | "false") => false,
+            Some("true") => true,
+            Some(v) => {
+                return Err(ConfigError::Invalid {
+                    name: "LIMITS_FAIL_OPEN",
+                    expected: "true or false",
+                    value: v.to_owned(),
+                });
+            }
+        };
+        let lease = match get("LIMITS_LEASE_SECONDS") {
+            // Longer than any invocation (Lambda's limit is 900 s), so a live stream's lease
+            // never lapses on Lambda.
+            None => Duration::from_secs(960),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .map(Duration::from_secs)
+                .ok_or(ConfigError::Invalid {
+                    name: "LIMITS_LEASE_SECONDS",
+                    expected: "a whole number of seconds greater than 0",
+                    value: v,
+                })?,
+        };
+        let limits = LimitsSettings {
+            table: get("LIMITS_TABLE").filter(|t| !t.trim().is_empty()),
+            timeout: positive("LIMITS_TIMEOUT_MS", 1_000)?,
+            fail_open,
+            lease,
+        };
         Ok(Self {
+            limits,
             secret_id,
             secret_ttl,
             ping_interval,

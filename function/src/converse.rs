@@ -510,6 +510,7 @@ pub fn usage(u: Option<&TokenUsage>) -> Usage {
             output_tokens: n(u.output_tokens),
             cache_read_input_tokens: u.cache_read_input_tokens.and_then(n),
             cache_creation_input_tokens: u.cache_write_input_tokens.and_then(n),
+            cache_creation: None,
         },
     }
 }

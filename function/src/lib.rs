@@ -11,6 +11,7 @@ pub mod converse;
 pub mod error;
 pub mod handler;
 pub mod lambda;
+pub mod limits;
 pub mod messages_api;
 pub mod models;
 pub mod server;

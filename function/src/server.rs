@@ -94,7 +94,7 @@ async fn serve_one(app: Arc<App>, req: http::Request<Incoming>) -> http::Respons
     if let Err(err) = check_parsed_head(&parts.uri, &parts.headers) {
         let mut access = Access::new(app.settings(), &ctx, parts.method.clone(), parts.uri.path());
         access.rejected(&err);
-        access.emit();
+        access.emit().await;
         return error_response(&ctx.request_id, &err);
     }
     let limit = app.settings().body_read_timeout;
@@ -183,7 +183,7 @@ async fn refuse(app: &App, mut stream: TcpStream, head: &[u8], err: &ApiError) {
     )
     .into_bytes();
     response.extend_from_slice(&body);
-    access.emit();
+    access.emit().await;
     // Then close gently: unread input at close would make the kernel send a reset, which can
     // destroy the answer before the client reads it. Bounded, so a client that neither reads
     // nor stops sending does not hold the task.

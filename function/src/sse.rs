@@ -36,6 +36,16 @@ pub struct Usage {
     pub output_tokens: Option<u64>,
     pub cache_read_input_tokens: Option<u64>,
     pub cache_creation_input_tokens: Option<u64>,
+    /// The cache writes by time to live (Anthropic's `usage.cache_creation`), priced apart.
+    pub cache_creation: Option<CacheCreation>,
+}
+
+/// `usage.cache_creation`: how many of the cache-write tokens were written for 5 minutes and
+/// how many for an hour (the two are priced differently).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct CacheCreation {
+    pub ephemeral_5m_input_tokens: Option<u64>,
+    pub ephemeral_1h_input_tokens: Option<u64>,
 }
 
 impl Usage {
@@ -49,6 +59,7 @@ impl Usage {
         self.cache_creation_input_tokens = other
             .cache_creation_input_tokens
             .or(self.cache_creation_input_tokens);
+        self.cache_creation = other.cache_creation.or(self.cache_creation);
     }
 }
 

@@ -98,16 +98,23 @@ pub struct RequestMetrics<'a> {
     pub request_id: &'a str,
     /// The key's name; `None` when the request did not authenticate.
     pub key: Option<&'a str>,
+    /// The key's group, if it is in one.
+    pub group: Option<&'a str>,
     pub model: Option<&'a str>,
     pub usage: &'a Usage,
+    /// What the request cost in micro-USD, when the model has a price.
+    pub cost_micro_usd: Option<u64>,
+    /// Writes to the limits table that failed or timed out for this request.
+    pub limit_write_failures: u32,
     pub ttfb_ms: Option<f64>,
     pub duration_ms: f64,
     pub error_type: Option<&'static str>,
 }
 
 /// One CloudWatch Embedded Metric Format object: token counts, time to first byte and duration by
-/// key and model (and by model), plus `Errors` by error type. Names and counts only: no prompt
-/// or completion text can reach it.
+/// key and model (and by model), the cost by key, group and model, `Errors` by error type, and
+/// `LimitWriteFailures` (no dimensions, for one alarm). Names and counts only: no prompt or
+/// completion text can reach it.
 pub fn metrics_line(m: &RequestMetrics<'_>) -> Value {
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -130,6 +137,20 @@ pub fn metrics_line(m: &RequestMetrics<'_>) -> Value {
         "Dimensions": [["key", "model"], ["model"]],
         "Metrics": metrics,
     })];
+    if m.cost_micro_usd.is_some() {
+        directives.push(json!({
+            "Namespace": m.namespace,
+            "Dimensions": [["key"], ["group"], ["model"]],
+            "Metrics": [{"Name": "CostMicroUSD", "Unit": "None"}],
+        }));
+    }
+    if m.limit_write_failures > 0 {
+        directives.push(json!({
+            "Namespace": m.namespace,
+            "Dimensions": [[]],
+            "Metrics": [{"Name": "LimitWriteFailures", "Unit": "Count"}],
+        }));
+    }
     if m.error_type.is_some() {
         directives.push(json!({
             "Namespace": m.namespace,
@@ -141,6 +162,7 @@ pub fn metrics_line(m: &RequestMetrics<'_>) -> Value {
         "_aws": {"Timestamp": timestamp, "CloudWatchMetrics": directives},
         "request_id": m.request_id,
         "key": m.key.unwrap_or(NONE),
+        "group": m.group.unwrap_or(NONE),
         "model": m.model.unwrap_or(NONE),
         "Requests": 1,
         "InputTokens": count(m.usage.input_tokens),
@@ -151,6 +173,12 @@ pub fn metrics_line(m: &RequestMetrics<'_>) -> Value {
     });
     if let Some(ttfb) = m.ttfb_ms {
         line["TimeToFirstByte"] = json!(ttfb);
+    }
+    if let Some(cost) = m.cost_micro_usd {
+        line["CostMicroUSD"] = json!(cost);
+    }
+    if m.limit_write_failures > 0 {
+        line["LimitWriteFailures"] = json!(m.limit_write_failures);
     }
     if let Some(error_type) = m.error_type {
         line["error_type"] = json!(error_type);
@@ -181,13 +209,17 @@ mod tests {
             output_tokens: Some(12),
             cache_read_input_tokens: Some(5),
             cache_creation_input_tokens: None,
+            cache_creation: None,
         };
         let line = metrics_line(&RequestMetrics {
             namespace: "Chatrix/Gateway",
             request_id: "req_1",
             key: Some("alice"),
+            group: Some("team"),
             model: Some("claude-x"),
             usage: &usage,
+            cost_micro_usd: None,
+            limit_write_failures: 0,
             ttfb_ms: Some(3.5),
             duration_ms: 40.0,
             error_type: None,
@@ -217,13 +249,62 @@ mod tests {
     }
 
     #[test]
+    fn cost_is_a_metric_by_key_group_and_model_and_failed_limit_writes_one_without_dimensions() {
+        let line = metrics_line(&RequestMetrics {
+            namespace: "N",
+            request_id: "req_3",
+            key: Some("alice"),
+            group: None,
+            model: Some("claude-x"),
+            usage: &Usage::default(),
+            cost_micro_usd: Some(21_600),
+            limit_write_failures: 1,
+            ttfb_ms: None,
+            duration_ms: 1.0,
+            error_type: None,
+        });
+        let directives = line["_aws"]["CloudWatchMetrics"]
+            .as_array()
+            .expect("directives");
+        let cost = directives
+            .iter()
+            .find(|d| d["Metrics"][0]["Name"] == "CostMicroUSD")
+            .expect("a cost directive");
+        assert_eq!(cost["Dimensions"], json!([["key"], ["group"], ["model"]]));
+        let failures = directives
+            .iter()
+            .find(|d| d["Metrics"][0]["Name"] == "LimitWriteFailures")
+            .expect("a failure directive");
+        assert_eq!(failures["Dimensions"], json!([[]]));
+        // Every dimension a directive names is a value in the line.
+        for d in directives {
+            for set in d["Dimensions"].as_array().expect("sets") {
+                for name in set.as_array().expect("names") {
+                    assert!(line[name.as_str().expect("name")].is_string(), "{name}");
+                }
+            }
+        }
+        assert_eq!(
+            (
+                &line["CostMicroUSD"],
+                &line["LimitWriteFailures"],
+                &line["group"]
+            ),
+            (&json!(21_600), &json!(1), &json!("-"))
+        );
+    }
+
+    #[test]
     fn failures_count_errors_by_type_and_need_no_key_or_model() {
         let line = metrics_line(&RequestMetrics {
             namespace: "N",
             request_id: "req_2",
             key: None,
+            group: None,
             model: None,
             usage: &Usage::default(),
+            cost_micro_usd: None,
+            limit_write_failures: 0,
             ttfb_ms: None,
             duration_ms: 1.0,
             error_type: Some("authentication_error"),

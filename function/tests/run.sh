@@ -27,6 +27,10 @@ work="$(mktemp -d)"
 pids=()
 cleanup() {
     status=$?
+    # Gateways are started inside `$(serve …)`, a subshell: their pids come back through a file.
+    if [ -f "$work/serve.pids" ]; then
+        while read -r pid; do pids+=("$pid"); done <"$work/serve.pids"
+    fi
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
@@ -94,7 +98,7 @@ serve() {
         PING_INTERVAL_MS="$1" \
         PORT="$port" \
         "$bootstrap" serve >"$2" 2>&1 &
-    pids+=($!)
+    echo "$!" >>"$work/serve.pids"
     echo "http://127.0.0.1:$port"
 }
 # No ping unless a test asks for one: a ping commits the stream, so on a busy machine a short
@@ -115,4 +119,12 @@ if [ "$result" -ne 0 ]; then
     echo "run.sh: pytest failed ($result); last gateway log lines:" >&2
     tail -n 30 "$work/gateway.log" >&2 || true
 fi
+
+# Spend and rate limits against DynamoDB (moto, started by the suite itself from $VENV): the
+# table protocol, and two `bootstrap serve` processes sharing one table.
+set +e
+(cd "$repo" && VENV="$VENV" cargo test --quiet -p function --features moto --test limits)
+limits=$?
+set -e
+[ "$limits" -eq 0 ] || { echo "run.sh: the limits suite failed ($limits)" >&2; result=1; }
 exit "$result"

@@ -170,6 +170,7 @@ mod routine {
             "ProvisionedConcurrentExecutions: 2",
             "Type: AWS::DynamoDB::Table",
             "FailedDepthAlarm",
+            "ItemsThrottlesAlarm",
             "!Sub '${Items.Arn}/index/by-owner'",
             "PropagateTags: true",
             "team: data",

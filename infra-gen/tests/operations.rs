@@ -98,3 +98,109 @@ fn a_gradual_deploy_without_alarms_is_a_builder_error() {
     .expect_err("nothing to roll back on");
     assert!(err.to_string().contains("alarms"), "{err}");
 }
+
+#[test]
+fn every_table_gets_a_write_throttle_alarm_that_never_rolls_a_deploy_back() {
+    use infra_gen::model::dynamodb::{Key, KeySchema, Table, TableName};
+    let table = |name: &str| {
+        Table::new(
+            TableName::new(name).expect("valid"),
+            KeySchema {
+                partition: Key::string("pk").expect("valid"),
+                sort: None,
+            },
+        )
+    };
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.table("Orders", table("demo-orders"))
+            .table("Limits", table("demo-limits"))
+            .alarms(Alarms::new())
+            .safe_deploy(TrafficShift::AllAtOnce)
+    })
+    .expect("builds");
+    let t = service_json(&app);
+    for (id, name) in [
+        ("OrdersThrottlesAlarm", "demo-orders"),
+        ("LimitsThrottlesAlarm", "demo-limits"),
+    ] {
+        let alarm = &t["Resources"][id]["Properties"];
+        assert_eq!(
+            (
+                &alarm["Namespace"],
+                &alarm["MetricName"],
+                &alarm["Threshold"]
+            ),
+            (
+                &json!("AWS/DynamoDB"),
+                &json!("WriteThrottleEvents"),
+                &json!(1.0)
+            ),
+            "{id}"
+        );
+        assert_eq!(
+            alarm["Dimensions"],
+            json!([{"Name": "TableName", "Value": name}])
+        );
+    }
+    // Throttled writes say the table is short of throughput, not that the new code is bad.
+    let rollback = &t["Resources"]["Function"]["Properties"]["DeploymentPreference"]["Alarms"];
+    assert_eq!(
+        rollback,
+        &json!([{"Ref": "ErrorsAlarm"}, {"Ref": "Url5xxAlarm"}])
+    );
+    assert!(infra_gen::pipeline::validated(&app).is_ok());
+}
+
+#[test]
+fn a_published_count_gets_an_alarm_without_dimensions_outside_the_rollback_alarms() {
+    use infra_gen::build::PublishedMetric;
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.alarms(Alarms::new().published(PublishedMetric::new(
+            "WriteFailures",
+            "Demo/App",
+            "WriteFailures",
+            "writes failed",
+        )))
+        .safe_deploy(TrafficShift::AllAtOnce)
+    })
+    .expect("builds");
+    let t = service_json(&app);
+    let alarm = &t["Resources"]["WriteFailuresAlarm"]["Properties"];
+    assert_eq!(
+        (
+            &alarm["Namespace"],
+            &alarm["MetricName"],
+            &alarm["Statistic"],
+            &alarm["Threshold"]
+        ),
+        (
+            &json!("Demo/App"),
+            &json!("WriteFailures"),
+            &json!("Sum"),
+            &json!(1.0)
+        )
+    );
+    assert!(
+        alarm.get("Dimensions").is_none_or(|d| d == &json!([])),
+        "{alarm}"
+    );
+    assert_eq!(
+        t["Resources"]["Function"]["Properties"]["DeploymentPreference"]["Alarms"],
+        json!([{"Ref": "ErrorsAlarm"}, {"Ref": "Url5xxAlarm"}])
+    );
+    assert!(infra_gen::pipeline::validated(&app).is_ok());
+    // What CloudWatch would refuse, or an id that cannot be a logical ID, is a builder error.
+    for (id, namespace, metric) in [
+        ("WriteFailures", "AWS/Lambda", "Errors"),
+        ("WriteFailures", "", "Errors"),
+        ("WriteFailures", "Demo/App", ""),
+        ("writeFailures", "Demo/App", "Errors"),
+        ("Write-Failures", "Demo/App", "Errors"),
+        ("WriteFailures", "Demo/App\n", "Errors"),
+    ] {
+        assert!(
+            PublishedMetric::new(id, namespace, metric, "x").is_err(),
+            "{id:?} {namespace:?} {metric:?}"
+        );
+    }
+}

@@ -3,8 +3,10 @@
 //! an API key kept in Secrets Manager. Staging and prod share this definition.
 
 use infra_gen::build::{
-    Alarms, ContainerImage, EnvironmentKind, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
+    Alarms, ContainerImage, DynamoDb, EnvironmentKind, FunctionUrl, Grant, ModelMap,
+    PublishedMetric, Registry, SecretSpec, Service,
 };
+use infra_gen::model::dynamodb::{Key, KeySchema, Table, TableName};
 use infra_gen::model::lambda::{
     Architecture, Cors, DockerSource, HandlerMode, HttpMethod, ImageConfig, Origin, TrafficShift,
 };
@@ -91,6 +93,20 @@ const NO_VPC: &str = "the function reaches only AWS APIs (Bedrock, Secrets Manag
     and no private network; a VPC would add NAT or endpoints and cold-start latency without \
     narrowing what IAM allows";
 
+/// The spend and rate limits table (function/src/limits/store.rs has its item design): on
+/// demand, so an idle gateway costs nothing; minute windows expire by TTL.
+fn limits_table(env: &str) -> Result<Table, Error> {
+    let mut table = Table::new(
+        TableName::new(&format!("chatrix-{env}-limits"))?,
+        KeySchema {
+            partition: Key::string("pk")?,
+            sort: Some(Key::string("sk")?),
+        },
+    );
+    table.time_to_live = Some("expires_at".into());
+    Ok(table)
+}
+
 /// Findings of the scanners that do not apply to chatrix, by resource, with the reason.
 fn suppressions() -> Vec<(&'static str, Result<Suppression, Error>)> {
     vec![
@@ -107,8 +123,8 @@ fn suppressions() -> Vec<(&'static str, Result<Suppression, Error>)> {
             Suppression::new(
                 Tool::Checkov,
                 "CKV_AWS_173",
-                "the only environment variable is the ApiKey secret's ARN, not a secret; Lambda encrypts \
-             environment variables at rest with an AWS managed key",
+                "the environment variables are the ApiKey secret's ARN and the limits table's name, \
+             not secrets; Lambda encrypts environment variables at rest with an AWS managed key",
             ),
         ),
         (
@@ -136,6 +152,14 @@ fn suppressions() -> Vec<(&'static str, Result<Suppression, Error>)> {
         (
             "ApiKeySecret",
             Suppression::new(Tool::Checkov, "CKV_AWS_149", NO_CMK),
+        ),
+        (
+            "Limits",
+            Suppression::new(Tool::Checkov, "CKV_AWS_119", NO_CMK),
+        ),
+        (
+            "Limits",
+            Suppression::new(Tool::CfnGuard, "dynamodb_table_encrypted_kms_check", NO_CMK),
         ),
     ]
 }
@@ -190,19 +214,37 @@ fn environment(s: Settings) -> Result<[Stack; 2], Error> {
     .smoke_test("/health")
     // Bedrock's own failures reach callers as 5xx too: a few in a minute are not an outage
     // of the gateway, a burst is.
-    .alarms(Alarms::new().url_5xx_at_least(5))
+    // And on the limits table: its write throttles (added for every table), and writes the
+    // function reports failed or timed out (its EMF metric `LimitWriteFailures`).
+    .alarms(Alarms::new().url_5xx_at_least(5).and_then(|a| {
+        a.published(PublishedMetric::new(
+            "LimitWriteFailures",
+            "Chatrix/Gateway",
+            "LimitWriteFailures",
+            "the gateway could not write to its limits table (a timeout or an error): requests were \
+             refused with 503, or served unchecked if it fails open, or their cost was not recorded",
+        ))
+    }))
     .safe_deploy(s.shift)
     .secret(SecretSpec::generated(
         "ApiKey",
         // The shape the gateway reads (function/README.md), on the review page and in the
         // template for whoever edits the secret.
         "API keys clients present to chatrix: {\"api_key\": \"...\"} as generated, or named keys \
-         {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"]}]} \
-         (models optional; two entries under one name rotate a key with overlap)",
+         {\"keys\": [{\"name\": \"alice\", \"key\": \"...\", \"models\": [\"claude-sonnet-5-5\"], \
+         \"group\": \"team\", \"limits\": {\"monthly_usd\": 50, \"requests_per_minute\": 60}}], \
+         \"groups\": {\"team\": {\"monthly_usd\": 500}}} (models, group and limits optional; limits \
+         also input_tokens_per_minute and output_tokens_per_minute; two entries under one name rotate \
+         a key with overlap)",
         "api_key",
         "API_KEY_SECRET_ARN",
     ))
-    .bedrock_models(ModelMap::from_json(MODELS)?);
+    .bedrock_models(ModelMap::from_json(MODELS)?)
+    // Per-key spend and rate limits: the function only ever updates items in place (atomic
+    // conditional writes); `bootstrap usage` reads the table with the operator's credentials.
+    .table("Limits", limits_table(s.env))
+    .grant(Grant::table("Limits", &[DynamoDb::UpdateItem]))
+    .env("LIMITS_TABLE", &format!("chatrix-{}-limits", s.env));
     for (id, suppression) in suppressions() {
         service = service.suppress(id, suppression);
     }

@@ -48,7 +48,11 @@ trap cleanup EXIT INT TERM
 
 api_key="sk-gw-clients-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
 
-FAKE_SECRET="{\"api_key\": \"$api_key\"}" "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
+# A second key, stopped by a monthly spend limit of 0, for the spend-limit answer (Claude Code's
+# default model has a price in the map).
+capped_key="sk-gw-capped-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
+FAKE_SECRET="{\"api_key\": \"$api_key\", \"keys\": [{\"name\": \"capped\", \"key\": \"$capped_key\", \"limits\": {\"monthly_usd\": 0}}]}" \
+    "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
 pids+=($!)
 fake_url=""
 for _ in $(seq 1 150); do
@@ -77,7 +81,7 @@ done
 "$py" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$gw_url/health" \
     || { echo "run.sh: the gateway did not come up; its log:" >&2; cat "$work/gateway.log" >&2; exit 1; }
 
-export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude" \
+export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" GATEWAY_CAPPED_KEY="$capped_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude" \
     GATEWAY_LOG="$work/gateway.log"
 unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL || true
 

@@ -15,8 +15,8 @@ use std::pin::Pin;
 use http::HeaderValue;
 use serde_json::{Map, Value};
 
-use super::access::{Access, Ended};
-use super::{App, auth, betas, unknown_model};
+use super::access::{Access, EndNote, Ended};
+use super::{App, auth, betas, limits, unknown_model};
 use crate::auth::Principal;
 use crate::error::{ApiError, Asked};
 use crate::models::Model;
@@ -106,10 +106,15 @@ impl Admission<'_> {
         self.checks.push(Box::pin(check));
     }
 
-    /// Calls `hook` once when the call has ended, however it ended. It runs on the request's
-    /// task, so it must not block (spawn what waits).
-    pub fn on_end(&mut self, hook: impl FnOnce(&Ended<'_>) + Send + 'static) {
-        self.access.on_end(Box::new(hook));
+    /// Calls `hook` once when the call has ended, however it ended; the future it returns is
+    /// awaited before the log line (and, on a stream, before the body ends), and its
+    /// [`EndNote`] goes into the line. It must bound its own waits.
+    pub fn on_end<F>(&mut self, hook: impl FnOnce(&Ended<'_>) -> F + Send + 'static)
+    where
+        F: Future<Output = EndNote> + Send + 'static,
+    {
+        self.access
+            .on_end(Box::new(move |ended| Box::pin(hook(ended))));
     }
 }
 
@@ -124,6 +129,7 @@ pub(super) fn admit(
         access,
     };
     auth::admit(app, call, &mut admission)?;
+    limits::admit(app, call, &mut admission)?;
     Ok(admission.checks)
 }
 
@@ -137,7 +143,8 @@ pub(super) async fn all(checks: Vec<Check>) -> Result<(), ApiError> {
 }
 
 /// Runs `call` with the checks beside it: the call's result once every check passed; a failed
-/// check's error at once (the call is dropped).
+/// check's error at once (the call is dropped). A call that ends first waits for the checks, so
+/// a check is never cut off halfway (a limits write whose outcome would be unknown).
 pub(super) async fn beside<T>(
     checks: Vec<Check>,
     call: impl Future<Output = Result<T, ApiError>>,
@@ -145,6 +152,59 @@ pub(super) async fn beside<T>(
     if checks.is_empty() {
         return call.await;
     }
-    let ((), answer) = tokio::try_join!(all(checks), call)?;
-    Ok(answer)
+    let mut checked = std::pin::pin!(all(checks));
+    let mut call = std::pin::pin!(call);
+    let mut answer = None;
+    loop {
+        tokio::select! {
+            passed = &mut checked => break passed?,
+            done = &mut call, if answer.is_none() => answer = Some(done),
+        }
+    }
+    match answer {
+        Some(answer) => answer,
+        None => call.await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_call_that_fails_first_still_waits_for_its_checks() {
+        // A check cut off halfway could leave a write whose outcome nobody knows (a limits
+        // reservation); the call's failure lets it finish, then answers with the call's error.
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let finished = Arc::new(AtomicBool::new(false));
+        let seen = finished.clone();
+        let check: Check = Box::pin(async move {
+            let _ = released.await;
+            seen.store(true, Ordering::SeqCst);
+            Ok(())
+        });
+        let call = async move {
+            let _ = release.send(());
+            Err::<(), _>(ApiError::internal("upstream failed"))
+        };
+        let answer = beside(vec![check], call).await;
+        assert!(finished.load(Ordering::SeqCst), "the check ran to its end");
+        assert_eq!(
+            answer.err().map(|e| e.message),
+            Some("upstream failed".to_owned())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_check_answers_at_once_without_the_call() {
+        let check: Check = Box::pin(async { Err(ApiError::invalid("over the limit")) });
+        let answer = beside(vec![check], std::future::pending::<Result<(), ApiError>>()).await;
+        assert_eq!(
+            answer.err().map(|e| e.message),
+            Some("over the limit".to_owned())
+        );
+    }
 }

@@ -17,6 +17,7 @@ mod access;
 mod auth;
 mod call;
 mod deadline;
+mod limits;
 mod reply;
 mod stream;
 
@@ -35,7 +36,7 @@ use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
 pub(crate) use access::Access;
-pub use access::{Ended, OnEnd};
+pub use access::{EndNote, EndTask, Ended, OnEnd};
 pub use call::{Admission, Answer, Call, Check};
 pub(crate) use deadline::whole_answer;
 pub(crate) use reply::error_response;
@@ -58,6 +59,7 @@ pub struct App {
     pub(crate) bedrock: aws_sdk_bedrockruntime::Client,
     pub(crate) messages: Arc<MessagesApi>,
     pub(crate) keys: KeyStore,
+    pub(crate) limits: Arc<crate::limits::Limits>,
     pub(crate) trace: CurrentTrace,
 }
 
@@ -99,6 +101,7 @@ impl App {
                 },
             )),
             keys,
+            limits: Arc::new(crate::limits::Limits::new(settings.limits.clone(), sdk)),
             settings,
             trace,
         }
@@ -175,7 +178,7 @@ pub async fn handle(
     };
     access.status = response.status().as_u16();
     access.mark_first_byte();
-    access.emit();
+    access.emit().await;
     response
 }
 

@@ -212,20 +212,20 @@ async fn pump<S: EventSource>(
             let mut pending = sse::ping();
             loop {
                 if !deliver(&tx, pending, deadline, &mut access).await {
-                    return access.emit();
+                    return access.emit().await;
                 }
                 match wait(&mut first_event, &tx, ping, deadline, &mut access).await {
                     Step::Next(Ok(ready)) => break ready,
                     Step::Next(Err(err)) => {
                         fail(&tx, &err, deadline, &mut access).await;
-                        return access.emit();
+                        return access.emit().await;
                     }
                     Step::Silence if access.started.elapsed() >= access.idle_timeout => {
                         fail(&tx, &idle_error(access.idle_timeout), deadline, &mut access).await;
-                        return access.emit();
+                        return access.emit().await;
                     }
                     Step::Silence => pending = sse::ping(),
-                    Step::Stop => return access.emit(),
+                    Step::Stop => return access.emit().await,
                 }
             }
         }
@@ -263,8 +263,9 @@ async fn pump<S: EventSource>(
         }
     }
     access.usage = source.usage();
-    // Log before the body ends: on Lambda the environment may be frozen right after it does.
-    access.emit();
+    // Log (and run the end hooks' writes) before the body ends: on Lambda the environment may
+    // be frozen right after it does.
+    access.emit().await;
     drop(upstream);
     drop(tx);
 }
@@ -276,6 +277,7 @@ mod tests {
     use super::*;
     use crate::config::Settings;
     use crate::error::ErrorKind;
+    use crate::handler::EndNote;
     use crate::sse::Usage;
 
     /// An upstream that sends its events at once.
@@ -374,6 +376,7 @@ mod tests {
             sink.lock()
                 .expect("lock")
                 .push((*ended.usage, ended.outcome));
+            Box::pin(std::future::ready(EndNote::default()))
         }));
         let body = response.into_body();
         pump.run(access).await;
@@ -396,6 +399,7 @@ mod tests {
         let sink = heard.clone();
         access.on_end(Box::new(move |ended| {
             sink.lock().expect("lock").push(ended.outcome);
+            Box::pin(std::future::ready(EndNote::default()))
         }));
         pump.run(access).await;
         assert_eq!(*heard.lock().expect("lock"), ["client_disconnected"]);

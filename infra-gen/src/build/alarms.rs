@@ -12,6 +12,7 @@ pub struct Alarms {
     errors: u32,
     url_5xx: u32,
     duration_percent: u32,
+    published: Vec<PublishedMetric>,
 }
 
 impl Default for Alarms {
@@ -21,7 +22,58 @@ impl Default for Alarms {
             errors: 1,
             url_5xx: 1,
             duration_percent: 90,
+            published: Vec::new(),
         }
+    }
+}
+
+/// A count the function publishes itself (e.g. in CloudWatch Embedded Metric Format) without
+/// dimensions; its alarm fires when a minute's sum reaches one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedMetric {
+    /// The alarm's logical ID is `<id>Alarm`.
+    id: String,
+    namespace: String,
+    metric: String,
+    /// What a firing alarm means, for whoever reads it.
+    description: String,
+}
+
+impl PublishedMetric {
+    /// `namespace` is the function's own (CloudWatch reserves `AWS/`), both names 1–255 printable
+    /// ASCII characters, `id` letters and digits starting with a capital (a logical-ID part).
+    pub fn new(id: &str, namespace: &str, metric: &str, description: &str) -> Result<Self, Error> {
+        let printable =
+            |s: &str| (1..=255).contains(&s.len()) && s.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if !id.starts_with(|c: char| c.is_ascii_uppercase())
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(Error::Invalid {
+                what: "published metric alarm id",
+                value: id.to_owned(),
+                expected: "letters and digits starting with a capital, e.g. LimitWriteFailures",
+            });
+        }
+        if !printable(namespace) || namespace.starts_with("AWS/") {
+            return Err(Error::Invalid {
+                what: "metric namespace",
+                value: namespace.to_owned(),
+                expected: "1-255 printable ASCII characters, not starting with AWS/ (reserved for AWS services)",
+            });
+        }
+        if !printable(metric) {
+            return Err(Error::Invalid {
+                what: "metric name",
+                value: metric.to_owned(),
+                expected: "1-255 printable ASCII characters",
+            });
+        }
+        Ok(Self {
+            id: id.to_owned(),
+            namespace: namespace.to_owned(),
+            metric: metric.to_owned(),
+            description: description.to_owned(),
+        })
     }
 }
 
@@ -60,8 +112,42 @@ impl Alarms {
         Ok(self)
     }
 
+    /// Also alarm on a count the function publishes (see [`PublishedMetric`]); never a
+    /// rollback alarm of a gradual deploy.
+    pub fn published(
+        mut self,
+        metric: impl crate::Checked<PublishedMetric>,
+    ) -> Result<Self, Error> {
+        self.published.push(metric.checked()?);
+        Ok(self)
+    }
+
     pub(super) fn topic(&self) -> Option<&Expr> {
         self.topic.as_ref()
+    }
+
+    /// The alarms on published metrics, by logical ID, named after `function_name`.
+    pub(super) fn build_published(&self, function_name: &str) -> Vec<(String, Alarm)> {
+        self.published
+            .iter()
+            .map(|p| {
+                let alarm = Alarm {
+                    name: format!("{function_name}-{}", p.metric),
+                    description: p.description.clone(),
+                    namespace: p.namespace.clone(),
+                    metric: p.metric.clone(),
+                    dimensions: Vec::new(),
+                    statistic: Statistic::Sum,
+                    period_s: 60,
+                    evaluation_periods: 1,
+                    threshold: 1.0,
+                    comparison: Comparison::GreaterThanOrEqualToThreshold,
+                    treat_missing_data: TreatMissingData::NotBreaching,
+                    actions: self.topic.iter().cloned().collect(),
+                };
+                (format!("{}Alarm", p.id), alarm)
+            })
+            .collect()
     }
 
     /// The alarms for `function_name`, by logical-ID suffix. `qualifier` is the alias the

@@ -9,7 +9,7 @@ pub mod policy;
 pub mod registry;
 pub mod service;
 
-pub use alarms::Alarms;
+pub use alarms::{Alarms, PublishedMetric};
 pub use bedrock::{ModelMap, Upstream, retirement_warnings};
 pub use bootstrap::{AccountSide, Bootstrap};
 pub use grant::{DynamoDb, Grant};

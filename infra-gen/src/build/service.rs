@@ -1069,6 +1069,33 @@ impl Service {
                 }
                 alarms.push(("DeadLetters", resource));
             }
+            for (id, name) in tables(&template) {
+                let mut resource = Resource::new(
+                    LogicalId::new(format!("{id}ThrottlesAlarm"))?,
+                    Properties::Alarm(table_throttles_alarm(&name, a.topic())),
+                );
+                if a.topic().is_none() {
+                    resource.suppressions.push(Suppression::new(
+                        Tool::CfnGuard,
+                        "cloudwatch_alarm_action_check",
+                        "the alarm shows in CloudWatch and its state is read by dashboards; no topic \
+                         is notified because the definition names none (Alarms::notify)",
+                    )?);
+                }
+                alarms.push(("TableThrottles", resource));
+            }
+            for (id, alarm) in a.build_published(function_name.as_str()) {
+                let mut resource = Resource::new(LogicalId::new(id)?, Properties::Alarm(alarm));
+                if a.topic().is_none() {
+                    resource.suppressions.push(Suppression::new(
+                        Tool::CfnGuard,
+                        "cloudwatch_alarm_action_check",
+                        "the alarm shows in CloudWatch and its state is read by dashboards; no topic \
+                         is notified because the definition names none (Alarms::notify)",
+                    )?);
+                }
+                alarms.push(("Published", resource));
+            }
         }
         if let Some((alias, shift)) = &self.safe_deploy {
             if alarms.is_empty() {
@@ -1089,8 +1116,12 @@ impl Service {
                     .iter()
                     .filter(|(suffix, _)| {
                         // A dead-letter queue's depth may be old failures, not the new code's.
+                        // Nor do throttled table writes: capacity, not code.
                         *suffix != "Throttles"
                             && *suffix != "DeadLetters"
+                            && *suffix != "TableThrottles"
+                            // A published count may say a dependency failed, not the code.
+                            && *suffix != "Published"
                             && !(*suffix == "Duration" && self.handler == HandlerMode::Streaming)
                     })
                     .map(|(_, r)| Expr::reference(&r.id))
@@ -1330,6 +1361,37 @@ fn redrive_targets(resources: &[Resource]) -> impl Iterator<Item = &str> {
         },
         _ => None,
     })
+}
+
+/// The tables of the stack, by logical ID and name.
+fn tables(template: &Template) -> Vec<(LogicalId, String)> {
+    template
+        .resources
+        .iter()
+        .filter_map(|r| match &r.properties {
+            Properties::Table(t) => Some((r.id.clone(), t.name.as_str().to_owned())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A throttled write is a write the function's caller saw fail or wait (on-demand tables
+/// throttle too, past a partition's or the account's throughput).
+fn table_throttles_alarm(table_name: &str, topic: Option<&Expr>) -> Alarm {
+    Alarm {
+        name: format!("{table_name}-write-throttles"),
+        description: format!("writes to the DynamoDB table {table_name} were throttled"),
+        namespace: "AWS/DynamoDB".into(),
+        metric: "WriteThrottleEvents".into(),
+        dimensions: vec![("TableName".into(), Expr::literal(table_name))],
+        statistic: Statistic::Sum,
+        period_s: 60,
+        evaluation_periods: 1,
+        threshold: 1.0,
+        comparison: Comparison::GreaterThanOrEqualToThreshold,
+        treat_missing_data: TreatMissingData::NotBreaching,
+        actions: topic.into_iter().cloned().collect(),
+    }
 }
 
 /// Any message waiting in a dead-letter queue is a failure someone should look at.

@@ -17,7 +17,7 @@ def _env(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def env() -> dict:
-    names = ("GATEWAY_URL", "GATEWAY_API_KEY", "FAKE_BEDROCK_URL", "GATEWAY_LOG", "CLAUDE_BIN")
+    names = ("GATEWAY_URL", "GATEWAY_API_KEY", "GATEWAY_CAPPED_KEY", "FAKE_BEDROCK_URL", "GATEWAY_LOG", "CLAUDE_BIN")
     return {name: _env(name) for name in names}
 
 

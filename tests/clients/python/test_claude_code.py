@@ -123,3 +123,16 @@ def test_wrong_key_fails_fast_with_the_auth_error(env, tmp_path):
     assert result["is_error"]
     assert (result["api_error_status"], result["api_error_type"]) == (401, "authentication_error")
     assert result["result"].startswith("Invalid API key")
+
+
+def test_a_key_over_its_spend_limit_gets_the_limit_message_at_once(env, tmp_path):
+    # The gateway answers a spend limit as Anthropic answers its own: 400 invalid_request_error
+    # with `x-should-retry: false`, so Claude Code shows the message instead of retrying.
+    code, events, stderr = claude(env, tmp_path, "Say hello",
+                                  credential=("ANTHROPIC_API_KEY", env["GATEWAY_CAPPED_KEY"]), timeout=30)
+    assert code == 1, explain(code, events, stderr)
+    assert not [e for e in events if e.get("subtype") == "api_retry"], "Claude Code retried the spend limit"
+    result = result_of(events)
+    assert result["is_error"]
+    assert (result["api_error_status"], result["api_error_type"]) == (400, "invalid_request_error")
+    assert "monthly spend limit" in result["result"] and "regain access on" in result["result"], result["result"]
