@@ -603,6 +603,8 @@ fn derive(
         values.sort();
         vec![(Operator::StringLike, (*key).to_owned(), values)]
     });
+    // Each declared ARN as this region writes it, once, not once per action.
+    let arns: Vec<String> = d.arns.iter().map(|a| a.sub(region)).collect();
     for action in d.access.actions(ops) {
         let conditions = match &narrowing {
             Some(c) if BY_FUNCTION_ARN.contains(&action) => c.clone(),
@@ -616,27 +618,22 @@ fn derive(
             )?;
             continue;
         }
-        let fitting: Vec<&Arn> = d
-            .arns
+        let fitting: Vec<&String> = arns
             .iter()
-            .filter(|a| grants.fits.fits(action, &a.sub(region)))
+            .filter(|a| grants.fits.fits(action, a))
             .collect();
         if fitting.is_empty() {
             return Err(at(format!(
                 "{} declares {action} on {}, none of which is a resource type {action} accepts (AWS's data)",
                 d.access.type_name,
-                d.arns
-                    .iter()
-                    .map(|a| a.sub(region))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                arns.join(", ")
             )));
         }
         for arn in fitting {
             grants.add(
                 action,
                 Grant {
-                    resource: arn.sub(region),
+                    resource: arn.clone(),
                     conditions: conditions.clone(),
                 },
             )?;

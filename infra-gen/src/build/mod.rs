@@ -18,6 +18,8 @@ pub use policy::{EnvironmentKind, Policy};
 pub use registry::{ImageRepository, Registry};
 pub use service::{ContainerImage, FunctionUrl, Schedule, SecretSpec, Service, SqsTrigger, Vpc};
 
+use std::borrow::Cow;
+
 use crate::Error;
 use crate::model::review::ReplacementAck;
 use crate::model::tags::{Tag, merged};
@@ -65,6 +67,10 @@ pub struct App {
     /// The account side, once [`App::bootstrap`] added its stack, and how it was built (lint
     /// `iam-account` derives it again from the other stacks).
     account: Option<(Bootstrap, AccountSide)>,
+    /// Whether the bootstrap stack is what the other stacks derive now: set when it is
+    /// derived, cleared by every change to the stacks or tags. A fresh `check` then does not
+    /// derive it a second time for lint `iam-account`.
+    account_fresh: bool,
 }
 
 impl App {
@@ -74,12 +80,14 @@ impl App {
     /// Appends a stack; it deploys after every stack added before it. It takes the app's
     /// tags, under its own.
     pub fn push(&mut self, mut stack: Stack) {
+        self.account_fresh = false;
         stack.template.tags = merged(&self.tags, &stack.template.tags);
         self.stacks.push(stack);
     }
     /// A tag on every stack of the app, and every resource in them that takes tags; a
     /// stack's or service's own tag with the same key wins.
     pub fn tag(&mut self, tag: Tag) {
+        self.account_fresh = false;
         for stack in &mut self.stacks {
             stack.template.tags = merged(std::slice::from_ref(&tag), &stack.template.tags);
         }
@@ -93,6 +101,7 @@ impl App {
         let (stack, side) = bootstrap.build(self)?;
         self.push(stack);
         self.account = Some((bootstrap.clone(), side));
+        self.account_fresh = true;
         Ok(())
     }
     /// Derives the account side again from the stacks as they are now: after
@@ -113,6 +122,7 @@ impl App {
             *slot = stack;
         }
         self.account = Some((bootstrap, rebuilt));
+        self.account_fresh = true;
         Ok(())
     }
     /// The account side, if the app has one.
@@ -120,9 +130,14 @@ impl App {
         self.account.as_ref().map(|(_, side)| side)
     }
     /// The bootstrap stack as the other stacks derive it now, and its name (`None` without an
-    /// account side).
-    pub fn derived_bootstrap(&self) -> Option<(StackName, Result<Stack, Error>)> {
+    /// account side): the app's own when nothing changed since it was derived.
+    pub fn derived_bootstrap(&self) -> Option<(StackName, Result<Cow<'_, Stack>, Error>)> {
         let (bootstrap, side) = self.account.as_ref()?;
+        if self.account_fresh
+            && let Some(stack) = self.stacks.iter().find(|s| s.name == side.stack)
+        {
+            return Some((side.stack.clone(), Ok(Cow::Borrowed(stack))));
+        }
         let others: Vec<&Stack> = self
             .stacks
             .iter()
@@ -130,7 +145,7 @@ impl App {
             .collect();
         let derived = bootstrap.build_for(&others).map(|(mut stack, _)| {
             stack.template.tags = merged(&self.tags, &stack.template.tags);
-            stack
+            Cow::Owned(stack)
         });
         Some((side.stack.clone(), derived))
     }
@@ -139,6 +154,7 @@ impl App {
     }
     /// For post-processing the thin model; lints still run on the result.
     pub fn stacks_mut(&mut self) -> &mut [Stack] {
+        self.account_fresh = false;
         &mut self.stacks
     }
     /// Consents to stack `name` no longer being defined (removed, or renamed, as renaming an
