@@ -8,6 +8,7 @@ pub mod auth;
 pub mod body;
 pub mod config;
 pub mod converse;
+pub mod credentials;
 pub mod error;
 pub mod handler;
 pub mod lambda;

@@ -3,12 +3,10 @@
 //! it, so the request is signed here with SigV4 (service `bedrock`), using the SDK configuration's
 //! region, credential chain and endpoint settings, so it goes where the SDK's Bedrock calls go.
 
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_bedrockruntime::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
@@ -24,13 +22,12 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::OnceCell;
 
+use crate::credentials::CredentialCache;
 use crate::error::{ApiError, Asked, ErrorKind, caused_by_timeout};
 
 /// The SigV4 signing name of bedrock-runtime (its Smithy model's `signingName`).
 const SIGNING_NAME: &str = "bedrock";
 const PATH: &str = "/anthropic/v1/messages";
-/// Credentials this close to expiry are refreshed before use.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 /// Error bodies are small; a larger one is cut here rather than buffered whole.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -46,7 +43,7 @@ pub struct MessagesApi {
     sdk: SdkConfig,
     timeouts: Timeouts,
     transport: OnceCell<Transport>,
-    credentials: Mutex<Option<Credentials>>,
+    credentials: CredentialCache,
 }
 
 /// The same bounds the SDK's Bedrock client gets (`BEDROCK_CONNECT_TIMEOUT_MS`,
@@ -76,7 +73,7 @@ impl MessagesApi {
             sdk: sdk.clone(),
             timeouts,
             transport: OnceCell::new(),
-            credentials: Mutex::new(None),
+            credentials: CredentialCache::default(),
         }
     }
 
@@ -142,34 +139,11 @@ impl MessagesApi {
             .ok_or_else(|| ApiError::internal("no AWS region is configured (set AWS_REGION)"))
     }
 
-    /// The SDK chain's credentials, cached until close to their expiry: the chain itself does not
-    /// cache (the SDK clients keep their own identity cache).
     async fn credentials(&self) -> Result<Credentials, ApiError> {
-        let fresh = |c: &Credentials| {
-            c.expiry()
-                .is_none_or(|e| e > SystemTime::now() + EXPIRY_MARGIN)
-        };
-        if let Some(c) = self
-            .credentials
-            .lock()
-            .map_err(|_| ApiError::internal("credential cache poisoned"))?
-            .as_ref()
-            .filter(|c| fresh(c))
-        {
-            return Ok(c.clone());
-        }
-        let provider: SharedCredentialsProvider = self
-            .sdk
-            .credentials_provider()
-            .ok_or_else(|| ApiError::internal("no AWS credentials provider is configured"))?;
-        let c = provider.provide_credentials().await.map_err(|e| {
+        self.credentials.get(&self.sdk).await.map_err(|e| {
             tracing::warn!(error = %e, "cannot load AWS credentials");
             ApiError::internal("cannot load AWS credentials to sign the Bedrock request")
-        })?;
-        if let Ok(mut cache) = self.credentials.lock() {
-            *cache = Some(c.clone());
-        }
-        Ok(c)
+        })
     }
 
     /// Sends the signed request; the response is returned whatever its status.
@@ -390,6 +364,7 @@ fn event_data(block: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 

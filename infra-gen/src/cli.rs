@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{App, Date};
+use crate::builders::{App, Date};
 use crate::pipeline::{self, Failure, Rendered};
 use crate::render::GeneratedFile;
 use crate::{Error, Finding, check, deploy, format_findings};
@@ -65,7 +65,7 @@ pub fn main(app: fn() -> Result<App, Error>, default_root: &Path) -> ExitCode {
         }
     };
     if matches!(cli.command, Command::Check | Command::Generate) {
-        for warning in crate::build::retirement_warnings(&app, today()) {
+        for warning in crate::builders::retirement_warnings(&app, today()) {
             eprintln!("{warning}");
         }
     }

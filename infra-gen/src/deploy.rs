@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::build::service::IMAGE_TAG_PARAMETER;
-use crate::build::{App, Stack};
+use crate::builders::service::IMAGE_TAG_PARAMETER;
+use crate::builders::{App, Stack};
 use crate::model::lambda::Function;
 use crate::model::{Expr, Properties, Template};
 
@@ -312,7 +312,7 @@ fn account_role(
     app: &App,
     stack: &Stack,
     pick: impl Fn(
-        &crate::build::bootstrap::EnvironmentRoles,
+        &crate::builders::bootstrap::EnvironmentRoles,
     ) -> Option<&crate::model::iam::account::RoleName>,
 ) -> Option<String> {
     let side = app.account()?;

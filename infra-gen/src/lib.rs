@@ -10,7 +10,7 @@
 //! stacks (its AWS calls need the `aws` feature), and [`review`], what a change since a git ref
 //! does in AWS; [`cli`], the command line a repository's own binary runs.
 
-pub mod build;
+pub mod builders;
 pub mod check;
 pub mod cli;
 pub mod deploy;
@@ -24,5 +24,5 @@ pub mod review;
 pub mod units;
 pub mod validate;
 
-pub use build::{App, Environment, EnvironmentKind, Stack};
+pub use builders::{App, Environment, EnvironmentKind, Stack};
 pub use error::{Checked, Error, Finding, format_findings};

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::build::App;
+use crate::builders::App;
 use crate::render::{self, GeneratedFile};
 use crate::validate::{self, RemovedStack, Replacement};
 use crate::{Error, Finding, format_findings, lint};

@@ -4,7 +4,7 @@
 
 mod common;
 
-use infra_gen::build::Bootstrap;
+use infra_gen::builders::Bootstrap;
 use infra_gen::lint::lint;
 use infra_gen::model::Properties;
 use infra_gen::model::iam::account::{AccountRole, GithubSubject, Trust};
@@ -97,9 +97,9 @@ proptest! {
         iam_url in any::<bool>(),
     ) {
         let app = common::app_with(region, common::DOCKERFILE, |s| {
-            let s = if iam_url { s.url(infra_gen::build::FunctionUrl::aws_iam()) } else { s };
+            let s = if iam_url { s.url(infra_gen::builders::FunctionUrl::aws_iam()) } else { s };
             if safe {
-                s.alarms(infra_gen::build::Alarms::new())
+                s.alarms(infra_gen::builders::Alarms::new())
                     .safe_deploy(infra_gen::model::lambda::TrafficShift::Canary10Percent5Minutes)
             } else {
                 s
@@ -214,7 +214,7 @@ fn a_stack_changed_after_the_bootstrap_stack_was_built_is_a_finding() {
 
 /// Registry and service of `service` in each environment of `environments`, in us-west-2.
 fn app_of(service: &str, environments: &[String]) -> App {
-    use infra_gen::build::{ContainerImage, ModelMap, Registry, Service};
+    use infra_gen::builders::{ContainerImage, ModelMap, Registry, Service};
     use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
     let mut app = App::new();
     for name in environments {
@@ -240,7 +240,7 @@ fn app_of(service: &str, environments: &[String]) -> App {
             HandlerMode::Streaming,
         )
         .expect("valid")
-        .url(infra_gen::build::FunctionUrl::aws_iam())
+        .url(infra_gen::builders::FunctionUrl::aws_iam())
         .bedrock_models(ModelMap::from_json(common::MODELS).expect("valid"))
         .build()
         .expect("valid service");

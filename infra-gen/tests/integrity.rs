@@ -6,7 +6,7 @@
 mod common;
 
 use common::{DOCKERFILE, app_with, function_mut, valid_app};
-use infra_gen::build::Alarms;
+use infra_gen::builders::Alarms;
 use infra_gen::lint::lint;
 use infra_gen::model::lambda::{EnvName, EnvVar};
 use infra_gen::model::{Expr, LogicalId, Parameter, Properties};

@@ -86,7 +86,7 @@ mod routine {
     //! concurrency and a failure destination.
 
     use super::common::{DOCKERFILE, app_with};
-    use infra_gen::build::{Alarms, DynamoDb, Grant, Schedule, Service, SqsTrigger};
+    use infra_gen::builders::{Alarms, DynamoDb, Grant, Schedule, Service, SqsTrigger};
     use infra_gen::model::Properties;
     use infra_gen::model::dynamodb::{Key, KeySchema, Projection, Table, TableName};
     use infra_gen::model::lambda::TrafficShift;
@@ -251,7 +251,7 @@ mod routine {
             .expect_err("no alias")
             .to_string();
         assert!(provisioned.contains("safe_deploy"), "{provisioned}");
-        use infra_gen::build::Vpc;
+        use infra_gen::builders::Vpc;
         assert!(Vpc::new(&["subnet-0123456789abcdef0"], &["sg-01234567"]).is_ok());
         for (subnets, groups) in [
             (&[][..], &["sg-01234567"][..]),

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{DOCKERFILE, app_with, codes, function_mut, valid_app};
-use infra_gen::build::FunctionUrl;
+use infra_gen::builders::FunctionUrl;
 use infra_gen::lint::lint;
 use infra_gen::model::iam::{Action, StarOnlyApi, Statement};
 use infra_gen::model::lambda::{Cors, HttpMethod, InvokeMode, Origin, Tracing};
@@ -633,7 +633,7 @@ fn the_pipeline_renders_nothing_for_an_app_with_findings() {
     );
 }
 
-type Customize = fn(infra_gen::build::Service) -> infra_gen::build::Service;
+type Customize = fn(infra_gen::builders::Service) -> infra_gen::builders::Service;
 
 #[test]
 fn invalid_builder_values_name_the_stack_resource_and_fix() {
@@ -714,7 +714,7 @@ fn invalid_builder_values_name_the_stack_resource_and_fix() {
 
 #[test]
 fn typed_grants_pass_every_lint_and_a_hand_written_pattern_does_not() {
-    use infra_gen::build::{DynamoDb, Grant};
+    use infra_gen::builders::{DynamoDb, Grant};
     let app = app_with("us-west-2", DOCKERFILE, |s| {
         s.grant(Grant::s3_read_write("acme-data", "uploads/"))
             .grant(Grant::dynamodb("jobs", &["by-owner"], &[DynamoDb::Query]))
@@ -753,7 +753,7 @@ fn typed_grants_pass_every_lint_and_a_hand_written_pattern_does_not() {
 
 #[test]
 fn two_grants_with_the_same_statement_id_are_a_builder_error() {
-    use infra_gen::build::Grant;
+    use infra_gen::builders::Grant;
     let err = app_with("us-west-2", DOCKERFILE, |s| {
         s.grant(Grant::sns_publish("alerts"))
             .grant(Grant::sns_publish("alerts"))

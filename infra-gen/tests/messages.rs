@@ -5,7 +5,7 @@
 mod common;
 
 use common::{DOCKERFILE, MODELS};
-use infra_gen::build::{
+use infra_gen::builders::{
     Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
 };
 use infra_gen::lint::lint;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{DOCKERFILE, app_with};
-use infra_gen::build::Alarms;
+use infra_gen::builders::Alarms;
 use infra_gen::model::Properties;
 use infra_gen::model::lambda::TrafficShift;
 use infra_gen::units::Timeout;
@@ -153,7 +153,7 @@ fn every_table_gets_a_write_throttle_alarm_that_never_rolls_a_deploy_back() {
 
 #[test]
 fn a_published_count_gets_an_alarm_without_dimensions_outside_the_rollback_alarms() {
-    use infra_gen::build::PublishedMetric;
+    use infra_gen::builders::PublishedMetric;
     let app = app_with("us-west-2", DOCKERFILE, |s| {
         s.alarms(Alarms::new().published(PublishedMetric::new(
             "WriteFailures",

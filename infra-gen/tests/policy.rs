@@ -6,7 +6,7 @@
 mod common;
 
 use common::{DOCKERFILE, MODELS};
-use infra_gen::build::{
+use infra_gen::builders::{
     ContainerImage, EnvironmentKind, FunctionUrl, ModelMap, Policy, Registry, SecretSpec, Service,
 };
 use infra_gen::lint::lint;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use infra_gen::build::{SecretSpec, Service};
+use infra_gen::builders::{SecretSpec, Service};
 use infra_gen::model::lambda::Tracing;
 use infra_gen::pipeline::validated as render;
 use infra_gen::render::GeneratedFile;

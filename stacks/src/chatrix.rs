@@ -2,7 +2,7 @@
 //! Claude Code. One streaming arm64 function behind a public Function URL; callers present
 //! an API key kept in Secrets Manager. Staging and prod share this definition.
 
-use infra_gen::build::{
+use infra_gen::builders::{
     Alarms, ContainerImage, DynamoDb, EnvironmentKind, FunctionUrl, Grant, ModelMap,
     PublishedMetric, Registry, SecretSpec, Service,
 };

@@ -5,7 +5,7 @@
 //! alarms on the dead-letter queues, tags, a VPC, and in prod gradual deploys with provisioned
 //! concurrency. Staging and prod live in two regions.
 
-use infra_gen::build::{
+use infra_gen::builders::{
     Alarms, ContainerImage, DynamoDb, Grant, Registry, Schedule, Service, SqsTrigger, Vpc,
 };
 use infra_gen::model::dynamodb::{Key, KeySchema, Projection, Table, TableName};

@@ -4,7 +4,7 @@ pub mod chatrix;
 pub mod ingest;
 pub mod reports;
 
-use infra_gen::build::Bootstrap;
+use infra_gen::builders::Bootstrap;
 use infra_gen::{App, Error};
 
 /// This repository on GitHub: the deploy and drift roles trust its workflows only.

@@ -3,7 +3,9 @@
 //! only by callers that sign with SigV4 (an AWS_IAM Function URL), and lives in one
 //! environment, in eu-west-1.
 
-use infra_gen::build::{Alarms, ContainerImage, DynamoDb, FunctionUrl, Grant, Registry, Service};
+use infra_gen::builders::{
+    Alarms, ContainerImage, DynamoDb, FunctionUrl, Grant, Registry, Service,
+};
 use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
 use infra_gen::model::review::{Suppression, Tool};
 use infra_gen::units::{Memory, ReservedConcurrency, RetentionDays, Timeout};

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use infra_gen::build::Date;
+use infra_gen::builders::Date;
 
 fn infra_gen(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_infra-gen"))

@@ -9,8 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_gen::build::grant::S3_OBJECT_ACTIONS;
-use infra_gen::build::{DynamoDb, ModelMap};
+use infra_gen::builders::grant::S3_OBJECT_ACTIONS;
+use infra_gen::builders::{DynamoDb, ModelMap};
 use infra_gen::model::iam::{Action, Statement};
 use infra_gen::model::lambda::HandlerMode;
 use infra_gen::model::review::ReplacementAck;

@@ -4,12 +4,10 @@
 //! (`AWS_ENDPOINT_URL_DYNAMODB`, then `AWS_ENDPOINT_URL`). ARCHITECTURE.md says why this and not
 //! `aws-sdk-dynamodb`.
 
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::ProvideCredentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
@@ -24,10 +22,10 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{Map, Value};
 use tokio::sync::OnceCell;
 
+use crate::credentials::CredentialCache;
+
 const SIGNING_NAME: &str = "dynamodb";
 const TARGET_PREFIX: &str = "DynamoDB_20120810.";
-/// Credentials this close to expiry are refreshed before use.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(300);
 
 type HttpsClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
@@ -53,7 +51,7 @@ pub struct Dynamo {
     sdk: SdkConfig,
     connect_timeout: Duration,
     transport: OnceCell<Transport>,
-    credentials: Mutex<Option<Credentials>>,
+    credentials: CredentialCache,
 }
 
 impl Dynamo {
@@ -62,7 +60,7 @@ impl Dynamo {
             sdk: sdk.clone(),
             connect_timeout,
             transport: OnceCell::new(),
-            credentials: Mutex::new(None),
+            credentials: CredentialCache::default(),
         }
     }
 
@@ -139,30 +137,10 @@ impl Dynamo {
     }
 
     async fn credentials(&self) -> Result<Credentials, DynamoError> {
-        let fresh = |c: &Credentials| {
-            c.expiry()
-                .is_none_or(|e| e > SystemTime::now() + EXPIRY_MARGIN)
-        };
-        if let Some(c) = self
-            .credentials
-            .lock()
-            .ok()
-            .and_then(|g| g.as_ref().filter(|c| fresh(c)).cloned())
-        {
-            return Ok(c);
-        }
-        let provider = self
-            .sdk
-            .credentials_provider()
-            .ok_or_else(|| DynamoError::Transport("no AWS credentials provider".into()))?;
-        let c = provider
-            .provide_credentials()
+        self.credentials
+            .get(&self.sdk)
             .await
-            .map_err(|e| DynamoError::Transport(format!("cannot load AWS credentials: {e}")))?;
-        if let Ok(mut cache) = self.credentials.lock() {
-            *cache = Some(c.clone());
-        }
-        Ok(c)
+            .map_err(|e| DynamoError::Transport(e.to_string()))
     }
 
     /// Calls `operation` (e.g. `UpdateItem`) with `body`; the caller bounds it with a timeout.

@@ -14,7 +14,7 @@ use aws_sdk_cloudformation::config::Region;
 use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use super::Command;
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::deploy;
 use crate::pipeline;
 use crate::render::GeneratedFile;

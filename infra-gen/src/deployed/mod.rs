@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use crate::build::App;
+use crate::builders::App;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -11,8 +11,8 @@ use aws_sdk_cloudformation::types::{
 
 use super::client::{DeployedError, Target, backoff};
 use super::template::{as_sam_deploys_it, parse};
-use crate::build::Stack;
-use crate::build::service::IMAGE_TAG_PARAMETER;
+use crate::builders::Stack;
+use crate::builders::service::IMAGE_TAG_PARAMETER;
 use crate::deploy;
 
 /// The largest template CloudFormation takes inline; larger ones must go through S3.

@@ -1,7 +1,7 @@
 //! `iam-account`: the account side's roles (GitHub's deploy and drift roles, CloudFormation's
 //! execution roles) hold exactly what the other stacks derive, and nothing wider unconsented:
 //!
-//! * each role equals what [`crate::build::Bootstrap`] derives from the app's other stacks
+//! * each role equals what [`crate::builders::Bootstrap`] derives from the app's other stacks
 //!   now (their kinds' deploy declarations), so a grant edited in by hand, or a stack changed
 //!   after the bootstrap stack was built, is a finding;
 //! * GitHub trust names exact subjects (no `*` or `?`, no empty environment or branch);
@@ -11,8 +11,8 @@
 //!   widening no statement needs is stale.
 
 use super::Sink;
-use crate::build::bootstrap::Fits;
-use crate::build::{App, Stack};
+use crate::builders::bootstrap::Fits;
+use crate::builders::{App, Stack};
 use crate::model::iam::account::{AccountRole, GithubSubject, Trust};
 use crate::model::iam::{Action, Statement};
 use crate::model::{Expr, Properties};

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::Finding;
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::model::{Expr, Properties};
 
 /// Where a name occurs inside its stack.

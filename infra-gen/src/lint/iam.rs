@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 use super::Sink;
 use super::resolve::{Origin, Part, Resolved, Scope, Unknown};
-use crate::build::Stack;
-use crate::build::grant::S3_OBJECT_ACTIONS;
+use crate::builders::Stack;
+use crate::builders::grant::S3_OBJECT_ACTIONS;
 use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
 use crate::model::iam::{Action, Boundary, Condition, Operator, Role, Statement};
 use crate::model::{Expr, Properties};

@@ -8,8 +8,8 @@
 //! value passes and nothing else does.
 
 use crate::Finding;
-use crate::build::Stack;
-use crate::build::service::IMAGE_TAG_PARAMETER;
+use crate::builders::Stack;
+use crate::builders::service::IMAGE_TAG_PARAMETER;
 use crate::model::Expr;
 use crate::model::expr::sub_placeholders;
 

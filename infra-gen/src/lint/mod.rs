@@ -47,7 +47,7 @@ mod stateful;
 mod vpc;
 
 use crate::Finding;
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::model::lambda::{Function, HandlerMode, InvokeMode};
 use crate::model::{Expr, Properties};
 

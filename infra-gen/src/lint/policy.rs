@@ -3,7 +3,7 @@
 //! resource does not need is a finding too (the scanners would call its suppressions stale).
 
 use super::Sink;
-use crate::build::{Policy, Stack};
+use crate::builders::{Policy, Stack};
 use crate::model::ecr::{Expiry, Repository, TagMutability, TagStatus};
 use crate::model::review::{PolicyException, PolicyRule};
 use crate::model::{Properties, Resource};

@@ -3,7 +3,7 @@
 //! metadata and the reasons of the scanners' URL-auth suppressions are free text there.
 
 use super::Sink;
-use crate::build::Stack;
+use crate::builders::Stack;
 use crate::model::lambda::{PublicReason, UrlAuth};
 use crate::model::{Properties, Resource};
 

@@ -11,7 +11,7 @@
 //! reference to a secret puts its value in plain text.
 
 use super::Sink;
-use crate::build::Stack;
+use crate::builders::Stack;
 use crate::model::iam::{Action, Policy, Role, Statement};
 use crate::model::raw::{Raw, RawValue};
 use crate::model::{Expr, Kind};

@@ -1,7 +1,7 @@
 //! `unresolved-ref`: every `Ref`, `Fn::GetAtt` and `${}` names something that exists.
 
 use super::Sink;
-use crate::build::Stack;
+use crate::builders::Stack;
 use crate::model::Expr;
 use crate::model::expr::sub_placeholders;
 

@@ -6,7 +6,7 @@
 
 use super::resolve::Scope;
 use crate::Finding;
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::model::{Expr, Output, Properties};
 
 pub(super) fn check(app: &App, out: &mut Vec<Finding>) {

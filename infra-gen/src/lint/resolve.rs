@@ -12,7 +12,7 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::model::Expr;
 
 /// CloudFormation's limit on a parameter value, the longest a parameter can make any text.
@@ -414,7 +414,7 @@ fn admits(hir: &Hir, c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::Environment;
+    use crate::builders::Environment;
     use crate::model::{LogicalId, Output, Parameter, StackName, Template};
     use proptest::prelude::*;
 

@@ -34,7 +34,7 @@ pub(super) fn eni_pattern(resource: &Resolved, statement: &Statement, region: &s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::Stack;
+    use crate::builders::Stack;
     use crate::lint::resolve::Scope;
     use crate::model::Expr;
     use crate::model::iam::Action;

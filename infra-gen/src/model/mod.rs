@@ -1,7 +1,7 @@
 //! The thin layer: a faithful model of the CloudFormation and SAM resources we emit.
 //!
 //! Field names follow the resource specifications; invalid values are unrepresentable where a
-//! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::build`].
+//! type can say so (see [`crate::units`]). Opinions and defaults live in [`crate::builders`].
 
 pub mod access;
 pub mod cloudwatch;

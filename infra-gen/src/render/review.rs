@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::{GeneratedFile, MARKDOWN_HEADER_MARK};
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::deploy;
 use crate::model::expr::sub_placeholders;
 use crate::model::section::{Block, Section, Words, code};

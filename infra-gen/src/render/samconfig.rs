@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{GeneratedFile, HEADER_MARK, jinja};
 use crate::Error;
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::deploy;
 
 pub const PATH: &str = "samconfig.toml";

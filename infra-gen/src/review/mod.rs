@@ -22,7 +22,7 @@ use std::rc::Rc;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::build::App;
+use crate::builders::App;
 use crate::model::lambda::{EnvName, EnvVar};
 use crate::model::{Expr, Properties, REGISTERED, is_stateful_type};
 use crate::pipeline::{self, Failure};

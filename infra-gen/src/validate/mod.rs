@@ -42,7 +42,7 @@ pub use replacement::{
 pub use schema::SchemaError;
 
 use crate::Finding;
-use crate::build::App;
+use crate::builders::App;
 
 const CODE: &str = "schema";
 

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::schema;
 use crate::Finding;
-use crate::build::{App, Stack};
+use crate::builders::{App, Stack};
 use crate::model::{Resource, is_stateful_type};
 use crate::render::read::read_template;
 

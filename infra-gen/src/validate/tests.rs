@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::build::{ContainerImage, FunctionUrl, Registry, SecretSpec, Service};
+use crate::builders::{ContainerImage, FunctionUrl, Registry, SecretSpec, Service};
 use crate::model::Expr;
 use crate::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};
 use crate::{App, Environment};

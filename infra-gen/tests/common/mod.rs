@@ -1,7 +1,7 @@
 //! A small valid service, built the way a repository's stacks are, for tests to break.
 #![allow(dead_code)] // each test binary uses a different part
 
-use infra_gen::build::{ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service};
+use infra_gen::builders::{ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service};
 use infra_gen::model::Properties;
 use infra_gen::model::lambda::{Architecture, DockerSource, Function, HandlerMode, ImageConfig};
 use infra_gen::{App, Environment, Error, Finding};

@@ -6,7 +6,7 @@
 use super::super::Sink;
 use super::super::resolve::{Resolved, Scope};
 use super::{shown, users_of};
-use crate::build::Stack;
+use crate::builders::Stack;
 use crate::model::iam::{Condition, Role, Statement};
 use crate::model::lambda::HandlerMode;
 

@@ -121,7 +121,7 @@ fn string_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::{filled_in_len, resolved_len};
-    use crate::build::Stack;
+    use crate::builders::Stack;
     use crate::lint::resolve::Scope;
     use crate::model::Expr;
     use crate::model::iam::{Action, Statement};

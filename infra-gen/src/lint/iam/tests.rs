@@ -32,7 +32,7 @@ mod generated {
 
     use proptest::prelude::*;
 
-    use crate::build::{ContainerImage, FunctionUrl, Grant, Registry, Service};
+    use crate::builders::{ContainerImage, FunctionUrl, Grant, Registry, Service};
     use crate::model::iam::data::{self, Level};
     use crate::model::iam::{Action, Statement};
     use crate::model::lambda::{Architecture, DockerSource, HandlerMode, ImageConfig};

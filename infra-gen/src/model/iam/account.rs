@@ -1,6 +1,6 @@
 //! The account side of deploying: GitHub's OIDC identity provider and the roles GitHub Actions
 //! and CloudFormation assume (`AWS::IAM::OIDCProvider`, `AWS::IAM::Role`). Built by
-//! [`crate::build::Bootstrap`] from what the stacks deploy; judged by lint `iam-account`.
+//! [`crate::builders::Bootstrap`] from what the stacks deploy; judged by lint `iam-account`.
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};

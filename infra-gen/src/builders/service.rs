@@ -6,7 +6,7 @@ use super::grant::Local;
 use super::{Alarms, Environment, Grant, ImageRepository, ModelMap, Stack};
 use crate::Finding;
 use crate::model::Kind;
-use crate::model::cloudwatch::{Alarm, Comparison, Statistic, TreatMissingData};
+use crate::model::cloudwatch::{Alarm, Statistic};
 use crate::model::dynamodb::Table;
 use crate::model::iam::{Action, Policy, Role, StarOnlyApi, Statement};
 use crate::model::lambda::events::{
@@ -1378,38 +1378,28 @@ fn tables(template: &Template) -> Vec<(LogicalId, String)> {
 /// A throttled write is a write the function's caller saw fail or wait (on-demand tables
 /// throttle too, past a partition's or the account's throughput).
 fn table_throttles_alarm(table_name: &str, topic: Option<&Expr>) -> Alarm {
-    Alarm {
-        name: format!("{table_name}-write-throttles"),
-        description: format!("writes to the DynamoDB table {table_name} were throttled"),
-        namespace: "AWS/DynamoDB".into(),
-        metric: "WriteThrottleEvents".into(),
-        dimensions: vec![("TableName".into(), Expr::literal(table_name))],
-        statistic: Statistic::Sum,
-        period_s: 60,
-        evaluation_periods: 1,
-        threshold: 1.0,
-        comparison: Comparison::GreaterThanOrEqualToThreshold,
-        treat_missing_data: TreatMissingData::NotBreaching,
-        actions: topic.into_iter().cloned().collect(),
-    }
+    super::alarms::any_in_a_minute(
+        format!("{table_name}-write-throttles"),
+        format!("writes to the DynamoDB table {table_name} were throttled"),
+        ("AWS/DynamoDB", "WriteThrottleEvents", Statistic::Sum),
+        vec![("TableName".into(), Expr::literal(table_name))],
+        topic,
+    )
 }
 
 /// Any message waiting in a dead-letter queue is a failure someone should look at.
 fn queue_depth_alarm(queue_name: &str, topic: Option<&Expr>) -> Alarm {
-    Alarm {
-        name: format!("{queue_name}-depth"),
-        description: format!("messages are waiting in the dead-letter queue {queue_name}"),
-        namespace: "AWS/SQS".into(),
-        metric: "ApproximateNumberOfMessagesVisible".into(),
-        dimensions: vec![("QueueName".into(), Expr::literal(queue_name))],
-        statistic: Statistic::Maximum,
-        period_s: 60,
-        evaluation_periods: 1,
-        threshold: 1.0,
-        comparison: Comparison::GreaterThanOrEqualToThreshold,
-        treat_missing_data: TreatMissingData::NotBreaching,
-        actions: topic.into_iter().cloned().collect(),
-    }
+    super::alarms::any_in_a_minute(
+        format!("{queue_name}-depth"),
+        format!("messages are waiting in the dead-letter queue {queue_name}"),
+        (
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            Statistic::Maximum,
+        ),
+        vec![("QueueName".into(), Expr::literal(queue_name))],
+        topic,
+    )
 }
 
 fn resource_named<'a>(template: &'a mut Template, id: &str) -> Result<&'a mut Resource, Error> {

@@ -131,20 +131,13 @@ impl Alarms {
         self.published
             .iter()
             .map(|p| {
-                let alarm = Alarm {
-                    name: format!("{function_name}-{}", p.metric),
-                    description: p.description.clone(),
-                    namespace: p.namespace.clone(),
-                    metric: p.metric.clone(),
-                    dimensions: Vec::new(),
-                    statistic: Statistic::Sum,
-                    period_s: 60,
-                    evaluation_periods: 1,
-                    threshold: 1.0,
-                    comparison: Comparison::GreaterThanOrEqualToThreshold,
-                    treat_missing_data: TreatMissingData::NotBreaching,
-                    actions: self.topic.iter().cloned().collect(),
-                };
+                let alarm = any_in_a_minute(
+                    format!("{function_name}-{}", p.metric),
+                    p.description.clone(),
+                    (&p.namespace, &p.metric, Statistic::Sum),
+                    Vec::new(),
+                    self.topic.as_ref(),
+                );
                 (format!("{}Alarm", p.id), alarm)
             })
             .collect()
@@ -244,5 +237,30 @@ impl Alarms {
             ));
         }
         out
+    }
+}
+
+/// An alarm that fires as soon as `metric` (namespace, name, statistic) reaches 1 in a minute:
+/// for counts of things that should never happen. No data is not a breach.
+pub(super) fn any_in_a_minute(
+    name: String,
+    description: String,
+    (namespace, metric, statistic): (&str, &str, Statistic),
+    dimensions: Vec<(String, Expr)>,
+    topic: Option<&Expr>,
+) -> Alarm {
+    Alarm {
+        name,
+        description,
+        namespace: namespace.to_owned(),
+        metric: metric.to_owned(),
+        dimensions,
+        statistic,
+        period_s: 60,
+        evaluation_periods: 1,
+        threshold: 1.0,
+        comparison: Comparison::GreaterThanOrEqualToThreshold,
+        treat_missing_data: TreatMissingData::NotBreaching,
+        actions: topic.into_iter().cloned().collect(),
     }
 }
