@@ -536,15 +536,42 @@ impl Fits {
         let Some((service, info)) = crate::model::iam::data::action(action) else {
             return false;
         };
+        self.fits_action(service, info, action, arn)
+    }
+
+    /// Those of `arns` `action` may act on, in order: the action is looked up once.
+    fn fitting<'a>(&mut self, action: &str, arns: &'a [String]) -> Vec<&'a String> {
+        let Some((service, info)) = crate::model::iam::data::action(action) else {
+            return Vec::new();
+        };
+        arns.iter()
+            .filter(|arn| self.fits_action(service, info, action, arn))
+            .collect()
+    }
+
+    fn fits_action(
+        &mut self,
+        service: &'static crate::model::iam::data::Service,
+        info: &'static crate::model::iam::data::ActionInfo,
+        action: &str,
+        arn: &str,
+    ) -> bool {
         let by_arn = self.admitted.entry(service.prefix).or_default();
-        if !by_arn.contains_key(arn) {
-            by_arn.insert(arn.to_owned(), admitted_types(service, arn));
+        let judge = |admitted: &[u16]| {
+            if admitted.contains(&u16::MAX) {
+                return action == "cloudformation:CreateChangeSet";
+            }
+            info.resources().iter().any(|i| admitted.contains(i))
+        };
+        // One hash of the ARN when it was seen before (most are: every action of a resource
+        // asks about the same ARNs).
+        if let Some(admitted) = by_arn.get(arn) {
+            return judge(admitted);
         }
-        let admitted = by_arn.get(arn).map_or(&[][..], Vec::as_slice);
-        if admitted.contains(&u16::MAX) {
-            return action == "cloudformation:CreateChangeSet";
-        }
-        info.resources().iter().any(|i| admitted.contains(i))
+        let admitted = admitted_types(service, arn);
+        let fits = judge(&admitted);
+        by_arn.insert(arn.to_owned(), admitted);
+        fits
     }
 }
 
@@ -618,10 +645,7 @@ fn derive(
             )?;
             continue;
         }
-        let fitting: Vec<&String> = arns
-            .iter()
-            .filter(|a| grants.fits.fits(action, a))
-            .collect();
+        let fitting = grants.fits.fitting(action, &arns);
         if fitting.is_empty() {
             return Err(at(format!(
                 "{} declares {action} on {}, none of which is a resource type {action} accepts (AWS's data)",
@@ -702,10 +726,7 @@ fn derive(
                 )?;
                 continue;
             }
-            let fitting: Vec<&String> = resources
-                .iter()
-                .filter(|r| grants.fits.fits(action, r))
-                .collect();
+            let fitting = grants.fits.fitting(action, &resources);
             if fitting.is_empty() {
                 return Err(at(format!(
                     "{} uses {action} on {}, none of which is a resource type {action} accepts (AWS's data)",
