@@ -116,8 +116,9 @@ fn templates(app: &App, schema_cache: Option<&Path>) -> (Vec<GeneratedFile>, Vec
     let mut findings = Vec::new();
     for stack in app.stacks() {
         let template = stack.template.to_json();
-        files.push(render::template_file(stack, &template));
-        findings.extend(schemas.check(stack.name.as_str(), &template));
+        let file = render::template_file(stack, &template);
+        findings.extend(schemas.check(stack.name.as_str(), &template, &file.contents));
+        files.push(file);
     }
     schemas.finish();
     (files, findings)

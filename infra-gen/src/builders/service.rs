@@ -285,6 +285,8 @@ const DEFAULT_TIMEOUT_S: u32 = 30;
 
 /// The parameter that selects the image: a git commit SHA, so a deploy names exactly one build.
 pub const IMAGE_TAG_PARAMETER: &str = "ImageTag";
+/// Its `AllowedPattern`: a git commit SHA, so `latest` cannot deploy.
+pub(crate) const IMAGE_TAG_PATTERN: &str = "^[0-9a-f]{7,40}$";
 
 impl Service {
     pub fn new(
@@ -679,7 +681,7 @@ impl Service {
         template.parameters.push(Parameter {
             id: tag_id.clone(),
             description: "Git commit SHA the image was built from; tags are immutable".into(),
-            allowed_pattern: "^[0-9a-f]{7,40}$".into(),
+            allowed_pattern: IMAGE_TAG_PATTERN.into(),
             constraint_description: "a git commit SHA (7-40 lowercase hex characters); mutable tags such as latest cannot be deployed".into(),
             kind: crate::model::ParameterKind::String,
             default: None,

@@ -255,9 +255,7 @@ fn fit(
     // Actions of one service share resource types: each type is matched once per resource.
     let mut memo = TypeMemo::default();
     for action in &statement.actions {
-        let Some((svc, info)) = action.info() else {
-            continue;
-        };
+        let (svc, info) = action.info();
         if info.star_only() {
             star_only.push(action.as_str());
             continue;
@@ -348,7 +346,7 @@ fn accepted_types(statement: &Statement, actions: &[&str]) -> String {
         .actions
         .iter()
         .filter(|a| actions.contains(&a.as_str()))
-        .filter_map(Action::info)
+        .map(Action::info)
         .flat_map(|(svc, info)| {
             info.resource_types(svc)
                 .map(|t| format!("{} ({})", t.name(), t.arn()))

@@ -9,7 +9,7 @@
 
 use crate::Finding;
 use crate::builders::Stack;
-use crate::builders::service::IMAGE_TAG_PARAMETER;
+use crate::builders::service::{IMAGE_TAG_PARAMETER, IMAGE_TAG_PATTERN};
 use crate::model::Expr;
 use crate::model::expr::sub_placeholders;
 
@@ -26,9 +26,15 @@ enum Token<'a> {
 }
 
 /// Remembers, per `AllowedPattern`, whether it admits `latest` (`None`: unreadable), so a
-/// pattern every service shares is compiled once per run.
-#[derive(Default)]
+/// pattern every service shares is compiled once per run. The builders' own pattern is known
+/// without compiling a regex (a test holds the answer to the regex's).
 pub(super) struct Patterns(Vec<(String, Option<bool>)>);
+
+impl Default for Patterns {
+    fn default() -> Self {
+        Self(vec![(IMAGE_TAG_PATTERN.to_owned(), Some(false))])
+    }
+}
 
 impl Patterns {
     fn admits_latest(&mut self, pattern: &str) -> Option<bool> {
@@ -215,4 +221,18 @@ fn shown(tokens: &[Token<'_>]) -> String {
             Token::Other(o) => format!("${{{o}}}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_known_answer_for_the_builders_pattern_is_the_regexs() {
+        let known = Patterns::default().admits_latest(IMAGE_TAG_PATTERN);
+        let mut compiled = Patterns(Vec::new());
+        assert_eq!(known, compiled.admits_latest(IMAGE_TAG_PATTERN));
+        assert_eq!(known, Some(false));
+        assert_eq!(compiled.admits_latest("^.*$"), Some(true));
+    }
 }

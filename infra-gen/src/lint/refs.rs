@@ -18,6 +18,8 @@ const PSEUDO_PARAMETERS: [&str; 8] = [
 
 struct Scope<'a> {
     stack: &'a Stack,
+    /// Resources SAM adds, such as `<Function>Url`: their IDs and attributes.
+    implicit: Vec<(String, &'static [&'static str])>,
 }
 
 impl Scope<'_> {
@@ -26,14 +28,10 @@ impl Scope<'_> {
         if let Some(r) = self.stack.template.resource(name) {
             return Some(r.properties.attributes());
         }
-        // Resources SAM adds, such as `<Function>Url`.
-        self.stack.template.resources.iter().find_map(|r| {
-            r.properties
-                .implicit(&r.id)
-                .into_iter()
-                .find(|i| i.id == name)
-                .map(|i| i.attributes)
-        })
+        self.implicit
+            .iter()
+            .find(|(id, _)| id == name)
+            .map(|(_, attributes)| *attributes)
     }
 
     fn can_ref(&self, name: &str) -> bool {
@@ -97,7 +95,14 @@ impl Scope<'_> {
 }
 
 pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
-    let scope = Scope { stack };
+    let implicit = stack.template.resources.iter().flat_map(|r| {
+        let implicit = r.properties.implicit(&r.id);
+        implicit.into_iter().map(|i| (i.id, i.attributes))
+    });
+    let scope = Scope {
+        stack,
+        implicit: implicit.collect(),
+    };
     let visit = |owner: &str, e: &Expr, sink: &mut Sink<'_>| {
         let mut found = Vec::new();
         e.walk(&mut |x| {

@@ -17,9 +17,14 @@ use crate::Error;
 
 /// One IAM action, `service:Operation`, as AWS's action data knows it: a wildcard, a typo or
 /// an action of no service cannot be written.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct Action(String);
+#[derive(Clone)]
+pub struct Action {
+    /// AWS's spelling.
+    name: String,
+    /// The action's entry in the IAM data, found once when it is written.
+    service: &'static data::Service,
+    info: &'static data::ActionInfo,
+}
 
 impl Action {
     /// Looks the action up in the vendored IAM data (`iam-data/`), ignoring case as IAM does,
@@ -34,7 +39,11 @@ impl Action {
             })
             .and_then(|_| data::action(action));
         match known {
-            Some((service, info)) => Ok(Self(format!("{}:{}", service.prefix, info.name()))),
+            Some((service, info)) => Ok(Self {
+                name: format!("{}:{}", service.prefix, info.name()),
+                service,
+                info,
+            }),
             None => Err(Error::Invalid {
                 what: "IAM action",
                 value: action.to_owned(),
@@ -43,17 +52,45 @@ impl Action {
         }
     }
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.name
     }
     /// Whether AWS's data says the action acts on no resource type, so `"Resource": "*"` is
     /// the only resource it accepts (`xray:PutTraceSegments`).
     pub fn star_only(&self) -> bool {
-        self.info().is_some_and(|(_, info)| info.star_only())
+        self.info.star_only()
     }
 
-    /// The action's entry in the IAM data; every `Action` has one.
-    pub(crate) fn info(&self) -> Option<(&'static data::Service, &'static data::ActionInfo)> {
-        data::action(&self.0)
+    /// The action's entry in the IAM data.
+    pub(crate) fn info(&self) -> (&'static data::Service, &'static data::ActionInfo) {
+        (self.service, self.info)
+    }
+}
+
+// An action is its name: the data entry follows from it.
+impl PartialEq for Action {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for Action {}
+impl PartialOrd for Action {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Action {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.name.cmp(&other.name)
+    }
+}
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Action").field(&self.name).finish()
+    }
+}
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name)
     }
 }
 
@@ -241,7 +278,13 @@ impl Statement {
     pub fn star_only(sid: &str, apis: &[StarOnlyApi]) -> Self {
         Self {
             sid: sid.to_owned(),
-            actions: apis.iter().map(|a| Action(a.action().to_owned())).collect(),
+            actions: apis
+                .iter()
+                .map(|a| {
+                    // A test holds every StarOnlyApi to the data.
+                    Action::new(a.action()).expect("a StarOnlyApi is in the IAM data")
+                })
+                .collect(),
             resources: vec![Expr::literal("*")],
             conditions: Vec::new(),
             crossings: Vec::new(),
@@ -279,6 +322,28 @@ impl Serialize for Statement {
 pub struct Policy {
     pub name: String,
     pub statements: Vec<Statement>,
+}
+
+/// An inline policy as `Policies` lists it, serialized straight from the statements.
+impl Serialize for Policy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("PolicyName", &self.name)?;
+        m.serialize_entry("PolicyDocument", &Document(&self.statements))?;
+        m.end()
+    }
+}
+
+/// A policy document, `{"Version": "2012-10-17", "Statement": [...]}`.
+pub(crate) struct Document<T>(pub T);
+
+impl<T: Serialize> Serialize for Document<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("Version", "2012-10-17")?;
+        m.serialize_entry("Statement", &self.0)?;
+        m.end()
+    }
 }
 
 /// A role Lambda assumes. No managed policies: every grant is an inline statement here.
@@ -377,17 +442,7 @@ impl Serialize for Role {
                 }],
             }),
         )?;
-        let policies: Vec<_> = self
-            .policies
-            .iter()
-            .map(|p| {
-                json!({
-                    "PolicyName": p.name,
-                    "PolicyDocument": { "Version": "2012-10-17", "Statement": p.statements },
-                })
-            })
-            .collect();
-        m.serialize_entry("Policies", &policies)?;
+        m.serialize_entry("Policies", &self.policies)?;
         m.end()
     }
 }

@@ -597,13 +597,21 @@ struct Variables<'a>(&'a [EnvVar]);
 impl Serialize for Variables<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut outer = s.serialize_map(Some(1))?;
-        let vars: serde_json::Map<String, serde_json::Value> = self
-            .0
-            .iter()
-            .map(|e| (e.name.0.clone(), serde_json::json!(e.value)))
-            .collect();
-        outer.serialize_entry("Variables", &vars)?;
+        outer.serialize_entry("Variables", &VariableMap(self.0))?;
         outer.end()
+    }
+}
+
+/// The variables by name, in definition order (lint `duplicate` refuses a repeated name).
+struct VariableMap<'a>(&'a [EnvVar]);
+
+impl Serialize for VariableMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for e in self.0 {
+            m.serialize_entry(&e.name.0, &e.value)?;
+        }
+        m.end()
     }
 }
 

@@ -500,7 +500,7 @@ fn table_row(out: &mut String, cells: &[String]) {
     for cell in cells {
         if !cell.is_empty() {
             out.push(' ');
-            out.push_str(&escape_cell(cell));
+            write_cell(out, cell);
         }
         out.push_str(" |");
     }
@@ -508,16 +508,37 @@ fn table_row(out: &mut String, cells: &[String]) {
 }
 
 /// Text for a Markdown table cell: a `|` would end the cell and a newline the row.
-fn escape_cell(value: &str) -> String {
-    value.replace('|', "\\|").replace('\n', " ")
+fn write_cell(out: &mut String, value: &str) {
+    // Both are ASCII, so splitting at their bytes keeps every character whole.
+    let mut start = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let escaped = match b {
+            b'|' => "\\|",
+            b'\n' => " ",
+            _ => continue,
+        };
+        out.push_str(&value[start..i]);
+        out.push_str(escaped);
+        start = i + 1;
+    }
+    out.push_str(&value[start..]);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::escape_cell;
+    use super::write_cell;
 
     #[test]
     fn cells_escape_pipes_and_newlines() {
-        assert_eq!(escape_cell("a | b\nc"), "a \\| b c");
+        for (value, cell) in [
+            ("a | b\nc", "a \\| b c"),
+            ("||\n", "\\|\\| "),
+            ("plain", "plain"),
+            ("é|ü", "é\\|ü"),
+        ] {
+            let mut out = String::new();
+            write_cell(&mut out, value);
+            assert_eq!(out, cell);
+        }
     }
 }

@@ -104,7 +104,7 @@ fn validate_json(app: &App, templates: &[Value], cache: Option<&Path>) -> Vec<Fi
         .zip(templates)
         .collect();
     let mut session = Session::open(cache);
-    let findings = validate_with(&templates, &mut session.cache);
+    let (findings, _) = validate_with(&templates, &mut session.cache);
     session.finish();
     findings
 }
@@ -124,9 +124,20 @@ impl Session {
         }
     }
 
-    /// Validates stack `stack`'s template, in CloudFormation's JSON form.
-    pub(crate) fn check(&mut self, stack: &str, template: &Value) -> Vec<Finding> {
-        validate_with(&[(stack, template)], &mut self.cache)
+    /// Validates stack `stack`'s template, in CloudFormation's JSON form, rendered as `text`.
+    pub(crate) fn check(&mut self, stack: &str, template: &Value, text: &str) -> Vec<Finding> {
+        if !self.cache.enabled() {
+            return validate_with(&[(stack, template)], &mut self.cache).0;
+        }
+        let key = cache::text_key(text);
+        if self.cache.contains_template(&key) {
+            return Vec::new();
+        }
+        let (findings, resources) = validate_with(&[(stack, template)], &mut self.cache);
+        if findings.is_empty() {
+            self.cache.insert_template(key, resources);
+        }
+        findings
     }
 
     /// Saves the keys of the resources that passed.
@@ -216,13 +227,29 @@ fn walk<'a>(v: &'a Value, f: &mut dyn FnMut(&'a Value)) {
     }
 }
 
-fn validate_with(templates: &[(&str, &Value)], cache: &mut cache::Cache) -> Vec<Finding> {
+/// The findings, and the key of every resource (once each, in template order).
+fn validate_with(
+    templates: &[(&str, &Value)],
+    cache: &mut cache::Cache,
+) -> (Vec<Finding>, Vec<String>) {
+    let mut all = Vec::new();
     let mut keys = Vec::new();
     let mut todo: Vec<Unit<'_>> = Vec::new();
     for &(stack, t) in templates {
+        let mut last: Option<(&Value, String, bool)> = None;
         for unit in units(stack, t) {
-            let key = cache::key(unit.resource);
-            if !cache.contains(&key) {
+            // A SAM function is three units of one resource: hashed once.
+            let (key, hit) = match &last {
+                Some((r, key, hit)) if std::ptr::eq(*r, unit.resource) => (key.clone(), *hit),
+                _ => {
+                    let key = cache::key(unit.resource);
+                    let hit = cache.contains(&key);
+                    all.push(key.clone());
+                    last = Some((unit.resource, key.clone(), hit));
+                    (key, hit)
+                }
+            };
+            if !hit {
                 keys.push((unit.stack, unit.id, key));
                 todo.push(unit);
             }
@@ -243,7 +270,7 @@ fn validate_with(templates: &[(&str, &Value)], cache: &mut cache::Cache) -> Vec<
             cache.insert(key);
         }
     }
-    findings
+    (findings, all)
 }
 
 /// Validates one template in CloudFormation's JSON form.

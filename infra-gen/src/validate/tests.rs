@@ -353,6 +353,88 @@ fn the_cache_skips_exactly_the_resources_that_passed_before() {
     assert!(validate_cached(&other, &path).is_empty());
 }
 
+/// What the pipeline does per stack: render, then check against the session's cache.
+fn session_check(app: &App, path: &std::path::Path) -> Vec<Finding> {
+    let mut session = Session::open(Some(path));
+    let mut findings = Vec::new();
+    for stack in app.stacks() {
+        let template = stack.template.to_json();
+        let text = crate::render::template_file(stack, &template).contents;
+        findings.extend(session.check(stack.name.as_str(), &template, &text));
+    }
+    session.finish();
+    findings
+}
+
+#[test]
+fn an_unchanged_template_is_skipped_by_its_text_and_an_edited_one_keeps_its_resources_cached() {
+    let path = scratch_cache("text");
+    let app = app();
+    assert!(session_check(&app, &path).is_empty());
+    let lines = |p: &std::path::Path| -> Vec<String> {
+        let text = std::fs::read_to_string(p).expect("written");
+        text.lines().map(str::to_owned).collect()
+    };
+    let first = lines(&path);
+    // One line per template (its key and its resources' keys), one per resource.
+    let resources: usize = app
+        .stacks()
+        .iter()
+        .map(|s| s.template.resources.len())
+        .sum();
+    assert_eq!(
+        first.iter().filter(|l| l.contains(' ')).count(),
+        app.stacks().len()
+    );
+    assert_eq!(first.iter().filter(|l| !l.contains(' ')).count(), resources);
+    // An unchanged app keeps the file as it is.
+    assert!(session_check(&app, &path).is_empty());
+    assert_eq!(lines(&path), first);
+
+    // The text key is trusted: plant the key of a template with an invalid function.
+    let mut bad = app.clone();
+    for r in &mut bad.stacks_mut()[1].template.resources {
+        if let crate::model::Properties::Function(f) = &mut r.properties {
+            f.description = "x".repeat(300); // Lambda allows 256 characters
+        }
+    }
+    let stack = &bad.stacks()[1];
+    let text = crate::render::template_file(stack, &stack.template.to_json()).contents;
+    let planted = format!("{} {}\n", cache::text_key(&text), "0".repeat(64));
+    std::fs::write(&path, planted).expect("plant");
+    assert!(
+        session_check(&bad, &path).is_empty(),
+        "a planted template key skips"
+    );
+    // Without it, the edit is found, and the edited template is not recorded as passed.
+    std::fs::remove_file(&path).expect("reset");
+    assert_eq!(session_check(&bad, &path).len(), 1);
+    let kept = lines(&path);
+    assert_eq!(
+        kept.iter().filter(|l| l.contains(' ')).count(),
+        app.stacks().len() - 1
+    );
+
+    // An edited template is checked resource by resource: the keys of its unchanged
+    // resources stay, only the edited function's key is new.
+    std::fs::remove_file(&path).expect("reset");
+    assert!(session_check(&app, &path).is_empty());
+    let mut other = app.clone();
+    with_memory(&mut other, 1024);
+    assert!(session_check(&other, &path).is_empty());
+    let after = lines(&path);
+    let single = |v: &[String]| -> std::collections::BTreeSet<String> {
+        v.iter().filter(|l| !l.contains(' ')).cloned().collect()
+    };
+    let (before, after) = (single(&first), single(&after));
+    assert_eq!(
+        before.difference(&after).count(),
+        1,
+        "only the function's key changed"
+    );
+    assert_eq!(after.difference(&before).count(), 1);
+}
+
 #[test]
 fn results_come_back_in_the_order_of_the_items() {
     let items: Vec<u64> = (0..200).collect();

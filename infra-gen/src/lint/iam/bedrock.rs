@@ -31,9 +31,7 @@ fn modes(stack: &Stack, id: &str) -> Vec<HandlerMode> {
 
 /// Whether a statement grants a Bedrock action.
 pub(super) fn is_bedrock(s: &Statement) -> bool {
-    s.actions
-        .iter()
-        .any(|a| a.info().is_some_and(|(svc, _)| svc.prefix == "bedrock"))
+    s.actions.iter().any(|a| a.info().0.prefix == "bedrock")
 }
 
 pub(crate) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {

@@ -131,7 +131,7 @@ fn of(
     scope: &Scope<'_>,
     passed: &[String],
 ) -> Option<String> {
-    let (service, info) = action.info()?;
+    let (service, info) = action.info();
     if service.prefix == "iam" && info.name() == "PassRole" {
         return passed_to(statement, scope).is_none().then(|| {
             "it passes a role to any service, which then acts with that role's rights".into()

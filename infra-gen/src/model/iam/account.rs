@@ -9,7 +9,7 @@ use serde_json::json;
 use super::super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE};
 use super::super::section::{Section, Words, code};
 use super::super::{Expr, Kind, LogicalId, Resource, StackName, validate_name};
-use super::{Policy, ROLE_ACCESS};
+use super::{Document, Policy, ROLE_ACCESS};
 use crate::Error;
 
 /// GitHub Actions' token issuer.
@@ -276,21 +276,8 @@ impl Serialize for AccountRole {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("RoleName", self.name.as_str())?;
         m.serialize_entry("Description", &self.description)?;
-        m.serialize_entry(
-            "AssumeRolePolicyDocument",
-            &json!({ "Version": "2012-10-17", "Statement": [statement] }),
-        )?;
-        let policies: Vec<_> = self
-            .policies
-            .iter()
-            .map(|p| {
-                json!({
-                    "PolicyName": p.name,
-                    "PolicyDocument": { "Version": "2012-10-17", "Statement": p.statements },
-                })
-            })
-            .collect();
-        m.serialize_entry("Policies", &policies)?;
+        m.serialize_entry("AssumeRolePolicyDocument", &Document([statement]))?;
+        m.serialize_entry("Policies", &self.policies)?;
         m.end()
     }
 }
