@@ -138,7 +138,6 @@ fn compare_except(
         files: mut present,
         symlinks,
     } = committed(dir)?;
-    // One buffer for every committed file: most are unchanged and read only to see that.
     let mut bytes = Vec::new();
     for file in files {
         let shown = format!("{label}/{}", file.path);
@@ -150,6 +149,12 @@ fn compare_except(
             continue;
         }
         let path = dir.join(&file.path);
+        // Most are unchanged: compared piece by piece, read whole only to show a difference.
+        if crate::pipeline::same_contents(&path, file.contents.as_bytes())
+            .map_err(io_err("read", &path))?
+        {
+            continue;
+        }
         bytes.clear();
         fs::File::open(&path)
             .and_then(|mut f| f.read_to_end(&mut bytes))

@@ -134,14 +134,20 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     let mut acknowledged = Vec::new();
     let mut unreadable = Vec::new();
     let mut unchanged = BTreeSet::new();
-    // One buffer for every committed template: most are unchanged and read only to see that.
-    let mut committed = String::new();
     // Templates come first, in stack order.
     for (stack, file) in app.stacks().iter().zip(&files) {
         let path = dir.join(&file.path);
-        committed.clear();
-        match File::open(&path).and_then(|mut f| f.read_to_string(&mut committed)) {
-            Ok(_) => {}
+        // Most committed templates are unchanged: compared piece by piece, never held whole.
+        let committed = match same_contents(&path, file.contents.as_bytes()) {
+            Ok(true) => {
+                unchanged.insert(file.path.clone());
+                continue;
+            }
+            Ok(false) => std::fs::read_to_string(&path),
+            Err(e) => Err(e),
+        };
+        let committed = match committed {
+            Ok(text) => text,
             // Not committed as a file (a directory stands there): the comparison reports it.
             Err(e)
                 if matches!(
@@ -157,11 +163,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
                 continue;
             }
             Err(source) => return Err(Failure::Read { path, source }),
-        }
-        if committed == file.contents {
-            unchanged.insert(file.path.clone());
-            continue;
-        }
+        };
         match validate::replacements(stack, &committed) {
             Ok(found) => {
                 for r in found {
@@ -208,4 +210,26 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         unreadable,
         unchanged,
     })
+}
+
+/// Whether the file at `path` holds exactly `expected`, read in pieces: a fresh process pays
+/// for every page of memory it touches, and the largest file is about 100 KB.
+pub(crate) fn same_contents(path: &Path, expected: &[u8]) -> io::Result<bool> {
+    let mut file = File::open(path)?;
+    let mut piece = [0u8; 8192];
+    let mut at = 0;
+    loop {
+        let n = match file.read(&mut piece) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(at == expected.len());
+        }
+        if expected.get(at..at + n) != Some(&piece[..n]) {
+            return Ok(false);
+        }
+        at += n;
+    }
 }

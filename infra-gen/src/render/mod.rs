@@ -28,6 +28,15 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+impl GeneratedFile {
+    /// A rendered file, its text trimmed to its length: every file of a run is kept until
+    /// the end, and the spare room a growing text leaves would be pages touched for nothing.
+    pub(crate) fn new(path: String, mut contents: String) -> Self {
+        contents.shrink_to_fit();
+        Self { path, contents }
+    }
+}
+
 /// The review page of every stack, then the `samconfig.toml` that deploys them. Only
 /// [`crate::pipeline`] calls it (and [`template_file`]), after the lints passed.
 pub(crate) fn pages(app: &App) -> Result<Vec<GeneratedFile>, Error> {
@@ -50,10 +59,7 @@ pub(crate) fn template_file(stack: &Stack, template: &Value) -> GeneratedFile {
         stack.environment.region(),
     );
     if let Value::Object(template) = template {
-        contents.push_str(&yaml::template_to_yaml(template));
+        yaml::write_template(&mut contents, template);
     }
-    GeneratedFile {
-        path: format!("{}.yaml", stack.name),
-        contents,
-    }
+    GeneratedFile::new(format!("{}.yaml", stack.name), contents)
 }

@@ -357,10 +357,7 @@ pub fn review_file(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> Gener
         out.push('\n');
         markdown(&mut out, section);
     }
-    GeneratedFile {
-        path: format!("{}.md", stack.name),
-        contents: out,
-    }
+    GeneratedFile::new(format!("{}.md", stack.name), out)
 }
 
 /// Resources that hold data: their fate on delete or replacement matters.

@@ -102,8 +102,8 @@ pub fn samconfig_file(app: &App, links: &deploy::Links<'_>) -> Result<GeneratedF
             .map(|s| config_env(app, links, s))
             .collect(),
     };
-    Ok(GeneratedFile {
-        path: PATH.into(),
-        contents: jinja::render("samconfig.toml.j2", context, PATH)?,
-    })
+    Ok(GeneratedFile::new(
+        PATH.into(),
+        jinja::render("samconfig.toml.j2", context, PATH)?,
+    ))
 }

@@ -11,23 +11,28 @@ use serde_json::{Map, Value};
 /// the entries of `Parameters`, `Resources` and `Outputs`.
 pub fn template_to_yaml(template: &Map<String, Value>) -> String {
     let mut out = String::new();
+    write_template(&mut out, template);
+    out
+}
+
+/// [`template_to_yaml`], appended to `out`.
+pub(crate) fn write_template(out: &mut String, template: &Map<String, Value>) {
     for (key, value) in template {
         match value {
             Value::Object(section) if !section.is_empty() && !is_short_form(value) => {
                 out.push('\n');
-                write_scalar(&mut out, key);
+                write_scalar(out, key);
                 out.push_str(":\n");
                 for (i, (k, v)) in section.iter().enumerate() {
                     if i > 0 {
                         out.push('\n');
                     }
-                    write_entry(&mut out, k, v, 2);
+                    write_entry(out, k, v, 2);
                 }
             }
-            _ => write_entry(&mut out, key, value, 0),
+            _ => write_entry(out, key, value, 0),
         }
     }
-    out
 }
 
 fn indent(out: &mut String, n: usize) {
