@@ -53,13 +53,19 @@ fn provider_table(entries: &[(String, String)]) -> String {
     out
 }
 
-/// What decides whether a resource passes validation: the schemas and the validator's code.
-/// The schema-validation cache keys on it, so a refreshed schema or a changed rule revalidates
-/// everything. (`DefaultHasher::new()` is deterministic for a given toolchain; a new toolchain
-/// only empties the cache.)
-fn fingerprint(source: &Path, validator: &Path) -> Result<u64, Box<dyn std::error::Error>> {
+/// What decides whether a resource passes validation: the schemas, the validator's code, and
+/// the YAML writer (templates are keyed by their text, which stands for the JSON form the
+/// schemas judged only as long as the writer that wrote it is the same). The schema-validation
+/// cache keys on it, so a refreshed schema or a changed rule revalidates everything.
+/// (`DefaultHasher::new()` is deterministic for a given toolchain; a new toolchain only empties
+/// the cache.)
+fn fingerprint(
+    source: &Path,
+    validator: &Path,
+    writer: &Path,
+) -> Result<u64, Box<dyn std::error::Error>> {
     use std::hash::{DefaultHasher, Hasher};
-    let mut files = Vec::new();
+    let mut files = vec![writer.to_owned()];
     for dir in [
         source.join("cloudformation"),
         source.join("sam"),
@@ -280,9 +286,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let validator = manifest_dir.join("src/validate");
     println!("cargo::rerun-if-changed={}", validator.display());
+    let writer = manifest_dir.join("src/render/yaml.rs");
+    println!("cargo::rerun-if-changed={}", writer.display());
     fs::write(
         out.join("fingerprint.txt"),
-        format!("{:016x}", fingerprint(&source, &validator)?),
+        format!("{:016x}", fingerprint(&source, &validator, &writer)?),
     )?;
     Ok(())
 }

@@ -36,6 +36,9 @@ pub enum Error {
         path: String,
         source: minijinja::Error,
     },
+    /// A template whose model does not serialize as YAML (a custom `Serialize` that fails).
+    #[error("cannot write {path} as YAML: {message}")]
+    Yaml { path: String, message: String },
 }
 
 impl Error {
@@ -49,6 +52,9 @@ impl Error {
             Self::ModelMap(_) => "correct the entry in the model map file".into(),
             Self::At { fix, .. } => fix.clone(),
             Self::Findings(_) | Self::Render { .. } => "see the messages above".into(),
+            Self::Yaml { .. } => {
+                "make the resource's properties serialize as a JSON object with string keys".into()
+            }
         }
     }
 }

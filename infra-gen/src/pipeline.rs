@@ -97,7 +97,7 @@ fn checked(app: &App, schema_cache: Option<&Path>) -> Result<Vec<GeneratedFile>,
     if !findings.is_empty() {
         return Err(Failure::Lint(findings));
     }
-    let (mut files, findings) = templates(app, schema_cache);
+    let (mut files, findings) = templates(app, schema_cache)?;
     if !findings.is_empty() {
         return Err(Failure::Schema(findings));
     }
@@ -107,21 +107,28 @@ fn checked(app: &App, schema_cache: Option<&Path>) -> Result<Vec<GeneratedFile>,
     Ok(files)
 }
 
-/// Each stack's template, rendered and validated against the schemas. One stack at a time:
-/// its JSON form is dropped before the next one is built. A fresh process pays for every page
-/// of memory it touches, and these trees are most of what a `check` allocates.
-fn templates(app: &App, schema_cache: Option<&Path>) -> (Vec<GeneratedFile>, Vec<Finding>) {
+/// Each stack's template, rendered and validated against the schemas. The text is written
+/// straight from the typed model; the JSON form the schemas take is built only for a template
+/// the schema cache has not seen (a fresh process pays for every page of memory it touches,
+/// and these trees were most of what a `check` allocated).
+fn templates(
+    app: &App,
+    schema_cache: Option<&Path>,
+) -> Result<(Vec<GeneratedFile>, Vec<Finding>), Failure> {
     let mut schemas = validate::Session::open(schema_cache);
     let mut files = Vec::with_capacity(2 * app.stacks().len() + 1);
     let mut findings = Vec::new();
     for stack in app.stacks() {
-        let template = stack.template.to_json();
-        let file = render::template_file(stack, &template);
-        findings.extend(schemas.check(stack.name.as_str(), &template, &file.contents));
+        let file = render::template_file(stack).map_err(Failure::Render)?;
+        findings.extend(schemas.check(
+            stack.name.as_str(),
+            || stack.template.to_json(),
+            &file.contents,
+        ));
         files.push(file);
     }
     schemas.finish();
-    (files, findings)
+    Ok((files, findings))
 }
 
 /// The whole pipeline for the generated directory `dir`: [`validated`], then the replacement

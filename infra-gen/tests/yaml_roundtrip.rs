@@ -105,7 +105,7 @@ mod properties {
         #[test]
         fn any_string_reads_back_unchanged(s in text()) {
             let doc = Map::from_iter([("Key".to_owned(), Value::String(s.clone()))]);
-            let yaml = template_to_yaml(&doc);
+            let yaml = template_to_yaml(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let parsed = read(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
             prop_assert_eq!(parsed, Value::Object(doc), "{:?}", yaml);
         }
@@ -113,7 +113,7 @@ mod properties {
         #[test]
         fn any_structure_reads_back_unchanged(entries in proptest::collection::vec((key(), value()), 1..5)) {
             let doc: Map<String, Value> = entries.into_iter().collect();
-            let yaml = template_to_yaml(&doc);
+            let yaml = template_to_yaml(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let parsed = read(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
             prop_assert_eq!(parsed, Value::Object(doc), "{:?}", yaml);
         }

@@ -13,6 +13,7 @@ use infra_gen::model::review::{PolicyException, PolicyRule, Suppression};
 use infra_gen::model::{Expr, Properties};
 use infra_gen::pipeline::validated as render;
 use infra_gen::render::GeneratedFile;
+use infra_gen::render::yaml::template_to_yaml;
 use infra_gen::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
 use infra_gen::{App, Stack};
 
@@ -35,6 +36,31 @@ fn committed_generated_matches_the_definitions() {
         "generated/ drifted; run `cargo infra-gen generate`:\n{}",
         report.join("\n")
     );
+}
+
+/// A template is written straight from its typed model; the schemas judge its JSON form. Both
+/// must be the same template: the text equals the YAML of the JSON form, whichever way the
+/// values reach the writer.
+fn assert_text_is_its_json_form(app: &App, files: &[GeneratedFile]) {
+    for stack in app.stacks() {
+        let path = format!("{}.yaml", stack.name);
+        let file = files
+            .iter()
+            .find(|f| f.path == path)
+            .expect("every stack is rendered");
+        // The two header lines are comments, not part of the template.
+        let body: String = file.contents.split_inclusive('\n').skip(2).collect();
+        let json = stack.template.to_json();
+        let from_json = template_to_yaml(json.as_object().expect("a template is a mapping"))
+            .expect("a JSON mapping writes");
+        assert_eq!(body, from_json, "{path}");
+    }
+}
+
+#[test]
+fn every_template_is_written_as_the_yaml_of_its_json_form() {
+    let app = stacks::app().expect("builds");
+    assert_text_is_its_json_form(&app, &rendered(&app));
 }
 
 #[test]
@@ -397,6 +423,7 @@ fn assert_mutation_drifts(index: usize, name: &str, mutate: fn(&mut Stack) -> bo
         app.rebuild_account().expect("the account side derives");
     }
     let files = rendered(&app);
+    assert_text_is_its_json_form(&app, &files);
     let drift = compare(&generated_dir(), "generated", &files).expect("readable");
     // The review page is rendered from the same values: it must change with the template.
     let expected = [

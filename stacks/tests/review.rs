@@ -90,7 +90,7 @@ fn with(t: &Templates, stack: &str, f: impl FnOnce(&mut Value)) -> Templates {
         .expect("stack present");
     let mut json = read_template(text).expect("parses");
     f(&mut json);
-    *text = template_to_yaml(json.as_object().expect("a template is a mapping"));
+    *text = template_to_yaml(json.as_object().expect("a template is a mapping")).expect("writes");
     out
 }
 

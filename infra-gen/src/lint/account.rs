@@ -10,6 +10,8 @@
 //!   statement with a [`Widening`](crate::model::iam::account::Widening) saying why; a
 //!   widening no statement needs is stale.
 
+use std::borrow::Cow;
+
 use super::Sink;
 use crate::builders::bootstrap::Fits;
 use crate::builders::{App, Stack};
@@ -29,13 +31,17 @@ pub(super) fn check(app: &App, stack: &Stack, sink: &mut Sink<'_>) {
     // Roles equal to their derivation fit by construction (the builder keeps each action to
     // the ARNs AWS's data says it accepts and writes a widening for each `*` and pattern), so
     // only the others are judged statement by statement.
-    let want = derived(app, stack, sink);
+    let derived = derived(app, stack, sink);
+    let want = derived.as_deref().map(account_roles).unwrap_or_default();
     let mut fits = Fits::default();
     for r in &stack.template.resources {
         if let Properties::AccountRole(role) = &r.properties {
             let id = r.id.as_str();
             trust(role, id, sink);
-            if want.iter().any(|(w, derived)| w == id && derived == role) {
+            if want
+                .iter()
+                .any(|&(w, derived)| w == id && same_role(derived, role))
+            {
                 continue;
             }
             for s in role.policies.iter().flat_map(|p| &p.statements) {
@@ -181,15 +187,32 @@ fn statement(role: &AccountRole, s: &Statement, id: &str, fits: &mut Fits, sink:
     }
 }
 
+/// The account roles of `stack` by logical ID.
+fn account_roles(stack: &Stack) -> Vec<(&str, &AccountRole)> {
+    stack
+        .template
+        .resources
+        .iter()
+        .filter_map(|r| match &r.properties {
+            Properties::AccountRole(role) => Some((r.id.as_str(), role)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Equal roles; a role compared with itself (the bootstrap stack as built, its own
+/// derivation) is equal without walking its statements.
+fn same_role(a: &AccountRole, b: &AccountRole) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// The account roles of the bootstrap stack against what the other stacks derive now; the
-/// derived roles by logical ID (none for another stack).
-fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, AccountRole)> {
+/// derived stack (none for another stack, or when it cannot be derived).
+fn derived<'a>(app: &'a App, stack: &Stack, sink: &mut Sink<'_>) -> Option<Cow<'a, Stack>> {
     if app.account().is_none_or(|side| side.stack != stack.name) {
-        return Vec::new();
+        return None;
     }
-    let Some((_, derived)) = app.derived_bootstrap() else {
-        return Vec::new();
-    };
+    let (_, derived) = app.derived_bootstrap()?;
     let derived = match derived {
         Ok(d) => d,
         Err(e) => {
@@ -204,23 +227,13 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
                     f.fix,
                 );
             }
-            return Vec::new();
+            return None;
         }
     };
-    let roles = |s: &Stack| -> Vec<(String, AccountRole)> {
-        s.template
-            .resources
-            .iter()
-            .filter_map(|r| match &r.properties {
-                Properties::AccountRole(role) => Some((r.id.to_string(), role.clone())),
-                _ => None,
-            })
-            .collect()
-    };
-    let want = roles(&derived);
-    let have = roles(stack);
-    for (id, role) in &have {
-        match want.iter().find(|(w, _)| w == id) {
+    let want = account_roles(&derived);
+    let have = account_roles(stack);
+    for &(id, role) in &have {
+        match want.iter().find(|(w, _)| *w == id) {
             None => sink.push(
                 "iam-account",
                 id,
@@ -230,7 +243,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
                 ),
                 "derive the account side again (App::rebuild_account); never add account roles by hand",
             ),
-            Some((_, w)) if w != role => sink.push(
+            Some(&(_, w)) if !same_role(w, role) => sink.push(
                 "iam-account",
                 id,
                 format!(
@@ -243,8 +256,8 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
             Some(_) => {}
         }
     }
-    for (id, role) in &want {
-        if !have.iter().any(|(h, _)| h == id) {
+    for &(id, role) in &want {
+        if !have.iter().any(|(h, _)| *h == id) {
             sink.push(
                 "iam-account",
                 id,
@@ -256,7 +269,7 @@ fn derived(app: &App, stack: &Stack, sink: &mut Sink<'_>) -> Vec<(String, Accoun
             );
         }
     }
-    want
+    Some(derived)
 }
 
 /// The first way `have` departs from `want`, in words.

@@ -18,8 +18,11 @@ pub mod section;
 pub mod sqs;
 pub mod tags;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde::ser::SerializeMap as _;
+use serde_json::{Map, Value};
 
 pub use expr::Expr;
 pub(crate) use section::code;
@@ -244,10 +247,12 @@ macro_rules! kinds {
             pub fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
                 match self { $(Self::$variant(p) => p.review(resource, words)),* }
             }
-            fn to_json(&self) -> Value {
-                let v = match self { $(Self::$variant(p) => serde_json::to_value(p)),* };
-                // Serializing these types cannot fail: every map key is a string.
-                v.unwrap_or(Value::Null)
+        }
+
+        /// The kind's CloudFormation properties.
+        impl Serialize for Properties {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self { $(Self::$variant(p) => p.serialize(s)),* }
             }
         }
 
@@ -325,12 +330,11 @@ impl Resource {
         self
     }
 
-    fn to_json(&self, tags: &[tags::Tag]) -> Value {
-        let mut m = Map::new();
-        m.insert("Type".into(), self.properties.type_name().into());
-        if let Some(l) = self.lifecycle {
-            m.insert("DeletionPolicy".into(), json!(l.deletion));
-            m.insert("UpdateReplacePolicy".into(), json!(l.update_replace));
+    /// `Metadata`: the definition's, with the suppressions of third-party rules (its own and
+    /// those its policy exceptions imply) written in for each tool.
+    fn metadata(&self) -> Cow<'_, Map<String, Value>> {
+        if self.suppressions.is_empty() && self.policy_exceptions.is_empty() {
+            return Cow::Borrowed(&self.metadata);
         }
         let mut metadata = self.metadata.clone();
         if self.policy_exceptions.is_empty() {
@@ -347,13 +351,36 @@ impl Resource {
             }
             review::write_suppressions(&suppressions, &mut metadata);
         }
-        if !metadata.is_empty() {
-            m.insert("Metadata".into(), Value::Object(metadata));
+        Cow::Owned(metadata)
+    }
+}
+
+/// A resource as the template holds it, with the template's tags.
+struct TemplateResource<'a> {
+    resource: &'a Resource,
+    tags: &'a [tags::Tag],
+}
+
+impl Serialize for TemplateResource<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.resource;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", r.properties.type_name())?;
+        if let Some(l) = r.lifecycle {
+            m.serialize_entry("DeletionPolicy", &l.deletion)?;
+            m.serialize_entry("UpdateReplacePolicy", &l.update_replace)?;
         }
-        let mut properties = self.properties.to_json();
-        self.properties.tag_format().write(tags, &mut properties);
-        m.insert("Properties".into(), properties);
-        Value::Object(m)
+        let metadata = r.metadata();
+        if !metadata.is_empty() {
+            m.serialize_entry("Metadata", &*metadata)?;
+        }
+        let properties = tags::Tagged {
+            properties: &r.properties,
+            tags: self.tags,
+            format: r.properties.tag_format(),
+        };
+        m.serialize_entry("Properties", &properties)?;
+        m.end()
     }
 }
 
@@ -428,51 +455,90 @@ impl Template {
 
     /// CloudFormation's JSON form, keys in the order a reviewer reads them.
     pub fn to_json(&self) -> Value {
-        let mut t = Map::new();
-        t.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
-        if self.resources.iter().any(|r| r.properties.is_serverless()) {
-            t.insert("Transform".into(), "AWS::Serverless-2016-10-31".into());
-        }
-        t.insert("Description".into(), self.description.clone().into());
-        if !self.parameters.is_empty() {
-            let params = self.parameters.iter().map(|p| {
-                let mut m = Map::new();
-                m.insert("Type".into(), p.kind.type_name().into());
-                m.insert("Description".into(), p.description.clone().into());
-                // CloudFormation applies a pattern to String parameters only.
-                if p.kind == ParameterKind::String {
-                    m.insert("AllowedPattern".into(), p.allowed_pattern.clone().into());
-                    m.insert(
-                        "ConstraintDescription".into(),
-                        p.constraint_description.clone().into(),
-                    );
-                }
-                if let Some(d) = &p.default {
-                    m.insert("Default".into(), d.clone().into());
-                }
-                (p.id.to_string(), Value::Object(m))
-            });
-            t.insert("Parameters".into(), Value::Object(params.collect()));
-        }
-        let resources = self
-            .resources
-            .iter()
-            .map(|r| (r.id.to_string(), r.to_json(&self.tags)));
-        t.insert("Resources".into(), Value::Object(resources.collect()));
-        if !self.outputs.is_empty() {
-            let outputs = self.outputs.iter().map(|o| {
-                let mut m = Map::new();
-                m.insert("Description".into(), o.description.clone().into());
-                m.insert("Value".into(), json!(o.value));
-                if let Some(name) = &o.export {
-                    m.insert("Export".into(), json!({ "Name": name }));
-                }
-                (o.id.to_string(), Value::Object(m))
-            });
-            t.insert("Outputs".into(), Value::Object(outputs.collect()));
-        }
-        Value::Object(t)
+        // Serializing the model cannot fail: every map key is a string.
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
+}
+
+/// CloudFormation's form of the template (what [`Template::to_json`] holds and the YAML
+/// writer writes), keys in the order a reviewer reads them.
+impl Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_map(None)?;
+        t.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
+        if self.resources.iter().any(|r| r.properties.is_serverless()) {
+            t.serialize_entry("Transform", "AWS::Serverless-2016-10-31")?;
+        }
+        t.serialize_entry("Description", &self.description)?;
+        if !self.parameters.is_empty() {
+            t.serialize_entry("Parameters", &ById(&self.parameters, |p| &p.id))?;
+        }
+        t.serialize_entry("Resources", &TemplateResources(self))?;
+        if !self.outputs.is_empty() {
+            t.serialize_entry("Outputs", &ById(&self.outputs, |o| &o.id))?;
+        }
+        t.end()
+    }
+}
+
+/// Items as a mapping by their logical IDs.
+struct ById<'a, T>(&'a [T], fn(&T) -> &LogicalId);
+
+impl<T: Serialize> Serialize for ById<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|item| ((self.1)(item).as_str(), item)))
+    }
+}
+
+/// The template's resources by logical ID, each with the template's tags.
+struct TemplateResources<'a>(&'a Template);
+
+impl Serialize for TemplateResources<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Template {
+            resources, tags, ..
+        } = self.0;
+        s.collect_map(
+            resources
+                .iter()
+                .map(|resource| (resource.id.as_str(), TemplateResource { resource, tags })),
+        )
+    }
+}
+
+impl Serialize for Parameter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Type", self.kind.type_name())?;
+        m.serialize_entry("Description", &self.description)?;
+        // CloudFormation applies a pattern to String parameters only.
+        if self.kind == ParameterKind::String {
+            m.serialize_entry("AllowedPattern", &self.allowed_pattern)?;
+            m.serialize_entry("ConstraintDescription", &self.constraint_description)?;
+        }
+        if let Some(d) = &self.default {
+            m.serialize_entry("Default", d)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Output {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Description", &self.description)?;
+        m.serialize_entry("Value", &self.value)?;
+        if let Some(name) = &self.export {
+            m.serialize_entry("Export", &Export { name })?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Export<'a> {
+    #[serde(rename = "Name")]
+    name: &'a str,
 }
 
 #[cfg(test)]

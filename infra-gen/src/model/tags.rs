@@ -1,7 +1,6 @@
 //! Resource tags, checked by AWS's tagging rules when the definition is built.
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 use crate::Error;
 
@@ -93,37 +92,64 @@ pub enum TagFormat {
     SamMap,
 }
 
-impl TagFormat {
-    /// Writes `tags` into a resource's properties.
-    pub(crate) fn write(self, tags: &[Tag], properties: &mut Value) {
-        let Value::Object(p) = properties else { return };
-        if tags.is_empty() {
-            return;
+/// A resource's properties with the template's tags written in, in the resource type's
+/// `format`, after its own properties (none when there are no tags).
+pub(crate) struct Tagged<'a, P> {
+    pub properties: &'a P,
+    pub tags: &'a [Tag],
+    pub format: TagFormat,
+}
+
+impl<P: Serialize> Serialize for Tagged<'_, P> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Form<'a, P, T> {
+            #[serde(flatten)]
+            properties: &'a P,
+            #[serde(rename = "Tags")]
+            tags: T,
+            #[serde(rename = "PropagateTags", skip_serializing_if = "Option::is_none")]
+            propagate: Option<bool>,
         }
-        match self {
-            Self::None => {}
-            Self::List => {
-                let list: Vec<Value> = tags
-                    .iter()
-                    .map(|t| json!({ "Key": t.key, "Value": t.value }))
-                    .collect();
-                p.insert("Tags".into(), Value::Array(list));
+        let properties = self.properties;
+        if self.tags.is_empty() {
+            return properties.serialize(s);
+        }
+        match self.format {
+            TagFormat::None => properties.serialize(s),
+            TagFormat::List => Form {
+                properties,
+                tags: self.tags,
+                propagate: None,
             }
-            Self::SamMap => {
-                let map: Map<String, Value> = tags
-                    .iter()
-                    .map(|t| (t.key.clone(), Value::String(t.value.clone())))
-                    .collect();
-                p.insert("Tags".into(), Value::Object(map));
-                p.insert("PropagateTags".into(), Value::Bool(true));
+            .serialize(s),
+            TagFormat::SamMap => Form {
+                properties,
+                tags: SamTags(self.tags),
+                propagate: Some(true),
             }
+            .serialize(s),
         }
     }
 }
 
+/// SAM's `Tags: {key: value}`.
+struct SamTags<'a>(&'a [Tag]);
+
+impl Serialize for SamTags<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|t| (&t.key, &t.value)))
+    }
+}
+
+/// CloudFormation's `{Key, Value}`.
 impl Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        json!({ "Key": self.key, "Value": self.value }).serialize(s)
+        use serde::ser::SerializeStruct as _;
+        let mut t = s.serialize_struct("Tag", 2)?;
+        t.serialize_field("Key", &self.key)?;
+        t.serialize_field("Value", &self.value)?;
+        t.end()
     }
 }
 

@@ -6,8 +6,6 @@ pub mod review;
 pub mod samconfig;
 pub mod yaml;
 
-use serde_json::Value;
-
 use crate::Error;
 use crate::builders::{App, Stack};
 
@@ -49,8 +47,8 @@ pub(crate) fn pages(app: &App) -> Result<Vec<GeneratedFile>, Error> {
     Ok(files)
 }
 
-/// `stack`'s SAM template, from its CloudFormation JSON form `template`.
-pub(crate) fn template_file(stack: &Stack, template: &Value) -> GeneratedFile {
+/// `stack`'s SAM template, written straight from its typed model.
+pub(crate) fn template_file(stack: &Stack) -> Result<GeneratedFile, Error> {
     let mut contents = format!(
         "{HEADER_MARK} from {} (stack {}, region {}).\n\
          # Do not edit: change the definition, then run `cargo infra-gen generate`.\n",
@@ -58,8 +56,12 @@ pub(crate) fn template_file(stack: &Stack, template: &Value) -> GeneratedFile {
         stack.name,
         stack.environment.region(),
     );
-    if let Value::Object(template) = template {
-        yaml::write_template(&mut contents, template);
+    let path = format!("{}.yaml", stack.name);
+    match yaml::write_template(&mut contents, &stack.template) {
+        Ok(()) => Ok(GeneratedFile::new(path, contents)),
+        Err(e) => Err(Error::Yaml {
+            path,
+            message: e.to_string(),
+        }),
     }
-    GeneratedFile::new(format!("{}.yaml", stack.name), contents)
 }

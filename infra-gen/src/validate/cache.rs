@@ -1,9 +1,9 @@
 //! Which resources already passed schema validation, so `check` compiles no validator for a
 //! resource it has seen: a file of SHA-256 keys, one per line, each over the validator's
-//! fingerprint (the embedded schemas and this module's source, from build.rs) and the
-//! resource's exact JSON. A resource is skipped only when that same JSON passed those same
-//! schemas before; anything else — a changed property, a refreshed schema, another infra-gen —
-//! is validated. The file lives outside `generated/` (the CLI uses `target/infra-gen/`), is
+//! fingerprint (the embedded schemas, this module's source and the YAML writer's, from
+//! build.rs) and the resource's exact JSON. A resource is skipped only when that same JSON
+//! passed those same schemas before; anything else — a changed property, a refreshed schema,
+//! another infra-gen — is validated. The file lives outside `generated/` (the CLI uses `target/infra-gen/`), is
 //! never committed, and a missing, unreadable or garbled one only costs time.
 //!
 //! A template that passed as a whole is keyed by its rendered text too (a line of its key and

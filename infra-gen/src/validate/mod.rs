@@ -124,16 +124,22 @@ impl Session {
         }
     }
 
-    /// Validates stack `stack`'s template, in CloudFormation's JSON form, rendered as `text`.
-    pub(crate) fn check(&mut self, stack: &str, template: &Value, text: &str) -> Vec<Finding> {
+    /// Validates stack `stack`'s template, rendered as `text`; `template` gives its JSON form
+    /// (CloudFormation's), built only when the text has not passed before.
+    pub(crate) fn check(
+        &mut self,
+        stack: &str,
+        template: impl FnOnce() -> Value,
+        text: &str,
+    ) -> Vec<Finding> {
         if !self.cache.enabled() {
-            return validate_with(&[(stack, template)], &mut self.cache).0;
+            return validate_with(&[(stack, &template())], &mut self.cache).0;
         }
         let key = cache::text_key(text);
         if self.cache.contains_template(&key) {
             return Vec::new();
         }
-        let (findings, resources) = validate_with(&[(stack, template)], &mut self.cache);
+        let (findings, resources) = validate_with(&[(stack, &template())], &mut self.cache);
         if findings.is_empty() {
             self.cache.insert_template(key, resources);
         }

@@ -358,9 +358,10 @@ fn session_check(app: &App, path: &std::path::Path) -> Vec<Finding> {
     let mut session = Session::open(Some(path));
     let mut findings = Vec::new();
     for stack in app.stacks() {
-        let template = stack.template.to_json();
-        let text = crate::render::template_file(stack, &template).contents;
-        findings.extend(session.check(stack.name.as_str(), &template, &text));
+        let text = crate::render::template_file(stack)
+            .expect("writes")
+            .contents;
+        findings.extend(session.check(stack.name.as_str(), || stack.template.to_json(), &text));
     }
     session.finish();
     findings
@@ -399,7 +400,9 @@ fn an_unchanged_template_is_skipped_by_its_text_and_an_edited_one_keeps_its_reso
         }
     }
     let stack = &bad.stacks()[1];
-    let text = crate::render::template_file(stack, &stack.template.to_json()).contents;
+    let text = crate::render::template_file(stack)
+        .expect("writes")
+        .contents;
     let planted = format!("{} {}\n", cache::text_key(&text), "0".repeat(64));
     std::fs::write(&path, planted).expect("plant");
     assert!(
