@@ -89,15 +89,17 @@ fn fingerprint(
     Ok(h.finish())
 }
 
-/// gitleaks' ruleset as a Rust table of (id, regex, lowercased keywords): parsed here once, not
-/// on every `check`. Rules without a regex (path-only rules) match nothing in a value.
-fn gitleaks_table(toml_text: &str) -> Result<String, Box<dyn std::error::Error>> {
+/// gitleaks' ruleset as a Rust table of (id, regex, lowercased keywords), and the index of its
+/// keywords: parsed and built here once, not on every `check`. Rules without a regex
+/// (path-only rules) match nothing in a value.
+fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
     let file: toml::Table = toml::from_str(toml_text)?;
     let rules = file
         .get("rules")
         .and_then(toml::Value::as_array)
         .ok_or("rules/gitleaks.toml has no [[rules]]")?;
     let mut out = String::from("&[\n");
+    let mut table = Vec::new();
     for rule in rules {
         let (Some(id), Some(regex)) = (
             rule.get("id").and_then(toml::Value::as_str),
@@ -116,9 +118,38 @@ fn gitleaks_table(toml_text: &str) -> Result<String, Box<dyn std::error::Error>>
             })
             .unwrap_or_default();
         out.push_str(&format!("    ({id:?}, {regex:?}, &{keywords:?}),\n"));
+        table.push(keywords);
     }
     out.push(']');
-    Ok(out)
+    Ok((out, keyword_index(&table)))
+}
+
+/// Every rule's keywords in one index, so a text is scanned once for all of them: a bitmap of
+/// the byte pairs keywords start with, the keywords sorted with the index of their rule, and
+/// the rules with a keyword shorter than two bytes (or none), candidates for every text.
+fn keyword_index(rules: &[Vec<String>]) -> String {
+    let mut starts = [0u64; 1024];
+    let mut sorted: Vec<(&str, usize)> = Vec::new();
+    let mut always = Vec::new();
+    for (rule, keywords) in rules.iter().enumerate() {
+        if keywords.is_empty() || keywords.iter().any(|k| k.len() < 2) {
+            always.push(rule);
+            continue;
+        }
+        for k in keywords {
+            let b = k.as_bytes();
+            let pair = usize::from(b[0]) << 8 | usize::from(b[1]);
+            starts[pair / 64] |= 1 << (pair % 64);
+            sorted.push((k, rule));
+        }
+    }
+    sorted.sort_unstable();
+    let mut out = format!("Keywords {{\n    starts: &{starts:?},\n    sorted: &[\n");
+    for (k, rule) in sorted {
+        out.push_str(&format!("        ({k:?}.as_bytes(), {rule}),\n"));
+    }
+    out.push_str(&format!("    ],\n    always: &{always:?},\n}}"));
+    out
 }
 
 /// The vendored IAM action data (`iam-data/actions.txt`) as a Rust table: services sorted by
@@ -274,9 +305,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fs::write(out.join("providers.rs"), provider_table(&providers))?;
     let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());
+    let (table, keywords) = gitleaks_table(&fs::read_to_string(&rules)?)?;
     fs::write(
         Path::new(&env::var("OUT_DIR")?).join("gitleaks_rules.rs"),
-        gitleaks_table(&fs::read_to_string(&rules)?)?,
+        table,
+    )?;
+    fs::write(
+        Path::new(&env::var("OUT_DIR")?).join("gitleaks_keywords.rs"),
+        keywords,
     )?;
     let iam = manifest_dir.join("iam-data/actions.txt");
     println!("cargo::rerun-if-changed={}", iam.display());

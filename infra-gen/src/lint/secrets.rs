@@ -11,86 +11,43 @@ use regex::Regex;
 /// vendored `rules/gitleaks.toml`.
 const RULESET: &[(&str, &str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/gitleaks_rules.rs"));
 
-struct Rule {
-    id: &'static str,
-    keywords: &'static [&'static str],
-    source: &'static str,
-    regex: OnceLock<Option<Regex>>,
-}
-
 /// Rules whose only signal is a secret-like name next to a random value; the name and
 /// key-material rules in `env/` cover that without gitleaks' per-rule allowlists.
 const SKIPPED: [&str; 1] = ["generic-api-key"];
 
-fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        RULESET
-            .iter()
-            .filter(|(id, _, _)| !SKIPPED.contains(id))
-            .map(|&(id, source, keywords)| Rule {
-                id,
-                keywords,
-                source,
-                regex: OnceLock::new(),
-            })
-            .collect()
-    })
+/// Each rule's regex, compiled the first time a text holds one of its keywords.
+static REGEXES: [OnceLock<Option<Regex>>; RULESET.len()] =
+    [const { OnceLock::new() }; RULESET.len()];
+
+fn matches(rule: usize, text: &str) -> bool {
+    REGEXES[rule]
+        .get_or_init(|| compile(RULESET[rule].1))
+        .as_ref()
+        .is_some_and(|r| r.is_match(text))
 }
 
-impl Rule {
-    fn matches(&self, text: &str) -> bool {
-        self.regex
-            .get_or_init(|| compile(self.source))
-            .as_ref()
-            .is_some_and(|r| r.is_match(text))
-    }
-}
-
-/// Every rule's keywords in one index, so a text is scanned once for all ~300 of them instead
-/// of once per keyword: a bitmap of the byte pairs keywords start with, and the keywords sorted
-/// with the rule each belongs to.
+/// Every rule's keywords in one index (built by build.rs), so a text is scanned once for all
+/// ~300 of them instead of once per keyword.
 struct Keywords {
-    starts: Box<[u64; 1024]>,
-    sorted: Vec<(&'static [u8], usize)>,
+    /// A bit for each byte pair a keyword starts with.
+    starts: &'static [u64; 1024],
+    /// The keywords, sorted, each with the index of its rule in [`RULESET`].
+    sorted: &'static [(&'static [u8], usize)],
     /// Rules with a keyword shorter than two bytes (or none): candidates for every text.
-    always: Vec<usize>,
+    always: &'static [usize],
 }
+
+const KEYWORDS: Keywords = include!(concat!(env!("OUT_DIR"), "/gitleaks_keywords.rs"));
 
 fn pair(a: u8, b: u8) -> usize {
     usize::from(a) << 8 | usize::from(b)
 }
 
-fn keywords() -> &'static Keywords {
-    static KEYWORDS: OnceLock<Keywords> = OnceLock::new();
-    KEYWORDS.get_or_init(|| {
-        let mut index = Keywords {
-            starts: Box::new([0; 1024]),
-            sorted: Vec::new(),
-            always: Vec::new(),
-        };
-        for (rule, r) in rules().iter().enumerate() {
-            if r.keywords.is_empty() || r.keywords.iter().any(|k| k.len() < 2) {
-                index.always.push(rule);
-                continue;
-            }
-            for k in r.keywords {
-                let k = k.as_bytes();
-                let p = pair(k[0], k[1]);
-                index.starts[p / 64] |= 1 << (p % 64);
-                index.sorted.push((k, rule));
-            }
-        }
-        index.sorted.sort_unstable();
-        index
-    })
-}
-
 /// Indices of the rules with a keyword in `lower` (an ASCII-lowercased text), in rule order:
 /// gitleaks runs a rule's regex only then.
 fn candidates(lower: &[u8]) -> Vec<usize> {
-    let index = keywords();
-    let mut found = index.always.clone();
+    let index = &KEYWORDS;
+    let mut found = index.always.to_vec();
     for at in 0..lower.len().saturating_sub(1) {
         let p = pair(lower[at], lower[at + 1]);
         if index.starts[p / 64] & (1 << (p % 64)) == 0 {
@@ -124,12 +81,11 @@ fn compile(source: &str) -> Option<Regex> {
 /// The id of the first gitleaks rule matching `text`.
 pub(super) fn matching_rule(text: &str) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();
-    let rules = rules();
     candidates(lower.as_bytes())
         .into_iter()
-        .map(|rule| &rules[rule])
-        .find(|r| r.matches(text))
-        .map(|r| r.id)
+        .filter(|&rule| !SKIPPED.contains(&RULESET[rule].0))
+        .find(|&rule| matches(rule, text))
+        .map(|rule| RULESET[rule].0)
 }
 
 #[cfg(test)]
@@ -139,10 +95,12 @@ mod tests {
     /// The rules whose keywords occur in the text, the way gitleaks finds them: one
     /// substring search per keyword.
     fn candidates_one_keyword_at_a_time(lower: &str) -> Vec<usize> {
-        rules()
+        RULESET
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.keywords.is_empty() || r.keywords.iter().any(|k| lower.contains(k)))
+            .filter(|(_, (_, _, keywords))| {
+                keywords.is_empty() || keywords.iter().any(|k| lower.contains(k))
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -174,12 +132,11 @@ mod tests {
 
     #[test]
     fn the_vendored_ruleset_parses_and_compiles() {
-        let rules = rules();
-        assert!(rules.len() > 200, "{} rules", rules.len());
-        let broken: Vec<&str> = rules
+        assert!(RULESET.len() > 200, "{} rules", RULESET.len());
+        let broken: Vec<&str> = RULESET
             .iter()
-            .filter(|r| compile(r.source).is_none())
-            .map(|r| r.id)
+            .filter(|(_, source, _)| compile(source).is_none())
+            .map(|(id, _, _)| *id)
             .collect();
         assert!(
             broken.is_empty(),

@@ -508,11 +508,11 @@ fn table_row(out: &mut String, cells: &[String]) {
 fn write_cell(out: &mut String, value: &str) {
     // Both are ASCII, so splitting at their bytes keeps every character whole.
     let mut start = 0;
-    for (i, b) in value.bytes().enumerate() {
-        let escaped = match b {
-            b'|' => "\\|",
-            b'\n' => " ",
-            _ => continue,
+    for i in memchr::memchr2_iter(b'|', b'\n', value.as_bytes()) {
+        let escaped = if value.as_bytes()[i] == b'|' {
+            "\\|"
+        } else {
+            " "
         };
         out.push_str(&value[start..i]);
         out.push_str(escaped);
@@ -524,6 +524,20 @@ fn write_cell(out: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::write_cell;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A cell holds no bare `|` and no newline, and reads back as the value with each
+        /// newline a space.
+        #[test]
+        fn any_value_stays_in_its_cell(value in "[a|\\\n é]{0,24}|\\PC{0,24}") {
+            let mut out = String::new();
+            write_cell(&mut out, &value);
+            prop_assert!(!out.contains('\n'));
+            prop_assert!(!out.replace("\\|", "").contains('|'));
+            prop_assert_eq!(out.replace("\\|", "|"), value.replace('\n', " "));
+        }
+    }
 
     #[test]
     fn cells_escape_pipes_and_newlines() {

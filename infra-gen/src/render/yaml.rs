@@ -825,25 +825,34 @@ fn is_plain_safe(s: &str) -> bool {
     }
     // One pass: only these ASCII characters, and no `: ` (a mapping inside the value; ` #`, a
     // comment, cannot occur since `#` is not among them).
+    const PLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b' ' | b'_'
+                        | b'-'
+                        | b'.'
+                        | b'/'
+                        | b':'
+                        | b'@'
+                        | b'+'
+                        | b'='
+                        | b','
+                        | b'('
+                        | b')'
+                        | b'$'
+                );
+            b += 1;
+        }
+        table
+    };
     let mut previous = 0;
     for &b in bytes {
-        let allowed = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b' ' | b'_'
-                    | b'-'
-                    | b'.'
-                    | b'/'
-                    | b':'
-                    | b'@'
-                    | b'+'
-                    | b'='
-                    | b','
-                    | b'('
-                    | b')'
-                    | b'$'
-            );
-        if !allowed || (previous == b':' && b == b' ') {
+        if !PLAIN[usize::from(b)] || (previous == b':' && b == b' ') {
             return false;
         }
         previous = b;
