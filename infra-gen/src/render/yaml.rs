@@ -71,7 +71,13 @@ pub(crate) fn write_template<T: Serialize + ?Sized>(
 }
 
 fn indent(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                ";
+    let mut n = n;
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
 }
 
 /// Where a value is written, which decides what comes before its first line.
@@ -185,7 +191,8 @@ impl<'o, 'k> Writer<'o, 'k> {
         serde_json::to_value(v)?.serialize(self)
     }
 
-    fn map(self) -> Result<Mapping<'o, 'k>, Error> {
+    /// A mapping of `len` entries, if its serializer says.
+    fn map(self, len: Option<usize>) -> Result<Mapping<'o, 'k>, Error> {
         if let At::Short { .. } = self.at {
             return Err(Error(Reason::NotShort));
         }
@@ -193,6 +200,7 @@ impl<'o, 'k> Writer<'o, 'k> {
             out: self.out,
             at: self.at,
             entries: 0,
+            single: len == Some(1),
             pending: None,
             key: String::new(),
         })
@@ -306,7 +314,7 @@ impl<'o, 'k> ser::Serializer for Writer<'o, 'k> {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let mut map = self.map()?;
+        let mut map = self.map(Some(1))?;
         map.entry(variant, value)?;
         map.finish()
     }
@@ -340,11 +348,11 @@ impl<'o, 'k> ser::Serializer for Writer<'o, 'k> {
             json, name, index, variant, len,
         ))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Mapping<'o, 'k>, Error> {
-        self.map()
+    fn serialize_map(self, len: Option<usize>) -> Result<Mapping<'o, 'k>, Error> {
+        self.map(len)
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Mapping<'o, 'k>, Error> {
-        self.map()
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Mapping<'o, 'k>, Error> {
+        self.map(Some(len))
     }
     fn serialize_struct_variant(
         self,
@@ -424,12 +432,15 @@ impl ser::SerializeTupleStruct for Sequence<'_> {
 
 /// A mapping's entries. A mapping whose only key names an intrinsic is written in short form
 /// (`!Ref X`), unless its argument is itself a mapping: YAML cannot stack short forms such as
-/// `!ImportValue !Sub`. Whether that key is the only one is known at the next key or at the
-/// end, so such a first entry is held in both forms until then.
+/// `!ImportValue !Sub`. Unless the mapping said it has one entry, whether that key is the only
+/// one is known at the next key or at the end, so such a first entry is held in both forms
+/// until then.
 struct Mapping<'o, 'k> {
     out: &'o mut String,
     at: At<'k>,
     entries: usize,
+    /// The serializer said this mapping has exactly one entry (as intrinsics do).
+    single: bool,
     /// The first entry, keyed by an intrinsic: (short form if its argument allows, long form).
     pending: Option<(Option<String>, String)>,
     /// The key `serialize_key` gave, for `serialize_value`.
@@ -445,9 +456,37 @@ impl Mapping<'_, '_> {
             });
         }
         let n = self.at.n() + 2;
+        if self.entries > 0 && self.single {
+            return Err(Error(Reason::Message(
+                "a mapping said it had one entry and gave more".into(),
+            )));
+        }
         if self.entries == 0 {
             self.entries = 1;
-            if let Some(name) = intrinsic(key) {
+            if self.single
+                && let Some(name) = intrinsic(key)
+            {
+                // Written in short form in place, taken back for the long form if the argument
+                // turns out to be a mapping.
+                let mark = self.out.len();
+                if let Some(short) = short_getatt(name, value)? {
+                    self.at.open_inline(self.out);
+                    self.out.push_str(&short);
+                    return Ok(());
+                }
+                self.at.open_inline(self.out);
+                match value.serialize(Writer {
+                    out: self.out,
+                    at: At::Short {
+                        name,
+                        n: self.at.n(),
+                    },
+                }) {
+                    Ok(()) => return Ok(()),
+                    Err(Error(Reason::NotShort)) => self.out.truncate(mark),
+                    Err(e) => return Err(e),
+                }
+            } else if let Some(name) = intrinsic(key) {
                 let short = short_form(name, value, self.at.n())?;
                 let mut long = String::new();
                 self.at.first_key(&mut long);
@@ -509,19 +548,28 @@ fn short_form<T: Serialize + ?Sized>(
     value: &T,
     n: usize,
 ) -> Result<Option<String>, Error> {
-    if name == "GetAtt" {
-        let value = serde_json::to_value(value)?;
-        if let Value::Array(parts) = &value
-            && let [Value::String(id), Value::String(attribute)] = parts.as_slice()
-        {
-            let mut out = format!(" !{name} ");
-            write_scalar(&mut out, &format!("{id}.{attribute}"));
-            out.push('\n');
-            return Ok(Some(out));
-        }
-        return short_argument(name, &value, n);
+    match short_getatt(name, value)? {
+        Some(short) => Ok(Some(short)),
+        None => short_argument(name, value, n),
     }
-    short_argument(name, value, n)
+}
+
+/// `!GetAtt id.attribute` when `name` is `GetAtt` and `value` is `[id, attribute]`.
+fn short_getatt<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<String>, Error> {
+    if name != "GetAtt" {
+        return Ok(None);
+    }
+    let value = serde_json::to_value(value)?;
+    let Value::Array(parts) = &value else {
+        return Ok(None);
+    };
+    let [Value::String(id), Value::String(attribute)] = parts.as_slice() else {
+        return Ok(None);
+    };
+    let mut out = format!(" !{name} ");
+    write_scalar(&mut out, &format!("{id}.{attribute}"));
+    out.push('\n');
+    Ok(Some(out))
 }
 
 fn short_argument<T: Serialize + ?Sized>(
@@ -769,7 +817,9 @@ pub fn scalar(s: &str) -> String {
 fn write_scalar(out: &mut String, s: &str) {
     if is_plain_safe(s) {
         out.push_str(s);
-    } else if s.chars().all(single_quotable) {
+    } else if s.bytes().all(|b| matches!(b, b' '..=b'~')) // printable ASCII, the usual case
+        || s.chars().all(single_quotable)
+    {
         out.push('\'');
         for (i, part) in s.split('\'').enumerate() {
             if i > 0 {
@@ -1032,6 +1082,22 @@ mod tests {
         let json = serde_json::to_value(&s).expect("serializes");
         write_key_and_value(&mut via_json, "V", &json, 0).expect("writes");
         assert_eq!(direct, via_json);
+    }
+
+    #[test]
+    fn a_mapping_of_one_entry_that_gives_two_is_refused() {
+        struct Liar;
+        impl Serialize for Liar {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("Ref", "X")?;
+                m.serialize_entry("Other", "Y")?;
+                m.end()
+            }
+        }
+        let mut out = String::new();
+        assert!(write_key_and_value(&mut out, "V", &Liar, 0).is_err());
     }
 
     #[test]
