@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::access::{
     Arn, CREATE, DELETE, Deployed, NO_CMK, ON_KEY, READ, TypeAccess, UPDATE, WRITE, key_use,
 };
-use super::section::{Section, Words, kms};
+use super::section::{Section, Words, codes, kms};
 use super::{Expr, Kind, LogicalId, Resource, StackName, code, validate_name};
 use crate::Error;
 
@@ -420,7 +420,7 @@ impl Kind for Table {
                                 Projection::KeysOnly => "keys only".into(),
                                 Projection::Include(a) => format!(
                                     "keys and {}",
-                                    a.iter().map(|x| code(x)).collect::<Vec<_>>().join(", ")
+                                    codes(a.iter().map(String::as_str), ", ")
                                 ),
                             },
                         ]

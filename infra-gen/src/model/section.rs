@@ -93,7 +93,26 @@ pub trait Words {
 
 /// Markdown code span.
 pub fn code(s: &str) -> String {
-    format!("`{s}`")
+    // Called for most words of a review page: one exact allocation, no formatting machinery.
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('`');
+    out.push_str(s);
+    out.push('`');
+    out
+}
+
+/// Markdown code spans of `items`, joined by `separator`.
+pub fn codes<'a>(items: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push('`');
+        out.push_str(item);
+        out.push('`');
+    }
+    out
 }
 
 /// "a", "a and b", "a, b and c".

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use serde_json::json;
 
 use super::super::access::{Arn, CREATE, DELETE, Deployed, READ, TypeAccess, UPDATE};
-use super::super::section::{Section, Words, code};
+use super::super::section::{Section, Words, code, codes};
 use super::super::{Expr, Kind, LogicalId, Resource, StackName, validate_name};
 use super::{Document, Policy, ROLE_ACCESS};
 use crate::Error;
@@ -212,11 +212,7 @@ impl Kind for AccountRole {
                     .collect();
                 vec![
                     s.sid.clone(),
-                    s.actions
-                        .iter()
-                        .map(|a| code(a.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    codes(s.actions.iter().map(|a| a.as_str()), ", "),
                     s.resources
                         .iter()
                         .map(|r| words.value(r))

@@ -2,7 +2,7 @@
 //! use the role.
 
 use super::{Boundary, Operator, Role, Statement};
-use crate::model::section::{Section, Words, code, words as and_list};
+use crate::model::section::{Section, Words, code, codes, words as and_list};
 use crate::model::{Expr, Properties, Resource};
 
 pub(super) fn section(role: &Role, resource: &Resource, words: &dyn Words) -> Section {
@@ -218,14 +218,7 @@ fn permission(
     let mut summary = match (verb, items.as_slice()) {
         (Some(v), [one]) if !v.ends_with(':') => format!("{v} {one}"),
         (Some(v), _) => v.trim_end_matches(':').to_owned(),
-        (None, _) => format!(
-            "may call {}",
-            actions
-                .iter()
-                .map(|a| code(a))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        (None, _) => format!("may call {}", codes(actions.iter().copied(), ", ")),
     };
     // Conditions narrow what the resources alone say (the Bedrock items already read them).
     if !actions.iter().any(|a| a.starts_with("bedrock:")) {
