@@ -904,6 +904,55 @@ fn a_streaming_handler_started_by_a_runtime_client_that_cannot_stream_is_refused
 }
 
 #[test]
+fn a_runtime_client_that_cannot_stream_is_refused_on_any_base_image() {
+    // The client the ImageConfig starts talks to Lambda, even on a base whose own runtime
+    // could stream (a custom runtime or Node.js): every base × every such client.
+    let bases = [
+        "public.ecr.aws/lambda/provided:al2023",
+        "public.ecr.aws/lambda/provided:al2",
+        "public.ecr.aws/lambda/nodejs:22",
+        "amazon/aws-lambda-nodejs:20",
+        "debian:bookworm-slim",
+    ];
+    let clients: [(&[&str], &str); 3] = [
+        (&["/usr/bin/python3", "-m", "awslambdaric"], "Python"),
+        (&["/usr/local/bin/aws_lambda_ric"], "Ruby"),
+        (
+            &[
+                "java",
+                "-cp",
+                "/var/task/*",
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+            ],
+            "Java",
+        ),
+    ];
+    for base in bases {
+        for (entry_point, language) in clients {
+            let mut app = base_app().clone();
+            let f = function_mut(&mut app);
+            let exec = entry_point
+                .iter()
+                .map(|w| format!("{w:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            f.source.dockerfile_text = format!(
+                "FROM --platform=linux/arm64 {base}\nWORKDIR /var/task\nENTRYPOINT [{exec}]\nCMD [\"app.handler\"]\n"
+            )
+            .leak();
+            f.image_config =
+                ImageConfig::new(entry_point, &["app.handler"], "/var/task").expect("valid");
+            let findings: Vec<_> = lint(&app)
+                .into_iter()
+                .filter(|f| f.code == "image-streaming")
+                .collect();
+            assert_eq!(findings.len(), 1, "{base} {language}: {findings:#?}");
+            assert!(findings[0].message.contains(language), "{}", findings[0]);
+        }
+    }
+}
+
+#[test]
 fn the_documented_runtime_interface_client_pattern_is_valid_for_a_buffered_handler() {
     // AWS's "alternative base image" example: a global ARG re-declared in both stages.
     let text = "ARG FUNCTION_DIR=\"/function\"\nFROM python:3.12 AS build-image\nARG FUNCTION_DIR\nRUN mkdir -p ${FUNCTION_DIR}\nCOPY . ${FUNCTION_DIR}\nRUN pip install --target ${FUNCTION_DIR} awslambdaric\nFROM python:3.12-slim\nARG FUNCTION_DIR\nWORKDIR ${FUNCTION_DIR}\nCOPY --from=build-image ${FUNCTION_DIR} ${FUNCTION_DIR}\nENTRYPOINT [ \"/usr/local/bin/python\", \"-m\", \"awslambdaric\" ]\nCMD [ \"lambda_function.handler\" ]\n";

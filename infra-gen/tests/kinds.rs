@@ -349,6 +349,93 @@ mod raw {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// CloudFormation resolves an Effect written as an intrinsic before IAM reads it, so
+        /// such a statement is judged as an Allow (and named), never skipped like a Deny.
+        #[test]
+        fn an_effect_from_an_intrinsic_is_judged_as_an_allow(
+            effect in prop::sample::select(vec![
+                json!({"Fn::Sub": "Allow"}),
+                json!({"Fn::Join": ["", ["All", "ow"]]}),
+                json!({"Ref": "AWS::NoValue"}),
+                json!({"Fn::Sub": ["${E}", {"E": "Allow"}]}),
+            ]),
+            action in prop::sample::select(vec!["iam:CreateAccessKey", "iam:PutRolePolicy", "sts:AssumeRole"]),
+        ) {
+            let statement = json!({"Effect": effect, "Action": action, "Resource": "arn:aws:iam::123456789012:role/x"});
+            let err = run("Extra", policy(statement)).expect_err("refused");
+            let codes = codes(err.findings());
+            prop_assert!(codes.contains(&"iam-raw") && codes.contains(&"iam-escalation"), "{}", err);
+        }
+
+        /// A statement that names no resource is refused by name, however it is left out.
+        #[test]
+        fn a_raw_statement_without_resources_is_refused(
+            resource in prop::option::of(Just(json!([]))),
+            action in prop::sample::select(vec!["sns:Publish", "iam:PassRole", "sqs:SendMessage"]),
+        ) {
+            let mut statement = json!({"Effect": "Allow", "Action": action});
+            if let Some(r) = resource {
+                statement["Resource"] = r;
+            }
+            let err = run("Extra", policy(statement)).expect_err("refused");
+            prop_assert!(err.to_string().contains("names no resource"), "{}", err);
+        }
+
+        /// A raw statement's StringLike condition is judged like a typed one: a value of only
+        /// wildcards narrows nothing.
+        #[test]
+        fn raw_conditions_of_only_wildcards_are_refused(
+            operator in prop::sample::select(vec!["StringLike", "ArnLike"]),
+            key in prop::sample::select(vec!["aws:SourceAccount", "s3:prefix", "aws:SourceArn"]),
+            pattern in "[*?]{1,12}",
+        ) {
+            let statement = json!({
+                "Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "FunctionRole"},
+                "Condition": {operator: {key: pattern}}
+            });
+            let err = run("Extra", policy(statement)).expect_err("refused");
+            prop_assert!(err.to_string().contains("matches every value"), "{}", err);
+        }
+    }
+
+    #[test]
+    fn a_raw_pass_role_narrowed_to_one_service_is_judged_with_its_condition() {
+        let narrowed = json!({
+            "Effect": "Allow", "Action": "iam:PassRole",
+            "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/demo-test-worker"},
+            "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+        });
+        run("Extra", policy(narrowed.clone())).expect("a PassRole limited to one service passes");
+        let mut open = narrowed;
+        open["Condition"] =
+            json!({"StringNotEquals": {"iam:PassedToService": "ec2.amazonaws.com"}});
+        let err = run("Extra", policy(open))
+            .expect_err("an operator the model cannot read only narrows: judged without it");
+        assert!(codes(err.findings()).contains(&"iam-escalation"), "{err}");
+    }
+
+    #[test]
+    fn two_statements_with_one_sid_in_a_raw_document_are_refused() {
+        let statement = json!({"Sid": "Same", "Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "FunctionRole"}});
+        let raw = Raw::new(
+            "AWS::IAM::Policy",
+            json!({
+                "PolicyName": "extra",
+                "Roles": [{"Ref": "FunctionRole"}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement, statement]}
+            }),
+        )
+        .map(Raw::stateless);
+        let err = run("Extra", raw).expect_err("refused");
+        assert!(
+            err.to_string().contains("two statements with Sid Same"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn inverted_statements_and_secrets_are_refused() {
         let not_action = run(

@@ -532,9 +532,11 @@ fn check_condition(
         let resolved = scope.resolve(value);
         lengths.insert(value, size::resolved_len(&resolved));
         if condition.operator == Operator::StringLike && resolved.may_wildcard() {
+            // Only wildcards: `*` matches every value, `?`s every value of that length (every
+            // account ID is twelve of them).
             let everything = resolved
                 .known()
-                .is_some_and(|t| t.contains('*') && t.chars().all(|c| c == '*' || c == '?'));
+                .is_some_and(|t| !t.is_empty() && t.chars().all(|c| c == '*' || c == '?'));
             let s3_prefix = condition.key.eq_ignore_ascii_case("s3:prefix")
                 && resolved.known().is_some_and(s3_prefix_pattern);
             let problem = if everything {

@@ -25,7 +25,7 @@
 //! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 //! | `iam-public` | a raw resource's policy allowing every principal |
-//! | `iam-raw` | a raw resource's policy document that is not literal JSON |
+//! | `iam-raw` | a raw resource's policy document that is not literal JSON, an `Effect` not literally `Allow` or `Deny`, a resource that is not a string |
 //! | `tags` | a tag key twice on a stack, or more tags than a resource can take |
 //! | `policy` | a log group or ECR repository below its environment kind's `Policy` (retention, immutable tags, scanning, lifecycle), an exception it does not need, or a plain suppression of a scanner rule the policy judges |
 //! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, defers or denies it, or stands on a function without a public URL |

@@ -12,7 +12,7 @@
 
 use super::Sink;
 use crate::builders::Stack;
-use crate::model::iam::{Action, Policy, Role, Statement};
+use crate::model::iam::{Action, Condition, Operator, Policy, Role, Statement};
 use crate::model::raw::{Raw, RawValue};
 use crate::model::{Expr, Kind};
 
@@ -74,13 +74,42 @@ fn document(
         );
         return;
     };
+    let mut sids: Vec<&str> = Vec::new();
     for (n, s) in list(body).into_iter().enumerate() {
         let sid = s
             .get("Sid")
             .and_then(literal)
             .map_or_else(|| format!("{key}[{n}]"), str::to_owned);
-        if s.get("Effect").and_then(literal) != Some("Allow") {
-            continue; // a Deny only narrows
+        if let Some(named) = s.get("Sid").and_then(literal) {
+            if sids.contains(&named) {
+                sink.push(
+                    "duplicate",
+                    id,
+                    format!("{key} has two statements with Sid {named}: IAM refuses the policy"),
+                    "give each statement of a policy its own Sid",
+                );
+            }
+            sids.push(named);
+        }
+        match s.get("Effect").map(|e| (e, literal(e))) {
+            Some((_, Some("Deny"))) => continue, // a Deny only narrows
+            Some((_, Some("Allow"))) => {}
+            // CloudFormation resolves an intrinsic before IAM reads it: it may be Allow, so the
+            // statement is judged as one.
+            effect => sink.push(
+                "iam-raw",
+                id,
+                match effect {
+                    None => format!("statement {sid} of {key} has no Effect: IAM refuses the policy"),
+                    Some((_, Some(other))) => format!(
+                        "statement {sid} of {key} has Effect {other:?}: IAM knows only Allow and Deny"
+                    ),
+                    Some((_, None)) => format!(
+                        "statement {sid} of {key} takes its Effect from an intrinsic, so it is judged as an Allow"
+                    ),
+                },
+                "write Effect literally as Allow or Deny",
+            ),
         }
         for inverted in ["NotAction", "NotResource", "NotPrincipal"] {
             if s.get(inverted).is_some() {
@@ -133,20 +162,70 @@ fn document(
         if key == "AssumeRolePolicyDocument" {
             continue; // a trust policy names principals, not resources
         }
-        let resources: Vec<Expr> = s
-            .get("Resource")
-            .map(list)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|r| match r {
-                RawValue::Expr(e) => Some(e.clone()),
-                _ => None,
-            })
-            .collect();
-        if !actions.is_empty() && !resources.is_empty() {
-            statements.push(Statement::allow(&sid, actions, resources));
+        let mut resources = Vec::new();
+        for r in s.get("Resource").map(list).unwrap_or_default() {
+            match r {
+                RawValue::Expr(e) => resources.push(e.clone()),
+                _ => sink.push(
+                    "iam-raw",
+                    id,
+                    format!("statement {sid} of {key} names a resource that is not a string"),
+                    "write each resource as an ARN string or an intrinsic that returns one",
+                ),
+            }
+        }
+        // What was refused above leaves nothing to judge; a list that was empty as written is
+        // judged by the IAM lints, which refuse it by name.
+        let refused =
+            |field: &str, kept: bool| !kept && s.get(field).is_some_and(|v| !list(v).is_empty());
+        if s.get("NotAction").is_some()
+            || s.get("NotResource").is_some()
+            || refused("Action", !actions.is_empty())
+            || refused("Resource", !resources.is_empty())
+        {
+            continue;
+        }
+        let mut statement = Statement::allow(&sid, actions, resources);
+        statement.conditions = conditions(s.get("Condition"));
+        statements.push(statement);
+    }
+}
+
+/// The conditions of a raw statement the typed model holds: `StringEquals`/`ArnEquals` and
+/// `StringLike`/`ArnLike` on one key. Any other operator (or an `IfExists`/set form) only
+/// narrows, so leaving it out judges the statement at its widest.
+fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
+    let Some(RawValue::Object(operators)) = block else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, keys) in operators {
+        let operator = match name.as_str() {
+            "StringEquals" | "ArnEquals" => Operator::StringEquals,
+            "StringLike" | "ArnLike" => Operator::StringLike,
+            _ => continue,
+        };
+        let RawValue::Object(keys) = keys else {
+            continue;
+        };
+        for (key, values) in keys {
+            let values: Option<Vec<Expr>> = list(values)
+                .into_iter()
+                .map(|v| match v {
+                    RawValue::Expr(e) => Some(e.clone()),
+                    _ => None,
+                })
+                .collect();
+            if let Some(values) = values {
+                out.push(Condition {
+                    operator,
+                    key: key.clone(),
+                    values,
+                });
+            }
         }
     }
+    out
 }
 
 fn secrets(value: &RawValue, in_variables: bool, id: &str, sink: &mut Sink<'_>) {

@@ -115,14 +115,6 @@ impl Resolved {
         })
     }
 
-    /// The known stretches of text, in order.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Text(t) => Some(t.as_str()),
-            Part::Unknown(_) => None,
-        })
-    }
-
     /// The value with each unknown part written as `placeholder`, for pattern checks that
     /// treat an unknown like a wildcard (`*`) or like an opaque word.
     pub fn with_unknowns_as(&self, placeholder: &str) -> String {
@@ -156,11 +148,25 @@ impl Resolved {
             .sum()
     }
 
-    /// Every `{{resolve:…}}` in the known text.
+    /// Every `{{resolve:…}}` in the value. CloudFormation resolves the reference in the text
+    /// it has built, so its parts may come from different pieces (`{{resolve:secretsmanager:`,
+    /// then a `Ref` to the secret, then `:SecretString:password}}`); an unknown part of the
+    /// service name stands at its worst, a secret.
     pub fn dynamic_references(&self) -> Vec<DynamicReference> {
-        self.texts().flat_map(dynamic_references).collect()
+        let mut refs = dynamic_references(&self.with_unknowns_as(UNKNOWN_PART));
+        for r in &mut refs {
+            if r.service.contains(UNKNOWN_PART) {
+                r.service = "secretsmanager".to_owned();
+            }
+            r.reference = r.reference.replace(UNKNOWN_PART, "…");
+        }
+        refs
     }
 }
+
+/// Stands for an unknown part while a value is searched for dynamic references: no text holds
+/// it, and it is neither `{` nor `}`.
+const UNKNOWN_PART: &str = "\u{0}";
 
 /// `{{resolve:service:reference}}` occurrences in `text`.
 pub(crate) fn dynamic_references(text: &str) -> Vec<DynamicReference> {
@@ -549,6 +555,48 @@ mod tests {
         assert_eq!(r.known(), Some("near-us-west-2"));
         let missing = scope.resolve(&Expr::import("other-Key"));
         assert!(missing.known().is_none() && missing.may_wildcard());
+    }
+
+    #[test]
+    fn dynamic_references_are_found_across_pieces_of_a_value() {
+        let s = stack("a-prod-service", "us-west-2", vec![], vec![]);
+        let scope = Scope::new(&s, None);
+        for (open, close) in [("{{resolve:", "}}"), ("pre {{resolve:", "}} post")] {
+            for service in ["secretsmanager", "ssm-secure"] {
+                for middle in [
+                    Expr::Ref("Secret".into()),
+                    Expr::ImportValue(Box::new(Expr::literal("other-SecretArn"))),
+                ] {
+                    let joined = Expr::Join(
+                        String::new(),
+                        vec![
+                            Expr::literal(format!("{open}{service}:")),
+                            middle,
+                            Expr::literal(format!(":SecretString:password{close}")),
+                        ],
+                    );
+                    let refs = scope.resolve(&joined).dynamic_references();
+                    assert_eq!(refs.len(), 1, "{joined:?}");
+                    assert!(refs[0].is_secret());
+                }
+            }
+        }
+        // The service itself from an input: at its worst, a secret.
+        let unknown_service = Expr::SubWith(
+            "{{resolve:${S}:name}}".into(),
+            vec![("S".into(), Expr::Ref("Svc".into()))],
+        );
+        assert!(scope.resolve(&unknown_service).dynamic_references()[0].is_secret());
+        // A plain parameter reference around an input is not a secret.
+        let ssm = Expr::Join(
+            String::new(),
+            vec![
+                Expr::literal("{{resolve:ssm:"),
+                Expr::Ref("Name".into()),
+                Expr::literal("}}"),
+            ],
+        );
+        assert!(!scope.resolve(&ssm).dynamic_references()[0].is_secret());
     }
 
     #[test]

@@ -331,9 +331,9 @@ impl Lint<'_, '_> {
         }
     }
 
-    /// A streaming handler needs a runtime interface client that streams: not the one of a
-    /// managed runtime's base image other than Node.js, nor the Python, Ruby or Java runtime
-    /// interface client started by the function's ImageConfig on any other image.
+    /// A streaming handler needs a runtime interface client that streams: not the Python, Ruby
+    /// or Java runtime interface client started by the function's ImageConfig (on any base
+    /// image), nor the one of a managed runtime's base image other than Node.js.
     fn streaming(&mut self, root: &Stage) {
         if self.f.handler != HandlerMode::Streaming {
             return;
@@ -349,7 +349,8 @@ impl Lint<'_, '_> {
                 .iter()
                 .find(|(module, _)| word.contains(module))
         });
-        if let (None, Some((module, language))) = (runtime, client) {
+        // The client the ImageConfig starts is what talks to Lambda, whatever the base image.
+        if let Some((module, language)) = client {
             self.sink.push(
                 "image-streaming",
                 self.id,
@@ -358,6 +359,7 @@ impl Lint<'_, '_> {
                 ),
                 "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js), or declare HandlerMode::Buffered",
             );
+            return;
         }
         let Some((image, runtime)) = runtime else {
             return;
