@@ -764,6 +764,65 @@ fn only(text: &str, code: &str, needle: &str) {
     assert!(!f[0].fix.is_empty());
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A `--build-arg` can set any ARG, with a default or without, empty or not: an ENV that
+    /// draws on one takes whatever the build is given. Under a secret's name, or in a URL's
+    /// password, that is a secret baked into the function's environment; elsewhere it is an
+    /// ordinary input.
+    #[test]
+    fn an_env_a_build_arg_reaches_is_judged_at_its_worst(
+        declared in prop::sample::select(vec!["ARG T", "ARG T=", "ARG T=\"\"", "ARG T=''", "ARG T=v1"]),
+        reference in prop::sample::select(vec!["$T", "${T}", "${T:-}", "${T-}", "${T:+$T}", "${T:-fallback}", "\"${T}\""]),
+        secret_name in prop::sample::select(vec!["SLACK_BOT_TOKEN", "dbPassword", "API_KEY", "ClientSecret"]),
+        plain_name in prop::sample::select(vec!["APP_VERSION", "LOG_LEVEL", "FEATURE_FLAGS", "BUILD_ID"]),
+        through_env in any::<bool>(),
+    ) {
+        let base = "FROM public.ecr.aws/lambda/provided:al2023\n";
+        // Through another ENV first, or directly.
+        let (hop, value) = if through_env {
+            (format!("ENV HOP={reference}\n"), "${HOP}".to_owned())
+        } else {
+            (String::new(), reference.to_owned())
+        };
+        let stem = format!("{base}{declared}\n{hop}");
+        let count = |text: String| {
+            findings_for(&format!("{text}{TAIL}"))
+                .iter()
+                .filter(|f| f.code == "secret-in-env")
+                .count()
+        };
+        prop_assert_eq!(count(format!("{stem}ENV {secret_name}={value}\n")), 1, "{} {}", secret_name, value);
+        prop_assert_eq!(count(format!("{stem}ENV DATABASE_URL=postgres://app:{value}@db.internal:5432/app\n")), 1);
+        prop_assert_eq!(count(format!("{stem}ENV {plain_name}={value}\n")), 0, "{} {}", plain_name, value);
+        prop_assert_eq!(count(format!("{stem}ENV DATABASE_URL=postgres://db-{value}.internal:5432/app\n")), 0);
+    }
+
+    /// A RUN's shell sees the stage's ARGs: a word is judged as expanded with them, so a
+    /// default spelling another architecture is no evidence when the ARG says the function's,
+    /// and the other way round.
+    #[test]
+    fn a_runs_words_are_judged_as_its_shell_expands_them(
+        own in prop::sample::select(vec!["arm64", "aarch64"]),
+        foreign in prop::sample::select(vec!["amd64", "x86_64"]),
+        form in prop::sample::select(vec![":-", "-"]),
+        pip in any::<bool>(),
+    ) {
+        let run = |arg: &str, default: &str| {
+            let word = if pip {
+                format!("RUN pip install --platform manylinux2014_${{A{form}{default}}} --only-binary=:all: --target /var/task numpy")
+            } else {
+                format!("RUN curl -fsSLo /opt/tool https://example.com/tool_linux_${{A{form}{default}}}")
+            };
+            let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nARG A={arg}\n{word}\n{TAIL}");
+            findings_for(&text).iter().filter(|f| f.code == "image-platform").count()
+        };
+        prop_assert_eq!(run(own, foreign), 0);
+        prop_assert_eq!(run(foreign, own), 1);
+    }
+}
+
 #[test]
 fn a_streaming_handler_on_a_runtime_that_cannot_stream_is_refused() {
     for image in [

@@ -22,8 +22,14 @@ pub(super) struct Config {
     /// Normalised; `/` when nothing set it.
     pub working_dir: Known<String>,
     pub env: Vec<(String, Val)>,
+    /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
+    /// [`BUILD_ARG`]: whatever the build is given is then in the image's environment.
+    pub build_args: Vec<(String, String)>,
     pub shell: Known<Vec<String>>,
 }
+
+/// Stands for a `--build-arg`'s value in [`Config::build_args`]; no Dockerfile text holds it.
+pub(super) const BUILD_ARG: char = '\u{1}';
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Base {
@@ -45,6 +51,9 @@ pub(super) struct Stage {
     pub config: Config,
     /// Variables for expansions in this stage (and stages built FROM it).
     pub state: Scope,
+    /// `state` with every ARG standing for what a `--build-arg` may set (as [`BUILD_ARG`]):
+    /// BuildKit lets a build argument override any ARG, with or without a default.
+    worst: Scope,
     /// The known source paths of each COPY/ADD, and what each RUN fetches.
     pub copies: Vec<Vec<String>>,
     /// What `COPY --from=` names that is no stage defined before (lower-cased).
@@ -123,6 +132,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Is(None),
                 working_dir: Known::Is("/".into()),
                 env: Vec::new(),
+                build_args: Vec::new(),
                 shell: default_shell,
             },
             Scope::closed(),
@@ -155,6 +165,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Is(None),
                 working_dir: Known::Is("/var/task".into()),
                 env,
+                build_args: Vec::new(),
                 shell: default_shell,
             };
             (config, scope)
@@ -171,6 +182,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Unknown(why.clone()),
                 working_dir: Known::Unknown(why.clone()),
                 env: Vec::new(),
+                build_args: Vec::new(),
                 shell: Known::Unknown(why.clone()),
             };
             (config, Scope::open(why.clone()))
@@ -267,6 +279,10 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         _ => image_word.clone(),
     };
     let (config, state) = initial(&base, &image_name, stages);
+    let mut worst = state.clone();
+    for (name, text) in &config.build_args {
+        worst.set(name, Val::Known(text.clone()));
+    }
     Stage {
         from: ins.rest.clone(),
         name,
@@ -274,6 +290,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         platform,
         config,
         state,
+        worst,
         copies: Vec::new(),
         copied_images: Vec::new(),
         cmd_set: false,
@@ -299,6 +316,7 @@ impl Stage {
                         },
                     };
                     self.state.set(&name, val);
+                    self.worst.set(&name, Val::Known(BUILD_ARG.to_string()));
                 }
             }
             "ENV" => {
@@ -313,14 +331,25 @@ impl Stage {
                         .collect(),
                 };
                 // Every value is expanded against the variables before this instruction.
-                let values: Vec<(String, Val)> = pairs
+                let values: Vec<(String, Val, Option<String>)> = pairs
                     .iter()
                     .filter_map(|(k, v)| {
                         let key = expand(k, escape, &self.state).ok()?;
-                        Some((key, known(expand(v, escape, &self.state))))
+                        let worst = expand(v, escape, &self.worst)
+                            .ok()
+                            .filter(|w| w.contains(BUILD_ARG));
+                        Some((key, known(expand(v, escape, &self.state)), worst))
                     })
                     .collect();
-                for (k, v) in values {
+                for (k, v, worst) in values {
+                    self.config.build_args.retain(|(n, _)| *n != k);
+                    match worst {
+                        Some(text) => {
+                            self.worst.set(&k, Val::Known(text.clone()));
+                            self.config.build_args.push((k.clone(), text));
+                        }
+                        None => self.worst.set(&k, v.clone()),
+                    }
                     self.state.set(&k, v.clone());
                     match self.config.env.iter_mut().find(|(n, _)| *n == k) {
                         Some(slot) => slot.1 = v,
@@ -364,7 +393,9 @@ impl Stage {
             }
             "RUN" => {
                 // What a RUN fetches into the image: URLs and pip's platform tags
-                // (`--platform manylinux2014_x86_64`). The shell expands nothing here.
+                // (`--platform manylinux2014_x86_64`). BuildKit gives the shell the stage's
+                // ARGs and ENVs, so a word is read as the shell expands it with them; a word
+                // with a variable nothing here sets stays as written.
                 let mut fetched = Vec::new();
                 let mut platform_next = false;
                 for word in ins.rest.split_whitespace() {
@@ -375,7 +406,9 @@ impl Stage {
                         || word.contains("musllinux")
                         || word.starts_with("--platform=")
                     {
-                        fetched.push(word.to_owned());
+                        fetched.push(
+                            expand(word, escape, &self.state).unwrap_or_else(|_| word.to_owned()),
+                        );
                     }
                     platform_next = word == "--platform";
                 }

@@ -10,6 +10,7 @@ mod expand;
 mod parse;
 
 use super::Sink;
+use super::resolve::{Origin, Part, Resolved, Unknown};
 use crate::model::lambda::{Function, HandlerMode};
 use arch::{Arch, NotAnArch};
 use eval::{Base, Known, Stage};
@@ -53,6 +54,26 @@ const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
     ("aws_lambda_ric", "Ruby"),
     ("com.amazonaws.services.lambda.runtime.api.client", "Java"),
 ];
+
+/// An ENV value with each part a `--build-arg` sets ([`eval::BUILD_ARG`]) as an input, which
+/// can hold anything.
+fn build_arg_value(text: &str) -> Resolved {
+    let mut parts = Vec::new();
+    for (i, piece) in text.split(eval::BUILD_ARG).enumerate() {
+        if i > 0 {
+            parts.push(Part::Unknown(Unknown {
+                what: "a value a --build-arg sets".to_owned(),
+                origin: Origin::Input,
+                may_wildcard: true,
+                max_len: None,
+            }));
+        }
+        if !piece.is_empty() {
+            parts.push(Part::Text(piece.to_owned()));
+        }
+    }
+    Resolved { parts }
+}
 
 /// An exec-form command with its program as the path it runs: `./bootstrap` in `/var/task`
 /// is `/var/task/bootstrap`, `/var//task/bootstrap` too.
@@ -304,7 +325,15 @@ impl Lint<'_, '_> {
     /// The final image's ENV is part of the function's environment.
     fn env(&mut self, last: &Stage) {
         for (name, value) in &last.config.env {
-            let reason = match value {
+            // A value a `--build-arg` reaches is judged with those parts as inputs, at their
+            // worst: under a secret's name, or in a password's place, it bakes a secret in.
+            let from_build_arg = last
+                .config
+                .build_args
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, text)| super::env::variable_reason(name, &build_arg_value(text)));
+            let reason = from_build_arg.or_else(|| match value {
                 Val::Known(v) => super::env::literal_reason(name, v),
                 // A secret-named variable filled from a build argument bakes whatever the
                 // build is given into the image.
@@ -314,7 +343,7 @@ impl Lint<'_, '_> {
                     Some("named like a secret, its value set at build time".to_owned())
                 }
                 _ => None,
-            };
+            });
             if let Some(reason) = reason {
                 self.sink.push(
                     "secret-in-env",
