@@ -417,6 +417,56 @@ mod raw {
         assert!(codes(err.findings()).contains(&"iam-escalation"), "{err}");
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// A raw alarm notifies like a modelled one: CloudWatch reaches only targets in the
+        /// alarm's region, whichever of its action lists names them.
+        #[test]
+        fn a_raw_alarms_actions_are_held_to_its_region(
+            list in prop::sample::select(vec!["AlarmActions", "OKActions", "InsufficientDataActions"]),
+            other in prop::sample::select(vec!["us-east-1", "eu-west-1", "ap-southeast-2"]),
+        ) {
+            let alarm = |region: &str| Raw::new(
+                "AWS::CloudWatch::Alarm",
+                json!({
+                    "MetricName": "Errors", "Namespace": "AWS/Lambda", "Statistic": "Sum",
+                    "Period": 60, "EvaluationPeriods": 1, "Threshold": 1,
+                    "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                    list: [{"Fn::Sub": format!("arn:${{AWS::Partition}}:sns:{region}:${{AWS::AccountId}}:ops")}]
+                }),
+            ).map(Raw::stateless);
+            let err = run("Errors", alarm(other)).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"region"), "{}", err);
+            prop_assert!(run("Errors", alarm("us-west-2")).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_raw_permission_for_every_principal_is_refused() {
+        let permission = |principal: &str| {
+            Raw::new(
+                "AWS::Lambda::Permission",
+                json!({
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": {"Ref": "Function"},
+                    "Principal": principal
+                }),
+            )
+            .map(Raw::stateless)
+        };
+        let err = run("Open", permission("*")).expect_err("refused");
+        assert!(codes(err.findings()).contains(&"iam-public"), "{err}");
+        let named = run("Named", permission("123456789012"));
+        assert!(
+            named
+                .as_ref()
+                .err()
+                .is_none_or(|e| !codes(e.findings()).contains(&"iam-public")),
+            "{named:?}"
+        );
+    }
+
     #[test]
     fn two_statements_with_one_sid_in_a_raw_document_are_refused() {
         let statement = json!({"Sid": "Same", "Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "FunctionRole"}});

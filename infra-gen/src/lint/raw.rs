@@ -24,6 +24,20 @@ const DOCUMENT_KEYS: [&str; 4] = [
 ];
 
 pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    // A resource-based permission outside a document (`AWS::Lambda::Permission`) is read
+    // like a statement's Principal.
+    if raw
+        .properties()
+        .get("Principal")
+        .is_some_and(|p| list(p).into_iter().any(|p| literal(p) == Some("*")))
+    {
+        sink.push(
+            "iam-public",
+            id,
+            format!("raw {} grants to every principal (*)", raw.type_name()),
+            "name the account or service principal allowed, with SourceArn or SourceAccount for a service; a public Function URL is FunctionUrl::public with its written reason",
+        );
+    }
     let mut statements = Vec::new();
     raw.properties().visit(&mut |key, value| {
         if DOCUMENT_KEYS.contains(&key) {

@@ -7,7 +7,8 @@
 use super::resolve::Scope;
 use crate::Finding;
 use crate::builders::{App, Stack};
-use crate::model::{Expr, Output, Properties};
+use crate::model::raw::RawValue;
+use crate::model::{Expr, Kind, Output, Properties};
 
 pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
@@ -96,10 +97,26 @@ fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
 fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     let region = stack.environment.region();
     for r in &stack.template.resources {
-        let Properties::Alarm(alarm) = &r.properties else {
-            continue;
+        let actions: Vec<&Expr> = match &r.properties {
+            Properties::Alarm(alarm) => alarm.actions.iter().collect(),
+            // A raw alarm notifies the same way: every action list it names.
+            Properties::Raw(raw) if raw.type_name().starts_with("AWS::CloudWatch::") => {
+                ["AlarmActions", "OKActions", "InsufficientDataActions"]
+                    .iter()
+                    .filter_map(|k| raw.properties().get(k))
+                    .flat_map(|v| match v {
+                        RawValue::Array(items) => items.iter().collect(),
+                        other => vec![other],
+                    })
+                    .filter_map(|v| match v {
+                        RawValue::Expr(e) => Some(e),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            _ => continue,
         };
-        for action in &alarm.actions {
+        for action in actions {
             let found = region_of(app, stack, action, 0);
             let message = match &found {
                 Some(other) if other != region => format!(
