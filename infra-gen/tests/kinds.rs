@@ -442,6 +442,54 @@ mod raw {
         }
     }
 
+    fn named_policy(name: &str, role: &str) -> Result<Raw, infra_gen::Error> {
+        Raw::new(
+            "AWS::IAM::Policy",
+            json!({
+                "PolicyName": name,
+                "Roles": [{"Ref": role}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ops"}}
+                ]}
+            }),
+        )
+        .map(Raw::stateless)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// IAM keeps one inline policy per name on a role, wherever the policy is written: a
+        /// raw policy named like another on the same role would replace it.
+        #[test]
+        fn inline_policies_of_one_name_on_one_role_collide(name in "[A-Za-z][A-Za-z0-9]{0,15}") {
+            let two = app_with("us-west-2", DOCKERFILE, |s| {
+                s.raw("First", named_policy(&name, "FunctionRole"))
+                    .raw("Second", named_policy(&name, "FunctionRole"))
+            })
+            .expect("builds");
+            let err = pipeline::validated(&two).expect_err("refused");
+            prop_assert!(err.to_string().contains(&format!("inline policy {name} is also at")), "{}", err);
+            let distinct = app_with("us-west-2", DOCKERFILE, |s| {
+                s.raw("First", named_policy(&format!("{name}A"), "FunctionRole"))
+                    .raw("Second", named_policy(&format!("{name}B"), "FunctionRole"))
+            })
+            .expect("builds");
+            prop_assert!(pipeline::validated(&distinct).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_raw_policy_named_like_the_functions_own_replaces_it_and_is_refused() {
+        let err =
+            run("Extra", named_policy("FunctionPermissions", "FunctionRole")).expect_err("refused");
+        assert!(
+            err.to_string()
+                .contains("inline policy FunctionPermissions is also at"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn a_raw_permission_for_every_principal_is_refused() {
         let permission = |principal: &str| {

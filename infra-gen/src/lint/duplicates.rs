@@ -8,7 +8,8 @@ use std::fmt;
 
 use crate::Finding;
 use crate::builders::{App, Stack};
-use crate::model::{Expr, Properties};
+use crate::model::raw::RawValue;
+use crate::model::{Expr, Kind, Properties};
 
 /// Where a name occurs inside its stack.
 #[derive(Clone, Copy)]
@@ -140,7 +141,83 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     );
 }
 
+/// Every inline policy a role of the stack gets, by role: its own, a raw role's `Policies`,
+/// and raw `AWS::IAM::Policy`/`RolePolicy` resources naming it (IAM keeps one per name).
+fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
+    fn literal(v: &RawValue) -> Option<&str> {
+        match v {
+            RawValue::Expr(Expr::Literal(s)) => Some(s),
+            _ => None,
+        }
+    }
+    // (role, policy name, where it is written)
+    let mut found: Vec<(&str, &str, &str)> = Vec::new();
+    let mut ids: Vec<&str> = Vec::new();
+    for r in &stack.template.resources {
+        let here = r.id.as_str();
+        // A second resource of one logical ID is the logical-ID finding, not a policy's.
+        if ids.contains(&here) {
+            continue;
+        }
+        ids.push(here);
+        match &r.properties {
+            Properties::Role(role) => {
+                found.extend(role.policies.iter().map(|p| (here, p.name.as_str(), here)));
+            }
+            Properties::Raw(raw) => {
+                let props = raw.properties();
+                match raw.type_name() {
+                    "AWS::IAM::Role" => {
+                        for p in props
+                            .get("Policies")
+                            .map(RawValue::items)
+                            .unwrap_or_default()
+                        {
+                            if let Some(n) = p.get("PolicyName").and_then(literal) {
+                                found.push((here, n, here));
+                            }
+                        }
+                    }
+                    "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" => {
+                        let Some(name) = props.get("PolicyName").and_then(literal) else {
+                            continue;
+                        };
+                        for role in ["Roles", "RoleName"]
+                            .iter()
+                            .filter_map(|k| props.get(k))
+                            .flat_map(RawValue::items)
+                        {
+                            if let RawValue::Expr(Expr::Ref(id)) = role {
+                                found.push((id, name, here));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let seen: Vec<Seen<'_>> = found
+        .into_iter()
+        .map(|(role, name, at)| Seen {
+            scope: role,
+            ..Seen::at(name, stack, Place::Resource(at))
+        })
+        .collect();
+    report(
+        &seen,
+        || "inline policy".into(),
+        &Rule {
+            why: "a role holds one inline policy per name (its own, a raw role's, a raw AWS::IAM::Policy's): the later would replace the earlier",
+            fix: "give each inline policy of the role its own name, or merge them",
+        },
+        out,
+    );
+}
+
 fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
+    inline_policies(stack, out);
     let t = &stack.template;
     // Parameters and resources share one namespace (`Ref` reads both); outputs have their
     // own, so an output may share its resource's name (`FunctionUrl`).
@@ -219,15 +296,6 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                 out,
             ),
             Properties::Role(role) => {
-                report(
-                    &named(role.policies.iter().map(|p| p.name.as_str()), stack, here),
-                    || "inline policy".into(),
-                    &Rule {
-                        why: "a role holds one inline policy per name: the later would replace the earlier",
-                        fix: "give each inline policy of the role its own name, or merge them",
-                    },
-                    out,
-                );
                 for p in &role.policies {
                     report(
                         &named(p.statements.iter().map(|s| s.sid.as_str()), stack, here),

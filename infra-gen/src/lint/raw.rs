@@ -29,7 +29,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     if raw
         .properties()
         .get("Principal")
-        .is_some_and(|p| list(p).into_iter().any(|p| literal(p) == Some("*")))
+        .is_some_and(|p| p.items().into_iter().any(|p| literal(p) == Some("*")))
     {
         sink.push(
             "iam-public",
@@ -64,14 +64,6 @@ fn literal(v: &RawValue) -> Option<&str> {
     }
 }
 
-/// A value IAM reads as one string or a list of them.
-fn list(v: &RawValue) -> Vec<&RawValue> {
-    match v {
-        RawValue::Array(items) => items.iter().collect(),
-        other => vec![other],
-    }
-}
-
 fn document(
     doc: &RawValue,
     key: &str,
@@ -89,7 +81,7 @@ fn document(
         return;
     };
     let mut sids: Vec<&str> = Vec::new();
-    for (n, s) in list(body).into_iter().enumerate() {
+    for (n, s) in body.items().into_iter().enumerate() {
         let sid = s
             .get("Sid")
             .and_then(literal)
@@ -138,7 +130,7 @@ fn document(
             }
         }
         if let Some(principal) = s.get("Principal") {
-            let everyone = |v: &RawValue| list(v).into_iter().any(|p| literal(p) == Some("*"));
+            let everyone = |v: &RawValue| v.items().into_iter().any(|p| literal(p) == Some("*"));
             let open = everyone(principal)
                 || ["AWS", "Federated", "CanonicalUser"]
                     .iter()
@@ -153,7 +145,7 @@ fn document(
             }
         }
         let mut actions = Vec::new();
-        for a in s.get("Action").map(list).unwrap_or_default() {
+        for a in s.get("Action").map(RawValue::items).unwrap_or_default() {
             match literal(a).map(Action::new) {
                 Some(Ok(action)) => actions.push(action),
                 Some(Err(_)) => sink.push(
@@ -177,7 +169,7 @@ fn document(
             continue; // a trust policy names principals, not resources
         }
         let mut resources = Vec::new();
-        for r in s.get("Resource").map(list).unwrap_or_default() {
+        for r in s.get("Resource").map(RawValue::items).unwrap_or_default() {
             match r {
                 RawValue::Expr(e) => resources.push(e.clone()),
                 _ => sink.push(
@@ -191,7 +183,7 @@ fn document(
         // What was refused above leaves nothing to judge; a list that was empty as written is
         // judged by the IAM lints, which refuse it by name.
         let refused =
-            |field: &str, kept: bool| !kept && s.get(field).is_some_and(|v| !list(v).is_empty());
+            |field: &str, kept: bool| !kept && s.get(field).is_some_and(|v| !v.items().is_empty());
         if s.get("NotAction").is_some()
             || s.get("NotResource").is_some()
             || refused("Action", !actions.is_empty())
@@ -223,7 +215,8 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
             continue;
         };
         for (key, values) in keys {
-            let values: Option<Vec<Expr>> = list(values)
+            let values: Option<Vec<Expr>> = values
+                .items()
                 .into_iter()
                 .map(|v| match v {
                     RawValue::Expr(e) => Some(e.clone()),

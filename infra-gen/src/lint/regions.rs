@@ -104,10 +104,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                 ["AlarmActions", "OKActions", "InsufficientDataActions"]
                     .iter()
                     .filter_map(|k| raw.properties().get(k))
-                    .flat_map(|v| match v {
-                        RawValue::Array(items) => items.iter().collect(),
-                        other => vec![other],
-                    })
+                    .flat_map(RawValue::items)
                     .filter_map(|v| match v {
                         RawValue::Expr(e) => Some(e),
                         _ => None,

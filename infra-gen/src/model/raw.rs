@@ -154,6 +154,15 @@ impl RawValue {
         }
     }
 
+    /// The items of an array, or the value itself (IAM and CloudFormation read one value
+    /// where a list is expected as a list of one).
+    pub fn items(&self) -> Vec<&RawValue> {
+        match self {
+            Self::Array(items) => items.iter().collect(),
+            other => vec![other],
+        }
+    }
+
     /// The value under `key` of an object.
     pub fn get(&self, key: &str) -> Option<&RawValue> {
         match self {
