@@ -490,6 +490,43 @@ mod raw {
         );
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// A managed policy's statements are not in the definition: attaching any is a
+        /// finding, never a pass, whichever policy it is.
+        #[test]
+        fn a_raw_role_with_managed_policies_is_a_finding(
+            policy in "(AdministratorAccess|ReadOnlyAccess|service-role/AWSLambdaBasicExecutionRole|[A-Z][A-Za-z]{3,20})",
+        ) {
+            let role = Raw::new(
+                "AWS::IAM::Role",
+                json!({
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                    ]},
+                    "ManagedPolicyArns": [{"Fn::Sub": format!("arn:${{AWS::Partition}}:iam::aws:policy/{policy}")}]
+                }),
+            );
+            let err = run("Worker", role).expect_err("refused");
+            prop_assert!(err.to_string().contains("managed policies"), "{}", err);
+        }
+
+        /// A raw Function URL is public unless it says AWS_IAM.
+        #[test]
+        fn a_raw_function_url_without_iam_auth_is_refused(auth in prop::sample::select(vec!["NONE", "AWS_IAM"])) {
+            let url = Raw::new(
+                "AWS::Lambda::Url",
+                json!({"AuthType": auth, "TargetFunctionArn": {"Fn::GetAtt": ["Function", "Arn"]}}),
+            )
+            .map(Raw::stateless);
+            let public = run("ExtraUrl", url)
+                .err()
+                .is_some_and(|e| codes(e.findings()).contains(&"iam-public"));
+            prop_assert_eq!(public, auth == "NONE");
+        }
+    }
+
     #[test]
     fn a_raw_permission_for_every_principal_is_refused() {
         let permission = |principal: &str| {

@@ -38,6 +38,31 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
             "name the account or service principal allowed, with SourceArn or SourceAccount for a service; a public Function URL is FunctionUrl::public with its written reason",
         );
     }
+    // What a managed policy allows is not in the definition, so it cannot be judged.
+    if let Some(arns) = raw.properties().get("ManagedPolicyArns")
+        && !arns.items().is_empty()
+    {
+        sink.push(
+            "iam-raw",
+            id,
+            format!(
+                "raw {} attaches managed policies, whose statements are not in the definition and cannot be checked",
+                raw.type_name()
+            ),
+            "write the statements the role needs as an inline policy (Policies with a PolicyDocument), so the IAM lints judge them",
+        );
+    }
+    // A Function URL without auth is exposure the modelled URL asks a written reason for.
+    if raw.type_name() == "AWS::Lambda::Url"
+        && raw.properties().get("AuthType").and_then(literal) != Some("AWS_IAM")
+    {
+        sink.push(
+            "iam-public",
+            id,
+            "raw AWS::Lambda::Url is not AuthType AWS_IAM: anyone on the internet could call the function".to_owned(),
+            "use the function's modelled URL: FunctionUrl::aws_iam(), or FunctionUrl::public with its written reason",
+        );
+    }
     let mut statements = Vec::new();
     raw.properties().visit(&mut |key, value| {
         if DOCUMENT_KEYS.contains(&key) {
