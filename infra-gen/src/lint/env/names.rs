@@ -46,6 +46,7 @@ const STRONG: &[&str] = &[
 /// Words that name a secret only as the last word: `BASIC_AUTH`, `SESSION_COOKIE`, `HASH_SALT`
 /// hold one, `AUTH_REALM`, `COOKIE_DOMAIN` do not.
 const WEAK: &[&str] = &[
+    "pw",
     "auth",
     "authorization",
     "bearer",
@@ -139,6 +140,10 @@ const PUBLIC: &[&str] = &["public", "publishable", "pub", "site"];
 /// Words that, following a secret word, make the name a property of the secret: where it
 /// is, what identifies it, how long it lives, how it is checked.
 const PROPERTY: &[&str] = &[
+    // How a secret is handled, not the secret: `PASSWORD_HASHER`, `TOKEN_USE`.
+    "hasher",
+    "encoder",
+    "use",
     "id",
     "ids",
     "arn",

@@ -695,3 +695,117 @@ fn settings_that_are_not_parts_are_never_joined() {
     ];
     assert!(split::secrets(&vars).is_empty());
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A digest is public in base64 as in hex: after its algorithm (SRI's `sha384-`, `SHA256:`)
+    /// or under a digest's name. The same bytes under another name, unprefixed, are key
+    /// material.
+    #[test]
+    fn base64_digests_are_public_where_they_say_they_are_digests(
+        bytes in prop::collection::vec(any::<u8>(), 32..=32),
+        algorithm in prop::sample::select(&["sha256", "sha384", "sha512"][..]),
+        form in 0..3usize,
+    ) {
+        let len = match algorithm { "sha384" => 48, "sha512" => 64, _ => 32 };
+        let digest: Vec<u8> = bytes.iter().cycle().take(len).copied().collect();
+        let text = b64(&digest);
+        let (name, value) = match form {
+            0 => ("CDN_SCRIPT_INTEGRITY", format!("{algorithm}-{text}")),
+            1 => ("CONTENT_SECURITY_POLICY", format!("script-src 'self' '{algorithm}-{text}'")),
+            _ => ("SFTP_HOST_FINGERPRINT", format!("{}:{}", algorithm.to_ascii_uppercase(), text.trim_end_matches('='))),
+        };
+        prop_assert!(literal_reason(name, &value).is_none(), "{name}={value}");
+        prop_assert!(literal_reason("EXPECTED_CHECKSUM", &text).is_none(), "{text}");
+        prop_assert!(literal_reason("UPSTREAM", &text).is_some(), "{text}");
+    }
+
+    /// SSH public keys and X.509 certificates are public by their own structure, wherever
+    /// they stand (a known_hosts line, a certificate without PEM armour); a private key in
+    /// DER is not.
+    #[test]
+    fn public_keys_and_certificates_are_public_by_structure(
+        key in prop::collection::vec(any::<u8>(), 32..=32),
+        body in prop::collection::vec(any::<u8>(), 200..=300),
+        host in "[a-z]{3,10}\\.example\\.com",
+    ) {
+        let mut ssh = Vec::new();
+        for part in [b"ssh-ed25519".as_slice(), key.as_slice()] {
+            ssh.extend_from_slice(&u32::try_from(part.len()).unwrap_or_default().to_be_bytes());
+            ssh.extend_from_slice(part);
+        }
+        let known_host = format!("{host} ssh-ed25519 {}", b64(&ssh));
+        prop_assert!(literal_reason("SFTP_KNOWN_HOSTS", &known_host).is_none(), "{known_host}");
+        // SEQUENCE { SEQUENCE { [0] version, … } }: a certificate; SEQUENCE { INTEGER 0, … }: a
+        // PKCS#8 private key.
+        let der = |first: &[u8]| {
+            let mut inner = first.to_vec();
+            inner.extend_from_slice(&body);
+            let mut out = vec![0x30, 0x82];
+            out.extend_from_slice(&u16::try_from(inner.len()).unwrap_or_default().to_be_bytes());
+            out.extend_from_slice(&inner);
+            b64(&out)
+        };
+        let n = u16::try_from(body.len() + 5).unwrap_or_default().to_be_bytes();
+        let certificate = der(&[0x30, 0x82, n[0], n[1], 0xa0, 0x03, 0x02, 0x01, 0x02]);
+        prop_assert!(literal_reason("SAML_IDP_CERT", &certificate).is_none(), "{certificate}");
+        let private = der(&[0x02, 0x01, 0x00, 0x30, 0x0d]);
+        prop_assert!(literal_reason("SAML_IDP_CERT", &private).is_some(), "{private}");
+    }
+
+    /// A template's placeholder stands where a value will go; it is not the value.
+    #[test]
+    fn template_placeholders_are_not_secrets(
+        field in prop::sample::select(&["token", "password", "api_key", "secret"][..]),
+        placeholder in prop::sample::select(&["{token}", "{{token}}", "${TOKEN}", "%s", "%(token)s", "{0}"][..]),
+        host in "[a-z]{3,10}",
+    ) {
+        let url = format!("https://{host}.example.com/reset?{field}={placeholder}");
+        prop_assert!(literal_reason("RESET_LINK_TEMPLATE", &url).is_none(), "{url}");
+    }
+
+    /// A sentence that names a secret before a colon is prose; a credential after the colon
+    /// is still found.
+    #[test]
+    fn prose_about_a_secret_is_not_a_field_but_a_credential_in_it_is(
+        opening in "(You are a support assistant|Reply politely to the customer|Never share anything)\\.",
+        secret_word in prop::sample::select(&["password", "token", "secret", "keys"][..]),
+        word in "[a-z]{3,10}",
+        m in from_alphabet(BASE62, 24..=40),
+    ) {
+        let prose = format!("{opening} Never ask the user for their {secret_word}: {word} them to the reset page instead.");
+        prop_assert!(literal_reason("SYSTEM_PROMPT", &prose).is_none(), "{prose}");
+        let leaked = format!("{opening} The admin {secret_word}: {m}");
+        prop_assert!(literal_reason("SYSTEM_PROMPT", &leaked).is_some(), "{leaked}");
+    }
+
+    /// `0x` and 64 hex digits is a private key; `0x` and 40 is an address, public.
+    #[test]
+    fn hex_keys_with_a_0x_prefix_are_key_material(
+        key in from_alphabet(b"0123456789abcdef", 64..=64),
+        address in from_alphabet(b"0123456789abcdef", 40..=40),
+    ) {
+        prop_assert!(literal_reason("SIGNER", &format!("0x{key}")).is_some(), "{key}");
+        prop_assert!(literal_reason("CONTRACT_ADDRESS", &format!("0x{address}")).is_none(), "{address}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `pw` names a password as the last word (`SMTP_PW`), not before another (`PW_RESET_URL`);
+    /// a secret word followed by how it is handled (`PASSWORD_HASHER`, `TOKEN_USE`) names a
+    /// setting.
+    #[test]
+    fn pw_and_handling_words_are_read_by_their_place(
+        owner in prop::sample::select(&["db", "smtp", "admin", "redis", "ldap"][..]),
+        strong in prop::sample::select(&["password", "token", "secret", "passphrase"][..]),
+        handling in prop::sample::select(&["hasher", "encoder", "use"][..]),
+        style in 0..6usize,
+    ) {
+        prop_assert!(secret_name(&styled(&[owner, "pw"], style)));
+        prop_assert!(!secret_name(&styled(&["pw", "reset", "url"], style)));
+        prop_assert!(!secret_name(&styled(&[owner, strong, handling], style)), "{}", styled(&[owner, strong, handling], style));
+    }
+}

@@ -69,11 +69,31 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
     }) && !name.is_some_and(names::capability_url_name);
     let fingerprint = name.is_some_and(names::pgp_name) && pgp_fingerprint(v);
     flag || dynamic
+        || placeholder(v)
         || url
         || fingerprint
         || number_or_duration(v)
         || v.starts_with("arn:")
         || path(v)
+}
+
+/// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `%s`,
+/// `%(token)s`); a value cut at its closing brace (`{token`) too.
+fn placeholder(v: &str) -> bool {
+    let inner = if let Some(rest) = v.strip_prefix("%(") {
+        rest.strip_suffix(")s").unwrap_or(rest)
+    } else if let Some(rest) = v.strip_prefix('%') {
+        return rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_alphabetic());
+    } else if let Some(rest) = ["${", "{{", "{"].iter().find_map(|p| v.strip_prefix(p)) {
+        rest.trim_end_matches('}')
+    } else {
+        return false;
+    };
+    !inner.is_empty()
+        && inner.len() <= 64
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
 /// OpenPGP fingerprints (40 hex digits, or grouped in fours) or long key IDs (16), one or a
@@ -275,11 +295,16 @@ fn field(text: &str) -> Option<String> {
         {
             continue;
         }
-        let key = key_before(&text[..i]);
+        let (key, prose) = key_before(&text[..i]);
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
         let value = value_after(&text[i + 1..]);
+        // In a sentence ("never ask for their password: direct them …") the word after the
+        // colon is prose; a credential there still reads as one.
+        if prose && word_like(value.trim_end_matches(['.', '!', '?'])) {
+            continue;
+        }
         if !value.is_empty() && !plainly_not_secret(value, Some(key)) {
             return Some(format!("a {} field", key.trim()));
         }
@@ -318,13 +343,20 @@ fn element_or_option(text: &str) -> Option<String> {
 }
 
 /// The key ending where `text` ends: letters, digits, `_ - .` and inner spaces (`User ID`,
-/// `Account Key`), without quotes.
-fn key_before(text: &str) -> &str {
+/// `Shared Access Key`), without quotes; and whether it is prose instead. A key is at most
+/// three words (the longest connection-string keys); a longer run is a sentence, whose last
+/// word stands as the key.
+fn key_before(text: &str) -> (&str, bool) {
     let t = text.trim_end().trim_end_matches(['"', '\'']);
     let start = t
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_-. ".contains(c)))
         .map_or(0, |i| i + 1);
-    t[start..].trim()
+    let key = t[start..].trim();
+    if key.split_whitespace().nth(3).is_none() {
+        return (key, false);
+    }
+    let last = key.rsplit(char::is_whitespace).next().unwrap_or_default();
+    (last, true)
 }
 
 /// The value starting where `text` starts, up to its quote or the next separator.
@@ -438,6 +470,12 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
     }
     let value = &String::from_utf8(masked).unwrap_or_default();
     for (start, run) in runs(value, |b| b.is_ascii_alphanumeric()) {
+        // `0x` and 64 digits or more is a private key; fewer, an address or a selector.
+        let run = match prefixed_hex(run) {
+            Some(digits) if digits.len() >= 64 => digits,
+            Some(_) => continue,
+            None => run,
+        };
         if run.len() >= 32 && run.bytes().all(|b| b.is_ascii_hexdigit()) && hex_random(run) {
             let before = &value[..start];
             let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:"]
@@ -451,12 +489,18 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             }
         }
     }
-    for (_, run) in runs(value, |b| b.is_ascii_alphanumeric() || b"+/_-".contains(&b)) {
+    for (start, run) in runs(value, |b| b.is_ascii_alphanumeric() || b"+/_-".contains(&b)) {
         // Hex with separators (UUIDs, dashed digests) is judged by the hex rule above.
         if run
             .bytes()
             .filter(u8::is_ascii_alphanumeric)
             .all(|b| b.is_ascii_hexdigit())
+        {
+            continue;
+        }
+        if prefixed_hex(run).is_some()
+            || base64_digest(&value[..start], run, name)
+            || base64_decode(run).is_some_and(|d| public_blob(&d))
         {
             continue;
         }
@@ -487,6 +531,71 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         }
     }
     None
+}
+
+/// The digits of `0x`-prefixed hex (judged by the hex rule, not as base64).
+fn prefixed_hex(run: &str) -> Option<&str> {
+    run.strip_prefix("0x")
+        .or_else(|| run.strip_prefix("0X"))
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A digest in base64, public like a hex one: after its algorithm (`sha256:`, SRI's
+/// `sha384-`) or under a digest's name, decoding to a digest's length.
+fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
+    const ALGORITHMS: [&str; 5] = ["md5", "sha1", "sha256", "sha384", "sha512"];
+    let lower_run = run.to_ascii_lowercase();
+    let sri = ALGORITHMS.iter().find_map(|a| {
+        lower_run
+            .strip_prefix(a)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .map(|_| &run[a.len() + 1..])
+    });
+    let lower_before = before.to_ascii_lowercase();
+    let (named, body) = match sri {
+        Some(body) => (true, body),
+        None => (
+            ALGORITHMS.iter().any(|a| {
+                lower_before
+                    .strip_suffix(':')
+                    .is_some_and(|b| b.ends_with(a))
+            }) || name.is_some_and(names::digest_name),
+            run,
+        ),
+    };
+    named && base64_decode(body).is_some_and(|d| [16, 20, 28, 32, 48, 64].contains(&d.len()))
+}
+
+/// Binary that is public by its own structure: an SSH public key (its wire format names the
+/// key type) or an X.509 certificate in DER (a SEQUENCE whose first element, the
+/// to-be-signed certificate, starts with the explicit version tag; a PKCS#8 or PKCS#1
+/// private key starts with an INTEGER version instead).
+fn public_blob(d: &[u8]) -> bool {
+    let ssh = d.len() > 4 && {
+        let n = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as usize;
+        d.get(4..4 + n).is_some_and(|t| {
+            (t.starts_with(b"ssh-") || t.starts_with(b"ecdsa-") || t.starts_with(b"sk-"))
+                && t.iter().all(|b| b.is_ascii_graphic())
+        })
+    };
+    // Skips a DER tag and length, returning what follows the header.
+    fn header(d: &[u8], tag: u8) -> Option<&[u8]> {
+        let (&t, rest) = d.split_first()?;
+        let (&len, rest) = rest.split_first()?;
+        if t != tag {
+            return None;
+        }
+        let extra = if len & 0x80 == 0 {
+            0
+        } else {
+            usize::from(len & 0x7f)
+        };
+        rest.get(extra..)
+    }
+    let certificate = header(d, 0x30)
+        .and_then(|inner| header(inner, 0x30))
+        .is_some_and(|tbs| tbs.first() == Some(&0xa0));
+    ssh || certificate
 }
 
 /// Byte ranges of identifiers that carry random-looking parts but never a credential: host
