@@ -823,6 +823,29 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// `RUN --mount=…,from=<image>` reads the image's files like `COPY --from`: an image
+    /// naming another architecture is evidence, one naming the function's or a stage is not.
+    #[test]
+    fn a_runs_mounted_image_is_judged_like_a_copied_one(
+        image in prop::sample::select(vec!["amd64/alpine:3.19", "alpine:3.19-x86_64", "ghcr.io/acme/tools:linux-amd64"]),
+        own in prop::sample::select(vec!["arm64v8/alpine:3.19", "alpine:3.19-aarch64", "ghcr.io/acme/tools:linux-arm64"]),
+        kind in prop::sample::select(vec!["bind", "cache"]),
+    ) {
+        let run = |from: &str| {
+            let text = format!(
+                "FROM public.ecr.aws/lambda/provided:al2023 AS tools\nFROM public.ecr.aws/lambda/provided:al2023\nRUN --mount=type={kind},from={from},target=/m cp /m/bin/tool /var/task/tool\n{TAIL}"
+            );
+            findings_for(&text).iter().filter(|f| f.code == "image-platform").count()
+        };
+        prop_assert_eq!(run(image), 1);
+        prop_assert_eq!(run(own), 0);
+        prop_assert_eq!(run("tools"), 0);
+    }
+}
+
 #[test]
 fn a_streaming_handler_on_a_runtime_that_cannot_stream_is_refused() {
     for image in [

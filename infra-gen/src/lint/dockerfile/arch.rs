@@ -236,18 +236,28 @@ pub(super) fn lambda_runtime(image: &str) -> Option<&'static str> {
     RUNTIMES.iter().find(|r| **r == runtime).copied()
 }
 
-/// A private ECR registry host: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`.
+/// A private ECR registry host: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`, or
+/// its dual-stack (IPv6) name `<account>.dkr-ecr[-fips].<region>.on.aws`.
 fn is_ecr(host: &str) -> bool {
     let host = host.strip_suffix(".cn").unwrap_or(host);
-    let Some(rest) = host.strip_suffix(".amazonaws.com") else {
-        return false;
+    let (rest, dual_stack) = match (
+        host.strip_suffix(".amazonaws.com"),
+        host.strip_suffix(".on.aws"),
+    ) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        (None, None) => return false,
     };
     let mut parts = rest.split('.');
     let account = parts.next().unwrap_or_default();
+    let service = if dual_stack {
+        matches!(parts.next(), Some("dkr-ecr" | "dkr-ecr-fips"))
+    } else {
+        parts.next() == Some("dkr") && matches!(parts.next(), Some("ecr" | "ecr-fips"))
+    };
     account.len() == 12
         && account.bytes().all(|b| b.is_ascii_digit())
-        && parts.next() == Some("dkr")
-        && matches!(parts.next(), Some("ecr" | "ecr-fips"))
+        && service
         && parts.next().is_some_and(|r| !r.is_empty())
         && parts.next().is_none()
 }
@@ -295,6 +305,34 @@ mod tests {
         assert_eq!(named("tool_linux_amd64.tar.gz"), [Arch::Amd64]);
         assert!(named("debian:12-slim").is_empty());
         assert!(named("xarm64 amd64x").is_empty());
+    }
+
+    #[test]
+    fn lambda_base_images_are_known_through_every_ecr_endpoint_name() {
+        for account in ["123456789012", "000000000001"] {
+            for region in ["us-west-2", "eu-central-1", "cn-north-1"] {
+                for host in [
+                    format!("{account}.dkr.ecr.{region}.amazonaws.com"),
+                    format!("{account}.dkr.ecr-fips.{region}.amazonaws.com"),
+                    format!("{account}.dkr.ecr.{region}.amazonaws.com.cn"),
+                    format!("{account}.dkr-ecr.{region}.on.aws"),
+                    format!("{account}.dkr-ecr-fips.{region}.on.aws"),
+                ] {
+                    for (path, runtime) in [
+                        ("ecr-public/lambda/python:3.12", "python"),
+                        ("mirror/lambda/nodejs:22", "nodejs"),
+                        ("hub/amazon/aws-lambda-java:21", "java"),
+                    ] {
+                        let image = format!("{host}/{path}");
+                        assert_eq!(lambda_runtime(&image), Some(runtime), "{image}");
+                    }
+                    // Not ECR: a lookalike host is no pull-through cache.
+                    let fake =
+                        format!("{account}.dkr-ecr.{region}.example.com/x/lambda/python:3.12");
+                    assert_eq!(lambda_runtime(&fake), None, "{fake}");
+                }
+            }
+        }
     }
 
     #[test]

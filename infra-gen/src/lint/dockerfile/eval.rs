@@ -217,6 +217,23 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
                 Ok(index) => index >= stages.len(),
                 Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
             });
+        // `RUN --mount=…,from=<image>` reads an image's files the same way.
+        let mounted: Vec<String> = if ins.keyword == "RUN" {
+            ins.flags
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("mount"))
+                .flat_map(|(_, v)| v.split(','))
+                .filter_map(|kv| kv.split_once('='))
+                .filter(|(k, _)| k.eq_ignore_ascii_case("from"))
+                .map(|(_, f)| f.to_ascii_lowercase())
+                .filter(|f| {
+                    !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str()))
+                        && f.parse::<usize>().is_err()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let Some(stage) = stages.last_mut() else {
             if ins.keyword == "ARG" {
                 for (name, default) in arg_words(&ins.rest, escape) {
@@ -233,6 +250,9 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             continue;
         };
         stage.apply(ins, escape, &global);
+        if let Some(fetched) = stage.copies.last_mut() {
+            fetched.extend(mounted.iter().map(|image| arch::repository_and_tag(image)));
+        }
         if let Some(image) = from_image {
             // The image's name is evidence of an architecture too.
             if let Some(copied) = stage.copies.last_mut() {
