@@ -8,6 +8,7 @@ use super::{names, values};
 /// Suffix words with an order of their own.
 const ORDINAL: &[&[&str]] = &[
     &["first", "second", "third", "fourth", "fifth", "last"],
+    &["one", "two", "three", "four", "five", "six"],
     &["head", "body", "tail"],
     &["start", "middle", "end"],
     &["begin", "end"],

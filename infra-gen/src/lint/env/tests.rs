@@ -809,3 +809,27 @@ proptest! {
         prop_assert!(!secret_name(&styled(&[owner, strong, handling], style)), "{}", styled(&[owner, strong, handling], style));
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Oracle's easy connect (`user/pw@//host:port/service`) and netrc lines carry a password
+    /// in their own grammar.
+    #[test]
+    fn oracle_easy_connect_and_netrc_passwords_are_found(
+        user in "[a-z]{3,8}",
+        pw in password(),
+        host in "[a-z]{3,10}\\.internal",
+        port in 1000u16..9999,
+    ) {
+        let oracle = format!("{user}/{pw}@//{host}:{port}/ORCLPDB1");
+        prop_assert!(literal_reason("DB_CONN", &oracle).is_some(), "{oracle}");
+        let netrc = format!("machine {host} login {user} password {pw}");
+        prop_assert!(literal_reason("NETRC", &netrc).is_some(), "{netrc}");
+        // Without a password the same grammar is configuration.
+        let plain_oracle = format!("{host}:{port}/ORCLPDB1");
+        prop_assert!(literal_reason("DB_CONN", &plain_oracle).is_none(), "{plain_oracle}");
+        let plain_netrc = format!("machine {host} login {user}");
+        prop_assert!(literal_reason("NETRC", &plain_netrc).is_none(), "{plain_netrc}");
+    }
+}

@@ -266,15 +266,24 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
 /// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`.
 fn oracle_thin(value: &str) -> Option<String> {
     let lower = value.to_ascii_lowercase();
-    let at = lower.find("jdbc:oracle:thin:")? + "jdbc:oracle:thin:".len();
-    let userinfo = value[at..]
-        .split('@')
-        .next()
-        .filter(|_| value[at..].contains('@'))?;
+    // `jdbc:oracle:thin:user/pw@…`, or Oracle's easy connect `user/pw@//host:port/service`
+    // (sqlplus, python-oracledb): `user/password` before the `@`.
+    let userinfo = match lower.find("jdbc:oracle:thin:") {
+        Some(at) => {
+            let rest = &value[at + "jdbc:oracle:thin:".len()..];
+            rest.split('@').next().filter(|_| rest.contains('@'))?
+        }
+        None => {
+            let at = lower.find("@//")?;
+            value[..at].rsplit(char::is_whitespace).next()?
+        }
+    };
     userinfo
         .split_once('/')
-        .is_some_and(|(user, password)| !user.is_empty() && !password.is_empty())
-        .then(|| "an Oracle JDBC URL with a password".to_owned())
+        .is_some_and(|(user, password)| {
+            !user.is_empty() && !password.is_empty() && !password.contains('/')
+        })
+        .then(|| "an Oracle connect string with a password".to_owned())
 }
 
 /// A secret-named key with a value in `key=value` or `key: value` text: connection strings
@@ -332,6 +341,17 @@ fn element_or_option(text: &str) -> Option<String> {
         rest = after;
     }
     let words: Vec<&str> = text.split_whitespace().collect();
+    // netrc (curl, git, pip): `machine <host> login <user> password <password>`.
+    if words
+        .windows(2)
+        .any(|w| w[0] == "machine" || w[0] == "default")
+        && words.contains(&"login")
+        && let Some(w) = words.windows(2).find(|w| {
+            matches!(w[0], "password" | "account") && !plainly_not_secret(w[1], Some(w[0]))
+        })
+    {
+        return Some(format!("a netrc {}", w[0]));
+    }
     words.windows(2).find_map(|w| {
         let option = w[0].strip_prefix("--")?;
         (!option.contains('=')
