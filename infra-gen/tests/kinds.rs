@@ -528,6 +528,48 @@ mod raw {
     }
 
     #[test]
+    fn changing_what_runs_with_a_role_escalates_and_starting_it_does_not() {
+        let arn = |service: &str, resource: &str| json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}")});
+        let cases = [
+            (
+                "ecs:ExecuteCommand",
+                arn("ecs", "task/prod/0123456789abcdef"),
+                true,
+            ),
+            ("ecs:UpdateService", arn("ecs", "service/prod/api"), true),
+            (
+                "states:UpdateStateMachine",
+                arn("states", "stateMachine:ops"),
+                true,
+            ),
+            (
+                "states:StartExecution",
+                arn("states", "stateMachine:ops"),
+                false,
+            ),
+            (
+                "batch:SubmitJob",
+                arn("batch", "job-definition/nightly"),
+                false,
+            ),
+            (
+                "ecs:StopTask",
+                arn("ecs", "task/prod/0123456789abcdef"),
+                false,
+            ),
+        ];
+        for (action, resource, escalates) in cases {
+            let found = run(
+                "Extra",
+                policy(json!({"Effect": "Allow", "Action": action, "Resource": resource})),
+            )
+            .err()
+            .is_some_and(|e| codes(e.findings()).contains(&"iam-escalation"));
+            assert_eq!(found, escalates, "{action}");
+        }
+    }
+
+    #[test]
     fn a_raw_permission_for_every_principal_is_refused() {
         let permission = |principal: &str| {
             Raw::new(

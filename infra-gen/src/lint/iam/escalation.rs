@@ -22,8 +22,12 @@ use crate::model::iam::{Action, Operator, Role, Statement};
 
 /// Resource types (by ARN service and the start of the resource part) whose resources run
 /// with a role of their own.
-const RUNS_WITH_A_ROLE: [(&str, &str); 12] = [
+const RUNS_WITH_A_ROLE: [(&str, &str); 16] = [
     ("lambda", "function:"),
+    ("ecs", "task/"),
+    ("ecs", "service/"),
+    ("states", "stateMachine:"),
+    ("batch", "job-definition/"),
     ("lambda", "layer:"),
     ("cloudformation", "stack/"),
     ("cloudformation", "changeSet/"),
@@ -83,8 +87,13 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             t.name()
         ));
     }
+    // Starting, stopping or feeding a run (`InvokeFunction`, `StartExecution`, `SubmitJob`,
+    // `SendTaskSuccess`) runs what is already defined; the other writes change it.
+    let runs_as_defined = ["Invoke", "Start", "Stop", "Submit", "Send"]
+        .iter()
+        .any(|verb| action.name().starts_with(verb));
     if writes
-        && !action.name().starts_with("Invoke")
+        && !runs_as_defined
         && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))
     {
         return Some(format!(
