@@ -144,12 +144,6 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
 /// Every inline policy a role of the stack gets, by role: its own, a raw role's `Policies`,
 /// and raw `AWS::IAM::Policy`/`RolePolicy` resources naming it (IAM keeps one per name).
 fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
-    fn literal(v: &RawValue) -> Option<&str> {
-        match v {
-            RawValue::Expr(Expr::Literal(s)) => Some(s),
-            _ => None,
-        }
-    }
     // (role, policy name, where it is written)
     let mut found: Vec<(&str, &str, &str)> = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
@@ -173,13 +167,13 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
                             .map(RawValue::items)
                             .unwrap_or_default()
                         {
-                            if let Some(n) = p.get("PolicyName").and_then(literal) {
+                            if let Some(n) = p.get("PolicyName").and_then(RawValue::literal) {
                                 found.push((here, n, here));
                             }
                         }
                     }
                     "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" => {
-                        let Some(name) = props.get("PolicyName").and_then(literal) else {
+                        let Some(name) = props.get("PolicyName").and_then(RawValue::literal) else {
                             continue;
                         };
                         for role in ["Roles", "RoleName"]
@@ -187,7 +181,7 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
                             .filter_map(|k| props.get(k))
                             .flat_map(RawValue::items)
                         {
-                            if let RawValue::Expr(Expr::Ref(id)) = role {
+                            if let Some(Expr::Ref(id)) = role.expr() {
                                 found.push((id, name, here));
                             }
                         }

@@ -29,7 +29,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     if raw
         .properties()
         .get("Principal")
-        .is_some_and(|p| p.items().into_iter().any(|p| literal(p) == Some("*")))
+        .is_some_and(|p| p.items().into_iter().any(|p| p.literal() == Some("*")))
     {
         sink.push(
             "iam-public",
@@ -54,7 +54,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     }
     // A Function URL without auth is exposure the modelled URL asks a written reason for.
     if raw.type_name() == "AWS::Lambda::Url"
-        && raw.properties().get("AuthType").and_then(literal) != Some("AWS_IAM")
+        && raw.properties().get("AuthType").and_then(RawValue::literal) != Some("AWS_IAM")
     {
         sink.push(
             "iam-public",
@@ -82,13 +82,6 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     secrets(raw.properties(), false, id, sink);
 }
 
-fn literal(v: &RawValue) -> Option<&str> {
-    match v {
-        RawValue::Expr(Expr::Literal(s)) => Some(s),
-        _ => None,
-    }
-}
-
 fn document(
     doc: &RawValue,
     key: &str,
@@ -109,9 +102,9 @@ fn document(
     for (n, s) in body.items().into_iter().enumerate() {
         let sid = s
             .get("Sid")
-            .and_then(literal)
+            .and_then(RawValue::literal)
             .map_or_else(|| format!("{key}[{n}]"), str::to_owned);
-        if let Some(named) = s.get("Sid").and_then(literal) {
+        if let Some(named) = s.get("Sid").and_then(RawValue::literal) {
             if sids.contains(&named) {
                 sink.push(
                     "duplicate",
@@ -122,7 +115,7 @@ fn document(
             }
             sids.push(named);
         }
-        match s.get("Effect").map(|e| (e, literal(e))) {
+        match s.get("Effect").map(|e| (e, e.literal())) {
             Some((_, Some("Deny"))) => continue, // a Deny only narrows
             Some((_, Some("Allow"))) => {}
             // CloudFormation resolves an intrinsic before IAM reads it: it may be Allow, so the
@@ -155,7 +148,7 @@ fn document(
             }
         }
         if let Some(principal) = s.get("Principal") {
-            let everyone = |v: &RawValue| v.items().into_iter().any(|p| literal(p) == Some("*"));
+            let everyone = |v: &RawValue| v.items().into_iter().any(|p| p.literal() == Some("*"));
             let open = everyone(principal)
                 || ["AWS", "Federated", "CanonicalUser"]
                     .iter()
@@ -171,14 +164,14 @@ fn document(
         }
         let mut actions = Vec::new();
         for a in s.get("Action").map(RawValue::items).unwrap_or_default() {
-            match literal(a).map(Action::new) {
+            match a.literal().map(Action::new) {
                 Some(Ok(action)) => actions.push(action),
                 Some(Err(_)) => sink.push(
                     "iam-wildcard",
                     id,
                     format!(
                         "statement {sid} of {key} allows {}, a wildcard or malformed action",
-                        literal(a).unwrap_or_default()
+                        a.literal().unwrap_or_default()
                     ),
                     "list each action as service:Operation, without * or ?",
                 ),
@@ -195,9 +188,9 @@ fn document(
         }
         let mut resources = Vec::new();
         for r in s.get("Resource").map(RawValue::items).unwrap_or_default() {
-            match r {
-                RawValue::Expr(e) => resources.push(e.clone()),
-                _ => sink.push(
+            match r.expr() {
+                Some(e) => resources.push(e.clone()),
+                None => sink.push(
                     "iam-raw",
                     id,
                     format!("statement {sid} of {key} names a resource that is not a string"),
@@ -243,10 +236,7 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
             let values: Option<Vec<Expr>> = values
                 .items()
                 .into_iter()
-                .map(|v| match v {
-                    RawValue::Expr(e) => Some(e.clone()),
-                    _ => None,
-                })
+                .map(|v| v.expr().cloned())
                 .collect();
             if let Some(values) = values {
                 out.push(Condition {

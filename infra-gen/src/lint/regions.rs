@@ -105,10 +105,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                     .iter()
                     .filter_map(|k| raw.properties().get(k))
                     .flat_map(RawValue::items)
-                    .filter_map(|v| match v {
-                        RawValue::Expr(e) => Some(e),
-                        _ => None,
-                    })
+                    .filter_map(RawValue::expr)
                     .collect()
             }
             _ => continue,

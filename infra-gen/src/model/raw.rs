@@ -154,6 +154,22 @@ impl RawValue {
         }
     }
 
+    /// The string or intrinsic this value is, if it is one.
+    pub fn expr(&self) -> Option<&Expr> {
+        match self {
+            Self::Expr(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The literal string this value is, if it is one.
+    pub fn literal(&self) -> Option<&str> {
+        match self.expr() {
+            Some(Expr::Literal(s)) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The items of an array, or the value itself (IAM and CloudFormation read one value
     /// where a list is expected as a list of one).
     pub fn items(&self) -> Vec<&RawValue> {

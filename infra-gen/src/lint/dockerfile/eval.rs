@@ -207,16 +207,16 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             stages.push(stage);
             continue;
         }
-        // What a `COPY --from=` names that is no earlier stage (by name or index): BuildKit
-        // copies out of an image of that name.
+        // What names no earlier stage (by name or index): BuildKit reads an image of that name.
+        let no_stage = |f: &String| match f.parse::<usize>() {
+            Ok(index) => index >= stages.len(),
+            Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
+        };
         let from_image = ins
             .flag("from")
             .filter(|_| ins.keyword == "COPY")
             .map(str::to_ascii_lowercase)
-            .filter(|f| match f.parse::<usize>() {
-                Ok(index) => index >= stages.len(),
-                Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
-            });
+            .filter(no_stage);
         // `RUN --mount=…,from=<image>` reads an image's files the same way.
         let mounted: Vec<String> = if ins.keyword == "RUN" {
             ins.flags
@@ -226,10 +226,7 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
                 .filter_map(|kv| kv.split_once('='))
                 .filter(|(k, _)| k.eq_ignore_ascii_case("from"))
                 .map(|(_, f)| f.to_ascii_lowercase())
-                .filter(|f| {
-                    !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str()))
-                        && f.parse::<usize>().is_err()
-                })
+                .filter(no_stage)
                 .collect()
         } else {
             Vec::new()
