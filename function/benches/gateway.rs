@@ -377,22 +377,29 @@ async fn limits_figures(
     held: &'static [u8],
 ) -> Option<LimitsFigures> {
     let venv = std::env::var_os("VENV")?;
-    let port = free_port();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_atomic.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/support/moto_server.py"
+    );
     // Stopped when dropped, also if the bench panics.
+    let mut child = Command::new(std::path::Path::new(&venv).join("bin/python"))
+        .args([script, "--atomic"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    // moto binds a port of its own choosing and announces it.
+    let mut line = String::new();
+    let read = std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take()?),
+        &mut line,
+    );
+    let url = line.trim().strip_prefix("MOTO_URL=").map(str::to_owned);
     let moto = Gateway {
-        child: Command::new(std::path::Path::new(&venv).join("bin/python"))
-            .args([script, &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?,
-        url: format!("http://127.0.0.1:{port}"),
+        child,
+        url: url.filter(|_| read.is_ok())?,
     };
     let moto_url = moto.url.clone();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let dynamo = |target: &str, payload: serde_json::Value| {
         let mut req = post(&moto_url, payload.to_string().as_bytes());
         let h = req.headers_mut();

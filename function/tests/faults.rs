@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use support::fake_bedrock::FakeBedrock;
 use support::stubs::{self, SecretMode, SecretsManager};
 use support::{KEY, Reply, parse_sse, request, send, user};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A model of the map served natively (InvokeModel*), by alias.
 const MODEL: &str = "claude-haiku-4-5";
@@ -84,16 +84,12 @@ impl Served {
 
 /// `bootstrap serve` with Secrets Manager and Bedrock at the given URLs and `env` on top.
 async fn serve(secrets: &str, bedrock: &str, env: &[(&str, &str)]) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bootstrap"));
     cmd.arg("serve")
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_PROFILE")
         .env_remove("RUST_LOG")
-        .env("PORT", port.to_string())
+        .env("PORT", "0")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -115,25 +111,8 @@ async fn serve(secrets: &str, bedrock: &str, env: &[(&str, &str)]) -> Served {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("bootstrap starts");
-    let stdout: Arc<Mutex<Vec<String>>> = Arc::default();
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let sink = stdout.clone();
-    // Drained all along: a full pipe would block the gateway's writes.
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            sink.lock().expect("lock").push(line);
-        }
-    });
-    let addr = format!("127.0.0.1:{port}");
+    let (addr, stdout) = support::listening(&mut child).await;
     let url = format!("http://{addr}");
-    let until = Instant::now() + BOUND;
-    loop {
-        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
-            break;
-        }
-        assert!(Instant::now() < until, "bootstrap serve did not listen");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
     Served {
         url,
         addr,

@@ -1,5 +1,5 @@
 //! Spend limits, rate limits and cost attribution against DynamoDB — moto in server mode, with
-//! each request applied whole (`support/moto_atomic.py`: DynamoDB's per-item atomicity) — first
+//! each request applied whole (`tests/support/moto_server.py --atomic`: DynamoDB's per-item atomicity) — first
 //! the table protocol itself, then two real `bootstrap serve` processes sharing one table.
 //! Nothing here depends on timing: concurrency is made certain with the fake's gates, and the
 //! bounds asserted are the protocol's arithmetic.
@@ -8,7 +8,7 @@
 
 mod support;
 
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, OnceLock};
@@ -27,11 +27,13 @@ use model_map::{Rates, TokenUsage as Tokens};
 use proptest::prelude::*;
 use serde_json::json;
 
-/// Waits for something eventual (a server listening) end within this.
+/// Waits for something eventual (decisions landing in the table) end within this.
 const BOUND: Duration = Duration::from_secs(60);
 
 /// One moto server per test binary (a static is never dropped: the shell stops moto when this
-/// process's end of its stdin closes).
+/// process's end of its stdin closes). moto binds a port of the kernel's choosing and tells it
+/// (`tests/support/moto_server.py`): a port picked here and handed over could be taken
+/// meanwhile by a stub binding port 0.
 fn moto() -> &'static str {
     static MOTO: OnceLock<(String, std::sync::Mutex<(Child, std::process::ChildStdin)>)> =
         OnceLock::new();
@@ -42,30 +44,35 @@ fn moto() -> &'static str {
                  (moto[server]) installed, or run function/tests/run.sh",
             );
             let python = Path::new(&venv).join("bin/python");
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_atomic.py");
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .expect("a free port");
+            let script =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/moto_server.py");
+            // The shell gives up its own stdout so that moto dying closes the pipe we read.
             let mut child = Command::new("sh")
                 .arg("-c")
-                .arg(r#""$0" "$1" "$2" >/dev/null 2>&1 & pid=$!; read _; kill "$pid""#)
+                .arg(r#""$0" "$1" --atomic 2>/dev/null & pid=$!; exec >/dev/null; read _; kill "$pid""#)
                 .arg(&python)
                 .arg(&script)
-                .arg(port.to_string())
                 .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
                 .spawn()
                 .expect("sh starts moto");
             let stdin = child.stdin.take().expect("stdin");
-            let until = Instant::now() + BOUND;
-            while TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(Instant::now() < until, "moto did not listen on {port}");
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            (
-                format!("http://127.0.0.1:{port}"),
-                std::sync::Mutex::new((child, stdin)),
-            )
+            let mut line = String::new();
+            BufReader::new(child.stdout.take().expect("stdout"))
+                .read_line(&mut line)
+                .expect("reads moto's announcement");
+            let url = line
+                .trim()
+                .strip_prefix("MOTO_URL=")
+                .unwrap_or_else(|| {
+                    panic!(
+                        "moto did not start (it said {line:?}): run `{} {} --atomic` to see why",
+                        python.display(),
+                        script.display()
+                    )
+                })
+                .to_owned();
+            (url, std::sync::Mutex::new((child, stdin)))
         })
         .0
 }
@@ -552,17 +559,12 @@ impl Served {
 }
 
 async fn serve(env: &[(&str, String)]) -> Served {
-    use tokio::io::AsyncBufReadExt;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bootstrap"));
     cmd.arg("serve")
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_PROFILE")
         .env_remove("RUST_LOG")
-        .env("PORT", port.to_string())
+        .env("PORT", "0")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -583,20 +585,7 @@ async fn serve(env: &[(&str, String)]) -> Served {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("bootstrap starts");
-    let stdout: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let sink = stdout.clone();
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            sink.lock().expect("lock").push(line);
-        }
-    });
-    let addr = format!("127.0.0.1:{port}");
-    let until = Instant::now() + BOUND;
-    while tokio::net::TcpStream::connect(&addr).await.is_err() {
-        assert!(Instant::now() < until, "bootstrap serve did not listen");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let (addr, stdout) = support::listening(&mut child).await;
     Served {
         url: format!("http://{addr}"),
         stdout,

@@ -5,7 +5,7 @@
 #   VENV=/path/to/venv function/tests/run.sh     # venv with function/tests/requirements.txt
 #
 # Builds what it needs with cargo (honours CARGO_TARGET_DIR), starts moto, the fake and the
-# gateway on free loopback ports, runs pytest, and stops everything on exit.
+# gateway on loopback ports each picks itself, runs pytest, and stops everything on exit.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,7 +13,7 @@ repo="$(cd "$here/../.." && pwd)"
 : "${VENV:?set VENV to a virtualenv with function/tests/requirements.txt installed}"
 py="$VENV/bin/python"
 [ -x "$py" ] || { echo "run.sh: $py not found" >&2; exit 2; }
-[ -x "$VENV/bin/moto_server" ] || { echo "run.sh: moto_server missing: pip install -r $here/requirements.txt" >&2; exit 2; }
+"$py" -c 'import moto.server' 2>/dev/null || { echo "run.sh: moto[server] missing: pip install -r $here/requirements.txt" >&2; exit 2; }
 
 target="${CARGO_TARGET_DIR:-$repo/target}"
 # Two builds, not one: with the example in the same build, dev-dependency features would leak into
@@ -38,41 +38,28 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# wait_http URL NAME LOG: up to 15 s for URL to answer (any HTTP status).
-wait_http() {
-    for _ in $(seq 1 150); do
-        if "$py" - "$1" <<'EOF' 2>/dev/null; then return 0; fi
-import sys, urllib.request, urllib.error
-try:
-    urllib.request.urlopen(sys.argv[1], timeout=1)
-except urllib.error.HTTPError:
-    pass
-EOF
+# announced PID FILE PATTERN: waits for the sed PATTERN's first match in FILE, written by PID
+# once it listens, and prints it; fails if PID exits first. Every server here binds a port of
+# the kernel's choosing and says which: a port picked here and handed over could be taken by
+# another server binding port 0 in between.
+announced() {
+    local found=""
+    while [ -z "$found" ] && kill -0 "$1" 2>/dev/null; do
         sleep 0.1
+        found="$(sed -n "$3" "$2" | head -n 1)"
     done
-    echo "run.sh: $2 did not come up; its log:" >&2
-    cat "$3" >&2 || true
-    return 1
+    [ -n "$found" ] && echo "$found"
 }
 
-moto_port="$(free_port)"
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+"$py" "$repo/tests/support/moto_server.py" >"$work/moto.url" 2>"$work/moto.log" &
 pids+=($!)
-moto_url="http://127.0.0.1:$moto_port"
+moto_url="$(announced "$!" "$work/moto.url" 's/^MOTO_URL=//p')" \
+    || { echo "run.sh: moto did not start; its log:" >&2; cat "$work/moto.log" >&2; exit 1; }
 
 "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
 pids+=($!)
-fake_url=""
-for _ in $(seq 1 150); do
-    fake_url="$(sed -n 's/^FAKE_BEDROCK_URL=//p' "$work/fake.out")"
-    [ -n "$fake_url" ] && break
-    sleep 0.1
-done
-[ -n "$fake_url" ] || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
-
-wait_http "$moto_url/moto-api/" moto "$work/moto.log"
+fake_url="$(announced "$!" "$work/fake.out" 's/^FAKE_BEDROCK_URL=//p')" \
+    || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
 
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
@@ -87,27 +74,26 @@ EOF
 )"
 
 secret_ttl=1
-# serve PING_INTERVAL_MS LOG: a gateway on a free port; prints its URL.
+# serve PING_INTERVAL_MS LOG: a gateway on a port of its choosing; prints its URL once it listens.
 serve() {
-    local port
-    port="$(free_port)"
     API_KEY_SECRET_ARN="$secret_id" \
         AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
         AWS_ENDPOINT_URL_SECRETS_MANAGER="$moto_url" \
         SECRET_TTL_SECONDS="$secret_ttl" \
         PING_INTERVAL_MS="$1" \
-        PORT="$port" \
+        PORT=0 \
         "$bootstrap" serve >"$2" 2>&1 &
     echo "$!" >>"$work/serve.pids"
-    echo "http://127.0.0.1:$port"
+    local address
+    address="$(announced "$!" "$2" 's/.*"message":"listening","address":"\([^"]*\)".*/\1/p')" \
+        || { echo "run.sh: the gateway did not start; its log:" >&2; cat "$2" >&2; return 1; }
+    echo "http://$address"
 }
 # No ping unless a test asks for one: a ping commits the stream, so on a busy machine a short
 # interval would turn up-front errors into error events at random. The ping tests use a second
 # gateway with a short interval, and hold the fake silent on a gate until they have seen pings.
 gw_url="$(serve 600000 "$work/gateway.log")"
 pinging_url="$(serve 20 "$work/pinging.log")"
-wait_http "$gw_url/health" gateway "$work/gateway.log"
-wait_http "$pinging_url/health" gateway "$work/pinging.log"
 
 set +e
 REPO_ROOT="$repo" GATEWAY_URL="$gw_url" PINGING_GATEWAY_URL="$pinging_url" FAKE_BEDROCK_URL="$fake_url" MOTO_URL="$moto_url" SECRET_ID="$secret_id" \

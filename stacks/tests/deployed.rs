@@ -1,5 +1,5 @@
 //! `diff --deployed`, `plan` and `drift` as users run them, against moto (CloudFormation in
-//! server mode, from `$VENV/bin/moto_server`) and, for drift detection, which moto does not
+//! server mode, from `$VENV` through `tests/support/moto_server.py`) and, for drift detection, which moto does not
 //! implement, a wire-level fake of the CloudFormation query API. Never a real AWS endpoint.
 //!
 //! Run with `VENV=<virtualenv with tests/deploy/requirements.txt> cargo test -p stacks
@@ -110,14 +110,9 @@ struct Moto {
     _shell: Mutex<(Child, ChildStdin)>,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
-}
-
-/// One moto server for this test binary, started on first use.
+/// One moto server for this test binary, started on first use. It binds a port of the
+/// kernel's choosing and tells it (`tests/support/moto_server.py`): a port picked here and
+/// handed over could be taken meanwhile by a drift test's fake, which binds port 0 too.
 fn moto() -> &'static Moto {
     static MOTO: OnceLock<Moto> = OnceLock::new();
     MOTO.get_or_init(|| {
@@ -128,32 +123,36 @@ fn moto() -> &'static Moto {
                  --features aws`, or run `bash tests/deploy/run.sh`"
             )
         });
-        let server = Path::new(&venv).join("bin/moto_server");
-        assert!(
-            server.exists(),
-            "{} does not exist: pip install -r tests/deploy/requirements.txt into $VENV",
-            server.display()
-        );
-        let port = free_port();
+        let python = Path::new(&venv).join("bin/python");
+        let launcher = repo().join("tests/support/moto_server.py");
         // The shell stops moto when our end of its stdin closes, i.e. when this process exits
-        // however it exits: a static is never dropped, so a Drop guard would not run.
+        // however it exits: a static is never dropped, so a Drop guard would not run. The
+        // shell gives up its own stdout so that moto dying closes the pipe we read.
         let mut child = Command::new("sh")
             .arg("-c")
-            .arg(r#""$0" -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & pid=$!; read _; kill "$pid""#)
-            .arg(&server)
-            .arg(port.to_string())
+            .arg(r#""$0" "$1" 2>/dev/null & pid=$!; exec >/dev/null; read _; kill "$pid""#)
+            .arg(&python)
+            .arg(&launcher)
             .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
             .spawn()
-            .expect("sh starts moto_server");
+            .expect("sh starts moto");
         let stdin = child.stdin.take().expect("piped stdin");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not listen on {port} within 60 s"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("reads moto's announcement");
+        let port = line
+            .trim()
+            .strip_prefix("MOTO_URL=http://127.0.0.1:")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| {
+                panic!(
+                    "moto did not start (it said {line:?}): run `{} {}` to see why",
+                    python.display(),
+                    launcher.display()
+                )
+            });
         Moto {
             port,
             _shell: Mutex::new((child, stdin)),

@@ -7,8 +7,8 @@
 #   VENV=/path/to/venv tests/clients/run.sh     # venv with tests/clients/requirements.txt
 #
 # Installs Claude Code and the TypeScript SDK with `npm ci` from package-lock.json, builds what it
-# needs with cargo (honours CARGO_TARGET_DIR), starts the fake and the gateway on free loopback
-# ports, and stops everything on exit. Every client run has a timeout.
+# needs with cargo (honours CARGO_TARGET_DIR), starts the fake and the gateway on loopback
+# ports each picks itself, and stops everything on exit. Every client run has a timeout.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +46,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# announced PID FILE PATTERN: waits for the sed PATTERN's first match in FILE, written by PID
+# once it listens, and prints it; fails if PID exits first. Each server binds a port of the
+# kernel's choosing and says which: a port picked here and handed over could be taken by
+# another server binding port 0 in between.
+announced() {
+    local found=""
+    while [ -z "$found" ] && kill -0 "$1" 2>/dev/null; do
+        sleep 0.1
+        found="$(sed -n "$3" "$2" | head -n 1)"
+    done
+    [ -n "$found" ] && echo "$found"
+}
+
 api_key="sk-gw-clients-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
 
 # A second key, stopped by a monthly spend limit of 0, for the spend-limit answer (Claude Code's
@@ -54,32 +67,21 @@ capped_key="sk-gw-capped-$("$py" -c 'import secrets; print(secrets.token_hex(8))
 FAKE_SECRET="{\"api_key\": \"$api_key\", \"keys\": [{\"name\": \"capped\", \"key\": \"$capped_key\", \"limits\": {\"monthly_usd\": 0}}]}" \
     "$fake_bin" 0 >"$work/fake.out" 2>"$work/fake.err" &
 pids+=($!)
-fake_url=""
-for _ in $(seq 1 150); do
-    fake_url="$(sed -n 's/^FAKE_BEDROCK_URL=//p' "$work/fake.out")"
-    [ -n "$fake_url" ] && break
-    sleep 0.1
-done
-[ -n "$fake_url" ] || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
+fake_url="$(announced "$!" "$work/fake.out" 's/^FAKE_BEDROCK_URL=//p')" \
+    || { echo "run.sh: the fake Bedrock did not start" >&2; cat "$work/fake.err" >&2; exit 1; }
 
-gw_port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL \
     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
     AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
     API_KEY_SECRET_ARN=clients-suite \
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$fake_url" \
     AWS_ENDPOINT_URL_SECRETS_MANAGER="$fake_url" \
-    PORT="$gw_port" \
+    PORT=0 \
     "$bootstrap" serve >"$work/gateway.log" 2>&1 &
 pids+=($!)
-gw_url="http://127.0.0.1:$gw_port"
-for _ in $(seq 1 150); do
-    "$py" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$gw_url/health" \
-        2>/dev/null && break
-    sleep 0.1
-done
-"$py" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$gw_url/health" \
+gw_address="$(announced "$!" "$work/gateway.log" 's/.*"message":"listening","address":"\([^"]*\)".*/\1/p')" \
     || { echo "run.sh: the gateway did not come up; its log:" >&2; cat "$work/gateway.log" >&2; exit 1; }
+gw_url="http://$gw_address"
 
 export GATEWAY_URL="$gw_url" GATEWAY_API_KEY="$api_key" GATEWAY_CAPPED_KEY="$capped_key" FAKE_BEDROCK_URL="$fake_url" CLAUDE_BIN="$claude" \
     GATEWAY_LOG="$work/gateway.log"

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 : "${VENV:?set VENV to a virtualenv with tests/deploy/requirements.txt installed}"
 VENV=$(cd "$VENV" && pwd) # the script changes directory
-for tool in sam moto_server; do
+for tool in sam python; do
   [ -x "$VENV/bin/$tool" ] || { echo "error: $VENV/bin/$tool not found: pip install -r tests/deploy/requirements.txt into \$VENV" >&2; exit 2; }
 done
 infra_gen=(cargo run --quiet -p stacks --features aws --bin infra-gen -- --root "$root")
@@ -50,15 +50,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+# moto binds a port of the kernel's choosing and announces it (tests/support/moto_server.py).
+"$VENV/bin/python" tests/support/moto_server.py >"$work/moto.url" 2>"$work/moto.log" &
 moto_pid=$!
-for _ in $(seq 100); do
-  (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.2
+endpoint=
+while [ -z "$endpoint" ] && kill -0 "$moto_pid" 2>/dev/null; do
+  sleep 0.1
+  endpoint=$(sed -n 's/^MOTO_URL=//p' "$work/moto.url")
 done
+[ -n "$endpoint" ] || { echo "error: moto did not start; its log:" >&2; cat "$work/moto.log" >&2; exit 1; }
 
-export AWS_ENDPOINT_URL=http://127.0.0.1:$port
+export AWS_ENDPOINT_URL=$endpoint
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 export AWS_EC2_METADATA_DISABLED=true SAM_CLI_TELEMETRY=0
 export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials

@@ -286,3 +286,38 @@ pub fn unique_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
+
+/// The address a `bootstrap serve` child (started with `PORT=0` and stdout piped) listens on,
+/// and its log, drained all along (a full pipe would block the gateway's writes). The gateway
+/// binds a port of the kernel's choosing and logs it: a port picked here and handed over could
+/// be taken meanwhile by a stub binding port 0 in this process.
+pub async fn listening(
+    child: &mut tokio::process::Child,
+) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::AsyncBufReadExt;
+    let stdout: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let mut lines =
+        tokio::io::BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+    let addr = loop {
+        let line = lines
+            .next_line()
+            .await
+            .expect("reads the gateway's log")
+            .expect("bootstrap serve exited before it listened");
+        let logged: Value = serde_json::from_str(&line).unwrap_or_default();
+        stdout.lock().expect("lock").push(line);
+        if logged["message"] == "listening" {
+            break logged["address"]
+                .as_str()
+                .expect("the listening line names its address")
+                .to_owned();
+        }
+    };
+    let sink = stdout.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            sink.lock().expect("lock").push(line);
+        }
+    });
+    (addr, stdout)
+}
