@@ -124,6 +124,61 @@ pub(super) fn named(text: &str) -> Vec<Arch> {
     found.into_iter().map(|(_, a)| a).collect()
 }
 
+/// What a target triple or a runtime identifier holds besides its architecture and OS
+/// (`x86_64-unknown-linux-musl`, `aarch64-linux-gnu`, `linux-x64`): vendor and ABI.
+const TRIPLE_PARTS: [&str; 13] = [
+    "unknown",
+    "pc",
+    "none",
+    "gnu",
+    "musl",
+    "gnux32",
+    "gnueabi",
+    "gnueabihf",
+    "eabi",
+    "eabihf",
+    "elf",
+    "uclibc",
+    "musleabihf",
+];
+
+/// The architecture a build setting's value designates: the value is nothing but
+/// architecture, OS, vendor and ABI words (`amd64`, `x64`, `linux/amd64`, `linux-x64`,
+/// `x86_64-unknown-linux-musl`), as `GOARCH=`, `npm --cpu`, `cargo --target`, `dotnet -r` or
+/// `zig -target` take it. A path or a package name (`gcc-x86-64-linux-gnu`) says more.
+pub(super) fn designated(value: &str) -> Option<Arch> {
+    let lower = value.to_ascii_lowercase();
+    let found = named(&lower);
+    let first = found.first()?.clone();
+    let mut rest = lower;
+    for token in TOKENS {
+        rest = rest.replace(token, " ");
+    }
+    rest.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .all(|part| OSES.contains(&part) || TRIPLE_PARTS.contains(&part))
+        .then_some(first)
+}
+
+/// Whether a RUN's shell text branches on the architecture it runs on (`[ "$TARGETARCH" =
+/// amd64 ]`, `case $(uname -m) in …`): its per-architecture words then run only where they
+/// match, which the shell decides at build time.
+pub(super) fn branches_on_arch(run: &str) -> bool {
+    let sources = [
+        "TARGETARCH",
+        "TARGETPLATFORM",
+        "uname -m",
+        "uname -p",
+        "dpkg --print-architecture",
+        "$(arch)",
+        "`arch`",
+    ];
+    let tests = run
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .any(|w| matches!(w, "if" | "case" | "[" | "[[" | "test"));
+    tests && sources.iter().any(|s| run.contains(s))
+}
+
 /// The parts of an image reference: registry (if the first component names one), the
 /// repository path, and the tag; the digest is dropped.
 pub(super) fn reference(image: &str) -> (Option<&str>, &str, Option<&str>) {
@@ -271,6 +326,36 @@ pub(super) fn streams(runtime: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A value made of an architecture with OS, vendor and ABI words designates it,
+        /// however joined; one with any other word (a path, a package name) does not.
+        #[test]
+        fn a_setting_designates_an_architecture_only_when_it_says_nothing_else(
+            arch in proptest::sample::select(vec!["amd64", "x86_64", "x64", "arm64", "aarch64"]),
+            around in proptest::collection::vec(
+                proptest::sample::select(vec!["linux", "unknown", "gnu", "musl", "pc", "eabihf"]),
+                0..3,
+            ),
+            sep in proptest::sample::select(vec!["-", "/", "_"]),
+            other in "[a-z]{2,8}",
+        ) {
+            let mut parts = vec![arch];
+            parts.extend(around.iter().copied());
+            let value = parts.join(sep);
+            let expected = Arch::normalise(match arch {
+                "x64" => "amd64",
+                a => a,
+            });
+            proptest::prop_assert_eq!(designated(&value), Some(expected));
+            let known = OSES.contains(&other.as_str()) || TRIPLE_PARTS.contains(&other.as_str())
+                || !named(&other).is_empty();
+            if !known {
+                proptest::prop_assert_eq!(designated(&format!("{other}{sep}{value}")), None);
+                proptest::prop_assert_eq!(designated(&format!("/opt/{other}/{value}")), None);
+            }
+        }
+    }
 
     #[test]
     fn platform_spellings_name_one_architecture() {

@@ -409,23 +409,31 @@ impl Stage {
                 }
             }
             "RUN" => {
-                // What a RUN fetches into the image: URLs and pip's platform tags
-                // (`--platform manylinux2014_x86_64`). BuildKit gives the shell the stage's
-                // ARGs and ENVs, so a word is read as the shell expands it with them; a word
-                // with a variable nothing here sets stays as written.
+                // What a RUN fetches or builds into the image: URLs, pip's platform tags
+                // (`--platform manylinux2014_x86_64`), and settings whose value designates an
+                // architecture (`GOARCH=amd64`, `--cpu=x64`, `--target x86_64-unknown-linux-musl`).
+                // BuildKit gives the shell the stage's ARGs and ENVs, so a word is read as the
+                // shell expands it with them; a word with a variable nothing here sets stays as
+                // written. A RUN that branches on the architecture it runs on builds only the
+                // branch for it, which this reading cannot pick: its words are no evidence.
+                if arch::branches_on_arch(&ins.rest) {
+                    return;
+                }
                 let mut fetched = Vec::new();
                 let mut platform_next = false;
                 for word in ins.rest.split_whitespace() {
-                    let word = word.trim_matches(['"', '\'']);
+                    let word = word.trim_matches(['"', '\'', ';', '(', ')']);
+                    let expanded =
+                        expand(word, escape, &self.state).unwrap_or_else(|_| word.to_owned());
+                    let value = expanded.rsplit('=').next().unwrap_or_default();
                     if platform_next
                         || word.contains("://")
                         || word.contains("manylinux")
                         || word.contains("musllinux")
                         || word.starts_with("--platform=")
+                        || arch::designated(value).is_some()
                     {
-                        fetched.push(
-                            expand(word, escape, &self.state).unwrap_or_else(|_| word.to_owned()),
-                        );
+                        fetched.push(expanded);
                     }
                     platform_next = word == "--platform";
                 }

@@ -55,6 +55,9 @@ const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
     ("com.amazonaws.services.lambda.runtime.api.client", "Java"),
 ];
 
+/// The entrypoint of every AWS Lambda base image: it starts the image's own runtime.
+const LAMBDA_ENTRYPOINT: &str = "/lambda-entrypoint.sh";
+
 /// An ENV value with each part a `--build-arg` sets ([`eval::BUILD_ARG`]) as an input, which
 /// can hold anything.
 fn build_arg_value(text: &str) -> Resolved {
@@ -165,14 +168,15 @@ impl Lint<'_, '_> {
 
     /// The platform the final stage's root is pulled for (`--platform`, default the target)
     /// and the architecture its image name spells must be the function's. A `--platform`
-    /// on `FROM <stage>` is ignored by BuildKit, but one naming another architecture still
-    /// contradicts the function and is refused.
+    /// on `FROM <stage>` or `FROM scratch` is ignored by BuildKit (scratch is labelled with
+    /// the target platform), but one naming another architecture still contradicts the
+    /// function and is refused.
     fn platform(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
         for &i in chain {
             let Some((written, expanded)) = &stages[i].platform else {
                 continue;
             };
-            let is_root = i == root;
+            let is_root = i == root && stages[i].base != Base::Scratch;
             let problem = match expanded {
                 Ok(p) => match arch::platform(p) {
                     Ok(a) if a == self.target => None,
@@ -391,6 +395,23 @@ impl Lint<'_, '_> {
             return;
         }
         let Some((image, runtime)) = runtime else {
+            // The AWS base images' entrypoint script starts whatever runtime its image holds;
+            // on an image not known as one of them, whether that runtime streams is unknown.
+            let script = config
+                .entry_point()
+                .first()
+                .is_some_and(|p| eval::clean(p) == LAMBDA_ENTRYPOINT);
+            if let (true, Base::Image(image)) = (script, &root.base) {
+                self.sink.push(
+                    "image-streaming",
+                    self.id,
+                    format!(
+                        "the handler streams its responses and the function's ImageConfig starts {LAMBDA_ENTRYPOINT}, the AWS Lambda base images' script, but the final stage of {} runs on {image}, which is not known as an AWS Lambda base image, so whether its runtime streams cannot be told",
+                        self.path
+                    ),
+                    "build on public.ecr.aws/lambda/provided or public.ecr.aws/lambda/nodejs (directly or through an ECR pull-through cache), or start a runtime that streams in ImageConfig, or declare HandlerMode::Buffered",
+                );
+            }
             return;
         };
         if !arch::streams(runtime) {
