@@ -89,9 +89,11 @@ fn fingerprint(
     Ok(h.finish())
 }
 
-/// gitleaks' ruleset as a Rust table of (id, regex, lowercased keywords), and the index of its
-/// keywords: parsed and built here once, not on every `check`. Rules without a regex
-/// (path-only rules) match nothing in a value.
+/// gitleaks' ruleset as a Rust table of (id, regex, lowercased keywords, entropy, secret group),
+/// and the index of its keywords: parsed and built here once, not on every `check`. Rules
+/// without a regex (path-only rules) match nothing in a value, and rules with a `path` apply
+/// only to files of that name (`.tf`, `nuget.config`): a value is in no file, so both are left
+/// out.
 fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
     let file: toml::Table = toml::from_str(toml_text)?;
     let rules = file
@@ -107,6 +109,18 @@ fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::erro
         ) else {
             continue;
         };
+        if rule.get("path").is_some() {
+            continue;
+        }
+        // gitleaks drops a finding whose secret is no more random than this (0: no threshold).
+        let entropy = rule
+            .get("entropy")
+            .and_then(|e| e.as_float().or_else(|| e.as_integer().map(|i| i as f64)))
+            .unwrap_or(0.0);
+        let group = rule
+            .get("secretGroup")
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(0);
         let keywords: Vec<String> = rule
             .get("keywords")
             .and_then(toml::Value::as_array)
@@ -117,7 +131,9 @@ fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::erro
                     .collect()
             })
             .unwrap_or_default();
-        out.push_str(&format!("    ({id:?}, {regex:?}, &{keywords:?}),\n"));
+        out.push_str(&format!(
+            "    ({id:?}, {regex:?}, &{keywords:?}, {entropy:?}, {group}),\n"
+        ));
         table.push(keywords);
     }
     out.push(']');

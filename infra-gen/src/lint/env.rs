@@ -8,7 +8,7 @@ mod split;
 mod values;
 
 use super::Sink;
-use super::resolve::{Origin, Part, Resolved};
+use super::resolve::{DynamicReference, Origin, Part, Resolved};
 use crate::model::lambda::Function;
 
 /// Whether a name is a secret's, in any case style (see `names`); the Dockerfile lint asks it
@@ -61,23 +61,48 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
 }
 
 /// Why an environment variable's resolved value looks like a secret: a dynamic reference
-/// to a secret, a literal judged by `literal_reason`, or a value with unknown parts judged
-/// at its worst (`unknown_reason`). Every function's environment goes through here.
+/// to a secret (`dynamic_reference_reason`), a literal judged by `literal_reason`, or a value
+/// with unknown parts judged at its worst (`unknown_reason`). Every function's environment
+/// goes through here.
 pub(crate) fn variable_reason(name: &str, resolved: &Resolved) -> Option<String> {
     resolved
         .dynamic_references()
-        .into_iter()
-        .find(|r| r.is_secret())
-        .map(|r| {
-            format!(
-                "a dynamic reference {{{{resolve:{}:…}}}}, which CloudFormation replaces with the secret's value in plain text",
-                r.service
-            )
-        })
+        .iter()
+        .find_map(|r| dynamic_reference_reason(name, r))
         .or_else(|| match resolved.known() {
             Some(value) => literal_reason(name, value),
             None => unknown_reason(name, resolved),
         })
+}
+
+/// CloudFormation replaces a dynamic reference, of any service, with the value it names, in
+/// plain text in the function's configuration: so the reference is the value. It is a secret
+/// when it comes from a store of secrets (Secrets Manager, an SSM `SecureString`) or when a
+/// name says it is one — the variable's (`DB_PASSWORD`) or the parameter's
+/// (`/app/db-password`, read without its `:version`).
+fn dynamic_reference_reason(name: &str, r: &DynamicReference) -> Option<String> {
+    let service = &r.service;
+    if r.is_secret() {
+        return Some(format!(
+            "a dynamic reference {{{{resolve:{service}:…}}}}, which CloudFormation replaces with the secret's value in plain text"
+        ));
+    }
+    let parameter = r
+        .reference
+        .rsplit_once(':')
+        .filter(|(_, version)| !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(r.reference.as_str(), |(path, _)| path);
+    let parameter = parameter.rsplit(['/', ':']).next().unwrap_or_default();
+    let named = if names::secret_name(name) {
+        name
+    } else if names::secret_name(parameter) {
+        parameter
+    } else {
+        return None;
+    };
+    Some(format!(
+        "a dynamic reference {{{{resolve:{service}:…}}}} named {named}, which CloudFormation replaces with the value in plain text; a secret's name says the value is one"
+    ))
 }
 
 /// Why a value looks like a secret by its shape alone, whatever holds it (a raw resource's
@@ -145,7 +170,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
                 id,
                 format!("environment variable {name} holds a value that looks like a secret ({reason})"),
                 format!(
-                    "store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN, e.g. {name}_SECRET_ARN"
+                    "store the value in Secrets Manager (Service::secret with SecretSpec), give the function its ARN, e.g. {name}_SECRET_ARN, and read the value at run time"
                 ),
             ),
             (None, Some(value)) => clean.push((name, value.to_owned())),

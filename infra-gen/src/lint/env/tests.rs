@@ -6,9 +6,9 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
-use super::names::{pieces, secret_name, words};
-use super::values::secret_value;
-use super::{literal_reason, split};
+use super::names::{pieces, public_name, secret_name, words};
+use super::values::{bip39_words, secret_value};
+use super::{Part, Resolved, literal_reason, split, variable_reason};
 
 /// Generated cases are reproducible: a fixed seed, no persistence files.
 fn config() -> Config {
@@ -832,4 +832,154 @@ proptest! {
         let plain_netrc = format!("machine {host} login {user}");
         prop_assert!(literal_reason("NETRC", &plain_netrc).is_none(), "{plain_netrc}");
     }
+}
+
+/// A value as the resolver gives it when the definition decides all of it.
+fn resolved(value: &str) -> Resolved {
+    Resolved {
+        parts: vec![Part::Text(value.to_owned())],
+    }
+}
+
+/// Names that hold no secret and say nothing is public: a word and what it configures.
+fn plain_names() -> impl Strategy<Value = String> {
+    (
+        "[A-Z]{3,8}",
+        prop::sample::select(&["HOST", "URL", "TABLE", "REGION", "PLAN", "PRICE", "MODE"][..]),
+    )
+        .prop_map(|(w, k)| format!("{w}_{k}"))
+        .prop_filter("a plain name", |n| !secret_name(n) && !public_name(n))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// CloudFormation writes the value a dynamic reference names, of any service, in its place:
+    /// under a secret's name (the variable's or the parameter's) it is a secret; from a store
+    /// of secrets it always is; a plain parameter under plain names is configuration.
+    #[test]
+    fn dynamic_references_are_the_values_they_name(
+        secret in secret_names(),
+        plain in plain_names(),
+        service in prop::sample::select(&["ssm", "ssm-secure", "secretsmanager"][..]),
+        (a, b) in ("[a-z]{3,10}", "[a-z]{3,10}").prop_filter("plain words", |(a, b)| !secret_name(a) && !secret_name(b)),
+        version in prop::option::of(1..50u32),
+        secret_words in secret_words(),
+    ) {
+        let version = version.map(|v| format!(":{v}")).unwrap_or_default();
+        let reference = format!("{{{{resolve:{service}:/{a}/{b}{version}}}}}");
+        prop_assert!(variable_reason(&secret, &resolved(&reference)).is_some(), "{secret}={reference}");
+        let named_parameter = format!("{{{{resolve:ssm:/{a}/{}{version}}}}}", secret_words.join("-"));
+        prop_assert!(variable_reason(&plain, &resolved(&named_parameter)).is_some(), "{plain}={named_parameter}");
+        let in_a_document = format!(r#"{{"host":"{a}.internal","{}":"{reference}"}}"#, secret_words.join("_"));
+        prop_assert!(variable_reason(&plain, &resolved(&in_a_document)).is_some(), "{plain}={in_a_document}");
+        prop_assert_eq!(
+            variable_reason(&plain, &resolved(&reference)).is_some(),
+            service != "ssm",
+            "{}={}", plain, reference
+        );
+    }
+
+    /// gitleaks rules scoped to files of a kind (`hashicorp-tf-password` to `.tf`) judge no
+    /// value: a setting named for how a password is handled keeps its identifier value.
+    #[test]
+    fn settings_of_how_a_secret_is_handled_keep_identifier_values(
+        owner in prop::sample::select(&["", "db_", "admin_", "user_"][..]),
+        strong in prop::sample::select(&["password", "passwd", "token", "secret"][..]),
+        handling in prop::sample::select(&["hasher", "algorithm", "encoder", "scheme_version", "policy"][..]),
+        value in "[a-z]{4,10}[0-9]{1,2}[a-z]{2,6}",
+        style in 0..2usize,
+    ) {
+        let name = format!("{owner}{strong}_{handling}");
+        let name = if style == 0 { name.to_ascii_uppercase() } else { name };
+        prop_assert!(literal_reason(&name, &value).is_none(), "{name}={value}: {:?}", literal_reason(&name, &value));
+    }
+
+    /// Stripe's object IDs are identifiers, whatever the object (prefixes from Stripe's API
+    /// fixtures) and mode; its secret and restricted keys, webhook secrets and client secrets
+    /// under the same names are secrets.
+    #[test]
+    fn stripe_object_ids_are_identifiers_and_stripe_secrets_are_not(
+        prefix in prop::sample::select(stripe_prefixes()),
+        mode in prop::sample::select(&["", "test_", "live_"][..]),
+        id in prop_oneof![from_alphabet(BASE62, 14..=14), from_alphabet(BASE62, 23..=23).prop_map(|s| format!("1{s}"))],
+        secret in from_alphabet(BASE62, 24..=99),
+        name in plain_names(),
+    ) {
+        let object = format!("{prefix}_{mode}{id}");
+        prop_assert!(literal_reason(&name, &object).is_none(), "{name}={object}: {:?}", literal_reason(&name, &object));
+        for key in [format!("sk_live_{secret}"), format!("rk_test_{secret}"), format!("whsec_{secret}"), format!("{object}_secret_{secret}")] {
+            prop_assert!(literal_reason(&name, &key).is_some(), "{name}={key}");
+        }
+    }
+
+    /// Seed phrases of every length BIP39 defines, drawn from its wordlist, are found however
+    /// they are written down and whatever the variable's name.
+    #[test]
+    fn bip39_seed_phrases_are_found(
+        indices in prop::collection::vec(0..2048usize, 24),
+        words in prop::sample::select(&[12usize, 15, 18, 21, 24][..]),
+        form in 0..5usize,
+        name in prop_oneof![plain_names(), Just("WALLET".to_owned()), Just("CONFIG".to_owned())],
+    ) {
+        let list = bip39_words();
+        let phrase: Vec<&str> = indices[..words].iter().map(|&i| list[i]).collect();
+        let value = match form {
+            0 => phrase.join(" "),
+            1 => phrase.join(" ").to_ascii_uppercase(),
+            2 => phrase.join(", "),
+            3 => phrase.iter().enumerate().map(|(i, w)| format!("{}. {w}", i + 1)).collect::<Vec<_>>().join("\n"),
+            _ => format!(r#"{{"network":"mainnet","seed":"{}"}}"#, phrase.join(" ")),
+        };
+        prop_assert!(literal_reason(&name, &value).is_some(), "{name}={value}");
+    }
+
+    /// English prose, whose articles and prepositions are not in the wordlist, and short lists
+    /// of its words are not seed phrases.
+    #[test]
+    fn english_sentences_and_short_word_lists_are_not_seed_phrases(
+        sentences in prop::collection::vec(
+            (
+                prop::sample::select(&["The", "A", "Each", "Every"][..]),
+                0..2048usize,
+                0..2048usize,
+                prop::sample::select(&["is sent to", "goes into", "is kept for", "comes from", "is checked by"][..]),
+                prop::sample::select(&["the", "a", "its", "our"][..]),
+                0..2048usize,
+            ),
+            1..6,
+        ),
+        short in prop::collection::vec(0..2048usize, 1..12),
+    ) {
+        let list = bip39_words();
+        let prose: Vec<String> = sentences
+            .iter()
+            .map(|(det, a, b, verb, det2, c)| format!("{det} {} {} {verb} {det2} {}.", list[*a], list[*b], list[*c]))
+            .collect();
+        let prose = prose.join(" ");
+        prop_assert!(literal_reason("SYSTEM_PROMPT", &prose).is_none(), "{prose}");
+        let words: Vec<&str> = short.iter().map(|&i| list[i]).collect();
+        for value in [words.join(","), words.join(" ")] {
+            prop_assert!(literal_reason("ALLOWED_TOPICS", &value).is_none(), "{value}");
+        }
+    }
+}
+
+/// The prefixes of Stripe's object IDs, as vendored.
+fn stripe_prefixes() -> Vec<&'static str> {
+    include_str!("../../../rules/stripe-id-prefixes.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect()
+}
+
+#[test]
+fn the_vendored_bip39_wordlist_is_whole_and_sorted() {
+    let list = bip39_words();
+    assert_eq!(list.len(), 2048);
+    assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+    assert!(
+        list.iter()
+            .all(|w| (3..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase()))
+    );
 }

@@ -5,6 +5,9 @@
 //! gitleaks' vendor formats. What is public by design is not a secret: public keys and
 //! certificates, JWKs without private members, publishable keys, digests named as such.
 
+use std::sync::OnceLock;
+
+use super::super::secrets::entropy;
 use super::names;
 
 /// Where an unknown part of a value stands when it is an input (a parameter, another
@@ -21,7 +24,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     if let Some(rule) = super::super::secrets::matching_rule(value) {
         return Some(format!("gitleaks rule {rule}"));
     }
-    if let Some(why) = pem(value) {
+    if let Some(why) = pem(value).or_else(|| mnemonic(value)) {
         return Some(why);
     }
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(value)
@@ -40,7 +43,8 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
 
 /// Whether a value under a secret's name is plainly something else: empty, a number, a
 /// flag, a duration, an ARN, a path or a secret's name, a URL without credentials, or a
-/// reference (`{{resolve:ssm:…}}`, a resource).
+/// resource's reference. A dynamic reference (`{{resolve:ssm:…}}`) is not: CloudFormation
+/// writes the value it names in its place.
 pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
     let v = value.trim().trim_matches(['"', '\'']);
     let without_refs: String = v.chars().filter(|c| *c != REFERENCE).collect();
@@ -60,7 +64,6 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         "required", "optional",
     ]
     .contains(&lower.as_str());
-    let dynamic = v.starts_with("{{resolve:ssm:") && v.ends_with("}}") && !v[2..].contains("{{");
     let url = v.split_once("://").is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme
@@ -68,8 +71,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b))
     }) && !name.is_some_and(names::capability_url_name);
     let fingerprint = name.is_some_and(names::pgp_name) && pgp_fingerprint(v);
-    flag || dynamic
-        || placeholder(v)
+    flag || placeholder(v)
         || url
         || fingerprint
         || number_or_duration(v)
@@ -519,6 +521,7 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             continue;
         }
         if prefixed_hex(run).is_some()
+            || stripe_object_id(run)
             || base64_digest(&value[..start], run, name)
             || base64_decode(run).is_some_and(|d| public_blob(&d))
         {
@@ -551,6 +554,64 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         }
     }
     None
+}
+
+/// A Stripe object's ID (`price_1MoBy5…`, `cus_NffrFe…`, `cs_test_a1YS…`): a prefix Stripe
+/// gives one kind of object (`rules/stripe-id-prefixes.txt`, read from Stripe's API fixtures),
+/// its mode, then letters and digits. An identifier, not a credential: Stripe's secrets are its
+/// secret and restricted keys (`sk_`, `rk_`: gitleaks rule stripe-access-token) and webhook
+/// signing secrets (`whsec_`), prefixes of no object; a client secret (`pi_…_secret_…`) is no ID.
+fn stripe_object_id(run: &str) -> bool {
+    const PREFIXES: &str = include_str!("../../../rules/stripe-id-prefixes.txt");
+    let Some((prefix, id)) = run.rsplit_once('_') else {
+        return false;
+    };
+    let prefix = ["_test", "_live"]
+        .iter()
+        .find_map(|mode| prefix.strip_suffix(mode))
+        .unwrap_or(prefix);
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+        && PREFIXES
+            .lines()
+            .any(|line| !line.starts_with('#') && line == prefix)
+}
+
+/// The words of BIP39's English wordlist (`rules/bip39-english.txt`, sorted), from which
+/// wallets write their seed phrases.
+pub(crate) fn bip39_words() -> &'static [&'static str] {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        include_str!("../../../rules/bip39-english.txt")
+            .lines()
+            .collect()
+    })
+}
+
+/// A BIP39 mnemonic, a wallet's seed phrase and so its keys: twelve words or more in a row, all
+/// from the wordlist. Twelve is the shortest phrase BIP39 defines (128 bits of entropy) and a
+/// longer run holds a phrase of some valid length; the checksum is not asked, so a phrase
+/// copied with a typo in a later word, or from a wallet that checks none, is found too.
+/// Numbering (`1.`, `2)`) and separators (commas, quotes) between the words do not break a run;
+/// any other word does, as prose's articles and prepositions do.
+fn mnemonic(value: &str) -> Option<String> {
+    let words = bip39_words();
+    let mut run = 0usize;
+    let mut longest = 0;
+    for token in value.split(|c: char| c.is_whitespace() || c == ',') {
+        let word = token.trim_matches(|c: char| !c.is_alphabetic());
+        if word.is_empty() {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        run = if words.binary_search(&lower.as_str()).is_ok() {
+            run + 1
+        } else {
+            0
+        };
+        longest = longest.max(run);
+    }
+    (longest >= 12).then(|| format!("a BIP39 seed phrase ({longest} words of its wordlist)"))
 }
 
 /// The digits of `0x`-prefixed hex (judged by the hex rule, not as base64).
@@ -673,23 +734,6 @@ fn runs(value: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = (usize, 
 fn hex_random(run: &str) -> bool {
     let digits = run.bytes().filter(u8::is_ascii_digit).count();
     digits > 0 && digits < run.len() && entropy(run) >= 3.0
-}
-
-/// Shannon entropy of `s`, bits per character.
-pub(crate) fn entropy(s: &str) -> f64 {
-    let mut counts = [0usize; 256];
-    for b in s.bytes() {
-        counts[usize::from(b)] += 1;
-    }
-    let n = s.len() as f64;
-    counts
-        .iter()
-        .filter(|c| **c > 0)
-        .map(|&c| {
-            let p = c as f64 / n;
-            -p * p.log2()
-        })
-        .sum()
 }
 
 /// Whether a run of base64 characters is random material rather than an identifier: long
