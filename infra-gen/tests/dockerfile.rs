@@ -484,7 +484,8 @@ impl Case {
             // BuildKit labels scratch with the target platform whatever its --platform says;
             // only one naming another architecture or OS still contradicts the function.
             Platform::Bad(i)
-                if matches!(self.root, Root::Scratch)
+                if self.resolved()
+                    && matches!(self.root, Root::Scratch)
                     && !["linux/arm/v7", "windows/amd64"].contains(&pick(&BAD_PLATFORMS, i)) => {}
             Platform::Bad(_) => e.platform += 1,
             _ => {}
