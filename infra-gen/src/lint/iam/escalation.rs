@@ -10,7 +10,8 @@
 //! * a write on a resource that runs code or resources with a role of its own (a function or
 //!   layer, a stack, change set or stack set, an instance), other than invoking it: changing it
 //!   runs the holder's code with that role;
-//! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to; and
+//! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to (and
+//!   not to `ec2.amazonaws.com`, which every service launching instances passes to); and
 //!   then any write of such a service other than invoking (`lambda:CreateFunction` with a role
 //!   passed to `lambda.amazonaws.com`, `glue:CreateDevEndpoint` with one passed to Glue):
 //!   it creates what runs with the passed role.
@@ -122,6 +123,13 @@ fn passed_to(statement: &Statement, scope: &Scope<'_>) -> Option<Vec<String>> {
     (!services.is_empty()).then_some(services)
 }
 
+/// The service of the principal an instance profile's role is passed to (`ec2.amazonaws.com`). An instance profile lets EC2 pass
+/// its role to every instance launched with it, and each service that launches instances for
+/// its caller (EC2 itself, Auto Scaling groups and launch configurations, Spot and Fleet
+/// requests, EMR, Batch, Elastic Beanstalk, …) takes the pass under this one principal: naming
+/// it does not fix which service's writes run code with the role.
+const INSTANCE_PROFILES: &str = "ec2";
+
 /// Whether service principal `principal` (`ecs-tasks.amazonaws.com`) is of the action prefix
 /// `prefix` (`ecs`).
 fn principal_of(principal: &str, prefix: &str) -> bool {
@@ -142,9 +150,16 @@ fn of(
 ) -> Option<String> {
     let (service, info) = action.info();
     if service.prefix == "iam" && info.name() == "PassRole" {
-        return passed_to(statement, scope).is_none().then(|| {
-            "it passes a role to any service, which then acts with that role's rights".into()
-        });
+        return match passed_to(statement, scope) {
+            None => Some(
+                "it passes a role to any service, which then acts with that role's rights".into(),
+            ),
+            Some(to) if to.iter().any(|p| principal_of(p, INSTANCE_PROFILES)) => Some(
+                "it passes a role to EC2, as an instance profile's role: every service that launches instances (Auto Scaling, EC2 Fleet and Spot, EMR, Batch, …) runs them with it, so the condition does not fix which writes run code with the role"
+                    .into(),
+            ),
+            Some(_) => None,
+        };
     }
     if let Some(why) = danger(service, info) {
         return Some(why);

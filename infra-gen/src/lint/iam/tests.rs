@@ -425,5 +425,27 @@ mod generated {
                 prop_assert!(f.is_empty(), "{:?}: {:?}", grant, f);
             }
         }
+
+        /// A role passed to EC2 is an instance profile's role, which every service that
+        /// launches instances passes: naming EC2 as the service narrows nothing, so the pass
+        /// escalates alone; a pass to any other one service does not.
+        #[test]
+        fn pass_role_to_ec2_escalates_and_to_another_single_service_does_not(
+            label in "[a-z][a-z0-9-]{0,20}",
+            ec2 in any::<bool>(),
+            china in any::<bool>(),
+        ) {
+            let label = if ec2 { "ec2" } else { label.as_str() };
+            prop_assume!(ec2 || !(label == "ec2" || label.starts_with("ec2-")));
+            let principal = format!("{label}.amazonaws.com{}", if china { ".cn" } else { "" });
+            let pass = Statement::allow(
+                "Pass",
+                vec![Action::new("iam:PassRole").expect("valid")],
+                vec![Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/worker")],
+            )
+            .when("iam:PassedToService", Expr::literal(&principal));
+            let f = with(pass);
+            prop_assert_eq!(has(&f, "iam-escalation"), ec2, "{} {:?}", principal, f);
+        }
     }
 }
