@@ -53,6 +53,21 @@ fn provider_table(entries: &[(String, String)]) -> String {
     out
 }
 
+/// Each provider schema's `primaryIdentifier`, as `(typeName, [(property, read-only)])`: what
+/// `Ref` returns for most types and the name a resource is known by, which the lints read for
+/// raw resources.
+fn identifier_table(entries: &[(String, Vec<(String, bool)>)]) -> String {
+    let mut out = format!(
+        "static IDENTIFIERS: [(&str, &[(&str, bool)]); {}] = [\n",
+        entries.len()
+    );
+    for (type_name, properties) in entries {
+        out.push_str(&format!("    ({type_name:?}, &{properties:?}),\n"));
+    }
+    out.push_str("];\n");
+    out
+}
+
 /// What decides whether a resource passes validation: the schemas, the validator's code, and
 /// the YAML writer (templates are keyed by their text, which stands for the JSON form the
 /// schemas judged only as long as the writer that wrote it is the same). The schema-validation
@@ -294,6 +309,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = Path::new(&env::var("OUT_DIR")?).join("schemas");
     println!("cargo::rerun-if-changed={}", source.display());
     let mut providers = Vec::new();
+    let mut identifiers = Vec::new();
     for dir in ["cloudformation", "sam"] {
         fs::create_dir_all(out.join(dir))?;
         let mut paths: Vec<_> = fs::read_dir(source.join(dir))?
@@ -314,11 +330,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .as_str()
                     .ok_or_else(|| format!("{} has no typeName", path.display()))?;
                 providers.push((type_name.to_owned(), name.to_string_lossy().into_owned()));
+                let pointers = |key: &str| -> Vec<String> {
+                    schema[key]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|p| p.as_str()?.strip_prefix("/properties/"))
+                        .map(str::to_owned)
+                        .collect()
+                };
+                let read_only = pointers("readOnlyProperties");
+                let primary = pointers("primaryIdentifier")
+                    .into_iter()
+                    .map(|p| {
+                        let ro = read_only.contains(&p);
+                        (p, ro)
+                    })
+                    .collect();
+                identifiers.push((type_name.to_owned(), primary));
             }
             fs::write(out.join(dir).join(name), serde_json::to_string(&schema)?)?;
         }
     }
     fs::write(out.join("providers.rs"), provider_table(&providers))?;
+    fs::write(out.join("identifiers.rs"), identifier_table(&identifiers))?;
     let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());
     let (table, keywords) = gitleaks_table(&fs::read_to_string(&rules)?)?;

@@ -267,6 +267,33 @@ mod routine {
     }
 }
 
+/// Each vendored provider schema's type, `primaryIdentifier` and read-only properties (by
+/// property name), read from the files themselves.
+fn raw_identifiers() -> Vec<(String, Vec<String>, Vec<String>)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/cloudformation");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("schemas") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let names = |key: &str| -> Vec<String> {
+            schema[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.as_str()?.strip_prefix("/properties/").map(str::to_owned))
+                .collect()
+        };
+        let type_name = schema["typeName"].as_str().expect("typeName").to_owned();
+        out.push((
+            type_name,
+            names("primaryIdentifier"),
+            names("readOnlyProperties"),
+        ));
+    }
+    out.sort();
+    out
+}
+
 mod raw {
     //! The escape hatch: raw resources are validated against their schema and linted.
 
@@ -677,5 +704,192 @@ mod raw {
         .expect("builds");
         let err = pipeline::validated(&attribute).expect_err("no such attribute");
         assert!(err.to_string().contains("Colour"), "{err}");
+    }
+
+    fn identifiers() -> Vec<(String, Vec<String>, Vec<String>)> {
+        super::raw_identifiers()
+    }
+
+    /// `Ref` of a raw resource returns what its schema identifies it by: a grant on it passes
+    /// the ARN check exactly when that is one property named as an ARN (`TopicArn`).
+    #[test]
+    fn a_raw_ref_is_an_arn_exactly_when_its_schema_identifies_the_type_by_one_arn() {
+        for (type_name, primary, _) in identifiers() {
+            let app = app_with("us-west-2", DOCKERFILE, |s| {
+                s.raw("Target", Raw::new(&type_name, json!({})).map(Raw::stateless))
+                    .raw(
+                        "Grant",
+                        policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Target"}})),
+                    )
+            })
+            .expect("builds");
+            let refused = infra_gen::lint::lint(&app)
+                .iter()
+                .any(|f| f.resource == "Grant" && f.message.contains("only by ARN"));
+            let arn = matches!(primary.as_slice(), [one] if one.ends_with("Arn"));
+            assert_eq!(refused, !arn, "{type_name} {primary:?}");
+        }
+    }
+
+    /// A raw type without a vendored schema says nothing about its `Ref`: it is not taken for
+    /// an ARN.
+    #[test]
+    fn a_ref_to_a_raw_type_without_a_schema_is_not_taken_for_an_arn() {
+        let known: Vec<String> = identifiers().into_iter().map(|(t, ..)| t).collect();
+        proptest!(ProptestConfig::with_cases(16), |(service in "[A-Z][a-z]{2,8}", kind in "[A-Z][a-zA-Z]{2,12}")| {
+            let type_name = format!("AWS::{service}::{kind}");
+            prop_assume!(!known.contains(&type_name));
+            let app = app_with("us-west-2", DOCKERFILE, |s| {
+                s.raw("Target", Raw::new(&type_name, json!({})).map(Raw::stateless))
+                    .raw(
+                        "Grant",
+                        policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Target"}})),
+                    )
+            })
+            .expect("builds");
+            let f = infra_gen::lint::lint(&app);
+            prop_assert!(
+                f.iter().any(|f| f.resource == "Grant" && f.message.contains("does not say is an ARN")),
+                "{f:?}"
+            );
+        });
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// A trust policy naming an IAM principal lets it assume the role (a role chain): the
+        /// modelled roles trust only services and GitHub's OIDC provider, and a raw role is
+        /// held to the same; a service principal is fine.
+        #[test]
+        fn a_raw_role_trusting_an_iam_principal_escalates_and_trusting_a_service_does_not(
+            principal in prop_oneof![
+                Just(json!({"AWS": {"Fn::GetAtt": ["FunctionRole", "Arn"]}})),
+                "[A-Za-z][A-Za-z0-9+=,.@_-]{0,30}".prop_map(|n| json!({"AWS": {"Fn::Sub": format!("arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{n}")}})),
+                "[0-9]{12}".prop_map(|a| json!({"AWS": format!("arn:aws:iam::{a}:root")})),
+                "[a-z][a-z0-9-]{1,20}".prop_map(|s| json!({"Service": format!("{s}.amazonaws.com")})),
+            ],
+        ) {
+            let role = Raw::new(
+                "AWS::IAM::Role",
+                json!({
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": principal.clone(), "Action": "sts:AssumeRole"}
+                    ]},
+                    "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"}}
+                    ]}}]
+                }),
+            )
+            .map(Raw::stateless);
+            let escalates = run("Chained", role)
+                .err()
+                .is_some_and(|e| codes(e.findings()).contains(&"iam-escalation"));
+            prop_assert_eq!(escalates, principal.get("AWS").is_some(), "{}", principal);
+        }
+    }
+}
+
+mod physical_names {
+    //! Lint `region`: two resources of one name in one scope are one resource to AWS. The
+    //! scope is the region, or the account for IAM (its ARNs have no region); IAM compares
+    //! names regardless of case, every other vendored type exactly.
+
+    use super::common::{DOCKERFILE, codes, service_stacks};
+    use infra_gen::App;
+    use infra_gen::model::raw::Raw;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    /// The vendored types a template names: one identifying property the template sets.
+    fn named_types() -> Vec<(String, String)> {
+        super::raw_identifiers()
+            .into_iter()
+            .filter_map(|(t, primary, read_only)| match primary.as_slice() {
+                [one] if !read_only.contains(one) => Some((t, one.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn two_services(a: (&str, Value), b: (&str, Value), type_name: &str) -> App {
+        let mut app = App::new();
+        for (service, (region, props)) in [("alpha", a), ("beta", b)] {
+            let stacks = service_stacks(service, region, DOCKERFILE, |s| {
+                s.raw("Named", Raw::new(type_name, props).map(Raw::stateless))
+            })
+            .unwrap_or_else(|e| panic!("{type_name}: {e}"));
+            for stack in stacks {
+                app.push(stack);
+            }
+        }
+        app
+    }
+
+    fn flip_case(name: &str, flips: &[bool]) -> String {
+        name.chars()
+            .zip(flips.iter().cycle())
+            .map(|(c, flip)| if *flip { c.to_ascii_uppercase() } else { c })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        #[test]
+        fn names_collide_in_their_scope_and_case_rule_only(
+            which in any::<prop::sample::Index>(),
+            name in "gen-[a-z][a-z0-9-]{2,20}",
+            other in "gen-[a-z][a-z0-9-]{2,20}",
+            flips in prop::collection::vec(any::<bool>(), 1..8),
+            second_region in prop::sample::select(vec!["us-west-2", "us-east-1"]),
+            same_name in any::<bool>(),
+        ) {
+            let types = named_types();
+            let (type_name, property) = &types[which.index(types.len())];
+            let iam = type_name.starts_with("AWS::IAM::");
+            let second = if same_name { flip_case(&name, &flips) } else { other.clone() };
+            let app = two_services(
+                ("us-west-2", json!({property.as_str(): name})),
+                (second_region, json!({property.as_str(): second})),
+                type_name,
+            );
+            let collides = codes(&infra_gen::lint::lint(&app)).contains(&"region");
+            let one_name = if iam { name.eq_ignore_ascii_case(&second) } else { name == second };
+            let one_scope = iam || second_region == "us-west-2";
+            prop_assert_eq!(collides, one_name && one_scope, "{} {} / {} in {}", type_name, name, second, second_region);
+        }
+
+        /// A raw log group named like a function's own (`/aws/lambda/<function name>`) is the
+        /// log group the service already creates.
+        #[test]
+        fn a_raw_log_group_named_like_a_functions_own_collides(service in "[a-z][a-z0-9]{2,12}") {
+            let [_, stack] = service_stacks(&service, "us-west-2", DOCKERFILE, |s| s).expect("builds");
+            let function = stack
+                .template
+                .resources
+                .iter()
+                .find_map(|r| r.properties.physical_name().filter(|(what, _)| *what == "function name"))
+                .map(|(_, name)| name.to_owned())
+                .expect("a function");
+            let stacks = service_stacks(&service, "us-west-2", DOCKERFILE, |s| {
+                s.raw(
+                    "MoreLogs",
+                    Raw::new("AWS::Logs::LogGroup", json!({"LogGroupName": format!("/aws/lambda/{function}"), "RetentionInDays": 365}))
+                        .map(Raw::stateless),
+                )
+            })
+            .expect("builds");
+            let mut app = App::new();
+            for s in stacks {
+                app.push(s);
+            }
+            let f = infra_gen::lint::lint(&app);
+            // Reported on whichever of the two comes second in the template.
+            prop_assert!(
+                f.iter().any(|x| x.code == "region" && (x.resource == "MoreLogs" || x.message.contains("MoreLogs"))),
+                "{f:?}"
+            );
+        }
     }
 }

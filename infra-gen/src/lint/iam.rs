@@ -176,20 +176,31 @@ fn wildcard(
 }
 
 /// What a `Ref`/`GetAtt` of this stack's resource gives: the service of its ARN (`logs` for
-/// `AWS::Logs::LogGroup`), or `Err` naming what it gives when that is not an ARN.
+/// `AWS::Logs::LogGroup`), or `Err` naming what it gives when that is not (known to be) an ARN.
 fn own_resource(stack: &Stack, expr: &Expr) -> Option<Result<String, String>> {
     let (Expr::Ref(target) | Expr::GetAtt(target, _)) = expr else {
         return None;
     };
     let r = stack.template.resource(target)?;
+    // A raw resource's `Ref` is what its schema identifies it by; an ARN when that property
+    // is one (`AWS::SNS::Topic`'s `TopicArn`).
+    let refers_to = match &r.properties {
+        Properties::Raw(_) => super::raw::ref_returns(r.properties.type_name()),
+        other => Some(other.ref_returns()),
+    };
     let gives_arn = match expr {
         Expr::GetAtt(_, attribute) => attribute.ends_with("Arn"),
-        _ => r.properties.ref_returns() == "ARN",
+        _ => refers_to.is_some_and(|r| r == "ARN" || r.ends_with("Arn")),
     };
     if !gives_arn {
-        return Some(Err(match expr {
-            Expr::GetAtt(_, attribute) => format!("`{target}.{attribute}`"),
-            _ => format!("the {} of `{target}`", r.properties.ref_returns()),
+        return Some(Err(match (expr, refers_to) {
+            (Expr::GetAtt(_, attribute), _) => {
+                format!("`{target}.{attribute}`, which is not an ARN")
+            }
+            (_, Some(what)) => format!("the {what} of `{target}`, which is not an ARN"),
+            (_, None) => {
+                format!("the Ref of `{target}`, which its type's schema does not say is an ARN")
+            }
         }));
     }
     let type_name = r.properties.type_name();
@@ -220,7 +231,7 @@ fn fit(
                 "iam-scope",
                 id,
                 format!(
-                    "statement {} grants on {what}, which is not an ARN: IAM matches no resource with it",
+                    "statement {} grants on {what}: IAM matches resources only by ARN",
                     statement.sid
                 ),
                 "name the resource by its ARN (GetAtt <Resource>.Arn, or the Ref of a kind whose Ref is its ARN)",

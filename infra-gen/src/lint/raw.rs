@@ -16,6 +16,35 @@ use crate::model::iam::{Action, Condition, Operator, Policy, Role, Statement};
 use crate::model::raw::{Raw, RawValue};
 use crate::model::{Expr, Kind};
 
+// `IDENTIFIERS`: each provider schema's primaryIdentifier, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/schemas/identifiers.rs"));
+
+/// The one property that identifies a resource of `type_name` (`primaryIdentifier` of its
+/// schema) and whether CloudFormation sets it (read-only) rather than the template; `None`
+/// for a type without a schema here or identified by several properties.
+pub(super) fn identifier(type_name: &str) -> Option<(&'static str, bool)> {
+    match IDENTIFIERS.iter().find(|(t, _)| *t == type_name)?.1 {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// What `Ref` returns for a raw resource of `type_name`: for a type identified by one
+/// property, that property (`TopicArn`, `RoleName`); `None` when the schema does not say.
+pub(super) fn ref_returns(type_name: &str) -> Option<&'static str> {
+    identifier(type_name).map(|(property, _)| property)
+}
+
+/// The name a raw resource is known by in AWS, when its template sets it: the value of its
+/// type's one identifying property, if that is not one CloudFormation assigns (`RoleName`,
+/// `LogGroupName`; not `TopicArn`).
+pub(super) fn physical_name(raw: &Raw) -> Option<(&'static str, &Expr)> {
+    match identifier(raw.type_name())? {
+        (_, true) => None,
+        (property, false) => Some((property, raw.properties().get(property)?.expr()?)),
+    }
+}
+
 const DOCUMENT_KEYS: [&str; 4] = [
     "PolicyDocument",
     "KeyPolicy",
@@ -160,6 +189,29 @@ fn document(
                     format!("statement {sid} of {key} allows every principal (*)"),
                     "name the accounts, roles or services allowed (a service principal with an aws:SourceArn condition for AWS services)",
                 );
+            }
+            // Trusting an IAM principal lets it assume the role and act with its permissions (a
+            // role chain, like granting it sts:AssumeRole, which iam-escalation refuses); the
+            // modelled roles trust only a service or GitHub's OIDC provider.
+            if key == "AssumeRolePolicyDocument" {
+                for trusted in principal
+                    .get("AWS")
+                    .map(RawValue::items)
+                    .unwrap_or_default()
+                {
+                    if trusted.literal() == Some("*") {
+                        continue; // iam-public, above
+                    }
+                    let named = serde_json::to_string(trusted).unwrap_or_default();
+                    sink.push(
+                        "iam-escalation",
+                        id,
+                        format!(
+                            "statement {sid} of {key} trusts the IAM principal {named}: it may assume this role and act with the role's permissions"
+                        ),
+                        "trust only the service that runs with the role (Principal: {Service: …}); give a function's own role the permissions it needs instead of a role to assume",
+                    );
+                }
             }
         }
         let mut actions = Vec::new();

@@ -7,8 +7,9 @@
 use super::resolve::Scope;
 use crate::Finding;
 use crate::builders::{App, Stack};
+use crate::model::iam::data::{self, arn_fields};
 use crate::model::raw::RawValue;
-use crate::model::{Expr, Kind, Output, Properties};
+use crate::model::{Expr, Kind, Output, Properties, Resource};
 
 pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
@@ -193,30 +194,132 @@ fn arn_region(text: &str) -> Option<String> {
     Some(field.to_owned())
 }
 
+/// Where AWS holds a name unique: its ARN format in AWS's data says, by the fields it leaves
+/// empty (an IAM role's has no region, an S3 bucket's neither account nor region).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameScope {
+    Region,
+    /// The account (the app is one account), or the partition: every stack of the app.
+    Global,
+}
+
+/// The name scope of CloudFormation type `type_name`, from the resource type of its service
+/// whose name is the type's (`AWS::Logs::LogGroup` is `logs`' `log-group`); a type the data
+/// does not match is taken as regional, which reports the fewest collisions.
+fn name_scope(type_name: &str) -> NameScope {
+    let squashed = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let mut parts = type_name.split("::").skip(1);
+    let (Some(service), Some(resource)) = (parts.next(), parts.next()) else {
+        return NameScope::Region;
+    };
+    let resource = squashed(resource);
+    let global = data::service(&service.to_ascii_lowercase())
+        .into_iter()
+        .flat_map(|s| s.resources)
+        .find(|t| squashed(t.name()) == resource)
+        .and_then(|t| arn_fields(t.arn()))
+        .is_some_and(|f| f[3].is_empty());
+    if global {
+        NameScope::Global
+    } else {
+        NameScope::Region
+    }
+}
+
+/// A name as AWS compares it: IAM's names (roles, users, policies, instance profiles) are
+/// unique regardless of case ("MyRole" and "myrole" are one role); other services' are exact.
+fn compared(type_name: &str, name: &str) -> String {
+    if type_name.starts_with("AWS::IAM::") {
+        name.to_lowercase()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// SAM's function is a Lambda function once transformed: its name is one namespace with a raw
+/// `AWS::Lambda::Function`'s.
+fn deployed_type(type_name: &str) -> &str {
+    match type_name {
+        "AWS::Serverless::Function" => "AWS::Lambda::Function",
+        other => other,
+    }
+}
+
+/// A resource's physical name: what it is, as said in findings, and the name as resolved.
+fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, String)> {
+    if let Properties::Raw(raw) = &r.properties {
+        let (property, value) = super::raw::physical_name(raw)?;
+        let name = Scope::new(stack, Some(app))
+            .resolve(value)
+            .known()?
+            .to_owned();
+        return Some((format!("{} {property}", raw.type_name()), name));
+    }
+    let (what, name) = r.properties.physical_name()?;
+    Some((what.to_owned(), name.to_owned()))
+}
+
+/// Two resources of one type and name in one scope (the region, or the whole account for a
+/// global type such as an IAM role) are one resource to AWS: the second create fails.
 fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
-    let mut seen: Vec<(&str, &str, &str, &Stack, &str)> = Vec::new();
+    struct Seen<'a> {
+        key: (&'a str, Option<&'a str>, String),
+        name: String,
+        stack: &'a Stack,
+        id: &'a str,
+    }
+    let mut seen: Vec<Seen<'_>> = Vec::new();
     for stack in app.stacks() {
         let region = stack.environment.region();
         for r in &stack.template.resources {
-            let Some((what, name)) = r.properties.physical_name() else {
+            let Some((what, name)) = physical_name(app, stack, r) else {
                 continue;
             };
-            if let Some((.., first, first_id)) = seen
-                .iter()
-                .find(|(w, n, reg, ..)| *w == what && *n == name && *reg == region)
-            {
+            let type_name = deployed_type(r.properties.type_name());
+            let scope = name_scope(type_name);
+            let key = (
+                type_name,
+                (scope == NameScope::Region).then_some(region),
+                compared(type_name, &name),
+            );
+            if let Some(first) = seen.iter().find(|s| s.key == key) {
+                let (place, fix) = match scope {
+                    NameScope::Region => (
+                        format!("the same account and region ({region})"),
+                        "name the resource after its environment and stack (the builders do: <service>-<environment>), or deploy the two to different regions",
+                    ),
+                    NameScope::Global => (
+                        "the same account: the name is unique across regions".to_owned(),
+                        "name the resource after its environment and stack (the builders do: <service>-<environment>); another region does not separate it",
+                    ),
+                };
+                let case = if first.name == name {
+                    ""
+                } else {
+                    " (IAM compares names regardless of case)"
+                };
                 out.push(Finding {
                     code: "region",
                     stack: stack.name.to_string(),
                     resource: r.id.to_string(),
                     message: format!(
-                        "{what} {name} is also used by {} › {first_id} in the same account and region ({region}): AWS holds one resource under a name",
-                        first.name
+                        "{what} {name} is also used by {} › {} in {place}{case}: AWS holds one resource under a name",
+                        first.stack.name, first.id
                     ),
-                    fix: "name the resource after its environment and stack (the builders do: <service>-<environment>), or deploy the two to different regions".into(),
+                    fix: fix.into(),
                 });
             }
-            seen.push((what, name, region, stack, r.id.as_str()));
+            seen.push(Seen {
+                key,
+                name,
+                stack,
+                id: r.id.as_str(),
+            });
         }
     }
 }

@@ -4,7 +4,7 @@
 use infra_gen::builders::{ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service};
 use infra_gen::model::Properties;
 use infra_gen::model::lambda::{Architecture, DockerSource, Function, HandlerMode, ImageConfig};
-use infra_gen::{App, Environment, Error, Finding};
+use infra_gen::{App, Environment, Error, Finding, Stack};
 
 pub const DOCKERFILE: &str = "\
 FROM --platform=$BUILDPLATFORM rust:1 AS build
@@ -30,8 +30,23 @@ pub fn app_with(
     dockerfile: &'static str,
     customize: impl FnOnce(Service) -> Service,
 ) -> Result<App, Error> {
+    let mut app = App::new();
+    for stack in service_stacks("demo", region, dockerfile, customize)? {
+        app.push(stack);
+    }
+    Ok(app)
+}
+
+/// The registry and service stacks of service `name` in `region`, with `customize` applied to
+/// the service builder (several make an app of several services).
+pub fn service_stacks(
+    name: &str,
+    region: &str,
+    dockerfile: &'static str,
+    customize: impl FnOnce(Service) -> Service,
+) -> Result<[Stack; 2], Error> {
     let env = environment(region);
-    let (registry, repository) = Registry::new("demo", &env, "tests/common/mod.rs").build()?;
+    let (registry, repository) = Registry::new(name, &env, "tests/common/mod.rs").build()?;
     let image = ContainerImage {
         repository,
         source: DockerSource {
@@ -41,7 +56,7 @@ pub fn app_with(
         config: ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task")?,
     };
     let service = Service::new(
-        "demo",
+        name,
         &env,
         "tests/common/mod.rs",
         image,
@@ -58,11 +73,7 @@ pub fn app_with(
         "API_KEY_SECRET_ARN",
     ))
     .bedrock_models(ModelMap::from_json(MODELS)?);
-    let service = customize(service).build()?;
-    let mut app = App::new();
-    app.push(registry);
-    app.push(service);
-    Ok(app)
+    Ok([registry, customize(service).build()?])
 }
 
 pub fn valid_app() -> App {
