@@ -370,7 +370,7 @@ fn two_stacks_of_one_region_cannot_hold_resources_of_one_physical_name() {
         let findings = lint(&app);
         let found: Vec<_> = of(&findings, "region")
             .into_iter()
-            .filter(|f| f.message.contains("same account and region"))
+            .filter(|f| f.message.contains("same account"))
             .collect();
         assert_eq!(found.len(), named, "{found:#?}");
         for f in found {
@@ -381,10 +381,10 @@ fn two_stacks_of_one_region_cannot_hold_resources_of_one_physical_name() {
                 "{f}"
             );
         }
-        // In another region they are other resources.
+        // In another region they are other resources, except IAM's, whose names are global.
         let mut app = definitions.clone();
         copy.environment = elsewhere(stack);
-        app.push(copy);
+        app.push(copy.clone());
         let findings = lint(&app);
         assert!(
             !findings
@@ -392,6 +392,16 @@ fn two_stacks_of_one_region_cannot_hold_resources_of_one_physical_name() {
                 .any(|f| f.message.contains("same account and region")),
             "{findings:#?}"
         );
+        for f in of(&findings, "region")
+            .into_iter()
+            .filter(|f| f.message.contains("is also used by"))
+        {
+            let iam = copy
+                .template
+                .resource(&f.resource)
+                .is_some_and(|r| r.properties.type_name().starts_with("AWS::IAM::"));
+            assert!(iam && f.message.contains("unique across regions"), "{f}");
+        }
     }
 }
 
