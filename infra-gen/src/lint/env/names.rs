@@ -456,6 +456,17 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
         out.push(word.to_owned());
         return;
     }
+    // A number glued to vocabulary indexes it (`password2`, `SMTPPASSWORD1`); a word whose
+    // digits are part of its name (`md5`, `x509`) is no vocabulary without them and stays.
+    let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    if !stem.is_empty() && stem.len() < word.len() {
+        let mut parts = Vec::new();
+        split_glued(stem, &mut parts);
+        if parts.iter().any(|p| known(p)) {
+            out.extend(parts);
+            return;
+        }
+    }
     if let Some(parts) = segment(word) {
         out.extend(parts);
         return;
@@ -639,5 +650,29 @@ mod tests {
         assert_eq!(pieces("mailguntoken"), ["mailgun", "token"]);
         assert_eq!(pieces("MONKEY"), ["monkey"]);
         assert_eq!(pieces("keyboard"), ["keyboard"]);
+    }
+
+    proptest::proptest! {
+        /// An index glued to a name's last word (`DB_PASSWORD2`, `SMTPPASSWORD1`) leaves
+        /// what the name names as it was.
+        #[test]
+        fn an_index_glued_to_a_name_does_not_change_what_it_names(
+            first in proptest::sample::select(vec!["db", "smtp", "app", "primary", "legacy", "x"]),
+            last in proptest::sample::select(
+                [STRONG, WEAK, KEY, PROPERTY].concat().into_iter().filter(|w| w.chars().all(|c| c.is_ascii_alphabetic())).collect::<Vec<_>>()
+            ),
+            index in 0u32..100,
+            glue in proptest::sample::select(vec!["_", ""]),
+            upper in proptest::bool::ANY,
+        ) {
+            let name = format!("{first}{glue}{last}");
+            let indexed = format!("{name}{index}");
+            let (name, indexed) = if upper {
+                (name.to_uppercase(), indexed.to_uppercase())
+            } else {
+                (name, indexed)
+            };
+            proptest::prop_assert_eq!(secret_name(&indexed), secret_name(&name), "{} / {}", indexed, name);
+        }
     }
 }
