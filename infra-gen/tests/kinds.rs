@@ -758,6 +758,30 @@ mod raw {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
+        /// A resource's own `Principal` naming a literal account grants that account, which
+        /// a raw resource cannot declare; the stack's own account and service principals are
+        /// fine.
+        #[test]
+        fn a_raw_permission_for_a_literal_account_is_refused_and_for_its_own_or_a_service_is_not(
+            principal in prop_oneof![
+                "[0-9]{12}".prop_map(|a| json!(a)),
+                ("(aws|aws-cn|aws-us-gov)", "[0-9]{12}", "(root|role/[a-z]{1,10}|user/[a-z]{1,10})")
+                    .prop_map(|(p, a, r)| json!(format!("arn:{p}:iam::{a}:{r}"))),
+                Just(json!({"Ref": "AWS::AccountId"})),
+                "[a-z][a-z0-9-]{1,20}".prop_map(|s| json!(format!("{s}.amazonaws.com"))),
+            ],
+        ) {
+            let permission = Raw::new(
+                "AWS::Lambda::Permission",
+                json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Function"}, "Principal": principal.clone()}),
+            );
+            let refused = run("Grant", permission)
+                .err()
+                .is_some_and(|e| codes(e.findings()).contains(&"iam-scope"));
+            let literal_account = principal.as_str().is_some_and(|p| !p.ends_with(".amazonaws.com"));
+            prop_assert_eq!(refused, literal_account, "{}", principal);
+        }
+
         /// A trust policy naming an IAM principal lets it assume the role (a role chain): the
         /// modelled roles trust only services and GitHub's OIDC provider, and a raw role is
         /// held to the same; a service principal is fine.

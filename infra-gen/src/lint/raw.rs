@@ -67,6 +67,26 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
             "name the account or service principal allowed, with SourceArn or SourceAccount for a service; a public Function URL is FunctionUrl::public with its written reason",
         );
     }
+    // A literal account in a resource's own Principal grants another account: a raw
+    // resource cannot declare that (Statement::cross_account can), so it is refused like an
+    // undeclared statement's.
+    if let Some(account) = raw
+        .properties()
+        .get("Principal")
+        .into_iter()
+        .flat_map(RawValue::items)
+        .find_map(|p| p.literal().and_then(literal_account))
+    {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "raw {} grants to account {account}, not the stack's own (${{AWS::AccountId}}), and a raw resource cannot declare another account",
+                raw.type_name()
+            ),
+            "grant to ${AWS::AccountId} or a service principal with SourceArn/SourceAccount; for another account, model the grant as a statement declared with Statement::cross_account(\"why\") (shown on the review page)",
+        );
+    }
     // What a managed policy allows is not in the definition, so it cannot be judged.
     if let Some(arns) = raw.properties().get("ManagedPolicyArns")
         && !arns.items().is_empty()
@@ -343,4 +363,18 @@ fn env_value(name: &str, value: &Expr, id: &str, sink: &mut Sink<'_>) {
             format!("store the value in Secrets Manager and give the function its ARN, e.g. {name}_SECRET_ARN"),
         );
     }
+}
+
+/// The account a literal principal names: a bare account ID (`123456789012`) or an IAM ARN's
+/// account field (`arn:aws:iam::123456789012:root`, any partition).
+fn literal_account(principal: &str) -> Option<&str> {
+    let account = match principal.strip_prefix("arn:") {
+        Some(rest) => {
+            let mut fields = rest.splitn(5, ':');
+            let (_partition, service, _region) = (fields.next()?, fields.next()?, fields.next()?);
+            (service == "iam").then(|| fields.next())??
+        }
+        None => principal,
+    };
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }

@@ -42,6 +42,17 @@ const RUNS_WITH_A_ROLE: [(&str, &str); 16] = [
     ("datapipeline", "pipeline/"),
 ];
 
+/// Resource types holding commands that the action runs where it is sent: with an SSM
+/// document (`AWS-RunShellScript`) the holder chooses the code an instance runs with its role.
+const HOLDS_COMMANDS: [(&str, &str); 1] = [("ssm", "document/")];
+
+pub(super) fn holds_commands(t: &ResourceType) -> bool {
+    let (service, part) = resource_part(t);
+    HOLDS_COMMANDS
+        .iter()
+        .any(|(s, p)| *s == service && part.starts_with(p))
+}
+
 fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
     (t.arn_service(), t.arn_resource())
 }
@@ -59,7 +70,7 @@ fn is_principal(t: &ResourceType) -> bool {
     }
 }
 
-fn runs_with_a_role(t: &ResourceType) -> bool {
+pub(super) fn runs_with_a_role(t: &ResourceType) -> bool {
     let (service, part) = resource_part(t);
     RUNS_WITH_A_ROLE
         .iter()
@@ -90,9 +101,11 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     }
     // Starting, stopping or feeding a run (`InvokeFunction`, `StartExecution`, `SubmitJob`,
     // `SendTaskSuccess`) runs what is already defined; the other writes change it.
+    // Unless the action also takes the commands to run (`ssm:SendCommand`, `StartSession`).
     let runs_as_defined = ["Invoke", "Start", "Stop", "Submit", "Send"]
         .iter()
-        .any(|verb| action.name().starts_with(verb));
+        .any(|verb| action.name().starts_with(verb))
+        && !action.resource_types(service).any(holds_commands);
     if writes
         && !runs_as_defined
         && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))

@@ -225,6 +225,40 @@ mod generated {
         );
     }
 
+    /// Every action in AWS's data that is sent to something running with a role together
+    /// with a document of commands (`ssm:SendCommand`, `ssm:StartSession`) runs the holder's
+    /// commands with that role; the same verbs without a document run what is defined.
+    #[test]
+    fn sending_commands_to_what_runs_with_a_role_escalates() {
+        let mut sent = 0;
+        for service in data::services() {
+            for info in service.actions {
+                let types: Vec<_> = info.resource_types(service).collect();
+                let runs = types
+                    .iter()
+                    .find(|t| super::super::escalation::runs_with_a_role(t));
+                let (Some(target), true) = (runs, info.has(Level::Write)) else {
+                    continue;
+                };
+                if !types
+                    .iter()
+                    .any(|t| super::super::escalation::holds_commands(t))
+                {
+                    continue;
+                }
+                sent += 1;
+                let action = format!("{}:{}", service.prefix, info.name());
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(&action).expect("in the data")],
+                    vec![Expr::sub(arn_of(target.arn()))],
+                ));
+                assert!(has(&f, "iam-escalation"), "{action}: {f:?}");
+            }
+        }
+        assert!(sent >= 2, "the data has SendCommand and StartSession");
+    }
+
     #[test]
     fn code_and_stack_changes_escalate_but_invoking_does_not() {
         for (action, resource, escalates) in [

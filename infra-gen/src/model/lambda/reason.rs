@@ -385,6 +385,30 @@ fn required_state(w: &str) -> bool {
     )
 }
 
+/// Whether `word` is a form of a verb of putting protection in place: the verb as listed,
+/// or inflected (`switched`, `switching`, `locks`, `wired`, `swapped`).
+fn adding(word: &str) -> bool {
+    let stems = [
+        word.strip_suffix("ed"),
+        word.strip_suffix('d'),
+        word.strip_suffix("ing"),
+        word.strip_suffix("es"),
+        word.strip_suffix('s'),
+    ];
+    ADDING.contains(&word)
+        || stems.into_iter().flatten().filter(|s| !s.is_empty()).any(|stem| {
+            ADDING.contains(&stem)
+                // A doubled final consonant (`swapped`, `setting`) is one.
+                || stem.len() > 2
+                    && stem.as_bytes()[stem.len() - 1] == stem.as_bytes()[stem.len() - 2]
+                    && ADDING.contains(&&stem[..stem.len() - 1])
+        })
+        // `securing` is `secure`.
+        || word
+            .strip_suffix("ing")
+            .is_some_and(|s| ADDING.contains(&format!("{s}e").as_str()))
+}
+
 /// Verbs of putting protection in place: `will add`, `until we enable`, `haven't wired`.
 const ADDING: &[&str] = &[
     "add",
@@ -536,6 +560,7 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "demo",
         "demos",
         "beta",
+        "pilot",
         "mvp",
         "production",
         "prod",
@@ -657,15 +682,15 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
             || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
             || matches!(x, "before" | "after") && (EVENTS.contains(&w(i + 1)) || EVENTS.contains(&w(i + 2)))
             || modal(x, w(i + 1))
-                && words[i + 1..].iter().take(5).any(|y| ADDING.contains(y) || *y == "set")
-            || x == "to" && w(i + 1) == "be" && ADDING.contains(&w(i + 2))
+                && words[i + 1..].iter().take(5).any(|y| adding(y) || *y == "set")
+            || x == "to" && w(i + 1) == "be" && adding(w(i + 2))
             || matches!(x, "until" | "till" | "til" | "untill" | "once")
                 && {
                     let (clause, tail) = clause_of(i);
                     negation(&[clause.to_vec()])
                         || tail
                             .iter()
-                            .any(|y| ADDING.contains(&y.as_str()) || EVENTS.contains(&y.as_str()))
+                            .any(|y| adding(y) || EVENTS.contains(&y.as_str()))
                 }
     })
 }
@@ -771,7 +796,7 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
         .any(|w| AUTH_TERMS.contains(&w.as_str()));
     // As for conditions, a refusal applies to its clause and the clauses before it.
     let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
-    let put_in_place = |w: &str| required_state(w) || ADDING.contains(&w);
+    let put_in_place = |w: &str| required_state(w) || adding(w);
     about_auth
         && sentence.iter().enumerate().any(|(m, c)| {
             !refusing_from(m)

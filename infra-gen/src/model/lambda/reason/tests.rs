@@ -64,7 +64,26 @@ const AUTH: &[&str] = &[
     "Cognito",
     "real security",
 ];
-const EVENTS: &[&str] = &["launch", "the demo", "go-live", "GA", "the beta", "release"];
+const EVENTS: &[&str] = &[
+    "launch",
+    "the demo",
+    "go-live",
+    "GA",
+    "the beta",
+    "release",
+    "the pilot",
+];
+/// Putting protection in place, in the passive: `will be switched on`.
+const ADDED: &[&str] = &[
+    "added",
+    "enabled",
+    "switched on",
+    "turned on",
+    "wired up",
+    "locked down",
+    "set up",
+    "implemented",
+];
 const TIMES: &[&str] = &["later", "next sprint", "soon", "after launch", "eventually"];
 
 /// Deferral clauses, from parts: markers, `until`, futures of adding, ending purposes.
@@ -74,7 +93,7 @@ fn deferral() -> impl Strategy<Value = String> {
     let event = prop::sample::select(EVENTS);
     let time = prop::sample::select(TIMES);
     (
-        0..13usize,
+        0..14usize,
         add,
         auth,
         event,
@@ -105,7 +124,12 @@ fn deferral() -> impl Strategy<Value = String> {
                 .into(),
             10 => "during testing".into(),
             11 => format!("{auth} is not in place yet"),
-            _ => format!("{auth} to be added before {event}"),
+            12 => format!("{auth} to be added before {event}"),
+            // The passive future, with the verb as it is inflected there.
+            _ => format!(
+                "{auth} will be {} after {event}",
+                ADDED[(add.len() + event.len()) % ADDED.len()]
+            ),
         })
 }
 
