@@ -46,18 +46,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# announced PID FILE PATTERN: waits for the sed PATTERN's first match in FILE, written by PID
-# once it listens, and prints it; fails if PID exits first. Each server binds a port of the
-# kernel's choosing and says which: a port picked here and handed over could be taken by
-# another server binding port 0 in between.
-announced() {
-    local found=""
-    while [ -z "$found" ] && kill -0 "$1" 2>/dev/null; do
-        sleep 0.1
-        found="$(sed -n "$3" "$2" | head -n 1)"
-    done
-    [ -n "$found" ] && echo "$found"
-}
+# shellcheck source=../support/announced.sh
+source "$repo/tests/support/announced.sh"
 
 api_key="sk-gw-clients-$("$py" -c 'import secrets; print(secrets.token_hex(8))')"
 

@@ -51,14 +51,12 @@ cleanup() {
 trap cleanup EXIT
 
 # moto binds a port of the kernel's choosing and announces it (tests/support/moto_server.py).
+# shellcheck source=../support/announced.sh
+source tests/support/announced.sh
 "$VENV/bin/python" tests/support/moto_server.py >"$work/moto.url" 2>"$work/moto.log" &
 moto_pid=$!
-endpoint=
-while [ -z "$endpoint" ] && kill -0 "$moto_pid" 2>/dev/null; do
-  sleep 0.1
-  endpoint=$(sed -n 's/^MOTO_URL=//p' "$work/moto.url")
-done
-[ -n "$endpoint" ] || { echo "error: moto did not start; its log:" >&2; cat "$work/moto.log" >&2; exit 1; }
+endpoint=$(announced "$moto_pid" "$work/moto.url" 's/^MOTO_URL=//p') \
+  || { echo "error: moto did not start; its log:" >&2; cat "$work/moto.log" >&2; exit 1; }
 
 export AWS_ENDPOINT_URL=$endpoint
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
