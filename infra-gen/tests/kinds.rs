@@ -710,19 +710,24 @@ mod raw {
         super::raw_identifiers()
     }
 
+    /// An app whose raw policy grants on a `Ref` to a raw resource of `type_name`.
+    fn granted_on_a_ref_to(type_name: &str) -> infra_gen::App {
+        app_with("us-west-2", DOCKERFILE, |s| {
+            s.raw("Target", Raw::new(type_name, json!({})).map(Raw::stateless))
+                .raw(
+                    "Grant",
+                    policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Target"}})),
+                )
+        })
+        .expect("builds")
+    }
+
     /// `Ref` of a raw resource returns what its schema identifies it by: a grant on it passes
     /// the ARN check exactly when that is one property named as an ARN (`TopicArn`).
     #[test]
     fn a_raw_ref_is_an_arn_exactly_when_its_schema_identifies_the_type_by_one_arn() {
         for (type_name, primary, _) in identifiers() {
-            let app = app_with("us-west-2", DOCKERFILE, |s| {
-                s.raw("Target", Raw::new(&type_name, json!({})).map(Raw::stateless))
-                    .raw(
-                        "Grant",
-                        policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Target"}})),
-                    )
-            })
-            .expect("builds");
+            let app = granted_on_a_ref_to(&type_name);
             let refused = infra_gen::lint::lint(&app)
                 .iter()
                 .any(|f| f.resource == "Grant" && f.message.contains("only by ARN"));
@@ -739,14 +744,7 @@ mod raw {
         proptest!(ProptestConfig::with_cases(16), |(service in "[A-Z][a-z]{2,8}", kind in "[A-Z][a-zA-Z]{2,12}")| {
             let type_name = format!("AWS::{service}::{kind}");
             prop_assume!(!known.contains(&type_name));
-            let app = app_with("us-west-2", DOCKERFILE, |s| {
-                s.raw("Target", Raw::new(&type_name, json!({})).map(Raw::stateless))
-                    .raw(
-                        "Grant",
-                        policy(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "Target"}})),
-                    )
-            })
-            .expect("builds");
+            let app = granted_on_a_ref_to(&type_name);
             let f = infra_gen::lint::lint(&app);
             prop_assert!(
                 f.iter().any(|f| f.resource == "Grant" && f.message.contains("does not say is an ARN")),

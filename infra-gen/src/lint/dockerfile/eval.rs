@@ -119,7 +119,8 @@ pub(super) fn clean(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-const LAMBDA_ENTRYPOINT: &str = "/lambda-entrypoint.sh";
+/// The entrypoint of every AWS Lambda base image: it starts the image's own runtime.
+pub(super) const LAMBDA_ENTRYPOINT: &str = "/lambda-entrypoint.sh";
 
 /// What a stage starts with, by its base.
 fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {

@@ -55,9 +55,6 @@ const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
     ("com.amazonaws.services.lambda.runtime.api.client", "Java"),
 ];
 
-/// The entrypoint of every AWS Lambda base image: it starts the image's own runtime.
-const LAMBDA_ENTRYPOINT: &str = "/lambda-entrypoint.sh";
-
 /// An ENV value with each part a `--build-arg` sets ([`eval::BUILD_ARG`]) as an input, which
 /// can hold anything.
 fn build_arg_value(text: &str) -> Resolved {
@@ -400,13 +397,14 @@ impl Lint<'_, '_> {
             let script = config
                 .entry_point()
                 .first()
-                .is_some_and(|p| eval::clean(p) == LAMBDA_ENTRYPOINT);
+                .is_some_and(|p| eval::clean(p) == eval::LAMBDA_ENTRYPOINT);
             if let (true, Base::Image(image)) = (script, &root.base) {
                 self.sink.push(
                     "image-streaming",
                     self.id,
                     format!(
-                        "the handler streams its responses and the function's ImageConfig starts {LAMBDA_ENTRYPOINT}, the AWS Lambda base images' script, but the final stage of {} runs on {image}, which is not known as an AWS Lambda base image, so whether its runtime streams cannot be told",
+                        "the handler streams its responses and the function's ImageConfig starts {}, the AWS Lambda base images' script, but the final stage of {} runs on {image}, which is not known as an AWS Lambda base image, so whether its runtime streams cannot be told",
+                        eval::LAMBDA_ENTRYPOINT,
                         self.path
                     ),
                     "build on public.ecr.aws/lambda/provided or public.ecr.aws/lambda/nodejs (directly or through an ECR pull-through cache), or start a runtime that streams in ImageConfig, or declare HandlerMode::Buffered",
