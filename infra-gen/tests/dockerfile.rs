@@ -332,11 +332,13 @@ impl Case {
         if wants(|w| matches!(w, Wd::Redeclared)) {
             out.push_str(&format!("{arg} TASK_DIR=/var/task\n"));
         }
-        // Builder stages: nothing in them reaches the final image but what is copied.
+        // Builder stages: nothing in them reaches the final image but what is copied. They
+        // build for both architectures, so the path copied says which build the image gets.
         for b in 0..self.builders {
             out.push_str(&format!(
-                "\n{from} --platform=$BUILDPLATFORM rust:1-slim AS builder{b}\n{arg} TARGETARCH\nENV DB_PASSWORD=hunter2hunter2\nWORKDIR /src\nRUN <<EOF\nFROM evil\nENTRYPOINT [\"/evil\"]\nEOF\nRUN cargo build --release {esc}\n    --target {}\nENTRYPOINT [\"/nope\"]\nCMD [\"nope\"]\n",
-                self.arch.other().triple()
+                "\n{from} --platform=$BUILDPLATFORM rust:1-slim AS builder{b}\n{arg} TARGETARCH\nENV DB_PASSWORD=hunter2hunter2\nWORKDIR /src\nRUN <<EOF\nFROM evil\nENTRYPOINT [\"/evil\"]\nEOF\nRUN cargo build --release {esc}\n    --target {} --target {}\nENTRYPOINT [\"/nope\"]\nCMD [\"nope\"]\n",
+                self.arch.other().triple(),
+                self.arch.triple()
             ));
         }
         if matches!(self.naming, Naming::StageLocal) {
@@ -877,6 +879,65 @@ fn build_setting(tool: usize, arch: Arch) -> String {
         ),
         3 => format!("dotnet publish -c Release -r linux-{npm} -o /var/task"),
         _ => format!("zig build -Dtarget={zig} --prefix /var/task"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A stage whose files the final image copies (by name in any case, by index, or through a
+    /// stage built FROM it) builds for the architecture its RUNs name; naming none, for the
+    /// platform it is pinned to or its base image's; unpinned or on $BUILDPLATFORM with no
+    /// word of an architecture, nothing tells, and it passes. A stage nothing copies is free.
+    #[test]
+    fn a_stage_the_image_copies_from_builds_for_the_architecture_it_says(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        setting in 0usize..4,
+        tool in 0usize..5,
+        pin in 0usize..4,
+        pin_spelling in 0usize..5,
+        base_foreign in any::<bool>(),
+        via in 0usize..3,
+        copied in any::<bool>(),
+    ) {
+        let other = function_arch.other();
+        let run = match setting {
+            0 => "RUN make -C /src install PREFIX=/out".to_owned(),
+            1 => format!("RUN {}", build_setting(tool, function_arch)),
+            2 => format!("RUN {}", build_setting(tool, other)),
+            _ => "ARG TARGETARCH\nRUN GOOS=linux GOARCH=$TARGETARCH go build -o /out/bootstrap .".to_owned(),
+        };
+        let platform = match pin {
+            0 => String::new(),
+            1 => "--platform=$BUILDPLATFORM ".to_owned(),
+            2 => format!("--platform={} ", function_arch.platforms()[pin_spelling]),
+            _ => format!("--platform={} ", other.platforms()[pin_spelling]),
+        };
+        let base = match (base_foreign, other) {
+            (false, _) => "golang:1.22",
+            (true, Arch::Amd) => "amd64/golang:1.22",
+            (true, Arch::Arm) => "arm64v8/golang:1.22",
+        };
+        let (mid, from) = match via {
+            0 => ("", "BUILDER"),
+            1 => ("", "0"),
+            _ => ("FROM builder AS mid\nRUN true\n", "mid"),
+        };
+        let copy = if copied {
+            format!("COPY --from={from} /out/bootstrap /var/task/bootstrap")
+        } else {
+            "COPY bootstrap /var/task/bootstrap".to_owned()
+        };
+        let text = format!(
+            "FROM {platform}{base} AS Builder\n{run}\n{mid}FROM public.ecr.aws/lambda/provided:al2023\n{copy}\nWORKDIR /var/task\n{TAIL}"
+        );
+        let foreign = match setting {
+            2 => true,
+            0 => pin == 3 || base_foreign,
+            _ => false,
+        };
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        prop_assert_eq!(got.platform, usize::from(copied && foreign), "\n{}\n{:#?}", text, findings);
     }
 }
 

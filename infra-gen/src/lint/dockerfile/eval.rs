@@ -58,6 +58,9 @@ pub(super) struct Stage {
     pub copies: Vec<Vec<String>>,
     /// What `COPY --from=` names that is no stage defined before (lower-cased).
     pub copied_images: Vec<String>,
+    /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
+    /// index, or an image.
+    pub froms: Vec<String>,
     cmd_set: bool,
     /// ONBUILD triggers, run by a stage built FROM this one (not inherited further).
     onbuild: Vec<Instruction>,
@@ -213,13 +216,12 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             Ok(index) => index >= stages.len(),
             Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
         };
-        let from_image = ins
+        let copied_from = ins
             .flag("from")
             .filter(|_| ins.keyword == "COPY")
-            .map(str::to_ascii_lowercase)
-            .filter(no_stage);
+            .map(str::to_ascii_lowercase);
         // `RUN --mount=…,from=<image>` reads an image's files the same way.
-        let mounted: Vec<String> = if ins.keyword == "RUN" {
+        let all_mounted: Vec<String> = if ins.keyword == "RUN" {
             ins.flags
                 .iter()
                 .filter(|(n, _)| n.eq_ignore_ascii_case("mount"))
@@ -227,11 +229,13 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
                 .filter_map(|kv| kv.split_once('='))
                 .filter(|(k, _)| k.eq_ignore_ascii_case("from"))
                 .map(|(_, f)| f.to_ascii_lowercase())
-                .filter(no_stage)
                 .collect()
         } else {
             Vec::new()
         };
+        let froms: Vec<String> = copied_from.iter().chain(&all_mounted).cloned().collect();
+        let from_image = copied_from.filter(no_stage);
+        let mounted: Vec<String> = all_mounted.into_iter().filter(no_stage).collect();
         let Some(stage) = stages.last_mut() else {
             if ins.keyword == "ARG" {
                 for (name, default) in arg_words(&ins.rest, escape) {
@@ -248,6 +252,7 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             continue;
         };
         stage.apply(ins, escape, &global);
+        stage.froms.extend(froms);
         if let Some(fetched) = stage.copies.last_mut() {
             fetched.extend(mounted.iter().map(|image| arch::repository_and_tag(image)));
         }
@@ -311,6 +316,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         worst,
         copies: Vec::new(),
         copied_images: Vec::new(),
+        froms: Vec::new(),
         cmd_set: false,
         onbuild: Vec::new(),
     }
@@ -473,8 +479,16 @@ impl Stage {
 
 /// The final stage and the stages it is built FROM, final first.
 pub(super) fn final_chain(stages: &[Stage]) -> Vec<usize> {
+    stages
+        .len()
+        .checked_sub(1)
+        .map_or_else(Vec::new, |last| chain(stages, last))
+}
+
+/// Stage `from` and the stages it is built FROM, `from` first.
+pub(super) fn chain(stages: &[Stage], from: usize) -> Vec<usize> {
     let mut chain = Vec::new();
-    let mut at = stages.len().checked_sub(1);
+    let mut at = Some(from);
     while let Some(i) = at {
         chain.push(i);
         at = match stages[i].base {
@@ -483,6 +497,38 @@ pub(super) fn final_chain(stages: &[Stage]) -> Vec<usize> {
         };
     }
     chain
+}
+
+/// The stages whose files reach the final image without being part of its FROM chain: those
+/// it copies or mounts from, and those they copy from in turn (each judged with the stages it
+/// is built FROM). A `--from` resolves to a stage by name or index anywhere in the file, as
+/// BuildKit resolves it once every stage is known.
+pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize]) -> Vec<usize> {
+    let mut seen: Vec<usize> = chain_of_final.to_vec();
+    let mut queue = seen.clone();
+    let mut found = Vec::new();
+    while let Some(i) = queue.pop() {
+        for from in &stages[i].froms {
+            let target = match from.parse::<usize>() {
+                Ok(index) => (index < stages.len()).then_some(index),
+                Err(_) => stages
+                    .iter()
+                    .rposition(|s| s.name.as_deref() == Some(from.as_str())),
+            };
+            let Some(target) = target.filter(|t| !seen.contains(t)) else {
+                continue;
+            };
+            found.push(target);
+            for k in chain(stages, target) {
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    queue.push(k);
+                }
+            }
+        }
+    }
+    found.sort_unstable();
+    found
 }
 
 #[cfg(test)]

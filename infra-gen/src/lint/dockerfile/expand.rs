@@ -582,7 +582,11 @@ mod tests {
             match op {
                 "#" | "##" => {
                     let mut ends = (0..=n).filter(|&k| glob(p, &s[..k]));
-                    let k = if op == "#" { ends.next() } else { ends.last() };
+                    let k = if op == "#" {
+                        ends.next()
+                    } else {
+                        ends.next_back()
+                    };
                     k.map_or(value.to_owned(), |k| text(k, n))
                 }
                 "%" | "%%" => {
@@ -590,7 +594,7 @@ mod tests {
                     let k = if op == "%" {
                         starts.next()
                     } else {
-                        starts.last()
+                        starts.next_back()
                     };
                     k.map_or(value.to_owned(), |k| text(0, k))
                 }

@@ -42,6 +42,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.base(&stages, &chain);
     lint.platform(&stages, &chain, root);
     lint.copies(&stages, &chain);
+    lint.feeders(&stages, &chain);
     lint.config(&stages[last]);
     lint.env(&stages[last]);
     lint.streaming(&stages[root]);
@@ -256,6 +257,61 @@ impl Lint<'_, '_> {
             );
             let fix = format!(
                 "build or fetch for the target platform (e.g. the Rust target or pip --platform from $TARGETARCH) and use the {} build",
+                self.arch_name()
+            );
+            self.platform_finding(message, fix);
+        }
+    }
+
+    /// A stage the final image copies files from builds them for the function's architecture
+    /// unless it says otherwise: a RUN or COPY naming only another architecture (`GOARCH=amd64`,
+    /// a `_linux_amd64` download), a FROM pinned to another platform or an image whose name
+    /// spells one. A stage naming the function's architecture anywhere builds for it (or for
+    /// both, and the path copied, checked above, tells which).
+    fn feeders(&mut self, stages: &[Stage], chain: &[usize]) {
+        for i in eval::feeders(stages, chain) {
+            let own = eval::chain(stages, i);
+            let words: Vec<&String> = own
+                .iter()
+                .flat_map(|&k| &stages[k].copies)
+                .flatten()
+                .collect();
+            let named: Vec<(Arch, &String)> = words
+                .iter()
+                .flat_map(|w| arch::named(w).into_iter().map(move |a| (a, *w)))
+                .collect();
+            if named.iter().any(|(a, _)| *a == self.target) {
+                continue;
+            }
+            let Some(&root) = own.last() else { continue };
+            let pinned = match &stages[root].platform {
+                Some((written, Ok(p))) => arch::platform(p)
+                    .ok()
+                    .filter(|a| *a != self.target)
+                    .map(|a| (a, format!("is pinned to --platform={written}"))),
+                _ => None,
+            };
+            let base = match &stages[root].base {
+                Base::Image(image) => self
+                    .foreign(&arch::named(&arch::repository_and_tag(image)))
+                    .map(|a| (a, format!("starts FROM {image}"))),
+                _ => None,
+            };
+            let built = named
+                .first()
+                .map(|(a, w)| (a.clone(), format!("builds or fetches {w}")));
+            let Some((foreign, how)) = built.or(pinned).or(base) else {
+                continue;
+            };
+            let stage = stages[i].name.clone().unwrap_or_else(|| i.to_string());
+            let message = format!(
+                "the final stage of {} copies files from stage {stage}, which {how}, an {} build, but the function runs on {}",
+                self.path,
+                foreign.name(),
+                self.arch_name()
+            );
+            let fix = format!(
+                "build stage {stage} for the target: give the compiler or download $TARGETARCH (declare `ARG TARGETARCH` in the stage), and pin a builder only to $BUILDPLATFORM, never to another architecture ({})",
                 self.arch_name()
             );
             self.platform_finding(message, fix);
