@@ -855,6 +855,49 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// BuildKit writes each ARG of the final image's stages into its history, with the value
+    /// it had: a literal secret there, or an ARG named like a secret (a `--build-arg` fills it
+    /// with whatever it is given), is a secret whoever pulls the image reads. A builder
+    /// stage's ARGs stay out of the image, and ordinary ARGs are ordinary.
+    #[test]
+    fn the_final_images_args_are_in_its_history(
+        secret_name in prop::sample::select(vec!["NPM_TOKEN", "githubToken", "DB_PASSWORD", "SentryAuthToken", "api-key"]),
+        plain_name in prop::sample::select(vec!["APP_VERSION", "NODE_ENV", "RUST_VERSION", "TARGETARCH"]),
+        default in prop::sample::select(vec!["", "=", "=\"\"", "=changeme-later"]),
+        secret in prop::sample::select(vec![
+            "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc9V",
+            "AKIAR4T6YU2WQ3ZX7NMP",
+            "xoxb-2411223344-5566778899001-AbCdEfGhIjKlMnOpQrStUvWx",
+        ]),
+        parent in any::<bool>(),
+    ) {
+        let count = |stage_lines: &str, builder_lines: &str| {
+            let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+            let last = if parent {
+                format!("{provided} AS base\n{stage_lines}RUN true\nFROM base\n")
+            } else {
+                format!("{provided}\n{stage_lines}RUN true\n")
+            };
+            let text = format!(
+                "FROM --platform=$BUILDPLATFORM node:20 AS deps\n{builder_lines}RUN npm ci\n{last}{TAIL}"
+            );
+            let found: Vec<_> = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").collect();
+            (found.len(), text)
+        };
+        for (lines, builder, want) in [
+            (format!("ARG {secret_name}{default}\n"), String::new(), 1),
+            (format!("ARG {plain_name}={secret}\n"), String::new(), 1),
+            (String::new(), format!("ARG {secret_name}{default}\nARG {plain_name}={secret}\n"), 0),
+            (format!("ARG {plain_name}{default}\n"), String::new(), 0),
+        ] {
+            let (got, text) = count(&lines, &builder);
+            prop_assert_eq!(got, want, "{}", text);
+        }
+    }
+}
 /// How each toolchain spells an architecture in the setting that picks its build target.
 fn build_setting(tool: usize, arch: Arch) -> String {
     let (go, npm, rust, zig) = match arch {
@@ -1039,14 +1082,22 @@ fn a_streaming_handler_on_a_runtime_that_cannot_stream_is_refused() {
 
 #[test]
 fn secrets_in_the_final_stages_env_are_secrets_in_the_functions_environment() {
-    only(
-        "FROM public.ecr.aws/lambda/provided:al2023\nARG KEY=AKIAIOSFODNN7EXAMPLE\nENV UPSTREAM=${KEY}\n",
-        "secret-in-env",
-        "UPSTREAM",
+    // The ARG's value is in the image's history, and the ENV's in the environment.
+    let text = format!(
+        "FROM public.ecr.aws/lambda/provided:al2023\nARG KEY=AKIAIOSFODNN7EXAMPLE\nENV UPSTREAM=${{KEY}}\n{TAIL}"
+    );
+    let found: Vec<String> = findings_for(&text)
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].contains("ARG KEY") && found[1].contains("ENV UPSTREAM"),
+        "{found:#?}"
     );
     // Inherited through a stage, and filled from a build argument.
     only(
-        "FROM public.ecr.aws/lambda/provided:al2023 AS base\nARG TOKEN\nENV API_TOKEN=$TOKEN\nFROM base\n",
+        "FROM public.ecr.aws/lambda/provided:al2023 AS base\nARG VALUE\nENV API_TOKEN=$VALUE\nFROM base\n",
         "secret-in-env",
         "API_TOKEN",
     );

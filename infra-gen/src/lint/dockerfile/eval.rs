@@ -25,6 +25,9 @@ pub(super) struct Config {
     /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
     /// [`BUILD_ARG`]: whatever the build is given is then in the image's environment.
     pub build_args: Vec<(String, String)>,
+    /// The stage's ARGs with their values: BuildKit writes each into the image's history
+    /// (`ARG NAME=value`, and `|n NAME=value` before every later RUN).
+    pub args: Vec<(String, Val)>,
     pub shell: Known<Vec<String>>,
 }
 
@@ -137,6 +140,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 working_dir: Known::Is("/".into()),
                 env: Vec::new(),
                 build_args: Vec::new(),
+                args: Vec::new(),
                 shell: default_shell,
             },
             Scope::closed(),
@@ -170,6 +174,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 working_dir: Known::Is("/var/task".into()),
                 env,
                 build_args: Vec::new(),
+                args: Vec::new(),
                 shell: default_shell,
             };
             (config, scope)
@@ -187,6 +192,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 working_dir: Known::Unknown(why.clone()),
                 env: Vec::new(),
                 build_args: Vec::new(),
+                args: Vec::new(),
                 shell: Known::Unknown(why.clone()),
             };
             (config, Scope::open(why.clone()))
@@ -339,8 +345,10 @@ impl Stage {
                             _ => Val::NoDefault,
                         },
                     };
-                    self.state.set(&name, val);
+                    self.state.set(&name, val.clone());
                     self.worst.set(&name, Val::Known(BUILD_ARG.to_string()));
+                    self.config.args.retain(|(n, _)| *n != name);
+                    self.config.args.push((name, val));
                 }
             }
             "ENV" => {

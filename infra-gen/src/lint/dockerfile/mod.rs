@@ -379,8 +379,31 @@ impl Lint<'_, '_> {
         }
     }
 
-    /// The final image's ENV is part of the function's environment.
+    /// The final image's ENV is part of the function's environment; its ARGs' values are in
+    /// its history, which whoever pulls the image reads. A `--build-arg` can set any ARG, so
+    /// one named like a secret is judged as holding whatever the build is given.
     fn env(&mut self, last: &Stage) {
+        for (name, value) in &last.config.args {
+            let literal = match value {
+                Val::Known(v) => super::env::literal_reason(name, v),
+                _ => None,
+            };
+            let any = build_arg_value(&eval::BUILD_ARG.to_string());
+            let Some(reason) = literal.or_else(|| super::env::variable_reason(name, &any)) else {
+                continue;
+            };
+            self.sink.push(
+                "secret-in-env",
+                self.id,
+                format!(
+                    "the final stage of {} declares ARG {name}, which looks like a secret ({reason}); BuildKit writes every ARG's value into the image's history, which whoever pulls the image reads",
+                    self.path
+                ),
+                format!(
+                    "pass the value as a build secret (`RUN --mount=type=secret,id=…`), not ARG {name}; a value the function needs at run time goes in Secrets Manager (Service::secret with SecretSpec)"
+                ),
+            );
+        }
         for (name, value) in &last.config.env {
             // A value a `--build-arg` reaches is judged with those parts as inputs, at their
             // worst: under a secret's name, or in a password's place, it bakes a secret in.
