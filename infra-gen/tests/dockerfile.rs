@@ -30,8 +30,8 @@ impl Arch {
     /// How image tags, namespaces and file names spell it.
     fn tokens(self) -> &'static [&'static str] {
         match self {
-            Self::Arm => &["arm64", "aarch64", "arm64v8"],
-            Self::Amd => &["amd64", "x86_64", "x86-64"],
+            Self::Arm => &["arm64", "aarch64", "arm64v8", "armv8"],
+            Self::Amd => &["amd64", "x86_64", "x86-64", "x64"],
         }
     }
     /// `--platform` values for it.
@@ -898,6 +898,110 @@ proptest! {
         }
     }
 }
+/// The fixture with `text` as its Dockerfile and `config` as its ImageConfig, on a handler that
+/// streams or not: the findings with `code`.
+fn findings_with(
+    text: &str,
+    config: (&[&str], &[&str], &str),
+    streaming: bool,
+    code: &str,
+) -> Vec<infra_gen::Finding> {
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = text.to_owned().leak();
+    f.image_config = ImageConfig::new(config.0, config.1, config.2).expect("valid");
+    f.handler = if streaming {
+        HandlerMode::Streaming
+    } else {
+        HandlerMode::Buffered
+    };
+    if let Some(url) = &mut f.url {
+        url.invoke_mode = if streaming {
+            InvokeMode::ResponseStream
+        } else {
+            InvokeMode::Buffered
+        };
+    }
+    lint(&app).into_iter().filter(|f| f.code == code).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// An image named as an AWS Lambda runtime's base image (`…/lambda/<runtime>`,
+    /// `…/amazon/aws-lambda-<runtime>`) runs that runtime, whichever registry serves it: a
+    /// streaming handler on one that cannot stream is refused, whatever the ImageConfig starts.
+    #[test]
+    fn an_image_named_as_a_runtime_that_cannot_stream_is_refused_on_any_registry(
+        host in prop::option::of("[a-z]{3,8}\\.(example\\.com|corp\\.internal|io)"),
+        prefix in prop::sample::select(vec!["", "ecr-public/", "proxy/aws/", "mirror/"]),
+        runtime in prop::sample::select(vec!["python", "java", "ruby", "dotnet", "go", "nodejs", "provided"]),
+        docker_hub_form in any::<bool>(),
+        streaming in any::<bool>(),
+    ) {
+        let path = if docker_hub_form {
+            format!("amazon/aws-lambda-{runtime}")
+        } else {
+            format!("lambda/{runtime}")
+        };
+        let host = host.map(|h| format!("{h}/")).unwrap_or_default();
+        let text = format!(
+            "FROM {host}{prefix}{path}:1\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), streaming, "image-streaming");
+        let cannot = !matches!(runtime, "nodejs" | "provided");
+        prop_assert_eq!(found.len(), usize::from(streaming && cannot), "{}\n{:#?}", text, found);
+    }
+
+    /// An image that installs the Python, Ruby or Java runtime interface client (pip, gem,
+    /// Maven, a copied jar) runs it, even when a script out of sight starts it: a streaming
+    /// handler there is refused; Node.js's client streams.
+    #[test]
+    fn an_image_installing_a_client_that_cannot_stream_is_refused(
+        base in prop::sample::select(vec!["python:3.12-slim", "public.ecr.aws/lambda/provided:al2023", "node:20-slim", "debian:12-slim"]),
+        install in prop::sample::select(vec![
+            ("RUN pip install --no-cache-dir awslambdaric", true),
+            ("RUN python3 -m pip install --target /var/task awslambdaric==2.2.1", true),
+            ("RUN gem install aws_lambda_ric", true),
+            ("RUN mvn dependency:copy -Dartifact=com.amazonaws:aws-lambda-java-runtime-interface-client:2.6.0", true),
+            ("COPY lib/aws-lambda-java-runtime-interface-client-2.6.0.jar /var/task/lib/", true),
+            ("RUN npm install aws-lambda-ric", false),
+            ("RUN pip install --target /var/task requests", false),
+        ]),
+        in_parent in any::<bool>(),
+        streaming in any::<bool>(),
+    ) {
+        let (line, cannot) = install;
+        let text = if in_parent {
+            format!("FROM {base} AS runtime\n{line}\nFROM runtime\n")
+        } else {
+            format!("FROM {base}\n{line}\n")
+        } + "WORKDIR /var/task\nENTRYPOINT [\"/var/task/entry.sh\"]\nCMD [\"app.handler\"]\n";
+        let found = findings_with(&text, (&["/var/task/entry.sh"], &["app.handler"], "/var/task"), streaming, "image-streaming");
+        prop_assert_eq!(found.len(), usize::from(streaming && cannot), "{}\n{:#?}", text, found);
+    }
+
+    /// Lambda starts an ImageConfig's exec-form EntryPoint as written: a variable in its
+    /// program is never expanded, so that file does not exist. `$` not starting a name is text.
+    #[test]
+    fn a_variable_in_the_entry_points_program_is_refused(
+        name in "[A-Z_][A-Z0-9_]{0,10}",
+        braces in any::<bool>(),
+        at_start in any::<bool>(),
+    ) {
+        let var = if braces { format!("${{{name}}}") } else { format!("${name}") };
+        let program = if at_start { format!("{var}/bootstrap") } else { format!("/var/task/{var}") };
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"{program}\"]\nCMD [\"lambda\"]\n");
+        let found = findings_with(&text, (&[program.as_str()], &["lambda"], "/var/task"), false, "image-config");
+        prop_assert_eq!(found.len(), 1, "{:#?}", found);
+        prop_assert!(found[0].message.contains("no shell"));
+        let plain = "/var/task/boot$/$-x";
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"{plain}\"]\nCMD [\"lambda\"]\n");
+        let found = findings_with(&text, (&[plain], &["lambda"], "/var/task"), false, "image-config");
+        prop_assert!(found.is_empty(), "{:#?}", found);
+    }
+}
+
 /// How each toolchain spells an architecture in the setting that picks its build target.
 fn build_setting(tool: usize, arch: Arch) -> String {
     let (go, npm, rust, zig) = match arch {

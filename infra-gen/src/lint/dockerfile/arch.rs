@@ -90,15 +90,16 @@ pub(super) fn platform(spec: &str) -> Result<Arch, NotAnArch> {
 
 /// Architecture names as image namespaces (`arm64v8/`), tags (`-x86_64`), Rust and GNU
 /// triples (`aarch64-unknown-linux-gnu`) and release archives (`_linux_amd64`) spell them.
-const TOKENS: [&str; 22] = [
-    "arm64", "aarch64", "arm64v8", "amd64", "x86_64", "x86-64", "x64", "arm32v5", "arm32v6",
-    "arm32v7", "armhf", "armel", "armv7", "armv7l", "armv6", "i386", "i686", "ppc64le", "s390x",
-    "riscv64", "mips64le", "loong64",
+const TOKENS: [&str; 23] = [
+    "arm64", "aarch64", "arm64v8", "armv8", "amd64", "x86_64", "x86-64", "x64", "arm32v5",
+    "arm32v6", "arm32v7", "armhf", "armel", "armv7", "armv7l", "armv6", "i386", "i686", "ppc64le",
+    "s390x", "riscv64", "mips64le", "loong64",
 ];
 
 fn token_arch(token: &str) -> Arch {
     match token {
-        "arm64v8" => Arch::Arm64,
+        // ARMv8-A is AArch64 (Conan's and some release archives' name for arm64).
+        "arm64v8" | "armv8" => Arch::Arm64,
         "x64" => Arch::Amd64,
         t if t.starts_with("arm32") || t.starts_with("armv") => Arch::Other("arm".into()),
         t => Arch::normalise(t),
@@ -269,26 +270,36 @@ const RUNTIMES: [&str; 7] = [
     "nodejs", "python", "java", "dotnet", "ruby", "go", "provided",
 ];
 
+/// The Lambda runtime family an image's path names, on any registry:
+/// `…/lambda/<runtime>` or `…/amazon/aws-lambda-<runtime>`.
+pub(super) fn named_runtime(image: &str) -> Option<&'static str> {
+    let lower = image.to_ascii_lowercase();
+    let (_, path, _) = reference(&lower);
+    let runtime = match path.rsplit('/').collect::<Vec<_>>().as_slice() {
+        [last, "amazon", ..] => last.strip_prefix("aws-lambda-")?,
+        [last, "lambda", ..] => last,
+        _ => return None,
+    };
+    RUNTIMES.iter().find(|r| **r == runtime).copied()
+}
+
 /// The runtime family of an AWS Lambda base image: `public.ecr.aws/lambda/<runtime>` or
 /// Docker Hub's `amazon/aws-lambda-<runtime>`, also under a mirror's prefix
 /// (`<account>.dkr.ecr.<region>.amazonaws.com/[<prefix>/]lambda/<runtime>` of an ECR
 /// pull-through cache, or `<mirror>/<prefix>/amazon/aws-lambda-<runtime>`).
 pub(super) fn lambda_runtime(image: &str) -> Option<&'static str> {
+    let runtime = named_runtime(image)?;
     let lower = image.to_ascii_lowercase();
     let (registry, path, _) = reference(&lower);
     let components: Vec<&str> = path.split('/').collect();
-    let runtime = match components.as_slice() {
-        [.., "amazon", last] => last.strip_prefix("aws-lambda-")?,
-        [.., "lambda", last] => {
-            // In a private ECR registry: a pull-through cache's `<prefix>/lambda/…`, or the
-            // image pushed to a repository of the same name.
-            let mirrored = registry.is_some_and(is_ecr);
-            let public = components.len() == 2 && registry == Some("public.ecr.aws");
-            (mirrored || public).then_some(*last)?
-        }
-        _ => return None,
-    };
-    RUNTIMES.iter().find(|r| **r == runtime).copied()
+    if let [.., "amazon", _] = components.as_slice() {
+        return Some(runtime);
+    }
+    // `lambda/<runtime>` in a private ECR registry: a pull-through cache's `<prefix>/lambda/…`,
+    // or the image pushed to a repository of the same name.
+    let mirrored = registry.is_some_and(is_ecr);
+    let public = components.len() == 2 && registry == Some("public.ecr.aws");
+    (mirrored || public).then_some(runtime)
 }
 
 /// A private ECR registry host: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`, or
@@ -389,6 +400,9 @@ mod tests {
         );
         assert_eq!(named("tool_linux_amd64.tar.gz"), [Arch::Amd64]);
         assert!(named("debian:12-slim").is_empty());
+        assert_eq!(named("conan/pkg-linux-armv8.tgz"), [Arch::Arm64]);
+        // ARMv8 in AArch32 state is 32-bit ARM.
+        assert!(named("armv8l").is_empty());
         assert!(named("xarm64 amd64x").is_empty());
     }
 

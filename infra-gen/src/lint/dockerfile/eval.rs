@@ -59,6 +59,8 @@ pub(super) struct Stage {
     worst: Scope,
     /// The known source paths of each COPY/ADD, and what each RUN fetches.
     pub copies: Vec<Vec<String>>,
+    /// Each RUN's command as written.
+    pub runs: Vec<String>,
     /// What `COPY --from=` names that is no stage defined before (lower-cased).
     pub copied_images: Vec<String>,
     /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
@@ -321,6 +323,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         state,
         worst,
         copies: Vec::new(),
+        runs: Vec::new(),
         copied_images: Vec::new(),
         froms: Vec::new(),
         cmd_set: false,
@@ -424,6 +427,7 @@ impl Stage {
                 }
             }
             "RUN" => {
+                self.runs.push(ins.rest.clone());
                 // What a RUN fetches or builds into the image: URLs, pip's platform tags
                 // (`--platform manylinux2014_x86_64`), and settings whose value designates an
                 // architecture (`GOARCH=amd64`, `--cpu=x64`, `--target x86_64-unknown-linux-musl`).

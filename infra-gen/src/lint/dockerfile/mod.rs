@@ -45,7 +45,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.feeders(&stages, &chain);
     lint.config(&stages[last]);
     lint.env(&stages[last]);
-    lint.streaming(&stages[root]);
+    lint.streaming(&stages, &chain, root);
 }
 
 /// Runtime interface clients AWS publishes for use on any image whose streaming support is
@@ -54,6 +54,14 @@ const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
     ("awslambdaric", "Python"),
     ("aws_lambda_ric", "Ruby"),
     ("com.amazonaws.services.lambda.runtime.api.client", "Java"),
+];
+
+/// The same clients as their package managers name them (pip, gem, Maven), for an image that
+/// installs one: what starts it (a script) may be out of sight, but it is there to be run.
+const NON_STREAMING_PACKAGES: [(&str, &str); 3] = [
+    ("awslambdaric", "Python"),
+    ("aws_lambda_ric", "Ruby"),
+    ("aws-lambda-java-runtime-interface-client", "Java"),
 ];
 
 /// An ENV value with each part a `--build-arg` sets ([`eval::BUILD_ARG`]) as an input, which
@@ -320,6 +328,21 @@ impl Lint<'_, '_> {
 
     fn config(&mut self, last: &Stage) {
         let config = &self.f.image_config;
+        // Lambda runs the exec form as written, with no shell to expand a variable.
+        if let Some(program) = config.entry_point().first()
+            && program.split('$').skip(1).any(|after| {
+                after.starts_with(|c: char| c == '{' || c == '_' || c.is_ascii_alphanumeric())
+            })
+        {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "ImageConfig ENTRYPOINT runs {program}, but Lambda starts the exec form as written, with no shell to expand the variable, so no such file exists"
+                ),
+                "write the program's path out in the ImageConfig and the Dockerfile's exec-form ENTRYPOINT (e.g. /var/task/bootstrap)",
+            );
+        }
         let workdir = match &last.config.working_dir {
             Known::Is(dir) => Known::Is(Some(vec![dir.clone()])),
             Known::Unknown(why) => Known::Unknown(why.clone()),
@@ -443,10 +466,11 @@ impl Lint<'_, '_> {
     /// A streaming handler needs a runtime interface client that streams: not the Python, Ruby
     /// or Java runtime interface client started by the function's ImageConfig (on any base
     /// image), nor the one of a managed runtime's base image other than Node.js.
-    fn streaming(&mut self, root: &Stage) {
+    fn streaming(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
         if self.f.handler != HandlerMode::Streaming {
             return;
         }
+        let root = &stages[root];
         let runtime = match &root.base {
             Base::Image(image) => arch::lambda_runtime(image).map(|r| (image, r)),
             _ => None,
@@ -467,6 +491,44 @@ impl Lint<'_, '_> {
                     "the handler streams its responses, but the function's ImageConfig starts {module}, the {language} runtime interface client, which cannot stream"
                 ),
                 "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js), or declare HandlerMode::Buffered",
+            );
+            return;
+        }
+        let installed = chain.iter().find_map(|&i| {
+            let stage = &stages[i];
+            let words = stage.runs.iter().chain(stage.copies.iter().flatten());
+            words.clone().find_map(|w| {
+                NON_STREAMING_PACKAGES
+                    .iter()
+                    .find(|(package, _)| w.contains(package))
+            })
+        });
+        if let Some((package, language)) = installed {
+            self.sink.push(
+                "image-streaming",
+                self.id,
+                format!(
+                    "the handler streams its responses, but the final stage of {} installs {package}, the {language} runtime interface client, which cannot stream",
+                    self.path
+                ),
+                "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js) and leave the client out of the image, or declare HandlerMode::Buffered",
+            );
+            return;
+        }
+        // A path naming a runtime that cannot stream (`…/lambda/python`) on a registry not
+        // known to serve AWS's images: a mirror of that image, or one built like it.
+        if let Base::Image(image) = &root.base
+            && runtime.is_none()
+            && let Some(named) = arch::named_runtime(image).filter(|r| !arch::streams(r))
+        {
+            self.sink.push(
+                "image-streaming",
+                self.id,
+                format!(
+                    "the handler streams its responses, but the final stage of {} runs on {image}, named as the AWS Lambda {named} base image, whose runtime interface client cannot stream (Lambda streams responses from Node.js managed runtimes and custom runtimes only)",
+                    self.path
+                ),
+                "build on public.ecr.aws/lambda/provided with a runtime that streams, or on public.ecr.aws/lambda/nodejs, or declare HandlerMode::Buffered",
             );
             return;
         }
