@@ -965,6 +965,9 @@ proptest! {
             ("RUN gem install aws_lambda_ric", true),
             ("RUN mvn dependency:copy -Dartifact=com.amazonaws:aws-lambda-java-runtime-interface-client:2.6.0", true),
             ("COPY lib/aws-lambda-java-runtime-interface-client-2.6.0.jar /var/task/lib/", true),
+            ("COPY --from=public.ecr.aws/lambda/python:3.12 /var/runtime /var/runtime", true),
+            ("COPY --from=123456789012.dkr.ecr.us-east-1.amazonaws.com/hub/amazon/aws-lambda-ruby:3.3 /var/runtime /var/runtime", true),
+            ("COPY --from=public.ecr.aws/lambda/nodejs:20 /var/runtime /var/runtime", false),
             ("RUN npm install aws-lambda-ric", false),
             ("RUN pip install --target /var/task requests", false),
         ]),
@@ -999,6 +1002,48 @@ proptest! {
         let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"{plain}\"]\nCMD [\"lambda\"]\n");
         let found = findings_with(&text, (&[plain], &["lambda"], "/var/task"), false, "image-config");
         prop_assert!(found.is_empty(), "{:#?}", found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// An ENV or ARG setting a variable build tools read their target from (`GOARCH`,
+    /// `CARGO_BUILD_TARGET`, `npm_config_arch`, `PIP_PLATFORM`, …) builds for that
+    /// architecture, in the final stage or a stage it copies from, though no RUN names it.
+    #[test]
+    fn a_variable_selecting_the_build_target_is_evidence(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        variable in 0usize..6,
+        upper in any::<bool>(),
+        as_arg in any::<bool>(),
+        built_for_other in any::<bool>(),
+        in_builder in any::<bool>(),
+    ) {
+        let built_for = if built_for_other { function_arch.other() } else { function_arch };
+        let (go, npm, rust, pip, rid) = match built_for {
+            Arch::Arm => ("arm64", "arm64", "aarch64-unknown-linux-gnu", "manylinux2014_aarch64", "linux-arm64"),
+            Arch::Amd => ("amd64", "x64", "x86_64-unknown-linux-musl", "manylinux_2_28_x86_64", "linux-x64"),
+        };
+        let (name, value) = match variable {
+            0 => ("GOARCH", go),
+            1 => ("CARGO_BUILD_TARGET", rust),
+            2 => ("npm_config_arch", npm),
+            3 => ("npm_config_cpu", npm),
+            4 => ("PIP_PLATFORM", pip),
+            _ => ("RuntimeIdentifier", rid),
+        };
+        let name = if upper && variable >= 2 { name.to_ascii_uppercase() } else { name.to_owned() };
+        let keyword = if as_arg { "ARG" } else { "ENV" };
+        let setting = format!("{keyword} {name}={value}\nRUN make build\n");
+        let provided = "FROM public.ecr.aws/lambda/provided:al2023\n";
+        let text = if in_builder {
+            format!("FROM --platform=$BUILDPLATFORM debian:12 AS build\n{setting}{provided}COPY --from=build /out/bootstrap /var/task/bootstrap\nWORKDIR /var/task\n{TAIL}")
+        } else {
+            format!("{provided}{setting}WORKDIR /var/task\n{TAIL}")
+        };
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        prop_assert_eq!(got.platform, usize::from(built_for_other), "\n{}\n{:#?}", text, findings);
     }
 }
 

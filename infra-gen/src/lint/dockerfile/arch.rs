@@ -125,6 +125,25 @@ pub(super) fn named(text: &str) -> Vec<Arch> {
     found.into_iter().map(|(_, a)| a).collect()
 }
 
+/// Environment variables build tools read their target architecture from (Go's `GOARCH`,
+/// Cargo's `CARGO_BUILD_TARGET`, npm's and node-gyp's `npm_config_*`, pip's `PIP_PLATFORM`,
+/// MSBuild's `RuntimeIdentifier`, the Docker CLI's `DOCKER_DEFAULT_PLATFORM`): an ENV or ARG
+/// setting one builds every later RUN's output for that architecture, whatever the RUN says.
+pub(super) fn selects_target(variable: &str) -> bool {
+    const VARIABLES: [&str; 8] = [
+        "GOARCH",
+        "CARGO_BUILD_TARGET",
+        "npm_config_arch",
+        "npm_config_cpu",
+        "npm_config_target_arch",
+        "PIP_PLATFORM",
+        "RuntimeIdentifier",
+        "DOCKER_DEFAULT_PLATFORM",
+    ];
+    // npm and MSBuild read them regardless of case.
+    VARIABLES.iter().any(|v| v.eq_ignore_ascii_case(variable))
+}
+
 /// What a target triple or a runtime identifier holds besides its architecture and OS
 /// (`x86_64-unknown-linux-musl`, `aarch64-linux-gnu`, `linux-x64`): vendor and ABI.
 const TRIPLE_PARTS: [&str; 13] = [

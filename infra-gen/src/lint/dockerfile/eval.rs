@@ -350,6 +350,7 @@ impl Stage {
                     };
                     self.state.set(&name, val.clone());
                     self.worst.set(&name, Val::Known(BUILD_ARG.to_string()));
+                    self.select_target(&name, &val);
                     self.config.args.retain(|(n, _)| *n != name);
                     self.config.args.push((name, val));
                 }
@@ -385,6 +386,7 @@ impl Stage {
                         }
                         None => self.worst.set(&k, v.clone()),
                     }
+                    self.select_target(&k, &v);
                     self.state.set(&k, v.clone());
                     match self.config.env.iter_mut().find(|(n, _)| *n == k) {
                         Some(slot) => slot.1 = v,
@@ -470,6 +472,17 @@ impl Stage {
             }
             "ONBUILD" => self.onbuild.extend(parse(&ins.rest).instructions),
             _ => {}
+        }
+    }
+
+    /// A variable that picks the build tools' target architecture is evidence like a RUN's
+    /// `GOARCH=…` word.
+    fn select_target(&mut self, name: &str, value: &Val) {
+        if let Val::Known(text) = value
+            && arch::selects_target(name)
+            && !arch::named(text).is_empty()
+        {
+            self.copies.push(vec![format!("{name}={text}")]);
         }
     }
 

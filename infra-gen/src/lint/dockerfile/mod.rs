@@ -515,6 +515,27 @@ impl Lint<'_, '_> {
             );
             return;
         }
+        // Files copied out of a Lambda base image of a runtime that cannot stream (its
+        // `/var/runtime`) bring that runtime's client.
+        let copied = chain.iter().find_map(|&i| {
+            stages[i].copied_images.iter().find_map(|image| {
+                arch::named_runtime(image)
+                    .filter(|r| !arch::streams(r))
+                    .map(|r| (image, r))
+            })
+        });
+        if let Some((image, named)) = copied {
+            self.sink.push(
+                "image-streaming",
+                self.id,
+                format!(
+                    "the handler streams its responses, but the final stage of {} copies files from {image}, the AWS Lambda {named} base image, whose runtime interface client cannot stream",
+                    self.path
+                ),
+                "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js) and copy nothing of another runtime's image, or declare HandlerMode::Buffered",
+            );
+            return;
+        }
         // A path naming a runtime that cannot stream (`…/lambda/python`) on a registry not
         // known to serve AWS's images: a mirror of that image, or one built like it.
         if let Base::Image(image) = &root.base
