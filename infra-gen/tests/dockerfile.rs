@@ -1014,7 +1014,7 @@ proptest! {
     #[test]
     fn a_variable_selecting_the_build_target_is_evidence(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
-        variable in 0usize..6,
+        variable in 0usize..8,
         upper in any::<bool>(),
         as_arg in any::<bool>(),
         built_for_other in any::<bool>(),
@@ -1031,9 +1031,11 @@ proptest! {
             2 => ("npm_config_arch", npm),
             3 => ("npm_config_cpu", npm),
             4 => ("PIP_PLATFORM", pip),
-            _ => ("RuntimeIdentifier", rid),
+            5 => ("RuntimeIdentifier", rid),
+            6 => ("TARGETARCH", go),
+            _ => ("TARGETPLATFORM", &*format!("linux/{go}").leak()),
         };
-        let name = if upper && variable >= 2 { name.to_ascii_uppercase() } else { name.to_owned() };
+        let name = if upper && (2..6).contains(&variable) { name.to_ascii_uppercase() } else { name.to_owned() };
         let keyword = if as_arg { "ARG" } else { "ENV" };
         let setting = format!("{keyword} {name}={value}\nRUN make build\n");
         let provided = "FROM public.ecr.aws/lambda/provided:al2023\n";

@@ -127,11 +127,15 @@ pub(super) fn named(text: &str) -> Vec<Arch> {
 
 /// Environment variables build tools read their target architecture from (Go's `GOARCH`,
 /// Cargo's `CARGO_BUILD_TARGET`, npm's and node-gyp's `npm_config_*`, pip's `PIP_PLATFORM`,
-/// MSBuild's `RuntimeIdentifier`, the Docker CLI's `DOCKER_DEFAULT_PLATFORM`): an ENV or ARG
-/// setting one builds every later RUN's output for that architecture, whatever the RUN says.
+/// MSBuild's `RuntimeIdentifier`, the Docker CLI's `DOCKER_DEFAULT_PLATFORM`, and the
+/// `TARGETPLATFORM`/`TARGETARCH` that cross-compiling helpers such as `xx` read): an ENV or
+/// ARG setting one builds every later RUN's output for that architecture, whatever the RUN
+/// says.
 pub(super) fn selects_target(variable: &str) -> bool {
-    const VARIABLES: [&str; 8] = [
+    const VARIABLES: [&str; 10] = [
         "GOARCH",
+        "TARGETPLATFORM",
+        "TARGETARCH",
         "CARGO_BUILD_TARGET",
         "npm_config_arch",
         "npm_config_cpu",

@@ -336,6 +336,9 @@ impl Stage {
         match ins.keyword.as_str() {
             "ARG" => {
                 for (name, default) in arg_words(&ins.rest, escape) {
+                    // A bare `ARG TARGETARCH` brings in the automatic value, the function's
+                    // own: no evidence of what the stage builds.
+                    let automatic = default.is_none() && name.starts_with("TARGET");
                     let val = match default {
                         Some(d) => known(expand(&d, escape, &self.state)),
                         None => match (
@@ -350,7 +353,9 @@ impl Stage {
                     };
                     self.state.set(&name, val.clone());
                     self.worst.set(&name, Val::Known(BUILD_ARG.to_string()));
-                    self.select_target(&name, &val);
+                    if !automatic {
+                        self.select_target(&name, &val);
+                    }
                     self.config.args.retain(|(n, _)| *n != name);
                     self.config.args.push((name, val));
                 }
