@@ -61,7 +61,7 @@ pub(super) struct Stage {
     pub copies: Vec<Vec<String>>,
     /// Each RUN's command as written.
     pub runs: Vec<String>,
-    /// What `COPY --from=` names that is no stage defined before (lower-cased).
+    /// What `COPY --from=` names that is no stage (lower-cased).
     pub copied_images: Vec<String>,
     /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
     /// index, or an image.
@@ -271,6 +271,15 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             }
             stage.copied_images.push(image);
         }
+    }
+    // A `--from` resolves once every stage is known: a stage defined after the instruction
+    // is that stage, not an image.
+    let names: Vec<String> = stages.iter().filter_map(|s| s.name.clone()).collect();
+    let count = stages.len();
+    for stage in &mut stages {
+        stage.copied_images.retain(|image| {
+            !names.contains(image) && image.parse::<usize>().map_or(true, |i| i >= count)
+        });
     }
     stages
 }

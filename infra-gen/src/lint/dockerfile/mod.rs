@@ -148,24 +148,16 @@ impl Lint<'_, '_> {
                 Base::Scratch | Base::Stage(_) => {}
             }
             for source in &stage.copied_images {
-                let later = stages[i + 1..]
-                    .iter()
-                    .any(|s| s.name.as_deref() == Some(source.as_str()));
-                // A bare name or an index is meant as a stage: an image is named by a
-                // registry, namespace or tag in a COPY --from.
-                let bare = !source.contains(['/', ':', '@', '.']);
-                if later || bare {
-                    let why = if later {
-                        "a stage defined after it"
-                    } else {
-                        "no stage defined before it"
-                    };
+                // A bare name or an index is meant as a stage (an image is named by a
+                // registry, namespace or tag in a COPY --from): naming none, BuildKit pulls
+                // whatever image has that name, or fails.
+                if !source.contains(['/', ':', '@', '.']) {
                     self.platform_finding(
                         format!(
-                            "COPY --from={source} in the final stage of {} names {why}, so BuildKit copies out of an image called {source} (or fails), whose files' architecture is unknown",
+                            "COPY --from={source} in the final stage of {} names no stage, so BuildKit copies out of an image called {source} (or fails), whose files' architecture is unknown",
                             self.path
                         ),
-                        format!("name a stage defined above (stage names are case-insensitive), or a tagged image; check the spelling of {source}"),
+                        format!("name a stage of the Dockerfile (stage names are case-insensitive), or a tagged image; check the spelling of {source}"),
                     );
                 }
             }
