@@ -970,6 +970,8 @@ proptest! {
             ("COPY --from=public.ecr.aws/lambda/nodejs:20 /var/runtime /var/runtime", false),
             ("RUN npm install aws-lambda-ric", false),
             ("RUN pip install --target /var/task requests", false),
+            ("RUN <<EOF\npython3 -m pip install --target /var/task awslambdaric\nEOF", true),
+            ("COPY <<EOF /var/task/requirements.txt\nrequests==2.32.3\nawslambdaric==2.2.1\nEOF", true),
         ]),
         in_parent in any::<bool>(),
         streaming in any::<bool>(),
@@ -1146,18 +1148,25 @@ proptest! {
         tool in 0usize..5,
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         built_for in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
-        guard in 0usize..4,
+        guard in 0usize..9,
     ) {
         let command = build_setting(tool, built_for);
         let run = match guard {
             0 => format!("RUN {command}"),
+            // A heredoc's body is the script the RUN runs.
+            4 => format!("RUN <<EOF\nset -eux\n{command}\nEOF"),
+            5 => format!("RUN <<-SCRIPT bash\n\techo building\n\t{command}\n\tSCRIPT"),
+            6 => format!("RUN /bin/sh -c \"{command}\""),
+            // Printed or commented out, it builds nothing.
+            7 => format!("RUN echo \"would run: {command}\" && printf '%s\\n' '{command}'"),
+            8 => format!("RUN <<EOF\n# {command}\ntrue\nEOF"),
             1 => format!("ARG TARGETARCH\nRUN if [ \"$TARGETARCH\" = {} ]; then {command}; fi", built_for.tokens()[0]),
             2 => format!("RUN case \"$(uname -m)\" in {}) {command} ;; esac", built_for.tokens()[1]),
             _ => format!("RUN [ \"$(dpkg --print-architecture)\" = {} ] && {command} || true", built_for.tokens()[0]),
         };
         let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{run}\n{TAIL}");
         let (got, findings) = verdict(text.clone(), function_arch, true);
-        let expected = usize::from(guard == 0 && built_for != function_arch);
+        let expected = usize::from(matches!(guard, 0 | 4 | 5 | 6) && built_for != function_arch);
         prop_assert_eq!(got.platform, expected, "\n{}\n{:#?}", text, findings);
     }
 

@@ -59,7 +59,7 @@ pub(super) struct Stage {
     worst: Scope,
     /// The known source paths of each COPY/ADD, and what each RUN fetches.
     pub copies: Vec<Vec<String>>,
-    /// Each RUN's command as written.
+    /// Each RUN's command as written with its heredocs, and each file a heredoc writes.
     pub runs: Vec<String>,
     /// What `COPY --from=` names that is no stage (lower-cased).
     pub copied_images: Vec<String>,
@@ -443,38 +443,31 @@ impl Stage {
                 }
             }
             "RUN" => {
-                self.runs.push(ins.rest.clone());
-                // What a RUN fetches or builds into the image: URLs, pip's platform tags
-                // (`--platform manylinux2014_x86_64`), and settings whose value designates an
-                // architecture (`GOARCH=amd64`, `--cpu=x64`, `--target x86_64-unknown-linux-musl`).
-                // BuildKit gives the shell the stage's ARGs and ENVs, so a word is read as the
-                // shell expands it with them; a word with a variable nothing here sets stays as
-                // written. A RUN that branches on the architecture it runs on builds only the
-                // branch for it, which this reading cannot pick: its words are no evidence.
-                if arch::branches_on_arch(&ins.rest) {
+                // A heredoc's body is the script the RUN's shell runs.
+                let script = std::iter::once(ins.rest.as_str())
+                    .chain(ins.heredocs.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                self.runs.push(script.clone());
+                // A RUN that branches on the architecture it runs on builds only the branch
+                // for it, which this reading cannot pick: its words are no evidence.
+                if arch::branches_on_arch(&script) {
                     return;
                 }
                 let mut fetched = Vec::new();
-                let mut platform_next = false;
-                for word in ins.rest.split_whitespace() {
-                    let word = word.trim_matches(['"', '\'', ';', '(', ')']);
-                    let expanded =
-                        expand(word, escape, &self.state).unwrap_or_else(|_| word.to_owned());
-                    let value = expanded.rsplit('=').next().unwrap_or_default();
-                    if platform_next
-                        || word.contains("://")
-                        || word.contains("manylinux")
-                        || word.contains("musllinux")
-                        || word.starts_with("--platform=")
-                        || arch::designated(value).is_some()
-                    {
-                        fetched.push(expanded);
+                match json_form(&ins.rest) {
+                    // Exec form: no shell, so nothing is expanded, but `sh -c` runs one.
+                    Some(argv) => {
+                        for arg in &argv {
+                            self.evidence(arg, escape, false, &mut fetched);
+                        }
                     }
-                    platform_next = word == "--platform";
+                    None => self.evidence(&script, escape, false, &mut fetched),
                 }
                 self.copies.push(fetched);
             }
             "COPY" | "ADD" => {
+                self.runs.extend(ins.heredocs.iter().cloned());
                 let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
                 sources.pop(); // the destination
                 let known_sources = sources
@@ -486,6 +479,62 @@ impl Stage {
             }
             "ONBUILD" => self.onbuild.extend(parse(&ins.rest).instructions),
             _ => {}
+        }
+    }
+
+    /// What a shell script fetches or builds into the image: URLs, pip's platform tags
+    /// (`--platform manylinux2014_x86_64`), and settings whose value designates an architecture
+    /// (`GOARCH=amd64`, `--cpu=x64`, `--target x86_64-unknown-linux-musl`). Words are split as
+    /// the shell splits them and read as it expands them with the stage's ARGs and ENVs (which
+    /// BuildKit gives it); a word with a variable nothing here sets stays as written. What a
+    /// command only prints (`echo`, `printf`) and comments build nothing; a quoted script
+    /// (`sh -c "…"`) is read in turn, once (a variable's value is not expanded again).
+    fn evidence(&self, script: &str, escape: char, nested: bool, out: &mut Vec<String>) {
+        const SEPARATORS: [&str; 13] = [
+            "&&", "||", "|", ";", "then", "do", "else", "elif", "if", "while", "{", "(", "!",
+        ];
+        const PREFIXES: [&str; 6] = ["exec", "sudo", "env", "time", "nice", "nohup"];
+        for line in script.lines() {
+            let mut program: Option<String> = None;
+            let mut platform_next = false;
+            for raw in words(line, escape) {
+                if raw.starts_with('#') {
+                    break;
+                }
+                let word = raw.trim_end_matches(';');
+                if SEPARATORS.contains(&word) {
+                    program = None;
+                    continue;
+                }
+                let expanded = expand(word, escape, &self.state)
+                    .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned());
+                let assignment = word.split_once('=').is_some_and(|(k, _)| {
+                    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+                if program.is_none() && !assignment && !PREFIXES.contains(&expanded.as_str()) {
+                    program = Some(expanded.rsplit('/').next().unwrap_or_default().to_owned());
+                }
+                if !matches!(program.as_deref(), Some("echo" | "printf")) {
+                    if expanded.contains(char::is_whitespace) && !nested {
+                        self.evidence(&expanded, escape, true, out);
+                    } else {
+                        let value = expanded.rsplit('=').next().unwrap_or_default();
+                        if platform_next
+                            || expanded.contains("://")
+                            || expanded.contains("manylinux")
+                            || expanded.contains("musllinux")
+                            || expanded.starts_with("--platform=")
+                            || arch::designated(value).is_some()
+                        {
+                            out.push(expanded.clone());
+                        }
+                    }
+                }
+                platform_next = expanded == "--platform";
+                if raw.ends_with(';') {
+                    program = None;
+                }
+            }
         }
     }
 

@@ -8,6 +8,8 @@ pub(super) struct Instruction {
     pub keyword: String,
     pub flags: Vec<(String, String)>,
     pub rest: String,
+    /// The bodies of its heredocs (`RUN <<EOF` … `EOF`): a script it runs or a file it writes.
+    pub heredocs: Vec<String>,
 }
 
 impl Instruction {
@@ -117,6 +119,7 @@ pub(super) fn parse(text: &str) -> Parsed {
             .split_once(char::is_whitespace)
             .unwrap_or((full.trim(), ""));
         let keyword = word.to_ascii_uppercase();
+        let mut bodies = Vec::new();
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
             for (name, chomp) in heredocs(rest) {
                 let end = lines[i..].iter().position(|l| {
@@ -125,6 +128,7 @@ pub(super) fn parse(text: &str) -> Parsed {
                 });
                 // An unterminated marker is not a heredoc (e.g. `<<` inside a quoted string).
                 if let Some(k) = end {
+                    bodies.push(lines[i..i + k].join("\n"));
                     i += k + 1;
                 }
             }
@@ -134,6 +138,7 @@ pub(super) fn parse(text: &str) -> Parsed {
             keyword,
             flags,
             rest: rest.trim().to_owned(),
+            heredocs: bodies,
         });
     }
     Parsed {
@@ -234,6 +239,9 @@ mod tests {
             keywords(text),
             ["FROM a", "RUN <<EOF", "COPY <<-'X' /f", "CMD [\"yes\"]"]
         );
+        let parsed = parse(text);
+        assert_eq!(parsed.instructions[1].heredocs, ["FROM evil\nCMD [\"no\"]"]);
+        assert_eq!(parsed.instructions[2].heredocs, ["\tENTRYPOINT x"]);
         // A marker without a terminator is text, not a heredoc.
         assert_eq!(keywords("RUN echo '<<EOF'\nCMD [\"x\"]\n").len(), 2);
     }
