@@ -574,10 +574,11 @@ mod raw {
                 arn("states", "stateMachine:ops"),
                 false,
             ),
+            // SubmitJob's containerOverrides may replace the job definition's command.
             (
                 "batch:SubmitJob",
                 arn("batch", "job-definition/nightly"),
-                false,
+                true,
             ),
             (
                 "ecs:StopTask",

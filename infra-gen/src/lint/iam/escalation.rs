@@ -3,13 +3,18 @@
 //!
 //! * access level *Permissions management*, in any service: policies, grants, resource
 //!   policies (`s3:PutBucketPolicy`, `lambda:AddPermission`, `kms:CreateGrant`, …);
-//! * a write of the identity services `iam` and `sts`: identities, keys, passwords and
-//!   temporary credentials (`iam:CreateAccessKey`, `sts:AssumeRole`, `sts:GetFederationToken`);
+//! * a write of an identity service — `iam` and `sts`, and IAM Identity Center's `sso`,
+//!   `sso-directory` and `identitystore`: identities, keys, passwords, temporary credentials,
+//!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
+//!   `sts:AssumeRole`, `sso:CreateAccountAssignment`, `identitystore:CreateGroupMembership`);
 //! * a write of any service on an IAM principal (a role, user or group, a federated user or the
 //!   root user), by the ARN formats the action accepts;
 //! * a write on a resource that runs code or resources with a role of its own (a function or
-//!   layer, a stack, change set or stack set, an instance), other than invoking it: changing it
-//!   runs the holder's code with that role;
+//!   layer, a stack, change set or stack set, an instance, a task definition, a cluster),
+//!   other than its own service invoking, starting or stopping it as defined: changing it runs
+//!   the holder's code with that role — and so does starting a run whose request may replace
+//!   the code (a CodeBuild buildspec, an ECS or Batch container command), or another service
+//!   reaching into it (`ec2-instance-connect:SendSSHPublicKey`, `ssm:StartSession`);
 //! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to (and
 //!   not to `ec2.amazonaws.com`, which every service launching instances passes to); and
 //!   then any write of such a service other than invoking (`lambda:CreateFunction` with a role
@@ -19,28 +24,48 @@
 use super::super::Sink;
 use super::super::resolve::Scope;
 use crate::model::iam::data::{ActionInfo, Level, ResourceType, Service};
-use crate::model::iam::{Action, Operator, Role, Statement};
+use crate::model::iam::{Action, Role, Statement};
 
 /// Resource types (by ARN service and the start of the resource part) whose resources run
-/// with a role of their own.
-const RUNS_WITH_A_ROLE: [(&str, &str); 16] = [
-    ("lambda", "function:"),
-    ("ecs", "task/"),
-    ("ecs", "service/"),
-    ("states", "stateMachine:"),
-    ("batch", "job-definition/"),
-    ("lambda", "layer:"),
-    ("cloudformation", "stack/"),
-    ("cloudformation", "changeSet/"),
-    ("cloudformation", "stackset/"),
-    ("ec2", "instance/"),
-    ("ssm", "managed-instance/"),
-    ("glue", "devEndpoint/"),
-    ("glue", "job/"),
-    ("sagemaker", "notebook-instance/"),
-    ("codebuild", "project/"),
-    ("datapipeline", "pipeline/"),
+/// with a role of their own, and whether a request starting a run may replace what it runs
+/// (AWS's API references: `StartBuild`'s `buildspecOverride`, `RunTask`/`StartTask`'s and
+/// `SubmitJob`'s container `command` overrides).
+const RUNS_WITH_A_ROLE: [(&str, &str, Start); 19] = [
+    ("lambda", "function:", Start::AsDefined),
+    ("ecs", "task/", Start::AsDefined),
+    ("ecs", "service/", Start::AsDefined),
+    ("ecs", "task-definition/", Start::Overridable),
+    ("states", "stateMachine:", Start::AsDefined),
+    ("batch", "job-definition/", Start::Overridable),
+    ("lambda", "layer:", Start::AsDefined),
+    ("cloudformation", "stack/", Start::AsDefined),
+    ("cloudformation", "changeSet/", Start::AsDefined),
+    ("cloudformation", "stackset/", Start::AsDefined),
+    ("ec2", "instance/", Start::AsDefined),
+    ("ssm", "managed-instance/", Start::AsDefined),
+    ("glue", "devEndpoint/", Start::AsDefined),
+    ("glue", "job/", Start::AsDefined),
+    ("sagemaker", "notebook-instance/", Start::AsDefined),
+    // A lifecycle script runs in the notebook instance with the instance's role.
+    (
+        "sagemaker",
+        "notebook-instance-lifecycle-config/",
+        Start::AsDefined,
+    ),
+    ("codebuild", "project/", Start::Overridable),
+    ("datapipeline", "pipeline/", Start::AsDefined),
+    // EMR steps run on the cluster's instances with their instance profile.
+    ("elasticmapreduce", "cluster/", Start::AsDefined),
 ];
+
+/// What a request starting a run of a resource may choose.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// Only its input: the run does what the resource defines.
+    AsDefined,
+    /// The code or command too.
+    Overridable,
+}
 
 /// Resource types holding commands that the action runs where it is sent: with an SSM
 /// document (`AWS-RunShellScript`) the holder chooses the code an instance runs with its role.
@@ -57,6 +82,11 @@ fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
     (t.arn_service(), t.arn_resource())
 }
 
+/// The services whose resources are AWS identities and what they may do: IAM and STS, and IAM
+/// Identity Center (`sso` assigns permission sets to accounts, `identitystore` and
+/// `sso-directory` hold its users and groups).
+const IDENTITY_SERVICES: [&str; 5] = ["iam", "sts", "sso", "sso-directory", "identitystore"];
+
 fn is_principal(t: &ResourceType) -> bool {
     match resource_part(t) {
         ("iam", part) => {
@@ -70,11 +100,42 @@ fn is_principal(t: &ResourceType) -> bool {
     }
 }
 
-pub(super) fn runs_with_a_role(t: &ResourceType) -> bool {
+/// How a run of a resource of type `t` starts, if it runs with a role of its own.
+fn run_of(t: &ResourceType) -> Option<Start> {
     let (service, part) = resource_part(t);
     RUNS_WITH_A_ROLE
         .iter()
-        .any(|(s, p)| *s == service && part.starts_with(p))
+        .find(|(s, p, _)| *s == service && part.starts_with(p))
+        .map(|(_, _, start)| *start)
+}
+
+pub(super) fn runs_with_a_role(t: &ResourceType) -> bool {
+    run_of(t).is_some()
+}
+
+/// Whether `action` only starts, stops or feeds runs as they are defined (`InvokeFunction`,
+/// `StartExecution`, `SendTaskSuccess`, `StopTask`): a verb of running, of the service that
+/// owns the resource (another service's `Send`/`Start` reaches into the run: an SSH key, a
+/// session), on no resource holding commands (`ssm:SendCommand`'s document) and — unless it
+/// stops — on none whose start request may replace the code.
+fn runs_as_defined(service: &Service, action: &ActionInfo) -> bool {
+    let name = action.name();
+    let verb = ["Invoke", "Start", "Stop", "Submit", "Send"]
+        .into_iter()
+        .find(|v| name.starts_with(v));
+    let Some(verb) = verb else {
+        return false;
+    };
+    action.resource_types(service).all(|t| {
+        !holds_commands(t)
+            && match run_of(t) {
+                None => true,
+                Some(start) => {
+                    service.prefix == t.arn_service()
+                        && (verb == "Stop" || start == Start::AsDefined)
+                }
+            }
+    })
 }
 
 /// Why the action lets its holder escalate, if it does (`iam:PassRole` is judged with its
@@ -86,7 +147,7 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             "its access level is Permissions management: it changes who may do what".into(),
         );
     }
-    if writes && matches!(service.prefix, "iam" | "sts") {
+    if writes && IDENTITY_SERVICES.contains(&service.prefix) {
         return Some(format!(
             "it is a {} write of {}, which creates or changes identities or issues credentials",
             action.level_names().join("/"),
@@ -99,15 +160,8 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             t.name()
         ));
     }
-    // Starting, stopping or feeding a run (`InvokeFunction`, `StartExecution`, `SubmitJob`,
-    // `SendTaskSuccess`) runs what is already defined; the other writes change it.
-    // Unless the action also takes the commands to run (`ssm:SendCommand`, `StartSession`).
-    let runs_as_defined = ["Invoke", "Start", "Stop", "Submit", "Send"]
-        .iter()
-        .any(|verb| action.name().starts_with(verb))
-        && !action.resource_types(service).any(holds_commands);
     if writes
-        && !runs_as_defined
+        && !runs_as_defined(service, action)
         && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))
     {
         return Some(format!(
@@ -122,9 +176,11 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
 /// The services `iam:PassRole` may pass to, when every `iam:PassedToService` value of the
 /// statement is decided and holds no wildcard; `None` when the statement leaves it open.
 fn passed_to(statement: &Statement, scope: &Scope<'_>) -> Option<Vec<String>> {
-    let condition = statement.conditions.iter().find(|c| {
-        c.operator == Operator::StringEquals && c.key.eq_ignore_ascii_case("iam:PassedToService")
-    })?;
+    // StringLike compares a value without `*` or `?` exactly, as StringEquals does.
+    let condition = statement
+        .conditions
+        .iter()
+        .find(|c| c.key.eq_ignore_ascii_case("iam:PassedToService"))?;
     let mut services = Vec::new();
     for v in &condition.values {
         let r = scope.resolve(v);
@@ -177,7 +233,7 @@ fn of(
     if let Some(why) = danger(service, info) {
         return Some(why);
     }
-    let writes = info.has(Level::Write) && !info.name().starts_with("Invoke");
+    let writes = info.has(Level::Write) && !runs_as_defined(service, info);
     let principal = passed.iter().find(|p| principal_of(p, service.prefix));
     match principal {
         Some(p) if writes => Some(format!(

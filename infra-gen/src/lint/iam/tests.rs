@@ -205,6 +205,38 @@ mod generated {
         };
         assert!(!has(&with(pass("lambda.amazonaws.com")), "iam-escalation"));
         assert!(has(&with(pass("*.amazonaws.com")), "iam-escalation"));
+        // StringLike without `*` or `?` compares exactly.
+        let like = |value: &str| {
+            Statement::allow(
+                "Pass",
+                vec![Action::new("iam:PassRole").expect("valid")],
+                vec![Expr::sub(
+                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/worker",
+                )],
+            )
+            .when_like("iam:PassedToService", Expr::literal(value))
+        };
+        assert!(!has(&with(like("lambda.amazonaws.com")), "iam-escalation"));
+        assert!(has(&with(like("lambda.amazonaws.co?")), "iam-escalation"));
+        // Passed to Step Functions: starting an execution runs the machine as defined, while
+        // creating one runs it with the passed role.
+        for (action, escalates) in [
+            ("states:StartExecution", false),
+            ("states:CreateStateMachine", true),
+        ] {
+            let mut states = pass("states.amazonaws.com");
+            states.actions.push(Action::new(action).expect("valid"));
+            states.resources.push(Expr::sub(
+                "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:m",
+            ));
+            let f = with(states);
+            assert_eq!(
+                f.iter()
+                    .any(|x| x.code == "iam-escalation" && x.message.contains(action)),
+                escalates,
+                "{action}: {f:?}"
+            );
+        }
         let unscoped = Statement::allow(
             "Pass",
             vec![Action::new("iam:PassRole").expect("valid")],
@@ -257,6 +289,85 @@ mod generated {
             }
         }
         assert!(sent >= 2, "the data has SendCommand and StartSession");
+    }
+
+    /// Over every write in AWS's data on a resource that runs with a role: its own service
+    /// starting, stopping or feeding a run as defined does not escalate; starting a run whose
+    /// request may replace the code, or another service reaching into the run, does; and
+    /// every write of an identity service (IAM, STS, IAM Identity Center) does.
+    #[test]
+    fn starting_a_run_escalates_when_the_request_can_choose_the_code() {
+        let (mut as_defined, mut overridden, mut reaching, mut identity) = (0, 0, 0, 0);
+        for service in data::services() {
+            for info in service.actions {
+                if !info.has(Level::Write) || info.has(Level::PermissionsManagement) {
+                    continue;
+                }
+                let action = format!("{}:{}", service.prefix, info.name());
+                let types: Vec<_> = info.resource_types(service).collect();
+                let target = types
+                    .iter()
+                    .find(|t| super::super::escalation::runs_with_a_role(t));
+                let identity_write = matches!(
+                    service.prefix,
+                    "iam" | "sts" | "sso" | "sso-directory" | "identitystore"
+                );
+                let verb = ["Invoke", "Start", "Stop", "Submit", "Send"]
+                    .into_iter()
+                    .find(|v| info.name().starts_with(v));
+                let want = match (target, verb) {
+                    _ if identity_write => {
+                        identity += 1;
+                        true
+                    }
+                    (Some(_), Some(verb)) => {
+                        let foreign = types.iter().any(|t| {
+                            super::super::escalation::runs_with_a_role(t)
+                                && t.arn_service() != service.prefix
+                        });
+                        let replaces = types.iter().any(|t| {
+                            [
+                                "codebuild:project/",
+                                "ecs:task-definition/",
+                                "batch:job-definition/",
+                            ]
+                            .iter()
+                            .any(|p| {
+                                format!("{}:{}", t.arn_service(), t.arn_resource()).starts_with(p)
+                            })
+                        });
+                        let commands = types
+                            .iter()
+                            .any(|t| super::super::escalation::holds_commands(t));
+                        let escalates = foreign || commands || (replaces && verb != "Stop");
+                        if !escalates {
+                            as_defined += 1;
+                        } else if foreign {
+                            reaching += 1;
+                        } else {
+                            overridden += 1;
+                        }
+                        escalates
+                    }
+                    _ => continue,
+                };
+                let resource = types
+                    .iter()
+                    .find(|t| super::super::escalation::runs_with_a_role(t))
+                    .or(types.first())
+                    .map_or_else(|| Expr::literal("*"), |t| Expr::sub(arn_of(t.arn())));
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(&action).expect("in the data")],
+                    vec![resource],
+                ));
+                assert_eq!(has(&f, "iam-escalation"), want, "{action}: {f:?}");
+            }
+        }
+        assert!(
+            as_defined >= 5 && overridden >= 3 && reaching >= 2 && identity >= 50,
+            "{as_defined} {overridden} {reaching} {identity}"
+        );
     }
 
     #[test]
@@ -348,7 +459,8 @@ mod generated {
             let f = with(Statement::allow("Generated", vec![action.clone()], vec![resource]));
             let escalates = f.iter().any(|x| x.code == "iam-escalation");
             if info.has(Level::PermissionsManagement)
-                || (matches!(service.prefix, "iam" | "sts") && info.has(Level::Write))
+                || (matches!(service.prefix, "iam" | "sts" | "sso" | "sso-directory" | "identitystore")
+                    && info.has(Level::Write))
             {
                 prop_assert!(escalates, "{} {:?}", action.as_str(), f);
             }
