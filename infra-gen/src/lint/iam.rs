@@ -241,7 +241,18 @@ fn fit(
         None => None,
     };
     let mut placeholder = [0; 4];
-    let text = resolved.with_unknowns_as(UNKNOWN.encode_utf8(&mut placeholder));
+    let placeholder: &str = UNKNOWN.encode_utf8(&mut placeholder);
+    let text: String = resolved
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => t.as_str(),
+            // An account ID is twelve digits: it hides no colon or slash, so the fields after
+            // it stay decided and are matched too.
+            Part::Unknown(u) if u.origin == Origin::Account => "000000000000",
+            Part::Unknown(_) => placeholder,
+        })
+        .collect();
     let service = match &own {
         Some(s) => Some(s.as_str()),
         None => arn_fields(&text).map(|f| f[2]),

@@ -494,6 +494,51 @@ mod generated {
             prop_assert!(f.iter().any(|x| x.code == "iam-scope"), "{} on {}: {:?}", info.name(), t.arn(), f);
         }
 
+        /// An action on a resource of its own service, written with `${AWS::AccountId}`, fits
+        /// exactly when one of the ARN formats it accepts matches the ARN, by an independent
+        /// oracle: each format as a regular expression, a variable as any text (a bucket name
+        /// without `/`, by S3's naming rules). The account hides no part of the resource.
+        #[test]
+        fn an_action_fits_a_resource_of_its_own_service_by_the_formats(
+            (s, a) in any_action(),
+            pick in any::<prop::sample::Index>(),
+            object in any::<bool>(),
+        ) {
+            let service = &data::services()[s];
+            let info = &service.actions[a];
+            prop_assume!(!service.resources.is_empty() && !info.star_only());
+            let t = &service.resources[pick.index(service.resources.len())];
+            prop_assume!(!t.arn().contains(['*', '?']) && !t.arn_service().contains('$'));
+            // Sometimes a path below the resource (an object key below a bucket).
+            // A type may list several formats, comma-separated (Lex's bot and its alias).
+            let format = t.arn().split(", ").next().unwrap_or_default();
+            let written = format!("{}{}", arn_of(format), if object { "/key1" } else { "" });
+            let concrete = written
+                .replace("${AWS::Partition}", "aws")
+                .replace("${AWS::Region}", "us-west-2")
+                .replace("${AWS::AccountId}", "123456789012");
+            let oracle = |format: &str| {
+                let mut re = String::from("^");
+                let mut rest = format;
+                while let Some(start) = rest.find("${") {
+                    re.push_str(&regex::escape(&rest[..start]));
+                    let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+                    re.push_str(if &rest[start + 2..end] == "BucketName" { "[^/]*" } else { ".*" });
+                    rest = &rest[(end + 1).min(rest.len())..];
+                }
+                re.push_str(&regex::escape(rest));
+                re.push('$');
+                regex::Regex::new(&re).expect("a pattern").is_match(&concrete)
+            };
+            let fits = info
+                .resource_types(service)
+                .any(|own| own.arn().split(", ").any(oracle));
+            let action = Action::new(&format!("{}:{}", service.prefix, info.name())).expect("in the data");
+            let f = with(Statement::allow("Generated", vec![action], vec![Expr::sub(written.clone())]));
+            let refused = f.iter().any(|x| x.message.contains("not a resource type"));
+            prop_assert_eq!(refused, !fits, "{} on {}: {:?}", info.name(), written, f);
+        }
+
         /// A wildcard in an ARN- or path-like condition value under StringLike widens the
         /// statement and is refused (except `s3:prefix` = `<prefix>/*`); the same text under
         /// StringEquals is compared literally and passes.

@@ -218,15 +218,22 @@ impl ResourceType {
 
     /// Whether `arn` can name a resource of this type.
     pub fn admits(&self, arn: &Subject<'_>) -> bool {
-        // Fields in `Self::fields` order: the service first, as it tells most types apart.
-        self.fields
-            .iter()
-            .map(|f| text(*f))
-            .zip([2, 1, 3, 4, 5])
-            .all(|(pattern, i)| {
+        let admits = |fields: [&str; 5]| {
+            // Fields in `Self::fields` order: the service first, as it tells most types apart.
+            fields.iter().zip([2, 1, 3, 4, 5]).all(|(pattern, i)| {
                 let (text, open) = arn.fields[i];
                 fits(pattern, text, open)
             })
+        };
+        let formats = self.arn();
+        // A few types list several formats, comma-separated (Lex's bots by ID and by name).
+        if formats.contains(", ") {
+            return formats
+                .split(", ")
+                .filter_map(arn_fields)
+                .any(|f| admits([f[2], f[1], f[3], f[4], f[5]]));
+        }
+        admits(self.fields.map(text))
     }
 }
 
@@ -285,14 +292,24 @@ fn fits(pattern: &str, text: &str, open: bool) -> bool {
         // The text ran out inside the literal, and more may follow.
         return open && literal.starts_with(text);
     };
-    let rest = pattern[start..]
-        .find('}')
-        .map_or("", |end| &pattern[start + end + 1..]);
+    let (variable, rest) = pattern[start + 2..]
+        .split_once('}')
+        .unwrap_or((&pattern[start + 2..], ""));
     // A variable at the end takes whatever is left.
-    rest.is_empty()
-        || (0..=after.len())
-            .filter(|&i| after.is_char_boundary(i))
-            .any(|i| fits(rest, &after[i..], open))
+    if rest.is_empty() {
+        return holds(variable, after);
+    }
+    (0..=after.len())
+        .filter(|&i| after.is_char_boundary(i))
+        .take_while(|&i| holds(variable, &after[..i]))
+        .any(|i| fits(rest, &after[i..], open))
+}
+
+/// Whether ARN variable `variable` can stand for `text`. S3's naming rules allow a bucket
+/// name only lowercase letters, digits, dots and hyphens, so `${BucketName}` holds no `/`
+/// (`arn:aws:s3:::b/key` is an object, never a bucket).
+fn holds(variable: &str, text: &str) -> bool {
+    !(variable == "BucketName" && text.contains('/'))
 }
 
 #[cfg(test)]
