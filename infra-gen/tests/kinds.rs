@@ -411,20 +411,32 @@ mod raw {
             prop_assert!(err.to_string().contains("names no resource"), "{}", err);
         }
 
-        /// A raw statement's StringLike condition is judged like a typed one: a value of only
-        /// wildcards narrows nothing.
+        /// A raw statement's StringLike condition is judged like a typed one, in every form of
+        /// the operator (`IfExists`, `ForAnyValue:`, `ForAllValues:`): a value of only
+        /// wildcards narrows nothing; the same key with its exact own value passes.
         #[test]
         fn raw_conditions_of_only_wildcards_are_refused(
-            operator in prop::sample::select(vec!["StringLike", "ArnLike"]),
+            set in prop::sample::select(vec!["", "ForAnyValue:", "ForAllValues:"]),
+            base in prop::sample::select(vec!["StringLike", "ArnLike"]),
+            if_exists in any::<bool>(),
             key in prop::sample::select(vec!["aws:SourceAccount", "s3:prefix", "aws:SourceArn"]),
             pattern in "[*?]{1,12}",
         ) {
-            let statement = json!({
-                "Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "FunctionRole"},
-                "Condition": {operator: {key: pattern}}
+            let operator = format!("{set}{base}{}", if if_exists { "IfExists" } else { "" });
+            let statement = |value: Value| json!({
+                "Effect": "Allow", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"},
+                "Condition": {operator.clone(): {key: value}}
             });
-            let err = run("Extra", policy(statement)).expect_err("refused");
+            let err = run("Extra", policy(statement(json!(pattern)))).expect_err("refused");
             prop_assert!(err.to_string().contains("matches every value"), "{}", err);
+            let exact = match key {
+                "aws:SourceAccount" => json!({"Ref": "AWS::AccountId"}),
+                "s3:prefix" => json!("exports/"),
+                _ => json!({"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t"}),
+            };
+            let own = run("Extra", policy(statement(exact)));
+            prop_assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
         }
     }
 

@@ -2,12 +2,14 @@
 //! on resolved values ([`super::resolve`]), never on raw template text:
 //!
 //! * `iam-wildcard`: no `*` resource unless every action accepts only `*`; no wildcard inside
-//!   an ARN (except S3 objects under a literal prefix) or in an ARN- or path-like condition
-//!   value (except `s3:prefix` = `<prefix>/*`); no `StringLike` value that matches everything.
+//!   an ARN (except S3 objects under a literal prefix) or in an ARN-, path- or account-like
+//!   condition value (except `s3:prefix` = `<prefix>/*`); no `StringLike` value that matches
+//!   everything.
 //! * `iam-scope`: each action on resources of the types it accepts, by the ARN formats of the
 //!   data (a star-only action on an ARN matches nothing); logs and secrets only of the stack's
-//!   own resources; no ARN of another account or region unless the statement declares it; no
-//!   statement without actions or resources.
+//!   own resources; no ARN or account condition value of another account or region unless
+//!   the statement declares it; no statement without actions or resources, no condition
+//!   without values.
 //! * `iam-escalation` ([`escalation`]), `iam-bedrock` ([`bedrock`]), `iam-size` ([`size`]).
 
 mod bedrock;
@@ -525,16 +527,36 @@ fn boundaries(
     }
 }
 
-/// Whether a condition key's values are ARNs (by the data's key types, or a key named `…Arn`
-/// such as the global `aws:SourceArn`) or key paths (`s3:prefix`, `…Prefix`).
-fn resource_like(key: &str) -> (bool, bool) {
+/// What a condition key's values name, when they name where a resource is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    /// ARNs: by the data's key types, or a key named `…Arn` such as the global `aws:SourceArn`.
+    Arn,
+    /// Key paths: `s3:prefix`, `…Prefix`.
+    Path,
+    /// Account IDs: `aws:SourceAccount`, `aws:ResourceAccount`, `s3:ResourceAccount`, SNS's
+    /// `aws:SourceOwner`.
+    Account,
+    Other,
+}
+
+fn resource_like(key: &str) -> KeyKind {
     let lower = key.to_ascii_lowercase();
-    let arn = lower.ends_with("arn")
+    let name = lower.split_once(':').map_or(lower.as_str(), |(_, n)| n);
+    if lower.ends_with("arn")
         || lower
             .split_once(':')
             .and_then(|(prefix, _)| data::service(prefix))
-            .is_some_and(|s| s.arn_key(key));
-    (arn, lower.ends_with("prefix"))
+            .is_some_and(|s| s.arn_key(key))
+    {
+        KeyKind::Arn
+    } else if lower.ends_with("prefix") {
+        KeyKind::Path
+    } else if name.ends_with("account") || name == "sourceowner" {
+        KeyKind::Account
+    } else {
+        KeyKind::Other
+    }
 }
 
 /// Condition values are judged like resources: resolved, wildcards in ARN- and path-like
@@ -549,7 +571,20 @@ fn check_condition(
     id: &str,
     sink: &mut Sink<'_>,
 ) {
-    let (arn, path) = resource_like(&condition.key);
+    let kind = resource_like(&condition.key);
+    if condition.values.is_empty() {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {}: condition {} {} has no value: IAM refuses the policy",
+                statement.sid,
+                condition.operator.name(),
+                condition.key
+            ),
+            "give the condition the values it allows, or remove it",
+        );
+    }
     for value in &condition.values {
         let resolved = scope.resolve(value);
         lengths.insert(value, size::resolved_len(&resolved));
@@ -563,7 +598,7 @@ fn check_condition(
                 && resolved.known().is_some_and(s3_prefix_pattern);
             let problem = if everything {
                 Some("matches every value, so the condition narrows nothing")
-            } else if (arn || path) && !s3_prefix {
+            } else if kind != KeyKind::Other && !s3_prefix {
                 Some(if resolved.known().is_some() {
                     "is a pattern, which widens the condition like a wildcard resource"
                 } else {
@@ -588,10 +623,43 @@ fn check_condition(
                 );
             }
         }
-        if arn {
-            boundaries(stack, statement, &resolved, declared_region, id, sink);
+        match kind {
+            KeyKind::Arn => boundaries(stack, statement, &resolved, declared_region, id, sink),
+            KeyKind::Account => account_boundary(statement, &condition.key, &resolved, id, sink),
+            KeyKind::Path | KeyKind::Other => {}
         }
     }
+}
+
+/// An account condition value names the stack's own account (`${AWS::AccountId}`) unless
+/// the statement declares another.
+fn account_boundary(
+    statement: &Statement,
+    key: &str,
+    resolved: &Resolved,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let own =
+        matches!(resolved.parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::Account);
+    if own || statement.crosses(Boundary::Account) {
+        return;
+    }
+    sink.push(
+        "iam-scope",
+        id,
+        format!(
+            "statement {}: condition {key} = {} {} instead of the stack's own (${{AWS::AccountId}})",
+            statement.sid,
+            shown(resolved),
+            if resolved.known().is_some() {
+                "names another account"
+            } else {
+                "may name any account"
+            }
+        ),
+        "use ${AWS::AccountId}, or declare the other account with Statement::cross_account(\"why\") (shown on the review page)",
+    );
 }
 
 /// Which functions of the stack use role `id`.

@@ -288,15 +288,21 @@ fn document(
 }
 
 /// The conditions of a raw statement the typed model holds: `StringEquals`/`ArnEquals` and
-/// `StringLike`/`ArnLike` on one key. Any other operator (or an `IfExists`/set form) only
-/// narrows, so leaving it out judges the statement at its widest.
+/// `StringLike`/`ArnLike` on one key, also in their `IfExists` and set (`ForAnyValue:`,
+/// `ForAllValues:`) forms — which compare each value the same way, so a wildcard widens them
+/// alike. Any other operator only narrows, so leaving it out judges the statement at its
+/// widest.
 fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
     let Some(RawValue::Object(operators)) = block else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (name, keys) in operators {
-        let operator = match name.as_str() {
+        let base = ["ForAnyValue:", "ForAllValues:"]
+            .iter()
+            .find_map(|set| name.strip_prefix(set))
+            .unwrap_or(name);
+        let operator = match base.strip_suffix("IfExists").unwrap_or(base) {
             "StringEquals" | "ArnEquals" => Operator::StringEquals,
             "StringLike" | "ArnLike" => Operator::StringLike,
             _ => continue,

@@ -544,7 +544,7 @@ mod generated {
         /// StringEquals is compared literally and passes.
         #[test]
         fn wildcards_in_resource_like_condition_values_are_refused(
-            key in prop::sample::select(vec!["aws:SourceArn", "bedrock:InferenceProfileArn", "s3:prefix", "sts:TaskPolicyArn", "lambda:FunctionArn"]),
+            key in prop::sample::select(vec!["aws:SourceArn", "bedrock:InferenceProfileArn", "s3:prefix", "sts:TaskPolicyArn", "lambda:FunctionArn", "aws:SourceAccount", "aws:ResourceAccount", "s3:ResourceAccount"]),
             head in "[a-z0-9/:-]{0,12}",
             wildcard in prop::sample::select(vec!["*", "?"]),
             tail in "[a-z0-9/:-]{0,12}",
@@ -591,6 +591,35 @@ mod generated {
             let crosses = account.is_some() || region.is_some_and(|r| r != "us-west-2");
             let f = with(s);
             prop_assert_eq!(has(&f, "iam-scope"), crosses && !declare, "{:?}", f);
+        }
+
+        /// An account condition value is the stack's own account unless the statement
+        /// declares another; a condition without values is refused (IAM rejects the policy).
+        #[test]
+        fn account_condition_values_are_the_stacks_own(
+            key in prop::sample::select(vec!["aws:SourceAccount", "aws:ResourceAccount", "aws:PrincipalAccount", "s3:ResourceAccount", "aws:SourceOwner"]),
+            account in prop::option::of("[0-9]{12}"),
+            declare in any::<bool>(),
+            empty in any::<bool>(),
+        ) {
+            let value = account.clone().map_or_else(|| Expr::sub("${AWS::AccountId}"), Expr::literal);
+            let mut s = Statement::allow(
+                "Generated",
+                vec![Action::new("sqs:SendMessage").expect("valid")],
+                vec![Expr::sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q")],
+            )
+            .when_any(key, if empty { Vec::new() } else { vec![value] });
+            if declare {
+                s = s.cross_account("the partner account sends to this queue").expect("a reason");
+            }
+            let f = with(s);
+            let other = account.is_some() && !declare && !empty;
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-scope" && x.message.contains("account")),
+                other,
+                "{:?}", f
+            );
+            prop_assert_eq!(f.iter().any(|x| x.message.contains("has no value")), empty, "{:?}", f);
         }
 
         /// The typed grants with any valid names pass every lint.
