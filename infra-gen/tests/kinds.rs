@@ -440,6 +440,112 @@ mod raw {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// A resource's own policy document, under any `…PolicyDocument`/`…PolicyText` name
+        /// and as an object or JSON text, is judged like any policy: a statement without
+        /// `Resource` grants on the resource itself; a principal of another account, every
+        /// principal, or a service principal without a source condition is refused.
+        #[test]
+        fn resource_policies_are_judged_whatever_their_property(
+            repository in any::<bool>(),
+            as_text in any::<bool>(),
+            principal in 0..5usize,
+            source in any::<bool>(),
+        ) {
+            let (principal, bad) = match principal {
+                0 => (json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}), false),
+                1 => (json!({"AWS": "arn:aws:iam::999999999999:root"}), true),
+                2 => (json!("*"), true),
+                3 => (json!({"Service": "lambda.amazonaws.com"}), !source),
+                _ => (json!({"AWS": "210987654321"}), true),
+            };
+            let mut statement = json!({"Sid": "S", "Effect": "Allow", "Principal": principal});
+            if source {
+                statement["Condition"] = json!({"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}});
+            }
+            let raw = if repository {
+                statement["Action"] = json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
+                let doc = json!({"Version": "2012-10-17", "Statement": [statement]});
+                let doc = if as_text { json!(doc.to_string()) } else { doc };
+                Raw::new("AWS::ECR::Repository", json!({
+                    "RepositoryName": "demo-test-extra", "ImageTagMutability": "IMMUTABLE",
+                    "RepositoryPolicyText": doc
+                }))
+            } else {
+                statement["Action"] = json!("logs:PutLogEvents");
+                statement["Resource"] = json!({"Fn::GetAtt": ["Extra", "Arn"]});
+                Raw::new("AWS::Logs::LogGroup", json!({
+                    "LogGroupName": "/demo/test/extra", "RetentionInDays": 365,
+                    "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}
+                }))
+            };
+            let got = run("Extra", raw.map(Raw::stateless));
+            prop_assert_eq!(got.is_err(), bad, "{:?}", got.err().map(|e| e.to_string()));
+        }
+
+        /// `AWS::Lambda::Permission` is a statement in properties: its action must be one AWS
+        /// defines and not escalate, its SourceArn (compared as ArnLike) and SourceAccount are
+        /// held to the stack's region and account, and a service principal needs one of them.
+        #[test]
+        fn a_lambda_permission_is_judged_as_a_grant(
+            action in prop::sample::select(vec![("lambda:InvokeFunction", false), ("lambda:GetFunction", false), ("lambda:UpdateFunctionCode", true), ("lambda:*", true), ("lambda:Invoke*", true)]),
+            service in any::<bool>(),
+            source_arn in prop::option::of(prop::sample::select(vec![("${AWS::Region}:${AWS::AccountId}:t", false), ("eu-west-1:${AWS::AccountId}:t", true), ("${AWS::Region}:999999999999:t", true), ("${AWS::Region}:${AWS::AccountId}:*", true)])),
+            source_account in prop::option::of(any::<bool>()),
+        ) {
+            let mut props = json!({
+                "Action": action.0,
+                "FunctionName": {"Ref": "Function"},
+                "Principal": if service { json!("sns.amazonaws.com") } else { json!({"Ref": "AWS::AccountId"}) },
+            });
+            if let Some((tail, _)) = source_arn {
+                props["SourceArn"] = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:sns:{tail}")});
+            }
+            if let Some(own) = source_account {
+                props["SourceAccount"] = if own { json!({"Ref": "AWS::AccountId"}) } else { json!("999999999999") };
+            }
+            let bad = action.1
+                || source_arn.is_some_and(|(_, b)| b)
+                || source_account == Some(false)
+                || (service && source_arn.is_none() && source_account.is_none());
+            let got = run("Extra", Raw::new("AWS::Lambda::Permission", props).map(Raw::stateless));
+            prop_assert_eq!(got.is_err(), bad, "{:?}", got.err().map(|e| e.to_string()));
+        }
+
+        /// A trust in a web identity provider must fix the token's subject; for GitHub, the
+        /// repository before any wildcard.
+        #[test]
+        fn a_web_identity_trust_fixes_the_subject(
+            subject in prop::option::of(prop::sample::select(vec![
+                ("StringEquals", "repo:acme/app:ref:refs/heads/main", false),
+                ("StringLike", "repo:acme/app:*", false),
+                ("StringLike", "repo:acme/app:environment:prod", false),
+                ("StringLike", "repo:*", true),
+                ("StringLike", "repo:acme/*", true),
+                ("StringLike", "*", true),
+                ("StringLike", "repo:acme/ap?:ref:refs/heads/main", true),
+            ])),
+        ) {
+            let mut condition = json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}});
+            if let Some((operator, value, _)) = subject {
+                let block = condition.as_object_mut().expect("object").entry(operator).or_insert(json!({}));
+                block["token.actions.githubusercontent.com:sub"] = json!(value);
+            }
+            let role = Raw::new("AWS::IAM::Role", json!({
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Principal": {"Federated": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}},
+                    "Condition": condition
+                }]}
+            }));
+            let bad = subject.is_none_or(|(_, _, b)| b);
+            let got = run("Deploy", role.map(Raw::stateless));
+            prop_assert_eq!(got.is_err(), bad, "{:?}", got.err().map(|e| e.to_string()));
+        }
+    }
+
     #[test]
     fn a_raw_pass_role_narrowed_to_one_service_is_judged_with_its_condition() {
         let narrowed = json!({

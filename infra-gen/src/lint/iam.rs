@@ -118,6 +118,34 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
     });
 }
 
+/// A grant written outside a policy document, as a resource's own properties
+/// (`AWS::Lambda::Permission`'s `Principal`, `Action`, `SourceArn`, `SourceAccount`): its
+/// actions judged for escalation and its conditions like a statement's. Its resource is the
+/// resource itself, so there is none to judge.
+pub(super) fn check_grant(stack: &Stack, statement: &Statement, id: &str, sink: &mut Sink<'_>) {
+    let role = Role {
+        description: "a resource's own grant".into(),
+        policies: vec![crate::model::iam::Policy {
+            name: "Grant".into(),
+            statements: vec![statement.clone()],
+        }],
+    };
+    escalation::check(&role, id, sink);
+    let scope = sink.scope();
+    let mut lengths = HashMap::new();
+    for condition in &statement.conditions {
+        check_condition(
+            stack,
+            statement,
+            condition,
+            (&scope, &mut lengths),
+            false,
+            id,
+            sink,
+        );
+    }
+}
+
 fn wildcard(
     stack: &Stack,
     statement: &Statement,

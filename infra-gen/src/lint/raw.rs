@@ -1,8 +1,11 @@
 //! Raw resources (`model::raw`) are linted like modelled ones: their policy documents by the
 //! IAM lints, their values by the secret rules.
 //!
-//! Every `PolicyDocument`, `KeyPolicy`, `ResourcePolicy` and `AssumeRolePolicyDocument` in the
-//! properties is read as IAM reads it. What the typed model cannot hold is a finding here
+//! Every `PolicyDocument`, `KeyPolicy`, `ResourcePolicy`, `AssumeRolePolicyDocument`,
+//! `…PolicyDocument` and `…PolicyText` in the properties is read as IAM reads it, and so is a
+//! grant written as properties (`AWS::Lambda::Permission`'s `Principal`, `Action`,
+//! `SourceArn`, `SourceAccount`); principals are held to the stack's account, service
+//! principals to a named source, web identities to a fixed subject. What the typed model cannot hold is a finding here
 //! (`NotAction`/`NotResource`/`NotPrincipal`, wildcard actions, a policy open to every
 //! principal, a document that is not literal JSON); the rest becomes typed statements that
 //! [`super::iam`] judges exactly as it judges a function's role (wildcard resources,
@@ -52,6 +55,94 @@ const DOCUMENT_KEYS: [&str; 4] = [
     "AssumeRolePolicyDocument",
 ];
 
+/// Whether a property holds an IAM policy document: the names above, and any
+/// `…PolicyDocument` or `…PolicyText` (a log group's `ResourcePolicyDocument`, a repository's
+/// `RepositoryPolicyText`). A `DataProtectionPolicy` has statements too, but not IAM's.
+fn is_document_key(key: &str) -> bool {
+    DOCUMENT_KEYS.contains(&key) || key.ends_with("PolicyDocument") || key.ends_with("PolicyText")
+}
+
+/// Whether `principal` is an AWS service principal (`s3.amazonaws.com`).
+fn is_service_principal(principal: &str) -> bool {
+    !principal.contains(':')
+        && (principal.ends_with(".amazonaws.com") || principal.ends_with(".amazonaws.com.cn"))
+}
+
+/// The condition keys that tie a grant to a service principal to one source: without one, the
+/// service acts for any account's resource that names this one (AWS's confused deputy).
+const SOURCE_KEYS: [&str; 4] = [
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
+
+/// A grant to a service principal with no condition on its source is open to every account's
+/// resources of that service.
+fn confused_deputy(principal: &str, what: &str, id: &str, sink: &mut Sink<'_>) {
+    sink.push(
+        "iam-public",
+        id,
+        format!(
+            "{what} grants the service principal {principal} without naming the source: any account's resource of that service may use it"
+        ),
+        "tie the grant to its source: SourceArn/SourceAccount on AWS::Lambda::Permission, an aws:SourceArn or aws:SourceAccount condition in a policy",
+    );
+}
+
+/// A resource's own grant (`AWS::Lambda::Permission`): its `Action` is an action AWS defines,
+/// judged for escalation like a statement's, with `SourceArn` compared as `ArnLike` does and
+/// `SourceAccount` exactly; a service principal must be tied to its source.
+fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mut Sink<'_>) {
+    let props = raw.properties();
+    let mut actions = Vec::new();
+    for a in props.get("Action").map(RawValue::items).unwrap_or_default() {
+        match a.literal().map(Action::new) {
+            Some(Ok(action)) => actions.push(action),
+            Some(Err(_)) => sink.push(
+                "iam-wildcard",
+                id,
+                format!(
+                    "raw {} grants {}, a wildcard or malformed action",
+                    raw.type_name(),
+                    a.literal().unwrap_or_default()
+                ),
+                "grant one action AWS defines, e.g. lambda:InvokeFunction",
+            ),
+            None => sink.push(
+                "iam-wildcard",
+                id,
+                format!("raw {} takes its action from an intrinsic", raw.type_name()),
+                "write the action literally, so it can be checked",
+            ),
+        }
+    }
+    let mut statement = Statement::allow("Permission", actions, Vec::new());
+    for (property, operator, key) in [
+        ("SourceArn", Operator::StringLike, "aws:SourceArn"),
+        ("SourceAccount", Operator::StringEquals, "aws:SourceAccount"),
+    ] {
+        if let Some(value) = props.get(property).and_then(RawValue::expr) {
+            statement.conditions.push(Condition {
+                operator,
+                key: key.into(),
+                values: vec![value.clone()],
+            });
+        }
+    }
+    super::iam::check_grant(stack, &statement, id, sink);
+    let tied = props.get("SourceArn").is_some() || props.get("SourceAccount").is_some();
+    if let Some(service) = principal
+        .items()
+        .into_iter()
+        .filter_map(RawValue::literal)
+        .find(|p| is_service_principal(p))
+        && !tied
+    {
+        confused_deputy(service, &format!("raw {}", raw.type_name()), id, sink);
+    }
+}
+
 pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     // A resource-based permission outside a document (`AWS::Lambda::Permission`) is read
     // like a statement's Principal.
@@ -87,6 +178,9 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
             "grant to ${AWS::AccountId} or a service principal with SourceArn/SourceAccount; for another account, model the grant as a statement declared with Statement::cross_account(\"why\") (shown on the review page)",
         );
     }
+    if let Some(principal) = raw.properties().get("Principal") {
+        own_grant(stack, raw, principal, id, sink);
+    }
     // What a managed policy allows is not in the definition, so it cannot be judged.
     if let Some(arns) = raw.properties().get("ManagedPolicyArns")
         && !arns.items().is_empty()
@@ -113,9 +207,13 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         );
     }
     let mut statements = Vec::new();
+    // A resource's own policy (not IAM's identity and trust documents) may leave out
+    // `Resource`: it then grants on the resource itself.
+    let itself = (!raw.type_name().starts_with("AWS::IAM::"))
+        .then(|| Expr::GetAtt(id.to_owned(), "Arn".into()));
     raw.properties().visit(&mut |key, value| {
-        if DOCUMENT_KEYS.contains(&key) {
-            document(value, key, id, &mut statements, sink);
+        if is_document_key(key) {
+            document(value, key, id, itself.as_ref(), &mut statements, sink);
         }
     });
     if !statements.is_empty() {
@@ -135,9 +233,19 @@ fn document(
     doc: &RawValue,
     key: &str,
     id: &str,
+    itself: Option<&Expr>,
     statements: &mut Vec<Statement>,
     sink: &mut Sink<'_>,
 ) {
+    // A property typed "object or string" (`RepositoryPolicyText`) may hold the document as
+    // JSON text: IAM reads the same document.
+    if let Some(text) = doc.literal()
+        && let Ok(parsed) = serde_json::from_str::<serde_json::Value>(text)
+        && let Ok(parsed) = RawValue::from_json(&parsed)
+        && parsed.get("Statement").is_some()
+    {
+        return document(&parsed, key, id, itself, statements, sink);
+    }
     let Some(body) = doc.get("Statement") else {
         sink.push(
             "iam-raw",
@@ -210,6 +318,11 @@ fn document(
                     "name the accounts, roles or services allowed (a service principal with an aws:SourceArn condition for AWS services)",
                 );
             }
+            if key == "AssumeRolePolicyDocument" {
+                web_identity(principal, s.get("Condition"), &sid, key, id, sink);
+            } else {
+                foreign_principals(principal, s.get("Condition"), &sid, key, id, sink);
+            }
             // Trusting an IAM principal lets it assume the role and act with its permissions (a
             // role chain, like granting it sts:AssumeRole, which iam-escalation refuses); the
             // modelled roles trust only a service or GitHub's OIDC provider.
@@ -259,6 +372,11 @@ fn document(
             continue; // a trust policy names principals, not resources
         }
         let mut resources = Vec::new();
+        if s.get("Resource").is_none()
+            && let Some(itself) = itself
+        {
+            resources.push(itself.clone());
+        }
         for r in s.get("Resource").map(RawValue::items).unwrap_or_default() {
             match r.expr() {
                 Some(e) => resources.push(e.clone()),
@@ -284,6 +402,150 @@ fn document(
         let mut statement = Statement::allow(&sid, actions, resources);
         statement.conditions = conditions(s.get("Condition"));
         statements.push(statement);
+    }
+}
+
+/// Every condition key of a statement's `Condition` block, under any operator.
+fn condition_keys(block: Option<&RawValue>) -> Vec<&str> {
+    let Some(RawValue::Object(operators)) = block else {
+        return Vec::new();
+    };
+    operators
+        .iter()
+        .filter_map(|(_, keys)| match keys {
+            RawValue::Object(keys) => Some(keys.iter().map(|(k, _)| k.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// A resource policy's principals: an IAM principal of a literal account other than the
+/// stack's is another account, which a raw resource cannot declare; a service principal needs
+/// a condition naming its source.
+fn foreign_principals(
+    principal: &RawValue,
+    condition: Option<&RawValue>,
+    sid: &str,
+    key: &str,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    for p in principal
+        .get("AWS")
+        .map(RawValue::items)
+        .unwrap_or_default()
+    {
+        let Some(e) = p.expr() else { continue };
+        let text = sink.scope().resolve(e).with_unknowns_as("${…}");
+        if let Some(account) = literal_account(&text) {
+            sink.push(
+                "iam-scope",
+                id,
+                format!(
+                    "statement {sid} of {key} grants to account {account}, not the stack's own (${{AWS::AccountId}}), and a raw resource cannot declare another account"
+                ),
+                "grant to principals of ${AWS::AccountId}; for another account, model the grant as a statement declared with Statement::cross_account(\"why\")",
+            );
+        }
+    }
+    let keys = condition_keys(condition);
+    let tied = keys
+        .iter()
+        .any(|k| SOURCE_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)));
+    if let Some(service) = principal
+        .get("Service")
+        .map(RawValue::items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(RawValue::literal)
+        .find(|p| is_service_principal(p))
+        && !tied
+    {
+        confused_deputy(service, &format!("statement {sid} of {key}"), id, sink);
+    }
+}
+
+/// A trust policy's web-identity principal (`Federated`, an OIDC provider): every holder of a
+/// token the provider issues may assume the role unless a condition fixes the token's subject
+/// (`<provider>:sub`; Cognito identity pools: `cognito-identity.amazonaws.com:aud`). For
+/// GitHub's provider the subject must fix the repository before any wildcard
+/// (`repo:<owner>/<name>:…`): `repo:*` is every repository on GitHub.
+fn web_identity(
+    principal: &RawValue,
+    condition: Option<&RawValue>,
+    sid: &str,
+    key: &str,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let federated = principal
+        .get("Federated")
+        .map(RawValue::items)
+        .unwrap_or_default();
+    let Some(provider) = federated.first() else {
+        return;
+    };
+    let provider_text = provider
+        .expr()
+        .map(|e| sink.scope().resolve(e).with_unknowns_as("${…}"))
+        .unwrap_or_default();
+    // SAML providers are fixed by their metadata; their audience key is SAML:aud.
+    if provider_text.contains(":saml-provider/") {
+        return;
+    }
+    let subject_key = if provider_text == "cognito-identity.amazonaws.com" {
+        "cognito-identity.amazonaws.com:aud"
+    } else {
+        ":sub"
+    };
+    let conditions = conditions(condition);
+    let subjects: Vec<&Condition> = conditions
+        .iter()
+        .filter(|c| c.key.to_ascii_lowercase().ends_with(subject_key))
+        .collect();
+    let github = provider_text.ends_with("oidc-provider/token.actions.githubusercontent.com");
+    let open_subject = |c: &&Condition| {
+        c.operator == Operator::StringLike
+            && c.values.iter().any(|v| {
+                let text = sink.scope().resolve(v).with_unknowns_as("*");
+                let fixed = text.split(['*', '?']).next().unwrap_or_default();
+                text.contains(['*', '?'])
+                    && (fixed.is_empty()
+                        || (github
+                            && !fixed
+                                .strip_prefix("repo:")
+                                .and_then(|r| r.split_once(':'))
+                                .is_some_and(|(repo, _)| {
+                                    repo.split_once('/')
+                                        .is_some_and(|(o, n)| !o.is_empty() && !n.is_empty())
+                                })))
+            })
+    };
+    let problem = if subjects.is_empty() {
+        Some(format!(
+            "names no {subject_key} condition: every holder of a token from {provider_text} may assume the role"
+        ))
+    } else {
+        subjects.iter().find(|c| open_subject(c)).map(|c| {
+            format!(
+                "matches {} with a pattern that does not fix the subject{}",
+                c.key,
+                if github {
+                    " (repo:<owner>/<name>:…)"
+                } else {
+                    ""
+                }
+            )
+        })
+    };
+    if let Some(problem) = problem {
+        sink.push(
+            "iam-public",
+            id,
+            format!("statement {sid} of {key} trusts the web identity provider {provider_text} but {problem}"),
+            "fix the token's subject with StringEquals (for GitHub: repo:<owner>/<name>:ref:refs/heads/<branch> or :environment:<name>), as the bootstrap's deploy roles do",
+        );
     }
 }
 
