@@ -942,13 +942,23 @@ mod physical_names {
     use proptest::prelude::*;
     use serde_json::{Value, json};
 
-    /// The vendored types a template names: one identifying property the template sets.
+    /// The vendored types a template names: one identifying property the template sets, or,
+    /// for a type CloudFormation identifies by what it assigns (a queue's URL, a topic's
+    /// ARN, a secret's ID), the name property AWS builds that from.
     fn named_types() -> Vec<(String, String)> {
+        let assigned = [
+            ("AWS::SQS::Queue", "QueueName"),
+            ("AWS::SNS::Topic", "TopicName"),
+            ("AWS::SecretsManager::Secret", "Name"),
+        ];
         super::raw_identifiers()
             .into_iter()
             .filter_map(|(t, primary, read_only)| match primary.as_slice() {
                 [one] if !read_only.contains(one) => Some((t, one.clone())),
-                _ => None,
+                _ => assigned
+                    .iter()
+                    .find(|(a, _)| *a == t)
+                    .map(|(_, p)| (t.clone(), (*p).to_owned())),
             })
             .collect()
     }

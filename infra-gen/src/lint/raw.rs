@@ -39,13 +39,30 @@ pub(super) fn ref_returns(type_name: &str) -> Option<&'static str> {
 }
 
 /// The name a raw resource is known by in AWS, when its template sets it: the value of its
-/// type's one identifying property, if that is not one CloudFormation assigns (`RoleName`,
-/// `LogGroupName`; not `TopicArn`).
+/// type's one identifying property (`RoleName`, `LogGroupName`); when CloudFormation assigns
+/// that identifier (a queue's `QueueUrl`, a topic's `TopicArn`, a secret's `Id`), the name it
+/// is built from — the property named after the last variable of the type's ARN format in
+/// AWS's data (`QueueName`, `TopicName`), or else `Name` (an OIDC provider's `Url`).
 pub(super) fn physical_name(raw: &Raw) -> Option<(&'static str, &Expr)> {
-    match identifier(raw.type_name())? {
-        (_, true) => None,
-        (property, false) => Some((property, raw.properties().get(property)?.expr()?)),
-    }
+    let property = match identifier(raw.type_name())? {
+        (property, false) => property,
+        // Only for a type AWS's data knows as a resource of its own (not a function's alias,
+        // whose name is unique only within its function).
+        (_, true) => {
+            let arn = crate::model::iam::data::resource_type_of(raw.type_name())?.arn();
+            let last = arn
+                .rsplit_once("${")
+                .and_then(|(_, v)| v.strip_suffix('}'))
+                .filter(|v| raw.properties().get(v).is_some());
+            // An OIDC provider's ARN is its URL's host and path.
+            last.or_else(|| {
+                ["Name", "Url"]
+                    .into_iter()
+                    .find(|p| raw.properties().get(p).is_some())
+            })?
+        }
+    };
+    Some((property, raw.properties().get(property)?.expr()?))
 }
 
 const DOCUMENT_KEYS: [&str; 4] = [

@@ -207,21 +207,7 @@ enum NameScope {
 /// whose name is the type's (`AWS::Logs::LogGroup` is `logs`' `log-group`); a type the data
 /// does not match is taken as regional, which reports the fewest collisions.
 fn name_scope(type_name: &str) -> NameScope {
-    let squashed = |s: &str| -> String {
-        s.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    let mut parts = type_name.split("::").skip(1);
-    let (Some(service), Some(resource)) = (parts.next(), parts.next()) else {
-        return NameScope::Region;
-    };
-    let resource = squashed(resource);
-    let global = data::service(&service.to_ascii_lowercase())
-        .into_iter()
-        .flat_map(|s| s.resources)
-        .find(|t| squashed(t.name()) == resource)
+    let global = data::resource_type_of(type_name)
         .and_then(|t| arn_fields(t.arn()))
         .is_some_and(|f| f[3].is_empty());
     if global {

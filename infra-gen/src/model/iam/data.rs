@@ -111,6 +111,23 @@ pub(crate) fn action(full: &str) -> Option<(&'static Service, &'static ActionInf
     Some((service, &service.actions[i]))
 }
 
+/// The IAM resource type a CloudFormation type names, by its service and its name
+/// (`AWS::Logs::LogGroup` is `logs`' `log-group`, `AWS::SQS::Queue` is `sqs`' `queue`).
+pub(crate) fn resource_type_of(type_name: &str) -> Option<&'static ResourceType> {
+    let squashed = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let mut parts = type_name.split("::").skip(1);
+    let (service, resource) = (parts.next()?, squashed(parts.next()?));
+    self::service(&service.to_ascii_lowercase())?
+        .resources
+        .iter()
+        .find(|t| squashed(t.name()) == resource)
+}
+
 impl Service {
     /// Whether `key` is one of this service's condition keys whose values are ARNs.
     pub fn arn_key(&self, key: &str) -> bool {
