@@ -191,7 +191,8 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
         prefix: &'a str,
         resources: Vec<(&'a str, &'a str)>,
         keys: Vec<&'a str>,
-        actions: Vec<(&'a str, u8, &'a str)>,
+        /// Name, level bits, resource type indexes, keys that narrow it on `*`.
+        actions: Vec<(&'a str, u8, &'a str, &'a str)>,
     }
     let mut services: Vec<Service<'_>> = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -213,7 +214,7 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
         match fields.as_slice() {
             ["R", name, arn] => service.resources.push((name, arn)),
             ["K", key] => service.keys.push(key),
-            [name, levels, rest @ ..] if rest.len() <= 1 => {
+            [name, levels, rest @ ..] if rest.len() <= 2 => {
                 let mut bits = 0u8;
                 for l in levels.chars() {
                     bits |= match l {
@@ -225,7 +226,7 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
                         _ => return Err(bad().into()),
                     };
                 }
-                for i in rest.iter().flat_map(|r| r.split(',')) {
+                for i in rest.iter().take(1).flat_map(|r| r.split(',')) {
                     if i.parse::<usize>()
                         .ok()
                         .is_none_or(|i| i >= service.resources.len())
@@ -233,9 +234,12 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
                         return Err(bad().into());
                     }
                 }
-                service
-                    .actions
-                    .push((name, bits, rest.first().copied().unwrap_or("")));
+                service.actions.push((
+                    name,
+                    bits,
+                    rest.first().copied().unwrap_or(""),
+                    rest.get(1).copied().unwrap_or(""),
+                ));
             }
             _ => return Err(bad().into()),
         }
@@ -249,7 +253,7 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
     let mut out = String::from("&[\n");
     for s in &mut services {
         s.actions
-            .sort_by_key(|(name, _, _)| name.to_ascii_lowercase());
+            .sort_by_key(|(name, _, _, _)| name.to_ascii_lowercase());
         out.push_str(&format!("Service {{ prefix: {:?}, resources: &[", s.prefix));
         for (name, arn) in &s.resources {
             // Split once here, so matching an ARN compares fields without parsing the format;
@@ -279,16 +283,19 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
             ));
         }
         out.push_str(&format!("], arn_keys: &{:?}, actions: &[\n", s.keys));
-        for (name, bits, resources) in &s.actions {
+        for (name, bits, resources, star_keys) in &s.actions {
             let resources: Vec<&str> = resources.split(',').filter(|r| !r.is_empty()).collect();
+            // The keys follow the name in the names string.
             out.push_str(&format!(
-                "ActionInfo::new({}, {}, {bits}, {}, {}),\n",
+                "ActionInfo::new({}, {}, {}, {bits}, {}, {}),\n",
                 names.len(),
                 name.len(),
+                star_keys.len(),
                 indexes.len(),
                 resources.len()
             ));
             names.push_str(name);
+            names.push_str(star_keys);
             indexes.extend(resources.iter().map(|r| (*r).to_owned()));
         }
         out.push_str("] },\n");

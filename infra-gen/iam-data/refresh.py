@@ -10,10 +10,14 @@ Format (tab-separated, one record a line, services and their entries sorted):
   S <prefix>                         a service's IAM action prefix
   R <type> <ARN format>              a resource type its actions accept (ARN with ${Variables})
   K <condition key>                  a condition key of the service whose values are ARNs
-  <Action> <levels> <types>          an action: access levels (L List, R Read, W Write,
+  <Action> <levels> <types> [<keys>] an action: access levels (L List, R Read, W Write,
                                      P Permissions management, T Tagging) and the resource types
                                      it accepts, as indexes of the service's R lines from 0,
-                                     comma-separated (none: the action accepts only "*")
+                                     comma-separated (none: the action accepts only "*"); when
+                                     its one resource type is optional (a request may name none,
+                                     and IAM then matches "*"), the action's own condition keys
+                                     of its service that are not tag keys, comma-separated: the
+                                     keys that narrow it on "*" (cloudwatch:namespace)
 """
 import json
 import os
@@ -71,7 +75,17 @@ def main() -> None:
         for action in sorted(actions.values(), key=lambda a: a["name"].lower()):
             levels = "".join(sorted(LEVELS[l.strip()] for l in action["accessLevel"].split(",")))
             accepted = ",".join(str(index[r["name"].lower()]) for r in action["resourceTypes"])
-            out.append(f"{action['name']}\t{levels}\t{accepted}".rstrip("\t"))
+            line = f"{action['name']}\t{levels}\t{accepted}"
+            rtypes = action["resourceTypes"]
+            if len(rtypes) == 1 and not rtypes[0].get("required"):
+                star_keys = [
+                    k
+                    for k in action.get("conditionKeys", [])
+                    if k.split(":")[0] == service and "${" not in k and "/" not in k
+                ]
+                if star_keys:
+                    line += "\t" + ",".join(star_keys)
+            out.append(line.rstrip("\t"))
     target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "actions.txt")
     with open(target, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(out) + "\n")

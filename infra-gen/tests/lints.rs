@@ -749,7 +749,8 @@ fn typed_grants_pass_every_lint_and_a_hand_written_pattern_does_not() {
         }
         let f = findings(&app);
         assert!(
-            f.iter().any(|x| x.code == "iam-wildcard" && x.resource == "FunctionRole"),
+            f.iter()
+                .any(|x| x.code == "iam-wildcard" && x.resource == "FunctionRole"),
             "{f:#?}"
         );
         // A bucket action on an object ARN also acts on no resource it accepts.

@@ -154,22 +154,33 @@ fn wildcard(
     sink: &mut Sink<'_>,
 ) {
     if resolved.known() == Some("*") {
-        let broad: Vec<&str> = statement
+        let scope = sink.scope();
+        let broad: Vec<&Action> = statement
             .actions
             .iter()
-            .filter(|a| !a.star_only())
-            .map(Action::as_str)
+            .filter(|a| !a.star_only() && !narrowed_on_star(a, statement, &scope))
             .collect();
         if !broad.is_empty() {
+            let keys: Vec<String> = broad
+                .iter()
+                .flat_map(|a| a.star_keys().map(move |k| format!("{} by {k}", a.as_str())))
+                .collect();
             sink.push(
                 "iam-wildcard",
                 id,
                 format!(
                     "statement {} grants {} on every resource (*)",
                     statement.sid,
-                    broad.join(", ")
+                    broad.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
                 ),
-                "name the resources (ARNs, Refs, GetAtts); only APIs that accept nothing but * (AWS's data says which) may use Statement::star_only_actions",
+                if keys.is_empty() {
+                    "name the resources (ARNs, Refs, GetAtts); only APIs that accept nothing but * (AWS's data says which) may use Statement::star_only_actions".to_owned()
+                } else {
+                    format!(
+                        "name the resources (ARNs, Refs, GetAtts), or narrow the action on * by its own condition key with exact values (Statement::when): {}",
+                        keys.join(", ")
+                    )
+                },
             );
         }
     } else if resolved.may_wildcard()
@@ -203,6 +214,24 @@ fn wildcard(
             "list each resource the function needs instead of a pattern",
         );
     }
+}
+
+/// Whether `action`, whose one resource type AWS's data says is optional (so a request may
+/// name none, and IAM matches `*`), is narrowed on `*` by one of its own condition keys with
+/// exact values (`cloudwatch:PutMetricData` with `cloudwatch:namespace`).
+fn narrowed_on_star(action: &Action, statement: &Statement, scope: &Scope<'_>) -> bool {
+    action.star_keys().any(|key| {
+        statement.conditions.iter().any(|c| {
+            c.key.eq_ignore_ascii_case(key)
+                && !c.values.is_empty()
+                && c.values.iter().all(|v| {
+                    scope.resolve(v).known().is_some_and(|t| {
+                        !t.is_empty()
+                            && (c.operator == Operator::StringEquals || !t.contains(['*', '?']))
+                    })
+                })
+        })
+    })
 }
 
 /// What a `Ref`/`GetAtt` of this stack's resource gives: the service of its ARN (`logs` for

@@ -60,6 +60,13 @@ impl Action {
         self.info.star_only()
     }
 
+    /// When the action's one resource type is optional, the condition keys of its own service
+    /// that narrow it on `"Resource": "*"` (`cloudwatch:PutMetricData` by
+    /// `cloudwatch:namespace`); lint `iam-wildcard` accepts `*` for it only so narrowed.
+    pub fn star_keys(&self) -> impl Iterator<Item = &'static str> {
+        self.info.star_keys()
+    }
+
     /// The action's entry in the IAM data.
     pub(crate) fn info(&self) -> (&'static data::Service, &'static data::ActionInfo) {
         (self.service, self.info)
@@ -260,9 +267,13 @@ impl Statement {
     }
 
     /// `actions` on `"Resource": "*"`, when AWS's data says each acts on no resource type (so
-    /// `*` is the only resource it accepts, e.g. `xray:PutTraceSegments`).
+    /// `*` is the only resource it accepts, e.g. `xray:PutTraceSegments`), or on one only
+    /// optionally — then narrowed by one of its [`Action::star_keys`] (`.when(..)`).
     pub fn star_only_actions(sid: &str, actions: Vec<Action>) -> Result<Self, Error> {
-        if let Some(a) = actions.iter().find(|a| !a.star_only()) {
+        if let Some(a) = actions
+            .iter()
+            .find(|a| !a.star_only() && a.star_keys().next().is_none())
+        {
             return Err(Error::Invalid {
                 what: "star-only action",
                 value: a.as_str().to_owned(),

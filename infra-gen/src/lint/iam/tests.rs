@@ -370,6 +370,48 @@ mod generated {
         );
     }
 
+    /// Over every action AWS's data says acts on its one resource type only optionally and
+    /// names condition keys of its own service: on `*` it is accepted exactly when one of
+    /// those keys narrows it with exact values.
+    #[test]
+    fn an_optional_resource_action_on_star_needs_its_own_condition() {
+        let mut seen = 0;
+        for service in data::services() {
+            for info in service.actions {
+                let Some(key) = info.star_keys().next() else {
+                    continue;
+                };
+                seen += 1;
+                let action = Action::new(&format!("{}:{}", service.prefix, info.name()))
+                    .expect("in the data");
+                let on_star = || {
+                    Statement::star_only_actions("Star", vec![action.clone()])
+                        .expect("accepted by the constructor")
+                };
+                let wild = |f: &[Finding]| has(f, "iam-wildcard");
+                assert!(wild(&with(on_star())), "{key}");
+                assert!(
+                    !wild(&with(on_star().when(key, Expr::literal("v1")))),
+                    "{key}"
+                );
+                assert!(
+                    wild(&with(on_star().when_like(key, Expr::literal("v*")))),
+                    "{key}"
+                );
+                assert!(
+                    wild(&with(on_star().when("aws:SourceVpc", Expr::literal("v1")))),
+                    "{key}"
+                );
+            }
+        }
+        assert!(seen >= 20, "{seen}");
+        let put = Action::new("cloudwatch:PutMetricData").expect("in the data");
+        assert_eq!(
+            put.star_keys().collect::<Vec<_>>(),
+            ["cloudwatch:namespace"]
+        );
+    }
+
     #[test]
     fn code_and_stack_changes_escalate_but_invoking_does_not() {
         for (action, resource, escalates) in [

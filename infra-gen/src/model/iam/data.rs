@@ -1,7 +1,8 @@
 //! AWS's IAM action data (the vendored `iam-data/actions.txt`, compiled into a table by
 //! `build.rs`): every service prefix with the resource types its actions accept (as ARN
 //! formats), its ARN-valued condition keys, and every action with its access levels and the
-//! resource types it accepts. Lookups are binary searches; nothing is parsed at run time.
+//! resource types it accepts (and, for one whose single resource type is optional, the keys that
+//! narrow it on `*`). Lookups are binary searches; nothing is parsed at run time.
 
 /// A service, by its IAM action prefix (`s3`, `execute-api`, …).
 pub(crate) struct Service {
@@ -40,6 +41,8 @@ fn text(span: Span) -> &'static str {
 pub(crate) struct ActionInfo {
     name_at: u32,
     name_len: u16,
+    /// The [`ActionInfo::star_keys`], comma-separated, right after the name.
+    star_keys_len: u16,
     /// A set of [`Level`] bits.
     pub levels: u8,
     resources_at: u32,
@@ -139,6 +142,7 @@ impl ActionInfo {
     const fn new(
         name_at: u32,
         name_len: u16,
+        star_keys_len: u16,
         levels: u8,
         resources_at: u32,
         resources_len: u16,
@@ -146,6 +150,7 @@ impl ActionInfo {
         Self {
             name_at,
             name_len,
+            star_keys_len,
             levels,
             resources_at,
             resources_len,
@@ -167,6 +172,16 @@ impl ActionInfo {
 
     pub fn has(&self, level: Level) -> bool {
         self.levels & level as u8 != 0
+    }
+
+    /// When the action's one resource type is optional (a request may name none, and IAM then
+    /// matches `"*"`), its own service's condition keys that narrow it there
+    /// (`cloudwatch:PutMetricData` by `cloudwatch:namespace`); none otherwise.
+    pub fn star_keys(&self) -> impl Iterator<Item = &'static str> {
+        let at = self.name_at + u32::from(self.name_len);
+        text((at, self.star_keys_len))
+            .split(',')
+            .filter(|k| !k.is_empty())
     }
 
     /// Whether the action accepts only `"Resource": "*"` (it acts on no resource type).
