@@ -3,7 +3,7 @@
 use super::{Environment, Stack};
 use crate::model::ecr::{Encryption, LifecycleRule, Repository, RepositoryName, TagMutability};
 use crate::model::review::{PolicyException, ReplacementAck, Suppression};
-use crate::model::tags::{Tag, merged};
+use crate::model::tags::{Tag, added};
 use crate::model::{Expr, LogicalId, Output, Properties, Resource, StackName, Template};
 use crate::{Checked, Error};
 
@@ -65,8 +65,10 @@ impl Registry {
 
     /// A tag on the stack and its repository (over the app's tags with the same key).
     pub fn tag(mut self, tag: impl Checked<Tag>) -> Self {
-        if let Some(t) = self.take(tag) {
-            self.tags = merged(&self.tags, &[t]);
+        if let Some(t) = self.take(tag)
+            && let Some(tags) = self.take(added(&self.tags, t))
+        {
+            self.tags = tags;
         }
         self
     }

@@ -23,7 +23,7 @@ use crate::model::raw::Raw;
 use crate::model::review::{PolicyException, ReplacementAck, Suppression, Tool};
 use crate::model::secrets::{GeneratedValue, Secret};
 use crate::model::sqs::{Queue, QueueEncryption};
-use crate::model::tags::{Tag, merged};
+use crate::model::tags::{Tag, added};
 use crate::model::{Expr, LogicalId, Output, Parameter, Properties, Resource, StackName, Template};
 use crate::units::{EphemeralStorage, Memory, ReservedConcurrency, RetentionDays, Timeout};
 use crate::{Checked, Error};
@@ -569,8 +569,10 @@ impl Service {
     /// A tag on the stack and every resource in it that takes tags, including those SAM adds
     /// for the function (over the app's tags with the same key).
     pub fn tag(mut self, tag: impl Checked<Tag>) -> Self {
-        if let Some(t) = self.take("Function", tag) {
-            self.tags = merged(&self.tags, &[t]);
+        if let Some(t) = self.take("Function", tag)
+            && let Some(tags) = self.take("Function", added(&self.tags, t))
+        {
+            self.tags = tags;
         }
         self
     }

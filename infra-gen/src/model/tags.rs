@@ -68,6 +68,19 @@ impl Tag {
 
 /// `over` laid on `base`: a key in both takes `over`'s value; sorted by key, so templates do
 /// not change with the order tags were added in.
+/// `tags` with `tag` added at the same level, which must not set its key already: one level
+/// saying two values for a key is a duplicate, not an override (the later would silently win).
+pub fn added(tags: &[Tag], tag: Tag) -> Result<Vec<Tag>, Error> {
+    if let Some(earlier) = tags.iter().find(|t| t.key == tag.key) {
+        return Err(Error::Invalid {
+            what: "tag set twice",
+            value: format!("{} = {:?}, then {:?}", tag.key, earlier.value, tag.value),
+            expected: "each tag key once per service, registry or app (the later value would silently replace the earlier); tag the service or registry to override an app-wide tag",
+        });
+    }
+    Ok(merged(tags, &[tag]))
+}
+
 pub fn merged(base: &[Tag], over: &[Tag]) -> Vec<Tag> {
     let mut out = base.to_vec();
     for tag in over {
@@ -172,6 +185,28 @@ mod tests {
                 && ok_chars(&value)
                 && !value.to_ascii_lowercase().starts_with("aws:");
             prop_assert_eq!(Tag::new(&key, &value).is_ok(), valid);
+        }
+
+        /// One level setting a key twice is refused, naming both values.
+        #[test]
+        fn a_key_added_twice_at_one_level_is_refused_naming_both_values(
+            keys in proptest::collection::vec(0usize..4, 1..8),
+        ) {
+            let mut tags = Vec::new();
+            for (n, k) in keys.iter().enumerate() {
+                let tag = Tag::new(&format!("k{k}"), &format!("v{n}")).expect("valid");
+                let seen = tags.iter().any(|t: &Tag| t.key == tag.key);
+                match added(&tags, tag) {
+                    Ok(more) => {
+                        prop_assert!(!seen);
+                        tags = more;
+                    }
+                    Err(e) => {
+                        prop_assert!(seen);
+                        prop_assert!(e.to_string().contains(&format!("v{n}")), "{}", e);
+                    }
+                }
+            }
         }
 
         /// Merging keeps every key once, with the later level's value, in key order.
