@@ -546,6 +546,48 @@ mod raw {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// A raw resource's values go through the resolver and the secret rules like a
+        /// function's environment: a secret assembled with `Fn::Sub` or `Fn::Join`, a password
+        /// as the `Value` of a secret-named parameter or under a secret-named property, and a
+        /// reference to a secret copied into a property that is not a secret's (a plain
+        /// parameter's `Value`) are refused; the same reference where a secret belongs, and a
+        /// plain value under a plain name, pass.
+        #[test]
+        fn raw_values_are_resolved_and_judged_by_shape_name_and_place(
+            word in "[A-Z][a-z]{3,7}",
+            digits in "[0-9]{2,4}",
+            words in prop::sample::select(vec!["db-password", "smtp_pass", "apiKey", "signing-secret"]),
+            form in 0usize..4,
+        ) {
+            let pw = format!("{word}{digits}x");
+            let value = match form {
+                0 => json!({"Fn::Sub": ["postgres://app:${P}@db.internal/app", {"P": pw}]}),
+                1 => json!({"Fn::Join": ["", ["Server=db;Pass", "word=", pw]]}),
+                2 => json!({"Fn::Sub": ["Bearer ${T}", {"T": format!("{pw}{pw}Qz7Kp2Lm9Rt4")}]}),
+                _ => json!(pw),
+            };
+            let name = format!("/prod/app/{words}");
+            let parameter = |value: Value| Raw::new("AWS::SSM::Parameter", json!({"Name": name, "Type": "String", "Value": value}));
+            let err = run("Param", parameter(value)).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"secret-in-env"), "{}", err);
+            let copied = parameter(json!("{{resolve:secretsmanager:prod/db:SecretString:password}}"));
+            let err = run("Param", copied).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"secret-in-env"), "{}", err);
+            let literal = Raw::new("AWS::SecretsManager::Secret", json!({"Name": "demo-test-extra", "SecretString": pw}));
+            prop_assert!(run("Extra", literal.map(Raw::stateless)).is_err());
+            let referenced = Raw::new(
+                "AWS::SecretsManager::Secret",
+                json!({"Name": "demo-test-extra", "SecretString": "{{resolve:secretsmanager:prod/db:SecretString:password}}"}),
+            );
+            prop_assert!(run("Extra", referenced.map(Raw::stateless)).is_ok());
+            let plain = Raw::new("AWS::SSM::Parameter", json!({"Name": "/prod/app/base-url", "Type": "String", "Value": {"Fn::Sub": "https://api.${AWS::Region}.example.com"}}));
+            prop_assert!(run("Param", plain).is_ok());
+        }
+    }
+
     #[test]
     fn a_raw_pass_role_narrowed_to_one_service_is_judged_with_its_condition() {
         let narrowed = json!({

@@ -772,3 +772,48 @@ fn two_grants_with_the_same_statement_id_are_a_builder_error() {
     .expect_err("duplicate Sid");
     assert!(err.to_string().contains("PublishToAlerts"), "{err}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 16, ..Default::default() })]
+
+    /// A parameter's default and an output's value are in the template and shown to anyone
+    /// who can describe the stack: a secret there is refused by shape or by name, as in the
+    /// environment, and plain settings pass.
+    #[test]
+    fn secrets_in_parameter_defaults_and_outputs_are_rejected(
+        word in "[A-Z][a-z]{3,7}",
+        digits in "[0-9]{2,4}",
+        id in proptest::sample::select(vec!["DbPassword", "UpstreamApiKey", "SigningSecret", "AdminPwd"]),
+        in_output in proptest::bool::ANY,
+    ) {
+        use infra_gen::model::{LogicalId, Output, Parameter, ParameterKind};
+        let secret = format!("{word}{digits}x");
+        let mut app = valid_app();
+        let template = &mut app.stacks_mut()[1].template;
+        let logical = LogicalId::new(id).expect("valid");
+        if in_output {
+            template.outputs.push(Output { id: logical, description: String::new(), value: Expr::literal(&secret), export: None });
+        } else {
+            template.parameters.push(Parameter {
+                id: logical,
+                description: String::new(),
+                allowed_pattern: "^.{1,64}$".into(),
+                constraint_description: "test".into(),
+                kind: ParameterKind::String,
+                default: Some(secret.clone()),
+            });
+        }
+        let f = only(&app, "secret-in-env", id);
+        proptest::prop_assert!(f.message.contains(id), "{}", f);
+        let mut plain = valid_app();
+        plain.stacks_mut()[1].template.parameters.push(Parameter {
+            id: LogicalId::new("LogLevel").expect("valid"),
+            description: String::new(),
+            allowed_pattern: "^[a-z]{1,8}$".into(),
+            constraint_description: "test".into(),
+            kind: ParameterKind::String,
+            default: Some(word.to_lowercase()),
+        });
+        proptest::prop_assert!(findings(&plain).is_empty());
+    }
+}

@@ -8,7 +8,8 @@ mod split;
 mod values;
 
 use super::Sink;
-use super::resolve::{DynamicReference, Origin, Part, Resolved};
+use super::resolve::{DynamicReference, Origin, Part, Resolved, without_dynamic_references};
+use crate::builders::Stack;
 use crate::model::lambda::Function;
 
 /// Whether a name is a secret's, in any case style (see `names`); the Dockerfile lint asks it
@@ -65,13 +66,15 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
 /// with unknown parts judged at its worst (`unknown_reason`). Every function's environment
 /// goes through here.
 pub(crate) fn variable_reason(name: &str, resolved: &Resolved) -> Option<String> {
-    resolved
-        .dynamic_references()
+    let references = resolved.dynamic_references();
+    references
         .iter()
         .find_map(|r| dynamic_reference_reason(name, r))
         .or_else(|| match resolved.known() {
-            Some(value) => literal_reason(name, value),
-            None => unknown_reason(name, resolved),
+            Some(value) if references.is_empty() => literal_reason(name, value),
+            // A reference to a plain parameter is an input: a secret where it stands in a
+            // secret's place (`postgres://app:{{resolve:ssm:/db/main}}@db`).
+            _ => unknown_reason(name, resolved),
         })
 }
 
@@ -105,10 +108,11 @@ fn dynamic_reference_reason(name: &str, r: &DynamicReference) -> Option<String> 
     ))
 }
 
-/// Why a value looks like a secret by its shape alone, whatever holds it (a raw resource's
-/// property, a known stretch of a value with unknown parts).
-pub(crate) fn secret_value(value: &str) -> Option<String> {
-    values::secret_value(value, None)
+/// Why a value without a name looks like a secret by its shape alone (a raw resource's
+/// property): unknown parts stand as in [`unknown_reason`], a plain dynamic reference as an
+/// input.
+pub(crate) fn unnamed_reason(resolved: &Resolved) -> Option<String> {
+    values::secret_value(&text_with_unknowns(resolved).0, None)
 }
 
 /// Why a value with unknown parts looks like a secret. Inputs (parameters, other stacks'
@@ -116,18 +120,7 @@ pub(crate) fn secret_value(value: &str) -> Option<String> {
 /// with `Pw` a parameter puts a password in plain text. Resources' names, IDs and ARNs stand
 /// as references.
 fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
-    let mut text = String::new();
-    let mut input = None;
-    for part in &resolved.parts {
-        match part {
-            Part::Text(t) => text.push_str(t),
-            Part::Unknown(u) if u.origin == Origin::Input => {
-                text.push(values::INPUT);
-                input.get_or_insert(u.what.as_str());
-            }
-            Part::Unknown(_) => text.push(values::REFERENCE),
-        }
-    }
+    let (text, input) = text_with_unknowns(resolved);
     if let Some(why) = values::secret_value(&text, Some(name)) {
         return Some(match input {
             Some(what) => format!("{why}, with {what} in it"),
@@ -144,6 +137,59 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
         None => (!values::plainly_not_secret(&text, Some(name))).then(|| {
             "named like a secret, and its known text is not plainly something else".to_owned()
         }),
+    }
+}
+
+/// The value's text with each input (a parameter, an export of no stack here, a plain dynamic
+/// reference) written as `values::INPUT` and each reference to a resource as
+/// `values::REFERENCE`, and what the first input is.
+fn text_with_unknowns(resolved: &Resolved) -> (String, Option<&str>) {
+    let mut text = String::new();
+    let mut input = None;
+    for part in &resolved.parts {
+        match part {
+            Part::Text(t) if t.contains("{{resolve:") => {
+                text.push_str(&without_dynamic_references(t, values::INPUT));
+                input.get_or_insert("a dynamic reference");
+            }
+            Part::Text(t) => text.push_str(t),
+            Part::Unknown(u) if u.origin == Origin::Input => {
+                text.push(values::INPUT);
+                input.get_or_insert(u.what.as_str());
+            }
+            Part::Unknown(_) => text.push(values::REFERENCE),
+        }
+    }
+    (text, input)
+}
+
+/// A parameter's `Default` and an output's value are in the template, and the stack shows them
+/// to anyone who can describe it: judged like a variable named by the parameter or output.
+pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
+    let template = &stack.template;
+    for p in &template.parameters {
+        let Some(default) = &p.default else { continue };
+        let name = p.id.as_str();
+        if let Some(reason) = literal_reason(name, default) {
+            sink.push(
+                "secret-in-env",
+                name,
+                format!("parameter {name} has a default that looks like a secret ({reason}); the template holds it in plain text"),
+                format!("remove the default of {name}: keep the value in Secrets Manager and pass its ARN"),
+            );
+        }
+    }
+    for o in &template.outputs {
+        let name = o.id.as_str();
+        let resolved = sink.scope().resolve(&o.value);
+        if let Some(reason) = variable_reason(name, &resolved) {
+            sink.push(
+                "secret-in-env",
+                name,
+                format!("output {name} holds a value that looks like a secret ({reason}); the stack shows outputs to anyone who can describe it"),
+                format!("output the secret's ARN instead of its value in {name}"),
+            );
+        }
     }
 }
 

@@ -93,6 +93,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
         refs::check(stack, &mut sink);
         account::check(app, stack, &mut sink);
         check_tags(stack, &mut sink);
+        env::check_template(stack, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();
             stateful::check(r, &mut sink);

@@ -243,7 +243,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         };
         super::iam::check(stack, &role, id, sink);
     }
-    secrets(raw.properties(), false, id, sink);
+    secrets(raw.properties(), None, false, id, sink);
 }
 
 fn document(
@@ -607,28 +607,53 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
     out
 }
 
-fn secrets(value: &RawValue, in_variables: bool, id: &str, sink: &mut Sink<'_>) {
+/// A raw resource's values, each resolved first (`Fn::Sub`, `Fn::Join`, imports): by shape
+/// everywhere; by name under a secret-named property (`SecretString`, `MasterUserPassword`),
+/// inside `Variables` maps (a raw function's environment) and as the `Value` of a `Name`/`Key`
+/// pair (a container's environment, a tag, an SSM parameter named `/app/db-password`). A
+/// reference to a secret (`{{resolve:secretsmanager:…}}`, `ssm-secure`) is how a resource
+/// receives one only in a property named for a secret: anywhere else CloudFormation writes
+/// the secret's value where reading the resource returns it (a plain SSM parameter's `Value`).
+fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, sink: &mut Sink<'_>) {
     match value {
         RawValue::Object(fields) => {
+            let pair_name = ["Name", "Key"]
+                .iter()
+                .find_map(|k| value.get(k).and_then(RawValue::literal))
+                .filter(|_| value.get("Value").is_some());
             for (k, v) in fields {
-                if in_variables && let RawValue::Expr(e) = v {
-                    env_value(k, e, id, sink);
-                } else {
-                    secrets(v, k == "Variables", id, sink);
+                match (v, pair_name) {
+                    (RawValue::Expr(e), _) if in_variables => {
+                        named_value(&format!("environment variable {k}"), k, e, id, sink);
+                    }
+                    (RawValue::Expr(e), Some(name)) if k == "Value" => {
+                        named_value(&format!("the value of {name}"), name, e, id, sink);
+                    }
+                    _ => secrets(v, Some(k), k == "Variables", id, sink),
                 }
             }
         }
-        RawValue::Array(items) => items.iter().for_each(|v| secrets(v, false, id, sink)),
-        RawValue::Expr(Expr::Literal(s))
-            // A dynamic reference is how a raw resource receives a secret without holding it.
-            if super::resolve::dynamic_references(s).is_empty() =>
-        {
-            if let Some(reason) = super::env::secret_value(s) {
+        RawValue::Array(items) => items.iter().for_each(|v| secrets(v, key, false, id, sink)),
+        RawValue::Expr(e) => {
+            let resolved = sink.scope().resolve(e);
+            let secret_key = key.filter(|k| super::env::secret_name(k));
+            let leaked = resolved.dynamic_references().iter().any(|r| r.is_secret());
+            let reason = match secret_key {
+                _ if leaked && secret_key.is_none() => Some(
+                    "a dynamic reference to a secret, which CloudFormation replaces with the secret's value in a property that is not a secret's".to_owned(),
+                ),
+                // The property takes a secret: a reference is how it should get one.
+                Some(_) if leaked => None,
+                Some(k) => super::env::variable_reason(k, &resolved),
+                None => super::env::unnamed_reason(&resolved),
+            };
+            if let Some(reason) = reason {
+                let place = key.map_or_else(String::new, |k| format!(" {k}"));
                 sink.push(
                     "secret-in-env",
                     id,
-                    format!("a property of the raw resource holds a value that looks like a secret ({reason})"),
-                    "pass it as a dynamic reference ({{resolve:secretsmanager:…}}) where the type accepts one, or keep it in Secrets Manager and give the resource its ARN",
+                    format!("the property{place} of the raw resource holds a value that looks like a secret ({reason})"),
+                    "pass it as a dynamic reference ({{resolve:secretsmanager:…}}) in a property that takes a secret, or keep it in Secrets Manager and give the resource its ARN",
                 );
             }
         }
@@ -636,16 +661,18 @@ fn secrets(value: &RawValue, in_variables: bool, id: &str, sink: &mut Sink<'_>) 
     }
 }
 
-/// A raw function's environment variable: the same rules as a modelled function's.
-fn env_value(name: &str, value: &Expr, id: &str, sink: &mut Sink<'_>) {
+/// A value a name labels (an environment variable, a parameter's `Value`): the same rules as a
+/// modelled function's environment variables.
+fn named_value(what: &str, name: &str, value: &Expr, id: &str, sink: &mut Sink<'_>) {
     let resolved = sink.scope().resolve(value);
-    let reason = super::env::variable_reason(name, &resolved);
-    if let Some(reason) = reason {
+    if let Some(reason) = super::env::variable_reason(name, &resolved) {
         sink.push(
             "secret-in-env",
             id,
-            format!("environment variable {name} holds a value that looks like a secret ({reason})"),
-            format!("store the value in Secrets Manager and give the function its ARN, e.g. {name}_SECRET_ARN"),
+            format!("{what} holds a value that looks like a secret ({reason})"),
+            format!(
+                "store the value in Secrets Manager and pass its ARN, e.g. as {name}_SECRET_ARN"
+            ),
         );
     }
 }

@@ -136,14 +136,18 @@ impl Resolved {
         })
     }
 
-    /// The longest the deployed value can be (bytes), counting an unknown part that nothing
-    /// bounds (an ARN, a name CloudFormation picks) as `unbounded`.
+    /// The longest the deployed value can be (bytes), counting a resource's name, ID or ARN
+    /// that nothing bounds as `unbounded`, and an input nothing bounds (another repository's
+    /// export) as long as a parameter can be: it can hold anything.
     pub fn max_len_or(&self, unbounded: usize) -> usize {
         self.parts
             .iter()
             .map(|p| match p {
                 Part::Text(t) => t.len(),
-                Part::Unknown(u) => u.max_len.unwrap_or(unbounded),
+                Part::Unknown(u) => u.max_len.unwrap_or(match u.origin {
+                    Origin::Input => PARAMETER_MAX_LEN,
+                    Origin::Account | Origin::ThisStack => unbounded,
+                }),
             })
             .sum()
     }
@@ -183,6 +187,23 @@ pub(crate) fn dynamic_references(text: &str) -> Vec<DynamicReference> {
         });
         rest = &after[end + 2..];
     }
+    out
+}
+
+/// `text` with each `{{resolve:…}}` replaced by `with`: where a lint judges what stands around
+/// the value a reference names.
+pub(crate) fn without_dynamic_references(text: &str, with: char) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{resolve:") {
+        let Some(end) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push(with);
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -376,7 +397,11 @@ fn url_suffix(region: &str) -> &'static str {
 /// `*` or `?`, and its longest such value. A pattern that does not parse admits anything.
 fn parameter(name: &str, pattern: &str) -> Unknown {
     let what = format!("parameter `{name}`");
-    let Ok(hir) = regex_syntax::parse(pattern) else {
+    // An empty pattern bounds nothing the definition can rely on.
+    let Ok(hir) = regex_syntax::parse(pattern)
+        .map_err(drop)
+        .and_then(|hir| if pattern.is_empty() { Err(()) } else { Ok(hir) })
+    else {
         return Unknown {
             what,
             origin: Origin::Input,
@@ -507,6 +532,48 @@ mod tests {
             let r = Scope::new(&s, None).resolve(&Expr::sub("arn:aws:s3:::b/${P}"));
             prop_assert_eq!(r.may_wildcard(), chars.contains(&'*') || chars.contains(&'?'));
             prop_assert_eq!(r.max_len_or(usize::MAX), "arn:aws:s3:::b/".len() + 20);
+        }
+    }
+
+    proptest! {
+        /// What nothing bounds is judged at its worst: a parameter with an empty pattern may
+        /// hold anything, and an import of an export no stack here makes, nested in any
+        /// intrinsic, counts as long as a parameter can be.
+        #[test]
+        fn unbounded_inputs_count_at_their_worst(
+            prefix in plain(),
+            export in "[a-z]{3,10}-[A-Z][a-z]{3,10}",
+            as_join in any::<bool>(),
+        ) {
+            let s = stack("a-prod-service", "us-west-2", vec![param("Free", "")], vec![]);
+            let scope = Scope::new(&s, None);
+            let free = scope.resolve(&Expr::sub(format!("{prefix}${{Free}}")));
+            prop_assert!(free.may_wildcard());
+            prop_assert_eq!(free.max_len_or(0), prefix.len() + PARAMETER_MAX_LEN);
+            let import = Expr::ImportValue(Box::new(Expr::Literal(export)));
+            let expr = if as_join {
+                Expr::Join(String::new(), vec![Expr::Literal(prefix.clone()), import])
+            } else {
+                Expr::SubWith(format!("{prefix}${{I}}"), vec![("I".into(), import)])
+            };
+            prop_assert_eq!(scope.resolve(&expr).max_len_or(0), prefix.len() + PARAMETER_MAX_LEN);
+        }
+
+        /// Every dynamic reference in a text gives way to the stand-in, whatever surrounds it.
+        #[test]
+        fn dynamic_references_give_way_to_a_stand_in(
+            pieces in proptest::collection::vec(("[a-z:/ =@]{0,8}", "[a-z/-]{1,12}"), 1..4),
+            tail in "[a-z:/ =@]{0,8}",
+        ) {
+            let mut text = String::new();
+            let mut expected = String::new();
+            for (before, name) in &pieces {
+                text.push_str(&format!("{before}{{{{resolve:ssm:{name}}}}}"));
+                expected.push_str(&format!("{before}#"));
+            }
+            text.push_str(&tail);
+            expected.push_str(&tail);
+            prop_assert_eq!(without_dynamic_references(&text, '#'), expected);
         }
     }
 
