@@ -17,6 +17,7 @@ const STRONG: &[&str] = &[
     "password",
     "passwd",
     "passphrase",
+    "passcode",
     "pwd",
     "pass",
     "secret",
@@ -41,6 +42,46 @@ const STRONG: &[&str] = &[
     "passkeys",
     "mnemonics",
     "dsns",
+    // "Password" in other languages, as names are written in them: German, Portuguese,
+    // Spanish, French, Dutch, Finnish, Swedish, Norwegian, Polish, Czech, Hungarian, Turkish.
+    "passwort",
+    "kennwort",
+    "senha",
+    "contrasena",
+    "motdepasse",
+    "wachtwoord",
+    "salasana",
+    "losenord",
+    "passord",
+    "haslo",
+    "heslo",
+    "jelszo",
+    "sifre",
+];
+
+/// Head words naming a password a person or a system chose: digits alone are one (a PIN).
+const PASSWORD: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "pw",
+    "passphrase",
+    "passcode",
+    "passwords",
+    "passwort",
+    "kennwort",
+    "senha",
+    "contrasena",
+    "motdepasse",
+    "wachtwoord",
+    "salasana",
+    "losenord",
+    "passord",
+    "haslo",
+    "heslo",
+    "jelszo",
+    "sifre",
 ];
 
 /// Words that name a secret only as the last word: `BASIC_AUTH`, `SESSION_COOKIE`, `HASH_SALT`
@@ -132,6 +173,10 @@ const DATA_KEY: &[&str] = &[
     "site",
     "gsi",
     "lsi",
+    // `GenerateStringKey`: the JSON key a generated string goes under.
+    "string",
+    // Sentry's client key is its DSN's public key, which Sentry documents as public.
+    "sentry",
 ];
 
 /// Words that make a key public: public keys, publishable keys, CAPTCHA site keys.
@@ -531,23 +576,40 @@ enum Kind {
     Secret,
 }
 
-fn classify(pieces: &[String]) -> Kind {
+/// The last secret word of a name and its place: what the name is about.
+fn head(pieces: &[String]) -> Option<(usize, &str)> {
     let last = pieces.len().saturating_sub(1);
-    let head = pieces.iter().enumerate().rev().find(|(i, w)| {
-        let w = w.as_str();
-        is(STRONG, w)
-            || (is(WEAK, w) && *i == last)
-            || (is(KEY, w) && !(*i > 0 && is(DATA_KEY, &pieces[i - 1])))
-    });
-    let Some((at, _)) = head else {
+    pieces
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, w)| (i, w.as_str()))
+        .find(|(i, w)| {
+            is(STRONG, w)
+                || (is(WEAK, w) && *i == last)
+                || (is(KEY, w) && !(*i > 0 && is(DATA_KEY, &pieces[i - 1])))
+        })
+}
+
+/// Whether `name` names a password (`SMTP_PASSWORD`, `ORACLE_PWD`), under which digits alone
+/// are the password rather than a setting.
+pub(crate) fn password_name(name: &str) -> bool {
+    let pieces = pieces(name);
+    classify(&pieces) == Kind::Secret && head(&pieces).is_some_and(|(_, w)| is(PASSWORD, w))
+}
+
+fn classify(pieces: &[String]) -> Kind {
+    let Some((at, word)) = head(pieces) else {
         return Kind::Plain;
     };
     // A KMS key's ID or an object key's prefix; a public key; a token's lifetime.
     let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w));
     // Keys vendors document as public: publishable keys, CAPTCHA site keys, Algolia's
     // search-only key.
+    // Firebase's API keys identify a project to Google and are public by Firebase's docs.
     let public_before = pieces[..at].iter().any(|w| is(PUBLIC, w))
-        || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"));
+        || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"))
+        || (pieces.iter().any(|w| w == "firebase") && is(KEY, word));
     match (property_after, public_before) {
         (true, _) => Kind::Plain,
         (false, true) => Kind::Public,
@@ -579,6 +641,9 @@ pub(crate) fn digest_name(name: &str) -> bool {
         "integrity",
         "crc",
         "crc32",
+        "ref",
+        "vcs",
+        "scm",
     ];
     !secret_name(name) && pieces(name).iter().any(|w| is(DIGEST, w))
 }
@@ -592,6 +657,12 @@ pub(crate) fn pgp_name(name: &str) -> bool {
             "gpg" | "pgp" | "gnupg" | "openpgp" | "fingerprint"
         )
     })
+}
+
+/// Whether `name` says its key is one its vendor documents as public (`STRIPE_PUBLISHABLE_KEY`,
+/// `RECAPTCHA_SITE_KEY`, `FIREBASE_API_KEY`).
+pub(crate) fn public_key_name(name: &str) -> bool {
+    classify(&pieces(name)) == Kind::Public
 }
 
 /// Whether `name` says its value is public by design (`DISCORD_PUBLIC_KEY`,
@@ -611,12 +682,13 @@ pub(crate) fn public_name(name: &str) -> bool {
     }
 }
 
-/// Whether the word list of `name` ends in a word that makes a URL value a secret itself
-/// (a webhook URL, a Sentry DSN): capability URLs.
+/// Whether the word list of `name` ends in a word that makes a URL value a secret itself (a
+/// webhook URL): capability URLs. A DSN is not one: a database's holds its password (found
+/// as such), and a Sentry DSN's key is public by Sentry's docs.
 pub(crate) fn capability_url_name(name: &str) -> bool {
     pieces(name)
         .last()
-        .is_some_and(|w| matches!(w.as_str(), "webhook" | "dsn"))
+        .is_some_and(|w| matches!(w.as_str(), "webhook"))
 }
 
 #[cfg(test)]

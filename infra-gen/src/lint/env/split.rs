@@ -37,7 +37,11 @@ fn stem(name: &str) -> Option<(String, u32)> {
             .trim_end_matches(['_', '-']);
         return (!base.is_empty()).then(|| (base.to_owned(), number));
     }
-    let (base, last) = lower.rsplit_once('_')?;
+    let (mut base, mut last) = lower.rsplit_once('_')?;
+    // `KEY_FIRST_HALF`, `KEY_SECOND_PART`: the ordinal stands before the word for a part.
+    if ["half", "part", "piece", "chunk", "segment", "portion"].contains(&last) {
+        (base, last) = base.rsplit_once('_')?;
+    }
     if base.is_empty() {
         return None;
     }

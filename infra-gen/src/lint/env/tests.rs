@@ -90,6 +90,11 @@ fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
         &["basic", "auth"],
         &["hash", "salt"],
         &["dsn"],
+        &["passwort"],
+        &["kennwort"],
+        &["senha"],
+        &["contrasena"],
+        &["wachtwoord"],
     ];
     let qualifiers: &[&[&str]] = &[
         &[],
@@ -982,4 +987,234 @@ fn the_vendored_bip39_wordlist_is_whole_and_sorted() {
         list.iter()
             .all(|w| (3..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase()))
     );
+}
+
+/// Key algorithms' OIDs: rsaEncryption, id-ecPublicKey, Ed25519.
+const OIDS: &[&[u8]] = &[
+    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+    &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+    &[0x2b, 0x65, 0x70],
+];
+
+/// DER: a tag, its length (short or long form), its content.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match content.len() {
+        n if n < 0x80 => out.push(u8::try_from(n).unwrap_or(0)),
+        n if n < 0x100 => out.extend([0x81, u8::try_from(n).unwrap_or(0)]),
+        n => out.extend([
+            0x82,
+            u8::try_from(n >> 8).unwrap_or(0),
+            u8::try_from(n & 0xff).unwrap_or(0),
+        ]),
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A Bech32 string (BIP 173) of `hrp` and 5-bit `data`, with its checksum.
+fn bech32(hrp: &str, data: &[u8]) -> String {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    let polymod = |values: &[u32]| {
+        let mut chk = 1u32;
+        for v in values {
+            let top = chk >> 25;
+            chk = (chk & 0x1ff_ffff) << 5 ^ v;
+            for (i, g) in [
+                0x3b6a_57b2u32,
+                0x2650_8e6d,
+                0x1ea1_19fa,
+                0x3d42_33dd,
+                0x2a14_62b3,
+            ]
+            .iter()
+            .enumerate()
+            {
+                if (top >> i) & 1 == 1 {
+                    chk ^= g;
+                }
+            }
+        }
+        chk
+    };
+    let mut values: Vec<u32> = hrp.bytes().map(|b| u32::from(b) >> 5).collect();
+    values.push(0);
+    values.extend(hrp.bytes().map(|b| u32::from(b) & 31));
+    values.extend(data.iter().map(|d| u32::from(*d)));
+    values.extend([0; 6]);
+    let check = polymod(&values) ^ 1;
+    let mut out = format!("{hrp}1");
+    out.extend(data.iter().map(|d| char::from(CHARSET[usize::from(*d)])));
+    out.extend((0..6).map(|i| char::from(CHARSET[((check >> (5 * (5 - i))) & 31) as usize])));
+    out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A plain parameter's reference is an input: where it stands in a secret's place (a URL's
+    /// password, a secret-named field, after `Bearer`) it is a secret; standing alone, or as a
+    /// host, under a plain name it is configuration.
+    #[test]
+    fn a_plain_reference_in_a_secrets_place_is_a_secret(
+        plain in plain_names(),
+        (a, b) in ("[a-z]{3,10}", "[a-z]{3,10}").prop_filter("plain words", |(a, b)| !secret_name(a) && !secret_name(b)),
+        field in secret_names(),
+        form in 0..3usize,
+    ) {
+        let field = field.replace(['.', ' '], "_");
+        let reference = format!("{{{{resolve:ssm:/{a}/{b}}}}}");
+        let value = match form {
+            0 => format!("postgres://app:{reference}@{a}.internal:5432/{b}"),
+            1 => format!("Server={a};{field}={reference};"),
+            _ => format!("Authorization: Bearer {reference}"),
+        };
+        prop_assert!(variable_reason(&plain, &resolved(&value)).is_some(), "{plain}={value}");
+        let host = format!("postgres://app@{reference}:5432/{b}");
+        prop_assert!(variable_reason(&plain, &resolved(&host)).is_none(), "{plain}={host}");
+    }
+
+    /// A URL-encoded value is what it decodes to: every secret form stays a secret encoded,
+    /// and ordinary values stay ordinary.
+    #[test]
+    fn url_encoded_values_are_judged_decoded(
+        m in material(),
+        pw in password(),
+        field in secret_names(),
+        form in 1..27usize,
+        (name, ordinary_value) in ordinary(),
+    ) {
+        let encode = |v: &str| -> String {
+            v.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") }).collect()
+        };
+        let field = field.replace(['.', ' '], "_");
+        let value = wrapped(&m, &pw, &field, form);
+        prop_assert!(literal_reason("PAYLOAD", &encode(&value)).is_some(), "{value}");
+        let encoded = encode(&ordinary_value);
+        prop_assert!(literal_reason(&name, &encoded).is_none(), "{name}={encoded}: {:?}", literal_reason(&name, &encoded));
+    }
+
+    /// DER is judged by its outline, with any key bytes: a SubjectPublicKeyInfo or a PKCS#1
+    /// RSA public key, without PEM armour, is public under any name; a PKCS#8 or PKCS#1
+    /// private key holding the same bytes is a secret.
+    #[test]
+    fn der_public_keys_are_public_and_private_keys_are_not(
+        key in prop::collection::vec(any::<u8>(), 64..300),
+        oid in prop::sample::select(OIDS),
+        name in prop::sample::select(&["JWT_VERIFY_KEY", "REALM_KEY", "SIGNER", "TOKEN_KEY"][..]),
+    ) {
+        let algorithm = der(0x30, &der(0x06, oid));
+        let mut bits = vec![0];
+        bits.extend(&key);
+        let spki = der(0x30, &[algorithm.clone(), der(0x03, &bits)].concat());
+        let mut modulus = vec![0];
+        modulus.extend(&key);
+        let rsa_public = der(0x30, &[der(0x02, &modulus), der(0x02, &[1, 0, 1])].concat());
+        for public in [spki, rsa_public] {
+            let v = b64(&public);
+            prop_assert!(literal_reason(name, &v).is_none(), "{name}={v}: {:?}", literal_reason(name, &v));
+        }
+        let pkcs8 = der(0x30, &[der(0x02, &[0]), algorithm, der(0x04, &key)].concat());
+        let pkcs1 = der(0x30, &[der(0x02, &[0]), der(0x02, &modulus), der(0x02, &[1, 0, 1]), der(0x02, &key)].concat());
+        for private in [pkcs8, pkcs1] {
+            let v = b64(&private);
+            prop_assert!(literal_reason("BLOB", &v).is_some(), "BLOB={v}");
+        }
+    }
+
+    /// A Sentry DSN's key is public by Sentry's docs, in the DSN and as a report URL's
+    /// `sentry_key`; a legacy DSN's secret key after `:` is a secret.
+    #[test]
+    fn sentry_dsn_keys_are_public_and_their_secret_keys_are_not(
+        key in from_alphabet(b"0123456789abcdef", 32..=32),
+        secret in from_alphabet(b"0123456789abcdef", 32..=32),
+        org in 1..9_999_999u32,
+        project in 1..9_999_999_999_999u64,
+        host in prop::sample::select(&["ingest.sentry.io", "ingest.us.sentry.io", "ingest.de.sentry.io"][..]),
+        name in prop::sample::select(&["SENTRY_DSN", "NEXT_PUBLIC_SENTRY_DSN", "DSN", "ERROR_REPORTING"][..]),
+    ) {
+        let dsn = format!("https://{key}@o{org}.{host}/{project}");
+        prop_assert!(literal_reason(name, &dsn).is_none(), "{name}={dsn}: {:?}", literal_reason(name, &dsn));
+        let report = format!("report-uri https://o{org}.{host}/api/{project}/security/?sentry_key={key}");
+        prop_assert!(literal_reason("CONTENT_SECURITY_POLICY", &report).is_none(), "{report}");
+        let legacy = format!("https://{key}:{secret}@sentry.example.com/{project}");
+        prop_assert!(literal_reason(name, &legacy).is_some(), "{name}={legacy}");
+    }
+
+    /// Bech32 with a valid checksum is an address or a public key (`age1…`, `bc1…`,
+    /// `npub1…`); Bech32 whose prefix says secret (`nsec1…`) is not, nor random text with a
+    /// checksum that fails.
+    #[test]
+    fn bech32_addresses_and_public_keys_are_public(
+        data in prop::collection::vec(0u8..32, 40..60),
+        hrp in prop::sample::select(&["age", "bc", "npub", "tb"][..]),
+        flip in 0usize..40,
+    ) {
+        let public = bech32(hrp, &data);
+        prop_assert!(literal_reason("RECIPIENT", &public).is_none(), "{public}: {:?}", literal_reason("RECIPIENT", &public));
+        let secret = bech32("nsec", &data);
+        prop_assert!(literal_reason("IDENTITY", &secret).is_some(), "{secret}");
+        // One changed letter breaks the checksum: it is judged as any random string.
+        let mut broken: Vec<char> = public.chars().collect();
+        let at = hrp.len() + 1 + flip;
+        broken[at] = if broken[at] == 'q' { 'p' } else { 'q' };
+        let broken: String = broken.into_iter().collect();
+        prop_assert!(literal_reason("IDENTITY", &broken).is_some(), "{broken}");
+    }
+
+    /// Digits alone under a password's name are the password; under a setting about a secret
+    /// (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL`) they are the setting.
+    #[test]
+    fn digits_are_a_password_under_a_passwords_name_only(
+        digits in "[0-9]{4,12}",
+        owner in prop::sample::select(&["", "DB_", "SMTP_", "ADMIN_", "REDIS_"][..]),
+        head in prop::sample::select(&["PASSWORD", "PWD", "PASSWD", "PASS", "PASSCODE", "PASSWORT"][..]),
+        property in prop::sample::select(&["MIN_LENGTH", "TTL", "MAX_AGE", "ROTATION_DAYS", "RETRIES"][..]),
+        glue in prop::sample::select(&["_", ""][..]),
+    ) {
+        let name = format!("{owner}{head}");
+        prop_assert!(literal_reason(&name, &digits).is_some(), "{name}={digits}");
+        let setting = format!("{owner}{head}{glue}{property}");
+        prop_assert!(literal_reason(&setting, &digits).is_none(), "{setting}={digits}");
+    }
+
+    /// ODBC quotes a value in braces (`Pwd={…}`): a password there is a password, while a named
+    /// or numbered placeholder (`{password}`, `{0}`) is a template's.
+    #[test]
+    fn odbc_brace_quoted_passwords_are_found_and_placeholders_are_not(
+        pw in password(),
+        key in prop::sample::select(&["Pwd", "Password", "PWD"][..]),
+        placeholder in prop::sample::select(&["{password}", "{0}", "{DB_PASSWORD}", "{pwd}"][..]),
+    ) {
+        let quoted = format!("Driver={{ODBC Driver 18 for SQL Server}};Server=tcp:db,1433;Uid=app;{key}={{{pw}}};Encrypt=yes");
+        prop_assert!(literal_reason("MSSQL", &quoted).is_some(), "{quoted}");
+        let template = format!("Driver={{ODBC Driver 18 for SQL Server}};Server=tcp:db,1433;Uid=app;{key}={placeholder};");
+        prop_assert!(literal_reason("MSSQL_TEMPLATE", &template).is_none(), "{template}");
+    }
+
+    /// KMS multi-Region key IDs are identifiers, under any name.
+    #[test]
+    fn kms_multi_region_key_ids_are_identifiers(
+        id in from_alphabet(b"0123456789abcdef", 32..=32),
+        name in prop::sample::select(&["KMS_KEY", "KEY_ID", "ENCRYPTION_KEY_ID", "CMK"][..]),
+    ) {
+        let value = format!("mrk-{id}");
+        prop_assert!(literal_reason(name, &value).is_none(), "{name}={value}: {:?}", literal_reason(name, &value));
+    }
+}
+
+#[test]
+fn parts_named_first_half_and_second_half_are_joined() {
+    for (a, b) in [
+        ("FIRST_HALF", "SECOND_HALF"),
+        ("PART_ONE", "PART_TWO"),
+        ("LEFT_PIECE", "RIGHT_PIECE"),
+    ] {
+        let vars = [
+            (format!("SIGNING_{b}"), "Q7rS9tU1vW3xY5zC".to_owned()),
+            (format!("SIGNING_{a}"), "aB3dE5gH7jK9mN1p".to_owned()),
+        ];
+        let vars: Vec<(&str, String)> = vars.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        assert_eq!(split::secrets(&vars).len(), 1, "{vars:?}");
+    }
 }

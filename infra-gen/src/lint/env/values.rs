@@ -18,10 +18,19 @@ pub(crate) const REFERENCE: char = '\u{FFFD}';
 
 /// Why `value` (under `name`, when it has one) holds a secret, if it does.
 pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
+    // A URL-encoded value (`postgres%3A%2F%2Fapp%3Apw%40db`, a query parameter holding a
+    // connection string or a digest) is the value it decodes to.
+    if let Some(decoded) = percent_decoded(value) {
+        return secret_value(&decoded, name).map(|why| format!("URL-encoded: {why}"));
+    }
     if public_by_design(value) {
         return None;
     }
-    if let Some(rule) = super::super::secrets::matching_rule(value) {
+    if let Some(rule) = super::super::secrets::matching_rule(value)
+        // A vendor's API key under a name that says it is the public one (`FIREBASE_API_KEY`,
+        // `RECAPTCHA_SITE_KEY`): vendors issue those to browsers.
+        && !(rule.ends_with("api-key") && name.is_some_and(names::public_key_name))
+    {
         return Some(format!("gitleaks rule {rule}"));
     }
     if let Some(why) = pem(value).or_else(|| mnemonic(value)) {
@@ -39,6 +48,32 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| auth_scheme(value))
         .or_else(|| dotted(value))
         .or_else(|| material(value, name))
+}
+
+/// `value` with its `%XX` escapes decoded, when it has any and decodes to UTF-8.
+fn percent_decoded(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    let mut decoded = false;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                decoded = true;
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    decoded.then(|| String::from_utf8(out).ok()).flatten()
 }
 
 /// Whether a value under a secret's name is plainly something else: empty, a number, a
@@ -71,31 +106,40 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b))
     }) && !name.is_some_and(names::capability_url_name);
     let fingerprint = name.is_some_and(names::pgp_name) && pgp_fingerprint(v);
+    // Digits under a password's name are the password (a PIN, a numeric passphrase).
+    let password_digits =
+        v.bytes().all(|b| b.is_ascii_digit()) && name.is_some_and(names::password_name);
     flag || placeholder(v)
         || url
         || fingerprint
-        || number_or_duration(v)
+        || (number_or_duration(v) && !password_digits)
         || v.starts_with("arn:")
         || path(v)
 }
 
 /// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `%s`,
-/// `%(token)s`); a value cut at its closing brace (`{token`) too.
+/// `%(token)s`); a value cut at its closing brace (`{token`) too. Single braces also quote an
+/// ODBC value (`Pwd={Winter2024x}`), so there a placeholder is a name without digits or a
+/// position (`{0}`).
 fn placeholder(v: &str) -> bool {
-    let inner = if let Some(rest) = v.strip_prefix("%(") {
-        rest.strip_suffix(")s").unwrap_or(rest)
+    let (inner, single_brace) = if let Some(rest) = v.strip_prefix("%(") {
+        (rest.strip_suffix(")s").unwrap_or(rest), false)
     } else if let Some(rest) = v.strip_prefix('%') {
         return rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_alphabetic());
-    } else if let Some(rest) = ["${", "{{", "{"].iter().find_map(|p| v.strip_prefix(p)) {
-        rest.trim_end_matches('}')
+    } else if let Some(rest) = ["${", "{{"].iter().find_map(|p| v.strip_prefix(p)) {
+        (rest.trim_end_matches('}'), false)
+    } else if let Some(rest) = v.strip_prefix('{') {
+        (rest.trim_end_matches('}'), true)
     } else {
         return false;
     };
-    !inner.is_empty()
-        && inner.len() <= 64
-        && inner
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    let named = inner
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        && (!single_brace
+            || inner.bytes().all(|b| b.is_ascii_digit())
+            || !inner.bytes().any(|b| b.is_ascii_digit()));
+    !inner.is_empty() && inner.len() <= 64 && named
 }
 
 /// OpenPGP fingerprints (40 hex digits, or grouped in fours) or long key IDs (16), one or a
@@ -171,7 +215,87 @@ fn public_by_design(value: &str) -> bool {
         .iter()
         .any(|p| v.starts_with(p))
         && !v.contains(char::is_whitespace);
-    pem_public || ssh_public || publishable
+    // A public key or certificate without its PEM armour (a Keycloak realm's public key).
+    let public_der = base64_decode(v).is_some_and(|d| public_blob(&d));
+    pem_public || ssh_public || publishable || public_der || bech32_public(v) || anon_jwt(v)
+}
+
+/// A JSON Web Token whose payload grants the `anon` role: Supabase's anon key, which Supabase
+/// documents as safe in browsers (row-level security decides what it reads). Its
+/// `service_role` key, in the same shape, is a secret.
+fn anon_jwt(v: &str) -> bool {
+    let mut segments = v.split('.');
+    let (Some(header), Some(payload), Some(_), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return false;
+    };
+    let json = |s: &str| {
+        base64_decode(s).and_then(|d| serde_json::from_slice::<serde_json::Value>(&d).ok())
+    };
+    json(header).is_some_and(|h| h.get("alg").is_some())
+        && json(payload).is_some_and(|p| p.get("role").and_then(|r| r.as_str()) == Some("anon"))
+}
+
+/// A Bech32 string with a valid checksum (BIP 173: a lower-case prefix, `1`, data in its
+/// 32-letter alphabet, a 6-letter checksum): addresses and public keys (`age1…` recipients,
+/// `bc1…`, `npub1…`). Secrets in Bech32 say so in their prefix (`AGE-SECRET-KEY-1…`, `nsec1…`)
+/// and are not this.
+fn bech32_public(v: &str) -> bool {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    let Some((prefix, data)) = v.rsplit_once('1') else {
+        return false;
+    };
+    if prefix.is_empty()
+        || !prefix.bytes().all(|b| b.is_ascii_lowercase())
+        || ["sec", "priv", "secret"].iter().any(|w| prefix.contains(w))
+        || data.len() < 6
+        || v.len() > 1023
+    {
+        return false;
+    }
+    let Some(values) = data
+        .bytes()
+        .map(|b| {
+            CHARSET
+                .iter()
+                .position(|c| *c == b)
+                .and_then(|p| u32::try_from(p).ok())
+        })
+        .collect::<Option<Vec<u32>>>()
+    else {
+        return false;
+    };
+    let expanded = prefix
+        .bytes()
+        .map(|b| u32::from(b) >> 5)
+        .chain(std::iter::once(0))
+        .chain(prefix.bytes().map(|b| u32::from(b) & 31))
+        .chain(values);
+    let mut chk = 1u32;
+    for value in expanded {
+        let top = chk >> 25;
+        chk = (chk & 0x1ff_ffff) << 5 ^ value;
+        for (i, g) in [
+            0x3b6a_57b2,
+            0x2650_8e6d,
+            0x1ea1_19fa,
+            0x3d42_33dd,
+            0x2a14_62b3,
+        ]
+        .iter()
+        .enumerate()
+        {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    // Bech32 and Bech32m (BIP 350) constants.
+    chk == 1 || chk == 0x2bc8_30a3
 }
 
 /// A PEM block whose label is not a public one: private keys in every format, and any
@@ -248,9 +372,10 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
         let authority = &after[..end];
         if let Some((userinfo, _)) = authority.rsplit_once('@') {
             match userinfo.split_once(':') {
-                Some((_, password)) if !password.is_empty() => {
+                Some((_, password)) if !password.is_empty() && !placeholder(password) => {
                     return Some("a URL with a password".into());
                 }
+                None if sentry_dsn(userinfo, &after[end..]) => {}
                 None if material(userinfo, None).is_some() || userinfo.contains(INPUT) => {
                     return Some("a URL with a key as its user".into());
                 }
@@ -263,6 +388,35 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
         rest = after;
     }
     None
+}
+
+/// A Sentry project's public key: a DSN's user, or the `sentry_key` of its report URLs.
+fn sentry_public_key(before: &str, run: &str, after: &str) -> bool {
+    let dsn = before.ends_with("://")
+        && after.strip_prefix('@').is_some_and(|rest| {
+            let path = rest.find('/').map_or("", |i| &rest[i..]);
+            sentry_dsn(run, path)
+        });
+    dsn || (run.len() == 32 && before.to_ascii_lowercase().ends_with("sentry_key="))
+}
+
+/// A Sentry DSN's user and path (`https://<32 hex>@o1.ingest.sentry.io/<project>`): its user
+/// is the project's public key, which Sentry documents as safe to publish (it only submits
+/// events). A legacy DSN's secret key, after a `:`, is not this.
+fn sentry_dsn(userinfo: &str, path: &str) -> bool {
+    let project = path
+        .split(|c: char| c.is_whitespace() || "\"'<>?#".contains(c))
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    userinfo.len() == 32
+        && userinfo
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && project
+            .rsplit('/')
+            .next()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`.
@@ -500,12 +654,13 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         };
         if run.len() >= 32 && run.bytes().all(|b| b.is_ascii_hexdigit()) && hex_random(run) {
             let before = &value[..start];
-            let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:"]
+            // After its algorithm a digest; after `mrk-` a KMS multi-Region key's ID.
+            let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:", "mrk-"]
                 .iter()
                 .any(|p| before.to_ascii_lowercase().ends_with(p));
             let public = name.is_some_and(|n| {
                 names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
-            });
+            }) || sentry_public_key(before, run, &value[start + run.len()..]);
             if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
@@ -521,6 +676,7 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             continue;
         }
         if prefixed_hex(run).is_some()
+            || kms_key_id(run)
             || stripe_object_id(run)
             || base64_digest(&value[..start], run, name)
             || base64_decode(run).is_some_and(|d| public_blob(&d))
@@ -554,6 +710,13 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         }
     }
     None
+}
+
+/// A KMS multi-Region key's ID, `mrk-` and 32 hex digits: an identifier, the key material
+/// never leaves KMS.
+fn kms_key_id(run: &str) -> bool {
+    run.strip_prefix("mrk-")
+        .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A Stripe object's ID (`price_1MoBy5…`, `cus_NffrFe…`, `cs_test_a1YS…`): a prefix Stripe
@@ -648,9 +811,11 @@ fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
 }
 
 /// Binary that is public by its own structure: an SSH public key (its wire format names the
-/// key type) or an X.509 certificate in DER (a SEQUENCE whose first element, the
-/// to-be-signed certificate, starts with the explicit version tag; a PKCS#8 or PKCS#1
-/// private key starts with an INTEGER version instead).
+/// key type), or DER whose outline only public data has: an X.509 certificate (a SEQUENCE
+/// whose to-be-signed certificate starts with the explicit version tag), a SubjectPublicKeyInfo
+/// (`PUBLIC KEY` without armour: an AlgorithmIdentifier SEQUENCE, then a BIT STRING), or a
+/// PKCS#1 RSA public key (exactly two INTEGERs, the modulus first). Private keys start with an
+/// INTEGER version of 0 instead (PKCS#8, PKCS#1, SEC 1) and hold more.
 fn public_blob(d: &[u8]) -> bool {
     let ssh = d.len() > 4 && {
         let n = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as usize;
@@ -659,7 +824,8 @@ fn public_blob(d: &[u8]) -> bool {
                 && t.iter().all(|b| b.is_ascii_graphic())
         })
     };
-    // Skips a DER tag and length, returning what follows the header.
+    // Skips a DER tag and length, returning what follows the header: enough to know a
+    // certificate, even one cut short.
     fn header(d: &[u8], tag: u8) -> Option<&[u8]> {
         let (&t, rest) = d.split_first()?;
         let (&len, rest) = rest.split_first()?;
@@ -676,7 +842,41 @@ fn public_blob(d: &[u8]) -> bool {
     let certificate = header(d, 0x30)
         .and_then(|inner| header(inner, 0x30))
         .is_some_and(|tbs| tbs.first() == Some(&0xa0));
-    ssh || certificate
+    let Some((0x30, body, _)) = der(d) else {
+        return ssh || certificate;
+    };
+    let mut outline = Vec::new();
+    let mut rest = body;
+    while let Some((tag, content, next)) = der(rest) {
+        outline.push((tag, content));
+        rest = next;
+    }
+    let tags: Vec<u8> = outline.iter().map(|(tag, _)| *tag).collect();
+    let spki = tags == [0x30, 0x03] && der(outline[0].1).is_some_and(|(tag, _, _)| tag == 0x06);
+    let rsa_public = tags == [0x02, 0x02] && outline[0].1.len() >= 64;
+    ssh || certificate || spki || rsa_public
+}
+
+/// The first DER element of `d` (tag, content, what follows), definite lengths only.
+fn der(d: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = d.split_first()?;
+    let (&len, rest) = rest.split_first()?;
+    let (len, rest) = if len & 0x80 == 0 {
+        (usize::from(len), rest)
+    } else {
+        let n = usize::from(len & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let bytes = rest.get(..n)?;
+        (
+            bytes
+                .iter()
+                .fold(0usize, |acc, b| acc << 8 | usize::from(*b)),
+            &rest[n..],
+        )
+    };
+    Some((tag, rest.get(..len)?, &rest[len..]))
 }
 
 /// Byte ranges of identifiers that carry random-looking parts but never a credential: host
