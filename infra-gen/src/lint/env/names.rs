@@ -105,6 +105,9 @@ const WEAK: &[&str] = &[
     "signatures",
     "sigs",
     "webhooks",
+    // A TOTP or wallet seed; `RANDOM_SEED=42` is a number, judged as one.
+    "seed",
+    "seeds",
 ];
 
 /// `key` and `keys`: a secret unless it names a data structure's key (below).
@@ -322,6 +325,13 @@ const PROPERTY: &[&str] = &[
     "sharing",
     "placeholder",
     "alias",
+    // What a server stores instead of the secret: `ADMIN_PASSWORD_HASH`, `TOKEN_DIGEST`.
+    "hash",
+    "hashed",
+    "digest",
+    "checksum",
+    "fingerprint",
+    "thumbprint",
 ];
 
 /// Words that qualify a secret word glued to them (`dbpassword`, `xapikey`, `adminpass`).
@@ -677,7 +687,7 @@ pub(crate) fn public_name(name: &str) -> bool {
             pieces.iter().any(|w| is(PUBLIC, w))
                 || pieces
                     .last()
-                    .is_some_and(|w| matches!(w.as_str(), "id" | "ids"))
+                    .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "sid" | "sids"))
         }
     }
 }

@@ -95,6 +95,7 @@ fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
         &["senha"],
         &["contrasena"],
         &["wachtwoord"],
+        &["totp", "seed"],
     ];
     let qualifiers: &[&[&str]] = &[
         &[],
@@ -763,11 +764,13 @@ proptest! {
     #[test]
     fn template_placeholders_are_not_secrets(
         field in prop::sample::select(&["token", "password", "api_key", "secret"][..]),
-        placeholder in prop::sample::select(&["{token}", "{{token}}", "${TOKEN}", "%s", "%(token)s", "{0}"][..]),
+        placeholder in prop::sample::select(&["{token}", "{{token}}", "${TOKEN}", "$TOKEN", "$p", "%s", "%(token)s", "{0}"][..]),
         host in "[a-z]{3,10}",
     ) {
         let url = format!("https://{host}.example.com/reset?{field}={placeholder}");
         prop_assert!(literal_reason("RESET_LINK_TEMPLATE", &url).is_none(), "{url}");
+        let dsn = format!("postgres://app:{placeholder}@{host}.internal:5432/app");
+        prop_assert!(literal_reason("DATABASE_URL_TEMPLATE", &dsn).is_none(), "{dsn}");
     }
 
     /// A sentence that names a secret before a colon is prose; a credential after the colon
@@ -1216,5 +1219,66 @@ fn parts_named_first_half_and_second_half_are_joined() {
         ];
         let vars: Vec<(&str, String)> = vars.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
         assert_eq!(split::secrets(&vars).len(), 1, "{vars:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A password hash in crypt's format (bcrypt, htpasswd's apr1, SHA-crypt, Argon2) is what
+    /// a server stores instead of the password: it passes under a hash's name and inside an
+    /// htpasswd line, while the same characters without the format are key material.
+    #[test]
+    fn crypt_password_hashes_are_not_secrets(
+        salt in from_alphabet(b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 8..=22),
+        hash in from_alphabet(b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 22..=43),
+        format in 0..4usize,
+        user in "[a-z]{3,8}",
+    ) {
+        let crypt = match format {
+            0 => format!("$2b$12${salt}{hash}"),
+            1 => format!("$apr1${salt}${hash}"),
+            2 => format!("$6$rounds=5000${salt}${hash}"),
+            _ => format!("$argon2id$v=19$m=65536,t=3,p=4${salt}${hash}"),
+        };
+        prop_assert!(literal_reason("ADMIN_PASSWORD_HASH", &crypt).is_none(), "{crypt}: {:?}", literal_reason("ADMIN_PASSWORD_HASH", &crypt));
+        let htpasswd = format!("{user}:{crypt}");
+        prop_assert!(literal_reason("DASHBOARD_USERS", &htpasswd).is_none(), "{htpasswd}: {:?}", literal_reason("DASHBOARD_USERS", &htpasswd));
+    }
+
+    /// Java properties write `key:value` without a space: at a line's start a secret-named
+    /// key is a field; `host:port` and ARNs in the middle of a line are not.
+    #[test]
+    fn properties_fields_at_a_line_start_are_fields(
+        pw in password(),
+        key in prop::sample::select(&["spring.datasource.password", "db.pass", "mail.smtp.password", "api.key"][..]),
+        host in "[a-z]{3,10}",
+        port in 1..65535u32,
+    ) {
+        let text = format!("{host}.url=jdbc:postgresql://{host}:{port}/app\n{key}:{pw}");
+        prop_assert!(literal_reason("APP_PROPERTIES", &text).is_some(), "{text}");
+        let plain = format!("{host}.url=jdbc:postgresql://{host}:{port}/app\n{host}.host:{host}.internal");
+        prop_assert!(literal_reason("APP_PROPERTIES", &plain).is_none(), "{plain}");
+    }
+
+    /// An ID in any vendor's spelling (`_ID`, `_SID`) is an identifier, hex or not.
+    #[test]
+    fn identifiers_named_sid_are_identifiers(
+        hex in from_alphabet(b"0123456789abcdef", 32..=32),
+        vendor in prop::sample::select(&["TWILIO_ACCOUNT", "TWILIO_SERVICE", "MESSAGING", "VERIFY"][..]),
+        prefix in prop::sample::select(&["AC", "MG", "VA", "IS"][..]),
+    ) {
+        let name = format!("{vendor}_SID");
+        let value = format!("{prefix}{hex}");
+        prop_assert!(literal_reason(&name, &value).is_none(), "{name}={value}");
+    }
+
+    /// Judging never fails on any text, whatever its characters: values are user input.
+    #[test]
+    fn any_text_is_judged_without_failing(name in "\\PC{0,12}", value in "\\PC{0,80}") {
+        let _ = literal_reason(&name, &value);
+        let _ = literal_reason("DB_PASSWORD", &value);
+        let _ = secret_value(&value, None);
+        let _ = split::secrets(&[("X_1", value.clone()), ("X_2", value)]);
     }
 }

@@ -46,8 +46,12 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
         .or_else(|| auth_scheme(value))
-        .or_else(|| dotted(value))
-        .or_else(|| material(value, name))
+        .or_else(|| {
+            // A password hash in crypt's format is what a server stores instead of the
+            // password; its `.` and `$` make no token.
+            let hashes_masked = without_crypt_hashes(value);
+            dotted(&hashes_masked).or_else(|| material(&hashes_masked, name))
+        })
 }
 
 /// `value` with its `%XX` escapes decoded, when it has any and decodes to UTF-8.
@@ -110,6 +114,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
     let password_digits =
         v.bytes().all(|b| b.is_ascii_digit()) && name.is_some_and(names::password_name);
     flag || placeholder(v)
+        || crypt_hash(v).is_some_and(|end| end == v.len())
         || url
         || fingerprint
         || (number_or_duration(v) && !password_digits)
@@ -117,7 +122,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || path(v)
 }
 
-/// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `%s`,
+/// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `$TOKEN`, `%s`,
 /// `%(token)s`); a value cut at its closing brace (`{token`) too. Single braces also quote an
 /// ODBC value (`Pwd={Winter2024x}`), so there a placeholder is a name without digits or a
 /// position (`{0}`).
@@ -130,6 +135,14 @@ fn placeholder(v: &str) -> bool {
         (rest.trim_end_matches('}'), false)
     } else if let Some(rest) = v.strip_prefix('{') {
         (rest.trim_end_matches('}'), true)
+    } else if let Some(rest) = v.strip_prefix('$') {
+        // A shell or GraphQL variable (`$DB_PASSWORD`, `$p`): an identifier.
+        return rest
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && rest.len() <= 64
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     } else {
         return false;
     };
@@ -452,15 +465,21 @@ fn field(text: &str) -> Option<String> {
         if b != b'=' && !colon {
             continue;
         }
-        // `key: value` needs the space YAML and headers put there; `a:b` is a port, an ARN.
+        let (key, prose) = key_before(&text[..i]);
+        // `key: value` needs the space YAML and headers put there; `a:b` is a port, an ARN —
+        // unless the key starts a line, as Java properties write `key:value`.
+        let line_start = text[..i]
+            .trim_end()
+            .strip_suffix(key)
+            .is_some_and(|before| before.is_empty() || before.ends_with('\n'));
         if colon
+            && !line_start
             && !bytes
                 .get(i + 1)
                 .is_some_and(|n| *n == b' ' || *n == b'\t' || *n == b'"')
         {
             continue;
         }
-        let (key, prose) = key_before(&text[..i]);
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
@@ -525,8 +544,10 @@ fn element_or_option(text: &str) -> Option<String> {
 fn key_before(text: &str) -> (&str, bool) {
     let t = text.trim_end().trim_end_matches(['"', '\'']);
     let start = t
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_-. ".contains(c)))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || "_-. ".contains(*c)))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let key = t[start..].trim();
     if key.split_whitespace().nth(3).is_none() {
         return (key, false);
@@ -710,6 +731,56 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         }
     }
     None
+}
+
+/// `value` with each password hash in crypt's format blanked out.
+fn without_crypt_hashes(value: &str) -> String {
+    let mut out = value.as_bytes().to_vec();
+    for (at, _) in value.match_indices('$') {
+        if let Some(len) = crypt_hash(&value[at..]) {
+            out[at..at + len].fill(b' ');
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| value.to_owned())
+}
+
+/// The length of the password hash in crypt's modular format that `v` starts with
+/// (`$2b$12$…` bcrypt, `$apr1$…` htpasswd, `$6$…` SHA-crypt, `$argon2id$v=19$…`, `$scrypt$…`,
+/// `$pbkdf2-sha256$…`), as `/etc/shadow`, htpasswd and password settings hold them.
+fn crypt_hash(v: &str) -> Option<usize> {
+    const IDS: &[&str] = &[
+        "1",
+        "2",
+        "2a",
+        "2b",
+        "2x",
+        "2y",
+        "5",
+        "6",
+        "7",
+        "y",
+        "gy",
+        "apr1",
+        "md5",
+        "sha1",
+        "argon2i",
+        "argon2d",
+        "argon2id",
+        "scrypt",
+        "pbkdf2",
+        "pbkdf2-sha256",
+        "pbkdf2-sha512",
+    ];
+    let rest = v.strip_prefix('$')?;
+    let (id, body) = rest.split_once('$')?;
+    if !IDS.contains(&id) {
+        return None;
+    }
+    let len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "./$=,+-".contains(c)))
+        .unwrap_or(body.len());
+    // Salt and hash, separated by `$` (bcrypt's cost too): at least two fields.
+    (len >= 16 && body[..len].contains('$')).then_some(1 + id.len() + 1 + len)
 }
 
 /// A KMS multi-Region key's ID, `mrk-` and 32 hex digits: an identifier, the key material
