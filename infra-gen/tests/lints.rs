@@ -817,3 +817,48 @@ proptest::proptest! {
         proptest::prop_assert!(findings(&plain).is_empty());
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Lambda measures the environment as one JSON object (its error shows the "String
+    /// measured"): `env-size` fires exactly when that serialization, as serde_json writes it
+    /// (quotes, colons, commas, escapes), is over 4096 bytes.
+    #[test]
+    fn env_size_is_the_json_object_lambda_measures(
+        vars in proptest::collection::vec(("[A-Z]{1,12}", "[a-z0-9 \"\\\\\n\té€]{0,160}"), 1..45),
+    ) {
+        use infra_gen::model::lambda::{EnvName, EnvVar};
+        let mut app = valid_app();
+        let mut object = serde_json::Map::new();
+        function_mut(&mut app).environment = vars
+            .iter()
+            .enumerate()
+            .map(|(i, (name, value))| {
+                let name = format!("V{i}_{name}");
+                object.insert(name.clone(), serde_json::Value::String(value.clone()));
+                EnvVar { name: EnvName::new(&name).expect("valid"), value: Expr::literal(value) }
+            })
+            .collect();
+        let measured = serde_json::to_string(&object).expect("serializes").len();
+        let flagged = findings(&app).iter().any(|f| f.code == "env-size");
+        proptest::prop_assert_eq!(flagged, measured > 4096, "{} bytes measured", measured);
+    }
+}
+
+#[test]
+fn a_secret_in_a_tag_is_rejected() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.tag(infra_gen::model::tags::Tag::new(
+            "DeployToken",
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB",
+        ))
+    })
+    .expect("builds");
+    let f = findings(&app);
+    assert!(
+        f.iter()
+            .any(|f| f.code == "secret-in-env" && f.resource == "Tags"),
+        "{f:#?}"
+    );
+}

@@ -163,10 +163,22 @@ fn text_with_unknowns(resolved: &Resolved) -> (String, Option<&str>) {
     (text, input)
 }
 
-/// A parameter's `Default` and an output's value are in the template, and the stack shows them
-/// to anyone who can describe it: judged like a variable named by the parameter or output.
+/// A parameter's `Default`, an output's value and a tag's are in the template, and AWS shows
+/// them to anyone who can describe the stack or list tags: judged like a variable named by the
+/// parameter, output or tag key.
 pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
     let template = &stack.template;
+    for tag in &template.tags {
+        let key = tag.key();
+        if let Some(reason) = literal_reason(key, tag.value()) {
+            sink.push(
+                "secret-in-env",
+                "Tags",
+                format!("tag {key} holds a value that looks like a secret ({reason}); tags are readable by anyone who can list them"),
+                format!("remove tag {key}: tags describe resources, secrets belong in Secrets Manager"),
+            );
+        }
+    }
     for p in &template.parameters {
         let Some(default) = &p.default else { continue };
         let name = p.id.as_str();
@@ -193,10 +205,23 @@ pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
     }
 }
 
+/// The bytes `s` takes inside a JSON string: quotes and backslashes and the short control
+/// escapes take two, other control characters six (`\u0001`), the rest their UTF-8 bytes.
+fn json_escaped_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
-    let mut size = 0;
+    // `{}` around the JSON object Lambda measures.
+    let mut size = 2;
     let mut clean = Vec::new();
-    for var in &f.environment {
+    for (i, var) in f.environment.iter().enumerate() {
         let name = var.name.as_str();
         if RESERVED.contains(&name) {
             sink.push(
@@ -207,8 +232,12 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
             );
         }
         let resolved = sink.scope().resolve(&var.value);
-        // Unknown parts count at their longest; an attribute (an ARN, a name) at a typical 256.
-        size += name.len() + resolved.max_len_or(256);
+        // Lambda measures the variables as one JSON object (its error shows the "String
+        // measured"): each name and value quoted and escaped, a colon between, commas between
+        // pairs. Unknown parts count at their longest; an attribute (an ARN, a name) at a
+        // typical 256.
+        let value = resolved.max_len_by(json_escaped_len, 256);
+        size += usize::from(i > 0) + json_escaped_len(name) + value + 5;
         let reason = variable_reason(name, &resolved);
         match (reason, resolved.known()) {
             (Some(reason), _) => sink.push(

@@ -9,7 +9,7 @@
 //! | `invoke-mode` | RESPONSE_STREAM on a buffered handler, or BUFFERED on a streaming one |
 //! | `secret-in-env` | a secret in an environment variable or the Dockerfile's final `ENV`: by shape, by name, joined across variables, or from a parameter or dynamic reference |
 //! | `reserved-env` | an environment variable Lambda sets itself and rejects |
-//! | `env-size` | environment variables over Lambda's 4 KB limit |
+//! | `env-size` | environment variables over Lambda's 4 KB limit, measured as the JSON object Lambda measures |
 //! | `log-group` | a function not logging to its own log group |
 //! | `cors` | CORS that browsers or Lambda reject |
 //! | `iam-wildcard` | `*` in a resource, except for APIs that only accept `*` (AWS's data); wildcards in ARN/path condition values |

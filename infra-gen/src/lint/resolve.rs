@@ -136,14 +136,15 @@ impl Resolved {
         })
     }
 
-    /// The longest the deployed value can be (bytes), counting a resource's name, ID or ARN
-    /// that nothing bounds as `unbounded`, and an input nothing bounds (another repository's
-    /// export) as long as a parameter can be: it can hold anything.
-    pub fn max_len_or(&self, unbounded: usize) -> usize {
+    /// The longest the deployed value can be, with known text measured by `text` (its bytes,
+    /// or its length once escaped), a resource's name, ID or ARN that nothing bounds counted
+    /// as `unbounded`, and an input nothing bounds (another repository's export) as long as a
+    /// parameter can be: it can hold anything.
+    pub fn max_len_by(&self, text: impl Fn(&str) -> usize, unbounded: usize) -> usize {
         self.parts
             .iter()
             .map(|p| match p {
-                Part::Text(t) => t.len(),
+                Part::Text(t) => text(t),
                 Part::Unknown(u) => u.max_len.unwrap_or(match u.origin {
                     Origin::Input => PARAMETER_MAX_LEN,
                     Origin::Account | Origin::ThisStack => unbounded,
@@ -531,7 +532,7 @@ mod tests {
             let s = stack("a-prod-service", "us-west-2", vec![param("P", &pattern)], vec![]);
             let r = Scope::new(&s, None).resolve(&Expr::sub("arn:aws:s3:::b/${P}"));
             prop_assert_eq!(r.may_wildcard(), chars.contains(&'*') || chars.contains(&'?'));
-            prop_assert_eq!(r.max_len_or(usize::MAX), "arn:aws:s3:::b/".len() + 20);
+            prop_assert_eq!(r.max_len_by(str::len, usize::MAX), "arn:aws:s3:::b/".len() + 20);
         }
     }
 
@@ -549,14 +550,14 @@ mod tests {
             let scope = Scope::new(&s, None);
             let free = scope.resolve(&Expr::sub(format!("{prefix}${{Free}}")));
             prop_assert!(free.may_wildcard());
-            prop_assert_eq!(free.max_len_or(0), prefix.len() + PARAMETER_MAX_LEN);
+            prop_assert_eq!(free.max_len_by(str::len, 0), prefix.len() + PARAMETER_MAX_LEN);
             let import = Expr::ImportValue(Box::new(Expr::Literal(export)));
             let expr = if as_join {
                 Expr::Join(String::new(), vec![Expr::Literal(prefix.clone()), import])
             } else {
                 Expr::SubWith(format!("{prefix}${{I}}"), vec![("I".into(), import)])
             };
-            prop_assert_eq!(scope.resolve(&expr).max_len_or(0), prefix.len() + PARAMETER_MAX_LEN);
+            prop_assert_eq!(scope.resolve(&expr).max_len_by(str::len, 0), prefix.len() + PARAMETER_MAX_LEN);
         }
 
         /// Every dynamic reference in a text gives way to the stand-in, whatever surrounds it.
