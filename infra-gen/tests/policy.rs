@@ -503,3 +503,143 @@ fn a_public_url_reason_without_a_public_url_is_refused() {
         "{f:#?}"
     );
 }
+
+// Raw log groups and repositories: the same rules as the modelled kinds, read from their
+// CloudFormation properties, against an oracle written from CloudWatch's and ECR's semantics.
+
+use infra_gen::model::raw::Raw;
+use infra_gen::model::{LogicalId, Resource as ModelResource};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+/// The app of `kind` with `raw` added to its service stack (retained, as `Service::raw` does),
+/// with an exception from each of `excepted`.
+fn with_raw(kind: EnvironmentKind, type_name: &str, props: Value, excepted: &[PolicyRule]) -> App {
+    let mut app = app(kind, &["a"], |s| s);
+    let mut r = ModelResource::new(
+        LogicalId::new("Extra").expect("valid"),
+        Properties::Raw(Raw::new(type_name, props).expect("valid raw")),
+    )
+    .retained();
+    for rule in excepted {
+        r.policy_exceptions
+            .push(PolicyException::new(*rule, "a reason that is a sentence").expect("valid"));
+    }
+    app.stacks_mut()[1].template.resources.push(r);
+    app
+}
+
+/// A raw log group's `RetentionInDays`: absent, one of CloudWatch's values, a string of one,
+/// or a parameter.
+fn retention() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(d))),
+        prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(d.to_string()))),
+        Just(Some(json!({"Ref": "ImageTag"}))),
+    ]
+}
+
+/// One ECR lifecycle rule: `(tagStatus, by count, number)`.
+fn ecr_rule() -> impl Strategy<Value = (&'static str, bool, u32)> {
+    (
+        prop::sample::select(&["untagged", "any", "tagged"][..]),
+        any::<bool>(),
+        1..30u32,
+    )
+}
+
+fn kind() -> impl Strategy<Value = EnvironmentKind> {
+    prop::sample::select(&KINDS[..])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn a_raw_log_group_is_held_to_the_retention_policy(
+        kind in kind(), days in retention(), except in any::<bool>()
+    ) {
+        let min = Policy::of(kind).min_log_retention.days();
+        let mut props = json!({"LogGroupName": "/demo/extra"});
+        if let Some(d) = &days {
+            props["RetentionInDays"] = d.clone();
+        }
+        // CloudWatch keeps a group without retention forever; a parameter may hold anything.
+        let broken = match &days {
+            None => true,
+            Some(Value::Number(n)) => n.as_u64().is_some_and(|n| n < u64::from(min)),
+            Some(Value::String(s)) => s.parse::<u32>().is_ok_and(|n| n < min),
+            Some(_) => true,
+        };
+        let excepted: &[PolicyRule] = if except { &[PolicyRule::LogRetention] } else { &[] };
+        let f = policy_findings(&with_raw(kind, "AWS::Logs::LogGroup", props, excepted));
+        // A broken rule without an exception, or an exception without a broken rule.
+        prop_assert_eq!(f.len(), usize::from(broken != except), "{:?} {:?}: {:#?}", kind, days, f);
+        for x in &f {
+            prop_assert_eq!(x.stack.as_str(), "demo-a-service");
+            prop_assert_eq!(x.resource.as_str(), "Extra");
+        }
+    }
+
+    #[test]
+    fn a_raw_repository_is_held_to_the_image_policy(
+        kind in kind(),
+        mutability in prop::sample::select(&[Some("IMMUTABLE"), Some("MUTABLE"), None][..]),
+        scan in prop::sample::select(&[Some(true), Some(false), None][..]),
+        rules in prop::option::of(prop::collection::vec(ecr_rule(), 0..4)),
+    ) {
+        let min = Policy::of(kind).min_images_kept;
+        let mut props = json!({"RepositoryName": "demo-extra"});
+        if let Some(m) = mutability {
+            props["ImageTagMutability"] = json!(m);
+        }
+        if let Some(s) = scan {
+            props["ImageScanningConfiguration"] = json!({"ScanOnPush": s});
+        }
+        if let Some(rules) = &rules {
+            let rules: Vec<Value> = rules.iter().enumerate().map(|(i, (status, by_count, n))| {
+                let mut selection = json!({"tagStatus": status, "countNumber": n});
+                if *status == "tagged" {
+                    selection["tagPrefixList"] = json!(["v"]);
+                }
+                if *by_count {
+                    selection["countType"] = json!("imageCountMoreThan");
+                } else {
+                    selection["countType"] = json!("sinceImagePushed");
+                    selection["countUnit"] = json!("days");
+                }
+                json!({"rulePriority": i + 1, "selection": selection, "action": {"type": "expire"}})
+            }).collect();
+            props["LifecyclePolicy"] =
+                json!({"LifecyclePolicyText": json!({"rules": rules}).to_string()});
+        }
+        // The oracle: ECR's defaults are mutable tags and no scanning; a lifecycle policy must
+        // expire untagged images, bound every image by a count of at least the kind's minimum
+        // and expire no tagged image by age (it may be the one running).
+        let mut broken = Vec::new();
+        if mutability != Some("IMMUTABLE") {
+            broken.push(PolicyRule::ImmutableTags);
+        }
+        if scan != Some(true) {
+            broken.push(PolicyRule::ScanOnPush);
+        }
+        let rules = rules.unwrap_or_default();
+        if rules.is_empty() {
+            broken.push(PolicyRule::LifecyclePolicy);
+        } else {
+            let untagged = rules.iter().any(|r| r.0 == "untagged");
+            let by_age = rules.iter().any(|r| r.0 != "untagged" && !r.1);
+            let kept = rules.iter().filter(|r| r.0 == "any" && r.1).map(|r| r.2).min();
+            if !untagged || by_age || kept.is_none_or(|k| k < min) {
+                broken.push(PolicyRule::ImagesKept);
+            }
+        }
+        let app = with_raw(kind, "AWS::ECR::Repository", props.clone(), &[]);
+        let f = policy_findings(&app);
+        prop_assert_eq!(f.len(), broken.len(), "{} {:#?}", props, f);
+        // An exception from exactly the broken rules answers them.
+        let app = with_raw(kind, "AWS::ECR::Repository", props.clone(), &broken);
+        prop_assert_eq!(policy_findings(&app), vec![], "{}", props);
+    }
+}

@@ -1,40 +1,168 @@
 //! Lint `policy`: every log group and ECR repository meets the [`Policy`] of its stack's
 //! environment kind, or carries a [`PolicyException`] saying why not; an exception the
 //! resource does not need is a finding too (the scanners would call its suppressions stale).
+//! Raw `AWS::Logs::LogGroup` and `AWS::ECR::Repository` resources are read into the same
+//! facts and held to the same rules: a value an input decides meets none of them.
 
 use super::Sink;
+use super::resolve::Scope;
 use crate::builders::{Policy, Stack};
-use crate::model::ecr::{Expiry, Repository, TagMutability, TagStatus};
+use crate::model::ecr::{Expiry, LifecycleRule, Repository, TagMutability, TagStatus};
+use crate::model::raw::{Raw, RawValue};
 use crate::model::review::{PolicyException, PolicyRule};
-use crate::model::{Properties, Resource};
+use crate::model::{Kind, Properties, Resource};
 
 const CODE: &str = "policy";
+
+/// What the policy reads of an ECR repository, modelled or raw.
+struct RepositoryFacts {
+    name: String,
+    /// `IMMUTABLE`, or what it is instead.
+    mutability: Result<(), String>,
+    scan_on_push: bool,
+    /// The lifecycle rules that expire images by tag status; `Err` when the policy text
+    /// cannot be read.
+    lifecycle: Result<Vec<LifecycleRule>, String>,
+    /// Whether there is a lifecycle policy with a rule at all (a rule the policy does not
+    /// count, such as one for some tags, is still a policy).
+    has_policy: bool,
+}
+
+impl RepositoryFacts {
+    fn modelled(r: &Repository) -> Self {
+        Self {
+            name: r.name.as_str().to_owned(),
+            mutability: match r.tag_mutability {
+                TagMutability::Immutable => Ok(()),
+                TagMutability::Mutable => Err("MUTABLE".into()),
+            },
+            scan_on_push: r.scan_on_push,
+            lifecycle: Ok(r.lifecycle.clone()),
+            has_policy: !r.lifecycle.is_empty(),
+        }
+    }
+
+    fn raw(stack: &Stack, raw: &Raw) -> Self {
+        let p = raw.properties();
+        let text = |v: Option<&RawValue>| v.and_then(|v| text(stack, v));
+        let policy = p
+            .get("LifecyclePolicy")
+            .and_then(|l| l.get("LifecyclePolicyText"))
+            .map(|v| text(Some(v)).ok_or(()));
+        Self {
+            name: text(p.get("RepositoryName"))
+                .unwrap_or_else(|| "(name CloudFormation generates)".into()),
+            mutability: match text(p.get("ImageTagMutability")) {
+                Some(m) if m == "IMMUTABLE" => Ok(()),
+                Some(m) => Err(m),
+                None if p.get("ImageTagMutability").is_some() => {
+                    Err("a value an input decides".into())
+                }
+                // CloudFormation's default.
+                None => Err("MUTABLE (the default)".into()),
+            },
+            scan_on_push: text(
+                p.get("ImageScanningConfiguration")
+                    .and_then(|c| c.get("ScanOnPush")),
+            )
+            .is_some_and(|v| v == "true"),
+            lifecycle: match &policy {
+                None => Ok(Vec::new()),
+                Some(Ok(t)) => lifecycle_rules(t),
+                Some(Err(())) => Err("its lifecycle policy text is decided by an input".to_owned()),
+            },
+            has_policy: policy.is_some_and(|t| {
+                t.map_or(true, |t| {
+                    serde_json::from_str::<serde_json::Value>(&t).map_or(true, |d| {
+                        d["rules"].as_array().is_none_or(|r| !r.is_empty())
+                    })
+                })
+            }),
+        }
+    }
+}
+
+/// A raw value as the text CloudFormation passes on, when the definition decides it.
+fn text(stack: &Stack, v: &RawValue) -> Option<String> {
+    match v {
+        RawValue::Bool(b) => Some(b.to_string()),
+        RawValue::Number(n) => Some(n.to_string()),
+        RawValue::Expr(e) => Scope::new(stack, None)
+            .resolve(e)
+            .known()
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// ECR's lifecycle policy text as rules: an expiry of `untagged` images, or of images by tag
+/// (`any`, or `tagged` — by age that can delete the running image; by count it bounds only the
+/// tags it lists, so it is left out); other actions (archiving) expire nothing.
+fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
+    let unreadable = |why: &str| format!("its lifecycle policy text cannot be read: {why}");
+    let doc: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| unreadable(&e.to_string()))?;
+    let rules = doc["rules"]
+        .as_array()
+        .ok_or_else(|| unreadable("no rules list"))?;
+    let mut out = Vec::new();
+    for rule in rules {
+        if rule["action"]["type"] != "expire" {
+            continue;
+        }
+        let selection = &rule["selection"];
+        let count = selection["countNumber"]
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| unreadable("a rule without a countNumber"))?;
+        let by_count = selection["countType"] == "imageCountMoreThan";
+        let expiry = if by_count {
+            Expiry::KeepLast(count)
+        } else {
+            Expiry::OlderThanDays(count)
+        };
+        let tag_status = match selection["tagStatus"].as_str() {
+            Some("untagged") => TagStatus::Untagged,
+            Some("any") => TagStatus::Any,
+            Some("tagged") if !by_count => TagStatus::Any,
+            Some("tagged") => continue,
+            other => return Err(unreadable(&format!("tagStatus {other:?}"))),
+        };
+        out.push(LifecycleRule {
+            description: rule["description"].as_str().unwrap_or_default().to_owned(),
+            tag_status,
+            expiry,
+        });
+    }
+    Ok(out)
+}
 
 pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
     let policy = stack.environment.policy();
     let kind = stack.environment.kind().name();
     let id = resource.id.as_str();
     let broken: Vec<(PolicyRule, String, String)> = match &resource.properties {
-        Properties::LogGroup(g) => {
-            let min = policy.min_log_retention.days();
-            let days = g.retention.days();
-            if days < min {
-                vec![(
-                    PolicyRule::LogRetention,
-                    format!(
-                        "log group {} keeps logs {days} days; the {kind} policy asks at least {min} \
-                         (Control Tower's cloudwatch_log_group_retention_period_check asks a year)",
-                        g.name
-                    ),
-                    format!(
-                        "set the retention to at least {min} days (RetentionDays, e.g. Service::log_retention)"
-                    ),
-                )]
-            } else {
-                Vec::new()
+        Properties::LogGroup(g) => log_group(&g.name, Ok(g.retention.days()), &policy, kind),
+        Properties::EcrRepository(r) => repository(&RepositoryFacts::modelled(r), &policy, kind),
+        Properties::Raw(raw) => match raw.type_name() {
+            "AWS::Logs::LogGroup" => {
+                let p = raw.properties();
+                let name = p
+                    .get("LogGroupName")
+                    .and_then(|v| text(stack, v))
+                    .unwrap_or_else(|| "(name CloudFormation generates)".into());
+                let days = match p.get("RetentionInDays") {
+                    // CloudWatch keeps a group's logs forever unless told otherwise.
+                    None => Err("never expires its logs (no RetentionInDays)".to_owned()),
+                    Some(v) => text(stack, v)
+                        .and_then(|t| t.parse::<u32>().ok())
+                        .ok_or_else(|| "keeps logs for a time an input decides".to_owned()),
+                };
+                log_group(&name, days, &policy, kind)
             }
-        }
-        Properties::EcrRepository(r) => repository(r, &policy, kind),
+            "AWS::ECR::Repository" => repository(&RepositoryFacts::raw(stack, raw), &policy, kind),
+            _ => Vec::new(),
+        },
         _ => Vec::new(),
     };
     for (rule, message, fix) in &broken {
@@ -48,6 +176,7 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
                     stack.source,
                     match resource.properties {
                         Properties::EcrRepository(_) => "Registry::except".to_owned(),
+                        // A raw resource of the service's stack.
                         _ => format!("Service::except(\"{id}\", …)"),
                     }
                 ),
@@ -105,15 +234,45 @@ fn excepted(resource: &Resource, rule: PolicyRule) -> bool {
         .any(|e: &PolicyException| e.rule() == rule)
 }
 
+/// The rule a log group breaks, with message and fix: `days` is its retention, or what it is
+/// instead (forever, an input).
+fn log_group(
+    name: &str,
+    days: Result<u32, String>,
+    policy: &Policy,
+    kind: &str,
+) -> Vec<(PolicyRule, String, String)> {
+    let min = policy.min_log_retention.days();
+    let problem = match days {
+        Ok(days) if days >= min => return Vec::new(),
+        Ok(days) => format!("keeps logs {days} days"),
+        Err(what) => what,
+    };
+    vec![(
+        PolicyRule::LogRetention,
+        format!(
+            "log group {name} {problem}; the {kind} policy asks at least {min} days \
+             (Control Tower's cloudwatch_log_group_retention_period_check asks a year)"
+        ),
+        format!(
+            "set the retention to at least {min} days (RetentionDays, e.g. Service::log_retention; RetentionInDays of a raw log group)"
+        ),
+    )]
+}
+
 /// The rules an ECR repository breaks, with message and fix.
-fn repository(r: &Repository, policy: &Policy, kind: &str) -> Vec<(PolicyRule, String, String)> {
+fn repository(
+    r: &RepositoryFacts,
+    policy: &Policy,
+    kind: &str,
+) -> Vec<(PolicyRule, String, String)> {
     let name = r.name.as_str();
     let mut broken = Vec::new();
-    if r.tag_mutability != TagMutability::Immutable {
+    if let Err(mutability) = &r.mutability {
         broken.push((
             PolicyRule::ImmutableTags,
-            format!("ECR repository {name} has mutable tags: a deploy of a tag may run another image than was tested"),
-            "set the tags IMMUTABLE (TagMutability::Immutable, as Registry does)".to_owned(),
+            format!("ECR repository {name}'s tags are {mutability}, not IMMUTABLE: a deploy of a tag may run another image than was tested"),
+            "set the tags IMMUTABLE (TagMutability::Immutable, as Registry does; ImageTagMutability of a raw repository)".to_owned(),
         ));
     }
     if !r.scan_on_push {
@@ -123,7 +282,18 @@ fn repository(r: &Repository, policy: &Policy, kind: &str) -> Vec<(PolicyRule, S
             "set scan_on_push to true (as Registry does)".to_owned(),
         ));
     }
-    if r.lifecycle.is_empty() {
+    let lifecycle = match &r.lifecycle {
+        Ok(rules) => rules,
+        Err(why) => {
+            broken.push((
+                PolicyRule::LifecyclePolicy,
+                format!("ECR repository {name}: {why}"),
+                "write the lifecycle policy as literal JSON (as Registry does)".to_owned(),
+            ));
+            return broken;
+        }
+    };
+    if !r.has_policy {
         broken.push((
             PolicyRule::LifecyclePolicy,
             format!("ECR repository {name} has no lifecycle policy: images are kept (and paid for) forever"),
@@ -135,13 +305,9 @@ fn repository(r: &Repository, policy: &Policy, kind: &str) -> Vec<(PolicyRule, S
         return broken;
     }
     let min = policy.min_images_kept;
-    let any = r
-        .lifecycle
-        .iter()
-        .filter(|l| l.tag_status == TagStatus::Any);
+    let any = lifecycle.iter().filter(|l| l.tag_status == TagStatus::Any);
     let mut problems = Vec::new();
-    if !r
-        .lifecycle
+    if !lifecycle
         .iter()
         .any(|l| l.tag_status == TagStatus::Untagged)
     {
