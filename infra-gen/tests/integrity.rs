@@ -224,7 +224,8 @@ proptest! {
         digest in "[0-9a-f]{64}",
         short in "[0-9a-f]{1,63}",
         other_param in "[A-Z][A-Za-z]{0,10}",
-        form in 0usize..14,
+        split in any::<Index>(),
+        form in 0usize..18,
     ) {
         let mut app = valid_app();
         let export = "demo-test-registry-RepositoryUri";
@@ -264,7 +265,23 @@ proptest! {
             // And the same wrong values do not.
             11 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::literal(literal_tag.as_str())]), false),
             12 => (Expr::Join(":".into(), vec![Expr::import(export), Expr::Ref("AWS::Region".into())]), false),
-            _ => (with(format!("${{{var}}}/extra:${{ImageTag}}"), import()), false),
+            13 => (with(format!("${{{var}}}/extra:${{ImageTag}}"), import()), false),
+            // The export's name itself spelled with Sub or Join is the same import.
+            14..=16 => {
+                let at = split.index(export.len() + 1);
+                let (head, tail) = export.split_at(at);
+                let name = match form {
+                    14 => Expr::sub(export),
+                    15 => Expr::Join(String::new(), vec![Expr::literal(head), Expr::literal(tail)]),
+                    _ => Expr::SubWith(format!("{head}${{Rest}}"), vec![("Rest".into(), Expr::literal(tail))]),
+                };
+                (with(format!("${{{var}}}:${{ImageTag}}"), vec![(var.clone(), Expr::ImportValue(Box::new(name)))]), var != "ImageTag")
+            }
+            // A name an input decides can be any image.
+            _ => {
+                let name = Expr::sub("${ImageTag}-RepositoryUri");
+                (with(format!("${{{var}}}:${{ImageTag}}"), vec![(var.clone(), Expr::ImportValue(Box::new(name)))]), false)
+            }
         };
         function_mut(&mut app).image_uri = uri.clone();
         let found = of(&app, "image-source");
@@ -434,4 +451,66 @@ fn an_import_from_another_region_is_refused_wherever_it_is_used() {
     assert!(found.iter().all(|f| f.message.contains("eu-west-1")));
     // deploy-order does not report the same import a second time.
     assert!(of(&app, "deploy-order").is_empty());
+}
+
+/// CloudFormation types whose resources hold what a deployment does not recreate: images,
+/// log events, secret values, queued messages, items, and the trust roles place in GitHub's
+/// OIDC provider.
+const DATA_TYPES: &[&str] = &[
+    "AWS::IAM::OIDCProvider",
+    "AWS::ECR::Repository",
+    "AWS::Logs::LogGroup",
+    "AWS::SecretsManager::Secret",
+    "AWS::SQS::Queue",
+    "AWS::DynamoDB::Table",
+];
+
+/// Every raw type `schemas/cloudformation/` holds, read from the files.
+fn schema_types() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/cloudformation");
+    let mut types: Vec<String> = std::fs::read_dir(dir)
+        .expect("schemas")
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.expect("entry").path()).ok()?;
+            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+            v["typeName"].as_str().map(str::to_owned)
+        })
+        .collect();
+    types.sort();
+    types
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_raw_resource_holding_data_is_retained_and_cannot_be_declared_stateless(
+        at in any::<Index>(),
+        stateless in any::<bool>(),
+        deletion in any::<bool>(),
+        replace in any::<bool>(),
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::{DeletionPolicy, Lifecycle, Resource};
+        let types = schema_types();
+        let type_name = &types[at.index(types.len())];
+        let mut raw = Raw::new(type_name, serde_json::json!({})).expect("valid");
+        if stateless {
+            raw = raw.stateless();
+        }
+        let mut r = Resource::new(LogicalId::new("Extra").expect("valid"), Properties::Raw(raw));
+        let policy = |retain: bool| if retain { DeletionPolicy::Retain } else { DeletionPolicy::Delete };
+        r.lifecycle = Some(Lifecycle { deletion: policy(deletion), update_replace: policy(replace) });
+        let mut app = valid_app();
+        app.stacks_mut()[1].template.resources.push(r);
+        let holds_data = DATA_TYPES.contains(&type_name.as_str());
+        // Declared stateless, a type that holds data is refused; otherwise what is stateful
+        // must be retained on delete and on replace.
+        let refused = if stateless { holds_data } else { !(deletion && replace) };
+        let found = of(&app, "stateful-policy");
+        prop_assert_eq!(found.len(), usize::from(refused), "{} {:#?}", type_name, found);
+        for f in &found {
+            prop_assert_eq!(f.resource.as_str(), "Extra");
+        }
+    }
 }

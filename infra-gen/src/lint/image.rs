@@ -13,12 +13,14 @@ use crate::builders::service::{IMAGE_TAG_PARAMETER, IMAGE_TAG_PATTERN};
 use crate::model::Expr;
 use crate::model::expr::sub_placeholders;
 
+use super::resolve::import_name;
+
 /// One piece of the URI's value.
 #[derive(Debug, PartialEq)]
 enum Token<'a> {
     Text(String),
-    /// `Fn::ImportValue` of a literal export name.
-    Import(&'a str),
+    /// `Fn::ImportValue` of an export name the definition decides.
+    Import(String),
     /// A parameter of the stack's template.
     Parameter(&'a str),
     /// Anything else: a resource, a pseudo parameter, an attribute, a computed import.
@@ -144,9 +146,9 @@ fn push_tokens<'a>(stack: &'a Stack, e: &'a Expr, out: &mut Vec<Token<'a>>) {
         Expr::Literal(s) => push_text(out, s),
         Expr::Ref(name) => out.push(reference(stack, name)),
         Expr::GetAtt(id, attribute) => out.push(Token::Other(format!("{id}.{attribute}"))),
-        Expr::ImportValue(name) => out.push(match name.as_literal() {
+        Expr::ImportValue(name) => out.push(match import_name(stack, name) {
             Some(n) => Token::Import(n),
-            None => Token::Other("a computed import".into()),
+            None => Token::Other("an import whose name an input decides".into()),
         }),
         Expr::Join(delimiter, values) => {
             for (i, v) in values.iter().enumerate() {

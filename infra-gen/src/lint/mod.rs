@@ -231,7 +231,8 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
             if let Properties::Function(f) = &r.properties {
                 image::check(stack, r.id.as_str(), &f.image_uri, &mut patterns, out);
             }
-            for import in imports(r.properties.exprs()) {
+            for import in imports(stack, r.properties.exprs()) {
+                let import = import.as_str();
                 // Exports resolve in the importing stack's region; lint `region` names an
                 // export that exists only elsewhere.
                 let exporter = regions::exporter(app, stack.environment.region(), import);
@@ -271,7 +272,9 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                     }
                     Some((_, s, o)) => {
                         if let Properties::Function(f) = &r.properties
-                            && imports(vec![&f.image_uri]).contains(&import)
+                            && imports(stack, vec![&f.image_uri])
+                                .iter()
+                                .any(|i| i == import)
                             && !is_repository_uri(s, &o.value)
                         {
                             out.push(finding(
@@ -293,12 +296,13 @@ fn exported_elsewhere(app: &App, name: &str) -> bool {
         .any(|o| o.export.as_deref() == Some(name))
 }
 
-fn imports(exprs: Vec<&Expr>) -> Vec<&str> {
+/// The exports `exprs` import, with names built by `Fn::Sub`/`Fn::Join` resolved.
+fn imports(stack: &Stack, exprs: Vec<&Expr>) -> Vec<String> {
     let mut names = Vec::new();
     for e in exprs {
         e.walk(&mut |x| {
             if let Expr::ImportValue(inner) = x
-                && let Some(name) = inner.as_literal()
+                && let Some(name) = resolve::import_name(stack, inner)
             {
                 names.push(name);
             }

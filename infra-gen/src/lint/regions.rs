@@ -4,7 +4,7 @@
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
 
-use super::resolve::Scope;
+use super::resolve::{self, Scope};
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::iam::data::{self, arn_fields};
@@ -61,9 +61,10 @@ fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     for (id, section, e) in values {
         e.walk(&mut |x| {
             let Expr::ImportValue(inner) = x else { return };
-            let Some(name) = inner.as_literal() else {
+            let Some(name) = resolve::import_name(stack, inner) else {
                 return;
             };
+            let name = name.as_str();
             if exporter(app, region, name).is_some() {
                 return;
             }

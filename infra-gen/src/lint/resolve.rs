@@ -375,6 +375,19 @@ fn opaque(what: &str) -> Unknown {
     }
 }
 
+/// The export an `Fn::ImportValue` in `stack` names, however spelled (`Fn::Sub` with pseudo
+/// parameters, `Fn::Join` of literals), or `None` when an input decides it.
+pub(crate) fn import_name(stack: &Stack, name: &Expr) -> Option<String> {
+    match name {
+        Expr::Literal(n) => Some(n.clone()),
+        // An import nested in a name is resolved by CloudFormation, not by the definition.
+        _ => Scope::new(stack, None)
+            .resolve(name)
+            .known()
+            .map(str::to_owned),
+    }
+}
+
 /// `aws`, `aws-cn` or `aws-us-gov`, as the region's partition.
 pub(crate) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
