@@ -6,12 +6,13 @@
 //! * **Basis.** An authentication mechanism (API key, bearer/session token, signature/HMAC,
 //!   JWT/OAuth/OIDC/Cognito, mTLS/certificate, password, cookie), or public data: "public
 //!   data/information/content", "no secrets", "non-sensitive", or a content noun (response,
-//!   page, data, …) that "is public".
+//!   page, data, feed, price list, …) that "is public" or is called public (`the public RSS
+//!   feed`; not `the public URL`).
 //! * **Deferral**, refused wherever it appears: markers of an unfinished state (`TODO`,
 //!   `FIXME`, `TBD`, `WIP`, `temporarily`, `interim`, `for now`, `for the moment`, `in the
 //!   meantime`, `placeholder`, `planned`, `eventually`, `later` as an adverb — not `later in
-//!   the handler` —, `soon`, `next sprint`, `future`, `short-term`, `to follow`), a negated
-//!   `yet`, a modal future of putting protection in place (`will add`, `going to enable`, `to
+//!   the handler` —, `soon`, `next sprint`, `future`, `short-term`, `to follow`, a
+//!   follow-up, the roadmap or backlog, a ticket `to add` it), a negated `yet`, a modal future of putting protection in place (`will add`, `going to enable`, `to
 //!   be secured`), a purpose that ends (`for the demo`, `during testing`, a prototype or
 //!   hackathon), `before`/`after` a launch-like event, `pending` next to authentication, and
 //!   `until`/`once` when its own clause states an open state or its tail names putting
@@ -22,9 +23,12 @@
 //!   directly, through noun-phrase fillers or through one verb (`does not check the key`, `no
 //!   auth`, `isn't authenticated`), a term followed by a negating state (`auth disabled`, `key
 //!   not required`, `validation stubbed out`), an unauthenticated-state word
-//!   (`unauthenticated`, `anonymous`, `wide open`) not itself under a negator, and a negated
-//!   act of protecting in a sentence about authentication (`we haven't wired up the key
-//!   check`, `… but it is not required`). A negation that is a *condition* (`without a key`,
+//!   (`unauthenticated`, `anonymous`, `wide open`, `anyone with the URL`) not itself under a
+//!   negator, a switched-off state later in the term's clause (`the key check is behind a flag
+//!   that is currently off`, `a no-op`) or as a label's value (`API key: N/A`), and a negated
+//!   act of protecting or checking in a sentence about authentication (`we haven't wired up
+//!   the key check`, `… but it is not required`, `we log but do not verify`); two negators
+//!   cancel (`there is no way to disable the check`). A negation that is a *condition* (`without a key`,
 //!   `with no token`, `requests that are not signed`, `unsigned events`) describes who is
 //!   refused when a refusal follows in the sentence (`… are rejected`, `get 401`, `are
 //!   ignored`) or another negator of its clause makes it a requirement (`no request is served
@@ -73,6 +77,11 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
 /// at `,`, `:`, brackets, dashes between spaces and `but`/`however`/`except`. `n't` stays on
 /// its word, so `doesn't` is one negator.
 fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
+    // Words their punctuation would split: `n/a`, `no-op`.
+    let text = text
+        .to_lowercase()
+        .replace("n/a", "na")
+        .replace("no-op", "noop");
     let mut out = vec![vec![Vec::new()]];
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Vec<Vec<Vec<String>>>| {
@@ -220,6 +229,7 @@ fn negator(w: &str) -> bool {
             | "nobody"
             | "nothing"
             | "nor"
+            | "nowhere"
             | "cannot"
             | "lacks"
             | "lacking"
@@ -360,6 +370,10 @@ fn negating_state(w: &str) -> bool {
             | "faked"
             | "commented"
             | "dropped"
+            | "none"
+            | "na"
+            | "noop"
+            | "nowhere"
     )
 }
 
@@ -442,6 +456,10 @@ const ADDING: &[&str] = &[
     "fix",
     "fixed",
     "turn",
+    "enforce",
+    "activate",
+    "integrate",
+    "bolt",
 ];
 
 /// Words that state callers are not authenticated on their own.
@@ -528,10 +546,40 @@ fn public_data(c: &[String]) -> bool {
         "results",
         "health",
         "version",
+        "list",
+        "lists",
+        "price",
+        "prices",
+        "pricing",
+        "schedule",
+        "menu",
+        "blog",
+        "posts",
+        "articles",
+        "assets",
+        "images",
+        "calendar",
+        "timetable",
+        "rss",
+        "atom",
+        "dataset",
+        "datasets",
+        "statistics",
+        "stats",
+        "weather",
+        "changelog",
+        "schema",
+        "schemas",
+        "spec",
+        "specification",
+        "documentation",
     ];
     let w = |i: usize| c.get(i).map_or("", String::as_str);
     (0..c.len()).any(|i| {
-        (w(i) == "public" || w(i) == "publicly") && CONTENT.contains(&w(i + 1))
+        (w(i) == "public" || w(i) == "publicly")
+            && (CONTENT.contains(&w(i + 1))
+                // one modifier between: `public price list`, `public RSS feed`
+                || !exposure(w(i + 1)) && CONTENT.contains(&w(i + 2)))
             || (w(i) == "publicly" && w(i + 1) == "available")
             || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
             || matches!(w(i), "nonsensitive" | "non") && w(i + 1) == "sensitive"
@@ -541,6 +589,22 @@ fn public_data(c: &[String]) -> bool {
                 && i > 0
                 && CONTENT.contains(&w(i - 1))
     })
+}
+
+/// What a public URL exposes, never what it serves: `public URL data` is not public data.
+fn exposure(w: &str) -> bool {
+    matches!(
+        w,
+        "url"
+            | "urls"
+            | "endpoint"
+            | "endpoints"
+            | "api"
+            | "apis"
+            | "function"
+            | "lambda"
+            | "access"
+    )
 }
 
 /// An unfinished state anywhere in the sentence.
@@ -598,6 +662,13 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "qa",
         "showcase",
         "presentation",
+        "mvp",
+        "beta",
+        "pilot",
+        "onboarding",
+        "conference",
+        "hackathon",
+        "workshop",
     ];
     const ALWAYS: &[&str] = &[
         "todo",
@@ -627,6 +698,10 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "planned",
         "upcoming",
         "forthcoming",
+        // Work planned elsewhere is work not done.
+        "backlog",
+        "roadmap",
+        "followup",
     ];
     const CREDENTIALS: &[&str] = &[
         "credential",
@@ -676,6 +751,10 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
             || x == "future" && !matches!(w(i + 1), "proof")
             || x == "coming" && w(i + 1) != "from"
             || x == "to" && matches!(w(i + 1), "follow" | "come")
+            || x == "follow" && w(i + 1) == "up"
+            // A ticket for putting protection in place: `see ticket ABC-123 to add auth`.
+            || matches!(x, "ticket" | "tickets" | "jira" | "issue" | "story")
+                && (i + 1..i + 6).any(|k| w(k) == "to" && adding(w(k + 1)))
             || matches!(x, "for" | "during" | "while" | "in" | "just" | "only")
                 && (PURPOSES.contains(&w(i + 1))
                     || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))
@@ -785,6 +864,52 @@ fn negation(sentence: &[Vec<String>]) -> bool {
             .any(|(j, w)| negator(w) && !used.contains(&j));
         conditional && !refusing_from(m) && !other
     }) || pronoun_negation(sentence)
+        || state_negation(sentence)
+}
+
+/// A negating state further on in the clause of a term (`the key check is behind a flag that
+/// is currently off`) — not past an `and`/`or`, which starts another predicate (`keys rotate
+/// and old ones are switched off`) — or as the value of a term used as a label (`API key:
+/// N/A`, `Auth: none`), in a sentence that refuses no one.
+fn state_negation(sentence: &[Vec<String>]) -> bool {
+    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
+    sentence.iter().enumerate().any(|(m, c)| {
+        let later = (0..c.len()).any(|i| {
+            AUTH_TERMS.contains(&c[i].as_str())
+                && c[i + 1..]
+                    .iter()
+                    .take_while(|w| !matches!(w.as_str(), "and" | "or") && !negator(w))
+                    // Not `optional`, `missing`: `keys with an optional model limit`.
+                    .any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "disabled"
+                                | "off"
+                                | "skipped"
+                                | "bypassed"
+                                | "stubbed"
+                                | "mocked"
+                                | "faked"
+                                | "commented"
+                                | "unenforced"
+                                | "unchecked"
+                                | "unverified"
+                                | "unvalidated"
+                                | "noop"
+                                | "nowhere"
+                        )
+                    })
+        });
+        // A label is a few words, its value one or two: `Auth: none`, not a clause.
+        let label = c.len() <= 3
+            && c.last().is_some_and(|w| AUTH_TERMS.contains(&w.as_str()))
+            && sentence
+                .get(m + 1)
+                .filter(|next| next.len() <= 2)
+                .and_then(|next| next.first())
+                .is_some_and(|w| negating_state(w) || matches!(w.as_str(), "no" | "off"));
+        (later || label) && !refusing_from(m)
+    })
 }
 
 /// `… an API key, but it is not required`, `we haven't wired up the key check`: a negated
@@ -796,7 +921,22 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
         .any(|w| AUTH_TERMS.contains(&w.as_str()));
     // As for conditions, a refusal applies to its clause and the clauses before it.
     let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
-    let put_in_place = |w: &str| required_state(w) || adding(w);
+    // `… which we log but do not verify`: the act of checking, in any form.
+    let put_in_place = |w: &str| {
+        required_state(w)
+            || adding(w)
+            || [
+                "check",
+                "verif",
+                "validat",
+                "enforc",
+                "requir",
+                "authenticat",
+                "inspect",
+            ]
+            .iter()
+            .any(|stem| w.starts_with(stem))
+    };
     about_auth
         && sentence.iter().enumerate().any(|(m, c)| {
             !refusing_from(m)
@@ -804,14 +944,21 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
                     negator(&c[i])
                         && c[i + 1..]
                             .iter()
-                            .map(String::as_str)
-                            .find(|w| {
+                            .enumerate()
+                            .find(|(_, w)| {
                                 !matches!(
-                                    *w,
+                                    w.as_str(),
                                     "be" | "been" | "yet" | "even" | "ever" | "really" | "fully"
                                 )
                             })
-                            .is_some_and(put_in_place)
+                            // `cannot be turned off` negates removing protection.
+                            .is_some_and(|(k, w)| {
+                                put_in_place(w)
+                                    && !matches!(
+                                        c.get(i + 2 + k).map(String::as_str),
+                                        Some("off" | "down")
+                                    )
+                            })
                 })
         })
 }
@@ -830,7 +977,13 @@ enum Scope {
 fn negated_at(c: &[String], i: usize) -> Option<Scope> {
     let w = |i: usize| c.get(i).map_or("", String::as_str);
     let x = w(i);
-    if open_state(x) || x == "wide" && w(i + 1) == "open" {
+    // `anyone with the URL`, `whoever knows the link`: the URL is the only key.
+    let holds_url = matches!(x, "anyone" | "anybody" | "everyone" | "everybody" | "whoever")
+        && matches!(w(i + 1), "with" | "who" | "that" | "knows" | "has" | "having")
+        && (i + 2..i + 5).any(|k| matches!(w(k), "url" | "link" | "address" | "endpoint"))
+        // `anyone with the URL still needs a key` requires one.
+        && !c.iter().any(|y| AUTH_TERMS.contains(&y.as_str()));
+    if open_state(x) || x == "wide" && w(i + 1) == "open" || holds_url {
         let negators = c[..i].iter().filter(|y| negator(y)).count();
         return (negators % 2 == 0).then_some(Scope::Open);
     }
@@ -842,6 +995,10 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
     for j in (0..i).rev() {
         let y = w(j);
         if negator(y) {
+            // `there is no way to disable the check`: two negators cancel.
+            if c[..j].iter().filter(|z| negator(z)).count() % 2 == 1 {
+                return None;
+            }
             // `no key is ever accepted from the query`: a rule about keys, not their absence.
             if y == "no" && states_a_handling(&c[i + 1..]) {
                 return None;
@@ -904,6 +1061,11 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
                 | "could"
                 | "may"
                 | "ever"
+                | "a"
+                | "an"
+                | "handled"
+                | "done"
+                | "performed"
         ) {
             break;
         }

@@ -41,6 +41,9 @@ const PUBLIC_FRAMES: &[&str] = &[
     "the endpoint returns public content: the model catalogue",
     "the health page is public data, so no key is needed",
     "the response is public data and callers need no credentials",
+    "it serves the public price list we also print in the brochure",
+    "a public RSS feed, the same as the website serves anonymously",
+    "the endpoint returns the public JSON schema of our events",
 ];
 
 /// Clauses a valid reason may add: the trigger words in legitimate senses.
@@ -53,6 +56,12 @@ const FILLERS: &[&str] = &[
     "rotation takes effect without a redeploy",
     "see function/README.md for the key format",
     "nothing else is exposed",
+    "there is no way to disable the check",
+    "the check cannot be turned off by configuration",
+    "keys rotate and old ones are switched off after a week",
+    "each key comes with an optional model limit",
+    "see ticket SEC-12 for the threat model",
+    "anyone with the URL still needs a valid key",
 ];
 
 const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
@@ -93,7 +102,7 @@ fn deferral() -> impl Strategy<Value = String> {
     let event = prop::sample::select(EVENTS);
     let time = prop::sample::select(TIMES);
     (
-        0..14usize,
+        0..15usize,
         add,
         auth,
         event,
@@ -125,6 +134,14 @@ fn deferral() -> impl Strategy<Value = String> {
             10 => "during testing".into(),
             11 => format!("{auth} is not in place yet"),
             12 => format!("{auth} to be added before {event}"),
+            13 => [
+                format!("see ticket ABC-123 to {add} {auth}"),
+                format!("{auth} is on the roadmap"),
+                format!("{auth} is a follow-up"),
+                format!("{auth} will be enforced {time}"),
+                format!("open for the MVP, {auth} follows"),
+            ][(add.len() + auth.len()) % 5]
+                .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
                 "{auth} will be {} after {event}",
@@ -158,6 +175,13 @@ fn negation() -> impl Strategy<Value = String> {
             "we haven't wired up the key check",
             "token validation is stubbed out",
             "the function does not enable signature checks",
+            "the key check is behind a feature flag that is currently off",
+            "callers send a token which we log but do not verify",
+            "auth is handled nowhere",
+            "API key: N/A",
+            "Auth: none",
+            "the HMAC check is a no-op",
+            "anyone with the URL can call it",
         ][..],
     )
     .prop_map(str::to_owned)
