@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use similar::TextDiff;
 
 use crate::pipeline::Rendered;
+use crate::render::read::{open_committed, read_committed};
 use crate::render::{GeneratedFile, is_generated};
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,9 @@ pub enum Drift {
     Stray { path: String },
     /// A symlink in `generated/`: never written by infra-gen, so never trusted.
     Symlink { path: String },
+    /// Something other than a file, directory or symlink (a FIFO, socket or device), or
+    /// `generated/` itself not a directory: never written by infra-gen, and never read.
+    NotAFile { path: String },
 }
 
 impl fmt::Display for Drift {
@@ -70,6 +74,10 @@ impl fmt::Display for Drift {
                 f,
                 "stray: {path} is a symlink; generated/ holds only files infra-gen writes\n  fix: remove it"
             ),
+            Self::NotAFile { path } => write!(
+                f,
+                "stray: {path} is not a file or directory infra-gen writes (a FIFO, socket or device; for generated/ itself, a file or a dangling link)\n  fix: remove it, then run `cargo infra-gen generate`"
+            ),
         }
     }
 }
@@ -79,14 +87,22 @@ impl fmt::Display for Drift {
 struct Committed {
     files: BTreeSet<String>,
     symlinks: BTreeSet<String>,
+    /// Entries that are neither regular files, directories nor symlinks.
+    others: BTreeSet<String>,
+    /// `generated/` itself is there but is no directory (a file, a dangling link).
+    not_a_directory: bool,
 }
 
 fn committed(dir: &Path) -> Result<Committed, IoError> {
     let mut found = Committed::default();
-    match fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
-        Err(e) => return Err(io_err("inspect", dir)(e)),
-        Ok(_) => {}
+    match (fs::symlink_metadata(dir), fs::metadata(dir)) {
+        (Err(e), _) if e.kind() == io::ErrorKind::NotFound => return Ok(found),
+        (Err(e), _) => return Err(io_err("inspect", dir)(e)),
+        (Ok(_), Ok(target)) if target.is_dir() => {}
+        (Ok(_), _) => {
+            found.not_a_directory = true;
+            return Ok(found);
+        }
     }
     walk(dir, "", &mut found)?;
     Ok(found)
@@ -103,8 +119,10 @@ fn walk(dir: &Path, prefix: &str, found: &mut Committed) -> Result<(), IoError> 
             found.symlinks.insert(name);
         } else if kind.is_dir() {
             walk(&entry.path(), &format!("{name}/"), found)?;
-        } else {
+        } else if kind.is_file() {
             found.files.insert(name);
+        } else {
+            found.others.insert(name);
         }
     }
     Ok(())
@@ -137,7 +155,14 @@ fn compare_except(
     let Committed {
         files: mut present,
         symlinks,
+        others,
+        not_a_directory,
     } = committed(dir)?;
+    if not_a_directory {
+        drift.push(Drift::NotAFile {
+            path: label.to_owned(),
+        });
+    }
     let mut bytes = Vec::new();
     for file in files {
         let shown = format!("{label}/{}", file.path);
@@ -156,7 +181,7 @@ fn compare_except(
             continue;
         }
         bytes.clear();
-        fs::File::open(&path)
+        open_committed(&path)
             .and_then(|mut f| f.read_to_end(&mut bytes))
             .map_err(io_err("read", &path))?;
         let old = match std::str::from_utf8(&bytes) {
@@ -189,6 +214,9 @@ fn compare_except(
     drift.extend(symlinks.into_iter().map(|p| Drift::Symlink {
         path: format!("{label}/{p}"),
     }));
+    drift.extend(others.into_iter().map(|p| Drift::NotAFile {
+        path: format!("{label}/{p}"),
+    }));
     Ok(drift)
 }
 
@@ -210,9 +238,12 @@ pub fn write(rendered: &Rendered) -> Result<Written, IoError> {
     let Committed {
         files: mut present,
         symlinks,
+        others,
+        not_a_directory: _,
     } = committed(dir)?;
-    for link in symlinks {
-        // A write through a symlink would land outside generated/: replace the link itself.
+    for link in symlinks.into_iter().chain(others) {
+        // A write through a symlink would land outside generated/, and one to a FIFO would
+        // block: replace the entry itself.
         if files.iter().any(|f| f.path == link) {
             let path = dir.join(&link);
             fs::remove_file(&path).map_err(io_err("remove", &path))?;
@@ -223,14 +254,14 @@ pub fn write(rendered: &Rendered) -> Result<Written, IoError> {
     for file in files {
         present.remove(&file.path);
         let path = dir.join(&file.path);
-        if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+        if read_committed(&path).ok().as_deref() != Some(file.contents.as_str()) {
             fs::write(&path, &file.contents).map_err(io_err("write", &path))?;
             written.updated.push(file.path.clone());
         }
     }
     for stray in present {
         let path = dir.join(&stray);
-        let ours = fs::read_to_string(&path).is_ok_and(|c| is_generated(&c));
+        let ours = read_committed(&path).is_ok_and(|c| is_generated(&c));
         if ours {
             fs::remove_file(&path).map_err(io_err("remove", &path))?;
             written.removed.push(stray);

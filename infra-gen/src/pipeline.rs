@@ -4,11 +4,11 @@
 //! that skipped a step.
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::builders::App;
+use crate::render::read::{open_committed, read_committed};
 use crate::render::{self, GeneratedFile};
 use crate::validate::{self, RemovedStack, Replacement};
 use crate::{Error, Finding, format_findings, lint};
@@ -150,16 +150,20 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
                 unchanged.insert(file.path.clone());
                 continue;
             }
-            Ok(false) => std::fs::read_to_string(&path),
+            Ok(false) => read_committed(&path),
             Err(e) => Err(e),
         };
         let committed = match committed {
             Ok(text) => text,
-            // Not committed as a file (a directory stands there): the comparison reports it.
+            // Not committed as a file (a directory, a symlink, a FIFO stands there, or
+            // generated/ is no directory): the comparison reports it.
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::IsADirectory
+                    io::ErrorKind::NotFound
+                        | io::ErrorKind::IsADirectory
+                        | io::ErrorKind::NotADirectory
+                        | io::ErrorKind::InvalidInput
                 ) =>
             {
                 continue;
@@ -193,7 +197,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         })?;
     // A stack deployed to another region than the committed samconfig says: a moved stack.
     if let Some(rendered) = files.iter().find(|f| f.path == render::samconfig::PATH) {
-        let committed = std::fs::read_to_string(dir.join(&rendered.path)).ok();
+        let committed = read_committed(&dir.join(&rendered.path)).ok();
         gone.extend(validate::moved_stacks(
             app,
             committed.as_deref(),
@@ -222,7 +226,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
 /// Whether the file at `path` holds exactly `expected`, read in pieces: a fresh process pays
 /// for every page of memory it touches, and the largest file is about 100 KB.
 pub(crate) fn same_contents(path: &Path, expected: &[u8]) -> io::Result<bool> {
-    let mut file = File::open(path)?;
+    let mut file = open_committed(path)?;
     let mut piece = [0u8; 8192];
     let mut at = 0;
     loop {

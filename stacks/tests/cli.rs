@@ -407,6 +407,21 @@ fn corruptions(text: &[u8]) -> Vec<(String, Option<Vec<u8>>)> {
     let mut doubled = text.to_vec();
     doubled.extend_from_slice(text);
     shapes.push(("written twice", doubled));
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(text);
+    shapes.push(("a byte-order mark", bom));
+    // Nested aliases a loader would expand to 9^8 nodes: read in an instant or not at all.
+    let mut aliases = b"a: &a [x, x, x, x, x, x, x, x, x]\n".to_vec();
+    for (name, prev) in ["b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g"])
+    {
+        let item = format!("*{prev}");
+        aliases.extend_from_slice(
+            format!("{name}: &{name} [{}]\n", [item.as_str(); 9].join(", ")).as_bytes(),
+        );
+    }
+    shapes.push(("nested aliases", aliases));
     out.extend(shapes.into_iter().map(|(n, t)| (n.to_owned(), Some(t))));
     // A directory where the file belongs.
     out.push(("a directory".into(), None));
@@ -452,6 +467,94 @@ fn check_reports_every_corrupted_template_as_drift_naming_the_file() {
             );
         }
     }
+    fs::remove_dir_all(&root).ok();
+}
+
+/// What stands where a committed file or `generated/` itself belongs, other than a file: each
+/// is drift (exit 1) naming the path, and none is followed or read (a FIFO would block).
+#[cfg(unix)]
+#[test]
+fn check_reports_fifos_symlink_loops_and_a_generated_that_is_no_directory_as_drift() {
+    let root = scratch("special");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    let (service, _) = service_and_first_template();
+    let dir = root.join("generated");
+    let fifo = |p: &Path| {
+        let status = Command::new("mkfifo").arg(p).status().expect("mkfifo runs");
+        assert!(status.success());
+    };
+    // What it is, the path the report must name, and how to put it in place.
+    type Case<'a> = (&'a str, String, Box<dyn Fn(&Path) + 'a>);
+    let cases: Vec<Case> = vec![
+        (
+            "a FIFO for a template",
+            format!("generated/{service}"),
+            Box::new(|p| {
+                fs::remove_file(p).expect("remove");
+                fifo(p);
+            }),
+        ),
+        (
+            "a FIFO for a review page",
+            format!("generated/{}", service.replace(".yaml", ".md")),
+            Box::new(|p| {
+                let page = p.with_extension("md");
+                fs::remove_file(&page).expect("remove");
+                fifo(&page);
+            }),
+        ),
+        (
+            "a stray FIFO",
+            "generated/old.yaml".into(),
+            Box::new(|p| fifo(&p.with_file_name("old.yaml"))),
+        ),
+        (
+            "a symlink to itself",
+            format!("generated/{service}"),
+            Box::new(|p| {
+                fs::remove_file(p).expect("remove");
+                std::os::unix::fs::symlink(p, p).expect("symlink");
+            }),
+        ),
+    ];
+    for (case, named, corrupt) in cases {
+        // Restores every file (through a symlink or FIFO standing in for one, too).
+        assert_eq!(
+            infra_gen(&root, &["generate"]).status.code(),
+            Some(0),
+            "{case}"
+        );
+        corrupt(&dir.join(&service));
+        let out = infra_gen(&root, &["check"]);
+        let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(1), "{case}: {text}");
+        assert!(text.contains(&named), "{case}: {text}");
+        for e in fs::read_dir(&dir).expect("generated") {
+            let path = e.expect("entry").path();
+            if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+                fs::remove_file(&path).expect("clean");
+            }
+        }
+    }
+    // generated/ itself a file, or a dangling link.
+    fs::remove_dir_all(&dir).expect("remove");
+    fs::write(&dir, "not a directory").expect("file");
+    let out = infra_gen(&root, &["check"]);
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("stray: generated is not a file or directory"),
+        "{text}"
+    );
+    fs::remove_file(&dir).expect("remove");
+    std::os::unix::fs::symlink(root.join("nowhere"), &dir).expect("symlink");
+    let out = infra_gen(&root, &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     fs::remove_dir_all(&root).ok();
 }
 

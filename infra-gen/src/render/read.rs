@@ -1,13 +1,45 @@
 //! The crate's one YAML reader, next to the emitter it reads back: committed and deployed
 //! templates become CloudFormation's JSON form (short-form tags as their long-form objects).
 
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
 use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::{Map, Value, json};
+
+/// Opens a committed file of `generated/` only if it is a regular file: a symlink is never
+/// followed (it may point anywhere, or at itself) and a FIFO or device never read (reading a
+/// FIFO blocks forever). Anything else is an error of kind `InvalidInput`.
+pub(crate) fn open_committed(path: &Path) -> io::Result<File> {
+    if !std::fs::symlink_metadata(path)?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    File::open(path)
+}
+
+/// A committed file's text, through [`open_committed`].
+pub(crate) fn read_committed(path: &Path) -> io::Result<String> {
+    let mut text = String::new();
+    io::Read::read_to_string(&mut open_committed(path)?, &mut text)?;
+    Ok(text)
+}
 
 /// A template body (YAML, or JSON, which is YAML) in CloudFormation's JSON form: short-form
 /// tags become their long-form objects, so committed, deployed and rendered templates compare
 /// by meaning.
 pub fn read_template(text: &str) -> Result<Value, String> {
+    // The loader copies an alias's node wherever it is used, so a few lines of nested aliases
+    // expand to billions of nodes; the emitter writes none, and a template with one is drift.
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let (event, _) = event.map_err(|e| e.to_string())?;
+        if matches!(event, saphyr_parser::Event::Alias(_)) {
+            return Err("the template uses a YAML alias, which infra-gen never writes".into());
+        }
+    }
     let docs = Yaml::load_from_str(text).map_err(|e| e.to_string())?;
     match docs.as_slice() {
         [doc] => to_json(doc),

@@ -19,7 +19,7 @@ use super::schema;
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::{Resource, is_stateful_type};
-use crate::render::read::read_template;
+use crate::render::read::{read_committed, read_template};
 
 /// A change that would replace a stateful resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,7 +324,15 @@ pub fn removed_stacks(
 ) -> Result<Vec<RemovedStack>, io::Error> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        // No directory there: the drift comparison reports it.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Vec::new());
+        }
         Err(e) => return Err(e),
     };
     let mut found = Vec::new();
@@ -337,10 +345,7 @@ pub fn removed_stacks(
     }
     names.sort();
     for name in names {
-        let Some(text) = fs::read(dir.join(&name))
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-        else {
+        let Ok(text) = read_committed(&dir.join(&name)) else {
             continue;
         };
         let Ok(old) = read_template(&text) else {
