@@ -862,3 +862,86 @@ fn a_secret_in_a_tag_is_rejected() {
         "{f:#?}"
     );
 }
+
+/// A raw `AWS::Lambda::Function` logs where Lambda sends it: `LoggingConfig.LogGroup` (a name,
+/// or a `Ref` of a log group, which returns its name), or `/aws/lambda/<FunctionName>`. Lambda
+/// creates a group missing from the stack itself, without retention, so lint `log-group`
+/// asks one in the stack, however the name is spelled.
+mod raw_function_log_group {
+    use super::*;
+    use infra_gen::model::raw::Raw;
+    use infra_gen::model::{LogicalId, Resource};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn push(app: &mut App, id: &str, type_name: &str, props: Value) {
+        let raw = Raw::new(type_name, props).expect("valid raw");
+        app.stacks_mut()[1].template.resources.push(
+            Resource::new(LogicalId::new(id).expect("valid"), Properties::Raw(raw)).retained(),
+        );
+    }
+
+    /// A name written literally, with Fn::Sub, or with Fn::Join.
+    fn spelled(name: &str, how: u8) -> Value {
+        let (head, tail) = name.split_at(name.len() / 2);
+        match how % 3 {
+            0 => json!(name),
+            1 => json!({"Fn::Sub": name}),
+            _ => json!({"Fn::Join": ["", [head, tail]]}),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_raw_function_logs_to_a_log_group_of_its_stack(
+            function in "[a-z][a-z0-9-]{2,20}",
+            other in "[a-z][a-z0-9-]{2,20}",
+            logging in 0u8..4,
+            group in 0u8..3,
+            how in any::<u8>(),
+        ) {
+            let mut app = valid_app();
+            let own = format!("/aws/lambda/{function}");
+            let custom = format!("/custom/{other}");
+            // The group in the stack: the function's default name, a custom name, or none.
+            let group_name = match group {
+                0 => Some(own.clone()),
+                1 => Some(custom.clone()),
+                _ => None,
+            };
+            if let Some(name) = &group_name {
+                push(&mut app, "HelperLogs", "AWS::Logs::LogGroup",
+                    json!({"LogGroupName": spelled(name, how), "RetentionInDays": 365}));
+            }
+            let mut props = json!({"FunctionName": spelled(&function, how / 3),
+                "PackageType": "Image", "Code": {"ImageUri": "x"}, "Role": "r"});
+            // Where it logs: Lambda's default, a Ref to the group, the custom name, a Ref to
+            // something else.
+            let target = match logging {
+                0 => Some(own.clone()),
+                1 => {
+                    props["LoggingConfig"] = json!({"LogGroup": {"Ref": "HelperLogs"}});
+                    group_name.clone()
+                }
+                2 => {
+                    props["LoggingConfig"] = json!({"LogGroup": spelled(&custom, how / 9)});
+                    Some(custom.clone())
+                }
+                _ => {
+                    props["LoggingConfig"] = json!({"LogGroup": {"Ref": "FunctionRole"}});
+                    None
+                }
+            };
+            push(&mut app, "Helper", "AWS::Lambda::Function", props);
+            let found: Vec<Finding> =
+                findings(&app).into_iter().filter(|f| f.code == "log-group").collect();
+            let logs_in_stack = target.is_some() && target == group_name;
+            prop_assert_eq!(found.len(), usize::from(!logs_in_stack), "{:#?}", found);
+            for f in &found {
+                prop_assert_eq!(f.resource.as_str(), "Helper");
+            }
+        }
+    }
+}

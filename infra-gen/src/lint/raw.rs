@@ -14,10 +14,11 @@
 //! reference to a secret puts its value in plain text.
 
 use super::Sink;
+use super::resolve::Scope;
 use crate::builders::Stack;
 use crate::model::iam::{Action, Condition, Operator, Policy, Role, Statement};
 use crate::model::raw::{Raw, RawValue};
-use crate::model::{Expr, Kind};
+use crate::model::{Expr, Kind, Properties};
 
 // `IDENTIFIERS`: each provider schema's primaryIdentifier, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/schemas/identifiers.rs"));
@@ -222,6 +223,9 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
             "raw AWS::Lambda::Url is not AuthType AWS_IAM: anyone on the internet could call the function".to_owned(),
             "use the function's modelled URL: FunctionUrl::aws_iam(), or FunctionUrl::public with its written reason",
         );
+    }
+    if raw.type_name() == "AWS::Lambda::Function" {
+        function_log_group(stack, raw, id, sink);
     }
     let mut statements = Vec::new();
     // A resource's own policy (not IAM's identity and trust documents) may leave out
@@ -658,6 +662,56 @@ fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, si
             }
         }
         _ => {}
+    }
+}
+
+/// A raw function logs to a log group of its stack, as a modelled one does: Lambda otherwise
+/// creates `/aws/lambda/<name>` itself on the first invocation, keeping logs forever and outside
+/// the stack (lint `policy` judges the group's retention).
+fn function_log_group(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    let scope = Scope::new(stack, None);
+    let text = |v: &RawValue| {
+        v.expr()
+            .and_then(|e| scope.resolve(e).known().map(str::to_owned))
+    };
+    let p = raw.properties();
+    let named = p.get("LoggingConfig").and_then(|l| l.get("LogGroup"));
+    // A Ref names a resource of the stack; otherwise the name, or Lambda's default.
+    let group = match named.and_then(RawValue::expr) {
+        Some(Expr::Ref(target)) => stack
+            .template
+            .resource(target)
+            .filter(|r| r.properties.type_name() == "AWS::Logs::LogGroup"),
+        _ => {
+            let name = match named {
+                Some(v) => text(v),
+                None => p
+                    .get("FunctionName")
+                    .and_then(text)
+                    .map(|n| crate::model::logs::LogGroup::name_for_function(&n)),
+            };
+            name.and_then(|name| {
+                stack
+                    .template
+                    .resources
+                    .iter()
+                    .find(|r| match &r.properties {
+                        Properties::LogGroup(g) => g.name == name,
+                        Properties::Raw(g) if g.type_name() == "AWS::Logs::LogGroup" => {
+                            g.properties().get("LogGroupName").and_then(text) == Some(name.clone())
+                        }
+                        _ => false,
+                    })
+            })
+        }
+    };
+    if group.is_none() {
+        sink.push(
+            "log-group",
+            id,
+            "raw AWS::Lambda::Function logs to no log group of its stack, so Lambda would create one without retention".to_owned(),
+            "give it a FunctionName and add a log group named /aws/lambda/<FunctionName> with a retention to the stack, or set LoggingConfig.LogGroup to a Ref of a log group of the stack",
+        );
     }
 }
 
