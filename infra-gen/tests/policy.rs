@@ -643,3 +643,28 @@ proptest! {
         prop_assert_eq!(policy_findings(&app), vec![], "{}", props);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The scanners' Metadata blocks come only from typed suppressions and exceptions: one
+    /// written by hand on any resource of any stack is a finding there.
+    #[test]
+    fn scanner_metadata_written_by_hand_is_refused_on_any_resource(
+        key in prop::sample::select(&["checkov", "guard", "cfn-lint", "infra-gen"][..]),
+        at in any::<prop::sample::Index>(),
+        kind in kind(),
+    ) {
+        let mut app = app(kind, &["a", "b"], |s| s);
+        let mut all: Vec<(String, &mut Resource)> = resources_mut(&mut app).collect();
+        let n = all.len();
+        let (stack, r) = &mut all[at.index(n)];
+        let (stack, id) = (stack.clone(), r.id.to_string());
+        r.metadata.insert(key.into(), json!({"SuppressedRules": ["any_rule"]}));
+        let f = policy_findings(&app);
+        prop_assert_eq!(f.len(), 1, "{:#?}", f);
+        prop_assert_eq!(&f[0].stack, &stack);
+        prop_assert_eq!(&f[0].resource, &id);
+        prop_assert!(f[0].message.contains(key), "{}", f[0]);
+    }
+}

@@ -43,9 +43,11 @@ impl Patterns {
         if let Some((_, known)) = self.0.iter().find(|(p, _)| p == pattern) {
             return *known;
         }
-        // CloudFormation matches AllowedPattern against the whole value.
+        // CloudFormation matches AllowedPattern against the whole value; an empty pattern
+        // constrains nothing it documents, so it is not known to refuse `latest`.
         let known = regex::Regex::new(&format!("^(?:{pattern})$"))
             .ok()
+            .filter(|_| !pattern.is_empty())
             .map(|re| re.is_match("latest"));
         self.0.push((pattern.to_owned(), known));
         known

@@ -14,6 +14,10 @@ use crate::model::{Kind, Properties, Resource};
 
 const CODE: &str = "policy";
 
+/// The `Metadata` keys the scanners read suppressions from, and infra-gen's record of their
+/// reasons (`model::review::write_suppressions`).
+const HAND_WRITTEN: &[&str] = &["checkov", "guard", "cfn-lint", "infra-gen"];
+
 /// What the policy reads of an ECR repository, modelled or raw.
 struct RepositoryFacts {
     name: String,
@@ -179,6 +183,24 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
                         // A raw resource of the service's stack.
                         _ => format!("Service::except(\"{id}\", …)"),
                     }
+                ),
+            );
+        }
+    }
+    // The scanners' Metadata blocks are written from the typed suppressions and exceptions; one
+    // written by hand (`App::stacks_mut()`) would suppress rules with no reason checked, the
+    // policy's among them.
+    for key in HAND_WRITTEN {
+        if resource.metadata.contains_key(*key) {
+            sink.push(
+                CODE,
+                id,
+                format!(
+                    "Metadata.{key} is written by hand: infra-gen writes it from the resource's suppressions and policy exceptions, each with a reason it checks"
+                ),
+                format!(
+                    "remove Metadata.{key} from {id} and use Suppression::new(tool, rule, \"why\") (Service::suppress, Registry::suppress), or PolicyException for a rule of the policy, in {}",
+                    stack.source
                 ),
             );
         }
