@@ -27,8 +27,11 @@
 //!   negator, a switched-off state later in the term's clause (`the key check is behind a flag
 //!   that is currently off`, `a no-op`) or as a label's value (`API key: N/A`), and a negated
 //!   act of protecting or checking in a sentence about authentication (`we haven't wired up
-//!   the key check`, `… but it is not required`, `we log but do not verify`); two negators
-//!   cancel (`there is no way to disable the check`). A negation that is a *condition* (`without a key`,
+//!   the key check`, `… but it is not required`, `we log but do not verify`), and a check
+//!   that lets requests through (`logged but not rejected`, `fails open`, `processed anyway`,
+//!   `checked only when present`); two negators cancel (`there is no way to disable the
+//!   check`). Deferral markers of German, French, Spanish, Italian, Portuguese and Dutch count
+//!   as the English ones, and so do their words for an API key (`clé API`). A negation that is a *condition* (`without a key`,
 //!   `with no token`, `requests that are not signed`, `unsigned events`) describes who is
 //!   refused when a refusal follows in the sentence (`… are rejected`, `get 401`, `are
 //!   ignored`) or another negator of its clause makes it a requirement (`no request is served
@@ -55,7 +58,16 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     let all = || sentences.iter().flatten().flatten();
     let mechanism = all().any(|w| MECHANISMS.contains(&w.as_str()))
         || sentences.iter().flatten().any(|c| {
-            pair(c, "api", KEY_WORDS) || pair(c, "access", &["key", "keys", "token", "tokens"])
+            pair(c, "api", KEY_WORDS)
+                || pair(c, "access", &["key", "keys", "token", "tokens"])
+                // `clé API`, `API-Schlüssel`, `clave de API`: the key in other languages.
+                || pair(c, "api", FOREIGN_KEYS)
+                || c.windows(2).any(|p| FOREIGN_KEYS.contains(&p[0].as_str()) && p[1] == "api")
+                || c.windows(3).any(|p| {
+                    FOREIGN_KEYS.contains(&p[0].as_str())
+                        && matches!(p[1].as_str(), "de" | "di" | "da")
+                        && p[2] == "api"
+                })
         });
     let public = sentences.iter().flatten().any(|c| public_data(c));
     if words < 4 {
@@ -164,6 +176,21 @@ const MECHANISMS: &[&str] = &[
     "keys",
 ];
 const KEY_WORDS: &[&str] = &["key", "keys"];
+/// `key` in French, German, Spanish, Italian, Portuguese and Dutch.
+const FOREIGN_KEYS: &[&str] = &[
+    "clé",
+    "clés",
+    "clef",
+    "schlüssel",
+    "clave",
+    "claves",
+    "chiave",
+    "chiavi",
+    "chave",
+    "chaves",
+    "sleutel",
+    "sleutels",
+];
 
 /// Terms a negation or deferral of authentication is about.
 const AUTH_TERMS: &[&str] = &[
@@ -210,6 +237,7 @@ const AUTH_TERMS: &[&str] = &[
     "protected",
     "verification",
     "validation",
+    "enforcement",
     "check",
     "checks",
     "checking",
@@ -570,6 +598,19 @@ fn public_data(c: &[String]) -> bool {
         "changelog",
         "schema",
         "schemas",
+        "rates",
+        "quotes",
+        "forecast",
+        "forecasts",
+        "news",
+        "announcements",
+        "listings",
+        "holidays",
+        "maps",
+        "tiles",
+        "fonts",
+        "icons",
+        "translations",
         "spec",
         "specification",
         "documentation",
@@ -636,6 +677,8 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "deadline",
         "review",
         "audit",
+        "pentest",
+        "signoff",
         "sprint",
         "lands",
         "land",
@@ -702,6 +745,28 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "backlog",
         "roadmap",
         "followup",
+        "wishlist",
+        // Other languages' `temporarily`, `for now`, `later`, `soon`, `retrofitted`.
+        "vorübergehend",
+        "zeitweise",
+        "vorerst",
+        "später",
+        "demnächst",
+        "nachgerüstet",
+        "nachrüsten",
+        "temporairement",
+        "provisoirement",
+        "bientôt",
+        "ultérieurement",
+        "temporalmente",
+        "provisionalmente",
+        "temporaneamente",
+        "provvisoriamente",
+        "temporariamente",
+        "provisoriamente",
+        "tijdelijk",
+        "voorlopig",
+        "binnenkort",
     ];
     const CREDENTIALS: &[&str] = &[
         "credential",
@@ -750,8 +815,20 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
             || x == "quick" && matches!(w(i + 1), "fix" | "hack" | "workaround")
             || x == "future" && !matches!(w(i + 1), "proof")
             || x == "coming" && w(i + 1) != "from"
-            || x == "to" && matches!(w(i + 1), "follow" | "come")
+            || x == "to" && matches!(w(i + 1), "follow" | "come" | "land" | "ship" | "arrive")
             || x == "follow" && w(i + 1) == "up"
+            || x == "known" && matches!(w(i + 1), "gap" | "issue" | "limitation")
+            || x == "accepted" && w(i + 1) == "risk"
+            || x == "nice" && w(i + 1) == "to" && w(i + 2) == "have"
+            // `plus tard`, `por ahora`, `per ora`, `pas encore`, `noch nicht`, `en attendant`.
+            || matches!((x, w(i + 1)), ("plus" | "más" | "più" | "mais", "tarde" | "tard" | "tardi")
+                | ("por" | "per", "ahora" | "ora" | "enquanto")
+                | ("de" | "pour", "momento" | "moment")
+                | ("pas" | "noch" | "nog" | "todavía" | "aún" | "ainda" | "ancora", "encore" | "nicht" | "niet" | "no" | "não" | "non")
+                | ("en", "attendant")
+                | ("pour", "l'instant")
+                | ("em", "breve")
+                | ("da", "fare"))
             // A ticket for putting protection in place: `see ticket ABC-123 to add auth`.
             || matches!(x, "ticket" | "tickets" | "jira" | "issue" | "story")
                 && (i + 1..i + 6).any(|k| w(k) == "to" && adding(w(k + 1)))
@@ -769,9 +846,32 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
                     negation(&[clause.to_vec()])
                         || tail
                             .iter()
-                            .any(|y| adding(y) || EVENTS.contains(&y.as_str()))
+                            .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y))
                 }
     })
+}
+
+/// A date a state lasts until: a quarter or half (`q4`, `h2`), a month, a year (`2027`).
+fn period(w: &str) -> bool {
+    let b = w.as_bytes();
+    (b.len() == 2 && matches!(b[0], b'q' | b'h') && (b'1'..=b'4').contains(&b[1]))
+        || (w.len() == 4 && w.starts_with("20") && w.bytes().all(|c| c.is_ascii_digit()))
+        || matches!(
+            w,
+            "january"
+                | "february"
+                | "march"
+                | "april"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+                | "eoy"
+                | "eoq"
+        )
 }
 
 /// A future of intent: `will`, `'ll`, `going to`, `plan to`, `need to`, `shall`.
@@ -909,7 +1009,40 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
                 .and_then(|next| next.first())
                 .is_some_and(|w| negating_state(w) || matches!(w.as_str(), "no" | "off"));
         (later || label) && !refusing_from(m)
-    })
+    }) || lets_through(sentence)
+}
+
+/// A check that does not stop a request: a negated refusal (`logged but not rejected`),
+/// `fails open`, `processed anyway`, `let … through`, or a check made only when the caller
+/// chooses (`checked only when the header is present`), in a sentence about authentication.
+fn lets_through(sentence: &[Vec<String>]) -> bool {
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    let w = |i: usize| words.get(i).copied().unwrap_or("");
+    let about_auth = words
+        .iter()
+        .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y));
+    let refusal = |y: &str| enforcement(y) && !matches!(y, "fail" | "fails" | "failed");
+    about_auth
+        && (0..words.len()).any(|i| {
+            let x = w(i);
+            negator(x)
+                && words[i + 1..]
+                    .iter()
+                    .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "always" | "ever"))
+                    .is_some_and(|y| refusal(y))
+                || matches!(x, "fail" | "fails" | "failing")
+                    && w(i + 1) == "open"
+                    && !(i > 0 && negator(w(i - 1)))
+                || x == "anyway"
+                || matches!(x, "let" | "lets" | "letting")
+                    && words[i + 1..].iter().take(4).any(|y| *y == "through")
+                    && !words[i.saturating_sub(2)..i].iter().any(|y| negator(y))
+                || matches!(
+                    x,
+                    "checked" | "validated" | "verified" | "enforced" | "required"
+                ) && w(i + 1) == "only"
+                    && matches!(w(i + 2), "when" | "if")
+        })
 }
 
 /// `… an API key, but it is not required`, `we haven't wired up the key check`: a negated
@@ -919,8 +1052,13 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
         .iter()
         .flatten()
         .any(|w| AUTH_TERMS.contains(&w.as_str()));
-    // As for conditions, a refusal applies to its clause and the clauses before it.
-    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
+    // As for conditions, a refusal applies to its clause and the clauses before it; `never let
+    // through` refuses too.
+    let refusing_from = |m: usize| {
+        let rest: Vec<&str> = sentence[m..].iter().flatten().map(String::as_str).collect();
+        rest.iter().any(|w| enforcement(w))
+            || rest.windows(2).any(|p| negator(p[0]) && p[1] == "let")
+    };
     // `… which we log but do not verify`: the act of checking, in any form.
     let put_in_place = |w: &str| {
         required_state(w)

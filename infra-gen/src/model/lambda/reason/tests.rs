@@ -44,6 +44,7 @@ const PUBLIC_FRAMES: &[&str] = &[
     "it serves the public price list we also print in the brochure",
     "a public RSS feed, the same as the website serves anonymously",
     "the endpoint returns the public JSON schema of our events",
+    "it serves the public exchange rates we publish daily",
 ];
 
 /// Clauses a valid reason may add: the trigger words in legitimate senses.
@@ -140,7 +141,13 @@ fn deferral() -> impl Strategy<Value = String> {
                 format!("{auth} is a follow-up"),
                 format!("{auth} will be enforced {time}"),
                 format!("open for the MVP, {auth} follows"),
-            ][(add.len() + auth.len()) % 5]
+                format!("{auth} is on the wishlist"),
+                "a known gap, accepted risk until Q4".to_owned(),
+                format!("{auth} to land after the pentest"),
+                "vorübergehend offen".to_owned(),
+                "pour l'instant sans contrôle".to_owned(),
+                "por ahora abierto".to_owned(),
+            ][(add.len() + auth.len() + event.len()) % 11]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
@@ -182,6 +189,11 @@ fn negation() -> impl Strategy<Value = String> {
             "Auth: none",
             "the HMAC check is a no-op",
             "anyone with the URL can call it",
+            "HMAC failures are logged but not rejected",
+            "token validation fails open",
+            "requests with a bad signature are processed anyway",
+            "the key is checked only when the header is present",
+            "keys exist but enforcement is off",
         ][..],
     )
     .prop_map(str::to_owned)
@@ -411,6 +423,9 @@ fn further_phrasings_are_judged() {
         "The webhook checks GitHub's X-Hub-Signature-256 HMAC and ignores anything unsigned",
         "Each client holds its own API key; keys stay valid until an operator revokes them",
         "API keys (x-api-key or Authorization: Bearer) are compared in constant time; the key list is cached until its TTL expires",
+        "The bearer token check never fails open: any error answers 401",
+        "A request whose signature does not verify is never let through",
+        "Chaque requête doit porter une clé API valide, vérifiée par la fonction",
     ] {
         assert_eq!(judge(ok), Ok(()), "{ok}");
     }
