@@ -469,8 +469,16 @@ mod raw {
                 statement["Action"] = json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
                 let doc = json!({"Version": "2012-10-17", "Statement": [statement]});
                 let doc = if as_text { json!(doc.to_string()) } else { doc };
+                // Held to the production image policy too: scanned, expiring untagged images and
+                // keeping the last 10.
+                let lifecycle = json!({"rules": [
+                    {"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}},
+                    {"rulePriority": 2, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 10}, "action": {"type": "expire"}}
+                ]});
                 Raw::new("AWS::ECR::Repository", json!({
                     "RepositoryName": "demo-test-extra", "ImageTagMutability": "IMMUTABLE",
+                    "ImageScanningConfiguration": {"ScanOnPush": true},
+                    "LifecyclePolicy": {"LifecyclePolicyText": lifecycle.to_string()},
                     "RepositoryPolicyText": doc
                 }))
             } else {
@@ -481,7 +489,7 @@ mod raw {
                     "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}
                 }))
             };
-            let got = run("Extra", raw.map(Raw::stateless));
+            let got = run("Extra", raw);
             prop_assert_eq!(got.is_err(), bad, "{:?}", got.err().map(|e| e.to_string()));
         }
 
@@ -577,12 +585,12 @@ mod raw {
             let err = run("Param", copied).expect_err("refused");
             prop_assert!(codes(err.findings()).contains(&"secret-in-env"), "{}", err);
             let literal = Raw::new("AWS::SecretsManager::Secret", json!({"Name": "demo-test-extra", "SecretString": pw}));
-            prop_assert!(run("Extra", literal.map(Raw::stateless)).is_err());
+            prop_assert!(run("Extra", literal).is_err());
             let referenced = Raw::new(
                 "AWS::SecretsManager::Secret",
                 json!({"Name": "demo-test-extra", "SecretString": "{{resolve:secretsmanager:prod/db:SecretString:password}}"}),
             );
-            prop_assert!(run("Extra", referenced.map(Raw::stateless)).is_ok());
+            prop_assert!(run("Extra", referenced).is_ok());
             let plain = Raw::new("AWS::SSM::Parameter", json!({"Name": "/prod/app/base-url", "Type": "String", "Value": {"Fn::Sub": "https://api.${AWS::Region}.example.com"}}));
             prop_assert!(run("Param", plain).is_ok());
         }

@@ -75,9 +75,27 @@ const DOCUMENT_KEYS: [&str; 4] = [
 
 /// Whether a property holds an IAM policy document: the names above, and any
 /// `…PolicyDocument` or `…PolicyText` (a log group's `ResourcePolicyDocument`, a repository's
-/// `RepositoryPolicyText`). A `DataProtectionPolicy` has statements too, but not IAM's.
-fn is_document_key(key: &str) -> bool {
-    DOCUMENT_KEYS.contains(&key) || key.ends_with("PolicyDocument") || key.ends_with("PolicyText")
+/// `RepositoryPolicyText`) unless it is literally another kind of document, one with neither a
+/// `Statement` nor a `Version` (a repository's `LifecyclePolicyText` holds ECR's `rules`). A
+/// `DataProtectionPolicy` has statements too, but not IAM's.
+fn is_document_key(key: &str, value: &RawValue) -> bool {
+    let other_document = || {
+        let parsed = value
+            .literal()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
+        match parsed {
+            Some(json) => {
+                json.is_object() && json.get("Statement").is_none() && json.get("Version").is_none()
+            }
+            None => {
+                matches!(value, RawValue::Object(_))
+                    && value.get("Statement").is_none()
+                    && value.get("Version").is_none()
+            }
+        }
+    };
+    DOCUMENT_KEYS.contains(&key)
+        || ((key.ends_with("PolicyDocument") || key.ends_with("PolicyText")) && !other_document())
 }
 
 /// Whether `principal` is an AWS service principal (`s3.amazonaws.com`).
@@ -233,7 +251,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     let itself = (!raw.type_name().starts_with("AWS::IAM::"))
         .then(|| Expr::GetAtt(id.to_owned(), "Arn".into()));
     raw.properties().visit(&mut |key, value| {
-        if is_document_key(key) {
+        if is_document_key(key, value) {
             document(value, key, id, itself.as_ref(), &mut statements, sink);
         }
     });
@@ -640,7 +658,10 @@ fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, si
         RawValue::Array(items) => items.iter().for_each(|v| secrets(v, key, false, id, sink)),
         RawValue::Expr(e) => {
             let resolved = sink.scope().resolve(e);
-            let secret_key = key.filter(|k| super::env::secret_name(k));
+            // A key with a `:` is an IAM condition key (`token.actions.githubusercontent.com:sub`),
+            // which names what a request carries, never a secret: CloudFormation property names
+            // hold no `:`.
+            let secret_key = key.filter(|k| !k.contains(':') && super::env::secret_name(k));
             let leaked = resolved.dynamic_references().iter().any(|r| r.is_secret());
             let reason = match secret_key {
                 _ if leaked && secret_key.is_none() => Some(
