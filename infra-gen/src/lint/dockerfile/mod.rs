@@ -398,12 +398,12 @@ impl Lint<'_, '_> {
     /// its history, which whoever pulls the image reads. A `--build-arg` can set any ARG, so
     /// one named like a secret is judged as holding whatever the build is given.
     fn env(&mut self, last: &Stage) {
+        let any = build_arg_value(&eval::BUILD_ARG.to_string());
         for (name, value) in &last.config.args {
             let literal = match value {
                 Val::Known(v) => super::env::literal_reason(name, v),
                 _ => None,
             };
-            let any = build_arg_value(&eval::BUILD_ARG.to_string());
             let Some(reason) = literal.or_else(|| super::env::variable_reason(name, &any)) else {
                 continue;
             };
@@ -456,8 +456,9 @@ impl Lint<'_, '_> {
     }
 
     /// A streaming handler needs a runtime interface client that streams: not the Python, Ruby
-    /// or Java runtime interface client started by the function's ImageConfig (on any base
-    /// image), nor the one of a managed runtime's base image other than Node.js.
+    /// or Java runtime interface client started by the function's ImageConfig, installed in the
+    /// final image or copied out of a runtime's base image (on any base image), nor the one of
+    /// a managed runtime's base image other than Node.js, however mirrored.
     fn streaming(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
         if self.f.handler != HandlerMode::Streaming {
             return;
@@ -488,12 +489,15 @@ impl Lint<'_, '_> {
         }
         let installed = chain.iter().find_map(|&i| {
             let stage = &stages[i];
-            let words = stage.runs.iter().chain(stage.copies.iter().flatten());
-            words.clone().find_map(|w| {
-                NON_STREAMING_PACKAGES
-                    .iter()
-                    .find(|(package, _)| w.contains(package))
-            })
+            stage
+                .runs
+                .iter()
+                .chain(stage.copies.iter().flatten())
+                .find_map(|w| {
+                    NON_STREAMING_PACKAGES
+                        .iter()
+                        .find(|(package, _)| w.contains(package))
+                })
         });
         if let Some((package, language)) = installed {
             self.sink.push(
