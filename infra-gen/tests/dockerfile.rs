@@ -1088,7 +1088,7 @@ proptest! {
     #[test]
     fn a_stage_the_image_copies_from_builds_for_the_architecture_it_says(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
-        setting in 0usize..4,
+        setting in 0usize..5,
         tool in 0usize..5,
         pin in 0usize..4,
         pin_spelling in 0usize..5,
@@ -1099,6 +1099,8 @@ proptest! {
         let other = function_arch.other();
         let run = match setting {
             0 => "RUN make -C /src install PREFIX=/out".to_owned(),
+            // Branching on the target's ARG, it builds for the target wherever it runs.
+            4 => "ARG TARGETARCH\nRUN case \"$TARGETARCH\" in arm64) T=aarch64 ;; amd64) T=x86_64 ;; esac && make TARGET=$T".to_owned(),
             1 => format!("RUN {}", build_setting(tool, function_arch)),
             2 => format!("RUN {}", build_setting(tool, other)),
             _ => "ARG TARGETARCH\nRUN GOOS=linux GOARCH=$TARGETARCH go build -o /out/bootstrap .".to_owned(),

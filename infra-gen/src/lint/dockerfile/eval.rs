@@ -449,9 +449,19 @@ impl Stage {
                     .collect::<Vec<_>>()
                     .join("\n");
                 self.runs.push(script.clone());
-                // A RUN that branches on the architecture it runs on builds only the branch
-                // for it, which this reading cannot pick: its words are no evidence.
+                // A RUN that branches on the architecture builds only the branch for it, which
+                // this reading cannot pick: its words are no evidence. Branching on the target's
+                // ARGs, it builds for the target, whatever platform it runs on.
                 if arch::branches_on_arch(&script) {
+                    let target = ["TARGETARCH", "TARGETPLATFORM"]
+                        .into_iter()
+                        .filter(|v| script.contains(v))
+                        .filter_map(|v| match self.state.get(v) {
+                            Some(Val::Known(value)) => Some(format!("{v}={value}")),
+                            _ => None,
+                        })
+                        .collect();
+                    self.copies.push(target);
                     return;
                 }
                 let mut fetched = Vec::new();

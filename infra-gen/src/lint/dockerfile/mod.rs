@@ -284,8 +284,9 @@ impl Lint<'_, '_> {
                 continue;
             }
             let Some(&root) = own.last() else { continue };
+            // Scratch holds only what is copied into it, judged above by its COPYs.
             let pinned = match &stages[root].platform {
-                Some((written, Ok(p))) => arch::platform(p)
+                Some((written, Ok(p))) if stages[root].base != Base::Scratch => arch::platform(p)
                     .ok()
                     .filter(|a| *a != self.target)
                     .map(|a| (a, format!("is pinned to --platform={written}"))),
