@@ -1051,6 +1051,33 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A global ARG reaches a stage only through a bare `ARG NAME` there: an ENV drawing on one
+    /// not brought in is empty in the image (BuildKit expands an unset variable to nothing),
+    /// and holds no secret; brought in, the secret is in the ENV and the ARG's history.
+    #[test]
+    fn a_global_arg_not_brought_into_the_stage_leaves_the_env_empty(
+        name in prop::sample::select(vec!["STRIPE_KEY", "apiToken", "DB_PASSWORD", "UPSTREAM"]),
+        secret in prop::sample::select(vec![
+            "sk_live_51HxYzQ2eZvKYlo2C8sJk3Lm9Np0Qr",
+            "AKIAR4T6YU2WQ3ZX7NMP",
+            "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc9V",
+        ]),
+        reference in prop::sample::select(vec!["$K", "${K}", "\"${K}\""]),
+        brought_in in any::<bool>(),
+    ) {
+        let bare = if brought_in { "ARG K\n" } else { "" };
+        let text = format!(
+            "ARG K={secret}\nFROM public.ecr.aws/lambda/provided:al2023\n{bare}ENV {name}={reference}\n{TAIL}"
+        );
+        let found: Vec<_> = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").collect();
+        // Brought in: the ARG's history and the ENV.
+        prop_assert_eq!(found.len(), if brought_in { 2 } else { 0 }, "{}\n{:#?}", text, found);
+    }
+}
+
 /// How each toolchain spells an architecture in the setting that picks its build target.
 fn build_setting(tool: usize, arch: Arch) -> String {
     let (go, npm, rust, zig) = match arch {

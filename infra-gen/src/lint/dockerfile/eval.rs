@@ -4,7 +4,7 @@
 //! inheriting the stage's image config and variables, ENTRYPOINT resetting an inherited CMD.
 
 use super::arch::{self, Arch};
-use super::expand::{Scope, Unresolved, Val, expand};
+use super::expand::{Scope, Unresolved, Val, expand, expand_value};
 use super::parse::{Instruction, Parsed, json_form, parse, words};
 
 /// An image setting as the build leaves it, or why it cannot be known.
@@ -388,7 +388,7 @@ impl Stage {
                         let worst = expand(v, escape, &self.worst)
                             .ok()
                             .filter(|w| w.contains(BUILD_ARG));
-                        Some((key, known(expand(v, escape, &self.state)), worst))
+                        Some((key, known(expand_value(v, escape, &self.state)), worst))
                     })
                     .collect();
                 for (k, v, worst) in values {

@@ -69,11 +69,23 @@ impl Scope {
 
 /// `word` with its variables expanded and quotes removed.
 pub(super) fn expand(word: &str, escape: char, scope: &Scope) -> Result<String, Unresolved> {
+    lex(word, escape, scope, false)
+}
+
+/// An ENV value as BuildKit stores it: a variable nothing set (undeclared, or an ARG without
+/// a default) is empty, as the value the image keeps — the caller judges what a
+/// `--build-arg` could put there on its own.
+pub(super) fn expand_value(word: &str, escape: char, scope: &Scope) -> Result<String, Unresolved> {
+    lex(word, escape, scope, true)
+}
+
+fn lex(word: &str, escape: char, scope: &Scope, unset_empty: bool) -> Result<String, Unresolved> {
     let mut lexer = Lexer {
         chars: word.chars().collect(),
         pos: 0,
         escape,
         scope,
+        unset_empty,
     };
     let (text, err) = lexer.until(None, false);
     err.map_or(Ok(text), Err)
@@ -84,6 +96,8 @@ struct Lexer<'a> {
     pos: usize,
     escape: char,
     scope: &'a Scope,
+    /// Whether an unset variable is empty (BuildKit) rather than a value missing.
+    unset_empty: bool,
 }
 
 /// Text so far, and the first reason it is not knowable.
@@ -253,6 +267,7 @@ impl Lexer<'_> {
     fn plain(&self, name: &str) -> Piece {
         match self.scope.look(name) {
             Look::Set(v) => (v.to_owned(), None),
+            Look::Unset | Look::NoDefault if self.unset_empty => (String::new(), None),
             // BuildKit expands it to nothing; a reference without a `${V:-…}` fallback means
             // the author expected a value, so there is none to judge.
             Look::Unset => (String::new(), Some(undeclared(name))),
