@@ -1011,43 +1011,54 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     /// An ENV or ARG setting a variable build tools read their target from (`GOARCH`,
-    /// `CARGO_BUILD_TARGET`, `npm_config_arch`, `PIP_PLATFORM`, …) builds for that
-    /// architecture, in the final stage or a stage it copies from, though no RUN names it.
+    /// `CARGO_BUILD_TARGET`, `npm_config_arch`, `PIP_PLATFORM`, …) builds what a later RUN
+    /// builds for that architecture, in the final stage or a stage it copies from, though no
+    /// RUN names it; an ARG of the name after an ENV is what the RUN sees. With no RUN after
+    /// it, nothing is built.
     #[test]
     fn a_variable_selecting_the_build_target_is_evidence(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         variable in 0usize..8,
         upper in any::<bool>(),
-        as_arg in any::<bool>(),
+        form in 0usize..3,
         built_for_other in any::<bool>(),
         in_builder in any::<bool>(),
+        runs in any::<bool>(),
     ) {
+        let spelled = |arch: Arch| {
+            let (go, npm, rust, pip, rid) = match arch {
+                Arch::Arm => ("arm64", "arm64", "aarch64-unknown-linux-gnu", "manylinux2014_aarch64", "linux-arm64"),
+                Arch::Amd => ("amd64", "x64", "x86_64-unknown-linux-musl", "manylinux_2_28_x86_64", "linux-x64"),
+            };
+            match variable {
+                0 => ("GOARCH", go.to_owned()),
+                1 => ("CARGO_BUILD_TARGET", rust.to_owned()),
+                2 => ("npm_config_arch", npm.to_owned()),
+                3 => ("npm_config_cpu", npm.to_owned()),
+                4 => ("PIP_PLATFORM", pip.to_owned()),
+                5 => ("RuntimeIdentifier", rid.to_owned()),
+                6 => ("TARGETARCH", go.to_owned()),
+                _ => ("TARGETPLATFORM", format!("linux/{go}")),
+            }
+        };
         let built_for = if built_for_other { function_arch.other() } else { function_arch };
-        let (go, npm, rust, pip, rid) = match built_for {
-            Arch::Arm => ("arm64", "arm64", "aarch64-unknown-linux-gnu", "manylinux2014_aarch64", "linux-arm64"),
-            Arch::Amd => ("amd64", "x64", "x86_64-unknown-linux-musl", "manylinux_2_28_x86_64", "linux-x64"),
-        };
-        let (name, value) = match variable {
-            0 => ("GOARCH", go),
-            1 => ("CARGO_BUILD_TARGET", rust),
-            2 => ("npm_config_arch", npm),
-            3 => ("npm_config_cpu", npm),
-            4 => ("PIP_PLATFORM", pip),
-            5 => ("RuntimeIdentifier", rid),
-            6 => ("TARGETARCH", go),
-            _ => ("TARGETPLATFORM", &*format!("linux/{go}").leak()),
-        };
+        let (name, value) = spelled(built_for);
+        let (_, overridden) = spelled(built_for.other());
         let name = if upper && (2..6).contains(&variable) { name.to_ascii_uppercase() } else { name.to_owned() };
-        let keyword = if as_arg { "ARG" } else { "ENV" };
-        let setting = format!("{keyword} {name}={value}\nRUN make build\n");
+        let setting = match form {
+            0 => format!("ARG {name}={value}\n"),
+            1 => format!("ENV {name}={value}\n"),
+            _ => format!("ENV {name}={overridden}\nARG {name}={value}\n"),
+        };
+        let run = if runs { "RUN make build\n" } else { "" };
         let provided = "FROM public.ecr.aws/lambda/provided:al2023\n";
         let text = if in_builder {
-            format!("FROM --platform=$BUILDPLATFORM debian:12 AS build\n{setting}{provided}COPY --from=build /out/bootstrap /var/task/bootstrap\nWORKDIR /var/task\n{TAIL}")
+            format!("FROM --platform=$BUILDPLATFORM debian:12 AS build\n{setting}{run}{provided}COPY --from=build /out/bootstrap /var/task/bootstrap\nWORKDIR /var/task\n{TAIL}")
         } else {
-            format!("{provided}{setting}WORKDIR /var/task\n{TAIL}")
+            format!("{provided}{setting}{run}WORKDIR /var/task\n{TAIL}")
         };
         let (got, findings) = verdict(text.clone(), function_arch, false);
-        prop_assert_eq!(got.platform, usize::from(built_for_other), "\n{}\n{:#?}", text, findings);
+        prop_assert_eq!(got.platform, usize::from(runs && built_for_other), "\n{}\n{:#?}", text, findings);
     }
 }
 

@@ -345,9 +345,6 @@ impl Stage {
         match ins.keyword.as_str() {
             "ARG" => {
                 for (name, default) in arg_words(&ins.rest, escape) {
-                    // A bare `ARG TARGETARCH` brings in the automatic value, the function's
-                    // own: no evidence of what the stage builds.
-                    let automatic = default.is_none() && name.starts_with("TARGET");
                     let val = match default {
                         Some(d) => known(expand(&d, escape, &self.state)),
                         None => match (
@@ -362,9 +359,6 @@ impl Stage {
                     };
                     self.state.set(&name, val.clone());
                     self.worst.set(&name, Val::Known(BUILD_ARG.to_string()));
-                    if !automatic {
-                        self.select_target(&name, &val);
-                    }
                     self.config.args.retain(|(n, _)| *n != name);
                     self.config.args.push((name, val));
                 }
@@ -400,7 +394,6 @@ impl Stage {
                         }
                         None => self.worst.set(&k, v.clone()),
                     }
-                    self.select_target(&k, &v);
                     self.state.set(&k, v.clone());
                     match self.config.env.iter_mut().find(|(n, _)| *n == k) {
                         Some(slot) => slot.1 = v,
@@ -464,7 +457,7 @@ impl Stage {
                     self.copies.push(target);
                     return;
                 }
-                let mut fetched = Vec::new();
+                let mut fetched = self.target_settings(global);
                 match json_form(&ins.rest) {
                     // Exec form: no shell, so nothing is expanded, but `sh -c` runs one.
                     Some(argv) => {
@@ -548,15 +541,22 @@ impl Stage {
         }
     }
 
-    /// A variable that picks the build tools' target architecture is evidence like a RUN's
-    /// `GOARCH=…` word.
-    fn select_target(&mut self, name: &str, value: &Val) {
-        if let Val::Known(text) = value
-            && arch::selects_target(name)
-            && !arch::named(text).is_empty()
-        {
-            self.copies.push(vec![format!("{name}={text}")]);
-        }
+    /// The variables in a RUN's environment (the stage's ARGs and ENVs, an ARG over an ENV of
+    /// its name) that pick the build tools' target architecture: evidence like a `GOARCH=…`
+    /// word. `TARGET*` as the build sets them (a bare `ARG TARGETARCH`) say nothing of what
+    /// the RUN builds.
+    fn target_settings(&self, global: &Scope) -> Vec<String> {
+        self.state
+            .vars()
+            .filter(|(name, value)| {
+                arch::selects_target(name)
+                    && !(name.starts_with("TARGET") && global.get(name) == Some(*value))
+            })
+            .filter_map(|(name, value)| match value {
+                Val::Known(text) if !arch::named(text).is_empty() => Some(format!("{name}={text}")),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Exec form as written (never expanded); shell form run by the stage's SHELL.

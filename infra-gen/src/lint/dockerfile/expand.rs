@@ -48,6 +48,9 @@ impl Scope {
             open: Some(why),
         }
     }
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &Val)> {
+        self.vars.iter().map(|(n, v)| (n.as_str(), v))
+    }
     pub fn get(&self, name: &str) -> Option<&Val> {
         self.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
