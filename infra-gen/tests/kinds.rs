@@ -596,6 +596,31 @@ mod raw {
         }
     }
 
+    /// DynamoDB wraps its table's policy (`ResourcePolicy: {PolicyDocument}`): the document
+    /// inside is judged, the wrapper is not a malformed document.
+    #[test]
+    fn a_wrapped_resource_policy_is_read_inside_its_wrapper() {
+        let table = |account: &str| {
+            Raw::new(
+                "AWS::DynamoDB::Table",
+                json!({
+                    "TableName": "demo-test-extra", "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "ResourcePolicy": {"PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                        "Effect": "Allow", "Action": "dynamodb:GetItem",
+                        "Principal": {"AWS": {"Fn::Sub": format!("arn:${{AWS::Partition}}:iam::{account}:root")}},
+                        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/demo-test-extra"}
+                    }]}}
+                }),
+            )
+        };
+        let own = run("Table", table("${AWS::AccountId}"));
+        assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
+        let err = run("Table", table("999999999999")).expect_err("another account");
+        assert_eq!(codes(err.findings()), ["iam-scope"], "{err}");
+    }
+
     #[test]
     fn a_raw_pass_role_narrowed_to_one_service_is_judged_with_its_condition() {
         let narrowed = json!({
@@ -634,6 +659,33 @@ mod raw {
             let err = run("Errors", alarm(other)).expect_err("refused");
             prop_assert!(codes(err.findings()).contains(&"region"), "{}", err);
             prop_assert!(run("Errors", alarm("us-west-2")).is_ok());
+        }
+
+        /// Lambda reads an event source mapping's queue or stream only in the function's own
+        /// region, however its ARN is written.
+        #[test]
+        fn a_raw_event_source_is_held_to_the_functions_region(
+            source in prop::sample::select(vec!["sqs:{r}:${AWS::AccountId}:jobs", "kinesis:{r}:${AWS::AccountId}:stream/clicks", "dynamodb:{r}:${AWS::AccountId}:table/t/stream/2026-01-01T00:00:00.000"]),
+            other in prop::sample::select(vec!["us-east-1", "eu-west-1", "ap-southeast-2"]),
+            join in any::<bool>(),
+        ) {
+            let mapping = |region: &str| {
+                let arn = format!("arn:${{AWS::Partition}}:{}", source.replace("{r}", region));
+                let value = if join {
+                    json!({"Fn::Join": ["", [{"Fn::Sub": arn}]]})
+                } else {
+                    json!({"Fn::Sub": arn})
+                };
+                Raw::new(
+                    "AWS::Lambda::EventSourceMapping",
+                    json!({"FunctionName": {"Ref": "Function"}, "EventSourceArn": value}),
+                )
+                .map(Raw::stateless)
+            };
+            let err = run("Source", mapping(other)).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"region"), "{}", err);
+            let own = run("Source", mapping("${AWS::Region}"));
+            prop_assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
         }
     }
 

@@ -91,13 +91,17 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
         // Bedrock statements reach the regions the model map's inference profiles route to;
         // `iam-bedrock` holds each of them to exactly what the map grants.
         let declared_region = statement.crosses(Boundary::Region) || bedrock::is_bedrock(statement);
+        let mut fits = Vec::new();
         for resource in &statement.resources {
             let resolved = scope.resolve(resource);
             lengths.insert(resource, size::resolved_len(&resolved));
             wildcard(stack, statement, &resolved, id, sink);
-            fit(stack, statement, resource, &resolved, id, sink);
+            if let Some(accepts) = fit(stack, statement, resource, &resolved, id, sink) {
+                fits.push((shown(&resolved), accepts));
+            }
             boundaries(stack, statement, &resolved, declared_region, id, sink);
         }
+        report_fit(statement, &fits, id, sink);
         for condition in &statement.conditions {
             check_condition(
                 stack,
@@ -271,7 +275,9 @@ fn own_resource(stack: &Stack, expr: &Expr) -> Option<Result<String, String>> {
     Some(Ok(service))
 }
 
-/// Each action on a resource of a type it accepts, by the data's ARN formats.
+/// Which of the statement's actions accept `resource`, by the data's ARN formats (`None` for
+/// `*` or a resource named by something other than its ARN, which is reported here). A
+/// star-only action on an ARN is reported here and counted as accepting.
 fn fit(
     stack: &Stack,
     statement: &Statement,
@@ -279,9 +285,9 @@ fn fit(
     resolved: &Resolved,
     id: &str,
     sink: &mut Sink<'_>,
-) {
+) -> Option<Vec<bool>> {
     if resolved.known() == Some("*") {
-        return;
+        return None;
     }
     let own = match own_resource(stack, resource) {
         Some(Ok(service)) => Some(service),
@@ -295,7 +301,7 @@ fn fit(
                 ),
                 "name the resource by its ARN (GetAtt <Resource>.Arn, or the Ref of a kind whose Ref is its ARN)",
             );
-            return;
+            return None;
         }
         None => None,
     };
@@ -332,26 +338,24 @@ fn fit(
     }
     let subject = Subject::parse(&text);
     let mut star_only = Vec::new();
-    let mut foreign = Vec::new();
+    let mut accepts = Vec::with_capacity(statement.actions.len());
     // Actions of one service share resource types: each type is matched once per resource.
     let mut memo = TypeMemo::default();
     for action in &statement.actions {
         let (svc, info) = action.info();
         if info.star_only() {
             star_only.push(action.as_str());
+            accepts.push(true);
             continue;
         }
-        let accepted = match &own {
+        accepts.push(match &own {
             Some(s) => info.resource_types(svc).any(|t| t.arn_service() == s),
             None => subject.as_ref().is_some_and(|arn| {
                 info.resources()
                     .iter()
                     .any(|&i| memo.admits(svc, i, |t| t.admits(arn)))
             }),
-        };
-        if !accepted {
-            foreign.push(action.as_str());
-        }
+        });
     }
     if !star_only.is_empty() {
         sink.push(
@@ -366,20 +370,56 @@ fn fit(
             "grant these actions in their own statement on \"*\" (Statement::star_only_actions)",
         );
     }
-    if !foreign.is_empty() {
+    Some(accepts)
+}
+
+/// IAM grants a statement's every action on its every resource, and a pair that matches
+/// nothing is inert (`dynamodb:GetItem` on a table's index next to `Query`): what grants
+/// nothing is a resource no action of the statement acts on, or an action acting on none of
+/// its resources.
+fn report_fit(statement: &Statement, fits: &[(String, Vec<bool>)], id: &str, sink: &mut Sink<'_>) {
+    let fix = "put each action in a statement on the resources it acts on (the ARN formats in infra-gen/iam-data/actions.txt)";
+    let all: Vec<&str> = statement.actions.iter().map(Action::as_str).collect();
+    let mut dead_resource = false;
+    for (resource, accepts) in fits {
+        if accepts.iter().any(|a| *a) {
+            continue;
+        }
+        dead_resource = true;
         sink.push(
             "iam-scope",
             id,
             format!(
-                "statement {} grants {} on {}, which is not a resource type these actions accept ({})",
+                "statement {} grants {} on {resource}, which is not a resource type these actions accept ({})",
                 statement.sid,
-                foreign.join(", "),
-                shown(resolved),
-                accepted_types(statement, &foreign)
+                all.join(", "),
+                accepted_types(statement, &all)
             ),
-            "put each action in a statement on the resources it acts on (the ARN formats in infra-gen/iam-data/actions.txt)",
+            fix,
         );
     }
+    let idle: Vec<&str> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| fits.iter().all(|(_, accepts)| !accepts[*i]))
+        .map(|(_, a)| *a)
+        .collect();
+    if fits.is_empty() || idle.is_empty() || (dead_resource && fits.len() == 1) {
+        return;
+    }
+    let resources: Vec<&str> = fits.iter().map(|(r, _)| r.as_str()).collect();
+    sink.push(
+        "iam-scope",
+        id,
+        format!(
+            "statement {} grants {} on {}, none of which is a resource type these actions accept ({})",
+            statement.sid,
+            idle.join(", "),
+            resources.join(", "),
+            accepted_types(statement, &idle)
+        ),
+        fix,
+    );
 }
 
 /// Which of one service's resource types (by index, the first 256) a resource was matched

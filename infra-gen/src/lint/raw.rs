@@ -286,6 +286,13 @@ fn document(
         return document(&parsed, key, id, itself, statements, sink);
     }
     let Some(body) = doc.get("Statement") else {
+        // A wrapper around the document (DynamoDB's `ResourcePolicy: {PolicyDocument}`): the
+        // document inside is read on its own.
+        if let RawValue::Object(fields) = doc
+            && fields.iter().any(|(k, v)| is_document_key(k, v))
+        {
+            return;
+        }
         sink.push(
             "iam-raw",
             id,

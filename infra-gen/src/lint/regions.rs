@@ -1,5 +1,6 @@
 //! Lint `region`: the account and region are part of every name. Exports resolve only in their
-//! own region, CloudWatch alarm actions must be in the alarm's region, and two resources with
+//! own region, CloudWatch alarm actions must be in the alarm's region (and a Lambda event
+//! source mapping's source in the function's), and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
@@ -96,33 +97,61 @@ fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     }
 }
 
+/// ARNs a resource acts on that AWS requires in the resource's own region: by CloudFormation
+/// type (or type prefix), the properties holding them, what they are and why.
+const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str); 2] = [
+    (
+        "AWS::CloudWatch::",
+        &["AlarmActions", "OKActions", "InsufficientDataActions"],
+        "alarm action",
+        "CloudWatch only notifies targets in the alarm's region",
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        &["EventSourceArn"],
+        "event source",
+        "Lambda reads event sources (queues, streams, brokers) only in the function's region",
+    ),
+];
+
 fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     let region = stack.environment.region();
     for r in &stack.template.resources {
-        let actions: Vec<&Expr> = match &r.properties {
-            Properties::Alarm(alarm) => alarm.actions.iter().collect(),
-            // A raw alarm notifies the same way: every action list it names.
-            Properties::Raw(raw) if raw.type_name().starts_with("AWS::CloudWatch::") => {
-                ["AlarmActions", "OKActions", "InsufficientDataActions"]
+        let (targets, what, why): (Vec<&Expr>, &str, &str) = match &r.properties {
+            Properties::Alarm(alarm) => (
+                alarm.actions.iter().collect(),
+                SAME_REGION_TARGETS[0].2,
+                SAME_REGION_TARGETS[0].3,
+            ),
+            // A raw resource names them in its properties (a raw alarm, every action list).
+            Properties::Raw(raw) => {
+                let Some((_, keys, what, why)) = SAME_REGION_TARGETS
+                    .iter()
+                    .find(|(t, ..)| raw.type_name().starts_with(t))
+                else {
+                    continue;
+                };
+                let targets = keys
                     .iter()
                     .filter_map(|k| raw.properties().get(k))
                     .flat_map(RawValue::items)
                     .filter_map(RawValue::expr)
-                    .collect()
+                    .collect();
+                (targets, *what, *why)
             }
             _ => continue,
         };
-        for action in actions {
-            let found = region_of(app, stack, action, 0);
+        for target in targets {
+            let found = region_of(app, stack, target, 0);
             let message = match &found {
                 Some(other) if other != region => format!(
-                    "alarm action {} is in {other}, but the alarm is in {region}: CloudWatch only notifies targets in the alarm's region",
-                    shown(action)
+                    "{what} {} is in {other}, but the resource is in {region}: {why}",
+                    shown(target)
                 ),
                 Some(_) => continue,
                 None => format!(
-                    "the region of alarm action {} cannot be worked out from the definition; CloudWatch only notifies targets in the alarm's region ({region})",
-                    shown(action)
+                    "the region of {what} {} cannot be worked out from the definition: {why} ({region})",
+                    shown(target)
                 ),
             };
             out.push(Finding {
@@ -131,7 +160,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                 resource: r.id.to_string(),
                 message,
                 fix: format!(
-                    "notify a topic in {region}: its ARN written with ${{AWS::Region}} or {region}, a resource of this stack, or an export of a stack in {region}"
+                    "name a {what} in {region}: its ARN written with ${{AWS::Region}} or {region}, a resource of this stack, or an export of a stack in {region}"
                 ),
             });
         }

@@ -538,8 +538,9 @@ mod generated {
 
         /// An action on a resource of its own service, written with `${AWS::AccountId}`, fits
         /// exactly when one of the ARN formats it accepts matches the ARN, by an independent
-        /// oracle: each format as a regular expression, a variable as any text (a bucket name
-        /// without `/`, by S3's naming rules). The account hides no part of the resource.
+        /// oracle: each format as a regular expression, a variable as any text (a bucket, table,
+        /// queue, topic or function name without `/`, by those services' naming rules). The
+        /// account hides no part of the resource.
         #[test]
         fn an_action_fits_a_resource_of_its_own_service_by_the_formats(
             (s, a) in any_action(),
@@ -565,7 +566,8 @@ mod generated {
                 while let Some(start) = rest.find("${") {
                     re.push_str(&regex::escape(&rest[..start]));
                     let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
-                    re.push_str(if &rest[start + 2..end] == "BucketName" { "[^/]*" } else { ".*" });
+                    let no_slash = ["BucketName", "TableName", "QueueName", "TopicName", "FunctionName"];
+                    re.push_str(if no_slash.contains(&&rest[start + 2..end]) { "[^/]*" } else { ".*" });
                     rest = &rest[(end + 1).min(rest.len())..];
                 }
                 re.push_str(&regex::escape(rest));
@@ -579,6 +581,32 @@ mod generated {
             let f = with(Statement::allow("Generated", vec![action], vec![Expr::sub(written.clone())]));
             let refused = f.iter().any(|x| x.message.contains("not a resource type"));
             prop_assert_eq!(refused, !fits, "{} on {}: {:?}", info.name(), written, f);
+        }
+
+        /// IAM grants every action of a statement on every resource; only a resource no action
+        /// acts on, or an action acting on none of the resources, grants nothing and is
+        /// refused (`GetItem` on a table and its index next to `Query` is fine).
+        #[test]
+        fn a_statement_fits_when_each_action_and_each_resource_has_a_partner(
+            actions in prop::sample::subsequence(vec!["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan"], 1..=4),
+            resources in prop::sample::subsequence(vec![("table/t", false), ("table/t/index/i", true)], 1..=2),
+        ) {
+            // AWS's reference: Query and Scan act on tables and indexes, GetItem and PutItem on
+            // tables only.
+            let on_index = |a: &str| a.ends_with("Query") || a.ends_with("Scan");
+            let accepts = |a: &str, index: bool| !index || on_index(a);
+            let fits = resources.iter().all(|(_, index)| actions.iter().any(|a| accepts(a, *index)))
+                && actions.iter().all(|a| resources.iter().any(|(_, index)| accepts(a, *index)));
+            let statement = Statement::allow(
+                "Generated",
+                actions.iter().map(|a| Action::new(a).expect("valid")).collect(),
+                resources
+                    .iter()
+                    .map(|(r, _)| Expr::sub(format!("arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:{r}")))
+                    .collect(),
+            );
+            let f = with(statement);
+            prop_assert_eq!(has(&f, "iam-scope"), !fits, "{:?} on {:?}: {:?}", actions, resources, f);
         }
 
         /// A wildcard in an ARN- or path-like condition value under StringLike widens the

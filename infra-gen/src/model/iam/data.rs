@@ -337,11 +337,21 @@ fn fits(pattern: &str, text: &str, open: bool) -> bool {
         .any(|i| fits(rest, &after[i..], open))
 }
 
-/// Whether ARN variable `variable` can stand for `text`. S3's naming rules allow a bucket
-/// name only lowercase letters, digits, dots and hyphens, so `${BucketName}` holds no `/`
-/// (`arn:aws:s3:::b/key` is an object, never a bucket).
+/// Variables whose services' naming rules allow no `/`: letters, digits and `.`, `-`, `_`
+/// (S3 buckets, DynamoDB tables, SQS queues, SNS topics, Lambda functions). So
+/// `arn:aws:s3:::b/key` is an object, never a bucket, and `table/t/index/i` an index, never a
+/// table.
+const NO_SLASH: [&str; 5] = [
+    "BucketName",
+    "TableName",
+    "QueueName",
+    "TopicName",
+    "FunctionName",
+];
+
+/// Whether ARN variable `variable` can stand for `text`.
 fn holds(variable: &str, text: &str) -> bool {
-    !(variable == "BucketName" && text.contains('/'))
+    !(text.contains('/') && NO_SLASH.contains(&variable))
 }
 
 #[cfg(test)]
