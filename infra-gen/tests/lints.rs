@@ -945,3 +945,23 @@ mod raw_function_log_group {
         }
     }
 }
+
+/// `App::tag` returns nothing to refuse with: a key tagged twice on the app is a `duplicate`
+/// finding on every stack (the later value would replace the earlier everywhere), while a
+/// service overriding an app tag is the levels' rule.
+#[test]
+fn an_app_tag_set_twice_is_a_duplicate_on_every_stack() {
+    use infra_gen::model::tags::Tag;
+    let mut app = valid_app();
+    app.tag(Tag::new("owner", "a").expect("valid"));
+    app.tag(Tag::new("team", "a").expect("valid"));
+    assert!(!findings(&app).iter().any(|f| f.code == "duplicate"));
+    app.tag(Tag::new("owner", "b").expect("valid"));
+    let dup: Vec<String> = findings(&app)
+        .into_iter()
+        .filter(|f| f.code == "duplicate")
+        .map(|f| f.stack)
+        .collect();
+    let stacks: Vec<String> = app.stacks().iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(dup, stacks);
+}

@@ -71,6 +71,9 @@ pub struct App {
     /// derived, cleared by every change to the stacks or tags. A fresh `check` then does not
     /// derive it a second time for lint `iam-account`.
     account_fresh: bool,
+    /// App tags whose key an earlier `tag` call had set: (earlier, later), reported by lint
+    /// `duplicate` (`tag` returns nothing to refuse them with).
+    retagged: Vec<(Tag, Tag)>,
 }
 
 impl App {
@@ -88,6 +91,9 @@ impl App {
     /// stack's or service's own tag with the same key wins.
     pub fn tag(&mut self, tag: Tag) {
         self.account_fresh = false;
+        if let Some(earlier) = self.tags.iter().find(|t| t.key() == tag.key()) {
+            self.retagged.push((earlier.clone(), tag.clone()));
+        }
         for stack in &mut self.stacks {
             stack.template.tags = merged(std::slice::from_ref(&tag), &stack.template.tags);
         }
@@ -148,6 +154,10 @@ impl App {
             Cow::Owned(stack)
         });
         Some((side.stack.clone(), derived))
+    }
+    /// App tags set twice: (earlier, later).
+    pub(crate) fn retagged(&self) -> &[(Tag, Tag)] {
+        &self.retagged
     }
     pub fn stacks(&self) -> &[Stack] {
         &self.stacks

@@ -104,6 +104,25 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
         check_stack(stack, out);
     }
+    // An app tag is on every stack: each is told.
+    for ((earlier, later), stack) in app
+        .retagged()
+        .iter()
+        .flat_map(|pair| app.stacks().iter().map(move |s| (pair, s)))
+    {
+        out.push(Finding {
+            code: "duplicate",
+            stack: stack.name.to_string(),
+            resource: "Tags".into(),
+            message: format!(
+                "app tag {} is set twice, to {:?} and then {:?}: the later silently replaces the earlier on every stack",
+                later.key(),
+                earlier.value(),
+                later.value()
+            ),
+            fix: "tag the app with each key once; to differ for one stack, tag its service or registry".into(),
+        });
+    }
     // Whatever the regions: infra-gen keys a stack's files and samconfig entry by its name.
     let stacks: Vec<Seen<'_>> = app
         .stacks()

@@ -30,12 +30,13 @@ impl Action {
     /// Looks the action up in the vendored IAM data (`iam-data/`), ignoring case as IAM does,
     /// and keeps AWS's spelling.
     pub fn new(action: &str) -> Result<Self, Error> {
+        // IAM compares the whole action ignoring case, the service prefix too (`SQS:SendMessage`).
         let known = action
             .split_once(':')
             .filter(|(service, _)| {
                 service
                     .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             })
             .and_then(|_| data::action(action));
         match known {
@@ -473,7 +474,13 @@ mod tests {
         assert!(Action::new("bedrock:InvokeMode?").is_err());
         assert!(Action::new("InvokeModel").is_err());
         assert!(Action::new("bedrock:InvokeModle").is_err());
-        assert!(Action::new("Bedrock:InvokeModel").is_err());
+        // IAM compares actions ignoring case, the service prefix too.
+        assert_eq!(
+            Action::new("Bedrock:InvokeModel")
+                .map(|a| a.as_str().to_owned())
+                .ok(),
+            Some("bedrock:InvokeModel".to_owned())
+        );
     }
 
     proptest! {
@@ -491,7 +498,7 @@ mod tests {
             prop_assume!(!s.actions.is_empty());
             let a = &s.actions[pick.index(s.actions.len())];
             let full = format!("{}:{}", s.prefix, a.name());
-            let typed = if upper { format!("{}:{}", s.prefix, a.name().to_ascii_uppercase()) } else { full.clone() };
+            let typed = if upper { full.to_ascii_uppercase() } else { full.clone() };
             prop_assert_eq!(Action::new(&typed).map(|x| x.as_str().to_owned()).ok(), Some(full.clone()));
             let i = s.prefix.len() + 1 + at.index(a.name().len() + 1);
             let mut pattern = full.clone();
