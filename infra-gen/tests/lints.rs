@@ -965,3 +965,33 @@ fn an_app_tag_set_twice_is_a_duplicate_on_every_stack() {
     let stacks: Vec<String> = app.stacks().iter().map(|s| s.name.to_string()).collect();
     assert_eq!(dup, stacks);
 }
+
+/// A star-only Bedrock API names no model, so the model map does not decide it: listing
+/// models on `*` passes, while invoking an extra model stays `iam-bedrock`.
+#[test]
+fn star_only_bedrock_apis_are_not_model_grants() {
+    let mut app = valid_app();
+    push_statement(
+        &mut app,
+        Statement::star_only_actions(
+            "ListModels",
+            vec![
+                Action::new("bedrock:ListFoundationModels").expect("valid"),
+                Action::new("bedrock:ListInferenceProfiles").expect("valid"),
+            ],
+        )
+        .expect("star-only"),
+    );
+    assert!(findings(&app).is_empty(), "{:#?}", findings(&app));
+    push_statement(
+        &mut app,
+        Statement::allow(
+            "Extra",
+            vec![Action::new("bedrock:InvokeModel").expect("valid")],
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/anthropic.other-v1:0",
+            )],
+        ),
+    );
+    assert!(findings(&app).iter().any(|f| f.code == "iam-bedrock"));
+}

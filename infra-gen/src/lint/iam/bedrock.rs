@@ -29,9 +29,13 @@ fn modes(stack: &Stack, id: &str) -> Vec<HandlerMode> {
     }
 }
 
-/// Whether a statement grants a Bedrock action.
+/// Whether a statement grants a Bedrock action on Bedrock's resources (models, profiles): what
+/// the model map decides. A star-only one (`bedrock:ListFoundationModels`) names no model and
+/// is judged like any other star-only API.
 pub(super) fn is_bedrock(s: &Statement) -> bool {
-    s.actions.iter().any(|a| a.info().0.prefix == "bedrock")
+    s.actions
+        .iter()
+        .any(|a| a.info().0.prefix == "bedrock" && !a.star_only())
 }
 
 pub(crate) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
