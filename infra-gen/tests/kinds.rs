@@ -591,6 +591,10 @@ mod raw {
                 json!({"Name": "demo-test-extra", "SecretString": "{{resolve:secretsmanager:prod/db:SecretString:password}}"}),
             );
             prop_assert!(run("Extra", referenced).is_ok());
+            let tagged = |key: &str, value: &str| Raw::new("AWS::SQS::Queue", json!({"QueueName": "demo-test-extra", "Tags": [{"Key": key, "Value": value}]}));
+            let token = format!("{pw}{pw}Qz7Kp2Lm9Rt4");
+            prop_assert!(run("Queue", tagged("api_key", &token)).is_err());
+            prop_assert!(run("Queue", tagged("token-budget", &digits)).is_ok());
             let plain = Raw::new("AWS::SSM::Parameter", json!({"Name": "/prod/app/base-url", "Type": "String", "Value": {"Fn::Sub": "https://api.${AWS::Region}.example.com"}}));
             prop_assert!(run("Param", plain).is_ok());
         }

@@ -667,8 +667,9 @@ fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, si
             let resolved = sink.scope().resolve(e);
             // A key with a `:` is an IAM condition key (`token.actions.githubusercontent.com:sub`),
             // which names what a request carries, never a secret: CloudFormation property names
-            // hold no `:`.
-            let secret_key = key.filter(|k| !k.contains(':') && super::env::secret_name(k));
+            // hold no `:`. A property named `Key` holds a name (a tag's, an object's), not a key.
+            let secret_key =
+                key.filter(|k| !k.contains(':') && *k != "Key" && super::env::secret_name(k));
             let leaked = resolved.dynamic_references().iter().any(|r| r.is_secret());
             let reason = match secret_key {
                 _ if leaked && secret_key.is_none() => Some(

@@ -773,6 +773,21 @@ proptest! {
         prop_assert!(literal_reason("DATABASE_URL_TEMPLATE", &dsn).is_none(), "{dsn}");
     }
 
+    /// After an HTTP auth scheme in a header, the credential is what is judged: any scheme's
+    /// random credential is found, a template's placeholder is not.
+    #[test]
+    fn header_credentials_are_judged_after_their_scheme(
+        scheme in prop::sample::select(&["Bearer", "Basic", "Token", "SSWS", "Splunk", "ApiKey", "DeepL-Auth-Key", "Negotiate"][..]),
+        header in prop::sample::select(&["Authorization", "Proxy-Authorization"][..]),
+        m in material(),
+        placeholder in prop::sample::select(&["{{token}}", "${TOKEN}", "$TOKEN", "{token}", "%s"][..]),
+    ) {
+        let credential = format!("{header}: {scheme} {m}");
+        prop_assert!(literal_reason("UPSTREAM_HEADERS", &credential).is_some(), "{credential}");
+        let template = format!("{header}: {scheme} {placeholder}");
+        prop_assert!(literal_reason("UPSTREAM_HEADERS", &template).is_none(), "{template}: {:?}", literal_reason("UPSTREAM_HEADERS", &template));
+    }
+
     /// A sentence that names a secret before a colon is prose; a credential after the colon
     /// is still found.
     #[test]

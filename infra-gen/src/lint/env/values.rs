@@ -483,7 +483,21 @@ fn field(text: &str) -> Option<String> {
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
-        let value = value_after(&text[i + 1..]);
+        let mut value = value_after(&text[i + 1..]);
+        // An HTTP auth scheme (`Authorization: Bearer …`, `SSWS …`, `Splunk …`) stands before
+        // the credential, which is what is judged (`Bearer {{token}}` is a template).
+        let after = text[i + 1..]
+            .trim_start()
+            .get(value.len()..)
+            .unwrap_or_default();
+        let scheme = value.len() <= 24
+            && value.starts_with(|c: char| c.is_ascii_alphabetic())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if scheme && after.starts_with(' ') && !value_after(after).is_empty() {
+            value = value_after(after);
+        }
         // In a sentence ("never ask for their password: direct them …") the word after the
         // colon is prose; a credential there still reads as one.
         if prose && word_like(value.trim_end_matches(['.', '!', '?'])) {
