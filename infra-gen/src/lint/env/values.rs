@@ -56,6 +56,9 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
 
 /// `value` with its `%XX` escapes decoded, when it has any and decodes to UTF-8.
 fn percent_decoded(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return None;
+    }
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -229,7 +232,8 @@ fn public_by_design(value: &str) -> bool {
         .any(|p| v.starts_with(p))
         && !v.contains(char::is_whitespace);
     // A public key or certificate without its PEM armour (a Keycloak realm's public key).
-    let public_der = base64_decode(v).is_some_and(|d| public_blob(&d));
+    // DER starts with a SEQUENCE (0x30), which base64 writes as `M`.
+    let public_der = v.starts_with('M') && base64_decode(v).is_some_and(|d| public_blob(&d));
     pem_public || ssh_public || publishable || public_der || bech32_public(v) || anon_jwt(v)
 }
 
@@ -460,18 +464,17 @@ fn oracle_thin(value: &str) -> Option<String> {
 /// (`X-Api-Key: …`).
 fn field(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
+    // Whether the current line so far is only a key's characters (Java properties' `key:value`).
+    let mut key_line = true;
     for (i, &b) in bytes.iter().enumerate() {
+        let line_start = key_line;
+        key_line = b == b'\n' || (key_line && (b.is_ascii_alphanumeric() || b"_-. ".contains(&b)));
         let colon = b == b':';
         if b != b'=' && !colon {
             continue;
         }
-        let (key, prose) = key_before(&text[..i]);
         // `key: value` needs the space YAML and headers put there; `a:b` is a port, an ARN —
         // unless the key starts a line, as Java properties write `key:value`.
-        let line_start = text[..i]
-            .trim_end()
-            .strip_suffix(key)
-            .is_some_and(|before| before.is_empty() || before.ends_with('\n'));
         if colon
             && !line_start
             && !bytes
@@ -480,6 +483,7 @@ fn field(text: &str) -> Option<String> {
         {
             continue;
         }
+        let (key, prose) = key_before(&text[..i]);
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
@@ -748,14 +752,17 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
 }
 
 /// `value` with each password hash in crypt's format blanked out.
-fn without_crypt_hashes(value: &str) -> String {
+fn without_crypt_hashes(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains('$') {
+        return value.into();
+    }
     let mut out = value.as_bytes().to_vec();
     for (at, _) in value.match_indices('$') {
         if let Some(len) = crypt_hash(&value[at..]) {
             out[at..at + len].fill(b' ');
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| value.to_owned())
+    String::from_utf8(out).map_or(value.into(), Into::into)
 }
 
 /// The length of the password hash in crypt's modular format that `v` starts with
