@@ -1297,3 +1297,42 @@ proptest! {
         let _ = split::secrets(&[("X_1", value.clone()), ("X_2", value)]);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A name/value pair (JSON `{"Key": …, "Value": …}` or `{"name": …, "value": …}`, .NET's
+    /// `<add key="…" value="…"/>`) names its value: a secret's name makes the value one, a
+    /// plain name leaves a plain value plain, and the `key` field itself holds a name.
+    #[test]
+    fn name_value_pairs_name_their_values(
+        secret in secret_names(),
+        plain in plain_names(),
+        pw in password(),
+        setting in "[a-z]{3,10}",
+        form in 0..3usize,
+    ) {
+        let secret = secret.replace(['.', ' '], "_");
+        let pair = |name: &str, value: &str| match form {
+            0 => format!(r#"[{{"Key":"{name}","Value":"{value}"}},{{"Key":"team","Value":"payments"}}]"#),
+            1 => format!(r#"{{"headers":[{{"name":"{name}","value":"{value}"}}]}}"#),
+            _ => format!(r#"<appSettings><add key="{name}" value="{value}"/><add key="Retries" value="3"/></appSettings>"#),
+        };
+        let bad = pair(&secret, &pw);
+        prop_assert!(literal_reason("APP_CONFIG", &bad).is_some(), "{bad}");
+        let good = pair(&plain, &setting);
+        prop_assert!(literal_reason("APP_CONFIG", &good).is_none(), "{good}: {:?}", literal_reason("APP_CONFIG", &good));
+    }
+
+    /// A YAML block scalar (`password: |`) holds its value on the next line.
+    #[test]
+    fn yaml_block_scalars_hold_their_value_below(
+        pw in password(),
+        field in secret_names(),
+        indicator in prop::sample::select(&["|", "|-", ">", ">-"][..]),
+    ) {
+        let field = field.replace(['.', ' '], "_");
+        let yaml = format!("db:\n  host: db.internal\n  {field}: {indicator}\n    {pw}\n");
+        prop_assert!(literal_reason("DB_YAML", &yaml).is_some(), "{yaml}");
+    }
+}

@@ -355,7 +355,23 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
                     .find(|m| map.contains_key(**m));
                 return private.map(|m| format!("a JSON Web Key with the private member `{m}`"));
             }
+            // A name/value pair (`{"Key": "api_token", "Value": …}`, `{"name": "X-Api-Key",
+            // "value": …}`): the value is named by the pair's name, which is no secret itself.
+            let field = |f: &str| {
+                map.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(f))
+                    .and_then(|(_, v)| v.as_str())
+            };
+            let pair = field("key").or_else(|| field("name")).zip(field("value"));
+            if let Some((name, value)) = pair
+                && (names::secret_name(name) && !plainly_not_secret(value, Some(name))
+                    || secret_value(value, Some(name)).is_some())
+            {
+                return Some(format!("a JSON name/value pair named {name}"));
+            }
             map.iter().find_map(|(k, v)| match v {
+                serde_json::Value::String(_) if pair.is_some() => None,
+                serde_json::Value::String(s) if name_field(k) => secret_value(s, None),
                 serde_json::Value::String(s) => {
                     if names::secret_name(k) && !plainly_not_secret(s, Some(k)) {
                         Some(format!("a JSON document with a {k} field"))
@@ -372,6 +388,12 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
         }),
         _ => None,
     }
+}
+
+/// Whether a field named `key` holds a name (a map's, a tag's, a translation's): judged by
+/// its shape, not as a key because of its name.
+fn name_field(key: &str) -> bool {
+    key.trim().eq_ignore_ascii_case("key")
 }
 
 /// A password in any URL (`scheme://user:pass@`, `jdbc:mysql://`, `mongodb+srv://`,
@@ -483,11 +505,47 @@ fn field(text: &str) -> Option<String> {
         {
             continue;
         }
-        let (key, prose) = key_before(&text[..i]);
+        let (mut key, prose) = key_before(&text[..i]);
+        // Inside an XML tag (`<add key="…"`) the key is the attribute's name, the last word.
+        if text[..i].rfind('<') > text[..i].rfind('>') {
+            key = key.rsplit(' ').next().unwrap_or(key);
+        }
+        if name_field(key) {
+            // `key="DbPassword" value="…"` (.NET appSettings): the pair's name names its value.
+            let name = value_after(&text[i + 1..]);
+            let rest = text[i + 1..].trim_start().trim_start_matches(['"', '\'']);
+            let paired = rest
+                .get(name.len()..)
+                .map(|r| r.trim_start_matches(['"', '\'']).trim_start())
+                .and_then(|r| r.strip_prefix("value="))
+                .map(value_after);
+            let judged = match paired {
+                Some(value) => {
+                    names::secret_name(name)
+                        && !value.is_empty()
+                        && !plainly_not_secret(value, Some(name))
+                }
+                None => material(name, None).is_some(),
+            };
+            if judged {
+                return Some(format!("a {} field", name.trim()));
+            }
+            continue;
+        }
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
         let mut value = value_after(&text[i + 1..]);
+        // A YAML block scalar (`password: |`) holds its value on the next line.
+        let token = text[i + 1..]
+            .trim_start_matches([' ', '\t'])
+            .split(char::is_whitespace)
+            .next()
+            .unwrap_or_default();
+        if ["|", "|-", "|+", ">", ">-", ">+"].contains(&token) {
+            let next = text[i + 1..].split_once('\n').map_or("", |(_, n)| n);
+            value = value_after(next);
+        }
         // An HTTP auth scheme (`Authorization: Bearer …`, `SSWS …`, `Splunk …`) stands before
         // the credential, which is what is judged (`Bearer {{token}}` is a template).
         let after = text[i + 1..]
