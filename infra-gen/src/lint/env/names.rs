@@ -628,7 +628,7 @@ fn classify(pieces: &[String]) -> Kind {
 }
 
 /// Whether a hexadecimal value under `name` is a public digest: a commit, a checksum, a
-/// content hash or an ETag, named so.
+/// content hash, an ETag or a data structure's key, named so.
 pub(crate) fn digest_name(name: &str) -> bool {
     const DIGEST: &[&str] = &[
         "sha",
@@ -654,8 +654,16 @@ pub(crate) fn digest_name(name: &str) -> bool {
         "ref",
         "vcs",
         "scm",
+        // A release or image tag is commonly the commit (`SENTRY_RELEASE`, `IMAGE_TAG`).
+        "release",
+        "tag",
     ];
-    !secret_name(name) && pieces(name).iter().any(|w| is(DIGEST, w))
+    let pieces = pieces(name);
+    // A data structure's key (`CACHE_KEY`, `PARTITION_KEY`) is often a hash: an identifier.
+    let data_key = pieces
+        .windows(2)
+        .any(|w| is(DATA_KEY, &w[0]) && is(KEY, &w[1]));
+    !secret_pieces(&pieces) && (data_key || pieces.iter().any(|w| is(DIGEST, w)))
 }
 
 /// Whether `name` is an OpenPGP key's (`GPG_KEY`, `PGP_FINGERPRINT`): official images set the

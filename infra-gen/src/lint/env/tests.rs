@@ -1336,3 +1336,21 @@ proptest! {
         prop_assert!(literal_reason("DB_YAML", &yaml).is_some(), "{yaml}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A commit SHA or content hash is public under the names that carry one: a release, an
+    /// image tag, a ref, a data structure's key (`CACHE_KEY`); under a secret's name the same
+    /// digits are a secret.
+    #[test]
+    fn hex_digests_are_public_under_names_that_carry_them(
+        hex in from_alphabet(b"0123456789abcdef", 40..=64),
+        name in prop::sample::select(&["SENTRY_RELEASE", "IMAGE_TAG", "VCS_REF", "CACHE_KEY", "PARTITION_KEY", "OBJECT_KEY", "GIT_COMMIT"][..]),
+        secret in prop::sample::select(&["API_KEY", "SIGNING_SECRET", "AUTH_TOKEN"][..]),
+    ) {
+        prop_assume!(hex.bytes().any(|b| b.is_ascii_digit()) && hex.bytes().any(|b| b.is_ascii_alphabetic()));
+        prop_assert!(literal_reason(name, &hex).is_none(), "{name}={hex}");
+        prop_assert!(literal_reason(secret, &hex).is_some(), "{secret}={hex}");
+    }
+}
