@@ -1354,3 +1354,35 @@ proptest! {
         prop_assert!(literal_reason(secret, &hex).is_some(), "{secret}={hex}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `user:password@host` without a scheme (Go's MySQL DSN `…@tcp(host:3306)/db`, a proxy's
+    /// `user:pw@host:port`) holds a password; `git@host:path`, `user@host:/path` and a time
+    /// like `12:30@UTC` do not.
+    #[test]
+    fn user_password_at_host_without_a_scheme_is_a_password(
+        user in "[a-z][a-z0-9_]{2,8}",
+        pw in password(),
+        host in "[a-z]{3,10}",
+        port in 1..65535u32,
+        form in 0..3usize,
+    ) {
+        let value = match form {
+            0 => format!("{user}:{pw}@tcp({host}.internal:{port})/app?parseTime=true"),
+            1 => format!("{user}:{pw}@{host}.internal:{port}"),
+            _ => format!("--proxy {user}:{pw}@{host}.example.com:{port} --verbose"),
+        };
+        prop_assert!(literal_reason("UPSTREAM", &value).is_some(), "{value}");
+        for plain in [
+            format!("git@{host}.com:acme/{user}.git"),
+            format!("{user}@{host}.internal:/srv/app"),
+            format!("{}:30@UTC", port % 24),
+            format!("team:payments,owner:{user}@{host}.com"),
+            format!("mailto:{user}@{host}.com"),
+        ] {
+            prop_assert!(literal_reason("UPSTREAM", &plain).is_none(), "{plain}");
+        }
+    }
+}

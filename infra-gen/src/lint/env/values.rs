@@ -42,6 +42,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         return json_secret(&json);
     }
     url_credentials(value, name)
+        .or_else(|| bare_userinfo(value))
         .or_else(|| oracle_thin(value))
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
@@ -456,6 +457,39 @@ fn sentry_dsn(userinfo: &str, path: &str) -> bool {
             .rsplit('/')
             .next()
             .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `user:password@host` without a scheme: Go's MySQL DSN (`app:pw@tcp(db:3306)/app`), a
+/// proxy or upstream given as `user:pw@host:port`. The user starts with a letter and the host
+/// is a network address with its port (or Go's `tcp(`/`unix(`), so neither `git@host:path`,
+/// `owner:alice@example.com` nor a time like `12:30@UTC` is one.
+fn bare_userinfo(value: &str) -> Option<String> {
+    value
+        .split(|c: char| c.is_whitespace() || ",;\"'<>".contains(c))
+        .filter(|token| !token.contains("://"))
+        .find_map(|token| {
+            let (userinfo, host) = token.rsplit_once('@')?;
+            let (user, password) = userinfo.split_once(':')?;
+            let user_ok = user.starts_with(|c: char| c.is_ascii_alphabetic())
+                && user
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            // With a port: `owner:alice@example.com` (a tag holding an email) has none.
+            let (host_name, port) = host.split_once(':').unwrap_or((host, ""));
+            let port_ok = port
+                .split(['/', '?'])
+                .next()
+                .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            let host_ok = host.starts_with("tcp(")
+                || host.starts_with("unix(")
+                || (port_ok
+                    && (host_name == "localhost" || host_name.contains('.'))
+                    && host_name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-[]".contains(&b)));
+            (user_ok && !password.is_empty() && !placeholder(password) && host_ok)
+                .then(|| "a user:password@host credential".to_owned())
+        })
 }
 
 /// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`.
