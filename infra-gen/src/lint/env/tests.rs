@@ -1302,7 +1302,7 @@ proptest! {
     #![proptest_config(config())]
 
     /// A name/value pair (JSON `{"Key": …, "Value": …}` or `{"name": …, "value": …}`, .NET's
-    /// `<add key="…" value="…"/>`) names its value: a secret's name makes the value one, a
+    /// `<add key="…" value="…"/>`, a YAML env list's `- name: …` / `value: …`) names its value: a secret's name makes the value one, a
     /// plain name leaves a plain value plain, and the `key` field itself holds a name.
     #[test]
     fn name_value_pairs_name_their_values(
@@ -1310,13 +1310,14 @@ proptest! {
         plain in plain_names(),
         pw in password(),
         setting in "[a-z]{3,10}",
-        form in 0..3usize,
+        form in 0..4usize,
     ) {
         let secret = secret.replace(['.', ' '], "_");
         let pair = |name: &str, value: &str| match form {
             0 => format!(r#"[{{"Key":"{name}","Value":"{value}"}},{{"Key":"team","Value":"payments"}}]"#),
             1 => format!(r#"{{"headers":[{{"name":"{name}","value":"{value}"}}]}}"#),
-            _ => format!(r#"<appSettings><add key="{name}" value="{value}"/><add key="Retries" value="3"/></appSettings>"#),
+            2 => format!(r#"<appSettings><add key="{name}" value="{value}"/><add key="Retries" value="3"/></appSettings>"#),
+            _ => format!("env:\n  - name: {name}\n    value: \"{value}\"\n  - name: LOG_LEVEL\n    value: info\n"),
         };
         let bad = pair(&secret, &pw);
         prop_assert!(literal_reason("APP_CONFIG", &bad).is_some(), "{bad}");

@@ -544,22 +544,31 @@ fn field(text: &str) -> Option<String> {
         if text[..i].rfind('<') > text[..i].rfind('>') {
             key = key.rsplit(' ').next().unwrap_or(key);
         }
-        if name_field(key) {
-            // `key="DbPassword" value="…"` (.NET appSettings): the pair's name names its value.
+        // A YAML list item's first key follows its `- `.
+        let pair_name = key
+            .trim_start_matches(['-', ' '])
+            .eq_ignore_ascii_case("name");
+        if name_field(key) || pair_name {
+            // A name/value pair: `key="DbPassword" value="…"` (.NET appSettings), or a YAML list
+            // item `- name: DB_PASSWORD` with `value: …` on its next line (a container's env).
             let name = value_after(&text[i + 1..]);
-            let rest = text[i + 1..].trim_start().trim_start_matches(['"', '\'']);
-            let paired = rest
+            let rest = text[i + 1..]
+                .trim_start()
+                .trim_start_matches(['"', '\''])
                 .get(name.len()..)
-                .map(|r| r.trim_start_matches(['"', '\'']).trim_start())
-                .and_then(|r| r.strip_prefix("value="))
-                .map(value_after);
-            let judged = match paired {
+                .unwrap_or_default()
+                .trim_start_matches(['"', '\'']);
+            let same_line = rest.trim_start().strip_prefix("value=");
+            let next_line = rest
+                .split_once('\n')
+                .and_then(|(_, next)| next.trim_start().strip_prefix("value:"));
+            let judged = match same_line.or(next_line).map(value_after) {
                 Some(value) => {
                     names::secret_name(name)
                         && !value.is_empty()
                         && !plainly_not_secret(value, Some(name))
                 }
-                None => material(name, None).is_some(),
+                None => !pair_name && material(name, None).is_some(),
             };
             if judged {
                 return Some(format!("a {} field", name.trim()));
