@@ -289,6 +289,17 @@ proptest! {
         for f in found {
             prop_assert_eq!(f.resource.as_str(), "Function");
         }
+        // A raw function running the same image is judged the same.
+        let raw = infra_gen::model::raw::Raw::new(
+            "AWS::Lambda::Function",
+            serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": uri}, "Role": "r"}),
+        )
+        .expect("valid raw");
+        app.stacks_mut()[1].template.resources.push(
+            infra_gen::model::Resource::new(LogicalId::new("Helper").expect("valid"), Properties::Raw(raw)).retained(),
+        );
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.len(), 2 * usize::from(!valid), "{:?}: {:#?}", uri, found);
     }
 
     #[test]

@@ -49,7 +49,8 @@ mod vpc;
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::lambda::{Function, HandlerMode, InvokeMode};
-use crate::model::{Expr, Properties};
+use crate::model::raw::RawValue;
+use crate::model::{Expr, Kind, Properties};
 
 /// Collects findings for one stack and resource.
 pub(crate) struct Sink<'a> {
@@ -230,6 +231,17 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
         for r in &stack.template.resources {
             if let Properties::Function(f) = &r.properties {
                 image::check(stack, r.id.as_str(), &f.image_uri, &mut patterns, out);
+            }
+            // A raw function runs an image too: the same rule for its Code.ImageUri.
+            if let Properties::Raw(raw) = &r.properties
+                && raw.type_name() == "AWS::Lambda::Function"
+                && let Some(uri) = raw
+                    .properties()
+                    .get("Code")
+                    .and_then(|c| c.get("ImageUri"))
+                    .and_then(RawValue::expr)
+            {
+                image::check(stack, r.id.as_str(), uri, &mut patterns, out);
             }
             for import in imports(stack, r.properties.exprs()) {
                 let import = import.as_str();
