@@ -467,8 +467,8 @@ fn an_import_from_another_region_is_refused_wherever_it_is_used() {
 }
 
 /// CloudFormation types whose resources hold what a deployment does not recreate: images,
-/// log events, secret values, queued messages, items, and the trust roles place in GitHub's
-/// OIDC provider.
+/// log events, secret values, queued messages, items, objects, files, keys, databases, user
+/// directories, and the trust roles place in GitHub's OIDC provider.
 const DATA_TYPES: &[&str] = &[
     "AWS::IAM::OIDCProvider",
     "AWS::ECR::Repository",
@@ -476,6 +476,11 @@ const DATA_TYPES: &[&str] = &[
     "AWS::SecretsManager::Secret",
     "AWS::SQS::Queue",
     "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket",
+    "AWS::KMS::Key",
+    "AWS::EFS::FileSystem",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
 ];
 
 /// Every raw type `schemas/cloudformation/` holds, read from the files.

@@ -898,7 +898,7 @@ mod raw {
 
     #[test]
     fn unknown_types_and_properties_are_refused_by_the_schema_step() {
-        let unknown = run("Bucket", Raw::new("AWS::S3::Bucket", json!({})));
+        let unknown = run("Pipe", Raw::new("AWS::Pipes::Pipe", json!({})));
         assert!(matches!(unknown, Err(Failure::Schema(_))), "{unknown:?}");
         let property = run(
             "Alerts",

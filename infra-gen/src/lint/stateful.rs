@@ -11,14 +11,15 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
     if !r.properties.is_stateful() {
         // `Raw::stateless` cannot make a type's data go away: a raw resource of a type a
         // stateful kind models (a table, queue, secret, log group, repository, the OIDC
-        // provider roles trust) holds what the kind holds.
+        // provider roles trust) holds what the kind holds, and so does one of the types
+        // `raw::HOLDS_DATA` names (a bucket, a database, a key).
         let type_name = r.properties.type_name();
         if matches!(r.properties, Properties::Raw(_)) && is_stateful_type(type_name) {
             sink.push(
                 "stateful-policy",
                 r.id.as_str(),
                 format!(
-                    "raw {type_name} is declared stateless, but infra-gen's kind of that type is stateful: deleting or replacing one loses what outlives a deployment (items, messages, secret values, logs, images, or the trust other roles place in it)"
+                    "raw {type_name} is declared stateless, but a {type_name} holds what outlives a deployment (data, or the trust other roles place in it): deleting or replacing it loses that"
                 ),
                 "remove .stateless() so it is retained and its replacements are guarded, or use the modelled kind (Service::table, queue, secret, Registry)",
             );

@@ -214,6 +214,29 @@ impl Serialize for RawValue {
     }
 }
 
+/// Types no kind models whose resources hold data a deployment does not recreate: those AWS
+/// lets `DeletionPolicy: Snapshot` keep (its documented list: databases, caches, volumes),
+/// and objects, files, keys (data encrypted under a deleted key is lost) and user
+/// directories. A raw resource of one cannot be declared [`Raw::stateless`].
+pub const HOLDS_DATA: &[&str] = &[
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+    "AWS::Redshift::Cluster",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::EC2::Volume",
+    "AWS::S3::Bucket",
+    "AWS::EFS::FileSystem",
+    "AWS::KMS::Key",
+    "AWS::Cognito::UserPool",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::Kinesis::Stream",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Backup::BackupVault",
+];
+
 /// A resource of a type infra-gen does not model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Raw {
