@@ -121,3 +121,58 @@ fn an_unacknowledged_replacement_is_refused_with_the_files_it_would_write() {
     assert!(!committed.contains("renamed"));
     fs::remove_dir_all(&dir).ok();
 }
+
+mod table_keys {
+    use super::*;
+    use infra_gen::model::dynamodb::{Key, KeySchema, KeyType, Table, TableName};
+    use proptest::prelude::*;
+
+    /// A key schema: partition name and type, and an optional sort key.
+    type Keys = (&'static str, bool, Option<&'static str>);
+
+    fn keys() -> impl Strategy<Value = Keys> {
+        (
+            prop::sample::select(&["pk", "id"][..]),
+            // The attribute's type is AttributeDefinitions, which updates in place.
+            Just(false),
+            prop::option::of(prop::sample::select(&["sk", "at"][..])),
+        )
+    }
+
+    fn app(k: Keys) -> infra_gen::App {
+        let kind = |number: bool| {
+            if number { KeyType::N } else { KeyType::S }
+        };
+        let table = Table::new(
+            TableName::new("demo-test-items").expect("valid"),
+            KeySchema {
+                partition: Key::new(k.0, kind(k.1)).expect("valid"),
+                sort: k.2.map(|s| Key::string(s).expect("valid")),
+            },
+        );
+        app_with("us-west-2", DOCKERFILE, |s| s.table("Items", Ok(table))).expect("builds")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// DynamoDB replaces a table whose keys change (its schema does not say so; the
+        /// resource reference does): the guard refuses it like a changed name.
+        #[test]
+        fn changed_table_keys_are_a_replacement(before in keys(), after in keys()) {
+            let dir = scratch(&format!("keys-{}", std::process::id() ^ before.0.len() as u32));
+            check::write(&pipeline::run(&app(before), &dir, None).expect("valid")).expect("writes");
+            let result = pipeline::run(&app(after), &dir, None);
+            let _ = fs::remove_dir_all(&dir);
+            match result {
+                Ok(_) => prop_assert_eq!(before, after),
+                Err(Failure::Replacement { refused, .. }) => {
+                    prop_assert_ne!(before, after);
+                    prop_assert_eq!(refused.len(), 1);
+                    prop_assert!(refused[0].message.contains("KeySchema"), "{}", refused[0]);
+                }
+                Err(e) => prop_assert!(false, "{}", e),
+            }
+        }
+    }
+}

@@ -110,9 +110,18 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
     Ok(out)
 }
 
-/// The create-only properties (from `type_name`'s provider schema) whose value differs
-/// between two renderings of a resource (JSON forms, `after` absent when it is gone): the
-/// changes that make CloudFormation replace it. A type without an embedded schema has none.
+/// Properties whose change replaces the resource although its provider schema does not list
+/// them as create-only: the resource reference of each type documents them as "Update
+/// requires: Replacement" (a table's keys and local indexes cannot change in place).
+const REPLACING: &[(&str, &[&str])] = &[(
+    "AWS::DynamoDB::Table",
+    &["KeySchema", "LocalSecondaryIndexes"],
+)];
+
+/// The create-only properties (from `type_name`'s provider schema, and [`REPLACING`]) whose
+/// value differs between two renderings of a resource (JSON forms, `after` absent when it is
+/// gone): the changes that make CloudFormation replace it. A type without an embedded schema
+/// has none.
 pub fn create_only_changes(
     type_name: &str,
     before: &Value,
@@ -121,9 +130,12 @@ pub fn create_only_changes(
     let Some(schema) = schema::cloudformation(type_name) else {
         return Ok(Vec::new());
     };
-    let create_only = schema
+    let mut create_only = schema
         .top_level_list("createOnlyProperties")
         .map_err(|e| e.to_string())?;
+    for (_, more) in REPLACING.iter().filter(|(t, _)| *t == type_name) {
+        create_only.extend(more.iter().copied());
+    }
     let value = |res: Option<&Value>, p: &str| {
         res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
             .cloned()
