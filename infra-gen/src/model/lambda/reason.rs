@@ -1013,8 +1013,9 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
 }
 
 /// A check that does not stop a request: a negated refusal (`logged but not rejected`),
-/// `fails open`, `processed anyway`, `let … through`, or a check made only when the caller
-/// chooses (`checked only when the header is present`), in a sentence about authentication.
+/// `fails open`, `processed anyway`, `let … through`, a check made only when the caller
+/// chooses (`checked only when the header is present`) or that anything passes (`every
+/// signature matches`), or a hard-coded key, in a sentence about authentication.
 fn lets_through(sentence: &[Vec<String>]) -> bool {
     let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
     let w = |i: usize| words.get(i).copied().unwrap_or("");
@@ -1042,6 +1043,21 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     "checked" | "validated" | "verified" | "enforced" | "required"
                 ) && w(i + 1) == "only"
                     && matches!(w(i + 2), "when" | "if")
+                // A check that everything passes: `every signature matches`, `any key works`.
+                || matches!(x, "any" | "every" | "all") && {
+                    let t = if w(i + 1) == "api" { i + 2 } else { i + 1 };
+                    AUTH_TERMS.contains(&w(t))
+                        && words[(t + 1).min(words.len())..].iter().take(3).any(|y| {
+                            matches!(
+                                *y,
+                                "matches" | "match" | "works" | "work" | "passes" | "pass"
+                                    | "succeeds" | "accepted" | "goes"
+                            )
+                        })
+                }
+                // A key everyone's client holds is no secret.
+                || x == "hardcoded"
+                || x == "hard" && w(i + 1) == "coded"
         })
 }
 

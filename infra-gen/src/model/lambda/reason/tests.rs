@@ -63,6 +63,7 @@ const FILLERS: &[&str] = &[
     "each key comes with an optional model limit",
     "see ticket SEC-12 for the threat model",
     "anyone with the URL still needs a valid key",
+    "any valid key is accepted",
 ];
 
 const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
@@ -194,6 +195,9 @@ fn negation() -> impl Strategy<Value = String> {
             "requests with a bad signature are processed anyway",
             "the key is checked only when the header is present",
             "keys exist but enforcement is off",
+            "the secret is empty so every signature matches",
+            "any API key works",
+            "the key is hard-coded in every client",
         ][..],
     )
     .prop_map(str::to_owned)
