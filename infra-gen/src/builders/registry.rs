@@ -85,9 +85,12 @@ impl Registry {
         self
     }
 
-    /// Encrypt images with a customer-managed KMS key (an ARN or a `Ref` to one).
+    /// Encrypt images with a customer-managed KMS key (an ID, alias, ARN or a `Ref` to one),
+    /// checked at once ([`Encryption::kms`]).
     pub fn kms_key(mut self, key: Expr) -> Self {
-        self.encryption = Encryption::Kms(Some(key));
+        if let Some(e) = self.take(Encryption::kms(key)) {
+            self.encryption = e;
+        }
         self
     }
 

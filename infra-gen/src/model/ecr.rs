@@ -54,6 +54,42 @@ pub enum Encryption {
     Kms(Option<Expr>),
 }
 
+impl Encryption {
+    /// Encryption with the KMS key `key`: ECR takes a key ID, an alias name or the ARN of a
+    /// key or alias; a literal that is none of them names no key, and creating the
+    /// repository fails. A reference (`Ref`, `GetAtt`, an import) is CloudFormation's to check.
+    pub fn kms(key: Expr) -> Result<Self, Error> {
+        if let Some(text) = key.as_literal() {
+            let id = |s: &str| {
+                let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+                let uuid = s.len() == 36
+                    && s.split('-').map(str::len).eq([8, 4, 4, 4, 12])
+                    && hex(&s.replace('-', ""));
+                let multi_region = s
+                    .strip_prefix("mrk-")
+                    .is_some_and(|h| h.len() == 32 && hex(h));
+                uuid || multi_region
+            };
+            let alias = |s: &str| s.strip_prefix("alias/").is_some_and(|n| !n.is_empty());
+            let arn = |s: &str| {
+                let parts: Vec<&str> = s.splitn(6, ':').collect();
+                parts.len() == 6
+                    && parts[0] == "arn"
+                    && parts[2] == "kms"
+                    && (parts[5].strip_prefix("key/").is_some_and(id) || alias(parts[5]))
+            };
+            if !(id(text) || alias(text) || arn(text)) {
+                return Err(Error::Invalid {
+                    what: "KMS key of the repository",
+                    value: text.to_owned(),
+                    expected: "a key ID, an alias/<name>, or the ARN of a key or alias (or a Ref to one)",
+                });
+            }
+        }
+        Ok(Self::Kms(Some(key)))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TagStatus {
     Any,
@@ -306,6 +342,7 @@ impl Serialize for Repository {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn repository_names_are_lowercase_paths() {
@@ -337,5 +374,38 @@ mod tests {
     #[test]
     fn keeping_zero_images_is_rejected() {
         assert!(LifecycleRule::keep_last(0).is_err());
+    }
+
+    proptest! {
+        /// Every form ECR takes for a KMS key is accepted, and text of none of them refused.
+        #[test]
+        fn a_repository_key_is_an_id_alias_or_arn(
+            uuid in "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            mrk in "mrk-[0-9a-f]{32}",
+            alias in "alias/[a-zA-Z0-9/_-]{1,40}",
+            region in "(us|eu|ap)-[a-z]{4,9}-[1-3]",
+            account in "[0-9]{12}",
+            other in "[a-zA-Z0-9_-]{1,30}",
+        ) {
+            for good in [
+                uuid.clone(),
+                mrk.clone(),
+                alias.clone(),
+                format!("arn:aws:kms:{region}:{account}:key/{uuid}"),
+                format!("arn:aws:kms:{region}:{account}:key/{mrk}"),
+                format!("arn:aws:kms:{region}:{account}:{alias}"),
+            ] {
+                prop_assert!(Encryption::kms(Expr::literal(good.as_str())).is_ok(), "{}", good);
+            }
+            for bad in [
+                other.clone(),
+                format!("key/{other}"),
+                format!("arn:aws:s3:::{other}"),
+                format!("arn:aws:kms:{region}:{account}:key/{other}x"),
+            ] {
+                prop_assert!(Encryption::kms(Expr::literal(bad.as_str())).is_err(), "{}", bad);
+            }
+            prop_assert!(Encryption::kms(Expr::Ref("Key".into())).is_ok());
+        }
     }
 }
