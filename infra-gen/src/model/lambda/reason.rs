@@ -1149,6 +1149,18 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
     for j in (0..i).rev() {
         let y = w(j);
         if negator(y) {
+            // `… logs the key name, never the key`: a contrast that repeats the clause
+            // before it without its verb, not an absence.
+            if matches!(y, "never" | "not")
+                && j == 0
+                && i + 1 == c.len()
+                && c[1..i]
+                    .iter()
+                    .all(|z| matches!(z.as_str(), "the" | "a" | "an" | "its" | "their"))
+                && i > 1
+            {
+                return None;
+            }
             // `there is no way to disable the check`: two negators cancel.
             if c[..j].iter().filter(|z| negator(z)).count() % 2 == 1 {
                 return None;

@@ -64,6 +64,7 @@ const FILLERS: &[&str] = &[
     "see ticket SEC-12 for the threat model",
     "anyone with the URL still needs a valid key",
     "any valid key is accepted",
+    "the logs hold the key's name, never the key",
 ];
 
 const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
