@@ -126,33 +126,44 @@ fn confused_deputy(principal: &str, what: &str, id: &str, sink: &mut Sink<'_>) {
     );
 }
 
-/// A resource's own grant (`AWS::Lambda::Permission`): its `Action` is an action AWS defines,
-/// judged for escalation like a statement's, with `SourceArn` compared as `ArnLike` does and
-/// `SourceAccount` exactly; a service principal must be tied to its source.
-fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mut Sink<'_>) {
-    let props = raw.properties();
+/// The literal actions of an `Action` value; a wildcard, malformed or computed one is
+/// `iam-wildcard`, naming `place`.
+fn actions(value: Option<&RawValue>, place: &str, id: &str, sink: &mut Sink<'_>) -> Vec<Action> {
     let mut actions = Vec::new();
-    for a in props.get("Action").map(RawValue::items).unwrap_or_default() {
+    for a in value.map(RawValue::items).unwrap_or_default() {
         match a.literal().map(Action::new) {
             Some(Ok(action)) => actions.push(action),
             Some(Err(_)) => sink.push(
                 "iam-wildcard",
                 id,
                 format!(
-                    "raw {} grants {}, a wildcard or malformed action",
-                    raw.type_name(),
+                    "{place} allows {}, a wildcard or malformed action",
                     a.literal().unwrap_or_default()
                 ),
-                "grant one action AWS defines, e.g. lambda:InvokeFunction",
+                "list each action as service:Operation, without * or ?",
             ),
             None => sink.push(
                 "iam-wildcard",
                 id,
-                format!("raw {} takes its action from an intrinsic", raw.type_name()),
-                "write the action literally, so it can be checked",
+                format!("{place} takes an action from an intrinsic"),
+                "write each action literally, so it can be checked",
             ),
         }
     }
+    actions
+}
+
+/// A resource's own grant (`AWS::Lambda::Permission`): its `Action` is an action AWS defines,
+/// judged for escalation like a statement's, with `SourceArn` compared as `ArnLike` does and
+/// `SourceAccount` exactly; a service principal must be tied to its source.
+fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mut Sink<'_>) {
+    let props = raw.properties();
+    let actions = actions(
+        props.get("Action"),
+        &format!("raw {}", raw.type_name()),
+        id,
+        sink,
+    );
     let mut statement = Statement::allow("Permission", actions, Vec::new());
     for (property, operator, key) in [
         ("SourceArn", Operator::StringLike, "aws:SourceArn"),
@@ -393,27 +404,12 @@ fn document(
                 }
             }
         }
-        let mut actions = Vec::new();
-        for a in s.get("Action").map(RawValue::items).unwrap_or_default() {
-            match a.literal().map(Action::new) {
-                Some(Ok(action)) => actions.push(action),
-                Some(Err(_)) => sink.push(
-                    "iam-wildcard",
-                    id,
-                    format!(
-                        "statement {sid} of {key} allows {}, a wildcard or malformed action",
-                        a.literal().unwrap_or_default()
-                    ),
-                    "list each action as service:Operation, without * or ?",
-                ),
-                None => sink.push(
-                    "iam-wildcard",
-                    id,
-                    format!("statement {sid} of {key} takes an action from an intrinsic"),
-                    "write each action literally, so it can be checked",
-                ),
-            }
-        }
+        let actions = actions(
+            s.get("Action"),
+            &format!("statement {sid} of {key}"),
+            id,
+            sink,
+        );
         if key == "AssumeRolePolicyDocument" {
             continue; // a trust policy names principals, not resources
         }

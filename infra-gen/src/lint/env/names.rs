@@ -42,8 +42,12 @@ const STRONG: &[&str] = &[
     "passkeys",
     "mnemonics",
     "dsns",
-    // "Password" in other languages, as names are written in them: German, Portuguese,
-    // Spanish, French, Dutch, Finnish, Swedish, Norwegian, Polish, Czech, Hungarian, Turkish.
+];
+
+/// "Password" in other languages, as names are written in them: German, Portuguese, Spanish,
+/// French, Dutch, Finnish, Swedish, Norwegian, Polish, Czech, Hungarian, Turkish. Strong words
+/// that name a password.
+const PASSWORD_ELSEWHERE: &[&str] = &[
     "passwort",
     "kennwort",
     "senha",
@@ -69,19 +73,6 @@ const PASSWORD: &[&str] = &[
     "passphrase",
     "passcode",
     "passwords",
-    "passwort",
-    "kennwort",
-    "senha",
-    "contrasena",
-    "motdepasse",
-    "wachtwoord",
-    "salasana",
-    "losenord",
-    "passord",
-    "haslo",
-    "heslo",
-    "jelszo",
-    "sifre",
 ];
 
 /// Words that name a secret only as the last word: `BASIC_AUTH`, `SESSION_COOKIE`, `HASH_SALT`
@@ -463,10 +454,18 @@ fn known(word: &str) -> bool {
     static VOCABULARY: OnceLock<HashSet<&'static str>> = OnceLock::new();
     VOCABULARY
         .get_or_init(|| {
-            [STRONG, WEAK, KEY, DATA_KEY, PROPERTY, QUALIFIER]
-                .iter()
-                .flat_map(|l| l.iter().copied())
-                .collect()
+            [
+                STRONG,
+                PASSWORD_ELSEWHERE,
+                WEAK,
+                KEY,
+                DATA_KEY,
+                PROPERTY,
+                QUALIFIER,
+            ]
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .collect()
         })
         .contains(word)
 }
@@ -528,6 +527,7 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
     }
     let strong_tail = STRONG
         .iter()
+        .chain(PASSWORD_ELSEWHERE)
         .filter(|s| s.len() >= 5 && word.len() > s.len() && word.ends_with(*s))
         .max_by_key(|s| s.len());
     match strong_tail {
@@ -596,6 +596,7 @@ fn head(pieces: &[String]) -> Option<(usize, &str)> {
         .map(|(i, w)| (i, w.as_str()))
         .find(|(i, w)| {
             is(STRONG, w)
+                || is(PASSWORD_ELSEWHERE, w)
                 || (is(WEAK, w) && *i == last)
                 || (is(KEY, w) && !(*i > 0 && is(DATA_KEY, &pieces[i - 1])))
         })
@@ -605,7 +606,8 @@ fn head(pieces: &[String]) -> Option<(usize, &str)> {
 /// are the password rather than a setting.
 pub(crate) fn password_name(name: &str) -> bool {
     let pieces = pieces(name);
-    classify(&pieces) == Kind::Secret && head(&pieces).is_some_and(|(_, w)| is(PASSWORD, w))
+    classify(&pieces) == Kind::Secret
+        && head(&pieces).is_some_and(|(_, w)| is(PASSWORD, w) || is(PASSWORD_ELSEWHERE, w))
 }
 
 fn classify(pieces: &[String]) -> Kind {
@@ -749,7 +751,7 @@ mod tests {
         fn an_index_glued_to_a_name_does_not_change_what_it_names(
             first in proptest::sample::select(vec!["db", "smtp", "app", "primary", "legacy", "x"]),
             last in proptest::sample::select(
-                [STRONG, WEAK, KEY, PROPERTY].concat().into_iter().filter(|w| w.chars().all(|c| c.is_ascii_alphabetic())).collect::<Vec<_>>()
+                [STRONG, PASSWORD_ELSEWHERE, WEAK, KEY, PROPERTY].concat().into_iter().filter(|w| w.chars().all(|c| c.is_ascii_alphabetic())).collect::<Vec<_>>()
             ),
             index in 0u32..100,
             glue in proptest::sample::select(vec!["_", ""]),
