@@ -32,20 +32,55 @@ pub(crate) fn read_committed(path: &Path) -> io::Result<String> {
 /// tags become their long-form objects, so committed, deployed and rendered templates compare
 /// by meaning.
 pub fn read_template(text: &str) -> Result<Value, String> {
-    // The loader copies an alias's node wherever it is used, so a few lines of nested aliases
-    // expand to billions of nodes; the emitter writes none, and a template with one is drift.
-    for event in saphyr_parser::Parser::new_from_str(text) {
-        let (event, _) = event.map_err(|e| e.to_string())?;
-        if matches!(event, saphyr_parser::Event::Alias(_)) {
-            return Err("the template uses a YAML alias, which infra-gen never writes".into());
-        }
-    }
+    bounded_aliases(text)?;
     let docs = Yaml::load_from_str(text).map_err(|e| e.to_string())?;
     match docs.as_slice() {
         [doc] => to_json(doc),
         [] => Err("the template is empty".into()),
         _ => Err("the template holds more than one YAML document".into()),
     }
+}
+
+/// CloudFormation's own limit on a template body (1 MB) read as nodes: no template holds more.
+const MAX_NODES: u64 = 1 << 20;
+
+/// Whether the template stays within [`MAX_NODES`] once its aliases are expanded, counted from
+/// the parser's events before the loader expands them: the loader copies an alias's node wherever it is used, so a
+/// few lines of nested aliases (a "billion laughs") would expand to billions of nodes. A
+/// deployed template may use aliases (whoever wrote it); one that expands past any template
+/// CloudFormation accepts is refused.
+fn bounded_aliases(text: &str) -> Result<(), String> {
+    use saphyr_parser::Event;
+    let mut anchored: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
+    // Open collections: their anchor and the nodes counted in them so far.
+    let mut open: Vec<(usize, u64)> = vec![(0, 0)];
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let (event, _) = event.map_err(|e| e.to_string())?;
+        let (anchor, nodes) = match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
+                Some(closed) if !open.is_empty() => closed,
+                _ => return Err("unbalanced YAML collections".into()),
+            },
+            Event::Scalar(_, _, anchor, _) => (anchor, 1),
+            Event::Alias(id) => (0, anchored.get(&id).copied().unwrap_or(1)),
+            _ => continue,
+        };
+        if anchor != 0 {
+            anchored.insert(anchor, nodes);
+        }
+        let parent = open.last_mut().ok_or("unbalanced YAML collections")?;
+        parent.1 = parent.1.saturating_add(nodes);
+        if parent.1 > MAX_NODES {
+            return Err(format!(
+                "the template's YAML aliases expand to more than {MAX_NODES} nodes, more than any template CloudFormation accepts"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn scalar(s: &Scalar<'_>) -> Value {
@@ -99,4 +134,39 @@ fn to_json(node: &Yaml<'_>) -> Result<Value, String> {
         Yaml::Alias(_) => return Err("an unresolved YAML alias".into()),
         Yaml::BadValue => return Err("a value the YAML parser could not read".into()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Nested aliases, each level a list of `width` copies of the one before: read as the
+        /// value they name while the expansion stays within the bound, refused past it, never
+        /// expanded first.
+        #[test]
+        fn aliases_expand_up_to_the_bound_and_no_further(width in 1usize..12, depth in 1usize..10) {
+            let mut text = String::from("l0: &l0 [x]\n");
+            let mut nodes: u64 = 2;
+            for level in 1..=depth {
+                let items = vec![format!("*l{}", level - 1); width].join(", ");
+                text.push_str(&format!("l{level}: &l{level} [{items}]\n"));
+                nodes = nodes.saturating_mul(width as u64).saturating_add(1);
+            }
+            let read = read_template(&text);
+            if nodes * 2 <= MAX_NODES {
+                let value = read.map_err(TestCaseError::fail)?;
+                let mut expected = json!(["x"]);
+                for _ in 0..depth {
+                    expected = Value::Array(vec![expected; width]);
+                }
+                prop_assert_eq!(&value[format!("l{depth}")], &expected);
+            } else if nodes > MAX_NODES {
+                prop_assert!(read.is_err());
+            }
+        }
+    }
 }
