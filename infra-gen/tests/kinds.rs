@@ -1039,8 +1039,8 @@ mod raw {
 
 mod physical_names {
     //! Lint `region`: two resources of one name in one scope are one resource to AWS. The
-    //! scope is the region, or the account for IAM (its ARNs have no region); IAM compares
-    //! names regardless of case, every other vendored type exactly.
+    //! scope is the region, or every region for a type whose ARN has none (IAM's, an S3
+    //! bucket's); IAM compares names regardless of case, every other vendored type exactly.
 
     use super::common::{DOCKERFILE, codes, service_stacks};
     use infra_gen::App;
@@ -1067,6 +1067,38 @@ mod physical_names {
                     .map(|(_, p)| (t.clone(), (*p).to_owned())),
             })
             .collect()
+    }
+
+    /// Whether AWS holds names of `type_name` unique beyond a region: read from AWS's IAM
+    /// data, where the ARN format of a resource type so held leaves its region empty (an IAM
+    /// role's `arn:${Partition}:iam::${Account}:role/…`, an S3 bucket's
+    /// `arn:${Partition}:s3:::${BucketName}`). The resource type is the service's (the type's
+    /// second part, lowercased) of the type's third part, compared without case or hyphens.
+    fn held_beyond_the_region(type_name: &str) -> bool {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/iam-data/actions.txt"))
+                .expect("IAM data");
+        let mut parts = type_name.split("::").skip(1);
+        let service = parts.next().expect("service").to_ascii_lowercase();
+        let resource: String = parts
+            .next()
+            .expect("resource")
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let mut in_service = false;
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            match fields.as_slice() {
+                ["S", prefix, ..] => in_service = *prefix == service,
+                ["R", name, arn, ..] if in_service && name.replace('-', "") == resource => {
+                    return arn.split(':').nth(3) == Some("");
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     fn two_services(a: (&str, Value), b: (&str, Value), type_name: &str) -> App {
@@ -1113,7 +1145,7 @@ mod physical_names {
             );
             let collides = codes(&infra_gen::lint::lint(&app)).contains(&"region");
             let one_name = if iam { name.eq_ignore_ascii_case(&second) } else { name == second };
-            let one_scope = iam || second_region == "us-west-2";
+            let one_scope = held_beyond_the_region(type_name) || second_region == "us-west-2";
             prop_assert_eq!(collides, one_name && one_scope, "{} {} / {} in {}", type_name, name, second, second_region);
         }
 
