@@ -171,6 +171,12 @@ impl PublicReason {
             Err(Refusal::Negation) => {
                 "a reason that does not say callers go unauthenticated (no key, auth disabled, not checked): authenticate callers, use FunctionUrl::aws_iam(), or say the response is public data"
             }
+            Err(Refusal::Delegation) => {
+                "a reason saying what the app enforces (it checks, requires or rejects), not what callers should or may send: authenticate callers, or use FunctionUrl::aws_iam()"
+            }
+            Err(Refusal::Unreadable) => {
+                "a reason in English (or German, French, Spanish, Italian, Portuguese or Dutch), so that a deferral or a negation of authentication can be told"
+            }
         };
         Err(Error::Invalid {
             what: "public Function URL reason",

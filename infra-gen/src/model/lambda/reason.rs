@@ -50,6 +50,12 @@ pub(crate) enum Refusal {
     Deferral,
     /// The reason says callers are not authenticated, without public data to justify it.
     Negation,
+    /// Authentication is left to the callers' goodwill (`callers should send a key`, `clients
+    /// may include a token`) and nothing in the reason enforces it.
+    Delegation,
+    /// No word of the reason is one of a language the classifier reads, so it cannot be told
+    /// whether it defers or denies authentication.
+    Unreadable,
 }
 
 pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
@@ -73,11 +79,18 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if words < 4 {
         return Err(Refusal::NoBasis);
     }
+    // What cannot be read cannot be cleared: a deferral in Polish reads as no deferral here.
+    if !all().any(|w| function_word(w)) {
+        return Err(Refusal::Unreadable);
+    }
     if sentences.iter().any(|s| deferral(s)) {
         return Err(Refusal::Deferral);
     }
     if !public && sentences.iter().any(|s| negation(s)) {
         return Err(Refusal::Negation);
+    }
+    if !public && delegated(&sentences) {
+        return Err(Refusal::Delegation);
     }
     if !(mechanism || public) {
         return Err(Refusal::NoBasis);
@@ -398,6 +411,12 @@ fn negating_state(w: &str) -> bool {
             | "faked"
             | "commented"
             | "dropped"
+            | "paused"
+            | "suspended"
+            | "deactivated"
+            | "relaxed"
+            | "waived"
+            | "reverted"
             | "none"
             | "na"
             | "noop"
@@ -484,6 +503,8 @@ const ADDING: &[&str] = &[
     "fix",
     "fixed",
     "turn",
+    "restore",
+    "reinstate",
     "enforce",
     "activate",
     "integrate",
@@ -896,6 +917,178 @@ fn modal(w: &str, next: &str) -> bool {
         ) && next == "to"
 }
 
+/// Whether `w` is a function word (article, preposition, pronoun, auxiliary) of a language
+/// the classifier reads: English, or German, French, Spanish, Italian, Portuguese or Dutch,
+/// whose markers it knows. Every sentence of those languages has one.
+fn function_word(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        // English
+        "the", "a", "an", "is", "are", "was", "were", "be", "been", "it", "its", "of", "to", "in",
+        "on", "at", "by", "for", "with", "without", "from", "and", "or", "but", "no", "not",
+        "every", "each", "all", "any", "only", "we", "they", "our", "their", "this", "that",
+        "which", "who", "per", "as", "if", "unless", "before", "after", "until", "has", "have",
+        "does", "do", "can", "will", "must", "should", "there", "so", "than", "into", "over",
+        "against", "through", "via", "when", "never", "nothing", "none", // German
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "ist", "sind",
+        "wird", "werden", "mit", "ohne", "und", "oder", "nicht", "kein", "keine", "jede", "jeder",
+        "jedes", "bei", "für", "von", "zu", "wir", "es", // French
+        "le", "la", "les", "un", "une", "des", "du", "est", "sont", "avec", "sans", "et", "ou",
+        "pas", "chaque", "pour", "par", "de", "nous", "il", "elle", "en", "sur",
+        // Spanish, Italian, Portuguese
+        "el", "los", "las", "una", "es", "son", "con", "sin", "y", "o", "cada", "para", "por", "lo",
+        "il", "gli", "uno", "è", "sono", "senza", "e", "ogni", "per", "di", "os", "um", "uma", "é",
+        "são", "com", "sem", "cada", "da", "do", "não", "na", // Dutch
+        "het", "een", "zijn", "wordt", "worden", "met", "zonder", "en", "niet", "geen", "elke",
+        "elk", "voor", "van", "wij", "we",
+    ];
+    WORDS.contains(&w)
+}
+
+/// Authentication asked of callers and not enforced: a mechanism in a clause framed as a
+/// wish (`should`, `may`, `please`, `are expected/asked/encouraged to`, `we trust callers
+/// to`, `by convention`, and the other languages' `should`), in a reason that says nowhere
+/// that anything checks, requires or refuses (`must`, `checked`, `validated`, `rejected`,
+/// `401`). `only callers with a key may call it` restricts, and is no wish.
+fn delegated(sentences: &[Vec<Vec<String>>]) -> bool {
+    let all = || sentences.iter().flatten().flatten().map(String::as_str);
+    if all().any(enforced) {
+        return false;
+    }
+    sentences.iter().flatten().any(|c| {
+        let mechanism = c
+            .iter()
+            .any(|w| MECHANISMS.contains(&w.as_str()) || FOREIGN_KEYS.contains(&w.as_str()));
+        mechanism
+            && c.iter().enumerate().any(|(i, w)| {
+                wish(w) && !c[..i].iter().any(|y| y == "only")
+                    // `we trust`, `they ask`: a verb of wishing needs a person after it or
+                    // before it, not `trusted CA`.
+                    && (!matches!(w.as_str(), "trust" | "trusts" | "ask" | "asks")
+                        || c.get(i + 1).is_some_and(|n| !MECHANISMS.contains(&n.as_str())))
+            })
+    })
+}
+
+/// Words that frame an act of the caller as a wish rather than a requirement.
+fn wish(w: &str) -> bool {
+    matches!(
+        w,
+        "should"
+            | "shouldn't"
+            | "ought"
+            | "may"
+            | "might"
+            | "please"
+            | "kindly"
+            | "asked"
+            | "ask"
+            | "asks"
+            | "expected"
+            | "encouraged"
+            | "encourage"
+            | "recommended"
+            | "recommend"
+            | "advised"
+            | "supposed"
+            | "urged"
+            | "told"
+            | "invited"
+            | "welcome"
+            | "trust"
+            | "trusts"
+            | "convention"
+            | "voluntarily"
+            | "voluntary"
+            | "optionally"
+            | "courtesy"
+            | "honor"
+            | "honour"
+            // `should`, `please` in German, French, Spanish, Italian, Portuguese and Dutch.
+            | "sollte"
+            | "sollten"
+            | "sollen"
+            | "bitte"
+            | "devrait"
+            | "devraient"
+            | "veuillez"
+            | "debería"
+            | "deberían"
+            | "deberia"
+            | "deberian"
+            | "dovrebbe"
+            | "dovrebbero"
+            | "deveria"
+            | "deveriam"
+            | "zou"
+            | "zouden"
+            | "graag"
+    )
+}
+
+/// Words that say something is enforced: a check, a requirement or a refusal, in any of the
+/// languages read.
+fn enforced(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "check",
+        "verif",
+        "validat",
+        "enforc",
+        "requir",
+        "compar",
+        "introspect",
+        "mandator",
+        "reject",
+        "refus",
+        // German, French, Spanish, Italian, Portuguese, Dutch
+        "prüf",
+        "geprüft",
+        "überprüf",
+        "vérifi",
+        "contrôl",
+        "validé",
+        "validiert",
+        "validad",
+        "gevalideerd",
+        "verific",
+        "comprob",
+        "controll",
+        "controle",
+        "rechaz",
+        "rifiut",
+        "rejeit",
+        "weiger",
+        "erforderlich",
+        "obligatoire",
+        "obligatori",
+        "obbligatori",
+        "obrigatóri",
+        "verplicht",
+        "requis",
+        "requerid",
+        "richiest",
+    ];
+    enforcement(w)
+        || matches!(
+            w,
+            "must"
+                | "mustn't"
+                | "unauthorized"
+                | "unauthorised"
+                | "müssen"
+                | "muss"
+                | "doit"
+                | "doivent"
+                | "debe"
+                | "deben"
+                | "deve"
+                | "devono"
+                | "devem"
+                | "moet"
+                | "moeten"
+        )
+        || STEMS.iter().any(|s| w.starts_with(s))
+}
+
 /// Authentication negated in the sentence. A negation that is a condition (`without a key`,
 /// `with no token`, `requests that are not signed`, `unauthenticated requests`) describes
 /// who is refused when the sentence refuses (`rejected`, `401`) or another negator in its
@@ -985,6 +1178,12 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
                             w.as_str(),
                             "disabled"
                                 | "off"
+                                | "paused"
+                                | "suspended"
+                                | "deactivated"
+                                | "relaxed"
+                                | "waived"
+                                | "reverted"
                                 | "skipped"
                                 | "bypassed"
                                 | "stubbed"
@@ -1055,6 +1254,16 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                             )
                         })
                 }
+                // A mode that records instead of refusing: `log-only mode`, `shadow mode`,
+                // `dry-run`, `report-only`; and a check taken back: `rolled back`.
+                || matches!(x, "shadow" | "audit" | "monitor" | "monitoring" | "permissive"
+                    | "passive" | "observe" | "observation" | "warning" | "learning")
+                    && w(i + 1) == "mode"
+                || x == "dry" && w(i + 1) == "run"
+                || matches!(x, "log" | "report" | "warn" | "detect" | "monitor" | "audit")
+                    && w(i + 1) == "only"
+                    && matches!(w(i + 2), "mode" | "")
+                || x == "rolled" && w(i + 1) == "back"
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"

@@ -239,6 +239,69 @@ fn dress(parts: Vec<String>, seed: u64) -> String {
     out
 }
 
+/// A mechanism asked of callers as a wish: nothing in the frame enforces it.
+const WISH_FRAMES: &[&str] = &[
+    "callers should send {m}",
+    "clients are expected to include {m} in each request",
+    "we ask partners to sign requests with {m}",
+    "please pass {m} with every request",
+    "callers are encouraged to use {m}",
+    "it is recommended that callers send {m}",
+    "consumers are supposed to provide {m}",
+    "clients may include {m} in the headers",
+    "partners were asked to present {m}",
+    "callers ought to use {m}",
+    "we trust callers to send {m}",
+    "by convention every client sends {m}",
+    "Aufrufer sollten {m} mitschicken",
+    "les clients devraient envoyer {m}",
+];
+
+/// Clauses that say nothing is enforced, nor anything against it.
+const NEUTRAL: &[&str] = &[
+    "keys rotate until revoked",
+    "tokens are valid until they expire",
+    "see function/README.md for the key format",
+    "nothing else is exposed",
+    "the logs hold the key's name, never the key",
+];
+
+/// Clauses that say the function enforces what callers send.
+const ENFORCING: &[&str] = &[
+    "the function rejects requests without it",
+    "the handler verifies it on every call",
+    "it is checked in constant time",
+    "requests without one get 401",
+    "a missing or wrong one is refused",
+    "the function requires it",
+    "callers must send it, or the call is denied",
+];
+
+fn wish_base() -> impl Strategy<Value = String> {
+    // A mechanism that names its own check (`a password checked against …`) enforces it.
+    let plain: Vec<&str> = MECHANISMS
+        .iter()
+        .copied()
+        .filter(|m| !m.contains("checked"))
+        .collect();
+    (
+        prop::sample::select(WISH_FRAMES),
+        prop::sample::select(plain),
+    )
+        .prop_map(|(f, m)| f.replace("{m}", m))
+}
+
+/// Words of a language the classifier does not read: each holds a letter none of its
+/// languages writes, so none is one of their function words.
+fn unread_word() -> impl Strategy<Value = String> {
+    (
+        "[a-z]{2,6}",
+        prop::sample::select(&["ł", "ż", "ы", "ğ", "ő", "ș"][..]),
+        "[a-z]{0,4}",
+    )
+        .prop_map(|(a, b, c)| format!("{a}{b}{c}"))
+}
+
 fn mechanism_base() -> impl Strategy<Value = String> {
     (
         prop::sample::select(MECHANISM_FRAMES),
@@ -299,6 +362,42 @@ proptest! {
         parts.extend(extra);
         let reason = dress(parts, seed);
         prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    #[test]
+    fn a_mechanism_only_wished_for_is_refused(
+        base in wish_base(),
+        extra in prop::collection::vec(prop::sample::select(NEUTRAL).prop_map(str::to_owned), 0..3),
+        seed in any::<u64>()
+    ) {
+        let mut parts = vec![base];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Delegation), "{}", reason);
+    }
+
+    #[test]
+    fn a_wished_for_mechanism_that_is_enforced_is_accepted(
+        base in wish_base(), e in prop::sample::select(ENFORCING), extra in fillers(),
+        at in 0..3usize, seed in any::<u64>()
+    ) {
+        let mut parts = extra;
+        parts.insert(at.min(parts.len()), e.to_owned());
+        parts.insert(0, base);
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn a_reason_in_a_language_not_read_is_refused(
+        words in prop::collection::vec(unread_word(), 3..10),
+        m in prop::sample::select(&["JWT", "token", "API key", "HMAC", "OAuth"][..]),
+        at in 0..10usize, seed in any::<u64>()
+    ) {
+        let mut words = words;
+        words.insert(at.min(words.len()), m.to_owned());
+        let reason = dress(vec![words.join(" ")], seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Unreadable), "{}", reason);
     }
 }
 
