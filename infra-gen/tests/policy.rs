@@ -540,12 +540,21 @@ fn retention() -> impl Strategy<Value = Option<Value>> {
     ]
 }
 
-/// One ECR lifecycle rule: `(tagStatus, by count, number)`.
-fn ecr_rule() -> impl Strategy<Value = (&'static str, bool, u32)> {
+/// One ECR lifecycle rule: `(tagStatus, by count, number, tag list of a tagged rule)`.
+fn ecr_rule() -> impl Strategy<Value = (&'static str, bool, u32, (&'static str, &'static str))> {
     (
         prop::sample::select(&["untagged", "any", "tagged"][..]),
         any::<bool>(),
         1..30u32,
+        prop::sample::select(
+            &[
+                ("tagPrefixList", "v"),
+                ("tagPatternList", "v*"),
+                ("tagPatternList", "*"),
+                ("tagPatternList", "**"),
+                ("tagPrefixList", ""),
+            ][..],
+        ),
     )
 }
 
@@ -558,15 +567,20 @@ proptest! {
 
     #[test]
     fn a_raw_log_group_is_held_to_the_retention_policy(
-        kind in kind(), days in retention(), except in any::<bool>()
+        kind in kind(), days in retention(), except in any::<bool>(),
+        class in prop::sample::select(&[None, Some("STANDARD"), Some("INFREQUENT_ACCESS"), Some("DELIVERY")][..]),
     ) {
         let min = Policy::of(kind).min_log_retention.days();
         let mut props = json!({"LogGroupName": "/demo/extra"});
         if let Some(d) = &days {
             props["RetentionInDays"] = d.clone();
         }
-        // CloudWatch keeps a group without retention forever; a parameter may hold anything.
-        let broken = match &days {
+        if let Some(c) = class {
+            props["LogGroupClass"] = json!(c);
+        }
+        // CloudWatch keeps a group without retention forever, and a DELIVERY class group's
+        // events one day; a parameter may hold anything.
+        let broken = class == Some("DELIVERY") || match &days {
             None => true,
             Some(Value::Number(n)) => n.as_u64().is_some_and(|n| n < u64::from(min)),
             Some(Value::String(s)) => s.parse::<u32>().is_ok_and(|n| n < min),
@@ -588,6 +602,8 @@ proptest! {
         mutability in prop::sample::select(&[Some("IMMUTABLE"), Some("MUTABLE"), None][..]),
         scan in prop::sample::select(&[Some(true), Some(false), None][..]),
         rules in prop::option::of(prop::collection::vec(ecr_rule(), 0..4)),
+        reversed in any::<bool>(),
+        duplicate in any::<bool>(),
     ) {
         let min = Policy::of(kind).min_images_kept;
         let mut props = json!({"RepositoryName": "demo-extra"});
@@ -597,11 +613,17 @@ proptest! {
         if let Some(s) = scan {
             props["ImageScanningConfiguration"] = json!({"ScanOnPush": s});
         }
+        // Priorities in the rules' order or reversed, the last one maybe repeating the first.
+        let len = rules.as_ref().map_or(0, Vec::len);
+        let priority = |i: usize| {
+            let i = if duplicate && len > 1 && i == len - 1 { 0 } else { i };
+            if reversed { len - i } else { i + 1 }
+        };
         if let Some(rules) = &rules {
-            let rules: Vec<Value> = rules.iter().enumerate().map(|(i, (status, by_count, n))| {
+            let rules: Vec<Value> = rules.iter().enumerate().map(|(i, (status, by_count, n, (list, tag)))| {
                 let mut selection = json!({"tagStatus": status, "countNumber": n});
                 if *status == "tagged" {
-                    selection["tagPrefixList"] = json!(["v"]);
+                    selection[*list] = json!([tag]);
                 }
                 if *by_count {
                     selection["countType"] = json!("imageCountMoreThan");
@@ -609,13 +631,15 @@ proptest! {
                     selection["countType"] = json!("sinceImagePushed");
                     selection["countUnit"] = json!("days");
                 }
-                json!({"rulePriority": i + 1, "selection": selection, "action": {"type": "expire"}})
+                json!({"rulePriority": priority(i), "selection": selection, "action": {"type": "expire"}})
             }).collect();
             props["LifecyclePolicy"] =
                 json!({"LifecyclePolicyText": json!({"rules": rules}).to_string()});
         }
-        // The oracle: ECR's defaults are mutable tags and no scanning; a lifecycle policy must
+        // The oracle: ECR's defaults are mutable tags and no scanning; ECR refuses a policy with
+        // two rules of one priority or an `any` rule not evaluated last; a lifecycle policy must
         // expire untagged images, bound every image by a count of at least the kind's minimum
+        // (a tagged rule whose only pattern is `*`s, or whose prefix is empty, lists every tag)
         // and expire no tagged image by age (it may be the one running).
         let mut broken = Vec::new();
         if mutability != Some("IMMUTABLE") {
@@ -625,12 +649,23 @@ proptest! {
             broken.push(PolicyRule::ScanOnPush);
         }
         let rules = rules.unwrap_or_default();
-        if rules.is_empty() {
+        let priorities: Vec<usize> = (0..rules.len()).map(priority).collect();
+        let highest = priorities.iter().max().copied();
+        let refused = (1..priorities.len()).any(|i| priorities[..i].contains(&priorities[i]))
+            || rules.iter().zip(&priorities).any(|(r, p)| r.0 == "any" && Some(*p) != highest);
+        if rules.is_empty() || refused {
             broken.push(PolicyRule::LifecyclePolicy);
         } else {
+            let every_tag = |(list, tag): (&str, &str)| {
+                if list == "tagPrefixList" { tag.is_empty() } else { tag.chars().all(|c| c == '*') }
+            };
             let untagged = rules.iter().any(|r| r.0 == "untagged");
             let by_age = rules.iter().any(|r| r.0 != "untagged" && !r.1);
-            let kept = rules.iter().filter(|r| r.0 == "any" && r.1).map(|r| r.2).min();
+            let kept = rules
+                .iter()
+                .filter(|r| (r.0 == "any" || r.0 == "tagged" && every_tag(r.3)) && r.1)
+                .map(|r| r.2)
+                .min();
             if !untagged || by_age || kept.is_none_or(|k| k < min) {
                 broken.push(PolicyRule::ImagesKept);
             }

@@ -101,25 +101,72 @@ fn text(stack: &Stack, v: &RawValue) -> Option<String> {
 
 /// ECR's lifecycle policy text as rules: an expiry of `untagged` images, or of images by tag
 /// (`any`, or `tagged` — by age that can delete the running image; by count it bounds only the
-/// tags it lists, so it is left out); other actions (archiving) expire nothing.
+/// tags it lists, so it is left out, unless a pattern of only `*` or an empty prefix lists
+/// every tag); other actions (archiving) expire nothing. A policy ECR refuses
+/// (`PutLifecyclePolicy`'s rules) is an error: two rules of one `rulePriority`, an `any` rule
+/// not evaluated last, a `tagged` rule without its tag list, a count unit missing from an age
+/// or given to a count, a count under 1.
 fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
     let unreadable = |why: &str| format!("its lifecycle policy text cannot be read: {why}");
+    let refused = |why: String| format!("ECR refuses its lifecycle policy: {why}");
     let doc: serde_json::Value =
         serde_json::from_str(text).map_err(|e| unreadable(&e.to_string()))?;
     let rules = doc["rules"]
         .as_array()
         .ok_or_else(|| unreadable("no rules list"))?;
+    let mut priorities = Vec::new();
+    for rule in rules {
+        let p = rule["rulePriority"]
+            .as_u64()
+            .ok_or_else(|| refused("a rule without an integer rulePriority".into()))?;
+        if priorities.iter().any(|(q, _)| *q == p) {
+            return Err(refused(format!("two rules have rulePriority {p}")));
+        }
+        priorities.push((p, rule["selection"]["tagStatus"] == "any"));
+    }
+    let highest = priorities.iter().map(|(p, _)| *p).max();
+    if let Some((p, _)) = priorities
+        .iter()
+        .find(|(p, any)| *any && Some(*p) != highest)
+    {
+        return Err(refused(format!(
+            "the tagStatus any rule (rulePriority {p}) must have the highest rulePriority"
+        )));
+    }
     let mut out = Vec::new();
     for rule in rules {
-        if rule["action"]["type"] != "expire" {
-            continue;
-        }
         let selection = &rule["selection"];
         let count = selection["countNumber"]
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| unreadable("a rule without a countNumber"))?;
+        if count == 0 {
+            return Err(refused("a countNumber of 0".into()));
+        }
         let by_count = selection["countType"] == "imageCountMoreThan";
+        if by_count == selection.get("countUnit").is_some() {
+            return Err(refused(format!(
+                "countUnit must be given with an age and only then (countType {})",
+                selection["countType"]
+            )));
+        }
+        let list = |key: &str| selection[key].as_array().filter(|l| !l.is_empty());
+        let (prefixes, patterns) = (list("tagPrefixList"), list("tagPatternList"));
+        if selection["tagStatus"] == "tagged" && prefixes.is_none() == patterns.is_none() {
+            return Err(refused(
+                "a tagged rule needs either a tagPrefixList or a tagPatternList".into(),
+            ));
+        }
+        if rule["action"]["type"] != "expire" {
+            continue;
+        }
+        // A pattern of only `*`, or an empty prefix, lists every tag.
+        let every_tag = prefixes.into_iter().flatten().any(|p| p == "")
+            || patterns
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .any(|p| p.chars().all(|c| c == '*'));
         let expiry = if by_count {
             Expiry::KeepLast(count)
         } else {
@@ -128,7 +175,7 @@ fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
         let tag_status = match selection["tagStatus"].as_str() {
             Some("untagged") => TagStatus::Untagged,
             Some("any") => TagStatus::Any,
-            Some("tagged") if !by_count => TagStatus::Any,
+            Some("tagged") if !by_count || every_tag => TagStatus::Any,
             Some("tagged") => continue,
             other => return Err(unreadable(&format!("tagStatus {other:?}"))),
         };
@@ -155,10 +202,15 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
                     .get("LogGroupName")
                     .and_then(|v| text(stack, v))
                     .unwrap_or_else(|| "(name CloudFormation generates)".into());
-                let days = match p.get("RetentionInDays") {
+                let days = match (p.get("LogGroupClass"), p.get("RetentionInDays")) {
+                    // CloudWatch keeps a DELIVERY class group's events one day, whatever its
+                    // retention says.
+                    (Some(class), _) if text(stack, class).is_none_or(|c| c == "DELIVERY") => {
+                        Err("is (or may be: an input decides) of the DELIVERY log class, whose events CloudWatch keeps one day".to_owned())
+                    }
                     // CloudWatch keeps a group's logs forever unless told otherwise.
-                    None => Err("never expires its logs (no RetentionInDays)".to_owned()),
-                    Some(v) => text(stack, v)
+                    (_, None) => Err("never expires its logs (no RetentionInDays)".to_owned()),
+                    (_, Some(v)) => text(stack, v)
                         .and_then(|t| t.parse::<u32>().ok())
                         .ok_or_else(|| "keeps logs for a time an input decides".to_owned()),
                 };
@@ -277,7 +329,7 @@ fn log_group(
              (Control Tower's cloudwatch_log_group_retention_period_check asks a year)"
         ),
         format!(
-            "set the retention to at least {min} days (RetentionDays, e.g. Service::log_retention; RetentionInDays of a raw log group)"
+            "set the retention to at least {min} days (RetentionDays, e.g. Service::log_retention; RetentionInDays of a raw log group, in the STANDARD or INFREQUENT_ACCESS class)"
         ),
     )]
 }
@@ -310,7 +362,7 @@ fn repository(
             broken.push((
                 PolicyRule::LifecyclePolicy,
                 format!("ECR repository {name}: {why}"),
-                "write the lifecycle policy as literal JSON (as Registry does)".to_owned(),
+                "write a lifecycle policy ECR accepts as literal JSON (as Registry does): unique rulePriority values, the tagStatus any rule last".to_owned(),
             ));
             return broken;
         }
