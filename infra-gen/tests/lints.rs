@@ -943,6 +943,46 @@ mod raw_function_log_group {
                 prop_assert_eq!(f.resource.as_str(), "Helper");
             }
         }
+
+        /// RDS creates `/aws/rds/instance|cluster/<identifier, lowercased>/<log>` for each
+        /// exported log, without retention, unless the stack has a group of that name.
+        #[test]
+        fn a_raw_database_exports_its_logs_to_log_groups_of_its_stack(
+            cluster in any::<bool>(),
+            ident in "[a-zA-Z][a-zA-Z0-9-]{2,20}",
+            named in any::<bool>(),
+            exports in prop::sample::subsequence(&["postgresql", "upgrade", "iam-db-auth-error"][..], 0..=3),
+            present in prop::collection::vec(any::<bool>(), 3),
+            how in any::<u8>(),
+        ) {
+            let mut app = valid_app();
+            let (type_name, property, kind) = if cluster {
+                ("AWS::RDS::DBCluster", "DBClusterIdentifier", "cluster")
+            } else {
+                ("AWS::RDS::DBInstance", "DBInstanceIdentifier", "instance")
+            };
+            let mut missing = 0;
+            for (i, log) in exports.iter().enumerate() {
+                let name = format!("/aws/rds/{kind}/{}/{log}", ident.to_lowercase());
+                if named && present[i] {
+                    push(&mut app, &format!("DbLogs{i}"), "AWS::Logs::LogGroup",
+                        json!({"LogGroupName": spelled(&name, how), "RetentionInDays": 365}));
+                } else {
+                    missing += 1;
+                }
+            }
+            let mut props = json!({"Engine": "aurora-postgresql", "EnableCloudwatchLogsExports": exports});
+            if named {
+                props[property] = spelled(&ident, how / 3);
+            }
+            push(&mut app, "Db", type_name, props);
+            let found: Vec<Finding> =
+                findings(&app).into_iter().filter(|f| f.code == "log-group").collect();
+            prop_assert_eq!(found.len(), missing, "{:#?}", found);
+            for f in &found {
+                prop_assert_eq!(f.resource.as_str(), "Db");
+            }
+        }
     }
 }
 

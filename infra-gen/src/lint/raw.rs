@@ -18,7 +18,7 @@ use super::resolve::Scope;
 use crate::builders::Stack;
 use crate::model::iam::{Action, Condition, Operator, Policy, Role, Statement};
 use crate::model::raw::{Raw, RawValue};
-use crate::model::{Expr, Kind, Properties};
+use crate::model::{Expr, Kind, Properties, Resource};
 
 // `IDENTIFIERS`: each provider schema's primaryIdentifier, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/schemas/identifiers.rs"));
@@ -256,6 +256,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     if raw.type_name() == "AWS::Lambda::Function" {
         function_log_group(stack, raw, id, sink);
     }
+    exported_log_groups(stack, raw, id, sink);
     let mut statements = Vec::new();
     // A resource's own policy (not IAM's identity and trust documents) may leave out
     // `Resource`: it then grants on the resource itself.
@@ -715,19 +716,7 @@ fn function_log_group(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
                     .and_then(text)
                     .map(|n| crate::model::logs::LogGroup::name_for_function(&n)),
             };
-            name.and_then(|name| {
-                stack
-                    .template
-                    .resources
-                    .iter()
-                    .find(|r| match &r.properties {
-                        Properties::LogGroup(g) => g.name == name,
-                        Properties::Raw(g) if g.type_name() == "AWS::Logs::LogGroup" => {
-                            g.properties().get("LogGroupName").and_then(text) == Some(name.clone())
-                        }
-                        _ => false,
-                    })
-            })
+            name.and_then(|name| log_group_named(stack, &name))
         }
     };
     if group.is_none() {
@@ -737,6 +726,94 @@ fn function_log_group(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
             "raw AWS::Lambda::Function logs to no log group of its stack, so Lambda would create one without retention".to_owned(),
             "give it a FunctionName and add a log group named /aws/lambda/<FunctionName> with a retention to the stack, or set LoggingConfig.LogGroup to a Ref of a log group of the stack",
         );
+    }
+}
+
+/// The log group of `stack` named `name`, modelled or raw.
+fn log_group_named<'a>(stack: &'a Stack, name: &str) -> Option<&'a Resource> {
+    let scope = Scope::new(stack, None);
+    let text = |v: &RawValue| {
+        v.expr()
+            .and_then(|e| scope.resolve(e).known().map(str::to_owned))
+    };
+    stack
+        .template
+        .resources
+        .iter()
+        .find(|r| match &r.properties {
+            Properties::LogGroup(g) => g.name == name,
+            Properties::Raw(g) if g.type_name() == "AWS::Logs::LogGroup" => {
+                g.properties().get("LogGroupName").and_then(text).as_deref() == Some(name)
+            }
+            _ => false,
+        })
+}
+
+/// Types whose service creates a log group per exported log on its first write, without
+/// retention and outside the stack: the property naming the resource (which the service
+/// lowercases) and the group's name before `<name>/<log>`.
+const LOG_EXPORTS: &[(&str, &str, &str)] = &[
+    (
+        "AWS::RDS::DBInstance",
+        "DBInstanceIdentifier",
+        "/aws/rds/instance/",
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        "DBClusterIdentifier",
+        "/aws/rds/cluster/",
+    ),
+];
+
+/// Each log a raw database exports (`EnableCloudwatchLogsExports`) goes to a log group of its
+/// stack, as a raw function's does (lint `policy` judges its retention).
+fn exported_log_groups(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    let Some((_, name_property, prefix)) = LOG_EXPORTS.iter().find(|(t, ..)| *t == raw.type_name())
+    else {
+        return;
+    };
+    let p = raw.properties();
+    let Some(exports) = p.get("EnableCloudwatchLogsExports") else {
+        return;
+    };
+    let scope = Scope::new(stack, None);
+    let text = |v: &RawValue| {
+        v.expr()
+            .and_then(|e| scope.resolve(e).known().map(str::to_owned))
+    };
+    let name = p
+        .get(name_property)
+        .and_then(text)
+        .map(|n| n.to_lowercase());
+    // A list an input decides exports any log.
+    let logs: Vec<Option<String>> = match exports.expr() {
+        Some(_) => vec![None],
+        None => exports.items().into_iter().map(text).collect(),
+    };
+    for log in logs {
+        let group = name
+            .as_ref()
+            .zip(log.as_ref())
+            .map(|(n, l)| format!("{prefix}{n}/{l}"));
+        if group
+            .as_deref()
+            .and_then(|g| log_group_named(stack, g))
+            .is_none()
+        {
+            sink.push(
+                "log-group",
+                id,
+                format!(
+                    "raw {} exports the log {} to CloudWatch, which creates {} without retention",
+                    raw.type_name(),
+                    log.as_deref().unwrap_or("(an input decides)"),
+                    group.as_deref().unwrap_or("its log group"),
+                ),
+                format!(
+                    "give it a literal {name_property} and add a log group named {prefix}<{name_property}, lowercase>/<log> with a retention to the stack for each exported log, or export none"
+                ),
+            );
+        }
     }
 }
 
