@@ -5,13 +5,39 @@ use serde_json::{Map, Value, json};
 
 use crate::Error;
 
-/// A reason must be a sentence, so that "ok" or "n/a" cannot pass review unnoticed.
+/// A reason is a sentence saying why: four different words with letters, none of them a
+/// placeholder for one (`TODO`, `TBD`, `FIXME`, `XXX`, `WIP`, `n/a`, `lorem ipsum`), so a
+/// reason left to be written is not mistaken for one.
 fn sentence(what: &'static str, reason: String) -> Result<String, Error> {
-    if reason.split_whitespace().count() < 4 {
+    let words: std::collections::BTreeSet<String> = reason
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let placeholder = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "todo"
+                | "tbd"
+                | "tbc"
+                | "fixme"
+                | "xxx"
+                | "wip"
+                | "n/a"
+                | "lorem"
+                | "ipsum"
+                | "placeholder"
+                | "asdf"
+        )
+    });
+    if words.len() < 4 || placeholder {
         return Err(Error::Invalid {
             what,
             value: reason,
-            expected: "a sentence saying why",
+            expected: "a sentence saying why (four different words, not a placeholder such as TODO or n/a)",
         });
     }
     Ok(reason)
@@ -284,6 +310,31 @@ mod tests {
                 } },
             })
         );
+    }
+
+    proptest::proptest! {
+        /// Four different words make a reason; fewer, or a placeholder among them, do not.
+        #[test]
+        fn a_reason_is_four_different_words_and_no_placeholder(
+            words in proptest::collection::btree_set("[a-z]{2,9}", 1..8),
+            placeholder in proptest::option::of(proptest::sample::select(
+                &["TODO", "tbd", "FIXME:", "xxx", "WIP", "n/a", "Lorem"][..])),
+            repeat in 1..4usize,
+            at in 0..8usize,
+        ) {
+            let markers = ["todo", "tbd", "tbc", "fixme", "xxx", "wip", "lorem", "ipsum", "placeholder", "asdf"];
+            let distinct = words.iter().filter(|w| !markers.contains(&w.as_str())).count();
+            let clean = !words.iter().any(|w| markers.contains(&w.as_str()));
+            let mut text: Vec<String> = words.iter().flat_map(|w| vec![w.clone(); repeat]).collect();
+            if let Some(p) = placeholder {
+                text.insert(at.min(text.len()), p.to_owned());
+            }
+            let reason = text.join(" ");
+            let ok = distinct + usize::from(placeholder.is_some()) >= 4 && clean && placeholder.is_none();
+            proptest::prop_assert_eq!(ReplacementAck::new(reason.clone()).is_ok(), ok, "{}", reason);
+            proptest::prop_assert_eq!(
+                PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), ok, "{}", reason);
+        }
     }
 
     #[test]
