@@ -168,6 +168,9 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
             {
                 continue;
             }
+            // generated/ cannot be entered (a symlink loop, or no directory): the comparison
+            // reports generated/ itself.
+            Err(_) if !dir.is_dir() => continue,
             // A corrupted template is drift, not an I/O failure: the comparison shows it.
             Err(e) if e.kind() == io::ErrorKind::InvalidData => {
                 unreadable.push((file.path.clone(), "it is not UTF-8 text".to_owned()));

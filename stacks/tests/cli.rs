@@ -555,6 +555,31 @@ fn check_reports_fifos_symlink_loops_and_a_generated_that_is_no_directory_as_dri
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // generated/ a link to itself: reading through it fails with a loop, not an I/O error.
+    fs::remove_file(&dir).expect("remove");
+    std::os::unix::fs::symlink(&dir, &dir).expect("symlink");
+    let out = infra_gen(&root, &["check"]);
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("stray: generated is not"), "{text}");
+    fs::remove_dir_all(&root).ok();
+}
+
+/// A committed template nested deeper than any template (indented block mappings, which the
+/// YAML parser does not bound) is drift, exit 1, never a stack overflow.
+#[test]
+fn check_reports_a_deeply_nested_template_as_drift() {
+    let root = scratch("deep");
+    assert_eq!(infra_gen(&root, &["generate"]).status.code(), Some(0));
+    let (service, _) = service_and_first_template();
+    let deep: String = (0..5000)
+        .map(|i| format!("{}a:\n", " ".repeat(i)))
+        .collect();
+    fs::write(root.join("generated").join(&service), deep).expect("write");
+    let out = infra_gen(&root, &["check"]);
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains(&service), "{text}");
     fs::remove_dir_all(&root).ok();
 }
 

@@ -44,11 +44,16 @@ pub fn read_template(text: &str) -> Result<Value, String> {
 /// CloudFormation's own limit on a template body (1 MB) read as nodes: no template holds more.
 const MAX_NODES: u64 = 1 << 20;
 
+/// The deepest nesting read: the parser's own limit for flow collections (`[[[…`), held for
+/// block collections too, which it does not bound — reading and dropping a tree recurses per
+/// level, so a few KB of indentation would overflow the stack. No template nests this deep.
+const MAX_DEPTH: usize = 255;
+
 /// Whether the template stays within [`MAX_NODES`] once its aliases are expanded, counted from
 /// the parser's events before the loader expands them: the loader copies an alias's node wherever it is used, so a
 /// few lines of nested aliases (a "billion laughs") would expand to billions of nodes. A
 /// deployed template may use aliases (whoever wrote it); one that expands past any template
-/// CloudFormation accepts is refused.
+/// CloudFormation accepts is refused, and so is one nested deeper than [`MAX_DEPTH`].
 fn bounded_aliases(text: &str) -> Result<(), String> {
     use saphyr_parser::Event;
     let mut anchored: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
@@ -59,6 +64,12 @@ fn bounded_aliases(text: &str) -> Result<(), String> {
         let (anchor, nodes) = match event {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 open.push((anchor, 1));
+                // `open` holds the document too.
+                if open.len() > MAX_DEPTH + 1 {
+                    return Err(format!(
+                        "the template nests collections deeper than {MAX_DEPTH} levels"
+                    ));
+                }
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match open.pop() {
@@ -167,6 +178,24 @@ mod tests {
             } else if nodes > MAX_NODES {
                 prop_assert!(read.is_err());
             }
+        }
+
+        /// Collections nested `depth` levels, as block mappings, block sequences or flow
+        /// collections: read up to the bound, refused past it, never overflowing the stack.
+        #[test]
+        fn nesting_is_read_up_to_the_bound_and_refused_past_it(
+            depth in prop_oneof![1usize..300, Just(MAX_DEPTH), Just(MAX_DEPTH + 1), 2000usize..5000],
+            style in 0u8..3,
+        ) {
+            let text = match style {
+                0 => (0..depth).map(|i| format!("{}a:\n", " ".repeat(i))).collect::<String>()
+                    + &" ".repeat(depth) + "x\n",
+                1 => (0..depth).map(|i| format!("{}-\n", " ".repeat(2 * i))).collect::<String>()
+                    + &" ".repeat(2 * depth) + "x\n",
+                _ => "[".repeat(depth) + &"]".repeat(depth),
+            };
+            let read = read_template(&text);
+            prop_assert_eq!(read.is_ok(), depth <= MAX_DEPTH, "{:?}", read.err());
         }
     }
 }

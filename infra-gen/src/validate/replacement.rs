@@ -345,6 +345,8 @@ pub fn removed_stacks(
         {
             return Ok(Vec::new());
         }
+        // Not enterable as a directory (a symlink loop): the comparison reports it.
+        Err(_) if !dir.is_dir() => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
     let mut found = Vec::new();
