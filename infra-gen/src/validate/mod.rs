@@ -30,8 +30,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use jsonschema::error::ValidationErrorKind;
-use jsonschema::{ValidationError, Validator};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::{Map, Value};
 
 pub use crate::render::read::read_template;
@@ -487,14 +487,78 @@ fn sam_path_for_function(pointer: &str) -> Option<String> {
     })
 }
 
-/// The schema's errors for `instance`, without those intrinsic functions cause.
-fn errors<'i>(validator: &'i Validator, instance: &'i Value) -> Vec<ValidationError<'i>> {
+/// The schema's errors for `instance`, without those intrinsic functions cause, and without
+/// those of a scalar CloudFormation converts to the type the schema asks, as it does for every
+/// template value (`"365"` for an integer, `"true"` for a boolean, `20` for a string): the
+/// converted value is then judged (`"30"` against a retention's enum).
+fn errors(validator: &Validator, instance: &Value) -> Vec<ValidationError<'static>> {
     let mut intrinsics = Vec::new();
     intrinsic_paths(instance, &mut String::new(), &mut intrinsics);
+    let mut converted: Option<Value> = None;
+    // Each round converts at least one value into the type asked at its place; a schema asking
+    // two types of one place could go back and forth, hence the bound.
+    for _ in 0..8 {
+        let current = converted.as_ref().unwrap_or(instance);
+        let found: Vec<ValidationError<'_>> = validator
+            .iter_errors(current)
+            .filter(|e| !caused_by_intrinsic(e, &intrinsics))
+            .collect();
+        let conversions: Vec<(String, Value)> = found
+            .iter()
+            .filter_map(|e| match e.kind() {
+                ValidationErrorKind::Type { kind } => {
+                    let types: Vec<JsonType> = match kind {
+                        TypeKind::Single(t) => vec![*t],
+                        TypeKind::Multiple(set) => set.iter().collect(),
+                    };
+                    types
+                        .into_iter()
+                        .find_map(|t| convert(e.instance(), t))
+                        .map(|v| (e.instance_path().as_str().to_owned(), v))
+                }
+                _ => None,
+            })
+            .collect();
+        if conversions.is_empty() {
+            return found.into_iter().map(ValidationError::to_owned).collect();
+        }
+        let mut next = current.clone();
+        for (path, value) in conversions {
+            if let Some(slot) = next.pointer_mut(&path) {
+                *slot = value;
+            }
+        }
+        converted = Some(next);
+    }
+    let last = converted.as_ref().unwrap_or(instance);
     validator
-        .iter_errors(instance)
+        .iter_errors(last)
         .filter(|e| !caused_by_intrinsic(e, &intrinsics))
+        .map(ValidationError::to_owned)
         .collect()
+}
+
+/// `v` as CloudFormation converts a template scalar to the type `to`: a string of a number
+/// or of `true`/`false`, or a number or boolean where a string is asked.
+fn convert(v: &Value, to: JsonType) -> Option<Value> {
+    match (v, to) {
+        (Value::String(s), JsonType::Integer) => s.trim().parse::<i64>().ok().map(Value::from),
+        (Value::String(s), JsonType::Number) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        (Value::String(s), JsonType::Boolean) => match s.to_ascii_lowercase().as_str() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        (Value::Number(n), JsonType::String) => Some(Value::String(n.to_string())),
+        (Value::Bool(b), JsonType::String) => Some(Value::String(b.to_string())),
+        _ => None,
+    }
 }
 
 fn is_intrinsic(v: &Value) -> bool {

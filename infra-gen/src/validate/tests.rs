@@ -175,12 +175,13 @@ fn out_of_range_values_fail() {
 #[test]
 fn image_uri_is_checked_where_sam_puts_it() {
     let m = messages(
-        |t| set(t, "/Resources/Function/Properties/ImageUri", json!(7)),
+        // A list (a number would be converted to its text, as CloudFormation does).
+        |t| set(t, "/Resources/Function/Properties/ImageUri", json!([7])),
         "Function",
     );
     assert_eq!(m.len(), 1, "{m:?}");
     assert!(
-        m[0].starts_with("Properties/ImageUri: 7 is not of type"),
+        m[0].starts_with("Properties/ImageUri: [7] is not of type"),
         "{m:?}"
     );
 }
@@ -447,4 +448,40 @@ fn results_come_back_in_the_order_of_the_items() {
             - (0..(i % 7) * 1000).fold(0, |acc, x| acc + x % 2)
     });
     assert_eq!(out, items);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// CloudFormation converts a template scalar to the type the schema asks: a string of an
+    /// integer or of `true`/`false`, a number where a string is asked. The converted value is
+    /// judged as written typed (a range, an enum); a string that is no such value is refused.
+    #[test]
+    fn scalars_are_judged_as_cloudformation_converts_them(
+        delay in -5i64..1000,
+        retention in proptest::sample::select(&[1i64, 2, 30, 365, 400, 500, 3653][..]),
+        fifo in proptest::sample::select(&["true", "false", "True", "yes", "1"][..]),
+        as_text in proptest::collection::vec(proptest::prelude::any::<bool>(), 3),
+    ) {
+        let scalar = |n: i64, text: bool| if text { json!(n.to_string()) } else { json!(n) };
+        let queue = json!({"Type": "AWS::SQS::Queue", "Properties": {
+            "DelaySeconds": scalar(delay, as_text[0]),
+            "FifoQueue": fifo,
+            "QueueName": if as_text[2] { json!(12345) } else { json!("q") },
+        }});
+        let group = json!({"Type": "AWS::Logs::LogGroup", "Properties": {
+            "RetentionInDays": scalar(retention, as_text[1]),
+        }});
+        let template = json!({"Resources": {"Q": queue, "G": group}});
+        let found = validate_template("s", &template);
+        let q = found.iter().filter(|f| f.resource == "Q").count();
+        let g = found.iter().filter(|f| f.resource == "G").count();
+        // CloudWatch's retention values, SQS's delay range, and booleans by their text.
+        let retention_ok = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+            1827, 2192, 2557, 2922, 3288, 3653].contains(&retention);
+        let delay_ok = (0..=900).contains(&delay);
+        let fifo_ok = fifo.eq_ignore_ascii_case("true") || fifo.eq_ignore_ascii_case("false");
+        proptest::prop_assert_eq!(g == 0, retention_ok, "{:#?}", found);
+        proptest::prop_assert_eq!(q == 0, delay_ok && fifo_ok, "{:#?}", found);
+    }
 }
