@@ -128,7 +128,7 @@ mod routine {
             .queue("Failed", queue("demo-test-failed", 60, None))
             .queue("Work", queue("demo-test-work", 360, Some("Failed")))
             .table("Items", table())
-            .trigger(SqsTrigger::new("Work").batch(Batch::new(100, 5).expect("valid")))
+            .trigger(SqsTrigger::new("Work").batch(Batch::new(100, 5)))
             .schedule(
                 "Nightly",
                 Schedule::new("cron(0 3 * * ? *)").and_then(|s| s.time_zone("Europe/Berlin")),

@@ -6,10 +6,11 @@ mod common;
 
 use common::{DOCKERFILE, MODELS};
 use infra_gen::builders::{
-    Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service,
+    Alarms, ContainerImage, FunctionUrl, ModelMap, Registry, SecretSpec, Service, SqsTrigger,
 };
 use infra_gen::lint::lint;
 use infra_gen::model::iam::{Action, Statement};
+use infra_gen::model::lambda::events::Batch;
 use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode};
 use infra_gen::model::lambda::{
     Cors, EnvName, EnvVar, Function, HttpMethod, ImageConfig, InvokeMode, Origin,
@@ -479,8 +480,10 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
     .alarms(Alarms::new().errors_at_least(0))
     .log_retention(RetentionDays::from_days(10))
     .bedrock_models(ModelMap::from_json("{"))
+    // A constructor's error taken as it is, through a value type's setter.
+    .trigger(SqsTrigger::new("Events").batch(Batch::new(11, 0)))
     .build()
-    .expect_err("seven invalid arguments");
+    .expect_err("eight invalid arguments");
     let findings = err.into_findings();
     findings.iter().for_each(assert_shape);
     let resources: Vec<&str> = findings.iter().map(|f| f.resource.as_str()).collect();
@@ -494,7 +497,8 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
             "FunctionUrl",
             "Function",
             "FunctionLogGroup",
-            "FunctionRole"
+            "FunctionRole",
+            "Function"
         ],
         "{findings:#?}"
     );

@@ -134,7 +134,7 @@ pub fn stacks() -> Result<Vec<Stack>, Error> {
             queue(&format!("ingest-{env}-runs-failed"), None),
         )
         .table("Items", table(&format!("ingest-{env}-items")))
-        .trigger(SqsTrigger::new("Events").batch(Batch::new(25, 5)?))
+        .trigger(SqsTrigger::new("Events").batch(Batch::new(25, 5)))
         .schedule(
             "Nightly",
             Schedule::new("cron(0 3 * * ? *)").and_then(|s| s.time_zone("Europe/Berlin")),

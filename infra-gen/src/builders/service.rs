@@ -126,9 +126,11 @@ impl SqsTrigger {
             maximum_concurrency: None,
         }
     }
-    pub fn batch(mut self, batch: Batch) -> Self {
-        self.batch = batch;
-        self
+    /// Batches as `batch` says; takes `Batch::new`'s `Result` as it is, so its error comes out
+    /// of `build()` naming the stack (through [`Service::trigger`]).
+    pub fn batch(mut self, batch: impl Checked<Batch>) -> Result<Self, Error> {
+        self.batch = batch.checked()?;
+        Ok(self)
     }
     /// A failed invocation returns the whole batch to the queue (the handler does not report
     /// failed messages).
