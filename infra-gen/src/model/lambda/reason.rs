@@ -763,6 +763,10 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "upcoming",
         "forthcoming",
         // Work planned elsewhere is work not done.
+        "postponed",
+        "deferred",
+        "descoped",
+        "parked",
         "backlog",
         "roadmap",
         "followup",
@@ -840,6 +844,8 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
             || x == "follow" && w(i + 1) == "up"
             || x == "known" && matches!(w(i + 1), "gap" | "issue" | "limitation")
             || x == "accepted" && w(i + 1) == "risk"
+            || x == "stretch" && matches!(w(i + 1), "goal" | "goals")
+            || x == "waiting" && matches!(w(i + 1), "on" | "for")
             || x == "nice" && w(i + 1) == "to" && w(i + 2) == "have"
             // `plus tard`, `por ahora`, `per ora`, `pas encore`, `noch nicht`, `en attendant`.
             || matches!((x, w(i + 1)), ("plus" | "más" | "più" | "mais", "tarde" | "tard" | "tardi")
@@ -960,7 +966,11 @@ fn delegated(sentences: &[Vec<Vec<String>>]) -> bool {
             .any(|w| MECHANISMS.contains(&w.as_str()) || FOREIGN_KEYS.contains(&w.as_str()));
         mechanism
             && c.iter().enumerate().any(|(i, w)| {
-                wish(w) && !c[..i].iter().any(|y| y == "only")
+                wish(w)
+                    // `only callers with a key may call`, `no caller can … without a key`,
+                    // `callers may not call it without one` restrict rather than wish.
+                    && !c[..i].iter().any(|y| y == "only" || negator(y))
+                    && !c.get(i + 1).is_some_and(|n| negator(n))
                     // `we trust`, `they ask`: a verb of wishing needs a person after it or
                     // before it, not `trusted CA`.
                     && (!matches!(w.as_str(), "trust" | "trusts" | "ask" | "asks")
@@ -978,6 +988,8 @@ fn wish(w: &str) -> bool {
             | "ought"
             | "may"
             | "might"
+            | "can"
+            | "could"
             | "please"
             | "kindly"
             | "asked"
@@ -1264,6 +1276,9 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     && w(i + 1) == "only"
                     && matches!(w(i + 2), "mode" | "")
                 || x == "rolled" && w(i + 1) == "back"
+                // A check that may not happen, or is not the work's.
+                || x == "best" && w(i + 1) == "effort"
+                || x == "out" && w(i + 1) == "of" && w(i + 2) == "scope"
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"

@@ -149,7 +149,10 @@ fn deferral() -> impl Strategy<Value = String> {
                 "vorübergehend offen".to_owned(),
                 "pour l'instant sans contrôle".to_owned(),
                 "por ahora abierto".to_owned(),
-            ][(add.len() + auth.len() + event.len()) % 11]
+                format!("{auth} was postponed"),
+                format!("{auth} is a stretch goal"),
+                format!("we are waiting on security to approve {auth}"),
+            ][(add.len() + auth.len() + event.len()) % 14]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
@@ -198,6 +201,8 @@ fn negation() -> impl Strategy<Value = String> {
             "keys exist but enforcement is off",
             "the secret is empty so every signature matches",
             "any API key works",
+            "the key check is best effort",
+            "signature checks are out of scope",
             "the key is hard-coded in every client",
         ][..],
     )
@@ -253,6 +258,8 @@ const WISH_FRAMES: &[&str] = &[
     "callers ought to use {m}",
     "we trust callers to send {m}",
     "by convention every client sends {m}",
+    "clients can include {m} in the headers",
+    "{m} could be sent by callers",
     "Aufrufer sollten {m} mitschicken",
     "les clients devraient envoyer {m}",
 ];
@@ -264,6 +271,14 @@ const NEUTRAL: &[&str] = &[
     "see function/README.md for the key format",
     "nothing else is exposed",
     "the logs hold the key's name, never the key",
+];
+
+/// A permission restricted to holders of the mechanism: a requirement, not a wish.
+const RESTRICTING_FRAMES: &[&str] = &[
+    "only callers with {m} can call it",
+    "no caller can reach the model without {m}",
+    "callers may not call it without {m}",
+    "nobody could invoke it without {m}",
 ];
 
 /// Clauses that say the function enforces what callers send.
@@ -384,6 +399,17 @@ proptest! {
         let mut parts = extra;
         parts.insert(at.min(parts.len()), e.to_owned());
         parts.insert(0, base);
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn a_permission_restricted_to_holders_of_a_mechanism_is_accepted(
+        f in prop::sample::select(RESTRICTING_FRAMES), m in prop::sample::select(MECHANISMS),
+        extra in fillers(), seed in any::<u64>()
+    ) {
+        let mut parts = vec![f.replace("{m}", m)];
+        parts.extend(extra);
         let reason = dress(parts, seed);
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
     }
