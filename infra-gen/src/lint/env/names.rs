@@ -45,8 +45,11 @@ const STRONG: &[&str] = &[
 ];
 
 /// "Password" in other languages, as names are written in them: German, Portuguese, Spanish,
-/// French, Dutch, Finnish, Swedish, Norwegian, Polish, Czech, Hungarian, Turkish. Strong words
-/// that name a password.
+/// French, Dutch, Finnish, Swedish, Norwegian, Danish, Polish, Czech, Slovenian, Croatian and
+/// Serbian, Hungarian, Turkish, Italian and Romanian, Latvian, Estonian, Lithuanian, Russian
+/// and Ukrainian (transliterated), Chinese (pinyin), Indonesian and Malay, Vietnamese. Strong
+/// words that name a password; a phrase (`mot de passe`, `kata sandi`) is one word however its
+/// words are separated (see [`pieces`]).
 const PASSWORD_ELSEWHERE: &[&str] = &[
     "passwort",
     "kennwort",
@@ -57,10 +60,23 @@ const PASSWORD_ELSEWHERE: &[&str] = &[
     "salasana",
     "losenord",
     "passord",
+    "adgangskode",
+    "kodeord",
     "haslo",
     "heslo",
+    "geslo",
+    "lozinka",
     "jelszo",
     "sifre",
+    "parola",
+    "parole",
+    "parool",
+    "salasona",
+    "slaptazodis",
+    "parol",
+    "mima",
+    "katasandi",
+    "matkhau",
 ];
 
 /// Head words naming a password a person or a system chose: digits alone are one (a PIN).
@@ -443,6 +459,10 @@ const QUALIFIER: &[&str] = &[
     "pass",
     "key",
     "wallet",
+    // keytool's `-srcstorepass`, `-deststorepass`; Redis's `requirepass`.
+    "src",
+    "dest",
+    "require",
 ];
 
 fn is(list: &[&str], word: &str) -> bool {
@@ -559,11 +579,23 @@ fn segment(word: &str) -> Option<Vec<String>> {
     None
 }
 
-/// The words of `name`, with glued words split into vocabulary words.
+/// The words of `name`, with glued words split into vocabulary words and a password's name
+/// of another language written as a phrase (`MOT_DE_PASSE`, `kataSandi`) joined into one.
 pub(crate) fn pieces(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut split = Vec::new();
     for w in words(name) {
-        split_glued(&w, &mut out);
+        split_glued(&w, &mut split);
+    }
+    let mut out = Vec::with_capacity(split.len());
+    let mut i = 0;
+    while i < split.len() {
+        let phrase = (2..=3).rev().find_map(|n| {
+            let joined = split.get(i..i + n)?.concat();
+            is(PASSWORD_ELSEWHERE, &joined).then_some((n, joined))
+        });
+        let (n, word) = phrase.unwrap_or_else(|| (1, split[i].clone()));
+        out.push(word);
+        i += n;
     }
     out
 }

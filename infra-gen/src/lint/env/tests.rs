@@ -95,6 +95,12 @@ fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
         &["senha"],
         &["contrasena"],
         &["wachtwoord"],
+        &["mot", "de", "passe"],
+        &["kata", "sandi"],
+        &["mat", "khau"],
+        &["parola"],
+        &["lozinka"],
+        &["mima"],
         &["totp", "seed"],
     ];
     let qualifiers: &[&[&str]] = &[
@@ -1359,5 +1365,89 @@ proptest! {
         ] {
             prop_assert!(literal_reason("UPSTREAM", &plain).is_none(), "{plain}");
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A password given on a command line is found in each tool's own grammar: a program's
+    /// one-letter password option (glued where the tool takes it glued only), a Java tool's
+    /// single-dash long option, OpenSSL's `pass:` argument, a `.pgpass` line. The same
+    /// commands without a password (`mysql -p` prompting, a placeholder, an IPv6 address) are
+    /// configuration.
+    #[test]
+    fn passwords_on_command_lines_are_found_in_each_tools_grammar(
+        tool in prop::sample::select(vec![
+            ("mysql", "-p", true), ("mariadb-dump", "-p", true), ("ldapsearch", "-w", false),
+            ("redis-cli", "-a", false), ("sqlcmd", "-P", false), ("mongosh", "-p", false),
+            ("sshpass", "-p", false),
+        ]),
+        pw in password(),
+        dir in prop::sample::select(vec!["", "/usr/bin/", "/opt/tools/bin/"]),
+        host in "[a-z]{3,10}\\.internal",
+        port in 1000u16..9999,
+        option in prop::sample::select(vec!["storepass", "keypass", "srcstorepass", "deststorepass", "password"]),
+        group in prop::collection::vec("[0-9a-f]{1,4}", 5..=5),
+    ) {
+        let (program, flag, glued_only) = tool;
+        let with = if glued_only {
+            format!("{dir}{program} -h {host} -u app {flag}{pw} app")
+        } else {
+            format!("{dir}{program} -h {host} {flag} {pw} --verbose")
+        };
+        prop_assert!(literal_reason("CMD", &with).is_some(), "{with}");
+        let prompt = format!("{dir}{program} -h {host} {flag} && echo {pw}");
+        let placeholder = format!("{dir}{program} -h {host} {flag}${{DB_PASSWORD}}");
+        for plain in [prompt, placeholder] {
+            prop_assert!(literal_reason("CMD", &plain).is_none(), "{plain}");
+        }
+        let keytool = format!("keytool -list -{option} {pw} -keystore /opt/app.jks");
+        prop_assert!(literal_reason("CMD", &keytool).is_some(), "{keytool}");
+        let openssl = format!("openssl pkcs12 -in /opt/a.p12 -passin pass:{pw}");
+        prop_assert!(literal_reason("CMD", &openssl).is_some(), "{openssl}");
+        let openssl_env = "openssl pkcs12 -in /opt/a.p12 -passin env:P12_PASSWORD";
+        prop_assert!(literal_reason("CMD", openssl_env).is_none());
+        let pgpass = format!("{host}:{port}:app:app:{pw}");
+        prop_assert!(literal_reason("PG_LINE", &pgpass).is_some(), "{pgpass}");
+        let wildcard = format!("{host}:*:*:app:{pw}");
+        prop_assert!(literal_reason("PG_LINE", &wildcard).is_some(), "{wildcard}");
+        let ipv6 = group.join(":");
+        prop_assert!(literal_reason("PEER", &ipv6).is_none(), "{ipv6}");
+    }
+
+    /// In `.env` text a key with nothing after its `=` is empty: the next line's key is not
+    /// its value; a value on the key's line is judged.
+    #[test]
+    fn an_empty_value_ends_at_its_line(name in secret_names(), pw in password(), crlf in any::<bool>()) {
+        prop_assume!(!name.contains([' ', '.', '-']));
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let empty = format!("LOG_LEVEL=info{nl}{name}={nl}PORT=8080{nl}");
+        prop_assert!(literal_reason("ENV_FILE", &empty).is_none(), "{empty:?}");
+        let full = format!("LOG_LEVEL=info{nl}{name}={pw}{nl}PORT=8080{nl}");
+        prop_assert!(literal_reason("ENV_FILE", &full).is_some(), "{full:?}");
+    }
+
+    /// Keys vendors issue for browsers (PostHog's `phc_` project key, Datadog's `pub` client
+    /// token) and W3C trace context IDs are public whatever their randomness; the same
+    /// material without that shape is a secret.
+    #[test]
+    fn browser_keys_and_trace_ids_are_public(
+        base62 in from_alphabet(BASE62, 43..=43),
+        hex32 in from_alphabet(b"0123456789abcdef", 32..=32),
+        hex16 in from_alphabet(b"0123456789abcdef", 16..=16),
+        flags in prop::sample::select(vec!["00", "01"]),
+    ) {
+        let traceparent = format!("00-{hex32}-{hex16}-{flags}");
+        for (name, public) in [
+            ("POSTHOG_KEY", format!("phc_{base62}")),
+            ("DD_CLIENT_TOKEN", format!("pub{hex32}")),
+            ("TRACEPARENT", traceparent.clone()),
+            ("UPSTREAM", format!("traceparent: {traceparent}")),
+        ] {
+            prop_assert!(literal_reason(name, &public).is_none(), "{name}={public}");
+        }
+        let secret = format!("key-{hex32}-{hex16}");
+        prop_assert!(literal_reason("UPSTREAM", &secret).is_some(), "{secret}");
     }
 }

@@ -228,14 +228,41 @@ fn public_by_design(value: &str) -> bool {
     .iter()
     .any(|p| v.starts_with(p))
         && !v.contains("PRIVATE");
-    let publishable = ["pk_live_", "pk_test_", "pk."]
+    // Stripe's and Mapbox's publishable keys, PostHog's project key (`phc_`), which their
+    // docs say belong in browsers, and Datadog's client token (`pub` and 32 hex digits).
+    let publishable = ["pk_live_", "pk_test_", "pk.", "phc_"]
         .iter()
         .any(|p| v.starts_with(p))
         && !v.contains(char::is_whitespace);
+    let datadog_client_token = v
+        .strip_prefix("pub")
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
     // A public key or certificate without its PEM armour (a Keycloak realm's public key).
     // DER starts with a SEQUENCE (0x30), which base64 writes as `M`.
     let public_der = v.starts_with('M') && base64_decode(v).is_some_and(|d| public_blob(&d));
-    pem_public || ssh_public || publishable || public_der || bech32_public(v) || anon_jwt(v)
+    pem_public
+        || ssh_public
+        || publishable
+        || datadog_client_token
+        || public_der
+        || bech32_public(v)
+        || anon_jwt(v)
+}
+
+/// Whether the hex `run` between `before` and `after` is a W3C Trace Context trace ID
+/// (`traceparent: 00-<32 hex trace ID>-<16 hex parent ID>-<2 hex flags>`): an identifier.
+fn trace_id(before: &str, run: &str, after: &str) -> bool {
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let version = before
+        .strip_suffix('-')
+        .and_then(|b| b.get(b.len().saturating_sub(2)..))
+        .is_some_and(|v| hex(v, 2));
+    let rest = after.strip_prefix('-').unwrap_or_default();
+    version
+        && run.len() == 32
+        && rest.get(..16).is_some_and(|p| hex(p, 16))
+        && rest.get(16..17) == Some("-")
+        && rest.get(17..19).is_some_and(|f| hex(f, 2))
 }
 
 /// A JSON Web Token whose payload grants the `anon` role: Supabase's anon key, which Supabase
@@ -553,7 +580,7 @@ fn field(text: &str) -> Option<String> {
             // item `- name: DB_PASSWORD` with `value: …` on its next line (a container's env).
             let name = value_after(&text[i + 1..]);
             let rest = text[i + 1..]
-                .trim_start()
+                .trim_start_matches([' ', '\t'])
                 .trim_start_matches(['"', '\''])
                 .get(name.len()..)
                 .unwrap_or_default()
@@ -592,7 +619,7 @@ fn field(text: &str) -> Option<String> {
         // An HTTP auth scheme (`Authorization: Bearer …`, `SSWS …`, `Splunk …`) stands before
         // the credential, which is what is judged (`Bearer {{token}}` is a template).
         let after = text[i + 1..]
-            .trim_start()
+            .trim_start_matches([' ', '\t'])
             .get(value.len()..)
             .unwrap_or_default();
         let scheme = value.len() <= 24
@@ -646,13 +673,106 @@ fn element_or_option(text: &str) -> Option<String> {
     {
         return Some(format!("a netrc {}", w[0]));
     }
-    words.windows(2).find_map(|w| {
-        let option = w[0].strip_prefix("--")?;
+    // `--db-password …`, and Java tools' single-dash long options (`keytool -storepass …`).
+    let option = words.windows(2).find_map(|w| {
+        let option = w[0]
+            .strip_prefix("--")
+            .or_else(|| w[0].strip_prefix('-').filter(|o| o.len() > 2))?;
         (!option.contains('=')
             && names::secret_name(option)
             && !w[1].starts_with('-')
             && !plainly_not_secret(w[1], Some(option)))
-        .then(|| format!("a --{option} option"))
+        .then(|| format!("a {} option", w[0]))
+    });
+    option
+        .or_else(|| password_flag(&words))
+        .or_else(|| {
+            // OpenSSL's pass phrase argument (`-passin pass:…`; `env:`, `file:` name one).
+            words.iter().find_map(|w| {
+                let phrase = w.trim_matches(['"', '\'']).strip_prefix("pass:")?;
+                (!phrase.is_empty() && !plainly_not_secret(phrase, Some("password")))
+                    .then(|| "an OpenSSL pass:… pass phrase".to_owned())
+            })
+        })
+        .or_else(|| pgpass(text))
+}
+
+/// Programs whose documented password option is one letter, and whether its value must be
+/// glued to it (`mysql -pSECRET`: apart, `-p` prompts and the next word is the database).
+const PASSWORD_FLAGS: &[(&str, &str, bool)] = &[
+    ("mysql", "-p", true),
+    ("mysqldump", "-p", true),
+    ("mysqladmin", "-p", true),
+    ("mysqlimport", "-p", true),
+    ("mariadb", "-p", true),
+    ("mariadb-dump", "-p", true),
+    ("ldapsearch", "-w", false),
+    ("ldapadd", "-w", false),
+    ("ldapmodify", "-w", false),
+    ("ldapdelete", "-w", false),
+    ("ldapwhoami", "-w", false),
+    ("ldappasswd", "-w", false),
+    ("redis-cli", "-a", false),
+    ("sqlcmd", "-P", false),
+    ("bcp", "-P", false),
+    ("mongo", "-p", false),
+    ("mongosh", "-p", false),
+    ("mongodump", "-p", false),
+    ("mongorestore", "-p", false),
+    ("mongoexport", "-p", false),
+    ("mongoimport", "-p", false),
+    ("sshpass", "-p", false),
+];
+
+/// A password given to a program by its one-letter option (see [`PASSWORD_FLAGS`]), in the
+/// arguments of that program's command: up to a shell's `;`, `&&`, `||` or `|`.
+fn password_flag(words: &[&str]) -> Option<String> {
+    fn unquote(w: &str) -> &str {
+        w.trim_matches(['"', '\''])
+    }
+    words.iter().enumerate().find_map(|(i, w)| {
+        let program = unquote(w).rsplit('/').next().unwrap_or_default();
+        let &(_, flag, glued_only) = PASSWORD_FLAGS.iter().find(|(p, ..)| *p == program)?;
+        let args = words[i + 1..]
+            .iter()
+            .map(|a| unquote(a))
+            .take_while(|a| !matches!(*a, ";" | "&&" | "||" | "|"));
+        let args: Vec<&str> = args.collect();
+        args.iter().enumerate().find_map(|(j, a)| {
+            let glued = a.strip_prefix(flag).filter(|v| !v.is_empty());
+            let apart = (*a == flag && !glued_only)
+                .then(|| args.get(j + 1).copied())
+                .flatten()
+                .filter(|v| !v.starts_with('-'));
+            let value = glued.or(apart)?;
+            (!plainly_not_secret(value, Some("password")))
+                .then(|| format!("{program}'s {flag} password option"))
+        })
+    })
+}
+
+/// A line of PostgreSQL's password file (`.pgpass`): `hostname:port:database:username:password`,
+/// the port a number or `*`. An IPv6 address, all groups of 1–4 hex digits, is not one.
+fn pgpass(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let f: Vec<&str> = line.trim().split(':').collect();
+        let port = f.get(1).is_some_and(|p| {
+            *p == "*" || ((1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        });
+        let ipv6 = f
+            .iter()
+            .all(|g| (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_hexdigit()));
+        let named = f.len() == 5
+            && f[..4]
+                .iter()
+                .all(|x| !x.is_empty() && !x.contains(char::is_whitespace));
+        (named
+            && port
+            && !ipv6
+            && f[4] != "*"
+            && !f[4].is_empty()
+            && !plainly_not_secret(f[4], Some("password")))
+        .then(|| "a .pgpass line's password".to_owned())
     })
 }
 
@@ -675,9 +795,10 @@ fn key_before(text: &str) -> (&str, bool) {
     (last, true)
 }
 
-/// The value starting where `text` starts, up to its quote or the next separator.
+/// The value starting where `text` starts, up to its quote or the next separator. It starts
+/// on the key's line: `DB_PASSWORD=` at a line's end is empty, not the next line's text.
 fn value_after(text: &str) -> &str {
-    let t = text.trim_start();
+    let t = text.trim_start_matches([' ', '\t']);
     if let Some(q) = t.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let inner = &t[1..];
         return inner.find(q).map_or(inner, |end| &inner[..end]);
@@ -800,7 +921,8 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
                 .any(|p| before.to_ascii_lowercase().ends_with(p));
             let public = name.is_some_and(|n| {
                 names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
-            }) || sentry_public_key(before, run, &value[start + run.len()..]);
+            }) || sentry_public_key(before, run, &value[start + run.len()..])
+                || trace_id(before, run, &value[start + run.len()..]);
             if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
