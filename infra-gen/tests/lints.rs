@@ -844,6 +844,38 @@ proptest::proptest! {
         let flagged = findings(&app).iter().any(|f| f.code == "env-size");
         proptest::prop_assert_eq!(flagged, measured > 4096, "{} bytes measured", measured);
     }
+
+    /// A dynamic reference's value is not in the template (an SSM parameter holds up to
+    /// 4 KB): `env-size` fires when the object is over 4096 bytes as written, or when the rest
+    /// of it — the object without the reference's text — leaves the reference under 3 KB.
+    #[test]
+    fn a_dynamic_reference_is_left_room_in_the_environment(
+        vars in proptest::collection::vec(("[A-Z]{1,12}", "[a-z0-9 é]{0,240}"), 0..16),
+        parameter in "/[a-z]{1,20}(/[a-z]{1,20}){0,3}",
+        at in proptest::prelude::any::<proptest::sample::Index>(),
+    ) {
+        use infra_gen::model::lambda::{EnvName, EnvVar};
+        let mut app = valid_app();
+        let reference = format!("{{{{resolve:ssm:{parameter}}}}}");
+        let mut vars: Vec<(String, String)> = vars
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, value))| (format!("V{i}_{name}"), value))
+            .collect();
+        vars.insert(at.index(vars.len() + 1), ("SETTING".into(), reference.clone()));
+        let mut object = serde_json::Map::new();
+        function_mut(&mut app).environment = vars
+            .iter()
+            .map(|(name, value)| {
+                object.insert(name.clone(), serde_json::Value::String(value.clone()));
+                EnvVar { name: EnvName::new(name).expect("valid"), value: Expr::literal(value) }
+            })
+            .collect();
+        let measured = serde_json::to_string(&object).expect("serializes").len();
+        let rest = measured - reference.len();
+        let flagged = findings(&app).iter().any(|f| f.code == "env-size");
+        proptest::prop_assert_eq!(flagged, measured > 4096 || rest + 3 * 1024 > 4096, "{} bytes measured, {} besides the reference", measured, rest);
+    }
 }
 
 #[test]

@@ -217,9 +217,20 @@ fn json_escaped_len(s: &str) -> usize {
         .sum()
 }
 
+/// Lambda's limit on the environment, measured as one JSON object.
+const ENV_LIMIT: usize = 4096;
+
+/// The room the rest of the environment must leave a dynamic reference (`{{resolve:ssm:…}}`),
+/// whose value the template does not bound: SSM lets a standard parameter hold 4 KB, all of
+/// Lambda's environment, so counting that would refuse every reference. Three quarters of it
+/// is kept free instead: beside more than 1 KB of other variables a reference is a finding.
+const DYNAMIC_REFERENCE_ROOM: usize = 3 * 1024;
+
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     // `{}` around the JSON object Lambda measures.
     let mut size = 2;
+    // The bytes the dynamic references' own text takes in `size`, and how many there are.
+    let (mut references_len, mut references) = (0, 0);
     let mut clean = Vec::new();
     for (i, var) in f.environment.iter().enumerate() {
         let name = var.name.as_str();
@@ -238,6 +249,11 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
         // typical 256.
         let value = resolved.max_len_by(json_escaped_len, 256);
         size += usize::from(i > 0) + json_escaped_len(name) + value + 5;
+        for r in resolved.dynamic_references() {
+            references += 1;
+            references_len +=
+                json_escaped_len(&format!("{{{{resolve:{}:{}}}}}", r.service, r.reference));
+        }
         let reason = variable_reason(name, &resolved);
         match (reason, resolved.known()) {
             (Some(reason), _) => sink.push(
@@ -263,12 +279,22 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
             ),
         );
     }
-    if size > 4096 {
+    let rest = size.saturating_sub(references_len);
+    if size > ENV_LIMIT {
         sink.push(
             "env-size",
             id,
-            format!("environment variables take about {size} bytes; Lambda allows 4096"),
+            format!("environment variables take about {size} bytes; Lambda allows {ENV_LIMIT}"),
             "move large values to a secret, a parameter or the image",
+        );
+    } else if references > 0 && rest + DYNAMIC_REFERENCE_ROOM > ENV_LIMIT {
+        sink.push(
+            "env-size",
+            id,
+            format!(
+                "environment variables take about {rest} bytes besides {references} dynamic reference(s), whose values may hold up to 4 KB (an SSM parameter's): Lambda allows {ENV_LIMIT} in all, so a reference is left less than {DYNAMIC_REFERENCE_ROOM}"
+            ),
+            "read the parameter at run time (its name in the environment), or keep the other variables under 1 KB",
         );
     }
 }
