@@ -1451,3 +1451,31 @@ proptest! {
         prop_assert!(literal_reason("UPSTREAM", &secret).is_some(), "{secret}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An ID whose prefix abbreviates the kind its variable names (`OPENAI_ORG=org-…`,
+    /// `VERCEL_PROJECT=prj_…`) is an identifier; the same material under a prefix naming
+    /// another kind, or under a secret's name, is not.
+    #[test]
+    fn ids_prefixed_with_the_kind_their_name_says_are_identifiers(
+        (kind, prefix) in prop::sample::select(vec![
+            ("ORG", "org"), ("ORGANIZATION", "org"), ("PROJECT", "proj"), ("PROJECT", "prj"),
+            ("WORKSPACE", "wksp"), ("WORKSPACE", "ws"), ("TEAM", "team"),
+        ]),
+        vendor in prop::sample::select(vec!["OPENAI", "VERCEL", "ACME", "CLERK"]),
+        sep in prop::sample::select(vec!["-", "_"]),
+        id in from_alphabet(BASE62, 24..=40),
+    ) {
+        let name = format!("{vendor}_{kind}");
+        let value = format!("{prefix}{sep}{id}");
+        // A prefix of one or two letters says too little (`sk_`).
+        let named = prefix.len() >= 3;
+        prop_assert_eq!(literal_reason(&name, &value).is_none(), named, "{}={}", name, value);
+        let other = format!("{vendor}_SETTING");
+        prop_assert!(literal_reason(&other, &value).is_some(), "{other}={value}");
+        let secret = format!("{vendor}_{kind}_TOKEN");
+        prop_assert!(literal_reason(&secret, &value).is_some(), "{secret}={value}");
+    }
+}

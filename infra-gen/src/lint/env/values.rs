@@ -940,6 +940,7 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         if prefixed_hex(run).is_some()
             || kms_key_id(run)
             || stripe_object_id(run)
+            || kind_prefixed_id(run, name)
             || base64_digest(&value[..start], run, name)
             || base64_decode(run).is_some_and(|d| public_blob(&d))
         {
@@ -1053,6 +1054,28 @@ fn stripe_object_id(run: &str) -> bool {
         && PREFIXES
             .lines()
             .any(|line| !line.starts_with('#') && line == prefix)
+}
+
+/// An identifier that names its kind twice: a lower-case prefix (`org-`, `proj_`, `prj_`)
+/// abbreviating the last word of a name that is no secret's (`OPENAI_ORG`, `OPENAI_PROJECT`,
+/// `VERCEL_PROJECT`), then letters and digits — as vendors prefix their objects' IDs.
+fn kind_prefixed_id(run: &str, name: Option<&str>) -> bool {
+    let Some(name) = name.filter(|n| !names::secret_name(n)) else {
+        return false;
+    };
+    let Some(kind) = names::pieces(name).pop() else {
+        return false;
+    };
+    let Some((prefix, id)) = run.split_once(['-', '_']) else {
+        return false;
+    };
+    // Each letter of the prefix in order in the kind, starting with its first.
+    let mut letters = kind.chars();
+    let abbreviates = prefix.len() >= 3
+        && prefix.bytes().all(|b| b.is_ascii_lowercase())
+        && kind.starts_with(&prefix[..1])
+        && prefix.chars().all(|c| letters.any(|k| k == c));
+    abbreviates && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// The words of BIP39's English wordlist (`rules/bip39-english.txt`, sorted), from which
