@@ -339,6 +339,17 @@ const PROPERTY: &[&str] = &[
     "checksum",
     "fingerprint",
     "thumbprint",
+    // When it was set or changed: `DB_PASSWORD_ROTATED_AT`, `TOKEN_ISSUED_DATE`.
+    "rotated",
+    "created",
+    "updated",
+    "changed",
+    "issued",
+    "at",
+    "date",
+    "time",
+    "timestamp",
+    "since",
 ];
 
 /// Words that qualify a secret word glued to them (`dbpassword`, `xapikey`, `adminpass`).
@@ -632,6 +643,13 @@ fn head(pieces: &[String]) -> Option<(usize, &str)> {
                 || (is(WEAK, w) && *i == last)
                 || (is(KEY, w) && !(*i > 0 && is(DATA_KEY, &pieces[i - 1])))
         })
+}
+
+/// Whether `name` names a key by the bare word (`ENCRYPTION_KEY`, `THEME_KEY`), which holds
+/// generated material when it is a secret's.
+pub(crate) fn key_name(name: &str) -> bool {
+    let pieces = pieces(name);
+    classify(&pieces) == Kind::Secret && head(&pieces).is_some_and(|(_, w)| is(KEY, w))
 }
 
 /// Whether `name` names a password (`SMTP_PASSWORD`, `ORACLE_PWD`), under which digits alone

@@ -1479,3 +1479,37 @@ proptest! {
         prop_assert!(literal_reason(&secret, &value).is_some(), "{secret}={value}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Under a key's name a word names something (`THEME_KEY=forest`), and a date says when a
+    /// secret changed (`DB_PASSWORD_ROTATED_AT=2024-05-01T00:00:00Z`); generated key material,
+    /// a password and a date under a password's name are secrets.
+    #[test]
+    fn words_under_a_keys_name_and_dates_are_settings(
+        owner in prop::sample::select(vec!["THEME", "ENCRYPTION", "SIGNING", "APP", "UI"]),
+        words in prop::collection::vec("[a-z]{3,12}", 1..3),
+        sep in prop::sample::select(vec!["-", "_", "."]),
+        upper in any::<bool>(),
+        m in material(),
+        pw in password(),
+        (y, mo, d, h) in (1990u32..2040, 1u32..13, 1u32..29, 0u32..24),
+        when in prop::sample::select(vec!["ROTATED_AT", "UPDATED_AT", "CREATED", "CHANGED_DATE", "ISSUED_TIME", "SINCE"]),
+    ) {
+        let name = format!("{owner}_KEY");
+        let word = words.join(sep);
+        let word = if upper { word.to_uppercase() } else { word };
+        prop_assert!(literal_reason(&name, &word).is_none(), "{name}={word}");
+        prop_assert!(literal_reason(&name, &m).is_some(), "{name}={m}");
+        prop_assert!(literal_reason("DB_PASSWORD", &word).is_some(), "DB_PASSWORD={word}");
+        let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:00:00Z");
+        for secret in ["DB_PASSWORD", "API_TOKEN", "SIGNING_SECRET"] {
+            let when = format!("{secret}_{when}");
+            prop_assert!(literal_reason(&when, &date).is_none(), "{when}={date}");
+        }
+        let day = format!("{y:04}-{mo:02}-{d:02}");
+        prop_assert!(literal_reason("DB_PASSWORD", &day).is_some(), "DB_PASSWORD={day}");
+        prop_assert!(literal_reason("DB_PASSWORD", &pw).is_some(), "DB_PASSWORD={pw}");
+    }
+}

@@ -114,10 +114,20 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b"+.-:".contains(&b))
     }) && !name.is_some_and(names::capability_url_name);
     let fingerprint = name.is_some_and(names::pgp_name) && pgp_fingerprint(v);
-    // Digits under a password's name are the password (a PIN, a numeric passphrase).
-    let password_digits =
-        v.bytes().all(|b| b.is_ascii_digit()) && name.is_some_and(names::password_name);
+    // Digits under a password's name are the password (a PIN, a numeric passphrase, a date).
+    let password_name = name.is_some_and(names::password_name);
+    let password_digits = v.bytes().all(|b| b.is_ascii_digit()) && password_name;
+    // Keys are generated material, never words: a word under a key's name (`THEME_KEY=forest`,
+    // `SORT_KEY=created-at`) names something. A secret's or a password's may be a weak one.
+    let key_word = name.is_some_and(names::key_name)
+        && v.split(['-', '_', '.']).all(|w| {
+            (3..=16).contains(&w.len())
+                && w.bytes().all(|b| b.is_ascii_alphabetic())
+                && word_like(w)
+        });
     flag || placeholder(v)
+        || key_word
+        || (date_time(v) && !password_name)
         || crypt_hash(v).is_some_and(|end| end == v.len())
         || url
         || fingerprint
@@ -188,6 +198,22 @@ fn number_or_duration(v: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_digit() || b"YMWDTHS.".contains(&b));
     (number_ok && unit_ok) || iso
+}
+
+/// An ISO 8601 date, with its time and zone or without (`2024-05-01`, `2024-05-01T00:00:00Z`).
+fn date_time(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && b[10..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || b"T:Z.+- ".contains(c))
 }
 
 /// A file path (`/var/task/x`, `./config.json`, `C:\x`) or a secret's name or parameter path
