@@ -1059,6 +1059,11 @@ proptest! {
         prop_assert!(variable_reason(&plain, &resolved(&value)).is_some(), "{plain}={value}");
         let host = format!("postgres://app@{reference}:5432/{b}");
         prop_assert!(variable_reason(&plain, &resolved(&host)).is_none(), "{plain}={host}");
+        // A database names its user before the `@`; a web URL may put a token there.
+        let user = format!("postgres://{reference}@{a}.internal:5432/{b}");
+        prop_assert!(variable_reason(&plain, &resolved(&user)).is_none(), "{plain}={user}");
+        let token = format!("https://{reference}@github.com/{a}/{b}.git");
+        prop_assert!(variable_reason(&plain, &resolved(&token)).is_some(), "{plain}={token}");
     }
 
     /// A URL-encoded value is what it decodes to: every secret form stays a secret encoded,

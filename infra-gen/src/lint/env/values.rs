@@ -469,7 +469,9 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
                     return Some("a URL with a password".into());
                 }
                 None if sentry_dsn(userinfo, &after[end..]) => {}
-                None if material(userinfo, None).is_some() || userinfo.contains(INPUT) => {
+                None if material(userinfo, None).is_some()
+                    || (userinfo.contains(INPUT) && token_as_user(&rest[..at])) =>
+                {
                     return Some("a URL with a key as its user".into());
                 }
                 _ => {}
@@ -481,6 +483,19 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
         rest = after;
     }
     None
+}
+
+/// Whether a URL ending its text before `://` with this scheme may carry a key as its user
+/// alone (`https://<token>@github.com/…`, a legacy Sentry DSN): web schemes. A database's or
+/// broker's URL (`postgres://app@db`) names its user there, its password after a `:`.
+fn token_as_user(before: &str) -> bool {
+    let scheme = before
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || "+.-".contains(c)))
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let last = scheme.rsplit('+').next().unwrap_or_default();
+    matches!(last, "http" | "https" | "ws" | "wss") || scheme.starts_with("git")
 }
 
 /// A Sentry project's public key: a DSN's user, or the `sentry_key` of its report URLs.
