@@ -408,12 +408,15 @@ fn url_suffix(region: &str) -> &'static str {
 }
 
 /// A parameter's worst case, from its `AllowedPattern`: whether a value it admits may hold
-/// `*` or `?`, and its longest such value. A pattern that does not parse admits anything.
+/// `*` or `?`, and its longest such value. A pattern that does not parse, even widened from
+/// Java's dialect, admits anything.
 fn parameter(name: &str, pattern: &str) -> Unknown {
     let what = format!("parameter `{name}`");
     // An empty pattern bounds nothing the definition can rely on.
     let Ok(hir) = regex_syntax::parse(pattern)
-        .map_err(drop)
+        .ok()
+        .or_else(|| regex_syntax::parse(&java_superset(pattern)).ok())
+        .ok_or(())
         .and_then(|hir| if pattern.is_empty() { Err(()) } else { Ok(hir) })
     else {
         return Unknown {
@@ -434,6 +437,89 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
                 .map_or(PARAMETER_MAX_LEN, |n| n.min(PARAMETER_MAX_LEN)),
         ),
     }
+}
+
+/// `pattern` with the Java regex constructs the Rust parser lacks read as wider ones:
+/// CloudFormation reads `AllowedPattern` as a Java regex, and lookarounds (`(?!.*\*)`) only
+/// narrow what matches, so they are dropped; atomic groups `(?>…)` and possessive quantifiers
+/// (`a*+`) become ordinary ones and a backreference any text. The result admits at least what
+/// the pattern does, so judging it is never kinder than CloudFormation.
+fn java_superset(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    // The index after the group opening at `start`, its parentheses balanced.
+    let group_end = |start: usize| {
+        let (mut depth, mut j, mut class) = (0usize, start, false);
+        while j < chars.len() {
+            match chars[j] {
+                '\\' => j += 1,
+                '[' if !class => class = true,
+                ']' if class => class = false,
+                '(' if !class => depth += 1,
+                ')' if !class => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return j + 1;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        chars.len()
+    };
+    let mut class = false;
+    // Whether the last thing written is a quantifier, after which `+` makes it possessive.
+    let mut quantified = false;
+    while i < chars.len() {
+        let c = chars[i];
+        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        let was_quantified = std::mem::replace(&mut quantified, false);
+        match c {
+            '\\' => {
+                let next = chars.get(i + 1).copied();
+                if !class && next.is_some_and(|n| n.is_ascii_digit() && n != '0') {
+                    out.push_str("(?s:.*)");
+                } else {
+                    out.push(c);
+                    out.extend(next);
+                }
+                i += 2;
+                continue;
+            }
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            '(' if !class
+                && ["(?=", "(?!", "(?<=", "(?<!"]
+                    .iter()
+                    .any(|p| rest.starts_with(p)) =>
+            {
+                i = group_end(i);
+                continue;
+            }
+            '(' if !class && rest.starts_with("(?>") => {
+                out.push_str("(?:");
+                i += 3;
+                continue;
+            }
+            '(' if !class && rest.starts_with("(?") => {
+                // A group's flags or kind, not a quantifier.
+                out.push_str("(?");
+                i += 2;
+                continue;
+            }
+            '+' if !class && was_quantified => {
+                i += 1;
+                continue;
+            }
+            '*' | '+' | '?' | '}' if !class => quantified = true,
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 /// Whether any string the expression matches can contain `c`.
@@ -550,6 +636,34 @@ mod tests {
     }
 
     proptest! {
+        /// A pattern in Java's regex dialect, as CloudFormation reads it, is judged by what
+        /// it admits at most: a lookaround, an atomic group or a possessive quantifier around a
+        /// class admits a wildcard exactly when the class alone does.
+        #[test]
+        fn java_only_constructs_are_judged_at_their_widest(
+            chars in proptest::sample::subsequence(vec!['a', 'z', '0', '9', '_', '*', '?', '.'], 1..8),
+            form in 0..5usize,
+        ) {
+            let class: String = chars
+                .iter()
+                .map(|c| if c.is_ascii_alphanumeric() || *c == '_' { c.to_string() } else { format!("\\{c}") })
+                .collect();
+            let plain = format!("^[{class}]{{1,20}}$");
+            let java = match form {
+                0 => format!("^(?!.*[*?])[{class}]{{1,20}}$"),
+                1 => format!("^(?=[a-z])[{class}]{{1,20}}(?<!-)$"),
+                2 => format!("^(?>[{class}]{{1,20}})$"),
+                3 => format!("^[{class}]{{1,20}}+$"),
+                _ => format!("^([{class}])\\1{{0,0}}[{class}]{{1,19}}$"),
+            };
+            let s = stack("a-prod-service", "us-west-2", vec![param("P", &plain), param("J", &java)], vec![]);
+            let scope = Scope::new(&s, None);
+            let plain_wild = scope.resolve(&Expr::sub("${P}")).may_wildcard();
+            let java_wild = scope.resolve(&Expr::sub("${J}")).may_wildcard();
+            prop_assert_eq!(plain_wild, chars.contains(&'*') || chars.contains(&'?'));
+            prop_assert_eq!(java_wild, plain_wild, "{}", java);
+        }
+
         /// What nothing bounds is judged at its worst: a parameter with an empty pattern may
         /// hold anything, and an import of an export no stack here makes, nested in any
         /// intrinsic, counts as long as a parameter can be.
@@ -588,6 +702,19 @@ mod tests {
             text.push_str(&tail);
             expected.push_str(&tail);
             prop_assert_eq!(without_dynamic_references(&text, '#'), expected);
+        }
+    }
+
+    #[test]
+    fn java_constructs_widen_and_the_rest_stays() {
+        for (java, widened) in [
+            (r"^\*+$", r"^\*+$"),
+            (r"^a*+b?+c{1,3}+$", "^a*b?c{1,3}$"),
+            (r"^(?!.*[*?(])[a-z]++$", "^[a-z]+$"),
+            (r"^(?<=x)(?>ab|c)(?i:d)[+(]+$", "^(?:ab|c)(?i:d)[+(]+$"),
+            (r"^(a)\1$", "^(a)(?s:.*)$"),
+        ] {
+            assert_eq!(java_superset(java), widened, "{java}");
         }
     }
 
