@@ -42,7 +42,7 @@ fn string(value: &Value, expected: &'static str) -> Result<String, Error> {
 
 /// The intrinsic `{key: arg}` as an [`Expr`], if `key` names one.
 fn intrinsic(key: &str, arg: &Value, whole: &Value) -> Result<Option<Expr>, Error> {
-    const SUPPORTED: &str = "Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue or Fn::Join (other intrinsics cannot be checked before deploy: compute the value in Rust)";
+    const SUPPORTED: &str = "Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue, Fn::Join, or Fn::Select or Fn::Split of literal lists (other intrinsics cannot be checked before deploy: compute the value in Rust)";
     Ok(Some(match key {
         "Ref" => Expr::Ref(string(arg, "Ref of a name")?),
         "Fn::GetAtt" => match arg {
@@ -80,17 +80,52 @@ fn intrinsic(key: &str, arg: &Value, whole: &Value) -> Result<Option<Expr>, Erro
         "Fn::ImportValue" => Expr::ImportValue(Box::new(expr(arg)?)),
         "Fn::Join" => match arg {
             Value::Array(parts) => match parts.as_slice() {
-                [Value::String(d), Value::Array(values)] => Expr::Join(
-                    d.clone(),
-                    values.iter().map(expr).collect::<Result<_, _>>()?,
-                ),
+                [Value::String(d), values] => Expr::Join(d.clone(), list_items(values, whole)?),
                 _ => return Err(bad(whole, "Fn::Join of [delimiter, [values]]")),
             },
             _ => return Err(bad(whole, "Fn::Join of [delimiter, [values]]")),
         },
+        // CloudFormation computes a selection from a literal list (or a split of literal text)
+        // before anything reads it: the value is the element selected.
+        "Fn::Select" => match arg {
+            Value::Array(parts) => match parts.as_slice() {
+                [index, list] => {
+                    let index = index
+                        .as_u64()
+                        .or_else(|| index.as_str().and_then(|s| s.parse().ok()))
+                        .and_then(|i| usize::try_from(i).ok())
+                        .ok_or_else(|| bad(whole, "Fn::Select of [index, [values]]"))?;
+                    let mut items = list_items(list, whole)?;
+                    if index >= items.len() {
+                        return Err(bad(whole, "Fn::Select of an index inside its list"));
+                    }
+                    items.swap_remove(index)
+                }
+                _ => return Err(bad(whole, "Fn::Select of [index, [values]]")),
+            },
+            _ => return Err(bad(whole, "Fn::Select of [index, [values]]")),
+        },
         k if k.starts_with("Fn::") || k == "Condition" => return Err(bad(whole, SUPPORTED)),
         _ => return Ok(None),
     }))
+}
+
+/// The items of a list an intrinsic takes: a literal list, or `Fn::Split` of literal text
+/// (which CloudFormation splits before anything reads it).
+fn list_items(list: &Value, whole: &Value) -> Result<Vec<Expr>, Error> {
+    match list {
+        Value::Array(values) => values.iter().map(expr).collect(),
+        Value::Object(map) if map.len() == 1 => match map.get("Fn::Split") {
+            Some(Value::Array(parts)) => match parts.as_slice() {
+                [Value::String(d), Value::String(text)] if !d.is_empty() => {
+                    Ok(text.split(d.as_str()).map(Expr::literal).collect())
+                }
+                _ => Err(bad(whole, "Fn::Split of [delimiter, literal text]")),
+            },
+            _ => Err(bad(whole, "a literal list or Fn::Split of literal text")),
+        },
+        _ => Err(bad(whole, "a literal list or Fn::Split of literal text")),
+    }
 }
 
 /// A value that must be a string or an intrinsic.
@@ -387,5 +422,46 @@ mod tests {
         assert!(Raw::new("AWS::Serverless::Api", json!({})).is_err());
         assert!(Raw::new("SNS::Topic", json!({})).is_err());
         assert!(Raw::new("AWS::SNS::Topic", json!([])).is_err());
+        // What CloudFormation only knows at deploy time cannot be selected from.
+        let azs = json!({"A": {"Fn::Select": [0, {"Fn::GetAZs": ""}]}});
+        assert!(Raw::new("AWS::SNS::Topic", azs).is_err());
+        let split_ref = json!({"A": {"Fn::Select": [0, {"Fn::Split": [",", {"Ref": "P"}]}]}});
+        assert!(Raw::new("AWS::SNS::Topic", split_ref).is_err());
+    }
+
+    fn value_of(raw: &Raw) -> Value {
+        serde_json::to_value(raw).expect("serializes")["A"].clone()
+    }
+
+    proptest::proptest! {
+        /// `Fn::Select` of a literal list or of `Fn::Split` of literal text, and `Fn::Join` of
+        /// such a split, are what CloudFormation computes from them; an index past the list is
+        /// refused as CloudFormation refuses it.
+        #[test]
+        fn selections_and_splits_of_literals_are_what_cloudformation_computes(
+            items in proptest::collection::vec("[a-z0-9:/@.-]{0,8}", 1..6),
+            index in 0usize..8,
+            as_text in proptest::bool::ANY,
+            joiner in "[,;| ]",
+        ) {
+            let list = if as_text {
+                json!({"Fn::Split": ["#", items.join("#")]})
+            } else {
+                json!(items)
+            };
+            let select = json!({"A": {"Fn::Select": [index, list.clone()]}});
+            match items.get(index) {
+                Some(item) => {
+                    let raw = Raw::new("AWS::SNS::Topic", select).expect("valid");
+                    proptest::prop_assert_eq!(value_of(&raw), json!(item));
+                }
+                None => proptest::prop_assert!(Raw::new("AWS::SNS::Topic", select).is_err()),
+            }
+            let join = json!({"A": {"Fn::Join": [joiner, list]}});
+            let raw = Raw::new("AWS::SNS::Topic", join).expect("valid");
+            let r = raw.exprs();
+            let joined = crate::model::Expr::Join(joiner.clone(), items.iter().map(|i| crate::model::Expr::literal(i.clone())).collect());
+            proptest::prop_assert_eq!(r, vec![&joined]);
+        }
     }
 }
