@@ -51,7 +51,7 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
             if names::public_name(name) {
                 return None;
             }
-            super::secrets::matching_rule(&format!("{name}=\"{value}\""))
+            super::secrets::matching_rule(&format!("{name}=\"{}\"", values::gitleaks_text(value)))
                 .map(|rule| format!("gitleaks rule {rule}"))
         })
         .or_else(|| {

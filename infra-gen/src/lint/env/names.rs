@@ -645,11 +645,26 @@ fn head(pieces: &[String]) -> Option<(usize, &str)> {
         })
 }
 
-/// Whether `name` names a key by the bare word (`ENCRYPTION_KEY`, `THEME_KEY`), which holds
-/// generated material when it is a secret's.
-pub(crate) fn key_name(name: &str) -> bool {
+/// Whether `name` names what is generated material when it is a credential: a key by the
+/// bare word (`ENCRYPTION_KEY`, `THEME_KEY`), an auth setting, a cookie, a signature, an HMAC,
+/// a webhook — never a word a person chose, as a password, secret, token or seed may be.
+pub(crate) fn generated_name(name: &str) -> bool {
+    const GENERATED: &[&str] = &[
+        "auth",
+        "authorization",
+        "cookie",
+        "cookies",
+        "signature",
+        "signatures",
+        "sig",
+        "sigs",
+        "hmac",
+        "webhook",
+        "webhooks",
+    ];
     let pieces = pieces(name);
-    classify(&pieces) == Kind::Secret && head(&pieces).is_some_and(|(_, w)| is(KEY, w))
+    classify(&pieces) == Kind::Secret
+        && head(&pieces).is_some_and(|(_, w)| is(KEY, w) || is(GENERATED, w))
 }
 
 /// Whether `name` names a password (`SMTP_PASSWORD`, `ORACLE_PWD`), under which digits alone

@@ -1488,13 +1488,16 @@ proptest! {
 proptest! {
     #![proptest_config(config())]
 
-    /// Under a key's name a word names something (`THEME_KEY=forest`), and a date says when a
+    /// Under a key's, an auth setting's, a cookie's, a signature's or a webhook's name a word
+    /// names something (`THEME_KEY=forest`, `APP_AUTH=iam`, `UI_HMAC=sha256`), and a date says when a
     /// secret changed (`DB_PASSWORD_ROTATED_AT=2024-05-01T00:00:00Z`); generated key material,
     /// a password and a date under a password's name are secrets.
     #[test]
     fn words_under_a_keys_name_and_dates_are_settings(
         owner in prop::sample::select(vec!["THEME", "ENCRYPTION", "SIGNING", "APP", "UI"]),
+        head in prop::sample::select(vec!["KEY", "AUTH", "HMAC", "COOKIE", "SIGNATURE", "WEBHOOK"]),
         words in prop::collection::vec("[a-z]{3,12}", 1..3),
+        alg in prop::sample::select(vec!["sha256", "SHA-512", "md5", "HS256", "RS512", "ES384", "EdDSA"]),
         sep in prop::sample::select(vec!["-", "_", "."]),
         upper in any::<bool>(),
         m in material(),
@@ -1502,10 +1505,11 @@ proptest! {
         (y, mo, d, h) in (1990u32..2040, 1u32..13, 1u32..29, 0u32..24),
         when in prop::sample::select(vec!["ROTATED_AT", "UPDATED_AT", "CREATED", "CHANGED_DATE", "ISSUED_TIME", "SINCE"]),
     ) {
-        let name = format!("{owner}_KEY");
+        let name = format!("{owner}_{head}");
         let word = words.join(sep);
         let word = if upper { word.to_uppercase() } else { word };
         prop_assert!(literal_reason(&name, &word).is_none(), "{name}={word}");
+        prop_assert!(literal_reason(&name, alg).is_none(), "{name}={alg}");
         prop_assert!(literal_reason(&name, &m).is_some(), "{name}={m}");
         prop_assert!(literal_reason("DB_PASSWORD", &word).is_some(), "DB_PASSWORD={word}");
         let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:00:00Z");
@@ -1516,5 +1520,28 @@ proptest! {
         let day = format!("{y:04}-{mo:02}-{d:02}");
         prop_assert!(literal_reason("DB_PASSWORD", &day).is_some(), "DB_PASSWORD={day}");
         prop_assert!(literal_reason("DB_PASSWORD", &pw).is_some(), "DB_PASSWORD={pw}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A Firebase web config's `apiKey` is public by Firebase's docs, found by the config's own
+    /// keys; the same key in other JSON, or a secret beside it, is found.
+    #[test]
+    fn a_firebase_web_configs_api_key_is_public(
+        key in from_alphabet(BASE62, 35..=35).prop_map(|s| format!("AIza{s}")),
+        project in "[a-z][a-z0-9-]{4,20}",
+        sender in "[0-9]{12}",
+        other in prop::sample::select(vec!["authDomain", "appId", "messagingSenderId", "storageBucket"]),
+        m in material(),
+    ) {
+        let config = format!(r#"{{"apiKey":"{key}","projectId":"{project}","{other}":"{sender}"}}"#);
+        prop_assert!(literal_reason("FIREBASE_CONFIG", &config).is_none(), "{config}");
+        prop_assert!(literal_reason("APP_SETTINGS", &config).is_none(), "{config}");
+        let bare = format!(r#"{{"apiKey":"{key}","region":"eu-west-1"}}"#);
+        prop_assert!(literal_reason("APP_SETTINGS", &bare).is_some(), "{bare}");
+        let beside = format!(r#"{{"apiKey":"{key}","projectId":"{project}","{other}":"{sender}","clientSecret":"{m}"}}"#);
+        prop_assert!(literal_reason("FIREBASE_CONFIG", &beside).is_some(), "{beside}");
     }
 }

@@ -26,7 +26,8 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     if public_by_design(value) {
         return None;
     }
-    if let Some(rule) = super::super::secrets::matching_rule(value)
+    let json = json_document(value);
+    if let Some(rule) = super::super::secrets::matching_rule(&gitleaks_text(value))
         // A vendor's API key under a name that says it is the public one (`FIREBASE_API_KEY`,
         // `RECAPTCHA_SITE_KEY`): vendors issue those to browsers.
         && !(rule.ends_with("api-key") && name.is_some_and(names::public_key_name))
@@ -36,9 +37,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     if let Some(why) = pem(value).or_else(|| mnemonic(value)) {
         return Some(why);
     }
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(value)
-        && (json.is_object() || json.is_array())
-    {
+    if let Some(json) = json {
         return json_secret(&json);
     }
     url_credentials(value, name)
@@ -117,14 +116,16 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
     // Digits under a password's name are the password (a PIN, a numeric passphrase, a date).
     let password_name = name.is_some_and(names::password_name);
     let password_digits = v.bytes().all(|b| b.is_ascii_digit()) && password_name;
-    // Keys are generated material, never words: a word under a key's name (`THEME_KEY=forest`,
-    // `SORT_KEY=created-at`) names something. A secret's or a password's may be a weak one.
-    let key_word = name.is_some_and(names::key_name)
-        && v.split(['-', '_', '.']).all(|w| {
-            (3..=16).contains(&w.len())
-                && w.bytes().all(|b| b.is_ascii_alphabetic())
-                && word_like(w)
-        });
+    // Keys, cookies, signatures are generated material, never words: a word under such a
+    // name (`THEME_KEY=forest`, `AUTH=iam`, `HMAC=sha256`, `SESSION_COOKIE=__Host-sid`) names
+    // something. A secret's or a password's may be a weak one.
+    let key_word = name.is_some_and(names::generated_name)
+        && (algorithm(v)
+            || v.split(['-', '_', '.']).filter(|w| !w.is_empty()).all(|w| {
+                (3..=16).contains(&w.len())
+                    && w.bytes().all(|b| b.is_ascii_alphabetic())
+                    && word_like(w)
+            }));
     flag || placeholder(v)
         || key_word
         || (date_time(v) && !password_name)
@@ -198,6 +199,28 @@ fn number_or_duration(v: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_digit() || b"YMWDTHS.".contains(&b));
     (number_ok && unit_ok) || iso
+}
+
+/// A digest's or a JSON Web Algorithm's name (`sha256`, `SHA-512`, `md5`, `HS256`, `RS512`,
+/// `ES384`, `PS256`, `EdDSA`): what a setting picks, not material.
+fn algorithm(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase().replace(['-', '_'], "");
+    let bits = |prefix: &str, sizes: &[&str]| {
+        lower
+            .strip_prefix(prefix)
+            .is_some_and(|n| sizes.contains(&n))
+    };
+    bits(
+        "sha",
+        &[
+            "1", "224", "256", "384", "512", "3224", "3256", "3384", "3512",
+        ],
+    ) || bits("md", &["5"])
+        || ["hs", "rs", "es", "ps"]
+            .iter()
+            .any(|p| bits(p, &["256", "384", "512"]))
+        || bits("blake2", &["b", "s"])
+        || lower == "eddsa"
 }
 
 /// An ISO 8601 date, with its time and zone or without (`2024-05-01`, `2024-05-01T00:00:00Z`).
@@ -423,8 +446,10 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
             {
                 return Some(format!("a JSON name/value pair named {name}"));
             }
+            let firebase = firebase_web_config(map);
             map.iter().find_map(|(k, v)| match v {
                 serde_json::Value::String(_) if pair.is_some() => None,
+                serde_json::Value::String(_) if firebase && k == "apiKey" => None,
                 serde_json::Value::String(s) if name_field(k) => secret_value(s, None),
                 serde_json::Value::String(s) => {
                     if names::secret_name(k) && !plainly_not_secret(s, Some(k)) {
@@ -442,6 +467,35 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
         }),
         _ => None,
     }
+}
+
+/// `value` as a JSON object or array, if it is one.
+fn json_document(value: &str) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(value)
+        .ok()
+        .filter(|j| j.is_object() || j.is_array())
+}
+
+/// The text gitleaks reads for `value`: a Firebase config's public API key left out.
+pub(crate) fn gitleaks_text(value: &str) -> std::borrow::Cow<'_, str> {
+    let public_api_key = json_document(value).and_then(|j| {
+        let map = j.as_object().filter(|m| firebase_web_config(m))?;
+        map.get("apiKey")?.as_str().map(str::to_owned)
+    });
+    match public_api_key {
+        Some(key) if !key.is_empty() => value.replace(&key, "").into(),
+        _ => value.into(),
+    }
+}
+
+/// A Firebase web app's config (`apiKey` with `projectId`, `appId`, …): its API key
+/// identifies the project to Google and is public by Firebase's docs.
+fn firebase_web_config(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    map.contains_key("apiKey")
+        && map.contains_key("projectId")
+        && ["authDomain", "appId", "messagingSenderId", "storageBucket"]
+            .iter()
+            .any(|k| map.contains_key(*k))
 }
 
 /// Whether a field named `key` holds a name (a map's, a tag's, a translation's): judged by
