@@ -20,45 +20,87 @@ const ORDINAL: &[&[&str]] = &[
     &["upper", "lower"],
 ];
 
-/// (stem, order) of a variable name whose suffix marks a part: `DB_PASSWORD_PART2` →
-/// (`db_password`, 2), `KEY_B` → (`key`, 2), `KEY_TAIL` → (`key`, 2). Other names are no
-/// part of anything: joining unrelated settings would only make noise.
+/// Words that stand for "a part" next to its order: `KEY_FIRST_HALF`, `PART2_KEY`.
+const PART: &[&str] = &[
+    "half", "part", "piece", "chunk", "segment", "seg", "portion",
+];
+
+/// (stem, order) of a variable name that marks a part, in any case style: by a suffix
+/// (`DB_PASSWORD_PART2` → (`db_password`, 2), `KEY_B`, `apiKeyTail`, `KEY_1_OF_3`) or a
+/// prefix (`PART1_KEY`, `SECOND_HALF_KEY`). Other names are no part of anything: joining
+/// unrelated settings would only make noise.
 fn stem(name: &str) -> Option<(String, u32)> {
     let lower = name.to_ascii_lowercase();
+    let words = names::words(name);
+    // `KEY_1_OF_3`: the order is the number before `of`.
+    if let [rest @ .., n, of, total] = words.as_slice()
+        && of == "of"
+        && !rest.is_empty()
+        && total.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(order) = n.parse()
+    {
+        return Some((rest.join("_"), order));
+    }
     let trimmed = lower.trim_end_matches(|c: char| c.is_ascii_digit());
     if trimmed.len() < lower.len() {
         let number = lower[trimmed.len()..].parse().ok()?;
-        let base = trimmed
-            .trim_end_matches(['_', '-'])
-            .trim_end_matches("part")
-            .trim_end_matches("chunk")
-            .trim_end_matches("segment")
-            .trim_end_matches("seg")
-            .trim_end_matches(['_', '-']);
+        let mut base = trimmed.trim_end_matches(['_', '-']);
+        for part in PART {
+            base = base.trim_end_matches(part);
+        }
+        let base = base.trim_end_matches(['_', '-']);
         return (!base.is_empty()).then(|| (base.to_owned(), number));
     }
-    let (mut base, mut last) = lower.rsplit_once('_')?;
-    // `KEY_FIRST_HALF`, `KEY_SECOND_PART`: the ordinal stands before the word for a part.
-    if ["half", "part", "piece", "chunk", "segment", "portion"].contains(&last) {
-        (base, last) = base.rsplit_once('_')?;
-    }
-    if base.is_empty() {
-        return None;
-    }
-    let order = if last.len() == 1 {
-        last.bytes()
+    suffix(&words).or_else(|| prefix(&words))
+}
+
+/// The order a word gives a part: a letter, an ordinal word, or a number (with a part word
+/// before it: `part2`); `letters` says whether a single letter counts.
+fn order(word: &str, letters: bool) -> Option<u32> {
+    if word.len() == 1 && letters {
+        return word
+            .bytes()
             .next()
             .filter(u8::is_ascii_lowercase)
-            .map(|b| u32::from(b - b'a' + 1))
-    } else {
-        ORDINAL.iter().find_map(|words| {
-            words
-                .iter()
-                .position(|w| *w == last)
-                .and_then(|p| u32::try_from(p).ok())
-        })
-    }?;
-    Some((base.to_owned(), order))
+            .map(|b| u32::from(b - b'a' + 1));
+    }
+    let digits = PART
+        .iter()
+        .find_map(|p| word.strip_prefix(p))
+        .unwrap_or(word);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.parse().ok();
+    }
+    ORDINAL.iter().find_map(|words| {
+        words
+            .iter()
+            .position(|w| *w == word)
+            .and_then(|p| u32::try_from(p).ok())
+    })
+}
+
+/// A part marked at the end of a name (`KEY_B`, `apiKeyTail`, `KEY_SECOND_HALF`).
+fn suffix(words: &[String]) -> Option<(String, u32)> {
+    let (mut last, mut base) = words.split_last()?;
+    if PART.contains(&last.as_str()) {
+        (last, base) = base.split_last()?;
+    }
+    (!base.is_empty()).then_some(())?;
+    Some((base.join("_"), order(last, true)?))
+}
+
+/// A part marked at the start of a name (`PART1_KEY`, `SECOND_HALF_KEY`); a single letter
+/// there (`A_RECORD`) marks nothing.
+fn prefix(words: &[String]) -> Option<(String, u32)> {
+    let (first, mut rest) = words.split_first()?;
+    if rest.first().is_some_and(|w| PART.contains(&w.as_str())) {
+        rest = &rest[1..];
+    }
+    let marked = PART.iter().any(|p| first.starts_with(p))
+        || rest.len() < words.len() - 1
+        || ORDINAL.iter().any(|o| o.contains(&first.as_str()));
+    (marked && !rest.is_empty()).then_some(())?;
+    Some((rest.join("_"), order(first, false)?))
 }
 
 /// A variable of a group: its index in `vars` and the order its suffix gives.

@@ -284,7 +284,7 @@ proptest! {
             from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16..=16).prop_map(|s| format!("AKIA{s}")),
         ],
         cuts in prop::collection::vec(1..19usize, 1..3),
-        style in 0..4usize,
+        style in 0..9usize,
     ) {
         // Parts short enough that none is key material alone.
         let mut parts = Vec::new();
@@ -303,11 +303,19 @@ proptest! {
         }
         parts.push(rest.to_owned());
         prop_assume!(parts.len() > 1 && parts.iter().all(|p| literal_reason("BLOB", p).is_none()));
-        let names: Vec<String> = (0..parts.len())
+        let n = parts.len();
+        let letter = |i: usize| char::from(b'A' + u8::try_from(i).unwrap_or(0));
+        const ORDINALS: [&str; 6] = ["FIRST", "SECOND", "THIRD", "FOURTH", "FIFTH", "SIXTH"];
+        let names: Vec<String> = (0..n)
             .map(|i| match style {
                 0 => format!("BLOB_{}", i + 1),
                 1 => format!("BLOB_PART{}", i + 1),
-                2 => format!("BLOB_{}", char::from(b'A' + u8::try_from(i).unwrap_or(0))),
+                2 => format!("BLOB_{}", letter(i)),
+                3 => format!("blobPart{}", i + 1),
+                4 => format!("blobKey{}", letter(i)),
+                5 => format!("PART{}_BLOB", i + 1),
+                6 => format!("BLOB_{}_OF_{n}", i + 1),
+                7 => format!("{}_HALF_BLOB", ORDINALS[i % 6]),
                 _ => format!("BLOB{}", i + 1),
             })
             .collect();
