@@ -2,11 +2,14 @@
 //! judged from AWS's action data (`iam-data/`), not a list of names:
 //!
 //! * access level *Permissions management*, in any service: policies, grants, resource
-//!   policies (`s3:PutBucketPolicy`, `lambda:AddPermission`, `kms:CreateGrant`, …);
+//!   policies (`s3:PutBucketPolicy`, `lambda:AddPermission`, `kms:CreateGrant`, …), unless
+//!   the action only reads or uses what it names (a read verb, no credential in its name:
+//!   `fsx:GetResourcePolicy`, `rds-db:connect`);
 //! * a write of an identity service — `iam` and `sts`, and IAM Identity Center's `sso`,
 //!   `sso-directory` and `identitystore`: identities, keys, passwords, temporary credentials,
 //!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
-//!   `sts:AssumeRole`, `sso:CreateAccountAssignment`, `identitystore:CreateGroupMembership`);
+//!   `sts:AssumeRole`, `sso:CreateAccountAssignment`, `identitystore:CreateGroupMembership`),
+//!   unless it only reads (`sts:DecodeAuthorizationMessage`, which AWS files under Write);
 //! * a write of any service on an IAM principal (a role, user or group, a federated user or the
 //!   root user), by the ARN formats the action accepts;
 //! * a write on a resource that runs code or resources with a role of its own (a function or
@@ -138,16 +141,44 @@ fn runs_as_defined(service: &Service, action: &ActionInfo) -> bool {
     })
 }
 
+/// Verbs of AWS's API names that read or use a resource without changing it: AWS files some
+/// such actions under *Permissions management* because of what they read
+/// (`quicksight:DescribeTopicPermissions`, `fsx:GetResourcePolicy`) or under *Write* though
+/// they change nothing (`sts:DecodeAuthorizationMessage`); `rds-db:connect` logs in to a
+/// database as a database user, an identity of the database, not of AWS.
+const READ_VERBS: [&str; 8] = [
+    "Get", "Describe", "List", "Search", "Validate", "Test", "Decode", "Connect",
+];
+
+/// Words in an action's name that say it hands out credentials (`GetFederationToken`,
+/// `GetDelegatedAccessToken`, `GetIamPortalLoginUrl`): reading one is acting as someone.
+const CREDENTIAL_WORDS: [&str; 4] = ["Token", "Credential", "Password", "Login"];
+
+/// Whether the action only reads or uses what it names: a read verb first (ignoring case, as
+/// `rds-db:connect` is spelled), and no credential in its name.
+fn only_reads(action: &ActionInfo) -> bool {
+    let name = action.name();
+    let verb_end = name
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| !c.is_ascii_lowercase())
+        .map_or(name.len(), |(i, _)| i);
+    let verb = &name[..verb_end];
+    READ_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb))
+        && !CREDENTIAL_WORDS.iter().any(|w| name.contains(w))
+}
+
 /// Why the action lets its holder escalate, if it does (`iam:PassRole` is judged with its
 /// statement's conditions by [`check`]).
 fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     let writes = action.has(Level::Write) || action.has(Level::Tagging);
-    if action.has(Level::PermissionsManagement) {
+    let reads = only_reads(action);
+    if action.has(Level::PermissionsManagement) && !reads {
         return Some(
             "its access level is Permissions management: it changes who may do what".into(),
         );
     }
-    if writes && IDENTITY_SERVICES.contains(&service.prefix) {
+    if writes && !reads && IDENTITY_SERVICES.contains(&service.prefix) {
         return Some(format!(
             "it is a {} write of {}, which creates or changes identities or issues credentials",
             action.level_names().join("/"),

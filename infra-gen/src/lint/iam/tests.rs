@@ -82,6 +82,23 @@ mod generated {
         f.iter().any(|x| x.code == code)
     }
 
+    /// Whether an action's name says it only reads or uses what it names: a read verb as its
+    /// first word, and no credential in it.
+    fn name_reads(name: &str) -> bool {
+        let first_word: String = name
+            .chars()
+            .take(1)
+            .chain(name.chars().skip(1).take_while(char::is_ascii_lowercase))
+            .collect();
+        [
+            "get", "describe", "list", "search", "validate", "test", "decode", "connect",
+        ]
+        .contains(&first_word.to_ascii_lowercase().as_str())
+            && !["Token", "Credential", "Password", "Login"]
+                .iter()
+                .any(|w| name.contains(w))
+    }
+
     /// An ARN of the resource type's own format in the stack's account and region.
     fn arn_of(format: &str) -> String {
         let mut out = String::new();
@@ -294,7 +311,8 @@ mod generated {
     /// Over every write in AWS's data on a resource that runs with a role: its own service
     /// starting, stopping or feeding a run as defined does not escalate; starting a run whose
     /// request may replace the code, or another service reaching into the run, does; and
-    /// every write of an identity service (IAM, STS, IAM Identity Center) does.
+    /// every write of an identity service (IAM, STS, IAM Identity Center) does, unless its
+    /// name only reads.
     #[test]
     fn starting_a_run_escalates_when_the_request_can_choose_the_code() {
         let (mut as_defined, mut overridden, mut reaching, mut identity) = (0, 0, 0, 0);
@@ -316,6 +334,7 @@ mod generated {
                     .into_iter()
                     .find(|v| info.name().starts_with(v));
                 let want = match (target, verb) {
+                    _ if identity_write && name_reads(info.name()) => false,
                     _ if identity_write => {
                         identity += 1;
                         true
@@ -482,13 +501,42 @@ mod generated {
         );
     }
 
+    /// Actions AWS files under Permissions management or as identity writes that only read or
+    /// use what they name pass; those that hand out credentials do not.
+    #[test]
+    fn reading_or_connecting_is_no_escalation() {
+        for (action, escalates) in [
+            ("rds-db:connect", false),
+            ("sts:DecodeAuthorizationMessage", false),
+            ("quicksight:DescribeTopicPermissions", false),
+            ("fsx:GetResourcePolicy", false),
+            ("sts:GetDelegatedAccessToken", true),
+            ("datazone:GetIamPortalLoginUrl", true),
+            ("sts:GetFederationToken", true),
+            ("s3:PutBucketAcl", true),
+        ] {
+            let action = Action::new(action).expect("in the data");
+            let (service, info) = action.info();
+            let resource = match info.resource_types(service).next() {
+                Some(t) => Expr::sub(arn_of(t.arn())),
+                None => Expr::literal("*"),
+            };
+            let f = with(Statement::allow(
+                "Generated",
+                vec![action.clone()],
+                vec![resource],
+            ));
+            assert_eq!(has(&f, "iam-escalation"), escalates, "{action:?}: {f:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
         /// Any action on a resource of a type it accepts (or `*` when it accepts none) is not
         /// refused for its resource; it is an escalation when its access level is
-        /// Permissions management or it is an IAM/STS write, and never when it only lists or
-        /// reads.
+        /// Permissions management or it is an IAM/STS write — unless its name reads (a read
+        /// verb, no credential) —, and never when it only lists or reads.
         #[test]
         fn escalation_and_fit_follow_the_data((s, a) in any_action()) {
             let service = &data::services()[s];
@@ -500,9 +548,9 @@ mod generated {
             };
             let f = with(Statement::allow("Generated", vec![action.clone()], vec![resource]));
             let escalates = f.iter().any(|x| x.code == "iam-escalation");
-            if info.has(Level::PermissionsManagement)
+            if !name_reads(info.name()) && (info.has(Level::PermissionsManagement)
                 || (matches!(service.prefix, "iam" | "sts" | "sso" | "sso-directory" | "identitystore")
-                    && info.has(Level::Write))
+                    && info.has(Level::Write)))
             {
                 prop_assert!(escalates, "{} {:?}", action.as_str(), f);
             }
