@@ -691,6 +691,43 @@ mod raw {
             let own = run("Source", mapping("${AWS::Region}"));
             prop_assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
         }
+
+        /// A service principal's grant is tied to its source only by a condition every request
+        /// must meet with a value the policy names: `StringEquals`/`StringLike`/`ArnEquals`/
+        /// `ArnLike`, alone or `ForAnyValue:`; `…IfExists`, `ForAllValues:`, `Null` and the
+        /// negated operators let a request of any account's resource through.
+        #[test]
+        fn a_service_principal_is_tied_only_by_a_condition_requests_must_meet(
+            set in prop::sample::select(vec!["", "ForAnyValue:", "ForAllValues:"]),
+            base in prop::sample::select(vec!["StringEquals", "StringLike", "ArnEquals", "ArnLike", "StringNotEquals", "ArnNotLike", "Null"]),
+            if_exists in any::<bool>(),
+            key in prop::sample::select(vec!["aws:SourceAccount", "aws:SourceArn"]),
+        ) {
+            let operator = format!("{set}{base}{}", if if_exists { "IfExists" } else { "" });
+            let value = match (base, key) {
+                ("Null", _) => json!("false"),
+                (_, "aws:SourceAccount") => json!({"Ref": "AWS::AccountId"}),
+                _ => json!({"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:delivery-source:app"}),
+            };
+            let group = Raw::new(
+                "AWS::Logs::LogGroup",
+                json!({
+                    "LogGroupName": "/demo/test/delivery", "RetentionInDays": 365,
+                    "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                        "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                        "Action": "logs:PutLogEvents", "Resource": {"Fn::GetAtt": ["Delivery", "Arn"]},
+                        "Condition": {operator.clone(): {key: value}}
+                    }]}
+                }),
+            );
+            let tied = matches!(set, "" | "ForAnyValue:")
+                && ["StringEquals", "StringLike", "ArnEquals", "ArnLike"].contains(&base)
+                && !if_exists;
+            let public = run("Delivery", group)
+                .err()
+                .is_some_and(|e| codes(e.findings()).contains(&"iam-public"));
+            prop_assert_eq!(public, !tied, "{} {}", operator, key);
+        }
     }
 
     fn named_policy(name: &str, role: &str) -> Result<Raw, infra_gen::Error> {
@@ -844,6 +881,28 @@ mod raw {
                 .is_none_or(|e| !codes(e.findings()).contains(&"iam-public")),
             "{named:?}"
         );
+    }
+
+    #[test]
+    fn a_raw_document_without_statements_is_refused() {
+        for statements in [
+            json!([]),
+            json!([{"Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": "FunctionRole"}}]),
+        ] {
+            let raw = Raw::new(
+                "AWS::IAM::Policy",
+                json!({
+                    "PolicyName": "extra",
+                    "Roles": [{"Ref": "FunctionRole"}],
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}
+                }),
+            );
+            let empty = statements.as_array().is_some_and(Vec::is_empty);
+            let refused = run("Extra", raw)
+                .err()
+                .is_some_and(|e| e.to_string().contains("has no statement"));
+            assert_eq!(refused, empty, "{statements}");
+        }
     }
 
     #[test]

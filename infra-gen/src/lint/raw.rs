@@ -313,6 +313,14 @@ fn document(
         );
         return;
     };
+    if body.items().is_empty() {
+        sink.push(
+            "iam-scope",
+            id,
+            format!("{key} has no statement: IAM refuses a policy that says nothing"),
+            "give the document the statements it needs, or remove it",
+        );
+    }
     let mut sids: Vec<&str> = Vec::new();
     for (n, s) in body.items().into_iter().enumerate() {
         let sid = s
@@ -448,13 +456,21 @@ fn document(
     }
 }
 
-/// Every condition key of a statement's `Condition` block, under any operator.
-fn condition_keys(block: Option<&RawValue>) -> Vec<&str> {
+/// The condition keys of a statement's `Condition` block that a request must carry with a
+/// value the statement names: under `StringEquals`/`StringLike`/`ArnEquals`/`ArnLike`, alone or
+/// as `ForAnyValue:`. Any other operator lets a request without the key through (`…IfExists`,
+/// `ForAllValues:` of an empty set, `Null` = `false` asks only that some value is there) or
+/// matches every value but some (`StringNotEquals`), so it ties the grant to no source.
+fn required_keys(block: Option<&RawValue>) -> Vec<&str> {
     let Some(RawValue::Object(operators)) = block else {
         return Vec::new();
     };
     operators
         .iter()
+        .filter(|(name, _)| {
+            let base = name.strip_prefix("ForAnyValue:").unwrap_or(name);
+            ["StringEquals", "StringLike", "ArnEquals", "ArnLike"].contains(&base)
+        })
         .filter_map(|(_, keys)| match keys {
             RawValue::Object(keys) => Some(keys.iter().map(|(k, _)| k.as_str())),
             _ => None,
@@ -492,7 +508,7 @@ fn foreign_principals(
             );
         }
     }
-    let keys = condition_keys(condition);
+    let keys = required_keys(condition);
     let tied = keys
         .iter()
         .any(|k| SOURCE_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)));
