@@ -55,8 +55,11 @@ fn provider_table(entries: &[(String, String)]) -> String {
 
 /// Each provider schema's `primaryIdentifier`, as `(typeName, [(property, read-only)])`: what
 /// `Ref` returns for most types and the name a resource is known by, which the lints read for
-/// raw resources.
-fn identifier_table(entries: &[(String, Vec<(String, bool)>)]) -> String {
+/// raw resources; and `LOWERCASED`, the `(typeName, property)`s the service keeps in lowercase.
+fn identifier_table(
+    entries: &[(String, Vec<(String, bool)>)],
+    lowercased: &[(String, String)],
+) -> String {
     let mut out = format!(
         "static IDENTIFIERS: [(&str, &[(&str, bool)]); {}] = [\n",
         entries.len()
@@ -65,7 +68,21 @@ fn identifier_table(entries: &[(String, Vec<(String, bool)>)]) -> String {
         out.push_str(&format!("    ({type_name:?}, &{properties:?}),\n"));
     }
     out.push_str("];\n");
+    out.push_str(&format!(
+        "static LOWERCASED: [(&str, &str); {}] = {lowercased:?};\n",
+        lowercased.len()
+    ));
     out
+}
+
+/// Whether a property's schema description says the service keeps its value in lowercase
+/// (an RDS instance's or cluster's identifier: "converts it to lowercase", "stored as a
+/// lowercase string"), so two values differing in case name one resource.
+fn stored_lowercase(property: &Value) -> bool {
+    let description = property["description"].as_str().unwrap_or_default();
+    ["converts it to lowercase", "stored as a lowercase string"]
+        .iter()
+        .any(|phrase| description.contains(phrase))
 }
 
 /// What decides whether a resource passes validation: the schemas, the validator's code, and
@@ -317,6 +334,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed={}", source.display());
     let mut providers = Vec::new();
     let mut identifiers = Vec::new();
+    let mut lowercased = Vec::new();
     for dir in ["cloudformation", "sam"] {
         fs::create_dir_all(out.join(dir))?;
         let mut paths: Vec<_> = fs::read_dir(source.join(dir))?
@@ -330,6 +348,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let text = fs::read_to_string(&path)?;
             let mut schema: Value = serde_json::from_str(&text)
                 .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+            if dir == "cloudformation"
+                && let (Some(type_name), Some(properties)) = (
+                    schema["typeName"].as_str(),
+                    schema["properties"].as_object(),
+                )
+            {
+                lowercased.extend(
+                    properties
+                        .iter()
+                        .filter(|(_, p)| stored_lowercase(p))
+                        .map(|(name, _)| (type_name.to_owned(), name.clone())),
+                );
+            }
             prepare(&mut schema);
             let name = path.file_name().ok_or("schema without a file name")?;
             if dir == "cloudformation" {
@@ -360,7 +391,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     fs::write(out.join("providers.rs"), provider_table(&providers))?;
-    fs::write(out.join("identifiers.rs"), identifier_table(&identifiers))?;
+    fs::write(
+        out.join("identifiers.rs"),
+        identifier_table(&identifiers, &lowercased),
+    )?;
     let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());
     let (table, keywords) = gitleaks_table(&fs::read_to_string(&rules)?)?;

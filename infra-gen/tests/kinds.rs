@@ -641,6 +641,47 @@ mod raw {
         assert!(codes(err.findings()).contains(&"iam-escalation"), "{err}");
     }
 
+    /// ARN formats of AWS's data (read from the vendored file) with an account and a resource
+    /// of a literal prefix and one variable, no list of formats, whose service and prefix no
+    /// other format shares (S3's access points are regional, its multi-region ones not: the ARN
+    /// cannot tell).
+    fn alarm_formats() -> &'static [String] {
+        static FORMATS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        FORMATS.get_or_init(|| {
+            let text = std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/iam-data/actions.txt"
+            ))
+            .expect("IAM data");
+            let all: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("R\t")?.split('\t').nth(1))
+                .collect();
+            let key = |arn: &str| -> (String, String) {
+                let f: Vec<&str> = arn.splitn(6, ':').collect();
+                let part = |i: usize| f.get(i).copied().unwrap_or_default();
+                let prefix = part(5).split("${").next().unwrap_or_default();
+                (part(2).to_owned(), prefix.to_owned())
+            };
+            let mut shared = std::collections::HashMap::new();
+            for arn in &all {
+                *shared.entry(key(arn)).or_insert(0) += 1;
+            }
+            all.iter()
+                .filter(|arn| {
+                    let f: Vec<&str> = arn.splitn(6, ':').collect();
+                    f.len() == 6
+                        && f[4] == "${Account}"
+                        && !arn.contains(", ")
+                        && f[5].matches('{').count() == 1
+                        && f[5].ends_with('}')
+                        && shared[&key(arn)] == 1
+                })
+                .map(|arn| (*arn).to_owned())
+                .collect()
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
@@ -690,6 +731,61 @@ mod raw {
             prop_assert!(codes(err.findings()).contains(&"region"), "{}", err);
             let own = run("Source", mapping("${AWS::Region}"));
             prop_assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
+        }
+
+        /// S3 sends event notifications only to queues, topics and functions in the bucket's
+        /// region, however the destination's ARN is written.
+        #[test]
+        fn a_raw_buckets_notifications_are_held_to_its_region(
+            kind in prop::sample::select(vec![("Queue", "Queue", "sqs", "uploads"), ("Topic", "Topic", "sns", "uploads"), ("Lambda", "Function", "lambda", "function:thumbs")]),
+            other in prop::sample::select(vec!["us-east-1", "eu-west-1", "ap-southeast-2"]),
+            join in any::<bool>(),
+        ) {
+            let (list, property, service, name) = kind;
+            let bucket = |region: &str| {
+                let arn = format!("arn:${{AWS::Partition}}:{service}:{region}:${{AWS::AccountId}}:{name}");
+                let value = if join {
+                    json!({"Fn::Join": ["", [{"Fn::Sub": arn}]]})
+                } else {
+                    json!({"Fn::Sub": arn})
+                };
+                Raw::new(
+                    "AWS::S3::Bucket",
+                    json!({"NotificationConfiguration": {format!("{list}Configurations"): [
+                        {"Event": "s3:ObjectCreated:*", property: value}]}}),
+                )
+            };
+            let err = run("Uploads", bucket(other)).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"region"), "{}", err);
+            let own = run("Uploads", bucket("${AWS::Region}"));
+            prop_assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
+        }
+
+        /// An alarm action whose ARN has no region is in the alarm's region's reach exactly
+        /// when AWS holds that resource in no region: its ARN format in AWS's data (read here
+        /// from the vendored file) leaves the region empty.
+        #[test]
+        fn an_alarm_action_without_a_region_passes_only_for_a_resource_held_in_none(
+            which in any::<prop::sample::Index>(),
+        ) {
+            let formats = alarm_formats();
+            let format = formats[which.index(formats.len())].as_str();
+            let fields: Vec<&str> = format.splitn(6, ':').collect();
+            let resource = format!("{}name1", fields[5].split("${").next().unwrap_or_default());
+            let arn = format!("arn:${{AWS::Partition}}:{}::${{AWS::AccountId}}:{resource}", fields[2]);
+            let alarm = Raw::new(
+                "AWS::CloudWatch::Alarm",
+                json!({
+                    "MetricName": "Errors", "Namespace": "AWS/Lambda", "Statistic": "Sum",
+                    "Period": 60, "EvaluationPeriods": 1, "Threshold": 1,
+                    "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                    "AlarmActions": [{"Fn::Sub": arn}]
+                }),
+            );
+            let refused = run("Errors", alarm)
+                .err()
+                .is_some_and(|e| codes(e.findings()).contains(&"region"));
+            prop_assert_eq!(refused, !fields[3].is_empty(), "{}", format);
         }
 
         /// A service principal's grant is tied to its source only by a condition every request
@@ -1099,7 +1195,8 @@ mod raw {
 mod physical_names {
     //! Lint `region`: two resources of one name in one scope are one resource to AWS. The
     //! scope is the region, or every region for a type whose ARN has none (IAM's, an S3
-    //! bucket's); IAM compares names regardless of case, every other vendored type exactly.
+    //! bucket's); IAM compares names regardless of case, and so does a service that keeps a
+    //! name in lowercase (RDS identifiers, by their schemas); every other vendored type exactly.
 
     use super::common::{DOCKERFILE, codes, service_stacks};
     use infra_gen::App;
@@ -1174,6 +1271,25 @@ mod physical_names {
         app
     }
 
+    /// Whether the service keeps `property` of `type_name` in lowercase, as its schema's
+    /// description says in its own words (an RDS identifier "is stored as a lowercase
+    /// string"), so names differing only in case are one.
+    fn stored_lowercase(type_name: &str, property: &str) -> bool {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/cloudformation");
+        std::fs::read_dir(dir).expect("schemas").any(|entry| {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+            let schema: Value = serde_json::from_str(&text).expect("JSON");
+            schema["typeName"] == type_name
+                && schema["properties"][property]["description"]
+                    .as_str()
+                    .is_some_and(|d| {
+                        let d = d.to_ascii_lowercase();
+                        d.contains("lowercase")
+                            && (d.contains("converts") || d.contains("stored as"))
+                    })
+        })
+    }
+
     fn flip_case(name: &str, flips: &[bool]) -> String {
         name.chars()
             .zip(flips.iter().cycle())
@@ -1192,18 +1308,25 @@ mod physical_names {
             flips in prop::collection::vec(any::<bool>(), 1..8),
             second_region in prop::sample::select(vec!["us-west-2", "us-east-1"]),
             same_name in any::<bool>(),
+            with_account in any::<bool>(),
         ) {
             let types = named_types();
             let (type_name, property) = &types[which.index(types.len())];
-            let iam = type_name.starts_with("AWS::IAM::");
+            let ignores_case = type_name.starts_with("AWS::IAM::") || stored_lowercase(type_name, property);
             let second = if same_name { flip_case(&name, &flips) } else { other.clone() };
+            // The app is one account: a name built with the account is the same in every stack.
+            let value = |n: &str| if with_account {
+                json!({"Fn::Sub": format!("{n}-${{AWS::AccountId}}")})
+            } else {
+                json!(n)
+            };
             let app = two_services(
-                ("us-west-2", json!({property.as_str(): name})),
-                (second_region, json!({property.as_str(): second})),
+                ("us-west-2", json!({property.as_str(): value(&name)})),
+                (second_region, json!({property.as_str(): value(&second)})),
                 type_name,
             );
             let collides = codes(&infra_gen::lint::lint(&app)).contains(&"region");
-            let one_name = if iam { name.eq_ignore_ascii_case(&second) } else { name == second };
+            let one_name = if ignores_case { name.eq_ignore_ascii_case(&second) } else { name == second };
             let one_scope = held_beyond_the_region(type_name) || second_region == "us-west-2";
             prop_assert_eq!(collides, one_name && one_scope, "{} {} / {} in {}", type_name, name, second, second_region);
         }

@@ -33,6 +33,12 @@ pub(super) fn identifier(type_name: &str) -> Option<(&'static str, bool)> {
     }
 }
 
+/// Whether the service keeps `property` of `type_name` in lowercase (its schema says so: an RDS
+/// instance's `DBInstanceIdentifier`), so values differing only in case name one resource.
+pub(super) fn stored_lowercase(type_name: &str, property: &str) -> bool {
+    LOWERCASED.contains(&(type_name, property))
+}
+
 /// What `Ref` returns for a raw resource of `type_name`: for a type identified by one
 /// property, that property (`TopicArn`, `RoleName`); `None` when the schema does not say.
 pub(super) fn ref_returns(type_name: &str) -> Option<&'static str> {

@@ -1,6 +1,7 @@
 //! Lint `region`: the account and region are part of every name. Exports resolve only in their
-//! own region, CloudWatch alarm actions must be in the alarm's region (and a Lambda event
-//! source mapping's source in the function's), and two resources with
+//! own region, CloudWatch alarm actions must be in the alarm's region (unless AWS holds the
+//! target in no region), a Lambda event source mapping's source in the function's and an S3
+//! bucket's notification destinations in the bucket's, and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
@@ -98,8 +99,9 @@ fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
 }
 
 /// ARNs a resource acts on that AWS requires in the resource's own region: by CloudFormation
-/// type (or type prefix), the properties holding them, what they are and why.
-const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str); 2] = [
+/// type (or type prefix), the properties holding them (a path through nested properties and
+/// lists, `.`-separated), what they are and why.
+const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str); 3] = [
     (
         "AWS::CloudWatch::",
         &["AlarmActions", "OKActions", "InsufficientDataActions"],
@@ -112,7 +114,28 @@ const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str); 2] = [
         "event source",
         "Lambda reads event sources (queues, streams, brokers) only in the function's region",
     ),
+    (
+        "AWS::S3::Bucket",
+        &[
+            "NotificationConfiguration.QueueConfigurations.Queue",
+            "NotificationConfiguration.TopicConfigurations.Topic",
+            "NotificationConfiguration.LambdaConfigurations.Function",
+        ],
+        "event notification destination",
+        "S3 sends event notifications only to queues, topics and functions in the bucket's region",
+    ),
 ];
+
+/// The values at `path` (`A.B.C`) of a raw resource's properties, through lists on the way.
+fn at_path<'a>(properties: &'a RawValue, path: &str) -> Vec<&'a RawValue> {
+    path.split('.').fold(vec![properties], |values, key| {
+        values
+            .into_iter()
+            .filter_map(|v| v.get(key))
+            .flat_map(RawValue::items)
+            .collect()
+    })
+}
 
 fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     let region = stack.environment.region();
@@ -133,8 +156,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                 };
                 let targets = keys
                     .iter()
-                    .filter_map(|k| raw.properties().get(k))
-                    .flat_map(RawValue::items)
+                    .flat_map(|k| at_path(raw.properties(), k))
                     .filter_map(RawValue::expr)
                     .collect();
                 (targets, *what, *why)
@@ -149,6 +171,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                     shown(target)
                 ),
                 Some(_) => continue,
+                None if regionless(app, stack, target) => continue,
                 None => format!(
                     "the region of {what} {} cannot be worked out from the definition: {why} ({region})",
                     shown(target)
@@ -206,6 +229,47 @@ fn region_of(app: &App, stack: &Stack, e: &Expr, depth: u8) -> Option<String> {
     }
 }
 
+/// Whether `e` is the ARN of a resource AWS holds in no region (an Incident Manager response
+/// plan, `arn:aws:ssm-incidents::<account>:response-plan/<name>`): its region field is empty
+/// and AWS's data has a resource type of its service whose ARN format leaves the region empty
+/// and matches it.
+fn regionless(app: &App, stack: &Stack, e: &Expr) -> bool {
+    // An account ID is twelve digits: it hides no colon or slash, so the fields after it stay
+    // decided and are matched too.
+    let mut unknown = [0; 4];
+    let unknown: &str = data::UNKNOWN.encode_utf8(&mut unknown);
+    let text: String = Scope::new(stack, Some(app))
+        .resolve(e)
+        .parts
+        .iter()
+        .map(|p| match p {
+            resolve::Part::Text(t) => t.as_str(),
+            resolve::Part::Unknown(u) if u.origin == resolve::Origin::Account => "000000000000",
+            resolve::Part::Unknown(_) => unknown,
+        })
+        .collect();
+    let mut fields = text.splitn(5, ':');
+    let (Some("arn"), Some(_), Some(service), Some(""), Some(_)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return false;
+    };
+    let Some(subject) = data::Subject::parse(&text) else {
+        return false;
+    };
+    // An ARN's service may differ from the prefix of the actions on it
+    // (`route53-recovery-control-config` acts on `route53-recovery-control` clusters).
+    data::services().iter().flat_map(|s| s.resources).any(|t| {
+        t.arn_service() == service
+            && arn_fields(t.arn()).is_some_and(|f| f[3].is_empty())
+            && t.admits(&subject)
+    })
+}
+
 /// What the resolver leaves open, as one character no ARN holds: an unknown may hold `:`.
 const OPEN: &str = "\u{0}";
 
@@ -248,9 +312,10 @@ fn name_scope(type_name: &str) -> NameScope {
 }
 
 /// A name as AWS compares it: IAM's names (roles, users, policies, instance profiles) are
-/// unique regardless of case ("MyRole" and "myrole" are one role); other services' are exact.
-fn compared(type_name: &str, name: &str) -> String {
-    if type_name.starts_with("AWS::IAM::") {
+/// unique regardless of case ("MyRole" and "myrole" are one role), and so are those a service
+/// keeps in lowercase, as its schema says (RDS identifiers); other services' are exact.
+fn compared(type_name: &str, property: &str, name: &str) -> String {
+    if type_name.starts_with("AWS::IAM::") || super::raw::stored_lowercase(type_name, property) {
         name.to_lowercase()
     } else {
         name.to_owned()
@@ -266,18 +331,27 @@ fn deployed_type(type_name: &str) -> &str {
     }
 }
 
-/// A resource's physical name: what it is, as said in findings, and the name as resolved.
-fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, String)> {
+/// A resource's physical name: what it is, as said in findings, the property holding it (for
+/// a raw resource), and the name as resolved.
+fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, &'static str, String)> {
     if let Properties::Raw(raw) = &r.properties {
         let (property, value) = super::raw::physical_name(raw)?;
-        let name = Scope::new(stack, Some(app))
-            .resolve(value)
-            .known()?
-            .to_owned();
-        return Some((format!("{} {property}", raw.type_name()), name));
+        // The app is one account: `${AWS::AccountId}` is the same text in every stack.
+        let resolved = Scope::new(stack, Some(app)).resolve(value);
+        let mut name = String::new();
+        for part in &resolved.parts {
+            match part {
+                resolve::Part::Text(t) => name.push_str(t),
+                resolve::Part::Unknown(u) if u.origin == resolve::Origin::Account => {
+                    name.push_str("${AWS::AccountId}");
+                }
+                resolve::Part::Unknown(_) => return None,
+            }
+        }
+        return Some((format!("{} {property}", raw.type_name()), property, name));
     }
     let (what, name) = r.properties.physical_name()?;
-    Some((what.to_owned(), name.to_owned()))
+    Some((what.to_owned(), "", name.to_owned()))
 }
 
 /// Two resources of one type and name in one scope (the region, or the whole account for a
@@ -293,7 +367,7 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
         let region = stack.environment.region();
         for r in &stack.template.resources {
-            let Some((what, name)) = physical_name(app, stack, r) else {
+            let Some((what, property, name)) = physical_name(app, stack, r) else {
                 continue;
             };
             let type_name = deployed_type(r.properties.type_name());
@@ -301,7 +375,7 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
             let key = (
                 type_name,
                 (scope == NameScope::Region).then_some(region),
-                compared(type_name, &name),
+                compared(type_name, property, &name),
             );
             if let Some(first) = seen.iter().find(|s| s.key == key) {
                 let (place, fix) = match scope {
@@ -317,7 +391,7 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
                 let case = if first.name == name {
                     ""
                 } else {
-                    " (IAM compares names regardless of case)"
+                    " (AWS compares these names regardless of case)"
                 };
                 out.push(Finding {
                     code: "region",

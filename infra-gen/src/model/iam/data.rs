@@ -82,7 +82,6 @@ impl Level {
 include!(concat!(env!("OUT_DIR"), "/iam_actions.rs"));
 
 /// Every service of the data, sorted by prefix.
-#[cfg(test)]
 pub(crate) fn services() -> &'static [Service] {
     SERVICES
 }
