@@ -328,6 +328,53 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The repository URI a function's image comes from is the registry's ECR repository's
+    /// `RepositoryUri`, however the export spells it (`GetAtt`, a `Sub` of it alone or of a
+    /// variable holding it, a `Join` of it alone); its ARN or a URI with more text is not one.
+    /// A raw `AWS::Lambda::Function`'s `Code.ImageUri` is judged the same.
+    #[test]
+    fn an_image_comes_from_the_repositorys_uri_however_the_export_spells_it(
+        attribute in prop::sample::select(vec!["RepositoryUri", "Arn"]),
+        form in 0usize..5,
+        var in "[A-Z][A-Za-z]{0,8}",
+        raw in any::<bool>(),
+    ) {
+        let mut app = valid_app();
+        let export = "demo-test-registry-RepositoryUri";
+        let registry = &mut app.stacks_mut()[0].template;
+        let output = registry.outputs.iter_mut().find(|o| o.export.as_deref() == Some(export)).expect("export");
+        let Expr::GetAtt(id, _) = output.value.clone() else { panic!("a GetAtt") };
+        let attr = Expr::GetAtt(id.clone(), attribute.into());
+        output.value = match form {
+            0 => attr,
+            1 => Expr::sub(format!("${{{id}.{attribute}}}")),
+            2 => Expr::SubWith(format!("${{{var}}}"), vec![(var.clone(), attr)]),
+            3 => Expr::Join(",".into(), vec![attr]),
+            _ => Expr::SubWith(format!("${{{var}}}/mirror"), vec![(var.clone(), attr)]),
+        };
+        let is_uri = attribute == "RepositoryUri" && form < 4;
+        if raw {
+            let uri = serde_json::json!({"Fn::Sub": ["${U}:${ImageTag}", {"U": {"Fn::ImportValue": export}}]});
+            let raw = infra_gen::model::raw::Raw::new(
+                "AWS::Lambda::Function",
+                serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": uri}, "Role": "r"}),
+            )
+            .expect("valid raw");
+            app.stacks_mut()[1].template.resources.push(
+                infra_gen::model::Resource::new(LogicalId::new("Helper").expect("valid"), Properties::Raw(raw)).retained(),
+            );
+        }
+        let found: Vec<Finding> = of(&app, "deploy-order")
+            .into_iter()
+            .filter(|f| f.message.contains("not an ECR repository's URI"))
+            .collect();
+        prop_assert_eq!(found.len(), (1 + usize::from(raw)) * usize::from(!is_uri), "{:#?}", found);
+    }
+}
+
 /// The fixture in `region` with alarms notifying `topic`.
 fn alarm_app(region: &str, topic: Expr) -> App {
     let mut app = app_with("us-west-2", DOCKERFILE, |s| {

@@ -229,18 +229,8 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
     let mut patterns = image::Patterns::default();
     for (i, stack) in stacks.iter().enumerate() {
         for r in &stack.template.resources {
-            if let Properties::Function(f) = &r.properties {
-                image::check(stack, r.id.as_str(), &f.image_uri, &mut patterns, out);
-            }
-            // A raw function runs an image too: the same rule for its Code.ImageUri.
-            if let Properties::Raw(raw) = &r.properties
-                && raw.type_name() == "AWS::Lambda::Function"
-                && let Some(uri) = raw
-                    .properties()
-                    .get("Code")
-                    .and_then(|c| c.get("ImageUri"))
-                    .and_then(RawValue::expr)
-            {
+            let image_uri = image_uri(&r.properties);
+            if let Some(uri) = image_uri {
                 image::check(stack, r.id.as_str(), uri, &mut patterns, out);
             }
             for import in imports(stack, r.properties.exprs()) {
@@ -283,10 +273,8 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                         ));
                     }
                     Some((_, s, o)) => {
-                        if let Properties::Function(f) = &r.properties
-                            && imports(stack, vec![&f.image_uri])
-                                .iter()
-                                .any(|i| i == import)
+                        if let Some(uri) = image_uri
+                            && imports(stack, vec![uri]).iter().any(|i| i == import)
                             && !is_repository_uri(s, &o.value)
                         {
                             out.push(finding(
@@ -323,8 +311,55 @@ fn imports(stack: &Stack, exprs: Vec<&Expr>) -> Vec<String> {
     names
 }
 
+/// The image a function runs: a modelled function's, or a raw `AWS::Lambda::Function`'s
+/// `Code.ImageUri`.
+fn image_uri(properties: &Properties) -> Option<&Expr> {
+    match properties {
+        Properties::Function(f) => Some(&f.image_uri),
+        Properties::Raw(raw) if raw.type_name() == "AWS::Lambda::Function" => raw
+            .properties()
+            .get("Code")
+            .and_then(|c| c.get("ImageUri"))
+            .and_then(RawValue::expr),
+        _ => None,
+    }
+}
+
+/// Whether an export's value is an ECR repository's `RepositoryUri` attribute, however
+/// spelled: `GetAtt`, a `Sub` of `${Repository.RepositoryUri}` alone (or of a variable
+/// holding it), a `Join` of it alone.
 fn is_repository_uri(stack: &Stack, value: &Expr) -> bool {
-    matches!(value, Expr::GetAtt(id, attr)
-        if attr == "RepositoryUri"
-        && stack.template.resource(id).is_some_and(|r| matches!(r.properties, Properties::EcrRepository(_))))
+    let whole = |template: &str| {
+        template
+            .strip_prefix("${")
+            .and_then(|t| t.strip_suffix('}'))
+            .filter(|t| !t.contains(['$', '{', '}']))
+            .map(str::to_owned)
+    };
+    match value {
+        Expr::GetAtt(id, attr) => {
+            attr == "RepositoryUri"
+                && stack
+                    .template
+                    .resource(id)
+                    .is_some_and(|r| matches!(r.properties, Properties::EcrRepository(_)))
+        }
+        Expr::Sub(template) | Expr::SubWith(template, _) => {
+            let vars = match value {
+                Expr::SubWith(_, vars) => vars.as_slice(),
+                _ => &[],
+            };
+            match whole(template) {
+                Some(name) => match vars.iter().find(|(k, _)| *k == name) {
+                    Some((_, var)) => is_repository_uri(stack, var),
+                    None => name.split_once('.').is_some_and(|(id, attr)| {
+                        is_repository_uri(stack, &Expr::GetAtt(id.into(), attr.into()))
+                    }),
+                },
+                None => false,
+            }
+        }
+        Expr::Join(_, parts) => matches!(parts.as_slice(), [one] if is_repository_uri(stack, one)),
+        _ => false,
+    }
 }
