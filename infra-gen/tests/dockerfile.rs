@@ -973,14 +973,16 @@ proptest! {
             ("RUN <<EOF\npython3 -m pip install --target /var/task awslambdaric\nEOF", true),
             ("COPY <<EOF /var/task/requirements.txt\nrequests==2.32.3\nawslambdaric==2.2.1\nEOF", true),
         ]),
-        in_parent in any::<bool>(),
+        placement in 0usize..3,
         streaming in any::<bool>(),
     ) {
         let (line, cannot) = install;
-        let text = if in_parent {
-            format!("FROM {base} AS runtime\n{line}\nFROM runtime\n")
-        } else {
-            format!("FROM {base}\n{line}\n")
+        // In the final stage, in the stage it is built FROM, or in a builder whose files it
+        // copies (architecture-independent sources bring the client along too).
+        let text = match placement {
+            0 => format!("FROM {base}\n{line}\n"),
+            1 => format!("FROM {base} AS runtime\n{line}\nFROM runtime\n"),
+            _ => format!("FROM {base} AS deps\n{line}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=deps /var/task/*.py /var/runtime /var/task/lib/ /var/task/\n"),
         } + "WORKDIR /var/task\nENTRYPOINT [\"/var/task/entry.sh\"]\nCMD [\"app.handler\"]\n";
         let found = findings_with(&text, (&["/var/task/entry.sh"], &["app.handler"], "/var/task"), streaming, "image-streaming");
         prop_assert_eq!(found.len(), usize::from(streaming && cannot), "{}\n{:#?}", text, found);
@@ -1113,6 +1115,126 @@ fn build_setting(tool: usize, arch: Arch) -> String {
         ),
         3 => format!("dotnet publish -c Release -r linux-{npm} -o /var/task"),
         _ => format!("zig build -Dtarget={zig} --prefix /var/task"),
+    }
+}
+
+/// A compiler's command in a builder stage: (text, whether it compiles native code, whether
+/// it takes the target given). The target is `(architecture, for Linux)`.
+fn compile(tool: usize, target: Option<(Arch, bool)>) -> (String, bool, bool) {
+    let rust = |(a, linux): (Arch, bool)| match (a, linux) {
+        (Arch::Arm, true) => "aarch64-unknown-linux-gnu",
+        (Arch::Amd, true) => "x86_64-unknown-linux-musl",
+        (Arch::Arm, false) => "aarch64-apple-darwin",
+        (Arch::Amd, false) => "x86_64-pc-windows-gnu",
+    };
+    match tool % 7 {
+        0 => {
+            let env = target.map_or(String::new(), |(a, linux)| {
+                let arch = if a == Arch::Arm { "arm64" } else { "amd64" };
+                let os = if linux { "linux" } else { "darwin" };
+                format!("GOOS={os} GOARCH={arch} ")
+            });
+            (
+                format!("{env}go build -o /out/bootstrap ./cmd/fn"),
+                true,
+                true,
+            )
+        }
+        1 => {
+            let flag = target.map_or(String::new(), |t| format!(" --target {}", rust(t)));
+            (
+                format!(
+                    "cargo build --release{flag} && cp target/*/release/bootstrap /out/bootstrap"
+                ),
+                true,
+                true,
+            )
+        }
+        2 => (
+            "gcc -O2 -static -o /out/bootstrap main.c".to_owned(),
+            true,
+            false,
+        ),
+        3 => {
+            let flag = target.map_or(String::new(), |t| format!(" --target={}", rust(t)));
+            (
+                format!("clang -O2{flag} -o /out/bootstrap main.c"),
+                true,
+                true,
+            )
+        }
+        4 => {
+            let flag = target.map_or(String::new(), |(a, linux)| {
+                let arch = if a == Arch::Arm { "aarch64" } else { "x86_64" };
+                format!(
+                    " -target {arch}-{}",
+                    if linux { "linux-musl" } else { "macos" }
+                )
+            });
+            (
+                format!("zig build-exe main.zig{flag} -femit-bin=/out/bootstrap"),
+                true,
+                true,
+            )
+        }
+        5 => (
+            "go run ./cmd/gen > /out/schema.json".to_owned(),
+            false,
+            false,
+        ),
+        _ => ("npm ci && npm run build".to_owned(), false, false),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A builder stage's compiler builds for the target it is given (another OS is never
+    /// Lambda's); given none, unpinned, it builds on the target platform; pinned, on the
+    /// platform pinned. What the final image copies decides
+    /// whether any of it matters: architecture-independent files (a JSON schema, the CA
+    /// bundle, `/usr/share/zoneinfo`) carry no build.
+    #[test]
+    fn a_builder_compiles_for_its_target_or_its_platform(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        pin in 0usize..5,
+        spelling in 0usize..5,
+        tool in 0usize..7,
+        target in 0usize..3,
+        linux in any::<bool>(),
+        path in 0usize..4,
+    ) {
+        let other = function_arch.other();
+        let platform = match pin {
+            0 => String::new(),
+            1 => "--platform=$BUILDPLATFORM ".to_owned(),
+            2 => "--platform=${BUILDPLATFORM} ".to_owned(),
+            3 => format!("--platform={} ", function_arch.platforms()[spelling]),
+            _ => format!("--platform={} ", other.platforms()[spelling]),
+        };
+        let target = match target {
+            0 => None,
+            1 => Some((function_arch, linux)),
+            _ => Some((other, linux)),
+        };
+        let (command, _native, targeted) = compile(tool, target);
+        let copied = ["/out/bootstrap", "/out/schema.json", "/etc/ssl/certs/ca-certificates.crt", "/usr/share/zoneinfo"][path];
+        let text = format!(
+            "FROM {platform}public.ecr.aws/docker/library/buildpack-deps:bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN {command}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build {copied} /var/task/x\n{TAIL}"
+        );
+        // The platform the binary is built for, as far as the file says.
+        let given = target.filter(|_| targeted);
+        let builds_for = match given {
+            Some((_, false)) => Some(false),
+            Some((a, true)) => Some(a == function_arch),
+            None => match pin {
+                4 => Some(false),
+                _ => Some(true),
+            },
+        };
+        let binary = path == 0;
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        prop_assert_eq!(got.platform > 0, binary && builds_for == Some(false), "\n{}\n{:#?}", text, findings);
     }
 }
 

@@ -125,6 +125,37 @@ pub(super) fn named(text: &str) -> Vec<Arch> {
     found.into_iter().map(|(_, a)| a).collect()
 }
 
+/// Operating systems other than Linux as artifact names, target triples and platform tags
+/// spell them (`-darwin-arm64`, `aarch64-apple-darwin`, `x86_64-pc-windows-msvc`, pip's
+/// `macosx_11_0_arm64` and `win_amd64`, .NET's `osx-arm64`).
+const OTHER_OSES: [&str; 14] = [
+    "darwin", "macos", "macosx", "osx", "apple", "windows", "win", "win32", "win64", "freebsd",
+    "netbsd", "openbsd", "illumos", "android",
+];
+
+/// Variables and options that choose the OS a build targets (Go's `GOOS`, npm's `--os`).
+const OS_SETTINGS: [&str; 4] = ["GOOS", "npm_config_os", "npm_config_platform", "--os"];
+
+/// The operating system other than Linux that `text` builds or names a build for: an OS
+/// setting given one (`GOOS=darwin`), or a name that spells an OS next to an architecture
+/// (`tool-darwin-arm64`, `aarch64-apple-darwin`) — a Linux function cannot run it.
+pub(super) fn foreign_os(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if let Some((name, value)) = lower.split_once('=')
+        && OS_SETTINGS.iter().any(|s| s.eq_ignore_ascii_case(name))
+    {
+        let value = value.trim_matches(['"', '\'']);
+        return (value != "linux" && OSES.contains(&value)).then(|| value.to_owned());
+    }
+    if named(&lower).is_empty() {
+        return None;
+    }
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|token| OTHER_OSES.contains(token))
+        .map(str::to_owned)
+}
+
 /// Environment variables build tools read their target architecture from (Go's `GOARCH`,
 /// Cargo's `CARGO_BUILD_TARGET`, npm's and node-gyp's `npm_config_*`, pip's `PIP_PLATFORM`,
 /// MSBuild's `RuntimeIdentifier`, the Docker CLI's `DOCKER_DEFAULT_PLATFORM`, and the
@@ -182,6 +213,102 @@ pub(super) fn designated(value: &str) -> Option<Arch> {
         .filter(|part| !part.is_empty())
         .all(|part| OSES.contains(&part) || TRIPLE_PARTS.contains(&part))
         .then_some(first)
+}
+
+/// File extensions of formats that hold no machine code: text, sources other runtimes
+/// interpret, certificates and keys, documents, images and fonts, WebAssembly.
+const NEUTRAL_EXTENSIONS: [&str; 40] = [
+    "crt",
+    "pem",
+    "cer",
+    "der",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "ini",
+    "conf",
+    "cfg",
+    "properties",
+    "txt",
+    "md",
+    "csv",
+    "sql",
+    "xml",
+    "proto",
+    "html",
+    "htm",
+    "css",
+    "js",
+    "mjs",
+    "cjs",
+    "map",
+    "ts",
+    "py",
+    "rb",
+    "php",
+    "pl",
+    "lua",
+    "sh",
+    "svg",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "ico",
+    "woff2",
+    "wasm",
+];
+
+/// The subdirectories of `/usr/share` the FHS names for architecture-independent data
+/// (3.0, §4.11, with `zoneinfo` of 2.3) and the data that distributions keep beside them (CA
+/// sources, fonts, MIME types, licences). Not `/usr/share` itself: vendors install programs
+/// there (`/usr/share/dotnet` holds the .NET runtime).
+const SHARED_DATA: [&str; 24] = [
+    "color",
+    "dict",
+    "man",
+    "misc",
+    "ppd",
+    "sgml",
+    "xml",
+    "doc",
+    "info",
+    "locale",
+    "nls",
+    "terminfo",
+    "tmac",
+    "zoneinfo",
+    "games",
+    "ca-certificates",
+    "fonts",
+    "mime",
+    "i18n",
+    "licenses",
+    "common-licenses",
+    "icons",
+    "pixmaps",
+    "X11",
+];
+
+/// Whether a path copied out of a stage or image holds architecture-independent files only:
+/// FHS data under `/usr/share` ([`SHARED_DATA`]: time zones, CA sources, locales),
+/// configuration under `/etc` (the CA bundle, `passwd`), or a file (a glob too) whose
+/// extension is a format without machine code. A directory elsewhere, or a file without
+/// such an extension, may hold a binary.
+pub(super) fn arch_independent(path: &str) -> bool {
+    let absolute = super::eval::clean(&format!("/{path}"));
+    let shared = absolute
+        .strip_prefix("/usr/share/")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|dir| SHARED_DATA.contains(&dir));
+    if shared || absolute.starts_with("/etc/") {
+        return true;
+    }
+    let name = absolute.rsplit('/').next().unwrap_or_default();
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && NEUTRAL_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+    })
 }
 
 /// Whether a RUN's shell text branches on the architecture it runs on (`[ "$TARGETARCH" =
@@ -388,6 +515,60 @@ mod tests {
                 proptest::prop_assert_eq!(designated(&format!("{other}{sep}{value}")), None);
                 proptest::prop_assert_eq!(designated(&format!("/opt/{other}/{value}")), None);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A name spelling an OS other than Linux next to an architecture, in any order and
+        /// joined any way, is a build for that OS; the Linux spelling of the same is not; an
+        /// OS word without an architecture (a path, a package name) says nothing.
+        #[test]
+        fn an_artifact_naming_another_os_is_a_build_for_it(
+            os in proptest::sample::select(OTHER_OSES.to_vec()),
+            arch in proptest::sample::select(vec!["arm64", "aarch64", "amd64", "x86_64", "x64"]),
+            sep in proptest::sample::select(vec!["-", "_", "/", "."]),
+            os_first in proptest::prelude::any::<bool>(),
+            stem in "[a-z]{2,8}",
+        ) {
+            let (a, b) = if os_first { (os, arch) } else { (arch, os) };
+            let name = format!("/dist/{stem}{sep}{a}{sep}{b}");
+            proptest::prop_assert_eq!(foreign_os(&name), Some(os.to_owned()));
+            let linux = format!("/dist/{stem}{sep}linux{sep}{arch}");
+            let known = OTHER_OSES.contains(&stem.as_str()) || !named(&stem).is_empty();
+            if !known {
+                proptest::prop_assert_eq!(foreign_os(&linux), None);
+                proptest::prop_assert_eq!(foreign_os(&format!("/opt/{os}/{stem}")), None);
+            }
+            proptest::prop_assert_eq!(foreign_os(&format!("GOOS={os}")), OSES.contains(&os).then(|| os.to_owned()));
+            proptest::prop_assert_eq!(foreign_os("GOOS=linux"), None);
+        }
+    }
+
+    #[test]
+    fn copied_paths_are_architecture_independent_by_place_or_format() {
+        for path in [
+            "/etc/ssl/certs/ca-certificates.crt",
+            "usr/share/zoneinfo",
+            "/usr/share/ca-certificates/mozilla/",
+            "/out/schema.json",
+            "/app/dist/*.js",
+            "/deps/pkg/__init__.py",
+            "/usr/share/../../etc/passwd",
+        ] {
+            assert!(arch_independent(path), "{path}");
+        }
+        for path in [
+            "/out/bootstrap",
+            "/",
+            "/usr/share",
+            "/usr/share/dotnet",
+            "/usr/lib/libssl.so.3",
+            "/deps",
+            "/etc",
+            "/usr/bin/jq",
+            "/x/.json",
+        ] {
+            assert!(!arch_independent(path), "{path}");
         }
     }
 

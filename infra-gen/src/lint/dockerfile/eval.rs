@@ -64,11 +64,27 @@ pub(super) struct Stage {
     /// What `COPY --from=` names that is no stage (lower-cased).
     pub copied_images: Vec<String>,
     /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
-    /// index, or an image.
-    pub froms: Vec<String>,
+    /// index, or an image; and whether all it takes is architecture-independent
+    /// ([`arch::arch_independent`]), which carries no architecture into this stage.
+    pub froms: Vec<(String, bool)>,
     cmd_set: bool,
     /// ONBUILD triggers, run by a stage built FROM this one (not inherited further).
     onbuild: Vec<Instruction>,
+}
+
+/// Words that end a simple command in a shell script (and start the next).
+const SEPARATORS: [&str; 13] = [
+    "&&", "||", "|", ";", "then", "do", "else", "elif", "if", "while", "{", "(", "!",
+];
+
+/// Programs that run the command after them.
+const PREFIXES: [&str; 6] = ["exec", "sudo", "env", "time", "nice", "nohup"];
+
+/// Whether a shell word assigns a variable (`NAME=value`), and its name.
+fn assigned(word: &str) -> Option<&str> {
+    word.split_once('=')
+        .map(|(k, _)| k)
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// The automatic platform ARGs: the target is the function's architecture (the build runs
@@ -228,21 +244,29 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             .flag("from")
             .filter(|_| ins.keyword == "COPY")
             .map(str::to_ascii_lowercase);
-        // `RUN --mount=…,from=<image>` reads an image's files the same way.
-        let all_mounted: Vec<String> = if ins.keyword == "RUN" {
+        // `RUN --mount=…,from=<image>` reads an image's files the same way: its `source`
+        // (the whole image unless given), with what the RUN makes of it unknown.
+        let mounts: Vec<(String, String)> = if ins.keyword == "RUN" {
             ins.flags
                 .iter()
                 .filter(|(n, _)| n.eq_ignore_ascii_case("mount"))
-                .flat_map(|(_, v)| v.split(','))
-                .filter_map(|kv| kv.split_once('='))
-                .filter(|(k, _)| k.eq_ignore_ascii_case("from"))
-                .map(|(_, f)| f.to_ascii_lowercase())
+                .filter_map(|(_, spec)| {
+                    let kv = |key: &str| {
+                        spec.split(',')
+                            .filter_map(|kv| kv.split_once('='))
+                            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                            .map(|(_, v)| v)
+                    };
+                    let from = kv("from")?.to_ascii_lowercase();
+                    let source = kv("source").or_else(|| kv("src")).unwrap_or("/");
+                    Some((from, source.to_owned()))
+                })
                 .collect()
         } else {
             Vec::new()
         };
-        let froms: Vec<String> = copied_from.iter().chain(&all_mounted).cloned().collect();
-        let from_image = copied_from.filter(no_stage);
+        let all_mounted: Vec<String> = mounts.iter().map(|(f, _)| f.clone()).collect();
+        let from_image = copied_from.clone().filter(no_stage);
         let mounted: Vec<String> = all_mounted.into_iter().filter(no_stage).collect();
         let Some(stage) = stages.last_mut() else {
             if ins.keyword == "ARG" {
@@ -260,17 +284,39 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             continue;
         };
         stage.apply(ins, escape, &global);
-        stage.froms.extend(froms);
+        let copy_neutral = copied_from.as_ref().map(|from| {
+            let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
+            sources.pop(); // the destination
+            let neutral = !sources.is_empty()
+                && sources.iter().all(|s| {
+                    expand(s, escape, &stage.state).is_ok_and(|p| arch::arch_independent(&p))
+                });
+            (from.clone(), neutral)
+        });
+        let mount_neutral: Vec<(String, bool)> = mounts
+            .into_iter()
+            .map(|(from, source)| (from, arch::arch_independent(&source)))
+            .collect();
+        // An image's name is evidence of an architecture too, unless all taken from it is
+        // architecture-independent.
         if let Some(fetched) = stage.copies.last_mut() {
-            fetched.extend(mounted.iter().map(|image| arch::repository_and_tag(image)));
+            for (image, _) in mount_neutral
+                .iter()
+                .filter(|(f, n)| !n && mounted.contains(f))
+            {
+                fetched.push(arch::repository_and_tag(image));
+            }
         }
         if let Some(image) = from_image {
-            // The image's name is evidence of an architecture too.
-            if let Some(copied) = stage.copies.last_mut() {
+            if let Some(copied) = stage.copies.last_mut()
+                && !copy_neutral.as_ref().is_some_and(|(_, n)| *n)
+            {
                 copied.push(arch::repository_and_tag(&image));
             }
             stage.copied_images.push(image);
         }
+        stage.froms.extend(copy_neutral);
+        stage.froms.extend(mount_neutral);
     }
     // A `--from` resolves once every stage is known: a stage defined after the instruction
     // is that stage, not an image.
@@ -493,10 +539,6 @@ impl Stage {
     /// command only prints (`echo`, `printf`) and comments build nothing; a quoted script
     /// (`sh -c "…"`) is read in turn, once (a variable's value is not expanded again).
     fn evidence(&self, script: &str, escape: char, nested: bool, out: &mut Vec<String>) {
-        const SEPARATORS: [&str; 13] = [
-            "&&", "||", "|", ";", "then", "do", "else", "elif", "if", "while", "{", "(", "!",
-        ];
-        const PREFIXES: [&str; 6] = ["exec", "sudo", "env", "time", "nice", "nohup"];
         for line in script.lines() {
             let mut program: Option<String> = None;
             let mut platform_next = false;
@@ -511,9 +553,7 @@ impl Stage {
                 }
                 let expanded = expand(word, escape, &self.state)
                     .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned());
-                let assignment = word.split_once('=').is_some_and(|(k, _)| {
-                    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                });
+                let assignment = assigned(word).is_some();
                 if program.is_none() && !assignment && !PREFIXES.contains(&expanded.as_str()) {
                     program = Some(expanded.rsplit('/').next().unwrap_or_default().to_owned());
                 }
@@ -528,6 +568,7 @@ impl Stage {
                             || expanded.contains("musllinux")
                             || expanded.starts_with("--platform=")
                             || arch::designated(value).is_some()
+                            || arch::foreign_os(&expanded).is_some()
                         {
                             out.push(expanded.clone());
                         }
@@ -597,16 +638,30 @@ pub(super) fn chain(stages: &[Stage], from: usize) -> Vec<usize> {
     chain
 }
 
+/// Which copies [`feeders`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Copies {
+    /// Those that may carry a build for some architecture: not a copy of
+    /// architecture-independent files only (a CA bundle, `/usr/share/zoneinfo`, sources).
+    Builds,
+    /// Every copy (a runtime interface client is architecture-independent source too).
+    All,
+}
+
 /// The stages whose files reach the final image without being part of its FROM chain: those
 /// it copies or mounts from, and those they copy from in turn (each judged with the stages it
 /// is built FROM). A `--from` resolves to a stage by name or index anywhere in the file, as
 /// BuildKit resolves it once every stage is known.
-pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize]) -> Vec<usize> {
+pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize], copies: Copies) -> Vec<usize> {
     let mut seen: Vec<usize> = chain_of_final.to_vec();
     let mut queue = seen.clone();
     let mut found = Vec::new();
     while let Some(i) = queue.pop() {
-        for from in &stages[i].froms {
+        let followed = stages[i]
+            .froms
+            .iter()
+            .filter(|(_, neutral)| copies == Copies::All || !neutral);
+        for (from, _) in followed {
             let target = match from.parse::<usize>() {
                 Ok(index) => (index < stages.len()).then_some(index),
                 Err(_) => stages

@@ -239,6 +239,21 @@ impl Lint<'_, '_> {
     /// (a Rust target triple, a release archive's suffix, a multiarch library directory,
     /// a pip platform tag); one instruction naming the function's too is a bundle of both.
     fn copies(&mut self, stages: &[Stage], chain: &[usize]) {
+        let os = chain
+            .iter()
+            .flat_map(|&i| stages[i].copies.iter().flatten())
+            .find_map(|w| arch::foreign_os(w).map(|os| (w, os)));
+        if let Some((source, os)) = os {
+            let message = format!(
+                "the final stage of {} brings in {source}, a {os} build, but Lambda runs Linux",
+                self.path
+            );
+            let fix = format!(
+                "build or fetch the linux/{} build (GOOS=linux, a `-unknown-linux-` Rust target, a `linux` release asset)",
+                self.target.name()
+            );
+            self.platform_finding(message, fix);
+        }
         let found = chain
             .iter()
             .flat_map(|&i| &stages[i].copies)
@@ -269,7 +284,7 @@ impl Lint<'_, '_> {
     /// spells one. A stage naming the function's architecture anywhere builds for it (or for
     /// both, and the path copied, checked above, tells which).
     fn feeders(&mut self, stages: &[Stage], chain: &[usize]) {
-        for i in eval::feeders(stages, chain) {
+        for i in eval::feeders(stages, chain, eval::Copies::Builds) {
             let own = eval::chain(stages, i);
             let words: Vec<&String> = own
                 .iter()
@@ -280,6 +295,22 @@ impl Lint<'_, '_> {
                 .iter()
                 .flat_map(|w| arch::named(w).into_iter().map(move |a| (a, *w)))
                 .collect();
+            let stage = stages[i].name.clone().unwrap_or_else(|| i.to_string());
+            if let Some((word, os)) = words
+                .iter()
+                .find_map(|w| arch::foreign_os(w).map(|os| (w, os)))
+            {
+                let message = format!(
+                    "the final stage of {} copies files from stage {stage}, which builds or fetches {word}, a {os} build, but Lambda runs Linux",
+                    self.path
+                );
+                let fix = format!(
+                    "build stage {stage} for linux/{} (GOOS=linux, a `-unknown-linux-` Rust target)",
+                    self.target.name()
+                );
+                self.platform_finding(message, fix);
+                continue;
+            }
             if named.iter().any(|(a, _)| *a == self.target) {
                 continue;
             }
@@ -304,7 +335,6 @@ impl Lint<'_, '_> {
             let Some((foreign, how)) = built.or(pinned).or(base) else {
                 continue;
             };
-            let stage = stages[i].name.clone().unwrap_or_else(|| i.to_string());
             let message = format!(
                 "the final stage of {} copies files from stage {stage}, which {how}, an {} build, but the function runs on {}",
                 self.path,
@@ -458,7 +488,8 @@ impl Lint<'_, '_> {
 
     /// A streaming handler needs a runtime interface client that streams: not the Python, Ruby
     /// or Java runtime interface client started by the function's ImageConfig, installed in the
-    /// final image or copied out of a runtime's base image (on any base image), nor the one of
+    /// final image or a stage it copies from, or copied out of a runtime's base image (on any
+    /// base image), nor the one of
     /// a managed runtime's base image other than Node.js, however mirrored.
     fn streaming(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
         if self.f.handler != HandlerMode::Streaming {
@@ -488,7 +519,14 @@ impl Lint<'_, '_> {
             );
             return;
         }
-        let installed = chain.iter().find_map(|&i| {
+        // Installed in the final stage, or in a stage whose files it copies (`pip install
+        // --target /deps` in a builder): either way the client is in the image.
+        let reaching: Vec<usize> = eval::feeders(stages, chain, eval::Copies::All)
+            .into_iter()
+            .flat_map(|i| eval::chain(stages, i))
+            .chain(chain.iter().copied())
+            .collect();
+        let installed = reaching.iter().find_map(|&i| {
             let stage = &stages[i];
             stage
                 .runs
@@ -499,14 +537,23 @@ impl Lint<'_, '_> {
                         .iter()
                         .find(|(package, _)| w.contains(package))
                 })
+                .map(|found| (found, i))
         });
-        if let Some((package, language)) = installed {
+        if let Some(((package, language), i)) = installed {
+            let place = if chain.contains(&i) {
+                format!("the final stage of {}", self.path)
+            } else {
+                format!(
+                    "stage {} of {}, whose files the final stage copies,",
+                    stages[i].name.clone().unwrap_or_else(|| i.to_string()),
+                    self.path
+                )
+            };
             self.sink.push(
                 "image-streaming",
                 self.id,
                 format!(
-                    "the handler streams its responses, but the final stage of {} installs {package}, the {language} runtime interface client, which cannot stream",
-                    self.path
+                    "the handler streams its responses, but {place} installs {package}, the {language} runtime interface client, which cannot stream"
                 ),
                 "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js) and leave the client out of the image, or declare HandlerMode::Buffered",
             );
@@ -514,7 +561,7 @@ impl Lint<'_, '_> {
         }
         // Files copied out of a Lambda base image of a runtime that cannot stream (its
         // `/var/runtime`) bring that runtime's client.
-        let copied = chain.iter().find_map(|&i| {
+        let copied = reaching.iter().find_map(|&i| {
             stages[i].copied_images.iter().find_map(|image| {
                 arch::named_runtime(image)
                     .filter(|r| !arch::streams(r))
@@ -526,7 +573,7 @@ impl Lint<'_, '_> {
                 "image-streaming",
                 self.id,
                 format!(
-                    "the handler streams its responses, but the final stage of {} copies files from {image}, the AWS Lambda {named} base image, whose runtime interface client cannot stream",
+                    "the handler streams its responses, but the image {} builds holds files copied from {image}, the AWS Lambda {named} base image, whose runtime interface client cannot stream",
                     self.path
                 ),
                 "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js) and copy nothing of another runtime's image, or declare HandlerMode::Buffered",
