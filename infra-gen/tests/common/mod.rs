@@ -8,10 +8,11 @@ use infra_gen::{App, Environment, Error, Finding, Stack};
 
 pub const DOCKERFILE: &str = "\
 FROM --platform=$BUILDPLATFORM rust:1 AS build
-RUN cargo build --release
+ARG TARGETARCH
+RUN case \"$TARGETARCH\" in arm64) t=aarch64-unknown-linux-gnu ;; amd64) t=x86_64-unknown-linux-gnu ;; esac && cargo build --release --target $t && cp target/$t/release/bootstrap /bootstrap
 FROM public.ecr.aws/lambda/provided:al2023
 WORKDIR /var/task
-COPY --from=build /src/target/release/bootstrap /var/task/bootstrap
+COPY --from=build /bootstrap /var/task/bootstrap
 ENTRYPOINT [\"/var/task/bootstrap\"]
 CMD [\"lambda\"]
 ";

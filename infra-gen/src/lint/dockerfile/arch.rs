@@ -311,6 +311,92 @@ pub(super) fn arch_independent(path: &str) -> bool {
     })
 }
 
+/// A compiler: its program, the subcommands that compile, the target options and variables.
+type Compiler = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// Compilers that build for the machine they run on unless told a target: the program, the
+/// subcommands that compile (none: the program itself), the options and the environment
+/// variables that name a target. (Interpreters, bundlers and package managers are left out:
+/// what they produce is mostly architecture-independent.)
+const NATIVE_COMPILERS: [Compiler; 12] = [
+    ("go", &["build", "install"], &[], &["GOARCH"]),
+    (
+        "cargo",
+        &["build", "install", "rustc", "zigbuild", "auditable"],
+        &["--target"],
+        &["CARGO_BUILD_TARGET"],
+    ),
+    ("rustc", &[], &["--target"], &[]),
+    ("gcc", &[], &[], &[]),
+    ("g++", &[], &[], &[]),
+    ("cc", &[], &["-target", "--target"], &[]),
+    ("c++", &[], &["-target", "--target"], &[]),
+    ("clang", &[], &["-target", "--target"], &[]),
+    ("clang++", &[], &["-target", "--target"], &[]),
+    (
+        "zig",
+        &["build", "build-exe", "build-lib", "cc", "c++"],
+        &["-target", "-Dtarget"],
+        &[],
+    ),
+    (
+        "swift",
+        &["build"],
+        &["--triple", "--arch", "--swift-sdk"],
+        &[],
+    ),
+    ("native-image", &[], &[], &[]),
+];
+
+/// Whether `argv` (a command's program and arguments) compiles native code for the machine it
+/// runs on: a compiler of [`NATIVE_COMPILERS`] given no target option, and none of its target
+/// variables `set` (in the command's or the RUN's environment).
+pub(super) fn compiles_for_host(argv: &[String], set: impl Fn(&str) -> bool) -> bool {
+    let Some((program, args)) = argv.split_first() else {
+        return false;
+    };
+    let program = program.rsplit('/').next().unwrap_or_default();
+    let Some((_, subcommands, flags, variables)) =
+        NATIVE_COMPILERS.iter().find(|(p, ..)| *p == program)
+    else {
+        return false;
+    };
+    let compiles = subcommands.is_empty()
+        || args
+            .iter()
+            .find(|a| !a.starts_with(['-', '+']))
+            .is_some_and(|sub| subcommands.contains(&sub.as_str()));
+    let targeted = args.iter().any(|a| {
+        flags.iter().any(|f| {
+            a.strip_prefix(f)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+        })
+    }) || variables.iter().any(|v| set(v));
+    compiles && !targeted
+}
+
+/// The target a build tool picks by itself when given none, whatever machine it runs on:
+/// cargo-lambda's `cargo lambda build` builds for x86_64 unless told `--arm64` or a
+/// `--target` (its documentation's default).
+pub(super) fn default_target(argv: &[String]) -> Option<&'static str> {
+    let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let [program, "lambda", "build", args @ ..] = words.as_slice() else {
+        return None;
+    };
+    let chosen = args.iter().any(|a| {
+        ["--arm64", "--x86-64", "--target", "-t"].iter().any(|f| {
+            a.strip_prefix(f)
+                .is_some_and(|r| r.is_empty() || r.starts_with('='))
+        })
+    });
+    (program.rsplit('/').next() == Some("cargo") && !chosen).then_some("x86_64-unknown-linux-gnu")
+}
+
 /// Whether a RUN's shell text branches on the architecture it runs on (`[ "$TARGETARCH" =
 /// amd64 ]`, `case $(uname -m) in …`): its per-architecture words then run only where they
 /// match, which the shell decides at build time.
@@ -541,6 +627,38 @@ mod tests {
             }
             proptest::prop_assert_eq!(foreign_os(&format!("GOOS={os}")), OSES.contains(&os).then(|| os.to_owned()));
             proptest::prop_assert_eq!(foreign_os("GOOS=linux"), None);
+        }
+
+        /// A compiler given no target builds for the machine it runs on; a target option in
+        /// any of its forms, or a target variable set, says otherwise; other programs and
+        /// subcommands compile nothing native.
+        #[test]
+        fn a_compiler_without_a_target_builds_for_the_host(
+            compiler in proptest::sample::select(NATIVE_COMPILERS.to_vec()),
+            arg in "[a-z./]{1,10}",
+            joined in proptest::prelude::any::<bool>(),
+        ) {
+            let (program, subcommands, flags, variables) = compiler;
+            let mut argv = vec![format!("/usr/bin/{program}")];
+            argv.extend(subcommands.first().map(|s| (*s).to_owned()));
+            argv.push(format!("-{arg}").replace("-target", "-x").replace("-arch", "-x").replace("-triple", "-x"));
+            proptest::prop_assert!(compiles_for_host(&argv, |_| false), "{:?}", argv);
+            for flag in flags.iter() {
+                let mut with = argv.clone();
+                if joined {
+                    with.push(format!("{flag}=aarch64-linux-gnu"));
+                } else {
+                    with.extend([(*flag).to_owned(), "aarch64-linux-gnu".to_owned()]);
+                }
+                proptest::prop_assert!(!compiles_for_host(&with, |_| false), "{:?}", with);
+            }
+            for variable in variables.iter() {
+                proptest::prop_assert!(!compiles_for_host(&argv, |v| v == *variable));
+            }
+            if !subcommands.is_empty() {
+                let run = vec![program.to_owned(), "run".to_owned(), arg.clone()];
+                proptest::prop_assert!(!compiles_for_host(&run, |_| false), "{:?}", run);
+            }
         }
     }
 

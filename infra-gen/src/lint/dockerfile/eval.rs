@@ -61,6 +61,9 @@ pub(super) struct Stage {
     pub copies: Vec<Vec<String>>,
     /// Each RUN's command as written with its heredocs, and each file a heredoc writes.
     pub runs: Vec<String>,
+    /// Each command a RUN gives a native compiler without a target
+    /// ([`arch::compiles_for_host`]): it builds for the platform the stage runs on.
+    pub host_builds: Vec<String>,
     /// What `COPY --from=` names that is no stage (lower-cased).
     pub copied_images: Vec<String>,
     /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
@@ -379,6 +382,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         worst,
         copies: Vec::new(),
         runs: Vec::new(),
+        host_builds: Vec::new(),
         copied_images: Vec::new(),
         froms: Vec::new(),
         cmd_set: false,
@@ -510,8 +514,20 @@ impl Stage {
                         for arg in &argv {
                             self.evidence(arg, escape, false, &mut fetched);
                         }
+                        let script = match argv.iter().position(|a| a == "-c") {
+                            Some(at) => argv[at + 1..].join(" "),
+                            None => argv
+                                .iter()
+                                .map(|a| format!("'{a}'"))
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        };
+                        self.host_compiles(&script, escape, &mut fetched);
                     }
-                    None => self.evidence(&script, escape, false, &mut fetched),
+                    None => {
+                        self.evidence(&script, escape, false, &mut fetched);
+                        self.host_compiles(&script, escape, &mut fetched);
+                    }
                 }
                 self.copies.push(fetched);
             }
@@ -580,6 +596,60 @@ impl Stage {
                 }
             }
         }
+    }
+
+    /// Records each simple command of a shell script that compiles for the machine it runs
+    /// on ([`arch::compiles_for_host`]): no target option, and no target variable set in the
+    /// command, anywhere in the script (`export GOARCH=…`, `go env -w GOARCH=…`) or in the
+    /// stage's ENVs and ARGs; and, as evidence in `fetched`, the target a tool picks by
+    /// itself ([`arch::default_target`]).
+    fn host_compiles(&mut self, script: &str, escape: char, fetched: &mut Vec<String>) {
+        let mut found = Vec::new();
+        let set = |v: &str, assigned: &[&str]| {
+            assigned.contains(&v) || script.contains(v) || self.state.get(v).is_some()
+        };
+        for line in script.lines() {
+            let mut commands: Vec<(Vec<&str>, Vec<String>)> = vec![(Vec::new(), Vec::new())];
+            let all = words(line, escape);
+            for raw in &all {
+                if raw.starts_with('#') {
+                    break;
+                }
+                let word = raw.trim_end_matches(';');
+                let Some((names, argv)) = commands.last_mut() else {
+                    break;
+                };
+                if SEPARATORS.contains(&word) {
+                    commands.push((Vec::new(), Vec::new()));
+                    continue;
+                }
+                if argv.is_empty() {
+                    if let Some(name) = assigned(word) {
+                        names.push(name);
+                        continue;
+                    }
+                    if PREFIXES.contains(&word) {
+                        continue;
+                    }
+                }
+                argv.push(
+                    expand(word, escape, &self.state)
+                        .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
+                );
+                if raw.ends_with(';') {
+                    commands.push((Vec::new(), Vec::new()));
+                }
+            }
+            for (names, argv) in &commands {
+                if arch::compiles_for_host(argv, |v| set(v, names)) {
+                    found.push(argv.join(" "));
+                }
+                if let Some(target) = arch::default_target(argv) {
+                    fetched.push(format!("{} (target {target})", argv.join(" ")));
+                }
+            }
+        }
+        self.host_builds.extend(found);
     }
 
     /// The variables in a RUN's environment (the stage's ARGs and ENVs, an ARG over an ENV of

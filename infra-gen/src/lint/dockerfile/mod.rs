@@ -333,6 +333,7 @@ impl Lint<'_, '_> {
                 .first()
                 .map(|(a, w)| (a.clone(), format!("builds or fetches {w}")));
             let Some((foreign, how)) = built.or(pinned).or(base) else {
+                self.host_build(stages, &own, &stage);
                 continue;
             };
             let message = format!(
@@ -347,6 +348,32 @@ impl Lint<'_, '_> {
             );
             self.platform_finding(message, fix);
         }
+    }
+
+    /// A stage on a platform the build does not fix (`--platform=$BUILDPLATFORM`: the build
+    /// machine's) whose RUNs give a native compiler no target builds for whatever machine runs
+    /// the build: not known to be the function's architecture.
+    fn host_build(&mut self, stages: &[Stage], own: &[usize], stage: &str) {
+        let Some(&root) = own.last() else { return };
+        let Some((written, Err(_))) = &stages[root].platform else {
+            return;
+        };
+        if stages[root].base == Base::Scratch {
+            return;
+        }
+        let Some(command) = own.iter().flat_map(|&k| &stages[k].host_builds).next() else {
+            return;
+        };
+        let message = format!(
+            "the final stage of {} copies files from stage {stage}, which runs on --platform={written} (the build machine's, which the build does not fix) and compiles `{command}` without a target, so they are built for whatever machine runs the build, but the function runs on {}",
+            self.path,
+            self.arch_name()
+        );
+        let fix = format!(
+            "give the compiler the target: declare `ARG TARGETARCH` in stage {stage} and pass it (`GOARCH=$TARGETARCH`, `cargo build --target` of $TARGETARCH's triple, `clang --target`), or drop --platform={written} so the stage builds on the target platform ({})",
+            self.f.architecture.docker_platform()
+        );
+        self.platform_finding(message, fix);
     }
 
     fn config(&mut self, last: &Stage) {
