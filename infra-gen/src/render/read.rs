@@ -41,6 +41,23 @@ pub fn read_template(text: &str) -> Result<Value, String> {
     }
 }
 
+/// A template read as [`read_template`] does, that is also shaped as CloudFormation requires:
+/// a mapping whose `Resources` maps logical IDs to mappings with a string `Type`.
+pub fn read_stack_template(text: &str) -> Result<Value, String> {
+    let template = read_template(text)?;
+    let resources = template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .filter(|r| !r.is_empty())
+        .ok_or("it has no Resources mapping with a resource")?;
+    for (id, r) in resources {
+        if !r.get("Type").is_some_and(Value::is_string) {
+            return Err(format!("resource {id} has no Type"));
+        }
+    }
+    Ok(template)
+}
+
 /// CloudFormation's own limit on a template body (1 MB) read as nodes: no template holds more.
 const MAX_NODES: u64 = 1 << 20;
 
@@ -59,8 +76,35 @@ fn bounded_aliases(text: &str) -> Result<(), String> {
     let mut anchored: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
     // Open collections: their anchor and the nodes counted in them so far.
     let mut open: Vec<(usize, u64)> = vec![(0, 0)];
+    // Per open collection, for a mapping: the scalar keys seen and whether a key comes next.
+    // YAML requires a mapping's keys to be unique, and a loader would keep one value silently.
+    let mut keys: Vec<Option<(std::collections::HashSet<String>, bool)>> = vec![None];
     for event in saphyr_parser::Parser::new_from_str(text) {
         let (event, _) = event.map_err(|e| e.to_string())?;
+        let starts = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+        );
+        if starts && let Some(Some((seen, key_next))) = keys.last_mut() {
+            if *key_next
+                && let Event::Scalar(key, ..) = &event
+                && !seen.insert(key.to_string())
+            {
+                return Err(format!("the key {key:?} appears twice in one mapping"));
+            }
+            *key_next = !*key_next;
+        }
+        match &event {
+            Event::SequenceStart(..) => keys.push(None),
+            Event::MappingStart(..) => keys.push(Some((Default::default(), true))),
+            Event::SequenceEnd | Event::MappingEnd => {
+                keys.pop();
+            }
+            _ => {}
+        }
         let (anchor, nodes) = match event {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 open.push((anchor, 1));
@@ -196,6 +240,49 @@ mod tests {
             };
             let read = read_template(&text);
             prop_assert_eq!(read.is_ok(), depth <= MAX_DEPTH, "{:?}", read.err());
+        }
+
+        /// A mapping of `keys` (as block or flow, nested under a key or a list item), read
+        /// iff no key repeats: YAML requires unique keys, and a loader would keep one value.
+        #[test]
+        fn a_key_twice_in_one_mapping_is_refused(
+            keys in prop::collection::vec("[a-c]{1,2}", 1..6),
+            flow in any::<bool>(),
+            under in 0u8..3,
+        ) {
+            let unique = keys.iter().collect::<std::collections::BTreeSet<_>>().len() == keys.len();
+            let mapping = if flow {
+                format!("{{{}}}", keys.iter().map(|k| format!("{k}: 1")).collect::<Vec<_>>().join(", "))
+            } else {
+                keys.iter().map(|k| format!("\n    {k}: [1]")).collect::<String>()
+            };
+            // The same keys in sibling mappings never clash.
+            let text = match under {
+                0 => format!("x: {mapping}\ny: {mapping}\n"),
+                1 => format!("- {mapping}\n- {mapping}\n").replace("\n    ", "\n    "),
+                _ => format!("Resources:\n  R: {mapping}\n"),
+            };
+            let text = if under == 1 && !flow {
+                keys.iter().map(|k| format!("- {k}: 1\n")).collect::<String>()
+                    + &format!("- {}\n", keys.iter().map(|k| format!("{k}: 2")).collect::<Vec<_>>().join("\n  "))
+            } else {
+                text
+            };
+            prop_assert_eq!(read_template(&text).is_ok(), unique, "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_stack_template_has_resources_with_types() {
+        assert!(read_stack_template("Resources:\n  A:\n    Type: AWS::SQS::Queue\n").is_ok());
+        for bad in [
+            "a: 1",
+            "Resources: {}",
+            "Resources: [1]",
+            "Resources:\n  A: 3",
+            "Resources:\n  A:\n    Type: [x]",
+        ] {
+            assert!(read_stack_template(bad).is_err(), "{bad}");
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::builders::App;
 use crate::model::lambda::{EnvName, EnvVar};
 use crate::model::{Expr, Properties, REGISTERED, is_stateful_type};
 use crate::pipeline::{self, Failure};
-use crate::render::{GeneratedFile, read::read_template};
+use crate::render::{GeneratedFile, read::read_stack_template};
 use crate::{lint, validate};
 
 pub use git::{Pending, committed, start};
@@ -404,7 +404,7 @@ fn parse<'a>(side: &'a Templates, known: &Parsed<'_>) -> Result<Parsed<'a>, Revi
             {
                 return Ok((stack.clone(), (Rc::clone(json), text.as_str())));
             }
-            read_template(text)
+            read_stack_template(text)
                 .map(|v| (stack.clone(), (Rc::new(v), text.as_str())))
                 .map_err(|message| ReviewError::Unreadable {
                     side: side.label.clone(),
