@@ -1015,6 +1015,37 @@ mod raw_function_log_group {
                 prop_assert_eq!(f.resource.as_str(), "Db");
             }
         }
+
+        /// A raw function's `Environment.Variables` meet Lambda's limits as a modelled
+        /// function's do: `env-size` exactly when the JSON object is over 4096 bytes,
+        /// `reserved-env` for a name Lambda sets itself.
+        #[test]
+        fn a_raw_functions_environment_meets_lambdas_limits(
+            vars in proptest::collection::vec(("[A-Z]{1,12}", "[a-z0-9 \"é]{0,300}"), 1..30),
+            reserved in proptest::option::of(proptest::sample::select(vec!["AWS_REGION", "_HANDLER", "AWS_LAMBDA_RUNTIME_API"])),
+        ) {
+            let mut app = valid_app();
+            let mut object = serde_json::Map::new();
+            for (i, (name, value)) in vars.iter().enumerate() {
+                object.insert(format!("V{i}_{name}"), Value::String(value.clone()));
+            }
+            if let Some(name) = reserved {
+                object.insert(name.to_owned(), Value::String("x".into()));
+            }
+            let measured = serde_json::to_string(&object).expect("serializes").len();
+            push(&mut app, "HelperLogs", "AWS::Logs::LogGroup",
+                json!({"LogGroupName": "/aws/lambda/helper", "RetentionInDays": 365}));
+            push(&mut app, "Helper", "AWS::Lambda::Function", json!({"FunctionName": "helper",
+                "PackageType": "Image", "Code": {"ImageUri": "x"}, "Role": "r",
+                "Environment": {"Variables": object}}));
+            let codes: Vec<&str> = findings(&app)
+                .iter()
+                .filter(|f| f.resource == "Helper")
+                .map(|f| f.code)
+                .collect();
+            prop_assert_eq!(codes.contains(&"env-size"), measured > 4096, "{} bytes: {:?}", measured, codes);
+            prop_assert_eq!(codes.contains(&"reserved-env"), reserved.is_some(), "{:?}", codes);
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod values;
 use super::Sink;
 use super::resolve::{DynamicReference, Origin, Part, Resolved, without_dynamic_references};
 use crate::builders::Stack;
+use crate::model::Expr;
 use crate::model::lambda::Function;
 
 /// Whether a name is a secret's, in any case style (see `names`); the Dockerfile lint asks it
@@ -85,7 +86,12 @@ pub(crate) fn variable_reason(name: &str, resolved: &Resolved) -> Option<String>
 /// (`/app/db-password`, read without its `:version`).
 fn dynamic_reference_reason(name: &str, r: &DynamicReference) -> Option<String> {
     let service = &r.service;
-    if r.is_secret() {
+    // SSM returns a Secrets Manager secret's value for `/aws/reference/secretsmanager/<id>`.
+    let referenced_secret = r
+        .reference
+        .trim_start_matches(|c: char| c != '/')
+        .starts_with("/aws/reference/secretsmanager/");
+    if r.is_secret() || referenced_secret {
         return Some(format!(
             "a dynamic reference {{{{resolve:{service}:…}}}}, which CloudFormation replaces with the secret's value in plain text"
         ));
@@ -227,13 +233,30 @@ const ENV_LIMIT: usize = 4096;
 const DYNAMIC_REFERENCE_ROOM: usize = 3 * 1024;
 
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
+    let vars: Vec<(&str, &Expr)> = f
+        .environment
+        .iter()
+        .map(|v| (v.name.as_str(), &v.value))
+        .collect();
+    variables(&vars, true, id, sink);
+}
+
+/// A function's environment — a modelled one's, or a raw `AWS::Lambda::Function`'s
+/// `Environment.Variables` — against Lambda's reserved names and size limit, and, when
+/// `judge_secrets` (the raw lint judges a raw function's values itself), for secrets alone
+/// and joined across variables.
+pub(super) fn variables(
+    vars: &[(&str, &Expr)],
+    judge_secrets: bool,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
     // `{}` around the JSON object Lambda measures.
     let mut size = 2;
     // The bytes the dynamic references' own text takes in `size`, and how many there are.
     let (mut references_len, mut references) = (0, 0);
     let mut clean = Vec::new();
-    for (i, var) in f.environment.iter().enumerate() {
-        let name = var.name.as_str();
+    for (i, &(name, expr)) in vars.iter().enumerate() {
         if RESERVED.contains(&name) {
             sink.push(
                 "reserved-env",
@@ -242,7 +265,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
                 format!("remove {name}; the runtime already provides it"),
             );
         }
-        let resolved = sink.scope().resolve(&var.value);
+        let resolved = sink.scope().resolve(expr);
         // Lambda measures the variables as one JSON object (its error shows the "String
         // measured"): each name and value quoted and escaped, a colon between, commas between
         // pairs. Unknown parts count at their longest; an attribute (an ARN, a name) at a
@@ -253,6 +276,9 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
             references += 1;
             references_len +=
                 json_escaped_len(&format!("{{{{resolve:{}:{}}}}}", r.service, r.reference));
+        }
+        if !judge_secrets {
+            continue;
         }
         let reason = variable_reason(name, &resolved);
         match (reason, resolved.known()) {

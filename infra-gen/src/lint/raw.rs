@@ -261,6 +261,18 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     }
     if raw.type_name() == "AWS::Lambda::Function" {
         function_log_group(stack, raw, id, sink);
+        // Lambda's reserved names and size limit hold for a raw function's environment too.
+        if let Some(RawValue::Object(fields)) = raw
+            .properties()
+            .get("Environment")
+            .and_then(|e| e.get("Variables"))
+        {
+            let vars: Vec<(&str, &Expr)> = fields
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str(), v.expr()?)))
+                .collect();
+            super::env::variables(&vars, false, id, sink);
+        }
     }
     exported_log_groups(stack, raw, id, sink);
     let mut statements = Vec::new();

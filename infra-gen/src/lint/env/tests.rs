@@ -915,6 +915,9 @@ proptest! {
             service != "ssm",
             "{}={}", plain, reference
         );
+        // SSM's path to a Secrets Manager secret returns the secret's value.
+        let via_ssm = format!("{{{{resolve:ssm:/aws/reference/secretsmanager/{a}/{b}}}}}");
+        prop_assert!(variable_reason(&plain, &resolved(&via_ssm)).is_some(), "{plain}={via_ssm}");
     }
 
     /// gitleaks rules scoped to files of a kind (`hashicorp-tf-password` to `.tf`) judge no
