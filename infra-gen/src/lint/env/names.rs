@@ -647,7 +647,8 @@ fn head(pieces: &[String]) -> Option<(usize, &str)> {
 
 /// Whether `name` names what is generated material when it is a credential: a key by the
 /// bare word (`ENCRYPTION_KEY`, `THEME_KEY`), an auth setting, a cookie, a signature, an HMAC,
-/// a webhook — never a word a person chose, as a password, secret, token or seed may be.
+/// a webhook — never a word a person chose, as a password, secret, token or seed may be, or
+/// a key or an auth setting qualified as a credential (`SECRET_KEY`, `API_KEY`, `BASIC_AUTH`).
 pub(crate) fn generated_name(name: &str) -> bool {
     const GENERATED: &[&str] = &[
         "auth",
@@ -663,8 +664,17 @@ pub(crate) fn generated_name(name: &str) -> bool {
         "webhooks",
     ];
     let pieces = pieces(name);
+    // Unless a word before says whose secret it is (`SECRET_KEY`, `BASIC_AUTH`), which a
+    // person may have chosen (`SECRET_KEY=supersecret`).
     classify(&pieces) == Kind::Secret
-        && head(&pieces).is_some_and(|(_, w)| is(KEY, w) || is(GENERATED, w))
+        && head(&pieces).is_some_and(|(at, w)| {
+            let chosen = is(KEY, w) || w == "auth" || w == "authorization";
+            (is(KEY, w) || is(GENERATED, w))
+                && !(chosen
+                    && pieces[..at]
+                        .last()
+                        .is_some_and(|q| is(QUALIFIER, q) || is(STRONG, q)))
+        })
 }
 
 /// Whether `name` names a password (`SMTP_PASSWORD`, `ORACLE_PWD`), under which digits alone

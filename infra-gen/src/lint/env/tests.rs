@@ -1505,7 +1505,7 @@ proptest! {
     /// a password and a date under a password's name are secrets.
     #[test]
     fn words_under_a_keys_name_and_dates_are_settings(
-        owner in prop::sample::select(vec!["THEME", "ENCRYPTION", "SIGNING", "APP", "UI"]),
+        owner in prop::sample::select(vec!["THEME", "LAYOUT", "STYLE", "MERMAID", "UI"]),
         head in prop::sample::select(vec!["KEY", "AUTH", "HMAC", "COOKIE", "SIGNATURE", "WEBHOOK"]),
         words in prop::collection::vec("[a-z]{3,12}", 1..3),
         alg in prop::sample::select(vec!["sha256", "SHA-512", "md5", "HS256", "RS512", "ES384", "EdDSA"]),
@@ -1523,6 +1523,10 @@ proptest! {
         prop_assert!(literal_reason(&name, alg).is_none(), "{name}={alg}");
         prop_assert!(literal_reason(&name, &m).is_some(), "{name}={m}");
         prop_assert!(literal_reason("DB_PASSWORD", &word).is_some(), "DB_PASSWORD={word}");
+        // Qualified as a credential, a word may be one a person chose.
+        for qualified in ["SECRET_KEY", "APP_SECRET_KEY", "API_KEY", "BASIC_AUTH", "JWT_SIGNING_KEY"] {
+            prop_assert!(literal_reason(qualified, &word).is_some(), "{qualified}={word}");
+        }
         let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:00:00Z");
         for secret in ["DB_PASSWORD", "API_TOKEN", "SIGNING_SECRET"] {
             let when = format!("{secret}_{when}");
