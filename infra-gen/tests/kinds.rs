@@ -788,6 +788,42 @@ mod raw {
             prop_assert_eq!(refused, !fields[3].is_empty(), "{}", format);
         }
 
+        /// A resource policy's statement for the stack's own account alone (its root or bare
+        /// ID, however written) delegates to the account's IAM policies, so AWS's default key
+        /// policy (`kms:*` on `*` for the account) passes; the same grant to any other
+        /// principal is judged as written. A `*` resource in a key policy is the key itself.
+        #[test]
+        fn a_resource_policy_for_its_own_account_delegates_to_iam(
+            principal in prop::sample::select(vec![
+                (json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}), true),
+                (json!({"Ref": "AWS::AccountId"}), true),
+                (json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}), true),
+                (json!({"Fn::GetAtt": ["FunctionRole", "Arn"]}), false),
+                (json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/admin"}), false),
+                (json!("arn:aws:iam::123456789012:root"), false),
+            ]),
+            broad in any::<bool>(),
+        ) {
+            let (principal, own) = principal;
+            let action = if broad { json!("kms:*") } else { json!(["kms:Decrypt", "kms:PutKeyPolicy"]) };
+            let key = |action: Value| Raw::new(
+                "AWS::KMS::Key",
+                json!({"KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": principal.clone()}, "Action": action, "Resource": "*"}
+                ]}}),
+            );
+            let judged = run("DataKey", key(action));
+            prop_assert_eq!(judged.is_ok(), own, "{:?}", judged.err().map(|e| e.to_string()));
+            // Any principal of the account may be let use the key: `*` is this key.
+            let foreign = principal.as_str().is_some_and(|p| p.contains("123456789012"));
+            let use_only = run("DataKey", key(json!("kms:Decrypt")));
+            prop_assert_eq!(
+                use_only.is_ok(),
+                !foreign,
+                "{:?}", use_only.err().map(|e| e.to_string())
+            );
+        }
+
         /// A service principal's grant is tied to its source only by a condition every request
         /// must meet with a value the policy names: `StringEquals`/`StringLike`/`ArnEquals`/
         /// `ArnLike`, alone or `ForAnyValue:`; `…IfExists`, `ForAllValues:`, `Null` and the
@@ -977,6 +1013,30 @@ mod raw {
                 .is_none_or(|e| !codes(e.findings()).contains(&"iam-public")),
             "{named:?}"
         );
+    }
+
+    #[test]
+    fn a_raw_statement_without_principals_is_refused() {
+        for (principal, empty) in [
+            (json!({"AWS": []}), true),
+            (json!({}), true),
+            (json!({"Service": [], "AWS": []}), true),
+            (
+                json!({"AWS": {"Fn::GetAtt": ["FunctionRole", "Arn"]}}),
+                false,
+            ),
+        ] {
+            let key = Raw::new(
+                "AWS::KMS::Key",
+                json!({"KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": principal, "Action": "kms:Decrypt", "Resource": "*"}
+                ]}}),
+            );
+            let refused = run("DataKey", key)
+                .err()
+                .is_some_and(|e| e.to_string().contains("names no principal"));
+            assert_eq!(refused, empty, "{principal}");
+        }
     }
 
     #[test]

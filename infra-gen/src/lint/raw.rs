@@ -14,7 +14,7 @@
 //! reference to a secret puts its value in plain text.
 
 use super::Sink;
-use super::resolve::Scope;
+use super::resolve::{Origin, Part, Scope};
 use crate::builders::Stack;
 use crate::model::iam::{Action, Condition, Operator, Policy, Role, Statement};
 use crate::model::raw::{Raw, RawValue};
@@ -389,6 +389,19 @@ fn document(
             }
         }
         if let Some(principal) = s.get("Principal") {
+            // `{"AWS": []}` or `{}`: IAM refuses a statement naming no principal.
+            let named = match principal {
+                RawValue::Object(kinds) => kinds.iter().any(|(_, v)| !v.items().is_empty()),
+                other => !other.items().is_empty(),
+            };
+            if !named {
+                sink.push(
+                    "iam-scope",
+                    id,
+                    format!("statement {sid} of {key} names no principal: IAM refuses the policy"),
+                    "name the accounts, roles or services the statement is for, or remove it",
+                );
+            }
             let everyone = |v: &RawValue| v.items().into_iter().any(|p| p.literal() == Some("*"));
             let open = everyone(principal)
                 || ["AWS", "Federated", "CanonicalUser"]
@@ -431,6 +444,16 @@ fn document(
                 }
             }
         }
+        // A resource's statement for its own account alone delegates to that account's IAM
+        // policies (IAM's "AWS account principals"; a KMS key policy's default statement): it
+        // grants no principal anything by itself, and the policies that do are judged where
+        // they are written.
+        if key != "AssumeRolePolicyDocument"
+            && s.get("Principal")
+                .is_some_and(|p| own_account_only(p, &sink.scope()))
+        {
+            continue;
+        }
         let actions = actions(
             s.get("Action"),
             &format!("statement {sid} of {key}"),
@@ -448,6 +471,11 @@ fn document(
         }
         for r in s.get("Resource").map(RawValue::items).unwrap_or_default() {
             match r.expr() {
+                // A resource's own policy grants only on that resource: its `*` is the resource
+                // (a KMS key policy's `"Resource": "*"` is "this key").
+                Some(e) if e.as_literal() == Some("*") && itself.is_some() => {
+                    resources.extend(itself.cloned());
+                }
                 Some(e) => resources.push(e.clone()),
                 None => sink.push(
                     "iam-raw",
@@ -865,6 +893,36 @@ fn named_value(what: &str, name: &str, value: &Expr, id: &str, sink: &mut Sink<'
             ),
         );
     }
+}
+
+/// Whether a statement's `Principal` is the stack's own account and nothing else: `{"AWS": …}`
+/// of its root (`arn:<partition>:iam::${AWS::AccountId}:root`) or its bare ID.
+fn own_account_only(principal: &RawValue, scope: &Scope<'_>) -> bool {
+    let RawValue::Object(fields) = principal else {
+        return false;
+    };
+    let [(kind, accounts)] = fields.as_slice() else {
+        return false;
+    };
+    let items = accounts.items();
+    kind == "AWS"
+        && !items.is_empty()
+        && items.iter().all(|a| {
+            let Some(e) = a.expr() else { return false };
+            let mut text = String::new();
+            for part in &scope.resolve(e).parts {
+                match part {
+                    Part::Text(t) => text.push_str(t),
+                    Part::Unknown(u) if u.origin == Origin::Account => text.push('\u{1}'),
+                    Part::Unknown(_) => return false,
+                }
+            }
+            text == "\u{1}"
+                || text
+                    .strip_prefix("arn:")
+                    .and_then(|rest| rest.split_once(':'))
+                    .is_some_and(|(_, rest)| rest == "iam::\u{1}:root")
+        })
 }
 
 /// The account a literal principal names: a bare account ID (`123456789012`) or an IAM ARN's
