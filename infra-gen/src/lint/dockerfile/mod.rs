@@ -587,14 +587,23 @@ impl Lint<'_, '_> {
             return;
         }
         // Files copied out of a Lambda base image of a runtime that cannot stream (its
-        // `/var/runtime`) bring that runtime's client.
-        let copied = reaching.iter().find_map(|&i| {
-            stages[i].copied_images.iter().find_map(|image| {
-                arch::named_runtime(image)
-                    .filter(|r| !arch::streams(r))
-                    .map(|r| (image, r))
-            })
-        });
+        // `/var/runtime`), directly or out of a stage built on it, bring that runtime's client.
+        let cannot = |image: &String| {
+            arch::named_runtime(image)
+                .filter(|r| !arch::streams(r))
+                .map(|r| (image.clone(), r))
+        };
+        let copied = reaching
+            .iter()
+            .find_map(|&i| stages[i].copied_images.iter().find_map(cannot))
+            .or_else(|| {
+                eval::feeders(stages, chain, eval::Copies::All)
+                    .into_iter()
+                    .find_map(|i| match &stages[*eval::chain(stages, i).last()?].base {
+                        Base::Image(image) => cannot(image),
+                        _ => None,
+                    })
+            });
         if let Some((image, named)) = copied {
             self.sink.push(
                 "image-streaming",
