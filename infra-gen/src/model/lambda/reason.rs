@@ -1278,6 +1278,21 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 || x == "rolled" && w(i + 1) == "back"
                 // A check that may not happen, or is not the work's.
                 || x == "best" && w(i + 1) == "effort"
+                // A check decided against, or a credential the function ignores: `decided
+                // against checking keys`, `ignores the Authorization header`, `the signature
+                // header is ignored` (not `requests with a bad signature are ignored`).
+                || matches!(x, "decided" | "opted" | "chose" | "voted" | "ruled")
+                    && w(i + 1) == "against"
+                || matches!(x, "ignore" | "ignores" | "ignoring")
+                    && words[i + 1..]
+                        .iter()
+                        .take(4)
+                        .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y))
+                || (AUTH_TERMS.contains(&x) || MECHANISMS.contains(&x))
+                    && {
+                        let k = if matches!(w(i + 1), "header" | "field" | "parameter") { i + 2 } else { i + 1 };
+                        w(k) == "is" && w(k + 1) == "ignored"
+                    }
                 || x == "out" && w(i + 1) == "of" && w(i + 2) == "scope"
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
@@ -1311,6 +1326,10 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
                 "requir",
                 "authenticat",
                 "inspect",
+                "look",
+                "examin",
+                "evaluat",
+                "consult",
             ]
             .iter()
             .any(|stem| w.starts_with(stem))
