@@ -80,7 +80,9 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
         return Err(Refusal::NoBasis);
     }
     // What cannot be read cannot be cleared: a deferral in Polish reads as no deferral here.
-    if !all().any(|w| function_word(w)) {
+    // A terse English reason may have no function word but has its participles
+    // (`mTLS client certificates required`).
+    if !all().any(|w| function_word(w) || required_state(w) || enforcement(w)) {
         return Err(Refusal::Unreadable);
     }
     if sentences.iter().any(|s| deferral(s)) {

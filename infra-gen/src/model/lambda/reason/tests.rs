@@ -432,6 +432,17 @@ proptest! {
 }
 
 #[test]
+fn terse_english_reasons_are_read() {
+    for reason in [
+        "mTLS client certificates required",
+        "HMAC-SHA256 request signatures verified",
+        "webhook HMAC mismatches rejected",
+    ] {
+        assert_eq!(judge(reason), Ok(()), "{reason}");
+    }
+}
+
+#[test]
 fn reasons_from_the_field_are_judged() {
     for ok in [
         "callers send an API key checked by the function against Secrets Manager",
