@@ -885,17 +885,83 @@ mod raw {
         fn inline_policies_of_one_name_on_one_role_collide(name in "[A-Za-z][A-Za-z0-9]{0,15}") {
             let two = app_with("us-west-2", DOCKERFILE, |s| {
                 s.raw("First", named_policy(&name, "FunctionRole"))
-                    .raw("Second", named_policy(&name, "FunctionRole"))
+                    .raw("Second", named_policy(&name.to_ascii_uppercase(), "FunctionRole"))
             })
             .expect("builds");
+            // IAM's names are unique regardless of case.
             let err = pipeline::validated(&two).expect_err("refused");
-            prop_assert!(err.to_string().contains(&format!("inline policy {name} is also at")), "{}", err);
+            prop_assert!(err.to_string().contains(&format!("inline policy {} is also at", name.to_ascii_uppercase())), "{}", err);
             let distinct = app_with("us-west-2", DOCKERFILE, |s| {
                 s.raw("First", named_policy(&format!("{name}A"), "FunctionRole"))
                     .raw("Second", named_policy(&format!("{name}B"), "FunctionRole"))
             })
             .expect("builds");
             prop_assert!(pipeline::validated(&distinct).is_ok());
+        }
+
+        /// A raw resource's list keyed by a name (its `Tags` by `Key`, an alarm's
+        /// `Dimensions` by `Name`, a table's `AttributeDefinitions` by `AttributeName`) holds
+        /// each name once.
+        #[test]
+        fn a_raw_keyed_list_holds_each_name_once(
+            names in prop::collection::vec(prop::sample::select(vec!["pk", "sk", "team", "FunctionName"]), 1..5),
+            list in 0..3usize,
+        ) {
+            let entries: Vec<Value> = names.iter().map(|n| match list {
+                0 => json!({"Key": n, "Value": "v"}),
+                1 => json!({"Name": n, "Value": "v"}),
+                _ => json!({"AttributeName": n, "AttributeType": "S"}),
+            }).collect();
+            let raw = match list {
+                0 => Raw::new("AWS::SQS::Queue", json!({"QueueName": "demo-test-keyed", "Tags": entries})),
+                1 => Raw::new("AWS::CloudWatch::Alarm", json!({
+                    "Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum", "Period": 60,
+                    "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                    "Dimensions": entries})),
+                _ => Raw::new("AWS::DynamoDB::Table", json!({"TableName": "demo-test-keyed", "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": entries, "KeySchema": [{"AttributeName": names[0], "KeyType": "HASH"}]})),
+            };
+            let app = app_with("us-west-2", DOCKERFILE, |s| s.raw("Keyed", raw)).expect("builds");
+            let twice = names.iter().enumerate().any(|(i, n)| names[..i].contains(n));
+            let found = infra_gen::lint::lint(&app)
+                .iter()
+                .any(|f| f.code == "duplicate" && f.resource == "Keyed");
+            prop_assert_eq!(found, twice, "{:?}", names);
+        }
+
+        /// A policy naming its role by the role's name (in any case: IAM ignores it) means the
+        /// same role as one naming it by `Ref`.
+        #[test]
+        fn a_role_named_or_referenced_is_one_role(
+            role in "[a-z][a-z0-9-]{2,20}",
+            flips in prop::collection::vec(any::<bool>(), 1..8),
+            same_role in any::<bool>(),
+        ) {
+            let spelled: String = role
+                .chars()
+                .zip(flips.iter().cycle())
+                .map(|(c, f)| if *f { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let by_name = |named: &str| {
+                named_policy("extra", "Helper").map(|raw| {
+                    let mut props = serde_json::to_value(raw.properties()).expect("JSON");
+                    props["Roles"] = json!([named]);
+                    props
+                })
+            };
+            let app = app_with("us-west-2", DOCKERFILE, |s| {
+                s.raw("Helper", Raw::new("AWS::IAM::Role", json!({"RoleName": role,
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}})))
+                    .raw("ByRef", named_policy("extra", "Helper"))
+                    .raw("ByName", by_name(if same_role { &spelled } else { "another-role" })
+                        .and_then(|p| Raw::new("AWS::IAM::Policy", p)))
+            })
+            .expect("builds");
+            let collides = infra_gen::lint::lint(&app)
+                .iter()
+                .any(|f| f.code == "duplicate" && f.message.contains("inline policy extra"));
+            prop_assert_eq!(collides, same_role);
         }
     }
 

@@ -42,6 +42,8 @@ struct Seen<'a> {
     place: Place<'a>,
     /// Where the name must be unique beyond the list it is in: the region, for exports.
     scope: &'a str,
+    /// Whether AWS compares the name regardless of case (IAM's names).
+    ignore_case: bool,
 }
 
 impl<'a> Seen<'a> {
@@ -51,6 +53,7 @@ impl<'a> Seen<'a> {
             stack,
             place,
             scope: "",
+            ignore_case: false,
         }
     }
 }
@@ -66,7 +69,7 @@ struct Rule<'r> {
 fn report(seen: &[Seen<'_>], what: impl Fn() -> String, rule: &Rule<'_>, out: &mut Vec<Finding>) {
     for (i, later) in seen.iter().enumerate() {
         let earlier = seen[..i].iter().enumerate().find(|(_, e)| {
-            e.name == later.name
+            (e.name == later.name || (later.ignore_case && e.name.eq_ignore_ascii_case(later.name)))
                 && e.scope == later.scope
                 // SAM adds one `ServerlessDeploymentApplication` (and role) per template
                 // however many functions ask for it: the same resource, not a collision.
@@ -166,6 +169,27 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
     // (role, policy name, where it is written)
     let mut found: Vec<(&str, &str, &str)> = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
+    // A policy may name its role by `Ref` or by the role's name: a raw role of the stack with
+    // that `RoleName` (IAM compares names regardless of case) is the role it means.
+    let role_named = |name: &str| {
+        stack
+            .template
+            .resources
+            .iter()
+            .find_map(|r| match &r.properties {
+                Properties::Raw(raw)
+                    if raw.type_name() == "AWS::IAM::Role"
+                        && raw
+                            .properties()
+                            .get("RoleName")
+                            .and_then(RawValue::literal)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name)) =>
+                {
+                    Some(r.id.as_str())
+                }
+                _ => None,
+            })
+    };
     for r in &stack.template.resources {
         let here = r.id.as_str();
         // A second resource of one logical ID is the logical-ID finding, not a policy's.
@@ -200,8 +224,13 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
                             .filter_map(|k| props.get(k))
                             .flat_map(RawValue::items)
                         {
-                            if let Some(Expr::Ref(id)) = role.expr() {
-                                found.push((id, name, here));
+                            match role.expr() {
+                                Some(Expr::Ref(id)) => found.push((id, name, here)),
+                                // A role outside the stack is known by its name alone.
+                                Some(Expr::Literal(role)) => {
+                                    found.push((role_named(role).unwrap_or(role), name, here));
+                                }
+                                _ => {}
                             }
                         }
                     }
@@ -215,6 +244,8 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
         .into_iter()
         .map(|(role, name, at)| Seen {
             scope: role,
+            // IAM's names are unique regardless of case, its policies' too.
+            ignore_case: true,
             ..Seen::at(name, stack, Place::Resource(at))
         })
         .collect();
@@ -228,6 +259,29 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
         out,
     );
 }
+
+/// Lists of a raw resource's properties whose entries AWS keys by a name: the property, the
+/// entry's name field, what the name is, and why it is held once.
+const KEYED_LISTS: [(&str, &str, &str, &str); 3] = [
+    (
+        "Tags",
+        "Key",
+        "tag key",
+        "a resource holds one value per tag key: the later would silently replace the earlier",
+    ),
+    (
+        "Dimensions",
+        "Name",
+        "dimension",
+        "a metric has one value per dimension name, and CloudWatch refuses the alarm",
+    ),
+    (
+        "AttributeDefinitions",
+        "AttributeName",
+        "attribute definition",
+        "DynamoDB defines each attribute once, with one type, and refuses the table",
+    ),
+];
 
 fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
     inline_policies(stack, out);
@@ -349,6 +403,25 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                     }
                 }
             }
+            Properties::Raw(raw) => raw.properties().visit(&mut |key, value| {
+                let Some((_, field, what, why)) = KEYED_LISTS.iter().find(|(k, ..)| *k == key)
+                else {
+                    return;
+                };
+                let names = value
+                    .items()
+                    .into_iter()
+                    .filter_map(|item| item.get(field).and_then(RawValue::literal));
+                report(
+                    &named(names, stack, here),
+                    || (*what).into(),
+                    &Rule {
+                        why,
+                        fix: "give each entry of the list its own name, or merge them",
+                    },
+                    out,
+                );
+            }),
             Properties::Alarm(alarm) => report(
                 &named(
                     alarm.dimensions.iter().map(|(n, _)| n.as_str()),
