@@ -156,6 +156,22 @@ fn inject(app: &mut App, kind: Kind, [a, b, c]: [Index; 3]) -> (String, String, 
     }
 }
 
+/// A raw `AWS::Lambda::Function` running `image_uri`, added to the service stack.
+fn push_raw_function(app: &mut App, image_uri: serde_json::Value) {
+    let raw = infra_gen::model::raw::Raw::new(
+        "AWS::Lambda::Function",
+        serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": image_uri}, "Role": "r"}),
+    )
+    .expect("valid raw");
+    app.stacks_mut()[1].template.resources.push(
+        infra_gen::model::Resource::new(
+            LogicalId::new("Helper").expect("valid"),
+            Properties::Raw(raw),
+        )
+        .retained(),
+    );
+}
+
 fn parameter(id: &str) -> Parameter {
     Parameter {
         id: LogicalId::new(id).expect("valid"),
@@ -290,14 +306,7 @@ proptest! {
             prop_assert_eq!(f.resource.as_str(), "Function");
         }
         // A raw function running the same image is judged the same.
-        let raw = infra_gen::model::raw::Raw::new(
-            "AWS::Lambda::Function",
-            serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": uri}, "Role": "r"}),
-        )
-        .expect("valid raw");
-        app.stacks_mut()[1].template.resources.push(
-            infra_gen::model::Resource::new(LogicalId::new("Helper").expect("valid"), Properties::Raw(raw)).retained(),
-        );
+        push_raw_function(&mut app, serde_json::to_value(&uri).expect("serializes"));
         let found = of(&app, "image-source");
         prop_assert_eq!(found.len(), 2 * usize::from(!valid), "{:?}: {:#?}", uri, found);
     }
@@ -358,14 +367,7 @@ proptest! {
         let is_uri = attribute == "RepositoryUri" && form < 4;
         if raw {
             let uri = serde_json::json!({"Fn::Sub": ["${U}:${ImageTag}", {"U": {"Fn::ImportValue": export}}]});
-            let raw = infra_gen::model::raw::Raw::new(
-                "AWS::Lambda::Function",
-                serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": uri}, "Role": "r"}),
-            )
-            .expect("valid raw");
-            app.stacks_mut()[1].template.resources.push(
-                infra_gen::model::Resource::new(LogicalId::new("Helper").expect("valid"), Properties::Raw(raw)).retained(),
-            );
+            push_raw_function(&mut app, uri);
         }
         let found: Vec<Finding> = of(&app, "deploy-order")
             .into_iter()
