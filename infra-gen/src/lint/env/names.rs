@@ -201,6 +201,9 @@ const PROPERTY: &[&str] = &[
     "use",
     "id",
     "ids",
+    // A JSON Web Key's ID.
+    "kid",
+    "kids",
     "arn",
     "arns",
     "name",
@@ -770,9 +773,10 @@ pub(crate) fn public_name(name: &str) -> bool {
         Kind::Secret => false,
         Kind::Plain => {
             pieces.iter().any(|w| is(PUBLIC, w))
-                || pieces
-                    .last()
-                    .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "sid" | "sids"))
+                || pieces.last().is_some_and(|w| {
+                    // A JSON Web Key's ID (`kid`) names a key, published with it in a JWKS.
+                    matches!(w.as_str(), "id" | "ids" | "sid" | "sids" | "kid" | "kids")
+                })
         }
     }
 }

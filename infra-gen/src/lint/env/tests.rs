@@ -1282,6 +1282,10 @@ proptest! {
         let name = format!("{vendor}_SID");
         let value = format!("{prefix}{hex}");
         prop_assert!(literal_reason(&name, &value).is_none(), "{name}={value}");
+        // A JSON Web Key's ID is published with the key set.
+        for kid in ["JWT_KID", "SIGNING_KEY_KID", "jwksKid"] {
+            prop_assert!(literal_reason(kid, &hex).is_none(), "{kid}={hex}");
+        }
     }
 
     /// Judging never fails on any text, whatever its characters: values are user input.
