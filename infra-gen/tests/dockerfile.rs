@@ -1436,6 +1436,50 @@ fn secrets_in_the_final_stages_env_are_secrets_in_the_functions_environment() {
     assert!(findings_for(&text).is_empty());
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The image's ENV and the function's variables are one environment: a secret split into
+    /// parts, each too short to be one, is found joined whether all parts are ENVs or some are
+    /// the function's; host names split the same way are configuration.
+    #[test]
+    fn a_secret_split_across_the_images_env_is_found_joined(
+        secret in "[A-Za-z0-9]{36}",
+        in_function in 0usize..3,
+        style in prop::sample::select(vec!["BLOB_{}", "BLOB_PART{}", "PART{}_BLOB"]),
+    ) {
+        prop_assume!(secret.chars().any(|c| c.is_ascii_digit()) && secret.chars().any(|c| c.is_ascii_uppercase()) && secret.chars().any(|c| c.is_ascii_lowercase()));
+        let parts = [&secret[..12], &secret[12..24], &secret[24..]];
+        let name = |i: usize| style.replace("{}", &(i + 1).to_string());
+        let mut env = String::new();
+        let mut app = base_app().clone();
+        for (i, part) in parts.iter().enumerate() {
+            if i < in_function {
+                function_mut(&mut app).environment.push(infra_gen::model::lambda::EnvVar {
+                    name: infra_gen::model::lambda::EnvName::new(&name(i)).expect("valid"),
+                    value: infra_gen::model::Expr::literal(*part),
+                });
+            } else {
+                env.push_str(&format!("ENV {}={part}\n", name(i)));
+            }
+        }
+        // The image's finding: the function's variables alone may hold one of their own.
+        let with = |env: &str, app: &mut App| {
+            let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{env}{TAIL}");
+            function_mut(app).source.dockerfile_text = Box::leak(text.into_boxed_str());
+            lint(app)
+                .into_iter()
+                .filter(|f| f.code == "secret-in-env" && f.message.contains("sets ENV among"))
+                .count()
+        };
+        let found = with(&env, &mut app);
+        prop_assert_eq!(found, 1, "{}", env);
+        let hosts: String = (0..3).map(|i| format!("ENV {}=b-{i}.mq.internal\n", name(i))).collect();
+        let mut plain = base_app().clone();
+        prop_assert_eq!(with(&hosts, &mut plain), 0);
+    }
+}
+
 #[test]
 fn what_cannot_be_resolved_is_a_finding() {
     only(

@@ -39,6 +39,13 @@ const RESERVED: [&str; 18] = [
     "LAMBDA_RUNTIME_DIR",
 ];
 
+/// Groups of variables whose values, each clean, join into a secret (`KEY_PART1` +
+/// `KEY_PART2`): their names and why; the Dockerfile lint asks it of the final stage's `ENV`
+/// with the function's variables.
+pub(crate) fn split_secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String)> {
+    split::secrets(vars)
+}
+
 /// Why a variable's whole literal value looks like a secret: by its shape, by a gitleaks rule
 /// that needs its name next to it (`SNYK_TOKEN="…"`, as in a `.env` file), or by its name
 /// when the value is not plainly something else (a number, a flag, an ARN, a path, a URL

@@ -477,6 +477,8 @@ impl Lint<'_, '_> {
                 ),
             );
         }
+        // ENVs clean one by one, for the parts of a secret split across variables.
+        let mut clean: Vec<(&str, String)> = Vec::new();
         for (name, value) in &last.config.env {
             // A value a `--build-arg` reaches is judged with those parts as inputs, at their
             // worst: under a secret's name, or in a password's place, it bakes a secret in.
@@ -497,8 +499,8 @@ impl Lint<'_, '_> {
                 }
                 _ => None,
             });
-            if let Some(reason) = reason {
-                self.sink.push(
+            match (reason, value) {
+                (Some(reason), _) => self.sink.push(
                     "secret-in-env",
                     self.id,
                     format!(
@@ -508,8 +510,37 @@ impl Lint<'_, '_> {
                     format!(
                         "remove ENV {name} from the Dockerfile; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
                     ),
-                );
+                ),
+                (None, Val::Known(v)) => clean.push((name, v.clone())),
+                (None, _) => {}
             }
+        }
+        // The image's ENV and the function's variables are one environment at run time (the
+        // function's win a name both set): a secret split across them is judged joined.
+        let function: Vec<(&str, String)> = self
+            .f
+            .environment
+            .iter()
+            .filter_map(|v| Some((v.name.as_str(), v.value.as_literal()?.to_owned())))
+            .collect();
+        clean.retain(|(n, _)| !function.iter().any(|(f, _)| f == n));
+        let image: Vec<&str> = clean.iter().map(|(n, _)| *n).collect();
+        clean.extend(function);
+        for (names, reason) in super::env::split_secrets(&clean) {
+            // Parts all in the function's variables are the environment lint's finding.
+            if !names.iter().any(|n| image.contains(&n.as_str())) {
+                continue;
+            }
+            let list = names.join(", ");
+            self.sink.push(
+                "secret-in-env",
+                self.id,
+                format!(
+                    "the final stage of {} sets ENV among {list}, which join into a value that looks like a secret ({reason}) in the function's environment",
+                    self.path
+                ),
+                "remove the parts from the Dockerfile and the function; store the whole value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
+            );
         }
     }
 
