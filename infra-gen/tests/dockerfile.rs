@@ -1130,7 +1130,7 @@ fn compile(tool: usize, target: Option<(Arch, bool)>) -> (String, bool, bool) {
         (Arch::Arm, false) => "aarch64-apple-darwin",
         (Arch::Amd, false) => "x86_64-pc-windows-gnu",
     };
-    match tool % 7 {
+    match tool % 8 {
         0 => {
             let env = target.map_or(String::new(), |(a, linux)| {
                 let arch = if a == Arch::Arm { "arm64" } else { "amd64" };
@@ -1185,7 +1185,13 @@ fn compile(tool: usize, target: Option<(Arch, bool)>) -> (String, bool, bool) {
             false,
             false,
         ),
-        _ => ("npm ci && npm run build".to_owned(), false, false),
+        6 => ("npm ci && npm run build".to_owned(), false, false),
+        // The target from `$TARGETARCH`, empty unless the stage declares `ARG TARGETARCH`.
+        _ => (
+            "GOARCH=$TARGETARCH go build -o /out/bootstrap .".to_owned(),
+            true,
+            true,
+        ),
     }
 }
 
@@ -1198,16 +1204,18 @@ proptest! {
     /// target, the target decides (another OS is never Lambda's); unpinned, it builds on the
     /// target platform; pinned, on the platform pinned. What the final image copies decides
     /// whether any of it matters: architecture-independent files (a JSON schema, the CA
-    /// bundle, `/usr/share/zoneinfo`) carry no build.
+    /// bundle, `/usr/share/zoneinfo`) carry no build. `GOARCH=$TARGETARCH` without `ARG
+    /// TARGETARCH` in the stage is empty: no target.
     #[test]
     fn a_builder_compiles_for_the_platform_it_runs_on_unless_given_a_target(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         pin in 0usize..5,
         spelling in 0usize..5,
-        tool in 0usize..7,
+        tool in 0usize..8,
         target in 0usize..3,
         linux in any::<bool>(),
         path in 0usize..4,
+        declared in any::<bool>(),
     ) {
         let other = function_arch.other();
         let platform = match pin {
@@ -1222,10 +1230,13 @@ proptest! {
             1 => Some((function_arch, linux)),
             _ => Some((other, linux)),
         };
+        // Tool 7 takes `$TARGETARCH`: the function's when the stage declares it, else empty.
+        let target = if tool == 7 { declared.then_some((function_arch, true)) } else { target };
+        let arg = if tool == 7 && declared { "ARG TARGETARCH\n" } else { "" };
         let (command, native, targeted) = compile(tool, target);
         let copied = ["/out/bootstrap", "/out/schema.json", "/etc/ssl/certs/ca-certificates.crt", "/usr/share/zoneinfo"][path];
         let text = format!(
-            "FROM {platform}public.ecr.aws/docker/library/buildpack-deps:bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN {command}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build {copied} /var/task/x\n{TAIL}"
+            "FROM {platform}public.ecr.aws/docker/library/buildpack-deps:bookworm AS build\nWORKDIR /src\nCOPY . .\n{arg}RUN {command}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build {copied} /var/task/x\n{TAIL}"
         );
         // The platform the binary is built for, as far as the file says.
         let given = target.filter(|_| targeted);
@@ -1249,8 +1260,9 @@ proptest! {
 
     /// A stage whose files the final image copies (by name in any case, by index, or through a
     /// stage built FROM it) builds for the architecture its RUNs name; naming none, for the
-    /// platform it is pinned to or its base image's; unpinned or on $BUILDPLATFORM with no
-    /// word of an architecture, nothing tells, and it passes. A stage nothing copies is free.
+    /// platform it is pinned to or its base image's; unpinned, or on $BUILDPLATFORM running
+    /// no compiler it knows (`make`), nothing tells, and it passes. A stage nothing copies is
+    /// free.
     #[test]
     fn a_stage_the_image_copies_from_builds_for_the_architecture_it_says(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),

@@ -4,7 +4,7 @@
 //! inheriting the stage's image config and variables, ENTRYPOINT resetting an inherited CMD.
 
 use super::arch::{self, Arch};
-use super::expand::{Scope, Unresolved, Val, expand, expand_value};
+use super::expand::{PLATFORM_ARGS, Scope, Unresolved, Val, expand, expand_value};
 use super::parse::{Instruction, Parsed, json_form, parse, words};
 
 /// An image setting as the build leaves it, or why it cannot be known.
@@ -95,23 +95,15 @@ fn assigned(word: &str) -> Option<&str> {
 fn global_scope(target: &Arch) -> Scope {
     let mut scope = Scope::closed();
     let build = "the build machine's platform, which `--platform` does not fix";
-    for name in [
-        "BUILDPLATFORM",
-        "BUILDOS",
-        "BUILDARCH",
-        "BUILDVARIANT",
-        "BUILDOSVERSION",
-    ] {
-        scope.set(name, Val::Unknown(build.into()));
-    }
-    for (name, value) in [
-        ("TARGETPLATFORM", format!("linux/{}", target.name())),
-        ("TARGETOS", "linux".into()),
-        ("TARGETARCH", target.name().into()),
-        ("TARGETVARIANT", String::new()),
-        ("TARGETOSVERSION", String::new()),
-    ] {
-        scope.set(name, Val::Known(value));
+    for name in PLATFORM_ARGS {
+        let value = match name {
+            "TARGETPLATFORM" => Val::Known(format!("linux/{}", target.name())),
+            "TARGETOS" => Val::Known("linux".into()),
+            "TARGETARCH" => Val::Known(target.name().into()),
+            "TARGETVARIANT" | "TARGETOSVERSION" => Val::Known(String::new()),
+            _ => Val::Unknown(build.into()),
+        };
+        scope.set(name, value);
     }
     scope
 }
@@ -599,49 +591,60 @@ impl Stage {
     }
 
     /// Records each simple command of a shell script that compiles for the machine it runs
-    /// on ([`arch::compiles_for_host`]): no target option, and no target variable set in the
-    /// command, anywhere in the script (`export GOARCH=…`, `go env -w GOARCH=…`) or in the
-    /// stage's ENVs and ARGs; and, as evidence in `fetched`, the target a tool picks by
-    /// itself ([`arch::default_target`]).
+    /// on ([`arch::compiles_for_host`]): no target option, and no target variable with a
+    /// value — assigned a non-empty one anywhere in the script (`GOARCH=… go build`, `export
+    /// GOARCH=…`, `go env -w GOARCH=…`) or by the stage's ENVs and ARGs (`GOARCH=$TARGETARCH`
+    /// without `ARG TARGETARCH` is empty, and Go builds for the host); and, as evidence in
+    /// `fetched`, the target a tool picks by itself ([`arch::default_target`]).
     fn host_compiles(&mut self, script: &str, escape: char, fetched: &mut Vec<String>) {
-        let mut found = Vec::new();
-        let set = |v: &str, assigned: &[&str]| {
-            assigned.contains(&v) || script.contains(v) || self.state.get(v).is_some()
+        let given: Vec<String> = script
+            .lines()
+            .flat_map(|line| words(line, escape))
+            .filter_map(|w| {
+                let name = assigned(&w)?.to_owned();
+                // Unset is empty; what cannot be known may hold a target.
+                let valued = expand_value(&w, escape, &self.state).map_or(true, |e| {
+                    e.split_once('=').is_some_and(|(_, v)| !v.is_empty())
+                });
+                valued.then_some(name)
+            })
+            .collect();
+        let set = |v: &str| {
+            given.iter().any(|n| n == v)
+                || match self.state.get(v) {
+                    Some(Val::Known(value)) => !value.is_empty(),
+                    Some(Val::Unknown(_)) => true,
+                    _ => false,
+                }
         };
+        let mut found = Vec::new();
         for line in script.lines() {
-            let mut commands: Vec<(Vec<&str>, Vec<String>)> = vec![(Vec::new(), Vec::new())];
-            let all = words(line, escape);
-            for raw in &all {
+            let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+            for raw in words(line, escape) {
                 if raw.starts_with('#') {
                     break;
                 }
                 let word = raw.trim_end_matches(';');
-                let Some((names, argv)) = commands.last_mut() else {
+                let Some(argv) = commands.last_mut() else {
                     break;
                 };
                 if SEPARATORS.contains(&word) {
-                    commands.push((Vec::new(), Vec::new()));
+                    commands.push(Vec::new());
                     continue;
                 }
-                if argv.is_empty() {
-                    if let Some(name) = assigned(word) {
-                        names.push(name);
-                        continue;
-                    }
-                    if PREFIXES.contains(&word) {
-                        continue;
-                    }
+                if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
+                    continue;
                 }
                 argv.push(
                     expand(word, escape, &self.state)
                         .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
                 );
                 if raw.ends_with(';') {
-                    commands.push((Vec::new(), Vec::new()));
+                    commands.push(Vec::new());
                 }
             }
-            for (names, argv) in &commands {
-                if arch::compiles_for_host(argv, |v| set(v, names)) {
+            for argv in &commands {
+                if arch::compiles_for_host(argv, set) {
                     found.push(argv.join(" "));
                 }
                 if let Some(target) = arch::default_target(argv) {

@@ -21,6 +21,20 @@ pub(super) enum Val {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Unresolved(pub String);
 
+/// The ARGs BuildKit defines for every build: the build machine's platform, then the target's.
+pub(super) const PLATFORM_ARGS: [&str; 10] = [
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "BUILDOSVERSION",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETOSVERSION",
+];
+
 /// Variables in scope, in declaration order. An open scope's unlisted names are unknown
 /// (a base image whose environment this check cannot read may set them); a closed
 /// scope's are unset.
@@ -64,6 +78,9 @@ impl Scope {
         match (self.get(name), &self.open) {
             (Some(Val::Known(v)), _) => Look::Set(v),
             (Some(Val::NoDefault), _) => Look::NoDefault,
+            // BuildKit's automatic platform ARGs reach a stage only through an ARG that
+            // declares them, never through a base image's environment.
+            (None, Some(_)) if PLATFORM_ARGS.contains(&name) => Look::Unset,
             (Some(Val::Unknown(why)), _) | (None, Some(why)) => Look::Unknown(why),
             (None, None) => Look::Unset,
         }
