@@ -269,6 +269,15 @@ mod routine {
 
 /// Each vendored provider schema's type, `primaryIdentifier` and read-only properties (by
 /// property name), read from the files themselves.
+/// AWS's IAM data as vendored (`iam-data/actions.txt`), read once: property tests ask per case.
+fn iam_data() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/iam-data/actions.txt"))
+            .expect("IAM data")
+    })
+}
+
 fn raw_identifiers() -> Vec<(String, Vec<String>, Vec<String>)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/cloudformation");
     let mut out = Vec::new();
@@ -648,12 +657,7 @@ mod raw {
     fn alarm_formats() -> &'static [String] {
         static FORMATS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
         FORMATS.get_or_init(|| {
-            let text = std::fs::read_to_string(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/iam-data/actions.txt"
-            ))
-            .expect("IAM data");
-            let all: Vec<&str> = text
+            let all: Vec<&str> = crate::iam_data()
                 .lines()
                 .filter_map(|l| l.strip_prefix("R\t")?.split('\t').nth(1))
                 .collect();
@@ -1357,9 +1361,7 @@ mod physical_names {
     /// `arn:${Partition}:s3:::${BucketName}`). The resource type is the service's (the type's
     /// second part, lowercased) of the type's third part, compared without case or hyphens.
     fn held_beyond_the_region(type_name: &str) -> bool {
-        let text =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/iam-data/actions.txt"))
-                .expect("IAM data");
+        let text = crate::iam_data();
         let mut parts = type_name.split("::").skip(1);
         let service = parts.next().expect("service").to_ascii_lowercase();
         let resource: String = parts
