@@ -35,6 +35,9 @@ class Watch:
         cargo_lambda = os.path.join(os.path.dirname(sys.executable), "cargo-lambda")
         if not os.path.exists(cargo_lambda):
             pytest.fail("cargo-lambda is missing from the venv: pip install -r function/tests/requirements.txt")
+        # `watch` cannot bind port 0 (`-P 0` means its default, 9000), so the port is picked here
+        # and may be taken before `watch` binds it; `watch` then exits at once, and the fixture
+        # starts another on a new port.
         port = _free_port()
         self.log = log
         child_env = dict(
@@ -53,17 +56,23 @@ class Watch:
             )
         self.url = f"http://127.0.0.1:{port}/lambda-url/bootstrap"
 
-    def wait_until_serving(self):
+    def wait_until_serving(self) -> bool:
+        """True once /health answers; False if `watch` exited before it bound its port."""
         # The first invocation may wait for `cargo run` to build the binary.
         deadline = time.monotonic() + 420
         while True:
             try:
                 with urllib.request.urlopen(self.url + "/health", timeout=60) as r:
-                    if r.status == 200:
-                        return
+                    if r.status == 200 and self.proc.poll() is None:
+                        return True
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
+            if self.proc.poll() is not None:
+                # Exiting with status 0 and no invocation is what `watch` does on a taken port.
+                if self.proc.returncode == 0 and "invoke" not in self.text():
+                    return False
+                pytest.fail("cargo lambda watch exited:\n" + self.text()[-3000:])
+            if time.monotonic() > deadline:
                 pytest.fail("cargo lambda watch did not serve /health:\n" + self.text()[-3000:])
             time.sleep(0.5)
 
@@ -71,8 +80,10 @@ class Watch:
         return self.log.read_text(errors="replace")
 
     def stop(self):
-        os.killpg(self.proc.pid, signal.SIGTERM)
         try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        except ProcessLookupError:  # the group is gone already
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -81,12 +92,15 @@ class Watch:
 
 @pytest.fixture(scope="module")
 def watch(env, tmp_path_factory):
-    w = Watch(env, tmp_path_factory.mktemp("cargo-lambda") / "watch.log")
-    try:
-        w.wait_until_serving()
-        yield w
-    finally:
-        w.stop()
+    for _ in range(5):
+        w = Watch(env, tmp_path_factory.mktemp("cargo-lambda") / "watch.log")
+        try:
+            if w.wait_until_serving():
+                yield w
+                return
+        finally:
+            w.stop()
+    pytest.fail("cargo lambda watch found its port taken five times:\n" + w.text()[-3000:])
 
 
 @pytest.fixture(scope="module")
