@@ -1459,6 +1459,34 @@ mod physical_names {
             prop_assert_eq!(collides, one_name && one_scope, "{} {} / {} in {}", type_name, name, second, second_region);
         }
 
+        /// A schedule's name is unique within its group (`schedule/${GroupName}/${ScheduleName}`
+        /// in AWS's data): one name in two groups is two schedules.
+        #[test]
+        fn schedules_collide_only_within_one_group(
+            name in "gen-[a-z][a-z0-9-]{2,20}",
+            groups in (prop::option::of("g[a-z0-9]{1,3}"), prop::option::of("g[a-z0-9]{1,3}")),
+        ) {
+            let props = |group: &Option<String>| {
+                let mut p = json!({
+                    "Name": name,
+                    "FlexibleTimeWindow": {"Mode": "OFF"},
+                    "ScheduleExpression": "rate(1 hour)",
+                    "Target": {"Arn": "arn:aws:sqs:us-west-2:123456789012:q", "RoleArn": "arn:aws:iam::123456789012:role/r"},
+                });
+                if let Some(g) = group {
+                    p["GroupName"] = json!(g);
+                }
+                p
+            };
+            let app = two_services(
+                ("us-west-2", props(&groups.0)),
+                ("us-west-2", props(&groups.1)),
+                "AWS::Scheduler::Schedule",
+            );
+            let collides = codes(&infra_gen::lint::lint(&app)).contains(&"region");
+            prop_assert_eq!(collides, groups.0 == groups.1, "{:?}", groups);
+        }
+
         /// A raw log group named like a function's own (`/aws/lambda/<function name>`) is the
         /// log group the service already creates.
         #[test]

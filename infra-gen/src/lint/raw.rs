@@ -72,6 +72,23 @@ pub(super) fn physical_name(raw: &Raw) -> Option<(&'static str, &Expr)> {
     Some((property, raw.properties().get(property)?.expr()?))
 }
 
+/// The values of the other variables of the type's ARN format in AWS's data that the raw
+/// resource sets as properties of the same name, outermost first (a schedule's `GroupName` in
+/// `schedule/${GroupName}/${ScheduleName}`): the parents its `name_property` is unique within.
+pub(super) fn parents<'a>(raw: &'a Raw, name_property: &str) -> Vec<&'a Expr> {
+    let Some(resource) = crate::model::iam::data::resource_type_of(raw.type_name()) else {
+        return Vec::new();
+    };
+    resource
+        .arn()
+        .split("${")
+        .skip(1)
+        .filter_map(|v| v.split_once('}').map(|(v, _)| v))
+        .filter(|v| !matches!(*v, "Partition" | "Region" | "Account") && *v != name_property)
+        .filter_map(|v| raw.properties().get(v)?.expr())
+        .collect()
+}
+
 const DOCUMENT_KEYS: [&str; 4] = [
     "PolicyDocument",
     "KeyPolicy",

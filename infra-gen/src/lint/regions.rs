@@ -337,16 +337,25 @@ fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, &'st
     if let Properties::Raw(raw) = &r.properties {
         let (property, value) = super::raw::physical_name(raw)?;
         // The app is one account: `${AWS::AccountId}` is the same text in every stack.
-        let resolved = Scope::new(stack, Some(app)).resolve(value);
-        let mut name = String::new();
-        for part in &resolved.parts {
-            match part {
-                resolve::Part::Text(t) => name.push_str(t),
-                resolve::Part::Unknown(u) if u.origin == resolve::Origin::Account => {
-                    name.push_str("${AWS::AccountId}");
+        let scope = Scope::new(stack, Some(app));
+        let text = |value: &Expr| {
+            let mut text = String::new();
+            for part in &scope.resolve(value).parts {
+                match part {
+                    resolve::Part::Text(t) => text.push_str(t),
+                    resolve::Part::Unknown(u) if u.origin == resolve::Origin::Account => {
+                        text.push_str("${AWS::AccountId}");
+                    }
+                    resolve::Part::Unknown(_) => return None,
                 }
-                resolve::Part::Unknown(_) => return None,
             }
+            Some(text)
+        };
+        let mut name = text(value)?;
+        // A name is unique within its parent: the ARN format's other variables that the
+        // template sets as properties (a schedule's `GroupName`) are part of its identity.
+        for parent in super::raw::parents(raw, property) {
+            name = format!("{}/{name}", text(parent)?);
         }
         return Some((format!("{} {property}", raw.type_name()), property, name));
     }
