@@ -1261,14 +1261,15 @@ proptest! {
     /// A stage whose files the final image copies (by name in any case, by index, or through a
     /// stage built FROM it) builds for the architecture its RUNs name; naming none, for the
     /// platform it is pinned to or its base image's; unpinned, or on $BUILDPLATFORM running
-    /// no compiler it knows (`make`), nothing tells, and it passes. A stage nothing copies is
+    /// no compiler it knows (`make`), nothing tells, and it passes. Pinned to another OS
+    /// (`windows/amd64`), it builds for that OS, whatever it names. A stage nothing copies is
     /// free.
     #[test]
     fn a_stage_the_image_copies_from_builds_for_the_architecture_it_says(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         setting in 0usize..5,
         tool in 0usize..5,
-        pin in 0usize..4,
+        pin in 0usize..5,
         pin_spelling in 0usize..5,
         base_foreign in any::<bool>(),
         via in 0usize..3,
@@ -1287,7 +1288,11 @@ proptest! {
             0 => String::new(),
             1 => "--platform=$BUILDPLATFORM ".to_owned(),
             2 => format!("--platform={} ", function_arch.platforms()[pin_spelling]),
-            _ => format!("--platform={} ", other.platforms()[pin_spelling]),
+            3 => format!("--platform={} ", other.platforms()[pin_spelling]),
+            _ => {
+                let os = ["windows/amd64", "WINDOWS/ARM64", "darwin/arm64", "freebsd/amd64", "windows/arm64/v8"];
+                format!("--platform={} ", os[pin_spelling])
+            }
         };
         let base = match (base_foreign, other) {
             (false, _) => "golang:1.22",
@@ -1308,6 +1313,7 @@ proptest! {
             "FROM {platform}{base} AS Builder\n{run}\n{mid}FROM public.ecr.aws/lambda/provided:al2023\n{copy}\nWORKDIR /var/task\n{TAIL}"
         );
         let foreign = match setting {
+            _ if pin == 4 => true,
             2 => true,
             0 => pin == 3 || base_foreign,
             _ => false,
@@ -1561,6 +1567,39 @@ fn binaries_of_another_architecture_are_refused() {
             "FROM rust:1 AS build\nFROM public.ecr.aws/lambda/provided:al2023\n{valid}\n{TAIL}"
         );
         assert!(findings_for(&text).is_empty(), "{valid}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A file the final stage copies or fetches whose name spells another architecture is that
+    /// architecture's build when it may run: a binary, an archive, a library or a script (an
+    /// installer such as Miniconda's `…-x86_64.sh` carries binaries). A data file (text,
+    /// configuration, certificates, images) runs nowhere, whatever its name says.
+    #[test]
+    fn a_copied_files_name_counts_only_when_the_file_may_run(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        token in 0usize..4,
+        stem in prop::sample::select(vec!["bootstrap", "tool", "THIRD_PARTY", "notes", "install"]),
+        separator in prop::sample::select(vec!["-", "_", "."]),
+        extension in prop::sample::select(vec![
+            ("", false), (".tar.gz", false), (".zip", false), (".so", false), (".node", false),
+            (".sh", false), (".py", false), (".bin", false),
+            (".txt", true), (".md", true), (".json", true), (".yaml", true), (".pem", true),
+            (".png", true), (".CSV", true), (".html", true), (".toml", true), (".woff2", true),
+        ]),
+        fetched in any::<bool>(),
+    ) {
+        let name = format!("{stem}{separator}{}{}", function_arch.other().tokens()[token], extension.0);
+        let line = if fetched {
+            format!("ADD https://example.com/releases/v1/{name} /opt/")
+        } else {
+            format!("COPY dist/{name} /opt/")
+        };
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{line}\nWORKDIR /var/task\n{TAIL}");
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        prop_assert_eq!(got.platform, usize::from(!extension.1), "\n{}\n{:#?}", text, findings);
     }
 }
 

@@ -425,6 +425,138 @@ fn an_image_tag_parameter_that_admits_latest_is_refused() {
     }
 }
 
+/// A class of an `ImageTag` pattern in Java's spelling, and whether it holds every letter of
+/// `latest`.
+const TAG_CLASSES: [(&str, bool); 12] = [
+    ("[0-9a-f]", false),
+    (r"\p{XDigit}", false),
+    (r"[\p{XDigit}]", false),
+    (r"\p{Digit}", false),
+    (r"\P{Alpha}", false),
+    (r"\p{Lower}", true),
+    (r"\p{Alnum}", true),
+    (r"[\p{Lower}\d._-]", true),
+    (r"\P{Upper}", true),
+    ("[a-z0-9]", true),
+    (r"\w", true),
+    ("[0-9a-z&&[^l]]", false),
+];
+
+/// A lookahead before the class, and whether it refuses `latest`.
+const TAG_LOOKAHEADS: [(&str, bool); 6] = [
+    ("", false),
+    ("(?!latest$)", true),
+    ("(?!latest)", true),
+    (r"(?=\p{Digit})", true),
+    ("(?![0-9])", false),
+    ("(?!.*-)", false),
+];
+
+/// Another alternative, and whether it admits `latest`.
+const TAG_ALTERNATIVES: [(&str, bool); 6] = [
+    ("", false),
+    (r"|\Qlatest\E", true),
+    (r"|\Qlate\E", false),
+    ("|(?i:LATEST)", true),
+    ("|LATEST", false),
+    ("|(?>lat|la)test", false),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// CloudFormation reads `AllowedPattern` as a Java regex matching the whole value: a
+    /// pattern of Java's own spellings (POSIX classes, `\Q…\E`, lookaheads, possessive and
+    /// atomic forms) refuses `latest` exactly when Java's matcher does, worked out here from
+    /// the pattern's parts.
+    #[test]
+    fn an_image_tags_pattern_is_read_as_java_reads_it(
+        class in proptest::sample::select(TAG_CLASSES.to_vec()),
+        lookahead in proptest::sample::select(TAG_LOOKAHEADS.to_vec()),
+        alternative in proptest::sample::select(TAG_ALTERNATIVES.to_vec()),
+        min in 0usize..9,
+        extra in 0usize..40,
+        form in 0usize..4,
+        anchored in any::<bool>(),
+    ) {
+        let max = min + extra;
+        let repeated = match form {
+            0 => format!("{}{{{min},{max}}}", class.0),
+            1 => format!("{}{{{min},{max}}}+", class.0),
+            2 => format!("(?>{}{{{min},{max}}})", class.0),
+            _ => format!("{}{{{min},{max}}}?", class.0),
+        };
+        let body = format!("{}{repeated}{}", lookahead.0, alternative.0);
+        let pattern = if anchored { format!("^(?:{body})$") } else { body };
+        let admits = (class.1 && min <= 6 && 6 <= max && !lookahead.1) || alternative.1;
+        let mut app = valid_app();
+        for p in &mut app.stacks_mut()[1].template.parameters {
+            if p.id.as_str() == "ImageTag" {
+                p.allowed_pattern = pattern.clone();
+            }
+        }
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.len(), usize::from(admits), "{}: {:#?}", pattern, found);
+    }
+
+    /// One repository tag holds one image: services tagging the same repository with
+    /// `ImageTag` must build one Dockerfile for one architecture; each later function that
+    /// would push another image under the tag is named once.
+    #[test]
+    fn functions_tagged_in_one_repository_build_one_image(
+        services in proptest::collection::vec((any::<bool>(), 0usize..2, any::<bool>()), 2..5),
+    ) {
+        use infra_gen::model::lambda::Architecture;
+        let mut app = App::new();
+        for i in 0..services.len() {
+            for stack in common::service_stacks(&format!("s{i}"), "us-west-2", DOCKERFILE, |s| s)
+                .expect("valid")
+            {
+                app.push(stack);
+            }
+        }
+        let shared = app.stacks()[0]
+            .template
+            .outputs
+            .iter()
+            .filter_map(|o| o.export.clone())
+            .find(|e| e.ends_with("RepositoryUri"))
+            .expect("the first registry exports its URI");
+        let mut built = Vec::new();
+        for (i, (share, dockerfile, arm)) in services.iter().enumerate() {
+            let stack = &mut app.stacks_mut()[2 * i + 1];
+            let f = stack
+                .template
+                .resources
+                .iter_mut()
+                .find_map(|r| match &mut r.properties {
+                    Properties::Function(f) => Some(f),
+                    _ => None,
+                })
+                .expect("a function");
+            f.source.dockerfile = format!("f{dockerfile}/Dockerfile");
+            f.architecture = if *arm { Architecture::Arm64 } else { Architecture::X86_64 };
+            let repository = if *share || i == 0 { 0 } else { i };
+            if repository == 0 {
+                f.image_uri = Expr::SubWith(
+                    "${RepositoryUri}:${ImageTag}".into(),
+                    vec![("RepositoryUri".into(), Expr::import(shared.as_str()))],
+                );
+            }
+            built.push((repository, *dockerfile, *arm));
+        }
+        let expected = (0..built.len())
+            .filter(|&i| {
+                built[..i]
+                    .iter()
+                    .any(|b| b.0 == built[i].0 && (b.1, b.2) != (built[i].1, built[i].2))
+            })
+            .count();
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.len(), expected, "{:?}: {:#?}", built, found);
+    }
+}
+
 /// Through the library's one road to files: a stack renamed, or moved to another region, away
 /// from what was written is refused until the app acknowledges it, and then it is reported.
 #[test]

@@ -5,15 +5,17 @@
 //! an image other than the one built and scanned; a literal or hand-built URI skips the
 //! registry stack and its immutable tags. The URI is read as the sequence of values it joins
 //! (`Fn::Sub` with or without variables, `Fn::Join`, literals), so any spelling of the same
-//! value passes and nothing else does.
+//! value passes and nothing else does. One repository tag holds one image, so functions
+//! tagged in one repository must be built from one Dockerfile for one architecture.
 
 use crate::Finding;
-use crate::builders::Stack;
 use crate::builders::service::{IMAGE_TAG_PARAMETER, IMAGE_TAG_PATTERN};
-use crate::model::Expr;
+use crate::builders::{App, Stack};
 use crate::model::expr::sub_placeholders;
+use crate::model::lambda::Function;
+use crate::model::{Expr, Properties};
 
-use super::resolve::import_name;
+use super::resolve::{allowed_pattern_admits, import_name};
 
 /// One piece of the URI's value.
 #[derive(Debug, PartialEq)]
@@ -43,12 +45,7 @@ impl Patterns {
         if let Some((_, known)) = self.0.iter().find(|(p, _)| p == pattern) {
             return *known;
         }
-        // CloudFormation matches AllowedPattern against the whole value; an empty pattern
-        // constrains nothing it documents, so it is not known to refuse `latest`.
-        let known = regex::Regex::new(&format!("^(?:{pattern})$"))
-            .ok()
-            .filter(|_| !pattern.is_empty())
-            .map(|re| re.is_match("latest"));
+        let known = allowed_pattern_admits(pattern, "latest");
         self.0.push((pattern.to_owned(), known));
         known
     }
@@ -132,6 +129,58 @@ fn problem(stack: &Stack, uri: &Expr, patterns: &mut Patterns) -> Option<String>
             Some(format!(
                 "{whole} is tagged {tail}{latest}, not with the {IMAGE_TAG_PARAMETER} parameter the deploy sets to the built commit"
             ))
+        }
+    }
+}
+
+/// The deploy builds each function's Dockerfile for its architecture and pushes it to the
+/// repository its ImageUri imports, tagged with the commit: functions tagged in one
+/// repository (one export of one region) with different Dockerfiles or architectures would
+/// push different images under one tag, and Lambda runs no multi-architecture index, so one
+/// of them would run the other's image (or its deploy fail on an immutable tag).
+pub(super) fn check_shared(app: &App, out: &mut Vec<Finding>) {
+    let mut tagged: Vec<(&str, String, &Stack, &str, &Function)> = Vec::new();
+    for stack in app.stacks() {
+        for r in &stack.template.resources {
+            let Properties::Function(f) = &r.properties else {
+                continue;
+            };
+            let tokens = tokens(stack, &f.image_uri);
+            let [
+                Token::Import(export),
+                Token::Text(colon),
+                Token::Parameter(p),
+            ] = tokens.as_slice()
+            else {
+                continue;
+            };
+            if colon != ":" || *p != IMAGE_TAG_PARAMETER {
+                continue;
+            }
+            let region = stack.environment.region();
+            let id = r.id.as_str();
+            if let Some((_, _, other, other_id, g)) = tagged.iter().find(|(reg, e, _, _, g)| {
+                *reg == region
+                    && e == export
+                    && (g.source.dockerfile != f.source.dockerfile
+                        || g.architecture != f.architecture)
+            }) {
+                out.push(Finding {
+                    code: "image-source",
+                    stack: stack.name.to_string(),
+                    resource: id.to_owned(),
+                    message: format!(
+                        "the ImageUri tags {export} with {IMAGE_TAG_PARAMETER} as {} › {other_id} does, but this image is built from {} for {} and that one from {} for {}: one tag holds one image (Lambda runs no multi-architecture index), so one function would run the other's",
+                        other.name,
+                        f.source.dockerfile,
+                        f.architecture.name(),
+                        g.source.dockerfile,
+                        g.architecture.name()
+                    ),
+                    fix: "give each service its own Registry and import its RepositoryUri, or build both functions from one Dockerfile for one architecture".into(),
+                });
+            }
+            tagged.push((region, export.clone(), stack, id, f));
         }
     }
 }

@@ -118,6 +118,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
         }
     }
     check_deploy_order(app, &mut out);
+    image::check_shared(app, &mut out);
     duplicates::check(app, &mut out);
     regions::check(app, &mut out);
     out

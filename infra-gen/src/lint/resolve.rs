@@ -413,6 +413,7 @@ fn url_suffix(region: &str) -> &'static str {
 fn parameter(name: &str, pattern: &str) -> Unknown {
     let what = format!("parameter `{name}`");
     // An empty pattern bounds nothing the definition can rely on.
+    let pattern = &java_spelling(pattern);
     let Ok(hir) = regex_syntax::parse(pattern)
         .ok()
         .or_else(|| regex_syntax::parse(&java_superset(pattern)).ok())
@@ -437,6 +438,80 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
                 .map_or(PARAMETER_MAX_LEN, |n| n.min(PARAMETER_MAX_LEN)),
         ),
     }
+}
+
+/// Whether CloudFormation's `AllowedPattern` admits `value`: the whole value matched as
+/// Java's regex dialect matches it, lookarounds, atomic groups, possessive quantifiers and
+/// backreferences included. `None` when the pattern cannot be read (or is empty, which
+/// bounds nothing).
+pub(crate) fn allowed_pattern_admits(pattern: &str, value: &str) -> Option<bool> {
+    if pattern.is_empty() {
+        return None;
+    }
+    fancy_regex::Regex::new(&format!("^(?:{})$", java_spelling(pattern)))
+        .ok()?
+        .is_match(value)
+        .ok()
+}
+
+/// Java's POSIX classes (`\p{XDigit}`, `\P{Alpha}`: ASCII in Java's default mode) and
+/// quotations (`\Q…\E`) as the Rust regex syntax spells them; the rest is left as written.
+fn java_spelling(pattern: &str) -> String {
+    const POSIX: [(&str, &str); 13] = [
+        ("Lower", "lower"),
+        ("Upper", "upper"),
+        ("ASCII", "ascii"),
+        ("Alpha", "alpha"),
+        ("Digit", "digit"),
+        ("Alnum", "alnum"),
+        ("Punct", "punct"),
+        ("Graph", "graph"),
+        ("Print", "print"),
+        ("Blank", "blank"),
+        ("Cntrl", "cntrl"),
+        ("XDigit", "xdigit"),
+        ("Space", "space"),
+    ];
+    let mut out = String::new();
+    let mut rest = pattern;
+    let mut class = false;
+    while let Some(c) = rest.chars().next() {
+        if let Some(quoted) = rest.strip_prefix("\\Q") {
+            let (text, after) = quoted.split_once("\\E").unwrap_or((quoted, ""));
+            out.push_str(&regex_syntax::escape(text));
+            rest = after;
+            continue;
+        }
+        let posix = ["\\p{", "\\P{"].iter().find_map(|open| {
+            let name = rest.strip_prefix(open)?.split('}').next()?;
+            let (_, rust) = POSIX.iter().find(|(java, _)| *java == name)?;
+            let negated = if open.starts_with("\\P") { "^" } else { "" };
+            Some((open.len() + name.len() + 1, format!("[:{negated}{rust}:]")))
+        });
+        if let Some((len, spelled)) = posix {
+            if class {
+                out.push_str(&spelled);
+            } else {
+                out.push_str(&format!("[{spelled}]"));
+            }
+            rest = &rest[len..];
+            continue;
+        }
+        match c {
+            '\\' => {
+                let mut two = rest.chars().take(2);
+                out.extend(two.by_ref());
+                rest = &rest[rest.chars().take(2).map(char::len_utf8).sum::<usize>()..];
+                continue;
+            }
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// `pattern` with the Java regex constructs the Rust parser lacks read as wider ones:

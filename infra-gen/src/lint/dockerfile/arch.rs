@@ -215,9 +215,10 @@ pub(super) fn designated(value: &str) -> Option<Arch> {
         .then_some(first)
 }
 
-/// File extensions of formats that hold no machine code: text, sources other runtimes
-/// interpret, certificates and keys, documents, images and fonts, WebAssembly.
-const NEUTRAL_EXTENSIONS: [&str; 40] = [
+/// File extensions of data formats: text, configuration, certificates and keys, documents,
+/// images and fonts. Nothing in such a file runs, so a name spelling an architecture
+/// (`THIRD_PARTY-x86_64.txt`) says nothing of the image's.
+const DATA_EXTENSIONS: [&str; 29] = [
     "crt",
     "pem",
     "cer",
@@ -239,17 +240,7 @@ const NEUTRAL_EXTENSIONS: [&str; 40] = [
     "html",
     "htm",
     "css",
-    "js",
-    "mjs",
-    "cjs",
     "map",
-    "ts",
-    "py",
-    "rb",
-    "php",
-    "pl",
-    "lua",
-    "sh",
     "svg",
     "png",
     "jpg",
@@ -257,8 +248,26 @@ const NEUTRAL_EXTENSIONS: [&str; 40] = [
     "gif",
     "ico",
     "woff2",
-    "wasm",
 ];
+
+/// File extensions of code other runtimes interpret, and WebAssembly: no machine code, but one
+/// named for an architecture may be what installs or starts that architecture's build
+/// (Miniconda's `…-Linux-x86_64.sh` carries its binaries).
+const SOURCE_EXTENSIONS: [&str; 11] = [
+    "js", "mjs", "cjs", "ts", "py", "rb", "php", "pl", "lua", "sh", "wasm",
+];
+
+fn extension(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.rsplit_once('.')
+        .filter(|(stem, _)| !stem.is_empty())
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
+/// Whether `path` names a file of a data format ([`DATA_EXTENSIONS`]).
+pub(super) fn data_file(path: &str) -> bool {
+    extension(path).is_some_and(|ext| DATA_EXTENSIONS.contains(&ext.as_str()))
+}
 
 /// The subdirectories of `/usr/share` the FHS names for architecture-independent data
 /// (3.0, §4.11, with `zoneinfo` of 2.3) and the data that distributions keep beside them (CA
@@ -305,9 +314,8 @@ pub(super) fn arch_independent(path: &str) -> bool {
     if shared || absolute.starts_with("/etc/") {
         return true;
     }
-    let name = absolute.rsplit('/').next().unwrap_or_default();
-    name.rsplit_once('.').is_some_and(|(stem, ext)| {
-        !stem.is_empty() && NEUTRAL_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+    extension(&absolute).is_some_and(|ext| {
+        DATA_EXTENSIONS.contains(&ext.as_str()) || SOURCE_EXTENSIONS.contains(&ext.as_str())
     })
 }
 

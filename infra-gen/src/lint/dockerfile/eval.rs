@@ -531,6 +531,7 @@ impl Stage {
                     .iter()
                     .filter(|s| !s.starts_with("<<"))
                     .filter_map(|s| expand(s, escape, &self.state).ok())
+                    .filter(|s| !arch::data_file(s))
                     .collect();
                 self.copies.push(known_sources);
             }

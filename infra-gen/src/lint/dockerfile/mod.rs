@@ -311,10 +311,27 @@ impl Lint<'_, '_> {
                 self.platform_finding(message, fix);
                 continue;
             }
+            let Some(&root) = own.last() else { continue };
+            // BuildKit runs the stage on the OS it is pinned to, and its compilers build for
+            // that OS by default: its files are that OS's, whatever architecture they name.
+            if stages[root].base != Base::Scratch
+                && let Some((written, Ok(p))) = &stages[root].platform
+                && let Err(NotAnArch::NotLinux(os)) = arch::platform(p)
+            {
+                let message = format!(
+                    "the final stage of {} copies files from stage {stage}, which is pinned to --platform={written}, a {os} platform, but Lambda runs Linux",
+                    self.path
+                );
+                let fix = format!(
+                    "build stage {stage} for linux/{}: drop its --platform, or pin it to $BUILDPLATFORM and give the build a Linux target",
+                    self.target.name()
+                );
+                self.platform_finding(message, fix);
+                continue;
+            }
             if named.iter().any(|(a, _)| *a == self.target) {
                 continue;
             }
-            let Some(&root) = own.last() else { continue };
             // Scratch holds only what is copied into it, judged above by its COPYs.
             let pinned = match &stages[root].platform {
                 Some((written, Ok(p))) if stages[root].base != Base::Scratch => arch::platform(p)
