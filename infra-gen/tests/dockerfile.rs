@@ -953,10 +953,11 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(streaming && cannot), "{}\n{:#?}", text, found);
     }
 
-    /// An image that installs the Python, Ruby or Java runtime interface client (pip, gem,
-    /// Maven, a copied jar) runs it, even when a script out of sight starts it: a streaming
-    /// handler there is refused; Node.js's client streams. So does an image on, or copying
-    /// out of a stage on, the base image of a runtime that cannot stream.
+    /// An image that installs the Python, Ruby or Java runtime interface client (pip, in any
+    /// case, gem, Maven, a copied jar) runs it, even when a script out of sight starts it: a
+    /// streaming handler there is refused; Node.js's client streams. So does an image on, or
+    /// copying or mounting files out of an image or a stage on, the base image of a runtime
+    /// that cannot stream.
     #[test]
     fn an_image_installing_a_client_that_cannot_stream_is_refused(
         base in prop::sample::select(vec!["python:3.12-slim", "public.ecr.aws/lambda/provided:al2023", "node:20-slim", "debian:12-slim", "public.ecr.aws/lambda/ruby:3.3", "public.ecr.aws/lambda/nodejs:20"]),
@@ -973,6 +974,12 @@ proptest! {
             ("RUN pip install --target /var/task requests", false),
             ("RUN <<EOF\npython3 -m pip install --target /var/task awslambdaric\nEOF", true),
             ("COPY <<EOF /var/task/requirements.txt\nrequests==2.32.3\nawslambdaric==2.2.1\nEOF", true),
+            // pip reads a name in any case.
+            ("RUN pip3 install --target /var/task AWSLambdaRIC", true),
+            ("RUN uv pip install --system AwsLambdaRic==2.2.1", true),
+            // A mounted image's files are taken as a copied one's.
+            ("RUN --mount=type=bind,from=public.ecr.aws/lambda/python:3.12,source=/var/runtime,target=/mnt/rt cp -r /mnt/rt /var/runtime", true),
+            ("RUN --mount=type=bind,from=public.ecr.aws/lambda/nodejs:20,source=/var/runtime,target=/mnt/rt cp -r /mnt/rt /var/runtime", false),
         ]),
         placement in 0usize..3,
         streaming in any::<bool>(),

@@ -64,7 +64,8 @@ pub(super) struct Stage {
     /// Each command a RUN gives a native compiler without a target
     /// ([`arch::compiles_for_host`]): it builds for the platform the stage runs on.
     pub host_builds: Vec<String>,
-    /// What `COPY --from=` names that is no stage (lower-cased).
+    /// What `COPY --from=` and `RUN --mount=…,from=` name that is no stage (lower-cased): an
+    /// image whose files the stage takes.
     pub copied_images: Vec<String>,
     /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
     /// index, or an image; and whether all it takes is architecture-independent
@@ -310,6 +311,7 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
             }
             stage.copied_images.push(image);
         }
+        stage.copied_images.extend(mounted);
         stage.froms.extend(copy_neutral);
         stage.froms.extend(mount_neutral);
     }

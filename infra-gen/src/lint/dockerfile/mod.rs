@@ -154,7 +154,7 @@ impl Lint<'_, '_> {
                 if !source.contains(['/', ':', '@', '.']) {
                     self.platform_finding(
                         format!(
-                            "COPY --from={source} in the final stage of {} names no stage, so BuildKit copies out of an image called {source} (or fails), whose files' architecture is unknown",
+                            "--from={source} in the final stage of {} names no stage, so BuildKit takes files out of an image called {source} (or fails), whose architecture is unknown",
                             self.path
                         ),
                         format!("name a stage of the Dockerfile (stage names are case-insensitive), or a tagged image; check the spelling of {source}"),
@@ -608,6 +608,9 @@ impl Lint<'_, '_> {
                 .iter()
                 .chain(stage.copies.iter().flatten())
                 .find_map(|w| {
+                    // pip finds a package by its name in any case (PEP 503), and an install that
+                    // spells another case is read as meaning the client all the same.
+                    let w = w.to_ascii_lowercase();
                     NON_STREAMING_PACKAGES
                         .iter()
                         .find(|(package, _)| w.contains(package))
