@@ -156,11 +156,12 @@ fn inject(app: &mut App, kind: Kind, [a, b, c]: [Index; 3]) -> (String, String, 
     }
 }
 
-/// A raw `AWS::Lambda::Function` running `image_uri`, added to the service stack.
+/// A raw `AWS::Lambda::Function` running `image_uri` on the fixture's architecture, added to
+/// the service stack.
 fn push_raw_function(app: &mut App, image_uri: serde_json::Value) {
     let raw = infra_gen::model::raw::Raw::new(
         "AWS::Lambda::Function",
-        serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": image_uri}, "Role": "r"}),
+        serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": image_uri}, "Role": "r", "Architectures": ["arm64"]}),
     )
     .expect("valid raw");
     app.stacks_mut()[1].template.resources.push(
@@ -500,11 +501,13 @@ proptest! {
     }
 
     /// One repository tag holds one image: services tagging the same repository with
-    /// `ImageTag` must build one Dockerfile for one architecture; each later function that
-    /// would push another image under the tag is named once.
+    /// `ImageTag` must build one Dockerfile for one architecture, and a raw function running
+    /// that image must run on its architecture (`Architectures`, Lambda's default `x86_64`
+    /// when absent); each later function that cannot run the image already tagged is named
+    /// once.
     #[test]
     fn functions_tagged_in_one_repository_build_one_image(
-        services in proptest::collection::vec((any::<bool>(), 0usize..2, any::<bool>()), 2..5),
+        services in proptest::collection::vec((any::<bool>(), 0usize..2, any::<bool>(), 0usize..4), 2..5),
     ) {
         use infra_gen::model::lambda::Architecture;
         let mut app = App::new();
@@ -522,8 +525,9 @@ proptest! {
             .filter_map(|o| o.export.clone())
             .find(|e| e.ends_with("RepositoryUri"))
             .expect("the first registry exports its URI");
-        let mut built = Vec::new();
-        for (i, (share, dockerfile, arm)) in services.iter().enumerate() {
+        // (repository, Dockerfile or none for a raw function, runs on arm64)
+        let mut built: Vec<(usize, Option<usize>, bool)> = Vec::new();
+        for (i, (share, dockerfile, arm, raw)) in services.iter().enumerate() {
             let stack = &mut app.stacks_mut()[2 * i + 1];
             let f = stack
                 .template
@@ -543,14 +547,28 @@ proptest! {
                     vec![("RepositoryUri".into(), Expr::import(shared.as_str()))],
                 );
             }
-            built.push((repository, *dockerfile, *arm));
+            built.push((repository, Some(*dockerfile), *arm));
+            let uri = serde_json::to_value(&f.image_uri).expect("serializes");
+            // A raw function beside it, running its image: none, or on no, arm64's or
+            // x86_64's Architectures.
+            if *raw > 0 {
+                let mut props = serde_json::json!({"PackageType": "Image", "Code": {"ImageUri": uri}, "Role": "r"});
+                if *raw > 1 {
+                    props["Architectures"] = serde_json::json!([if *raw == 2 { "arm64" } else { "x86_64" }]);
+                }
+                let raw_fn = infra_gen::model::raw::Raw::new("AWS::Lambda::Function", props).expect("valid raw");
+                stack.template.resources.push(
+                    infra_gen::model::Resource::new(LogicalId::new("Helper").expect("valid"), Properties::Raw(raw_fn))
+                        .retained(),
+                );
+                built.push((repository, None, *raw == 2));
+            }
         }
+        let differs = |a: &(usize, Option<usize>, bool), b: &(usize, Option<usize>, bool)| {
+            a.2 != b.2 || matches!((a.1, b.1), (Some(x), Some(y)) if x != y)
+        };
         let expected = (0..built.len())
-            .filter(|&i| {
-                built[..i]
-                    .iter()
-                    .any(|b| b.0 == built[i].0 && (b.1, b.2) != (built[i].1, built[i].2))
-            })
+            .filter(|&i| built[..i].iter().any(|b| b.0 == built[i].0 && differs(b, &built[i])))
             .count();
         let found = of(&app, "image-source");
         prop_assert_eq!(found.len(), expected, "{:?}: {:#?}", built, found);

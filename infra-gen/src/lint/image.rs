@@ -12,7 +12,8 @@ use crate::Finding;
 use crate::builders::service::{IMAGE_TAG_PARAMETER, IMAGE_TAG_PATTERN};
 use crate::builders::{App, Stack};
 use crate::model::expr::sub_placeholders;
-use crate::model::lambda::Function;
+use crate::model::lambda::Architecture;
+use crate::model::raw::RawValue;
 use crate::model::{Expr, Properties};
 
 use super::resolve::{allowed_pattern_admits, import_name};
@@ -133,19 +134,76 @@ fn problem(stack: &Stack, uri: &Expr, patterns: &mut Patterns) -> Option<String>
     }
 }
 
+/// What a function tagged in a repository runs: the image its Dockerfile builds for its
+/// architecture, or, for a raw function (no Dockerfile of its own), whatever image the tag
+/// holds, on the architecture of its `Architectures` (Lambda's default `x86_64` when absent;
+/// `None` when an intrinsic chooses it).
+struct Tagged<'a> {
+    region: &'a str,
+    export: String,
+    stack: &'a Stack,
+    id: &'a str,
+    dockerfile: Option<&'a str>,
+    architecture: Option<Architecture>,
+}
+
+impl Tagged<'_> {
+    fn shown(&self) -> String {
+        let on = self
+            .architecture
+            .map_or("an architecture an intrinsic chooses", |a| a.name());
+        match self.dockerfile {
+            Some(d) => format!("built from {d} for {on}"),
+            None => format!("a raw function on {on}"),
+        }
+    }
+    /// Whether the two cannot run one image.
+    fn differs(&self, other: &Self) -> bool {
+        self.architecture.is_none()
+            || self.architecture != other.architecture
+            || matches!((self.dockerfile, other.dockerfile), (Some(a), Some(b)) if a != b)
+    }
+}
+
+/// The architecture of a raw `AWS::Lambda::Function`: its one literal `Architectures` entry,
+/// or Lambda's default `x86_64` without the property.
+fn raw_architecture(raw: &RawValue) -> Option<Architecture> {
+    let Some(list) = raw.get("Architectures") else {
+        return Some(Architecture::X86_64);
+    };
+    match list.items().as_slice() {
+        [one] => match one.literal()? {
+            "arm64" => Some(Architecture::Arm64),
+            "x86_64" => Some(Architecture::X86_64),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The deploy builds each function's Dockerfile for its architecture and pushes it to the
-/// repository its ImageUri imports, tagged with the commit: functions tagged in one
-/// repository (one export of one region) with different Dockerfiles or architectures would
-/// push different images under one tag, and Lambda runs no multi-architecture index, so one
-/// of them would run the other's image (or its deploy fail on an immutable tag).
+/// repository its ImageUri imports, tagged with the commit (reusing a tag already pushed):
+/// functions tagged in one repository (one export of one region) with different Dockerfiles
+/// or architectures would share one image, as would a raw function on another architecture
+/// than the image's, and Lambda runs an image on its own architecture only (and no
+/// multi-architecture index).
 pub(super) fn check_shared(app: &App, out: &mut Vec<Finding>) {
-    let mut tagged: Vec<(&str, String, &Stack, &str, &Function)> = Vec::new();
+    let mut tagged: Vec<Tagged<'_>> = Vec::new();
     for stack in app.stacks() {
         for r in &stack.template.resources {
-            let Properties::Function(f) = &r.properties else {
-                continue;
+            let (uri, dockerfile, architecture) = match &r.properties {
+                Properties::Function(f) => (
+                    &f.image_uri,
+                    Some(f.source.dockerfile.as_str()),
+                    Some(f.architecture),
+                ),
+                Properties::Raw(raw) => match super::image_uri(&r.properties) {
+                    Some(uri) => (uri, None, raw_architecture(raw.properties())),
+                    None => continue,
+                },
+                _ => continue,
             };
-            let tokens = tokens(stack, &f.image_uri);
+            let tokens = tokens(stack, uri);
             let [
                 Token::Import(export),
                 Token::Text(colon),
@@ -157,30 +215,34 @@ pub(super) fn check_shared(app: &App, out: &mut Vec<Finding>) {
             if colon != ":" || *p != IMAGE_TAG_PARAMETER {
                 continue;
             }
-            let region = stack.environment.region();
-            let id = r.id.as_str();
-            if let Some((_, _, other, other_id, g)) = tagged.iter().find(|(reg, e, _, _, g)| {
-                *reg == region
-                    && e == export
-                    && (g.source.dockerfile != f.source.dockerfile
-                        || g.architecture != f.architecture)
-            }) {
+            let this = Tagged {
+                region: stack.environment.region(),
+                export: export.clone(),
+                stack,
+                id: r.id.as_str(),
+                dockerfile,
+                architecture,
+            };
+            if let Some(other) = tagged
+                .iter()
+                .find(|t| t.region == this.region && t.export == this.export && this.differs(t))
+            {
                 out.push(Finding {
                     code: "image-source",
                     stack: stack.name.to_string(),
-                    resource: id.to_owned(),
+                    resource: this.id.to_owned(),
                     message: format!(
-                        "the ImageUri tags {export} with {IMAGE_TAG_PARAMETER} as {} › {other_id} does, but this image is built from {} for {} and that one from {} for {}: one tag holds one image (Lambda runs no multi-architecture index), so one function would run the other's",
-                        other.name,
-                        f.source.dockerfile,
-                        f.architecture.name(),
-                        g.source.dockerfile,
-                        g.architecture.name()
+                        "the ImageUri tags {} with {IMAGE_TAG_PARAMETER} as {} › {} does, but this is {} and that is {}: one tag holds one image, which Lambda runs on its own architecture only (and no multi-architecture index), so one function would run the other's image or fail",
+                        this.export,
+                        other.stack.name,
+                        other.id,
+                        this.shown(),
+                        other.shown()
                     ),
-                    fix: "give each service its own Registry and import its RepositoryUri, or build both functions from one Dockerfile for one architecture".into(),
+                    fix: "give each service its own Registry and import its RepositoryUri, or build both from one Dockerfile for one architecture (a raw function: give it the image's Architectures)".into(),
                 });
             }
-            tagged.push((region, export.clone(), stack, id, f));
+            tagged.push(this);
         }
     }
 }
