@@ -998,6 +998,20 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(streaming && (cannot || on_runtime)), "{}\n{:#?}", text, found);
     }
 
+    /// A program path ending in `/` (or `/.`, `/..`) names a directory, which execve refuses,
+    /// however the Dockerfile agrees; `//` and `./` inside the path are the same file.
+    #[test]
+    fn an_entry_point_naming_a_directory_is_refused(
+        dirs in proptest::collection::vec("[a-z]{1,6}", 1..4),
+        inner in prop::sample::select(vec!["/", "//", "/./"]),
+        ending in prop::sample::select(vec![("", false), ("/", true), ("/.", true), ("/..", true), ("//", true)]),
+    ) {
+        let program = format!("/{}{inner}bootstrap{}", dirs.join("/"), ending.0);
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"{program}\"]\nCMD [\"lambda\"]\n");
+        let found = findings_with(&text, (&[program.as_str()], &["lambda"], "/var/task"), false, "image-config");
+        prop_assert_eq!(found.len(), usize::from(ending.1), "{}: {:#?}", program, found);
+    }
+
     /// Lambda starts an ImageConfig's exec-form EntryPoint as written: a variable in its
     /// program is never expanded, so that file does not exist. `$` not starting a name is text.
     #[test]
@@ -1117,14 +1131,24 @@ fn build_setting(tool: usize, arch: Arch) -> String {
             "x86_64-linux-gnu",
         ),
     };
-    match tool % 5 {
+    let triple = match arch {
+        Arch::Arm => "aarch64",
+        Arch::Amd => "x86_64",
+    };
+    match tool % 8 {
         0 => format!("GOOS=linux GOARCH={go} go build -o /var/task/bootstrap ./cmd/handler"),
         1 => format!("npm install --os=linux --cpu={npm} sharp"),
         2 => format!(
             "cargo build --release --target {rust} && cp target/{rust}/release/bootstrap /var/task/"
         ),
         3 => format!("dotnet publish -c Release -r linux-{npm} -o /var/task"),
-        _ => format!("zig build -Dtarget={zig} --prefix /var/task"),
+        4 => format!("zig build -Dtarget={zig} --prefix /var/task"),
+        // A target with the glibc version it links against, zig's spelling.
+        5 => format!("cargo zigbuild --release --target {triple}-unknown-linux-gnu.2.17"),
+        6 => format!(
+            "bun build --compile --target=bun-linux-{npm}-baseline ./src/index.ts --outfile /var/task/bootstrap"
+        ),
+        _ => format!("swift build -c release --swift-sdk {triple}-swift-linux-musl"),
     }
 }
 
@@ -1275,7 +1299,7 @@ proptest! {
     fn a_stage_the_image_copies_from_builds_for_the_architecture_it_says(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         setting in 0usize..5,
-        tool in 0usize..5,
+        tool in 0usize..8,
         pin in 0usize..5,
         pin_spelling in 0usize..5,
         base_foreign in any::<bool>(),
@@ -1334,14 +1358,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     /// A RUN in the final stage that builds or installs for an architecture puts that
-    /// architecture's code in the image, whatever the toolchain's spelling; one that branches
-    /// on the architecture it runs on builds only the matching branch.
+    /// architecture's code in the image, whatever the toolchain's spelling (a triple with a
+    /// glibc version, Bun's and Swift SDKs' names), also through a script a heredoc wrote that
+    /// it names; one that branches on the architecture it runs on builds only the matching
+    /// branch.
     #[test]
     fn a_final_stage_run_building_for_another_architecture_is_refused(
-        tool in 0usize..5,
+        tool in 0usize..8,
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         built_for in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
-        guard in 0usize..9,
+        guard in 0usize..11,
     ) {
         let command = build_setting(tool, built_for);
         let run = match guard {
@@ -1353,13 +1379,16 @@ proptest! {
             // Printed or commented out, it builds nothing.
             7 => format!("RUN echo \"would run: {command}\" && printf '%s\\n' '{command}'"),
             8 => format!("RUN <<EOF\n# {command}\ntrue\nEOF"),
+            // A script a heredoc writes runs when a RUN names it, and only then.
+            9 => format!("COPY <<EOF /tmp/build.sh\nset -eu\n{command}\nEOF\nRUN sh /tmp/build.sh"),
+            10 => format!("COPY <<EOF /tmp/build.sh\n{command}\nEOF\nRUN sh /tmp/build-other.sh"),
             1 => format!("ARG TARGETARCH\nRUN if [ \"$TARGETARCH\" = {} ]; then {command}; fi", built_for.tokens()[0]),
             2 => format!("RUN case \"$(uname -m)\" in {}) {command} ;; esac", built_for.tokens()[1]),
             _ => format!("RUN [ \"$(dpkg --print-architecture)\" = {} ] && {command} || true", built_for.tokens()[0]),
         };
         let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{run}\n{TAIL}");
         let (got, findings) = verdict(text.clone(), function_arch, true);
-        let expected = usize::from(matches!(guard, 0 | 4 | 5 | 6) && built_for != function_arch);
+        let expected = usize::from(matches!(guard, 0 | 4 | 5 | 6 | 9) && built_for != function_arch);
         prop_assert_eq!(got.platform, expected, "\n{}\n{:#?}", text, findings);
     }
 

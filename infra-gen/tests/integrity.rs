@@ -424,6 +424,19 @@ fn an_image_tag_parameter_that_admits_latest_is_refused() {
         let found = of(&app, "image-source");
         assert_eq!(found.len(), usize::from(refused), "{pattern}: {found:#?}");
     }
+    // A list parameter is no tag, whatever its pattern: `Fn::Sub` takes strings only.
+    for kind in [
+        infra_gen::model::ParameterKind::SubnetIds,
+        infra_gen::model::ParameterKind::SecurityGroupIds,
+    ] {
+        let mut app = valid_app();
+        for p in &mut app.stacks_mut()[1].template.parameters {
+            if p.id.as_str() == "ImageTag" {
+                p.kind = kind;
+            }
+        }
+        assert_eq!(of(&app, "image-source").len(), 1, "{kind:?}");
+    }
 }
 
 /// A class of an `ImageTag` pattern in Java's spelling, and whether it holds every letter of

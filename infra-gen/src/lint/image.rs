@@ -14,7 +14,7 @@ use crate::builders::{App, Stack};
 use crate::model::expr::sub_placeholders;
 use crate::model::lambda::Architecture;
 use crate::model::raw::RawValue;
-use crate::model::{Expr, Properties};
+use crate::model::{Expr, ParameterKind, Properties};
 
 use super::resolve::{allowed_pattern_admits, import_name};
 
@@ -95,12 +95,19 @@ fn problem(stack: &Stack, uri: &Expr, patterns: &mut Patterns) -> Option<String>
     };
     match rest {
         [Token::Text(colon), Token::Parameter(p)] if colon == ":" && *p == IMAGE_TAG_PARAMETER => {
-            let pattern = &stack
+            let parameter = stack
                 .template
                 .parameters
                 .iter()
-                .find(|q| q.id.as_str() == IMAGE_TAG_PARAMETER)?
-                .allowed_pattern;
+                .find(|q| q.id.as_str() == IMAGE_TAG_PARAMETER)?;
+            // A list parameter is no tag: `Fn::Sub` takes strings only.
+            if parameter.kind != ParameterKind::String {
+                return Some(format!(
+                    "is tagged with {IMAGE_TAG_PARAMETER}, a {} parameter, not a String",
+                    parameter.kind.type_name()
+                ));
+            }
+            let pattern = &parameter.allowed_pattern;
             match patterns.admits_latest(pattern) {
                 Some(false) => None,
                 Some(true) => Some(format!(

@@ -180,11 +180,17 @@ pub(super) fn selects_target(variable: &str) -> bool {
 }
 
 /// What a target triple or a runtime identifier holds besides its architecture and OS
-/// (`x86_64-unknown-linux-musl`, `aarch64-linux-gnu`, `linux-x64`): vendor and ABI.
-const TRIPLE_PARTS: [&str; 13] = [
+/// (`x86_64-unknown-linux-musl`, `aarch64-linux-gnu`, `linux-x64`): vendor and ABI, and the
+/// vendor words of toolchains that spell their targets so (Swift SDKs' `x86_64-swift-linux-musl`,
+/// Bun's `bun-linux-x64-baseline`).
+const TRIPLE_PARTS: [&str; 17] = [
     "unknown",
     "pc",
     "none",
+    "swift",
+    "bun",
+    "baseline",
+    "modern",
     "gnu",
     "musl",
     "gnux32",
@@ -209,9 +215,14 @@ pub(super) fn designated(value: &str) -> Option<Arch> {
     for token in TOKENS {
         rest = rest.replace(token, " ");
     }
+    // A number is a version the target carries (zig's glibc `x86_64-linux-gnu.2.17`).
     rest.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())
-        .all(|part| OSES.contains(&part) || TRIPLE_PARTS.contains(&part))
+        .all(|part| {
+            OSES.contains(&part)
+                || TRIPLE_PARTS.contains(&part)
+                || part.bytes().all(|b| b.is_ascii_digit())
+        })
         .then_some(first)
 }
 

@@ -72,6 +72,8 @@ pub(super) struct Stage {
     /// ([`arch::arch_independent`]), which carries no architecture into this stage.
     pub froms: Vec<(String, bool)>,
     cmd_set: bool,
+    /// Each file a COPY or ADD heredoc writes (its name, its text): a RUN naming it runs it.
+    scripts: Vec<(String, String)>,
     /// ONBUILD triggers, run by a stage built FROM this one (not inherited further).
     onbuild: Vec<Instruction>,
 }
@@ -107,6 +109,16 @@ fn global_scope(target: &Arch) -> Scope {
         scope.set(name, value);
     }
     scope
+}
+
+/// Whether a command names the file `name` as a word or a path's last part.
+fn names_file(command: &str, name: &str) -> bool {
+    let bounded =
+        |c: Option<char>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || "._-".contains(c)));
+    command.match_indices(name).any(|(at, _)| {
+        bounded(command[..at].chars().next_back())
+            && bounded(command[at + name.len()..].chars().next())
+    })
 }
 
 /// `NAME=default` or `NAME`.
@@ -380,6 +392,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         copied_images: Vec::new(),
         froms: Vec::new(),
         cmd_set: false,
+        scripts: Vec::new(),
         onbuild: Vec::new(),
     }
 }
@@ -480,9 +493,17 @@ impl Stage {
                 }
             }
             "RUN" => {
-                // A heredoc's body is the script the RUN's shell runs.
+                // A heredoc's body is the script the RUN's shell runs, and so is a file a
+                // heredoc wrote that it names (`COPY <<EOF /tmp/install.sh` … `RUN sh
+                // /tmp/install.sh`).
+                let named = self
+                    .scripts
+                    .iter()
+                    .filter(|(name, _)| names_file(&ins.rest, name))
+                    .map(|(_, body)| body.as_str());
                 let script = std::iter::once(ins.rest.as_str())
                     .chain(ins.heredocs.iter().map(String::as_str))
+                    .chain(named)
                     .collect::<Vec<_>>()
                     .join("\n");
                 self.runs.push(script.clone());
@@ -528,7 +549,13 @@ impl Stage {
             "COPY" | "ADD" => {
                 self.runs.extend(ins.heredocs.iter().cloned());
                 let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
-                sources.pop(); // the destination
+                let destination = sources.pop().unwrap_or_default();
+                // One heredoc written to a file path: a later RUN may name that file.
+                if let [body] = ins.heredocs.as_slice()
+                    && let Some(name) = destination.rsplit('/').next().filter(|n| !n.is_empty())
+                {
+                    self.scripts.push((name.to_owned(), body.clone()));
+                }
                 let known_sources = sources
                     .iter()
                     .filter(|s| !s.starts_with("<<"))

@@ -410,6 +410,19 @@ impl Lint<'_, '_> {
                 "write the program's path out in the ImageConfig and the Dockerfile's exec-form ENTRYPOINT (e.g. /var/task/bootstrap)",
             );
         }
+        // A path ending in `/` names a directory, which execve refuses to run.
+        if let Some(program) = config.entry_point().first()
+            && (program.ends_with('/') || program.ends_with("/.") || program.ends_with("/.."))
+        {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "ImageConfig ENTRYPOINT runs {program}, a directory's path, which Lambda cannot execute"
+                ),
+                "name the executable file itself, without a trailing / (e.g. /var/task/bootstrap)",
+            );
+        }
         let workdir = match &last.config.working_dir {
             Known::Is(dir) => Known::Is(Some(vec![dir.clone()])),
             Known::Unknown(why) => Known::Unknown(why.clone()),
