@@ -998,6 +998,40 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(streaming && (cannot || on_runtime)), "{}\n{:#?}", text, found);
     }
 
+    /// A shell the ImageConfig starts reads its variables from the function's environment at
+    /// run time, the image's ENVs and the function's variables: one the image has only as an
+    /// ARG (the build's) expands empty, unless the script gives a fallback.
+    #[test]
+    fn a_started_shell_reads_the_runtime_environment_not_the_builds_args(
+        // Not a name the base image sets (PATH, TZ, LAMBDA_TASK_ROOT).
+        name in "APP_[A-Z0-9_]{1,8}",
+        declared in 0usize..5,
+        form in prop::sample::select(vec![("exec ${V}", false), ("exec $V", false), ("exec ${V#./}", false), ("exec ${V:-/var/task/bootstrap}", true), ("exec ${V-/var/task/bootstrap}", true), ("exec /var/task/bootstrap", true)]),
+    ) {
+        let script = form.0.replace('V', &name);
+        // Only an ARG; an ENV; an ARG then an ENV of it; only the function's variable; nothing.
+        let lines = match declared {
+            0 => format!("ARG {name}=/var/task/bootstrap\n"),
+            1 => format!("ENV {name}=/var/task/bootstrap\n"),
+            2 => format!("ARG {name}=/var/task/bootstrap\nENV {name}=${name}\n"),
+            3 => format!("ARG {name}=/var/task/bootstrap\n"),
+            _ => String::new(),
+        };
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{lines}WORKDIR /var/task\nENTRYPOINT {script}\nCMD [\"lambda\"]\n");
+        let mut app = base_app().clone();
+        let f = function_mut(&mut app);
+        f.source.dockerfile_text = text.clone().leak();
+        f.image_config = ImageConfig::new(&["/bin/sh", "-c", script.as_str()], &["lambda"], "/var/task").expect("valid");
+        if declared == 3 {
+            f.environment.push(infra_gen::model::lambda::EnvVar {
+                name: infra_gen::model::lambda::EnvName::new(&name).expect("valid"),
+                value: infra_gen::model::Expr::literal("/var/task/bootstrap"),
+            });
+        }
+        let found: Vec<_> = lint(&app).into_iter().filter(|f| f.code == "image-config").collect();
+        prop_assert_eq!(found.len(), usize::from(declared == 0 && !form.1), "\n{}\n{:#?}", text, found);
+    }
+
     /// A program path ending in `/` (or `/.`, `/..`) names a directory, which execve refuses,
     /// however the Dockerfile agrees; `//` and `./` inside the path are the same file.
     #[test]

@@ -100,6 +100,28 @@ fn program(argv: &[String], wd: Option<&str>) -> Vec<String> {
     argv
 }
 
+/// The names a shell script expands with nothing in their place when unset (`$NAME`,
+/// `${NAME}`, `${NAME#…}`); not `$1`, `$@`, `$$`, nor `${NAME:-…}`/`${NAME=…}`, which give a
+/// fallback.
+fn shell_variables(script: &str) -> Vec<&str> {
+    script
+        .split('$')
+        .skip(1)
+        .filter_map(|after| {
+            let braced = after.strip_prefix('{');
+            let after = braced.unwrap_or(after);
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let name = &after[..end];
+            let rest = after[end..].trim_start_matches(':');
+            let fallback = braced.is_some() && rest.starts_with(['-', '=']);
+            (name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && !fallback)
+                .then_some(name)
+        })
+        .collect()
+}
+
 struct Lint<'a, 'b> {
     f: &'a Function,
     id: &'a str,
@@ -408,6 +430,36 @@ impl Lint<'_, '_> {
                     "ImageConfig ENTRYPOINT runs {program}, but Lambda starts the exec form as written, with no shell to expand the variable, so no such file exists"
                 ),
                 "write the program's path out in the ImageConfig and the Dockerfile's exec-form ENTRYPOINT (e.g. /var/task/bootstrap)",
+            );
+        }
+        // A shell the ImageConfig starts (`sh -c "…"`) expands variables from the function's
+        // environment at run time: the image's ENVs and the function's variables. An ARG is
+        // the build's only, so one the final stage has only as an ARG expands empty.
+        let started: Vec<&String> = config
+            .entry_point()
+            .iter()
+            .chain(config.command())
+            .collect();
+        let script = started
+            .iter()
+            .position(|a| *a == "-c")
+            .and_then(|at| started.get(at + 1));
+        if let Some(script) = script
+            && let Some(name) = shell_variables(script).into_iter().find(|name| {
+                last.config.args.iter().any(|(a, _)| a == name)
+                    && !last.config.env.iter().any(|(e, _)| e == name)
+                    && !self.f.environment.iter().any(|v| v.name.as_str() == *name)
+            })
+        {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "ImageConfig runs the shell script {script:?}, which reads ${name}, but the image has {name} only as an ARG of the build, not in its environment, so it expands empty when Lambda starts it"
+                ),
+                format!(
+                    "set it in the image's environment (ENV {name}=${name} after the ARG) or the function's, or write the value out"
+                ),
             );
         }
         // A path ending in `/` names a directory, which execve refuses to run.
