@@ -280,6 +280,9 @@ fn push_tokens<'a>(stack: &'a Stack, e: &'a Expr, out: &mut Vec<Token<'a>>) {
         }
         Expr::Sub(template) => sub(stack, template, &[], out),
         Expr::SubWith(template, vars) => sub(stack, template, vars, out),
+        Expr::Split(..) | Expr::Select(..) | Expr::GetAZs(_) | Expr::Base64(_) => {
+            out.push(Token::Other("a value CloudFormation computes".into()));
+        }
     }
 }
 

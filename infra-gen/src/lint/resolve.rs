@@ -153,6 +153,39 @@ impl Resolved {
             .sum()
     }
 
+    /// The items `Fn::Split` cuts the value into at `delimiter`, when no unknown part can hold
+    /// it: the account ID is digits, and the names, IDs and ARNs AWS sets hold no `,`, `;`,
+    /// `|` or whitespace; an input can hold anything.
+    pub fn split(&self, delimiter: &str) -> Option<Vec<Resolved>> {
+        let mut items = vec![Resolved::default()];
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => {
+                    for (i, piece) in t.split(delimiter).enumerate() {
+                        if i > 0 {
+                            items.push(Resolved::default());
+                        }
+                        items.last_mut()?.push(Part::Text(piece.to_owned()));
+                    }
+                }
+                Part::Unknown(u) => {
+                    let may_hold = match u.origin {
+                        Origin::Account => delimiter.contains(|c: char| c.is_ascii_digit()),
+                        Origin::ThisStack => !delimiter
+                            .chars()
+                            .all(|c| c.is_whitespace() || ",;|".contains(c)),
+                        Origin::Input => true,
+                    };
+                    if may_hold {
+                        return None;
+                    }
+                    items.last_mut()?.push(part.clone());
+                }
+            }
+        }
+        Some(items)
+    }
+
     /// Every `{{resolve:…}}` in the value. CloudFormation resolves the reference in the text
     /// it has built, so its parts may come from different pieces (`{{resolve:secretsmanager:`,
     /// then a `Ref` to the secret, then `:SecretString:password}}`); an unknown part of the
@@ -241,6 +274,9 @@ impl<'a> Scope<'a> {
             }),
             Expr::Sub(template) => self.sub(template, &[], depth),
             Expr::SubWith(template, vars) => self.sub(template, vars, depth),
+            Expr::Join(delimiter, values) if matches!(values.as_slice(), [one] if one.is_list()) => {
+                self.list_joined(&values[0], delimiter, depth)
+            }
             Expr::Join(delimiter, values) => {
                 let mut out = Resolved::default();
                 for (i, v) in values.iter().enumerate() {
@@ -252,6 +288,81 @@ impl<'a> Scope<'a> {
                 out
             }
             Expr::ImportValue(name) => self.import(&self.resolve_depth(name, depth + 1), depth),
+            // A list where text is read: its items together, as a join with `,` shows them.
+            list @ (Expr::Split(..) | Expr::GetAZs(_)) => self.list_joined(list, ",", depth),
+            Expr::Select(index, list) => match list.as_ref() {
+                Expr::Split(delimiter, source) => {
+                    let whole = self.resolve_depth(source, depth + 1);
+                    match whole.split(delimiter).and_then(|mut items| {
+                        (*index < items.len()).then(|| items.swap_remove(*index))
+                    }) {
+                        Some(item) => item,
+                        // An item of text whose unknown parts may hold the delimiter is some
+                        // part of it: judged as the whole, which holds whatever the item holds.
+                        None => whole,
+                    }
+                }
+                Expr::GetAZs(region) => Resolved::unknown(self.zones(region, depth)),
+                other => self.resolve_depth(other, depth + 1),
+            },
+            Expr::Base64(inner) => {
+                let inner = self.resolve_depth(inner, depth + 1);
+                // A dynamic reference encoded is the value it names, encoded but not hidden:
+                // judged as the reference.
+                if !inner.dynamic_references().is_empty() {
+                    return inner;
+                }
+                match inner.known() {
+                    Some(text) => Resolved::text(base64(text.as_bytes())),
+                    // Base64 holds no wildcard and is 4 characters for every 3 bytes.
+                    None => Resolved::unknown(Unknown {
+                        what: format!("the Base64 of `{}`", inner.with_unknowns_as("…")),
+                        origin: worst_origin(&inner),
+                        may_wildcard: false,
+                        max_len: Some(
+                            inner.max_len_by(str::len, PARAMETER_MAX_LEN).div_ceil(3) * 4,
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The items of a list-valued `list` joined by `delimiter`.
+    fn list_joined(&self, list: &Expr, delimiter: &str, depth: usize) -> Resolved {
+        match list {
+            // Joining a split again replaces each delimiter in the text the definition decides;
+            // an unknown part stays what it is.
+            Expr::Split(by, source) => {
+                let mut out = Resolved::default();
+                for part in self.resolve_depth(source, depth + 1).parts {
+                    out.push(match part {
+                        Part::Text(t) => Part::Text(t.replace(by.as_str(), delimiter)),
+                        unknown => unknown,
+                    });
+                }
+                out
+            }
+            Expr::GetAZs(region) => Resolved::unknown(self.zones(region, depth)),
+            other => self.resolve_depth(other, depth + 1),
+        }
+    }
+
+    /// The Availability Zones of a region, or one of them: names AWS sets (`us-west-2a`),
+    /// never a wildcard or a secret.
+    fn zones(&self, region: &Expr, depth: usize) -> Unknown {
+        let region = self.resolve_depth(region, depth + 1);
+        Unknown {
+            what: format!(
+                "an Availability Zone of {}",
+                match region.known() {
+                    Some("") | None => self.stack.environment.region().to_owned(),
+                    Some(r) => r.to_owned(),
+                }
+            ),
+            origin: Origin::ThisStack,
+            may_wildcard: false,
+            max_len: None,
         }
     }
 
@@ -364,6 +475,39 @@ impl<'a> Scope<'a> {
             }),
         }
     }
+}
+
+/// The origin a lint must assume for a value built from `resolved`'s unknowns: an input's if
+/// any is one.
+fn worst_origin(resolved: &Resolved) -> Origin {
+    let origins: Vec<Origin> = resolved.unknowns().map(|u| u.origin).collect();
+    if origins.contains(&Origin::Input) {
+        Origin::Input
+    } else if origins.contains(&Origin::Account) {
+        Origin::Account
+    } else {
+        Origin::ThisStack
+    }
+}
+
+/// Standard Base64 with padding, as `Fn::Base64` encodes.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63])
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }
 
 fn opaque(what: &str) -> Unknown {
@@ -652,6 +796,20 @@ mod tests {
         }
     }
 
+    /// RFC 4648 Base64, decoded bit by bit: the oracle of `Fn::Base64`.
+    fn decode(text: &str) -> Vec<u8> {
+        const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let bits: Vec<bool> = text
+            .trim_end_matches('=')
+            .chars()
+            .filter_map(|c| ALPHABET.find(c))
+            .flat_map(|v| (0..6).rev().map(move |i| v >> i & 1 == 1))
+            .collect();
+        bits.chunks_exact(8)
+            .map(|b| b.iter().fold(0u8, |acc, &bit| acc << 1 | u8::from(bit)))
+            .collect()
+    }
+
     /// A text fragment without `$`, `{` or `}`, so it is literal in every intrinsic.
     fn plain() -> impl Strategy<Value = String> {
         "[a-zA-Z0-9:/_.*?=-]{0,12}"
@@ -685,6 +843,53 @@ mod tests {
             let resolved = scope.resolve(&expr);
             prop_assert_eq!(resolved.known(), Some(expected.as_str()));
             prop_assert_eq!(resolved.may_wildcard(), expected.contains(['*', '?']));
+        }
+
+        /// `Fn::Select` of `Fn::Split`, `Fn::Join` of `Fn::Split` and `Fn::Base64` of text the
+        /// definition decides are what CloudFormation computes (its documented semantics, with
+        /// `str::split` and an independent Base64 decoder as the oracle); over text it does not
+        /// decide, the selection is judged as the whole text (which holds whatever an item
+        /// holds), and an Availability Zone is AWS's name, never a wildcard.
+        #[test]
+        fn computed_lists_resolve_as_cloudformation_computes_them(
+            pieces in proptest::collection::vec(plain(), 1..6),
+            delimiter in "[,|/;:-]{1,2}",
+            rejoin in plain(),
+            index in 0usize..8,
+            tail in prop::sample::select(vec![None, Some("P"), Some("AWS::AccountId")]),
+        ) {
+            let s = stack("a-prod-service", "us-west-2", vec![param("P", "")], vec![]);
+            let scope = Scope::new(&s, None);
+            let text = pieces.join(&delimiter);
+            let source = match tail {
+                Some(name) => Expr::Join(String::new(), vec![Expr::Literal(text.clone()), Expr::Ref(name.into())]),
+                None => Expr::Literal(text.clone()),
+            };
+            let split = Expr::Split(delimiter.clone(), Box::new(source.clone()));
+            let selected = scope.resolve(&Expr::Select(index, Box::new(split.clone())));
+            let joined = scope.resolve(&Expr::Join(rejoin.clone(), vec![split]));
+            let encoded = scope.resolve(&Expr::Base64(Box::new(source.clone())));
+            let items: Vec<&str> = text.split(delimiter.as_str()).collect();
+            // The account ID (digits) never holds these delimiters; an input may.
+            let expected = match (tail, items.get(index)) {
+                (Some("P"), _) | (_, None) => scope.resolve(&source).with_unknowns_as("…"),
+                (Some(_), Some(item)) if index + 1 == items.len() => format!("{item}…"),
+                (_, Some(item)) => (*item).to_owned(),
+            };
+            prop_assert_eq!(selected.with_unknowns_as("…"), expected);
+            let mut rejoined = items.join(&rejoin);
+            if tail.is_some() {
+                rejoined.push('…');
+                prop_assert!(encoded.known().is_none() && !encoded.may_wildcard());
+                let origin = if tail == Some("P") { Origin::Input } else { Origin::Account };
+                prop_assert_eq!(encoded.unknowns().next().map(|u| u.origin), Some(origin));
+            } else {
+                prop_assert_eq!(decode(encoded.known().unwrap_or_default()), text.as_bytes());
+            }
+            prop_assert_eq!(joined.with_unknowns_as("…"), rejoined);
+            let zone = scope.resolve(&Expr::Select(index, Box::new(Expr::GetAZs(Box::new(Expr::literal(""))))));
+            prop_assert!(zone.known().is_none() && !zone.may_wildcard());
+            prop_assert!(zone.unknowns().all(|u| u.origin == Origin::ThisStack));
         }
 
         /// A parameter may carry a wildcard exactly when its pattern admits one.

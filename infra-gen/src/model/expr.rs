@@ -19,8 +19,18 @@ pub enum Expr {
     Sub(String),
     SubWith(String, Vec<(String, Expr)>),
     ImportValue(Box<Expr>),
-    /// `Fn::Join`: the values with the delimiter between them.
+    /// `Fn::Join`: the values with the delimiter between them; one list-valued value
+    /// ([`Expr::is_list`]) is the list itself (`Fn::Join [",", Fn::GetAZs ""]`).
     Join(String, Vec<Expr>),
+    /// `Fn::Split`: a list, the text cut at each delimiter.
+    Split(String, Box<Expr>),
+    /// `Fn::Select`: the item at an index of a list CloudFormation computes (`Fn::Split` of a
+    /// reference, `Fn::GetAZs`, a list parameter); a literal list's item is the item itself.
+    Select(usize, Box<Expr>),
+    /// `Fn::GetAZs`: the Availability Zones of a region (the stack's for `""`), a list.
+    GetAZs(Box<Expr>),
+    /// `Fn::Base64`: the text, Base64-encoded.
+    Base64(Box<Expr>),
 }
 
 impl Expr {
@@ -46,6 +56,11 @@ impl Expr {
         }
     }
 
+    /// Whether CloudFormation computes it to a list rather than text.
+    pub fn is_list(&self) -> bool {
+        matches!(self, Self::Split(..) | Self::GetAZs(_))
+    }
+
     /// Calls `f` on this expression and every expression nested in it.
     pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         f(self);
@@ -53,6 +68,7 @@ impl Expr {
             Self::SubWith(_, vars) => vars.iter().for_each(|(_, e)| e.walk(f)),
             Self::ImportValue(e) => e.walk(f),
             Self::Join(_, parts) => parts.iter().for_each(|e| e.walk(f)),
+            Self::Split(_, e) | Self::Select(_, e) | Self::GetAZs(e) | Self::Base64(e) => e.walk(f),
             Self::Literal(_) | Self::Ref(_) | Self::GetAtt(..) | Self::Sub(_) => {}
         }
     }
@@ -125,6 +141,21 @@ impl Serialize for JoinArgs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(2))?;
         seq.serialize_element(self.0)?;
+        match self.1 {
+            [list] if list.is_list() => seq.serialize_element(list)?,
+            values => seq.serialize_element(values)?,
+        }
+        seq.end()
+    }
+}
+
+/// `[first, second]`, the arguments of `Fn::Split` and `Fn::Select`.
+struct Pair<'a, A: Serialize + ?Sized, B: Serialize + ?Sized>(&'a A, &'a B);
+
+impl<A: Serialize + ?Sized, B: Serialize + ?Sized> Serialize for Pair<'_, A, B> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(2))?;
+        seq.serialize_element(self.0)?;
         seq.serialize_element(self.1)?;
         seq.end()
     }
@@ -142,6 +173,14 @@ impl Serialize for Expr {
             Self::Join(delimiter, parts) => {
                 Single("Fn::Join", &JoinArgs(delimiter, parts)).serialize(s)
             }
+            Self::Split(delimiter, e) => {
+                Single("Fn::Split", &Pair(delimiter.as_str(), e.as_ref())).serialize(s)
+            }
+            Self::Select(index, list) => {
+                Single("Fn::Select", &Pair(index, list.as_ref())).serialize(s)
+            }
+            Self::GetAZs(region) => Single("Fn::GetAZs", region.as_ref()).serialize(s),
+            Self::Base64(e) => Single("Fn::Base64", e.as_ref()).serialize(s),
         }
     }
 }

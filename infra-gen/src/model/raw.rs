@@ -19,7 +19,8 @@ pub enum RawValue {
     Null,
     Bool(bool),
     Number(serde_json::Number),
-    /// A string or an intrinsic (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue`, `Fn::Join`).
+    /// A string or an intrinsic (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue`, `Fn::Join`,
+    /// `Fn::Select`, `Fn::Split`, `Fn::GetAZs`, `Fn::Base64`).
     Expr(Expr),
     Array(Vec<RawValue>),
     Object(Vec<(String, RawValue)>),
@@ -42,7 +43,7 @@ fn string(value: &Value, expected: &'static str) -> Result<String, Error> {
 
 /// The intrinsic `{key: arg}` as an [`Expr`], if `key` names one.
 fn intrinsic(key: &str, arg: &Value, whole: &Value) -> Result<Option<Expr>, Error> {
-    const SUPPORTED: &str = "Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue, Fn::Join, or Fn::Select or Fn::Split of literal lists (other intrinsics cannot be checked before deploy: compute the value in Rust)";
+    const SUPPORTED: &str = "Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue, Fn::Join, Fn::Select, Fn::Split, Fn::GetAZs or Fn::Base64 (others, such as Fn::If and Fn::FindInMap, name conditions and mappings a definition does not have: compute the value in Rust)";
     Ok(Some(match key {
         "Ref" => Expr::Ref(string(arg, "Ref of a name")?),
         "Fn::GetAtt" => match arg {
@@ -80,51 +81,101 @@ fn intrinsic(key: &str, arg: &Value, whole: &Value) -> Result<Option<Expr>, Erro
         "Fn::ImportValue" => Expr::ImportValue(Box::new(expr(arg)?)),
         "Fn::Join" => match arg {
             Value::Array(parts) => match parts.as_slice() {
-                [Value::String(d), values] => Expr::Join(d.clone(), list_items(values, whole)?),
+                [Value::String(d), values] => Expr::Join(
+                    d.clone(),
+                    match list(values, whole)? {
+                        List::Items(items) => items,
+                        List::Computed(e) => vec![e],
+                    },
+                ),
                 _ => return Err(bad(whole, "Fn::Join of [delimiter, [values]]")),
             },
             _ => return Err(bad(whole, "Fn::Join of [delimiter, [values]]")),
         },
         // CloudFormation computes a selection from a literal list (or a split of literal text)
-        // before anything reads it: the value is the element selected.
+        // before anything reads it: the value is the element selected. From a list it computes
+        // itself (a split of a reference, the Availability Zones), the selection stays.
         "Fn::Select" => match arg {
             Value::Array(parts) => match parts.as_slice() {
-                [index, list] => {
+                [index, values] => {
                     let index = index
                         .as_u64()
                         .or_else(|| index.as_str().and_then(|s| s.parse().ok()))
                         .and_then(|i| usize::try_from(i).ok())
                         .ok_or_else(|| bad(whole, "Fn::Select of [index, [values]]"))?;
-                    let mut items = list_items(list, whole)?;
-                    if index >= items.len() {
-                        return Err(bad(whole, "Fn::Select of an index inside its list"));
+                    match list(values, whole)? {
+                        List::Items(mut items) => {
+                            if index >= items.len() {
+                                return Err(bad(whole, "Fn::Select of an index inside its list"));
+                            }
+                            items.swap_remove(index)
+                        }
+                        List::Computed(e) => Expr::Select(index, Box::new(e)),
                     }
-                    items.swap_remove(index)
                 }
                 _ => return Err(bad(whole, "Fn::Select of [index, [values]]")),
             },
             _ => return Err(bad(whole, "Fn::Select of [index, [values]]")),
         },
+        // A list where a property takes one: CloudFormation splits it, literal text too.
+        "Fn::Split" => match arg {
+            Value::Array(parts) => match parts.as_slice() {
+                [Value::String(d), source] if !d.is_empty() => {
+                    Expr::Split(d.clone(), Box::new(expr(source)?))
+                }
+                _ => return Err(bad(whole, "Fn::Split of [non-empty delimiter, text]")),
+            },
+            _ => return Err(bad(whole, "Fn::Split of [non-empty delimiter, text]")),
+        },
+        "Fn::GetAZs" => Expr::GetAZs(Box::new(expr(arg)?)),
+        "Fn::Base64" => Expr::Base64(Box::new(expr(arg)?)),
         k if k.starts_with("Fn::") || k == "Condition" => return Err(bad(whole, SUPPORTED)),
         _ => return Ok(None),
     }))
 }
 
-/// The items of a list an intrinsic takes: a literal list, or `Fn::Split` of literal text
-/// (which CloudFormation splits before anything reads it).
-fn list_items(list: &Value, whole: &Value) -> Result<Vec<Expr>, Error> {
-    match list {
-        Value::Array(values) => values.iter().map(expr).collect(),
+/// A list an intrinsic takes.
+enum List {
+    /// A literal list, or `Fn::Split` of literal text: its items are known.
+    Items(Vec<Expr>),
+    /// A list CloudFormation computes: `Fn::Split` of a reference, `Fn::GetAZs`, a list
+    /// parameter's `Ref`, a list attribute.
+    Computed(Expr),
+}
+
+fn list(value: &Value, whole: &Value) -> Result<List, Error> {
+    const EXPECTED: &str = "a list, Fn::Split, Fn::GetAZs, or a Ref or Fn::GetAtt of a list";
+    match value {
+        Value::Array(values) => Ok(List::Items(
+            values.iter().map(expr).collect::<Result<_, _>>()?,
+        )),
         Value::Object(map) if map.len() == 1 => match map.get("Fn::Split") {
-            Some(Value::Array(parts)) => match parts.as_slice() {
-                [Value::String(d), Value::String(text)] if !d.is_empty() => {
-                    Ok(text.split(d.as_str()).map(Expr::literal).collect())
-                }
-                _ => Err(bad(whole, "Fn::Split of [delimiter, literal text]")),
+            Some(arg) => split(arg, whole),
+            None => match expr(value)? {
+                e @ (Expr::GetAZs(_) | Expr::Ref(_) | Expr::GetAtt(..)) => Ok(List::Computed(e)),
+                _ => Err(bad(whole, EXPECTED)),
             },
-            _ => Err(bad(whole, "a literal list or Fn::Split of literal text")),
         },
-        _ => Err(bad(whole, "a literal list or Fn::Split of literal text")),
+        _ => Err(bad(whole, EXPECTED)),
+    }
+}
+
+/// `Fn::Split` of `[delimiter, source]`: literal text is split here, anything else by
+/// CloudFormation.
+fn split(arg: &Value, whole: &Value) -> Result<List, Error> {
+    const EXPECTED: &str = "Fn::Split of [non-empty delimiter, text]";
+    match arg {
+        Value::Array(parts) => match parts.as_slice() {
+            [Value::String(d), Value::String(text)] if !d.is_empty() => Ok(List::Items(
+                text.split(d.as_str()).map(Expr::literal).collect(),
+            )),
+            [Value::String(d), source] if !d.is_empty() => Ok(List::Computed(Expr::Split(
+                d.clone(),
+                Box::new(expr(source)?),
+            ))),
+            _ => Err(bad(whole, EXPECTED)),
+        },
+        _ => Err(bad(whole, EXPECTED)),
     }
 }
 
@@ -422,11 +473,31 @@ mod tests {
         assert!(Raw::new("AWS::Serverless::Api", json!({})).is_err());
         assert!(Raw::new("SNS::Topic", json!({})).is_err());
         assert!(Raw::new("AWS::SNS::Topic", json!([])).is_err());
-        // What CloudFormation only knows at deploy time cannot be selected from.
-        let azs = json!({"A": {"Fn::Select": [0, {"Fn::GetAZs": ""}]}});
-        assert!(Raw::new("AWS::SNS::Topic", azs).is_err());
-        let split_ref = json!({"A": {"Fn::Select": [0, {"Fn::Split": [",", {"Ref": "P"}]}]}});
-        assert!(Raw::new("AWS::SNS::Topic", split_ref).is_err());
+        // Conditions and mappings a definition does not have.
+        let mapped = json!({"A": {"Fn::FindInMap": ["M", "k", "v"]}});
+        assert!(Raw::new("AWS::SNS::Topic", mapped).is_err());
+        // A selection needs a list, and Fn::Split a delimiter.
+        let of_text = json!({"A": {"Fn::Select": [0, {"Fn::Sub": "a,b"}]}});
+        assert!(Raw::new("AWS::SNS::Topic", of_text).is_err());
+        let no_delimiter = json!({"A": {"Fn::Split": ["", {"Ref": "P"}]}});
+        assert!(Raw::new("AWS::SNS::Topic", no_delimiter).is_err());
+    }
+
+    /// Lists CloudFormation computes at deploy time (a split of a reference, the Availability
+    /// Zones) stay intrinsics, written back as they were given.
+    #[test]
+    fn computed_lists_round_trip() {
+        for a in [
+            json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}),
+            json!({"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}),
+            json!({"Fn::Join": [",", {"Fn::GetAZs": {"Ref": "AWS::Region"}}]}),
+            json!({"Fn::Join": ["-", {"Fn::Split": [",", {"Ref": "P"}]}]}),
+            json!({"Fn::GetAZs": ""}),
+            json!({"Fn::Base64": {"Fn::Sub": "x-${AWS::Region}"}}),
+        ] {
+            let raw = Raw::new("AWS::SNS::Topic", json!({"A": a})).expect("valid");
+            assert_eq!(value_of(&raw), a);
+        }
     }
 
     fn value_of(raw: &Raw) -> Value {

@@ -58,6 +58,12 @@ impl Words for Reader<'_> {
                     .join(", "),
                 code(delimiter)
             ),
+            Expr::Split(delimiter, source) => {
+                format!("{} split at {}", self.value(source), code(delimiter))
+            }
+            Expr::Select(index, list) => format!("item {index} of {}", self.value(list)),
+            Expr::GetAZs(_) => "the region's Availability Zones".to_owned(),
+            Expr::Base64(inner) => format!("the Base64 of {}", self.value(inner)),
         }
     }
 
