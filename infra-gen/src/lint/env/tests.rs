@@ -1564,3 +1564,56 @@ proptest! {
         prop_assert!(literal_reason("FIREBASE_CONFIG", &beside).is_some(), "{beside}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A URL's path names what it points at (`/avatar/<md5>`, `/commit/<sha>`): hex there is an
+    /// identifier. The same material where a URL carries credentials — its user part, a
+    /// credential's query parameter — or in a capability URL's path (a webhook's, after a
+    /// secret-named segment, in a segment's parameters or `id:secret` pair) is a secret.
+    #[test]
+    fn url_paths_are_identifiers_and_credential_positions_are_not(
+        digest in from_alphabet(b"0123456789abcdef", 32..=64),
+        host in prop::sample::select(&["www.gravatar.com", "github.com", "cdn.example.com", "d1a2b3c4.cloudfront.net", "10.0.0.7:8443"][..]),
+        lead in prop::sample::select(&["avatar", "acme/app/commit", "builds/v2", ""][..]),
+        tail in prop::sample::select(&["", "/app.tar.gz", ".json", "?s=200&d=mp", "#L10"][..]),
+        name in prop::sample::select(&["AVATAR_URL", "LINK", "DOWNLOAD", "SCHEMA"][..]),
+        param in prop::sample::select(&["token", "api_key", "access_token", "sig", "X-Amz-Signature", "secret"][..]),
+        hook in prop::sample::select(&["https://hooks.example.com/services/", "https://discord.com/api/webhooks/123/", "https://maker.ifttt.com/trigger/x/with/key/", "https://app.example.com/token/", "https://app.example.com/home;jsessionid=", "https://api.example.com/bot12345:"][..]),
+    ) {
+        let path = if lead.is_empty() { format!("/{digest}") } else { format!("/{lead}/{digest}") };
+        let url = format!("https://{host}{path}{tail}");
+        prop_assert!(literal_reason(name, &url).is_none(), "{name}={url}: {:?}", literal_reason(name, &url));
+        for bad in [
+            format!("https://{host}/{lead}?{param}={digest}"),
+            format!("https://app:{digest}@{host}/{lead}"),
+            format!("{hook}{digest}"),
+        ] {
+            prop_assert!(literal_reason(name, &bad).is_some(), "{name}={bad}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A content-addressed path (`builds/<sha256>/app.zip`, `cache/ab/<sha>`) names a file by
+    /// its digest; random base64 that holds `/` is no path and stays key material.
+    #[test]
+    fn content_addressed_paths_are_not_secrets(
+        digest in from_alphabet(b"0123456789abcdef", 32..=64),
+        upper in any::<bool>(),
+        dir in prop::sample::select(&["builds", "cache/ab", "objects/3f", "tenants/acme", "/nix/store", "blobs/sha256"][..]),
+        file in prop::sample::select(&["", "/app.zip", ".parquet", "-openssl-3.0.13"][..]),
+        name in prop::sample::select(&["ARTIFACT", "CACHE_PREFIX", "OBJECT", "STORE_PATH", "LAYER"][..]),
+        key in from_alphabet(BASE62, 40..=60),
+        cut in 8usize..30,
+    ) {
+        let digest = if upper { digest.to_uppercase() } else { digest };
+        let path = format!("{dir}/{digest}{file}");
+        prop_assert!(literal_reason(name, &path).is_none(), "{name}={path}: {:?}", literal_reason(name, &path));
+        let base64 = format!("{}/{}", &key[..cut], &key[cut..]);
+        prop_assert!(literal_reason(name, &base64).is_some(), "{name}={base64}");
+    }
+}

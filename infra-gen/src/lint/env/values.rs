@@ -50,7 +50,13 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
             // A password hash in crypt's format is what a server stores instead of the
             // password; its `.` and `$` make no token.
             let hashes_masked = without_crypt_hashes(value);
-            dotted(&hashes_masked).or_else(|| material(&hashes_masked, name))
+            // A digest naming a file (`<hash>-openssl-3.0.13`) makes no dotted token either.
+            let mut files_masked = hashes_masked.as_bytes().to_vec();
+            for (s, e) in content_addressed(&hashes_masked) {
+                files_masked[s..e].fill(b' ');
+            }
+            dotted(&String::from_utf8(files_masked).unwrap_or_default())
+                .or_else(|| material(&hashes_masked, name))
         })
 }
 
@@ -256,7 +262,42 @@ fn path(v: &str) -> bool {
                     && (word_like(atom) || word_coverage(atom.as_bytes()) >= 0.75)
             })
         });
-    (rooted || named) && !v.contains(char::is_whitespace) && material(v, None).is_none()
+    (rooted || named || !content_addressed(v).is_empty())
+        && !v.contains(char::is_whitespace)
+        && material(v, None).is_none()
+}
+
+/// The hex segments of a content-addressed path (`builds/<sha256>/app.zip`, `cache/ab/<sha>`,
+/// git's `objects/ab/<sha>`, `/nix/store/<hash>-name`): files named by their digest, beside
+/// segments of words. Its hex is of one case: random base64 that holds `/` mixes cases and
+/// has no word segments.
+fn content_addressed(v: &str) -> Vec<(usize, usize)> {
+    // Words, or short names such as a fan-out directory (`ab`) or an algorithm (`sha256`).
+    let atom_word = |atom: &str| {
+        atom.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (atom.len() <= 8 || word_like(atom) || word_coverage(atom.as_bytes()) >= 0.75)
+    };
+    if !v.contains('/') || v.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    let (mut hex, mut words, mut offset) = (Vec::new(), 0, 0);
+    for segment in v.split('/') {
+        let name = segment.split(['.', '-']).next().unwrap_or_default();
+        let one_case = !(name.bytes().any(|b| b.is_ascii_uppercase())
+            && name.bytes().any(|b| b.is_ascii_lowercase()));
+        if name.len() >= 32 && name.bytes().all(|b| b.is_ascii_hexdigit()) && one_case {
+            hex.push((offset, offset + name.len()));
+        } else if segment.split(['.', '_', '-']).all(atom_word) {
+            words += usize::from(!segment.is_empty());
+        } else {
+            return Vec::new();
+        }
+        offset += segment.len() + 1;
+    }
+    if words == 0 {
+        return Vec::new();
+    }
+    hex
 }
 
 /// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, and
@@ -614,18 +655,22 @@ fn bare_userinfo(value: &str) -> Option<String> {
         })
 }
 
-/// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`.
+/// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`, and sqlplus's
+/// `user/password@` before a connect identifier.
 fn oracle_thin(value: &str) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     // `jdbc:oracle:thin:user/pw@…`, or Oracle's easy connect `user/pw@//host:port/service`
-    // (sqlplus, python-oracledb): `user/password` before the `@`.
+    // or descriptor `user/pw@(DESCRIPTION=…)` (sqlplus, python-oracledb): `user/password`
+    // before the `@`.
     let userinfo = match lower.find("jdbc:oracle:thin:") {
         Some(at) => {
             let rest = &value[at + "jdbc:oracle:thin:".len()..];
             rest.split('@').next().filter(|_| rest.contains('@'))?
         }
+        // A connect identifier after the `@`: easy connect (`//host`) or a descriptor
+        // (`(DESCRIPTION=…)`, as tnsnames.ora spells it).
         None => {
-            let at = lower.find("@//")?;
+            let at = lower.find("@//").or_else(|| lower.find("@(description"))?;
             value[..at].rsplit(char::is_whitespace).next()?
         }
     };
@@ -817,6 +862,15 @@ const PASSWORD_FLAGS: &[(&str, &str, bool)] = &[
     ("mongoexport", "-p", false),
     ("mongoimport", "-p", false),
     ("sshpass", "-p", false),
+    ("cqlsh", "-p", false),
+    ("rabbitmqadmin", "-p", false),
+    ("mysqlsh", "-p", true),
+    ("isql", "-P", false),
+    ("vsql", "-w", false),
+    ("zip", "-P", false),
+    ("unzip", "-P", false),
+    ("7z", "-p", true),
+    ("7za", "-p", true),
 ];
 
 /// A password given to a program by its one-letter option (see [`PASSWORD_FLAGS`]), in the
@@ -995,9 +1049,15 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
     if name.is_some_and(names::public_name) {
         return None;
     }
-    // Identifiers are blanked out (same length, so positions hold).
+    // Identifiers are blanked out (same length, so positions hold); what stands around a run
+    // is read in the original text.
+    let original = value;
     let mut masked = value.as_bytes().to_vec();
-    for (s, e) in hostnames(value) {
+    let identifiers = hostnames(value)
+        .into_iter()
+        .chain(url_path_identifiers(value))
+        .chain(content_addressed(value));
+    for (s, e) in identifiers {
         masked[s..e].fill(b' ');
     }
     let value = &String::from_utf8(masked).unwrap_or_default();
@@ -1009,15 +1069,24 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             None => run,
         };
         if run.len() >= 32 && run.bytes().all(|b| b.is_ascii_hexdigit()) && hex_random(run) {
-            let before = &value[..start];
+            let before = &original[..start];
             // After its algorithm a digest; after `mrk-` a KMS multi-Region key's ID.
             let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:", "mrk-"]
                 .iter()
                 .any(|p| before.to_ascii_lowercase().ends_with(p));
-            let public = name.is_some_and(|n| {
-                names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
-            }) || sentry_public_key(before, run, &value[start + run.len()..])
-                || trace_id(before, run, &value[start + run.len()..]);
+            // A digest is named so by the variable or by its own key in a list of settings
+            // (`DD_TAGS=git.commit.sha:<sha>`, `service.version=<sha>`).
+            let digest_key = before
+                .trim_end_matches(['"', '\''])
+                .trim_end()
+                .strip_suffix(['=', ':'])
+                .is_some_and(|k| names::digest_name(key_before(k).0));
+            let public = digest_key
+                || name.is_some_and(|n| {
+                    names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
+                })
+                || sentry_public_key(before, run, &original[start + run.len()..])
+                || trace_id(before, run, &original[start + run.len()..]);
             if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
@@ -1331,6 +1400,45 @@ fn hostnames(value: &str) -> Vec<(usize, usize)> {
         .chain(arns)
         .map(|(s, run)| (s, s + run.len()))
         .collect()
+}
+
+/// The path segments of URLs that address a resource (`/avatar/<md5>`, `/commit/<sha>`): a
+/// URL's path names what it points at, its credentials go in the user part or in query
+/// parameters. A capability URL, whose path is the credential, keeps its path: a webhook's
+/// (`hook` in a host label or segment: Slack, Discord, Teams, Zapier) and the segments after
+/// one naming a secret (IFTTT's `/with/key/<key>`, `/token/<t>`), and a segment with
+/// parameters or an `id:secret` pair.
+fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = value[from..].find("://") {
+        let authority_start = from + i + 3;
+        let url_end = value[authority_start..]
+            .find(|c: char| c.is_whitespace() || "\"'<>`".contains(c))
+            .map_or(value.len(), |e| authority_start + e);
+        from = url_end;
+        let url = &value[authority_start..url_end];
+        let path_start = url.find('/').unwrap_or(url.len());
+        let path_end = url.find(['?', '#']).unwrap_or(url.len()).max(path_start);
+        let (authority, path) = (&url[..path_start], &url[path_start..path_end]);
+        if authority.to_ascii_lowercase().contains("hook") {
+            continue;
+        }
+        let mut offset = authority_start + path_start;
+        for segment in path.split('/') {
+            let lower = segment.to_ascii_lowercase();
+            if lower.contains("hook") || names::secret_name(segment) {
+                break;
+            }
+            // A segment with parameters (`;jsessionid=…`) or an `id:secret` pair (Telegram's
+            // `bot<id>:<token>`) carries its own credential syntax.
+            if !segment.contains(['=', ':']) {
+                out.push((offset, offset + segment.len()));
+            }
+            offset += segment.len() + 1;
+        }
+    }
+    out
 }
 
 /// `user:password`, as HTTP Basic and registry `auth` fields encode it.
