@@ -97,7 +97,7 @@ fn dynamic_reference_reason(name: &str, r: &DynamicReference) -> Option<String> 
     let referenced_secret = r
         .reference
         .trim_start_matches(|c: char| c != '/')
-        .starts_with("/aws/reference/secretsmanager/");
+        .starts_with(super::resolve::SECRETS_MANAGER_PATH);
     if r.is_secret() || referenced_secret {
         return Some(format!(
             "a dynamic reference {{{{resolve:{service}:…}}}}, which CloudFormation replaces with the secret's value in plain text"

@@ -39,6 +39,9 @@ pub(crate) struct Unknown {
     pub origin: Origin,
     /// Whether it may hold `*` or `?`, which IAM reads as wildcards.
     pub may_wildcard: bool,
+    /// Whether it may hold `/`: an input that may is a path, SSM's to a Secrets Manager
+    /// secret (`/aws/reference/secretsmanager/…`) among them.
+    pub may_slash: bool,
     /// The longest it can be, when bounded.
     pub max_len: Option<usize>,
 }
@@ -190,13 +193,32 @@ impl Resolved {
     /// it has built, so its parts may come from different pieces (`{{resolve:secretsmanager:`,
     /// then a `Ref` to the secret, then `:SecretString:password}}`); an unknown part of the
     /// service name stands at its worst, a secret.
+    ///
+    /// An input that may hold `/` where an SSM parameter's name starts (or continues a prefix
+    /// of `/aws/reference/secretsmanager/`) may name a Secrets Manager secret, and stands as
+    /// that path.
     pub fn dynamic_references(&self) -> Vec<DynamicReference> {
-        let mut refs = dynamic_references(&self.with_unknowns_as(UNKNOWN_PART));
+        let mut text = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => text.push_str(t),
+                Part::Unknown(u) if u.origin == Origin::Input && u.may_slash => {
+                    text.push(INPUT_PATH);
+                }
+                Part::Unknown(_) => text.push(UNKNOWN_PART),
+            }
+        }
+        let mut refs = dynamic_references(&text);
         for r in &mut refs {
-            if r.service.contains(UNKNOWN_PART) {
+            if r.service.contains([UNKNOWN_PART, INPUT_PATH]) {
                 r.service = "secretsmanager".to_owned();
             }
-            r.reference = r.reference.replace(UNKNOWN_PART, "…");
+            if let Some((before, _)) = r.reference.split_once(INPUT_PATH)
+                && SECRETS_MANAGER_PATH.starts_with(before.trim_start_matches(|c| c != '/'))
+            {
+                r.reference = format!("{SECRETS_MANAGER_PATH}…");
+            }
+            r.reference = r.reference.replace([UNKNOWN_PART, INPUT_PATH], "…");
         }
         refs
     }
@@ -204,7 +226,11 @@ impl Resolved {
 
 /// Stands for an unknown part while a value is searched for dynamic references: no text holds
 /// it, and it is neither `{` nor `}`.
-const UNKNOWN_PART: &str = "\u{0}";
+const UNKNOWN_PART: char = '\u{0}';
+/// Stands for an input that may hold a path, likewise.
+const INPUT_PATH: char = '\u{1}';
+/// The SSM parameter path under which SSM returns a Secrets Manager secret's value.
+pub(crate) const SECRETS_MANAGER_PATH: &str = "/aws/reference/secretsmanager/";
 
 /// `{{resolve:service:reference}}` occurrences in `text`.
 pub(crate) fn dynamic_references(text: &str) -> Vec<DynamicReference> {
@@ -270,6 +296,7 @@ impl<'a> Scope<'a> {
                 what: format!("`{id}.{attribute}`"),
                 origin: Origin::ThisStack,
                 may_wildcard: false,
+                may_slash: true,
                 max_len: None,
             }),
             Expr::Sub(template) => self.sub(template, &[], depth),
@@ -319,6 +346,7 @@ impl<'a> Scope<'a> {
                         what: format!("the Base64 of `{}`", inner.with_unknowns_as("…")),
                         origin: worst_origin(&inner),
                         may_wildcard: false,
+                        may_slash: true,
                         max_len: Some(
                             inner.max_len_by(str::len, PARAMETER_MAX_LEN).div_ceil(3) * 4,
                         ),
@@ -362,6 +390,7 @@ impl<'a> Scope<'a> {
             ),
             origin: Origin::ThisStack,
             may_wildcard: false,
+            may_slash: true,
             max_len: None,
         }
     }
@@ -378,12 +407,14 @@ impl<'a> Scope<'a> {
                 what: "the account ID".into(),
                 origin: Origin::Account,
                 may_wildcard: false,
+                may_slash: true,
                 max_len: Some(12),
             }),
             "AWS::StackId" | "AWS::NotificationARNs" => Resolved::unknown(Unknown {
                 what: format!("`{name}`"),
                 origin: Origin::ThisStack,
                 may_wildcard: false,
+                may_slash: true,
                 max_len: None,
             }),
             _ => match self
@@ -396,11 +427,12 @@ impl<'a> Scope<'a> {
                 Some(p) if p.kind == crate::model::ParameterKind::String => {
                     Resolved::unknown(parameter(name, &p.allowed_pattern))
                 }
-                // A list of IDs CloudFormation checks exist: no wildcard.
+                // A list of IDs CloudFormation checks exist: no wildcard, no path.
                 Some(_) => Resolved::unknown(Unknown {
                     what: format!("parameter `{name}`"),
                     origin: Origin::Input,
                     may_wildcard: false,
+                    may_slash: false,
                     max_len: Some(PARAMETER_MAX_LEN),
                 }),
                 // A resource: its name or ID, chosen by CloudFormation or fixed by a property
@@ -409,6 +441,7 @@ impl<'a> Scope<'a> {
                     what: format!("`{name}`"),
                     origin: Origin::ThisStack,
                     may_wildcard: false,
+                    may_slash: true,
                     max_len: None,
                 }),
             },
@@ -471,6 +504,7 @@ impl<'a> Scope<'a> {
                 origin: Origin::Input,
                 // Another repository's export can hold anything.
                 may_wildcard: true,
+                may_slash: true,
                 max_len: None,
             }),
         }
@@ -515,6 +549,7 @@ fn opaque(what: &str) -> Unknown {
         what: what.to_owned(),
         origin: Origin::Input,
         may_wildcard: true,
+        may_slash: true,
         max_len: None,
     }
 }
@@ -568,6 +603,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
             what,
             origin: Origin::Input,
             may_wildcard: true,
+            may_slash: true,
             max_len: Some(PARAMETER_MAX_LEN),
         };
     };
@@ -576,6 +612,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
         what,
         origin: Origin::Input,
         may_wildcard: admits(&hir, '*') || admits(&hir, '?'),
+        may_slash: admits(&hir, '/'),
         max_len: Some(
             hir.properties()
                 .maximum_len()
@@ -890,6 +927,31 @@ mod tests {
             let zone = scope.resolve(&Expr::Select(index, Box::new(Expr::GetAZs(Box::new(Expr::literal(""))))));
             prop_assert!(zone.known().is_none() && !zone.may_wildcard());
             prop_assert!(zone.unknowns().all(|u| u.origin == Origin::ThisStack));
+        }
+
+        /// An SSM reference whose name an input continues is, at its worst, SSM's path to a
+        /// Secrets Manager secret: exactly when the text before the input is a prefix of that
+        /// path (read from its first `/`, as an ARN's) and the input may hold a `/`.
+        #[test]
+        fn an_ssm_name_an_input_continues_is_judged_at_its_worst(
+            cut in 0usize..=SECRETS_MANAGER_PATH.len(),
+            other in prop::sample::select(vec!["/app/", "/aws/reference/ssm/", "config-", "/aws/service/"]),
+            arn in any::<bool>(),
+            slash in any::<bool>(),
+        ) {
+            let class = if slash { "[a-z/-]" } else { "[a-z-]" };
+            let s = stack("a-prod-service", "us-west-2", vec![param("P", &format!("^{class}{{1,40}}$"))], vec![]);
+            let scope = Scope::new(&s, None);
+            let arn_prefix = if arn { "arn:aws:ssm:us-west-2:123456789012:parameter" } else { "" };
+            for (prefix, inside) in [(&SECRETS_MANAGER_PATH[..cut], true), (other, false)] {
+                let r = scope.resolve(&Expr::sub(format!("{{{{resolve:ssm:{arn_prefix}{prefix}${{P}}}}}}")));
+                let refs = r.dynamic_references();
+                prop_assert_eq!(refs.len(), 1);
+                let secret = refs[0].reference.trim_start_matches(|c| c != '/').starts_with(SECRETS_MANAGER_PATH);
+                let named = inside && prefix == SECRETS_MANAGER_PATH;
+                let expected = named || (slash && SECRETS_MANAGER_PATH.starts_with(prefix.trim_start_matches(|c| c != '/')));
+                prop_assert_eq!(secret, expected, "{}{} slash={}", arn_prefix, prefix, slash);
+            }
         }
 
         /// A parameter may carry a wildcard exactly when its pattern admits one.

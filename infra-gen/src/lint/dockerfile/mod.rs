@@ -74,6 +74,7 @@ fn build_arg_value(text: &str) -> Resolved {
                 what: "a value a --build-arg sets".to_owned(),
                 origin: Origin::Input,
                 may_wildcard: true,
+                may_slash: true,
                 max_len: None,
             }));
         }
