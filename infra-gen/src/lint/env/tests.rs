@@ -1617,3 +1617,22 @@ proptest! {
         prop_assert!(literal_reason(name, &base64).is_some(), "{name}={base64}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Key material under its own key in a config is what that key names: a public key
+    /// (WireGuard's `PublicKey = …`) is public, a private one a secret.
+    #[test]
+    fn a_configs_own_key_names_its_material(
+        key in from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 43..=43),
+        public in prop::sample::select(&["PublicKey", "public_key", "peer.public-key", "PUBKEY"][..]),
+        private in prop::sample::select(&["PrivateKey", "private_key", "PresharedKey", "secret"][..]),
+        sep in prop::sample::select(&[" = ", "=", ": "][..]),
+    ) {
+        let peer = format!("[Peer]\n{public}{sep}{key}=\nEndpoint{sep}vpn.example.com:51820\n");
+        prop_assert!(literal_reason("WG_PEER", &peer).is_none(), "{peer}: {:?}", literal_reason("WG_PEER", &peer));
+        let own = format!("[Interface]\n{private}{sep}{key}=\nAddress{sep}10.0.0.2/32\n");
+        prop_assert!(literal_reason("WG_PEER", &own).is_some(), "{own}");
+    }
+}

@@ -267,10 +267,10 @@ fn path(v: &str) -> bool {
         && material(v, None).is_none()
 }
 
-/// The hex segments of a content-addressed path (`builds/<sha256>/app.zip`, `cache/ab/<sha>`,
-/// git's `objects/ab/<sha>`, `/nix/store/<hash>-name`): files named by their digest, beside
-/// segments of words. Its hex is of one case: random base64 that holds `/` mixes cases and
-/// has no word segments.
+/// The digest segments of a content-addressed path (`builds/<sha256>/app.zip`,
+/// `cache/ab/<sha>`, git's `objects/ab/<sha>`, `/nix/store/<base32 hash>-name`): files named
+/// by their digest in hex or base32, beside segments of words. A digest is of one case:
+/// random base64 that holds `/` mixes cases and has no word segments.
 fn content_addressed(v: &str) -> Vec<(usize, usize)> {
     // Words, or short names such as a fan-out directory (`ab`) or an algorithm (`sha256`).
     let atom_word = |atom: &str| {
@@ -285,7 +285,7 @@ fn content_addressed(v: &str) -> Vec<(usize, usize)> {
         let name = segment.split(['.', '-']).next().unwrap_or_default();
         let one_case = !(name.bytes().any(|b| b.is_ascii_uppercase())
             && name.bytes().any(|b| b.is_ascii_lowercase()));
-        if name.len() >= 32 && name.bytes().all(|b| b.is_ascii_hexdigit()) && one_case {
+        if name.len() >= 32 && name.bytes().all(|b| b.is_ascii_alphanumeric()) && one_case {
             hex.push((offset, offset + name.len()));
         } else if segment.split(['.', '_', '-']).all(atom_word) {
             words += usize::from(!segment.is_empty());
@@ -944,6 +944,17 @@ fn key_before(text: &str) -> (&str, bool) {
     (last, true)
 }
 
+/// The key of the `key=value`, `key: value` or `key = value` field whose value starts where
+/// `before` ends.
+fn field_key(before: &str) -> Option<&str> {
+    before
+        .trim_end_matches(['"', '\''])
+        .trim_end()
+        .strip_suffix(['=', ':'])
+        .map(|k| key_before(k).0)
+        .filter(|k| !k.is_empty())
+}
+
 /// The value starting where `text` starts, up to its quote or the next separator. It starts
 /// on the key's line: `DB_PASSWORD=` at a line's end is empty, not the next line's text.
 fn value_after(text: &str) -> &str {
@@ -1076,12 +1087,8 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
                 .any(|p| before.to_ascii_lowercase().ends_with(p));
             // A digest is named so by the variable or by its own key in a list of settings
             // (`DD_TAGS=git.commit.sha:<sha>`, `service.version=<sha>`).
-            let digest_key = before
-                .trim_end_matches(['"', '\''])
-                .trim_end()
-                .strip_suffix(['=', ':'])
-                .is_some_and(|k| names::digest_name(key_before(k).0));
-            let public = digest_key
+            let public = field_key(before)
+                .is_some_and(|k| names::digest_name(k) || names::public_name(k))
                 || name.is_some_and(|n| {
                     names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
                 })
@@ -1106,6 +1113,8 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             || stripe_object_id(run)
             || kind_prefixed_id(run, name)
             || base64_digest(&value[..start], run, name)
+            // A public key under its own key in a config (WireGuard's `PublicKey = …`).
+            || field_key(&original[..start]).is_some_and(names::public_name)
             || base64_decode(run).is_some_and(|d| public_blob(&d))
         {
             continue;
