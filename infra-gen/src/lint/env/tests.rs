@@ -1576,7 +1576,7 @@ proptest! {
     fn url_paths_are_identifiers_and_credential_positions_are_not(
         digest in from_alphabet(b"0123456789abcdef", 32..=64),
         host in prop::sample::select(&["www.gravatar.com", "github.com", "cdn.example.com", "d1a2b3c4.cloudfront.net", "10.0.0.7:8443"][..]),
-        lead in prop::sample::select(&["avatar", "acme/app/commit", "builds/v2", ""][..]),
+        lead in prop::sample::select(&["avatar", "acme/app/commit", "builds/v2", "", "v1/keys", "api/tokens", "secrets"][..]),
         tail in prop::sample::select(&["", "/app.tar.gz", ".json", "?s=200&d=mp", "#L10"][..]),
         name in prop::sample::select(&["AVATAR_URL", "LINK", "DOWNLOAD", "SCHEMA"][..]),
         param in prop::sample::select(&["token", "api_key", "access_token", "sig", "X-Amz-Signature", "secret"][..]),

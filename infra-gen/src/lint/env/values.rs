@@ -1415,7 +1415,8 @@ fn hostnames(value: &str) -> Vec<(usize, usize)> {
 /// URL's path names what it points at, its credentials go in the user part or in query
 /// parameters. A capability URL, whose path is the credential, keeps its path: a webhook's
 /// (`hook` in a host label or segment: Slack, Discord, Teams, Zapier) and the segments after
-/// one naming a secret (IFTTT's `/with/key/<key>`, `/token/<t>`), and a segment with
+/// one naming a secret (IFTTT's `/with/key/<key>`, `/token/<t>`; not a collection's plural,
+/// `/keys/<id>`), and a segment with
 /// parameters or an `id:secret` pair.
 fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -1436,7 +1437,10 @@ fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
         let mut offset = authority_start + path_start;
         for segment in path.split('/') {
             let lower = segment.to_ascii_lowercase();
-            if lower.contains("hook") || names::secret_name(segment) {
+            // A plural (`/keys/<id>`, `/tokens/<id>`) names a collection, whose next segment
+            // is an item's ID.
+            let collection = lower.ends_with('s') && !lower.ends_with("ss");
+            if lower.contains("hook") || (names::secret_name(segment) && !collection) {
                 break;
             }
             // A segment with parameters (`;jsessionid=…`) or an `id:secret` pair (Telegram's
