@@ -1580,7 +1580,7 @@ proptest! {
         tail in prop::sample::select(&["", "/app.tar.gz", ".json", "?s=200&d=mp", "#L10"][..]),
         name in prop::sample::select(&["AVATAR_URL", "LINK", "DOWNLOAD", "SCHEMA"][..]),
         param in prop::sample::select(&["token", "api_key", "access_token", "sig", "X-Amz-Signature", "secret"][..]),
-        hook in prop::sample::select(&["https://hooks.example.com/services/", "https://discord.com/api/webhooks/123/", "https://maker.ifttt.com/trigger/x/with/key/", "https://app.example.com/token/", "https://app.example.com/home;jsessionid=", "https://api.example.com/bot12345:"][..]),
+        hook in prop::sample::select(&["https://hooks.example.com/services/", "https://discord.com/api/webhooks/123/", "https://maker.ifttt.com/trigger/x/with/key/", "https://app.example.com/token/", "https://app.example.com/home;jsessionid=", "https://api.example.com/bot12345:", "https://events.pagerduty.com/integration/", "https://http-intake.logs.datadoghq.com/v1/input/", "https://endpoint.collection.sumologic.com/receiver/v1/http/", "https://logs-01.loggly.com/inputs/"][..]),
     ) {
         let path = if lead.is_empty() { format!("/{digest}") } else { format!("/{lead}/{digest}") };
         let url = format!("https://{host}{path}{tail}");

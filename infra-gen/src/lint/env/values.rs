@@ -1413,11 +1413,12 @@ fn hostnames(value: &str) -> Vec<(usize, usize)> {
 
 /// The path segments of URLs that address a resource (`/avatar/<md5>`, `/commit/<sha>`): a
 /// URL's path names what it points at, its credentials go in the user part or in query
-/// parameters. A capability URL, whose path is the credential, keeps its path: a webhook's
-/// (`hook` in a host label or segment: Slack, Discord, Teams, Zapier) and the segments after
-/// one naming a secret (IFTTT's `/with/key/<key>`, `/token/<t>`; not a collection's plural,
-/// `/keys/<id>`), and a segment with
-/// parameters or an `id:secret` pair.
+/// parameters. A capability URL, whose path is the credential, keeps its path: one that
+/// receives what is pushed to it ([`RECEIVING`] in a host label or segment: Slack's, Discord's,
+/// Zapier's webhooks, PagerDuty's `events.…/integration/<key>`, Datadog's `http-intake…/input/
+/// <key>`), the segments after one naming a secret (IFTTT's `/with/key/<key>`, `/token/<t>`;
+/// not a collection's plural, `/keys/<id>`), and a segment with parameters or an `id:secret`
+/// pair.
 fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -1431,7 +1432,11 @@ fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
         let path_start = url.find('/').unwrap_or(url.len());
         let path_end = url.find(['?', '#']).unwrap_or(url.len()).max(path_start);
         let (authority, path) = (&url[..path_start], &url[path_start..path_end]);
-        if authority.to_ascii_lowercase().contains("hook") {
+        let receiving = |text: &str| {
+            let lower = text.to_ascii_lowercase();
+            RECEIVING.iter().any(|w| lower.contains(w))
+        };
+        if receiving(authority) {
             continue;
         }
         let mut offset = authority_start + path_start;
@@ -1440,7 +1445,7 @@ fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
             // A plural (`/keys/<id>`, `/tokens/<id>`) names a collection, whose next segment
             // is an item's ID.
             let collection = lower.ends_with('s') && !lower.ends_with("ss");
-            if lower.contains("hook") || (names::secret_name(segment) && !collection) {
+            if receiving(segment) || (names::secret_name(segment) && !collection) {
                 break;
             }
             // A segment with parameters (`;jsessionid=…`) or an `id:secret` pair (Telegram's
@@ -1453,6 +1458,24 @@ fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
     }
     out
 }
+
+/// Words of URLs that receive what is pushed to them — webhooks, event and log intake,
+/// integrations, pings — whose path is the key that lets a sender in.
+const RECEIVING: &[&str] = &[
+    "hook",
+    "integration",
+    "input",
+    "receiver",
+    "intake",
+    "ingest",
+    "collect",
+    "enqueue",
+    "trigger",
+    "notif",
+    "alert",
+    "ping",
+    "event",
+];
 
 /// `user:password`, as HTTP Basic and registry `auth` fields encode it.
 fn credentials_pair(text: &str) -> bool {
