@@ -375,17 +375,23 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                     );
                     for st in &p.statements {
                         // One block per operator, one entry per key in it: a second condition
-                        // on a key under the same operator would replace the first.
+                        // on a key under the same operator would replace the first. IAM's
+                        // condition keys ignore case (`aws:SourceIp` is `AWS:SourceIP`), so
+                        // keys differing only in case are one key twice.
                         for (k, c) in st.conditions.iter().enumerate() {
                             if st.conditions[..k].iter().any(|e| e.operator == c.operator) {
                                 continue;
                             }
-                            let keys = st.conditions[k..]
+                            let keys: Vec<Seen<'_>> = st.conditions[k..]
                                 .iter()
                                 .filter(|e| e.operator == c.operator)
-                                .map(|e| e.key.as_str());
+                                .map(|e| Seen {
+                                    ignore_case: true,
+                                    ..Seen::at(e.key.as_str(), stack, here)
+                                })
+                                .collect();
                             report(
-                                &named(keys, stack, here),
+                                &keys,
                                 || {
                                     format!(
                                         "condition key under {} in statement {}",
@@ -394,7 +400,7 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                                     )
                                 },
                                 &Rule {
-                                    why: "a condition block holds one entry per key: the later would silently replace the earlier",
+                                    why: "a condition block holds one entry per key, and IAM compares keys regardless of case: the later would silently replace or contradict the earlier",
                                     fix: "write one condition per key and operator with all its values (IAM ORs them)",
                                 },
                                 out,

@@ -531,14 +531,17 @@ impl<'a> Piece<'a> {
     }
 }
 
-/// The region and account fields of an ARN, when the value is one and its fields are
-/// decided up to there (a whole-value `GetAtt` or import of this app names its own).
-fn region_and_account(resolved: &Resolved) -> Option<(Field<'_>, Field<'_>)> {
+/// The partition, region and account fields of an ARN, when the value is one and its fields
+/// are decided up to there (a whole-value `GetAtt` or import of this app names its own).
+fn arn_place(resolved: &Resolved) -> Option<[Field<'_>; 3]> {
     // A whole value left open: a `Ref`/`GetAtt` of a resource is this stack's own; anything
     // else (a parameter, an export of no stack here) may name any account and region.
     if let Some(Part::Unknown(u)) = resolved.parts.first() {
-        return (u.origin != Origin::ThisStack)
-            .then_some((Field::Open(&u.what), Field::Open(&u.what)));
+        return (u.origin != Origin::ThisStack).then_some([
+            Field::Open(&u.what),
+            Field::Open(&u.what),
+            Field::Open(&u.what),
+        ]);
     }
     let mut fields = [Piece::Empty; 5];
     let mut i = 0;
@@ -561,7 +564,7 @@ fn region_and_account(resolved: &Resolved) -> Option<(Field<'_>, Field<'_>)> {
     if i < 5 || !matches!(fields[0], Piece::Text("arn")) {
         return None;
     }
-    Some((fields[3].field(), fields[4].field()))
+    Some([fields[1].field(), fields[3].field(), fields[4].field()])
 }
 
 /// An ARN names the stack's account (`${AWS::AccountId}`, or none for global resources and
@@ -574,10 +577,28 @@ fn boundaries(
     id: &str,
     sink: &mut Sink<'_>,
 ) {
-    let Some((region, account)) = region_and_account(resolved) else {
+    let Some([partition, region, account]) = arn_place(resolved) else {
         return;
     };
     let own_region = stack.environment.region();
+    // A partition is a world of its own: no declaration reaches another (`arn:aws-cn:` from a
+    // stack in `us-west-2` matches nothing, even naming the stack's region).
+    let own_partition = super::resolve::partition(own_region);
+    if let Field::Decided(p) = partition
+        && !p.is_empty()
+        && p != own_partition
+    {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants on {}, which names partition {p}, but the stack is in {own_partition} ({own_region}): it matches nothing",
+                statement.sid,
+                shown(resolved)
+            ),
+            "write the partition as ${AWS::Partition}",
+        );
+    }
     let account_problem = match &account {
         Field::OwnAccount => None,
         Field::Decided(a) if a.is_empty() || *a == "aws" => None,

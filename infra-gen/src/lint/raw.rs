@@ -201,7 +201,11 @@ fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mu
         }
     }
     super::iam::check_grant(stack, &statement, id, sink);
-    let tied = props.get("SourceArn").is_some() || props.get("SourceAccount").is_some();
+    let scope = sink.scope();
+    let tied = props.get("SourceAccount").is_some()
+        || props
+            .get("SourceArn")
+            .is_some_and(|arn| names_an_account(arn, &scope));
     if let Some(service) = principal
         .items()
         .into_iter()
@@ -330,6 +334,17 @@ fn document(
         && let Ok(parsed) = RawValue::from_json(&parsed)
         && parsed.get("Statement").is_some()
     {
+        // JSON text may give a key twice in one object, which the parse keeps once.
+        if let Ok(Repeated(Some(twice))) = serde_json::from_str::<Repeated>(text) {
+            sink.push(
+                "duplicate",
+                id,
+                format!(
+                    "{key} gives the key {twice:?} twice in one object: read as JSON, the later silently replaces the earlier"
+                ),
+                "write each key of an object once (merge the two entries)",
+            );
+        }
         return document(&parsed, key, id, itself, statements, sink);
     }
     let Some(body) = doc.get("Statement") else {
@@ -373,6 +388,7 @@ fn document(
             }
             sids.push(named);
         }
+        repeated_condition_keys(s.get("Condition"), &sid, key, id, sink);
         match s.get("Effect").map(|e| (e, e.literal())) {
             Some((_, Some("Deny"))) => continue, // a Deny only narrows
             Some((_, Some("Allow"))) => {}
@@ -420,10 +436,11 @@ fn document(
                 );
             }
             let everyone = |v: &RawValue| v.items().into_iter().any(|p| p.literal() == Some("*"));
-            let open = everyone(principal)
+            let open = (everyone(principal)
                 || ["AWS", "Federated", "CanonicalUser"]
                     .iter()
-                    .any(|k| principal.get(k).is_some_and(everyone));
+                    .any(|k| principal.get(k).is_some_and(everyone)))
+                && !own_principals_only(s.get("Condition"), &sink.scope());
             if open {
                 sink.push(
                     "iam-public",
@@ -519,12 +536,108 @@ fn document(
     }
 }
 
+/// A condition block holds one entry per operator and key, and IAM compares condition keys
+/// regardless of case (`aws:SourceArn` is `AWS:sourcearn`): two spellings of one key under one
+/// operator are the key twice, one silently replacing or contradicting the other.
+fn repeated_condition_keys(
+    block: Option<&RawValue>,
+    sid: &str,
+    key: &str,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let Some(RawValue::Object(operators)) = block else {
+        return;
+    };
+    for (operator, keys) in operators {
+        let RawValue::Object(keys) = keys else {
+            continue;
+        };
+        for (i, (later, _)) in keys.iter().enumerate() {
+            if let Some((earlier, _)) = keys[..i]
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(later))
+            {
+                sink.push(
+                    "duplicate",
+                    id,
+                    format!(
+                        "statement {sid} of {key} gives the condition key {later} under {operator} twice (also as {earlier}): IAM compares condition keys regardless of case, so one would silently replace or contradict the other"
+                    ),
+                    "write one entry per key and operator with all its values (IAM ORs them)",
+                );
+            }
+        }
+    }
+}
+
+/// Whether JSON text gives a key twice in one object, and the first such key: `serde_json`
+/// keeps the last value of a repeated key silently.
+struct Repeated(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Repeated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Walk;
+        impl<'de> serde::de::Visitor<'de> for Walk {
+            type Value = Repeated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Repeated, E> {
+                Ok(Repeated(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Repeated, E> {
+                Ok(Repeated(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Repeated, E> {
+                Ok(Repeated(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Repeated, E> {
+                Ok(Repeated(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Repeated, E> {
+                Ok(Repeated(None))
+            }
+            fn visit_unit<E>(self) -> Result<Repeated, E> {
+                Ok(Repeated(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Repeated, A::Error> {
+                let mut found = None;
+                while let Some(Repeated(inner)) = seq.next_element()? {
+                    found = found.or(inner);
+                }
+                Ok(Repeated(found))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Repeated, A::Error> {
+                let mut keys: Vec<String> = Vec::new();
+                let mut found = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    let Repeated(inner) = map.next_value()?;
+                    if found.is_none() && keys.contains(&k) {
+                        found = Some(k.clone());
+                    }
+                    found = found.or(inner);
+                    keys.push(k);
+                }
+                Ok(Repeated(found))
+            }
+        }
+        d.deserialize_any(Walk)
+    }
+}
+
 /// The condition keys of a statement's `Condition` block that a request must carry with a
 /// value the statement names: under `StringEquals`/`StringLike`/`ArnEquals`/`ArnLike`, alone or
 /// as `ForAnyValue:`. Any other operator lets a request without the key through (`…IfExists`,
 /// `ForAllValues:` of an empty set, `Null` = `false` asks only that some value is there) or
 /// matches every value but some (`StringNotEquals`), so it ties the grant to no source.
-fn required_keys(block: Option<&RawValue>) -> Vec<&str> {
+fn required_keys(block: Option<&RawValue>) -> Vec<(&str, &RawValue)> {
     let Some(RawValue::Object(operators)) = block else {
         return Vec::new();
     };
@@ -535,11 +648,64 @@ fn required_keys(block: Option<&RawValue>) -> Vec<&str> {
             ["StringEquals", "StringLike", "ArnEquals", "ArnLike"].contains(&base)
         })
         .filter_map(|(_, keys)| match keys {
-            RawValue::Object(keys) => Some(keys.iter().map(|(k, _)| k.as_str())),
+            RawValue::Object(keys) => Some(keys.iter().map(|(k, v)| (k.as_str(), v))),
             _ => None,
         })
         .flatten()
         .collect()
+}
+
+/// Whether every value of `value` is an ARN naming an account: an S3 bucket's ARN names none
+/// (`arn:aws:s3:::bucket`), so a bucket of that name in any account matches it, and AWS asks
+/// for `aws:SourceAccount` beside it.
+fn names_an_account(value: &RawValue, scope: &Scope<'_>) -> bool {
+    let items = value.items();
+    !items.is_empty()
+        && items.iter().all(|v| {
+            v.expr().is_some_and(|e| {
+                let text = scope.resolve(e).with_unknowns_as("${…}");
+                text.split(':').nth(4).is_some_and(|a| !a.is_empty())
+            })
+        })
+}
+
+/// The text of `expr` with the stack's own account as `\u{1}`, or `None` when another part is
+/// left open.
+fn with_own_account(expr: &Expr, scope: &Scope<'_>) -> Option<String> {
+    let mut text = String::new();
+    for part in &scope.resolve(expr).parts {
+        match part {
+            Part::Text(t) => text.push_str(t),
+            Part::Unknown(u) if u.origin == Origin::Account => text.push('\u{1}'),
+            Part::Unknown(_) => return None,
+        }
+    }
+    Some(text)
+}
+
+/// Whether a statement open to every principal (`"*"`) is narrowed by a condition every
+/// request must meet to the stack's own account's principals: `aws:PrincipalAccount` of
+/// `${AWS::AccountId}`, or `aws:PrincipalArn` of ARNs in it without wildcards (what IAM
+/// Access Analyzer reads as not public).
+fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool {
+    required_keys(condition).into_iter().any(|(key, values)| {
+        let items = values.items();
+        let own = |check: &dyn Fn(&str) -> bool| {
+            !items.is_empty()
+                && items.iter().all(|v| {
+                    v.expr()
+                        .and_then(|e| with_own_account(e, scope))
+                        .is_some_and(|t| !t.contains(['*', '?']) && check(&t))
+                })
+        };
+        if key.eq_ignore_ascii_case("aws:PrincipalAccount") {
+            own(&|t| t == "\u{1}")
+        } else if key.eq_ignore_ascii_case("aws:PrincipalArn") {
+            own(&|t| t.starts_with("arn:") && t.split(':').nth(4) == Some("\u{1}"))
+        } else {
+            false
+        }
+    })
 }
 
 /// A resource policy's principals: an IAM principal of a literal account other than the
@@ -571,10 +737,11 @@ fn foreign_principals(
             );
         }
     }
-    let keys = required_keys(condition);
-    let tied = keys
-        .iter()
-        .any(|k| SOURCE_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)));
+    let scope = sink.scope();
+    let tied = required_keys(condition).into_iter().any(|(k, values)| {
+        SOURCE_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k))
+            && (!k.eq_ignore_ascii_case("aws:SourceArn") || names_an_account(values, &scope))
+    });
     if let Some(service) = principal
         .get("Service")
         .map(RawValue::items)
@@ -925,15 +1092,9 @@ fn own_account_only(principal: &RawValue, scope: &Scope<'_>) -> bool {
     kind == "AWS"
         && !items.is_empty()
         && items.iter().all(|a| {
-            let Some(e) = a.expr() else { return false };
-            let mut text = String::new();
-            for part in &scope.resolve(e).parts {
-                match part {
-                    Part::Text(t) => text.push_str(t),
-                    Part::Unknown(u) if u.origin == Origin::Account => text.push('\u{1}'),
-                    Part::Unknown(_) => return false,
-                }
-            }
+            let Some(text) = a.expr().and_then(|e| with_own_account(e, scope)) else {
+                return false;
+            };
             text == "\u{1}"
                 || text
                     .strip_prefix("arn:")

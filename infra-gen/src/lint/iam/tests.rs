@@ -82,6 +82,37 @@ mod generated {
         f.iter().any(|x| x.code == code)
     }
 
+    /// The fixture's findings after adding the raw resource `raw` to its service.
+    fn with_raw(raw: serde_json::Value, type_name: &str) -> Vec<Finding> {
+        let raw = crate::model::raw::Raw::new(type_name, raw).expect("a valid raw resource");
+        let app = app(|s| s.raw("Extra", raw)).expect("the fixture is valid");
+        crate::lint::lint(&app)
+    }
+
+    /// A raw policy on the fixture's role with one statement on a queue of the stack.
+    fn raw_policy(document: serde_json::Value) -> Vec<Finding> {
+        with_raw(
+            serde_json::json!({"PolicyName": "extra", "Roles": [{"Ref": "FunctionRole"}], "PolicyDocument": document}),
+            "AWS::IAM::Policy",
+        )
+    }
+
+    const QUEUE: &str = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q";
+
+    /// `key` with each letter's case set by `upper`, cycled.
+    fn respelled(key: &str, upper: &[bool]) -> String {
+        key.chars()
+            .zip(upper.iter().cycle())
+            .map(|(c, up)| {
+                if *up {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    }
+
     /// Whether an action's name says it only reads or uses what it names: a read verb as its
     /// first word, and no credential in it.
     fn name_reads(name: &str) -> bool {
@@ -531,7 +562,11 @@ mod generated {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        #![proptest_config(ProptestConfig {
+            // Some generated actions name no resource type and are skipped.
+            max_global_rejects: 1 << 20,
+            ..ProptestConfig::with_cases(48)
+        })]
 
         /// Any action on a resource of a type it accepts (or `*` when it accepts none) is not
         /// refused for its resource; it is an escalation when its access level is
@@ -587,13 +622,15 @@ mod generated {
         /// An action on a resource of its own service, written with `${AWS::AccountId}`, fits
         /// exactly when one of the ARN formats it accepts matches the ARN, by an independent
         /// oracle: each format as a regular expression, a variable as any text (a bucket, table,
-        /// queue, topic or function name without `/`, by those services' naming rules). The
-        /// account hides no part of the resource.
+        /// queue, topic or function name without `/`, by those services' naming rules; a
+        /// partition, region or account as some text: an ARN left without the region or account
+        /// its format names matches nothing). The account hides no part of the resource.
         #[test]
         fn an_action_fits_a_resource_of_its_own_service_by_the_formats(
             (s, a) in any_action(),
             pick in any::<prop::sample::Index>(),
             object in any::<bool>(),
+            blank in prop::sample::select(vec!["", "${AWS::Partition}", "${AWS::Region}", "${AWS::AccountId}"]),
         ) {
             let service = &data::services()[s];
             let info = &service.actions[a];
@@ -603,7 +640,10 @@ mod generated {
             // Sometimes a path below the resource (an object key below a bucket).
             // A type may list several formats, comma-separated (Lex's bot and its alias).
             let format = t.arn().split(", ").next().unwrap_or_default();
-            let written = format!("{}{}", arn_of(format), if object { "/key1" } else { "" });
+            let mut written = format!("{}{}", arn_of(format), if object { "/key1" } else { "" });
+            if !blank.is_empty() {
+                written = written.replace(blank, "");
+            }
             let concrete = written
                 .replace("${AWS::Partition}", "aws")
                 .replace("${AWS::Region}", "us-west-2")
@@ -615,7 +655,17 @@ mod generated {
                     re.push_str(&regex::escape(&rest[..start]));
                     let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
                     let no_slash = ["BucketName", "TableName", "QueueName", "TopicName", "FunctionName"];
-                    re.push_str(if no_slash.contains(&&rest[start + 2..end]) { "[^/]*" } else { ".*" });
+                    let variable = &rest[start + 2..end];
+                    re.push_str(if no_slash.contains(&variable) {
+                        "[^/]*"
+                    } else if ["Partition", "Account"].contains(&variable)
+                        // Bedrock names models without a region for global inference.
+                        || (variable == "Region" && !format.contains(":bedrock:"))
+                    {
+                        ".+"
+                    } else {
+                        ".*"
+                    });
                     rest = &rest[(end + 1).min(rest.len())..];
                 }
                 re.push_str(&regex::escape(rest));
@@ -762,6 +812,201 @@ mod generated {
                 let f = crate::lint::lint(&a);
                 prop_assert!(f.is_empty(), "{:?}: {:?}", grant, f);
             }
+        }
+
+        /// IAM compares condition keys regardless of case: two spellings of one key under one
+        /// operator are the key twice, in a typed statement and a raw document alike; one key
+        /// under two operators, or two keys, are not.
+        #[test]
+        fn condition_keys_are_one_key_in_any_case(
+            key in "(aws|s3|sqs|kms):[A-Za-z]{1,12}(/[a-z]{1,6})?",
+            upper in prop::collection::vec(any::<bool>(), 1..24),
+            other in "(aws|s3|sqs|kms):[A-Za-z]{1,12}",
+            same_key in any::<bool>(),
+            same_operator in any::<bool>(),
+        ) {
+            let second = if same_key { respelled(&key, &upper) } else { other };
+            let twice = same_operator && second.eq_ignore_ascii_case(&key);
+            let typed = Statement::allow(
+                "Generated",
+                vec![Action::new("sqs:SendMessage").expect("valid")],
+                vec![Expr::sub(QUEUE)],
+            )
+            .when(&key, Expr::literal("a"));
+            let typed = if same_operator {
+                typed.when(&second, Expr::literal("b"))
+            } else {
+                typed.when_like(&second, Expr::literal("b"))
+            };
+            let f = with(typed);
+            prop_assert_eq!(has(&f, "duplicate"), twice, "{} {} {:?}", key, second, f);
+            // A JSON object holds distinct spellings only.
+            if second != key {
+                let entry = |k: &str, v: &str| serde_json::Value::Object([(k.to_owned(), v.into())].into_iter().collect());
+                let condition = if same_operator {
+                    let both: serde_json::Map<String, serde_json::Value> =
+                        [(key.clone(), "a".into()), (second.clone(), "b".into())].into_iter().collect();
+                    serde_json::json!({"StringEquals": both})
+                } else {
+                    serde_json::json!({"StringEquals": entry(&key, "a"), "StringLike": entry(&second, "b")})
+                };
+                let f = raw_policy(serde_json::json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::Sub": QUEUE}, "Condition": condition}]}));
+                prop_assert_eq!(has(&f, "duplicate"), twice, "{} {} {:?}", key, second, f);
+            }
+        }
+
+        /// Policy JSON text giving a key twice in one object (an operator in a condition block,
+        /// a key under an operator) is a duplicate: parsed, the later would silently replace
+        /// the earlier.
+        #[test]
+        fn json_text_giving_a_key_twice_is_a_duplicate(
+            blocks in prop::collection::vec(
+                (
+                    prop::sample::select(vec!["StringEquals", "StringLike", "ArnEquals"]),
+                    prop::collection::vec(prop::sample::select(vec!["aws:PrincipalTag/team", "aws:RequestedRegion", "sqs:QueueUrl"]), 1..4),
+                ),
+                1..4,
+            ),
+        ) {
+            let mut operators: Vec<&str> = Vec::new();
+            let mut repeated = false;
+            let mut text = String::new();
+            for (operator, keys) in &blocks {
+                repeated |= operators.contains(operator);
+                operators.push(operator);
+                let mut seen: Vec<&str> = Vec::new();
+                let entries: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        repeated |= seen.contains(k);
+                        seen.push(k);
+                        format!("{k:?}:\"x\"")
+                    })
+                    .collect();
+                if !text.is_empty() {
+                    text.push(',');
+                }
+                text.push_str(&format!("{operator:?}:{{{}}}", entries.join(",")));
+            }
+            let document = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-west-2:123456789012:q","Condition":{{{text}}}}}]}}"#
+            );
+            let f = raw_policy(serde_json::Value::String(document.clone()));
+            prop_assert_eq!(has(&f, "duplicate"), repeated, "{} {:?}", document, f);
+        }
+
+        /// A partition is a world of its own: an ARN naming another partition than the
+        /// stack's region's matches nothing and is refused, declared or not.
+        #[test]
+        fn another_partition_matches_nothing(
+            partition in prop::sample::select(vec!["aws", "aws-cn", "aws-us-gov", "${AWS::Partition}"]),
+            (action, rest) in prop::sample::select(vec![
+                ("sqs:SendMessage", "sqs:${AWS::Region}:${AWS::AccountId}:q"),
+                ("s3:GetObject", "s3:::bucket1/key1"),
+                ("iam:GetRole", "iam::${AWS::AccountId}:role/r"),
+                ("dynamodb:GetItem", "dynamodb:us-west-2:${AWS::AccountId}:table/t"),
+            ]),
+            declare in any::<bool>(),
+        ) {
+            let mut s = Statement::allow(
+                "Generated",
+                vec![Action::new(action).expect("valid")],
+                vec![Expr::sub(format!("arn:{partition}:{rest}"))],
+            );
+            if declare {
+                s = s.cross_account("the shared data account owns this resource")
+                    .and_then(|s| s.cross_region("it lives in the primary region"))
+                    .expect("valid reasons");
+            }
+            let f = with(s);
+            let other = !matches!(partition, "aws" | "${AWS::Partition}");
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-scope" && x.message.contains("names partition")),
+                other,
+                "{} {:?}", partition, f
+            );
+        }
+
+        /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
+        /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
+        /// name in any account matches it. Alike for `AWS::Lambda::Permission` and a resource
+        /// policy's conditions.
+        #[test]
+        fn a_service_grant_is_tied_only_by_a_source_naming_an_account(
+            (service, source) in prop::sample::select(vec![
+                ("s3.amazonaws.com", "arn:${AWS::Partition}:s3:::bucket1"),
+                ("sns.amazonaws.com", "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t"),
+                ("events.amazonaws.com", "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/r"),
+            ]),
+            arn in any::<bool>(),
+            account in any::<bool>(),
+            permission in any::<bool>(),
+            upper in prop::collection::vec(any::<bool>(), 1..8),
+        ) {
+            let tied = account || (arn && !source.contains(":::"));
+            let f = if permission {
+                let mut props = serde_json::json!({"FunctionName": {"Ref": "Function"}, "Action": "lambda:InvokeFunction", "Principal": service});
+                if arn {
+                    props["SourceArn"] = serde_json::json!({"Fn::Sub": source});
+                }
+                if account {
+                    props["SourceAccount"] = serde_json::json!({"Ref": "AWS::AccountId"});
+                }
+                with_raw(props, "AWS::Lambda::Permission")
+            } else {
+                let mut condition = serde_json::Map::new();
+                if arn {
+                    condition.insert("ArnEquals".into(), serde_json::json!({respelled("aws:SourceArn", &upper): {"Fn::Sub": source}}));
+                }
+                if account {
+                    condition.insert("StringEquals".into(), serde_json::json!({respelled("aws:SourceAccount", &upper): {"Ref": "AWS::AccountId"}}));
+                }
+                with_raw(
+                    serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "logs:PutLogEvents", "Condition": condition}]}}),
+                    "AWS::Logs::LogGroup",
+                )
+            };
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-public" && x.message.contains("without naming the source")),
+                !tied,
+                "{} {} {} {:?}", service, arn, account, f
+            );
+        }
+
+        /// A resource policy's statement for every principal (`"*"`) is public unless a
+        /// condition every request must meet narrows it to the stack's own account's
+        /// principals (`aws:PrincipalAccount`, or `aws:PrincipalArn` in it), as IAM Access
+        /// Analyzer reads it: not `…IfExists` (anonymous requests carry no principal), a
+        /// negation, `ForAllValues:` or another account.
+        #[test]
+        fn every_principal_narrowed_to_the_own_account_is_not_public(
+            key in prop::sample::select(vec!["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:SourceVpc"]),
+            operator in prop::sample::select(vec!["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals", "StringEqualsIfExists", "StringNotEquals", "ForAllValues:StringEquals"]),
+            own in any::<bool>(),
+            upper in prop::collection::vec(any::<bool>(), 1..8),
+        ) {
+            let value = match (key, own) {
+                ("aws:PrincipalArn", true) => serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/r"}),
+                ("aws:PrincipalArn", false) => serde_json::json!("arn:aws:iam::210987654321:role/r"),
+                (_, true) => serde_json::json!({"Ref": "AWS::AccountId"}),
+                (_, false) => serde_json::json!("210987654321"),
+            };
+            let narrowed = own
+                && ["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals"].contains(&operator)
+                && ["aws:PrincipalAccount", "aws:PrincipalArn"].contains(&key);
+            let f = with_raw(
+                serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": "*", "Action": "logs:PutLogEvents",
+                     "Condition": {operator: {respelled(key, &upper): value}}}]}}),
+                "AWS::Logs::LogGroup",
+            );
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-public" && x.message.contains("every principal")),
+                !narrowed,
+                "{} {} {} {:?}", operator, key, own, f
+            );
         }
 
         /// A role passed to EC2 is an instance profile's role, which every service that

@@ -253,7 +253,10 @@ impl ResourceType {
             // Fields in `Self::fields` order: the service first, as it tells most types apart.
             fields.iter().zip([2, 1, 3, 4, 5]).all(|(pattern, i)| {
                 let (text, open) = arn.fields[i];
-                fits(pattern, text, open)
+                // Bedrock's global inference profiles route to any region, and AWS grants the
+                // models they reach on ARNs without one (`arn:aws:bedrock:::foundation-model/…`).
+                (i == 3 && text.is_empty() && REGIONLESS.contains(&fields[0]))
+                    || fits(pattern, text, open)
             })
         };
         let formats = self.arn();
@@ -326,9 +329,11 @@ fn fits(pattern: &str, text: &str, open: bool) -> bool {
     let (variable, rest) = pattern[start + 2..]
         .split_once('}')
         .unwrap_or((&pattern[start + 2..], ""));
-    // A variable at the end takes whatever is left.
+    // A variable at the end takes whatever is left; a partition, region or account is never
+    // empty where the format names one (`arn:aws:sqs::123456789012:q` is no queue).
     if rest.is_empty() {
-        return holds(variable, after);
+        return holds(variable, after)
+            && (open || !after.is_empty() || !NEVER_EMPTY.contains(&variable));
     }
     (0..=after.len())
         .filter(|&i| after.is_char_boundary(i))
@@ -347,6 +352,13 @@ const NO_SLASH: [&str; 5] = [
     "TopicName",
     "FunctionName",
 ];
+
+/// ARN-format variables that always stand for some text.
+const NEVER_EMPTY: [&str; 3] = ["Partition", "Region", "Account"];
+
+/// ARN services whose resources AWS also names without their format's region: Bedrock's
+/// models as global cross-Region inference reaches them.
+const REGIONLESS: [&str; 1] = ["bedrock"];
 
 /// Whether ARN variable `variable` can stand for `text`.
 fn holds(variable: &str, text: &str) -> bool {
