@@ -341,6 +341,47 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
+    /// What AWS requires in a resource's own region — a queue's dead-letter queue, a table's
+    /// Kinesis stream, the KMS key a log group, queue or secret encrypts with (a replica's in
+    /// the replica's region) — is a `region` finding elsewhere, and a dead-letter queue or
+    /// stream of a literal account is one too (SQS and DynamoDB need the resource's account);
+    /// a key ID, which names no region, is the resource's region's.
+    #[test]
+    fn a_raw_resources_targets_and_keys_are_where_aws_requires(
+        stack_region in proptest::sample::select(REGIONS.to_vec()),
+        target_region in proptest::sample::select(REGIONS.to_vec()),
+        replica_region in proptest::sample::select(REGIONS.to_vec()),
+        literal_account in any::<bool>(),
+        kind in 0usize..6,
+    ) {
+        let account = if literal_account { "210987654321" } else { "${AWS::AccountId}" };
+        let arn = |service: &str, rest: &str| {
+            serde_json::json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:{service}:{target_region}:{account}:{rest}")})
+        };
+        let key = arn("kms", "key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        let (type_name, props, expected_region, same_account) = match kind {
+            0 => ("AWS::SQS::Queue", serde_json::json!({"RedrivePolicy": {"maxReceiveCount": 3, "deadLetterTargetArn": arn("sqs", "dlq")}}), stack_region, true),
+            1 => ("AWS::DynamoDB::Table", serde_json::json!({"BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "KinesisStreamSpecification": {"StreamArn": arn("kinesis", "stream/s")}}), stack_region, true),
+            2 => ("AWS::Logs::LogGroup", serde_json::json!({"RetentionInDays": 365, "KmsKeyId": key}), stack_region, false),
+            3 => ("AWS::SQS::Queue", serde_json::json!({"KmsMasterKeyId": key}), stack_region, false),
+            4 => ("AWS::SecretsManager::Secret", serde_json::json!({"ReplicaRegions": [{"Region": replica_region, "KmsKeyId": key}]}), replica_region, false),
+            _ => ("AWS::SecretsManager::Secret", serde_json::json!({"KmsKeyId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}), target_region, false),
+        };
+        let raw = infra_gen::model::raw::Raw::new(type_name, props).expect("valid raw");
+        let mut app = alarm_app(stack_region, Expr::sub("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ops"));
+        app.stacks_mut()[1].template.resources.push(
+            infra_gen::model::Resource::new(LogicalId::new("Extra").expect("valid"), Properties::Raw(raw)).retained(),
+        );
+        let found = of(&app, "region");
+        let elsewhere = found.iter().filter(|f| f.message.contains(&format!("is in {target_region}"))).count();
+        let other_account = found.iter().filter(|f| f.message.contains("names account")).count();
+        prop_assert_eq!(elsewhere, usize::from(target_region != expected_region), "{:#?}", found);
+        prop_assert_eq!(other_account, usize::from(same_account && literal_account), "{:#?}", found);
+        prop_assert_eq!(found.len(), elsewhere + other_account, "{:#?}", found);
+    }
+
     /// The repository URI a function's image comes from is the registry's ECR repository's
     /// `RepositoryUri`, however the export spells it (`GetAtt`, a `Sub` of it alone or of a
     /// variable holding it, a `Join` of it alone); its ARN or a URI with more text is not one.

@@ -21,7 +21,7 @@
 //! | `deploy-order` | an import (such as the image repository) not exported by an earlier stack of the same environment |
 //! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest, however spelled (`image.rs`) |
 //! | `duplicate` | two env vars, logical IDs (SAM's too), Sids, policies, condition keys, `Sub` variables, dimensions, outputs, exports (per region) or stacks of one name |
-//! | `region` | an import from another region, an alarm action outside the alarm's region, two resources of one physical name in a region |
+//! | `region` | an import from another region, an alarm action, dead-letter queue, Kinesis stream or KMS key outside the resource's region, two resources of one physical name in a region |
 //! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 //! | `iam-public` | a raw resource's policy allowing every principal |

@@ -1,7 +1,9 @@
 //! Lint `region`: the account and region are part of every name. Exports resolve only in their
 //! own region, CloudWatch alarm actions must be in the alarm's region (unless AWS holds the
-//! target in no region), a Lambda event source mapping's source in the function's and an S3
-//! bucket's notification destinations in the bucket's, and two resources with
+//! target in no region), a Lambda event source mapping's source in the function's, an S3
+//! bucket's notification destinations in the bucket's, a queue's dead-letter queue and a
+//! table's Kinesis stream in the resource's account and region, a KMS key in the region of
+//! what it encrypts, and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
@@ -100,19 +102,23 @@ fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
 
 /// ARNs a resource acts on that AWS requires in the resource's own region: by CloudFormation
 /// type (or type prefix), the properties holding them (a path through nested properties and
-/// lists, `.`-separated), what they are and why.
-const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str); 3] = [
+/// lists, `.`-separated), what they are, why, and whether AWS requires the resource's own
+/// account too (an alarm may notify another account's topic; a queue's dead-letter queue is
+/// in its account).
+const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str, bool); 5] = [
     (
         "AWS::CloudWatch::",
         &["AlarmActions", "OKActions", "InsufficientDataActions"],
         "alarm action",
         "CloudWatch only notifies targets in the alarm's region",
+        false,
     ),
     (
         "AWS::Lambda::EventSourceMapping",
         &["EventSourceArn"],
         "event source",
         "Lambda reads event sources (queues, streams, brokers) only in the function's region",
+        false,
     ),
     (
         "AWS::S3::Bucket",
@@ -123,8 +129,71 @@ const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str); 3] = [
         ],
         "event notification destination",
         "S3 sends event notifications only to queues, topics and functions in the bucket's region",
+        false,
+    ),
+    (
+        "AWS::SQS::Queue",
+        &[
+            "RedrivePolicy.deadLetterTargetArn",
+            "RedriveAllowPolicy.sourceQueueArns",
+        ],
+        "dead-letter queue",
+        "SQS moves messages only between queues of one account and region",
+        true,
+    ),
+    (
+        "AWS::DynamoDB::Table",
+        &["KinesisStreamSpecification.StreamArn"],
+        "Kinesis stream",
+        "DynamoDB streams a table's changes only to a Kinesis data stream of its account and region",
+        true,
     ),
 ];
+
+/// Why a KMS key must be in the resource's region.
+const KMS_WHY: &str = "AWS services encrypt with KMS keys of their own region (a multi-Region key through its replica there)";
+
+/// The KMS keys a raw resource encrypts with, and the region each must be in: a property
+/// named for a KMS key (`KmsKeyId`, `KmsMasterKeyId`, `SSEKMSKeyId`) holds a key of the region
+/// of the object it is in — a replica's, when the object names its own `Region` (a Secrets
+/// Manager replica), else the resource's. A replication destination's key (`ReplicaKmsKeyID`)
+/// is the destination's, whose region its ARN (S3's) does not say.
+fn kms_keys<'a>(value: &'a RawValue, region: &'a str, out: &mut Vec<(&'a Expr, &'a str)>) {
+    match value {
+        RawValue::Array(items) => items.iter().for_each(|v| kms_keys(v, region, out)),
+        RawValue::Object(fields) => {
+            let here = value
+                .get("Region")
+                .and_then(RawValue::literal)
+                .unwrap_or(region);
+            for (k, v) in fields {
+                let lower = k.to_ascii_lowercase();
+                match v.expr() {
+                    Some(e)
+                        if lower.contains("kms")
+                            && lower.contains("key")
+                            && !lower.contains("replica") =>
+                    {
+                        out.push((e, here));
+                    }
+                    _ => kms_keys(v, here, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The account a target's ARN names literally: the app is one account, so any literal one is
+/// another.
+fn literal_account(app: &App, stack: &Stack, e: &Expr) -> Option<String> {
+    let text = Scope::new(stack, Some(app))
+        .resolve(e)
+        .with_unknowns_as(OPEN);
+    let account = text.split(':').nth(4)?;
+    (text.starts_with("arn:") && account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| account.to_owned())
+}
 
 /// The values at `path` (`A.B.C`) of a raw resource's properties, through lists on the way.
 fn at_path<'a>(properties: &'a RawValue, path: &str) -> Vec<&'a RawValue> {
@@ -137,33 +206,87 @@ fn at_path<'a>(properties: &'a RawValue, path: &str) -> Vec<&'a RawValue> {
     })
 }
 
+/// A target a resource names and the region it must be in: what it is, why, and whether a
+/// target whose region the definition leaves open is a finding (a KMS key ID names none, and
+/// is a key of the resource's region).
+struct Target<'a> {
+    expr: &'a Expr,
+    region: &'a str,
+    what: &'static str,
+    why: &'static str,
+    open_is_finding: bool,
+    same_account: bool,
+}
+
 fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
-    let region = stack.environment.region();
+    let stack_region = stack.environment.region();
     for r in &stack.template.resources {
-        let (targets, what, why): (Vec<&Expr>, &str, &str) = match &r.properties {
-            Properties::Alarm(alarm) => (
-                alarm.actions.iter().collect(),
-                SAME_REGION_TARGETS[0].2,
-                SAME_REGION_TARGETS[0].3,
-            ),
+        let target = |expr, (what, why, same_account): (&'static str, &'static str, bool)| Target {
+            expr,
+            region: stack_region,
+            what,
+            why,
+            open_is_finding: true,
+            same_account,
+        };
+        let targets: Vec<Target<'_>> = match &r.properties {
+            Properties::Alarm(alarm) => alarm
+                .actions
+                .iter()
+                .map(|e| {
+                    let (_, _, what, why, same_account) = SAME_REGION_TARGETS[0];
+                    target(e, (what, why, same_account))
+                })
+                .collect(),
             // A raw resource names them in its properties (a raw alarm, every action list).
             Properties::Raw(raw) => {
-                let Some((_, keys, what, why)) = SAME_REGION_TARGETS
+                let mut targets: Vec<Target<'_>> = SAME_REGION_TARGETS
                     .iter()
-                    .find(|(t, ..)| raw.type_name().starts_with(t))
-                else {
-                    continue;
-                };
-                let targets = keys
-                    .iter()
-                    .flat_map(|k| at_path(raw.properties(), k))
-                    .filter_map(RawValue::expr)
+                    .filter(|(t, ..)| raw.type_name().starts_with(t))
+                    .flat_map(|(_, keys, what, why, same_account)| {
+                        keys.iter()
+                            .flat_map(|k| at_path(raw.properties(), k))
+                            .filter_map(RawValue::expr)
+                            .map(|e| target(e, (*what, *why, *same_account)))
+                    })
                     .collect();
-                (targets, *what, *why)
+                let mut keys = Vec::new();
+                kms_keys(raw.properties(), stack_region, &mut keys);
+                targets.extend(keys.into_iter().map(|(expr, region)| Target {
+                    expr,
+                    region,
+                    what: "KMS key",
+                    why: KMS_WHY,
+                    open_is_finding: false,
+                    same_account: false,
+                }));
+                targets
             }
             _ => continue,
         };
-        for target in targets {
+        for Target {
+            expr: target,
+            region,
+            what,
+            why,
+            open_is_finding,
+            same_account,
+        } in targets
+        {
+            if same_account && let Some(account) = literal_account(app, stack, target) {
+                out.push(Finding {
+                    code: "region",
+                    stack: stack.name.to_string(),
+                    resource: r.id.to_string(),
+                    message: format!(
+                        "{what} {} names account {account}, not the stack's own: {why}",
+                        shown(target)
+                    ),
+                    fix: format!(
+                        "name a {what} of this account (its ARN written with ${{AWS::AccountId}}, a resource of this stack, or an export of this app)"
+                    ),
+                });
+            }
             let found = region_of(app, stack, target, 0);
             let message = match &found {
                 Some(other) if other != region => format!(
@@ -171,7 +294,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                     shown(target)
                 ),
                 Some(_) => continue,
-                None if regionless(app, stack, target) => continue,
+                None if !open_is_finding || regionless(app, stack, target) => continue,
                 None => format!(
                     "the region of {what} {} cannot be worked out from the definition: {why} ({region})",
                     shown(target)

@@ -1636,3 +1636,37 @@ proptest! {
         prop_assert!(literal_reason("WG_PEER", &own).is_some(), "{own}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An ARN is an identifier whatever random ID its resource ends with, also with the
+    /// account left to `${AWS::AccountId}` (a KMS key's ARN under `KmsKeyId`); the same
+    /// material after a secret's name and no ARN is found.
+    #[test]
+    fn an_arn_around_the_account_is_no_secret(
+        service in prop::sample::select(vec!["kms", "secretsmanager", "sqs", "lambda"]),
+        id in prop_oneof![
+            from_alphabet(b"0123456789abcdef", 32..=32),
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            material(),
+        ],
+        name in prop::sample::select(vec!["KmsKeyId", "KMS_KEY_ARN", "SigningKeyArn", "API_KEY_SECRET_ARN"]),
+    ) {
+        let account = super::super::resolve::Unknown {
+            what: "the account ID".into(),
+            origin: super::super::resolve::Origin::Account,
+            may_wildcard: false,
+            max_len: Some(12),
+        };
+        let resolved = Resolved {
+            parts: vec![
+                Part::Text(format!("arn:aws:{service}:us-west-2:")),
+                Part::Unknown(account),
+                Part::Text(format!(":key/{id}")),
+            ],
+        };
+        prop_assert!(variable_reason(name, &resolved).is_none(), "{name}={resolved:?}");
+        prop_assert!(literal_reason("API_KEY", &id).is_some(), "API_KEY={id}");
+    }
+}

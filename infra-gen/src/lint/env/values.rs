@@ -1403,11 +1403,15 @@ fn hostnames(value: &str) -> Vec<(usize, usize)> {
             && (2..=24).contains(&last.len())
             && last.bytes().all(|b| b.is_ascii_lowercase())
     });
-    let arns = runs(value, |b| b.is_ascii_graphic() && !b"\"',;".contains(&b))
-        .filter(|(_, run)| run.starts_with("arn:"));
+    // A resource's ID or the account inside an ARN (`key/${Key}`, `${AWS::AccountId}`) is part
+    // of it: read as three ASCII bytes, the length of `REFERENCE` in UTF-8, so ranges still fit.
+    let ascii = value.replace(REFERENCE, "000");
+    let arns = runs(&ascii, |b| b.is_ascii_graphic() && !b"\"',;".contains(&b))
+        .filter(|(_, run)| run.starts_with("arn:"))
+        .map(|(s, run)| (s, s + run.len()));
     hosts
-        .chain(arns)
         .map(|(s, run)| (s, s + run.len()))
+        .chain(arns)
         .collect()
 }
 
