@@ -48,11 +48,62 @@ fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
             .all(|a| S3_OBJECT_ACTIONS.contains(&a.as_str()))
 }
 
-/// `<prefix>/*`: a non-empty literal key prefix ending in `/`, then one `*`.
+/// `<prefix>/*`: a non-empty literal key prefix ending in `/`, then one `*`. The prefix may
+/// hold IAM policy variables (`home/${aws:username}/`, `${aws:PrincipalTag/team}`): IAM
+/// substitutes one value of the request's context, literally, so each names one folder.
 fn s3_prefix_pattern(value: &str) -> bool {
+    let value = policy_variables_as_text(value);
     value.strip_suffix('*').is_some_and(|prefix| {
         !prefix.is_empty() && prefix.ends_with('/') && !prefix.contains(['*', '?', '$'])
     })
+}
+
+/// `text` with each IAM policy variable written as the literal text it stands for: `${*}`,
+/// `${?}` and `${$}` are those characters, `${service:key}` one value of the request's context
+/// (written `v`), and `${service:key, 'default'}` that or its default, which may itself be a
+/// pattern (so it is kept). Anything else is left as written.
+fn policy_variables_as_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}').map(|e| start + e) else {
+            break;
+        };
+        let inner = &rest[start + 2..end];
+        let (key, default) = match inner.split_once(',') {
+            Some((key, default)) => {
+                let default = default.trim();
+                (
+                    key.trim(),
+                    default
+                        .strip_prefix('\'')
+                        .and_then(|d| d.strip_suffix('\'')),
+                )
+            }
+            None => (inner, Some("v")),
+        };
+        let is_key = key.split_once(':').is_some_and(|(service, name)| {
+            !service.is_empty()
+                && service
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !name.is_empty()
+                && !name.contains(['*', '?', '$', '\'', '{'])
+        });
+        match (inner, default) {
+            ("*" | "?" | "$", _) => out.push('x'),
+            (_, Some(default)) if is_key => out.push_str(if default.contains(['*', '?', '$']) {
+                default
+            } else {
+                "v"
+            }),
+            _ => out.push_str(&rest[start..=end]),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A value as text for a finding, with each unknown part named.

@@ -1009,6 +1009,44 @@ mod generated {
             );
         }
 
+        /// IAM policy variables in an S3 key prefix each name one value of the request's
+        /// context, substituted literally (`home/${aws:username}/*` is one folder per user),
+        /// and `${*}` is a literal `*`; a variable's default that is a pattern
+        /// (`${aws:PrincipalTag/team, '*'}`) widens the prefix like a wildcard. Alike in a
+        /// resource and in an `s3:prefix` condition.
+        #[test]
+        fn policy_variables_in_an_s3_prefix_name_one_folder(
+            segments in prop::collection::vec(
+                prop_oneof![
+                    "[a-z0-9]{1,8}".prop_map(|w| (w, false)),
+                    Just(("${aws:username}".to_owned(), false)),
+                    "[a-z]{1,6}".prop_map(|t| (format!("${{aws:PrincipalTag/{t}}}"), false)),
+                    Just(("${*}".to_owned(), false)),
+                    ("[a-z]{1,6}", prop::sample::select(vec!["shared", "*", "a?", "team-*"]))
+                        .prop_map(|(t, d)| (format!("${{aws:PrincipalTag/{t}, '{d}'}}"), d.contains(['*', '?']))),
+                ],
+                1..4,
+            ),
+        ) {
+            let prefix: String = segments.iter().map(|(s, _)| format!("{s}/")).collect();
+            let widened = segments.iter().any(|(_, w)| *w);
+            let objects = Statement::allow(
+                "Objects",
+                vec![Action::new("s3:GetObject").expect("valid")],
+                vec![Expr::literal(format!("arn:aws:s3:::bucket1/{prefix}*"))],
+            );
+            let f = with(objects);
+            prop_assert_eq!(has(&f, "iam-wildcard"), widened, "{} {:?}", prefix, f);
+            let list = Statement::allow(
+                "List",
+                vec![Action::new("s3:ListBucket").expect("valid")],
+                vec![Expr::literal("arn:aws:s3:::bucket1")],
+            )
+            .when_like("s3:prefix", Expr::literal(format!("{prefix}*")));
+            let f = with(list);
+            prop_assert_eq!(has(&f, "iam-wildcard"), widened, "{} {:?}", prefix, f);
+        }
+
         /// A role passed to EC2 is an instance profile's role, which every service that
         /// launches instances passes: naming EC2 as the service narrows nothing, so the pass
         /// escalates alone; a pass to any other one service does not.
