@@ -382,6 +382,34 @@ proptest! {
         prop_assert_eq!(found.len(), elsewhere + other_account, "{:#?}", found);
     }
 
+    /// An EventBridge Scheduler schedule's name is unique within its group (its ARN is
+    /// `schedule/<group>/<name>`; no group is the `default` one): two of one name collide only
+    /// in one group.
+    #[test]
+    fn schedules_collide_only_within_one_group(
+        names in (prop::sample::select(vec!["nightly", "hourly"]), prop::sample::select(vec!["nightly", "hourly"])),
+        groups in (
+            prop::option::of(prop::sample::select(vec!["default", "alpha", "beta"])),
+            prop::option::of(prop::sample::select(vec!["default", "alpha", "beta"])),
+        ),
+    ) {
+        let mut app = alarm_app("us-west-2", Expr::sub("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ops"));
+        for (i, (name, group)) in [(names.0, groups.0), (names.1, groups.1)].into_iter().enumerate() {
+            let mut props = serde_json::json!({"Name": name, "ScheduleExpression": "rate(5 minutes)", "FlexibleTimeWindow": {"Mode": "OFF"},
+                "Target": {"Arn": {"Fn::GetAtt": ["Function", "Arn"]}, "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/scheduler"}}});
+            if let Some(g) = group {
+                props["GroupName"] = serde_json::json!(g);
+            }
+            let raw = infra_gen::model::raw::Raw::new("AWS::Scheduler::Schedule", props).expect("valid raw");
+            app.stacks_mut()[1].template.resources.push(
+                infra_gen::model::Resource::new(LogicalId::new(format!("Schedule{i}")).expect("valid"), Properties::Raw(raw)).retained(),
+            );
+        }
+        let collide = names.0 == names.1 && groups.0.unwrap_or("default") == groups.1.unwrap_or("default");
+        let found = of(&app, "region");
+        prop_assert_eq!(found.len(), usize::from(collide), "{:#?}", found);
+    }
+
     /// The repository URI a function's image comes from is the registry's ECR repository's
     /// `RepositoryUri`, however the export spells it (`GetAtt`, a `Sub` of it alone or of a
     /// variable holding it, a `Join` of it alone); its ARN or a URI with more text is not one.

@@ -633,7 +633,7 @@ impl<'de> serde::Deserialize<'de> for Repeated {
 }
 
 /// The condition keys of a statement's `Condition` block that a request must carry with a
-/// value the statement names: under `StringEquals`/`StringLike`/`ArnEquals`/`ArnLike`, alone or
+/// value the statement names: under `StringEquals`(`IgnoreCase`)/`StringLike`/`ArnEquals`/`ArnLike`, alone or
 /// as `ForAnyValue:`. Any other operator lets a request without the key through (`…IfExists`,
 /// `ForAllValues:` of an empty set, `Null` = `false` asks only that some value is there) or
 /// matches every value but some (`StringNotEquals`), so it ties the grant to no source.
@@ -645,7 +645,14 @@ fn required_keys(block: Option<&RawValue>) -> Vec<(&str, &RawValue)> {
         .iter()
         .filter(|(name, _)| {
             let base = name.strip_prefix("ForAnyValue:").unwrap_or(name);
-            ["StringEquals", "StringLike", "ArnEquals", "ArnLike"].contains(&base)
+            [
+                "StringEquals",
+                "StringEqualsIgnoreCase",
+                "StringLike",
+                "ArnEquals",
+                "ArnLike",
+            ]
+            .contains(&base)
         })
         .filter_map(|(_, keys)| match keys {
             RawValue::Object(keys) => Some(keys.iter().map(|(k, v)| (k.as_str(), v))),
@@ -838,7 +845,7 @@ fn web_identity(
     }
 }
 
-/// The conditions of a raw statement the typed model holds: `StringEquals`/`ArnEquals` and
+/// The conditions of a raw statement the typed model holds: `StringEquals`(`IgnoreCase`)/`ArnEquals` and
 /// `StringLike`/`ArnLike` on one key, also in their `IfExists` and set (`ForAnyValue:`,
 /// `ForAllValues:`) forms — which compare each value the same way, so a wildcard widens them
 /// alike. Any other operator only narrows, so leaving it out judges the statement at its
@@ -854,7 +861,8 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
             .find_map(|set| name.strip_prefix(set))
             .unwrap_or(name);
         let operator = match base.strip_suffix("IfExists").unwrap_or(base) {
-            "StringEquals" | "ArnEquals" => Operator::StringEquals,
+            // Ignoring case compares whole values all the same: no wildcard.
+            "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" => Operator::StringEquals,
             "StringLike" | "ArnLike" => Operator::StringLike,
             _ => continue,
         };

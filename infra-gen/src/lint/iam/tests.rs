@@ -656,8 +656,10 @@ mod generated {
                     let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
                     let no_slash = ["BucketName", "TableName", "QueueName", "TopicName", "FunctionName"];
                     let variable = &rest[start + 2..end];
-                    re.push_str(if no_slash.contains(&variable) {
-                        "[^/]*"
+                    re.push_str(if variable == "FunctionName" {
+                        "[A-Za-z0-9._:-]*"
+                    } else if no_slash.contains(&variable) {
+                        "[A-Za-z0-9._-]*"
                     } else if ["Partition", "Account"].contains(&variable)
                         // Bedrock names models without a region for global inference.
                         || (variable == "Region" && !format.contains(":bedrock:"))
@@ -943,6 +945,7 @@ mod generated {
             account in any::<bool>(),
             permission in any::<bool>(),
             upper in prop::collection::vec(any::<bool>(), 1..8),
+            equals in prop::sample::select(vec!["StringEquals", "StringEqualsIgnoreCase", "StringLike"]),
         ) {
             let tied = account || (arn && !source.contains(":::"));
             let f = if permission {
@@ -960,7 +963,7 @@ mod generated {
                     condition.insert("ArnEquals".into(), serde_json::json!({respelled("aws:SourceArn", &upper): {"Fn::Sub": source}}));
                 }
                 if account {
-                    condition.insert("StringEquals".into(), serde_json::json!({respelled("aws:SourceAccount", &upper): {"Ref": "AWS::AccountId"}}));
+                    condition.insert(equals.into(), serde_json::json!({respelled("aws:SourceAccount", &upper): {"Ref": "AWS::AccountId"}}));
                 }
                 with_raw(
                     serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
@@ -1045,6 +1048,32 @@ mod generated {
             .when_like("s3:prefix", Expr::literal(format!("{prefix}*")));
             let f = with(list);
             prop_assert_eq!(has(&f, "iam-wildcard"), widened, "{} {:?}", prefix, f);
+        }
+
+        /// Bucket, table, queue, topic and function names hold only letters, digits, `.`, `-`
+        /// and `_` by their services' rules (a function's ARN its `:qualifier` too), so an ARN
+        /// whose name holds another character (a space, `#`, `+`) names nothing and is refused.
+        #[test]
+        fn a_name_with_a_character_its_service_refuses_names_nothing(
+            (action, format) in prop::sample::select(vec![
+                ("sqs:SendMessage", "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:{}"),
+                ("sns:Publish", "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:{}"),
+                ("dynamodb:GetItem", "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/{}"),
+                ("lambda:InvokeFunction", "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:{}"),
+                ("s3:ListBucket", "arn:${AWS::Partition}:s3:::{}"),
+            ]),
+            head in "[a-z0-9]{1,8}",
+            odd in prop::sample::select(vec![' ', '#', '+', '!', '.', '-', '_', ':', '@']),
+            tail in "[a-z0-9]{0,8}",
+        ) {
+            let name = format!("{head}{odd}{tail}");
+            let allowed = ".-_".contains(odd) || (odd == ':' && action.starts_with("lambda:"));
+            let f = with(Statement::allow(
+                "Generated",
+                vec![Action::new(action).expect("valid")],
+                vec![Expr::sub(format.replace("{}", &name))],
+            ));
+            prop_assert_eq!(has(&f, "iam-scope"), !allowed, "{} {:?}", name, f);
         }
 
         /// A role passed to EC2 is an instance profile's role, which every service that

@@ -341,10 +341,11 @@ fn fits(pattern: &str, text: &str, open: bool) -> bool {
         .any(|i| fits(rest, &after[i..], open))
 }
 
-/// Variables whose services' naming rules allow no `/`: letters, digits and `.`, `-`, `_`
-/// (S3 buckets, DynamoDB tables, SQS queues, SNS topics, Lambda functions). So
-/// `arn:aws:s3:::b/key` is an object, never a bucket, and `table/t/index/i` an index, never a
-/// table.
+/// Variables whose services' naming rules allow only letters, digits and `.`, `-`, `_` (S3
+/// buckets, DynamoDB tables, SQS queues, SNS topics, Lambda functions — and a function's
+/// `:qualifier`), besides IAM policy variables (`${aws:username}`). So `arn:aws:s3:::b/key` is
+/// an object, never a bucket, `table/t/index/i` an index, never a table, and a queue named with
+/// a space or a stray character is no queue.
 const NO_SLASH: [&str; 5] = [
     "BucketName",
     "TableName",
@@ -362,7 +363,32 @@ const REGIONLESS: [&str; 1] = ["bedrock"];
 
 /// Whether ARN variable `variable` can stand for `text`.
 fn holds(variable: &str, text: &str) -> bool {
-    !(text.contains('/') && NO_SLASH.contains(&variable))
+    if !NO_SLASH.contains(&variable) {
+        return true;
+    }
+    let mut rest = text;
+    loop {
+        let (plain, after) = match rest.split_once("${") {
+            // A policy variable is one value IAM fills in: its own characters do not count.
+            Some((plain, after)) => match after.split_once('}') {
+                Some((name, after)) if !name.contains('/') => (plain, Some(after)),
+                _ => (rest, None),
+            },
+            None => (rest, None),
+        };
+        let allowed = |c: char| {
+            c.is_ascii_alphanumeric()
+                || "._-".contains(c)
+                || (c == ':' && variable == "FunctionName")
+        };
+        if !plain.chars().all(allowed) {
+            return false;
+        }
+        match after {
+            Some(after) => rest = after,
+            None => return true,
+        }
+    }
 }
 
 #[cfg(test)]
