@@ -463,8 +463,10 @@ fn document(
                     .map(RawValue::items)
                     .unwrap_or_default()
                 {
-                    if trusted.literal() == Some("*") {
-                        continue; // iam-public, above
+                    // `*` is iam-public above; narrowed to the account, it is every principal
+                    // of the account, each of which could assume the role.
+                    if trusted.literal() == Some("*") && open {
+                        continue;
                     }
                     let named = serde_json::to_string(trusted).unwrap_or_default();
                     sink.push(

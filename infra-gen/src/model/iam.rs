@@ -165,13 +165,23 @@ impl Operator {
 }
 
 /// A condition: the request's context key must equal (or match) one of the values.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub struct Condition {
     pub operator: Operator,
     /// A global or service condition key, e.g. `bedrock:InferenceProfileArn`.
     pub key: String,
     /// IAM ORs the values of one key; one value is written as a scalar.
     pub values: Vec<Expr>,
+}
+
+/// IAM compares condition keys regardless of case (`aws:SourceIp` is `AWS:SourceIP`), so two
+/// conditions differing only in the key's case are one condition.
+impl PartialEq for Condition {
+    fn eq(&self, other: &Self) -> bool {
+        self.operator == other.operator
+            && self.key.eq_ignore_ascii_case(&other.key)
+            && self.values == other.values
+    }
 }
 
 /// A boundary a statement crosses on purpose: its ARNs name another account or region.
@@ -484,6 +494,31 @@ mod tests {
     }
 
     proptest! {
+        /// Two conditions are one exactly when operator and values are equal and the keys
+        /// differ at most in case, as IAM compares keys.
+        #[test]
+        fn conditions_compare_keys_regardless_of_case(
+            key in "[a-z]{1,6}:[A-Za-z/]{1,12}",
+            upper in prop::collection::vec(any::<bool>(), 1..20),
+            other in prop::option::of("[a-z]{1,6}:[A-Za-z/]{1,12}"),
+            like in any::<bool>(),
+            value in prop::sample::select(vec!["a", "b"]),
+        ) {
+            let respelled: String = key
+                .chars()
+                .zip(upper.iter().cycle())
+                .map(|(c, up)| if *up { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                .collect();
+            let a = Condition { operator: Operator::StringEquals, key: key.clone(), values: vec![Expr::literal("a")] };
+            let b = Condition {
+                operator: if like { Operator::StringLike } else { Operator::StringEquals },
+                key: other.clone().unwrap_or(respelled),
+                values: vec![Expr::literal(value)],
+            };
+            let same = !like && value == "a" && b.key.eq_ignore_ascii_case(&key);
+            prop_assert_eq!(a == b, same);
+        }
+
         /// Every action of the data can be written, in any case, and keeps AWS's spelling;
         /// a wildcard anywhere in it makes it unwritable.
         #[test]

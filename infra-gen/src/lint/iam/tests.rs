@@ -1010,6 +1010,18 @@ mod generated {
                 !narrowed,
                 "{} {} {} {:?}", operator, key, own, f
             );
+            // In a trust policy `*` narrowed to the account is every principal of it, each of
+            // which could assume the role: public or not, it is refused.
+            let trust = with_raw(
+                serde_json::json!({"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+                     "Condition": {operator: {respelled(key, &upper): value}}}]}}),
+                "AWS::IAM::Role",
+            );
+            prop_assert!(
+                trust.iter().any(|x| matches!(x.code, "iam-public" | "iam-escalation")),
+                "{} {} {} {:?}", operator, key, own, trust
+            );
         }
 
         /// IAM policy variables in an S3 key prefix each name one value of the request's
