@@ -72,20 +72,29 @@ pub(super) fn physical_name(raw: &Raw) -> Option<(&'static str, &Expr)> {
     Some((property, raw.properties().get(property)?.expr()?))
 }
 
-/// The values of the other variables of the type's ARN format in AWS's data that the raw
-/// resource sets as properties of the same name, outermost first (a schedule's `GroupName` in
-/// `schedule/${GroupName}/${ScheduleName}`): the parents its `name_property` is unique within.
-pub(super) fn parents<'a>(raw: &'a Raw, name_property: &str) -> Vec<&'a Expr> {
+/// What a raw resource's name is unique within, besides its account and region, innermost
+/// first: each variable of its ARN format's resource part before the last (the name) — an
+/// EventBridge Scheduler schedule's `${GroupName}` in `schedule/${GroupName}/${ScheduleName}` —
+/// as the property of that name, `None` when the resource leaves it out (AWS then puts it in
+/// the one called `default`).
+pub(super) fn parents(raw: &Raw) -> Vec<Option<&Expr>> {
     let Some(resource) = crate::model::iam::data::resource_type_of(raw.type_name()) else {
         return Vec::new();
     };
-    resource
-        .arn()
+    let variables: Vec<&str> = resource
+        .arn_resource()
         .split("${")
         .skip(1)
         .filter_map(|v| v.split_once('}').map(|(v, _)| v))
-        .filter(|v| !matches!(*v, "Partition" | "Region" | "Account") && *v != name_property)
-        .filter_map(|v| raw.properties().get(v)?.expr())
+        .collect();
+    let Some((_, outer)) = variables.split_last() else {
+        return Vec::new();
+    };
+    outer
+        .iter()
+        .rev()
+        .filter(|v| !matches!(**v, "Partition" | "Region" | "Account"))
+        .map(|v| raw.properties().get(v).and_then(RawValue::expr))
         .collect()
 }
 

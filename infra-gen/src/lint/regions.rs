@@ -475,49 +475,18 @@ fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, &'st
             Some(text)
         };
         let mut name = text(value)?;
-        // A name is unique within its parent: the ARN format's other variables that the
-        // template sets as properties (a schedule's `GroupName`) are part of its identity.
-        for parent in super::raw::parents(raw, property) {
-            name = format!("{}/{name}", text(parent)?);
+        // A name is unique within its parents (a schedule's group): part of its identity.
+        for parent in super::raw::parents(raw) {
+            let parent = match parent {
+                Some(value) => text(value)?,
+                None => "default".to_owned(),
+            };
+            name = format!("{parent}/{name}");
         }
         return Some((format!("{} {property}", raw.type_name()), property, name));
     }
     let (what, name) = r.properties.physical_name()?;
     Some((what.to_owned(), "", name.to_owned()))
-}
-
-/// What a raw resource's name is unique within, besides its account and region: each variable
-/// of its ARN format's resource part before the last (the name) that the resource sets as a
-/// property of that name — an EventBridge Scheduler schedule's `${GroupName}` in
-/// `schedule/${GroupName}/${ScheduleName}` —, or `default` when it leaves it out (the group AWS
-/// then puts it in).
-fn container(r: &Resource) -> String {
-    let Properties::Raw(raw) = &r.properties else {
-        return String::new();
-    };
-    let Some(t) = data::resource_type_of(raw.type_name()) else {
-        return String::new();
-    };
-    let variables: Vec<&str> = t
-        .arn_resource()
-        .split("${")
-        .skip(1)
-        .filter_map(|v| v.split_once('}').map(|(name, _)| name))
-        .collect();
-    let Some((_, outer)) = variables.split_last() else {
-        return String::new();
-    };
-    outer
-        .iter()
-        .filter(|v| !["Partition", "Region", "Account"].contains(v))
-        .map(|v| {
-            raw.properties()
-                .get(v)
-                .and_then(RawValue::literal)
-                .unwrap_or("default")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Two resources of one type and name in one scope (the region, or the whole account for a
@@ -541,11 +510,7 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
             let key = (
                 type_name,
                 (scope == NameScope::Region).then_some(region),
-                format!(
-                    "{}\u{0}{}",
-                    container(r),
-                    compared(type_name, property, &name)
-                ),
+                compared(type_name, property, &name),
             );
             if let Some(first) = seen.iter().find(|s| s.key == key) {
                 let (place, fix) = match scope {

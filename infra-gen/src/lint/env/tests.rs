@@ -1657,6 +1657,7 @@ proptest! {
             what: "the account ID".into(),
             origin: super::super::resolve::Origin::Account,
             may_wildcard: false,
+            may_slash: false,
             max_len: Some(12),
         };
         let resolved = Resolved {
