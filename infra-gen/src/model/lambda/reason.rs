@@ -386,41 +386,52 @@ fn states_a_handling(after: &[String]) -> bool {
         .is_some_and(|w| w.ends_with("ed") && !required_state(w) && !negating_state(w))
 }
 
-/// States after a term that negate it: `auth disabled`, `key optional`.
+/// States after a term that negate it: `auth disabled`, `key optional` — the switched-off
+/// states, and those saying the term is absent or not needed.
 fn negating_state(w: &str) -> bool {
+    switched_off_state(w)
+        || matches!(
+            w,
+            "optional"
+                | "bypass"
+                | "bypasses"
+                | "removed"
+                | "unused"
+                | "unnecessary"
+                | "unneeded"
+                | "missing"
+                | "absent"
+                | "omitted"
+                | "dropped"
+                | "none"
+                | "na"
+        )
+}
+
+/// States that say a term was switched off (`auth disabled`, `check paused`): unlike
+/// `optional` or `missing`, these negate it from further on in its clause too (`keys with an
+/// optional model limit` keeps its key).
+fn switched_off_state(w: &str) -> bool {
     matches!(
         w,
         "disabled"
             | "off"
-            | "optional"
-            | "skipped"
-            | "bypassed"
-            | "bypass"
-            | "bypasses"
-            | "removed"
-            | "unused"
-            | "unnecessary"
-            | "unneeded"
-            | "unenforced"
-            | "unchecked"
-            | "unverified"
-            | "unvalidated"
-            | "missing"
-            | "absent"
-            | "omitted"
-            | "stubbed"
-            | "mocked"
-            | "faked"
-            | "commented"
-            | "dropped"
             | "paused"
             | "suspended"
             | "deactivated"
             | "relaxed"
             | "waived"
             | "reverted"
-            | "none"
-            | "na"
+            | "skipped"
+            | "bypassed"
+            | "stubbed"
+            | "mocked"
+            | "faked"
+            | "commented"
+            | "unenforced"
+            | "unchecked"
+            | "unverified"
+            | "unvalidated"
             | "noop"
             | "nowhere"
     )
@@ -1186,32 +1197,7 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
                 && c[i + 1..]
                     .iter()
                     .take_while(|w| !matches!(w.as_str(), "and" | "or") && !negator(w))
-                    // Not `optional`, `missing`: `keys with an optional model limit`.
-                    .any(|w| {
-                        matches!(
-                            w.as_str(),
-                            "disabled"
-                                | "off"
-                                | "paused"
-                                | "suspended"
-                                | "deactivated"
-                                | "relaxed"
-                                | "waived"
-                                | "reverted"
-                                | "skipped"
-                                | "bypassed"
-                                | "stubbed"
-                                | "mocked"
-                                | "faked"
-                                | "commented"
-                                | "unenforced"
-                                | "unchecked"
-                                | "unverified"
-                                | "unvalidated"
-                                | "noop"
-                                | "nowhere"
-                        )
-                    })
+                    .any(|w| switched_off_state(w))
         });
         // A label is a few words, its value one or two: `Auth: none`, not a clause.
         let label = c.len() <= 3
