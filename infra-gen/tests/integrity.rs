@@ -657,6 +657,46 @@ proptest! {
     }
 }
 
+/// `name` in one of the spellings CloudFormation evaluates to it: a literal, a `Fn::Sub`
+/// without variables or with one, a `Fn::Join` of its `-`-separated parts or of two pieces.
+fn spelled(name: &str, form: usize, cut: Index) -> serde_json::Value {
+    use serde_json::json;
+    let at = cut.index(name.len() + 1);
+    let (head, tail) = name.split_at(at);
+    match form % 5 {
+        0 => json!(name),
+        1 => json!({"Fn::Sub": name}),
+        2 => json!({"Fn::Join": ["-", name.split('-').collect::<Vec<_>>()]}),
+        3 => json!({"Fn::Join": ["", [head, {"Fn::Join": ["", [tail]]}]]}),
+        _ => json!({"Fn::Sub": [format!("{head}${{Rest}}"), {"Rest": {"Fn::Sub": tail}}]}),
+    }
+}
+
+proptest! {
+    /// A create-only property replaces its resource when its value changes, not its spelling:
+    /// CloudFormation compares values after evaluating the intrinsics.
+    #[test]
+    fn a_create_only_name_respelled_replaces_nothing_and_a_new_name_replaces(
+        parts in prop::collection::vec("[a-z0-9]{1,8}", 1..4),
+        (f1, f2) in (0..5usize, 0..5usize),
+        (c1, c2) in (any::<Index>(), any::<Index>()),
+        suffix in "[a-z0-9]{1,3}",
+    ) {
+        use infra_gen::validate::create_only_changes;
+        use serde_json::json;
+        let name = parts.join("-");
+        let queue = |v: serde_json::Value| json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": v}});
+        let before = queue(spelled(&name, f1, c1));
+        let same = queue(spelled(&name, f2, c2));
+        prop_assert_eq!(create_only_changes("AWS::SQS::Queue", &before, Some(&same)), Ok(vec![]));
+        let renamed = queue(spelled(&format!("{name}{suffix}"), f2, c2));
+        prop_assert_eq!(
+            create_only_changes("AWS::SQS::Queue", &before, Some(&renamed)),
+            Ok(vec!["QueueName".to_owned()])
+        );
+    }
+}
+
 /// Through the library's one road to files: a stack renamed, or moved to another region, away
 /// from what was written is refused until the app acknowledges it, and then it is reported.
 #[test]

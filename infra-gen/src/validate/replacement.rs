@@ -138,13 +138,73 @@ pub fn create_only_changes(
     }
     let value = |res: Option<&Value>, p: &str| {
         res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
-            .cloned()
+            .map(canonical)
     };
     Ok(create_only
         .iter()
         .filter(|p| value(Some(before), p) != value(after, p))
         .map(|p| (*p).to_owned())
         .collect())
+}
+
+/// A property value as CloudFormation compares it: after its intrinsics are evaluated, so one
+/// text spelled as a literal, a `Fn::Sub` or a `Fn::Join` is one value (renaming a table from
+/// `demo-data` to `!Sub demo-data` replaces nothing). Text is written as a `Fn::Sub` template
+/// (a `Ref` or `GetAtt` as its placeholder, a literal `${` escaped as `${!`); what is not text
+/// is compared as it is, member by member.
+fn canonical(v: &Value) -> Value {
+    if let Some(text) = sub_template(v) {
+        return Value::String(text);
+    }
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
+        }
+        _ => v.clone(),
+    }
+}
+
+/// `v` as the text of an equivalent `Fn::Sub` template, when it is text: a string, number or
+/// boolean (CloudFormation passes scalars as strings), a `Ref`, a `GetAtt`, a `Fn::Sub`
+/// (its variables put in) or a `Fn::Join` of such.
+fn sub_template(v: &Value) -> Option<String> {
+    let literal = |s: &str| s.replace("${", "${!");
+    match v {
+        Value::String(s) => Some(literal(s)),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Object(m) if m.len() == 1 => {
+            let (k, arg) = m.iter().next()?;
+            match (k.as_str(), arg) {
+                ("Ref", Value::String(name)) => Some(format!("${{{name}}}")),
+                ("Fn::GetAtt", Value::String(path)) => Some(format!("${{{path}}}")),
+                ("Fn::GetAtt", Value::Array(p)) => match p.as_slice() {
+                    [Value::String(id), Value::String(att)] => Some(format!("${{{id}.{att}}}")),
+                    _ => None,
+                },
+                ("Fn::Sub", Value::String(t)) => Some(t.clone()),
+                ("Fn::Sub", Value::Array(p)) => match p.as_slice() {
+                    [Value::String(t), Value::Object(vars)] => {
+                        vars.iter().try_fold(t.clone(), |t, (name, value)| {
+                            Some(t.replace(&format!("${{{name}}}"), &sub_template(value)?))
+                        })
+                    }
+                    _ => None,
+                },
+                ("Fn::Join", Value::Array(p)) => match p.as_slice() {
+                    [Value::String(d), Value::Array(items)] => items
+                        .iter()
+                        .map(sub_template)
+                        .collect::<Option<Vec<_>>>()
+                        .map(|parts| parts.join(&literal(d))),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Among the `before` resources, the first of type `type_name` whose logical ID `current`

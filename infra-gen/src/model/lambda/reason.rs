@@ -62,19 +62,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     let sentences = sentences(reason);
     let words: usize = sentences.iter().flatten().map(Vec::len).sum();
     let all = || sentences.iter().flatten().flatten();
-    let mechanism = all().any(|w| MECHANISMS.contains(&w.as_str()))
-        || sentences.iter().flatten().any(|c| {
-            pair(c, "api", KEY_WORDS)
-                || pair(c, "access", &["key", "keys", "token", "tokens"])
-                // `clé API`, `API-Schlüssel`, `clave de API`: the key in other languages.
-                || pair(c, "api", FOREIGN_KEYS)
-                || c.windows(2).any(|p| FOREIGN_KEYS.contains(&p[0].as_str()) && p[1] == "api")
-                || c.windows(3).any(|p| {
-                    FOREIGN_KEYS.contains(&p[0].as_str())
-                        && matches!(p[1].as_str(), "de" | "di" | "da")
-                        && p[2] == "api"
-                })
-        });
+    let mechanism = sentences.iter().flatten().any(|c| names_mechanism(c));
     let public = sentences.iter().flatten().any(|c| public_data(c));
     if words < 4 {
         return Err(Refusal::NoBasis);
@@ -85,7 +73,20 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !all().any(|w| function_word(w) || required_state(w) || enforcement(w)) {
         return Err(Refusal::Unreadable);
     }
-    if sentences.iter().any(|s| deferral(s)) {
+    // A sentence that is a reason on its own: a mechanism, nothing deferred, negated or wished.
+    let enforced_now = |s: &Vec<Vec<String>>| {
+        s.iter().any(|c| names_mechanism(c))
+            && !deferral(s, false)
+            && !negation(s)
+            && !delegated(std::slice::from_ref(s))
+    };
+    if sentences.iter().enumerate().any(|(k, s)| {
+        let elsewhere = sentences
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != k && enforced_now(o));
+        deferral(s, elsewhere)
+    }) {
         return Err(Refusal::Deferral);
     }
     if !public && sentences.iter().any(|s| negation(s)) {
@@ -98,6 +99,22 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
         return Err(Refusal::NoBasis);
     }
     Ok(())
+}
+
+/// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …).
+fn names_mechanism(c: &[String]) -> bool {
+    c.iter().any(|w| MECHANISMS.contains(&w.as_str()))
+        || pair(c, "api", KEY_WORDS)
+        || pair(c, "access", &["key", "keys", "token", "tokens"])
+        // `clé API`, `API-Schlüssel`, `clave de API`: the key in other languages.
+        || pair(c, "api", FOREIGN_KEYS)
+        || c.windows(2)
+            .any(|p| FOREIGN_KEYS.contains(&p[0].as_str()) && p[1] == "api")
+        || c.windows(3).any(|p| {
+            FOREIGN_KEYS.contains(&p[0].as_str())
+                && matches!(p[1].as_str(), "de" | "di" | "da")
+                && p[2] == "api"
+        })
 }
 
 /// Sentences of clauses of lowercase words. Sentences end at `.`, `;`, `!`, `?`; clauses also
@@ -682,8 +699,70 @@ fn exposure(w: &str) -> bool {
     )
 }
 
-/// An unfinished state anywhere in the sentence.
-fn deferral(sentence: &[Vec<String>]) -> bool {
+/// What a clause defers when it is neither authentication nor its absence: an extra measure on
+/// top of it (`mTLS will be added later as a second factor`) or the keys' upkeep (`automating
+/// key rotation is a TODO`, `the key list moves to DynamoDB later`).
+fn extra_or_upkeep(clause: &[String]) -> bool {
+    clause.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "second"
+                | "additional"
+                | "additionally"
+                | "extra"
+                | "factor"
+                | "rotation"
+                | "automating"
+                | "automation"
+                | "automated"
+                | "list"
+                | "store"
+                | "storage"
+                | "dashboard"
+                | "dashboards"
+                | "monitoring"
+                | "alerting"
+                | "metrics"
+                | "limiting"
+                | "throttling"
+                | "caching"
+        )
+    }) && !negation(&[clause.to_vec()])
+        && !clause
+            .iter()
+            .any(|w| open_state(w) || matches!(w.as_str(), "open" | "public" | "publicly"))
+}
+
+/// Verbs of putting protection in place in the other languages read, as infinitive or
+/// participle: `será adicionada`, `da implementare`, `wird eingeführt`.
+fn foreign_adding(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "adicion",
+        "añad",
+        "agreg",
+        "aggiun",
+        "implement",
+        "implément",
+        "ajout",
+        "hinzugefügt",
+        "hinzufüg",
+        "eingeführt",
+        "einführ",
+        "aktivier",
+        "activ",
+        "attiv",
+        "toegevoegd",
+        "toevoeg",
+        "geïmplementeerd",
+        "introdu",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s))
+}
+
+/// An unfinished state anywhere in the sentence. With `excusable` (another sentence enforces
+/// a mechanism now), a marker in a clause about an extra measure or the keys' upkeep is not
+/// one: authentication is in place and something else is pending.
+fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
     let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
     let w = |i: usize| words.get(i).copied().unwrap_or("");
     const EVENTS: &[&str] = &[
@@ -805,6 +884,15 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
         "tijdelijk",
         "voorlopig",
         "binnenkort",
+        // `planned`
+        "geplant",
+        "gepland",
+        "pianificato",
+        "pianificata",
+        "planificado",
+        "planificada",
+        "planejado",
+        "planejada",
     ];
     const CREDENTIALS: &[&str] = &[
         "credential",
@@ -836,7 +924,10 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
     };
     (0..words.len()).any(|i| {
         let x = w(i);
-        ALWAYS.contains(&x)
+        let (clause, tail) = clause_of(i);
+        let marker = ALWAYS.contains(&x)
+            // `no bypass, not even temporarily` negates the marker.
+            && !(w(i.wrapping_sub(1)) == "even" && negator(w(i.wrapping_sub(2))))
             // Temporary credentials (STS, Cognito identity pools) are a mechanism.
             || x == "temporary" && !CREDENTIALS.contains(&w(i + 1))
             || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
@@ -872,22 +963,51 @@ fn deferral(sentence: &[Vec<String>]) -> bool {
             // A ticket for putting protection in place: `see ticket ABC-123 to add auth`.
             || matches!(x, "ticket" | "tickets" | "jira" | "issue" | "story")
                 && (i + 1..i + 6).any(|k| w(k) == "to" && adding(w(k + 1)))
+            // `also during the beta` holds beyond it.
             || matches!(x, "for" | "during" | "while" | "in" | "just" | "only")
+                && !matches!(w(i.wrapping_sub(1)), "also" | "even" | "including")
                 && (PURPOSES.contains(&w(i + 1))
                     || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))
             || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
-            || matches!(x, "before" | "after") && (EVENTS.contains(&w(i + 1)) || EVENTS.contains(&w(i + 2)))
+            // `after the partner portal is ready`: an event in the rest of the clause.
+            || matches!(x, "before" | "after")
+                && tail.iter().take(6).any(|y| EVENTS.contains(&y.as_str()))
             || modal(x, w(i + 1))
                 && words[i + 1..].iter().take(5).any(|y| adding(y) || *y == "set")
+            // An intent is no fact: `we plan to verify`, `aim to require`.
+            || matches!(x, "plan" | "plans" | "planning" | "intend" | "intends" | "intending"
+                | "aim" | "aims" | "aiming" | "hope" | "hopes" | "hoping")
+                && w(i + 1) == "to"
+                && words[i + 1..].iter().take(5).any(|y| {
+                    adding(y) || auth_verb(y) || enforced(y) || required_state(y)
+                })
+            // A requirement that starts with an event: `keys become mandatory with v2`.
+            || matches!(x, "become" | "becomes" | "becoming")
+                && words[i + 1..].iter().take(3).any(|y| {
+                    required_state(y) || enforced(y) || matches!(*y, "active" | "live" | "effective")
+                })
+            || matches!(x, "go" | "goes" | "going") && w(i + 1) == "live"
+            // Authentication arriving: `the signature check ships after …`.
+            || matches!(x, "ships" | "lands" | "arrives" | "launches")
+                && words[i.saturating_sub(3)..i].iter().any(|y| AUTH_TERMS.contains(y))
+            || x == "blocked" && w(i + 1) == "on"
+            || matches!(x, "scheduled" | "slated" | "targeted" | "earmarked" | "due")
+                && matches!(w(i + 1), "for" | "in" | "by" | "with" | "after" | "before" | "next" | "once")
+            // The other languages' futures and `still to do` of adding it: `será adicionada`,
+            // `da implementare`, `noch zu aktivieren`.
+            || matches!(x, "será" | "serán" | "sarà" | "saranno" | "sera" | "seront" | "zal" | "zullen")
+                && words[i + 1..].iter().take(4).any(|y| foreign_adding(y))
+            || matches!(x, "da" | "por" | "à" | "te" | "zu") && foreign_adding(w(i + 1))
+            // Their `later`, closing its clause: `… será adicionada depois`.
+            || matches!(x, "depois" | "después" | "dopo" | "luego" | "ensuite" | "danach" | "daarna")
+                && tail.is_empty()
             || x == "to" && w(i + 1) == "be" && adding(w(i + 2))
             || matches!(x, "until" | "till" | "til" | "untill" | "once")
-                && {
-                    let (clause, tail) = clause_of(i);
-                    negation(&[clause.to_vec()])
-                        || tail
-                            .iter()
-                            .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y))
-                }
+                && (negation(&[clause.to_vec()])
+                    || tail
+                        .iter()
+                        .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y)));
+        marker && !(excusable && extra_or_upkeep(clause))
     })
 }
 
@@ -1163,7 +1283,7 @@ fn negation(sentence: &[Vec<String>]) -> bool {
                                 | "open"
                         )
                     });
-                    !permits && c[j] == "without"
+                    !permits && matches!(c[j].as_str(), "without" | "lacking")
                         || c[j] == "no" && j > 0 && c[j - 1] == "with"
                         || c[j.saturating_sub(3)..j]
                             .iter()
@@ -1241,7 +1361,9 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     x,
                     "checked" | "validated" | "verified" | "enforced" | "required"
                 ) && w(i + 1) == "only"
-                    && matches!(w(i + 2), "when" | "if")
+                    && (matches!(w(i + 2), "when" | "if")
+                        // `verified only for partners who opted in`: the caller chooses.
+                        || words[i + 2..].iter().take(6).any(|y| opting(y)))
                 // A check that everything passes: `every signature matches`, `any key works`.
                 || matches!(x, "any" | "every" | "all") && {
                     let t = if w(i + 1) == "api" { i + 2 } else { i + 1 };
@@ -1286,6 +1408,102 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"
         })
+        || bypassed(sentence)
+}
+
+/// A clause whose check has a way around it: an exception that names no other credential
+/// (`verified unless the X-Debug header is set`; not `refused unless the JWT verifies`, nor
+/// `required unless a client certificate is presented`), or success on an outage (`returns
+/// success when the key store is unreachable`).
+fn bypassed(sentence: &[Vec<String>]) -> bool {
+    sentence.iter().enumerate().any(|(m, c)| {
+        // `except` opens a clause; what it excepts is the clause before.
+        let before = match m.checked_sub(1) {
+            Some(p) if c.first().is_some_and(|w| w == "except") => sentence[p].as_slice(),
+            _ => &[],
+        };
+        bypassed_clause(c, before)
+    })
+}
+
+fn bypassed_clause(c: &[String], before: &[String]) -> bool {
+    let w = |i: usize| c.get(i).map_or("", String::as_str);
+    let checked = |y: &String| {
+        matches!(
+            y.as_str(),
+            "checked" | "validated" | "verified" | "enforced" | "required" | "authenticated"
+        )
+    };
+    let refuses = |ys: &[String]| ys.iter().any(|y| enforcement(y));
+    (0..c.len()).any(|i| {
+        let x = w(i);
+        let head = || before.iter().chain(&c[..i]);
+        (x == "unless" || x == "except" && matches!(w(i + 1), "when" | "if" | "for"))
+            && head().any(checked)
+            && !head().any(|y| enforcement(y))
+            && !c[i + 1..]
+                .iter()
+                .any(|y| MECHANISMS.contains(&y.as_str()) || enforcement(y))
+            || matches!(x, "when" | "if" | "whenever" | "while")
+                && c.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+                && c[i + 1..].iter().take(8).any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "unreachable"
+                            | "unavailable"
+                            | "down"
+                            | "outage"
+                            | "timeout"
+                            | "times"
+                            | "errors"
+                            | "error"
+                            | "erroring"
+                            | "slow"
+                    )
+                })
+                && c.iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "success"
+                            | "succeeds"
+                            | "passes"
+                            | "allowed"
+                            | "allows"
+                            | "allow"
+                            | "accepted"
+                            | "continues"
+                            | "proceeds"
+                    )
+                })
+                && !refuses(c)
+    })
+}
+
+/// Words of a caller choosing to be checked: `partners who opted in`.
+fn opting(w: &str) -> bool {
+    matches!(
+        w,
+        "opted"
+            | "opt"
+            | "opts"
+            | "optin"
+            | "choose"
+            | "chooses"
+            | "chose"
+            | "chosen"
+            | "enrolled"
+            | "enroll"
+            | "enrolls"
+            | "volunteer"
+            | "volunteered"
+            | "subscribed"
+            | "prefer"
+            | "prefers"
+            | "wish"
+            | "wishes"
+            | "want"
+            | "wants"
+    )
 }
 
 /// `… an API key, but it is not required`, `we haven't wired up the key check`: a negated
@@ -1318,6 +1536,8 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
                 "examin",
                 "evaluat",
                 "consult",
+                "compar",
+                "match",
             ]
             .iter()
             .any(|stem| w.starts_with(stem))

@@ -105,7 +105,7 @@ fn deferral() -> impl Strategy<Value = String> {
     let event = prop::sample::select(EVENTS);
     let time = prop::sample::select(TIMES);
     (
-        0..15usize,
+        0..16usize,
         add,
         auth,
         event,
@@ -153,6 +153,23 @@ fn deferral() -> impl Strategy<Value = String> {
                 format!("{auth} is a stretch goal"),
                 format!("we are waiting on security to approve {auth}"),
             ][(add.len() + auth.len() + event.len()) % 14]
+                .clone(),
+            // A requirement, a launch or a plan that has not happened, in any of the
+            // languages read.
+            14 => [
+                format!("{auth} becomes mandatory with the v2 rollout"),
+                format!("we plan to verify {auth} on each request"),
+                format!("{auth} goes live with the partner portal"),
+                format!("the {auth} check ships after the partner portal is ready"),
+                format!("{auth} is blocked on the secrets migration"),
+                format!("{auth} is scheduled for the hardening sprint"),
+                format!("we intend to require {auth}"),
+                "la verifica del token è ancora da implementare".to_owned(),
+                "a autenticação com token será adicionada depois".to_owned(),
+                "API-Schlüssel geplant für das dritte Quartal".to_owned(),
+                "la clave de API será añadida más adelante".to_owned(),
+                "de API-sleutel is gepland".to_owned(),
+            ][(add.len() * 7 + auth.len() + event.len()) % 12]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
@@ -208,6 +225,12 @@ fn negation() -> impl Strategy<Value = String> {
             "the API key is not looked at",
             "signature checks are out of scope",
             "the key is hard-coded in every client",
+            "the key, which callers send and which we log, is never compared against anything",
+            "the token is verified unless the debug header is set",
+            "signatures are verified except when the caller is internal",
+            "signatures are verified only for partners who opted in",
+            "the key check returns success when the key store is unreachable",
+            "token validation passes if the identity provider times out",
         ][..],
     )
     .prop_map(str::to_owned)
@@ -296,6 +319,24 @@ const ENFORCING: &[&str] = &[
     "callers must send it, or the call is denied",
 ];
 
+/// What a valid reason may leave for later once a mechanism is in place: an extra measure or
+/// the keys' upkeep, never authentication itself.
+const EXTRAS: &[&str] = &[
+    "mTLS will be added later as a second factor",
+    "automating key rotation comes later",
+    "the key list moves to DynamoDB later",
+    "an IP allowlist comes later as an additional layer",
+    "rate limiting is planned for next sprint",
+    "alerting on failed checks is on the roadmap",
+];
+
+/// The same, leaving the URL open or authentication out meanwhile: still refused.
+const OPEN_EXTRAS: &[&str] = &[
+    "for now the URL is open; mTLS will be added later as a second factor",
+    "until the key store migration the endpoint is public; the key list moves to DynamoDB later",
+    "the extra key check is disabled for now",
+];
+
 fn wish_base() -> impl Strategy<Value = String> {
     // A mechanism that names its own check (`a password checked against …`) enforces it.
     let plain: Vec<&str> = MECHANISMS
@@ -362,6 +403,30 @@ proptest! {
         parts.insert(0, base);
         let reason = dress(parts, seed);
         prop_assert_eq!(judge(&reason), Err(Refusal::Deferral), "{}", reason);
+    }
+
+    #[test]
+    fn an_extra_left_for_later_beside_a_mechanism_is_accepted(
+        base in mechanism_base(), e in prop::sample::select(EXTRAS), extra in fillers(),
+        first in any::<bool>(), seed in any::<u64>()
+    ) {
+        // Separate sentences: the mechanism holds on its own.
+        let (a, b) = (dress(vec![base], seed), dress(vec![e.to_owned()], seed / 3));
+        let mut reason = if first { format!("{a}. {b}") } else { format!("{b}. {a}") };
+        if !extra.is_empty() {
+            reason = format!("{reason}. {}", dress(extra, seed / 5));
+        }
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn an_extra_that_leaves_the_url_open_is_refused(
+        base in mechanism_base(), e in prop::sample::select(OPEN_EXTRAS), seed in any::<u64>()
+    ) {
+        let reason = format!("{}. {}", dress(vec![base], seed), dress(vec![e.to_owned()], seed / 3));
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        // Without a mechanism beside it an extra is a deferral like any other.
+        prop_assert_eq!(judge(&dress(vec![e.to_owned()], seed)), Err(Refusal::Deferral));
     }
 
     #[test]
