@@ -802,6 +802,13 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         "arrive",
         "merged",
         "finished",
+        "deploy",
+        "deploys",
+        "deployed",
+        "deployment",
+        "redeploy",
+        "upgrade",
+        "upgraded",
     ];
     const PURPOSES: &[&str] = &[
         "testing",
@@ -884,6 +891,31 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         "tijdelijk",
         "voorlopig",
         "binnenkort",
+        // `will arrive`, `will come`, `next`
+        "llegará",
+        "llegarán",
+        "vendrá",
+        "vendrán",
+        "chegará",
+        "chegarão",
+        "virá",
+        "arriverà",
+        "arriveranno",
+        "verrà",
+        "arrivera",
+        "arriveront",
+        "viendra",
+        "viendront",
+        "próximo",
+        "próxima",
+        "prochain",
+        "prochaine",
+        "prossimo",
+        "prossima",
+        "nächsten",
+        "nächste",
+        "nächster",
+        "volgende",
         // `planned`
         "geplant",
         "gepland",
@@ -936,7 +968,16 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "meantime"
             || x == "later" && !matches!(w(i + 1), "in" | "than" | "during" | "within" | "by" | "stage" | "step" | "steps")
             || x == "soon" && !(i > 0 && w(i - 1) == "as")
-            || x == "next" && matches!(w(i + 1), "sprint" | "release" | "week" | "month" | "quarter" | "iteration" | "version" | "phase" | "milestone")
+            || x == "next" && matches!(w(i + 1), "sprint" | "release" | "week" | "month" | "quarter" | "iteration" | "version" | "phase" | "milestone"
+                | "deploy" | "deployment" | "rollout" | "cycle" | "year" | "update" | "patch")
+            // Not yet delivered: `on a branch that has not been merged`, `unreleased`.
+            || (negator(x)
+                && words[i + 1..]
+                    .iter()
+                    .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "yet" | "fully" | "actually"))
+                    .is_some_and(|y| matches!(*y, "merged" | "deployed" | "released" | "shipped" | "live" | "landed"))
+                || matches!(x, "unmerged" | "undeployed" | "unreleased" | "unshipped"))
+                && !clause.iter().any(|y| enforcement(y))
             || x == "yet" && words[..i].iter().any(|y| negator(y))
             || x == "still" && matches!(w(i + 1), "missing" | "lacks" | "lacking" | "todo" | "to" | "open" | "public")
             || x == "for" && matches!(w(i + 1), "the" | "a") && matches!(w(i + 2), "moment" | "while" | "bit")
@@ -1407,6 +1448,17 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"
+                // A check behind a switch that is off by default: `the flag defaults to false`.
+                || matches!(x, "false" | "off" | "disabled" | "no" | "0")
+                    && matches!((w(i.wrapping_sub(2)), w(i.wrapping_sub(1))), ("defaults", "to") | ("default", "is") | ("set", "to") | ("default", "to"))
+                    && words.iter().any(|y| matches!(*y, "flag" | "flagged" | "toggle" | "setting" | "switch" | "variable" | "default" | "defaults"))
+                // A check of presence only: `checks that the key header exists, not what it
+                // contains`.
+                || negator(x)
+                    && words[i + 1..].iter().take(3).any(|y| {
+                        matches!(*y, "value" | "values" | "contains" | "content" | "contents" | "validity")
+                    })
+                    && words[..i].iter().any(|y| y.starts_with("check") || y.starts_with("verif"))
         })
         || bypassed(sentence)
 }

@@ -169,7 +169,11 @@ fn deferral() -> impl Strategy<Value = String> {
                 "API-Schlüssel geplant für das dritte Quartal".to_owned(),
                 "la clave de API será añadida más adelante".to_owned(),
                 "de API-sleutel is gepland".to_owned(),
-            ][(add.len() * 7 + auth.len() + event.len()) % 12]
+                format!("{auth} is implemented on a branch that has not been merged"),
+                "la autenticación con JWT llegará en el próximo sprint".to_owned(),
+                format!("{auth} will be checked once we deploy the new version"),
+                format!("{auth} is unreleased"),
+            ][(add.len() * 7 + auth.len() + event.len()) % 16]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
@@ -231,6 +235,9 @@ fn negation() -> impl Strategy<Value = String> {
             "signatures are verified only for partners who opted in",
             "the key check returns success when the key store is unreachable",
             "token validation passes if the identity provider times out",
+            "token verification is feature-flagged and the flag defaults to false",
+            "the key check is behind a setting whose default is off",
+            "we check that the key header exists, not what it contains",
         ][..],
     )
     .prop_map(str::to_owned)
