@@ -3,6 +3,8 @@
 //! template. A difference is reported as what differs: statement by statement, then action,
 //! resource and condition.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::super::Sink;
 use super::super::resolve::{Resolved, Scope};
 use super::{shown, users_of};
@@ -51,16 +53,8 @@ pub(crate) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sin
             .map(|mode| m.grants(*mode))
             .collect::<Result<Vec<_>, _>>()
     });
-    let expected = match candidates {
-        Some(Ok(candidates)) => {
-            match candidates
-                .iter()
-                .position(|c| c.len() == granted.len() && c.iter().all(|s| granted.contains(&s)))
-            {
-                Some(exact) => candidates[exact].clone(),
-                None => candidates.into_iter().next().unwrap_or_default(),
-            }
-        }
+    let candidates = match candidates {
+        Some(Ok(candidates)) => candidates,
         Some(Err(e)) => {
             sink.push(
                 "iam-bedrock",
@@ -70,14 +64,34 @@ pub(crate) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sin
             );
             return;
         }
-        None => Vec::new(),
+        None => vec![Vec::new()],
     };
     // Equal as written is equal as deployed; only a difference is worth resolving.
-    if granted.len() == expected.len() && expected.iter().all(|e| granted.contains(&e)) {
+    let as_written =
+        |c: &Vec<Statement>| c.len() == granted.len() && c.iter().all(|s| granted.contains(&s));
+    if candidates.iter().any(as_written) {
         return;
     }
+    // IAM grants what the statements add up to, whatever their Sids, grouping or order.
     let scope = sink.scope();
-    let differences = differences(&scope, &granted, &expected);
+    let held = grants(&scope, granted.iter().copied());
+    if candidates
+        .iter()
+        .any(|c| same_grants(&grants(&scope, c.iter()), &held))
+    {
+        return;
+    }
+    let expected = candidates.into_iter().next().unwrap_or_default();
+    let wanted = grants(&scope, expected.iter());
+    // Statement by statement when both sides name the same ones; else grant by grant, so a
+    // renamed or regrouped statement is not reported as both granted and lacking.
+    let granted_sids: BTreeSet<&str> = granted.iter().map(|s| s.sid.as_str()).collect();
+    let expected_sids: BTreeSet<&str> = expected.iter().map(|s| s.sid.as_str()).collect();
+    let differences = if granted_sids == expected_sids {
+        differences(&scope, &granted, &expected)
+    } else {
+        grant_differences(&held, &wanted)
+    };
     if differences.is_empty() {
         return;
     }
@@ -95,6 +109,74 @@ pub(crate) fn check_bedrock(stack: &Stack, role: &Role, id: &str, sink: &mut Sin
         ),
         fix,
     );
+}
+
+/// One permission: an action on a resource under conditions that must all hold, values
+/// resolved and shown. IAM grants the union of a role's statements' permissions.
+type Grant = (String, String, Vec<String>);
+
+/// The permissions statements give, each with the Sids of the statements giving it.
+type Grants = BTreeMap<Grant, BTreeSet<String>>;
+
+fn grants<'s>(scope: &Scope<'_>, statements: impl Iterator<Item = &'s Statement>) -> Grants {
+    let mut out = Grants::new();
+    for s in statements {
+        let mut conditions: Vec<String> = s
+            .conditions
+            .iter()
+            .map(|c| condition_words(scope, c))
+            .collect();
+        conditions.sort();
+        conditions.dedup();
+        for r in &s.resources {
+            let resource = shown(&scope.resolve(r));
+            for a in &s.actions {
+                out.entry((a.as_str().to_owned(), resource.clone(), conditions.clone()))
+                    .or_default()
+                    .insert(s.sid.clone());
+            }
+        }
+    }
+    out
+}
+
+fn same_grants(a: &Grants, b: &Grants) -> bool {
+    a.len() == b.len() && a.keys().eq(b.keys())
+}
+
+/// The permissions only one side gives, in words, with the statements that give them:
+/// `ExtraModel grants bedrock:InvokeModel on <arn> (when …)`, `it lacks … (InvokeModels)`.
+fn grant_differences(held: &Grants, wanted: &Grants) -> Vec<String> {
+    let words = |(action, resource, conditions): &Grant| {
+        if conditions.is_empty() {
+            format!("{action} on {resource}")
+        } else {
+            format!("{action} on {resource} when {}", conditions.join(" and "))
+        }
+    };
+    let sids = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+    held.iter()
+        .filter(|(g, _)| !wanted.contains_key(*g))
+        .map(|(g, s)| {
+            format!(
+                "{} grants {} that the model map does not",
+                sids(s),
+                words(g)
+            )
+        })
+        .chain(
+            wanted
+                .iter()
+                .filter(|(g, _)| !held.contains_key(*g))
+                .map(|(g, s)| {
+                    format!(
+                        "it lacks {} ({}) that the model map needs",
+                        words(g),
+                        sids(s)
+                    )
+                }),
+        )
+        .collect()
 }
 
 /// What differs between the granted and expected statements, in words: a statement only one
