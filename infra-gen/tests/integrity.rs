@@ -657,41 +657,49 @@ proptest! {
     }
 }
 
-/// `name` in one of the spellings CloudFormation evaluates to it: a literal, a `Fn::Sub`
-/// without variables or with one, a `Fn::Join` of its `-`-separated parts or of two pieces.
+const STACK: &str = "demo-test-service";
+
+/// `name` (which starts with the stack's name and a `-`) in one of the spellings
+/// CloudFormation evaluates to it: a literal, a `Fn::Sub` without variables or with one, a
+/// `Fn::Join` of its `-`-separated parts or of two pieces, the stack's name as
+/// `${AWS::StackName}` or a `Ref` of it.
 fn spelled(name: &str, form: usize, cut: Index) -> serde_json::Value {
     use serde_json::json;
     let at = cut.index(name.len() + 1);
     let (head, tail) = name.split_at(at);
-    match form % 5 {
+    let rest = &name[STACK.len()..];
+    match form % 7 {
         0 => json!(name),
         1 => json!({"Fn::Sub": name}),
         2 => json!({"Fn::Join": ["-", name.split('-').collect::<Vec<_>>()]}),
         3 => json!({"Fn::Join": ["", [head, {"Fn::Join": ["", [tail]]}]]}),
-        _ => json!({"Fn::Sub": [format!("{head}${{Rest}}"), {"Rest": {"Fn::Sub": tail}}]}),
+        4 => json!({"Fn::Sub": [format!("{head}${{Rest}}"), {"Rest": {"Fn::Sub": tail}}]}),
+        5 => json!({"Fn::Sub": format!("${{AWS::StackName}}{rest}")}),
+        _ => json!({"Fn::Join": ["", [{"Ref": "AWS::StackName"}, rest]]}),
     }
 }
 
 proptest! {
     /// A create-only property replaces its resource when its value changes, not its spelling:
-    /// CloudFormation compares values after evaluating the intrinsics.
+    /// CloudFormation compares values after evaluating the intrinsics, the stack's name too.
     #[test]
     fn a_create_only_name_respelled_replaces_nothing_and_a_new_name_replaces(
         parts in prop::collection::vec("[a-z0-9]{1,8}", 1..4),
-        (f1, f2) in (0..5usize, 0..5usize),
+        (f1, f2) in (0..7usize, 0..7usize),
         (c1, c2) in (any::<Index>(), any::<Index>()),
         suffix in "[a-z0-9]{1,3}",
     ) {
         use infra_gen::validate::create_only_changes;
         use serde_json::json;
-        let name = parts.join("-");
+        let fixed = [("AWS::StackName", STACK)];
+        let name = format!("{STACK}-{}", parts.join("-"));
         let queue = |v: serde_json::Value| json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": v}});
         let before = queue(spelled(&name, f1, c1));
         let same = queue(spelled(&name, f2, c2));
-        prop_assert_eq!(create_only_changes("AWS::SQS::Queue", &before, Some(&same)), Ok(vec![]));
+        prop_assert_eq!(create_only_changes("AWS::SQS::Queue", &before, Some(&same), &fixed), Ok(vec![]));
         let renamed = queue(spelled(&format!("{name}{suffix}"), f2, c2));
         prop_assert_eq!(
-            create_only_changes("AWS::SQS::Queue", &before, Some(&renamed)),
+            create_only_changes("AWS::SQS::Queue", &before, Some(&renamed), &fixed),
             Ok(vec!["QueueName".to_owned()])
         );
     }

@@ -557,8 +557,9 @@ fn stack(
                     why.push(format!("the type (was {})", type_of(b)));
                 } else {
                     // Unreadable schemas are a build defect the schema tests catch.
-                    let forced = validate::create_only_changes(schema_type(&type_name), b, Some(h))
-                        .unwrap_or_default();
+                    let forced =
+                        validate::create_only_changes(schema_type(&type_name), b, Some(h), &[])
+                            .unwrap_or_default();
                     why.extend(
                         forced
                             .into_iter()

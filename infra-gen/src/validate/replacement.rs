@@ -79,6 +79,13 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
     let old = read_template(committed)?;
     let new = stack.template.to_json();
     let mut out = renames(stack, &old);
+    // Both renderings are this stack's, in its region: the pseudo parameters it fixes are text.
+    let region = stack.environment.region();
+    let fixed = [
+        ("AWS::StackName", stack.name.as_str()),
+        ("AWS::Region", region),
+        ("AWS::Partition", crate::lint::resolve::partition(region)),
+    ];
     for r in stack.template.resources.iter().filter(|r| is_stateful(r)) {
         let id = r.id.as_str();
         let Some(before) = old.pointer(&format!("/Resources/{id}")) else {
@@ -96,7 +103,7 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
             continue;
         }
         let after = new.pointer(&format!("/Resources/{id}"));
-        let changed = create_only_changes(type_name, before, after)?;
+        let changed = create_only_changes(type_name, before, after, &fixed)?;
         if !changed.is_empty() {
             out.push(Replacement {
                 stack: stack.name.to_string(),
@@ -120,12 +127,14 @@ const REPLACING: &[(&str, &[&str])] = &[(
 
 /// The create-only properties (from `type_name`'s provider schema, and [`REPLACING`]) whose
 /// value differs between two renderings of a resource (JSON forms, `after` absent when it is
-/// gone): the changes that make CloudFormation replace it. A type without an embedded schema
-/// has none.
+/// gone): the changes that make CloudFormation replace it, compared as evaluated, with the
+/// pseudo parameters both renderings share (`fixed`: `AWS::StackName` and its value, …) put
+/// in. A type without an embedded schema has none.
 pub fn create_only_changes(
     type_name: &str,
     before: &Value,
     after: Option<&Value>,
+    fixed: &[(&str, &str)],
 ) -> Result<Vec<String>, String> {
     let Some(schema) = schema::cloudformation(type_name) else {
         return Ok(Vec::new());
@@ -138,7 +147,7 @@ pub fn create_only_changes(
     }
     let value = |res: Option<&Value>, p: &str| {
         res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
-            .map(canonical)
+            .map(|v| canonical(v, fixed))
     };
     Ok(create_only
         .iter()
@@ -152,15 +161,20 @@ pub fn create_only_changes(
 /// `demo-data` to `!Sub demo-data` replaces nothing). Text is written as a `Fn::Sub` template
 /// (a `Ref` or `GetAtt` as its placeholder, a literal `${` escaped as `${!`); what is not text
 /// is compared as it is, member by member.
-fn canonical(v: &Value) -> Value {
+fn canonical(v: &Value, fixed: &[(&str, &str)]) -> Value {
     if let Some(text) = sub_template(v) {
+        let text = fixed.iter().fold(text, |t, (name, value)| {
+            t.replace(&format!("${{{name}}}"), &value.replace("${", "${!"))
+        });
         return Value::String(text);
     }
     match v {
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-        Value::Object(m) => {
-            Value::Object(m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
-        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| canonical(v, fixed)).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), canonical(v, fixed)))
+                .collect(),
+        ),
         _ => v.clone(),
     }
 }
