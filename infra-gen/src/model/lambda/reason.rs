@@ -975,7 +975,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && words[i + 1..]
                     .iter()
                     .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "yet" | "fully" | "actually"))
-                    .is_some_and(|y| matches!(*y, "merged" | "deployed" | "released" | "shipped" | "live" | "landed"))
+                    .is_some_and(|y| matches!(*y, "merged" | "deployed" | "released" | "shipped" | "live" | "landed"
+                        | "started" | "begun" | "finished" | "completed" | "complete"))
                 || matches!(x, "unmerged" | "undeployed" | "unreleased" | "unshipped"))
                 && !clause.iter().any(|y| enforcement(y))
             || x == "yet" && words[..i].iter().any(|y| negator(y))
@@ -1015,10 +1016,22 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && tail.iter().take(6).any(|y| EVENTS.contains(&y.as_str()))
             || modal(x, w(i + 1))
                 && words[i + 1..].iter().take(5).any(|y| adding(y) || *y == "set")
-            // An intent is no fact: `we plan to verify`, `aim to require`.
+            // `will come with the auth service`: authentication arriving later.
+            || modal(x, w(i + 1))
+                && words[i + 1..].iter().take(3).any(|y| matches!(*y, "come" | "arrive" | "ship" | "land"))
+            // Work under way is work not done: `the key check is in progress`.
+            || (x == "in" && w(i + 1) == "progress" || matches!(x, "underway" | "ongoing"))
+                && clause.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+            || x == "at" && w(i + 1) == "some" && w(i + 2) == "point"
+            || x == "down" && w(i + 1) == "the" && matches!(w(i + 2), "line" | "road")
+            || x == "in" && w(i + 1) == "due" && w(i + 2) == "course"
+            || x == "get" && matches!(w(i + 1), "round" | "around") && w(i + 2) == "to"
+            // An intent is no fact: `we plan to verify`, `aim to require` (not `intend to keep
+            // requiring`).
             || matches!(x, "plan" | "plans" | "planning" | "intend" | "intends" | "intending"
                 | "aim" | "aims" | "aiming" | "hope" | "hopes" | "hoping")
                 && w(i + 1) == "to"
+                && !matches!(w(i + 2), "keep" | "continue" | "stay" | "remain" | "maintain")
                 && words[i + 1..].iter().take(5).any(|y| {
                     adding(y) || auth_verb(y) || enforced(y) || required_state(y)
                 })
@@ -1474,11 +1487,13 @@ fn bypassed(sentence: &[Vec<String>]) -> bool {
             Some(p) if c.first().is_some_and(|w| w == "except") => sentence[p].as_slice(),
             _ => &[],
         };
-        bypassed_clause(c, before)
+        let refused_later = sentence[m + 1..].iter().flatten().any(|w| enforcement(w));
+        bypassed_clause(c, before, refused_later)
     })
 }
 
-fn bypassed_clause(c: &[String], before: &[String]) -> bool {
+/// `refused_later`: a later clause of the sentence refuses (`…, in which case it is rejected`).
+fn bypassed_clause(c: &[String], before: &[String], refused_later: bool) -> bool {
     let w = |i: usize| c.get(i).map_or("", String::as_str);
     let checked = |y: &String| {
         matches!(
@@ -1493,6 +1508,7 @@ fn bypassed_clause(c: &[String], before: &[String]) -> bool {
         (x == "unless" || x == "except" && matches!(w(i + 1), "when" | "if" | "for"))
             && head().any(checked)
             && !head().any(|y| enforcement(y))
+            && !refused_later
             && !c[i + 1..]
                 .iter()
                 .any(|y| MECHANISMS.contains(&y.as_str()) || enforcement(y))

@@ -65,6 +65,10 @@ const FILLERS: &[&str] = &[
     "anyone with the URL still needs a valid key",
     "any valid key is accepted",
     "the logs hold the key's name, never the key",
+    "keys rotate on a scheduled basis",
+    "we intend to keep it that way",
+    "the key is looked up once per request",
+    "keys become invalid when revoked",
 ];
 
 const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
@@ -173,7 +177,12 @@ fn deferral() -> impl Strategy<Value = String> {
                 "la autenticación con JWT llegará en el próximo sprint".to_owned(),
                 format!("{auth} will be checked once we deploy the new version"),
                 format!("{auth} is unreleased"),
-            ][(add.len() * 7 + auth.len() + event.len()) % 16]
+                format!("{auth}: not started"),
+                format!("{auth} will come with the auth service"),
+                format!("{auth} is in progress on another branch"),
+                format!("we will get round to {auth} down the line"),
+                format!("{auth} at some point"),
+            ][(add.len() * 7 + auth.len() + event.len()) % 21]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
