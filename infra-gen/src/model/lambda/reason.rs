@@ -1011,9 +1011,15 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && (PURPOSES.contains(&w(i + 1))
                     || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))
             || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
-            // `after the partner portal is ready`: an event in the rest of the clause.
-            || matches!(x, "before" | "after")
-                && tail.iter().take(6).any(|y| EVENTS.contains(&y.as_str()))
+            || matches!(x, "before" | "after") && (EVENTS.contains(&w(i + 1)) || EVENTS.contains(&w(i + 2)))
+            // `after the partner portal is ready`: waiting on something still to be finished
+            // (not the order of work in a request: `before any work is done`).
+            || x == "after"
+                && tail.windows(2).take(6).any(|p| {
+                    matches!(p[0].as_str(), "is" | "are")
+                        && matches!(p[1].as_str(), "ready" | "live" | "finished" | "merged"
+                            | "deployed" | "shipped" | "complete" | "completed" | "built")
+                })
             || modal(x, w(i + 1))
                 && words[i + 1..].iter().take(5).any(|y| adding(y) || *y == "set")
             // `will come with the auth service`: authentication arriving later.
@@ -1021,6 +1027,11 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && words[i + 1..].iter().take(3).any(|y| matches!(*y, "come" | "arrive" | "ship" | "land"))
             // Work under way is work not done: `the key check is in progress`.
             || (x == "in" && w(i + 1) == "progress" || matches!(x, "underway" | "ongoing"))
+                && clause[..clause.len() - tail.len()]
+                    .iter()
+                    .any(|y| AUTH_TERMS.contains(&y.as_str()))
+            // A check that resumes is off until then: `key checks resume after the review`.
+            || matches!(x, "resume" | "resumes")
                 && clause.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
             || x == "at" && w(i + 1) == "some" && w(i + 2) == "point"
             || x == "down" && w(i + 1) == "the" && matches!(w(i + 2), "line" | "road")

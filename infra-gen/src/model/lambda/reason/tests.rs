@@ -69,6 +69,8 @@ const FILLERS: &[&str] = &[
     "we intend to keep it that way",
     "the key is looked up once per request",
     "keys become invalid when revoked",
+    "ongoing key audits flag stale keys",
+    "the check runs after the body is parsed and the request is routed",
 ];
 
 const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
@@ -182,7 +184,8 @@ fn deferral() -> impl Strategy<Value = String> {
                 format!("{auth} is in progress on another branch"),
                 format!("we will get round to {auth} down the line"),
                 format!("{auth} at some point"),
-            ][(add.len() * 7 + auth.len() + event.len()) % 21]
+                format!("{auth} checks resume after the incident review"),
+            ][(add.len() * 7 + auth.len() + event.len()) % 22]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
