@@ -483,6 +483,9 @@ fn an_image_tag_parameter_that_admits_latest_is_refused() {
         ("^[0-9a-f]{7,40}$", false),
         // CloudFormation matches the whole value: unanchored, this still refuses `latest`.
         ("[0-9a-f]{7,40}", false),
+        // An empty tag leaves the URI ending in `:`, no image at all.
+        ("^(?:[0-9a-f]{40})?$", true),
+        ("[0-9a-f]*", true),
     ] {
         let mut app = valid_app();
         for p in &mut app.stacks_mut()[1].template.parameters {
@@ -525,14 +528,15 @@ const TAG_CLASSES: [(&str, bool); 12] = [
     ("[0-9a-z&&[^l]]", false),
 ];
 
-/// A lookahead before the class, and whether it refuses `latest`.
-const TAG_LOOKAHEADS: [(&str, bool); 6] = [
-    ("", false),
-    ("(?!latest$)", true),
-    ("(?!latest)", true),
-    (r"(?=\p{Digit})", true),
-    ("(?![0-9])", false),
-    ("(?!.*-)", false),
+/// A lookahead before the class, whether it refuses `latest`, and whether it refuses the empty
+/// tag.
+const TAG_LOOKAHEADS: [(&str, bool, bool); 6] = [
+    ("", false, false),
+    ("(?!latest$)", true, false),
+    ("(?!latest)", true, false),
+    (r"(?=\p{Digit})", true, true),
+    ("(?![0-9])", false, false),
+    ("(?!.*-)", false, false),
 ];
 
 /// Another alternative, and whether it admits `latest`.
@@ -550,8 +554,8 @@ proptest! {
 
     /// CloudFormation reads `AllowedPattern` as a Java regex matching the whole value: a
     /// pattern of Java's own spellings (POSIX classes, `\Q…\E`, lookaheads, possessive and
-    /// atomic forms) refuses `latest` exactly when Java's matcher does, worked out here from
-    /// the pattern's parts.
+    /// atomic forms) refuses `latest` and the empty tag exactly when Java's matcher does,
+    /// worked out here from the pattern's parts.
     #[test]
     fn an_image_tags_pattern_is_read_as_java_reads_it(
         class in proptest::sample::select(TAG_CLASSES.to_vec()),
@@ -571,7 +575,10 @@ proptest! {
         };
         let body = format!("{}{repeated}{}", lookahead.0, alternative.0);
         let pattern = if anchored { format!("^(?:{body})$") } else { body };
-        let admits = (class.1 && min <= 6 && 6 <= max && !lookahead.1) || alternative.1;
+        let latest = (class.1 && min <= 6 && 6 <= max && !lookahead.1) || alternative.1;
+        // The empty tag leaves the URI ending in `:`: no alternative here admits it.
+        let empty = min == 0 && !lookahead.2;
+        let admits = latest || empty;
         let mut app = valid_app();
         for p in &mut app.stacks_mut()[1].template.parameters {
             if p.id.as_str() == "ImageTag" {
@@ -702,6 +709,30 @@ proptest! {
             create_only_changes("AWS::SQS::Queue", &before, Some(&renamed), &fixed),
             Ok(vec!["QueueName".to_owned()])
         );
+    }
+}
+
+proptest! {
+    /// An ImageTag pattern is refused exactly when it admits a tag that names no build:
+    /// `latest` (only a class with those letters) or the empty tag (a quantifier with no minimum).
+    #[test]
+    fn an_image_tag_pattern_is_refused_iff_it_admits_latest_or_nothing(
+        class in prop::sample::select(&["[0-9a-f]", "[0-9a-z]", "[a-z]", "\\w", "[0-9]"][..]),
+        (min, max) in (0..3usize, 3..41usize),
+        anchored in any::<bool>(),
+    ) {
+        let q = format!("{{{min},{max}}}");
+        let pattern = if anchored { format!("^{class}{q}$") } else { format!("{class}{q}") };
+        let latest = class != "[0-9a-f]" && class != "[0-9]" && (min..=max).contains(&6);
+        let refused = latest || min == 0;
+        let mut app = valid_app();
+        for p in &mut app.stacks_mut()[1].template.parameters {
+            if p.id.as_str() == "ImageTag" {
+                p.allowed_pattern = pattern.clone();
+            }
+        }
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.len(), usize::from(refused), "{}: {:#?}", pattern, found);
     }
 }
 

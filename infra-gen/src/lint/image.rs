@@ -30,23 +30,36 @@ enum Token<'a> {
     Other(String),
 }
 
-/// Remembers, per `AllowedPattern`, whether it admits `latest` (`None`: unreadable), so a
-/// pattern every service shares is compiled once per run. The builders' own pattern is known
-/// without compiling a regex (a test holds the answer to the regex's).
-pub(super) struct Patterns(Vec<(String, Option<bool>)>);
+/// Tags that name no build: the mutable `latest`, and the empty tag, which leaves the image
+/// URI ending in `:` (no image Lambda can pull).
+const NOT_A_BUILD: [(&str, &str); 2] = [("latest", "the mutable tag latest"), ("", "an empty tag")];
+
+/// Remembers, per `AllowedPattern`, which tag that names no build it admits ([`NOT_A_BUILD`];
+/// `None`: unreadable), so a pattern every service shares is compiled once per run. The
+/// builders' own pattern is known without compiling a regex (a test holds the answer to the
+/// regex's).
+pub(super) struct Patterns(Vec<(String, Option<Option<&'static str>>)>);
 
 impl Default for Patterns {
     fn default() -> Self {
-        Self(vec![(IMAGE_TAG_PATTERN.to_owned(), Some(false))])
+        Self(vec![(IMAGE_TAG_PATTERN.to_owned(), Some(None))])
     }
 }
 
 impl Patterns {
-    fn admits_latest(&mut self, pattern: &str) -> Option<bool> {
+    fn admits_no_build(&mut self, pattern: &str) -> Option<Option<&'static str>> {
         if let Some((_, known)) = self.0.iter().find(|(p, _)| p == pattern) {
             return *known;
         }
-        let known = allowed_pattern_admits(pattern, "latest");
+        let mut known = Some(None);
+        for (tag, what) in NOT_A_BUILD {
+            match allowed_pattern_admits(pattern, tag) {
+                Some(false) => continue,
+                Some(true) => known = Some(Some(what)),
+                None => known = None,
+            }
+            break;
+        }
         self.0.push((pattern.to_owned(), known));
         known
     }
@@ -108,13 +121,13 @@ fn problem(stack: &Stack, uri: &Expr, patterns: &mut Patterns) -> Option<String>
                 ));
             }
             let pattern = &parameter.allowed_pattern;
-            match patterns.admits_latest(pattern) {
-                Some(false) => None,
-                Some(true) => Some(format!(
-                    "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {pattern} accepts the mutable tag latest"
+            match patterns.admits_no_build(pattern) {
+                Some(None) => None,
+                Some(Some(what)) => Some(format!(
+                    "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {pattern} accepts {what}"
                 )),
                 None => Some(format!(
-                    "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {pattern} cannot be read to check that it refuses latest"
+                    "is tagged with {IMAGE_TAG_PARAMETER}, whose AllowedPattern {pattern} cannot be read to check that it refuses latest and the empty tag"
                 )),
             }
         }
@@ -354,10 +367,17 @@ mod tests {
 
     #[test]
     fn the_known_answer_for_the_builders_pattern_is_the_regexs() {
-        let known = Patterns::default().admits_latest(IMAGE_TAG_PATTERN);
+        let known = Patterns::default().admits_no_build(IMAGE_TAG_PATTERN);
         let mut compiled = Patterns(Vec::new());
-        assert_eq!(known, compiled.admits_latest(IMAGE_TAG_PATTERN));
-        assert_eq!(known, Some(false));
-        assert_eq!(compiled.admits_latest("^.*$"), Some(true));
+        assert_eq!(known, compiled.admits_no_build(IMAGE_TAG_PATTERN));
+        assert_eq!(known, Some(None));
+        assert_eq!(
+            compiled.admits_no_build("^.*$"),
+            Some(Some("the mutable tag latest"))
+        );
+        assert_eq!(
+            compiled.admits_no_build("^(?:[0-9a-f]{40})?$"),
+            Some(Some("an empty tag"))
+        );
     }
 }
