@@ -1368,6 +1368,154 @@ fn negation(sentence: &[Vec<String>]) -> bool {
         conditional && !refusing_from(m) && !other
     }) || pronoun_negation(sentence)
         || state_negation(sentence)
+        || foreign_negation(sentence)
+}
+
+/// Authentication negated in German, French, Spanish, Italian, Portuguese or Dutch: a clause
+/// about it with an odd number of their negators (`prüft den Token nicht`, `ne vérifie pas`,
+/// `ohne API-Schlüssel werden angenommen`; `kein Aufruf ohne Token` requires one), a word for
+/// optional (`la clé API est facultative`), or a check made only when the caller chooses
+/// (`nur wenn der Header gesetzt ist`) — in a sentence that refuses no one (`ohne Token gibt es
+/// 401`, `rechaza las solicitudes sin token`).
+fn foreign_negation(sentence: &[Vec<String>]) -> bool {
+    fn negator(w: &str) -> bool {
+        // French `ne` always pairs with `pas`, `jamais`, …: that one counts.
+        matches!(
+            w,
+            "nicht"
+                | "kein"
+                | "keine"
+                | "keinen"
+                | "keinem"
+                | "keiner"
+                | "ohne"
+                | "nie"
+                | "niemals"
+                | "pas"
+                | "sans"
+                | "aucun"
+                | "aucune"
+                | "jamais"
+                | "sin"
+                | "nunca"
+                | "ningún"
+                | "ninguna"
+                | "senza"
+                | "nessun"
+                | "nessuna"
+                | "mai"
+                | "não"
+                | "sem"
+                | "nenhum"
+                | "nenhuma"
+                | "niet"
+                | "geen"
+                | "zonder"
+                | "nooit"
+        )
+    }
+    fn about_auth(w: &str) -> bool {
+        MECHANISMS.contains(&w)
+            || FOREIGN_KEYS.contains(&w)
+            || AUTH_TERMS.contains(&w)
+            || [
+                "authentifi",
+                "autentica",
+                "authenticat",
+                "jeton",
+                "firma",
+                "handtekening",
+                "signatur",
+            ]
+            .iter()
+            .any(|s| w.starts_with(s))
+    }
+    fn refusal(w: &str) -> bool {
+        enforcement(w)
+            || [
+                "rechaz",
+                "rifiut",
+                "rejeit",
+                "weiger",
+                "refus",
+                "ablehn",
+                "abgelehnt",
+                "lehnt",
+                "verweiger",
+                "bloqu",
+                "blocc",
+            ]
+            .iter()
+            .any(|s| w.starts_with(s))
+    }
+    // `non` and `no` negate in the Romance languages too, and in English `non` prefixes (`a
+    // non-expired JWT`) and `no` is English's own: they count in a Romance clause.
+    let romance = |c: &[String]| {
+        c.iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "il" | "la"
+                    | "le"
+                    | "les"
+                    | "di"
+                    | "del"
+                    | "della"
+                    | "è"
+                    | "est"
+                    | "des"
+                    | "du"
+                    | "el"
+                    | "los"
+                    | "las"
+                    | "es"
+                    | "o"
+                    | "os"
+                    | "é"
+            )
+        })
+    };
+    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| refusal(w));
+    sentence.iter().enumerate().any(|(m, c)| {
+        let negators = c
+            .iter()
+            .filter(|y| negator(y) || matches!(y.as_str(), "non" | "no") && romance(c))
+            .count();
+        !refusing_from(m)
+            && c.iter().any(|y| about_auth(y))
+            && (negators % 2 == 1
+                || c.iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "facultatif"
+                            | "facultative"
+                            | "facultatifs"
+                            | "optionnel"
+                            | "optionnelle"
+                            | "opcional"
+                            | "opcionales"
+                            | "facoltativo"
+                            | "facoltativa"
+                            | "optioneel"
+                    )
+                }))
+    }) || {
+        let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+        let w = |i: usize| words.get(i).copied().unwrap_or("");
+        (0..words.len()).any(|i| {
+            matches!(
+                (w(i), w(i + 1)),
+                ("nur", "wenn" | "falls")
+                    | ("seulement" | "uniquement", "si" | "quand")
+                    | (
+                        "solo" | "sólo" | "soltanto",
+                        "si" | "se" | "cuando" | "quando"
+                    )
+                    | ("apenas", "se" | "quando")
+                    | ("alleen", "als" | "wanneer")
+            ) && words[..i].iter().any(|y| enforced(y))
+                && !words[i..].iter().any(|y| refusal(y))
+        })
+    }
 }
 
 /// A negating state further on in the clause of a term (`the key check is behind a flag that

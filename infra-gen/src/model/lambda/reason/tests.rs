@@ -255,6 +255,41 @@ fn negation() -> impl Strategy<Value = String> {
     .prop_map(str::to_owned)
 }
 
+/// A mechanism negated in the other languages read, `{m}` their word for it.
+const FOREIGN_NEGATIONS: &[&str] = &[
+    "Die Funktion prüft {m} nicht",
+    "Aufrufe ohne {m} werden angenommen",
+    "{m} wird geprüft, aber nur wenn der Header gesetzt ist",
+    "la fonction ne vérifie pas {m}",
+    "{m} est facultatif",
+    "la función no verifica {m}",
+    "{m} es opcional",
+    "la funzione non verifica {m}",
+    "a função não verifica {m}",
+    "de functie controleert {m} niet",
+    "verzoeken zonder {m} worden geaccepteerd",
+];
+
+/// The same mechanisms enforced: a negation that describes who is refused.
+const FOREIGN_ENFORCING: &[&str] = &[
+    "Die Funktion prüft {m}; ohne {m} gibt es 401",
+    "la fonction vérifie {m} et refuse toute requête sans {m}",
+    "la función verifica {m} y rechaza las solicitudes sin {m}",
+    "la funzione verifica {m} e rifiuta le richieste senza {m}",
+    "de functie controleert {m} en weigert verzoeken zonder {m}",
+    "kein Aufruf ohne {m}: die Funktion lehnt ihn ab",
+];
+
+const FOREIGN_MECHANISMS: &[&str] = &[
+    "den API-Schlüssel",
+    "le jeton JWT",
+    "la clé API",
+    "el token JWT",
+    "la chiave API",
+    "het token",
+    "a assinatura HMAC",
+];
+
 /// Random case per word, one of several joiners, optional final punctuation.
 fn dress(parts: Vec<String>, seed: u64) -> String {
     let joiners = ["; ", ". ", ", ", " - ", " (", " — "];
@@ -446,6 +481,26 @@ proptest! {
         prop_assert!(judge(&reason).is_err(), "{}", reason);
         // Without a mechanism beside it an extra is a deferral like any other.
         prop_assert_eq!(judge(&dress(vec![e.to_owned()], seed)), Err(Refusal::Deferral));
+    }
+
+    #[test]
+    fn a_mechanism_negated_in_another_language_is_refused(
+        f in prop::sample::select(FOREIGN_NEGATIONS), m in prop::sample::select(FOREIGN_MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.replace("{m}", m)], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    #[test]
+    fn a_mechanism_enforced_in_another_language_is_accepted(
+        f in prop::sample::select(FOREIGN_ENFORCING), m in prop::sample::select(FOREIGN_MECHANISMS),
+        extra in fillers(), seed in any::<u64>()
+    ) {
+        let mut parts = vec![f.replace("{m}", m)];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
     }
 
     #[test]
