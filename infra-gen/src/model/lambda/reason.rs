@@ -891,6 +891,21 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         "tijdelijk",
         "voorlopig",
         "binnenkort",
+        // `provisionally`, `for the time being`, `temporary`
+        "vorläufig",
+        "provisorisch",
+        "temporär",
+        "provisorio",
+        "provisoria",
+        "provvisorio",
+        "provvisoria",
+        "provisório",
+        "provisória",
+        "temporário",
+        "temporária",
+        "temporanea",
+        "temporaneo",
+        "temporaire",
         // `will arrive`, `will come`, `next`
         "llegará",
         "llegarán",
@@ -1001,7 +1016,12 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 | ("en", "attendant")
                 | ("pour", "l'instant")
                 | ("em", "breve")
-                | ("da", "fare"))
+                | ("da", "fare")
+                // `to do`: `à faire`, `por hacer`, `a fazer`, `nog te doen`, `zu erledigen`.
+                | ("à" | "a", "faire" | "fazer")
+                | ("por", "hacer")
+                | ("te", "doen")
+                | ("zu", "erledigen"))
             // A ticket for putting protection in place: `see ticket ABC-123 to add auth`.
             || matches!(x, "ticket" | "tickets" | "jira" | "issue" | "story")
                 && (i + 1..i + 6).any(|k| w(k) == "to" && adding(w(k + 1)))
@@ -1374,7 +1394,8 @@ fn negation(sentence: &[Vec<String>]) -> bool {
 /// Authentication negated in German, French, Spanish, Italian, Portuguese or Dutch: a clause
 /// about it with an odd number of their negators (`prüft den Token nicht`, `ne vérifie pas`,
 /// `ohne API-Schlüssel werden angenommen`; `kein Aufruf ohne Token` requires one), a word for
-/// optional (`la clé API est facultative`), or a check made only when the caller chooses
+/// optional or switched off (`la clé API est facultative`, `deaktiviert`), or a check made only
+/// when the caller chooses
 /// (`nur wenn der Header gesetzt ist`) — in a sentence that refuses no one (`ohne Token gibt es
 /// 401`, `rechaza las solicitudes sin token`).
 fn foreign_negation(sentence: &[Vec<String>]) -> bool {
@@ -1496,6 +1517,19 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
                             | "facoltativo"
                             | "facoltativa"
                             | "optioneel"
+                            // switched off
+                            | "deaktiviert"
+                            | "abgeschaltet"
+                            | "ausgeschaltet"
+                            | "désactivé"
+                            | "désactivée"
+                            | "desactivado"
+                            | "desactivada"
+                            | "disattivato"
+                            | "disattivata"
+                            | "desativado"
+                            | "desativada"
+                            | "uitgeschakeld"
                     )
                 }))
     }) || {

@@ -185,7 +185,10 @@ fn deferral() -> impl Strategy<Value = String> {
                 format!("we will get round to {auth} down the line"),
                 format!("{auth} at some point"),
                 format!("{auth} checks resume after the incident review"),
-            ][(add.len() * 7 + auth.len() + event.len()) % 22]
+                "Token-Prüfung vorläufig offen".to_owned(),
+                "vérification du jeton JWT: à faire".to_owned(),
+                "verificación del token JWT: por hacer".to_owned(),
+            ][(add.len() * 7 + auth.len() + event.len()) % 25]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
@@ -268,6 +271,8 @@ const FOREIGN_NEGATIONS: &[&str] = &[
     "a função não verifica {m}",
     "de functie controleert {m} niet",
     "verzoeken zonder {m} worden geaccepteerd",
+    "die Prüfung von {m} ist deaktiviert",
+    "la vérification de {m} est désactivée",
 ];
 
 /// The same mechanisms enforced: a negation that describes who is refused.
