@@ -187,6 +187,7 @@ const MECHANISMS: &[&str] = &[
     "signatures",
     "signed",
     "signs",
+    "signing",
     "hmac",
     "jwt",
     "jwts",

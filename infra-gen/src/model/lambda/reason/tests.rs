@@ -21,6 +21,7 @@ const MECHANISMS: &[&str] = &[
     "a request signature with a shared secret",
     "a password checked against a salted hash",
     "an x-api-key header",
+    "the Slack signing secret",
 ];
 
 const MECHANISM_FRAMES: &[&str] = &[
