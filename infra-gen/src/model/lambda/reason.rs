@@ -983,6 +983,11 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || x == "for" && w(i + 1) == "the" && w(i + 2) == "time" && w(i + 3) == "being"
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "meantime"
             || x == "later" && !matches!(w(i + 1), "in" | "than" | "during" | "within" | "by" | "stage" | "step" | "steps")
+                // A retry or redelivery happens later by definition: `Stripe retries failed
+                // deliveries later`.
+                && !clause.iter().any(|y| {
+                    ["retr", "redeliver", "resend", "resent"].iter().any(|s| y.starts_with(s))
+                })
             || x == "soon" && !(i > 0 && w(i - 1) == "as")
             || x == "next" && matches!(w(i + 1), "sprint" | "release" | "week" | "month" | "quarter" | "iteration" | "version" | "phase" | "milestone"
                 | "deploy" | "deployment" | "rollout" | "cycle" | "year" | "update" | "patch")

@@ -70,6 +70,7 @@ const FILLERS: &[&str] = &[
     "we intend to keep it that way",
     "the key is looked up once per request",
     "keys become invalid when revoked",
+    "the sender redelivers missed events later",
     "ongoing key audits flag stale keys",
     "the check runs after the body is parsed and the request is routed",
 ];
