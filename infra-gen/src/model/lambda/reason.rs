@@ -1056,6 +1056,19 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && clause[..clause.len() - tail.len()]
                     .iter()
                     .any(|y| AUTH_TERMS.contains(&y.as_str()))
+            // A state that starts at a version or date: `keys are mandatory from v2 on`,
+            // `starting Q3`, `as of the next release`.
+            || (matches!(x, "starting" | "effective" | "from") || x == "as" && w(i + 1) == "of")
+                && {
+                    let next = if x == "as" { w(i + 2) } else { w(i + 1) };
+                    let version = next.strip_prefix('v').is_some_and(|v| {
+                        !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
+                    });
+                    // `from 2024` may be past; `from v2` is a version still to come.
+                    version
+                        || x != "from"
+                            && (period(next) || EVENTS.contains(&next) || next == "next")
+                }
             // A check that resumes is off until then: `key checks resume after the review`.
             || matches!(x, "resume" | "resumes")
                 && clause.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))

@@ -71,6 +71,7 @@ const FILLERS: &[&str] = &[
     "the key is looked up once per request",
     "keys become invalid when revoked",
     "the sender redelivers missed events later",
+    "keys come from the production secret, as of today",
     "ongoing key audits flag stale keys",
     "the check runs after the body is parsed and the request is routed",
 ];
@@ -190,7 +191,9 @@ fn deferral() -> impl Strategy<Value = String> {
                 "Token-Prüfung vorläufig offen".to_owned(),
                 "vérification du jeton JWT: à faire".to_owned(),
                 "verificación del token JWT: por hacer".to_owned(),
-            ][(add.len() * 7 + auth.len() + event.len()) % 25]
+                format!("{auth} is mandatory from v2 on"),
+                format!("{auth} is required starting Q3"),
+            ][(add.len() * 7 + auth.len() + event.len()) % 27]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
