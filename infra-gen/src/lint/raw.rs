@@ -158,6 +158,36 @@ fn confused_deputy(principal: &str, what: &str, id: &str, sink: &mut Sink<'_>) {
     );
 }
 
+/// IAM reads no wildcard inside a principal: `*` is a principal only whole, for every IAM
+/// principal (`"*"`, `{"AWS": "*"}`, refused as public on its own), and a pattern
+/// (`arn:aws:iam::*:root`, `role/*`, `{"Service": "*"}`) — or an input that may hold one — is
+/// refused by IAM or names no one.
+fn wildcard_principals(principal: &RawValue, place: &str, id: &str, sink: &mut Sink<'_>) {
+    let kinds: Vec<(&str, &RawValue)> = match principal {
+        RawValue::Object(kinds) => kinds.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        other => vec![("AWS", other)],
+    };
+    let scope = sink.scope();
+    for (kind, values) in kinds {
+        for value in values.items() {
+            let Some(e) = value.expr() else { continue };
+            let resolved = scope.resolve(e);
+            let everyone = resolved.known() == Some("*") && kind != "Service";
+            if !everyone && resolved.may_wildcard() {
+                sink.push(
+                    "iam-wildcard",
+                    id,
+                    format!(
+                        "{place} names the principal {} with a wildcard: IAM reads `*` in a principal only as the whole principal",
+                        resolved.with_unknowns_as("${…}")
+                    ),
+                    "name each account, role or service principal exactly",
+                );
+            }
+        }
+    }
+}
+
 /// The literal actions of an `Action` value; a wildcard, malformed or computed one is
 /// `iam-wildcard`, naming `place`.
 fn actions(value: Option<&RawValue>, place: &str, id: &str, sink: &mut Sink<'_>) -> Vec<Action> {
@@ -262,6 +292,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         );
     }
     if let Some(principal) = raw.properties().get("Principal") {
+        wildcard_principals(principal, &format!("raw {}", raw.type_name()), id, sink);
         own_grant(stack, raw, principal, id, sink);
     }
     // What a managed policy allows is not in the definition, so it cannot be judged.
@@ -458,6 +489,7 @@ fn document(
                     "name the accounts, roles or services allowed (a service principal with an aws:SourceArn condition for AWS services)",
                 );
             }
+            wildcard_principals(principal, &format!("statement {sid} of {key}"), id, sink);
             if key == "AssumeRolePolicyDocument" {
                 web_identity(principal, s.get("Condition"), &sid, key, id, sink);
             } else {

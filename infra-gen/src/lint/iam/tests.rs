@@ -1088,6 +1088,40 @@ mod generated {
             prop_assert_eq!(has(&f, "iam-scope"), !allowed, "{} {:?}", name, f);
         }
 
+        /// A principal holds no wildcard: `*` only whole, for every IAM principal (public,
+        /// refused on its own); a pattern in an ARN or a service name is refused, in a resource
+        /// policy and in `AWS::Lambda::Permission`'s `Principal` alike.
+        #[test]
+        fn a_principal_holds_no_wildcard(
+            kind in prop::sample::select(vec!["AWS", "Service", "Federated"]),
+            head in "[a-z0-9:/.-]{0,12}",
+            wildcard in prop::sample::select(vec!["", "*", "?"]),
+            tail in "[a-z0-9/.-]{0,8}",
+            permission in any::<bool>(),
+        ) {
+            let text = format!("{head}{wildcard}{tail}");
+            prop_assume!(!text.is_empty());
+            let whole = text == "*" && (permission || kind != "Service");
+            let patterned = text.contains(['*', '?']) && !whole;
+            let f = if permission {
+                with_raw(
+                    serde_json::json!({"FunctionName": {"Ref": "Function"}, "Action": "lambda:InvokeFunction", "Principal": text}),
+                    "AWS::Lambda::Permission",
+                )
+            } else {
+                with_raw(
+                    serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": {kind: text}, "Action": "logs:PutLogEvents"}]}}),
+                    "AWS::Logs::LogGroup",
+                )
+            };
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-wildcard" && x.message.contains("with a wildcard")),
+                patterned,
+                "{} {} {:?}", kind, text, f
+            );
+        }
+
         /// A role passed to EC2 is an instance profile's role, which every service that
         /// launches instances passes: naming EC2 as the service narrows nothing, so the pass
         /// escalates alone; a pass to any other one service does not.
