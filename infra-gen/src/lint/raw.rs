@@ -705,16 +705,18 @@ fn required_keys(block: Option<&RawValue>) -> Vec<(&str, &RawValue)> {
         .collect()
 }
 
-/// Whether every value of `value` is an ARN naming an account: an S3 bucket's ARN names none
-/// (`arn:aws:s3:::bucket`), so a bucket of that name in any account matches it, and AWS asks
-/// for `aws:SourceAccount` beside it.
+/// Whether every value of `value` is an ARN naming an account, or a resource of this stack
+/// (in its account): an S3 bucket's literal ARN names none (`arn:aws:s3:::bucket`), so a bucket
+/// of that name in any account matches it, and AWS asks for `aws:SourceAccount` beside it.
 fn names_an_account(value: &RawValue, scope: &Scope<'_>) -> bool {
     let items = value.items();
     !items.is_empty()
         && items.iter().all(|v| {
             v.expr().is_some_and(|e| {
-                let text = scope.resolve(e).with_unknowns_as("${…}");
-                text.split(':').nth(4).is_some_and(|a| !a.is_empty())
+                let resolved = scope.resolve(e);
+                let own = matches!(resolved.parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::ThisStack);
+                let text = resolved.with_unknowns_as("${…}");
+                own || text.split(':').nth(4).is_some_and(|a| !a.is_empty())
             })
         })
 }

@@ -938,6 +938,8 @@ mod generated {
         fn a_service_grant_is_tied_only_by_a_source_naming_an_account(
             (service, source) in prop::sample::select(vec![
                 ("s3.amazonaws.com", "arn:${AWS::Partition}:s3:::bucket1"),
+                // A resource of the stack is in its account, whatever its ARN shows.
+                ("sns.amazonaws.com", "${Function.Arn}"),
                 ("sns.amazonaws.com", "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t"),
                 ("events.amazonaws.com", "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/r"),
             ]),
