@@ -999,12 +999,13 @@ proptest! {
     }
 
     /// A shell the ImageConfig starts reads its variables from the function's environment at
-    /// run time, the image's ENVs and the function's variables: one the image has only as an
-    /// ARG (the build's) expands empty, unless the script gives a fallback.
+    /// run time, the image's ENVs, the function's variables and those Lambda sets: one the
+    /// image has only as an ARG (the build's) expands empty, unless the script gives a
+    /// fallback.
     #[test]
     fn a_started_shell_reads_the_runtime_environment_not_the_builds_args(
-        // Not a name the base image sets (PATH, TZ, LAMBDA_TASK_ROOT).
-        name in "APP_[A-Z0-9_]{1,8}",
+        // Not a name the base image sets (PATH, TZ); or one Lambda sets at run time.
+        name in prop_oneof![4 => "APP_[A-Z0-9_]{1,8}", 1 => prop::sample::select(vec!["AWS_REGION".to_owned(), "_HANDLER".to_owned(), "AWS_LAMBDA_RUNTIME_API".to_owned()])],
         declared in 0usize..5,
         form in prop::sample::select(vec![("exec ${V}", false), ("exec $V", false), ("exec ${V#./}", false), ("exec ${V:-/var/task/bootstrap}", true), ("exec ${V-/var/task/bootstrap}", true), ("exec /var/task/bootstrap", true)]),
     ) {
@@ -1022,14 +1023,15 @@ proptest! {
         let f = function_mut(&mut app);
         f.source.dockerfile_text = text.clone().leak();
         f.image_config = ImageConfig::new(&["/bin/sh", "-c", script.as_str()], &["lambda"], "/var/task").expect("valid");
-        if declared == 3 {
+        let lambda_sets = !name.starts_with("APP_");
+        if declared == 3 && !lambda_sets {
             f.environment.push(infra_gen::model::lambda::EnvVar {
                 name: infra_gen::model::lambda::EnvName::new(&name).expect("valid"),
                 value: infra_gen::model::Expr::literal("/var/task/bootstrap"),
             });
         }
         let found: Vec<_> = lint(&app).into_iter().filter(|f| f.code == "image-config").collect();
-        prop_assert_eq!(found.len(), usize::from(declared == 0 && !form.1), "\n{}\n{:#?}", text, found);
+        prop_assert_eq!(found.len(), usize::from(declared == 0 && !form.1 && !lambda_sets), "\n{}\n{:#?}", text, found);
     }
 
     /// A program path ending in `/` (or `/.`, `/..`) names a directory, which execve refuses,

@@ -39,6 +39,11 @@ const RESERVED: [&str; 18] = [
     "LAMBDA_RUNTIME_DIR",
 ];
 
+/// Whether Lambda sets the variable itself in every function's environment.
+pub(crate) fn lambda_sets(name: &str) -> bool {
+    RESERVED.contains(&name)
+}
+
 /// Groups of variables whose values, each clean, join into a secret (`KEY_PART1` +
 /// `KEY_PART2`): their names and why; the Dockerfile lint asks it of the final stage's `ENV`
 /// with the function's variables.

@@ -434,8 +434,9 @@ impl Lint<'_, '_> {
             );
         }
         // A shell the ImageConfig starts (`sh -c "…"`) expands variables from the function's
-        // environment at run time: the image's ENVs and the function's variables. An ARG is
-        // the build's only, so one the final stage has only as an ARG expands empty.
+        // environment at run time: the image's ENVs, the function's variables and those
+        // Lambda sets. An ARG is the build's only, so one the final stage has only as an ARG
+        // expands empty.
         let started: Vec<&String> = config
             .entry_point()
             .iter()
@@ -450,6 +451,7 @@ impl Lint<'_, '_> {
                 last.config.args.iter().any(|(a, _)| a == name)
                     && !last.config.env.iter().any(|(e, _)| e == name)
                     && !self.f.environment.iter().any(|v| v.name.as_str() == *name)
+                    && !super::env::lambda_sets(name)
             })
         {
             self.sink.push(
