@@ -957,7 +957,7 @@ proptest! {
     /// case, gem, Maven, a copied jar) runs it, even when a script out of sight starts it: a
     /// streaming handler there is refused; Node.js's client streams. So does an image on, or
     /// copying or mounting files out of an image or a stage on, the base image of a runtime
-    /// that cannot stream.
+    /// that cannot stream — unless all it takes is data (a CA bundle, time zones).
     #[test]
     fn an_image_installing_a_client_that_cannot_stream_is_refused(
         base in prop::sample::select(vec!["python:3.12-slim", "public.ecr.aws/lambda/provided:al2023", "node:20-slim", "debian:12-slim", "public.ecr.aws/lambda/ruby:3.3", "public.ecr.aws/lambda/nodejs:20"]),
@@ -980,6 +980,9 @@ proptest! {
             // A mounted image's files are taken as a copied one's.
             ("RUN --mount=type=bind,from=public.ecr.aws/lambda/python:3.12,source=/var/runtime,target=/mnt/rt cp -r /mnt/rt /var/runtime", true),
             ("RUN --mount=type=bind,from=public.ecr.aws/lambda/nodejs:20,source=/var/runtime,target=/mnt/rt cp -r /mnt/rt /var/runtime", false),
+            // Data only (a CA bundle, time zones) brings no runtime.
+            ("COPY --from=public.ecr.aws/lambda/python:3.12 /etc/pki/tls/certs/ca-bundle.crt /etc/pki/tls/certs/", false),
+            ("RUN --mount=type=bind,from=public.ecr.aws/lambda/java:21,source=/usr/share/zoneinfo,target=/mnt/tz cp -r /mnt/tz /usr/share/zoneinfo", false),
         ]),
         placement in 0usize..3,
         streaming in any::<bool>(),

@@ -311,23 +311,34 @@ const SHARED_DATA: [&str; 24] = [
     "X11",
 ];
 
-/// Whether a path copied out of a stage or image holds architecture-independent files only:
-/// FHS data under `/usr/share` ([`SHARED_DATA`]: time zones, CA sources, locales),
-/// configuration under `/etc` (the CA bundle, `passwd`), or a file (a glob too) whose
-/// extension is a format without machine code. A directory elsewhere, or a file without
-/// such an extension, may hold a binary.
-pub(super) fn arch_independent(path: &str) -> bool {
+/// What the files a path copied out of a stage or image names can hold, least first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Holds {
+    /// Data only: FHS data under `/usr/share` ([`SHARED_DATA`]: time zones, CA sources,
+    /// locales), configuration under `/etc` (the CA bundle, `passwd`), or a file (a glob too)
+    /// of a data format ([`DATA_EXTENSIONS`]). Nothing in it runs.
+    Data,
+    /// Code other runtimes interpret ([`SOURCE_EXTENSIONS`]): no machine code, but a runtime
+    /// interface client may be such code.
+    Sources,
+    /// A directory elsewhere, or a file without such an extension: it may hold a binary.
+    Anything,
+}
+
+pub(super) fn holds(path: &str) -> Holds {
     let absolute = super::eval::clean(&format!("/{path}"));
     let shared = absolute
         .strip_prefix("/usr/share/")
         .and_then(|rest| rest.split('/').next())
         .is_some_and(|dir| SHARED_DATA.contains(&dir));
     if shared || absolute.starts_with("/etc/") {
-        return true;
+        return Holds::Data;
     }
-    extension(&absolute).is_some_and(|ext| {
-        DATA_EXTENSIONS.contains(&ext.as_str()) || SOURCE_EXTENSIONS.contains(&ext.as_str())
-    })
+    match extension(&absolute) {
+        Some(ext) if DATA_EXTENSIONS.contains(&ext.as_str()) => Holds::Data,
+        Some(ext) if SOURCE_EXTENSIONS.contains(&ext.as_str()) => Holds::Sources,
+        _ => Holds::Anything,
+    }
 }
 
 /// A compiler: its program, the subcommands that compile, the target options and variables.
@@ -682,30 +693,26 @@ mod tests {
     }
 
     #[test]
-    fn copied_paths_are_architecture_independent_by_place_or_format() {
-        for path in [
-            "/etc/ssl/certs/ca-certificates.crt",
-            "usr/share/zoneinfo",
-            "/usr/share/ca-certificates/mozilla/",
-            "/out/schema.json",
-            "/app/dist/*.js",
-            "/deps/pkg/__init__.py",
-            "/usr/share/../../etc/passwd",
+    fn copied_paths_hold_data_sources_or_anything_by_place_or_format() {
+        for (path, expected) in [
+            ("/etc/ssl/certs/ca-certificates.crt", Holds::Data),
+            ("usr/share/zoneinfo", Holds::Data),
+            ("/usr/share/ca-certificates/mozilla/", Holds::Data),
+            ("/out/schema.json", Holds::Data),
+            ("/usr/share/../../etc/passwd", Holds::Data),
+            ("/app/dist/*.js", Holds::Sources),
+            ("/deps/pkg/__init__.py", Holds::Sources),
+            ("/out/bootstrap", Holds::Anything),
+            ("/", Holds::Anything),
+            ("/usr/share", Holds::Anything),
+            ("/usr/share/dotnet", Holds::Anything),
+            ("/usr/lib/libssl.so.3", Holds::Anything),
+            ("/deps", Holds::Anything),
+            ("/etc", Holds::Anything),
+            ("/usr/bin/jq", Holds::Anything),
+            ("/x/.json", Holds::Anything),
         ] {
-            assert!(arch_independent(path), "{path}");
-        }
-        for path in [
-            "/out/bootstrap",
-            "/",
-            "/usr/share",
-            "/usr/share/dotnet",
-            "/usr/lib/libssl.so.3",
-            "/deps",
-            "/etc",
-            "/usr/bin/jq",
-            "/x/.json",
-        ] {
-            assert!(!arch_independent(path), "{path}");
+            assert_eq!(holds(path), expected, "{path}");
         }
     }
 

@@ -3,7 +3,7 @@
 //! (ARG and ENV in order, a bare `ARG NAME` bringing in the global value), `FROM <stage>`
 //! inheriting the stage's image config and variables, ENTRYPOINT resetting an inherited CMD.
 
-use super::arch::{self, Arch};
+use super::arch::{self, Arch, Holds};
 use super::expand::{PLATFORM_ARGS, Scope, Unresolved, Val, expand, expand_value};
 use super::parse::{Instruction, Parsed, json_form, parse, words};
 
@@ -65,12 +65,12 @@ pub(super) struct Stage {
     /// ([`arch::compiles_for_host`]): it builds for the platform the stage runs on.
     pub host_builds: Vec<String>,
     /// What `COPY --from=` and `RUN --mount=…,from=` name that is no stage (lower-cased): an
-    /// image whose files the stage takes.
-    pub copied_images: Vec<String>,
+    /// image whose files the stage takes, and what those files can hold.
+    pub copied_images: Vec<(String, Holds)>,
     /// Every `COPY --from=` and `RUN --mount=…,from=` value (lower-cased): a stage's name or
-    /// index, or an image; and whether all it takes is architecture-independent
-    /// ([`arch::arch_independent`]), which carries no architecture into this stage.
-    pub froms: Vec<(String, bool)>,
+    /// index, or an image; and what the files it takes can hold ([`arch::holds`]): data or
+    /// sources carry no architecture into this stage, data no runtime either.
+    pub froms: Vec<(String, Holds)>,
     cmd_set: bool,
     /// Each file a COPY or ADD heredoc writes (its name, its text): a RUN naming it runs it.
     scripts: Vec<(String, String)>,
@@ -295,44 +295,50 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
         let copy_neutral = copied_from.as_ref().map(|from| {
             let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
             sources.pop(); // the destination
-            let neutral = !sources.is_empty()
-                && sources.iter().all(|s| {
-                    expand(s, escape, &stage.state).is_ok_and(|p| arch::arch_independent(&p))
-                });
-            (from.clone(), neutral)
+            let holds = sources
+                .iter()
+                .map(|s| {
+                    expand(s, escape, &stage.state).map_or(Holds::Anything, |p| arch::holds(&p))
+                })
+                .max()
+                .unwrap_or(Holds::Anything);
+            (from.clone(), holds)
         });
-        let mount_neutral: Vec<(String, bool)> = mounts
+        let mount_holds: Vec<(String, Holds)> = mounts
             .into_iter()
-            .map(|(from, source)| (from, arch::arch_independent(&source)))
+            .map(|(from, source)| (from, arch::holds(&source)))
+            .collect();
+        let mounted_images: Vec<(String, Holds)> = mount_holds
+            .iter()
+            .filter(|(f, _)| mounted.contains(f))
+            .cloned()
             .collect();
         // An image's name is evidence of an architecture too, unless all taken from it is
         // architecture-independent.
         if let Some(fetched) = stage.copies.last_mut() {
-            for (image, _) in mount_neutral
-                .iter()
-                .filter(|(f, n)| !n && mounted.contains(f))
-            {
+            for (image, _) in mounted_images.iter().filter(|(_, h)| *h == Holds::Anything) {
                 fetched.push(arch::repository_and_tag(image));
             }
         }
         if let Some(image) = from_image {
+            let holds = copy_neutral.as_ref().map_or(Holds::Anything, |(_, h)| *h);
             if let Some(copied) = stage.copies.last_mut()
-                && !copy_neutral.as_ref().is_some_and(|(_, n)| *n)
+                && holds == Holds::Anything
             {
                 copied.push(arch::repository_and_tag(&image));
             }
-            stage.copied_images.push(image);
+            stage.copied_images.push((image, holds));
         }
-        stage.copied_images.extend(mounted);
+        stage.copied_images.extend(mounted_images);
         stage.froms.extend(copy_neutral);
-        stage.froms.extend(mount_neutral);
+        stage.froms.extend(mount_holds);
     }
     // A `--from` resolves once every stage is known: a stage defined after the instruction
     // is that stage, not an image.
     let names: Vec<String> = stages.iter().filter_map(|s| s.name.clone()).collect();
     let count = stages.len();
     for stage in &mut stages {
-        stage.copied_images.retain(|image| {
+        stage.copied_images.retain(|(image, _)| {
             !names.contains(image) && image.parse::<usize>().map_or(true, |i| i >= count)
         });
     }
@@ -747,8 +753,9 @@ pub(super) enum Copies {
     /// Those that may carry a build for some architecture: not a copy of
     /// architecture-independent files only (a CA bundle, `/usr/share/zoneinfo`, sources).
     Builds,
-    /// Every copy (a runtime interface client is architecture-independent source too).
-    All,
+    /// Those that may carry a program, sources too (a runtime interface client may be
+    /// architecture-independent source): not a copy of data only.
+    Programs,
 }
 
 /// The stages whose files reach the final image without being part of its FROM chain: those
@@ -760,10 +767,10 @@ pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize], copies: Copies
     let mut queue = seen.clone();
     let mut found = Vec::new();
     while let Some(i) = queue.pop() {
-        let followed = stages[i]
-            .froms
-            .iter()
-            .filter(|(_, neutral)| copies == Copies::All || !neutral);
+        let followed = stages[i].froms.iter().filter(|(_, holds)| match copies {
+            Copies::Builds => *holds == Holds::Anything,
+            Copies::Programs => *holds != Holds::Data,
+        });
         for (from, _) in followed {
             let target = match from.parse::<usize>() {
                 Ok(index) => (index < stages.len()).then_some(index),

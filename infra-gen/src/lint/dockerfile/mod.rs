@@ -170,7 +170,7 @@ impl Lint<'_, '_> {
                 }
                 Base::Scratch | Base::Stage(_) => {}
             }
-            for source in &stage.copied_images {
+            for (source, _) in &stage.copied_images {
                 // A bare name or an index is meant as a stage (an image is named by a
                 // registry, namespace or tag in a COPY --from): naming none, BuildKit pulls
                 // whatever image has that name, or fails.
@@ -664,7 +664,7 @@ impl Lint<'_, '_> {
         }
         // Installed in the final stage, or in a stage whose files it copies (`pip install
         // --target /deps` in a builder): either way the client is in the image.
-        let reaching: Vec<usize> = eval::feeders(stages, chain, eval::Copies::All)
+        let reaching: Vec<usize> = eval::feeders(stages, chain, eval::Copies::Programs)
             .into_iter()
             .flat_map(|i| eval::chain(stages, i))
             .chain(chain.iter().copied())
@@ -714,9 +714,15 @@ impl Lint<'_, '_> {
         };
         let copied = reaching
             .iter()
-            .find_map(|&i| stages[i].copied_images.iter().find_map(cannot))
+            .find_map(|&i| {
+                stages[i]
+                    .copied_images
+                    .iter()
+                    .filter(|(_, holds)| *holds != arch::Holds::Data)
+                    .find_map(|(image, _)| cannot(image))
+            })
             .or_else(|| {
-                eval::feeders(stages, chain, eval::Copies::All)
+                eval::feeders(stages, chain, eval::Copies::Programs)
                     .into_iter()
                     .find_map(|i| match &stages[*eval::chain(stages, i).last()?].base {
                         Base::Image(image) => cannot(image),
