@@ -618,15 +618,7 @@ proptest! {
         let mut built: Vec<(usize, Option<usize>, bool)> = Vec::new();
         for (i, (share, dockerfile, arm, raw)) in services.iter().enumerate() {
             let stack = &mut app.stacks_mut()[2 * i + 1];
-            let f = stack
-                .template
-                .resources
-                .iter_mut()
-                .find_map(|r| match &mut r.properties {
-                    Properties::Function(f) => Some(f),
-                    _ => None,
-                })
-                .expect("a function");
+            let f = common::stack_function_mut(stack);
             f.source.dockerfile = format!("f{dockerfile}/Dockerfile");
             f.architecture = if *arm { Architecture::Arm64 } else { Architecture::X86_64 };
             let repository = if *share || i == 0 { 0 } else { i };

@@ -82,7 +82,10 @@ pub fn valid_app() -> App {
 }
 
 pub fn function_mut(app: &mut App) -> &mut Function {
-    let stack = &mut app.stacks_mut()[1];
+    stack_function_mut(&mut app.stacks_mut()[1])
+}
+
+pub fn stack_function_mut(stack: &mut Stack) -> &mut Function {
     stack
         .template
         .resources
@@ -91,7 +94,7 @@ pub fn function_mut(app: &mut App) -> &mut Function {
             Properties::Function(f) => Some(f),
             _ => None,
         })
-        .expect("the service stack has a function")
+        .expect("a service stack has a function")
 }
 
 pub fn codes(findings: &[Finding]) -> Vec<&'static str> {
