@@ -59,9 +59,12 @@ pub(crate) fn split_secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String
 pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
     values::secret_value(value, Some(name))
         .or_else(|| {
-            // Not under a name that says the key is public (`ALGOLIA_SEARCH_KEY`): gitleaks
-            // would read only its vendor word.
-            if names::public_name(name) {
+            // Not under a name that says the key is public (`ALGOLIA_SEARCH_KEY`), nor hex
+            // under a name that says it is a digest (`SENTRY_RELEASE`, often a commit's):
+            // gitleaks would read only its vendor word.
+            if names::public_name(name)
+                || (names::digest_name(name) && value.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
                 return None;
             }
             super::secrets::matching_rule(&format!("{name}=\"{}\"", values::gitleaks_text(value)))
