@@ -51,15 +51,13 @@ impl Patterns {
         if let Some((_, known)) = self.0.iter().find(|(p, _)| p == pattern) {
             return *known;
         }
-        let mut known = Some(None);
-        for (tag, what) in NOT_A_BUILD {
-            match allowed_pattern_admits(pattern, tag) {
-                Some(false) => continue,
-                Some(true) => known = Some(Some(what)),
-                None => known = None,
-            }
-            break;
-        }
+        let tags = NOT_A_BUILD.map(|(tag, _)| tag);
+        let known = allowed_pattern_admits(pattern, &tags).map(|admitted| {
+            NOT_A_BUILD
+                .iter()
+                .find(|(tag, _)| Some(*tag) == admitted)
+                .map(|(_, what)| *what)
+        });
         self.0.push((pattern.to_owned(), known));
         known
     }

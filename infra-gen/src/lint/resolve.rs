@@ -621,18 +621,24 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
     }
 }
 
-/// Whether CloudFormation's `AllowedPattern` admits `value`: the whole value matched as
-/// Java's regex dialect matches it, lookarounds, atomic groups, possessive quantifiers and
-/// backreferences included. `None` when the pattern cannot be read (or is empty, which
-/// bounds nothing).
-pub(crate) fn allowed_pattern_admits(pattern: &str, value: &str) -> Option<bool> {
+/// The first of `values` CloudFormation's `AllowedPattern` admits, or `Some(None)`: each whole
+/// value matched as Java's regex dialect matches it, lookarounds, atomic groups, possessive
+/// quantifiers and backreferences included; the pattern is compiled once. `None` when the
+/// pattern cannot be read (or is empty, which bounds nothing).
+pub(crate) fn allowed_pattern_admits<'v>(
+    pattern: &str,
+    values: &[&'v str],
+) -> Option<Option<&'v str>> {
     if pattern.is_empty() {
         return None;
     }
-    fancy_regex::Regex::new(&format!("^(?:{})$", java_spelling(pattern)))
-        .ok()?
-        .is_match(value)
-        .ok()
+    let re = fancy_regex::Regex::new(&format!("^(?:{})$", java_spelling(pattern))).ok()?;
+    for value in values {
+        if re.is_match(value).ok()? {
+            return Some(Some(value));
+        }
+    }
+    Some(None)
 }
 
 /// Java's POSIX classes (`\p{XDigit}`, `\P{Alpha}`: ASCII in Java's default mode) and
