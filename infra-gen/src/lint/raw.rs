@@ -108,26 +108,28 @@ const DOCUMENT_KEYS: [&str; 4] = [
 /// Whether a property holds an IAM policy document: the names above, and any
 /// `…PolicyDocument` or `…PolicyText` (a log group's `ResourcePolicyDocument`, a repository's
 /// `RepositoryPolicyText`) unless it is literally another kind of document, one with neither a
-/// `Statement` nor a `Version` (a repository's `LifecyclePolicyText` holds ECR's `rules`). A
-/// `DataProtectionPolicy` has statements too, but not IAM's.
+/// `Statement` nor a `Version` (a repository's `LifecyclePolicyText` holds ECR's `rules`); and
+/// under any name, a document shaped as IAM's grammar (a `Statement` with an `Effect`, which
+/// IAM requires of every statement): an event bus's `Policy`, a file system's
+/// `FileSystemPolicy`. A `DataProtectionPolicy` has statements too, but no `Effect`.
 fn is_document_key(key: &str, value: &RawValue) -> bool {
-    let other_document = || {
-        let parsed = value
-            .literal()
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
-        match parsed {
-            Some(json) => {
-                json.is_object() && json.get("Statement").is_none() && json.get("Version").is_none()
-            }
-            None => {
-                matches!(value, RawValue::Object(_))
-                    && value.get("Statement").is_none()
-                    && value.get("Version").is_none()
-            }
-        }
+    let parsed = value
+        .literal()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .and_then(|json| RawValue::from_json(&json).ok());
+    let object = match &parsed {
+        Some(parsed) => parsed,
+        None => value,
     };
+    let other_document = matches!(object, RawValue::Object(_))
+        && object.get("Statement").is_none()
+        && object.get("Version").is_none();
+    let iam_shaped = object
+        .get("Statement")
+        .is_some_and(|s| s.items().iter().any(|s| s.get("Effect").is_some()));
     DOCUMENT_KEYS.contains(&key)
-        || ((key.ends_with("PolicyDocument") || key.ends_with("PolicyText")) && !other_document())
+        || ((key.ends_with("PolicyDocument") || key.ends_with("PolicyText")) && !other_document)
+        || iam_shaped
 }
 
 /// Whether `principal` is an AWS service principal (`s3.amazonaws.com`).
@@ -737,8 +739,9 @@ fn with_own_account(expr: &Expr, scope: &Scope<'_>) -> Option<String> {
 
 /// Whether a statement open to every principal (`"*"`) is narrowed by a condition every
 /// request must meet to the stack's own account's principals: `aws:PrincipalAccount` of
-/// `${AWS::AccountId}`, or `aws:PrincipalArn` of ARNs in it without wildcards (what IAM
-/// Access Analyzer reads as not public).
+/// `${AWS::AccountId}` (or KMS's `kms:CallerAccount`, the form of AWS managed keys' policies),
+/// or `aws:PrincipalArn` of ARNs in it without wildcards (what IAM Access Analyzer reads as
+/// not public).
 fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool {
     required_keys(condition).into_iter().any(|(key, values)| {
         let items = values.items();
@@ -750,7 +753,9 @@ fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool 
                         .is_some_and(|t| !t.contains(['*', '?']) && check(&t))
                 })
         };
-        if key.eq_ignore_ascii_case("aws:PrincipalAccount") {
+        if key.eq_ignore_ascii_case("aws:PrincipalAccount")
+            || key.eq_ignore_ascii_case("kms:CallerAccount")
+        {
             own(&|t| t == "\u{1}")
         } else if key.eq_ignore_ascii_case("aws:PrincipalArn") {
             own(&|t| t.starts_with("arn:") && t.split(':').nth(4) == Some("\u{1}"))

@@ -982,12 +982,12 @@ mod generated {
 
         /// A resource policy's statement for every principal (`"*"`) is public unless a
         /// condition every request must meet narrows it to the stack's own account's
-        /// principals (`aws:PrincipalAccount`, or `aws:PrincipalArn` in it), as IAM Access
+        /// principals (`aws:PrincipalAccount` or `kms:CallerAccount`, or `aws:PrincipalArn` in it), as IAM Access
         /// Analyzer reads it: not `…IfExists` (anonymous requests carry no principal), a
         /// negation, `ForAllValues:` or another account.
         #[test]
         fn every_principal_narrowed_to_the_own_account_is_not_public(
-            key in prop::sample::select(vec!["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:SourceVpc"]),
+            key in prop::sample::select(vec!["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:SourceVpc", "kms:ViaService"]),
             operator in prop::sample::select(vec!["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals", "StringEqualsIfExists", "StringNotEquals", "ForAllValues:StringEquals"]),
             own in any::<bool>(),
             upper in prop::collection::vec(any::<bool>(), 1..8),
@@ -1000,7 +1000,7 @@ mod generated {
             };
             let narrowed = own
                 && ["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals"].contains(&operator)
-                && ["aws:PrincipalAccount", "aws:PrincipalArn"].contains(&key);
+                && ["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn"].contains(&key);
             let f = with_raw(
                 serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
                     {"Effect": "Allow", "Principal": "*", "Action": "logs:PutLogEvents",
@@ -1144,6 +1144,48 @@ mod generated {
             .when("iam:PassedToService", Expr::literal(&principal));
             let f = with(pass);
             prop_assert_eq!(has(&f, "iam-escalation"), ec2, "{} {:?}", principal, f);
+        }
+
+        /// A document in IAM's grammar is a policy under any property name (an event bus's
+        /// `Policy`, a file system's `FileSystemPolicy`), as an object or as JSON text: open
+        /// to every principal it is public. Statements without an `Effect` (an SNS topic's
+        /// `DataProtectionPolicy`) are another grammar and are not read as IAM's.
+        #[test]
+        fn documents_are_known_by_their_grammar_under_any_name(
+            which in 0usize..3,
+            text in any::<bool>(),
+            public in any::<bool>(),
+        ) {
+            let principal = if public {
+                serde_json::json!("*")
+            } else {
+                serde_json::json!({"AWS": {"Fn::GetAtt": ["FunctionRole", "Arn"]}})
+            };
+            let (type_name, key, action, extra) = [
+                ("AWS::Events::EventBus", "Policy", "events:PutEvents", serde_json::json!({"Name": "demo-bus"})),
+                ("AWS::EFS::FileSystem", "FileSystemPolicy", "elasticfilesystem:ClientMount", serde_json::json!({})),
+                ("AWS::Logs::LogGroup", "ResourcePolicyDocument", "logs:PutLogEvents", serde_json::json!({"LogGroupName": "/demo/x", "RetentionInDays": 365})),
+            ][which].clone();
+            let document = serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": principal, "Action": action}]});
+            let mut props = extra;
+            props[key] = if text { serde_json::json!(document.to_string()) } else { document };
+            let f = with_raw(props, type_name);
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-public" && x.message.contains("every principal")),
+                public,
+                "{} {} {:?}", type_name, key, f
+            );
+            // A data protection policy's statements name principals too, in another grammar.
+            let dpp = serde_json::json!({"Name": "p", "Version": "2021-06-01", "Statement": [
+                {"Sid": "Deny", "DataDirection": "Inbound", "Principal": ["*"],
+                 "DataIdentifier": ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],
+                 "Operation": {"Deny": {}}}]});
+            let f = with_raw(
+                serde_json::json!({"TopicName": "demo-t", "DataProtectionPolicy": if text { serde_json::json!(dpp.to_string()) } else { dpp }}),
+                "AWS::SNS::Topic",
+            );
+            prop_assert!(!f.iter().any(|x| x.code.starts_with("iam-")), "{:?}", f);
         }
     }
 }
