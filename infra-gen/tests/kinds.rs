@@ -765,6 +765,76 @@ mod raw {
             prop_assert!(own.is_ok(), "{:?}", own.err().map(|e| e.to_string()));
         }
 
+        /// EventBridge invokes a rule's targets only in the rule's region, whatever their
+        /// service, and reaches another region (or account) only through its event bus; an ARN
+        /// of another partition names nothing the region reaches, for an alarm too.
+        #[test]
+        fn a_raw_rules_targets_are_held_to_its_region_but_for_event_buses(
+            target in prop::sample::select(vec!["sqs:{r}:{a}:jobs", "lambda:{r}:{a}:function:worker", "sns:{r}:{a}:ops", "states:{r}:{a}:stateMachine:flow", "kinesis:{r}:{a}:stream/clicks", "events:{r}:{a}:event-bus/central"]),
+            other in prop::sample::select(vec!["us-east-1", "eu-west-1", "ap-southeast-2"]),
+            account in prop::sample::select(vec!["${AWS::AccountId}", "210987654321"]),
+            dead_letter in any::<bool>(),
+            partition in prop::sample::select(vec!["${AWS::Partition}", "aws", "aws-cn", "aws-us-gov"]),
+        ) {
+            let rule = |region: &str, partition: &str| {
+                let arn = format!("arn:{partition}:{}", target.replace("{r}", region).replace("{a}", account));
+                let mut t = json!({"Id": "t", "Arn": {"Fn::Sub": arn}});
+                if dead_letter {
+                    t = json!({"Id": "t", "Arn": {"Fn::GetAtt": ["Function", "Arn"]},
+                               "DeadLetterConfig": {"Arn": {"Fn::Sub": arn}}});
+                }
+                Raw::new("AWS::Events::Rule", json!({"ScheduleExpression": "rate(1 hour)", "Targets": [t]}))
+                    .map(Raw::stateless)
+            };
+            // A dead-letter queue is a queue.
+            prop_assume!(!(dead_letter && target.starts_with("events:")));
+            let bus = target.starts_with("events:");
+            let refused = |r: Result<(), Failure>| r.err().is_some_and(|e| codes(e.findings()).contains(&"region"));
+            let foreign_partition = !matches!(partition, "${AWS::Partition}" | "aws");
+            prop_assert_eq!(refused(run("Hourly", rule(other, partition))), !bus || foreign_partition);
+            prop_assert_eq!(refused(run("Hourly", rule("${AWS::Region}", partition))), foreign_partition);
+        }
+
+        /// CloudWatch Logs delivers a subscription only in the log group's region, to a
+        /// function, stream or delivery stream of its own account; another account is reached
+        /// through a logs destination, which is in the log group's region too.
+        #[test]
+        fn a_subscription_filters_destination_is_held_to_its_region_and_account(
+            target in prop::sample::select(vec!["lambda:{r}:{a}:function:collector", "kinesis:{r}:{a}:stream/logs", "firehose:{r}:{a}:deliverystream/logs", "logs:{r}:{a}:destination:central"]),
+            region in prop::sample::select(vec!["${AWS::Region}", "us-west-2", "us-east-1", "eu-west-1"]),
+            account in prop::sample::select(vec!["${AWS::AccountId}", "210987654321"]),
+        ) {
+            let arn = format!("arn:${{AWS::Partition}}:{}", target.replace("{r}", region).replace("{a}", account));
+            let filter = Raw::new(
+                "AWS::Logs::SubscriptionFilter",
+                json!({"LogGroupName": "/demo/test/audit", "FilterPattern": "", "DestinationArn": {"Fn::Sub": arn}}),
+            );
+            let destination = target.starts_with("logs:");
+            let wrong = !matches!(region, "${AWS::Region}" | "us-west-2")
+                || (account != "${AWS::AccountId}" && !destination);
+            let refused = run("Ship", filter).err().is_some_and(|e| codes(e.findings()).contains(&"region"));
+            prop_assert_eq!(refused, wrong, "{}", arn);
+        }
+
+        /// CloudFormation subscribes through SNS in the region a subscription's `Region` names
+        /// (the stack's when left out), and SNS finds a topic only in its own region.
+        #[test]
+        fn an_sns_subscription_names_the_region_of_its_topic(
+            topic in prop::sample::select(vec!["${AWS::Region}", "us-west-2", "us-east-1", "eu-west-1"]),
+            named in prop::sample::select(vec![None, Some("us-west-2"), Some("us-east-1"), Some("eu-west-1")]),
+        ) {
+            let mut props = json!({"TopicArn": {"Fn::Sub": format!("arn:${{AWS::Partition}}:sns:{topic}:${{AWS::AccountId}}:ops")},
+                                   "Protocol": "lambda", "Endpoint": {"Fn::GetAtt": ["Function", "Arn"]}});
+            if let Some(r) = named {
+                props["Region"] = json!(r);
+            }
+            let topic_region = if topic == "${AWS::Region}" { "us-west-2" } else { topic };
+            let refused = run("Sub", Raw::new("AWS::SNS::Subscription", props).map(Raw::stateless))
+                .err()
+                .is_some_and(|e| codes(e.findings()).contains(&"region"));
+            prop_assert_eq!(refused, topic_region != named.unwrap_or("us-west-2"), "{} {:?}", topic, named);
+        }
+
         /// An alarm action whose ARN has no region is in the alarm's region's reach exactly
         /// when AWS holds that resource in no region: its ARN format in AWS's data (read here
         /// from the vendored file) leaves the region empty.

@@ -2,8 +2,10 @@
 //! own region, CloudWatch alarm actions must be in the alarm's region (unless AWS holds the
 //! target in no region), a Lambda event source mapping's source in the function's, an S3
 //! bucket's notification destinations in the bucket's, a queue's dead-letter queue and a
-//! table's Kinesis stream in the resource's account and region, a KMS key in the region of
-//! what it encrypts, and two resources with
+//! table's Kinesis stream in the resource's account and region, an EventBridge rule's targets
+//! in its region (but for an event bus), a log subscription's destination in the log group's
+//! account and region, an SNS subscription's topic in the region it names, every such ARN in
+//! the region's partition, a KMS key in the region of what it encrypts, and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
@@ -100,54 +102,128 @@ fn check_imports(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     }
 }
 
-/// ARNs a resource acts on that AWS requires in the resource's own region: by CloudFormation
-/// type (or type prefix), the properties holding them (a path through nested properties and
-/// lists, `.`-separated), what they are, why, and whether AWS requires the resource's own
-/// account too (an alarm may notify another account's topic; a queue's dead-letter queue is
-/// in its account).
-const SAME_REGION_TARGETS: [(&str, &[&str], &str, &str, bool); 5] = [
-    (
-        "AWS::CloudWatch::",
-        &["AlarmActions", "OKActions", "InsufficientDataActions"],
-        "alarm action",
-        "CloudWatch only notifies targets in the alarm's region",
-        false,
-    ),
-    (
-        "AWS::Lambda::EventSourceMapping",
-        &["EventSourceArn"],
-        "event source",
-        "Lambda reads event sources (queues, streams, brokers) only in the function's region",
-        false,
-    ),
-    (
-        "AWS::S3::Bucket",
-        &[
+/// ARNs a resource acts on that AWS requires in the resource's own region (or in the one its
+/// `region` property names), by CloudFormation type (or type prefix): the properties holding
+/// them (a path through nested properties and lists, `.`-separated), what they are, why,
+/// whether AWS requires the resource's own account too (an alarm may notify another account's
+/// topic; a queue's dead-letter queue is in its account), and the one kind of target AWS
+/// reaches across that boundary.
+struct SameRegion {
+    types: &'static str,
+    paths: &'static [&'static str],
+    what: &'static str,
+    why: &'static str,
+    same_account: bool,
+    /// The property naming the region the targets must be in, when the resource names one.
+    region: Option<&'static str>,
+    crossing: Option<Crossing>,
+}
+
+/// A kind of ARN (its service and the start of its resource part) a target may name in
+/// another account, and in another region too when `region` holds: EventBridge routes events
+/// to another region's or account's event bus, CloudWatch Logs delivers to another account
+/// through a logs destination of the log group's region.
+struct Crossing {
+    service: &'static str,
+    resource: &'static str,
+    region: bool,
+}
+
+impl Crossing {
+    fn admits(&self, arn: &str) -> bool {
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        fields.len() == 6 && fields[2] == self.service && fields[5].starts_with(self.resource)
+    }
+}
+
+const SAME_REGION_TARGETS: [SameRegion; 8] = [
+    SameRegion {
+        types: "AWS::CloudWatch::",
+        paths: &["AlarmActions", "OKActions", "InsufficientDataActions"],
+        what: "alarm action",
+        why: "CloudWatch only notifies targets in the alarm's region",
+        same_account: false,
+        region: None,
+        crossing: None,
+    },
+    SameRegion {
+        types: "AWS::Lambda::EventSourceMapping",
+        paths: &["EventSourceArn"],
+        what: "event source",
+        why: "Lambda reads event sources (queues, streams, brokers) only in the function's region",
+        same_account: false,
+        region: None,
+        crossing: None,
+    },
+    SameRegion {
+        types: "AWS::S3::Bucket",
+        paths: &[
             "NotificationConfiguration.QueueConfigurations.Queue",
             "NotificationConfiguration.TopicConfigurations.Topic",
             "NotificationConfiguration.LambdaConfigurations.Function",
         ],
-        "event notification destination",
-        "S3 sends event notifications only to queues, topics and functions in the bucket's region",
-        false,
-    ),
-    (
-        "AWS::SQS::Queue",
-        &[
+        what: "event notification destination",
+        why: "S3 sends event notifications only to queues, topics and functions in the bucket's region",
+        same_account: false,
+        region: None,
+        crossing: None,
+    },
+    SameRegion {
+        types: "AWS::SQS::Queue",
+        paths: &[
             "RedrivePolicy.deadLetterTargetArn",
             "RedriveAllowPolicy.sourceQueueArns",
         ],
-        "dead-letter queue",
-        "SQS moves messages only between queues of one account and region",
-        true,
-    ),
-    (
-        "AWS::DynamoDB::Table",
-        &["KinesisStreamSpecification.StreamArn"],
-        "Kinesis stream",
-        "DynamoDB streams a table's changes only to a Kinesis data stream of its account and region",
-        true,
-    ),
+        what: "dead-letter queue",
+        why: "SQS moves messages only between queues of one account and region",
+        same_account: true,
+        region: None,
+        crossing: None,
+    },
+    SameRegion {
+        types: "AWS::DynamoDB::Table",
+        paths: &["KinesisStreamSpecification.StreamArn"],
+        what: "Kinesis stream",
+        why: "DynamoDB streams a table's changes only to a Kinesis data stream of its account and region",
+        same_account: true,
+        region: None,
+        crossing: None,
+    },
+    SameRegion {
+        types: "AWS::Events::Rule",
+        paths: &["Targets.Arn", "Targets.DeadLetterConfig.Arn"],
+        what: "rule target",
+        why: "EventBridge invokes targets only in the rule's region; another region is reached through its event bus",
+        same_account: false,
+        region: None,
+        crossing: Some(Crossing {
+            service: "events",
+            resource: "event-bus/",
+            region: true,
+        }),
+    },
+    SameRegion {
+        types: "AWS::Logs::SubscriptionFilter",
+        paths: &["DestinationArn"],
+        what: "subscription destination",
+        why: "CloudWatch Logs delivers a subscription only in the log group's region, to a function or stream of its own account (another account's through a logs destination)",
+        same_account: true,
+        region: None,
+        crossing: Some(Crossing {
+            service: "logs",
+            resource: "destination:",
+            region: false,
+        }),
+    },
+    SameRegion {
+        types: "AWS::SNS::Subscription",
+        paths: &["TopicArn"],
+        what: "topic",
+        why: "CloudFormation subscribes through SNS in the region the subscription's Region names (its own when left out), and SNS finds topics only in that region",
+        same_account: false,
+        region: Some("Region"),
+        crossing: None,
+    },
 ];
 
 /// Why a KMS key must be in the resource's region.
@@ -211,54 +287,72 @@ fn at_path<'a>(properties: &'a RawValue, path: &str) -> Vec<&'a RawValue> {
 /// is a key of the resource's region).
 struct Target<'a> {
     expr: &'a Expr,
-    region: &'a str,
+    region: std::borrow::Cow<'a, str>,
     what: &'static str,
     why: &'static str,
     open_is_finding: bool,
     same_account: bool,
+    crossing: Option<&'static Crossing>,
 }
 
 fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     let stack_region = stack.environment.region();
+    let scope = Scope::new(stack, Some(app));
     for r in &stack.template.resources {
-        let target = |expr, (what, why, same_account): (&'static str, &'static str, bool)| Target {
+        let target = |expr, rule: &'static SameRegion, region| Target {
             expr,
-            region: stack_region,
-            what,
-            why,
+            region,
+            what: rule.what,
+            why: rule.why,
             open_is_finding: true,
-            same_account,
+            same_account: rule.same_account,
+            crossing: rule.crossing.as_ref(),
         };
         let targets: Vec<Target<'_>> = match &r.properties {
             Properties::Alarm(alarm) => alarm
                 .actions
                 .iter()
-                .map(|e| {
-                    let (_, _, what, why, same_account) = SAME_REGION_TARGETS[0];
-                    target(e, (what, why, same_account))
-                })
+                .map(|e| target(e, &SAME_REGION_TARGETS[0], stack_region.into()))
                 .collect(),
             // A raw resource names them in its properties (a raw alarm, every action list).
             Properties::Raw(raw) => {
-                let mut targets: Vec<Target<'_>> = SAME_REGION_TARGETS
+                let mut targets: Vec<Target<'_>> = Vec::new();
+                for rule in SAME_REGION_TARGETS
                     .iter()
-                    .filter(|(t, ..)| raw.type_name().starts_with(t))
-                    .flat_map(|(_, keys, what, why, same_account)| {
-                        keys.iter()
+                    .filter(|rule| raw.type_name().starts_with(rule.types))
+                {
+                    // The region a resource names for its targets, its own when it names none;
+                    // one the definition leaves open decides nothing.
+                    let region = match rule.region.and_then(|p| raw.properties().get(p)) {
+                        None => stack_region.to_owned(),
+                        Some(value) => {
+                            match value
+                                .expr()
+                                .and_then(|e| scope.resolve(e).known().map(str::to_owned))
+                            {
+                                Some(region) => region,
+                                None => continue,
+                            }
+                        }
+                    };
+                    targets.extend(
+                        rule.paths
+                            .iter()
                             .flat_map(|k| at_path(raw.properties(), k))
                             .filter_map(RawValue::expr)
-                            .map(|e| target(e, (*what, *why, *same_account)))
-                    })
-                    .collect();
+                            .map(|e| target(e, rule, region.clone().into())),
+                    );
+                }
                 let mut keys = Vec::new();
                 kms_keys(raw.properties(), stack_region, &mut keys);
                 targets.extend(keys.into_iter().map(|(expr, region)| Target {
                     expr,
-                    region,
+                    region: region.into(),
                     what: "KMS key",
                     why: KMS_WHY,
                     open_is_finding: false,
                     same_account: false,
+                    crossing: None,
                 }));
                 targets
             }
@@ -271,25 +365,54 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             why,
             open_is_finding,
             same_account,
+            crossing,
         } in targets
         {
-            if same_account && let Some(account) = literal_account(app, stack, target) {
-                out.push(Finding {
-                    code: "region",
-                    stack: stack.name.to_string(),
-                    resource: r.id.to_string(),
-                    message: format!(
+            let text = scope.resolve(target).with_unknowns_as(OPEN);
+            let crosses = crossing.filter(|c| c.admits(&text));
+            let finding = |message: String, fix: String| Finding {
+                code: "region",
+                stack: stack.name.to_string(),
+                resource: r.id.to_string(),
+                message,
+                fix,
+            };
+            // An ARN of another partition names nothing the stack's region can reach.
+            let own_partition = resolve::partition(&region);
+            if let Some(partition) = text.strip_prefix("arn:").and_then(|t| t.split(':').next())
+                && !partition.contains(OPEN)
+                && !partition.contains("${")
+                && partition != own_partition
+            {
+                out.push(finding(
+                    format!(
+                        "{what} {} names partition {partition}, but {region} is in {own_partition}: it names nothing there",
+                        shown(target)
+                    ),
+                    "write the partition as ${AWS::Partition}".to_owned(),
+                ));
+                continue;
+            }
+            if same_account
+                && crosses.is_none()
+                && let Some(account) = literal_account(app, stack, target)
+            {
+                out.push(finding(
+                    format!(
                         "{what} {} names account {account}, not the stack's own: {why}",
                         shown(target)
                     ),
-                    fix: format!(
+                    format!(
                         "name a {what} of this account (its ARN written with ${{AWS::AccountId}}, a resource of this stack, or an export of this app)"
                     ),
-                });
+                ));
+            }
+            if crosses.is_some_and(|c| c.region) {
+                continue;
             }
             let found = region_of(app, stack, target, 0);
             let message = match &found {
-                Some(other) if other != region => format!(
+                Some(other) if *other != region => format!(
                     "{what} {} is in {other}, but the resource is in {region}: {why}",
                     shown(target)
                 ),
@@ -300,15 +423,12 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                     shown(target)
                 ),
             };
-            out.push(Finding {
-                code: "region",
-                stack: stack.name.to_string(),
-                resource: r.id.to_string(),
+            out.push(finding(
                 message,
-                fix: format!(
+                format!(
                     "name a {what} in {region}: its ARN written with ${{AWS::Region}} or {region}, a resource of this stack, or an export of a stack in {region}"
                 ),
-            });
+            ));
         }
     }
 }
