@@ -974,17 +974,22 @@ mod raw {
         }
 
         /// A raw resource's list keyed by a name (its `Tags` by `Key`, an alarm's
-        /// `Dimensions` by `Name`, a table's `AttributeDefinitions` by `AttributeName`) holds
-        /// each name once.
+        /// `Dimensions` by `Name`, a table's `AttributeDefinitions` by `AttributeName`, a
+        /// rule's `Targets` by `Id`, a bucket's lifecycle `Rules` by `Id`) holds each name
+        /// once, and lists sharing one namespace hold it once between them (a table's global
+        /// and local secondary indexes by `IndexName`).
         #[test]
         fn a_raw_keyed_list_holds_each_name_once(
             names in prop::collection::vec(prop::sample::select(vec!["pk", "sk", "team", "FunctionName"]), 1..5),
-            list in 0..3usize,
+            list in 0..6usize,
         ) {
             let entries: Vec<Value> = names.iter().map(|n| match list {
                 0 => json!({"Key": n, "Value": "v"}),
                 1 => json!({"Name": n, "Value": "v"}),
-                _ => json!({"AttributeName": n, "AttributeType": "S"}),
+                2 => json!({"AttributeName": n, "AttributeType": "S"}),
+                3 => json!({"IndexName": format!("{n}-index"), "Projection": {"ProjectionType": "KEYS_ONLY"}}),
+                4 => json!({"Id": n, "Arn": {"Fn::GetAtt": ["Function", "Arn"]}}),
+                _ => json!({"Id": n, "Status": "Enabled", "ExpirationInDays": 30}),
             }).collect();
             let raw = match list {
                 0 => Raw::new("AWS::SQS::Queue", json!({"QueueName": "demo-test-keyed", "Tags": entries})),
@@ -992,8 +997,31 @@ mod raw {
                     "Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum", "Period": 60,
                     "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
                     "Dimensions": entries})),
-                _ => Raw::new("AWS::DynamoDB::Table", json!({"TableName": "demo-test-keyed", "BillingMode": "PAY_PER_REQUEST",
+                2 => Raw::new("AWS::DynamoDB::Table", json!({"TableName": "demo-test-keyed", "BillingMode": "PAY_PER_REQUEST",
                     "AttributeDefinitions": entries, "KeySchema": [{"AttributeName": names[0], "KeyType": "HASH"}]})),
+                3 => {
+                    // Every other index local: the two lists share the names.
+                    let (mut global, mut local) = (Vec::new(), Vec::new());
+                    for (i, mut e) in entries.into_iter().enumerate() {
+                        if i % 2 == 0 {
+                            e["KeySchema"] = json!([{"AttributeName": "owner", "KeyType": "HASH"}]);
+                            global.push(e);
+                        } else {
+                            e["KeySchema"] = json!([{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "owner", "KeyType": "RANGE"}]);
+                            local.push(e);
+                        }
+                    }
+                    let mut table = json!({"TableName": "demo-test-keyed", "BillingMode": "PAY_PER_REQUEST",
+                        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}, {"AttributeName": "owner", "AttributeType": "S"}],
+                        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                        "GlobalSecondaryIndexes": global});
+                    if !local.is_empty() {
+                        table["LocalSecondaryIndexes"] = json!(local);
+                    }
+                    Raw::new("AWS::DynamoDB::Table", table)
+                }
+                4 => Raw::new("AWS::Events::Rule", json!({"ScheduleExpression": "rate(1 hour)", "Targets": entries})).map(Raw::stateless),
+                _ => Raw::new("AWS::S3::Bucket", json!({"BucketName": "demo-test-keyed", "LifecycleConfiguration": {"Rules": entries}})),
             };
             let app = app_with("us-west-2", DOCKERFILE, |s| s.raw("Keyed", raw)).expect("builds");
             let twice = names.iter().enumerate().any(|(i, n)| names[..i].contains(n));

@@ -260,26 +260,68 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
     );
 }
 
-/// Lists of a raw resource's properties whose entries AWS keys by a name: the property, the
-/// entry's name field, what the name is, and why it is held once.
-const KEYED_LISTS: [(&str, &str, &str, &str); 3] = [
+/// Lists of a raw resource's properties whose entries AWS keys by a name: the lists (several
+/// when they share one namespace: a table's global and local secondary indexes), the entry's
+/// name field, what the name is, and why it is held once.
+const KEYED_LISTS: [(&[&str], &str, &str, &str); 9] = [
     (
-        "Tags",
+        &["Tags"],
         "Key",
         "tag key",
         "a resource holds one value per tag key: the later would silently replace the earlier",
     ),
     (
-        "Dimensions",
+        &["Dimensions"],
         "Name",
         "dimension",
         "a metric has one value per dimension name, and CloudWatch refuses the alarm",
     ),
     (
-        "AttributeDefinitions",
+        &["AttributeDefinitions"],
         "AttributeName",
         "attribute definition",
         "DynamoDB defines each attribute once, with one type, and refuses the table",
+    ),
+    (
+        &["GlobalSecondaryIndexes", "LocalSecondaryIndexes"],
+        "IndexName",
+        "index name",
+        "a table's global and local secondary indexes share one namespace, and DynamoDB refuses two of one name",
+    ),
+    (
+        &["Targets"],
+        "Id",
+        "target ID",
+        "EventBridge keys a rule's targets by ID and refuses two of one ID",
+    ),
+    (
+        &["Metrics"],
+        "Id",
+        "metric query ID",
+        "CloudWatch refuses an alarm whose metric queries repeat an ID (expressions name them by it)",
+    ),
+    (
+        &["Rules"],
+        "Id",
+        "rule ID",
+        "S3 keys a bucket's lifecycle and replication rules by ID and refuses two of one ID",
+    ),
+    (
+        &[
+            "MetricsConfigurations",
+            "InventoryConfigurations",
+            "AnalyticsConfigurations",
+            "IntelligentTieringConfigurations",
+        ],
+        "Id",
+        "configuration ID",
+        "S3 keys each kind of a bucket's configurations by ID: the later would replace the earlier",
+    ),
+    (
+        &["ReplicaRegions"],
+        "Region",
+        "replica region",
+        "Secrets Manager holds one replica of a secret per region and refuses two",
     ),
 ];
 
@@ -409,25 +451,34 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            Properties::Raw(raw) => raw.properties().visit(&mut |key, value| {
-                let Some((_, field, what, why)) = KEYED_LISTS.iter().find(|(k, ..)| *k == key)
-                else {
-                    return;
-                };
-                let names = value
-                    .items()
-                    .into_iter()
-                    .filter_map(|item| item.get(field).and_then(RawValue::literal));
-                report(
-                    &named(names, stack, here),
-                    || (*what).into(),
-                    &Rule {
-                        why,
-                        fix: "give each entry of the list its own name, or merge them",
-                    },
-                    out,
-                );
-            }),
+            Properties::Raw(raw) => {
+                // Each object of the properties (the root included), with the lists it holds.
+                let mut objects = Vec::new();
+                raw.properties().visit(&mut |_, value| {
+                    if let RawValue::Object(_) = value {
+                        objects.push(value);
+                    }
+                });
+                for object in objects {
+                    for (lists, field, what, why) in &KEYED_LISTS {
+                        let names: Vec<&str> = lists
+                            .iter()
+                            .filter_map(|l| object.get(l))
+                            .flat_map(RawValue::items)
+                            .filter_map(|item| item.get(field).and_then(RawValue::literal))
+                            .collect();
+                        report(
+                            &named(names.into_iter(), stack, here),
+                            || (*what).into(),
+                            &Rule {
+                                why,
+                                fix: "give each entry of the list its own name, or merge them",
+                            },
+                            out,
+                        );
+                    }
+                }
+            }
             Properties::Alarm(alarm) => report(
                 &named(
                     alarm.dimensions.iter().map(|(n, _)| n.as_str()),
