@@ -1031,6 +1031,70 @@ mod raw {
             prop_assert_eq!(found, twice, "{:?}", names);
         }
 
+        /// Two resources AWS identifies by the same properties are one resource however each
+        /// spells them (a `Ref`, a name, an ARN or queue URL built with `Fn::Sub`, a default
+        /// left out): an alias by function and name, a log filter by log group and name, a
+        /// queue policy by its queue, a rule by bus and name. Different identities pass.
+        #[test]
+        fn resources_of_one_identity_collide_however_spelled(
+            kind in 0usize..4,
+            a in (0usize..4, 0usize..2),
+            b in (0usize..4, 0usize..2),
+        ) {
+            // Each spelling of the first part, with the resource it names.
+            let spellings: [Vec<(Value, &str)>; 4] = [
+                vec![(json!({"Ref": "Function"}), "fn"), (json!("demo-test"), "fn"),
+                     (json!({"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:demo-test"}), "fn"),
+                     (json!("demo-other"), "other")],
+                vec![(json!({"Ref": "Audit"}), "audit"), (json!("/demo/test/audit"), "audit"),
+                     (json!({"Fn::Sub": "/demo/test/${Name}"}), "audit"), (json!("/demo/test/other"), "other")],
+                vec![(json!({"Ref": "Jobs"}), "jobs"), (json!({"Fn::Sub": "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/demo-test-jobs"}), "jobs"),
+                     (json!({"Ref": "Done"}), "done"), (json!({"Fn::Sub": "https://sqs.us-east-1.amazonaws.com/${AWS::AccountId}/demo-test-jobs"}), "east")],
+                vec![(Value::Null, "default"), (json!("default"), "default"),
+                     (json!({"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"}), "default"), (json!("custom"), "custom")],
+            ];
+            let make = |(first, second): (usize, usize)| {
+                let (value, _) = spellings[kind][first].clone();
+                let value = match value {
+                    Value::Object(mut o) if o.get("Fn::Sub").is_some_and(|t| t == "/demo/test/${Name}") => {
+                        o.insert("Fn::Sub".into(), json!(["/demo/test/${Name}", {"Name": "audit"}]));
+                        Value::Object(o)
+                    }
+                    other => other,
+                };
+                let name = ["blue", "green"][second];
+                match kind {
+                    0 => Raw::new("AWS::Lambda::Alias", json!({"FunctionName": value, "FunctionVersion": "1", "Name": name})),
+                    1 => Raw::new("AWS::Logs::SubscriptionFilter", json!({"LogGroupName": value, "FilterName": name, "FilterPattern": "",
+                        "DestinationArn": {"Fn::GetAtt": ["Function", "Arn"]}})),
+                    2 => Raw::new("AWS::SQS::QueuePolicy", json!({"Queues": [value], "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": {"AWS": {"Fn::GetAtt": ["FunctionRole", "Arn"]}}, "Action": "sqs:SendMessage",
+                         "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:demo-test-{name}")}}]}})),
+                    _ => {
+                        let mut rule = json!({"Name": name, "ScheduleExpression": "rate(1 hour)",
+                            "Targets": [{"Id": "fn", "Arn": {"Fn::GetAtt": ["Function", "Arn"]}}]});
+                        if !value.is_null() {
+                            rule["EventBusName"] = value;
+                        }
+                        Raw::new("AWS::Events::Rule", rule)
+                    }
+                }.map(Raw::stateless)
+            };
+            let app = app_with("us-west-2", DOCKERFILE, |s| {
+                s.raw("Audit", Raw::new("AWS::Logs::LogGroup", json!({"LogGroupName": "/demo/test/audit", "RetentionInDays": 365})))
+                    .raw("Jobs", Raw::new("AWS::SQS::Queue", json!({"QueueName": "demo-test-jobs"})))
+                    .raw("Done", Raw::new("AWS::SQS::Queue", json!({"QueueName": "demo-test-done"})))
+                    .raw("First", make(a))
+                    .raw("Second", make(b))
+            }).expect("builds");
+            // A queue policy's identity is its queue alone.
+            let same = spellings[kind][a.0].1 == spellings[kind][b.0].1 && (kind == 2 || a.1 == b.1);
+            let found = infra_gen::lint::lint(&app)
+                .iter()
+                .any(|f| f.code == "duplicate" && f.resource == "Second");
+            prop_assert_eq!(found, same, "{} {:?} {:?}", kind, a, b);
+        }
+
         /// A policy naming its role by the role's name (in any case: IAM ignores it) means the
         /// same role as one naming it by `Ref`.
         #[test]

@@ -72,6 +72,109 @@ pub(super) fn physical_name(raw: &Raw) -> Option<(&'static str, &Expr)> {
     Some((property, raw.properties().get(property)?.expr()?))
 }
 
+/// Types whose resources AWS identifies by several properties the template sets, though the
+/// schema's `primaryIdentifier` names an ID CloudFormation assigns: the properties — with AWS's
+/// default for one left out, or `None` when leaving it out makes the resource unique (a name
+/// AWS generates) — and why two of one identity collide. Types whose schema names several
+/// writable properties (a log filter's log group and name, an invoke config's function and
+/// qualifier) are read from the schema.
+type Identity = (
+    &'static str,
+    &'static [(&'static str, Option<&'static str>)],
+    &'static str,
+);
+const IDENTIFIED_BY: [Identity; 6] = [
+    (
+        "AWS::Lambda::Alias",
+        &[("FunctionName", None), ("Name", None)],
+        "a function holds one alias per name",
+    ),
+    (
+        "AWS::Lambda::Url",
+        &[("TargetFunctionArn", None), ("Qualifier", Some(""))],
+        "a function (or alias) has one Function URL",
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        &[
+            ("FunctionName", None),
+            ("EventSourceArn", None),
+            ("Topics", Some("")),
+        ],
+        "Lambda refuses a second mapping of one queue or stream to one function",
+    ),
+    (
+        "AWS::SNS::Subscription",
+        &[("TopicArn", None), ("Protocol", None), ("Endpoint", None)],
+        "SNS returns the existing subscription for a second one of one topic, protocol and endpoint, so deleting either resource drops both",
+    ),
+    (
+        "AWS::EC2::SecurityGroup",
+        &[("VpcId", Some("")), ("GroupName", None)],
+        "EC2 holds one security group per name in a VPC",
+    ),
+    (
+        "AWS::Events::Rule",
+        &[("EventBusName", Some("default")), ("Name", None)],
+        "EventBridge holds one rule per name on an event bus",
+    ),
+];
+
+/// Types that set the whole resource policy of each resource they list (the property listing
+/// them): a queue, topic or bucket has one policy, and the later writer replaces the earlier.
+const POLICY_OF: [(&str, &str); 3] = [
+    ("AWS::SQS::QueuePolicy", "Queues"),
+    ("AWS::SNS::TopicPolicy", "Topics"),
+    ("AWS::S3::BucketPolicy", "Bucket"),
+];
+
+/// A part of a raw resource's identity: a value it sets, or AWS's default for one it leaves
+/// out.
+pub(super) enum IdPart<'a> {
+    Value(&'a RawValue),
+    Default(&'static str),
+}
+
+/// What identifies a raw resource to AWS when one name does not: each identity as its parts,
+/// with why two resources of one identity collide. A resource policy has one identity per
+/// resource it governs.
+pub(super) fn identities(raw: &Raw) -> Vec<(Vec<IdPart<'_>>, &'static str)> {
+    let props = raw.properties();
+    let type_name = raw.type_name();
+    if let Some((_, list)) = POLICY_OF.iter().find(|(t, _)| *t == type_name) {
+        let why =
+            "a resource has one resource policy: the later policy resource replaces the earlier's";
+        return props
+            .get(list)
+            .map(RawValue::items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (vec![IdPart::Value(v)], why))
+            .collect();
+    }
+    let parts = |keys: &[(&'static str, Option<&'static str>)]| -> Option<Vec<IdPart<'_>>> {
+        keys.iter()
+            .map(|(k, default)| match (props.get(k), default) {
+                (Some(v), _) => Some(IdPart::Value(v)),
+                (None, Some(d)) => Some(IdPart::Default(d)),
+                (None, None) => None,
+            })
+            .collect()
+    };
+    if let Some((_, keys, why)) = IDENTIFIED_BY.iter().find(|(t, ..)| *t == type_name) {
+        return parts(keys).map(|p| vec![(p, *why)]).unwrap_or_default();
+    }
+    match IDENTIFIERS.iter().find(|(t, _)| *t == type_name) {
+        Some((_, keys)) if keys.len() > 1 && keys.iter().all(|(_, read_only)| !read_only) => {
+            let keys: Vec<_> = keys.iter().map(|(k, _)| (*k, None)).collect();
+            parts(&keys)
+                .map(|p| vec![(p, "AWS holds one resource under these names")])
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// What a raw resource's name is unique within, besides its account and region, innermost
 /// first: each variable of its ARN format's resource part before the last (the name) — an
 /// EventBridge Scheduler schedule's `${GroupName}` in `schedule/${GroupName}/${ScheduleName}` —

@@ -23,6 +23,7 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
         check_alarm_actions(app, stack, out);
     }
     check_physical_names(app, out);
+    check_identities(app, out);
 }
 
 /// The stack of `region` that exports `name`, and its output: `Fn::ImportValue` looks only there.
@@ -665,6 +666,172 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
                 stack,
                 id: r.id.as_str(),
             });
+        }
+    }
+}
+
+/// How a value names a resource, for comparing identities: a resource of the stack by its
+/// physical name (its logical ID when CloudFormation names it), an ARN or queue URL by its
+/// region and last name segment (`function:f:live` → `f:live`), other text in the stack's
+/// region; `None` when the definition leaves it open.
+fn resource_named(app: &App, stack: &Stack, e: &Expr) -> Option<String> {
+    let region = stack.environment.region();
+    let own = |reference: &str| {
+        let id = reference.split_once('.').map_or(reference, |(id, _)| id);
+        stack.template.resource(id)
+    };
+    let resource = match e {
+        Expr::Ref(id) | Expr::GetAtt(id, _) => own(id),
+        Expr::Sub(t) => t
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .and_then(own),
+        _ => None,
+    };
+    if let Some(r) = resource {
+        return Some(match physical_name(app, stack, r) {
+            Some((_, _, name)) => format!("{region}/{name}"),
+            None => format!("{}/{}", stack.name, r.id),
+        });
+    }
+    let scope = Scope::new(stack, Some(app));
+    let mut text = String::new();
+    for part in &scope.resolve(e).parts {
+        match part {
+            resolve::Part::Text(t) => text.push_str(t),
+            // The app is one account; no colon, so ARN fields stay apart.
+            resolve::Part::Unknown(u) if u.origin == resolve::Origin::Account => {
+                text.push('\u{2}');
+            }
+            resolve::Part::Unknown(_) => return None,
+        }
+    }
+    if let Some(fields) = text
+        .strip_prefix("arn:")
+        .map(|t| t.splitn(5, ':').collect::<Vec<_>>())
+        && let [_, _, arn_region, _, resource] = fields.as_slice()
+    {
+        let name = match resource.rsplit_once('/') {
+            Some((_, last)) => last,
+            None => resource.split_once(':').map_or(*resource, |(_, rest)| rest),
+        };
+        let arn_region = if arn_region.is_empty() {
+            region
+        } else {
+            arn_region
+        };
+        return Some(format!("{arn_region}/{name}"));
+    }
+    // A queue URL: https://sqs.<region>.amazonaws.com/<account>/<name>.
+    if let Some(rest) = text.strip_prefix("https://sqs.")
+        && let Some((host, path)) = rest.split_once('/')
+        && let Some(name) = path.rsplit('/').next()
+    {
+        let url_region = host.split('.').next().unwrap_or(region);
+        return Some(format!("{url_region}/{name}"));
+    }
+    Some(format!("{region}/{text}"))
+}
+
+/// Two resources AWS identifies by the same properties (an alias by its function and name, a
+/// log filter by its log group and name, a resource policy by the resource it governs — each
+/// modelled function's URL and queue mappings too) are one resource to AWS: the second create
+/// fails or silently replaces the first.
+fn check_identities(app: &App, out: &mut Vec<Finding>) {
+    struct Seen<'a> {
+        key: (&'a str, String),
+        stack: &'a Stack,
+        id: &'a str,
+        /// Made by SAM for a modelled function: two of those collide only when their
+        /// functions do, which the physical names already report.
+        of_function: bool,
+    }
+    let mut seen: Vec<Seen<'_>> = Vec::new();
+    for stack in app.stacks() {
+        let region = stack.environment.region();
+        for r in &stack.template.resources {
+            let mut keys: Vec<(&str, Option<Vec<String>>, &str)> = Vec::new();
+            match &r.properties {
+                Properties::Raw(raw) => {
+                    for (parts, why) in super::raw::identities(raw) {
+                        let texts = parts
+                            .into_iter()
+                            .map(|p| match p {
+                                super::raw::IdPart::Default(d) => {
+                                    resource_named(app, stack, &Expr::literal(d))
+                                }
+                                super::raw::IdPart::Value(v) => v
+                                    .items()
+                                    .into_iter()
+                                    .map(|i| i.expr().and_then(|e| resource_named(app, stack, e)))
+                                    .collect::<Option<Vec<_>>>()
+                                    .map(|items| items.join(",")),
+                            })
+                            .collect();
+                        keys.push((raw.type_name(), texts, why));
+                    }
+                }
+                // SAM makes the URL and queue mappings of a modelled function (on its alias
+                // when it has one).
+                Properties::Function(f) => {
+                    let named = |text: &str| resource_named(app, stack, &Expr::literal(text));
+                    let name = f.function_name.as_str();
+                    let alias = f.safe_deploy.as_ref().map(|d| d.alias.to_string());
+                    if f.url.is_some() {
+                        keys.push((
+                            "AWS::Lambda::Url",
+                            named(name)
+                                .zip(named(alias.as_deref().unwrap_or_default()))
+                                .map(|(f, q)| vec![f, q]),
+                            "a function (or alias) has one Function URL",
+                        ));
+                    }
+                    let qualified = match &alias {
+                        Some(q) => named(&format!("{name}:{q}")),
+                        None => named(name),
+                    };
+                    for event in &f.events {
+                        if let crate::model::lambda::events::EventSource::Sqs(s) = &event.source {
+                            keys.push((
+                                "AWS::Lambda::EventSourceMapping",
+                                qualified.clone().zip(resource_named(app, stack, &s.queue)).zip(named(""))
+                                    .map(|((f, q), topics)| vec![f, q, topics]),
+                                "Lambda refuses a second mapping of one queue or stream to one function",
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let of_function = matches!(r.properties, Properties::Function(_));
+            for (type_name, texts, why) in keys {
+                let Some(texts) = texts else { continue };
+                let key = (type_name, format!("{region}\u{1}{}", texts.join("\u{1}")));
+                if let Some(first) = seen.iter().find(|s| s.key == key) {
+                    if first.of_function && of_function {
+                        continue;
+                    }
+                    out.push(Finding {
+                        code: "duplicate",
+                        stack: stack.name.to_string(),
+                        resource: r.id.to_string(),
+                        message: format!(
+                            "{type_name} {} is the same resource to AWS as {} › {} (in {region}): {why}",
+                            texts.join(" / "),
+                            first.stack.name,
+                            first.id
+                        ),
+                        fix: "keep one of the two (merge what each sets), or give the second its own name or target".into(),
+                    });
+                    continue;
+                }
+                seen.push(Seen {
+                    key,
+                    stack,
+                    id: r.id.as_str(),
+                    of_function,
+                });
+            }
         }
     }
 }
