@@ -1187,5 +1187,23 @@ mod generated {
             );
             prop_assert!(!f.iter().any(|x| x.code.starts_with("iam-")), "{:?}", f);
         }
+
+        /// An ARN variable the data names as without a leading slash (SSM's
+        /// `${ParameterNameWithoutLeadingSlash}`) never starts with one: a parameter named
+        /// `/app/flag` is `parameter/app/flag`, and `parameter//app/flag` names nothing.
+        #[test]
+        fn an_ssm_parameter_arn_holds_its_name_without_the_leading_slash(
+            segments in prop::collection::vec("[a-zA-Z0-9_.-]{1,12}", 1..4),
+            leading in any::<bool>(),
+        ) {
+            let name = format!("{}{}", if leading { "/" } else { "" }, segments.join("/"));
+            let read = Statement::allow(
+                "Flag",
+                vec![Action::new("ssm:GetParameter").expect("valid")],
+                vec![Expr::sub(&format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}"))],
+            );
+            let f = with(read);
+            prop_assert_eq!(has(&f, "iam-scope"), leading, "{} {:?}", name, f);
+        }
     }
 }

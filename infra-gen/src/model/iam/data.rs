@@ -363,6 +363,11 @@ const REGIONLESS: [&str; 1] = ["bedrock"];
 
 /// Whether ARN variable `variable` can stand for `text`.
 fn holds(variable: &str, text: &str) -> bool {
+    // The data names the constraint (`${ParameterNameWithoutLeadingSlash}`: SSM's ARN of
+    // `/app/flag` is `parameter/app/flag`, so `parameter//app/flag` names nothing).
+    if variable.ends_with("WithoutLeadingSlash") && text.starts_with('/') {
+        return false;
+    }
     if !NO_SLASH.contains(&variable) {
         return true;
     }
