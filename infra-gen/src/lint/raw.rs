@@ -811,8 +811,9 @@ fn required_keys(block: Option<&RawValue>) -> Vec<(&str, &RawValue)> {
 }
 
 /// Whether every value of `value` is an ARN naming an account, or a resource of this stack
-/// (in its account): an S3 bucket's literal ARN names none (`arn:aws:s3:::bucket`), so a bucket
-/// of that name in any account matches it, and AWS asks for `aws:SourceAccount` beside it.
+/// of a type whose ARN names one: an S3 bucket's ARN names none (`arn:aws:s3:::bucket`), its
+/// own stack's bucket's neither (once deleted, its name is free to any account), so a bucket of
+/// that name in any account matches it, and AWS asks for `aws:SourceAccount` beside it.
 fn names_an_account(value: &RawValue, scope: &Scope<'_>) -> bool {
     let items = value.items();
     !items.is_empty()
@@ -821,9 +822,30 @@ fn names_an_account(value: &RawValue, scope: &Scope<'_>) -> bool {
                 let resolved = scope.resolve(e);
                 let own = matches!(resolved.parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::ThisStack);
                 let text = resolved.with_unknowns_as("${…}");
-                own || text.split(':').nth(4).is_some_and(|a| !a.is_empty())
+                (own && !of_accountless_type(e, scope))
+                    || text.split(':').nth(4).is_some_and(|a| !a.is_empty())
             })
         })
+}
+
+/// Whether `e` names (by `Ref`, `GetAtt` or a `Sub` of one) a resource of the stack whose
+/// type's ARN format in AWS's data has no account (an S3 bucket's).
+fn of_accountless_type(e: &Expr, scope: &Scope<'_>) -> bool {
+    let id = match e {
+        Expr::Ref(id) | Expr::GetAtt(id, _) => id.as_str(),
+        Expr::Sub(t) => t
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .map_or("", |r| r.split_once('.').map_or(r, |(id, _)| id)),
+        _ => return false,
+    };
+    scope
+        .stack
+        .template
+        .resource(id)
+        .and_then(|r| crate::model::iam::data::resource_type_of(r.properties.type_name()))
+        .and_then(|t| crate::model::iam::data::arn_fields(t.arn()))
+        .is_some_and(|f| f[4].is_empty())
 }
 
 /// The text of `expr` with the stack's own account as `\u{1}`, or `None` when another part is

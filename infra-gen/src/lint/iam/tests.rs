@@ -664,7 +664,10 @@ mod generated {
                         // Bedrock names models without a region for global inference.
                         || (variable == "Region" && !format.contains(":bedrock:"))
                     {
-                        ".+"
+                        // A field of its own: ARN fields are split at their colons.
+                        "[^:]+"
+                    } else if variable == "Region" {
+                        "[^:]*"
                     } else {
                         ".*"
                     });
@@ -932,7 +935,8 @@ mod generated {
 
         /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
         /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
-        /// name in any account matches it. Alike for `AWS::Lambda::Permission` and a resource
+        /// name in any account matches it (the stack's own bucket's ARN too: once deleted, its
+        /// name is free to any account). Alike for `AWS::Lambda::Permission` and a resource
         /// policy's conditions.
         #[test]
         fn a_service_grant_is_tied_only_by_a_source_naming_an_account(
@@ -940,6 +944,8 @@ mod generated {
                 ("s3.amazonaws.com", "arn:${AWS::Partition}:s3:::bucket1"),
                 // A resource of the stack is in its account, whatever its ARN shows.
                 ("sns.amazonaws.com", "${Function.Arn}"),
+                // But a bucket's ARN names no account, its own stack's neither.
+                ("s3.amazonaws.com", "${Uploads.Arn}"),
                 ("sns.amazonaws.com", "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t"),
                 ("events.amazonaws.com", "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/r"),
             ]),
@@ -949,7 +955,13 @@ mod generated {
             upper in prop::collection::vec(any::<bool>(), 1..8),
             equals in prop::sample::select(vec!["StringEquals", "StringEqualsIgnoreCase", "StringLike"]),
         ) {
-            let tied = account || (arn && !source.contains(":::"));
+            let tied = account || (arn && !source.contains(":::") && !source.contains("Uploads"));
+            let with_raw = |props: serde_json::Value, type_name: &str| {
+                let raw = crate::model::raw::Raw::new(type_name, props).expect("a valid raw resource");
+                let bucket = crate::model::raw::Raw::new("AWS::S3::Bucket", serde_json::json!({"BucketName": "demo-uploads"}));
+                let app = app(|s| s.raw("Extra", raw).raw("Uploads", bucket)).expect("the fixture is valid");
+                crate::lint::lint(&app)
+            };
             let f = if permission {
                 let mut props = serde_json::json!({"FunctionName": {"Ref": "Function"}, "Action": "lambda:InvokeFunction", "Principal": service});
                 if arn {
@@ -1200,7 +1212,7 @@ mod generated {
             let read = Statement::allow(
                 "Flag",
                 vec![Action::new("ssm:GetParameter").expect("valid")],
-                vec![Expr::sub(&format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}"))],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}"))],
             );
             let f = with(read);
             prop_assert_eq!(has(&f, "iam-scope"), leading, "{} {:?}", name, f);
