@@ -18,6 +18,8 @@
 //!   the holder's code with that role — and so does starting a run whose request may replace
 //!   the code (a CodeBuild buildspec, an ECS or Batch container command), or another service
 //!   reaching into it (`ec2-instance-connect:SendSSHPublicKey`, `ssm:StartSession`);
+//! * an action handing out a credential for such a resource, at any access level
+//!   (`ec2:GetPasswordData`: an instance's administrator password);
 //! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to (and
 //!   not to `ec2.amazonaws.com`, which every service launching instances passes to); and
 //!   then any write of such a service other than invoking (`lambda:CreateFunction` with a role
@@ -33,7 +35,7 @@ use crate::model::iam::{Action, Role, Statement};
 /// with a role of their own, and whether a request starting a run may replace what it runs
 /// (AWS's API references: `StartBuild`'s `buildspecOverride`, `RunTask`/`StartTask`'s and
 /// `SubmitJob`'s container `command` overrides).
-const RUNS_WITH_A_ROLE: [(&str, &str, Start); 19] = [
+const RUNS_WITH_A_ROLE: [(&str, &str, Start); 22] = [
     ("lambda", "function:", Start::AsDefined),
     ("ecs", "task/", Start::AsDefined),
     ("ecs", "service/", Start::AsDefined),
@@ -49,6 +51,10 @@ const RUNS_WITH_A_ROLE: [(&str, &str, Start); 19] = [
     ("glue", "devEndpoint/", Start::AsDefined),
     ("glue", "job/", Start::AsDefined),
     ("sagemaker", "notebook-instance/", Start::AsDefined),
+    // Studio's apps run with their user profile's or space's execution role.
+    ("sagemaker", "user-profile/", Start::AsDefined),
+    ("sagemaker", "space/", Start::AsDefined),
+    ("sagemaker", "app/", Start::AsDefined),
     // A lifecycle script runs in the notebook instance with the instance's role.
     (
         "sagemaker",
@@ -154,6 +160,11 @@ const READ_VERBS: [&str; 8] = [
 /// `GetDelegatedAccessToken`, `GetIamPortalLoginUrl`): reading one is acting as someone.
 const CREDENTIAL_WORDS: [&str; 4] = ["Token", "Credential", "Password", "Login"];
 
+/// Whether the action's name says it hands out credentials.
+pub(super) fn hands_out_credentials(name: &str) -> bool {
+    CREDENTIAL_WORDS.iter().any(|w| name.contains(w))
+}
+
 /// Whether the action only reads or uses what it names: a read verb first (ignoring case, as
 /// `rds-db:connect` is spelled), and no credential in its name.
 fn only_reads(action: &ActionInfo) -> bool {
@@ -164,8 +175,7 @@ fn only_reads(action: &ActionInfo) -> bool {
         .find(|(_, c)| !c.is_ascii_lowercase())
         .map_or(name.len(), |(i, _)| i);
     let verb = &name[..verb_end];
-    READ_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb))
-        && !CREDENTIAL_WORDS.iter().any(|w| name.contains(w))
+    READ_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb)) && !hands_out_credentials(name)
 }
 
 /// Why the action lets its holder escalate, if it does (`iam:PassRole` is judged with its
@@ -183,6 +193,18 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             "it is a {} write of {}, which creates or changes identities or issues credentials",
             action.level_names().join("/"),
             service.prefix
+        ));
+    }
+    // A credential for what runs with a role (an instance's administrator password, a
+    // cluster's session credentials) logs in to it: its holder acts with that role, whatever
+    // the access level (`ec2:GetPasswordData` is a Read).
+    if hands_out_credentials(action.name())
+        && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))
+    {
+        return Some(format!(
+            "it hands out a credential for a {} ({}), which runs with a role of its own: its holder acts with that role",
+            t.name(),
+            t.arn_service()
         ));
     }
     if writes && let Some(t) = action.resource_types(service).find(|t| is_principal(t)) {

@@ -534,6 +534,54 @@ mod generated {
 
     /// Actions AWS files under Permissions management or as identity writes that only read or
     /// use what they name pass; those that hand out credentials do not.
+    /// Every action of the data that hands out a credential (by its name) for a resource that
+    /// runs with a role escalates, whatever its access level (`ec2:GetPasswordData` is a
+    /// Read); and a Studio login (`sagemaker:CreatePresignedDomainUrl`) runs code as the user
+    /// profile's role.
+    #[test]
+    fn credentials_for_what_runs_with_a_role_escalate() {
+        let mut seen = 0;
+        for service in data::services() {
+            for info in service.actions {
+                let Some(t) = info
+                    .resource_types(service)
+                    .find(|t| super::super::escalation::runs_with_a_role(t))
+                else {
+                    continue;
+                };
+                if !super::super::escalation::hands_out_credentials(info.name()) {
+                    continue;
+                }
+                seen += 1;
+                let action = Action::new(&format!("{}:{}", service.prefix, info.name()))
+                    .expect("in the data");
+                let f = with(Statement::allow(
+                    "Cred",
+                    vec![action],
+                    vec![Expr::sub(arn_of(t.arn()))],
+                ));
+                assert!(
+                    has(&f, "iam-escalation"),
+                    "{}:{} {f:?}",
+                    service.prefix,
+                    info.name()
+                );
+            }
+        }
+        assert!(
+            seen > 0,
+            "the data holds such actions (ec2:GetPasswordData)"
+        );
+        let studio = Statement::allow(
+            "Studio",
+            vec![Action::new("sagemaker:CreatePresignedDomainUrl").expect("valid")],
+            vec![Expr::sub(
+                "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:user-profile/d-abc/alice",
+            )],
+        );
+        assert!(has(&with(studio), "iam-escalation"));
+    }
+
     #[test]
     fn reading_or_connecting_is_no_escalation() {
         for (action, escalates) in [
@@ -571,7 +619,8 @@ mod generated {
         /// Any action on a resource of a type it accepts (or `*` when it accepts none) is not
         /// refused for its resource; it is an escalation when its access level is
         /// Permissions management or it is an IAM/STS write — unless its name reads (a read
-        /// verb, no credential) —, and never when it only lists or reads.
+        /// verb, no credential) — or it hands out a credential for what runs with a role, and
+        /// otherwise never when it only lists or reads.
         #[test]
         fn escalation_and_fit_follow_the_data((s, a) in any_action()) {
             let service = &data::services()[s];
@@ -589,7 +638,13 @@ mod generated {
             {
                 prop_assert!(escalates, "{} {:?}", action.as_str(), f);
             }
-            if info.levels & !(Level::List as u8 | Level::Read as u8) == 0 {
+            // A credential for what runs with a role escalates at any level.
+            let credential = super::super::escalation::hands_out_credentials(info.name())
+                && info.resource_types(service).any(super::super::escalation::runs_with_a_role);
+            if credential {
+                prop_assert!(escalates, "{} {:?}", action.as_str(), f);
+            }
+            if info.levels & !(Level::List as u8 | Level::Read as u8) == 0 && !credential {
                 prop_assert!(!escalates, "{} {:?}", action.as_str(), f);
             }
             prop_assert!(
