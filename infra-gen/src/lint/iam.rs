@@ -318,10 +318,14 @@ fn own_resource(stack: &Stack, expr: &Expr) -> Option<Result<String, String>> {
         }));
     }
     let type_name = r.properties.type_name();
-    // SAM's function is a Lambda function once transformed.
+    // SAM's function is a Lambda function once transformed; a type AWS's data knows gives its
+    // ARN's service (EFS's is `elasticfilesystem`).
     let service = match type_name {
         "AWS::Serverless::Function" => "lambda".to_owned(),
-        _ => type_name.split("::").nth(1)?.to_ascii_lowercase(),
+        _ => match crate::model::iam::data::resource_type_of(type_name) {
+            Some(t) => t.arn_service().to_owned(),
+            None => crate::model::iam::data::prefix_of(type_name)?,
+        },
     };
     Some(Ok(service))
 }

@@ -1299,3 +1299,27 @@ fn literal_account(principal: &str) -> Option<&str> {
     };
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every vendored schema's service is a service of AWS's IAM data once its CloudFormation
+    /// name is mapped to its action prefix (`AWS::EFS::…` is `elasticfilesystem`), so raw
+    /// resources of every type find their ARN formats.
+    #[test]
+    fn every_schema_service_has_its_iam_prefix() {
+        for (type_name, _) in super::IDENTIFIERS.iter() {
+            let prefix = crate::model::iam::data::prefix_of(type_name).expect("a service");
+            assert!(
+                crate::model::iam::data::service(&prefix).is_some(),
+                "{type_name}: no IAM service {prefix}"
+            );
+        }
+        for (type_name, service) in [
+            ("AWS::EFS::FileSystem", "elasticfilesystem"),
+            ("AWS::StepFunctions::StateMachine", "states"),
+        ] {
+            let t = crate::model::iam::data::resource_type_of(type_name).expect("a type");
+            assert_eq!(t.arn_service(), service);
+        }
+    }
+}

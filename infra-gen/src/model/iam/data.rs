@@ -113,6 +113,23 @@ pub(crate) fn action(full: &str) -> Option<(&'static Service, &'static ActionInf
     Some((service, &service.actions[i]))
 }
 
+/// CloudFormation service names (lowercased) whose IAM action prefix differs: AWS names EFS's
+/// actions and ARNs `elasticfilesystem`, Step Functions' `states`.
+const PREFIX_OF_CFN_SERVICE: [(&str, &str); 2] =
+    [("efs", "elasticfilesystem"), ("stepfunctions", "states")];
+
+/// The IAM service prefix of a CloudFormation type's service (`AWS::EFS::…` is
+/// `elasticfilesystem`).
+pub(crate) fn prefix_of(type_name: &str) -> Option<String> {
+    let service = type_name.split("::").nth(1)?.to_ascii_lowercase();
+    Some(
+        PREFIX_OF_CFN_SERVICE
+            .iter()
+            .find(|(cfn, _)| *cfn == service)
+            .map_or(service, |(_, prefix)| (*prefix).to_owned()),
+    )
+}
+
 /// The IAM resource type a CloudFormation type names, by its service and its name
 /// (`AWS::Logs::LogGroup` is `logs`' `log-group`, `AWS::SQS::Queue` is `sqs`' `queue`).
 pub(crate) fn resource_type_of(type_name: &str) -> Option<&'static ResourceType> {
@@ -122,9 +139,8 @@ pub(crate) fn resource_type_of(type_name: &str) -> Option<&'static ResourceType>
             .map(|c| c.to_ascii_lowercase())
             .collect()
     };
-    let mut parts = type_name.split("::").skip(1);
-    let (service, resource) = (parts.next()?, squashed(parts.next()?));
-    self::service(&service.to_ascii_lowercase())?
+    let resource = squashed(type_name.split("::").nth(2)?);
+    self::service(&prefix_of(type_name)?)?
         .resources
         .iter()
         .find(|t| squashed(t.name()) == resource)
