@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::builders::App;
-use crate::render::read::{open_committed, read_committed};
+use crate::render::read::{open_committed, read_committed_lenient};
 use crate::render::{self, GeneratedFile};
 use crate::validate::{self, RemovedStack, Replacement};
 use crate::{Error, Finding, format_findings, lint};
@@ -141,6 +141,10 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     let mut acknowledged = Vec::new();
     let mut unreadable = Vec::new();
     let mut unchanged = BTreeSet::new();
+    // The committed templates read, and the stacks without one, for resources moved between
+    // stacks.
+    let mut committed_templates = Vec::new();
+    let mut fresh = Vec::new();
     // Templates come first, in stack order.
     for (stack, file) in app.stacks().iter().zip(&files) {
         let path = dir.join(&file.path);
@@ -150,11 +154,15 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
                 unchanged.insert(file.path.clone());
                 continue;
             }
-            Ok(false) => read_committed(&path),
+            Ok(false) => read_committed_lenient(&path),
             Err(e) => Err(e),
         };
         let committed = match committed {
-            Ok(text) => text,
+            Ok(text) => Ok(text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && dir.is_dir() => {
+                fresh.push(stack);
+                continue;
+            }
             // Not committed as a file (a directory, a symlink, a FIFO stands there, or
             // generated/ is no directory): the comparison reports it.
             Err(e)
@@ -172,22 +180,38 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
             // reports generated/ itself.
             Err(_) if !dir.is_dir() => continue,
             // A corrupted template is drift, not an I/O failure: the comparison shows it.
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                unreadable.push((file.path.clone(), "it is not UTF-8 text".to_owned()));
-                continue;
-            }
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(e.to_string()),
             Err(source) => return Err(Failure::Read { path, source }),
         };
-        match validate::replacements(stack, &committed) {
-            Ok(found) => {
+        let old = committed.and_then(|text| validate::read_template(&text));
+        match old.and_then(|old| Ok((validate::replacements_of(stack, &old)?, old))) {
+            Ok((found, old)) => {
                 for r in found {
                     match r.acknowledged {
                         Some(_) => acknowledged.push(r),
                         None => refused.push(r.to_finding()),
                     }
                 }
+                committed_templates.push((stack, old));
             }
-            Err(e) => unreadable.push((file.path.clone(), e)),
+            Err(e) => {
+                // What the committed template held cannot be told: at worst, the change
+                // replaces every stateful resource of the stack.
+                if let Some(f) = validate::unreadable_finding(stack, &file.path, &e) {
+                    refused.push(f);
+                }
+                unreadable.push((file.path.clone(), e));
+            }
+        }
+    }
+    let read: Vec<_> = committed_templates
+        .iter()
+        .map(|(s, old)| (*s, old))
+        .collect();
+    for r in validate::moved_resources(&read, &fresh) {
+        match r.acknowledged {
+            Some(_) => acknowledged.push(r),
+            None => refused.push(r.to_finding()),
         }
     }
     // A committed template no stack produces any more: a removed or renamed stack.
@@ -200,7 +224,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         })?;
     // A stack deployed to another region than the committed samconfig says: a moved stack.
     if let Some(rendered) = files.iter().find(|f| f.path == render::samconfig::PATH) {
-        let committed = read_committed(&dir.join(&rendered.path)).ok();
+        let committed = read_committed_lenient(&dir.join(&rendered.path)).ok();
         gone.extend(validate::moved_stacks(
             app,
             committed.as_deref(),

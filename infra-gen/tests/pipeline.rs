@@ -176,3 +176,160 @@ mod table_keys {
         }
     }
 }
+
+/// Stateful resources moved between stacks, and committed templates an editor changed: the
+/// guard judges what the committed files record of the deployed state.
+mod guard {
+    use super::*;
+    use infra_gen::App;
+    use infra_gen::model::dynamodb::{Key, KeySchema, Table, TableName};
+    use infra_gen::model::raw::Raw;
+    use infra_gen::model::sqs::{Queue, QueueName};
+    use infra_gen::{Error, builders::Service};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// A stateful resource of service `a` or `b`: (kind, physical name).
+    fn add(s: Service, kind: usize, id: &str, name: &str) -> Service {
+        match kind {
+            0 => s.table(
+                id,
+                TableName::new(name).map(|n| {
+                    Table::new(
+                        n,
+                        KeySchema {
+                            partition: Key::string("pk").expect("valid"),
+                            sort: None,
+                        },
+                    )
+                }),
+            ),
+            1 => s.queue(id, QueueName::new(name).map(Queue::new)),
+            2 => s.raw(
+                id,
+                Raw::new("AWS::S3::Bucket", json!({ "BucketName": name })),
+            ),
+            3 => s.raw(
+                id,
+                Raw::new("AWS::SQS::Queue", json!({ "QueueName": name })),
+            ),
+            // CloudFormation names it: the logical ID is all that identifies it.
+            _ => s.raw(
+                id,
+                Raw::new("AWS::EFS::FileSystem", json!({ "Encrypted": true })),
+            ),
+        }
+    }
+
+    /// Services `a` and `b` of one environment, each with `customize` applied.
+    fn two(customize: impl Fn(&str, Service) -> Service) -> Result<App, Error> {
+        let mut app = App::new();
+        for name in ["a", "b"] {
+            for stack in
+                common::service_stacks(name, "us-west-2", DOCKERFILE, |s| customize(name, s))?
+            {
+                app.push(stack);
+            }
+        }
+        Ok(app)
+    }
+
+    fn written(dir: &std::path::Path, app: &App) {
+        let rendered = pipeline::run(app, dir, None).expect("passes every step");
+        check::write(&rendered).expect("writes");
+    }
+
+    fn refused_at(err: &Failure) -> Vec<(String, String)> {
+        err.findings()
+            .iter()
+            .filter(|f| f.code == "replacement")
+            .map(|f| (f.stack.clone(), f.resource.clone()))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Moved from one stack to another under its name (or, unnamed, its logical ID): the
+        /// old stack orphans it and the new one creates it again. A resource of another name
+        /// under another ID is a new one beside a removed one.
+        #[test]
+        fn a_stateful_resource_moved_to_another_stack_is_a_replacement(
+            kind in 0..5usize, same_id in any::<bool>(), same_name in any::<bool>(),
+            to_b in any::<bool>(), ack in any::<bool>(),
+        ) {
+            let (from, to) = if to_b { ("a", "b") } else { ("b", "a") };
+            let new_id = if same_id { "Data" } else { "Moved" };
+            let new_name = if same_name { "demo-test-data" } else { "demo-test-other" };
+            let before = two(|n, s| if n == from { add(s, kind, "Data", "demo-test-data") } else { s })
+                .expect("valid");
+            let after = two(|n, s| {
+                if n != to {
+                    return s;
+                }
+                let s = add(s, kind, new_id, new_name);
+                if ack { s.acknowledge_replacement(new_id, "the data is copied over by hand first") } else { s }
+            })
+            .expect("valid");
+            let dir = scratch(&format!("move-{kind}-{same_id}-{same_name}-{to_b}-{ack}"));
+            written(&dir, &before);
+            let got = pipeline::run(&after, &dir, None);
+            fs::remove_dir_all(&dir).ok();
+            // Unnamed, only the logical ID says it is the same resource.
+            let moved = if kind == 4 { same_id } else { same_name };
+            match got {
+                Err(e) => {
+                    prop_assert!(moved && !ack, "refused: {}", e);
+                    prop_assert_eq!(refused_at(&e), vec![(format!("{to}-test-service"), new_id.to_owned())]);
+                }
+                Ok(r) => {
+                    prop_assert!(!moved || ack, "accepted a move");
+                    prop_assert_eq!(r.acknowledged().len(), usize::from(moved && ack));
+                }
+            }
+        }
+
+        /// A byte-order mark, CRLF line ends or a byte that is not UTF-8 in a committed
+        /// template do not hide what it records; a template that cannot be read at all
+        /// records nothing, so at worst every stateful resource of the stack is replaced.
+        #[test]
+        fn an_edited_committed_template_still_guards_its_stack(
+            edits in prop::collection::vec(0..4usize, 1..3), rekey in any::<bool>(),
+        ) {
+            let items = |pk: &str| {
+                let pk = pk.to_owned();
+                move |n: &str, s: Service| if n != "a" { s } else {
+                    s.table("Items", TableName::new("demo-test-items").map(|n| {
+                        Table::new(n, KeySchema { partition: Key::string(&pk).expect("valid"), sort: None })
+                    }))
+                }
+            };
+            let before = two(items("pk")).expect("valid");
+            let after = two(items(if rekey { "id" } else { "pk" })).expect("valid");
+            let dir = scratch(&format!("edit-{edits:?}-{rekey}").replace([' ', ',', '[', ']'], ""));
+            written(&dir, &before);
+            let file = dir.join("a-test-service.yaml");
+            let mut bytes = fs::read(&file).expect("written");
+            for e in &edits {
+                bytes = match e {
+                    0 => [b"\xef\xbb\xbf".as_slice(), &bytes].concat(),
+                    1 => String::from_utf8_lossy(&bytes).replace('\n', "\r\n").into_bytes(),
+                    2 => [bytes.as_slice(), b"# \xff\xfe reviewed\n"].concat(),
+                    _ => [bytes.as_slice(), b"Resources: [unclosed\n"].concat(),
+                };
+            }
+            fs::write(&file, &bytes).expect("writable");
+            let got = pipeline::run(&after, &dir, None);
+            fs::remove_dir_all(&dir).ok();
+            let unreadable = edits.contains(&3);
+            match got {
+                Err(e) => {
+                    prop_assert!(rekey || unreadable, "refused: {}", e);
+                    prop_assert!(refused_at(&e).iter().all(|(s, _)| s == "a-test-service"), "{}", e);
+                    prop_assert!(!refused_at(&e).is_empty(), "{}", e);
+                }
+                Ok(_) => prop_assert!(!rekey && !unreadable, "accepted"),
+            }
+        }
+    }
+}

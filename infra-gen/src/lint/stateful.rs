@@ -12,14 +12,24 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
         // `Raw::stateless` cannot make a type's data go away: a raw resource of a type a
         // stateful kind models (a table, queue, secret, log group, repository, the OIDC
         // provider roles trust) holds what the kind holds, and so does one of the types
-        // `raw::HOLDS_DATA` names (a bucket, a database, a key).
+        // `raw::HOLDS_DATA` names (a bucket, a database, a key) or one whose properties keep
+        // data (`raw::HOLDS_DATA_WITH`: a topic's message archive).
         let type_name = r.properties.type_name();
-        if matches!(r.properties, Properties::Raw(_)) && is_stateful_type(type_name) {
+        let holds_data = match &r.properties {
+            Properties::Raw(raw) => is_stateful_type(type_name) || raw.holds_data(),
+            _ => false,
+        };
+        if holds_data {
             sink.push(
                 "stateful-policy",
                 r.id.as_str(),
                 format!(
-                    "raw {type_name} is declared stateless, but a {type_name} holds what outlives a deployment (data, or the trust other roles place in it): deleting or replacing it loses that"
+                    "raw {type_name} is declared stateless, but {} holds what outlives a deployment (data, or the trust other roles place in it): deleting or replacing it loses that",
+                    if is_stateful_type(type_name) {
+                        format!("a {type_name}")
+                    } else {
+                        "one with these properties (a message archive)".to_owned()
+                    }
                 ),
                 "remove .stateless() so it is retained and its replacements are guarded, or use the modelled kind (Service::table, queue, secret, Registry)",
             );

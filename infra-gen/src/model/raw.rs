@@ -323,6 +323,10 @@ pub const HOLDS_DATA: &[&str] = &[
     "AWS::Backup::BackupVault",
 ];
 
+/// Types whose resources hold data when a property is set: an SNS topic with an
+/// `ArchivePolicy` keeps its published messages for replay, lost with the topic.
+pub const HOLDS_DATA_WITH: &[(&str, &str)] = &[("AWS::SNS::Topic", "ArchivePolicy")];
+
 /// A resource of a type infra-gen does not model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Raw {
@@ -364,6 +368,13 @@ impl Raw {
     pub fn stateless(mut self) -> Self {
         self.stateful = false;
         self
+    }
+
+    /// Whether its properties make it hold data ([`HOLDS_DATA_WITH`]), whatever its type.
+    pub fn holds_data(&self) -> bool {
+        HOLDS_DATA_WITH
+            .iter()
+            .any(|(t, p)| *t == self.type_name && self.properties.get(p).is_some())
     }
 
     pub fn properties(&self) -> &RawValue {

@@ -28,6 +28,30 @@ pub(crate) fn read_committed(path: &Path) -> io::Result<String> {
     Ok(text)
 }
 
+/// The largest committed file read: far above CloudFormation's 1 MB template body, so no
+/// template reaches it, and a stray file of gigabytes is not read into memory.
+const MAX_COMMITTED: u64 = 64 << 20;
+
+/// A committed file's text as the replacement guard reads it, for what it records of the
+/// deployed state: byte-order marks an editor added are dropped and a byte that is not UTF-8
+/// read as U+FFFD, so neither hides a stateful resource (the drift comparison still reports
+/// both). A file larger than [`MAX_COMMITTED`] is `InvalidData`.
+pub(crate) fn read_committed_lenient(path: &Path) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(
+        &mut io::Read::take(open_committed(path)?, MAX_COMMITTED + 1),
+        &mut bytes,
+    )?;
+    if bytes.len() as u64 > MAX_COMMITTED {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "larger than any template",
+        ));
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.trim_start_matches('\u{feff}').to_owned())
+}
+
 /// A template body (YAML, or JSON, which is YAML) in CloudFormation's JSON form: short-form
 /// tags become their long-form objects, so committed, deployed and rendered templates compare
 /// by meaning.

@@ -36,8 +36,8 @@ use serde_json::{Map, Value};
 
 pub use crate::render::read::read_template;
 pub use replacement::{
-    Fate, RemovedStack, Replacement, create_only_changes, moved_stacks, removed_stacks,
-    renamed_from, replacements,
+    Fate, RemovedStack, Replacement, create_only_changes, moved_resources, moved_stacks,
+    removed_stacks, renamed_from, replacements, replacements_of, unreadable_finding,
 };
 pub use schema::SchemaError;
 

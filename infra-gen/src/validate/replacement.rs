@@ -19,7 +19,7 @@ use super::schema;
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::{Resource, is_stateful_type};
-use crate::render::read::{read_committed, read_template};
+use crate::render::read::{read_committed_lenient, read_template};
 
 /// A change that would replace a stateful resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,16 +76,25 @@ fn is_stateful(r: &Resource) -> bool {
 /// Compares `stack`'s stateful resources with the `committed` rendering of the same stack.
 /// Resources new to the stack are not replacements; unparsable committed text is an error.
 pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, String> {
-    let old = read_template(committed)?;
-    let new = stack.template.to_json();
-    let mut out = renames(stack, &old);
-    // Both renderings are this stack's, in its region: the pseudo parameters it fixes are text.
+    replacements_of(stack, &read_template(committed)?)
+}
+
+/// The pseudo parameters `stack` fixes, as text: both renderings of a stack are its own, in
+/// its region.
+fn fixed(stack: &Stack) -> [(&'static str, &str); 3] {
     let region = stack.environment.region();
-    let fixed = [
+    [
         ("AWS::StackName", stack.name.as_str()),
         ("AWS::Region", region),
         ("AWS::Partition", crate::lint::resolve::partition(region)),
-    ];
+    ]
+}
+
+/// [`replacements`] against the committed template already read.
+pub fn replacements_of(stack: &Stack, old: &Value) -> Result<Vec<Replacement>, String> {
+    let new = stack.template.to_json();
+    let mut out = renames(stack, old);
+    let fixed = fixed(stack);
     for r in stack.template.resources.iter().filter(|r| is_stateful(r)) {
         let id = r.id.as_str();
         let Some(before) = old.pointer(&format!("/Resources/{id}")) else {
@@ -117,13 +126,41 @@ pub fn replacements(stack: &Stack, committed: &str) -> Result<Vec<Replacement>, 
     Ok(out)
 }
 
+/// The refusal for a committed template of `stack` the guard cannot read (`why`), when the
+/// stack holds stateful resources: what it recorded is unknown, so at worst the change
+/// replaces each of them.
+pub fn unreadable_finding(stack: &Stack, file: &str, why: &str) -> Option<Finding> {
+    let ids: Vec<&str> = stack
+        .template
+        .resources
+        .iter()
+        .filter(|r| is_stateful(r))
+        .map(|r| r.id.as_str())
+        .collect();
+    (!ids.is_empty()).then(|| Finding {
+        code: "replacement",
+        stack: stack.name.to_string(),
+        resource: ids.join(", "),
+        message: format!(
+            "the committed generated/{file} cannot be read ({why}), so whether this change replaces the stack's stateful resources cannot be told"
+        ),
+        fix: format!(
+            "restore the committed file (git checkout -- generated/{file}) and run again; generate then rewrites it"
+        ),
+    })
+}
+
 /// Properties whose change replaces the resource although its provider schema does not list
 /// them as create-only: the resource reference of each type documents them as "Update
 /// requires: Replacement" (a table's keys and local indexes cannot change in place).
-const REPLACING: &[(&str, &[&str])] = &[(
-    "AWS::DynamoDB::Table",
-    &["KeySchema", "LocalSecondaryIndexes"],
-)];
+const REPLACING: &[(&str, &[&str])] = &[
+    (
+        "AWS::DynamoDB::Table",
+        &["KeySchema", "LocalSecondaryIndexes"],
+    ),
+    // A cluster's engine family and master user cannot be modified in place.
+    ("AWS::RDS::DBCluster", &["Engine", "MasterUsername"]),
+];
 
 /// The create-only properties (from `type_name`'s provider schema, and [`REPLACING`]) whose
 /// value differs between two renderings of a resource (JSON forms, `after` absent when it is
@@ -232,6 +269,140 @@ pub fn renamed_from<'a>(
         .iter()
         .find(|(id, v)| !current(id) && v.get("Type").and_then(Value::as_str) == Some(type_name))
         .map(|(id, _)| id.as_str())
+}
+
+/// A stack's stateful resources as one side of a move: logical ID, type and its create-only
+/// text values as evaluated (the physical names a resource is known by).
+struct Held<'a> {
+    stack: &'a Stack,
+    id: String,
+    type_name: String,
+    names: Vec<String>,
+}
+
+impl Held<'_> {
+    /// The same resource to AWS: one type and one physical name, or, where either has no name
+    /// of its own (CloudFormation makes one), one logical ID.
+    fn same(&self, other: &Held<'_>) -> bool {
+        self.type_name == other.type_name
+            && if self.names.is_empty() || other.names.is_empty() {
+                self.id == other.id
+            } else {
+                self.names.iter().any(|n| other.names.contains(n))
+            }
+    }
+}
+
+/// Whether a resource of a template's JSON form holds data: retained, or of a stateful type.
+fn holds_data(r: &Value) -> Option<&str> {
+    let type_name = r.get("Type").and_then(Value::as_str)?;
+    let retained = r.get("DeletionPolicy").and_then(Value::as_str) == Some("Retain");
+    (retained || is_stateful_type(type_name)).then_some(type_name)
+}
+
+/// The physical name of `resource` (JSON form, in `stack`) when it is literal text once the
+/// stack's pseudo parameters are put in: the create-only property naming it after its type
+/// (`TableName`, `DBClusterIdentifier`) or `Name`.
+fn names(stack: &Stack, type_name: &str, resource: &Value) -> Vec<String> {
+    let Some(schema) = schema::cloudformation(type_name) else {
+        return Vec::new();
+    };
+    let short = type_name.rsplit("::").next().unwrap_or_default();
+    let naming = |p: &str| {
+        p == "Name"
+            || p.strip_prefix(short)
+                .is_some_and(|rest| rest == "Name" || rest == "Identifier")
+    };
+    let fixed = fixed(stack);
+    schema
+        .top_level_list("createOnlyProperties")
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| naming(p))
+        .filter_map(|p| resource.pointer(&format!("/Properties/{p}")))
+        .filter_map(|v| match canonical(v, &fixed) {
+            Value::String(t) if !t.contains("${") => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Stateful resources moved from one stack to another: a resource a stack drops (it is in its
+/// committed template, `committed`, and no longer defined) that another stack gains (it is not
+/// in that stack's committed template, or the stack has none: `fresh`), by logical ID or
+/// physical name. To CloudFormation that is a delete from the one stack — retained, orphaned
+/// with its data — and a create in the other: a new, empty resource, or a failed create of a
+/// name that is taken.
+pub fn moved_resources(committed: &[(&Stack, &Value)], fresh: &[&Stack]) -> Vec<Replacement> {
+    let defined =
+        |stack: &Stack, id: &str| stack.template.resources.iter().any(|r| r.id.as_str() == id);
+    let mut dropped = Vec::new();
+    for (stack, old) in committed {
+        let Some(resources) = old.get("Resources").and_then(Value::as_object) else {
+            continue;
+        };
+        for (id, r) in resources.iter().filter(|(id, _)| !defined(stack, id)) {
+            if let Some(type_name) = holds_data(r) {
+                dropped.push(Held {
+                    stack,
+                    id: id.clone(),
+                    type_name: type_name.to_owned(),
+                    names: names(stack, type_name, r),
+                });
+            }
+        }
+    }
+    if dropped.is_empty() {
+        return Vec::new();
+    }
+    let before = |stack: &Stack| {
+        committed
+            .iter()
+            .find(|(s, _)| std::ptr::eq(*s, stack))
+            .map(|(_, old)| *old)
+    };
+    let gained = committed
+        .iter()
+        .map(|(s, _)| *s)
+        .chain(fresh.iter().copied());
+    let mut out = Vec::new();
+    for stack in gained {
+        let old = before(stack)
+            .and_then(|o| o.get("Resources"))
+            .and_then(Value::as_object);
+        let new = stack.template.to_json();
+        for r in stack.template.resources.iter().filter(|r| is_stateful(r)) {
+            if old.is_some_and(|o| o.contains_key(r.id.as_str())) {
+                continue;
+            }
+            let type_name = r.properties.type_name();
+            let json = new
+                .pointer(&format!("/Resources/{}", r.id))
+                .unwrap_or(&Value::Null);
+            let held = Held {
+                stack,
+                id: r.id.to_string(),
+                type_name: type_name.to_owned(),
+                names: names(stack, type_name, json),
+            };
+            if let Some(from) = dropped
+                .iter()
+                .find(|d| !std::ptr::eq(d.stack, stack) && d.same(&held))
+            {
+                out.push(Replacement {
+                    stack: stack.name.to_string(),
+                    resource: held.id,
+                    type_name: type_name.to_owned(),
+                    properties: vec![format!(
+                        "its stack (it was {} in {})",
+                        from.id, from.stack.name
+                    )],
+                    acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A stateful resource whose logical ID is gone while a new one of the same type appears: to
@@ -433,7 +604,7 @@ pub fn removed_stacks(
     }
     names.sort();
     for name in names {
-        let Ok(text) = read_committed(&dir.join(&name)) else {
+        let Ok(text) = read_committed_lenient(&dir.join(&name)) else {
             continue;
         };
         let Ok(old) = read_template(&text) else {
@@ -444,12 +615,7 @@ pub fn removed_stacks(
         };
         let stateful: Vec<(String, String)> = resources
             .iter()
-            .filter_map(|(id, r)| {
-                let type_name = r.get("Type").and_then(Value::as_str)?;
-                let retained = r.get("DeletionPolicy").and_then(Value::as_str) == Some("Retain");
-                (retained || is_stateful_type(type_name))
-                    .then(|| (id.clone(), type_name.to_owned()))
-            })
+            .filter_map(|(id, r)| Some((id.clone(), holds_data(r)?.to_owned())))
             .collect();
         if stateful.is_empty() {
             continue;
