@@ -558,6 +558,19 @@ fn ecr_rule() -> impl Strategy<Value = (&'static str, bool, u32, (&'static str, 
     )
 }
 
+/// Values ECR refuses in a lifecycle rule, at a JSON pointer into it: a priority under 1, a
+/// count unit other than `days`, count types, tag statuses and actions in another spelling.
+const SPOILS: [(&str, &str); 8] = [
+    ("/rulePriority", "0"),
+    ("/selection/countUnit", "\"hours\""),
+    ("/selection/countUnit", "\"Days\""),
+    ("/selection/countType", "\"ImageCountMoreThan\""),
+    ("/selection/countType", "\"imageCountLessThan\""),
+    ("/selection/tagStatus", "\"ANY\""),
+    ("/action/type", "\"Expire\""),
+    ("/action/type", "\"delete\""),
+];
+
 fn kind() -> impl Strategy<Value = EnvironmentKind> {
     prop::sample::select(&KINDS[..])
 }
@@ -604,6 +617,7 @@ proptest! {
         rules in prop::option::of(prop::collection::vec(ecr_rule(), 0..4)),
         reversed in any::<bool>(),
         duplicate in any::<bool>(),
+        spoil in prop::option::of((0..4usize, prop::sample::select(&SPOILS[..]))),
     ) {
         let min = Policy::of(kind).min_images_kept;
         let mut props = json!({"RepositoryName": "demo-extra"});
@@ -631,7 +645,16 @@ proptest! {
                     selection["countType"] = json!("sinceImagePushed");
                     selection["countUnit"] = json!("days");
                 }
-                json!({"rulePriority": priority(i), "selection": selection, "action": {"type": "expire"}})
+                let mut rule = json!({"rulePriority": priority(i), "selection": selection, "action": {"type": "expire"}});
+                if let Some((_, (pointer, value))) = spoil.filter(|(at, _)| at % len == i) {
+                    if let Some(v) = rule.pointer_mut(pointer) {
+                        *v = serde_json::from_str(value).unwrap_or(Value::Null);
+                    } else if let Some(sel) = rule["selection"].as_object_mut() {
+                        // A unit given to a count is a misplaced unit too.
+                        sel.insert("countUnit".into(), serde_json::from_str(value).unwrap_or(Value::Null));
+                    }
+                }
+                rule
             }).collect();
             props["LifecyclePolicy"] =
                 json!({"LifecyclePolicyText": json!({"rules": rules}).to_string()});
@@ -651,7 +674,8 @@ proptest! {
         let rules = rules.unwrap_or_default();
         let priorities: Vec<usize> = (0..rules.len()).map(priority).collect();
         let highest = priorities.iter().max().copied();
-        let refused = (1..priorities.len()).any(|i| priorities[..i].contains(&priorities[i]))
+        let refused = spoil.is_some() && !rules.is_empty()
+            || (1..priorities.len()).any(|i| priorities[..i].contains(&priorities[i]))
             || rules.iter().zip(&priorities).any(|(r, p)| r.0 == "any" && Some(*p) != highest);
         if rules.is_empty() || refused {
             broken.push(PolicyRule::LifecyclePolicy);

@@ -99,6 +99,15 @@ fn text(stack: &Stack, v: &RawValue) -> Option<String> {
     }
 }
 
+/// The `countType`s ECR's lifecycle policies know: by count, or by days since an image was
+/// pushed, last pulled or archived.
+const COUNT_TYPES: &[&str] = &[
+    "imageCountMoreThan",
+    "sinceImagePushed",
+    "sinceImagePulled",
+    "sinceImageTransitioned",
+];
+
 /// ECR's lifecycle policy text as rules: an expiry of `untagged` images, or of images by tag
 /// (`any`, or `tagged` — by age that can delete the running image; by count it bounds only the
 /// tags it lists, so it is left out, unless a pattern of only `*` or an empty prefix lists
@@ -118,7 +127,8 @@ fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
     for rule in rules {
         let p = rule["rulePriority"]
             .as_u64()
-            .ok_or_else(|| refused("a rule without an integer rulePriority".into()))?;
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| refused("a rule without a rulePriority of 1 or more".into()))?;
         if priorities.iter().any(|(q, _)| *q == p) {
             return Err(refused(format!("two rules have rulePriority {p}")));
         }
@@ -142,6 +152,31 @@ fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
             .ok_or_else(|| unreadable("a rule without a countNumber"))?;
         if count == 0 {
             return Err(refused("a countNumber of 0".into()));
+        }
+        // ECR's values: the count types, the one count unit, the tag statuses and actions.
+        let one_of = |key: &str, value: &serde_json::Value, known: &[&str]| {
+            if value.as_str().is_some_and(|v| known.contains(&v)) {
+                Ok(())
+            } else {
+                Err(refused(format!(
+                    "{key} {value} is none of {}",
+                    known.join(", ")
+                )))
+            }
+        };
+        one_of("countType", &selection["countType"], COUNT_TYPES)?;
+        one_of(
+            "tagStatus",
+            &selection["tagStatus"],
+            &["tagged", "untagged", "any"],
+        )?;
+        one_of(
+            "action type",
+            &rule["action"]["type"],
+            &["expire", "transition"],
+        )?;
+        if let Some(unit) = selection.get("countUnit") {
+            one_of("countUnit", unit, &["days"])?;
         }
         let by_count = selection["countType"] == "imageCountMoreThan";
         if by_count == selection.get("countUnit").is_some() {
