@@ -89,7 +89,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Deferral);
     }
-    if !public && sentences.iter().any(|s| negation(s)) {
+    if !public && (sentences.iter().any(|s| negation(s)) || checked_elsewhere(&sentences)) {
         return Err(Refusal::Negation);
     }
     if !public && delegated(&sentences) {
@@ -974,10 +974,12 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         let x = w(i);
         let (clause, tail) = clause_of(i);
         let marker = ALWAYS.contains(&x)
-            // `no bypass, not even temporarily` negates the marker.
-            && !(w(i.wrapping_sub(1)) == "even" && negator(w(i.wrapping_sub(2))))
+            // `no bypass, not even temporarily`, `there is no TODO`, `nothing here is
+            // temporary` negate the marker.
+            && !negated_marker(clause, clause.len() - tail.len() - 1)
             // Temporary credentials (STS, Cognito identity pools) are a mechanism.
             || x == "temporary" && !CREDENTIALS.contains(&w(i + 1))
+                && !negated_marker(clause, clause.len() - tail.len() - 1)
             || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
             || x == "for" && w(i + 1) == "now"
             || x == "for" && w(i + 1) == "the" && w(i + 2) == "time" && w(i + 3) == "being"
@@ -1058,16 +1060,25 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                     .any(|y| AUTH_TERMS.contains(&y.as_str()))
             // A state that starts at a version or date: `keys are mandatory from v2 on`,
             // `starting Q3`, `as of the next release`.
-            || (matches!(x, "starting" | "effective" | "from") || x == "as" && w(i + 1) == "of")
+            // The same in the other languages read: `erst ab Version 2`, `vanaf v2`, `à partir
+            // de la v2`, `a partire dalla versione 2`.
+            || (matches!(x, "starting" | "effective" | "from" | "ab" | "vanaf")
+                || x == "as" && w(i + 1) == "of"
+                || matches!(x, "partir" | "partire"))
                 && {
-                    let next = if x == "as" { w(i + 2) } else { w(i + 1) };
-                    let version = next.strip_prefix('v').is_some_and(|v| {
-                        !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
-                    });
+                    let mut k = if x == "as" { i + 2 } else { i + 1 };
+                    while matches!(w(k), "de" | "da" | "do" | "la" | "del" | "della" | "dalla" | "dal" | "du" | "dem" | "der") {
+                        k += 1;
+                    }
+                    let numbered = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+                    let version = w(k).strip_prefix('v').is_some_and(numbered)
+                        || matches!(w(k), "version" | "versión" | "versão" | "versione" | "versie" | "release")
+                            && numbered(w(k + 1));
                     // `from 2024` may be past; `from v2` is a version still to come.
                     version
                         || x != "from"
-                            && (period(next) || EVENTS.contains(&next) || next == "next")
+                            && (period(w(k)) || EVENTS.contains(&w(k)) || w(k) == "next"
+                                || FOREIGN_NEXT.contains(&w(k)))
                 }
             // A check that resumes is off until then: `key checks resume after the review`.
             || matches!(x, "resume" | "resumes")
@@ -1113,6 +1124,49 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                         .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y)));
         marker && !(excusable && extra_or_upkeep(clause))
     })
+}
+
+/// `next` in the other languages read, before a version or sprint: `ab der nächsten Version`.
+const FOREIGN_NEXT: &[&str] = &[
+    "nächsten",
+    "nächste",
+    "nächster",
+    "prochaine",
+    "prochain",
+    "próxima",
+    "próximo",
+    "prossima",
+    "prossimo",
+    "volgende",
+];
+
+/// Whether the deferral marker at `at` in `clause` is negated: a negator among the three words
+/// before it, reaching it through `even`, an article or a copula only (`no TODO`, `not even
+/// temporarily`, `nothing here is temporary`).
+fn negated_marker(clause: &[String], at: usize) -> bool {
+    clause[..at.min(clause.len())]
+        .iter()
+        .rev()
+        .take(3)
+        .enumerate()
+        .any(|(k, y)| {
+            negator(y)
+                && clause[at - k..at].iter().all(|b| {
+                    matches!(
+                        b.as_str(),
+                        "even"
+                            | "a"
+                            | "an"
+                            | "the"
+                            | "is"
+                            | "are"
+                            | "was"
+                            | "here"
+                            | "this"
+                            | "about"
+                    )
+                })
+        })
 }
 
 /// A date a state lasts until: a quarter or half (`q4`, `h2`), a month, a year (`2027`).
@@ -1578,12 +1632,30 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
 fn state_negation(sentence: &[Vec<String>]) -> bool {
     let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| enforcement(w));
     sentence.iter().enumerate().any(|(m, c)| {
+        // Switched off in the past and on again since: `was briefly disabled in 2023 and has
+        // been enforced ever since`.
+        let restored = |from: usize| {
+            let rest: Vec<&String> = sentence[m..].iter().flatten().skip(from).collect();
+            c[..from]
+                .iter()
+                .any(|w| matches!(w.as_str(), "was" | "were" | "had"))
+                && rest
+                    .iter()
+                    .skip_while(|w| !matches!(w.as_str(), "and" | "but"))
+                    .any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "since" | "again" | "restored" | "reenabled" | "reinstated"
+                        )
+                    })
+        };
         let later = (0..c.len()).any(|i| {
             AUTH_TERMS.contains(&c[i].as_str())
                 && c[i + 1..]
                     .iter()
                     .take_while(|w| !matches!(w.as_str(), "and" | "or") && !negator(w))
-                    .any(|w| switched_off_state(w))
+                    .position(|w| switched_off_state(w))
+                    .is_some_and(|k| !restored(i + 1 + k))
         });
         // A label is a few words, its value one or two: `Auth: none`, not a clause.
         let label = c.len() <= 3
@@ -1595,6 +1667,114 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
                 .is_some_and(|w| negating_state(w) || matches!(w.as_str(), "no" | "off"));
         (later || label) && !refusing_from(m)
     }) || lets_through(sentence)
+}
+
+/// Authentication done by something other than the function, which a public URL does not
+/// pass through: a component in front (CloudFront, a WAF, an API gateway, a proxy — callers
+/// reach the URL directly around it) or the caller's own side (the client SDK, the browser),
+/// as the subject of a check (`the CDN validates the key`) or its agent (`checked by the
+/// WAF`), in a reason where the function checks nothing itself (`the function verifies the
+/// JWT; CloudFront in front only caches` passes). Also a check made only in some
+/// environments (`verified in staging only`): the reason is the same in every environment.
+fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
+    fn checking(w: &str) -> bool {
+        [
+            "check",
+            "verif",
+            "validat",
+            "enforc",
+            "authenticat",
+            "authoriz",
+            "authoris",
+            "inspect",
+        ]
+        .iter()
+        .any(|p| w.starts_with(p))
+    }
+    fn elsewhere(w: &str) -> bool {
+        matches!(
+            w,
+            "cloudfront"
+                | "waf"
+                | "cdn"
+                | "gateway"
+                | "apigateway"
+                | "proxy"
+                | "balancer"
+                | "alb"
+                | "nginx"
+                | "envoy"
+                | "cloudflare"
+                | "akamai"
+                | "fastly"
+                | "edge"
+                | "ingress"
+                | "firewall"
+                | "sdk"
+                | "browser"
+                | "frontend"
+                | "client"
+        )
+    }
+    fn itself(w: &str) -> bool {
+        matches!(
+            w,
+            "function" | "handler" | "lambda" | "code" | "we" | "backend" | "service"
+        )
+    }
+    // The checker of each checking word: its agent after `by`, else its subject.
+    let checkers = || {
+        sentences.iter().flatten().flat_map(|c| {
+            (0..c.len())
+                .filter(|&i| checking(&c[i]))
+                .filter_map(move |i| {
+                    if c.get(i + 1).is_some_and(|w| w == "by") {
+                        return c[i + 2..]
+                            .iter()
+                            .take(4)
+                            .find(|w| elsewhere(w) || itself(w))
+                            .map(String::as_str);
+                    }
+                    // The subject leads its (relative) clause: `the gateway in front of the
+                    // function verifies`, `the token the client sends, which the function checks`.
+                    let start = c[..i]
+                        .iter()
+                        .rposition(|w| matches!(w.as_str(), "that" | "which" | "who" | "and"))
+                        .map_or(0, |k| k + 1);
+                    c[start..i]
+                        .iter()
+                        .find(|w| elsewhere(w) || itself(w))
+                        .map(String::as_str)
+                })
+        })
+    };
+    let environments = sentences.iter().flatten().any(|c| {
+        let env = |w: &str| {
+            matches!(
+                w,
+                "staging"
+                    | "stage"
+                    | "dev"
+                    | "development"
+                    | "test"
+                    | "testing"
+                    | "qa"
+                    | "uat"
+                    | "preprod"
+                    | "preproduction"
+                    | "sandbox"
+                    | "prod"
+                    | "production"
+            )
+        };
+        c.iter()
+            .any(|w| AUTH_TERMS.contains(&w.as_str()) || checking(w))
+            && c.windows(3).any(|p| {
+                p[0] == "in" && env(&p[1]) && p[2] == "only"
+                    || matches!(p[0].as_str(), "only" | "except") && p[1] == "in" && env(&p[2])
+            })
+    });
+    environments || checkers().any(elsewhere) && !checkers().any(itself)
 }
 
 /// A check that does not stop a request: a negated refusal (`logged but not rejected`),
@@ -1631,16 +1811,30 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                         // `verified only for partners who opted in`: the caller chooses.
                         || words[i + 2..].iter().take(6).any(|y| opting(y)))
                 // A check that everything passes: `every signature matches`, `any key works`.
+                // Also past the mechanism's qualifiers and what it is judged by: `any bearer
+                // token with the right format is accepted`.
                 || matches!(x, "any" | "every" | "all") && {
-                    let t = if w(i + 1) == "api" { i + 2 } else { i + 1 };
+                    let qualifier = |y: &str| {
+                        AUTH_TERMS.contains(&y)
+                            || MECHANISMS.contains(&y)
+                            || matches!(y, "api" | "bearer" | "access" | "signed")
+                    };
+                    let mut t = i + 1;
+                    while t < i + 3 && qualifier(w(t)) && qualifier(w(t + 1)) {
+                        t += 1;
+                    }
                     AUTH_TERMS.contains(&w(t))
-                        && words[(t + 1).min(words.len())..].iter().take(3).any(|y| {
-                            matches!(
-                                *y,
-                                "matches" | "match" | "works" | "work" | "passes" | "pass"
-                                    | "succeeds" | "accepted" | "goes"
-                            )
-                        })
+                        && words[(t + 1).min(words.len())..]
+                            .iter()
+                            .take(6)
+                            .take_while(|y| !negator(y) && !enforcement(y))
+                            .any(|y| {
+                                matches!(
+                                    *y,
+                                    "matches" | "match" | "works" | "work" | "passes" | "pass"
+                                        | "succeeds" | "accepted" | "goes"
+                                )
+                            })
                 }
                 // A mode that records instead of refusing: `log-only mode`, `shadow mode`,
                 // `dry-run`, `report-only`; and a check taken back: `rolled back`.

@@ -74,6 +74,49 @@ const FILLERS: &[&str] = &[
     "keys come from the production secret, as of today",
     "ongoing key audits flag stale keys",
     "the check runs after the body is parsed and the request is routed",
+    "there is no TODO here",
+    "nothing here is temporary",
+    "the check was briefly disabled in 2023 and has been enforced ever since",
+    "CloudFront in front only caches responses",
+];
+
+/// Who checks instead of the function: a component a public URL does not pass through, or
+/// the caller's own side. `{m}` is the mechanism.
+const ELSEWHERE_FRAMES: &[&str] = &[
+    "the CloudFront distribution in front of the URL checks {m}",
+    "{m} is validated by the WAF in front",
+    "the API gateway in front of the function verifies {m}",
+    "an nginx proxy enforces {m} before traffic reaches us",
+    "the client SDK validates {m} before it sends the request",
+    "{m} is checked by the browser",
+    "Cloudflare authenticates callers with {m}",
+];
+
+/// The function's own check, beside which a check elsewhere is an extra.
+const ITSELF_FRAMES: &[&str] = &[
+    "the function verifies {m} on every request",
+    "{m} is checked by the handler",
+    "the handler validates {m} again",
+];
+
+/// A check in some environments only: the reason is the same in all of them.
+const ENVIRONMENT_SCOPES: &[&str] = &[
+    "in staging only",
+    "only in production",
+    "in dev only",
+    "except in test",
+    "only in prod",
+];
+
+/// Deferral to a version in the other languages read, and in English.
+const VERSION_DEFERRALS: &[&str] = &[
+    "das Token wird erst ab Version 2 geprüft",
+    "de sleutel wordt pas vanaf v3 gecontroleerd",
+    "la clé API sera vérifiée à partir de la version 2",
+    "la clave API se verificará a partir de la versión 2",
+    "la chiave API sarà verificata a partire dalla versione 2",
+    "a chave API será verificada a partir da versão 2",
+    "keys are required from version 3 on",
 ];
 
 const ADD: &[&str] = &["add", "enable", "wire up", "implement", "turn on", "set up"];
@@ -565,6 +608,51 @@ proptest! {
         parts.extend(extra);
         let reason = dress(parts, seed);
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_made_only_outside_the_function_is_refused(
+        f in prop::sample::select(ELSEWHERE_FRAMES), m in prop::sample::select(MECHANISMS),
+        extra in fillers(), seed in any::<u64>()
+    ) {
+        let mut parts = vec![f.replace("{m}", m)];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_outside_the_function_beside_its_own_is_accepted(
+        f in prop::sample::select(ELSEWHERE_FRAMES), own in prop::sample::select(ITSELF_FRAMES),
+        m in prop::sample::select(MECHANISMS), extra in fillers(), first in any::<bool>(),
+        seed in any::<u64>()
+    ) {
+        let (a, b) = (f.replace("{m}", m), own.replace("{m}", m));
+        let mut parts = extra;
+        if first { parts.insert(0, a); parts.push(b) } else { parts.insert(0, b); parts.push(a) }
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_in_some_environments_only_is_refused(
+        base in mechanism_base(), scope in prop::sample::select(ENVIRONMENT_SCOPES),
+        extra in fillers(), seed in any::<u64>()
+    ) {
+        let mut parts = vec![format!("{base} {scope}")];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_from_a_later_version_is_a_deferral(
+        d in prop::sample::select(VERSION_DEFERRALS), extra in fillers(), seed in any::<u64>()
+    ) {
+        let mut parts = vec![d.to_owned()];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Deferral), "{}", reason);
     }
 
     #[test]
