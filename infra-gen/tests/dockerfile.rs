@@ -1791,3 +1791,109 @@ const OURS: [&str; 4] = [
     "image-streaming",
     "secret-in-env",
 ];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// What the final image's stages write stays in the image for whoever pulls it: every ENV
+    /// instruction is in its history, so a secret an ENV held is there even once a later ENV
+    /// replaces it (here or in a stage it is built FROM), and every LABEL (either form) is in
+    /// its config. A builder stage's are not in the image, and ordinary values are ordinary.
+    #[test]
+    fn the_images_history_and_labels_keep_what_a_later_env_replaced(
+        secret in prop::sample::select(vec![
+            ("GITHUB_TOKEN", "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc9V"),
+            ("AWS_ACCESS_KEY_ID", "AKIAR4T6YU2WQ3ZX7NMP"),
+            ("DB_PASSWORD", "Zq8LmN2vR7tX4wY9kP3s"),
+            ("DATABASE_URL", "postgres://app:Vq83kLmZ29xPt4Wd@db.internal:5432/app"),
+        ]),
+        plain in prop::sample::select(vec![
+            ("LOG_LEVEL", "debug"),
+            ("APP_VERSION", "1.4.2"),
+            ("DB_PASSWORD_FILE", "/run/secrets/db"),
+        ]),
+        replacement in prop::sample::select(vec!["", "/run/secrets/value", "\"\""]),
+        label_key in prop::sample::select(vec!["com.example.token", "org.opencontainers.image.description", "build-info"]),
+        legacy in any::<bool>(),
+        parent in any::<bool>(),
+    ) {
+        let count = |written: &str, later: &str, builder: &str| {
+            let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+            let last = if parent {
+                format!("{provided} AS base\n{written}RUN true\nFROM base\n{later}")
+            } else {
+                format!("{provided}\n{written}RUN true\n{later}")
+            };
+            let text = format!("FROM --platform=$BUILDPLATFORM node:20 AS deps\n{builder}RUN npm ci\n{last}{TAIL}");
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
+            (n, text)
+        };
+        let (name, value) = secret;
+        let (plain_name, plain_value) = plain;
+        let label = |k: &str, v: &str| if legacy { format!("LABEL {k} {v}\n") } else { format!("LABEL {k}=\"{v}\"\n") };
+        for (written, later, builder, want) in [
+            (format!("ENV {name}={value}\n"), format!("ENV {name}={replacement}\n"), String::new(), 1),
+            (label(label_key, value), String::new(), String::new(), 1),
+            (String::new(), String::new(), format!("ENV {name}={value}\n{}", label(label_key, value)), 0),
+            (format!("ENV {plain_name}={plain_value}\n"), format!("ENV {plain_name}={replacement}\n"), String::new(), 0),
+            (label("org.opencontainers.image.version", plain_value), String::new(), String::new(), 0),
+        ] {
+            let (got, text) = count(&written, &later, &builder);
+            prop_assert_eq!(got, want, "{}", text);
+        }
+    }
+
+    /// A `# syntax=` directive hands the file to the frontend it names: Docker's Dockerfile
+    /// frontend (any tag or digest, on Docker Hub or a mirror of it) reads it as these lints
+    /// do; any other frontend decides for itself what it builds, which cannot be worked out.
+    /// A `syntax=` after a line that ends the directives is a comment.
+    #[test]
+    fn a_syntax_directive_naming_another_frontend_is_refused(
+        registry in prop::sample::select(vec!["", "docker.io/", "index.docker.io/", "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/", "mirror.gcr.io/"]),
+        name in prop::sample::select(vec!["docker/dockerfile", "docker/dockerfile-upstream", "Docker/Dockerfile"]),
+        other in prop::sample::select(vec!["acme/dockerfile", "ghcr.io/acme/frontend", "tonistiigi/pack", "earthly/buildkitd", "docker/buildkit-frontend", "dockerfile"]),
+        tag in prop::sample::select(vec!["", ":1", ":1.7-labs", ":master", "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"]),
+        prefix in prop::sample::select(vec!["# syntax=", "#syntax = ", "# SYNTAX=", "// syntax="]),
+        shebang in any::<bool>(),
+    ) {
+        let count = |head: &str| {
+            let bang = if shebang { "#!/usr/bin/env buildctl-daemonless.sh\n" } else { "" };
+            let text = format!("{bang}{head}\nFROM public.ecr.aws/lambda/provided:al2023\n{TAIL}");
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "image-platform").count();
+            (n, text)
+        };
+        for (head, want) in [
+            (format!("{prefix}{registry}{name}{tag}"), 0),
+            (format!("{prefix}{other}{tag}"), 1),
+            (format!("# built by CI\n{prefix}{other}{tag}"), 0),
+        ] {
+            let (got, text) = count(&head);
+            prop_assert_eq!(got, want, "{}", text);
+        }
+    }
+
+    /// A builder whose Go or Node target is set to any architecture but the function's (in
+    /// the RUN or by an ENV) builds for that one, whether or not its name is a common
+    /// spelling of one (`GOARCH=386`, `GOARCH=arm`, `npm_config_arch=ia32`).
+    #[test]
+    fn any_value_of_an_architecture_setting_names_that_architecture(
+        value in prop::sample::select(vec!["386", "arm", "amd64", "mips64le", "ppc64le", "riscv64", "s390x", "loong64", "wasm"]),
+        own in prop::sample::select(vec!["arm64"]),
+        in_env in any::<bool>(),
+    ) {
+        let count = |v: &str| {
+            let (env, run) = if in_env {
+                (format!("ENV GOARCH={v}\n"), "go build -o /out/bootstrap .".to_owned())
+            } else {
+                (String::new(), format!("GOARCH={v} go build -o /out/bootstrap ."))
+            };
+            let text = format!("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n{env}RUN CGO_ENABLED=0 {run}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /out/bootstrap /var/task/bootstrap\n{TAIL}");
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "image-platform").count();
+            (n, text)
+        };
+        let (got, text) = count(value);
+        prop_assert_eq!(got, 1, "{}", text);
+        let (got, text) = count(own);
+        prop_assert_eq!(got, 0, "{}", text);
+    }
+}

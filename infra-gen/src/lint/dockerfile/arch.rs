@@ -89,40 +89,104 @@ pub(super) fn platform(spec: &str) -> Result<Arch, NotAnArch> {
 }
 
 /// Architecture names as image namespaces (`arm64v8/`), tags (`-x86_64`), Rust and GNU
-/// triples (`aarch64-unknown-linux-gnu`) and release archives (`_linux_amd64`) spell them.
-const TOKENS: [&str; 23] = [
-    "arm64", "aarch64", "arm64v8", "armv8", "amd64", "x86_64", "x86-64", "x64", "arm32v5",
-    "arm32v6", "arm32v7", "armhf", "armel", "armv7", "armv7l", "armv6", "i386", "i686", "ppc64le",
-    "s390x", "riscv64", "mips64le", "loong64",
+/// triples (`aarch64-unknown-linux-gnu`), release archives (`_linux_amd64`, jq's and
+/// chromedriver's `linux64`), Node's and Electron's `ia32`, and the os-maven-plugin's
+/// classifiers that protoc and netty name their builds by (`linux-aarch_64`, `x86_32`).
+const TOKENS: [&str; 28] = [
+    "arm64", "aarch64", "aarch_64", "arm64v8", "armv8", "amd64", "x86_64", "x86-64", "x64",
+    "linux64", "arm32v5", "arm32v6", "arm32v7", "armhf", "armel", "armv7", "armv7l", "armv6",
+    "i386", "i686", "x86_32", "ia32", "linux32", "ppc64le", "s390x", "riscv64", "mips64le",
+    "loong64",
+];
+
+/// Architecture names that are only that right after an OS and a separator, as Go's and
+/// goreleaser's release archives spell them (`_linux_386`, `Linux-64bit` for amd64,
+/// `Linux-32bit` for 386); elsewhere they are numbers or prose.
+const OS_QUALIFIED: [&str; 3] = ["386", "64bit", "32bit"];
+
+/// Variables and options whose value is an architecture in Go's or Node's names
+/// (`GOARCH=arm`, `npm_config_arch=ia32`, `--arch=386`): any value names one, not only the
+/// spellings of [`TOKENS`].
+const ARCH_SETTINGS: [&str; 8] = [
+    "goarch",
+    "targetarch",
+    "npm_config_arch",
+    "npm_config_cpu",
+    "npm_config_target_arch",
+    "--arch",
+    "--cpu",
+    "--target_arch",
 ];
 
 fn token_arch(token: &str) -> Arch {
     match token {
         // ARMv8-A is AArch64 (Conan's and some release archives' name for arm64).
-        "arm64v8" | "armv8" => Arch::Arm64,
-        "x64" => Arch::Amd64,
+        "arm64v8" | "armv8" | "aarch_64" => Arch::Arm64,
+        "x64" | "linux64" | "64bit" => Arch::Amd64,
+        "ia32" | "x86_32" | "linux32" | "32bit" => Arch::Other("386".into()),
         t if t.starts_with("arm32") || t.starts_with("armv") => Arch::Other("arm".into()),
         t => Arch::normalise(t),
     }
 }
 
 /// Every architecture named in `text` by a token standing on its own (bounded by anything
-/// but a letter or digit), in order.
+/// but a letter or digit), an OS-qualified one ([`OS_QUALIFIED`]) or the value of an
+/// architecture setting ([`ARCH_SETTINGS`]), in order.
 pub(super) fn named(text: &str) -> Vec<Arch> {
     let lower = text.to_ascii_lowercase();
     let bytes = lower.as_bytes();
+    let bounded = |i: Option<&u8>| i.is_none_or(|b| !b.is_ascii_alphanumeric());
     let mut found: Vec<(usize, Arch)> = Vec::new();
-    for token in TOKENS {
+    for token in TOKENS.iter().chain(&OS_QUALIFIED) {
         for (at, _) in lower.match_indices(token) {
             let end = at + token.len();
-            let bounded = |i: Option<&u8>| i.is_none_or(|b| !b.is_ascii_alphanumeric());
-            if bounded(at.checked_sub(1).and_then(|i| bytes.get(i))) && bounded(bytes.get(end)) {
-                found.push((at, token_arch(token)));
+            if !(bounded(at.checked_sub(1).and_then(|i| bytes.get(i))) && bounded(bytes.get(end))) {
+                continue;
+            }
+            if OS_QUALIFIED.contains(token) {
+                let before = lower[..at].strip_suffix(['-', '_', '/', '.']).unwrap_or("");
+                let os = before
+                    .rsplit(|c: char| !c.is_ascii_alphanumeric())
+                    .next()
+                    .unwrap_or_default();
+                if os.is_empty() || !(OSES.contains(&os) || OTHER_OSES.contains(&os)) {
+                    continue;
+                }
+            }
+            found.push((at, token_arch(token)));
+        }
+    }
+    found.extend(settings(&lower));
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, a)| a).collect()
+}
+
+/// The architectures `lower` sets through [`ARCH_SETTINGS`] (`goarch=386`), by position.
+fn settings(lower: &str) -> Vec<(usize, Arch)> {
+    let bytes = lower.as_bytes();
+    let mut found = Vec::new();
+    for setting in ARCH_SETTINGS {
+        for (at, _) in lower.match_indices(&format!("{setting}=")) {
+            // `MY_GOARCH=` is another variable.
+            if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || b"_-".contains(&bytes[at - 1])) {
+                continue;
+            }
+            let value: String = lower[at + setting.len() + 1..]
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !value.is_empty() {
+                found.push((at, token_arch(&value)));
             }
         }
     }
-    found.sort_by_key(|(at, _)| *at);
-    found.into_iter().map(|(_, a)| a).collect()
+    found
+}
+
+/// Whether `text` sets an architecture setting ([`ARCH_SETTINGS`]) to a value.
+pub(super) fn sets_arch(text: &str) -> bool {
+    !settings(&text.to_ascii_lowercase()).is_empty()
 }
 
 /// Operating systems other than Linux as artifact names, target triples and platform tags
@@ -757,6 +821,51 @@ mod tests {
         // ARMv8 in AArch32 state is 32-bit ARM.
         assert!(named("armv8l").is_empty());
         assert!(named("xarm64 amd64x").is_empty());
+        assert_eq!(named("jq-1.6/jq-linux64"), [Arch::Amd64]);
+        assert_eq!(named("protoc-25.1-linux-aarch_64.zip"), [Arch::Arm64]);
+        assert_eq!(named("trivy_0.50.0_Linux-64bit.tar.gz"), [Arch::Amd64]);
+    }
+
+    proptest::proptest! {
+        /// Go's and goreleaser's `386`/`64bit`/`32bit` name an architecture right after an OS
+        /// and a separator only, and any value of an architecture setting (Go's and Node's
+        /// names: `GOARCH=arm`, `--cpu=ia32`) names one; the same digits elsewhere (an issue
+        /// number, a version) and another variable (`MY_GOARCH`) name none.
+        #[test]
+        fn os_qualified_names_and_settings_name_architectures(
+            os in proptest::sample::select(vec!["linux", "Linux", "LINUX", "freebsd", "darwin"]),
+            sep in proptest::sample::select(vec!["-", "_", "/", "."]),
+            qualified in proptest::sample::select(vec![("386", "386"), ("64bit", "amd64"), ("32bit", "386")]),
+            stem in proptest::strategy::Strategy::prop_filter("[a-z]{2,8}", "names no architecture", |s: &String| named(s).is_empty()),
+            version in "[0-9]\\.[0-9]{1,2}",
+            setting in proptest::sample::select(vec!["GOARCH", "goarch", "npm_config_arch", "npm_config_cpu", "npm_config_target_arch", "--arch", "--cpu", "--target_arch", "TARGETARCH"]),
+            value in proptest::sample::select(vec![
+                ("386", "386"), ("arm", "arm"), ("amd64", "amd64"), ("arm64", "arm64"), ("x64", "amd64"),
+                ("ia32", "386"), ("mips", "mips"), ("ppc64le", "ppc64le"), ("riscv64", "riscv64"), ("wasm", "wasm"),
+            ]),
+            quote in proptest::sample::select(vec!["", "\"", "'"]),
+        ) {
+            let (token, arch) = qualified;
+            let name = format!("{stem}_{version}_{os}{sep}{token}.tar.gz");
+            let found: Vec<String> = named(&name).iter().map(|a| a.name().to_owned()).collect();
+            proptest::prop_assert_eq!(found, vec![arch.to_owned()], "{}", name);
+            for plain in [
+                format!("https://example.com/{stem}/pull/{token}.patch"),
+                format!("{stem}-{version}.{token}"),
+                format!("{stem}{token}"),
+            ] {
+                proptest::prop_assert!(named(&plain).is_empty(), "{}", plain);
+            }
+            let (value, arch) = value;
+            let set = format!("{setting}={quote}{value}{quote}");
+            let found: Vec<String> = named(&set).iter().map(|a| a.name().to_owned()).collect();
+            proptest::prop_assert!(!found.is_empty() && found.iter().all(|a| a == arch), "{} {:?}", set, found);
+            proptest::prop_assert!(sets_arch(&set));
+            let other = format!("MY_{setting}={value}x");
+            proptest::prop_assert!(named(&other).is_empty() && !sets_arch(&other), "{}", other);
+            let unexpanded = format!("{setting}=$TARGETARCH");
+            proptest::prop_assert!(!sets_arch(&unexpanded), "{}", unexpanded);
+        }
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub(super) struct Config {
     /// Normalised; `/` when nothing set it.
     pub working_dir: Known<String>,
     pub env: Vec<(String, Val)>,
+    /// Each value an ENV gave a variable that a later ENV replaced, and each LABEL: both stay
+    /// in the image (its history records every ENV instruction, its config every label),
+    /// which whoever pulls the image reads.
+    /// (`ENV` or `LABEL`, name, value)
+    pub recorded: Vec<(&'static str, String, Val)>,
     /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
     /// [`BUILD_ARG`]: whatever the build is given is then in the image's environment.
     pub build_args: Vec<(String, String)>,
@@ -121,6 +126,21 @@ fn names_file(command: &str, name: &str) -> bool {
     })
 }
 
+/// The `key=value` pairs of an ENV or LABEL, or its legacy `key value` form (one pair: the
+/// first word, and the rest of the line), as BuildKit's `parseNameVal` reads them.
+fn pairs(rest: &str, escape: char) -> Vec<(String, String)> {
+    match words(rest, escape).first() {
+        Some(first) if !first.contains('=') => {
+            let value = rest.trim_start()[first.len()..].trim_start();
+            vec![(first.clone(), value.to_owned())]
+        }
+        _ => arg_words(rest, escape)
+            .into_iter()
+            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .collect(),
+    }
+}
+
 /// `NAME=default` or `NAME`.
 fn arg_words(rest: &str, escape: char) -> Vec<(String, Option<String>)> {
     words(rest, escape)
@@ -165,6 +185,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Is(None),
                 working_dir: Known::Is("/".into()),
                 env: Vec::new(),
+                recorded: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
@@ -199,6 +220,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Is(None),
                 working_dir: Known::Is("/var/task".into()),
                 env,
+                recorded: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
@@ -217,6 +239,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Unknown(why.clone()),
                 working_dir: Known::Unknown(why.clone()),
                 env: Vec::new(),
+                recorded: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: Known::Unknown(why.clone()),
@@ -426,17 +449,16 @@ impl Stage {
                     self.config.args.push((name, val));
                 }
             }
-            "ENV" => {
-                let pairs: Vec<(String, String)> = match words(&ins.rest, escape).first() {
-                    Some(first) if !first.contains('=') => {
-                        let value = ins.rest.trim_start()[first.len()..].trim_start();
-                        vec![(first.clone(), value.to_owned())]
+            "LABEL" => {
+                for (k, v) in pairs(&ins.rest, escape) {
+                    if let Ok(key) = expand(&k, escape, &self.state) {
+                        let value = known(expand_value(&v, escape, &self.state));
+                        self.config.recorded.push(("LABEL", key, value));
                     }
-                    _ => arg_words(&ins.rest, escape)
-                        .into_iter()
-                        .map(|(k, v)| (k, v.unwrap_or_default()))
-                        .collect(),
-                };
+                }
+            }
+            "ENV" => {
+                let pairs = pairs(&ins.rest, escape);
                 // Every value is expanded against the variables before this instruction.
                 let values: Vec<(String, Val, Option<String>)> = pairs
                     .iter()
@@ -459,7 +481,10 @@ impl Stage {
                     }
                     self.state.set(&k, v.clone());
                     match self.config.env.iter_mut().find(|(n, _)| *n == k) {
-                        Some(slot) => slot.1 = v,
+                        Some(slot) => {
+                            let replaced = std::mem::replace(&mut slot.1, v);
+                            self.config.recorded.push(("ENV", k, replaced));
+                        }
                         None => self.config.env.push((k, v)),
                     }
                 }
@@ -612,6 +637,7 @@ impl Stage {
                             || expanded.contains("musllinux")
                             || expanded.starts_with("--platform=")
                             || arch::designated(value).is_some()
+                            || arch::sets_arch(&expanded)
                             || arch::foreign_os(&expanded).is_some()
                         {
                             out.push(expanded.clone());
@@ -703,9 +729,10 @@ impl Stage {
                     && !(name.starts_with("TARGET") && global.get(name) == Some(*value))
             })
             .filter_map(|(name, value)| match value {
-                Val::Known(text) if !arch::named(text).is_empty() => Some(format!("{name}={text}")),
+                Val::Known(text) => Some(format!("{name}={text}")),
                 _ => None,
             })
+            .filter(|setting| !arch::named(setting).is_empty())
             .collect()
     }
 

@@ -19,6 +19,17 @@ use expand::Val;
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     let path = &f.source.dockerfile;
     let parsed = parse::parse(f.source.dockerfile_text);
+    if let Some(frontend) = parsed.syntax.as_deref().filter(|s| !dockerfile_frontend(s)) {
+        sink.push(
+            "image-platform",
+            id,
+            format!(
+                "{path} names the BuildKit frontend {frontend} in its `# syntax=` directive, so that program, not the Dockerfile frontend, decides what the file builds: its platform, base image, ENTRYPOINT, CMD, WORKDIR and ENV cannot be worked out"
+            ),
+            "remove the `# syntax=` line or name Docker's Dockerfile frontend (docker/dockerfile:1)",
+        );
+        return;
+    }
     let target = Arch::of(f.architecture);
     let stages = eval::stages(&parsed, &target);
     let chain = eval::final_chain(&stages);
@@ -46,6 +57,18 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.config(&stages[last]);
     lint.env(&stages[last]);
     lint.streaming(&stages, &chain, root);
+}
+
+/// Whether a `# syntax=` image is Docker's Dockerfile frontend (`docker/dockerfile`, or its
+/// `-upstream` builds), on Docker Hub or a mirror of it, at any tag or digest.
+fn dockerfile_frontend(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let (_, path, _) = arch::reference(&lower);
+    let mut parts = path.rsplit('/');
+    matches!(
+        (parts.next(), parts.next()),
+        (Some("dockerfile" | "dockerfile-upstream"), Some("docker"))
+    )
 }
 
 /// Runtime interface clients AWS publishes for use on any image whose streaming support is
@@ -560,6 +583,40 @@ impl Lint<'_, '_> {
                 format!(
                     "pass the value as a build secret (`RUN --mount=type=secret,id=…`), not ARG {name}; a value the function needs at run time goes in Secrets Manager (Service::secret with SecretSpec)"
                 ),
+            );
+        }
+        for (instruction, name, value) in &last.config.recorded {
+            let Val::Known(v) = value else { continue };
+            let Some(reason) = super::env::literal_reason(name, v) else {
+                continue;
+            };
+            let (what, fix) = if *instruction == "LABEL" {
+                (
+                    format!(
+                        "LABEL {name}, which looks like a secret ({reason}); labels are in the image's config"
+                    ),
+                    format!(
+                        "remove LABEL {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "ENV {name} to a value that looks like a secret ({reason}) and a later ENV replaces it, but the image's history keeps every ENV instruction"
+                    ),
+                    format!(
+                        "remove the ENV {name} that holds the secret (replacing it later does not erase it); pass build-time secrets with `RUN --mount=type=secret,id=…` and store run-time ones in Secrets Manager (Service::secret with SecretSpec)"
+                    ),
+                )
+            };
+            self.sink.push(
+                "secret-in-env",
+                self.id,
+                format!(
+                    "the final stage of {} sets {what}, which whoever pulls the image reads",
+                    self.path
+                ),
+                fix,
             );
         }
         // ENVs clean one by one, for the parts of a secret split across variables.

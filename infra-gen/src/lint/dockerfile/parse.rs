@@ -25,28 +25,68 @@ impl Instruction {
 #[derive(Debug)]
 pub(super) struct Parsed {
     pub escape: char,
+    /// The BuildKit frontend a `# syntax=` directive names, if any: the program that reads
+    /// the file instead of the built-in Dockerfile frontend.
+    pub syntax: Option<String>,
     pub instructions: Vec<Instruction>,
 }
 
-/// The `escape` parser directive: only at the top of the file, before any comment, blank
-/// line or instruction; `\` unless it says `` ` ``.
-fn escape_directive(lines: &[&str]) -> char {
+/// The parser directives BuildKit knows; any other `# name=value` ends the directives.
+const DIRECTIVES: [&str; 3] = ["syntax", "escape", "check"];
+
+/// The directives at the top of the file, read as BuildKit's `DirectiveParser` reads them:
+/// `# name=value` lines (`//` too when looking for `syntax`, as `DetectSyntax` does), ended
+/// by the first line that is not one — a blank line, another comment, an instruction, or a
+/// directive name BuildKit does not know (`# language=dockerfile`), after which an
+/// `escape=` is only a comment. The first directive of each name counts (BuildKit refuses a
+/// second one).
+fn directives<'a>(lines: &[&'a str], prefixes: &[&str]) -> Vec<(String, &'a str)> {
+    let mut found: Vec<(String, &str)> = Vec::new();
     for line in lines {
-        let Some(body) = line.trim().strip_prefix('#') else {
+        let line = line.trim_start();
+        let Some(body) = prefixes.iter().find_map(|p| line.strip_prefix(p)) else {
             break;
         };
         let Some((name, value)) = body.split_once('=') else {
             break;
         };
-        let name = name.trim();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let (name, value) = (name.trim(), value.trim());
+        let well_formed = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+            && !value.is_empty();
+        let name = name.to_ascii_lowercase();
+        if !well_formed || !DIRECTIVES.contains(&name.as_str()) {
             break;
         }
-        if name.eq_ignore_ascii_case("escape") && value.trim() == "`" {
-            return '`';
+        if !found.iter().any(|(n, _)| *n == name) {
+            found.push((name, value));
         }
     }
-    '\\'
+    found
+}
+
+/// The `escape` directive's character: `\` unless it says `` ` ``.
+fn escape_directive(lines: &[&str]) -> char {
+    let escape = directives(lines, &["#"])
+        .into_iter()
+        .find(|(name, _)| name == "escape");
+    match escape {
+        Some((_, "`")) => '`',
+        _ => '\\',
+    }
+}
+
+/// The frontend image a `syntax` directive names (its first word), looked for as BuildKit's
+/// `DetectSyntax` does: after a `#!` line, in `#` or `//` comments.
+fn syntax_directive(lines: &[&str]) -> Option<String> {
+    let lines = match lines.first() {
+        Some(first) if first.starts_with("#!") => &lines[1..],
+        _ => lines,
+    };
+    directives(lines, &["#", "//"])
+        .into_iter()
+        .find(|(name, _)| name == "syntax")
+        .and_then(|(_, value)| value.split_whitespace().next().map(str::to_owned))
 }
 
 /// The line without a trailing escape character (and the blanks after it), and whether it
@@ -83,6 +123,7 @@ pub(super) fn parse(text: &str) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let escape = escape_directive(&lines);
+    let syntax = syntax_directive(&lines);
     let mut instructions = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -143,6 +184,7 @@ pub(super) fn parse(text: &str) -> Parsed {
     }
     Parsed {
         escape,
+        syntax,
         instructions,
     }
 }
@@ -253,6 +295,83 @@ mod tests {
         assert_eq!(i.flag("from"), Some("build"));
         assert_eq!(words(&i.rest, '\\'), ["\"a b\"", "c"]);
         assert_eq!(words("A=\"x y\" B=z\\ w", '\\'), ["A=\"x y\"", "B=z\\ w"]);
+    }
+
+    mod directives {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// One line of a file's header.
+        #[derive(Debug, Clone)]
+        enum Head {
+            /// A directive BuildKit knows, spelled with this case and spacing.
+            Known(&'static str, bool, &'static str),
+            /// `# name=value` with a name BuildKit does not know.
+            Unknown(String),
+            /// A comment that is no `name=value`, or a blank line.
+            Other(&'static str),
+        }
+
+        fn head() -> impl Strategy<Value = Head> {
+            prop_oneof![
+                (
+                    prop::sample::select(vec!["syntax", "check", "SYNTAX", "Check"]),
+                    any::<bool>(),
+                    prop::sample::select(vec!["", " ", "  "]),
+                )
+                    .prop_map(|(n, spaced, pad)| Head::Known(n, spaced, pad)),
+                "[a-z][a-z0-9]{1,10}"
+                    .prop_filter("not a known directive", |n| {
+                        !DIRECTIVES.contains(&n.as_str())
+                    })
+                    .prop_map(Head::Unknown),
+                prop::sample::select(vec![
+                    "# a comment",
+                    "",
+                    "#",
+                    "# build: docker buildx build ."
+                ])
+                .prop_map(Head::Other),
+            ]
+        }
+
+        fn line(h: &Head) -> String {
+            match h {
+                Head::Known(name, spaced, pad) => {
+                    let value = if name.eq_ignore_ascii_case("syntax") {
+                        "docker/dockerfile:1"
+                    } else {
+                        "skip=all"
+                    };
+                    let eq = if *spaced { " = " } else { "=" };
+                    format!("#{pad}{name}{eq}{value}")
+                }
+                Head::Unknown(name) => format!("# {name}=x"),
+                Head::Other(text) => (*text).to_owned(),
+            }
+        }
+
+        proptest! {
+            /// `escape` applies only among the directives at the top: once a line is not a
+            /// directive BuildKit knows (another comment, a blank line, an unknown name), a
+            /// later `# escape=` is a comment, and `\` continues lines.
+            #[test]
+            fn escape_counts_only_before_the_first_line_that_is_no_known_directive(
+                before in prop::collection::vec(head(), 0..4),
+                after in prop::collection::vec(head(), 0..3),
+                upper in any::<bool>(),
+            ) {
+                let mut lines: Vec<String> = before.iter().map(line).collect();
+                lines.push(if upper { "# ESCAPE=`" } else { "#escape = `" }.to_owned());
+                lines.extend(after.iter().map(line));
+                let text = format!("{}\nFROM scratch\nENV A=1 `\n  B=2\n", lines.join("\n"));
+                let applies = before.iter().all(|h| matches!(h, Head::Known(..)));
+                let parsed = parse(&text);
+                prop_assert_eq!(parsed.escape == '`', applies, "{}", text);
+                let env = parsed.instructions.iter().find(|i| i.keyword == "ENV").map(|i| i.rest.clone());
+                prop_assert_eq!(env.is_some_and(|r| r.contains("B=2")), applies, "{}", text);
+            }
+        }
     }
 
     mod generated {
