@@ -1897,3 +1897,62 @@ proptest! {
         prop_assert_eq!(got, 0, "{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The image's history keeps every RUN of its stages as written, and every URL a COPY or
+    /// ADD fetched: a credential there (in a URL, an auth header, a password option, a
+    /// secret-named field or configuration setting, a vendor's token) is readable by whoever
+    /// pulls the image, while a builder stage's stay out of it. Checksums, digests, commit
+    /// IDs, UUIDs and placeholders in ordinary commands are no credentials.
+    #[test]
+    fn a_credential_a_final_stage_instruction_holds_is_in_the_images_history(
+        secret in "([A-Z][a-z][0-9]){7}",
+        hex in "[0-9a-f]{64}",
+        sha in "[0-9a-f]{40}",
+        uuid in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        form in 0..8usize,
+        ordinary in 0..9usize,
+        parent in any::<bool>(),
+    ) {
+        let credential = [
+            format!("RUN git clone https://ci:{secret}@git.example.com/acme/models.git /opt/models"),
+            format!("RUN curl -fsSL -H \"Authorization: Bearer {secret}\" https://api.example.com/v1/model -o /opt/model.bin"),
+            format!("RUN npm config set //registry.npmjs.org/:_authToken {secret} && npm ci"),
+            format!("RUN echo \"//registry.npmjs.org/:_authToken={secret}\" > /root/.npmrc"),
+            format!("RUN mysql -h db.internal -u app -p{secret} -e 'select 1'"),
+            format!("RUN ./migrate --db-password {secret}"),
+            format!("RUN git config --global user.password {secret}"),
+            format!("ADD https://deploy:{secret}@artifacts.example.com/models/v3.tar.gz /opt/"),
+        ];
+        let plain = [
+            format!("RUN curl -fsSLo /tmp/t.tgz https://example.com/t-linux-arm64.tgz && echo \"{hex}  /tmp/t.tgz\" | sha256sum -c -"),
+            format!("RUN pip install --require-hashes --target /var/task 'requests==2.32.3' --hash=sha256:{hex}"),
+            format!("RUN git clone https://github.com/acme/lib.git /opt/lib && git -C /opt/lib checkout {sha}"),
+            format!("RUN curl -fsSL -H 'X-Request-Id: {uuid}' https://example.com/config.json -o /var/task/config.json"),
+            format!("ADD --checksum=sha256:{hex} https://github.com/acme/data/archive/{sha}.tar.gz /opt/"),
+            "RUN --mount=type=secret,id=npm,env=NPM_TOKEN npm config set //registry.npmjs.org/:_authToken $NPM_TOKEN && npm ci".to_owned(),
+            "RUN git config --global credential.helper store && git config --global user.email ci@example.com".to_owned(),
+            format!("RUN echo 'build {sha}' > /var/task/VERSION && dnf install -y jq-1.6"),
+            "RUN curl -fsSL -H \"Authorization: Bearer ${TOKEN}\" https://api.example.com/v1/model -o /opt/model.bin".to_owned(),
+        ];
+        let count = |line: &str, in_final: bool| {
+            let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+            let (builder, last) = match (in_final, parent) {
+                (true, true) => (String::new(), format!("{provided} AS base\n{line}\nFROM base\n")),
+                (true, false) => (String::new(), format!("{provided}\n{line}\n")),
+                (false, _) => (format!("{line}\n"), format!("{provided}\nCOPY --from=deps /opt /opt\n")),
+            };
+            let text = format!("FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/node:20 AS deps\n{builder}RUN true\n{last}{TAIL}");
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
+            (n, text)
+        };
+        let (got, text) = count(&credential[form], true);
+        prop_assert_eq!(got, 1, "{}", text);
+        let (got, text) = count(&credential[form], false);
+        prop_assert_eq!(got, 0, "{}", text);
+        let (got, text) = count(&plain[ordinary], true);
+        prop_assert_eq!(got, 0, "{}", text);
+    }
+}

@@ -77,6 +77,12 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
         })
 }
 
+/// Why a command an image's history keeps (a Dockerfile's RUN, a URL it fetches) holds a
+/// credential ([`values::credential_in_command`]).
+pub(crate) fn command_reason(command: &str) -> Option<String> {
+    values::credential_in_command(command)
+}
+
 /// Why an environment variable's resolved value looks like a secret: a dynamic reference
 /// to a secret (`dynamic_reference_reason`), a literal judged by `literal_reason`, or a value
 /// with unknown parts judged at its worst (`unknown_reason`). Every function's environment

@@ -22,10 +22,11 @@ pub(super) struct Config {
     /// Normalised; `/` when nothing set it.
     pub working_dir: Known<String>,
     pub env: Vec<(String, Val)>,
-    /// Each value an ENV gave a variable that a later ENV replaced, and each LABEL: both stay
-    /// in the image (its history records every ENV instruction, its config every label),
-    /// which whoever pulls the image reads.
-    /// (`ENV` or `LABEL`, name, value)
+    /// What the image keeps of its instructions, which whoever pulls it reads: each value an
+    /// ENV gave a variable that a later ENV replaced and each RUN's command (its history
+    /// records every instruction), each URL a COPY or ADD fetched (its history names the
+    /// sources), each LABEL (its config). (instruction, the label's or variable's name or
+    /// the instruction's, value)
     pub recorded: Vec<(&'static str, String, Val)>,
     /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
     /// [`BUILD_ARG`]: whatever the build is given is then in the image's environment.
@@ -258,49 +259,21 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
         if ins.keyword == "FROM" {
             let mut stage = from(ins, escape, &global, &stages);
             if let Base::Stage(parent) = stage.base {
-                // A stage built FROM another runs that stage's ONBUILD triggers first.
+                // A stage built FROM another runs that stage's ONBUILD triggers first, as
+                // if written at its top.
                 for trigger in stages[parent].onbuild.clone() {
-                    stage.apply(&trigger, '\\', &global);
+                    dispatch(&mut stage, &trigger, '\\', &global, &stages);
                 }
             }
             stages.push(stage);
             continue;
         }
-        // What names no earlier stage (by name or index): BuildKit reads an image of that name.
-        let no_stage = |f: &String| match f.parse::<usize>() {
-            Ok(index) => index >= stages.len(),
-            Err(_) => !stages.iter().any(|s| s.name.as_deref() == Some(f.as_str())),
-        };
-        let copied_from = ins
-            .flag("from")
-            .filter(|_| ins.keyword == "COPY")
-            .map(str::to_ascii_lowercase);
-        // `RUN --mount=…,from=<image>` reads an image's files the same way: its `source`
-        // (the whole image unless given), with what the RUN makes of it unknown.
-        let mounts: Vec<(String, String)> = if ins.keyword == "RUN" {
-            ins.flags
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case("mount"))
-                .filter_map(|(_, spec)| {
-                    let kv = |key: &str| {
-                        spec.split(',')
-                            .filter_map(|kv| kv.split_once('='))
-                            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                            .map(|(_, v)| v)
-                    };
-                    let from = kv("from")?.to_ascii_lowercase();
-                    let source = kv("source").or_else(|| kv("src")).unwrap_or("/");
-                    Some((from, source.to_owned()))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let all_mounted: Vec<String> = mounts.iter().map(|(f, _)| f.clone()).collect();
-        let from_image = copied_from.clone().filter(no_stage);
-        let mounted: Vec<String> = all_mounted.into_iter().filter(no_stage).collect();
-        let Some(stage) = stages.last_mut() else {
-            if ins.keyword == "ARG" {
+        match stages.pop() {
+            Some(mut stage) => {
+                dispatch(&mut stage, ins, escape, &global, &stages);
+                stages.push(stage);
+            }
+            None if ins.keyword == "ARG" => {
                 for (name, default) in arg_words(&ins.rest, escape) {
                     match default {
                         Some(d) => {
@@ -312,49 +285,8 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
                     }
                 }
             }
-            continue;
-        };
-        stage.apply(ins, escape, &global);
-        let copy_neutral = copied_from.as_ref().map(|from| {
-            let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
-            sources.pop(); // the destination
-            let holds = sources
-                .iter()
-                .map(|s| {
-                    expand(s, escape, &stage.state).map_or(Holds::Anything, |p| arch::holds(&p))
-                })
-                .max()
-                .unwrap_or(Holds::Anything);
-            (from.clone(), holds)
-        });
-        let mount_holds: Vec<(String, Holds)> = mounts
-            .into_iter()
-            .map(|(from, source)| (from, arch::holds(&source)))
-            .collect();
-        let mounted_images: Vec<(String, Holds)> = mount_holds
-            .iter()
-            .filter(|(f, _)| mounted.contains(f))
-            .cloned()
-            .collect();
-        // An image's name is evidence of an architecture too, unless all taken from it is
-        // architecture-independent.
-        if let Some(fetched) = stage.copies.last_mut() {
-            for (image, _) in mounted_images.iter().filter(|(_, h)| *h == Holds::Anything) {
-                fetched.push(arch::repository_and_tag(image));
-            }
+            None => {}
         }
-        if let Some(image) = from_image {
-            let holds = copy_neutral.as_ref().map_or(Holds::Anything, |(_, h)| *h);
-            if let Some(copied) = stage.copies.last_mut()
-                && holds == Holds::Anything
-            {
-                copied.push(arch::repository_and_tag(&image));
-            }
-            stage.copied_images.push((image, holds));
-        }
-        stage.copied_images.extend(mounted_images);
-        stage.froms.extend(copy_neutral);
-        stage.froms.extend(mount_holds);
     }
     // A `--from` resolves once every stage is known: a stage defined after the instruction
     // is that stage, not an image.
@@ -366,6 +298,86 @@ pub(super) fn stages(parsed: &Parsed, target: &Arch) -> Vec<Stage> {
         });
     }
     stages
+}
+
+/// Runs one instruction of a stage (written in it, or an ONBUILD trigger of its parent):
+/// its effect on the stage, and what it takes from other stages and images (`COPY --from`,
+/// `RUN --mount=…,from=`). `earlier` are the stages before it.
+fn dispatch(stage: &mut Stage, ins: &Instruction, escape: char, global: &Scope, earlier: &[Stage]) {
+    // What names no earlier stage (by name or index): BuildKit reads an image of that name.
+    let no_stage = |f: &String| match f.parse::<usize>() {
+        Ok(index) => index >= earlier.len(),
+        Err(_) => !earlier
+            .iter()
+            .any(|s| s.name.as_deref() == Some(f.as_str())),
+    };
+    let copied_from = ins
+        .flag("from")
+        .filter(|_| ins.keyword == "COPY")
+        .map(str::to_ascii_lowercase);
+    // `RUN --mount=…,from=<image>` reads an image's files the same way: its `source`
+    // (the whole image unless given), with what the RUN makes of it unknown.
+    let mounts: Vec<(String, String)> = if ins.keyword == "RUN" {
+        ins.flags
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("mount"))
+            .filter_map(|(_, spec)| {
+                let kv = |key: &str| {
+                    spec.split(',')
+                        .filter_map(|kv| kv.split_once('='))
+                        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                        .map(|(_, v)| v)
+                };
+                let from = kv("from")?.to_ascii_lowercase();
+                let source = kv("source").or_else(|| kv("src")).unwrap_or("/");
+                Some((from, source.to_owned()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let all_mounted: Vec<String> = mounts.iter().map(|(f, _)| f.clone()).collect();
+    let from_image = copied_from.clone().filter(no_stage);
+    let mounted: Vec<String> = all_mounted.into_iter().filter(no_stage).collect();
+    stage.apply(ins, escape, global);
+    let copy_neutral = copied_from.as_ref().map(|from| {
+        let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
+        sources.pop(); // the destination
+        let holds = sources
+            .iter()
+            .map(|s| expand(s, escape, &stage.state).map_or(Holds::Anything, |p| arch::holds(&p)))
+            .max()
+            .unwrap_or(Holds::Anything);
+        (from.clone(), holds)
+    });
+    let mount_holds: Vec<(String, Holds)> = mounts
+        .into_iter()
+        .map(|(from, source)| (from, arch::holds(&source)))
+        .collect();
+    let mounted_images: Vec<(String, Holds)> = mount_holds
+        .iter()
+        .filter(|(f, _)| mounted.contains(f))
+        .cloned()
+        .collect();
+    // An image's name is evidence of an architecture too, unless all taken from it is
+    // architecture-independent.
+    if let Some(fetched) = stage.copies.last_mut() {
+        for (image, _) in mounted_images.iter().filter(|(_, h)| *h == Holds::Anything) {
+            fetched.push(arch::repository_and_tag(image));
+        }
+    }
+    if let Some(image) = from_image {
+        let holds = copy_neutral.as_ref().map_or(Holds::Anything, |(_, h)| *h);
+        if let Some(copied) = stage.copies.last_mut()
+            && holds == Holds::Anything
+        {
+            copied.push(arch::repository_and_tag(&image));
+        }
+        stage.copied_images.push((image, holds));
+    }
+    stage.copied_images.extend(mounted_images);
+    stage.froms.extend(copy_neutral);
+    stage.froms.extend(mount_holds);
 }
 
 fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> Stage {
@@ -538,6 +550,14 @@ impl Stage {
                     .collect::<Vec<_>>()
                     .join("\n");
                 self.runs.push(script.clone());
+                // The image's history keeps the command as written, with its heredocs.
+                let written = std::iter::once(ins.rest.as_str())
+                    .chain(ins.heredocs.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                self.config
+                    .recorded
+                    .push(("RUN", "RUN".to_owned(), Val::Known(written)));
                 // A RUN that branches on the architecture builds only the branch for it, which
                 // this reading cannot pick: its words are no evidence. Branching on the target's
                 // ARGs, it builds for the target, whatever platform it runs on.
@@ -587,10 +607,22 @@ impl Stage {
                 {
                     self.scripts.push((name.to_owned(), body.clone()));
                 }
-                let known_sources = sources
+                let expanded: Vec<String> = sources
                     .iter()
                     .filter(|s| !s.starts_with("<<"))
                     .filter_map(|s| expand(s, escape, &self.state).ok())
+                    .collect();
+                // The history names each source (a URL with its credentials too).
+                for source in expanded.iter().filter(|s| s.contains("://")) {
+                    let keyword = if ins.keyword == "ADD" { "ADD" } else { "COPY" };
+                    self.config.recorded.push((
+                        keyword,
+                        keyword.to_owned(),
+                        Val::Known(source.clone()),
+                    ));
+                }
+                let known_sources = expanded
+                    .into_iter()
                     .filter(|s| !arch::data_file(s))
                     .collect();
                 self.copies.push(known_sources);

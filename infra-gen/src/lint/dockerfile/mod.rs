@@ -71,6 +71,15 @@ fn dockerfile_frontend(image: &str) -> bool {
     )
 }
 
+/// A command for a message: its first line, cut to 80 characters.
+fn shorten(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_owned(),
+    }
+}
+
 /// Runtime interface clients AWS publishes for use on any image whose streaming support is
 /// absent: (what the ImageConfig starts, its language).
 const NON_STREAMING_CLIENTS: [(&str, &str); 3] = [
@@ -587,27 +596,35 @@ impl Lint<'_, '_> {
         }
         for (instruction, name, value) in &last.config.recorded {
             let Val::Known(v) = value else { continue };
-            let Some(reason) = super::env::literal_reason(name, v) else {
-                continue;
+            let reason = match *instruction {
+                "LABEL" | "ENV" => super::env::literal_reason(name, v),
+                _ => super::env::command_reason(v),
             };
-            let (what, fix) = if *instruction == "LABEL" {
-                (
+            let Some(reason) = reason else { continue };
+            let (what, fix) = match *instruction {
+                "LABEL" => (
                     format!(
                         "LABEL {name}, which looks like a secret ({reason}); labels are in the image's config"
                     ),
                     format!(
                         "remove LABEL {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
                     ),
-                )
-            } else {
-                (
+                ),
+                "ENV" => (
                     format!(
                         "ENV {name} to a value that looks like a secret ({reason}) and a later ENV replaces it, but the image's history keeps every ENV instruction"
                     ),
                     format!(
                         "remove the ENV {name} that holds the secret (replacing it later does not erase it); pass build-time secrets with `RUN --mount=type=secret,id=…` and store run-time ones in Secrets Manager (Service::secret with SecretSpec)"
                     ),
-                )
+                ),
+                _ => (
+                    format!(
+                        "{instruction} {}, which holds what looks like a secret ({reason}); the image's history keeps the instruction",
+                        shorten(v)
+                    ),
+                    "pass the secret as a build secret (`RUN --mount=type=secret,id=…,env=…`; fetch a protected URL in such a RUN) so that no instruction holds it".to_owned(),
+                ),
             };
             self.sink.push(
                 "secret-in-env",

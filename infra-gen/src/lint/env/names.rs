@@ -198,6 +198,9 @@ const PROPERTY: &[&str] = &[
     // How a secret is handled, not the secret: `PASSWORD_HASHER`, `TOKEN_USE`.
     "hasher",
     "encoder",
+    // The program that stores or fetches it (git's `credential.helper`, Docker's `credHelpers`).
+    "helper",
+    "helpers",
     "use",
     "id",
     "ids",

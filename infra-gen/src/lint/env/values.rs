@@ -60,6 +60,45 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         })
 }
 
+/// Why a command a Dockerfile instruction runs or fetches (its image's history keeps it) holds
+/// a credential: a vendor's format (gitleaks), a PEM private key, or a secret in a
+/// credential's place — a URL's password, a secret-named field (`_authToken=…`), a password
+/// option, an HTTP auth scheme. Random-looking material alone is none here: in a command it
+/// is a checksum, a digest or an ID far more often than a key.
+pub(crate) fn credential_in_command(command: &str) -> Option<String> {
+    if let Some(rule) = super::super::secrets::matching_rule(&gitleaks_text(command)) {
+        return Some(format!("gitleaks rule {rule}"));
+    }
+    pem(command)
+        .or_else(|| url_credentials(command, None))
+        .or_else(|| bare_userinfo(command))
+        .or_else(|| field(command))
+        .or_else(|| element_or_option(command))
+        .or_else(|| auth_scheme(command))
+        .or_else(|| config_setting(command))
+}
+
+/// A secret-named setting a configuration command writes with its value as the next word:
+/// `git config user.password …`, `npm config set //registry/:_authToken …`, `aws configure
+/// set aws_secret_access_key …`.
+fn config_setting(command: &str) -> Option<String> {
+    let words: Vec<&str> = command
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'']))
+        .collect();
+    words.iter().enumerate().find_map(|(at, verb)| {
+        if !matches!(*verb, "config" | "configure") {
+            return None;
+        }
+        let mut rest = words[at + 1..]
+            .iter()
+            .filter(|w| !w.starts_with('-') && **w != "set");
+        let (key, value) = (rest.next()?, rest.next()?);
+        (names::secret_name(key) && !plainly_not_secret(value, Some(key)))
+            .then(|| format!("the value a configuration command sets for {key}"))
+    })
+}
+
 /// `value` with its `%XX` escapes decoded, when it has any and decodes to UTF-8.
 fn percent_decoded(value: &str) -> Option<String> {
     if !value.contains('%') {
