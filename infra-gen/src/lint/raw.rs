@@ -1020,8 +1020,8 @@ fn web_identity(
     }
 }
 
-/// The conditions of a raw statement the typed model holds: `StringEquals`(`IgnoreCase`)/`ArnEquals` and
-/// `StringLike`/`ArnLike` on one key, also in their `IfExists` and set (`ForAnyValue:`,
+/// The conditions of a raw statement the typed model holds: `StringEquals`(`IgnoreCase`)/`ArnEquals`,
+/// `Bool` and `StringLike`/`ArnLike` on one key, also in their `IfExists` and set (`ForAnyValue:`,
 /// `ForAllValues:`) forms — which compare each value the same way, so a wildcard widens them
 /// alike. Any other operator only narrows, so leaving it out judges the statement at its
 /// widest.
@@ -1039,6 +1039,8 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
             // Ignoring case compares whole values all the same: no wildcard.
             "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" => Operator::StringEquals,
             "StringLike" | "ArnLike" => Operator::StringLike,
+            // IAM's `Bool` compares the text `true` or `false`: the same test as StringEquals.
+            "Bool" => Operator::StringEquals,
             _ => continue,
         };
         let RawValue::Object(keys) = keys else {
@@ -1048,7 +1050,10 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
             let values: Option<Vec<Expr>> = values
                 .items()
                 .into_iter()
-                .map(|v| v.expr().cloned())
+                .map(|v| match v {
+                    RawValue::Bool(b) => Some(Expr::literal(b.to_string())),
+                    other => other.expr().cloned(),
+                })
                 .collect();
             if let Some(values) = values {
                 out.push(Condition {

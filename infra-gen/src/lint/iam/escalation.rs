@@ -25,6 +25,10 @@
 //!   then any write of such a service other than invoking (`lambda:CreateFunction` with a role
 //!   passed to `lambda.amazonaws.com`, `glue:CreateDevEndpoint` with one passed to Glue):
 //!   it creates what runs with the passed role.
+//!
+//! A KMS statement holding only for grants an AWS service makes for a resource
+//! (`kms:GrantIsForAWSResource` = `true`) escalates nothing: the service chooses grantee and
+//! operations.
 
 use super::super::Sink;
 use super::super::resolve::Scope;
@@ -226,6 +230,24 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     None
 }
 
+/// Whether the statement holds only for grants an AWS service makes for a resource it creates
+/// with the key for the holder (`kms:GrantIsForAWSResource` = `true`, AWS's default key policy's
+/// "attachment of persistent resources"): the service chooses the grantee and what it may do,
+/// the holder gains nothing; KMS sets the key on no other request, so nothing else is granted.
+fn for_aws_resources_only(statement: &Statement, scope: &Scope<'_>) -> bool {
+    statement.conditions.iter().any(|c| {
+        c.operator == crate::model::iam::Operator::StringEquals
+            && c.key.eq_ignore_ascii_case("kms:GrantIsForAWSResource")
+            && !c.values.is_empty()
+            && c.values.iter().all(|v| {
+                scope
+                    .resolve(v)
+                    .known()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("true"))
+            })
+    })
+}
+
 /// The services `iam:PassRole` may pass to, when every `iam:PassedToService` value of the
 /// statement is decided and holds no wildcard; `None` when the statement leaves it open.
 fn passed_to(statement: &Statement, scope: &Scope<'_>) -> Option<Vec<String>> {
@@ -282,6 +304,9 @@ fn of(
             ),
             Some(_) => None,
         };
+    }
+    if service.prefix == "kms" && for_aws_resources_only(statement, scope) {
+        return None;
     }
     if let Some(why) = danger(service, info) {
         return Some(why);

@@ -1274,5 +1274,28 @@ mod generated {
             let f = with(read);
             prop_assert_eq!(has(&f, "iam-scope"), leading, "{} {:?}", name, f);
         }
+
+        /// KMS grants an AWS service makes for a resource it creates with the key for the
+        /// holder (`kms:GrantIsForAWSResource` true, AWS's default key policy) give the holder
+        /// nothing: no escalation. Without that condition holding (`false`, a negation, `Null`)
+        /// a grant is Permissions management like any.
+        #[test]
+        fn kms_grants_for_aws_resources_only_are_no_escalation(
+            action in prop::sample::select(vec!["kms:CreateGrant", "kms:RevokeGrant", "kms:PutKeyPolicy"]),
+            operator in prop::sample::select(vec!["Bool", "BoolIfExists", "StringEquals", "StringNotEquals", "Null"]),
+            value in prop::sample::select(vec![serde_json::json!(true), serde_json::json!("true"), serde_json::json!("TRUE"), serde_json::json!(false), serde_json::json!("false")]),
+            upper in prop::collection::vec(any::<bool>(), 1..8),
+        ) {
+            let f = with_raw(
+                serde_json::json!({"KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                    {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}, "Action": "kms:*", "Resource": "*"},
+                    {"Sid": "Attach", "Effect": "Allow", "Principal": {"AWS": {"Fn::GetAtt": ["FunctionRole", "Arn"]}}, "Action": action, "Resource": "*",
+                     "Condition": {operator: {respelled("kms:GrantIsForAWSResource", &upper): value.clone()}}}]}}),
+                "AWS::KMS::Key",
+            );
+            let holds = matches!(operator, "Bool" | "BoolIfExists" | "StringEquals")
+                && value.as_bool().unwrap_or_else(|| value.as_str().is_some_and(|t| t.eq_ignore_ascii_case("true")));
+            prop_assert_eq!(has(&f, "iam-escalation"), !holds, "{} {} {:?} {:?}", action, operator, value, f);
+        }
     }
 }
