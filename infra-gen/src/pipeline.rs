@@ -225,6 +225,31 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     // A stack deployed to another region than the committed samconfig says: a moved stack.
     if let Some(rendered) = files.iter().find(|f| f.path == render::samconfig::PATH) {
         let committed = read_committed_lenient(&dir.join(&rendered.path)).ok();
+        // Unreadable, or without a committed stack's region, it does not say where that stack
+        // was deployed: at worst, it moved.
+        if let Some(c) = committed.as_deref().filter(|c| *c != rendered.contents) {
+            let table =
+                toml::from_str::<toml::Table>(c).map_err(|e| e.message().replace('\n', " "));
+            for stack in app
+                .stacks()
+                .iter()
+                .filter(|s| !fresh.iter().any(|f| std::ptr::eq(*f, *s)))
+            {
+                let recorded = table.as_ref().map(|t| {
+                    t.get(stack.name.as_str())
+                        .and_then(|s| s.get("deploy"))
+                        .and_then(|d| d.get("parameters"))
+                        .and_then(|p| p.get("region"))
+                        .is_some()
+                });
+                let why = match recorded {
+                    Ok(true) => continue,
+                    Ok(false) => format!("it records no region for {}", stack.name),
+                    Err(e) => e.clone(),
+                };
+                refused.extend(validate::unreadable_finding(stack, &rendered.path, &why));
+            }
+        }
         gone.extend(validate::moved_stacks(
             app,
             committed.as_deref(),

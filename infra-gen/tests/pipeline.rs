@@ -289,6 +289,68 @@ mod guard {
             }
         }
 
+        /// An RDS identifier is kept in lowercase: respelled in another case it names the same
+        /// cluster; another identifier replaces it.
+        #[test]
+        fn an_rds_identifier_compares_as_rds_keeps_it(
+            upper in prop::collection::vec(any::<bool>(), 12), other in any::<bool>(),
+        ) {
+            let name = "demo-test-db";
+            let respelled: String = name.chars().zip(&upper)
+                .map(|(c, u)| if *u { c.to_ascii_uppercase() } else { c })
+                .collect::<String>() + if other { "2" } else { "" };
+            let cluster = |id: &str| {
+                let id = id.to_owned();
+                move |n: &str, s: Service| if n != "a" { s } else {
+                    s.raw("Db", Raw::new("AWS::RDS::DBCluster", json!({
+                        "DBClusterIdentifier": id, "Engine": "aurora-postgresql", "MasterUsername": "app",
+                        "ManageMasterUserPassword": true, "StorageEncrypted": true})))
+                }
+            };
+            let dir = scratch(&format!("rds-{}", respelled));
+            written(&dir, &two(cluster(name)).expect("valid"));
+            let got = pipeline::run(&two(cluster(&respelled)).expect("valid"), &dir, None);
+            fs::remove_dir_all(&dir).ok();
+            prop_assert_eq!(got.is_err(), other, "{}", respelled);
+        }
+
+        /// The committed samconfig.toml says where each stack was deployed: an editor's byte-order
+        /// mark, CRLF or stray byte hide no region move, and a file that records no region for
+        /// a committed stack (unreadable, or its section gone) counts as a move of it.
+        #[test]
+        fn an_edited_samconfig_still_guards_the_region(
+            edit in 0..5usize, moved in any::<bool>(),
+        ) {
+            let at = |region: &'static str| {
+                let mut app = App::new();
+                for stack in common::service_stacks("a", region, DOCKERFILE, |s| s).expect("valid") {
+                    app.push(stack);
+                }
+                app
+            };
+            let dir = scratch(&format!("samconfig-{edit}-{moved}"));
+            written(&dir, &at("us-west-2"));
+            let file = dir.join("samconfig.toml");
+            let text = fs::read(&file).expect("written");
+            let edited: Vec<u8> = match edit {
+                0 => [b"\xef\xbb\xbf".as_slice(), &text].concat(),
+                1 => String::from_utf8_lossy(&text).replace('\n', "\r\n").into_bytes(),
+                2 => [text.as_slice(), b"# \xff\n"].concat(),
+                // The service stack's section dropped.
+                3 => String::from_utf8_lossy(&text)
+                    .split("\n[")
+                    .filter(|s| !s.starts_with("a-test-service"))
+                    .collect::<Vec<_>>()
+                    .join("\n[")
+                    .into_bytes(),
+                _ => [text.as_slice(), b"[unclosed\n"].concat(),
+            };
+            fs::write(&file, edited).expect("writable");
+            let got = pipeline::run(&at(if moved { "us-east-1" } else { "us-west-2" }), &dir, None);
+            fs::remove_dir_all(&dir).ok();
+            prop_assert_eq!(got.is_err(), moved || edit >= 3, "edit {}", edit);
+        }
+
         /// A byte-order mark, CRLF line ends or a byte that is not UTF-8 in a committed
         /// template do not hide what it records; a template that cannot be read at all
         /// records nothing, so at worst every stateful resource of the stack is replaced.
