@@ -1690,15 +1690,21 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
         ]
         .iter()
         .any(|p| w.starts_with(p))
+            // The one who checks is not the act: `authorizer`, `validator`, `checker`.
+            && !w.ends_with("er")
+            && !w.ends_with("or")
     }
     fn elsewhere(w: &str) -> bool {
         matches!(
             w,
+            // An authorizer is API Gateway's; IAM checks a URL only when it is not public.
             "cloudfront"
                 | "waf"
                 | "cdn"
                 | "gateway"
                 | "apigateway"
+                | "authorizer"
+                | "iam"
                 | "proxy"
                 | "balancer"
                 | "alb"
@@ -1728,7 +1734,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             (0..c.len())
                 .filter(|&i| checking(&c[i]))
                 .filter_map(move |i| {
-                    if c.get(i + 1).is_some_and(|w| w == "by") {
+                    // `checked by the WAF`, `authenticated at the CDN`.
+                    if c.get(i + 1).is_some_and(|w| w == "by" || w == "at") {
                         return c[i + 2..]
                             .iter()
                             .take(4)
@@ -1741,10 +1748,11 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                         .iter()
                         .rposition(|w| matches!(w.as_str(), "that" | "which" | "who" | "and"))
                         .map_or(0, |k| k + 1);
-                    c[start..i]
-                        .iter()
-                        .find(|w| elsewhere(w) || itself(w))
-                        .map(String::as_str)
+                    // Of a compound the last noun is the head: `a Lambda authorizer`.
+                    let candidate = |w: &String| elsewhere(w) || itself(w);
+                    let first = c[start..i].iter().position(candidate)? + start;
+                    let head = c[first..i].iter().take_while(|w| candidate(w)).count();
+                    Some(c[first + head - 1].as_str())
                 })
         })
     };
@@ -1774,7 +1782,60 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     || matches!(p[0].as_str(), "only" | "except") && p[1] == "in" && env(&p[2])
             })
     });
-    environments || checkers().any(elsewhere) && !checkers().any(itself)
+    environments || checkers().any(elsewhere) && !checkers().any(itself) || no_longer(sentences)
+}
+
+/// A check that was, and is not any more: `tokens used to be verified`, `token validation no
+/// longer runs`, `the key check has been removed` — unless what went is a component in front
+/// (`a gateway that used to check keys was removed`).
+fn no_longer(sentences: &[Vec<Vec<String>>]) -> bool {
+    const CHECKS: &[&str] = &[
+        "check",
+        "checks",
+        "validation",
+        "verification",
+        "authentication",
+        "auth",
+        "enforcement",
+    ];
+    sentences.iter().flatten().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        let about = c
+            .iter()
+            .any(|y| AUTH_TERMS.contains(&y.as_str()) || CHECKS.contains(&y.as_str()));
+        let front = c.iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "gateway" | "proxy" | "cdn" | "waf" | "cloudfront" | "authorizer"
+            )
+        });
+        about
+            && !front
+            && (0..c.len()).any(|i| {
+                w(i) == "used" && w(i + 1) == "to"
+                    || w(i) == "no"
+                        && w(i + 1) == "longer"
+                        && !matches!(
+                            w(i + 2),
+                            "accepts"
+                                | "accepted"
+                                | "allows"
+                                | "allowed"
+                                | "serves"
+                                | "served"
+                                | "lets"
+                        )
+                    // Its own predicate, up to a word that starts another: `the check of
+                    // the body's HMAC has been removed`, not `… before the cache is removed`.
+                    || CHECKS.contains(&w(i))
+                        && (i + 2..c.len())
+                            .take_while(|&k| !matches!(w(k), "and" | "or" | "that" | "which" | "before" | "after" | "when" | "while" | "until" | "once"))
+                            .any(|k| {
+                                matches!(w(k), "removed" | "deleted" | "retired" | "deprecated" | "decommissioned" | "dropped")
+                                    && matches!(w(k - 1), "is" | "was" | "were" | "been" | "got" | "are")
+                            })
+            })
+    })
 }
 
 /// A check that does not stop a request: a negated refusal (`logged but not rejected`),

@@ -78,6 +78,7 @@ const FILLERS: &[&str] = &[
     "nothing here is temporary",
     "the check was briefly disabled in 2023 and has been enforced ever since",
     "CloudFront in front only caches responses",
+    "the function no longer accepts keys in the query string",
 ];
 
 /// Who checks instead of the function: a component a public URL does not pass through, or
@@ -90,6 +91,17 @@ const ELSEWHERE_FRAMES: &[&str] = &[
     "the client SDK validates {m} before it sends the request",
     "{m} is checked by the browser",
     "Cloudflare authenticates callers with {m}",
+    "a Lambda authorizer validates {m} before the function runs",
+    "callers are authenticated at the CDN with {m}",
+    "IAM checks {m} on every request",
+];
+
+/// A check that was and is no more.
+const NO_LONGER_FRAMES: &[&str] = &[
+    "{m} used to be verified before the rewrite",
+    "the check of {m} has been removed",
+    "validation of {m} is deprecated and no longer runs",
+    "we used to check {m}",
 ];
 
 /// The function's own check, beside which a check elsewhere is an extra.
@@ -632,6 +644,17 @@ proptest! {
         if first { parts.insert(0, a); parts.push(b) } else { parts.insert(0, b); parts.push(a) }
         let reason = dress(parts, seed);
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_that_is_no_more_is_refused(
+        f in prop::sample::select(NO_LONGER_FRAMES), m in prop::sample::select(MECHANISMS),
+        extra in fillers(), seed in any::<u64>()
+    ) {
+        let mut parts = vec![f.replace("{m}", m)];
+        parts.extend(extra);
+        let reason = dress(parts, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
     }
 
     #[test]
