@@ -517,3 +517,26 @@ fn every_invalid_builder_argument_is_reported_not_only_the_first() {
             .all(|f| f.stack == "demo-alpha-registry" && f.resource == "Repository")
     );
 }
+
+proptest::proptest! {
+    /// The app's own setter names the stack it is about, like the builders' do: an invalid
+    /// removal acknowledgement (a name that is no stack's, or a reason that is none) is an
+    /// error at that stack with a fix.
+    #[test]
+    fn an_invalid_removal_acknowledgement_names_its_stack(
+        stack in proptest::sample::select(&["demo-old-service", "Demo Old", "demo-prod-registry", ""][..]),
+        reason in proptest::sample::select(&["TODO", "n/a", "a b c d", "the data is copied first by hand"][..]),
+    ) {
+        let valid_stack = stack.starts_with("demo-");
+        let valid_reason = reason.starts_with("the ");
+        let got = App::new().acknowledge_removed_stack(stack, reason);
+        proptest::prop_assert_eq!(got.is_ok(), valid_stack && valid_reason);
+        if let Err(e) = got {
+            let findings = e.into_findings();
+            proptest::prop_assert!(
+                findings.iter().all(|f| f.stack == stack && !f.fix.is_empty() && !f.resource.is_empty()),
+                "{:?}", findings
+            );
+        }
+    }
+}

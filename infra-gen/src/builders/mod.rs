@@ -172,8 +172,12 @@ impl App {
     /// values, logs) are orphaned, and a renamed stack creates new, empty ones. See
     /// [`ReplacementAck`]; remove it once deployed.
     pub fn acknowledge_removed_stack(&mut self, name: &str, reason: &str) -> Result<(), Error> {
-        self.removed
-            .push((StackName::new(name)?, ReplacementAck::new(reason)?));
+        // The error names the stack it is about, as every refusal does.
+        let at = |e: Error| e.at(name, "acknowledge_removed_stack");
+        self.removed.push((
+            StackName::new(name).map_err(at)?,
+            ReplacementAck::new(reason).map_err(at)?,
+        ));
         Ok(())
     }
     /// The acknowledgement of stack `name`'s removal, if any.
