@@ -39,7 +39,6 @@ mod image;
 mod policy;
 mod public_url;
 mod raw;
-pub(crate) use raw::stored_lowercase;
 mod refs;
 mod regions;
 pub(crate) mod resolve;

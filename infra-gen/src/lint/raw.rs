@@ -35,7 +35,7 @@ pub(super) fn identifier(type_name: &str) -> Option<(&'static str, bool)> {
 
 /// Whether the service keeps `property` of `type_name` in lowercase (its schema says so: an RDS
 /// instance's `DBInstanceIdentifier`), so values differing only in case name one resource.
-pub(crate) fn stored_lowercase(type_name: &str, property: &str) -> bool {
+pub(super) fn stored_lowercase(type_name: &str, property: &str) -> bool {
     LOWERCASED.contains(&(type_name, property))
 }
 

@@ -182,15 +182,9 @@ pub fn create_only_changes(
     for (_, more) in REPLACING.iter().filter(|(t, _)| *t == type_name) {
         create_only.extend(more.iter().copied());
     }
-    // A name the service keeps in lowercase (an RDS identifier) is one name in any case.
     let value = |res: Option<&Value>, p: &str| {
         res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
-            .map(|v| match canonical(v, fixed) {
-                Value::String(t) if crate::lint::stored_lowercase(type_name, p) => {
-                    Value::String(t.to_lowercase())
-                }
-                v => v,
-            })
+            .map(|v| canonical(v, fixed))
     };
     Ok(create_only
         .iter()
