@@ -1956,3 +1956,41 @@ proptest! {
         prop_assert_eq!(got, 0, "{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// An ENV reading a variable whose value this check cannot know (a base image's, whose
+    /// environment it cannot read) takes its `${V:-…}`/`${V-…}` fallback when the base does
+    /// not set it: a secret there is in the function's environment. Ordinary fallbacks are
+    /// ordinary, and on a base whose environment is known the fallback counts only if taken.
+    #[test]
+    fn a_fallback_a_base_image_may_leave_in_place_is_judged(
+        name in prop::sample::select(vec!["DATABASE_URL", "APP_CONFIG", "UPSTREAM"]),
+        op in prop::sample::select(vec![":-", "-"]),
+        secret in prop::sample::select(vec![
+            "postgres://app:Vq83kLmZ29xPt4Wd@db.internal:5432/app",
+            "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc9V",
+            "https://hooks.slack.com/services/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",
+        ]),
+        plain in prop::sample::select(vec!["https://api.example.com/v1", "info", "/var/task/config.json"]),
+        unknown_base in prop::sample::select(vec!["public.ecr.aws/docker/library/python:3.12-slim", "ghcr.io/acme/base:1"]),
+    ) {
+        let count = |base: &str, before: &str, fallback: &str| {
+            let text = format!("FROM {base}\n{before}ENV {name}=${{{name}{op}{fallback}}}\nWORKDIR /var/task\n{TAIL}");
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
+            (n, text)
+        };
+        let provided = "public.ecr.aws/lambda/provided:al2023";
+        for (base, before, fallback, want) in [
+            (unknown_base, "", secret, 1),
+            (unknown_base, "", plain, 0),
+            (provided, "", secret, 1),
+            (provided, "", plain, 0),
+            (provided, &*format!("ENV {name}={plain}\n"), secret, 0),
+        ] {
+            let (got, text) = count(base, before, fallback);
+            prop_assert_eq!(got, want, "{}", text);
+        }
+    }
+}

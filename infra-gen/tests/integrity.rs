@@ -884,3 +884,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The deploy passes the commit it built as `ImageTag`; a `Default` is the image a deploy
+    /// that does not pass it runs (CloudFormation takes the default, not the previous value),
+    /// whatever the default names — a commit, `latest`, a digest-like text — so any default
+    /// is refused, and none is the fixture's valid tag.
+    #[test]
+    fn an_image_tag_parameter_with_a_default_is_refused(
+        default in prop::option::of(prop_oneof!["[0-9a-f]{7,40}", "latest", "[a-z][a-z0-9.-]{0,20}"]),
+    ) {
+        let mut app = valid_app();
+        for p in &mut app.stacks_mut()[1].template.parameters {
+            if p.id.as_str() == "ImageTag" {
+                p.default = default.clone();
+            }
+        }
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.len(), usize::from(default.is_some()), "{:?}: {:#?}", default, found);
+    }
+}

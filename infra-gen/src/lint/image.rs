@@ -118,6 +118,12 @@ fn problem(stack: &Stack, uri: &Expr, patterns: &mut Patterns) -> Option<String>
                     parameter.kind.type_name()
                 ));
             }
+            // The deploy passes the commit it built; a default is what runs when one does not.
+            if let Some(default) = &parameter.default {
+                return Some(format!(
+                    "is tagged with {IMAGE_TAG_PARAMETER}, whose Default {default:?} is the image a deploy that does not pass {IMAGE_TAG_PARAMETER} runs, not the commit it built"
+                ));
+            }
             let pattern = &parameter.allowed_pattern;
             match patterns.admits_no_build(pattern) {
                 Some(None) => None,

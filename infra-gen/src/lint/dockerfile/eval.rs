@@ -482,6 +482,18 @@ impl Stage {
                         Some((key, known(expand_value(v, escape, &self.state)), worst))
                     })
                     .collect();
+                // A value this check cannot know (a base image's variable) may be its
+                // fallback text: the image keeps that when the base sets none of them.
+                for (k, v) in &pairs {
+                    if expand_value(v, escape, &self.state).is_err()
+                        && let (Ok(key), Ok(text)) = (
+                            expand(k, escape, &self.state),
+                            expand_value(v, escape, &self.state.unknowns_unset()),
+                        )
+                    {
+                        self.config.recorded.push(("ENV?", key, Val::Known(text)));
+                    }
+                }
                 for (k, v, worst) in values {
                     self.config.build_args.retain(|(n, _)| *n != k);
                     match worst {

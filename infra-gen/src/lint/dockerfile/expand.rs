@@ -62,6 +62,19 @@ impl Scope {
             open: Some(why),
         }
     }
+    /// This scope with what it cannot know left unset: the values a word takes when a base
+    /// image sets none of the names it reads (its `${V:-…}` fallbacks).
+    pub fn unknowns_unset(&self) -> Self {
+        Self {
+            vars: self
+                .vars
+                .iter()
+                .filter(|(_, v)| !matches!(v, Val::Unknown(_)))
+                .cloned()
+                .collect(),
+            open: None,
+        }
+    }
     pub fn vars(&self) -> impl Iterator<Item = (&str, &Val)> {
         self.vars.iter().map(|(n, v)| (n.as_str(), v))
     }

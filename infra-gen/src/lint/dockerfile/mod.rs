@@ -597,7 +597,7 @@ impl Lint<'_, '_> {
         for (instruction, name, value) in &last.config.recorded {
             let Val::Known(v) = value else { continue };
             let reason = match *instruction {
-                "LABEL" | "ENV" => super::env::literal_reason(name, v),
+                "LABEL" | "ENV" | "ENV?" => super::env::literal_reason(name, v),
                 _ => super::env::command_reason(v),
             };
             let Some(reason) = reason else { continue };
@@ -609,6 +609,10 @@ impl Lint<'_, '_> {
                     format!(
                         "remove LABEL {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
                     ),
+                ),
+                "ENV?" => (
+                    format!("ENV {name} from variables its base image may not set, and then it holds a value that looks like a secret ({reason}), in the function's environment"),
+                    format!("remove the fallback from ENV {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"),
                 ),
                 "ENV" => (
                     format!(
