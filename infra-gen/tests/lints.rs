@@ -191,6 +191,45 @@ fn connection_string_with_password_is_rejected_whatever_its_name() {
     only(&app, "secret-in-env", "Function");
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 48, ..proptest::test_runner::Config::default() })]
+
+    /// Prose the template or the deploy workflow holds — a function's or a secret's
+    /// description, a public URL's reason, the smoke test's path — is shown in plain text
+    /// wherever the template is: a secret in it is found by its shape; a sentence is none.
+    #[test]
+    fn a_secret_in_a_description_reason_or_smoke_path_is_found(
+        token in "[A-Za-z0-9]{12}[0-9][A-Z][a-z][A-Za-z0-9]{17}",
+        pw in "[a-z]{4,8}[0-9]{2,4}[A-Z]",
+        form in 0..3usize,
+        place in 0..3usize,
+        words in proptest::collection::vec("[a-z]{2,9}", 4..12),
+    ) {
+        use infra_gen::builders::SecretSpec;
+        let secret = match form {
+            0 => format!("calls upstream with Authorization: Bearer {token}"),
+            1 => format!("reads postgres://app:{pw}@db.internal:5432/app nightly"),
+            _ => format!("the shared api_key={token} for partners"),
+        };
+        let sentence = words.join(" ");
+        let with = |text: String| {
+            app_with("us-west-2", DOCKERFILE, move |s| match place {
+                0 => s.description(&text),
+                1 => s.secret(SecretSpec::provided("Partner", &text, "PARTNER_SECRET_ARN")),
+                _ => s.url(FunctionUrl::public(&format!("the app checks a bearer key; {text}"))),
+            })
+            .expect("builds")
+        };
+        let found = findings(&with(secret.clone()));
+        proptest::prop_assert!(codes(&found).contains(&"secret-in-env"), "{secret}: {found:?}");
+        let plain = findings(&with(sentence.clone()));
+        proptest::prop_assert!(plain.is_empty(), "{sentence}: {plain:?}");
+        let smoke = app_with("us-west-2", DOCKERFILE, |s| s.smoke_test(&format!("/health?token={token}")))
+            .expect("builds");
+        proptest::prop_assert!(codes(&findings(&smoke)).contains(&"secret-in-env"), "{token}");
+    }
+}
+
 #[test]
 fn plain_settings_in_the_environment_are_fine() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {

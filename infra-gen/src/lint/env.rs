@@ -218,6 +218,18 @@ pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
             );
         }
     }
+    for (at, text) in prose(stack) {
+        // CloudFormation resolves a dynamic reference in any string, prose too.
+        let resolved = sink.scope().resolve(&Expr::literal(text));
+        if let Some(reason) = variable_reason("description", &resolved) {
+            sink.push(
+                "secret-in-env",
+                "Template",
+                format!("{at} holds text that looks like a secret ({reason}); the template and the review page show it in plain text"),
+                format!("remove the secret from {at}: name it, keep its value in Secrets Manager"),
+            );
+        }
+    }
     for o in &template.outputs {
         let name = o.id.as_str();
         let resolved = sink.scope().resolve(&o.value);
@@ -230,6 +242,58 @@ pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
             );
         }
     }
+}
+
+/// The prose a stack writes in plain text — the template's, parameters', outputs' and
+/// resources' descriptions, reviewers' reasons and other metadata, the smoke test's path the
+/// deploy workflow requests — with where it stands. Nothing there is a secret's place, so a
+/// secret in it is judged by its shape alone (or as the dynamic reference it holds).
+fn prose(stack: &Stack) -> Vec<(String, &str)> {
+    use crate::model::Properties;
+    let t = &stack.template;
+    let mut out: Vec<(String, &str)> = vec![("the template's description".into(), &t.description)];
+    if let Some(path) = &stack.smoke_test {
+        out.push(("the smoke test's path".into(), path));
+    }
+    for p in &t.parameters {
+        let at = format!("parameter {}", p.id.as_str());
+        out.push((at.clone(), &p.description));
+        out.push((at, &p.constraint_description));
+    }
+    for o in &t.outputs {
+        out.push((format!("output {}", o.id.as_str()), &o.description));
+    }
+    for r in &t.resources {
+        let at = || format!("resource {}", r.id.as_str());
+        match &r.properties {
+            Properties::Function(f) => out.push((at(), &f.description)),
+            Properties::Role(role) => out.push((at(), &role.description)),
+            Properties::AccountRole(role) => out.push((at(), &role.description)),
+            Properties::Secret(secret) => out.push((at(), &secret.description)),
+            Properties::Alarm(alarm) => out.push((at(), &alarm.description)),
+            Properties::EcrRepository(repo) => {
+                out.extend(
+                    repo.lifecycle
+                        .iter()
+                        .map(|l| (at(), l.description.as_str())),
+                );
+            }
+            _ => {}
+        }
+        out.extend(r.suppressions.iter().map(|x| (at(), x.reason())));
+        out.extend(r.policy_exceptions.iter().map(|x| (at(), x.reason())));
+        out.extend(r.replacement_ack.iter().map(|x| (at(), x.reason())));
+        let mut pending: Vec<&serde_json::Value> = r.metadata.values().collect();
+        while let Some(v) = pending.pop() {
+            match v {
+                serde_json::Value::String(text) => out.push((at(), text)),
+                serde_json::Value::Array(items) => pending.extend(items),
+                serde_json::Value::Object(map) => pending.extend(map.values()),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// The bytes `s` takes inside a JSON string: quotes and backslashes and the short control

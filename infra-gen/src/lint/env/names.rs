@@ -31,6 +31,8 @@ const STRONG: &[&str] = &[
     "dsn",
     "mnemonic",
     "privkey",
+    // A pre-shared key (WPA's, IPsec's).
+    "psk",
     "apikey",
     "passkey",
     "passwords",
@@ -115,6 +117,8 @@ const WEAK: &[&str] = &[
     // A TOTP or wallet seed; `RANDOM_SEED=42` is a number, judged as one.
     "seed",
     "seeds",
+    // An SNMP community string, its shared password.
+    "community",
 ];
 
 /// `key` and `keys`: a secret unless it names a data structure's key (below).

@@ -302,6 +302,9 @@ proptest! {
             rest = b;
         }
         parts.push(rest.to_owned());
+        // Joined, it is what one variable holding it would be: a key gitleaks reads as too
+        // regular (`AKIAIBWBXKXKGUIBBEIW`, below its entropy) is none split either.
+        prop_assume!(literal_reason("BLOB", &m).is_some());
         prop_assume!(parts.len() > 1 && parts.iter().all(|p| literal_reason("BLOB", p).is_none()));
         let n = parts.len();
         let letter = |i: usize| char::from(b'A' + u8::try_from(i).unwrap_or(0));
@@ -1168,6 +1171,11 @@ proptest! {
         prop_assert!(literal_reason("RECIPIENT", &public).is_none(), "{public}: {:?}", literal_reason("RECIPIENT", &public));
         let secret = encode("nsec");
         prop_assert!(literal_reason("IDENTITY", &secret).is_some(), "{secret}");
+        // A secret's prefix says so by the checksum's structure, in either case and in text.
+        let age = encode("age-secret-key-").to_ascii_uppercase();
+        prop_assert!(literal_reason("IDENTITY", &age).is_some(), "{age}");
+        let quoted = format!("identity = \"{secret}\"");
+        prop_assert!(literal_reason("SETTINGS", &quoted).is_some(), "{quoted}");
         // One changed letter breaks the checksum: it is judged as any random string.
         let mut broken: Vec<char> = public.chars().collect();
         let at = hrp.len() + 1 + flip;
@@ -1439,8 +1447,12 @@ proptest! {
     /// In `.env` text a key with nothing after its `=` is empty: the next line's key is not
     /// its value; a value on the key's line is judged.
     #[test]
-    fn an_empty_value_ends_at_its_line(name in secret_names(), pw in password(), crlf in any::<bool>()) {
-        prop_assume!(!name.contains([' ', '.', '-']));
+    fn an_empty_value_ends_at_its_line(
+        // A `.env` key: the name's words joined by `_` (a space, dot or dash ends no key there).
+        name in secret_names().prop_map(|n| n.replace([' ', '.', '-'], "_")),
+        pw in password(),
+        crlf in any::<bool>(),
+    ) {
         let nl = if crlf { "\r\n" } else { "\n" };
         let empty = format!("LOG_LEVEL=info{nl}{name}={nl}PORT=8080{nl}");
         prop_assert!(literal_reason("ENV_FILE", &empty).is_none(), "{empty:?}");
@@ -1670,4 +1682,206 @@ proptest! {
         prop_assert!(variable_reason(name, &resolved).is_none(), "{name}={resolved:?}");
         prop_assert!(literal_reason("API_KEY", &id).is_some(), "API_KEY={id}");
     }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A secret's name with its value in other grammars: a configuration directive alone on
+    /// its line (`requirepass …`), Perl/PHP/Ruby pairs (`'password' => '…'`,
+    /// `:password => '…'`), the first two quoted arguments of a call (`define('DB_PASSWORD',
+    /// '…')`). A word, a number or a second name there is prose, a setting or a list of names.
+    #[test]
+    fn secrets_in_directives_pairs_and_calls_are_found(
+        name in secret_names().prop_map(|n| n.replace(' ', "_")),
+        other in secret_names().prop_map(|n| n.replace(' ', "_")),
+        pw in password(),
+        word in "[a-z]{3,10}",
+        number in 1u32..100_000,
+        q in prop::sample::select(vec!["'", "\""]),
+        call in prop::sample::select(vec!["define", "os.environ.setdefault", "ENV.fetch", ""]),
+    ) {
+        let directive = format!("port 6379\n{name} {pw}\nmaxmemory 256mb");
+        prop_assert!(literal_reason("CONF", &directive).is_some(), "{directive}");
+        for arrow in [format!("{q}{name}{q} => {q}{pw}{q}"), format!("{{:{name} => {q}{pw}{q}}}")] {
+            prop_assert!(literal_reason("CONF", &arrow).is_some(), "{arrow}");
+        }
+        let called = format!("{call}({q}{name}{q}, {q}{pw}{q});");
+        prop_assert!(literal_reason("CONF", &called).is_some(), "{called}");
+        for plain in [
+            format!("{name} {word}"),
+            format!("{name} {number}"),
+            format!("{call}({q}{name}{q}, {q}{other}{q})"),
+            format!("[{q}{name}{q}, {q}{other}{q}]"),
+            format!("{q}{name}{q} => {q}${{{}}}{q}", name.to_ascii_uppercase()),
+        ] {
+            prop_assert!(literal_reason("CONF", &plain).is_none(), "{plain}: {:?}", literal_reason("CONF", &plain));
+        }
+    }
+
+    /// A client given its user by `-u` takes its password by `-p`/`-P`, whatever the program
+    /// (`hdbsql`, `mosquitto_pub`); a port, a port mapping or a flag there is none.
+    #[test]
+    fn a_password_option_beside_a_user_option_is_found(
+        program in "[a-z][a-z_]{2,12}",
+        user_flag in prop::sample::select(vec!["-u", "-U"]),
+        flag in prop::sample::select(vec!["-p", "-P"]),
+        pw in password(),
+        port in 1u16..65535,
+    ) {
+        prop_assume!(!program.starts_with("mysql") && !program.starts_with("maria") && program != "zip");
+        let with = format!("{program} -n db.internal {user_flag} app {flag} {pw} -d app");
+        prop_assert!(literal_reason("CMD", &with).is_some(), "{with}");
+        for plain in [
+            format!("{program} {user_flag} app {flag} {port}"),
+            format!("{program} {user_flag} 1000 {flag} {port}:{port}"),
+            format!("{program} {user_flag} app {flag} -v"),
+            format!("{program} {flag} {pw}"),
+        ] {
+            prop_assert!(literal_reason("CMD", &plain).is_none(), "{plain}");
+        }
+    }
+
+    /// A JSON map keyed by credentials is a secret whatever its values; keyed by names or by
+    /// hex digests (a manifest of content) it is not.
+    #[test]
+    fn a_json_map_keyed_by_key_material_is_a_secret(
+        m in material().prop_filter("not hex", |m| !m.bytes().all(|b| b.is_ascii_hexdigit())),
+        digest in from_alphabet(b"0123456789abcdef", 40..=64),
+        user in "[a-z]{3,10}",
+    ) {
+        // Material its shape alone gives away (short base64url with words in it may not).
+        prop_assume!(secret_value(&m, None).is_some());
+        let keyed = format!(r#"{{"{m}": "{user}"}}"#);
+        prop_assert!(literal_reason("CLIENTS", &keyed).is_some(), "{keyed}");
+        for plain in [format!(r#"{{"{user}": "admin"}}"#), format!(r#"{{"{digest}": "{user}.js"}}"#)] {
+            prop_assert!(literal_reason("CLIENTS", &plain).is_none(), "{plain}");
+        }
+    }
+
+    /// Alphabets that ID generators and encoders are configured with are not key material:
+    /// a shuffled one of 48 characters or more, or a sorted one (random material of a secret's
+    /// length, which repeats characters, is found by the tests of material above).
+    #[test]
+    fn alphabets_are_not_key_material(
+        shuffled in Just(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".to_vec())
+            .prop_shuffle(),
+        len in 48usize..=64,
+        sorted_from in 0usize..=20,
+        sorted_len in 26usize..=42,
+    ) {
+        let shuffled = String::from_utf8(shuffled[..len].to_vec()).unwrap_or_default();
+        prop_assert!(literal_reason("ID_CHARSET", &shuffled).is_none(), "{shuffled}");
+        let sorted = &"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[sorted_from..sorted_from + sorted_len];
+        prop_assert!(literal_reason("ALPHABET", sorted).is_none(), "{sorted}");
+    }
+
+    /// IPFS content identifiers name content by its digest: CIDv0 (`Qm…`) and CIDv1 in base32
+    /// (`bafy…`) are public, also in a gateway's URL.
+    #[test]
+    fn ipfs_content_ids_are_digests(
+        digest in prop::collection::vec(any::<u8>(), 32..=32),
+        codec in prop::sample::select(vec![0x70u8, 0x55, 0x71]),
+    ) {
+        let v0 = base58(&[&[0x12, 0x20][..], &digest].concat());
+        prop_assert!(v0.starts_with("Qm"), "{v0}");
+        prop_assert!(literal_reason("ROOT", &v0).is_none(), "{v0}");
+        let v1 = format!("b{}", base32_lower(&[&[1, codec, 0x12, 0x20][..], &digest].concat()));
+        prop_assert!(literal_reason("ROOT", &v1).is_none(), "{v1}");
+        let url = format!("https://ipfs.io/ipfs/{v1}/index.html");
+        prop_assert!(literal_reason("ASSETS", &url).is_none(), "{url}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A webhook's path after its `hooks` segment is its key, even lower-case letters and
+    /// digits too short for entropy (Mattermost's 26); a hook's number or name is not one.
+    #[test]
+    fn a_webhook_paths_key_after_hooks_is_found(
+        id in "[a-z0-9]{20,32}".prop_filter("letters and digits", |id| {
+            id.bytes().any(|b| b.is_ascii_digit())
+                && id.bytes().any(|b| b.is_ascii_alphabetic())
+                && !id.bytes().all(|b| b.is_ascii_hexdigit())
+        }),
+        host in "[a-z]{3,10}\\.example\\.com",
+        number in 1u32..99_999_999,
+        word in "[a-z]{3,10}",
+        segment in prop::sample::select(vec!["hooks", "webhooks", "incoming-hooks"]),
+    ) {
+        let hook = format!("https://{host}/{segment}/{id}");
+        prop_assert!(literal_reason("CHAT", &hook).is_some(), "{hook}");
+        for plain in [
+            format!("https://api.github.com/repos/acme/{word}/{segment}/{number}"),
+            format!("https://{host}/docs/{segment}/{word}-{word}"),
+            format!("https://{host}/{segment}"),
+        ] {
+            prop_assert!(literal_reason("CHAT", &plain).is_none(), "{plain}");
+        }
+    }
+
+    /// A Redis ACL rule's `>password` is a password; `nopass` is none.
+    #[test]
+    fn redis_acl_passwords_are_found(
+        user in "[a-z]{3,10}",
+        pw in password(),
+        prefix in prop::sample::select(vec!["", "ACL SETUSER "]),
+    ) {
+        let with = format!("{prefix}user {user} on >{pw} ~cache:* +@read");
+        let with = with.replace("ACL SETUSER user", "ACL SETUSER");
+        prop_assert!(literal_reason("REDIS_USERS", &with).is_some(), "{with}");
+        let plain = format!("user {user} on nopass ~cache:* +@read");
+        prop_assert!(literal_reason("REDIS_USERS", &plain).is_none(), "{plain}");
+    }
+
+    /// A list of secrets' names (what a log redacts) is no secret under a secret's name; one
+    /// word alone there may be the password itself.
+    #[test]
+    fn a_list_of_secret_names_is_no_secret(
+        names in prop::collection::vec(secret_names().prop_map(|n| n.replace([' ', '-', '.'], "_")), 2..5),
+        sep in prop::sample::select(vec![",", ", "]),
+        quoted in any::<bool>(),
+        pw in password(),
+    ) {
+        let items: Vec<String> = names.iter().map(|n| if quoted { format!("\"{n}\"") } else { n.clone() }).collect();
+        let list = if quoted { format!("[{}]", items.join(sep)) } else { items.join(sep) };
+        prop_assert!(literal_reason("LOG_REDACT_KEYS", &list).is_none(), "{list}");
+        prop_assert!(literal_reason("LOG_REDACT_KEYS", &pw).is_some(), "{pw}");
+    }
+}
+
+/// Base58 (Bitcoin's alphabet) by repeated division, as IPFS writes CIDv0.
+fn base58(bytes: &[u8]) -> String {
+    const A: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut n = bytes.to_vec();
+    let mut out = Vec::new();
+    while n.iter().any(|b| *b != 0) {
+        let mut rem = 0u32;
+        for b in &mut n {
+            let cur = rem * 256 + u32::from(*b);
+            *b = u8::try_from(cur / 58).unwrap_or(0);
+            rem = cur % 58;
+        }
+        out.push(A[rem as usize]);
+    }
+    out.extend(bytes.iter().take_while(|b| **b == 0).map(|_| b'1'));
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// RFC 4648 base32, lower case, no padding, as multibase's `b` writes it.
+fn base32_lower(bytes: &[u8]) -> String {
+    const A: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::new();
+    for chunk in bytes.chunks(5) {
+        let mut block = [0u8; 5];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let n = block.iter().fold(0u64, |acc, b| acc << 8 | u64::from(*b));
+        let chars = (chunk.len() * 8).div_ceil(5);
+        for i in 0..chars {
+            out.push(char::from(A[((n >> (35 - 5 * i)) & 31) as usize]));
+        }
+    }
+    out
 }

@@ -34,7 +34,10 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     {
         return Some(format!("gitleaks rule {rule}"));
     }
-    if let Some(why) = pem(value).or_else(|| mnemonic(value)) {
+    if let Some(why) = pem(value)
+        .or_else(|| mnemonic(value))
+        .or_else(|| bech32_secret(value))
+    {
         return Some(why);
     }
     if let Some(json) = json {
@@ -45,6 +48,8 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| oracle_thin(value))
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
+        .or_else(|| directive(value))
+        .or_else(|| call_pair(value))
         .or_else(|| auth_scheme(value))
         .or_else(|| {
             // A password hash in crypt's format is what a server stores instead of the
@@ -171,7 +176,15 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
                     && w.bytes().all(|b| b.is_ascii_alphabetic())
                     && word_like(w)
             }));
+    // A list of secrets' names (`password,api_key`, `["token", "secret"]`): what a log
+    // redacts or a form masks.
+    let items: Vec<&str> = v
+        .split(|c: char| c == ',' || c.is_whitespace() || "[]()\"'".contains(c))
+        .filter(|i| !i.is_empty())
+        .collect();
+    let names_list = items.len() >= 2 && items.iter().all(|i| names::secret_name(i));
     flag || placeholder(v)
+        || names_list
         || key_word
         || (date_time(v) && !password_name)
         || crypt_hash(v).is_some_and(|end| end == v.len())
@@ -301,8 +314,14 @@ fn path(v: &str) -> bool {
                     && (word_like(atom) || word_coverage(atom.as_bytes()) >= 0.75)
             })
         });
+    // Standard base64 may start with `/` and hold more; its `=` padding ends no path.
+    let padded_base64 = v.ends_with('=')
+        && v.trim_end_matches('=')
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
     (rooted || named || !content_addressed(v).is_empty())
         && !v.contains(char::is_whitespace)
+        && !padded_base64
         && material(v, None).is_none()
 }
 
@@ -419,19 +438,43 @@ fn anon_jwt(v: &str) -> bool {
 /// `bc1…`, `npub1…`). Secrets in Bech32 say so in their prefix (`AGE-SECRET-KEY-1…`, `nsec1…`)
 /// and are not this.
 fn bech32_public(v: &str) -> bool {
+    bech32_prefix(v).is_some_and(|prefix| !secret_prefix(&prefix))
+}
+
+/// A Bech32 string whose prefix says it is a secret (`nsec1…`, `AGE-SECRET-KEY-1…`), anywhere
+/// in the text: its checksum makes it one by structure, whatever its letters' entropy.
+fn bech32_secret(value: &str) -> Option<String> {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find_map(|word| {
+            let prefix = bech32_prefix(word).filter(|p| secret_prefix(p))?;
+            Some(format!("a Bech32 {prefix} secret key"))
+        })
+}
+
+fn secret_prefix(prefix: &str) -> bool {
+    ["sec", "priv", "secret"].iter().any(|w| prefix.contains(w))
+}
+
+/// The prefix of a Bech32 or Bech32m string with a valid checksum (in one case, as BIP 173
+/// allows), lower-cased.
+fn bech32_prefix(v: &str) -> Option<String> {
     const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    let Some((prefix, data)) = v.rsplit_once('1') else {
-        return false;
-    };
+    let upper = v.bytes().any(|b| b.is_ascii_uppercase());
+    if upper && v.bytes().any(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let v = v.to_ascii_lowercase();
+    let (prefix, data) = v.rsplit_once('1')?;
     if prefix.is_empty()
-        || !prefix.bytes().all(|b| b.is_ascii_lowercase())
-        || ["sec", "priv", "secret"].iter().any(|w| prefix.contains(w))
+        || !prefix.bytes().all(|b| (33..=126).contains(&b))
+        || !prefix.bytes().any(|b| b.is_ascii_lowercase())
         || data.len() < 6
         || v.len() > 1023
     {
-        return false;
+        return None;
     }
-    let Some(values) = data
+    let values = data
         .bytes()
         .map(|b| {
             CHARSET
@@ -439,10 +482,7 @@ fn bech32_public(v: &str) -> bool {
                 .position(|c| *c == b)
                 .and_then(|p| u32::try_from(p).ok())
         })
-        .collect::<Option<Vec<u32>>>()
-    else {
-        return false;
-    };
+        .collect::<Option<Vec<u32>>>()?;
     let expanded = prefix
         .bytes()
         .map(|b| u32::from(b) >> 5)
@@ -469,7 +509,7 @@ fn bech32_public(v: &str) -> bool {
         }
     }
     // Bech32 and Bech32m (BIP 350) constants.
-    chk == 1 || chk == 0x2bc8_30a3
+    (chk == 1 || chk == 0x2bc8_30a3).then(|| prefix.to_owned())
 }
 
 /// A PEM block whose label is not a public one: private keys in every format, and any
@@ -527,6 +567,14 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
                 return Some(format!("a JSON name/value pair named {name}"));
             }
             let firebase = firebase_web_config(map);
+            // A map keyed by credentials (`{"<api key>": "alice"}`); hex keys are as often
+            // digests naming content.
+            if let Some(why) = map.keys().find_map(|k| {
+                let hex = k.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+                (!hex).then(|| material(k, None)).flatten()
+            }) {
+                return Some(format!("a JSON document keyed by {why}"));
+            }
             map.iter().find_map(|(k, v)| match v {
                 serde_json::Value::String(_) if pair.is_some() => None,
                 serde_json::Value::String(_) if firebase && k == "apiKey" => None,
@@ -613,6 +661,25 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
         }
         if name.is_some_and(names::capability_url_name) && at > 0 {
             return Some("a webhook or DSN URL, which is itself the credential".into());
+        }
+        // A webhook's path after its `hooks` segment is the key that lets a sender in
+        // (Mattermost's and Rocket.Chat's `/hooks/<letters and digits>`), however few its
+        // letters.
+        let path = &after[end..];
+        let path = &path[..path
+            .find(|c: char| c.is_whitespace() || "?#\"'<>".contains(c))
+            .unwrap_or(path.len())];
+        let mut segments = path.split('/');
+        if segments.any(|s| s.to_ascii_lowercase().contains("hook"))
+            && segments.any(|s| {
+                s.len() >= 20
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && s.bytes().any(|b| b.is_ascii_digit())
+                    && s.bytes().any(|b| b.is_ascii_alphabetic())
+                    && !s.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+        {
+            return Some("a webhook URL whose path is its key".into());
         }
         rest = after;
     }
@@ -745,6 +812,8 @@ fn field(text: &str) -> Option<String> {
         {
             continue;
         }
+        // Perl, PHP and Ruby pair a key with its value by `=>` (`'password' => '…'`).
+        let start = i + 1 + usize::from(bytes.get(i + 1) == Some(&b'>'));
         let (mut key, prose) = key_before(&text[..i]);
         // Inside an XML tag (`<add key="…"`) the key is the attribute's name, the last word.
         if text[..i].rfind('<') > text[..i].rfind('>') {
@@ -757,8 +826,8 @@ fn field(text: &str) -> Option<String> {
         if name_field(key) || pair_name {
             // A name/value pair: `key="DbPassword" value="…"` (.NET appSettings), or a YAML list
             // item `- name: DB_PASSWORD` with `value: …` on its next line (a container's env).
-            let name = value_after(&text[i + 1..]);
-            let rest = text[i + 1..]
+            let name = value_after(&text[start..]);
+            let rest = text[start..]
                 .trim_start_matches([' ', '\t'])
                 .trim_start_matches(['"', '\''])
                 .get(name.len()..)
@@ -784,20 +853,20 @@ fn field(text: &str) -> Option<String> {
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
-        let mut value = value_after(&text[i + 1..]);
+        let mut value = value_after(&text[start..]);
         // A YAML block scalar (`password: |`) holds its value on the next line.
-        let token = text[i + 1..]
+        let token = text[start..]
             .trim_start_matches([' ', '\t'])
             .split(char::is_whitespace)
             .next()
             .unwrap_or_default();
         if ["|", "|-", "|+", ">", ">-", ">+"].contains(&token) {
-            let next = text[i + 1..].split_once('\n').map_or("", |(_, n)| n);
+            let next = text[start..].split_once('\n').map_or("", |(_, n)| n);
             value = value_after(next);
         }
         // An HTTP auth scheme (`Authorization: Bearer …`, `SSWS …`, `Splunk …`) stands before
         // the credential, which is what is judged (`Bearer {{token}}` is a template).
-        let after = text[i + 1..]
+        let after = text[start..]
             .trim_start_matches([' ', '\t'])
             .get(value.len()..)
             .unwrap_or_default();
@@ -876,6 +945,66 @@ fn element_or_option(text: &str) -> Option<String> {
         .or_else(|| pgpass(text))
 }
 
+/// A configuration directive, `name value` alone on its line (redis.conf's `requirepass …`,
+/// `masterauth …`), under a secret's name. A value that is one word, or a number, is prose or
+/// a setting (`password required`).
+fn directive(text: &str) -> Option<String> {
+    // A Redis ACL rule (`user app on >password ~* +@all`, `ACL SETUSER …`) adds a password
+    // after `>`; `#<sha256>` adds its hash.
+    let acl = text.lines().find_map(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let user = words
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case("user") || w.eq_ignore_ascii_case("setuser"))?;
+        words[user + 1..].iter().find_map(|w| {
+            let pw = w.strip_prefix('>').filter(|p| !p.is_empty())?;
+            (!plainly_not_secret(pw, Some("password")))
+                .then(|| "a Redis ACL rule's >password".to_owned())
+        })
+    });
+    acl.or_else(|| {
+        text.lines().find_map(|line| {
+            let mut words = line.split_whitespace();
+            let (key, value, None) = (words.next()?, words.next()?, words.next()) else {
+                return None;
+            };
+            let value = value.trim_matches(['"', '\'']);
+            (key.starts_with(|c: char| c.is_ascii_alphabetic())
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+                && names::secret_name(key)
+                && !word_like(value)
+                && !plainly_not_secret(value, Some(key)))
+            .then(|| format!("a {key} directive"))
+        })
+    })
+}
+
+/// A secret's name and its value as the first two quoted arguments of a call
+/// (`define('DB_PASSWORD', '…')`, `os.environ.setdefault("SECRET_KEY", "…")`, a tuple). A
+/// second name (`("password", "token")`) makes a list of names instead.
+fn call_pair(text: &str) -> Option<String> {
+    fn quoted(t: &str) -> Option<(&str, &str)> {
+        let t = t.trim_start();
+        let q = t.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let inner = &t[1..];
+        let end = inner.find(q)?;
+        Some((&inner[..end], &inner[end + 1..]))
+    }
+    text.match_indices('(').find_map(|(at, _)| {
+        let (key, rest) = quoted(&text[at + 1..])?;
+        let (value, rest) = quoted(rest.trim_start().strip_prefix(',')?)?;
+        let closed = rest.trim_start().starts_with([')', ',']);
+        (closed
+            && names::secret_name(key)
+            && !names::secret_name(value)
+            && !value.is_empty()
+            && !plainly_not_secret(value, Some(key)))
+        .then(|| format!("a {key} argument"))
+    })
+}
+
 /// Programs whose documented password option is one letter, and whether its value must be
 /// glued to it (`mysql -pSECRET`: apart, `-p` prompts and the next word is the database).
 const PASSWORD_FLAGS: &[(&str, &str, bool)] = &[
@@ -918,23 +1047,46 @@ fn password_flag(words: &[&str]) -> Option<String> {
     fn unquote(w: &str) -> &str {
         w.trim_matches(['"', '\''])
     }
-    words.iter().enumerate().find_map(|(i, w)| {
+    let known = words.iter().any(|w| {
         let program = unquote(w).rsplit('/').next().unwrap_or_default();
-        let &(_, flag, glued_only) = PASSWORD_FLAGS.iter().find(|(p, ..)| *p == program)?;
-        let args = words[i + 1..]
-            .iter()
-            .map(|a| unquote(a))
-            .take_while(|a| !matches!(*a, ";" | "&&" | "||" | "|"));
-        let args: Vec<&str> = args.collect();
-        args.iter().enumerate().find_map(|(j, a)| {
-            let glued = a.strip_prefix(flag).filter(|v| !v.is_empty());
-            let apart = (*a == flag && !glued_only)
-                .then(|| args.get(j + 1).copied())
-                .flatten()
-                .filter(|v| !v.starts_with('-'));
-            let value = glued.or(apart)?;
-            (!plainly_not_secret(value, Some("password")))
-                .then(|| format!("{program}'s {flag} password option"))
+        PASSWORD_FLAGS.iter().any(|(p, ..)| *p == program)
+    });
+    // Any other client given a user by `-u`/`-U` takes its password by `-p`/`-P` (hdbsql,
+    // mosquitto_pub, isql-likes); a port or a mapping there is digits.
+    let user = words
+        .windows(2)
+        .any(|w| matches!(w[0], "-u" | "-U") && !w[1].starts_with('-'));
+    let generic = (!known && user)
+        .then(|| {
+            words.windows(2).find_map(|w| {
+                let value = unquote(w[1]);
+                (matches!(w[0], "-p" | "-P")
+                    && !value.starts_with('-')
+                    && value.contains(|c: char| c.is_ascii_alphabetic())
+                    && !plainly_not_secret(value, Some("password")))
+                .then(|| format!("a {} password option beside a -u user", w[0]))
+            })
+        })
+        .flatten();
+    generic.or_else(|| {
+        words.iter().enumerate().find_map(|(i, w)| {
+            let program = unquote(w).rsplit('/').next().unwrap_or_default();
+            let &(_, flag, glued_only) = PASSWORD_FLAGS.iter().find(|(p, ..)| *p == program)?;
+            let args = words[i + 1..]
+                .iter()
+                .map(|a| unquote(a))
+                .take_while(|a| !matches!(*a, ";" | "&&" | "||" | "|"));
+            let args: Vec<&str> = args.collect();
+            args.iter().enumerate().find_map(|(j, a)| {
+                let glued = a.strip_prefix(flag).filter(|v| !v.is_empty());
+                let apart = (*a == flag && !glued_only)
+                    .then(|| args.get(j + 1).copied())
+                    .flatten()
+                    .filter(|v| !v.starts_with('-'));
+                let value = glued.or(apart)?;
+                (!plainly_not_secret(value, Some("password")))
+                    .then(|| format!("{program}'s {flag} password option"))
+            })
         })
     })
 }
@@ -1148,6 +1300,8 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
             continue;
         }
         if prefixed_hex(run).is_some()
+            || alphabet(run)
+            || content_id(run)
             || kms_key_id(run)
             || stripe_object_id(run)
             || kind_prefixed_id(run, name)
@@ -1185,6 +1339,90 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         }
     }
     None
+}
+
+/// An alphabet (`0-9A-Za-z`, nanoid's URL-safe one, Crockford's base32), which ID generators
+/// and encoders are configured with: no character twice, and either 48 or more of them or
+/// nearly all in ascending order. Random material of that length repeats one almost surely
+/// (48 base64 characters without a repeat: about 1 in 3 billion), and is never sorted.
+fn alphabet(run: &str) -> bool {
+    let mut seen = [false; 256];
+    let distinct = run
+        .bytes()
+        .all(|b| !std::mem::replace(&mut seen[usize::from(b)], true));
+    let b = run.as_bytes();
+    let ascending = b.windows(2).filter(|w| w[0] < w[1]).count();
+    distinct && b.len() >= 26 && (b.len() >= 48 || ascending * 10 >= (b.len() - 1) * 9)
+}
+
+/// An IPFS content identifier, the digest of the content it names: CIDv0 (`Qm…`, base58 of a
+/// SHA-256 multihash) or CIDv1 in base32 (`bafy…`: version 1, a codec, a multihash whose
+/// length is the digest's), read by its structure.
+fn content_id(run: &str) -> bool {
+    /// A multihash: a hash function's code, the digest's length, the digest.
+    fn multihash(d: &[u8]) -> bool {
+        let Some((code, rest)) = varint(d) else {
+            return false;
+        };
+        let Some((len, digest)) = varint(rest) else {
+            return false;
+        };
+        code > 0 && [20, 32, 48, 64].contains(&len) && digest.len() as u64 == len
+    }
+    fn varint(d: &[u8]) -> Option<(u64, &[u8])> {
+        let mut n = 0u64;
+        for (i, b) in d.iter().enumerate().take(9) {
+            n |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return Some((n, &d[i + 1..]));
+            }
+        }
+        None
+    }
+    if run.len() == 46 && run.starts_with("Qm") {
+        return base58_decode(run).is_some_and(|d| multihash(&d));
+    }
+    let Some(data) = run.strip_prefix('b').and_then(base32_lower_decode) else {
+        return false;
+    };
+    // Version 1, then the content's codec (dag-pb, raw, …), then the multihash.
+    data.first() == Some(&1) && varint(&data[1..]).is_some_and(|(_, rest)| multihash(rest))
+}
+
+/// Bitcoin's base58 alphabet decoded to bytes, leading `1`s as zero bytes.
+fn base58_decode(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut out: Vec<u8> = Vec::new();
+    for c in s.bytes() {
+        let mut carry = u32::try_from(ALPHABET.iter().position(|a| *a == c)?).ok()?;
+        for byte in out.iter_mut().rev() {
+            carry += u32::from(*byte) * 58;
+            *byte = (carry & 0xff) as u8;
+            carry >>= 8;
+        }
+        while carry > 0 {
+            out.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    let zeros = s.bytes().take_while(|b| *b == b'1').count();
+    Some([vec![0; zeros], out].concat())
+}
+
+/// RFC 4648 base32 in lower case without padding, as multibase's `b` writes it.
+fn base32_lower_decode(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let (mut bits, mut acc, mut out) = (0u32, 0u32, Vec::new());
+    for c in s.bytes() {
+        acc = acc << 5 | u32::try_from(ALPHABET.iter().position(|a| *a == c)?).ok()?;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits & 0xff) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// `value` with each password hash in crypt's format blanked out.
