@@ -795,6 +795,34 @@ mod raw {
             prop_assert_eq!(refused(run("Hourly", rule("${AWS::Region}", partition))), foreign_partition);
         }
 
+        /// EventBridge Scheduler invokes a templated target (and sends to its dead-letter
+        /// queue) only in the schedule's account and region; a universal target names an API
+        /// (`arn:aws:scheduler:::aws-sdk:…`), in no region, and passes.
+        #[test]
+        fn a_raw_schedules_target_is_held_to_its_region_and_account(
+            target in prop::sample::select(vec!["sqs:{r}:{a}:jobs", "lambda:{r}:{a}:function:worker", "sns:{r}:{a}:ops", "states:{r}:{a}:stateMachine:flow", "scheduler:::aws-sdk:sqs:sendMessage"]),
+            region in prop::sample::select(vec!["${AWS::Region}", "us-west-2", "us-east-1", "eu-west-1"]),
+            account in prop::sample::select(vec!["${AWS::AccountId}", "210987654321"]),
+            dead_letter in any::<bool>(),
+        ) {
+            let arn = format!("arn:${{AWS::Partition}}:{}", target.replace("{r}", region).replace("{a}", account));
+            let mut t = json!({"Arn": {"Fn::Sub": arn}, "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/demo-test-scheduler"}});
+            if dead_letter {
+                t = json!({"Arn": {"Fn::GetAtt": ["Function", "Arn"]}, "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/demo-test-scheduler"},
+                           "DeadLetterConfig": {"Arn": {"Fn::Sub": arn}}});
+            }
+            prop_assume!(!(dead_letter && target.starts_with("scheduler:")));
+            let schedule = Raw::new(
+                "AWS::Scheduler::Schedule",
+                json!({"ScheduleExpression": "rate(1 hour)", "FlexibleTimeWindow": {"Mode": "OFF"}, "Target": t}),
+            ).map(Raw::stateless);
+            let universal = target.starts_with("scheduler:");
+            let wrong = !universal
+                && (!matches!(region, "${AWS::Region}" | "us-west-2") || account != "${AWS::AccountId}");
+            let refused = run("Nightly", schedule).err().is_some_and(|e| codes(e.findings()).contains(&"region"));
+            prop_assert_eq!(refused, wrong, "{}", arn);
+        }
+
         /// CloudWatch Logs delivers a subscription only in the log group's region, to a
         /// function, stream or delivery stream of its own account; another account is reached
         /// through a logs destination, which is in the log group's region too.
@@ -1633,7 +1661,8 @@ mod physical_names {
                     "Name": name,
                     "FlexibleTimeWindow": {"Mode": "OFF"},
                     "ScheduleExpression": "rate(1 hour)",
-                    "Target": {"Arn": "arn:aws:sqs:us-west-2:123456789012:q", "RoleArn": "arn:aws:iam::123456789012:role/r"},
+                    // A target of the stack's account and region (Scheduler reaches no other).
+                    "Target": {"Arn": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"}, "RoleArn": "arn:aws:iam::123456789012:role/r"},
                 });
                 if let Some(g) = group {
                     p["GroupName"] = json!(g);

@@ -3,7 +3,8 @@
 //! target in no region), a Lambda event source mapping's source in the function's, an S3
 //! bucket's notification destinations in the bucket's, a queue's dead-letter queue and a
 //! table's Kinesis stream in the resource's account and region, an EventBridge rule's targets
-//! in its region (but for an event bus), a log subscription's destination in the log group's
+//! in its region (but for an event bus), a schedule's templated target in its account and
+//! region, a log subscription's destination in the log group's
 //! account and region, an SNS subscription's topic in the region it names, every such ARN in
 //! the region's partition, a KMS key in the region of what it encrypts, and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
@@ -123,7 +124,8 @@ struct SameRegion {
 /// A kind of ARN (its service and the start of its resource part) a target may name in
 /// another account, and in another region too when `region` holds: EventBridge routes events
 /// to another region's or account's event bus, CloudWatch Logs delivers to another account
-/// through a logs destination of the log group's region.
+/// through a logs destination of the log group's region, and a Scheduler universal target
+/// (`arn:aws:scheduler:::aws-sdk:sqs:sendMessage`) names an API, in no region.
 struct Crossing {
     service: &'static str,
     resource: &'static str,
@@ -137,7 +139,7 @@ impl Crossing {
     }
 }
 
-const SAME_REGION_TARGETS: [SameRegion; 8] = [
+const SAME_REGION_TARGETS: [SameRegion; 9] = [
     SameRegion {
         types: "AWS::CloudWatch::",
         paths: &["AlarmActions", "OKActions", "InsufficientDataActions"],
@@ -200,6 +202,19 @@ const SAME_REGION_TARGETS: [SameRegion; 8] = [
         crossing: Some(Crossing {
             service: "events",
             resource: "event-bus/",
+            region: true,
+        }),
+    },
+    SameRegion {
+        types: "AWS::Scheduler::Schedule",
+        paths: &["Target.Arn", "Target.DeadLetterConfig.Arn"],
+        what: "schedule target",
+        why: "EventBridge Scheduler invokes a templated target, and sends to a dead-letter queue, only in the schedule's account and region (a universal target calls the API in the schedule's region)",
+        same_account: true,
+        region: None,
+        crossing: Some(Crossing {
+            service: "scheduler",
+            resource: "aws-sdk:",
             region: true,
         }),
     },
