@@ -1675,7 +1675,8 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
 /// as the subject of a check (`the CDN validates the key`) or its agent (`checked by the
 /// WAF`), in a reason where the function checks nothing itself (`the function verifies the
 /// JWT; CloudFront in front only caches` passes). Also a check made only in some
-/// environments (`verified in staging only`): the reason is the same in every environment.
+/// environments (`verified in staging only`: the reason is the same in every environment) or
+/// at some times (`only on weekdays`).
 fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     fn checking(w: &str) -> bool {
         [
@@ -1687,6 +1688,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             "authoriz",
             "authoris",
             "inspect",
+            // A proxy terminating mTLS checks the client certificate.
+            "terminat",
         ]
         .iter()
         .any(|p| w.starts_with(p))
@@ -1722,9 +1725,10 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "client"
         )
     }
+    /// The function, or what is its own (`the function's client`).
     fn itself(w: &str) -> bool {
         matches!(
-            w,
+            w.strip_suffix("'s").unwrap_or(w),
             "function" | "handler" | "lambda" | "code" | "we" | "backend" | "service"
         )
     }
@@ -1756,8 +1760,10 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 })
         })
     };
-    let environments = sentences.iter().flatten().any(|c| {
-        let env = |w: &str| {
+    // Some environments or times only: `in staging only`, `but only on weekdays`.
+    let partial = sentences.iter().any(|sentence| {
+        let c: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+        let scope = |w: &str| {
             matches!(
                 w,
                 "staging"
@@ -1773,16 +1779,28 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     | "sandbox"
                     | "prod"
                     | "production"
+                    | "weekdays"
+                    | "weekends"
+                    | "business"
+                    | "office"
+                    | "working"
+                    | "daytime"
+                    | "nights"
+                    | "night"
+                    | "mondays"
+                    | "fridays"
+                    | "peak"
             )
         };
-        c.iter()
-            .any(|w| AUTH_TERMS.contains(&w.as_str()) || checking(w))
+        c.iter().any(|w| AUTH_TERMS.contains(w) || checking(w))
             && c.windows(3).any(|p| {
-                p[0] == "in" && env(&p[1]) && p[2] == "only"
-                    || matches!(p[0].as_str(), "only" | "except") && p[1] == "in" && env(&p[2])
+                matches!(p[0], "in" | "on" | "during") && scope(p[1]) && p[2] == "only"
+                    || matches!(p[0], "only" | "except")
+                        && matches!(p[1], "in" | "on" | "during" | "at")
+                        && scope(p[2])
             })
     });
-    environments || checkers().any(elsewhere) && !checkers().any(itself) || no_longer(sentences)
+    partial || checkers().any(elsewhere) && !checkers().any(itself) || no_longer(sentences)
 }
 
 /// A check that was, and is not any more: `tokens used to be verified`, `token validation no

@@ -94,6 +94,7 @@ const ELSEWHERE_FRAMES: &[&str] = &[
     "a Lambda authorizer validates {m} before the function runs",
     "callers are authenticated at the CDN with {m}",
     "IAM checks {m} on every request",
+    "the reverse proxy terminates {m} and forwards only verified callers",
 ];
 
 /// A check that was and is no more.
@@ -111,13 +112,16 @@ const ITSELF_FRAMES: &[&str] = &[
     "the handler validates {m} again",
 ];
 
-/// A check in some environments only: the reason is the same in all of them.
+/// A check in some environments or at some times only: the reason is the same in all of them.
 const ENVIRONMENT_SCOPES: &[&str] = &[
     "in staging only",
     "only in production",
     "in dev only",
     "except in test",
     "only in prod",
+    "but only on weekdays",
+    ", only during business hours",
+    "on weekends only",
 ];
 
 /// Deferral to a version in the other languages read, and in English.
