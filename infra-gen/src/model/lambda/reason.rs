@@ -1946,6 +1946,12 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"
+                // A comparison that accepts other keys: a prefix, substring or partial match,
+                // or one ignoring case.
+                || matches!(x, "prefix" | "substring" | "partial" | "fuzzy")
+                    && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison")
+                || matches!(x, "insensitive" | "caseinsensitive" | "case-insensitive")
+                    && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison" | "compare" | "compared")
                 // A check behind a switch that is off by default: `the flag defaults to false`.
                 || matches!(x, "false" | "off" | "disabled" | "no" | "0")
                     && matches!((w(i.wrapping_sub(2)), w(i.wrapping_sub(1))), ("defaults", "to") | ("default", "is") | ("set", "to") | ("default", "to"))
