@@ -699,8 +699,38 @@ fn classify(pieces: &[String]) -> Kind {
     let Some((at, word)) = head(pieces) else {
         return Kind::Plain;
     };
-    // A KMS key's ID or an object key's prefix; a public key; a token's lifetime.
-    let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w));
+    // A KMS key's ID or an object key's prefix; a public key; a token's lifetime; the key a
+    // store keeps the secret under (`SECRET_JSON_KEY`, `TOKEN_CACHE_KEY`).
+    const STORE: &[&str] = &[
+        "json",
+        "dict",
+        "dictionary",
+        "map",
+        "lookup",
+        "cache",
+        "redis",
+        "s3",
+        "object",
+        "bucket",
+        "file",
+        "ssm",
+        "param",
+        "parameter",
+        "table",
+        "config",
+        "setting",
+        "settings",
+        "metadata",
+        "record",
+        "item",
+        "row",
+        "column",
+        "string",
+    ];
+    let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w))
+        || pieces[at + 1..]
+            .windows(2)
+            .any(|w| is(STORE, &w[0]) && is(KEY, &w[1]));
     // Keys vendors document as public: publishable keys, CAPTCHA site keys, Algolia's
     // search-only key.
     // Firebase's API keys identify a project to Google and are public by Firebase's docs.

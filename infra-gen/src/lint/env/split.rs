@@ -7,8 +7,13 @@ use super::{names, values};
 
 /// Suffix words with an order of their own.
 const ORDINAL: &[&[&str]] = &[
-    &["first", "second", "third", "fourth", "fifth", "last"],
-    &["one", "two", "three", "four", "five", "six"],
+    &[
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth", "last",
+    ],
+    &[
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ],
     &["head", "body", "tail"],
     &["start", "middle", "end"],
     &["begin", "end"],

@@ -1851,6 +1851,48 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// What a person writes to be replaced is no secret under any name: prose in angle
+    /// brackets, a conventional stand-in in one case (`REPLACE_ME`, `your-api-key-here`,
+    /// `TODO`); a password beside the same words is still found.
+    #[test]
+    fn stand_ins_for_a_secret_are_not_secrets(
+        name in secret_names(),
+        words in prop::collection::vec("[a-z]{2,9}", 1..4),
+        stand_in in prop::sample::select(vec![
+            "REPLACE_ME", "replace-with-your-token", "CHANGE_ME", "change-me", "TODO", "tbd",
+            "FIXME", "placeholder", "REDACTED", "your-api-key-here", "YOUR_PASSWORD", "fill-me-in",
+        ]),
+        pw in password(),
+    ) {
+        let angled = format!("<{}>", words.join(" "));
+        for plain in [angled, stand_in.to_owned()] {
+            prop_assert!(literal_reason(&name, &plain).is_none(), "{name}={plain}");
+        }
+        let mixed = format!("{stand_in}{pw}");
+        prop_assert!(literal_reason(&name, &mixed).is_some(), "{name}={mixed}");
+    }
+
+    /// The key a store keeps a secret under (`DB_SECRET_JSON_KEY=password`,
+    /// `TOKEN_CACHE_KEY=tokens:api`) names a place, not the secret; the secret's own name
+    /// with the same value is one.
+    #[test]
+    fn the_key_a_store_keeps_a_secret_under_is_no_secret(
+        secret in prop::sample::select(vec!["password", "secret", "token", "api_key", "credentials"]),
+        store in prop::sample::select(vec!["json", "cache", "redis", "s3", "ssm", "dict", "map", "config"]),
+        style in 0..9usize,
+        value in "[a-z]{3,12}",
+    ) {
+        let words: Vec<&str> = secret.split('_').chain(["db", store, "key"]).collect();
+        let name = styled(&words, style);
+        prop_assert!(literal_reason(&name, &value).is_none(), "{name}={value}");
+        let own = styled(&["db", "password"], style);
+        prop_assert!(literal_reason(&own, &format!("{value}7Q")).is_some(), "{own}");
+    }
+}
+
 /// Base58 (Bitcoin's alphabet) by repeated division, as IPFS writes CIDv0.
 fn base58(bytes: &[u8]) -> String {
     const A: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";

@@ -200,6 +200,44 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
 /// ODBC value (`Pwd={Winter2024x}`), so there a placeholder is a name without digits or a
 /// position (`{0}`).
 fn placeholder(v: &str) -> bool {
+    // Prose in angle brackets (`<set in Secrets Manager>`, `<your-api-key>`), not a tag.
+    let angled = v
+        .strip_prefix('<')
+        .and_then(|r| r.strip_suffix('>'))
+        .is_some_and(|inner| {
+            !inner.is_empty()
+                && inner.len() <= 64
+                && !inner.contains(['<', '>'])
+                && !inner.ends_with('/')
+                && inner.contains(|c: char| c.is_ascii_alphabetic())
+        });
+    // A conventional stand-in, in one case (`REPLACE_ME`, `your-api-key-here`, `TODO`):
+    // what a person writes to be replaced. A glued word (`changeme`) may be a default
+    // password that works.
+    let words: Vec<&str> = v.split(['_', '-', ' ']).filter(|w| !w.is_empty()).collect();
+    let one_case =
+        v.bytes().all(|b| !b.is_ascii_lowercase()) || v.bytes().all(|b| !b.is_ascii_uppercase());
+    let stand_in = one_case
+        && words.len() <= 6
+        && words
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+        && {
+            let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+            let has = |w: &str| lower.iter().any(|l| l == w);
+            has("todo")
+                || has("tbd")
+                || has("fixme")
+                || has("placeholder")
+                || has("redacted")
+                || (has("replace") && lower.len() >= 2)
+                || (has("change") && has("me"))
+                || (has("fill") && lower.len() >= 2)
+                || (has("your") && lower.len() >= 2)
+        };
+    if angled || stand_in {
+        return true;
+    }
     let (inner, single_brace) = if let Some(rest) = v.strip_prefix("%(") {
         (rest.strip_suffix(")s").unwrap_or(rest), false)
     } else if let Some(rest) = v.strip_prefix('%') {
