@@ -20,6 +20,12 @@ const STRONG: &[&str] = &[
     "passcode",
     "pwd",
     "pass",
+    // Abbreviations and misspellings names are written with.
+    "pswd",
+    "psw",
+    "passw",
+    "pword",
+    "passwrd",
     "secret",
     "secrets",
     "token",
@@ -85,6 +91,11 @@ const PASSWORD_ELSEWHERE: &[&str] = &[
 const PASSWORD: &[&str] = &[
     "password",
     "passwd",
+    "pswd",
+    "psw",
+    "passw",
+    "pword",
+    "passwrd",
     "pwd",
     "pass",
     "pw",
@@ -364,6 +375,13 @@ const PROPERTY: &[&str] = &[
 
 /// Words that qualify a secret word glued to them (`dbpassword`, `xapikey`, `adminpass`).
 const QUALIFIER: &[&str] = &[
+    // Networks whose keys and community strings people choose.
+    "wifi",
+    "wpa",
+    "wpa2",
+    "ipsec",
+    "vpn",
+    "snmp",
     "api",
     "private",
     "priv",

@@ -102,6 +102,11 @@ fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
         &["lozinka"],
         &["mima"],
         &["totp", "seed"],
+        &["pswd"],
+        &["psw"],
+        &["passw"],
+        &["wifi", "psk"],
+        &["snmp", "community"],
     ];
     let qualifiers: &[&[&str]] = &[
         &[],
