@@ -218,7 +218,32 @@ pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
             );
         }
     }
+    let mut seen = std::collections::HashSet::new();
     for (at, text) in prose(stack) {
+        // A reason is written once per scanner it answers: judged once. Prose is judged in
+        // full only where a credential's shape can be: a URL, a dynamic reference, a PEM
+        // block, a `key=value`, or a token of 8 characters or more with a digit in it; other
+        // sentences can hold only a seed phrase.
+        if !seen.insert(text) {
+            continue;
+        }
+        let shaped = ["://", "{{resolve:", "-----BEGIN", "="]
+            .iter()
+            .any(|p| text.contains(p))
+            || text
+                .split(|c: char| c.is_whitespace() || ",;()\"'<>".contains(c))
+                .any(|t| t.len() >= 8 && t.bytes().any(|b| b.is_ascii_digit()));
+        if !shaped {
+            if let Some(reason) = values::mnemonic(text) {
+                sink.push(
+                    "secret-in-env",
+                    "Template",
+                    format!("{at} holds text that looks like a secret ({reason}); the template and the review page show it in plain text"),
+                    format!("remove the secret from {at}: name it, keep its value in Secrets Manager"),
+                );
+            }
+            continue;
+        }
         // CloudFormation resolves a dynamic reference in any string, prose too.
         let resolved = sink.scope().resolve(&Expr::literal(text));
         if let Some(reason) = variable_reason("description", &resolved) {

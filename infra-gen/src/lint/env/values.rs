@@ -1583,7 +1583,7 @@ pub(crate) fn bip39_words() -> &'static [&'static str] {
 /// copied with a typo in a later word, or from a wallet that checks none, is found too.
 /// Numbering (`1.`, `2)`) and separators (commas, quotes) between the words do not break a run;
 /// any other word does, as prose's articles and prepositions do.
-fn mnemonic(value: &str) -> Option<String> {
+pub(crate) fn mnemonic(value: &str) -> Option<String> {
     let words = bip39_words();
     let mut run = 0usize;
     let mut longest = 0;
