@@ -1912,8 +1912,8 @@ proptest! {
         hex in "[0-9a-f]{64}",
         sha in "[0-9a-f]{40}",
         uuid in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
-        form in 0..8usize,
-        ordinary in 0..9usize,
+        form in 0..9usize,
+        ordinary in 0..10usize,
         parent in any::<bool>(),
     ) {
         let credential = [
@@ -1925,6 +1925,7 @@ proptest! {
             format!("RUN ./migrate --db-password {secret}"),
             format!("RUN git config --global user.password {secret}"),
             format!("ADD https://deploy:{secret}@artifacts.example.com/models/v3.tar.gz /opt/"),
+            format!("RUN keytool -importkeystore -srckeystore /tmp/app.p12 -srcstorepass {secret} -destkeystore /var/task/app.jks"),
         ];
         let plain = [
             format!("RUN curl -fsSLo /tmp/t.tgz https://example.com/t-linux-arm64.tgz && echo \"{hex}  /tmp/t.tgz\" | sha256sum -c -"),
@@ -1936,6 +1937,8 @@ proptest! {
             "RUN git config --global credential.helper store && git config --global user.email ci@example.com".to_owned(),
             format!("RUN echo 'build {sha}' > /var/task/VERSION && dnf install -y jq-1.6"),
             "RUN curl -fsSL -H \"Authorization: Bearer ${TOKEN}\" https://api.example.com/v1/model -o /opt/model.bin".to_owned(),
+            // The JDK truststore's documented default password protects nothing.
+            "RUN keytool -importcert -noprompt -alias corp -file /tmp/corp.crt -cacerts -storepass changeit".to_owned(),
         ];
         let count = |line: &str, in_final: bool| {
             let provided = "FROM public.ecr.aws/lambda/provided:al2023";

@@ -104,9 +104,16 @@ const TOKENS: [&str; 28] = [
 /// `Linux-32bit` for 386); elsewhere they are numbers or prose.
 const OS_QUALIFIED: [&str; 3] = ["386", "64bit", "32bit"];
 
+/// Architectures as Go (`go tool dist list`) and Node (`process.arch`) name them: the values
+/// `GOARCH`, `npm --cpu` and node-gyp's `--arch` take.
+const GO_AND_NODE_ARCHES: [&str; 20] = [
+    "386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc64",
+    "ppc64le", "riscv64", "s390x", "wasm", "ia32", "x64", "mipsel", "ppc", "s390", "amd64p32",
+];
+
 /// Variables and options whose value is an architecture in Go's or Node's names
-/// (`GOARCH=arm`, `npm_config_arch=ia32`, `--arch=386`): any value names one, not only the
-/// spellings of [`TOKENS`].
+/// (`GOARCH=arm`, `npm_config_arch=ia32`, `--arch=386`): any of [`GO_AND_NODE_ARCHES`] names
+/// one, not only the spellings of [`TOKENS`].
 const ARCH_SETTINGS: [&str; 8] = [
     "goarch",
     "targetarch",
@@ -176,7 +183,8 @@ fn settings(lower: &str) -> Vec<(usize, Arch)> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            if !value.is_empty() {
+            // `--cpu=4`, `--arch=native`, `--arch=noarch` name no architecture.
+            if GO_AND_NODE_ARCHES.contains(&value.as_str()) || TOKENS.contains(&value.as_str()) {
                 found.push((at, token_arch(&value)));
             }
         }
@@ -863,6 +871,10 @@ mod tests {
             proptest::prop_assert!(sets_arch(&set));
             let other = format!("MY_{setting}={value}x");
             proptest::prop_assert!(named(&other).is_empty() && !sets_arch(&other), "{}", other);
+            for not_an_arch in ["4", "native", "noarch", "all", "generic"] {
+                let set = format!("{setting}={not_an_arch}");
+                proptest::prop_assert!(named(&set).is_empty() && !sets_arch(&set), "{}", set);
+            }
             let unexpanded = format!("{setting}=$TARGETARCH");
             proptest::prop_assert!(!sets_arch(&unexpanded), "{}", unexpanded);
         }

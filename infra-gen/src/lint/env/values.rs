@@ -71,6 +71,23 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
 /// option, an HTTP auth scheme. Random-looking material alone is none here: in a command it
 /// is a checksum, a digest or an ID far more often than a key.
 pub(crate) fn credential_in_command(command: &str) -> Option<String> {
+    // The JDK's truststore ships with the password `changeit`, which its documentation
+    // gives: importing a CA certificate names it, and it protects nothing.
+    let words: Vec<&str> = command.split(' ').collect();
+    let jdk_default = |i: usize| {
+        let pair = |a: usize, b: usize| {
+            words.get(a).is_some_and(|w| w.ends_with("storepass"))
+                && words
+                    .get(b)
+                    .is_some_and(|w| w.trim_matches(['"', '\'']) == "changeit")
+        };
+        pair(i, i + 1) || i.checked_sub(1).is_some_and(|p| pair(p, i))
+    };
+    let kept: Vec<&str> = (0..words.len())
+        .filter(|&i| !jdk_default(i))
+        .map(|i| words[i])
+        .collect();
+    let command = &kept.join(" ");
     if let Some(rule) = super::super::secrets::matching_rule(&gitleaks_text(command)) {
         return Some(format!("gitleaks rule {rule}"));
     }
