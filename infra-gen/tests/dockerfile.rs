@@ -1997,3 +1997,43 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// The command a function starts is in its configuration (the ImageConfig, which
+    /// GetFunction shows) and, with its health check and ONBUILD triggers, in the image's
+    /// config: a credential in any of them is readable in plain text, whichever way it is
+    /// written; ordinary options are ordinary.
+    #[test]
+    fn a_credential_in_the_command_an_image_starts_is_in_plain_text(
+        secret in "([A-Z][a-z][0-9]){7}",
+        option in prop::sample::select(vec!["--password", "--db-password", "--api-token"]),
+        plain in prop::sample::select(vec![("--port", "8080"), ("--token-header", "X-Api-Key"), ("--log-level", "info")]),
+        place in 0..4usize,
+    ) {
+        let entry = ["/var/task/bootstrap"];
+        let run = |flag: &str, value: &str| {
+            let head = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\n";
+            let tail = "ENTRYPOINT [\"/var/task/bootstrap\"]\n";
+            let shell = format!("serve {flag} {value}");
+            let (text, command): (String, Vec<&str>) = match place {
+                // The ImageConfig and the Dockerfile both start it.
+                0 => (format!("{head}{tail}CMD [\"serve\", \"{flag}\", \"{value}\"]\n"), vec!["serve", flag, value]),
+                1 => (format!("{head}HEALTHCHECK CMD /var/task/bootstrap check {flag} {value}\n{tail}CMD [\"lambda\"]\n"), vec!["lambda"]),
+                2 => (format!("{head}ONBUILD RUN /var/task/bootstrap migrate {flag} {value}\n{tail}CMD [\"lambda\"]\n"), vec!["lambda"]),
+                _ => (format!("{head}{tail}CMD {shell}\n"), vec!["/bin/sh", "-c", &shell]),
+            };
+            let found = findings_with(&text, (&entry, &command, "/var/task"), true, "secret-in-env");
+            let other = findings_with(&text, (&entry, &command, "/var/task"), true, "image-config");
+            (found.len(), other.len(), text)
+        };
+        let (found, _, text) = run(option, &secret);
+        // Dockerfile and ImageConfig each hold it when both start it.
+        let want = if place == 0 || place == 3 { 2 } else { 1 };
+        prop_assert_eq!(found, want, "{}", text);
+        let (found, config, text) = run(plain.0, plain.1);
+        prop_assert_eq!(found, 0, "{}", text);
+        prop_assert_eq!(config, 0, "{}", text);
+    }
+}

@@ -25,7 +25,7 @@ pub(super) struct Config {
     /// What the image keeps of its instructions, which whoever pulls it reads: each value an
     /// ENV gave a variable that a later ENV replaced and each RUN's command (its history
     /// records every instruction), each URL a COPY or ADD fetched (its history names the
-    /// sources), each LABEL (its config). (instruction, the label's or variable's name or
+    /// sources), each LABEL, ENTRYPOINT, CMD, HEALTHCHECK and ONBUILD (its config). (instruction, the label's or variable's name or
     /// the instruction's, value)
     pub recorded: Vec<(&'static str, String, Val)>,
     /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
@@ -440,6 +440,23 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
 
 impl Stage {
     fn apply(&mut self, ins: &Instruction, escape: char, global: &Scope) {
+        // What the image's config and history keep as written: the commands it starts
+        // (exec form as its arguments), checks its health with, or leaves for its children.
+        if matches!(
+            ins.keyword.as_str(),
+            "ENTRYPOINT" | "CMD" | "HEALTHCHECK" | "ONBUILD"
+        ) {
+            let text = json_form(&ins.rest).map_or_else(|| ins.rest.clone(), |argv| argv.join(" "));
+            let keyword = match ins.keyword.as_str() {
+                "ENTRYPOINT" => "ENTRYPOINT",
+                "CMD" => "CMD",
+                "HEALTHCHECK" => "HEALTHCHECK",
+                _ => "ONBUILD",
+            };
+            self.config
+                .recorded
+                .push((keyword, keyword.to_owned(), Val::Known(text)));
+        }
         match ins.keyword.as_str() {
             "ARG" => {
                 for (name, default) in arg_words(&ins.rest, escape) {

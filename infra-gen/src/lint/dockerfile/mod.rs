@@ -497,6 +497,24 @@ impl Lint<'_, '_> {
                 ),
             );
         }
+        // The ImageConfig is part of the function's configuration, which GetFunction shows
+        // in plain text, like its environment.
+        let command = started
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(reason) = super::env::command_reason(&command) {
+            self.sink.push(
+                "secret-in-env",
+                self.id,
+                format!(
+                    "the function's ImageConfig starts `{}`, which holds what looks like a secret ({reason}); the ImageConfig is part of the function's configuration, shown in plain text to whoever can read it",
+                    shorten(&command)
+                ),
+                "pass no secret on the command line: read it at start-up from Secrets Manager (Service::secret with SecretSpec gives the function its ARN)",
+            );
+        }
         // A path ending in `/` names a directory, which execve refuses to run.
         if let Some(program) = config.entry_point().first()
             && (program.ends_with('/') || program.ends_with("/.") || program.ends_with("/.."))
