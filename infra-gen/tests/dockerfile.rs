@@ -2037,3 +2037,41 @@ proptest! {
         prop_assert_eq!(config, 0, "{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// An ARG a later ARG of its name replaces is still in the image's history with its
+    /// value, as every ARG instruction is: a secret there stays readable. Ordinary values
+    /// replaced are ordinary.
+    #[test]
+    fn an_arg_replaced_later_keeps_its_value_in_the_history(
+        name in prop::sample::select(vec!["REGISTRY_VALUE", "SETUP", "BUILD_INPUT"]),
+        secret in prop::sample::select(vec![
+            "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc9V",
+            "AKIAR4T6YU2WQ3ZX7NMP",
+            "xoxb-2411223344-5566778899001-AbCdEfGhIjKlMnOpQrStUvWx",
+        ]),
+        plain in prop::sample::select(vec!["debug", "1.4.2", "/opt/app"]),
+        later in prop::sample::select(vec!["", "=", "=other"]),
+        parent in any::<bool>(),
+    ) {
+        let count = |value: &str| {
+            let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+            let first = format!("ARG {name}={value}\nRUN true\n");
+            let second = format!("ARG {name}{later}\n");
+            let text = if parent {
+                format!("{provided} AS base\n{first}FROM base\n{second}{TAIL}")
+            } else {
+                format!("{provided}\n{first}{second}{TAIL}")
+            };
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
+            (n, text)
+        };
+        // A bare ARG keeps the value it had: then it is the current ARG's finding.
+        let (got, text) = count(secret);
+        prop_assert_eq!(got, 1, "{}", text);
+        let (got, text) = count(plain);
+        prop_assert_eq!(got, 0, "{}", text);
+    }
+}

@@ -474,7 +474,13 @@ impl Stage {
                     };
                     self.state.set(&name, val.clone());
                     self.worst.set(&name, Val::Known(BUILD_ARG.to_string()));
-                    self.config.args.retain(|(n, _)| *n != name);
+                    // The history keeps the ARG a later one replaces, with its value.
+                    if let Some(at) = self.config.args.iter().position(|(n, _)| *n == name) {
+                        let (_, replaced) = self.config.args.remove(at);
+                        if replaced != val {
+                            self.config.recorded.push(("ARG", name.clone(), replaced));
+                        }
+                    }
                     self.config.args.push((name, val));
                 }
             }
@@ -524,7 +530,9 @@ impl Stage {
                     match self.config.env.iter_mut().find(|(n, _)| *n == k) {
                         Some(slot) => {
                             let replaced = std::mem::replace(&mut slot.1, v);
-                            self.config.recorded.push(("ENV", k, replaced));
+                            if replaced != slot.1 {
+                                self.config.recorded.push(("ENV", k, replaced));
+                            }
                         }
                         None => self.config.env.push((k, v)),
                     }

@@ -615,7 +615,7 @@ impl Lint<'_, '_> {
         for (instruction, name, value) in &last.config.recorded {
             let Val::Known(v) = value else { continue };
             let reason = match *instruction {
-                "LABEL" | "ENV" | "ENV?" => super::env::literal_reason(name, v),
+                "LABEL" | "ENV" | "ENV?" | "ARG" => super::env::literal_reason(name, v),
                 _ => super::env::command_reason(v),
             };
             let Some(reason) = reason else { continue };
@@ -632,12 +632,12 @@ impl Lint<'_, '_> {
                     format!("ENV {name} from variables its base image may not set, and then it holds a value that looks like a secret ({reason}), in the function's environment"),
                     format!("remove the fallback from ENV {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"),
                 ),
-                "ENV" => (
+                "ENV" | "ARG" => (
                     format!(
-                        "ENV {name} to a value that looks like a secret ({reason}) and a later ENV replaces it, but the image's history keeps every ENV instruction"
+                        "{instruction} {name} to a value that looks like a secret ({reason}) and a later {instruction} replaces it, but the image's history keeps every {instruction} instruction"
                     ),
                     format!(
-                        "remove the ENV {name} that holds the secret (replacing it later does not erase it); pass build-time secrets with `RUN --mount=type=secret,id=…` and store run-time ones in Secrets Manager (Service::secret with SecretSpec)"
+                        "remove the {instruction} {name} that holds the secret (replacing it later does not erase it); pass build-time secrets with `RUN --mount=type=secret,id=…` and store run-time ones in Secrets Manager (Service::secret with SecretSpec)"
                     ),
                 ),
                 _ => (
