@@ -22,12 +22,8 @@ pub(super) struct Config {
     /// Normalised; `/` when nothing set it.
     pub working_dir: Known<String>,
     pub env: Vec<(String, Val)>,
-    /// What the image keeps of its instructions, which whoever pulls it reads: each value an
-    /// ENV gave a variable that a later ENV replaced and each RUN's command (its history
-    /// records every instruction), each URL a COPY or ADD fetched (its history names the
-    /// sources), each LABEL, ENTRYPOINT, CMD, HEALTHCHECK and ONBUILD (its config). (instruction, the label's or variable's name or
-    /// the instruction's, value)
-    pub recorded: Vec<(&'static str, String, Val)>,
+    /// What the image keeps of its instructions, which whoever pulls it reads.
+    pub kept: Vec<Kept>,
     /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
     /// [`BUILD_ARG`]: whatever the build is given is then in the image's environment.
     pub build_args: Vec<(String, String)>,
@@ -35,6 +31,23 @@ pub(super) struct Config {
     /// (`ARG NAME=value`, and `|n NAME=value` before every later RUN).
     pub args: Vec<(String, Val)>,
     pub shell: Known<Vec<String>>,
+}
+
+/// What an image keeps of an instruction besides its environment: its history records every
+/// instruction, its config the labels and the commands it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Kept {
+    /// A LABEL: its name and value.
+    Label(String, Val),
+    /// An ENV or ARG value a later one of its name replaced: the keyword, name and value.
+    Replaced(&'static str, String, Val),
+    /// The text an ENV holds when its base image sets none of the variables it reads (its
+    /// `${V:-…}` fallbacks): the name and that text.
+    Fallback(String, String),
+    /// A command as written (a RUN with its heredocs, an ENTRYPOINT, CMD, HEALTHCHECK or
+    /// ONBUILD, exec form as its arguments) or a URL a COPY or ADD fetched: the keyword and
+    /// the text.
+    Command(String, String),
 }
 
 /// Stands for a `--build-arg`'s value in [`Config::build_args`]; no Dockerfile text holds it.
@@ -186,7 +199,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Is(None),
                 working_dir: Known::Is("/".into()),
                 env: Vec::new(),
-                recorded: Vec::new(),
+                kept: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
@@ -221,7 +234,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Is(None),
                 working_dir: Known::Is("/var/task".into()),
                 env,
-                recorded: Vec::new(),
+                kept: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
@@ -240,7 +253,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 command: Known::Unknown(why.clone()),
                 working_dir: Known::Unknown(why.clone()),
                 env: Vec::new(),
-                recorded: Vec::new(),
+                kept: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: Known::Unknown(why.clone()),
@@ -447,15 +460,9 @@ impl Stage {
             "ENTRYPOINT" | "CMD" | "HEALTHCHECK" | "ONBUILD"
         ) {
             let text = json_form(&ins.rest).map_or_else(|| ins.rest.clone(), |argv| argv.join(" "));
-            let keyword = match ins.keyword.as_str() {
-                "ENTRYPOINT" => "ENTRYPOINT",
-                "CMD" => "CMD",
-                "HEALTHCHECK" => "HEALTHCHECK",
-                _ => "ONBUILD",
-            };
             self.config
-                .recorded
-                .push((keyword, keyword.to_owned(), Val::Known(text)));
+                .kept
+                .push(Kept::Command(ins.keyword.clone(), text));
         }
         match ins.keyword.as_str() {
             "ARG" => {
@@ -478,7 +485,9 @@ impl Stage {
                     if let Some(at) = self.config.args.iter().position(|(n, _)| *n == name) {
                         let (_, replaced) = self.config.args.remove(at);
                         if replaced != val {
-                            self.config.recorded.push(("ARG", name.clone(), replaced));
+                            self.config
+                                .kept
+                                .push(Kept::Replaced("ARG", name.clone(), replaced));
                         }
                     }
                     self.config.args.push((name, val));
@@ -488,7 +497,7 @@ impl Stage {
                 for (k, v) in pairs(&ins.rest, escape) {
                     if let Ok(key) = expand(&k, escape, &self.state) {
                         let value = known(expand_value(&v, escape, &self.state));
-                        self.config.recorded.push(("LABEL", key, value));
+                        self.config.kept.push(Kept::Label(key, value));
                     }
                 }
             }
@@ -514,7 +523,7 @@ impl Stage {
                             expand_value(v, escape, &self.state.unknowns_unset()),
                         )
                     {
-                        self.config.recorded.push(("ENV?", key, Val::Known(text)));
+                        self.config.kept.push(Kept::Fallback(key, text));
                     }
                 }
                 for (k, v, worst) in values {
@@ -531,7 +540,7 @@ impl Stage {
                         Some(slot) => {
                             let replaced = std::mem::replace(&mut slot.1, v);
                             if replaced != slot.1 {
-                                self.config.recorded.push(("ENV", k, replaced));
+                                self.config.kept.push(Kept::Replaced("ENV", k, replaced));
                             }
                         }
                         None => self.config.env.push((k, v)),
@@ -593,8 +602,8 @@ impl Stage {
                     .collect::<Vec<_>>()
                     .join("\n");
                 self.config
-                    .recorded
-                    .push(("RUN", "RUN".to_owned(), Val::Known(written)));
+                    .kept
+                    .push(Kept::Command("RUN".to_owned(), written));
                 // A RUN that branches on the architecture builds only the branch for it, which
                 // this reading cannot pick: its words are no evidence. Branching on the target's
                 // ARGs, it builds for the target, whatever platform it runs on.
@@ -651,12 +660,9 @@ impl Stage {
                     .collect();
                 // The history names each source (a URL with its credentials too).
                 for source in expanded.iter().filter(|s| s.contains("://")) {
-                    let keyword = if ins.keyword == "ADD" { "ADD" } else { "COPY" };
-                    self.config.recorded.push((
-                        keyword,
-                        keyword.to_owned(),
-                        Val::Known(source.clone()),
-                    ));
+                    self.config
+                        .kept
+                        .push(Kept::Command(ins.keyword.clone(), source.clone()));
                 }
                 let known_sources = expanded
                     .into_iter()

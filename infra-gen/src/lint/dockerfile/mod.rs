@@ -13,7 +13,7 @@ use super::Sink;
 use super::resolve::{Origin, Part, Resolved, Unknown};
 use crate::model::lambda::{Function, HandlerMode};
 use arch::{Arch, NotAnArch};
-use eval::{Base, Known, Stage};
+use eval::{Base, Kept, Known, Stage};
 use expand::Val;
 
 pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
@@ -612,47 +612,63 @@ impl Lint<'_, '_> {
                 ),
             );
         }
-        for (instruction, name, value) in &last.config.recorded {
-            let Val::Known(v) = value else { continue };
-            let reason = match *instruction {
-                "LABEL" | "ENV" | "ENV?" | "ARG" => super::env::literal_reason(name, v),
-                _ => super::env::command_reason(v),
-            };
-            let Some(reason) = reason else { continue };
-            let (what, fix) = match *instruction {
-                "LABEL" => (
-                    format!(
-                        "LABEL {name}, which looks like a secret ({reason}); labels are in the image's config"
-                    ),
-                    format!(
-                        "remove LABEL {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
-                    ),
-                ),
-                "ENV?" => (
-                    format!("ENV {name} from variables its base image may not set, and then it holds a value that looks like a secret ({reason}), in the function's environment"),
-                    format!("remove the fallback from ENV {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"),
-                ),
-                "ENV" | "ARG" => (
-                    format!(
-                        "{instruction} {name} to a value that looks like a secret ({reason}) and a later {instruction} replaces it, but the image's history keeps every {instruction} instruction"
-                    ),
-                    format!(
-                        "remove the {instruction} {name} that holds the secret (replacing it later does not erase it); pass build-time secrets with `RUN --mount=type=secret,id=…` and store run-time ones in Secrets Manager (Service::secret with SecretSpec)"
-                    ),
-                ),
-                _ => (
-                    format!(
-                        "{instruction} {}, which holds what looks like a secret ({reason}); the image's history keeps the instruction",
-                        shorten(v)
-                    ),
-                    "pass the secret as a build secret (`RUN --mount=type=secret,id=…,env=…`; fetch a protected URL in such a RUN) so that no instruction holds it".to_owned(),
-                ),
+        for kept in &last.config.kept {
+            let (what, fix) = match kept {
+                Kept::Label(name, Val::Known(v)) => {
+                    let Some(reason) = super::env::literal_reason(name, v) else {
+                        continue;
+                    };
+                    (
+                        format!(
+                            "LABEL {name}, which looks like a secret ({reason}); labels are in the image's config,"
+                        ),
+                        format!(
+                            "remove LABEL {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
+                        ),
+                    )
+                }
+                Kept::Replaced(keyword, name, Val::Known(v)) => {
+                    let Some(reason) = super::env::literal_reason(name, v) else {
+                        continue;
+                    };
+                    (
+                        format!(
+                            "{keyword} {name} to a value that looks like a secret ({reason}) and a later {keyword} replaces it, but the image's history keeps every {keyword} instruction,"
+                        ),
+                        format!(
+                            "remove the {keyword} {name} that holds the secret (replacing it later does not erase it); pass build-time secrets with `RUN --mount=type=secret,id=…` and store run-time ones in Secrets Manager (Service::secret with SecretSpec)"
+                        ),
+                    )
+                }
+                Kept::Fallback(name, v) => {
+                    let Some(reason) = super::env::literal_reason(name, v) else {
+                        continue;
+                    };
+                    (
+                        format!(
+                            "ENV {name} from variables its base image may not set, and then it holds a value that looks like a secret ({reason}) in the function's environment and the image's config,"
+                        ),
+                        format!(
+                            "remove the fallback from ENV {name}; store the value in Secrets Manager (Service::secret with SecretSpec) and give the function its ARN"
+                        ),
+                    )
+                }
+                Kept::Command(keyword, text) => {
+                    let Some(reason) = super::env::command_reason(text) else {
+                        continue;
+                    };
+                    (
+                        format!("{keyword} {}, which holds what looks like a secret ({reason}); the image's history and config keep the instruction,", shorten(text)),
+                        "pass the secret as a build secret (`RUN --mount=type=secret,id=…,env=…`; fetch a protected URL in such a RUN) so that no instruction holds it".to_owned(),
+                    )
+                }
+                Kept::Label(..) | Kept::Replaced(..) => continue,
             };
             self.sink.push(
                 "secret-in-env",
                 self.id,
                 format!(
-                    "the final stage of {} sets {what}, which whoever pulls the image reads",
+                    "the final stage of {} sets {what} which whoever pulls the image reads",
                     self.path
                 ),
                 fix,
