@@ -75,6 +75,21 @@ fn identifier_table(
     out
 }
 
+/// Each provider schema's `Fn::GetAtt` attributes (top-level names), as
+/// `(typeName, [attribute])`: its readOnlyProperties, and what `schemas/getatt.json` (cfn-lint's
+/// record of where CloudFormation reads more) adds: every property of the type, or named ones.
+fn attribute_table(entries: &[(String, Vec<String>)]) -> String {
+    let mut out = format!(
+        "pub(crate) static ATTRIBUTES: [(&str, &[&str]); {}] = [\n",
+        entries.len()
+    );
+    for (type_name, attributes) in entries {
+        out.push_str(&format!("    ({type_name:?}, &{attributes:?}),\n"));
+    }
+    out.push_str("];\n");
+    out
+}
+
 /// Whether a property's schema description says the service keeps its value in lowercase
 /// (an RDS instance's or cluster's identifier: "converts it to lowercase", "stored as a
 /// lowercase string"), so two values differing in case name one resource.
@@ -335,6 +350,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut providers = Vec::new();
     let mut identifiers = Vec::new();
     let mut lowercased = Vec::new();
+    let mut attributes = Vec::new();
+    let getatt: Value = serde_json::from_str(&fs::read_to_string(source.join("getatt.json"))?)
+        .map_err(|e| format!("schemas/getatt.json is not JSON: {e}"))?;
     for dir in ["cloudformation", "sam"] {
         fs::create_dir_all(out.join(dir))?;
         let mut paths: Vec<_> = fs::read_dir(source.join(dir))?
@@ -378,6 +396,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         .collect()
                 };
                 let read_only = pointers("readOnlyProperties");
+                let extra = &getatt[type_name];
+                let mut readable: Vec<String> = if extra["every_property"] == true {
+                    schema["properties"]
+                        .as_object()
+                        .map(|p| p.keys().cloned().collect())
+                        .unwrap_or_default()
+                } else {
+                    extra["properties"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|p| Some(p.as_str()?.to_owned()))
+                        .collect()
+                };
+                readable.extend(read_only.iter().map(|p| {
+                    // A nested read-only property (`Endpoint/Address`) is read as `Endpoint.Address`.
+                    p.split('/').next().unwrap_or(p).to_owned()
+                }));
+                readable.sort();
+                readable.dedup();
+                attributes.push((type_name.to_owned(), readable));
                 let primary = pointers("primaryIdentifier")
                     .into_iter()
                     .map(|p| {
@@ -391,6 +430,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     fs::write(out.join("providers.rs"), provider_table(&providers))?;
+    fs::write(out.join("attributes.rs"), attribute_table(&attributes))?;
     fs::write(
         out.join("identifiers.rs"),
         identifier_table(&identifiers, &lowercased),

@@ -53,6 +53,22 @@ def cloudformation(out, extra):
         write(out / file_name(type_name), schema)
 
 
+def getatts(out):
+    """The attributes `Fn::GetAtt` reads beyond a schema's readOnlyProperties, as cfn-lint
+    knows them: types whose every property is an attribute (an SSM parameter's `Value`, a
+    topic's `TopicName`), and named exceptions. Kept for the vendored types only."""
+    from cfnlint.schema import _getatts
+
+    present = {json.loads(p.read_text())["typeName"] for p in out.glob("*.json")}
+    table = {}
+    for type_name in sorted(present):
+        if type_name in _getatts._all_property_types:
+            table[type_name] = {"every_property": True}
+        elif type_name in _getatts._exceptions:
+            table[type_name] = {"properties": sorted(_getatts._exceptions[type_name])}
+    return table
+
+
 def refs(node):
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -94,6 +110,7 @@ def main():
     (out / "sam").mkdir(parents=True, exist_ok=True)
     cloudformation(out / "cloudformation", sys.argv[2:])
     sam(out / "sam")
+    write(out / "getatt.json", getatts(out / "cloudformation"))
     versions = {p: metadata.version(p) for p in ("cfn-lint", "aws-sam-translator")}
     write(out / "versions.json", versions)
 

@@ -158,7 +158,8 @@ fn templates(app: &App) -> Vec<Value> {
 }
 
 /// `Fn::GetAtt`s (and `${Id.Attribute}` in `Fn::Sub`) on resources of types infra-gen does not
-/// model (raw resources), held to the readOnlyProperties of the target's schema; the reference
+/// model (raw resources), held to the attributes of the target's type (its schema's
+/// readOnlyProperties, and the properties cfn-lint's data says GetAtt reads too); the reference
 /// lint checks modelled kinds, whose attributes the kind tests hold to the same schemas.
 fn raw_attribute_findings(stack: &str, template: &Value) -> Vec<Finding> {
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
@@ -204,9 +205,7 @@ fn raw_attribute_findings(stack: &str, template: &Value) -> Vec<Finding> {
         let Some(type_name) = raw_type(&target) else {
             continue;
         };
-        let readable = schema::cloudformation(type_name)
-            .and_then(|s| s.top_level_list("readOnlyProperties").ok())
-            .unwrap_or_default();
+        let readable = schema::attributes(type_name).unwrap_or_default();
         let top = attr.split('.').next().unwrap_or(&attr);
         if !readable.contains(&top) {
             out.push(Finding {

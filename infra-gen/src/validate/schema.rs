@@ -173,6 +173,19 @@ pub(crate) static SAM_FUNCTION: Schema = Schema::new(
     "/definitions/samtranslator__internal__schema_source__aws_serverless_function__Properties/properties",
 );
 
+// `ATTRIBUTES`: each provider schema's `Fn::GetAtt` attributes, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/schemas/attributes.rs"));
+
+/// The top-level attributes `Fn::GetAtt` reads on `type_name`: its schema's readOnlyProperties
+/// and, where cfn-lint records that CloudFormation reads more (`schemas/getatt.json`: an SSM
+/// parameter's `Value`), those properties; `None` for a type infra-gen does not embed.
+pub(crate) fn attributes(type_name: &str) -> Option<&'static [&'static str]> {
+    ATTRIBUTES
+        .iter()
+        .find(|(t, _)| *t == type_name)
+        .map(|(_, a)| *a)
+}
+
 /// The CloudFormation provider schema of `type_name`, if it is one infra-gen embeds.
 pub(crate) fn cloudformation(type_name: &str) -> Option<&'static Schema> {
     CLOUDFORMATION.iter().find(|s| s.type_name == type_name)

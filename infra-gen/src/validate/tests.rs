@@ -485,3 +485,51 @@ proptest::proptest! {
         proptest::prop_assert_eq!(q == 0, delay_ok && fifo_ok, "{:#?}", found);
     }
 }
+
+/// Every property of every embedded provider type, read with `Fn::GetAtt` from a raw
+/// resource, is refused exactly when CloudFormation cannot read it: neither one of the
+/// schema's readOnlyProperties nor a property cfn-lint's record (`schemas/getatt.json`,
+/// read here from the file) says GetAtt reads.
+#[test]
+fn getatt_on_a_raw_resource_reads_what_cloudformation_reads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    let text = |p: std::path::PathBuf| std::fs::read_to_string(&p).expect("readable");
+    let getatt: Value = serde_json::from_str(&text(root.join("getatt.json"))).expect("JSON");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("cloudformation")).expect("schemas") {
+        let schema: Value =
+            serde_json::from_str(&text(entry.expect("entry").path())).expect("JSON");
+        let type_name = schema["typeName"].as_str().expect("typeName");
+        if crate::model::modelled().any(|(t, _)| *t == type_name) {
+            continue; // modelled kinds: the reference lint holds their GetAtts
+        }
+        let listed = |key: &str| -> Vec<String> {
+            schema[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.as_str()?.strip_prefix("/properties/"))
+                .map(|p| p.split('/').next().unwrap_or(p).to_owned())
+                .collect()
+        };
+        let read_only = listed("readOnlyProperties");
+        let every = getatt[type_name]["every_property"] == true;
+        let named = &getatt[type_name]["properties"];
+        for property in schema["properties"].as_object().expect("properties").keys() {
+            let readable = every
+                || read_only.contains(property)
+                || named
+                    .as_array()
+                    .is_some_and(|n| n.iter().any(|p| p == property));
+            let template = json!({"Resources": {
+                "Target": {"Type": type_name},
+                "Uses": {"Type": "AWS::SSM::Parameter", "Properties": {
+                    "Type": "String", "Value": {"Fn::GetAtt": ["Target", property]}}},
+            }});
+            let refused = !raw_attribute_findings("s", &template).is_empty();
+            assert_eq!(refused, !readable, "{type_name}.{property}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "only {checked} properties checked");
+}
