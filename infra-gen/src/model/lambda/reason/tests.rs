@@ -362,6 +362,13 @@ const FOREIGN_MECHANISMS: &[&str] = &[
 ];
 
 /// Random case per word, one of several joiners, optional final punctuation.
+/// `first`, then `extra`, dressed as one reason.
+fn dress_first(first: String, extra: Vec<String>, seed: u64) -> String {
+    let mut parts = vec![first];
+    parts.extend(extra);
+    dress(parts, seed)
+}
+
 fn dress(parts: Vec<String>, seed: u64) -> String {
     let joiners = ["; ", ". ", ", ", " - ", " (", " — "];
     let mut out = String::new();
@@ -568,9 +575,7 @@ proptest! {
         f in prop::sample::select(FOREIGN_ENFORCING), m in prop::sample::select(FOREIGN_MECHANISMS),
         extra in fillers(), seed in any::<u64>()
     ) {
-        let mut parts = vec![f.replace("{m}", m)];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(f.replace("{m}", m), extra, seed);
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
     }
 
@@ -599,9 +604,7 @@ proptest! {
         extra in prop::collection::vec(prop::sample::select(NEUTRAL).prop_map(str::to_owned), 0..3),
         seed in any::<u64>()
     ) {
-        let mut parts = vec![base];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(base, extra, seed);
         prop_assert_eq!(judge(&reason), Err(Refusal::Delegation), "{}", reason);
     }
 
@@ -622,9 +625,7 @@ proptest! {
         f in prop::sample::select(RESTRICTING_FRAMES), m in prop::sample::select(MECHANISMS),
         extra in fillers(), seed in any::<u64>()
     ) {
-        let mut parts = vec![f.replace("{m}", m)];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(f.replace("{m}", m), extra, seed);
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
     }
 
@@ -633,9 +634,7 @@ proptest! {
         f in prop::sample::select(ELSEWHERE_FRAMES), m in prop::sample::select(MECHANISMS),
         extra in fillers(), seed in any::<u64>()
     ) {
-        let mut parts = vec![f.replace("{m}", m)];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(f.replace("{m}", m), extra, seed);
         prop_assert!(judge(&reason).is_err(), "{}", reason);
     }
 
@@ -657,9 +656,7 @@ proptest! {
         f in prop::sample::select(NO_LONGER_FRAMES), m in prop::sample::select(MECHANISMS),
         extra in fillers(), seed in any::<u64>()
     ) {
-        let mut parts = vec![f.replace("{m}", m)];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(f.replace("{m}", m), extra, seed);
         prop_assert!(judge(&reason).is_err(), "{}", reason);
     }
 
@@ -668,9 +665,7 @@ proptest! {
         base in mechanism_base(), scope in prop::sample::select(ENVIRONMENT_SCOPES),
         extra in fillers(), seed in any::<u64>()
     ) {
-        let mut parts = vec![format!("{base} {scope}")];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(format!("{base} {scope}"), extra, seed);
         prop_assert!(judge(&reason).is_err(), "{}", reason);
     }
 
@@ -678,9 +673,7 @@ proptest! {
     fn a_check_from_a_later_version_is_a_deferral(
         d in prop::sample::select(VERSION_DEFERRALS), extra in fillers(), seed in any::<u64>()
     ) {
-        let mut parts = vec![d.to_owned()];
-        parts.extend(extra);
-        let reason = dress(parts, seed);
+        let reason = dress_first(d.to_owned(), extra, seed);
         prop_assert_eq!(judge(&reason), Err(Refusal::Deferral), "{}", reason);
     }
 
