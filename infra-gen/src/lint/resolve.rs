@@ -75,7 +75,7 @@ impl DynamicReference {
 }
 
 impl Resolved {
-    fn text(s: impl Into<String>) -> Self {
+    pub(crate) fn text(s: impl Into<String>) -> Self {
         Self {
             parts: vec![Part::Text(s.into())],
         }
@@ -292,13 +292,16 @@ impl<'a> Scope<'a> {
         match expr {
             Expr::Literal(s) => Resolved::text(s.clone()),
             Expr::Ref(name) => self.reference(name),
-            Expr::GetAtt(id, attribute) => Resolved::unknown(Unknown {
-                what: format!("`{id}.{attribute}`"),
-                origin: Origin::ThisStack,
-                may_wildcard: false,
-                may_slash: true,
-                max_len: None,
-            }),
+            Expr::GetAtt(id, attribute) => match self.property_attribute(id, attribute) {
+                Some(value) => self.resolve_depth(value, depth + 1),
+                None => Resolved::unknown(Unknown {
+                    what: format!("`{id}.{attribute}`"),
+                    origin: Origin::ThisStack,
+                    may_wildcard: false,
+                    may_slash: true,
+                    max_len: None,
+                }),
+            },
             Expr::Sub(template) => self.sub(template, &[], depth),
             Expr::SubWith(template, vars) => self.sub(template, vars, depth),
             Expr::Join(delimiter, values) if matches!(values.as_slice(), [one] if one.is_list()) => {
@@ -392,6 +395,20 @@ impl<'a> Scope<'a> {
             may_wildcard: false,
             may_slash: true,
             max_len: None,
+        }
+    }
+
+    /// The property a raw resource's attribute of the same name returns: CloudFormation reads
+    /// such an attribute from what the template set (an SSM parameter's `Value`, a queue's
+    /// `QueueName`), so it is that value, judged where it arrives. Other attributes are the
+    /// resource's own (an ARN, an ID).
+    fn property_attribute(&self, id: &str, attribute: &str) -> Option<&'a Expr> {
+        match &self.stack.template.resource(id)?.properties {
+            crate::model::Properties::Raw(raw) => raw
+                .properties()
+                .get(attribute)
+                .and_then(crate::model::raw::RawValue::expr),
+            _ => None,
         }
     }
 
@@ -856,6 +873,44 @@ mod tests {
     /// A text fragment without `$`, `{` or `}`, so it is literal in every intrinsic.
     fn plain() -> impl Strategy<Value = String> {
         "[a-zA-Z0-9:/_.*?=-]{0,12}"
+    }
+
+    proptest! {
+        /// A raw resource's attribute named like one of its properties resolves, directly or
+        /// through `Fn::Sub`, to what the property holds; an attribute it does not set stays
+        /// the resource's own unknown.
+        #[test]
+        fn a_raw_attribute_named_like_a_property_is_that_property(
+            type_name in "AWS::[A-Z][a-z]{2,8}::[A-Z][a-zA-Z]{2,10}",
+            properties in proptest::collection::btree_map("[A-Z][a-zA-Z]{2,12}", plain(), 1..5),
+            other in "[A-Z][a-zA-Z]{2,12}",
+            pick in any::<proptest::sample::Index>(),
+            through_sub in any::<bool>(),
+        ) {
+            let mut s = stack("a-prod-service", "us-west-2", vec![], vec![]);
+            let raw = crate::model::raw::Raw::new(&type_name, serde_json::json!(properties))
+                .expect("a raw resource");
+            s.template.resources.push(crate::model::Resource::new(
+                LogicalId::new("Thing").expect("valid"),
+                crate::model::Properties::Raw(raw),
+            ));
+            let scope = Scope::new(&s, None);
+            let attribute = |name: &str| {
+                if through_sub {
+                    Expr::Sub(format!("${{Thing.{name}}}"))
+                } else {
+                    Expr::GetAtt("Thing".into(), name.into())
+                }
+            };
+            let entries: Vec<(&String, &String)> = properties.iter().collect();
+            let (name, value) = *pick.get(&entries);
+            let set = scope.resolve(&attribute(name));
+            prop_assert_eq!(set.known(), Some(value.as_str()));
+            if !properties.contains_key(&other) {
+                let unset = scope.resolve(&attribute(&other));
+                prop_assert_eq!(unset.known(), None);
+            }
+        }
     }
 
     proptest! {
