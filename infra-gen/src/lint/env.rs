@@ -59,16 +59,16 @@ pub(crate) fn split_secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String
 pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
     values::secret_value(value, Some(name))
         .or_else(|| {
+            let rule = super::secrets::matching_rule(&format!(
+                "{name}=\"{}\"",
+                values::gitleaks_text(value)
+            ))?;
             // Not under a name that says the key is public (`ALGOLIA_SEARCH_KEY`), nor hex
             // under a name that says it is a digest (`SENTRY_RELEASE`, often a commit's):
-            // gitleaks would read only its vendor word.
-            if names::public_name(name)
-                || (names::digest_name(name) && value.bytes().all(|b| b.is_ascii_hexdigit()))
-            {
-                return None;
-            }
-            super::secrets::matching_rule(&format!("{name}=\"{}\"", values::gitleaks_text(value)))
-                .map(|rule| format!("gitleaks rule {rule}"))
+            // gitleaks would read only its vendor word. (Asked only of a match: names cost.)
+            let exempt = names::public_name(name)
+                || (value.bytes().all(|b| b.is_ascii_hexdigit()) && names::digest_name(name));
+            (!exempt).then(|| format!("gitleaks rule {rule}"))
         })
         .or_else(|| {
             (names::secret_name(name) && !values::plainly_not_secret(value, Some(name))).then(
@@ -193,7 +193,11 @@ fn text_with_unknowns(resolved: &Resolved) -> (String, Option<&str>) {
 /// A parameter's `Default`, an output's value and a tag's are in the template, and AWS shows
 /// them to anyone who can describe the stack or list tags: judged like a variable named by the
 /// parameter, output or tag key.
-pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
+pub(super) fn check_template<'a>(
+    stack: &'a Stack,
+    prose_seen: &mut Prose<'a>,
+    sink: &mut Sink<'_>,
+) {
     let template = &stack.template;
     for tag in &template.tags {
         let key = tag.key();
@@ -220,33 +224,12 @@ pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
     }
     let mut seen = std::collections::HashSet::new();
     for (at, text) in prose(stack) {
-        // A reason is written once per scanner it answers: judged once. Prose is judged in
-        // full only where a credential's shape can be: a URL, a dynamic reference, a PEM
-        // block, a `key=value`, or a token of 8 characters or more with a digit in it; other
-        // sentences can hold only a seed phrase.
+        // A reason is written once per scanner it answers: reported once per stack.
         if !seen.insert(text) {
             continue;
         }
-        let shaped = ["://", "{{resolve:", "-----BEGIN", "="]
-            .iter()
-            .any(|p| text.contains(p))
-            || text
-                .split(|c: char| c.is_whitespace() || ",;()\"'<>".contains(c))
-                .any(|t| t.len() >= 8 && t.bytes().any(|b| b.is_ascii_digit()));
-        if !shaped {
-            if let Some(reason) = values::mnemonic(text) {
-                sink.push(
-                    "secret-in-env",
-                    "Template",
-                    format!("{at} holds text that looks like a secret ({reason}); the template and the review page show it in plain text"),
-                    format!("remove the secret from {at}: name it, keep its value in Secrets Manager"),
-                );
-            }
-            continue;
-        }
-        // CloudFormation resolves a dynamic reference in any string, prose too.
-        let resolved = sink.scope().resolve(&Expr::literal(text));
-        if let Some(reason) = variable_reason("description", &resolved) {
+        let reason = prose_seen.entry(text).or_insert_with(|| prose_reason(text));
+        if let Some(reason) = reason {
             sink.push(
                 "secret-in-env",
                 "Template",
@@ -267,6 +250,27 @@ pub(super) fn check_template(stack: &Stack, sink: &mut Sink<'_>) {
             );
         }
     }
+}
+
+/// The verdict on each prose text judged so far: stacks of one service repeat their prose, and
+/// the text alone decides.
+pub(super) type Prose<'a> = std::collections::HashMap<&'a str, Option<String>>;
+
+/// Why prose holds a secret. It is judged in full only where a credential's shape can be: a
+/// URL, a dynamic reference (CloudFormation resolves one in any string, prose too), a PEM
+/// block, a `key=value`, or a token of 8 characters or more with a digit in it; other sentences
+/// can hold only a seed phrase.
+fn prose_reason(text: &str) -> Option<String> {
+    let shaped = ["://", "{{resolve:", "-----BEGIN", "="]
+        .iter()
+        .any(|p| text.contains(p))
+        || text
+            .split(|c: char| c.is_whitespace() || ",;()\"'<>".contains(c))
+            .any(|t| t.len() >= 8 && t.bytes().any(|b| b.is_ascii_digit()));
+    if !shaped {
+        return values::mnemonic(text);
+    }
+    variable_reason("description", &Resolved::text(text))
 }
 
 /// The prose a stack writes in plain text — the template's, parameters', outputs' and

@@ -85,6 +85,7 @@ impl<'a> Sink<'a> {
 /// Runs every lint over every stack; an empty result means the app may be rendered.
 pub fn lint(app: &App) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut prose = env::Prose::new();
     for stack in app.stacks() {
         let mut sink = Sink {
             app,
@@ -94,7 +95,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
         refs::check(stack, &mut sink);
         account::check(app, stack, &mut sink);
         check_tags(stack, &mut sink);
-        env::check_template(stack, &mut sink);
+        env::check_template(stack, &mut prose, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();
             stateful::check(r, &mut sink);

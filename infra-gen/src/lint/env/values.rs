@@ -1303,9 +1303,11 @@ fn dotted(value: &str) -> Option<String> {
 /// more, random by entropy and by lacking the structure of words; hex under a digest's name
 /// or after `sha256:` is public.
 fn material(value: &str, name: Option<&str>) -> Option<String> {
-    if name.is_some_and(names::public_name) {
-        return None;
-    }
+    // The name is read only for a finding: classifying it costs more than most values.
+    material_by_shape(value, name).filter(|_| !name.is_some_and(names::public_name))
+}
+
+fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
     // Identifiers are blanked out (same length, so positions hold); what stands around a run
     // is read in the original text.
     let original = value;
@@ -1346,14 +1348,21 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         }
     }
     for (start, run) in runs(value, |b| b.is_ascii_alphanumeric() || b"+/_-".contains(&b)) {
+        // Neither base64 of six bytes of text nor random material is shorter; most words are.
         // Hex with separators (UUIDs, dashed digests) is judged by the hex rule above.
-        if run
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .all(|b| b.is_ascii_hexdigit())
+        if run.len() < 8
+            || run
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .all(|b| b.is_ascii_hexdigit())
         {
             continue;
         }
+        // What the run would be, then whether it is an identifier or public material of that
+        // shape after all (asked second: those tests read names and decode, the shape is cheap).
+        let Some(why) = base64_or_random(run, name) else {
+            continue;
+        };
         if prefixed_hex(run).is_some()
             || alphabet(run)
             || content_id(run)
@@ -1367,33 +1376,34 @@ fn material(value: &str, name: Option<&str>) -> Option<String> {
         {
             continue;
         }
-        // Base64 of text (a config document, `user:password`) is judged by what it says;
-        // random key material decodes to binary.
-        if let Some(text) = base64_decode(run)
-            .filter(|d| d.len() >= 6)
-            .and_then(|d| String::from_utf8(d).ok())
-            .filter(|t| {
-                t.chars()
-                    .all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace())
-            })
-        {
-            match secret_value(&text, name) {
-                Some(why) => return Some(format!("base64 of {why}")),
-                None if credentials_pair(&text) => {
-                    return Some("base64 of user:password".into());
-                }
-                None => continue,
-            }
-        }
-        let whole = random(run);
-        let segment = run
-            .split(['+', '/', '_', '-'])
-            .any(|s| !s.bytes().all(|b| b.is_ascii_hexdigit()) && random(s));
-        if whole || segment {
-            return Some("a random string of key length (base64 or similar)".into());
-        }
+        return Some(why);
     }
     None
+}
+
+/// Why a run of base64 characters is a secret by its shape: base64 of text (a config document,
+/// `user:password`) by what the text says, anything else when random — key material decodes to
+/// binary.
+fn base64_or_random(run: &str, name: Option<&str>) -> Option<String> {
+    if let Some(text) = base64_decode(run)
+        .filter(|d| d.len() >= 6)
+        .and_then(|d| String::from_utf8(d).ok())
+        .filter(|t| {
+            t.chars()
+                .all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace())
+        })
+    {
+        return match secret_value(&text, name) {
+            Some(why) => Some(format!("base64 of {why}")),
+            None if credentials_pair(&text) => Some("base64 of user:password".into()),
+            None => None,
+        };
+    }
+    let whole = random(run);
+    let segment = run
+        .split(['+', '/', '_', '-'])
+        .any(|s| !s.bytes().all(|b| b.is_ascii_hexdigit()) && random(s));
+    (whole || segment).then(|| "a random string of key length (base64 or similar)".into())
 }
 
 /// An alphabet (`0-9A-Za-z`, nanoid's URL-safe one, Crockford's base32), which ID generators
@@ -1609,12 +1619,15 @@ pub(crate) fn mnemonic(value: &str) -> Option<String> {
         if word.is_empty() {
             continue;
         }
-        let lower = word.to_lowercase();
-        run = if words.binary_search(&lower.as_str()).is_ok() {
-            run + 1
-        } else {
-            0
+        // The list's words are three to eight ASCII letters: others are not looked up.
+        let listed = (3..=8).contains(&word.len()) && word.is_ascii() && {
+            let mut buffer = [0u8; 8];
+            let lower = &mut buffer[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).is_ok_and(|w| words.binary_search(&w).is_ok())
         };
+        run = if listed { run + 1 } else { 0 };
         longest = longest.max(run);
     }
     (longest >= 12).then(|| format!("a BIP39 seed phrase ({longest} words of its wordlist)"))
