@@ -173,6 +173,33 @@ pub(super) fn check(stack: &Stack, role: &Role, id: &str, sink: &mut Sink<'_>) {
     });
 }
 
+/// IAM takes a `Sid` of ASCII letters and digits only in the documents it stores itself
+/// (a role's inline and managed policies, its trust policy): `read-queue` or `Send Jobs` fails
+/// the deploy with `MalformedPolicyDocument`. Other services' resource policies take any text
+/// (`Enable IAM User Permissions`, `__owner_statement`).
+pub(super) fn check_iam_sid(sid: &str, place: &str, id: &str, sink: &mut Sink<'_>) {
+    if !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "{place} has Sid {sid:?}: IAM takes only ASCII letters and digits in a Sid of its own policies, and refuses the policy"
+            ),
+            format!(
+                "write the Sid in letters and digits only, e.g. {}",
+                sid.split(|c: char| !c.is_ascii_alphanumeric())
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect::<String>()
+            ),
+        );
+    }
+}
+
 /// A grant written outside a policy document, as a resource's own properties
 /// (`AWS::Lambda::Permission`'s `Principal`, `Action`, `SourceArn`, `SourceAccount`): its
 /// actions judged for escalation and its conditions like a statement's. Its resource is the

@@ -110,6 +110,9 @@ pub fn lint(app: &App) -> Vec<Finding> {
                     check_cors(f, id, &mut sink);
                 }
                 Properties::Role(role) => {
+                    for st in role.policies.iter().flat_map(|p| &p.statements) {
+                        iam::check_iam_sid(&st.sid, "a statement", id, &mut sink);
+                    }
                     iam::check(stack, role, id, &mut sink);
                     iam::check_bedrock(stack, role, id, &mut sink);
                 }

@@ -516,6 +516,8 @@ fn document(
             "give the document the statements it needs, or remove it",
         );
     }
+    // IAM's own documents are those without a resource of their own (`itself`).
+    let iam_document = itself.is_none();
     let mut sids: Vec<&str> = Vec::new();
     for (n, s) in body.items().into_iter().enumerate() {
         let sid = s
@@ -523,6 +525,9 @@ fn document(
             .and_then(RawValue::literal)
             .map_or_else(|| format!("{key}[{n}]"), str::to_owned);
         if let Some(named) = s.get("Sid").and_then(RawValue::literal) {
+            if iam_document {
+                super::iam::check_iam_sid(named, &format!("a statement of {key}"), id, sink);
+            }
             if sids.contains(&named) {
                 sink.push(
                     "duplicate",
@@ -657,6 +662,22 @@ fn document(
                 // (a KMS key policy's `"Resource": "*"` is "this key").
                 Some(e) if e.as_literal() == Some("*") && itself.is_some() => {
                     resources.extend(itself.cloned());
+                }
+                // `Fn::Split` is a list: IAM reads each item as a resource, where the items are
+                // decided (else the whole text is judged, which holds whatever an item holds).
+                Some(Expr::Split(by, source)) => {
+                    let items = sink
+                        .scope()
+                        .resolve(source)
+                        .split(by)
+                        .map_or(0, |i| i.len());
+                    let split = Expr::Split(by.clone(), source.clone());
+                    if items == 0 {
+                        resources.push(split);
+                    } else {
+                        resources
+                            .extend((0..items).map(|i| Expr::Select(i, Box::new(split.clone()))));
+                    }
                 }
                 Some(e) => resources.push(e.clone()),
                 None => sink.push(

@@ -198,6 +198,14 @@ pub struct Crossing {
     pub reason: String,
 }
 
+impl Crossing {
+    /// Whether `reason` says why (three words or more, no placeholder); lint `iam-scope`
+    /// re-judges a crossing set on the model directly.
+    pub fn is_reason(reason: &str) -> bool {
+        reason.split_whitespace().count() >= 3 && !super::review::placeholder(reason)
+    }
+}
+
 /// An `Allow` statement. Least privilege is additive, so there is no `Deny`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
@@ -223,7 +231,8 @@ impl Statement {
     }
 
     /// Declares that the statement's ARNs name another account, and why (a sentence of at
-    /// least three words naming the other party; shown on the review page).
+    /// least three words naming the other party, no placeholder such as `TODO`; shown on the
+    /// review page).
     pub fn cross_account(self, why: &str) -> Result<Self, Error> {
         self.crossing(Boundary::Account, why)
     }
@@ -237,8 +246,8 @@ impl Statement {
         validate_name(
             "reason for crossing an account or region",
             why,
-            "a sentence of at least three words saying whose resources these are and why",
-            |s| s.split_whitespace().count() >= 3,
+            "a sentence of at least three words saying whose resources these are and why, not a placeholder such as TODO",
+            Crossing::is_reason,
         )?;
         self.crossings.push(Crossing {
             boundary,
@@ -247,9 +256,12 @@ impl Statement {
         Ok(self)
     }
 
-    /// Whether the statement declares crossing `boundary`.
+    /// Whether the statement declares crossing `boundary`, with a reason (a crossing set on
+    /// the model without one declares nothing).
     pub fn crosses(&self, boundary: Boundary) -> bool {
-        self.crossings.iter().any(|c| c.boundary == boundary)
+        self.crossings
+            .iter()
+            .any(|c| c.boundary == boundary && Crossing::is_reason(&c.reason))
     }
 
     /// Narrows the statement to requests whose `key` equals `value`.

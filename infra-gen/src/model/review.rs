@@ -56,12 +56,6 @@ const PROMPTS: &[(&str, &str)] = &[
 /// placeholder or prompt. Words are compared in lower case without inner punctuation, so
 /// `T.B.D.` is `tbd` and `N/A` is `na`.
 fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, Error> {
-    let squash = |w: &str| -> String {
-        w.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
     let words: Vec<String> = reason.split_whitespace().map(squash).collect();
     let named: Vec<String> = names
         .split(|c: char| !c.is_alphanumeric())
@@ -74,21 +68,7 @@ fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, E
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
         .filter(|w| !EXCUSING.contains(w) && !named.iter().any(|n| n == w))
         .collect();
-    // `n/a`, `N.A.`; a bare `na` is a word in Portuguese.
-    let not_applicable = reason
-        .split_whitespace()
-        .any(|w| squash(w) == "na" && w.contains(['/', '.']));
-    // `there is no TODO` mentions one; it leaves nothing unwritten.
-    let negated = |i: usize| i > 0 && matches!(words[i - 1].as_str(), "no" | "not" | "without");
-    let placeholder = not_applicable
-        || words
-            .iter()
-            .enumerate()
-            .any(|(i, w)| PLACEHOLDERS.contains(&w.as_str()) && !negated(i))
-        || words
-            .windows(2)
-            .any(|p| PROMPTS.contains(&(p[0].as_str(), p[1].as_str())));
-    if counted.len() < 4 || placeholder {
+    if counted.len() < 4 || placeholder(&reason) {
         return Err(Error::Invalid {
             what,
             value: reason,
@@ -96,6 +76,33 @@ fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, E
         });
     }
     Ok(reason)
+}
+
+/// A word in lower case without inner punctuation: `T.B.D.` is `tbd`, `N/A` is `na`.
+fn squash(w: &str) -> String {
+    w.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `reason` holds a placeholder or a form's prompt instead of saying why (`TODO`,
+/// `n/a`, lorem ipsum, `[your reason here]`); a negated one (`there is no TODO`) is none.
+pub(crate) fn placeholder(reason: &str) -> bool {
+    let words: Vec<String> = reason.split_whitespace().map(squash).collect();
+    // `n/a`, `N.A.`; a bare `na` is a word in Portuguese.
+    let not_applicable = reason
+        .split_whitespace()
+        .any(|w| squash(w) == "na" && w.contains(['/', '.']));
+    let negated = |i: usize| i > 0 && matches!(words[i - 1].as_str(), "no" | "not" | "without");
+    not_applicable
+        || words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| PLACEHOLDERS.contains(&w.as_str()) && !negated(i))
+        || words
+            .windows(2)
+            .any(|p| PROMPTS.contains(&(p[0].as_str(), p[1].as_str())))
 }
 
 /// The third-party checkers `tests/validate/run.sh` runs.

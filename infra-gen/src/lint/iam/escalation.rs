@@ -39,7 +39,7 @@ use crate::model::iam::{Action, Role, Statement};
 /// with a role of their own, and whether a request starting a run may replace what it runs
 /// (AWS's API references: `StartBuild`'s `buildspecOverride`, `RunTask`/`StartTask`'s and
 /// `SubmitJob`'s container `command` overrides).
-const RUNS_WITH_A_ROLE: [(&str, &str, Start); 22] = [
+const RUNS_WITH_A_ROLE: [(&str, &str, Start); 32] = [
     ("lambda", "function:", Start::AsDefined),
     ("ecs", "task/", Start::AsDefined),
     ("ecs", "service/", Start::AsDefined),
@@ -69,6 +69,22 @@ const RUNS_WITH_A_ROLE: [(&str, &str, Start); 22] = [
     ("datapipeline", "pipeline/", Start::AsDefined),
     // EMR steps run on the cluster's instances with their instance profile.
     ("elasticmapreduce", "cluster/", Start::AsDefined),
+    // Application platforms run the deployed code with the service's role: App Runner's
+    // instance role, Elastic Beanstalk's instance profile, Amplify's build and compute roles,
+    // Managed Airflow's execution role (its CLI runs DAG commands), Managed Flink's role.
+    ("apprunner", "service/", Start::AsDefined),
+    ("elasticbeanstalk", "environment/", Start::AsDefined),
+    ("amplify", "apps/", Start::AsDefined),
+    ("airflow", "environment/", Start::AsDefined),
+    ("kinesisanalytics", "application/", Start::AsDefined),
+    // A Glue interactive session runs each statement sent to it with the session's role.
+    ("glue", "session/", Start::AsDefined),
+    // Instances launched from a template or configuration run its user data with its profile.
+    ("ec2", "launch-template/", Start::AsDefined),
+    ("autoscaling", "launchConfiguration:", Start::AsDefined),
+    // A maintenance window's tasks and an association run commands on their target instances.
+    ("ssm", "maintenancewindow/", Start::AsDefined),
+    ("ssm", "association/", Start::AsDefined),
 ];
 
 /// What a request starting a run of a resource may choose.
@@ -215,6 +231,18 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
         return Some(format!(
             "it writes to an IAM principal (resource type {})",
             t.name()
+        ));
+    }
+    // Associations and maintenance windows run a document's commands on instances with their
+    // roles: changing the document changes what they run.
+    if writes
+        && !reads
+        && let Some(t) = action.resource_types(service).find(|t| holds_commands(t))
+    {
+        return Some(format!(
+            "it changes a {} ({}), whose commands instances run with their own roles",
+            t.name(),
+            t.arn_service()
         ));
     }
     if writes

@@ -339,6 +339,39 @@ mod generated {
         assert!(sent >= 2, "the data has SendCommand and StartSession");
     }
 
+    /// Every write in AWS's data on a resource holding commands (an SSM document, which
+    /// associations and maintenance windows run on instances with their roles) escalates,
+    /// unless its name only reads.
+    #[test]
+    fn changing_commands_instances_run_escalates() {
+        let mut changed = 0;
+        for service in data::services() {
+            for info in service.actions {
+                let Some(target) = info
+                    .resource_types(service)
+                    .find(|t| super::super::escalation::holds_commands(t))
+                else {
+                    continue;
+                };
+                if !info.has(Level::Write) || name_reads(info.name()) {
+                    continue;
+                }
+                changed += 1;
+                let action = format!("{}:{}", service.prefix, info.name());
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(&action).expect("in the data")],
+                    vec![Expr::sub(arn_of(target.arn()))],
+                ));
+                assert!(has(&f, "iam-escalation"), "{action}: {f:?}");
+            }
+        }
+        assert!(
+            changed >= 4,
+            "the data has Create/Update/Delete of documents"
+        );
+    }
+
     /// Over every write in AWS's data on a resource that runs with a role: its own service
     /// starting, stopping or feeding a run as defined does not escalate; starting a run whose
     /// request may replace the code, or another service reaching into the run, does; and
@@ -610,6 +643,29 @@ mod generated {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// A Sid of IAM's own documents (a typed role's statements, a raw `AWS::IAM::Policy`)
+        /// is refused exactly when it holds a character other than an ASCII letter or digit;
+        /// another service's resource policy (a queue's) takes any Sid.
+        #[test]
+        fn iam_sids_are_letters_and_digits(sid in "[A-Za-z0-9]{1,12}([ _.:/-][A-Za-z0-9]{0,6})?") {
+            let refused = !sid.bytes().all(|b| b.is_ascii_alphanumeric());
+            let sid_finding = |f: &[Finding]| f.iter().any(|x| x.code == "iam-scope" && x.message.contains("in a Sid"));
+            let typed = with(Statement::allow(&sid, vec![Action::new("sqs:SendMessage").expect("valid")], vec![Expr::sub(QUEUE)]));
+            prop_assert_eq!(sid_finding(&typed), refused, "typed {:?}: {:?}", sid, typed);
+            let statement = serde_json::json!([{"Sid": sid, "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::Sub": QUEUE}}]);
+            let raw = raw_policy(serde_json::json!({"Version": "2012-10-17", "Statement": statement}));
+            prop_assert_eq!(sid_finding(&raw), refused, "raw {:?}: {:?}", sid, raw);
+            let queue_policy = with_raw(serde_json::json!({"Queues": [{"Fn::Sub": "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/q"}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Sid": sid, "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::GetAtt": ["FunctionRole", "Arn"]}}, "Action": "sqs:SendMessage", "Resource": {"Fn::Sub": QUEUE}}]}}),
+                "AWS::SQS::QueuePolicy");
+            prop_assert!(!sid_finding(&queue_policy), "queue policy {:?}: {:?}", sid, queue_policy);
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig {
             // Some generated actions name no resource type and are skipped.
             max_global_rejects: 1 << 20,
@@ -819,6 +875,43 @@ mod generated {
             let crosses = account.is_some() || region.is_some_and(|r| r != "us-west-2");
             let f = with(s);
             prop_assert_eq!(has(&f, "iam-scope"), crosses && !declare, "{:?}", f);
+        }
+
+        /// Another account is declared only with a reason: three words or more and no
+        /// placeholder (`TODO`, `n/a`), by `cross_account` and on the model alike.
+        #[test]
+        fn a_crossing_is_declared_only_with_a_reason(
+            words in prop::collection::vec(prop::sample::select(vec!["orders", "go", "to", "the", "billing", "partner's", "queue", "in", "their", "account", "shared"]), 1..7),
+            filler in prop::option::of((prop::sample::select(vec!["TODO", "tbd", "T.B.D.", "FIXME", "n/a", "lorem", "placeholder"]), any::<prop::sample::Index>())),
+            on_model in any::<bool>(),
+        ) {
+            let mut words: Vec<&str> = words;
+            if let Some((f, at)) = filler {
+                words.insert(at.index(words.len() + 1), f);
+            }
+            let reason = words.join(" ");
+            let valid = words.len() >= 3 && filler.is_none();
+            let s = Statement::allow(
+                "Generated",
+                vec![Action::new("sqs:SendMessage").expect("valid")],
+                vec![Expr::literal("arn:aws:sqs:us-west-2:210987654321:partner-in")],
+            );
+            let declared = if on_model {
+                let mut s = s;
+                s.crossings.push(crate::model::iam::Crossing { boundary: crate::model::iam::Boundary::Account, reason: reason.clone() });
+                Ok(s)
+            } else {
+                s.cross_account(&reason)
+            };
+            match declared {
+                Err(_) => prop_assert!(!valid && !on_model, "{:?} refused", reason),
+                Ok(s) => {
+                    prop_assert!(valid || on_model, "{:?} accepted", reason);
+                    let f = with(s);
+                    let refused = f.iter().any(|x| x.code == "iam-scope" && x.message.contains("210987654321"));
+                    prop_assert_eq!(refused, !valid, "{:?}: {:?}", reason, f);
+                }
+            }
         }
 
         /// An account condition value is the stack's own account unless the statement
@@ -1144,7 +1237,7 @@ mod generated {
                 ("s3:ListBucket", "arn:${AWS::Partition}:s3:::{}"),
             ]),
             head in "[a-z0-9]{1,8}",
-            odd in prop::sample::select(vec![' ', '#', '+', '!', '.', '-', '_', ':', '@']),
+            odd in prop::sample::select(vec![' ', '#', '+', '!', '.', '-', '_', ':', '@', '$']),
             tail in "[a-z0-9]{0,8}",
         ) {
             let name = format!("{head}{odd}{tail}");
@@ -1155,6 +1248,40 @@ mod generated {
                 vec![Expr::sub(format.replace("{}", &name))],
             ));
             prop_assert_eq!(has(&f, "iam-scope"), !allowed, "{} {:?}", name, f);
+        }
+
+        /// A raw statement's `Resource` as `Fn::Split` is each item a resource: ARNs of the
+        /// stack's queues pass however many, an empty item (a doubled or trailing delimiter)
+        /// is refused.
+        #[test]
+        fn a_split_resource_list_is_judged_item_by_item(
+            names in prop::collection::vec("[a-z][a-z0-9-]{0,8}", 1..4),
+            delimiter in prop::sample::select(vec![",", "|", ";"]),
+            empty_at in prop::option::of(any::<prop::sample::Index>()),
+        ) {
+            let mut items: Vec<String> = names.iter().map(|n| QUEUE.replace(":q", &format!(":{n}"))).collect();
+            if let Some(at) = empty_at {
+                items.insert(at.index(items.len() + 1), String::new());
+            }
+            let f = raw_policy(serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",
+                "Resource": {"Fn::Split": [delimiter, {"Fn::Sub": items.join(delimiter)}]}}]}));
+            prop_assert_eq!(has(&f, "iam-scope"), empty_at.is_some(), "{:?}: {:?}", items, f);
+        }
+
+        /// A function's qualifier (after its `:`) may hold `$` (`$LATEST`), its name not.
+        #[test]
+        fn a_function_qualifier_may_be_latest(
+            name in "[a-z0-9][a-z0-9_-]{0,8}",
+            dollar_in_name in any::<bool>(),
+            qualifier in "[$]?[A-Za-z0-9_-]{1,8}",
+        ) {
+            let name = if dollar_in_name { format!("{name}$x") } else { name };
+            let f = with(Statement::allow(
+                "Generated",
+                vec![Action::new("lambda:InvokeFunction").expect("valid")],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}:{qualifier}"))],
+            ));
+            prop_assert_eq!(has(&f, "iam-scope"), dollar_in_name, "{}:{} {:?}", name, qualifier, f);
         }
 
         /// A principal holds no wildcard: `*` only whole, for every IAM principal (public,

@@ -388,6 +388,9 @@ fn holds(variable: &str, text: &str) -> bool {
         return true;
     }
     let mut rest = text;
+    // Past a function's `:`, its qualifier: a version, an alias or `$LATEST` (Lambda's
+    // `Qualifier` pattern `[a-zA-Z0-9$_-]+`).
+    let mut qualifier = false;
     loop {
         let (plain, after) = match rest.split_once("${") {
             // A policy variable is one value IAM fills in: its own characters do not count.
@@ -397,12 +400,15 @@ fn holds(variable: &str, text: &str) -> bool {
             },
             None => (rest, None),
         };
-        let allowed = |c: char| {
+        let function = variable == "FunctionName";
+        let allowed = plain.chars().all(|c| {
+            qualifier |= c == ':' && function;
             c.is_ascii_alphanumeric()
                 || "._-".contains(c)
-                || (c == ':' && variable == "FunctionName")
-        };
-        if !plain.chars().all(allowed) {
+                || (c == ':' && function)
+                || (c == '$' && qualifier)
+        });
+        if !allowed {
             return false;
         }
         match after {
