@@ -343,16 +343,17 @@ proptest! {
 
     /// What AWS requires in a resource's own region — a queue's dead-letter queue, a table's
     /// Kinesis stream, the KMS key a log group, queue or secret encrypts with (a replica's in
-    /// the replica's region) — is a `region` finding elsewhere, and a dead-letter queue or
-    /// stream of a literal account is one too (SQS and DynamoDB need the resource's account);
-    /// a key ID, which names no region, is the resource's region's.
+    /// the replica's region), a pipe's source, the alarms a composite alarm's rule reads — is
+    /// a `region` finding elsewhere, and a dead-letter queue or stream of a literal account is
+    /// one too (SQS and DynamoDB need the resource's account); a key ID, which names no region,
+    /// is the resource's region's; a secret's replica in its own region is a finding.
     #[test]
     fn a_raw_resources_targets_and_keys_are_where_aws_requires(
         stack_region in proptest::sample::select(REGIONS.to_vec()),
         target_region in proptest::sample::select(REGIONS.to_vec()),
         replica_region in proptest::sample::select(REGIONS.to_vec()),
         literal_account in any::<bool>(),
-        kind in 0usize..6,
+        kind in 0usize..8,
     ) {
         let account = if literal_account { "210987654321" } else { "${AWS::AccountId}" };
         let arn = |service: &str, rest: &str| {
@@ -367,19 +368,26 @@ proptest! {
             2 => ("AWS::Logs::LogGroup", serde_json::json!({"RetentionInDays": 365, "KmsKeyId": key}), stack_region, false),
             3 => ("AWS::SQS::Queue", serde_json::json!({"KmsMasterKeyId": key}), stack_region, false),
             4 => ("AWS::SecretsManager::Secret", serde_json::json!({"ReplicaRegions": [{"Region": replica_region, "KmsKeyId": key}]}), replica_region, false),
-            _ => ("AWS::SecretsManager::Secret", serde_json::json!({"KmsKeyId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}), target_region, false),
+            5 => ("AWS::SecretsManager::Secret", serde_json::json!({"KmsKeyId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}), target_region, false),
+            6 => ("AWS::Pipes::Pipe", serde_json::json!({"Source": arn("sqs", "in"), "Target": {"Fn::GetAtt": ["Function", "Arn"]},
+                "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pipe"}}), stack_region, false),
+            _ => ("AWS::CloudWatch::CompositeAlarm", serde_json::json!({"AlarmName": "rollup",
+                "AlarmRule": {"Fn::Sub": format!("ALARM(\"arn:${{AWS::Partition}}:cloudwatch:{target_region}:{account}:alarm:edge\") OR OK(edge)")}}), stack_region, false),
         };
+        let replica_here = kind == 4 && replica_region == stack_region;
         let raw = infra_gen::model::raw::Raw::new(type_name, props).expect("valid raw");
         let mut app = alarm_app(stack_region, Expr::sub("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ops"));
         app.stacks_mut()[1].template.resources.push(
             infra_gen::model::Resource::new(LogicalId::new("Extra").expect("valid"), Properties::Raw(raw)).retained(),
         );
         let found = of(&app, "region");
-        let elsewhere = found.iter().filter(|f| f.message.contains(&format!("is in {target_region}"))).count();
+        let elsewhere = found.iter().filter(|f| f.message.contains(&format!("is in {target_region}")) || f.message.contains(&format!("in {target_region}, but"))).count();
+        let own_replica = found.iter().filter(|f| f.message.contains("its own region: Secrets Manager")).count();
+        prop_assert_eq!(own_replica, usize::from(replica_here), "{:#?}", found);
         let other_account = found.iter().filter(|f| f.message.contains("names account")).count();
         prop_assert_eq!(elsewhere, usize::from(target_region != expected_region), "{:#?}", found);
         prop_assert_eq!(other_account, usize::from(same_account && literal_account), "{:#?}", found);
-        prop_assert_eq!(found.len(), elsewhere + other_account, "{:#?}", found);
+        prop_assert_eq!(found.len(), elsewhere + other_account + own_replica, "{:#?}", found);
     }
 
     /// An EventBridge Scheduler schedule's name is unique within its group (its ARN is
@@ -904,5 +912,118 @@ proptest! {
         }
         let found = of(&app, "image-source");
         prop_assert_eq!(found.len(), usize::from(default.is_some()), "{:?}: {:#?}", default, found);
+    }
+}
+
+/// The fixture with the raw resource `props` of `type_name` added to its service as `id`.
+fn with_raw(app: &mut App, id: &str, type_name: &str, props: serde_json::Value) {
+    let raw = infra_gen::model::raw::Raw::new(type_name, props).expect("valid raw");
+    app.stacks_mut()[1].template.resources.push(
+        infra_gen::model::Resource::new(LogicalId::new(id).expect("valid"), Properties::Raw(raw))
+            .retained(),
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// An S3 bucket's notifications (queues, topics, functions alike) collide when some event
+    /// and some key would match two of them: their event types overlap (a `*` type covers its
+    /// kind) and one key has both prefixes and both suffixes — judged by building that key.
+    #[test]
+    fn s3_notifications_collide_when_one_event_of_one_key_matches_two(
+        configs in prop::collection::vec((
+            prop::sample::select(vec!["QueueConfigurations", "TopicConfigurations", "LambdaConfigurations"]),
+            prop::sample::select(vec!["s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Copy", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete"]),
+            prop::sample::select(vec!["", "in/", "in/raw/", "out/"]),
+            prop::sample::select(vec!["", ".jpg", "raw.jpg", ".png"]),
+        ), 1..4),
+    ) {
+        let mut app = valid_app();
+        let mut lists: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+        let mut order: Vec<(&str, &str, &str)> = Vec::new();
+        for (kind, event, prefix, suffix) in &configs {
+            let destination = match *kind {
+                "QueueConfigurations" => ("Queue", serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"})),
+                "TopicConfigurations" => ("Topic", serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t"})),
+                _ => ("Function", serde_json::json!({"Fn::GetAtt": ["Function", "Arn"]})),
+            };
+            let rules: Vec<serde_json::Value> = [("prefix", prefix), ("suffix", suffix)]
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(n, v)| serde_json::json!({"Name": n, "Value": v}))
+                .collect();
+            let mut config = serde_json::json!({"Event": event, destination.0: destination.1});
+            if !rules.is_empty() {
+                config["Filter"] = serde_json::json!({"S3Key": {"Rules": rules}});
+            }
+            lists.entry(kind.to_string()).or_insert_with(|| serde_json::json!([])).as_array_mut().expect("a list").push(config);
+        }
+        // The linter reads queue, topic and function lists in that order.
+        for kind in ["QueueConfigurations", "TopicConfigurations", "LambdaConfigurations"] {
+            order.extend(configs.iter().filter(|c| c.0 == kind).map(|c| (c.1, c.2, c.3)));
+        }
+        with_raw(&mut app, "Uploads", "AWS::S3::Bucket", serde_json::json!({"BucketName": "demo-uploads", "NotificationConfiguration": lists}));
+        let events_meet = |a: &str, b: &str| {
+            let (ka, na) = a.rsplit_once(':').expect("kind:name");
+            let (kb, nb) = b.rsplit_once(':').expect("kind:name");
+            ka == kb && (na == "*" || nb == "*" || na == nb)
+        };
+        let longer = |a: &'static str, b: &'static str| if a.len() >= b.len() { a } else { b };
+        let meets = |(e1, p1, s1): (&str, &'static str, &'static str), (e2, p2, s2): (&str, &'static str, &'static str)| {
+            let key = format!("{}{}", longer(p1, p2), longer(s1, s2));
+            events_meet(e1, e2) && [p1, p2].iter().all(|p| key.starts_with(p)) && [s1, s2].iter().all(|s| key.ends_with(s))
+        };
+        let expected = (0..order.len()).filter(|&i| (0..i).any(|j| meets(order[j], order[i]))).count();
+        let found: Vec<Finding> = of(&app, "duplicate").into_iter().filter(|f| f.message.contains("S3 refuses notifications")).collect();
+        prop_assert_eq!(found.len(), expected, "{:?}: {:#?}", order, found);
+    }
+
+    /// A function's event sources (schedules) are SAM's `Events` map: two of one name collide.
+    #[test]
+    fn event_source_names_collide_only_when_equal(
+        names in prop::collection::vec(prop::sample::select(vec!["Nightly", "Hourly", "nightly"]), 1..4),
+    ) {
+        let app = app_with("us-west-2", DOCKERFILE, |mut s| {
+            for n in &names {
+                s = s.schedule(n, infra_gen::builders::Schedule::new("rate(1 hour)"));
+            }
+            s
+        })
+        .expect("builds");
+        let repeats = (0..names.len()).filter(|&i| names[..i].contains(&names[i])).count();
+        let found: Vec<Finding> = of(&app, "duplicate").into_iter().filter(|f| f.message.contains("event source")).collect();
+        prop_assert_eq!(found.len(), repeats, "{:?}: {:#?}", names, found);
+    }
+
+    /// Names AWS holds once per region are compared as CloudFormation resolves them: a raw log
+    /// group named `/aws/lambda/` and the function's name (by `Ref`, `Sub` or literally) is the
+    /// function's own log group, and a raw metric or composite alarm named like a modelled
+    /// alarm is that alarm (both kinds share one namespace of names).
+    #[test]
+    fn names_are_compared_as_resolved_and_alarms_share_one_namespace(
+        group_form in 0usize..4,
+        alarm_type in prop::sample::select(vec!["AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"]),
+        alarm_name in prop::sample::select(vec!["demo-test-errors", "demo-test-other", "demo-test-Errors"]),
+    ) {
+        let mut app = app_with("us-west-2", DOCKERFILE, |s| s.alarms(Alarms::new().errors_at_least(1))).expect("builds");
+        let (group, same_group) = match group_form {
+            0 => (serde_json::json!({"Fn::Sub": "/aws/lambda/${Function}"}), true),
+            1 => (serde_json::json!({"Fn::Join": ["", ["/aws/lambda/", {"Ref": "Function"}]]}), true),
+            2 => (serde_json::json!("/aws/lambda/demo-test"), true),
+            _ => (serde_json::json!({"Fn::Sub": "/aws/lambda/${Function}-audit"}), false),
+        };
+        with_raw(&mut app, "Group", "AWS::Logs::LogGroup", serde_json::json!({"LogGroupName": group, "RetentionInDays": 365}));
+        let props = if alarm_type == "AWS::CloudWatch::Alarm" {
+            serde_json::json!({"AlarmName": alarm_name, "Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum",
+                "Period": 60, "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold"})
+        } else {
+            serde_json::json!({"AlarmName": alarm_name, "AlarmRule": "ALARM(demo-test-other-rule)"})
+        };
+        with_raw(&mut app, "Extra", alarm_type, props);
+        let found = of(&app, "region");
+        let on = |id: &str| found.iter().filter(|f| f.resource == id && f.message.contains("is also used by")).count();
+        prop_assert_eq!(on("Group"), usize::from(same_group), "{:#?}", found);
+        prop_assert_eq!(on("Extra"), usize::from(alarm_name == "demo-test-errors"), "{:#?}", found);
     }
 }

@@ -325,8 +325,89 @@ const KEYED_LISTS: [(&[&str], &str, &str, &str); 9] = [
     ),
 ];
 
+/// An S3 bucket's event notifications (to queues, topics and functions alike) may not overlap:
+/// S3 refuses two whose event types overlap (`s3:ObjectCreated:*` covers
+/// `s3:ObjectCreated:Put`) and whose key prefixes and suffixes overlap (one starts or ends
+/// the other; none is the empty one, which every key has), as one event would be sent twice.
+fn overlapping_notifications(stack: &Stack, out: &mut Vec<Finding>) {
+    const KINDS: [&str; 3] = [
+        "QueueConfigurations",
+        "TopicConfigurations",
+        "LambdaConfigurations",
+    ];
+    let covers = |a: &str, b: &str| a.strip_suffix('*').map_or(a == b, |p| b.starts_with(p));
+    for r in &stack.template.resources {
+        let Properties::Raw(raw) = &r.properties else {
+            continue;
+        };
+        let Some(config) = (raw.type_name() == "AWS::S3::Bucket")
+            .then(|| raw.properties().get("NotificationConfiguration"))
+            .flatten()
+        else {
+            continue;
+        };
+        // (event, prefix, suffix, list, entry); a filter left open decides nothing.
+        let mut seen: Vec<(&str, &str, &str, &str, usize)> = Vec::new();
+        for kind in KINDS {
+            for (n, c) in config
+                .get(kind)
+                .map(RawValue::items)
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                let Some(event) = c.get("Event").and_then(RawValue::literal) else {
+                    continue;
+                };
+                let (mut prefix, mut suffix, mut open) = ("", "", false);
+                for rule in at_rules(c) {
+                    let name = rule
+                        .get("Name")
+                        .and_then(RawValue::literal)
+                        .unwrap_or_default();
+                    match rule.get("Value").and_then(RawValue::literal) {
+                        Some(v) if name.eq_ignore_ascii_case("prefix") => prefix = v,
+                        Some(v) if name.eq_ignore_ascii_case("suffix") => suffix = v,
+                        _ => open = true,
+                    }
+                }
+                if open {
+                    continue;
+                }
+                if let Some((e, p, s, k, m)) = seen.iter().find(|(e, p, s, _, _)| {
+                    (covers(e, event) || covers(event, e))
+                        && (p.starts_with(prefix) || prefix.starts_with(p))
+                        && (s.ends_with(suffix) || suffix.ends_with(s))
+                }) {
+                    out.push(Finding {
+                        code: "duplicate",
+                        stack: stack.name.to_string(),
+                        resource: r.id.to_string(),
+                        message: format!(
+                            "NotificationConfiguration.{kind}[{n}] ({event}, prefix {prefix:?}, suffix {suffix:?}) overlaps NotificationConfiguration.{k}[{m}] ({e}, prefix {p:?}, suffix {s:?}): S3 refuses notifications whose event types and key filters overlap, as one event would be sent twice"
+                        ),
+                        fix: "send each event type once per key: give the two disjoint prefixes or suffixes, or merge them into one notification".into(),
+                    });
+                }
+                seen.push((event, prefix, suffix, kind, n));
+            }
+        }
+    }
+}
+
+/// The key filter rules of an S3 notification (`Filter.S3Key.Rules`).
+fn at_rules(config: &RawValue) -> Vec<&RawValue> {
+    config
+        .get("Filter")
+        .and_then(|f| f.get("S3Key"))
+        .and_then(|k| k.get("Rules"))
+        .map(RawValue::items)
+        .unwrap_or_default()
+}
+
 fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
     inline_policies(stack, out);
+    overlapping_notifications(stack, out);
     let t = &stack.template;
     // Parameters and resources share one namespace (`Ref` reads both); outputs have their
     // own, so an output may share its resource's name (`FunctionUrl`).
@@ -394,16 +475,27 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
             });
         }
         match &r.properties {
-            Properties::Function(f) => report(
-                // Lambda's variable names are case-sensitive: `A` and `a` are two variables.
-                &named(f.environment.iter().map(|v| v.name.as_str()), stack, here),
-                || "environment variable".into(),
-                &Rule {
-                    why: "the function's Variables map keeps one value per name: the later would silently replace the earlier",
-                    fix: "set each environment variable once (a secret's ARN variable counts too)",
-                },
-                out,
-            ),
+            Properties::Function(f) => {
+                report(
+                    // Lambda's variable names are case-sensitive: `A` and `a` are two variables.
+                    &named(f.environment.iter().map(|v| v.name.as_str()), stack, here),
+                    || "environment variable".into(),
+                    &Rule {
+                        why: "the function's Variables map keeps one value per name: the later would silently replace the earlier",
+                        fix: "set each environment variable once (a secret's ARN variable counts too)",
+                    },
+                    out,
+                );
+                report(
+                    &named(f.events.iter().map(|e| e.name.as_str()), stack, here),
+                    || "event source".into(),
+                    &Rule {
+                        why: "SAM's Events map keeps one event source per name (and names what it adds <Function><name>): the later would silently replace the earlier",
+                        fix: "give each schedule or trigger of the function its own name",
+                    },
+                    out,
+                );
+            }
             Properties::Role(role) => {
                 for p in &role.policies {
                     report(

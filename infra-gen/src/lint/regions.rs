@@ -22,6 +22,7 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
         check_imports(app, stack, out);
         check_alarm_actions(app, stack, out);
+        check_in_text(app, stack, out);
     }
     check_physical_names(app, out);
     check_identities(app, out);
@@ -139,7 +140,7 @@ impl Crossing {
     }
 }
 
-const SAME_REGION_TARGETS: [SameRegion; 9] = [
+const SAME_REGION_TARGETS: [SameRegion; 10] = [
     SameRegion {
         types: "AWS::CloudWatch::",
         paths: &["AlarmActions", "OKActions", "InsufficientDataActions"],
@@ -154,6 +155,15 @@ const SAME_REGION_TARGETS: [SameRegion; 9] = [
         paths: &["EventSourceArn"],
         what: "event source",
         why: "Lambda reads event sources (queues, streams, brokers) only in the function's region",
+        same_account: false,
+        region: None,
+        crossing: None,
+    },
+    SameRegion {
+        types: "AWS::Pipes::Pipe",
+        paths: &["Source"],
+        what: "pipe source",
+        why: "EventBridge Pipes polls sources (queues, streams, brokers) only in the pipe's region, as Lambda's event source mappings do",
         same_account: false,
         region: None,
         crossing: None,
@@ -449,6 +459,63 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     }
 }
 
+/// Regions a raw resource names in text or as a place of its own: a composite alarm's rule
+/// reads alarms of its own region only (`ALARM("arn:aws:cloudwatch:<region>:…")`), and a
+/// secret's replica is another region than its primary (Secrets Manager refuses its own).
+fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
+    let region = stack.environment.region();
+    let scope = Scope::new(stack, Some(app));
+    for r in &stack.template.resources {
+        let Properties::Raw(raw) = &r.properties else {
+            continue;
+        };
+        let finding = |message: String, fix: &str| Finding {
+            code: "region",
+            stack: stack.name.to_string(),
+            resource: r.id.to_string(),
+            message,
+            fix: fix.to_owned(),
+        };
+        match raw.type_name() {
+            "AWS::CloudWatch::CompositeAlarm" => {
+                let Some(rule) = raw.properties().get("AlarmRule").and_then(RawValue::expr) else {
+                    continue;
+                };
+                let text = scope.resolve(rule).with_unknowns_as(OPEN);
+                for (at, _) in text.match_indices("arn:") {
+                    let arn = text[at..]
+                        .split(|c: char| c == '"' || c == ')' || c.is_whitespace())
+                        .next()
+                        .unwrap_or_default();
+                    if let Some(other) = arn_region(arn).filter(|other| other != region) {
+                        out.push(finding(
+                            format!("the alarm rule reads the alarm {arn} in {other}, but the composite alarm is in {region}: a composite alarm's rule reads alarms of its own region only"),
+                            "name alarms of this region in the rule (by name, or a Sub of an alarm of this stack)",
+                        ));
+                    }
+                }
+            }
+            "AWS::SecretsManager::Secret" => {
+                for replica in at_path(raw.properties(), "ReplicaRegions.Region") {
+                    let Some(named) = replica
+                        .expr()
+                        .and_then(|e| scope.resolve(e).known().map(str::to_owned))
+                    else {
+                        continue;
+                    };
+                    if named == region {
+                        out.push(finding(
+                            format!("replicates the secret to {named}, its own region: Secrets Manager refuses a replica in the primary region"),
+                            "list only other regions in ReplicaRegions",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn shown(e: &Expr) -> String {
     serde_json::to_string(e).unwrap_or_default()
 }
@@ -581,11 +648,14 @@ fn compared(type_name: &str, property: &str, name: &str) -> String {
     }
 }
 
-/// SAM's function is a Lambda function once transformed: its name is one namespace with a raw
-/// `AWS::Lambda::Function`'s.
+/// The type whose namespace of names a type's resources share: SAM's function is a Lambda
+/// function once transformed (one namespace with a raw `AWS::Lambda::Function`'s), and a
+/// composite alarm's name is an alarm's.
 fn deployed_type(type_name: &str) -> &str {
     match type_name {
         "AWS::Serverless::Function" => "AWS::Lambda::Function",
+        // Metric and composite alarms share one namespace of names in a region.
+        "AWS::CloudWatch::CompositeAlarm" => "AWS::CloudWatch::Alarm",
         other => other,
     }
 }

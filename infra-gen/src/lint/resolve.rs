@@ -452,6 +452,15 @@ impl<'a> Scope<'a> {
                     may_slash: false,
                     max_len: Some(PARAMETER_MAX_LEN),
                 }),
+                // A modelled resource whose `Ref` is its name, fixed by the definition (a
+                // function's, a log group's): that name, so `/aws/lambda/${Function}` is the
+                // function's log group.
+                None if let Some(r) = self.stack.template.resource(name)
+                    && r.properties.ref_returns() == "name"
+                    && let Some((_, fixed)) = r.properties.physical_name() =>
+                {
+                    Resolved::text(fixed)
+                }
                 // A resource: its name or ID, chosen by CloudFormation or fixed by a property
                 // the kind's own lints read; never a wildcard.
                 None => Resolved::unknown(Unknown {
