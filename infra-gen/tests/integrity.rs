@@ -343,7 +343,9 @@ proptest! {
 
     /// What AWS requires in a resource's own region — a queue's dead-letter queue, a table's
     /// Kinesis stream, the KMS key a log group, queue or secret encrypts with (a replica's in
-    /// the replica's region), a pipe's source, the alarms a composite alarm's rule reads — is
+    /// the replica's region), a pipe's source, the alarms a composite alarm's rule reads, the
+    /// function a Lambda resource acts on, a rule's event bus and an alias's key (these three
+    /// in the resource's account too; a plain name is the resource's own) — is
     /// a `region` finding elsewhere, and a dead-letter queue or stream of a literal account is
     /// one too (SQS and DynamoDB need the resource's account); a key ID, which names no region,
     /// is the resource's region's; a secret's replica in its own region is a finding.
@@ -353,7 +355,7 @@ proptest! {
         target_region in proptest::sample::select(REGIONS.to_vec()),
         replica_region in proptest::sample::select(REGIONS.to_vec()),
         literal_account in any::<bool>(),
-        kind in 0usize..8,
+        kind in 0usize..12,
     ) {
         let account = if literal_account { "210987654321" } else { "${AWS::AccountId}" };
         let arn = |service: &str, rest: &str| {
@@ -371,8 +373,15 @@ proptest! {
             5 => ("AWS::SecretsManager::Secret", serde_json::json!({"KmsKeyId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}), target_region, false),
             6 => ("AWS::Pipes::Pipe", serde_json::json!({"Source": arn("sqs", "in"), "Target": {"Fn::GetAtt": ["Function", "Arn"]},
                 "RoleArn": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pipe"}}), stack_region, false),
-            _ => ("AWS::CloudWatch::CompositeAlarm", serde_json::json!({"AlarmName": "rollup",
+            7 => ("AWS::CloudWatch::CompositeAlarm", serde_json::json!({"AlarmName": "rollup",
                 "AlarmRule": {"Fn::Sub": format!("ALARM(\"arn:${{AWS::Partition}}:cloudwatch:{target_region}:{account}:alarm:edge\") OR OK(edge)")}}), stack_region, false),
+            8 => ("AWS::Lambda::Permission", serde_json::json!({"FunctionName": arn("lambda", "function:f"), "Action": "lambda:InvokeFunction",
+                "Principal": "events.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}), stack_region, true),
+            9 => ("AWS::Events::Rule", serde_json::json!({"EventBusName": arn("events", "event-bus/orders"), "EventPattern": {"source": ["demo"]}}), stack_region, true),
+            10 => ("AWS::KMS::Alias", serde_json::json!({"AliasName": "alias/demo", "TargetKeyId": key}), stack_region, true),
+            // A plain name is of the resource's own region and account.
+            _ => ("AWS::Lambda::Permission", serde_json::json!({"FunctionName": "f", "Action": "lambda:InvokeFunction",
+                "Principal": "events.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}), target_region, false),
         };
         let replica_here = kind == 4 && replica_region == stack_region;
         let raw = infra_gen::model::raw::Raw::new(type_name, props).expect("valid raw");
@@ -977,6 +986,36 @@ proptest! {
         let expected = (0..order.len()).filter(|&i| (0..i).any(|j| meets(order[j], order[i]))).count();
         let found: Vec<Finding> = of(&app, "duplicate").into_iter().filter(|f| f.message.contains("S3 refuses notifications")).collect();
         prop_assert_eq!(found.len(), expected, "{:?}: {:#?}", order, found);
+    }
+
+    /// A function has one asynchronous invocation configuration per qualifier: a raw one on
+    /// `$LATEST` (by `Ref`, name or ARN) meets the modelled one, another qualifier does not.
+    #[test]
+    fn invoke_configs_collide_per_function_and_qualifier(
+        qualifier in prop::sample::select(vec!["$LATEST", "live", "1"]),
+        function in prop::sample::select(vec![
+            serde_json::json!({"Ref": "Function"}),
+            serde_json::json!("demo-test"),
+            serde_json::json!({"Fn::GetAtt": ["Function", "Arn"]}),
+        ]),
+        modelled in any::<bool>(),
+    ) {
+        let mut app = app_with("us-west-2", DOCKERFILE, |s| {
+            if modelled {
+                let mut q = infra_gen::model::sqs::Queue::new(infra_gen::model::sqs::QueueName::new("demo-dlq").expect("valid"));
+                q.visibility_timeout = infra_gen::model::sqs::VisibilityTimeout::new(360).expect("valid");
+                s.timeout(infra_gen::units::Timeout::seconds(60))
+                    .queue("Dlq", Ok::<_, infra_gen::Error>(q))
+                    .on_async_failure(infra_gen::model::lambda::events::AsyncInvoke::new(1, 3600), "Dlq")
+            } else {
+                s
+            }
+        })
+        .expect("builds");
+        with_raw(&mut app, "Again", "AWS::Lambda::EventInvokeConfig",
+            serde_json::json!({"FunctionName": function, "Qualifier": qualifier, "MaximumRetryAttempts": 0}));
+        let found: Vec<Finding> = of(&app, "duplicate").into_iter().filter(|f| f.message.contains("EventInvokeConfig")).collect();
+        prop_assert_eq!(found.len(), usize::from(modelled && qualifier == "$LATEST"), "{:#?}", found);
     }
 
     /// A function's event sources (schedules) are SAM's `Events` map: two of one name collide.

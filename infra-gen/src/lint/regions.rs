@@ -120,6 +120,9 @@ struct SameRegion {
     /// The property naming the region the targets must be in, when the resource names one.
     region: Option<&'static str>,
     crossing: Option<Crossing>,
+    /// Whether a target whose region the definition leaves open is a finding: not where a
+    /// plain name (a function's, a bus's, a key ID) is the resource's own region's.
+    open_is_finding: bool,
 }
 
 /// A kind of ARN (its service and the start of its resource part) a target may name in
@@ -140,7 +143,7 @@ impl Crossing {
     }
 }
 
-const SAME_REGION_TARGETS: [SameRegion; 10] = [
+const SAME_REGION_TARGETS: [SameRegion; 13] = [
     SameRegion {
         types: "AWS::CloudWatch::",
         paths: &["AlarmActions", "OKActions", "InsufficientDataActions"],
@@ -149,6 +152,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: false,
         region: None,
         crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::Lambda::EventSourceMapping",
@@ -158,6 +162,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: false,
         region: None,
         crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::Pipes::Pipe",
@@ -167,6 +172,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: false,
         region: None,
         crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::S3::Bucket",
@@ -180,6 +186,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: false,
         region: None,
         crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::SQS::Queue",
@@ -192,6 +199,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: true,
         region: None,
         crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::DynamoDB::Table",
@@ -201,6 +209,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: true,
         region: None,
         crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::Events::Rule",
@@ -214,6 +223,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
             resource: "event-bus/",
             region: true,
         }),
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::Scheduler::Schedule",
@@ -227,6 +237,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
             resource: "aws-sdk:",
             region: true,
         }),
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::Logs::SubscriptionFilter",
@@ -240,6 +251,7 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
             resource: "destination:",
             region: false,
         }),
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::SNS::Subscription",
@@ -249,6 +261,37 @@ const SAME_REGION_TARGETS: [SameRegion; 10] = [
         same_account: false,
         region: Some("Region"),
         crossing: None,
+        open_is_finding: true,
+    },
+    SameRegion {
+        types: "AWS::Lambda::",
+        paths: &["FunctionName", "TargetFunctionArn"],
+        what: "function",
+        why: "CloudFormation calls Lambda in the stack's region, where a function ARN of another region or account names nothing it may change",
+        same_account: true,
+        region: None,
+        crossing: None,
+        open_is_finding: false,
+    },
+    SameRegion {
+        types: "AWS::Events::Rule",
+        paths: &["EventBusName"],
+        what: "event bus",
+        why: "EventBridge creates a rule on a bus of the rule's own account and region (another region's bus is reached through a rule target)",
+        same_account: true,
+        region: None,
+        crossing: None,
+        open_is_finding: false,
+    },
+    SameRegion {
+        types: "AWS::KMS::Alias",
+        paths: &["TargetKeyId"],
+        what: "KMS key",
+        why: "a KMS alias names a key of its own account and region",
+        same_account: true,
+        region: None,
+        crossing: None,
+        open_is_finding: false,
     },
 ];
 
@@ -330,7 +373,7 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             region,
             what: rule.what,
             why: rule.why,
-            open_is_finding: true,
+            open_is_finding: rule.open_is_finding,
             same_account: rule.same_account,
             crossing: rule.crossing.as_ref(),
         };
@@ -856,8 +899,8 @@ fn check_identities(app: &App, out: &mut Vec<Finding>) {
                         keys.push((raw.type_name(), texts, why));
                     }
                 }
-                // SAM makes the URL and queue mappings of a modelled function (on its alias
-                // when it has one).
+                // SAM makes the URL, queue mappings and asynchronous invocation configuration
+                // of a modelled function (on its alias when it has one).
                 Properties::Function(f) => {
                     let named = |text: &str| resource_named(app, stack, &Expr::literal(text));
                     let name = f.function_name.as_str();
@@ -869,6 +912,16 @@ fn check_identities(app: &App, out: &mut Vec<Finding>) {
                                 .zip(named(alias.as_deref().unwrap_or_default()))
                                 .map(|(f, q)| vec![f, q]),
                             "a function (or alias) has one Function URL",
+                        ));
+                    }
+                    // SAM's EventInvokeConfig is on the alias, else on `$LATEST`.
+                    if f.async_invoke.is_some() {
+                        keys.push((
+                            "AWS::Lambda::EventInvokeConfig",
+                            named(name)
+                                .zip(named(alias.as_deref().unwrap_or("$LATEST")))
+                                .map(|(f, q)| vec![f, q]),
+                            "a function (or alias, or version) has one asynchronous invocation configuration",
                         ));
                     }
                     let qualified = match &alias {
