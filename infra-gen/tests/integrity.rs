@@ -582,6 +582,7 @@ proptest! {
         extra in 0usize..40,
         form in 0usize..4,
         anchored in any::<bool>(),
+        verbose in 0usize..3,
     ) {
         let max = min + extra;
         let repeated = match form {
@@ -590,8 +591,16 @@ proptest! {
             2 => format!("(?>{}{{{min},{max}}})", class.0),
             _ => format!("{}{{{min},{max}}}?", class.0),
         };
-        let body = format!("{}{repeated}{}", lookahead.0, alternative.0);
-        let pattern = if anchored { format!("^(?:{body})$") } else { body };
+        // Comments mode (`(?x)`) ignores blanks and a `#` comment to the end of the line,
+        // the rest of the pattern's group (`(?x: … )`) or all of it.
+        let gap = if verbose > 0 { " " } else { "" };
+        let body = format!("{}{gap}{repeated}{gap}{}", lookahead.0, alternative.0);
+        let pattern = if anchored { format!("^(?:{gap}{body}{gap})$") } else { body };
+        let pattern = match verbose {
+            0 => pattern,
+            1 => format!("(?x) {pattern}  # a commit (or $ not latest)"),
+            _ => format!("(?x: {pattern} )"),
+        };
         let latest = (class.1 && min <= 6 && 6 <= max && !lookahead.1) || alternative.1;
         // The empty tag leaves the URI ending in `:`: no alternative here admits it.
         let empty = min == 0 && !lookahead.2;

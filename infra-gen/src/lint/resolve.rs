@@ -658,13 +658,74 @@ pub(crate) fn allowed_pattern_admits<'v>(
     if pattern.is_empty() {
         return None;
     }
-    let re = fancy_regex::Regex::new(&format!("^(?:{})$", java_spelling(pattern))).ok()?;
+    let spelled = java_spelling(pattern);
+    // In comments mode a `#` comments out the rest of its line, the anchors added after the
+    // pattern too: they go on a line of their own, a newline that mode ignores.
+    let end = if verbose_at_end(&spelled) { "\n" } else { "" };
+    let re = fancy_regex::Regex::new(&format!("^(?:{spelled}{end})$")).ok()?;
     for value in values {
         if re.is_match(value).ok()? {
             return Some(Some(value));
         }
     }
     Some(None)
+}
+
+/// Whether comments mode (`(?x)`, Java's `COMMENTS`) is on where `pattern` ends: an inline
+/// flag group (`(?x)`, `(?i-x)`) sets it for the rest of the group it stands in, a flagged
+/// group (`(?x:…)`) inside that group only.
+fn verbose_at_end(pattern: &str) -> bool {
+    // The mode in each open group, the whole pattern's first.
+    let mut groups = vec![false];
+    let mut class = 0usize;
+    let mut comment = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        let verbose = groups.last().copied().unwrap_or(false);
+        match c {
+            '\n' if comment => comment = false,
+            _ if comment => {}
+            '\\' => {
+                chars.next();
+            }
+            '[' => class += 1,
+            ']' if class > 0 => class -= 1,
+            _ if class > 0 => {}
+            '#' if verbose => comment = true,
+            '(' if chars.peek() == Some(&'?') => {
+                let flags: String = chars
+                    .clone()
+                    .skip(1)
+                    .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+                    .collect();
+                let (on, off) = flags.split_once('-').unwrap_or((&flags, ""));
+                let mode = if off.contains('x') {
+                    false
+                } else {
+                    verbose || on.contains('x')
+                };
+                match chars.clone().nth(1 + flags.len()) {
+                    Some(')') => {
+                        if let Some(top) = groups.last_mut() {
+                            *top = mode;
+                        }
+                        chars.nth(1 + flags.len());
+                    }
+                    Some(':') => {
+                        groups.push(mode);
+                        chars.nth(1 + flags.len());
+                    }
+                    _ => groups.push(verbose),
+                }
+            }
+            '(' => groups.push(verbose),
+            ')' if groups.len() > 1 => {
+                groups.pop();
+            }
+            _ => {}
+        }
+    }
+    groups.last().copied().unwrap_or(false)
 }
 
 /// Java's POSIX classes (`\p{XDigit}`, `\P{Alpha}`: ASCII in Java's default mode) and
