@@ -1174,7 +1174,7 @@ fn build_setting(tool: usize, arch: Arch) -> String {
         Arch::Arm => "aarch64",
         Arch::Amd => "x86_64",
     };
-    match tool % 8 {
+    match tool % 11 {
         0 => format!("GOOS=linux GOARCH={go} go build -o /var/task/bootstrap ./cmd/handler"),
         1 => format!("npm install --os=linux --cpu={npm} sharp"),
         2 => format!(
@@ -1187,7 +1187,13 @@ fn build_setting(tool: usize, arch: Arch) -> String {
         6 => format!(
             "bun build --compile --target=bun-linux-{npm}-baseline ./src/index.ts --outfile /var/task/bootstrap"
         ),
-        _ => format!("swift build -c release --swift-sdk {triple}-swift-linux-musl"),
+        7 => format!("swift build -c release --swift-sdk {triple}-swift-linux-musl"),
+        // Cross toolchains name their programs after the target triple, with a version too.
+        8 => format!("{triple}-linux-gnu-gcc -static -O2 -o /var/task/bootstrap main.c"),
+        9 => format!("make CC={triple}-linux-musl-gcc && cp app /var/task/bootstrap"),
+        _ => format!(
+            "cmake -DCMAKE_CXX_COMPILER=/usr/bin/{triple}-linux-gnu-g++-12 -B b && cmake --build b"
+        ),
     }
 }
 
@@ -1338,7 +1344,7 @@ proptest! {
     fn a_stage_the_image_copies_from_builds_for_the_architecture_it_says(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         setting in 0usize..5,
-        tool in 0usize..8,
+        tool in 0usize..11,
         pin in 0usize..5,
         pin_spelling in 0usize..5,
         base_foreign in any::<bool>(),
@@ -1403,7 +1409,7 @@ proptest! {
     /// branch.
     #[test]
     fn a_final_stage_run_building_for_another_architecture_is_refused(
-        tool in 0usize..8,
+        tool in 0usize..11,
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         built_for in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         guard in 0usize..11,
@@ -1429,6 +1435,27 @@ proptest! {
         let (got, findings) = verdict(text.clone(), function_arch, true);
         let expected = usize::from(matches!(guard, 0 | 4 | 5 | 6 | 9) && built_for != function_arch);
         prop_assert_eq!(got.platform, expected, "\n{}\n{:#?}", text, findings);
+    }
+
+    /// `-m32` makes a C compiler (native or cross) build i386 code, which no Lambda function
+    /// runs, in the final stage or a stage it copies from; another program's `-m32` builds
+    /// nothing.
+    #[test]
+    fn a_c_compilers_m32_builds_for_i386(
+        compiler in prop::sample::select(vec!["gcc", "g++", "cc", "clang", "/usr/bin/clang++", "x86_64-linux-gnu-gcc-12"]),
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        in_builder in any::<bool>(),
+        compiles in any::<bool>(),
+    ) {
+        let program = if compiles { compiler } else { "./configure" };
+        let run = format!("RUN {program} -m32 -O2 -o /out/bootstrap main.c");
+        let text = if in_builder {
+            format!("FROM public.ecr.aws/docker/library/debian:12 AS build\n{run}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /out/bootstrap /var/task/bootstrap\n{TAIL}")
+        } else {
+            format!("FROM public.ecr.aws/lambda/provided:al2023\n{run}\n{TAIL}")
+        };
+        let (got, findings) = verdict(text.clone(), function_arch, true);
+        prop_assert_eq!(got.platform, usize::from(compiles), "\n{}\n{:#?}", text, findings);
     }
 
     /// `/lambda-entrypoint.sh` starts the runtime of the AWS base image it comes with: on an
@@ -1912,8 +1939,8 @@ proptest! {
         hex in "[0-9a-f]{64}",
         sha in "[0-9a-f]{40}",
         uuid in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
-        form in 0..9usize,
-        ordinary in 0..10usize,
+        form in 0..10usize,
+        ordinary in 0..11usize,
         parent in any::<bool>(),
     ) {
         let credential = [
@@ -1926,6 +1953,8 @@ proptest! {
             format!("RUN git config --global user.password {secret}"),
             format!("ADD https://deploy:{secret}@artifacts.example.com/models/v3.tar.gz /opt/"),
             format!("RUN keytool -importkeystore -srckeystore /tmp/app.p12 -srcstorepass {secret} -destkeystore /var/task/app.jks"),
+            // The config keeps the SHELL too, and the history every instruction.
+            format!("SHELL [\"/bin/sh\", \"-c\", \"PGPASSWORD={secret} exec /bin/sh -c \\\"$0\\\"\"]"),
         ];
         let plain = [
             format!("RUN curl -fsSLo /tmp/t.tgz https://example.com/t-linux-arm64.tgz && echo \"{hex}  /tmp/t.tgz\" | sha256sum -c -"),
@@ -1939,6 +1968,7 @@ proptest! {
             "RUN curl -fsSL -H \"Authorization: Bearer ${TOKEN}\" https://api.example.com/v1/model -o /opt/model.bin".to_owned(),
             // The JDK truststore's documented default password protects nothing.
             "RUN keytool -importcert -noprompt -alias corp -file /tmp/corp.crt -cacerts -storepass changeit".to_owned(),
+            "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nUSER 1000:1000\nVOLUME /tmp\nEXPOSE 8080\nSTOPSIGNAL SIGTERM".to_owned(),
         ];
         let count = |line: &str, in_final: bool| {
             let provided = "FROM public.ecr.aws/lambda/provided:al2023";

@@ -303,6 +303,35 @@ pub(super) fn designated(value: &str) -> Option<Arch> {
         .then_some(first)
 }
 
+/// The C toolchain programs a cross toolchain names after its target triple.
+const CROSS_TOOLS: [&str; 8] = [
+    "gcc", "g++", "cc", "c++", "clang", "clang++", "gfortran", "ld",
+];
+
+/// The architecture a cross compiler builds for, by its name: GNU and musl cross toolchains
+/// prefix their programs with the target triple (`x86_64-linux-gnu-gcc`,
+/// `aarch64-linux-musl-g++-12`, `arm-linux-gnueabihf-gcc`, where a leading `arm` is 32-bit
+/// ARM). A package holding one (`gcc-x86-64-linux-gnu`) builds nothing.
+pub(super) fn cross_compiler(program: &str) -> Option<Arch> {
+    let name = program.rsplit('/').next()?.to_ascii_lowercase();
+    // A version may follow the tool (`-gcc-12`).
+    let name = name
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .trim_end_matches('-');
+    let triple = CROSS_TOOLS
+        .iter()
+        .find_map(|tool| name.strip_suffix(tool)?.strip_suffix('-'))?;
+    match triple.strip_prefix("arm-") {
+        Some(rest) => designated(&format!("armhf-{rest}")),
+        None => designated(triple),
+    }
+}
+
+/// Whether `program` is a C toolchain's program, native (`gcc`) or a cross one.
+pub(super) fn c_compiler(program: &str) -> bool {
+    CROSS_TOOLS.contains(&program) || cross_compiler(program).is_some()
+}
+
 /// File extensions of data formats: text, configuration, certificates and keys, documents,
 /// images and fonts. Nothing in such a file runs, so a name spelling an architecture
 /// (`THIRD_PARTY-x86_64.txt`) says nothing of the image's.
@@ -708,6 +737,35 @@ mod tests {
                 proptest::prop_assert_eq!(designated(&format!("{other}{sep}{value}")), None);
                 proptest::prop_assert_eq!(designated(&format!("/opt/{other}/{value}")), None);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A cross toolchain's program, named after its target triple (with a path or a version
+        /// too), builds for the triple's architecture; a package holding one, the triple alone
+        /// or a native compiler's name names no cross compiler.
+        #[test]
+        fn a_cross_compiler_builds_for_the_triple_it_is_named_after(
+            (spelled, arch) in proptest::sample::select(vec![
+                ("x86_64", Arch::Amd64),
+                ("aarch64", Arch::Arm64),
+                ("i686", Arch::Other("386".into())),
+                ("arm", Arch::Other("arm".into())),
+                ("armv7", Arch::Other("arm".into())),
+            ]),
+            abi in proptest::sample::select(vec!["linux-gnu", "unknown-linux-musl", "linux-musl", "linux-gnueabihf", "pc-linux-gnu"]),
+            tool in proptest::sample::select(CROSS_TOOLS.to_vec()),
+            version in proptest::option::of(1u8..15),
+            dir in proptest::option::of("/[a-z]{1,6}/bin"),
+        ) {
+            let triple = format!("{spelled}-{abi}");
+            let version = version.map(|v| format!("-{v}")).unwrap_or_default();
+            let program = format!("{}/{triple}-{tool}{version}", dir.unwrap_or_default());
+            proptest::prop_assert_eq!(cross_compiler(&program), Some(arch), "{}", program);
+            proptest::prop_assert!(c_compiler(program.rsplit('/').next().unwrap_or_default()));
+            proptest::prop_assert_eq!(cross_compiler(&format!("{tool}-{triple}")), None);
+            proptest::prop_assert_eq!(cross_compiler(&triple), None);
+            proptest::prop_assert_eq!(cross_compiler(tool), None);
         }
     }
 

@@ -454,10 +454,21 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
 impl Stage {
     fn apply(&mut self, ins: &Instruction, escape: char, global: &Scope) {
         // What the image's config and history keep as written: the commands it starts
-        // (exec form as its arguments), checks its health with, or leaves for its children.
+        // (exec form as its arguments), checks its health with or leaves for its children,
+        // the shell it runs them with, and every other setting its history records.
         if matches!(
             ins.keyword.as_str(),
-            "ENTRYPOINT" | "CMD" | "HEALTHCHECK" | "ONBUILD"
+            "ENTRYPOINT"
+                | "CMD"
+                | "HEALTHCHECK"
+                | "ONBUILD"
+                | "SHELL"
+                | "USER"
+                | "WORKDIR"
+                | "VOLUME"
+                | "EXPOSE"
+                | "STOPSIGNAL"
+                | "MAINTAINER"
         ) {
             let text = json_form(&ins.rest).map_or_else(|| ins.rest.clone(), |argv| argv.join(" "));
             self.config
@@ -706,12 +717,21 @@ impl Stage {
                         self.evidence(&expanded, escape, true, out);
                     } else {
                         let value = expanded.rsplit('=').next().unwrap_or_default();
+                        // `-m32` makes a C compiler build for 32-bit x86 (i386), whatever
+                        // target its name says.
+                        if let Some(compiler) = program.as_deref().filter(|p| arch::c_compiler(p))
+                            && expanded == "-m32"
+                        {
+                            out.retain(|w| w.rsplit('/').next() != Some(compiler));
+                            out.push("-m32 (i386)".to_owned());
+                        }
                         if platform_next
                             || expanded.contains("://")
                             || expanded.contains("manylinux")
                             || expanded.contains("musllinux")
                             || expanded.starts_with("--platform=")
                             || arch::designated(value).is_some()
+                            || arch::cross_compiler(value).is_some()
                             || arch::sets_arch(&expanded)
                             || arch::foreign_os(&expanded).is_some()
                         {
