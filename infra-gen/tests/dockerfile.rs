@@ -1051,6 +1051,49 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(ending.1), "{}: {:#?}", program, found);
     }
 
+    /// Lambda finds an EntryPoint program named without a `/` through PATH, not in the
+    /// working directory: one the Dockerfile puts (COPY or ADD, by its name or into a
+    /// directory) only off the PATH is not found. The PATH is an ENV's known value, or an
+    /// AWS Lambda base image's directories; when an ENV leaves it unknown, or the base's is
+    /// not known, nothing can be told. By its path, the program is found anywhere.
+    #[test]
+    fn a_bare_program_name_is_found_through_path_only(
+        name in "[a-z]{3,9}",
+        lambda in any::<bool>(),
+        path_env in 0usize..4,
+        dir in prop::sample::select(vec!["/var/task", "/usr/local/bin", "/opt/app/bin"]),
+        form in 0usize..4,
+        bare in any::<bool>(),
+    ) {
+        let base = if lambda { "public.ecr.aws/lambda/provided:al2023" } else { "public.ecr.aws/docker/library/debian:12" };
+        let path = match path_env {
+            0 => String::new(),
+            1 => format!("ENV PATH={dir}:/usr/bin:/bin\n"),
+            2 => "ENV PATH=/usr/local/bin:/usr/bin:/bin\n".to_owned(),
+            _ => format!("ENV PATH={dir}:$PATH\n"),
+        };
+        let copy = match form {
+            0 => format!("COPY --from=build /out/{name} {dir}/"),
+            1 => format!("COPY --from=build /out/{name} {dir}/{name}"),
+            2 => format!("WORKDIR {dir}\nCOPY --from=build /out/{name} ./"),
+            _ => format!("ADD https://example.com/dl/{name} {dir}/"),
+        };
+        let entry = if bare { name.clone() } else { format!("{dir}/{name}") };
+        let text = format!(
+            "FROM public.ecr.aws/docker/library/golang:1.22 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /out/{name} .\nFROM {base}\n{path}{copy}\nWORKDIR /var/task\nENTRYPOINT [\"{entry}\"]\nCMD [\"lambda\"]\n"
+        );
+        let found: Vec<_> = findings_with(&text, (&[entry.as_str()], &["lambda"], "/var/task"), false, "image-config")
+            .into_iter()
+            .filter(|f| f.message.contains("without a `/`"))
+            .collect();
+        let on_path = match path_env {
+            0 => !lambda || dir == "/usr/local/bin",
+            1 | 3 => true,
+            _ => dir == "/usr/local/bin",
+        };
+        prop_assert_eq!(found.len(), usize::from(bare && !on_path), "\n{}\n{:#?}", text, found);
+    }
+
     /// Lambda starts an ImageConfig's exec-form EntryPoint as written: a variable in its
     /// program is never expanded, so that file does not exist. `$` not starting a name is text.
     #[test]

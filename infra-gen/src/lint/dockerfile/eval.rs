@@ -24,6 +24,9 @@ pub(super) struct Config {
     pub env: Vec<(String, Val)>,
     /// What the image keeps of its instructions, which whoever pulls it reads.
     pub kept: Vec<Kept>,
+    /// The paths of the files COPY and ADD wrote whose names are known (each source's name
+    /// in the destination, and the destination itself), normalised.
+    pub placed: Vec<String>,
     /// Each ENV a `--build-arg` can reach, expanded with every part one can set written as
     /// [`BUILD_ARG`]: whatever the build is given is then in the image's environment.
     pub build_args: Vec<(String, String)>,
@@ -188,6 +191,25 @@ pub(super) fn clean(path: &str) -> String {
 /// The entrypoint of every AWS Lambda base image: it starts the image's own runtime.
 pub(super) const LAMBDA_ENTRYPOINT: &str = "/lambda-entrypoint.sh";
 
+/// A variable an AWS Lambda base image sets to a value that depends on its runtime.
+pub(super) fn per_runtime(image: &str) -> Val {
+    Val::Unknown(format!("set by {image} to a value per runtime"))
+}
+
+/// Every directory on the PATH of an AWS Lambda base image (the managed runtimes'
+/// `/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin`, the OS-only ones' standard
+/// directories): the task root is on none of them.
+pub(super) const LAMBDA_PATH: [&str; 8] = [
+    "/var/lang/bin",
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+    "/opt/bin",
+];
+
 /// What a stage starts with, by its base.
 fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
     let default_shell = Known::Is(vec!["/bin/sh".to_owned(), "-c".to_owned()]);
@@ -200,6 +222,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 working_dir: Known::Is("/".into()),
                 env: Vec::new(),
                 kept: Vec::new(),
+                placed: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
@@ -220,10 +243,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 ),
             ];
             for name in ["LANG", "TZ", "PATH", "LD_LIBRARY_PATH"] {
-                env.push((
-                    name.to_owned(),
-                    Val::Unknown(format!("set by {image} to a value per runtime")),
-                ));
+                env.push((name.to_owned(), per_runtime(image)));
             }
             let mut scope = Scope::closed();
             for (k, v) in &env {
@@ -235,6 +255,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 working_dir: Known::Is("/var/task".into()),
                 env,
                 kept: Vec::new(),
+                placed: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
@@ -254,6 +275,7 @@ fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
                 working_dir: Known::Unknown(why.clone()),
                 env: Vec::new(),
                 kept: Vec::new(),
+                placed: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: Known::Unknown(why.clone()),
@@ -669,6 +691,28 @@ impl Stage {
                     .filter(|s| !s.starts_with("<<"))
                     .filter_map(|s| expand(s, escape, &self.state).ok())
                     .collect();
+                // Where the files land: in the destination under each source's name, or the
+                // destination itself (a relative one in the WORKDIR).
+                let landing = expand(&destination, escape, &self.state)
+                    .ok()
+                    .and_then(|d| match &self.config.working_dir {
+                        _ if d.starts_with('/') => Some(clean(&d)),
+                        Known::Is(wd) => Some(clean(&format!("{wd}/{d}"))),
+                        Known::Unknown(_) => None,
+                    });
+                if let Some(dest) = landing {
+                    for source in &expanded {
+                        if let Some(name) = source
+                            .trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .filter(|n| !matches!(*n, "" | "." | ".."))
+                        {
+                            self.config.placed.push(format!("{dest}/{name}"));
+                        }
+                    }
+                    self.config.placed.push(dest);
+                }
                 // The history names each source (a URL with its credentials too).
                 for source in expanded.iter().filter(|s| s.contains("://")) {
                     self.config

@@ -54,7 +54,11 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.platform(&stages, &chain, root);
     lint.copies(&stages, &chain);
     lint.feeders(&stages, &chain);
-    lint.config(&stages[last]);
+    let lambda_base = match &stages[root].base {
+        Base::Image(image) if arch::lambda_runtime(image).is_some() => Some(image.as_str()),
+        _ => None,
+    };
+    lint.config(&stages[last], lambda_base);
     lint.env(&stages[last]);
     lint.streaming(&stages, &chain, root);
 }
@@ -448,8 +452,54 @@ impl Lint<'_, '_> {
         self.platform_finding(message, fix);
     }
 
-    fn config(&mut self, last: &Stage) {
+    fn config(&mut self, last: &Stage, lambda_base: Option<&str>) {
         let config = &self.f.image_config;
+        // Lambda finds a program named without a `/` through PATH, not in the working
+        // directory: one the Dockerfile puts only in directories off the PATH is not found.
+        if let Some(program) = config.entry_point().first().filter(|p| !p.contains('/')) {
+            let path = last.config.env.iter().find(|(n, _)| n == "PATH");
+            let dirs: Option<Vec<String>> = match path.map(|(_, v)| v) {
+                Some(Val::Known(p)) => Some(
+                    p.split(':')
+                        .map(|d| match d {
+                            // An empty entry, or `.`, is the working directory.
+                            "" | "." => eval::clean(config.working_directory()),
+                            d => eval::clean(d),
+                        })
+                        .collect(),
+                ),
+                Some(v) if lambda_base.is_some_and(|image| *v == eval::per_runtime(image)) => {
+                    Some(eval::LAMBDA_PATH.map(str::to_owned).to_vec())
+                }
+                _ => None,
+            };
+            let places: Vec<&String> = last
+                .config
+                .placed
+                .iter()
+                .filter(|p| p.rsplit('/').next() == Some(program.as_str()))
+                .collect();
+            let on_path = |p: &&String| {
+                dirs.as_ref().is_none_or(|dirs| {
+                    dirs.iter().any(|d| {
+                        p.rsplit_once('/').map(|(dir, _)| dir) == Some(d.trim_end_matches('/'))
+                    })
+                })
+            };
+            if !places.is_empty() && !places.iter().any(on_path) {
+                self.sink.push(
+                    "image-config",
+                    self.id,
+                    format!(
+                        "ImageConfig ENTRYPOINT runs {program}, a name without a `/`, which Lambda looks up in the directories of PATH ({}), but {} puts {program} only at {}, so it is not found (Runtime.InvalidEntrypoint)",
+                        dirs.as_deref().unwrap_or_default().join(":"),
+                        self.path,
+                        places.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                    "start it by its path in the ImageConfig and the Dockerfile's exec-form ENTRYPOINT (/var/task/bootstrap, or ./bootstrap in the working directory)",
+                );
+            }
+        }
         // Lambda runs the exec form as written, with no shell to expand a variable.
         if let Some(program) = config.entry_point().first()
             && program.split('$').skip(1).any(|after| {
