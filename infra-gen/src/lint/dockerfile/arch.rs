@@ -313,7 +313,12 @@ const CROSS_TOOLS: [&str; 8] = [
 /// `aarch64-linux-musl-g++-12`, `arm-linux-gnueabihf-gcc`, where a leading `arm` is 32-bit
 /// ARM). A package holding one (`gcc-x86-64-linux-gnu`) builds nothing.
 pub(super) fn cross_compiler(program: &str) -> Option<Arch> {
-    let name = program.rsplit('/').next()?.to_ascii_lowercase();
+    let name = program.rsplit('/').next()?;
+    // Every one is `<triple>-<tool>`: most words are ruled out before any work.
+    if !name.contains('-') {
+        return None;
+    }
+    let name = name.to_ascii_lowercase();
     // A version may follow the tool (`-gcc-12`).
     let name = name
         .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')

@@ -763,8 +763,9 @@ impl Stage {
                         let value = expanded.rsplit('=').next().unwrap_or_default();
                         // `-m32` makes a C compiler build for 32-bit x86 (i386), whatever
                         // target its name says.
-                        if let Some(compiler) = program.as_deref().filter(|p| arch::c_compiler(p))
-                            && expanded == "-m32"
+                        if expanded == "-m32"
+                            && let Some(compiler) =
+                                program.as_deref().filter(|p| arch::c_compiler(p))
                         {
                             out.retain(|w| w.rsplit('/').next() != Some(compiler));
                             out.push("-m32 (i386)".to_owned());
