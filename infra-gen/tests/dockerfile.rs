@@ -1480,6 +1480,41 @@ proptest! {
         prop_assert_eq!(got.platform, expected, "\n{}\n{:#?}", text, findings);
     }
 
+    /// A stage that asks the machine it runs on for its architecture (`tool-$(uname -m)`, also
+    /// through a variable it assigns) fetches or builds for that machine: on $BUILDPLATFORM,
+    /// the build machine's, which the build does not fix; unpinned or on the function's
+    /// platform, the target's. Printing it fetches nothing, and data copied out carries no
+    /// architecture.
+    #[test]
+    fn a_stage_asking_the_machine_its_architecture_builds_for_that_machine(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        query in prop::sample::select(vec!["$(uname -m)", "`uname -m`", "$(dpkg --print-architecture)", "$(apk --print-arch)", "$(go env GOARCH)", "$(arch)"]),
+        pin in 0usize..4,
+        form in 0usize..4,
+        binary in any::<bool>(),
+    ) {
+        let platform = match pin {
+            0 => String::new(),
+            1 => "--platform=$BUILDPLATFORM ".to_owned(),
+            2 => format!("--platform={} ", function_arch.platforms()[0]),
+            _ => format!("--platform={} ", function_arch.other().platforms()[0]),
+        };
+        let file = if binary { "tool" } else { "tool.json" };
+        let run = match form {
+            0 => format!("wget -O /out/{file} https://example.com/dl/tool-linux-{query}"),
+            1 => format!("A={query} && curl -fsSLo /out/{file} \"https://example.com/dl/tool-$A\""),
+            // Branching on it, each branch is the machine's.
+            3 => format!("case \"{query}\" in x86_64|amd64) a=amd64 ;; aarch64|arm64) a=arm64 ;; esac && wget -O /out/{file} https://example.com/dl/tool-$a"),
+            _ => format!("echo \"fetching for {query}\" && cp /src/{file} /out/{file}"),
+        };
+        let text = format!(
+            "FROM {platform}public.ecr.aws/docker/library/alpine:3.20 AS dl\nRUN {run}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=dl /out/{file} /opt/{file}\n{TAIL}"
+        );
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        let expected = binary && (pin == 3 || (pin == 1 && form != 2));
+        prop_assert_eq!(got.platform, usize::from(expected), "\n{}\n{:#?}", text, findings);
+    }
+
     /// `-m32` makes a C compiler (native or cross) build i386 code, which no Lambda function
     /// runs, in the final stage or a stage it copies from; another program's `-m32` builds
     /// nothing.

@@ -542,19 +542,25 @@ pub(super) fn default_target(argv: &[String]) -> Option<&'static str> {
 /// amd64 ]`, `case $(uname -m) in …`): its per-architecture words then run only where they
 /// match, which the shell decides at build time.
 pub(super) fn branches_on_arch(run: &str) -> bool {
-    let sources = [
-        "TARGETARCH",
-        "TARGETPLATFORM",
-        "uname -m",
-        "uname -p",
-        "dpkg --print-architecture",
-        "$(arch)",
-        "`arch`",
-    ];
     let tests = run
         .split(|c: char| c.is_whitespace() || c == ';')
         .any(|w| matches!(w, "if" | "case" | "[" | "[[" | "test"));
-    tests && sources.iter().any(|s| run.contains(s))
+    tests && (run.contains("TARGETARCH") || run.contains("TARGETPLATFORM") || asks_machine(run))
+}
+
+/// Whether a command asks the machine it runs on for its architecture (`tool-$(uname -m)`,
+/// `` `dpkg --print-architecture` ``): what it builds or fetches is that machine's.
+pub(super) fn asks_machine(command: &str) -> bool {
+    const QUERIES: [&str; 7] = [
+        "uname -m",
+        "uname -p",
+        "dpkg --print-architecture",
+        "apk --print-arch",
+        "go env GOARCH",
+        "$(arch)",
+        "`arch`",
+    ];
+    QUERIES.iter().any(|q| command.contains(q))
 }
 
 /// The parts of an image reference: registry (if the first component names one), the

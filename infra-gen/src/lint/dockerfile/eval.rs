@@ -84,7 +84,8 @@ pub(super) struct Stage {
     /// Each RUN's command as written with its heredocs, and each file a heredoc writes.
     pub runs: Vec<String>,
     /// Each command a RUN gives a native compiler without a target
-    /// ([`arch::compiles_for_host`]): it builds for the platform the stage runs on.
+    /// ([`arch::compiles_for_host`]), or that asks the machine its architecture
+    /// ([`arch::asks_machine`]): it builds or fetches for the platform the stage runs on.
     pub host_builds: Vec<String>,
     /// What `COPY --from=` and `RUN --mount=…,from=` name that is no stage (lower-cased): an
     /// image whose files the stage takes, and what those files can hold.
@@ -641,6 +642,10 @@ impl Stage {
                 // this reading cannot pick: its words are no evidence. Branching on the target's
                 // ARGs, it builds for the target, whatever platform it runs on.
                 if arch::branches_on_arch(&script) {
+                    // Branching on the machine's own architecture, it builds for the machine.
+                    if !(script.contains("TARGETARCH") || script.contains("TARGETPLATFORM")) {
+                        self.host_builds.push(ins.rest.clone());
+                    }
                     let target = ["TARGETARCH", "TARGETPLATFORM"]
                         .into_iter()
                         .filter(|v| script.contains(v))
@@ -792,8 +797,9 @@ impl Stage {
         }
     }
 
-    /// Records each simple command of a shell script that compiles for the machine it runs
-    /// on ([`arch::compiles_for_host`]): no target option, and no target variable with a
+    /// Records each simple command of a shell script that builds for the machine it runs on:
+    /// one asking the machine its architecture (`tool-$(uname -m)`, not printing it), or a
+    /// compiler ([`arch::compiles_for_host`]) with no target option, and no target variable with a
     /// value — assigned a non-empty one anywhere in the script (`GOARCH=… go build`, `export
     /// GOARCH=…`, `go env -w GOARCH=…`) or by the stage's ENVs and ARGs (`GOARCH=$TARGETARCH`
     /// without `ARG TARGETARCH` is empty, and Go builds for the host); and, as evidence in
@@ -821,19 +827,22 @@ impl Stage {
         };
         let mut found = Vec::new();
         for line in script.lines() {
-            let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+            // Each simple command's arguments, and its words as written (assignments too).
+            let mut commands: Vec<(Vec<String>, String)> = vec![Default::default()];
             for raw in words(line, escape) {
                 if raw.starts_with('#') {
                     break;
                 }
                 let word = raw.trim_end_matches(';');
-                let Some(argv) = commands.last_mut() else {
+                let Some((argv, written)) = commands.last_mut() else {
                     break;
                 };
                 if SEPARATORS.contains(&word) {
-                    commands.push(Vec::new());
+                    commands.push(Default::default());
                     continue;
                 }
+                written.push_str(word);
+                written.push(' ');
                 if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
                     continue;
                 }
@@ -842,12 +851,17 @@ impl Stage {
                         .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
                 );
                 if raw.ends_with(';') {
-                    commands.push(Vec::new());
+                    commands.push(Default::default());
                 }
             }
-            for argv in &commands {
+            for (argv, written) in &commands {
+                let prints = argv
+                    .first()
+                    .is_some_and(|p| matches!(p.rsplit('/').next(), Some("echo" | "printf")));
                 if arch::compiles_for_host(argv, set) {
                     found.push(argv.join(" "));
+                } else if arch::asks_machine(written) && !prints {
+                    found.push(written.trim_end().to_owned());
                 }
                 if let Some(target) = arch::default_target(argv) {
                     fetched.push(format!("{} (target {target})", argv.join(" ")));

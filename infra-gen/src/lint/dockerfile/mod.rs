@@ -441,7 +441,7 @@ impl Lint<'_, '_> {
             return;
         };
         let message = format!(
-            "the final stage of {} copies files from stage {stage}, which runs on --platform={written} (the build machine's, which the build does not fix) and compiles `{command}` without a target, so they are built for whatever machine runs the build, but the function runs on {}",
+            "the final stage of {} copies files from stage {stage}, which runs on --platform={written} (the build machine's, which the build does not fix) and runs `{command}`, which builds or fetches for the machine it runs on (a compiler given no target, or the machine's architecture asked with `uname -m` and the like), so they are built for whatever machine runs the build, but the function runs on {}",
             self.path,
             self.arch_name()
         );
