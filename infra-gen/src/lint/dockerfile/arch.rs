@@ -545,22 +545,34 @@ pub(super) fn branches_on_arch(run: &str) -> bool {
     let tests = run
         .split(|c: char| c.is_whitespace() || c == ';')
         .any(|w| matches!(w, "if" | "case" | "[" | "[[" | "test"));
-    tests && (run.contains("TARGETARCH") || run.contains("TARGETPLATFORM") || asks_machine(run))
+    tests
+        && (run.contains("TARGETARCH")
+            || run.contains("TARGETPLATFORM")
+            || MACHINE_QUERIES.iter().any(|q| run.contains(q)))
 }
 
-/// Whether a command asks the machine it runs on for its architecture (`tool-$(uname -m)`,
-/// `` `dpkg --print-architecture` ``): what it builds or fetches is that machine's.
+/// Commands that print the architecture of the machine they run on.
+const MACHINE_QUERIES: [&str; 7] = [
+    "uname -m",
+    "uname -p",
+    "dpkg --print-architecture",
+    "apk --print-arch",
+    "go env GOARCH",
+    "$(arch)",
+    "`arch`",
+];
+
+/// Whether a command uses the architecture of the machine it runs on as a value
+/// (`tool-$(uname -m)`, `` `dpkg --print-architecture` ``): what it builds or fetches is that
+/// machine's. Running the query alone only prints it.
 pub(super) fn asks_machine(command: &str) -> bool {
-    const QUERIES: [&str; 7] = [
-        "uname -m",
-        "uname -p",
-        "dpkg --print-architecture",
-        "apk --print-arch",
-        "go env GOARCH",
-        "$(arch)",
-        "`arch`",
-    ];
-    QUERIES.iter().any(|q| command.contains(q))
+    MACHINE_QUERIES.iter().any(|q| {
+        q.starts_with(['$', '`']) && command.contains(q)
+            || command.match_indices(q).any(|(at, _)| {
+                let before = command[..at].trim_end_matches([' ', '\t']);
+                before.ends_with("$(") || before.ends_with('`')
+            })
+    })
 }
 
 /// The parts of an image reference: registry (if the first component names one), the
