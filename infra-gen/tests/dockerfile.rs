@@ -1484,7 +1484,8 @@ proptest! {
     /// through a variable it assigns) fetches or builds for that machine: on $BUILDPLATFORM,
     /// the build machine's, which the build does not fix; unpinned or on the function's
     /// platform, the target's. Printing it fetches nothing, and data copied out carries no
-    /// architecture.
+    /// architecture; a stage taking the target's platform (`ARG TARGETPLATFORM`, as xx reads
+    /// it) builds for the target, and what it fetches so is a tool of the build.
     #[test]
     fn a_stage_asking_the_machine_its_architecture_builds_for_that_machine(
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
@@ -1492,6 +1493,7 @@ proptest! {
         pin in 0usize..4,
         form in 0usize..6,
         binary in any::<bool>(),
+        cross in any::<bool>(),
     ) {
         let platform = match pin {
             0 => String::new(),
@@ -1510,10 +1512,11 @@ proptest! {
             _ => format!("echo \"fetching for {query}\" && cp /src/{file} /out/{file}"),
         };
         let text = format!(
-            "FROM {platform}public.ecr.aws/docker/library/alpine:3.20 AS dl\nRUN {run}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=dl /out/{file} /opt/{file}\n{TAIL}"
+            "FROM {platform}public.ecr.aws/docker/library/alpine:3.20 AS dl\nRUN {run}\n{}FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=dl /out/{file} /opt/{file}\n{TAIL}",
+            if cross { "ARG TARGETPLATFORM\nRUN xx-go build -o /out/app .\n" } else { "" }
         );
         let (got, findings) = verdict(text.clone(), function_arch, false);
-        let expected = binary && (pin == 3 || (pin == 1 && form < 4 && form != 2));
+        let expected = binary && (pin == 3 || (pin == 1 && !cross && form < 4 && form != 2));
         prop_assert_eq!(got.platform, usize::from(expected), "\n{}\n{:#?}", text, findings);
     }
 

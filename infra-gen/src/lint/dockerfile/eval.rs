@@ -84,9 +84,13 @@ pub(super) struct Stage {
     /// Each RUN's command as written with its heredocs, and each file a heredoc writes.
     pub runs: Vec<String>,
     /// Each command a RUN gives a native compiler without a target
-    /// ([`arch::compiles_for_host`]), or that asks the machine its architecture
-    /// ([`arch::asks_machine`]): it builds or fetches for the platform the stage runs on.
+    /// ([`arch::compiles_for_host`]): it builds for the platform the stage runs on.
     pub host_builds: Vec<String>,
+    /// Each RUN using the machine's architecture as a value or branching on it
+    /// ([`arch::asks_machine`]): it fetches or builds for the platform the stage runs on, or
+    /// fetches the build's own tools in a stage that takes the target's platform to build for
+    /// it (`ARG TARGETPLATFORM`, which cross-building helpers such as xx read).
+    pub machine_builds: Vec<String>,
     /// What `COPY --from=` and `RUN --mount=…,from=` name that is no stage (lower-cased): an
     /// image whose files the stage takes, and what those files can hold.
     pub copied_images: Vec<(String, Holds)>,
@@ -466,6 +470,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         copies: Vec::new(),
         runs: Vec::new(),
         host_builds: Vec::new(),
+        machine_builds: Vec::new(),
         copied_images: Vec::new(),
         froms: Vec::new(),
         cmd_set: false,
@@ -644,7 +649,7 @@ impl Stage {
                 if arch::branches_on_arch(&script) {
                     // Branching on the machine's own architecture, it builds for the machine.
                     if !(script.contains("TARGETARCH") || script.contains("TARGETPLATFORM")) {
-                        self.host_builds.push(ins.rest.clone());
+                        self.machine_builds.push(ins.rest.clone());
                     }
                     let target = ["TARGETARCH", "TARGETPLATFORM"]
                         .into_iter()
@@ -798,7 +803,7 @@ impl Stage {
     }
 
     /// Records each simple command of a shell script that builds for the machine it runs on:
-    /// one asking the machine its architecture (`tool-$(uname -m)`, not printing it), or a
+    /// one using the machine's architecture (`tool-$(uname -m)`, not printing it), and a
     /// compiler ([`arch::compiles_for_host`]) with no target option, and no target variable with a
     /// value — assigned a non-empty one anywhere in the script (`GOARCH=… go build`, `export
     /// GOARCH=…`, `go env -w GOARCH=…`) or by the stage's ENVs and ARGs (`GOARCH=$TARGETARCH`
@@ -861,7 +866,7 @@ impl Stage {
                 if arch::compiles_for_host(argv, set) {
                     found.push(argv.join(" "));
                 } else if arch::asks_machine(written) && !prints {
-                    found.push(written.trim_end().to_owned());
+                    self.machine_builds.push(written.trim_end().to_owned());
                 }
                 if let Some(target) = arch::default_target(argv) {
                     fetched.push(format!("{} (target {target})", argv.join(" ")));

@@ -437,7 +437,21 @@ impl Lint<'_, '_> {
         if stages[root].base == Base::Scratch {
             return;
         }
-        let Some(command) = own.iter().flat_map(|&k| &stages[k].host_builds).next() else {
+        let cross = own.iter().any(|&k| {
+            ["TARGETPLATFORM", "TARGETARCH"]
+                .iter()
+                .any(|v| matches!(stages[k].state.get(v), Some(Val::Known(_))))
+        });
+        let machine = own
+            .iter()
+            .filter(|_| !cross)
+            .flat_map(|&k| &stages[k].machine_builds);
+        let Some(command) = own
+            .iter()
+            .flat_map(|&k| &stages[k].host_builds)
+            .chain(machine)
+            .next()
+        else {
             return;
         };
         let message = format!(
