@@ -75,6 +75,14 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
                 || "named like a secret, and its value is not plainly something else".to_owned(),
             )
         })
+        .or_else(|| {
+            // ISO 9564 PINs are 4 to 12 digits; a board's pin number is one or two.
+            let digits = value.trim();
+            (names::pin_name(name)
+                && (4..=12).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| "a PIN: 4 to 12 digits under a PIN's name".to_owned())
+        })
 }
 
 /// Why a command an image's history keeps (a Dockerfile's RUN, a URL it fetches) holds a

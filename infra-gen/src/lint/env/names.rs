@@ -50,6 +50,17 @@ const STRONG: &[&str] = &[
     "passkeys",
     "mnemonics",
     "dsns",
+    // "Secret" in Spanish, Portuguese, Italian and French (noun and adjective:
+    // `CHAVE_SECRETA`, `SECRETO_CLIENTE`, `CLE_SECRETE`), German and Dutch, Polish.
+    "secreto",
+    "secrete",
+    "secreta",
+    "segredo",
+    "segreto",
+    "segreta",
+    "geheimnis",
+    "geheim",
+    "sekret",
 ];
 
 /// "Password" in other languages, as names are written in them: German, Portuguese, Spanish,
@@ -85,6 +96,15 @@ const PASSWORD_ELSEWHERE: &[&str] = &[
     "mima",
     "katasandi",
     "matkhau",
+    // Spanish's and Catalan's other words, French's abbreviation (`BDD_MDP`), Basque,
+    // Afrikaans, Icelandic, Albanian.
+    "clave",
+    "contrasenya",
+    "mdp",
+    "pasahitza",
+    "wagwoord",
+    "lykilord",
+    "fjalekalim",
 ];
 
 /// Head words naming a password a person or a system chose: digits alone are one (a PIN).
@@ -133,7 +153,20 @@ const WEAK: &[&str] = &[
 ];
 
 /// `key` and `keys`: a secret unless it names a data structure's key (below).
-const KEY: &[&str] = &["key", "keys"];
+const KEY: &[&str] = &[
+    "key",
+    "keys", // Portuguese, Spanish, Italian, French, German, Dutch, Polish, Swedish, Turkish.
+    "chave",
+    "llave",
+    "chiave",
+    "cle",
+    "clef",
+    "schluessel",
+    "sleutel",
+    "klucz",
+    "nyckel",
+    "anahtar",
+];
 
 /// What a key is when it is not a secret: a record's, an object's, a cache's, a public key,
 /// or a KMS key (whose material never leaves KMS; the variable holds its ID or ARN).
@@ -504,6 +537,11 @@ const QUALIFIER: &[&str] = &[
     "require",
 ];
 
+/// "Length" in Spanish, French, German, Italian and Portuguese: a setting of the secret
+/// wherever it stands, as those languages put it before (`LONGUEUR_MDP`) or after
+/// (`CLAVE_LONGITUD`) the word it qualifies.
+const LENGTH_ELSEWHERE: &[&str] = &["longitud", "longueur", "laenge", "lunghezza", "comprimento"];
+
 fn is(list: &[&str], word: &str) -> bool {
     list.contains(&word)
 }
@@ -521,6 +559,7 @@ fn known(word: &str) -> bool {
                 DATA_KEY,
                 PROPERTY,
                 QUALIFIER,
+                LENGTH_ELSEWHERE,
             ]
             .iter()
             .flat_map(|l| l.iter().copied())
@@ -713,6 +752,19 @@ pub(crate) fn password_name(name: &str) -> bool {
         && head(&pieces).is_some_and(|(_, w)| is(PASSWORD, w) || is(PASSWORD_ELSEWHERE, w))
 }
 
+/// Whether `name` names a personal identification number (`SIM_PIN`, `ADMIN_PIN_CODE`,
+/// `PINCODE`): its last word `pin`, or `pin` then `code`/`number`. Not a pin of a board
+/// (`GPIO_PIN=17`) or a certificate pin (`TLS_PIN=sha256/…`): the caller asks for a PIN's
+/// digits.
+pub(crate) fn pin_name(name: &str) -> bool {
+    let words = words(name);
+    match words.as_slice() {
+        [.., last] if last == "pin" || last == "pincode" => true,
+        [.., pin, tail] => pin == "pin" && matches!(tail.as_str(), "code" | "number" | "no"),
+        _ => false,
+    }
+}
+
 fn classify(pieces: &[String]) -> Kind {
     let Some((at, word)) = head(pieces) else {
         return Kind::Plain;
@@ -746,6 +798,7 @@ fn classify(pieces: &[String]) -> Kind {
         "string",
     ];
     let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w))
+        || pieces.iter().any(|w| is(LENGTH_ELSEWHERE, w))
         || pieces[at + 1..]
             .windows(2)
             .any(|w| is(STORE, &w[0]) && is(KEY, &w[1]));

@@ -14,6 +14,9 @@ const ORDINAL: &[&[&str]] = &[
     &[
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     ],
+    // Roman numerals (`KEY_I`, `KEY_II`); a lone `i`, `v` or `x` reads as a letter, and
+    // the names' own order (tried too) is the numerals' up to `VIII`.
+    &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"],
     &["head", "body", "tail"],
     &["start", "middle", "end"],
     &["begin", "end"],

@@ -107,6 +107,22 @@ fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
         &["passw"],
         &["wifi", "psk"],
         &["snmp", "community"],
+        &["clave"],
+        &["contrasenya"],
+        &["mdp"],
+        &["pasahitza"],
+        &["wagwoord"],
+        &["lykilord"],
+        &["fjalekalim"],
+        &["chave", "secreta"],
+        &["cle", "secrete"],
+        &["secreto"],
+        &["segredo"],
+        &["segreto"],
+        &["geheimnis"],
+        &["sekret"],
+        &["api", "chave"],
+        &["api", "schluessel"],
     ];
     let qualifiers: &[&[&str]] = &[
         &[],
@@ -289,7 +305,7 @@ proptest! {
             from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16..=16).prop_map(|s| format!("AKIA{s}")),
         ],
         cuts in prop::collection::vec(1..19usize, 1..3),
-        style in 0..9usize,
+        style in 0..10usize,
     ) {
         // Parts short enough that none is key material alone.
         let mut parts = Vec::new();
@@ -314,6 +330,7 @@ proptest! {
         let n = parts.len();
         let letter = |i: usize| char::from(b'A' + u8::try_from(i).unwrap_or(0));
         const ORDINALS: [&str; 6] = ["FIRST", "SECOND", "THIRD", "FOURTH", "FIFTH", "SIXTH"];
+        const ROMAN: [&str; 8] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"];
         let names: Vec<String> = (0..n)
             .map(|i| match style {
                 0 => format!("BLOB_{}", i + 1),
@@ -324,7 +341,8 @@ proptest! {
                 5 => format!("PART{}_BLOB", i + 1),
                 6 => format!("BLOB_{}_OF_{n}", i + 1),
                 7 => format!("{}_HALF_BLOB", ORDINALS[i % 6]),
-                _ => format!("BLOB{}", i + 1),
+                8 => format!("BLOB{}", i + 1),
+                _ => format!("BLOB_{}", ROMAN[i % 8]),
             })
             .collect();
         // Declared in reverse: the suffixes give the order.
@@ -734,7 +752,7 @@ proptest! {
     fn base64_digests_are_public_where_they_say_they_are_digests(
         bytes in prop::collection::vec(any::<u8>(), 32..=32),
         algorithm in prop::sample::select(&["sha256", "sha384", "sha512"][..]),
-        form in 0..3usize,
+        form in 0..4usize,
     ) {
         let len = match algorithm { "sha384" => 48, "sha512" => 64, _ => 32 };
         let digest: Vec<u8> = bytes.iter().cycle().take(len).copied().collect();
@@ -742,7 +760,9 @@ proptest! {
         let (name, value) = match form {
             0 => ("CDN_SCRIPT_INTEGRITY", format!("{algorithm}-{text}")),
             1 => ("CONTENT_SECURITY_POLICY", format!("script-src 'self' '{algorithm}-{text}'")),
-            _ => ("SFTP_HOST_FINGERPRINT", format!("{}:{}", algorithm.to_ascii_uppercase(), text.trim_end_matches('='))),
+            2 => ("SFTP_HOST_FINGERPRINT", format!("{}:{}", algorithm.to_ascii_uppercase(), text.trim_end_matches('='))),
+            // A certificate pin, as OkHttp and HPKP write it.
+            _ => ("TLS_PIN", format!("{algorithm}/{text}")),
         };
         prop_assert!(literal_reason(name, &value).is_none(), "{name}={value}");
         prop_assert!(literal_reason("EXPECTED_CHECKSUM", &text).is_none(), "{text}");
@@ -1195,14 +1215,18 @@ proptest! {
     fn digits_are_a_password_under_a_passwords_name_only(
         digits in "[0-9]{4,12}",
         owner in prop::sample::select(&["", "DB_", "SMTP_", "ADMIN_", "REDIS_"][..]),
-        head in prop::sample::select(&["PASSWORD", "PWD", "PASSWD", "PASS", "PASSCODE", "PASSWORT"][..]),
-        property in prop::sample::select(&["MIN_LENGTH", "TTL", "MAX_AGE", "ROTATION_DAYS", "RETRIES"][..]),
+        head in prop::sample::select(&["PASSWORD", "PWD", "PASSWD", "PASS", "PASSCODE", "PASSWORT", "CLAVE", "MDP", "CONTRASENYA", "SENHA"][..]),
+        property in prop::sample::select(&["MIN_LENGTH", "TTL", "MAX_AGE", "ROTATION_DAYS", "RETRIES", "LONGITUD", "COMPRIMENTO"][..]),
+        length in prop::sample::select(&["LONGUEUR", "LAENGE", "LUNGHEZZA"][..]),
         glue in prop::sample::select(&["_", ""][..]),
     ) {
         let name = format!("{owner}{head}");
         prop_assert!(literal_reason(&name, &digits).is_some(), "{name}={digits}");
         let setting = format!("{owner}{head}{glue}{property}");
         prop_assert!(literal_reason(&setting, &digits).is_none(), "{setting}={digits}");
+        // Languages that put the setting first (`LONGUEUR_MDP`).
+        let before = format!("{length}_{owner}{head}");
+        prop_assert!(literal_reason(&before, &digits).is_none(), "{before}={digits}");
     }
 
     /// ODBC quotes a value in braces (`Pwd={…}`): a password there is a password, while a named
@@ -1931,4 +1955,86 @@ fn base32_lower(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A PIN is 4 to 12 digits (ISO 9564) under a name whose last word is `pin` (or `pin`
+    /// then `code`/`number`), in every separated case style; one or two digits there are a
+    /// board's pin number, and digits under a PIN's setting (`PIN_LENGTH`) are the setting.
+    #[test]
+    fn pins_are_four_to_twelve_digits_under_a_pins_name(
+        pin in "[0-9]{4,12}",
+        board in "[0-9]{1,2}",
+        owner in prop::sample::select(&["sim", "admin", "card", "atm", "door", "device", "unlock"][..]),
+        tail in prop::sample::select(vec![Vec::new(), vec!["code"], vec!["number"]]),
+        style in prop::sample::select(vec![0usize, 1, 2, 4, 5, 8]),
+        property in prop::sample::select(&["length", "ttl", "retries", "attempts"][..]),
+    ) {
+        let words: Vec<&str> = [owner, "pin"].iter().chain(tail.iter()).copied().collect();
+        let name = styled(&words, style);
+        prop_assert!(literal_reason(&name, &pin).is_some(), "{name}={pin}");
+        prop_assert!(literal_reason(&name, &board).is_none(), "{name}={board}");
+        let setting = styled(&[owner, "pin", property], style);
+        prop_assert!(literal_reason(&setting, &pin).is_none(), "{setting}={pin}");
+    }
+
+    /// Key material written as a JSON array of bytes (Solana's and NEAR's keypair files) is
+    /// found, alone or under a field; arrays of small numbers, sorted ones and lists with a
+    /// value that is no byte are settings.
+    #[test]
+    fn byte_arrays_of_random_bytes_are_key_material(
+        low in prop::sample::subsequence((0u8..=127).collect::<Vec<_>>(), 8..=32),
+        high in prop::sample::subsequence((128u8..=255).collect::<Vec<_>>(), 8..=32),
+        order in any::<u64>(),
+        small in prop::collection::vec(0u16..=100, 16..=64),
+        ramp in prop::collection::vec(any::<u8>(), 16..=64),
+        name in plain_names(),
+    ) {
+        // Distinct bytes, half of them high, shuffled (then any two out of order).
+        let mut bytes: Vec<u8> = low[..low.len().min(high.len())].iter().chain(high.iter()).copied().collect();
+        let mut x = order | 1;
+        for i in (1..bytes.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let j = usize::try_from(x % (i as u64 + 1)).unwrap_or(0);
+            bytes.swap(i, j);
+        }
+        if bytes.windows(2).all(|w| w[0] <= w[1]) || bytes.windows(2).all(|w| w[0] >= w[1]) {
+            bytes.swap(0, 1);
+        }
+        let array = |v: &[String]| format!("[{}]", v.join(","));
+        let key = array(&bytes.iter().map(u8::to_string).collect::<Vec<_>>());
+        prop_assert!(literal_reason(&name, &key).is_some(), "{name}={key}");
+        let field = format!(r#"{{"account":"acme","keypair":{key}}}"#);
+        prop_assert!(literal_reason(&name, &field).is_some(), "{name}={field}");
+        let small = array(&small.iter().map(u16::to_string).collect::<Vec<_>>());
+        prop_assert!(literal_reason(&name, &small).is_none(), "{name}={small}");
+        let mut sorted = ramp.clone();
+        sorted.sort_unstable();
+        let sorted = array(&sorted.iter().map(u8::to_string).collect::<Vec<_>>());
+        prop_assert!(literal_reason(&name, &sorted).is_none(), "{name}={sorted}");
+        let mut wide: Vec<String> = bytes.iter().map(u8::to_string).collect();
+        wide.push("1000".into());
+        let wide = array(&wide);
+        prop_assert!(literal_reason(&name, &wide).is_none(), "{name}={wide}");
+    }
+
+    /// RFC 7468's public PEM labels (certificates and their chains, requests, CRLs, signed
+    /// data, public keys) are public whatever their body; a private key's label is not.
+    #[test]
+    fn pem_blocks_are_judged_by_their_label(
+        body in prop::collection::vec(any::<u8>(), 64..=400),
+        public in prop::sample::select(&["CERTIFICATE", "X509 CERTIFICATE", "X.509 CERTIFICATE", "TRUSTED CERTIFICATE", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "X509 CRL", "PKCS7", "CMS", "ATTRIBUTE CERTIFICATE", "PUBLIC KEY", "RSA PUBLIC KEY", "SSH2 PUBLIC KEY", "PGP PUBLIC KEY BLOCK", "DH PARAMETERS", "EC PARAMETERS"][..]),
+        private in prop::sample::select(&["PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "PGP PRIVATE KEY BLOCK", "DSA PRIVATE KEY"][..]),
+        name in plain_names(),
+    ) {
+        let block = |label: &str| format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", b64(&body));
+        let chain = format!("{}{}", block(public), block(public));
+        prop_assert!(literal_reason(&name, &chain).is_none(), "{name}={chain}");
+        let bundle = format!("{}{}", block(public), block(private));
+        prop_assert!(literal_reason(&name, &bundle).is_some(), "{name}={bundle}");
+    }
 }
