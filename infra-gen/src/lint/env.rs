@@ -162,6 +162,15 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
             None => why,
         });
     }
+    // A parameter or export named like a secret (`GithubToken`) holds one, wherever it goes.
+    if let Some(input) = resolved
+        .unknowns()
+        .find_map(|u| u.input_name().filter(|n| names::secret_name(n)))
+    {
+        return Some(format!(
+            "set from {input}, named like a secret, which puts its value into the environment in plain text"
+        ));
+    }
     if !names::secret_name(name) {
         return None;
     }

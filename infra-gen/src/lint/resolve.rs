@@ -66,6 +66,19 @@ pub(crate) struct DynamicReference {
     pub reference: String,
 }
 
+impl Unknown {
+    /// The name of the input this stands for — a parameter's logical ID, an export's name —
+    /// which may say what the value is (`GithubToken`).
+    pub fn input_name(&self) -> Option<&str> {
+        if self.origin != Origin::Input {
+            return None;
+        }
+        ["parameter `", "the export `"]
+            .iter()
+            .find_map(|p| self.what.strip_prefix(p)?.strip_suffix('`'))
+    }
+}
+
 impl DynamicReference {
     /// Secrets Manager and SecureString parameters: CloudFormation writes the secret's value,
     /// in plain text, wherever the reference stands.

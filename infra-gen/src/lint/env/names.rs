@@ -393,6 +393,9 @@ const PROPERTY: &[&str] = &[
     "checksum",
     "fingerprint",
     "thumbprint",
+    // An EC2 key pair's name (`EC2_KEY_PAIR`), as `KeyName` gives it.
+    "pair",
+    "pairs",
     // When it was set or changed: `DB_PASSWORD_ROTATED_AT`, `TOKEN_ISSUED_DATE`.
     "rotated",
     "created",
@@ -623,6 +626,10 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
         out.extend(parts);
         return;
     }
+    if let Some(parts) = spelled_with_digits(word) {
+        out.extend(parts);
+        return;
+    }
     let strong_tail = STRONG
         .iter()
         .chain(PASSWORD_ELSEWHERE)
@@ -635,6 +642,31 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
         }
         None => out.push(word.to_owned()),
     }
+}
+
+/// A word with digits for letters (`s3cret`, `t0ken`, `pa55word`) as the vocabulary words it
+/// spells, when a secret word is among them; `s3`, `ec2`, `x509` spell none.
+fn spelled_with_digits(word: &str) -> Option<Vec<String>> {
+    if !word.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let spelled: String = word
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            c => c,
+        })
+        .collect();
+    segment(&spelled).filter(|parts| {
+        parts
+            .iter()
+            .any(|w| is(STRONG, w) || is(PASSWORD_ELSEWHERE, w) || is(KEY, w))
+    })
 }
 
 /// `word` as a sequence of vocabulary words, preferring the longest last word.
@@ -661,8 +693,29 @@ fn segment(word: &str) -> Option<Vec<String>> {
 /// of another language written as a phrase (`MOT_DE_PASSE`, `kataSandi`) joined into one.
 pub(crate) fn pieces(name: &str) -> Vec<String> {
     let mut split = Vec::new();
-    for w in words(name) {
-        split_glued(&w, &mut split);
+    let words = words(name);
+    let mut i = 0;
+    while i < words.len() {
+        // A digit ends a word (`S3Bucket`), so one spelled with digits in capitals is cut
+        // there (`S3CRET` reads `s3 cret`, `PA5SPHRA5E` `pa5 sphra5 e`): read whole again,
+        // longest first, when that spells a secret word.
+        let mut end = i + 1;
+        while end < words.len() && words[end - 1].ends_with(|c: char| c.is_ascii_digit()) {
+            end += 1;
+        }
+        let joined = (i + 2..=end)
+            .rev()
+            .find_map(|e| spelled_with_digits(&words[i..e].concat()).map(|parts| (e, parts)));
+        match joined {
+            Some((e, parts)) => {
+                split.extend(parts);
+                i = e;
+            }
+            None => {
+                split_glued(&words[i], &mut split);
+                i += 1;
+            }
+        }
     }
     let mut out = Vec::with_capacity(split.len());
     let mut i = 0;

@@ -1280,18 +1280,26 @@ proptest! {
     fn crypt_password_hashes_are_not_secrets(
         salt in from_alphabet(b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 8..=22),
         hash in from_alphabet(b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 22..=43),
-        format in 0..4usize,
+        format in 0..6usize,
         user in "[a-z]{3,8}",
+        pw in password(),
+        plain in prop::sample::select(&["{PLAIN}", "{CLEARTEXT}", "{plain}", "{CLEAR}", "{PLAIN-TRUNC}"][..]),
     ) {
         let crypt = match format {
             0 => format!("$2b$12${salt}{hash}"),
             1 => format!("$apr1${salt}${hash}"),
             2 => format!("$6$rounds=5000${salt}${hash}"),
-            _ => format!("$argon2id$v=19$m=65536,t=3,p=4${salt}${hash}"),
+            3 => format!("$argon2id$v=19$m=65536,t=3,p=4${salt}${hash}"),
+            // RFC 2307's schemes, as LDAP and Dovecot write them.
+            4 => format!("{{SSHA}}{salt}{hash}"),
+            _ => format!("{{SHA512-CRYPT}}$6${salt}${hash}"),
         };
         prop_assert!(literal_reason("ADMIN_PASSWORD_HASH", &crypt).is_none(), "{crypt}: {:?}", literal_reason("ADMIN_PASSWORD_HASH", &crypt));
         let htpasswd = format!("{user}:{crypt}");
         prop_assert!(literal_reason("DASHBOARD_USERS", &htpasswd).is_none(), "{htpasswd}: {:?}", literal_reason("DASHBOARD_USERS", &htpasswd));
+        // A scheme that stores the password as it is holds the password.
+        let stored = format!("{user}:{plain}{pw}::::::");
+        prop_assert!(literal_reason("DASHBOARD_USERS", &stored).is_some(), "{stored}");
     }
 
     /// Java properties write `key:value` without a space: at a line's start a secret-named
@@ -1777,7 +1785,7 @@ proptest! {
     fn a_json_map_keyed_by_key_material_is_a_secret(
         m in material().prop_filter("not hex", |m| !m.bytes().all(|b| b.is_ascii_hexdigit())),
         digest in from_alphabet(b"0123456789abcdef", 40..=64),
-        user in "[a-z]{3,10}",
+        user in "[a-z]{3,10}".prop_filter("a user's name, not a secret's (`xxmdp`)", |u| !secret_name(u)),
     ) {
         // Material its shape alone gives away (short base64url with words in it may not).
         prop_assume!(secret_value(&m, None).is_some());
@@ -2016,6 +2024,16 @@ proptest! {
         sorted.sort_unstable();
         let sorted = array(&sorted.iter().map(u8::to_string).collect::<Vec<_>>());
         prop_assert!(literal_reason(&name, &sorted).is_none(), "{name}={sorted}");
+        // The same bytes in Python's or C's escapes, and as a C array of `0x` bytes.
+        let escaped: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+        let python = format!("b'{escaped}'");
+        prop_assert!(literal_reason(&name, &python).is_some(), "{name}={python}");
+        let c_array = format!("{{ {} }}", bytes.iter().map(|b| format!("0x{b:02X}")).collect::<Vec<_>>().join(", "));
+        prop_assert!(literal_reason(&name, &c_array).is_some(), "{name}={c_array}");
+        let mut ascending = bytes.clone();
+        ascending.sort_unstable();
+        let ascending: String = ascending.iter().map(|b| format!("\\x{b:02x}")).collect();
+        prop_assert!(literal_reason(&name, &ascending).is_none(), "{name}={ascending}");
         let mut wide: Vec<String> = bytes.iter().map(u8::to_string).collect();
         wide.push("1000".into());
         let wide = array(&wide);
@@ -2036,5 +2054,149 @@ proptest! {
         prop_assert!(literal_reason(&name, &chain).is_none(), "{name}={chain}");
         let bundle = format!("{}{}", block(public), block(private));
         prop_assert!(literal_reason(&name, &bundle).is_some(), "{name}={bundle}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A secret's name spelled with digits for letters (`S3CRET`, `T0KEN`, `PA55WORD`) is the
+    /// secret's name in every case style; the substitutions are undone exactly, so every
+    /// spelling of a secret word is one.
+    #[test]
+    fn secret_names_spelled_with_digits_are_secret_names(
+        head in prop::sample::select(&["password", "secret", "token", "passphrase", "credentials", "apikey", "passwort", "senha"][..]),
+        mask in any::<u16>(),
+        qualifier in prop::sample::select(&["", "db", "app", "github", "x"][..]),
+        style in 0..9usize,
+        pw in password(),
+    ) {
+        let spelled: String = head
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                let leet = match c { 'o' => '0', 'i' => '1', 'e' => '3', 'a' => '4', 's' => '5', 't' => '7', c => c };
+                if mask >> (i % 16) & 1 == 1 { leet } else { c }
+            })
+            .collect();
+        let words: Vec<&str> = [qualifier, spelled.as_str()].into_iter().filter(|w| !w.is_empty()).collect();
+        let name = styled(&words, style);
+        prop_assert!(secret_name(&name), "{name}: {:?}", pieces(&name));
+        prop_assert!(literal_reason(&name, &pw).is_some(), "{name}={pw}");
+    }
+
+    /// Samba's tools take `-U user%password`: the part after `%` is a password; a user alone,
+    /// or an empty password, is none.
+    #[test]
+    fn samba_user_percent_password_is_a_password(
+        program in prop::sample::select(&["smbclient //files.internal/share", "rpcclient files.internal", "net ads join", "smbcacls //files.internal/share /x"][..]),
+        user in "[a-z]{3,8}",
+        pw in password(),
+        glued in any::<bool>(),
+    ) {
+        let option = |v: &str| if glued { format!("--user={v}") } else { format!("-U {v}") };
+        let with = format!("{program} {} -c ls", option(&format!("{user}%{pw}")));
+        prop_assert!(literal_reason("SHARE_CMD", &with).is_some(), "{with}");
+        for without in [option(&user), option(&format!("{user}%"))] {
+            let cmd = format!("{program} {without} -N -c ls");
+            prop_assert!(literal_reason("SHARE_CMD", &cmd).is_none(), "{cmd}");
+        }
+    }
+
+    /// A known_hosts line (a host, a key type, a public key blob) is public under any name,
+    /// also one that says it is a host's key.
+    #[test]
+    fn known_hosts_lines_are_public_under_a_keys_name(
+        key in prop::collection::vec(any::<u8>(), 32..=32),
+        host in "[a-z]{3,10}\\.example\\.com",
+        marker in prop::sample::select(&["", "@cert-authority "][..]),
+        name in prop::sample::select(&["SFTP_HOST_KEY", "SSH_SERVER_KEY", "HOST_KEYS", "UPSTREAM"][..]),
+    ) {
+        let mut blob = Vec::new();
+        for part in [b"ssh-ed25519".as_slice(), key.as_slice()] {
+            blob.extend_from_slice(&u32::try_from(part.len()).unwrap_or_default().to_be_bytes());
+            blob.extend_from_slice(part);
+        }
+        let line = format!("{marker}{host} ssh-ed25519 {}", b64(&blob));
+        prop_assert!(literal_reason(name, &line).is_none(), "{name}={line}");
+    }
+}
+
+/// Multibase base36 (`k…`) of `bytes`, as IPFS writes IPNS names.
+fn base36(bytes: &[u8]) -> String {
+    let mut digits: Vec<u8> = Vec::new();
+    for &b in bytes {
+        let mut carry = u32::from(b);
+        for d in &mut digits {
+            let v = u32::from(*d) * 256 + carry;
+            *d = u8::try_from(v % 36).unwrap_or(0);
+            carry = v / 36;
+        }
+        while carry > 0 {
+            digits.push(u8::try_from(carry % 36).unwrap_or(0));
+            carry /= 36;
+        }
+    }
+    let alphabet = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    std::iter::once('k')
+        .chain(
+            digits
+                .iter()
+                .rev()
+                .map(|d| char::from(alphabet[usize::from(*d)])),
+        )
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A parameter or export named like a secret (`GithubToken`) puts a secret into the
+    /// environment wherever it stands, under any variable's name; one named for a property
+    /// of a secret (`GithubTokenArn`) or for anything else does not.
+    #[test]
+    fn an_input_named_like_a_secret_is_a_secret(
+        secret in (secret_words(), prop::sample::select(vec![4usize, 5, 6, 7])).prop_map(|(w, s)| styled(&w, s)),
+        plain in plain_names(),
+        export in any::<bool>(),
+        before in prop::sample::select(vec!["", "prefix-", "https://api.example.com/v1/"]),
+    ) {
+        let input = |name: &str| super::super::resolve::Unknown {
+            what: if export { format!("the export `{name}`") } else { format!("parameter `{name}`") },
+            origin: super::super::resolve::Origin::Input,
+            may_wildcard: true,
+            may_slash: true,
+            max_len: Some(4096),
+        };
+        let value = |name: &str| Resolved {
+            parts: [Part::Text(before.to_owned()), Part::Unknown(input(name))]
+                .into_iter()
+                .filter(|p| *p != Part::Text(String::new()))
+                .collect(),
+        };
+        prop_assert!(variable_reason(&plain, &value(&secret)).is_some(), "{plain}={secret}");
+        let arn = format!("{secret}Arn");
+        prop_assert!(variable_reason(&plain, &value(&arn)).is_none(), "{plain}={arn}");
+        let other = plain.replace('_', "");
+        prop_assert!(variable_reason(&plain, &value(&other)).is_none(), "{plain}={other}");
+    }
+
+    /// An IPNS name or libp2p peer ID in base36 (a CIDv1 of codec libp2p-key whose identity
+    /// multihash is the public key) is public; the same bytes under another codec are no
+    /// content ID (an identity multihash carries any bytes, a secret too).
+    #[test]
+    fn ipns_names_are_public_keys(
+        key in prop::collection::vec(any::<u8>(), 32..=32),
+        name in prop::sample::select(vec!["IPNS_NAME", "PEER_ID", "SITE_ROOT"]),
+    ) {
+        // The ed25519 public key's protobuf (type 1, 32-byte data), its identity multihash.
+        let mut cid = vec![0x01, 0x72, 0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+        cid.extend_from_slice(&key);
+        let ipns = base36(&cid);
+        prop_assert!(literal_reason(name, &ipns).is_none(), "{name}={ipns}");
+        // A CID whose identity multihash is not a libp2p key is no public key: this rule does
+        // not pass it (the material rule judges it).
+        cid[1] = 0x55;
+        prop_assert!(!super::values::content_id(&base36(&cid)[..]));
     }
 }

@@ -51,6 +51,8 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| directive(value))
         .or_else(|| call_pair(value))
         .or_else(|| auth_scheme(value))
+        .or_else(|| escaped_bytes(value))
+        .or_else(|| plain_scheme(value))
         .or_else(|| {
             // A password hash in crypt's format is what a server stores instead of the
             // password; its `.` and `$` make no token.
@@ -430,7 +432,8 @@ fn public_by_design(value: &str) -> bool {
     ]
     .iter()
     .any(|p| v.starts_with(p))
-        && !v.contains("PRIVATE");
+        && !v.contains("PRIVATE")
+        || known_hosts_line(v);
     // Stripe's and Mapbox's publishable keys, PostHog's project key (`phc_`), which their
     // docs say belong in browsers, and Datadog's client token (`pub` and 32 hex digits).
     let publishable = ["pk_live_", "pk_test_", "pk.", "phc_"]
@@ -450,6 +453,20 @@ fn public_by_design(value: &str) -> bool {
         || public_der
         || bech32_public(v)
         || anon_jwt(v)
+}
+
+/// A known_hosts line, a server's public key (`[@marker] <hosts> <key type> <key> [comment]`):
+/// its key blob names the type, which only a public SSH key does.
+fn known_hosts_line(v: &str) -> bool {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    (1..=2).any(|at| {
+        words.len() >= at + 2
+            && words.len() <= at + 3
+            && (words[at].starts_with("ssh-")
+                || words[at].starts_with("ecdsa-")
+                || words[at].starts_with("sk-"))
+            && base64_decode(words[at + 1]).is_some_and(|d| public_blob(&d))
+    })
 }
 
 /// Whether the hex `run` between `before` and `after` is a W3C Trace Context trace ID
@@ -673,16 +690,100 @@ fn byte_array_material(items: &[serde_json::Value]) -> bool {
         .iter()
         .map_while(|v| v.as_u64().and_then(|n| u8::try_from(n).ok()))
         .collect();
+    bytes.len() == items.len() && random_bytes(&bytes)
+}
+
+/// Whether `bytes`, written out one by one, are key material (see [`byte_array_material`]).
+fn random_bytes(bytes: &[u8]) -> bool {
     let n = bytes.len();
-    if n < 16 || n < items.len() {
+    if n < 16 {
         return false;
     }
     let high = bytes.iter().filter(|b| **b > 127).count();
-    let mut distinct = bytes.clone();
+    let mut distinct = bytes.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
     let sorted = bytes.windows(2).all(|w| w[0] <= w[1]) || bytes.windows(2).all(|w| w[0] >= w[1]);
     high * 4 >= n && distinct.len() * 4 >= n * 3 && !sorted
+}
+
+/// Key material written byte by byte in a language's escapes: a string of `\xHH` (Python's
+/// `b'\x9a\x1f…'`, C's `"\x9a…"`) or a list of `0xHH` (`{0x9a, 0x1f, …}`), judged as a
+/// JSON array of bytes is.
+fn escaped_bytes(value: &str) -> Option<String> {
+    fn hex_byte(digits: &str) -> Option<u8> {
+        (!digits.is_empty() && digits.len() <= 2)
+            .then(|| u8::from_str_radix(digits, 16).ok())
+            .flatten()
+    }
+    let escapes = value.contains("\\x").then(|| {
+        value
+            .split("\\x")
+            .skip(1)
+            .fold(vec![Vec::new()], |mut runs, piece| {
+                let byte = piece.get(..2).and_then(hex_byte);
+                match (byte, runs.last_mut()) {
+                    // The next escape starts right after the two digits, or the run ends.
+                    (Some(b), Some(run)) if piece.len() == 2 => run.push(b),
+                    (Some(b), Some(run)) => {
+                        run.push(b);
+                        runs.push(Vec::new());
+                    }
+                    _ => runs.push(Vec::new()),
+                }
+                runs
+            })
+    });
+    let list = value.contains("0x").then(|| {
+        value
+            .split(|c: char| c == ',' || c.is_whitespace() || "{}[]();".contains(c))
+            .filter(|t| !t.is_empty())
+            .fold(vec![Vec::new()], |mut runs, token| {
+                match (
+                    token
+                        .strip_prefix("0x")
+                        .or_else(|| token.strip_prefix("0X"))
+                        .and_then(hex_byte),
+                    runs.last_mut(),
+                ) {
+                    (Some(b), Some(run)) => run.push(b),
+                    _ => runs.push(Vec::new()),
+                }
+                runs
+            })
+    });
+    escapes
+        .into_iter()
+        .chain(list)
+        .flatten()
+        .find(|run| random_bytes(run))
+        .map(|run| {
+            format!(
+                "{} random bytes written one by one (key material)",
+                run.len()
+            )
+        })
+}
+
+/// A password after a scheme that says it is stored as it is: Dovecot's and OpenLDAP's
+/// `{PLAIN}`, `{CLEARTEXT}`, `{CLEAR}`, `{PLAIN-TRUNC}` (`app:{PLAIN}pw::`), unlike a hash
+/// scheme (`{SSHA}`, `{BLF-CRYPT}`), whose value is what a server stores instead.
+fn plain_scheme(value: &str) -> Option<String> {
+    if !value.contains('{') {
+        return None;
+    }
+    let upper = value.to_ascii_uppercase();
+    ["{PLAIN}", "{CLEARTEXT}", "{CLEAR}", "{PLAIN-TRUNC}"]
+        .iter()
+        .find_map(|scheme| {
+            let at = upper.find(scheme)? + scheme.len();
+            let pw = value[at..]
+                .split(|c: char| c == ':' || c.is_whitespace() || c == '"' || c == '\'')
+                .next()
+                .unwrap_or_default();
+            (!pw.is_empty() && !placeholder(pw))
+                .then(|| format!("a password stored as {scheme}, in plain text"))
+        })
 }
 
 /// `value` as a JSON object or array, if it is one.
@@ -1156,7 +1257,22 @@ fn password_flag(words: &[&str]) -> Option<String> {
             })
         })
         .flatten();
-    generic.or_else(|| {
+    // Samba's tools take `-U user%password` (`smbclient`, `rpcclient`, `net`, `smbcacls`).
+    let samba = words.iter().enumerate().find_map(|(i, w)| {
+        let w = unquote(w);
+        let value = ["--user=", "--username=", "-U"]
+            .iter()
+            .find_map(|o| w.strip_prefix(o).filter(|v| !v.is_empty()))
+            .or_else(|| {
+                matches!(w, "-U" | "--user" | "--username")
+                    .then(|| words.get(i + 1).map(|v| unquote(v)))
+                    .flatten()
+            })?;
+        let (_, pw) = value.split_once('%')?;
+        (!pw.is_empty() && !plainly_not_secret(pw, Some("password")))
+            .then(|| "a user%password given to a Samba tool".to_owned())
+    });
+    generic.or(samba).or_else(|| {
         words.iter().enumerate().find_map(|(i, w)| {
             let program = unquote(w).rsplit('/').next().unwrap_or_default();
             let &(_, flag, glued_only) = PASSWORD_FLAGS.iter().find(|(p, ..)| *p == program)?;
@@ -1305,8 +1421,7 @@ fn dotted(value: &str) -> Option<String> {
             continue;
         }
         let last = run.rsplit('.').next().unwrap_or_default();
-        let host = (2..=24).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_lowercase());
-        if host {
+        if top_level_domain(last) {
             continue;
         }
         let jwt = run
@@ -1456,7 +1571,7 @@ fn alphabet(run: &str) -> bool {
 /// An IPFS content identifier, the digest of the content it names: CIDv0 (`Qm…`, base58 of a
 /// SHA-256 multihash) or CIDv1 in base32 (`bafy…`: version 1, a codec, a multihash whose
 /// length is the digest's), read by its structure.
-fn content_id(run: &str) -> bool {
+pub(super) fn content_id(run: &str) -> bool {
     /// A multihash: a hash function's code, the digest's length, the digest.
     fn multihash(d: &[u8]) -> bool {
         let Some((code, rest)) = varint(d) else {
@@ -1480,11 +1595,46 @@ fn content_id(run: &str) -> bool {
     if run.len() == 46 && run.starts_with("Qm") {
         return base58_decode(run).is_some_and(|d| multihash(&d));
     }
-    let Some(data) = run.strip_prefix('b').and_then(base32_lower_decode) else {
+    // Multibase `b` (base32) or `k` (base36, IPNS names' usual spelling).
+    let Some(data) = run
+        .strip_prefix('b')
+        .and_then(base32_lower_decode)
+        .or_else(|| run.strip_prefix('k').and_then(base36_lower_decode))
+    else {
         return false;
     };
-    // Version 1, then the content's codec (dag-pb, raw, …), then the multihash.
-    data.first() == Some(&1) && varint(&data[1..]).is_some_and(|(_, rest)| multihash(rest))
+    // Version 1, then the content's codec (dag-pb, raw, …), then the multihash — or, for a
+    // libp2p public key (an IPNS name, a peer ID), the key itself as an identity multihash.
+    data.first() == Some(&1)
+        && varint(&data[1..]).is_some_and(|(codec, rest)| {
+            multihash(rest)
+                || (codec == 0x72
+                    && varint(rest).is_some_and(|(code, rest)| {
+                        code == 0 && varint(rest).is_some_and(|(len, key)| key.len() as u64 == len)
+                    }))
+        })
+}
+
+/// Multibase's base36 (`k…`, lower case) decoded to bytes, as a big number.
+fn base36_lower_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out: Vec<u8> = Vec::new();
+    for c in s.bytes() {
+        let mut carry = u32::from(match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => c - b'a' + 10,
+            _ => return None,
+        });
+        for byte in out.iter_mut().rev() {
+            let v = u32::from(*byte) * 36 + carry;
+            *byte = (v & 0xff) as u8;
+            carry = v >> 8;
+        }
+        while carry > 0 {
+            out.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    Some(out)
 }
 
 /// Bitcoin's base58 alphabet decoded to bytes, leading `1`s as zero bytes.
@@ -1525,11 +1675,11 @@ fn base32_lower_decode(s: &str) -> Option<Vec<u8>> {
 
 /// `value` with each password hash in crypt's format blanked out.
 fn without_crypt_hashes(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.contains('$') {
+    if !value.contains(['$', '{']) {
         return value.into();
     }
     let mut out = value.as_bytes().to_vec();
-    for (at, _) in value.match_indices('$') {
+    for (at, _) in value.match_indices(['$', '{']) {
         if let Some(len) = crypt_hash(&value[at..]) {
             out[at..at + len].fill(b' ');
         }
@@ -1564,6 +1714,37 @@ fn crypt_hash(v: &str) -> Option<usize> {
         "pbkdf2-sha256",
         "pbkdf2-sha512",
     ];
+    // RFC 2307's `{SCHEME}` of a hash, as LDAP's `userPassword` and Dovecot hold it (`{SSHA}…`,
+    // `{SHA512-CRYPT}$6$…`); `{PLAIN}` and `{CLEARTEXT}` are no hash (see `plain_scheme`).
+    const SCHEMES: &[&str] = &[
+        "SHA",
+        "SSHA",
+        "SHA256",
+        "SSHA256",
+        "SHA384",
+        "SSHA384",
+        "SHA512",
+        "SSHA512",
+        "MD5",
+        "SMD5",
+        "CRYPT",
+        "MD5-CRYPT",
+        "SHA256-CRYPT",
+        "SHA512-CRYPT",
+        "BLF-CRYPT",
+        "PBKDF2",
+        "PBKDF2-SHA256",
+        "PBKDF2-SHA512",
+        "ARGON2I",
+        "ARGON2ID",
+    ];
+    if let Some((scheme, body)) = v.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        let len = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "./$=,+-".contains(c)))
+            .unwrap_or(body.len());
+        return (SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) && len >= 16)
+            .then_some(scheme.len() + 2 + len);
+    }
     let rest = v.strip_prefix('$')?;
     let (id, body) = rest.split_once('$')?;
     if !IDS.contains(&id) {
@@ -1624,6 +1805,20 @@ fn kind_prefixed_id(run: &str, name: Option<&str>) -> bool {
         && kind.starts_with(&prefix[..1])
         && prefix.chars().all(|c| letters.any(|k| k == c));
     abbreviates && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether `label` is a top-level domain (`rules/tlds.txt`: the Public Suffix List's, and names
+/// for private use such as `internal`), in lower case as configuration writes host names: what
+/// makes a dotted run a host name rather than a token (`a.b.fxomsgzxrysfwu` ends in none).
+fn top_level_domain(label: &str) -> bool {
+    static TLDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    TLDS.get_or_init(|| {
+        include_str!("../../../rules/tlds.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect()
+    })
+    .contains(label)
 }
 
 /// The words of BIP39's English wordlist (`rules/bip39-english.txt`, sorted), from which
@@ -1778,9 +1973,7 @@ fn hostnames(value: &str) -> Vec<(usize, usize)> {
     })
     .filter(|(_, run)| {
         let last = run.rsplit('.').next().unwrap_or_default();
-        run.contains('.')
-            && (2..=24).contains(&last.len())
-            && last.bytes().all(|b| b.is_ascii_lowercase())
+        run.contains('.') && top_level_domain(last)
     });
     // A resource's ID or the account inside an ARN (`key/${Key}`, `${AWS::AccountId}`) is part
     // of it: read as three ASCII bytes, the length of `REFERENCE` in UTF-8, so ranges still fit.
@@ -1806,6 +1999,16 @@ fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = value[from..].find("://") {
+        // `SHA512://…` is a fingerprint whose base64 starts with `//`: no scheme is a digest.
+        let scheme = value[..from + i]
+            .rsplit(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if ["md5", "sha1", "sha256", "sha384", "sha512"].contains(&scheme.as_str()) {
+            from += i + 3;
+            continue;
+        }
         let authority_start = from + i + 3;
         let url_end = value[authority_start..]
             .find(|c: char| c.is_whitespace() || "\"'<>`".contains(c))
@@ -1828,7 +2031,10 @@ fn url_path_identifiers(value: &str) -> Vec<(usize, usize)> {
             // A plural (`/keys/<id>`, `/tokens/<id>`) names a collection, whose next segment
             // is an item's ID.
             let collection = lower.ends_with('s') && !lower.ends_with("ss");
-            if receiving(segment) || (names::secret_name(segment) && !collection) {
+            // A content ID is a digest, whatever words its letters happen to spell (`…ping…`).
+            if !content_id(segment)
+                && (receiving(segment) || (names::secret_name(segment) && !collection))
+            {
                 break;
             }
             // A segment with parameters (`;jsessionid=…`) or an `id:secret` pair (Telegram's
