@@ -458,6 +458,9 @@ fn public_by_design(value: &str) -> bool {
 /// A known_hosts line, a server's public key (`[@marker] <hosts> <key type> <key> [comment]`):
 /// its key blob names the type, which only a public SSH key does.
 fn known_hosts_line(v: &str) -> bool {
+    if ![" ssh-", " ecdsa-", " sk-"].iter().any(|t| v.contains(t)) {
+        return false;
+    }
     let words: Vec<&str> = v.split_whitespace().collect();
     (1..=2).any(|at| {
         words.len() >= at + 2
