@@ -1659,6 +1659,9 @@ proptest! {
         key in from_alphabet(BASE62, 40..=60),
         cut in 8usize..30,
     ) {
+        // A digest that happens to spell a vendor's token (ClickHouse's `4b1d…`) is judged as
+        // that vendor's format.
+        prop_assume!(super::super::secrets::matching_rule(&digest).is_none());
         let digest = if upper { digest.to_uppercase() } else { digest };
         let path = format!("{dir}/{digest}{file}");
         prop_assert!(literal_reason(name, &path).is_none(), "{name}={path}: {:?}", literal_reason(name, &path));

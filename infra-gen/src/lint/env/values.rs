@@ -308,11 +308,16 @@ fn number_or_duration(v: &str) -> bool {
         "x",
     ];
     let unit_ok = UNITS.contains(&unit.trim().to_ascii_lowercase().as_str());
+    // ISO 8601's `P1D`, `PT15M`: a number before each designator (`PWM` is a word).
     let iso = v.len() > 2
         && v.starts_with('P')
         && v[1..]
             .bytes()
-            .all(|b| b.is_ascii_digit() || b"YMWDTHS.".contains(&b));
+            .all(|b| b.is_ascii_digit() || b"YMWDTHS.".contains(&b))
+        && v[1..]
+            .split('T')
+            .flat_map(|half| half.split_inclusive(|c: char| c.is_ascii_alphabetic()))
+            .all(|unit| unit.len() > 1 && unit.as_bytes()[0].is_ascii_digit());
     (number_ok && unit_ok) || iso
 }
 
