@@ -1516,6 +1516,9 @@ proptest! {
         ] {
             prop_assert!(literal_reason(name, &public).is_none(), "{name}={public}");
         }
+        // Hex as random as the material rule asks (entropy 3 bits or more, digits and letters).
+        let digits = hex32.bytes().filter(u8::is_ascii_digit).count();
+        prop_assume!(super::super::secrets::entropy(&hex32) >= 3.0 && digits > 0 && digits < 32);
         let secret = format!("key-{hex32}-{hex16}");
         prop_assert!(literal_reason("UPSTREAM", &secret).is_some(), "{secret}");
     }
