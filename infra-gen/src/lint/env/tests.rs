@@ -1273,6 +1273,42 @@ fn parts_named_first_half_and_second_half_are_joined() {
 proptest! {
     #![proptest_config(config())]
 
+    /// A UUID is an identifier wherever it stands in a value — a path, an object key, a URL's
+    /// path, a list — while random material of its length in a path or list is key material
+    /// (a URL's path names a resource: nothing there is judged by its shape).
+    #[test]
+    fn a_uuid_inside_a_path_or_key_is_an_identifier(
+        bytes in prop::array::uniform16(any::<u8>()),
+        material in from_alphabet(BASE62, 36..=36),
+        upper in any::<bool>(),
+        place in 0..5usize,
+        name in prop::sample::select(&["S3_KEY", "UPLOAD_PATH", "OBJECT", "ASSET_URL", "TENANTS"][..]),
+    ) {
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let uuid = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+        let uuid = if upper { uuid.to_ascii_uppercase() } else { uuid };
+        let at = |id: &str| match place {
+            0 => format!("uploads/2024/05/{id}.png"),
+            1 => format!("tenants/{id}/reports/latest.json"),
+            2 => format!("https://cdn.example.com/assets/{id}/logo.svg"),
+            3 => format!("s3://bucket-name/exports/{id}"),
+            _ => format!("primary,{id},fallback"),
+        };
+        let with_uuid = at(&uuid);
+        prop_assert!(literal_reason(name, &with_uuid).is_none(), "{name}={with_uuid}: {:?}", literal_reason(name, &with_uuid));
+        let with_material = at(&material);
+        let random = material.bytes().filter(u8::is_ascii_digit).count() >= 4
+            && material.bytes().any(|b| b.is_ascii_uppercase())
+            && material.bytes().any(|b| b.is_ascii_lowercase());
+        if random && !with_material.contains("://") {
+            prop_assert!(literal_reason(name, &with_material).is_some(), "{name}={with_material}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
     /// A password hash in crypt's format (bcrypt, htpasswd's apr1, SHA-crypt, Argon2) is what
     /// a server stores instead of the password: it passes under a hash's name and inside an
     /// htpasswd line, while the same characters without the format are key material.

@@ -420,6 +420,37 @@ fn content_addressed(v: &str) -> Vec<(usize, usize)> {
     hex
 }
 
+/// UUIDs (RFC 9562's `8-4-4-4-12` hex digits) wherever they stand: identifiers, as they are
+/// alone (the hex rule reads no run of 32 digits in one), also inside a path or key
+/// (`uploads/2024/<uuid>.png`). A name still makes one a secret (`API_TOKEN=<uuid>`).
+fn uuids(v: &str) -> Vec<(usize, usize)> {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let b = v.as_bytes();
+    if b.len() < 36 || !b.contains(&b'-') {
+        return Vec::new();
+    }
+    let boundary = |i: usize| b.get(i).is_none_or(|c| !c.is_ascii_alphanumeric());
+    let mut found = Vec::new();
+    let mut start = 0;
+    while start + 36 <= b.len() {
+        let mut at = start;
+        let whole = GROUPS.iter().enumerate().all(|(g, &len)| {
+            let digits = b[at..at + len].iter().all(u8::is_ascii_hexdigit);
+            at += len;
+            let dash = g == GROUPS.len() - 1 || b[at] == b'-';
+            at += usize::from(g < GROUPS.len() - 1);
+            digits && dash
+        });
+        if whole && (start == 0 || boundary(start - 1)) && boundary(start + 36) {
+            found.push((start, start + 36));
+            start += 36;
+        } else {
+            start += 1;
+        }
+    }
+    found
+}
+
 /// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, and
 /// keys their vendors document as publishable (Stripe `pk_`, Mapbox `pk.`).
 fn public_by_design(value: &str) -> bool {
@@ -1471,7 +1502,8 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
     let identifiers = hostnames(value)
         .into_iter()
         .chain(url_path_identifiers(value))
-        .chain(content_addressed(value));
+        .chain(content_addressed(value))
+        .chain(uuids(value));
     for (s, e) in identifiers {
         masked[s..e].fill(b' ');
     }
