@@ -396,3 +396,58 @@ mod guard {
         }
     }
 }
+
+mod stray_trees {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A directory tree `depth` folders of `len`-letter names deep under `dir/old`, a file at
+    /// its bottom. Built from the bottom up, each chain short enough to name, then moved under
+    /// the next, so it may reach past PATH_MAX.
+    fn deep_tree(dir: &std::path::Path, depth: usize, len: usize) {
+        let per_chain = (2048 / (len + 1)).max(1);
+        let mut left = depth;
+        let mut below: Option<PathBuf> = None;
+        let mut n = 0;
+        while left > 0 {
+            let take = left.min(per_chain);
+            left -= take;
+            let top = dir.join(format!("chain{n}"));
+            n += 1;
+            let mut bottom = top.clone();
+            for _ in 0..take {
+                bottom = bottom.join("a".repeat(len));
+            }
+            fs::create_dir_all(&bottom).expect("a chain under PATH_MAX");
+            match below.take() {
+                Some(chain) => fs::rename(&chain, bottom.join("a")).expect("movable"),
+                None => fs::write(bottom.join("x.yaml"), "Resources: {}\n").expect("writable"),
+            }
+            below = Some(top);
+        }
+        if let Some(top) = below {
+            fs::rename(top, dir.join("old")).expect("movable");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        /// A stray folder in generated/ is drift whatever its depth (exit 1), never an I/O
+        /// failure of `check` (exit 2), also where its paths pass PATH_MAX.
+        #[test]
+        fn a_stray_tree_of_any_depth_is_drift(depth in 1..400usize, len in 1..40usize) {
+            let app = valid_app();
+            let dir = scratch(&format!("tree-{depth}-{len}"));
+            let r = pipeline::run(&app, &dir, None).expect("valid");
+            check::write(&r).expect("writable");
+            deep_tree(&dir, depth, len);
+            let got = check::compare(&dir, "generated", r.files());
+            fs::remove_dir_all(&dir).ok();
+            let drift = got.map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(
+                drift.iter().any(|d| matches!(d, check::Drift::Stray { path } if path.starts_with("generated/old/"))),
+                "{drift:?}"
+            );
+        }
+    }
+}
