@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 
 pub mod access;
 pub mod events;
-mod reason;
+pub(crate) mod reason;
 mod review;
 
 use super::review::Tool;

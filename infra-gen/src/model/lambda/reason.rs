@@ -1217,7 +1217,9 @@ fn modal(w: &str, next: &str) -> bool {
 /// Whether `w` is a function word (article, preposition, pronoun, auxiliary) of a language
 /// the classifier reads: English, or German, French, Spanish, Italian, Portuguese or Dutch,
 /// whose markers it knows. Every sentence of those languages has one.
-fn function_word(w: &str) -> bool {
+/// Whether `w` (lowercase) is a function word of a language the classifier reads: prose has
+/// them, keyboard mash and placeholders do not.
+pub(crate) fn function_word(w: &str) -> bool {
     const WORDS: &[&str] = &[
         // English
         "the", "a", "an", "is", "are", "was", "were", "be", "been", "it", "its", "of", "to", "in",
