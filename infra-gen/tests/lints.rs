@@ -1062,6 +1062,61 @@ mod raw_function_log_group {
             }
         }
 
+        /// SNS creates `sns/<region>/<account>/<topic>` for successful and `…/Failure` for failed
+        /// deliveries whose status a topic logs, without retention, unless the stack has a
+        /// group of that name (the account written `${AWS::AccountId}`); an unnamed topic's
+        /// groups cannot be made beforehand.
+        #[test]
+        fn a_raw_topic_logs_delivery_status_to_log_groups_of_its_stack(
+            topic in "[a-zA-Z][a-zA-Z0-9_-]{2,20}",
+            named in any::<bool>(),
+            outcomes in prop::collection::vec((any::<bool>(), any::<bool>()), 0..3),
+            present in (any::<bool>(), any::<bool>()),
+            literal_account in any::<bool>(),
+        ) {
+            let mut app = valid_app();
+            let role = json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/feedback"});
+            let logging: Vec<Value> = outcomes
+                .iter()
+                .enumerate()
+                .map(|(i, (ok, failed))| {
+                    let protocol = ["lambda", "sqs", "http"][i];
+                    let mut e = json!({ "Protocol": protocol });
+                    if *ok {
+                        e["SuccessFeedbackRoleArn"] = role.clone();
+                    }
+                    if *failed {
+                        e["FailureFeedbackRoleArn"] = role.clone();
+                    }
+                    e
+                })
+                .collect();
+            let (success, failure) = outcomes.iter().fold((false, false), |(s, f), (a, b)| (s || *a, f || *b));
+            let account = if literal_account { "123456789012" } else { "${AWS::AccountId}" };
+            let mut missing = 0;
+            for (logged, suffix, there) in [(success, "", present.0), (failure, "/Failure", present.1)] {
+                if there {
+                    push(&mut app, &format!("Delivery{}", suffix.len()), "AWS::Logs::LogGroup",
+                        json!({"LogGroupName": {"Fn::Sub": format!("sns/${{AWS::Region}}/{account}/{topic}{suffix}")}, "RetentionInDays": 365}));
+                }
+                // A literal account is another one's name: the template does not know its own.
+                if logged && !(named && there && !literal_account) {
+                    missing += 1;
+                }
+            }
+            let mut props = json!({"DeliveryStatusLogging": logging});
+            if named {
+                props["TopicName"] = json!(topic);
+            }
+            push(&mut app, "Events", "AWS::SNS::Topic", props);
+            let found: Vec<Finding> =
+                findings(&app).into_iter().filter(|f| f.code == "log-group").collect();
+            prop_assert_eq!(found.len(), missing, "{:#?}", found);
+            for f in &found {
+                prop_assert_eq!(f.resource.as_str(), "Events");
+            }
+        }
+
         /// A raw function's `Environment.Variables` meet Lambda's limits as a modelled
         /// function's do: `env-size` exactly when the JSON object is over 4096 bytes,
         /// `reserved-env` for a name Lambda sets itself.

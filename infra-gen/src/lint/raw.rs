@@ -441,6 +441,20 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         }
     }
     exported_log_groups(stack, raw, id, sink);
+    delivery_log_groups(stack, raw, id, sink);
+    // A hosted rotation function is made by the AWS::SecretsManager transform, which the
+    // templates do not declare (CloudFormation refuses the property without it), and Lambda
+    // would create its log group without retention.
+    if raw.type_name() == "AWS::SecretsManager::RotationSchedule"
+        && raw.properties().get("HostedRotationLambda").is_some()
+    {
+        sink.push(
+            "log-group",
+            id,
+            "raw AWS::SecretsManager::RotationSchedule uses HostedRotationLambda, which needs the AWS::SecretsManager transform the template does not declare and creates a function whose log group never expires".to_owned(),
+            "give it RotationLambdaARN of a function of the stack that logs to a log group with a retention",
+        );
+    }
     let mut statements = Vec::new();
     // A resource's own policy (not IAM's identity and trust documents) may leave out
     // `Resource`: it then grants on the resource itself.
@@ -1266,6 +1280,79 @@ fn exported_log_groups(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) 
                 ),
                 format!(
                     "give it a literal {name_property} and add a log group named {prefix}<{name_property}, lowercase>/<log> with a retention to the stack for each exported log, or export none"
+                ),
+            );
+        }
+    }
+}
+
+/// A raw SNS topic's delivery status logs go to log groups of its stack: SNS otherwise creates
+/// `sns/<region>/<account>/<topic>` (successes) and `…/Failure` on the first delivery, without
+/// retention and outside the stack (lint `policy` judges the groups' retention).
+fn delivery_log_groups(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    if raw.type_name() != "AWS::SNS::Topic" {
+        return;
+    }
+    let p = raw.properties();
+    let Some(logging) = p.get("DeliveryStatusLogging") else {
+        return;
+    };
+    let scope = Scope::new(stack, None);
+    let topic = p
+        .get("TopicName")
+        .and_then(RawValue::expr)
+        .and_then(|e| scope.resolve(e).known().map(str::to_owned));
+    // A list an input decides may log either outcome.
+    let entries = match logging.expr() {
+        Some(_) => vec![(true, true)],
+        None => logging
+            .items()
+            .into_iter()
+            .map(|e| {
+                (
+                    e.get("SuccessFeedbackRoleArn").is_some(),
+                    e.get("FailureFeedbackRoleArn").is_some(),
+                )
+            })
+            .collect(),
+    };
+    let (success, failure) = entries
+        .iter()
+        .fold((false, false), |(s, f), (a, b)| (s || *a, f || *b));
+    let base = topic
+        .as_ref()
+        .map(|t| format!("sns/{}/\u{1}/{t}", stack.environment.region()));
+    let named = |name: &str| {
+        stack
+            .template
+            .resources
+            .iter()
+            .any(|r| match &r.properties {
+                Properties::LogGroup(g) => g.name == name,
+                Properties::Raw(g) if g.type_name() == "AWS::Logs::LogGroup" => g
+                    .properties()
+                    .get("LogGroupName")
+                    .and_then(RawValue::expr)
+                    .and_then(|e| with_own_account(e, &scope))
+                    .is_some_and(|n| n == name),
+                _ => false,
+            })
+    };
+    for (logged, suffix) in [(success, ""), (failure, "/Failure")] {
+        let group = base.as_ref().map(|b| format!("{b}{suffix}"));
+        if logged && !group.as_deref().is_some_and(named) {
+            sink.push(
+                "log-group",
+                id,
+                format!(
+                    "raw AWS::SNS::Topic logs delivery status to CloudWatch, which creates {} without retention",
+                    group.map_or_else(
+                        || "its log groups (for a topic name CloudFormation generates)".to_owned(),
+                        |g| g.replace('\u{1}', "<account>")
+                    )
+                ),
+                format!(
+                    "give it a literal TopicName and add a log group named sns/${{AWS::Region}}/${{AWS::AccountId}}/<TopicName>{suffix} with a retention to the stack, or log no delivery status"
                 ),
             );
         }
