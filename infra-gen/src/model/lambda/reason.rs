@@ -40,6 +40,11 @@
 //!   accepted from the query string`) is a rule about keys, not their absence. With public
 //!   data as the basis (`the health page is public data, so no key is needed`) being
 //!   unauthenticated is the point, not a gap; a deferral is refused even then.
+//! * **Partial checks**, refused as negations: a check of one class of requests while a clause
+//!   serves another as it comes, at some times or on a sample, after the response has left,
+//!   by a component in front named by what it does, or of a credential published in the
+//!   docs. A sentence about a component or version that is gone, beside today's check, is
+//!   history and negates nothing.
 
 /// Why a reason was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,10 +94,32 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Deferral);
     }
-    if !public && (sentences.iter().any(|s| negation(s)) || checked_elsewhere(&sentences)) {
+    // A sentence about what is gone (`an old gateway that used to check keys was removed`),
+    // beside one that is a reason on its own, says nothing of today's check.
+    let current: Vec<Vec<Vec<String>>> = sentences
+        .iter()
+        .enumerate()
+        .filter(|&(k, s)| {
+            !(history(s)
+                && sentences
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| j != k && enforced_now(o)))
+        })
+        .map(|(_, s)| s.clone())
+        .collect();
+    if !public
+        && (current.iter().any(|s| negation(s))
+            || checked_elsewhere(&current)
+            || class_left_open(&current))
+    {
         return Err(Refusal::Negation);
     }
-    if !public && delegated(&sentences) {
+    // A published credential authenticates no one, whatever the response holds.
+    if current.iter().any(|s| published_credential(s)) {
+        return Err(Refusal::Negation);
+    }
+    if !public && delegated(&current) {
         return Err(Refusal::Delegation);
     }
     if !(mechanism || public) {
@@ -713,6 +740,9 @@ fn extra_or_upkeep(clause: &[String]) -> bool {
                 | "extra"
                 | "factor"
                 | "rotation"
+                | "issue"
+                | "issues"
+                | "issuing"
                 | "automating"
                 | "automation"
                 | "automated"
@@ -1734,6 +1764,56 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             "function" | "handler" | "lambda" | "code" | "we" | "backend" | "service"
         )
     }
+    /// The checker a compound starting at `words[0]` names: a possessive's owner, else a
+    /// component in front anywhere in it (`a Lambda@Edge function`, `a CloudFront function`,
+    /// `a Lambda authorizer`), else its last noun.
+    fn compound_head(words: &[String]) -> &str {
+        let run: Vec<&String> = words
+            .iter()
+            .take_while(|w| elsewhere(w) || itself(w))
+            .collect();
+        // A possessive's owner holds the rest: `the function's client` is the function's.
+        run.iter()
+            .rev()
+            .find(|w| w.ends_with("'s"))
+            .or_else(|| run.iter().find(|w| elsewhere(w)))
+            .or(run.last())
+            .map_or("", |w| w.as_str())
+    }
+    // A clause that checks and says it forwards to the function (`Kong validates the key and
+    // forwards the request to the URL`) or sits in front of it: its first words, up to the
+    // check or `in front`, name what is in front, whatever its product's name (`Apigee sits
+    // in front of the function and verifies…`).
+    let unnamed_in_front = sentences.iter().flatten().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        let fronting = (0..c.len()).any(|i| {
+            w(i) == "in" && w(i + 1) == "front"
+                || matches!(
+                    w(i),
+                    "forward"
+                        | "forwards"
+                        | "forwarded"
+                        | "forwarding"
+                        | "proxies"
+                        | "relays"
+                        | "routes"
+                        | "passes"
+                ) && c[i + 1..]
+                    .iter()
+                    .take(6)
+                    .skip_while(|y| *y != "to")
+                    .any(|y| matches!(y.as_str(), "url" | "function" | "lambda" | "handler"))
+        });
+        let end = c.iter().position(|y| checking(y) || y == "in").unwrap_or(0);
+        let subject = &c[..end];
+        fronting
+            && c.iter().any(|y| checking(y))
+            && !subject.is_empty()
+            && !subject.iter().any(|y| itself(y))
+            && !subject
+                .iter()
+                .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
+    });
     // The checker of each checking word: its agent after `by`, else its subject.
     let checkers = || {
         sentences.iter().flatten().flat_map(|c| {
@@ -1742,11 +1822,9 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 .filter_map(move |i| {
                     // `checked by the WAF`, `authenticated at the CDN`.
                     if c.get(i + 1).is_some_and(|w| w == "by" || w == "at") {
-                        return c[i + 2..]
-                            .iter()
-                            .take(4)
-                            .find(|w| elsewhere(w) || itself(w))
-                            .map(String::as_str);
+                        let after = &c[i + 2..(i + 6).min(c.len())];
+                        let first = after.iter().position(|w| elsewhere(w) || itself(w))?;
+                        return Some(compound_head(&after[first..]));
                     }
                     // The subject leads its (relative) clause: `the gateway in front of the
                     // function verifies`, `the token the client sends, which the function checks`.
@@ -1754,11 +1832,26 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                         .iter()
                         .rposition(|w| matches!(w.as_str(), "that" | "which" | "who" | "and"))
                         .map_or(0, |k| k + 1);
-                    // Of a compound the last noun is the head: `a Lambda authorizer`.
-                    let candidate = |w: &String| elsewhere(w) || itself(w);
-                    let first = c[start..i].iter().position(candidate)? + start;
-                    let head = c[first..i].iter().take_while(|w| candidate(w)).count();
-                    Some(c[first + head - 1].as_str())
+                    // Of a compound the last noun is the head: `a Lambda authorizer`. A word
+                    // naming a credential's kind is no checker: `a client certificate`.
+                    let first = (start..i).find(|&k| {
+                        (elsewhere(&c[k]) || itself(&c[k]))
+                            && !c.get(k + 1).is_some_and(|n| {
+                                MECHANISMS.contains(&n.as_str())
+                                    || matches!(
+                                        n.as_str(),
+                                        "key"
+                                            | "keys"
+                                            | "cookie"
+                                            | "cookies"
+                                            | "credential"
+                                            | "credentials"
+                                            | "secret"
+                                            | "password"
+                                    )
+                            })
+                    })?;
+                    Some(compound_head(&c[first..i]))
                 })
         })
     };
@@ -1802,7 +1895,191 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                         && scope(p[2])
             })
     });
-    partial || checkers().any(elsewhere) && !checkers().any(itself) || no_longer(sentences)
+    // A check at some times (`on weekdays during business hours`) or of a sample of requests
+    // (`a random 10% sample`), in the clause of its checking word.
+    let sometimes = sentences.iter().flatten().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        c.iter().any(|y| {
+            checking(y)
+                || enforcement(y)
+                || required_state(y)
+                || y == "without"
+                || ["compar", "requir"].iter().any(|p| y.starts_with(p))
+        }) && (0..c.len()).any(|i| {
+            matches!(w(i), "on" | "during" | "in" | "at" | "outside")
+                && matches!(
+                    w(i + 1),
+                    "weekdays"
+                        | "weekends"
+                        | "business"
+                        | "office"
+                        | "working"
+                        | "daytime"
+                        | "nights"
+                        | "night"
+                        | "mondays"
+                        | "fridays"
+                )
+                || matches!(
+                    w(i),
+                    "sample" | "sampled" | "sampling" | "fraction" | "percent" | "percentage"
+                )
+        })
+    });
+    partial
+        || sometimes
+        || (checkers().any(elsewhere) || unnamed_in_front) && !checkers().any(itself)
+        || no_longer(sentences)
+}
+
+/// A sentence about a component or version that is gone: its subject (the words before its
+/// first verb or relative pronoun) names no authentication, and it was removed, replaced or
+/// retired (`an old gateway that used to check keys was removed`, `the previous version,
+/// which had no check, was replaced`; not `the key check was removed`).
+fn history(sentence: &[Vec<String>]) -> bool {
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    let end = words
+        .iter()
+        .position(|w| {
+            matches!(
+                *w,
+                "that" | "which" | "who" | "was" | "were" | "has" | "have" | "had" | "is" | "are"
+            )
+        })
+        .unwrap_or(0);
+    let subject = &words[..end];
+    !subject.is_empty()
+        && !subject
+            .iter()
+            .any(|w| AUTH_TERMS.contains(w) || MECHANISMS.contains(w))
+        && words.windows(2).any(|p| {
+            matches!(p[0], "was" | "were" | "been")
+                && matches!(
+                    p[1],
+                    "removed"
+                        | "replaced"
+                        | "retired"
+                        | "decommissioned"
+                        | "deleted"
+                        | "shut"
+                        | "torn"
+                        | "dropped"
+                        | "superseded"
+                )
+        })
+}
+
+/// A credential published where anyone reads it: `an API key printed in our public
+/// documentation` (not a JWKS, a certificate or a public key, which are public by design).
+fn published_credential(sentence: &[Vec<String>]) -> bool {
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    words.iter().enumerate().any(|(i, x)| {
+        // What is published: the few words before the participle.
+        let what = &words[i.saturating_sub(4)..i];
+        matches!(
+            *x,
+            "printed" | "published" | "posted" | "documented" | "displayed"
+        ) && what
+            .iter()
+            .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y))
+            && !what
+                .iter()
+                .any(|y| matches!(*y, "jwks" | "certificate" | "certificates" | "public"))
+            && words[i + 1..].iter().take(6).any(|y| {
+                matches!(
+                    *y,
+                    "documentation"
+                        | "docs"
+                        | "readme"
+                        | "website"
+                        | "wiki"
+                        | "blog"
+                        | "repository"
+                        | "repo"
+                        | "page"
+                )
+            })
+    })
+}
+
+/// Words naming a class of requests or callers: an HTTP method, reads or writes, a kind of
+/// caller.
+fn request_class(w: &str) -> bool {
+    matches!(
+        w,
+        "get"
+            | "post"
+            | "put"
+            | "patch"
+            | "delete"
+            | "reads"
+            | "writes"
+            | "internal"
+            | "external"
+            | "partner"
+            | "partners"
+            | "anonymous"
+            | "admin"
+            | "admins"
+    )
+}
+
+/// A check scoped to one class of requests while a clause serves another as it comes: `HMAC
+/// signatures are verified for POST requests; GET requests are served as they come`, `the key
+/// is checked on writes; reads are open to everyone`, `partners need a key, but internal
+/// callers need none`. Preflight and health requests, which carry no data, are not such a
+/// class; a sentence that refuses (`… GET requests without one are rejected`) serves no one
+/// unchecked.
+fn class_left_open(sentences: &[Vec<Vec<String>>]) -> bool {
+    let checks = |c: &[String]| {
+        c.iter().any(|w| {
+            AUTH_TERMS.contains(&w.as_str())
+                || MECHANISMS.contains(&w.as_str())
+                || required_state(w)
+                || ["check", "verif", "validat", "authenticat", "requir"]
+                    .iter()
+                    .any(|p| w.starts_with(p))
+        })
+    };
+    let scoped = sentences
+        .iter()
+        .flatten()
+        .any(|c| checks(c) && c.iter().any(|w| request_class(w)));
+    let served = sentences.iter().any(|sentence| {
+        !sentence.iter().flatten().any(|w| enforcement(w))
+            && sentence.iter().any(|c| {
+                let w = |i: usize| c.get(i).map_or("", String::as_str);
+                !checks(c)
+                    && c.iter().any(|w| request_class(w))
+                    && !c.iter().any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "options" | "preflight" | "health" | "healthcheck" | "ping" | "status"
+                        )
+                    })
+                    && (0..c.len()).any(|i| {
+                        let before_negated = c[..i].iter().any(|y| negator(y));
+                        matches!(w(i), "need" | "needs" | "require")
+                            && matches!(w(i + 1), "none" | "nothing" | "no")
+                            || !before_negated
+                                && (matches!(
+                                    w(i),
+                                    "served"
+                                        | "processed"
+                                        | "handled"
+                                        | "answered"
+                                        | "accepted"
+                                        | "allowed"
+                                        | "admitted"
+                                        | "pass"
+                                        | "trusted"
+                                        | "open"
+                                ) || matches!(w(i), "go" | "get" | "goes" | "gets")
+                                    && w(i + 1) == "through")
+                    })
+            })
+    });
+    scoped && served
 }
 
 /// A check that was, and is not any more: `tokens used to be verified`, `token validation no
@@ -1945,6 +2222,22 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                         w(k) == "is" && w(k + 1) == "ignored"
                     }
                 || x == "out" && w(i + 1) == "of" && w(i + 2) == "scope"
+                // A check made once the response has left: `verified after the response has
+                // been streamed`.
+                || ["check", "verif", "validat", "authenticat"].iter().any(|p| x.starts_with(p))
+                    && w(i + 1) == "after"
+                    && words[i + 2..].iter().take(5).any(|y| {
+                        matches!(*y, "response" | "responding" | "responded" | "streamed"
+                            | "served" | "sent" | "returned" | "answered" | "replied")
+                    })
+                // What lacks the credential goes on: `tokens without one pass`.
+                || x == "without"
+                    && !words[..i].iter().any(|y| negator(y))
+                    && words[i + 1..]
+                        .iter()
+                        .take(4)
+                        .take_while(|y| !negator(y))
+                        .any(|y| matches!(*y, "pass" | "passes" | "proceed" | "proceeds"))
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"

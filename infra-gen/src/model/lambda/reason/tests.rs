@@ -95,6 +95,10 @@ const ELSEWHERE_FRAMES: &[&str] = &[
     "callers are authenticated at the CDN with {m}",
     "IAM checks {m} on every request",
     "the reverse proxy terminates {m} and forwards only verified callers",
+    "{m} is verified by a Lambda@Edge function in front of the URL",
+    "a CloudFront function checks {m}",
+    "Kong validates {m} and forwards the request to the URL",
+    "Apigee sits in front of the function and verifies {m}",
 ];
 
 /// A check that was and is no more.
@@ -122,6 +126,40 @@ const ENVIRONMENT_SCOPES: &[&str] = &[
     "but only on weekdays",
     ", only during business hours",
     "on weekends only",
+    "on weekdays during business hours",
+    "during office hours",
+    "for a random 10% sample of requests",
+    "on a sampled fraction of calls",
+];
+
+/// A check scoped to one class of requests (`{c}`), and another class served as it comes.
+const CLASS_CHECKS: &[&str] = &[
+    "{m} is verified for {c} requests",
+    "the function checks {m} on {c}",
+    "{m} is required from {c} callers",
+];
+const CLASS_OPEN: &[&str] = &[
+    "{c} requests are served as they come",
+    "{c} callers need none",
+    "{c} are open to everyone",
+    "{c} requests go through unchecked",
+];
+/// The same classes, refused or answering only what carries no data: still a reason.
+const CLASS_CLOSED: &[&str] = &[
+    "{c} requests without it are rejected",
+    "{c} callers get 401 without one",
+    "OPTIONS preflight requests are answered with the CORS headers",
+];
+const CLASSES: &[&str] = &[
+    "POST", "GET", "writes", "reads", "partner", "internal", "DELETE",
+];
+
+/// A component or version that is gone, beside today's check: history, not a negation.
+const HISTORY_FRAMES: &[&str] = &[
+    "an old gateway that used to check keys was removed",
+    "the previous version, which had no check, was replaced in 2023",
+    "a legacy proxy that skipped authentication was decommissioned",
+    "the old endpoint, which anyone could call, was shut down last year",
 ];
 
 /// Deferral to a version in the other languages read, and in English.
@@ -319,6 +357,9 @@ fn negation() -> impl Strategy<Value = String> {
             "we check that the key header exists, not what it contains",
             "the key is compared with a prefix match",
             "tokens are accepted on a case-insensitive match",
+            "the token is verified after the response has been streamed",
+            "the API key printed in our public documentation is checked",
+            "the JWT is verified for tokens with a kid header; tokens without one pass",
         ][..],
     )
     .prop_map(str::to_owned)
@@ -667,6 +708,46 @@ proptest! {
     ) {
         let reason = dress_first(format!("{base} {scope}"), extra, seed);
         prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_of_one_class_while_another_is_served_as_it_comes_is_refused(
+        f in prop::sample::select(CLASS_CHECKS), o in prop::sample::select(CLASS_OPEN),
+        m in prop::sample::select(MECHANISMS), c in prop::sample::select(CLASSES),
+        d in prop::sample::select(CLASSES), extra in fillers(), seed in any::<u64>()
+    ) {
+        let parts = vec![f.replace("{m}", m).replace("{c}", c), o.replace("{c}", d)];
+        let mut reason = dress(parts, seed);
+        if !extra.is_empty() {
+            reason = format!("{reason}. {}", dress(extra, seed / 5));
+        }
+        prop_assert_eq!(judge(&reason), Err(Refusal::Negation), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_of_one_class_while_another_is_refused_is_accepted(
+        f in prop::sample::select(CLASS_CHECKS), o in prop::sample::select(CLASS_CLOSED),
+        m in prop::sample::select(MECHANISMS), c in prop::sample::select(CLASSES),
+        d in prop::sample::select(CLASSES), seed in any::<u64>()
+    ) {
+        let reason = format!(
+            "{}. {}",
+            dress(vec![f.replace("{m}", m).replace("{c}", c)], seed),
+            dress(vec![o.replace("{c}", d)], seed / 3)
+        );
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn what_is_gone_beside_todays_check_is_accepted(
+        base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
+        first in any::<bool>(), seed in any::<u64>()
+    ) {
+        let (a, b) = (dress(vec![base], seed), dress(vec![h.to_owned()], seed / 3));
+        let reason = if first { format!("{a}. {b}") } else { format!("{b}. {a}") };
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+        // Alone, it names no check of today.
+        prop_assert!(judge(&b).is_err(), "{}", b);
     }
 
     #[test]
