@@ -43,8 +43,8 @@
 //! * **Partial checks**, refused as negations: a check of one class of requests while a clause
 //!   serves another as it comes, at some times or on a sample, after the response has left,
 //!   by a component in front named by what it does, or of a credential published in the
-//!   docs. A sentence about a component or version that is gone, beside today's check, is
-//!   history and negates nothing.
+//!   docs. A sentence about a component or version that is gone, or about requests that
+//!   carry no data (CORS preflights, health checks), beside today's check negates nothing.
 
 /// Why a reason was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,13 +94,14 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Deferral);
     }
-    // A sentence about what is gone (`an old gateway that used to check keys was removed`),
-    // beside one that is a reason on its own, says nothing of today's check.
+    // A sentence about what is gone (`an old gateway that used to check keys was removed`) or
+    // about requests that carry no data (CORS preflights, health checks), beside one that is a
+    // reason on its own, says nothing of the check of the others.
     let current: Vec<Vec<Vec<String>>> = sentences
         .iter()
         .enumerate()
         .filter(|&(k, s)| {
-            !(history(s)
+            !((history(s) || carries_no_data(s))
                 && sentences
                     .iter()
                     .enumerate()
@@ -1780,13 +1781,10 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             .or(run.last())
             .map_or("", |w| w.as_str())
     }
-    // A clause that checks and says it forwards to the function (`Kong validates the key and
-    // forwards the request to the URL`) or sits in front of it: its first words, up to the
-    // check or `in front`, name what is in front, whatever its product's name (`Apigee sits
-    // in front of the function and verifies…`).
-    let unnamed_in_front = sentences.iter().flatten().any(|c| {
+    /// A clause saying it forwards to the function or sits in front of it.
+    fn front_clause(c: &[String]) -> bool {
         let w = |i: usize| c.get(i).map_or("", String::as_str);
-        let fronting = (0..c.len()).any(|i| {
+        (0..c.len()).any(|i| {
             w(i) == "in" && w(i + 1) == "front"
                 || matches!(
                     w(i),
@@ -1803,7 +1801,14 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     .take(6)
                     .skip_while(|y| *y != "to")
                     .any(|y| matches!(y.as_str(), "url" | "function" | "lambda" | "handler"))
-        });
+        })
+    }
+    // A clause that checks and says it forwards to the function (`Kong validates the key and
+    // forwards the request to the URL`) or sits in front of it: its first words, up to the
+    // check or `in front`, name what is in front, whatever its product's name (`Apigee sits
+    // in front of the function and verifies…`).
+    let unnamed_in_front = sentences.iter().flatten().any(|c| {
+        let fronting = front_clause(c);
         let end = c.iter().position(|y| checking(y) || y == "in").unwrap_or(0);
         let subject = &c[..end];
         fronting
@@ -1813,6 +1818,17 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             && !subject
                 .iter()
                 .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
+    });
+    // `validated by Traefik, which forwards requests to the function`: an agent of a check
+    // that is not the function, in a sentence that forwards to it.
+    let agent_in_front = sentences.iter().any(|sentence| {
+        let words: Vec<&String> = sentence.iter().flatten().collect();
+        sentence.iter().any(|c| front_clause(c))
+            && (0..words.len()).any(|i| {
+                checking(words[i])
+                    && words.get(i + 1).is_some_and(|w| *w == "by")
+                    && !words[i + 2..].iter().take(3).any(|w| itself(w))
+            })
     });
     // The checker of each checking word: its agent after `by`, else its subject.
     let checkers = || {
@@ -1928,7 +1944,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     });
     partial
         || sometimes
-        || (checkers().any(elsewhere) || unnamed_in_front) && !checkers().any(itself)
+        || (checkers().any(elsewhere) || unnamed_in_front || agent_in_front)
+            && !checkers().any(itself)
         || no_longer(sentences)
 }
 
@@ -1972,33 +1989,64 @@ fn history(sentence: &[Vec<String>]) -> bool {
 /// A credential published where anyone reads it: `an API key printed in our public
 /// documentation` (not a JWKS, a certificate or a public key, which are public by design).
 fn published_credential(sentence: &[Vec<String>]) -> bool {
-    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
-    words.iter().enumerate().any(|(i, x)| {
-        // What is published: the few words before the participle.
-        let what = &words[i.saturating_sub(4)..i];
-        matches!(
-            *x,
-            "printed" | "published" | "posted" | "documented" | "displayed"
-        ) && what
-            .iter()
-            .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y))
-            && !what
+    sentence.iter().any(|c| {
+        (0..c.len()).any(|i| {
+            // What is published: its clause's words before the participle.
+            let what = &c[..i];
+            matches!(
+                c[i].as_str(),
+                "printed" | "published" | "posted" | "documented" | "displayed"
+            ) && what
                 .iter()
-                .any(|y| matches!(*y, "jwks" | "certificate" | "certificates" | "public"))
-            && words[i + 1..].iter().take(6).any(|y| {
-                matches!(
-                    *y,
-                    "documentation"
-                        | "docs"
-                        | "readme"
-                        | "website"
-                        | "wiki"
-                        | "blog"
-                        | "repository"
-                        | "repo"
-                        | "page"
-                )
-            })
+                .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
+                && !what
+                    .iter()
+                    .any(|y| matches!(y.as_str(), "jwks" | "certificate" | "certificates"))
+                && !what
+                    .windows(2)
+                    .any(|p| p[0] == "public" && matches!(p[1].as_str(), "key" | "keys"))
+                && c[i + 1..].iter().take(6).any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "documentation"
+                            | "docs"
+                            | "readme"
+                            | "website"
+                            | "wiki"
+                            | "blog"
+                            | "repository"
+                            | "repo"
+                            | "page"
+                    )
+                })
+        })
+    })
+}
+
+/// A sentence about requests that carry no data, which browsers and load balancers send
+/// without credentials: CORS preflights (`OPTIONS preflight requests are answered without a
+/// token`) and health checks, named before its first verb.
+fn carries_no_data(sentence: &[Vec<String>]) -> bool {
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    let end = words
+        .iter()
+        .position(|w| {
+            matches!(
+                *w,
+                "is" | "are" | "get" | "gets" | "receive" | "receives" | "go" | "pass" | "passes"
+            )
+        })
+        .unwrap_or(0);
+    let subject = &words[..end];
+    subject.iter().any(|w| {
+        matches!(
+            *w,
+            "preflight" | "preflights" | "options" | "health" | "healthcheck" | "healthchecks"
+        )
+    }) && !subject.iter().enumerate().any(|(k, w)| {
+        (AUTH_TERMS.contains(w) || MECHANISMS.contains(w))
+            // A health check is no check of callers.
+            && !(matches!(*w, "check" | "checks") && k > 0 && subject[k - 1] == "health")
     })
 }
 
@@ -2021,6 +2069,9 @@ fn request_class(w: &str) -> bool {
             | "anonymous"
             | "admin"
             | "admins"
+            | "routes"
+            | "paths"
+            | "endpoints"
     )
 }
 
@@ -2074,6 +2125,10 @@ fn class_left_open(sentences: &[Vec<Vec<String>>]) -> bool {
                                         | "pass"
                                         | "trusted"
                                         | "open"
+                                        | "serve"
+                                        | "anyone"
+                                        | "everyone"
+                                        | "anybody"
                                 ) || matches!(w(i), "go" | "get" | "goes" | "gets")
                                     && w(i + 1) == "through")
                     })
@@ -2109,7 +2164,12 @@ fn no_longer(sentences: &[Vec<Vec<String>>]) -> bool {
         about
             && !front
             && (0..c.len()).any(|i| {
-                w(i) == "used" && w(i + 1) == "to"
+                w(i) == "used"
+                    && w(i + 1) == "to"
+                    // `the JWKS used to verify tokens is published`: used for, not once done.
+                    && !c[i + 2..]
+                        .iter()
+                        .any(|y| matches!(y.as_str(), "is" | "are" | "was" | "were" | "has" | "have"))
                     || w(i) == "no"
                         && w(i + 1) == "longer"
                         && !matches!(
@@ -2225,10 +2285,17 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // A check made once the response has left: `verified after the response has
                 // been streamed`.
                 || ["check", "verif", "validat", "authenticat"].iter().any(|p| x.starts_with(p))
-                    && w(i + 1) == "after"
-                    && words[i + 2..].iter().take(5).any(|y| {
-                        matches!(*y, "response" | "responding" | "responded" | "streamed"
-                            | "served" | "sent" | "returned" | "answered" | "replied")
+                    && (i + 1..(i + 3).min(words.len())).any(|k| {
+                        matches!(w(k), "after" | "once")
+                            && words[k + 1..]
+                                .iter()
+                                .take(5)
+                                .take_while(|y| **y != "before")
+                                .any(|y| {
+                                    matches!(*y, "response" | "responding" | "responded"
+                                        | "streamed" | "served" | "sent" | "returned"
+                                        | "answered" | "replied")
+                                })
                     })
                 // What lacks the credential goes on: `tokens without one pass`.
                 || x == "without"

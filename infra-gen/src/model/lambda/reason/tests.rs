@@ -99,6 +99,7 @@ const ELSEWHERE_FRAMES: &[&str] = &[
     "a CloudFront function checks {m}",
     "Kong validates {m} and forwards the request to the URL",
     "Apigee sits in front of the function and verifies {m}",
+    "{m} is validated by Traefik, which forwards requests to the function",
 ];
 
 /// A check that was and is no more.
@@ -143,6 +144,7 @@ const CLASS_OPEN: &[&str] = &[
     "{c} callers need none",
     "{c} are open to everyone",
     "{c} requests go through unchecked",
+    "{c} routes serve anyone",
 ];
 /// The same classes, refused or answering only what carries no data: still a reason.
 const CLASS_CLOSED: &[&str] = &[
@@ -160,6 +162,15 @@ const HISTORY_FRAMES: &[&str] = &[
     "the previous version, which had no check, was replaced in 2023",
     "a legacy proxy that skipped authentication was decommissioned",
     "the old endpoint, which anyone could call, was shut down last year",
+    "OPTIONS preflight requests are answered without a token",
+    "health checks from the load balancer are answered without a key",
+];
+
+/// Sentences beside today's check that name a credential without weakening it.
+const BESIDE_FRAMES: &[&str] = &[
+    "the JWKS used to verify tokens is published on our docs page",
+    "our public keys are published in the documentation",
+    "tokens are verified once per request, before the response is sent",
 ];
 
 /// Deferral to a version in the other languages read, and in English.
@@ -360,6 +371,7 @@ fn negation() -> impl Strategy<Value = String> {
             "the token is verified after the response has been streamed",
             "the API key printed in our public documentation is checked",
             "the JWT is verified for tokens with a kid header; tokens without one pass",
+            "JWT verification happens once the response has been sent",
         ][..],
     )
     .prop_map(str::to_owned)
@@ -739,7 +751,7 @@ proptest! {
     }
 
     #[test]
-    fn what_is_gone_beside_todays_check_is_accepted(
+    fn what_is_gone_or_carries_no_data_beside_todays_check_is_accepted(
         base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
         first in any::<bool>(), seed in any::<u64>()
     ) {
@@ -748,6 +760,16 @@ proptest! {
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
         // Alone, it names no check of today.
         prop_assert!(judge(&b).is_err(), "{}", b);
+    }
+
+    #[test]
+    fn a_published_jwks_or_a_check_before_the_response_is_accepted(
+        base in mechanism_base(), b in prop::sample::select(BESIDE_FRAMES),
+        first in any::<bool>(), seed in any::<u64>()
+    ) {
+        let (a, b) = (dress(vec![base], seed), dress(vec![b.to_owned()], seed / 3));
+        let reason = if first { format!("{a}. {b}") } else { format!("{b}. {a}") };
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
     }
 
     #[test]
