@@ -116,6 +116,39 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
+    // Failures only recorded, in a reason that refuses, requires and verifies nothing (to
+    // verify is to refuse what fails): `keys are compared; mismatches are logged`.
+    let refuses = all().any(|w| {
+        enforcement(w)
+            || matches!(
+                w.as_str(),
+                "required" | "requires" | "require" | "needed" | "mandatory" | "must" | "enforced"
+            )
+            || ["verif", "validat", "authenticat"]
+                .iter()
+                .any(|p| w.starts_with(p))
+    });
+    if !refuses
+        && current.iter().any(|s| {
+            let words: Vec<&str> = s.iter().flatten().map(String::as_str).collect();
+            let w = |i: usize| words.get(i).copied().unwrap_or("");
+            let failure = (0..words.len()).any(|i| {
+                matches!(w(i), "mismatch" | "mismatches" | "failures")
+                    || matches!(w(i), "invalid" | "wrong" | "bad" | "failed")
+                        && (AUTH_TERMS.contains(&w(i + 1))
+                            || matches!(w(i + 1), "requests" | "attempts" | "calls"))
+            });
+            let recorded = (0..words.len()).any(|i| {
+                matches!(
+                    w(i),
+                    "logged" | "recorded" | "reported" | "counted" | "flagged" | "noted"
+                ) && !words[i.saturating_sub(2)..i].iter().any(|y| negator(y))
+            });
+            failure && recorded
+        })
+    {
+        return Err(Refusal::Negation);
+    }
     // A published credential authenticates no one, whatever the response holds.
     if current.iter().any(|s| published_credential(s)) {
         return Err(Refusal::Negation);
@@ -1940,6 +1973,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     w(i),
                     "sample" | "sampled" | "sampling" | "fraction" | "percent" | "percentage"
                 )
+                || matches!(w(i), "most" | "some" | "many" | "certain" | "half")
+                    && matches!(w(i + 1), "requests" | "calls" | "callers" | "traffic")
         })
     });
     partial
@@ -2297,6 +2332,33 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                                         | "answered" | "replied")
                                 })
                     })
+                // A check made when the caller chooses, in a sentence that refuses no one:
+                // `validated if the Authorization header is sent`, `whenever it is present`.
+                || ["check", "verif", "validat", "authenticat", "compar"].iter().any(|p| x.starts_with(p))
+                    && !words.iter().any(|y| enforcement(y))
+                    && words[i + 1..].iter().enumerate().any(|(k, y)| {
+                        matches!(*y, "if" | "when" | "whenever")
+                            && words[i + 2 + k..].iter().take(6).any(|z| {
+                                matches!(*z, "present" | "sent" | "provided" | "included"
+                                    | "supplied" | "given" | "exists" | "set")
+                            })
+                    })
+                // A failed check that still serves: `an invalid signature receives a warning
+                // header but is processed`.
+                || x == "but"
+                    && words[i.saturating_sub(8)..i].iter().any(|y| {
+                        matches!(*y, "invalid" | "wrong" | "bad" | "expired" | "missing"
+                            | "unsigned" | "without" | "failed" | "mismatched")
+                    })
+                    && !words[i.saturating_sub(8)..i].iter().any(|y| enforcement(y))
+                    && words[i + 1..]
+                        .iter()
+                        .take(3)
+                        .take_while(|y| !negator(y))
+                        .any(|y| {
+                            matches!(*y, "processed" | "served" | "accepted" | "answered"
+                                | "handled" | "allowed")
+                        })
                 // What lacks the credential goes on: `tokens without one pass`.
                 || x == "without"
                     && !words[..i].iter().any(|y| negator(y))

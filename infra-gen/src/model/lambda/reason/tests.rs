@@ -166,6 +166,16 @@ const HISTORY_FRAMES: &[&str] = &[
     "health checks from the load balancer are answered without a key",
 ];
 
+/// A check made when the caller chooses, of a share of requests, or whose failures are only
+/// recorded or still served: refused on its own.
+const OPTIONAL_FRAMES: &[&str] = &[
+    "the function verifies {m} whenever the header is present",
+    "{m} is validated if the Authorization header is sent",
+    "{m} is verified for most requests",
+    "{m} is compared; mismatches are logged",
+    "requests with an invalid signature receive a warning header but are processed",
+];
+
 /// Sentences beside today's check that name a credential without weakening it.
 const BESIDE_FRAMES: &[&str] = &[
     "the JWKS used to verify tokens is published on our docs page",
@@ -770,6 +780,18 @@ proptest! {
         let (a, b) = (dress(vec![base], seed), dress(vec![b.to_owned()], seed / 3));
         let reason = if first { format!("{a}. {b}") } else { format!("{b}. {a}") };
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+
+    #[test]
+    fn a_check_the_caller_can_skip_or_that_only_records_is_refused(
+        f in prop::sample::select(OPTIONAL_FRAMES), m in prop::sample::select(MECHANISMS),
+        // Clauses that enforce nothing (a filler saying the check is enforced would answer
+        // the recorded failures).
+        extra in prop::collection::vec(prop::sample::select(NEUTRAL).prop_map(str::to_owned), 0..3),
+        seed in any::<u64>()
+    ) {
+        let reason = dress_first(f.replace("{m}", m), extra, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
     }
 
     #[test]
