@@ -2022,38 +2022,55 @@ fn history(sentence: &[Vec<String>]) -> bool {
 }
 
 /// A credential published where anyone reads it: `an API key printed in our public
-/// documentation` (not a JWKS, a certificate or a public key, which are public by design).
+/// documentation`, `a secret committed to the public repository` (not a JWKS, a certificate or
+/// a public key, which are public by design).
 fn published_credential(sentence: &[Vec<String>]) -> bool {
     sentence.iter().any(|c| {
         (0..c.len()).any(|i| {
-            // What is published: its clause's words before the participle.
-            let what = &c[..i];
+            // What is published: the nearest credential before the participle in its clause.
+            let named = |y: &str| {
+                AUTH_TERMS.contains(&y)
+                    || MECHANISMS.contains(&y)
+                    || matches!(y, "secret" | "jwks" | "certificate" | "certificates")
+            };
+            // Past the object of a modifier: `the JWKS used to verify tokens is published`.
+            let nearest = (0..i).rev().find(|&k| {
+                named(&c[k])
+                    && !c[k.saturating_sub(2)..k].iter().any(|v| {
+                        ["verif", "sign", "check", "validat"]
+                            .iter()
+                            .any(|p| v.starts_with(p))
+                    })
+            });
             matches!(
                 c[i].as_str(),
-                "printed" | "published" | "posted" | "documented" | "displayed"
-            ) && what
-                .iter()
-                .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
-                && !what
-                    .iter()
-                    .any(|y| matches!(y.as_str(), "jwks" | "certificate" | "certificates"))
-                && !what
-                    .windows(2)
-                    .any(|p| p[0] == "public" && matches!(p[1].as_str(), "key" | "keys"))
-                && c[i + 1..].iter().take(6).any(|y| {
-                    matches!(
-                        y.as_str(),
-                        "documentation"
-                            | "docs"
-                            | "readme"
-                            | "website"
-                            | "wiki"
-                            | "blog"
-                            | "repository"
-                            | "repo"
-                            | "page"
-                    )
-                })
+                "printed"
+                    | "published"
+                    | "posted"
+                    | "documented"
+                    | "displayed"
+                    | "committed"
+                    | "pushed"
+                    | "shared"
+            ) && nearest.is_some_and(|k| {
+                // Public by design: a JWKS, a certificate, a public key.
+                let public = matches!(c[k].as_str(), "jwks" | "certificate" | "certificates")
+                    || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public";
+                !public
+            }) && c[i + 1..].iter().take(6).any(|y| {
+                matches!(
+                    y.as_str(),
+                    "documentation"
+                        | "docs"
+                        | "readme"
+                        | "website"
+                        | "wiki"
+                        | "blog"
+                        | "repository"
+                        | "repo"
+                        | "page"
+                )
+            })
         })
     })
 }
@@ -2332,17 +2349,6 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                                         | "answered" | "replied")
                                 })
                     })
-                // A check made when the caller chooses, in a sentence that refuses no one:
-                // `validated if the Authorization header is sent`, `whenever it is present`.
-                || ["check", "verif", "validat", "authenticat", "compar"].iter().any(|p| x.starts_with(p))
-                    && !words.iter().any(|y| enforcement(y))
-                    && words[i + 1..].iter().enumerate().any(|(k, y)| {
-                        matches!(*y, "if" | "when" | "whenever")
-                            && words[i + 2 + k..].iter().take(6).any(|z| {
-                                matches!(*z, "present" | "sent" | "provided" | "included"
-                                    | "supplied" | "given" | "exists" | "set")
-                            })
-                    })
                 // A failed check that still serves: `an invalid signature receives a warning
                 // header but is processed`.
                 || x == "but"
@@ -2389,6 +2395,44 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     && words[..i].iter().any(|y| y.starts_with("check") || y.starts_with("verif"))
         })
         || bypassed(sentence)
+        || chosen_by_caller(sentence)
+}
+
+/// A check made when the caller chooses, in a sentence that refuses no one: a condition of
+/// presence after the check in its clause (`validated if the Authorization header is sent`,
+/// `verified whenever the header is present`).
+fn chosen_by_caller(sentence: &[Vec<String>]) -> bool {
+    let judging = |w: &str| {
+        ["check", "verif", "validat", "authenticat", "compar"]
+            .iter()
+            .any(|p| w.starts_with(p))
+    };
+    !sentence.iter().flatten().any(|w| enforcement(w))
+        && sentence.iter().any(|c| {
+            let Some(at) = c.iter().position(|w| judging(w)) else {
+                return false;
+            };
+            (at + 1..c.len()).any(|k| {
+                matches!(c[k].as_str(), "if" | "when" | "whenever")
+                    && c[k + 1..]
+                        .iter()
+                        .take(5)
+                        .take_while(|z| !judging(z))
+                        .any(|z| {
+                            matches!(
+                                z.as_str(),
+                                "present"
+                                    | "sent"
+                                    | "provided"
+                                    | "included"
+                                    | "supplied"
+                                    | "given"
+                                    | "exists"
+                                    | "set"
+                            )
+                        })
+            })
+        })
 }
 
 /// A clause whose check has a way around it: an exception that names no other credential

@@ -174,6 +174,8 @@ const OPTIONAL_FRAMES: &[&str] = &[
     "{m} is verified for most requests",
     "{m} is compared; mismatches are logged",
     "requests with an invalid signature receive a warning header but are processed",
+    "{m} is verified with a secret committed to the public repository",
+    "the function checks {m}; the shared key is posted on the team wiki",
 ];
 
 /// Sentences beside today's check that name a credential without weakening it.
