@@ -1923,18 +1923,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     | "sandbox"
                     | "prod"
                     | "production"
-                    | "weekdays"
-                    | "weekends"
-                    | "business"
-                    | "office"
-                    | "working"
-                    | "daytime"
-                    | "nights"
-                    | "night"
-                    | "mondays"
-                    | "fridays"
                     | "peak"
-            )
+            ) || part_of_the_week_or_day(w)
         };
         c.iter().any(|w| AUTH_TERMS.contains(w) || checking(w))
             && c.windows(3).any(|p| {
@@ -1956,19 +1946,7 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 || ["compar", "requir"].iter().any(|p| y.starts_with(p))
         }) && (0..c.len()).any(|i| {
             matches!(w(i), "on" | "during" | "in" | "at" | "outside")
-                && matches!(
-                    w(i + 1),
-                    "weekdays"
-                        | "weekends"
-                        | "business"
-                        | "office"
-                        | "working"
-                        | "daytime"
-                        | "nights"
-                        | "night"
-                        | "mondays"
-                        | "fridays"
-                )
+                && part_of_the_week_or_day(w(i + 1))
                 || matches!(
                     w(i),
                     "sample" | "sampled" | "sampling" | "fraction" | "percent" | "percentage"
@@ -1982,6 +1960,24 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
         || (checkers().any(elsewhere) || unnamed_in_front || agent_in_front)
             && !checkers().any(itself)
         || no_longer(sentences)
+}
+
+/// A word that names some days or hours (`weekdays`, `business` hours, `nights`): a check
+/// scoped to it leaves the others open.
+fn part_of_the_week_or_day(w: &str) -> bool {
+    matches!(
+        w,
+        "weekdays"
+            | "weekends"
+            | "business"
+            | "office"
+            | "working"
+            | "daytime"
+            | "nights"
+            | "night"
+            | "mondays"
+            | "fridays"
+    )
 }
 
 /// A sentence about a component or version that is gone: its subject (the words before its
