@@ -1520,6 +1520,45 @@ proptest! {
         prop_assert_eq!(got.platform, usize::from(expected), "\n{}\n{:#?}", text, findings);
     }
 
+    /// In the final stage (and the stages it is built on) the build machine's platform ARGs
+    /// name the machine, not the function: a download, a copy or a build setting named by
+    /// `$BUILDARCH`/`$BUILDPLATFORM`/`$BUILDVARIANT`, however spelled, is for whatever machine
+    /// runs the build. The target's ARGs name the function's architecture, and an ARG the stage
+    /// does not declare is empty.
+    #[test]
+    fn the_final_stage_naming_the_build_machines_platform_is_not_the_functions(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        machine in prop::sample::select(vec!["BUILDARCH", "BUILDPLATFORM", "BUILDVARIANT"]),
+        spelling in 0usize..3,
+        form in 0usize..4,
+        target in any::<bool>(),
+        declared in any::<bool>(),
+        in_base in any::<bool>(),
+    ) {
+        let name = if target { machine.replace("BUILD", "TARGET") } else { machine.to_owned() };
+        let reference = match spelling {
+            0 => format!("${name}"),
+            1 => format!("${{{name}}}"),
+            _ => format!("${{{name}:-latest}}"),
+        };
+        let instruction = match form {
+            0 => format!("ADD https://example.com/dl/tool-linux-{reference}.tar.gz /opt/"),
+            1 => format!("RUN curl -fsSLo /opt/tool \"https://example.com/dl/{reference}/tool\""),
+            2 => format!("COPY vendor/tool-{reference} /opt/tool"),
+            _ => format!("RUN GOARCH={reference} go build -o /opt/tool ./cmd/tool"),
+        };
+        let declaration = if declared { format!("ARG {name}\n") } else { String::new() };
+        let body = format!("{declaration}{instruction}\n");
+        let text = if in_base {
+            format!("FROM public.ecr.aws/lambda/provided:al2023 AS base\n{body}FROM base\n{TAIL}")
+        } else {
+            format!("FROM public.ecr.aws/lambda/provided:al2023\n{body}{TAIL}")
+        };
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        let expected = declared && !target;
+        prop_assert_eq!(got.platform >= 1, expected, "\n{}\n{:#?}", text, findings);
+    }
+
     /// `-m32` makes a C compiler (native or cross) build i386 code, which no Lambda function
     /// runs, in the final stage or a stage it copies from; another program's `-m32` builds
     /// nothing.

@@ -213,6 +213,23 @@ const OTHER_OSES: [&str; 14] = [
 /// Variables and options that choose the OS a build targets (Go's `GOOS`, npm's `--os`).
 const OS_SETTINGS: [&str; 4] = ["GOOS", "npm_config_os", "npm_config_platform", "--os"];
 
+/// The build machine's platform ARGs BuildKit sets: the machine's, whatever the target.
+const BUILD_MACHINE_ARGS: [&str; 3] = ["BUILDPLATFORM", "BUILDARCH", "BUILDVARIANT"];
+
+/// The build machine's platform ARGs `word`, as written, reads (`$BUILDARCH`,
+/// `${BUILDPLATFORM#linux/}`): their values are the machine's, which the build does not fix.
+pub(super) fn build_machine_args(word: &str) -> impl Iterator<Item = &'static str> {
+    let word = if word.contains('$') { word } else { "" };
+    BUILD_MACHINE_ARGS.into_iter().filter(move |name| {
+        word.match_indices(name).any(|(at, _)| {
+            let before = &word[..at];
+            let after = word.as_bytes().get(at + name.len());
+            (before.ends_with('$') || before.ends_with("${"))
+                && after.is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        })
+    })
+}
+
 /// The operating system other than Linux that `text` builds or names a build for: an OS
 /// setting given one (`GOOS=darwin`), or a name that spells an OS next to an architecture
 /// (`tool-darwin-arm64`, `aarch64-apple-darwin`) — a Linux function cannot run it.

@@ -91,6 +91,10 @@ pub(super) struct Stage {
     /// fetches the build's own tools in a stage that takes the target's platform to build for
     /// it (`ARG TARGETPLATFORM`, which cross-building helpers such as xx read).
     pub machine_builds: Vec<String>,
+    /// What a RUN fetches or builds and what a COPY or ADD brings in that is named by a build
+    /// machine's platform ARG the stage declares (`ARG BUILDARCH`): for the machine, whatever
+    /// the stage's platform.
+    pub machine_named: Vec<String>,
     /// What `COPY --from=` and `RUN --mount=…,from=` name that is no stage (lower-cased): an
     /// image whose files the stage takes, and what those files can hold.
     pub copied_images: Vec<(String, Holds)>,
@@ -471,6 +475,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         runs: Vec::new(),
         host_builds: Vec::new(),
         machine_builds: Vec::new(),
+        machine_named: Vec::new(),
         copied_images: Vec::new(),
         froms: Vec::new(),
         cmd_set: false,
@@ -684,6 +689,12 @@ impl Stage {
                         self.host_compiles(&script, escape, &mut fetched);
                     }
                 }
+                let machine_named: Vec<String> = fetched
+                    .iter()
+                    .filter(|w| self.reads_build_machine(w))
+                    .cloned()
+                    .collect();
+                self.machine_named.extend(machine_named);
                 self.copies.push(fetched);
             }
             "COPY" | "ADD" => {
@@ -729,6 +740,12 @@ impl Stage {
                         .kept
                         .push(Kept::Command(ins.keyword.clone(), source.clone()));
                 }
+                let machine_named: Vec<String> = sources
+                    .iter()
+                    .filter(|s| self.reads_build_machine(s))
+                    .cloned()
+                    .collect();
+                self.machine_named.extend(machine_named);
                 let known_sources = expanded
                     .into_iter()
                     .filter(|s| !arch::data_file(s))
@@ -738,6 +755,13 @@ impl Stage {
             "ONBUILD" => self.onbuild.extend(parse(&ins.rest).instructions),
             _ => {}
         }
+    }
+
+    /// Whether `word`, as written, reads a build machine's platform ARG the stage declares,
+    /// whose value the global scope leaves as the machine's.
+    fn reads_build_machine(&self, word: &str) -> bool {
+        arch::build_machine_args(word)
+            .any(|name| matches!(self.state.get(name), Some(Val::Unknown(_))))
     }
 
     /// What a shell script fetches or builds into the image: URLs, pip's platform tags
@@ -781,6 +805,7 @@ impl Stage {
                             out.push("-m32 (i386)".to_owned());
                         }
                         if platform_next
+                            || arch::build_machine_args(&expanded).next().is_some()
                             || expanded.contains("://")
                             || expanded.contains("manylinux")
                             || expanded.contains("musllinux")

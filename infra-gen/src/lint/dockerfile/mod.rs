@@ -298,6 +298,18 @@ impl Lint<'_, '_> {
     /// (a Rust target triple, a release archive's suffix, a multiarch library directory,
     /// a pip platform tag); one instruction naming the function's too is a bundle of both.
     fn copies(&mut self, stages: &[Stage], chain: &[usize]) {
+        // The final stage builds for the target; the build machine's platform ARGs name the
+        // machine, which is the function's architecture only when the build happens to run on it.
+        let machine = chain.iter().flat_map(|&i| &stages[i].machine_named).next();
+        if let Some(source) = machine {
+            let message = format!(
+                "the final stage of {} brings in {source}, named by the build machine's platform ($BUILDARCH, $BUILDPLATFORM), not the function's {}: a build on another machine fetches or builds for that machine",
+                self.path,
+                self.arch_name()
+            );
+            let fix = "name it by the target: declare `ARG TARGETARCH` (or TARGETPLATFORM) in the stage and use $TARGETARCH".to_owned();
+            self.platform_finding(message, fix);
+        }
         let os = chain
             .iter()
             .flat_map(|&i| stages[i].copies.iter().flatten())
