@@ -108,6 +108,40 @@ pub(crate) fn placeholder(reason: &str) -> bool {
         || words
             .windows(2)
             .any(|p| PROMPTS.contains(&(p[0].as_str(), p[1].as_str())))
+        || deferred(&words)
+}
+
+/// Whether the reason says it is yet to be written: a word naming the reason itself and,
+/// within the four words after it, one putting it off (`reason to be added later`,
+/// `justification will follow`, `details pending`). Further apart the two are a sentence of
+/// its own (`the reason is that logs are exported and deleted later`).
+fn deferred(words: &[String]) -> bool {
+    const ITSELF: &[&str] = &[
+        "reason",
+        "reasons",
+        "justification",
+        "rationale",
+        "explanation",
+        "details",
+        "description",
+    ];
+    const PUT_OFF: &[&str] = &[
+        "later",
+        "soon",
+        "follow",
+        "follows",
+        "forthcoming",
+        "pending",
+        "tomorrow",
+        "eventually",
+    ];
+    words.iter().enumerate().any(|(i, w)| {
+        ITSELF.contains(&w.as_str())
+            && words[i + 1..]
+                .iter()
+                .take(4)
+                .any(|later| PUT_OFF.contains(&later.as_str()))
+    })
 }
 
 /// The third-party checkers `tests/validate/run.sh` runs.
@@ -431,6 +465,26 @@ mod tests {
             rule_words.dedup();
             let ack_ok = placeholder.is_none() && words.len() + rule_words.len() >= 4 && prose;
             proptest::prop_assert_eq!(ReplacementAck::new(reason.clone()).is_ok(), ack_ok, "{}", reason);
+        }
+    }
+
+    proptest::proptest! {
+        /// A reason that puts itself off (`reason to be added later`) is none, wherever it
+        /// stands in a sentence that is otherwise one; the same words far apart are a sentence
+        /// that says why (`the reason is that the nightly job copies them to glacier later`).
+        #[test]
+        fn a_reason_that_puts_itself_off_is_none(
+            itself in proptest::sample::select(&["reason", "Justification", "rationale", "explanation", "details"][..]),
+            between in proptest::sample::subsequence(&["to", "be", "added", "will", "written", "is", "coming"][..], 0..4),
+            off in proptest::sample::select(&["later", "soon", "follow", "pending", "forthcoming", "eventually"][..]),
+            before in proptest::bool::ANY,
+        ) {
+            let sentence = "logs must stay for the audit team";
+            let put_off = format!("{itself} {} {off}", between.join(" "));
+            let reason = if before { format!("{put_off}; {sentence}") } else { format!("{sentence}; {put_off}") };
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_err(), "{}", reason);
+            let apart = format!("the {itself} is that the nightly job copies them to glacier {off}");
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, apart.clone()).is_ok(), "{}", apart);
         }
     }
 
