@@ -689,12 +689,7 @@ impl Stage {
                         self.host_compiles(&script, escape, &mut fetched);
                     }
                 }
-                let machine_named: Vec<String> = fetched
-                    .iter()
-                    .filter(|w| self.reads_build_machine(w))
-                    .cloned()
-                    .collect();
-                self.machine_named.extend(machine_named);
+                self.note_build_machine(&fetched);
                 self.copies.push(fetched);
             }
             "COPY" | "ADD" => {
@@ -740,12 +735,7 @@ impl Stage {
                         .kept
                         .push(Kept::Command(ins.keyword.clone(), source.clone()));
                 }
-                let machine_named: Vec<String> = sources
-                    .iter()
-                    .filter(|s| self.reads_build_machine(s))
-                    .cloned()
-                    .collect();
-                self.machine_named.extend(machine_named);
+                self.note_build_machine(&sources);
                 let known_sources = expanded
                     .into_iter()
                     .filter(|s| !arch::data_file(s))
@@ -757,11 +747,18 @@ impl Stage {
         }
     }
 
-    /// Whether `word`, as written, reads a build machine's platform ARG the stage declares,
-    /// whose value the global scope leaves as the machine's.
-    fn reads_build_machine(&self, word: &str) -> bool {
-        arch::build_machine_args(word)
-            .any(|name| matches!(self.state.get(name), Some(Val::Unknown(_))))
+    /// Records the words that, as written, read a build machine's platform ARG the stage
+    /// declares: the global scope leaves its value as the machine's.
+    fn note_build_machine(&mut self, words: &[String]) {
+        let named: Vec<String> = words
+            .iter()
+            .filter(|w| {
+                arch::build_machine_args(w)
+                    .any(|name| matches!(self.state.get(name), Some(Val::Unknown(_))))
+            })
+            .cloned()
+            .collect();
+        self.machine_named.extend(named);
     }
 
     /// What a shell script fetches or builds into the image: URLs, pip's platform tags
