@@ -113,8 +113,8 @@ pub(crate) fn placeholder(reason: &str) -> bool {
 
 /// Whether the reason says it is yet to be written: a word naming the reason itself and,
 /// within the four words after it, one putting it off (`reason to be added later`,
-/// `justification will follow`, `details pending`). Further apart the two are a sentence of
-/// its own (`the reason is that logs are exported and deleted later`).
+/// `justification will follow`, `details in a follow-up`). Further apart the two are a
+/// sentence of its own (`the reason is that logs are exported and deleted later`).
 fn deferred(words: &[String]) -> bool {
     const ITSELF: &[&str] = &[
         "reason",
@@ -130,6 +130,7 @@ fn deferred(words: &[String]) -> bool {
         "soon",
         "follow",
         "follows",
+        "followup",
         "forthcoming",
         "pending",
         "tomorrow",
@@ -476,7 +477,7 @@ mod tests {
         fn a_reason_that_puts_itself_off_is_none(
             itself in proptest::sample::select(&["reason", "Justification", "rationale", "explanation", "details"][..]),
             between in proptest::sample::subsequence(&["to", "be", "added", "will", "written", "is", "coming"][..], 0..4),
-            off in proptest::sample::select(&["later", "soon", "follow", "pending", "forthcoming", "eventually"][..]),
+            off in proptest::sample::select(&["later", "soon", "follow", "pending", "forthcoming", "eventually", "follow-up"][..]),
             before in proptest::bool::ANY,
         ) {
             let sentence = "logs must stay for the audit team";
