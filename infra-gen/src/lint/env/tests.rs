@@ -1052,6 +1052,37 @@ fn the_vendored_bip39_wordlist_is_whole_and_sorted() {
     );
 }
 
+/// The packed lookup agrees with the list: every word is found in any case, and every word
+/// one letter away from a listed word (changed, added or dropped) that the list lacks is not.
+#[test]
+fn every_listed_word_and_no_near_miss_counts_toward_a_seed_phrase() {
+    let list = bip39_words();
+    let phrase = |w: &str| vec![w; 12].join(" ");
+    for word in &list {
+        assert!(super::values::mnemonic(&phrase(word)).is_some(), "{word}");
+        assert!(
+            super::values::mnemonic(&phrase(&word.to_ascii_uppercase())).is_some(),
+            "{word}"
+        );
+        let last = word.len() - 1;
+        let near = [
+            format!(
+                "{}{}",
+                &word[..last],
+                if word.ends_with('z') { 'a' } else { 'z' }
+            ),
+            format!("{word}s"),
+            word[..last].to_owned(),
+        ];
+        for miss in near
+            .iter()
+            .filter(|m| list.binary_search(&m.as_str()).is_err())
+        {
+            assert!(super::values::mnemonic(&phrase(miss)).is_none(), "{miss}");
+        }
+    }
+}
+
 /// Key algorithms' OIDs: rsaEncryption, id-ecPublicKey, Ed25519.
 const OIDS: &[&[u8]] = &[
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],

@@ -1863,13 +1863,50 @@ fn top_level_domain(label: &str) -> bool {
 
 /// The words of BIP39's English wordlist (`rules/bip39-english.txt`, sorted), from which
 /// wallets write their seed phrases.
-pub(crate) fn bip39_words() -> &'static [&'static str] {
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| {
-        include_str!("../../../rules/bip39-english.txt")
-            .lines()
-            .collect()
-    })
+#[cfg(test)]
+pub(crate) fn bip39_words() -> Vec<&'static str> {
+    BIP39_TEXT.lines().collect()
+}
+
+const BIP39_TEXT: &str = include_str!("../../../rules/bip39-english.txt");
+
+/// The BIP39 wordlist with each word (three to eight ASCII letters) packed big-endian into a
+/// `u64`, zero-padded: the list is sorted and the packing keeps its order, so a lookup is a
+/// binary search over integers, built with the program.
+static BIP39: [u64; 2048] = {
+    let text = BIP39_TEXT.as_bytes();
+    let mut packed = [0u64; 2048];
+    let (mut i, mut word, mut shift, mut n) = (0, 0u64, 56i32, 0);
+    while i < text.len() {
+        if text[i] == b'\n' {
+            packed[n] = word;
+            (n, word, shift) = (n + 1, 0, 56);
+        } else {
+            word |= (text[i] as u64) << shift;
+            shift -= 8;
+        }
+        i += 1;
+    }
+    assert!(
+        n == 2048 && shift == 56,
+        "2048 lines, each ending in a newline"
+    );
+    packed
+};
+
+/// `word` lower-cased and packed as [`BIP39`] is, when it can be a word of the list.
+fn bip39_key(word: &str) -> Option<u64> {
+    if !(3..=8).contains(&word.len()) {
+        return None;
+    }
+    let mut key = 0u64;
+    for (i, b) in word.bytes().enumerate() {
+        if !b.is_ascii_alphabetic() {
+            return None;
+        }
+        key |= u64::from(b.to_ascii_lowercase()) << (56 - 8 * i);
+    }
+    Some(key)
 }
 
 /// A BIP39 mnemonic, a wallet's seed phrase and so its keys: twelve words or more in a row, all
@@ -1879,7 +1916,6 @@ pub(crate) fn bip39_words() -> &'static [&'static str] {
 /// Numbering (`1.`, `2)`) and separators (commas, quotes) between the words do not break a run;
 /// any other word does, as prose's articles and prepositions do.
 pub(crate) fn mnemonic(value: &str) -> Option<String> {
-    let words = bip39_words();
     let mut run = 0usize;
     let mut longest = 0;
     for token in value.split(|c: char| c.is_whitespace() || c == ',') {
@@ -1887,14 +1923,7 @@ pub(crate) fn mnemonic(value: &str) -> Option<String> {
         if word.is_empty() {
             continue;
         }
-        // The list's words are three to eight ASCII letters: others are not looked up.
-        let listed = (3..=8).contains(&word.len()) && word.is_ascii() && {
-            let mut buffer = [0u8; 8];
-            let lower = &mut buffer[..word.len()];
-            lower.copy_from_slice(word.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).is_ok_and(|w| words.binary_search(&w).is_ok())
-        };
+        let listed = bip39_key(word).is_some_and(|k| BIP39.binary_search(&k).is_ok());
         run = if listed { run + 1 } else { 0 };
         longest = longest.max(run);
     }
