@@ -1057,7 +1057,7 @@ fn the_vendored_bip39_wordlist_is_whole_and_sorted() {
 #[test]
 fn every_listed_word_and_no_near_miss_counts_toward_a_seed_phrase() {
     let list = bip39_words();
-    let phrase = |w: &str| vec![w; 12].join(" ");
+    let phrase = |w: &str| [w; 12].join(" ");
     for word in &list {
         assert!(super::values::mnemonic(&phrase(word)).is_some(), "{word}");
         assert!(
