@@ -1199,3 +1199,90 @@ fn star_only_bedrock_apis_are_not_model_grants() {
     );
     assert!(findings(&app).iter().any(|f| f.code == "iam-bedrock"));
 }
+
+/// `key` with the letters picked by `flips` in the other case.
+fn recased(key: &str, flips: &[bool]) -> String {
+    key.chars()
+        .zip(flips.iter().cycle())
+        .map(|(c, flip)| {
+            if !flip {
+                c
+            } else if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// IAM keeps one tag per key regardless of case on roles and users, every other service
+    /// compares keys exactly: two keys equal but for case are one tag twice on the service
+    /// stack's role, whichever level sets them, and on a raw IAM role, also when a key
+    /// is written with an intrinsic; on a raw queue they are two tags.
+    #[test]
+    fn tag_keys_equal_but_for_case_collide_where_iam_folds_case(
+        key in "[a-z]{2,6}(-[a-z]{1,4})?",
+        flips in proptest::collection::vec(proptest::bool::ANY, 1..8),
+        app_level in proptest::bool::ANY,
+        type_name in proptest::sample::select(vec!["AWS::IAM::Role", "AWS::SQS::Queue"]),
+        spelled in 0..3u8,
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::tags::Tag;
+        use infra_gen::model::{LogicalId, Resource};
+        use serde_json::json;
+        let other = recased(&key, &flips);
+        let differs_in_case = other != key;
+        // Modelled stacks: one key at the app or service level, its other spelling on the service.
+        let tagged = |second: &str| {
+            let mut app = app_with("us-west-2", DOCKERFILE, |s| {
+                let s = s.tag(Tag::new(second, "b"));
+                if app_level { s } else { s.tag(Tag::new(&key, "a")) }
+            })?;
+            if app_level {
+                app.tag(Tag::new(&key, "a")?);
+            }
+            Ok::<_, Error>(app)
+        };
+        let app = tagged(&other);
+        if differs_in_case {
+            let app = app.expect("the builder compares keys exactly");
+            let f = findings(&app);
+            proptest::prop_assert!(
+                f.iter().any(|x| x.code == "tags" && x.stack == "demo-test-service" && x.message.contains(&other)),
+                "{f:#?}"
+            );
+            // The registry has no IAM role: its tags are two keys.
+            proptest::prop_assert!(!f.iter().any(|x| x.stack == "demo-test-registry"), "{f:#?}");
+        }
+        // A key of other letters is a tag of its own.
+        let neighbour = tagged(&format!("{key}x")).expect("builds");
+        proptest::prop_assert!(findings(&neighbour).is_empty(), "{:#?}", findings(&neighbour));
+
+        // A raw resource with both spellings, the second literal, through Fn::Sub or Fn::Join.
+        let second = match spelled {
+            0 => json!(other),
+            1 => json!({"Fn::Sub": ["${Key}", {"Key": other}]}),
+            _ => json!({"Fn::Join": ["", [&other[..1], &other[1..]]]}),
+        };
+        let mut props = json!({"Tags": [{"Key": key, "Value": "a"}, {"Key": second, "Value": "b"}]});
+        match type_name {
+            "AWS::IAM::Role" => props["AssumeRolePolicyDocument"] = json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            "AWS::SQS::Queue" => props["QueueName"] = json!("demo-test-jobs"),
+            _ => {}
+        }
+        let mut raw_app = valid_app();
+        raw_app.stacks_mut()[1].template.resources.push(
+            Resource::new(LogicalId::new("Tagged").expect("valid"), Properties::Raw(Raw::new(type_name, props).expect("valid")))
+                .retained(),
+        );
+        let folds = type_name != "AWS::SQS::Queue";
+        let dup = findings(&raw_app).into_iter().any(|x| x.code == "duplicate" && x.resource == "Tagged");
+        proptest::prop_assert_eq!(dup, !differs_in_case || folds, "{} {} {}", type_name, key, other);
+    }
+}

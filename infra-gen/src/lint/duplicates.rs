@@ -4,8 +4,10 @@
 //! `App::stacks_mut()` edits. Each finding is on the later entry and names the earlier one.
 //! Nothing is formatted unless there is a finding: `check` runs this on every call.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use super::resolve;
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::raw::RawValue;
@@ -551,16 +553,37 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                         objects.push(value);
                     }
                 });
+                // IAM keeps one tag per key regardless of case on its users and roles.
+                let folds_tags = crate::model::tags::folds_key_case(raw.type_name());
+                let scope = resolve::Scope::new(stack, None);
                 for object in objects {
                     for (lists, field, what, why) in &KEYED_LISTS {
-                        let names: Vec<&str> = lists
+                        // A name written with an intrinsic is the text CloudFormation makes of
+                        // it (`region-${AWS::Region}` is `region-us-west-2`); one left open
+                        // names nothing to compare.
+                        let names: Vec<Cow<'_, str>> = lists
                             .iter()
                             .filter_map(|l| object.get(l))
                             .flat_map(RawValue::items)
-                            .filter_map(|item| item.get(field).and_then(RawValue::literal))
+                            .filter_map(|item| item.get(field))
+                            .filter_map(|name| match (name.literal(), name.expr()) {
+                                (Some(text), _) => Some(Cow::Borrowed(text)),
+                                (None, Some(e)) => {
+                                    scope.resolve(e).known().map(|t| Cow::Owned(t.to_owned()))
+                                }
+                                (None, None) => None,
+                            })
+                            .collect();
+                        let ignore_case = folds_tags && *what == "tag key";
+                        let seen: Vec<Seen<'_>> = names
+                            .iter()
+                            .map(|n| Seen {
+                                ignore_case,
+                                ..Seen::at(n, stack, here)
+                            })
                             .collect();
                         report(
-                            &named(names.into_iter(), stack, here),
+                            &seen,
                             || (*what).into(),
                             &Rule {
                                 why,

@@ -130,7 +130,13 @@ pub fn lint(app: &App) -> Vec<Finding> {
 
 fn check_tags(stack: &Stack, sink: &mut Sink<'_>) {
     use crate::model::tags::MAX_TAGS;
+    use crate::model::tags::{TagFormat, folds_key_case};
     let tags = &stack.template.tags;
+    // The stack's tags are written on its IAM role too, where IAM keeps one key regardless of
+    // case: `Team` and `team` are one tag there, the later replacing the earlier.
+    let folded_by = stack.template.resources.iter().find(|r| {
+        r.properties.tag_format() != TagFormat::None && folds_key_case(r.properties.type_name())
+    });
     for (i, t) in tags.iter().enumerate() {
         if tags[..i].iter().any(|earlier| earlier.key() == t.key()) {
             sink.push(
@@ -138,6 +144,23 @@ fn check_tags(stack: &Stack, sink: &mut Sink<'_>) {
                 "Tags",
                 format!("tag key {} is set twice", t.key()),
                 "set each tag once (App::tag, Service::tag and Registry::tag merge levels by key)",
+            );
+        } else if let Some(role) = folded_by
+            && let Some(earlier) = tags[..i]
+                .iter()
+                .find(|earlier| earlier.key().eq_ignore_ascii_case(t.key()))
+        {
+            sink.push(
+                "tags",
+                "Tags",
+                format!(
+                    "tag keys {} and {} differ only in case, and IAM keeps one key regardless of case on {} ({}): the later would silently replace the earlier",
+                    earlier.key(),
+                    t.key(),
+                    role.id.as_str(),
+                    role.properties.type_name()
+                ),
+                "spell the key one way at every level (App::tag, Service::tag, Registry::tag)",
             );
         }
     }

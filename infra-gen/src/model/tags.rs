@@ -19,6 +19,13 @@ pub struct Tag {
     value: String,
 }
 
+/// Whether AWS keeps one tag per key regardless of case on resources of `type_name`: IAM does
+/// on users and roles ("Department" and "department" are one key, the later replacing the
+/// earlier); other services' keys are case-sensitive.
+pub fn folds_key_case(type_name: &str) -> bool {
+    matches!(type_name, "AWS::IAM::Role" | "AWS::IAM::User")
+}
+
 fn allowed(s: &str) -> bool {
     s.chars()
         .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c))
