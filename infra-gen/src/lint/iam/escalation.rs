@@ -16,8 +16,9 @@
 //!   layer, a stack, change set or stack set, an instance, a task definition, a cluster),
 //!   other than its own service invoking, starting or stopping it as defined: changing it runs
 //!   the holder's code with that role — and so does starting a run whose request may replace
-//!   the code (a CodeBuild buildspec, an ECS or Batch container command), or another service
-//!   reaching into it (`ec2-instance-connect:SendSSHPublicKey`, `ssm:StartSession`);
+//!   the code (a CodeBuild buildspec, an ECS or Batch container command, a Glue job's script),
+//!   or another service reaching into it (`ec2-instance-connect:SendSSHPublicKey`,
+//!   `ssm:StartSession`);
 //! * an action handing out a credential for such a resource, at any access level
 //!   (`ec2:GetPasswordData`: an instance's administrator password);
 //! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to (and
@@ -38,7 +39,7 @@ use crate::model::iam::{Action, Role, Statement};
 /// Resource types (by ARN service and the start of the resource part) whose resources run
 /// with a role of their own, and whether a request starting a run may replace what it runs
 /// (AWS's API references: `StartBuild`'s `buildspecOverride`, `RunTask`/`StartTask`'s and
-/// `SubmitJob`'s container `command` overrides).
+/// `SubmitJob`'s container `command` overrides, `StartJobRun`'s `--scriptLocation`).
 const RUNS_WITH_A_ROLE: [(&str, &str, Start); 32] = [
     ("lambda", "function:", Start::AsDefined),
     ("ecs", "task/", Start::AsDefined),
@@ -53,7 +54,9 @@ const RUNS_WITH_A_ROLE: [(&str, &str, Start); 32] = [
     ("ec2", "instance/", Start::AsDefined),
     ("ssm", "managed-instance/", Start::AsDefined),
     ("glue", "devEndpoint/", Start::AsDefined),
-    ("glue", "job/", Start::AsDefined),
+    // A job run's `Arguments` override the job's, `--scriptLocation` and `--extra-py-files`
+    // too (AWS Glue's job parameters): the run executes the caller's script with the role.
+    ("glue", "job/", Start::Overridable),
     ("sagemaker", "notebook-instance/", Start::AsDefined),
     // Studio's apps run with their user profile's or space's execution role.
     ("sagemaker", "user-profile/", Start::AsDefined),

@@ -413,6 +413,7 @@ mod generated {
                                 "codebuild:project/",
                                 "ecs:task-definition/",
                                 "batch:job-definition/",
+                                "glue:job/",
                             ]
                             .iter()
                             .any(|p| {
