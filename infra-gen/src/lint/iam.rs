@@ -3,8 +3,8 @@
 //!
 //! * `iam-wildcard`: no `*` resource unless every action accepts only `*`; no wildcard inside
 //!   an ARN (except S3 objects under a literal prefix) or in an ARN-, path- or account-like
-//!   condition value (except `s3:prefix` = `<prefix>/*`); no `StringLike` value that matches
-//!   everything.
+//!   condition value (except `s3:prefix` = `<prefix>/*`, and an ARN pattern under one named
+//!   resource: `…:<api-id>/*/GET/items`); no `StringLike` value that matches everything.
 //! * `iam-scope`: each action on resources of the types it accepts, by the ARN formats of the
 //!   data (a star-only action on an ARN matches nothing); logs and secrets only of the stack's
 //!   own resources; no ARN or account condition value of another account or region unless
@@ -796,8 +796,14 @@ fn check_condition(
                 .is_some_and(|t| !t.is_empty() && t.chars().all(|c| c == '*' || c == '?'));
             let s3_prefix = condition.key.eq_ignore_ascii_case("s3:prefix")
                 && resolved.known().is_some_and(s3_prefix_pattern);
+            // A source narrowed to one named resource of the account (an API's stages, a log
+            // group as its ARN is written) is how AWS documents service permissions.
+            let one_resource = kind == KeyKind::Arn
+                && with_own_account(&resolved).is_some_and(|t| data::under_one_resource(&t));
             let problem = if everything {
                 Some("matches every value, so the condition narrows nothing")
+            } else if one_resource {
+                None
             } else if kind != KeyKind::Other && !s3_prefix {
                 Some(if resolved.known().is_some() {
                     "is a pattern, which widens the condition like a wildcard resource"
@@ -829,6 +835,20 @@ fn check_condition(
             KeyKind::Path | KeyKind::Other => {}
         }
     }
+}
+
+/// The value as text when all it leaves open is the stack's own account (twelve digits, so
+/// no wildcard or separator hides in it).
+fn with_own_account(resolved: &Resolved) -> Option<String> {
+    resolved
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => Some(t.as_str()),
+            Part::Unknown(u) if u.origin == Origin::Account => Some("000000000000"),
+            Part::Unknown(_) => None,
+        })
+        .collect()
 }
 
 /// An account condition value names the stack's own account (`${AWS::AccountId}`) unless

@@ -1426,4 +1426,54 @@ mod generated {
             prop_assert_eq!(has(&f, "iam-escalation"), !holds, "{} {} {:?} {:?}", action, operator, value, f);
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Over the resource types of AWS's data whose format names a resource and then goes
+        /// on past a separator (`${ApiId}/…`, `log-group:${LogGroupName}:…`): an ARN condition
+        /// pattern that names that resource in full before its first wildcard stays under it
+        /// and passes; a pattern over the whole resource field, or of any account, reaches
+        /// other resources and is `iam-wildcard`.
+        #[test]
+        fn an_arn_condition_pattern_passes_only_under_one_named_resource(
+            pick in any::<prop::sample::Index>(),
+            wildcard in prop::sample::select(vec!["*", "?"]),
+        ) {
+            // Each format, where its resource field starts, where its first name starts and
+            // ends: formats with a separator after that name, and no pattern of their own
+            // before it (Health's `health:*::event/…` names no one resource).
+            let nested: Vec<(&str, usize, usize, usize)> = data::services()
+                .iter()
+                .flat_map(|s| s.resources)
+                .map(data::ResourceType::arn)
+                .filter(|f| !f.contains(", "))
+                .filter_map(|format| {
+                    let resource_at = format.match_indices(':').nth(4)?.0 + 1;
+                    let var = resource_at + format[resource_at..].find("${")?;
+                    let end = var + format[var..].find('}')? + 1;
+                    (matches!(format[end..].chars().next(), Some('/' | ':'))
+                        && !format[..end].contains(['*', '?']))
+                    .then_some((format, resource_at, var, end))
+                })
+                .collect();
+            let (format, resource_at, _, end) = nested[pick.index(nested.len())];
+            let judged = |pattern: String| {
+                let queue = Expr::sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs");
+                let f = with(
+                    Statement::allow("Send", vec![Action::new("sqs:SendMessage").expect("valid")], vec![queue])
+                        .when_like("aws:SourceArn", Expr::sub(pattern)),
+                );
+                has(&f, "iam-wildcard")
+            };
+            let within = format!("{}{wildcard}", arn_of(&format[..=end]));
+            prop_assert!(!judged(within.clone()), "{}", within);
+            let unnamed = format!("{}{wildcard}", arn_of(&format[..resource_at]));
+            prop_assert!(judged(unnamed.clone()), "{}", unnamed);
+            if format.contains("${Account}") {
+                let any_account = within.replace("${AWS::AccountId}", "*");
+                prop_assert!(judged(any_account.clone()), "{}", any_account);
+            }
+        }
+    }
 }

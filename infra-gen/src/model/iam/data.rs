@@ -239,6 +239,45 @@ pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
     (fields[0] == "arn").then_some(fields)
 }
 
+/// Whether the ARN pattern `arn` stays under one named resource: everything up to its first
+/// `*` or `?` names the partition, service, region and account, and the first name of a
+/// resource type's format of that service in full, followed by the separator the format puts
+/// after it (`…:a1b2c3d4e5/*/GET/items` is one API's stages, `…:log-group:/aws/x:*` one log
+/// group's streams as AWS writes its ARN, `…:table/orders/stream/*` one table's streams), so
+/// no other resource of the account can match it.
+pub(crate) fn under_one_resource(arn: &str) -> bool {
+    let Some(cut) = arn.find(['*', '?']) else {
+        return false;
+    };
+    let Some([_, partition, service, _, _, resource]) = arn_fields(&arn[..cut]) else {
+        return false;
+    };
+    if partition.is_empty() || service.is_empty() {
+        return false;
+    }
+    services()
+        .iter()
+        .flat_map(|s| s.resources)
+        .filter(|t| t.arn_service() == service)
+        .any(|t| {
+            let format = t.arn_resource();
+            let Some(start) = format.find("${") else {
+                return false;
+            };
+            let Some(sep) = format[start..]
+                .find('}')
+                .and_then(|end| format[start + end + 1..].chars().next())
+                .filter(|c| matches!(c, '/' | ':'))
+            else {
+                return false;
+            };
+            resource
+                .strip_prefix(&format[..start])
+                .and_then(|rest| rest.split_once(sep))
+                .is_some_and(|(name, _)| !name.is_empty())
+        })
+}
+
 impl ResourceType {
     const fn new(name: Span, arn: Span, fields: [Span; 5]) -> Self {
         Self { name, arn, fields }
