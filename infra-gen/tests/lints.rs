@@ -1286,3 +1286,66 @@ proptest::proptest! {
         proptest::prop_assert_eq!(dup, !differs_in_case || folds, "{} {} {}", type_name, key, other);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// A region crossing the stack makes where AWS allows one declares the ARN it reaches for
+    /// the permissions that crossing needs: the function's permission for a topic it subscribes
+    /// to in the region the subscription names, a rule's role putting events on the other
+    /// region's bus it forwards to. Another ARN of that region, or a subscription naming
+    /// another region, declares nothing.
+    #[test]
+    fn a_crossing_the_stack_makes_declares_its_arn_for_the_permissions_it_needs(
+        region in proptest::sample::select(vec!["us-east-1", "eu-west-1", "ap-south-1"]),
+        subscribed_in in proptest::sample::select(vec!["us-east-1", "eu-west-1", "ap-south-1"]),
+        same_topic in proptest::bool::ANY,
+        by_join in proptest::bool::ANY,
+        bus in proptest::bool::ANY,
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::{LogicalId, Resource};
+        use serde_json::{Value, json};
+        let arn = |service: &str, name: &str| -> Value {
+            let text = format!("arn:${{AWS::Partition}}:{service}:{region}:${{AWS::AccountId}}:{name}");
+            if by_join {
+                let (head, tail) = text.split_at(text.len() / 2);
+                json!({"Fn::Join": ["", [{"Fn::Sub": head}, {"Fn::Sub": tail}]]})
+            } else {
+                json!({"Fn::Sub": text})
+            }
+        };
+        let mut app = valid_app();
+        let mut push = |id: &str, type_name: &str, props: Value| {
+            let raw = Raw::new(type_name, props).expect("valid").stateless();
+            app.stacks_mut()[1].template.resources.push(
+                Resource::new(LogicalId::new(id).expect("valid"), Properties::Raw(raw)).retained(),
+            );
+        };
+        let declared = if bus {
+            push("Forward", "AWS::Events::Rule", json!({
+                "EventPattern": {"source": ["acme.orders"]}, "State": "ENABLED",
+                "Targets": [{"Id": "bus", "Arn": arn("events", "event-bus/central"),
+                    "RoleArn": {"Fn::GetAtt": ["ForwardRole", "Arn"]}}]}));
+            push("ForwardRole", "AWS::IAM::Role", json!({
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]},
+                "Policies": [{"PolicyName": "forward", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Sid": "Put", "Effect": "Allow", "Action": "events:PutEvents",
+                    "Resource": arn("events", if same_topic { "event-bus/central" } else { "event-bus/other" })}]}}]}));
+            same_topic
+        } else {
+            push("Sub", "AWS::SNS::Subscription", json!({
+                "Protocol": "lambda", "Endpoint": {"Fn::GetAtt": ["Function", "Arn"]}, "Region": subscribed_in,
+                "TopicArn": arn("sns", "events")}));
+            push("SubInvoke", "AWS::Lambda::Permission", json!({
+                "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Function"}, "Principal": "sns.amazonaws.com",
+                "SourceArn": arn("sns", if same_topic { "events" } else { "other" })}));
+            same_topic && subscribed_in == region
+        };
+        let f = findings(&app);
+        let scope = f.iter().any(|x| x.code == "iam-scope" && x.message.contains(region));
+        proptest::prop_assert_eq!(scope, !declared, "{:#?}", f);
+    }
+}

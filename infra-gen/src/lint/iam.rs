@@ -26,6 +26,7 @@ use crate::builders::Stack;
 use crate::builders::grant::S3_OBJECT_ACTIONS;
 use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
 use crate::model::iam::{Action, Boundary, Condition, Operator, Role, Statement};
+use crate::model::raw::RawValue;
 use crate::model::{Expr, Properties};
 
 /// The one pattern a resource may be: S3 objects under a key prefix,
@@ -713,6 +714,7 @@ fn boundaries(
     };
     if let Some(problem) = region_problem
         && !declared_region
+        && !reached_by_the_stack(stack, resolved, &sink.scope())
     {
         sink.push(
             "iam-scope",
@@ -725,6 +727,44 @@ fn boundaries(
             "use ${AWS::Region}, or declare the other region with Statement::cross_region(\"why\") (shown on the review page)",
         );
     }
+}
+
+/// Whether the stack itself reaches the ARN in another region where AWS allows it (lint
+/// `region`): a raw SNS subscription to the topic of the region its `Region` names, a raw
+/// EventBridge rule forwarding to another region's event bus. The crossing is written in the
+/// definition, so the permissions it needs on that ARN (the function's `AWS::Lambda::Permission`
+/// for the topic, the rule's role's `events:PutEvents` on the bus) are declared by it.
+fn reached_by_the_stack(stack: &Stack, resolved: &Resolved, scope: &Scope<'_>) -> bool {
+    let Some(text) = with_own_account(resolved) else {
+        return false;
+    };
+    let Some(["arn", _, service, region, _, resource]) = arn_fields(&text) else {
+        return false;
+    };
+    let same = |e: &Expr| with_own_account(&scope.resolve(e)).is_some_and(|t| t == text);
+    stack.template.resources.iter().any(|r| {
+        let Properties::Raw(raw) = &r.properties else {
+            return false;
+        };
+        let props = raw.properties();
+        match (r.properties.type_name(), service) {
+            ("AWS::SNS::Subscription", "sns") => {
+                props.get("Region").and_then(RawValue::literal) == Some(region)
+                    && props
+                        .get("TopicArn")
+                        .and_then(RawValue::expr)
+                        .is_some_and(same)
+            }
+            ("AWS::Events::Rule", "events") if resource.starts_with("event-bus/") => props
+                .get("Targets")
+                .map(RawValue::items)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|t| t.get("Arn").and_then(RawValue::expr))
+                .any(same),
+            _ => false,
+        }
+    })
 }
 
 /// What a condition key's values name, when they name where a resource is.
