@@ -326,3 +326,43 @@ fn a_stack_whose_name_extends_anothers_cannot_get_an_account_side() {
         .expect_err("the patterns of one would reach the other");
     assert!(err.to_string().contains("extends"), "{err}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// With an account side, the app's account is known: an ARN or an account condition naming
+    /// it literally names the stack's own account, as `${AWS::AccountId}` does; any other
+    /// literal account, or any literal one without an account side, is another account.
+    #[test]
+    fn the_bootstrapped_account_written_literally_is_the_stacks_own(
+        bootstrapped in any::<bool>(),
+        own in any::<bool>(),
+        in_condition in any::<bool>(),
+        other in "[1-9][0-9]{11}",
+    ) {
+        prop_assume!(other != "123456789012");
+        let account = if own { "123456789012".to_owned() } else { other };
+        let queue = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs";
+        let statement = if in_condition {
+            Statement::allow("Send", vec![Action::new("sqs:SendMessage").expect("real")], vec![Expr::sub(queue)])
+                .when("aws:ResourceAccount", Expr::literal(&account))
+        } else {
+            Statement::allow(
+                "Send",
+                vec![Action::new("sqs:SendMessage").expect("real")],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:{account}:jobs"))],
+            )
+        };
+        let mut app = common::valid_app();
+        for r in &mut app.stacks_mut()[1].template.resources {
+            if let Properties::Role(role) = &mut r.properties {
+                role.policies[0].statements.push(statement.clone());
+            }
+        }
+        let app = if bootstrapped { with_bootstrap(app) } else { app };
+        let findings = lint(&app);
+        let another = findings.iter().any(|f| f.code == "iam-scope" && f.message.contains(&account));
+        prop_assert_eq!(another, !(bootstrapped && own), "{:#?}", findings);
+        prop_assert_eq!(findings.len(), usize::from(another), "{:#?}", findings);
+    }
+}

@@ -664,6 +664,7 @@ fn boundaries(
         return;
     };
     let own_region = stack.environment.region();
+    let own_account = super::own_account(sink.app);
     // A partition is a world of its own: no declaration reaches another (`arn:aws-cn:` from a
     // stack in `us-west-2` matches nothing, even naming the stack's region).
     let own_partition = super::resolve::partition(own_region);
@@ -684,7 +685,7 @@ fn boundaries(
     }
     let account_problem = match &account {
         Field::OwnAccount => None,
-        Field::Decided(a) if a.is_empty() || *a == "aws" => None,
+        Field::Decided(a) if a.is_empty() || *a == "aws" || Some(*a) == own_account => None,
         Field::Decided(a) => Some(format!("names account {a}")),
         Field::Open(what) => Some(format!(
             "takes its account from {what}, which may name any account"
@@ -900,8 +901,10 @@ fn account_boundary(
     id: &str,
     sink: &mut Sink<'_>,
 ) {
-    let own =
-        matches!(resolved.parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::Account);
+    let own = matches!(resolved.parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::Account)
+        || resolved
+            .known()
+            .is_some_and(|a| Some(a) == super::own_account(sink.app));
     if own || statement.crosses(Boundary::Account) {
         return;
     }

@@ -52,6 +52,12 @@ use crate::model::lambda::{Function, HandlerMode, InvokeMode};
 use crate::model::raw::RawValue;
 use crate::model::{Expr, Kind, Properties};
 
+/// The app's own account, when its account side names it (`App::bootstrap`): an ARN or a
+/// principal naming it literally names the stack's own account, as `${AWS::AccountId}` does.
+pub(crate) fn own_account(app: &App) -> Option<&str> {
+    app.account().map(|side| side.account.as_str())
+}
+
 /// Collects findings for one stack and resource.
 pub(crate) struct Sink<'a> {
     app: &'a App,
