@@ -1349,3 +1349,57 @@ proptest::proptest! {
         proptest::prop_assert_eq!(scope, !declared, "{:#?}", f);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// A role holds one inline policy per name, compared regardless of case as IAM does, and a
+    /// name written with `Fn::Sub` or `Fn::Join` is the name CloudFormation makes of it: a raw
+    /// `AWS::IAM::Policy` named like the function role's own policy replaces it, however
+    /// spelled; another name is a policy of its own.
+    #[test]
+    fn an_inline_policy_name_is_compared_as_iam_reads_it(
+        case in 0..3u8,
+        spelled in 0..3u8,
+        other in proptest::bool::ANY,
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::{LogicalId, Resource};
+        use serde_json::json;
+        let mut app = valid_app();
+        let own = app.stacks()[1]
+            .template
+            .resources
+            .iter()
+            .find_map(|r| match &r.properties {
+                Properties::Role(role) => Some(role.policies[0].name.clone()),
+                _ => None,
+            })
+            .expect("the service has a role");
+        let base = if other { format!("{own}Extra") } else { own.clone() };
+        let name = match case {
+            0 => base,
+            1 => base.to_ascii_lowercase(),
+            _ => base.to_ascii_uppercase(),
+        };
+        let written = match spelled {
+            0 => json!(name),
+            1 => json!({"Fn::Sub": ["${Name}", {"Name": name}]}),
+            _ => json!({"Fn::Join": ["", [&name[..1], &name[1..]]]}),
+        };
+        let raw = Raw::new("AWS::IAM::Policy", json!({
+            "PolicyName": written, "Roles": [{"Ref": "FunctionRole"}],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Sid": "Send", "Effect": "Allow",
+                "Action": "sqs:SendMessage",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:jobs"}}]}}))
+            .expect("valid")
+            .stateless();
+        app.stacks_mut()[1].template.resources.push(
+            Resource::new(LogicalId::new("Extra").expect("valid"), Properties::Raw(raw)).retained(),
+        );
+        let f = findings(&app);
+        let dup = f.iter().any(|x| x.code == "duplicate" && x.message.contains("inline policy"));
+        proptest::prop_assert_eq!(dup, !other, "{:#?}", f);
+        proptest::prop_assert_eq!(f.len(), usize::from(dup), "{:#?}", f);
+    }
+}

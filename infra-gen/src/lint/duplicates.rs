@@ -169,7 +169,8 @@ pub(super) fn check(app: &App, out: &mut Vec<Finding>) {
 /// and raw `AWS::IAM::Policy`/`RolePolicy` resources naming it (IAM keeps one per name).
 fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
     // (role, policy name, where it is written)
-    let mut found: Vec<(&str, &str, &str)> = Vec::new();
+    let mut found: Vec<(&str, Cow<'_, str>, &str)> = Vec::new();
+    let scope = resolve::Scope::new(stack, None);
     let mut ids: Vec<&str> = Vec::new();
     // A policy may name its role by `Ref` or by the role's name: a raw role of the stack with
     // that `RoleName` (IAM compares names regardless of case) is the role it means.
@@ -201,7 +202,11 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
         ids.push(here);
         match &r.properties {
             Properties::Role(role) => {
-                found.extend(role.policies.iter().map(|p| (here, p.name.as_str(), here)));
+                found.extend(
+                    role.policies
+                        .iter()
+                        .map(|p| (here, Cow::Borrowed(p.name.as_str()), here)),
+                );
             }
             Properties::Raw(raw) => {
                 let props = raw.properties();
@@ -212,13 +217,18 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
                             .map(RawValue::items)
                             .unwrap_or_default()
                         {
-                            if let Some(n) = p.get("PolicyName").and_then(RawValue::literal) {
+                            if let Some(n) =
+                                p.get("PolicyName").and_then(|n| resolved_name(n, &scope))
+                            {
                                 found.push((here, n, here));
                             }
                         }
                     }
                     "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" => {
-                        let Some(name) = props.get("PolicyName").and_then(RawValue::literal) else {
+                        let Some(name) = props
+                            .get("PolicyName")
+                            .and_then(|n| resolved_name(n, &scope))
+                        else {
                             continue;
                         };
                         for role in ["Roles", "RoleName"]
@@ -227,10 +237,14 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
                             .flat_map(RawValue::items)
                         {
                             match role.expr() {
-                                Some(Expr::Ref(id)) => found.push((id, name, here)),
+                                Some(Expr::Ref(id)) => found.push((id, name.clone(), here)),
                                 // A role outside the stack is known by its name alone.
                                 Some(Expr::Literal(role)) => {
-                                    found.push((role_named(role).unwrap_or(role), name, here));
+                                    found.push((
+                                        role_named(role).unwrap_or(role),
+                                        name.clone(),
+                                        here,
+                                    ));
                                 }
                                 _ => {}
                             }
@@ -243,7 +257,7 @@ fn inline_policies(stack: &Stack, out: &mut Vec<Finding>) {
         }
     }
     let seen: Vec<Seen<'_>> = found
-        .into_iter()
+        .iter()
         .map(|(role, name, at)| Seen {
             scope: role,
             // IAM's names are unique regardless of case, its policies' too.
@@ -558,21 +572,12 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
                 let scope = resolve::Scope::new(stack, None);
                 for object in objects {
                     for (lists, field, what, why) in &KEYED_LISTS {
-                        // A name written with an intrinsic is the text CloudFormation makes of
-                        // it (`region-${AWS::Region}` is `region-us-west-2`); one left open
-                        // names nothing to compare.
                         let names: Vec<Cow<'_, str>> = lists
                             .iter()
                             .filter_map(|l| object.get(l))
                             .flat_map(RawValue::items)
                             .filter_map(|item| item.get(field))
-                            .filter_map(|name| match (name.literal(), name.expr()) {
-                                (Some(text), _) => Some(Cow::Borrowed(text)),
-                                (None, Some(e)) => {
-                                    scope.resolve(e).known().map(|t| Cow::Owned(t.to_owned()))
-                                }
-                                (None, None) => None,
-                            })
+                            .filter_map(|name| resolved_name(name, &scope))
                             .collect();
                         let ignore_case = folds_tags && *what == "tag key";
                         let seen: Vec<Seen<'_>> = names
@@ -609,6 +614,16 @@ fn check_stack(stack: &Stack, out: &mut Vec<Finding>) {
             ),
             _ => {}
         }
+    }
+}
+
+/// A name as CloudFormation makes it: literal, or an intrinsic resolved in the stack
+/// (`region-${AWS::Region}` is `region-us-west-2`); one left open names nothing to compare.
+fn resolved_name<'a>(value: &'a RawValue, scope: &resolve::Scope<'_>) -> Option<Cow<'a, str>> {
+    match (value.literal(), value.expr()) {
+        (Some(text), _) => Some(Cow::Borrowed(text)),
+        (None, Some(e)) => scope.resolve(e).known().map(|t| Cow::Owned(t.to_owned())),
+        (None, None) => None,
     }
 }
 
