@@ -10,6 +10,8 @@
 //!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
 //!   `sts:AssumeRole`, `sso:CreateAccountAssignment`, `identitystore:CreateGroupMembership`),
 //!   unless it only reads (`sts:DecodeAuthorizationMessage`, which AWS files under Write);
+//! * a write of AWS Organizations, whose policies and membership bound every principal of an
+//!   account (`organizations:LeaveOrganization`, `DisablePolicyType`, `MoveAccount`);
 //! * a write of any service on an IAM principal (a role, user or group, a federated user or the
 //!   root user), by the ARN formats the action accepts;
 //! * a write on a resource that runs code or resources with a role of its own (a function or
@@ -119,6 +121,12 @@ fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
 /// `sso-directory` hold its users and groups).
 const IDENTITY_SERVICES: [&str; 5] = ["iam", "sts", "sso", "sso-directory", "identitystore"];
 
+/// The services whose writes set the bounds of every principal of an account: Organizations'
+/// service and resource control policies, the policy types enabled, which OU an account is in,
+/// its delegated administrators and membership (`organizations:LeaveOrganization` and
+/// `DisablePolicyType`, which AWS files under Write, lift every guardrail of the account).
+const GOVERNING_SERVICES: [&str; 1] = ["organizations"];
+
 fn is_principal(t: &ResourceType) -> bool {
     match resource_part(t) {
         ("iam", part) => {
@@ -214,6 +222,13 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     if writes && !reads && IDENTITY_SERVICES.contains(&service.prefix) {
         return Some(format!(
             "it is a {} write of {}, which creates or changes identities or issues credentials",
+            action.level_names().join("/"),
+            service.prefix
+        ));
+    }
+    if writes && !reads && GOVERNING_SERVICES.contains(&service.prefix) {
+        return Some(format!(
+            "it is a {} write of {}, which changes the policies and membership that bound every principal of an account",
             action.level_names().join("/"),
             service.prefix
         ));

@@ -375,8 +375,8 @@ mod generated {
     /// Over every write in AWS's data on a resource that runs with a role: its own service
     /// starting, stopping or feeding a run as defined does not escalate; starting a run whose
     /// request may replace the code, or another service reaching into the run, does; and
-    /// every write of an identity service (IAM, STS, IAM Identity Center) does, unless its
-    /// name only reads.
+    /// every write of an identity service (IAM, STS, IAM Identity Center) or of Organizations
+    /// does, unless its name only reads.
     #[test]
     fn starting_a_run_escalates_when_the_request_can_choose_the_code() {
         let (mut as_defined, mut overridden, mut reaching, mut identity) = (0, 0, 0, 0);
@@ -392,7 +392,7 @@ mod generated {
                     .find(|t| super::super::escalation::runs_with_a_role(t));
                 let identity_write = matches!(
                     service.prefix,
-                    "iam" | "sts" | "sso" | "sso-directory" | "identitystore"
+                    "iam" | "sts" | "sso" | "sso-directory" | "identitystore" | "organizations"
                 );
                 let verb = ["Invoke", "Start", "Stop", "Submit", "Send"]
                     .into_iter()
