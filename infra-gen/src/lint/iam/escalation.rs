@@ -12,6 +12,8 @@
 //!   unless it only reads (`sts:DecodeAuthorizationMessage`, which AWS files under Write);
 //! * a write of AWS Organizations, whose policies and membership bound every principal of an
 //!   account (`organizations:LeaveOrganization`, `DisablePolicyType`, `MoveAccount`);
+//! * a write setting or handing out a user's credential, in any service (`User` and a
+//!   credential word in its name: `ds:ResetUserPassword`, `cognito-idp:AdminSetUserPassword`);
 //! * a write of any service on an IAM principal (a role, user or group, a federated user or the
 //!   root user), by the ARN formats the action accepts;
 //! * a write on a resource that runs code or resources with a role of its own (a function or
@@ -231,6 +233,14 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             "it is a {} write of {}, which changes the policies and membership that bound every principal of an account",
             action.level_names().join("/"),
             service.prefix
+        ));
+    }
+    // A user's credential set or handed out by another service (a directory's or user pool's
+    // password, a database's master password): its holder signs in as that user.
+    if writes && !reads && hands_out_credentials(action.name()) && action.name().contains("User") {
+        return Some(format!(
+            "it is a {} that sets or hands out a user's credential: its holder can sign in as that user",
+            action.level_names().join("/")
         ));
     }
     // A credential for what runs with a role (an instance's administrator password, a

@@ -372,6 +372,64 @@ mod generated {
         );
     }
 
+    /// Over every action of AWS's data: a write whose name sets or hands out a user's
+    /// credential (`User` and Token, Credential, Password or Login) escalates, on whatever
+    /// resource; a user write without a credential in its name, or a read of one, is not
+    /// judged by this rule.
+    #[test]
+    fn a_users_credential_set_by_any_service_escalates() {
+        let (mut credential, mut plain) = (0, 0);
+        for service in data::services() {
+            if matches!(
+                service.prefix,
+                "iam" | "sts" | "sso" | "sso-directory" | "identitystore" | "organizations"
+            ) {
+                continue;
+            }
+            for info in service.actions {
+                let name = info.name();
+                if !info.has(Level::Write)
+                    || info.has(Level::PermissionsManagement)
+                    || !name.contains("User")
+                    || name_reads(name)
+                {
+                    continue;
+                }
+                let types: Vec<_> = info.resource_types(service).collect();
+                if types
+                    .iter()
+                    .any(|t| super::super::escalation::runs_with_a_role(t))
+                {
+                    continue;
+                }
+                let gives = ["Token", "Credential", "Password", "Login"]
+                    .iter()
+                    .any(|w| name.contains(w));
+                let resource = types
+                    .first()
+                    .map_or_else(|| Expr::literal("*"), |t| Expr::sub(arn_of(t.arn())));
+                let action = format!("{}:{name}", service.prefix);
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(&action).expect("in the data")],
+                    vec![resource],
+                ));
+                if gives {
+                    credential += 1;
+                    assert!(has(&f, "iam-escalation"), "{action}: {f:?}");
+                } else {
+                    plain += 1;
+                    assert!(
+                        !f.iter().any(|x| x.code == "iam-escalation"
+                            && x.message.contains("user's credential")),
+                        "{action}: {f:?}"
+                    );
+                }
+            }
+        }
+        assert!(credential >= 4 && plain >= 20, "{credential} {plain}");
+    }
+
     /// Over every write in AWS's data on a resource that runs with a role: its own service
     /// starting, stopping or feeding a run as defined does not escalate; starting a run whose
     /// request may replace the code, or another service reaching into the run, does; and
