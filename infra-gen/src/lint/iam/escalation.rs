@@ -5,6 +5,8 @@
 //!   policies (`s3:PutBucketPolicy`, `lambda:AddPermission`, `kms:CreateGrant`, …), unless
 //!   the action only reads or uses what it names (a read verb, no credential in its name:
 //!   `fsx:GetResourcePolicy`, `rds-db:connect`);
+//! * a write whose name says it writes a resource's policy or permissions, which AWS files under
+//!   Write for some services (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`);
 //! * a write of an identity service — `iam` and `sts`, and IAM Identity Center's `sso`,
 //!   `sso-directory` and `identitystore`: identities, keys, passwords, temporary credentials,
 //!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
@@ -193,6 +195,16 @@ const READ_VERBS: [&str; 8] = [
 /// `GetDelegatedAccessToken`, `GetIamPortalLoginUrl`): reading one is acting as someone.
 const CREDENTIAL_WORDS: [&str; 4] = ["Token", "Credential", "Password", "Login"];
 
+/// Words in an action's name that say it writes who may do what: AWS files some such writes
+/// under *Write* (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`,
+/// `workdocs:AddResourcePermissions`), not *Permissions management*.
+const PERMISSION_WORDS: [&str; 4] = [
+    "ResourcePolicy",
+    "AccessPolicy",
+    "PolicyStatement",
+    "Permission",
+];
+
 /// Whether the action's name says it hands out credentials.
 pub(super) fn hands_out_credentials(name: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|w| name.contains(w))
@@ -220,6 +232,12 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
         return Some(
             "its access level is Permissions management: it changes who may do what".into(),
         );
+    }
+    if writes && !reads && PERMISSION_WORDS.iter().any(|w| action.name().contains(w)) {
+        return Some(format!(
+            "it is a {} that writes a resource's policy or permissions: it changes who may do what",
+            action.level_names().join("/")
+        ));
     }
     if writes && !reads && IDENTITY_SERVICES.contains(&service.prefix) {
         return Some(format!(

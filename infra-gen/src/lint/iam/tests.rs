@@ -372,6 +372,45 @@ mod generated {
         );
     }
 
+    /// Over every action of AWS's data that AWS files under Write though its name says it
+    /// writes who may do what (a resource or access policy, a policy statement, permissions):
+    /// each escalates, on whatever resource it names.
+    #[test]
+    fn a_permission_write_filed_under_write_escalates() {
+        let mut seen = 0;
+        for service in data::services() {
+            for info in service.actions {
+                let name = info.name();
+                let words = [
+                    "ResourcePolicy",
+                    "AccessPolicy",
+                    "PolicyStatement",
+                    "Permission",
+                ];
+                if !(info.has(Level::Write) || info.has(Level::Tagging))
+                    || info.has(Level::PermissionsManagement)
+                    || name_reads(name)
+                    || !words.iter().any(|w| name.contains(w))
+                {
+                    continue;
+                }
+                seen += 1;
+                let resource = info
+                    .resource_types(service)
+                    .next()
+                    .map_or_else(|| Expr::literal("*"), |t| Expr::sub(arn_of(t.arn())));
+                let action = format!("{}:{name}", service.prefix);
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(&action).expect("in the data")],
+                    vec![resource],
+                ));
+                assert!(has(&f, "iam-escalation"), "{action}: {f:?}");
+            }
+        }
+        assert!(seen >= 50, "{seen}");
+    }
+
     /// Over every action of AWS's data: a write whose name sets or hands out a user's
     /// credential (`User` and Token, Credential, Password or Login) escalates, on whatever
     /// resource; a user write without a credential in its name, or a read of one, is not
