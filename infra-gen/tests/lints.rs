@@ -924,6 +924,89 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// A parameter whose `AllowedPattern` admits only a vendor's token format holds a token
+    /// whatever its name and whatever is deployed: the variable set from it (by `Ref`, `Sub`
+    /// or `Join`) is a secret in plain text. A pattern of plain shapes — letters and digits,
+    /// host names, choices, digests, a publishable key — is not.
+    #[test]
+    fn a_parameter_whose_pattern_admits_only_tokens_is_a_secret(
+        token in proptest::sample::select(vec![
+            ("ghp_", "A-Za-z0-9", "36"),
+            ("gho_", "A-Za-z0-9", "36"),
+            ("glpat-", "A-Za-z0-9_-", "20"),
+            ("npm_", "A-Za-z0-9", "36"),
+            ("sk_live_", "0-9a-zA-Z", "24,99"),
+            ("AKIA", "A-Z2-7", "16"),
+            ("shpat_", "a-fA-F0-9", "32"),
+            ("dop_v1_", "a-f0-9", "64"),
+        ]),
+        class in 0..3usize,
+        anchored in proptest::bool::ANY,
+        alternative in proptest::bool::ANY,
+        route in 0..3usize,
+        id in proptest::sample::select(vec!["Upstream", "CiAccess", "Input", "Handle"]),
+        variable in proptest::sample::select(vec!["UPSTREAM", "CI", "CONFIG_VALUE", "handoff"]),
+        plain in proptest::sample::select(vec![
+            "^[A-Za-z0-9]{20,64}$",
+            "[a-z0-9.-]{3,253}",
+            "^(dev|staging|prod)$",
+            "^pk_live_[A-Za-z0-9]{24,99}$",
+            "^[0-9]{12}$",
+            "^[a-z][a-z0-9_]{0,63}$",
+            "^\\p{Alnum}{16,128}$",
+            "^https://[a-z0-9.-]{1,100}/[a-z0-9/_-]{0,100}$",
+        ]),
+    ) {
+        use infra_gen::model::lambda::{EnvName, EnvVar};
+        use infra_gen::model::{LogicalId, Parameter, ParameterKind};
+        let (prefix, chars, count) = token;
+        // The class as Java or POSIX spell it too, where it is letters and digits.
+        let class = match (class, chars) {
+            (1, "A-Za-z0-9") => "\\p{Alnum}".to_owned(),
+            (2, "A-Za-z0-9") => "[[:alnum:]]".to_owned(),
+            _ => format!("[{chars}]"),
+        };
+        let mut pattern = format!("{prefix}{class}{{{count}}}");
+        if alternative {
+            pattern = format!("(?:{pattern}|ghs_[A-Za-z0-9]{{36}})");
+        }
+        if anchored {
+            pattern = format!("^{pattern}$");
+        }
+        let app_with_parameter = |pattern: &str| {
+            let mut app = valid_app();
+            app.stacks_mut()[1].template.parameters.push(Parameter {
+                id: LogicalId::new(id).expect("valid"),
+                description: String::new(),
+                allowed_pattern: pattern.to_owned(),
+                constraint_description: "test".into(),
+                kind: ParameterKind::String,
+                default: None,
+            });
+            let value = match route {
+                0 => Expr::Ref(id.into()),
+                1 => Expr::sub(format!("${{{id}}}")),
+                _ => Expr::Join(String::new(), vec![Expr::literal(""), Expr::Ref(id.into())]),
+            };
+            function_mut(&mut app).environment.push(EnvVar {
+                name: EnvName::new(variable).expect("valid"),
+                value,
+            });
+            app
+        };
+        let found = findings(&app_with_parameter(&pattern));
+        proptest::prop_assert!(
+            found.iter().any(|f| f.code == "secret-in-env" && f.message.contains(id)),
+            "{pattern}: {found:#?}"
+        );
+        let passed = findings(&app_with_parameter(plain));
+        proptest::prop_assert!(passed.is_empty(), "{plain}: {passed:#?}");
+    }
+}
+
 #[test]
 fn a_secret_in_a_tag_is_rejected() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {

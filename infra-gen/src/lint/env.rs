@@ -162,6 +162,9 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
             None => why,
         });
     }
+    if let Some(why) = admitted_secret(name, resolved) {
+        return Some(why);
+    }
     // A parameter or export named like a secret (`GithubToken`) holds one, wherever it goes.
     if let Some(input) = resolved
         .unknowns()
@@ -182,6 +185,71 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
             "named like a secret, and its known text is not plainly something else".to_owned()
         }),
     }
+}
+
+/// Why a value holds a secret whatever a parameter in it is set to: its `AllowedPattern`
+/// admits only secrets, so any value deployed is one (`^ghp_[A-Za-z0-9]{36}$` under a neutral
+/// name). The value is judged with each such parameter written as an example of its pattern,
+/// on every way through the pattern's alternatives: a secret when the typical example is one
+/// and either it is a vendor's token (gitleaks) or the plain example is a secret too — a
+/// pattern of letters and digits alone admits names as well as keys.
+fn admitted_secret(name: &str, resolved: &Resolved) -> Option<String> {
+    let parameter = resolved
+        .unknowns()
+        .find(|u| !u.examples.is_empty())?
+        .what
+        .clone();
+    let ways = resolved
+        .unknowns()
+        .map(|u| u.examples.len())
+        .max()
+        .unwrap_or(1);
+    let mut why = None;
+    for way in 0..ways {
+        let (typical, plain) = text_with_examples(resolved, way);
+        let reason = values::secret_value(&typical, Some(name))?;
+        let token = super::secrets::matching_rule(&values::gitleaks_text(&typical)).is_some();
+        if !token && values::secret_value(&plain, Some(name)).is_none() {
+            return None;
+        }
+        why.get_or_insert(reason);
+    }
+    why.map(|why| {
+        format!(
+            "set from {parameter}, whose AllowedPattern admits only values that look like a secret ({why}), which puts whatever is deployed into the environment in plain text"
+        )
+    })
+}
+
+/// The value's text twice, each parameter with examples written as its `way`-th example's
+/// typical and plain text, other inputs as `values::INPUT` and references as
+/// `values::REFERENCE`.
+fn text_with_examples(resolved: &Resolved, way: usize) -> (String, String) {
+    let (mut typical, mut plain) = (String::new(), String::new());
+    for part in &resolved.parts {
+        match part {
+            Part::Text(t) => {
+                let t = without_dynamic_references(t, values::INPUT);
+                typical.push_str(&t);
+                plain.push_str(&t);
+            }
+            Part::Unknown(u) if !u.examples.is_empty() => {
+                let example = &u.examples[way % u.examples.len()];
+                typical.push_str(&example.typical);
+                plain.push_str(&example.plain);
+            }
+            Part::Unknown(u) => {
+                let c = if u.origin == Origin::Input {
+                    values::INPUT
+                } else {
+                    values::REFERENCE
+                };
+                typical.push(c);
+                plain.push(c);
+            }
+        }
+    }
+    (typical, plain)
 }
 
 /// The value's text with each input (a parameter, an export of no stack here, a plain dynamic

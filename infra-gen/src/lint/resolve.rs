@@ -44,6 +44,19 @@ pub(crate) struct Unknown {
     pub may_slash: bool,
     /// The longest it can be, when bounded.
     pub max_len: Option<usize>,
+    /// Values a parameter's `AllowedPattern` admits, one per way through its alternatives
+    /// (empty for other unknowns): what every value it may be looks like.
+    pub examples: Vec<Example>,
+}
+
+/// A value a parameter's pattern admits, written twice: `typical` fills each class with
+/// pseudo-random letters and digits where it admits them (as a generated token would),
+/// `plain` with the letters of a word. A pattern whose typical value is a vendor's token, or
+/// whose plain value is a secret too, admits only secrets (`^ghp_[A-Za-z0-9]{36}$`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Example {
+    pub typical: String,
+    pub plain: String,
 }
 
 /// Where an unknown value comes from.
@@ -313,6 +326,7 @@ impl<'a> Scope<'a> {
                     may_wildcard: false,
                     may_slash: true,
                     max_len: None,
+                    examples: Vec::new(),
                 }),
             },
             Expr::Sub(template) => self.sub(template, &[], depth),
@@ -366,6 +380,7 @@ impl<'a> Scope<'a> {
                         max_len: Some(
                             inner.max_len_by(str::len, PARAMETER_MAX_LEN).div_ceil(3) * 4,
                         ),
+                        examples: Vec::new(),
                     }),
                 }
             }
@@ -408,6 +423,7 @@ impl<'a> Scope<'a> {
             may_wildcard: false,
             may_slash: true,
             max_len: None,
+            examples: Vec::new(),
         }
     }
 
@@ -439,6 +455,7 @@ impl<'a> Scope<'a> {
                 may_wildcard: false,
                 may_slash: true,
                 max_len: Some(12),
+                examples: Vec::new(),
             }),
             "AWS::StackId" | "AWS::NotificationARNs" => Resolved::unknown(Unknown {
                 what: format!("`{name}`"),
@@ -446,6 +463,7 @@ impl<'a> Scope<'a> {
                 may_wildcard: false,
                 may_slash: true,
                 max_len: None,
+                examples: Vec::new(),
             }),
             _ => match self
                 .stack
@@ -464,6 +482,7 @@ impl<'a> Scope<'a> {
                     may_wildcard: false,
                     may_slash: false,
                     max_len: Some(PARAMETER_MAX_LEN),
+                    examples: Vec::new(),
                 }),
                 // A modelled resource whose `Ref` is its name, fixed by the definition (a
                 // function's, a log group's): that name, so `/aws/lambda/${Function}` is the
@@ -482,6 +501,7 @@ impl<'a> Scope<'a> {
                     may_wildcard: false,
                     may_slash: true,
                     max_len: None,
+                    examples: Vec::new(),
                 }),
             },
         }
@@ -545,6 +565,7 @@ impl<'a> Scope<'a> {
                 may_wildcard: true,
                 may_slash: true,
                 max_len: None,
+                examples: Vec::new(),
             }),
         }
     }
@@ -590,6 +611,7 @@ fn opaque(what: &str) -> Unknown {
         may_wildcard: true,
         may_slash: true,
         max_len: None,
+        examples: Vec::new(),
     }
 }
 
@@ -644,6 +666,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
             may_wildcard: true,
             may_slash: true,
             max_len: Some(PARAMETER_MAX_LEN),
+            examples: Vec::new(),
         };
     };
     // CloudFormation matches AllowedPattern against the whole value, anchored or not.
@@ -657,6 +680,111 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
                 .maximum_len()
                 .map_or(PARAMETER_MAX_LEN, |n| n.min(PARAMETER_MAX_LEN)),
         ),
+        examples: examples(&hir),
+    }
+}
+
+/// How many ways through a pattern's alternatives its examples take: the first branches of
+/// each, which token formats list (`^(ghp|gho|ghu)_…$`, `^(?:sk|rk)_live_…$`).
+const EXAMPLE_BRANCHES: usize = 3;
+/// The longest example written: token formats are far shorter.
+const EXAMPLE_MAX_LEN: usize = 512;
+/// How often an unbounded repetition (`+`, `*`, `{n,}`) repeats in an example: a token's
+/// length, so `^ghp_.+$` reads as a token.
+const EXAMPLE_UNBOUNDED: u32 = 40;
+
+/// One example per way through the pattern's alternatives (the `k`-th branch of each, up to
+/// [`EXAMPLE_BRANCHES`]), each repetition at its least, an unbounded one at
+/// [`EXAMPLE_UNBOUNDED`].
+fn examples(hir: &Hir) -> Vec<Example> {
+    let ways = alternatives(hir).clamp(1, EXAMPLE_BRANCHES);
+    (0..ways)
+        .map(|way| {
+            let mut example = Example {
+                typical: String::new(),
+                plain: String::new(),
+            };
+            // A fixed seed per way: the same pattern always gives the same example.
+            let mut seed = 0x2545_f491_4f6c_dd1d ^ way as u64;
+            write_example(hir, way, &mut seed, &mut example);
+            example
+        })
+        .collect()
+}
+
+/// The most branches of any alternation in the pattern.
+fn alternatives(hir: &Hir) -> usize {
+    match hir.kind() {
+        HirKind::Alternation(parts) => parts
+            .len()
+            .max(parts.iter().map(alternatives).max().unwrap_or(0)),
+        HirKind::Concat(parts) => parts.iter().map(alternatives).max().unwrap_or(0),
+        HirKind::Repetition(r) => alternatives(&r.sub),
+        HirKind::Capture(c) => alternatives(&c.sub),
+        _ => 0,
+    }
+}
+
+fn write_example(hir: &Hir, way: usize, seed: &mut u64, out: &mut Example) {
+    if out.typical.len() > EXAMPLE_MAX_LEN {
+        return;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => {
+            let text = String::from_utf8_lossy(&l.0);
+            out.typical.push_str(&text);
+            out.plain.push_str(&text);
+        }
+        HirKind::Class(class) => {
+            let ranges: Vec<(char, char)> = match class {
+                Class::Unicode(c) => c.iter().map(|r| (r.start(), r.end())).collect(),
+                Class::Bytes(c) => c
+                    .iter()
+                    .map(|r| (char::from(r.start()), char::from(r.end())))
+                    .collect(),
+            };
+            let admitted = |c: char| ranges.iter().any(|&(a, b)| a <= c && c <= b);
+            // Letters and digits where the class admits them: a token's alphabet.
+            let alphanumeric: Vec<char> = ('0'..='9')
+                .chain('A'..='Z')
+                .chain('a'..='z')
+                .filter(|&c| admitted(c))
+                .collect();
+            let first = ranges.first().map_or('x', |&(a, _)| a);
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            let typical = match alphanumeric.len() {
+                0 => first,
+                n => alphanumeric[(*seed % n as u64) as usize],
+            };
+            let word = "example";
+            let plain = word
+                .chars()
+                .nth(out.plain.len() % word.len())
+                .filter(|&c| admitted(c))
+                .or_else(|| ('a'..='z').chain('0'..='9').find(|&c| admitted(c)))
+                .unwrap_or(first);
+            out.typical.push(typical);
+            out.plain.push(plain);
+        }
+        HirKind::Repetition(r) => {
+            let times = match r.max {
+                Some(_) => r.min,
+                None => r.min.max(EXAMPLE_UNBOUNDED),
+            };
+            for _ in 0..times {
+                write_example(&r.sub, way, seed, out);
+            }
+        }
+        HirKind::Capture(c) => write_example(&c.sub, way, seed, out),
+        HirKind::Concat(parts) => {
+            for part in parts {
+                write_example(part, way, seed, out);
+            }
+        }
+        HirKind::Alternation(parts) => write_example(&parts[way % parts.len()], way, seed, out),
     }
 }
 

@@ -112,6 +112,7 @@ fn build_arg_value(text: &str) -> Resolved {
                 may_wildcard: true,
                 may_slash: true,
                 max_len: None,
+                examples: Vec::new(),
             }));
         }
         if !piece.is_empty() {

@@ -1781,6 +1781,7 @@ proptest! {
             may_wildcard: false,
             may_slash: false,
             max_len: Some(12),
+            examples: Vec::new(),
         };
         let resolved = Resolved {
             parts: vec![
@@ -2242,6 +2243,7 @@ proptest! {
             may_wildcard: true,
             may_slash: true,
             max_len: Some(4096),
+            examples: Vec::new(),
         };
         let value = |name: &str| Resolved {
             parts: [Part::Text(before.to_owned()), Part::Unknown(input(name))]
