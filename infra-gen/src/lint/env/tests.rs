@@ -2277,3 +2277,39 @@ proptest! {
         prop_assert!(!super::values::content_id(&base36(&cid)[..]));
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Dotted names — Java system properties, package and logger names, OpenTelemetry keys —
+    /// are words between dots, in any case style, after `-D`, as `key=value` or alone: no
+    /// token. Random segments joined by dots still are one.
+    #[test]
+    fn dotted_names_of_words_are_no_tokens(
+        words in prop::collection::vec(prop::sample::select(vec![
+            "javax", "net", "ssl", "trust", "store", "otel", "traces", "sampler", "max", "retry",
+            "attempts", "log4j2", "format", "msg", "no", "lookups", "spring", "datasource",
+            "hikari", "pool", "size", "com", "amazonaws", "sdk", "disable", "cert", "checking",
+        ]), 3..7),
+        camel in any::<bool>(),
+        form in 0..3usize,
+        segments in prop::collection::vec(from_alphabet(BASE62, 12..=40), 3..=3),
+    ) {
+        let cap = |w: &str| w[..1].to_ascii_uppercase() + &w[1..];
+        let mut pieces: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+        if camel && let Some(last) = pieces.pop() {
+            // The last two words one camelCase segment (`trustStore`).
+            let before = pieces.pop().unwrap_or_default();
+            pieces.push(format!("{before}{}", cap(&last)));
+        }
+        let name = pieces.join(".");
+        let value = match form {
+            0 => format!("-XX:+UseSerialGC -D{name}=/opt/certs/truststore.jks"),
+            1 => format!("{name}=true"),
+            _ => name,
+        };
+        prop_assert!(literal_reason("JAVA_TOOL_OPTIONS", &value).is_none(), "{value}: {:?}", literal_reason("JAVA_TOOL_OPTIONS", &value));
+        let token = segments.join(".");
+        prop_assert!(literal_reason("SETTING", &token).is_some(), "{token}");
+    }
+}

@@ -1473,6 +1473,11 @@ fn dotted(value: &str) -> Option<String> {
         if jwt {
             return Some("a JSON Web Token".into());
         }
+        // A property's or package's name (`-Djavax.net.ssl.trustStore`, `otel.traces.sampler`):
+        // its pieces are words, which joining would hide.
+        if name_words(run) {
+            continue;
+        }
         let joined = run.replace('.', "");
         let material = if joined.bytes().all(|b| b.is_ascii_hexdigit()) {
             joined.len() >= 32 && hex_random(&joined)
@@ -1484,6 +1489,20 @@ fn dotted(value: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether every piece of a dotted run, between dots, dashes and underscores, is a word of a
+/// name: a word ([`word_like`]), a camelCase identifier (`trustStore`, `maxRetryAttempts`), or
+/// either with up to three digits (`log4j2`, `oauth2`, `s3`). A token's segments are random; a
+/// name's are words.
+fn name_words(run: &str) -> bool {
+    run.split(['.', '-', '_']).all(|w| {
+        let letters: String = w.chars().filter(char::is_ascii_alphabetic).collect();
+        let digits = w.len() - letters.len();
+        digits <= 3
+            && w.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (word_like(&letters) || word_coverage(letters.as_bytes()) >= 0.6)
+    })
 }
 
 /// Key material: hexadecimal of 32 digits or more, or base64/base64url of 20 characters or
