@@ -935,8 +935,19 @@ pub(crate) fn public_name(name: &str) -> bool {
         Kind::Plain => {
             pieces.iter().any(|w| is(PUBLIC, w))
                 || pieces.last().is_some_and(|w| {
-                    // A JSON Web Key's ID (`kid`) names a key, published with it in a JWKS.
-                    matches!(w.as_str(), "id" | "ids" | "sid" | "sids" | "kid" | "kids")
+                    // A JSON Web Key's ID (`kid`) names a key, published with it in a JWKS;
+                    // an audience (`aud`) names the service every token issued for it names.
+                    matches!(
+                        w.as_str(),
+                        "id" | "ids"
+                            | "sid"
+                            | "sids"
+                            | "kid"
+                            | "kids"
+                            | "aud"
+                            | "audience"
+                            | "audiences"
+                    )
                 })
         }
     }

@@ -1384,7 +1384,7 @@ proptest! {
         prop_assert!(literal_reason("APP_PROPERTIES", &plain).is_none(), "{plain}");
     }
 
-    /// An ID in any vendor's spelling (`_ID`, `_SID`) is an identifier, hex or not.
+    /// An ID in any vendor's spelling (`_ID`, `_SID`, an audience) is an identifier, hex or not.
     #[test]
     fn identifiers_named_sid_are_identifiers(
         hex in from_alphabet(b"0123456789abcdef", 32..=32),
@@ -1398,6 +1398,12 @@ proptest! {
         for kid in ["JWT_KID", "SIGNING_KEY_KID", "jwksKid"] {
             prop_assert!(literal_reason(kid, &hex).is_none(), "{kid}={hex}");
         }
+        // An audience is named in every token issued for it (Cloudflare Access's AUD tag).
+        let tag = format!("{hex}{hex}");
+        for aud in ["CF_ACCESS_AUD", "JWT_AUDIENCE", "oidcAudience", "ACCESS_AUD"] {
+            prop_assert!(literal_reason(aud, &tag).is_none(), "{aud}={tag}");
+        }
+        prop_assert!(literal_reason("CF_ACCESS", &tag).is_some(), "CF_ACCESS={tag}");
     }
 
     /// Judging never fails on any text, whatever its characters: values are user input.
