@@ -2319,3 +2319,64 @@ proptest! {
         prop_assert!(literal_reason("SETTING", &token).is_some(), "{token}");
     }
 }
+
+/// A generated password — letters, digits and symbols at random, Django's secret key alphabet
+/// after its label or a password manager's — is found under any name, its symbols cutting
+/// every run of letters and digits short; settings written with the same symbols (versions,
+/// addresses, lists, patterns, JVM flags) are not. Measured like the README's figures: a
+/// generated text can spell words or settings by chance, so a few percent may pass.
+#[test]
+fn generated_passwords_with_symbols_are_secrets_and_settings_are_not() {
+    let mut x: u64 = 0x5ec2_e75e;
+    let mut draw = |alphabet: &[u8], len: usize| -> String {
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(alphabet[(x % alphabet.len() as u64) as usize])
+            })
+            .collect()
+    };
+    let django = b"abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)";
+    let manager =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*()-_=+[]{}<>?";
+    let (mut keys, mut passwords) = (0, 0);
+    for i in 0..2000 {
+        let key = format!("django-insecure-{}", draw(django, 50));
+        keys += usize::from(literal_reason("APP_SETTING", &key).is_some());
+        let password = draw(manager, 32 + i % 33);
+        passwords += usize::from(literal_reason("UPSTREAM", &password).is_some());
+    }
+    assert!(keys >= 1900, "{keys} of 2000 Django keys found");
+    // Mixed-case letters run long between symbols: those a settings' camelCase words look like.
+    assert!(
+        passwords >= 1800,
+        "{passwords} of 2000 generated passwords found"
+    );
+    for setting in [
+        "node@20.11.1,python@3.12.1,go@1.22.0,java@21.0.2",
+        "2001:db8:85a3::8a2e:370:7334,fe80::1%eth0,::ffff:10.0.0.1",
+        "v1.2.3-rc.4+build.5,v2.0.0-beta.1+exp.sha.5114f85",
+        "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
+        "-XX:MaxRAMPercentage=75.0,-XX:+UseG1GC,-Xss512k,-XX:+ExitOnOutOfMemoryError",
+        "a1:b2:c3:d4:e5:f6,0a:1b:2c:3d:4e:5f,de:ad:be:ef:00:01",
+        "env:prod,team:payments,service:orders,version:1.42.0",
+        "team:payments,owner:f_ow2c8@bma.com",
+        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16",
+        "cron(0/15;*;?;*;MON-FRI;*)",
+        "max-age=31536000;includeSubDomains;preload",
+        "x=1;y=2,z=3|w=4&v=5#u=6",
+        "${A:-1}+${B:-2}*(${C}-3)",
+        "f(x)=x^2+3*x-1;g(y)=y%7",
+        "user_id,order_id,created_at,updated_at,total_cents",
+    ] {
+        for name in ["APP_SETTING", "UPSTREAM", "JAVA_TOOL_OPTIONS"] {
+            assert!(
+                literal_reason(name, setting).is_none(),
+                "{name}={setting}: {:?}",
+                literal_reason(name, setting)
+            );
+        }
+    }
+}

@@ -1585,7 +1585,81 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
         }
         return Some(why);
     }
-    None
+    value.split_ascii_whitespace().find_map(generated_password)
+}
+
+/// Symbols password generators draw from besides letters and digits (Django's
+/// `get_random_secret_key`, `pwgen -sy`, password managers); no quote, slash or backslash,
+/// which mark paths, URLs and quoted text.
+const PASSWORD_SYMBOLS: &[u8] = b"!@#$%^&*()-_=+[]{};:,.<>?~|";
+
+/// A generated password: 24 characters or more of letters, digits and symbols (after a label
+/// of words, `django-insecure-`), three symbols or more of them and a tenth symbols, as random
+/// as text of its length can be, changing between letters, digits and symbols at least every
+/// other character, and neither a pattern (`[a-z0-9-]`) nor a list of `key:value` settings.
+/// Runs of letters and digits alone are judged as material; this is the
+/// rest, whose symbols cut those runs short (Django's `get_random_secret_key`, `pwgen -sy`).
+fn generated_password(token: &str) -> Option<String> {
+    let mut token = token;
+    // A label: words each followed by `-` or `_`.
+    while let Some(at) = token.find(['-', '_'])
+        && at > 0
+        && token[..at].bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        token = &token[at + 1..];
+    }
+    let b = token.as_bytes();
+    let n = b.len();
+    if n < 24
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || PASSWORD_SYMBOLS.contains(c))
+        // A character class's range spells a pattern.
+        || (token.contains('[')
+            && ["a-z", "A-Z", "0-9", "a-f", "A-F"]
+                .iter()
+                .any(|range| token.contains(range)))
+    {
+        return None;
+    }
+    let mut symbols = [false; 128];
+    let mut count = 0;
+    for &c in b.iter().filter(|c| !c.is_ascii_alphanumeric()) {
+        symbols[usize::from(c)] = true;
+        count += 1;
+    }
+    if symbols.iter().filter(|s| **s).count() < 3
+        || count * 10 < n
+        || entropy(token) < (0.85 * (n as f64).log2()).min(4.5)
+    {
+        return None;
+    }
+    let class = |c: u8| {
+        if c.is_ascii_alphabetic() {
+            0
+        } else if c.is_ascii_digit() {
+            1
+        } else {
+            2
+        }
+    };
+    let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
+    // Settings: every item of a list a name and its value (`team:payments,owner:…`).
+    let settings = token.split([',', ';', '&', '|']).count() > 1
+        && token.split([',', ';', '&', '|']).all(|item| {
+            item.find([':', '='])
+                .filter(|&at| at > 0)
+                .is_some_and(|at| {
+                    item.as_bytes()[0].is_ascii_alphabetic()
+                        && item[..at]
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c))
+                })
+        });
+    if changes * 5 < n * 2 || settings {
+        return None;
+    }
+    Some("a generated password: random letters, digits and symbols".into())
 }
 
 /// Why a run of base64 characters is a secret by its shape: base64 of text (a config document,
