@@ -430,6 +430,8 @@ const QUALIFIER: &[&str] = &[
     "enc",
     "master",
     "client",
+    // A client-side token (`CLIENTSIDETOKEN`), public by design.
+    "side",
     "app",
     "application",
     "auth",
@@ -637,7 +639,19 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
         .max_by_key(|s| s.len());
     match strong_tail {
         Some(tail) => {
-            out.push(word[..word.len() - tail.len()].to_owned());
+            // Vocabulary before the secret word is split off too (`paddleclientsidetoken`:
+            // `paddle client side token`), the unknown rest kept whole.
+            let head = &word[..word.len() - tail.len()];
+            let known_tail = (1..head.len())
+                .filter(|&at| head.is_char_boundary(at))
+                .find_map(|at| segment(&head[at..]).map(|parts| (at, parts)));
+            match known_tail {
+                Some((at, parts)) => {
+                    out.push(head[..at].to_owned());
+                    out.extend(parts);
+                }
+                None => out.push(head.to_owned()),
+            }
             out.push((*tail).to_owned());
         }
         None => out.push(word.to_owned()),
@@ -858,7 +872,16 @@ fn classify(pieces: &[String]) -> Kind {
     // Keys vendors document as public: publishable keys, CAPTCHA site keys, Algolia's
     // search-only key.
     // Firebase's API keys identify a project to Google and are public by Firebase's docs.
-    let public_before = pieces[..at].iter().any(|w| is(PUBLIC, w))
+    // A client-side token is issued to ship in browsers and apps (Datadog's, Paddle's,
+    // Facebook's): public like a publishable key.
+    let before = &pieces[..at];
+    let client_side = word.starts_with("token")
+        && (before
+            .last()
+            .is_some_and(|w| w == "client" || w == "clientside")
+            || before.ends_with(&["client".to_owned(), "side".to_owned()]));
+    let public_before = before.iter().any(|w| is(PUBLIC, w))
+        || client_side
         || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"))
         || (pieces.iter().any(|w| w == "firebase") && is(KEY, word));
     match (property_after, public_before) {

@@ -2380,3 +2380,25 @@ fn generated_passwords_with_symbols_are_secrets_and_settings_are_not() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A client-side token, in any case style, is issued to ship in browsers and apps and is
+    /// public by design; a client's secret, key or access token under the same vendor is not.
+    #[test]
+    fn client_side_tokens_are_public_by_design(
+        vendor in prop::sample::select(vec!["paddle", "datadog", "facebook", "rum", "orders"]),
+        words in prop::sample::select(vec![vec!["client", "token"], vec!["client", "side", "token"], vec!["clientside", "token"]]),
+        style in 0..9usize,
+        value in material(),
+    ) {
+        let public: Vec<&str> = std::iter::once(vendor).chain(words.iter().copied()).collect();
+        let name = styled(&public, style);
+        prop_assert!(literal_reason(&name, &value).is_none(), "{name}={value}: {:?}", literal_reason(&name, &value));
+        for secret in [vec![vendor, "client", "secret"], vec![vendor, "access", "token"], vec![vendor, "token"]] {
+            let name = styled(&secret, style);
+            prop_assert!(literal_reason(&name, &value).is_some(), "{name}={value}");
+        }
+    }
+}
