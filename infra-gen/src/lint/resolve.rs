@@ -80,13 +80,14 @@ pub(crate) struct DynamicReference {
 }
 
 impl Unknown {
-    /// The name of the input this stands for — a parameter's logical ID, an export's name —
+    /// The name of the input this stands for — a parameter's logical ID, an export's name,
+    /// as much of it as the definition decides (`…-DbPassword` of `${Stage}-DbPassword`) —
     /// which may say what the value is (`GithubToken`).
     pub fn input_name(&self) -> Option<&str> {
         if self.origin != Origin::Input {
             return None;
         }
-        ["parameter `", "the export `"]
+        ["parameter `", "the export `", "an export named `"]
             .iter()
             .find_map(|p| self.what.strip_prefix(p)?.strip_suffix('`'))
     }

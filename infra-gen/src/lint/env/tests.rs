@@ -2233,18 +2233,23 @@ fn base36(bytes: &[u8]) -> String {
 proptest! {
     #![proptest_config(config())]
 
-    /// A parameter or export named like a secret (`GithubToken`) puts a secret into the
-    /// environment wherever it stands, under any variable's name; one named for a property
+    /// A parameter or export named like a secret (`GithubToken`, an import of
+    /// `${Stage}-GithubToken`) puts a secret into the environment wherever it stands, under any variable's name; one named for a property
     /// of a secret (`GithubTokenArn`) or for anything else does not.
     #[test]
     fn an_input_named_like_a_secret_is_a_secret(
         secret in (secret_words(), prop::sample::select(vec![4usize, 5, 6, 7])).prop_map(|(w, s)| styled(&w, s)),
         plain in plain_names(),
-        export in any::<bool>(),
+        kind in 0..3usize,
         before in prop::sample::select(vec!["", "prefix-", "https://api.example.com/v1/"]),
     ) {
+        // A parameter, an export, or an export whose name an input starts (`${Stage}-…`).
         let input = |name: &str| super::super::resolve::Unknown {
-            what: if export { format!("the export `{name}`") } else { format!("parameter `{name}`") },
+            what: match kind {
+                0 => format!("parameter `{name}`"),
+                1 => format!("the export `{name}`"),
+                _ => format!("an export named `…-{name}`"),
+            },
             origin: super::super::resolve::Origin::Input,
             may_wildcard: true,
             may_slash: true,
