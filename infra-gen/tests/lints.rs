@@ -928,8 +928,8 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
 
     /// A parameter whose `AllowedPattern` admits only a vendor's token format holds a token
-    /// whatever its name and whatever is deployed: the variable set from it (by `Ref`, `Sub`
-    /// or `Join`) is a secret in plain text. A pattern of plain shapes — letters and digits,
+    /// whatever its name and whatever is deployed: the variable set from it (by `Ref`, `Sub`,
+    /// `Join` or encoded by `Fn::Base64`) is a secret in plain text. A pattern of plain shapes — letters and digits,
     /// host names, choices, digests, a publishable key — is not.
     #[test]
     fn a_parameter_whose_pattern_admits_only_tokens_is_a_secret(
@@ -946,7 +946,7 @@ proptest::proptest! {
         class in 0..3usize,
         anchored in proptest::bool::ANY,
         alternative in proptest::bool::ANY,
-        route in 0..3usize,
+        route in 0..4usize,
         id in proptest::sample::select(vec!["Upstream", "CiAccess", "Input", "Handle"]),
         variable in proptest::sample::select(vec!["UPSTREAM", "CI", "CONFIG_VALUE", "handoff"]),
         plain in proptest::sample::select(vec![
@@ -989,6 +989,7 @@ proptest::proptest! {
             let value = match route {
                 0 => Expr::Ref(id.into()),
                 1 => Expr::sub(format!("${{{id}}}")),
+                2 => Expr::Base64(Box::new(Expr::Ref(id.into()))),
                 _ => Expr::Join(String::new(), vec![Expr::literal(""), Expr::Ref(id.into())]),
             };
             function_mut(&mut app).environment.push(EnvVar {

@@ -208,7 +208,12 @@ fn admitted_secret(name: &str, resolved: &Resolved) -> Option<String> {
     for way in 0..ways {
         let (typical, plain) = text_with_examples(resolved, way);
         let reason = values::secret_value(&typical, Some(name))?;
-        let token = super::secrets::matching_rule(&values::gitleaks_text(&typical)).is_some();
+        // A vendor's token, or one encoded (`Fn::Base64` of the parameter).
+        let decoded = values::base64_decode(&typical).and_then(|d| String::from_utf8(d).ok());
+        let token = [Some(typical.as_str()), decoded.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|t| super::secrets::matching_rule(&values::gitleaks_text(t)).is_some());
         if !token && values::secret_value(&plain, Some(name)).is_none() {
             return None;
         }

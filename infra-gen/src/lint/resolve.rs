@@ -158,6 +158,29 @@ impl Resolved {
         out
     }
 
+    /// The value on the `way`-th way through its parameters' patterns, when every unknown
+    /// part is a parameter with examples.
+    fn example(&self, way: usize) -> Option<Example> {
+        let mut out = Example {
+            typical: String::new(),
+            plain: String::new(),
+        };
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => {
+                    out.typical.push_str(t);
+                    out.plain.push_str(t);
+                }
+                Part::Unknown(u) => {
+                    let e = u.examples.get(way % u.examples.len().max(1))?;
+                    out.typical.push_str(&e.typical);
+                    out.plain.push_str(&e.plain);
+                }
+            }
+        }
+        Some(out)
+    }
+
     /// Whether the deployed value may hold an IAM wildcard (`*`, `?`) anywhere.
     pub fn may_wildcard(&self) -> bool {
         self.parts.iter().any(|p| match p {
@@ -374,14 +397,28 @@ impl<'a> Scope<'a> {
                     Some(text) => Resolved::text(base64(text.as_bytes())),
                     // Base64 holds no wildcard and is 4 characters for every 3 bytes.
                     None => Resolved::unknown(Unknown {
-                        what: format!("the Base64 of `{}`", inner.with_unknowns_as("…")),
+                        what: match inner.parts.as_slice() {
+                            [Part::Unknown(u)] => format!("the Base64 of {}", u.what),
+                            _ => format!("the Base64 of `{}`", inner.with_unknowns_as("…")),
+                        },
                         origin: worst_origin(&inner),
                         may_wildcard: false,
                         may_slash: true,
                         max_len: Some(
                             inner.max_len_by(str::len, PARAMETER_MAX_LEN).div_ceil(3) * 4,
                         ),
-                        examples: Vec::new(),
+                        // A parameter's examples encoded: a token encoded is still the token.
+                        examples: (0..inner
+                            .unknowns()
+                            .map(|u| u.examples.len())
+                            .max()
+                            .unwrap_or(0))
+                            .map_while(|way| inner.example(way))
+                            .map(|e| Example {
+                                typical: base64(e.typical.as_bytes()),
+                                plain: base64(e.plain.as_bytes()),
+                            })
+                            .collect(),
                     }),
                 }
             }
