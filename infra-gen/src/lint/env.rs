@@ -125,10 +125,13 @@ fn dynamic_reference_reason(name: &str, r: &DynamicReference) -> Option<String> 
             "a dynamic reference {{{{resolve:{service}:…}}}}, which CloudFormation replaces with the secret's value in plain text"
         ));
     }
+    // The version is digits, or an input's (`…`).
     let parameter = r
         .reference
         .rsplit_once(':')
-        .filter(|(_, version)| !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|(_, version)| {
+            *version == "…" || (!version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+        })
         .map_or(r.reference.as_str(), |(path, _)| path);
     let parameter = parameter.rsplit(['/', ':']).next().unwrap_or_default();
     let named = if names::secret_name(name) {

@@ -2407,3 +2407,35 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A plain SSM parameter whose version an input sets (`/app/db-password:${Version}`) is
+    /// still named by its path: a secret's name there makes it a secret.
+    #[test]
+    fn an_ssm_version_from_an_input_keeps_the_parameters_name(
+        plain in plain_names(),
+        secret_words in secret_words(),
+        a in "[a-z]{3,10}",
+    ) {
+        let input = super::super::resolve::Unknown {
+            what: "parameter `Version`".into(),
+            origin: super::super::resolve::Origin::Input,
+            may_wildcard: false,
+            may_slash: false,
+            max_len: Some(3),
+            examples: Vec::new(),
+        };
+        let reference = |name: &str| Resolved {
+            parts: vec![
+                Part::Text(format!("{{{{resolve:ssm:/{a}/{name}:")),
+                Part::Unknown(input.clone()),
+                Part::Text("}}".into()),
+            ],
+        };
+        let secret = secret_words.join("-");
+        prop_assert!(variable_reason(&plain, &reference(&secret)).is_some(), "{plain}=/{a}/{secret}:…");
+        prop_assert!(variable_reason(&plain, &reference("feature-flags")).is_none(), "{plain}=/{a}/feature-flags:…");
+    }
+}
