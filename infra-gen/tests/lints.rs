@@ -1008,6 +1008,49 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 32, ..Default::default() })]
+
+    /// A CodeBuild variable of type `SECRETS_MANAGER` or `PARAMETER_STORE` holds where the
+    /// secret is kept (`orders/prod/db:password`, `/orders/db-password`), under any name: no
+    /// secret. The same pair as `PLAINTEXT` with a password is one, and a token's shape is
+    /// one whatever the type.
+    #[test]
+    fn a_stored_variables_value_is_the_secrets_id(
+        name in proptest::sample::select(vec!["DB_PASSWORD", "API_TOKEN", "githubToken", "SIGNING_SECRET"]),
+        stored in proptest::sample::select(vec!["SECRETS_MANAGER", "PARAMETER_STORE"]),
+        (a, b) in ("[a-z]{3,10}", "[a-z]{3,10}"),
+        password in "[A-Za-z]{4,8}[0-9]{2,4}[!#%]",
+        token in "[A-Za-z0-9]{36}",
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::{LogicalId, Resource};
+        let project = |kind: &str, value: &str| {
+            let mut app = valid_app();
+            let raw = Raw::new("AWS::CodeBuild::Project", serde_json::json!({
+                "Artifacts": {"Type": "NO_ARTIFACTS"},
+                "Source": {"Type": "NO_SOURCE", "BuildSpec": "version: 0.2"},
+                "ServiceRole": {"Fn::GetAtt": ["FunctionRole", "Arn"]},
+                "Environment": {
+                    "Type": "LINUX_CONTAINER", "ComputeType": "BUILD_GENERAL1_SMALL", "Image": "aws/codebuild/standard:7.0",
+                    "EnvironmentVariables": [{"Name": name, "Type": kind, "Value": value}]
+                }
+            })).expect("valid raw");
+            app.stacks_mut()[1].template.resources.push(
+                Resource::new(LogicalId::new("Build").expect("valid"), Properties::Raw(raw)).retained(),
+            );
+            findings(&app)
+        };
+        for id in [format!("{a}/prod/{b}:password"), format!("/{a}/{b}-password"), format!("{a}-{b}")] {
+            let found = project(stored, &id);
+            proptest::prop_assert!(found.is_empty(), "{name} {stored} {id}: {found:#?}");
+        }
+        proptest::prop_assert!(!project("PLAINTEXT", &password).is_empty(), "{name} PLAINTEXT {password}");
+        let token = format!("ghp_{token}");
+        proptest::prop_assert!(!project(stored, &token).is_empty(), "{name} {stored} {token}");
+    }
+}
+
 #[test]
 fn a_secret_in_a_tag_is_rejected() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {

@@ -1112,10 +1112,17 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
 fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, sink: &mut Sink<'_>) {
     match value {
         RawValue::Object(fields) => {
+            // A pair whose `Type` says its value names where the secret is kept (CodeBuild's
+            // `SECRETS_MANAGER`, `PARAMETER_STORE`): the value is the secret's ID, judged by
+            // its shape alone.
+            let stored = value
+                .get("Type")
+                .and_then(RawValue::literal)
+                .is_some_and(|t| matches!(t, "SECRETS_MANAGER" | "PARAMETER_STORE"));
             let pair_name = ["Name", "Key"]
                 .iter()
                 .find_map(|k| value.get(k).and_then(RawValue::literal))
-                .filter(|_| value.get("Value").is_some());
+                .filter(|_| value.get("Value").is_some() && !stored);
             for (k, v) in fields {
                 match (v, pair_name) {
                     (RawValue::Expr(e), _) if in_variables => {
