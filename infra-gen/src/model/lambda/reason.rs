@@ -226,6 +226,15 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
     flush(&mut word, &mut out);
     for s in &mut out {
         s.retain(|c| !c.is_empty());
+        // `alg none` names JWT's unsecured algorithm; its `none` negates nothing.
+        for c in s.iter_mut() {
+            for k in 1..c.len() {
+                if c[k] == "none" && matches!(c[k - 1].as_str(), "alg" | "algorithm" | "algorithms")
+                {
+                    c[k] = "algnone".to_owned();
+                }
+            }
+        }
     }
     out.retain(|s| !s.is_empty());
     out
@@ -1034,6 +1043,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         }
         (&[][..], &[][..])
     };
+    // One past the last word of word `i`'s clause, in `words`.
+    let clause_end = |i: usize| i + 1 + clause_of(i).1.len();
     (0..words.len()).any(|i| {
         let x = w(i);
         let (clause, tail) = clause_of(i);
@@ -1042,7 +1053,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             // temporary` negate the marker.
             && !negated_marker(clause, clause.len() - tail.len() - 1)
             // Temporary credentials (STS, Cognito identity pools) are a mechanism.
-            || x == "temporary" && !CREDENTIALS.contains(&w(i + 1))
+            // (`temporary STS credentials`: past the credential's issuer or kind too.)
+            || x == "temporary" && !tail.iter().take(3).any(|y| CREDENTIALS.contains(&y.as_str()))
                 && !negated_marker(clause, clause.len() - tail.len() - 1)
             || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
             || x == "for" && w(i + 1) == "now"
@@ -1103,7 +1115,17 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && (PURPOSES.contains(&w(i + 1))
                     || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))
             || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
-            || matches!(x, "before" | "after") && (EVENTS.contains(&w(i + 1)) || EVENTS.contains(&w(i + 2)))
+            // The event may stand past its determiner and modifiers: `after the security
+            // review`, `before the v2 partner launch`.
+            || matches!(x, "before" | "after") && tail.iter().take(4).any(|y| EVENTS.contains(&y.as_str()))
+            // A state that starts with a launch: `turned on at general availability`, `when
+            // the partner portal launches`, `upon release`.
+            || matches!(x, "at" | "upon" | "when" | "whenever")
+                && tail.iter().take(5).any(|y| LAUNCHES.contains(&y.as_str()))
+            // An intent told as a plan: `at least that is the plan`, `the plan is to verify`.
+            || x == "plan"
+                && matches!(w(i.wrapping_sub(1)), "the" | "our" | "a" | "my")
+                && (i + 1 == clause_end(i) || w(i + 1) == "is" && w(i + 2) == "to")
             // `after the partner portal is ready`: waiting on something still to be finished
             // (not the order of work in a request: `before any work is done`).
             || x == "after"
@@ -1189,6 +1211,27 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         marker && !(excusable && extra_or_upkeep(clause))
     })
 }
+
+/// Events a state waits for when it starts at or upon them: a launch, a release, general
+/// availability. (Narrower than `deferral`'s events: `at deploy time`, `when in production`
+/// describe when a check runs, not that it is still to come.)
+const LAUNCHES: &[&str] = &[
+    "launch",
+    "launches",
+    "launched",
+    "ga",
+    "availability",
+    "golive",
+    "rollout",
+    "cutover",
+    "release",
+    "released",
+    "ships",
+    "shipped",
+    "lands",
+    "landed",
+    "merged",
+];
 
 /// `next` in the other languages read, before a version or sprint: `ab der nächsten Version`.
 const FOREIGN_NEXT: &[&str] = &[
@@ -1945,8 +1988,16 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 || y == "without"
                 || ["compar", "requir"].iter().any(|p| y.starts_with(p))
         }) && (0..c.len()).any(|i| {
-            matches!(w(i), "on" | "during" | "in" | "at" | "outside")
-                && part_of_the_week_or_day(w(i + 1))
+            // Past a determiner: `during the Sunday maintenance window`.
+            let k = if matches!(w(i + 1), "the" | "a" | "an" | "our" | "each") { i + 2 } else { i + 1 };
+            matches!(w(i), "on" | "during" | "in" | "at" | "outside" | "except")
+                && part_of_the_week_or_day(w(k))
+                // A share of requests: `one in ten`, `1 out of 100`, `every tenth request`,
+                // `5%` of them.
+                || count(w(i)) && (w(i + 1) == "in" && count(w(i + 2))
+                    || w(i + 1) == "out" && w(i + 2) == "of" && count(w(i + 3)))
+                || w(i) == "every" && ordinal(w(i + 1))
+                || count(w(i)) && w(i + 1) == "of" && matches!(w(i + 2), "requests" | "calls" | "traffic")
                 || matches!(
                     w(i),
                     "sample" | "sampled" | "sampling" | "fraction" | "percent" | "percentage"
@@ -1962,12 +2013,73 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
         || no_longer(sentences)
 }
 
+/// A number, in digits or words: `10`, `ten`.
+fn count(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+        || matches!(
+            w,
+            "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "twenty"
+                | "fifty"
+                | "hundred"
+                | "thousand"
+        )
+}
+
+/// Every n-th: `second`, `tenth`, `100th`, `nth`.
+fn ordinal(w: &str) -> bool {
+    matches!(
+        w,
+        "second"
+            | "third"
+            | "fourth"
+            | "fifth"
+            | "sixth"
+            | "seventh"
+            | "eighth"
+            | "ninth"
+            | "tenth"
+            | "twentieth"
+            | "hundredth"
+            | "thousandth"
+            | "nth"
+    ) || ["nd", "rd", "th"].iter().any(|s| {
+        w.strip_suffix(s)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 /// A word that names some days or hours (`weekdays`, `business` hours, `nights`): a check
 /// scoped to it leaves the others open.
 fn part_of_the_week_or_day(w: &str) -> bool {
     matches!(
         w,
-        "weekdays"
+        "sunday"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sundays"
+            | "tuesdays"
+            | "wednesdays"
+            | "thursdays"
+            | "saturdays"
+            | "maintenance"
+            | "weekend"
+            | "holidays"
+            | "overnight"
+            | "weekdays"
             | "weekends"
             | "business"
             | "office"
@@ -2392,6 +2504,135 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         })
         || bypassed(sentence)
         || chosen_by_caller(sentence)
+        || sentence.iter().any(|c| judged_by_form(c))
+        || failure_counts_as_success(&words)
+        || unsigned_tokens_pass(sentence)
+}
+
+/// A credential accepted for its form, not checked against anything: `any key that starts
+/// with sk- is accepted`, `any non-empty Authorization header is accepted`, `a token of the
+/// right length works`.
+fn judged_by_form(clause: &[String]) -> bool {
+    let words: Vec<&str> = clause.iter().map(String::as_str).collect();
+    let w = |i: usize| words.get(i).copied().unwrap_or("");
+    let form = (0..words.len()).any(|i| {
+        matches!(
+            w(i),
+            "starts" | "start" | "starting" | "begins" | "begin" | "beginning" | "ends" | "ending"
+        ) && w(i + 1) == "with"
+            || w(i) == "non" && w(i + 1) == "empty"
+            || matches!(w(i), "nonempty" | "prefixed")
+            || w(i) == "looks" && w(i + 1) == "like"
+            || w(i) == "right" && matches!(w(i + 1), "length" | "format" | "shape" | "prefix")
+    });
+    let accepted = words.iter().any(|y| {
+        matches!(
+            *y,
+            "accepted" | "accepts" | "accept" | "works" | "passes" | "allowed" | "allows"
+        )
+    });
+    // Checked against something after all: `… and verified against the JWKS`.
+    let judged = words.iter().any(|y| {
+        enforcement(y)
+            || negator(y)
+            || ["verif", "validat", "compar", "authenticat"]
+                .iter()
+                .any(|p| y.starts_with(p))
+    });
+    form && accepted
+        && !judged
+        && words
+            .iter()
+            .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y) || *y == "header")
+}
+
+/// A failed check taken for a passed one: `errors during the comparison count as a match`,
+/// `a timeout is treated as valid`.
+fn failure_counts_as_success(words: &[&str]) -> bool {
+    let w = |i: usize| words.get(i).copied().unwrap_or("");
+    (0..words.len()).any(|i| {
+        matches!(
+            w(i),
+            "count"
+                | "counts"
+                | "counted"
+                | "treated"
+                | "treat"
+                | "treats"
+                | "considered"
+                | "regarded"
+                | "taken"
+        ) && w(i + 1) == "as"
+            && {
+                let k = if matches!(w(i + 2), "a" | "an") {
+                    i + 3
+                } else {
+                    i + 2
+                };
+                matches!(
+                    w(k),
+                    "match"
+                        | "success"
+                        | "successful"
+                        | "valid"
+                        | "pass"
+                        | "passed"
+                        | "authenticated"
+                        | "authorized"
+                        | "ok"
+                        | "verified"
+                )
+            }
+            && words[i.saturating_sub(8)..i].iter().any(|y| {
+                matches!(
+                    *y,
+                    "errors"
+                        | "error"
+                        | "failures"
+                        | "failure"
+                        | "timeouts"
+                        | "timeout"
+                        | "exceptions"
+                        | "exception"
+                        | "missing"
+                        | "empty"
+                        | "invalid"
+                        | "expired"
+                        | "unknown"
+                        | "mismatches"
+                        | "unreachable"
+                )
+            })
+            && !words[i.saturating_sub(3)..i].iter().any(|y| negator(y))
+    })
+}
+
+/// Tokens that need no signature accepted: `tokens with alg none are accepted` (RFC 7519's
+/// unsecured JWT), in a clause that refuses nothing (not `none and HS256 are rejected`).
+fn unsigned_tokens_pass(sentence: &[Vec<String>]) -> bool {
+    sentence.iter().any(|c| {
+        (c.iter().any(|y| y == "algnone")
+            || c.windows(2)
+                .any(|p| p[0] == "none" && matches!(p[1].as_str(), "alg" | "algorithm")))
+            && !c
+                .iter()
+                .any(|y| enforcement(y) || negator(y) && y != "none")
+            && c.iter().any(|y| {
+                matches!(
+                    y.as_str(),
+                    "accepted"
+                        | "accepts"
+                        | "accept"
+                        | "allowed"
+                        | "allows"
+                        | "pass"
+                        | "passes"
+                        | "work"
+                        | "works"
+                        | "valid"
+                )
+            })
+    })
 }
 
 /// A check made when the caller chooses, in a sentence that refuses no one: a condition of
@@ -2436,37 +2677,136 @@ fn chosen_by_caller(sentence: &[Vec<String>]) -> bool {
 /// `required unless a client certificate is presented`), or success on an outage (`returns
 /// success when the key store is unreachable`).
 fn bypassed(sentence: &[Vec<String>]) -> bool {
+    outage_passes(sentence)
+        || sentence.iter().enumerate().any(|(m, c)| {
+            // `except` opens a clause; what it excepts is the clause before.
+            let before = match m.checked_sub(1) {
+                Some(p) if c.first().is_some_and(|w| w == "except") => sentence[p].as_slice(),
+                _ => &[],
+            };
+            let refused_later = sentence[m + 1..].iter().flatten().any(|w| enforcement(w));
+            bypassed_clause(c, before, refused_later)
+        })
+}
+
+/// Success on an outage told across clauses: `if the identity provider is down, requests are
+/// allowed`, `when the key store times out, the call proceeds` — a condition of the checker
+/// failing, and a later clause letting requests through, none refusing.
+fn outage_passes(sentence: &[Vec<String>]) -> bool {
+    let outage = |y: &str| {
+        matches!(
+            y,
+            "unreachable"
+                | "unavailable"
+                | "down"
+                | "outage"
+                | "timeout"
+                | "times"
+                | "offline"
+                | "errors"
+                | "error"
+                | "erroring"
+                | "slow"
+                | "fails"
+                | "failing"
+                | "degraded"
+        )
+    };
+    let passes = |c: &[String]| {
+        c.iter().enumerate().any(|(k, y)| {
+            matches!(
+                y.as_str(),
+                "success"
+                    | "succeeds"
+                    | "passes"
+                    | "pass"
+                    | "allowed"
+                    | "allows"
+                    | "accepted"
+                    | "continues"
+                    | "continue"
+                    | "proceeds"
+                    | "proceed"
+                    | "served"
+                    | "through"
+            ) && c.get(k + 1).is_none_or(|n| n != "to")
+        }) && !c.iter().any(|y| negator(y) || enforcement(y))
+    };
+    // What fails is what checks: a credential's store or issuer (not `if Bedrock is down`).
+    let checker = |y: &str| {
+        AUTH_TERMS.contains(&y)
+            || matches!(
+                y,
+                "provider"
+                    | "idp"
+                    | "issuer"
+                    | "jwks"
+                    | "store"
+                    | "directory"
+                    | "ldap"
+                    | "vault"
+                    | "authorizer"
+                    | "introspection"
+            )
+    };
+    // The consequence is the clause after the condition's.
     sentence.iter().enumerate().any(|(m, c)| {
-        // `except` opens a clause; what it excepts is the clause before.
-        let before = match m.checked_sub(1) {
-            Some(p) if c.first().is_some_and(|w| w == "except") => sentence[p].as_slice(),
-            _ => &[],
-        };
-        let refused_later = sentence[m + 1..].iter().flatten().any(|w| enforcement(w));
-        bypassed_clause(c, before, refused_later)
+        c.iter().enumerate().any(|(i, x)| {
+            matches!(x.as_str(), "if" | "when" | "whenever" | "while")
+                && c[i + 1..].iter().take(8).any(|y| outage(y))
+                && c[i + 1..].iter().take(8).any(|y| checker(y))
+        }) && sentence.get(m + 1).is_some_and(|next| passes(next))
     })
 }
 
 /// `refused_later`: a later clause of the sentence refuses (`…, in which case it is rejected`).
 fn bypassed_clause(c: &[String], before: &[String], refused_later: bool) -> bool {
     let w = |i: usize| c.get(i).map_or("", String::as_str);
+    // The check in any form: `verified`, `the function checks`, `requires`.
     let checked = |y: &String| {
-        matches!(
-            y.as_str(),
-            "checked" | "validated" | "verified" | "enforced" | "required" | "authenticated"
-        )
+        [
+            "check",
+            "validat",
+            "verif",
+            "enforc",
+            "requir",
+            "authenticat",
+        ]
+        .iter()
+        .any(|p| y.starts_with(p))
+            && !y.ends_with("er")
+            && !y.ends_with("or")
     };
     let refuses = |ys: &[String]| ys.iter().any(|y| enforcement(y));
     (0..c.len()).any(|i| {
         let x = w(i);
         let head = || before.iter().chain(&c[..i]);
-        (x == "unless" || x == "except" && matches!(w(i + 1), "when" | "if" | "for"))
+        // An exception of a class of requests or a time (`except for requests from the office
+        // network`, `except during the maintenance window`); not of requests that carry no
+        // data (`except CORS preflights and the health check`).
+        (x == "unless"
+            || x == "except"
+                && matches!(
+                    w(i + 1),
+                    "when" | "if" | "for" | "during" | "from" | "on" | "in" | "at" | "while"
+                ))
             && head().any(checked)
             && !head().any(|y| enforcement(y))
             && !refused_later
-            && !c[i + 1..]
-                .iter()
-                .any(|y| MECHANISMS.contains(&y.as_str()) || enforcement(y))
+            && !c[i + 1..].iter().any(|y| {
+                MECHANISMS.contains(&y.as_str())
+                    || enforcement(y)
+                    || matches!(
+                        y.as_str(),
+                        "preflight"
+                            | "preflights"
+                            | "options"
+                            | "health"
+                            | "healthcheck"
+                            | "healthchecks"
+                            | "cors"
+                    )
+            })
             || matches!(x, "when" | "if" | "whenever" | "while")
                 && c.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
                 && c[i + 1..].iter().take(8).any(|y| {

@@ -78,6 +78,9 @@ const FILLERS: &[&str] = &[
     "nothing here is temporary",
     "the check was briefly disabled in 2023 and has been enforced ever since",
     "CloudFront in front only caches responses",
+    "temporary STS credentials are not accepted",
+    "keys are issued at onboarding",
+    "one in ten callers uses the Python SDK",
     "the function no longer accepts keys in the query string",
 ];
 
@@ -234,7 +237,7 @@ fn deferral() -> impl Strategy<Value = String> {
     let event = prop::sample::select(EVENTS);
     let time = prop::sample::select(TIMES);
     (
-        0..16usize,
+        0..17usize,
         add,
         auth,
         event,
@@ -315,6 +318,17 @@ fn deferral() -> impl Strategy<Value = String> {
                 format!("{auth} is required starting Q3"),
             ][(add.len() * 7 + auth.len() + event.len()) % 27]
                 .clone(),
+            // A state that waits for an event past its determiner and modifiers, or a plan.
+            15 => [
+                format!("{auth} is switched on after the security review"),
+                format!("{auth} gets turned on at general availability"),
+                format!("{auth} is enforced when the partner portal launches"),
+                format!("{auth} is required, at least that is the plan"),
+                "the plan is to require an API key".to_owned(),
+                format!("{auth} starts upon release of the new SDK"),
+                format!("{auth} begins after the partner {event}"),
+            ][(add.len() + auth.len() + event.len()) % 7]
+                .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
                 "{auth} will be {} after {event}",
@@ -384,6 +398,18 @@ fn negation() -> impl Strategy<Value = String> {
             "the API key printed in our public documentation is checked",
             "the JWT is verified for tokens with a kid header; tokens without one pass",
             "JWT verification happens once the response has been sent",
+            "the token is checked, except for requests from the office network",
+            "the function verifies the key except during the Sunday maintenance window",
+            "signatures are verified on one in ten requests",
+            "we validate every 10th token",
+            "the key is checked on 5% of requests",
+            "if the identity provider is down, requests are allowed",
+            "when the key store times out, the call proceeds",
+            "errors during the key comparison count as a match",
+            "a token lookup timeout is treated as valid",
+            "any key that starts with sk is accepted",
+            "any non-empty Authorization header is accepted",
+            "tokens with alg none are accepted too",
         ][..],
     )
     .prop_map(str::to_owned)
@@ -959,5 +985,27 @@ fn further_phrasings_are_judged() {
         "Chaque requête doit porter une clé API valide, vérifiée par la fonction",
     ] {
         assert_eq!(judge(ok), Ok(()), "{ok}");
+    }
+}
+
+/// Clauses that refuse in the words of the rules above (`alg none`, an outage, `except`), each
+/// beside every mechanism frame: accepted.
+#[test]
+fn refusals_worded_like_the_gaps_they_close_are_accepted() {
+    let refusing = [
+        "tokens with alg none are rejected",
+        "if the key store is down, requests are refused with 503",
+        "when the identity provider times out, the call fails with 401",
+        "every request is checked, except CORS preflights and the health check",
+        "the key is checked on every request, including one in ten sent by our own probes",
+        "the 401 in a JSON body names the missing header",
+    ];
+    for frame in MECHANISM_FRAMES {
+        for m in MECHANISMS {
+            for r in refusing {
+                let reason = format!("{}; {r}", frame.replace("{m}", m));
+                assert_eq!(judge(&reason), Ok(()), "{reason}");
+            }
+        }
     }
 }
