@@ -618,6 +618,7 @@ proptest! {
         reversed in any::<bool>(),
         duplicate in any::<bool>(),
         spoil in prop::option::of((0..4usize, prop::sample::select(&SPOILS[..]))),
+        spelling in 0..3usize, cut in 1..64usize,
     ) {
         let min = Policy::of(kind).min_images_kept;
         let mut props = json!({"RepositoryName": "demo-extra"});
@@ -656,8 +657,16 @@ proptest! {
                 }
                 rule
             }).collect();
-            props["LifecyclePolicy"] =
-                json!({"LifecyclePolicyText": json!({"rules": rules}).to_string()});
+            // The text as written, or built of literals by `Fn::Sub` or `Fn::Join`: the same
+            // text to CloudFormation, so to every lint.
+            let text = json!({"rules": rules}).to_string();
+            let cut = (0..=cut.min(text.len())).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+            let spelled = match spelling {
+                0 => json!(text),
+                1 => json!({"Fn::Sub": text}),
+                _ => json!({"Fn::Join": ["", [&text[..cut], &text[cut..]]]}),
+            };
+            props["LifecyclePolicy"] = json!({"LifecyclePolicyText": spelled});
         }
         // The oracle: ECR's defaults are mutable tags and no scanning; ECR refuses a policy with
         // two rules of one priority or an `any` rule not evaluated last; a lifecycle policy must
@@ -697,6 +706,9 @@ proptest! {
         let app = with_raw(kind, "AWS::ECR::Repository", props.clone(), &[]);
         let f = policy_findings(&app);
         prop_assert_eq!(f.len(), broken.len(), "{} {:#?}", props, f);
+        // A lifecycle policy is ECR's document, not IAM's, however it is spelled.
+        let iam: Vec<Finding> = lint(&app).into_iter().filter(|f| f.code.starts_with("iam")).collect();
+        prop_assert_eq!(iam, vec![], "{}", props);
         // An exception from exactly the broken rules answers them.
         let app = with_raw(kind, "AWS::ECR::Repository", props.clone(), &broken);
         prop_assert_eq!(policy_findings(&app), vec![], "{}", props);

@@ -460,7 +460,18 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     // `Resource`: it then grants on the resource itself.
     let itself = (!raw.type_name().starts_with("AWS::IAM::"))
         .then(|| Expr::GetAtt(id.to_owned(), "Arn".into()));
+    let scope = Scope::new(stack, None);
     raw.properties().visit(&mut |key, value| {
+        // Text built of literals (`Fn::Sub` without variables, `Fn::Join` of strings) is the
+        // text CloudFormation passes on: judged as if written out.
+        let resolved = match value.expr() {
+            Some(e @ (Expr::Sub(..) | Expr::Join(..))) => scope
+                .resolve(e)
+                .known()
+                .map(|t| RawValue::Expr(Expr::Literal(t.to_owned()))),
+            _ => None,
+        };
+        let value = resolved.as_ref().unwrap_or(value);
         if is_document_key(key, value) {
             document(value, key, id, itself.as_ref(), &mut statements, sink);
         }
