@@ -64,7 +64,7 @@ pub(crate) enum Refusal {
 }
 
 pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
-    let sentences = sentences(reason);
+    let sentences = continued(sentences(reason));
     let words: usize = sentences.iter().flatten().map(Vec::len).sum();
     let all = || sentences.iter().flatten().flatten();
     let mechanism = sentences.iter().flatten().any(|c| names_mechanism(c));
@@ -156,6 +156,49 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public && delegated(&current) {
         return Err(Refusal::Delegation);
     }
+    // A credential only kept (logged, stored, forwarded) in a reason where nothing judges it —
+    // checks, compares, matches, verifies, requires or refuses — authenticates no one:
+    // `callers send an API key, which the function writes to the access log`.
+    // (A negation anywhere is judged by the rules above: `no request reaches the model
+    // without a key`, `the key is never logged`.)
+    let judged = all().any(|w| {
+        enforcement(w)
+            || negator(w)
+            || matches!(
+                w.as_str(),
+                "must" | "only" | "need" | "needs" | "needed" | "mandatory" | "necessary"
+            )
+            || [
+                "check",
+                "compar",
+                "match",
+                "verif",
+                "validat",
+                "authenticat",
+                "requir",
+                "enforc",
+                "look",
+            ]
+            .iter()
+            .any(|p| w.starts_with(p))
+    });
+    let kept_only = all().any(|w| {
+        matches!(
+            w.as_str(),
+            "logged"
+                | "writes"
+                | "written"
+                | "recorded"
+                | "stored"
+                | "forwards"
+                | "forwarded"
+                | "printed"
+                | "saved"
+        )
+    });
+    if !public && mechanism && kept_only && !judged {
+        return Err(Refusal::Negation);
+    }
     if !(mechanism || public) {
         return Err(Refusal::NoBasis);
     }
@@ -237,6 +280,26 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
         }
     }
     out.retain(|s| !s.is_empty());
+    out
+}
+
+/// A sentence that opens with a pronoun (`… an API key is required; its value is not
+/// compared with anything`) speaks of the sentence before: it is read as more clauses of it,
+/// so what it says of the credential is said of the credential.
+fn continued(sentences: Vec<Vec<Vec<String>>>) -> Vec<Vec<Vec<String>>> {
+    let mut out: Vec<Vec<Vec<String>>> = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        let anaphoric = s.first().and_then(|c| c.first()).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "it" | "its" | "they" | "their" | "this" | "these"
+            )
+        });
+        match out.last_mut() {
+            Some(last) if anaphoric => last.extend(s),
+            _ => out.push(s),
+        }
+    }
     out
 }
 
@@ -2504,9 +2567,32 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         })
         || bypassed(sentence)
         || chosen_by_caller(sentence)
+        || value_unjudged(&words)
         || sentence.iter().any(|c| judged_by_form(c))
         || failure_counts_as_success(&words)
         || unsigned_tokens_pass(sentence)
+}
+
+/// What a caller sends left unjudged: `its value is not compared with anything`, `the
+/// header's contents are never checked` (in a reason about a URL's callers, the value is the
+/// credential's).
+fn value_unjudged(words: &[&str]) -> bool {
+    (0..words.len()).any(|i| {
+        negator(words[i])
+            && words[i.saturating_sub(3)..i]
+                .iter()
+                .any(|y| matches!(*y, "value" | "values" | "contents" | "content"))
+            && words[i + 1..]
+                .iter()
+                .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "ever" | "actually"))
+                .is_some_and(|y| {
+                    [
+                        "compar", "check", "verif", "validat", "match", "look", "inspect", "read",
+                    ]
+                    .iter()
+                    .any(|p| y.starts_with(p))
+                })
+    })
 }
 
 /// A credential accepted for its form, not checked against anything: `any key that starts

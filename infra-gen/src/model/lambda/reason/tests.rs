@@ -79,6 +79,8 @@ const FILLERS: &[&str] = &[
     "the check was briefly disabled in 2023 and has been enforced ever since",
     "CloudFront in front only caches responses",
     "temporary STS credentials are not accepted",
+    "its hash is kept in DynamoDB",
+    "they rotate every 90 days",
     "keys are issued at onboarding",
     "one in ten callers uses the Python SDK",
     "the function no longer accepts keys in the query string",
@@ -410,6 +412,8 @@ fn negation() -> impl Strategy<Value = String> {
             "any key that starts with sk is accepted",
             "any non-empty Authorization header is accepted",
             "tokens with alg none are accepted too",
+            "its value is not compared with anything",
+            "it is never checked against a stored key",
         ][..],
     )
     .prop_map(str::to_owned)
@@ -1007,5 +1011,41 @@ fn refusals_worded_like_the_gaps_they_close_are_accepted() {
                 assert_eq!(judge(&reason), Ok(()), "{reason}");
             }
         }
+    }
+}
+
+const PRESENTING: &[&str] = &[
+    "callers present {m}",
+    "each client sends {m} with its requests",
+    "requests include {m} in a header",
+];
+const KEPT: &[&str] = &[
+    "which the function writes to the access log for auditing",
+    "and it is logged with the request",
+    "which is stored beside each request in DynamoDB",
+    "which the handler forwarded to the analytics pipeline",
+];
+const JUDGING: &[&str] = &[
+    "and the function compares it in constant time with the stored one",
+    "requests whose key does not match get 401",
+    "the handler checks it against Secrets Manager",
+    "only a valid one gets an answer",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A credential callers send that the reason only keeps (logs, stores, forwards) is judged
+    /// by nothing: refused; the same with a clause that judges it passes.
+    #[test]
+    fn a_credential_only_kept_is_refused_and_one_judged_passes(
+        p in prop::sample::select(PRESENTING),
+        m in prop::sample::select(&["an API key", "a bearer token", "a JWT", "an HMAC signature", "a session cookie", "an x-api-key header"][..]),
+        k in prop::sample::select(KEPT), j in prop::sample::select(JUDGING), seed in any::<u64>()
+    ) {
+        let kept = format!("{}, {k}", p.replace("{m}", m));
+        prop_assert_eq!(judge(&dress(vec![kept.clone()], seed)), Err(Refusal::Negation), "{}", kept);
+        let judged = format!("{kept}; {j}");
+        prop_assert_eq!(judge(&judged), Ok(()), "{}", judged);
     }
 }
