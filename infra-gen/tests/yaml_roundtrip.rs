@@ -117,5 +117,19 @@ mod properties {
             let parsed = read(&yaml).map_err(|e| TestCaseError::fail(format!("{e}: {yaml:?}")))?;
             prop_assert_eq!(parsed, Value::Object(doc), "{:?}", yaml);
         }
+
+        /// YAML 1.2 allows a byte-order mark at the start of a stream (an editor's, or
+        /// PowerShell's UTF-8): the same document, also in CRLF.
+        #[test]
+        fn a_byte_order_mark_and_crlf_leave_the_document_unchanged(
+            entries in proptest::collection::vec((key(), value()), 1..5), crlf in any::<bool>(),
+        ) {
+            let doc: Map<String, Value> = entries.into_iter().collect();
+            let yaml = template_to_yaml(&doc).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let yaml = if crlf { yaml.replace('\n', "\r\n") } else { yaml };
+            let marked = format!("\u{feff}{yaml}");
+            let parsed = read(&marked).map_err(|e| TestCaseError::fail(format!("{e}: {marked:?}")))?;
+            prop_assert_eq!(parsed, Value::Object(doc), "{:?}", marked);
+        }
     }
 }

@@ -52,10 +52,12 @@ pub(crate) fn read_committed_lenient(path: &Path) -> io::Result<String> {
     Ok(text.trim_start_matches('\u{feff}').to_owned())
 }
 
-/// A template body (YAML, or JSON, which is YAML) in CloudFormation's JSON form: short-form
-/// tags become their long-form objects, so committed, deployed and rendered templates compare
-/// by meaning.
+/// A template body (YAML, or JSON, which is YAML; a leading byte-order mark allowed, as YAML
+/// allows it) in CloudFormation's JSON form: short-form tags become their long-form objects,
+/// so committed, deployed and rendered templates compare by meaning.
 pub fn read_template(text: &str) -> Result<Value, String> {
+    // YAML 1.2 (5.2) allows a byte-order mark at the start of a stream; the parser does not.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     bounded_aliases(text)?;
     let docs = Yaml::load_from_str(text).map_err(|e| e.to_string())?;
     match docs.as_slice() {
