@@ -1314,29 +1314,53 @@ const FOREIGN_NEXT: &[&str] = &[
 /// before it, reaching it through `even`, an article or a copula only (`no TODO`, `not even
 /// temporarily`, `nothing here is temporary`).
 fn negated_marker(clause: &[String], at: usize) -> bool {
-    clause[..at.min(clause.len())]
-        .iter()
-        .rev()
-        .take(3)
-        .enumerate()
-        .any(|(k, y)| {
-            negator(y)
-                && clause[at - k..at].iter().all(|b| {
-                    matches!(
-                        b.as_str(),
-                        "even"
-                            | "a"
-                            | "an"
-                            | "the"
-                            | "is"
-                            | "are"
-                            | "was"
-                            | "here"
-                            | "this"
-                            | "about"
-                    )
-                })
-        })
+    // A demo or prototype named as a thing elsewhere and denied here: `the demo page is not
+    // served from here`, `the prototype app is not this function`.
+    let w = |i: usize| clause.get(i).map_or("", String::as_str);
+    let thing = matches!(w(at), "demo" | "demos" | "prototype" | "poc" | "hackathon")
+        && matches!(
+            w(at + 1),
+            "page"
+                | "pages"
+                | "site"
+                | "app"
+                | "apps"
+                | "environment"
+                | "account"
+                | "stack"
+                | "function"
+                | "service"
+                | "video"
+                | "data"
+                | "frontend"
+                | "ui"
+        )
+        && matches!(w(at + 2), "is" | "are" | "was" | "lives" | "runs")
+        && (negator(w(at + 3)) || matches!(w(at + 3), "elsewhere" | "separate"));
+    thing
+        || clause[..at.min(clause.len())]
+            .iter()
+            .rev()
+            .take(3)
+            .enumerate()
+            .any(|(k, y)| {
+                negator(y)
+                    && clause[at - k..at].iter().all(|b| {
+                        matches!(
+                            b.as_str(),
+                            "even"
+                                | "a"
+                                | "an"
+                                | "the"
+                                | "is"
+                                | "are"
+                                | "was"
+                                | "here"
+                                | "this"
+                                | "about"
+                        )
+                    })
+            })
 }
 
 /// A date a state lasts until: a quarter or half (`q4`, `h2`), a month, a year (`2027`).

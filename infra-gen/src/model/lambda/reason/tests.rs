@@ -80,6 +80,8 @@ const FILLERS: &[&str] = &[
     "CloudFront in front only caches responses",
     "temporary STS credentials are not accepted",
     "its hash is kept in DynamoDB",
+    "the demo page is not served from here",
+    "the prototype app lives elsewhere",
     "they rotate every 90 days",
     "keys are issued at onboarding",
     "one in ten callers uses the Python SDK",
