@@ -205,6 +205,37 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A credential whose value the reason gives as a well-known default (`the password admin`,
+/// `username admin, password admin`, `the key is changeme`): the first guess of anyone who
+/// finds the URL, published by the reason itself.
+fn default_credential(sentence: &[Vec<String>]) -> bool {
+    // Values that are defaults and nothing else (not `secret`, `test`, `user`, which go on
+    // to name other things: `key secret`, `token is user-scoped`).
+    const DEFAULTS: &[&str] = &[
+        "admin",
+        "administrator",
+        "passw0rd",
+        "changeme",
+        "letmein",
+        "guest",
+        "1234",
+        "12345",
+        "123456",
+        "12345678",
+        "qwerty",
+        "hunter2",
+    ];
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+    let w = |i: usize| words.get(i).copied().unwrap_or("");
+    (0..words.len()).any(|i| {
+        matches!(
+            w(i),
+            "password" | "passphrase" | "key" | "token" | "secret" | "pin"
+        ) && (DEFAULTS.contains(&w(i + 1))
+            || matches!(w(i + 1), "is" | "of") && DEFAULTS.contains(&w(i + 2)))
+    })
+}
+
 /// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …).
 fn names_mechanism(c: &[String]) -> bool {
     c.iter().any(|w| MECHANISMS.contains(&w.as_str()))
@@ -2220,54 +2251,55 @@ fn history(sentence: &[Vec<String>]) -> bool {
 /// documentation`, `a secret committed to the public repository` (not a JWKS, a certificate or
 /// a public key, which are public by design).
 fn published_credential(sentence: &[Vec<String>]) -> bool {
-    sentence.iter().any(|c| {
-        (0..c.len()).any(|i| {
-            // What is published: the nearest credential before the participle in its clause.
-            let named = |y: &str| {
-                AUTH_TERMS.contains(&y)
-                    || MECHANISMS.contains(&y)
-                    || matches!(y, "secret" | "jwks" | "certificate" | "certificates")
-            };
-            // Past the object of a modifier: `the JWKS used to verify tokens is published`.
-            let nearest = (0..i).rev().find(|&k| {
-                named(&c[k])
-                    && !c[k.saturating_sub(2)..k].iter().any(|v| {
-                        ["verif", "sign", "check", "validat"]
-                            .iter()
-                            .any(|p| v.starts_with(p))
-                    })
-            });
-            matches!(
-                c[i].as_str(),
-                "printed"
-                    | "published"
-                    | "posted"
-                    | "documented"
-                    | "displayed"
-                    | "committed"
-                    | "pushed"
-                    | "shared"
-            ) && nearest.is_some_and(|k| {
-                // Public by design: a JWKS, a certificate, a public key.
-                let public = matches!(c[k].as_str(), "jwks" | "certificate" | "certificates")
-                    || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public";
-                !public
-            }) && c[i + 1..].iter().take(6).any(|y| {
+    default_credential(sentence)
+        || sentence.iter().any(|c| {
+            (0..c.len()).any(|i| {
+                // What is published: the nearest credential before the participle in its clause.
+                let named = |y: &str| {
+                    AUTH_TERMS.contains(&y)
+                        || MECHANISMS.contains(&y)
+                        || matches!(y, "secret" | "jwks" | "certificate" | "certificates")
+                };
+                // Past the object of a modifier: `the JWKS used to verify tokens is published`.
+                let nearest = (0..i).rev().find(|&k| {
+                    named(&c[k])
+                        && !c[k.saturating_sub(2)..k].iter().any(|v| {
+                            ["verif", "sign", "check", "validat"]
+                                .iter()
+                                .any(|p| v.starts_with(p))
+                        })
+                });
                 matches!(
-                    y.as_str(),
-                    "documentation"
-                        | "docs"
-                        | "readme"
-                        | "website"
-                        | "wiki"
-                        | "blog"
-                        | "repository"
-                        | "repo"
-                        | "page"
-                )
+                    c[i].as_str(),
+                    "printed"
+                        | "published"
+                        | "posted"
+                        | "documented"
+                        | "displayed"
+                        | "committed"
+                        | "pushed"
+                        | "shared"
+                ) && nearest.is_some_and(|k| {
+                    // Public by design: a JWKS, a certificate, a public key.
+                    let public = matches!(c[k].as_str(), "jwks" | "certificate" | "certificates")
+                        || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public";
+                    !public
+                }) && c[i + 1..].iter().take(6).any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "documentation"
+                            | "docs"
+                            | "readme"
+                            | "website"
+                            | "wiki"
+                            | "blog"
+                            | "repository"
+                            | "repo"
+                            | "page"
+                    )
+                })
             })
         })
-    })
 }
 
 /// A sentence about requests that carry no data, which browsers and load balancers send

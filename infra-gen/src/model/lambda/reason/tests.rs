@@ -81,6 +81,8 @@ const FILLERS: &[&str] = &[
     "temporary STS credentials are not accepted",
     "its hash is kept in DynamoDB",
     "the demo page is not served from here",
+    "the HMAC key secret lives in Secrets Manager",
+    "the admin password is rotated monthly",
     "the prototype app lives elsewhere",
     "they rotate every 90 days",
     "keys are issued at onboarding",
@@ -415,6 +417,9 @@ fn negation() -> impl Strategy<Value = String> {
             "any non-empty Authorization header is accepted",
             "tokens with alg none are accepted too",
             "its value is not compared with anything",
+            "basic auth with the username admin and the password admin",
+            "the shared key is changeme in every client",
+            "the PIN of 1234 opens it",
             "it is never checked against a stored key",
         ][..],
     )
