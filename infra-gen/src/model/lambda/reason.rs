@@ -718,6 +718,10 @@ fn open_state(w: &str) -> bool {
             | "insecure"
             | "unauthorised"
             | "unsigned"
+            | "unchecked"
+            | "unverified"
+            | "unvalidated"
+            | "unauthorized"
             | "keyless"
             | "authless"
             | "noauth"
@@ -1878,6 +1882,7 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
         };
         let later = (0..c.len()).any(|i| {
             AUTH_TERMS.contains(&c[i].as_str())
+                && !object_of_failure(c, i)
                 && c[i + 1..]
                     .iter()
                     .take_while(|w| !matches!(w.as_str(), "and" | "or") && !negator(w))
@@ -2464,6 +2469,7 @@ fn no_longer(sentences: &[Vec<Vec<String>>]) -> bool {
                     // Its own predicate, up to a word that starts another: `the check of
                     // the body's HMAC has been removed`, not `… before the cache is removed`.
                     || CHECKS.contains(&w(i))
+                        && !object_of_failure(c, i)
                         && (i + 2..c.len())
                             .take_while(|&k| !matches!(w(k), "and" | "or" | "that" | "which" | "before" | "after" | "when" | "while" | "until" | "once"))
                             .any(|k| {
@@ -3084,6 +3090,28 @@ enum Scope {
     After(Option<usize>),
 }
 
+/// Whether the term at `i` is the object of a failure, which describes its subject, whose
+/// state follows: `events failing verification are dropped` drops the events, not the
+/// verification.
+fn object_of_failure(c: &[String], i: usize) -> bool {
+    // Past the object's determiner and modifiers: `fail the signature check`.
+    c[i.saturating_sub(4)..i]
+        .iter()
+        .rev()
+        .take_while(|y| {
+            !matches!(
+                y.as_str(),
+                "is" | "are" | "was" | "were" | "and" | "or" | "but"
+            )
+        })
+        .any(|y| {
+            matches!(
+                y.as_str(),
+                "failing" | "fail" | "fails" | "failed" | "flunking"
+            )
+        })
+}
+
 fn negated_at(c: &[String], i: usize) -> Option<Scope> {
     let w = |i: usize| c.get(i).map_or("", String::as_str);
     let x = w(i);
@@ -3135,6 +3163,9 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
             continue;
         }
         break;
+    }
+    if object_of_failure(c, i) {
+        return None;
     }
     // A state after the term: `auth disabled`, `key is not required`, `key isn't needed`.
     let mut last_negator = None;

@@ -417,6 +417,8 @@ fn negation() -> impl Strategy<Value = String> {
             "any non-empty Authorization header is accepted",
             "tokens with alg none are accepted too",
             "its value is not compared with anything",
+            "on a cache miss the request goes through unchecked",
+            "callers stay unverified",
             "basic auth with the username admin and the password admin",
             "the shared key is changeme in every client",
             "the PIN of 1234 opens it",
@@ -1010,6 +1012,9 @@ fn refusals_worded_like_the_gaps_they_close_are_accepted() {
         "every request is checked, except CORS preflights and the health check",
         "the key is checked on every request, including one in ten sent by our own probes",
         "the 401 in a JSON body names the missing header",
+        "events failing verification are dropped with 400",
+        "requests that fail the signature check are dropped",
+        "unverified requests are rejected",
     ];
     for frame in MECHANISM_FRAMES {
         for m in MECHANISMS {
