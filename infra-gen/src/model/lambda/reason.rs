@@ -550,6 +550,9 @@ fn noun_phrase_filler(w: &str) -> bool {
             | "really"
             | "even"
             | "being"
+            // `… but not its signature`.
+            | "its"
+            | "their"
     )
 }
 
@@ -2041,6 +2044,65 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                         let first = after.iter().position(|w| elsewhere(w) || itself(w))?;
                         return Some(compound_head(&after[first..]));
                     }
+                    // Where it takes place: `authentication happens on the client`, `the check
+                    // is done in the browser`.
+                    let placing = |w: &str| {
+                        matches!(
+                            w,
+                            "happens"
+                                | "happen"
+                                | "runs"
+                                | "run"
+                                | "occurs"
+                                | "lives"
+                                | "takes"
+                                | "place"
+                                | "is"
+                                | "are"
+                                | "done"
+                                | "handled"
+                                | "performed"
+                                | "made"
+                                | "only"
+                                | "entirely"
+                        )
+                    };
+                    // Past the check's object (`authentication of an API key happens …`) to
+                    // its verb.
+                    let verb = (i + 1..(i + 12).min(c.len())).find(|&k| {
+                        matches!(
+                            c[k].as_str(),
+                            "happens"
+                                | "happen"
+                                | "runs"
+                                | "occurs"
+                                | "lives"
+                                | "takes"
+                                | "done"
+                                | "handled"
+                                | "performed"
+                        )
+                    });
+                    let mut k = verb.map_or(i + 1, |v| {
+                        (i + 1..v)
+                            .rev()
+                            .take_while(|&j| placing(&c[j]))
+                            .last()
+                            .unwrap_or(v)
+                    });
+                    let from = k;
+                    while k < c.len() && k < from + 4 && placing(&c[k]) {
+                        k += 1;
+                    }
+                    if k > from
+                        && c.get(k)
+                            .is_some_and(|w| matches!(w.as_str(), "on" | "in" | "at"))
+                    {
+                        let after = &c[k + 1..(k + 5).min(c.len())];
+                        if let Some(first) = after.iter().position(|w| elsewhere(w) || itself(w)) {
+                            return Some(compound_head(&after[first..]));
+                        }
+                    }
                     // The subject leads its (relative) clause: `the gateway in front of the
                     // function verifies`, `the token the client sends, which the function checks`.
                     let start = c[..i]
@@ -2630,9 +2692,86 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         || bypassed(sentence)
         || chosen_by_caller(sentence)
         || value_unjudged(&words)
+        || sentence.iter().any(|c| failed_credential_served(c))
+        || only_under_a_condition_that_is_off(&words)
         || sentence.iter().any(|c| judged_by_form(c))
         || failure_counts_as_success(&words)
         || unsigned_tokens_pass(sentence)
+}
+
+/// A request with a failed credential served all the same: `requests with an expired key are
+/// still served for a week`, `a revoked token keeps working` (not `… are never accepted`, nor
+/// a clock skew's leeway).
+fn failed_credential_served(clause: &[String]) -> bool {
+    let w = |i: usize| clause.get(i).map_or("", String::as_str);
+    let failed = |y: &str| {
+        matches!(
+            y,
+            "invalid"
+                | "wrong"
+                | "bad"
+                | "expired"
+                | "revoked"
+                | "forged"
+                | "stale"
+                | "mismatched"
+                | "unknown"
+                | "malformed"
+                | "tampered"
+        )
+    };
+    let served = |y: &str| {
+        matches!(
+            y,
+            "served"
+                | "processed"
+                | "accepted"
+                | "answered"
+                | "handled"
+                | "allowed"
+                | "honoured"
+                | "honored"
+                | "working"
+                | "works"
+                | "succeed"
+                | "succeeds"
+        )
+    };
+    !clause
+        .iter()
+        .any(|y| enforcement(y) || matches!(y.as_str(), "skew" | "leeway"))
+        && (0..clause.len()).any(|i| {
+            failed(w(i))
+                && clause[i + 1..]
+                    .iter()
+                    .take(8)
+                    .any(|y| AUTH_TERMS.contains(&y.as_str()))
+                || failed(w(i)) && i + 1 < clause.len() && AUTH_TERMS.contains(&w(i + 1))
+        })
+        && (0..clause.len()).any(|k| {
+            served(w(k))
+                && clause[..k].iter().any(|y| failed(y))
+                && !clause[..k].iter().rev().take(4).any(|y| negator(y))
+        })
+}
+
+/// A check or refusal that holds only under a condition the reason says is off: `401 only in
+/// strict mode, which is off`, `checked only when VERIFY is set, and it is disabled`.
+fn only_under_a_condition_that_is_off(words: &[&str]) -> bool {
+    let w = |i: usize| words.get(i).copied().unwrap_or("");
+    (0..words.len()).any(|i| {
+        w(i) == "only"
+            && matches!(w(i + 1), "in" | "when" | "if" | "with" | "under" | "while")
+            && words[i + 2..].iter().enumerate().any(|(k, y)| {
+                let at = i + 2 + k;
+                (switched_off_state(y) || *y == "false")
+                    && matches!(
+                        w(at - 1),
+                        "is" | "are" | "stays" | "remains" | "currently" | "defaults"
+                    )
+                    && !words[at.saturating_sub(3)..at].iter().any(|z| negator(z))
+            })
+    })
 }
 
 /// What a caller sends left unjudged: `its value is not compared with anything`, `the

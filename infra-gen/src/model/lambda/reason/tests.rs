@@ -418,6 +418,11 @@ fn negation() -> impl Strategy<Value = String> {
             "tokens with alg none are accepted too",
             "its value is not compared with anything",
             "on a cache miss the request goes through unchecked",
+            "requests with an expired key are still served for a week",
+            "a revoked token keeps working until the cache expires",
+            "the expiry of the JWT is validated but not its signature",
+            "the function returns 401 only in strict mode, which is off",
+            "keys are checked only when VERIFY_KEYS is set, and it currently is disabled",
             "callers stay unverified",
             "basic auth with the username admin and the password admin",
             "the shared key is changeme in every client",
@@ -1013,6 +1018,9 @@ fn refusals_worded_like_the_gaps_they_close_are_accepted() {
         "the key is checked on every request, including one in ten sent by our own probes",
         "the 401 in a JSON body names the missing header",
         "events failing verification are dropped with 400",
+        "requests with an expired key are never served",
+        "tokens expired by up to a minute of clock skew are accepted",
+        "authentication happens in the handler, before any work",
         "requests that fail the signature check are dropped",
         "unverified requests are rejected",
     ];
@@ -1059,5 +1067,33 @@ proptest! {
         prop_assert_eq!(judge(&dress(vec![kept.clone()], seed)), Err(Refusal::Negation), "{}", kept);
         let judged = format!("{kept}; {j}");
         prop_assert_eq!(judge(&judged), Ok(()), "{}", judged);
+    }
+}
+
+/// A check that takes place somewhere the URL's callers control (`on the client`, `in the
+/// browser`, `in the SPA's SDK`) is no check of them, with any mechanism and filler; in the
+/// handler it is.
+#[test]
+fn a_check_that_takes_place_on_the_client_is_refused() {
+    for place in [
+        "on the client",
+        "in the browser",
+        "in the frontend",
+        "on the client SDK",
+    ] {
+        for m in MECHANISMS {
+            for frame in [
+                "authentication of {m} happens {p}",
+                "the check of {m} is done {p}",
+                "validation of {m} takes place {p}",
+            ] {
+                let reason = frame.replace("{m}", m).replace("{p}", place);
+                assert!(judge(&reason).is_err(), "{reason}");
+                let own = frame
+                    .replace("{m}", m)
+                    .replace("{p}", "in the handler, before any work");
+                assert_eq!(judge(&own), Ok(()), "{own}");
+            }
+        }
     }
 }
