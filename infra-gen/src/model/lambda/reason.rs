@@ -2418,6 +2418,9 @@ fn request_class(w: &str) -> bool {
             | "routes"
             | "paths"
             | "endpoints"
+            // The class beside the one checked: `partners need a key; others …`.
+            | "others"
+            | "rest"
     )
 }
 
@@ -2438,10 +2441,10 @@ fn class_left_open(sentences: &[Vec<Vec<String>>]) -> bool {
                     .any(|p| w.starts_with(p))
         })
     };
+    // The class may stand in a clause of its own: `tokens are verified, but only for POST`.
     let scoped = sentences
         .iter()
-        .flatten()
-        .any(|c| checks(c) && c.iter().any(|w| request_class(w)));
+        .any(|s| s.iter().any(|c| checks(c)) && s.iter().flatten().any(|w| request_class(w)));
     let served = sentences.iter().any(|sentence| {
         !sentence.iter().flatten().any(|w| enforcement(w))
             && sentence.iter().any(|c| {
@@ -2475,6 +2478,9 @@ fn class_left_open(sentences: &[Vec<Vec<String>>]) -> bool {
                                         | "anyone"
                                         | "everyone"
                                         | "anybody"
+                                        // Handled another way than the check: `others are
+                                        // rate-limited instead`.
+                                        | "instead"
                                 ) || matches!(w(i), "go" | "get" | "goes" | "gets")
                                     && w(i + 1) == "through")
                     })

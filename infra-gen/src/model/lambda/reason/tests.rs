@@ -419,6 +419,8 @@ fn negation() -> impl Strategy<Value = String> {
             "its value is not compared with anything",
             "on a cache miss the request goes through unchecked",
             "requests with an expired key are still served for a week",
+            "requests from partners must carry the key; others are rate-limited instead",
+            "it is verified, but only for POST; GET streams the same data to anyone",
             "a revoked token keeps working until the cache expires",
             "the expiry of the JWT is validated but not its signature",
             "the function returns 401 only in strict mode, which is off",
