@@ -1221,8 +1221,16 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || matches!(x, "before" | "after") && tail.iter().take(4).any(|y| EVENTS.contains(&y.as_str()))
             // A state that starts with a launch: `turned on at general availability`, `when
             // the partner portal launches`, `upon release`.
+            // Only for a state that starts there (`keys are issued at release time`, `when a
+            // release is published GitHub calls us` start nothing).
             || matches!(x, "at" | "upon" | "when" | "whenever")
                 && tail.iter().take(5).any(|y| LAUNCHES.contains(&y.as_str()))
+                && clause[..clause.len() - tail.len() - 1].iter().any(|y| {
+                    matches!(y.as_str(), "turned" | "turn" | "turns" | "switched" | "switch"
+                        | "enabled" | "enable" | "activated" | "activate" | "enforced"
+                        | "enforcement" | "enforce" | "starts" | "start" | "begins" | "begin"
+                        | "kicks" | "required" | "mandatory" | "applies" | "effective" | "live")
+                })
             // An intent told as a plan: `at least that is the plan`, `the plan is to verify`.
             || x == "plan"
                 && matches!(w(i.wrapping_sub(1)), "the" | "our" | "a" | "my")
@@ -2699,7 +2707,7 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         || chosen_by_caller(sentence)
         || value_unjudged(&words)
         || sentence.iter().any(|c| failed_credential_served(c))
-        || only_under_a_condition_that_is_off(&words)
+        || only_under_a_condition_that_is_off(sentence)
         || sentence.iter().any(|c| judged_by_form(c))
         || failure_counts_as_success(&words)
         || unsigned_tokens_pass(sentence)
@@ -2763,11 +2771,34 @@ fn failed_credential_served(clause: &[String]) -> bool {
 
 /// A check or refusal that holds only under a condition the reason says is off: `401 only in
 /// strict mode, which is off`, `checked only when VERIFY is set, and it is disabled`.
-fn only_under_a_condition_that_is_off(words: &[&str]) -> bool {
+fn only_under_a_condition_that_is_off(sentence: &[Vec<String>]) -> bool {
+    let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
     let w = |i: usize| words.get(i).copied().unwrap_or("");
+    // Where each clause starts in `words`: the check or refusal must be in the clause of its
+    // `only` (not `debug logging happens only in staging, where it is off by default` beside
+    // a check).
+    let mut start = Vec::with_capacity(words.len());
+    let mut at = 0;
+    for c in sentence {
+        start.extend(std::iter::repeat_n(at, c.len()));
+        at += c.len();
+    }
     (0..words.len()).any(|i| {
         w(i) == "only"
             && matches!(w(i + 1), "in" | "when" | "if" | "with" | "under" | "while")
+            && words[start[i]..i].iter().any(|y| {
+                enforcement(y)
+                    || [
+                        "check",
+                        "verif",
+                        "validat",
+                        "requir",
+                        "enforc",
+                        "authenticat",
+                    ]
+                    .iter()
+                    .any(|p| y.starts_with(p))
+            })
             && words[i + 2..].iter().enumerate().any(|(k, y)| {
                 let at = i + 2 + k;
                 (switched_off_state(y) || *y == "false")
