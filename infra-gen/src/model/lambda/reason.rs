@@ -614,6 +614,9 @@ fn switched_off_state(w: &str) -> bool {
             | "faked"
             | "commented"
             | "unenforced"
+            | "swallowed"
+            | "silenced"
+            | "muted"
             | "unchecked"
             | "unverified"
             | "unvalidated"
@@ -723,6 +726,7 @@ fn open_state(w: &str) -> bool {
             | "unsigned"
             | "unchecked"
             | "unverified"
+            | "unverifiable"
             | "unvalidated"
             | "unauthorized"
             | "keyless"
@@ -2580,7 +2584,9 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     && !(i > 0 && negator(w(i - 1)))
                 || x == "anyway"
                 || matches!(x, "let" | "lets" | "letting")
-                    && words[i + 1..].iter().take(4).any(|y| *y == "through")
+                    && words[i + 1..].iter().take(4).any(|y| matches!(*y, "through" | "in"))
+                    // `lets requests in only with a valid key` restricts.
+                    && !words[i + 1..].iter().take(6).any(|y| *y == "only")
                     && !words[i.saturating_sub(2)..i].iter().any(|y| negator(y))
                 || matches!(
                     x,
@@ -2645,8 +2651,12 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 || x == "out" && w(i + 1) == "of" && w(i + 2) == "scope"
                 // A check made once the response has left: `verified after the response has
                 // been streamed`.
+                // Also past where and when it runs: `checked in a background job a few minutes
+                // after the request is served`.
                 || ["check", "verif", "validat", "authenticat"].iter().any(|p| x.starts_with(p))
-                    && (i + 1..(i + 3).min(words.len())).any(|k| {
+                    && (i + 1..(i + 12).min(words.len()))
+                        .take_while(|&k| !matches!(w(k), "before" | "and" | "but"))
+                        .any(|k| {
                         matches!(w(k), "after" | "once")
                             && words[k + 1..]
                                 .iter()
@@ -2706,6 +2716,7 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         || bypassed(sentence)
         || chosen_by_caller(sentence)
         || value_unjudged(&words)
+        || key_chosen_by_the_token(&words)
         || sentence.iter().any(|c| failed_credential_served(c))
         || only_under_a_condition_that_is_off(sentence)
         || sentence.iter().any(|c| judged_by_form(c))
@@ -2809,6 +2820,35 @@ fn only_under_a_condition_that_is_off(sentence: &[Vec<String>]) -> bool {
                     && !words[at.saturating_sub(3)..at].iter().any(|z| negator(z))
             })
     })
+}
+
+/// A signature checked with a key the token itself names or carries (JWS's `jku`, `x5u` or
+/// embedded `jwk` header, RFC 7515 4.1.2–4.1.5): whoever makes the token chooses the key, so
+/// any token verifies — unless the key's location is held to a list the function keeps.
+fn key_chosen_by_the_token(words: &[&str]) -> bool {
+    let named = words.iter().enumerate().any(|(i, y)| {
+        matches!(*y, "jku" | "x5u")
+            || *y == "embedded"
+                && words[i + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|z| matches!(*z, "jwk" | "key"))
+            || *y == "jwk" && words.get(i + 1).is_some_and(|z| *z == "header")
+    });
+    let held = words.iter().any(|y| {
+        matches!(
+            *y,
+            "allowlist"
+                | "allowlisted"
+                | "whitelist"
+                | "whitelisted"
+                | "pinned"
+                | "trusted"
+                | "known"
+                | "configured"
+        )
+    }) || words.windows(2).any(|p| p[0] == "allow" && p[1] == "list");
+    named && !held
 }
 
 /// What a caller sends left unjudged: `its value is not compared with anything`, `the
