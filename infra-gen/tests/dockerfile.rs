@@ -572,6 +572,13 @@ impl Case {
         e.config += usize::from(!entry_right);
         e.config += usize::from(cmd != Some(Some(true)));
         e.config += usize::from(wd.as_deref() != Some("/var/task"));
+        // The ImageConfig's /var/task/bootstrap is only where a COPY puts it; a base image
+        // that cannot be resolved cannot be told to lack it.
+        let placed = self
+            .ops
+            .iter()
+            .any(|(_, op)| matches!(op, Op::Copy(_) | Op::CopyFromNowhere));
+        e.config += usize::from(self.resolved() && !placed);
         if let (true, Root::Lambda(rt, ..)) = (self.resolved() && self.streaming, &self.root)
             && !matches!(pick(&RUNTIMES, *rt), "nodejs" | "provided")
         {
@@ -762,7 +769,8 @@ fn findings_for(text: &str) -> Vec<infra_gen::Finding> {
     lint(&app)
 }
 
-const TAIL: &str = "ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+const TAIL: &str =
+    "COPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
 
 fn only(text: &str, code: &str, needle: &str) {
     let text = format!("{text}{TAIL}");
@@ -1046,7 +1054,8 @@ proptest! {
         ending in prop::sample::select(vec![("", false), ("/", true), ("/.", true), ("/..", true), ("//", true)]),
     ) {
         let program = format!("/{}{inner}bootstrap{}", dirs.join("/"), ending.0);
-        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"{program}\"]\nCMD [\"lambda\"]\n");
+        let file = format!("/{}/bootstrap", dirs.join("/"));
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap {file}\nENTRYPOINT [\"{program}\"]\nCMD [\"lambda\"]\n");
         let found = findings_with(&text, (&[program.as_str()], &["lambda"], "/var/task"), false, "image-config");
         prop_assert_eq!(found.len(), usize::from(ending.1), "{}: {:#?}", program, found);
     }
@@ -1617,8 +1626,14 @@ fn the_lambda_entrypoint_script_streams_on_the_base_images_that_can() {
     ] {
         let mut app = base_app().clone();
         let f = function_mut(&mut app);
+        // The provided image's script starts the bootstrap the Dockerfile puts in its place.
+        let runtime = if image.contains("provided") {
+            "COPY bootstrap ${LAMBDA_RUNTIME_DIR}\n"
+        } else {
+            ""
+        };
         f.source.dockerfile_text = format!(
-            "FROM {image}\nWORKDIR /var/task\nENTRYPOINT [\"/lambda-entrypoint.sh\"]\nCMD [\"app.handler\"]\n"
+            "FROM {image}\nWORKDIR /var/task\n{runtime}ENTRYPOINT [\"/lambda-entrypoint.sh\"]\nCMD [\"app.handler\"]\n"
         )
         .leak();
         f.image_config =
@@ -1829,10 +1844,10 @@ proptest! {
 
 #[test]
 fn a_relative_entrypoint_runs_in_the_working_directory() {
-    let ok = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
+    let ok = "FROM public.ecr.aws/lambda/provided:al2023\nCOPY bootstrap ./\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
     assert!(findings_for(ok).is_empty());
     // In /opt it is /opt/bootstrap.
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /opt\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /opt\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"./bootstrap\"]\nCMD [\"lambda\"]\n";
     let f = findings_for(text);
     let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(messages.len(), 2, "{messages:#?}");
@@ -2166,7 +2181,7 @@ proptest! {
     ) {
         let entry = ["/var/task/bootstrap"];
         let run = |flag: &str, value: &str| {
-            let head = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\n";
+            let head = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap ./\n";
             let tail = "ENTRYPOINT [\"/var/task/bootstrap\"]\n";
             let shell = format!("serve {flag} {value}");
             let (text, command): (String, Vec<&str>) = match place {
@@ -2225,5 +2240,179 @@ proptest! {
         prop_assert_eq!(got, 1, "{}", text);
         let (got, text) = count(plain);
         prop_assert_eq!(got, 0, "{}", text);
+    }
+}
+
+/// How a generated Dockerfile brings a program into its final stage, and whether that puts a
+/// file at `dir/name`.
+#[derive(Debug, Clone)]
+enum Route {
+    /// `COPY --from=build /out/<file> <dest>/`: lands as `dest/file` (the builder's
+    /// `artifact` when it does not build `file`).
+    IntoDir { file: usize, dest: usize },
+    /// `COPY <src> <path>`: a file at `path` (not an existing directory).
+    ToFile { path: usize },
+    /// `COPY <src> <path>/`: a directory at `path`, the file inside it.
+    ToDirNamed { path: usize },
+    /// `COPY --from=build /out/ <dest>/`: the builder's files land in `dest`.
+    BuilderTree { dest: usize },
+    /// `COPY . <dest>`: the build context, which holds sources.
+    Context { dest: usize },
+    /// `RUN … -o <path>` in the final stage.
+    Built { path: usize },
+    /// `RUN install -m 755 /tmp/<file> <dest>/`: lands as `dest/file`.
+    Installed { file: usize, dest: usize },
+    /// The same COPY in the stage the final stage is built FROM, or as its ONBUILD trigger.
+    Parent { path: usize, onbuild: bool },
+}
+
+const ROUTE_FILES: [&str; 3] = ["bootstrap", "server", "main"];
+const ROUTE_DIRS: [&str; 4] = ["/var/task", "/opt/app", "/var/runtime", "/srv"];
+
+fn route() -> impl Strategy<Value = Route> {
+    let file = 0..ROUTE_FILES.len();
+    let dir = 0..ROUTE_DIRS.len();
+    let path = 0..ROUTE_FILES.len() * ROUTE_DIRS.len();
+    prop_oneof![
+        (file.clone(), dir.clone()).prop_map(|(file, dest)| Route::IntoDir { file, dest }),
+        path.clone().prop_map(|path| Route::ToFile { path }),
+        path.clone().prop_map(|path| Route::ToDirNamed { path }),
+        dir.clone().prop_map(|dest| Route::BuilderTree { dest }),
+        dir.prop_map(|dest| Route::Context { dest }),
+        path.clone().prop_map(|path| Route::Built { path }),
+        (0..ROUTE_FILES.len(), 0..ROUTE_DIRS.len())
+            .prop_map(|(file, dest)| Route::Installed { file, dest }),
+        (path, any::<bool>()).prop_map(|(path, onbuild)| Route::Parent { path, onbuild }),
+    ]
+}
+
+fn route_path(i: usize) -> String {
+    format!(
+        "{}/{}",
+        ROUTE_DIRS[i / ROUTE_FILES.len()],
+        ROUTE_FILES[i % ROUTE_FILES.len()]
+    )
+}
+
+impl Route {
+    /// The instruction (in the final stage; a parent's COPY is written by the caller) and
+    /// the file it puts in place, if one it is sure to. The builder writes `/out/<built>` and
+    /// `/out/artifact`; `lambda` tells whether `${LAMBDA_TASK_ROOT}` is set.
+    fn text(&self, built: usize, lambda: bool) -> (String, Option<String>) {
+        match self {
+            Self::IntoDir { file, dest } => {
+                let d = ROUTE_DIRS[*dest];
+                let spelled = if d == "/var/task" && lambda {
+                    "${LAMBDA_TASK_ROOT}/".to_owned()
+                } else {
+                    format!("{d}/")
+                };
+                let f = if *file == built {
+                    ROUTE_FILES[*file]
+                } else {
+                    "artifact"
+                };
+                (
+                    format!("COPY --from=build /out/{f} {spelled}\n"),
+                    Some(format!("{d}/{f}")),
+                )
+            }
+            Self::ToFile { path } => {
+                let p = route_path(*path);
+                (format!("COPY --from=build /out/artifact {p}\n"), Some(p))
+            }
+            Self::ToDirNamed { path } => (
+                format!("COPY --from=build /out/artifact {}/\n", route_path(*path)),
+                None,
+            ),
+            Self::BuilderTree { dest, .. } => {
+                let d = ROUTE_DIRS[*dest];
+                (
+                    format!("COPY --from=build /out/ {d}/\n"),
+                    Some(format!("{d}/{}", ROUTE_FILES[built])),
+                )
+            }
+            Self::Context { dest } => (format!("COPY . {}\n", ROUTE_DIRS[*dest]), None),
+            Self::Built { path } => {
+                let p = route_path(*path);
+                (
+                    format!("RUN dnf install -y golang && go build -o {p} ./cmd/lambda\n"),
+                    Some(p),
+                )
+            }
+            Self::Installed { file, dest } => {
+                let (f, d) = (ROUTE_FILES[*file], ROUTE_DIRS[*dest]);
+                (
+                    format!("RUN install -m 755 /tmp/{f} {d}/\n"),
+                    Some(format!("{d}/{f}")),
+                )
+            }
+            Self::Parent { path, onbuild } => {
+                let p = route_path(*path);
+                let copy = format!("COPY --from=build /out/artifact {p}\n");
+                (
+                    if *onbuild {
+                        format!("ONBUILD {copy}")
+                    } else {
+                        copy
+                    },
+                    Some(p),
+                )
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Lambda starts the ImageConfig's program by its path: the final image must hold a file
+    /// there, which only an instruction puts on a Lambda base image (its entrypoint script
+    /// starts /var/runtime/bootstrap, which `provided` leaves to the Dockerfile) or on scratch.
+    /// Every route that lands the file there passes; one that lands it elsewhere, under
+    /// another name, as a directory, or only copies the build context, is refused.
+    #[test]
+    fn the_program_the_image_config_starts_is_where_an_instruction_puts_it(
+        base in prop::sample::select(vec!["public.ecr.aws/lambda/provided:al2023", "public.ecr.aws/lambda/nodejs:22", "scratch"]),
+        program in 0..ROUTE_FILES.len() * ROUTE_DIRS.len(),
+        script in any::<bool>(),
+        routes in proptest::collection::vec(route(), 0..3),
+        builder_file in 0..ROUTE_FILES.len(),
+    ) {
+        // The Lambda base images' script: a program the Dockerfile must put at
+        // /var/runtime/bootstrap on provided, and the runtime's own on nodejs.
+        let script = script && base != "scratch";
+        let (entry, wanted) = if script {
+            ("/lambda-entrypoint.sh".to_owned(), base.contains("provided").then(|| "/var/runtime/bootstrap".to_owned()))
+        } else {
+            let p = route_path(program);
+            // The nodejs image ships its runtime's directory.
+            let own = base.contains("nodejs") && p.starts_with("/var/runtime/");
+            (p.clone(), (!own).then_some(p))
+        };
+        let builder = format!(
+            "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /out/{} . && cp /out/{} /out/artifact\n",
+            ROUTE_FILES[builder_file], ROUTE_FILES[builder_file]
+        );
+        let mut parent = String::new();
+        let mut body = String::new();
+        let mut placed = Vec::new();
+        for r in &routes {
+            let (text, puts) = r.text(builder_file, base != "scratch");
+            match r {
+                Route::Parent { .. } => parent.push_str(&text),
+                _ => body.push_str(&text),
+            }
+            placed.extend(puts);
+        }
+        let text = format!(
+            "{builder}FROM {base} AS runtime\nWORKDIR /var/task\n{parent}FROM runtime\n{body}ENTRYPOINT [\"{entry}\"]\nCMD [\"lambda\"]\n"
+        );
+        let refused = wanted.as_ref().is_some_and(|w| !placed.contains(w));
+        let found: Vec<_> = findings_with(&text, (&[entry.as_str()], &["lambda"], "/var/task"), false, "image-config")
+            .into_iter()
+            .filter(|f| f.message.contains("puts a file"))
+            .collect();
+        prop_assert_eq!(found.len(), usize::from(refused), "\n{}\n{:?}\n{:#?}", text, wanted, found);
     }
 }

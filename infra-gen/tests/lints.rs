@@ -61,7 +61,7 @@ fn sub_placeholder_naming_nothing_is_unresolved() {
 
 #[test]
 fn final_stage_pinned_to_another_platform_is_rejected() {
-    let text = "FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let text = "FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
     let f = only(&dockerfile_app(text), "image-platform", "Function");
     assert!(
         f.message.contains("linux/amd64") && f.message.contains("arm64"),
@@ -71,16 +71,16 @@ fn final_stage_pinned_to_another_platform_is_rejected() {
 
 #[test]
 fn base_image_for_another_architecture_is_rejected() {
-    let text = "FROM public.ecr.aws/lambda/provided:al2023-x86_64\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let text = "FROM public.ecr.aws/lambda/provided:al2023-x86_64\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
     only(&dockerfile_app(text), "image-platform", "Function");
 }
 
 #[test]
 fn amd64_base_through_an_arg_default_is_rejected() {
     for text in [
-        "ARG BASE=public.ecr.aws/lambda/provided:al2023-x86_64\nFROM ${BASE}\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
-        "ARG ARCH=amd64\nFROM $ARCH/debian:12\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
-        "ARG PLATFORM=linux/amd64\nFROM --platform=${PLATFORM} public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG BASE=public.ecr.aws/lambda/provided:al2023-x86_64\nFROM ${BASE}\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG ARCH=amd64\nFROM $ARCH/debian:12\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG PLATFORM=linux/amd64\nFROM --platform=${PLATFORM} public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
     ] {
         only(&dockerfile_app(text), "image-platform", "Function");
     }
@@ -89,8 +89,8 @@ fn amd64_base_through_an_arg_default_is_rejected() {
 #[test]
 fn amd64_base_through_a_named_stage_is_rejected() {
     for text in [
-        "FROM public.ecr.aws/lambda/provided:al2023-x86_64 AS base\nFROM rust:1 AS build\nFROM base\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
-        "FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023 AS runtime\nFROM runtime AS final\nFROM final\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "FROM public.ecr.aws/lambda/provided:al2023-x86_64 AS base\nFROM rust:1 AS build\nFROM base\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "FROM --platform=linux/amd64 public.ecr.aws/lambda/provided:al2023 AS runtime\nFROM runtime AS final\nFROM final\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
     ] {
         only(&dockerfile_app(text), "image-platform", "Function");
     }
@@ -99,8 +99,8 @@ fn amd64_base_through_a_named_stage_is_rejected() {
 #[test]
 fn arm64_platform_with_a_variant_is_accepted() {
     for text in [
-        "FROM --platform=linux/arm64/v8 public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
-        "ARG BASE=public.ecr.aws/lambda/provided:al2023-arm64\nFROM ${BASE} AS base\nFROM --platform=linux/arm64 base\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "FROM --platform=linux/arm64/v8 public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+        "ARG BASE=public.ecr.aws/lambda/provided:al2023-arm64\nFROM ${BASE} AS base\nFROM --platform=linux/arm64 base\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
     ] {
         assert!(findings(&dockerfile_app(text)).is_empty(), "{text}");
     }
@@ -117,14 +117,14 @@ fn dockerfile_without_from_is_rejected() {
 
 #[test]
 fn image_config_disagreeing_with_the_dockerfile_is_rejected() {
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/bootstrap\"]\nCMD [\"lambda\"]\n";
     let f = only(&dockerfile_app(text), "image-config", "Function");
     assert!(f.message.contains("ENTRYPOINT"), "{f}");
 }
 
 #[test]
 fn dockerfile_missing_cmd_and_workdir_is_rejected() {
-    let text = "FROM debian:12-slim\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let text = "FROM debian:12-slim\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
     let f = findings(&dockerfile_app(text));
     assert_eq!(codes(&f), ["image-config", "image-config"], "{f:#?}");
 }
@@ -132,15 +132,15 @@ fn dockerfile_missing_cmd_and_workdir_is_rejected() {
 #[test]
 fn an_aws_lambda_base_images_entrypoint_and_workdir_are_inherited() {
     // provided:al2023 sets WORKDIR /var/task: the Dockerfile need not repeat it.
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
     assert!(findings(&dockerfile_app(text)).is_empty());
     // A CMD is still the Dockerfile's to set.
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\n";
     let f = only(&dockerfile_app(text), "image-config", "Function");
     assert!(f.message.contains("CMD"), "{f}");
     // Without an ENTRYPOINT of its own the image starts the base image's, which the
     // function's ImageConfig (/var/task/bootstrap) contradicts.
-    let text = "FROM public.ecr.aws/lambda/provided:al2023\nCMD [\"lambda\"]\n";
+    let text = "FROM public.ecr.aws/lambda/provided:al2023\nCOPY bootstrap /var/task/bootstrap\nCMD [\"lambda\"]\n";
     let f = only(&dockerfile_app(text), "image-config", "Function");
     assert!(f.message.contains("/lambda-entrypoint.sh"), "{f}");
 }

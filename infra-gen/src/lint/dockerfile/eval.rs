@@ -53,6 +53,23 @@ pub(super) enum Kept {
     Command(String, String),
 }
 
+/// A COPY or ADD as it lands: what [`super::files`] reads to tell which files the image holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Write {
+    /// Each source expanded (a heredoc as its name, the file it writes; `*` for one that
+    /// cannot be expanded, which may be anything).
+    pub sources: Vec<String>,
+    /// Where they land, absolute and clean; `None` when relative to a WORKDIR not known.
+    pub dest: Option<String>,
+    /// Whether the destination is a directory by its spelling: a trailing `/`, or several
+    /// sources or a wildcard (BuildKit requires a directory then).
+    pub into_dir: bool,
+    /// `--from`, lower-cased: a stage's name or index, or an image; `None` is the context.
+    pub from: Option<String>,
+    /// An ADD, which unpacks a local archive.
+    pub add: bool,
+}
+
 /// Stands for a `--build-arg`'s value in [`Config::build_args`]; no Dockerfile text holds it.
 pub(super) const BUILD_ARG: char = '\u{1}';
 
@@ -107,6 +124,10 @@ pub(super) struct Stage {
     scripts: Vec<(String, String)>,
     /// ONBUILD triggers, run by a stage built FROM this one (not inherited further).
     onbuild: Vec<Instruction>,
+    /// Each COPY and ADD, in order.
+    pub writes: Vec<Write>,
+    /// Each directory a WORKDIR made (it exists from then on), clean.
+    pub workdirs: Vec<String>,
 }
 
 /// Words that end a simple command in a shell script (and start the next).
@@ -481,6 +502,8 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         cmd_set: false,
         scripts: Vec::new(),
         onbuild: Vec::new(),
+        writes: Vec::new(),
+        workdirs: Vec::new(),
     }
 }
 
@@ -608,6 +631,9 @@ impl Stage {
                         }
                     },
                 };
+                if let Known::Is(dir) = &self.config.working_dir {
+                    self.workdirs.push(dir.clone());
+                }
             }
             "ENTRYPOINT" => {
                 self.config.entry_point = self.exec_form(&ins.rest);
@@ -716,6 +742,29 @@ impl Stage {
                         Known::Is(wd) => Some(clean(&format!("{wd}/{d}"))),
                         Known::Unknown(_) => None,
                     });
+                // Heredocs write a file named by their marker (`COPY <<app.sh /dest/`).
+                let written: Vec<String> = sources
+                    .iter()
+                    .map(|s| match s.strip_prefix("<<") {
+                        Some(marker) => marker
+                            .trim_start_matches('-')
+                            .trim_matches(['"', '\''])
+                            .to_owned(),
+                        None => expand(s, escape, &self.state).unwrap_or_else(|_| "*".to_owned()),
+                    })
+                    .collect();
+                self.writes.push(Write {
+                    into_dir: destination.ends_with('/')
+                        || written.len() > 1
+                        || written.iter().any(|s| s.contains(['*', '?', '['])),
+                    sources: written,
+                    dest: landing.clone(),
+                    from: ins
+                        .flag("from")
+                        .filter(|_| ins.keyword == "COPY")
+                        .map(str::to_ascii_lowercase),
+                    add: ins.keyword == "ADD",
+                });
                 if let Some(dest) = landing {
                     for source in &expanded {
                         if let Some(name) = source

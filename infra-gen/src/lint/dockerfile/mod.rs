@@ -7,6 +7,7 @@
 mod arch;
 mod eval;
 mod expand;
+mod files;
 mod parse;
 
 use super::Sink;
@@ -59,6 +60,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
         _ => None,
     };
     lint.config(&stages[last], lambda_base);
+    lint.program(&stages, &chain, root);
     lint.env(&stages[last]);
     lint.streaming(&stages, &chain, root);
 }
@@ -661,6 +663,66 @@ impl Lint<'_, '_> {
                 ),
                 fix,
             );
+        }
+    }
+
+    /// The program the ImageConfig starts must be in the image: a file an instruction of the
+    /// final stage (or a stage it is built FROM) puts at its path, or its base image's.
+    fn program(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
+        let config = &self.f.image_config;
+        // A directory's path is refused as such (above).
+        if config
+            .entry_point()
+            .first()
+            .is_some_and(|p| p.ends_with('/') || p.ends_with("/.") || p.ends_with("/.."))
+        {
+            return;
+        }
+        let started = program(config.entry_point(), Some(config.working_directory()));
+        let Some(first) = started.first() else { return };
+        let Some(path) = files::required(first, &stages[root].base) else {
+            return;
+        };
+        if files::holds(stages, chain, &path, stages.len()) {
+            return;
+        }
+        let how = if path == *first {
+            String::new()
+        } else {
+            format!(
+                ", which on {} starts {path}",
+                self.base_name(&stages[root].base)
+            )
+        };
+        let context = chain
+            .iter()
+            .flat_map(|&i| &stages[i].writes)
+            .filter(|w| w.from.is_none() && w.sources.iter().any(|s| !s.contains("://")))
+            .flat_map(|w| &w.sources)
+            .find(|s| {
+                s.trim_end_matches('/').rsplit('/').next()
+                    != Some(path.rsplit('/').next().unwrap_or_default())
+            });
+        let context = context.map_or_else(String::new, |s| {
+            format!(" (it copies {s} from the build context, whose files are not known here, and a source tree holds no built program)")
+        });
+        self.sink.push(
+            "image-config",
+            self.id,
+            format!(
+                "ImageConfig ENTRYPOINT runs {first}{how}, but no instruction of {}'s final stage puts a file at {path}{context}, so Lambda cannot start it (Runtime.InvalidEntrypoint)",
+                self.path
+            ),
+            format!(
+                "copy the built program to {path} (COPY --from=<builder> <its path> {path}), or point the ImageConfig and ENTRYPOINT at the path the Dockerfile puts it"
+            ),
+        );
+    }
+
+    fn base_name(&self, base: &Base) -> String {
+        match base {
+            Base::Image(image) => image.clone(),
+            _ => "its base".to_owned(),
         }
     }
 

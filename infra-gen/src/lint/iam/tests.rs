@@ -39,7 +39,7 @@ mod generated {
     use crate::model::{Expr, Properties};
     use crate::{App, Environment, Error, Finding};
 
-    const DOCKERFILE: &str = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    const DOCKERFILE: &str = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap ./\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
 
     fn app(customize: impl FnOnce(Service) -> Service) -> Result<App, Error> {
         let env = Environment::new("test", "us-west-2")?;

@@ -1,0 +1,452 @@
+//! Whether the final image holds the program its ImageConfig starts: a file some instruction
+//! puts there (a COPY or ADD landing on the path, a directory copied from a stage that holds
+//! it, a RUN writing it), or one its base image ships. Lambda starts the program by its path;
+//! one nothing puts there fails with `Runtime.InvalidEntrypoint`. What a build context holds
+//! is not known here, and a built program is not in a source tree: a copy of the context
+//! (`COPY . .`) places no program but one it names.
+
+use super::arch;
+use super::eval::{Base, LAMBDA_ENTRYPOINT, Stage, Write, chain, clean};
+use super::expand::{Scope, Val};
+
+/// The script every AWS Lambda base image starts runs this: the managed runtimes' own, on
+/// `provided` whatever the Dockerfile puts there (`COPY bootstrap ${LAMBDA_RUNTIME_DIR}`).
+const RUNTIME_BOOTSTRAP: &str = "/var/runtime/bootstrap";
+
+/// Directories whose programs come with an operating system (`/bin/sh`, `/usr/bin/env`):
+/// not the Dockerfile's to place.
+const SYSTEM: [&str; 6] = ["/bin/", "/sbin/", "/usr/", "/lib/", "/lib64/", "/etc/"];
+
+/// Archives ADD unpacks when they come from the build context (not from a URL).
+const ARCHIVES: [&str; 7] = [
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz",
+];
+
+/// Directories an AWS Lambda base image has, besides the system's: the task root, the
+/// runtime's directory and `/opt` (where layers would go).
+const LAMBDA_DIRS: [&str; 6] = ["/", "/var", "/var/task", "/var/runtime", "/opt", "/tmp"];
+
+/// The path the final image must hold a file at for `program` (the ImageConfig's, resolved)
+/// to start, when only the Dockerfile can put it there: on an AWS Lambda base image anything
+/// but the system's programs and the base's own runtime (its entrypoint script starts
+/// `/var/runtime/bootstrap`, which `provided` leaves to the Dockerfile); on scratch anything;
+/// on another image what the task root holds (Lambda's convention, which no image ships).
+pub(super) fn required(program: &str, root: &Base) -> Option<String> {
+    if !program.starts_with('/') || program.contains('$') {
+        return None;
+    }
+    let system = SYSTEM.iter().any(|d| program.starts_with(d));
+    match root {
+        Base::Image(image) => match arch::lambda_runtime(image) {
+            Some(runtime) if program == LAMBDA_ENTRYPOINT => {
+                (runtime == "provided").then(|| RUNTIME_BOOTSTRAP.to_owned())
+            }
+            Some(runtime) => {
+                let own = runtime != "provided"
+                    && (program.starts_with("/var/runtime/") || program.starts_with("/var/lang/"));
+                (!system && !own).then(|| program.to_owned())
+            }
+            None => program
+                .starts_with("/var/task/")
+                .then(|| program.to_owned()),
+        },
+        Base::Scratch => Some(program.to_owned()),
+        Base::Stage(_) | Base::Unresolved(_) => None,
+    }
+}
+
+/// Whether the stages of `own` (a stage and those it is built FROM, that stage first) put
+/// a file at `path`. `depth` bounds the stages followed through `--from` (a cycle fails the
+/// build anyway).
+pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, depth: usize) -> bool {
+    let Some((dir, name)) = path.rsplit_once('/') else {
+        return false;
+    };
+    let dir = if dir.is_empty() { "/" } else { dir };
+    let dirs = Dirs::of(stages, own);
+    let workdir = own
+        .first()
+        .and_then(|&i| stages[i].workdirs.last().cloned())
+        .or_else(|| lambda_base(stages, own).then(|| "/var/task".to_owned()));
+    // A RUN writing it: naming the path, or the name where it runs (`go build -o bootstrap`
+    // in the WORKDIR, `cp … ${LAMBDA_TASK_ROOT}/bootstrap`), or a relative path ending in its
+    // directory's name (`bin/bootstrap`).
+    let parent = dir.rsplit('/').next().unwrap_or_default();
+    let dir_exists = dirs.is(dir) == Some(true);
+    let run_writes = |run: &str| {
+        names_path(run, path)
+            || (workdir.as_deref() == Some(dir) && names_here(run, name))
+            || copies_into(run, dir, name, workdir.as_deref(), dir_exists)
+            || (!parent.is_empty() && names_path(run, &format!("{parent}/{name}")))
+            // The directory as an output and the name as its file (`dotnet publish -o
+            // /app/publish -p:AssemblyName=bootstrap`, `cd /var/task && go build -o bootstrap`).
+            || (outputs_into(run, dir) && names_word(run, name))
+            || tool_output(run, dir, name)
+    };
+    let ran = own.iter().any(|&i| {
+        stages[i]
+            .runs
+            .iter()
+            .map(|r| substituted(r, &stages[i].state))
+            .any(|r| run_writes(&r))
+    });
+    if ran {
+        return true;
+    }
+    own.iter()
+        .flat_map(|&i| &stages[i].writes)
+        .any(|w| lands(stages, w, &dirs, path, dir, name, depth))
+}
+
+/// Whether one COPY or ADD puts a file at `path` (in `dir`, named `name`).
+fn lands(
+    stages: &[Stage],
+    w: &Write,
+    dirs: &Dirs,
+    path: &str,
+    dir: &str,
+    name: &str,
+    depth: usize,
+) -> bool {
+    // Where it lands is not known (a WORKDIR not known): it cannot be told, and this check
+    // is about what the file names, not that.
+    let Some(dest) = w.dest.as_deref() else {
+        return true;
+    };
+    let is_dir = if w.into_dir {
+        Some(true)
+    } else {
+        dirs.is(dest)
+    };
+    // One file written at the destination itself.
+    if dest == path && is_dir != Some(true) {
+        return true;
+    }
+    // A source named like the program, copied into its directory.
+    if dest == dir && is_dir != Some(false) && w.sources.iter().any(|s| glob(last(s), name)) {
+        return true;
+    }
+    // A directory's contents copied into the destination or above the program: the source
+    // holds the program at the same relative path.
+    let Some(rel) = below(dest, path) else {
+        return false;
+    };
+    w.sources.iter().any(|s| match w.from.as_deref() {
+        // The context's files are not known: only `cargo lambda build`'s output directory
+        // is known to hold a bootstrap, and a local archive ADD unpacks anything.
+        None => {
+            s == "*"
+                || (name == "bootstrap" && rel == name && s.contains("target/lambda/"))
+                || (w.add && ARCHIVES.iter().any(|x| s.ends_with(x)) && !s.contains("://"))
+        }
+        Some(from) => match stage_named(stages, from) {
+            Some(k) if depth > 0 => {
+                let at = clean(&format!("{}/{rel}", s.trim_end_matches('/')));
+                holds(stages, &chain(stages, k), &at, depth - 1)
+            }
+            Some(_) => false,
+            // An image's files are not known here.
+            None => true,
+        },
+    })
+}
+
+/// The stage a `--from` names: by name, or by index.
+fn stage_named(stages: &[Stage], from: &str) -> Option<usize> {
+    match from.parse::<usize>() {
+        Ok(i) => (i < stages.len()).then_some(i),
+        Err(_) => stages.iter().rposition(|s| s.name.as_deref() == Some(from)),
+    }
+}
+
+/// `path` relative to the directory `dest`, if it is below it.
+fn below<'a>(dest: &str, path: &'a str) -> Option<&'a str> {
+    if dest == "/" {
+        return path.strip_prefix('/');
+    }
+    path.strip_prefix(dest)?.strip_prefix('/')
+}
+
+/// A path's last component (a URL's without its query).
+fn last(source: &str) -> &str {
+    let source = source.split(['?', '#']).next().unwrap_or(source);
+    source
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(source)
+}
+
+/// Whether a shell-style pattern (`*`, `?`) matches `name`; `*` alone is a source that could
+/// not be expanded, which may be anything.
+fn glob(pattern: &str, name: &str) -> bool {
+    fn go(p: &[u8], n: &[u8]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), name.as_bytes())
+}
+
+/// Whether `text` names `path` as a whole word of a path: not as part of a longer name or
+/// path (`release/bootstrap` does not name `/bootstrap`).
+fn names_path(text: &str, path: &str) -> bool {
+    let part = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
+    text.match_indices(path).any(|(at, _)| {
+        text[..at].chars().next_back().is_none_or(|c| !part(c))
+            && text[at + path.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !part(c) || c == '/')
+    })
+}
+
+/// A script with the stage's known variables in place of `$NAME` and `${NAME}` (what its
+/// shell sees of the ARGs and ENVs; the rest stays as written).
+fn substituted(script: &str, state: &Scope) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut rest = script;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (braced, inner) = match after.strip_prefix('{') {
+            Some(inner) => (true, inner),
+            None => (false, after),
+        };
+        let end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let closed = !braced || inner[end..].starts_with('}');
+        match state.get(&inner[..end]) {
+            Some(Val::Known(value)) if end > 0 && closed => {
+                out.push_str(value);
+                rest = &inner[end + usize::from(braced)..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where build tools put what they build without being told: `cargo lambda build` each
+/// binary as `target/lambda/<name>/bootstrap`, `go install …/<name>` in a `bin` directory
+/// (`$GOBIN`, `$GOPATH/bin`).
+fn tool_output(run: &str, dir: &str, name: &str) -> bool {
+    let cargo_lambda = name == "bootstrap"
+        && dir.contains("/target/lambda/")
+        && (run.contains("cargo lambda build") || run.contains("cargo-lambda build"));
+    let go_install = dir.ends_with("/bin") && run.contains("go install") && names_word(run, name);
+    cargo_lambda || go_install
+}
+
+/// Whether `text` names `name` as a path relative to where it runs (`-o bootstrap`,
+/// `./bootstrap`), not as the last part of another directory's path.
+fn names_here(text: &str, name: &str) -> bool {
+    let part = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
+    text.match_indices(name).any(|(at, _)| {
+        let before = &text[..at];
+        let before = before.strip_suffix("./").unwrap_or(before);
+        before.chars().next_back().is_none_or(|c| !part(c))
+            && text[at + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !part(c))
+    })
+}
+
+/// Whether a `cp`, `mv` or `install` of the script puts a file named `name` into `dir`
+/// (`cp target/release/bootstrap .` in that WORKDIR, `install -m755 out/bootstrap /var/task/`):
+/// a target without a trailing `/` is that directory only when it exists (`cp a /out/x`
+/// otherwise writes the file `/out/x`).
+fn copies_into(run: &str, dir: &str, name: &str, workdir: Option<&str>, exists: bool) -> bool {
+    run.split(['\n', ';', '&', '|']).any(|command| {
+        let words: Vec<&str> = command
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']))
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        let [program, sources @ .., target] = words.as_slice() else {
+            return false;
+        };
+        let slash = target.ends_with('/');
+        let target = target.trim_end_matches('/');
+        let into = (target == dir && (slash || exists))
+            || (matches!(target, "." | "") && workdir == Some(dir));
+        matches!(*program, "cp" | "mv" | "install")
+            && into
+            && sources.iter().any(|s| s.rsplit('/').next() == Some(name))
+    })
+}
+
+/// Options that name the directory a command writes its output to, and `cd`.
+const OUTPUT_DIR: [&str; 7] = [
+    "-o",
+    "--output",
+    "--out-dir",
+    "--outdir",
+    "-d",
+    "--prefix",
+    "cd",
+];
+
+/// Whether a script writes into `dir` by an output option or a `cd` (`dotnet publish -o
+/// /app/publish`, `cd /var/task && …`): not a mere mention (`cp x /out/artifact`).
+fn outputs_into(run: &str, dir: &str) -> bool {
+    let words: Vec<&str> = run
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'', ';']).trim_end_matches('/'))
+        .collect();
+    words
+        .windows(2)
+        .any(|pair| pair[1] == dir && OUTPUT_DIR.contains(&pair[0]))
+        || words.iter().any(|w| {
+            w.split_once('=')
+                .is_some_and(|(flag, value)| value == dir && OUTPUT_DIR.contains(&flag))
+        })
+}
+
+/// Whether `text` names `name` as a word or a path's last part (`-o bootstrap`,
+/// `AssemblyName=bootstrap`, `./cmd/bootstrap@latest`).
+fn names_word(text: &str, name: &str) -> bool {
+    let part = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    text.match_indices(name).any(|(at, _)| {
+        text[..at].chars().next_back().is_none_or(|c| !part(c))
+            && text[at + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !part(c))
+    })
+}
+
+/// Whether the stages are built on an AWS Lambda base image (its WORKDIR is the task root).
+fn lambda_base(stages: &[Stage], own: &[usize]) -> bool {
+    own.last().is_some_and(
+        |&r| matches!(&stages[r].base, Base::Image(image) if arch::lambda_runtime(image).is_some()),
+    )
+}
+
+/// The directories a stage has: its base image's, each WORKDIR's, each directory a COPY
+/// wrote into and each parent of a destination.
+struct Dirs {
+    known: Vec<String>,
+    /// The base image's directories cannot be listed: a path not known as one may be one.
+    open: bool,
+}
+
+impl Dirs {
+    fn of(stages: &[Stage], own: &[usize]) -> Self {
+        let root = own.last().map(|&r| &stages[r].base);
+        let mut known: Vec<String> = match root {
+            Some(Base::Scratch) => vec!["/".to_owned()],
+            _ if lambda_base(stages, own) => LAMBDA_DIRS.map(str::to_owned).to_vec(),
+            _ => Vec::new(),
+        };
+        let open = !matches!(root, Some(Base::Scratch)) && !lambda_base(stages, own);
+        for &i in own {
+            known.extend(stages[i].workdirs.iter().cloned());
+            for w in &stages[i].writes {
+                if let Some(dest) = &w.dest {
+                    if w.into_dir {
+                        known.push(dest.clone());
+                    }
+                    let mut at = dest.as_str();
+                    while let Some((parent, _)) = at.rsplit_once('/') {
+                        known.push(if parent.is_empty() { "/" } else { parent }.to_owned());
+                        at = parent;
+                    }
+                }
+            }
+        }
+        // A WORKDIR's parents exist too.
+        let parents: Vec<String> = known
+            .iter()
+            .flat_map(|d| {
+                let mut out = Vec::new();
+                let mut at = d.as_str();
+                while let Some((parent, _)) = at.rsplit_once('/') {
+                    out.push(if parent.is_empty() { "/" } else { parent }.to_owned());
+                    at = parent;
+                }
+                out
+            })
+            .collect();
+        known.extend(parents);
+        Self { known, open }
+    }
+
+    /// `Some(true)` a directory, `Some(false)` not one, `None` not known.
+    fn is(&self, path: &str) -> Option<bool> {
+        if self.known.iter().any(|d| d == path) {
+            Some(true)
+        } else if self.open {
+            None
+        } else {
+            Some(false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_named_only_as_a_whole() {
+        assert!(names_path("cp a /bootstrap", "/bootstrap"));
+        assert!(!names_path("cp release/bootstrap x", "/bootstrap"));
+        assert!(!names_path("cp /bootstrap2 x", "/bootstrap"));
+        assert!(names_path(
+            "go build -o=/out/bootstrap/ .",
+            "/out/bootstrap"
+        ));
+    }
+
+    #[test]
+    fn an_output_directory_is_one_a_command_writes_into() {
+        assert!(outputs_into(
+            "dotnet publish -o /app/publish -p:X=1",
+            "/app/publish"
+        ));
+        assert!(outputs_into("cd \"/var/task/\" && go build", "/var/task"));
+        assert!(outputs_into("zig build --prefix=/out", "/out"));
+        assert!(!outputs_into(
+            "cp /out/server /out/artifact",
+            "/out/artifact"
+        ));
+    }
+
+    #[test]
+    fn a_name_here_is_relative_to_where_the_command_runs() {
+        assert!(names_here("go build -o bootstrap .", "bootstrap"));
+        assert!(names_here("mv app ./bootstrap", "bootstrap"));
+        assert!(!names_here("go build -o /opt/app/bootstrap", "bootstrap"));
+    }
+
+    #[test]
+    fn a_copy_into_the_directory_puts_the_file_there() {
+        let wd = Some("/var/task");
+        let into = |run: &str, exists: bool| copies_into(run, "/var/task", "bootstrap", wd, exists);
+        assert!(into("cargo build && cp target/release/bootstrap .", false));
+        assert!(into("install -m 755 out/bootstrap /var/task/", false));
+        assert!(into("cp out/bootstrap /var/task", true));
+        assert!(!into("cp out/bootstrap /var/task", false));
+        assert!(!into("cp target/release/bootstrap /opt/", true));
+        assert!(!into("cp target/release/server .", true));
+    }
+
+    #[test]
+    fn globs_match_names() {
+        assert!(glob("boot*", "bootstrap"));
+        assert!(glob("b??tstrap", "bootstrap"));
+        assert!(!glob("main", "bootstrap"));
+        assert!(glob("*", "bootstrap"));
+    }
+}
