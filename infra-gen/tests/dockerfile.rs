@@ -2267,7 +2267,13 @@ enum Route {
 }
 
 const ROUTE_FILES: [&str; 3] = ["bootstrap", "server", "main"];
-const ROUTE_DIRS: [&str; 4] = ["/var/task", "/opt/app", "/var/runtime", "/srv"];
+const ROUTE_DIRS: [&str; 5] = [
+    "/var/task",
+    "/opt/app",
+    "/var/runtime",
+    "/srv",
+    "/usr/local/bin",
+];
 
 fn route() -> impl Strategy<Value = Route> {
     let file = 0..ROUTE_FILES.len();

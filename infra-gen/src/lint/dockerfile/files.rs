@@ -14,8 +14,12 @@ use super::expand::{Scope, Val};
 const RUNTIME_BOOTSTRAP: &str = "/var/runtime/bootstrap";
 
 /// Directories whose programs come with an operating system (`/bin/sh`, `/usr/bin/env`):
-/// not the Dockerfile's to place.
+/// not the Dockerfile's to place. `/usr/local` is the site's own, empty on the AWS Lambda
+/// base images but for the runtime interface emulator.
 const SYSTEM: [&str; 6] = ["/bin/", "/sbin/", "/usr/", "/lib/", "/lib64/", "/etc/"];
+
+/// The runtime interface emulator every AWS Lambda base image ships.
+const EMULATOR: &str = "/usr/local/bin/aws-lambda-rie";
 
 /// Archives ADD unpacks when they come from the build context (not from a URL).
 const ARCHIVES: [&str; 7] = [
@@ -36,6 +40,7 @@ pub(super) fn required(program: &str, root: &Base) -> Option<String> {
         return None;
     }
     let system = SYSTEM.iter().any(|d| program.starts_with(d));
+    let site = program.starts_with("/usr/local/") && program != EMULATOR;
     match root {
         Base::Image(image) => match arch::lambda_runtime(image) {
             Some(runtime) if program == LAMBDA_ENTRYPOINT => {
@@ -44,7 +49,7 @@ pub(super) fn required(program: &str, root: &Base) -> Option<String> {
             Some(runtime) => {
                 let own = runtime != "provided"
                     && (program.starts_with("/var/runtime/") || program.starts_with("/var/lang/"));
-                (!system && !own).then(|| program.to_owned())
+                ((!system || site) && !own).then(|| program.to_owned())
             }
             None => program
                 .starts_with("/var/task/")
@@ -82,6 +87,9 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, depth: usize) -
             // /app/publish -p:AssemblyName=bootstrap`, `cd /var/task && go build -o bootstrap`).
             || (outputs_into(run, dir) && names_word(run, name))
             || tool_output(run, dir, name)
+            // Package managers install programs under /usr/local by their name (`pip install
+            // gunicorn`, `npm install -g pm2`).
+            || (dir.starts_with("/usr/local/") && names_here(run, name))
     };
     let ran = own.iter().any(|&i| {
         stages[i]
