@@ -245,14 +245,19 @@ fn substituted(script: &str, state: &Scope) -> String {
 }
 
 /// Where build tools put what they build without being told: `cargo lambda build` each
-/// binary as `target/lambda/<name>/bootstrap`, `go install …/<name>` in a `bin` directory
-/// (`$GOBIN`, `$GOPATH/bin`).
+/// binary as `target/lambda/<name>/bootstrap`, `cargo build --bin <name>` as
+/// `target/[<triple>/]release/<name>` (or `debug`), `go install …/<name>` in a `bin`
+/// directory (`$GOBIN`, `$GOPATH/bin`).
 fn tool_output(run: &str, dir: &str, name: &str) -> bool {
     let cargo_lambda = name == "bootstrap"
         && dir.contains("/target/lambda/")
         && (run.contains("cargo lambda build") || run.contains("cargo-lambda build"));
+    let cargo = (dir.ends_with("/release") || dir.ends_with("/debug"))
+        && dir.contains("target/")
+        && run.contains("cargo ")
+        && names_word(run, name);
     let go_install = dir.ends_with("/bin") && run.contains("go install") && names_word(run, name);
-    cargo_lambda || go_install
+    cargo_lambda || cargo || go_install
 }
 
 /// Whether `text` names `name` as a path relative to where it runs (`-o bootstrap`,
@@ -448,6 +453,30 @@ mod tests {
         assert!(!into("cp out/bootstrap /var/task", false));
         assert!(!into("cp target/release/bootstrap /opt/", true));
         assert!(!into("cp target/release/server .", true));
+    }
+
+    #[test]
+    fn build_tools_put_their_output_where_they_document() {
+        let run = "cargo build --release --bin bootstrap --target $t";
+        assert!(tool_output(
+            run,
+            "/app/target/aarch64-unknown-linux-gnu/release",
+            "bootstrap"
+        ));
+        assert!(!tool_output(run, "/app/target/release", "gateway"));
+        assert!(!tool_output(run, "/app/dist", "bootstrap"));
+        let run = "cargo lambda build --release --arm64";
+        assert!(tool_output(run, "/src/target/lambda/chatrix", "bootstrap"));
+        assert!(tool_output(
+            "go install ./cmd/bootstrap",
+            "/go/bin",
+            "bootstrap"
+        ));
+        assert!(!tool_output(
+            "go install ./cmd/server",
+            "/go/bin",
+            "bootstrap"
+        ));
     }
 
     #[test]
