@@ -2422,3 +2422,42 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(refused), "\n{}\n{:?}\n{:#?}", text, wanted, found);
     }
 }
+
+#[test]
+fn copies_of_copies_are_followed_within_a_bound() {
+    // Stages copying each other's root in a cycle (the build fails; the check must end), and
+    // a long line of stages each copying the one before: the program is found through them.
+    let cycle = "FROM scratch AS a\nCOPY --from=b / /\nFROM scratch AS b\nCOPY --from=a / /\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=a / /var/task/\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
+    let found = findings_with(
+        cycle,
+        (&["/var/task/bootstrap"], &["lambda"], "/var/task"),
+        true,
+        "image-config",
+    );
+    assert!(found.len() <= 1, "{found:#?}");
+    let mut line = "FROM scratch AS s0\nCOPY bootstrap /bootstrap\n".to_owned();
+    for i in 1..40 {
+        line.push_str(&format!(
+            "FROM scratch AS s{i}\nCOPY --from=s{} / /\nCOPY --from=s{} / /\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    line.push_str("FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=s39 / /var/task/\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n");
+    let found = findings_with(
+        &line,
+        (&["/var/task/bootstrap"], &["lambda"], "/var/task"),
+        true,
+        "image-config",
+    );
+    assert!(found.is_empty(), "{found:#?}");
+    // Without the file, every path through the line is followed until the bound: it ends.
+    let empty = line.replacen("COPY bootstrap /bootstrap\n", "", 1);
+    let found = findings_with(
+        &empty,
+        (&["/var/task/bootstrap"], &["lambda"], "/var/task"),
+        true,
+        "image-config",
+    );
+    assert!(found.len() <= 1, "{found:#?}");
+}

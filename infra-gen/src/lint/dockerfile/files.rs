@@ -61,9 +61,9 @@ pub(super) fn required(program: &str, root: &Base) -> Option<String> {
 }
 
 /// Whether the stages of `own` (a stage and those it is built FROM, that stage first) put
-/// a file at `path`. `depth` bounds the stages followed through `--from` (a cycle fails the
+/// a file at `path`. `budget` bounds the stages followed through `--from` (a cycle fails the
 /// build anyway).
-pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, depth: usize) -> bool {
+pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut usize) -> bool {
     let Some((dir, name)) = path.rsplit_once('/') else {
         return false;
     };
@@ -103,7 +103,7 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, depth: usize) -
     }
     own.iter()
         .flat_map(|&i| &stages[i].writes)
-        .any(|w| lands(stages, w, &dirs, path, dir, name, depth))
+        .any(|w| lands(stages, w, &dirs, path, dir, name, budget))
 }
 
 /// Whether one COPY or ADD puts a file at `path` (in `dir`, named `name`).
@@ -114,7 +114,7 @@ fn lands(
     path: &str,
     dir: &str,
     name: &str,
-    depth: usize,
+    budget: &mut usize,
 ) -> bool {
     // Where it lands is not known (a WORKDIR not known): it cannot be told, and this check
     // is about what the file names, not that.
@@ -148,11 +148,13 @@ fn lands(
                 || (w.add && ARCHIVES.iter().any(|x| s.ends_with(x)) && !s.contains("://"))
         }
         Some(from) => match stage_named(stages, from) {
-            Some(k) if depth > 0 => {
+            Some(k) if *budget > 0 => {
+                *budget -= 1;
                 let at = clean(&format!("{}/{rel}", s.trim_end_matches('/')));
-                holds(stages, &chain(stages, k), &at, depth - 1)
+                holds(stages, &chain(stages, k), &at, budget)
             }
-            Some(_) => false,
+            // Too many copies of copies to follow: what they hold is not told.
+            Some(_) => true,
             // An image's files are not known here.
             None => true,
         },
