@@ -6,7 +6,9 @@
 //!   the action only reads or uses what it names (a read verb, no credential in its name:
 //!   `fsx:GetResourcePolicy`, `rds-db:connect`);
 //! * a write whose name says it writes a resource's policy or permissions, which AWS files under
-//!   Write for some services (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`);
+//!   Write for some services (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`), or the
+//!   attributes of a snapshot or image, which say who may restore or launch it
+//!   (`rds:ModifyDBSnapshotAttribute`);
 //! * a write of an identity service — `iam` and `sts`, and IAM Identity Center's `sso`,
 //!   `sso-directory` and `identitystore`: identities, keys, passwords, temporary credentials,
 //!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
@@ -205,6 +207,16 @@ const PERMISSION_WORDS: [&str; 4] = [
     "Permission",
 ];
 
+/// Whether the action's name says it modifies a snapshot's or image's attributes
+/// (`rds:ModifyDBSnapshotAttribute`, `ec2:ModifyImageAttribute`): those say which accounts may
+/// restore or launch it, sharing it as a resource policy would (EC2's snapshot one is filed
+/// under Permissions management, RDS's and the image ones under Write).
+fn shares_a_copy(name: &str) -> bool {
+    name.starts_with("Modify")
+        && name.ends_with("Attribute")
+        && (name.contains("Snapshot") || name.contains("Image"))
+}
+
 /// Whether the action's name says it hands out credentials.
 pub(super) fn hands_out_credentials(name: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|w| name.contains(w))
@@ -233,7 +245,11 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             "its access level is Permissions management: it changes who may do what".into(),
         );
     }
-    if writes && !reads && PERMISSION_WORDS.iter().any(|w| action.name().contains(w)) {
+    if writes
+        && !reads
+        && (PERMISSION_WORDS.iter().any(|w| action.name().contains(w))
+            || shares_a_copy(action.name()))
+    {
         return Some(format!(
             "it is a {} that writes a resource's policy or permissions: it changes who may do what",
             action.level_names().join("/")

@@ -373,8 +373,8 @@ mod generated {
     }
 
     /// Over every action of AWS's data that AWS files under Write though its name says it
-    /// writes who may do what (a resource or access policy, a policy statement, permissions):
-    /// each escalates, on whatever resource it names.
+    /// writes who may do what (a resource or access policy, a policy statement, permissions,
+    /// a snapshot's or image's attributes): each escalates, on whatever resource it names.
     #[test]
     fn a_permission_write_filed_under_write_escalates() {
         let mut seen = 0;
@@ -387,10 +387,13 @@ mod generated {
                     "PolicyStatement",
                     "Permission",
                 ];
+                let shares = name.starts_with("Modify")
+                    && name.ends_with("Attribute")
+                    && (name.contains("Snapshot") || name.contains("Image"));
                 if !(info.has(Level::Write) || info.has(Level::Tagging))
                     || info.has(Level::PermissionsManagement)
                     || name_reads(name)
-                    || !words.iter().any(|w| name.contains(w))
+                    || !(shares || words.iter().any(|w| name.contains(w)))
                 {
                     continue;
                 }
