@@ -1218,7 +1218,11 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || matches!(x, "for" | "during" | "while" | "in" | "just" | "only")
                 && !matches!(w(i.wrapping_sub(1)), "also" | "even" | "including")
                 && (PURPOSES.contains(&w(i + 1))
-                    || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2)))
+                    || matches!(w(i + 1), "the" | "a" | "an" | "our" | "we") && PURPOSES.contains(&w(i + 2))
+                    // Past a modifier of the purpose: `for load testing`, `during the load test`.
+                    || matches!(x, "for" | "during")
+                        && (PURPOSES.contains(&w(i + 2)) && !matches!(w(i + 1), "integration" | "unit" | "automated" | "the" | "a" | "an" | "our" | "we")
+                            || matches!(w(i + 1), "the" | "a" | "an" | "our") && PURPOSES.contains(&w(i + 3))))
             || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
             // The event may stand past its determiner and modifiers: `after the security
             // review`, `before the v2 partner launch`.

@@ -336,7 +336,9 @@ fn deferral() -> impl Strategy<Value = String> {
                 "the plan is to require an API key".to_owned(),
                 format!("{auth} starts upon release of the new SDK"),
                 format!("{auth} begins after the partner {event}"),
-            ][(add.len() + auth.len() + event.len()) % 7]
+                "a key of all zeros is treated as valid for load testing".to_owned(),
+                "the check is relaxed during the load test".to_owned(),
+            ][(add.len() + auth.len() + event.len()) % 9]
                 .clone(),
             // The passive future, with the verb as it is inflected there.
             _ => format!(
