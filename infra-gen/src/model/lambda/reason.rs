@@ -1226,19 +1226,19 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || x == "proof" && w(i + 1) == "of" && w(i + 2) == "concept"
             // The event may stand past its determiner and modifiers: `after the security
             // review`, `before the v2 partner launch`.
-            || matches!(x, "before" | "after") && tail.iter().take(4).any(|y| EVENTS.contains(&y.as_str()))
+            || matches!(x, "before" | "after")
+                && (tail.iter().take(2).any(|y| EVENTS.contains(&y.as_str()))
+                    // Further on, only for a state that starts there: not `keys issued after a
+                    // security review`.
+                    || tail.iter().skip(2).take(2).any(|y| EVENTS.contains(&y.as_str()))
+                        && clause[..clause.len() - tail.len() - 1].iter().any(|y| activation(y)))
             // A state that starts with a launch: `turned on at general availability`, `when
             // the partner portal launches`, `upon release`.
             // Only for a state that starts there (`keys are issued at release time`, `when a
             // release is published GitHub calls us` start nothing).
             || matches!(x, "at" | "upon" | "when" | "whenever")
                 && tail.iter().take(5).any(|y| LAUNCHES.contains(&y.as_str()))
-                && clause[..clause.len() - tail.len() - 1].iter().any(|y| {
-                    matches!(y.as_str(), "turned" | "turn" | "turns" | "switched" | "switch"
-                        | "enabled" | "enable" | "activated" | "activate" | "enforced"
-                        | "enforcement" | "enforce" | "starts" | "start" | "begins" | "begin"
-                        | "kicks" | "required" | "mandatory" | "applies" | "effective" | "live")
-                })
+                && clause[..clause.len() - tail.len() - 1].iter().any(|y| activation(y))
             // An intent told as a plan: `at least that is the plan`, `the plan is to verify`.
             || x == "plan"
                 && matches!(w(i.wrapping_sub(1)), "the" | "our" | "a" | "my")
@@ -1327,6 +1327,35 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                         .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y)));
         marker && !(excusable && extra_or_upkeep(clause))
     })
+}
+
+/// Words of a state starting: `turned on`, `enforced`, `begins`, `becomes required`.
+fn activation(w: &str) -> bool {
+    matches!(
+        w,
+        "turned"
+            | "turn"
+            | "turns"
+            | "switched"
+            | "switch"
+            | "enabled"
+            | "enable"
+            | "activated"
+            | "activate"
+            | "enforced"
+            | "enforcement"
+            | "enforce"
+            | "starts"
+            | "start"
+            | "begins"
+            | "begin"
+            | "kicks"
+            | "required"
+            | "mandatory"
+            | "applies"
+            | "effective"
+            | "live"
+    )
 }
 
 /// Events a state waits for when it starts at or upon them: a launch, a release, general
@@ -2720,6 +2749,7 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         || bypassed(sentence)
         || chosen_by_caller(sentence)
         || value_unjudged(&words)
+        || taken_as_it_comes(sentence)
         || key_chosen_by_the_token(&words)
         || sentence.iter().any(|c| failed_credential_served(c))
         || only_under_a_condition_that_is_off(sentence)
@@ -2855,6 +2885,24 @@ fn key_chosen_by_the_token(words: &[&str]) -> bool {
     named && !held
 }
 
+/// A credential taken as it comes: `its signature is trusted as it comes`, `the token is
+/// accepted at face value`.
+fn taken_as_it_comes(sentence: &[Vec<String>]) -> bool {
+    sentence.iter().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        (0..c.len()).any(|i| {
+            (w(i) == "as"
+                && matches!(w(i + 1), "it" | "they")
+                && matches!(w(i + 2), "comes" | "come")
+                || w(i) == "at" && w(i + 1) == "face" && w(i + 2) == "value")
+                && c[..i]
+                    .iter()
+                    .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
+                && !c.iter().any(|y| negator(y) || enforcement(y))
+        })
+    })
+}
+
 /// What a caller sends left unjudged: `its value is not compared with anything`, `the
 /// header's contents are never checked` (in a reason about a URL's callers, the value is the
 /// credential's).
@@ -2932,14 +2980,21 @@ fn failure_counts_as_success(words: &[&str]) -> bool {
                 | "taken"
         ) && w(i + 1) == "as"
             && {
-                let k = if matches!(w(i + 2), "a" | "an") {
+                let k = if matches!(w(i + 2), "a" | "an" | "the") {
                     i + 3
                 } else {
                     i + 2
                 };
+                // Or as a caller of its own: `a missing key is treated as the default tenant`.
                 matches!(
                     w(k),
-                    "match"
+                    "default"
+                        | "anonymous"
+                        | "guest"
+                        | "public"
+                        | "admin"
+                        | "trusted"
+                        | "match"
                         | "success"
                         | "successful"
                         | "valid"
