@@ -1799,6 +1799,14 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
                 "firma",
                 "handtekening",
                 "signatur",
+                // A check: `aucun contrôle`, `keine Prüfung`, `sin verificación`.
+                "contrôl",
+                "control",
+                "prüf",
+                "überprüf",
+                "vérif",
+                "verific",
+                "verifica",
             ]
             .iter()
             .any(|s| w.starts_with(s))

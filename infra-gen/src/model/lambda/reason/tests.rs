@@ -462,6 +462,9 @@ const FOREIGN_NEGATIONS: &[&str] = &[
     "de functie controleert {m} niet",
     "verzoeken zonder {m} worden geaccepteerd",
     "die Prüfung von {m} ist deaktiviert",
+    "{m} : aucun contrôle",
+    "keine Prüfung von {m}",
+    "sin verificación de {m}",
     "la vérification de {m} est désactivée",
 ];
 
