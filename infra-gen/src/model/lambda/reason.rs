@@ -2011,6 +2011,9 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "browser"
                 | "frontend"
                 | "client"
+                | "mobile"
+                | "spa"
+                | "device"
         )
     }
     /// The function, or what is its own (`the function's client`).
@@ -2147,7 +2150,9 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     while k < c.len() && k < from + 4 && placing(&c[k]) {
                         k += 1;
                     }
-                    if k > from
+                    // A participle says where itself: `validated in the mobile app`.
+                    let participle = k == i + 1 && c[i].ends_with("ed");
+                    if (k > from || participle)
                         && c.get(k)
                             .is_some_and(|w| matches!(w.as_str(), "on" | "in" | "at"))
                     {
@@ -2233,7 +2238,11 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 // A share of requests: `one in ten`, `1 out of 100`, `every tenth request`,
                 // `5%` of them.
                 || count(w(i)) && (w(i + 1) == "in" && count(w(i + 2))
-                    || w(i + 1) == "out" && w(i + 2) == "of" && count(w(i + 3)))
+                    || w(i + 1) == "out" && w(i + 2) == "of" && count(w(i + 3))
+                    // `two requests in three`.
+                    || matches!(w(i + 1), "requests" | "calls" | "callers")
+                        && w(i + 2) == "in"
+                        && count(w(i + 3)))
                 || w(i) == "every" && ordinal(w(i + 1))
                 || count(w(i)) && w(i + 1) == "of" && matches!(w(i + 2), "requests" | "calls" | "traffic")
                 || matches!(
@@ -3032,6 +3041,9 @@ fn failure_counts_as_success(words: &[&str]) -> bool {
                         | "unknown"
                         | "mismatches"
                         | "unreachable"
+                        | "unavailable"
+                        | "times"
+                        | "down"
                 )
             })
             && !words[i.saturating_sub(3)..i].iter().any(|y| negator(y))

@@ -426,6 +426,8 @@ fn negation() -> impl Strategy<Value = String> {
             "on a cache miss the request goes through unchecked",
             "requests with an expired key are still served for a week",
             "a missing key is treated as the default tenant",
+            "keys are checked for two requests in three",
+            "if the JWKS endpoint times out, the token is taken as valid",
             "its signature is trusted as it comes",
             "the token is accepted at face value",
             "keys are checked in a background job a few minutes after the request is served",
