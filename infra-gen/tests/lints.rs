@@ -1051,6 +1051,41 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 32, ..Default::default() })]
+
+    /// A parameter's `AllowedPattern` that admits only literal text spells its values in the
+    /// template: a token spelled there is refused whether or not anything reads the parameter;
+    /// a pattern of plain choices is not.
+    #[test]
+    fn a_pattern_spelling_a_secret_is_refused(
+        body in "[A-Za-z0-9]{36}",
+        first in proptest::bool::ANY,
+        words in proptest::collection::vec("[a-z]{3,8}", 1..3),
+    ) {
+        use infra_gen::model::{LogicalId, Parameter, ParameterKind};
+        let with_pattern = |pattern: String| {
+            let mut app = valid_app();
+            app.stacks_mut()[1].template.parameters.push(Parameter {
+                id: LogicalId::new("Stage").expect("valid"),
+                description: String::new(),
+                allowed_pattern: pattern,
+                constraint_description: "test".into(),
+                kind: ParameterKind::String,
+                default: None,
+            });
+            findings(&app)
+        };
+        let token = format!("ghp_{body}");
+        let choices = words.join("|");
+        let pattern = if first { format!("^(?:{token}|{choices})$") } else { format!("^(?:{choices}|{token})$") };
+        let found = with_pattern(pattern.clone());
+        proptest::prop_assert!(found.iter().any(|f| f.code == "secret-in-env" && f.resource == "Stage"), "{pattern}: {found:#?}");
+        let plain = with_pattern(format!("^(?:{choices}|prod)$"));
+        proptest::prop_assert!(plain.is_empty(), "{choices}: {plain:#?}");
+    }
+}
+
 #[test]
 fn a_secret_in_a_tag_is_rejected() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {

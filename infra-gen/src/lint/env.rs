@@ -304,14 +304,25 @@ pub(super) fn check_template<'a>(
         }
     }
     for p in &template.parameters {
-        let Some(default) = &p.default else { continue };
         let name = p.id.as_str();
-        if let Some(reason) = literal_reason(name, default) {
+        if let Some(reason) = p.default.as_deref().and_then(|d| literal_reason(name, d)) {
             sink.push(
                 "secret-in-env",
                 name,
                 format!("parameter {name} has a default that looks like a secret ({reason}); the template holds it in plain text"),
                 format!("remove the default of {name}: keep the value in Secrets Manager and pass its ARN"),
+            );
+        }
+        // A pattern that admits only literal text (`^(ghp_…|glpat-…)$`, no class to fill)
+        // spells the values themselves, in the template.
+        if let Some(reason) =
+            literal_pattern_reason(name, &sink.scope().resolve(&Expr::Ref(name.to_owned())))
+        {
+            sink.push(
+                "secret-in-env",
+                name,
+                format!("parameter {name} has an AllowedPattern that spells a value that looks like a secret ({reason}); the template holds it in plain text"),
+                format!("give {name} a pattern of the value's shape, not the value: keep the value in Secrets Manager and pass its ARN"),
             );
         }
     }
@@ -343,6 +354,16 @@ pub(super) fn check_template<'a>(
             );
         }
     }
+}
+
+/// Why a parameter's pattern spells a secret: each value it admits is written out, no class
+/// filled (its examples' typical and plain texts are the same), and one looks like a secret.
+fn literal_pattern_reason(name: &str, resolved: &Resolved) -> Option<String> {
+    resolved
+        .unknowns()
+        .flat_map(|u| &u.examples)
+        .filter(|e| e.typical == e.plain && !e.typical.is_empty())
+        .find_map(|e| literal_reason(name, &e.typical))
 }
 
 /// The verdict on each prose text judged so far: stacks of one service repeat their prose, and
