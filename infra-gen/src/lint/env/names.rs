@@ -864,7 +864,15 @@ fn classify(pieces: &[String]) -> Kind {
         "column",
         "string",
     ];
-    let property_after = pieces[at + 1..].iter().any(|w| is(PROPERTY, w))
+    // A property word in the plural too (`SECRET_SCAN_PREFIXES`, `TOKEN_ISSUERS`).
+    let property = |w: &String| {
+        is(PROPERTY, w)
+            || [w.strip_suffix("es"), w.strip_suffix('s')]
+                .into_iter()
+                .flatten()
+                .any(|singular| is(PROPERTY, singular))
+    };
+    let property_after = pieces[at + 1..].iter().any(property)
         || pieces.iter().any(|w| is(LENGTH_ELSEWHERE, w))
         || pieces[at + 1..]
             .windows(2)

@@ -2439,3 +2439,26 @@ proptest! {
         prop_assert!(variable_reason(&plain, &reference("feature-flags")).is_none(), "{plain}=/{a}/feature-flags:…");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A property word after a secret's name makes it a setting in the plural too
+    /// (`SECRET_SCAN_PREFIXES`, `TOKEN_ISSUERS`): its value is no secret. Without it the name
+    /// is a secret's.
+    #[test]
+    fn plural_property_words_name_settings(
+        head in prop::sample::select(vec!["token", "secret", "password", "api_key"]),
+        property in prop::sample::select(vec!["prefixes", "issuers", "headers", "templates", "rules", "providers", "scopes", "names"]),
+        style in 0..9usize,
+        value in prop::sample::select(vec!["ghp_,gho_,glpat-,xoxb-", "https://a.example.com,https://b.example.com", "x-api-key,authorization"]),
+        pw in password(),
+    ) {
+        let setting: Vec<&str> = ["app"].into_iter().chain(head.split('_')).chain([property]).collect();
+        let name = styled(&setting, style);
+        prop_assert!(literal_reason(&name, value).is_none(), "{name}={value}: {:?}", literal_reason(&name, value));
+        let secret: Vec<&str> = ["app"].into_iter().chain(head.split('_')).collect();
+        let name = styled(&secret, style);
+        prop_assert!(literal_reason(&name, &pw).is_some(), "{name}={pw}");
+    }
+}
