@@ -2462,3 +2462,38 @@ proptest! {
         prop_assert!(literal_reason(&name, &pw).is_some(), "{name}={pw}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An SQL statement that creates, alters or sets a user with a literal password holds it,
+    /// in PostgreSQL's, SQL Server's, MySQL's and Oracle's spellings, any case; a bind
+    /// parameter, a placeholder, a stored hash or prose that mentions a password does not.
+    #[test]
+    fn sql_statements_setting_a_password_hold_it(
+        pw in password(),
+        user in "[a-z]{3,10}",
+        form in 0..5usize,
+        lower in any::<bool>(),
+        name in plain_names(),
+    ) {
+        let statement = match form {
+            0 => format!("CREATE USER {user} WITH PASSWORD '{pw}';"),
+            1 => format!("ALTER ROLE {user} WITH ENCRYPTED PASSWORD '{pw}'"),
+            2 => format!("CREATE LOGIN {user} WITH PASSWORD = '{pw}', CHECK_POLICY = ON;"),
+            3 => format!("ALTER USER {user} IDENTIFIED BY {pw}"),
+            _ => format!("SET PASSWORD FOR '{user}'@'%' = '{pw}'"),
+        };
+        let statement = if lower { statement.replace("PASSWORD", "password").replace("CREATE", "create") } else { statement };
+        prop_assert!(literal_reason(&name, &statement).is_some(), "{name}={statement}");
+        for plain in [
+            format!("CREATE USER {user} WITH PASSWORD :password"),
+            format!("ALTER USER {user} IDENTIFIED BY VALUES 'S:8F2D0B3C'"),
+            format!("CREATE USER {user} WITH PASSWORD '${{DB_PASSWORD}}'"),
+            format!("Hi {user}, your password reset link: {{{{link}}}}"),
+            format!("set the password for {user} in Secrets Manager"),
+        ] {
+            prop_assert!(literal_reason(&name, &plain).is_none(), "{name}={plain}: {:?}", literal_reason(&name, &plain));
+        }
+    }
+}

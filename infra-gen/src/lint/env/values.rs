@@ -49,6 +49,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
         .or_else(|| directive(value))
+        .or_else(|| sql_password(value))
         .or_else(|| call_pair(value))
         .or_else(|| auth_scheme(value))
         .or_else(|| escaped_bytes(value))
@@ -1503,6 +1504,80 @@ fn name_words(run: &str) -> bool {
             && w.bytes().all(|b| b.is_ascii_alphanumeric())
             && (word_like(&letters) || word_coverage(letters.as_bytes()) >= 0.6)
     })
+}
+
+/// A password an SQL statement sets: in a statement that creates, alters or sets a user
+/// (`CREATE`, `ALTER`, `SET`, `GRANT` first), the quoted literal after `PASSWORD`
+/// (PostgreSQL's `CREATE USER … WITH PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH
+/// PASSWORD = '…'`, MySQL's `SET PASSWORD … = '…'`) or the literal after `IDENTIFIED BY`
+/// (Oracle's and MySQL's, quoted or not) — unless a bind parameter or placeholder stands there
+/// (`:pw`, `?`, `${PW}`) or it is a stored hash (`IDENTIFIED BY VALUES '…'`, `IDENTIFIED BY
+/// PASSWORD '*…'`).
+fn sql_password(value: &str) -> Option<String> {
+    let mut offset = 0;
+    for statement in value.split(';') {
+        let start = offset;
+        offset += statement.len() + 1;
+        let words: Vec<(usize, &str)> = statement
+            .split_ascii_whitespace()
+            .map(|w| (start + w.as_ptr() as usize - statement.as_ptr() as usize, w))
+            .collect();
+        let verb = words.first().is_some_and(|(_, w)| {
+            ["create", "alter", "set", "grant"]
+                .iter()
+                .any(|v| w.eq_ignore_ascii_case(v))
+        });
+        if !verb {
+            continue;
+        }
+        for (i, &(_, word)) in words.iter().enumerate() {
+            let (after, quoted) = if word.eq_ignore_ascii_case("password") {
+                (i + 1, true)
+            } else if word.eq_ignore_ascii_case("identified")
+                && words
+                    .get(i + 1)
+                    .is_some_and(|(_, w)| w.eq_ignore_ascii_case("by"))
+            {
+                (i + 2, false)
+            } else {
+                continue;
+            };
+            // MySQL's `SET PASSWORD FOR 'user'@'host' = '…'`: the literal after the `=`.
+            let after = match words.get(after) {
+                Some((_, w)) if w.eq_ignore_ascii_case("for") => words[after..]
+                    .iter()
+                    .position(|(_, w)| w.starts_with('='))
+                    .map_or(words.len(), |p| after + p),
+                _ => after,
+            };
+            let Some(&(mut at, mut next)) = words.get(after) else {
+                continue;
+            };
+            if next == "=" {
+                let Some(&(a, n)) = words.get(after + 1) else {
+                    continue;
+                };
+                (at, next) = (a, n);
+            } else if let Some(rest) = next.strip_prefix('=') {
+                (at, next) = (at + 1, rest);
+            }
+            if ["values", "password"]
+                .iter()
+                .any(|w| next.eq_ignore_ascii_case(w))
+            {
+                continue;
+            }
+            let is_quoted = next.starts_with(['\'', '"']);
+            let literal = value[at..at + next.len()]
+                .trim_end_matches(',')
+                .trim_matches(|c| c == '\'' || c == '"');
+            let bind = literal.is_empty() || literal.starts_with([':', '?', '@']);
+            if (is_quoted || !quoted) && !bind && !placeholder(literal) {
+                return Some("a password an SQL statement sets".into());
+            }
+        }
+    }
+    None
 }
 
 /// Key material: hexadecimal of 32 digits or more, or base64/base64url of 20 characters or
