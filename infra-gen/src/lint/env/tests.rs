@@ -2486,6 +2486,9 @@ proptest! {
         };
         let statement = if lower { statement.replace("PASSWORD", "password").replace("CREATE", "create") } else { statement };
         prop_assert!(literal_reason(&name, &statement).is_some(), "{name}={statement}");
+        // A client running it: the command a Dockerfile's RUN keeps in the image's history.
+        let command = format!("psql -h db -U postgres -c \"{}\"", statement.replace('\'', "''"));
+        prop_assert!(super::command_reason(&command).is_some(), "{command}");
         for plain in [
             format!("CREATE USER {user} WITH PASSWORD :password"),
             format!("ALTER USER {user} IDENTIFIED BY VALUES 'S:8F2D0B3C'"),

@@ -101,6 +101,7 @@ pub(crate) fn credential_in_command(command: &str) -> Option<String> {
         .or_else(|| element_or_option(command))
         .or_else(|| auth_scheme(command))
         .or_else(|| config_setting(command))
+        .or_else(|| sql_password(command))
 }
 
 /// A secret-named setting a configuration command writes with its value as the next word:
@@ -1507,7 +1508,7 @@ fn name_words(run: &str) -> bool {
 }
 
 /// A password an SQL statement sets: in a statement that creates, alters or sets a user
-/// (`CREATE`, `ALTER`, `SET`, `GRANT` first), the quoted literal after `PASSWORD`
+/// (after `CREATE`, `ALTER`, `SET` or `GRANT`, also inside a client's command line), the quoted literal after `PASSWORD`
 /// (PostgreSQL's `CREATE USER … WITH PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH
 /// PASSWORD = '…'`, MySQL's `SET PASSWORD … = '…'`) or the literal after `IDENTIFIED BY`
 /// (Oracle's and MySQL's, quoted or not) — unless a bind parameter or placeholder stands there
@@ -1522,15 +1523,15 @@ fn sql_password(value: &str) -> Option<String> {
             .split_ascii_whitespace()
             .map(|w| (start + w.as_ptr() as usize - statement.as_ptr() as usize, w))
             .collect();
-        let verb = words.first().is_some_and(|(_, w)| {
+        // The verb may follow a client's command line (`psql -c "ALTER USER …`).
+        let Some(verb) = words.iter().position(|(_, w)| {
             ["create", "alter", "set", "grant"]
                 .iter()
-                .any(|v| w.eq_ignore_ascii_case(v))
-        });
-        if !verb {
+                .any(|v| w.trim_start_matches(['"', '\'']).eq_ignore_ascii_case(v))
+        }) else {
             continue;
-        }
-        for (i, &(_, word)) in words.iter().enumerate() {
+        };
+        for (i, &(_, word)) in words.iter().enumerate().skip(verb + 1) {
             let (after, quoted) = if word.eq_ignore_ascii_case("password") {
                 (i + 1, true)
             } else if word.eq_ignore_ascii_case("identified")
