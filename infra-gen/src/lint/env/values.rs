@@ -1515,6 +1515,16 @@ fn name_words(run: &str) -> bool {
 /// (`:pw`, `?`, `${PW}`) or it is a stored hash (`IDENTIFIED BY VALUES '…'`, `IDENTIFIED BY
 /// PASSWORD '*…'`).
 fn sql_password(value: &str) -> Option<String> {
+    // Most values name no password: one pass over the bytes before any splitting.
+    let keyword = |k: &[u8]| {
+        value
+            .as_bytes()
+            .windows(k.len())
+            .any(|w| w.eq_ignore_ascii_case(k))
+    };
+    if !keyword(b"password") && !keyword(b"identified") {
+        return None;
+    }
     let mut offset = 0;
     for statement in value.split(';') {
         let start = offset;
