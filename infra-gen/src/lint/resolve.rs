@@ -511,7 +511,7 @@ impl<'a> Scope<'a> {
                 .find(|p| p.id.as_str() == name)
             {
                 Some(p) if p.kind == crate::model::ParameterKind::String => {
-                    Resolved::unknown(parameter(name, &p.allowed_pattern))
+                    Resolved::unknown(parameter_cached(name, &p.allowed_pattern))
                 }
                 // A list of IDs CloudFormation checks exist: no wildcard, no path.
                 Some(_) => Resolved::unknown(Unknown {
@@ -683,6 +683,20 @@ fn url_suffix(region: &str) -> &'static str {
     } else {
         "amazonaws.com"
     }
+}
+
+/// [`parameter`], worked out once per parameter and pattern: every `Ref` to a parameter is
+/// resolved where it stands, and parsing the pattern was most of that.
+fn parameter_cached(name: &str, pattern: &str) -> Unknown {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<(String, String), Unknown>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    SEEN.with_borrow_mut(|seen| {
+        seen.entry((name.to_owned(), pattern.to_owned()))
+            .or_insert_with(|| parameter(name, pattern))
+            .clone()
+    })
 }
 
 /// A parameter's worst case, from its `AllowedPattern`: whether a value it admits may hold

@@ -1083,6 +1083,41 @@ fn every_listed_word_and_no_near_miss_counts_toward_a_seed_phrase() {
     }
 }
 
+/// The search over a sorted list's text finds exactly its lines: every top-level domain, and
+/// no near miss (a letter added or dropped, a comment line) the list lacks.
+#[test]
+fn a_sorted_lists_text_is_searched_for_exactly_its_lines() {
+    let text = include_str!("../../../rules/tlds.txt");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] < w[1]),
+        "sorted bytewise and unique"
+    );
+    let header = text.lines().take_while(|l| l.starts_with('#'));
+    for line in &lines {
+        assert!(super::values::sorted_lines_contain(text, line), "{line}");
+        for miss in [
+            format!("{line}x"),
+            line[..line.len() - 1].to_owned(),
+            format!("a{line}"),
+        ] {
+            let listed = lines.binary_search(&miss.as_str()).is_ok();
+            assert_eq!(
+                super::values::sorted_lines_contain(text, &miss),
+                listed,
+                "{miss}"
+            );
+        }
+    }
+    for comment in header {
+        assert!(
+            !super::values::sorted_lines_contain(text, comment),
+            "{comment}"
+        );
+    }
+    assert!(!super::values::sorted_lines_contain(text, ""));
+}
+
 /// Key algorithms' OIDs: rsaEncryption, id-ecPublicKey, Ed25519.
 const OIDS: &[&[u8]] = &[
     &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],

@@ -5,8 +5,6 @@
 //! gitleaks' vendor formats. What is public by design is not a secret: public keys and
 //! certificates, JWKs without private members, publishable keys, digests named as such.
 
-use std::sync::OnceLock;
-
 use super::super::secrets::entropy;
 use super::names;
 
@@ -2030,14 +2028,39 @@ fn kind_prefixed_id(run: &str, name: Option<&str>) -> bool {
 /// for private use such as `internal`), in lower case as configuration writes host names: what
 /// makes a dotted run a host name rather than a token (`a.b.fxomsgzxrysfwu` ends in none).
 fn top_level_domain(label: &str) -> bool {
-    static TLDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    TLDS.get_or_init(|| {
-        include_str!("../../../rules/tlds.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .collect()
-    })
-    .contains(label)
+    sorted_lines_contain(TLDS, label)
+}
+
+const TLDS: &str = include_str!("../../../rules/tlds.txt");
+
+/// Whether `list` (comment lines starting with `#`, then lines sorted bytewise) holds the line
+/// `word`: a binary search over the text itself, so no table is built when the program starts.
+pub(super) fn sorted_lines_contain(list: &str, word: &str) -> bool {
+    let bytes = list.as_bytes();
+    let header = list
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    // `lo` is always a line's start and `hi` the start of the line after the range.
+    let (mut lo, mut hi) = (header.min(bytes.len()), bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |i| lo + i + 1);
+        let end = bytes[mid..hi]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(hi, |i| mid + i);
+        match list[start..end].cmp(word) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
 }
 
 /// The words of BIP39's English wordlist (`rules/bip39-english.txt`, sorted), from which
