@@ -1711,3 +1711,145 @@ mod physical_names {
         }
     }
 }
+
+mod fifo {
+    //! Lint `fifo`: SQS redrives a queue only to a dead-letter queue of its own kind, and Lambda
+    //! sends asynchronous invocation records only to standard queues and topics — whichever
+    //! way the definition names the queue (a modelled queue, a raw one flagged or named FIFO, an
+    //! ARN it fixes).
+
+    use super::common::{DOCKERFILE, app_with};
+    use infra_gen::lint::lint;
+    use infra_gen::model::lambda::events::AsyncInvoke;
+    use infra_gen::model::raw::Raw;
+    use infra_gen::model::sqs::{Queue, QueueName, Redrive};
+    use infra_gen::model::{Expr, LogicalId};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn name(base: &str, fifo: bool) -> String {
+        if fifo {
+            format!("{base}.fifo")
+        } else {
+            base.to_owned()
+        }
+    }
+
+    /// The target as the source names it — the stack's queue by `GetAtt` (0), a raw queue (1),
+    /// an ARN with the name fixed (2), the stack's queue by `Sub` (3) — and the raw queue to add.
+    fn target(route: u8, base: &str, fifo: bool, service: &str) -> (Value, Option<Raw>) {
+        let n = name(base, fifo);
+        match route {
+            0 => (json!({"Fn::GetAtt": ["Dlq", "Arn"]}), None),
+            1 => {
+                let mut props = json!({"QueueName": base});
+                if fifo {
+                    props = json!({"QueueName": n, "FifoQueue": true});
+                }
+                let raw = Raw::new("AWS::SQS::Queue", props).expect("valid");
+                (json!({"Fn::GetAtt": ["Dlq", "Arn"]}), Some(raw))
+            }
+            3 => (json!({"Fn::Sub": "${Dlq.Arn}"}), None),
+            _ => (
+                json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{n}")}),
+                None,
+            ),
+        }
+    }
+
+    fn fifo_findings(app: &infra_gen::App) -> usize {
+        lint(app).iter().filter(|f| f.code == "fifo").count()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// A redrive is refused exactly when the two queues' kinds differ.
+        #[test]
+        fn a_dead_letter_queue_of_the_other_kind_is_a_finding(
+            source_fifo: bool,
+            dlq_fifo: bool,
+            raw_source: bool,
+            route in 0u8..4,
+            base in "[a-z][a-z0-9-]{0,20}",
+        ) {
+            let (arn, raw_dlq) = target(route, &format!("{base}-dlq"), dlq_fifo, "sqs");
+            let app = app_with("us-west-2", DOCKERFILE, |mut s| {
+                if route == 0 || route == 3 {
+                    s = s.queue("Dlq", QueueName::new(&name(&format!("{base}-dlq"), dlq_fifo)).map(Queue::new));
+                }
+                if let Some(raw) = raw_dlq.clone() {
+                    s = s.raw("Dlq", Ok(raw));
+                }
+                if raw_source {
+                    let mut props = json!({"QueueName": name(&base, source_fifo),
+                        "RedrivePolicy": {"deadLetterTargetArn": arn.clone(), "maxReceiveCount": 5}});
+                    if source_fifo {
+                        props["FifoQueue"] = json!(true);
+                    }
+                    s.raw("Source", Raw::new("AWS::SQS::Queue", props))
+                } else {
+                    let expr = match arn["Fn::Sub"].as_str() {
+                        Some(text) => Expr::sub(text),
+                        None => Expr::get_att(&LogicalId::new("Dlq").expect("valid"), "Arn"),
+                    };
+                    s.queue("Source", QueueName::new(&name(&base, source_fifo)).and_then(|n| {
+                        let mut q = Queue::new(n);
+                        q.redrive = Some(Redrive::new(expr, 5)?);
+                        Ok(q)
+                    }))
+                }
+            }).expect("builds");
+            let expected = usize::from(source_fifo != dlq_fifo);
+            prop_assert_eq!(fifo_findings(&app), expected, "{:#?}", lint(&app));
+        }
+
+        /// An asynchronous destination is refused exactly when it is a FIFO queue or topic.
+        #[test]
+        fn a_fifo_async_destination_is_a_finding(
+            fifo: bool,
+            raw_config: bool,
+            topic: bool,
+            base in "[a-z][a-z0-9-]{0,20}",
+        ) {
+            let app = app_with("us-west-2", DOCKERFILE, |s| {
+                if raw_config {
+                    let service = if topic { "sns" } else { "sqs" };
+                    let dest = format!("arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{}", name(&base, fifo));
+                    s.raw("Async", Raw::new("AWS::Lambda::EventInvokeConfig", json!({
+                        "FunctionName": {"Ref": "Function"}, "Qualifier": "$LATEST",
+                        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::Sub": dest}}}})).map(Raw::stateless))
+                } else {
+                    s.queue("Failed", QueueName::new(&name(&base, fifo)).map(Queue::new))
+                        .on_async_failure(AsyncInvoke::new(1, 600), "Failed")
+                }
+            }).expect("builds");
+            prop_assert_eq!(fifo_findings(&app), usize::from(fifo), "{:#?}", lint(&app));
+        }
+    }
+
+    #[test]
+    fn the_finding_names_stack_resource_and_fix() {
+        let app = app_with("us-west-2", DOCKERFILE, |s| {
+            s.queue("Failed", QueueName::new("demo-failed").map(Queue::new))
+                .queue(
+                    "Work",
+                    QueueName::new("demo-work.fifo").and_then(|n| {
+                        let mut q = Queue::new(n);
+                        q.redrive = Some(Redrive::new(
+                            Expr::get_att(&LogicalId::new("Failed")?, "Arn"),
+                            5,
+                        )?);
+                        Ok(q)
+                    }),
+                )
+        })
+        .expect("builds");
+        let f = lint(&app);
+        let f: Vec<_> = f.iter().filter(|f| f.code == "fifo").collect();
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].resource, "Work");
+        assert!(f[0].stack.starts_with("demo-test-"), "{}", f[0]);
+        assert!(f[0].fix.contains(".fifo"), "{}", f[0]);
+    }
+}

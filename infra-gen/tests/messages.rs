@@ -10,7 +10,7 @@ use infra_gen::builders::{
 };
 use infra_gen::lint::lint;
 use infra_gen::model::iam::{Action, Statement};
-use infra_gen::model::lambda::events::Batch;
+use infra_gen::model::lambda::events::{AsyncInvoke, Batch, DestinationType};
 use infra_gen::model::lambda::{Architecture, DockerSource, HandlerMode};
 use infra_gen::model::lambda::{
     Cors, EnvName, EnvVar, Function, HttpMethod, ImageConfig, InvokeMode, Origin,
@@ -288,6 +288,21 @@ const TRIGGERS: &[Trigger] = &[
             s.environment = Environment::new(s.environment.name(), "eu-west-1").expect("valid");
         }
         moved
+    }),
+    ("fifo", |s| {
+        // Failed asynchronous calls sent to a FIFO queue, which Lambda cannot send to.
+        function(s)
+            .map(|f| {
+                let mut invoke = AsyncInvoke::new(1, 600).expect("valid");
+                invoke.on_failure = Some((
+                    DestinationType::Sqs,
+                    Expr::sub(
+                        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:failed.fifo",
+                    ),
+                ));
+                f.async_invoke = Some(invoke);
+            })
+            .is_some()
     }),
     ("stateful-policy", |s| {
         let mut any = false;

@@ -22,6 +22,7 @@
 //! | `image-source` | an ImageUri other than an imported repository URI at `${ImageTag}` or a `@sha256:` digest, however spelled (`image.rs`) |
 //! | `duplicate` | two env vars, logical IDs (SAM's too), Sids, policies, condition keys, `Sub` variables, dimensions, outputs, exports (per region) or stacks of one name |
 //! | `region` | an import from another region, an alarm action, dead-letter queue, Kinesis stream or KMS key outside the resource's region, two resources of one physical name in a region |
+//! | `fifo` | a queue redriving to a dead-letter queue of the other kind (FIFO, standard), a FIFO queue or topic as a function's asynchronous destination |
 //! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 //! | `iam-public` | a raw resource's policy allowing every principal |
@@ -34,6 +35,7 @@ mod account;
 mod dockerfile;
 mod duplicates;
 mod env;
+mod fifo;
 mod iam;
 mod image;
 mod policy;
@@ -101,6 +103,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
         refs::check(stack, &mut sink);
         account::check(app, stack, &mut sink);
         check_tags(stack, &mut sink);
+        fifo::check(stack, &mut sink);
         env::check_template(stack, &mut prose, &mut sink);
         for r in &stack.template.resources {
             let id = r.id.as_str();

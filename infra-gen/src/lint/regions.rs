@@ -341,7 +341,7 @@ fn literal_account(app: &App, stack: &Stack, e: &Expr) -> Option<String> {
 }
 
 /// The values at `path` (`A.B.C`) of a raw resource's properties, through lists on the way.
-fn at_path<'a>(properties: &'a RawValue, path: &str) -> Vec<&'a RawValue> {
+pub(super) fn at_path<'a>(properties: &'a RawValue, path: &str) -> Vec<&'a RawValue> {
     path.split('.').fold(vec![properties], |values, key| {
         values
             .into_iter()
@@ -559,7 +559,7 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     }
 }
 
-fn shown(e: &Expr) -> String {
+pub(super) fn shown(e: &Expr) -> String {
     serde_json::to_string(e).unwrap_or_default()
 }
 
