@@ -1853,3 +1853,63 @@ mod fifo {
         assert!(f[0].fix.contains(".fifo"), "{}", f[0]);
     }
 }
+
+mod sam_schedule_names {
+    //! Lint `region`: SAM names a function's `ScheduleV2` schedule `<function's logical ID><event
+    //! name>` in the default group, so two stacks in one account and region whose functions
+    //! share a logical ID and a schedule name (or a raw schedule of that name) collide.
+
+    use super::common::{DOCKERFILE, service_stacks};
+    use infra_gen::App;
+    use infra_gen::builders::Schedule;
+    use infra_gen::lint::lint;
+    use infra_gen::model::raw::Raw;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn collisions(app: &App) -> usize {
+        lint(app)
+            .iter()
+            .filter(|f| f.code == "region" && f.message.contains("default/Function"))
+            .count()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Two services' schedules collide exactly when region and event name are the same.
+        #[test]
+        fn two_stacks_schedules_of_one_name_in_one_region_collide(
+            same_region: bool,
+            first in "[A-Z][a-z]{1,8}",
+            other in "[A-Z][a-z]{1,8}",
+            same_name: bool,
+            raw: bool,
+        ) {
+            let second = if same_name { first.clone() } else { other };
+            let regions = ["us-west-2", if same_region { "us-west-2" } else { "us-east-1" }];
+            let mut app = App::new();
+            for s in service_stacks("alpha", regions[0], DOCKERFILE, |s| {
+                s.schedule(&first, Schedule::new("rate(1 hour)"))
+            }).expect("builds") {
+                app.push(s);
+            }
+            let second_name = second.clone();
+            for s in service_stacks("beta", regions[1], DOCKERFILE, |s| {
+                if raw {
+                    // A raw schedule named as SAM names the first service's.
+                    s.raw("Other", Raw::new("AWS::Scheduler::Schedule", json!({
+                        "Name": format!("Function{second_name}"), "ScheduleExpression": "rate(1 hour)",
+                        "FlexibleTimeWindow": {"Mode": "OFF"},
+                        "Target": {"Arn": {"Fn::GetAtt": ["Function", "Arn"]}, "RoleArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]}}})).map(Raw::stateless))
+                } else {
+                    s.schedule(&second_name, Schedule::new("rate(1 hour)"))
+                }
+            }).expect("builds") {
+                app.push(s);
+            }
+            let expected = usize::from(same_region && first == second);
+            prop_assert_eq!(collisions(&app), expected, "{:#?}", lint(&app));
+        }
+    }
+}

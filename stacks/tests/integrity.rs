@@ -9,6 +9,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use infra_gen::lint::lint;
+use infra_gen::model::lambda::events::EventSource;
 use infra_gen::model::{
     DeletionPolicy, Expr, Lifecycle, LogicalId, Parameter, Properties, StackName, Template,
 };
@@ -361,6 +362,22 @@ fn two_stacks_of_one_region_cannot_hold_resources_of_one_physical_name() {
             .iter()
             .filter(|r| !matches!(r.properties, Properties::Role(_)))
             .count();
+        // SAM names each schedule of a function `<function><event>`: those collide too.
+        let schedules = stack
+            .template
+            .resources
+            .iter()
+            .filter_map(|r| match &r.properties {
+                Properties::Function(f) => Some(
+                    f.events
+                        .iter()
+                        .filter(|e| matches!(e.source, EventSource::Schedule(_)))
+                        .count(),
+                ),
+                _ => None,
+            })
+            .sum::<usize>();
+        let named = named + schedules;
         // The same resources under another stack name, in the same region: each collides.
         let mut app = definitions.clone();
         let mut copy = stack.clone();

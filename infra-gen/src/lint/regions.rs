@@ -15,6 +15,7 @@ use super::resolve::{self, Scope};
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::iam::data::{self, arn_fields};
+use crate::model::lambda::events::EventSource;
 use crate::model::raw::RawValue;
 use crate::model::{Expr, Kind, Output, Properties, Resource};
 
@@ -751,33 +752,47 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
     for stack in app.stacks() {
         let region = stack.environment.region();
         for r in &stack.template.resources {
-            let Some((what, property, name)) = physical_name(app, stack, r) else {
-                continue;
-            };
-            let type_name = deployed_type(r.properties.type_name());
-            let scope = name_scope(type_name);
-            let key = (
-                type_name,
-                (scope == NameScope::Region).then_some(region),
-                compared(type_name, property, &name),
-            );
-            if let Some(first) = seen.iter().find(|s| s.key == key) {
-                let (place, fix) = match scope {
-                    NameScope::Region => (
-                        format!("the same account and region ({region})"),
-                        "name the resource after its environment and stack (the builders do: <service>-<environment>), or deploy the two to different regions",
-                    ),
-                    NameScope::Global => (
-                        "the same account: the name is unique across regions".to_owned(),
-                        "name the resource after its environment and stack (the builders do: <service>-<environment>); another region does not separate it",
-                    ),
-                };
-                let case = if first.name == name {
-                    ""
-                } else {
-                    " (AWS compares these names regardless of case)"
-                };
-                out.push(Finding {
+            let own = physical_name(app, stack, r).map(|(what, property, name)| {
+                (
+                    what,
+                    property,
+                    name,
+                    deployed_type(r.properties.type_name()),
+                    None,
+                )
+            });
+            for (what, property, name, type_name, event) in
+                own.into_iter().chain(sam_schedule_names(r))
+            {
+                let scope = name_scope(type_name);
+                let key = (
+                    type_name,
+                    (scope == NameScope::Region).then_some(region),
+                    compared(type_name, property, &name),
+                );
+                if let Some(first) = seen.iter().find(|s| s.key == key) {
+                    let (place, fix) = match scope {
+                        // SAM names a schedule `<function's logical ID><event name>` in the
+                        // default group: the event's name is what tells two apart.
+                        NameScope::Region if event.is_some() => (
+                            format!("the same account and region ({region})"),
+                            "give the schedule (Service::schedule) a name that no other stack's function in this region uses, such as one naming the service, or deploy the two to different regions",
+                        ),
+                        NameScope::Region => (
+                            format!("the same account and region ({region})"),
+                            "name the resource after its environment and stack (the builders do: <service>-<environment>), or deploy the two to different regions",
+                        ),
+                        NameScope::Global => (
+                            "the same account: the name is unique across regions".to_owned(),
+                            "name the resource after its environment and stack (the builders do: <service>-<environment>); another region does not separate it",
+                        ),
+                    };
+                    let case = if first.name == name {
+                        ""
+                    } else {
+                        " (AWS compares these names regardless of case)"
+                    };
+                    out.push(Finding {
                     code: "region",
                     stack: stack.name.to_string(),
                     resource: r.id.to_string(),
@@ -787,15 +802,44 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
                     ),
                     fix: fix.into(),
                 });
+                }
+                seen.push(Seen {
+                    key,
+                    name,
+                    stack,
+                    id: r.id.as_str(),
+                });
             }
-            seen.push(Seen {
-                key,
-                name,
-                stack,
-                id: r.id.as_str(),
-            });
         }
     }
+}
+
+/// The schedules SAM makes for a function's `ScheduleV2` events: named
+/// `<function's logical ID><event name>` in the default group, as SAM documents (no `Name`
+/// or `OmitName` is written), so two stacks' functions of one logical ID with a schedule of
+/// one name collide in a region.
+fn sam_schedule_names(
+    r: &Resource,
+) -> Vec<(String, &'static str, String, &'static str, Option<&str>)> {
+    let Properties::Function(f) = &r.properties else {
+        return Vec::new();
+    };
+    f.events
+        .iter()
+        .filter(|e| matches!(e.source, EventSource::Schedule(_)))
+        .map(|e| {
+            (
+                format!(
+                    "the schedule SAM makes for event {}, AWS::Scheduler::Schedule",
+                    e.name
+                ),
+                "Name",
+                format!("default/{}{}", r.id, e.name),
+                "AWS::Scheduler::Schedule",
+                Some(e.name.as_str()),
+            )
+        })
+        .collect()
 }
 
 /// How a value names a resource, for comparing identities: a resource of the stack by its
