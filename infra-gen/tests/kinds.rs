@@ -1911,5 +1911,20 @@ mod sam_schedule_names {
             let expected = usize::from(same_region && first == second);
             prop_assert_eq!(collisions(&app), expected, "{:#?}", lint(&app));
         }
+
+        /// SAM's name for the schedule, `Function<name>`, must fit EventBridge Scheduler's 64
+        /// characters: a longer name is a builder error naming the stack, a shorter one builds.
+        #[test]
+        fn a_schedule_name_sam_cannot_fit_in_64_characters_is_refused(name in "[A-Z][A-Za-z0-9]{0,70}") {
+            let built = service_stacks("alpha", "us-west-2", DOCKERFILE, |s| {
+                s.schedule(&name, Schedule::new("rate(1 hour)"))
+            });
+            if "Function".len() + name.len() <= 64 {
+                prop_assert!(built.is_ok(), "{:?}", built.err());
+            } else {
+                let e = built.expect_err("too long").to_string();
+                prop_assert!(e.contains("alpha-test-service") && e.contains("fix:") && e.contains("56"), "{}", e);
+            }
+        }
     }
 }

@@ -523,11 +523,20 @@ impl Service {
     /// Invokes the function on a schedule named `name` (SAM `ScheduleV2`: an EventBridge
     /// Scheduler schedule and the role it invokes with). Scheduled runs are asynchronous:
     /// [`Service::on_async_failure`] says where failed runs go.
+    /// SAM names the schedule `Function<name>`, which EventBridge Scheduler holds to 64
+    /// characters, so `name` is at most 56.
     pub fn schedule(mut self, name: &str, schedule: impl Checked<Schedule>) -> Self {
-        if let (Some(n), Some(s)) = (
-            self.take("Function", LogicalId::new(name)),
-            self.take("Function", schedule),
-        ) {
+        let name = LogicalId::new(name).and_then(|n| {
+            if "Function".len() + n.as_str().len() > 64 {
+                return Err(Error::Invalid {
+                    what: "schedule name",
+                    value: name.to_owned(),
+                    expected: "at most 56 characters: SAM names the schedule Function<name>, and EventBridge Scheduler takes 64",
+                });
+            }
+            Ok(n)
+        });
+        if let (Some(n), Some(s)) = (self.take("Function", name), self.take("Function", schedule)) {
             self.schedules.push((n, s));
         }
         self
