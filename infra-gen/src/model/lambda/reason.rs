@@ -2645,6 +2645,28 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     && (matches!(w(i + 2), "when" | "if")
                         // `verified only for partners who opted in`: the caller chooses.
                         || words[i + 2..].iter().take(6).any(|y| opting(y)))
+                // The same in the active voice, past the object: `we verify the HMAC only when
+                // the sender includes the header` (not past another verb: `we verify the key
+                // and answer only when it matches`).
+                || ["check", "verif", "validat", "enforc", "requir", "authenticat"]
+                    .iter()
+                    .any(|p| x.starts_with(p))
+                    && (i + 1..(i + 12).min(words.len()))
+                        .take_while(|&k| {
+                            !matches!(w(k), "and" | "but" | "then" | "before" | "so" | "which" | "while" | "because")
+                        })
+                        .any(|k| {
+                            w(k) == "only"
+                                && matches!(w(k + 1), "when" | "if" | "whenever")
+                                // ... on the caller's supplying it (`when the sender includes
+                                // it`), not on its outcome (`responding only when it is valid`).
+                                && words[(k + 2).min(words.len())..].iter().take(6).any(|y| {
+                                    matches!(*y, "includes" | "include" | "included" | "sends"
+                                        | "send" | "sent" | "present" | "provided" | "provides"
+                                        | "supplies" | "supplied" | "attached" | "attaches"
+                                        | "set" | "given" | "chooses" | "opts" | "wants")
+                                })
+                        })
                 // A check that everything passes: `every signature matches`, `any key works`.
                 // Also past the mechanism's qualifiers and what it is judged by: `any bearer
                 // token with the right format is accepted`.

@@ -189,6 +189,9 @@ const OPTIONAL_FRAMES: &[&str] = &[
     "requests with an invalid signature receive a warning header but are processed",
     "{m} is verified with a secret committed to the public repository",
     "the function checks {m}; the shared key is posted on the team wiki",
+    "we verify {m} only when the sender includes it",
+    "the handler validates {m} only if the caller sends one",
+    "the function checks the {m} header only when it is present",
 ];
 
 /// Sentences beside today's check that name a credential without weakening it.
@@ -1117,6 +1120,21 @@ fn a_check_that_takes_place_on_the_client_is_refused() {
                     .replace("{p}", "in the handler, before any work");
                 assert_eq!(judge(&own), Ok(()), "{own}");
             }
+        }
+    }
+}
+
+/// A check made only when the caller supplies the credential lets the rest through; one whose
+/// outcome decides what is served does not (the active-voice neighbours of the rule).
+#[test]
+fn a_check_whose_outcome_gates_the_response_is_accepted() {
+    for m in MECHANISMS {
+        for frame in [
+            "the handler verifies {m} and answers only when it matches",
+            "we check {m}, responding only when it is valid",
+        ] {
+            let reason = frame.replace("{m}", m);
+            assert_eq!(judge(&reason), Ok(()), "{reason}");
         }
     }
 }
