@@ -2339,22 +2339,24 @@ fn part_of_the_week_or_day(w: &str) -> bool {
     )
 }
 
+/// The words before the first that `verb` says ends the subject (none when no word does):
+/// what a sentence speaks of.
+fn subject<'a>(words: &'a [&'a str], verb: impl Fn(&str) -> bool) -> &'a [&'a str] {
+    &words[..words.iter().position(|w| verb(w)).unwrap_or(0)]
+}
+
 /// A sentence about a component or version that is gone: its subject (the words before its
 /// first verb or relative pronoun) names no authentication, and it was removed, replaced or
 /// retired (`an old gateway that used to check keys was removed`, `the previous version,
 /// which had no check, was replaced`; not `the key check was removed`).
 fn history(sentence: &[Vec<String>]) -> bool {
     let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
-    let end = words
-        .iter()
-        .position(|w| {
-            matches!(
-                *w,
-                "that" | "which" | "who" | "was" | "were" | "has" | "have" | "had" | "is" | "are"
-            )
-        })
-        .unwrap_or(0);
-    let subject = &words[..end];
+    let subject = subject(&words, |w| {
+        matches!(
+            w,
+            "that" | "which" | "who" | "was" | "were" | "has" | "have" | "had" | "is" | "are"
+        )
+    });
     !subject.is_empty()
         && !subject
             .iter()
@@ -2436,16 +2438,12 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
 /// token`) and health checks, named before its first verb.
 fn carries_no_data(sentence: &[Vec<String>]) -> bool {
     let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
-    let end = words
-        .iter()
-        .position(|w| {
-            matches!(
-                *w,
-                "is" | "are" | "get" | "gets" | "receive" | "receives" | "go" | "pass" | "passes"
-            )
-        })
-        .unwrap_or(0);
-    let subject = &words[..end];
+    let subject = subject(&words, |w| {
+        matches!(
+            w,
+            "is" | "are" | "get" | "gets" | "receive" | "receives" | "go" | "pass" | "passes"
+        )
+    });
     subject.iter().any(|w| {
         matches!(
             *w,
