@@ -8,7 +8,7 @@ pub mod sign;
 pub mod stubs;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_config::BehaviorVersion;
 use aws_sdk_bedrockruntime::config::{Credentials, Region};
@@ -164,10 +164,9 @@ pub async fn post(gw: &Gateway, path: &str, body: &Value) -> Reply {
 pub struct Event {
     pub name: String,
     pub data: Value,
-    pub at: Duration,
 }
 
-/// Splits an SSE body into events (no timing information).
+/// Splits an SSE body into events.
 pub fn parse_sse(body: &[u8]) -> Vec<Event> {
     let text = std::str::from_utf8(body).expect("utf8");
     text.split("\n\n")
@@ -183,11 +182,7 @@ pub fn parse_sse(body: &[u8]) -> Vec<Event> {
                         .unwrap_or_else(|e| panic!("bad data line {d:?}: {e}"));
                 }
             }
-            Event {
-                name,
-                data,
-                at: Duration::ZERO,
-            }
+            Event { name, data }
         })
         .collect()
 }
@@ -239,7 +234,6 @@ pub async fn stream_watching(
         Some(KEY),
         serde_json::to_vec(body).expect("json"),
     );
-    let started = Instant::now();
     let resp = tokio::time::timeout(Duration::from_secs(20), client().request(req))
         .await
         .expect("headers within 20 s")
@@ -257,8 +251,7 @@ pub async fn stream_watching(
             buf.extend_from_slice(&data);
             while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
                 let block: Vec<u8> = buf.drain(..end + 2).collect();
-                for mut e in parse_sse(&block) {
-                    e.at = started.elapsed();
+                for e in parse_sse(&block) {
                     events.push(e);
                     watch(&events);
                 }
