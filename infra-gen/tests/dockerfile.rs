@@ -2065,6 +2065,63 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
+    /// A COPY or ADD heredoc writes its body into the image's layers: a credential in it (a
+    /// URL's password, a secret-named field of any file format, a vendor's token) is readable
+    /// by whoever pulls the image, however the marker is spelled; a builder stage's file stays
+    /// out of it, and an ordinary configuration file holds none.
+    #[test]
+    fn a_file_a_heredoc_writes_into_the_image_keeps_its_credentials(
+        secret in "([A-Z][a-z][0-9]){7}",
+        sha in "[0-9a-f]{40}",
+        form in 0..7usize,
+        ordinary in 0..6usize,
+        marker in 0..4usize,
+        add in any::<bool>(),
+        parent in any::<bool>(),
+    ) {
+        let credential = [
+            ("/var/task/.env", format!("LOG_LEVEL=info\nDATABASE_URL=postgres://app:{secret}@db.internal:5432/app")),
+            ("/root/.npmrc", format!("registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken={secret}")),
+            ("/root/.aws/credentials", format!("[default]\naws_access_key_id = AKIAZ7QW3ERT5YUI8OPA\naws_secret_access_key = {secret}")),
+            ("/etc/pip.conf", format!("[global]\nindex-url = https://deploy:{secret}@pypi.corp.example/simple")),
+            ("/root/.git-credentials", format!("https://ci:{secret}@git.example.com")),
+            ("/var/task/config.yaml", format!("db:\n  host: db.internal\n  password: {secret}")),
+            ("/var/task/appsettings.json", format!("{{\"ConnectionStrings\": {{\"Main\": \"Server=db;Database=app;User Id=app;Password={secret};\"}}}}")),
+        ];
+        let plain = [
+            ("/etc/pip.conf", "[global]\nindex-url = https://pypi.org/simple\ntimeout = 30".to_owned()),
+            ("/root/.npmrc", "registry=https://registry.npmjs.org/\nfund=false\naudit=false".to_owned()),
+            ("/var/task/VERSION", sha.clone()),
+            ("/var/task/config.yaml", "db:\n  host: db.internal\n  password_secret_arn: arn:aws:secretsmanager:us-west-2:123456789012:secret:db-AbCdEf".to_owned()),
+            ("/usr/local/bin/start", "#!/bin/sh\nset -e\nexec /var/task/bootstrap \"$@\"".to_owned()),
+            ("/var/task/.env", "LOG_LEVEL=info\nDATABASE_URL=postgres://app@db.internal:5432/app?sslmode=require".to_owned()),
+        ];
+        let spelled = ["<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF"][marker];
+        let keyword = if add { "ADD" } else { "COPY" };
+        let count = |(dest, body): &(&str, String), in_final: bool| {
+            let line = format!("{keyword} {spelled} {dest}\n{body}\nEOF");
+            let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+            let (builder, last) = match (in_final, parent) {
+                (true, true) => (String::new(), format!("{provided} AS base\n{line}\nFROM base\n")),
+                (true, false) => (String::new(), format!("{provided}\n{line}\n")),
+                (false, _) => (format!("{line}\n"), format!("{provided}\nCOPY --from=deps /opt /opt\n")),
+            };
+            let text = format!("FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/node:20 AS deps\n{builder}RUN true\n{last}{TAIL}");
+            let n = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
+            (n, text)
+        };
+        let (got, text) = count(&credential[form], true);
+        prop_assert_eq!(got, 1, "{}", text);
+        let (got, text) = count(&credential[form], false);
+        prop_assert_eq!(got, 0, "{}", text);
+        let (got, text) = count(&plain[ordinary], true);
+        prop_assert_eq!(got, 0, "{}", text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
     /// The image's history keeps every RUN of its stages as written, and every URL a COPY or
     /// ADD fetched: a credential there (in a URL, an auth header, a password option, a
     /// secret-named field or configuration setting, a vendor's token) is readable by whoever

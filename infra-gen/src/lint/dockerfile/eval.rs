@@ -51,6 +51,9 @@ pub(super) enum Kept {
     /// ONBUILD, exec form as its arguments) or a URL a COPY or ADD fetched: the keyword and
     /// the text.
     Command(String, String),
+    /// A file a COPY or ADD heredoc writes into the image's layers: where (as written) and
+    /// its text, as written and, when that differs, with the stage's variables expanded.
+    File(String, Vec<String>),
 }
 
 /// A COPY or ADD as it lands: what [`super::files`] reads to tell which files the image holds.
@@ -722,6 +725,21 @@ impl Stage {
                 self.runs.extend(ins.heredocs.iter().cloned());
                 let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
                 let destination = sources.pop().unwrap_or_default();
+                // A heredoc's body is a file in the image's layers: whoever pulls the image
+                // reads it, as BuildKit writes it (an unquoted marker's with the stage's
+                // variables expanded).
+                for body in &ins.heredocs {
+                    let mut texts = vec![body.clone()];
+                    if body.contains('$')
+                        && let Ok(expanded) = expand(body, escape, &self.state)
+                        && expanded != *body
+                    {
+                        texts.push(expanded);
+                    }
+                    self.config
+                        .kept
+                        .push(Kept::File(destination.clone(), texts));
+                }
                 // One heredoc written to a file path: a later RUN may name that file.
                 if let [body] = ins.heredocs.as_slice()
                     && let Some(name) = destination.rsplit('/').next().filter(|n| !n.is_empty())

@@ -804,6 +804,16 @@ impl Lint<'_, '_> {
                         "pass the secret as a build secret (`RUN --mount=type=secret,id=…,env=…`; fetch a protected URL in such a RUN) so that no instruction holds it".to_owned(),
                     )
                 }
+                Kept::File(dest, texts) => {
+                    let Some(reason) = texts.iter().find_map(|t| super::env::command_reason(t))
+                    else {
+                        continue;
+                    };
+                    (
+                        format!("the file {dest} from a heredoc, which holds what looks like a secret ({reason}); the image's layers keep the file,"),
+                        "write no secret into the image: mount it for the step that needs it (`RUN --mount=type=secret,id=…,target=…`) and read run-time ones from Secrets Manager (Service::secret with SecretSpec)".to_owned(),
+                    )
+                }
                 Kept::Label(..) | Kept::Replaced(..) => continue,
             };
             self.sink.push(
