@@ -2528,3 +2528,43 @@ fn copies_of_copies_are_followed_within_a_bound() {
     );
     assert!(found.len() <= 1, "{found:#?}");
 }
+
+/// The fixture's app with `text` as its Dockerfile and `config` as its ImageConfig.
+fn with_config(text: &str, config: ImageConfig) -> App {
+    let mut app = base_app().clone();
+    let f = function_mut(&mut app);
+    f.source.dockerfile_text = Box::leak(text.to_owned().into_boxed_str());
+    f.image_config = config;
+    app
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The AWS base images' `/lambda-entrypoint.sh` takes exactly one argument, the handler
+    /// (it exits 142 otherwise): the ImageConfig's arguments after it — the rest of its
+    /// EntryPoint and its Command — must be that one, however the script is spelled.
+    #[test]
+    fn the_base_images_entry_point_script_takes_the_handler_alone(
+        in_entry in 0..2usize,
+        in_command in 0..3usize,
+        spelled in 0..3usize,
+    ) {
+        let script = ["/lambda-entrypoint.sh", "//lambda-entrypoint.sh", "/var/../lambda-entrypoint.sh"][spelled];
+        let args = ["index.handler", "--inspect", "extra"];
+        let entry: Vec<&str> = std::iter::once(script).chain(args[..in_entry].iter().copied()).collect();
+        let command: Vec<&str> = args[in_entry..in_entry + in_command].to_vec();
+        let json = |v: &[&str]| format!("[{}]", v.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "));
+        let cmd = if command.is_empty() { String::new() } else { format!("CMD {}\n", json(&command)) };
+        let text = format!("FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.mjs ${{LAMBDA_TASK_ROOT}}/\nENTRYPOINT {}\n{cmd}", json(&entry));
+        let Ok(config) = ImageConfig::new(&entry, &command, "/var/task") else {
+            return Ok(());
+        };
+        let findings: Vec<String> = lint(&with_config(&text, config))
+            .iter()
+            .filter(|f| f.code == "image-config")
+            .map(ToString::to_string)
+            .collect();
+        prop_assert_eq!(findings.is_empty(), in_entry + in_command == 1, "{}\n{:#?}", text, findings);
+    }
+}

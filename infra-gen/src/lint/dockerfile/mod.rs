@@ -594,6 +594,24 @@ impl Lint<'_, '_> {
                 "pass no secret on the command line: read it at start-up from Secrets Manager (Service::secret with SecretSpec gives the function its ARN)",
             );
         }
+        // The AWS base images' script takes exactly one argument, the handler, and exits 142
+        // ("entrypoint requires the handler name to be the first argument") otherwise.
+        let started = program(config.entry_point(), Some(config.working_directory()));
+        if started.first().map(String::as_str) == Some(eval::LAMBDA_ENTRYPOINT) {
+            let arguments: Vec<&String> = started[1..].iter().chain(config.command()).collect();
+            if arguments.len() != 1 {
+                self.sink.push(
+                    "image-config",
+                    self.id,
+                    format!(
+                        "ImageConfig starts {} with {} argument(s) {arguments:?}, but that script takes exactly one, the handler, and exits 142 otherwise (Runtime.ExitError)",
+                        eval::LAMBDA_ENTRYPOINT,
+                        arguments.len()
+                    ),
+                    "give the handler alone as the Command (and the Dockerfile's CMD), e.g. [\"index.handler\"]; settings go in environment variables",
+                );
+            }
+        }
         // A path ending in `/` names a directory, which execve refuses to run.
         if let Some(program) = config.entry_point().first()
             && (program.ends_with('/') || program.ends_with("/.") || program.ends_with("/.."))
