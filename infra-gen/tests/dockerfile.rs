@@ -2541,6 +2541,40 @@ fn with_config(text: &str, config: ImageConfig) -> App {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// Lambda's ImageConfig takes 0 to 1500 Command items: an image whose final stage has an
+    /// ENTRYPOINT and no CMD (AWS's pattern for `provided`) is started by its ENTRYPOINT alone,
+    /// and its definition passes an empty Command — which agrees only with no CMD, and renders
+    /// a template the schema accepts.
+    #[test]
+    fn an_image_without_cmd_is_started_by_its_entry_point_alone(
+        program in 0..3usize,
+        image_cmd in any::<bool>(),
+        config_cmd in any::<bool>(),
+        inherited in any::<bool>(),
+    ) {
+        let (written, configured) = [
+            ("/var/task/bootstrap", "/var/task/bootstrap"),
+            ("./bootstrap", "./bootstrap"),
+            ("/var/task/./bootstrap", "/var/task/bootstrap"),
+        ][program];
+        let cmd = if image_cmd { "CMD [\"lambda\"]\n" } else { "" };
+        // A CMD the stage inherits is dropped by its ENTRYPOINT: none either way then.
+        let (base, has_cmd) = if inherited {
+            ("FROM public.ecr.aws/lambda/provided:al2023 AS base\nCMD [\"serve\"]\nFROM base\n", image_cmd)
+        } else {
+            ("FROM public.ecr.aws/lambda/provided:al2023\n", image_cmd)
+        };
+        let text = format!("{base}COPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"{written}\"]\n{cmd}");
+        let command: &[&str] = if config_cmd { &["lambda"] } else { &[] };
+        let config = ImageConfig::new(&[configured], command, "/var/task").expect("valid config");
+        let app = with_config(&text, config);
+        let findings: Vec<String> = lint(&app).iter().map(ToString::to_string).collect();
+        prop_assert_eq!(findings.is_empty(), has_cmd == config_cmd, "{}\n{:#?}", text, findings);
+        if findings.is_empty() && !config_cmd {
+            prop_assert!(infra_gen::pipeline::validated(&app).is_ok());
+        }
+    }
+
     /// The AWS base images' `/lambda-entrypoint.sh` takes exactly one argument, the handler
     /// (it exits 142 otherwise): the ImageConfig's arguments after it — the rest of its
     /// EntryPoint and its Command — must be that one, however the script is spelled.
@@ -2557,9 +2591,7 @@ proptest! {
         let json = |v: &[&str]| format!("[{}]", v.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "));
         let cmd = if command.is_empty() { String::new() } else { format!("CMD {}\n", json(&command)) };
         let text = format!("FROM public.ecr.aws/lambda/nodejs:22\nCOPY index.mjs ${{LAMBDA_TASK_ROOT}}/\nENTRYPOINT {}\n{cmd}", json(&entry));
-        let Ok(config) = ImageConfig::new(&entry, &command, "/var/task") else {
-            return Ok(());
-        };
+        let config = ImageConfig::new(&entry, &command, "/var/task").expect("valid config");
         let findings: Vec<String> = lint(&with_config(&text, config))
             .iter()
             .filter(|f| f.code == "image-config")

@@ -72,8 +72,9 @@ impl FunctionName {
     }
 }
 
-/// How the container starts. Lambda requires all three once `ImageConfig` is set, so all
-/// three are required and non-empty here.
+/// How the container starts: the entry point and working directory are required here, so a
+/// definition says them; the command may be empty, as Lambda's API allows (0 items), for an
+/// image that has no CMD (an `ENTRYPOINT`-only image, AWS's own pattern for `provided`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ImageConfig {
@@ -88,12 +89,16 @@ impl ImageConfig {
         command: &[&str],
         working_directory: &str,
     ) -> Result<Self, Error> {
-        let non_empty = |what: &'static str, v: &[&str]| {
-            if v.is_empty() || v.iter().any(|s| s.trim().is_empty()) {
+        let non_empty = |what: &'static str, v: &[&str], at_least: usize| {
+            if v.len() < at_least || v.iter().any(|s| s.trim().is_empty()) {
                 Err(Error::Invalid {
                     what,
                     value: format!("{v:?}"),
-                    expected: "at least one non-empty element",
+                    expected: if at_least == 0 {
+                        "non-empty elements"
+                    } else {
+                        "at least one non-empty element"
+                    },
                 })
             } else {
                 Ok(v.iter().map(|s| (*s).to_owned()).collect())
@@ -107,8 +112,8 @@ impl ImageConfig {
             });
         }
         Ok(Self {
-            entry_point: non_empty("ImageConfig.EntryPoint", entry_point)?,
-            command: non_empty("ImageConfig.Command", command)?,
+            entry_point: non_empty("ImageConfig.EntryPoint", entry_point, 1)?,
+            command: non_empty("ImageConfig.Command", command, 0)?,
             working_directory: working_directory.to_owned(),
         })
     }
@@ -688,8 +693,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn image_config_requires_all_three_fields() {
+    fn image_config_requires_an_entry_point_and_a_working_directory() {
         assert!(ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "/var/task").is_ok());
+        // An image without CMD is started by its ENTRYPOINT alone.
+        assert!(ImageConfig::new(&["/var/task/bootstrap"], &[], "/var/task").is_ok());
         assert!(ImageConfig::new(&[], &["lambda"], "/var/task").is_err());
         assert!(ImageConfig::new(&["/var/task/bootstrap"], &[""], "/var/task").is_err());
         assert!(ImageConfig::new(&["/var/task/bootstrap"], &["lambda"], "").is_err());

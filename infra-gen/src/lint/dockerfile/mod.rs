@@ -656,6 +656,8 @@ impl Lint<'_, '_> {
             let (found, fix) = match theirs {
                 Known::Is(Some(t)) if same(t) => continue,
                 Known::Is(Some(t)) => (format!("sets {t:?}"), None),
+                // No CMD, and the ImageConfig passes no Command: the same start.
+                Known::Is(None) if ours.is_empty() => continue,
                 Known::Is(None) => ("sets nothing".to_owned(), None),
                 Known::Unknown(why) => (
                     format!("leaves it unknown: {why}"),
