@@ -2065,10 +2065,12 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
-    /// A COPY or ADD heredoc writes its body into the image's layers: a credential in it (a
+    /// A COPY or ADD heredoc writes its body into the stage's layers: a credential in it (a
     /// URL's password, a secret-named field of any file format, a vendor's token) is readable
-    /// by whoever pulls the image, however the marker is spelled; a builder stage's file stays
-    /// out of it, and an ordinary configuration file holds none.
+    /// by whoever pulls the image when the final stage writes it or copies it from a builder
+    /// (the file, a directory above it, a pattern), however the marker is spelled; a builder's
+    /// file the image does not copy stays out of it, and an ordinary configuration file holds
+    /// none.
     #[test]
     fn a_file_a_heredoc_writes_into_the_image_keeps_its_credentials(
         secret in "([A-Z][a-z][0-9]){7}",
@@ -2078,6 +2080,7 @@ proptest! {
         marker in 0..4usize,
         add in any::<bool>(),
         parent in any::<bool>(),
+        copy in 0..6usize,
     ) {
         let credential = [
             ("/var/task/.env", format!("LOG_LEVEL=info\nDATABASE_URL=postgres://app:{secret}@db.internal:5432/app")),
@@ -2101,10 +2104,18 @@ proptest! {
         let count = |(dest, body): &(&str, String), in_final: bool| {
             let line = format!("{keyword} {spelled} {dest}\n{body}\nEOF");
             let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+            let (dir, file) = dest.rsplit_once('/').unwrap_or(("", dest));
+            let taken = [dest.to_string(), format!("{dir}/"), format!("{dir}/*{}", &file[file.len() - 1..])];
             let (builder, last) = match (in_final, parent) {
                 (true, true) => (String::new(), format!("{provided} AS base\n{line}\nFROM base\n")),
                 (true, false) => (String::new(), format!("{provided}\n{line}\n")),
                 (false, _) => (format!("{line}\n"), format!("{provided}\nCOPY --from=deps /opt /opt\n")),
+            };
+            // Copied from the builder by a source that takes it.
+            let (builder, last) = if in_final && copy < taken.len() {
+                (format!("{line}\n"), format!("{provided}\nCOPY --from=deps {} /copied/\n", taken[copy]))
+            } else {
+                (builder, last)
             };
             let text = format!("FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/node:20 AS deps\n{builder}RUN true\n{last}{TAIL}");
             let n = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();

@@ -51,8 +51,9 @@ pub(super) enum Kept {
     /// ONBUILD, exec form as its arguments) or a URL a COPY or ADD fetched: the keyword and
     /// the text.
     Command(String, String),
-    /// A file a COPY or ADD heredoc writes into the image's layers: where (as written) and
-    /// its text, as written and, when that differs, with the stage's variables expanded.
+    /// A file a COPY or ADD heredoc writes into the stage's layers: its path (absolute and
+    /// clean when the WORKDIR is known) and its text, as written and, when that differs, with
+    /// the stage's variables expanded.
     File(String, Vec<String>),
 }
 
@@ -725,21 +726,6 @@ impl Stage {
                 self.runs.extend(ins.heredocs.iter().cloned());
                 let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
                 let destination = sources.pop().unwrap_or_default();
-                // A heredoc's body is a file in the image's layers: whoever pulls the image
-                // reads it, as BuildKit writes it (an unquoted marker's with the stage's
-                // variables expanded).
-                for body in &ins.heredocs {
-                    let mut texts = vec![body.clone()];
-                    if body.contains('$')
-                        && let Ok(expanded) = expand(body, escape, &self.state)
-                        && expanded != *body
-                    {
-                        texts.push(expanded);
-                    }
-                    self.config
-                        .kept
-                        .push(Kept::File(destination.clone(), texts));
-                }
                 // One heredoc written to a file path: a later RUN may name that file.
                 if let [body] = ins.heredocs.as_slice()
                     && let Some(name) = destination.rsplit('/').next().filter(|n| !n.is_empty())
@@ -771,10 +757,34 @@ impl Stage {
                         None => expand(s, escape, &self.state).unwrap_or_else(|_| "*".to_owned()),
                     })
                     .collect();
+                let into_dir = destination.ends_with('/')
+                    || written.len() > 1
+                    || written.iter().any(|s| s.contains(['*', '?', '[']));
+                // A heredoc's body is a file in the stage's layers, as BuildKit writes it (an
+                // unquoted marker's with the stage's variables expanded): in the image when
+                // this stage is in the final one's chain or a COPY --from takes it.
+                let heredoc_files = sources
+                    .iter()
+                    .zip(&written)
+                    .filter(|(s, _)| s.starts_with("<<"))
+                    .map(|(_, name)| name);
+                for (name, body) in heredoc_files.zip(&ins.heredocs) {
+                    let mut texts = vec![body.clone()];
+                    if body.contains('$')
+                        && let Ok(expanded) = expand(body, escape, &self.state)
+                        && expanded != *body
+                    {
+                        texts.push(expanded);
+                    }
+                    let path = match &landing {
+                        Some(dest) if into_dir => format!("{}/{name}", dest.trim_end_matches('/')),
+                        Some(dest) => dest.clone(),
+                        None => destination.clone(),
+                    };
+                    self.config.kept.push(Kept::File(path, texts));
+                }
                 self.writes.push(Write {
-                    into_dir: destination.ends_with('/')
-                        || written.len() > 1
-                        || written.iter().any(|s| s.contains(['*', '?', '['])),
+                    into_dir,
                     sources: written,
                     dest: landing.clone(),
                     from: ins

@@ -6,7 +6,7 @@
 //! (`COPY . .`) places no program but one it names.
 
 use super::arch;
-use super::eval::{Base, LAMBDA_ENTRYPOINT, Stage, Write, chain, clean};
+use super::eval::{Base, Kept, LAMBDA_ENTRYPOINT, Stage, Write, chain, clean};
 use super::expand::{Scope, Val};
 
 /// The script every AWS Lambda base image starts runs this: the managed runtimes' own, on
@@ -159,6 +159,42 @@ fn lands(
             None => true,
         },
     })
+}
+
+/// The files heredocs wrote in stages the final image's chain copies from (a `COPY
+/// --from=<stage>` of the file or a directory above it, by pattern too): they are in the
+/// image's layers as much as its own. Each with its texts and the stage it came from.
+pub(super) fn copied_heredoc_files<'a>(
+    stages: &'a [Stage],
+    chain: &[usize],
+) -> Vec<(&'a str, &'a [String], usize)> {
+    let mut found = Vec::new();
+    for &i in chain {
+        for write in &stages[i].writes {
+            let Some(j) = write.from.as_deref().and_then(|f| stage_named(stages, f)) else {
+                continue;
+            };
+            for kept in &stages[j].config.kept {
+                if let Kept::File(path, texts) = kept
+                    && write.sources.iter().any(|s| takes(s, path))
+                {
+                    found.push((path.as_str(), texts.as_slice(), j));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether a `COPY --from` source (a relative one from the stage's root) takes the file at
+/// `path`: the file itself, or a directory above it.
+fn takes(source: &str, path: &str) -> bool {
+    let source = clean(&format!("/{source}"));
+    let mut path = path.split('/').filter(|p| !p.is_empty());
+    source
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .all(|s| path.next().is_some_and(|p| glob(s, p)))
 }
 
 /// The stage a `--from` names: by name, or by index.
@@ -479,6 +515,18 @@ mod tests {
             "/go/bin",
             "bootstrap"
         ));
+    }
+
+    #[test]
+    fn a_copy_takes_a_file_or_a_directory_above_it() {
+        assert!(takes("/out/.npmrc", "/out/.npmrc"));
+        assert!(takes("out/", "/out/.npmrc"));
+        assert!(takes("/", "/out/.npmrc"));
+        assert!(takes("/out/*", "/out/.npmrc"));
+        assert!(takes("/./out//", "/out/.npmrc"));
+        assert!(!takes("/out/done", "/out/.npmrc"));
+        assert!(!takes("/out/.npmrc/x", "/out/.npmrc"));
+        assert!(!takes("/o", "/out/.npmrc"));
     }
 
     #[test]

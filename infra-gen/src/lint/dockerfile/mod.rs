@@ -62,6 +62,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.config(&stages[last], lambda_base);
     lint.program(&stages, &chain, root);
     lint.env(&stages[last]);
+    lint.copied_files(&stages, &chain);
     lint.streaming(&stages, &chain, root);
 }
 
@@ -752,6 +753,29 @@ impl Lint<'_, '_> {
     /// The final image's ENV is part of the function's environment; its ARGs' values are in
     /// its history, which whoever pulls the image reads. A `--build-arg` can set any ARG, so
     /// one named like a secret is judged as holding whatever the build is given.
+    /// A heredoc's file a builder stage wrote and the final image copies holds the secret in
+    /// the image's layers, as one the final stage writes itself.
+    fn copied_files(&mut self, stages: &[Stage], chain: &[usize]) {
+        for (path, texts, stage) in files::copied_heredoc_files(stages, chain) {
+            let Some(reason) = texts.iter().find_map(|t| super::env::command_reason(t)) else {
+                continue;
+            };
+            let stage = stages[stage]
+                .name
+                .clone()
+                .unwrap_or_else(|| stage.to_string());
+            self.sink.push(
+                "secret-in-env",
+                self.id,
+                format!(
+                    "the final stage of {} copies {path} from stage {stage}, a file a heredoc wrote that holds what looks like a secret ({reason}); the image's layers keep it, which whoever pulls the image reads",
+                    self.path
+                ),
+                "write no secret into a file the image copies: mount it for the step that needs it (`RUN --mount=type=secret,id=…,target=…`) and read run-time ones from Secrets Manager (Service::secret with SecretSpec)",
+            );
+        }
+    }
+
     fn env(&mut self, last: &Stage) {
         let any = build_arg_value(&eval::BUILD_ARG.to_string());
         for (name, value) in &last.config.args {
@@ -830,7 +854,7 @@ impl Lint<'_, '_> {
                         continue;
                     };
                     (
-                        format!("the file {dest} from a heredoc, which holds what looks like a secret ({reason}); the image's layers keep the file,"),
+                        format!("the file {dest} a heredoc writes, which holds what looks like a secret ({reason}); the image's layers keep the file,"),
                         "write no secret into the image: mount it for the step that needs it (`RUN --mount=type=secret,id=…,target=…`) and read run-time ones from Secrets Manager (Service::secret with SecretSpec)".to_owned(),
                     )
                 }
