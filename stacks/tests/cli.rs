@@ -614,3 +614,69 @@ fn check_refuses_a_renamed_stack_naming_the_old_and_the_new() {
     );
     fs::remove_dir_all(&root).ok();
 }
+
+/// Each shell command of `text` with its `\` continuations joined.
+fn joined_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        match line.strip_suffix('\\') {
+            Some(start) => {
+                current.push_str(start);
+                current.push(' ');
+            }
+            None => {
+                current.push_str(line);
+                out.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    out
+}
+
+/// Lambda rejects an image index, which BuildKit pushes with provenance (by default) or SBOM
+/// attestations, and an image of another platform: every image build the workflows run names
+/// its platform and leaves both attestations out, whether by `docker buildx build` or by
+/// `docker/build-push-action`.
+#[test]
+fn every_image_build_in_the_workflows_leaves_out_attestations_and_names_the_platform() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.github/workflows");
+    let mut builds = 0;
+    for entry in fs::read_dir(&dir).expect("workflows") {
+        let path = entry.expect("entry").path();
+        let text = fs::read_to_string(&path).expect("workflow");
+        for command in joined_commands(&text) {
+            let command = command.trim_start_matches("- run:").trim();
+            if command.starts_with('#')
+                || !(command.contains("buildx build") || command.contains("docker build "))
+            {
+                continue;
+            }
+            builds += 1;
+            for flag in ["--platform", "--provenance=false", "--sbom=false"] {
+                assert!(
+                    command.contains(flag),
+                    "{}: {command} lacks {flag}",
+                    path.display()
+                );
+            }
+        }
+        // A build-push-action step's `with:` block, up to the next step.
+        for step in text.split("- uses: ").skip(1) {
+            if !step.starts_with("docker/build-push-action") {
+                continue;
+            }
+            builds += 1;
+            let step = step.split("\n      - ").next().unwrap_or(step);
+            for setting in ["platforms:", "provenance: false", "sbom: false"] {
+                assert!(
+                    step.contains(setting),
+                    "{}: {step} lacks {setting}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(builds > 0, "the workflows build the images");
+}
