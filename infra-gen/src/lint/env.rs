@@ -64,10 +64,12 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
                 values::gitleaks_text(value)
             ))?;
             // Not under a name that says the key is public (`ALGOLIA_SEARCH_KEY`), nor hex
-            // under a name that says it is a digest (`SENTRY_RELEASE`, often a commit's):
+            // under a name that says it is a digest (`SENTRY_RELEASE`, often a commit's), nor
+            // a value public by its own structure (Supabase's anon JWT under `…_ANON_KEY`):
             // gitleaks would read only its vendor word. (Asked only of a match: names cost.)
             let exempt = names::public_name(name)
-                || (value.bytes().all(|b| b.is_ascii_hexdigit()) && names::digest_name(name));
+                || (value.bytes().all(|b| b.is_ascii_hexdigit()) && names::digest_name(name))
+                || values::public_by_design(value);
             (!exempt).then(|| format!("gitleaks rule {rule}"))
         })
         .or_else(|| {

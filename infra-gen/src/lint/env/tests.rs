@@ -2535,3 +2535,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A value public by its own structure stays public under a name gitleaks reads as a
+    /// key's (`SUPABASE_ANON_KEY="eyJ…"` matches its `jwt` rule with the name beside it):
+    /// an anon-role JWT passes under any name, and the same JWT granting another role is found.
+    #[test]
+    fn public_by_structure_wins_over_a_rule_the_name_triggers(
+        name in secret_names(),
+        reference in "[a-z]{20}",
+        iat in 1_600_000_000u64..1_800_000_000,
+        signature in from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 43..=43),
+        other in prop::sample::select(vec!["service_role", "authenticated", "admin"]),
+    ) {
+        let url = |s: String| s.trim_end_matches('=').replace('+', "-").replace('/', "_");
+        let header = url(b64(br#"{"alg":"HS256","typ":"JWT"}"#));
+        let jwt = |role: &str| {
+            let claims = format!(r#"{{"iss":"supabase","ref":"{reference}","role":"{role}","iat":{iat},"exp":{}}}"#, iat + 315_360_000);
+            format!("{header}.{}.{signature}", url(b64(claims.as_bytes())))
+        };
+        for name in [name.as_str(), "SUPABASE_ANON_KEY", "NEXT_PUBLIC_SUPABASE_ANON_KEY"] {
+            prop_assert_eq!(literal_reason(name, &jwt("anon")), None, "{}", name);
+            prop_assert!(literal_reason(name, &jwt(other)).is_some(), "{} {}", name, other);
+        }
+    }
+}

@@ -453,7 +453,7 @@ fn uuids(v: &str) -> Vec<(usize, usize)> {
 
 /// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, and
 /// keys their vendors document as publishable (Stripe `pk_`, Mapbox `pk.`).
-fn public_by_design(value: &str) -> bool {
+pub(crate) fn public_by_design(value: &str) -> bool {
     let v = value.trim();
     let pem_public = v.starts_with("-----BEGIN ") && pem(v).is_none();
     let ssh_public = [
