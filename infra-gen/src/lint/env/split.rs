@@ -2,6 +2,8 @@
 //! `SECRET_A` + `SECRET_B`, `KEY_HEAD` + `KEY_TAIL`. Variables sharing a stem and marked as
 //! parts are joined in the order their suffixes say (numbers, letters, ordinal words), in
 //! name order and in declaration order, and each joined value is judged like one variable's.
+//! Siblings whatever their last word (`KEY_START` + `KEY_REST`) are joined too when each
+//! holds a bare run of key material and together they make a key of its encoding's length.
 
 use super::{names, values};
 
@@ -148,6 +150,104 @@ pub(super) fn secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String)> {
                         .then(|| "named like a secret".to_owned())
                 })
                 .map(|why| (order, why))
+        });
+        if let Some((order, why)) = found {
+            out.push((order.iter().map(|i| vars[*i].0.to_owned()).collect(), why));
+        }
+    }
+    // A sibling group holding a marked group's variable is that group, reported already.
+    for (names, why) in siblings(vars) {
+        if !out
+            .iter()
+            .any(|(o, _): &(Vec<String>, _)| o.iter().any(|n| names.contains(n)))
+        {
+            out.push((names, why));
+        }
+    }
+    out
+}
+
+/// The encoding of a bare run of key material: hex, or base64/base62 (its URL-safe
+/// alphabet too).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Hex,
+    Base64,
+}
+
+impl Encoding {
+    /// Lengths a key has in this encoding: 128 to 512 bits and a SHA-1 HMAC secret's 160
+    /// in hex; 16, 24, 32 and 64 bytes in base64 (padded or not), 40 (an AWS secret key), and
+    /// base62 tokens of 32, 36 and 48 characters.
+    fn key_length(self, n: usize) -> bool {
+        match self {
+            Self::Hex => matches!(n, 32 | 40 | 48 | 56 | 64 | 96 | 128),
+            Self::Base64 => matches!(n, 22 | 24 | 32 | 36 | 40 | 43 | 44 | 48 | 64 | 86 | 88),
+        }
+    }
+}
+
+/// The encoding of a value that can be a piece of key material: 8 to 31 characters (longer
+/// is judged as material alone, and clean only for what its structure says: an address, a
+/// content ID), either hex with a letter or 16 digits and more, or base64 with a digit, both
+/// cases of letters and no leading word before a separator (`us-east-1_…`, `price_…`,
+/// `prod-…` are identifiers). Random text of that length almost always passes; words,
+/// numbers, paths, hosts, lists and IDs do not.
+fn fragment(value: &str) -> Option<Encoding> {
+    let b = value.as_bytes();
+    let base64 = |c: u8| c.is_ascii_alphanumeric() || b"+/_-".contains(&c);
+    if !(8..32).contains(&b.len()) || !value.trim_end_matches('=').bytes().all(base64) {
+        return None;
+    }
+    if b.iter().all(u8::is_ascii_hexdigit) {
+        let number = b.iter().all(u8::is_ascii_digit);
+        return (!number || b.len() >= 16).then_some(Encoding::Hex);
+    }
+    let word = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    let prefixed = word >= 2 && b.get(word).is_some_and(|c| b"_-".contains(c));
+    let mixed = b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase);
+    (mixed && b.iter().any(u8::is_ascii_digit) && !prefixed).then_some(Encoding::Base64)
+}
+
+/// Groups of two to four sibling variables (a name's words but the last in common:
+/// `UPSTREAM_START`, `UPSTREAM_REST`), each a fragment of one encoding, whose values joined
+/// make a key of that encoding's length and are judged a secret. The length is what tells a
+/// key cut in pieces from settings that share a prefix (`EXPORTS_BUCKET`, `EXPORTS_PREFIX`).
+fn siblings(vars: &[(&str, String)]) -> Vec<(Vec<String>, String)> {
+    let mut groups: Vec<(String, Encoding, Vec<usize>)> = Vec::new();
+    for (i, (name, value)) in vars.iter().enumerate() {
+        // The value first: a byte test that almost every setting fails, before words cost.
+        let Some(encoding) = fragment(value) else {
+            continue;
+        };
+        // An identifier, a digest or a public key is whole under its own name (`TRACE_ID_HIGH`).
+        if names::public_name(name) || names::digest_name(name) {
+            continue;
+        }
+        let words = names::words(name);
+        let Some((_, stem)) = words.split_last().filter(|(_, s)| !s.is_empty()) else {
+            continue;
+        };
+        let stem = stem.join("_");
+        match groups
+            .iter_mut()
+            .find(|(s, e, _)| *s == stem && *e == encoding)
+        {
+            Some((_, _, members)) => members.push(i),
+            None => groups.push((stem, encoding, vec![i])),
+        }
+    }
+    let mut out = Vec::new();
+    for (stem, encoding, declared) in groups {
+        let length: usize = declared.iter().map(|i| vars[*i].1.len()).sum();
+        if !(2..=4).contains(&declared.len()) || !encoding.key_length(length) {
+            continue;
+        }
+        let mut by_name = declared.clone();
+        by_name.sort_by_key(|i| vars[*i].0);
+        let found = [by_name, declared].into_iter().find_map(|order| {
+            let joined: String = order.iter().map(|i| vars[*i].1.as_str()).collect();
+            values::secret_value(&joined, Some(&stem)).map(|why| (order, why))
         });
         if let Some((order, why)) = found {
             out.push((order.iter().map(|i| vars[*i].0.to_owned()).collect(), why));

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
-use super::names::{pieces, public_name, secret_name, words};
+use super::names::{digest_name, pieces, public_name, secret_name, words};
 use super::values::{bip39_words, secret_value};
 use super::{Part, Resolved, literal_reason, split, variable_reason};
 
@@ -2561,4 +2561,159 @@ proptest! {
             prop_assert!(literal_reason(name, &jwt(other)).is_some(), "{} {}", name, other);
         }
     }
+}
+
+/// Key material of a length keys have in its encoding: hex of 128 to 512 bits, base64 and
+/// base62 of 16 to 64 bytes.
+fn key_of_a_key_length() -> BoxedStrategy<String> {
+    prop_oneof![
+        prop::sample::select(vec![32usize, 40, 48, 64, 96])
+            .prop_flat_map(|n| from_alphabet(b"0123456789abcdef", n..=n)),
+        prop::sample::select(vec![22usize, 24, 32, 36, 40, 43, 44, 48, 64, 86])
+            .prop_flat_map(|n| from_alphabet(BASE62, n..=n)),
+        prop::sample::select(vec![22usize, 32, 43, 86]).prop_flat_map(|n| from_alphabet(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            n..=n
+        )),
+    ]
+    .boxed()
+}
+
+/// `value` cut into `k` pieces of nearly equal length.
+fn cut(value: &str, k: usize) -> Vec<String> {
+    let size = value.len() / k;
+    (0..k)
+        .map(|i| {
+            let end = if i + 1 == k {
+                value.len()
+            } else {
+                (i + 1) * size
+            };
+            value[i * size..end].to_owned()
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A key cut into two to four pieces under sibling names — a name's words but the last in
+    /// common, whatever the last (`RELAY_START` + `RELAY_REST`, `relayMain` +
+    /// `relayRemainder`) — is found joined, in any declaration order.
+    #[test]
+    fn keys_cut_across_sibling_variables_are_found_whatever_the_last_word(
+        key in key_of_a_key_length(),
+        k in 2..=4usize,
+        stem in "[a-z]{4,8}",
+        lasts in prop::collection::vec("[a-z]{2,9}", 4),
+        camel in any::<bool>(),
+        reversed in any::<bool>(),
+    ) {
+        let pieces = cut(&key, k);
+        // Missed by design, as settings' shapes: a piece under 8 characters or without a
+        // digit, a number under 16 digits, base64 in one case of letters (an ID), or one
+        // starting with a lowercase word and a separator (`prod-…`).
+        prop_assume!(pieces.iter().all(|p| {
+            let word = p.bytes().take_while(u8::is_ascii_lowercase).count();
+            let hex = p.bytes().all(|b| b.is_ascii_hexdigit());
+            let number = p.bytes().all(|b| b.is_ascii_digit());
+            let mixed = p.bytes().any(|b| b.is_ascii_lowercase()) && p.bytes().any(|b| b.is_ascii_uppercase());
+            p.len() >= 8
+                && p.bytes().any(|b| b.is_ascii_digit())
+                && (!number || p.len() >= 16)
+                && (hex || mixed)
+                && !(word >= 2 && p[word..].starts_with(['_', '-']))
+        }));
+        prop_assume!(!public_name(&stem) && !secret_name(&stem));
+        let mut lasts = lasts[..k].to_vec();
+        lasts.sort();
+        lasts.dedup();
+        prop_assume!(lasts.len() == k);
+        let names: Vec<String> = lasts
+            .iter()
+            .map(|last| if camel {
+                let mut c = last.chars();
+                let head: String = c.next().map(|f| f.to_ascii_uppercase()).into_iter().chain(c).collect();
+                format!("{stem}{head}")
+            } else {
+                format!("{}_{}", stem.to_ascii_uppercase(), last.to_ascii_uppercase())
+            })
+            .collect();
+        // Names that say their value is whole (`RELAY_SID`) are none of a key's pieces.
+        prop_assume!(names.iter().all(|n| !public_name(n) && !digest_name(n)));
+        // Each piece clean alone, as the lint asks of the split rule.
+        prop_assume!(names.iter().zip(&pieces).all(|(n, p)| literal_reason(n, p).is_none()));
+        prop_assume!(literal_reason("RELAY", &key).is_some());
+        let mut vars: Vec<(&str, String)> = names.iter().map(String::as_str).zip(pieces).collect();
+        if reversed {
+            vars.reverse();
+        }
+        // A last word that marks a part (`S`, `ONE`) may make a smaller group found first.
+        let found = split::secrets(&vars);
+        prop_assert!(!found.is_empty(), "{:?}", vars);
+    }
+
+    /// Sibling settings are not joined when their values together make no key's length
+    /// (`EXPORTS_BUCKET` + `EXPORTS_PREFIX`), nor when a name says its value is whole: an
+    /// identifier, a digest or a public key (`TRACE_ID_HIGH` + `TRACE_ID_LOW`, `REV_API` +
+    /// `BUILD_SHA`-like names).
+    #[test]
+    fn siblings_are_joined_only_into_a_keys_length_and_never_under_whole_values_names(
+        a in from_alphabet(BASE62, 8..=30),
+        b in from_alphabet(BASE62, 8..=30),
+        hex_a in from_alphabet(b"0123456789abcdef", 16..=16),
+        hex_b in from_alphabet(b"0123456789abcdef", 16..=16),
+        whole in prop::sample::select(vec![
+            ("TRACE_ID_HIGH", "TRACE_ID_LOW"),
+            ("CLIENT_ID_WEB", "CLIENT_ID_MOBILE"),
+            ("ASSET_HASH_MAIN", "ASSET_HASH_VENDOR"),
+            ("SIGNING_PUBLIC_KEY_X", "SIGNING_PUBLIC_KEY_Y"),
+            ("SHARD_START_ID", "SHARD_END_ID"),
+        ]),
+    ) {
+        let n = a.len() + b.len();
+        prop_assume!(![22, 24, 32, 36, 40, 43, 44, 48, 64, 86, 88].contains(&n));
+        let vars = [("EXPORTS_BUCKET", a), ("EXPORTS_PREFIX", b)];
+        prop_assert!(split::secrets(&vars).is_empty(), "{:?}", vars);
+        let vars = [(whole.0, hex_a), (whole.1, hex_b)];
+        prop_assert!(split::secrets(&vars).is_empty(), "{:?}", vars);
+    }
+}
+
+#[test]
+fn the_ordinary_configuration_corpus_joins_no_siblings() {
+    let corpus = include_str!("../../../tests/data/env_not_secrets.txt");
+    let vars: Vec<(&str, String)> = corpus
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('='))
+        .map(|(n, v)| (n, v.replace("\\n", "\n")))
+        .collect();
+    // Every pair of its values that could be pieces, as siblings of one neutral stem.
+    let fragments: Vec<&String> = vars
+        .iter()
+        .map(|(_, v)| v)
+        .filter(|v| {
+            v.len() >= 8
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/_-=".contains(&b))
+        })
+        .collect();
+    let mut joined = Vec::new();
+    for (i, a) in fragments.iter().enumerate() {
+        for b in &fragments[i + 1..] {
+            let pair = [("CFG_BUCKET", (*a).clone()), ("CFG_PREFIX", (*b).clone())];
+            if pair.iter().all(|(n, v)| literal_reason(n, v).is_none())
+                && !split::secrets(&pair).is_empty()
+            {
+                joined.push(format!("{a} + {b}"));
+            }
+        }
+    }
+    assert!(
+        joined.is_empty(),
+        "{} pairs joined:\n{}",
+        joined.len(),
+        joined.join("\n")
+    );
 }
