@@ -2717,3 +2717,33 @@ fn the_ordinary_configuration_corpus_joins_no_siblings() {
         joined.join("\n")
     );
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A template language's expression (GitHub Actions' `${{ secrets.X }}`, Helm's
+    /// `{{ .Values.x }}`, Jinja's `{{ x }}`) is a placeholder under any name and in a URL's
+    /// password; a real token inside the braces is still found.
+    #[test]
+    fn template_expressions_are_placeholders_but_what_they_wrap_is_judged(
+        name in secret_names(),
+        path in prop::collection::vec(prop_oneof!["[a-z]{3,10}", "[A-Z]{2,10}(_[A-Z]{2,8}){0,2}", "[a-z]{3,8}[A-Z][a-z]{2,8}"], 1..4),
+        form in 0..4usize,
+        spaced in any::<bool>(),
+        body in from_alphabet(BASE62, 36..=36),
+    ) {
+        let inner = path.join(".");
+        let sp = if spaced { " " } else { "" };
+        let expression = match form {
+            0 => format!("${{{{{sp}secrets.{inner}{sp}}}}}"),
+            1 => format!("{{{{{sp}.Values.{inner}{sp}}}}}"),
+            2 => format!("{{{{{sp}{inner}{sp}}}}}"),
+            _ => format!("${{{{{sp}vars.{inner}{sp}}}}}"),
+        };
+        prop_assert_eq!(literal_reason(&name, &expression), None, "{}={}", name, expression);
+        let dsn = format!("postgres://app:{expression}@db.internal:5432/app");
+        prop_assert_eq!(literal_reason("DATABASE_URL", &dsn), None, "{}", dsn);
+        let wrapped = format!("${{{{ ghp_{body} }}}}");
+        prop_assert!(literal_reason(&name, &wrapped).is_some(), "{}", wrapped);
+    }
+}

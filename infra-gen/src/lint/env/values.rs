@@ -215,7 +215,8 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
 }
 
 /// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `$TOKEN`, `%s`,
-/// `%(token)s`); a value cut at its closing brace (`{token`) too. Single braces also quote an
+/// `%(token)s`, `${{ secrets.TOKEN }}`, `{{ .Values.token }}`); a value cut at its closing
+/// brace (`{token`) too. Single braces also quote an
 /// ODBC value (`Pwd={Winter2024x}`), so there a placeholder is a name without digits or a
 /// position (`{0}`).
 fn placeholder(v: &str) -> bool {
@@ -262,7 +263,10 @@ fn placeholder(v: &str) -> bool {
     } else if let Some(rest) = v.strip_prefix('%') {
         return rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_alphabetic());
     } else if let Some(rest) = ["${", "{{"].iter().find_map(|p| v.strip_prefix(p)) {
-        (rest.trim_end_matches('}'), false)
+        // A template language's expression, spaced and dotted: GitHub Actions'
+        // `${{ secrets.TOKEN }}`, Helm's `{{ .Values.token }}`, Jinja's `{{ token }}`.
+        let expression = rest.trim_start_matches('{').trim_end_matches('}').trim();
+        (expression.trim_start_matches('.'), false)
     } else if let Some(rest) = v.strip_prefix('{') {
         (rest.trim_end_matches('}'), true)
     } else if let Some(rest) = v.strip_prefix('$') {
