@@ -2747,3 +2747,26 @@ proptest! {
         prop_assert!(literal_reason(&name, &wrapped).is_some(), "{}", wrapped);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A netrc line a command writes keeps its password in the command, however the shell
+    /// quotes it; a variable or a command substitution there names where the password is.
+    #[test]
+    fn netrc_lines_in_commands_are_found_however_quoted(
+        pw in password(),
+        host in "[a-z]{3,10}\\.example\\.com",
+        user in "[a-z]{2,8}",
+        quote in prop::sample::select(vec!["", "\"", "'"]),
+        program in prop::sample::select(vec!["echo", "echo -e", "printf '%s\\n'"]),
+    ) {
+        let line = format!("machine {host} login {user} password {pw}");
+        let command = format!("{program} {quote}{line}{quote} > /root/.netrc && git clone https://{host}/app.git");
+        prop_assert!(super::command_reason(&command).is_some(), "{}", command);
+        for stand_in in ["$NETRC_PASSWORD", "${GIT_PASSWORD}"] {
+            let plain = format!("{program} {quote}machine {host} login {user} password {stand_in}{quote} > /root/.netrc");
+            prop_assert_eq!(super::command_reason(&plain), None, "{}", plain);
+        }
+    }
+}

@@ -1141,7 +1141,12 @@ fn element_or_option(text: &str) -> Option<String> {
         }
         rest = after;
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // Words as the shell passes them: quotes group words, they are not part of them
+    // (`echo "machine h login u password p" > ~/.netrc`).
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'']))
+        .collect();
     // netrc (curl, git, pip): `machine <host> login <user> password <password>`.
     if words
         .windows(2)
