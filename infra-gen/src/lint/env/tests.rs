@@ -2770,3 +2770,23 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A URN names a thing (an OAuth grant or token type, a SAML audience): under a key's or a
+    /// token's name it is a setting; under a password's name, or with a token inside, it is not.
+    #[test]
+    fn urns_are_names_under_any_name_but_a_passwords(
+        nid in "[a-z][a-z0-9-]{1,12}",
+        nss in prop::collection::vec("[a-z][a-z0-9-]{1,12}", 1..5),
+        name in prop::sample::select(vec!["TOKEN_EXCHANGE_GRANT", "SAML_AUDIENCE_TOKEN", "API_KEY_TYPE", "SECRET_NAMESPACE", "CLIENT_ASSERTION_TYPE"]),
+        body in from_alphabet(BASE62, 36..=36),
+    ) {
+        let urn = format!("urn:{nid}:{}", nss.join(":"));
+        prop_assert_eq!(literal_reason(name, &urn), None, "{}={}", name, urn);
+        prop_assert!(literal_reason("DB_PASSWORD", &urn).is_some(), "{}", urn);
+        let token = format!("urn:{nid}:ghp_{body}");
+        prop_assert!(literal_reason(name, &token).is_some(), "{}", token);
+    }
+}

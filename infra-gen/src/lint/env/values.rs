@@ -211,7 +211,26 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || fingerprint
         || (number_or_duration(v) && !password_digits)
         || v.starts_with("arn:")
+        || (urn(v) && !password_name)
         || path(v)
+}
+
+/// A Uniform Resource Name (RFC 8141: `urn:<NID>:<NSS>`), which names a thing: an OAuth
+/// grant or token type, a SAML audience (`urn:amazon:webservices`), a namespace. Under a
+/// password's name it may be the password.
+fn urn(v: &str) -> bool {
+    let Some((nid, nss)) = v
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("urn:"))
+        .and_then(|_| v[4..].split_once(':'))
+    else {
+        return false;
+    };
+    (2..=32).contains(&nid.len())
+        && nid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && nid.as_bytes()[0].is_ascii_alphanumeric()
+        && !nss.is_empty()
+        && !nss.contains(char::is_whitespace)
 }
 
 /// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `$TOKEN`, `%s`,
