@@ -2790,3 +2790,45 @@ proptest! {
         prop_assert!(literal_reason(name, &token).is_some(), "{}", token);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `user:password` accounts, alone or listed, under a name that says its value is
+    /// accounts are found; the same names holding stored hashes, roles, numeric IDs, host and
+    /// port, placeholders or URLs are not.
+    #[test]
+    fn plain_text_accounts_are_found_under_account_names(
+        name in prop::sample::select(vec!["BASIC_AUTH_USERS", "ADMIN_LOGIN", "MQTT_ACCOUNT", "htpasswdUsers", "DASHBOARD_MEMBERS", "proxyUsers"]),
+        users in prop::collection::vec("(admin|ops|alice|bob|deploy|ci|svc-orders|grafana|sensor|j\\.doe)[0-9]{0,2}", 1..4),
+        pws in prop::collection::vec(prop_oneof![
+            from_alphabet(BASE62, 8..=24),
+            ("[A-Z][a-z]{4,8}", "[0-9]{2,4}", "[!#%*]").prop_map(|(a, b, c)| format!("{a}{b}{c}")),
+        ], 3),
+        uid in 1000..60000u32,
+    ) {
+        let accounts: Vec<String> = users.iter().zip(&pws).map(|(u, p)| format!("{u}:{p}")).collect();
+        let value = accounts.join(",");
+        // Random text that happens to be hex or words with a digit is an ID's shape.
+        prop_assume!(pws.iter().take(users.len()).all(|p| {
+            let alnum: Vec<u8> = p.bytes().filter(u8::is_ascii_alphanumeric).collect();
+            p.bytes().any(|b| b.is_ascii_digit())
+                && !p.bytes().all(|b| b.is_ascii_hexdigit())
+                && (p.contains(['!', '#', '%', '*']) || super::values::word_coverage(&alnum) < 0.75)
+        }));
+        prop_assert!(literal_reason(name, &value).is_some(), "{}={}", name, value);
+        let user = &users[0];
+        for plain in [
+            format!("{user}:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/"),
+            format!("{user}:$2y$10$abcdefghijklmnopqrstuv0123456789ABCDEFGHIJKLMNOPQRSTU"),
+            format!("{user}:admin,ops:viewer"),
+            format!("{uid}:{uid}"),
+            format!("{user}:{uid}"),
+            format!("auth.internal:{uid}"),
+            format!("{user}:${{ADMIN_PASSWORD}}"),
+            format!("https://{user}.example.com/login"),
+        ] {
+            prop_assert_eq!(literal_reason(name, &plain), None, "{}={}", name, plain);
+        }
+    }
+}

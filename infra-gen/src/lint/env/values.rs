@@ -43,6 +43,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     }
     url_credentials(value, name)
         .or_else(|| bare_userinfo(value))
+        .or_else(|| user_passwords(value, name))
         .or_else(|| oracle_thin(value))
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
@@ -1010,6 +1011,77 @@ fn bare_userinfo(value: &str) -> Option<String> {
             (user_ok && !password.is_empty() && !placeholder(password) && host_ok)
                 .then(|| "a user:password@host credential".to_owned())
         })
+}
+
+/// Words of a variable's name that say its value is accounts (`BASIC_AUTH_USERS`,
+/// `ADMIN_LOGIN`, `MQTT_ACCOUNT`): a `name:secret` there is a user and a password.
+const ACCOUNT_WORDS: &[&str] = &[
+    "user",
+    "users",
+    "login",
+    "logins",
+    "account",
+    "accounts",
+    "auth",
+    "basic",
+    "htpasswd",
+    "member",
+    "members",
+    "credential",
+    "credentials",
+    "creds",
+];
+
+/// Plain-text accounts, `user:password` alone or listed (`alice:…,bob:…`, as basic-auth
+/// user lists are written), under a name that says its value is accounts: each item a user
+/// name, a colon and a password — 8 characters or more with letters and a digit, not hex (an
+/// ID), and with a symbol or not mostly words (`building2floor3`, `OrdersApi2` are names). A
+/// stored hash there (`admin:$apr1$…`, htpasswd's) is what a server keeps instead.
+fn user_passwords(value: &str, name: Option<&str>) -> Option<String> {
+    // The value's shape first (a colon, no spaces in the pairs): the name's words cost more.
+    if !value.contains(':') {
+        return None;
+    }
+    let items: Vec<&str> = value
+        .split([',', ';', '\n', ' '])
+        .filter(|i| !i.is_empty())
+        .collect();
+    let password_shaped = |item: &str| {
+        let Some((user, pw)) = item.split_once(':') else {
+            return false;
+        };
+        let b = pw.as_bytes();
+        let letters = b.iter().any(u8::is_ascii_alphabetic);
+        let digits = b.iter().any(u8::is_ascii_digit);
+        let strong_symbol = b.iter().any(|c| b"!#%^&*()+=[]{}<>?~|".contains(c));
+        let alnum: Vec<u8> = b
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_alphanumeric)
+            .collect();
+        user.starts_with(|c: char| c.is_ascii_alphabetic())
+            && user.len() <= 64
+            && user
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"._@+-".contains(&c))
+            && (8..=128).contains(&b.len())
+            && !pw.contains([':', '/'])
+            && crypt_hash(pw).is_none()
+            && letters
+            && digits
+            && !b.iter().all(u8::is_ascii_hexdigit)
+            && (strong_symbol || word_coverage(&alnum) < 0.75)
+            && !placeholder(pw)
+    };
+    if items.is_empty() || !items.iter().all(|i| password_shaped(i)) {
+        return None;
+    }
+    let accounts = name.is_some_and(|n| {
+        names::words(n)
+            .iter()
+            .any(|w| ACCOUNT_WORDS.contains(&w.as_str()))
+    });
+    accounts.then(|| "a user:password account in plain text".to_owned())
 }
 
 /// Oracle's thin JDBC form, `jdbc:oracle:thin:user/password@host:port:sid`, and sqlplus's
@@ -2464,7 +2536,7 @@ fn word_like(s: &str) -> bool {
 
 /// The share of characters in words of three letters or more (`Load`, `balancer`), as in
 /// CamelCase identifiers.
-fn word_coverage(alnum: &[u8]) -> f64 {
+pub(super) fn word_coverage(alnum: &[u8]) -> f64 {
     let mut covered = 0;
     let mut i = 0;
     while i < alnum.len() {
