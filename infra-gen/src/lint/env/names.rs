@@ -66,7 +66,8 @@ const STRONG: &[&str] = &[
 /// "Password" in other languages, as names are written in them: German, Portuguese, Spanish,
 /// French, Dutch, Finnish, Swedish, Norwegian, Danish, Polish, Czech, Slovenian, Croatian and
 /// Serbian, Hungarian, Turkish, Italian and Romanian, Latvian, Estonian, Lithuanian, Russian
-/// and Ukrainian (transliterated), Chinese (pinyin), Indonesian and Malay, Vietnamese. Strong
+/// and Ukrainian (transliterated), Chinese (pinyin), Indonesian (`kata sandi`) and Malay
+/// (`kata laluan`), Vietnamese. Strong
 /// words that name a password; a phrase (`mot de passe`, `kata sandi`) is one word however its
 /// words are separated (see [`pieces`]).
 const PASSWORD_ELSEWHERE: &[&str] = &[
@@ -95,6 +96,7 @@ const PASSWORD_ELSEWHERE: &[&str] = &[
     "parol",
     "mima",
     "katasandi",
+    "katalaluan",
     "matkhau",
     // Spanish's and Catalan's other words, French's abbreviation (`BDD_MDP`), Basque,
     // Afrikaans, Icelandic, Albanian.
@@ -136,6 +138,8 @@ const WEAK: &[&str] = &[
     "pepper",
     "signature",
     "sig",
+    // What signs (`COOKIE_SIGNING`, `WEBHOOK_SIGNING`), the key itself when it is a value.
+    "signing",
     "webhook",
     "hmac",
     "otp",
@@ -793,6 +797,7 @@ pub(crate) fn generated_name(name: &str) -> bool {
         "signatures",
         "sig",
         "sigs",
+        "signing",
         "hmac",
         "webhook",
         "webhooks",
