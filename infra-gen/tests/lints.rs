@@ -1565,3 +1565,48 @@ proptest::proptest! {
         proptest::prop_assert_eq!(f.len(), usize::from(dup), "{:#?}", f);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// A parameter of a neutral name whose description or constraint description says it is
+    /// a secret holds one wherever it goes: its value is in the environment in plain text.
+    /// Described as what names or bounds a secret (its ARN, its TTL), it is an ordinary input.
+    #[test]
+    fn parameters_described_as_secrets_are_secrets_in_the_environment(
+        head in proptest::sample::select(vec!["API secret key", "access token", "database password", "client secret", "credentials", "webhook signing secret"]),
+        vendor in proptest::sample::select(vec!["the partner's", "Stripe", "our upstream", "GitHub"]),
+        frame in 0..3usize,
+        in_constraint in proptest::bool::ANY,
+        plain_frame in proptest::sample::select(vec!["ARN of the {}", "name of the SSM parameter holding the {}", "{} TTL in seconds", "where the {} is stored"]),
+    ) {
+        use infra_gen::model::{LogicalId, Parameter, ParameterKind};
+        let secret = match frame {
+            0 => format!("{vendor} {head}"),
+            1 => format!("{vendor} {head}, rotated monthly"),
+            _ => format!("must be {vendor} {head} (see the runbook)"),
+        };
+        let with = |description: &str, constraint: &str| {
+            let mut app = valid_app();
+            app.stacks_mut()[1].template.parameters.push(Parameter {
+                id: LogicalId::new("Upstream").expect("valid"),
+                description: description.into(),
+                allowed_pattern: "^.{1,200}$".into(),
+                constraint_description: constraint.into(),
+                kind: ParameterKind::String,
+                default: None,
+            });
+            function_mut(&mut app).environment.push(infra_gen::model::lambda::EnvVar {
+                name: infra_gen::model::lambda::EnvName::new("UPSTREAM").expect("valid"),
+                value: Expr::sub("${Upstream}"),
+            });
+            app
+        };
+        let app = if in_constraint { with("an input", &secret) } else { with(&secret, "any text") };
+        let f = only(&app, "secret-in-env", "Function");
+        proptest::prop_assert!(f.message.contains("described like a secret"), "{}", f);
+        let plain = plain_frame.replace("{}", head);
+        let app = if in_constraint { with("an input", &plain) } else { with(&plain, "any text") };
+        proptest::prop_assert!(findings(&app).is_empty(), "{}: {:?}", plain, findings(&app));
+    }
+}

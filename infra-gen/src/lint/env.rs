@@ -87,6 +87,60 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
         })
 }
 
+/// Whether a description says what it describes is a secret: the subject of each of its
+/// clauses — the words before a preposition or a relative word, `and`/`or` parting
+/// subjects — read as a name ("the partner's API secret key", "client ID and secret"; not
+/// "ARN of the secret", "token TTL in seconds", "name of the parameter holding the password").
+pub(crate) fn described_as_secret(description: &str) -> bool {
+    const ENDS_SUBJECT: &[&str] = &[
+        "of",
+        "for",
+        "that",
+        "which",
+        "in",
+        "with",
+        "to",
+        "from",
+        "used",
+        "where",
+        "holding",
+        "holds",
+        "stored",
+        "by",
+        "at",
+        "on",
+        "as",
+        "when",
+        "if",
+        "is",
+        "are",
+        "under",
+        "whose",
+        "via",
+        "into",
+        "containing",
+        "naming",
+        "named",
+    ];
+    let lower = description.to_ascii_lowercase();
+    lower
+        .split([',', '.', ';', ':', '(', ')', '\n'])
+        .any(|clause| {
+            let words: Vec<&str> = clause
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+                .map(|w| w.trim_end_matches("'s").trim_matches('\''))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let end = words
+                .iter()
+                .position(|w| ENDS_SUBJECT.contains(w))
+                .unwrap_or(words.len());
+            words[..end]
+                .split(|w| matches!(*w, "and" | "or"))
+                .any(|subject| !subject.is_empty() && names::secret_name(&subject.join("_")))
+        })
+}
+
 /// Why a command an image's history keeps (a Dockerfile's RUN, a URL it fetches) holds a
 /// credential ([`values::credential_in_command`]).
 pub(crate) fn command_reason(command: &str) -> Option<String> {
@@ -170,13 +224,14 @@ fn unknown_reason(name: &str, resolved: &Resolved) -> Option<String> {
     if let Some(why) = admitted_secret(name, resolved) {
         return Some(why);
     }
-    // A parameter or export named like a secret (`GithubToken`) holds one, wherever it goes.
-    if let Some(input) = resolved
-        .unknowns()
-        .find_map(|u| u.input_name().filter(|n| names::secret_name(n)))
-    {
+    // A parameter or export named (`GithubToken`) or described ("the partner's API secret
+    // key") like a secret holds one, wherever it goes.
+    if let Some(input) = resolved.unknowns().find_map(|u| {
+        u.input_name()
+            .filter(|n| u.described_as_secret || names::secret_name(n))
+    }) {
         return Some(format!(
-            "set from {input}, named like a secret, which puts its value into the environment in plain text"
+            "set from {input}, named or described like a secret, which puts its value into the environment in plain text"
         ));
     }
     if !names::secret_name(name) {

@@ -47,6 +47,9 @@ pub(crate) struct Unknown {
     /// Values a parameter's `AllowedPattern` admits, one per way through its alternatives
     /// (empty for other unknowns): what every value it may be looks like.
     pub examples: Vec<Example>,
+    /// Whether a parameter's own description says it is a secret ("the partner's API secret
+    /// key"): then whatever is deployed is one, as under a secret's name.
+    pub described_as_secret: bool,
 }
 
 /// A value a parameter's pattern admits, written twice: `typical` fills each class with
@@ -351,6 +354,7 @@ impl<'a> Scope<'a> {
                     may_slash: true,
                     max_len: None,
                     examples: Vec::new(),
+                    described_as_secret: false,
                 }),
             },
             Expr::Sub(template) => self.sub(template, &[], depth),
@@ -419,6 +423,7 @@ impl<'a> Scope<'a> {
                                 plain: base64(e.plain.as_bytes()),
                             })
                             .collect(),
+                        described_as_secret: inner.unknowns().any(|u| u.described_as_secret),
                     }),
                 }
             }
@@ -462,6 +467,7 @@ impl<'a> Scope<'a> {
             may_slash: true,
             max_len: None,
             examples: Vec::new(),
+            described_as_secret: false,
         }
     }
 
@@ -494,6 +500,7 @@ impl<'a> Scope<'a> {
                 may_slash: true,
                 max_len: Some(12),
                 examples: Vec::new(),
+                described_as_secret: false,
             }),
             "AWS::StackId" | "AWS::NotificationARNs" => Resolved::unknown(Unknown {
                 what: format!("`{name}`"),
@@ -502,6 +509,7 @@ impl<'a> Scope<'a> {
                 may_slash: true,
                 max_len: None,
                 examples: Vec::new(),
+                described_as_secret: false,
             }),
             _ => match self
                 .stack
@@ -511,7 +519,11 @@ impl<'a> Scope<'a> {
                 .find(|p| p.id.as_str() == name)
             {
                 Some(p) if p.kind == crate::model::ParameterKind::String => {
-                    Resolved::unknown(parameter_cached(name, &p.allowed_pattern))
+                    let mut input = parameter_cached(name, &p.allowed_pattern);
+                    input.described_as_secret = [&p.description, &p.constraint_description]
+                        .iter()
+                        .any(|d| super::env::described_as_secret(d));
+                    Resolved::unknown(input)
                 }
                 // A list of IDs CloudFormation checks exist: no wildcard, no path.
                 Some(_) => Resolved::unknown(Unknown {
@@ -521,6 +533,7 @@ impl<'a> Scope<'a> {
                     may_slash: false,
                     max_len: Some(PARAMETER_MAX_LEN),
                     examples: Vec::new(),
+                    described_as_secret: false,
                 }),
                 // A modelled resource whose `Ref` is its name, fixed by the definition (a
                 // function's, a log group's): that name, so `/aws/lambda/${Function}` is the
@@ -540,6 +553,7 @@ impl<'a> Scope<'a> {
                     may_slash: true,
                     max_len: None,
                     examples: Vec::new(),
+                    described_as_secret: false,
                 }),
             },
         }
@@ -604,6 +618,7 @@ impl<'a> Scope<'a> {
                 may_slash: true,
                 max_len: None,
                 examples: Vec::new(),
+                described_as_secret: false,
             }),
         }
     }
@@ -650,6 +665,7 @@ fn opaque(what: &str) -> Unknown {
         may_slash: true,
         max_len: None,
         examples: Vec::new(),
+        described_as_secret: false,
     }
 }
 
@@ -719,6 +735,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
             may_slash: true,
             max_len: Some(PARAMETER_MAX_LEN),
             examples: Vec::new(),
+            described_as_secret: false,
         };
     };
     // CloudFormation matches AllowedPattern against the whole value, anchored or not.
@@ -733,6 +750,7 @@ fn parameter(name: &str, pattern: &str) -> Unknown {
                 .map_or(PARAMETER_MAX_LEN, |n| n.min(PARAMETER_MAX_LEN)),
         ),
         examples: examples(&hir),
+        described_as_secret: false,
     }
 }
 

@@ -116,6 +116,7 @@ fn build_arg_value(text: &str) -> Resolved {
                 may_slash: true,
                 max_len: None,
                 examples: Vec::new(),
+                described_as_secret: false,
             }));
         }
         if !piece.is_empty() {

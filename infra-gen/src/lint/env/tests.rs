@@ -1826,6 +1826,7 @@ proptest! {
             may_slash: false,
             max_len: Some(12),
             examples: Vec::new(),
+                described_as_secret: false,
         };
         let resolved = Resolved {
             parts: vec![
@@ -2293,6 +2294,7 @@ proptest! {
             may_slash: true,
             max_len: Some(4096),
             examples: Vec::new(),
+                described_as_secret: false,
         };
         let value = |name: &str| Resolved {
             parts: [Part::Text(before.to_owned()), Part::Unknown(input(name))]
@@ -2464,6 +2466,7 @@ proptest! {
             may_slash: false,
             max_len: Some(3),
             examples: Vec::new(),
+                described_as_secret: false,
         };
         let reference = |name: &str| Resolved {
             parts: vec![
