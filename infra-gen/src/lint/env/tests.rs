@@ -2838,3 +2838,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Ciphertext by its own format is not a secret in plain text under any name, alone or as
+    /// a field of a `.env` text: KMS blobs (Lambda's encryption helpers), AWS Encryption SDK
+    /// messages, SOPS values, Ansible Vaults, age and OpenPGP messages. The same random bytes
+    /// without the format's header are key material.
+    #[test]
+    fn ciphertext_by_its_format_is_not_a_plain_text_secret(
+        name in secret_names(),
+        body in prop::collection::vec(any::<u8>(), 80..300),
+        form in 0..7usize,
+        hex_lines in prop::collection::vec(from_alphabet(b"0123456789abcdef", 80..=80), 1..4),
+        field in prop::sample::select(vec!["DB_PASSWORD", "API_TOKEN", "STRIPE_SECRET_KEY"]),
+    ) {
+        let with = |header: &[u8]| {
+            let mut bytes = header.to_vec();
+            bytes.extend(&body);
+            b64(&bytes)
+        };
+        let armored = |label: &str| format!("-----BEGIN {label}-----\n{}\n-----END {label}-----", b64(&body));
+        let value = match form {
+            0 => with(&[0x01, 0x02, 0x02, 0x00, 0x78]),
+            1 => with(&[0x01, 0x80, 0x03, 0x78]),
+            2 => with(&[0x02, 0x05, 0x78]),
+            3 => format!("ENC[AES256_GCM,data:{},iv:{},tag:{},type:str]", b64(&body[..32]), b64(&body[32..44]), b64(&body[44..60])),
+            4 => format!("$ANSIBLE_VAULT;1.1;AES256\n{}", hex_lines.join("\n")),
+            5 => armored("AGE ENCRYPTED FILE"),
+            _ => armored("PGP MESSAGE"),
+        };
+        prop_assert_eq!(literal_reason(&name, &value), None, "{}={}", name, value);
+        let env_file = format!("{field}={value}\nLOG_LEVEL=info");
+        prop_assume!(!value.contains('\n'));
+        prop_assert_eq!(literal_reason("APP_ENV", &env_file), None, "{}", env_file);
+        prop_assert!(literal_reason("UPSTREAM", &b64(&body)).is_some(), "{}", b64(&body));
+    }
+}

@@ -475,10 +475,13 @@ fn uuids(v: &str) -> Vec<(usize, usize)> {
     found
 }
 
-/// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, and
-/// keys their vendors document as publishable (Stripe `pk_`, Mapbox `pk.`).
+/// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, keys
+/// their vendors document as publishable (Stripe `pk_`, Mapbox `pk.`), and ciphertext.
 pub(crate) fn public_by_design(value: &str) -> bool {
     let v = value.trim();
+    if ciphertext(v) {
+        return true;
+    }
     let pem_public = v.starts_with("-----BEGIN ") && pem(v).is_none();
     let ssh_public = [
         "ssh-rsa ",
@@ -513,6 +516,60 @@ pub(crate) fn public_by_design(value: &str) -> bool {
         || public_der
         || bech32_public(v)
         || anon_jwt(v)
+}
+
+/// Ciphertext by its own format, which only the holder of its key reads — what Lambda's
+/// encryption helpers and secret-file tools put in configuration, not a secret in plain text:
+/// a KMS `CiphertextBlob` (version 1, then `02 00 78` and the key's header: base64 `AQICAHh…`),
+/// an AWS Encryption SDK message (version 1 `01 80`, or 2 with a committing suite `02 04 78`
+/// or `02 05 78`), a SOPS value (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`) and an Ansible
+/// Vault (`$ANSIBLE_VAULT;1.1;AES256` and hex). An encrypted private key is still a key.
+fn ciphertext(v: &str) -> bool {
+    if let Some(rest) = v.strip_prefix("ENC[") {
+        return rest.ends_with(']')
+            && rest.split_once(",data:").is_some_and(|(cipher, fields)| {
+                cipher
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && [",iv:", ",tag:", ",type:"]
+                        .iter()
+                        .all(|f| fields.contains(f))
+            });
+    }
+    if let Some(rest) = v.strip_prefix("$ANSIBLE_VAULT;") {
+        let (header, body) = rest.split_once('\n').unwrap_or((rest, ""));
+        return header.starts_with("1.")
+            && header.contains(";AES256")
+            && !body.trim().is_empty()
+            && body
+                .split_whitespace()
+                .all(|l| l.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+    // A blob: base64 of binary with one of the headers above, and room for a data key.
+    if !(v.starts_with("AQ") || v.starts_with("AY") || v.starts_with("Ag")) {
+        return false;
+    }
+    base64_decode(v).is_some_and(|d| {
+        d.len() >= 64
+            && (matches!(d[..5], [0x01, 0x01 | 0x02, 0x02, 0x00, 0x78])
+                || d[..2] == [0x01, 0x80]
+                || matches!(d[..3], [0x02, 0x04 | 0x05, 0x78]))
+    })
+}
+
+/// The spans of SOPS values (`ENC[…]`, see [`ciphertext`]) in a text: an encrypted file's
+/// fields hold their ciphertext, not key material.
+fn sops_values(v: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = v[from..].find("ENC[").map(|i| from + i) {
+        let end = v[at..].find(']').map_or(v.len(), |i| at + i + 1);
+        if ciphertext(&v[at..end]) {
+            found.push((at, end));
+        }
+        from = end.max(at + 4);
+    }
+    found
 }
 
 /// A known_hosts line, a server's public key (`[@marker] <hosts> <key type> <key> [comment]`):
@@ -670,6 +727,9 @@ fn pem(value: &str) -> Option<String> {
         "ATTRIBUTE CERTIFICATE",
         "X509 CERTIFICATE",
         "X.509 CERTIFICATE",
+        // Encrypted messages, which only their recipient's key opens (age's, OpenPGP's).
+        "AGE ENCRYPTED FILE",
+        "PGP MESSAGE",
     ];
     let mut rest = value;
     while let Some(start) = rest.find("-----BEGIN ") {
@@ -1497,6 +1557,12 @@ fn value_after(text: &str) -> &str {
         let inner = &t[1..];
         return inner.find(q).map_or(inner, |end| &inner[..end]);
     }
+    // A SOPS value is one value, its commas included.
+    if t.starts_with("ENC[")
+        && let Some(end) = t.find(']')
+    {
+        return &t[..=end];
+    }
     let end = t
         .find(|c: char| c.is_whitespace() || ";&,\"'<>}])".contains(c))
         .unwrap_or(t.len());
@@ -1706,7 +1772,8 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
         .into_iter()
         .chain(url_path_identifiers(value))
         .chain(content_addressed(value))
-        .chain(uuids(value));
+        .chain(uuids(value))
+        .chain(sops_values(value));
     for (s, e) in identifiers {
         masked[s..e].fill(b' ');
     }
@@ -1761,6 +1828,8 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
             || stripe_object_id(run)
             || kind_prefixed_id(run, name)
             || base64_digest(&value[..start], run, name)
+            // A KMS blob or an Encryption SDK message as a field's value.
+            || ciphertext(run)
             // A public key under its own key in a config (WireGuard's `PublicKey = …`).
             || field_key(&original[..start]).is_some_and(names::public_name)
             || base64_decode(run).is_some_and(|d| public_blob(&d))
