@@ -399,6 +399,67 @@ proptest! {
         prop_assert_eq!(found.len(), elsewhere + other_account + own_replica, "{:#?}", found);
     }
 
+    /// The modelled kinds are held to the same regions as raw ones: the KMS key a repository,
+    /// queue, table, log group or secret encrypts with (a key ID or alias name names none: the
+    /// resource's own), and a queue's dead-letter queue (in its account too), however the
+    /// definition writes them: elsewhere is a `region` finding, in the stack's region none.
+    #[test]
+    fn a_modelled_resources_keys_and_dead_letter_queue_are_where_aws_requires(
+        stack_region in proptest::sample::select(REGIONS.to_vec()),
+        target_region in proptest::sample::select(REGIONS.to_vec()),
+        literal_account in any::<bool>(),
+        alias in any::<bool>(),
+        kind in 0usize..5,
+    ) {
+        use infra_gen::model::dynamodb::{Key, KeySchema, Table, TableName};
+        use infra_gen::model::sqs::{Queue, QueueEncryption, QueueName, Redrive};
+        let account = if literal_account { "210987654321" } else { "${AWS::AccountId}" };
+        let arn = |service: &str, rest: &str| {
+            Expr::sub(format!("arn:${{AWS::Partition}}:{service}:{target_region}:{account}:{rest}"))
+        };
+        let key = arn("kms", if alias { "alias/data" } else { "key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" });
+        let mut app = app_with("us-west-2", DOCKERFILE, |s| match kind {
+            0 => s.queue("Jobs", QueueName::new("demo-test-jobs").map(|n| {
+                let mut q = Queue::new(n);
+                q.encryption = QueueEncryption::Kms(key.clone());
+                q
+            })),
+            1 => s.queue("Jobs", QueueName::new("demo-test-jobs").and_then(|n| {
+                let mut q = Queue::new(n);
+                q.redrive = Some(Redrive::new(arn("sqs", "demo-test-failed"), 5)?);
+                Ok(q)
+            })),
+            2 => s.table("Items", TableName::new("demo-test-items").and_then(|n| {
+                let mut t = Table::new(n, KeySchema { partition: Key::string("pk")?, sort: None });
+                t.kms_key = Some(key.clone());
+                Ok(t)
+            })),
+            _ => s,
+        })
+        .expect("builds");
+        // The registry's key, and the log group's and secret's (set on the model: the builder's
+        // key is granted to the role too, which iam-scope judges).
+        for r in &mut app.stacks_mut().iter_mut().flat_map(|s| s.template.resources.iter_mut()) {
+            match &mut r.properties {
+                Properties::EcrRepository(repo) if kind == 3 => {
+                    repo.encryption = infra_gen::model::ecr::Encryption::Kms(Some(key.clone()));
+                }
+                Properties::LogGroup(g) if kind == 4 => g.kms_key = Some(key.clone()),
+                _ => {}
+            }
+        }
+        let env = infra_gen::Environment::new("test", stack_region).expect("valid");
+        for s in app.stacks_mut() {
+            s.environment = env.clone();
+        }
+        let found = of(&app, "region");
+        let elsewhere = found.iter().filter(|f| f.message.contains(&format!("is in {target_region}, but"))).count();
+        let other_account = found.iter().filter(|f| f.message.contains("names account")).count();
+        prop_assert_eq!(elsewhere, usize::from(target_region != stack_region), "{:#?}", found);
+        prop_assert_eq!(other_account, usize::from(kind == 1 && literal_account), "{:#?}", found);
+        prop_assert_eq!(found.len(), elsewhere + other_account, "{:#?}", found);
+    }
+
     /// An EventBridge Scheduler schedule's name is unique within its group (its ARN is
     /// `schedule/<group>/<name>`; no group is the `default` one): two of one name collide only
     /// in one group.

@@ -378,12 +378,45 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             same_account: rule.same_account,
             crossing: rule.crossing.as_ref(),
         };
+        // A KMS key a resource encrypts with, in the resource's region.
+        let key = |expr| Target {
+            expr,
+            region: stack_region.into(),
+            what: "KMS key",
+            why: KMS_WHY,
+            open_is_finding: false,
+            same_account: false,
+            crossing: None,
+        };
         let targets: Vec<Target<'_>> = match &r.properties {
             Properties::Alarm(alarm) => alarm
                 .actions
                 .iter()
                 .map(|e| target(e, &SAME_REGION_TARGETS[0], stack_region.into()))
                 .collect(),
+            // The modelled kinds name keys and dead-letter queues as raw ones do: AWS holds them
+            // to the same regions however the resource was written.
+            Properties::EcrRepository(repo) => match &repo.encryption {
+                crate::model::ecr::Encryption::Kms(Some(e)) => vec![key(e)],
+                _ => Vec::new(),
+            },
+            Properties::Queue(q) => {
+                let mut targets = Vec::new();
+                if let crate::model::sqs::QueueEncryption::Kms(e) = &q.encryption {
+                    targets.push(key(e));
+                }
+                if let Some(redrive) = &q.redrive {
+                    targets.push(target(
+                        &redrive.dead_letter_arn,
+                        &SAME_REGION_TARGETS[4],
+                        stack_region.into(),
+                    ));
+                }
+                targets
+            }
+            Properties::Table(t) => t.kms_key.iter().map(key).collect(),
+            Properties::LogGroup(g) => g.kms_key.iter().map(key).collect(),
+            Properties::Secret(secret) => secret.kms_key.iter().map(key).collect(),
             // A raw resource names them in its properties (a raw alarm, every action list).
             Properties::Raw(raw) => {
                 let mut targets: Vec<Target<'_>> = Vec::new();
@@ -416,13 +449,8 @@ fn check_alarm_actions(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                 let mut keys = Vec::new();
                 kms_keys(raw.properties(), stack_region, &mut keys);
                 targets.extend(keys.into_iter().map(|(expr, region)| Target {
-                    expr,
                     region: region.into(),
-                    what: "KMS key",
-                    why: KMS_WHY,
-                    open_is_finding: false,
-                    same_account: false,
-                    crossing: None,
+                    ..key(expr)
                 }));
                 targets
             }
