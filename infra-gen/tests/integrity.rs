@@ -1088,6 +1088,33 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(modelled && qualifier == "$LATEST"), "{:#?}", found);
     }
 
+    /// A function holds one alias per name: a raw alias (by `Ref`, name or ARN) named like the
+    /// alias SAM publishes for a safe deploy (`live`) meets it; another name, or no safe
+    /// deploy, does not.
+    #[test]
+    fn a_raw_alias_meets_the_safe_deploys_alias_of_its_name(
+        name in prop::sample::select(vec!["live", "preview", "Live"]),
+        function in prop::sample::select(vec![
+            serde_json::json!({"Ref": "Function"}),
+            serde_json::json!("demo-test"),
+            serde_json::json!({"Fn::GetAtt": ["Function", "Arn"]}),
+        ]),
+        safe in any::<bool>(),
+    ) {
+        let mut app = app_with("us-west-2", DOCKERFILE, |s| {
+            if safe {
+                s.alarms(Alarms::new()).safe_deploy(infra_gen::model::lambda::TrafficShift::AllAtOnce)
+            } else {
+                s
+            }
+        })
+        .expect("builds");
+        with_raw(&mut app, "Other", "AWS::Lambda::Alias",
+            serde_json::json!({"FunctionName": function, "FunctionVersion": "1", "Name": name}));
+        let found: Vec<Finding> = of(&app, "duplicate").into_iter().filter(|f| f.message.contains("AWS::Lambda::Alias")).collect();
+        prop_assert_eq!(found.len(), usize::from(safe && name == "live"), "{:#?}", found);
+    }
+
     /// A function's event sources (schedules) are SAM's `Events` map: two of one name collide.
     #[test]
     fn event_source_names_collide_only_when_equal(

@@ -971,12 +971,20 @@ fn check_identities(app: &App, out: &mut Vec<Finding>) {
                         keys.push((raw.type_name(), texts, why));
                     }
                 }
-                // SAM makes the URL, queue mappings and asynchronous invocation configuration
-                // of a modelled function (on its alias when it has one).
+                // SAM makes the alias, URL, queue mappings and asynchronous invocation
+                // configuration of a modelled function (on its alias when it has one).
                 Properties::Function(f) => {
                     let named = |text: &str| resource_named(app, stack, &Expr::literal(text));
                     let name = f.function_name.as_str();
                     let alias = f.safe_deploy.as_ref().map(|d| d.alias.to_string());
+                    // SAM's `AutoPublishAlias` is an alias of the function like a raw one.
+                    if let Some(alias) = &alias {
+                        keys.push((
+                            "AWS::Lambda::Alias",
+                            named(name).zip(named(alias)).map(|(f, a)| vec![f, a]),
+                            "a function holds one alias per name",
+                        ));
+                    }
                     if f.url.is_some() {
                         keys.push((
                             "AWS::Lambda::Url",
