@@ -1115,6 +1115,41 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(safe && name == "live"), "{:#?}", found);
     }
 
+    /// A role a raw resource has a service assume, wherever its schema puts it (`Role`,
+    /// `RoleArn`, a target's `RoleArn`, `AssociatedRoles[].RoleArn`), is the stack's account's:
+    /// IAM passes only the deploying account's roles, so a literal other account is
+    /// `iam-scope`; `${AWS::AccountId}` or a role of the stack passes.
+    #[test]
+    fn a_raw_resources_roles_are_of_the_stacks_account(
+        kind in 0usize..6,
+        form in 0usize..3,
+    ) {
+        let role = match form {
+            0 => serde_json::json!("arn:aws:iam::210987654321:role/ops"),
+            1 => serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ops"}),
+            _ => serde_json::json!({"Fn::GetAtt": ["FunctionRole", "Arn"]}),
+        };
+        let function = serde_json::json!({"Fn::GetAtt": ["Function", "Arn"]});
+        let (type_name, props) = match kind {
+            0 => ("AWS::StepFunctions::StateMachine", serde_json::json!({"RoleArn": role,
+                "DefinitionString": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}"})),
+            1 => ("AWS::Scheduler::Schedule", serde_json::json!({"ScheduleExpression": "rate(1 hour)", "FlexibleTimeWindow": {"Mode": "OFF"},
+                "Target": {"Arn": function, "RoleArn": role}})),
+            2 => ("AWS::Events::Rule", serde_json::json!({"ScheduleExpression": "rate(1 hour)",
+                "Targets": [{"Id": "t", "Arn": function, "RoleArn": role}]})),
+            3 => ("AWS::Pipes::Pipe", serde_json::json!({"RoleArn": role, "Target": function,
+                "Source": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:in"}})),
+            4 => ("AWS::RDS::DBCluster", serde_json::json!({"Engine": "aurora-postgresql", "DBClusterIdentifier": "demo",
+                "AssociatedRoles": [{"RoleArn": role, "FeatureName": "s3Import"}]})),
+            _ => ("AWS::CodeDeploy::DeploymentGroup", serde_json::json!({"ApplicationName": "demo", "ServiceRoleArn": role})),
+        };
+        let mut app = valid_app();
+        with_raw(&mut app, "Extra", type_name, props);
+        let found: Vec<Finding> = lint(&app).into_iter()
+            .filter(|f| f.code == "iam-scope" && f.message.contains("has a service assume the role")).collect();
+        prop_assert_eq!(found.len(), usize::from(form == 0), "{:#?}", found);
+    }
+
     /// A function's event sources (schedules) are SAM's `Events` map: two of one name collide.
     #[test]
     fn event_source_names_collide_only_when_equal(

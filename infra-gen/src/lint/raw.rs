@@ -361,6 +361,45 @@ fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mu
     }
 }
 
+/// The roles a raw resource has a service assume (`Role`, `RoleArn`, `ExecutionRoleArn`,
+/// `AssociatedRoles[].RoleArn`, …) are of the stack's own account: creating the resource
+/// passes the role (`iam:PassRole`), which IAM allows only for roles of the caller's account,
+/// and another account's role would act for the stack, which a raw resource cannot declare.
+fn foreign_roles(raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    let scope = sink.scope();
+    let own = super::own_account(sink.app);
+    let mut found: Vec<(String, String)> = Vec::new();
+    raw.properties().visit(&mut |key, value| {
+        let key = key.to_ascii_lowercase();
+        if !(key.ends_with("role") || key.ends_with("rolearn") || key.ends_with("rolearns")) {
+            return;
+        }
+        for e in value.items().into_iter().filter_map(RawValue::expr) {
+            let text = scope.resolve(e).with_unknowns_as("\u{0}");
+            let fields: Vec<&str> = text.splitn(6, ':').collect();
+            if let ["arn", _, "iam", _, account, resource] = fields[..]
+                && resource.starts_with("role/")
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && Some(account) != own
+            {
+                found.push((account.to_owned(), text.clone()));
+            }
+        }
+    });
+    for (account, role) in found {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "raw {} has a service assume the role {role} of account {account}, not the stack's own (${{AWS::AccountId}}): IAM passes only roles of the deploying account (iam:PassRole)",
+                raw.type_name()
+            ),
+            "name a role of this account: a role of this stack (GetAtt <Role>.Arn) or an ARN written with ${AWS::AccountId}",
+        );
+    }
+}
+
 pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     // A resource-based permission outside a document (`AWS::Lambda::Permission`) is read
     // like a statement's Principal.
@@ -400,6 +439,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         wildcard_principals(principal, &format!("raw {}", raw.type_name()), id, sink);
         own_grant(stack, raw, principal, id, sink);
     }
+    foreign_roles(raw, id, sink);
     // What a managed policy allows is not in the definition, so it cannot be judged.
     if let Some(arns) = raw.properties().get("ManagedPolicyArns")
         && !arns.items().is_empty()
