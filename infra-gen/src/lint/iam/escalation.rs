@@ -5,6 +5,11 @@
 //!   policies (`s3:PutBucketPolicy`, `lambda:AddPermission`, `kms:CreateGrant`, …), unless
 //!   the action only reads or uses what it names (a read verb, no credential in its name:
 //!   `fsx:GetResourcePolicy`, `rds-db:connect`);
+//! * a write whose request carries who may do what, by AWS's API models (`iam-data/requests.txt`,
+//!   from botocore): a resource's access policy (`es:UpdateDomainConfig`'s `AccessPolicies`,
+//!   `kms:CreateKey`'s `Policy`) or the principals it grants to (`ram:AssociateResourceShare`),
+//!   unless the service authorizes that policy by an action of its own on the same resource
+//!   (`dynamodb:CreateTable`'s `ResourcePolicy` asks `dynamodb:PutResourcePolicy`);
 //! * a write whose name says it writes a resource's policy or permissions, which AWS files under
 //!   Write for some services (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`), or the
 //!   attributes of a snapshot or image, which say who may restore or launch it
@@ -207,6 +212,56 @@ const PERMISSION_WORDS: [&str; 4] = [
     "Permission",
 ];
 
+/// The actions whose request carries who may do what, from AWS's API models
+/// (`iam-data/requests.txt`: `prefix:Action`, what it carries, the request member), sorted.
+const REQUESTS: &str = include_str!("../../../iam-data/requests.txt");
+
+/// What `service:action`'s request carries that says who may do what (`policy` or
+/// `principals`) and its member: a binary search over [`REQUESTS`]' sorted lines themselves,
+/// so no table is built.
+fn request_grants(service: &str, action: &str) -> Option<(&'static str, &'static str)> {
+    let wanted = (service, action);
+    let text = REQUESTS;
+    let header = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    let (mut lo, mut hi) = (header.min(text.len()), text.len());
+    // `lo` is always a line's start and `hi` the start of the line after the range.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = text[lo..mid].rfind('\n').map_or(lo, |i| lo + i + 1);
+        let end = text[mid..hi].find('\n').map_or(hi, |i| mid + i);
+        let line = &text[start..end];
+        let mut fields = line.split('\t');
+        let (s, a) = fields.next()?.split_once(':')?;
+        match (s, a).cmp(&wanted) {
+            std::cmp::Ordering::Equal => return Some((fields.next()?, fields.next()?)),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
+}
+
+/// Whether the service authorizes a resource's policy by a policy action of its own on the
+/// action's resource types (`dynamodb:PutResourcePolicy` for `CreateTable`'s
+/// `ResourcePolicy`): a request carrying the policy then needs that action too, which is
+/// judged where it is granted.
+fn policy_authorized_apart(service: &Service, action: &ActionInfo) -> bool {
+    service.actions.iter().any(|other| {
+        !std::ptr::eq(other, action)
+            && other.name().contains("Policy")
+            && (other.has(Level::PermissionsManagement)
+                || PERMISSION_WORDS.iter().any(|w| other.name().contains(w)))
+            && other
+                .resources()
+                .iter()
+                .any(|r| action.resources().contains(r))
+    })
+}
+
 /// Whether the action's name says it modifies a snapshot's or image's attributes
 /// (`rds:ModifyDBSnapshotAttribute`, `ec2:ModifyImageAttribute`): those say which accounts may
 /// restore or launch it, sharing it as a resource policy would (EC2's snapshot one is filed
@@ -254,6 +309,22 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             "it is a {} that writes a resource's policy or permissions: it changes who may do what",
             action.level_names().join("/")
         ));
+    }
+    if writes
+        && !reads
+        && let Some((what, member)) = request_grants(service.prefix, action.name())
+        && (what == "principals" || !policy_authorized_apart(service, action))
+    {
+        return Some(match what {
+            "principals" => format!(
+                "it is a {} whose request names the principals it grants to ({member}, by AWS's API model): it changes who may do what",
+                action.level_names().join("/")
+            ),
+            _ => format!(
+                "it is a {} whose request sets the resource's access policy ({member}, by AWS's API model): it changes who may do what",
+                action.level_names().join("/")
+            ),
+        });
     }
     if writes && !reads && IDENTITY_SERVICES.contains(&service.prefix) {
         return Some(format!(

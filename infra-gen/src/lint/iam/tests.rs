@@ -414,6 +414,101 @@ mod generated {
         assert!(seen >= 50, "{seen}");
     }
 
+    /// Over every action AWS's API models say carries who may do what (`iam-data/requests.txt`:
+    /// a resource's access policy, or the principals it grants to): a write escalates on
+    /// whatever resource it names — unless its service authorizes the policy by a policy
+    /// action of its own on the same resource (`dynamodb:CreateTable`'s `ResourcePolicy` needs
+    /// `dynamodb:PutResourcePolicy`), as `CreateTable` alone shows — and a read of the same
+    /// service's resources does not.
+    #[test]
+    fn a_write_whose_request_carries_who_may_do_what_escalates() {
+        let text = include_str!("../../../iam-data/requests.txt");
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(
+            lines.windows(2).all(|w| w[0] < w[1]),
+            "requests.txt is sorted and unique"
+        );
+        let mut seen = 0;
+        for line in &lines {
+            let fields: Vec<&str> = line.split('\t').collect();
+            assert!(
+                fields.len() == 3 && ["policy", "principals"].contains(&fields[1]),
+                "{line}"
+            );
+            let (service, info) = data::action(fields[0]).expect("an action of the data");
+            if !(info.has(Level::Write) || info.has(Level::Tagging)) || name_reads(info.name()) {
+                continue;
+            }
+            let apart = fields[1] == "policy"
+                && service.actions.iter().any(|o| {
+                    !std::ptr::eq(o, info)
+                        && o.name().contains("Policy")
+                        && (o.has(Level::PermissionsManagement)
+                            || [
+                                "ResourcePolicy",
+                                "AccessPolicy",
+                                "PolicyStatement",
+                                "Permission",
+                            ]
+                            .iter()
+                            .any(|w| o.name().contains(w)))
+                        && o.resources().iter().any(|r| info.resources().contains(r))
+                });
+            let resource = info
+                .resource_types(service)
+                .next()
+                .map_or_else(|| Expr::literal("*"), |t| Expr::sub(arn_of(t.arn())));
+            let f = with(Statement::allow(
+                "Generated",
+                vec![Action::new(fields[0]).expect("in the data")],
+                vec![resource],
+            ));
+            let escalates = f
+                .iter()
+                .any(|x| x.code == "iam-escalation" && x.message.contains(fields[0]));
+            if !apart {
+                seen += 1;
+                assert!(escalates, "{line}: {f:?}");
+            }
+        }
+        assert!(seen >= 40, "{seen}");
+        for (action, resource, escalates) in [
+            (
+                "es:UpdateDomainConfig",
+                "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/search",
+                true,
+            ),
+            (
+                "es:DescribeDomain",
+                "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/search",
+                false,
+            ),
+            (
+                "ram:AssociateResourceShare",
+                "arn:${AWS::Partition}:ram:${AWS::Region}:${AWS::AccountId}:resource-share/0123abcd-0123-abcd-0123-0123456789ab",
+                true,
+            ),
+            ("ram:GetResourceShares", "*", false),
+            (
+                "dynamodb:CreateTable",
+                "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/t",
+                false,
+            ),
+            ("kms:CreateKey", "*", true),
+        ] {
+            let f = with(Statement::allow(
+                "Generated",
+                vec![Action::new(action).expect("in the data")],
+                vec![Expr::sub(resource)],
+            ));
+            assert_eq!(
+                f.iter().any(|x| x.code == "iam-escalation"),
+                escalates,
+                "{action}: {f:?}"
+            );
+        }
+    }
+
     /// Over every action of AWS's data: a write whose name sets or hands out a user's
     /// credential (`User` and Token, Credential, Password or Login) escalates, on whatever
     /// resource; a user write without a credential in its name, or a read of one, is not

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Turns the PyPI package botocore (AWS's API models, the ones every AWS SDK is generated from)
+into iam-data/requests.txt: the IAM actions whose request carries who may do what, which AWS's
+access levels do not always say (OpenSearch's UpdateDomainConfig is a Write that takes the
+domain's access policy; RAM's AssociateResourceShare a Write that names the accounts a share
+grants to).
+
+Usage: python3 iam-data/requests.py [BOTOCORE_WHEEL]
+Without BOTOCORE_WHEEL it runs `pip download botocore --no-deps` in a temporary directory.
+Afterwards update the version and date in iam-data/README.md and run `cargo test -p infra-gen`.
+
+Format (tab-separated, sorted): `<prefix>:<Action>  <what>  <member>`, one line per action
+listed in iam-data/actions.txt (the operation's name under its service's signing name or
+endpoint prefix, as IAM names it), where <what> is
+  policy      a string member named ...Policy/...Policies/...PolicyDocument/...PolicyText that
+              AWS documents as an access, resource-based, key, trust or permissions policy
+  principals  a member named principal(s): the principals the request grants to
+and <member> is the first such member of the operation's input.
+"""
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+POLICY_NAME = re.compile(r"(polic(y|ies)|policydocument|policytext)$", re.I)
+POLICY_DOC = re.compile(r"(resource[- ]based|access|IAM|key|trust|permissions?|resource) polic(y|ies)", re.I)
+PRINCIPALS = re.compile(r"principals?", re.I)
+
+
+def wheel() -> str:
+    tmp = tempfile.mkdtemp()
+    subprocess.run(
+        ["pip", "download", "botocore", "--no-deps", "-d", tmp], check=True, capture_output=True
+    )
+    (whl,) = [f for f in os.listdir(tmp) if f.endswith(".whl")]
+    return os.path.join(tmp, whl)
+
+
+def iam_actions(path: str) -> dict:
+    """`prefix` -> lowercased action name -> AWS's spelling, from actions.txt."""
+    actions, service = {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == "S":
+                service = actions.setdefault(fields[1], {})
+            elif not line.startswith("#") and fields[0] not in ("R", "K"):
+                service[fields[0].lower()] = fields[0]
+    return actions
+
+
+def main() -> None:
+    path = sys.argv[1] if len(sys.argv) > 1 else wheel()
+    here = os.path.dirname(os.path.abspath(__file__))
+    iam = iam_actions(os.path.join(here, "actions.txt"))
+    archive = zipfile.ZipFile(path)
+    version = re.search(r"botocore-([^-]+)-", os.path.basename(path)).group(1)
+    models = {}
+    for name in archive.namelist():
+        parts = name.split("/")
+        if len(parts) == 5 and parts[0] == "botocore" and parts[4].startswith("service-2.json"):
+            service, api = parts[2], parts[3]
+            if service not in models or api > models[service][0]:
+                models[service] = (api, name)
+    found = {}
+    for service, (_, name) in sorted(models.items()):
+        raw = archive.read(name)
+        model = json.loads(gzip.decompress(raw) if name.endswith(".gz") else raw)
+        meta, shapes = model["metadata"], model["shapes"]
+        prefixes = [p for p in (meta.get("signingName"), meta.get("endpointPrefix")) if p]
+        for operation, spec in model["operations"].items():
+            shape = spec.get("input", {}).get("shape")
+            if not shape:
+                continue
+            for member, ref in shapes[shape].get("members", {}).items():
+                target = shapes[ref["shape"]]
+                doc = (ref.get("documentation") or "") + " " + (target.get("documentation") or "")
+                if POLICY_NAME.search(member) and target.get("type") == "string" and POLICY_DOC.search(doc):
+                    what = "policy"
+                elif PRINCIPALS.fullmatch(member):
+                    what = "principals"
+                else:
+                    continue
+                action = next(
+                    (f"{p}:{iam[p][operation.lower()]}" for p in prefixes if operation.lower() in iam.get(p, {})),
+                    None,
+                )
+                if action and action not in found:
+                    found[action] = (what, member)
+    out = [f"# botocore {version} (PyPI), licence Apache-2.0"]
+    out += [f"{a}\t{w}\t{m}" for a, (w, m) in sorted(found.items())]
+    with open(os.path.join(here, "requests.txt"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
