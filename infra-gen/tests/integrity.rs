@@ -345,8 +345,8 @@ proptest! {
     /// Kinesis stream, the KMS key a log group, queue or secret encrypts with (a replica's in
     /// the replica's region), a pipe's source, the alarms a composite alarm's rule reads, the
     /// function a Lambda resource acts on, a rule's event bus and an alias's key (these three
-    /// in the resource's account too; a plain name is the resource's own) — is
-    /// a `region` finding elsewhere, and a dead-letter queue or stream of a literal account is
+    /// in the resource's account too; a plain name is the resource's own), a function's layers,
+    /// EFS access points and code-signing configuration — is a `region` finding elsewhere, and a dead-letter queue or stream of a literal account is
     /// one too (SQS and DynamoDB need the resource's account); a key ID, which names no region,
     /// is the resource's region's; a secret's replica in its own region is a finding.
     #[test]
@@ -355,7 +355,7 @@ proptest! {
         target_region in proptest::sample::select(REGIONS.to_vec()),
         replica_region in proptest::sample::select(REGIONS.to_vec()),
         literal_account in any::<bool>(),
-        kind in 0usize..12,
+        kind in 0usize..15,
     ) {
         let account = if literal_account { "210987654321" } else { "${AWS::AccountId}" };
         let arn = |service: &str, rest: &str| {
@@ -379,6 +379,18 @@ proptest! {
                 "Principal": "events.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}), stack_region, true),
             9 => ("AWS::Events::Rule", serde_json::json!({"EventBusName": arn("events", "event-bus/orders"), "EventPattern": {"source": ["demo"]}}), stack_region, true),
             10 => ("AWS::KMS::Alias", serde_json::json!({"AliasName": "alias/demo", "TargetKeyId": key}), stack_region, true),
+            // A function's layer (another account's as well), EFS access point and code-signing
+            // configuration are of its region.
+            11..=13 => {
+                let mut f = serde_json::json!({"Runtime": "python3.12", "Handler": "app.handler",
+                    "Role": {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "Code": {"ZipFile": "def handler(e, c): pass"}});
+                match kind {
+                    11 => f["Layers"] = serde_json::json!([arn("lambda", "layer:tools:3")]),
+                    12 => f["FileSystemConfigs"] = serde_json::json!([{"Arn": arn("elasticfilesystem", "access-point/fsap-0123456789abcdef0"), "LocalMountPath": "/mnt/data"}]),
+                    _ => f["CodeSigningConfigArn"] = arn("lambda", "code-signing-config:csc-0123456789abcdef0"),
+                }
+                ("AWS::Lambda::Function", f, stack_region, false)
+            }
             // A plain name is of the resource's own region and account.
             _ => ("AWS::Lambda::Permission", serde_json::json!({"FunctionName": "f", "Action": "lambda:InvokeFunction",
                 "Principal": "events.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}), target_region, false),

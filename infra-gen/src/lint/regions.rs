@@ -6,7 +6,8 @@
 //! in its region (but for an event bus), a schedule's templated target in its account and
 //! region, a log subscription's destination in the log group's
 //! account and region, an SNS subscription's topic in the region it names, every such ARN in
-//! the region's partition, a KMS key in the region of what it encrypts, and two resources with
+//! the region's partition, a KMS key in the region of what it encrypts, a function's layers,
+//! file systems and code-signing configuration in its region, and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
@@ -144,7 +145,7 @@ impl Crossing {
     }
 }
 
-const SAME_REGION_TARGETS: [SameRegion; 13] = [
+const SAME_REGION_TARGETS: [SameRegion; 14] = [
     SameRegion {
         types: "AWS::CloudWatch::",
         paths: &["AlarmActions", "OKActions", "InsufficientDataActions"],
@@ -293,6 +294,16 @@ const SAME_REGION_TARGETS: [SameRegion; 13] = [
         region: None,
         crossing: None,
         open_is_finding: false,
+    },
+    SameRegion {
+        types: "AWS::Lambda::Function",
+        paths: &["Layers", "FileSystemConfigs.Arn", "CodeSigningConfigArn"],
+        what: "layer, file system or code-signing configuration",
+        why: "Lambda attaches layers (another account's too), EFS access points and code-signing configurations only of the function's region",
+        same_account: false,
+        region: None,
+        crossing: None,
+        open_is_finding: true,
     },
 ];
 
