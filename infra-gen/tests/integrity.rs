@@ -339,14 +339,16 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(96))]
 
     /// What AWS requires in a resource's own region — a queue's dead-letter queue, a table's
     /// Kinesis stream, the KMS key a log group, queue or secret encrypts with (a replica's in
     /// the replica's region), a pipe's source, the alarms a composite alarm's rule reads, the
     /// function a Lambda resource acts on, a rule's event bus and an alias's key (these three
     /// in the resource's account too; a plain name is the resource's own), a function's layers,
-    /// EFS access points and code-signing configuration — is a `region` finding elsewhere, and a dead-letter queue or stream of a literal account is
+    /// EFS access points and code-signing configuration, a composite alarm's suppressor (its
+    /// account's too), a state machine's or pipe's log group and a rotation's function — is a
+    /// `region` finding elsewhere, and a dead-letter queue or stream of a literal account is
     /// one too (SQS and DynamoDB need the resource's account); a key ID, which names no region,
     /// is the resource's region's; a secret's replica in its own region is a finding.
     #[test]
@@ -355,7 +357,7 @@ proptest! {
         target_region in proptest::sample::select(REGIONS.to_vec()),
         replica_region in proptest::sample::select(REGIONS.to_vec()),
         literal_account in any::<bool>(),
-        kind in 0usize..15,
+        kind in 0usize..19,
     ) {
         let account = if literal_account { "210987654321" } else { "${AWS::AccountId}" };
         let arn = |service: &str, rest: &str| {
@@ -391,6 +393,18 @@ proptest! {
                 }
                 ("AWS::Lambda::Function", f, stack_region, false)
             }
+            // A composite alarm's suppressor alarm (in its account too), a state machine's and a
+            // pipe's log group, and a rotation's function are of the resource's region.
+            14 => ("AWS::CloudWatch::CompositeAlarm", serde_json::json!({"AlarmName": "rollup", "AlarmRule": "ALARM(edge)",
+                "ActionsSuppressor": arn("cloudwatch", "alarm:maintenance")}), stack_region, true),
+            15 => ("AWS::StepFunctions::StateMachine", serde_json::json!({"RoleArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]},
+                "DefinitionString": "{}", "LoggingConfiguration": {"Level": "ALL", "Destinations": [
+                    {"CloudWatchLogsLogGroup": {"LogGroupArn": arn("logs", "log-group:/aws/vendedlogs/states/flow:*")}}]}}), stack_region, false),
+            16 => ("AWS::Pipes::Pipe", serde_json::json!({"Source": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:in"},
+                "Target": {"Fn::GetAtt": ["Function", "Arn"]}, "RoleArn": {"Fn::GetAtt": ["FunctionRole", "Arn"]},
+                "LogConfiguration": {"Level": "ERROR", "CloudwatchLogsLogDestination": {"LogGroupArn": arn("logs", "log-group:/aws/vendedlogs/pipes/p")}}}), stack_region, false),
+            17 => ("AWS::SecretsManager::RotationSchedule", serde_json::json!({"SecretId": {"Ref": "ApiKeySecret"},
+                "RotationLambdaARN": arn("lambda", "function:rotator"), "RotationRules": {"AutomaticallyAfterDays": 30}}), stack_region, false),
             // A plain name is of the resource's own region and account.
             _ => ("AWS::Lambda::Permission", serde_json::json!({"FunctionName": "f", "Action": "lambda:InvokeFunction",
                 "Principal": "events.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}), target_region, false),

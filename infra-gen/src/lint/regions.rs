@@ -7,7 +7,8 @@
 //! region, a log subscription's destination in the log group's
 //! account and region, an SNS subscription's topic in the region it names, every such ARN in
 //! the region's partition, a KMS key in the region of what it encrypts, a function's layers,
-//! file systems and code-signing configuration in its region, and two resources with
+//! file systems and code-signing configuration, a rotation's function, a composite alarm's
+//! suppressor and a state machine's or pipe's log group in its region, and two resources with
 //! the same physical name in one account and region are the same resource to AWS (the second
 //! stack fails to create it). The app is taken to be one account: `Environment` names no
 //! account, so stacks that may share one are judged as if they do.
@@ -145,7 +146,7 @@ impl Crossing {
     }
 }
 
-const SAME_REGION_TARGETS: [SameRegion; 14] = [
+const SAME_REGION_TARGETS: [SameRegion; 17] = [
     SameRegion {
         types: "AWS::CloudWatch::",
         paths: &["AlarmActions", "OKActions", "InsufficientDataActions"],
@@ -294,6 +295,39 @@ const SAME_REGION_TARGETS: [SameRegion; 14] = [
         region: None,
         crossing: None,
         open_is_finding: false,
+    },
+    SameRegion {
+        types: "AWS::SecretsManager::RotationSchedule",
+        paths: &["RotationLambdaARN"],
+        what: "rotation function",
+        why: "Secrets Manager invokes a rotation function of the secret's region only",
+        same_account: false,
+        region: None,
+        crossing: None,
+        open_is_finding: true,
+    },
+    SameRegion {
+        types: "AWS::CloudWatch::CompositeAlarm",
+        paths: &["ActionsSuppressor"],
+        what: "suppressor alarm",
+        why: "a composite alarm reads the state of alarms of its own account and region only",
+        same_account: true,
+        region: None,
+        crossing: None,
+        open_is_finding: false,
+    },
+    SameRegion {
+        types: "AWS::",
+        paths: &[
+            "LoggingConfiguration.Destinations.CloudWatchLogsLogGroup.LogGroupArn",
+            "LogConfiguration.CloudwatchLogsLogDestination.LogGroupArn",
+        ],
+        what: "log group",
+        why: "Step Functions and Pipes deliver logs only to a log group of their own region",
+        same_account: false,
+        region: None,
+        crossing: None,
+        open_is_finding: true,
     },
     SameRegion {
         types: "AWS::Lambda::Function",
