@@ -219,8 +219,9 @@ const REQUESTS: &str = include_str!("../../../iam-data/requests.txt");
 /// What `service:action`'s request carries that says who may do what (`policy` or
 /// `principals`) and its member: a binary search over [`REQUESTS`]' sorted lines themselves,
 /// so no table is built.
-fn request_grants(service: &str, action: &str) -> Option<(&'static str, &'static str)> {
-    let wanted = (service, action);
+pub(super) fn request_grants(service: &str, action: &str) -> Option<(&'static str, &'static str)> {
+    // The lines sort by their whole `prefix:Action` (`bedrock-agentcore:` before `bedrock:`).
+    let wanted = || service.bytes().chain([b':']).chain(action.bytes());
     let text = REQUESTS;
     let header = text
         .lines()
@@ -235,8 +236,7 @@ fn request_grants(service: &str, action: &str) -> Option<(&'static str, &'static
         let end = text[mid..hi].find('\n').map_or(hi, |i| mid + i);
         let line = &text[start..end];
         let mut fields = line.split('\t');
-        let (s, a) = fields.next()?.split_once(':')?;
-        match (s, a).cmp(&wanted) {
+        match fields.next()?.bytes().cmp(wanted()) {
             std::cmp::Ordering::Equal => return Some((fields.next()?, fields.next()?)),
             std::cmp::Ordering::Less => lo = end + 1,
             std::cmp::Ordering::Greater => hi = start,

@@ -436,6 +436,12 @@ mod generated {
                 "{line}"
             );
             let (service, info) = data::action(fields[0]).expect("an action of the data");
+            // Every line is found where it is stored (`bedrock-agentcore:` sorts before `bedrock:`).
+            assert_eq!(
+                super::super::escalation::request_grants(service.prefix, info.name()),
+                Some((fields[1], fields[2])),
+                "{line}"
+            );
             if !(info.has(Level::Write) || info.has(Level::Tagging)) || name_reads(info.name()) {
                 continue;
             }
