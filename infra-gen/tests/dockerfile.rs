@@ -2145,7 +2145,7 @@ proptest! {
         sha in "[0-9a-f]{40}",
         uuid in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
         form in 0..10usize,
-        ordinary in 0..11usize,
+        ordinary in 0..15usize,
         parent in any::<bool>(),
     ) {
         let credential = [
@@ -2171,6 +2171,11 @@ proptest! {
             "RUN git config --global credential.helper store && git config --global user.email ci@example.com".to_owned(),
             format!("RUN echo 'build {sha}' > /var/task/VERSION && dnf install -y jq-1.6"),
             "RUN curl -fsSL -H \"Authorization: Bearer ${TOKEN}\" https://api.example.com/v1/model -o /opt/model.bin".to_owned(),
+            // A command substitution reading a mounted secret: the shell's output, not the text's.
+            format!("RUN --mount=type=secret,id=t{ordinary} curl -fsSL -H \"Authorization: Bearer $(cat /run/secrets/t{ordinary})\" -o /opt/model.bin https://api.example.com/v1/model"),
+            "RUN --mount=type=secret,id=pg PGPASSWORD=$(cat /run/secrets/pg) psql -h db.internal -U app -c 'select 1'".to_owned(),
+            "RUN --mount=type=secret,id=t git clone https://ci:`cat /run/secrets/t`@git.example.com/acme/models.git /opt/models".to_owned(),
+            "RUN --mount=type=secret,id=db mysql -h db.internal -u app --password=\"$(cat /run/secrets/db)\" -e 'select 1'".to_owned(),
             // The JDK truststore's documented default password protects nothing.
             "RUN keytool -importcert -noprompt -alias corp -file /tmp/corp.crt -cacerts -storepass changeit".to_owned(),
             "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nUSER 1000:1000\nVOLUME /tmp\nEXPOSE 8080\nSTOPSIGNAL SIGTERM".to_owned(),

@@ -235,8 +235,8 @@ fn urn(v: &str) -> bool {
 }
 
 /// A template's placeholder, filled in later (`{token}`, `{{token}}`, `${TOKEN}`, `$TOKEN`, `%s`,
-/// `%(token)s`, `${{ secrets.TOKEN }}`, `{{ .Values.token }}`); a value cut at its closing
-/// brace (`{token`) too. Single braces also quote an
+/// `%(token)s`, `${{ secrets.TOKEN }}`, `{{ .Values.token }}`, a shell's `$(command)`); a value
+/// cut at its closing brace (`{token`) too. Single braces also quote an
 /// ODBC value (`Pwd={Winter2024x}`), so there a placeholder is a name without digits or a
 /// position (`{0}`).
 fn placeholder(v: &str) -> bool {
@@ -277,6 +277,11 @@ fn placeholder(v: &str) -> bool {
         };
     if angled || stand_in {
         return true;
+    }
+    // A shell's command substitution (`$(cat /run/secrets/token)`, `` `cat …` ``): what the
+    // command prints when the shell runs it, which the text does not hold.
+    if let Some(rest) = v.strip_prefix("$(").or_else(|| v.strip_prefix('`')) {
+        return rest.starts_with(|c: char| c.is_ascii_alphabetic());
     }
     let (inner, single_brace) = if let Some(rest) = v.strip_prefix("%(") {
         (rest.strip_suffix(")s").unwrap_or(rest), false)
