@@ -2167,7 +2167,8 @@ proptest! {
             format!("RUN git clone https://github.com/acme/lib.git /opt/lib && git -C /opt/lib checkout {sha}"),
             format!("RUN curl -fsSL -H 'X-Request-Id: {uuid}' https://example.com/config.json -o /var/task/config.json"),
             format!("ADD --checksum=sha256:{hex} https://github.com/acme/data/archive/{sha}.tar.gz /opt/"),
-            "RUN --mount=type=secret,id=npm,env=NPM_TOKEN npm config set //registry.npmjs.org/:_authToken $NPM_TOKEN && npm ci".to_owned(),
+            // (The .npmrc the token is stored in is removed in the same RUN: no layer keeps it.)
+            "RUN --mount=type=secret,id=npm,env=NPM_TOKEN npm config set //registry.npmjs.org/:_authToken $NPM_TOKEN && npm ci && rm -f ~/.npmrc".to_owned(),
             "RUN git config --global credential.helper store && git config --global user.email ci@example.com".to_owned(),
             format!("RUN echo 'build {sha}' > /var/task/VERSION && dnf install -y jq-1.6"),
             "RUN curl -fsSL -H \"Authorization: Bearer ${TOKEN}\" https://api.example.com/v1/model -o /opt/model.bin".to_owned(),
@@ -2614,5 +2615,73 @@ proptest! {
             .map(ToString::to_string)
             .collect();
         prop_assert_eq!(findings.is_empty(), in_entry + in_command == 1, "{}\n{:#?}", text, findings);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A build secret (`RUN --mount=type=secret`) is kept out of the layer, but not a file the
+    /// RUN copies it to, writes its value into or has a tool store it in: that file is in the
+    /// image when the final stage's chain writes it or a `COPY --from` takes it, unless the same
+    /// RUN removes it. A secret used where it is mounted, written to a cache mount, or left in
+    /// a builder the image does not copy is no leak.
+    #[test]
+    fn a_build_secret_a_run_writes_out_is_in_the_image(
+        spelling in 0..3usize,
+        write in 0..7usize,
+        relative in any::<bool>(),
+        route in 0..4usize,
+        clean_up in 0..5usize,
+    ) {
+        // The secret as a file (by id or target) or as a variable.
+        let (mount, source) = [
+            ("type=secret,id=creds", "/run/secrets/creds"),
+            ("type=secret,id=creds,target=/mnt/creds", "/mnt/creds"),
+            ("type=secret,id=creds,env=CREDS", "$CREDS"),
+        ][spelling];
+        // A file's value, read where the command needs it.
+        let value = if source.starts_with('$') { source.to_owned() } else { format!("$(cat {source})") };
+        let as_file = !source.starts_with('$');
+        let dest = if relative { "config/creds.txt" } else { "/var/task/config/creds.txt" };
+        let (command, stored) = match write {
+            0 if as_file => (format!("cp {source} {dest}"), dest.to_owned()),
+            1 if as_file => (format!("install -m 600 {source} {dest}"), dest.to_owned()),
+            2 => (format!("echo \"{value}\" > {dest}"), dest.to_owned()),
+            3 => (format!("printf '%s' \"{value}\" | tee {dest} >/dev/null"), dest.to_owned()),
+            4 => (format!("git config --global http.extraHeader \"Authorization: Bearer {value}\""), "/root/.gitconfig".to_owned()),
+            5 => (format!("npm config set //registry.npmjs.org/:_authToken \"{value}\""), "/root/.npmrc".to_owned()),
+            _ => (format!("cat {source} > {dest}").replace("cat $CREDS", "echo $CREDS"), dest.to_owned()),
+        };
+        let stored_abs = if stored.starts_with('/') { stored.clone() } else { format!("/var/task/{stored}") };
+        // The same RUN removes it, writes to a cache instead, or leaves it.
+        let (removal, cache, leaks) = match clean_up {
+            0 => (format!(" && rm -f {stored}"), "", false),
+            1 => (" && rm -rf /var/task/config /root/.gitconfig /root/.npmrc".to_owned(), "", false),
+            2 => (String::new(), ",type=cache,target=/var/task/config", true),
+            _ => (String::new(), "", true),
+        };
+        let run = if cache.is_empty() {
+            format!("RUN --mount={mount} {command} && npm ci --omit=dev{removal}")
+        } else {
+            // A cache mount on the file's directory keeps it out of the layer.
+            format!("RUN --mount={mount} --mount=type=cache,target=/var/task/config {command} && npm ci --omit=dev")
+        };
+        let in_cache = !cache.is_empty() && stored_abs.starts_with("/var/task/config/");
+        let provided = "FROM public.ecr.aws/lambda/provided:al2023";
+        let (text, reaches) = match route {
+            0 => (format!("{provided}\nWORKDIR /var/task\n{run}\n"), true),
+            1 => (format!("{provided} AS base\nWORKDIR /var/task\n{run}\nFROM base\n"), true),
+            // A builder whose directory holding the file the image copies.
+            2 => {
+                let dir = stored_abs.rsplit_once('/').map_or("/", |(d, _)| d).to_owned();
+                (format!("FROM public.ecr.aws/docker/library/node:22 AS deps\nWORKDIR /var/task\n{run}\n{provided}\nCOPY --from=deps {dir}/ /copied/\n"), true)
+            }
+            _ => (format!("FROM public.ecr.aws/docker/library/node:22 AS deps\nWORKDIR /var/task\n{run}\n{provided}\nCOPY --from=deps /opt/ /opt/\n"), false),
+        };
+        let text = format!("{text}{TAIL}");
+        let expected = usize::from(leaks && reaches && !in_cache);
+        let found = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
+        prop_assert_eq!(found, expected, "{}", text);
     }
 }

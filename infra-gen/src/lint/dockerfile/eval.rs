@@ -6,6 +6,7 @@
 use super::arch::{self, Arch, Holds};
 use super::expand::{PLATFORM_ARGS, Scope, Unresolved, Val, expand, expand_value};
 use super::parse::{Instruction, Parsed, json_form, parse, words};
+use super::persisted;
 
 /// An image setting as the build leaves it, or why it cannot be known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,9 @@ pub(super) enum Kept {
     /// clean when the WORKDIR is known) and its text, as written and, when that differs, with
     /// the stage's variables expanded.
     File(String, Vec<String>),
+    /// A file a RUN leaves a build secret it mounts in ([`super::persisted`]): its path
+    /// (absolute when the WORKDIR is known) and the command that writes it.
+    Secret(String, String),
 }
 
 /// A COPY or ADD as it lands: what [`super::files`] reads to tell which files the image holds.
@@ -670,6 +674,18 @@ impl Stage {
                     .collect::<Vec<_>>()
                     .join("\n");
                 self.runs.push(script.clone());
+                // A build secret the script copies or writes out stays in the layer.
+                let (secrets, scratch) = persisted::mounts(&ins.flags);
+                let wd = match &self.config.working_dir {
+                    Known::Is(wd) => Some(wd.as_str()),
+                    Known::Unknown(_) => None,
+                };
+                if !secrets.is_empty()
+                    && let Some((path, command)) =
+                        persisted::persisted(&script, &secrets, &scratch, wd)
+                {
+                    self.config.kept.push(Kept::Secret(path, command));
+                }
                 // The image's history keeps the command as written, with its heredocs.
                 let written = std::iter::once(ins.rest.as_str())
                     .chain(ins.heredocs.iter().map(String::as_str))

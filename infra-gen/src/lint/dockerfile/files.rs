@@ -161,13 +161,11 @@ fn lands(
     })
 }
 
-/// The files heredocs wrote in stages the final image's chain copies from (a `COPY
-/// --from=<stage>` of the file or a directory above it, by pattern too): they are in the
-/// image's layers as much as its own. Each with its texts and the stage it came from.
-pub(super) fn copied_heredoc_files<'a>(
-    stages: &'a [Stage],
-    chain: &[usize],
-) -> Vec<(&'a str, &'a [String], usize)> {
+/// The files heredocs wrote ([`Kept::File`]) and build secrets were left in
+/// ([`Kept::Secret`]) in stages the final image's chain copies from (a `COPY --from=<stage>`
+/// of the file or a directory above it, by pattern too): they are in the image's layers as
+/// much as its own. Each with the stage it came from.
+pub(super) fn copied_files<'a>(stages: &'a [Stage], chain: &[usize]) -> Vec<(&'a Kept, usize)> {
     let mut found = Vec::new();
     for &i in chain {
         for write in &stages[i].writes {
@@ -175,10 +173,10 @@ pub(super) fn copied_heredoc_files<'a>(
                 continue;
             };
             for kept in &stages[j].config.kept {
-                if let Kept::File(path, texts) = kept
+                if let Kept::File(path, _) | Kept::Secret(path, _) = kept
                     && write.sources.iter().any(|s| takes(s, path))
                 {
-                    found.push((path.as_str(), texts.as_slice(), j));
+                    found.push((kept, j));
                 }
             }
         }

@@ -9,6 +9,7 @@ mod eval;
 mod expand;
 mod files;
 mod parse;
+mod persisted;
 
 use super::Sink;
 use super::resolve::{Origin, Part, Resolved, Unknown};
@@ -754,12 +755,23 @@ impl Lint<'_, '_> {
     /// The final image's ENV is part of the function's environment; its ARGs' values are in
     /// its history, which whoever pulls the image reads. A `--build-arg` can set any ARG, so
     /// one named like a secret is judged as holding whatever the build is given.
-    /// A heredoc's file a builder stage wrote and the final image copies holds the secret in
-    /// the image's layers, as one the final stage writes itself.
+    /// A heredoc's file or a build secret's copy a builder stage wrote and the final image
+    /// copies holds the secret in the image's layers, as one the final stage writes itself.
     fn copied_files(&mut self, stages: &[Stage], chain: &[usize]) {
-        for (path, texts, stage) in files::copied_heredoc_files(stages, chain) {
-            let Some(reason) = texts.iter().find_map(|t| super::env::command_reason(t)) else {
-                continue;
+        for (kept, stage) in files::copied_files(stages, chain) {
+            let (path, reason) = match kept {
+                Kept::File(path, texts) => {
+                    let Some(reason) = texts.iter().find_map(|t| super::env::command_reason(t))
+                    else {
+                        continue;
+                    };
+                    (path, reason)
+                }
+                Kept::Secret(path, command) => (
+                    path,
+                    format!("a build secret `{}` left there", shorten(command)),
+                ),
+                _ => continue,
             };
             let stage = stages[stage]
                 .name
@@ -769,7 +781,7 @@ impl Lint<'_, '_> {
                 "secret-in-env",
                 self.id,
                 format!(
-                    "the final stage of {} copies {path} from stage {stage}, a file a heredoc wrote that holds what looks like a secret ({reason}); the image's layers keep it, which whoever pulls the image reads",
+                    "the final stage of {} copies {path} from stage {stage}, a file that holds what looks like a secret ({reason}); the image's layers keep it, which whoever pulls the image reads",
                     self.path
                 ),
                 "write no secret into a file the image copies: mount it for the step that needs it (`RUN --mount=type=secret,id=…,target=…`) and read run-time ones from Secrets Manager (Service::secret with SecretSpec)",
@@ -859,6 +871,13 @@ impl Lint<'_, '_> {
                         "write no secret into the image: mount it for the step that needs it (`RUN --mount=type=secret,id=…,target=…`) and read run-time ones from Secrets Manager (Service::secret with SecretSpec)".to_owned(),
                     )
                 }
+                Kept::Secret(path, command) => (
+                    format!(
+                        "the file {path} from `{}`, which leaves a build secret the RUN mounts there (BuildKit keeps the mount out of the layer, not what a RUN writes from it),",
+                        shorten(command)
+                    ),
+                    "use the secret where it is mounted (`--mount=type=secret,id=…,target=<the path the tool reads>` or `env=`) and write it nowhere, or remove the file in the same RUN".to_owned(),
+                ),
                 Kept::Label(..) | Kept::Replaced(..) => continue,
             };
             self.sink.push(
