@@ -68,6 +68,20 @@ const CONFIG_WRITERS: [(&str, &str); 8] = [
     ("gh auth login", "/root/.config/gh/hosts.yml"),
 ];
 
+/// Commands whose output is what they are given (arguments, files, input), transformed at
+/// most: a secret they read is in what they print.
+const PRINTERS: [&str; 11] = [
+    "echo", "printf", "cat", "base64", "tr", "sed", "head", "tail", "envsubst", "jq", "xxd",
+];
+
+/// Trust stores: a certificate copied there is public whatever mount brought it.
+const TRUST_STORES: [&str; 4] = [
+    "/usr/local/share/ca-certificates/",
+    "/etc/pki/ca-trust/source/anchors/",
+    "/etc/ssl/certs/",
+    "/usr/share/ca-certificates/",
+];
+
 /// Words that end a simple command in a shell script (and start the next).
 const SEPARATORS: [&str; 6] = ["&&", "||", ";", "|", "then", "do"];
 
@@ -105,12 +119,16 @@ pub(super) fn persisted(
     }
     let commands = simple_commands(script);
     let mut left: Vec<(String, String)> = Vec::new();
-    // A pipeline reading the secret carries it to a later command's output.
+    // A pipeline of commands that print the secret carries it to a later command.
     let mut piped = false;
     for (command, after_pipe) in &commands {
         let words: Vec<&str> = command.split_whitespace().collect();
-        let carries = reads(command) || (*after_pipe && piped);
-        piped = carries;
+        let first = words.first().copied().unwrap_or_default();
+        let given = reads(command) || (*after_pipe && piped);
+        // What the command prints is the secret only for one that prints what it is given
+        // (`echo $T > f`; not `curl -H "…$T" … > model.bin`, whose output is the download).
+        let prints = given && PRINTERS.contains(&first);
+        piped = prints;
         let written = |dest: &str| (path(dest), command.clone());
         // A redirection of what the command prints (not its errors).
         let redirected = words.iter().enumerate().find_map(|(i, w)| {
@@ -123,17 +141,19 @@ pub(super) fn persisted(
             };
             target.map(|t| t.trim_matches(['"', '\'']))
         });
-        if carries {
+        if prints {
             left.extend(redirected.map(written));
+        }
+        if given {
             match words.first().copied() {
-                Some("cp" | "mv" | "install" | "rsync") => {
+                Some("cp" | "mv" | "install" | "rsync") if reads(command) => {
                     let dest = words[1..]
                         .iter()
                         .rev()
                         .find(|w| !w.starts_with('-') && !w.starts_with('>'));
                     left.extend(dest.map(|d| written(d)));
                 }
-                Some("tee") => {
+                Some("tee") if *after_pipe => {
                     let mut after_redirect = false;
                     for w in &words[1..] {
                         let skip = after_redirect || w.starts_with('-') || w.starts_with('>');
@@ -175,6 +195,7 @@ pub(super) fn persisted(
     }
     left.into_iter().find(|(dest, _)| {
         !dest.starts_with("/dev/")
+            && !TRUST_STORES.iter().any(|t| dest.starts_with(t))
             && !secrets.iter().any(|s| *dest == s.path)
             && !scratch
                 .iter()
@@ -316,6 +337,32 @@ mod tests {
             None
         );
         assert_eq!(left("echo $GH_TOKEN > /dev/null", &env), None);
+        // A download's output is the download; a CA certificate in a trust store is public.
+        assert_eq!(
+            left(
+                "curl -fsSL -H \"Authorization: Bearer $GH_TOKEN\" https://x/m > /opt/m.bin",
+                &env
+            ),
+            None
+        );
+        assert_eq!(
+            left(
+                "curl -fsSL -u \"ci:$GH_TOKEN\" https://x/m | tar -xz -C /opt",
+                &env
+            ),
+            None
+        );
+        assert_eq!(
+            left(
+                "cp /run/secrets/npmrc /usr/local/share/ca-certificates/corp.crt && update-ca-certificates",
+                &file
+            ),
+            None
+        );
+        assert_eq!(
+            left("cat /run/secrets/npmrc | base64 -d > /app/key.bin", &file).as_deref(),
+            Some("/app/key.bin")
+        );
         assert_eq!(left("echo $GH_TOKENS > /tmp/list", &env), None);
         assert_eq!(
             persisted(
