@@ -934,6 +934,8 @@ pub(crate) fn digest_name(name: &str) -> bool {
         // A release or image tag is commonly the commit (`SENTRY_RELEASE`, `IMAGE_TAG`).
         "release",
         "tag",
+        // A cache buster: the build's hash, or a random stamp, that renames assets.
+        "buster",
     ];
     let pieces = pieces(name);
     // A data structure's key (`CACHE_KEY`, `PARTITION_KEY`) is often a hash: an identifier.

@@ -2876,3 +2876,40 @@ proptest! {
         prop_assert!(literal_reason("UPSTREAM", &b64(&body)).is_some(), "{}", b64(&body));
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A commit's hex that pins a version — an image's tag, a revision after `@`, a checksum
+    /// file's line — is public under any plain name; the same hex as a password, a token's
+    /// value or alone is key material.
+    #[test]
+    fn revisions_pinned_by_references_are_public(
+        sha in prop_oneof![from_alphabet(b"0123456789abcdef", 40..=40), from_alphabet(b"0123456789abcdef", 64..=64)],
+        registry in prop::sample::select(vec!["123456789012.dkr.ecr.us-west-2.amazonaws.com", "ghcr.io/acme", "docker.io/library", "localhost:5000/team", "public.ecr.aws/acme"]),
+        repo in "[a-z][a-z0-9-]{2,12}",
+        file in "[a-z][a-z0-9_-]{2,10}\\.(tar\\.gz|zip|json|bin)",
+        name in plain_names(),
+    ) {
+        let digits = sha.bytes().filter(u8::is_ascii_digit).count();
+        prop_assume!(super::super::secrets::entropy(&sha) >= 3.0 && digits > 0 && digits < sha.len());
+        for public in [
+            format!("{registry}/{repo}:{sha}"),
+            format!("acme/{repo}@{sha}"),
+            format!("git+https://github.com/acme/{repo}.git@{sha}"),
+            format!("uses: actions/checkout@{sha}"),
+            format!("{sha}  {file}"),
+            format!("{sha} *{file}\n{sha}  {repo}.sig"),
+        ] {
+            prop_assert_eq!(literal_reason(&name, &public), None, "{}={}", name, public);
+        }
+        for secret in [
+            format!("postgres://app:{sha}@db.internal:5432/app"),
+            format!("token:{sha}"),
+            format!("api_key={sha}"),
+            sha.clone(),
+        ] {
+            prop_assert!(literal_reason(&name, &secret).is_some(), "{}={}", name, secret);
+        }
+    }
+}

@@ -523,6 +523,34 @@ pub(crate) fn public_by_design(value: &str) -> bool {
         || anon_jwt(v)
 }
 
+/// A hex run a reference pins a version with: an image's tag (`…/orders:<sha>`, tagged by
+/// its commit), a revision after `@` (`owner/model@<sha>`, `actions/checkout@<sha>`, pip's
+/// `git+https://…@<sha>`), or a checksum file's line (`<digest>  <file>`, `sha256sum`'s).
+/// Not a colon after a user and before an `@` host: that is a password.
+fn pinned_revision(before: &str, run: &str, after: &str) -> bool {
+    let token = before
+        .rsplit(|c: char| c.is_whitespace() || ",;=\"'".contains(c))
+        .next()
+        .unwrap_or_default();
+    let image_tag = token.strip_suffix(':').is_some_and(|image| {
+        image.contains('/')
+            && !image.contains("://")
+            && image
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/:".contains(&b))
+            && !after.starts_with('@')
+    });
+    let revision = token
+        .strip_suffix('@')
+        .is_some_and(|path| path.contains('/'))
+        && matches!(run.len(), 40 | 64);
+    let line_start = before.is_empty() || before.ends_with('\n');
+    let checksum_line = line_start
+        && (after.starts_with("  ") || after.starts_with(" *"))
+        && after[2..].starts_with(|c: char| !c.is_whitespace());
+    image_tag || revision || checksum_line
+}
+
 /// Ciphertext by its own format, which only the holder of its key reads — what Lambda's
 /// encryption helpers and secret-file tools put in configuration, not a secret in plain text:
 /// a KMS `CiphertextBlob` (version 1, then `02 00 78` and the key's header: base64 `AQICAHh…`),
@@ -1804,7 +1832,8 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
                     names::digest_name(n) || (names::pgp_name(n) && pgp_fingerprint(run))
                 })
                 || sentry_public_key(before, run, &original[start + run.len()..])
-                || trace_id(before, run, &original[start + run.len()..]);
+                || trace_id(before, run, &original[start + run.len()..])
+                || pinned_revision(before, run, &original[start + run.len()..]);
             if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
