@@ -2833,6 +2833,9 @@ proptest! {
             format!("auth.internal:{uid}"),
             format!("{user}:${{ADMIN_PASSWORD}}"),
             format!("https://{user}.example.com/login"),
+            "us-west-2:1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d".to_owned(),
+            format!("{user}:v1.4.{uid}"),
+            format!("{user}:2.0.{uid}-rc1"),
         ] {
             prop_assert_eq!(literal_reason(name, &plain), None, "{}={}", name, plain);
         }

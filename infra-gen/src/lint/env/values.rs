@@ -1162,17 +1162,28 @@ fn user_passwords(value: &str, name: Option<&str>) -> Option<String> {
             && crypt_hash(pw).is_none()
             && letters
             && digits
-            && !b.iter().all(u8::is_ascii_hexdigit)
+            // Hex, dashed or not (a UUID: `us-west-2:<uuid>` is an identity pool's ID).
+            && !b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
+            // A version (`orders:v1.4.2`, `api:2.0.1-rc1`).
+            && !pw
+                .trim_start_matches('v')
+                .split(['-', '+'])
+                .next()
+                .is_some_and(|core| {
+                    core.contains('.') && core.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+                })
             && (strong_symbol || word_coverage(&alnum) < 0.75)
             && !placeholder(pw)
     };
     if items.is_empty() || !items.iter().all(|i| password_shaped(i)) {
         return None;
     }
+    // Not under an identifier's name (`AUTH_KEY_ID`): the value is whole.
     let accounts = name.is_some_and(|n| {
         names::words(n)
             .iter()
             .any(|w| ACCOUNT_WORDS.contains(&w.as_str()))
+            && !names::public_name(n)
     });
     accounts.then(|| "a user:password account in plain text".to_owned())
 }
