@@ -522,7 +522,7 @@ impl<'a> Scope<'a> {
                     let mut input = parameter_cached(name, &p.allowed_pattern);
                     input.described_as_secret = [&p.description, &p.constraint_description]
                         .iter()
-                        .any(|d| super::env::described_as_secret(d));
+                        .any(|d| described_as_secret_cached(d));
                     Resolved::unknown(input)
                 }
                 // A list of IDs CloudFormation checks exist: no wildcard, no path.
@@ -699,6 +699,23 @@ fn url_suffix(region: &str) -> &'static str {
     } else {
         "amazonaws.com"
     }
+}
+
+/// [`super::env::described_as_secret`], worked out once per description: a parameter is
+/// resolved wherever a `Ref` names it, and reading prose as names costs.
+fn described_as_secret_cached(description: &str) -> bool {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, bool>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    SEEN.with_borrow_mut(|seen| match seen.get(description) {
+        Some(&described) => described,
+        None => {
+            let described = super::env::described_as_secret(description);
+            seen.insert(description.to_owned(), described);
+            described
+        }
+    })
 }
 
 /// [`parameter`], worked out once per parameter and pattern: every `Ref` to a parameter is
