@@ -100,6 +100,36 @@ fn stored_lowercase(property: &Value) -> bool {
         .any(|phrase| description.contains(phrase))
 }
 
+/// Whether a property's schema description says its value cannot change once the resource
+/// exists (a KMS key's `KeySpec`: "You can't change the ``KeySpec`` value after the KMS key is
+/// created"; not "Aurora DB instances inherit this value from the DB cluster, so you can't
+/// change this value", which is about a case): the provider fails such an update, although the
+/// schema does not list the property as create-only.
+fn unchangeable(property: &Value) -> bool {
+    const CANNOT: &[&str] = &[
+        "can't change",
+        "cannot change",
+        "can not change",
+        "can't be changed",
+        "cannot be changed",
+    ];
+    let description = property["description"].as_str().unwrap_or_default();
+    description.split(". ").any(|sentence| {
+        CANNOT.iter().any(|c| sentence.contains(c))
+            && sentence.contains("after")
+            && sentence.contains("creat")
+    })
+}
+
+/// `UNCHANGEABLE`: the `(typeName, property, default as JSON text)` of every property
+/// [`unchangeable`] finds.
+fn unchangeable_table(entries: &[(String, String, Option<String>)]) -> String {
+    format!(
+        "pub(crate) static UNCHANGEABLE: [(&str, &str, Option<&str>); {}] = {entries:?};\n",
+        entries.len()
+    )
+}
+
 /// What decides whether a resource passes validation: the schemas, the validator's code, and
 /// the YAML writer (templates are keyed by their text, which stands for the JSON form the
 /// schemas judged only as long as the writer that wrote it is the same). The schema-validation
@@ -350,6 +380,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut providers = Vec::new();
     let mut identifiers = Vec::new();
     let mut lowercased = Vec::new();
+    let mut fixed = Vec::new();
     let mut attributes = Vec::new();
     let getatt: Value = serde_json::from_str(&fs::read_to_string(source.join("getatt.json"))?)
         .map_err(|e| format!("schemas/getatt.json is not JSON: {e}"))?;
@@ -377,6 +408,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         .iter()
                         .filter(|(_, p)| stored_lowercase(p))
                         .map(|(name, _)| (type_name.to_owned(), name.clone())),
+                );
+                // A create-only property replaces its resource instead: not one of these.
+                let create_only: Vec<&str> = schema["createOnlyProperties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.as_str()?.strip_prefix("/properties/"))
+                    .collect();
+                fixed.extend(
+                    properties
+                        .iter()
+                        .filter(|(name, p)| {
+                            unchangeable(p) && !create_only.contains(&name.as_str())
+                        })
+                        .map(|(name, p)| {
+                            let default = p.get("default").map(Value::to_string);
+                            (type_name.to_owned(), name.clone(), default)
+                        }),
                 );
             }
             prepare(&mut schema);
@@ -431,6 +480,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     fs::write(out.join("providers.rs"), provider_table(&providers))?;
     fs::write(out.join("attributes.rs"), attribute_table(&attributes))?;
+    fs::write(out.join("unchangeable.rs"), unchangeable_table(&fixed))?;
     fs::write(
         out.join("identifiers.rs"),
         identifier_table(&identifiers, &lowercased),

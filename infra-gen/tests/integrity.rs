@@ -817,6 +817,138 @@ proptest! {
     }
 }
 
+/// The KMS key properties its provider schema says cannot change after the key is created.
+const KMS_FIXED: [(&str, &[&str], &str); 4] = [
+    (
+        "KeySpec",
+        &["RSA_2048", "ECC_NIST_P256", "HMAC_256", "SYMMETRIC_DEFAULT"],
+        "SYMMETRIC_DEFAULT",
+    ),
+    (
+        "KeyUsage",
+        &["SIGN_VERIFY", "GENERATE_VERIFY_MAC", "ENCRYPT_DECRYPT"],
+        "ENCRYPT_DECRYPT",
+    ),
+    ("Origin", &["EXTERNAL", "AWS_KMS"], "AWS_KMS"),
+    ("MultiRegion", &["true", "false"], "false"),
+];
+
+proptest! {
+    /// A property the provider cannot change on an existing resource (a KMS key's `KeySpec`,
+    /// `KeyUsage`, `Origin`, `MultiRegion`: the update fails) is refused when its value
+    /// changes, an absent value being the schema's default, in any spelling; the key's
+    /// mutable properties (description, rotation, deletion window) change in place.
+    #[test]
+    fn an_unchangeable_property_is_refused_when_its_value_changes_and_not_when_respelled(
+        which in 0..4usize,
+        (a, b) in (0..4usize, 0..4usize),
+        (absent_before, absent_after) in (any::<bool>(), any::<bool>()),
+        (f1, f2) in (0..2usize, 0..2usize),
+        description in "[a-z ]{0,20}",
+        rotation in any::<bool>(),
+    ) {
+        use infra_gen::validate::create_only_changes;
+        use serde_json::json;
+        let (property, values, default) = KMS_FIXED[which];
+        let pick = |i: usize, absent: bool| (!absent).then(|| values[i % values.len()]);
+        let (before, after) = (pick(a, absent_before), pick(b, absent_after));
+        let spell = |v: &str, form: usize| {
+            let v = if property == "MultiRegion" { json!(v == "true") } else { json!(v) };
+            if form == 1 { json!({"Fn::Sub": v.to_string().trim_matches('"')}) } else { v }
+        };
+        let key = |v: Option<&str>, form: usize, extra: serde_json::Value| {
+            let mut p = json!({"Description": extra["d"], "EnableKeyRotation": extra["r"]});
+            if let Some(v) = v {
+                p[property] = spell(v, form);
+            }
+            json!({"Type": "AWS::KMS::Key", "Properties": p})
+        };
+        let old = key(before, f1, json!({"d": "data key", "r": false}));
+        let new = key(after, f2, json!({"d": description, "r": rotation}));
+        let changes = before.unwrap_or(default) != after.unwrap_or(default);
+        let expected = if changes { vec![property.to_owned()] } else { vec![] };
+        prop_assert_eq!(create_only_changes("AWS::KMS::Key", &old, Some(&new), &[]), Ok(expected));
+    }
+
+    /// A table is replaced when an attribute it defines before and after changes its type
+    /// (its provider schema: "Changing the type of an existing AttributeDefinition requires
+    /// replacement"), not when attributes are added or dropped.
+    #[test]
+    fn a_table_attribute_changing_type_replaces_it_and_one_added_does_not(
+        names in prop::collection::btree_set("[a-z]{1,6}", 1..4),
+        flip in any::<Index>(),
+        added in "[A-Z]{1,4}",
+        change in any::<bool>(),
+    ) {
+        use infra_gen::validate::create_only_changes;
+        use serde_json::json;
+        let names: Vec<String> = names.into_iter().collect();
+        let at = flip.index(names.len());
+        let defs = |flipped: bool, extra: bool| {
+            let mut d: Vec<serde_json::Value> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| json!({"AttributeName": n, "AttributeType": if flipped && i == at { "N" } else { "S" }}))
+                .collect();
+            if extra {
+                d.push(json!({"AttributeName": added, "AttributeType": "B"}));
+            }
+            json!({"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "t", "AttributeDefinitions": d, "KeySchema": [{"AttributeName": names[0], "KeyType": "HASH"}]}})
+        };
+        let before = defs(false, false);
+        let after = defs(change, true);
+        let expected = if change { vec!["AttributeDefinitions".to_owned()] } else { vec![] };
+        prop_assert_eq!(create_only_changes("AWS::DynamoDB::Table", &before, Some(&after), &[]), Ok(expected));
+    }
+}
+
+/// An acknowledgement consents to a replacement; a KMS key whose `KeySpec` changes is not
+/// replaced but fails the update, so the pipeline refuses it acknowledged or not, saying so.
+#[test]
+fn an_unchangeable_property_is_refused_even_when_acknowledged() {
+    use infra_gen::model::raw::Raw;
+    use serde_json::json;
+    let key = |spec: &str| {
+        Raw::new(
+            "AWS::KMS::Key",
+            json!({"KeySpec": spec, "KeyUsage": "SIGN_VERIFY", "KeyPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}, "Action": "kms:*", "Resource": "*"}]}}),
+        )
+    };
+    let dir = std::env::temp_dir().join(format!("unchangeable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let before = app_with("us-west-2", DOCKERFILE, |s| {
+        s.raw("SignKey", key("RSA_2048"))
+    })
+    .expect("builds");
+    let written = infra_gen::pipeline::run(&before, &dir, None).expect("passes");
+    infra_gen::check::write(&written).expect("writes");
+    let after = app_with("us-west-2", DOCKERFILE, |s| {
+        s.raw("SignKey", key("ECC_NIST_P256"))
+            .acknowledge_replacement(
+                "SignKey",
+                "Moving to ECDSA signatures; verifiers get the new public key.",
+            )
+    })
+    .expect("builds");
+    let got = infra_gen::pipeline::run(&after, &dir, None);
+    let _ = std::fs::remove_dir_all(&dir);
+    let Err(infra_gen::pipeline::Failure::Replacement { refused, .. }) = got else {
+        panic!("passed or failed otherwise: {got:?}");
+    };
+    assert_eq!(refused.len(), 1, "{refused:#?}");
+    assert_eq!(refused[0].resource, "SignKey");
+    assert!(
+        refused[0].message.contains("KeySpec cannot change"),
+        "{}",
+        refused[0].message
+    );
+    assert!(
+        refused[0].fix.contains("new logical ID"),
+        "{}",
+        refused[0].fix
+    );
+}
+
 proptest! {
     /// An ImageTag pattern is refused exactly when it admits a tag that names no build:
     /// `latest` (only a class with those letters) or the empty tag (a quantifier with no minimum).

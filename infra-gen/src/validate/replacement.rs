@@ -36,16 +36,37 @@ pub struct Replacement {
 impl Replacement {
     /// The refusal for an unacknowledged replacement.
     pub fn to_finding(&self) -> Finding {
+        // A property the type cannot change at all fails the update instead (a KMS key's
+        // `KeySpec`): no new resource, but no deploy either, acknowledged or not.
+        let unchangeable = unchangeable(&self.type_name, &self.properties);
+        let (message, fix) = if unchangeable.is_empty() {
+            (
+                format!(
+                    "changing {} replaces this {}: CloudFormation creates a new one and the retained old one is orphaned with its data",
+                    self.properties.join(", "),
+                    self.type_name
+                ),
+                "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "{} cannot change on an existing {}: CloudFormation fails the update whatever UpdateReplacePolicy says",
+                    unchangeable.join(", "),
+                    self.type_name
+                ),
+                format!(
+                    "keep the committed {}; for another one, add a new resource under a new logical ID (and acknowledge the old one's removal if it goes)",
+                    unchangeable.join(", ")
+                ),
+            )
+        };
         Finding {
             code: "replacement",
             stack: self.stack.clone(),
             resource: self.resource.clone(),
-            message: format!(
-                "changing {} replaces this {}: CloudFormation creates a new one and the retained old one is orphaned with its data",
-                self.properties.join(", "),
-                self.type_name
-            ),
-            fix: "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".into(),
+            message,
+            fix,
         }
     }
 }
@@ -64,6 +85,16 @@ impl fmt::Display for Replacement {
         }
         Ok(())
     }
+}
+
+/// Those of `properties` that `type_name` cannot change on an existing resource (its schema's
+/// [`schema::unchangeable`]).
+fn unchangeable<'a>(type_name: &str, properties: &'a [String]) -> Vec<&'a str> {
+    properties
+        .iter()
+        .map(String::as_str)
+        .filter(|p| schema::unchangeable(type_name).any(|(u, _)| u == *p))
+        .collect()
 }
 
 /// Resources whose data outlives a deployment: replacing one loses or orphans that data.
@@ -114,12 +145,19 @@ pub fn replacements_of(stack: &Stack, old: &Value) -> Result<Vec<Replacement>, S
         let after = new.pointer(&format!("/Resources/{id}"));
         let changed = create_only_changes(type_name, before, after, &fixed)?;
         if !changed.is_empty() {
+            // An acknowledgement consents to a replacement; an unchangeable property is no
+            // replacement but a failed update, which no consent makes work.
+            let acknowledged = if unchangeable(type_name, &changed).is_empty() {
+                r.replacement_ack.as_ref().map(|a| a.reason().to_owned())
+            } else {
+                None
+            };
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: id.to_owned(),
                 type_name: type_name.to_owned(),
                 properties: changed,
-                acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+                acknowledged,
             });
         }
     }
@@ -186,11 +224,59 @@ pub fn create_only_changes(
         res.and_then(|v| v.pointer(&format!("/Properties/{p}")))
             .map(|v| canonical(v, fixed))
     };
-    Ok(create_only
+    let mut changed: Vec<String> = create_only
         .iter()
         .filter(|p| value(Some(before), p) != value(after, p))
         .map(|p| (*p).to_owned())
-        .collect())
+        .collect();
+    // Properties the type cannot change at all, an absent value being the schema's default
+    // (spelling out `KeySpec: SYMMETRIC_DEFAULT` changes nothing). A resource that is gone
+    // (`after` absent) was judged by its create-only properties above.
+    if let Some(after) = after {
+        let filled = |res: &Value, p: &str, default: Option<&Value>| {
+            res.pointer(&format!("/Properties/{p}"))
+                .or(default)
+                .map(|v| canonical(v, fixed))
+        };
+        for (p, default) in schema::unchangeable(type_name) {
+            if !changed.iter().any(|c| c == p)
+                && filled(before, p, default.as_ref()) != filled(after, p, default.as_ref())
+            {
+                changed.push(p.to_owned());
+            }
+        }
+    }
+    if type_name == "AWS::DynamoDB::Table"
+        && after.is_some_and(|after| attribute_type_changed(before, after, fixed))
+        && !changed.iter().any(|c| c == "AttributeDefinitions")
+    {
+        changed.push("AttributeDefinitions".to_owned());
+    }
+    Ok(changed)
+}
+
+/// Whether an attribute a table defines before and after changes its type: "Changing the type
+/// of an existing AttributeDefinition requires replacement of the table" (its provider
+/// schema); adding or dropping one does not.
+fn attribute_type_changed(before: &Value, after: &Value, fixed: &[(&str, &str)]) -> bool {
+    let types = |table: &Value| -> Vec<(Value, Value)> {
+        table
+            .pointer("/Properties/AttributeDefinitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                Some((
+                    canonical(d.get("AttributeName")?, fixed),
+                    canonical(d.get("AttributeType")?, fixed),
+                ))
+            })
+            .collect()
+    };
+    let after = types(after);
+    types(before)
+        .iter()
+        .any(|(name, ty)| after.iter().any(|(n, t)| n == name && t != ty))
 }
 
 /// A property value as CloudFormation compares it: after its intrinsics are evaluated, so one

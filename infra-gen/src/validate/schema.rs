@@ -186,6 +186,21 @@ pub(crate) fn attributes(type_name: &str) -> Option<&'static [&'static str]> {
         .map(|(_, a)| *a)
 }
 
+// `UNCHANGEABLE`: the properties whose schema description says they cannot change once the
+// resource exists, with their default, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/schemas/unchangeable.rs"));
+
+/// The properties of `type_name` the provider cannot change on an existing resource (a KMS
+/// key's `KeySpec`, `KeyUsage`, `Origin`, `MultiRegion`: the update fails whatever
+/// `UpdateReplacePolicy` says), each with the schema's default that an absent value stands
+/// for.
+pub(crate) fn unchangeable(type_name: &str) -> impl Iterator<Item = (&'static str, Option<Value>)> {
+    UNCHANGEABLE
+        .iter()
+        .filter(move |(t, _, _)| *t == type_name)
+        .map(|(_, p, default)| (*p, default.and_then(|d| serde_json::from_str(d).ok())))
+}
+
 /// The CloudFormation provider schema of `type_name`, if it is one infra-gen embeds.
 pub(crate) fn cloudformation(type_name: &str) -> Option<&'static Schema> {
     CLOUDFORMATION.iter().find(|s| s.type_name == type_name)
