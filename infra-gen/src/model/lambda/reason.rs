@@ -67,7 +67,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     let sentences = continued(sentences(reason));
     let words: usize = sentences.iter().flatten().map(Vec::len).sum();
     let all = || sentences.iter().flatten().flatten();
-    let mechanism = sentences.iter().flatten().any(|c| names_mechanism(c));
+    let mechanism = sentences.iter().any(|s| names_own_mechanism(s));
     let public = sentences.iter().flatten().any(|c| public_data(c));
     if words < 4 {
         return Err(Refusal::NoBasis);
@@ -80,7 +80,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }
     // A sentence that is a reason on its own: a mechanism, nothing deferred, negated or wished.
     let enforced_now = |s: &Vec<Vec<String>>| {
-        s.iter().any(|c| names_mechanism(c))
+        names_own_mechanism(s)
             && !deferral(s, false)
             && !negation(s)
             && !delegated(std::slice::from_ref(s))
@@ -236,11 +236,46 @@ fn default_credential(sentence: &[Vec<String>]) -> bool {
     })
 }
 
+/// Whether a sentence names a mechanism the function itself can check. Signing in a clause
+/// about IAM, SigV4 or CloudFront's origin access control (and in a clause drawing its
+/// consequence, `…, so callers are signed`) is AWS's request signing, which only an `AWS_IAM`
+/// URL checks: with `NONE` Lambda verifies no signature, so `CloudFront OAC signs requests to
+/// the URL` and `callers cannot sign with SigV4` name no mechanism of this URL.
+fn names_own_mechanism(sentence: &[Vec<String>]) -> bool {
+    let aws_signing = |c: &[String]| {
+        c.iter()
+            .any(|w| matches!(w.as_str(), "iam" | "sigv4" | "oac"))
+            || c.windows(3).any(|p| p == ["origin", "access", "control"])
+    };
+    let mut signing = false;
+    sentence.iter().any(|c| {
+        let consequence = c
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "so" | "hence" | "therefore" | "thus"));
+        signing = aws_signing(c) || signing && consequence;
+        if !signing {
+            return names_mechanism(c);
+        }
+        let own: Vec<String> = c
+            .iter()
+            .filter(|w| {
+                !matches!(
+                    w.as_str(),
+                    "signed" | "signs" | "signing" | "signature" | "signatures" | "sigv4"
+                )
+            })
+            .cloned()
+            .collect();
+        names_mechanism(&own)
+    })
+}
+
 /// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …).
 fn names_mechanism(c: &[String]) -> bool {
     c.iter().any(|w| MECHANISMS.contains(&w.as_str()))
         || pair(c, "api", KEY_WORDS)
         || pair(c, "access", &["key", "keys", "token", "tokens"])
+        || pair(c, "basic", &["auth", "authentication", "credentials"])
         // `clé API`, `API-Schlüssel`, `clave de API`: the key in other languages.
         || pair(c, "api", FOREIGN_KEYS)
         || c.windows(2)
@@ -306,6 +341,44 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
                 if c[k] == "none" && matches!(c[k - 1].as_str(), "alg" | "algorithm" | "algorithms")
                 {
                     c[k] = "algnone".to_owned();
+                }
+                // A pronoun that stands for the credential after a verb of needing or sending
+                // one, or of skipping it: `web requests do not need one`, `production skips
+                // it` say of the credential what they say of the pronoun.
+                let next = c.get(k + 1).map(String::as_str);
+                if c[k] == "one"
+                    && next != Some("of")
+                    && matches!(
+                        c[k - 1].as_str(),
+                        "need"
+                            | "needs"
+                            | "require"
+                            | "requires"
+                            | "send"
+                            | "sends"
+                            | "carry"
+                            | "carries"
+                            | "present"
+                            | "presents"
+                            | "provide"
+                            | "provides"
+                            | "without"
+                    )
+                    || matches!(c[k].as_str(), "it" | "them")
+                        && matches!(
+                            c[k - 1].as_str(),
+                            "skip"
+                                | "skips"
+                                | "skipped"
+                                | "bypass"
+                                | "bypasses"
+                                | "bypassed"
+                                | "omit"
+                                | "omits"
+                                | "omitted"
+                        )
+                {
+                    c[k] = "credential".to_owned();
                 }
             }
         }
@@ -588,6 +661,12 @@ fn negating_state(w: &str) -> bool {
                 | "absent"
                 | "omitted"
                 | "dropped"
+                | "ripped"
+                | "stripped"
+                | "scrapped"
+                | "retired"
+                | "abandoned"
+                | "deprecated"
                 | "none"
                 | "na"
         )
@@ -710,6 +789,7 @@ const ADDING: &[&str] = &[
     "activate",
     "integrate",
     "bolt",
+    "provision",
 ];
 
 /// Words that state callers are not authenticated on their own.
@@ -773,75 +853,77 @@ fn pair(c: &[String], first: &str, second: &[&str]) -> bool {
         .any(|p| p[0] == first && second.contains(&p[1].as_str()))
 }
 
+/// What a response holds: the nouns public data is said of.
+const CONTENT: &[&str] = &[
+    "data",
+    "information",
+    "info",
+    "content",
+    "contents",
+    "metadata",
+    "status",
+    "documents",
+    "document",
+    "docs",
+    "files",
+    "catalog",
+    "catalogue",
+    "feed",
+    "page",
+    "pages",
+    "response",
+    "responses",
+    "answer",
+    "answers",
+    "output",
+    "result",
+    "results",
+    "health",
+    "version",
+    "list",
+    "lists",
+    "price",
+    "prices",
+    "pricing",
+    "schedule",
+    "menu",
+    "blog",
+    "posts",
+    "articles",
+    "assets",
+    "images",
+    "calendar",
+    "timetable",
+    "rss",
+    "atom",
+    "dataset",
+    "datasets",
+    "statistics",
+    "stats",
+    "weather",
+    "changelog",
+    "schema",
+    "schemas",
+    "rates",
+    "quotes",
+    "forecast",
+    "forecasts",
+    "news",
+    "announcements",
+    "listings",
+    "holidays",
+    "maps",
+    "tiles",
+    "fonts",
+    "icons",
+    "translations",
+    "spec",
+    "specification",
+    "documentation",
+];
+
 /// Says the response is public: `public data`, `no secrets`, `the page is public`.
 fn public_data(c: &[String]) -> bool {
-    const CONTENT: &[&str] = &[
-        "data",
-        "information",
-        "info",
-        "content",
-        "contents",
-        "metadata",
-        "status",
-        "documents",
-        "document",
-        "docs",
-        "files",
-        "catalog",
-        "catalogue",
-        "feed",
-        "page",
-        "pages",
-        "response",
-        "responses",
-        "answer",
-        "answers",
-        "output",
-        "result",
-        "results",
-        "health",
-        "version",
-        "list",
-        "lists",
-        "price",
-        "prices",
-        "pricing",
-        "schedule",
-        "menu",
-        "blog",
-        "posts",
-        "articles",
-        "assets",
-        "images",
-        "calendar",
-        "timetable",
-        "rss",
-        "atom",
-        "dataset",
-        "datasets",
-        "statistics",
-        "stats",
-        "weather",
-        "changelog",
-        "schema",
-        "schemas",
-        "rates",
-        "quotes",
-        "forecast",
-        "forecasts",
-        "news",
-        "announcements",
-        "listings",
-        "holidays",
-        "maps",
-        "tiles",
-        "fonts",
-        "icons",
-        "translations",
-        "spec",
-        "specification",
-        "documentation",
-    ];
     let w = |i: usize| c.get(i).map_or("", String::as_str);
     (0..c.len()).any(|i| {
         (w(i) == "public" || w(i) == "publicly")
@@ -849,13 +931,17 @@ fn public_data(c: &[String]) -> bool {
                 // one modifier between: `public price list`, `public RSS feed`
                 || !exposure(w(i + 1)) && CONTENT.contains(&w(i + 2)))
             || (w(i) == "publicly" && w(i + 1) == "available")
+            // `public by design`: what it serves is meant for anyone.
+            || w(i) == "public" && w(i + 1) == "by" && w(i + 2) == "design"
             || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
             || matches!(w(i), "nonsensitive" | "non") && w(i + 1) == "sensitive"
             || w(i) == "non" && w(i + 1) == "sensitive"
             || matches!(w(i), "is" | "are")
                 && w(i + 1) == "public"
                 && i > 0
-                && CONTENT.contains(&w(i - 1))
+                && (CONTENT.contains(&w(i - 1))
+                    // `the catalogue that is public`
+                    || i > 1 && matches!(w(i - 1), "that" | "which") && CONTENT.contains(&w(i - 2)))
     })
 }
 
@@ -888,6 +974,9 @@ fn extra_or_upkeep(clause: &[String]) -> bool {
                 | "extra"
                 | "factor"
                 | "rotation"
+                | "rotated"
+                | "rotate"
+                | "rotates"
                 | "issue"
                 | "issues"
                 | "issuing"
@@ -988,6 +1077,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         "redeploy",
         "upgrade",
         "upgraded",
+        "live",
+        "freeze",
     ];
     const PURPOSES: &[&str] = &[
         "testing",
@@ -1040,6 +1131,11 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         "planned",
         "upcoming",
         "forthcoming",
+        // A wish or a plan's order is not a fact: `ideally the handler would verify`,
+        // `deprioritised this quarter`.
+        "ideally",
+        "deprioritised",
+        "deprioritized",
         // Work planned elsewhere is work not done.
         "postponed",
         "deferred",
@@ -1253,6 +1349,27 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 })
             || modal(x, w(i + 1))
                 && words[i + 1..].iter().take(5).any(|y| adding(y) || *y == "set")
+            // A future or a wish of checking is no check today (`will require API keys`, `the
+            // handler would verify`, `would be good to have`); a future refusal is the rule's
+            // statement (`requests without a key will be rejected`).
+            || (future(x, w(i + 1)) || x == "would")
+                && words[i + 1..].iter().take(4).any(|y| {
+                    checking(y) || adding(y) || x == "would" && matches!(*y, "good" | "nice" | "great" | "better")
+                })
+                && !clause.iter().any(|y| enforcement(y))
+            // Work under way: `is being added`, `are being provisioned`.
+            || x == "being" && matches!(w(i.wrapping_sub(1)), "is" | "are") && adding(w(i + 1))
+            || x == "in" && w(i + 1) == "the" && w(i + 2) == "works"
+            || x == "target" && matches!(w(i + 1), "state" | "architecture" | "design" | "date")
+            || x == "eta" && !clause.iter().any(|y| enforcement(y))
+            // `phase 2`, `the second phase`: a later phase of the work.
+            || x == "phase" && matches!(w(i + 1), "2" | "3" | "4" | "two" | "three" | "ii" | "iii")
+            || x == "tracked"
+                && matches!(w(i + 1), "in" | "as" | "under" | "by")
+                && (i + 2..i + 4).any(|k| matches!(w(k), "jira" | "ticket" | "issue" | "story" | "epic" | "linear" | "backlog"))
+            // A state lasting through an event: `public only during the migration window`.
+            || x == "during" && tail.iter().take(2).any(|y| EVENTS.contains(&y.as_str()))
+            || matches!((x, w(i + 1)), ("más" | "mais", "adelante" | "adiante") | ("più", "avanti"))
             // `will come with the auth service`: authentication arriving later.
             || modal(x, w(i + 1))
                 && words[i + 1..].iter().take(3).any(|y| matches!(*y, "come" | "arrive" | "ship" | "land"))
@@ -1273,12 +1390,15 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                     while matches!(w(k), "de" | "da" | "do" | "la" | "del" | "della" | "dalla" | "dal" | "du" | "dem" | "der") {
                         k += 1;
                     }
+                    // `from the next major version on`: a version still to come.
+                    let from_next = w(k) == "the" && (w(k + 1) == "next" || FOREIGN_NEXT.contains(&w(k + 1)));
                     let numbered = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.');
                     let version = w(k).strip_prefix('v').is_some_and(numbered)
                         || matches!(w(k), "version" | "versión" | "versão" | "versione" | "versie" | "release")
                             && numbered(w(k + 1));
                     // `from 2024` may be past; `from v2` is a version still to come.
                     version
+                        || from_next
                         || x != "from"
                             && (period(w(k)) || EVENTS.contains(&w(k)) || w(k) == "next"
                                 || FOREIGN_NEXT.contains(&w(k)))
@@ -1320,13 +1440,77 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || matches!(x, "depois" | "después" | "dopo" | "luego" | "ensuite" | "danach" | "daarna")
                 && tail.is_empty()
             || x == "to" && w(i + 1) == "be" && adding(w(i + 2))
-            || matches!(x, "until" | "till" | "til" | "untill" | "once")
+            || (matches!(x, "until" | "till" | "til" | "untill" | "once")
+                || x == "as" && w(i + 1) == "soon" && w(i + 2) == "as")
                 && (negation(&[clause.to_vec()])
                     || tail
                         .iter()
                         .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y)));
-        marker && !(excusable && extra_or_upkeep(clause))
+        let at = clause.len() - tail.len() - 1;
+        // A marker standing for something else: the refused credential or a named content.
+        let other_sense = describes_refused(clause, at) || names_content(clause, at);
+        marker && !(excusable && extra_or_upkeep(clause)) && !other_sense
     })
+}
+
+/// A marker inside the subject of a refusal describes what is refused, not the URL: `keys
+/// pending approval are rejected`, `tokens with an iat in the future are rejected` — a
+/// credential before it in its clause and a refusal after it.
+fn describes_refused(clause: &[String], at: usize) -> bool {
+    clause[..at]
+        .iter()
+        .any(|y| CREDENTIALS_NAMED.contains(&y.as_str()))
+        && clause[at + 1..].iter().any(|y| enforcement(y))
+}
+
+/// Credentials a refusal's subject names.
+const CREDENTIALS_NAMED: &[&str] = &[
+    "key",
+    "keys",
+    "token",
+    "tokens",
+    "jwt",
+    "jwts",
+    "signature",
+    "signatures",
+    "credential",
+    "credentials",
+    "certificate",
+    "certificates",
+    "session",
+    "sessions",
+    "cookie",
+    "cookies",
+];
+
+/// A marker word naming what is served (a noun's modifier or owner), not a state of the URL:
+/// `the demo catalogue that is public`, `the product roadmap that we publish`, `the beta
+/// programme's signup form`. The marker is the word at `at` or, for a purpose after `for`,
+/// `during` and the like, the purpose word past its determiner.
+fn names_content(clause: &[String], at: usize) -> bool {
+    let w = |i: usize| clause.get(i).map_or("", String::as_str);
+    let noun = if matches!(w(at), "for" | "during" | "while" | "in" | "just" | "only") {
+        (at + 1..at + 3)
+            .find(|&k| !matches!(w(k), "the" | "a" | "an" | "our" | "we"))
+            .unwrap_or(at + 1)
+    } else {
+        at
+    };
+    let published = clause
+        .get(noun + 1..)
+        .unwrap_or_default()
+        .iter()
+        .take(5)
+        .any(|y| {
+            matches!(
+                y.as_str(),
+                "publish" | "published" | "publishes" | "public" | "publicly"
+            )
+        });
+    // An owner: `programme's`; the apostrophe stays on its word.
+    w(noun + 1).ends_with("'s")
+        || (CONTENT.contains(&w(noun + 1)) || matches!(w(noun + 1), "that" | "which"))
+            && (published || public_data(clause))
 }
 
 /// Words of a state starting: `turned on`, `enforced`, `begins`, `becomes required`.
@@ -1467,6 +1651,27 @@ fn period(w: &str) -> bool {
                 | "eoy"
                 | "eoq"
         )
+}
+
+/// A future: `will`, `'ll`, `shall`, `gonna`, `going to` (not an obligation, `need to`).
+fn future(w: &str, next: &str) -> bool {
+    matches!(w, "will" | "shall" | "gonna") || w.ends_with("'ll") || w == "going" && next == "to"
+}
+
+/// A verb of checking or requiring, in any form: `require`, `verifies`, `validated`.
+fn checking(w: &str) -> bool {
+    [
+        "check",
+        "verif",
+        "validat",
+        "requir",
+        "enforc",
+        "authenticat",
+    ]
+    .iter()
+    .any(|stem| w.starts_with(stem))
+        && !w.ends_with("er")
+        && !w.ends_with("or")
 }
 
 /// A future of intent: `will`, `'ll`, `going to`, `plan to`, `need to`, `shall`.
@@ -3405,6 +3610,25 @@ enum Scope {
     After(Option<usize>),
 }
 
+/// Verbs of taking a check away, before their object: `removed the key`, `scrapped token
+/// validation`.
+fn removal(w: &str) -> bool {
+    matches!(
+        w,
+        "removed"
+            | "remove"
+            | "removes"
+            | "ripped"
+            | "stripped"
+            | "scrapped"
+            | "dropped"
+            | "abandoned"
+            | "retired"
+            | "deprecated"
+            | "eliminated"
+    )
+}
+
 /// Whether the term at `i` is the object of a failure, which describes its subject, whose
 /// state follows: `events failing verification are dropped` drops the events, not the
 /// verification.
@@ -3436,7 +3660,55 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
         && (i + 2..i + 5).any(|k| matches!(w(k), "url" | "link" | "address" | "endpoint"))
         // `anyone with the URL still needs a key` requires one.
         && !c.iter().any(|y| AUTH_TERMS.contains(&y.as_str()));
-    if open_state(x) || x == "wide" && w(i + 1) == "open" || holds_url {
+    // `left open`, `Open until further notice`, `stays open while …`: the URL's state, not
+    // `open data` or `an open-source SDK` (a noun follows those).
+    let open_url = x == "open"
+        && (i == 0
+            || matches!(
+                w(i - 1),
+                "left"
+                    | "is"
+                    | "are"
+                    | "stays"
+                    | "remains"
+                    | "kept"
+                    | "leave"
+                    | "leaves"
+                    | "be"
+                    | "completely"
+                    | "fully"
+            ))
+        && matches!(
+            w(i + 1),
+            "" | "until"
+                | "till"
+                | "for"
+                | "while"
+                | "on"
+                | "to"
+                | "because"
+                | "as"
+                | "so"
+                | "and"
+                | "now"
+                | "right"
+                | "intentionally"
+                | "deliberately"
+                | "by"
+        );
+    // `answers everyone`, `serves anybody`: no one is refused.
+    let serves_all = matches!(x, "anyone" | "anybody" | "everyone" | "everybody")
+        && i > 0
+        && matches!(
+            w(i - 1),
+            "answers" | "serves" | "accepts" | "responds" | "answer" | "serve" | "accept"
+        )
+        // `answers anyone with a valid token` restricts.
+        && !matches!(
+            w(i + 1),
+            "with" | "who" | "that" | "whose" | "holding" | "presenting" | "carrying"
+        );
+    if open_state(x) || x == "wide" && w(i + 1) == "open" || holds_url || open_url || serves_all {
         let negators = c[..i].iter().filter(|y| negator(y)).count();
         return (negators % 2 == 0).then_some(Scope::Open);
     }
@@ -3445,6 +3717,13 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
     }
     // A negator scoping the term: directly, through fillers, or through one verb.
     let mut verb = false;
+    // A verb of taking it away scopes it as a negator does, past the object's modifiers: `we
+    // removed the API key`, `scrapped temporary session tokens`.
+    if let Some(j) = (i.saturating_sub(4)..i).rev().find(|&j| removal(w(j)))
+        && !c[j + 1..i].iter().any(|y| negator(y) || enforcement(y))
+    {
+        return Some(Scope::Before(j));
+    }
     for j in (0..i).rev() {
         let y = w(j);
         if negator(y) {
@@ -3534,6 +3813,13 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
                 | "handled"
                 | "done"
                 | "performed"
+                // The head of a compound: `the API key requirement was dropped`.
+                | "requirement"
+                | "requirements"
+                | "validation"
+                | "verification"
+                | "support"
+                | "logic"
         ) {
             break;
         }

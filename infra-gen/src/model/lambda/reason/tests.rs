@@ -1138,3 +1138,192 @@ fn a_check_whose_outcome_gates_the_response_is_accepted() {
         }
     }
 }
+
+/// Mechanisms as bare nouns, for frames that put a determiner or a head noun around them.
+const NOUNS: &[&str] = &[
+    "API key",
+    "bearer token",
+    "JWT",
+    "HMAC signature",
+    "session cookie",
+    "Cognito token",
+    "OAuth access token",
+    "client certificate",
+];
+
+/// Checks still to come, in tenses and idioms beyond the markers: a future or a wish of
+/// checking, work under way, a version still to come, an idiom of unfinished work.
+const PENDING_FRAMES: &[&str] = &[
+    "we will require {m} on every call",
+    "we'll verify {m} in the handler",
+    "the handler is going to validate {m}",
+    "{m} will be checked by the function",
+    "ideally the handler would verify {m}",
+    "checking {m} would be good to have",
+    "{m} is being added to the handler",
+    "{m} checks are being provisioned",
+    "{m} is in the works",
+    "{m} is the target state",
+    "{m} comes in phase 2",
+    "the {m} check is tracked in JIRA",
+    "ETA for {m} is Q3",
+    "{m} was deprioritised",
+    "{m} is required from the next major version on",
+    "{m} is enforced as soon as the partner portal is live",
+    "public only during the migration window; {m} is checked",
+];
+
+/// Checks taken away, and a URL left open or answering everyone.
+const REMOVED_FRAMES: &[&str] = &[
+    "we removed {m}",
+    "the team scrapped {m}",
+    "the {m} requirement was dropped",
+    "{m} validation was ripped out during the refactor",
+    "{m} was retired last year",
+    "the URL is left open while {m} is designed",
+    "open until further notice, {m} notwithstanding",
+    "the endpoint answers everyone and logs {m}",
+    "mobile requests carry {m}; web requests do not need one",
+    "{m} is validated in staging; production skips it",
+];
+
+/// AWS's request signing, which only an `AWS_IAM` URL checks.
+const AWS_SIGNING_FRAMES: &[&str] = &[
+    "CloudFront origin access control signs requests to the URL",
+    "CloudFront OAC signs each request, so only our distribution can call it",
+    "IAM auth is set through the resource policy, so callers are signed",
+    "partners cannot sign with SigV4, so the URL is public",
+    "requests are SigV4-signed by our IAM roles",
+];
+
+/// Valid reasons whose marker words stand for something else: the subject of a refusal, a
+/// named content, a future refusal, public by design, Basic credentials checked.
+const MARKER_NEIGHBOURS: &[&str] = &[
+    "{m} is required; keys pending approval are rejected with 403",
+    "{m} is verified and tokens with an iat in the future are rejected",
+    "{m} is checked; requests without it will be rejected",
+    "the handler verifies {m}; requests without it will get 401",
+    "Public data: the product roadmap that we publish on our website",
+    "it serves the demo catalogue that is public on our marketing site",
+    "it returns the app's minimum supported version, which is public by design",
+    "webhook for the beta programme's signup form; {m} is verified by the handler and others get 401",
+    "the handler requires HTTP Basic credentials and checks them against bcrypt hashes; wrong ones get 401",
+    "we removed nothing: {m} is verified on every request and failures get 401",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A check promised in any tense or idiom is refused beside a mechanism or alone.
+    #[test]
+    fn a_check_still_to_come_is_refused_in_any_tense(
+        f in prop::sample::select(PENDING_FRAMES), m in prop::sample::select(NOUNS),
+        extra in fillers(), seed in any::<u64>()
+    ) {
+        let reason = dress_first(f.replace("{m}", m), extra, seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    /// A check taken away, or a URL left open to everyone, is refused.
+    #[test]
+    fn a_check_taken_away_or_a_url_left_open_is_refused(
+        f in prop::sample::select(REMOVED_FRAMES), m in prop::sample::select(NOUNS),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.replace("{m}", m)], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    /// IAM's, SigV4's and origin access control's signing is no mechanism of a public URL.
+    #[test]
+    fn aws_request_signing_is_no_mechanism_of_a_public_url(
+        f in prop::sample::select(AWS_SIGNING_FRAMES), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.to_owned()], seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::NoBasis), "{}", reason);
+    }
+
+    /// Marker words that describe a refused credential or a named content, and futures of
+    /// refusing, leave a valid reason valid.
+    #[test]
+    fn a_marker_word_in_another_sense_is_accepted(
+        f in prop::sample::select(MARKER_NEIGHBOURS), m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.replace("{m}", m)], seed);
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+    }
+}
+
+/// Words the rules look around (markers, their neighbours, credentials, punctuation), for
+/// reasons of any order and length: the judge must answer each, never panic at a clause's end.
+const ANY_WORDS: &[&str] = &[
+    "for",
+    "the",
+    "demo",
+    "beta",
+    "roadmap",
+    "pending",
+    "future",
+    "later",
+    "removed",
+    "dropped",
+    "open",
+    "anyone",
+    "everyone",
+    "answers",
+    "would",
+    "will",
+    "being",
+    "added",
+    "until",
+    "once",
+    "as",
+    "soon",
+    "key",
+    "token",
+    "rejected",
+    "that",
+    "which",
+    "public",
+    "catalogue",
+    "data",
+    "programme's",
+    "one",
+    "it",
+    "skips",
+    "need",
+    "without",
+    "IAM",
+    "signs",
+    "so",
+    "during",
+    "from",
+    "next",
+    "phase",
+    "2",
+    "tracked",
+    "in",
+    "jira",
+    "eta",
+    "is",
+    "are",
+    ",",
+    ";",
+    ".",
+    ":",
+    "(",
+    ")",
+    "-",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_judge_answers_any_sequence_of_the_words_its_rules_read(
+        words in prop::collection::vec(prop::sample::select(ANY_WORDS), 0..14)
+    ) {
+        let _ = judge(&words.join(" "));
+    }
+}
