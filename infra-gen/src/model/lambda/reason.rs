@@ -194,9 +194,63 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
                 | "forwarded"
                 | "printed"
                 | "saved"
+                // Read for what it says, not checked: `we decode the bearer token and read
+                // the tenant from it`.
+                | "decode"
+                | "decodes"
+                | "decoded"
+                | "parse"
+                | "parses"
+                | "parsed"
+                | "extract"
+                | "extracts"
+                | "extracted"
         )
     });
     if !public && mechanism && kept_only && !judged {
+        return Err(Refusal::Negation);
+    }
+    // A check of a credential's form only (`we check that the JWT is well-formed`): every
+    // clause that checks, checks a shape, and nothing verifies, compares or validates it.
+    let checks = |c: &Vec<String>| c.iter().any(|w| checking(w));
+    let of_form = |c: &Vec<String>| {
+        c.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "formed"
+                    | "wellformed"
+                    | "parseable"
+                    | "parsable"
+                    | "decodable"
+                    | "syntax"
+                    | "syntactically"
+                    | "shape"
+                    | "format"
+                    | "length"
+            )
+        })
+    };
+    let substantive = all().any(|w| {
+        ["verif", "validat", "compar", "authenticat", "match", "look"]
+            .iter()
+            .any(|p| w.starts_with(p))
+    });
+    if !public
+        && !substantive
+        && current.iter().flatten().any(checks)
+        && current.iter().flatten().filter(|c| checks(c)).all(of_form)
+    {
+        return Err(Refusal::Negation);
+    }
+    // The check's outcome thrown away: `the comparison result is ignored`.
+    if current.iter().flatten().any(|c| {
+        c.windows(3).any(|p| {
+            matches!(p[0].as_str(), "result" | "results" | "outcome" | "verdict")
+                && (matches!(p[1].as_str(), "ignored" | "discarded" | "unused")
+                    || matches!(p[1].as_str(), "is" | "are" | "gets")
+                        && matches!(p[2].as_str(), "ignored" | "discarded" | "unused"))
+        })
+    }) {
         return Err(Refusal::Negation);
     }
     if !(mechanism || public) {
@@ -276,6 +330,8 @@ fn names_mechanism(c: &[String]) -> bool {
         || pair(c, "api", KEY_WORDS)
         || pair(c, "access", &["key", "keys", "token", "tokens"])
         || pair(c, "basic", &["auth", "authentication", "credentials"])
+        // A secret both sides hold, compared by the function: `a shared secret header`.
+        || pair(c, "shared", &["secret", "secrets"])
         // `clé API`, `API-Schlüssel`, `clave de API`: the key in other languages.
         || pair(c, "api", FOREIGN_KEYS)
         || c.windows(2)
@@ -383,8 +439,42 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
             }
         }
     }
+    for s in &mut out {
+        shared_subject(s);
+    }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// Clauses that lean on the one before: `… is implemented but switched off by a variable`
+/// (a `but` clause with no subject of its own, opening on a state) says the state of the
+/// previous clause's credential, which is put in as its subject; `no token, no answer` is a
+/// refusal of what comes without one.
+fn shared_subject(sentence: &mut [Vec<String>]) {
+    for m in 1..sentence.len() {
+        let (before, rest) = sentence.split_at_mut(m);
+        let (prev, c) = (&before[m - 1], &mut rest[0]);
+        let second = c.get(1).map_or("", String::as_str);
+        let stateful = switched_off_state(second)
+            || negating_state(second)
+            || matches!(second, "switched" | "turned" | "not" | "pending" | "never")
+            || second.ends_with("n't");
+        if c.first().is_some_and(|w| w == "but")
+            && stateful
+            && let Some(term) = prev.iter().rev().find(|w| AUTH_TERMS.contains(&w.as_str()))
+        {
+            c.insert(1, term.clone());
+        }
+        if let ([no1, term], [no2, _]) = (prev.as_slice(), c.as_slice())
+            && no1 == "no"
+            && no2 == "no"
+            && AUTH_TERMS.contains(&term.as_str())
+        {
+            let term = term.clone();
+            before[m - 1] = vec!["without".to_owned(), term];
+            rest[0] = vec!["rejected".to_owned()];
+        }
+    }
 }
 
 /// A sentence that opens with a pronoun (`… an API key is required; its value is not
@@ -416,6 +506,8 @@ fn new_clause(out: &mut [Vec<Vec<String>>]) {
 /// Words that name an authentication mechanism.
 const MECHANISMS: &[&str] = &[
     "apikey",
+    // The key set JWTs are verified with.
+    "jwks",
     "apikeys",
     "token",
     "tokens",
@@ -931,6 +1023,12 @@ fn public_data(c: &[String]) -> bool {
                 // one modifier between: `public price list`, `public RSS feed`
                 || !exposure(w(i + 1)) && CONTENT.contains(&w(i + 2)))
             || (w(i) == "publicly" && w(i + 1) == "available")
+            // Shown where anyone reads it: `the prices shown on our public website`.
+            || w(i) == "public"
+                && matches!(w(i + 1), "website" | "site" | "homepage" | "docs" | "documentation" | "page")
+                && c[..i].iter().rev().take(4).any(|y| {
+                    matches!(y.as_str(), "shown" | "published" | "displayed" | "listed" | "printed" | "posted")
+                })
             // `public by design`: what it serves is meant for anyone.
             || w(i) == "public" && w(i + 1) == "by" && w(i + 2) == "design"
             || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
@@ -1255,7 +1353,10 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             && !negated_marker(clause, clause.len() - tail.len() - 1)
             // Temporary credentials (STS, Cognito identity pools) are a mechanism.
             // (`temporary STS credentials`: past the credential's issuer or kind too.)
+            // Nor is a short failure of something else (`a temporary outage of the JWKS
+            // endpoint`).
             || x == "temporary" && !tail.iter().take(3).any(|y| CREDENTIALS.contains(&y.as_str()))
+                && !matches!(w(i + 1), "outage" | "outages" | "failure" | "failures" | "error" | "errors" | "glitch" | "unavailability")
                 && !negated_marker(clause, clause.len() - tail.len() - 1)
             || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
             || x == "for" && w(i + 1) == "now"
@@ -1309,7 +1410,7 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 | ("zu", "erledigen"))
             // A ticket for putting protection in place: `see ticket ABC-123 to add auth`.
             || matches!(x, "ticket" | "tickets" | "jira" | "issue" | "story")
-                && (i + 1..i + 6).any(|k| w(k) == "to" && adding(w(k + 1)))
+                && (i + 1..i + 6).any(|k| w(k) == "to" && (adding(w(k + 1)) || checking(w(k + 1))))
             // `also during the beta` holds beyond it.
             || matches!(x, "for" | "during" | "while" | "in" | "just" | "only")
                 && !matches!(w(i.wrapping_sub(1)), "also" | "even" | "including")
@@ -1360,6 +1461,15 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             // Work under way: `is being added`, `are being provisioned`.
             || x == "being" && matches!(w(i.wrapping_sub(1)), "is" | "are") && adding(w(i + 1))
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "works"
+            // Putting it in place under way: `we're rolling out JWT validation`.
+            || matches!(x, "rolling" | "phasing") && matches!(w(i + 1), "out" | "in")
+            // `over the next few weeks`, `in the coming months`.
+            || matches!(x, "next" | "coming")
+                && matches!(w(i + 1), "few" | "couple" | "two" | "three")
+                && (i + 2..i + 4).any(|k| matches!(w(k), "weeks" | "months" | "sprints" | "days" | "quarters" | "releases"))
+            // The future of checking in the other languages read: `validaremos`, `vérifierons`.
+            || foreign_future_check(x)
+            || x == "una" && w(i + 1) == "vez" && w(i + 2) == "que"
             || x == "target" && matches!(w(i + 1), "state" | "architecture" | "design" | "date")
             || x == "eta" && !clause.iter().any(|y| enforcement(y))
             // `phase 2`, `the second phase`: a later phase of the work.
@@ -1448,7 +1558,14 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                         .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y)));
         let at = clause.len() - tail.len() - 1;
         // A marker standing for something else: the refused credential or a named content.
-        let other_sense = describes_refused(clause, at) || names_content(clause, at);
+        // Or, beside a mechanism, a demo named as a thing of its own (`the demo
+        // environment has its own stack`), not as what this URL is for.
+        let other_thing = (excusable || names_own_mechanism(sentence))
+            && matches!(x, "demo" | "demos" | "prototype" | "poc" | "sandbox")
+            && matches!(w(i + 1), "environment" | "account" | "stack" | "stacks" | "app" | "site" | "tenant" | "workspace")
+            && !clause[..at].iter().rev().take(2).any(|y| matches!(y.as_str(), "for" | "during" | "in" | "while" | "until"));
+        let other_sense =
+            describes_refused(clause, at) || names_content(clause, at) || other_thing;
         marker && !(excusable && extra_or_upkeep(clause)) && !other_sense
     })
 }
@@ -1651,6 +1768,31 @@ fn period(w: &str) -> bool {
                 | "eoy"
                 | "eoq"
         )
+}
+
+/// A verb of checking in the future tense of Spanish, Portuguese, Italian or French:
+/// `validaremos`, `verificará`, `verificheremo`, `vérifierons`.
+fn foreign_future_check(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "valid",
+        "verific",
+        "vérifi",
+        "comprob",
+        "controll",
+        "contrôl",
+        "autentic",
+        "authentifi",
+        "exig",
+        "requer",
+        "richied",
+    ];
+    const ENDINGS: &[&str] = &[
+        "rá", "rán", "remos", "rão", "ré", "rei", "remo", "ranno", "rà", "rons", "ront", "rai",
+        "ra",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s))
+        && ENDINGS.iter().any(|e| w.ends_with(e))
+        && w.chars().count() > 7
 }
 
 /// A future: `will`, `'ll`, `shall`, `gonna`, `going to` (not an obligation, `need to`).
@@ -3209,7 +3351,7 @@ fn judged_by_form(clause: &[String]) -> bool {
 fn failure_counts_as_success(words: &[&str]) -> bool {
     let w = |i: usize| words.get(i).copied().unwrap_or("");
     (0..words.len()).any(|i| {
-        matches!(
+        (matches!(
             w(i),
             "count"
                 | "counts"
@@ -3221,11 +3363,15 @@ fn failure_counts_as_success(words: &[&str]) -> bool {
                 | "regarded"
                 | "taken"
         ) && w(i + 1) == "as"
+            // `falls back to the guest account`, `defaults to the anonymous tenant`.
+            || matches!(w(i), "falls" | "fall" | "falling") && w(i + 1) == "back" && w(i + 2) == "to"
+            || matches!(w(i), "defaults" | "default" | "maps" | "mapped") && w(i + 1) == "to")
             && {
-                let k = if matches!(w(i + 2), "a" | "an" | "the") {
-                    i + 3
+                let head = if w(i + 1) == "back" { i + 3 } else { i + 2 };
+                let k = if matches!(w(head), "a" | "an" | "the") {
+                    head + 1
                 } else {
-                    i + 2
+                    head
                 };
                 // Or as a caller of its own: `a missing key is treated as the default tenant`.
                 matches!(

@@ -1170,6 +1170,9 @@ const PENDING_FRAMES: &[&str] = &[
     "{m} was deprioritised",
     "{m} is required from the next major version on",
     "{m} is enforced as soon as the partner portal is live",
+    "there's an open ticket to require {m}",
+    "we're rolling out {m} validation over the next few weeks",
+    "una vez que tengamos Cognito, validaremos el {m}",
     "public only during the migration window; {m} is checked",
 ];
 
@@ -1185,6 +1188,12 @@ const REMOVED_FRAMES: &[&str] = &[
     "the endpoint answers everyone and logs {m}",
     "mobile requests carry {m}; web requests do not need one",
     "{m} is validated in staging; production skips it",
+    "{m} is implemented but switched off by an environment variable",
+    "the {m} check is written but disabled pending the partner's cutover",
+    "we decode the {m} and read the tenant from it",
+    "we check that the {m} is well-formed before reading the tenant claim",
+    "the {m} is parsed but the comparison result is ignored",
+    "keys are validated, but a missing {m} falls back to the guest account",
 ];
 
 /// AWS's request signing, which only an `AWS_IAM` URL checks.
@@ -1209,6 +1218,11 @@ const MARKER_NEIGHBOURS: &[&str] = &[
     "webhook for the beta programme's signup form; {m} is verified by the handler and others get 401",
     "the handler requires HTTP Basic credentials and checks them against bcrypt hashes; wrong ones get 401",
     "we removed nothing: {m} is verified on every request and failures get 401",
+    "the demo environment has its own stack; this production URL requires {m} on every call",
+    "a temporary outage of the JWKS endpoint makes the handler refuse requests carrying {m}",
+    "Hasura calls this with a shared secret header that the handler compares in constant time",
+    "requests are authenticated with {m}, verified in the handler; no token, no answer",
+    "pricing page data, the same plans shown on our public website",
 ];
 
 proptest! {
