@@ -242,6 +242,33 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
+    // A signature anyone can make passes: `any JWT signed by any issuer`, `tokens from any
+    // IdP` (not `any issuer other than ours is rejected`).
+    if current.iter().flatten().any(|c| {
+        c.windows(3).enumerate().any(|(k, p)| {
+            p[0] == "any"
+                && matches!(
+                    p[1].as_str(),
+                    "issuer"
+                        | "issuers"
+                        | "signer"
+                        | "signers"
+                        | "idp"
+                        | "idps"
+                        | "tenant"
+                        | "audience"
+                )
+                && !matches!(p[2].as_str(), "other" | "except" | "but" | "besides")
+                && !c[..k].iter().any(|y| negator(y))
+        }) || c.len() >= 2
+            && c[c.len() - 2] == "any"
+            && matches!(
+                c[c.len() - 1].as_str(),
+                "issuer" | "issuers" | "signer" | "signers" | "idp"
+            )
+    }) {
+        return Err(Refusal::Negation);
+    }
     // The check's outcome thrown away: `the comparison result is ignored`.
     if current.iter().flatten().any(|c| {
         c.windows(3).any(|p| {
@@ -1461,6 +1488,13 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             // Work under way: `is being added`, `are being provisioned`.
             || x == "being" && matches!(w(i.wrapping_sub(1)), "is" | "are") && adding(w(i + 1))
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "works"
+            // Putting it in place under way: `we're adding HMAC checks this month`, `is
+            // introducing`.
+            || x.ends_with("ing")
+                && adding(x)
+                && matches!(w(i.wrapping_sub(1)), "we're" | "are" | "is" | "currently" | "they're")
+                && clause.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+                && !clause.iter().any(|y| enforcement(y))
             // Putting it in place under way: `we're rolling out JWT validation`.
             || matches!(x, "rolling" | "phasing") && matches!(w(i + 1), "out" | "in")
             // `over the next few weeks`, `in the coming months`.

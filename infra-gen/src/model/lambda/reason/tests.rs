@@ -1173,6 +1173,7 @@ const PENDING_FRAMES: &[&str] = &[
     "there's an open ticket to require {m}",
     "we're rolling out {m} validation over the next few weeks",
     "una vez que tengamos Cognito, validaremos el {m}",
+    "we're adding {m} checks this month",
     "public only during the migration window; {m} is checked",
 ];
 
@@ -1194,6 +1195,7 @@ const REMOVED_FRAMES: &[&str] = &[
     "we check that the {m} is well-formed before reading the tenant claim",
     "the {m} is parsed but the comparison result is ignored",
     "keys are validated, but a missing {m} falls back to the guest account",
+    "we accept any {m} signed by any issuer",
 ];
 
 /// AWS's request signing, which only an `AWS_IAM` URL checks.
@@ -1223,6 +1225,7 @@ const MARKER_NEIGHBOURS: &[&str] = &[
     "Hasura calls this with a shared secret header that the handler compares in constant time",
     "requests are authenticated with {m}, verified in the handler; no token, no answer",
     "pricing page data, the same plans shown on our public website",
+    "the handler verifies {m}; tokens from any issuer other than ours are rejected",
 ];
 
 proptest! {
