@@ -2600,6 +2600,13 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                         && matches!(p[1], "in" | "on" | "during" | "at")
                         && scope(p[2])
             })
+            // `only enforced in production`: `only` before the check's verb.
+            || c.windows(4).any(|p| {
+                p[0] == "only"
+                    && (checking(p[1]) || required_state(p[1]))
+                    && matches!(p[2], "in" | "on" | "during")
+                    && scope(p[3])
+            })
     });
     // A check at some times (`on weekdays during business hours`) or of a sample of requests
     // (`a random 10% sample`), in the clause of its checking word.

@@ -1196,6 +1196,7 @@ const REMOVED_FRAMES: &[&str] = &[
     "the {m} is parsed but the comparison result is ignored",
     "keys are validated, but a missing {m} falls back to the guest account",
     "we accept any {m} signed by any issuer",
+    "{m} is only enforced in production; this is the staging URL",
 ];
 
 /// AWS's request signing, which only an `AWS_IAM` URL checks.
