@@ -269,6 +269,20 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Negation);
     }
+    // A credential whose value does not matter: `its value can be anything`, `any value works`.
+    if !public
+        && current.iter().flatten().any(|c| {
+            c.windows(2).any(|p| p == ["be", "anything"])
+                || c.windows(3).any(|p| {
+                    p[0] == "any"
+                        && p[1] == "value"
+                        && matches!(p[2].as_str(), "works" | "passes" | "is" | "will" | "does")
+                })
+        })
+        && all().any(|w| AUTH_TERMS.contains(&w.as_str()))
+    {
+        return Err(Refusal::Negation);
+    }
     // The check's outcome thrown away: `the comparison result is ignored`.
     if current.iter().flatten().any(|c| {
         c.windows(3).any(|p| {
@@ -1383,7 +1397,7 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             // Nor is a short failure of something else (`a temporary outage of the JWKS
             // endpoint`).
             || x == "temporary" && !tail.iter().take(3).any(|y| CREDENTIALS.contains(&y.as_str()))
-                && !matches!(w(i + 1), "outage" | "outages" | "failure" | "failures" | "error" | "errors" | "glitch" | "unavailability")
+                && !tail.iter().take(2).any(|y| matches!(y.as_str(), "outage" | "outages" | "failure" | "failures" | "error" | "errors" | "glitch" | "glitches" | "unavailability" | "timeout" | "timeouts"))
                 && !negated_marker(clause, clause.len() - tail.len() - 1)
             || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
             || x == "for" && w(i + 1) == "now"
@@ -2564,6 +2578,16 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                                             | "credentials"
                                             | "secret"
                                             | "password"
+                                            // Nor one naming what is checked: `Shopify app
+                                            // proxy requests are verified`.
+                                            | "requests"
+                                            | "request"
+                                            | "calls"
+                                            | "events"
+                                            | "deliveries"
+                                            | "payloads"
+                                            | "messages"
+                                            | "traffic"
                                     )
                             })
                     })?;

@@ -1197,6 +1197,7 @@ const REMOVED_FRAMES: &[&str] = &[
     "keys are validated, but a missing {m} falls back to the guest account",
     "we accept any {m} signed by any issuer",
     "{m} is only enforced in production; this is the staging URL",
+    "the {m} header is required to be present; its value can be anything",
 ];
 
 /// AWS's request signing, which only an `AWS_IAM` URL checks.
@@ -1227,6 +1228,8 @@ const MARKER_NEIGHBOURS: &[&str] = &[
     "requests are authenticated with {m}, verified in the handler; no token, no answer",
     "pricing page data, the same plans shown on our public website",
     "the handler verifies {m}; tokens from any issuer other than ours are rejected",
+    "we verify {m} in the handler; temporary network errors while fetching keys fail closed",
+    "Shopify app proxy requests are verified with the HMAC signature parameter and the app secret",
 ];
 
 proptest! {
