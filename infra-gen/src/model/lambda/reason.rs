@@ -269,6 +269,31 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Negation);
     }
+    // Success when the credential is absent: `returns early with success when the header is
+    // missing`.
+    if !public
+        && current.iter().flatten().any(|c| {
+            let passes = c.iter().any(|y| {
+                matches!(
+                    y.as_str(),
+                    "success" | "succeeds" | "passes" | "allowed" | "accepted" | "proceeds" | "200"
+                )
+            });
+            let absent = c
+                .windows(2)
+                .any(|p| matches!(p[0].as_str(), "when" | "if" | "whenever"))
+                && c.iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "missing" | "absent" | "empty" | "omitted" | "blank"
+                    )
+                });
+            passes && absent && !c.iter().any(|y| enforcement(y))
+        })
+        && all().any(|w| AUTH_TERMS.contains(&w.as_str()) || w == "header")
+    {
+        return Err(Refusal::Negation);
+    }
     // A credential whose value does not matter: `its value can be anything`, `any value works`.
     if !public
         && current.iter().flatten().any(|c| {
@@ -923,6 +948,7 @@ const ADDING: &[&str] = &[
     "integrate",
     "bolt",
     "provision",
+    "configure",
 ];
 
 /// Words that state callers are not authenticated on their own.
@@ -2794,7 +2820,42 @@ fn history(sentence: &[Vec<String>]) -> bool {
 /// documentation`, `a secret committed to the public repository` (not a JWKS, a certificate or
 /// a public key, which are public by design).
 fn published_credential(sentence: &[Vec<String>]) -> bool {
-    default_credential(sentence)
+    // Shipped inside a client: whoever has the app has the key (`the API key the client app
+    // embeds in its JavaScript bundle`).
+    let shipped = sentence.iter().any(|c| {
+        c.iter()
+            .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
+            && c.iter().enumerate().any(|(i, y)| {
+                matches!(
+                    y.as_str(),
+                    "embeds"
+                        | "embedded"
+                        | "embed"
+                        | "bundles"
+                        | "bundled"
+                        | "ships"
+                        | "shipped"
+                        | "baked"
+                        | "hardcoded"
+                ) && c[i + 1..].iter().take(5).any(|z| {
+                    matches!(
+                        z.as_str(),
+                        "javascript"
+                            | "js"
+                            | "bundle"
+                            | "frontend"
+                            | "browser"
+                            | "html"
+                            | "apk"
+                            | "ipa"
+                            | "spa"
+                            | "webpage"
+                    )
+                })
+            })
+    });
+    shipped
+        || default_credential(sentence)
         || sentence.iter().any(|c| {
             (0..c.len()).any(|i| {
                 // What is published: the nearest credential before the participle in its clause.

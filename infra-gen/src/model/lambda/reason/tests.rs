@@ -1198,6 +1198,9 @@ const REMOVED_FRAMES: &[&str] = &[
     "we accept any {m} signed by any issuer",
     "{m} is only enforced in production; this is the staging URL",
     "the {m} header is required to be present; its value can be anything",
+    "protected by the {m} the client app embeds in its JavaScript bundle",
+    "public until Cognito is configured for this account; {m} after that",
+    "{m} check: returns early with success when the header is missing",
 ];
 
 /// AWS's request signing, which only an `AWS_IAM` URL checks.
