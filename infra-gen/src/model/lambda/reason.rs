@@ -1086,9 +1086,18 @@ fn public_data(c: &[String]) -> bool {
     let w = |i: usize| c.get(i).map_or("", String::as_str);
     (0..c.len()).any(|i| {
         (w(i) == "public" || w(i) == "publicly")
-            && (CONTENT.contains(&w(i + 1))
-                // one modifier between: `public price list`, `public RSS feed`
-                || !exposure(w(i + 1)) && CONTENT.contains(&w(i + 2)))
+            // The noun phrase's head, past its modifiers: `public price list`, `public
+            // payout-rail availability calendar` (not `public URL data`, `public until …`).
+            && (i + 1..c.len().min(i + 6))
+                .take_while(|&k| {
+                    k == i + 1
+                        || !(exposure(w(k - 1))
+                            || function_word(w(k - 1))
+                            || negator(w(k - 1))
+                            || AUTH_TERMS.contains(&w(k - 1))
+                            || CONTENT.contains(&w(k - 1)))
+                })
+                .any(|k| CONTENT.contains(&w(k)) && !exposure(w(i + 1)))
             || (w(i) == "publicly" && w(i + 1) == "available")
             // Shown where anyone reads it: `the prices shown on our public website`.
             || w(i) == "public"
@@ -1609,9 +1618,14 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                     required_state(y) || enforced(y) || matches!(*y, "active" | "live" | "effective")
                 })
             || matches!(x, "go" | "goes" | "going") && w(i + 1) == "live"
-            // Authentication arriving: `the signature check ships after …`.
+            // Authentication arriving: `the signature check ships after …`, `verifying it
+            // lands with PAY-412` (the act of checking as the subject, too).
             || matches!(x, "ships" | "lands" | "arrives" | "launches")
-                && words[i.saturating_sub(3)..i].iter().any(|y| AUTH_TERMS.contains(y))
+                && words[i.saturating_sub(3)..i].iter().any(|y| AUTH_TERMS.contains(y) || checking(y))
+            // Work tracked in a ticket is work not done: `key verification is tracked in SEC-9`.
+            || x == "tracked"
+                && matches!(w(i + 1), "in" | "under" | "by" | "as" | "on" | "via")
+                && words[..i].iter().any(|y| AUTH_TERMS.contains(y) || checking(y))
             || x == "blocked" && w(i + 1) == "on"
             || matches!(x, "scheduled" | "slated" | "targeted" | "earmarked" | "due")
                 && matches!(w(i + 1), "for" | "in" | "by" | "with" | "after" | "before" | "next" | "once")

@@ -46,6 +46,8 @@ const PUBLIC_FRAMES: &[&str] = &[
     "a public RSS feed, the same as the website serves anonymously",
     "the endpoint returns the public JSON schema of our events",
     "it serves the public exchange rates we publish daily",
+    "the endpoint returns only the public payout-rail availability calendar, no customer data",
+    "it lists the public bank holiday calendar of each payout country",
 ];
 
 /// Clauses a valid reason may add: the trigger words in legitimate senses.
@@ -250,7 +252,7 @@ fn deferral() -> impl Strategy<Value = String> {
     let event = prop::sample::select(EVENTS);
     let time = prop::sample::select(TIMES);
     (
-        0..17usize,
+        0..18usize,
         add,
         auth,
         event,
@@ -344,6 +346,18 @@ fn deferral() -> impl Strategy<Value = String> {
                 "the check is relaxed during the load test".to_owned(),
             ][(add.len() + auth.len() + event.len()) % 9]
                 .clone(),
+            // The check arriving with, or tracked in, a ticket: work not done.
+            16 => {
+                let ticket = ["PAY-412", "SEC-9", "JIRA-1033", "OPS-77"][event.len() % 4];
+                [
+                    format!("verifying it lands with {ticket}"),
+                    format!("validating the {auth} ships in {ticket}"),
+                    format!("checking {auth} arrives with {ticket}"),
+                    format!("{auth} verification is tracked in {ticket}"),
+                    format!("enforcing {auth} is tracked under {ticket}"),
+                ][(add.len() + auth.len()) % 5]
+                    .clone()
+            }
             // The passive future, with the verb as it is inflected there.
             _ => format!(
                 "{auth} will be {} after {event}",
