@@ -189,6 +189,9 @@ impl App {
     }
 }
 
+/// AWS's regions with their partitions, from botocore (`infra-gen/data/regions.txt`).
+const REGIONS: &str = include_str!("../../data/regions.txt");
+
 /// A deployment target: a name such as `staging`, the AWS region it lives in, and its kind,
 /// which selects the retention and image [`Policy`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,21 +213,17 @@ impl Environment {
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             },
         )?;
+        // A region of the right shape that AWS does not have (`eu-central-3`) would pass every
+        // lint and fail only at deploy time.
         validate_name(
             "AWS region",
             region,
-            "a region code such as us-west-2",
+            "a region AWS has, such as us-west-2 (infra-gen/data/regions.txt)",
             |s| {
-                let parts: Vec<&str> = s.split('-').collect();
-                parts.len() >= 3
-                    && parts.iter().all(|p| {
-                        !p.is_empty()
-                            && p.bytes()
-                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                    })
-                    && parts
-                        .last()
-                        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+                REGIONS
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .any(|l| l.split(' ').next() == Some(s))
             },
         )?;
         Ok(Self {
@@ -263,5 +262,37 @@ mod tests {
         assert!(Environment::new("Prod", "us-west-2").is_err());
         assert!(Environment::new("prod", "oregon").is_err());
         assert!(Environment::new("prod", "us-west-").is_err());
+    }
+
+    #[test]
+    fn an_environment_names_a_region_aws_has() {
+        // Every listed region, and every near miss of one: a digit or a direction off.
+        for line in REGIONS.lines().filter(|l| !l.starts_with('#')) {
+            let region = line.split(' ').next().expect("a region");
+            assert!(Environment::new("prod", region).is_ok(), "{region}");
+            let (stem, n) = region.rsplit_once('-').expect("numbered");
+            let n: u32 = n.parse().expect("a number");
+            for near in [
+                format!("{stem}-{}", n + 7),
+                region.to_uppercase(),
+                format!("{region}a"),
+            ] {
+                if !REGIONS
+                    .lines()
+                    .any(|l| l.split(' ').next() == Some(near.as_str()))
+                {
+                    assert!(Environment::new("prod", &near).is_err(), "{near}");
+                }
+            }
+        }
+        for missing in [
+            "eu-central-3",
+            "us-east-3",
+            "eu-west-4",
+            "ap-southeast-9",
+            "us-gov-west-2",
+        ] {
+            assert!(Environment::new("prod", missing).is_err(), "{missing}");
+        }
     }
 }
