@@ -370,6 +370,21 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
     ))
 }
 
+/// Writes a generated file by replacing it (a temporary file renamed over it), and not at all
+/// when it already holds `contents`: a compile reading it never sees it half written, and a
+/// target directory copied with hard links (CI caches, `cp -al`) is never changed under
+/// another checkout that shares the file.
+fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let (path, contents) = (path.as_ref(), contents.as_ref());
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    fs::write(&temporary, contents)?;
+    fs::rename(&temporary, path)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Read at run time: cargo reuses a compiled build script across checkouts that share a target
     // directory, and `env!` would bake in the first checkout's paths.
@@ -475,30 +490,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .collect();
                 identifiers.push((type_name.to_owned(), primary));
             }
-            fs::write(out.join(dir).join(name), serde_json::to_string(&schema)?)?;
+            write(out.join(dir).join(name), serde_json::to_string(&schema)?)?;
         }
     }
-    fs::write(out.join("providers.rs"), provider_table(&providers))?;
-    fs::write(out.join("attributes.rs"), attribute_table(&attributes))?;
-    fs::write(out.join("unchangeable.rs"), unchangeable_table(&fixed))?;
-    fs::write(
+    write(out.join("providers.rs"), provider_table(&providers))?;
+    write(out.join("attributes.rs"), attribute_table(&attributes))?;
+    write(out.join("unchangeable.rs"), unchangeable_table(&fixed))?;
+    write(
         out.join("identifiers.rs"),
         identifier_table(&identifiers, &lowercased),
     )?;
     let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());
     let (table, keywords) = gitleaks_table(&fs::read_to_string(&rules)?)?;
-    fs::write(
+    write(
         Path::new(&env::var("OUT_DIR")?).join("gitleaks_rules.rs"),
         table,
     )?;
-    fs::write(
+    write(
         Path::new(&env::var("OUT_DIR")?).join("gitleaks_keywords.rs"),
         keywords,
     )?;
     let iam = manifest_dir.join("iam-data/actions.txt");
     println!("cargo::rerun-if-changed={}", iam.display());
-    fs::write(
+    write(
         Path::new(&env::var("OUT_DIR")?).join("iam_actions.rs"),
         iam_table(&fs::read_to_string(&iam)?)?,
     )?;
@@ -506,7 +521,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed={}", validator.display());
     let writer = manifest_dir.join("src/render/yaml.rs");
     println!("cargo::rerun-if-changed={}", writer.display());
-    fs::write(
+    write(
         out.join("fingerprint.txt"),
         format!("{:016x}", fingerprint(&source, &validator, &writer)?),
     )?;
