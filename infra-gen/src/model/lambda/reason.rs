@@ -1151,6 +1151,7 @@ fn extra_or_upkeep(clause: &[String]) -> bool {
                 | "rotated"
                 | "rotate"
                 | "rotates"
+                | "rotating"
                 | "issue"
                 | "issues"
                 | "issuing"
@@ -2868,16 +2869,30 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                 })
             })
     });
+    let named = |y: &str| {
+        AUTH_TERMS.contains(&y)
+            || MECHANISMS.contains(&y)
+            || matches!(y, "secret" | "jwks" | "certificate" | "certificates")
+    };
     shipped
         || default_credential(sentence)
-        || sentence.iter().any(|c| {
+        || sentence.iter().enumerate().any(|(m, c)| {
+            // A clause opening with a pronoun (`a bearer token is required; it is printed in
+            // the integration guide`) speaks of the credential of the clauses before it.
+            let referent: Option<(Vec<String>, usize)> = if c
+                .first()
+                .is_some_and(|w| matches!(w.as_str(), "it" | "they" | "which"))
+            {
+                let earlier: Vec<String> = sentence[..m].iter().flatten().cloned().collect();
+                earlier
+                    .iter()
+                    .rposition(|y| named(y))
+                    .map(|k| (earlier[k.saturating_sub(1)..=k].to_vec(), 1.min(k)))
+            } else {
+                None
+            };
             (0..c.len()).any(|i| {
                 // What is published: the nearest credential before the participle in its clause.
-                let named = |y: &str| {
-                    AUTH_TERMS.contains(&y)
-                        || MECHANISMS.contains(&y)
-                        || matches!(y, "secret" | "jwks" | "certificate" | "certificates")
-                };
                 // Past the object of a modifier: `the JWKS used to verify tokens is published`.
                 let nearest = (0..i).rev().find(|&k| {
                     named(&c[k])
@@ -2887,6 +2902,11 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                                 .any(|p| v.starts_with(p))
                         })
                 });
+                // Public by design: a JWKS, a certificate, a public key.
+                let public = |c: &[String], k: usize| {
+                    matches!(c[k].as_str(), "jwks" | "certificate" | "certificates")
+                        || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public"
+                };
                 matches!(
                     c[i].as_str(),
                     "printed"
@@ -2897,12 +2917,10 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                         | "committed"
                         | "pushed"
                         | "shared"
-                ) && nearest.is_some_and(|k| {
-                    // Public by design: a JWKS, a certificate, a public key.
-                    let public = matches!(c[k].as_str(), "jwks" | "certificate" | "certificates")
-                        || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public";
-                    !public
-                }) && c[i + 1..].iter().take(6).any(|y| {
+                ) && match nearest {
+                    Some(k) => !public(c, k),
+                    None => referent.as_ref().is_some_and(|(r, k)| !public(r, *k)),
+                } && c[i + 1..].iter().take(6).any(|y| {
                     matches!(
                         y.as_str(),
                         "documentation"
@@ -2914,6 +2932,13 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                             | "repository"
                             | "repo"
                             | "page"
+                            | "guide"
+                            | "guides"
+                            | "manual"
+                            | "handbook"
+                            | "tutorial"
+                            | "examples"
+                            | "faq"
                     )
                 })
             })
@@ -3599,15 +3624,27 @@ fn chosen_by_caller(sentence: &[Vec<String>]) -> bool {
             .any(|p| w.starts_with(p))
     };
     !sentence.iter().flatten().any(|w| enforcement(w))
-        && sentence.iter().any(|c| {
+        && sentence.iter().enumerate().any(|(m, c)| {
             let Some(at) = c.iter().position(|w| judging(w)) else {
                 return false;
+            };
+            // The condition may stand in a clause of its own that restricts the check: `…
+            // checked against the key, but only when the X-Sandbox header is absent`.
+            let c: Vec<String> = match sentence.get(m + 1) {
+                Some(next)
+                    if next
+                        .first()
+                        .is_some_and(|w| matches!(w.as_str(), "but" | "only")) =>
+                {
+                    c.iter().chain(next).cloned().collect()
+                }
+                _ => c.clone(),
             };
             (at + 1..c.len()).any(|k| {
                 matches!(c[k].as_str(), "if" | "when" | "whenever")
                     && c[k + 1..]
                         .iter()
-                        .take(5)
+                        .take(8)
                         .take_while(|z| !judging(z))
                         .any(|z| {
                             matches!(
@@ -3620,6 +3657,10 @@ fn chosen_by_caller(sentence: &[Vec<String>]) -> bool {
                                     | "given"
                                     | "exists"
                                     | "set"
+                                    // The caller leaving something out: an opt-out.
+                                    | "absent"
+                                    | "omitted"
+                                    | "unset"
                             )
                         })
             })

@@ -606,6 +606,7 @@ const EXTRAS: &[&str] = &[
     "an IP allowlist comes later as an additional layer",
     "rate limiting is planned for next sprint",
     "alerting on failed checks is on the roadmap",
+    "rotating the shared secret quarterly is planned",
 ];
 
 /// The same, leaving the URL open or authentication out meanwhile: still refused.
@@ -1363,5 +1364,52 @@ proptest! {
         words in prop::collection::vec(prop::sample::select(ANY_WORDS), 0..14)
     ) {
         let _ = judge(&words.join(" "));
+    }
+}
+
+/// What the caller leaves out, in a clause restricting the check: an opt-out.
+const OPT_OUTS: &[&str] = &["absent", "omitted", "unset"];
+const FLAGS: &[&str] = &[
+    "X-Sandbox header",
+    "dry_run parameter",
+    "X-Debug header",
+    "test query flag",
+];
+/// Where a credential every caller could read is printed.
+const PLACES: &[&str] = &[
+    "integration guide",
+    "partner handbook",
+    "user manual",
+    "README",
+    "FAQ",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A check that runs only when the caller leaves something out is the caller's choice;
+    /// a rejection when the credential is absent is a check.
+    #[test]
+    fn a_check_the_caller_opts_out_of_by_omission_is_refused(
+        m in prop::sample::select(MECHANISMS), o in prop::sample::select(OPT_OUTS),
+        f in prop::sample::select(FLAGS), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("{m} is checked by the handler, but only when the {f} is {o}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the handler verifies {m} and rejects the request with 401 when it is {o}")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A credential the reason says is printed where callers read it authenticates no one,
+    /// also when a pronoun names it; a public key printed there is public by design.
+    #[test]
+    fn a_credential_printed_for_every_caller_is_refused(
+        m in prop::sample::select(MECHANISMS), p in prop::sample::select(PLACES),
+        verb in prop::sample::select(&["printed", "published", "documented"][..]), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("every request must carry {m}"), format!("it is the same for all partners and {verb} in the {p}")], seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Negation), "{}", reason);
+        let valid = dress(vec![format!("every request must carry {m}"), format!("the public key is {verb} in the {p}")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
