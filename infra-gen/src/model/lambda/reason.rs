@@ -1613,6 +1613,16 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && words[i + 1..].iter().take(5).any(|y| {
                     adding(y) || auth_verb(y) || enforced(y) || required_state(y)
                 })
+            // A check that starts once something still to finish has finished: `enforcement
+            // starts when the partners have migrated` (a perfect of the future; not the order
+            // of work in a request: `the check starts after the body is parsed`).
+            || matches!(x, "starts" | "start" | "begins" | "begin" | "kicks" | "applies")
+                && words[..i].iter().any(|y| AUTH_TERMS.contains(y) || checking(y))
+                && words[i + 1..].iter().take(3).any(|y| matches!(*y, "when" | "once" | "after"))
+                && words[i + 1..].iter().take(10).collect::<Vec<_>>().windows(2).any(|p| {
+                    matches!(*p[0], "have" | "has")
+                        && (p[1].ends_with("ed") || p[1].ends_with("en") || EVENTS.contains(p[1]))
+                })
             // A requirement that starts with an event: `keys become mandatory with v2`.
             || matches!(x, "become" | "becomes" | "becoming")
                 && words[i + 1..].iter().take(3).any(|y| {
@@ -3120,6 +3130,48 @@ fn no_longer(sentences: &[Vec<Vec<String>>]) -> bool {
     })
 }
 
+/// Work that goes on after a failed check: `invalid signatures are logged and the payout is
+/// still queued`, `invalid ones … still processed`.
+fn still_goes_on(words: &[&str], i: usize) -> bool {
+    words[i] == "still"
+        && words[i + 1..]
+            .iter()
+            .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "gets" | "get"))
+            .is_some_and(|y| {
+                matches!(
+                    *y,
+                    "queued"
+                        | "processed"
+                        | "accepted"
+                        | "handled"
+                        | "executed"
+                        | "served"
+                        | "paid"
+                        | "delivered"
+                        | "forwarded"
+                        | "run"
+                        | "stored"
+                        | "saved"
+                        | "answered"
+                )
+            })
+        && words.iter().any(|y| {
+            matches!(
+                *y,
+                "invalid"
+                    | "failed"
+                    | "failing"
+                    | "mismatched"
+                    | "unsigned"
+                    | "wrong"
+                    | "bad"
+                    | "expired"
+                    | "mismatch"
+                    | "mismatches"
+            )
+        })
+}
+
 /// A check that does not stop a request: a negated refusal (`logged but not rejected`),
 /// `fails open`, `processed anyway`, `let … through`, a check made only when the caller
 /// chooses (`checked only when the header is present`) or that anything passes (`every
@@ -3131,7 +3183,8 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         .iter()
         .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y));
     let refusal = |y: &str| enforcement(y) && !matches!(y, "fail" | "fails" | "failed");
-    about_auth
+    (0..words.len()).any(|i| still_goes_on(&words, i))
+        || about_auth
         && (0..words.len()).any(|i| {
             let x = w(i);
             negator(x)
@@ -3281,6 +3334,17 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // or one ignoring case.
                 || matches!(x, "prefix" | "substring" | "partial" | "fuzzy")
                     && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison")
+                // The same as the comparison names it: `compared with startsWith`, `compared
+                // against the configured prefix`.
+                || matches!(x, "startswith" | "beginswith" | "hasprefix" | "endswith" | "includes")
+                    && words[..i].iter().any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y))
+                || ["compar", "match"].iter().any(|p| x.starts_with(p))
+                    && words[i + 1..]
+                        .iter()
+                        .take(6)
+                        .any(|y| matches!(*y, "prefix" | "prefixes" | "substring" | "substrings"))
+                // What failed goes on: `invalid signatures are logged and the payout is still
+                // queued` (the failure named by its own word, `invalid ones`, too).
                 || matches!(x, "insensitive" | "caseinsensitive" | "case-insensitive")
                     && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison" | "compare" | "compared")
                 // A check behind a switch that is off by default: `the flag defaults to false`.
@@ -3781,10 +3845,20 @@ fn bypassed_clause(c: &[String], before: &[String], refused_later: bool) -> bool
         // data (`except CORS preflights and the health check`).
         (x == "unless"
             || x == "except"
-                && matches!(
+                && (matches!(
                     w(i + 1),
                     "when" | "if" | "for" | "during" | "from" | "on" | "in" | "at" | "while"
-                ))
+                )
+                    // A route or method left open: `except the /replay path`, `except GET
+                    // requests` (a class of requests by where they go).
+                    || c[i + 1..].iter().take(4).any(|y| {
+                        matches!(
+                            y.as_str(),
+                            "path" | "paths" | "route" | "routes" | "endpoint" | "endpoints"
+                                | "method" | "methods" | "get" | "post" | "put" | "delete"
+                                | "patch" | "webhook" | "webhooks" | "callback" | "callbacks"
+                        )
+                    })))
             && head().any(checked)
             && !head().any(|y| enforcement(y))
             && !refused_later

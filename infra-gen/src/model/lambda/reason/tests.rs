@@ -1413,3 +1413,76 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// Routes a check leaves open, named by where requests go.
+const OPEN_ROUTES: &[&str] = &[
+    "the /replay path",
+    "GET requests",
+    "the admin route",
+    "the partner callback",
+    "POST calls to /retry",
+];
+/// What goes on after a failed check.
+const STILL_DONE: &[&str] = &["queued", "processed", "paid", "forwarded"];
+/// Comparisons that accept other keys.
+const LOOSE_COMPARISONS: &[&str] = &[
+    "is compared with startsWith",
+    "is compared against the configured prefix",
+    "is matched on its prefix",
+    "is checked with includes",
+];
+/// Something still to finish, in the perfect.
+const STILL_TO_FINISH: &[&str] = &[
+    "the partners have migrated",
+    "the SDK has shipped",
+    "every client has upgraded",
+    "the key store has launched",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A route excepted from the check is open; the health route carries no data.
+    #[test]
+    fn a_route_excepted_from_the_check_is_refused(
+        m in prop::sample::select(MECHANISMS), r in prop::sample::select(OPEN_ROUTES), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("requests are authenticated with {m}, except {r}, which the ops team calls by hand")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("requests are authenticated with {m}, except the /health path, which returns public status data")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A failed check after which the work goes on stops nothing; one whose failures are
+    /// rejected does.
+    #[test]
+    fn work_that_goes_on_after_a_failed_check_is_refused(
+        m in prop::sample::select(MECHANISMS), d in prop::sample::select(STILL_DONE), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("the handler verifies {m}"), format!("invalid ones are logged and the payout is still {d}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the handler verifies {m}"), format!("invalid ones are rejected with 401 and the payout is never {d}")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A comparison by prefix or substring accepts other keys.
+    #[test]
+    fn a_loose_comparison_is_refused(c in prop::sample::select(LOOSE_COMPARISONS), seed in any::<u64>()) {
+        let reason = dress(vec![format!("callers send an API key, which {c}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec!["callers send an API key, which is compared in constant time with the stored one".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// Enforcement that starts once something still to finish has finished is a deferral;
+    /// a check that starts after a step of the request is today's.
+    #[test]
+    fn enforcement_starting_after_a_future_event_is_refused(
+        m in prop::sample::select(MECHANISMS), e in prop::sample::select(STILL_TO_FINISH), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("{m} is required, and enforcement starts when {e}")], seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Deferral), "{}", reason);
+        let valid = dress(vec![format!("{m} is required, and the check starts after the body is parsed")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
