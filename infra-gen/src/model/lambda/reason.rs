@@ -353,6 +353,43 @@ fn default_credential(sentence: &[Vec<String>]) -> bool {
             "password" | "passphrase" | "key" | "token" | "secret" | "pin"
         ) && (DEFAULTS.contains(&w(i + 1))
             || matches!(w(i + 1), "is" | "of") && DEFAULTS.contains(&w(i + 2)))
+    }) || sentence.iter().any(|c| written_out(c))
+}
+
+/// A credential whose value the reason writes out (`username and password both set to
+/// payouts`): the reason is on the review page and in the template, so anyone reads it.
+fn written_out(c: &[String]) -> bool {
+    let w = |i: usize| c.get(i).map_or("", String::as_str);
+    (0..c.len()).any(|i| {
+        matches!(w(i), "set" | "equal" | "equals" | "literally")
+            && (w(i) == "equals" || w(i + 1) == "to" || w(i) == "literally")
+            && {
+                let v = if matches!(w(i), "equals" | "literally") {
+                    i + 1
+                } else {
+                    i + 2
+                };
+                let value = w(v);
+                !value.is_empty()
+                    && !function_word(value)
+                    && !negator(value)
+                    && !matches!(
+                        value,
+                        "expire" | "expires" | "rotate" | "change" | "be" | "value" | "random"
+                            | "whatever" | "something" | "true" | "false" | "on" | "off"
+                            | "required" | "mandatory" | "enabled" | "disabled"
+                    )
+                    && !AUTH_TERMS.contains(&value)
+                    // The value closes what is said of it: `… set to payouts`, `… set to
+                    // payouts and never changed`.
+                    && matches!(w(v + 1), "" | "and" | "or" | "for" | "in" | "by")
+            }
+            && c[..i].iter().rev().take(6).any(|y| {
+                matches!(
+                    y.as_str(),
+                    "password" | "passwords" | "passphrase" | "key" | "token" | "secret" | "pin"
+                )
+            })
     })
 }
 
@@ -2927,7 +2964,14 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                         | "committed"
                         | "pushed"
                         | "shared"
-                ) && match nearest {
+                        | "embedded"
+                        | "bundled"
+                        | "baked"
+                        | "compiled"
+                        | "hardcoded"
+                ) // `a shared secret` is a kind of secret, not one shared with the world.
+                    && !(c[i] == "shared" && c.get(i + 1).is_some_and(|y| named(y)))
+                    && match nearest {
                     Some(k) => !public(c, k),
                     None => referent.as_ref().is_some_and(|(r, k)| !public(r, *k)),
                 } && c[i + 1..].iter().take(6).any(|y| {
@@ -2949,6 +2993,18 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                             | "tutorial"
                             | "examples"
                             | "faq"
+                            // A client every caller holds: its credential is theirs.
+                            | "app"
+                            | "apps"
+                            | "client"
+                            | "clients"
+                            | "frontend"
+                            | "browser"
+                            | "javascript"
+                            | "bundle"
+                            | "binary"
+                            | "apk"
+                            | "sdk"
                     )
                 })
             })
@@ -3327,6 +3383,19 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                         .take(4)
                         .take_while(|y| !negator(y))
                         .any(|y| matches!(*y, "pass" | "passes" | "proceed" | "proceeds"))
+                // A check that runs beside or after the work gates nothing: `token
+                // verification happens asynchronously once the payout has been queued`.
+                || checking(x)
+                    && (words[i + 1..]
+                        .iter()
+                        .take_while(|y| !matches!(**y, "before" | "then"))
+                        .any(|y| matches!(*y, "asynchronously" | "async" | "background"))
+                        || words[i + 1..].iter().take(16).collect::<Vec<_>>().windows(3).any(|p| {
+                            matches!(*p[0], "has" | "have" | "is" | "are")
+                                && *p[1] == "been"
+                                && matches!(*p[2], "queued" | "processed" | "sent" | "paid"
+                                    | "answered" | "accepted" | "executed" | "delivered" | "returned")
+                        }))
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"
@@ -4097,18 +4166,61 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
                 | "deliberately"
                 | "by"
         );
-    // `answers everyone`, `serves anybody`: no one is refused.
-    let serves_all = matches!(x, "anyone" | "anybody" | "everyone" | "everybody")
+    // `answers everyone`, `staging accepts any caller`: every caller, unqualified (not `anyone
+    // with a valid token`, `every caller that signs`).
+    let everyone = matches!(x, "anyone" | "anybody" | "everyone" | "everybody");
+    let every_caller = matches!(x, "any" | "all" | "every")
+        && matches!(
+            w(i + 1),
+            "caller"
+                | "callers"
+                | "request"
+                | "requests"
+                | "client"
+                | "clients"
+                | "one"
+                | "sender"
+                | "senders"
+                | "origin"
+                | "origins"
+        );
+    let qualifier = w(if every_caller { i + 2 } else { i + 1 });
+    let serves_all = (everyone || every_caller)
         && i > 0
         && matches!(
             w(i - 1),
-            "answers" | "serves" | "accepts" | "responds" | "answer" | "serve" | "accept"
+            "accepts"
+                | "accept"
+                | "accepted"
+                | "allows"
+                | "allow"
+                | "serves"
+                | "serve"
+                | "admits"
+                | "trusts"
+                | "answers"
+                | "answer"
+                | "responds"
+                | "lets"
         )
-        // `answers anyone with a valid token` restricts.
         && !matches!(
-            w(i + 1),
-            "with" | "who" | "that" | "whose" | "holding" | "presenting" | "carrying"
-        );
+            qualifier,
+            "with"
+                | "that"
+                | "which"
+                | "who"
+                | "whose"
+                | "carrying"
+                | "bearing"
+                | "signed"
+                | "holding"
+                | "presenting"
+                | "having"
+                | "authenticated"
+                | "sending"
+        )
+        // `accepts any request and checks its HMAC`: the clause names its check.
+        && (everyone || !c.iter().any(|y| MECHANISMS.contains(&y.as_str())));
     if open_state(x) || x == "wide" && w(i + 1) == "open" || holds_url || open_url || serves_all {
         let negators = c[..i].iter().filter(|y| negator(y)).count();
         return (negators % 2 == 0).then_some(Scope::Open);

@@ -1486,3 +1486,65 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// Where a credential is built into what every caller holds.
+const CLIENTS: &[&str] = &[
+    "our mobile app",
+    "the JavaScript bundle",
+    "the partner SDK",
+    "the desktop client binary",
+];
+/// Ordinary words a password could be set to.
+const VALUES: &[&str] = &["payouts", "acme2024", "partner", "springtime"];
+/// Who is accepted unqualified.
+const EVERYONE: &[&str] = &[
+    "accepts any caller",
+    "allows all requests",
+    "serves every client",
+];
+/// When a check runs that gates nothing.
+const AFTER_THE_WORK: &[&str] = &[
+    "happens asynchronously once the payout has been queued",
+    "runs in the background",
+    "runs after the response has been sent",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A secret built into a client every caller has is everyone's.
+    #[test]
+    fn a_credential_embedded_in_a_client_is_refused(c in prop::sample::select(CLIENTS), seed in any::<u64>()) {
+        let reason = dress(vec![format!("the HMAC signature is verified against the secret that is also embedded in {c}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the HMAC signature is verified against a secret kept in Secrets Manager; {c} never holds it")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A password whose value the reason writes out is published by the reason.
+    #[test]
+    fn a_credential_written_out_in_the_reason_is_refused(v in prop::sample::select(VALUES), seed in any::<u64>()) {
+        let reason = dress(vec![format!("basic auth, with username and password both set to {v}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec!["basic auth with a password set to a random value from Secrets Manager, checked on every request".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// An environment or stage that takes every caller is open; every caller with a key is not.
+    #[test]
+    fn a_stage_that_takes_every_caller_is_refused(e in prop::sample::select(EVERYONE), seed in any::<u64>()) {
+        let reason = dress(vec!["an API key is required in production".to_owned(), format!("staging {e} so partners can test")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the function {e} that presents a valid API key, and rejects the rest with 401")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A check that runs beside or after the work does not gate it.
+    #[test]
+    fn a_check_after_the_work_is_refused(m in prop::sample::select(MECHANISMS), a in prop::sample::select(AFTER_THE_WORK), seed in any::<u64>()) {
+        let reason = dress(vec![format!("verification of {m} {a}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("verification of {m} happens before any work, and failures get 401")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
