@@ -441,7 +441,47 @@ fn prose_reason(text: &str) -> Option<String> {
     if !shaped {
         return values::mnemonic(text);
     }
-    variable_reason("description", &Resolved::text(text))
+    variable_reason("description", &Resolved::text(text)).or_else(|| named_in_prose(text))
+}
+
+/// A value prose gives a credential word right before it (`FX provider token, currently
+/// 3f2b8c1e-…`, `api key: …`): judged as that credential, so a UUID or a word there is the
+/// secret, as it is under a secret's name. Only `is`, `was`, `currently`, `now` and
+/// punctuation may stand between (not `token ID`, `key name`).
+fn named_in_prose(text: &str) -> Option<String> {
+    const CREDENTIALS: &[&str] = &[
+        "token",
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "key",
+        "apikey",
+        "pin",
+        "credential",
+        "credentials",
+    ];
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || ",;()\"'<>:=".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let value = w.trim_end_matches('.');
+        if value.len() < 8 || !value.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let name = words[..i]
+            .iter()
+            .rev()
+            .take(3)
+            .map(|y| y.to_ascii_lowercase())
+            .take_while(|y| {
+                CREDENTIALS.contains(&y.as_str())
+                    || matches!(y.as_str(), "is" | "was" | "currently" | "now")
+            })
+            .find(|y| CREDENTIALS.contains(&y.as_str()))?;
+        variable_reason(&name.to_ascii_uppercase(), &Resolved::text(value))
+    })
 }
 
 /// The prose a stack writes in plain text — the template's, parameters', outputs' and

@@ -8,7 +8,7 @@ use proptest::test_runner::{Config, RngSeed};
 
 use super::names::{digest_name, pieces, public_name, secret_name, words};
 use super::values::{bip39_words, secret_value};
-use super::{Part, Resolved, literal_reason, split, variable_reason};
+use super::{Part, Resolved, literal_reason, prose_reason, split, variable_reason};
 
 /// Generated cases are reproducible: a fixed seed, no persistence files.
 fn config() -> Config {
@@ -2913,6 +2913,30 @@ proptest! {
             sha.clone(),
         ] {
             prop_assert!(literal_reason(&name, &secret).is_some(), "{}={}", name, secret);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Prose that gives a credential word a value right after it leaks that credential, in
+    /// the shapes a name would judge (a UUID, hex, letters and digits); a value that names the
+    /// credential (`token ID`, `key name`) is no secret.
+    #[test]
+    fn a_value_prose_gives_a_credential_word_is_judged_as_that_credential(
+        owner in prop::sample::select(&["FX provider", "Wise", "partner API", "ledger"][..]),
+        word in prop::sample::select(&["token", "password", "secret", "key", "passphrase"][..]),
+        link in prop::sample::select(&[", currently", " is", ":", " =", ""][..]),
+        uuid in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        hex in "[0-9a-f]{32}",
+        pick in any::<bool>(),
+    ) {
+        let value = if pick { &uuid } else { &hex };
+        let leaked = format!("{owner} {word}{link} {value}");
+        prop_assert!(prose_reason(&leaked).is_some(), "{leaked}");
+        for named in [format!("{owner} {word} ID {uuid}"), format!("{owner} {word} name payouts/wise-2024-rotation")] {
+            prop_assert!(prose_reason(&named).is_none(), "{named}");
         }
     }
 }
