@@ -203,14 +203,19 @@ pub struct Environment {
 
 impl Environment {
     pub fn new(name: &str, region: &str) -> Result<Self, Error> {
+        // Single hyphens join words (`production-dr`, as stack names and GitHub environments
+        // allow); the account side refuses a stack whose name extends another's.
         validate_name(
             "environment name",
             name,
-            "lowercase letters and digits, starting with a letter",
+            "lowercase letters and digits, starting with a letter, words joined by single hyphens",
             |s| {
                 s.starts_with(|c: char| c.is_ascii_lowercase())
-                    && s.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    && s.split('-').all(|w| {
+                        !w.is_empty()
+                            && w.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    })
             },
         )?;
         // A region of the right shape that AWS does not have (`eu-central-3`) would pass every
@@ -262,6 +267,10 @@ mod tests {
         assert!(Environment::new("Prod", "us-west-2").is_err());
         assert!(Environment::new("prod", "oregon").is_err());
         assert!(Environment::new("prod", "us-west-").is_err());
+        assert!(Environment::new("production-dr", "us-west-2").is_ok());
+        for bad in ["-prod", "prod-", "prod--dr", "prod_dr", "Prod-dr", "1prod"] {
+            assert!(Environment::new(bad, "us-west-2").is_err(), "{bad}");
+        }
     }
 
     #[test]
