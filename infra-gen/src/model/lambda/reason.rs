@@ -2882,47 +2882,12 @@ fn history(sentence: &[Vec<String>]) -> bool {
 /// documentation`, `a secret committed to the public repository` (not a JWKS, a certificate or
 /// a public key, which are public by design).
 fn published_credential(sentence: &[Vec<String>]) -> bool {
-    // Shipped inside a client: whoever has the app has the key (`the API key the client app
-    // embeds in its JavaScript bundle`).
-    let shipped = sentence.iter().any(|c| {
-        c.iter()
-            .any(|y| AUTH_TERMS.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str()))
-            && c.iter().enumerate().any(|(i, y)| {
-                matches!(
-                    y.as_str(),
-                    "embeds"
-                        | "embedded"
-                        | "embed"
-                        | "bundles"
-                        | "bundled"
-                        | "ships"
-                        | "shipped"
-                        | "baked"
-                        | "hardcoded"
-                ) && c[i + 1..].iter().take(5).any(|z| {
-                    matches!(
-                        z.as_str(),
-                        "javascript"
-                            | "js"
-                            | "bundle"
-                            | "frontend"
-                            | "browser"
-                            | "html"
-                            | "apk"
-                            | "ipa"
-                            | "spa"
-                            | "webpage"
-                    )
-                })
-            })
-    });
     let named = |y: &str| {
         AUTH_TERMS.contains(&y)
             || MECHANISMS.contains(&y)
             || matches!(y, "secret" | "jwks" | "certificate" | "certificates")
     };
-    shipped
-        || default_credential(sentence)
+    default_credential(sentence)
         || sentence.iter().enumerate().any(|(m, c)| {
             // A clause opening with a pronoun (`a bearer token is required; it is printed in
             // the integration guide`) speaks of the credential of the clauses before it.
@@ -2949,9 +2914,12 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                                 .any(|p| v.starts_with(p))
                         })
                 });
-                // Public by design: a JWKS, a certificate, a public key.
+                // Public by design: a JWKS, a certificate, a public key. A client certificate
+                // is shipped with the private key it authenticates by.
                 let public = |c: &[String], k: usize| {
-                    matches!(c[k].as_str(), "jwks" | "certificate" | "certificates")
+                    matches!(c[k].as_str(), "jwks")
+                        || matches!(c[k].as_str(), "certificate" | "certificates")
+                            && !(k > 0 && c[k - 1] == "client")
                         || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public"
                 };
                 matches!(
@@ -2965,7 +2933,12 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                         | "pushed"
                         | "shared"
                         | "embedded"
+                        | "embeds"
+                        | "embed"
                         | "bundled"
+                        | "bundles"
+                        | "shipped"
+                        | "ships"
                         | "baked"
                         | "compiled"
                         | "hardcoded"
@@ -3001,9 +2974,14 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                             | "frontend"
                             | "browser"
                             | "javascript"
+                            | "js"
+                            | "html"
+                            | "webpage"
+                            | "spa"
                             | "bundle"
                             | "binary"
                             | "apk"
+                            | "ipa"
                             | "sdk"
                     )
                 })
