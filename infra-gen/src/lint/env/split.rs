@@ -177,12 +177,13 @@ enum Encoding {
 
 impl Encoding {
     /// Lengths a key has in this encoding: 128 to 512 bits and a SHA-1 HMAC secret's 160
-    /// in hex; 16, 24, 32 and 64 bytes in base64 (padded or not), 40 (an AWS secret key), and
-    /// base62 tokens of 32, 36 and 48 characters.
+    /// in hex; 24, 32 and 64 bytes in base64 (padded or not), 40 (an AWS secret key), and
+    /// base62 tokens of 36 and 48 characters. Not 16 bytes' 22 or 24 characters: two short
+    /// IDs make those as often (two 11-character video IDs).
     fn key_length(self, n: usize) -> bool {
         match self {
             Self::Hex => matches!(n, 32 | 40 | 48 | 56 | 64 | 96 | 128),
-            Self::Base64 => matches!(n, 22 | 24 | 32 | 36 | 40 | 43 | 44 | 48 | 64 | 86 | 88),
+            Self::Base64 => matches!(n, 32 | 36 | 40 | 43 | 44 | 48 | 64 | 86 | 88),
         }
     }
 }
