@@ -294,6 +294,17 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
+    // A check on the caller's side: `API keys are checked client-side in the SDK`.
+    if !public
+        && current.iter().flatten().any(|c| {
+            c.iter().any(|y| checking(y))
+                && (c.windows(2).any(|p| p == ["client", "side"])
+                    || c.iter().any(|y| y == "clientside"))
+                && !c.iter().any(|y| y == "server" || y == "serverside")
+        })
+    {
+        return Err(Refusal::Negation);
+    }
     // A credential whose value does not matter: `its value can be anything`, `any value works`.
     if !public
         && current.iter().flatten().any(|c| {
@@ -1204,6 +1215,10 @@ fn extra_or_upkeep(clause: &[String]) -> bool {
                 | "alerting"
                 | "metrics"
                 | "limiting"
+                | "limit"
+                | "limits"
+                | "quota"
+                | "quotas"
                 | "throttling"
                 | "caching"
         )
@@ -1483,6 +1498,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                     ["retr", "redeliver", "resend", "resent"].iter().any(|s| y.starts_with(s))
                 })
             || x == "soon" && !(i > 0 && w(i - 1) == "as")
+            // Past a modifier: `the next hardening pass`, `the next security sprint`.
+            || x == "next" && matches!(w(i + 2), "pass" | "sprint" | "release" | "iteration" | "cycle" | "round" | "milestone" | "phase")
             || x == "next" && matches!(w(i + 1), "sprint" | "release" | "week" | "month" | "quarter" | "iteration" | "version" | "phase" | "milestone"
                 | "deploy" | "deployment" | "rollout" | "cycle" | "year" | "update" | "patch")
             // Not yet delivered: `on a branch that has not been merged`, `unreleased`.
@@ -1674,7 +1691,7 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || x == "tracked"
                 && matches!(w(i + 1), "in" | "under" | "by" | "as" | "on" | "via")
                 && words[..i].iter().any(|y| AUTH_TERMS.contains(y) || checking(y))
-            || x == "blocked" && w(i + 1) == "on"
+            || x == "blocked" && matches!(w(i + 1), "on" | "by")
             || matches!(x, "scheduled" | "slated" | "targeted" | "earmarked" | "due")
                 && matches!(w(i + 1), "for" | "in" | "by" | "with" | "after" | "before" | "next" | "once")
             // The other languages' futures and `still to do` of adding it: `será adicionada`,
@@ -1688,6 +1705,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || x == "to" && w(i + 1) == "be" && adding(w(i + 2))
             || (matches!(x, "until" | "till" | "til" | "untill" | "once")
                 || x == "as" && w(i + 1) == "soon" && w(i + 2) == "as")
+                // `until 2025 this endpoint used IAM auth`: a state that has ended.
+                && !clause.iter().any(|y| matches!(y.as_str(), "used" | "was" | "were" | "had"))
                 && (negation(&[clause.to_vec()])
                     || tail
                         .iter()
@@ -2997,7 +3016,20 @@ fn carries_no_data(sentence: &[Vec<String>]) -> bool {
     let subject = subject(&words, |w| {
         matches!(
             w,
-            "is" | "are" | "get" | "gets" | "receive" | "receives" | "go" | "pass" | "passes"
+            "is" | "are"
+                | "get"
+                | "gets"
+                | "receive"
+                | "receives"
+                | "go"
+                | "pass"
+                | "passes"
+                | "answers"
+                | "answer"
+                | "responds"
+                | "respond"
+                | "serves"
+                | "returns"
         )
     });
     subject.iter().any(|w| {
@@ -4117,6 +4149,7 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
                 "left"
                     | "is"
                     | "are"
+                    | "it's"
                     | "stays"
                     | "remains"
                     | "kept"

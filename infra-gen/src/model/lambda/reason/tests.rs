@@ -1216,6 +1216,10 @@ const REMOVED_FRAMES: &[&str] = &[
     "protected by the {m} the client app embeds in its JavaScript bundle",
     "public until Cognito is configured for this account; {m} after that",
     "{m} check: returns early with success when the header is missing",
+    "{m} validation goes in after the pen test; until then it's open",
+    "{m} is checked client-side in the SDK",
+    "{m} checks are on the list for the next hardening pass",
+    "{m} verification: blocked by legal review of the IdP contract",
 ];
 
 /// AWS's request signing, which only an `AWS_IAM` URL checks.
@@ -1248,6 +1252,9 @@ const MARKER_NEIGHBOURS: &[&str] = &[
     "the handler verifies {m}; tokens from any issuer other than ours are rejected",
     "we verify {m} in the handler; temporary network errors while fetching keys fail closed",
     "Shopify app proxy requests are verified with the HMAC signature parameter and the app secret",
+    "until 2025 this endpoint used IAM auth; it now verifies {m} in the handler and rejects invalid ones with 401",
+    "the handler authenticates each call with {m}, then rate-limits per user; the limit will be raised later for paying users",
+    "the health path answers without a key; every other path verifies {m} and refuses failures",
 ];
 
 proptest! {
