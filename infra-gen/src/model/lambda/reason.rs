@@ -294,6 +294,32 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
+    // Failures only recorded, whatever else the reason says: `keys are validated but failures
+    // are only reported to Datadog`.
+    if current.iter().flatten().any(|c| {
+        c.iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "failures" | "mismatches" | "failed" | "invalid" | "errors"
+            )
+        }) && c.windows(3).any(|p| {
+            p[0] == "only"
+                && [&p[1], &p[2]].iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "reported"
+                            | "logged"
+                            | "recorded"
+                            | "counted"
+                            | "flagged"
+                            | "noted"
+                            | "alerted"
+                    )
+                })
+        }) && !c.iter().any(|y| enforcement(y))
+    }) {
+        return Err(Refusal::Negation);
+    }
     // A check on the caller's side: `API keys are checked client-side in the SDK`.
     if !public
         && current.iter().flatten().any(|c| {
@@ -1487,7 +1513,9 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || x == "temporary" && !tail.iter().take(3).any(|y| CREDENTIALS.contains(&y.as_str()))
                 && !tail.iter().take(2).any(|y| matches!(y.as_str(), "outage" | "outages" | "failure" | "failures" | "error" | "errors" | "glitch" | "glitches" | "unavailability" | "timeout" | "timeouts"))
                 && !negated_marker(clause, clause.len() - tail.len() - 1)
-            || x == "pending" && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+            || matches!(x, "pending" | "awaiting") && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+            // `JWT checks come online with the migration`.
+            || matches!(x, "come" | "comes") && w(i + 1) == "online"
             || x == "for" && w(i + 1) == "now"
             || x == "for" && w(i + 1) == "the" && w(i + 2) == "time" && w(i + 3) == "being"
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "meantime"
