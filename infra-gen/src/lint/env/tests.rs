@@ -2836,8 +2836,16 @@ proptest! {
             "us-west-2:1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d".to_owned(),
             format!("{user}:v1.4.{uid}"),
             format!("{user}:2.0.{uid}-rc1"),
+            format!("eu:eu-west-1_AbCdEfGh{}", uid % 10),
         ] {
             prop_assert_eq!(literal_reason(name, &plain), None, "{}={}", name, plain);
+        }
+        // A name whose last word is another thing's (a theme, a map) holds no accounts (its
+        // value still judged by shape: 20 random characters or more are key material).
+        for other in ["LOGIN_THEME", "USER_POOL_MAP", "ACCOUNT_REGIONS"] {
+            if pws.iter().all(|p| p.len() < 20) {
+                prop_assert_eq!(literal_reason(other, &value), None, "{}={}", other, value);
+            }
         }
     }
 }

@@ -1162,6 +1162,11 @@ fn user_passwords(value: &str, name: Option<&str>) -> Option<String> {
             && crypt_hash(pw).is_none()
             && letters
             && digits
+            // An identifier: a lowercase word and a separator first (`eu-west-1_AbC…`).
+            && !{
+                let word = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+                word >= 2 && b.get(word).is_some_and(|c| b"_-".contains(c))
+            }
             // Hex, dashed or not (a UUID: `us-west-2:<uuid>` is an identity pool's ID).
             && !b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
             // A version (`orders:v1.4.2`, `api:2.0.1-rc1`).
@@ -1178,11 +1183,12 @@ fn user_passwords(value: &str, name: Option<&str>) -> Option<String> {
     if items.is_empty() || !items.iter().all(|i| password_shaped(i)) {
         return None;
     }
-    // Not under an identifier's name (`AUTH_KEY_ID`): the value is whole.
+    // The name is about accounts when its last word is (`BASIC_AUTH_USERS`, not
+    // `LOGIN_THEME` or `USER_POOL_MAP`), and not an identifier's (`AUTH_KEY_ID`).
     let accounts = name.is_some_and(|n| {
         names::words(n)
-            .iter()
-            .any(|w| ACCOUNT_WORDS.contains(&w.as_str()))
+            .last()
+            .is_some_and(|w| ACCOUNT_WORDS.contains(&w.as_str()))
             && !names::public_name(n)
     });
     accounts.then(|| "a user:password account in plain text".to_owned())
