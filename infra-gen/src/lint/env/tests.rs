@@ -2948,3 +2948,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Under a name whose secret is generated (a signing's, an auth setting's, a cookie's), a
+    /// signing or authorization scheme with its version (`sigv4`, `oauth2`) is a setting, as
+    /// an algorithm's name is; generated material there is found.
+    #[test]
+    fn scheme_words_with_versions_are_settings_under_generated_names(
+        name in prop::sample::select(vec!["REQUEST_SIGNING", "COOKIE_SIGNING", "AUTH", "UPSTREAM_AUTH", "SESSION_COOKIE"]),
+        scheme in prop::sample::select(vec!["sigv4", "SigV4", "sigv4a", "sigv2", "s3v4", "oauth2", "OAuth1", "HS512"]),
+        material in from_alphabet(BASE62, 24..=40),
+    ) {
+        prop_assert_eq!(literal_reason(name, scheme), None, "{}={}", name, scheme);
+        prop_assert!(literal_reason(name, &material).is_some(), "{}={}", name, material);
+    }
+}

@@ -370,6 +370,11 @@ fn algorithm(v: &str) -> bool {
             .any(|p| bits(p, &["256", "384", "512"]))
         || bits("blake2", &["b", "s"])
         || lower == "eddsa"
+        // Signing and authorization schemes by their versions: AWS's Signature Version 2, 4
+        // and 4A (and S3's `s3v4` spelling), OAuth 1.0 and 2.0.
+        || bits("sigv", &["2", "4", "4a"])
+        || lower == "s3v4"
+        || bits("oauth", &["1", "2"])
 }
 
 /// An ISO 8601 date, with its time and zone or without (`2024-05-01`, `2024-05-01T00:00:00Z`).
