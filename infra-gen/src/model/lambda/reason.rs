@@ -3127,11 +3127,12 @@ fn class_left_open(sentences: &[Vec<Vec<String>>]) -> bool {
                 let w = |i: usize| c.get(i).map_or("", String::as_str);
                 !checks(c)
                     && c.iter().any(|w| request_class(w))
-                    && !c.iter().any(|w| {
-                        matches!(
-                            w.as_str(),
-                            "options" | "preflight" | "health" | "healthcheck" | "ping" | "status"
-                        )
+                    && !(0..c.len()).any(|k| {
+                        matches!(w(k), "options" | "preflight" | "health" | "healthcheck" | "ping")
+                            // The service's status, not a record's (`reads of payout status`).
+                            || w(k) == "status"
+                                && (matches!(w(k.wrapping_sub(1)), "" | "the" | "a" | "service" | "system" | "health")
+                                    || matches!(w(k + 1), "page" | "endpoint" | "route" | "path" | "check" | "probe"))
                     })
                     && (0..c.len()).any(|i| {
                         let before_negated = c[..i].iter().any(|y| negator(y));
@@ -3454,6 +3455,11 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // queued` (the failure named by its own word, `invalid ones`, too).
                 || matches!(x, "insensitive" | "caseinsensitive" | "case-insensitive")
                     && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison" | "compare" | "compared")
+                // The adverb after the comparison: `compared case-insensitively`.
+                || matches!(x, "insensitively" | "caseinsensitively")
+                    && words[i.saturating_sub(4)..i]
+                        .iter()
+                        .any(|y| ["compar", "match", "check"].iter().any(|p| y.starts_with(p)))
                 // A check behind a switch that is off by default: `the flag defaults to false`.
                 || matches!(x, "false" | "off" | "disabled" | "no" | "0")
                     && matches!((w(i.wrapping_sub(2)), w(i.wrapping_sub(1))), ("defaults", "to") | ("default", "is") | ("set", "to") | ("default", "to"))
@@ -3915,13 +3921,36 @@ fn outage_passes(sentence: &[Vec<String>]) -> bool {
                     | "introspection"
             )
     };
-    // The consequence is the clause after the condition's.
+    // The consequence is the clause after the condition's, or the rest of its own (`when
+    // verification errors out we let the request continue`).
     sentence.iter().enumerate().any(|(m, c)| {
         c.iter().enumerate().any(|(i, x)| {
-            matches!(x.as_str(), "if" | "when" | "whenever" | "while")
+            let condition = matches!(x.as_str(), "if" | "when" | "whenever" | "while")
                 && c[i + 1..].iter().take(8).any(|y| outage(y))
-                && c[i + 1..].iter().take(8).any(|y| checker(y))
-        }) && sentence.get(m + 1).is_some_and(|next| passes(next))
+                && c[i + 1..].iter().take(8).any(|y| checker(y));
+            condition
+                && (sentence.get(m + 1).is_some_and(|next| passes(next))
+                    || c[i + 1..].iter().position(|y| outage(y)).is_some_and(|o| {
+                        let rest = &c[i + 1 + o + 1..];
+                        rest.iter()
+                            .position(|y| {
+                                matches!(
+                                    y.as_str(),
+                                    "continue"
+                                        | "continues"
+                                        | "proceed"
+                                        | "proceeds"
+                                        | "pass"
+                                        | "passes"
+                                        | "through"
+                                        | "succeeds"
+                                )
+                            })
+                            .is_some_and(|p| {
+                                !rest[..p].iter().any(|y| negator(y) || enforcement(y))
+                            })
+                    }))
+        })
     })
 }
 
@@ -4011,6 +4040,8 @@ fn bypassed_clause(c: &[String], before: &[String], refused_later: bool) -> bool
                             | "allow"
                             | "accepted"
                             | "continues"
+                            | "continue"
+                            | "proceed"
                             | "proceeds"
                     )
                 })

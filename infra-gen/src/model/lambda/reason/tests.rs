@@ -1558,3 +1558,49 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// Records a function reads or writes, named by what they are the status of.
+const RECORDS: &[&str] = &[
+    "payout status",
+    "order status",
+    "invoice history",
+    "transfer details",
+];
+/// How a failing check lets the request go on, in its own clause.
+const GOES_ON: &[&str] = &[
+    "we let the request continue",
+    "the request is allowed to proceed",
+    "requests pass through",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A class of requests that needs no credential is open, also when it reads a record's
+    /// status; the service's status page carries no data.
+    #[test]
+    fn reads_of_records_left_without_a_key_are_refused(r in prop::sample::select(RECORDS), seed in any::<u64>()) {
+        let reason = dress(vec!["a partner key is required for writes".to_owned(), format!("reads of {r} need none")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec!["a partner key is required for writes and reads".to_owned(), "the status page needs none".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A check whose failure lets the request go on, said in one clause, fails open.
+    #[test]
+    fn a_check_that_fails_open_in_one_clause_is_refused(m in prop::sample::select(MECHANISMS), g in prop::sample::select(GOES_ON), seed in any::<u64>()) {
+        let reason = dress(vec![format!("the handler verifies {m}, and when verification errors out {g} so payouts are not delayed")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the handler verifies {m}, and when verification errors out the request is rejected with 503")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A comparison that ignores case accepts other keys, the adverb after it too.
+    #[test]
+    fn a_case_insensitive_comparison_is_refused(verb in prop::sample::select(&["compared", "matched", "checked"][..]), seed in any::<u64>()) {
+        let reason = dress(vec![format!("the API key is sent in a header and {verb} case-insensitively")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the API key is sent in a header and {verb} byte for byte in constant time")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
