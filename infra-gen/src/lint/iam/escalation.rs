@@ -164,16 +164,32 @@ pub(super) fn runs_with_a_role(t: &ResourceType) -> bool {
     run_of(t).is_some()
 }
 
+/// Verbs that start, feed or end a run as it is defined; the last three end or restart one
+/// (`TerminateInstances`, `RebootInstances`, `DeleteFunction`), which runs nothing new.
+pub(super) const RUN_VERBS: [&str; 8] = [
+    "Invoke",
+    "Start",
+    "Submit",
+    "Send",
+    "Stop",
+    "Terminate",
+    "Reboot",
+    "Delete",
+];
+
+/// Whether a run verb only ends or restarts what runs.
+pub(super) fn ends_a_run(verb: &str) -> bool {
+    matches!(verb, "Stop" | "Terminate" | "Reboot" | "Delete")
+}
+
 /// Whether `action` only starts, stops or feeds runs as they are defined (`InvokeFunction`,
-/// `StartExecution`, `SendTaskSuccess`, `StopTask`): a verb of running, of the service that
-/// owns the resource (another service's `Send`/`Start` reaches into the run: an SSH key, a
-/// session), on no resource holding commands (`ssm:SendCommand`'s document) and — unless it
-/// stops — on none whose start request may replace the code.
+/// `StartExecution`, `SendTaskSuccess`, `StopTask`, `DeleteFunction`): a verb of running, of
+/// the service that owns the resource (another service's `Send`/`Start` reaches into the run:
+/// an SSH key, a session), on no resource holding commands (`ssm:SendCommand`'s document)
+/// and — unless it ends a run — on none whose start request may replace the code.
 fn runs_as_defined(service: &Service, action: &ActionInfo) -> bool {
     let name = action.name();
-    let verb = ["Invoke", "Start", "Stop", "Submit", "Send"]
-        .into_iter()
-        .find(|v| name.starts_with(v));
+    let verb = RUN_VERBS.into_iter().find(|v| name.starts_with(v));
     let Some(verb) = verb else {
         return false;
     };
@@ -183,7 +199,7 @@ fn runs_as_defined(service: &Service, action: &ActionInfo) -> bool {
                 None => true,
                 Some(start) => {
                     service.prefix == t.arn_service()
-                        && (verb == "Stop" || start == Start::AsDefined)
+                        && (ends_a_run(verb) || start == Start::AsDefined)
                 }
             }
     })

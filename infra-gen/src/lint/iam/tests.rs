@@ -595,7 +595,7 @@ mod generated {
                     service.prefix,
                     "iam" | "sts" | "sso" | "sso-directory" | "identitystore" | "organizations"
                 );
-                let verb = ["Invoke", "Start", "Stop", "Submit", "Send"]
+                let verb = super::super::escalation::RUN_VERBS
                     .into_iter()
                     .find(|v| info.name().starts_with(v));
                 let want = match (target, verb) {
@@ -624,7 +624,8 @@ mod generated {
                         let commands = types
                             .iter()
                             .any(|t| super::super::escalation::holds_commands(t));
-                        let escalates = foreign || commands || (replaces && verb != "Stop");
+                        let ends = super::super::escalation::ends_a_run(verb);
+                        let escalates = foreign || commands || (replaces && !ends);
                         if !escalates {
                             as_defined += 1;
                         } else if foreign {
@@ -713,6 +714,22 @@ mod generated {
             (
                 "lambda:InvokeFunction",
                 "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f",
+                false,
+            ),
+            // Ending or restarting a run runs nothing new.
+            (
+                "lambda:DeleteFunction",
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:f",
+                false,
+            ),
+            (
+                "ec2:RebootInstances",
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/i-1",
+                false,
+            ),
+            (
+                "ec2:TerminateInstances",
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/i-1",
                 false,
             ),
             (
