@@ -2965,3 +2965,34 @@ proptest! {
         prop_assert!(literal_reason(name, &material).is_some(), "{}={}", name, material);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An algorithm's name composed the way libraries spell them — a construction over a
+    /// digest (`hmac-sha256`, `RSA_SHA512`), a curve, a cipher with its key size and mode
+    /// (`aes-256-gcm`, `AES128CBC`) — is a setting under a generated secret's name.
+    #[test]
+    fn composed_algorithm_names_are_settings_under_generated_names(
+        name in prop::sample::select(vec!["UPSTREAM_AUTH", "WEBHOOK_SIGNING", "TOKEN_SIGNATURE", "SESSION_COOKIE", "HMAC"]),
+        construction in prop::sample::select(vec!["hmac", "rsa", "ecdsa", ""]),
+        digest in prop::sample::select(vec!["sha1", "sha256", "sha384", "sha512", "sha3-256", "md5"]),
+        bits in prop::sample::select(vec!["128", "192", "256"]),
+        mode in prop::sample::select(vec!["gcm", "cbc", "ctr", ""]),
+        curve in prop::sample::select(vec!["ed25519", "X25519", "secp256k1", "P-256"]),
+        separator in prop::sample::select(vec!["-", "_", ""]),
+        upper in any::<bool>(),
+        pick in 0..3u8,
+    ) {
+        let joined = |parts: &[&str]| {
+            let v = parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(separator);
+            if upper { v.to_ascii_uppercase() } else { v }
+        };
+        let value = match pick {
+            0 => joined(&[construction, digest]),
+            1 => joined(&["aes", bits, mode]),
+            _ => joined(&[curve]),
+        };
+        prop_assert_eq!(literal_reason(name, &value), None, "{}={}", name, value);
+    }
+}

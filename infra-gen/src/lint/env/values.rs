@@ -350,31 +350,63 @@ fn number_or_duration(v: &str) -> bool {
     (number_ok && unit_ok) || iso
 }
 
-/// A digest's or a JSON Web Algorithm's name (`sha256`, `SHA-512`, `md5`, `HS256`, `RS512`,
-/// `ES384`, `PS256`, `EdDSA`): what a setting picks, not material.
+/// A cryptographic algorithm's name (`sha256`, `SHA-512`, `md5`, JSON Web Algorithms' `HS256`,
+/// `RS512`, `EdDSA`, constructions over a digest such as `hmac-sha256` and `rsa-sha1`, curves
+/// such as `ed25519`, ciphers such as `aes-256-gcm`): what a setting picks, not material.
 fn algorithm(v: &str) -> bool {
     let lower = v.to_ascii_lowercase().replace(['-', '_'], "");
-    let bits = |prefix: &str, sizes: &[&str]| {
-        lower
-            .strip_prefix(prefix)
-            .is_some_and(|n| sizes.contains(&n))
+    let sized = |s: &str, prefix: &str, sizes: &[&str]| {
+        s.strip_prefix(prefix).is_some_and(|n| sizes.contains(&n))
     };
-    bits(
-        "sha",
-        &[
-            "1", "224", "256", "384", "512", "3224", "3256", "3384", "3512",
-        ],
-    ) || bits("md", &["5"])
+    let digest = |s: &str| {
+        sized(
+            s,
+            "sha",
+            &[
+                "1", "224", "256", "384", "512", "3224", "3256", "3384", "3512",
+            ],
+        ) || sized(s, "md", &["5"])
+            || sized(s, "blake2", &["b", "s"])
+    };
+    // A cipher: AES of a key size with or without its mode, either order.
+    let aes = |s: &str| {
+        s.strip_prefix("aes").is_some_and(|rest| {
+            ["128", "192", "256"].iter().any(|bits| {
+                ["", "gcm", "cbc", "ctr", "ccm", "siv", "ecb"]
+                    .iter()
+                    .any(|mode| rest == format!("{bits}{mode}") || rest == format!("{mode}{bits}"))
+            })
+        })
+    };
+    digest(&lower)
+        || ["hmac", "rsa", "ecdsa", "dsa", "rsassapss"]
+            .iter()
+            .any(|c| lower.strip_prefix(c).is_some_and(digest))
         || ["hs", "rs", "es", "ps"]
             .iter()
-            .any(|p| bits(p, &["256", "384", "512"]))
-        || bits("blake2", &["b", "s"])
-        || lower == "eddsa"
+            .any(|p| sized(&lower, p, &["256", "384", "512"]))
+        || sized(&lower, "rsa", &["1024", "2048", "3072", "4096"])
+        || matches!(
+            lower.as_str(),
+            "eddsa"
+                | "ed25519"
+                | "ed448"
+                | "x25519"
+                | "x448"
+                | "secp256k1"
+                | "secp256r1"
+                | "p256"
+                | "p384"
+                | "p521"
+                | "chacha20poly1305"
+                | "xchacha20poly1305"
+        )
+        || aes(&lower)
         // Signing and authorization schemes by their versions: AWS's Signature Version 2, 4
         // and 4A (and S3's `s3v4` spelling), OAuth 1.0 and 2.0.
-        || bits("sigv", &["2", "4", "4a"])
+        || sized(&lower, "sigv", &["2", "4", "4a"])
         || lower == "s3v4"
-        || bits("oauth", &["1", "2"])
+        || sized(&lower, "oauth", &["1", "2"])
 }
 
 /// An ISO 8601 date, with its time and zone or without (`2024-05-01`, `2024-05-01T00:00:00Z`).
