@@ -1983,20 +1983,25 @@ fn future(w: &str, next: &str) -> bool {
     matches!(w, "will" | "shall" | "gonna") || w.ends_with("'ll") || w == "going" && next == "to"
 }
 
+/// Stems of the verbs of checking a credential, in any form (`verifies`, `validated`).
+const CHECK_STEMS: [&str; 5] = ["check", "verif", "validat", "enforc", "authenticat"];
+
+/// Whether `w` is a form of a checking verb or of one of `more`.
+fn check_verb(w: &str, more: &[&str]) -> bool {
+    CHECK_STEMS
+        .iter()
+        .chain(more)
+        .any(|stem| w.starts_with(stem))
+}
+
+/// The act of checking, not the one who checks: `authorizer`, `validator`, `checker`.
+fn not_agent(w: &str) -> bool {
+    !w.ends_with("er") && !w.ends_with("or")
+}
+
 /// A verb of checking or requiring, in any form: `require`, `verifies`, `validated`.
 fn checking(w: &str) -> bool {
-    [
-        "check",
-        "verif",
-        "validat",
-        "requir",
-        "enforc",
-        "authenticat",
-    ]
-    .iter()
-    .any(|stem| w.starts_with(stem))
-        && !w.ends_with("er")
-        && !w.ends_with("or")
+    check_verb(w, &["requir"]) && not_agent(w)
 }
 
 /// A future of intent: `will`, `'ll`, `going to`, `plan to`, `need to`, `shall`.
@@ -2497,23 +2502,8 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
 /// at some times (`only on weekdays`).
 fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     fn checking(w: &str) -> bool {
-        [
-            "check",
-            "verif",
-            "validat",
-            "enforc",
-            "authenticat",
-            "authoriz",
-            "authoris",
-            "inspect",
-            // A proxy terminating mTLS checks the client certificate.
-            "terminat",
-        ]
-        .iter()
-        .any(|p| w.starts_with(p))
-            // The one who checks is not the act: `authorizer`, `validator`, `checker`.
-            && !w.ends_with("er")
-            && !w.ends_with("or")
+        // A proxy terminating mTLS checks the client certificate.
+        check_verb(w, &["authoriz", "authoris", "inspect", "terminat"]) && not_agent(w)
     }
     fn elsewhere(w: &str) -> bool {
         matches!(
@@ -3306,9 +3296,7 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // The same in the active voice, past the object: `we verify the HMAC only when
                 // the sender includes the header` (not past another verb: `we verify the key
                 // and answer only when it matches`).
-                || ["check", "verif", "validat", "enforc", "requir", "authenticat"]
-                    .iter()
-                    .any(|p| x.starts_with(p))
+                || check_verb(x, &["requir"])
                     && (i + 1..(i + 12).min(words.len()))
                         .take_while(|&k| {
                             !matches!(w(k), "and" | "but" | "then" | "before" | "so" | "which" | "while" | "because")
