@@ -1258,7 +1258,7 @@ fn compile(tool: usize, target: Option<(Arch, bool)>) -> (String, bool, bool) {
         (Arch::Arm, false) => "aarch64-apple-darwin",
         (Arch::Amd, false) => "x86_64-pc-windows-gnu",
     };
-    match tool % 8 {
+    match tool % 9 {
         0 => {
             let env = target.map_or(String::new(), |(a, linux)| {
                 let arch = if a == Arch::Arm { "arm64" } else { "amd64" };
@@ -1315,8 +1315,14 @@ fn compile(tool: usize, target: Option<(Arch, bool)>) -> (String, bool, bool) {
         ),
         6 => ("npm ci && npm run build".to_owned(), false, false),
         // The target from `$TARGETARCH`, empty unless the stage declares `ARG TARGETARCH`.
-        _ => (
+        7 => (
             "GOARCH=$TARGETARCH go build -o /out/bootstrap .".to_owned(),
+            true,
+            true,
+        ),
+        // xx's wrapper builds for `$TARGETPLATFORM`, the machine's without `ARG TARGETPLATFORM`.
+        _ => (
+            "CGO_ENABLED=0 xx-go build -o /out/bootstrap . && xx-verify /out/bootstrap".to_owned(),
             true,
             true,
         ),
@@ -1339,7 +1345,7 @@ proptest! {
         function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
         pin in 0usize..5,
         spelling in 0usize..5,
-        tool in 0usize..8,
+        tool in 0usize..9,
         target in 0usize..3,
         linux in any::<bool>(),
         path in 0usize..4,
@@ -1358,9 +1364,14 @@ proptest! {
             1 => Some((function_arch, linux)),
             _ => Some((other, linux)),
         };
-        // Tool 7 takes `$TARGETARCH`: the function's when the stage declares it, else empty.
-        let target = if tool == 7 { declared.then_some((function_arch, true)) } else { target };
-        let arg = if tool == 7 && declared { "ARG TARGETARCH\n" } else { "" };
+        // Tools 7 and 8 take the target's ARG: the function's when the stage declares it, else
+        // empty (xx's wrappers then build for the machine they run on).
+        let target = if tool >= 7 { declared.then_some((function_arch, true)) } else { target };
+        let arg = match tool {
+            7 if declared => "ARG TARGETARCH\n",
+            8 if declared => "ARG TARGETPLATFORM\n",
+            _ => "",
+        };
         let (command, native, targeted) = compile(tool, target);
         let copied = ["/out/bootstrap", "/out/schema.json", "/etc/ssl/certs/ca-certificates.crt", "/usr/share/zoneinfo"][path];
         let text = format!(

@@ -480,8 +480,9 @@ type Compiler = (
 /// Compilers that build for the machine they run on unless told a target: the program, the
 /// subcommands that compile (none: the program itself), the options and the environment
 /// variables that name a target. (Interpreters, bundlers and package managers are left out:
-/// what they produce is mostly architecture-independent.)
-const NATIVE_COMPILERS: [Compiler; 12] = [
+/// what they produce is mostly architecture-independent.) xx's wrappers (`xx-go`,
+/// `xx-cargo`, `xx-clang`) build for `$TARGETPLATFORM`, and for the machine without it.
+const NATIVE_COMPILERS: [Compiler; 17] = [
     ("go", &["build", "install"], &[], &["GOARCH"]),
     (
         "cargo",
@@ -509,7 +510,15 @@ const NATIVE_COMPILERS: [Compiler; 12] = [
         &[],
     ),
     ("native-image", &[], &[], &[]),
+    ("xx-go", &["build", "install"], &[], &XX_TARGET),
+    ("xx-cargo", &["build", "install", "rustc"], &[], &XX_TARGET),
+    ("xx-clang", &[], &[], &XX_TARGET),
+    ("xx-clang++", &[], &[], &XX_TARGET),
+    ("xx-cc", &[], &[], &XX_TARGET),
 ];
+
+/// What xx's `xx-info` reads the target from; unset, it is the machine it runs on.
+const XX_TARGET: [&str; 2] = ["TARGETPLATFORM", "TARGETARCH"];
 
 /// Whether `argv` (a command's program and arguments) compiles native code for the machine it
 /// runs on: a compiler of [`NATIVE_COMPILERS`] given no target option, and none of its target
