@@ -609,6 +609,52 @@ mod raw {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// A reference to a secret is safe only in a property the type's schema declares for
+        /// it (`MasterUserPassword`, `SecretString`): a key of a map the schema leaves open — a
+        /// state machine's substitution, a pipe's header or query parameter — is the
+        /// template's own data, shown to whoever reads the resource, whatever its name says.
+        #[test]
+        fn a_secret_reference_is_safe_only_in_a_property_the_schema_declares(
+            key in prop::sample::select(vec!["Auth", "Password", "ApiKey", "X-Partner-Token", "client_secret", "Authorization"]),
+            place in 0usize..3,
+        ) {
+            let reference = "{{resolve:secretsmanager:demo/partner:SecretString:token}}";
+            let role = json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/demo-flow"});
+            let open = match place {
+                0 => Raw::new("AWS::StepFunctions::StateMachine", json!({
+                    "RoleArn": role,
+                    "DefinitionString": "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}",
+                    "DefinitionSubstitutions": {key: reference}})),
+                1 => Raw::new("AWS::Pipes::Pipe", json!({
+                    "RoleArn": role,
+                    "Source": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:demo-in"},
+                    "Target": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:api-destination/demo/abc"},
+                    "TargetParameters": {"HttpParameters": {"HeaderParameters": {key: reference}}}})),
+                _ => Raw::new("AWS::Pipes::Pipe", json!({
+                    "RoleArn": role,
+                    "Source": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:demo-in"},
+                    "Target": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:api-destination/demo/abc"},
+                    "TargetParameters": {"HttpParameters": {"QueryStringParameters": {key: reference}}}})),
+            };
+            let err = run("Open", open).expect_err("refused");
+            prop_assert!(codes(err.findings()).contains(&"secret-in-env"), "{}", err);
+            let declared = match place {
+                0 => Raw::new("AWS::RDS::DBInstance", json!({
+                    "Engine": "postgres", "DBInstanceClass": "db.t4g.micro", "AllocatedStorage": "20",
+                    "MasterUsername": "orders", "MasterUserPassword": reference, "StorageEncrypted": true})),
+                1 => Raw::new("AWS::RDS::DBCluster", json!({
+                    "Engine": "aurora-postgresql", "MasterUsername": "orders",
+                    "MasterUserPassword": reference, "StorageEncrypted": true})),
+                _ => Raw::new("AWS::SecretsManager::Secret", json!({"Name": "demo-test-extra", "SecretString": reference})),
+            };
+            let got = run("Declared", declared);
+            prop_assert!(got.is_ok(), "{:?}", got.err().map(|e| e.to_string()));
+        }
+    }
+
     /// DynamoDB wraps its table's policy (`ResourcePolicy: {PolicyDocument}`): the document
     /// inside is judged, the wrapper is not a malformed document.
     #[test]

@@ -526,7 +526,17 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         };
         super::iam::check(stack, &role, id, sink);
     }
-    secrets(raw.properties(), None, false, id, sink);
+    let mut at = Place {
+        type_name: raw.type_name(),
+        path: Vec::new(),
+    };
+    secrets(raw.properties(), &mut at, false, id, sink);
+}
+
+/// Where [`secrets`] reads: the raw resource's type and the property names down to the value.
+struct Place<'v> {
+    type_name: &'v str,
+    path: Vec<&'v str>,
 }
 
 fn document(
@@ -1160,7 +1170,14 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
 /// reference to a secret (`{{resolve:secretsmanager:…}}`, `ssm-secure`) is how a resource
 /// receives one only in a property named for a secret: anywhere else CloudFormation writes
 /// the secret's value where reading the resource returns it (a plain SSM parameter's `Value`).
-fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, sink: &mut Sink<'_>) {
+fn secrets<'v>(
+    value: &'v RawValue,
+    at: &mut Place<'v>,
+    in_variables: bool,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let key = at.path.last().copied();
     match value {
         RawValue::Object(fields) => {
             // A pair whose `Type` says its value names where the secret is kept (CodeBuild's
@@ -1182,11 +1199,15 @@ fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, si
                     (RawValue::Expr(e), Some(name)) if k == "Value" => {
                         named_value(&format!("the value of {name}"), name, e, id, sink);
                     }
-                    _ => secrets(v, Some(k), k == "Variables", id, sink),
+                    _ => {
+                        at.path.push(k);
+                        secrets(v, at, k == "Variables", id, sink);
+                        at.path.pop();
+                    }
                 }
             }
         }
-        RawValue::Array(items) => items.iter().for_each(|v| secrets(v, key, false, id, sink)),
+        RawValue::Array(items) => items.iter().for_each(|v| secrets(v, at, false, id, sink)),
         RawValue::Expr(e) => {
             let resolved = sink.scope().resolve(e);
             // A key with a `:` is an IAM condition key (`token.actions.githubusercontent.com:sub`),
@@ -1195,11 +1216,15 @@ fn secrets(value: &RawValue, key: Option<&str>, in_variables: bool, id: &str, si
             let secret_key =
                 key.filter(|k| !k.contains(':') && *k != "Key" && super::env::secret_name(k));
             let leaked = resolved.dynamic_references().iter().any(|r| r.is_secret());
+            // The property takes a secret: a reference is how it should get one. A key of the
+            // template's own data named like a secret (a substitution, a header) is no such
+            // property: the service shows its value to whoever reads the resource.
+            let takes_secret =
+                secret_key.is_some() && crate::validate::declares_property(at.type_name, &at.path);
             let reason = match secret_key {
-                _ if leaked && secret_key.is_none() => Some(
+                _ if leaked && !takes_secret => Some(
                     "a dynamic reference to a secret, which CloudFormation replaces with the secret's value in a property that is not a secret's".to_owned(),
                 ),
-                // The property takes a secret: a reference is how it should get one.
                 Some(_) if leaked => None,
                 Some(k) => super::env::variable_reason(k, &resolved),
                 None => super::env::unnamed_reason(&resolved),

@@ -40,6 +40,7 @@ pub use replacement::{
     removed_stacks, renamed_from, replacements, replacements_of, unreadable_finding,
 };
 pub use schema::SchemaError;
+pub(crate) use schema::declares_property;
 
 use crate::Finding;
 use crate::builders::App;
