@@ -635,6 +635,27 @@ fn public_by_design_values_are_not_secrets() {
     );
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// A publishable key is public only as the whole value: listed with anything after it —
+    /// its secret twin (`pk_live_…,sk_live_…`), another vendor's token — the rest is judged.
+    #[test]
+    fn a_publishable_key_exempts_only_itself(
+        public in prop::sample::select(&["pk_live_", "pk_test_", "phc_"][..]),
+        body in from_alphabet(BASE62, 24..=60),
+        secret in from_alphabet(BASE62, 24..=40),
+        joined in prop::sample::select(&[",", ";", ":", " ", "|", "\n"][..]),
+        twin in prop::sample::select(&["sk_live_", "rk_live_", "ghp_"][..]),
+    ) {
+        let key = format!("{public}{body}");
+        prop_assert!(literal_reason("PAYMENT_KEYS", &key).is_none(), "{key}");
+        let tail = if twin == "ghp_" { format!("ghp_{}", &format!("{secret}{secret}")[..36]) } else { format!("{twin}{secret}") };
+        let both = format!("{key}{joined}{tail}");
+        prop_assert!(literal_reason("PAYMENT_KEYS", &both).is_some(), "{both}");
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

@@ -540,11 +540,14 @@ pub(crate) fn public_by_design(value: &str) -> bool {
         && !v.contains("PRIVATE")
         || known_hosts_line(v);
     // Stripe's and Mapbox's publishable keys, PostHog's project key (`phc_`), which their
-    // docs say belong in browsers, and Datadog's client token (`pub` and 32 hex digits).
+    // docs say belong in browsers, and Datadog's client token (`pub` and 32 hex digits): the
+    // whole value one key, in the key's own characters — a list after it (`pk_live_…,sk_live_…`)
+    // may hold its secret twin.
     let publishable = ["pk_live_", "pk_test_", "pk.", "phc_"]
         .iter()
         .any(|p| v.starts_with(p))
-        && !v.contains(char::is_whitespace);
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
     let datadog_client_token = v
         .strip_prefix("pub")
         .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
