@@ -452,13 +452,14 @@ fn passed_to(statement: &Statement, scope: &Scope<'_>) -> Option<Vec<String>> {
 const INSTANCE_PROFILES: &str = "ec2";
 
 /// Whether service principal `principal` (`ecs-tasks.amazonaws.com`) is of the action prefix
-/// `prefix` (`ecs`).
+/// `prefix` (`ecs`), ignoring case: `StringEqualsIgnoreCase` matches `EC2.amazonaws.com` to the
+/// principal EC2 passes to.
 fn principal_of(principal: &str, prefix: &str) -> bool {
     let label = principal.split('.').next().unwrap_or_default();
-    label == prefix
-        || label
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('-'))
+    label.get(..prefix.len()).is_some_and(|head| {
+        head.eq_ignore_ascii_case(prefix)
+            && matches!(label[prefix.len()..].bytes().next(), None | Some(b'-'))
+    })
 }
 
 /// The escalation an action grants in `statement`, if any; `passed` are the services the

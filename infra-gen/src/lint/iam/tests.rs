@@ -1559,6 +1559,36 @@ mod generated {
             prop_assert_eq!(has(&f, "iam-escalation"), ec2, "{} {:?}", principal, f);
         }
 
+        /// `StringEqualsIgnoreCase` compares the service a role is passed to ignoring case, so
+        /// the principal is recognised in any spelling: EC2's escalates alone, and another
+        /// service's escalates beside a write of that service (a schedule created with the
+        /// passed role), never alone.
+        #[test]
+        fn the_service_a_role_is_passed_to_is_recognised_in_any_case(
+            upper in prop::collection::vec(any::<bool>(), 1..24),
+            which in 0usize..3,
+            with_write in any::<bool>(),
+        ) {
+            let (service, write, resource) = [
+                ("ec2", "ec2:RunInstances", "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"),
+                ("scheduler", "scheduler:CreateSchedule", "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/default/s"),
+                ("glue", "glue:CreateJob", "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:job/j"),
+            ][which];
+            let principal = respelled(&format!("{service}.amazonaws.com"), &upper);
+            let mut statements = vec![serde_json::json!({"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/worker"},
+                "Condition": {"StringEqualsIgnoreCase": {"iam:PassedToService": principal}}})];
+            if with_write {
+                statements.push(serde_json::json!({"Sid": "Write", "Effect": "Allow", "Action": write,
+                    "Resource": {"Fn::Sub": resource}}));
+            }
+            let f = raw_policy(serde_json::json!({"Version": "2012-10-17", "Statement": statements}));
+            let pass_escalates = f.iter().any(|x| x.code == "iam-escalation" && x.message.contains("iam:PassRole"));
+            let write_escalates = f.iter().any(|x| x.code == "iam-escalation" && x.message.contains(write));
+            prop_assert_eq!(pass_escalates, service == "ec2", "{} {:?}", principal, f);
+            prop_assert_eq!(write_escalates, with_write, "{} {:?}", principal, f);
+        }
+
         /// A document in IAM's grammar is a policy under any property name (an event bus's
         /// `Policy`, a file system's `FileSystemPolicy`), as an object or as JSON text: open
         /// to every principal it is public. Statements without an `Effect` (an SNS topic's
