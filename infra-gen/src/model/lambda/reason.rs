@@ -533,6 +533,7 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
         s.retain(|c| !c.is_empty());
         // `alg none` names JWT's unsecured algorithm; its `none` negates nothing.
         for c in s.iter_mut() {
+            aws_lambda(c);
             for k in 1..c.len() {
                 if c[k] == "none" && matches!(c[k - 1].as_str(), "alg" | "algorithm" | "algorithms")
                 {
@@ -584,6 +585,35 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// `Lambda` the service, not the function: after `AWS` or a word that is no determiner
+/// (`…, which Lambda checks`, `by Lambda's built-in support`), or before what only the
+/// service has (`the Lambda console`). It checks nothing of a `NONE` URL's callers, so it is
+/// read as `awslambda`, a checker elsewhere; `the Lambda`, `our Lambda function` and a
+/// clause's first `Lambda` (engineers' word for their function) stay the function.
+fn aws_lambda(c: &mut [String]) {
+    for k in 1..c.len() {
+        let (prev, next) = (c[k - 1].as_str(), c.get(k + 1).map_or("", String::as_str));
+        let service = match c[k].strip_suffix("'s").unwrap_or(&c[k]) {
+            "lambda" => {
+                matches!(prev, "aws" | "amazon")
+                    || matches!(
+                        next,
+                        "console" | "service" | "itself" | "built" | "builtin" | "natively"
+                    )
+                    || !matches!(
+                        prev,
+                        "the" | "our" | "this" | "a" | "my" | "your" | "each" | "its" | "their"
+                    ) && function_word(prev)
+                        && !matches!(next, "function" | "functions" | "handler" | "code")
+            }
+            _ => false,
+        };
+        if service {
+            c[k] = "awslambda".to_owned();
+        }
+    }
 }
 
 /// Clauses that lean on the one before: `… is implemented but switched off by a variable`
@@ -2502,14 +2532,36 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
 /// at some times (`only on weekdays`).
 fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     fn checking(w: &str) -> bool {
-        // A proxy terminating mTLS checks the client certificate.
-        check_verb(w, &["authoriz", "authoris", "inspect", "terminat"]) && not_agent(w)
+        // A proxy terminating mTLS checks the client certificate; what protects, guards or
+        // handles the credential checks it (`protected by CloudFront signed cookies`, `OAuth
+        // handled by the ALB`).
+        check_verb(
+            w,
+            &[
+                "authoriz", "authoris", "inspect", "terminat", "protect", "guard", "handl",
+            ],
+        ) && not_agent(w)
     }
     fn elsewhere(w: &str) -> bool {
         matches!(
             w,
+            // AWS and its services other than the function (Lambda the service, Bedrock and
+            // its guardrails, Shield) check nothing of a `NONE` URL's callers.
+            "aws"
+                | "awslambda"
+                | "console"
+                | "bedrock"
+                | "guardrail"
+                | "guardrails"
+                | "shield"
+                | "guardduty"
+                // The callers themselves: `so callers can verify us`.
+                | "caller"
+                | "callers"
+                | "partner"
+                | "partners"
             // An authorizer is API Gateway's; IAM checks a URL only when it is not public.
-            "cloudfront"
+                | "cloudfront"
                 | "waf"
                 | "cdn"
                 | "gateway"
@@ -2685,7 +2737,24 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     // function verifies`, `the token the client sends, which the function checks`.
                     let start = c[..i]
                         .iter()
-                        .rposition(|w| matches!(w.as_str(), "that" | "which" | "who" | "and"))
+                        .rposition(|w| {
+                            matches!(
+                                w.as_str(),
+                                "that"
+                                    | "which"
+                                    | "who"
+                                    | "and"
+                                    | "after"
+                                    | "before"
+                                    | "once"
+                                    | "when"
+                                    | "while"
+                                    | "because"
+                                    | "since"
+                                    | "so"
+                                    | "then"
+                            )
+                        })
                         .map_or(0, |k| k + 1);
                     // Of a compound the last noun is the head: `a Lambda authorizer`. A word
                     // naming a credential's kind is no checker: `a client certificate`.
@@ -2716,7 +2785,28 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                                     )
                             })
                     })?;
-                    Some(compound_head(&c[first..i]))
+                    // Who authenticates with something presents it: `callers authenticate
+                    // with an API key` names no checker.
+                    let presents = c[i].starts_with("authenticat")
+                        && !c[i].ends_with("ed")
+                        && c.get(i + 1).is_some_and(|w| {
+                            matches!(w.as_str(), "with" | "using" | "via" | "through" | "to")
+                        });
+                    let head = compound_head(&c[first..i]);
+                    // The callers check only as the verb's own subject (`callers can verify
+                    // us`), not as a noun's (`partners go through the same check`).
+                    let caller = matches!(head, "caller" | "callers" | "partner" | "partners");
+                    let verb = c[..i]
+                        .iter()
+                        .rev()
+                        .find(|w| {
+                            !matches!(
+                                w.as_str(),
+                                "can" | "may" | "must" | "should" | "then" | "also"
+                            )
+                        })
+                        .is_some_and(|w| w == head);
+                    (!presents && (!caller || verb)).then_some(head)
                 })
         })
     };

@@ -1604,3 +1604,48 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// What checks nothing of a `NONE` URL's callers: AWS and its services other than the
+/// function, named as the one that checks.
+const AWS_CHECKERS: &[&str] = &[
+    "AWS",
+    "Lambda's built-in API key support",
+    "the Lambda console",
+    "Bedrock",
+    "the Bedrock guardrail",
+    "AWS Shield",
+];
+/// Verbs a checker does its work with, passive and active.
+const CHECKED_BY: &[(&str, &str)] = &[
+    ("is verified by", "verifies"),
+    ("is checked by", "checks"),
+    ("is validated by", "validates"),
+    ("is protected by", "protects"),
+    ("is handled by", "handles"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A check said to be made by AWS or one of its services (Lambda the service, Bedrock)
+    /// is made by nothing a `NONE` URL's request meets; the function's own check is one,
+    /// however it is called (`our Lambda`, `the Lambda function`, a clause's first `Lambda`).
+    #[test]
+    fn a_check_by_aws_or_its_services_is_refused(
+        m in prop::sample::select(MECHANISMS), a in prop::sample::select(AWS_CHECKERS),
+        v in prop::sample::select(CHECKED_BY), seed in any::<u64>()
+    ) {
+        let passive = dress(vec![format!("{m} {} {a}", v.0)], seed);
+        prop_assert!(judge(&passive).is_err(), "{}", passive);
+        let active = dress(vec![format!("callers send {m}, which {a} {}", v.1)], seed);
+        prop_assert!(judge(&active).is_err(), "{}", active);
+        let relative = dress(vec![format!("{m} is configured in the Lambda console, which Lambda {}", v.1)], seed);
+        prop_assert!(judge(&relative).is_err(), "{}", relative);
+        for own in ["the handler", "our Lambda", "the Lambda function"] {
+            let valid = dress(vec![format!("{m} {} {own}, and failures get 401", v.0)], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+        let valid = dress(vec![format!("{a} is called only after the handler {} {m}; failures get 401", v.1)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
