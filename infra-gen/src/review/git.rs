@@ -145,11 +145,18 @@ impl Pending {
         };
         let hash_len = commit.len() / 2;
         let mut wanted = Vec::new();
+        let mut samconfig = None;
         for (mode, name, id) in tree_entries(&tree, hash_len)? {
             if name.ends_with(".yaml") && (mode.starts_with("100") || mode == "120000") {
                 git.send(&id)?;
                 wanted.push((mode, name, id));
+            } else if name == crate::render::samconfig::PATH && mode.starts_with("100") {
+                samconfig = Some(id);
             }
+        }
+        // Asked for after the templates, so their answers come first.
+        if let Some(id) = &samconfig {
+            git.send(id)?;
         }
         let mut files = Vec::new();
         for (mode, name, id) in wanted {
@@ -168,7 +175,19 @@ impl Pending {
             let stack = name.trim_end_matches(".yaml").to_owned();
             files.push((stack, text));
         }
-        Ok(Templates::new(label, files))
+        // The regions the ref deployed its stacks to; one it cannot read records none.
+        let regions = match &samconfig {
+            Some(id) => match git.receive(id)? {
+                Some((_, kind, body)) if kind == "blob" => String::from_utf8(body).ok(),
+                _ => None,
+            },
+            None => None,
+        };
+        let templates = Templates::new(label, files);
+        Ok(match regions {
+            Some(text) => templates.with_samconfig(&text),
+            None => templates,
+        })
     }
 }
 

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::builders::App;
 use crate::model::lambda::{EnvName, EnvVar};
-use crate::model::{Expr, Properties, REGISTERED, is_stateful_type};
+use crate::model::{Expr, Properties, is_stateful_type, raw};
 use crate::pipeline::{self, Failure};
 use crate::render::{GeneratedFile, read::read_stack_template};
 use crate::{lint, validate};
@@ -137,6 +137,9 @@ pub struct Templates {
     /// JSON forms already known for a stack's text (the model's, for a render): used instead
     /// of parsing that text again, only while `files` still holds exactly that text.
     known: BTreeMap<String, (String, Rc<Value>)>,
+    /// Each stack's region, as the side's `samconfig.toml` records it (none when it does not):
+    /// `${AWS::Region}` in a template is that region.
+    regions: BTreeMap<String, String>,
 }
 
 impl Templates {
@@ -145,7 +148,40 @@ impl Templates {
             label: label.into(),
             files,
             known: BTreeMap::new(),
+            regions: BTreeMap::new(),
         }
+    }
+
+    /// These templates with the stacks' regions read from `samconfig` (the text of the side's
+    /// `samconfig.toml`); a text that does not parse records none.
+    pub fn with_samconfig(mut self, samconfig: &str) -> Self {
+        self.regions = toml::from_str::<toml::Table>(samconfig)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(stack, env)| {
+                        let region = env.get("deploy")?.get("parameters")?.get("region")?;
+                        Some((stack.clone(), region.as_str()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self
+    }
+
+    /// The pseudo parameters both sides fix for `stack`: its name, and its region and
+    /// partition when both sides record the same region (a stack moved to another region is
+    /// another stack there).
+    fn fixed<'a>(&'a self, other: &Templates, stack: &'a str) -> Vec<(&'static str, &'a str)> {
+        let mut fixed = vec![("AWS::StackName", stack)];
+        if let Some(region) = self
+            .regions
+            .get(stack)
+            .filter(|r| other.regions.get(stack) == Some(*r))
+        {
+            fixed.push(("AWS::Region", region.as_str()));
+            fixed.push(("AWS::Partition", crate::lint::resolve::partition(region)));
+        }
+        fixed
     }
 
     /// The templates `app` renders to (`files`, as the pipeline returned them), with the JSON
@@ -176,9 +212,10 @@ impl Templates {
 }
 
 impl Templates {
-    /// The templates among `files` (a render: templates first, then pages), by stack name.
+    /// The templates among `files` (a render: templates first, then pages), by stack name,
+    /// with the regions its `samconfig.toml` records.
     pub fn rendered(label: impl Into<String>, files: &[GeneratedFile]) -> Self {
-        Self::new(
+        let templates = Self::new(
             label,
             files
                 .iter()
@@ -187,7 +224,14 @@ impl Templates {
                     Some((stack.to_owned(), f.contents.clone()))
                 })
                 .collect(),
-        )
+        );
+        match files
+            .iter()
+            .find(|f| f.path == crate::render::samconfig::PATH)
+        {
+            Some(samconfig) => templates.with_samconfig(&samconfig.contents),
+            None => templates,
+        }
     }
 }
 
@@ -257,9 +301,11 @@ pub struct ResourceChange {
     pub id: String,
     #[serde(rename = "type")]
     pub type_name: String,
-    /// `added`, `removed`, `replaced` or `modified`.
+    /// `added`, `removed`, `replaced`, `modified`, or `fails`: an update CloudFormation
+    /// refuses (a property the type cannot change, such as a KMS key's `KeySpec`).
     pub change: &'static str,
-    /// For `replaced`: what forces it (create-only properties, the type, the logical ID).
+    /// For `replaced`: what forces it (create-only properties, the type, the logical ID); for
+    /// `fails`: the properties that cannot change.
     pub why: Vec<String>,
     pub properties: Vec<SettingChange>,
 }
@@ -358,6 +404,7 @@ pub fn compare(
             name,
             b.map(|(v, _)| v.as_ref()),
             h.map(|(v, _)| v.as_ref()),
+            &base.fixed(head, name),
             context,
             &secrets,
         );
@@ -448,6 +495,15 @@ fn gate(stacks: &[StackReview]) -> Vec<String> {
                 s.stack, st.type_name, st.resource, st.change
             ));
         }
+        for r in s.resources.iter().filter(|r| r.change == "fails") {
+            out.push(format!(
+                "{}: {} {}: CloudFormation fails the update: {}",
+                s.stack,
+                r.type_name,
+                r.id,
+                r.why.join(", ")
+            ));
+        }
     }
     out
 }
@@ -466,13 +522,17 @@ fn type_of(resource: &Value) -> &str {
 }
 
 /// Whether replacing or deleting `resource` loses data: a retained resource, a kind that is
-/// [`STATEFUL`](crate::model::Kind::STATEFUL), or a type no kind knows (unresolved, so it
-/// counts).
+/// [`STATEFUL`](crate::model::Kind::STATEFUL) or a type that holds data (also by its
+/// properties, `raw::HOLDS_DATA_WITH`). Any other resource a template holds without `Retain`
+/// was declared stateless (`Raw::stateless`, which lint `stateful-policy` refuses for every
+/// type that holds data), as the replacement guard reads it.
 fn is_stateful(resource: &Value) -> bool {
     let type_name = type_of(resource);
     retained(resource)
         || is_stateful_type(type_name)
-        || !REGISTERED.iter().any(|(t, _)| *t == type_name)
+        || raw::HOLDS_DATA_WITH.iter().any(|(t, p)| {
+            *t == type_name && resource.pointer(&format!("/Properties/{p}")).is_some()
+        })
 }
 
 fn retained(resource: &Value) -> bool {
@@ -494,6 +554,7 @@ fn stack(
     name: &str,
     base: Option<&Value>,
     head: Option<&Value>,
+    fixed: &[(&str, &str)],
     cx: &Context<'_>,
     secrets: &Secrets,
 ) -> StackReview {
@@ -543,6 +604,7 @@ fn stack(
         let resource = b.or(h).unwrap_or(&Value::Null);
         let type_name = type_of(h.unwrap_or(resource)).to_owned();
         let mut why = Vec::new();
+        let mut fails: Vec<String> = Vec::new();
         let change = match (b, h) {
             (None, _) => "added",
             (_, None) => "removed",
@@ -558,15 +620,24 @@ fn stack(
                 } else {
                     // Unreadable schemas are a build defect the schema tests catch.
                     let forced =
-                        validate::create_only_changes(schema_type(&type_name), b, Some(h), &[])
+                        validate::create_only_changes(schema_type(&type_name), b, Some(h), fixed)
                             .unwrap_or_default();
+                    // A property the type cannot change at all (a KMS key's `KeySpec`) makes
+                    // CloudFormation fail the update: nothing is replaced, nothing deploys.
+                    fails = validate::unchangeable(schema_type(&type_name), &forced)
+                        .into_iter()
+                        .map(|p| format!("{p} cannot change on an existing {type_name}"))
+                        .collect();
                     why.extend(
                         forced
                             .into_iter()
                             .map(|p| format!("create-only property {p}")),
                     );
                 }
-                if why.is_empty() {
+                if !fails.is_empty() {
+                    why = std::mem::take(&mut fails);
+                    "fails"
+                } else if why.is_empty() {
                     "modified"
                 } else {
                     "replaced"
@@ -1092,5 +1163,137 @@ fn find_imports(v: &Value, out: &mut BTreeSet<String>) {
         }
         Value::Array(items) => items.iter().for_each(|v| find_imports(v, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A stack's template holding `resource` as `X`, as text (JSON is YAML).
+    fn side(label: &str, stack: &str, resource: &Value, region: &str) -> Templates {
+        let text = serde_json::json!({"Resources": {"X": resource}}).to_string();
+        Templates::new(label, vec![(stack.to_owned(), text)]).with_samconfig(&format!(
+            "[{stack}.deploy.parameters]\nregion = \"{region}\"\n"
+        ))
+    }
+
+    fn review(base: &Templates, head: &Templates) -> Review {
+        let app = App::new();
+        let cx = Context {
+            app: &app,
+            head_is_app: false,
+        };
+        compare(base, head, &cx).expect("both sides parse")
+    }
+
+    fn retained(type_name: &str, properties: Value) -> Value {
+        serde_json::json!({"Type": type_name, "Properties": properties,
+            "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+    }
+
+    #[test]
+    fn a_property_the_type_cannot_change_is_a_failing_update_not_a_replacement() {
+        let all: Vec<_> = validate::all_unchangeable().collect();
+        assert!(
+            !all.is_empty(),
+            "the schemas name unchangeable properties (KMS keys')"
+        );
+        for (type_name, property) in all {
+            let with = |v: &str| retained(type_name, serde_json::json!({ property: v }));
+            let r = review(
+                &side("base", "s", &with("BEFORE_VALUE"), "us-east-1"),
+                &side("head", "s", &with("AFTER_VALUE"), "us-east-1"),
+            );
+            let change = &r.stacks[0].resources[0];
+            assert_eq!(change.change, "fails", "{type_name} {property}");
+            assert!(change.why[0].contains(property), "{:?}", change.why);
+            // Nothing is replaced (the update fails first), but the change is gated.
+            assert!(r.stacks[0].stateful.is_empty(), "{type_name} {property}");
+            assert!(
+                r.gate.iter().any(|g| g.contains("fails the update")),
+                "{:?}",
+                r.gate
+            );
+            // The same value again is no change.
+            let same = review(
+                &side("base", "s", &with("BEFORE_VALUE"), "us-east-1"),
+                &side("head", "s", &with("BEFORE_VALUE"), "us-east-1"),
+            );
+            assert!(same.stacks.is_empty() && !same.gated());
+        }
+    }
+
+    #[test]
+    fn a_resource_declared_stateless_is_replaced_without_the_gate_and_a_data_holder_is_not() {
+        // Types infra-gen does not model, without Retain: declared stateless (a rule, a topic
+        // without an archive); a bucket, a key or a topic keeping messages hold data whatever
+        // the template says of them.
+        let cases = [
+            ("AWS::Events::Rule", "Name", serde_json::json!({}), false),
+            ("AWS::SNS::Topic", "TopicName", serde_json::json!({}), false),
+            (
+                "AWS::Scheduler::Schedule",
+                "Name",
+                serde_json::json!({}),
+                false,
+            ),
+            ("AWS::S3::Bucket", "BucketName", serde_json::json!({}), true),
+            (
+                "AWS::SNS::Topic",
+                "TopicName",
+                serde_json::json!({"ArchivePolicy": {"MessageRetentionPeriod": 30}}),
+                true,
+            ),
+        ];
+        for (type_name, name, extra, holds_data) in cases {
+            let with = |v: &str| {
+                let mut p = extra.clone();
+                p[name] = Value::String(v.into());
+                serde_json::json!({"Type": type_name, "Properties": p})
+            };
+            let r = review(
+                &side("base", "s", &with("old-name"), "us-east-1"),
+                &side("head", "s", &with("new-name"), "us-east-1"),
+            );
+            assert_eq!(r.stacks[0].resources[0].change, "replaced", "{type_name}");
+            assert_eq!(r.gated(), holds_data, "{type_name}: {:?}", r.gate);
+        }
+    }
+
+    proptest! {
+        /// A create-only name spelled with the pseudo parameters both sides fix (the stack's
+        /// name, its region and partition) is the same name: no replacement, no gate; in a
+        /// stack whose recorded region changes, `${AWS::Region}` names another value.
+        #[test]
+        fn pseudo_parameters_both_sides_fix_are_their_values(
+            stack in "[a-z][a-z0-9]{2,10}-(prod|staging)-service",
+            region in prop::sample::select(vec!["us-east-1", "eu-central-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]),
+            other in prop::sample::select(vec!["us-west-2", "eu-west-1"]),
+            prefix in "[a-z]{3,8}",
+            which in 0..3usize,
+        ) {
+            let partition = crate::lint::resolve::partition(region);
+            let (literal, sub) = match which {
+                0 => (format!("{prefix}-{region}"), format!("{prefix}-${{AWS::Region}}")),
+                1 => (format!("{prefix}-{stack}"), format!("{prefix}-${{AWS::StackName}}")),
+                _ => (
+                    format!("arn:{partition}:{prefix}:{region}"),
+                    "arn:${AWS::Partition}:".to_owned() + &prefix + ":${AWS::Region}",
+                ),
+            };
+            let log_group = |name: Value| retained("AWS::Logs::LogGroup", serde_json::json!({"LogGroupName": name}));
+            let base = side("base", &stack, &log_group(Value::String(literal)), region);
+            let head = log_group(serde_json::json!({"Fn::Sub": sub}));
+            let same = review(&base, &side("head", &stack, &head, region));
+            prop_assert!(!same.gated(), "{:?}", same.gate);
+            prop_assert!(same.stacks.iter().all(|s| s.resources.iter().all(|r| r.change != "replaced")));
+            if which != 1 {
+                // Recorded in another region on the head: not the same name there.
+                let moved = review(&base, &side("head", &stack, &head, other));
+                prop_assert!(moved.gated(), "{}", plain(&moved));
+            }
+        }
     }
 }

@@ -205,7 +205,7 @@ fn tables(s: &StackReview) -> Vec<Table> {
 fn verdict(r: &Review) -> String {
     if r.gated() {
         format!(
-            "needs explicit approval ({} reason(s)): it widens permissions or exposure, or replaces or deletes a stateful resource",
+            "needs explicit approval ({} reason(s)): it widens permissions or exposure, replaces or deletes a stateful resource, or makes an update CloudFormation fails",
             r.gate.len()
         )
     } else {

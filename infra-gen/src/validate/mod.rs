@@ -37,10 +37,12 @@ use serde_json::{Map, Value};
 pub use crate::render::read::read_template;
 pub use replacement::{
     Fate, RemovedStack, Replacement, create_only_changes, moved_resources, moved_stacks,
-    removed_stacks, renamed_from, replacements, replacements_of, unreadable_finding,
+    removed_stacks, renamed_from, replacements, replacements_of, unchangeable, unreadable_finding,
 };
 pub use schema::SchemaError;
 pub(crate) use schema::declares_property;
+#[cfg(test)]
+pub(crate) use schema::all_unchangeable;
 
 use crate::Finding;
 use crate::builders::App;

@@ -89,7 +89,7 @@ impl fmt::Display for Replacement {
 
 /// Those of `properties` that `type_name` cannot change on an existing resource (its schema's
 /// [`schema::unchangeable`]).
-fn unchangeable<'a>(type_name: &str, properties: &'a [String]) -> Vec<&'a str> {
+pub fn unchangeable<'a>(type_name: &str, properties: &'a [String]) -> Vec<&'a str> {
     properties
         .iter()
         .map(String::as_str)

@@ -248,6 +248,12 @@ pub(crate) fn declares_property(type_name: &str, path: &[&str]) -> bool {
     true
 }
 
+/// Every type's [`unchangeable`] properties, for tests that cover them all.
+#[cfg(test)]
+pub(crate) fn all_unchangeable() -> impl Iterator<Item = (&'static str, &'static str)> {
+    UNCHANGEABLE.iter().map(|(t, p, _)| (*t, *p))
+}
+
 /// The CloudFormation provider schema of `type_name`, if it is one infra-gen embeds.
 pub(crate) fn cloudformation(type_name: &str) -> Option<&'static Schema> {
     CLOUDFORMATION.iter().find(|s| s.type_name == type_name)
