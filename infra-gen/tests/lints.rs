@@ -230,6 +230,39 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    /// An export's name is listed to every principal of the account (ListExports): a token in
+    /// it is found like one in a description; ordinary names — a stack, a version, a kind —
+    /// pass.
+    #[test]
+    fn a_secret_in_an_export_name_is_found(
+        token in "[A-Za-z0-9]{20}",
+        vendor in 0..3usize,
+        stem in "[a-z]{3,8}(-[a-z]{3,8}){0,2}",
+        version in 1..40u32,
+    ) {
+        let with = |export: String| {
+            let mut app = valid_app();
+            app.stacks_mut()[1].template.outputs.push(infra_gen::model::Output {
+                id: infra_gen::model::LogicalId::new("Shared").expect("valid"),
+                description: "a shared value".into(),
+                value: Expr::sub("${AWS::StackName}"),
+                export: Some(export),
+            });
+            app
+        };
+        let secret = match vendor {
+            0 => format!("glpat-{token}"),
+            1 => format!("ghp_{token}{}", &token[..16]),
+            _ => format!("xoxb-123456789012-1234567890123-{}", &format!("{token}{token}")[..24]),
+        };
+        let found = findings(&with(format!("{stem}-{secret}")));
+        proptest::prop_assert!(codes(&found).contains(&"secret-in-env"), "{secret}: {found:?}");
+        let plain = findings(&with(format!("{stem}-v{version}-QueueUrl")));
+        proptest::prop_assert!(plain.is_empty(), "{stem}: {plain:?}");
+    }
+}
+
 #[test]
 fn plain_settings_in_the_environment_are_fine() {
     let app = app_with("us-west-2", DOCKERFILE, |s| {

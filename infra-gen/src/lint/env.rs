@@ -485,7 +485,7 @@ fn named_in_prose(text: &str) -> Option<String> {
 }
 
 /// The prose a stack writes in plain text — the template's, parameters', outputs' and
-/// resources' descriptions, reviewers' reasons and other metadata, the smoke test's path the
+/// resources' descriptions, export names, reviewers' reasons and other metadata, the smoke test's path the
 /// deploy workflow requests — with where it stands. Nothing there is a secret's place, so a
 /// secret in it is judged by its shape alone (or as the dynamic reference it holds).
 fn prose(stack: &Stack) -> Vec<(String, &str)> {
@@ -502,6 +502,10 @@ fn prose(stack: &Stack) -> Vec<(String, &str)> {
     }
     for o in &t.outputs {
         out.push((format!("output {}", o.id.as_str()), &o.description));
+        // An export's name: ListExports shows it to every principal of the account.
+        if let Some(export) = &o.export {
+            out.push((format!("output {}'s export name", o.id.as_str()), export));
+        }
     }
     for r in &t.resources {
         let at = || format!("resource {}", r.id.as_str());
