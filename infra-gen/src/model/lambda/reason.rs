@@ -356,10 +356,186 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Negation);
     }
+    // A setting of the check given the value that turns it off: `verify=False`,
+    // `AUTH_ENABLED`, which is `false`, `EXPECTED_TOKEN` is empty, `SKIP_AUTH=true`.
+    if !public && setting_off(reason) {
+        return Err(Refusal::Negation);
+    }
     if !(mechanism || public) {
         return Err(Refusal::NoBasis);
     }
     Ok(())
+}
+
+/// What a setting named in a reason is to the check: a switch of it (`VERIFY_TOKENS`,
+/// `AUTH_ENABLED`), a way around it (`SKIP_AUTH`, `ALLOW_ANONYMOUS`), or the credential it
+/// compares with (`EXPECTED_TOKEN`).
+#[derive(PartialEq)]
+enum Setting {
+    Switch,
+    Skip,
+    Credential,
+}
+
+/// What the code identifier `t` (`snake_case`, `SCREAMING_CASE`, `camelCase`, or a keyword
+/// argument: `glued` to a following `=`) names, by its words.
+fn setting_kind(t: &str, glued: bool) -> Option<Setting> {
+    let camel = t
+        .as_bytes()
+        .windows(2)
+        .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+    if !(t.contains('_') || camel || glued) || !t.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    // Its words: `VERIFY_TOKENS`, `verifySignature`.
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut prev_lower = false;
+    for ch in t.chars() {
+        if ch == '_' {
+            parts.push(String::new());
+        } else {
+            if ch.is_uppercase() && prev_lower {
+                parts.push(String::new());
+            }
+            parts.last_mut()?.extend(ch.to_lowercase());
+        }
+        prev_lower = ch.is_lowercase();
+    }
+    let has = |f: &dyn Fn(&str) -> bool| parts.iter().any(|p| f(p));
+    if has(&|p| {
+        matches!(
+            p,
+            "skip"
+                | "disable"
+                | "disabled"
+                | "bypass"
+                | "insecure"
+                | "unsafe"
+                | "noauth"
+                | "anonymous"
+                | "unauthenticated"
+                | "unsigned"
+                | "public"
+        )
+    }) {
+        Some(Setting::Skip)
+    } else if has(&|p| {
+        check_verb(
+            p,
+            &[
+                "strict", "requir", "enabl", "secur", "sign", "mtls", "protect",
+            ],
+        ) || matches!(p, "auth" | "authn")
+    }) {
+        Some(Setting::Switch)
+    } else if has(&|p| {
+        matches!(
+            p,
+            "key" | "keys" | "token" | "tokens" | "secret" | "password" | "apikey" | "hmac"
+        )
+    }) {
+        Some(Setting::Credential)
+    } else {
+        None
+    }
+}
+
+/// Whether the reason gives a setting of the check (a code identifier: `snake_case`,
+/// `SCREAMING_CASE`, `camelCase` or a keyword argument, `verify=False`) the value under which
+/// nothing is checked: a switch of the check (`VERIFY_TOKENS`, `AUTH_ENABLED`, `STRICT_AUTH`)
+/// off, one of skipping it (`SKIP_AUTH`, `ALLOW_ANONYMOUS`) on, or the expected credential
+/// (`EXPECTED_TOKEN`, `API_KEY`) empty or unset — also as its default (`…=1; defaults to 0`).
+/// The identifier's words are read as a name, not as prose: `VERIFY_TOKENS` checks nothing.
+fn setting_off(text: &str) -> bool {
+    // Raw tokens: identifier characters, and the punctuation that links a value.
+    let mut tokens: Vec<(String, bool)> = Vec::new(); // (token, glued to a following `=`)
+    let mut word = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' || c == '\'' || c == '\u{2019}' {
+            word.push(if c == '\u{2019}' { '\'' } else { c });
+            continue;
+        }
+        if !word.is_empty() {
+            tokens.push((std::mem::take(&mut word), c == '='));
+        }
+        if matches!(c, '=' | ':' | ';' | '.' | '!' | '?') && chars.peek() != Some(&'=') {
+            tokens.push((c.to_string(), false));
+        }
+    }
+    if !word.is_empty() {
+        tokens.push((word, false));
+    }
+    let off = |v: &str| {
+        matches!(
+            v,
+            "false" | "0" | "off" | "no" | "disabled" | "none" | "null"
+        )
+    };
+    let on = |v: &str| matches!(v, "true" | "1" | "on" | "yes" | "enabled");
+    let unset = |v: &str| {
+        matches!(
+            v,
+            "empty" | "unset" | "blank" | "none" | "null" | "undefined"
+        )
+    };
+    (0..tokens.len()).any(|i| {
+        let Some(kind) = setting_kind(&tokens[i].0, tokens[i].1) else {
+            return false;
+        };
+        // The value the words after it give it, the last one said (a default after the
+        // setting's value is what it is where no one sets it).
+        let mut value: Option<String> = None;
+        let mut k = i + 1;
+        while k < tokens.len() && k <= i + 12 {
+            let t = tokens[k].0.to_lowercase();
+            let next = tokens
+                .get(k + 1)
+                .map_or(String::new(), |n| n.0.to_lowercase());
+            if matches!(t.as_str(), ";" | "." | "!" | "?") {
+                if !matches!(next.as_str(), "defaults" | "default" | "which" | "it") {
+                    break;
+                }
+            } else if off(&t) || on(&t) || unset(&t) {
+                value = Some(t);
+            } else if (t == "not" || t.ends_with("n't"))
+                && matches!(next.as_str(), "set" | "configured" | "defined" | "provided")
+            {
+                value = Some("unset".to_owned());
+                k += 1;
+            } else if !function_word(&t)
+                && !matches!(
+                    t.as_str(),
+                    "=" | ":"
+                        | "set"
+                        | "defaults"
+                        | "default"
+                        | "currently"
+                        | "always"
+                        | "still"
+                        | "stack"
+                        | "production"
+                        | "prod"
+                        | "staging"
+                        | "here"
+                        | "now"
+                        | "everywhere"
+                        | "which"
+                        | "it"
+                        | "is"
+                        | "was"
+                )
+            {
+                break;
+            }
+            k += 1;
+        }
+        value.is_some_and(|v| match kind {
+            Setting::Switch => off(&v) || unset(&v) && v != "none",
+            Setting::Skip => on(&v),
+            Setting::Credential => unset(&v),
+        })
+    })
 }
 
 /// A credential whose value the reason gives as a well-known default (`the password admin`,
@@ -488,7 +664,7 @@ fn names_mechanism(c: &[String]) -> bool {
 /// its word, so `doesn't` is one negator.
 fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
     // Words their punctuation would split: `n/a`, `no-op`.
-    let text = text
+    let text = settings_as_names(text)
         .to_lowercase()
         .replace("n/a", "na")
         .replace("no-op", "noop");
@@ -614,6 +790,37 @@ fn aws_lambda(c: &mut [String]) {
             c[k] = "awslambda".to_owned();
         }
     }
+}
+
+/// The text with each `snake_case` or `SCREAMING_CASE` setting of the check read as a name,
+/// `envvar`, which no rule reads (its value is [`setting_off`]'s to judge): its words are a name, not prose (`verified unless VERIFY_TOKENS is false` says
+/// nothing is verified of tokens; `SKIP_AUTH=false` skips nothing). A credential's name keeps
+/// its words (`the X_API_KEY header` names an API key).
+fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('_') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String, glued: bool| {
+        let named = run.contains('_')
+            && matches!(
+                setting_kind(run, glued),
+                Some(Setting::Switch | Setting::Skip)
+            );
+        out.push_str(if named { "envvar" } else { run });
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out, c == '=');
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out, false);
+    out.into()
 }
 
 /// Clauses that lean on the one before: `… is implemented but switched off by a variable`

@@ -1649,3 +1649,48 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// Settings of a check, by the name code gives them, with the value that turns the check off
+/// and one that leaves it on.
+const SETTINGS: &[(&str, &str, &str)] = &[
+    ("VERIFY_TOKENS", "false", "true"),
+    ("AUTH_ENABLED", "false", "true"),
+    ("STRICT_AUTH", "0", "1"),
+    ("verify_signature", "False", "True"),
+    ("REQUIRE_HMAC", "off", "on"),
+    ("SKIP_AUTH", "true", "false"),
+    ("ALLOW_ANONYMOUS", "true", "false"),
+    ("BYPASS_SIGNATURE_CHECK", "1", "0"),
+    (
+        "EXPECTED_TOKEN",
+        "empty",
+        "a 32-byte random value from Secrets Manager",
+    ),
+];
+/// How a reason gives a setting its value.
+const SETTING_FRAMES: &[&str] = &[
+    "`{s}={v}` in this stack",
+    "{s} is set to {v}, which it is in production",
+    "the check sits behind `{s}`, which is `{v}` here",
+    "the library call passes `{s}: {v}`",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A setting of the check given the value that turns it off refuses the reason whatever
+    /// its name's words say; the value that keeps it on, or the name alone, leaves it valid.
+    #[test]
+    fn a_setting_that_turns_the_check_off_is_refused(
+        m in prop::sample::select(MECHANISMS), s in prop::sample::select(SETTINGS),
+        f in prop::sample::select(SETTING_FRAMES), seed in any::<u64>()
+    ) {
+        let (name, off, on) = s;
+        let reason = dress(vec![format!("the handler verifies {m}"), f.replace("{s}", name).replace("{v}", off)], seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Negation), "{}", reason);
+        let valid = dress(vec![format!("the handler verifies {m} and rejects failures with 401"), f.replace("{s}", name).replace("{v}", on)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        let named = dress(vec![format!("the handler verifies {m} and rejects failures with 401"), format!("`{name}` is covered by a unit test")], seed);
+        prop_assert_eq!(judge(&named), Ok(()), "{}", named);
+    }
+}
