@@ -1364,6 +1364,9 @@ proptest! {
             1 => Some((function_arch, linux)),
             _ => Some((other, linux)),
         };
+        // A stage pinned to another platform is judged by its pin unless its words name the
+        // target: xx's wrappers name none (they read `$TARGETPLATFORM` themselves).
+        prop_assume!(!(tool == 8 && pin == 4));
         // Tools 7 and 8 take the target's ARG: the function's when the stage declares it, else
         // empty (xx's wrappers then build for the machine they run on).
         let target = if tool >= 7 { declared.then_some((function_arch, true)) } else { target };
@@ -2699,5 +2702,88 @@ proptest! {
         let expected = usize::from(leaks && reaches && !in_cache && !neighbour);
         let found = findings_for(&text).into_iter().filter(|f| f.code == "secret-in-env").count();
         prop_assert_eq!(found, expected, "{}", text);
+    }
+}
+
+/// How a builder stage installs something, and what the final image copies of it: (the RUN,
+/// the same RUN told the target (`{arch}` and `{npm}` stand for its spellings), the copied
+/// path holding what it installed, and a copied path holding none of it).
+const INSTALLS: [(&str, &str, &str, &str); 7] = [
+    (
+        "apk add --no-cache jq",
+        "wget -O /usr/bin/jq https://github.com/jqlang/jq/releases/download/jq-1.7.1/jq-linux-{npm} && chmod +x /usr/bin/jq",
+        "/usr/bin/jq",
+        "/etc/ssl/certs/ca-certificates.crt",
+    ),
+    (
+        "apt-get update && apt-get install -y --no-install-recommends ffmpeg",
+        "curl -fsSLo /usr/local/bin/ffmpeg https://example.com/releases/ffmpeg-linux-{npm}",
+        "/usr/local/bin/",
+        "/usr/share/zoneinfo",
+    ),
+    (
+        "npm ci --omit=dev",
+        "npm ci --omit=dev --os=linux --cpu={npm}",
+        "/app/node_modules",
+        "/app/package.json",
+    ),
+    (
+        "npm ci && npm run build",
+        "npm ci --os=linux --cpu={npm} && npm run build",
+        "/app/",
+        "/app/dist/",
+    ),
+    (
+        "pip install --target /deps -r requirements.txt",
+        "pip install --platform manylinux2014_{arch} --only-binary=:all: --target /deps -r requirements.txt",
+        "/deps",
+        "/app/requirements.txt",
+    ),
+    (
+        "python -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt",
+        "python -m venv /opt/venv && /opt/venv/bin/pip install --platform manylinux2014_{arch} --only-binary=:all: --target /opt/venv/lib/python3.12/site-packages -r requirements.txt",
+        "/opt/venv",
+        "/app/",
+    ),
+    (
+        "curl -fsSL https://bun.sh/install | bash",
+        "curl -fsSL https://github.com/oven-sh/bun/releases/latest/download/bun-linux-{arch}.zip -o /tmp/bun.zip && unzip /tmp/bun.zip -d /root/.bun/bin",
+        "/root/.bun/bin/bun",
+        "/app/src/",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A builder on `--platform=$BUILDPLATFORM` holds the build machine's programs,
+    /// libraries and packages: its base image's, and those its package managers and installers
+    /// put there (system directories, `node_modules`, pip's `--target`, a virtualenv, an
+    /// installer's `bin`). A copy of them into the final image is not known to be the
+    /// function's architecture; told the target (`--cpu`, `--platform manylinux…`, a
+    /// download named for it), unpinned (it runs on the target) or copying what they did not
+    /// make (a bundle, `package.json`, the CA bundle), it is.
+    #[test]
+    fn a_build_machine_stages_programs_and_packages_are_the_machines(
+        function_arch in prop::sample::select(vec![Arch::Arm, Arch::Amd]),
+        install in 0usize..INSTALLS.len(),
+        pin in 0usize..3,
+        targeted in any::<bool>(),
+        theirs in any::<bool>(),
+    ) {
+        let (run, told, installed, other) = INSTALLS[install];
+        let (arch, npm) = match function_arch {
+            Arch::Arm => ("aarch64", "arm64"),
+            Arch::Amd => ("x86_64", "x64"),
+        };
+        let run = if targeted { told.replace("{arch}", arch).replace("{npm}", npm) } else { run.to_owned() };
+        let platform = ["", "--platform=$BUILDPLATFORM ", "--platform=${BUILDPLATFORM} "][pin];
+        let copied = if theirs { installed } else { other };
+        let text = format!(
+            "FROM {platform}public.ecr.aws/docker/library/node:22-bookworm AS deps\nWORKDIR /app\nCOPY . .\nRUN {run}\nFROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=deps {copied} /opt/deps/\nCOPY bootstrap /var/task/bootstrap\n{TAIL}"
+        );
+        let (got, findings) = verdict(text.clone(), function_arch, false);
+        let expected = pin > 0 && theirs && !targeted;
+        prop_assert_eq!(got.platform, usize::from(expected), "\n{}\n{:#?}", text, findings);
     }
 }

@@ -136,6 +136,9 @@ pub(super) struct Stage {
     pub writes: Vec<Write>,
     /// Each directory a WORKDIR made (it exists from then on), clean.
     pub workdirs: Vec<String>,
+    /// Each directory a RUN's package manager fills with packages built for the platform it
+    /// runs on ([`package_trees`]): `node_modules`, pip's `--target`, a virtualenv.
+    pub package_trees: Vec<String>,
 }
 
 /// Words that end a simple command in a shell script (and start the next).
@@ -151,6 +154,112 @@ fn assigned(word: &str) -> Option<&str> {
     word.split_once('=')
         .map(|(k, _)| k)
         .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// The directories a shell script's package managers fill with packages for the platform they
+/// run on, native add-ons and wheels included, clean: `npm ci`/`install` (yarn, pnpm, bun
+/// alike) the `node_modules` where it runs (or under `--prefix`), `pip install --target`
+/// (`-t`, `--prefix`, `--root`, `uv pip` too), a virtualenv (`python -m venv`, `uv venv`) and
+/// `uv sync`'s `.venv`. `cd` moves where the rest runs; system directories are not listed
+/// (what lands there is the platform's by its location). Relative to a WORKDIR not known, a
+/// directory is not known either.
+fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scope) -> Vec<String> {
+    let mut trees = Vec::new();
+    // Most scripts run none of these: skip reading their words.
+    let managers = ["npm", "yarn", "pnpm", "bun", "pip", "venv", "uv "];
+    if !managers.iter().any(|m| script.contains(m)) {
+        return trees;
+    }
+    let mut here = workdir.map(str::to_owned);
+    let at = |here: &Option<String>, dir: &str| match here {
+        _ if dir.starts_with('/') => Some(clean(dir)),
+        Some(here) => Some(clean(&format!("{here}/{dir}"))),
+        None => None,
+    };
+    for line in script.lines() {
+        let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+        for raw in words(line, escape) {
+            if raw.starts_with('#') {
+                break;
+            }
+            let word = raw.trim_end_matches(';');
+            if SEPARATORS.contains(&word) {
+                commands.push(Vec::new());
+                continue;
+            }
+            let Some(argv) = commands.last_mut() else {
+                break;
+            };
+            if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
+                continue;
+            }
+            argv.push(
+                expand(word, escape, state)
+                    .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
+            );
+            if raw.ends_with(';') {
+                commands.push(Vec::new());
+            }
+        }
+        for argv in &commands {
+            let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+            // `python -m pip …`, `uv pip …`: the module or subtool's own words.
+            let words = match words.as_slice() {
+                [python, "-m", rest @ ..]
+                    if python
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|p| p.starts_with("python")) =>
+                {
+                    rest
+                }
+                ["uv", rest @ ..] if rest.first() == Some(&"pip") => rest,
+                all => all,
+            };
+            let Some((program, args)) = words.split_first() else {
+                continue;
+            };
+            let option = |names: &[&str]| {
+                args.iter().enumerate().find_map(|(k, a)| {
+                    names.iter().find_map(|n| match a.strip_prefix(n) {
+                        Some("") => args.get(k + 1).map(|v| (*v).to_owned()),
+                        Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+                        None => None,
+                    })
+                })
+            };
+            let sub = args.iter().find(|a| !a.starts_with('-')).copied();
+            match (program.rsplit('/').next().unwrap_or_default(), sub) {
+                ("cd", Some(dir)) => here = at(&here, dir),
+                ("npm" | "pnpm" | "bun", Some("ci" | "install" | "i" | "add"))
+                | ("yarn", None | Some("install" | "add")) => {
+                    let global = args.iter().any(|a| matches!(*a, "-g" | "--global"));
+                    let root = match option(&["--prefix"]) {
+                        Some(prefix) => at(&here, &prefix),
+                        None => here.clone(),
+                    };
+                    if let Some(root) = root.filter(|_| !global) {
+                        trees.push(format!("{}/node_modules", root.trim_end_matches('/')));
+                    }
+                }
+                ("pip" | "pip3", Some("install")) => {
+                    let dir = option(&["--target", "-t", "--prefix", "--root"]);
+                    trees.extend(dir.and_then(|d| at(&here, &d)));
+                }
+                ("uv", Some("venv")) => {
+                    let dir = args.iter().filter(|a| !a.starts_with('-')).nth(1).copied();
+                    trees.extend(at(&here, dir.unwrap_or(".venv")));
+                }
+                ("uv", Some("sync")) => trees.extend(at(&here, ".venv")),
+                ("venv" | "virtualenv", _) => {
+                    let dir = args.iter().rev().find(|a| !a.starts_with('-'));
+                    trees.extend(dir.and_then(|d| at(&here, d)));
+                }
+                _ => {}
+            }
+        }
+    }
+    trees
 }
 
 /// The automatic platform ARGs: the target is the function's architecture (the build runs
@@ -512,6 +621,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         onbuild: Vec::new(),
         writes: Vec::new(),
         workdirs: Vec::new(),
+        package_trees: Vec::new(),
     }
 }
 
@@ -674,6 +784,12 @@ impl Stage {
                     .collect::<Vec<_>>()
                     .join("\n");
                 self.runs.push(script.clone());
+                let wd = match &self.config.working_dir {
+                    Known::Is(wd) => Some(wd.as_str()),
+                    Known::Unknown(_) => None,
+                };
+                let trees = package_trees(&script, escape, wd, &self.state);
+                self.package_trees.extend(trees);
                 // A build secret the script copies or writes out stays in the layer.
                 let (secrets, scratch) = persisted::mounts(&ins.flags);
                 let wd = match &self.config.working_dir {

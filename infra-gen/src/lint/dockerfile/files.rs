@@ -184,6 +184,51 @@ pub(super) fn copied_files<'a>(stages: &'a [Stage], chain: &[usize]) -> Vec<(&'a
     found
 }
 
+/// Directory names under which a system, its package managers and installers put programs
+/// and the libraries they load (`/usr/bin`, `/usr/lib`, `~/.bun/bin`), and those language
+/// package managers fill with packages and their native add-ons.
+const PROGRAM_DIRS: [&str; 9] = [
+    "bin",
+    "sbin",
+    "lib",
+    "lib64",
+    "libexec",
+    "node_modules",
+    "site-packages",
+    "dist-packages",
+    ".venv",
+];
+
+/// The first file or directory a stage of `chain` (the final image's) copies out of stage
+/// `i` that holds the programs, libraries or packages of the platform `i` runs on rather
+/// than a build it made: anything in a program or library directory ([`PROGRAM_DIRS`]) or
+/// a system directory above them (`/usr`, `/`), or a package tree one of its RUNs filled, or
+/// a directory holding one (`/app` with its `node_modules`); a program or library directory's
+/// file a RUN of the stage names is a build's output it wrote there. Data (a CA bundle, time
+/// zones) runs nowhere.
+pub(super) fn machine_files(stages: &[Stage], chain: &[usize], i: usize) -> Option<String> {
+    let own = super::eval::chain(stages, i);
+    let trees: Vec<&String> = own.iter().flat_map(|&k| &stages[k].package_trees).collect();
+    let written = |path: &str| {
+        own.iter()
+            .any(|&k| stages[k].runs.iter().any(|r| names_path(r, path)))
+    };
+    chain
+        .iter()
+        .flat_map(|&k| &stages[k].writes)
+        .filter(|w| w.from.as_deref().and_then(|f| stage_named(stages, f)) == Some(i))
+        .flat_map(|w| &w.sources)
+        .map(|s| clean(&format!("/{s}")))
+        .find(|path| {
+            let located = path.split('/').any(|part| PROGRAM_DIRS.contains(&part))
+                || matches!(path.as_str(), "/" | "/usr" | "/usr/local");
+            let packages = trees
+                .iter()
+                .any(|t| takes(path, t) || below(t, path).is_some());
+            arch::holds(path) == arch::Holds::Anything && ((located && !written(path)) || packages)
+        })
+}
+
 /// Whether a `COPY --from` source (a relative one from the stage's root) takes the file at
 /// `path`: the file itself, or a directory above it.
 fn takes(source: &str, path: &str) -> bool {

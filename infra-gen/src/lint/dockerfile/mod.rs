@@ -427,7 +427,7 @@ impl Lint<'_, '_> {
                 .first()
                 .map(|(a, w)| (a.clone(), format!("builds or fetches {w}")));
             let Some((foreign, how)) = built.or(pinned).or(base) else {
-                self.host_build(stages, &own, &stage);
+                self.host_build(stages, chain, i, &stage);
                 continue;
             };
             let message = format!(
@@ -446,8 +446,11 @@ impl Lint<'_, '_> {
 
     /// A stage on a platform the build does not fix (`--platform=$BUILDPLATFORM`: the build
     /// machine's) whose RUNs give a native compiler no target builds for whatever machine runs
-    /// the build: not known to be the function's architecture.
-    fn host_build(&mut self, stages: &[Stage], own: &[usize], stage: &str) {
+    /// the build: not known to be the function's architecture. So are the programs,
+    /// libraries and packages its base image and package managers hold, which the final
+    /// image may copy ([`files::machine_files`]).
+    fn host_build(&mut self, stages: &[Stage], chain: &[usize], i: usize, stage: &str) {
+        let own = eval::chain(stages, i);
         let Some(&root) = own.last() else { return };
         let Some((written, Err(_))) = &stages[root].platform else {
             return;
@@ -470,6 +473,18 @@ impl Lint<'_, '_> {
             .chain(machine)
             .next()
         else {
+            if let Some(path) = files::machine_files(stages, chain, i) {
+                let message = format!(
+                    "the final stage of {} copies {path} from stage {stage}, which runs on --platform={written} (the build machine's, which the build does not fix) and builds for no target: the programs, libraries and packages its base image and package managers put there are the build machine's, but the function runs on {}",
+                    self.path,
+                    self.arch_name()
+                );
+                let fix = format!(
+                    "install them in the final stage (it runs on {}), drop --platform={written} from stage {stage}, or install for the target (`npm ci --os=linux --cpu=$TARGETARCH`, `pip install --platform manylinux2014_<arch> --only-binary=:all:`)",
+                    self.f.architecture.docker_platform()
+                );
+                self.platform_finding(message, fix);
+            }
             return;
         };
         let message = format!(
