@@ -1356,3 +1356,75 @@ proptest! {
         prop_assert_eq!(on("Extra"), usize::from(alarm_name == "demo-test-errors"), "{:#?}", found);
     }
 }
+
+/// How a committed template of a renamed stack can be damaged by hand: a tab in its
+/// indentation, cut at a byte past its header, its `Resources` dropped, emptied to its header,
+/// a NUL byte in it.
+const DAMAGE: &[&str] = &["tab", "cut", "no-resources", "header-only", "nul"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A renamed stack's old template that no longer reads as a template (damaged after
+    /// infra-gen wrote it: its header stays) is taken at its worst, as a defined stack's is: it
+    /// may have held stateful resources, so the rename is refused until acknowledged; a yaml
+    /// file infra-gen never wrote (no header) stays a stray for the drift comparison.
+    #[test]
+    fn a_damaged_template_of_a_renamed_stack_is_taken_at_its_worst(
+        stack in 0usize..2,
+        damage in proptest::sample::select(DAMAGE.to_vec()),
+        cut in any::<Index>(),
+    ) {
+        use infra_gen::model::StackName;
+        use infra_gen::pipeline::{self, Failure};
+        let dir = std::env::temp_dir().join(format!(
+            "infra-gen-damaged-{}-{stack}-{damage}-{}",
+            std::process::id(),
+            cut.index(1000)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let app = valid_app();
+        infra_gen::check::write(&pipeline::run(&app, &dir, None).expect("passes")).expect("writes");
+        let old = app.stacks()[stack].name.to_string();
+        let path = dir.join(format!("{old}.yaml"));
+        let text = std::fs::read_to_string(&path).expect("written");
+        let header = text.find('\n').expect("a header line") + 1;
+        let damaged = match damage {
+            "tab" => text.replacen("\n  ", "\n\t", 1),
+            "cut" => {
+                let at = header + cut.index(text.len() - header);
+                let at = (at..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+                text[..at].to_owned()
+            }
+            "no-resources" => text.replacen("Resources:", "Resourcez:", 1),
+            "header-only" => text[..header].to_owned(),
+            _ => format!("{}\0{}", &text[..header], &text[header..]),
+        };
+        std::fs::write(&path, &damaged).expect("damages");
+        let mut renamed = app.clone();
+        renamed.stacks_mut()[stack].name = StackName::new(format!("{old}-renamed")).expect("valid");
+        let err = pipeline::run(&renamed, &dir, None).expect_err("refused at worst");
+        let Failure::Replacement { refused, .. } = &err else {
+            panic!("expected the replacement guard, got {err}")
+        };
+        prop_assert!(refused.iter().any(|f| f.stack == old), "{:#?}", refused);
+        renamed
+            .acknowledge_removed_stack(&old, "the data is copied over by hand first")
+            .expect("valid");
+        prop_assert!(pipeline::run(&renamed, &dir, None).is_ok());
+        // The same file without infra-gen's header is no stack's template.
+        std::fs::write(&path, damaged.lines().skip(1).collect::<Vec<_>>().join("\n")).expect("writes");
+        let mut renamed = app.clone();
+        renamed.stacks_mut()[stack].name = StackName::new(format!("{old}-renamed")).expect("valid");
+        let read_as_template = infra_gen::render::read::read_template(
+            &std::fs::read_to_string(&path).unwrap_or_default(),
+        )
+        .ok()
+        .filter(|t| t.get("Resources").is_some())
+        .is_some();
+        if !read_as_template {
+            prop_assert!(pipeline::run(&renamed, &dir, None).is_ok());
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

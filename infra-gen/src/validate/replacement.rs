@@ -534,6 +534,9 @@ pub struct RemovedStack {
     pub fate: Fate,
     /// The definition's reason ([`App::acknowledge_removed_stack`]), when intended.
     pub acknowledged: Option<String>,
+    /// Why the committed template cannot be read, when it cannot: which stateful resources
+    /// it recorded is unknown, so at worst it held some (`resources` is then empty).
+    pub unreadable: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -548,6 +551,9 @@ pub enum Fate {
 
 impl RemovedStack {
     fn ids(&self) -> String {
+        if self.unreadable.is_some() {
+            return "(every resource its template held)".to_owned();
+        }
         let ids: Vec<&str> = self.resources.iter().map(|(id, _)| id.as_str()).collect();
         ids.join(", ")
     }
@@ -558,8 +564,19 @@ impl RemovedStack {
                 "is no longer defined".to_owned()
             }
             Fate::Removed { successors } => format!(
-                "is no longer defined; {} is new and holds resources of the same types: a rename",
-                successors.join(" and ")
+                "is no longer defined; {} {} new and {} stateful resources{}: a rename",
+                successors.join(" and "),
+                if successors.len() == 1 { "is" } else { "are" },
+                if successors.len() == 1 {
+                    "holds"
+                } else {
+                    "hold"
+                },
+                if self.unreadable.is_some() {
+                    ""
+                } else {
+                    " of the same types"
+                }
             ),
             Fate::Moved { from, to } => format!(
                 "moves from {from} to {to}: a new stack in {to}, while the one in {from} keeps its resources"
@@ -574,19 +591,33 @@ impl RemovedStack {
             Fate::Removed { .. } => "keep the stack's old name (for an environment, its old name)",
             Fate::Moved { .. } => "keep the stack in its region",
         };
+        let (held, restore) = match &self.unreadable {
+            Some(why) => (
+                format!(
+                    "Its committed template cannot be read ({why}), so at worst it holds stateful resources, which"
+                ),
+                format!(
+                    "restore the committed file (git checkout -- generated/{}) to see what it holds, ",
+                    self.file
+                ),
+            ),
+            None => (
+                format!("Its stateful resources ({})", kinds.join(", ")),
+                String::new(),
+            ),
+        };
         Finding {
             code: "replacement",
             stack: self.stack.clone(),
             resource: self.ids(),
             message: format!(
-                "stack {} (committed in {}) {}. Its stateful resources ({}) would be orphaned with their data, and the new stack creates new, empty ones",
+                "stack {} (committed in {}) {}. {held} would be orphaned with their data, and the new stack creates new, empty ones",
                 self.stack,
                 self.file,
                 self.fate(),
-                kinds.join(", ")
             ),
             fix: format!(
-                "{keep}, or, if this is intended, call app.acknowledge_removed_stack(\"{}\", \"why\") (remove it once deployed)",
+                "{restore}{keep}, or, if this is intended, call app.acknowledge_removed_stack(\"{}\", \"why\") (remove it once deployed)",
                 self.stack
             ),
         }
@@ -652,14 +683,17 @@ pub fn moved_stacks(app: &App, committed: Option<&str>, rendered: &str) -> Vec<R
             acknowledged: app
                 .removed_stack(stack.name.as_str())
                 .map(|a| a.reason().to_owned()),
+            unreadable: None,
         });
     }
     out
 }
 
 /// The committed templates in `dir` (`*.yaml`, top level, where templates are written) that
-/// are not among `produced` and hold stateful resources. A file that cannot be read as a
-/// template is left to the drift comparison, which reports it as stray.
+/// are not among `produced` and hold stateful resources. A file infra-gen wrote (its header
+/// says so) that no longer reads as a template with `Resources` is taken at its worst, as
+/// the guard takes a defined stack's: it may have held any; another is left to the drift
+/// comparison, which reports it as stray.
 pub fn removed_stacks(
     app: &App,
     dir: &Path,
@@ -693,19 +727,19 @@ pub fn removed_stacks(
         let Ok(text) = read_committed_lenient(&dir.join(&name)) else {
             continue;
         };
-        let Ok(old) = read_template(&text) else {
-            continue;
+        let read = read_template(&text).and_then(|old| match old.get("Resources") {
+            Some(Value::Object(resources)) => Ok(resources
+                .iter()
+                .filter_map(|(id, r)| Some((id.clone(), holds_data(r)?.to_owned())))
+                .collect::<Vec<_>>()),
+            _ => Err("it has no Resources".to_owned()),
+        });
+        let (stateful, unreadable) = match read {
+            Ok(stateful) if stateful.is_empty() => continue,
+            Ok(stateful) => (stateful, None),
+            Err(why) if crate::render::is_generated(&text) => (Vec::new(), Some(why)),
+            Err(_) => continue,
         };
-        let Some(resources) = old.get("Resources").and_then(Value::as_object) else {
-            continue;
-        };
-        let stateful: Vec<(String, String)> = resources
-            .iter()
-            .filter_map(|(id, r)| Some((id.clone(), holds_data(r)?.to_owned())))
-            .collect();
-        if stateful.is_empty() {
-            continue;
-        }
         let stack = name.trim_end_matches(".yaml").to_owned();
         let successors = app
             .stacks()
@@ -714,7 +748,8 @@ pub fn removed_stacks(
                 !dir.join(crate::deploy::template_file(s)).exists()
                     && s.template.resources.iter().any(|r| {
                         is_stateful(r)
-                            && stateful.iter().any(|(_, t)| t == r.properties.type_name())
+                            && (unreadable.is_some()
+                                || stateful.iter().any(|(_, t)| t == r.properties.type_name()))
                     })
             })
             .map(|s| s.name.to_string())
@@ -725,6 +760,7 @@ pub fn removed_stacks(
             file: name,
             resources: stateful,
             fate: Fate::Removed { successors },
+            unreadable,
         });
     }
     Ok(found)
