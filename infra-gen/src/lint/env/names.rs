@@ -34,7 +34,6 @@ const STRONG: &[&str] = &[
     "credentials",
     "creds",
     "cred",
-    "dsn",
     "mnemonic",
     "privkey",
     // A pre-shared key (WPA's, IPsec's).
@@ -49,7 +48,6 @@ const STRONG: &[&str] = &[
     "privkeys",
     "passkeys",
     "mnemonics",
-    "dsns",
     // "Secret" in Spanish, Portuguese, Italian and French (noun and adjective:
     // `CHAVE_SECRETA`, `SECRETO_CLIENTE`, `CLE_SECRETE`), German and Dutch, Polish.
     "secreto",

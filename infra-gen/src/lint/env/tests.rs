@@ -89,7 +89,6 @@ fn secret_words() -> impl Strategy<Value = Vec<&'static str>> {
         &["shared", "access", "key"],
         &["basic", "auth"],
         &["hash", "salt"],
-        &["dsn"],
         &["passwort"],
         &["kennwort"],
         &["senha"],
@@ -570,7 +569,6 @@ fn case_styles_and_concatenations_name_secrets() {
         "OPENAI_API_KEY",
         "AUTH_SECRET",
         "DISCORD_BOT_TOKEN",
-        "SENTRY_DSN",
         "DB_PASSWORD",
         "MAILGUN_KEY",
         "DBPASSWORD",
@@ -653,6 +651,36 @@ proptest! {
         let tail = if twin == "ghp_" { format!("ghp_{}", &format!("{secret}{secret}")[..36]) } else { format!("{twin}{secret}") };
         let both = format!("{key}{joined}{tail}");
         prop_assert!(literal_reason("PAYMENT_KEYS", &both).is_some(), "{both}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A DSN is a data source's name or its connection string, not a secret by its name: ODBC's
+    /// `DSN=OrdersProd`, Go's MySQL DSN and an Oracle descriptor without a password pass under
+    /// it; the same with a password is found by the password's place.
+    #[test]
+    fn a_dsn_is_judged_by_its_credentials_not_its_name(
+        name in prop::sample::select(&["DSN", "MYSQL_DSN", "ORACLE_DSN", "ODBC_DSN", "PG_DSN", "DATABASE_DSN"][..]),
+        host in "[a-z]{3,10}",
+        db in "[a-z]{3,10}",
+        user in "[a-z]{3,8}",
+        pw in "[A-Z][a-z]{3,6}[0-9]{3,5}[a-z]{2}",
+        form in 0..4usize,
+    ) {
+        let (plain, with_password) = match form {
+            0 => (format!("{user}@tcp({host}.internal:3306)/{db}?tls=true&parseTime=true"),
+                  format!("{user}:{pw}@tcp({host}.internal:3306)/{db}?tls=true")),
+            1 => (format!("(DESCRIPTION=(ADDRESS=(PROTOCOL=TCPS)(HOST={host}.internal)(PORT=2484))(CONNECT_DATA=(SERVICE_NAME={db})))"),
+                  format!("{user}/{pw}@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST={host}.internal)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME={db})))")),
+            2 => (format!("postgres://{user}@{host}.internal:5432/{db}?sslmode=verify-full"),
+                  format!("postgres://{user}:{pw}@{host}.internal:5432/{db}")),
+            _ => (format!("{}{}Prod", db[..1].to_ascii_uppercase(), &db[1..]),
+                  format!("DSN={db};UID={user};PWD={pw}")),
+        };
+        prop_assert!(literal_reason(name, &plain).is_none(), "{name}={plain}: {:?}", literal_reason(name, &plain));
+        prop_assert!(literal_reason(name, &with_password).is_some(), "{name}={with_password}");
     }
 }
 
