@@ -31,7 +31,10 @@
 //!   the holder's code with that role — and so does starting a run whose request may replace
 //!   the code (a CodeBuild buildspec, an ECS or Batch container command, a Glue job's script),
 //!   or another service reaching into it (`ec2-instance-connect:SendSSHPublicKey`,
-//!   `ssm:StartSession`);
+//!   `ssm:StartSession`) — but not a write whose request, by AWS's API models
+//!   (`iam-data/inert.txt`), carries only the resource's identifiers, numbers, flags, tags and
+//!   tokens and which starts and opens nothing (`lambda:PutFunctionConcurrency`,
+//!   `lambda:TagResource`): it changes neither what runs nor who runs it;
 //! * an action handing out a credential for such a resource, at any access level
 //!   (`ec2:GetPasswordData`: an instance's administrator password);
 //! * `iam:PassRole`, unless `iam:PassedToService` fixes the services it may be passed to (and
@@ -187,7 +190,7 @@ pub(super) fn ends_a_run(verb: &str) -> bool {
 /// the service that owns the resource (another service's `Send`/`Start` reaches into the run:
 /// an SSH key, a session), on no resource holding commands (`ssm:SendCommand`'s document)
 /// and — unless it ends a run — on none whose start request may replace the code.
-fn runs_as_defined(service: &Service, action: &ActionInfo) -> bool {
+pub(super) fn runs_as_defined(service: &Service, action: &ActionInfo) -> bool {
     let name = action.name();
     let verb = RUN_VERBS.into_iter().find(|v| name.starts_with(v));
     let Some(verb) = verb else {
@@ -232,13 +235,18 @@ const PERMISSION_WORDS: [&str; 4] = [
 /// (`iam-data/requests.txt`: `prefix:Action`, what it carries, the request member), sorted.
 const REQUESTS: &str = include_str!("../../../iam-data/requests.txt");
 
-/// What `service:action`'s request carries that says who may do what (`policy` or
-/// `principals`) and its member: a binary search over [`REQUESTS`]' sorted lines themselves,
+/// The writes whose request carries nothing that could be code, configuration that runs code,
+/// a role or a policy, by AWS's API models (`iam-data/inert.txt`: `prefix:Action`, sorted):
+/// only the resource's identifiers, numbers, flags, enumerated values, timestamps, tags and
+/// tokens (`lambda:PutFunctionConcurrency`, `ec2:CreateTags`).
+const INERT: &str = include_str!("../../../iam-data/inert.txt");
+
+/// The fields after `service:action` on its line of `text` (tab-separated lines sorted by
+/// their whole `prefix:Action`, after `#` header lines): a binary search over the text itself,
 /// so no table is built.
-pub(super) fn request_grants(service: &str, action: &str) -> Option<(&'static str, &'static str)> {
+fn lookup(text: &'static str, service: &str, action: &str) -> Option<&'static str> {
     // The lines sort by their whole `prefix:Action` (`bedrock-agentcore:` before `bedrock:`).
     let wanted = || service.bytes().chain([b':']).chain(action.bytes());
-    let text = REQUESTS;
     let header = text
         .lines()
         .take_while(|l| l.starts_with('#'))
@@ -251,14 +259,38 @@ pub(super) fn request_grants(service: &str, action: &str) -> Option<(&'static st
         let start = text[lo..mid].rfind('\n').map_or(lo, |i| lo + i + 1);
         let end = text[mid..hi].find('\n').map_or(hi, |i| mid + i);
         let line = &text[start..end];
-        let mut fields = line.split('\t');
-        match fields.next()?.bytes().cmp(wanted()) {
-            std::cmp::Ordering::Equal => return Some((fields.next()?, fields.next()?)),
+        let (key, rest) = line.split_once('\t').unwrap_or((line, ""));
+        match key.bytes().cmp(wanted()) {
+            std::cmp::Ordering::Equal => return Some(rest),
             std::cmp::Ordering::Less => lo = end + 1,
             std::cmp::Ordering::Greater => hi = start,
         }
     }
     None
+}
+
+/// What `service:action`'s request carries that says who may do what (`policy` or
+/// `principals`) and its member.
+pub(super) fn request_grants(service: &str, action: &str) -> Option<(&'static str, &'static str)> {
+    lookup(REQUESTS, service, action)?.split_once('\t')
+}
+
+/// Verbs that start what a resource holds (`cloudformation:ExecuteChangeSet`,
+/// `codebuild:StartSandbox`) and words that open access to what runs
+/// (`sagemaker:CreatePresignedNotebookInstanceUrl`, `elasticmapreduce:GetSessionEndpoint`):
+/// the run rules judge those, whatever their request carries.
+const STARTS_A_RUN: [&str; 5] = ["Execute", "Start", "Run", "Resume", "Signal"];
+const OPENS_A_RUN: [&str; 2] = ["Session", "Url"];
+
+/// Whether the action only configures what it acts on: its request carries nothing that
+/// could be code, configuration that runs code, a role or a policy ([`INERT`]), and its name
+/// neither starts nor opens a run ([`STARTS_A_RUN`], [`OPENS_A_RUN`]). Such a write changes
+/// neither what runs nor who runs it (`lambda:PutFunctionConcurrency`, `lambda:TagResource`).
+pub(super) fn configures_only(service: &Service, action: &ActionInfo) -> bool {
+    let name = action.name();
+    !STARTS_A_RUN.iter().any(|v| name.starts_with(v))
+        && !OPENS_A_RUN.iter().any(|w| name.contains(w))
+        && lookup(INERT, service.prefix, name).is_some()
 }
 
 /// Whether the service authorizes a resource's policy by a policy action of its own on the
@@ -387,6 +419,7 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     if writes
         && !reads
         && let Some(t) = action.resource_types(service).find(|t| holds_commands(t))
+        && !configures_only(service, action)
     {
         return Some(format!(
             "it changes a {} ({}), whose commands instances run with their own roles",
@@ -395,8 +428,9 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
         ));
     }
     if writes
-        && !runs_as_defined(service, action)
         && let Some(t) = action.resource_types(service).find(|t| runs_with_a_role(t))
+        && !runs_as_defined(service, action)
+        && !configures_only(service, action)
     {
         return Some(format!(
             "it changes a {} ({}), which runs with a role of its own: the holder's code would run with that role",
@@ -489,10 +523,12 @@ fn of(
     if let Some(why) = danger(service, info) {
         return Some(why);
     }
-    let writes = info.has(Level::Write) && !runs_as_defined(service, info);
     let principal = passed.iter().find(|p| principal_of(p, service.prefix));
+    let writes = || {
+        info.has(Level::Write) && !runs_as_defined(service, info) && !configures_only(service, info)
+    };
     match principal {
-        Some(p) if writes => Some(format!(
+        Some(p) if writes() => Some(format!(
             "the role may also pass roles to {p}, and this write creates or changes what runs there with the passed role"
         )),
         _ => None,

@@ -320,9 +320,11 @@ mod generated {
                 let (Some(target), true) = (runs, info.has(Level::Write)) else {
                     continue;
                 };
+                // Tagging a document or instance sends no command.
                 if !types
                     .iter()
                     .any(|t| super::super::escalation::holds_commands(t))
+                    || super::super::escalation::configures_only(service, info)
                 {
                     continue;
                 }
@@ -341,7 +343,7 @@ mod generated {
 
     /// Every write in AWS's data on a resource holding commands (an SSM document, which
     /// associations and maintenance windows run on instances with their roles) escalates,
-    /// unless its name only reads.
+    /// unless its name only reads or its request only configures the document.
     #[test]
     fn changing_commands_instances_run_escalates() {
         let mut changed = 0;
@@ -353,7 +355,12 @@ mod generated {
                 else {
                     continue;
                 };
-                if !info.has(Level::Write) || name_reads(info.name()) {
+                // A request carrying only identifiers, numbers and tags changes no
+                // command (`ssm:AddTagsToResource`).
+                if !info.has(Level::Write)
+                    || name_reads(info.name())
+                    || super::super::escalation::configures_only(service, info)
+                {
                     continue;
                 }
                 changed += 1;
@@ -412,6 +419,98 @@ mod generated {
             }
         }
         assert!(seen >= 50, "{seen}");
+    }
+
+    /// A write of a resource that runs with a role of its own changes what runs or who runs it
+    /// unless AWS's API models show its request carrying only identifiers, numbers, flags,
+    /// tags and tokens (`iam-data/inert.txt`) and it starts and opens nothing: every write of
+    /// the data on such a resource is judged so, and the known neighbours either way too.
+    #[test]
+    fn a_write_of_a_runner_escalates_unless_its_request_only_configures_it() {
+        use super::super::escalation::{configures_only, runs_as_defined, runs_with_a_role};
+        let text = include_str!("../../../iam-data/inert.txt");
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(
+            lines.windows(2).all(|w| w[0] < w[1]),
+            "inert.txt is sorted and unique"
+        );
+        for line in &lines {
+            let (service, info) = data::action(line).expect("an action of the data");
+            assert_eq!(format!("{}:{}", service.prefix, info.name()), *line);
+            assert!(info.has(Level::Write) || info.has(Level::Tagging), "{line}");
+        }
+        let (mut quiet, mut loud) = (0, 0);
+        for service in data::services() {
+            for info in service.actions {
+                let Some(t) = info.resource_types(service).find(|t| runs_with_a_role(t)) else {
+                    continue;
+                };
+                if !(info.has(Level::Write) || info.has(Level::Tagging))
+                    || runs_as_defined(service, info)
+                {
+                    continue;
+                }
+                let name = format!("{}:{}", service.prefix, info.name());
+                let inert = lines.binary_search(&name.as_str()).is_ok()
+                    && !["Execute", "Start", "Run", "Resume", "Signal"]
+                        .iter()
+                        .any(|v| info.name().starts_with(v))
+                    && !["Session", "Url"].iter().any(|w| info.name().contains(w));
+                assert_eq!(configures_only(service, info), inert, "{name}");
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(&name).expect("in the data")],
+                    vec![Expr::sub(arn_of(t.arn()))],
+                ));
+                let escalates = f
+                    .iter()
+                    .any(|x| x.code == "iam-escalation" && x.message.contains(&name));
+                let as_a_runner = f.iter().any(|x| {
+                    x.code == "iam-escalation"
+                        && x.message.contains(&name)
+                        && x.message
+                            .contains("which runs with a role of its own: the holder's code")
+                });
+                if inert {
+                    quiet += 1;
+                    assert!(!as_a_runner, "{name}: {f:?}");
+                } else {
+                    loud += 1;
+                    assert!(escalates, "{name}: {f:?}");
+                }
+            }
+        }
+        assert!(quiet >= 50 && loud >= 150, "{quiet} {loud}");
+        for (action, resource, escalates) in [
+            ("lambda:PutFunctionConcurrency", "function:f", false),
+            ("lambda:TagResource", "function:f", false),
+            (
+                "lambda:PutProvisionedConcurrencyConfig",
+                "function:f:live",
+                false,
+            ),
+            ("lambda:UpdateFunctionConfiguration", "function:f", true),
+            ("lambda:UpdateFunctionCode", "function:f", true),
+            ("lambda:UpdateAlias", "function:f:live", true),
+            (
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+                "notebook-instance/n",
+                true,
+            ),
+            ("codebuild:StartSandbox", "project/p", true),
+            ("cloudformation:ExecuteChangeSet", "changeSet/c/0123", true),
+            ("glue:BatchStopJobRun", "job/j", false),
+        ] {
+            let service = action.split(':').next().unwrap_or_default();
+            let f = with(Statement::allow(
+                "Known",
+                vec![Action::new(action).expect("in the data")],
+                vec![Expr::sub(format!(
+                    "arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}"
+                ))],
+            ));
+            assert_eq!(has(&f, "iam-escalation"), escalates, "{action}: {f:?}");
+        }
     }
 
     /// Over every action AWS's API models say carries who may do what (`iam-data/requests.txt`:
@@ -621,10 +720,16 @@ mod generated {
                                 format!("{}:{}", t.arn_service(), t.arn_resource()).starts_with(p)
                             })
                         });
+                        // A request carrying only identifiers, numbers and tags changes no
+                        // command (`ssm:DeleteAssociation`).
                         let commands = types
                             .iter()
-                            .any(|t| super::super::escalation::holds_commands(t));
+                            .any(|t| super::super::escalation::holds_commands(t))
+                            && !super::super::escalation::configures_only(service, info);
                         let ends = super::super::escalation::ends_a_run(verb);
+                        // …nor reaches into a run (`ssm:DeleteAssociation` on an instance).
+                        let foreign =
+                            foreign && !super::super::escalation::configures_only(service, info);
                         let escalates = foreign || commands || (replaces && !ends);
                         if !escalates {
                             as_defined += 1;
