@@ -540,8 +540,11 @@ fn retention() -> impl Strategy<Value = Option<Value>> {
     ]
 }
 
-/// One ECR lifecycle rule: `(tagStatus, by count, number, tag list of a tagged rule)`.
-fn ecr_rule() -> impl Strategy<Value = (&'static str, bool, u32, (&'static str, &'static str))> {
+/// One ECR lifecycle rule: `(tagStatus, by count, number, tag list of a tagged rule, whether
+/// it archives instead of expiring)`.
+type EcrRule = (&'static str, bool, u32, (&'static str, &'static str), bool);
+
+fn ecr_rule() -> impl Strategy<Value = EcrRule> {
     (
         prop::sample::select(&["untagged", "any", "tagged"][..]),
         any::<bool>(),
@@ -555,6 +558,7 @@ fn ecr_rule() -> impl Strategy<Value = (&'static str, bool, u32, (&'static str, 
                 ("tagPrefixList", ""),
             ][..],
         ),
+        prop::bool::weighted(0.25),
     )
 }
 
@@ -635,7 +639,7 @@ proptest! {
             if reversed { len - i } else { i + 1 }
         };
         if let Some(rules) = &rules {
-            let rules: Vec<Value> = rules.iter().enumerate().map(|(i, (status, by_count, n, (list, tag)))| {
+            let rules: Vec<Value> = rules.iter().enumerate().map(|(i, (status, by_count, n, (list, tag), archive))| {
                 let mut selection = json!({"tagStatus": status, "countNumber": n});
                 if *status == "tagged" {
                     selection[*list] = json!([tag]);
@@ -646,7 +650,12 @@ proptest! {
                     selection["countType"] = json!("sinceImagePushed");
                     selection["countUnit"] = json!("days");
                 }
-                let mut rule = json!({"rulePriority": priority(i), "selection": selection, "action": {"type": "expire"}});
+                let action = if *archive {
+                    json!({"type": "transition", "targetStorageClass": "archive"})
+                } else {
+                    json!({"type": "expire"})
+                };
+                let mut rule = json!({"rulePriority": priority(i), "selection": selection, "action": action});
                 if let Some((_, (pointer, value))) = spoil.filter(|(at, _)| at % len == i) {
                     if let Some(v) = rule.pointer_mut(pointer) {
                         *v = serde_json::from_str(value).unwrap_or(Value::Null);
@@ -672,7 +681,8 @@ proptest! {
         // two rules of one priority or an `any` rule not evaluated last; a lifecycle policy must
         // expire untagged images, bound every image by a count of at least the kind's minimum
         // (a tagged rule whose only pattern is `*`s, or whose prefix is empty, lists every tag)
-        // and expire no tagged image by age (it may be the one running).
+        // and expire no tagged image by age (it may be the one running); archiving a tagged
+        // image leaves it unpullable, so it is judged like expiring it, but bounds nothing kept.
         let mut broken = Vec::new();
         if mutability != Some("IMMUTABLE") {
             broken.push(PolicyRule::ImmutableTags);
@@ -692,14 +702,18 @@ proptest! {
             let every_tag = |(list, tag): (&str, &str)| {
                 if list == "tagPrefixList" { tag.is_empty() } else { tag.chars().all(|c| c == '*') }
             };
-            let untagged = rules.iter().any(|r| r.0 == "untagged");
+            let untagged = rules.iter().any(|r| r.0 == "untagged" && !r.4);
             let by_age = rules.iter().any(|r| r.0 != "untagged" && !r.1);
-            let kept = rules
-                .iter()
-                .filter(|r| (r.0 == "any" || r.0 == "tagged" && every_tag(r.3)) && r.1)
-                .map(|r| r.2)
-                .min();
-            if !untagged || by_age || kept.is_none_or(|k| k < min) {
+            let counted = |archive: bool| {
+                rules
+                    .iter()
+                    .filter(|r| (r.0 == "any" || r.0 == "tagged" && every_tag(r.3)) && r.1 && r.4 == archive)
+                    .map(|r| r.2)
+                    .min()
+            };
+            let kept = counted(false);
+            let pullable = counted(true);
+            if !untagged || by_age || kept.is_none_or(|k| k < min) || pullable.is_some_and(|k| k < min) {
                 broken.push(PolicyRule::ImagesKept);
             }
         }

@@ -27,6 +27,10 @@ struct RepositoryFacts {
     /// The lifecycle rules that expire images by tag status; `Err` when the policy text
     /// cannot be read.
     lifecycle: Result<Vec<LifecycleRule>, String>,
+    /// How rules that archive tagged images (ECR's `transition` to the archive storage class)
+    /// bound the images that can still be pulled: an archived image cannot be, so Lambda can
+    /// neither start the function from it again nor roll back to it.
+    archived: Vec<Expiry>,
     /// Whether there is a lifecycle policy with a rule at all (a rule the policy does not
     /// count, such as one for some tags, is still a policy).
     has_policy: bool,
@@ -42,6 +46,7 @@ impl RepositoryFacts {
             },
             scan_on_push: r.scan_on_push,
             lifecycle: Ok(r.lifecycle.clone()),
+            archived: Vec::new(),
             has_policy: !r.lifecycle.is_empty(),
         }
     }
@@ -53,6 +58,15 @@ impl RepositoryFacts {
             .get("LifecyclePolicy")
             .and_then(|l| l.get("LifecyclePolicyText"))
             .map(|v| text(Some(v)).ok_or(()));
+        let read = match &policy {
+            None => Ok((Vec::new(), Vec::new())),
+            Some(Ok(t)) => lifecycle_rules(t),
+            Some(Err(())) => Err("its lifecycle policy text is decided by an input".to_owned()),
+        };
+        let (lifecycle, archived) = match read {
+            Ok((rules, archived)) => (Ok(rules), archived),
+            Err(why) => (Err(why), Vec::new()),
+        };
         Self {
             name: text(p.get("RepositoryName"))
                 .unwrap_or_else(|| "(name CloudFormation generates)".into()),
@@ -70,11 +84,8 @@ impl RepositoryFacts {
                     .and_then(|c| c.get("ScanOnPush")),
             )
             .is_some_and(|v| v == "true"),
-            lifecycle: match &policy {
-                None => Ok(Vec::new()),
-                Some(Ok(t)) => lifecycle_rules(t),
-                Some(Err(())) => Err("its lifecycle policy text is decided by an input".to_owned()),
-            },
+            lifecycle,
+            archived,
             has_policy: policy.is_some_and(|t| {
                 t.map_or(true, |t| {
                     serde_json::from_str::<serde_json::Value>(&t).map_or(true, |d| {
@@ -111,11 +122,12 @@ const COUNT_TYPES: &[&str] = &[
 /// ECR's lifecycle policy text as rules: an expiry of `untagged` images, or of images by tag
 /// (`any`, or `tagged` — by age that can delete the running image; by count it bounds only the
 /// tags it lists, so it is left out, unless a pattern of only `*` or an empty prefix lists
-/// every tag); other actions (archiving) expire nothing. A policy ECR refuses
+/// every tag); and, second, the same bounds of rules that archive tagged images (`transition`),
+/// which expire nothing but leave those images unpullable. A policy ECR refuses
 /// (`PutLifecyclePolicy`'s rules) is an error: two rules of one `rulePriority`, an `any` rule
 /// not evaluated last, a `tagged` rule without its tag list, a count unit missing from an age
 /// or given to a count, a count under 1.
-fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
+fn lifecycle_rules(text: &str) -> Result<(Vec<LifecycleRule>, Vec<Expiry>), String> {
     let unreadable = |why: &str| format!("its lifecycle policy text cannot be read: {why}");
     let refused = |why: String| format!("ECR refuses its lifecycle policy: {why}");
     let doc: serde_json::Value =
@@ -144,6 +156,7 @@ fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
         )));
     }
     let mut out = Vec::new();
+    let mut archived = Vec::new();
     for rule in rules {
         let selection = &rule["selection"];
         let count = selection["countNumber"]
@@ -192,9 +205,6 @@ fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
                 "a tagged rule needs either a tagPrefixList or a tagPatternList".into(),
             ));
         }
-        if rule["action"]["type"] != "expire" {
-            continue;
-        }
         // A pattern of only `*`, or an empty prefix, lists every tag.
         let every_tag = prefixes.into_iter().flatten().any(|p| p == "")
             || patterns
@@ -214,13 +224,20 @@ fn lifecycle_rules(text: &str) -> Result<Vec<LifecycleRule>, String> {
             Some("tagged") => continue,
             other => return Err(unreadable(&format!("tagStatus {other:?}"))),
         };
+        if rule["action"]["type"] != "expire" {
+            // Archiving untagged images leaves every deployable one pullable.
+            if tag_status == TagStatus::Any {
+                archived.push(expiry);
+            }
+            continue;
+        }
         out.push(LifecycleRule {
             description: rule["description"].as_str().unwrap_or_default().to_owned(),
             tag_status,
             expiry,
         });
     }
-    Ok(out)
+    Ok((out, archived))
 }
 
 pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
@@ -445,12 +462,35 @@ fn repository(
         )),
         Some(_) => {}
     }
+    if r.archived
+        .iter()
+        .any(|e| matches!(e, Expiry::OlderThanDays(_)))
+    {
+        problems.push(
+            "a rule archives tagged images by age, which can archive the image a function runs (an archived image cannot be pulled: Lambda cannot start the function from it again or roll back to it)"
+                .to_owned(),
+        );
+    }
+    if let Some(n) = r
+        .archived
+        .iter()
+        .filter_map(|e| match e {
+            Expiry::KeepLast(n) => Some(*n),
+            Expiry::OlderThanDays(_) => None,
+        })
+        .min()
+        .filter(|n| *n < min)
+    {
+        problems.push(format!(
+            "it keeps only the last {n} images pullable (it archives the rest), fewer than the {kind} policy's {min} to roll back to"
+        ));
+    }
     if !problems.is_empty() {
         broken.push((
             PolicyRule::ImagesKept,
             format!("ECR repository {name}'s lifecycle: {}", problems.join("; ")),
             format!(
-                "expire untagged images and keep the last {min} or more images by count, never by age (Registry::keep_last_images)"
+                "expire untagged images and keep the last {min} or more images by count, never by age, and archive tagged ones the same way or not at all (Registry::keep_last_images)"
             ),
         ));
     }
