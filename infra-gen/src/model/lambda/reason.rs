@@ -692,6 +692,18 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
         let c = if c == '\u{2019}' { '\'' } else { c };
         if c.is_alphanumeric() || c == '\'' {
             word.extend(c.to_lowercase());
+        } else if c == '*'
+            && word.is_empty()
+            && !prev.is_alphanumeric()
+            && prev != '*'
+            && !chars
+                .peek()
+                .is_some_and(|n| n.is_alphanumeric() || *n == '*')
+        {
+            // A lone `*` is a wildcard (`the allow-list holds *`); `*` inside a word or
+            // before one is markdown's emphasis.
+            word.push_str("wildcard");
+            flush(&mut word, &mut out);
         } else {
             flush(&mut word, &mut out);
             let next = chars.peek().copied().unwrap_or(' ');
@@ -3565,7 +3577,15 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         .iter()
         .any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y));
     let refusal = |y: &str| enforcement(y) && !matches!(y, "fail" | "fails" | "failed");
+    // Failing open is said of the check wherever it stands: `…; if Redis is unreachable we
+    // fail open`.
+    let fails_open = (0..words.len()).any(|i| {
+        matches!(w(i), "fail" | "fails" | "failing")
+            && w(i + 1) == "open"
+            && !(i > 0 && negator(w(i - 1)))
+    });
     (0..words.len()).any(|i| still_goes_on(&words, i))
+        || fails_open
         || about_auth
         && (0..words.len()).any(|i| {
             let x = w(i);
@@ -3574,9 +3594,6 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     .iter()
                     .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "always" | "ever"))
                     .is_some_and(|y| refusal(y))
-                || matches!(x, "fail" | "fails" | "failing")
-                    && w(i + 1) == "open"
-                    && !(i > 0 && negator(w(i - 1)))
                 || x == "anyway"
                 || matches!(x, "let" | "lets" | "letting")
                     && words[i + 1..].iter().take(4).any(|y| matches!(*y, "through" | "in"))
@@ -3762,6 +3779,7 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
         || value_unjudged(&words)
         || taken_as_it_comes(sentence)
         || key_chosen_by_the_token(&words)
+        || sentence.iter().any(|c| compared_with_the_request(c) || wildcard_accepted(c, &words))
         || sentence.iter().any(|c| failed_credential_served(c))
         || only_under_a_condition_that_is_off(sentence)
         || sentence.iter().any(|c| judged_by_form(c))
@@ -3864,6 +3882,138 @@ fn only_under_a_condition_that_is_off(sentence: &[Vec<String>]) -> bool {
                     )
                     && !words[at.saturating_sub(3)..at].iter().any(|z| negator(z))
             })
+    })
+}
+
+/// A credential compared with what the same request carries — `checked against the value of
+/// the request's own X-Expected-Key header`, `verified against the secret the caller sends`,
+/// a key set `fetched from the iss claim of the token itself` — which the caller chooses
+/// along with the credential: every request that agrees with itself passes. A reference the
+/// function keeps (`compared with the header … against the key in Secrets Manager`) is one.
+fn compared_with_the_request(c: &[String]) -> bool {
+    let w = |i: usize| c.get(i).map_or("", String::as_str);
+    let kept = |y: &str| {
+        matches!(
+            y,
+            "stored"
+                | "configured"
+                | "secrets"
+                | "manager"
+                | "ssm"
+                | "database"
+                | "table"
+                | "dynamodb"
+                | "registered"
+                | "issued"
+                | "kept"
+                | "environment"
+                | "vault"
+                | "kms"
+                | "our"
+                | "ours"
+                | "pinned"
+                | "cached"
+                | "known"
+                | "jwks"
+        )
+    };
+    (0..c.len()).any(|i| {
+        let compares = check_verb(w(i), &["compar", "match"]) && not_agent(w(i));
+        let fetched = matches!(
+            w(i),
+            "fetched" | "loaded" | "read" | "taken" | "resolved" | "downloaded" | "retrieved"
+        ) && c[..i].iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "key" | "keys" | "jwks" | "secret" | "certificate" | "set"
+            )
+        });
+        let Some(p) = (i + 1..c.len()).find(|&k| {
+            compares && matches!(w(k), "against" | "with" | "to") || fetched && w(k) == "from"
+        }) else {
+            return false;
+        };
+        // `validated with the x-square-hmacsha256-signature header` names what is checked:
+        // only a comparison's `with` or `to` names what it is compared with.
+        if w(p) != "against"
+            && w(p) != "from"
+            && !["compar", "match"].iter().any(|s| w(i).starts_with(s))
+        {
+            return false;
+        }
+        // The reference ends where another clause of time or consequence begins: `checked
+        // against a salted hash before it sends the request`.
+        let end = (p + 1..c.len())
+            .find(|&k| {
+                matches!(
+                    w(k),
+                    "before"
+                        | "after"
+                        | "when"
+                        | "if"
+                        | "once"
+                        | "while"
+                        | "and"
+                        | "so"
+                        | "then"
+                        | "because"
+                        | "unless"
+                )
+            })
+            .unwrap_or(c.len());
+        let reference = &c[p + 1..end];
+        let strong = reference
+            .iter()
+            .any(|y| matches!(y.as_str(), "sends" | "sent" | "submits" | "itself" | "own"));
+        let carried = reference.iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "header"
+                    | "headers"
+                    | "query"
+                    | "body"
+                    | "payload"
+                    | "parameter"
+                    | "param"
+                    | "claim"
+                    | "claims"
+                    | "cookie"
+            )
+        });
+        (strong || carried) && !reference.iter().any(|y| kept(y))
+    })
+}
+
+/// A list of credentials holding a wildcard (`*`, read as `wildcard`): every credential is on
+/// it. (`keys with a wildcard scope are rejected` refuses; CORS origins are no credentials.)
+fn wildcard_accepted(c: &[String], sentence: &[&str]) -> bool {
+    c.iter().enumerate().any(|(i, y)| {
+        matches!(y.as_str(), "wildcard" | "wildcards")
+            && !c[i.saturating_sub(3)..i].iter().any(|z| negator(z))
+    }) && !c.iter().any(|y| {
+        enforcement(y)
+            || matches!(
+                y.as_str(),
+                "origin" | "origins" | "cors" | "scope" | "scopes"
+            )
+    }) && sentence.iter().any(|y| {
+        matches!(
+            *y,
+            "key"
+                | "keys"
+                | "token"
+                | "tokens"
+                | "apikey"
+                | "apikeys"
+                | "secret"
+                | "secrets"
+                | "issuer"
+                | "issuers"
+                | "audience"
+                | "audiences"
+                | "credential"
+                | "credentials"
+        )
     })
 }
 

@@ -1694,3 +1694,49 @@ proptest! {
         prop_assert_eq!(judge(&named), Ok(()), "{}", named);
     }
 }
+
+/// What a credential is compared with when the request carries it too, and what the function
+/// keeps to compare with.
+const FROM_THE_REQUEST: &[&str] = &[
+    "the value of the request's own X-Expected-Key header",
+    "the secret the caller sends in X-Secret",
+    "the X-Token-Echo header the client also sends",
+    "a claim of the token itself",
+];
+const KEPT_BY_THE_FUNCTION: &[&str] = &[
+    "the key stored in Secrets Manager",
+    "the hash kept in DynamoDB",
+    "our pinned JWKS",
+    "the configured secret",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A credential compared with what the same request carries passes every request that
+    /// agrees with itself; compared with what the function keeps, it is a check.
+    #[test]
+    fn a_credential_compared_with_what_the_request_carries_is_refused(
+        r in prop::sample::select(FROM_THE_REQUEST), k in prop::sample::select(KEPT_BY_THE_FUNCTION),
+        verb in prop::sample::select(&["checked against", "compared with", "verified against", "matched against"][..]),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("the API key is {verb} {r}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("the API key is {verb} {k}"), "mismatches get 401".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A list of credentials holding `*` holds every credential; `*` of CORS origins, a
+    /// refused wildcard and markdown's emphasis are no such list.
+    #[test]
+    fn a_credential_list_holding_a_wildcard_is_refused(
+        m in prop::sample::select(&["API keys", "issuers", "partner tokens", "audiences"][..]),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![format!("the handler checks requests against an allow-list of {m} that holds *")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![format!("CORS allows origin *"), format!("the handler checks each request's JWT against an allow-list of **{m}** and rejects the rest with 401")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
