@@ -684,6 +684,32 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// CamelCase names of technical words short of vowels (a Java class, a plugin's name:
+    /// `MysqlClearPasswordPlugin`) are identifiers, not random material, in any setting;
+    /// random letters and digits of the same length still are material.
+    #[test]
+    fn camel_case_names_of_technical_words_are_identifiers(
+        words in prop::collection::vec(
+            prop::sample::select(&[
+                "Mysql", "Sync", "Crypt", "Gzip", "Json", "Yaml", "Byte", "Proxy", "Clear",
+                "Plugin", "Handler", "Password", "Rhythm", "Style", "Dynamo", "Lambda", "Flyway",
+            ][..]),
+            4..7,
+        ),
+        package in "[a-z]{3,6}(\\.[a-z]{2,8}){1,3}",
+        noise in from_alphabet(BASE62, 24..=40),
+    ) {
+        let class = words.concat();
+        let value = format!("{package}.{class}");
+        prop_assert!(literal_reason("AUTHENTICATION_PLUGINS", &value).is_none(), "{value}");
+        prop_assert!(literal_reason("JDBC_URL", &format!("jdbc:mysql://db.internal:3306/app?user=app&authenticationPlugins={value}")).is_none(), "{value}");
+        prop_assert!(secret_value(&noise, None).is_some() || noise.bytes().all(|b| b.is_ascii_digit()), "{noise}");
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

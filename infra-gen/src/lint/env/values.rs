@@ -2670,7 +2670,7 @@ fn random(run: &str) -> bool {
     if lower > 0 && upper > 0 {
         let vowels = alnum.iter().filter(|b| b"aeiouAEIOU".contains(b)).count();
         let identifier = word_coverage(&alnum) >= 0.75
-            && vowels * 10 >= (lower + upper) * 3
+            && (vowels * 10 >= (lower + upper) * 3 || pronounceable_words(&alnum))
             && digit_groups <= 2;
         return !identifier;
     }
@@ -2680,6 +2680,37 @@ fn random(run: &str) -> bool {
         .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
         .count();
     n >= 32 && digits > 0 && digits < n && transitions * 8 >= n
+}
+
+/// Whether the CamelCase words of a name (three or more, of three letters or more) each read
+/// as a word: a vowel or `y` in it and no four letters running without one. Names of
+/// technical words are short of vowels (`MysqlClearPasswordPlugin`: a quarter of its
+/// letters); random letters break one of these in nearly every word.
+fn pronounceable_words(alnum: &[u8]) -> bool {
+    let vowel = |b: &u8| b"aeiouyAEIOUY".contains(b);
+    let mut words = 0;
+    let mut i = 0;
+    while i < alnum.len() {
+        let start = i;
+        if alnum[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        while i < alnum.len() && alnum[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        let word = &alnum[start..i];
+        if word.len() >= 3 {
+            let longest_without = word.split(vowel).map(<[u8]>::len).max().unwrap_or(0);
+            if !word.iter().any(vowel) || longest_without >= 4 {
+                return false;
+            }
+            words += 1;
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    words >= 3
 }
 
 /// A word of a name: all digits, one case of letters, capitalised, or two characters or
