@@ -2787,3 +2787,66 @@ proptest! {
         prop_assert_eq!(got.platform, usize::from(expected), "\n{}\n{:#?}", text, findings);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The Lambda Web Adapter answers Lambda for a web program in the mode
+    /// `AWS_LWA_INVOKE_MODE` names — the function's environment over the image's ENV, read in
+    /// any case, anything but `response_stream` (a typo, or nothing) buffering — which must
+    /// be the handler's. Standing in for the runtime, it streams on any base image, a
+    /// managed runtime's that cannot stream too (its client never starts); beside a runtime
+    /// the ImageConfig starts (`bootstrap`), unconfigured, it answers nothing.
+    #[test]
+    fn the_web_adapters_invoke_mode_is_the_handlers(
+        streaming in any::<bool>(),
+        image_mode in prop::sample::select(vec![None, Some("response_stream"), Some("RESPONSE_STREAM"), Some("buffered"), Some("streaming")]),
+        function_mode in prop::sample::select(vec![None, Some("Response_Stream"), Some("buffered")]),
+        lambda_base in any::<bool>(),
+        beside_runtime in any::<bool>(),
+    ) {
+        let (base, python) = if lambda_base {
+            ("public.ecr.aws/lambda/python:3.12", "/var/lang/bin/python3")
+        } else {
+            ("public.ecr.aws/docker/library/python:3.12-slim", "/usr/local/bin/python")
+        };
+        let env = image_mode.map_or(String::new(), |m| format!("ENV AWS_LWA_INVOKE_MODE={m}\n"));
+        let entry: Vec<&str> = if beside_runtime {
+            vec!["/var/task/bootstrap"]
+        } else {
+            vec![python, "-m", "uvicorn", "app:app", "--port", "8080"]
+        };
+        let quoted: Vec<String> = entry.iter().map(|w| format!("\"{w}\"")).collect();
+        let text = format!(
+            "FROM {base}\nCOPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1 /lambda-adapter /opt/extensions/lambda-adapter\n{env}WORKDIR /var/task\nRUN {python} -m pip install uvicorn fastapi\nCOPY app.py bootstrap /var/task/\nENTRYPOINT [{}]\n",
+            quoted.join(", ")
+        );
+        let mut app = base_app().clone();
+        let f = function_mut(&mut app);
+        f.source.dockerfile_text = Box::leak(text.clone().into_boxed_str());
+        f.image_config = ImageConfig::new(&entry, &[], "/var/task").expect("valid");
+        f.handler = if streaming { HandlerMode::Streaming } else { HandlerMode::Buffered };
+        if let Some(url) = &mut f.url {
+            url.invoke_mode = if streaming { InvokeMode::ResponseStream } else { InvokeMode::Buffered };
+        }
+        if let Some(mode) = function_mode {
+            f.environment.push(infra_gen::model::lambda::EnvVar {
+                name: infra_gen::model::lambda::EnvName::new("AWS_LWA_INVOKE_MODE").expect("valid"),
+                value: infra_gen::model::Expr::literal(mode),
+            });
+        }
+        let findings: Vec<String> = lint(&app)
+            .iter()
+            // The role's streaming grant follows the builder's HandlerMode, not this edit.
+            .filter(|f| f.code != "iam-bedrock")
+            .map(ToString::to_string)
+            .collect();
+        let mode = function_mode.or(image_mode).unwrap_or("buffered");
+        let configured = function_mode.is_some() || image_mode.is_some();
+        let adapter = !beside_runtime || configured;
+        let mismatch = adapter && mode.eq_ignore_ascii_case("response_stream") != streaming;
+        // Beside its own runtime, the python base's client answers Lambda, and cannot stream.
+        let base_refused = streaming && lambda_base && beside_runtime;
+        prop_assert_eq!(findings.len(), usize::from(mismatch) + usize::from(base_refused), "\n{}\n{:#?}", text, findings);
+    }
+}

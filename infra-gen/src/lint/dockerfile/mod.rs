@@ -64,8 +64,17 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     lint.program(&stages, &chain, root);
     lint.env(&stages[last]);
     lint.copied_files(&stages, &chain);
-    lint.streaming(&stages, &chain, root);
+    let adapter = lint.adapter(&stages, &chain);
+    lint.streaming(&stages, &chain, root, adapter);
 }
+
+/// The name of the Lambda Web Adapter's image and of the program it ships.
+const WEB_ADAPTER: &str = "aws-lambda-adapter";
+const WEB_ADAPTER_PROGRAM: &str = "lambda-adapter";
+
+/// What sets the Lambda Web Adapter's invoke mode; its value is read in any case, and
+/// anything but `response_stream` (a typo too) buffers, as when it is unset.
+const WEB_ADAPTER_MODE: &str = "AWS_LWA_INVOKE_MODE";
 
 /// Whether a `# syntax=` image is Docker's Dockerfile frontend (`docker/dockerfile`, or its
 /// `-upstream` builds), on Docker Hub or a mirror of it, at any tag or digest.
@@ -972,12 +981,116 @@ impl Lint<'_, '_> {
         }
     }
 
+    /// The Lambda Web Adapter, when the image holds it as an extension (`COPY
+    /// --from=…/aws-lambda-adapter … /opt/extensions/…`), answers Lambda for the web
+    /// program the ImageConfig starts, in the mode `AWS_LWA_INVOKE_MODE` names (the function's
+    /// environment over the image's, which Lambda's replaces): that mode must be the
+    /// handler's. Whether it is the image's only client, standing in for the base image's
+    /// runtime: the ImageConfig starts no runtime of its own.
+    fn adapter(&mut self, stages: &[Stage], chain: &[usize]) -> bool {
+        let held = chain.iter().flat_map(|&i| &stages[i].writes).any(|w| {
+            let image = w.from.as_deref().is_some_and(|from| {
+                let (_, path, _) = arch::reference(from);
+                path.rsplit('/').next() == Some(WEB_ADAPTER)
+            });
+            let extension = w
+                .dest
+                .as_deref()
+                .is_some_and(|d| d.starts_with("/opt/extensions"))
+                && w.sources.iter().any(|s| {
+                    s.trim_end_matches('/').rsplit('/').next() == Some(WEB_ADAPTER_PROGRAM)
+                });
+            image || extension
+        });
+        let Some(&last) = chain.first() else {
+            return false;
+        };
+        // A runtime the ImageConfig starts (the base images' script, a managed runtime's
+        // client, a custom runtime's `bootstrap`) answers Lambda itself, unless the adapter is
+        // configured (an `AWS_LWA_…` variable) to be what does.
+        let started = self
+            .f
+            .image_config
+            .entry_point()
+            .first()
+            .map(|p| eval::clean(p));
+        let runtime = started.as_deref().is_some_and(|p| {
+            matches!(p, eval::LAMBDA_ENTRYPOINT | "/var/runtime/bootstrap")
+                || p.rsplit('/').next() == Some("bootstrap")
+        });
+        let configured = self
+            .f
+            .environment
+            .iter()
+            .map(|v| v.name.as_str())
+            .chain(stages[last].config.env.iter().map(|(n, _)| n.as_str()))
+            .any(|n| n.starts_with("AWS_LWA_"));
+        if !held || (runtime && !configured) {
+            return false;
+        }
+        let own = self
+            .f
+            .environment
+            .iter()
+            .find(|v| v.name.as_str() == WEB_ADAPTER_MODE)
+            .map(|v| v.value.as_literal().map(str::to_owned));
+        let image = stages[last]
+            .config
+            .env
+            .iter()
+            .find(|(n, _)| n == WEB_ADAPTER_MODE)
+            .map(|(_, v)| match v {
+                Val::Known(text) => Some(text.clone()),
+                _ => None,
+            });
+        let streaming = self.f.handler == HandlerMode::Streaming;
+        let wanted = if streaming {
+            "response_stream"
+        } else {
+            "buffered"
+        };
+        let (mode, whose) = match (own, image) {
+            (Some(mode), _) => (mode, "the function's environment"),
+            (None, Some(mode)) => (mode, "the final stage's ENV"),
+            (None, None) => (
+                Some("buffered".to_owned()),
+                "its default, no AWS_LWA_INVOKE_MODE being set",
+            ),
+        };
+        let adapter_streams = mode
+            .as_deref()
+            .map(|m| m.eq_ignore_ascii_case("response_stream"));
+        if adapter_streams != Some(streaming) {
+            let said = match &mode {
+                Some(m) => format!("in mode {m} ({whose})"),
+                None => format!("in a mode {whose} leaves to a value not known here"),
+            };
+            let handler = if streaming {
+                "streams its responses (HandlerMode::Streaming, a RESPONSE_STREAM Function URL)"
+            } else {
+                "is buffered (HandlerMode::Buffered), so Lambda invokes it without a response stream"
+            };
+            self.sink.push(
+                if streaming { "image-streaming" } else { "invoke-mode" },
+                self.id,
+                format!(
+                    "the image {} builds runs the Lambda Web Adapter {said}, which answers Lambda {}, but the handler {handler}",
+                    self.path,
+                    if adapter_streams == Some(true) { "by streaming" } else { "buffered" },
+                ),
+                format!("set {WEB_ADAPTER_MODE}={wanted} (the adapter's mode must match the Function URL's invoke mode), in the Dockerfile's ENV or the function's environment"),
+            );
+        }
+        !runtime
+    }
+
     /// A streaming handler needs a runtime interface client that streams: not the Python, Ruby
     /// or Java runtime interface client started by the function's ImageConfig, installed in the
     /// final image or a stage it copies from, or copied out of a runtime's base image (on any
     /// base image), nor the one of
-    /// a managed runtime's base image other than Node.js, however mirrored.
-    fn streaming(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
+    /// a managed runtime's base image other than Node.js, however mirrored — unless the Lambda Web Adapter stands in for
+    /// that runtime ([`Self::adapter`]).
+    fn streaming(&mut self, stages: &[Stage], chain: &[usize], root: usize, adapter: bool) {
         if self.f.handler != HandlerMode::Streaming {
             return;
         }
@@ -1082,6 +1195,11 @@ impl Lint<'_, '_> {
                 ),
                 "run a runtime that streams (a custom runtime such as lambda_runtime, or Node.js) and copy nothing of another runtime's image, or declare HandlerMode::Buffered",
             );
+            return;
+        }
+        // The Lambda Web Adapter answers Lambda instead of the base image's runtime, which
+        // the ImageConfig does not start (its mode is judged by `adapter`).
+        if adapter {
             return;
         }
         // A path naming a runtime that cannot stream (`…/lambda/python`) on a registry not
