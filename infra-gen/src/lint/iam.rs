@@ -2,7 +2,8 @@
 //! on resolved values ([`super::resolve`]), never on raw template text:
 //!
 //! * `iam-wildcard`: no `*` resource unless every action accepts only `*`; no wildcard inside
-//!   an ARN (except S3 objects under a literal prefix) or in an ARN-, path- or account-like
+//!   an ARN (except S3 objects under a literal prefix, and paths below one OpenSearch domain
+//!   its service addresses by path) or in an ARN-, path- or account-like
 //!   condition value (except `s3:prefix` = `<prefix>/*`, and an ARN pattern under one named
 //!   resource: `…:<api-id>/*/GET/items`); no `StringLike` value that matches everything.
 //! * `iam-scope`: each action on resources of the types it accepts, by the ARN formats of the
@@ -270,6 +271,7 @@ fn wildcard(
         && !resolved
             .known()
             .is_some_and(|text| s3_objects_under_a_prefix(text, statement))
+        && !with_own_account(resolved).is_some_and(|t| data::paths_below_one_resource(&t))
         && !super::vpc::eni_pattern(resolved, statement, stack.environment.region())
     {
         // IAM reads `*` and `?` as wildcards, also when a parameter or import fills them in.

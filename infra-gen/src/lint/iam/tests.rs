@@ -1664,6 +1664,41 @@ mod generated {
             prop_assert_eq!(has(&f, "iam-escalation"), ec2, "{} {:?}", principal, f);
         }
 
+        /// OpenSearch authorizes each HTTP request on a path below its domain's ARN, and a
+        /// domain name holds no `/`: a pattern whose wildcards all come after `domain/<name>/`
+        /// stays inside that one domain and passes; a wildcard in or instead of the name
+        /// reaches other domains, and the same shape under a name that may hold `/` (an SSM
+        /// parameter's path) or above resource types of their own (a table's indexes) is
+        /// refused.
+        #[test]
+        fn paths_below_one_opensearch_domain_pass_and_other_patterns_do_not(
+            name in "[a-z][a-z0-9-]{2,27}",
+            path in prop::collection::vec("[a-z0-9_]{1,8}", 0..3),
+            tail in prop::sample::select(vec!["*", "?", "*/_search", "_doc/*"]),
+            cut in any::<prop::sample::Index>(),
+            wildcard in prop::sample::select(vec!["*", "?"]),
+        ) {
+            let grant = |resource: String, action: &str| {
+                with(Statement::allow("Search", vec![Action::new(action).expect("valid")], vec![Expr::sub(resource)]))
+            };
+            let below = format!("/{}{tail}", path.iter().map(|p| format!("{p}/")).collect::<String>());
+            let inside = format!("arn:${{AWS::Partition}}:es:${{AWS::Region}}:${{AWS::AccountId}}:domain/{name}{below}");
+            let f = grant(inside.clone(), "es:ESHttpGet");
+            prop_assert!(!has(&f, "iam-wildcard") && !has(&f, "iam-scope"), "{} {:?}", inside, f);
+            // A wildcard in the name, or the name left out.
+            let at = cut.index(name.len());
+            let in_name = format!("arn:${{AWS::Partition}}:es:${{AWS::Region}}:${{AWS::AccountId}}:domain/{}{wildcard}/{tail}", &name[..at]);
+            prop_assert!(has(&grant(in_name.clone(), "es:ESHttpGet"), "iam-wildcard"), "{}", in_name);
+            // Another account's or any account's domain is not this one.
+            let any_account = inside.replace("${AWS::AccountId}", "*");
+            prop_assert!(has(&grant(any_account.clone(), "es:ESHttpGet"), "iam-wildcard"), "{}", any_account);
+            // The same shape where the name may hold `/`, or reaches other resource types.
+            let parameter = format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}/{tail}");
+            prop_assert!(has(&grant(parameter.clone(), "ssm:GetParameter"), "iam-wildcard"), "{}", parameter);
+            let indexes = format!("arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{name}/{tail}");
+            prop_assert!(has(&grant(indexes.clone(), "dynamodb:Query"), "iam-wildcard"), "{}", indexes);
+        }
+
         /// `StringEqualsIgnoreCase` compares the service a role is passed to ignoring case, so
         /// the principal is recognised in any spelling: EC2's escalates alone, and another
         /// service's escalates beside a write of that service (a schedule created with the

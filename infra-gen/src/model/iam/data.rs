@@ -239,6 +239,40 @@ pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
     (fields[0] == "arn").then_some(fields)
 }
 
+/// Resource types whose service authorizes requests on paths below a resource's own ARN,
+/// which AWS's data lists as no resource type of their own, by ARN service and the resource
+/// part up to the name, with the characters the service allows in that name: OpenSearch
+/// authorizes each HTTP request (`es:ESHttpGet`, …) on `domain/<name>/<index>/…`, and a domain
+/// name is 3–28 lowercase letters, digits and hyphens, so it holds no `/`.
+const PATHS_BELOW: [(&str, &str, NameBytes); 1] = [("es", "domain/", |b| {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
+})];
+
+/// Which bytes a service allows in a resource's name.
+type NameBytes = fn(u8) -> bool;
+
+/// Whether the ARN pattern `arn` is paths below one resource that its service addresses by
+/// path ([`PATHS_BELOW`]): partition, service, region, account and the resource's name are
+/// written out, and every wildcard comes after the `/` that ends the name — which no name
+/// holds, so `domain/logs/*` is the domain `logs`'s indexes and documents and no other
+/// domain's (AWS's documented grant), while `domain/lo*/*` or `domain/*` reach other domains.
+pub(crate) fn paths_below_one_resource(arn: &str) -> bool {
+    let Some(cut) = arn.find(['*', '?']) else {
+        return false;
+    };
+    let Some([_, partition, service, _, _, resource]) = arn_fields(&arn[..cut]) else {
+        return false;
+    };
+    !partition.is_empty()
+        && PATHS_BELOW.iter().any(|(s, prefix, name_byte)| {
+            *s == service
+                && resource
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.split_once('/'))
+                    .is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(name_byte))
+        })
+}
+
 /// Whether the ARN pattern `arn` stays under one named resource: everything up to its first
 /// `*` or `?` names the partition, service, region and account, and the first name of a
 /// resource type's format of that service in full, followed by the separator the format puts
