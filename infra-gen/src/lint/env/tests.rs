@@ -710,6 +710,32 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// A semantic version with the commit a build appends — SemVer's build metadata
+    /// (`1.4.2+<sha>`), git describe's `v1.4.2-17-g<sha>`, a pre-release before it — names a
+    /// release under any name; the same hex alone under a neutral name is still material.
+    #[test]
+    fn a_version_with_its_commit_is_public(
+        (major, minor, patch) in (0..30u32, 0..100u32, 0..100u32),
+        sha in "[0-9a-f]{40}",
+        form in 0..4usize,
+        since in 1..500u32,
+        name in prop::sample::select(&["BUILD_DESCRIBE", "APP", "RELEASE_NAME", "OTEL_RESOURCE_ATTRIBUTES"][..]),
+    ) {
+        prop_assume!(sha.bytes().any(|b| b.is_ascii_digit()) && sha.bytes().any(|b| b.is_ascii_alphabetic()));
+        let version = match form {
+            0 => format!("{major}.{minor}.{patch}+{sha}"),
+            1 => format!("v{major}.{minor}.{patch}-{since}-g{sha}"),
+            2 => format!("{major}.{minor}.{patch}-rc.{since}+git.{sha}"),
+            _ => format!("service.version={major}.{minor}.{patch}-{since}-g{sha},deployment.environment=prod"),
+        };
+        prop_assert!(literal_reason(name, &version).is_none(), "{name}={version}: {:?}", literal_reason(name, &version));
+        prop_assert!(literal_reason("UPSTREAM", &sha).is_some(), "{sha}");
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

@@ -59,7 +59,11 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
             let hashes_masked = without_crypt_hashes(value);
             // A digest naming a file (`<hash>-openssl-3.0.13`) makes no dotted token either.
             let mut files_masked = hashes_masked.as_bytes().to_vec();
-            for (s, e) in content_addressed(&hashes_masked) {
+            // Nor does a version (`v1.4.2-17-g<commit>`).
+            for (s, e) in content_addressed(&hashes_masked)
+                .into_iter()
+                .chain(versions(&hashes_masked))
+            {
                 files_masked[s..e].fill(b' ');
             }
             dotted(&String::from_utf8(files_masked).unwrap_or_default())
@@ -484,6 +488,79 @@ fn content_addressed(v: &str) -> Vec<(usize, usize)> {
         return Vec::new();
     }
     hex
+}
+
+/// Semantic versions with what a build appends (`1.4.2+<commit>`, git describe's
+/// `v1.4.2-17-g<commit>`, `2.0.0-rc.1`): a version names a release, and the hex after it is the
+/// commit it was built from, as public as a tag. Pieces after the three numbers are numbers,
+/// lower-case words or a commit's hex (7 to 64 digits, `g` before it as git writes it); the
+/// version ends at the first piece that is none of these.
+fn versions(value: &str) -> Vec<(usize, usize)> {
+    let b = value.as_bytes();
+    let commit = |piece: &str| {
+        let hex = piece.strip_prefix('g').unwrap_or(piece);
+        (7..=64).contains(&hex.len())
+            && hex
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    };
+    let mut out = Vec::new();
+    // Every version has its dots: most values have none to scan for.
+    if !value.contains('.') {
+        return out;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"._-+".contains(&b[i - 1]));
+        let mut j = i + usize::from(boundary && matches!(b[i], b'v' | b'V'));
+        if !boundary || !b.get(j).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let mut numbers = 0;
+        while numbers < 3 {
+            let from = j;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            if j == from {
+                break;
+            }
+            numbers += 1;
+            if numbers < 3
+                && b.get(j) == Some(&b'.')
+                && b.get(j + 1).is_some_and(u8::is_ascii_digit)
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if numbers < 3 {
+            i = j.max(start + 1);
+            continue;
+        }
+        let mut end = j;
+        while matches!(b.get(end), Some(b'-' | b'+' | b'.')) {
+            let mut k = end + 1;
+            while b.get(k).is_some_and(u8::is_ascii_alphanumeric) {
+                k += 1;
+            }
+            let piece = &value[end + 1..k];
+            let ok = !piece.is_empty()
+                && (piece.bytes().all(|c| c.is_ascii_digit())
+                    || commit(piece)
+                    || (piece.len() <= 12 && piece.bytes().all(|c| c.is_ascii_lowercase())));
+            if !ok {
+                break;
+            }
+            end = k;
+        }
+        out.push((start, end));
+        i = end;
+    }
+    out
 }
 
 /// UUIDs (RFC 9562's `8-4-4-4-12` hex digits) wherever they stand: identifiers, as they are
@@ -1863,7 +1940,8 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
         .chain(url_path_identifiers(value))
         .chain(content_addressed(value))
         .chain(uuids(value))
-        .chain(sops_values(value));
+        .chain(sops_values(value))
+        .chain(versions(value));
     for (s, e) in identifiers {
         masked[s..e].fill(b' ');
     }
