@@ -843,18 +843,23 @@ fn check_condition(
             // group as its ARN is written) is how AWS documents service permissions.
             let one_resource = kind == KeyKind::Arn
                 && with_own_account(&resolved).is_some_and(|t| data::under_one_resource(&t));
-            let problem = if everything {
+            let problem = if kind == KeyKind::Other {
+                // A key naming no resource, account or path (a tag, a VPC endpoint, the
+                // calling service): a pattern — `*` too, which asks only that the key be
+                // present, as IAM's StringLike fails on an absent key (`Null: false`) — only
+                // narrows an Allow, and no lint counts on such a condition to narrow (star keys
+                // and `iam:PassedToService` are credited only with exact values).
+                None
+            } else if everything {
                 Some("matches every value, so the condition narrows nothing")
             } else if one_resource {
                 None
-            } else if kind != KeyKind::Other && !s3_prefix {
+            } else if !s3_prefix {
                 Some(if resolved.known().is_some() {
                     "is a pattern, which widens the condition like a wildcard resource"
                 } else {
                     "may hold a wildcard, which would widen the condition like a wildcard resource"
                 })
-            } else if resolved.known().is_none() {
-                Some("may be a bare wildcard, which would match every value")
             } else {
                 None
             };

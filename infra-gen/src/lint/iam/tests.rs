@@ -1664,6 +1664,35 @@ mod generated {
             prop_assert_eq!(has(&f, "iam-escalation"), ec2, "{} {:?}", principal, f);
         }
 
+        /// A condition on a key that names no resource, account or path (a tag, a VPC
+        /// endpoint, the calling service) only narrows an Allow, whatever its pattern — `*`
+        /// asks that the key be present —, so the statement is judged by its own resources:
+        /// exact, it passes; on `*`, it is refused all the same. A key that names where a
+        /// resource is (an account, an ARN, a prefix) is still refused for a value of only
+        /// wildcards.
+        #[test]
+        fn a_pattern_on_a_key_naming_no_resource_only_narrows(
+            key in prop::sample::select(vec![
+                "aws:ResourceTag/team", "aws:PrincipalTag/project", "aws:RequestTag/env",
+                "aws:TagKeys", "aws:SourceVpce", "aws:CalledVia", "aws:RequestedRegion",
+                "dynamodb:LeadingKeys",
+            ]),
+            resource_like in prop::sample::select(vec!["aws:SourceAccount", "s3:prefix", "aws:SourceArn", "aws:ResourceAccount"]),
+            pattern in "[*?]{1,12}|[a-z]{1,6}[*?][a-z*?]{0,6}",
+            star in any::<bool>(),
+        ) {
+            let table = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders";
+            let statement = |key: &str, resource: &str| {
+                Statement::allow("Read", vec![Action::new("dynamodb:GetItem").expect("valid")], vec![Expr::sub(resource)])
+                    .when_like(key, Expr::literal(&pattern))
+            };
+            let f = with(statement(key, if star { "*" } else { table }));
+            prop_assert_eq!(has(&f, "iam-wildcard"), star, "{} {} {:?}", key, pattern, f);
+            let only_wildcards = pattern.chars().all(|c| c == '*' || c == '?');
+            let f = with(statement(resource_like, table));
+            prop_assert!(!only_wildcards || has(&f, "iam-wildcard"), "{} {} {:?}", resource_like, pattern, f);
+        }
+
         /// OpenSearch authorizes each HTTP request on a path below its domain's ARN, and a
         /// domain name holds no `/`: a pattern whose wildcards all come after `domain/<name>/`
         /// stays inside that one domain and passes; a wildcard in or instead of the name
