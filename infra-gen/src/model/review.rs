@@ -41,6 +41,168 @@ const EXCUSING: &[&str] = &[
     "exempt",
     "exemption",
 ];
+/// Words that say who approved something or where it is recorded, not why: approving and
+/// recording, references, and who approves. A reason made only of these (with function words,
+/// names and ticket numbers) is an authorization (`Approved by the platform team lead`,
+/// `see OPS-4411, signed off by security`), which says nothing a reviewer can check.
+const AUTHORITY: &[&str] = &[
+    // Approving.
+    "approve",
+    "approved",
+    "approves",
+    "approval",
+    "approvals",
+    "sign",
+    "signed",
+    "signoff",
+    "off",
+    "agree",
+    "agreed",
+    "agreement",
+    "accept",
+    "accepted",
+    "acceptance",
+    "ok",
+    "okay",
+    "okayed",
+    "lgtm",
+    "ack",
+    "acked",
+    "acknowledged",
+    "authorised",
+    "authorized",
+    "authorisation",
+    "authorization",
+    "sanctioned",
+    "cleared",
+    "granted",
+    "permitted",
+    "allowed",
+    "confirmed",
+    "endorsed",
+    "ratified",
+    "waived",
+    "decided",
+    "decision",
+    "requested",
+    "request",
+    "asked",
+    "instructed",
+    "mandated",
+    "told",
+    "said",
+    "blessed",
+    "already",
+    "got",
+    "given",
+    // Where it is recorded.
+    "see",
+    "ticket",
+    "tickets",
+    "issue",
+    "jira",
+    "pr",
+    "cr",
+    "rfc",
+    "adr",
+    "record",
+    "recorded",
+    "discussed",
+    "discussion",
+    "meeting",
+    "call",
+    "thread",
+    "email",
+    "mail",
+    "slack",
+    "chat",
+    "sync",
+    "standup",
+    "review",
+    "reviewed",
+    "wiki",
+    "confluence",
+    "page",
+    "doc",
+    "docs",
+    "link",
+    "comment",
+    "channel",
+    // Who approves.
+    "team",
+    "teams",
+    "lead",
+    "leads",
+    "manager",
+    "managers",
+    "management",
+    "security",
+    "secops",
+    "infosec",
+    "platform",
+    "sre",
+    "ops",
+    "devops",
+    "architect",
+    "architects",
+    "architecture",
+    "board",
+    "committee",
+    "director",
+    "head",
+    "cto",
+    "ciso",
+    "cio",
+    "vp",
+    "owner",
+    "owners",
+    "product",
+    "engineering",
+    "compliance",
+    "legal",
+    "audit",
+    "auditor",
+    "auditors",
+    "stakeholder",
+    "stakeholders",
+    "everyone",
+    "me",
+    "him",
+    "her",
+    "them",
+    "us",
+    "someone",
+    "somebody",
+];
+
+/// Whether `reason` says only who approved it or where it is recorded: once function words,
+/// [`AUTHORITY`] words, ticket numbers and dates (any word with a digit), names (a capitalised
+/// word not starting a sentence) and the words of `named` (the rule's) are left out, no word is
+/// left to say why.
+fn authority_only(reason: &str, named: &[String]) -> bool {
+    let mut starts_sentence = true;
+    let mut left = 0;
+    for token in reason.split_inclusive(|c: char| !c.is_alphanumeric()) {
+        let word: String = token.chars().filter(|c| c.is_alphanumeric()).collect();
+        let ends = token.ends_with(['.', '!', '?', ';', ':']);
+        if !word.is_empty() {
+            let lower = word.to_lowercase();
+            let name = !starts_sentence && word.chars().next().is_some_and(char::is_uppercase);
+            let said = !(name
+                || word.chars().any(|c| c.is_ascii_digit())
+                || word.chars().count() < 2
+                || AUTHORITY.contains(&lower.as_str())
+                || EXCUSING.contains(&lower.as_str())
+                || named.contains(&lower)
+                || crate::model::lambda::reason::function_word(&lower));
+            left += usize::from(said);
+            starts_sentence = false;
+        }
+        starts_sentence |= ends;
+    }
+    left == 0
+}
+
 /// Word pairs of a form's prompt left in place: `[insert the reason here]`, `your reason`.
 const PROMPTS: &[(&str, &str)] = &[
     ("reason", "here"),
@@ -53,7 +215,8 @@ const PROMPTS: &[(&str, &str)] = &[
 
 /// `reason` if it is a sentence saying why: four different words of two letters or more that
 /// do not only name what is excused (`names`: the rule's id, e.g. `log-retention`), a function
-/// word of a language (prose, not keyboard mash), and no placeholder or prompt. Words are
+/// word of a language (prose, not keyboard mash), no placeholder or prompt, and more than who
+/// approved it or where that is recorded ([`authority_only`]). Words are
 /// compared in lower case without inner punctuation, so `T.B.D.` is `tbd` and `N/A` is `na`.
 fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, Error> {
     let words: Vec<String> = reason.split_whitespace().map(squash).collect();
@@ -73,11 +236,11 @@ fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, E
     let prose = reason
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| crate::model::lambda::reason::function_word(&w.to_lowercase()));
-    if counted.len() < 4 || placeholder(&reason) || !prose {
+    if counted.len() < 4 || placeholder(&reason) || !prose || authority_only(&reason, &named) {
         return Err(Error::Invalid {
             what,
             value: reason,
-            expected: "a sentence saying why (four different words besides the rule's name, written as prose with words such as the, for, in; not a placeholder such as TODO or n/a)",
+            expected: "a sentence saying why (four different words besides the rule's name, written as prose with words such as the, for, in; not a placeholder such as TODO or n/a, nor only who approved it or where that is recorded)",
         });
     }
     Ok(reason)
@@ -509,7 +672,10 @@ mod tests {
             // The vocabulary's function words (English `the`, Portuguese `na`): its prose.
             let function = ["must", "after", "by", "the", "in", "na", "are", "a"];
             let prose = text.iter().any(|w| function.contains(&w.as_str()));
-            let ok = words.len() >= 4 && placeholder.is_none() && prose;
+            // Who asked (`the audit team asked`, `by legal`) is no why: a word of something else
+            // must be.
+            let says_why = words.iter().any(|w| !function.contains(w) && !["audit", "team", "asked", "legal"].contains(w));
+            let ok = words.len() >= 4 && placeholder.is_none() && prose && says_why;
             proptest::prop_assert_eq!(
                 PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), ok, "{}", reason);
             // An acknowledgement names no rule: the rule's words count there
@@ -524,8 +690,48 @@ mod tests {
                 .collect();
             rule_words.sort_unstable();
             rule_words.dedup();
-            let ack_ok = placeholder.is_none() && words.len() + rule_words.len() >= 4 && prose;
+            // A capitalised word inside a sentence is a name (`LogRetention` but at the start).
+            let rule_says = filler.iter().any(|f| ["log-retention", "retention", "log"].contains(f))
+                || text.first().is_some_and(|w| w == "LogRetention");
+            let ack_ok = placeholder.is_none()
+                && words.len() + rule_words.len() >= 4
+                && prose
+                && (says_why || rule_says);
             proptest::prop_assert_eq!(ReplacementAck::new(reason.clone()).is_ok(), ack_ok, "{}", reason);
+        }
+    }
+
+    proptest::proptest! {
+        /// A reason that only says who approved it or where that is recorded (a ticket, a
+        /// call, a sign-off by a team or a person) is an authorization, not a why; the same
+        /// words beside one that says why make a reason.
+        #[test]
+        fn who_approved_it_or_where_is_no_reason(
+            approval in proptest::sample::select(&[
+                "Approved by", "approved by", "Signed off by", "Agreed with", "Accepted by",
+                "OK'd by", "LGTM from", "Requested by", "Authorised by",
+            ][..]),
+            who in proptest::sample::select(&[
+                "the platform team lead", "security", "Jane Doe", "the CISO", "our architecture board",
+                "the product owner", "compliance and legal", "SRE", "Priya",
+            ][..]),
+            place in proptest::option::of(proptest::sample::select(&[
+                "in OPS-4411", "on the call", "see SEC-221", "per the Slack thread", "in the review meeting",
+                "on 2026-03-04", "in JIRA PLAT-88", "(ticket #1234)",
+            ][..])),
+            why in proptest::sample::select(&[
+                "staging processes only synthetic uploads",
+                "the logs are exported nightly to the archive bucket",
+                "images are rebuilt from source for every rollback",
+                "das Konto hält nur Testdaten",
+            ][..]),
+            why_first in proptest::bool::ANY,
+        ) {
+            let authority = format!("{approval} {who}{}.", place.map(|p| format!(" {p}")).unwrap_or_default());
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, authority.clone()).is_err(), "{}", authority);
+            proptest::prop_assert!(ReplacementAck::new(authority.clone()).is_err(), "{}", authority);
+            let reason = if why_first { format!("{why}; {authority}") } else { format!("{authority} Because {why}.") };
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), "{}", reason);
         }
     }
 
