@@ -43,9 +43,10 @@
 //!   passed to `lambda.amazonaws.com`, `glue:CreateDevEndpoint` with one passed to Glue):
 //!   it creates what runs with the passed role.
 //!
-//! A KMS statement holding only for grants an AWS service makes for a resource
+//! A KMS grant operation holding only for grants an AWS service makes for a resource
 //! (`kms:GrantIsForAWSResource` = `true`) escalates nothing: the service chooses grantee and
-//! operations.
+//! operations. KMS sets that key on grant operations only, so the condition excuses no other
+//! action beside them (`kms:PutKeyPolicy` under `BoolIfExists` is allowed unconditionally).
 
 use super::super::Sink;
 use super::super::resolve::Scope;
@@ -517,7 +518,13 @@ fn of(
             Some(_) => None,
         };
     }
-    if service.prefix == "kms" && for_aws_resources_only(statement, scope) {
+    // KMS sets the key on its grant operations only (`CreateGrant`, `ListGrants`,
+    // `RevokeGrant`): any other action of the statement is allowed where the condition does not
+    // hold it (under `BoolIfExists`, always), so it is judged as if unconditioned.
+    if service.prefix == "kms"
+        && info.name().contains("Grant")
+        && for_aws_resources_only(statement, scope)
+    {
         return None;
     }
     if let Some(why) = danger(service, info) {
