@@ -692,6 +692,12 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
         let c = if c == '\u{2019}' { '\'' } else { c };
         if c.is_alphanumeric() || c == '\'' {
             word.extend(c.to_lowercase());
+        } else if (c == '#' || c == '-' && prev.is_alphanumeric())
+            && chars.clone().take_while(char::is_ascii_digit).count() >= 3
+        {
+            // A ticket's number (`PAY-412`, `#431`) is no status code: `#412` stays apart.
+            flush(&mut word, &mut out);
+            word.push('#');
         } else if c == '*'
             && word.is_empty()
             && !prev.is_alphanumeric()
@@ -842,6 +848,13 @@ fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
 fn shared_subject(sentence: &mut [Vec<String>]) {
     for m in 1..sentence.len() {
         let (before, rest) = sentence.split_at_mut(m);
+        // A refusal as a label (`Rejected: anything unsigned`) refuses what follows it.
+        if let [label] = before[m - 1].as_slice()
+            && enforcement(label)
+        {
+            let label = label.clone();
+            rest[0].push(label);
+        }
         let (prev, c) = (&before[m - 1], &mut rest[0]);
         let second = c.get(1).map_or("", String::as_str);
         let stateful = switched_off_state(second)
@@ -1297,37 +1310,39 @@ fn open_state(w: &str) -> bool {
     )
 }
 
-/// A sentence about refusing callers describes enforcement: `… without a key are rejected`.
+/// A sentence about refusing callers describes enforcement: `… without a key are rejected`,
+/// `… get 402` (an HTTP client error status is a refusal).
 fn enforcement(w: &str) -> bool {
-    matches!(
-        w,
-        "reject"
-            | "rejected"
-            | "rejects"
-            | "refuse"
-            | "refused"
-            | "refuses"
-            | "deny"
-            | "denied"
-            | "denies"
-            | "401"
-            | "403"
-            | "forbidden"
-            | "blocked"
-            | "blocks"
-            | "fail"
-            | "fails"
-            | "failed"
-            | "discard"
-            | "discards"
-            | "discarded"
-            | "ignore"
-            | "ignores"
-            | "ignored"
-            | "drop"
-            | "drops"
-            | "dropped"
-    )
+    w.len() == 3 && w.starts_with('4') && w.bytes().all(|b| b.is_ascii_digit())
+        || matches!(
+            w,
+            "reject"
+                | "rejected"
+                | "rejects"
+                | "refuse"
+                | "refused"
+                | "refuses"
+                | "deny"
+                | "denied"
+                | "denies"
+                | "401"
+                | "403"
+                | "forbidden"
+                | "blocked"
+                | "blocks"
+                | "fail"
+                | "fails"
+                | "failed"
+                | "discard"
+                | "discards"
+                | "discarded"
+                | "ignore"
+                | "ignores"
+                | "ignored"
+                | "drop"
+                | "drops"
+                | "dropped"
+        )
 }
 
 fn pair(c: &[String], first: &str, second: &[&str]) -> bool {
@@ -1428,6 +1443,15 @@ fn public_data(c: &[String]) -> bool {
                 && c[..i].iter().rev().take(4).any(|y| {
                     matches!(y.as_str(), "shown" | "published" | "displayed" | "listed" | "printed" | "posted")
                 })
+            // The other languages' `public`, beside what it qualifies — after it in German
+            // and Dutch (`öffentliche Daten`, `openbare dienstregeling`), before it in French,
+            // Spanish, Italian and Portuguese (`données publiques`, `datos públicos`) — when
+            // that is no URL, endpoint or API (`la API es pública`).
+            || foreign_public(w(i))
+                && ![w(i.wrapping_sub(2)), w(i.wrapping_sub(1)), w(i + 1)]
+                    .iter()
+                    // Past an elided article: `l'URL`, `dell'endpoint`.
+                    .any(|y| exposure(y.rsplit('\'').next().unwrap_or(y)))
             // `public by design`: what it serves is meant for anyone.
             || w(i) == "public" && w(i + 1) == "by" && w(i + 2) == "design"
             || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
@@ -1437,9 +1461,19 @@ fn public_data(c: &[String]) -> bool {
                 && w(i + 1) == "public"
                 && i > 0
                 && (CONTENT.contains(&w(i - 1))
+                    // `content here is public`
+                    || i > 1 && matches!(w(i - 1), "here" | "served" | "returned" | "itself") && CONTENT.contains(&w(i - 2))
                     // `the catalogue that is public`
                     || i > 1 && matches!(w(i - 1), "that" | "which") && CONTENT.contains(&w(i - 2)))
     })
+}
+
+/// `public` in German, French, Spanish, Italian, Portuguese and Dutch, in their inflections.
+fn foreign_public(w: &str) -> bool {
+    ["öffentlich", "publique", "públic", "pubblic", "openba"]
+        .iter()
+        .any(|p| w.starts_with(p))
+        || w == "publics"
 }
 
 /// What a public URL exposes, never what it serves: `public URL data` is not public data.
@@ -1996,8 +2030,14 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             && matches!(x, "demo" | "demos" | "prototype" | "poc" | "sandbox")
             && matches!(w(i + 1), "environment" | "account" | "stack" | "stacks" | "app" | "site" | "tenant" | "workspace")
             && !clause[..at].iter().rev().take(2).any(|y| matches!(y.as_str(), "for" | "during" | "in" | "while" | "until"));
-        let other_sense =
-            describes_refused(clause, at) || names_content(clause, at) || other_thing;
+        // `until` after a refusal bounds the refusal: `a suspended key gets 402 until the
+        // invoice is paid`.
+        let refusal_lasts = matches!(x, "until" | "till" | "til" | "untill")
+            && clause[..at].iter().any(|y| enforcement(y));
+        let other_sense = describes_refused(clause, at)
+            || names_content(clause, at)
+            || other_thing
+            || refusal_lasts;
         marker && !(excusable && extra_or_upkeep(clause)) && !other_sense
     })
 }
@@ -2479,6 +2519,12 @@ fn negation(sentence: &[Vec<String>]) -> bool {
             };
             let condition = match (scope, at) {
                 (Some(Scope::Open), _) => true,
+                // A credential in a switched-off state, in a clause that refuses, is what the
+                // refusal is of: `a disabled key gets 403`, `403 if the key is suspended`.
+                (Some(Scope::After(None)), None) => {
+                    CREDENTIALS_NAMED.contains(&c[i].as_str())
+                        && c.iter().any(|w| enforcement(w) && !negating_state(w))
+                }
                 (_, Some(j)) => {
                     // `anyone can call it without a key` grants, it does not condition.
                     let permits = c[..j].iter().any(|w| {
@@ -2506,9 +2552,14 @@ fn negation(sentence: &[Vec<String>]) -> bool {
                     });
                     !permits && matches!(c[j].as_str(), "without" | "lacking")
                         || c[j] == "no" && j > 0 && c[j - 1] == "with"
-                        || c[j.saturating_sub(3)..j]
-                            .iter()
-                            .any(|w| matches!(w.as_str(), "that" | "which" | "who" | "whose"))
+                        // A relative or a conditional clause says which credentials a
+                        // refusal is of: `keys that are disabled`, `403 if the key is disabled`.
+                        || c[j.saturating_sub(3)..j].iter().any(|w| {
+                            matches!(
+                                w.as_str(),
+                                "that" | "which" | "who" | "whose" | "if" | "when" | "whenever"
+                            )
+                        })
                 }
                 _ => false,
             };
@@ -3746,7 +3797,10 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison")
                 // The same as the comparison names it: `compared with startsWith`, `compared
                 // against the configured prefix`.
-                || matches!(x, "startswith" | "beginswith" | "hasprefix" | "endswith" | "includes")
+                || (matches!(x, "startswith" | "beginswith" | "hasprefix" | "endswith")
+                    // `includes` as the method a comparison calls, not the verb: `a token whose
+                    // scope includes chat:invoke`.
+                    || x == "includes" && matches!(w(i.wrapping_sub(1)), "with" | "using" | "via" | "by" | "uses" | "calls"))
                     && words[..i].iter().any(|y| AUTH_TERMS.contains(y) || MECHANISMS.contains(y))
                 || ["compar", "match"].iter().any(|p| x.starts_with(p))
                     && words[i + 1..]

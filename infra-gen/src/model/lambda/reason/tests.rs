@@ -1740,3 +1740,72 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// How a refusal is said of credentials in a state that is off, and what the same states say
+/// when nothing refuses.
+const REFUSED_IN_A_STATE: &[&str] = &[
+    "a disabled key gets {c}",
+    "{c} if the key is disabled",
+    "a key suspended by billing gets {c} until the invoice is paid",
+    "Rejected: anything unsigned, or signed with an old secret",
+    "a token whose scope includes chat:invoke is served, any other gets {c}",
+];
+const OFF_WITHOUT_A_REFUSAL: &[&str] = &[
+    "the key check is disabled until the invoice is paid",
+    "the key is disabled for now",
+    "the signature check is suspended until the migration",
+];
+/// A client error status of HTTP, and a ticket's number that is none.
+const STATUSES: &[&str] = &["401", "402", "403", "429"];
+
+/// `public` in the other languages the judge reads, of what a URL serves and of the URL.
+const FOREIGN_PUBLIC: &[(&str, &str)] = &[
+    (
+        "données publiques, pas d'authentification nécessaire",
+        "l'URL est publique, pas d'authentification nécessaire",
+    ),
+    (
+        "öffentliche Daten, keine Authentifizierung nötig",
+        "die URL ist öffentlich, keine Authentifizierung nötig",
+    ),
+    (
+        "datos públicos, no se necesita autenticación",
+        "la API es pública, no se necesita autenticación",
+    ),
+    (
+        "orari e dati pubblici di ogni filiale, nessuna autenticazione necessaria",
+        "l'endpoint è pubblico, nessuna autenticazione necessaria",
+    ),
+    (
+        "de openbare dienstregeling; geen authenticatie nodig",
+        "het endpoint is openbaar; geen authenticatie nodig",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A credential in a switched-off state that a clause refuses (by a status, a label or a
+    /// refusal lasting `until`) is what the check refuses; the same state of the check, or of
+    /// a credential nothing refuses, negates it; a ticket's number refuses nothing.
+    #[test]
+    fn a_refusal_of_credentials_in_a_state_is_a_check(
+        f in prop::sample::select(REFUSED_IN_A_STATE), off in prop::sample::select(OFF_WITHOUT_A_REFUSAL),
+        c in prop::sample::select(STATUSES), seed in any::<u64>()
+    ) {
+        let valid = dress(vec!["API keys are checked on every request".to_owned(), f.replace("{c}", c)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        let reason = dress(vec!["API keys are sent on every request".to_owned(), format!("{off}, see PAY-{c}")], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+
+    /// What a URL serves called public in another language is public data; the URL called
+    /// public is no reason.
+    #[test]
+    fn public_data_in_other_languages_is_a_basis(p in prop::sample::select(FOREIGN_PUBLIC), seed in any::<u64>()) {
+        let valid = dress(vec![p.0.to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        let reason = dress(vec![p.1.to_owned()], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+}
