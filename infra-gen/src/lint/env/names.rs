@@ -237,6 +237,9 @@ const DATA_KEY: &[&str] = &[
     "string",
     // Sentry's client key is its DSN's public key, which Sentry documents as public.
     "sentry",
+    // Application Insights' instrumentation key names the resource telemetry goes to; Microsoft
+    // documents it (and the connection string holding it) as no secret.
+    "instrumentation",
 ];
 
 /// Words that make a key public: public keys, publishable keys, CAPTCHA site keys.

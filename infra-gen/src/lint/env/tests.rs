@@ -736,6 +736,31 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// An Application Insights connection string names its resource by an instrumentation
+    /// key, which Microsoft documents as no secret: it passes under any of its usual names; an
+    /// Azure connection string with an `AccountKey` beside it is still found.
+    #[test]
+    fn an_instrumentation_key_names_a_telemetry_resource(
+        key in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        app in "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        region in prop::sample::select(&["westeurope", "eastus", "northeurope", "uksouth"][..]),
+        n in 1..9u32,
+        name in prop::sample::select(&["APPLICATIONINSIGHTS_CONNECTION_STRING", "APPINSIGHTS_INSTRUMENTATIONKEY", "AZURE_MONITOR"][..]),
+        account_key in from_alphabet(BASE62, 86..=86),
+    ) {
+        let connection = format!(
+            "InstrumentationKey={key};IngestionEndpoint=https://{region}-{n}.in.applicationinsights.azure.com/;LiveEndpoint=https://{region}.livediagnostics.monitor.azure.com/;ApplicationId={app}"
+        );
+        let value = if name == "APPINSIGHTS_INSTRUMENTATIONKEY" { key.clone() } else { connection };
+        prop_assert!(literal_reason(name, &value).is_none(), "{name}={value}");
+        let storage = format!("DefaultEndpointsProtocol=https;AccountName=orders;AccountKey={account_key}==;EndpointSuffix=core.windows.net");
+        prop_assert!(literal_reason("AZURE_MONITOR", &storage).is_some(), "{storage}");
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
