@@ -2850,3 +2850,47 @@ proptest! {
         prop_assert_eq!(findings.len(), usize::from(mismatch) + usize::from(base_refused), "\n{}\n{:#?}", text, findings);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A RUN that removes the program (`rm` of it, `rm -r` of a directory above it, a pattern
+    /// matching it) or moves it away leaves the ImageConfig nothing to start, unless something
+    /// after it puts the file back (a later COPY, the same RUN's `cp`); one before it, or
+    /// removing something else, changes nothing.
+    #[test]
+    fn a_program_removed_after_it_is_placed_is_not_in_the_image(
+        removal in 0usize..9,
+        relative in any::<bool>(),
+        before in any::<bool>(),
+        put_back in 0usize..3,
+    ) {
+        let dir = if relative { "." } else { "/var/task" };
+        let (run, takes) = [
+            (format!("rm -f {dir}/bootstrap"), true),
+            ("rm -rf /var/task".to_owned(), true),
+            (format!("rm -rf {dir}/*"), true),
+            (format!("rm {dir}/boot*"), true),
+            (format!("mv {dir}/bootstrap {dir}/server"), true),
+            ("rm -R /var".to_owned(), true),
+            (format!("rm -f {dir}/bootstrap.d {dir}/README.md"), false),
+            ("rm -rf /tmp/* /var/cache/dnf".to_owned(), false),
+            // Without -r, `rm` of a directory removes nothing below it.
+            ("rm -f /var/task 2>/dev/null || true".to_owned(), false),
+        ][removal].clone();
+        let run = match put_back {
+            1 => format!("RUN {run} && cp /opt/bootstrap /var/task/bootstrap\n"),
+            _ => format!("RUN {run}\n"),
+        };
+        let copy = "COPY bootstrap /var/task/bootstrap\n";
+        let again = if put_back == 2 { copy } else { "" };
+        let body = if before { format!("{run}{copy}") } else { format!("{copy}{run}{again}") };
+        let text = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\n{body}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let (got, findings) = verdict(text.clone(), Arch::Arm, true);
+        let gone = takes && !before && put_back == 0;
+        prop_assert_eq!(got.config, usize::from(gone), "\n{}\n{:#?}", text, findings);
+        prop_assert_eq!(findings.len(), usize::from(gone), "\n{}\n{:#?}", text, findings);
+    }
+}

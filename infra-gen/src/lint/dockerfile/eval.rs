@@ -139,6 +139,24 @@ pub(super) struct Stage {
     /// Each directory a RUN's package manager fills with packages built for the platform it
     /// runs on ([`package_trees`]): `node_modules`, pip's `--target`, a virtualenv.
     pub package_trees: Vec<String>,
+    /// What each RUN removes or moves away ([`removed`]), in order.
+    pub removals: Vec<Removal>,
+}
+
+/// A path a RUN removes (`rm`) or moves away (`mv`): after it, the stage holds nothing there
+/// until something writes it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Removal {
+    /// How many RUNs (this one included) and COPY/ADDs came before: those after it may put
+    /// the file back.
+    pub runs: usize,
+    pub writes: usize,
+    /// The path or pattern, absolute and clean.
+    pub target: String,
+    /// Whether what is below it goes too (`rm -r`, `mv` of a directory).
+    pub recursive: bool,
+    /// The script after the command that removes it, which may write the path again.
+    pub after: String,
 }
 
 /// Words that end a simple command in a shell script (and start the next).
@@ -260,6 +278,90 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
         }
     }
     trees
+}
+
+/// What a shell script's `rm` and `mv` take away: each path or pattern (absolute and clean;
+/// a relative one in the WORKDIR, unknown when that is), whether what is below it goes too
+/// (`rm -r`, `-R`, `--recursive`; a `mv` of a directory moves its contents), and the script
+/// after that command.
+fn removed(
+    script: &str,
+    escape: char,
+    workdir: Option<&str>,
+    state: &Scope,
+) -> Vec<(String, bool, String)> {
+    let mut out = Vec::new();
+    // Most scripts remove nothing: skip reading their words.
+    if !(script.contains("rm ") || script.contains("mv ")) {
+        return out;
+    }
+    let lines: Vec<&str> = script.lines().collect();
+    for (n, line) in lines.iter().enumerate() {
+        let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+        for raw in words(line, escape) {
+            if raw.starts_with('#') {
+                break;
+            }
+            let word = raw.trim_end_matches(';');
+            if SEPARATORS.contains(&word) {
+                commands.push(Vec::new());
+                continue;
+            }
+            let Some(argv) = commands.last_mut() else {
+                break;
+            };
+            if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
+                continue;
+            }
+            argv.push(
+                expand(word, escape, state)
+                    .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
+            );
+            if raw.ends_with(';') {
+                commands.push(Vec::new());
+            }
+        }
+        for argv in &commands {
+            let Some((program, args)) = argv.split_first() else {
+                continue;
+            };
+            let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+            let (targets, recursive) = match program.rsplit('/').next() {
+                Some("rm") => (
+                    operands.as_slice(),
+                    args.iter().any(|a| {
+                        a == "--recursive"
+                            || (a.starts_with('-')
+                                && !a.starts_with("--")
+                                && a.contains(['r', 'R']))
+                    }),
+                ),
+                Some("mv") => match operands.split_last() {
+                    Some((_, sources)) => (sources, true),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            // What follows the command: the script after its last operand as written (`mv`'s
+            // destination), or after its program when that cannot be found (a variable).
+            let rest = lines[n..].join("\n");
+            let from = rest.find(program.as_str()).unwrap_or(0);
+            let end = operands
+                .last()
+                .and_then(|o| rest[from..].find(o.as_str()).map(|at| from + at + o.len()))
+                .unwrap_or(from + program.len());
+            let after = rest.get(end..).unwrap_or_default().to_owned();
+            for target in targets {
+                let path = match workdir {
+                    _ if target.starts_with('/') => clean(target),
+                    Some(wd) => clean(&format!("{wd}/{target}")),
+                    None => continue,
+                };
+                out.push((path, recursive, after.clone()));
+            }
+        }
+    }
+    out
 }
 
 /// The automatic platform ARGs: the target is the function's architecture (the build runs
@@ -622,6 +724,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         writes: Vec::new(),
         workdirs: Vec::new(),
         package_trees: Vec::new(),
+        removals: Vec::new(),
     }
 }
 
@@ -790,6 +893,15 @@ impl Stage {
                 };
                 let trees = package_trees(&script, escape, wd, &self.state);
                 self.package_trees.extend(trees);
+                for (target, recursive, after) in removed(&script, escape, wd, &self.state) {
+                    self.removals.push(Removal {
+                        runs: self.runs.len(),
+                        writes: self.writes.len(),
+                        target,
+                        recursive,
+                        after,
+                    });
+                }
                 // A build secret the script copies or writes out stays in the layer.
                 let (secrets, scratch) = persisted::mounts(&ins.flags);
                 let wd = match &self.config.working_dir {

@@ -91,10 +91,34 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
             // gunicorn`, `npm install -g pm2`).
             || (dir.starts_with("/usr/local/") && names_here(run, name))
     };
-    let ran = own.iter().any(|&i| {
+    // The last `rm` or `mv` that takes the file away (and whose script does not write it
+    // back): only what comes after it can put it there. `own` runs last stage first.
+    let cut = own
+        .iter()
+        .enumerate()
+        .flat_map(|(at, &i)| stages[i].removals.iter().rev().map(move |r| (at, i, r)))
+        .find(|(_, i, r)| {
+            removes(&r.target, r.recursive, path)
+                && !run_writes(&substituted(&r.after, &stages[*i].state))
+        })
+        .map(|(at, _, r)| (at, r.runs, r.writes));
+    // The RUNs and COPY/ADDs of each stage that come after that cut.
+    let after = |at: usize, runs: bool| match cut {
+        Some((c, _, _)) if at > c => usize::MAX,
+        Some((c, r, w)) if at == c => {
+            if runs {
+                r
+            } else {
+                w
+            }
+        }
+        _ => 0,
+    };
+    let ran = own.iter().enumerate().any(|(at, &i)| {
         stages[i]
             .runs
             .iter()
+            .skip(after(at, true))
             .map(|r| substituted(r, &stages[i].state))
             .any(|r| run_writes(&r))
     });
@@ -102,8 +126,19 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
         return true;
     }
     own.iter()
-        .flat_map(|&i| &stages[i].writes)
+        .enumerate()
+        .flat_map(|(at, &i)| stages[i].writes.iter().skip(after(at, false)))
         .any(|w| lands(stages, w, &dirs, path, dir, name, budget))
+}
+
+/// Whether an `rm` or `mv` of `target` (a path or pattern; `recursive`: what is below it
+/// too) takes away the file at `path`.
+fn removes(target: &str, recursive: bool, path: &str) -> bool {
+    let target: Vec<&str> = target.split('/').filter(|p| !p.is_empty()).collect();
+    let path: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    target.len() <= path.len()
+        && target.iter().zip(&path).all(|(t, p)| glob(t, p))
+        && (recursive || target.len() == path.len())
 }
 
 /// Whether one COPY or ADD puts a file at `path` (in `dir`, named `name`).
