@@ -710,6 +710,7 @@ fn boundaries(
     let region_problem = match &region {
         Field::OwnAccount => None,
         Field::Decided(r) if r.is_empty() || *r == own_region => None,
+        Field::Decided(r) if region_fixed_by_format(statement, resolved, r) => None,
         Field::Decided(r) => Some(format!("names region {r}")),
         Field::Open(what) => Some(format!(
             "takes its region from {what}, which may name any region"
@@ -730,6 +731,24 @@ fn boundaries(
             "use ${AWS::Region}, or declare the other region with Statement::cross_region(\"why\") (shown on the review page)",
         );
     }
+}
+
+/// Whether the ARN is of a resource type whose format in AWS's data writes region `region`
+/// literally, for an action of the statement: S3 Multi-Region Access Points' requests are
+/// `arn:…:s3:us-west-2:…:async-request/mrap/…` from every region, where their control plane
+/// runs, so that region is no crossing the statement chose.
+fn region_fixed_by_format(statement: &Statement, resolved: &Resolved, region: &str) -> bool {
+    let Some(text) = with_own_account(resolved) else {
+        return false;
+    };
+    let Some(subject) = Subject::parse(&text) else {
+        return false;
+    };
+    statement.actions.iter().any(|action| {
+        let (service, info) = action.info();
+        info.resource_types(service)
+            .any(|t| arn_fields(t.arn()).is_some_and(|f| f[3] == region) && t.admits(&subject))
+    })
 }
 
 /// Whether the stack itself reaches the ARN in another region where AWS allows it (lint

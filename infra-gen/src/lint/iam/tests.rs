@@ -42,7 +42,11 @@ mod generated {
     const DOCKERFILE: &str = "FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR /var/task\nCOPY bootstrap ./\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n";
 
     fn app(customize: impl FnOnce(Service) -> Service) -> Result<App, Error> {
-        let env = Environment::new("test", "us-west-2")?;
+        app_at("us-west-2", customize)
+    }
+
+    fn app_at(region: &str, customize: impl FnOnce(Service) -> Service) -> Result<App, Error> {
+        let env = Environment::new("test", region)?;
         let (registry, repository) = Registry::new("demo", &env, "tests.rs").build()?;
         let image = ContainerImage {
             repository,
@@ -65,6 +69,11 @@ mod generated {
         app.push(registry);
         app.push(customize(service).build()?);
         Ok(app)
+    }
+
+    /// The fixture with its stacks in `region`.
+    fn app_in(region: &str) -> App {
+        app_at(region, |s| s).expect("the fixture is valid in every region")
     }
 
     /// The fixture's findings after adding `statement` to its role.
@@ -1662,6 +1671,47 @@ mod generated {
             .when("iam:PassedToService", Expr::literal(&principal));
             let f = with(pass);
             prop_assert_eq!(has(&f, "iam-escalation"), ec2, "{} {:?}", principal, f);
+        }
+
+        /// A resource type whose format in AWS's data writes its region literally (S3 Multi-Region
+        /// Access Points' requests, in `us-west-2`) is reached in that region from a stack of any
+        /// region, undeclared; another literal region in its place, or in any other type's ARN,
+        /// is still a crossing to declare.
+        #[test]
+        fn a_region_the_data_fixes_is_no_crossing(
+            stack_region in prop::sample::select(vec!["eu-west-1", "ap-southeast-2", "us-east-1", "us-west-2"]),
+            other in prop::sample::select(vec!["eu-central-1", "sa-east-1"]),
+        ) {
+            let fixed: Vec<(String, &data::ResourceType, String)> = data::services()
+                .iter()
+                .flat_map(|s| s.actions.iter().map(move |a| (s, a)))
+                .filter(|(_, a)| !(a.has(Level::PermissionsManagement) || a.has(Level::Write) || a.has(Level::Tagging)))
+                .flat_map(|(s, a)| a.resource_types(s).map(move |t| (format!("{}:{}", s.prefix, a.name()), t)))
+                .filter_map(|(action, t)| {
+                    let region = data::arn_fields(t.arn())?[3];
+                    (!region.is_empty() && !region.contains(['$', '*'])).then(|| (action, t, region.to_owned()))
+                })
+                .collect();
+            prop_assert!(!fixed.is_empty());
+            for (action, t, region) in &fixed {
+                let arn = arn_of(t.arn());
+                let in_region = |arn: String| {
+                    let mut a = app_in(stack_region);
+                    for r in &mut a.stacks_mut()[1].template.resources {
+                        if let Properties::Role(role) = &mut r.properties {
+                            role.policies[0].statements.push(Statement::allow(
+                                "Fixed", vec![Action::new(action).expect("valid")], vec![Expr::sub(arn.clone())],
+                            ));
+                        }
+                    }
+                    crate::lint::lint(&a)
+                };
+                let f = in_region(arn.clone());
+                prop_assert!(!has(&f, "iam-scope"), "{} {} {:?}", action, arn, f);
+                let moved = arn.replace(&format!(":{region}:"), &format!(":{other}:"));
+                let f = in_region(moved.clone());
+                prop_assert!(has(&f, "iam-scope"), "{} {} {:?}", action, moved, f);
+            }
         }
 
         /// A condition on a key that names no resource, account or path (a tag, a VPC
