@@ -753,3 +753,39 @@ proptest! {
         prop_assert!(f[0].message.contains(key), "{}", f[0]);
     }
 }
+
+proptest! {
+    /// A rule that selects archived images (`storageClass: archive`, counted since their
+    /// transition) expires only images that cannot be pulled any more: it changes no verdict,
+    /// whatever its tag status, count or place among the rules.
+    #[test]
+    fn expiring_archived_images_changes_no_verdict(
+        kind in kind(),
+        keep in 1..12u32,
+        days in 1..400u32,
+        status in prop::sample::select(&["tagged", "untagged"][..]),
+        first in any::<bool>(),
+    ) {
+        let min = Policy::of(kind).min_images_kept;
+        let untagged = json!({"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1}, "action": {"type": "expire"}});
+        let mut archived = json!({"rulePriority": 2, "selection": {"tagStatus": status, "storageClass": "archive", "countType": "sinceImageTransitioned", "countUnit": "days", "countNumber": days}, "action": {"type": "expire"}});
+        if status == "tagged" {
+            archived["selection"]["tagPatternList"] = json!(["*"]);
+        }
+        let keep_rule = json!({"rulePriority": 3, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep}, "action": {"type": "expire"}});
+        let rules = if first {
+            let mut a = archived.clone();
+            a["rulePriority"] = json!(1);
+            let mut u = untagged.clone();
+            u["rulePriority"] = json!(2);
+            vec![a, u, keep_rule]
+        } else {
+            vec![untagged, archived, keep_rule]
+        };
+        let props = json!({"RepositoryName": "demo-extra", "ImageTagMutability": "IMMUTABLE",
+            "ImageScanningConfiguration": {"ScanOnPush": true},
+            "LifecyclePolicy": {"LifecyclePolicyText": json!({"rules": rules}).to_string()}});
+        let f = policy_findings(&with_raw(kind, "AWS::ECR::Repository", props.clone(), &[]));
+        prop_assert_eq!(f.len(), usize::from(keep < min), "{} {:#?}", props, f);
+    }
+}

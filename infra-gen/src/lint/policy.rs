@@ -123,7 +123,8 @@ const COUNT_TYPES: &[&str] = &[
 /// (`any`, or `tagged` — by age that can delete the running image; by count it bounds only the
 /// tags it lists, so it is left out, unless a pattern of only `*` or an empty prefix lists
 /// every tag); and, second, the same bounds of rules that archive tagged images (`transition`),
-/// which expire nothing but leave those images unpullable. A policy ECR refuses
+/// which expire nothing but leave those images unpullable; rules selecting images already
+/// archived are left out. A policy ECR refuses
 /// (`PutLifecyclePolicy`'s rules) is an error: two rules of one `rulePriority`, an `any` rule
 /// not evaluated last, a `tagged` rule without its tag list, a count unit missing from an age
 /// or given to a count, a count under 1.
@@ -204,6 +205,11 @@ fn lifecycle_rules(text: &str) -> Result<(Vec<LifecycleRule>, Vec<Expiry>), Stri
             return Err(refused(
                 "a tagged rule needs either a tagPrefixList or a tagPatternList".into(),
             ));
+        }
+        // A rule selecting archived images (`storageClass: archive`) acts on images that can
+        // no longer be pulled: expiring them takes nothing a function runs or rolls back to.
+        if selection["storageClass"] == "archive" {
+            continue;
         }
         // A pattern of only `*`, or an empty prefix, lists every tag.
         let every_tag = prefixes.into_iter().flatten().any(|p| p == "")
