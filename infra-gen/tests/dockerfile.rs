@@ -1206,6 +1206,49 @@ proptest! {
     }
 }
 
+proptest! {
+    /// BuildKit writes the values of a stage's ARGs into each RUN's history line
+    /// (`RUN |1 NAME=value /bin/sh -c …`): an ARG of any name a RUN puts where a credential goes
+    /// — a URL's user or password, after an auth scheme, a password option — is a credential
+    /// in the image; the same ARG as a host, a version or a registry's address is not.
+    #[test]
+    fn an_arg_a_run_puts_where_a_credential_goes_is_kept_in_the_history(
+        name in "[A-Z]{2,6}(_[A-Z]{2,6}){0,2}",
+        reference in prop::sample::select(vec!["$K", "${K}"]),
+        place in 0..5usize,
+    ) {
+        prop_assume!(!secret_name_like(&name));
+        let k = |r: &str| r.replace('K', &name);
+        let r = k(reference);
+        let (credential, ordinary) = match place {
+            0 => (format!("git clone https://x-access-token:{r}@github.com/acme/schemas.git /opt/s"),
+                  format!("git clone https://{r}/acme/schemas.git /opt/s")),
+            1 => (format!("git clone https://{r}@github.com/acme/schemas.git /opt/s"),
+                  format!("pip install --index-url https://{r}/simple requests")),
+            2 => (format!("curl -fsSL -H \"Authorization: Bearer {r}\" https://api.acme.dev/x -o /tmp/x"),
+                  format!("curl -fsSL https://api.acme.dev/releases/v{r}/x -o /tmp/x")),
+            3 => (format!("curl -fsSL -H \"Authorization: token {r}\" https://api.github.com/repos/acme/x"),
+                  format!("curl -fsSL -H \"Accept: {r}\" https://api.github.com/repos/acme/x")),
+            _ => (format!("mysql --host=db.internal --user=app --password={r} -e 'select 1'"),
+                  format!("mysql --host={r} --user=app -e 'select 1'")),
+        };
+        let text = |run: &str| format!("FROM public.ecr.aws/lambda/provided:al2023\nARG {name}\nRUN {run}\n{TAIL}");
+        let found: Vec<_> = findings_for(&text(&credential)).into_iter().filter(|f| f.code == "secret-in-env").collect();
+        prop_assert_eq!(found.len(), 1, "{}\n{:#?}", credential, found);
+        let plain = findings_for(&text(&ordinary));
+        prop_assert!(plain.is_empty(), "{}\n{:#?}", ordinary, plain);
+    }
+}
+
+/// Generated ARG names that spell a secret's word, judged by their name alone.
+fn secret_name_like(name: &str) -> bool {
+    [
+        "PASS", "PWD", "TOKEN", "SECRET", "KEY", "CRED", "AUTH", "PSK",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
+}
+
 /// How each toolchain spells an architecture in the setting that picks its build target.
 fn build_setting(tool: usize, arch: Arch) -> String {
     let (go, npm, rust, zig) = match arch {

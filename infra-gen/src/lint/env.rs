@@ -16,6 +16,8 @@ use crate::model::lambda::Function;
 /// Whether a name is a secret's, in any case style (see `names`); the Dockerfile lint asks it
 /// of an `ENV` whose value the build decides.
 pub(crate) use names::secret_name;
+/// What stands for an input in a value judged at its worst (a parameter, a build argument).
+pub(crate) use values::INPUT;
 
 /// Variables Lambda sets itself; a function that sets them fails to deploy.
 const RESERVED: [&str; 18] = [

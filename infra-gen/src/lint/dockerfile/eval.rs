@@ -59,6 +59,48 @@ pub(super) enum Kept {
     /// A file a RUN leaves a build secret it mounts in ([`super::persisted`]): its path
     /// (absolute when the WORKDIR is known) and the command that writes it.
     Secret(String, String),
+    /// A RUN reading ARGs of its stage, whose values BuildKit writes into the RUN's history
+    /// line (`RUN |1 NAME=value /bin/sh -c …`): the names, the command as written and the
+    /// command with each reference to them as an input ([`super::super::env::INPUT`]), whose
+    /// place says what the value is (a URL's password, after `Bearer`).
+    ArgCommand(Vec<String>, String, String),
+}
+
+/// `command` with each reference to one of `args` (`$NAME`, `${NAME}`, `${NAME:-…}`) as an
+/// input, and the names it reads; `None` when it reads none.
+fn args_as_inputs(command: &str, args: &[(String, Val)]) -> Option<(Vec<String>, String)> {
+    if !command.contains('$') || args.is_empty() {
+        return None;
+    }
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = String::with_capacity(command.len());
+    let mut read = Vec::new();
+    let mut rest = command;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(inner) = after.strip_prefix('{') {
+            let Some(close) = inner.find('}') else { break };
+            let body = &inner[..close];
+            let end = body.bytes().position(|b| !ident(b)).unwrap_or(body.len());
+            (&body[..end], close + 2)
+        } else {
+            let end = after.bytes().position(|b| !ident(b)).unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        if !name.is_empty() && args.iter().any(|(n, _)| n == name) {
+            out.push(crate::lint::env::INPUT);
+            if !read.iter().any(|r| r == name) {
+                read.push(name.to_owned());
+            }
+        } else {
+            out.push('$');
+            out.push_str(&after[..len]);
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    (!read.is_empty()).then_some((read, out))
 }
 
 /// A COPY or ADD as it lands: what [`super::files`] reads to tell which files the image holds.
@@ -919,6 +961,11 @@ impl Stage {
                     .chain(ins.heredocs.iter().map(String::as_str))
                     .collect::<Vec<_>>()
                     .join("\n");
+                if let Some((names, with_inputs)) = args_as_inputs(&written, &self.config.args) {
+                    self.config
+                        .kept
+                        .push(Kept::ArgCommand(names, written.clone(), with_inputs));
+                }
                 self.config
                     .kept
                     .push(Kept::Command("RUN".to_owned(), written));

@@ -902,6 +902,20 @@ impl Lint<'_, '_> {
                     ),
                     "use the secret where it is mounted (`--mount=type=secret,id=…,target=<the path the tool reads>` or `env=`) and write it nowhere, or remove the file in the same RUN".to_owned(),
                 ),
+                Kept::ArgCommand(names, written, with_inputs) => {
+                    // The command's own text is judged as a Command.
+                    if super::env::command_reason(written).is_some() {
+                        continue;
+                    }
+                    let Some(reason) = super::env::command_reason(with_inputs) else {
+                        continue;
+                    };
+                    let list = names.join(", ");
+                    (
+                        format!("RUN {}, which puts ARG {list} where a credential goes ({reason}), and BuildKit writes the ARG's value into the RUN's history line,", shorten(written)),
+                        format!("pass the credential as a build secret (`RUN --mount=type=secret,id=…,env={}`), not as ARG {list}", names[0]),
+                    )
+                }
                 Kept::Label(..) | Kept::Replaced(..) => continue,
             };
             self.sink.push(
