@@ -1643,3 +1643,39 @@ proptest::proptest! {
         proptest::prop_assert!(findings(&app).is_empty(), "{}: {:?}", plain, findings(&app));
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// An output's import is resolved as CloudFormation creates the stack, as a resource's
+    /// is: it must name an export of a stack deployed earlier — its own stack's, or a later
+    /// one's, does not exist yet —, however the name is spelled.
+    #[test]
+    fn an_output_imports_only_what_an_earlier_stack_exports(
+        exporter in 0usize..2,
+        importer in 0usize..2,
+        spelling in 0usize..3,
+    ) {
+        let mut app = valid_app();
+        app.stacks_mut()[exporter].template.outputs.push(infra_gen::model::Output {
+            id: infra_gen::model::LogicalId::new("Team").expect("valid"),
+            description: "the owning team".into(),
+            value: Expr::literal("payments"),
+            export: Some("demo-test-team".into()),
+        });
+        let name = match spelling {
+            0 => Expr::literal("demo-test-team"),
+            1 => Expr::SubWith("${Env}-team".into(), vec![("Env".into(), Expr::literal("demo-test"))]),
+            _ => Expr::Join("-".into(), vec![Expr::literal("demo"), Expr::literal("test"), Expr::literal("team")]),
+        };
+        app.stacks_mut()[importer].template.outputs.push(infra_gen::model::Output {
+            id: infra_gen::model::LogicalId::new("TeamAgain").expect("valid"),
+            description: "the owning team, imported".into(),
+            value: Expr::ImportValue(Box::new(name)),
+            export: None,
+        });
+        let f = findings(&app);
+        let refused = f.iter().any(|x| x.code == "deploy-order" && x.resource == "TeamAgain");
+        proptest::prop_assert_eq!(refused, exporter >= importer, "{:?}", f);
+    }
+}

@@ -259,18 +259,29 @@ fn check_cors(f: &Function, id: &str, sink: &mut Sink<'_>) {
     }
 }
 
-/// Imports must name an export of a stack deployed earlier; a function's image repository
-/// must be an ECR repository exported that way.
+/// Imports must name an export of a stack deployed earlier — in a resource or in an output,
+/// whose value CloudFormation resolves as it creates the stack, so an output importing its own
+/// stack's export names one that does not exist yet —; a function's image repository must be
+/// an ECR repository exported that way.
 fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
     let stacks = app.stacks();
     let mut patterns = image::Patterns::default();
     for (i, stack) in stacks.iter().enumerate() {
-        for r in &stack.template.resources {
-            let image_uri = image_uri(&r.properties);
+        let resources = stack
+            .template
+            .resources
+            .iter()
+            .map(|r| (&r.id, r.properties.exprs(), image_uri(&r.properties)));
+        let outputs = stack
+            .template
+            .outputs
+            .iter()
+            .map(|o| (&o.id, vec![&o.value], None));
+        for (id, exprs, image_uri) in resources.chain(outputs) {
             if let Some(uri) = image_uri {
-                image::check(stack, r.id.as_str(), uri, &mut patterns, out);
+                image::check(stack, id.as_str(), uri, &mut patterns, out);
             }
-            for import in imports(stack, r.properties.exprs()) {
+            for import in imports(stack, exprs) {
                 let import = import.as_str();
                 // Exports resolve in the importing stack's region; lint `region` names an
                 // export that exists only elsewhere.
@@ -278,7 +289,7 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                 let finding = |message: String, fix: String| Finding {
                     code: "deploy-order",
                     stack: stack.name.to_string(),
-                    resource: r.id.to_string(),
+                    resource: id.to_string(),
                     message,
                     fix,
                 };
@@ -287,6 +298,12 @@ fn check_deploy_order(app: &App, out: &mut Vec<Finding>) {
                     None => out.push(finding(
                         format!("imports {import}, which no stack exports"),
                         "export it from a stack listed before this one, or fix the name".into(),
+                    )),
+                    Some((j, _, _)) if j == i => out.push(finding(
+                        format!(
+                            "imports {import}, an export of this stack itself, which does not exist until the stack is created"
+                        ),
+                        "use the value itself (Ref/GetAtt) inside the stack; import only other stacks' exports".into(),
                     )),
                     Some((j, s, _)) if j >= i => out.push(finding(
                         format!(
