@@ -2751,7 +2751,7 @@ proptest! {
 /// How a builder stage installs something, and what the final image copies of it: (the RUN,
 /// the same RUN told the target (`{arch}` and `{npm}` stand for its spellings), the copied
 /// path holding what it installed, and a copied path holding none of it).
-const INSTALLS: [(&str, &str, &str, &str); 7] = [
+const INSTALLS: [(&str, &str, &str, &str); 8] = [
     (
         "apk add --no-cache jq",
         "wget -O /usr/bin/jq https://github.com/jqlang/jq/releases/download/jq-1.7.1/jq-linux-{npm} && chmod +x /usr/bin/jq",
@@ -2787,6 +2787,12 @@ const INSTALLS: [(&str, &str, &str, &str); 7] = [
         "python -m venv /opt/venv && /opt/venv/bin/pip install --platform manylinux2014_{arch} --only-binary=:all: --target /opt/venv/lib/python3.12/site-packages -r requirements.txt",
         "/opt/venv",
         "/app/",
+    ),
+    (
+        "pip install --user -r requirements.txt",
+        "pip install --platform manylinux2014_{arch} --only-binary=:all: --target /root/.local/lib/python3.12/site-packages -r requirements.txt",
+        "/root/.local",
+        "/app/src/",
     ),
     (
         "curl -fsSL https://bun.sh/install | bash",
@@ -2903,7 +2909,7 @@ proptest! {
     /// removing something else, changes nothing.
     #[test]
     fn a_program_removed_after_it_is_placed_is_not_in_the_image(
-        removal in 0usize..9,
+        removal in 0usize..10,
         relative in any::<bool>(),
         before in any::<bool>(),
         put_back in 0usize..3,
@@ -2916,6 +2922,7 @@ proptest! {
             (format!("rm {dir}/boot*"), true),
             (format!("mv {dir}/bootstrap {dir}/server"), true),
             ("rm -R /var".to_owned(), true),
+            (format!("unlink {dir}/bootstrap"), true),
             (format!("rm -f {dir}/bootstrap.d {dir}/README.md"), false),
             ("rm -rf /tmp/* /var/cache/dnf".to_owned(), false),
             // Without -r, `rm` of a directory removes nothing below it.

@@ -220,13 +220,15 @@ fn assigned(word: &str) -> Option<&str> {
 /// run on, native add-ons and wheels included, clean: `npm ci`/`install` (yarn, pnpm, bun
 /// alike) the `node_modules` where it runs (or under `--prefix`), `pip install --target`
 /// (`-t`, `--prefix`, `--root`, `uv pip` too), a virtualenv (`python -m venv`, `uv venv`) and
-/// `uv sync`'s `.venv`. `cd` moves where the rest runs; system directories are not listed
+/// `uv sync`'s `.venv`, a conda environment by its `--prefix`. `cd` moves where the rest runs; system directories are not listed
 /// (what lands there is the platform's by its location). Relative to a WORKDIR not known, a
 /// directory is not known either.
 fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scope) -> Vec<String> {
     let mut trees = Vec::new();
     // Most scripts run none of these: skip reading their words.
-    let managers = ["npm", "yarn", "pnpm", "bun", "pip", "venv", "uv "];
+    let managers = [
+        "npm", "yarn", "pnpm", "bun", "pip", "venv", "uv ", "conda", "mamba",
+    ];
     if !managers.iter().any(|m| script.contains(m)) {
         return trees;
     }
@@ -311,6 +313,10 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
                     trees.extend(at(&here, dir.unwrap_or(".venv")));
                 }
                 ("uv", Some("sync")) => trees.extend(at(&here, ".venv")),
+                ("conda" | "mamba" | "micromamba", Some("create" | "install")) => {
+                    let dir = option(&["--prefix", "-p"]);
+                    trees.extend(dir.and_then(|d| at(&here, &d)));
+                }
                 ("venv" | "virtualenv", _) => {
                     let dir = args.iter().rev().find(|a| !a.starts_with('-'));
                     trees.extend(dir.and_then(|d| at(&here, d)));
@@ -322,7 +328,7 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
     trees
 }
 
-/// What a shell script's `rm` and `mv` take away: each path or pattern (absolute and clean;
+/// What a shell script's `rm`, `unlink` and `mv` take away: each path or pattern (absolute and clean;
 /// a relative one in the WORKDIR, unknown when that is), whether what is below it goes too
 /// (`rm -r`, `-R`, `--recursive`; a `mv` of a directory moves its contents), and the script
 /// after that command.
@@ -334,7 +340,7 @@ fn removed(
 ) -> Vec<(String, bool, String)> {
     let mut out = Vec::new();
     // Most scripts remove nothing: skip reading their words.
-    if !(script.contains("rm ") || script.contains("mv ")) {
+    if !["rm ", "mv ", "unlink "].iter().any(|p| script.contains(p)) {
         return out;
     }
     let lines: Vec<&str> = script.lines().collect();
@@ -378,6 +384,7 @@ fn removed(
                                 && a.contains(['r', 'R']))
                     }),
                 ),
+                Some("unlink") => (operands.as_slice(), false),
                 Some("mv") => match operands.split_last() {
                     Some((_, sources)) => (sources, true),
                     None => continue,

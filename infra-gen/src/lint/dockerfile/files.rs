@@ -220,14 +220,16 @@ pub(super) fn copied_files<'a>(stages: &'a [Stage], chain: &[usize]) -> Vec<(&'a
 }
 
 /// Directory names under which a system, its package managers and installers put programs
-/// and the libraries they load (`/usr/bin`, `/usr/lib`, `~/.bun/bin`), and those language
-/// package managers fill with packages and their native add-ons.
-const PROGRAM_DIRS: [&str; 9] = [
+/// and the libraries they load (`/usr/bin`, `/usr/lib`, `~/.bun/bin`, a user's `~/.local`
+/// of `pip install --user`), and those language package managers fill with packages and
+/// their native add-ons.
+const PROGRAM_DIRS: [&str; 10] = [
     "bin",
     "sbin",
     "lib",
     "lib64",
     "libexec",
+    ".local",
     "node_modules",
     "site-packages",
     "dist-packages",
