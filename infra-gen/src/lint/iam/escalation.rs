@@ -11,7 +11,9 @@
 //!   unless the service authorizes that policy by an action of its own on the same resource
 //!   (`dynamodb:CreateTable`'s `ResourcePolicy` asks `dynamodb:PutResourcePolicy`);
 //! * a write whose name says it writes a resource's policy or permissions, which AWS files under
-//!   Write for some services (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`), or the
+//!   Write for some services (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`,
+//!   `eks:CreateAccessEntry`), or puts a user or member into a group whose members hold its
+//!   permissions or role (`cognito-idp:AdminAddUserToGroup`), or the
 //!   attributes of a snapshot or image, which say who may restore or launch it
 //!   (`rds:ModifyDBSnapshotAttribute`);
 //! * a write of an identity service — `iam` and `sts`, and IAM Identity Center's `sso`,
@@ -225,11 +227,26 @@ const CREDENTIAL_WORDS: [&str; 4] = ["Token", "Credential", "Password", "Login"]
 /// Words in an action's name that say it writes who may do what: AWS files some such writes
 /// under *Write* (`kinesis:PutResourcePolicy`, `eks:AssociateAccessPolicy`,
 /// `workdocs:AddResourcePermissions`), not *Permissions management*.
-const PERMISSION_WORDS: [&str; 4] = [
+const PERMISSION_WORDS: [&str; 5] = [
     "ResourcePolicy",
     "AccessPolicy",
     "PolicyStatement",
     "Permission",
+    // EKS's access entries map an IAM principal to the cluster's Kubernetes groups
+    // (`system:masters`): an access grant (`eks:CreateAccessEntry`, `UpdateAccessEntry`).
+    "AccessEntry",
+];
+
+/// Words in an action's name that say it puts a user or member into a group, whose members
+/// hold the group's permissions, roles or access: a Cognito user pool group's IAM role
+/// (`cognito-idp:AdminAddUserToGroup`), a directory's groups (`ds-data:AddGroupMember`),
+/// QuickSight's, WorkDocs' and WorkMail's groups. (A multicast group's or a placement group's
+/// members are network interfaces and instances: `…GroupMembers`, `…ToPlacementGroup` say none.)
+const MEMBERSHIP_WORDS: [&str; 4] = [
+    "UserToGroup",
+    "MemberToGroup",
+    "GroupMembership",
+    "AddGroupMember",
 ];
 
 /// The actions whose request carries who may do what, from AWS's API models
@@ -374,6 +391,12 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
                 action.level_names().join("/")
             ),
         });
+    }
+    if writes && !reads && MEMBERSHIP_WORDS.iter().any(|w| action.name().contains(w)) {
+        return Some(format!(
+            "it is a {} that puts a user or member into a group: the member gains what the group may do (its permissions or role)",
+            action.level_names().join("/")
+        ));
     }
     if writes && !reads && IDENTITY_SERVICES.contains(&service.prefix) {
         return Some(format!(

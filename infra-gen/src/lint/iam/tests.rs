@@ -390,7 +390,8 @@ mod generated {
 
     /// Over every action of AWS's data that AWS files under Write though its name says it
     /// writes who may do what (a resource or access policy, a policy statement, permissions,
-    /// a snapshot's or image's attributes): each escalates, on whatever resource it names.
+    /// an access entry, a snapshot's or image's attributes, a user or member put into a
+    /// group): each escalates, on whatever resource it names.
     #[test]
     fn a_permission_write_filed_under_write_escalates() {
         let mut seen = 0;
@@ -402,6 +403,11 @@ mod generated {
                     "AccessPolicy",
                     "PolicyStatement",
                     "Permission",
+                    "AccessEntry",
+                    "UserToGroup",
+                    "MemberToGroup",
+                    "GroupMembership",
+                    "AddGroupMember",
                 ];
                 let shares = name.starts_with("Modify")
                     && name.ends_with("Attribute")
@@ -428,6 +434,24 @@ mod generated {
             }
         }
         assert!(seen >= 50, "{seen}");
+        // Group members that are network interfaces or things billed together gain nothing.
+        for (action, resource) in [
+            (
+                "ec2:RegisterTransitGatewayMulticastGroupMembers",
+                "ec2:${AWS::Region}:${AWS::AccountId}:transit-gateway-multicast-domain/tgw-mcast-domain-0123456789abcdef0",
+            ),
+            (
+                "iot:AddThingToBillingGroup",
+                "iot:${AWS::Region}:${AWS::AccountId}:billinggroup/lab",
+            ),
+        ] {
+            let f = with(Statement::allow(
+                "Member",
+                vec![Action::new(action).expect("in the data")],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:{resource}"))],
+            ));
+            assert!(!has(&f, "iam-escalation"), "{action}: {f:?}");
+        }
     }
 
     /// A write of a resource that runs with a role of its own changes what runs or who runs it
