@@ -176,22 +176,60 @@ const AUTHORITY: &[&str] = &[
 ];
 
 /// Whether `reason` says only who approved it or where it is recorded: once function words,
-/// [`AUTHORITY`] words, ticket numbers and dates (any word with a digit), names (a capitalised
-/// word not starting a sentence) and the words of `named` (the rule's) are left out, no word is
-/// left to say why.
+/// [`AUTHORITY`] words, who did it (`approved by …`, `agreed with …` to the end of its clause), links, ticket numbers and
+/// dates (any word with a digit), names (a capitalised word not starting a sentence), pointers
+/// to the details elsewhere and the words of `named` (the rule's) are left out, no word is left
+/// to say why.
 fn authority_only(reason: &str, named: &[String]) -> bool {
+    // What a reason points at instead of saying: its details, elsewhere.
+    const ELSEWHERE: &[&str] = &[
+        "details",
+        "detail",
+        "info",
+        "information",
+        "context",
+        "background",
+        "reason",
+        "reasons",
+        "rationale",
+        "justification",
+        "explanation",
+        "why",
+    ];
+    // Words that start a clause of its own after an agent (`approved by security because …`).
+    const CLAUSE: &[&str] = &[
+        "because", "since", "as", "so", "which", "that", "given", "due", "while", "where", "when",
+    ];
     let mut starts_sentence = true;
+    // Inside `approved by …`: who did it, to the end of its clause.
+    let (mut agent, mut approving) = (false, false);
     let mut left = 0;
-    for token in reason.split_inclusive(|c: char| !c.is_alphanumeric()) {
+    // A link is where it is recorded.
+    let text: Vec<&str> = reason
+        .split_whitespace()
+        .filter(|t| !t.contains("://") && !t.starts_with("www."))
+        .collect();
+    for token in text
+        .join(" ")
+        .split_inclusive(|c: char| !c.is_alphanumeric())
+    {
         let word: String = token.chars().filter(|c| c.is_alphanumeric()).collect();
         let ends = token.ends_with(['.', '!', '?', ';', ':']);
         if !word.is_empty() {
             let lower = word.to_lowercase();
+            agent = (agent && !CLAUSE.contains(&lower.as_str()))
+                || (approving && matches!(lower.as_str(), "by" | "with" | "from"));
+            // A contraction's letter (`OK'd`) keeps the word before it.
+            if word.chars().count() > 1 {
+                approving = AUTHORITY.contains(&lower.as_str());
+            }
             let name = !starts_sentence && word.chars().next().is_some_and(char::is_uppercase);
-            let said = !(name
+            let said = !(agent
+                || name
                 || word.chars().any(|c| c.is_ascii_digit())
                 || word.chars().count() < 2
                 || AUTHORITY.contains(&lower.as_str())
+                || ELSEWHERE.contains(&lower.as_str())
                 || EXCUSING.contains(&lower.as_str())
                 || named.contains(&lower)
                 || crate::model::lambda::reason::function_word(&lower));
@@ -199,6 +237,7 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
             starts_sentence = false;
         }
         starts_sentence |= ends;
+        agent &= !token.ends_with(['.', '!', '?', ';', ':', ',']);
     }
     left == 0
 }
@@ -690,9 +729,12 @@ mod tests {
                 .collect();
             rule_words.sort_unstable();
             rule_words.dedup();
-            // A capitalised word inside a sentence is a name (`LogRetention` but at the start).
+            // A capitalised word inside a sentence is a name (`LogRetention` but where a
+            // sentence starts: first, or after `Waiver:`).
             let rule_says = filler.iter().any(|f| ["log-retention", "retention", "log"].contains(f))
-                || text.first().is_some_and(|w| w == "LogRetention");
+                || text.iter().enumerate().any(|(i, w)| {
+                    w == "LogRetention" && (i == 0 || text[i - 1].ends_with(':'))
+                });
             let ack_ok = placeholder.is_none()
                 && words.len() + rule_words.len() >= 4
                 && prose
@@ -713,11 +755,13 @@ mod tests {
             ][..]),
             who in proptest::sample::select(&[
                 "the platform team lead", "security", "Jane Doe", "the CISO", "our architecture board",
-                "the product owner", "compliance and legal", "SRE", "Priya",
+                "the product owner", "compliance and legal", "SRE", "Priya", "the data platform team",
+                "the payments squad's tech lead",
             ][..]),
             place in proptest::option::of(proptest::sample::select(&[
                 "in OPS-4411", "on the call", "see SEC-221", "per the Slack thread", "in the review meeting",
                 "on 2026-03-04", "in JIRA PLAT-88", "(ticket #1234)",
+                "- details at https://wiki.example.com/adr/0042", "on the Monday call",
             ][..])),
             why in proptest::sample::select(&[
                 "staging processes only synthetic uploads",
@@ -732,6 +776,34 @@ mod tests {
             proptest::prop_assert!(ReplacementAck::new(authority.clone()).is_err(), "{}", authority);
             let reason = if why_first { format!("{why}; {authority}") } else { format!("{authority} Because {why}.") };
             proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), "{}", reason);
+        }
+    }
+
+    #[test]
+    fn words_that_name_approvers_elsewhere_still_say_why_in_a_reason() {
+        for why in [
+            "By keeping thirty days we meet the data minimisation principle of the GDPR.",
+            "Legal hold: audit logs are exported to the compliance archive nightly and kept there for ten years.",
+            "The security team's SIEM ingests these logs and keeps them for two years.",
+            "Jane's team exports these logs to Splunk, which keeps them for two years.",
+            "Approved by security, since staging holds synthetic uploads only.",
+            "Requested by the auditors: they read the logs from the archive account for seven years.",
+        ] {
+            assert!(
+                PolicyException::new(PolicyRule::LogRetention, why).is_ok(),
+                "{why}"
+            );
+        }
+        for who in [
+            "See the decision record at https://wiki.example.com/adr/0042 for the details.",
+            "Approved by the data platform team on the Monday call.",
+            "Per the CISO's decision in SEC-221.",
+            "As discussed with Jane and the SRE team in PLAT-7781.",
+        ] {
+            assert!(
+                PolicyException::new(PolicyRule::LogRetention, who).is_err(),
+                "{who}"
+            );
         }
     }
 
