@@ -761,6 +761,40 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// A webhook's ID is its key even when short: on a host named for hooks (Zapier's
+    /// `hooks.zapier.com/hooks/catch/<n>/<id>/`, Make's `hook.<zone>.make.com/<id>`) or after
+    /// a `hooks` segment, a segment of letters and digits lets any sender in; numeric IDs, API
+    /// versions and words there name resources.
+    #[test]
+    fn a_webhooks_short_id_is_its_key(
+        account in "[1-9][0-9]{5,8}",
+        id in "[a-z0-9]{7,12}",
+        zone in prop::sample::select(&["eu1", "eu2", "us1", "us2"][..]),
+        word in "[a-z]{3,10}",
+        version in "v[1-9](beta[1-9]|alpha)?",
+        form in 0..3usize,
+        name in prop::sample::select(&["NOTIFY_URL", "ORDER_EVENTS", "ZAP"][..]),
+    ) {
+        prop_assume!(id.bytes().any(|b| b.is_ascii_digit()) && id.bytes().any(|b| b.is_ascii_alphabetic()));
+        let hook = match form {
+            0 => format!("https://hooks.zapier.com/hooks/catch/{account}/{id}/"),
+            1 => format!("https://hook.{zone}.make.com/{id}{id}"),
+            _ => format!("https://chat.acme.dev/hooks/{id}"),
+        };
+        prop_assert!(literal_reason(name, &hook).is_some(), "{hook}");
+        for plain in [
+            format!("https://api.github.com/repos/acme/{word}/hooks/{account}"),
+            format!("https://docs.acme.dev/webhooks/{version}/{word}"),
+            format!("https://hooks.acme.dev/{version}/{word}"),
+        ] {
+            prop_assert!(literal_reason(name, &plain).is_none(), "{plain}");
+        }
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

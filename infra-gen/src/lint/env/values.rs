@@ -1131,21 +1131,47 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
         let path = &path[..path
             .find(|c: char| c.is_whitespace() || "?#\"'<>".contains(c))
             .unwrap_or(path.len())];
+        // A host named for hooks (Zapier's `hooks.zapier.com`, Make's `hook.eu1.make.com`)
+        // takes them on every path; its IDs are short (`/hooks/catch/<n>/<7 letters and
+        // digits>/`). A version segment (`v2beta1`) names an API, and 32 hex digits or more
+        // a digest.
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let hook_host = host
+            .split('.')
+            .next()
+            .is_some_and(|label| label.to_ascii_lowercase().contains("hook"));
+        let key = |s: &str| {
+            let b = s.as_bytes();
+            b.len() >= 7
+                && b.iter().all(u8::is_ascii_alphanumeric)
+                && b.iter().any(u8::is_ascii_digit)
+                && b.iter().any(u8::is_ascii_alphabetic)
+                && !api_version(s)
+                && !(b.len() >= 32 && b.iter().all(u8::is_ascii_hexdigit))
+        };
         let mut segments = path.split('/');
-        if segments.any(|s| s.to_ascii_lowercase().contains("hook"))
-            && segments.any(|s| {
-                s.len() >= 20
-                    && s.bytes().all(|b| b.is_ascii_alphanumeric())
-                    && s.bytes().any(|b| b.is_ascii_digit())
-                    && s.bytes().any(|b| b.is_ascii_alphabetic())
-                    && !s.bytes().all(|b| b.is_ascii_hexdigit())
-            })
+        if (hook_host || segments.any(|s| s.to_ascii_lowercase().contains("hook")))
+            && segments.any(key)
         {
             return Some("a webhook URL whose path is its key".into());
         }
         rest = after;
     }
     None
+}
+
+/// An API version as a path names it: `v2`, `v1beta1`, `v3alpha`, `v2rc1`.
+fn api_version(segment: &str) -> bool {
+    let Some(rest) = segment.strip_prefix(['v', 'V']) else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &rest[digits..];
+    let stage = ["alpha", "beta", "rc", "preview"]
+        .iter()
+        .find_map(|s| rest.strip_prefix(s))
+        .unwrap_or(rest);
+    digits > 0 && stage.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether a URL ending its text before `://` with this scheme may carry a key as its user
