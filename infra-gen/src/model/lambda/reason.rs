@@ -682,6 +682,15 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
         ) {
             new_clause(out);
         }
+        // Engineers' abbreviations of a mechanism are the mechanism: `sig`, `cert`, `creds`.
+        let w = match w.as_str() {
+            "sig" => "signature".to_owned(),
+            "sigs" => "signatures".to_owned(),
+            "cert" => "certificate".to_owned(),
+            "certs" => "certificates".to_owned(),
+            "creds" => "credentials".to_owned(),
+            _ => w,
+        };
         if let Some(clause) = out.last_mut().and_then(|s| s.last_mut()) {
             clause.push(w);
         }
@@ -1452,6 +1461,8 @@ fn public_data(c: &[String]) -> bool {
                     .iter()
                     // Past an elided article: `l'URL`, `dell'endpoint`.
                     .any(|y| exposure(y.rsplit('\'').next().unwrap_or(y)))
+            // `open data`: data published for anyone to use.
+            || w(i) == "open" && matches!(w(i + 1), "data" | "dataset" | "datasets")
             // `public by design`: what it serves is meant for anyone.
             || w(i) == "public" && w(i + 1) == "by" && w(i + 2) == "design"
             || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
@@ -2809,8 +2820,13 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             w,
             &[
                 "authoriz", "authoris", "inspect", "terminat", "protect", "guard", "handl",
+                // What requires the credential checks it: `required by the function URL config`.
+                "requir",
             ],
         ) && not_agent(w)
+            // Who pins a certificate checks it: `the partner pins our TLS certificate` (`client
+            // id pinned` is what a check holds fixed).
+            || matches!(w, "pin" | "pins" | "pinning")
     }
     fn elsewhere(w: &str) -> bool {
         matches!(
@@ -2825,6 +2841,13 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "guardrails"
                 | "shield"
                 | "guardduty"
+                // The URL's configuration (a `NONE` URL checks nothing), and another function
+                // the request's work reaches later: `the consumer Lambda`.
+                | "config"
+                | "configuration"
+                | "consumer"
+                | "worker"
+                | "downstream"
                 // The callers themselves: `so callers can verify us`.
                 | "caller"
                 | "callers"
@@ -2869,16 +2892,21 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     /// component in front anywhere in it (`a Lambda@Edge function`, `a CloudFront function`,
     /// `a Lambda authorizer`), else its last noun.
     fn compound_head(words: &[String]) -> &str {
+        // `the function URL config`: the URL is part of the compound, never its checker.
         let run: Vec<&String> = words
             .iter()
-            .take_while(|w| elsewhere(w) || itself(w))
+            .take_while(|w| elsewhere(w) || itself(w) || matches!(w.as_str(), "url" | "urls"))
             .collect();
         // A possessive's owner holds the rest: `the function's client` is the function's.
         run.iter()
             .rev()
             .find(|w| w.ends_with("'s"))
             .or_else(|| run.iter().find(|w| elsewhere(w)))
-            .or(run.last())
+            .or_else(|| {
+                run.iter()
+                    .rev()
+                    .find(|w| !matches!(w.as_str(), "url" | "urls"))
+            })
             .map_or("", |w| w.as_str())
     }
     /// A clause saying it forwards to the function or sits in front of it.
@@ -3063,9 +3091,13 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                             matches!(w.as_str(), "with" | "using" | "via" | "through" | "to")
                         });
                     let head = compound_head(&c[first..i]);
-                    // The callers check only as the verb's own subject (`callers can verify
-                    // us`), not as a noun's (`partners go through the same check`).
-                    let caller = matches!(head, "caller" | "callers" | "partner" | "partners");
+                    // The callers, the URL and its configuration check only as the verb's own
+                    // subject (`callers can verify us`), not as a noun's modifiers (`partners go
+                    // through the same check`, `Zoom's endpoint URL validation`).
+                    let caller = matches!(
+                        head,
+                        "caller" | "callers" | "partner" | "partners" | "config" | "configuration"
+                    );
                     let verb = c[..i]
                         .iter()
                         .rev()
@@ -3076,7 +3108,11 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                             )
                         })
                         .is_some_and(|w| w == head);
-                    (!presents && (!caller || verb)).then_some(head)
+                    // `URL validation`, `the config check`: a noun the head modifies.
+                    let nominal = ["tion", "ment", "ing"].iter().any(|e| c[i].ends_with(e))
+                        || matches!(head, "config" | "configuration")
+                            && matches!(c[i].as_str(), "check" | "checks");
+                    (!presents && (!caller || verb && !nominal)).then_some(head)
                 })
         })
     };
@@ -3141,7 +3177,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                         && w(i + 2) == "in"
                         && count(w(i + 3)))
                 || w(i) == "every" && ordinal(w(i + 1))
-                || count(w(i)) && w(i + 1) == "of" && matches!(w(i + 2), "requests" | "calls" | "traffic")
+                // (`100%` of them is all of them.)
+                || count(w(i)) && w(i) != "100" && w(i + 1) == "of" && matches!(w(i + 2), "requests" | "calls" | "traffic")
                 || matches!(
                     w(i),
                     "sample" | "sampled" | "sampling" | "fraction" | "percent" | "percentage"
@@ -3150,8 +3187,22 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     && matches!(w(i + 1), "requests" | "calls" | "callers" | "traffic")
         })
     });
+    // A share of the traffic a check is rolled out to, in a clause of its own: `signature
+    // validation is feature-flagged, currently rolled out to 0% of traffic`.
+    let share = sentences.iter().any(|sentence| {
+        sentence.iter().flatten().any(|y| checking(y))
+            && sentence.iter().any(|c| {
+                c.windows(3).any(|p| {
+                    count(&p[0])
+                        && p[0] != "100"
+                        && p[1] == "of"
+                        && matches!(p[2].as_str(), "requests" | "calls" | "traffic" | "callers")
+                })
+            })
+    });
     partial
         || sometimes
+        || share
         || (checkers().any(elsewhere) || unnamed_in_front || agent_in_front)
             && !checkers().any(itself)
         || no_longer(sentences)
@@ -3279,6 +3330,7 @@ fn history(sentence: &[Vec<String>]) -> bool {
 /// documentation`, `a secret committed to the public repository` (not a JWKS, a certificate or
 /// a public key, which are public by design).
 fn published_credential(sentence: &[Vec<String>]) -> bool {
+    let w_at = |c: &[String], i: usize| c.get(i).map_or("", String::as_str).to_owned();
     let named = |y: &str| {
         AUTH_TERMS.contains(&y)
             || MECHANISMS.contains(&y)
@@ -3289,8 +3341,9 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
             // A clause opening with a pronoun (`a bearer token is required; it is printed in
             // the integration guide`) speaks of the credential of the clauses before it.
             let referent: Option<(Vec<String>, usize)> = if c
-                .first()
-                .is_some_and(|w| matches!(w.as_str(), "it" | "they" | "which"))
+                .iter()
+                .find(|w| !matches!(w.as_str(), "but" | "and" | "so" | "yet"))
+                .is_some_and(|w| matches!(w.as_str(), "it" | "they" | "which" | "it's" | "they're"))
             {
                 let earlier: Vec<String> = sentence[..m].iter().flatten().cloned().collect();
                 earlier
@@ -3319,7 +3372,15 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                             && !(k > 0 && c[k - 1] == "client")
                         || matches!(c[k].as_str(), "key" | "keys") && k > 0 && c[k - 1] == "public"
                 };
-                matches!(
+                // One credential for everyone is no one's: `it's the same for everyone`.
+                c[i] == "same"
+                    && w_at(c, i + 1) == "for"
+                    && matches!(
+                        w_at(c, i + 2).as_str(),
+                        "everyone" | "anyone" | "everybody" | "anybody"
+                    )
+                    && (nearest.is_some() || referent.is_some())
+                    || matches!(
                     c[i].as_str(),
                     "printed"
                         | "published"
@@ -3788,6 +3849,23 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                                 && matches!(*p[2], "queued" | "processed" | "sent" | "paid"
                                     | "answered" | "accepted" | "executed" | "delivered" | "returned")
                         }))
+                // A check made after the work (`verified … after we enqueue the event`).
+                || checking(x)
+                    && words[i + 1..].iter().take(14).position(|y| *y == "after").is_some_and(|k| {
+                        words[i + 2 + k..].iter().take(4).any(|y| {
+                            // A verb of doing the work, in any form (not `sender`).
+                            ["enqueue", "queue", "store", "save", "accept", "respond", "return",
+                             "process", "forward", "persist", "write", "wrote", "written", "sent",
+                             "send", "acknowledge", "insert", "publish", "answer", "serve"]
+                                .iter()
+                                .any(|p| {
+                                    let stem = p.strip_suffix('e').unwrap_or(p);
+                                    y.strip_prefix(stem).is_some_and(|rest| {
+                                        matches!(rest, "" | "e" | "s" | "es" | "d" | "ed" | "ing")
+                                    })
+                                })
+                        })
+                    })
                 // A key everyone's client holds is no secret.
                 || x == "hardcoded"
                 || x == "hard" && w(i + 1) == "coded"
@@ -4122,22 +4200,31 @@ fn taken_as_it_comes(sentence: &[Vec<String>]) -> bool {
 /// header's contents are never checked` (in a reason about a URL's callers, the value is the
 /// credential's).
 fn value_unjudged(words: &[&str]) -> bool {
-    (0..words.len()).any(|i| {
-        negator(words[i])
-            && words[i.saturating_sub(3)..i]
+    // Its value put to no use: `its value is logged for analytics and otherwise unused`.
+    let unused = (0..words.len()).any(|i| {
+        matches!(words[i], "unused" | "disregarded")
+            && words[i.saturating_sub(8)..i]
                 .iter()
                 .any(|y| matches!(*y, "value" | "values" | "contents" | "content"))
-            && words[i + 1..]
-                .iter()
-                .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "ever" | "actually"))
-                .is_some_and(|y| {
-                    [
-                        "compar", "check", "verif", "validat", "match", "look", "inspect", "read",
-                    ]
+    });
+    unused
+        || (0..words.len()).any(|i| {
+            negator(words[i])
+                && words[i.saturating_sub(3)..i]
                     .iter()
-                    .any(|p| y.starts_with(p))
-                })
-    })
+                    .any(|y| matches!(*y, "value" | "values" | "contents" | "content"))
+                && words[i + 1..]
+                    .iter()
+                    .find(|y| !matches!(**y, "be" | "been" | "is" | "are" | "ever" | "actually"))
+                    .is_some_and(|y| {
+                        [
+                            "compar", "check", "verif", "validat", "match", "look", "inspect",
+                            "read",
+                        ]
+                        .iter()
+                        .any(|p| y.starts_with(p))
+                    })
+        })
 }
 
 /// A credential accepted for its form, not checked against anything: `any key that starts

@@ -1809,3 +1809,64 @@ proptest! {
         prop_assert!(judge(&reason).is_err(), "{}", reason);
     }
 }
+
+/// Reasons that name a check something else makes, after the work, on a share of the traffic,
+/// of a credential everyone has or put to no use; each beside a valid neighbour in the same
+/// words.
+const ELSEWHERE_OR_LATER: &[(&str, &str)] = &[
+    (
+        "{m} is required by the function URL config",
+        "{m} is required by the handler, which answers 401 without it",
+    ),
+    (
+        "the partner pins our TLS certificate, so only they can talk to us",
+        "the handler pins each partner's client certificate fingerprint inside {m} and rejects others",
+    ),
+    (
+        "{m} is verified in the consumer Lambda that reads from the queue after we enqueue the event",
+        "{m} is verified in the handler before we enqueue the event; failures get 401",
+    ),
+    (
+        "{m} is checked, currently rolled out to 0% of traffic",
+        "{m} is checked on 100% of requests, failures get 401",
+    ),
+    (
+        "there is {m}, but it's the same for everyone and shipped in the iOS app",
+        "there is {m} per partner, kept in Secrets Manager, and the handler rejects unknown ones",
+    ),
+    (
+        "requests must include {m}; its value is logged for analytics and otherwise unused",
+        "requests must include {m}; its value is compared with the stored one and mismatches get 401",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Each of those is refused, its neighbour passes.
+    #[test]
+    fn a_check_elsewhere_later_partial_or_unused_is_refused(
+        f in prop::sample::select(ELSEWHERE_OR_LATER), m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.0.replace("{m}", m)], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![f.1.replace("{m}", m)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// Engineers' abbreviations name the mechanism (`sig`, `cert`, `creds`), and open data is
+    /// public data.
+    #[test]
+    fn abbreviations_and_open_data_are_read(seed in any::<u64>()) {
+        for r in [
+            "the webhook sig is checked with the signing secret; throws -> 400",
+            "client certs are verified against our CA and unknown certs get 403",
+            "basic auth creds are compared with bcrypt hashes, 401 otherwise",
+            "open data: the EV charger map we publish under CC-BY",
+        ] {
+            let valid = dress(vec![r.to_owned()], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+    }
+}
