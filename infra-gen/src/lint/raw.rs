@@ -1218,9 +1218,10 @@ fn secrets<'v>(
             let leaked = resolved.dynamic_references().iter().any(|r| r.is_secret());
             // The property takes a secret: a reference is how it should get one. A key of the
             // template's own data named like a secret (a substitution, a header) is no such
-            // property: the service shows its value to whoever reads the resource.
-            let takes_secret =
-                secret_key.is_some() && crate::validate::declares_property(at.type_name, &at.path);
+            // property: the service shows its value to whoever reads the resource. (A type
+            // without an embedded schema is refused by the pipeline; its names are taken.)
+            let takes_secret = secret_key.is_some()
+                && crate::validate::declares_property(at.type_name, &at.path) != Some(false);
             let reason = match secret_key {
                 _ if leaked && !takes_secret => Some(
                     "a dynamic reference to a secret, which CloudFormation replaces with the secret's value in a property that is not a secret's".to_owned(),

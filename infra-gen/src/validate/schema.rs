@@ -206,11 +206,9 @@ pub(crate) fn unchangeable(type_name: &str) -> impl Iterator<Item = (&'static st
 /// object: a setting of the service, such as `MasterUserPassword`. A key of a map the schema
 /// leaves open (`patternProperties`, `additionalProperties`, an untyped object: a state
 /// machine's `DefinitionSubstitutions`, a pipe's `HeaderParameters`) is the template's own
-/// data, not a property; so is anything of a type infra-gen does not embed.
-pub(crate) fn declares_property(type_name: &str, path: &[&str]) -> bool {
-    let Some(doc) = cloudformation(type_name).and_then(|s| s.document().ok()) else {
-        return false;
-    };
+/// data, not a property. `None` for a type infra-gen does not embed (the pipeline refuses it).
+pub(crate) fn declares_property(type_name: &str, path: &[&str]) -> Option<bool> {
+    let doc = cloudformation(type_name)?.document().ok()?;
     // `$ref`s point into the document's `definitions`; arrays are entered through `items`.
     let resolve = |mut node: &'static Value| {
         for _ in 0..16 {
@@ -242,10 +240,10 @@ pub(crate) fn declares_property(type_name: &str, path: &[&str]) -> bool {
             .find_map(|n| n.get("properties").and_then(|p| p.get(*key)));
         match found {
             Some(n) => node = n,
-            None => return false,
+            None => return Some(false),
         }
     }
-    true
+    Some(true)
 }
 
 /// Every type's [`unchangeable`] properties, for tests that cover them all.
