@@ -2780,7 +2780,8 @@ const INSTALLS: [(&str, &str, &str, &str); 8] = [
         "pip install --target /deps -r requirements.txt",
         "pip install --platform manylinux2014_{arch} --only-binary=:all: --target /deps -r requirements.txt",
         "/deps",
-        "/app/requirements.txt",
+        // A project's own `lib` directory (Maven's jars) is no install.
+        "/app/target/lib/",
     ),
     (
         "python -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt",
@@ -2798,7 +2799,7 @@ const INSTALLS: [(&str, &str, &str, &str); 8] = [
         "curl -fsSL https://bun.sh/install | bash",
         "curl -fsSL https://github.com/oven-sh/bun/releases/latest/download/bun-linux-{arch}.zip -o /tmp/bun.zip && unzip /tmp/bun.zip -d /root/.bun/bin",
         "/root/.bun/bin/bun",
-        "/app/src/",
+        "/app/build/libs/",
     ),
 ];
 

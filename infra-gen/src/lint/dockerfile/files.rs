@@ -220,15 +220,19 @@ pub(super) fn copied_files<'a>(stages: &'a [Stage], chain: &[usize]) -> Vec<(&'a
 }
 
 /// Directory names under which a system, its package managers and installers put programs
-/// and the libraries they load (`/usr/bin`, `/usr/lib`, `~/.bun/bin`, a user's `~/.local`
-/// of `pip install --user`), and those language package managers fill with packages and
-/// their native add-ons.
-const PROGRAM_DIRS: [&str; 10] = [
-    "bin",
-    "sbin",
-    "lib",
-    "lib64",
-    "libexec",
+/// and the libraries they load (`/usr/bin`, `/usr/lib`, `/opt/<tool>/bin`, `~/.bun/bin`)
+/// — in the system's, `/opt`'s and the users' trees ([`INSTALL_ROOTS`]); a project's own
+/// `target/lib` of jars is a build's output.
+const PROGRAM_DIRS: [&str; 5] = ["bin", "sbin", "lib", "lib64", "libexec"];
+
+/// Where a system, its package managers and installers put programs.
+const INSTALL_ROOTS: [&str; 8] = [
+    "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/opt/", "/root/", "/home/",
+];
+
+/// Directory names language package managers fill with packages and their native add-ons,
+/// wherever they stand, and a user's `~/.local` (`pip install --user`).
+const PACKAGE_DIRS: [&str; 5] = [
     ".local",
     "node_modules",
     "site-packages",
@@ -238,8 +242,9 @@ const PROGRAM_DIRS: [&str; 10] = [
 
 /// The first file or directory a stage of `chain` (the final image's) copies out of stage
 /// `i` that holds the programs, libraries or packages of the platform `i` runs on rather
-/// than a build it made: anything in a program or library directory ([`PROGRAM_DIRS`]) or
-/// a system directory above them (`/usr`, `/`), or a package tree one of its RUNs filled, or
+/// than a build it made: anything in an installed program or library directory
+/// ([`PROGRAM_DIRS`]) or a system directory above them (`/usr`, `/`), in a package directory
+/// ([`PACKAGE_DIRS`]) or a package tree one of its RUNs filled, or
 /// a directory holding one (`/app` with its `node_modules`); a program or library directory's
 /// file a RUN of the stage names is a build's output it wrote there. Data (a CA bundle, time
 /// zones) runs nowhere.
@@ -257,11 +262,15 @@ pub(super) fn machine_files(stages: &[Stage], chain: &[usize], i: usize) -> Opti
         .flat_map(|w| &w.sources)
         .map(|s| clean(&format!("/{s}")))
         .find(|path| {
-            let located = path.split('/').any(|part| PROGRAM_DIRS.contains(&part))
-                || matches!(path.as_str(), "/" | "/usr" | "/usr/local");
-            let packages = trees
+            let installed = INSTALL_ROOTS
                 .iter()
-                .any(|t| takes(path, t) || below(t, path).is_some());
+                .any(|r| format!("{path}/").starts_with(r))
+                && path.split('/').any(|part| PROGRAM_DIRS.contains(&part));
+            let located = installed || matches!(path.as_str(), "/" | "/usr" | "/usr/local");
+            let packages = path.split('/').any(|part| PACKAGE_DIRS.contains(&part))
+                || trees
+                    .iter()
+                    .any(|t| takes(path, t) || below(t, path).is_some());
             arch::holds(path) == arch::Holds::Anything && ((located && !written(path)) || packages)
         })
 }
