@@ -2,15 +2,16 @@
 //! on resolved values ([`super::resolve`]), never on raw template text:
 //!
 //! * `iam-wildcard`: no `*` resource unless every action accepts only `*`; no wildcard inside
-//!   an ARN (except S3 objects under a literal prefix, and paths below one OpenSearch domain
-//!   its service addresses by path) or in an ARN-, path- or account-like
-//!   condition value (except `s3:prefix` = `<prefix>/*`, and an ARN pattern under one named
-//!   resource: `…:<api-id>/*/GET/items`); no `StringLike` value that matches everything.
+//!   an ARN (except S3 objects under a literal prefix, and paths below one OpenSearch domain,
+//!   which its service addresses by path) or in an ARN-, path- or account-like condition value
+//!   (except `s3:prefix` = `<prefix>/*`, and an ARN pattern under one named resource:
+//!   `…:<api-id>/*/GET/items`), nor a value there that matches everything; a pattern on any
+//!   other key only narrows.
 //! * `iam-scope`: each action on resources of the types it accepts, by the ARN formats of the
 //!   data (a star-only action on an ARN matches nothing); logs and secrets only of the stack's
 //!   own resources; no ARN or account condition value of another account or region unless
-//!   the statement declares it; no statement without actions or resources, no condition
-//!   without values.
+//!   the statement declares it (a region the data's format writes literally is none); no
+//!   statement without actions or resources, no condition without values.
 //! * `iam-escalation` ([`escalation`]), `iam-bedrock` ([`bedrock`]), `iam-size` ([`size`]).
 
 mod bedrock;
