@@ -799,3 +799,64 @@ fn reviews_of_this_repositorys_history_match_the_template_diffs() {
     }
     assert!(reviewed > 0, "no commit of the history was reviewed");
 }
+
+/// Every stack moved to another region, its template text unchanged: a new stack there, whose
+/// old one keeps its stateful resources, each listed as left behind and gated; a stack holding
+/// nothing stateful moves freely; the same regions are no change.
+#[test]
+fn a_stack_moved_to_another_region_leaves_its_stateful_resources_behind() {
+    let app = support::app();
+    let files = infra_gen::pipeline::validated(&app).expect("renders");
+    let samconfig = &files
+        .iter()
+        .find(|f| f.path == "samconfig.toml")
+        .expect("a samconfig")
+        .contents;
+    let base = Templates::rendered("base", &files);
+    let same = compare(&app, &base, &Templates::rendered("head", &files));
+    assert!(
+        same.stacks.is_empty() && !same.gated(),
+        "{}",
+        review::plain(&same)
+    );
+    for stack in app.stacks() {
+        let region = stack.environment.region();
+        let other = if region == "eu-north-1" {
+            "eu-south-1"
+        } else {
+            "eu-north-1"
+        };
+        let table = format!("[{}.deploy.parameters]", stack.name);
+        let at = samconfig
+            .find(&table)
+            .expect("each stack has its deploy table");
+        let moved = format!(
+            "{}{}",
+            &samconfig[..at],
+            samconfig[at..].replacen(
+                &format!("region = \"{region}\""),
+                &format!("region = \"{other}\""),
+                1
+            )
+        );
+        let head = Templates::rendered("head", &files).with_samconfig(&moved);
+        let r = compare(&app, &base, &head);
+        let s = only(&r);
+        assert_eq!(s.change, "moved", "{}", review::plain(&r));
+        let stateful: BTreeSet<String> = stack
+            .template
+            .resources
+            .iter()
+            .filter(|x| x.lifecycle.is_some())
+            .map(|x| x.id.to_string())
+            .collect();
+        let left: BTreeSet<String> = s
+            .stateful
+            .iter()
+            .filter(|st| st.change == "left behind")
+            .map(|st| st.resource.clone())
+            .collect();
+        assert_eq!(left, stateful, "{}", stack.name);
+        assert_eq!(r.gated(), !stateful.is_empty(), "{}", review::plain(&r));
+    }
+}

@@ -277,9 +277,12 @@ impl Review {
 #[derive(Debug, Clone, Serialize)]
 pub struct StackReview {
     pub stack: String,
-    /// `added`, `removed`, `changed`, `text-only` (comments or layout, same meaning) or
-    /// `deploy-order` (the same template, deployed after other stacks).
+    /// `added`, `removed`, `changed`, `text-only` (comments or layout, same meaning),
+    /// `deploy-order` (the same template, deployed after other stacks) or `moved` (to another
+    /// region: a new stack there, the old one keeping its resources).
     pub change: &'static str,
+    /// For `moved`: the regions the base and the head record.
+    pub region: Option<Move>,
     /// The stacks it must deploy after, when that changes (base, head).
     pub deploy_order: Option<Order>,
     pub resources: Vec<ResourceChange>,
@@ -288,6 +291,13 @@ pub struct StackReview {
     pub stateful: Vec<StatefulChange>,
     pub environment: Vec<EnvChange>,
     pub operations: Vec<SettingChange>,
+}
+
+/// A stack recorded in one region by the base and in another by the head.
+#[derive(Debug, Clone, Serialize)]
+pub struct Move {
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -333,7 +343,8 @@ pub struct StatefulChange {
     pub resource: String,
     #[serde(rename = "type")]
     pub type_name: String,
-    /// `replaced` or `deleted`.
+    /// `replaced`, `deleted` or `left behind` (with the old stack of a stack moved to another
+    /// region).
     pub change: &'static str,
     pub why: Vec<String>,
     /// The definition's `acknowledge_replacement` reason; `None` when there is none or, for a
@@ -371,7 +382,9 @@ pub fn compare(
     context: &Context<'_>,
 ) -> Result<Review, ReviewError> {
     let unchanged = |a: &Templates, b: &Templates| {
-        a.files.len() == b.files.len() && a.files.iter().all(|f| b.files.iter().any(|g| g == f))
+        a.files.len() == b.files.len()
+            && a.files.iter().all(|f| b.files.iter().any(|g| g == f))
+            && a.regions == b.regions
     };
     if unchanged(base, head) {
         return Ok(Review {
@@ -397,7 +410,16 @@ pub fn compare(
         let (b, h) = (old.get(name), new.get(name));
         let (before, after) = (old_links.get(name), new_links.get(name));
         let same_text = matches!((b, h), (Some((_, bt)), Some((_, ht))) if bt == ht);
-        if same_text && before == after {
+        // A stack is its name in one region: recorded in another on each side, it is a new
+        // stack there, and the old one keeps what it holds.
+        let moved = match (base.regions.get(name), head.regions.get(name)) {
+            (Some(from), Some(to)) if from != to && b.is_some() && h.is_some() => Some(Move {
+                from: from.clone(),
+                to: to.clone(),
+            }),
+            _ => None,
+        };
+        if same_text && before == after && moved.is_none() {
             continue;
         }
         let mut review = stack(
@@ -408,7 +430,11 @@ pub fn compare(
             context,
             &secrets,
         );
-        if same_text {
+        if let Some(m) = moved {
+            review.change = "moved";
+            review.stateful = left_behind(name, b.map(|(v, _)| v.as_ref()), &m, context);
+            review.region = Some(m);
+        } else if same_text {
             review.change = "deploy-order";
         } else if let (Some((bv, _)), Some((hv, _))) = (b, h)
             && bv == hv
@@ -567,6 +593,7 @@ fn stack(
             _ => "changed",
         },
         deploy_order: None,
+        region: None,
         resources: Vec::new(),
         permissions: Vec::new(),
         exposure: Vec::new(),
@@ -686,6 +713,35 @@ fn stack(
     };
     out.permissions = policy::compare(&rows(old), &rows(new));
     out
+}
+
+/// The stateful resources of `base` (a stack's template) that a move to another region leaves
+/// with the old stack: the new stack creates new, empty ones.
+fn left_behind(
+    stack: &str,
+    base: Option<&Value>,
+    m: &Move,
+    cx: &Context<'_>,
+) -> Vec<StatefulChange> {
+    resources(base)
+        .iter()
+        .filter(|(_, r)| is_stateful(r))
+        .map(|(id, r)| StatefulChange {
+            resource: id.clone(),
+            type_name: type_of(r).to_owned(),
+            change: "left behind",
+            why: vec![format!(
+                "the stack moves from {} to {}: a new stack there",
+                m.from, m.to
+            )],
+            acknowledged: cx
+                .head_is_app
+                .then(|| cx.app.removed_stack(stack).map(|a| a.reason().to_owned()))
+                .flatten(),
+            acknowledgement_known: cx.head_is_app,
+            retained: retained(r),
+        })
+        .collect()
 }
 
 /// The definition's acknowledgement of replacing `resource` of `stack`.

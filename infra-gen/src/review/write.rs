@@ -214,9 +214,10 @@ fn verdict(r: &Review) -> String {
 }
 
 fn stack_title(s: &StackReview) -> String {
-    match s.change {
-        "text-only" => format!("{} (text changed, same meaning)", s.stack),
-        other => format!("{} ({other})", s.stack),
+    match (s.change, &s.region) {
+        ("text-only", _) => format!("{} (text changed, same meaning)", s.stack),
+        (_, Some(m)) => format!("{} (moved from {} to {})", s.stack, m.from, m.to),
+        (other, None) => format!("{} ({other})", s.stack),
     }
 }
 
