@@ -308,7 +308,10 @@ fn wildcard(
 fn narrowed_on_star(action: &Action, statement: &Statement, scope: &Scope<'_>) -> bool {
     action.star_keys().any(|key| {
         statement.conditions.iter().any(|c| {
+            // A condition holding without the key (`…IfExists`, `ForAllValues:`) lets every
+            // request that leaves the optional resource out through.
             c.key.eq_ignore_ascii_case(key)
+                && !c.operator.holds_without_key()
                 && !c.values.is_empty()
                 && c.values.iter().all(|v| {
                     scope.resolve(v).known().is_some_and(|t| {
@@ -851,7 +854,7 @@ fn check_condition(
     for value in &condition.values {
         let resolved = scope.resolve(value);
         lengths.insert(value, size::resolved_len(&resolved));
-        if condition.operator == Operator::StringLike && resolved.may_wildcard() {
+        if condition.operator.is_like() && resolved.may_wildcard() {
             // Only wildcards: `*` matches every value, `?`s every value of that length (every
             // account ID is twelve of them).
             let everything = resolved

@@ -1073,7 +1073,7 @@ fn web_identity(
         .collect();
     let github = provider_text.ends_with("oidc-provider/token.actions.githubusercontent.com");
     let open_subject = |c: &&Condition| {
-        c.operator == Operator::StringLike
+        c.operator.is_like()
             && c.values.iter().any(|v| {
                 let text = sink.scope().resolve(v).with_unknowns_as("*");
                 let fixed = text.split(['*', '?']).next().unwrap_or_default();
@@ -1131,12 +1131,20 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
             .iter()
             .find_map(|set| name.strip_prefix(set))
             .unwrap_or(name);
-        let operator = match base.strip_suffix("IfExists").unwrap_or(base) {
-            // Ignoring case compares whole values all the same: no wildcard.
-            "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" => Operator::StringEquals,
-            "StringLike" | "ArnLike" => Operator::StringLike,
-            // IAM's `Bool` compares the text `true` or `false`: the same test as StringEquals.
-            "Bool" => Operator::StringEquals,
+        // `…IfExists` holds for a request without the key, and so does `ForAllValues:`, whose
+        // empty set of values is all in any list.
+        let without_key = base.ends_with("IfExists") || name.starts_with("ForAllValues:");
+        let operator = match (base.strip_suffix("IfExists").unwrap_or(base), without_key) {
+            // Ignoring case compares whole values all the same: no wildcard. IAM's `Bool`
+            // compares the text `true` or `false`: the same test as StringEquals.
+            ("StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "Bool", false) => {
+                Operator::StringEquals
+            }
+            ("StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "Bool", true) => {
+                Operator::StringEqualsIfExists
+            }
+            ("StringLike" | "ArnLike", false) => Operator::StringLike,
+            ("StringLike" | "ArnLike", true) => Operator::StringLikeIfExists,
             _ => continue,
         };
         let RawValue::Object(keys) = keys else {

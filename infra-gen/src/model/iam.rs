@@ -153,6 +153,11 @@ pub enum Operator {
     StringEquals,
     /// `*` and `?` in the value match any text and any character (e.g. `s3:prefix`).
     StringLike,
+    /// As `StringEquals` for a request that has the key, and true for one that has none: a raw
+    /// document's `…IfExists` and `ForAllValues:` forms.
+    StringEqualsIfExists,
+    /// As `StringLike` for a request that has the key, and true for one that has none.
+    StringLikeIfExists,
 }
 
 impl Operator {
@@ -160,7 +165,20 @@ impl Operator {
         match self {
             Self::StringEquals => "StringEquals",
             Self::StringLike => "StringLike",
+            Self::StringEqualsIfExists => "StringEqualsIfExists",
+            Self::StringLikeIfExists => "StringLikeIfExists",
         }
+    }
+
+    /// Whether `*` and `?` in a value are wildcards.
+    pub fn is_like(self) -> bool {
+        matches!(self, Self::StringLike | Self::StringLikeIfExists)
+    }
+
+    /// Whether the condition holds for a request without the key, so it narrows only the
+    /// requests that carry it.
+    pub fn holds_without_key(self) -> bool {
+        matches!(self, Self::StringEqualsIfExists | Self::StringLikeIfExists)
     }
 }
 

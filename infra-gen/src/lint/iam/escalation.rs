@@ -471,8 +471,12 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
 /// the holder gains nothing; KMS sets the key on no other request, so nothing else is granted.
 fn for_aws_resources_only(statement: &Statement, scope: &Scope<'_>) -> bool {
     statement.conditions.iter().any(|c| {
-        c.operator == crate::model::iam::Operator::StringEquals
-            && c.key.eq_ignore_ascii_case("kms:GrantIsForAWSResource")
+        // KMS sets the key on every grant operation, so `…IfExists` changes nothing there.
+        matches!(
+            c.operator,
+            crate::model::iam::Operator::StringEquals
+                | crate::model::iam::Operator::StringEqualsIfExists
+        ) && c.key.eq_ignore_ascii_case("kms:GrantIsForAWSResource")
             && !c.values.is_empty()
             && c.values.iter().all(|v| {
                 scope

@@ -796,7 +796,7 @@ mod generated {
 
     /// Over every action AWS's data says acts on its one resource type only optionally and
     /// names condition keys of its own service: on `*` it is accepted exactly when one of
-    /// those keys narrows it with exact values.
+    /// those keys narrows it with exact values, in a form that fails without the key.
     #[test]
     fn an_optional_resource_action_on_star_needs_its_own_condition() {
         let mut seen = 0;
@@ -829,6 +829,32 @@ mod generated {
             }
         }
         assert!(seen >= 20, "{seen}");
+        // In a raw document, only a form that fails without the key narrows: `…IfExists` and
+        // `ForAllValues:` hold for every request that leaves the optional resource out.
+        for service in data::services() {
+            for info in service.actions {
+                let Some(key) = info.star_keys().next() else {
+                    continue;
+                };
+                let action = format!("{}:{}", service.prefix, info.name());
+                for (operator, narrows) in [
+                    ("StringEquals", true),
+                    ("ForAnyValue:StringEquals", true),
+                    ("StringEqualsIfExists", false),
+                    ("ForAllValues:StringEquals", false),
+                    ("StringLikeIfExists", false),
+                ] {
+                    let f = raw_policy(serde_json::json!({"Version": "2012-10-17", "Statement": [
+                        {"Sid": "Star", "Effect": "Allow", "Action": action, "Resource": "*",
+                         "Condition": {operator: {key: "v1"}}}]}));
+                    assert_eq!(
+                        has(&f, "iam-wildcard"),
+                        !narrows,
+                        "{action} {operator}: {f:?}"
+                    );
+                }
+            }
+        }
         let put = Action::new("cloudwatch:PutMetricData").expect("in the data");
         assert_eq!(
             put.star_keys().collect::<Vec<_>>(),

@@ -226,6 +226,8 @@ fn permission(
             let how = match c.operator {
                 Operator::StringEquals => "is",
                 Operator::StringLike => "matches",
+                Operator::StringEqualsIfExists => "is, where given,",
+                Operator::StringLikeIfExists => "matches, where given,",
             };
             let values: Vec<String> = c.values.iter().map(|v| words.value(v)).collect();
             summary.push_str(&format!(
