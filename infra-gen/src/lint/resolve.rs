@@ -956,10 +956,8 @@ fn verbose_at_end(pattern: &str) -> bool {
     groups.last().copied().unwrap_or(false)
 }
 
-/// Java's POSIX classes (`\p{XDigit}`, `\P{Alpha}`: ASCII in Java's default mode),
-/// quotations (`\Q…\E`) and nested classes that look like POSIX bracket expressions
-/// (`[[:alnum:]]`, which Java reads as the characters `:alnum`) as the Rust regex syntax
-/// spells them; the rest is left as written.
+/// Java's POSIX classes (`\p{XDigit}`, `\P{Alpha}`: ASCII in Java's default mode) and
+/// quotations (`\Q…\E`) as the Rust regex syntax spells them; the rest is left as written.
 fn java_spelling(pattern: &str) -> String {
     const POSIX: [(&str, &str); 13] = [
         ("Lower", "lower"),
@@ -979,8 +977,6 @@ fn java_spelling(pattern: &str) -> String {
     let mut out = String::new();
     let mut rest = pattern;
     let mut class = false;
-    // Inside a nested class that opened with `[:`, its `:` still to write.
-    let mut colon = false;
     while let Some(c) = rest.chars().next() {
         if let Some(quoted) = rest.strip_prefix("\\Q") {
             let (text, after) = quoted.split_once("\\E").unwrap_or((quoted, ""));
@@ -1008,21 +1004,6 @@ fn java_spelling(pattern: &str) -> String {
                 let mut two = rest.chars().take(2);
                 out.extend(two.by_ref());
                 rest = &rest[rest.chars().take(2).map(char::len_utf8).sum::<usize>()..];
-                continue;
-            }
-            // Java has no POSIX bracket expressions: `[[:alpha:]]` is a class holding a
-            // nested one of the characters `:alph`, which Rust would read as POSIX; its `:`
-            // goes last, where it is a character in either syntax.
-            '[' if class && rest[1..].starts_with(':') => {
-                out.push('[');
-                colon = true;
-                rest = &rest[2..];
-                continue;
-            }
-            ']' if colon => {
-                out.push_str(":]");
-                colon = false;
-                rest = &rest[1..];
                 continue;
             }
             '[' if !class => class = true,
