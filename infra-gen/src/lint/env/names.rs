@@ -275,6 +275,8 @@ const PROPERTY: &[&str] = &[
     "domain",
     "port",
     "ttl",
+    // How a token is renewed (`TOKEN_REFRESH=eager`); a refresh token puts it first.
+    "refresh",
     "length",
     "len",
     "min",
@@ -889,11 +891,17 @@ fn classify(pieces: &[String]) -> Kind {
     // A client-side token is issued to ship in browsers and apps (Datadog's, Paddle's,
     // Facebook's): public like a publishable key.
     let before = &pieces[..at];
-    let client_side = word.starts_with("token")
+    // A browser's or a front end's token or key is shipped in pages (Unleash's front-end
+    // tokens, New Relic's browser key).
+    let client_side = (word.starts_with("token")
         && (before
             .last()
             .is_some_and(|w| w == "client" || w == "clientside")
-            || before.ends_with(&["client".to_owned(), "side".to_owned()]));
+            || before.ends_with(&["client".to_owned(), "side".to_owned()])))
+        || ((word.starts_with("token") || is(KEY, word))
+            && before
+                .last()
+                .is_some_and(|w| w == "browser" || w == "frontend"));
     let public_before = before.iter().any(|w| is(PUBLIC, w))
         || client_side
         || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"))
@@ -979,6 +987,10 @@ pub(crate) fn public_name(name: &str) -> bool {
                     matches!(
                         w.as_str(),
                         "id" | "ids"
+                            // An object's version (S3's opaque version IDs), a revision.
+                            | "version"
+                            | "versions"
+                            | "revision"
                             | "sid"
                             | "sids"
                             | "kid"

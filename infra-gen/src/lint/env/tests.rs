@@ -795,6 +795,64 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// Module and provider hashes after their algorithm's label — Go's `h1:` (SHA-256 in
+    /// base64, in `go.sum` and Terraform's lock file) and Terraform's `zh:` (hex) — are
+    /// digests; the same base64 of no digest's length after it is still material.
+    #[test]
+    fn module_hashes_after_their_label_are_digests(
+        digest in from_alphabet(BASE62, 43..=43),
+        zip in "[0-9a-f]{64}",
+        module in "[a-z]{3,8}/[a-z]{3,8}",
+        (major, minor) in (0..20u32, 0..50u32),
+    ) {
+        prop_assume!(zip.bytes().any(|b| b.is_ascii_digit()) && zip.bytes().any(|b| b.is_ascii_alphabetic()));
+        let sum = format!("github.com/{module} v{major}.{minor}.0 h1:{digest}=");
+        prop_assert!(literal_reason("SDK_MODULE", &sum).is_none(), "{sum}");
+        let lock = format!("h1:{digest}= zh:{zip}");
+        prop_assert!(literal_reason("PROVIDER_LOCK", &lock).is_none(), "{lock}");
+        let longer = format!("h1:{digest}{}", &digest[..10]);
+        prop_assert!(literal_reason("PROVIDER_LOCK", &longer).is_some(), "{longer}");
+    }
+
+    /// An object's version or revision is an opaque ID (S3's version IDs), like an `_ID`: not
+    /// judged by entropy under a name ending in it; vendor formats still are.
+    #[test]
+    fn a_version_id_is_an_identifier(
+        id in from_alphabet(BASE62, 32..=32),
+        stem in prop::sample::select(&["RULES_OBJECT", "TEMPLATE", "MODEL_ARTIFACT", "CONFIG_S3"][..]),
+        last in prop::sample::select(&["VERSION", "VERSION_ID", "REVISION"][..]),
+    ) {
+        let name = format!("{stem}_{last}");
+        prop_assert!(literal_reason(&name, &id).is_none(), "{name}={id}");
+        let token = format!("ghp_{}", &id[..32]);
+        prop_assert!(literal_reason(&name, &format!("{token}abcd")).is_some(), "{name}={token}");
+    }
+
+    /// A token or key named for a browser or a front end ships in pages (Unleash's front-end
+    /// tokens, New Relic's browser key): public; a secret's format under such a name (a Stripe
+    /// secret key) is still found. A token's refresh is a setting; a refresh token is a secret.
+    #[test]
+    fn browser_and_front_end_tokens_are_public(
+        hex in "[0-9a-f]{64}",
+        nrjs in "[0-9a-f]{19}",
+        secret in from_alphabet(BASE62, 24..=40),
+        vendor in prop::sample::select(&["UNLEASH", "FLAGS", "RUM", "NEW_RELIC"][..]),
+        word in "[a-z]{4,9}",
+    ) {
+        let front_end = (format!("{vendor}_FRONTEND_TOKEN"), format!("*:production.{hex}"));
+        let browser = (format!("{vendor}_BROWSER_KEY"), format!("NRJS-{nrjs}"));
+        let stripe = (browser.0.clone(), format!("sk_live_{secret}"));
+        prop_assert!(literal_reason(&front_end.0, &front_end.1).is_none(), "{:?}", front_end);
+        prop_assert!(literal_reason(&browser.0, &browser.1).is_none(), "{:?}", browser);
+        prop_assert!(literal_reason(&stripe.0, &stripe.1).is_some(), "{:?}", stripe);
+        prop_assert!(literal_reason("TOKEN_REFRESH", &word).is_none(), "{}", word);
+        prop_assert!(literal_reason("REFRESH_TOKEN", &word).is_some(), "{}", word);
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

@@ -28,7 +28,8 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     if let Some(rule) = super::super::secrets::matching_rule(&gitleaks_text(value))
         // A vendor's API key under a name that says it is the public one (`FIREBASE_API_KEY`,
         // `RECAPTCHA_SITE_KEY`): vendors issue those to browsers.
-        && !(rule.ends_with("api-key") && name.is_some_and(names::public_key_name))
+        && !((rule.ends_with("api-key") || rule.contains("browser"))
+            && name.is_some_and(names::public_key_name))
     {
         return Some(format!("gitleaks rule {rule}"));
     }
@@ -1395,6 +1396,11 @@ fn field(text: &str) -> Option<String> {
         if text[..i].rfind('<') > text[..i].rfind('>') {
             key = key.rsplit(' ').next().unwrap_or(key);
         }
+        // Base64 padding before a `=` is no key's name (`h1:<base64>= zh:…`): random
+        // material names nothing.
+        if key.len() >= 20 && random(key) {
+            continue;
+        }
         // A YAML list item's first key follows its `- `.
         let pair_name = key
             .trim_start_matches(['-', ' '])
@@ -1981,10 +1987,13 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
         };
         if run.len() >= 32 && run.bytes().all(|b| b.is_ascii_hexdigit()) && hex_random(run) {
             let before = &original[..start];
-            // After its algorithm a digest; after `mrk-` a KMS multi-Region key's ID.
-            let digest_prefix = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:", "mrk-"]
-                .iter()
-                .any(|p| before.to_ascii_lowercase().ends_with(p));
+            // After its algorithm a digest (Terraform's lock file writes a zip's SHA-256 as
+            // `zh:`); after `mrk-` a KMS multi-Region key's ID.
+            let digest_prefix = [
+                "sha1:", "sha256:", "sha384:", "sha512:", "md5:", "zh:", "mrk-",
+            ]
+            .iter()
+            .any(|p| before.to_ascii_lowercase().ends_with(p));
             // A digest is named so by the variable or by its own key in a list of settings
             // (`DD_TAGS=git.commit.sha:<sha>`, `service.version=<sha>`).
             let public = field_key(before)
@@ -2516,10 +2525,11 @@ fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
             .map(|_| &run[a.len() + 1..])
     });
     let lower_before = before.to_ascii_lowercase();
+    // Go's module hashes (`go.sum`, Terraform's lock file) write SHA-256 in base64 after `h1:`.
     let (named, body) = match sri {
         Some(body) => (true, body),
         None => (
-            ALGORITHMS.iter().any(|a| {
+            ALGORITHMS.iter().chain(&["h1"]).any(|a| {
                 lower_before
                     .strip_suffix(':')
                     .is_some_and(|b| b.ends_with(a))
