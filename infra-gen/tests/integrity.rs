@@ -706,10 +706,11 @@ proptest! {
     /// `ImageTag` must build one Dockerfile for one architecture, and a raw function running
     /// that image must run on its architecture (`Architectures`, Lambda's default `x86_64`
     /// when absent); each later function that cannot run the image already tagged is named
-    /// once.
+    /// once. A digest pinned in the repository is one of its images, so the tagging
+    /// functions' build; two different digests are two images.
     #[test]
     fn functions_tagged_in_one_repository_build_one_image(
-        services in proptest::collection::vec((any::<bool>(), 0usize..2, any::<bool>(), 0usize..4), 2..5),
+        services in proptest::collection::vec((any::<bool>(), 0usize..2, any::<bool>(), 0usize..4, 0usize..3), 2..5),
     ) {
         use infra_gen::model::lambda::Architecture;
         let mut app = App::new();
@@ -727,21 +728,29 @@ proptest! {
             .filter_map(|o| o.export.clone())
             .find(|e| e.ends_with("RepositoryUri"))
             .expect("the first registry exports its URI");
-        // (repository, Dockerfile or none for a raw function, runs on arm64)
-        let mut built: Vec<(usize, Option<usize>, bool)> = Vec::new();
-        for (i, (share, dockerfile, arm, raw)) in services.iter().enumerate() {
+        // (repository, Dockerfile or none for a raw function, runs on arm64, the digest it
+        // pins or none for the ImageTag tag)
+        let mut built: Vec<(usize, Option<usize>, bool, Option<usize>)> = Vec::new();
+        for (i, (share, dockerfile, arm, raw, pin)) in services.iter().enumerate() {
             let stack = &mut app.stacks_mut()[2 * i + 1];
             let f = common::stack_function_mut(stack);
             f.source.dockerfile = format!("f{dockerfile}/Dockerfile");
             f.architecture = if *arm { Architecture::Arm64 } else { Architecture::X86_64 };
             let repository = if *share || i == 0 { 0 } else { i };
+            // A digest pinned in the shared repository is one of its images: the build of
+            // the functions tagging it, or, another digest, another image.
+            let digest = (repository == 0 && *pin > 0).then_some(*pin);
             if repository == 0 {
+                let reference = match digest {
+                    Some(d) => format!("@sha256:{}", format!("{d:x}").repeat(64)),
+                    None => ":${ImageTag}".to_owned(),
+                };
                 f.image_uri = Expr::SubWith(
-                    "${RepositoryUri}:${ImageTag}".into(),
+                    format!("${{RepositoryUri}}{reference}"),
                     vec![("RepositoryUri".into(), Expr::import(shared.as_str()))],
                 );
             }
-            built.push((repository, Some(*dockerfile), *arm));
+            built.push((repository, Some(*dockerfile), *arm, digest));
             let uri = serde_json::to_value(&f.image_uri).expect("serializes");
             // A raw function beside it, running its image: none, or on no, arm64's or
             // x86_64's Architectures.
@@ -755,11 +764,13 @@ proptest! {
                     infra_gen::model::Resource::new(LogicalId::new("Helper").expect("valid"), Properties::Raw(raw_fn))
                         .retained(),
                 );
-                built.push((repository, None, *raw == 2));
+                built.push((repository, None, *raw == 2, digest));
             }
         }
-        let differs = |a: &(usize, Option<usize>, bool), b: &(usize, Option<usize>, bool)| {
-            a.2 != b.2 || matches!((a.1, b.1), (Some(x), Some(y)) if x != y)
+        type Built = (usize, Option<usize>, bool, Option<usize>);
+        let differs = |a: &Built, b: &Built| {
+            let same_image = a.3.is_none() || b.3.is_none() || a.3 == b.3;
+            same_image && (a.2 != b.2 || matches!((a.1, b.1), (Some(x), Some(y)) if x != y))
         };
         let expected = (0..built.len())
             .filter(|&i| built[..i].iter().any(|b| b.0 == built[i].0 && differs(b, &built[i])))

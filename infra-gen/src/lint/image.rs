@@ -169,6 +169,8 @@ struct Tagged<'a> {
     id: &'a str,
     dockerfile: Option<&'a str>,
     architecture: Option<Architecture>,
+    /// The digest it pins (`@sha256:…`), or `None` for the `ImageTag` tag.
+    digest: Option<String>,
 }
 
 impl Tagged<'_> {
@@ -228,17 +230,17 @@ pub(super) fn check_shared(app: &App, out: &mut Vec<Finding>) {
                 _ => continue,
             };
             let tokens = tokens(stack, uri);
-            let [
-                Token::Import(export),
-                Token::Text(colon),
-                Token::Parameter(p),
-            ] = tokens.as_slice()
-            else {
-                continue;
+            let (export, digest) = match tokens.as_slice() {
+                [
+                    Token::Import(export),
+                    Token::Text(colon),
+                    Token::Parameter(p),
+                ] if colon == ":" && *p == IMAGE_TAG_PARAMETER => (export, None),
+                [Token::Import(export), Token::Text(digest)] if digest.starts_with('@') => {
+                    (export, Some(digest.clone()))
+                }
+                _ => continue,
             };
-            if colon != ":" || *p != IMAGE_TAG_PARAMETER {
-                continue;
-            }
             let this = Tagged {
                 region: stack.environment.region(),
                 export: export.clone(),
@@ -246,18 +248,33 @@ pub(super) fn check_shared(app: &App, out: &mut Vec<Finding>) {
                 id: r.id.as_str(),
                 dockerfile,
                 architecture,
+                digest,
             };
-            if let Some(other) = tagged
-                .iter()
-                .find(|t| t.region == this.region && t.export == this.export && this.differs(t))
-            {
+            // A digest is one image of the repository, which holds what the functions tagging
+            // it build: it must be that build too; two digests are two images.
+            let same_image = |t: &Tagged<'_>| {
+                t.digest.is_none() || this.digest.is_none() || t.digest == this.digest
+            };
+            if let Some(other) = tagged.iter().find(|t| {
+                t.region == this.region
+                    && t.export == this.export
+                    && same_image(t)
+                    && this.differs(t)
+            }) {
                 out.push(Finding {
                     code: "image-source",
                     stack: stack.name.to_string(),
                     resource: this.id.to_owned(),
                     message: format!(
-                        "the ImageUri tags {} with {IMAGE_TAG_PARAMETER} as {} › {} does, but this is {} and that is {}: one tag holds one image, which Lambda runs on its own architecture only (and no multi-architecture index), so one function would run the other's image or fail",
-                        this.export,
+                        "the ImageUri {} {} as {} › {} does, but this is {} and that is {}: one tag holds one image, which Lambda runs on its own architecture only (and no multi-architecture index), so one function would run the other's image or fail",
+                        match this.digest {
+                            Some(_) => "pins a digest of the image in",
+                            None => "tags",
+                        },
+                        match this.digest {
+                            Some(_) => this.export.clone(),
+                            None => format!("{} with {IMAGE_TAG_PARAMETER}", this.export),
+                        },
                         other.stack.name,
                         other.id,
                         this.shown(),
