@@ -186,6 +186,11 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
         matches!(
             w.as_str(),
             "logged"
+                | "log"
+                | "logs"
+                | "logging"
+                | "store"
+                | "stores"
                 | "writes"
                 | "written"
                 | "recorded"
@@ -227,6 +232,13 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
                     | "shape"
                     | "format"
                     | "length"
+                    // `checks that the header starts with Bearer`.
+                    | "starts"
+                    | "begins"
+                    | "prefix"
+                    | "prefixed"
+                    | "exists"
+                    | "present"
             )
         })
     };
@@ -331,10 +343,12 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
-    // A credential whose value does not matter: `its value can be anything`, `any value works`.
+    // A credential whose value does not matter: `its value can be anything`, `any value works`,
+    // `a token, any token`.
     if !public
         && current.iter().flatten().any(|c| {
             c.windows(2).any(|p| p == ["be", "anything"])
+                || matches!(c.as_slice(), [a, t] if a == "any" && CREDENTIALS_NAMED.contains(&t.as_str()))
                 || c.windows(3).any(|p| {
                     p[0] == "any"
                         && p[1] == "value"
@@ -354,6 +368,41 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
                         && matches!(p[2].as_str(), "ignored" | "discarded" | "unused"))
         })
     }) {
+        return Err(Refusal::Negation);
+    }
+    // Those a negated relative clause picks out still served: `clients that don't sign are
+    // still served`, `callers who never send a key are answered anyway`.
+    if !public
+        && mechanism
+        && current.iter().flatten().any(|c| {
+            (1..c.len()).any(|k| {
+                matches!(c[k - 1].as_str(), "that" | "who" | "which")
+                    && negator(&c[k])
+                    && c[k + 1..].iter().any(|y| {
+                        matches!(
+                            y.as_str(),
+                            "served"
+                                | "processed"
+                                | "accepted"
+                                | "answered"
+                                | "allowed"
+                                | "handled"
+                                | "forwarded"
+                        )
+                    })
+                    && !c.iter().any(|y| enforcement(y))
+            })
+        })
+    {
+        return Err(Refusal::Negation);
+    }
+    // A check kept on a branch other than the one deployed: `done (in the staging branch)`.
+    if current.iter().flatten().any(|c| on_a_branch(c)) {
+        return Err(Refusal::Deferral);
+    }
+    // A check of some requests only, named as the check's subject: `only the first request of
+    // each session is authenticated`.
+    if !public && current.iter().flatten().any(|c| only_some_checked(c)) {
         return Err(Refusal::Negation);
     }
     // A setting of the check given the value that turns it off: `verify=False`,
@@ -438,6 +487,59 @@ fn setting_kind(t: &str, glued: bool) -> Option<Setting> {
     } else {
         None
     }
+}
+
+/// A clause placing something on a branch or pull request other than the deployed one: `in
+/// the staging branch`, `on a feature branch`, `in an open PR` (not `the main branch`).
+fn on_a_branch(c: &[String]) -> bool {
+    (0..c.len()).any(|i| {
+        let branch = matches!(c[i].as_str(), "branch" | "branches" | "pr" | "mr")
+            || c[i] == "request" && i > 0 && matches!(c[i - 1].as_str(), "pull" | "merge");
+        branch
+            && c[i.saturating_sub(4)..i]
+                .iter()
+                .any(|y| matches!(y.as_str(), "in" | "on"))
+            && !c[i.saturating_sub(3)..i].iter().any(|y| {
+                matches!(
+                    y.as_str(),
+                    "main"
+                        | "master"
+                        | "default"
+                        | "trunk"
+                        | "release"
+                        | "production"
+                        | "prod"
+                        | "deployed"
+                        | "merged"
+                )
+            })
+    })
+}
+
+/// `only` before the subject of a check in the passive, the subject a class or share of the
+/// requests (`only the first request of each session is authenticated`, `only POST requests
+/// are verified`): the rest are not. (`only requests with a valid key are processed` restricts
+/// the work, and `is only checked once` the count.)
+fn only_some_checked(c: &[String]) -> bool {
+    (0..c.len()).any(|k| {
+        c[k] == "only"
+            && !(k > 0 && matches!(c[k - 1].as_str(), "is" | "are" | "was" | "were"))
+            && (k + 2..c.len().min(k + 10)).any(|j| {
+                check_verb(&c[j], &[])
+                    && c[j].ends_with("ed")
+                    && matches!(
+                        c[j - 1].as_str(),
+                        "is" | "are" | "was" | "were" | "gets" | "get"
+                    )
+                    && j > k + 2
+                    && !c[k + 1..j - 1].iter().any(|y| {
+                        matches!(
+                            y.as_str(),
+                            "with" | "that" | "which" | "carrying" | "bearing" | "holding"
+                        ) || y.ends_with("ed")
+                    })
+            })
+    })
 }
 
 /// Whether the reason gives a setting of the check (a code identifier: `snake_case`,
@@ -563,9 +665,18 @@ fn default_credential(sentence: &[Vec<String>]) -> bool {
     (0..words.len()).any(|i| {
         matches!(
             w(i),
-            "password" | "passphrase" | "key" | "token" | "secret" | "pin"
+            "password"
+                | "passphrase"
+                | "key"
+                | "token"
+                | "secret"
+                | "pin"
+                | "credentials"
+                | "credential"
+                | "login"
+                | "username"
         ) && (DEFAULTS.contains(&w(i + 1))
-            || matches!(w(i + 1), "is" | "of") && DEFAULTS.contains(&w(i + 2)))
+            || matches!(w(i + 1), "is" | "are" | "of") && DEFAULTS.contains(&w(i + 2)))
     }) || sentence.iter().any(|c| written_out(c))
 }
 
@@ -663,11 +774,13 @@ fn names_mechanism(c: &[String]) -> bool {
 /// at `,`, `:`, brackets, dashes between spaces and `but`/`however`/`except`. `n't` stays on
 /// its word, so `doesn't` is one negator.
 fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
-    // Words their punctuation would split: `n/a`, `no-op`.
-    let text = settings_as_names(text)
-        .to_lowercase()
-        .replace("n/a", "na")
-        .replace("no-op", "noop");
+    // Words their punctuation would split: `n/a`, `no-op` — whole words only (`admin/admin`
+    // holds `n/a`).
+    let text = joined_whole(
+        &joined_whole(&settings_as_names(text).to_lowercase(), "n/a", "na"),
+        "no-op",
+        "noop",
+    );
     let mut out = vec![vec![Vec::new()]];
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Vec<Vec<Vec<String>>>| {
@@ -850,6 +963,23 @@ fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// `text` with each whole-word `from` (no letter or digit on either side) written `to`.
+fn joined_whole(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(k) = rest.find(from) {
+        let before = rest[..k].chars().last().or_else(|| out.chars().last());
+        let after = rest[k + from.len()..].chars().next();
+        out.push_str(&rest[..k]);
+        let whole =
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        out.push_str(if whole { to } else { from });
+        rest = &rest[k + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Clauses that lean on the one before: `… is implemented but switched off by a variable`
 /// (a `but` clause with no subject of its own, opening on a state) says the state of the
 /// previous clause's credential, which is put in as its subject; `no token, no answer` is a
@@ -1010,6 +1140,7 @@ const AUTH_TERMS: &[&str] = &[
     "protected",
     "verification",
     "validation",
+    "introspection",
     "enforcement",
     "check",
     "checks",
@@ -2025,6 +2156,11 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || matches!(x, "depois" | "después" | "dopo" | "luego" | "ensuite" | "danach" | "daarna")
                 && tail.is_empty()
             || x == "to" && w(i + 1) == "be" && adding(w(i + 2))
+            // An elliptic future: `(well, it will be after PLAT-2231 merges)` — the state said
+            // before, not yet.
+            || future(x, w(i + 1))
+                && w(i + 1) == "be"
+                && matches!(w(i + 2), "after" | "once" | "when" | "soon" | "from" | "by" | "")
             || (matches!(x, "until" | "till" | "til" | "untill" | "once")
                 || x == "as" && w(i + 1) == "soon" && w(i + 2) == "as")
                 // `until 2025 this endpoint used IAM auth`: a state that has ended.
@@ -2796,7 +2932,23 @@ fn state_negation(sentence: &[Vec<String>]) -> bool {
             && c.last().is_some_and(|w| AUTH_TERMS.contains(&w.as_str()))
             && sentence
                 .get(m + 1)
-                .filter(|next| next.len() <= 2)
+                // `enforcement: off until onboarding wraps up`: the value and its condition.
+                .filter(|next| {
+                    next.len() <= 2
+                        || matches!(
+                            next[1].as_str(),
+                            "until"
+                                | "till"
+                                | "for"
+                                | "pending"
+                                | "while"
+                                | "during"
+                                | "since"
+                                | "unless"
+                                | "in"
+                                | "on"
+                        )
+                })
                 .and_then(|next| next.first())
                 .is_some_and(|w| negating_state(w) || matches!(w.as_str(), "no" | "off"));
         (later || label) && !refusing_from(m)
@@ -3135,15 +3287,44 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     | "sandbox"
                     | "prod"
                     | "production"
+                    | "produktion"
+                    | "producción"
+                    | "produzione"
+                    | "produção"
+                    | "productie"
                     | "peak"
             ) || part_of_the_week_or_day(w)
         };
-        c.iter().any(|w| AUTH_TERMS.contains(w) || checking(w))
+        // `only` and `in` in the other languages read: `vérifiée seulement en production`,
+        // `nur in Produktion geprüft`.
+        let only = |w: &str| {
+            matches!(
+                w,
+                "only"
+                    | "except"
+                    | "seulement"
+                    | "uniquement"
+                    | "nur"
+                    | "solo"
+                    | "sólo"
+                    | "solamente"
+                    | "soltanto"
+                    | "apenas"
+                    | "somente"
+                    | "alleen"
+                    | "slechts"
+            )
+        };
+        let inside = |w: &str| {
+            matches!(
+                w,
+                "in" | "on" | "during" | "at" | "en" | "im" | "nel" | "em" | "op" | "no" | "na"
+            )
+        };
+        c.iter().any(|w| AUTH_TERMS.contains(w) || checking(w) || enforced(w))
             && c.windows(3).any(|p| {
                 matches!(p[0], "in" | "on" | "during") && scope(p[1]) && p[2] == "only"
-                    || matches!(p[0], "only" | "except")
-                        && matches!(p[1], "in" | "on" | "during" | "at")
-                        && scope(p[2])
+                    || only(p[0]) && inside(p[1]) && scope(p[2])
             })
             // `only enforced in production`: `only` before the check's verb.
             || c.windows(4).any(|p| {

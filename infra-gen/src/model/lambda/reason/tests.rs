@@ -1870,3 +1870,67 @@ proptest! {
         }
     }
 }
+
+/// More ways a reason names a check and takes it back, each beside a neighbour that keeps it.
+const TAKEN_BACK: &[(&str, &str)] = &[
+    (
+        "{m} is verified by the handler (well, it will be after PLAT-2231 merges)",
+        "{m} is verified by the handler (it has been since PLAT-2231 merged); failures get 401",
+    ),
+    (
+        "{m} verification: done (in the staging branch)",
+        "{m} verification: done, on the main branch and deployed; failures get 401",
+    ),
+    (
+        "only the first request of each session is authenticated with {m}",
+        "only requests with {m} are processed; the rest get 401",
+    ),
+    (
+        "{m} is checked; clients that don't sign are still served",
+        "{m} is checked; clients that don't sign get 401",
+    ),
+    (
+        "{m} is checked with `==`; the credentials are admin/admin",
+        "{m} is checked with a constant-time compare; the credentials come from Secrets Manager",
+    ),
+    (
+        "we check that the Authorization header with {m} starts with Bearer",
+        "we check that the Authorization header with {m} starts with Bearer and verify its signature",
+    ),
+    (
+        "callers must send {m}, any token",
+        "callers must send {m}, which the handler verifies",
+    ),
+    (
+        "- auth: {m}\n- enforcement: off until partner onboarding wraps up",
+        "- auth: {m}\n- enforcement: on, failures get 401",
+    ),
+    (
+        "callers present {m}; we log its subject for auditing",
+        "callers present {m}; we verify it and log its subject for auditing",
+    ),
+    (
+        "{m} is validated by introspection; when the IdP is slow we skip introspection",
+        "{m} is validated by introspection; when the IdP is slow we answer 503",
+    ),
+    (
+        "la clé API est vérifiée seulement en production, pas en recette, avec {m}",
+        "la clé API est vérifiée dans chaque environnement, avec {m}; sinon 401",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Each of those is refused, its neighbour passes.
+    #[test]
+    fn a_check_taken_back_in_other_words_is_refused(
+        f in prop::sample::select(TAKEN_BACK), m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.0.replace("{m}", m)], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![f.1.replace("{m}", m)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
