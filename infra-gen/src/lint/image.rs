@@ -6,7 +6,8 @@
 //! registry stack and its immutable tags. The URI is read as the sequence of values it joins
 //! (`Fn::Sub` with or without variables, `Fn::Join`, literals), so any spelling of the same
 //! value passes and nothing else does. One repository tag holds one image, so functions
-//! tagged in one repository must be built from one Dockerfile for one architecture.
+//! tagged in one repository must be built from one Dockerfile for one architecture, and a
+//! digest pinned in it names one of those builds (the same digest twice, the same image).
 
 use crate::Finding;
 use crate::builders::service::{IMAGE_TAG_PARAMETER, IMAGE_TAG_PATTERN};
