@@ -1439,3 +1439,94 @@ proptest! {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+/// The app with a table of the given global secondary indexes (name, key attribute, whether
+/// it projects all attributes), acknowledged as replaced when `ack`.
+fn indexed_app(indexes: &[(usize, usize, bool)], ack: bool) -> App {
+    use infra_gen::model::raw::Raw;
+    use infra_gen::model::review::ReplacementAck;
+    let mut attributes = vec![serde_json::json!({"AttributeName": "pk", "AttributeType": "S"})];
+    let gsis: Vec<serde_json::Value> = indexes
+        .iter()
+        .map(|(name, key, all)| {
+            let key = format!("k{key}");
+            if !attributes
+                .iter()
+                .any(|a| a["AttributeName"] == key.as_str())
+            {
+                attributes.push(serde_json::json!({"AttributeName": key, "AttributeType": "S"}));
+            }
+            serde_json::json!({
+                "IndexName": format!("index-{name}"),
+                "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": if *all { "ALL" } else { "KEYS_ONLY" }},
+            })
+        })
+        .collect();
+    let mut props = serde_json::json!({
+        "TableName": "demo-indexed",
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": attributes,
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    });
+    if !gsis.is_empty() {
+        props["GlobalSecondaryIndexes"] = serde_json::json!(gsis);
+    }
+    let mut app = valid_app();
+    let mut r = infra_gen::model::Resource::new(
+        LogicalId::new("Indexed").expect("valid"),
+        Properties::Raw(Raw::new("AWS::DynamoDB::Table", props).expect("valid raw")),
+    )
+    .retained();
+    if ack {
+        r.replacement_ack = Some(
+            ReplacementAck::new("the table is rebuilt from its source by a backfill")
+                .expect("valid"),
+        );
+    }
+    app.stacks_mut()[1].template.resources.push(r);
+    app
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A table's global secondary indexes change in place only as DynamoDB allows (its schema:
+    /// updates are not supported but one index added or deleted per update): an index kept
+    /// under its name with other keys or projection, or more than one index added or deleted
+    /// (a rename is both), fails the update, acknowledged or not; anything else passes.
+    #[test]
+    fn a_table_s_indexes_change_in_place_only_as_dynamodb_allows(
+        before in proptest::collection::btree_map(0..4usize, (0..3usize, any::<bool>()), 0..3),
+        after in proptest::collection::btree_map(0..4usize, (0..3usize, any::<bool>()), 0..3),
+        ack in any::<bool>(),
+    ) {
+        use infra_gen::pipeline::{self, Failure};
+        let list = |m: &std::collections::BTreeMap<usize, (usize, bool)>| -> Vec<(usize, usize, bool)> {
+            m.iter().map(|(n, (k, a))| (*n, *k, *a)).collect()
+        };
+        let reshaped = before.iter().any(|(n, shape)| after.get(n).is_some_and(|s| s != shape));
+        let added = after.keys().filter(|n| !before.contains_key(n)).count();
+        let deleted = before.keys().filter(|n| !after.contains_key(n)).count();
+        let fails = reshaped || added + deleted > 1;
+        let dir = std::env::temp_dir().join(format!(
+            "infra-gen-indexes-{}-{:?}-{:?}-{ack}",
+            std::process::id(),
+            before,
+            after
+        ).replace([' ', '{', '}', ':', ',', '(', ')'], ""));
+        let _ = std::fs::remove_dir_all(&dir);
+        infra_gen::check::write(&pipeline::run(&indexed_app(&list(&before), false), &dir, None).expect("passes"))
+            .expect("writes");
+        let got = pipeline::run(&indexed_app(&list(&after), ack), &dir, None);
+        std::fs::remove_dir_all(&dir).ok();
+        match got {
+            Ok(_) => prop_assert!(!fails, "{:?} → {:?} passed", before, after),
+            Err(Failure::Replacement { refused, .. }) => {
+                prop_assert!(fails, "{:?} → {:?}: {:#?}", before, after, refused);
+                prop_assert!(refused.iter().all(|f| f.resource == "Indexed" && f.message.contains("GlobalSecondaryIndexes")));
+            }
+            Err(e) => prop_assert!(false, "{}", e),
+        }
+    }
+}

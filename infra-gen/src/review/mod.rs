@@ -653,7 +653,7 @@ fn stack(
                     // CloudFormation fail the update: nothing is replaced, nothing deploys.
                     fails = validate::unchangeable(schema_type(&type_name), &forced)
                         .into_iter()
-                        .map(|p| format!("{p} cannot change on an existing {type_name}"))
+                        .map(|p| validate::why_unchangeable(&type_name, p))
                         .collect();
                     why.extend(
                         forced

@@ -38,6 +38,7 @@ pub use crate::render::read::read_template;
 pub use replacement::{
     Fate, RemovedStack, Replacement, create_only_changes, moved_resources, moved_stacks,
     removed_stacks, renamed_from, replacements, replacements_of, unchangeable, unreadable_finding,
+    why_unchangeable,
 };
 pub use schema::SchemaError;
 pub(crate) use schema::declares_property;

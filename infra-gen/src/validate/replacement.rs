@@ -48,6 +48,13 @@ impl Replacement {
                 ),
                 "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".to_owned(),
             )
+        } else if unchangeable == [INDEXES] {
+            (
+                format!(
+                    "{INDEXES} change as DynamoDB cannot update them: an existing index's KeySchema or Projection changes, or the update adds or deletes more than one index (renaming one does both); CloudFormation fails the update"
+                ),
+                "keep each committed index's keys and projection (give a changed index a new name), and add or delete one index per deploy".to_owned(),
+            )
         } else {
             (
                 format!(
@@ -88,12 +95,16 @@ impl fmt::Display for Replacement {
 }
 
 /// Those of `properties` that `type_name` cannot change on an existing resource (its schema's
-/// [`schema::unchangeable`]).
+/// [`schema::unchangeable`], and a table's global secondary indexes changed as
+/// [`index_update_fails`] says DynamoDB cannot).
 pub fn unchangeable<'a>(type_name: &str, properties: &'a [String]) -> Vec<&'a str> {
     properties
         .iter()
         .map(String::as_str)
-        .filter(|p| schema::unchangeable(type_name).any(|(u, _)| u == *p))
+        .filter(|p| {
+            schema::unchangeable(type_name).any(|(u, _)| u == *p)
+                || (type_name == "AWS::DynamoDB::Table" && *p == INDEXES)
+        })
         .collect()
 }
 
@@ -252,7 +263,65 @@ pub fn create_only_changes(
     {
         changed.push("AttributeDefinitions".to_owned());
     }
+    // A table updated in place (not replaced) whose global secondary indexes change as DynamoDB
+    // cannot: the update fails.
+    if type_name == "AWS::DynamoDB::Table"
+        && changed.is_empty()
+        && after.is_some_and(|after| index_update_fails(before, after, fixed))
+    {
+        changed.push(INDEXES.to_owned());
+    }
     Ok(changed)
+}
+
+/// A table's global secondary indexes, which an update can change only so far.
+const INDEXES: &str = "GlobalSecondaryIndexes";
+
+/// Why changing `property` (one [`unchangeable`] found) fails the update of a `type_name`.
+pub fn why_unchangeable(type_name: &str, property: &str) -> String {
+    if property == INDEXES {
+        format!(
+            "{INDEXES} change as DynamoDB cannot update them (an index's KeySchema or Projection, or more than one index added or deleted)"
+        )
+    } else {
+        format!("{property} cannot change on an existing {type_name}")
+    }
+}
+
+/// Whether updating a table's global secondary indexes from `before` to `after` fails, as the
+/// table's schema says: an existing index's keys and projection cannot change ("Updates are
+/// not supported", but for throughput and contributor insights), and one update adds or
+/// deletes at most one index (renaming one does both).
+fn index_update_fails(before: &Value, after: &Value, fixed: &[(&str, &str)]) -> bool {
+    let indexes = |table: &Value| -> Vec<(Value, Value)> {
+        table
+            .pointer(&format!("/Properties/{INDEXES}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| {
+                let shape =
+                    ["KeySchema", "Projection"].map(|k| i.get(k).map(|v| canonical(v, fixed)));
+                Some((
+                    canonical(i.get("IndexName")?, fixed),
+                    serde_json::json!(shape),
+                ))
+            })
+            .collect()
+    };
+    let (old, new) = (indexes(before), indexes(after));
+    let reshaped = old
+        .iter()
+        .any(|(name, shape)| new.iter().any(|(n, s)| n == name && s != shape));
+    let added = new
+        .iter()
+        .filter(|(n, _)| !old.iter().any(|(o, _)| o == n))
+        .count();
+    let deleted = old
+        .iter()
+        .filter(|(o, _)| !new.iter().any(|(n, _)| n == o))
+        .count();
+    reshaped || added + deleted > 1
 }
 
 /// Whether an attribute a table defines before and after changes its type: "Changing the type
