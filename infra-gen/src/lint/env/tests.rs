@@ -853,6 +853,68 @@ proptest! {
     }
 }
 
+/// Base58Check, as Bitcoin writes addresses, extended keys and WIF private keys.
+fn base58check(payload: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut data = payload.to_vec();
+    data.extend_from_slice(&Sha256::digest(Sha256::digest(payload))[..4]);
+    let mut digits: Vec<u8> = Vec::new();
+    for &byte in &data {
+        let mut carry = u32::from(byte);
+        for d in digits.iter_mut() {
+            carry += u32::from(*d) << 8;
+            *d = (carry % 58) as u8;
+            carry /= 58;
+        }
+        while carry > 0 {
+            digits.push((carry % 58) as u8);
+            carry /= 58;
+        }
+    }
+    let zeros = data.iter().take_while(|b| **b == 0).count();
+    std::iter::repeat_n('1', zeros)
+        .chain(
+            digits
+                .iter()
+                .rev()
+                .map(|d| char::from(ALPHABET[usize::from(*d)])),
+        )
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Bitcoin's addresses and extended public keys are public by their Base58Check version
+    /// (the checksum proves the structure); its WIF private keys and `xprv`s, in the same
+    /// encoding, are still key material.
+    #[test]
+    fn base58check_addresses_and_public_keys_are_public_and_private_keys_are_not(
+        hash in prop::collection::vec(any::<u8>(), 20),
+        key in prop::collection::vec(any::<u8>(), 32),
+        chain in prop::collection::vec(any::<u8>(), 32),
+        version in prop::sample::select(&[0x00u8, 0x05, 0x6f, 0xc4][..]),
+        name in prop::sample::select(&["DONATIONS", "TREASURY", "PAYOUT_TO", "COLD_WALLET"][..]),
+    ) {
+        let address = base58check(&[&[version][..], &hash].concat());
+        prop_assert!(literal_reason(name, &address).is_none(), "{address}");
+        let extended = |prefix: [u8; 4], private: bool| {
+            let mut p = prefix.to_vec();
+            p.extend_from_slice(&[0; 9]);
+            p.extend_from_slice(&chain);
+            if private { p.push(0); p.extend_from_slice(&key); } else { p.push(2); p.extend_from_slice(&key); }
+            base58check(&p)
+        };
+        let xpub = extended([0x04, 0x88, 0xb2, 0x1e], false);
+        prop_assert!(literal_reason(name, &xpub).is_none(), "{xpub}");
+        let xprv = extended([0x04, 0x88, 0xad, 0xe4], true);
+        prop_assert!(literal_reason(name, &xprv).is_some(), "{xprv}");
+        let wif = base58check(&[&[0x80][..], &key, &[0x01][..]].concat());
+        prop_assert!(literal_reason(name, &wif).is_some(), "{wif}");
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

@@ -2037,6 +2037,7 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
             // A public key under its own key in a config (WireGuard's `PublicKey = …`).
             || field_key(&original[..start]).is_some_and(names::public_name)
             || base64_decode(run).is_some_and(|d| public_blob(&d))
+            || base58check_public(run)
         {
             continue;
         }
@@ -2228,6 +2229,34 @@ fn base36_lower_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Bitcoin's base58 alphabet decoded to bytes, leading `1`s as zero bytes.
+/// A Base58Check string (Bitcoin's encoding: a version, the payload, four bytes of its
+/// double SHA-256) whose version says it is public: an address (`1…`, `3…`, testnet `m…`,
+/// `n…`, `2…`) or an extended public key (`xpub`, `ypub`, `zpub`, `tpub`). Its checksum makes
+/// it one by structure; the private kinds (WIF keys `5…`/`K…`/`L…`, `xprv`) stay material.
+fn base58check_public(run: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    if !(25..=112).contains(&run.len()) {
+        return false;
+    }
+    let Some(d) = base58_decode(run).filter(|d| d.len() > 4) else {
+        return false;
+    };
+    let (payload, check) = d.split_at(d.len() - 4);
+    if Sha256::digest(Sha256::digest(payload))[..4] != *check {
+        return false;
+    }
+    let address = payload.len() == 21 && matches!(payload[0], 0x00 | 0x05 | 0x6f | 0xc4);
+    let extended_public = payload.len() == 78
+        && matches!(
+            payload[..4],
+            [0x04, 0x88, 0xb2, 0x1e]
+                | [0x04, 0x9d, 0x7c, 0xb2]
+                | [0x04, 0xb2, 0x47, 0x46]
+                | [0x04, 0x35, 0x87, 0xcf]
+        );
+    address || extended_public
+}
+
 fn base58_decode(s: &str) -> Option<Vec<u8>> {
     const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     let mut out: Vec<u8> = Vec::new();
