@@ -1530,3 +1530,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `Fn::Select` of an `Fn::Split` is computed as CloudFormation computes it when no
+    /// reference in the split text can hold the delimiter (an imported repository URI and the
+    /// `ImageTag` hold letters, digits and `._/-` only): the item that is exactly the URI
+    /// passes, any other item is another value. Split at a character a URI holds (`.`, `/`),
+    /// or around a reference that may hold anything (the stack's name), it is not known.
+    #[test]
+    fn an_image_uri_selected_from_a_split_is_judged_as_the_item(
+        delimiter in prop::sample::select(vec![",", "|", "@@", " ", ".", "/"]),
+        before in 0usize..3,
+        after in 0usize..3,
+        offset in 0usize..3,
+        other_reference in any::<bool>(),
+    ) {
+        let mut items: Vec<String> = (0..before).map(|i| format!("pad{i}")).collect();
+        if other_reference {
+            items.insert(0, "${AWS::StackName}".into());
+        }
+        let at = items.len();
+        items.push("${RepositoryUri}:${ImageTag}".into());
+        items.extend((0..after).map(|i| format!("tail{i}")));
+        let index = (at + offset) % items.len();
+        let uri = Expr::Select(index, Box::new(Expr::Split(delimiter.into(), Box::new(Expr::SubWith(
+            items.join(delimiter),
+            vec![("RepositoryUri".into(), Expr::import("demo-test-registry-RepositoryUri"))],
+        )))));
+        let mut app = valid_app();
+        function_mut(&mut app).image_uri = uri;
+        let safe = !matches!(delimiter, "." | "/") && !other_reference;
+        let found = of(&app, "image-source");
+        prop_assert_eq!(found.is_empty(), safe && index == at, "{} {}: {:#?}", delimiter, index, found);
+    }
+}

@@ -315,7 +315,60 @@ fn push_tokens<'a>(stack: &'a Stack, e: &'a Expr, out: &mut Vec<Token<'a>>) {
         }
         Expr::Sub(template) => sub(stack, template, &[], out),
         Expr::SubWith(template, vars) => sub(stack, template, vars, out),
-        Expr::Split(..) | Expr::Select(..) | Expr::GetAZs(_) | Expr::Base64(_) => {
+        // An item of a split: exact when no reference can hold the delimiter (an imported
+        // repository URI and the ImageTag hold letters, digits and `._/-` only), so it
+        // falls between texts.
+        Expr::Select(index, list) => match list.as_ref() {
+            Expr::Split(delimiter, value)
+                if !delimiter.is_empty()
+                    && delimiter
+                        .chars()
+                        .any(|c| !(c.is_ascii_alphanumeric() || "._/-".contains(c))) =>
+            {
+                let mut whole = Vec::new();
+                push_tokens(stack, value, &mut whole);
+                // Another reference may hold the delimiter, and move every item after it.
+                let exact = whole.iter().all(|t| match t {
+                    Token::Text(_) | Token::Import(_) => true,
+                    Token::Parameter(p) => *p == IMAGE_TAG_PARAMETER,
+                    Token::Other(_) => false,
+                });
+                if !exact {
+                    out.push(Token::Other("a value CloudFormation computes".into()));
+                    return;
+                }
+                let mut pieces: Vec<Vec<Token<'a>>> = vec![Vec::new()];
+                for token in whole {
+                    let Token::Text(text) = token else {
+                        if let Some(piece) = pieces.last_mut() {
+                            piece.push(token);
+                        }
+                        continue;
+                    };
+                    for (i, part) in text.split(delimiter.as_str()).enumerate() {
+                        if i > 0 {
+                            pieces.push(Vec::new());
+                        }
+                        if let Some(piece) = pieces.last_mut() {
+                            push_text(piece, part);
+                        }
+                    }
+                }
+                match pieces.into_iter().nth(*index) {
+                    Some(piece) => {
+                        for token in piece {
+                            match token {
+                                Token::Text(text) => push_text(out, &text),
+                                other => out.push(other),
+                            }
+                        }
+                    }
+                    None => out.push(Token::Other("an item past the split's end".into())),
+                }
+            }
+            _ => out.push(Token::Other("a value CloudFormation computes".into())),
+        },
+        Expr::Split(..) | Expr::GetAZs(_) | Expr::Base64(_) => {
             out.push(Token::Other("a value CloudFormation computes".into()));
         }
     }
