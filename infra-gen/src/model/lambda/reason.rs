@@ -254,6 +254,26 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
+    // Authenticated by a credential's presence (`by the presence of a Cookie header`), the
+    // rest of it taken on trust (`everything else about it is trusted`), or with a kill switch
+    // in use: nothing judges it.
+    if !public
+        && current.iter().flatten().any(|c| {
+            c.windows(2).any(|p| p[0] == "by" && p[1] == "presence")
+                || c.windows(3)
+                    .any(|p| p[0] == "by" && p[1] == "the" && p[2] == "presence")
+                || c.windows(2).any(|p| {
+                    matches!(p[0].as_str(), "everything" | "anything" | "all") && p[1] == "else"
+                }) && c
+                    .iter()
+                    .any(|y| matches!(y.as_str(), "trusted" | "ignored" | "accepted" | "unchecked"))
+                || (c.windows(2).any(|p| p[0] == "kill" && p[1] == "switch")
+                    || c.iter().any(|y| y == "killswitch"))
+                    && !c.iter().any(|y| negator(y))
+        })
+    {
+        return Err(Refusal::Negation);
+    }
     // A signature anyone can make passes: `any JWT signed by any issuer`, `tokens from any
     // IdP` (not `any issuer other than ours is rejected`).
     if current.iter().flatten().any(|c| {
@@ -753,7 +773,7 @@ fn names_own_mechanism(sentence: &[Vec<String>]) -> bool {
 
 /// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …).
 fn names_mechanism(c: &[String]) -> bool {
-    c.iter().any(|w| MECHANISMS.contains(&w.as_str()))
+    c.iter().any(|w| MECHANISMS.contains(&w.as_str()) || FOREIGN_MECHANISMS.contains(&w.as_str()))
         || pair(c, "api", KEY_WORDS)
         || pair(c, "access", &["key", "keys", "token", "tokens"])
         || pair(c, "basic", &["auth", "authentication", "credentials"])
@@ -995,7 +1015,17 @@ fn shared_subject(sentence: &mut [Vec<String>]) {
             rest[0].push(label);
         }
         let (prev, c) = (&before[m - 1], &mut rest[0]);
-        let second = c.get(1).map_or("", String::as_str);
+        // Past a pronoun for it: `…, but it's disabled in prod`.
+        let second = c
+            .iter()
+            .skip(1)
+            .find(|w| {
+                !matches!(
+                    w.as_str(),
+                    "it's" | "it" | "is" | "they're" | "they" | "are" | "that's"
+                )
+            })
+            .map_or("", String::as_str);
         let stateful = switched_off_state(second)
             || negating_state(second)
             || matches!(second, "switched" | "turned" | "not" | "pending" | "never")
@@ -1079,6 +1109,20 @@ const MECHANISMS: &[&str] = &[
     "keys",
 ];
 const KEY_WORDS: &[&str] = &["key", "keys"];
+/// A signature and a token in German, French, Spanish, Italian, Portuguese and Dutch.
+const FOREIGN_MECHANISMS: &[&str] = &[
+    "signatur",
+    "signaturen",
+    "firma",
+    "firmas",
+    "firme",
+    "assinatura",
+    "assinaturas",
+    "handtekening",
+    "handtekeningen",
+    "jeton",
+    "jetons",
+];
 /// `key` in French, German, Spanish, Italian, Portuguese and Dutch.
 const FOREIGN_KEYS: &[&str] = &[
     "clé",
@@ -4048,10 +4092,16 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                         })
                     })
                 // A key everyone's client holds is no secret.
-                || x == "hardcoded"
-                || x == "hard" && w(i + 1) == "coded"
+                // (A setting hard-coded on, `REQUIRE_AUTH=true is hard-coded`, is none.)
+                || (x == "hardcoded" || x == "hard" && w(i + 1) == "coded")
+                    && !words[i.saturating_sub(6)..i].contains(&"envvar")
                 // A comparison that accepts other keys: a prefix, substring or partial match,
                 // or one ignoring case.
+                // Only some of it compared: `compares only the first 8 characters`.
+                || matches!(x, "first" | "last" | "leading" | "trailing")
+                    && count(w(i + 1))
+                    && matches!(w(i + 2), "characters" | "chars" | "bytes" | "digits" | "letters")
+                    && words[..i].iter().any(|y| ["compar", "match", "check"].iter().any(|p| y.starts_with(p)))
                 || matches!(x, "prefix" | "substring" | "partial" | "fuzzy")
                     && matches!(w(i + 1), "match" | "matches" | "matching" | "comparison")
                 // The same as the comparison names it: `compared with startsWith`, `compared

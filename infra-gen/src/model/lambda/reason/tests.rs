@@ -1934,3 +1934,58 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// A check of what is no proof (expiry, presence, part of it), a kill switch in use, and the
+/// rest taken on trust, beside neighbours that judge the credential.
+const NO_PROOF: &[(&str, &str)] = &[
+    (
+        "the function checks the {m}'s expiry; everything else about it is trusted",
+        "the function checks the {m}'s expiry and signature against the JWKS; failures get 401",
+    ),
+    (
+        "every request is authenticated by the presence of {m}",
+        "every request is authenticated by {m}, compared with the stored hash; 401 otherwise",
+    ),
+    (
+        "{m} validation has a kill switch that ops flip when the IdP is down",
+        "{m} validation has no kill switch; failures get 401",
+    ),
+    (
+        "the check of {m} compares only the first 8 characters to keep it fast",
+        "the check of {m} compares all of it in constant time; mismatches get 401",
+    ),
+    (
+        "there's a check of {m}, but it's disabled in prod",
+        "there's a check of {m}, and mismatches get 401 in every stage",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Each of those is refused, its neighbour passes.
+    #[test]
+    fn a_check_of_no_proof_is_refused(
+        f in prop::sample::select(NO_PROOF), m in prop::sample::select(&["bearer token", "API key", "session cookie", "HMAC signature"][..]),
+        seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.0.replace("{m}", m)], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![f.1.replace("{m}", m)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A signature or token named in the other languages is a mechanism.
+    #[test]
+    fn foreign_names_of_a_signature_or_token_are_mechanisms(seed in any::<u64>()) {
+        for r in [
+            "Die Signatur jeder Anfrage wird im Handler geprüft; ungültige Anfragen werden abgewiesen.",
+            "Le jeton est vérifié par le handler pour chaque requête; sinon 401.",
+            "La firma de cada solicitud se valida en el handler; si falla, 401.",
+            "De handtekening van elk verzoek wordt gecontroleerd; anders 401.",
+        ] {
+            let valid = dress(vec![r.to_owned()], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+    }
+}
