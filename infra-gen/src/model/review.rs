@@ -203,7 +203,6 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
     let mut starts_sentence = true;
     // Inside `approved by …`: who did it, to the end of its clause.
     let (mut agent, mut approving) = (false, false);
-    let mut left = 0;
     // A link is where it is recorded.
     let text: Vec<&str> = reason
         .split_whitespace()
@@ -233,13 +232,16 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
                 || EXCUSING.contains(&lower.as_str())
                 || named.contains(&lower)
                 || crate::model::lambda::reason::function_word(&lower));
-            left += usize::from(said);
+            // One word that says something is enough: most reasons stop here at once.
+            if said {
+                return false;
+            }
             starts_sentence = false;
         }
         starts_sentence |= ends;
         agent &= !token.ends_with(['.', '!', '?', ';', ':', ',']);
     }
-    left == 0
+    true
 }
 
 /// Word pairs of a form's prompt left in place: `[insert the reason here]`, `your reason`.
