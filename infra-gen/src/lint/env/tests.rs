@@ -915,6 +915,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// PASERK (PASETO's key serialization) says a key's kind in its type: public keys and key
+    /// IDs (`k4.public.…`, `k4.pid.…`) are public, symmetric and secret keys (`k4.local.…`,
+    /// `k4.secret.…`) are keys.
+    #[test]
+    fn paserk_types_tell_public_keys_from_secret_ones(
+        version in 1..5u8,
+        public in from_alphabet(BASE62, 43..=43),
+        secret in from_alphabet(BASE62, 43..=86),
+        id_kind in prop::sample::select(&["public", "pid", "lid", "sid"][..]),
+        secret_kind in prop::sample::select(&["local", "secret"][..]),
+    ) {
+        let shown = format!("k{version}.{id_kind}.{public}");
+        prop_assert!(literal_reason("PASETO_VERIFY", &shown).is_none(), "{}", shown);
+        let key = format!("k{version}.{secret_kind}.{secret}");
+        prop_assert!(literal_reason("TOKEN_ISSUER", &key).is_some(), "{}", key);
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

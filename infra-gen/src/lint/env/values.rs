@@ -632,8 +632,22 @@ pub(crate) fn public_by_design(value: &str) -> bool {
     // A public key or certificate without its PEM armour (a Keycloak realm's public key).
     // DER starts with a SEQUENCE (0x30), which base64 writes as `M`.
     let public_der = v.starts_with('M') && base64_decode(v).is_some_and(|d| public_blob(&d));
+    // A PASERK public key or key ID (`k4.public.…`, `k4.pid.…`): its type says so; the
+    // secret kinds (`k4.local.…`, `k4.secret.…`) are keys.
+    let paserk_public = {
+        let mut pieces = v.splitn(3, '.');
+        matches!(
+            (pieces.next(), pieces.next(), pieces.next()),
+            (Some(version), Some("public" | "pid" | "lid" | "sid"), Some(body))
+                if version.len() == 2
+                    && version.starts_with('k')
+                    && version.as_bytes()[1].is_ascii_digit()
+                    && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        )
+    };
     pem_public
         || ssh_public
+        || paserk_public
         || publishable
         || datadog_client_token
         || public_der
