@@ -936,6 +936,25 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// A DKIM record's `p=` is the public key DNS publishes (RFC 6376), whatever its
+    /// algorithm's encoding (raw Ed25519, RFC 8463); the same base64 as another field's value
+    /// is material.
+    #[test]
+    fn a_dkim_records_key_is_public(
+        key in from_alphabet(BASE62, 43..=43),
+        algorithm in prop::sample::select(&["ed25519", "rsa"][..]),
+        name in prop::sample::select(&["DKIM_RECORD", "MAIL_DKIM", "DKIM_TXT"][..]),
+    ) {
+        let record = format!("v=DKIM1; k={algorithm}; p={key}=");
+        prop_assert!(literal_reason(name, &record).is_none(), "{}", record);
+        let other = format!("v=1; k={algorithm}; s={key}=");
+        prop_assert!(literal_reason(name, &other).is_some(), "{}", other);
+    }
+}
+
 #[test]
 fn a_uuid_is_an_identifier_unless_named_like_a_secret() {
     let uuid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

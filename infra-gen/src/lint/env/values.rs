@@ -2048,8 +2048,13 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
             || base64_digest(&value[..start], run, name)
             // A KMS blob or an Encryption SDK message as a field's value.
             || ciphertext(run)
-            // A public key under its own key in a config (WireGuard's `PublicKey = …`).
-            || field_key(&original[..start]).is_some_and(names::public_name)
+            // A public key under its own key in a config (WireGuard's `PublicKey = …`), or a
+            // DKIM record's `p=`, which RFC 6376 makes the public key DNS publishes.
+            || field_key(&original[..start]).is_some_and(|k| {
+                names::public_name(k)
+                    || (k.eq_ignore_ascii_case("p")
+                        && original.to_ascii_lowercase().contains("v=dkim1"))
+            })
             || base64_decode(run).is_some_and(|d| public_blob(&d))
             || base58check_public(run)
         {
