@@ -90,6 +90,71 @@ fn attribute_table(entries: &[(String, Vec<String>)]) -> String {
     out
 }
 
+/// Every property path a provider schema declares, as `/Name/Sub` (array items passed through,
+/// `$ref`s and the alternatives of `oneOf`/`anyOf`/`allOf` followed): what is a setting of the
+/// service rather than a key of a map the schema leaves open.
+fn declared_paths(schema: &Value) -> Vec<String> {
+    fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
+        for _ in 0..16 {
+            if let Some(target) = node.get("$ref").and_then(Value::as_str) {
+                match target.strip_prefix('#').and_then(|p| root.pointer(p)) {
+                    Some(n) => node = n,
+                    None => return node,
+                }
+            } else if let Some(items) = node.get("items") {
+                node = items;
+            } else {
+                return node;
+            }
+        }
+        node
+    }
+    fn walk(root: &Value, node: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
+        if depth > 12 {
+            return;
+        }
+        let here = resolve(root, node);
+        let alternatives = ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .filter_map(|k| here.get(*k).and_then(Value::as_array))
+            .flatten()
+            .map(|n| resolve(root, n));
+        for n in std::iter::once(here).chain(alternatives) {
+            for (name, child) in n
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let path = format!("{prefix}/{name}");
+                if !out.contains(&path) {
+                    out.push(path.clone());
+                    walk(root, child, &path, depth + 1, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, schema, "", 0, &mut out);
+    out
+}
+
+/// The declared property paths of every provider schema, one `Type` line and then one
+/// `Type/Name/Sub` line each, in one string (read on the rare path that needs it).
+fn declared_table(entries: &[(String, Vec<String>)]) -> String {
+    let mut text = String::from("\n");
+    for (type_name, paths) in entries {
+        text.push_str(type_name);
+        text.push('\n');
+        for p in paths {
+            text.push_str(type_name);
+            text.push_str(p);
+            text.push('\n');
+        }
+    }
+    format!("static DECLARED: &str = {text:?};\n")
+}
+
 /// Whether a property's schema description says the service keeps its value in lowercase
 /// (an RDS instance's or cluster's identifier: "converts it to lowercase", "stored as a
 /// lowercase string"), so two values differing in case name one resource.
@@ -397,6 +462,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut lowercased = Vec::new();
     let mut fixed = Vec::new();
     let mut attributes = Vec::new();
+    let mut declared = Vec::new();
     let getatt: Value = serde_json::from_str(&fs::read_to_string(source.join("getatt.json"))?)
         .map_err(|e| format!("schemas/getatt.json is not JSON: {e}"))?;
     for dir in ["cloudformation", "sam"] {
@@ -418,6 +484,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     schema["properties"].as_object(),
                 )
             {
+                declared.push((type_name.to_owned(), declared_paths(&schema)));
                 lowercased.extend(
                     properties
                         .iter()
@@ -496,6 +563,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write(out.join("providers.rs"), provider_table(&providers))?;
     write(out.join("attributes.rs"), attribute_table(&attributes))?;
     write(out.join("unchangeable.rs"), unchangeable_table(&fixed))?;
+    write(out.join("declared.rs"), declared_table(&declared))?;
     write(
         out.join("identifiers.rs"),
         identifier_table(&identifiers, &lowercased),

@@ -22,6 +22,27 @@ use crate::model::{Expr, Kind, Properties, Resource};
 
 // `IDENTIFIERS`: each provider schema's primaryIdentifier, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/schemas/identifiers.rs"));
+// `DECLARED`: every property path each provider schema declares, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/schemas/declared.rs"));
+
+/// Whether `path` (property names from the resource's `Properties` down, array items passed
+/// through) names properties `type_name`'s provider schema declares: a setting of the service,
+/// such as `MasterUserPassword`. A key of a map the schema leaves open (`patternProperties`,
+/// `additionalProperties`, an untyped object: a state machine's `DefinitionSubstitutions`, a
+/// pipe's `HeaderParameters`) is the template's own data, not a property. `None` for a type
+/// infra-gen does not embed (the pipeline refuses it).
+fn declares_property(type_name: &str, path: &[&str]) -> Option<bool> {
+    if !DECLARED.contains(&format!("\n{type_name}\n")) {
+        return None;
+    }
+    let mut line = format!("\n{type_name}");
+    for key in path {
+        line.push('/');
+        line.push_str(key);
+    }
+    line.push('\n');
+    Some(DECLARED.contains(&line))
+}
 
 /// The one property that identifies a resource of `type_name` (`primaryIdentifier` of its
 /// schema) and whether CloudFormation sets it (read-only) rather than the template; `None`
@@ -1228,8 +1249,8 @@ fn secrets<'v>(
             // template's own data named like a secret (a substitution, a header) is no such
             // property: the service shows its value to whoever reads the resource. (A type
             // without an embedded schema is refused by the pipeline; its names are taken.)
-            let takes_secret = secret_key.is_some()
-                && crate::validate::declares_property(at.type_name, &at.path) != Some(false);
+            let takes_secret =
+                secret_key.is_some() && declares_property(at.type_name, &at.path) != Some(false);
             let reason = match secret_key {
                 _ if leaked && !takes_secret => Some(
                     "a dynamic reference to a secret, which CloudFormation replaces with the secret's value in a property that is not a secret's".to_owned(),

@@ -41,7 +41,6 @@ pub use replacement::{
     why_unchangeable,
 };
 pub use schema::SchemaError;
-pub(crate) use schema::declares_property;
 #[cfg(test)]
 pub(crate) use schema::all_unchangeable;
 

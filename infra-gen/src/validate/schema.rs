@@ -201,51 +201,6 @@ pub(crate) fn unchangeable(type_name: &str) -> impl Iterator<Item = (&'static st
         .map(|(_, p, default)| (*p, default.and_then(|d| serde_json::from_str(d).ok())))
 }
 
-/// Whether `path` (property names from the resource's `Properties` down, array items passed
-/// through) names properties `type_name`'s provider schema declares, each in a `properties`
-/// object: a setting of the service, such as `MasterUserPassword`. A key of a map the schema
-/// leaves open (`patternProperties`, `additionalProperties`, an untyped object: a state
-/// machine's `DefinitionSubstitutions`, a pipe's `HeaderParameters`) is the template's own
-/// data, not a property. `None` for a type infra-gen does not embed (the pipeline refuses it).
-pub(crate) fn declares_property(type_name: &str, path: &[&str]) -> Option<bool> {
-    let doc = cloudformation(type_name)?.document().ok()?;
-    // `$ref`s point into the document's `definitions`; arrays are entered through `items`.
-    let resolve = |mut node: &'static Value| {
-        for _ in 0..16 {
-            if let Some(target) = node.get("$ref").and_then(Value::as_str) {
-                match target.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                    Some(n) => node = n,
-                    None => return node,
-                }
-            } else if let Some(items) = node.get("items") {
-                node = items;
-            } else {
-                return node;
-            }
-        }
-        node
-    };
-    let mut node = doc;
-    for key in path {
-        let here = resolve(node);
-        // A property declared here or in one of the alternatives a schema offers.
-        let found = std::iter::once(here)
-            .chain(
-                ["oneOf", "anyOf", "allOf"]
-                    .iter()
-                    .filter_map(|k| here.get(*k).and_then(Value::as_array))
-                    .flatten()
-                    .map(resolve),
-            )
-            .find_map(|n| n.get("properties").and_then(|p| p.get(*key)));
-        match found {
-            Some(n) => node = n,
-            None => return Some(false),
-        }
-    }
-    Some(true)
-}
-
 /// Every type's [`unchangeable`] properties, for tests that cover them all.
 #[cfg(test)]
 pub(crate) fn all_unchangeable() -> impl Iterator<Item = (&'static str, &'static str)> {
