@@ -541,25 +541,33 @@ fn on_a_branch(c: &[String]) -> bool {
 /// are verified`): the rest are not. (`only requests with a valid key are processed` restricts
 /// the work, and `is only checked once` the count.)
 fn only_some_checked(c: &[String]) -> bool {
-    (0..c.len()).any(|k| {
+    // `validated only for write operations`.
+    let after = (1..c.len()).any(|k| {
         c[k] == "only"
-            && !(k > 0 && matches!(c[k - 1].as_str(), "is" | "are" | "was" | "were"))
-            && (k + 2..c.len().min(k + 10)).any(|j| {
-                check_verb(&c[j], &[])
-                    && c[j].ends_with("ed")
-                    && matches!(
-                        c[j - 1].as_str(),
-                        "is" | "are" | "was" | "were" | "gets" | "get"
-                    )
-                    && j > k + 2
-                    && !c[k + 1..j - 1].iter().any(|y| {
-                        matches!(
-                            y.as_str(),
-                            "with" | "that" | "which" | "carrying" | "bearing" | "holding"
-                        ) || y.ends_with("ed")
-                    })
-            })
-    })
+            && check_verb(&c[k - 1], &[])
+            && c.get(k + 1)
+                .is_some_and(|w| matches!(w.as_str(), "for" | "on"))
+    });
+    after
+        || (0..c.len()).any(|k| {
+            c[k] == "only"
+                && !(k > 0 && matches!(c[k - 1].as_str(), "is" | "are" | "was" | "were"))
+                && (k + 2..c.len().min(k + 10)).any(|j| {
+                    check_verb(&c[j], &[])
+                        && c[j].ends_with("ed")
+                        && matches!(
+                            c[j - 1].as_str(),
+                            "is" | "are" | "was" | "were" | "gets" | "get"
+                        )
+                        && j > k + 2
+                        && !c[k + 1..j - 1].iter().any(|y| {
+                            matches!(
+                                y.as_str(),
+                                "with" | "that" | "which" | "carrying" | "bearing" | "holding"
+                            ) || y.ends_with("ed")
+                        })
+                })
+        })
 }
 
 /// Whether the reason gives a setting of the check (a code identifier: `snake_case`,
@@ -2388,14 +2396,17 @@ fn negated_marker(clause: &[String], at: usize) -> bool {
         || clause[..at.min(clause.len())]
             .iter()
             .rev()
-            .take(3)
+            .take(4)
             .enumerate()
             .any(|(k, y)| {
                 negator(y)
+                    // `not even for the demo`.
                     && clause[at - k..at].iter().all(|b| {
                         matches!(
                             b.as_str(),
                             "even"
+                                | "for"
+                                | "during"
                                 | "a"
                                 | "an"
                                 | "the"
@@ -3042,6 +3053,11 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "config"
                 | "configuration"
                 | "consumer"
+                // A job that runs apart from the request: `the nightly audit job`.
+                | "job"
+                | "jobs"
+                | "cron"
+                | "audit"
                 | "worker"
                 | "downstream"
                 // The callers themselves: `so callers can verify us`.
@@ -3215,6 +3231,13 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     let from = k;
                     while k < c.len() && k < from + 4 && placing(&c[k]) {
                         k += 1;
+                    }
+                    // Done by someone: `verification is done by the Stripe SDK`.
+                    if k > from && c.get(k).is_some_and(|w| w == "by") {
+                        let after = &c[k + 1..(k + 5).min(c.len())];
+                        if let Some(first) = after.iter().position(|w| elsewhere(w) || itself(w)) {
+                            return Some(compound_head(&after[first..]));
+                        }
                     }
                     // A participle says where itself: `validated in the mobile app`.
                     let participle = k == i + 1 && c[i].ends_with("ed");
@@ -3605,6 +3628,22 @@ fn published_credential(sentence: &[Vec<String>]) -> bool {
                         "everyone" | "anyone" | "everybody" | "anybody"
                     )
                     && (nearest.is_some() || referent.is_some())
+                    // Found in something public: `a static API key that is also in the public
+                    // OpenAPI example`.
+                    || c[i] == "public"
+                        && (i >= 1 && c[i - 1] == "in" || i >= 2 && c[i - 2] == "in" && matches!(c[i - 1].as_str(), "the" | "our" | "a"))
+                        && match nearest {
+                            Some(k) => !public(c, k),
+                            None => false,
+                        }
+                        && c[i + 1..].iter().take(3).any(|y| {
+                            matches!(
+                                y.as_str(),
+                                "example" | "examples" | "docs" | "documentation" | "repo"
+                                    | "repository" | "spec" | "collection" | "workspace"
+                                    | "gist" | "wiki" | "readme" | "guide" | "postman"
+                            )
+                        })
                     || matches!(
                     c[i].as_str(),
                     "printed"
@@ -4197,12 +4236,18 @@ fn failed_credential_served(clause: &[String]) -> bool {
                     .iter()
                     .take(8)
                     .any(|y| AUTH_TERMS.contains(&y.as_str()))
-                || failed(w(i)) && i + 1 < clause.len() && AUTH_TERMS.contains(&w(i + 1))
+                || failed(w(i))
+                    && i + 1 < clause.len()
+                    && (AUTH_TERMS.contains(&w(i + 1)) || matches!(w(i + 1), "ones" | "one"))
         })
         && (0..clause.len()).any(|k| {
             served(w(k))
                 && clause[..k].iter().any(|y| failed(y))
                 && !clause[..k].iter().rev().take(4).any(|y| negator(y))
+                // `accepts expired ones indefinitely`.
+                || matches!(w(k), "accepts" | "accept" | "allows" | "allow" | "serves" | "honours" | "honors")
+                    && clause[k + 1..].iter().take(3).any(|y| failed(y))
+                    && !clause[..k].iter().rev().take(4).any(|y| negator(y))
         })
 }
 
@@ -4282,15 +4327,17 @@ fn compared_with_the_request(c: &[String]) -> bool {
     };
     (0..c.len()).any(|i| {
         let compares = check_verb(w(i), &["compar", "match"]) && not_agent(w(i));
-        let fetched = matches!(
-            w(i),
-            "fetched" | "loaded" | "read" | "taken" | "resolved" | "downloaded" | "retrieved"
-        ) && c[..i].iter().any(|y| {
-            matches!(
-                y.as_str(),
-                "key" | "keys" | "jwks" | "secret" | "certificate" | "set"
-            )
-        });
+        let fetched = [
+            "fetch", "load", "read", "taken", "resolv", "download", "retriev", "pull",
+        ]
+        .iter()
+        .any(|p| w(i).starts_with(p))
+            && c[..i].iter().any(|y| {
+                matches!(
+                    y.as_str(),
+                    "key" | "keys" | "jwks" | "secret" | "certificate" | "set"
+                )
+            });
         let Some(p) = (i + 1..c.len()).find(|&k| {
             compares && matches!(w(k), "against" | "with" | "to") || fetched && w(k) == "from"
         }) else {
@@ -4325,9 +4372,12 @@ fn compared_with_the_request(c: &[String]) -> bool {
             })
             .unwrap_or(c.len());
         let reference = &c[p + 1..end];
-        let strong = reference
-            .iter()
-            .any(|y| matches!(y.as_str(), "sends" | "sent" | "submits" | "itself" | "own"));
+        let strong = reference.iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "sends" | "sent" | "submits" | "itself" | "own" | "whatever"
+            )
+        });
         let carried = reference.iter().any(|y| {
             matches!(
                 y.as_str(),
@@ -4473,6 +4523,7 @@ fn judged_by_form(clause: &[String]) -> bool {
             || matches!(w(i), "nonempty" | "prefixed")
             || w(i) == "looks" && w(i + 1) == "like"
             || w(i) == "right" && matches!(w(i + 1), "length" | "format" | "shape" | "prefix")
+            || matches!(w(i), "longer" | "shorter") && w(i + 1) == "than"
     });
     let accepted = words.iter().any(|y| {
         matches!(

@@ -1989,3 +1989,52 @@ proptest! {
         }
     }
 }
+
+/// A check by a job apart from the request, of one class of requests, of a credential's
+/// length, with a key set from wherever the token says, of a credential in a public example,
+/// or accepting failed credentials, beside neighbours that check every request.
+const APART_OR_LOOSE: &[(&str, &str)] = &[
+    (
+        "keys get checked by the nightly audit job, not per request",
+        "keys get checked by the handler on every request; unknown keys get 401",
+    ),
+    (
+        "the token is validated only for write operations; reads go straight to Bedrock",
+        "the token is validated for reads and writes; failures get 401",
+    ),
+    (
+        "a password is required, but the handler accepts any password longer than 8 characters",
+        "a password is required, and the handler compares it with its bcrypt hash; 401 otherwise",
+    ),
+    (
+        "tokens are verified against a JWKS we download from whatever URL the iss claim points to",
+        "tokens are verified against the JWKS we download from our own IdP at startup; failures get 401",
+    ),
+    (
+        "we authenticate callers with a static API key that is also in the public OpenAPI example",
+        "we authenticate callers with per-partner API keys; the public OpenAPI example shows none of them, and unknown keys get 401",
+    ),
+    (
+        "the handler requires a token but accepts expired ones indefinitely",
+        "the handler requires a token and rejects expired ones with 401",
+    ),
+    (
+        "signature verification is done by the Stripe SDK on Stripe's side",
+        "signature verification is done by the handler with the Stripe SDK; failures get 400",
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Each of those is refused, its neighbour passes.
+    #[test]
+    fn a_check_apart_from_the_request_or_loose_is_refused(
+        f in prop::sample::select(APART_OR_LOOSE), seed in any::<u64>()
+    ) {
+        let reason = dress(vec![f.0.to_owned()], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![f.1.to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
