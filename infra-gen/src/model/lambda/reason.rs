@@ -368,6 +368,12 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public
         && current.iter().flatten().any(|c| {
             c.windows(2).any(|p| p == ["be", "anything"])
+                // `compared to the string Bearer followed by any value`.
+                || c.windows(3).any(|p| {
+                    matches!(p[0].as_str(), "by" | "with" | "accepts" | "accept")
+                        && p[1] == "any"
+                        && matches!(p[2].as_str(), "value" | "string" | "text")
+                }) && !c.iter().any(|y| enforcement(y) || negator(y))
                 || matches!(c.as_slice(), [a, t] if a == "any" && CREDENTIALS_NAMED.contains(&t.as_str()))
                 || c.windows(3).any(|p| {
                     p[0] == "any"
@@ -3772,6 +3778,10 @@ fn request_class(w: &str) -> bool {
             // The class beside the one checked: `partners need a key; others …`.
             | "others"
             | "rest"
+            // Browsers beside servers: `server-to-server calls need nothing`.
+            | "browser"
+            | "browsers"
+            | "server"
     )
 }
 
@@ -4338,15 +4348,19 @@ fn compared_with_the_request(c: &[String]) -> bool {
                     "key" | "keys" | "jwks" | "secret" | "certificate" | "set"
                 )
             });
+        // `verified using the secret from the token's payload`: what is used, taken from the
+        // request.
+        let using = check_verb(w(i), &[]) && not_agent(w(i));
         let Some(p) = (i + 1..c.len()).find(|&k| {
-            compares && matches!(w(k), "against" | "with" | "to") || fetched && w(k) == "from"
+            compares && matches!(w(k), "against" | "with" | "to")
+                || fetched && w(k) == "from"
+                || using && w(k) == "using" && c[k + 1..].iter().any(|y| y == "from")
         }) else {
             return false;
         };
         // `validated with the x-square-hmacsha256-signature header` names what is checked:
         // only a comparison's `with` or `to` names what it is compared with.
-        if w(p) != "against"
-            && w(p) != "from"
+        if !matches!(w(p), "against" | "from" | "using")
             && !["compar", "match"].iter().any(|s| w(i).starts_with(s))
         {
             return false;
@@ -4388,6 +4402,7 @@ fn compared_with_the_request(c: &[String]) -> bool {
                     | "payload"
                     | "parameter"
                     | "param"
+                    | "token's"
                     | "claim"
                     | "claims"
                     | "cookie"
@@ -4759,6 +4774,10 @@ fn outage_passes(sentence: &[Vec<String>]) -> bool {
                     | "proceed"
                     | "served"
                     | "through"
+                    // `on a DynamoDB error we allow the call`.
+                    | "allow"
+                    | "accept"
+                    | "serve"
             ) && c.get(k + 1).is_none_or(|n| n != "to")
         }) && !c.iter().any(|y| negator(y) || enforcement(y))
     };

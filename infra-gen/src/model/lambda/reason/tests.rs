@@ -2038,3 +2038,33 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A secret taken from the token it verifies, a comparison with any value, and a class of
+    /// callers (servers beside browsers) that needs nothing are refused; the same words with a
+    /// kept secret, a fixed value and every class checked pass.
+    #[test]
+    fn a_secret_from_the_token_any_value_or_an_unchecked_class_is_refused(seed in any::<u64>()) {
+        for (bad, valid) in [
+            (
+                "we verify the JWT's signature using the secret from the token's payload",
+                "we verify the JWT's signature using the secret from Secrets Manager; failures get 401",
+            ),
+            (
+                "bearer tokens are compared to the string Bearer followed by any value",
+                "bearer tokens are compared in constant time with the stored token; mismatches get 401",
+            ),
+            (
+                "a JWT is required from browsers; server-to-server calls need nothing",
+                "a JWT is required from browsers and servers alike; failures get 401",
+            ),
+        ] {
+            let reason = dress(vec![bad.to_owned()], seed);
+            prop_assert!(judge(&reason).is_err(), "{}", reason);
+            let valid = dress(vec![valid.to_owned()], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+    }
+}
