@@ -216,13 +216,44 @@ fn assigned(word: &str) -> Option<&str> {
         .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
+/// The simple commands of one line of a shell script, each as its program and arguments
+/// (assignments and prefixes such as `sudo` before it left out), read as the shell expands them
+/// with the stage's variables; a word that cannot be expanded stays as written.
+fn simple_commands(line: &str, escape: char, state: &Scope) -> Vec<Vec<String>> {
+    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    for raw in words(line, escape) {
+        if raw.starts_with('#') {
+            break;
+        }
+        let word = raw.trim_end_matches(';');
+        if SEPARATORS.contains(&word) {
+            commands.push(Vec::new());
+            continue;
+        }
+        let Some(argv) = commands.last_mut() else {
+            break;
+        };
+        if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
+            continue;
+        }
+        argv.push(
+            expand(word, escape, state)
+                .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
+        );
+        if raw.ends_with(';') {
+            commands.push(Vec::new());
+        }
+    }
+    commands
+}
+
 /// The directories a shell script's package managers fill with packages for the platform they
 /// run on, native add-ons and wheels included, clean: `npm ci`/`install` (yarn, pnpm, bun
 /// alike) the `node_modules` where it runs (or under `--prefix`), `pip install --target`
 /// (`-t`, `--prefix`, `--root`, `uv pip` too), a virtualenv (`python -m venv`, `uv venv`) and
-/// `uv sync`'s `.venv`, a conda environment by its `--prefix`. `cd` moves where the rest runs; system directories are not listed
-/// (what lands there is the platform's by its location). Relative to a WORKDIR not known, a
-/// directory is not known either.
+/// `uv sync`'s `.venv`, a conda environment by its `--prefix`. `cd` moves where the rest
+/// runs; system directories are not listed (what lands there is the platform's by its
+/// location). Relative to a WORKDIR not known, a directory is not known either.
 fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scope) -> Vec<String> {
     let mut trees = Vec::new();
     // Most scripts run none of these: skip reading their words.
@@ -239,30 +270,7 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
         None => None,
     };
     for line in script.lines() {
-        let mut commands: Vec<Vec<String>> = vec![Vec::new()];
-        for raw in words(line, escape) {
-            if raw.starts_with('#') {
-                break;
-            }
-            let word = raw.trim_end_matches(';');
-            if SEPARATORS.contains(&word) {
-                commands.push(Vec::new());
-                continue;
-            }
-            let Some(argv) = commands.last_mut() else {
-                break;
-            };
-            if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
-                continue;
-            }
-            argv.push(
-                expand(word, escape, state)
-                    .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
-            );
-            if raw.ends_with(';') {
-                commands.push(Vec::new());
-            }
-        }
+        let commands = simple_commands(line, escape, state);
         for argv in &commands {
             let words: Vec<&str> = argv.iter().map(String::as_str).collect();
             // `python -m pip …`, `uv pip …`: the module or subtool's own words.
@@ -328,8 +336,9 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
     trees
 }
 
-/// What a shell script's `rm`, `unlink` and `mv` take away: each path or pattern (absolute and clean;
-/// a relative one in the WORKDIR, unknown when that is), whether what is below it goes too
+/// What a shell script's `rm`, `unlink` and `mv` take away: each path or pattern (absolute
+/// and clean; a relative one in the WORKDIR, unknown when that is), whether what is below it
+/// goes too
 /// (`rm -r`, `-R`, `--recursive`; a `mv` of a directory moves its contents), and the script
 /// after that command.
 fn removed(
@@ -345,30 +354,7 @@ fn removed(
     }
     let lines: Vec<&str> = script.lines().collect();
     for (n, line) in lines.iter().enumerate() {
-        let mut commands: Vec<Vec<String>> = vec![Vec::new()];
-        for raw in words(line, escape) {
-            if raw.starts_with('#') {
-                break;
-            }
-            let word = raw.trim_end_matches(';');
-            if SEPARATORS.contains(&word) {
-                commands.push(Vec::new());
-                continue;
-            }
-            let Some(argv) = commands.last_mut() else {
-                break;
-            };
-            if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
-                continue;
-            }
-            argv.push(
-                expand(word, escape, state)
-                    .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
-            );
-            if raw.ends_with(';') {
-                commands.push(Vec::new());
-            }
-        }
+        let commands = simple_commands(line, escape, state);
         for argv in &commands {
             let Some((program, args)) = argv.split_first() else {
                 continue;
