@@ -1080,17 +1080,21 @@ impl Lint<'_, '_> {
                 None => format!("in a mode {whose} leaves to a value not known here"),
             };
             let handler = if streaming {
-                "streams its responses (HandlerMode::Streaming, a RESPONSE_STREAM Function URL)"
+                "streams its responses (HandlerMode::Streaming)"
             } else {
                 "is buffered (HandlerMode::Buffered), so Lambda invokes it without a response stream"
+            };
+            let answers = match adapter_streams {
+                Some(true) => "by streaming",
+                Some(false) => "buffered",
+                None => "either way",
             };
             self.sink.push(
                 if streaming { "image-streaming" } else { "invoke-mode" },
                 self.id,
                 format!(
-                    "the image {} builds runs the Lambda Web Adapter {said}, which answers Lambda {}, but the handler {handler}",
+                    "the image {} builds runs the Lambda Web Adapter {said}, which answers Lambda {answers}, but the handler {handler}",
                     self.path,
-                    if adapter_streams == Some(true) { "by streaming" } else { "buffered" },
                 ),
                 format!("set {WEB_ADAPTER_MODE}={wanted} (the adapter's mode must match the Function URL's invoke mode), in the Dockerfile's ENV or the function's environment"),
             );
