@@ -236,7 +236,7 @@ proptest::proptest! {
     /// pass.
     #[test]
     fn a_secret_in_an_export_name_is_found(
-        token in "[A-Za-z0-9]{20}",
+        token in "[A-Za-z0-9]{8}[0-9][A-Z][a-z][A-Za-z0-9]{9}",
         vendor in 0..3usize,
         stem in "[a-z]{3,8}(-[a-z]{3,8}){0,2}",
         version in 1..40u32,
