@@ -173,6 +173,61 @@ const AUTHORITY: &[&str] = &[
     "us",
     "someone",
     "somebody",
+    "ask",
+    "ping",
+    "contact",
+    "now",
+    // The other languages reasons are read in (German, French, Spanish, Portuguese, Italian,
+    // Dutch): approving, pointing elsewhere, who approves.
+    "freigegeben",
+    "genehmigt",
+    "abgenommen",
+    "abgestimmt",
+    "vereinbart",
+    "besprochen",
+    "akzeptiert",
+    "siehe",
+    "laut",
+    "gemäß",
+    "sicherheit",
+    "leitung",
+    "approuvé",
+    "approuvée",
+    "validé",
+    "validée",
+    "accepté",
+    "acceptée",
+    "convenu",
+    "voir",
+    "équipe",
+    "sécurité",
+    "responsable",
+    "aprobado",
+    "aprobada",
+    "validado",
+    "validada",
+    "aceptado",
+    "aceptada",
+    "acordado",
+    "ver",
+    "equipo",
+    "seguridad",
+    "aprovado",
+    "aprovada",
+    "aceito",
+    "equipe",
+    "segurança",
+    "approvato",
+    "approvata",
+    "validato",
+    "accettato",
+    "vedi",
+    "squadra",
+    "sicurezza",
+    "goedgekeurd",
+    "akkoord",
+    "zie",
+    "beveiliging",
 ];
 
 /// Whether `reason` says only who approved it or where it is recorded: once function words,
@@ -217,7 +272,11 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
         if !word.is_empty() {
             let lower = word.to_lowercase();
             agent = (agent && !CLAUSE.contains(&lower.as_str()))
-                || (approving && matches!(lower.as_str(), "by" | "with" | "from"));
+                || (approving
+                    && matches!(
+                        lower.as_str(),
+                        "by" | "with" | "from" | "durch" | "von" | "par" | "por" | "da" | "door"
+                    ));
             // A contraction's letter (`OK'd`) keeps the word before it.
             if word.chars().count() > 1 {
                 approving = AUTHORITY.contains(&lower.as_str());
@@ -228,6 +287,8 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
                 || word.chars().any(|c| c.is_ascii_digit())
                 || word.chars().count() < 2
                 || AUTHORITY.contains(&lower.as_str())
+                // A compound naming a team (`Sicherheitsteam`, `securityteam`).
+                || (lower.len() > 4 && lower.ends_with("team"))
                 || ELSEWHERE.contains(&lower.as_str())
                 || EXCUSING.contains(&lower.as_str())
                 || named.contains(&lower)
@@ -790,6 +851,9 @@ mod tests {
             "Jane's team exports these logs to Splunk, which keeps them for two years.",
             "Approved by security, since staging holds synthetic uploads only.",
             "Requested by the auditors: they read the logs from the archive account for seven years.",
+            "Staging enthält nur synthetische Testdaten, daher genügen dreißig Tage für die Fehlersuche.",
+            "Le compte de test ne contient que des images de démonstration publiques.",
+            "Freigegeben durch das Sicherheitsteam, weil Staging nur Testdaten enthält.",
         ] {
             assert!(
                 PolicyException::new(PolicyRule::LogRetention, why).is_ok(),
@@ -801,6 +865,10 @@ mod tests {
             "Approved by the data platform team on the Monday call.",
             "Per the CISO's decision in SEC-221.",
             "As discussed with Jane and the SRE team in PLAT-7781.",
+            "Freigegeben durch das Sicherheitsteam im Ticket SEC-9.",
+            "Approuvé par l'équipe sécurité, voir SEC-12.",
+            "Aprobado por el equipo de seguridad en SEC-3.",
+            "OK for now per Slack, ask Priya.",
         ] {
             assert!(
                 PolicyException::new(PolicyRule::LogRetention, who).is_err(),
