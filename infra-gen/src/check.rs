@@ -259,11 +259,16 @@ pub fn write(rendered: &Rendered) -> Result<Written, IoError> {
         present.remove(&file.path);
         let path = dir.join(&file.path);
         if read_committed(&path).ok().as_deref() != Some(file.contents.as_str()) {
-            fs::write(&path, &file.contents).map_err(io_err("write", &path))?;
+            replace(&path, &file.contents).map_err(io_err("write", &path))?;
             written.updated.push(file.path.clone());
         }
     }
     for stray in present {
+        // Another run's file on its way in (see `replace`): not stale, and not ours to remove.
+        if is_temporary(&stray) {
+            written.kept.push(stray);
+            continue;
+        }
         let path = dir.join(&stray);
         let ours = read_committed(&path).is_ok_and(|c| is_generated(&c));
         if ours {
@@ -274,4 +279,29 @@ pub fn write(rendered: &Rendered) -> Result<Written, IoError> {
         }
     }
     Ok(written)
+}
+
+/// Replaces the file at `path` with `contents` by renaming a temporary file of this process
+/// over it: a concurrent run (another `generate`'s replacement guard, a `check`) reads the old
+/// file or the new one, never half of one, and a run stopped midway leaves no half-written
+/// template for the guard to take at its worst.
+fn replace(path: &Path, contents: &str) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = fs::write(&temporary, contents).and_then(|()| fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// Whether `path` (relative to the generated directory) is a temporary file [`replace`]
+/// writes before renaming it.
+fn is_temporary(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with('.') && name.ends_with(".tmp"))
 }
