@@ -3316,3 +3316,36 @@ proptest! {
         prop_assert_eq!(literal_reason(name, &value), None, "{}={}", name, value);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Prose describes a scheme by `key=value` whose value stands for one — an ellipsis, a
+    /// flag in a code span, a formula over names, an unclosed `<placeholder>` — and none is a
+    /// secret; the same sentence with key material in the value still is.
+    #[test]
+    fn stand_in_values_in_prose_are_not_secrets_and_material_still_is(
+        key in prop::sample::select(vec!["sig", "signature", "X-Sig", "token", "REQUIRE_AUTH", "api_key", "secret"]),
+        spacing in prop::sample::select(vec!["=", " = ", "="]),
+        pick in 0..5u8,
+        function in prop::sample::select(vec!["HMAC-SHA256", "hmac", "base64", "sha256_hex", "sign"]),
+        args in prop::collection::vec(prop::sample::select(vec!["timestamp", "token", "secret", "body", "path", "exp", "hmac_sha256"]), 1..4),
+        op in prop::sample::select(vec!["+", ", ", "|"]),
+        m in material(),
+    ) {
+        let stand_in = match pick {
+            0 => "…".to_owned(),
+            1 => "...".to_owned(),
+            2 => "true`".to_owned(),
+            3 => format!("{function}({})", args.join(op)),
+            _ => "<token>".to_owned(),
+        };
+        let sentence = |v: &str| {
+            format!("Links carry `?exp=…&{key}{spacing}{v}`; the handler recomputes it and returns 403 otherwise.")
+        };
+        let described = sentence(&stand_in);
+        prop_assert!(prose_reason(&described).is_none(), "{described}");
+        let leaked = sentence(&m);
+        prop_assert!(prose_reason(&leaked).is_some(), "{leaked}");
+    }
+}

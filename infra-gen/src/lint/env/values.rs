@@ -1479,11 +1479,41 @@ fn field(text: &str) -> Option<String> {
         if prose && word_like(value.trim_end_matches(['.', '!', '?'])) {
             continue;
         }
-        if !value.is_empty() && !plainly_not_secret(value, Some(key)) {
+        // Prose quotes a value in a code span (`REQUIRE_AUTH=true`); the backticks are not in it.
+        let value = value.trim_matches('`');
+        if !value.is_empty() && !plainly_not_secret(value, Some(key)) && !stand_in(value) {
             return Some(format!("a {} field", key.trim()));
         }
     }
     None
+}
+
+/// A value that stands for one, as prose describes a scheme: an ellipsis (`sig=…`) or a
+/// formula over names (`signature = HMAC-SHA256(timestamp+token`, cut at its `)`). Neither
+/// holds key material: a function's name and its arguments' names are words.
+fn stand_in(value: &str) -> bool {
+    if value.chars().all(|c| c == '…' || c.is_ascii_punctuation()) {
+        return true;
+    }
+    let Some((function, args)) = value.split_once('(') else {
+        return false;
+    };
+    let names: Vec<&str> = args
+        .split(|c: char| "(+,.|-_ ".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    function.len() >= 3
+        && function.starts_with(|c: char| c.is_ascii_alphabetic())
+        && function
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !names.is_empty()
+        && names.iter().all(|w| {
+            w.len() >= 3
+                && w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// A secret-named XML element (`<password>…</password>`) or command-line option
@@ -1496,7 +1526,12 @@ fn element_or_option(text: &str) -> Option<String> {
         let tag = after[..close].split_whitespace().next().unwrap_or_default();
         let body = &after[close + 1..];
         let value = body.split('<').next().unwrap_or_default().trim();
-        if !tag.starts_with(['/', '?', '!'])
+        // An element ends at its closing tag; `<token>` in prose is a placeholder.
+        let closed = body
+            .split_once('<')
+            .is_some_and(|(_, r)| r.starts_with('/'));
+        if closed
+            && !tag.starts_with(['/', '?', '!'])
             && names::secret_name(tag)
             && !value.is_empty()
             && !plainly_not_secret(value, Some(tag))
