@@ -4755,7 +4755,20 @@ fn outage_passes(sentence: &[Vec<String>]) -> bool {
                 | "fails"
                 | "failing"
                 | "degraded"
+                | "failure"
+                | "failures"
+                | "throws"
+                | "throw"
+                | "exception"
+                | "exceptions"
+                | "crashes"
+                | "5xx"
         )
+    };
+    // On an outage a server error refuses too (`we answer 503`).
+    let refusal = |y: &str| {
+        enforcement(y)
+            || y.len() == 3 && y.starts_with('5') && y.bytes().all(|b| b.is_ascii_digit())
     };
     let passes = |c: &[String]| {
         c.iter().enumerate().any(|(k, y)| {
@@ -4778,33 +4791,20 @@ fn outage_passes(sentence: &[Vec<String>]) -> bool {
                     | "allow"
                     | "accept"
                     | "serve"
+                    | "answer"
+                    | "answers"
             ) && c.get(k + 1).is_none_or(|n| n != "to")
-        }) && !c.iter().any(|y| negator(y) || enforcement(y))
+        }) && !c.iter().any(|y| negator(y) || refusal(y))
     };
-    // What fails is what checks: a credential's store or issuer (not `if Bedrock is down`).
-    let checker = |y: &str| {
-        AUTH_TERMS.contains(&y)
-            || matches!(
-                y,
-                "provider"
-                    | "idp"
-                    | "issuer"
-                    | "jwks"
-                    | "store"
-                    | "directory"
-                    | "ldap"
-                    | "vault"
-                    | "authorizer"
-                    | "introspection"
-            )
-    };
+    // A failure of anything on the request's path that lets the request on is failing open,
+    // whatever failed: the check did not decide (`if the check throws we return the model's
+    // answer`, `on a DynamoDB error we allow the call`; not `… we return 503`).
     // The consequence is the clause after the condition's, or the rest of its own (`when
     // verification errors out we let the request continue`).
     sentence.iter().enumerate().any(|(m, c)| {
         c.iter().enumerate().any(|(i, x)| {
-            let condition = matches!(x.as_str(), "if" | "when" | "whenever" | "while")
-                && c[i + 1..].iter().take(8).any(|y| outage(y))
-                && c[i + 1..].iter().take(8).any(|y| checker(y));
+            let condition = matches!(x.as_str(), "if" | "when" | "whenever" | "while" | "on")
+                && c[i + 1..].iter().take(8).any(|y| outage(y));
             condition
                 && (sentence.get(m + 1).is_some_and(|next| passes(next))
                     || c[i + 1..].iter().position(|y| outage(y)).is_some_and(|o| {
@@ -4821,10 +4821,18 @@ fn outage_passes(sentence: &[Vec<String>]) -> bool {
                                         | "passes"
                                         | "through"
                                         | "succeeds"
+                                        | "allow"
+                                        | "allows"
+                                        | "serve"
+                                        | "answer"
+                                        | "answers"
                                 )
                             })
+                            // A refusal anywhere in it decides (`we answer 401`, `we
+                            // return 503 and serve nothing`).
                             .is_some_and(|p| {
-                                !rest[..p].iter().any(|y| negator(y) || enforcement(y))
+                                !rest[..p].iter().any(|y| negator(y))
+                                    && !rest.iter().any(|y| refusal(y))
                             })
                     }))
         })

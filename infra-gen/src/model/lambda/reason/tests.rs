@@ -2031,3 +2031,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A failure of anything on the request's path — the check itself, a store, a model,
+    /// whatever failed — that lets the request on fails open; the same failure refused passes.
+    #[test]
+    fn any_failure_that_serves_fails_open_and_one_refused_passes(
+        m in prop::sample::select(MECHANISMS),
+        condition in prop::sample::select(vec!["if", "when", "on"]),
+        failure in prop::sample::select(vec![
+            "the check throws",
+            "a DynamoDB error",
+            "Redis is unreachable",
+            "an exception",
+            "the lookup times out",
+            "the auth service returns 5xx",
+            "the database is down",
+        ]),
+        served in prop::sample::select(vec![
+            "we allow the call",
+            "the request goes through anyway",
+            "we log it and continue",
+            "we just continue and answer the prompt",
+            "we serve it anyway",
+            "the call proceeds",
+        ]),
+        refused in prop::sample::select(vec![
+            "we return 503 and serve nothing",
+            "we answer 401",
+            "the request is rejected",
+            "the call fails with 503",
+        ]),
+        seed in any::<u64>()
+    ) {
+        let frame = format!("the function checks {m} on every request");
+        let bad = dress(vec![frame.clone(), format!("{condition} {failure} {served}")], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![frame, format!("{condition} {failure} {refused}")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
