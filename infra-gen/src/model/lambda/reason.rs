@@ -254,6 +254,39 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
+    // An identifier names a caller and proves nothing (`looks up the partner by the
+    // X-Partner-Id header`, `tenants are identified by X-Tenant-Id`): a reason whose only
+    // judgement is a look-up or an identification by an ID checks no one.
+    // (An OIDC `ID token` is a credential, not an identifier.)
+    let by_id = sentences.iter().flatten().any(|c| {
+        c.iter().enumerate().any(|(k, w)| {
+            (w == "id" || w == "ids" || w.ends_with("_id"))
+                && !c.get(k + 1).is_some_and(|n| n.starts_with("token"))
+        })
+    });
+    let identified = all().any(|w| {
+        w.starts_with("identif")
+            || matches!(
+                w.as_str(),
+                "look" | "looks" | "looked" | "lookup" | "lookups"
+            )
+    });
+    let proven = all().any(|w| {
+        enforcement(w)
+            || [
+                "verif",
+                "validat",
+                "compar",
+                "authenticat",
+                "match",
+                "check",
+            ]
+            .iter()
+            .any(|p| w.starts_with(p))
+    });
+    if !public && by_id && identified && !proven {
+        return Err(Refusal::Negation);
+    }
     // Authenticated by a credential's presence (`by the presence of a Cookie header`), the
     // rest of it taken on trust (`everything else about it is trusted`), or with a kill switch
     // in use: nothing judges it.

@@ -2073,3 +2073,29 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// An identifier names a caller and proves nothing: a reason that only looks callers up or
+    /// identifies them by an ID is refused; the same look-up beside a verified credential passes.
+    #[test]
+    fn a_caller_known_only_by_an_identifier_is_refused_and_one_verified_passes(
+        who in prop::sample::select(vec!["partner", "tenant", "client", "customer", "device"]),
+        id in prop::sample::select(vec!["the `X-{W}-Id` header", "its {w} id", "the {w}_id query parameter", "the ID in the path"]),
+        frame in prop::sample::select(vec![
+            "each {w} has a key; the handler looks up the {w} by {id} and serves it",
+            "{w}s are identified by {id} and served their own data",
+            "the function looks up the {w}'s quota by {id}",
+        ]),
+        seed in any::<u64>()
+    ) {
+        let cap = format!("{}{}", who[..1].to_uppercase(), &who[1..]);
+        let id = id.replace("{W}", &cap).replace("{w}", who);
+        let bad = frame.replace("{id}", &id).replace("{w}", who);
+        let reason = dress(vec![bad.clone()], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![bad, format!("the {who}'s key is verified against its stored hash and a mismatch gets 401")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
