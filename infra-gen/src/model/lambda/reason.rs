@@ -287,6 +287,45 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public && by_id && identified && !proven {
         return Err(Refusal::Negation);
     }
+    // Signing in to an app protects the app: a `NONE` URL's requests never meet that sign-in,
+    // so one the function does not itself verify checks no one (`Cognito protects the
+    // endpoint: users must sign in to the app before they can see the URL`).
+    let sign_in = sentences.iter().flatten().any(|c| {
+        c.windows(2).any(|p| {
+            matches!(
+                p[0].as_str(),
+                "sign" | "signs" | "signed" | "log" | "logs" | "logged"
+            ) && p[1] == "in"
+        }) || c
+            .iter()
+            .any(|w| matches!(w.as_str(), "signin" | "login" | "logins"))
+    });
+    // A credential the request carries (`a session cookie set at sign-in`) is judged by the
+    // rules about it.
+    let carried = all().any(|w| {
+        matches!(
+            w.as_str(),
+            "cookie"
+                | "cookies"
+                | "token"
+                | "tokens"
+                | "jwt"
+                | "jwts"
+                | "bearer"
+                | "header"
+                | "headers"
+                | "key"
+                | "keys"
+                | "signature"
+                | "signatures"
+                | "certificate"
+                | "certificates"
+                | "authorization"
+        )
+    });
+    if !public && sign_in && !proven && !carried {
+        return Err(Refusal::Negation);
+    }
     // Authenticated by a credential's presence (`by the presence of a Cookie header`), the
     // rest of it taken on trust (`everything else about it is trusted`), or with a kill switch
     // in use: nothing judges it.

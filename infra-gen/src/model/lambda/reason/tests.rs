@@ -2099,3 +2099,26 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Signing in to an app protects the app, not a `NONE` URL's requests: refused unless the
+    /// function verifies the sign-in's token itself.
+    #[test]
+    fn a_sign_in_to_the_app_is_refused_and_one_the_function_verifies_passes(
+        idp in prop::sample::select(vec!["Cognito", "Okta", "Auth0", "Entra ID", "Google"]),
+        frame in prop::sample::select(vec![
+            "{idp} protects the endpoint: users must sign in to the app before they can see the URL",
+            "only people logged in through {idp} get the link",
+            "the portal requires a {idp} login before it shows the URL",
+        ]),
+        seed in any::<u64>()
+    ) {
+        let bad = frame.replace("{idp}", idp);
+        let reason = dress(vec![bad.clone()], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![bad, format!("the handler verifies the {idp} access token on every request and answers 401 otherwise")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
