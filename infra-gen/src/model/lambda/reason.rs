@@ -3187,6 +3187,13 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             .iter()
             .take_while(|w| elsewhere(w) || itself(w) || matches!(w.as_str(), "url" | "urls"))
             .collect();
+        // A certificate named for its holder is no checker: `a client certificate`.
+        if words
+            .get(run.len())
+            .is_some_and(|n| matches!(n.as_str(), "certificate" | "certificates"))
+        {
+            return "";
+        }
         // A possessive's owner holds the rest: `the function's client` is the function's.
         run.iter()
             .rev()

@@ -2122,3 +2122,21 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A certificate named for its holder (`a client certificate`, `device certificates`) is what
+    /// the function checks, not a check by the holder; the holder checking is refused.
+    #[test]
+    fn a_credential_named_for_its_holder_is_no_checker(
+        holder in prop::sample::select(vec!["client", "device", "mobile", "browser"]),
+        noun in prop::sample::select(vec!["certificate", "certificates"]),
+        seed in any::<u64>()
+    ) {
+        let valid = dress(vec![format!("every request is authenticated by a {holder} {noun}, compared with the stored hash; 401 otherwise")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        let bad = dress(vec![format!("every request is authenticated by the {holder}")], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+    }
+}
