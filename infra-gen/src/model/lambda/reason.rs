@@ -72,6 +72,9 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if words < 4 {
         return Err(Refusal::NoBasis);
     }
+    if quoted_credential(reason) {
+        return Err(Refusal::Negation);
+    }
     // What cannot be read cannot be cleared: a deferral in Polish reads as no deferral here.
     // A terse English reason may have no function word but has its participles
     // (`mTLS client certificates required`).
@@ -784,6 +787,31 @@ fn default_credential(sentence: &[Vec<String>]) -> bool {
         ) && (DEFAULTS.contains(&w(i + 1))
             || matches!(w(i + 1), "is" | "are" | "of") && DEFAULTS.contains(&w(i + 2)))
     }) || sentence.iter().any(|c| written_out(c))
+}
+
+/// A credential's value quoted after its noun (`the HS256 secret `s3cr3t-shared``): the
+/// reason is on the review page and in the template, so anyone reads it. A name, a path or a
+/// placeholder there is none (`the secret `JWT_SECRET``, `the key `prod/api-key``).
+fn quoted_credential(text: &str) -> bool {
+    let spans: Vec<&str> = text.split('`').collect();
+    (1..spans.len()).step_by(2).any(|k| {
+        let noun = spans[k - 1]
+            .trim_end()
+            .rsplit(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let v = spans[k];
+        matches!(
+            noun.as_str(),
+            "secret" | "password" | "passphrase" | "key" | "token"
+        ) && v.len() >= 6
+            && !v.contains(|c: char| c.is_whitespace() || "/:{}$<>".contains(c))
+            && v.bytes().any(|b| b.is_ascii_digit())
+            && v.bytes().any(|b| b.is_ascii_alphabetic())
+            // A variable's name (`KMS_KEY_ID2`).
+            && (!v.contains('_') || v.bytes().any(|b| b.is_ascii_lowercase()))
+    })
 }
 
 /// A credential whose value the reason writes out (`username and password both set to

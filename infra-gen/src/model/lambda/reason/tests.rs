@@ -2140,3 +2140,23 @@ proptest! {
         prop_assert!(judge(&bad).is_err(), "{}", bad);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A credential's value quoted after its noun is published by the reason; its name, a path
+    /// or a placeholder quoted there is not.
+    #[test]
+    fn a_credential_value_quoted_in_the_reason_is_refused_and_its_name_passes(
+        noun in prop::sample::select(vec!["secret", "password", "key", "token", "passphrase"]),
+        value in "[a-z]{3,6}[0-9]{1,3}[a-z]{0,4}-?[a-z0-9]{2,8}",
+        named in prop::sample::select(vec!["JWT_SECRET", "prod/api-key", "DB_PASSWORD_ARN"]),
+        seed in any::<u64>()
+    ) {
+        let frame = |v: &str| format!("requests are verified with the HS256 {noun} `{v}` and get 401 otherwise");
+        let bad = dress(vec![frame(&value)], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![frame(named)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
