@@ -1851,6 +1851,10 @@ const TAKEN_BACK: &[(&str, &str)] = &[
         "{m} verification: done, on the main branch and deployed; failures get 401",
     ),
     (
+        "{m} is verified; the check is in PR 412, still open",
+        "{m} is verified; the check was added in PR 412 and is covered by tests",
+    ),
+    (
         "only the first request of each session is authenticated with {m}",
         "only requests with {m} are processed; the rest get 401",
     ),
@@ -2058,6 +2062,18 @@ proptest! {
             "we serve it anyway",
             "the call proceeds",
         ]),
+        upstream in prop::sample::select(vec![
+            "Bedrock times out",
+            "the model is unavailable",
+            "the upstream model errors",
+            "Claude returns an error",
+        ]),
+        fallback in prop::sample::select(vec![
+            "we answer from the cache",
+            "we continue with a smaller model",
+            "the call proceeds on the fallback region",
+            "we serve the last cached answer",
+        ]),
         refused in prop::sample::select(vec![
             "we return 503 and serve nothing",
             "we answer 401",
@@ -2069,8 +2085,11 @@ proptest! {
         let frame = format!("the function checks {m} on every request");
         let bad = dress(vec![frame.clone(), format!("{condition} {failure} {served}")], seed);
         prop_assert!(judge(&bad).is_err(), "{}", bad);
-        let valid = dress(vec![frame, format!("{condition} {failure} {refused}")], seed);
+        let valid = dress(vec![frame.clone(), format!("{condition} {failure} {refused}")], seed);
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        // The model failing is no check failing: what the check let in is answered otherwise.
+        let model = dress(vec![frame, format!("{condition} {upstream} {fallback}")], seed);
+        prop_assert_eq!(judge(&model), Ok(()), "{}", model);
     }
 }
 
