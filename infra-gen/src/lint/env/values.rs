@@ -2879,6 +2879,29 @@ fn random(run: &str) -> bool {
     n >= 32 && digits > 0 && digits < n && transitions * 8 >= n
 }
 
+/// The CamelCase runs of `alnum`: an optional capital and the lowercase letters after it
+/// (`Load`, `balancer`); digits and other characters end a run and belong to none.
+fn camel_runs(alnum: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < alnum.len() {
+            let start = i;
+            if alnum[i].is_ascii_uppercase() {
+                i += 1;
+            }
+            while i < alnum.len() && alnum[i].is_ascii_lowercase() {
+                i += 1;
+            }
+            if i == start {
+                i += 1;
+            } else {
+                return Some(&alnum[start..i]);
+            }
+        }
+        None
+    })
+}
+
 /// Whether the CamelCase words of a name (three or more, of three letters or more) each read
 /// as a word: a vowel or `y` in it and no four letters running without one. Names of
 /// technical words are short of vowels (`MysqlClearPasswordPlugin`: a quarter of its
@@ -2886,26 +2909,12 @@ fn random(run: &str) -> bool {
 fn pronounceable_words(alnum: &[u8]) -> bool {
     let vowel = |b: &u8| b"aeiouyAEIOUY".contains(b);
     let mut words = 0;
-    let mut i = 0;
-    while i < alnum.len() {
-        let start = i;
-        if alnum[i].is_ascii_uppercase() {
-            i += 1;
+    for word in camel_runs(alnum).filter(|w| w.len() >= 3) {
+        let longest_without = word.split(vowel).map(<[u8]>::len).max().unwrap_or(0);
+        if !word.iter().any(vowel) || longest_without >= 4 {
+            return false;
         }
-        while i < alnum.len() && alnum[i].is_ascii_lowercase() {
-            i += 1;
-        }
-        let word = &alnum[start..i];
-        if word.len() >= 3 {
-            let longest_without = word.split(vowel).map(<[u8]>::len).max().unwrap_or(0);
-            if !word.iter().any(vowel) || longest_without >= 4 {
-                return false;
-            }
-            words += 1;
-        }
-        if i == start {
-            i += 1;
-        }
+        words += 1;
     }
     words >= 3
 }
@@ -2925,23 +2934,7 @@ fn word_like(s: &str) -> bool {
 /// The share of characters in words of three letters or more (`Load`, `balancer`), as in
 /// CamelCase identifiers.
 pub(super) fn word_coverage(alnum: &[u8]) -> f64 {
-    let mut covered = 0;
-    let mut i = 0;
-    while i < alnum.len() {
-        let start = i;
-        if alnum[i].is_ascii_uppercase() {
-            i += 1;
-        }
-        while i < alnum.len() && alnum[i].is_ascii_lowercase() {
-            i += 1;
-        }
-        if i - start >= 3 {
-            covered += i - start;
-        }
-        if i == start {
-            i += 1;
-        }
-    }
+    let covered: usize = camel_runs(alnum).map(<[u8]>::len).filter(|&n| n >= 3).sum();
     covered as f64 / alnum.len() as f64
 }
 
