@@ -236,7 +236,7 @@ fn fingerprint(
 /// without a regex (path-only rules) match nothing in a value, and rules with a `path` apply
 /// only to files of that name (`.tf`, `nuget.config`): a value is in no file, so both are left
 /// out.
-fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
+fn gitleaks_table(toml_text: &str) -> Result<(String, String, String), Box<dyn std::error::Error>> {
     let file: toml::Table = toml::from_str(toml_text)?;
     let rules = file
         .get("rules")
@@ -244,6 +244,10 @@ fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::erro
         .ok_or("rules/gitleaks.toml has no [[rules]]")?;
     let mut out = String::from("&[\n");
     let mut table = Vec::new();
+    // Each rule's own allowlists. The global one is not applied: it passes alphabets and
+    // `true`/`null` anywhere in a secret (`ghp_…abcdefghijklmnopqrstuvwxyz`), and the
+    // placeholders it names the env rules judge themselves.
+    let mut allow = String::from("&[\n");
     for rule in rules {
         let (Some(id), Some(regex)) = (
             rule.get("id").and_then(toml::Value::as_str),
@@ -276,10 +280,55 @@ fn gitleaks_table(toml_text: &str) -> Result<(String, String), Box<dyn std::erro
         out.push_str(&format!(
             "    ({id:?}, {regex:?}, &{keywords:?}, {entropy:?}, {group}),\n"
         ));
+        // AWS's documented example key (`AKIA…EXAMPLE`) deployed in a template is still a key
+        // to a reviewer, and every tool that scans the template reports it.
+        let samples_only = id == "aws-access-token";
+        for list in rule
+            .get("allowlists")
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|_| !samples_only)
+        {
+            allow.push_str(&allowlist_row(table.len(), list));
+        }
         table.push(keywords);
     }
     out.push(']');
-    Ok((out, keyword_index(&table)))
+    allow.push(']');
+    Ok((out, keyword_index(&table), allow))
+}
+
+/// One allowlist of a rule as a row of (rule, target, all criteria, regexes, stopwords): the target
+/// its regexes read (0 the secret, 1 the whole match, 2 the line), and whether every
+/// criterion must hold (`condition = "AND"`) or one. A value is in no file and no commit, so
+/// an allowlist's `paths` and `commits` never hold: one that needs them all allows nothing
+/// and is left out, and in one that needs any only its regexes and stopwords can.
+fn allowlist_row(rule: usize, list: &toml::Value) -> String {
+    let strings = |key: &str| -> Vec<String> {
+        list.get(key)
+            .and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(toml::Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let all = list.get("condition").and_then(toml::Value::as_str) == Some("AND");
+    let elsewhere = list.get("paths").is_some() || list.get("commits").is_some();
+    let (regexes, stopwords) = (strings("regexes"), strings("stopwords"));
+    if (all && elsewhere) || (regexes.is_empty() && stopwords.is_empty()) {
+        return String::new();
+    }
+    let target = match list.get("regexTarget").and_then(toml::Value::as_str) {
+        Some("match") => 1,
+        Some("line") => 2,
+        _ => 0,
+    };
+    let stopwords: Vec<String> = stopwords.iter().map(|w| w.to_lowercase()).collect();
+    format!("    ({rule}, {target}, {all}, &{regexes:?}, &{stopwords:?}),\n")
 }
 
 /// Every rule's keywords in one index, so a text is scanned once for all of them: a bitmap of
@@ -570,7 +619,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());
-    let (table, keywords) = gitleaks_table(&fs::read_to_string(&rules)?)?;
+    let (table, keywords, allowlists) = gitleaks_table(&fs::read_to_string(&rules)?)?;
+    write(
+        Path::new(&env::var("OUT_DIR")?).join("gitleaks_allowlists.rs"),
+        allowlists,
+    )?;
     write(
         Path::new(&env::var("OUT_DIR")?).join("gitleaks_rules.rs"),
         table,

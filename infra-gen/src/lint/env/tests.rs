@@ -2544,6 +2544,28 @@ proptest! {
         }
     }
 
+    /// curl takes `-u user:password`: the part after the first `:` is a password, a literal
+    /// or one an input fills (a build argument); a user alone or a shell variable the command
+    /// reads at run time (a mounted secret, which gitleaks' allowlist of its rule passes) is
+    /// none.
+    #[test]
+    fn curls_user_colon_password_is_a_password_also_an_inputs(
+        user in "[a-z]{3,8}",
+        pw in prop_oneof![password(), Just(super::values::INPUT.to_string())],
+        option in prop::sample::select(&["-u ", "-u", "--user ", "--user=", "--proxy-user ", "-U "][..]),
+        quote in prop::sample::select(&["", "\""][..]),
+    ) {
+        // Quoted as a separate word (gitleaks' rule reads a glued quoted one on its own).
+        let quote = if option.ends_with(' ') { quote } else { "" };
+        let run = |v: &str| format!("curl -fsSL {option}{quote}{v}{quote} https://repo.internal/pkg.tgz -o /tmp/pkg.tgz");
+        let with = run(&format!("{user}:{pw}"));
+        prop_assert!(super::command_reason(&with).is_some(), "{with}");
+        for without in [user.clone(), format!("{user}:$CURL_PASSWORD"), format!("{user}:${{CURL_PASSWORD}}")] {
+            let cmd = run(&without);
+            prop_assert!(super::command_reason(&cmd).is_none(), "{cmd}");
+        }
+    }
+
     /// A known_hosts line (a host, a key type, a public key blob) is public under any name,
     /// also one that says it is a host's key.
     #[test]

@@ -1719,7 +1719,30 @@ fn password_flag(words: &[&str]) -> Option<String> {
         (!pw.is_empty() && !plainly_not_secret(pw, Some("password")))
             .then(|| "a user%password given to a Samba tool".to_owned())
     });
-    generic.or(samba).or_else(|| {
+    // curl takes `-u user:password` (`--user`, and `-U`/`--proxy-user` for its proxy): the
+    // part after the first `:` is a password, also one a build argument fills
+    // (`-u ${USER}:${PASS}`), which gitleaks' rule for literals does not see.
+    let curl = words
+        .iter()
+        .any(|w| unquote(w).rsplit('/').next() == Some("curl"))
+        .then(|| {
+            words.iter().enumerate().find_map(|(i, w)| {
+                let w = unquote(w);
+                let value = ["--user=", "--proxy-user=", "-u", "-U"]
+                    .iter()
+                    .find_map(|o| w.strip_prefix(o).filter(|v| !v.is_empty()))
+                    .or_else(|| {
+                        matches!(w, "-u" | "-U" | "--user" | "--proxy-user")
+                            .then(|| words.get(i + 1).map(|v| unquote(v)))
+                            .flatten()
+                    })?;
+                let (_, pw) = value.split_once(':')?;
+                (!pw.is_empty() && !plainly_not_secret(pw, Some("password")))
+                    .then(|| "a user:password given to curl's -u".to_owned())
+            })
+        })
+        .flatten();
+    generic.or(samba).or(curl).or_else(|| {
         words.iter().enumerate().find_map(|(i, w)| {
             let program = unquote(w).rsplit('/').next().unwrap_or_default();
             let &(_, flag, glued_only) = PASSWORD_FLAGS.iter().find(|(p, ..)| *p == program)?;
