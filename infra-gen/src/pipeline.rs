@@ -228,20 +228,15 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         // Unreadable, or without a committed stack's region, it does not say where that stack
         // was deployed: at worst, it moved.
         if let Some(c) = committed.as_deref().filter(|c| *c != rendered.contents) {
-            let table =
-                toml::from_str::<toml::Table>(c).map_err(|e| e.message().replace('\n', " "));
+            let regions = render::samconfig::recorded_regions(c);
             for stack in app
                 .stacks()
                 .iter()
                 .filter(|s| !fresh.iter().any(|f| std::ptr::eq(*f, *s)))
             {
-                let recorded = table.as_ref().map(|t| {
-                    t.get(stack.name.as_str())
-                        .and_then(|s| s.get("deploy"))
-                        .and_then(|d| d.get("parameters"))
-                        .and_then(|p| p.get("region"))
-                        .is_some()
-                });
+                let recorded = regions
+                    .as_ref()
+                    .map(|r| r.contains_key(stack.name.as_str()));
                 let why = match recorded {
                     Ok(true) => continue,
                     Ok(false) => format!("it records no region for {}", stack.name),

@@ -4,6 +4,8 @@
 //! (the image tag is the commit being deployed) and the image repository URI (it contains the
 //! account ID).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::{GeneratedFile, HEADER_MARK, jinja};
@@ -12,6 +14,20 @@ use crate::builders::{App, Stack};
 use crate::deploy;
 
 pub const PATH: &str = "samconfig.toml";
+
+/// The region each stack is deployed to, as a `samconfig.toml` text records it (its config-env's
+/// `deploy.parameters.region`); a stack without one is left out. The TOML parser's message when
+/// the text does not parse.
+pub fn recorded_regions(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let table = toml::from_str::<toml::Table>(text).map_err(|e| e.message().replace('\n', " "))?;
+    Ok(table
+        .iter()
+        .filter_map(|(stack, env)| {
+            let region = env.get("deploy")?.get("parameters")?.get("region")?;
+            Some((stack.clone(), region.as_str()?.to_owned()))
+        })
+        .collect())
+}
 #[derive(Serialize)]
 struct Context {
     header: String,

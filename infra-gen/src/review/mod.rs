@@ -155,16 +155,7 @@ impl Templates {
     /// These templates with the stacks' regions read from `samconfig` (the text of the side's
     /// `samconfig.toml`); a text that does not parse records none.
     pub fn with_samconfig(mut self, samconfig: &str) -> Self {
-        self.regions = toml::from_str::<toml::Table>(samconfig)
-            .map(|t| {
-                t.iter()
-                    .filter_map(|(stack, env)| {
-                        let region = env.get("deploy")?.get("parameters")?.get("region")?;
-                        Some((stack.clone(), region.as_str()?.to_owned()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        self.regions = crate::render::samconfig::recorded_regions(samconfig).unwrap_or_default();
         self
     }
 

@@ -717,17 +717,12 @@ pub fn moved_stacks(app: &App, committed: Option<&str>, rendered: &str) -> Vec<R
         return Vec::new();
     };
     // An unreadable samconfig is drift the comparison reports; it records no region.
-    let Ok(table) = toml::from_str::<toml::Table>(committed) else {
+    let Ok(regions) = crate::render::samconfig::recorded_regions(committed) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for stack in app.stacks() {
-        let region = table
-            .get(stack.name.as_str())
-            .and_then(|s| s.get("deploy"))
-            .and_then(|d| d.get("parameters"))
-            .and_then(|p| p.get("region"))
-            .and_then(toml::Value::as_str);
+        let region = regions.get(stack.name.as_str()).map(String::as_str);
         let Some(from) = region.filter(|r| *r != stack.environment.region()) else {
             continue;
         };
