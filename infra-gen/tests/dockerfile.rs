@@ -1233,6 +1233,8 @@ proptest! {
                   format!("mysql --host={r} --user=app -e 'select 1'")),
         };
         let text = |run: &str| format!("FROM public.ecr.aws/lambda/provided:al2023\nARG {name}\nRUN {run}\n{TAIL}");
+        // A name the secret rules read as a secret's (`AA_PW`) is a finding by itself.
+        prop_assume!(findings_for(&text("true")).is_empty());
         let found: Vec<_> = findings_for(&text(&credential)).into_iter().filter(|f| f.code == "secret-in-env").collect();
         prop_assert_eq!(found.len(), 1, "{}\n{:#?}", credential, found);
         let plain = findings_for(&text(&ordinary));
