@@ -58,6 +58,12 @@ step "PyYAML round-trip (emitter corpus)" bash -c \
   'set -o pipefail; cargo run -q -p infra-gen --example yaml_corpus 3000 | "$0/bin/python" tests/validate/pyyaml_roundtrip.py' \
   "$validate_venv"
 
+# Lint `dependency` against cfn-lint's graph of the transformed templates (E3004): 200 generated
+# services whose resources name one another; infra-gen must refuse exactly the circular ones.
+step "dependency cycles vs cfn-lint (corpus)" bash -c \
+  'set -o pipefail; cargo run -q -p infra-gen --example dependency_corpus 200 | "$0/bin/python" tests/validate/dependency_corpus.py "$0/bin/cfn-lint"' \
+  "$validate_venv"
+
 # The deploy loop: sam validate, workflow lint, and diff/plan/drift against moto and a fake
 # CloudFormation (the SAM CLI pins its own boto3, hence a separate virtualenv).
 deploy_venv=$(venv deploy tests/deploy/requirements.txt)

@@ -148,6 +148,17 @@ const TRIGGERS: &[Trigger] = &[
             .map(|f| f.role = Expr::GetAtt("Nothing".into(), "Arn".into()))
             .is_some()
     }),
+    ("dependency", |s| {
+        // The function's own ARN in its environment: it would have to exist before itself.
+        function(s)
+            .map(|f| {
+                f.environment.push(EnvVar {
+                    name: EnvName::new("SELF_ARN").expect("valid"),
+                    value: Expr::GetAtt("Function".into(), "Arn".into()),
+                })
+            })
+            .is_some()
+    }),
     ("image-platform", |s| {
         function(s)
             .map(|f| f.source.dockerfile_text = AMD64)

@@ -511,6 +511,28 @@ impl Service {
         }
         self
     }
+    /// Has CloudFormation create resource `first` of the stack before resource `id` (a
+    /// [`Service::raw`], [`Service::queue`] or [`Service::table`] declared earlier): its
+    /// `DependsOn`, for an order no reference gives. An S3 bucket that notifies the function
+    /// goes `.after("Uploads", "UploadsInvoke")`, the `AWS::Lambda::Permission` letting S3
+    /// invoke it: S3 checks it may invoke the function when the notification is set.
+    pub fn after(mut self, id: &str, first: &str) -> Self {
+        let Some(first) = self.take(id, LogicalId::new(first)) else {
+            return self;
+        };
+        match self.data.iter_mut().find(|r| r.id.as_str() == id) {
+            Some(r) => r.depends_on.push(first),
+            None => self.invalid.push((
+                id.to_owned(),
+                format!(
+                    "after({id:?}, {:?}): the service declares no resource {id} yet",
+                    first.as_str()
+                ),
+                format!("declare {id} with .raw, .queue or .table before ordering it"),
+            )),
+        }
+        self
+    }
     /// Invokes the function with messages of a queue of the stack; see [`SqsTrigger`]. The
     /// queue's visibility timeout must be at least the function's timeout (SQS refuses the
     /// mapping otherwise).

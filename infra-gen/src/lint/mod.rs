@@ -3,6 +3,7 @@
 //! | code | catches |
 //! |---|---|
 //! | `unresolved-ref` | `Ref`, `GetAtt` or `${}` naming nothing in the template |
+//! | `dependency` | a `DependsOn` naming nothing in the stack or a name twice, references and `DependsOn` that form a cycle |
 //! | `image-platform` | a Dockerfile whose final stage targets, starts from or copies another architecture, or cannot be resolved |
 //! | `image-config` | ImageConfig that does not match (or cannot be matched with) the Dockerfile's ENTRYPOINT/CMD/WORKDIR |
 //! | `image-streaming` | a streaming handler on an AWS Lambda base image whose runtime cannot stream |
@@ -32,6 +33,7 @@
 //! | `public-url` | a public URL reason (metadata, scanner suppressions) that names no authentication, defers or denies it, or stands on a function without a public URL |
 
 mod account;
+mod dependency;
 mod dockerfile;
 mod duplicates;
 mod env;
@@ -101,6 +103,7 @@ pub fn lint(app: &App) -> Vec<Finding> {
             out: &mut out,
         };
         refs::check(stack, &mut sink);
+        dependency::check(stack, &mut sink);
         account::check(app, stack, &mut sink);
         check_tags(stack, &mut sink);
         fifo::check(stack, &mut sink);

@@ -598,6 +598,20 @@ impl Kind for Function {
         v
     }
 
+    /// SAM moves events, the asynchronous destination and the deployment's alarms to the
+    /// resources it adds (mappings, schedules, `EventInvokeConfig`, the deployment group):
+    /// what those name is created before them, not before the function.
+    fn ordering_exprs(&self) -> Vec<&Expr> {
+        let mut v = vec![&self.image_uri, &self.logging.log_group, &self.role];
+        v.extend(self.environment.iter().map(|e| &e.value));
+        v.extend(
+            self.vpc
+                .iter()
+                .flat_map(|c| [&c.subnet_ids, &c.security_group_ids]),
+        );
+        v
+    }
+
     fn review(&self, resource: &Resource, words: &dyn Words) -> Section {
         review::section(self, resource, words)
     }

@@ -144,6 +144,12 @@ pub trait Kind: Serialize {
     }
     /// Every expression in the properties, for reference checks.
     fn exprs(&self) -> Vec<&Expr>;
+    /// The expressions the deployed resource itself holds, which order it after what they
+    /// name: [`Kind::exprs`], except for a SAM type whose transform moves some properties to
+    /// the resources it adds (those order the added resources, not this one).
+    fn ordering_exprs(&self) -> Vec<&Expr> {
+        self.exprs()
+    }
     /// Resources SAM adds for this one, resource `id` (empty for plain CloudFormation types).
     fn implicit(&self, _id: &LogicalId) -> Vec<Implicit> {
         Vec::new()
@@ -178,6 +184,9 @@ impl<K: Kind> Kind for Box<K> {
     }
     fn exprs(&self) -> Vec<&Expr> {
         (**self).exprs()
+    }
+    fn ordering_exprs(&self) -> Vec<&Expr> {
+        (**self).ordering_exprs()
     }
     fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
         (**self).implicit(id)
@@ -233,6 +242,9 @@ macro_rules! kinds {
             }
             pub fn exprs(&self) -> Vec<&Expr> {
                 match self { $(Self::$variant(p) => p.exprs()),* }
+            }
+            pub fn ordering_exprs(&self) -> Vec<&Expr> {
+                match self { $(Self::$variant(p) => p.ordering_exprs()),* }
             }
             pub fn implicit(&self, id: &LogicalId) -> Vec<Implicit> {
                 match self { $(Self::$variant(p) => p.implicit(id)),* }
@@ -313,6 +325,11 @@ pub struct Resource {
     /// Rules of the project's policy this resource does not meet, with the reason; written
     /// into `Metadata` as the suppressions of the scanners' rules that judge the same.
     pub policy_exceptions: Vec<review::PolicyException>,
+    /// `DependsOn`: resources CloudFormation must create first that no reference of this one
+    /// names (an S3 bucket whose notifications invoke a function needs the function's
+    /// permission first, or S3 refuses the notification). Lint `dependency` refuses a name
+    /// that is not a resource of the stack, a repeated one and a cycle.
+    pub depends_on: Vec<LogicalId>,
 }
 
 impl Resource {
@@ -325,6 +342,7 @@ impl Resource {
             suppressions: Vec::new(),
             replacement_ack: None,
             policy_exceptions: Vec::new(),
+            depends_on: Vec::new(),
         }
     }
 
@@ -372,6 +390,9 @@ impl Serialize for TemplateResource<'_> {
         if let Some(l) = r.lifecycle {
             m.serialize_entry("DeletionPolicy", &l.deletion)?;
             m.serialize_entry("UpdateReplacePolicy", &l.update_replace)?;
+        }
+        if !r.depends_on.is_empty() {
+            m.serialize_entry("DependsOn", &r.depends_on)?;
         }
         let metadata = r.metadata();
         if !metadata.is_empty() {

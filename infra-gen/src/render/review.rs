@@ -358,6 +358,25 @@ pub fn review_file(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> Gener
                 .table(&["Resource", "Tool", "Rule", "Why it does not apply"], accepted),
         );
     }
+    let ordered: Vec<Vec<String>> = stack
+        .template
+        .resources
+        .iter()
+        .filter(|r| !r.depends_on.is_empty())
+        .map(|r| {
+            let first: Vec<String> = r.depends_on.iter().map(|d| code(d.as_str())).collect();
+            vec![code(r.id.as_str()), first.join(", ")]
+        })
+        .collect();
+    if !ordered.is_empty() {
+        sections.push(
+            Section::new("Creation order")
+                .text(
+                    "`DependsOn` the definitions declare, beyond the order their references give.",
+                )
+                .table(&["Resource", "Created after"], ordered),
+        );
+    }
     sections.push(outputs(links, &reader));
     for section in &sections {
         out.push('\n');

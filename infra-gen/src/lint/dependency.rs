@@ -1,0 +1,180 @@
+//! `dependency`: the order CloudFormation creates a stack's resources in must exist. It
+//! refuses a template ("Unresolved resource dependencies", "Circular dependency between
+//! resources") whose `DependsOn` names no resource of the stack, or whose references and
+//! `DependsOn` together form a cycle: a function whose environment names its bucket with
+//! `Ref`, and a bucket that notifies the function by its `GetAtt Arn`, can never be created.
+
+use std::collections::BTreeMap;
+
+use super::Sink;
+use crate::builders::Stack;
+use crate::model::Expr;
+use crate::model::expr::sub_placeholders;
+
+/// Why `from` is created after `to`, in a reviewer's words.
+struct Edge {
+    to: usize,
+    why: String,
+}
+
+/// The resources each expression of `exprs` names (`Ref`, `GetAtt`, `${}`), without pseudo
+/// parameters and `Fn::Sub`'s own variables.
+fn named<'a>(exprs: &[&'a Expr]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for e in exprs {
+        e.walk(&mut |x| match x {
+            Expr::Ref(name) => out.push(name.as_str()),
+            Expr::GetAtt(id, _) => out.push(id.as_str()),
+            Expr::Sub(t) | Expr::SubWith(t, _) => {
+                let locals: Vec<&str> = match x {
+                    Expr::SubWith(_, vars) => vars.iter().map(|(k, _)| k.as_str()).collect(),
+                    _ => Vec::new(),
+                };
+                for p in sub_placeholders(t) {
+                    let id = p.split_once('.').map_or(p, |(id, _)| id);
+                    if !locals.contains(&p) && !p.starts_with("AWS::") {
+                        out.push(id);
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+    out
+}
+
+pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
+    let resources = &stack.template.resources;
+    // Each resource of the template by ID, and each resource SAM adds by its owner's index:
+    // an added resource (`FunctionUrl`) is created after its owner.
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut implicit: Vec<(String, usize)> = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        index.insert(r.id.as_str(), i);
+        for im in r.properties.implicit(&r.id) {
+            implicit.push((im.id, i));
+        }
+    }
+    let find = |name: &str| {
+        index
+            .get(name)
+            .copied()
+            .or_else(|| implicit.iter().find(|(id, _)| id == name).map(|(_, i)| *i))
+    };
+
+    let mut edges: Vec<Vec<Edge>> = resources.iter().map(|_| Vec::new()).collect();
+    for (i, r) in resources.iter().enumerate() {
+        let id = r.id.as_str();
+        for (n, d) in r.depends_on.iter().enumerate() {
+            let name = d.as_str();
+            if r.depends_on[..n].contains(d) {
+                sink.push(
+                    "dependency",
+                    id,
+                    format!("DependsOn names {name} twice"),
+                    format!("name {name} once in {id}'s DependsOn"),
+                );
+                continue;
+            }
+            match find(name) {
+                Some(to) => edges[i].push(Edge {
+                    to,
+                    why: format!("{id} DependsOn {name}"),
+                }),
+                None => sink.push(
+                    "dependency",
+                    id,
+                    format!(
+                        "DependsOn {name}: no resource of stack {} has that name, so CloudFormation refuses the template (unresolved resource dependencies)",
+                        stack.name
+                    ),
+                    "name a resource of this stack (see `cargo infra-gen list`); another stack's resources are ordered by deploying that stack first and importing its export",
+                ),
+            }
+        }
+        for name in named(&r.properties.ordering_exprs()) {
+            if let Some(to) = find(name)
+                && !edges[i].iter().any(|e| e.to == to)
+            {
+                edges[i].push(Edge {
+                    to,
+                    why: format!("{id} references {name}"),
+                });
+            }
+        }
+    }
+
+    // Each knot of resources that reach one another once, at its first resource, with its
+    // shortest cycle through that resource.
+    let mut reported = vec![false; resources.len()];
+    for start in 0..resources.len() {
+        if reported[start] {
+            continue;
+        }
+        if let Some(path) = cycle_from(start, &edges) {
+            let whys: Vec<&str> = path
+                .windows(2)
+                .filter_map(|w| edges[w[0]].iter().find(|e| e.to == w[1]))
+                .map(|e| e.why.as_str())
+                .collect();
+            // The rest of its strongly connected component is the same knot.
+            for (i, done) in reported.iter_mut().enumerate() {
+                *done = *done || (reaches(start, i, &edges) && reaches(i, start, &edges));
+            }
+            sink.push(
+                "dependency",
+                resources[start].id.as_str(),
+                format!(
+                    "circular dependency, which CloudFormation refuses: {}",
+                    whys.join(", ")
+                ),
+                "break one link: name a resource by its literal name or ARN instead of Ref/GetAtt (a bucket's name in an environment variable), or drop the DependsOn",
+            );
+        }
+    }
+}
+
+/// The shortest path `start → … → start` through `edges` (breadth first), if `start` is on a
+/// cycle.
+fn cycle_from(start: usize, edges: &[Vec<Edge>]) -> Option<Vec<usize>> {
+    let mut parent: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(at) = queue.pop_front() {
+        for e in &edges[at] {
+            if e.to == start {
+                // Back from `at` to `start`, the one visited node without a parent.
+                let mut path = vec![start, at];
+                let mut back = at;
+                while let Some(p) = parent[back] {
+                    path.push(p);
+                    back = p;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if parent[e.to].is_none() {
+                parent[e.to] = Some(at);
+                queue.push_back(e.to);
+            }
+        }
+    }
+    None
+}
+
+/// Whether `to` is reachable from `from` in one or more steps.
+fn reaches(from: usize, to: usize, edges: &[Vec<Edge>]) -> bool {
+    let mut seen = vec![false; edges.len()];
+    let mut stack = vec![from];
+    while let Some(at) = stack.pop() {
+        for e in &edges[at] {
+            if e.to == to {
+                return true;
+            }
+            if !seen[e.to] {
+                seen[e.to] = true;
+                stack.push(e.to);
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,251 @@
+//! The order CloudFormation creates resources in: `Service::after` writes `DependsOn`, and lint
+//! `dependency` refuses what CloudFormation refuses (a name that is no resource, a cycle of
+//! references and `DependsOn`), judged against reachability computed independently.
+
+mod common;
+
+use common::{DOCKERFILE, app_with};
+use infra_gen::lint::lint;
+use infra_gen::model::raw::Raw;
+use infra_gen::model::{Expr, LogicalId, Properties};
+use infra_gen::pipeline;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+const BUCKET: &str = "acme-uploads-demo";
+
+/// An uploads bucket that invokes the service's function for each object created.
+fn bucket(name: Value) -> Result<Raw, infra_gen::Error> {
+    Raw::new(
+        "AWS::S3::Bucket",
+        json!({
+            "BucketName": name,
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true},
+            "NotificationConfiguration": {"LambdaConfigurations": [{
+                "Event": "s3:ObjectCreated:*",
+                "Function": {"Fn::GetAtt": ["Function", "Arn"]}
+            }]}
+        }),
+    )
+}
+
+/// S3 may invoke the function for this account's bucket.
+fn permission() -> Result<Raw, infra_gen::Error> {
+    Raw::new(
+        "AWS::Lambda::Permission",
+        json!({
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": {"Ref": "Function"},
+            "Principal": "s3.amazonaws.com",
+            "SourceAccount": {"Ref": "AWS::AccountId"},
+            "SourceArn": format!("arn:aws:s3:::{BUCKET}")
+        }),
+    )
+    .map(Raw::stateless)
+}
+
+fn dependency_findings(app: &infra_gen::App) -> Vec<infra_gen::Finding> {
+    lint(app)
+        .into_iter()
+        .filter(|f| f.code == "dependency")
+        .collect()
+}
+
+#[test]
+fn an_s3_trigger_ordered_after_its_permission_renders_depends_on_and_passes_every_check() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.raw("Uploads", bucket(json!(BUCKET)))
+            .raw("UploadsInvoke", permission())
+            .after("Uploads", "UploadsInvoke")
+    })
+    .expect("builds");
+    let files = pipeline::validated(&app).expect("no finding, schema-valid");
+    let service = files
+        .iter()
+        .find(|f| f.contents.contains("AWS::S3::Bucket"))
+        .expect("the service template");
+    let uploads = &service.contents[service.contents.find("  Uploads:").expect("Uploads")..];
+    let uploads = &uploads[..uploads.find("Properties:").expect("its properties")];
+    assert!(
+        uploads.contains("DependsOn:") && uploads.contains("- UploadsInvoke"),
+        "{uploads}"
+    );
+    // Reviewers see it on the stack's page.
+    let page = files
+        .iter()
+        .find(|f| f.path.ends_with(".md") && f.contents.contains("AWS::S3::Bucket"))
+        .expect("the service's review page");
+    assert!(
+        page.contents.contains("## Creation order")
+            && page.contents.contains("| `Uploads` | `UploadsInvoke` |"),
+        "{}",
+        page.contents
+    );
+}
+
+#[test]
+fn a_function_naming_its_bucket_by_ref_while_the_bucket_notifies_it_is_a_cycle() {
+    // The function's environment needs the bucket, the bucket's notification the function.
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.raw("Uploads", bucket(json!(BUCKET)))
+            .raw("UploadsInvoke", permission())
+            .after("Uploads", "UploadsInvoke")
+    })
+    .and_then(|mut app| {
+        let f = common::function_mut(&mut app);
+        f.environment.push(infra_gen::model::lambda::EnvVar {
+            name: infra_gen::model::lambda::EnvName::new("UPLOADS_BUCKET")?,
+            value: Expr::Ref("Uploads".into()),
+        });
+        Ok(app)
+    })
+    .expect("builds");
+    let found = dependency_findings(&app);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("Function references Uploads")
+            && found[0].message.contains("Uploads references Function"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn depends_on_must_name_a_resource_of_the_stack_once() {
+    let with = |after: &[&str]| {
+        app_with("us-west-2", DOCKERFILE, |s| {
+            after.iter().fold(
+                s.raw("Uploads", bucket(json!(BUCKET)))
+                    .raw("UploadsInvoke", permission()),
+                |s, a| s.after("Uploads", a),
+            )
+        })
+        .expect("builds")
+    };
+    // A resource SAM adds (the URL), and one the builder writes (the role), are resources.
+    assert_eq!(
+        dependency_findings(&with(&["UploadsInvoke", "FunctionUrl", "FunctionRole"])),
+        []
+    );
+    let missing = dependency_findings(&with(&["UploadsInvok"]));
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert!(missing[0].message.contains("UploadsInvok"));
+    let twice = dependency_findings(&with(&["UploadsInvoke", "UploadsInvoke"]));
+    assert_eq!(twice.len(), 1, "{twice:#?}");
+    assert!(twice[0].message.contains("twice"));
+}
+
+#[test]
+fn ordering_a_resource_the_service_has_not_declared_is_a_builder_error() {
+    let err = app_with("us-west-2", DOCKERFILE, |s| {
+        s.after("Uploads", "UploadsInvoke")
+            .raw("Uploads", bucket(json!(BUCKET)))
+    })
+    .expect_err("Uploads is declared after the call");
+    assert!(err.to_string().contains("Uploads"), "{err}");
+}
+
+/// What resource `from` holds that names resource `to`, in one of CloudFormation's ways.
+#[derive(Debug, Clone, Copy)]
+enum Link {
+    DependsOn,
+    Ref,
+    GetAtt,
+    Sub,
+    /// `${Tn}` that a `Fn::Sub` variable of the same name answers: no dependency.
+    ShadowedSub,
+    /// `${AWS::StackName}`-style text: no dependency.
+    Pseudo,
+    None,
+}
+
+fn link() -> impl Strategy<Value = Link> {
+    prop_oneof![
+        3 => Just(Link::None),
+        1 => Just(Link::DependsOn),
+        1 => Just(Link::Ref),
+        1 => Just(Link::GetAtt),
+        1 => Just(Link::Sub),
+        1 => Just(Link::ShadowedSub),
+        1 => Just(Link::Pseudo),
+    ]
+}
+
+fn id(i: usize) -> String {
+    format!("T{i}")
+}
+
+/// How many knots of resources reaching one another (through the links that order) the
+/// definition has, by closing the relation (Warshall), independently of the lint's search.
+fn knots(links: &[Vec<Link>]) -> usize {
+    let n = links.len();
+    let mut reach: Vec<Vec<bool>> = links
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|l| matches!(l, Link::DependsOn | Link::Ref | Link::GetAtt | Link::Sub))
+                .collect()
+        })
+        .collect();
+    for k in 0..n {
+        for i in 0..n {
+            for j in 0..n {
+                reach[i][j] = reach[i][j] || (reach[i][k] && reach[k][j]);
+            }
+        }
+    }
+    // A knot counted at its first resource: on a cycle, and reached by no earlier one on it.
+    (0..n)
+        .filter(|&i| reach[i][i] && !(0..i).any(|j| reach[j][i] && reach[i][j]))
+        .count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn each_knot_of_resources_reaching_one_another_is_refused_once(
+        links in (1usize..6).prop_flat_map(|n| prop::collection::vec(prop::collection::vec(link(), n), n)),
+    ) {
+        let n = links.len();
+        let mut app = app_with("us-west-2", DOCKERFILE, |s| s).expect("builds");
+        let stack = &mut app.stacks_mut()[1];
+        for (i, row) in links.iter().enumerate() {
+            let mut parts = vec![json!("topic")];
+            let mut depends_on = Vec::new();
+            for (j, l) in row.iter().enumerate() {
+                let to = id(j);
+                match l {
+                    Link::DependsOn => depends_on.push(LogicalId::new(&to).expect("valid")),
+                    Link::Ref => parts.push(json!({"Ref": to})),
+                    Link::GetAtt => parts.push(json!({"Fn::GetAtt": [to, "TopicName"]})),
+                    Link::Sub => parts.push(json!({"Fn::Sub": format!("x-${{{to}.TopicName}}")})),
+                    Link::ShadowedSub => parts.push(json!({"Fn::Sub": [format!("${{{to}}}"), {to: "literal"}]})),
+                    Link::Pseudo => parts.push(json!({"Fn::Sub": "${AWS::StackName}-${AWS::Region}"})),
+                    Link::None => {}
+                }
+            }
+            let raw = Raw::new("AWS::SNS::Topic", json!({"DisplayName": {"Fn::Join": ["-", parts]}}))
+                .expect("valid")
+                .stateless();
+            let mut r = infra_gen::model::Resource::new(LogicalId::new(id(i)).expect("valid"), Properties::Raw(raw));
+            r.depends_on = depends_on;
+            stack.template.resources.push(r);
+        }
+        let found = dependency_findings(&app);
+        prop_assert_eq!(found.len(), knots(&links), "{:?}: {:#?}", links, found);
+        // Each link a finding names is one of the definition's.
+        for f in &found {
+            for (from, to) in (0..n).flat_map(|i| (0..n).map(move |j| (i, j))) {
+                let named = f.message.contains(&format!("{} DependsOn {}", id(from), id(to)))
+                    || f.message.contains(&format!("{} references {}", id(from), id(to)));
+                if named {
+                    prop_assert!(
+                        matches!(links[from][to], Link::DependsOn | Link::Ref | Link::GetAtt | Link::Sub),
+                        "{} → {} is no link: {}", id(from), id(to), f
+                    );
+                }
+            }
+        }
+    }
+}
