@@ -136,12 +136,34 @@ fn depends_on_must_name_a_resource_of_the_stack_once() {
 }
 
 #[test]
-fn ordering_a_resource_the_service_has_not_declared_is_a_builder_error() {
-    let err = app_with("us-west-2", DOCKERFILE, |s| {
-        s.after("Uploads", "UploadsInvoke")
-            .raw("Uploads", bucket(json!(BUCKET)))
+fn any_resource_of_the_stack_may_be_ordered_in_any_call_order_and_only_those() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| {
+        s.after("Function", "Settings").raw(
+            "Settings",
+            Raw::new(
+                "AWS::SSM::Parameter",
+                json!({"Name": "/demo/settings", "Type": "String", "Value": "{}"}),
+            )
+            .map(Raw::stateless),
+        )
     })
-    .expect_err("Uploads is declared after the call");
+    .expect("builds");
+    let function = app.stacks()[1]
+        .template
+        .resource("Function")
+        .expect("the function");
+    assert_eq!(
+        function
+            .depends_on
+            .iter()
+            .map(|d| d.as_str())
+            .collect::<Vec<_>>(),
+        ["Settings"]
+    );
+    let err = app_with("us-west-2", DOCKERFILE, |s| {
+        s.after("Uploads", "FunctionRole")
+    })
+    .expect_err("the stack has no Uploads");
     assert!(err.to_string().contains("Uploads"), "{err}");
 }
 

@@ -275,6 +275,8 @@ pub struct Service {
     vpc: Option<Vpc>,
     /// By logical ID; checked against the stack's resources at build.
     suppressions: Vec<(String, Suppression)>,
+    /// `(id, first)`: resource `id`'s `DependsOn` gains `first` ([`Service::after`]).
+    order: Vec<(String, LogicalId)>,
     replacement_acks: Vec<(String, ReplacementAck)>,
     policy_exceptions: Vec<(String, PolicyException)>,
     /// Every invalid builder argument, with the resource it was for; `build` reports them all.
@@ -331,6 +333,7 @@ impl Service {
             tags: Vec::new(),
             vpc: None,
             suppressions: Vec::new(),
+            order: Vec::new(),
             replacement_acks: Vec::new(),
             policy_exceptions: Vec::new(),
             invalid: Vec::new(),
@@ -511,25 +514,14 @@ impl Service {
         }
         self
     }
-    /// Has CloudFormation create resource `first` of the stack before resource `id` (a
-    /// [`Service::raw`], [`Service::queue`] or [`Service::table`] declared earlier): its
-    /// `DependsOn`, for an order no reference gives. An S3 bucket that notifies the function
-    /// goes `.after("Uploads", "UploadsInvoke")`, the `AWS::Lambda::Permission` letting S3
-    /// invoke it: S3 checks it may invoke the function when the notification is set.
+    /// Has CloudFormation create resource `first` of the stack before resource `id` (any
+    /// resource of the stack, `Function` included): `first` joins `id`'s `DependsOn`, for an
+    /// order no reference gives. An S3 bucket that notifies the function goes
+    /// `.after("Uploads", "UploadsInvoke")`, the `AWS::Lambda::Permission` letting S3 invoke
+    /// it: S3 checks it may invoke the function when the notification is set.
     pub fn after(mut self, id: &str, first: &str) -> Self {
-        let Some(first) = self.take(id, LogicalId::new(first)) else {
-            return self;
-        };
-        match self.data.iter_mut().find(|r| r.id.as_str() == id) {
-            Some(r) => r.depends_on.push(first),
-            None => self.invalid.push((
-                id.to_owned(),
-                format!(
-                    "after({id:?}, {:?}): the service declares no resource {id} yet",
-                    first.as_str()
-                ),
-                format!("declare {id} with .raw, .queue or .table before ordering it"),
-            )),
+        if let Some(first) = self.take(id, LogicalId::new(first)) {
+            self.order.push((id.to_owned(), first));
         }
         self
     }
@@ -1240,6 +1232,12 @@ impl Service {
                 Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
             }
         }
+        for (id, first) in self.order {
+            match resource_named(&mut template, &id) {
+                Ok(r) => r.depends_on.push(first),
+                Err(e) => unknown.push(e.at(stack_name.as_str(), &id)),
+            }
+        }
         for (id, ack) in self.replacement_acks {
             match resource_named(&mut template, &id) {
                 Ok(r) => r.replacement_ack = Some(ack),
@@ -1445,7 +1443,7 @@ fn resource_named<'a>(template: &'a mut Template, id: &str) -> Result<&'a mut Re
         .iter_mut()
         .find(|r| r.id.as_str() == id)
         .ok_or_else(|| Error::Invalid {
-            what: "resource to suppress a finding on or acknowledge a replacement of",
+            what: "resource to suppress a finding on, acknowledge a replacement of or order",
             value: id.to_owned(),
             expected: "the logical ID of a resource in the service stack, e.g. Function",
         })
