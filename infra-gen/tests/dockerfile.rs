@@ -2947,3 +2947,51 @@ proptest! {
         prop_assert_eq!(findings.len(), usize::from(gone), "\n{}\n{:#?}", text, findings);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A COPY lands where BuildKit puts it: a file copied to a path without a trailing `/`
+    /// becomes that path unless a directory is there (one a RUN made with `mkdir`, `mkdir -p`
+    /// or `install -d`, or a WORKDIR), `--parents` keeps the source's path below the
+    /// destination (from its `/./` pivot on), and `--exclude` leaves out what its patterns
+    /// match (`.dockerignore` patterns, the last matching one deciding). The ImageConfig's
+    /// program is in the image exactly when the copy puts it there.
+    #[test]
+    fn a_copy_lands_where_buildkit_places_it(
+        dir in prop::sample::select(vec!["/var/task/bin", "/opt/gw"]),
+        made in 0usize..5,
+        kind in 0usize..5,
+        pattern in 0usize..6,
+    ) {
+        let mkdir = [
+            String::new(),
+            format!("RUN mkdir -p {dir}\n"),
+            format!("RUN mkdir {dir}\n"),
+            format!("RUN install -d -m 0755 {dir}\n"),
+            format!("WORKDIR {dir}\nWORKDIR /var/task\n"),
+        ][made].clone();
+        let is_dir = made > 0;
+        let (pat, excludes) = [
+            ("bootstrap", true),
+            ("*.map", false),
+            ("**/bootstrap", true),
+            ("boot*", true),
+            ("bootstrap.d", false),
+            ("boot* --exclude=!bootstrap", false),
+        ][pattern];
+        let (copy, lands) = match kind {
+            0 => (format!("COPY --from=build /out/bootstrap {dir}"), is_dir),
+            1 => (format!("COPY --from=build /out/bootstrap {dir}/"), true),
+            2 => (format!("COPY --parents --from=build /out/bootstrap {dir}/"), false),
+            3 => (format!("COPY --parents --from=build /out/./bootstrap {dir}/"), true),
+            _ => (format!("COPY --exclude={pat} --from=build /out/ {dir}/"), !excludes),
+        };
+        let text = format!(
+            "# syntax=docker/dockerfile:1.7-labs\nFROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/golang:1.23 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /tmp/gw . && mkdir -p /out && cp /tmp/gw /out/bootstrap\nFROM public.ecr.aws/lambda/provided:al2023\n{mkdir}{copy}\nENTRYPOINT [\"{dir}/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let program = format!("{dir}/bootstrap");
+        let found = findings_with(&text, (&[program.as_str()], &["lambda"], "/var/task"), false, "image-config");
+        prop_assert_eq!(found.len(), usize::from(!lands), "\n{}\n{:#?}", text, found);
+    }
+}

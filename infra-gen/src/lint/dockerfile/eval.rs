@@ -118,6 +118,11 @@ pub(super) struct Write {
     pub from: Option<String>,
     /// An ADD, which unpacks a local archive.
     pub add: bool,
+    /// `COPY --parents`: each source lands with its path (from a `/./` pivot on, when it has
+    /// one) under the destination, not by its name alone.
+    pub parents: bool,
+    /// `--exclude` patterns: what matches them (relative to a source) is not copied.
+    pub exclude: Vec<String>,
 }
 
 /// Stands for a `--build-arg`'s value in [`Config::build_args`]; no Dockerfile text holds it.
@@ -183,6 +188,8 @@ pub(super) struct Stage {
     pub package_trees: Vec<String>,
     /// What each RUN removes or moves away ([`removed`]), in order.
     pub removals: Vec<Removal>,
+    /// Each directory a RUN makes ([`made_dirs`]), clean: a COPY to it lands inside.
+    pub made_dirs: Vec<String>,
 }
 
 /// A path a RUN removes (`rm`) or moves away (`mv`): after it, the stage holds nothing there
@@ -397,6 +404,64 @@ fn removed(
         }
     }
     out
+}
+
+/// The directories a shell script makes: `mkdir`'s operands (`-p` or not; `-m MODE`'s value
+/// is no operand) and `install -d`'s, absolute and clean (a relative one in the WORKDIR,
+/// unknown when that is).
+fn made_dirs(script: &str, escape: char, workdir: Option<&str>, state: &Scope) -> Vec<String> {
+    let mut out = Vec::new();
+    // Most scripts make none: skip reading their words.
+    if !["mkdir", "install"].iter().any(|p| script.contains(p)) {
+        return out;
+    }
+    for line in script.lines() {
+        for argv in simple_commands(line, escape, state) {
+            let Some((program, args)) = argv.split_first() else {
+                continue;
+            };
+            let makes = match program.rsplit('/').next() {
+                Some("mkdir") => true,
+                Some("install") => args.iter().any(|a| {
+                    a == "--directory"
+                        || (a.starts_with('-') && !a.starts_with("--") && a.contains('d'))
+                }),
+                _ => false,
+            };
+            if !makes {
+                continue;
+            }
+            // Options taking a value as the next word: `-m MODE`, `-o OWNER`, `-g GROUP`.
+            let mut skip = false;
+            for arg in args {
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                if arg.starts_with('-') {
+                    skip = matches!(
+                        arg.as_str(),
+                        "-m" | "--mode" | "-o" | "--owner" | "-g" | "--group"
+                    );
+                    continue;
+                }
+                match workdir {
+                    _ if arg.starts_with('/') => out.push(clean(arg)),
+                    Some(wd) => out.push(clean(&format!("{wd}/{arg}"))),
+                    None => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The part of a `COPY --parents` source kept under the destination: its path relative to
+/// the source root, or to its `/./` pivot when it has one.
+pub(super) fn kept_path(source: &str) -> &str {
+    let kept = source.split_once("/./").map_or(source, |(_, rest)| rest);
+    kept.trim_start_matches("./")
+        .trim_start_matches('/')
+        .trim_end_matches('/')
 }
 
 /// The automatic platform ARGs: the target is the function's architecture (the build runs
@@ -760,6 +825,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         workdirs: Vec::new(),
         package_trees: Vec::new(),
         removals: Vec::new(),
+        made_dirs: Vec::new(),
     }
 }
 
@@ -928,6 +994,8 @@ impl Stage {
                 };
                 let trees = package_trees(&script, escape, wd, &self.state);
                 self.package_trees.extend(trees);
+                let made = made_dirs(&script, escape, wd, &self.state);
+                self.made_dirs.extend(made);
                 for (target, recursive, after) in removed(&script, escape, wd, &self.state) {
                     self.removals.push(Removal {
                         runs: self.runs.len(),
@@ -1067,8 +1135,18 @@ impl Stage {
                     };
                     self.config.kept.push(Kept::File(path, texts));
                 }
+                let parents = ins.keyword == "COPY"
+                    && ins
+                        .flag("parents")
+                        .is_some_and(|v| !v.eq_ignore_ascii_case("false"));
+                let exclude = ins
+                    .flags
+                    .iter()
+                    .filter(|(n, _)| n.eq_ignore_ascii_case("exclude"))
+                    .map(|(_, v)| expand(v, escape, &self.state).unwrap_or_else(|_| "*".to_owned()))
+                    .collect();
                 self.writes.push(Write {
-                    into_dir,
+                    into_dir: into_dir || parents,
                     sources: written,
                     dest: landing.clone(),
                     from: ins
@@ -1076,16 +1154,18 @@ impl Stage {
                         .filter(|_| ins.keyword == "COPY")
                         .map(str::to_ascii_lowercase),
                     add: ins.keyword == "ADD",
+                    parents,
+                    exclude,
                 });
                 if let Some(dest) = landing {
                     for source in &expanded {
-                        if let Some(name) = source
-                            .trim_end_matches('/')
-                            .rsplit('/')
-                            .next()
-                            .filter(|n| !matches!(*n, "" | "." | ".."))
-                        {
-                            self.config.placed.push(format!("{dest}/{name}"));
+                        let name = if parents {
+                            Some(kept_path(source))
+                        } else {
+                            source.trim_end_matches('/').rsplit('/').next()
+                        };
+                        if let Some(name) = name.filter(|n| !matches!(*n, "" | "." | "..")) {
+                            self.config.placed.push(clean(&format!("{dest}/{name}")));
                         }
                     }
                     self.config.placed.push(dest);

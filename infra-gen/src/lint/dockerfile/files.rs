@@ -156,6 +156,9 @@ fn lands(
     let Some(dest) = w.dest.as_deref() else {
         return true;
     };
+    if w.parents {
+        return lands_with_parents(stages, w, path, dest, budget);
+    }
     let is_dir = if w.into_dir {
         Some(true)
     } else {
@@ -163,17 +166,25 @@ fn lands(
     };
     // One file written at the destination itself.
     if dest == path && is_dir != Some(true) {
-        return true;
+        return !w.sources.iter().all(|s| excluded(&w.exclude, last(s)));
     }
     // A source named like the program, copied into its directory.
-    if dest == dir && is_dir != Some(false) && w.sources.iter().any(|s| glob(last(s), name)) {
+    if dest == dir
+        && is_dir != Some(false)
+        && w.sources
+            .iter()
+            .any(|s| glob(last(s), name) && !excluded(&w.exclude, name))
+    {
         return true;
     }
     // A directory's contents copied into the destination or above the program: the source
-    // holds the program at the same relative path.
+    // holds the program at the same relative path, unless `--exclude` leaves it out.
     let Some(rel) = below(dest, path) else {
         return false;
     };
+    if excluded(&w.exclude, rel) {
+        return false;
+    }
     w.sources.iter().any(|s| match w.from.as_deref() {
         // The context's files are not known: only `cargo lambda build`'s output directory
         // is known to hold a bootstrap, and a local archive ADD unpacks anything.
@@ -194,6 +205,74 @@ fn lands(
             None => true,
         },
     })
+}
+
+/// Whether a `COPY --parents` puts a file at `path`: a source whose kept path
+/// ([`super::eval::kept_path`]) is the file's place below the destination, or a directory
+/// above it (a stage's, which must hold the file; the context's files are not known).
+fn lands_with_parents(
+    stages: &[Stage],
+    w: &Write,
+    path: &str,
+    dest: &str,
+    budget: &mut usize,
+) -> bool {
+    let Some(rel) = below(dest, path) else {
+        return false;
+    };
+    if excluded(&w.exclude, rel) {
+        return false;
+    }
+    w.sources.iter().any(|s| {
+        let kept = super::eval::kept_path(s);
+        if s == "*" || glob(kept, rel) {
+            return true;
+        }
+        let Some(inside) = rel.strip_prefix(kept).and_then(|r| r.strip_prefix('/')) else {
+            return false;
+        };
+        match w.from.as_deref().map(|f| stage_named(stages, f)) {
+            Some(Some(k)) if *budget > 0 => {
+                *budget -= 1;
+                let at = clean(&format!("/{}/{inside}", s.trim_end_matches('/')));
+                holds(stages, &chain(stages, k), &at, budget)
+            }
+            Some(_) => true,
+            None => false,
+        }
+    })
+}
+
+/// Whether `--exclude` patterns leave out the file at `rel` (relative to what a source
+/// copies), read as BuildKit reads them (`.dockerignore` patterns): a pattern matches the
+/// path from its start, component by component, and a directory it matches takes what is
+/// below it along; `**` matches any number of components; the last pattern that matches
+/// decides, so a later `!pattern` takes a file back in.
+fn excluded(patterns: &[String], rel: &str) -> bool {
+    fn matches(p: &[&str], r: &[&str]) -> bool {
+        match (p.first(), r.first()) {
+            (None, _) => true,
+            (Some(&"**"), _) => matches(&p[1..], r) || (!r.is_empty() && matches(p, &r[1..])),
+            (Some(pat), Some(part)) => glob(pat, part) && matches(&p[1..], &r[1..]),
+            (Some(_), None) => false,
+        }
+    }
+    let rel: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    patterns
+        .iter()
+        .rev()
+        .find_map(|pattern| {
+            let (keep, pattern) = match pattern.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, pattern.as_str()),
+            };
+            let p: Vec<&str> = pattern
+                .split('/')
+                .filter(|p| !p.is_empty() && *p != ".")
+                .collect();
+            (!p.is_empty() && matches(&p, &rel)).then_some(!keep)
+        })
+        .unwrap_or(false)
 }
 
 /// The files heredocs wrote ([`Kept::File`]) and build secrets were left in
@@ -473,8 +552,8 @@ fn lambda_base(stages: &[Stage], own: &[usize]) -> bool {
     )
 }
 
-/// The directories a stage has: its base image's, each WORKDIR's, each directory a COPY
-/// wrote into and each parent of a destination.
+/// The directories a stage has: its base image's, each WORKDIR's, each one a RUN makes
+/// (`mkdir -p`), each directory a COPY wrote into and each parent of a destination.
 struct Dirs {
     known: Vec<String>,
     /// The base image's directories cannot be listed: a path not known as one may be one.
@@ -492,6 +571,7 @@ impl Dirs {
         let open = !matches!(root, Some(Base::Scratch)) && !lambda_base(stages, own);
         for &i in own {
             known.extend(stages[i].workdirs.iter().cloned());
+            known.extend(stages[i].made_dirs.iter().cloned());
             for w in &stages[i].writes {
                 if let Some(dest) = &w.dest {
                     if w.into_dir {
