@@ -1062,19 +1062,22 @@ proptest! {
 
     /// Lambda finds an EntryPoint program named without a `/` through PATH, not in the
     /// working directory: one the Dockerfile puts (COPY or ADD, by its name or into a
-    /// directory) only off the PATH is not found. The PATH is an ENV's known value, or an
-    /// AWS Lambda base image's directories; when an ENV leaves it unknown, or the base's is
-    /// not known, nothing can be told. By its path, the program is found anywhere.
+    /// directory) only off the PATH is not found. The PATH is an ENV's known value, an
+    /// AWS Lambda base image's directories, or on scratch the default BuildKit sets
+    /// (`/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`); when an ENV leaves it
+    /// unknown, or the base's is not known, nothing can be told. By its path, the program is
+    /// found anywhere.
     #[test]
     fn a_bare_program_name_is_found_through_path_only(
         name in "[a-z]{3,9}",
-        lambda in any::<bool>(),
+        base in 0usize..3,
         path_env in 0usize..4,
         dir in prop::sample::select(vec!["/var/task", "/usr/local/bin", "/opt/app/bin"]),
         form in 0usize..4,
         bare in any::<bool>(),
     ) {
-        let base = if lambda { "public.ecr.aws/lambda/provided:al2023" } else { "public.ecr.aws/docker/library/debian:12" };
+        let known = base != 1;
+        let base = ["public.ecr.aws/lambda/provided:al2023", "public.ecr.aws/docker/library/debian:12", "scratch"][base];
         let path = match path_env {
             0 => String::new(),
             1 => format!("ENV PATH={dir}:/usr/bin:/bin\n"),
@@ -1096,7 +1099,7 @@ proptest! {
             .filter(|f| f.message.contains("without a `/`"))
             .collect();
         let on_path = match path_env {
-            0 => !lambda || dir == "/usr/local/bin",
+            0 => !known || dir == "/usr/local/bin",
             1 | 3 => true,
             _ => dir == "/usr/local/bin",
         };

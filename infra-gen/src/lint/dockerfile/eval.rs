@@ -559,25 +559,34 @@ pub(super) const LAMBDA_PATH: [&str; 8] = [
     "/opt/bin",
 ];
 
+/// The PATH BuildKit sets on a Linux stage whose image has none (`system.DefaultPathEnv`),
+/// as on `FROM scratch`.
+pub(super) const DEFAULT_PATH: &str =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// What a stage starts with, by its base.
 fn initial(base: &Base, image_name: &str, stages: &[Stage]) -> (Config, Scope) {
     let default_shell = Known::Is(vec!["/bin/sh".to_owned(), "-c".to_owned()]);
     match base {
         Base::Stage(i) => (stages[*i].config.clone(), stages[*i].state.clone()),
-        Base::Scratch => (
-            Config {
+        Base::Scratch => {
+            // BuildKit gives every Linux stage whose image has no PATH the default one.
+            let path = Val::Known(DEFAULT_PATH.to_owned());
+            let mut scope = Scope::closed();
+            scope.set("PATH", path.clone());
+            let config = Config {
                 entry_point: Known::Is(None),
                 command: Known::Is(None),
                 working_dir: Known::Is("/".into()),
-                env: Vec::new(),
+                env: vec![("PATH".to_owned(), path)],
                 kept: Vec::new(),
                 placed: Vec::new(),
                 build_args: Vec::new(),
                 args: Vec::new(),
                 shell: default_shell,
-            },
-            Scope::closed(),
-        ),
+            };
+            (config, scope)
+        }
         Base::Image(image) if arch::lambda_runtime(image).is_some() => {
             // Every AWS Lambda base image ends with these; the other variables it sets
             // (PATH, LANG, TZ, LD_LIBRARY_PATH) vary by runtime.
@@ -1447,6 +1456,17 @@ pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize], copies: Copies
 mod tests {
     use super::*;
 
+    /// The stage's environment without the PATH BuildKit gives a scratch stage.
+    fn own_env(s: &Stage) -> Vec<(String, Val)> {
+        let default = Val::Known(DEFAULT_PATH.to_owned());
+        s.config
+            .env
+            .iter()
+            .filter(|(k, v)| !(k == "PATH" && *v == default))
+            .cloned()
+            .collect()
+    }
+
     fn last(text: &str) -> Stage {
         let mut all = stages(&parse(text), &Arch::Arm64);
         all.pop().expect("a stage")
@@ -1489,7 +1509,7 @@ mod tests {
         let s = &all[1];
         assert_eq!(s.base, Base::Stage(0));
         assert_eq!(s.state.get("X"), Some(&Val::Known("1".into())));
-        assert_eq!(s.config.env, [("Y".to_owned(), Val::Known("1".into()))]);
+        assert_eq!(own_env(s), [("Y".to_owned(), Val::Known("1".into()))]);
         assert_eq!(s.config.command, Known::Is(None));
         assert_eq!(s.config.working_dir, Known::Is("/a/c".into()));
         assert_eq!(final_chain(&all), [1, 0]);
@@ -1499,7 +1519,7 @@ mod tests {
     fn env_values_see_the_variables_before_the_instruction() {
         let s = last("FROM scratch\nENV A=1\nENV A=2 B=$A\nENV C two words\n");
         assert_eq!(
-            s.config.env,
+            own_env(&s),
             [
                 ("A".to_owned(), Val::Known("2".into())),
                 ("B".to_owned(), Val::Known("1".into())),
@@ -1518,11 +1538,20 @@ mod tests {
         );
         assert_eq!(all[0].config.working_dir, Known::Is("/".into()));
         assert_eq!(all[1].config.working_dir, Known::Is("/var/task".into()));
-        assert_eq!(
-            all[1].config.env,
-            [("A".to_owned(), Val::Known("1".into()))]
-        );
+        assert_eq!(own_env(&all[1]), [("A".to_owned(), Val::Known("1".into()))]);
         assert!(all[2].onbuild.is_empty());
+    }
+
+    #[test]
+    fn a_scratch_stage_has_buildkits_default_path() {
+        let s = last("FROM scratch\nENV PATH=/opt/bin:$PATH\n");
+        assert_eq!(
+            s.config.env,
+            [(
+                "PATH".to_owned(),
+                Val::Known(format!("/opt/bin:{DEFAULT_PATH}"))
+            )]
+        );
     }
 
     #[test]
