@@ -1170,7 +1170,9 @@ proptest! {
             1 => format!("ENV {name}={value}\n"),
             _ => format!("ENV {name}={overridden}\nARG {name}={value}\n"),
         };
-        let run = if runs { "RUN make build\n" } else { "" };
+        // Without a RUN the builder's file comes from the context: a stage that runs nothing
+        // otherwise holds only its base image's files, the build machine's.
+        let run = if runs { "RUN make build\n" } else { "COPY bootstrap /out/bootstrap\n" };
         let provided = "FROM public.ecr.aws/lambda/provided:al2023\n";
         let text = if in_builder {
             format!("FROM --platform=$BUILDPLATFORM debian:12 AS build\n{setting}{run}{provided}COPY --from=build /out/bootstrap /var/task/bootstrap\nWORKDIR /var/task\n{TAIL}")
@@ -2996,5 +2998,46 @@ proptest! {
         let program = format!("{dir}/bootstrap");
         let found = findings_with(&text, (&[program.as_str()], &["lambda"], "/var/task"), false, "image-config");
         prop_assert_eq!(found.len(), usize::from(!lands), "\n{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// A stage that runs nothing holds its base image's files, pulled for the platform the
+    /// stage runs on: copied out of one pinned to `$BUILDPLATFORM` they are the build
+    /// machine's (the Lambda Web Adapter, uv), unless they are data or a COPY of the stage put
+    /// them there. Pinned to the target, or not pinned, they are the function's. (A
+    /// `COPY --from=<image>` is pulled for the target whatever stage it is in.)
+    #[test]
+    fn a_stage_running_nothing_holds_its_base_images_files_for_its_platform(
+        platform in prop::sample::select(vec!["", "--platform=$BUILDPLATFORM ", "--platform=$TARGETPLATFORM ", "--platform=linux/arm64 "]),
+        image in prop::sample::select(vec!["public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1", "ghcr.io/astral-sh/uv:0.5.11", "public.ecr.aws/docker/library/alpine:3.20"]),
+        file in 0usize..4,
+        noise in prop::sample::select(vec!["", "ENV TOOL_HOME=/opt\n", "LABEL stage=tools\n"]),
+        direct in any::<bool>(),
+    ) {
+        let (path, data, copied) = [
+            ("/lambda-adapter", false, false),
+            ("/uv", false, false),
+            ("/etc/ssl/certs/ca-certificates.crt", true, false),
+            ("/opt/tool/settings.bin", false, true),
+        ][file];
+        let copy_in = if copied { "COPY settings.bin /opt/tool/settings.bin\n" } else { "" };
+        let text = if direct {
+            format!(
+                "{}FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from={image} {path} /opt/extensions/tool\nCOPY --from=build /bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+                common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "{}FROM {platform}{image} AS tools\n{noise}{copy_in}FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=tools {path} /opt/extensions/tool\nCOPY --from=build /bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+                common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+            )
+        };
+        let machine = !direct && platform.contains("BUILDPLATFORM") && !data && !copied;
+        let (got, findings) = verdict(text.clone(), Arch::Arm, true);
+        prop_assert_eq!(got.platform, usize::from(machine), "\n{}\n{:#?}", text, findings);
+        prop_assert_eq!(findings.len(), usize::from(machine), "\n{}\n{:#?}", text, findings);
     }
 }

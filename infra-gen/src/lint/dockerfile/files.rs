@@ -324,15 +324,25 @@ const PACKAGE_DIRS: [&str; 5] = [
 /// than a build it made: anything in an installed program or library directory
 /// ([`PROGRAM_DIRS`]) or a system directory above them (`/usr`, `/`), in a package directory
 /// ([`PACKAGE_DIRS`]) or a package tree one of its RUNs filled, or
-/// a directory holding one (`/app` with its `node_modules`); a program or library directory's
-/// file a RUN of the stage names is a build's output it wrote there. Data (a CA bundle, time
-/// zones) runs nowhere.
+/// a directory holding one (`/app` with its `node_modules`), or, from a stage that runs
+/// nothing, any file no COPY put there (its base image's: `FROM --platform=$BUILDPLATFORM
+/// <tool's image>`); a program or library directory's file a RUN of the stage names is a
+/// build's output it wrote there. Data (a CA bundle, time zones) runs nowhere.
 pub(super) fn machine_files(stages: &[Stage], chain: &[usize], i: usize) -> Option<String> {
     let own = super::eval::chain(stages, i);
     let trees: Vec<&String> = own.iter().flat_map(|&k| &stages[k].package_trees).collect();
     let written = |path: &str| {
         own.iter()
             .any(|&k| stages[k].runs.iter().any(|r| names_path(r, path)))
+    };
+    // A stage that runs nothing holds its base image's files and what it copies: a file no
+    // COPY put there is the base image's, pulled for the platform the stage runs on.
+    let runs_nothing = own.iter().all(|&k| stages[k].runs.is_empty());
+    let copied_in = |path: &str| {
+        own.iter()
+            .flat_map(|&k| &stages[k].writes)
+            .filter_map(|w| w.dest.as_deref())
+            .any(|d| takes(d, path) || below(path, d).is_some())
     };
     chain
         .iter()
@@ -350,7 +360,9 @@ pub(super) fn machine_files(stages: &[Stage], chain: &[usize], i: usize) -> Opti
                 || trees
                     .iter()
                     .any(|t| takes(path, t) || below(t, path).is_some());
-            arch::holds(path) == arch::Holds::Anything && ((located && !written(path)) || packages)
+            let from_base = runs_nothing && !copied_in(path);
+            arch::holds(path) == arch::Holds::Anything
+                && ((located && !written(path)) || packages || from_base)
         })
 }
 
