@@ -420,6 +420,29 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
             format!("https://{a}.{b}.{tld}/{path}"),
         )
     });
+    // A query string of settings, `?region=us-west-2&page_size=100`: what is left of the URL
+    // once its host and path are read as identifiers.
+    let query_url = (
+        word(),
+        word(),
+        prop::collection::vec((word(), prop::bool::ANY, "[a-z0-9-]{1,12}"), 2..6),
+    )
+        .prop_map(|(a, b, params)| {
+            let query: Vec<String> = params
+                .iter()
+                .map(|(k, sized, v)| {
+                    if *sized {
+                        format!("{k}_size={v}")
+                    } else {
+                        format!("{k}={v}")
+                    }
+                })
+                .collect();
+            (
+                "API_URL".to_owned(),
+                format!("https://{a}.{b}.dev/v1/{a}?{}", query.join("&")),
+            )
+        });
     let lambda_url =
         from_alphabet(b"abcdefghijklmnopqrstuvwxyz0123456789", 32..=32).prop_map(|id| {
             (
@@ -523,6 +546,7 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
         arn,
         model,
         url,
+        query_url,
         lambda_url,
         uuid,
         sha,

@@ -2179,9 +2179,12 @@ fn generated_password(token: &str) -> Option<String> {
         }
     };
     let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
-    // Settings: every item of a list a name and its value (`team:payments,owner:…`).
-    let settings = token.split([',', ';', '&', '|']).count() > 1
-        && token.split([',', ';', '&', '|']).all(|item| {
+    // Settings: every item of a list a name and its value (`team:payments,owner:…`), a URL's
+    // query string too (`?region=us-west-2&page_size=100`, what is left of a URL once its host
+    // and path are read as identifiers).
+    let list = token.trim_start_matches(['?', '#', '&']);
+    let settings = list.split([',', ';', '&', '|']).count() > 1
+        && list.split([',', ';', '&', '|']).all(|item| {
             item.find([':', '='])
                 .filter(|&at| at > 0)
                 .is_some_and(|at| {
