@@ -220,7 +220,7 @@ fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
         "clickhouse",
     ];
     let scheme = schemes[form % schemes.len()];
-    match form % 27 {
+    match form % 28 {
         0 => m.to_owned(),
         1 => format!("{scheme}://app:{pw}@db.internal:5432/app"),
         2 => format!("redis://:{pw}@cache.internal:6379/0"),
@@ -258,6 +258,8 @@ fn wrapped(m: &str, pw: &str, field: &str, form: usize) -> String {
         22 => format!("https://hooks.example.com/services/{m}"),
         24 => format!("<config><host>db</host><{field}>{pw}</{field}></config>"),
         25 => format!("--host db.internal --{field} {pw} --verbose"),
+        // A Java system property among the JVM's options (`JAVA_TOOL_OPTIONS`).
+        26 => format!("-Xmx512m -Dapp.{field}={pw} -Dfile.encoding=UTF-8"),
         23 => {
             let alnum: String = m.chars().filter(char::is_ascii_alphanumeric).collect();
             let third = alnum.len() / 3;
@@ -290,7 +292,7 @@ proptest! {
         m in material(),
         pw in password(),
         field in secret_names(),
-        form in 0..54usize,
+        form in 0..56usize,
         name in prop::sample::select(&["CONFIG", "DATABASE_URL", "SETTINGS", "UPSTREAM", "HEADERS", "BLOB"][..]),
     ) {
         // JSON keys and header fields take names without separators inside values.
@@ -1525,7 +1527,7 @@ proptest! {
         m in material(),
         pw in password(),
         field in secret_names(),
-        form in 1..27usize,
+        form in 1..28usize,
         (name, ordinary_value) in ordinary(),
     ) {
         let encode = |v: &str| -> String {

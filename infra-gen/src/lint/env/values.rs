@@ -1411,8 +1411,9 @@ fn field(text: &str) -> Option<String> {
             key = key.rsplit(' ').next().unwrap_or(key);
         }
         // Base64 padding before a `=` is no key's name (`h1:<base64>= zh:…`): random
-        // material names nothing.
-        if key.len() >= 20 && random(key) {
+        // material names nothing. A key with a `.` or a space is no base64 (a Java system
+        // property, `-Djavax.net.ssl.keyStorePassword`), however varied its letters.
+        if key.len() >= 20 && !key.contains(['.', ' ']) && random(key) {
             continue;
         }
         // A YAML list item's first key follows its `- `.
@@ -1802,6 +1803,12 @@ fn key_before(text: &str) -> (&str, bool) {
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || "_-. ".contains(*c)))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let key = t[start..].trim();
+    // Command-line options are words of their own: the key is the last option
+    // (`-Xmx512m -Ddb.password=…` sets `-Ddb.password`).
+    let last = key.rsplit(char::is_whitespace).next().unwrap_or_default();
+    if last.starts_with('-') {
+        return (last, false);
+    }
     if key.split_whitespace().nth(3).is_none() {
         return (key, false);
     }
