@@ -282,6 +282,17 @@ proptest! {
         prop_assert!(secret_name(&name), "{name}: {:?}", pieces(&name));
     }
 
+    /// A package's lowercase segments before random material make no class name of it: the
+    /// material is still found (`acme.prod.<key>`).
+    #[test]
+    fn random_material_after_a_package_is_still_material(
+        package in prop::collection::vec("[a-z]{2,10}", 2..5),
+        m in from_alphabet(BASE62, 40..=64),
+    ) {
+        let value = format!("{}.{m}", package.join("."));
+        prop_assert!(literal_reason("SETTING", &value).is_some(), "{value}");
+    }
+
     #[test]
     fn secret_named_variables_with_literals_are_found(name in secret_names(), pw in password()) {
         prop_assert!(literal_reason(&name, &pw).is_some(), "{name}={pw}");
@@ -544,8 +555,33 @@ fn ordinary() -> impl Strategy<Value = (String, String)> {
         "[A-Z][a-z]{2,8}",
     )
         .prop_map(|(a, b, c, d)| ("LOGICAL_ID".to_owned(), format!("{a}{b}{c}{d}")));
+    // A class named by its package, its words short of vowels or not (`UrlConnectionSdkHttpService`).
+    let class = (
+        prop::collection::vec("[a-z]{2,10}", 2..6),
+        prop::collection::vec(
+            prop_oneof![
+                "[A-Z][aeiou][a-z]{2,7}".boxed(),
+                prop::sample::select(
+                    &[
+                        "Sdk", "Http", "Xml", "Jdbc", "Grpc", "Tls", "Dns", "Kms", "Sql", "Ssl"
+                    ][..]
+                )
+                .prop_map(str::to_owned)
+                .boxed(),
+            ],
+            2..6,
+        ),
+    )
+        .prop_map(|(package, words)| {
+            let package = package.join(".");
+            (
+                "JAVA_TOOL_OPTIONS".to_owned(),
+                format!("-D{package}.impl={package}.{}", words.concat()),
+            )
+        });
     prop_oneof![
         arn,
+        class,
         model,
         url,
         query_url,

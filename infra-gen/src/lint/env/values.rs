@@ -2122,12 +2122,34 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
             })
             || base64_decode(run).is_some_and(|d| public_blob(&d))
             || base58check_public(run)
+            || qualified_class(&original[..start], run)
         {
             continue;
         }
         return Some(why);
     }
     value.split_ascii_whitespace().find_map(generated_password)
+}
+
+/// A class named by its package, as JVM options and logging settings name classes
+/// (`software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService`): CamelCase words
+/// after two or more dotted lowercase segments, whatever vowels its words lack (`Sdk`, `Http`).
+/// Random material is CamelCase over three quarters of its letters about once in a thousand
+/// keys of 32 characters, and then still needs a package before it.
+fn qualified_class(before: &str, run: &str) -> bool {
+    let Some(package) = before.strip_suffix('.') else {
+        return false;
+    };
+    let package = package
+        .rsplit(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'))
+        .next()
+        .unwrap_or_default();
+    let mut segments = package.split('.');
+    package.contains('.')
+        && segments.all(|s| s.len() >= 2 && s.starts_with(|c: char| c.is_ascii_lowercase()))
+        && run.starts_with(|c: char| c.is_ascii_uppercase())
+        && run.bytes().all(|b| b.is_ascii_alphanumeric())
+        && word_coverage(run.as_bytes()) >= 0.75
 }
 
 /// Symbols password generators draw from besides letters and digits (Django's
