@@ -635,6 +635,8 @@ fn document(
             sids.push(named);
         }
         repeated_condition_keys(s.get("Condition"), &sid, key, id, sink);
+        let deny = s.get("Effect").and_then(RawValue::literal) == Some("Deny");
+        grammar(s, deny, iam_document, &sid, key, id, sink);
         match s.get("Effect").map(|e| (e, e.literal())) {
             Some((_, Some("Deny"))) => continue, // a Deny only narrows
             Some((_, Some("Allow"))) => {}
@@ -798,6 +800,64 @@ fn document(
         let mut statement = Statement::allow(&sid, actions, resources);
         statement.conditions = conditions(s.get("Condition"));
         statements.push(statement);
+    }
+}
+
+/// What IAM's grammar asks of every statement, an Allow's or a Deny's: actions (`Action` or
+/// `NotAction`) and, in IAM's own documents, resources (`Resource` or `NotResource`), no list
+/// of them empty, and at least one value for each condition key — IAM refuses the policy
+/// otherwise (`MalformedPolicyDocument`), whatever the statement's effect. An Allow's lists and
+/// the conditions the IAM lints read are judged there ([`super::iam`]); here a Deny's, and an
+/// Allow's conditions under operators those lints do not read (`StringNotEquals`,
+/// `NumericLessThan`, `IpAddress`, …).
+fn grammar(
+    s: &RawValue,
+    deny: bool,
+    iam_document: bool,
+    sid: &str,
+    key: &str,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let mut refuse = |what: String| {
+        sink.push(
+            "iam-scope",
+            id,
+            format!("statement {sid} of {key} {what}: IAM refuses the policy, whatever the statement's effect"),
+            "give the statement its actions, resources and condition values, or remove it",
+        );
+    };
+    if deny {
+        for pair in [["Action", "NotAction"], ["Resource", "NotResource"]] {
+            let given: Vec<&RawValue> = pair.iter().filter_map(|f| s.get(f)).collect();
+            if let Some(field) = pair
+                .iter()
+                .find(|f| s.get(f).is_some_and(|v| v.items().is_empty()))
+            {
+                refuse(format!("has an empty {field} list"));
+            } else if given.is_empty() && (pair[0] == "Action" || iam_document) {
+                refuse(format!("has neither {} nor {}", pair[0], pair[1]));
+            }
+        }
+    }
+    let Some(RawValue::Object(operators)) = s.get("Condition") else {
+        return;
+    };
+    for (operator, keys) in operators {
+        // The IAM lints refuse an Allow's key without values under the operators they read.
+        if !deny && typed_operator(operator).is_some() {
+            continue;
+        }
+        let RawValue::Object(keys) = keys else {
+            continue;
+        };
+        for (condition_key, values) in keys {
+            if values.items().is_empty() {
+                refuse(format!(
+                    "gives condition {operator} {condition_key} no value"
+                ));
+            }
+        }
     }
 }
 
@@ -1148,25 +1208,8 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
     };
     let mut out = Vec::new();
     for (name, keys) in operators {
-        let base = ["ForAnyValue:", "ForAllValues:"]
-            .iter()
-            .find_map(|set| name.strip_prefix(set))
-            .unwrap_or(name);
-        // `…IfExists` holds for a request without the key, and so does `ForAllValues:`, whose
-        // empty set of values is all in any list.
-        let without_key = base.ends_with("IfExists") || name.starts_with("ForAllValues:");
-        let operator = match (base.strip_suffix("IfExists").unwrap_or(base), without_key) {
-            // Ignoring case compares whole values all the same: no wildcard. IAM's `Bool`
-            // compares the text `true` or `false`: the same test as StringEquals.
-            ("StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "Bool", false) => {
-                Operator::StringEquals
-            }
-            ("StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "Bool", true) => {
-                Operator::StringEqualsIfExists
-            }
-            ("StringLike" | "ArnLike", false) => Operator::StringLike,
-            ("StringLike" | "ArnLike", true) => Operator::StringLikeIfExists,
-            _ => continue,
+        let Some(operator) = typed_operator(name) else {
+            continue;
         };
         let RawValue::Object(keys) = keys else {
             continue;
@@ -1190,6 +1233,32 @@ fn conditions(block: Option<&RawValue>) -> Vec<Condition> {
         }
     }
     out
+}
+
+/// The typed operator a raw condition operator is read as, if the IAM lints read it.
+fn typed_operator(name: &str) -> Option<Operator> {
+    let base = ["ForAnyValue:", "ForAllValues:"]
+        .iter()
+        .find_map(|set| name.strip_prefix(set))
+        .unwrap_or(name);
+    // `…IfExists` holds for a request without the key, and so does `ForAllValues:`, whose
+    // empty set of values is all in any list.
+    let without_key = base.ends_with("IfExists") || name.starts_with("ForAllValues:");
+    Some(
+        match (base.strip_suffix("IfExists").unwrap_or(base), without_key) {
+            // Ignoring case compares whole values all the same: no wildcard. IAM's `Bool`
+            // compares the text `true` or `false`: the same test as StringEquals.
+            ("StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "Bool", false) => {
+                Operator::StringEquals
+            }
+            ("StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "Bool", true) => {
+                Operator::StringEqualsIfExists
+            }
+            ("StringLike" | "ArnLike", false) => Operator::StringLike,
+            ("StringLike" | "ArnLike", true) => Operator::StringLikeIfExists,
+            _ => return None,
+        },
+    )
 }
 
 /// A raw resource's values, each resolved first (`Fn::Sub`, `Fn::Join`, imports): by shape

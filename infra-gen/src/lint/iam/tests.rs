@@ -1464,6 +1464,32 @@ mod generated {
             );
         }
 
+        /// IAM's grammar holds for a Deny as for an Allow: a statement's `Action`/`NotAction`
+        /// and (in IAM's own documents) `Resource`/`NotResource` lists are not empty, and every
+        /// condition key has a value under any operator; else IAM refuses the policy.
+        #[test]
+        fn every_statement_keeps_iams_grammar_whatever_its_effect(
+            deny in any::<bool>(),
+            (action_field, resource_field) in prop::sample::select(vec![
+                ("Action", "Resource"), ("NotAction", "Resource"), ("Action", "NotResource"), ("NotAction", "NotResource"),
+            ]),
+            empty in prop::sample::select(vec!["none", "action", "resource", "condition"]),
+            operator in prop::sample::select(vec![
+                "StringEquals", "StringNotEquals", "ForAnyValue:StringLike", "ArnNotEqualsIfExists", "IpAddress", "NumericLessThan", "Bool",
+            ]),
+        ) {
+            use serde_json::json;
+            prop_assume!(deny || (action_field == "Action" && resource_field == "Resource"));
+            let list = |what: &str, v: serde_json::Value| if empty == what { json!([]) } else { v };
+            let mut statement = json!({"Sid": "S", "Effect": if deny { "Deny" } else { "Allow" }});
+            statement[action_field] = list("action", json!("sqs:SendMessage"));
+            statement[resource_field] = list("resource", json!({"Fn::Sub": QUEUE}));
+            statement["Condition"] = json!({operator: {"aws:SourceVpce": list("condition", json!("vpce-0123456789abcdef0"))}});
+            let f = raw_policy(json!({"Version": "2012-10-17", "Statement": [statement]}));
+            let refused = f.iter().any(|x| x.code == "iam-scope");
+            prop_assert_eq!(refused, empty != "none", "{} {:?}", empty, f);
+        }
+
         /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
         /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
         /// name in any account matches it (the stack's own bucket's ARN too: once deleted, its
