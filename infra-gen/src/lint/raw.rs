@@ -637,6 +637,11 @@ fn document(
         repeated_condition_keys(s.get("Condition"), &sid, key, id, sink);
         let deny = s.get("Effect").and_then(RawValue::literal) == Some("Deny");
         grammar(s, deny, iam_document, &sid, key, id, sink);
+        for field in ["Principal", "NotPrincipal"] {
+            if let Some(principal) = s.get(field) {
+                principal_partitions(principal, &format!("statement {sid} of {key}"), id, sink);
+            }
+        }
         match s.get("Effect").map(|e| (e, e.literal())) {
             Some((_, Some("Deny"))) => continue, // a Deny only narrows
             Some((_, Some("Allow"))) => {}
@@ -1573,12 +1578,49 @@ fn own_account_only(principal: &RawValue, scope: &Scope<'_>) -> bool {
             let Some(text) = a.expr().and_then(|e| with_own_account(e, scope)) else {
                 return false;
             };
+            // The root of the account in the stack's partition: one of another partition is
+            // no principal at all (`principal_partitions` refuses it).
             text == "\u{1}"
                 || text
                     .strip_prefix("arn:")
                     .and_then(|rest| rest.split_once(':'))
-                    .is_some_and(|(_, rest)| rest == "iam::\u{1}:root")
+                    .is_some_and(|(partition, rest)| {
+                        partition == super::resolve::partition(scope.stack.environment.region())
+                            && rest == "iam::\u{1}:root"
+                    })
         })
+}
+
+/// An IAM or federated principal's ARN names a partition, and IAM refuses a principal of
+/// another partition than the policy's (`arn:aws-cn:iam::…:root` from `us-west-2`), in an
+/// Allow or a Deny alike: there is no such principal in the stack's partition.
+fn principal_partitions(principal: &RawValue, place: &str, id: &str, sink: &mut Sink<'_>) {
+    let scope = sink.scope();
+    let own = super::resolve::partition(scope.stack.environment.region());
+    let RawValue::Object(kinds) = principal else {
+        return;
+    };
+    let foreign: Vec<String> = kinds
+        .iter()
+        .filter(|(kind, _)| matches!(kind.as_str(), "AWS" | "Federated"))
+        .flat_map(|(_, v)| v.items())
+        .filter_map(|p| {
+            let text = scope.resolve(p.expr()?).with_unknowns_as("${…}");
+            let partition = text.strip_prefix("arn:")?.split(':').next()?;
+            (!partition.is_empty() && !partition.contains("${") && partition != own)
+                .then(|| text.clone())
+        })
+        .collect();
+    for text in foreign {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "{place} names the principal {text}, of another partition than the stack's {own}: IAM refuses the policy"
+            ),
+            "write the principal's partition as ${AWS::Partition}",
+        );
+    }
 }
 
 /// The account a literal principal names: a bare account ID (`123456789012`) or an IAM ARN's

@@ -1490,6 +1490,33 @@ mod generated {
             prop_assert_eq!(refused, empty != "none", "{} {:?}", empty, f);
         }
 
+        /// A principal's ARN is of the stack's partition, in an Allow or a Deny, as the
+        /// account's root or a role: IAM refuses a principal of another partition (and the
+        /// root of the account in another one delegates nothing).
+        #[test]
+        fn a_principal_of_another_partition_is_refused(
+            region in prop::sample::select(vec!["us-west-2", "cn-north-1", "us-gov-west-1"]),
+            partition in prop::sample::select(vec!["aws", "aws-cn", "aws-us-gov", "${AWS::Partition}"]),
+            who in prop::sample::select(vec!["root", "role/reader"]),
+            (field, effect) in prop::sample::select(vec![("Principal", "Allow"), ("Principal", "Deny"), ("NotPrincipal", "Deny")]),
+        ) {
+            use serde_json::json;
+            let principal = json!({"AWS": {"Fn::Sub": format!("arn:{partition}:iam::${{AWS::AccountId}}:{who}")}});
+            let mut statement = json!({"Sid": "S", "Effect": effect, "Action": "kms:Decrypt", "Resource": "*"});
+            statement[field] = principal;
+            let raw = crate::model::raw::Raw::new("AWS::KMS::Key", json!({"Description": "k", "EnableKeyRotation": true,
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": [statement]}})).expect("a valid raw resource");
+            let app = app_at(region, |s| s.raw("Extra", raw)).expect("the fixture is valid");
+            let f = crate::lint::lint(&app);
+            let other = partition != "${AWS::Partition}" && partition != crate::lint::resolve::partition(region);
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-scope" && x.message.contains("of another partition")),
+                other,
+                "{} {} {:?}", region, partition, f
+            );
+            prop_assert_eq!(f.is_empty(), !other, "{:?}", f);
+        }
+
         /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
         /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
         /// name in any account matches it (the stack's own bucket's ARN too: once deleted, its
