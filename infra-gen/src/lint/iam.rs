@@ -689,6 +689,27 @@ fn boundaries(
             "write the partition as ${AWS::Partition}",
         );
     }
+    // A region belongs to one partition: `arn:aws-cn:sqs:us-west-2:…` names a region the
+    // China partition does not have, so it matches nothing, declared or not.
+    let arn_partition = match partition {
+        Field::Decided(p) if !p.is_empty() => p,
+        _ => own_partition,
+    };
+    if let Field::Decided(r) = region
+        && !r.is_empty()
+        && super::resolve::partition(r) != arn_partition
+    {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "statement {} grants on {}, which names region {r}, a region partition {arn_partition} does not have: it matches nothing",
+                statement.sid,
+                shown(resolved)
+            ),
+            "name a region of the ARN's partition, e.g. ${AWS::Region}",
+        );
+    }
     let account_problem = match &account {
         Field::OwnAccount => None,
         Field::Decided(a) if a.is_empty() || *a == "aws" || Some(*a) == own_account => None,

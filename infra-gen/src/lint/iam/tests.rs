@@ -1517,6 +1517,32 @@ mod generated {
             prop_assert_eq!(f.is_empty(), !other, "{:?}", f);
         }
 
+        /// A region is of one partition: an ARN naming a region its partition does not have
+        /// matches nothing, declared as a crossing or not.
+        #[test]
+        fn a_region_of_another_partition_matches_nothing(
+            stack_region in prop::sample::select(vec!["us-west-2", "cn-north-1", "us-gov-west-1"]),
+            region in prop::sample::select(vec!["us-east-1", "eu-west-1", "cn-northwest-1", "us-gov-east-1"]),
+        ) {
+            let s = Statement::allow(
+                "Generated",
+                vec![Action::new("sqs:SendMessage").expect("valid")],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:sqs:{region}:${{AWS::AccountId}}:q"))],
+            )
+            .cross_region("the queue lives in the primary region")
+            .expect("a valid reason");
+            let mut app = app_in(stack_region);
+            for r in &mut app.stacks_mut()[1].template.resources {
+                if let Properties::Role(role) = &mut r.properties {
+                    role.policies[0].statements.push(s.clone());
+                }
+            }
+            let f = crate::lint::lint(&app);
+            let foreign = crate::lint::resolve::partition(region) != crate::lint::resolve::partition(stack_region);
+            prop_assert_eq!(!f.is_empty(), foreign, "{} {} {:?}", stack_region, region, f);
+            prop_assert_eq!(f.iter().any(|x| x.message.contains("does not have")), foreign);
+        }
+
         /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
         /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
         /// name in any account matches it (the stack's own bucket's ARN too: once deleted, its
