@@ -192,6 +192,14 @@ impl App {
 /// AWS's regions with their partitions, from botocore (`infra-gen/data/regions.txt`).
 const REGIONS: &str = include_str!("../../data/regions.txt");
 
+/// Whether `name` is a region AWS has (`infra-gen/data/regions.txt`).
+pub(crate) fn is_region(name: &str) -> bool {
+    REGIONS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|l| l.split(' ').next() == Some(name))
+}
+
 /// A deployment target: a name such as `staging`, the AWS region it lives in, and its kind,
 /// which selects the retention and image [`Policy`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,12 +232,7 @@ impl Environment {
             "AWS region",
             region,
             "a region AWS has, such as us-west-2 (infra-gen/data/regions.txt)",
-            |s| {
-                REGIONS
-                    .lines()
-                    .filter(|l| !l.starts_with('#'))
-                    .any(|l| l.split(' ').next() == Some(s))
-            },
+            is_region,
         )?;
         Ok(Self {
             name: name.to_owned(),

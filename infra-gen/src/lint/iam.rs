@@ -824,6 +824,10 @@ enum KeyKind {
     /// Account IDs: `aws:SourceAccount`, `aws:ResourceAccount`, `s3:ResourceAccount`, SNS's
     /// `aws:SourceOwner`.
     Account,
+    /// Regions: `aws:RequestedRegion`, `ec2:Region`.
+    Region,
+    /// Regional service endpoints, `<service>.<region>.amazonaws.com`: `kms:ViaService`.
+    Endpoint,
     Other,
 }
 
@@ -841,6 +845,10 @@ fn resource_like(key: &str) -> KeyKind {
         KeyKind::Path
     } else if name.ends_with("account") || name == "sourceowner" {
         KeyKind::Account
+    } else if name.ends_with("region") {
+        KeyKind::Region
+    } else if name == "viaservice" {
+        KeyKind::Endpoint
     } else {
         KeyKind::Other
     }
@@ -887,7 +895,7 @@ fn check_condition(
             // group as its ARN is written) is how AWS documents service permissions.
             let one_resource = kind == KeyKind::Arn
                 && with_own_account(&resolved).is_some_and(|t| data::under_one_resource(&t));
-            let problem = if kind == KeyKind::Other {
+            let problem = if matches!(kind, KeyKind::Other | KeyKind::Region | KeyKind::Endpoint) {
                 // A key naming no resource, account or path (a tag, a VPC endpoint, the
                 // calling service): a pattern — `*` too, which asks only that the key be
                 // present, as IAM's StringLike fails on an absent key (`Null: false`) — only
@@ -924,9 +932,79 @@ fn check_condition(
         match kind {
             KeyKind::Arn => boundaries(stack, statement, &resolved, declared_region, id, sink),
             KeyKind::Account => account_boundary(statement, &condition.key, &resolved, id, sink),
+            KeyKind::Region | KeyKind::Endpoint => {
+                region_boundary(
+                    stack,
+                    statement,
+                    condition,
+                    &resolved,
+                    declared_region,
+                    id,
+                    sink,
+                );
+            }
             KeyKind::Path | KeyKind::Other => {}
         }
     }
+}
+
+/// The region a regional service name names: `<service>.<region>.amazonaws.com[.cn]`, as a
+/// service principal (`logs.eu-west-1.amazonaws.com`, `delivery.logs.us-east-1.amazonaws.com`)
+/// or `kms:ViaService` writes it.
+pub(super) fn endpoint_region(name: &str) -> Option<&str> {
+    let labels: Vec<&str> = name.split('.').collect();
+    let domain = labels.iter().position(|l| *l == "amazonaws")?;
+    labels[1..domain]
+        .iter()
+        .copied()
+        .find(|l| crate::builders::is_region(l))
+}
+
+/// A condition value naming a region (`aws:RequestedRegion`, a service endpoint of
+/// `kms:ViaService`) is a region of the statement like an ARN's: a request to another region
+/// than the stack's does not reach its resources, so the grant is dead there, or reaches that
+/// region's, which the statement must declare. Statements only on resources without a region
+/// (IAM's, global services' requests go to us-east-1) are not judged.
+fn region_boundary(
+    stack: &Stack,
+    statement: &Statement,
+    condition: &Condition,
+    resolved: &Resolved,
+    declared_region: bool,
+    id: &str,
+    sink: &mut Sink<'_>,
+) {
+    let own = stack.environment.region();
+    let Some(text) = resolved.known() else {
+        return;
+    };
+    let region = match resource_like(&condition.key) {
+        KeyKind::Endpoint => endpoint_region(text),
+        _ => crate::builders::is_region(text).then_some(text),
+    };
+    let Some(region) = region.filter(|r| *r != own) else {
+        return;
+    };
+    let scope = sink.scope();
+    let global_only = !statement.resources.is_empty()
+        && statement.resources.iter().all(|r| {
+            matches!(
+                arn_place(&scope.resolve(r)),
+                Some([_, Field::Decided(""), _])
+            )
+        });
+    if declared_region || global_only {
+        return;
+    }
+    sink.push(
+        "iam-scope",
+        id,
+        format!(
+            "statement {}: condition {} = {text} names region {region} instead of the stack's {own}: requests there do not reach the stack's resources",
+            statement.sid, condition.key
+        ),
+        "name the stack's region (${AWS::Region}), or declare the other region with Statement::cross_region(\"why\") (shown on the review page)",
+    );
 }
 
 /// The value as text when all it leaves open is the stack's own account (twelve digits, so

@@ -366,6 +366,12 @@ fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mu
         }
     }
     super::iam::check_grant(stack, &statement, id, sink);
+    service_regions(
+        &principal.items(),
+        &format!("raw {}", raw.type_name()),
+        id,
+        sink,
+    );
     let scope = sink.scope();
     let tied = props.get("SourceAccount").is_some()
         || props
@@ -641,6 +647,14 @@ fn document(
             if let Some(principal) = s.get(field) {
                 principal_partitions(principal, &format!("statement {sid} of {key}"), id, sink);
             }
+        }
+        if let Some(services) = s.get("Principal").and_then(|p| p.get("Service")) {
+            service_regions(
+                &services.items(),
+                &format!("statement {sid} of {key}"),
+                id,
+                sink,
+            );
         }
         match s.get("Effect").map(|e| (e, e.literal())) {
             Some((_, Some("Deny"))) => continue, // a Deny only narrows
@@ -1589,6 +1603,35 @@ fn own_account_only(principal: &RawValue, scope: &Scope<'_>) -> bool {
                             && rest == "iam::\u{1}:root"
                     })
         })
+}
+
+/// A regional service principal (`logs.eu-west-1.amazonaws.com`, as CloudWatch Logs and a few
+/// others are named) names its region: one of another region than the stack's is that region's
+/// service, which cannot use the stack's resources (a key, a queue) for its own (a log group
+/// there encrypts only with a key of its region), and a raw resource cannot declare a crossing.
+fn service_regions(services: &[&RawValue], place: &str, id: &str, sink: &mut Sink<'_>) {
+    let scope = sink.scope();
+    let own = scope.stack.environment.region();
+    let foreign: Vec<(String, String)> = services
+        .iter()
+        .filter_map(|v| {
+            let text = scope.resolve(v.expr()?).known()?.to_owned();
+            let region = super::iam::endpoint_region(&text)
+                .filter(|r| *r != own)?
+                .to_owned();
+            Some((text, region))
+        })
+        .collect();
+    for (text, region) in foreign {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "{place} names the service principal {text}, of region {region}, not the stack's {own}: that region's service cannot use this stack's resources for its own"
+            ),
+            "name the service of the stack's region: <service>.${AWS::Region}.amazonaws.com",
+        );
+    }
 }
 
 /// An IAM or federated principal's ARN names a partition, and IAM refuses a principal of

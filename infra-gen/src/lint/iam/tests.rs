@@ -1543,6 +1543,54 @@ mod generated {
             prop_assert_eq!(f.iter().any(|x| x.message.contains("does not have")), foreign);
         }
 
+        /// A condition value naming a region (`aws:RequestedRegion`, `ec2:Region`, the service
+        /// endpoint of `kms:ViaService`) is a region of the statement: another than the stack's
+        /// needs a declared crossing, unless the statement's resources name no region (IAM's).
+        #[test]
+        fn a_region_named_by_a_condition_is_the_statements_region(
+            key in prop::sample::select(vec!["aws:RequestedRegion", "ec2:Region", "kms:ViaService", "AWS:requestedregion"]),
+            region in prop::sample::select(vec!["us-west-2", "us-east-1", "eu-central-1", "${AWS::Region}"]),
+            declare in any::<bool>(),
+            global in any::<bool>(),
+        ) {
+            let value = if key == "kms:ViaService" { format!("sqs.{region}.amazonaws.com") } else { region.to_owned() };
+            let (action, resource) = if global {
+                ("iam:GetRole", "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/r")
+            } else {
+                ("sqs:SendMessage", QUEUE)
+            };
+            let mut s = Statement::allow("Generated", vec![Action::new(action).expect("valid")], vec![Expr::sub(resource)])
+                .when(key, Expr::sub(value));
+            if declare {
+                s = s.cross_region("the queue's consumers run in the primary region").expect("a valid reason");
+            }
+            let f = with(s);
+            let other = !matches!(region, "us-west-2" | "${AWS::Region}");
+            prop_assert_eq!(!f.is_empty(), other && !declare && !global, "{} {} {:?}", key, region, f);
+        }
+
+        /// A regional service principal names its region: another than the stack's is refused
+        /// in a resource policy and in a Lambda permission.
+        #[test]
+        fn a_service_principal_of_another_region_is_refused(
+            region in prop::sample::select(vec!["us-west-2", "us-east-1", "eu-west-1", "${AWS::Region}"]),
+            service in prop::sample::select(vec!["logs", "sqs", "delivery.logs"]),
+            permission in any::<bool>(),
+        ) {
+            use serde_json::json;
+            let principal = json!({"Fn::Sub": format!("{service}.{region}.amazonaws.com")});
+            let f = if permission {
+                with_raw(json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Function"}, "Principal": principal,
+                    "SourceAccount": {"Ref": "AWS::AccountId"}}), "AWS::Lambda::Permission")
+            } else {
+                with_raw(json!({"Description": "k", "EnableKeyRotation": true, "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                    {"Sid": "S", "Effect": "Allow", "Principal": {"Service": principal}, "Action": "kms:Decrypt", "Resource": "*",
+                     "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}), "AWS::KMS::Key")
+            };
+            let other = !matches!(region, "us-west-2" | "${AWS::Region}");
+            prop_assert_eq!(f.iter().any(|x| x.code == "iam-scope" && x.message.contains("of region")), other, "{:?}", f);
+        }
+
         /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
         /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
         /// name in any account matches it (the stack's own bucket's ARN too: once deleted, its
