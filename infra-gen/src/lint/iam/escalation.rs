@@ -16,8 +16,9 @@
 //!   permissions or role (`cognito-idp:AdminAddUserToGroup`), or the
 //!   attributes of a snapshot or image, which say who may restore or launch it
 //!   (`rds:ModifyDBSnapshotAttribute`);
-//! * a write of an identity service — `iam` and `sts`, and IAM Identity Center's `sso`,
-//!   `sso-directory` and `identitystore`: identities, keys, passwords, temporary credentials,
+//! * a write of an identity service — `iam` and `sts`, IAM Identity Center's `sso`,
+//!   `sso-directory`, `identitystore` and `sso-oauth`, IAM Roles Anywhere and Cognito identity
+//!   pools, which hand out credentials: identities, keys, passwords, temporary credentials,
 //!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
 //!   `sts:AssumeRole`, `sso:CreateAccountAssignment`, `identitystore:CreateGroupMembership`),
 //!   unless it only reads (`sts:DecodeAuthorizationMessage`, which AWS files under Write);
@@ -133,10 +134,23 @@ fn resource_part(t: &ResourceType) -> (&'static str, &'static str) {
     (t.arn_service(), t.arn_resource())
 }
 
-/// The services whose resources are AWS identities and what they may do: IAM and STS, and IAM
-/// Identity Center (`sso` assigns permission sets to accounts, `identitystore` and
-/// `sso-directory` hold its users and groups).
-const IDENTITY_SERVICES: [&str; 5] = ["iam", "sts", "sso", "sso-directory", "identitystore"];
+/// The services whose resources are AWS identities and what they may do, or that issue AWS
+/// credentials and tokens to outside holders: IAM and STS; IAM Identity Center (`sso` assigns
+/// permission sets to accounts, `identitystore` and `sso-directory` hold its users and groups,
+/// `sso-oauth` issues its users' access tokens); IAM Roles Anywhere (`rolesanywhere`: a trust
+/// anchor's certificate authority and a profile's roles decide who gets which role's
+/// credentials); Cognito identity pools (`cognito-identity`: which logins, or anyone
+/// unauthenticated, get the pool's roles' credentials).
+pub(super) const IDENTITY_SERVICES: [&str; 8] = [
+    "iam",
+    "sts",
+    "sso",
+    "sso-directory",
+    "identitystore",
+    "sso-oauth",
+    "rolesanywhere",
+    "cognito-identity",
+];
 
 /// The services whose writes set the bounds of every principal of an account: Organizations'
 /// service and resource control policies, the policy types enabled, which OU an account is in,

@@ -655,10 +655,9 @@ mod generated {
     fn a_users_credential_set_by_any_service_escalates() {
         let (mut credential, mut plain) = (0, 0);
         for service in data::services() {
-            if matches!(
-                service.prefix,
-                "iam" | "sts" | "sso" | "sso-directory" | "identitystore" | "organizations"
-            ) {
+            if super::super::escalation::IDENTITY_SERVICES.contains(&service.prefix)
+                || service.prefix == "organizations"
+            {
                 continue;
             }
             for info in service.actions {
@@ -723,10 +722,9 @@ mod generated {
                 let target = types
                     .iter()
                     .find(|t| super::super::escalation::runs_with_a_role(t));
-                let identity_write = matches!(
-                    service.prefix,
-                    "iam" | "sts" | "sso" | "sso-directory" | "identitystore" | "organizations"
-                );
+                let identity_write = super::super::escalation::IDENTITY_SERVICES
+                    .contains(&service.prefix)
+                    || service.prefix == "organizations";
                 let verb = super::super::escalation::RUN_VERBS
                     .into_iter()
                     .find(|v| info.name().starts_with(v));
@@ -1072,7 +1070,7 @@ mod generated {
             let f = with(Statement::allow("Generated", vec![action.clone()], vec![resource]));
             let escalates = f.iter().any(|x| x.code == "iam-escalation");
             if !name_reads(info.name()) && (info.has(Level::PermissionsManagement)
-                || (matches!(service.prefix, "iam" | "sts" | "sso" | "sso-directory" | "identitystore")
+                || (super::super::escalation::IDENTITY_SERVICES.contains(&service.prefix)
                     && info.has(Level::Write)))
             {
                 prop_assert!(escalates, "{} {:?}", action.as_str(), f);
