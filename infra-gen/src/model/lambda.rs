@@ -179,6 +179,9 @@ impl PublicReason {
             Err(Refusal::Delegation) => {
                 "a reason saying what the app enforces (it checks, requires or rejects), not what callers should or may send: authenticate callers, or use FunctionUrl::aws_iam()"
             }
+            Err(Refusal::Hedge) => {
+                "a reason stating what the app does (it checks, requires or rejects), not what it probably does or is supposed to do: authenticate callers, or use FunctionUrl::aws_iam()"
+            }
             Err(Refusal::Unreadable) => {
                 "a reason in English (or German, French, Spanish, Italian, Portuguese or Dutch), so that a deferral or a negation of authentication can be told"
             }

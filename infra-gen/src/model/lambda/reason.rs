@@ -61,6 +61,9 @@ pub(crate) enum Refusal {
     /// No word of the reason is one of a language the classifier reads, so it cannot be told
     /// whether it defers or denies authentication.
     Unreadable,
+    /// The check is told as a guess or an expectation (`the key is probably checked`, `the
+    /// handler is supposed to verify it`), not as what the handler does.
+    Hedge,
 }
 
 pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
@@ -112,8 +115,22 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
         })
         .map(|(_, s)| s.clone())
         .collect();
+    // A mechanism said to be absent and replaced by one enforced now is no gap: `No mTLS here
+    // (Function URLs cannot terminate it); instead each request carries a token the handler
+    // verifies`.
+    let replaced = |k: usize| {
+        current.get(k + 1).is_some_and(|n| {
+            n.first()
+                .and_then(|c| c.first())
+                .is_some_and(|w| matches!(w.as_str(), "instead" | "rather"))
+                && enforced_now(n)
+        })
+    };
     if !public
-        && (current.iter().any(|s| negation(s))
+        && (current
+            .iter()
+            .enumerate()
+            .any(|(k, s)| negation(s) && !replaced(k))
             || checked_elsewhere(&current)
             || class_left_open(&current))
     {
@@ -152,12 +169,22 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::Negation);
     }
-    // A published credential authenticates no one, whatever the response holds.
-    if current.iter().any(|s| published_credential(s)) {
+    // A published credential authenticates no one, whatever the response holds; nor does a
+    // key made from what callers know.
+    if current
+        .iter()
+        .any(|s| published_credential(s) || key_from_public_data(s))
+    {
         return Err(Refusal::Negation);
     }
     if !public && delegated(&current) {
         return Err(Refusal::Delegation);
+    }
+    if !public && current.iter().any(|s| hedged(s)) {
+        return Err(Refusal::Hedge);
+    }
+    if !public && checked_if_present(&current) {
+        return Err(Refusal::Negation);
     }
     // A credential only kept (logged, stored, forwarded) in a reason where nothing judges it —
     // checks, compares, matches, verifies, requires or refuses — authenticates no one:
@@ -477,7 +504,16 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
         && mechanism
         && current.iter().flatten().any(|c| {
             (1..c.len()).any(|k| {
-                matches!(c[k - 1].as_str(), "that" | "who" | "which")
+                // Past an auxiliary: `tenants that have not opted in are served`.
+                let aux = usize::from(
+                    k >= 2
+                        && matches!(c[k - 2].as_str(), "that" | "who" | "which")
+                        && matches!(
+                            c[k - 1].as_str(),
+                            "have" | "has" | "had" | "do" | "does" | "did" | "are" | "is" | "were"
+                        ),
+                );
+                matches!(c[k - 1 - aux].as_str(), "that" | "who" | "which")
                     && negator(&c[k])
                     && c[k + 1..].iter().any(|y| {
                         matches!(
@@ -804,20 +840,47 @@ fn default_credential(sentence: &[Vec<String>]) -> bool {
     }) || sentence.iter().any(|c| written_out(c))
 }
 
-/// A credential's value quoted after its noun (`the HS256 secret `s3cr3t-shared``): the
-/// reason is on the review page and in the template, so anyone reads it. A name, a path or a
+/// A credential's value quoted after its noun (`the HS256 secret `s3cr3t-shared``) or as an
+/// account (`admin:Tr0ub4dor&3xQz9`): the reason is on the review page and in the template, so
+/// anyone reads it. A name, a path or a
 /// placeholder there is none (`the secret `JWT_SECRET``, `the key `prod/api-key``).
 fn quoted_credential(text: &str) -> bool {
+    // `admin:Tr0ub4dor&3xQz9`: an account as HTTP Basic writes it, a password of mixed case or
+    // with a symbol after a user name (not `region:us-west-2`, `sha256:<hex>`, `localhost:8080`,
+    // `arn:aws:…`).
+    let account = text.split_whitespace().any(|t| {
+        let t = t.trim_matches(|c: char| "`'\"()[]{},;.".contains(c));
+        t.split_once(':').is_some_and(|(user, password)| {
+            user.len() >= 2
+                && user
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.')
+                && !matches!(
+                    user.to_ascii_lowercase().as_str(),
+                    "arn" | "urn" | "http" | "https"
+                )
+                && password.len() >= 8
+                && !password.contains([':', '/', '<', '$', '{'])
+                && password.bytes().any(|b| b.is_ascii_digit())
+                && password.bytes().any(|b| b.is_ascii_alphabetic())
+                && (password.bytes().any(|b| b.is_ascii_uppercase())
+                    && password.bytes().any(|b| b.is_ascii_lowercase())
+                    || password
+                        .bytes()
+                        .any(|b| b.is_ascii_punctuation() && !b"-_.".contains(&b)))
+        })
+    });
     let spans: Vec<&str> = text.split('`').collect();
-    (1..spans.len()).step_by(2).any(|k| {
-        let noun = spans[k - 1]
-            .trim_end()
-            .rsplit(|c: char| !c.is_ascii_alphabetic())
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let v = spans[k];
-        matches!(
+    account
+        || (1..spans.len()).step_by(2).any(|k| {
+            let noun = spans[k - 1]
+                .trim_end()
+                .rsplit(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let v = spans[k];
+            matches!(
             noun.as_str(),
             "secret" | "password" | "passphrase" | "key" | "token"
         ) && v.len() >= 6
@@ -826,7 +889,7 @@ fn quoted_credential(text: &str) -> bool {
             && v.bytes().any(|b| b.is_ascii_alphabetic())
             // A variable's name (`KMS_KEY_ID2`).
             && (!v.contains('_') || v.bytes().any(|b| b.is_ascii_lowercase()))
-    })
+        })
 }
 
 /// A credential whose value the reason writes out (`username and password both set to
@@ -884,7 +947,7 @@ fn names_own_mechanism(sentence: &[Vec<String>]) -> bool {
             .is_some_and(|w| matches!(w.as_str(), "so" | "hence" | "therefore" | "thus"));
         signing = aws_signing(c) || signing && consequence;
         if !signing {
-            return names_mechanism(c);
+            return names_mechanism(c) || refuses_the_unsigned(sentence);
         }
         let own: Vec<String> = c
             .iter()
@@ -900,14 +963,42 @@ fn names_own_mechanism(sentence: &[Vec<String>]) -> bool {
     })
 }
 
+/// A refusal of unsigned requests names the signature: `unsigned requests are rejected`,
+/// `unsigned deliveries get 401` (`unauthenticated requests are rejected` names nothing).
+fn refuses_the_unsigned(sentence: &[Vec<String>]) -> bool {
+    sentence.iter().flatten().any(|w| enforcement(w))
+        && sentence.iter().any(|c| {
+            c.windows(2).any(|p| {
+                p[0] == "unsigned"
+                    && matches!(
+                        p[1].as_str(),
+                        "requests"
+                            | "request"
+                            | "calls"
+                            | "deliveries"
+                            | "webhooks"
+                            | "events"
+                            | "payloads"
+                            | "messages"
+                            | "callers"
+                            | "clients"
+                            | "traffic"
+                    )
+            })
+        })
+}
+
 /// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …).
 fn names_mechanism(c: &[String]) -> bool {
     c.iter().any(|w| MECHANISMS.contains(&w.as_str()) || FOREIGN_MECHANISMS.contains(&w.as_str()))
         || pair(c, "api", KEY_WORDS)
         || pair(c, "access", &["key", "keys", "token", "tokens"])
         || pair(c, "basic", &["auth", "authentication", "credentials"])
-        // A secret both sides hold, compared by the function: `a shared secret header`.
-        || pair(c, "shared", &["secret", "secrets"])
+        // A secret both sides hold, compared by the function: `a shared secret header`, `the
+        // webhook secret`, `Slack's signing secret`.
+        || ["shared", "webhook", "signing", "endpoint", "notification"]
+            .iter()
+            .any(|&kind| pair(c, kind, &["secret", "secrets"]))
         // `clé API`, `API-Schlüssel`, `clave de API`: the key in other languages.
         || pair(c, "api", FOREIGN_KEYS)
         || c.windows(2)
@@ -1845,6 +1936,13 @@ fn extra_or_upkeep(clause: &[String]) -> bool {
                 | "quotas"
                 | "throttling"
                 | "caching"
+                // What a risk beside today's check is about: `the accepted risk is only the
+                // cold-start latency`.
+                | "latency"
+                | "performance"
+                | "cost"
+                | "costs"
+                | "throughput"
         )
     }) && !negation(&[clause.to_vec()])
         && !clause
@@ -2104,6 +2202,12 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             // `no bypass, not even temporarily`, `there is no TODO`, `nothing here is
             // temporary` negate the marker.
             && !negated_marker(clause, clause.len() - tail.len() - 1)
+            // How long a failure of something lasts, in a reason that refuses then: `if the
+            // JWKS endpoint is temporarily unavailable, requests are rejected`, `fällt der
+            // Schlüsseldienst vorübergehend aus, lehnt der Handler alle Anfragen ab`.
+            && !(TEMPORARILY.contains(&x)
+                && failure_named(clause)
+                && (excusable || words.iter().any(|y| enforcement(y) || foreign_refusal(y))))
             // Temporary credentials (STS, Cognito identity pools) are a mechanism.
             // (`temporary STS credentials`: past the credential's issuer or kind too.)
             // Nor is a short failure of something else (`a temporary outage of the JWKS
@@ -2213,6 +2317,12 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || (future(x, w(i + 1)) || x == "would")
                 && words[i + 1..].iter().take(4).any(|y| {
                     checking(y) || adding(y) || x == "would" && matches!(*y, "good" | "nice" | "great" | "better")
+                        // A requirement still to come: `callers will need a key`, `keys will
+                        // be required`.
+                        || matches!(
+                            *y,
+                            "need" | "needs" | "needed" | "required" | "necessary" | "mandatory"
+                        )
                 })
                 && !clause.iter().any(|y| enforcement(y))
             // Work under way: `is being added`, `are being provisioned`.
@@ -2349,7 +2459,12 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         let other_thing = (excusable || names_own_mechanism(sentence))
             && matches!(x, "demo" | "demos" | "prototype" | "poc" | "sandbox")
             && matches!(w(i + 1), "environment" | "account" | "stack" | "stacks" | "app" | "site" | "tenant" | "workspace")
-            && !clause[..at].iter().rev().take(2).any(|y| matches!(y.as_str(), "for" | "during" | "in" | "while" | "until"));
+            // `for the demo environment and production alike`: one place among others.
+            && (matches!(w(i + 2), "and" | "or" | "as")
+                && words[i + 3..].iter().take(3).any(|y| {
+                    matches!(*y, "production" | "prod" | "staging" | "live" | "every" | "all" | "other" | "alike")
+                })
+                || !clause[..at].iter().rev().take(2).any(|y| matches!(y.as_str(), "for" | "during" | "in" | "while" | "until")));
         // `until` after a refusal bounds the refusal: `a suspended key gets 402 until the
         // invoice is paid`.
         let refusal_lasts = matches!(x, "until" | "till" | "til" | "untill")
@@ -2360,6 +2475,78 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             || refusal_lasts;
         marker && !(excusable && extra_or_upkeep(clause)) && !other_sense
     })
+}
+
+/// `temporarily` in the languages read.
+const TEMPORARILY: &[&str] = &[
+    "temporarily",
+    "vorübergehend",
+    "zeitweise",
+    "temporairement",
+    "temporalmente",
+    "temporaneamente",
+    "temporariamente",
+    "tijdelijk",
+];
+
+/// Whether a clause names a failure of something (an outage, being unreachable, timing out),
+/// in the languages read.
+fn failure_named(clause: &[String]) -> bool {
+    let has = |w: &str| clause.iter().any(|y| y == w);
+    clause.iter().any(|y| {
+        matches!(
+            y.as_str(),
+            "outage"
+                | "outages"
+                | "down"
+                | "unavailable"
+                | "unreachable"
+                | "unresponsive"
+                | "failure"
+                | "failures"
+                | "timeout"
+                | "timeouts"
+                | "ausfall"
+                | "ausfällt"
+                | "unerreichbar"
+                | "störung"
+                | "gestört"
+                | "panne"
+                | "indisponible"
+                | "injoignable"
+                | "caída"
+                | "caído"
+                | "inaccesible"
+                | "guasto"
+                | "irraggiungibile"
+                | "falha"
+                | "indisponível"
+                | "storing"
+                | "onbereikbaar"
+                | "uitvalt"
+        )
+    }) || has("fällt") && has("aus")
+        || has("valt") && has("uit")
+        || has("nicht") && has("erreichbar")
+        || has("no") && has("disponible")
+        || has("non") && has("disponibile")
+        || has("niet") && has("beschikbaar")
+}
+
+/// A refusal in the other languages read: `lehnt … ab`, `abgelehnt`, `rechaza`, `rejette`.
+fn foreign_refusal(w: &str) -> bool {
+    [
+        "abgelehnt",
+        "abgewiesen",
+        "lehnt",
+        "rechaz",
+        "rejet",
+        "rifiut",
+        "rejeit",
+        "weiger",
+    ]
+    .iter()
+    .any(|p| w.starts_with(p))
 }
 
 /// A marker inside the subject of a refusal describes what is refused, not the URL: `keys
@@ -2832,6 +3019,24 @@ fn negation(sentence: &[Vec<String>]) -> bool {
         let mut conditional = false;
         for i in 0..c.len() {
             let scope = negated_at(c, i);
+            // `there is no flag, header or query parameter that skips it`: a way around the
+            // check that a negator earlier in the sentence says does not exist.
+            if let Some(Scope::Before(j)) = scope
+                && j > 0
+                && matches!(c[j - 1].as_str(), "that" | "which")
+                && matches!(
+                    c[j].as_str(),
+                    "skip" | "skips" | "bypass" | "bypasses" | "disable" | "disables"
+                )
+                && sentence[..m]
+                    .iter()
+                    .flatten()
+                    .chain(&c[..j - 1])
+                    .any(|w| matches!(w.as_str(), "no" | "nothing" | "none"))
+            {
+                used.push(j);
+                continue;
+            }
             let at = match scope {
                 Some(Scope::Before(j) | Scope::After(Some(j))) => {
                     used.push(j);
@@ -2849,29 +3054,32 @@ fn negation(sentence: &[Vec<String>]) -> bool {
                         && c.iter().any(|w| enforcement(w) && !negating_state(w))
                 }
                 (_, Some(j)) => {
-                    // `anyone can call it without a key` grants, it does not condition.
-                    let permits = c[..j].iter().any(|w| {
-                        matches!(
-                            w.as_str(),
-                            "can"
-                                | "could"
-                                | "may"
-                                | "allowed"
-                                | "able"
-                                | "free"
-                                | "works"
-                                | "work"
-                                | "runs"
-                                | "serves"
-                                | "answers"
-                                | "responds"
-                                | "accessible"
-                                | "reachable"
-                                | "callable"
-                                | "available"
-                                | "usable"
-                                | "open"
-                        )
+                    // `anyone can call it without a key` grants, it does not condition; a
+                    // permission word answered by a refusal is that refusal (`answers 401
+                    // without one`).
+                    let permits = c[..j].iter().enumerate().any(|(p, w)| {
+                        !c[p + 1..j].iter().any(|y| enforcement(y))
+                            && matches!(
+                                w.as_str(),
+                                "can"
+                                    | "could"
+                                    | "may"
+                                    | "allowed"
+                                    | "able"
+                                    | "free"
+                                    | "works"
+                                    | "work"
+                                    | "runs"
+                                    | "serves"
+                                    | "answers"
+                                    | "responds"
+                                    | "accessible"
+                                    | "reachable"
+                                    | "callable"
+                                    | "available"
+                                    | "usable"
+                                    | "open"
+                            )
                     });
                     !permits && matches!(c[j].as_str(), "without" | "lacking")
                         || c[j] == "no" && j > 0 && c[j - 1] == "with"
@@ -3202,6 +3410,27 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "cloudflare"
                 | "akamai"
                 | "fastly"
+                // API gateways, meshes and access proxies by product: none is on a `NONE`
+                // URL's path.
+                | "apigee"
+                | "kong"
+                | "tyk"
+                | "traefik"
+                | "haproxy"
+                | "zuul"
+                | "krakend"
+                | "mulesoft"
+                | "wso2"
+                | "apim"
+                | "istio"
+                | "linkerd"
+                | "mesh"
+                | "imperva"
+                | "incapsula"
+                | "zscaler"
+                | "netskope"
+                | "pomerium"
+                | "vpn"
                 | "edge"
                 | "ingress"
                 | "firewall"
@@ -4171,8 +4400,18 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                     && w(i + 1) == "only"
                     && matches!(w(i + 2), "mode" | "")
                 || x == "rolled" && w(i + 1) == "back"
-                // A check that may not happen, or is not the work's.
+                // A check that may not happen, or is not the work's: best effort said of the
+                // check (`token verification is best-effort`), not of something beside it
+                // (`caching of introspection results is best-effort`).
                 || x == "best" && w(i + 1) == "effort"
+                    && sentence.iter().any(|c| {
+                        c.windows(2).any(|p| p[0] == "best" && p[1] == "effort")
+                            && (c
+                                .iter()
+                                .find(|y| !matches!(y.as_str(), "the" | "a" | "an" | "our" | "but" | "and" | "so"))
+                                .is_some_and(|h| AUTH_TERMS.contains(&h.as_str()) || MECHANISMS.contains(&h.as_str()))
+                                || c.iter().any(|y| checking(y)))
+                    })
                 // A check decided against, or a credential the function ignores: `decided
                 // against checking keys`, `ignores the Authorization header`, `the signature
                 // header is ignored` (not `requests with a bad signature are ignored`).
@@ -4758,13 +4997,219 @@ fn failure_counts_as_success(words: &[&str]) -> bool {
     })
 }
 
+/// A check made when the caller chooses to send the credential, said as a condition before the
+/// check (`if the caller supplies a JWT, the handler validates it`, `when a token is present we
+/// verify it`), in a reason that requires, restricts or refuses nothing: a request without one
+/// is served.
+fn checked_if_present(sentences: &[Vec<Vec<String>>]) -> bool {
+    let requires = sentences.iter().flatten().flatten().any(|w| {
+        enforcement(w)
+            || matches!(
+                w.as_str(),
+                "must"
+                    | "required"
+                    | "requires"
+                    | "require"
+                    | "mandatory"
+                    | "needed"
+                    | "need"
+                    | "needs"
+                    | "only"
+                    | "unless"
+                    | "otherwise"
+            )
+    });
+    let presence = |w: &str| {
+        matches!(
+            w,
+            "supplies"
+                | "supply"
+                | "supplied"
+                | "sends"
+                | "send"
+                | "sent"
+                | "includes"
+                | "include"
+                | "included"
+                | "provides"
+                | "provide"
+                | "provided"
+                | "passes"
+                | "pass"
+                | "passed"
+                | "presents"
+                | "present"
+                | "attaches"
+                | "attached"
+                | "carries"
+                | "has"
+                | "gives"
+                | "given"
+                | "uses"
+        )
+    };
+    !requires
+        && sentences.iter().any(|sentence| {
+            sentence.iter().enumerate().any(|(m, c)| {
+                let w = |i: usize| c.get(i).map_or("", String::as_str);
+                let condition = matches!(w(0), "if" | "when" | "whenever" | "where")
+                    && c.iter().any(|y| presence(y))
+                    && c.iter().any(|y| {
+                        CREDENTIALS_NAMED.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str())
+                    })
+                    && !c.iter().any(|y| negator(y));
+                condition && sentence[m + 1..].iter().flatten().any(|y| checking(y))
+            })
+        })
+}
+
+/// A check told as a guess or an expectation, not a fact: a hedge (`probably`, `presumably`,
+/// `supposed to`, `I believe`, and the other languages' `probably`) before the check it
+/// qualifies in its clause (`the API key is probably checked`, `token validation is presumably
+/// done by the middleware`). A hedge about something else (`stale tokens are most likely
+/// replays`) or one a negator takes back (`we never assume the key is valid`) is none.
+fn hedged(sentence: &[Vec<String>]) -> bool {
+    const HEDGES: &[&str] = &[
+        "probably",
+        "presumably",
+        "supposedly",
+        "supposed",
+        "hopefully",
+        "likely",
+        "maybe",
+        "perhaps",
+        "possibly",
+        "apparently",
+        "allegedly",
+        "believe",
+        "think",
+        "assume",
+        "guess",
+        "afaik",
+        "afaict",
+        // German, French, Spanish, Italian, Portuguese, Dutch.
+        "wahrscheinlich",
+        "vermutlich",
+        "angeblich",
+        "probablement",
+        "apparemment",
+        "probablemente",
+        "supuestamente",
+        "quizás",
+        "quizá",
+        "probabilmente",
+        "presumibilmente",
+        "forse",
+        "provavelmente",
+        "supostamente",
+        "talvez",
+        "waarschijnlijk",
+        "vermoedelijk",
+        "misschien",
+    ];
+    sentence.iter().any(|c| {
+        (0..c.len()).any(|i| {
+            HEDGES.contains(&c[i].as_str())
+                && !c[..i].iter().any(|y| negator(y))
+                && c[i + 1..].iter().take(5).any(|y| {
+                    checking(y)
+                        || enforced(y) && !enforcement(y)
+                        || matches!(
+                            y.as_str(),
+                            "done" | "handled" | "covered" | "performed" | "protected" | "secured"
+                        )
+                })
+        })
+    })
+}
+
+/// A key made from what callers know: derived, computed or hashed from the request's own
+/// parts or public facts (`a key we derive from the request timestamp`, `the HMAC key is the
+/// SHA-256 of the partner's company name`) signs what anyone can sign. A source naming a
+/// secret (a master key, a private key, KMS, a random seed, a password) is one.
+fn key_from_public_data(sentence: &[Vec<String>]) -> bool {
+    const SECRET_SOURCE: &[&str] = &[
+        "secret",
+        "secrets",
+        "master",
+        "private",
+        "kms",
+        "hsm",
+        "vault",
+        "random",
+        "entropy",
+        "csprng",
+        "urandom",
+        "pepper",
+        "password",
+        "passphrase",
+        "key",
+        "keys",
+        "token",
+        "tokens",
+        "credential",
+        "credentials",
+        "seed",
+    ];
+    sentence.iter().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        (0..c.len()).any(|d| {
+            let derive = matches!(
+                w(d),
+                "derive"
+                    | "derives"
+                    | "derived"
+                    | "deriving"
+                    | "computed"
+                    | "compute"
+                    | "computes"
+                    | "calculated"
+                    | "generated"
+                    | "built"
+                    | "made"
+            ) && (d + 1..d + 4).any(|k| w(k) == "from")
+                || w(d) == "based" && w(d + 1) == "on";
+            // A signature that is a plain hash is made from its input alone (one keyed by
+            // HMAC is judged by its key).
+            let hash = matches!(w(d), "sha" | "sha1" | "sha256" | "md5" | "hash" | "crc32")
+                && (d + 1..d + 3).any(|k| w(k) == "of");
+            let before = &c[d.saturating_sub(6)..d];
+            let made = before
+                .iter()
+                .any(|y| matches!(y.as_str(), "key" | "keys" | "secret"))
+                && (derive || hash)
+                || hash
+                    && before.iter().any(|y| y == "signature")
+                    && !c[..d].iter().any(|y| y == "hmac");
+            made && !c[..d].iter().any(|y| negator(y)) && {
+                let from = (d + 1..c.len())
+                    .find(|&k| matches!(w(k), "from" | "on" | "of"))
+                    .unwrap_or(c.len());
+                let source = &c[(from + 1).min(c.len())..];
+                !source.is_empty()
+                    && !source.iter().any(|y| {
+                        SECRET_SOURCE.contains(&y.trim_end_matches("'s")) || y.starts_with("secret")
+                    })
+            }
+        })
+    })
+}
+
 /// Tokens that need no signature accepted: `tokens with alg none are accepted` (RFC 7519's
 /// unsecured JWT), in a clause that refuses nothing (not `none and HS256 are rejected`).
 fn unsigned_tokens_pass(sentence: &[Vec<String>]) -> bool {
-    sentence.iter().any(|c| {
+    // `alg: none` ends one clause at its colon and starts the next.
+    let split = |c: &Vec<String>, d: Option<&Vec<String>>| {
+        c.last()
+            .is_some_and(|y| matches!(y.as_str(), "alg" | "algorithm"))
+            && d.and_then(|d| d.first()).is_some_and(|y| y == "none")
+    };
+    sentence.iter().enumerate().any(|(m, c)| {
         (c.iter().any(|y| y == "algnone")
-            || c.windows(2)
-                .any(|p| p[0] == "none" && matches!(p[1].as_str(), "alg" | "algorithm")))
+            || split(c, sentence.get(m + 1))
+            || c.windows(2).any(|p| {
+                matches!(p, [a, b] | [b, a] if a == "none" && matches!(b.as_str(), "alg" | "algorithm"))
+            }))
             && !c
                 .iter()
                 .any(|y| enforcement(y) || negator(y) && y != "none")
@@ -5130,29 +5575,63 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
             .iter()
             .any(|stem| w.starts_with(stem))
     };
+    // `… broke verification, so it's turned off while we sort it out`: a pronoun for the check
+    // in a switched-off state.
+    let pronoun_off = |c: &[String]| {
+        (0..c.len()).any(|i| {
+            matches!(c[i].as_str(), "it" | "it's" | "they" | "they're" | "this")
+                && c[i + 1..]
+                    .iter()
+                    .find(|w| {
+                        !matches!(
+                            w.as_str(),
+                            "is" | "are"
+                                | "was"
+                                | "were"
+                                | "been"
+                                | "has"
+                                | "have"
+                                | "gets"
+                                | "got"
+                                | "turned"
+                                | "switched"
+                                | "now"
+                                | "currently"
+                                | "still"
+                        )
+                    })
+                    .is_some_and(|w| switched_off_state(w))
+        })
+    };
     about_auth
         && sentence.iter().enumerate().any(|(m, c)| {
             !refusing_from(m)
-                && (0..c.len()).any(|i| {
-                    negator(&c[i])
-                        && c[i + 1..]
-                            .iter()
-                            .enumerate()
-                            .find(|(_, w)| {
-                                !matches!(
-                                    w.as_str(),
-                                    "be" | "been" | "yet" | "even" | "ever" | "really" | "fully"
-                                )
-                            })
-                            // `cannot be turned off` negates removing protection.
-                            .is_some_and(|(k, w)| {
-                                put_in_place(w)
-                                    && !matches!(
-                                        c.get(i + 2 + k).map(String::as_str),
-                                        Some("off" | "down")
+                && (pronoun_off(c)
+                    || (0..c.len()).any(|i| {
+                        negator(&c[i])
+                            && c[i + 1..]
+                                .iter()
+                                .enumerate()
+                                .find(|(_, w)| {
+                                    !matches!(
+                                        w.as_str(),
+                                        "be" | "been"
+                                            | "yet"
+                                            | "even"
+                                            | "ever"
+                                            | "really"
+                                            | "fully"
                                     )
-                            })
-                })
+                                })
+                                // `cannot be turned off` negates removing protection.
+                                .is_some_and(|(k, w)| {
+                                    put_in_place(w)
+                                        && !matches!(
+                                            c.get(i + 2 + k).map(String::as_str),
+                                            Some("off" | "down")
+                                        )
+                                })
+                    }))
         })
 }
 
@@ -5342,6 +5821,35 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
             }
             // `there is no way to disable the check`: two negators cancel.
             if c[..j].iter().filter(|z| negator(z)).count() % 2 == 1 {
+                return None;
+            }
+            // `the path segment is random, but it is not the credential`: what a subject that
+            // is no credential is not, not an absence.
+            let copula = |z: &str| matches!(z, "is" | "are" | "was" | "were");
+            let (negated_copula, subject_end) = match y {
+                "not" if j > 0 && copula(w(j - 1)) => (true, j - 1),
+                "isn't" | "aren't" | "wasn't" | "weren't" => (true, j),
+                _ => (false, 0),
+            };
+            if negated_copula
+                && j + 1 < i
+                && c[j + 1..i]
+                    .iter()
+                    .all(|z| matches!(z.as_str(), "the" | "a" | "an" | "our" | "their" | "its"))
+                && matches!(
+                    x,
+                    "credential"
+                        | "credentials"
+                        | "key"
+                        | "keys"
+                        | "token"
+                        | "tokens"
+                        | "signature"
+                )
+                && !c[..subject_end]
+                    .iter()
+                    .any(|z| AUTH_TERMS.contains(&z.as_str()) || MECHANISMS.contains(&z.as_str()))
+            {
                 return None;
             }
             // `no key is ever accepted from the query`: a rule about keys, not their absence.

@@ -2179,3 +2179,197 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// Where a signing key is made from what every caller can read.
+const PUBLIC_SOURCES: &[&str] = &[
+    "the request timestamp",
+    "the partner's company name",
+    "the URL path",
+    "the customer ID",
+    "the caller's email address",
+];
+/// Where a signing key is made from a secret.
+const SECRET_SOURCES: &[&str] = &[
+    "a master key in KMS and the partner ID",
+    "a random seed kept in Secrets Manager",
+    "the partner's private key",
+    "a secret from Secrets Manager and the customer ID",
+];
+/// How a key is made from its source.
+const KEY_FRAMES: &[&str] = &[
+    "requests are signed with a key we derive from {src}, and the handler checks that signature",
+    "the HMAC key is computed from {src}; the handler verifies the signature on every call",
+    "the signing key is the SHA-256 of {src}, and the handler compares signatures",
+    "API keys are generated from {src} and checked on every request",
+];
+/// Hedges before the check they qualify.
+const HEDGED_CHECKS: &[&str] = &[
+    "the API key is probably checked by the handler",
+    "I believe the JWT gets verified somewhere upstream",
+    "the handler is supposed to verify the HMAC signature",
+    "token validation is presumably done by the shared middleware",
+    "the bearer token is likely validated in the handler",
+    "das Token wird wahrscheinlich im Handler geprüft",
+];
+/// API gateways, meshes and access proxies by product.
+const PRODUCTS: &[&str] = &[
+    "Apigee", "Kong", "Tyk", "Traefik", "Istio", "Zscaler", "Pomerium",
+];
+/// Valid reasons worded with what other rules refuse: a permission answered by a refusal, a
+/// mechanism replaced, a subject that is no credential, a way around that does not exist,
+/// best effort of something else, a demo place among others, a failure's duration, a risk
+/// that is latency, a refusal of the unsigned.
+const NEIGHBOURS: &[&str] = &[
+    "{m} is checked on every request, debug or not, and the handler answers 401 without one",
+    "no mTLS here (Function URLs cannot terminate it); instead each request carries {m}, which the handler verifies",
+    "the path segment is random, but it is not the credential: the handler requires {m}",
+    "the handler verifies {m}: there is no flag, header or query parameter that skips it",
+    "caching of lookups is best-effort, but {m} is verified on every request and failures get 401",
+    "for the demo environment and production alike, the handler verifies {m}",
+    "if the key store is temporarily unavailable, requests are rejected; otherwise {m} is verified",
+    "the handler verifies {m}; the accepted risk is only the cold-start latency",
+    "the handler verifies {m}; unsigned requests are not processed, they are rejected with 401",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A key made from what callers know signs what anyone can sign; one made from a secret
+    /// is a secret.
+    #[test]
+    fn a_key_made_from_what_callers_know_is_refused_and_one_made_from_a_secret_passes(
+        frame in prop::sample::select(KEY_FRAMES),
+        public in prop::sample::select(PUBLIC_SOURCES),
+        secret in prop::sample::select(SECRET_SOURCES),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![frame.replace("{src}", public)], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        let valid = dress(vec![frame.replace("{src}", secret)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A check told as a guess is no fact; a guess about something else beside a check is.
+    #[test]
+    fn a_check_told_as_a_guess_is_refused_and_a_guess_about_something_else_passes(
+        h in prop::sample::select(HEDGED_CHECKS),
+        m in prop::sample::select(MECHANISMS),
+        guess in prop::sample::select(vec!["we think", "we believe", "probably", "presumably"]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![h.to_owned()], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![
+            format!("the handler verifies {m} on every request and answers 401 otherwise"),
+            format!("{guess} the cost is negligible because results are cached for an hour"),
+        ], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A check made when the caller sends the credential serves those who send none; one
+    /// that refuses them too is a check.
+    #[test]
+    fn a_check_made_if_the_caller_sends_the_credential_is_refused(
+        m in prop::sample::select(MECHANISMS),
+        cond in prop::sample::select(vec!["if the caller supplies", "when a client sends", "whenever a partner includes"]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("{cond} {m}, the handler validates it")], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        let valid = dress(vec![format!("{cond} {m}, the handler validates it"), "requests without one get 401".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A requirement still to come is a deferral; a refusal said in the future is the rule.
+    #[test]
+    fn a_requirement_still_to_come_is_a_deferral(
+        m in prop::sample::select(MECHANISMS),
+        future in prop::sample::select(vec!["callers will need {m}", "{m} will be required", "{m} will be mandatory", "every partner will need {m}"]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![future.replace("{m}", m)], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Deferral), "{}", bad);
+        let valid = dress(vec![format!("{m} is verified on every request"), "requests that fail will be rejected with 401".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// An API gateway, mesh or access proxy is not on a `NONE` URL's path; one that forwards
+    /// to a handler that checks itself is no reason's basis, and no harm.
+    #[test]
+    fn a_check_by_a_gateway_product_is_refused(
+        p in prop::sample::select(PRODUCTS),
+        m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("{m} is verified by {p}")], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![format!("{p} forwards partner traffic here, but the handler itself verifies {m} on every request")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// Valid reasons worded with what other rules refuse stay valid, whatever the mechanism.
+    #[test]
+    fn valid_reasons_worded_like_refused_ones_pass(
+        frame in prop::sample::select(NEIGHBOURS),
+        m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let valid = dress(vec![frame.replace("{m}", m)], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// Unsigned tokens accepted (`alg: none`, also split at its colon), a class picked out by
+    /// a negated relative clause past its auxiliary and served, and a check a pronoun says is
+    /// off are refused.
+    #[test]
+    fn a_check_some_callers_skip_is_refused(
+        m in prop::sample::select(MECHANISMS),
+        frame in prop::sample::select(vec![
+            "{m} is checked, and JWTs are accepted with `alg: none` from internal tools",
+            "{m} is verified for tenants that opted in; tenants that have not opted in are served without it",
+            "{m} verification broke during the rotation, so it's turned off while we sort it out",
+        ]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![frame.replace("{m}", m)], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+    }
+
+    /// An account written as `user:password` is published by the reason; a colon in a
+    /// condition key, a host's port, a digest or a region is no account.
+    #[test]
+    fn an_account_written_in_the_reason_is_refused(
+        user in "[a-z]{3,8}",
+        password in "[A-Z][a-z]{3,6}[0-9]{2,4}[!#%&*][A-Za-z0-9]{2,4}",
+        hex in "[0-9a-f]{64}",
+    ) {
+        let bad = format!("Basic auth with {user}:{password} checked by the handler.");
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        for valid in [
+            format!("The handler verifies the bearer JWT and compares aws:SourceArn; images are pinned by sha256:{hex}."),
+            format!("Basic auth as {user}:<password from Secrets Manager>, checked by the handler; the cache listens on localhost:8080."),
+            "The API key is checked against region:us-west-2 keys in Secrets Manager; 401 otherwise.".to_owned(),
+        ] {
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+    }
+}
+
+/// A failure's duration, in any language read, beside a check: not a deferral.
+#[test]
+fn a_temporary_failure_of_something_is_no_deferral() {
+    for valid in [
+        "Jede Anfrage braucht ein gültiges JWT; fällt der Schlüsseldienst vorübergehend aus, lehnt der Handler alle Anfragen ab.",
+        "Chaque requête doit porter un jeton valide ; si le service de clés est temporairement indisponible, les requêtes sont rejetées.",
+        "Every request needs a valid API key; if the key store is temporarily down, the handler answers 503 and 401 to everything.",
+    ] {
+        assert_eq!(judge(valid), Ok(()), "{valid}");
+    }
+    for bad in [
+        "Die Signaturprüfung ist vorübergehend abgeschaltet.",
+        "The API key check is temporarily disabled.",
+        "Token verification is temporarily off while the key store is down.",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+}
