@@ -195,19 +195,21 @@ fn unchangeable_table(entries: &[(String, String, Option<String>)]) -> String {
     )
 }
 
-/// What decides whether a resource passes validation: the schemas, the validator's code, and
-/// the YAML writer (templates are keyed by their text, which stands for the JSON form the
-/// schemas judged only as long as the writer that wrote it is the same). The schema-validation
+/// What decides whether a resource passes validation: the schemas, the validator's code, the
+/// YAML writer (templates are keyed by their text, which stands for the JSON form the
+/// schemas judged only as long as the writer that wrote it is the same) and the expressions'
+/// literal evaluation (`model/expr.rs`: what an intrinsic of literals computes is judged as
+/// that text). The schema-validation
 /// cache keys on it, so a refreshed schema or a changed rule revalidates everything.
 /// (`DefaultHasher::new()` is deterministic for a given toolchain; a new toolchain only empties
 /// the cache.)
 fn fingerprint(
     source: &Path,
     validator: &Path,
-    writer: &Path,
+    code: &[&Path],
 ) -> Result<u64, Box<dyn std::error::Error>> {
     use std::hash::{DefaultHasher, Hasher};
-    let mut files = vec![writer.to_owned()];
+    let mut files: Vec<PathBuf> = code.iter().map(|p| p.to_path_buf()).collect();
     for dir in [
         source.join("cloudformation"),
         source.join("sam"),
@@ -642,9 +644,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed={}", validator.display());
     let writer = manifest_dir.join("src/render/yaml.rs");
     println!("cargo::rerun-if-changed={}", writer.display());
+    let expr = manifest_dir.join("src/model/expr.rs");
+    println!("cargo::rerun-if-changed={}", expr.display());
     write(
         out.join("fingerprint.txt"),
-        format!("{:016x}", fingerprint(&source, &validator, &writer)?),
+        format!(
+            "{:016x}",
+            fingerprint(&source, &validator, &[&writer, &expr])?
+        ),
     )?;
     Ok(())
 }

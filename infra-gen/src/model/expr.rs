@@ -49,6 +49,23 @@ impl Expr {
     pub fn import(export_name: impl Into<String>) -> Self {
         Self::ImportValue(Box::new(Self::Literal(export_name.into())))
     }
+    /// The text this is when it is built of literals alone, as CloudFormation computes it
+    /// before any resource exists: a literal, an `Fn::Sub` whose placeholders are its own
+    /// variables of such text (or `${!…}` escapes), an `Fn::Join` of such texts. `None` when
+    /// it reads a parameter, a resource, a pseudo parameter, an import or a list.
+    pub fn literal_value(&self) -> Option<String> {
+        match self {
+            Self::Literal(s) => Some(s.clone()),
+            Self::Sub(template) => sub_of_literals(template, &[]),
+            Self::SubWith(template, vars) => sub_of_literals(template, vars),
+            Self::Join(delimiter, items) => items
+                .iter()
+                .map(Self::literal_value)
+                .collect::<Option<Vec<_>>>()
+                .map(|texts| texts.join(delimiter)),
+            _ => None,
+        }
+    }
     pub fn as_literal(&self) -> Option<&str> {
         match self {
             Self::Literal(s) => Some(s),
@@ -84,6 +101,30 @@ impl From<String> for Expr {
     fn from(s: String) -> Self {
         Self::Literal(s)
     }
+}
+
+/// `template` with each placeholder replaced by its variable's literal text and each
+/// `${!Literal}` escape by `${Literal}`; `None` when a placeholder is no such variable.
+fn sub_of_literals(template: &str, vars: &[(String, Expr)]) -> Option<String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        let name = &after[..end];
+        match name.strip_prefix('!') {
+            Some(escaped) => {
+                out.push_str("${");
+                out.push_str(escaped);
+                out.push('}');
+            }
+            None => out.push_str(&vars.iter().find(|(k, _)| k == name)?.1.literal_value()?),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The `${...}` placeholders of a `Fn::Sub` template, without `${!Literal}` escapes.

@@ -17,7 +17,9 @@
 //!   `anyOf`/`oneOf` counts as satisfied when one branch failed only there. The value is unknown
 //!   until deployment, and substituting an example would either pass patterns by luck or fail
 //!   them spuriously (a `GetAtt` of a role is an ARN only at deploy time). What an intrinsic
-//!   may name is the `unresolved-ref` lint's job.
+//!   may name is the `unresolved-ref` lint's job. An intrinsic CloudFormation computes from
+//!   literals alone (`Fn::Sub` of literal variables, `Fn::Join` of literals) is no unknown: the
+//!   handler receives the text it makes, so that text is judged.
 //!
 //! The JSON checked is the one the YAML is rendered from; `yaml_roundtrip` pins that the two
 //! read the same.
@@ -46,6 +48,7 @@ pub(crate) use schema::all_unchangeable;
 
 use crate::Finding;
 use crate::builders::App;
+use crate::model::raw::RawValue;
 
 const CODE: &str = "schema";
 
@@ -494,6 +497,8 @@ fn sam_path_for_function(pointer: &str) -> Option<String> {
 /// template value (`"365"` for an integer, `"true"` for a boolean, `20` for a string): the
 /// converted value is then judged (`"30"` against a retention's enum).
 fn errors(validator: &Validator, instance: &Value) -> Vec<ValidationError<'static>> {
+    let folded = folded(instance);
+    let instance = folded.as_ref().unwrap_or(instance);
     let mut intrinsics = Vec::new();
     intrinsic_paths(instance, &mut String::new(), &mut intrinsics);
     let mut converted: Option<Value> = None;
@@ -559,6 +564,47 @@ fn convert(v: &Value, to: JsonType) -> Option<Value> {
         },
         (Value::Number(n), JsonType::String) => Some(Value::String(n.to_string())),
         (Value::Bool(b), JsonType::String) => Some(Value::String(b.to_string())),
+        _ => None,
+    }
+}
+
+/// `v` with each intrinsic function that CloudFormation computes from literals alone
+/// ([`Expr::literal_value`]: `Fn::Sub` of literal variables, `Fn::Join` of literals) replaced
+/// by the text it computes, which the resource's handler then receives and the schema judges
+/// (`!Sub ["${Days}", {Days: "1095"}]` against a retention's enum); `None` when there is none.
+fn folded(v: &Value) -> Option<Value> {
+    match v {
+        _ if is_intrinsic(v) => {
+            let text = RawValue::from_json(v).ok()?.expr()?.literal_value()?;
+            Some(Value::String(text))
+        }
+        Value::Object(m) => {
+            let changed: Vec<(&String, Value)> = m
+                .iter()
+                .filter_map(|(k, c)| Some((k, folded(c)?)))
+                .collect();
+            (!changed.is_empty()).then(|| {
+                let mut m = m.clone();
+                for (k, c) in changed {
+                    m.insert(k.clone(), c);
+                }
+                Value::Object(m)
+            })
+        }
+        Value::Array(items) => {
+            let changed: Vec<(usize, Value)> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((i, folded(c)?)))
+                .collect();
+            (!changed.is_empty()).then(|| {
+                let mut items = items.clone();
+                for (i, c) in changed {
+                    items[i] = c;
+                }
+                Value::Array(items)
+            })
+        }
         _ => None,
     }
 }

@@ -462,8 +462,20 @@ proptest::proptest! {
         retention in proptest::sample::select(&[1i64, 2, 30, 365, 400, 500, 3653][..]),
         fifo in proptest::sample::select(&["true", "false", "True", "yes", "1"][..]),
         as_text in proptest::collection::vec(proptest::prelude::any::<bool>(), 3),
+        how in 0u8..4,
     ) {
         let scalar = |n: i64, text: bool| if text { json!(n.to_string()) } else { json!(n) };
+        // The same value computed from literals by an intrinsic, as CloudFormation computes it.
+        let computed = |n: i64, how: u8| {
+            let t = n.to_string();
+            let (head, tail) = t.split_at(t.len() / 2);
+            match how {
+                0 => json!({"Fn::Sub": t}),
+                1 => json!({"Fn::Sub": ["${N}", {"N": t}]}),
+                2 => json!({"Fn::Join": ["", [head, tail]]}),
+                _ => json!({"Fn::Sub": ["${A}${B}", {"A": head, "B": {"Fn::Join": ["", [tail]]}}]}),
+            }
+        };
         let queue = json!({"Type": "AWS::SQS::Queue", "Properties": {
             "DelaySeconds": scalar(delay, as_text[0]),
             "FifoQueue": fifo,
@@ -483,7 +495,27 @@ proptest::proptest! {
         let fifo_ok = fifo.eq_ignore_ascii_case("true") || fifo.eq_ignore_ascii_case("false");
         proptest::prop_assert_eq!(g == 0, retention_ok, "{:#?}", found);
         proptest::prop_assert_eq!(q == 0, delay_ok && fifo_ok, "{:#?}", found);
+        let spelled = json!({"Resources": {
+            "Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": computed(delay, how)}},
+            "G": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": computed(retention, how)}},
+        }});
+        let found = validate_template("s", &spelled);
+        let q = found.iter().filter(|f| f.resource == "Q").count();
+        let g = found.iter().filter(|f| f.resource == "G").count();
+        proptest::prop_assert_eq!(g == 0, retention_ok, "{:#?}", found);
+        proptest::prop_assert_eq!(q == 0, delay_ok, "{:#?}", found);
     }
+}
+
+/// What an intrinsic computes from something the definition does not fix (a parameter, a
+/// resource, an import) stays unknown, and the schema does not judge it.
+#[test]
+fn intrinsics_of_anything_but_literals_stay_unknown_to_the_schema() {
+    let template = json!({"Resources": {"G": {"Type": "AWS::Logs::LogGroup", "Properties": {
+        "RetentionInDays": {"Fn::Sub": ["${Days}0", {"Days": {"Ref": "Retention"}}]},
+        "LogGroupName": {"Fn::Join": ["", ["/a/", {"Fn::ImportValue": "name"}]]},
+    }}}});
+    assert!(validate_template("s", &template).is_empty());
 }
 
 /// Every property of every embedded provider type, read with `Fn::GetAtt` from a raw
