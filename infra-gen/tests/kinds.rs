@@ -1873,6 +1873,54 @@ mod fifo {
             }).expect("builds");
             prop_assert_eq!(fifo_findings(&app), usize::from(fifo), "{:#?}", lint(&app));
         }
+
+        /// A standard queue's dead-letter queue keeping messages for less time than the queue
+        /// is refused (SQS keeps a moved message's enqueue time, so it would be deleted on
+        /// arrival); as long or longer passes, and so does any FIFO pair (SQS resets the time),
+        /// whichever way either queue is written (modelled, raw with the retention literal,
+        /// computed by `Fn::Sub`, or left to SQS's four days).
+        #[test]
+        fn a_dead_letter_queue_keeping_messages_shorter_than_its_standard_queue_is_a_finding(
+            source in prop::sample::select(&[None, Some(60u32), Some(86_400), Some(345_600), Some(1_209_600)][..]),
+            dead in prop::sample::select(&[None, Some(60u32), Some(86_400), Some(345_600), Some(1_209_600)][..]),
+            fifo: bool,
+            raw_source: bool,
+            raw_dead: bool,
+            sub: bool,
+        ) {
+            let secs = |r: Option<u32>| r.unwrap_or(345_600);
+            let value = |n: u32| if sub { json!({"Fn::Sub": ["${S}", {"S": n.to_string()}]}) } else { json!(n) };
+            let raw_queue = |n: &str, r: Option<u32>, redrive: bool| {
+                let mut props = json!({"QueueName": name(n, fifo)});
+                if fifo { props["FifoQueue"] = json!(true); }
+                if let Some(r) = r { props["MessageRetentionPeriod"] = value(r); }
+                if redrive {
+                    props["RedrivePolicy"] = json!({"deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}, "maxReceiveCount": 5});
+                }
+                Raw::new("AWS::SQS::Queue", props)
+            };
+            let modelled = |n: &str, r: Option<u32>, redrive: bool| {
+                QueueName::new(&name(n, fifo)).and_then(|n| {
+                    let mut q = Queue::new(n);
+                    if let Some(r) = r { q.retention = infra_gen::model::sqs::MessageRetention::new(r)?; }
+                    if redrive {
+                        q.redrive = Some(Redrive::new(Expr::get_att(&LogicalId::new("Dlq")?, "Arn"), 5)?);
+                    }
+                    Ok(q)
+                })
+            };
+            let app = app_with("us-west-2", DOCKERFILE, |s| {
+                let s = if raw_dead { s.raw("Dlq", raw_queue("work-dlq", dead, false)) } else { s.queue("Dlq", modelled("work-dlq", dead, false)) };
+                if raw_source { s.raw("Work", raw_queue("work", source, true)) } else { s.queue("Work", modelled("work", source, true)) }
+            }).expect("builds");
+            let found: Vec<_> = lint(&app).into_iter().filter(|f| f.code == "dead-letter").collect();
+            let expected = usize::from(!fifo && secs(dead) < secs(source));
+            prop_assert_eq!(found.len(), expected, "{:#?}", found);
+            if let Some(f) = found.first() {
+                prop_assert_eq!(f.resource.as_str(), "Work");
+                prop_assert!(f.message.contains("Dlq") && f.fix.contains(&secs(source).to_string()), "{}", f);
+            }
+        }
     }
 
     #[test]

@@ -315,6 +315,26 @@ const TRIGGERS: &[Trigger] = &[
             })
             .is_some()
     }),
+    ("dead-letter", |s| {
+        // A work queue kept 4 days redriving to one kept 1 day: a message that failed after a
+        // day is deleted as it arrives.
+        let queue = |props: serde_json::Value| {
+            infra_gen::model::raw::Raw::new("AWS::SQS::Queue", props).expect("valid")
+        };
+        let pushed = push_raw(
+            s,
+            queue(serde_json::json!({"RedrivePolicy": {
+                "deadLetterTargetArn": {"Fn::GetAtt": ["ExtraDlq", "Arn"]}, "maxReceiveCount": 5}})),
+        );
+        if pushed {
+            let id = infra_gen::model::LogicalId::new("ExtraDlq").expect("valid");
+            let dlq = queue(serde_json::json!({"MessageRetentionPeriod": 86400}));
+            s.template
+                .resources
+                .push(infra_gen::model::Resource::new(id, Properties::Raw(dlq)));
+        }
+        pushed
+    }),
     ("stateful-policy", |s| {
         let mut any = false;
         for r in &mut s.template.resources {

@@ -3,6 +3,10 @@
 //! the reverse), and a function's asynchronous destinations and dead-letter target are standard
 //! queues and topics (Lambda cannot send to a FIFO one: `EventInvokeConfig` refuses it).
 //!
+//! A standard queue's dead-letter queue also keeps messages at least as long as the queue: SQS
+//! keeps a message's enqueue time when it moves it there, so a shorter retention deletes a
+//! failed message as it arrives (lint code `dead-letter`).
+//!
 //! A target's kind is read from the stack's own resource it names (a modelled queue's `.fifo`
 //! name, a raw queue's `FifoQueue`, a raw topic's `FifoTopic`), or from the name at the end of
 //! an ARN the definition fixes (a FIFO queue's or topic's name ends in `.fifo`, as AWS
@@ -12,7 +16,7 @@ use super::Sink;
 use super::regions::{at_path, shown};
 use crate::builders::Stack;
 use crate::model::raw::{Raw, RawValue};
-use crate::model::{Expr, Kind, Properties};
+use crate::model::{Expr, Kind, Properties, Resource};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Order {
@@ -54,9 +58,9 @@ fn raw_order(raw: &Raw) -> Option<Order> {
     })
 }
 
-/// The kind of the queue or topic `target` names, when the definition fixes it.
-fn target_order(stack: &Stack, sink: &Sink<'_>, target: &Expr) -> Option<Order> {
-    let own = match target {
+/// The stack's own resource `target` names (`GetAtt`, `Ref`, `${X.Arn}`).
+fn own_resource<'a>(stack: &'a Stack, target: &Expr) -> Option<&'a Resource> {
+    let id = match target {
         Expr::GetAtt(id, _) | Expr::Ref(id) => Some(id.as_str()),
         // `!Sub "${Dlq.Arn}"` names the resource as `!GetAtt` does.
         Expr::Sub(t) => t
@@ -65,14 +69,17 @@ fn target_order(stack: &Stack, sink: &Sink<'_>, target: &Expr) -> Option<Order> 
             .filter(|t| !t.contains(['$', '{', '}']))
             .map(|t| t.split_once('.').map_or(t, |(id, _)| id)),
         _ => None,
-    };
-    if let Some(r) = own.and_then(|id| {
-        stack
-            .template
-            .resources
-            .iter()
-            .find(|r| r.id.as_str() == id)
-    }) {
+    }?;
+    stack
+        .template
+        .resources
+        .iter()
+        .find(|r| r.id.as_str() == id)
+}
+
+/// The kind of the queue or topic `target` names, when the definition fixes it.
+fn target_order(stack: &Stack, sink: &Sink<'_>, target: &Expr) -> Option<Order> {
+    if let Some(r) = own_resource(stack, target) {
         return match &r.properties {
             Properties::Queue(q) => Some(if q.name.is_fifo() {
                 Order::Fifo
@@ -112,7 +119,13 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
                     Order::Standard
                 };
                 if let Some(d) = &q.redrive {
-                    check_dead_letter(stack, sink, id, own, &d.dead_letter_arn);
+                    check_dead_letter(
+                        stack,
+                        sink,
+                        id,
+                        (own, retention(sink, r)),
+                        &d.dead_letter_arn,
+                    );
                 }
             }
             Properties::Function(f) => {
@@ -139,10 +152,11 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
                     }
                     "AWS::SQS::Queue" => {
                         if let Some(own) = raw_order(raw) {
+                            let kept = retention(sink, r);
                             for v in at_path(raw.properties(), "RedrivePolicy.deadLetterTargetArn")
                             {
                                 if let Some(e) = v.expr() {
-                                    check_dead_letter(stack, sink, id, own, e);
+                                    check_dead_letter(stack, sink, id, (own, kept), e);
                                 }
                             }
                         }
@@ -163,10 +177,56 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
     }
 }
 
-fn check_dead_letter(stack: &Stack, sink: &mut Sink<'_>, id: &str, own: Order, target: &Expr) {
+/// How long a queue of the stack keeps a message (seconds): a modelled queue's retention, a
+/// raw queue's `MessageRetentionPeriod` (SQS's four days when left out); `None` when an input
+/// decides it or `r` is no queue.
+fn retention(sink: &Sink<'_>, r: &Resource) -> Option<u32> {
+    match &r.properties {
+        Properties::Queue(q) => Some(q.retention.seconds()),
+        Properties::Raw(raw) if raw.type_name() == "AWS::SQS::Queue" => {
+            match raw.properties().get("MessageRetentionPeriod") {
+                None => Some(345_600),
+                Some(RawValue::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+                Some(RawValue::Expr(e)) => sink.scope().resolve(e).known()?.trim().parse().ok(),
+                Some(_) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A queue's dead-letter queue `target` is of its own kind and, for a standard queue, keeps
+/// messages at least as long: SQS keeps a message's original enqueue time when it moves it to
+/// a standard dead-letter queue (a FIFO one resets it), so one that waited longer than the
+/// dead-letter queue keeps messages is deleted as it arrives.
+fn check_dead_letter(
+    stack: &Stack,
+    sink: &mut Sink<'_>,
+    id: &str,
+    (own, kept): (Order, Option<u32>),
+    target: &Expr,
+) {
     let Some(theirs) = target_order(stack, sink, target) else {
         return;
     };
+    if theirs == own && own == Order::Standard {
+        let dead = own_resource(stack, target).and_then(|r| Some((r, retention(sink, r)?)));
+        if let (Some(kept), Some((dead, theirs))) = (kept, dead)
+            && theirs < kept
+        {
+            sink.push(
+                "dead-letter",
+                id,
+                format!(
+                    "this queue keeps messages {kept} s, but its dead-letter queue {} keeps them only {theirs} s: SQS keeps a message's original enqueue time when it moves it to a standard dead-letter queue, so a message that failed after waiting {theirs} s or more is deleted as it arrives",
+                    dead.id
+                ),
+                format!(
+                    "keep the dead-letter queue's messages at least {kept} s (MessageRetention; SQS keeps them up to 1209600 s, 14 days), or this queue's for less"
+                ),
+            );
+        }
+    }
     if theirs != own {
         sink.push(
             "fifo",

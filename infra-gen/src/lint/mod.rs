@@ -24,6 +24,7 @@
 //! | `duplicate` | two env vars, logical IDs (SAM's too), Sids, policies, condition keys, `Sub` variables, dimensions, outputs, exports (per region) or stacks of one name |
 //! | `region` | an import from another region, an alarm action, dead-letter queue, Kinesis stream or KMS key outside the resource's region, two resources of one physical name in a region |
 //! | `fifo` | a queue redriving to a dead-letter queue of the other kind (FIFO, standard), a FIFO queue or topic as a function's asynchronous destination |
+//! | `dead-letter` | a standard queue whose dead-letter queue keeps messages for less time than it does (SQS keeps a moved message's enqueue time) |
 //! | `stateful-policy` | a stateful resource without `DeletionPolicy` and `UpdateReplacePolicy` `Retain` |
 //! | `bedrock-region` | a model whose inference profile does not serve the stack's region |
 //! | `iam-public` | a raw resource's policy allowing every principal |
