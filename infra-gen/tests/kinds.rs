@@ -492,8 +492,8 @@ mod raw {
                 }))
             } else {
                 statement["Action"] = json!("logs:PutLogEvents");
-                // Its own ARN, written out: a `GetAtt Extra.Arn` inside Extra is a cycle.
-                statement["Resource"] = json!({"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/demo/test/extra:*"});
+                // No `Resource`: the log group itself (a `GetAtt Extra.Arn` inside Extra is a
+                // cycle CloudFormation refuses).
                 Raw::new("AWS::Logs::LogGroup", json!({
                     "LogGroupName": "/demo/test/extra", "RetentionInDays": 365,
                     "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}
