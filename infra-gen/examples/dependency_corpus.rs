@@ -23,20 +23,9 @@ ENTRYPOINT [\"/var/task/bootstrap\"]
 CMD [\"lambda\"]
 ";
 
-/// xorshift64*: a fixed seed, so every run prints the same corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn base() -> Result<App, Error> {
     let env = Environment::new("demo", "us-west-2")?;

@@ -8,20 +8,9 @@
 use infra_gen::render::yaml::template_to_yaml;
 use serde_json::{Map, Value, json};
 
-/// xorshift64*: a fixed seed, so every run prints the same corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Characters YAML readers treat specially, weighted well above their share of Unicode.
 const TRICKY: &str = "\0\t\n\r\x07\x1b\x7f\u{80}\u{85}\u{9f}\u{a0}\u{2028}\u{2029}\u{feff}\u{fffe}\u{ffff}\u{1f600} :#-?'\"\\{}[],&*!|>%@`";
