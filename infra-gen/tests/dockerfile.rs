@@ -3041,3 +3041,64 @@ proptest! {
         prop_assert_eq!(findings.len(), usize::from(machine), "\n{}\n{:#?}", text, findings);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Lambda runs the image's program as a default user with least privileges (not root,
+    /// not the file's owner): the program needs execute permission for others, the last
+    /// mode given it deciding (`COPY --chmod`, then a RUN's `chmod`, octal or symbolic, on
+    /// it or recursively above it), and every directory above it search permission; a copy
+    /// with a mode others cannot read is unreadable to the function.
+    #[test]
+    fn the_program_must_be_runnable_by_lambdas_user(
+        copy_mode in prop::sample::select(vec![None, Some("755"), Some("0755"), Some("700"), Some("0500"), Some("555"), Some("u=rwx,go=rx"), Some("u=rwx,go=")]),
+        run_mode in prop::sample::select(vec![None, Some("chmod +x"), Some("chmod 0700"), Some("chmod a-x"), Some("chmod 755"), Some("chmod o-x"), Some("chmod u+x")]),
+        on in 0usize..3,
+        relative in any::<bool>(),
+    ) {
+        let others = |mode: &str, before: u32| -> u32 {
+            if mode.bytes().all(|b| b.is_ascii_digit()) {
+                return u32::from_str_radix(mode, 8).unwrap_or(0) & 7;
+            }
+            match mode {
+                "u=rwx,go=rx" | "+x" | "755" => 5,
+                "u=rwx,go=" => 0,
+                "a-x" | "o-x" => before & !1,
+                "u+x" => before,
+                _ => before,
+            }
+        };
+        let copy = match copy_mode {
+            Some(m) => format!("COPY --from=build --chmod={m} /bootstrap /var/task/bootstrap\n"),
+            None => "COPY --from=build /bootstrap /var/task/bootstrap\n".to_owned(),
+        };
+        let mut bits = copy_mode.map_or(5, |m| others(m, 5));
+        let unreadable = bits & 4 == 0;
+        let mut blocked = false;
+        let run = match run_mode {
+            None => String::new(),
+            Some(cmd) => {
+                let mode = cmd.trim_start_matches("chmod ");
+                let target = match (on, relative) {
+                    (0, false) => "/var/task/bootstrap",
+                    (0, true) => "./bootstrap",
+                    (1, _) => "-R /var/task",
+                    _ => "/var/task",
+                };
+                match on {
+                    0 | 1 => bits = others(mode, bits),
+                    _ => blocked = others(mode, 5) & 1 == 0,
+                }
+                format!("RUN {cmd} {target}\n")
+            }
+        };
+        let text = format!(
+            "{}FROM public.ecr.aws/lambda/provided:al2023\n{copy}{run}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config");
+        let denied = bits & 1 == 0 || blocked;
+        prop_assert_eq!(found.len(), usize::from(denied) + usize::from(unreadable), "\n{}\n{:#?}", text, found);
+    }
+}

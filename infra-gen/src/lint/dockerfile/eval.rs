@@ -5,6 +5,7 @@
 
 use super::arch::{self, Arch, Holds};
 use super::expand::{PLATFORM_ARGS, Scope, Unresolved, Val, expand, expand_value};
+use super::modes::{self, Chmod};
 use super::parse::{Instruction, Parsed, json_form, parse, words};
 use super::persisted;
 
@@ -123,6 +124,8 @@ pub(super) struct Write {
     pub parents: bool,
     /// `--exclude` patterns: what matches them (relative to a source) is not copied.
     pub exclude: Vec<String>,
+    /// `--chmod`'s mode as written: the mode of every file it copies.
+    pub chmod: Option<String>,
 }
 
 /// Stands for a `--build-arg`'s value in [`Config::build_args`]; no Dockerfile text holds it.
@@ -190,6 +193,8 @@ pub(super) struct Stage {
     pub removals: Vec<Removal>,
     /// Each directory a RUN makes ([`made_dirs`]), clean: a COPY to it lands inside.
     pub made_dirs: Vec<String>,
+    /// Each `chmod` a RUN runs, in order ([`super::modes`]).
+    pub chmods: Vec<Chmod>,
 }
 
 /// A path a RUN removes (`rm`) or moves away (`mv`): after it, the stage holds nothing there
@@ -835,6 +840,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         package_trees: Vec::new(),
         removals: Vec::new(),
         made_dirs: Vec::new(),
+        chmods: Vec::new(),
     }
 }
 
@@ -1005,6 +1011,21 @@ impl Stage {
                 self.package_trees.extend(trees);
                 let made = made_dirs(&script, escape, wd, &self.state);
                 self.made_dirs.extend(made);
+                // Most scripts change no mode: skip reading their words.
+                if script.contains("chmod") {
+                    let argvs: Vec<Vec<String>> = script
+                        .lines()
+                        .flat_map(|line| simple_commands(line, escape, &self.state))
+                        .collect();
+                    for (target, recursive, mode) in modes::chmods(&argvs, wd) {
+                        self.chmods.push(Chmod {
+                            writes: self.writes.len(),
+                            target,
+                            recursive,
+                            mode,
+                        });
+                    }
+                }
                 for (target, recursive, after) in removed(&script, escape, wd, &self.state) {
                     self.removals.push(Removal {
                         runs: self.runs.len(),
@@ -1165,6 +1186,7 @@ impl Stage {
                     add: ins.keyword == "ADD",
                     parents,
                     exclude,
+                    chmod: ins.flag("chmod").map(str::to_owned),
                 });
                 if let Some(dest) = landing {
                     for source in &expanded {

@@ -207,6 +207,37 @@ fn lands(
     })
 }
 
+/// Whether a COPY or ADD of a stage of `own` (a stage and those it is built FROM) puts a
+/// file at a path: the directories of `own` worked out once for every question.
+pub(super) fn lands_on<'a>(
+    stages: &'a [Stage],
+    own: &[usize],
+) -> impl Fn(&Write, &str) -> bool + 'a {
+    let dirs = Dirs::of(stages, own);
+    move |w, path| {
+        let Some((dir, name)) = path.rsplit_once('/') else {
+            return false;
+        };
+        let dir = if dir.is_empty() { "/" } else { dir };
+        let mut budget = 4 * stages.len();
+        lands(stages, w, &dirs, path, dir, name, &mut budget)
+    }
+}
+
+/// Whether `pattern` (an absolute path, its components shell patterns) names `path`.
+pub(super) fn glob_path(pattern: &str, path: &str) -> bool {
+    let pattern: Vec<&str> = pattern.split('/').filter(|p| !p.is_empty()).collect();
+    let path: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    pattern.len() == path.len() && pattern.iter().zip(&path).all(|(p, n)| glob(p, n))
+}
+
+/// Whether `path` is below the directory `dir` (a pattern too).
+pub(super) fn is_below(dir: &str, path: &str) -> bool {
+    let dir: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let path: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    dir.len() < path.len() && dir.iter().zip(&path).all(|(p, n)| glob(p, n))
+}
+
 /// Whether a `COPY --parents` puts a file at `path`: a source whose kept path
 /// ([`super::eval::kept_path`]) is the file's place below the destination, or a directory
 /// above it (a stage's, which must hold the file; the context's files are not known).

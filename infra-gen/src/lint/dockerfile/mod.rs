@@ -8,6 +8,7 @@ mod arch;
 mod eval;
 mod expand;
 mod files;
+mod modes;
 mod parse;
 mod persisted;
 
@@ -62,6 +63,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
     };
     lint.config(&stages[last], lambda_base);
     lint.program(&stages, &chain, root);
+    lint.modes(&stages, &chain);
     lint.env(&stages[last]);
     lint.copied_files(&stages, &chain);
     let adapter = lint.adapter(&stages, &chain);
@@ -734,6 +736,19 @@ impl Lint<'_, '_> {
         // `--from`s fails the build anyway).
         let mut budget = 4 * stages.len();
         if files::holds(stages, chain, &path, &mut budget) {
+            if let Some(why) = modes::denied(stages, chain, &path) {
+                self.sink.push(
+                    "image-config",
+                    self.id,
+                    format!(
+                        "ImageConfig ENTRYPOINT runs {first}, but in {}'s final image {why}; Lambda runs it as a default user with least privileges (not root, not the file's owner), so it cannot start it (Runtime.InvalidEntrypoint: permission denied)",
+                        self.path
+                    ),
+                    format!(
+                        "make {path} executable by everyone (COPY --chmod=755, RUN chmod 755 {path}) and keep the directories above it searchable (o+x)"
+                    ),
+                );
+            }
             return;
         }
         let how = if path == *first {
@@ -767,6 +782,22 @@ impl Lint<'_, '_> {
                 "copy the built program to {path} (COPY --from=<builder> <its path> {path}), or point the ImageConfig and ENTRYPOINT at the path the Dockerfile puts it"
             ),
         );
+    }
+
+    /// A file the final image copies with a `--chmod` leaving others no read permission is
+    /// one the function's user (not root, not its owner) cannot read.
+    fn modes(&mut self, stages: &[Stage], chain: &[usize]) {
+        if let Some((mode, what)) = modes::unreadable(stages, chain) {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "{}'s final image copies {what} with --chmod={mode}, which other users cannot read; Lambda runs the function as a default user with least privileges (not root, not the files' owner), so it cannot read them",
+                    self.path
+                ),
+                "give what the function reads read permission for everyone (--chmod=644, 755 for programs and directories)",
+            );
+        }
     }
 
     fn base_name(&self, base: &Base) -> String {

@@ -1,0 +1,223 @@
+//! Whether Lambda's user may read and run what the image holds. Lambda runs an image's
+//! program as a default Linux user with least privileges, not root and not the files' owner,
+//! so what it reads needs read permission for others, the program it starts execute
+//! permission, and every directory above them search permission: `COPY --chmod=700`,
+//! `RUN chmod 0700 …` or `chmod a-x` leave a file only its owner (root) can use, and the
+//! function fails to start (`Runtime.InvalidEntrypoint`, permission denied) or to load it.
+
+use super::eval::{Stage, clean};
+use super::files;
+
+/// The bits of a mode that apply to others.
+const READ: u32 = 0o4;
+const EXECUTE: u32 = 0o1;
+
+/// A `chmod` a RUN runs: after how many COPY/ADDs of its stage, on what (absolute and clean;
+/// a pattern when the shell would glob it), recursively or not, and the mode as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Chmod {
+    pub writes: usize,
+    pub target: String,
+    pub recursive: bool,
+    pub mode: String,
+}
+
+/// Others' permission bits after `mode` (octal, or `chmod`'s symbolic clauses such as
+/// `u=rwx,go=rx`, `a-x`, `+x`) is applied to a file whose others' bits were `before`;
+/// `None` for a mode that is neither.
+pub(super) fn others_after(mode: &str, before: u32) -> Option<u32> {
+    if !mode.is_empty() && mode.len() <= 4 && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return u32::from_str_radix(mode, 8).ok().map(|m| m & 0o7);
+    }
+    let mut others = before;
+    for clause in mode.split(',') {
+        let who_end = clause
+            .find(['+', '-', '='])
+            .filter(|&at| clause[..at].bytes().all(|b| b"ugoa".contains(&b)))?;
+        let who = &clause[..who_end];
+        let applies = who.is_empty() || who.contains(['o', 'a']);
+        let mut rest = &clause[who_end..];
+        while let Some(op) = rest.chars().next() {
+            let end = rest[1..]
+                .find(['+', '-', '='])
+                .map_or(rest.len(), |e| e + 1);
+            let perms = &rest[1..end];
+            if !perms.bytes().all(|b| b"rwxXstugo".contains(&b)) {
+                return None;
+            }
+            let bits = perms.bytes().fold(0, |acc, b| {
+                acc | match b {
+                    b'r' => READ,
+                    b'w' => 0o2,
+                    b'x' | b'X' => EXECUTE,
+                    _ => 0,
+                }
+            });
+            if applies {
+                others = match op {
+                    '+' => others | bits,
+                    '-' => others & !bits,
+                    _ => bits,
+                };
+            }
+            rest = &rest[end..];
+        }
+    }
+    Some(others)
+}
+
+/// What a shell script's `chmod`s change: each target (absolute and clean; relative ones in
+/// `workdir`, skipped when that is not known), whether recursively, and the mode.
+pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<(String, bool, String)> {
+    let mut out = Vec::new();
+    for argv in argvs {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        if program.rsplit('/').next() != Some("chmod") {
+            continue;
+        }
+        let mut mode: Option<&str> = None;
+        let mut recursive = false;
+        let mut targets = Vec::new();
+        for arg in args {
+            let symbolic = arg.len() > 1
+                && arg.starts_with(['-', '+', '='])
+                && arg[1..].bytes().all(|b| b"rwxXst".contains(&b));
+            if mode.is_none() && symbolic {
+                mode = Some(arg);
+            } else if arg.starts_with("--reference") {
+                // The mode of another file: not known here.
+                mode = None;
+                targets.clear();
+                break;
+            } else if arg.starts_with('-') {
+                recursive |= arg == "--recursive" || (!arg.starts_with("--") && arg.contains('R'));
+            } else if mode.is_none() {
+                mode = Some(arg);
+            } else {
+                targets.push(arg.as_str());
+            }
+        }
+        let Some(mode) = mode else { continue };
+        for target in targets {
+            let path = match workdir {
+                _ if target.starts_with('/') => clean(target),
+                Some(wd) => clean(&format!("{wd}/{target}")),
+                None => continue,
+            };
+            out.push((path, recursive, mode.to_owned()));
+        }
+    }
+    out
+}
+
+/// Why Lambda's user cannot run the program at `path`, if it cannot: the last COPY/ADD
+/// putting it there gave it a mode without execute for others (`--chmod=700`), or a later
+/// `chmod` of it (or, recursively, of a directory above it) took that away, or a `chmod` of
+/// a directory above it took away others' search permission. `chain` runs final stage first.
+pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<String> {
+    // None: as the source has it (not known here: taken as usable).
+    let mut others: Option<(u32, String)> = None;
+    let mut blocked: Option<String> = None;
+    let lands = files::lands_on(stages, chain);
+    for &i in chain.iter().rev() {
+        let stage = &stages[i];
+        for k in 0..=stage.writes.len() {
+            for c in stage.chmods.iter().filter(|c| c.writes == k) {
+                let on_it = files::glob_path(&c.target, path);
+                let above = !on_it && files::is_below(&c.target, path);
+                if on_it || (above && c.recursive) {
+                    let before = others.as_ref().map_or(READ | EXECUTE, |(bits, _)| *bits);
+                    if let Some(bits) = others_after(&c.mode, before) {
+                        others = Some((bits, format!("`chmod {} {}`", c.mode, c.target)));
+                    }
+                }
+                if above && let Some(bits) = others_after(&c.mode, READ | EXECUTE) {
+                    blocked =
+                        (bits & EXECUTE == 0).then(|| format!("`chmod {} {}`", c.mode, c.target));
+                }
+            }
+            let Some(w) = stage.writes.get(k) else { break };
+            if lands(w, path) {
+                others = w.chmod.as_deref().and_then(|m| {
+                    others_after(m, READ | EXECUTE).map(|bits| (bits, format!("`--chmod={m}`")))
+                });
+            }
+        }
+    }
+    if let Some(how) = blocked {
+        return Some(format!(
+            "{how} takes the search permission of a directory above {path} from other users"
+        ));
+    }
+    match others {
+        Some((bits, how)) if bits & EXECUTE == 0 => Some(format!(
+            "{how} leaves {path} without execute permission for other users"
+        )),
+        _ => None,
+    }
+}
+
+/// Each COPY/ADD of the final image's chain whose `--chmod` leaves others without read
+/// permission: what it copies, the function's user cannot read.
+pub(super) fn unreadable<'a>(stages: &'a [Stage], chain: &[usize]) -> Option<(&'a str, String)> {
+    chain
+        .iter()
+        .rev()
+        .flat_map(|&i| &stages[i].writes)
+        .find_map(|w| {
+            let mode = w.chmod.as_deref()?;
+            let bits = others_after(mode, READ | EXECUTE)?;
+            (bits & READ == 0).then(|| {
+                let what = w.sources.join(" ");
+                (mode, what)
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn symbolic_modes_change_others_bits_as_chmod_does() {
+        assert_eq!(others_after("755", 0), Some(5));
+        assert_eq!(others_after("0700", 7), Some(0));
+        assert_eq!(others_after("a-x", 5), Some(4));
+        assert_eq!(others_after("+x", 4), Some(5));
+        assert_eq!(others_after("u=rwx,go=rx", 0), Some(5));
+        assert_eq!(others_after("o-rwx", 7), Some(0));
+        assert_eq!(others_after("u+x", 4), Some(4));
+        assert_eq!(others_after("g=u", 5), Some(5));
+        assert_eq!(others_after("9", 5), None);
+    }
+
+    proptest! {
+        /// An octal mode's last digit is others' bits, whatever they were.
+        #[test]
+        fn an_octal_mode_sets_others_bits(mode in 0u32..0o7777, before in 0u32..8) {
+            prop_assert_eq!(others_after(&format!("{mode:o}"), before), Some(mode & 7));
+            prop_assert_eq!(others_after(&format!("{mode:04o}"), before), Some(mode & 7));
+        }
+
+        /// A symbolic clause touches others' bits only when it names others (`o`, `a` or no
+        /// one, which is everyone).
+        #[test]
+        fn a_symbolic_clause_touches_others_only_when_it_names_them(
+            who in prop::sample::select(vec!["", "u", "g", "o", "a", "ug", "go", "ugo"]),
+            op in prop::sample::select(vec!['+', '-', '=']),
+            perms in prop::sample::select(vec!["r", "x", "rx", "rwx", "w"]),
+            before in 0u32..8,
+        ) {
+            let bits = perms.bytes().fold(0, |a, b| a | match b { b'r' => 4, b'w' => 2, _ => 1 });
+            let want = if who.is_empty() || who.contains(['o', 'a']) {
+                match op { '+' => before | bits, '-' => before & !bits, _ => bits }
+            } else {
+                before
+            };
+            prop_assert_eq!(others_after(&format!("{who}{op}{perms}"), before), Some(want));
+        }
+    }
+}
