@@ -1029,7 +1029,8 @@ proptest! {
             3 => format!("ARG {name}=/var/task/bootstrap\n"),
             _ => String::new(),
         };
-        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{lines}WORKDIR /var/task\nENTRYPOINT {script}\nCMD [\"lambda\"]\n");
+        // The program the script starts is in the image: only its variables are judged.
+        let text = format!("FROM public.ecr.aws/lambda/provided:al2023\n{lines}WORKDIR /var/task\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT {script}\nCMD [\"lambda\"]\n");
         let mut app = base_app().clone();
         let f = function_mut(&mut app);
         f.source.dockerfile_text = text.clone().leak();
@@ -3100,5 +3101,53 @@ proptest! {
         let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config");
         let denied = bits & 1 == 0 || blocked;
         prop_assert_eq!(found.len(), usize::from(denied) + usize::from(unreadable), "\n{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A shell the ImageConfig starts (`sh -c "exec ./bootstrap"`) runs its script's first
+    /// program as the shell finds it after quote removal: a path must be a file the image
+    /// holds (`['/var/task/bootstrap']` is a name with brackets), a name is looked up in
+    /// PATH and a variable is not known; and the runtime interface emulator, started
+    /// directly or by the script, serves a Runtime API of its own, never Lambda's.
+    #[test]
+    fn a_started_shells_program_must_be_in_the_image(
+        shell in prop::sample::select(vec!["/bin/sh", "/bin/bash", "sh"]),
+        exec in any::<bool>(),
+        assignment in any::<bool>(),
+        program in 0usize..9,
+        direct_emulator in any::<bool>(),
+    ) {
+        let (word, bad) = [
+            ("/var/task/bootstrap", false),
+            ("./bootstrap", false),
+            ("'/var/task/bootstrap'", false),
+            ("\"./bootstrap\"", false),
+            ("bootstrap", false),
+            ("$BIN", false),
+            ("/var/task/missing", true),
+            ("['/var/task/bootstrap']", true),
+            ("/usr/local/bin/aws-lambda-rie /var/task/bootstrap", true),
+        ][program];
+        let script = format!(
+            "{}{}{word} lambda",
+            if assignment { "RUST_LOG=info " } else { "" },
+            if exec { "exec " } else { "" }
+        );
+        let entry: Vec<String> = if direct_emulator {
+            vec!["/usr/local/bin/aws-lambda-rie".into(), "/var/task/bootstrap".into()]
+        } else {
+            vec![shell.into(), "-c".into(), script.clone()]
+        };
+        let json = serde_json::to_string(&entry).unwrap_or_default();
+        let text = format!(
+            "{}FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /bootstrap /var/task/bootstrap\nENTRYPOINT {json}\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let ep: Vec<&str> = entry.iter().map(String::as_str).collect();
+        let found = findings_with(&text, (&ep, &[], "/var/task"), true, "image-config");
+        prop_assert_eq!(found.len(), usize::from(bad || direct_emulator), "\n{}\n{:#?}", text, found);
     }
 }

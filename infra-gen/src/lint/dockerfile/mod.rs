@@ -154,6 +154,41 @@ fn program(argv: &[String], wd: Option<&str>) -> Vec<String> {
     argv
 }
 
+/// The runtime interface emulator the AWS base images ship for local tests.
+const EMULATOR: &str = "aws-lambda-rie";
+
+/// Shells whose `-c` script the ImageConfig may start.
+const SHELLS: [&str; 6] = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
+
+/// The program a shell the ImageConfig starts runs first (`sh -c "exec ./bootstrap"`), as
+/// the shell finds it after quote removal: a path (relative ones in `wd`), or the name of the
+/// emulator; `None` for a name looked up in PATH, a shell keyword or a variable.
+fn script_program(argv: &[String], wd: &str) -> Option<String> {
+    let (shell, rest) = argv.split_first()?;
+    if !SHELLS.contains(&shell.rsplit('/').next()?) {
+        return None;
+    }
+    let at = rest.iter().position(|a| {
+        a.len() > 1 && a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')
+    })?;
+    let script = rest.get(at + 1)?;
+    let word = parse::words(script, '\\')
+        .into_iter()
+        .map(|w| w.replace(['\'', '"'], ""))
+        .find(|w| w != "exec" && !(w.contains('=') && !w.starts_with('=') && !w.contains('/')))?;
+    if word.contains(['$', '`', ';', '&', '|', '(', ')', '<', '>']) {
+        return None;
+    }
+    if word.rsplit('/').next() == Some(EMULATOR) {
+        return Some(word);
+    }
+    match word {
+        w if w.starts_with('/') => Some(eval::clean(&w)),
+        w if w.contains('/') => Some(eval::clean(&format!("{wd}/{w}"))),
+        _ => None,
+    }
+}
+
 /// The names a shell script expands with nothing in their place when unset (`$NAME`,
 /// `${NAME}`, `${NAME#…}`); not `$1`, `$@`, `$$`, nor `${NAME:-…}`/`${NAME=…}`, which give a
 /// fallback.
@@ -729,6 +764,27 @@ impl Lint<'_, '_> {
         }
         let started = program(config.entry_point(), Some(config.working_directory()));
         let Some(first) = started.first() else { return };
+        let mut programs = vec![first.clone()];
+        programs.extend(script_program(&started, config.working_directory()));
+        for first in &programs {
+            if first.rsplit('/').next() == Some(EMULATOR) {
+                self.sink.push(
+                    "image-config",
+                    self.id,
+                    format!(
+                        "ImageConfig starts {first}, the runtime interface emulator, which serves a Runtime API of its own for local tests and never asks Lambda's for an event, so the function times out at init"
+                    ),
+                    "start the runtime interface client or the base image's /lambda-entrypoint.sh (it starts the emulator only where AWS_LAMBDA_RUNTIME_API is unset, as outside Lambda)",
+                );
+                continue;
+            }
+            self.program_at(stages, chain, root, first);
+        }
+    }
+
+    /// The program at `first` (the ImageConfig's, resolved) must be a file the final image
+    /// holds, which Lambda's user may run.
+    fn program_at(&mut self, stages: &[Stage], chain: &[usize], root: usize, first: &String) {
         let Some(path) = files::required(first, &stages[root].base) else {
             return;
         };
