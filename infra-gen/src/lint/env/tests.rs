@@ -3433,3 +3433,133 @@ proptest! {
         prop_assert!(prose_reason(&leaked).is_some(), "{leaked}");
     }
 }
+
+fn uuid_of(h: &str) -> String {
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Feature-flag vendors' client-side keys are public by their vendors' docs, under any
+    /// name, `CLIENT_KEY` and `MOBILE_KEY` included: LaunchDarkly's `mob-<uuid>`, Statsig's
+    /// `client-…`, GrowthBook's `sdk-…`, DevCycle's `dvc_client_…`/`dvc_mobile_…`. Their
+    /// server-side twins under the same names are secrets, and so is a TLS client's private
+    /// key under `CLIENT_KEY`.
+    #[test]
+    fn vendor_client_keys_pass_and_their_server_twins_are_found(
+        h in from_alphabet(b"0123456789abcdef", 32..=32),
+        body in from_alphabet(BASE62, 20..=43),
+        short in from_alphabet(BASE62, 8..=24),
+        hash in from_alphabet(b"0123456789abcdef", 7..=7),
+        name in prop::sample::select(&["CLIENT_KEY", "MOBILE_KEY", "LAUNCHDARKLY_MOBILE_KEY", "STATSIG_CLIENT_KEY", "GROWTHBOOK_CLIENT_KEY", "DEVCYCLE_CLIENT_SDK_KEY", "FLAGS_KEY", "SDK_KEY"][..]),
+        key in prop::collection::vec(any::<u8>(), 32..=32),
+    ) {
+        let id = uuid_of(&h);
+        let dvc = format!("{}_{hash}", id.replace('-', "_"));
+        for public in [format!("mob-{id}"), format!("client-{body}"), format!("sdk-{short}"), format!("dvc_client_{dvc}"), format!("dvc_mobile_{dvc}")] {
+            prop_assert!(literal_reason(name, &public).is_none(), "{name}={public}: {:?}", literal_reason(name, &public));
+        }
+        for secret in [format!("sdk-{id}"), format!("secret-{body}"), format!("dvc_server_{dvc}")] {
+            prop_assert!(literal_reason(name, &secret).is_some(), "{name}={secret}");
+        }
+        let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----", b64(&key));
+        prop_assert!(literal_reason(name, &pem).is_some(), "{name}={pem}");
+    }
+
+    /// A Go checksum database's verifier key (`<name>+<hash>+<key>`) is public by its own
+    /// structure, its hash the key's; the signer's key (`PRIVATE+KEY+…`) and a verifier-shaped
+    /// key whose hash is not its own are material.
+    #[test]
+    fn go_checksum_database_verifier_keys_pass_and_signer_keys_are_found(
+        host in "[a-z]{3,10}\\.[a-z]{2,8}\\.(org|dev|io|com)",
+        key in prop::collection::vec(any::<u8>(), 32..=32),
+        wrong in from_alphabet(b"0123456789abcdef", 8..=8),
+        name in prop::sample::select(&["GOSUMDB", "GONOSUMDB_KEY", "SUMDB", "GOFLAGS_SUMDB"][..]),
+    ) {
+        use sha2::{Digest, Sha256};
+        let mut k = vec![1u8];
+        k.extend(&key);
+        let d = Sha256::new().chain_update(host.as_bytes()).chain_update(b"\n").chain_update(&k).finalize();
+        let hash = format!("{:02x}{:02x}{:02x}{:02x}", d[0], d[1], d[2], d[3]);
+        let verifier = format!("{host}+{hash}+{}", b64(&k));
+        prop_assert!(literal_reason(name, &verifier).is_none(), "{name}={verifier}: {:?}", literal_reason(name, &verifier));
+        let with_url = format!("{verifier} https://{host}");
+        prop_assert!(literal_reason(name, &with_url).is_none(), "{name}={with_url}");
+        let signer = format!("PRIVATE+KEY+{host}+{hash}+{}", b64(&k));
+        prop_assert!(literal_reason("SIGNER", &signer).is_some(), "{signer}");
+        prop_assume!(wrong != hash);
+        let forged = format!("{host}+{wrong}+{}", b64(&k));
+        prop_assert!(literal_reason("SUMDB", &forged).is_some(), "{forged}");
+    }
+
+    /// A Tink keyset in JSON is judged by what it says each key is: public keys and keys held
+    /// remotely pass, an encrypted keyset is ciphertext; symmetric and private key material is
+    /// found, also labelled public when its type is a private key's.
+    #[test]
+    fn tink_keysets_are_judged_by_their_key_material_type(
+        value in prop::collection::vec(any::<u8>(), 32..120),
+        id in 1..u32::MAX,
+        public_type in prop::sample::select(&["EcdsaPublicKey", "Ed25519PublicKey", "RsaSsaPssPublicKey", "HpkePublicKey"][..]),
+        secret in prop::sample::select(&[("AesGcmKey", "SYMMETRIC"), ("HmacKey", "SYMMETRIC"), ("EcdsaPrivateKey", "ASYMMETRIC_PRIVATE"), ("Ed25519PrivateKey", "ASYMMETRIC_PUBLIC")][..]),
+        name in prop::sample::select(&["TINK_KEYSET", "KEYSET", "VERIFY_KEYSET", "SIGNING_KEYS"][..]),
+    ) {
+        let keyset = |type_name: &str, material: &str| format!(
+            r#"{{"primaryKeyId":{id},"key":[{{"keyData":{{"typeUrl":"type.googleapis.com/google.crypto.tink.{type_name}","value":"{}","keyMaterialType":"{material}"}},"status":"ENABLED","keyId":{id},"outputPrefixType":"TINK"}}]}}"#,
+            b64(&value)
+        );
+        let public = keyset(public_type, "ASYMMETRIC_PUBLIC");
+        prop_assert!(literal_reason(name, &public).is_none(), "{name}={public}: {:?}", literal_reason(name, &public));
+        let encrypted = format!(
+            r#"{{"encryptedKeyset":"{}","keysetInfo":{{"primaryKeyId":{id},"keyInfo":[{{"typeUrl":"type.googleapis.com/google.crypto.tink.AesGcmKey","status":"ENABLED","keyId":{id},"outputPrefixType":"TINK"}}]}}}}"#,
+            b64(&value)
+        );
+        prop_assert!(literal_reason(name, &encrypted).is_none(), "{name}={encrypted}");
+        let private = keyset(secret.0, secret.1);
+        prop_assert!(literal_reason(name, &private).is_some(), "{name}={private}");
+    }
+
+    /// Every item of a public key list on one line is public (Nix's `trusted-public-keys`,
+    /// `name:` and 32 bytes); a signing key's 64 bytes among them are found, and a field of
+    /// its own on the same line is judged by its own key.
+    #[test]
+    fn every_key_of_a_public_key_list_is_public_and_a_signing_key_is_not(
+        keys in prop::collection::vec(("[a-z]{3,8}(\\.[a-z]{3,8}){0,2}-[0-9]", prop::collection::vec(any::<u8>(), 32..=32)), 1..5),
+        secret in prop::collection::vec(any::<u8>(), 64..=64),
+        at in 0..5usize,
+        field in prop::sample::select(&["trusted-public-keys", "extra-trusted-public-keys", "public_keys", "PublicKeys"][..]),
+    ) {
+        let items: Vec<String> = keys.iter().map(|(n, k)| format!("{n}:{}", b64(k))).collect();
+        let line = format!("substituters = https://cache.nixos.org\n{field} = {}", items.join(" "));
+        prop_assert!(literal_reason("NIX_CONFIG", &line).is_none(), "{line}: {:?}", literal_reason("NIX_CONFIG", &line));
+        let mut with_secret = items.clone();
+        with_secret.insert(at.min(items.len()), format!("acme-1:{}", b64(&secret)));
+        let line = format!("{field} = {}", with_secret.join(" "));
+        prop_assert!(literal_reason("NIX_CONFIG", &line).is_some(), "{line}");
+        let two_fields = format!("{field} = {} signing_key = {}", items[0], b64(&secret[..32]));
+        prop_assert!(literal_reason("NIX_CONFIG", &two_fields).is_some(), "{two_fields}");
+    }
+
+    /// A signify or minisign public key (`Ed`, a key ID, 32 bytes) is public under any name;
+    /// their secret key files (`Ed`, a KDF's name, more) are found.
+    #[test]
+    fn signify_public_keys_pass_and_their_secret_keys_are_found(
+        key in prop::collection::vec(any::<u8>(), 40..=40),
+        rest in prop::collection::vec(any::<u8>(), 102..=102),
+        name in prop::sample::select(&["MINISIGN_KEY", "SIGNIFY_PUBKEY", "RELEASE_KEY", "VERIFY"][..]),
+    ) {
+        let public = b64(&[b"Ed".to_vec(), key].concat());
+        prop_assert!(literal_reason(name, &public).is_none(), "{name}={public}: {:?}", literal_reason(name, &public));
+        let file = format!("untrusted comment: signify public key\n{public}");
+        prop_assert!(literal_reason(name, &file).is_none(), "{name}={file}");
+        let secret = b64(&[b"EdBK".to_vec(), rest].concat());
+        prop_assert!(literal_reason("RELEASE_SIGNER", &secret).is_some(), "{secret}");
+    }
+}

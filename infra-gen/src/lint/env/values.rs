@@ -629,9 +629,33 @@ pub(crate) fn public_by_design(value: &str) -> bool {
     let datadog_client_token = v
         .strip_prefix("pub")
         .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let client_side = client_side_key(v);
     // A public key or certificate without its PEM armour (a Keycloak realm's public key).
     // DER starts with a SEQUENCE (0x30), which base64 writes as `M`.
     let public_der = v.starts_with('M') && base64_decode(v).is_some_and(|d| public_blob(&d));
+    // A signify or minisign public key: `Ed`, which base64 writes as `RW`; its file's first
+    // line is an untrusted comment.
+    let blob = v
+        .strip_prefix("untrusted comment:")
+        .and_then(|file| file.split_once('\n'))
+        .map_or(v, |(_, blob)| blob.trim());
+    let signify = blob.starts_with("RW") && base64_decode(blob).is_some_and(|d| signify_public(&d));
+    // A Go checksum database's verifier key, alone or before the database's URL.
+    let go_verifier = v.contains('+') && {
+        let mut tokens = v.split_whitespace();
+        let key = tokens.next().unwrap_or_default();
+        let url = tokens.next();
+        go_verifier_keys(key) == [(0, key.len())]
+            && tokens.next().is_none()
+            && url.is_none_or(|u| u.starts_with("https://") && !u.contains('@'))
+    };
+    // A Tink keyset of public keys, or one encrypted under a key-encryption key.
+    let tink = (v.contains("\"keyMaterialType\"") || v.contains("\"encryptedKeyset\""))
+        && json_document(v)
+            .as_ref()
+            .and_then(serde_json::Value::as_object)
+            .and_then(tink_keyset)
+            == Some(None);
     // A PASERK public key or key ID (`k4.public.…`, `k4.pid.…`): its type says so; the
     // secret kinds (`k4.local.…`, `k4.secret.…`) are keys.
     let paserk_public = {
@@ -650,9 +674,40 @@ pub(crate) fn public_by_design(value: &str) -> bool {
         || paserk_public
         || publishable
         || datadog_client_token
+        || client_side
         || public_der
+        || signify
+        || go_verifier
+        || tink
         || bech32_public(v)
         || anon_jwt(v)
+}
+
+/// A feature-flag vendor's client-side key, which its vendor documents as safe to ship in apps,
+/// by its prefix and the shape of what follows: LaunchDarkly's mobile key (`mob-` and a UUID),
+/// Statsig's client key (`client-` and 20 or more letters and digits), GrowthBook's SDK
+/// connection key (`sdk-` and letters and digits, no dash), DevCycle's client and mobile keys
+/// (`dvc_client_…`, `dvc_mobile_…`). Their server-side twins stay secrets by the same
+/// structure: LaunchDarkly's `sdk-<uuid>`, Statsig's `secret-…`, DevCycle's `dvc_server_…`.
+fn client_side_key(v: &str) -> bool {
+    let alnum = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    if let Some(id) = v.strip_prefix("mob-") {
+        return uuids(id) == [(0, id.len())];
+    }
+    if let Some(body) = v.strip_prefix("client-") {
+        return alnum(body, 20..=64);
+    }
+    if let Some(body) = v.strip_prefix("sdk-") {
+        return alnum(body, 8..=40);
+    }
+    ["dvc_client_", "dvc_mobile_"].iter().any(|p| {
+        v.strip_prefix(p).is_some_and(|body| {
+            (20..=80).contains(&body.len())
+                && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    })
 }
 
 /// A hex run a reference pins a version with: an image's tag (`…/orders:<sha>`, tagged by
@@ -720,6 +775,43 @@ fn ciphertext(v: &str) -> bool {
                 || d[..2] == [0x01, 0x80]
                 || matches!(d[..3], [0x02, 0x04 | 0x05, 0x78]))
     })
+}
+
+/// The spans of Go checksum-database verifier keys (`golang.org/x/mod/sumdb/note`:
+/// `<name>+<hash>+<key>`, as `GOSUMDB` names its database) in a text: public keys by their own
+/// structure — an Ed25519 key (algorithm byte 1 and 32 bytes) whose hash is the first four
+/// bytes of SHA-256 of the name, a newline and the key, which random material matches about
+/// once in four billion. The signer's key (`PRIVATE+KEY+<name>+…`) starts with no name and hash.
+fn go_verifier_keys(v: &str) -> Vec<(usize, usize)> {
+    use sha2::{Digest, Sha256};
+    if !v.contains('+') {
+        return Vec::new();
+    }
+    runs(v, |b| b.is_ascii_graphic() && !b"\"'".contains(&b))
+        .filter(|(_, token)| {
+            // The key's base64 may hold `+` itself.
+            let mut fields = token.splitn(3, '+');
+            let (Some(name), Some(hash), Some(key)) = (fields.next(), fields.next(), fields.next())
+            else {
+                return false;
+            };
+            let Some(key) = base64_decode(key).filter(|k| k.len() == 33 && k[0] == 1) else {
+                return false;
+            };
+            let mut digest = Sha256::new();
+            digest.update(name.as_bytes());
+            digest.update(b"\n");
+            digest.update(&key);
+            let d = digest.finalize();
+            !name.is_empty()
+                && hash.len() == 8
+                && hash.eq_ignore_ascii_case(&format!(
+                    "{:02x}{:02x}{:02x}{:02x}",
+                    d[0], d[1], d[2], d[3]
+                ))
+        })
+        .map(|(s, token)| (s, s + token.len()))
+        .collect()
 }
 
 /// The spans of SOPS values (`ENC[…]`, see [`ciphertext`]) in a text: an encrypted file's
@@ -919,6 +1011,9 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
                     .find(|m| map.contains_key(**m));
                 return private.map(|m| format!("a JSON Web Key with the private member `{m}`"));
             }
+            if let Some(verdict) = tink_keyset(map) {
+                return verdict;
+            }
             // A name/value pair (`{"Key": "api_token", "Value": …}`, `{"name": "X-Api-Key",
             // "value": …}`): the value is named by the pair's name, which is no secret itself.
             let field = |f: &str| {
@@ -966,6 +1061,40 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
         }),
         _ => None,
     }
+}
+
+/// A Tink keyset in its JSON form, judged by what it says each key is: `None` when the map
+/// is no keyset. Encrypted under a key-encryption key (`encryptedKeyset`, with only
+/// `keysetInfo` beside it) it is ciphertext; of public keys (`keyMaterialType`
+/// `ASYMMETRIC_PUBLIC`, a `…PublicKey` type) or of keys held remotely (`REMOTE`: a KMS key's
+/// name) it is public; anything else (`SYMMETRIC`, `ASYMMETRIC_PRIVATE`, a `…PrivateKey` type
+/// whatever the label) is key material.
+fn tink_keyset(map: &serde_json::Map<String, serde_json::Value>) -> Option<Option<String>> {
+    if map
+        .get("encryptedKeyset")
+        .is_some_and(serde_json::Value::is_string)
+    {
+        return (!map.contains_key("key")).then_some(None);
+    }
+    let keys = map.get("key")?.as_array()?;
+    let data: Vec<(&str, &str)> = keys
+        .iter()
+        .map(|k| {
+            let d = k.get("keyData")?;
+            Some((
+                d.get("typeUrl")?.as_str()?,
+                d.get("keyMaterialType")?.as_str()?,
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let secret = data.iter().find(|(type_url, material)| {
+        let public = *material == "ASYMMETRIC_PUBLIC" && type_url.ends_with("PublicKey");
+        !(public || *material == "REMOTE")
+    });
+    Some(secret.map(|(type_url, material)| {
+        let kind = type_url.rsplit('.').next().unwrap_or(type_url);
+        format!("a Tink keyset holding {material} key material ({kind})")
+    }))
 }
 
 /// Key material written as a JSON array of bytes (`[174,47,154,…]`: Solana's and NEAR's
@@ -1816,6 +1945,35 @@ fn key_before(text: &str) -> (&str, bool) {
     (last, true)
 }
 
+/// The key of the field whose value is a list on one line, when `before` ends inside that
+/// list: `trusted-public-keys = cache.nixos.org-1:<key> ` before the second key. Each item
+/// before is a value, not a field of its own: no `=` but base64's padding (which ends a
+/// multiple of four characters), no bare `=` or `key:`; and the current item is no `key=`.
+fn list_key(before: &str) -> Option<&str> {
+    let line = before.rsplit('\n').next().unwrap_or_default();
+    let at = line.find('=')?;
+    let items = &line[at + 1..];
+    let current = items.rsplit(char::is_whitespace).next().unwrap_or_default();
+    let value = |item: &str| {
+        let body = item.rsplit(':').next().unwrap_or_default();
+        let unpadded = body.trim_end_matches('=');
+        !item.ends_with(':')
+            && !unpadded.is_empty()
+            && !item.trim_end_matches('=').contains('=')
+            && (unpadded.len() == body.len() || body.len().is_multiple_of(4))
+    };
+    let complete = &items[..items.len() - current.len()];
+    (!current.ends_with('=') && complete.split_whitespace().all(value))
+        .then(|| key_before(&line[..at]).0)
+        .filter(|k| !k.is_empty())
+}
+
+/// A Nix binary-cache signing key: `<name>:` and base64 of 64 bytes (libsodium's Ed25519 seed
+/// and public key); its public key is 32.
+fn nix_signing_key(before: &str, run: &str) -> bool {
+    before.ends_with(':') && base64_decode(run).is_some_and(|d| d.len() == 64)
+}
+
 /// The key of the `key=value`, `key: value` or `key = value` field whose value starts where
 /// `before` ends.
 fn field_key(before: &str) -> Option<&str> {
@@ -2052,11 +2210,14 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
         .chain(content_addressed(value))
         .chain(uuids(value))
         .chain(sops_values(value))
+        .chain(go_verifier_keys(value))
         .chain(versions(value));
     for (s, e) in identifiers {
         masked[s..e].fill(b' ');
     }
     let value = &String::from_utf8(masked).unwrap_or_default();
+    // Runs found public below, which no generated password is made of either.
+    let mut public_runs = Vec::new();
     for (start, run) in runs(value, |b| b.is_ascii_alphanumeric()) {
         // `0x` and 64 digits or more is a private key; fewer, an address or a selector.
         let run = match prefixed_hex(run) {
@@ -2113,22 +2274,36 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
             || base64_digest(&value[..start], run, name)
             // A KMS blob or an Encryption SDK message as a field's value.
             || ciphertext(run)
-            // A public key under its own key in a config (WireGuard's `PublicKey = …`), or a
-            // DKIM record's `p=`, which RFC 6376 makes the public key DNS publishes.
-            || field_key(&original[..start]).is_some_and(|k| {
-                names::public_name(k)
-                    || (k.eq_ignore_ascii_case("p")
-                        && original.to_ascii_lowercase().contains("v=dkim1"))
-            })
+            // A public key under its own key in a config (WireGuard's `PublicKey = …`), or in
+            // the list that key holds on its line (Nix's `trusted-public-keys = a:… b:…`), or a
+            // DKIM record's `p=`, which RFC 6376 makes the public key DNS publishes. A Nix
+            // signing key (`<name>:` and 64 bytes) is none wherever it stands.
+            || (!nix_signing_key(&original[..start], run)
+                && (field_key(&original[..start]).is_some_and(|k| {
+                    names::public_name(k)
+                        || (k.eq_ignore_ascii_case("p")
+                            && original.to_ascii_lowercase().contains("v=dkim1"))
+                }) || list_key(&original[..start]).is_some_and(names::public_name)))
             || base64_decode(run).is_some_and(|d| public_blob(&d))
             || base58check_public(run)
             || qualified_class(&original[..start], run)
         {
+            public_runs.push((start, start + run.len()));
             continue;
         }
         return Some(why);
     }
-    value.split_ascii_whitespace().find_map(generated_password)
+    if public_runs.is_empty() {
+        return value.split_ascii_whitespace().find_map(generated_password);
+    }
+    let mut rest = value.as_bytes().to_vec();
+    for (s, e) in public_runs {
+        rest[s..e].fill(b' ');
+    }
+    String::from_utf8(rest)
+        .unwrap_or_default()
+        .split_ascii_whitespace()
+        .find_map(generated_password)
 }
 
 /// A class named by its package, as JVM options and logging settings name classes
@@ -2682,8 +2857,9 @@ fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
 /// key type), or DER whose outline only public data has: an X.509 certificate (a SEQUENCE
 /// whose to-be-signed certificate starts with the explicit version tag), a SubjectPublicKeyInfo
 /// (`PUBLIC KEY` without armour: an AlgorithmIdentifier SEQUENCE, then a BIT STRING), or a
-/// PKCS#1 RSA public key (exactly two INTEGERs, the modulus first). Private keys start with an
-/// INTEGER version of 0 instead (PKCS#8, PKCS#1, SEC 1) and hold more.
+/// PKCS#1 RSA public key (exactly two INTEGERs, the modulus first); or a signify or minisign
+/// public key. Private keys start with an INTEGER version of 0 instead (PKCS#8, PKCS#1, SEC 1)
+/// and hold more.
 fn public_blob(d: &[u8]) -> bool {
     let ssh = d.len() > 4 && {
         let n = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as usize;
@@ -2711,7 +2887,7 @@ fn public_blob(d: &[u8]) -> bool {
         .and_then(|inner| header(inner, 0x30))
         .is_some_and(|tbs| tbs.first() == Some(&0xa0));
     let Some((0x30, body, _)) = der(d) else {
-        return ssh || certificate;
+        return ssh || certificate || signify_public(d);
     };
     let mut outline = Vec::new();
     let mut rest = body;
@@ -2723,6 +2899,13 @@ fn public_blob(d: &[u8]) -> bool {
     let spki = tags == [0x30, 0x03] && der(outline[0].1).is_some_and(|(tag, _, _)| tag == 0x06);
     let rsa_public = tags == [0x02, 0x02] && outline[0].1.len() >= 64;
     ssh || certificate || spki || rsa_public
+}
+
+/// A signify or minisign public key: `Ed`, an 8-byte key ID and a 32-byte Ed25519 key (42
+/// bytes; their secret keys are longer files, `Ed` then a KDF's name). Random bytes start
+/// with `Ed` once in 65,536.
+fn signify_public(d: &[u8]) -> bool {
+    d.len() == 42 && d.starts_with(b"Ed")
 }
 
 /// The first DER element of `d` (tag, content, what follows), definite lengths only.
