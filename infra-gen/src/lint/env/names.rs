@@ -951,7 +951,15 @@ pub(crate) fn digest_name(name: &str) -> bool {
     let data_key = pieces
         .windows(2)
         .any(|w| is(DATA_KEY, &w[0]) && is(KEY, &w[1]));
-    !secret_pieces(&pieces) && (data_key || pieces.iter().any(|w| is(DIGEST, w)))
+    // In the plural too: `ASSET_HASHES`, `CHECKSUMS`, `DIGESTS`.
+    let digest = |w: &String| {
+        is(DIGEST, w)
+            || [w.strip_suffix("es"), w.strip_suffix('s')]
+                .into_iter()
+                .flatten()
+                .any(|singular| is(DIGEST, singular))
+    };
+    !secret_pieces(&pieces) && (data_key || pieces.iter().any(digest))
 }
 
 /// Whether `name` is an OpenPGP key's (`GPG_KEY`, `PGP_FINGERPRINT`): official images set the

@@ -3563,3 +3563,25 @@ proptest! {
         prop_assert!(literal_reason("RELEASE_SIGNER", &secret).is_some(), "{secret}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A variable named for digests, in the plural too, holds digests: hex alone or as a JSON
+    /// map's values (`ASSET_HASHES={"app.js":"<sha256>"}`); a secret-named field in that map
+    /// is still judged, and so is the same map under a plain name.
+    #[test]
+    fn digests_under_a_digests_name_pass_and_secrets_beside_them_do_not(
+        files in prop::collection::vec(("[a-z]{3,10}\\.(js|css|graphql)", from_alphabet(b"0123456789abcdef", 64..=64)), 1..4),
+        name in prop::sample::select(&["ASSET_HASHES", "PERSISTED_QUERY_HASHES", "BUNDLE_CHECKSUMS", "FILE_DIGESTS", "MODULE_SHAS"][..]),
+        key in from_alphabet(b"0123456789abcdef", 64..=64),
+    ) {
+        let entries: Vec<String> = files.iter().map(|(f, h)| format!("\"{f}\":\"{h}\"")).collect();
+        let map = format!("{{{}}}", entries.join(","));
+        prop_assert!(literal_reason(name, &map).is_none(), "{name}={map}: {:?}", literal_reason(name, &map));
+        prop_assert!(literal_reason(name, &files[0].1).is_none(), "{name}={}", files[0].1);
+        let with_key = format!("{{{},\"api_key\":\"{key}\"}}", entries.join(","));
+        prop_assert!(literal_reason(name, &with_key).is_some(), "{name}={with_key}");
+        prop_assert!(literal_reason("SETTINGS", &map).is_some(), "SETTINGS={map}");
+    }
+}

@@ -40,7 +40,8 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         return Some(why);
     }
     if let Some(json) = json {
-        return json_secret(&json);
+        // A map of digests under a digest's name (`ASSET_HASHES={"app.js":"<sha256>"}`).
+        return json_secret(&json, name.is_some_and(names::digest_name));
     }
     url_credentials(value, name)
         .or_else(|| bare_userinfo(value))
@@ -1002,7 +1003,7 @@ fn pem(value: &str) -> Option<String> {
 
 /// A secret-named field holding a value in a JSON document, or a private JWK; strings
 /// inside are judged as values of their own.
-fn json_secret(json: &serde_json::Value) -> Option<String> {
+fn json_secret(json: &serde_json::Value, digests: bool) -> Option<String> {
     match json {
         serde_json::Value::Object(map) => {
             if map.contains_key("kty") {
@@ -1041,6 +1042,14 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
                 serde_json::Value::String(_) if pair.is_some() => None,
                 serde_json::Value::String(_) if firebase && k == "apiKey" => None,
                 serde_json::Value::String(s) if name_field(k) => secret_value(s, None),
+                // Hex under a digests' document names content (a file, a query).
+                serde_json::Value::String(s)
+                    if digests
+                        && !names::secret_name(k)
+                        && s.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                {
+                    None
+                }
                 serde_json::Value::String(s) => {
                     if names::secret_name(k) && !plainly_not_secret(s, Some(k)) {
                         Some(format!("a JSON document with a {k} field"))
@@ -1048,7 +1057,7 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
                         secret_value(s, Some(k))
                     }
                 }
-                other => json_secret(other),
+                other => json_secret(other, digests),
             })
         }
         serde_json::Value::Array(items) if byte_array_material(items) => Some(format!(
@@ -1057,7 +1066,7 @@ fn json_secret(json: &serde_json::Value) -> Option<String> {
         )),
         serde_json::Value::Array(items) => items.iter().find_map(|v| match v {
             serde_json::Value::String(s) => secret_value(s, None),
-            other => json_secret(other),
+            other => json_secret(other, digests),
         }),
         _ => None,
     }
