@@ -34,17 +34,29 @@ use crate::model::{Expr, Properties};
 /// The one pattern a resource may be: S3 objects under a key prefix,
 /// `arn:<partition>:s3:::<bucket>/<prefix>/*` with a literal bucket and non-empty prefix
 /// ending in `/` (so `a/*` cannot also reach `admin/…`) and one `*`, at the end, granted only
-/// object actions (`Grant::s3_read` and friends).
+/// object actions (`Grant::s3_read` and friends) — also through one access point, whose
+/// objects S3 authorizes as `…:accesspoint/<name>/object/<key>` (a Multi-Region Access
+/// Point's with no region): a literal name, then a prefix as for a bucket.
 fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
-    let Some(["arn", _, "s3", "", "", path]) = arn_fields(resource) else {
-        return false;
-    };
-    let Some((bucket, prefix)) = path.split_once('/') else {
-        return false;
+    let (container, prefix) = match arn_fields(resource) {
+        Some(["arn", _, "s3", "", "", path]) => match path.split_once('/') {
+            Some(split) => split,
+            None => return false,
+        },
+        Some(["arn", _, "s3", _, account, path]) if !account.is_empty() => {
+            match path
+                .strip_prefix("accesspoint/")
+                .and_then(|rest| rest.split_once("/object/"))
+            {
+                Some(split) => split,
+                None => return false,
+            }
+        }
+        _ => return false,
     };
     s3_prefix_pattern(prefix)
-        && !bucket.is_empty()
-        && !bucket.contains(['*', '?', '$'])
+        && !container.is_empty()
+        && !container.contains(['*', '?', '$', '/'])
         && statement
             .actions
             .iter()
@@ -269,9 +281,8 @@ fn wildcard(
             );
         }
     } else if resolved.may_wildcard()
-        && !resolved
-            .known()
-            .is_some_and(|text| s3_objects_under_a_prefix(text, statement))
+        && !with_own_account(resolved)
+            .is_some_and(|text| s3_objects_under_a_prefix(&text, statement))
         && !with_own_account(resolved).is_some_and(|t| data::paths_below_one_resource(&t))
         && !super::vpc::eni_pattern(resolved, statement, stack.environment.region())
     {

@@ -25,6 +25,46 @@ fn the_only_wildcard_resource_is_s3_objects_under_a_literal_prefix() {
     ));
 }
 
+/// Objects under a literal prefix through one named access point (regional or Multi-Region)
+/// are the same pattern as a bucket's; the whole access point, a pattern name or prefix, a
+/// bucket action or an access point without its `object/` part are not.
+#[test]
+fn objects_under_a_prefix_through_one_access_point_are_that_pattern() {
+    let ap = |name: &str, prefix: &str, action: &str, region: &str| {
+        let resource =
+            format!("arn:aws:s3:{region}:000000000000:accesspoint/{name}/object/{prefix}");
+        let s = Statement::allow(
+            "S",
+            vec![Action::new(action).expect("valid")],
+            vec![crate::model::Expr::sub(resource.clone())],
+        );
+        s3_objects_under_a_prefix(&resource, &s)
+    };
+    for region in ["us-west-2", ""] {
+        for (name, prefix, action, pattern) in [
+            ("exports", "daily/*", "s3:GetObject", true),
+            ("exports", "daily/2026/*", "s3:PutObject", true),
+            ("exports", "*", "s3:GetObject", false),
+            ("exports", "d*", "s3:GetObject", false),
+            ("exp*", "daily/*", "s3:GetObject", false),
+            ("exports", "daily/*", "s3:PutBucketTagging", false),
+        ] {
+            assert_eq!(
+                ap(name, prefix, action, region),
+                pattern,
+                "{name} {prefix} {action} {region:?}"
+            );
+        }
+    }
+    let whole = "arn:aws:s3:us-west-2:000000000000:accesspoint/exports/*";
+    let s = Statement::allow(
+        "S",
+        vec![Action::new("s3:GetObject").expect("valid")],
+        vec![crate::model::Expr::sub(whole)],
+    );
+    assert!(!s3_objects_under_a_prefix(whole, &s));
+}
+
 mod generated {
     //! Generated cases: actions, resource ARNs, condition values and account/region fields
     //! drawn at random (from AWS's data where it applies), judged through `lint()` as a user's
