@@ -17,7 +17,10 @@ endpoint prefix, as IAM names it), where <what> is
   policy      a string member named ...Policy/...Policies/...PolicyDocument/...PolicyText that
               AWS documents as an access, resource-based, key, trust or permissions policy
   principals  a member named principal(s): the principals the request grants to
-and <member> is the first such member of the operation's input.
+  credential  a string member (not an enumeration) named ...Password or ...Passwords, at the
+              top of the input or in a structure in it (`AuthenticationMode.Passwords`): a
+              password the request sets, for a user, a broker or a database
+and <member> is the first such member of the operation's input (its path, `.`-separated).
 
 inert.txt lists `<prefix>:<Action>`, sorted, for each Write or Tagging action whose input's
 members are all, recursively (a structure's members, a list's items): numbers, booleans,
@@ -49,6 +52,23 @@ CARRIES = re.compile(
 )
 INERT_NAMES = re.compile(r"(tags?|tagkeys|taglist|tagstoadd|tagstoremove|dryrun)", re.I)
 NUMBERS = ("integer", "long", "boolean", "double", "float", "timestamp")
+PASSWORD = re.compile(r"(^|[a-z])Passwords?$")
+
+
+def password(name: str, ref: dict, shapes: dict, depth: int = 0):
+    """The path of a password member at or under request member `name`, if any."""
+    shape = shapes[ref["shape"]]
+    kind = shape["type"]
+    if kind == "list":
+        return password(name, shape["member"], shapes, depth)
+    if kind == "string":
+        return name if PASSWORD.search(name) and "enum" not in shape else None
+    if kind == "structure" and depth < 3:
+        for k, v in shape.get("members", {}).items():
+            inner = password(k, v, shapes, depth + 1)
+            if inner:
+                return f"{name}.{inner}"
+    return None
 
 
 def inert(name: str, ref: dict, shapes: dict, depth: int = 0) -> bool:
@@ -141,6 +161,8 @@ def main() -> None:
                     what = "policy"
                 elif PRINCIPALS.fullmatch(member):
                     what = "principals"
+                elif password(member, ref, shapes):
+                    what, member = "credential", password(member, ref, shapes)
                 else:
                     continue
                 action = next(

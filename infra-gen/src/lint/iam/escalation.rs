@@ -25,7 +25,9 @@
 //! * a write of AWS Organizations, whose policies and membership bound every principal of an
 //!   account (`organizations:LeaveOrganization`, `DisablePolicyType`, `MoveAccount`);
 //! * a write setting or handing out a user's credential, in any service (`User` and a
-//!   credential word in its name: `ds:ResetUserPassword`, `cognito-idp:AdminSetUserPassword`);
+//!   credential word in its name: `ds:ResetUserPassword`, `cognito-idp:AdminSetUserPassword`;
+//!   or `User` in its name and a password in its request by AWS's API models:
+//!   `cognito-idp:AdminCreateUser`, `mq:CreateUser`);
 //! * a write of any service on an IAM principal (a role, user or group, a federated user or the
 //!   root user), by the ARN formats the action accepts;
 //! * a write on a resource that runs code or resources with a role of its own (a function or
@@ -393,7 +395,7 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     if writes
         && !reads
         && let Some((what, member)) = request_grants(service.prefix, action.name())
-        && (what == "principals" || !policy_authorized_apart(service, action))
+        && (what == "principals" || (what == "policy" && !policy_authorized_apart(service, action)))
     {
         return Some(match what {
             "principals" => format!(
@@ -424,6 +426,19 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             "it is a {} write of {}, which changes the policies and membership that bound every principal of an account",
             action.level_names().join("/"),
             service.prefix
+        ));
+    }
+    // A user created or changed with a password its request carries, by AWS's API models
+    // (`cognito-idp:AdminCreateUser`'s `TemporaryPassword`, a broker's or cache's user): the
+    // holder chose the password, so it signs in as that user.
+    if writes
+        && !reads
+        && action.name().contains("User")
+        && let Some(("credential", member)) = request_grants(service.prefix, action.name())
+    {
+        return Some(format!(
+            "it is a {} whose request sets a user's password ({member}, by AWS's API model): its holder can sign in as that user",
+            action.level_names().join("/")
         ));
     }
     // A user's credential set or handed out by another service (a directory's or user pool's

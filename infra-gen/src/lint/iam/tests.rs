@@ -604,7 +604,7 @@ mod generated {
         for line in &lines {
             let fields: Vec<&str> = line.split('\t').collect();
             assert!(
-                fields.len() == 3 && ["policy", "principals"].contains(&fields[1]),
+                fields.len() == 3 && ["policy", "principals", "credential"].contains(&fields[1]),
                 "{line}"
             );
             let (service, info) = data::action(fields[0]).expect("an action of the data");
@@ -615,6 +615,26 @@ mod generated {
                 "{line}"
             );
             if !(info.has(Level::Write) || info.has(Level::Tagging)) || name_reads(info.name()) {
+                continue;
+            }
+            // A password a request carries is a user's sign-in when the action names a user
+            // (`cognito-idp:AdminCreateUser`, `mq:UpdateUser`); elsewhere it is a credential the
+            // resource itself uses (a connection's, a file system's directory join), judged by
+            // the other rules.
+            if fields[1] == "credential" {
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(fields[0]).expect("in the data")],
+                    vec![
+                        info.resource_types(service)
+                            .next()
+                            .map_or_else(|| Expr::literal("*"), |t| Expr::sub(arn_of(t.arn()))),
+                    ],
+                ));
+                let signs_in = f
+                    .iter()
+                    .any(|x| x.message.contains("sets a user's password"));
+                assert_eq!(signs_in, info.name().contains("User"), "{line}: {f:?}");
                 continue;
             }
             let apart = fields[1] == "policy"
