@@ -25,7 +25,6 @@ use std::collections::HashMap;
 use super::Sink;
 use super::resolve::{Origin, Part, Resolved, Scope, Unknown};
 use crate::builders::Stack;
-use crate::builders::grant::S3_OBJECT_ACTIONS;
 use crate::model::iam::data::{self, Subject, UNKNOWN, arn_fields};
 use crate::model::iam::{Action, Boundary, Condition, Operator, Role, Statement};
 use crate::model::raw::RawValue;
@@ -35,8 +34,8 @@ use crate::model::{Expr, Properties};
 /// `arn:<partition>:s3:::<bucket>/<prefix>/*` with a literal bucket and non-empty prefix
 /// ending in `/` (so `a/*` cannot also reach `admin/…`) and one `*`, at the end, granted only
 /// object actions (`Grant::s3_read` and friends) — also through one access point, whose
-/// objects S3 authorizes as `…:accesspoint/<name>/object/<key>` (a Multi-Region Access
-/// Point's with no region): a literal name, then a prefix as for a bucket.
+/// objects S3 authorizes as `…:accesspoint/<name>/object/<key>`: a literal name, then a prefix
+/// as for a bucket.
 fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
     let (container, prefix) = match arn_fields(resource) {
         Some(["arn", _, "s3", "", "", path]) => match path.split_once('/') {
@@ -57,10 +56,19 @@ fn s3_objects_under_a_prefix(resource: &str, statement: &Statement) -> bool {
     s3_prefix_pattern(prefix)
         && !container.is_empty()
         && !container.contains(['*', '?', '$', '/'])
-        && statement
-            .actions
-            .iter()
-            .all(|a| S3_OBJECT_ACTIONS.contains(&a.as_str()))
+        && statement.actions.iter().all(acts_on_objects)
+}
+
+/// Whether AWS's data says `action` acts on S3 objects (a resource type whose ARN format ends
+/// in `${ObjectName}`: `s3:GetObject`, `s3:DeleteObject`, `s3:GetObjectTagging`, …), so a
+/// pattern of object ARNs under a prefix reaches only those objects with it; a bucket action
+/// (`s3:ListBucket`) matches no object ARN. Escalation (`s3:PutObjectAcl`) is judged apart.
+fn acts_on_objects(action: &Action) -> bool {
+    let (service, info) = action.info();
+    service.prefix == "s3"
+        && info
+            .resource_types(service)
+            .any(|t| t.arn().ends_with("/${ObjectName}"))
 }
 
 /// `<prefix>/*`: a non-empty literal key prefix ending in `/`, then one `*`. The prefix may

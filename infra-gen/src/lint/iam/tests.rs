@@ -19,14 +19,25 @@ fn the_only_wildcard_resource_is_s3_objects_under_a_literal_prefix() {
     assert!(!get("arn:aws:s3:::acme/ex*/x*", "s3:GetObject"));
     assert!(!get("arn:aws:s3:::acme-*/exports/*", "s3:GetObject"));
     assert!(!get("arn:aws:s3:::acme/exports/*", "s3:DeleteBucket"));
+    assert!(!get("arn:aws:s3:::acme/exports/*", "s3:ListBucket"));
+    // Every action AWS's data says acts on objects, not a list of four.
+    for action in [
+        "s3:DeleteObject",
+        "s3:GetObjectVersion",
+        "s3:GetObjectTagging",
+        "s3:PutObjectTagging",
+        "s3:GetObjectAttributes",
+        "s3:RestoreObject",
+    ] {
+        assert!(get("arn:aws:s3:::acme/exports/*", action), "{action}");
+    }
     assert!(!get(
         "arn:aws:dynamodb:eu-west-1:1:table/t/index/*",
         "s3:GetObject"
     ));
 }
 
-/// Objects under a literal prefix through one named access point (regional or Multi-Region)
-/// are the same pattern as a bucket's; the whole access point, a pattern name or prefix, a
+/// Objects under a literal prefix through one named access point are the same pattern as a bucket's; the whole access point, a pattern name or prefix, a
 /// bucket action or an access point without its `object/` part are not.
 #[test]
 fn objects_under_a_prefix_through_one_access_point_are_that_pattern() {
@@ -40,7 +51,7 @@ fn objects_under_a_prefix_through_one_access_point_are_that_pattern() {
         );
         s3_objects_under_a_prefix(&resource, &s)
     };
-    for region in ["us-west-2", ""] {
+    for region in ["us-west-2", "eu-west-1"] {
         for (name, prefix, action, pattern) in [
             ("exports", "daily/*", "s3:GetObject", true),
             ("exports", "daily/2026/*", "s3:PutObject", true),
@@ -584,6 +595,35 @@ mod generated {
             ));
             assert_eq!(has(&f, "iam-escalation"), escalates, "{action}: {f:?}");
         }
+    }
+
+    /// Over every S3 action of AWS's data: one acting on objects may have the objects under a
+    /// literal prefix (no `iam-wildcard`), one acting on no object (a bucket's, an access
+    /// point's) may not — the rule follows the data, not a list of actions.
+    #[test]
+    fn the_s3_prefix_pattern_admits_exactly_the_object_actions_of_the_data() {
+        let s3 = data::service("s3").expect("S3 is in the data");
+        let (mut objects, mut others) = (0, 0);
+        for info in s3.actions {
+            let types: Vec<_> = info.resource_types(s3).collect();
+            if types.is_empty() {
+                continue;
+            }
+            let on_objects = types.iter().any(|t| t.arn().ends_with("/${ObjectName}"));
+            let action = format!("s3:{}", info.name());
+            let f = with(Statement::allow(
+                "Generated",
+                vec![Action::new(&action).expect("in the data")],
+                vec![Expr::sub("arn:${AWS::Partition}:s3:::demo-archive/2026/*")],
+            ));
+            if on_objects {
+                objects += 1;
+            } else {
+                others += 1;
+            }
+            assert_eq!(!has(&f, "iam-wildcard"), on_objects, "{action}: {f:?}");
+        }
+        assert!(objects >= 30 && others >= 30, "{objects} {others}");
     }
 
     /// Over every action AWS's API models say carries who may do what (`iam-data/requests.txt`:
