@@ -1066,20 +1066,29 @@ fn with_own_account(expr: &Expr, scope: &Scope<'_>) -> Option<String> {
 fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool {
     required_keys(condition).into_iter().any(|(key, values)| {
         let items = values.items();
-        let own = |check: &dyn Fn(&str) -> bool| {
+        let own = |check: &dyn Fn(&Expr, Option<String>) -> bool| {
             !items.is_empty()
                 && items.iter().all(|v| {
-                    v.expr()
-                        .and_then(|e| with_own_account(e, scope))
-                        .is_some_and(|t| !t.contains(['*', '?']) && check(&t))
+                    v.expr().is_some_and(|e| {
+                        let text = with_own_account(e, scope);
+                        !text.as_ref().is_some_and(|t| t.contains(['*', '?'])) && check(e, text)
+                    })
                 })
         };
         if key.eq_ignore_ascii_case("aws:PrincipalAccount")
             || key.eq_ignore_ascii_case("kms:CallerAccount")
         {
-            own(&|t| t == "\u{1}")
+            own(&|_, t| t.as_deref() == Some("\u{1}"))
         } else if key.eq_ignore_ascii_case("aws:PrincipalArn") {
-            own(&|t| t.starts_with("arn:") && t.split(':').nth(4) == Some("\u{1}"))
+            // An ARN in the account, or a role of this stack (`GetAtt FunctionRole.Arn`), whose
+            // ARN names the stack's account.
+            own(&|e, t| match t {
+                Some(t) => t.starts_with("arn:") && t.split(':').nth(4) == Some("\u{1}"),
+                None => {
+                    matches!(scope.resolve(e).parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::ThisStack)
+                        && !of_accountless_type(e, scope)
+                }
+            })
         } else {
             false
         }

@@ -1751,16 +1751,19 @@ mod generated {
         /// A resource policy's statement for every principal (`"*"`) is public unless a
         /// condition every request must meet narrows it to the stack's own account's
         /// principals (`aws:PrincipalAccount` or `kms:CallerAccount`, or `aws:PrincipalArn` in it), as IAM Access
-        /// Analyzer reads it: not `…IfExists` (anonymous requests carry no principal), a
-        /// negation, `ForAllValues:` or another account.
+        /// Analyzer reads it (a role of the stack by `GetAtt` too): not `…IfExists` (anonymous
+        /// requests carry no principal), a negation, `ForAllValues:` or another account.
         #[test]
         fn every_principal_narrowed_to_the_own_account_is_not_public(
             key in prop::sample::select(vec!["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:SourceVpc", "kms:ViaService"]),
             operator in prop::sample::select(vec!["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals", "StringEqualsIfExists", "StringNotEquals", "ForAllValues:StringEquals"]),
             own in any::<bool>(),
+            stack_role in any::<bool>(),
             upper in prop::collection::vec(any::<bool>(), 1..8),
         ) {
             let value = match (key, own) {
+                // A role of the stack is of its account.
+                ("aws:PrincipalArn", true) if stack_role => serde_json::json!({"Fn::GetAtt": ["FunctionRole", "Arn"]}),
                 ("aws:PrincipalArn", true) => serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/r"}),
                 ("aws:PrincipalArn", false) => serde_json::json!("arn:aws:iam::210987654321:role/r"),
                 (_, true) => serde_json::json!({"Ref": "AWS::AccountId"}),
