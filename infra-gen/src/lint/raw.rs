@@ -689,12 +689,7 @@ fn document(
             }
         }
         if let Some(principal) = s.get("Principal") {
-            // `{"AWS": []}` or `{}`: IAM refuses a statement naming no principal.
-            let named = match principal {
-                RawValue::Object(kinds) => kinds.iter().any(|(_, v)| !v.items().is_empty()),
-                other => !other.items().is_empty(),
-            };
-            if !named {
+            if !names_a_principal(principal) {
                 sink.push(
                     "iam-scope",
                     id,
@@ -847,6 +842,11 @@ fn grammar(
         );
     };
     if deny {
+        for field in ["Principal", "NotPrincipal"] {
+            if s.get(field).is_some_and(|p| !names_a_principal(p)) {
+                refuse(format!("names no principal in {field}"));
+            }
+        }
         for pair in [["Action", "NotAction"], ["Resource", "NotResource"]] {
             let given: Vec<&RawValue> = pair.iter().filter_map(|f| s.get(f)).collect();
             if let Some(field) = pair
@@ -877,6 +877,15 @@ fn grammar(
                 ));
             }
         }
+    }
+}
+
+/// Whether a `Principal` (or `NotPrincipal`) names one: `{"AWS": []}` or `{}` names none, and
+/// IAM refuses the statement.
+fn names_a_principal(principal: &RawValue) -> bool {
+    match principal {
+        RawValue::Object(kinds) => kinds.iter().any(|(_, v)| !v.items().is_empty()),
+        other => !other.items().is_empty(),
     }
 }
 

@@ -1571,7 +1571,8 @@ mod generated {
             (action_field, resource_field) in prop::sample::select(vec![
                 ("Action", "Resource"), ("NotAction", "Resource"), ("Action", "NotResource"), ("NotAction", "NotResource"),
             ]),
-            empty in prop::sample::select(vec!["none", "action", "resource", "condition"]),
+            empty in prop::sample::select(vec!["none", "action", "resource", "condition", "principal"]),
+            principal_field in prop::sample::select(vec!["Principal", "NotPrincipal"]),
             operator in prop::sample::select(vec![
                 "StringEquals", "StringNotEquals", "ForAnyValue:StringLike", "ArnNotEqualsIfExists", "IpAddress", "NumericLessThan", "Bool",
             ]),
@@ -1583,9 +1584,20 @@ mod generated {
             statement[action_field] = list("action", json!("sqs:SendMessage"));
             statement[resource_field] = list("resource", json!({"Fn::Sub": QUEUE}));
             statement["Condition"] = json!({operator: {"aws:SourceVpce": list("condition", json!("vpce-0123456789abcdef0"))}});
-            let f = raw_policy(json!({"Version": "2012-10-17", "Statement": [statement]}));
+            let f = raw_policy(json!({"Version": "2012-10-17", "Statement": [statement.clone()]}));
             let refused = f.iter().any(|x| x.code == "iam-scope");
-            prop_assert_eq!(refused, empty != "none", "{} {:?}", empty, f);
+            prop_assert_eq!(refused, empty != "none" && empty != "principal", "{} {:?}", empty, f);
+            // A resource policy's Deny names its principals (`NotPrincipal` too): none is refused.
+            prop_assume!(deny && resource_field == "Resource");
+            statement[principal_field] = json!({"AWS": list("principal", json!({"Fn::GetAtt": ["FunctionRole", "Arn"]}))});
+            statement["Resource"] = list("resource", json!({"Fn::Sub": "${Jobs.Arn}"}));
+            let queue = crate::model::raw::Raw::new("AWS::SQS::Queue", json!({"QueueName": "demo-test-jobs", "SqsManagedSseEnabled": true}))
+                .expect("a valid raw resource");
+            let policy = crate::model::raw::Raw::new("AWS::SQS::QueuePolicy", json!({"Queues": [{"Ref": "Jobs"}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}})).expect("a valid raw resource");
+            let app = app(|s| s.raw("Jobs", queue).raw("JobsPolicy", policy.stateless())).expect("the fixture is valid");
+            let f = crate::lint::lint(&app);
+            prop_assert_eq!(f.iter().any(|x| x.code == "iam-scope"), empty != "none", "{} {:?}", empty, f);
         }
 
         /// A principal's ARN is of the stack's partition, in an Allow or a Deny, as the
