@@ -186,6 +186,28 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public && checked_if_present(&current) {
         return Err(Refusal::Negation);
     }
+    // A check that applies to none: `enabled in 0 of 3 stages`, `on zero environments`.
+    if !public
+        && current.iter().flatten().any(|c| {
+            c.iter()
+                .any(|y| checking(y) || activation(y) || AUTH_TERMS.contains(&y.as_str()))
+                && c.windows(2).any(|p| {
+                    matches!(p[0].as_str(), "0" | "zero")
+                        && matches!(
+                            p[1].as_str(),
+                            "of" | "stages"
+                                | "environments"
+                                | "accounts"
+                                | "regions"
+                                | "requests"
+                                | "tenants"
+                        )
+                })
+                && !c.iter().any(|y| enforcement(y))
+        })
+    {
+        return Err(Refusal::Negation);
+    }
     // A credential only kept (logged, stored, forwarded) in a reason where nothing judges it —
     // checks, compares, matches, verifies, requires or refuses — authenticates no one:
     // `callers send an API key, which the function writes to the access log`.
@@ -2325,6 +2347,12 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                         )
                 })
                 && !clause.iter().any(|y| enforcement(y))
+            // A condition contrary to fact: `the handler would reject unsigned requests if the
+            // flag were enabled` — the flag is not.
+            || x == "if"
+                && tail.windows(2).take(5).any(|p| {
+                    p[0] == "were" && (activation(&p[1]) || matches!(p[1].as_str(), "on" | "set" | "configured" | "deployed"))
+                })
             // Work under way: `is being added`, `are being provisioned`.
             || x == "being" && matches!(w(i.wrapping_sub(1)), "is" | "are") && adding(w(i + 1))
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "works"
@@ -2470,7 +2498,7 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         let refusal_lasts = matches!(x, "until" | "till" | "til" | "untill")
             && clause[..at].iter().any(|y| enforcement(y));
         let other_sense = describes_refused(clause, at)
-            || names_content(clause, at)
+            || names_content(clause, at, sentence.iter().any(|c| public_data(c)))
             || other_thing
             || refusal_lasts;
         marker && !(excusable && extra_or_upkeep(clause)) && !other_sense
@@ -2583,7 +2611,7 @@ const CREDENTIALS_NAMED: &[&str] = &[
 /// `the demo catalogue that is public`, `the product roadmap that we publish`, `the beta
 /// programme's signup form`. The marker is the word at `at` or, for a purpose after `for`,
 /// `during` and the like, the purpose word past its determiner.
-fn names_content(clause: &[String], at: usize) -> bool {
+fn names_content(clause: &[String], at: usize, public: bool) -> bool {
     let w = |i: usize| clause.get(i).map_or("", String::as_str);
     let noun = if matches!(w(at), "for" | "during" | "while" | "in" | "just" | "only") {
         (at + 1..at + 3)
@@ -2606,7 +2634,7 @@ fn names_content(clause: &[String], at: usize) -> bool {
     // An owner: `programme's`; the apostrophe stays on its word.
     w(noun + 1).ends_with("'s")
         || (CONTENT.contains(&w(noun + 1)) || matches!(w(noun + 1), "that" | "which"))
-            && (published || public_data(clause))
+            && (published || public || public_data(clause))
 }
 
 /// Words of a state starting: `turned on`, `enforced`, `begins`, `becomes required`.
@@ -3431,6 +3459,11 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "netskope"
                 | "pomerium"
                 | "vpn"
+                // Other clouds' front doors and firewalls: `Cloud Armor`, `Azure Front Door`
+                // (not `Azure AD`, an identity provider whose tokens the handler verifies).
+                | "armor"
+                | "door"
+                | "frontdoor"
                 | "edge"
                 | "ingress"
                 | "firewall"
@@ -5004,6 +5037,25 @@ fn failure_counts_as_success(words: &[&str]) -> bool {
 fn checked_if_present(sentences: &[Vec<Vec<String>>]) -> bool {
     let requires = sentences.iter().flatten().flatten().any(|w| {
         enforcement(w)
+            || foreign_refusal(w)
+            || [
+                "müss",
+                "muss",
+                "doi",
+                "debe",
+                "deve",
+                "moet",
+                "erforderlich",
+                "obligatori",
+                "obbligatori",
+                "obrigatóri",
+                "verplicht",
+                "requis",
+                "requerid",
+                "richiest",
+            ]
+            .iter()
+            .any(|p| w.starts_with(p))
             || matches!(
                 w.as_str(),
                 "must"
@@ -5017,12 +5069,41 @@ fn checked_if_present(sentences: &[Vec<Vec<String>>]) -> bool {
                     | "only"
                     | "unless"
                     | "otherwise"
+                    // The same in German, French, Spanish, Italian, Portuguese and Dutch.
+                    | "nur"
+                    | "sonst"
+                    | "seulement"
+                    | "sinon"
+                    | "solo"
+                    | "sólo"
+                    | "solamente"
+                    | "altrimenti"
+                    | "apenas"
+                    | "senão"
+                    | "alleen"
+                    | "anders"
             )
     });
     let presence = |w: &str| {
         matches!(
             w,
-            "supplies"
+            // `envía`, `envoie`, `invia`, `envia`, `sendet`, `schickt`, `stuurt`, `mitsendet`.
+            "envía"
+                | "envia"
+                | "envoie"
+                | "invia"
+                | "sendet"
+                | "schickt"
+                | "mitschickt"
+                | "stuurt"
+                | "incluye"
+                | "inclut"
+                | "inclui"
+                | "fournit"
+                | "fornisce"
+                | "fornece"
+                | "proporciona"
+                | "supplies"
                 | "supply"
                 | "supplied"
                 | "sends"
@@ -5052,13 +5133,23 @@ fn checked_if_present(sentences: &[Vec<Vec<String>>]) -> bool {
         && sentences.iter().any(|sentence| {
             sentence.iter().enumerate().any(|(m, c)| {
                 let w = |i: usize| c.get(i).map_or("", String::as_str);
-                let condition = matches!(w(0), "if" | "when" | "whenever" | "where")
-                    && c.iter().any(|y| presence(y))
+                // `if` in the other languages read: `si`, `se`, `wenn`, `falls`, `als`.
+                let condition = matches!(
+                    w(0),
+                    "if" | "when" | "whenever" | "where" | "si" | "se" | "wenn" | "falls" | "als"
+                ) && c.iter().any(|y| presence(y))
                     && c.iter().any(|y| {
-                        CREDENTIALS_NAMED.contains(&y.as_str()) || MECHANISMS.contains(&y.as_str())
+                        CREDENTIALS_NAMED.contains(&y.as_str())
+                            || MECHANISMS.contains(&y.as_str())
+                            || FOREIGN_MECHANISMS.contains(&y.as_str())
                     })
                     && !c.iter().any(|y| negator(y));
-                condition && sentence[m + 1..].iter().flatten().any(|y| checking(y))
+                // The check, in any language read (`valida`, `prüft`, `vérifie`).
+                condition
+                    && sentence[m + 1..]
+                        .iter()
+                        .flatten()
+                        .any(|y| checking(y) || enforced(y) || y.starts_with("valid"))
             })
         })
 }
@@ -5087,6 +5178,12 @@ fn hedged(sentence: &[Vec<String>]) -> bool {
         "guess",
         "afaik",
         "afaict",
+        "expect",
+        "expects",
+        "assumed",
+        "assumes",
+        "should",
+        "ought",
         // German, French, Spanish, Italian, Portuguese, Dutch.
         "wahrscheinlich",
         "vermutlich",
@@ -5109,14 +5206,50 @@ fn hedged(sentence: &[Vec<String>]) -> bool {
     ];
     sentence.iter().any(|c| {
         (0..c.len()).any(|i| {
-            HEDGES.contains(&c[i].as_str())
+            let x = c[i].as_str();
+            // `as far as I know`.
+            let as_far_as =
+                x == "far" && i > 0 && c[i - 1] == "as" && c.get(i + 1).is_some_and(|n| n == "as");
+            // `callers should send a key` asks the callers (judged as delegation); `the check
+            // should be in place` guesses.
+            let asked = matches!(x, "should" | "ought")
+                && i > 0
+                && c[i - 1..i].iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "callers"
+                            | "caller"
+                            | "clients"
+                            | "client"
+                            | "partners"
+                            | "partner"
+                            | "users"
+                            | "senders"
+                            | "you"
+                            | "requests"
+                            | "request"
+                            | "calls"
+                            | "webhooks"
+                            | "deliveries"
+                    )
+                });
+            (HEDGES.contains(&x) && !asked || as_far_as)
                 && !c[..i].iter().any(|y| negator(y))
-                && c[i + 1..].iter().take(5).any(|y| {
+                && c[i + 1..].iter().take(8).any(|y| {
                     checking(y)
                         || enforced(y) && !enforcement(y)
                         || matches!(
                             y.as_str(),
-                            "done" | "handled" | "covered" | "performed" | "protected" | "secured"
+                            "done"
+                                | "handled"
+                                | "covered"
+                                | "performed"
+                                | "protected"
+                                | "secured"
+                                | "place"
+                                | "active"
+                                | "enabled"
+                                | "working"
                         )
                 })
         })
@@ -5719,6 +5852,14 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
             w(i + 1),
             "" | "until"
                 | "till"
+                // `until` in German, French, Spanish, Portuguese, Italian and Dutch.
+                | "bis"
+                | "jusqu'à"
+                | "jusqu'au"
+                | "hasta"
+                | "até"
+                | "fino"
+                | "tot"
                 | "for"
                 | "while"
                 | "on"

@@ -2373,3 +2373,93 @@ fn a_temporary_failure_of_something_is_no_deferral() {
         assert!(judge(bad).is_err(), "{bad}");
     }
 }
+
+/// A check under a condition contrary to fact is off.
+#[test]
+fn a_check_under_a_condition_contrary_to_fact_is_a_deferral() {
+    for bad in [
+        "The handler would reject unsigned requests if the flag were enabled.",
+        "API keys would be checked if AUTH_MODE were set.",
+    ] {
+        assert_eq!(judge(bad), Err(Refusal::Deferral), "{bad}");
+    }
+    assert_eq!(
+        judge("The handler rejects unsigned requests; if a key were leaked we would rotate it."),
+        Ok(())
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A check told as a guess in any of its forms (`should be in place`, `as far as I know`,
+    /// `we expect the handler to verify`, the other languages' `probably`) is refused; `should`
+    /// said of what callers send is judged as a wish, and beside a check it is one's detail.
+    #[test]
+    fn a_check_told_as_an_expectation_is_refused(
+        m in prop::sample::select(MECHANISMS),
+        frame in prop::sample::select(vec![
+            "verification of {m} should be in place in the handler",
+            "as far as I know the handler checks {m}",
+            "we expect the handler to verify {m}",
+            "{m} is assumed to be validated upstream",
+            "{m} est probablement vérifié par le handler",
+        ]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![frame.replace("{m}", m)], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![format!("callers should send {m}"), "the handler verifies it on every request and answers 401 otherwise".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A check made if the caller sends the credential, in the other languages read, serves
+    /// those who send none; with a refusal beside it, it is a check.
+    #[test]
+    fn a_check_made_if_present_in_another_language_is_refused(
+        (cond, refusal) in prop::sample::select(vec![
+            ("Si el cliente envía un token, el handler lo valida", "las solicitudes sin token se rechazan"),
+            ("Si le client envoie un jeton, le handler le vérifie", "sinon la réponse est 401"),
+            ("Wenn der Client ein Token sendet, prüft der Handler es", "Anfragen ohne Token werden abgelehnt"),
+            ("Se il client invia un token, il handler lo verifica", "altrimenti risponde 401"),
+        ]),
+    ) {
+        prop_assert_eq!(judge(cond), Err(Refusal::Negation), "{}", cond);
+        let valid = format!("{cond}; {refusal}.");
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
+
+/// A check that applies to no stage, a URL open until an event in another language, a gateway
+/// of another cloud, and demo content in a sentence of public data.
+#[test]
+fn a_check_of_none_an_open_url_and_other_clouds_are_refused_and_demo_content_passes() {
+    for bad in [
+        "The API key check is enabled in 0 of 3 stages.",
+        "Token validation runs in zero environments today.",
+        "Open tot de migratie klaar is; daarna API-sleutels.",
+        "Offen bis zum Launch, danach API-Schlüssel.",
+        "Cloud Armor checks the API key before traffic reaches us.",
+        "Azure Front Door validates the JWT for this endpoint.",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    for valid in [
+        "Public data: the function returns the same demo dataset that our docs link to.",
+        "No request is served without a valid API key; 0 of last month's rejected calls reached the model.",
+    ] {
+        assert_eq!(judge(valid), Ok(()), "{valid}");
+    }
+}
+
+/// An identity provider of another cloud issues what the handler verifies; that cloud's front
+/// door checks nothing of a Lambda URL.
+#[test]
+fn tokens_of_another_clouds_idp_are_verified_by_the_handler() {
+    assert_eq!(
+        judge(
+            "JWT bearer tokens from Azure AD B2C are validated (signature via JWKS, iss, aud, exp, nbf); missing or invalid tokens get 401."
+        ),
+        Ok(())
+    );
+}
