@@ -127,7 +127,7 @@ fn depends_on_must_name_a_resource_of_the_stack_once() {
         dependency_findings(&with(&["UploadsInvoke", "FunctionUrl", "FunctionRole"])),
         []
     );
-    let missing = dependency_findings(&with(&["UploadsInvok"]));
+    let missing = dependency_findings(&with(&["UploadsInvoke", "UploadsInvok"]));
     assert_eq!(missing.len(), 1, "{missing:#?}");
     assert!(missing[0].message.contains("UploadsInvok"));
     let twice = dependency_findings(&with(&["UploadsInvoke", "UploadsInvoke"]));
@@ -268,6 +268,136 @@ proptest! {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Where a bucket's notification goes, and the resource type that lets S3 send there.
+#[derive(Debug, Clone, Copy)]
+enum Destination {
+    Function,
+    Queue,
+    Topic,
+}
+
+/// The permission the generated stack holds for the destination.
+#[derive(Debug, Clone, Copy)]
+enum Grant {
+    None,
+    /// The right type, for another destination of the same type.
+    OtherTarget,
+    /// The right type and target, for another service principal.
+    OtherPrincipal,
+    Right,
+}
+
+/// How the bucket is ordered after the permission.
+#[derive(Debug, Clone, Copy)]
+enum Order {
+    None,
+    Direct,
+    /// Through a resource between them.
+    Transitive,
+}
+
+fn grant_for(d: Destination, target: &str, principal: &str) -> Raw {
+    let service = json!({"Service": principal});
+    let doc = |action: &str, resource: Value| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": service,
+            "Action": action, "Resource": resource,
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]})
+    };
+    let (type_name, props) = match d {
+        Destination::Function => (
+            "AWS::Lambda::Permission",
+            json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": target},
+                   "Principal": principal, "SourceAccount": {"Ref": "AWS::AccountId"}}),
+        ),
+        Destination::Queue => (
+            "AWS::SQS::QueuePolicy",
+            json!({"Queues": [{"Ref": target}],
+                   "PolicyDocument": doc("sqs:SendMessage", json!({"Fn::GetAtt": [target, "Arn"]}))}),
+        ),
+        Destination::Topic => (
+            "AWS::SNS::TopicPolicy",
+            json!({"Topics": [{"Ref": target}],
+                   "PolicyDocument": doc("sns:Publish", json!({"Ref": target}))}),
+        ),
+    };
+    Raw::new(type_name, props).expect("valid").stateless()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn a_notifying_bucket_is_refused_unless_created_after_a_permission_for_its_destination(
+        destination in prop_oneof![Just(Destination::Function), Just(Destination::Queue), Just(Destination::Topic)],
+        grant in prop_oneof![Just(Grant::None), Just(Grant::OtherTarget), Just(Grant::OtherPrincipal), Just(Grant::Right)],
+        order in prop_oneof![Just(Order::None), Just(Order::Direct), Just(Order::Transitive)],
+    ) {
+        let mut app = app_with("us-west-2", DOCKERFILE, |s| s).expect("builds");
+        let stack = &mut app.stacks_mut()[1];
+        let resource = |id: &str, raw: Raw| {
+            infra_gen::model::Resource::new(LogicalId::new(id).expect("valid"), Properties::Raw(raw))
+        };
+        // Two destinations of the kind, so a permission can be for the other one.
+        let (list, property, targets) = match destination {
+            Destination::Function => ("LambdaConfigurations", "Function", ["Function", "Other"]),
+            Destination::Queue => ("QueueConfigurations", "Queue", ["Jobs", "Other"]),
+            Destination::Topic => ("TopicConfigurations", "Topic", ["Events", "Other"]),
+        };
+        let own_type = match destination {
+            Destination::Function => None,
+            Destination::Queue => Some("AWS::SQS::Queue"),
+            Destination::Topic => Some("AWS::SNS::Topic"),
+        };
+        for t in targets.iter().skip(usize::from(own_type.is_none())) {
+            let (type_name, props) = match (own_type, *t) {
+                (Some(ty), _) => (ty, json!({})),
+                // Another function, for a permission that names it.
+                (None, _) => ("AWS::SQS::Queue", json!({})),
+            };
+            stack.template.resources.push(resource(t, Raw::new(type_name, props).expect("valid").stateless()));
+        }
+        let target = match destination {
+            Destination::Function => json!({"Fn::GetAtt": ["Function", "Arn"]}),
+            _ => json!({"Fn::GetAtt": [targets[0], "Arn"]}),
+        };
+        let mut config = serde_json::Map::new();
+        config.insert("Event".into(), json!("s3:ObjectCreated:*"));
+        config.insert(property.into(), target);
+        let mut notifications = serde_json::Map::new();
+        notifications.insert(list.into(), json!([config]));
+        let mut bucket = resource(
+            "Uploads",
+            Raw::new("AWS::S3::Bucket", json!({"NotificationConfiguration": notifications})).expect("valid"),
+        );
+        let granted = match grant {
+            Grant::None => None,
+            Grant::OtherTarget => Some(grant_for(destination, targets[1], "s3.amazonaws.com")),
+            Grant::OtherPrincipal => Some(grant_for(destination, targets[0], "sns.amazonaws.com")),
+            Grant::Right => Some(grant_for(destination, targets[0], "s3.amazonaws.com")),
+        };
+        if let Some(g) = granted {
+            stack.template.resources.push(resource("Allow", g));
+            match order {
+                Order::None => {}
+                Order::Direct => bucket.depends_on.push(LogicalId::new("Allow").expect("valid")),
+                Order::Transitive => {
+                    let mut between = resource("Between", Raw::new("AWS::SNS::Topic", json!({})).expect("valid").stateless());
+                    between.depends_on.push(LogicalId::new("Allow").expect("valid"));
+                    stack.template.resources.push(between);
+                    bucket.depends_on.push(LogicalId::new("Between").expect("valid"));
+                }
+            }
+        }
+        stack.template.resources.push(bucket);
+        let found = dependency_findings(&app);
+        let valid = matches!(grant, Grant::Right) && !matches!(order, Order::None);
+        prop_assert_eq!(found.is_empty(), valid, "{:#?}", found);
+        for f in &found {
+            prop_assert_eq!(f.resource.as_str(), "Uploads");
         }
     }
 }

@@ -3,13 +3,18 @@
 //! resources") whose `DependsOn` names no resource of the stack, or whose references and
 //! `DependsOn` together form a cycle: a function whose environment names its bucket with
 //! `Ref`, and a bucket that notifies the function by its `GetAtt Arn`, can never be created.
+//! It also refuses an S3 bucket that may be created before the permission its notifications
+//! need: S3 sends a test event to each destination when the notification is set, and fails the
+//! bucket's create when it may not ("Unable to validate the following destination
+//! configurations").
 
 use std::collections::BTreeMap;
 
 use super::Sink;
 use crate::builders::Stack;
-use crate::model::Expr;
 use crate::model::expr::sub_placeholders;
+use crate::model::raw::{Raw, RawValue};
+use crate::model::{Expr, Kind, Properties};
 
 /// Why `from` is created after `to`, in a reviewer's words.
 struct Edge {
@@ -104,6 +109,8 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
         }
     }
 
+    check_notifications(stack, &edges, sink);
+
     // Each knot of resources that reach one another once, at its first resource, with its
     // shortest cycle through that resource.
     let mut reported = vec![false; resources.len()];
@@ -177,4 +184,114 @@ fn reaches(from: usize, to: usize, edges: &[Vec<Edge>]) -> bool {
         }
     }
     false
+}
+
+/// A bucket notification's destination kinds: the list, its destination property, and the
+/// resource type (with the property naming the destination) that lets S3 send there.
+const DESTINATIONS: [(&str, &str, &str, &str); 3] = [
+    (
+        "LambdaConfigurations",
+        "Function",
+        "AWS::Lambda::Permission",
+        "FunctionName",
+    ),
+    (
+        "QueueConfigurations",
+        "Queue",
+        "AWS::SQS::QueuePolicy",
+        "Queues",
+    ),
+    (
+        "TopicConfigurations",
+        "Topic",
+        "AWS::SNS::TopicPolicy",
+        "Topics",
+    ),
+];
+
+const S3: &str = "s3.amazonaws.com";
+
+/// Whether `raw` names `s3.amazonaws.com` anywhere (a permission's `Principal`, a policy's
+/// service principal, as JSON or as text).
+fn names_s3(raw: &Raw) -> bool {
+    let mut found = false;
+    raw.properties().visit(&mut |_, v| {
+        found = found || v.literal().is_some_and(|l| l.contains(S3));
+    });
+    found
+}
+
+/// Each raw S3 bucket of the stack whose notification goes to a resource of the stack must be
+/// created after a permission that lets S3 send there.
+fn check_notifications(stack: &Stack, edges: &[Vec<Edge>], sink: &mut Sink<'_>) {
+    let resources = &stack.template.resources;
+    for (b, bucket) in resources.iter().enumerate() {
+        let Properties::Raw(raw) = &bucket.properties else {
+            continue;
+        };
+        let Some(config) = (raw.type_name() == "AWS::S3::Bucket")
+            .then(|| raw.properties().get("NotificationConfiguration"))
+            .flatten()
+        else {
+            continue;
+        };
+        for (list, property, grant_type, grant_property) in DESTINATIONS {
+            let targets = config
+                .get(list)
+                .map(RawValue::items)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|c| c.get(property)?.expr())
+                .flat_map(|e| named(&[e]));
+            let mut done: Vec<&str> = Vec::new();
+            for target in targets {
+                // A destination of another stack is that stack's to permit, deployed first.
+                if done.contains(&target) || !resources.iter().any(|r| r.id.as_str() == target) {
+                    continue;
+                }
+                done.push(target);
+                let grants: Vec<usize> = resources
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| match &r.properties {
+                        Properties::Raw(g) => {
+                            g.type_name() == grant_type
+                                && names_s3(g)
+                                && g.properties().get(grant_property).is_some_and(|v| {
+                                    let mut exprs = Vec::new();
+                                    v.visit(&mut |_, x| exprs.extend(x.expr()));
+                                    named(&exprs).contains(&target)
+                                })
+                        }
+                        _ => false,
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let id = bucket.id.as_str();
+                if grants.is_empty() {
+                    sink.push(
+                        "dependency",
+                        id,
+                        format!(
+                            "{id} notifies {target}, but no {grant_type} of stack {} lets {S3} send to it: S3 tests the destination when the notification is set, and the bucket's create fails",
+                            stack.name
+                        ),
+                        format!(
+                            "add a raw {grant_type} for {target} with principal {S3} (SourceAccount and SourceArn the bucket's), and create the bucket after it: `.after(\"{id}\", \"<its ID>\")`"
+                        ),
+                    );
+                } else if !grants.iter().any(|&g| reaches(b, g, edges)) {
+                    let first = resources[grants[0]].id.as_str();
+                    sink.push(
+                        "dependency",
+                        id,
+                        format!(
+                            "{id} notifies {target}, and CloudFormation may create it before {first}, which lets {S3} send there: S3 tests the destination when the notification is set, and the bucket's create fails"
+                        ),
+                        format!("create the bucket after it: `.after(\"{id}\", \"{first}\")`"),
+                    );
+                }
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! | code | catches |
 //! |---|---|
 //! | `unresolved-ref` | `Ref`, `GetAtt` or `${}` naming nothing in the template |
-//! | `dependency` | a `DependsOn` naming nothing in the stack or a name twice, references and `DependsOn` that form a cycle |
+//! | `dependency` | a `DependsOn` naming nothing in the stack or a name twice, references and `DependsOn` that form a cycle, an S3 bucket that may be created before the permission its notification's destination needs |
 //! | `image-platform` | a Dockerfile whose final stage targets, starts from or copies another architecture, or cannot be resolved |
 //! | `image-config` | ImageConfig that does not match (or cannot be matched with) the Dockerfile's ENTRYPOINT/CMD/WORKDIR |
 //! | `image-streaming` | a streaming handler on an AWS Lambda base image whose runtime cannot stream |
