@@ -2969,6 +2969,7 @@ proptest! {
         made in 0usize..5,
         kind in 0usize..5,
         pattern in 0usize..6,
+        direct in any::<bool>(),
     ) {
         let mkdir = [
             String::new(),
@@ -2993,8 +2994,14 @@ proptest! {
             3 => (format!("COPY --parents --from=build /out/./bootstrap {dir}/"), true),
             _ => (format!("COPY --exclude={pat} --from=build /out/ {dir}/"), !excludes),
         };
+        // `go build -o /out/bootstrap` writes that file, not a directory holding one.
+        let build = if direct {
+            "GOARCH=$TARGETARCH go build -o /out/bootstrap ."
+        } else {
+            "GOARCH=$TARGETARCH go build -o /tmp/gw . && mkdir -p /out && cp /tmp/gw /out/bootstrap"
+        };
         let text = format!(
-            "# syntax=docker/dockerfile:1.7-labs\nFROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/golang:1.23 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /tmp/gw . && mkdir -p /out && cp /tmp/gw /out/bootstrap\nFROM public.ecr.aws/lambda/provided:al2023\n{mkdir}{copy}\nENTRYPOINT [\"{dir}/bootstrap\"]\nCMD [\"lambda\"]\n"
+            "# syntax=docker/dockerfile:1.7-labs\nFROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/golang:1.23 AS build\nARG TARGETARCH\nRUN {build}\nFROM public.ecr.aws/lambda/provided:al2023\n{mkdir}{copy}\nENTRYPOINT [\"{dir}/bootstrap\"]\nCMD [\"lambda\"]\n"
         );
         let program = format!("{dir}/bootstrap");
         let found = findings_with(&text, (&[program.as_str()], &["lambda"], "/var/task"), false, "image-config");
@@ -3054,8 +3061,8 @@ proptest! {
     #[test]
     fn the_program_must_be_runnable_by_lambdas_user(
         copy_mode in prop::sample::select(vec![None, Some("755"), Some("0755"), Some("700"), Some("0500"), Some("555"), Some("u=rwx,go=rx"), Some("u=rwx,go=")]),
-        run_mode in prop::sample::select(vec![None, Some("chmod +x"), Some("chmod 0700"), Some("chmod a-x"), Some("chmod 755"), Some("chmod o-x"), Some("chmod u+x")]),
-        on in 0usize..3,
+        run_mode in prop::sample::select(vec![None, Some("chmod +x"), Some("chmod 0700"), Some("chmod a-x"), Some("chmod 755"), Some("chmod o-x"), Some("chmod u+x"), Some("chmod 644")]),
+        on in 0usize..5,
         relative in any::<bool>(),
     ) {
         let others = |mode: &str, before: u32| -> u32 {
@@ -3066,7 +3073,6 @@ proptest! {
                 "u=rwx,go=rx" | "+x" | "755" => 5,
                 "u=rwx,go=" => 0,
                 "a-x" | "o-x" => before & !1,
-                "u+x" => before,
                 _ => before,
             }
         };
@@ -3087,11 +3093,16 @@ proptest! {
                     (1, _) => "-R /var/task",
                     _ => "/var/task",
                 };
+                // `find` applies the mode to what it selects: files, or directories.
                 match on {
-                    0 | 1 => bits = others(mode, bits),
+                    0 | 1 | 3 => bits = others(mode, bits),
                     _ => blocked = others(mode, 5) & 1 == 0,
                 }
-                format!("RUN {cmd} {target}\n")
+                match on {
+                    3 => format!("RUN find /var/task -type f -exec chmod {mode} {{}} +\n"),
+                    4 => format!("RUN find /var/task -type d -exec chmod {mode} {{}} \\;\n"),
+                    _ => format!("RUN {cmd} {target}\n"),
+                }
             }
         };
         let text = format!(

@@ -1017,12 +1017,13 @@ impl Stage {
                         .lines()
                         .flat_map(|line| simple_commands(line, escape, &self.state))
                         .collect();
-                    for (target, recursive, mode) in modes::chmods(&argvs, wd) {
+                    for (target, recursive, mode, only) in modes::chmods(&argvs, wd) {
                         self.chmods.push(Chmod {
                             writes: self.writes.len(),
                             target,
                             recursive,
                             mode,
+                            only,
                         });
                     }
                 }

@@ -84,8 +84,10 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
             || copies_into(run, dir, name, workdir.as_deref(), dir_exists)
             || (!parent.is_empty() && names_path(run, &format!("{parent}/{name}")))
             // The directory as an output and the name as its file (`dotnet publish -o
-            // /app/publish -p:AssemblyName=bootstrap`, `cd /var/task && go build -o bootstrap`).
-            || (outputs_into(run, dir) && names_word(run, name))
+            // /app/publish -p:AssemblyName=bootstrap`, `cd /var/task && go build -o bootstrap`),
+            // named elsewhere than as the output's own last part (`go build -o /out/bootstrap`
+            // writes the file /out/bootstrap, not a directory holding one).
+            || (outputs_into(run, dir) && names_word(&run.replace(dir, " "), name))
             || tool_output(run, dir, name)
             // Package managers install programs under /usr/local by their name (`pip install
             // gunicorn`, `npm install -g pm2`).

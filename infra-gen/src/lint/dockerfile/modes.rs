@@ -20,6 +20,8 @@ pub(super) struct Chmod {
     pub target: String,
     pub recursive: bool,
     pub mode: String,
+    /// `find -type f` or `-type d` running it: files only, or directories only.
+    pub only: Option<char>,
 }
 
 /// Others' permission bits after `mode` (octal, or `chmod`'s symbolic clauses such as
@@ -66,14 +68,45 @@ pub(super) fn others_after(mode: &str, before: u32) -> Option<u32> {
     Some(others)
 }
 
+/// A changed mode: its target, whether recursively, the mode and the kinds of file it
+/// changes (`find -type f|d`).
+pub(super) type Change = (String, bool, String, Option<char>);
+
 /// What a shell script's `chmod`s change: each target (absolute and clean; relative ones in
-/// `workdir`, skipped when that is not known), whether recursively, and the mode.
-pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<(String, bool, String)> {
+/// `workdir`, skipped when that is not known), whether recursively, and the mode; a
+/// `find <dir> … -exec chmod <mode> {} +` changes everything below `<dir>` it selects.
+pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<Change> {
     let mut out = Vec::new();
+    let at = |target: &str| match workdir {
+        _ if target.starts_with('/') => Some(clean(target)),
+        Some(wd) => Some(clean(&format!("{wd}/{target}"))),
+        None => None,
+    };
     for argv in argvs {
         let Some((program, args)) = argv.split_first() else {
             continue;
         };
+        if program.rsplit('/').next() == Some("find") {
+            let roots: Vec<&String> = args.iter().take_while(|a| !a.starts_with('-')).collect();
+            let only = args
+                .windows(2)
+                .find(|w| w[0] == "-type")
+                .and_then(|w| w[1].chars().next())
+                .filter(|c| matches!(c, 'f' | 'd'));
+            let mode = args
+                .windows(3)
+                .find(|w| {
+                    matches!(w[0].as_str(), "-exec" | "-execdir")
+                        && w[1].rsplit('/').next() == Some("chmod")
+                })
+                .map(|w| w[2].clone());
+            if let Some(mode) = mode {
+                for root in roots.iter().filter_map(|r| at(r)) {
+                    out.push((root, true, mode.clone(), only));
+                }
+            }
+            continue;
+        }
         if program.rsplit('/').next() != Some("chmod") {
             continue;
         }
@@ -100,13 +133,8 @@ pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<(Strin
             }
         }
         let Some(mode) = mode else { continue };
-        for target in targets {
-            let path = match workdir {
-                _ if target.starts_with('/') => clean(target),
-                Some(wd) => clean(&format!("{wd}/{target}")),
-                None => continue,
-            };
-            out.push((path, recursive, mode.to_owned()));
+        for path in targets.into_iter().filter_map(&at) {
+            out.push((path, recursive, mode.to_owned(), None));
         }
     }
     out
@@ -127,13 +155,17 @@ pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<St
             for c in stage.chmods.iter().filter(|c| c.writes == k) {
                 let on_it = files::glob_path(&c.target, path);
                 let above = !on_it && files::is_below(&c.target, path);
-                if on_it || (above && c.recursive) {
+                let files = c.only != Some('d');
+                if (on_it || (above && c.recursive)) && files {
                     let before = others.as_ref().map_or(READ | EXECUTE, |(bits, _)| *bits);
                     if let Some(bits) = others_after(&c.mode, before) {
                         others = Some((bits, format!("`chmod {} {}`", c.mode, c.target)));
                     }
                 }
-                if above && let Some(bits) = others_after(&c.mode, READ | EXECUTE) {
+                if above
+                    && c.only != Some('f')
+                    && let Some(bits) = others_after(&c.mode, READ | EXECUTE)
+                {
                     blocked =
                         (bits & EXECUTE == 0).then(|| format!("`chmod {} {}`", c.mode, c.target));
                 }
