@@ -3083,6 +3083,8 @@ proptest! {
         let mut bits = copy_mode.map_or(5, |m| others(m, 5));
         let unreadable = bits & 4 == 0;
         let mut blocked = false;
+        // The working directory (/var/task) closed to others: its own finding.
+        let mut closed = false;
         let run = match run_mode {
             None => String::new(),
             Some(cmd) => {
@@ -3098,6 +3100,13 @@ proptest! {
                     0 | 1 | 3 => bits = others(mode, bits),
                     _ => blocked = others(mode, 5) & 1 == 0,
                 }
+                let fresh = others(mode, 5);
+                closed = match on {
+                    1 => fresh & 5 != 5,
+                    2 | 4 => fresh & 1 == 0,
+                    3 => fresh & 4 == 0,
+                    _ => false,
+                };
                 match on {
                     3 => format!("RUN find /var/task -type f -exec chmod {mode} {{}} +\n"),
                     4 => format!("RUN find /var/task -type d -exec chmod {mode} {{}} \\;\n"),
@@ -3111,7 +3120,7 @@ proptest! {
         );
         let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config");
         let denied = bits & 1 == 0 || blocked;
-        prop_assert_eq!(found.len(), usize::from(denied) + usize::from(unreadable), "\n{}\n{:#?}", text, found);
+        prop_assert_eq!(found.len(), usize::from(denied) + usize::from(unreadable) + usize::from(closed), "\n{}\n{:#?}", text, found);
     }
 }
 
@@ -3160,5 +3169,49 @@ proptest! {
         let ep: Vec<&str> = entry.iter().map(String::as_str).collect();
         let found = findings_with(&text, (&ep, &[], "/var/task"), true, "image-config");
         prop_assert_eq!(found.len(), usize::from(bad || direct_emulator), "\n{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The function's code is read by Lambda's least-privileged user from the ImageConfig's
+    /// working directory: a `chmod` of that directory or one above it must leave others
+    /// search permission, and a recursive one (`-R`, `find … -exec chmod`) read permission on
+    /// the files; one of a sibling or of a file below is not judged here.
+    #[test]
+    fn the_working_directory_stays_readable_by_lambdas_user(
+        target in prop::sample::select(vec![("${LAMBDA_TASK_ROOT}", true), ("/var/task", true), ("/var", true), ("/var/task/.keep", false), ("/opt", false)]),
+        mode in prop::sample::select(vec!["755", "700", "711", "644", "go-rwx", "o+rX", "a-x", "750"]),
+        how in 0usize..4,
+    ) {
+        let bits = |mode: &str| -> u32 {
+            match mode {
+                "go-rwx" => 0,
+                "o+rX" => 5,
+                "a-x" => 4,
+                m => u32::from_str_radix(m, 8).unwrap_or(0) & 7,
+            }
+        };
+        let (target, here) = target;
+        let b = bits(mode);
+        let run = match how {
+            0 => format!("chmod {mode} {target}"),
+            1 => format!("chmod -R {mode} {target}"),
+            2 => format!("find {target} -type f -exec chmod {mode} {{}} +"),
+            _ => format!("find {target} -type d -exec chmod {mode} {{}} +"),
+        };
+        let (search, read) = match how {
+            0 => (b & 1 != 0, true),
+            1 => (b & 1 != 0, b & 4 != 0),
+            2 => (true, b & 4 != 0),
+            _ => (b & 1 != 0, true),
+        };
+        let closed = here && !(search && read);
+        let text = format!(
+            "FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ${{LAMBDA_TASK_ROOT}}/\nRUN touch /var/task/.keep && mkdir -p /opt && {run}\nCMD [\"app.handler\"]\n"
+        );
+        let found = findings_with(&text, (&["/lambda-entrypoint.sh"], &["app.handler"], "/var/task"), false, "image-config");
+        prop_assert_eq!(found.len(), usize::from(closed), "\n{}\n{:#?}", text, found);
     }
 }

@@ -843,6 +843,18 @@ impl Lint<'_, '_> {
     /// A file the final image copies with a `--chmod` leaving others no read permission is
     /// one the function's user (not root, not its owner) cannot read.
     fn modes(&mut self, stages: &[Stage], chain: &[usize]) {
+        let wd = eval::clean(self.f.image_config.working_directory());
+        if let Some(how) = modes::closed(stages, chain, &wd) {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "{how} in {}'s final image leaves the function's working directory {wd} unreadable to other users; Lambda runs the function as a default user with least privileges (not root, not the owner), so it cannot read its code",
+                    self.path
+                ),
+                format!("keep {wd} and the directories above it at 755 and its files readable by everyone (644; 755 for programs)"),
+            );
+        }
         if let Some((mode, what)) = modes::unreadable(stages, chain) {
             self.sink.push(
                 "image-config",

@@ -191,6 +191,30 @@ pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<St
     }
 }
 
+/// Why Lambda's user cannot read the function's code in the working directory `wd` (where
+/// the ImageConfig runs it, the task root), if it cannot: the last `chmod` of it or a
+/// directory above it leaves others no search permission, or a recursive one (`-R`, `find
+/// … -exec chmod`) no read permission on what it holds.
+pub(super) fn closed(stages: &[Stage], chain: &[usize], wd: &str) -> Option<String> {
+    let mut closed = None;
+    for &i in chain.iter().rev() {
+        for c in &stages[i].chmods {
+            // The directory itself or one above it: what is below it is judged by the
+            // program's own check and not read here.
+            if !(files::glob_path(&c.target, wd) || files::is_below(&c.target, wd)) {
+                continue;
+            }
+            let Some(bits) = others_after(&c.mode, READ | EXECUTE) else {
+                continue;
+            };
+            let search = c.only == Some('f') || bits & EXECUTE != 0;
+            let read = !c.recursive || c.only == Some('d') || bits & READ != 0;
+            closed = (!(search && read)).then(|| format!("`chmod {} {}`", c.mode, c.target));
+        }
+    }
+    closed
+}
+
 /// Each COPY/ADD of the final image's chain whose `--chmod` leaves others without read
 /// permission: what it copies, the function's user cannot read.
 pub(super) fn unreadable<'a>(stages: &'a [Stage], chain: &[usize]) -> Option<(&'a str, String)> {
