@@ -1832,12 +1832,18 @@ fn what_cannot_be_resolved_is_a_finding() {
     for from in ["buidler", "7"] {
         only(&copying(from), "image-platform", from);
     }
-    // BuildKit resolves a `--from` once every stage is known: a later stage is that stage.
-    for from in ["later", "LATER", "3"] {
-        assert!(
-            findings_for(&format!("{}{TAIL}", copying(from))).is_empty(),
-            "{from}"
-        );
+    // A `--from` names a later stage as that stage, but BuildKit builds stages in the
+    // file's order and fails the build (its testOutOfOrderStage: "needs to be defined
+    // before current stage"); an earlier stage is fine.
+    for from in ["later", "LATER", "3", "final", "1"] {
+        only(&copying(from), "image-platform", "defined after");
+    }
+    for from in ["builder", "BUILDER", "0"] {
+        let found: Vec<_> = findings_for(&format!("{}{TAIL}", copying(from)))
+            .into_iter()
+            .filter(|f| f.message.contains("defined after"))
+            .collect();
+        assert!(found.is_empty(), "{from}: {found:#?}");
     }
     only(
         "FROM later AS first\nFROM public.ecr.aws/lambda/provided:al2023 AS later\nFROM first\nWORKDIR /var/task\n",
@@ -3213,5 +3219,46 @@ proptest! {
         );
         let found = findings_with(&text, (&["/lambda-entrypoint.sh"], &["app.handler"], "/var/task"), false, "image-config");
         prop_assert_eq!(found.len(), usize::from(closed), "\n{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// BuildKit builds stages in the file's order: a `COPY --from` or `RUN --mount=…,from=`
+    /// naming a stage (by name in any case, or index) defined after the stage it is in, or that
+    /// stage itself, fails the build — in any stage the final image needs; an earlier stage
+    /// is fine, and so is a stage the build never reaches.
+    #[test]
+    fn a_from_naming_a_stage_not_built_yet_fails_the_build(
+        copier in 0usize..4,
+        source in 0usize..4,
+        by_index in any::<bool>(),
+        upper in any::<bool>(),
+        mount in any::<bool>(),
+        reached in any::<bool>(),
+    ) {
+        // Four stages s0..s3 on debian, each writing /out/s<k>; s<copier> takes s<source>'s.
+        let name = |k: usize| if upper { format!("S{k}") } else { format!("s{k}") };
+        let mut text = String::new();
+        for k in 0..4 {
+            text.push_str(&format!("FROM public.ecr.aws/docker/library/debian:12-slim AS s{k}\nRUN mkdir -p /out && echo {k} > /out/s{k}.txt\n"));
+            if k == copier {
+                let from = if by_index { source.to_string() } else { name(source) };
+                if mount {
+                    text.push_str(&format!("RUN --mount=from={from},source=/out,target=/in cp -r /in /copied\n"));
+                } else {
+                    text.push_str(&format!("COPY --from={from} /out/ /copied/\n"));
+                }
+            }
+        }
+        let take = if reached { format!("COPY --from=s{copier} /out/s{copier}.txt /var/task/\n") } else { String::new() };
+        text.push_str(&format!("FROM public.ecr.aws/lambda/provided:al2023\n{take}COPY --from=s0 /out/s0.txt /var/task/\nCOPY bootstrap /var/task/bootstrap\n"));
+        let found: Vec<_> = findings_for(&format!("{text}{TAIL}"))
+            .into_iter()
+            .filter(|f| f.message.contains("defined after"))
+            .collect();
+        let fails = (reached || copier == 0) && source >= copier;
+        prop_assert_eq!(found.len(), usize::from(fails), "\n{}\n{:#?}", text, found);
     }
 }

@@ -1441,8 +1441,8 @@ pub(super) enum Copies {
 
 /// The stages whose files reach the final image without being part of its FROM chain: those
 /// it copies or mounts from, and those they copy from in turn (each judged with the stages it
-/// is built FROM). A `--from` resolves to a stage by name or index anywhere in the file, as
-/// BuildKit resolves it once every stage is known.
+/// is built FROM). A `--from` resolves to a stage by name or index anywhere in the file (one
+/// defined after the copying stage fails the build, which `order` in `mod.rs` refuses).
 pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize], copies: Copies) -> Vec<usize> {
     let mut seen: Vec<usize> = chain_of_final.to_vec();
     let mut queue = seen.clone();

@@ -54,6 +54,7 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
         sink,
     };
     lint.base(&stages, &chain);
+    lint.order(&stages, &chain);
     lint.platform(&stages, &chain, root);
     lint.copies(&stages, &chain);
     lint.feeders(&stages, &chain);
@@ -270,6 +271,41 @@ impl Lint<'_, '_> {
                         ),
                         format!("name a stage of the Dockerfile (stage names are case-insensitive), or a tagged image; check the spelling of {source}"),
                     );
+                }
+            }
+        }
+    }
+
+    /// BuildKit dispatches stages in the file's order, and a `COPY --from` or `RUN
+    /// --mount=…,from=` naming a stage not dispatched yet — defined after the stage that
+    /// copies, or that stage itself — fails the build ("it needs to be defined before
+    /// current stage"): judged in every stage the final image is built from or copies from.
+    fn order(&mut self, stages: &[Stage], chain: &[usize]) {
+        let index_of = |from: &str| match from.parse::<usize>() {
+            Ok(i) => (i < stages.len()).then_some(i),
+            Err(_) => stages.iter().position(|s| s.name.as_deref() == Some(from)),
+        };
+        let mut seen: Vec<usize> = chain.to_vec();
+        let mut queue = seen.clone();
+        while let Some(i) = queue.pop() {
+            for (from, _) in &stages[i].froms {
+                let Some(j) = index_of(from) else { continue };
+                if j >= i {
+                    self.platform_finding(
+                        format!(
+                            "--from={from} in stage {} of {} names a stage defined after it (or itself), and BuildKit builds stages in the file's order, so the build fails (\"it needs to be defined before current stage\")",
+                            stages[i].name.clone().unwrap_or_else(|| i.to_string()),
+                            self.path
+                        ),
+                        format!("move the stage {from} above the stage that copies from it"),
+                    );
+                    continue;
+                }
+                for k in eval::chain(stages, j) {
+                    if !seen.contains(&k) {
+                        seen.push(k);
+                        queue.push(k);
+                    }
                 }
             }
         }
