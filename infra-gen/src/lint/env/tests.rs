@@ -3585,3 +3585,24 @@ proptest! {
         prop_assert!(literal_reason("SETTINGS", &map).is_some(), "SETTINGS={map}");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Bundler reads a host's credentials from `BUNDLE_<HOST>` (`__` for each dot) as
+    /// `user:password`: found; Bundler's other settings are not accounts.
+    #[test]
+    fn bundler_host_credentials_are_accounts(
+        labels in prop::collection::vec("[a-z]{2,10}", 2..4),
+        user in "[a-z][a-z0-9-]{1,12}",
+        pw in from_alphabet(BASE62, 12..=32).prop_filter("letters and a digit", |p| p.bytes().any(|b| b.is_ascii_digit()) && p.bytes().any(|b| b.is_ascii_alphabetic())),
+    ) {
+        let name = format!("BUNDLE_{}", labels.join("__").to_uppercase());
+        // A generated password with a symbol (without one, random letters may read as words).
+        let value = format!("{user}:{pw}#");
+        prop_assert!(literal_reason(&name, &value).is_some(), "{name}={value}");
+        for (setting, ordinary) in [("BUNDLE_WITHOUT", "development:test"), ("BUNDLE_PATH", "vendor/bundle"), ("BUNDLE_JOBS", "4"), ("BUNDLE_MIRROR__RUBYGEMS__ORG", "https://gems.acme.dev")] {
+            prop_assert!(literal_reason(setting, ordinary).is_none(), "{setting}={ordinary}");
+        }
+    }
+}

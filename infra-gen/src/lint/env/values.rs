@@ -1480,12 +1480,18 @@ fn user_passwords(value: &str, name: Option<&str>) -> Option<String> {
         return None;
     }
     // The name is about accounts when its last word is (`BASIC_AUTH_USERS`, not
-    // `LOGIN_THEME` or `USER_POOL_MAP`), and not an identifier's (`AUTH_KEY_ID`).
+    // `LOGIN_THEME` or `USER_POOL_MAP`), and not an identifier's (`AUTH_KEY_ID`); or when it
+    // is Bundler's credentials for a host (`BUNDLE_GEMS__ACME__DEV`: `__` for each dot).
     let accounts = name.is_some_and(|n| {
-        names::words(n)
-            .last()
-            .is_some_and(|w| ACCOUNT_WORDS.contains(&w.as_str()))
-            && !names::public_name(n)
+        let bundler_host = n
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("bundle_"))
+            && n[7..].contains("__");
+        bundler_host
+            || names::words(n)
+                .last()
+                .is_some_and(|w| ACCOUNT_WORDS.contains(&w.as_str()))
+                && !names::public_name(n)
     });
     accounts.then(|| "a user:password account in plain text".to_owned())
 }
