@@ -3606,3 +3606,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A vendor's token that is a UUID after its documented prefix (LaunchDarkly's `sdk-`,
+    /// Axiom's `xaat-`/`xapt-`) is found under any name; a UUID after a word of another kind
+    /// (`order-`, `tenant-`, LaunchDarkly's public `mob-`) or inside a path stays an identifier.
+    #[test]
+    fn vendor_uuid_tokens_are_found_and_other_prefixed_uuids_are_identifiers(
+        h in from_alphabet(b"0123456789abcdef", 32..=32),
+        prefix in prop::sample::select(&["sdk-", "xaat-", "xapt-"][..]),
+        other in prop::sample::select(&["order-", "tenant-", "mob-", "req-", "uploads/", "run-sdk-"][..]),
+        name in prop::sample::select(&["LD_SDK", "AXIOM_INGEST", "FLAGS", "TELEMETRY", "UPSTREAM"][..]),
+    ) {
+        let id = uuid_of(&h);
+        let token = format!("{prefix}{id}");
+        prop_assert!(literal_reason(name, &token).is_some(), "{name}={token}");
+        let header = format!("Authorization: Bearer {token}");
+        prop_assert!(literal_reason(name, &header).is_some(), "{name}={header}");
+        let ident = format!("{other}{id}");
+        prop_assert!(literal_reason(name, &ident).is_none(), "{name}={ident}: {:?}", literal_reason(name, &ident));
+    }
+}

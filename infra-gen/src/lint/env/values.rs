@@ -36,6 +36,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     if let Some(why) = pem(value)
         .or_else(|| mnemonic(value))
         .or_else(|| bech32_secret(value))
+        .or_else(|| uuid_token(value))
     {
         return Some(why);
     }
@@ -594,6 +595,28 @@ fn uuids(v: &str) -> Vec<(usize, usize)> {
         }
     }
     found
+}
+
+/// Vendors' tokens that are a UUID after the vendor's documented prefix — which a UUID
+/// standing alone, an identifier, is not: LaunchDarkly's server-side SDK key (`sdk-<uuid>`;
+/// its mobile key, `mob-<uuid>`, is public by LaunchDarkly's docs), Axiom's API and personal
+/// tokens (`xaat-`, `xapt-`).
+const UUID_TOKEN_PREFIXES: [&str; 3] = ["sdk-", "xaat-", "xapt-"];
+
+/// Why `value` holds a vendor's UUID token ([`UUID_TOKEN_PREFIXES`]) as a word of its own.
+fn uuid_token(value: &str) -> Option<String> {
+    UUID_TOKEN_PREFIXES.iter().find_map(|prefix| {
+        value.match_indices(prefix).find_map(|(at, _)| {
+            let word_start = value[..at]
+                .bytes()
+                .last()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || b"-_.".contains(&c)));
+            let rest = &value[at + prefix.len()..];
+            rest.get(..36)?;
+            (word_start && uuids(rest).first() == Some(&(0, 36)))
+                .then(|| format!("a vendor's token: `{prefix}` and a UUID"))
+        })
+    })
 }
 
 /// Public keys and certificates (PEM, OpenSSH), a JWK set without private members, keys
