@@ -373,6 +373,10 @@ const PROPERTY: &[&str] = &[
     "quota",
     "threshold",
     "template",
+    // How the secret is configured (`GOOGLE_CREDENTIALS_CONFIG`: workload identity federation's
+    // credential configuration file, which names where a token comes from): judged by content.
+    "config",
+    "configuration",
     "user",
     "username",
     "login",

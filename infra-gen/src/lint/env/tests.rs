@@ -3629,3 +3629,25 @@ proptest! {
         prop_assert!(literal_reason(name, &ident).is_none(), "{name}={ident}: {:?}", literal_reason(name, &ident));
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A secret's configuration (`GOOGLE_CREDENTIALS_CONFIG`, `TOKEN_CONFIGURATION`) is judged
+    /// by what it holds: settings pass, a secret among them is found.
+    #[test]
+    fn a_secrets_configuration_is_judged_by_its_content(
+        head in prop::sample::select(&["GOOGLE_CREDENTIALS", "TOKEN", "API_KEY", "DB_PASSWORD", "SECRET"][..]),
+        tail in prop::sample::select(&["CONFIG", "CONFIGURATION", "Config"][..]),
+        ttl in 60..86_400u32,
+        host in "[a-z]{3,10}\\.[a-z]{3,8}\\.dev",
+        m in from_alphabet(BASE62, 32..=48),
+    ) {
+        let name = format!("{head}_{tail}");
+        let settings = format!(r#"{{"token_url":"https://{host}/oauth2/token","ttl":{ttl},"subject_token_type":"urn:ietf:params:oauth:token-type:jwt"}}"#);
+        prop_assert!(literal_reason(&name, &settings).is_none(), "{name}={settings}: {:?}", literal_reason(&name, &settings));
+        let with_secret = format!(r#"{{"token_url":"https://{host}/oauth2/token","client_secret":"{m}"}}"#);
+        prop_assert!(literal_reason(&name, &with_secret).is_some(), "{name}={with_secret}");
+        prop_assert!(literal_reason(&name, &m).is_some(), "{name}={m}");
+    }
+}
