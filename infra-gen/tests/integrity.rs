@@ -1566,3 +1566,32 @@ proptest! {
         prop_assert_eq!(found.is_empty(), safe && index == at, "{} {}: {:#?}", delimiter, index, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// An Availability Zone names its region — `<region><letter>`, a Local Zone's
+    /// `<region>-<zone>`, or a zone `Fn::GetAZs <region>` returns (`""`: the stack's) — and a
+    /// raw resource placed in one of another region than its stack's (any property named
+    /// `…AvailabilityZone(s)`, at any depth) is a `region` finding; its own region's zone is not.
+    #[test]
+    fn a_resource_is_placed_only_in_its_own_regions_zones(
+        // The fixture's model map routes from these.
+        stack_region in proptest::sample::select(vec!["us-east-1", "us-west-2"]),
+        zone_region in proptest::sample::select(REGIONS.to_vec()),
+        form in 0usize..4,
+        letter in proptest::sample::select(vec!["a", "b", "c"]),
+    ) {
+        let zone = match form {
+            0 => serde_json::json!(format!("{zone_region}{letter}")),
+            1 => serde_json::json!(format!("{zone_region}-lax-1{letter}")),
+            2 => serde_json::json!({"Fn::Select": [0, {"Fn::GetAZs": zone_region}]}),
+            _ => serde_json::json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]}),
+        };
+        let mut app = app_with(stack_region, DOCKERFILE, |s| s).expect("valid");
+        with_raw(&mut app, "Subnet", "AWS::EC2::Subnet", serde_json::json!({"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": zone}));
+        let found = of(&app, "region");
+        let other = form != 3 && zone_region != stack_region;
+        prop_assert_eq!(found.len(), usize::from(other), "{} {} {}: {:#?}", stack_region, zone_region, form, found);
+    }
+}

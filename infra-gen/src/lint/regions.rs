@@ -593,6 +593,19 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             message,
             fix: fix.to_owned(),
         };
+        let mut zones = Vec::new();
+        zone_values(raw.properties(), false, &mut zones);
+        for zone in zones {
+            if let Some(other) = zone_region(zone, &scope).filter(|other| other != region) {
+                out.push(finding(
+                    format!(
+                        "places the resource in an Availability Zone of {other} ({}), but the stack is in {region}: a resource is created only in its own region's zones",
+                        shown(zone)
+                    ),
+                    "name a zone of the stack's region: Fn::Select of Fn::GetAZs \"\" (the stack's region), or <region><letter>",
+                ));
+            }
+        }
         match raw.type_name() {
             "AWS::CloudWatch::CompositeAlarm" => {
                 let Some(rule) = raw.properties().get("AlarmRule").and_then(RawValue::expr) else {
@@ -631,6 +644,49 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
+}
+
+/// The values of every property named `…AvailabilityZone` or `…AvailabilityZones` (a zone's
+/// name; not `…AvailabilityZoneId`, a zone ID), at any depth.
+fn zone_values<'a>(value: &'a RawValue, zone: bool, out: &mut Vec<&'a Expr>) {
+    match value {
+        RawValue::Expr(e) if zone => out.push(e),
+        RawValue::Array(items) => {
+            for item in items {
+                zone_values(item, zone, out);
+            }
+        }
+        RawValue::Object(fields) => {
+            for (key, v) in fields {
+                let named = key.ends_with("AvailabilityZone") || key.ends_with("AvailabilityZones");
+                zone_values(v, named, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The region an Availability Zone names: its name is the region's and a letter (`eu-west-1a`),
+/// or the region's and a Local or Wavelength Zone's (`us-west-2-lax-1a`); a zone of
+/// `Fn::GetAZs <region>` is that region's (`""`: the stack's).
+fn zone_region(zone: &Expr, scope: &Scope<'_>) -> Option<String> {
+    if let Some(text) = scope.resolve(zone).known() {
+        let parts: Vec<&str> = text.split('-').collect();
+        return (3..=4).filter(|k| *k <= parts.len()).find_map(|k| {
+            let head = parts[..k].join("-");
+            let region = head.trim_end_matches(|c: char| c.is_ascii_lowercase());
+            crate::builders::is_region(region).then(|| region.to_owned())
+        });
+    }
+    let mut found = None;
+    zone.walk(&mut |e| {
+        if let Expr::GetAZs(region) = e
+            && let Some(named) = scope.resolve(region).known().filter(|r| !r.is_empty())
+        {
+            found = Some(named.to_owned());
+        }
+    });
+    found
 }
 
 pub(super) fn shown(e: &Expr) -> String {
