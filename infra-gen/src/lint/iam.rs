@@ -431,7 +431,10 @@ fn fit(
         None => arn_fields(&text).map(|f| f[2]),
     }
     .filter(|s| !s.contains(UNKNOWN));
-    if own.is_none() && matches!(service, Some("logs" | "secretsmanager")) {
+    if own.is_none()
+        && matches!(service, Some("logs" | "secretsmanager"))
+        && !names_own_log_group(stack, &text, &sink.scope())
+    {
         sink.push(
             "iam-scope",
             id,
@@ -479,6 +482,38 @@ fn fit(
         );
     }
     Some(accepts)
+}
+
+/// Whether `arn` (the stack's account written as twelve zeros) names a log group of the stack
+/// by its name, in the stack's region and account (`…:log-group:/aws/lambda/<function>:*`, as
+/// AWS documents a function's log permissions): the same log group as its `GetAtt Arn`.
+fn names_own_log_group(stack: &Stack, arn: &str, scope: &Scope<'_>) -> bool {
+    let Some(["arn", _, "logs", region, account, resource]) = arn_fields(arn) else {
+        return false;
+    };
+    let Some(name) = resource
+        .strip_prefix("log-group:")
+        .map(|rest| rest.split_once(':').map_or(rest, |(name, _)| name))
+    else {
+        return false;
+    };
+    region == stack.environment.region()
+        && (account == "000000000000" || scope.app.and_then(super::own_account) == Some(account))
+        && stack
+            .template
+            .resources
+            .iter()
+            .any(|r| match &r.properties {
+                Properties::Raw(raw) => {
+                    r.properties.type_name() == "AWS::Logs::LogGroup"
+                        && super::raw::physical_name(raw)
+                            .is_some_and(|(_, value)| scope.resolve(value).known() == Some(name))
+                }
+                other => {
+                    other.type_name() == "AWS::Logs::LogGroup"
+                        && other.physical_name().is_some_and(|(_, n)| n == name)
+                }
+            })
 }
 
 /// IAM grants a statement's every action on its every resource, and a pair that matches

@@ -1701,6 +1701,26 @@ mod generated {
             prop_assert_eq!(f.iter().any(|x| x.code == "iam-scope" && x.message.contains("of region")), other, "{:?}", f);
         }
 
+        /// The function's log group written as its ARN (`log-group:<name>:*`, what `GetAtt Arn`
+        /// returns, or its streams `…:log-stream:*`) is the stack's own log group and no
+        /// wildcard; another name, region or a pattern in the name is refused, and so is the
+        /// bare log group for stream actions.
+        #[test]
+        fn the_stacks_log_group_by_its_arn_is_its_own(
+            name in prop::sample::select(vec!["/aws/lambda/demo-test", "/aws/lambda/demo-other", "/aws/lambda/demo-*"]),
+            region in prop::sample::select(vec!["${AWS::Region}", "us-west-2", "eu-west-1"]),
+            suffix in prop::sample::select(vec![":*", ":log-stream:*", ""]),
+        ) {
+            let f = with(Statement::allow(
+                "Logs",
+                vec![Action::new("logs:PutLogEvents").expect("valid"), Action::new("logs:CreateLogStream").expect("valid")],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:logs:{region}:${{AWS::AccountId}}:log-group:{name}{suffix}"))],
+            ));
+            // Without a suffix it is the log group, on which these stream actions act on nothing.
+            let own = name == "/aws/lambda/demo-test" && region != "eu-west-1" && !suffix.is_empty();
+            prop_assert_eq!(f.is_empty(), own, "{} {} {} {:?}", name, region, suffix, f);
+        }
+
         /// A grant to a service principal is tied to its source by `SourceAccount`, or by a
         /// `SourceArn` naming an account: an S3 bucket's ARN names none, so a bucket of that
         /// name in any account matches it (the stack's own bucket's ARN too: once deleted, its

@@ -239,23 +239,32 @@ pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
     (fields[0] == "arn").then_some(fields)
 }
 
-/// Resource types whose service authorizes requests on paths below a resource's own ARN,
-/// which AWS's data lists as no resource type of their own, by ARN service and the resource
-/// part up to the name, with the characters the service allows in that name: OpenSearch
-/// authorizes each HTTP request (`es:ESHttpGet`, …) on `domain/<name>/<index>/…`, and a domain
-/// name is 3–28 lowercase letters, digits and hyphens, so it holds no `/`.
-const PATHS_BELOW: [(&str, &str, NameBytes); 1] = [("es", "domain/", |b| {
-    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
-})];
+/// Resource types whose service authorizes requests on paths below a resource's own ARN, by
+/// ARN service, the resource part up to the name, the separator after it and the characters
+/// the service allows in that name (none of them the separator): OpenSearch authorizes each
+/// HTTP request (`es:ESHttpGet`, …) on `domain/<name>/<index>/…`, which AWS's data lists as
+/// no resource type of its own, and a domain name is 3–28 lowercase letters, digits and
+/// hyphens; CloudWatch Logs writes a log group's ARN `log-group:<name>:*` (what `GetAtt Arn`
+/// returns) and its streams' `log-group:<name>:log-stream:<stream>`, and a log group's name
+/// is letters, digits and `_-/.#`, so it holds no `:`.
+const PATHS_BELOW: [(&str, &str, char, NameBytes); 2] = [
+    ("es", "domain/", '/', |b| {
+        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
+    }),
+    ("logs", "log-group:", ':', |b| {
+        b.is_ascii_alphanumeric() || b"_-/.#".contains(&b)
+    }),
+];
 
 /// Which bytes a service allows in a resource's name.
 type NameBytes = fn(u8) -> bool;
 
 /// Whether the ARN pattern `arn` is paths below one resource that its service addresses by
 /// path ([`PATHS_BELOW`]): partition, service, region, account and the resource's name are
-/// written out, and every wildcard comes after the `/` that ends the name — which no name
-/// holds, so `domain/logs/*` is the domain `logs`'s indexes and documents and no other
-/// domain's (AWS's documented grant), while `domain/lo*/*` or `domain/*` reach other domains.
+/// written out, and every wildcard comes after the separator that ends the name — which no
+/// name holds, so `domain/logs/*` is the domain `logs`'s indexes and documents and no other
+/// domain's (AWS's documented grant), and `log-group:/aws/lambda/x:*` the log group's streams,
+/// while `domain/lo*/*` or `domain/*` reach other domains.
 pub(crate) fn paths_below_one_resource(arn: &str) -> bool {
     let Some(cut) = arn.find(['*', '?']) else {
         return false;
@@ -264,11 +273,11 @@ pub(crate) fn paths_below_one_resource(arn: &str) -> bool {
         return false;
     };
     !partition.is_empty()
-        && PATHS_BELOW.iter().any(|(s, prefix, name_byte)| {
+        && PATHS_BELOW.iter().any(|(s, prefix, separator, name_byte)| {
             *s == service
                 && resource
                     .strip_prefix(prefix)
-                    .and_then(|rest| rest.split_once('/'))
+                    .and_then(|rest| rest.split_once(*separator))
                     .is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(name_byte))
         })
 }
