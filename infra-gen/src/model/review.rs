@@ -176,6 +176,13 @@ const AUTHORITY: &[&str] = &[
     "her",
     "them",
     "us",
+    // `us` in the other languages read.
+    "uns",
+    "nous",
+    "nosotros",
+    "noi",
+    "nós",
+    "ons",
     "someone",
     "somebody",
     "ask",
@@ -382,6 +389,21 @@ const VERDICTS: &[&str] = &[
     "same",
     "similar",
     "identical",
+    "done",
+    "known",
+    "tracked",
+    "changed",
+    "change",
+    "next",
+    "sprint",
+    "week",
+    "launch",
+    "deadline",
+    "service",
+    "services",
+    "setup",
+    "relevante",
+    "pertinent",
 ];
 
 /// Whether `reason` says only who approved it or where it is recorded, or gives a verdict
@@ -1188,6 +1210,25 @@ mod tests {
             proptest::prop_assert!(Suppression::new(Tool::Checkov, "CKV_AWS_116", line).is_err(), "{}", line);
             let reason = format!("{line} Because {why}.");
             proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), "{}", reason);
+        }
+    }
+
+    #[test]
+    fn a_plan_a_known_issue_or_a_pointer_in_another_language_is_no_why() {
+        for line in [
+            "Done as agreed with the owners.",
+            "Known issue, tracked in OPS-12.",
+            "Compliance said it's OK for this service.",
+            "Will be fixed in the next sprint.",
+            "Exception requested by the customer, see the email from 12 March.",
+            "Same setup as last year, nothing changed.",
+            "Needed for the launch next week.",
+            "Nicht relevant für uns, siehe Wiki.",
+        ] {
+            assert!(
+                PolicyException::new(PolicyRule::LogRetention, line).is_err(),
+                "{line}"
+            );
         }
     }
 
