@@ -186,6 +186,34 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public && checked_if_present(&current) {
         return Err(Refusal::Negation);
     }
+    // An exemption the caller controls, after a refusal: `403 for unknown keys, unless the
+    // X-Internal header is set` — whoever sets the header is let in (not `unless the header
+    // holds a valid token`: that is the check).
+    if !public
+        && current.iter().flatten().any(|c| {
+            c.iter().position(|y| y == "unless").is_some_and(|i| {
+                let cond = &c[i + 1..];
+                cond.iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "header" | "parameter" | "param" | "query" | "flag" | "cookie" | "field"
+                    )
+                }) && cond.iter().any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "set" | "present" | "sent" | "included" | "true" | "passed" | "added"
+                    )
+                }) && !cond.iter().any(|y| {
+                    y.starts_with("valid")
+                        || y.starts_with("verif")
+                        || y.starts_with("match")
+                        || matches!(y.as_str(), "correct" | "signed" | "authentic" | "genuine")
+                })
+            })
+        })
+    {
+        return Err(Refusal::Negation);
+    }
     // A check that applies to none: `enabled in 0 of 3 stages`, `on zero environments`.
     if !public
         && current.iter().flatten().any(|c| {
@@ -738,6 +766,12 @@ fn setting_off(text: &str) -> bool {
     while let Some(c) = chars.next() {
         if c.is_alphanumeric() || c == '_' || c == '\'' || c == '\u{2019}' {
             word.push(if c == '\u{2019}' { '\'' } else { c });
+            continue;
+        }
+        // A dotted key (`auth.enabled`, YAML's and properties' paths) is one setting, its
+        // dots `_`.
+        if c == '.' && !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            word.push('_');
             continue;
         }
         if !word.is_empty() {
@@ -2347,6 +2381,10 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                         )
                 })
                 && !clause.iter().any(|y| enforcement(y))
+            // A check not yet decided on: `we haven't decided whether to verify them`.
+            || x == "whether"
+                && (w(i + 1) == "to" && (checking(w(i + 2)) || adding(w(i + 2)))
+                    || w(i + 1) == "or" && w(i + 2) == "not" && w(i + 3) == "to")
             // A condition contrary to fact: `the handler would reject unsigned requests if the
             // flag were enabled` — the flag is not.
             || x == "if"
@@ -2486,13 +2524,15 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         // environment has its own stack`), not as what this URL is for.
         let other_thing = (excusable || names_own_mechanism(sentence))
             && matches!(x, "demo" | "demos" | "prototype" | "poc" | "sandbox")
-            && matches!(w(i + 1), "environment" | "account" | "stack" | "stacks" | "app" | "site" | "tenant" | "workspace")
+            && matches!(w(i + 1), "environment" | "account" | "stack" | "stacks" | "app" | "site" | "tenant" | "workspace" | "stage" | "stages" | "env" | "tier")
             // `for the demo environment and production alike`: one place among others.
             && (matches!(w(i + 2), "and" | "or" | "as")
                 && words[i + 3..].iter().take(3).any(|y| {
                     matches!(*y, "production" | "prod" | "staging" | "live" | "every" | "all" | "other" | "alike")
                 })
-                || !clause[..at].iter().rev().take(2).any(|y| matches!(y.as_str(), "for" | "during" | "in" | "while" | "until")));
+                || !clause[..at].iter().rev().take(2).any(|y| matches!(y.as_str(), "for" | "during" | "in" | "while" | "until"))
+                // `even in the demo stage`: the check holds there too.
+                || clause[..at].iter().rev().take(4).any(|y| matches!(y.as_str(), "even" | "also" | "including")));
         // `until` after a refusal bounds the refusal: `a suspended key gets 402 until the
         // invoice is paid`.
         let refusal_lasts = matches!(x, "until" | "till" | "til" | "untill")
@@ -3458,6 +3498,7 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "zscaler"
                 | "netskope"
                 | "pomerium"
+                | "pingaccess"
                 | "vpn"
                 // Other clouds' front doors and firewalls: `Cloud Armor`, `Azure Front Door`
                 // (not `Azure AD`, an identity provider whose tokens the handler verifies).
@@ -5759,9 +5800,10 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
                                 // `cannot be turned off` negates removing protection.
                                 .is_some_and(|(k, w)| {
                                     put_in_place(w)
+                                        // `… is not used again`: used once.
                                         && !matches!(
                                             c.get(i + 2 + k).map(String::as_str),
-                                            Some("off" | "down")
+                                            Some("off" | "down" | "again" | "twice")
                                         )
                                 })
                     }))
@@ -6023,6 +6065,12 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
             continue;
         }
         if required_state(y) {
+            // `the token is not used again`: used once, not absent.
+            if c.get(k + 1).is_some_and(|n| {
+                matches!(n.as_str(), "again" | "twice" | "afterwards" | "thereafter")
+            }) {
+                return None;
+            }
             return last_negator.map(|k| Scope::After(Some(k)));
         }
         if !matches!(

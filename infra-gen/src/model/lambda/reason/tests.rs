@@ -2463,3 +2463,28 @@ fn tokens_of_another_clouds_idp_are_verified_by_the_handler() {
         Ok(())
     );
 }
+
+/// A setting written as a dotted key turned off, an undecided check, an exemption the caller
+/// controls and an access proxy by product are refused; a token used once, and a demo stage
+/// the check also covers, pass.
+#[test]
+fn settings_undecided_checks_and_caller_exemptions_are_refused() {
+    for bad in [
+        "auth.enabled: false in this stack; the handler otherwise checks the API key.",
+        "security.require-signature: off, and the handler verifies HMAC otherwise.",
+        "Requests are signed, but we haven't decided whether to verify them.",
+        "The handler returns 403 for unknown keys, unless the X-Internal header is set.",
+        "Tokens are verified, unless the debug query parameter is present.",
+        "PingAccess protects the URL and validates the session.",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    for valid in [
+        "Before any Bedrock call, the handler verifies the caller's JWT; after that, the token is not used again.",
+        "Even in the demo stage the partner's signature is verified; there is no unauthenticated mode.",
+        "The handler returns 401 unless the Authorization header holds a valid token from our IdP.",
+        "auth.enabled: true in every stack; the handler checks the API key and answers 401 without one.",
+    ] {
+        assert_eq!(judge(valid), Ok(()), "{valid}");
+    }
+}
