@@ -3651,3 +3651,25 @@ proptest! {
         prop_assert!(literal_reason(&name, &m).is_some(), "{name}={m}");
     }
 }
+
+proptest! {
+    #![proptest_config(Config::with_cases(256))]
+
+    /// An HTTP header's name in Train-Case after a label (`GitHub webhook: X-Hub-Signature-256
+    /// is verified …`) names where a credential travels: no secret, and no auth scheme whose
+    /// next word is the credential. A secret after the same label is still one.
+    #[test]
+    fn a_header_name_after_a_label_is_no_secret(
+        label in prop::sample::select(vec!["GitHub webhook", "Webhook secret", "API key", "Signature"]),
+        header in prop::sample::select(vec![
+            "X-Hub-Signature-256", "Stripe-Signature", "X-Shopify-Hmac-Sha256", "X-Api-Key",
+            "X-Slack-Signature", "Linear-Signature",
+        ]),
+        secret in "[a-z0-9]{8}[A-Z][a-z0-9]{23}",
+    ) {
+        let prose = format!("{label}: {header} is verified with the shared secret; invalid signatures get 401.");
+        prop_assert!(prose_reason(&prose).is_none(), "{prose}");
+        let leaked = format!("{label}: {secret} is the value the handler compares.");
+        prop_assert!(prose_reason(&leaked).is_some(), "{leaked}");
+    }
+}

@@ -211,6 +211,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         .collect();
     let names_list = items.len() >= 2 && items.iter().all(|i| names::secret_name(i));
     flag || placeholder(v)
+        || (header_name(v) && !password_name)
         || names_list
         || key_word
         || (date_time(v) && !password_name)
@@ -221,6 +222,24 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || v.starts_with("arn:")
         || (urn(v) && !password_name)
         || path(v)
+}
+
+/// An HTTP header's name as written in Train-Case (`X-Hub-Signature-256`, `Stripe-Signature`,
+/// `X-Shopify-Hmac-Sha256`): capitalised words and numbers joined by `-`, which names where a
+/// credential travels, not the credential.
+fn header_name(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    let word = |p: &str| {
+        let letters = p.trim_end_matches(|c: char| c.is_ascii_digit());
+        letters.len() >= 3
+            && letters.as_bytes()[0].is_ascii_uppercase()
+            && letters.bytes().skip(1).all(|b| b.is_ascii_lowercase())
+    };
+    parts.len() >= 2
+        && parts.iter().filter(|p| word(p)).count() >= 2 - usize::from(parts[0] == "X")
+        && parts.iter().enumerate().all(|(k, p)| {
+            word(p) || k == 0 && *p == "X" || !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// A Uniform Resource Name (RFC 8141: `urn:<NID>:<NSS>`), which names a thing: an OAuth
@@ -1634,7 +1653,9 @@ fn field(text: &str) -> Option<String> {
             .trim_start_matches([' ', '\t'])
             .get(value.len()..)
             .unwrap_or_default();
+        // A header's name (`GitHub webhook: X-Hub-Signature-256 is verified`) is no scheme.
         let scheme = value.len() <= 24
+            && !header_name(value)
             && value.starts_with(|c: char| c.is_ascii_alphabetic())
             && value
                 .bytes()
