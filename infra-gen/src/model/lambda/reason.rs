@@ -126,11 +126,27 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
                 && enforced_now(n)
         })
     };
+    // A `NONE` URL uses no IAM: a clause saying so (`temporary AWS credentials are not used
+    // here`, `not SigV4`) negates no check of the handler's.
+    let aws_auth = |c: &Vec<String>| {
+        c.iter().any(|w| matches!(w.as_str(), "iam" | "sigv4"))
+            || c.iter().any(|w| w == "aws")
+                && c.iter()
+                    .any(|w| matches!(w.as_str(), "credentials" | "credential"))
+    };
+    let negates = |s: &Vec<Vec<String>>| {
+        if mechanism && s.iter().any(aws_auth) {
+            let rest: Vec<Vec<String>> = s.iter().filter(|c| !aws_auth(c)).cloned().collect();
+            !rest.is_empty() && negation(&rest)
+        } else {
+            negation(s)
+        }
+    };
     if !public
         && (current
             .iter()
             .enumerate()
-            .any(|(k, s)| negation(s) && !replaced(k))
+            .any(|(k, s)| negates(s) && !replaced(k))
             || checked_elsewhere(&current)
             || class_left_open(&current))
     {
@@ -2517,14 +2533,29 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && (negation(&[clause.to_vec()])
                     || tail
                         .iter()
-                        .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y)));
+                        .any(|y| adding(y) || EVENTS.contains(&y.as_str()) || period(y))
+                    // Work to finish: `until the Cognito integration is done`.
+                    || tail.windows(2).any(|p| {
+                        matches!(p[0].as_str(), "is" | "are" | "gets" | "has" | "have")
+                            && matches!(
+                                p[1].as_str(),
+                                "done" | "finished" | "complete" | "completed" | "ready" | "integrated"
+                                    | "configured" | "wired" | "built" | "merged" | "deployed"
+                                    | "shipped" | "live" | "over"
+                            )
+                    }));
         let at = clause.len() - tail.len() - 1;
         // A marker standing for something else: the refused credential or a named content.
         // Or, beside a mechanism, a demo named as a thing of its own (`the demo
         // environment has its own stack`), not as what this URL is for.
         let other_thing = (excusable || names_own_mechanism(sentence))
             && matches!(x, "demo" | "demos" | "prototype" | "poc" | "sandbox")
-            && matches!(w(i + 1), "environment" | "account" | "stack" | "stacks" | "app" | "site" | "tenant" | "workspace" | "stage" | "stages" | "env" | "tier")
+            // `demo` before a noun qualifies it (`the demo UI`, `the demo tenant`); before a
+            // time (`the demo day`) or nothing it is the event.
+            && !w(i + 1).is_empty()
+            && !function_word(w(i + 1))
+            && !period(w(i + 1))
+            && !matches!(w(i + 1), "day" | "days" | "week" | "weekend" | "night" | "window" | "phase" | "time" | "period" | "mode" | "purposes" | "purpose" | "only")
             // `for the demo environment and production alike`: one place among others.
             && (matches!(w(i + 2), "and" | "or" | "as")
                 && words[i + 3..].iter().take(3).any(|y| {
