@@ -610,7 +610,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }
     // A setting of the check given the value that turns it off: `verify=False`,
     // `AUTH_ENABLED`, which is `false`, `EXPECTED_TOKEN` is empty, `SKIP_AUTH=true`.
-    if !public && setting_off(reason) {
+    if !public && (setting_off(reason) || condition_set_otherwise(reason)) {
         return Err(Refusal::Negation);
     }
     if !(mechanism || public) {
@@ -872,6 +872,39 @@ fn setting_off(text: &str) -> bool {
     })
 }
 
+/// A check under a setting's value (`when PROD=1 the key is enforced`) that the reason says
+/// the stack sets to another (`this stack sets PROD=0`): whatever the setting's name, the
+/// condition does not hold here.
+fn condition_set_otherwise(text: &str) -> bool {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let pairs: Vec<(usize, &str, &str)> = tokens
+        .iter()
+        .enumerate()
+        .filter_map(|(k, t)| {
+            let t = t.trim_matches(|c: char| "`'\"(),;.:".contains(c));
+            let (name, value) = t.split_once('=')?;
+            (!name.is_empty()
+                && !value.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && name.bytes().any(|b| b.is_ascii_uppercase() || b == b'_')
+                && value.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .then_some((k, name, value))
+        })
+        .collect();
+    pairs.iter().any(|&(k, name, value)| {
+        let conditional = tokens[k.saturating_sub(2)..k].iter().any(|y| {
+            matches!(
+                y.to_ascii_lowercase().as_str(),
+                "when" | "if" | "while" | "whenever" | "unless"
+            )
+        });
+        conditional
+            && pairs
+                .iter()
+                .any(|&(j, n, v)| j != k && n == name && !v.eq_ignore_ascii_case(value))
+    })
+}
+
 /// A credential whose value the reason gives as a well-known default (`the password admin`,
 /// `username admin, password admin`, `the key is changeme`): the first guess of anyone who
 /// finds the URL, published by the reason itself.
@@ -942,8 +975,48 @@ fn quoted_credential(text: &str) -> bool {
                         .any(|b| b.is_ascii_punctuation() && !b"-_.".contains(&b)))
         })
     });
+    // `the shared secret is the string 'partner'`: a value in plain quotes a few words after
+    // a credential's noun (not a header's or a variable's name: `'X-Api-Key'`, `"API_KEY"`).
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let in_quotes = tokens.iter().enumerate().any(|(k, t)| {
+        let t = t.trim_end_matches(|c: char| ",;.:!?)".contains(c));
+        let Some(v) = ['\'', '"', '\u{2018}', '\u{201c}'].iter().find_map(|&q| {
+            let close = match q {
+                '\u{2018}' => '\u{2019}',
+                '\u{201c}' => '\u{201d}',
+                q => q,
+            };
+            t.strip_prefix(q).and_then(|r| r.strip_suffix(close))
+        }) else {
+            return false;
+        };
+        let lower = v.to_ascii_lowercase();
+        v.chars().count() >= 4
+            && !v.contains(|c: char| "/{}<>$".contains(c))
+            // A variable's name, a header's (`X-Api-Key`, `x-api-key`, `Authorization`).
+            && (!v.contains('_') || v.bytes().any(|b| b.is_ascii_lowercase()))
+            && (!v.contains('-') || !v.split('-').all(|p| p.starts_with(char::is_uppercase)))
+            && !lower.starts_with("x-")
+            && !(v.starts_with(char::is_uppercase) && v.chars().skip(1).all(char::is_lowercase))
+            // A claim's or a credential's own word (`the token's 'scope'`).
+            && !AUTH_TERMS.contains(&lower.as_str())
+            && !MECHANISMS.contains(&lower.as_str())
+            && !matches!(
+                lower.as_str(),
+                "scope" | "scopes" | "roles" | "groups" | "email" | "tenant" | "audience"
+                    | "issuer" | "subject" | "claim" | "claims"
+            )
+            && tokens[k.saturating_sub(5)..k].iter().any(|y| {
+                let y = y.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+                matches!(
+                    y.as_str(),
+                    "secret" | "password" | "passphrase" | "key" | "token" | "pin"
+                )
+            })
+    });
     let spans: Vec<&str> = text.split('`').collect();
     account
+        || in_quotes
         || (1..spans.len()).step_by(2).any(|k| {
             let noun = spans[k - 1]
                 .trim_end()
@@ -952,10 +1025,22 @@ fn quoted_credential(text: &str) -> bool {
                 .unwrap_or_default()
                 .to_ascii_lowercase();
             let v = spans[k];
-            matches!(
-            noun.as_str(),
-            "secret" | "password" | "passphrase" | "key" | "token"
-        ) && v.len() >= 6
+            let credential = |w: &str| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "secret" | "password" | "passphrase" | "key" | "token"
+                )
+            };
+            // `api key required (value: `pk_live_…`)`: a value labelled as a credential's.
+            let mut before = spans[k - 1]
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| !w.is_empty())
+                .rev();
+            let labelled = before
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("value"))
+                && before.take(5).any(credential);
+            (credential(&noun) || labelled) && v.len() >= 6
             && !v.contains(|c: char| c.is_whitespace() || "/:{}$<>".contains(c))
             && v.bytes().any(|b| b.is_ascii_digit())
             && v.bytes().any(|b| b.is_ascii_alphabetic())
@@ -2553,6 +2638,7 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
             // `demo` before a noun qualifies it (`the demo UI`, `the demo tenant`); before a
             // time (`the demo day`) or nothing it is the event.
             && !w(i + 1).is_empty()
+            && !w(i + 1).bytes().any(|b| b.is_ascii_digit())
             && !function_word(w(i + 1))
             && !period(w(i + 1))
             && !matches!(w(i + 1), "day" | "days" | "week" | "weekend" | "night" | "window" | "phase" | "time" | "period" | "mode" | "purposes" | "purpose" | "only")
@@ -2799,7 +2885,20 @@ fn negated_marker(clause: &[String], at: usize) -> bool {
         )
         && matches!(w(at + 2), "is" | "are" | "was" | "lives" | "runs")
         && (negator(w(at + 3)) || matches!(w(at + 3), "elsewhere" | "separate"));
+    // `nothing about this endpoint is temporary`: the marker is the predicate of a subject
+    // that denies it.
+    let denied_subject = at >= 2
+        && matches!(w(at - 1), "is" | "are" | "was" | "were")
+        && clause[at.saturating_sub(8)..at - 1]
+            .iter()
+            .position(|y| matches!(y.as_str(), "nothing" | "none"))
+            .is_some_and(|n| {
+                clause[at.saturating_sub(8) + n + 1..at - 1]
+                    .iter()
+                    .all(|y| !negator(y) && !matches!(y.as_str(), "will" | "has" | "have" | "be"))
+            });
     thing
+        || denied_subject
         || clause[..at.min(clause.len())]
             .iter()
             .rev()
@@ -3530,6 +3629,10 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "netskope"
                 | "pomerium"
                 | "pingaccess"
+                // A Cognito or Lambda trigger runs when tokens are issued or events arrive,
+                // not on a request to the URL.
+                | "trigger"
+                | "triggers"
                 | "vpn"
                 // Other clouds' front doors and firewalls: `Cloud Armor`, `Azure Front Door`
                 // (not `Azure AD`, an identity provider whose tokens the handler verifies).
@@ -3641,8 +3744,31 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     // `checked by the WAF`, `authenticated at the CDN`.
                     if c.get(i + 1).is_some_and(|w| w == "by" || w == "at") {
                         let after = &c[i + 2..(i + 6).min(c.len())];
-                        let first = after.iter().position(|w| elsewhere(w) || itself(w))?;
-                        return Some(compound_head(&after[first..]));
+                        // Else the whole compound after its determiner, however long (`the
+                        // Cognito pre-token-generation trigger`).
+                        let compound = || {
+                            let from = (i + 2..c.len())
+                                .find(|&k| {
+                                    !matches!(
+                                        c[k].as_str(),
+                                        "the" | "a" | "an" | "our" | "its" | "their"
+                                    )
+                                })
+                                .unwrap_or(c.len());
+                            let to = (from..c.len().min(from + 8))
+                                .find(|&k| function_word(&c[k]))
+                                .unwrap_or(c.len().min(from + 8));
+                            &c[from..to]
+                        };
+                        let first = after.iter().position(|w| elsewhere(w) || itself(w));
+                        return match first {
+                            Some(first) => Some(compound_head(&after[first..])),
+                            None => {
+                                let whole = compound();
+                                let first = whole.iter().position(|w| elsewhere(w) || itself(w))?;
+                                Some(compound_head(&whole[first..]))
+                            }
+                        };
                     }
                     // Where it takes place: `authentication happens on the client`, `the check
                     // is done in the browser`.
@@ -4498,7 +4624,8 @@ fn lets_through(sentence: &[Vec<String>]) -> bool {
                 // A mode that records instead of refusing: `log-only mode`, `shadow mode`,
                 // `dry-run`, `report-only`; and a check taken back: `rolled back`.
                 || matches!(x, "shadow" | "audit" | "monitor" | "monitoring" | "permissive"
-                    | "passive" | "observe" | "observation" | "warning" | "learning")
+                    | "passive" | "observe" | "observation" | "warning" | "learning" | "report"
+                    | "reporting" | "log" | "logging")
                     && w(i + 1) == "mode"
                 || x == "dry" && w(i + 1) == "run"
                 || matches!(x, "log" | "report" | "warn" | "detect" | "monitor" | "audit")
@@ -5160,7 +5287,13 @@ fn checked_if_present(sentences: &[Vec<Vec<String>>]) -> bool {
         matches!(
             w,
             // `envía`, `envoie`, `invia`, `envia`, `sendet`, `schickt`, `stuurt`, `mitsendet`.
-            "envía"
+            // Present: `présent`, `presente`, `vorhanden`, `aanwezig`.
+            "présent"
+                | "présente"
+                | "presente"
+                | "vorhanden"
+                | "aanwezig"
+                | "envía"
                 | "envia"
                 | "envoie"
                 | "invia"
@@ -5276,40 +5409,110 @@ fn hedged(sentence: &[Vec<String>]) -> bool {
         "vermoedelijk",
         "misschien",
     ];
-    sentence.iter().any(|c| {
-        (0..c.len()).any(|i| {
-            let x = c[i].as_str();
-            // `as far as I know`.
-            let as_far_as =
-                x == "far" && i > 0 && c[i - 1] == "as" && c.get(i + 1).is_some_and(|n| n == "as");
-            // `callers should send a key` asks the callers (judged as delegation); `the check
-            // should be in place` guesses.
-            let asked = matches!(x, "should" | "ought")
-                && i > 0
-                && c[i - 1..i].iter().any(|y| {
-                    matches!(
-                        y.as_str(),
-                        "callers"
-                            | "caller"
-                            | "clients"
-                            | "client"
-                            | "partners"
-                            | "partner"
-                            | "users"
-                            | "senders"
-                            | "you"
-                            | "requests"
-                            | "request"
-                            | "calls"
-                            | "webhooks"
-                            | "deliveries"
-                    )
-                });
-            (HEDGES.contains(&x) && !asked || as_far_as)
-                && !c[..i].iter().any(|y| negator(y))
-                && c[i + 1..].iter().take(8).any(|y| {
-                    checking(y)
+    // A hedge closing a sentence that checks: `…, I think`, `…, to the best of my knowledge`.
+    const TRAILING: &[&str] = &[
+        "i",
+        "i'm",
+        "im",
+        "we",
+        "think",
+        "believe",
+        "guess",
+        "assume",
+        "suppose",
+        "to",
+        "the",
+        "best",
+        "of",
+        "my",
+        "our",
+        "knowledge",
+        "afaik",
+        "afaict",
+        "iirc",
+        "as",
+        "far",
+        "know",
+        "probably",
+        "hopefully",
+        "presumably",
+        "fairly",
+        "pretty",
+        "quite",
+        "sure",
+        "if",
+        "memory",
+        "serves",
+        "recall",
+        "correctly",
+    ];
+    const CORE: &[&str] = &[
+        "think",
+        "believe",
+        "guess",
+        "assume",
+        "suppose",
+        "knowledge",
+        "afaik",
+        "afaict",
+        "iirc",
+        "know",
+        "sure",
+        "recall",
+        "probably",
+        "hopefully",
+        "presumably",
+        "memory",
+    ];
+    let trailing = (1..sentence.len()).any(|k| {
+        let c = &sentence[k];
+        c.len() <= 7
+            && c.iter().all(|w| TRAILING.contains(&w.as_str()))
+            && c.iter().any(|w| CORE.contains(&w.as_str()))
+            && sentence[..k]
+                .iter()
+                .flatten()
+                .any(|y| checking(y) || enforced(y) && !enforcement(y))
+    });
+    trailing
+        || sentence.iter().any(|c| {
+            (0..c.len()).any(|i| {
+                let x = c[i].as_str();
+                // `as far as I know`.
+                let as_far_as = x == "far"
+                    && i > 0
+                    && c[i - 1] == "as"
+                    && c.get(i + 1).is_some_and(|n| n == "as");
+                // `callers should send a key` asks the callers (judged as delegation); `the check
+                // should be in place` guesses.
+                let asked = matches!(x, "should" | "ought")
+                    && i > 0
+                    && c[i - 1..i].iter().any(|y| {
+                        matches!(
+                            y.as_str(),
+                            "callers"
+                                | "caller"
+                                | "clients"
+                                | "client"
+                                | "partners"
+                                | "partner"
+                                | "users"
+                                | "senders"
+                                | "you"
+                                | "requests"
+                                | "request"
+                                | "calls"
+                                | "webhooks"
+                                | "deliveries"
+                        )
+                    });
+                (HEDGES.contains(&x) && !asked || as_far_as)
+                    && !c[..i].iter().any(|y| negator(y))
+                    && c[i + 1..].iter().take(8).any(|y| {
+                        checking(y)
                         || enforced(y) && !enforcement(y)
+                        // `valida`, `validé`, `validiert` in the other languages.
+                        || y.starts_with("valid")
                         || matches!(
                             y.as_str(),
                             "done"
@@ -5323,9 +5526,9 @@ fn hedged(sentence: &[Vec<String>]) -> bool {
                                 | "enabled"
                                 | "working"
                         )
-                })
+                    })
+            })
         })
-    })
 }
 
 /// A key made from what callers know: derived, computed or hashed from the request's own

@@ -2513,3 +2513,62 @@ proptest! {
         prop_assert_eq!(judge(&aws), Ok(()), "{}", aws);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A hedge closing a sentence that checks makes the check a guess; a hedge about
+    /// something else, in a clause of its own words, does not.
+    #[test]
+    fn a_hedge_after_the_check_is_refused(
+        m in prop::sample::select(MECHANISMS),
+        hedge in prop::sample::select(vec!["I think", "to the best of my knowledge", "AFAIK", "I'm fairly sure", "if memory serves", "probably"]),
+    ) {
+        let bad = format!("The handler checks {m}, {hedge}.");
+        prop_assert_eq!(judge(&bad), Err(Refusal::Hedge), "{}", bad);
+        let valid = format!("The handler checks {m} and answers 401 otherwise; {hedge} the OWASP cheat sheet recommends the same.");
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A value in plain quotes after a credential's noun is the credential, published; a
+    /// header's, a variable's or a claim's name there is not.
+    #[test]
+    fn a_credential_in_plain_quotes_is_refused_and_a_name_in_quotes_passes(
+        value in "[a-z]{4,9}[0-9]{0,3}",
+        q in prop::sample::select(vec![('\'', '\''), ('"', '"'), ('\u{2018}', '\u{2019}')]),
+        name in prop::sample::select(vec!["X-Api-Key", "x-api-key", "API_KEY", "Authorization", "scope"]),
+    ) {
+        prop_assume!(!["token", "tokens", "check", "checks", "auth", "authn", "authz", "keys", "login", "scope", "email", "roles", "groups", "claim", "claims", "tenant", "bearer", "session", "cookie", "signed", "signing", "security"].contains(&value.as_str()));
+        let (o, c) = q;
+        let bad = format!("The shared secret is the string {o}{value}{c} and the handler compares it.");
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        let valid = format!("The handler reads the key from the {o}{name}{c} header and compares it with the hash in DynamoDB; 401 otherwise.");
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
+
+/// A check under a setting's value the stack sets otherwise, a trigger as the checker, a check
+/// in report mode, presence in French and the Spanish `probably` are refused; `nothing about
+/// this endpoint is temporary` denies the marker.
+#[test]
+fn conditions_set_otherwise_triggers_and_report_modes_are_refused() {
+    for bad in [
+        "When PROD=1 the key is enforced; this stack sets PROD=0.",
+        "If MODE=strict the JWT is verified; here MODE=lenient.",
+        "Callers are authenticated by the Cognito pre-token-generation trigger.",
+        "Signatures are verified in report mode only: mismatches are counted, requests proceed.",
+        "Si un jeton est présent, il est vérifié.",
+        "El token probablemente se valida en el handler.",
+        "api key required (value: `pk_live_demo_123`, same for all tenants)",
+        "Partners send a token (value: `tok9f2a81c7`) that the handler compares.",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    for valid in [
+        "Nothing about this endpoint is temporary: the HMAC check has been live for two years.",
+        "When PROD=1 the key is enforced, and every stack sets PROD=1; 401 without a key.",
+        "The Cognito pre-token-generation trigger adds a tenant claim, and the handler verifies the access token's signature and that claim on every request.",
+    ] {
+        assert_eq!(judge(valid), Ok(()), "{valid}");
+    }
+}
