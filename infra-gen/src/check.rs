@@ -255,7 +255,15 @@ pub fn write(rendered: &Rendered) -> Result<Written, IoError> {
             written.kept.push(link);
         }
     }
-    for file in files {
+    // samconfig.toml first: no template is ever on disk before the file recording where its
+    // stack is deployed, which the replacement guard of a run beside this one (or the next,
+    // after this one stopped midway) would take as a stack that may have moved.
+    let samconfig = |f: &&GeneratedFile| f.path == crate::render::samconfig::PATH;
+    for file in files
+        .iter()
+        .filter(samconfig)
+        .chain(files.iter().filter(|f| !samconfig(f)))
+    {
         present.remove(&file.path);
         let path = dir.join(&file.path);
         if read_committed(&path).ok().as_deref() != Some(file.contents.as_str()) {

@@ -224,11 +224,18 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         })?;
     // A stack deployed to another region than the committed samconfig says: a moved stack.
     if let Some(rendered) = files.iter().find(|f| f.path == render::samconfig::PATH) {
-        let committed = read_committed_lenient(&dir.join(&rendered.path)).ok();
-        // Unreadable, or without a committed stack's region, it does not say where that stack
-        // was deployed: at worst, it moved.
-        if let Some(c) = committed.as_deref().filter(|c| *c != rendered.contents) {
-            let regions = render::samconfig::recorded_regions(c);
+        let committed = read_committed_lenient(&dir.join(&rendered.path));
+        // Missing beside committed templates, unreadable, or without a committed stack's
+        // region, it does not say where that stack was deployed: at worst, it moved. (Without
+        // generated/ every stack is new; the comparison reports what stands there instead.)
+        let regions = match &committed {
+            Ok(c) if *c == rendered.contents => None,
+            Ok(c) => Some(render::samconfig::recorded_regions(c)),
+            Err(_) if !dir.is_dir() => None,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(Err("it is missing".to_owned())),
+            Err(e) => Some(Err(e.to_string())),
+        };
+        if let Some(regions) = regions {
             for stack in app
                 .stacks()
                 .iter()
@@ -247,7 +254,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         }
         gone.extend(validate::moved_stacks(
             app,
-            committed.as_deref(),
+            committed.as_deref().ok(),
             &rendered.contents,
         ));
     }

@@ -317,10 +317,11 @@ mod guard {
 
         /// The committed samconfig.toml says where each stack was deployed: an editor's byte-order
         /// mark, CRLF or stray byte hide no region move, and a file that records no region for
-        /// a committed stack (unreadable, or its section gone) counts as a move of it.
+        /// a committed stack (unreadable, its section gone, deleted beside the committed
+        /// templates, or a directory in its place) counts as a move of it.
         #[test]
         fn an_edited_samconfig_still_guards_the_region(
-            edit in 0..5usize, moved in any::<bool>(),
+            edit in 0..7usize, moved in any::<bool>(),
         ) {
             let at = |region: &'static str| {
                 let mut app = App::new();
@@ -344,9 +345,17 @@ mod guard {
                     .collect::<Vec<_>>()
                     .join("\n[")
                     .into_bytes(),
-                _ => [text.as_slice(), b"[unclosed\n"].concat(),
+                4 => [text.as_slice(), b"[unclosed\n"].concat(),
+                _ => Vec::new(),
             };
-            fs::write(&file, edited).expect("writable");
+            match edit {
+                5 => fs::remove_file(&file).expect("removable"),
+                6 => {
+                    fs::remove_file(&file).expect("removable");
+                    fs::create_dir(&file).expect("a directory in its place");
+                }
+                _ => fs::write(&file, edited).expect("writable"),
+            }
             let got = pipeline::run(&at(if moved { "us-east-1" } else { "us-west-2" }), &dir, None);
             fs::remove_dir_all(&dir).ok();
             prop_assert_eq!(got.is_err(), moved || edit >= 3, "edit {}", edit);
@@ -393,6 +402,38 @@ mod guard {
                 }
                 Ok(_) => prop_assert!(!rekey && !unreadable, "accepted"),
             }
+        }
+    }
+    /// A generated/ holding no template of a stack (a first render, or a stack added) needs
+    /// no samconfig.toml: what is new cannot have moved; a stack still committed may have.
+    #[test]
+    fn new_stacks_need_no_committed_samconfig() {
+        let app = || {
+            let mut app = App::new();
+            for stack in common::service_stacks("a", "us-west-2", DOCKERFILE, |s| s).expect("valid")
+            {
+                app.push(stack);
+            }
+            app
+        };
+        for all_new in [false, true] {
+            let dir = scratch(&format!("samconfig-new-{all_new}"));
+            written(&dir, &app());
+            for e in fs::read_dir(&dir).expect("written") {
+                let path = e.expect("entry").path();
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                if name == "samconfig.toml" || all_new || name.contains("service") {
+                    fs::remove_file(&path).expect("removable");
+                }
+            }
+            let got = pipeline::run(&app(), &dir, None);
+            fs::remove_dir_all(&dir).ok();
+            // Not all new: the registry stack stays committed, and may have moved.
+            assert_eq!(got.is_err(), !all_new, "all new: {all_new}");
         }
     }
 }
