@@ -284,11 +284,22 @@ pub struct StackReview {
     pub operations: Vec<SettingChange>,
 }
 
-/// A stack recorded in one region by the base and in another by the head.
+/// A stack recorded in one region by the base and in another by the head, or in none by the
+/// base (`from: None`: no `samconfig.toml`, one that does not parse, or none for the stack),
+/// which at worst is another.
 #[derive(Debug, Clone, Serialize)]
 pub struct Move {
-    pub from: String,
+    pub from: Option<String>,
     pub to: String,
+}
+
+impl Move {
+    /// Where the stack was, in words.
+    pub fn from_words(&self) -> &str {
+        self.from
+            .as_deref()
+            .unwrap_or("a region the base's samconfig.toml does not record")
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -402,10 +413,11 @@ pub fn compare(
         let (before, after) = (old_links.get(name), new_links.get(name));
         let same_text = matches!((b, h), (Some((_, bt)), Some((_, ht))) if bt == ht);
         // A stack is its name in one region: recorded in another on each side, it is a new
-        // stack there, and the old one keeps what it holds.
+        // stack there, and the old one keeps what it holds. Where the base records none, it
+        // may have been anywhere: at worst another region, as the replacement guard takes it.
         let moved = match (base.regions.get(name), head.regions.get(name)) {
-            (Some(from), Some(to)) if from != to && b.is_some() && h.is_some() => Some(Move {
-                from: from.clone(),
+            (from, Some(to)) if from != Some(to) && b.is_some() && h.is_some() => Some(Move {
+                from: from.cloned(),
                 to: to.clone(),
             }),
             _ => None,
@@ -721,10 +733,16 @@ fn left_behind(
             resource: id.clone(),
             type_name: type_of(r).to_owned(),
             change: "left behind",
-            why: vec![format!(
-                "the stack moves from {} to {}: a new stack there",
-                m.from, m.to
-            )],
+            why: vec![match &m.from {
+                Some(from) => format!(
+                    "the stack moves from {from} to {}: a new stack there",
+                    m.to
+                ),
+                None => format!(
+                    "the base's samconfig.toml does not record where the stack was deployed: at worst it moves to {}, a new stack there",
+                    m.to
+                ),
+            }],
             acknowledged: cx
                 .head_is_app
                 .then(|| cx.app.removed_stack(stack).map(|a| a.reason().to_owned()))
@@ -1340,6 +1358,47 @@ mod tests {
                 // Recorded in another region on the head: not the same name there.
                 let moved = review(&base, &side("head", &stack, &head, other));
                 prop_assert!(moved.gated(), "{}", plain(&moved));
+            }
+        }
+
+        /// A base that does not record where it deployed a stack — no samconfig.toml, one
+        /// that does not parse, or one without the stack — may have deployed it anywhere: at
+        /// worst it moved, and its stateful resources stay with the old stack (gated), as the
+        /// replacement guard takes it; a stateless stack loses nothing, and a head that records
+        /// no region either is not judged.
+        #[test]
+        fn a_base_that_records_no_region_for_a_stack_is_taken_as_moved(
+            stack in "[a-z][a-z0-9]{2,10}-(prod|staging)-service",
+            region in prop::sample::select(vec!["us-east-1", "eu-central-1", "ap-southeast-2"]),
+            how in 0..3usize,
+            stateful: bool,
+            head_records: bool,
+        ) {
+            let resource = if stateful {
+                retained("AWS::Logs::LogGroup", serde_json::json!({"LogGroupName": "/a/b"}))
+            } else {
+                serde_json::json!({"Type": "AWS::SNS::Topic", "Properties": {}})
+            };
+            let text = serde_json::json!({"Resources": {"X": resource}}).to_string();
+            let files = vec![(stack.clone(), text)];
+            let base = match how {
+                0 => Templates::new("base", files.clone()),
+                1 => Templates::new("base", files.clone()).with_samconfig("<<<<<<< HEAD\n[x"),
+                _ => Templates::new("base", files.clone()).with_samconfig(&format!(
+                    "[other-stack.deploy.parameters]\nregion = \"{region}\"\n"
+                )),
+            };
+            let head = if head_records {
+                side("head", &stack, &resource, region)
+            } else {
+                Templates::new("head", files)
+            };
+            let r = review(&base, &head);
+            prop_assert_eq!(r.gated(), stateful && head_records, "{}", plain(&r));
+            if stateful && head_records {
+                let s = &r.stacks[0];
+                prop_assert_eq!(s.change, "moved");
+                prop_assert!(s.stateful[0].why[0].contains("does not record"), "{}", plain(&r));
             }
         }
     }

@@ -216,7 +216,7 @@ fn verdict(r: &Review) -> String {
 fn stack_title(s: &StackReview) -> String {
     match (s.change, &s.region) {
         ("text-only", _) => format!("{} (text changed, same meaning)", s.stack),
-        (_, Some(m)) => format!("{} (moved from {} to {})", s.stack, m.from, m.to),
+        (_, Some(m)) => format!("{} (moved from {} to {})", s.stack, m.from_words(), m.to),
         (other, None) => format!("{} ({other})", s.stack),
     }
 }
