@@ -1782,8 +1782,13 @@ mod fifo {
         }
     }
 
-    /// The target as the source names it — the stack's queue by `GetAtt` (0), a raw queue (1),
-    /// an ARN with the name fixed (2), the stack's queue by `Sub` (3) — and the raw queue to add.
+    /// `FifoQueue: true` as written: a boolean or its text in any case, which CloudFormation
+    /// converts to the boolean.
+    const TRUE: [&str; 3] = ["true", "\"true\"", "\"True\""];
+
+    /// The target as the source names it — the stack's queue by `GetAtt` (0), a raw queue (1;
+    /// a FIFO one flagged, CloudFormation naming it), an ARN with the name fixed (2), the
+    /// stack's queue by `Sub` (3) — and the raw queue to add.
     fn target(route: u8, base: &str, fifo: bool, service: &str) -> (Value, Option<Raw>) {
         let n = name(base, fifo);
         match route {
@@ -1791,7 +1796,9 @@ mod fifo {
             1 => {
                 let mut props = json!({"QueueName": base});
                 if fifo {
-                    props = json!({"QueueName": n, "FifoQueue": true});
+                    let flag = TRUE[base.len() % TRUE.len()];
+                    props =
+                        json!({"FifoQueue": serde_json::from_str::<Value>(flag).expect("JSON")});
                 }
                 let raw = Raw::new("AWS::SQS::Queue", props).expect("valid");
                 (json!({"Fn::GetAtt": ["Dlq", "Arn"]}), Some(raw))

@@ -530,12 +530,14 @@ fn with_raw(kind: EnvironmentKind, type_name: &str, props: Value, excepted: &[Po
 }
 
 /// A raw log group's `RetentionInDays`: absent, one of CloudWatch's values, a string of one,
-/// or a parameter.
+/// an integer-valued decimal (`400.0`, which CloudFormation converts to the integer), or a
+/// parameter.
 fn retention() -> impl Strategy<Value = Option<Value>> {
     prop_oneof![
         Just(None),
         prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(d))),
         prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(d.to_string()))),
+        prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(f64::from(d)))),
         Just(Some(json!({"Ref": "ImageTag"}))),
     ]
 }
@@ -599,7 +601,7 @@ proptest! {
         // events one day; a parameter may hold anything.
         let broken = class == Some("DELIVERY") || match &days {
             None => true,
-            Some(Value::Number(n)) => n.as_u64().is_some_and(|n| n < u64::from(min)),
+            Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n < f64::from(min)),
             Some(Value::String(s)) => s.parse::<u32>().is_ok_and(|n| n < min),
             Some(_) => true,
         };
@@ -617,7 +619,9 @@ proptest! {
     fn a_raw_repository_is_held_to_the_image_policy(
         kind in kind(),
         mutability in prop::sample::select(&[Some("IMMUTABLE"), Some("MUTABLE"), None][..]),
-        scan in prop::sample::select(&[Some(true), Some(false), None][..]),
+        // A boolean, or its text in any case, as CloudFormation converts it; `yes` is none.
+        scan in prop::sample::select(vec![Some(json!(true)), Some(json!(false)), Some(json!("True")),
+            Some(json!("TRUE")), Some(json!("false")), Some(json!("False")), Some(json!("yes")), None]),
         rules in prop::option::of(prop::collection::vec(ecr_rule(), 0..4)),
         reversed in any::<bool>(),
         duplicate in any::<bool>(),
@@ -629,9 +633,12 @@ proptest! {
         if let Some(m) = mutability {
             props["ImageTagMutability"] = json!(m);
         }
-        if let Some(s) = scan {
+        if let Some(s) = &scan {
             props["ImageScanningConfiguration"] = json!({"ScanOnPush": s});
         }
+        let scans = scan.as_ref().is_some_and(|s| {
+            s.as_bool().unwrap_or_else(|| s.as_str().is_some_and(|t| t.eq_ignore_ascii_case("true")))
+        });
         // Priorities in the rules' order or reversed, the last one maybe repeating the first.
         let len = rules.as_ref().map_or(0, Vec::len);
         let priority = |i: usize| {
@@ -687,7 +694,7 @@ proptest! {
         if mutability != Some("IMMUTABLE") {
             broken.push(PolicyRule::ImmutableTags);
         }
-        if scan != Some(true) {
+        if !scans {
             broken.push(PolicyRule::ScanOnPush);
         }
         let rules = rules.unwrap_or_default();

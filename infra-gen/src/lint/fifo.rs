@@ -33,24 +33,23 @@ impl Order {
     }
 }
 
-/// A raw queue's or topic's kind: its `Fifo…` flag, or a literal name ending in `.fifo`.
-fn raw_order(raw: &Raw) -> Option<Order> {
+/// A raw queue's or topic's kind: its `Fifo…` flag (read as CloudFormation converts a
+/// boolean: `"True"` is true), or a name ending in `.fifo`.
+fn raw_order(sink: &Sink<'_>, raw: &Raw) -> Option<Order> {
     let (flag, name) = match raw.type_name() {
         "AWS::SQS::Queue" => ("FifoQueue", "QueueName"),
         "AWS::SNS::Topic" => ("FifoTopic", "TopicName"),
         _ => return None,
     };
     let props = raw.properties();
-    let flagged = match props.get(flag) {
-        Some(RawValue::Bool(b)) => *b,
-        Some(RawValue::Expr(e)) => e.as_literal() == Some("true"),
-        _ => false,
-    };
-    let named = props
-        .get(name)
-        .and_then(RawValue::expr)
-        .and_then(Expr::as_literal)
-        .is_some_and(|n| n.ends_with(".fifo"));
+    let scope = sink.scope();
+    let flagged = props.get(flag).and_then(|v| scope.boolean(v)) == Some(true);
+    let named = props.get(name).and_then(RawValue::expr).is_some_and(|n| {
+        scope
+            .resolve(n)
+            .known()
+            .is_some_and(|n| n.ends_with(".fifo"))
+    });
     Some(if flagged || named {
         Order::Fifo
     } else {
@@ -86,7 +85,7 @@ fn target_order(stack: &Stack, sink: &Sink<'_>, target: &Expr) -> Option<Order> 
             } else {
                 Order::Standard
             }),
-            Properties::Raw(raw) => raw_order(raw),
+            Properties::Raw(raw) => raw_order(sink, raw),
             _ => None,
         };
     }
@@ -151,7 +150,7 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
                         &[("DeadLetterConfig.TargetArn", "dead-letter target")]
                     }
                     "AWS::SQS::Queue" => {
-                        if let Some(own) = raw_order(raw) {
+                        if let Some(own) = raw_order(sink, raw) {
                             let kept = retention(sink, r);
                             for v in at_path(raw.properties(), "RedrivePolicy.deadLetterTargetArn")
                             {
@@ -186,9 +185,7 @@ fn retention(sink: &Sink<'_>, r: &Resource) -> Option<u32> {
         Properties::Raw(raw) if raw.type_name() == "AWS::SQS::Queue" => {
             match raw.properties().get("MessageRetentionPeriod") {
                 None => Some(345_600),
-                Some(RawValue::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-                Some(RawValue::Expr(e)) => sink.scope().resolve(e).known()?.trim().parse().ok(),
-                Some(_) => None,
+                Some(v) => u32::try_from(sink.scope().integer(v)?).ok(),
             }
         }
         _ => None,

@@ -79,11 +79,11 @@ impl RepositoryFacts {
                 // CloudFormation's default.
                 None => Err("MUTABLE (the default)".into()),
             },
-            scan_on_push: text(
-                p.get("ImageScanningConfiguration")
-                    .and_then(|c| c.get("ScanOnPush")),
-            )
-            .is_some_and(|v| v == "true"),
+            scan_on_push: p
+                .get("ImageScanningConfiguration")
+                .and_then(|c| c.get("ScanOnPush"))
+                .and_then(|v| Scope::new(stack, None).boolean(v))
+                .unwrap_or(false),
             lifecycle,
             archived,
             has_policy: policy.is_some_and(|t| {
@@ -268,8 +268,9 @@ pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
                     }
                     // CloudWatch keeps a group's logs forever unless told otherwise.
                     (_, None) => Err("never expires its logs (no RetentionInDays)".to_owned()),
-                    (_, Some(v)) => text(stack, v)
-                        .and_then(|t| t.parse::<u32>().ok())
+                    (_, Some(v)) => Scope::new(stack, None)
+                        .integer(v)
+                        .and_then(|d| u32::try_from(d).ok())
                         .ok_or_else(|| "keeps logs for a time an input decides".to_owned()),
                 };
                 log_group(&name, days, &policy, kind)

@@ -14,6 +14,7 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 use crate::builders::{App, Stack};
 use crate::model::Expr;
+use crate::model::raw::RawValue;
 
 /// CloudFormation's limit on a parameter value, the longest a parameter can make any text.
 const PARAMETER_MAX_LEN: usize = 4096;
@@ -335,6 +336,42 @@ impl<'a> Scope<'a> {
     /// What `expr` is once deployed.
     pub fn resolve(&self, expr: &Expr) -> Resolved {
         self.resolve_depth(expr, 0)
+    }
+
+    /// A raw scalar where CloudFormation asks a boolean, converted as it converts one (and as
+    /// the schema check does): `true`, `false` or their text in any case; `None` when an input
+    /// decides it or it is no boolean.
+    pub fn boolean(&self, v: &RawValue) -> Option<bool> {
+        match v {
+            RawValue::Bool(b) => Some(*b),
+            RawValue::Expr(e) => {
+                let text = self.resolve(e);
+                let text = text.known()?.trim();
+                if text.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if text.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A raw scalar where CloudFormation asks an integer, converted as it converts one (and as
+    /// the schema check does): an integer-valued number, or the text of one; `None` when an
+    /// input decides it or it is no integer.
+    pub fn integer(&self, v: &RawValue) -> Option<i64> {
+        match v {
+            RawValue::Number(n) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            }),
+            RawValue::Expr(e) => self.resolve(e).known()?.trim().parse().ok(),
+            _ => None,
+        }
     }
 
     fn resolve_depth(&self, expr: &Expr, depth: usize) -> Resolved {
