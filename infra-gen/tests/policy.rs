@@ -529,8 +529,8 @@ fn with_raw(kind: EnvironmentKind, type_name: &str, props: Value, excepted: &[Po
     app
 }
 
-/// A raw log group's `RetentionInDays`: absent, one of CloudWatch's values, a string of one,
-/// an integer-valued decimal (`400.0`, which CloudFormation converts to the integer), or a
+/// A raw log group's `RetentionInDays`: absent, one of CloudWatch's values, a string of one
+/// (or of one with a space after it, which is none), an integer-valued decimal (`400.0`, which CloudFormation converts to the integer), or a
 /// parameter.
 fn retention() -> impl Strategy<Value = Option<Value>> {
     prop_oneof![
@@ -538,6 +538,8 @@ fn retention() -> impl Strategy<Value = Option<Value>> {
         prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(d))),
         prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(d.to_string()))),
         prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(f64::from(d)))),
+        // With a space: no number to CloudFormation, so no retention it can tell.
+        prop::sample::select(&DAYS[..]).prop_map(|d| Some(json!(format!("{d} ")))),
         Just(Some(json!({"Ref": "ImageTag"}))),
     ]
 }
@@ -602,7 +604,7 @@ proptest! {
         let broken = class == Some("DELIVERY") || match &days {
             None => true,
             Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n < f64::from(min)),
-            Some(Value::String(s)) => s.parse::<u32>().is_ok_and(|n| n < min),
+            Some(Value::String(s)) => s.parse::<u32>().map_or(true, |n| n < min),
             Some(_) => true,
         };
         let excepted: &[PolicyRule] = if except { &[PolicyRule::LogRetention] } else { &[] };

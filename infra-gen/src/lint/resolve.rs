@@ -346,7 +346,7 @@ impl<'a> Scope<'a> {
             RawValue::Bool(b) => Some(*b),
             RawValue::Expr(e) => {
                 let text = self.resolve(e);
-                let text = text.known()?.trim();
+                let text = text.known()?;
                 if text.eq_ignore_ascii_case("true") {
                     Some(true)
                 } else if text.eq_ignore_ascii_case("false") {
@@ -360,8 +360,8 @@ impl<'a> Scope<'a> {
     }
 
     /// A raw scalar where CloudFormation asks an integer, converted as it converts one (and as
-    /// the schema check does): an integer-valued number, or the text of one; `None` when an
-    /// input decides it or it is no integer.
+    /// the schema check does): an integer-valued number, or the text of one (`"365 "`, with a
+    /// space, is none); `None` when an input decides it or it is no integer.
     pub fn integer(&self, v: &RawValue) -> Option<i64> {
         match v {
             RawValue::Number(n) => n.as_i64().or_else(|| {
@@ -369,7 +369,7 @@ impl<'a> Scope<'a> {
                     .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                     .map(|f| f as i64)
             }),
-            RawValue::Expr(e) => self.resolve(e).known()?.trim().parse().ok(),
+            RawValue::Expr(e) => self.resolve(e).known()?.parse().ok(),
             _ => None,
         }
     }

@@ -546,12 +546,12 @@ fn errors(validator: &Validator, instance: &Value) -> Vec<ValidationError<'stati
 }
 
 /// `v` as CloudFormation converts a template scalar to the type `to`: a string of a number
-/// or of `true`/`false`, or a number or boolean where a string is asked.
+/// (exactly: `"365 "` is none) or of `true`/`false`, or a number or boolean where a string is
+/// asked. The lints read raw scalars the same way (`Scope::boolean`, `Scope::integer`).
 fn convert(v: &Value, to: JsonType) -> Option<Value> {
     match (v, to) {
-        (Value::String(s), JsonType::Integer) => s.trim().parse::<i64>().ok().map(Value::from),
+        (Value::String(s), JsonType::Integer) => s.parse::<i64>().ok().map(Value::from),
         (Value::String(s), JsonType::Number) => s
-            .trim()
             .parse::<f64>()
             .ok()
             .filter(|f| f.is_finite())

@@ -565,3 +565,18 @@ fn getatt_on_a_raw_resource_reads_what_cloudformation_reads() {
     }
     assert!(checked > 300, "only {checked} properties checked");
 }
+
+/// CloudFormation converts the text of a number, exactly: `"365 "` is no integer, so no
+/// retention (the lints read it the same way).
+#[test]
+fn a_number_written_with_a_space_is_no_number() {
+    for (text, refused) in [("365", false), ("365 ", true), (" 365", true)] {
+        let template = json!({"Resources": {"G": {"Type": "AWS::Logs::LogGroup",
+            "Properties": {"RetentionInDays": text}}}});
+        assert_eq!(
+            !validate_template("s", &template).is_empty(),
+            refused,
+            "{text:?}"
+        );
+    }
+}
