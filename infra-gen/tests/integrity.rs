@@ -1589,7 +1589,12 @@ proptest! {
             _ => serde_json::json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]}),
         };
         let mut app = app_with(stack_region, DOCKERFILE, |s| s).expect("valid");
-        with_raw(&mut app, "Subnet", "AWS::EC2::Subnet", serde_json::json!({"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": zone}));
+        // A subnet's zone, or a One Zone file system's.
+        if letter == "c" {
+            with_raw(&mut app, "Files", "AWS::EFS::FileSystem", serde_json::json!({"AvailabilityZoneName": zone, "Encrypted": true}));
+        } else {
+            with_raw(&mut app, "Subnet", "AWS::EC2::Subnet", serde_json::json!({"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": zone}));
+        }
         let found = of(&app, "region");
         let other = form != 3 && zone_region != stack_region;
         prop_assert_eq!(found.len(), usize::from(other), "{} {} {}: {:#?}", stack_region, zone_region, form, found);

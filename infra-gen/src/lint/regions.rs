@@ -646,8 +646,9 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     }
 }
 
-/// The values of every property named `…AvailabilityZone` or `…AvailabilityZones` (a zone's
-/// name; not `…AvailabilityZoneId`, a zone ID), at any depth.
+/// The values of every property naming zones by name, `…AvailabilityZone`, `…AvailabilityZones`
+/// or `…AvailabilityZoneName` (EFS One Zone's), at any depth; not `…AvailabilityZoneId`, a
+/// zone ID.
 fn zone_values<'a>(value: &'a RawValue, zone: bool, out: &mut Vec<&'a Expr>) {
     match value {
         RawValue::Expr(e) if zone => out.push(e),
@@ -658,7 +659,13 @@ fn zone_values<'a>(value: &'a RawValue, zone: bool, out: &mut Vec<&'a Expr>) {
         }
         RawValue::Object(fields) => {
             for (key, v) in fields {
-                let named = key.ends_with("AvailabilityZone") || key.ends_with("AvailabilityZones");
+                let named = [
+                    "AvailabilityZone",
+                    "AvailabilityZones",
+                    "AvailabilityZoneName",
+                ]
+                .iter()
+                .any(|suffix| key.ends_with(suffix));
                 zone_values(v, named, out);
             }
         }
