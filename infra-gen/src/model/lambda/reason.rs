@@ -2373,6 +2373,11 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 && !tail.iter().take(2).any(|y| matches!(y.as_str(), "outage" | "outages" | "failure" | "failures" | "error" | "errors" | "glitch" | "glitches" | "unavailability" | "timeout" | "timeouts"))
                 && !negated_marker(clause, clause.len() - tail.len() - 1)
             || matches!(x, "pending" | "awaiting") && clause_of(i).0.iter().any(|y| AUTH_TERMS.contains(&y.as_str()))
+            // `pending` in Portuguese, Spanish and German, beside their word for authentication.
+            || matches!(x, "pendente" | "pendentes" | "pendiente" | "pendientes" | "ausstehend")
+                && clause_of(i).0.iter().any(|y| {
+                    AUTH_TERMS.contains(&y.as_str()) || y.starts_with("autent") || y.starts_with("authentif")
+                })
             // `JWT checks come online with the migration`.
             || matches!(x, "come" | "comes") && w(i + 1) == "online"
             || x == "for" && w(i + 1) == "now"
@@ -6017,6 +6022,7 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
                 && (pronoun_off(c)
                     || (0..c.len()).any(|i| {
                         negator(&c[i])
+                            && !thing_is_not_auth(c, i)
                             && c[i + 1..]
                                 .iter()
                                 .enumerate()
@@ -6041,6 +6047,40 @@ fn pronoun_negation(sentence: &[Vec<String>]) -> bool {
                                         )
                                 })
                     }))
+        })
+}
+
+/// `a CAPTCHA is not authentication`: what a named thing that is no part of the URL is not,
+/// with the negator at `j` — no absence of authentication.
+fn thing_is_not_auth(c: &[String], j: usize) -> bool {
+    let copula = |z: &str| matches!(z, "is" | "are" | "was" | "were");
+    let subject_end = match c[j].as_str() {
+        "not" if j > 0 && copula(&c[j - 1]) => j - 1,
+        "isn't" | "aren't" | "wasn't" | "weren't" => j,
+        _ => return false,
+    };
+    let subject = &c[..subject_end];
+    c.get(j + 1)
+        .is_some_and(|x| matches!(x.as_str(), "authentication" | "auth"))
+        && !subject.is_empty()
+        && !subject.iter().any(|z| {
+            AUTH_TERMS.contains(&z.as_str())
+                || MECHANISMS.contains(&z.as_str())
+                || matches!(
+                    z.as_str(),
+                    "url"
+                        | "endpoint"
+                        | "function"
+                        | "service"
+                        | "api"
+                        | "route"
+                        | "it"
+                        | "this"
+                        | "handler"
+                        | "lambda"
+                        | "app"
+                        | "there"
+                )
         })
 }
 
@@ -6248,6 +6288,9 @@ fn negated_at(c: &[String], i: usize) -> Option<Scope> {
                 "isn't" | "aren't" | "wasn't" | "weren't" => (true, j),
                 _ => (false, 0),
             };
+            if thing_is_not_auth(c, j) {
+                return None;
+            }
             if negated_copula
                 && j + 1 < i
                 && c[j + 1..i]

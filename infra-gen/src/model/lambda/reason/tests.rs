@@ -2572,3 +2572,24 @@ fn conditions_set_otherwise_triggers_and_report_modes_are_refused() {
         assert_eq!(judge(valid), Ok(()), "{valid}");
     }
 }
+
+/// The other languages' `pending` beside their word for authentication defers it; what a
+/// named thing is not (`a CAPTCHA is not authentication`) negates nothing, while the URL or a
+/// pronoun for it that is not authenticated does.
+#[test]
+fn foreign_pending_defers_and_a_thing_that_is_not_auth_negates_nothing() {
+    for bad in [
+        "Autenticação pendente até a assinatura do contrato.",
+        "Authentifizierung ausstehend, bis der Partner fertig ist.",
+        "The endpoint is not authentication-protected; the API key is only logged.",
+        "It is not auth: the handler just forwards the key.",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    assert_eq!(
+        judge(
+            "A CAPTCHA is not authentication, so besides it every request needs a valid session cookie, checked by the handler."
+        ),
+        Ok(())
+    );
+}
