@@ -1369,9 +1369,16 @@ proptest! {
 }
 
 /// How a committed template of a renamed stack can be damaged by hand: a tab in its
-/// indentation, cut at a byte past its header, its `Resources` dropped, emptied to its header,
-/// a NUL byte in it.
-const DAMAGE: &[&str] = &["tab", "cut", "no-resources", "header-only", "nul"];
+/// indentation, cut at a byte past its header, cut inside a resource's `Type` (what is left
+/// still reads as a template), its `Resources` dropped, emptied to its header, a NUL byte in it.
+const DAMAGE: &[&str] = &[
+    "tab",
+    "cut",
+    "type-cut",
+    "no-resources",
+    "header-only",
+    "nul",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
@@ -1405,6 +1412,11 @@ proptest! {
             "cut" => {
                 let at = header + cut.index(text.len() - header);
                 let at = (at..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+                text[..at].to_owned()
+            }
+            "type-cut" => {
+                let resources = text.find("\nResources:").expect("resources");
+                let at = resources + text[resources..].find("    Type: ").expect("a type") + 11;
                 text[..at].to_owned()
             }
             "no-resources" => text.replacen("Resources:", "Resourcez:", 1),

@@ -19,7 +19,7 @@ use super::schema;
 use crate::Finding;
 use crate::builders::{App, Stack};
 use crate::model::{Resource, is_stateful_type};
-use crate::render::read::{read_committed_lenient, read_template};
+use crate::render::read::{read_committed_lenient, read_stack_template, read_template};
 
 /// A change that would replace a stateful resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -791,12 +791,24 @@ pub fn removed_stacks(
         let Ok(text) = read_committed_lenient(&dir.join(&name)) else {
             continue;
         };
-        let read = read_template(&text).and_then(|old| match old.get("Resources") {
-            Some(Value::Object(resources)) => Ok(resources
-                .iter()
-                .filter_map(|(id, r)| Some((id.clone(), holds_data(r)?.to_owned())))
-                .collect::<Vec<_>>()),
-            _ => Err("it has no Resources".to_owned()),
+        // Shaped as CloudFormation requires, every resource of a type infra-gen writes: a
+        // file cut after a logical ID, or inside its `Type`, reads as YAML but says nothing of
+        // what that resource was.
+        let read = read_stack_template(&text).and_then(|old| {
+            let resources = old.get("Resources").and_then(Value::as_object);
+            let mut stateful = Vec::new();
+            for (id, r) in resources.into_iter().flatten() {
+                let type_name = r.get("Type").and_then(Value::as_str).unwrap_or_default();
+                if schema::cloudformation(type_name).is_none()
+                    && type_name != schema::SAM_FUNCTION.type_name
+                {
+                    return Err(format!(
+                        "resource {id} has type {type_name:?}, which infra-gen does not write"
+                    ));
+                }
+                stateful.extend(holds_data(r).map(|t| (id.clone(), t.to_owned())));
+            }
+            Ok(stateful)
         });
         let (stateful, unreadable) = match read {
             Ok(stateful) if stateful.is_empty() => continue,
