@@ -229,10 +229,7 @@ fn check_notifications(stack: &Stack, edges: &[Vec<Edge>], sink: &mut Sink<'_>) 
         let Properties::Raw(raw) = &bucket.properties else {
             continue;
         };
-        let Some(config) = (raw.type_name() == "AWS::S3::Bucket")
-            .then(|| raw.properties().get("NotificationConfiguration"))
-            .flatten()
-        else {
+        let Some(config) = raw.bucket_notifications() else {
             continue;
         };
         for (list, property, grant_type, grant_property) in DESTINATIONS {

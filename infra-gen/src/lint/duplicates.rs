@@ -356,10 +356,7 @@ fn overlapping_notifications(stack: &Stack, out: &mut Vec<Finding>) {
         let Properties::Raw(raw) = &r.properties else {
             continue;
         };
-        let Some(config) = (raw.type_name() == "AWS::S3::Bucket")
-            .then(|| raw.properties().get("NotificationConfiguration"))
-            .flatten()
-        else {
+        let Some(config) = raw.bucket_notifications() else {
             continue;
         };
         // (event, prefix, suffix, list, entry); a filter left open decides nothing.

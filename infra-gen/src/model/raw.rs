@@ -380,6 +380,14 @@ impl Raw {
     pub fn properties(&self) -> &RawValue {
         &self.properties
     }
+
+    /// An S3 bucket's `NotificationConfiguration`: what it tells S3 to notify (functions,
+    /// queues, topics) on which events.
+    pub fn bucket_notifications(&self) -> Option<&RawValue> {
+        (self.type_name == "AWS::S3::Bucket")
+            .then(|| self.properties.get("NotificationConfiguration"))
+            .flatten()
+    }
 }
 
 impl Kind for Raw {
