@@ -16,10 +16,23 @@ use crate::model::expr::sub_placeholders;
 use crate::model::raw::{Raw, RawValue};
 use crate::model::{Expr, Kind, Properties};
 
-/// Why `from` is created after `to`, in a reviewer's words.
-struct Edge {
+/// Resource `to` is created before the one whose edge this is: it names `to` as `name`, in
+/// its `DependsOn` or in a reference. Worded only when a finding needs it.
+struct Edge<'a> {
     to: usize,
-    why: String,
+    name: &'a str,
+    depends_on: bool,
+}
+
+impl Edge<'_> {
+    fn why(&self, from: &str) -> String {
+        let how = if self.depends_on {
+            "DependsOn"
+        } else {
+            "references"
+        };
+        format!("{from} {how} {}", self.name)
+    }
 }
 
 /// The resources each expression of `exprs` names (`Ref`, `GetAtt`, `${}`), without pseudo
@@ -84,7 +97,8 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
             match find(name) {
                 Some(to) => edges[i].push(Edge {
                     to,
-                    why: format!("{id} DependsOn {name}"),
+                    name,
+                    depends_on: true,
                 }),
                 None => sink.push(
                     "dependency",
@@ -103,7 +117,8 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
             {
                 edges[i].push(Edge {
                     to,
-                    why: format!("{id} references {name}"),
+                    name,
+                    depends_on: false,
                 });
             }
         }
@@ -119,10 +134,12 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
             continue;
         }
         if let Some(path) = cycle_from(start, &edges) {
-            let whys: Vec<&str> = path
+            let whys: Vec<String> = path
                 .windows(2)
-                .filter_map(|w| edges[w[0]].iter().find(|e| e.to == w[1]))
-                .map(|e| e.why.as_str())
+                .filter_map(|w| {
+                    let e = edges[w[0]].iter().find(|e| e.to == w[1])?;
+                    Some(e.why(resources[w[0]].id.as_str()))
+                })
                 .collect();
             // The rest of its strongly connected component is the same knot.
             for (i, done) in reported.iter_mut().enumerate() {
@@ -143,7 +160,7 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
 
 /// The shortest path `start → … → start` through `edges` (breadth first), if `start` is on a
 /// cycle.
-fn cycle_from(start: usize, edges: &[Vec<Edge>]) -> Option<Vec<usize>> {
+fn cycle_from(start: usize, edges: &[Vec<Edge<'_>>]) -> Option<Vec<usize>> {
     let mut parent: Vec<Option<usize>> = vec![None; edges.len()];
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(at) = queue.pop_front() {
@@ -169,7 +186,7 @@ fn cycle_from(start: usize, edges: &[Vec<Edge>]) -> Option<Vec<usize>> {
 }
 
 /// Whether `to` is reachable from `from` in one or more steps.
-fn reaches(from: usize, to: usize, edges: &[Vec<Edge>]) -> bool {
+fn reaches(from: usize, to: usize, edges: &[Vec<Edge<'_>>]) -> bool {
     let mut seen = vec![false; edges.len()];
     let mut stack = vec![from];
     while let Some(at) = stack.pop() {
@@ -223,7 +240,7 @@ fn names_s3(raw: &Raw) -> bool {
 
 /// Each raw S3 bucket of the stack whose notification goes to a resource of the stack must be
 /// created after a permission that lets S3 send there.
-fn check_notifications(stack: &Stack, edges: &[Vec<Edge>], sink: &mut Sink<'_>) {
+fn check_notifications(stack: &Stack, edges: &[Vec<Edge<'_>>], sink: &mut Sink<'_>) {
     let resources = &stack.template.resources;
     for (b, bucket) in resources.iter().enumerate() {
         let Properties::Raw(raw) = &bucket.properties else {
