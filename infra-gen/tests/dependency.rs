@@ -401,3 +401,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_permission_naming_the_function_by_its_name_or_arn_text_counts_and_another_name_does_not() {
+    let app = app_with("us-west-2", DOCKERFILE, |s| s).expect("builds");
+    let name = match &app.stacks()[1]
+        .template
+        .resource("Function")
+        .expect("the function")
+        .properties
+    {
+        Properties::Function(f) => f.function_name.as_str().to_owned(),
+        _ => unreachable!("Function is the function"),
+    };
+    let with = |function_name: Value| {
+        app_with("us-west-2", DOCKERFILE, |s| {
+            s.raw("Uploads", bucket(json!(BUCKET)))
+                .raw(
+                    "UploadsInvoke",
+                    Raw::new(
+                        "AWS::Lambda::Permission",
+                        json!({"Action": "lambda:InvokeFunction", "FunctionName": function_name,
+                               "Principal": "s3.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}),
+                    )
+                    .map(Raw::stateless),
+                )
+                .after("Uploads", "UploadsInvoke")
+        })
+        .expect("builds")
+    };
+    for named in [
+        json!(name),
+        json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}")}),
+    ] {
+        assert_eq!(dependency_findings(&with(named.clone())), [], "{named}");
+    }
+    for other in [json!(format!("{name}-other")), json!(format!("x{name}"))] {
+        assert_eq!(
+            dependency_findings(&with(other.clone())).len(),
+            1,
+            "{other}"
+        );
+    }
+}

@@ -238,6 +238,18 @@ fn names_s3(raw: &Raw) -> bool {
     found
 }
 
+/// Whether `e` names the resource called `name` as text, by its name or as the last part of
+/// its ARN (`FunctionName: my-fn`, `arn:${AWS::Partition}:lambda:…:function:my-fn`).
+fn names_literally(e: &Expr, name: Option<&str>) -> bool {
+    let Some(name) = name else { return false };
+    let text = match e {
+        Expr::Literal(t) | Expr::Sub(t) => t.as_str(),
+        _ => return false,
+    };
+    text.strip_suffix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with([':', '/']))
+}
+
 /// Each raw S3 bucket of the stack whose notification goes to a resource of the stack must be
 /// created after a permission that lets S3 send there.
 fn check_notifications(stack: &Stack, edges: &[Vec<Edge<'_>>], sink: &mut Sink<'_>) {
@@ -260,10 +272,14 @@ fn check_notifications(stack: &Stack, edges: &[Vec<Edge<'_>>], sink: &mut Sink<'
             let mut done: Vec<&str> = Vec::new();
             for target in targets {
                 // A destination of another stack is that stack's to permit, deployed first.
-                if done.contains(&target) || !resources.iter().any(|r| r.id.as_str() == target) {
+                let Some(destination) = resources.iter().find(|r| r.id.as_str() == target) else {
+                    continue;
+                };
+                if done.contains(&target) {
                     continue;
                 }
                 done.push(target);
+                let name = destination.properties.physical_name().map(|(_, n)| n);
                 let grants: Vec<usize> = resources
                     .iter()
                     .enumerate()
@@ -275,6 +291,7 @@ fn check_notifications(stack: &Stack, edges: &[Vec<Edge<'_>>], sink: &mut Sink<'
                                     let mut exprs = Vec::new();
                                     v.visit(&mut |_, x| exprs.extend(x.expr()));
                                     named(&exprs).contains(&target)
+                                        || exprs.iter().any(|e| names_literally(e, name))
                                 })
                         }
                         _ => false,
