@@ -956,14 +956,49 @@ fn quoted_credential(text: &str) -> bool {
     let account = text.split_whitespace().any(|t| {
         let t = t.trim_matches(|c: char| "`'\"()[]{},;.".contains(c));
         t.split_once(':').is_some_and(|(user, password)| {
+            let lower = user.to_ascii_lowercase();
+            // A user name (`admin`, `svc_ci2`, `deploy-bot`), not a scheme or a digest's
+            // algorithm as IANA's hash registry and OCI digests name them (`sha256:…`,
+            // `sha3-512:…`, `md5:…`, `blake2b-256:…`).
+            let (family, size) = lower.split_at(
+                lower
+                    .find(|c: char| c.is_ascii_digit())
+                    .unwrap_or(lower.len()),
+            );
+            let algorithm = match family {
+                "md" => matches!(size, "2" | "4" | "5"),
+                "sha" => matches!(
+                    size,
+                    "1" | "224"
+                        | "256"
+                        | "384"
+                        | "512"
+                        | "512-224"
+                        | "512-256"
+                        | "3-224"
+                        | "3-256"
+                        | "3-384"
+                        | "3-512"
+                ),
+                "blake" => {
+                    size == "3"
+                        || ["2b", "2s"].iter().any(|v| {
+                            size.strip_prefix(v).is_some_and(|r| {
+                                r.is_empty()
+                                    || r.strip_prefix('-')
+                                        .is_some_and(|n| n.parse::<u16>().is_ok())
+                            })
+                        })
+                }
+                _ => false,
+            };
             user.len() >= 2
+                && user.starts_with(|c: char| c.is_ascii_alphabetic())
                 && user
                     .bytes()
-                    .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.')
-                && !matches!(
-                    user.to_ascii_lowercase().as_str(),
-                    "arn" | "urn" | "http" | "https"
-                )
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                && !algorithm
+                && !matches!(lower.as_str(), "arn" | "urn" | "http" | "https")
                 && password.len() >= 8
                 && !password.contains([':', '/', '<', '$', '{'])
                 && password.bytes().any(|b| b.is_ascii_digit())
@@ -1330,9 +1365,10 @@ fn aws_lambda(c: &mut [String]) {
 }
 
 /// The text with each `snake_case` or `SCREAMING_CASE` setting of the check read as a name,
-/// `envvar`, which no rule reads (its value is [`setting_off`]'s to judge): its words are a name, not prose (`verified unless VERIFY_TOKENS is false` says
-/// nothing is verified of tokens; `SKIP_AUTH=false` skips nothing). A credential's name keeps
-/// its words (`the X_API_KEY header` names an API key).
+/// `envvar`, which no rule reads (its value is [`setting_off`]'s to judge): its words are a
+/// name, not prose (`verified unless VERIFY_TOKENS is false` says nothing is verified of
+/// tokens; `SKIP_AUTH=false` skips nothing). Other identifiers keep their words (`the
+/// X_API_KEY header` names an API key) but those that mark an unfinished state.
 fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('_') {
         return text.into();
@@ -1340,12 +1376,24 @@ fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String, glued: bool| {
-        let named = run.contains('_')
+        if run.contains('_')
             && matches!(
                 setting_kind(run, glued),
                 Some(Setting::Switch | Setting::Skip)
-            );
-        out.push_str(if named { "envvar" } else { run });
+            )
+        {
+            out.push_str("envvar");
+        } else if run.split('_').filter(|p| !p.is_empty()).count() > 1 {
+            // A name says nothing of time: the account `svc_wip` or the queue `jobs_todo`
+            // defers nothing, so a word that alone marks an unfinished state is left out.
+            let kept: Vec<&str> = run
+                .split('_')
+                .filter(|p| !deferral(&[vec![p.to_lowercase()]], false))
+                .collect();
+            out.push_str(&kept.join("_"));
+        } else {
+            out.push_str(run);
+        }
         run.clear();
     };
     for c in text.chars() {
@@ -2133,6 +2181,122 @@ fn foreign_adding(w: &str) -> bool {
     STEMS.iter().any(|s| w.starts_with(s))
 }
 
+/// Words that mark an unfinished state wherever they stand (unless negated): `TODO`, `wip`,
+/// `temporarily`, `for the demo`'s `demo`.
+const UNFINISHED: &[&str] = &[
+    "todo",
+    "fixme",
+    "tbd",
+    "tbc",
+    "wip",
+    "xxx",
+    "hack",
+    "hacky",
+    "temporarily",
+    "temp",
+    "meanwhile",
+    "interim",
+    "placeholder",
+    "eventually",
+    "someday",
+    "stopgap",
+    "provisionally",
+    "provisional",
+    "demo",
+    "demos",
+    "poc",
+    "hackathon",
+    "prototype",
+    "prototyping",
+    "planned",
+    "upcoming",
+    "forthcoming",
+    // A wish or a plan's order is not a fact: `ideally the handler would verify`,
+    // `deprioritised this quarter`.
+    "ideally",
+    "deprioritised",
+    "deprioritized",
+    // Work planned elsewhere is work not done.
+    "postponed",
+    "deferred",
+    "descoped",
+    "parked",
+    "backlog",
+    "roadmap",
+    "followup",
+    "wishlist",
+    // Other languages' `temporarily`, `for now`, `later`, `soon`, `retrofitted`.
+    "vorübergehend",
+    "zeitweise",
+    "vorerst",
+    "später",
+    "demnächst",
+    "nachgerüstet",
+    "nachrüsten",
+    "temporairement",
+    "provisoirement",
+    "bientôt",
+    "ultérieurement",
+    "temporalmente",
+    "provisionalmente",
+    "temporaneamente",
+    "provvisoriamente",
+    "temporariamente",
+    "provisoriamente",
+    "tijdelijk",
+    "voorlopig",
+    "binnenkort",
+    // `provisionally`, `for the time being`, `temporary`
+    "vorläufig",
+    "provisorisch",
+    "temporär",
+    "provisorio",
+    "provisoria",
+    "provvisorio",
+    "provvisoria",
+    "provisório",
+    "provisória",
+    "temporário",
+    "temporária",
+    "temporanea",
+    "temporaneo",
+    "temporaire",
+    // `will arrive`, `will come`, `next`
+    "llegará",
+    "llegarán",
+    "vendrá",
+    "vendrán",
+    "chegará",
+    "chegarão",
+    "virá",
+    "arriverà",
+    "arriveranno",
+    "verrà",
+    "arrivera",
+    "arriveront",
+    "viendra",
+    "viendront",
+    "próximo",
+    "próxima",
+    "prochain",
+    "prochaine",
+    "prossimo",
+    "prossima",
+    "nächsten",
+    "nächste",
+    "nächster",
+    "volgende",
+    // `planned`
+    "geplant",
+    "gepland",
+    "pianificato",
+    "pianificata",
+    "planificado",
+    "planificada",
+    "planejado",
+    "planejada",
+];
+
 /// An unfinished state anywhere in the sentence. With `excusable` (another sentence enforces
 /// a mechanism now), a marker in a clause about an extra measure or the keys' upkeep is not
 /// one: authentication is in place and something else is pending.
@@ -2209,119 +2373,6 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         "hackathon",
         "workshop",
     ];
-    const ALWAYS: &[&str] = &[
-        "todo",
-        "fixme",
-        "tbd",
-        "tbc",
-        "wip",
-        "xxx",
-        "hack",
-        "hacky",
-        "temporarily",
-        "temp",
-        "meanwhile",
-        "interim",
-        "placeholder",
-        "eventually",
-        "someday",
-        "stopgap",
-        "provisionally",
-        "provisional",
-        "demo",
-        "demos",
-        "poc",
-        "hackathon",
-        "prototype",
-        "prototyping",
-        "planned",
-        "upcoming",
-        "forthcoming",
-        // A wish or a plan's order is not a fact: `ideally the handler would verify`,
-        // `deprioritised this quarter`.
-        "ideally",
-        "deprioritised",
-        "deprioritized",
-        // Work planned elsewhere is work not done.
-        "postponed",
-        "deferred",
-        "descoped",
-        "parked",
-        "backlog",
-        "roadmap",
-        "followup",
-        "wishlist",
-        // Other languages' `temporarily`, `for now`, `later`, `soon`, `retrofitted`.
-        "vorübergehend",
-        "zeitweise",
-        "vorerst",
-        "später",
-        "demnächst",
-        "nachgerüstet",
-        "nachrüsten",
-        "temporairement",
-        "provisoirement",
-        "bientôt",
-        "ultérieurement",
-        "temporalmente",
-        "provisionalmente",
-        "temporaneamente",
-        "provvisoriamente",
-        "temporariamente",
-        "provisoriamente",
-        "tijdelijk",
-        "voorlopig",
-        "binnenkort",
-        // `provisionally`, `for the time being`, `temporary`
-        "vorläufig",
-        "provisorisch",
-        "temporär",
-        "provisorio",
-        "provisoria",
-        "provvisorio",
-        "provvisoria",
-        "provisório",
-        "provisória",
-        "temporário",
-        "temporária",
-        "temporanea",
-        "temporaneo",
-        "temporaire",
-        // `will arrive`, `will come`, `next`
-        "llegará",
-        "llegarán",
-        "vendrá",
-        "vendrán",
-        "chegará",
-        "chegarão",
-        "virá",
-        "arriverà",
-        "arriveranno",
-        "verrà",
-        "arrivera",
-        "arriveront",
-        "viendra",
-        "viendront",
-        "próximo",
-        "próxima",
-        "prochain",
-        "prochaine",
-        "prossimo",
-        "prossima",
-        "nächsten",
-        "nächste",
-        "nächster",
-        "volgende",
-        // `planned`
-        "geplant",
-        "gepland",
-        "pianificato",
-        "pianificata",
-        "planificado",
-        "planificada",
-        "planejado",
-        "planejada",
-    ];
     const CREDENTIALS: &[&str] = &[
         "credential",
         "credentials",
@@ -2355,7 +2406,7 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
     (0..words.len()).any(|i| {
         let x = w(i);
         let (clause, tail) = clause_of(i);
-        let marker = ALWAYS.contains(&x)
+        let marker = UNFINISHED.contains(&x)
             // `no bypass, not even temporarily`, `there is no TODO`, `nothing here is
             // temporary` negate the marker.
             && !negated_marker(clause, clause.len() - tail.len() - 1)

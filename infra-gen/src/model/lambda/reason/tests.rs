@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 
-use super::{Refusal, judge};
+use super::{Refusal, UNFINISHED, judge};
 
 const MECHANISMS: &[&str] = &[
     "an API key",
@@ -2339,20 +2339,47 @@ proptest! {
     /// condition key, a host's port, a digest or a region is no account.
     #[test]
     fn an_account_written_in_the_reason_is_refused(
-        // A user name of its own (not a word the judge reads, such as `eta`).
-        user in "svc_[a-z]{3,8}",
+        // A user name of its own: letters glued to digits are no word the judge reads (`svc_sin`
+        // would be Spanish's `without`, `svc_jku` a JWS header).
+        user in "[a-z]{2,6}([_.-][a-z]{2,6})?[0-9]{1,3}",
         password in "[A-Z][a-z]{3,6}[0-9]{2,4}[!#%&*][A-Za-z0-9]{2,4}",
         hex in "[0-9a-f]{64}",
+        b64 in "[A-Za-z0-9+]{43}=",
+        algorithm in prop::sample::select(vec!["sha256", "sha384", "sha512", "sha3-256", "md5", "blake2b-512"]),
     ) {
         let bad = format!("Basic auth with {user}:{password} checked by the handler.");
         prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
         for valid in [
             format!("The handler verifies the bearer JWT and compares aws:SourceArn; images are pinned by sha256:{hex}."),
+            format!("The handler verifies each request's HMAC signature; the bundle's digest is {algorithm}:{b64}."),
             format!("Basic auth as {user}:<password from Secrets Manager>, checked by the handler; the cache listens on localhost:8080."),
             "The API key is checked against region:us-west-2 keys in Secrets Manager; 401 otherwise.".to_owned(),
         ] {
             prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
         }
+    }
+}
+
+proptest! {
+    /// A name says nothing of time: an identifier made of any words, those that mark an
+    /// unfinished state included (`svc_wip`, `jobs_todo_dlq`), defers nothing; the same word
+    /// as prose still does.
+    #[test]
+    fn an_unfinished_word_inside_an_identifier_defers_nothing(
+        parts in prop::collection::vec(
+            // Letters glued to digits are no word the judge reads.
+            prop_oneof!["[a-z]{2,6}[0-9]{1,2}", prop::sample::select(UNFINISHED).prop_map(str::to_owned)],
+            2..4,
+        ),
+        marker in prop::sample::select(UNFINISHED),
+        upper in any::<bool>(),
+    ) {
+        let name = parts.join("_");
+        let name = if upper { name.to_uppercase() } else { name };
+        let valid = format!("Basic auth as {name}:<password from Secrets Manager>, checked by the handler on every request.");
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        let bad = format!("Basic auth as {name}:<password from Secrets Manager>, checked by the handler on every request ({marker}).");
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
     }
 }
 
