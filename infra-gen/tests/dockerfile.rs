@@ -3262,3 +3262,42 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(fails), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// ADD unpacks an archive of the build context into the destination unless
+    /// `--unpack=false`, and a downloaded one only with `--unpack=true` (a bare `--unpack`
+    /// too); an unpacked archive's destination is a directory its files land in, and
+    /// anything else is one file named by its source (a URL's last segment) in a directory
+    /// destination, or the destination itself.
+    #[test]
+    fn an_add_lands_an_archive_unpacked_only_as_buildkit_decides(
+        url in any::<bool>(),
+        name in prop::sample::select(vec!["gw.tar.gz", "gw.tgz", "gw.tar.xz", "gw.zip", "bootstrap", "gw-linux-arm64"]),
+        flag in prop::sample::select(vec![None, Some(""), Some("=true"), Some("=True"), Some("=1"), Some("=false"), Some("=0")]),
+        dest in prop::sample::select(vec!["/var/task/", "/var/task", "/var/task/bootstrap"]),
+    ) {
+        let source = if url { format!("https://example.com/dl/v1/{name}") } else { format!("dist/{name}") };
+        let archive = [".tar.gz", ".tgz", ".tar.xz"].iter().any(|x| name.ends_with(x));
+        let unpack = match flag {
+            None => !url,
+            Some(f) => matches!(f, "" | "=true" | "=True" | "=1"),
+        };
+        let placed = if archive && unpack {
+            // Unpacked below the destination: it may hold bootstrap, but is no file there.
+            dest != "/var/task/bootstrap"
+        } else {
+            dest == "/var/task/bootstrap" || name == "bootstrap"
+        };
+        let text = format!(
+            "# syntax=docker/dockerfile:1.17\nFROM public.ecr.aws/lambda/provided:al2023\nADD{} {source} {dest}\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            flag.map_or(String::new(), |f| format!(" --unpack{f}"))
+        );
+        let found: Vec<_> = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config")
+            .into_iter()
+            .filter(|f| f.message.contains("puts a file at"))
+            .collect();
+        prop_assert_eq!(found.len(), usize::from(!placed), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -117,8 +117,11 @@ pub(super) struct Write {
     pub into_dir: bool,
     /// `--from`, lower-cased: a stage's name or index, or an image; `None` is the context.
     pub from: Option<String>,
-    /// An ADD, which unpacks a local archive.
+    /// An ADD, which unpacks a local archive and downloads a URL ([`Write::unpacks`]).
     pub add: bool,
+    /// ADD's `--unpack` (dockerfile 1.17): `Some(false)` keeps a local archive packed,
+    /// `Some(true)` unpacks a downloaded one too.
+    pub unpack: Option<bool>,
     /// `COPY --parents`: each source lands with its path (from a `/./` pivot on, when it has
     /// one) under the destination, not by its name alone.
     pub parents: bool,
@@ -467,6 +470,39 @@ pub(super) fn kept_path(source: &str) -> &str {
     kept.trim_start_matches("./")
         .trim_start_matches('/')
         .trim_end_matches('/')
+}
+
+/// A boolean flag's value as BuildKit parses it (Go's `strconv.ParseBool`; bare, true);
+/// `None` for anything else, which fails the build.
+fn bool_flag(value: &str) -> Option<bool> {
+    match value {
+        "" | "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Archives ADD can unpack (BuildKit detects the compression by content; these are the
+/// names they go by).
+const ARCHIVES: [&str; 9] = [
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst",
+];
+
+impl Write {
+    /// Whether `source` is a URL ADD downloads (BuildKit's `isHTTPSource`).
+    pub fn downloads(&self, source: &str) -> bool {
+        self.add && (source.starts_with("http://") || source.starts_with("https://"))
+    }
+
+    /// Whether ADD unpacks `source` into the destination, a directory then: an archive of the
+    /// build context unless `--unpack=false`, a downloaded one only with `--unpack=true`
+    /// (BuildKit's `AttemptUnpack`).
+    pub fn unpacks(&self, source: &str) -> bool {
+        let name = source.split(['?', '#']).next().unwrap_or_default();
+        self.add
+            && ARCHIVES.iter().any(|x| name.ends_with(x))
+            && self.unpack.unwrap_or(!self.downloads(source))
+    }
 }
 
 /// The automatic platform ARGs: the target is the function's architecture (the build runs
@@ -1185,6 +1221,7 @@ impl Stage {
                         .filter(|_| ins.keyword == "COPY")
                         .map(str::to_ascii_lowercase),
                     add: ins.keyword == "ADD",
+                    unpack: ins.flag("unpack").and_then(bool_flag),
                     parents,
                     exclude,
                     chmod: ins.flag("chmod").map(str::to_owned),

@@ -21,11 +21,6 @@ const SYSTEM: [&str; 6] = ["/bin/", "/sbin/", "/usr/", "/lib/", "/lib64/", "/etc
 /// The runtime interface emulator every AWS Lambda base image ships.
 const EMULATOR: &str = "/usr/local/bin/aws-lambda-rie";
 
-/// Archives ADD unpacks when they come from the build context (not from a URL).
-const ARCHIVES: [&str; 7] = [
-    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz",
-];
-
 /// Directories an AWS Lambda base image has, besides the system's: the task root, the
 /// runtime's directory and `/opt` (where layers would go).
 const LAMBDA_DIRS: [&str; 6] = ["/", "/var", "/var/task", "/var/runtime", "/opt", "/tmp"];
@@ -161,7 +156,9 @@ fn lands(
     if w.parents {
         return lands_with_parents(stages, w, path, dest, budget);
     }
-    let is_dir = if w.into_dir {
+    // An unpacked archive's files land below the destination, a directory then.
+    let is_dir = if w.into_dir || (!w.sources.is_empty() && w.sources.iter().all(|s| w.unpacks(s)))
+    {
         Some(true)
     } else {
         dirs.is(dest)
@@ -189,11 +186,11 @@ fn lands(
     }
     w.sources.iter().any(|s| match w.from.as_deref() {
         // The context's files are not known: only `cargo lambda build`'s output directory
-        // is known to hold a bootstrap, and a local archive ADD unpacks anything.
+        // is known to hold a bootstrap, and an archive ADD unpacks may hold anything.
         None => {
             s == "*"
                 || (name == "bootstrap" && rel == name && s.contains("target/lambda/"))
-                || (w.add && ARCHIVES.iter().any(|x| s.ends_with(x)) && !s.contains("://"))
+                || w.unpacks(s)
         }
         Some(from) => match stage_named(stages, from) {
             Some(k) if *budget > 0 => {
