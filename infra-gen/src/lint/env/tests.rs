@@ -1200,6 +1200,34 @@ proptest! {
         prop_assert!(literal_reason("DATABASE_URL_TEMPLATE", &dsn).is_none(), "{dsn}");
     }
 
+    /// A deploy or build tool's token replacement fills a configuration file's field or a
+    /// secret-named variable: the marks around a name are no value.
+    #[test]
+    fn token_replacement_placeholders_are_not_secrets(
+        field in prop::sample::select(&["token", "password", "api_key", "secret", "Pwd"][..]),
+        placeholder in prop::sample::select(&["#{DbPassword}", "#{DB_PASSWORD}#", "__DB_PASSWORD__", "@db.password@", "@@DB_PASSWORD@@", "%DB_PASSWORD%", "<%= ENV['DB_PASSWORD'] %>", "<%= ENV.fetch(\"DB_PASSWORD\") %>"][..]),
+        host in "[a-z]{3,10}",
+    ) {
+        for text in [
+            format!("Server={host}.internal;Database=app;User Id=app;{field}={placeholder};"),
+            format!("smtp.host={host}.internal\nsmtp.{field}={placeholder}"),
+        ] {
+            prop_assert!(literal_reason("APPSETTINGS", &text).is_none(), "{text}");
+        }
+        prop_assert!(literal_reason("DB_PASSWORD", placeholder).is_none(), "{placeholder}");
+    }
+
+    /// A password in a replacement tool's marks is still a password: marks around mixed-case
+    /// material or a symbol are no token's name.
+    #[test]
+    fn a_password_between_replacement_marks_is_still_found(
+        pw in ("[a-z]{3,8}", "[A-Z]", "[0-9]{1,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+        marks in prop::sample::select(&[("@", "@"), ("%", "%"), ("__", "__")][..]),
+    ) {
+        let value = format!("{}{pw}{}", marks.0, marks.1);
+        prop_assert!(literal_reason("DB_PASSWORD", &value).is_some(), "{value}");
+    }
+
     /// After an HTTP auth scheme in a header, the credential is what is judged: any scheme's
     /// random credential is found, a template's placeholder is not.
     #[test]

@@ -304,6 +304,35 @@ fn placeholder(v: &str) -> bool {
     if angled || stand_in {
         return true;
     }
+    // What deploy and build tools replace: ERB's and EJS's `<%= expr %>`, Octopus' and Azure
+    // DevOps' `#{Name}` (replacetokens' `#{Name}#`), `__NAME__`, Maven's and autoconf's
+    // `@name@` (`@@name@@`), Windows' `%NAME%`. Inside `#{…}` any identifier; the others,
+    // whose marks a password may hold, an identifier in one case or with separators.
+    if let Some(inner) = v.strip_prefix("<%").and_then(|r| r.strip_suffix("%>")) {
+        return !inner.trim_start_matches(['=', '-']).trim().is_empty();
+    }
+    let between = |open: &str, close: &str| v.strip_prefix(open)?.strip_suffix(close);
+    let identifier = |inner: &str| {
+        (1..=64).contains(&inner.len())
+            && inner.starts_with(|c: char| c.is_ascii_alphabetic())
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    };
+    if let Some(inner) = between("#{", "}#").or_else(|| between("#{", "}")) {
+        return identifier(inner);
+    }
+    if let Some(inner) = between("__", "__")
+        .or_else(|| between("@@", "@@"))
+        .or_else(|| between("@", "@"))
+        .or_else(|| between("%", "%"))
+    {
+        let one_case = !inner.bytes().any(|b| b.is_ascii_lowercase())
+            || !inner.bytes().any(|b| b.is_ascii_uppercase());
+        return identifier(inner)
+            && !inner.ends_with('_')
+            && (one_case || inner.contains(['_', '.', '-']));
+    }
     // A shell's command substitution (`$(cat /run/secrets/token)`, `` `cat …` ``): what the
     // command prints when the shell runs it, which the text does not hold.
     if let Some(rest) = v.strip_prefix("$(").or_else(|| v.strip_prefix('`')) {
@@ -337,7 +366,14 @@ fn placeholder(v: &str) -> bool {
         && (!single_brace
             || inner.bytes().all(|b| b.is_ascii_digit())
             || !inner.bytes().any(|b| b.is_ascii_digit()));
-    !inner.is_empty() && inner.len() <= 64 && named
+    // A template language's dotted path may be long (`secrets.<SCOPE>.<NAME>.<KEY>`); a
+    // single-braced or `%(…)s` name is short.
+    let longest = if v.starts_with("${{") || v.starts_with("{{") {
+        256
+    } else {
+        64
+    };
+    !inner.is_empty() && inner.len() <= longest && named
 }
 
 /// OpenPGP fingerprints (40 hex digits, or grouped in fours) or long key IDs (16), one or a
@@ -2057,6 +2093,17 @@ fn value_after(text: &str) -> &str {
         && let Some(end) = t.find(']')
     {
         return &t[..=end];
+    }
+    // So is a replacement tool's placeholder: `#{Name}` (`#{Name}#`), `<%= expr %>`.
+    if t.starts_with("#{")
+        && let Some(end) = t.find('}')
+    {
+        return &t[..end + 1 + usize::from(t[end + 1..].starts_with('#'))];
+    }
+    if t.starts_with("<%")
+        && let Some(end) = t.find("%>")
+    {
+        return &t[..end + 2];
     }
     let end = t
         .find(|c: char| c.is_whitespace() || ";&,\"'<>}])".contains(c))
