@@ -168,7 +168,7 @@ impl PublicReason {
         let expected = match reason::judge(&reason) {
             Ok(()) => return Ok(Self(reason)),
             Err(Refusal::NoBasis) => {
-                "a sentence naming how the app authenticates callers (an API key, a bearer token, a signature or HMAC, a JWT/OAuth/OIDC/Cognito token, mTLS) or saying the response is public data"
+                "a sentence naming how the app authenticates callers (an API key, a bearer token, a signature or HMAC, a JWT/OAuth/OIDC/Cognito token; not mTLS or a client certificate, which a Function URL neither asks for nor passes to the handler) or saying the response is public data"
             }
             Err(Refusal::Deferral) => {
                 "a reason true now, with no deferral (TODO, for now, temporarily, later, until it is added, for the demo): authenticate callers first, or use FunctionUrl::aws_iam() until the app does"

@@ -4,7 +4,8 @@
 //! A small classifier over words with scope, not a list of phrasings:
 //!
 //! * **Basis.** An authentication mechanism (API key, bearer/session token, signature/HMAC,
-//!   JWT/OAuth/OIDC/Cognito, mTLS/certificate, password, cookie), or public data: "public
+//!   JWT/OAuth/OIDC/Cognito, password, cookie; not mTLS, which a Function URL cannot
+//!   require), or public data: "public
 //!   data/information/content", "no secrets", "non-sensitive", or a content noun (response,
 //!   page, data, feed, price list, …) that "is public" or is called public (`the public RSS
 //!   feed`; not `the public URL`).
@@ -80,7 +81,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }
     // What cannot be read cannot be cleared: a deferral in Polish reads as no deferral here.
     // A terse English reason may have no function word but has its participles
-    // (`mTLS client certificates required`).
+    // (`HMAC-SHA256 request signatures verified`).
     if !all().any(|w| function_word(w) || required_state(w) || enforcement(w)) {
         return Err(Refusal::Unreadable);
     }
@@ -126,13 +127,20 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
                 && enforced_now(n)
         })
     };
-    // A `NONE` URL uses no IAM: a clause saying so (`temporary AWS credentials are not used
-    // here`, `not SigV4`) negates no check of the handler's.
+    // A `NONE` URL uses no IAM and takes no client certificate: a clause saying so
+    // (`temporary AWS credentials are not used here`, `not SigV4`, `mTLS is not checked`)
+    // negates no check of the handler's.
     let aws_auth = |c: &Vec<String>| {
         c.iter().any(|w| matches!(w.as_str(), "iam" | "sigv4"))
             || c.iter().any(|w| w == "aws")
                 && c.iter()
                     .any(|w| matches!(w.as_str(), "credentials" | "credential"))
+            || c.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "mtls" | "tls" | "certificate" | "certificates" | "x509"
+                )
+            }) && !names_mechanism(c)
     };
     let negates = |s: &Vec<Vec<String>>| {
         if mechanism && s.iter().any(aws_auth) {
@@ -1287,6 +1295,18 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
                 {
                     c[k] = "algnone".to_owned();
                 }
+                // A certificate signed by a CA is the CA's signature on the certificate, not a
+                // signature of the request: `a certificate signed by our internal CA`.
+                if c[k] == "signed"
+                    && (matches!(c[k - 1].as_str(), "certificate" | "certificates")
+                        || c.get(k + 1).is_some_and(|n| n == "by")
+                            && c[k + 1..]
+                                .iter()
+                                .take(5)
+                                .any(|n| matches!(n.as_str(), "ca" | "cas" | "pki" | "authority")))
+                {
+                    c[k] = "casigned".to_owned();
+                }
                 // A pronoun that stands for the credential after a verb of needing or sending
                 // one, or of skipping it: `web requests do not need one`, `production skips
                 // it` say of the credential what they say of the pronoun.
@@ -1499,7 +1519,11 @@ fn new_clause(out: &mut [Vec<Vec<String>>]) {
     }
 }
 
-/// Words that name an authentication mechanism.
+/// Words that name an authentication mechanism. Not mTLS or a client certificate: a Function
+/// URL asks for none and hands the handler none (Lambda sets the event's
+/// `requestContext.authentication` to null), and a certificate something in front copies into
+/// a header is public, so anyone calling the URL directly can send it; nor is its absence a
+/// gap (`no mTLS here`). A signature made with the certificate's key names the signature.
 const MECHANISMS: &[&str] = &[
     "apikey",
     // The key set JWTs are verified with.
@@ -1520,9 +1544,6 @@ const MECHANISMS: &[&str] = &[
     "oauth2",
     "oidc",
     "cognito",
-    "mtls",
-    "certificate",
-    "certificates",
     "password",
     "passwords",
     "session",
@@ -1598,9 +1619,6 @@ const AUTH_TERMS: &[&str] = &[
     "oauth",
     "oidc",
     "cognito",
-    "mtls",
-    "certificate",
-    "certificates",
     "cookie",
     "session",
     "security",
@@ -3723,11 +3741,12 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             .iter()
             .take_while(|w| elsewhere(w) || itself(w) || matches!(w.as_str(), "url" | "urls"))
             .collect();
-        // A certificate named for its holder is no checker: `a client certificate`.
-        if words
-            .get(run.len())
-            .is_some_and(|n| matches!(n.as_str(), "certificate" | "certificates"))
-        {
+        // A credential named for its holder is no checker: `a client certificate`, `a client
+        // token`.
+        if words.get(run.len()).is_some_and(|n| {
+            MECHANISMS.contains(&n.as_str())
+                || matches!(n.as_str(), "certificate" | "certificates" | "secret")
+        }) {
             return "";
         }
         // A possessive's owner holds the rest: `the function's client` is the function's.
@@ -3929,6 +3948,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                                             | "keys"
                                             | "cookie"
                                             | "cookies"
+                                            | "certificate"
+                                            | "certificates"
                                             | "credential"
                                             | "credentials"
                                             | "secret"

@@ -15,7 +15,7 @@ const MECHANISMS: &[&str] = &[
     "a JWT issued by Cognito",
     "an OAuth 2 access token",
     "an OIDC ID token from the company IdP",
-    "a client certificate over mTLS",
+    "a PASETO token",
     "a session cookie set at sign-in",
     "temporary session tokens from a Cognito identity pool",
     "a request signature with a shared secret",
@@ -902,7 +902,6 @@ proptest! {
 #[test]
 fn terse_english_reasons_are_read() {
     for reason in [
-        "mTLS client certificates required",
         "HMAC-SHA256 request signatures verified",
         "webhook HMAC mismatches rejected",
     ] {
@@ -1029,7 +1028,6 @@ fn further_phrasings_are_judged() {
         "Every request carries an x-api-key header that the handler checks against Secrets Manager and rejects with 401 when it does not match",
         "Callers sign each request body with HMAC-SHA256 using a per-partner secret; the function recomputes and compares the signature",
         "The function verifies a Cognito-issued JWT (signature, issuer, audience, expiry) on every call",
-        "Mutual TLS is terminated by the function's client: only certificates from our CA are accepted",
         "Returns the public status page only: no secrets, no user data",
         "OAuth access tokens are introspected against the IdP before any work is done",
         "Requests without a valid bearer token never reach the model",
@@ -1163,7 +1161,7 @@ const NOUNS: &[&str] = &[
     "session cookie",
     "Cognito token",
     "OAuth access token",
-    "client certificate",
+    "PASETO token",
 ];
 
 /// Checks still to come, in tenses and idioms beyond the markers: a future or a wish of
@@ -2026,7 +2024,6 @@ proptest! {
     fn abbreviations_and_open_data_are_read(seed in any::<u64>()) {
         for r in [
             "the webhook sig is checked with the signing secret; throws -> 400",
-            "client certs are verified against our CA and unknown certs get 403",
             "basic auth creds are compared with bcrypt hashes, 401 otherwise",
             "open data: the EV charger map we publish under CC-BY",
         ] {
@@ -2142,15 +2139,66 @@ proptest! {
     }
 }
 
+/// TLS client authentication in its names and spellings.
+const CLIENT_TLS: &[&str] = &[
+    "mTLS",
+    "mutual TLS",
+    "two-way TLS",
+    "TLS client authentication",
+    "client certificates",
+    "X.509 client certs",
+    "a client certificate from our private CA",
+    "device certificates signed by our internal CA",
+];
+
+/// Where a reason says the client certificate is checked: the handler (which Lambda hands
+/// none), the URL (which asks for none), a header something in front fills (which the caller
+/// of the URL fills as they like), a truststore.
+const CLIENT_TLS_FRAMES: &[&str] = &[
+    "callers authenticate with {t}; the handler rejects requests without a valid one",
+    "{t} required for every call",
+    "the function URL requires {t} and refuses the rest with 403",
+    "the handler checks {t} forwarded in the X-Amzn-Mtls-Clientcert header and answers 403 otherwise",
+    "every request must present {t}, validated against the truststore in S3",
+    "only partners holding {t} can connect, and the handler pins their fingerprints",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A Function URL neither asks for a client certificate nor hands the handler one (Lambda
+    /// sets `requestContext.authentication` to null), and one copied into a header is public:
+    /// mTLS authenticates no caller of the URL. Beside a mechanism the handler checks, a word
+    /// about mTLS — wished for, absent or unchecked — takes nothing away.
+    #[test]
+    fn client_tls_is_no_mechanism_of_a_function_url(
+        t in prop::sample::select(CLIENT_TLS),
+        frame in prop::sample::select(CLIENT_TLS_FRAMES),
+        m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![frame.replace("{t}", t)], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        for beside in [
+            format!("there is no {t} here (a Function URL cannot ask for it); the handler verifies {m} on every request and answers 401 otherwise"),
+            format!("the handler verifies {m} on every request; {t} is not checked, as Function URLs do not support it"),
+            format!("each partner signs the request body with the private key behind {t}, and the handler verifies that signature with the registered public key"),
+        ] {
+            let valid = dress(vec![beside], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
-    /// A certificate named for its holder (`a client certificate`, `device certificates`) is what
-    /// the function checks, not a check by the holder; the holder checking is refused.
+    /// A credential named for its holder (`a client token`, `a device key`) is what the
+    /// function checks, not a check by the holder; the holder checking is refused.
     #[test]
     fn a_credential_named_for_its_holder_is_no_checker(
         holder in prop::sample::select(vec!["client", "device", "mobile", "browser"]),
-        noun in prop::sample::select(vec!["certificate", "certificates"]),
+        noun in prop::sample::select(vec!["token", "key", "password"]),
         seed in any::<u64>()
     ) {
         let valid = dress(vec![format!("every request is authenticated by a {holder} {noun}, compared with the stored hash; 401 otherwise")], seed);
