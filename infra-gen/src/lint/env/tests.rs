@@ -1217,6 +1217,26 @@ proptest! {
         prop_assert!(literal_reason("DB_PASSWORD", placeholder).is_none(), "{placeholder}");
     }
 
+    /// A command line under a secret's name is how the secret is fetched or used; its value
+    /// is judged by what stands in a credential's place, so a password option is still found.
+    #[test]
+    fn a_command_under_a_secret_name_is_judged_by_its_arguments(
+        name in secret_names(),
+        command in prop::sample::select(&[
+            "aws secretsmanager get-secret-value --secret-id orders/db --query SecretString --output text",
+            "openssl rsa -in /var/task/key.enc -out /tmp/key.pem -passin file:/run/secrets/key-pass",
+            "openssl pkcs12 -export -in /tmp/c.pem -out /tmp/c.p12 -passout env:P12_PASS",
+            "vault kv get -field=password secret/orders/db",
+            "/usr/local/bin/op read op://ops/orders-db/password --no-newline",
+            "sops --decrypt --extract [\"db\"][\"password\"] /var/task/secrets.enc.json",
+        ][..]),
+        pw in ("[a-z]{3,8}", "[A-Z]", "[0-9]{1,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+    ) {
+        prop_assert!(literal_reason(&name, command).is_none(), "{name}={command}");
+        let with_password = format!("mysql -h db.internal -u app -p{pw} orders");
+        prop_assert!(literal_reason(&name, &with_password).is_some(), "{name}={with_password}");
+    }
+
     /// A password in a replacement tool's marks is still a password: marks around mixed-case
     /// material or a symbol are no token's name.
     #[test]

@@ -222,6 +222,31 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || v.starts_with("arn:")
         || (urn(v) && !password_name)
         || path(v)
+        || command_line(v)
+}
+
+/// A command line (`aws secretsmanager get-secret-value --secret-id …`, `openssl rsa -passin
+/// file:…`): a program's name or path, then arguments with an option among them. Under a
+/// secret's name it is how the secret is fetched or used, not the secret; a credential in it
+/// is found by its place (a password option, `pass:…`, a URL's password).
+fn command_line(v: &str) -> bool {
+    let mut words = v.split_whitespace();
+    let program = words.next().unwrap_or_default();
+    let program_name = program.rsplit('/').next().unwrap_or_default();
+    let named = (2..=32).contains(&program_name.len())
+        && program_name.starts_with(|c: char| c.is_ascii_lowercase())
+        && program_name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
+        && (program == program_name || program.starts_with('/'));
+    let args: Vec<&str> = words.collect();
+    named
+        && args.len() >= 2
+        && args.iter().any(|a| {
+            a.strip_prefix('-')
+                .map(|o| o.trim_start_matches('-'))
+                .is_some_and(|o| o.starts_with(|c: char| c.is_ascii_alphabetic()))
+        })
 }
 
 /// An HTTP header's name as written in Train-Case (`X-Hub-Signature-256`, `Stripe-Signature`,
