@@ -404,7 +404,13 @@ fn iam_table(text: &str) -> Result<String, Box<dyn std::error::Error>> {
                         _ => return Err(bad().into()),
                     };
                 }
-                for i in rest.iter().take(1).flat_map(|r| r.split(',')) {
+                // A star-only action with keys has an empty list of types before them.
+                for i in rest
+                    .iter()
+                    .take(1)
+                    .flat_map(|r| r.split(','))
+                    .filter(|i| !i.is_empty())
+                {
                     if i.parse::<usize>()
                         .ok()
                         .is_none_or(|i| i >= service.resources.len())

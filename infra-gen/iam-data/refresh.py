@@ -17,10 +17,15 @@ Format (tab-separated, one record a line, services and their entries sorted):
                                      its one resource type is optional (a request may name none,
                                      and IAM then matches "*"), the action's own condition keys
                                      of its service that are not tag keys, comma-separated: the
-                                     keys that narrow it on "*" (cloudwatch:namespace)
+                                     keys that narrow it on "*" (cloudwatch:namespace); when it
+                                     accepts no resource type, its own ARN-valued keys of its
+                                     service named for one of the service's resource types: the
+                                     keys that select what it acts on (lambda:FunctionArn of
+                                     CreateEventSourceMapping names the function)
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -46,6 +51,18 @@ def unpack() -> str:
     return os.path.join(tmp, "package")
 
 
+def word(name: str) -> str:
+    """A resource type's or key's name as letters only, lowercased (`identity pool` and
+    `IdentityPool` are one)."""
+    return re.sub("[^a-z]", "", name.lower())
+
+
+def selected(key: str) -> str:
+    """The resource type an ARN-valued key is named for: `lambda:FunctionArn` -> `function`,
+    `iotsitewise:taskArns` -> `task`, `ecs:cluster` -> `cluster`."""
+    return re.sub("(arns|arn|s)$", "", word(key.split(":", 1)[1]))
+
+
 def load(path: str):
     if not os.path.exists(path):
         return {}
@@ -69,15 +86,29 @@ def main() -> None:
         index = {name: i for i, name in enumerate(names)}
         for name in names:
             out.append(f"R\t{types[name]['key']}\t{types[name]['arn']}")
+        arn_keys = set()
         for key in sorted(keys.values(), key=lambda k: k["key"].lower()):
             if key["type"] in ("ARN", "ArrayOfARN"):
                 out.append(f"K\t{key['key']}")
+                arn_keys.add(key["key"].lower())
+        type_words = {word(name) for name in names}
         for action in sorted(actions.values(), key=lambda a: a["name"].lower()):
             levels = "".join(sorted(LEVELS[l.strip()] for l in action["accessLevel"].split(",")))
             accepted = ",".join(str(index[r["name"].lower()]) for r in action["resourceTypes"])
             line = f"{action['name']}\t{levels}\t{accepted}"
             rtypes = action["resourceTypes"]
-            if len(rtypes) == 1 and not rtypes[0].get("required"):
+            if not rtypes:
+                # The request names the resource only in the key (`lambda:FunctionArn`).
+                selectors = [
+                    k
+                    for k in action.get("conditionKeys", [])
+                    if k.split(":")[0] == service
+                    and k.lower() in arn_keys
+                    and selected(k) in type_words
+                ]
+                if selectors:
+                    line += "\t" + ",".join(selectors)
+            elif len(rtypes) == 1 and not rtypes[0].get("required"):
                 star_keys = [
                     k
                     for k in action.get("conditionKeys", [])

@@ -263,7 +263,9 @@ fn wildcard(
         let broad: Vec<&Action> = statement
             .actions
             .iter()
-            .filter(|a| !a.star_only() && !narrowed_on_star(a, statement, &scope))
+            .filter(|a| {
+                (!a.star_only() || a.needs_star_key()) && !narrowed_on_star(a, statement, &scope)
+            })
             .collect();
         if !broad.is_empty() {
             let keys: Vec<String> = broad
@@ -322,8 +324,9 @@ fn wildcard(
 }
 
 /// Whether `action`, whose one resource type AWS's data says is optional (so a request may
-/// name none, and IAM matches `*`), is narrowed on `*` by one of its own condition keys with
-/// exact values (`cloudwatch:PutMetricData` with `cloudwatch:namespace`).
+/// name none, and IAM matches `*`) or which names what it acts on only in its own condition
+/// key, is narrowed on `*` by one of those keys with exact values (`cloudwatch:PutMetricData`
+/// with `cloudwatch:namespace`, `lambda:CreateEventSourceMapping` with `lambda:FunctionArn`).
 fn narrowed_on_star(action: &Action, statement: &Statement, scope: &Scope<'_>) -> bool {
     action.star_keys().any(|key| {
         statement.conditions.iter().any(|c| {
@@ -333,10 +336,16 @@ fn narrowed_on_star(action: &Action, statement: &Statement, scope: &Scope<'_>) -
                 && !c.operator.holds_without_key()
                 && !c.values.is_empty()
                 && c.values.iter().all(|v| {
-                    scope.resolve(v).known().is_some_and(|t| {
-                        !t.is_empty()
-                            && (c.operator == Operator::StringEquals || !t.contains(['*', '?']))
-                    })
+                    let value = scope.resolve(v);
+                    match value.known() {
+                        Some(t) => {
+                            !t.is_empty()
+                                && (c.operator == Operator::StringEquals || !t.contains(['*', '?']))
+                        }
+                        // One value the definition cannot spell out (the stack's function's
+                        // ARN by GetAtt) is exact unless IAM may read a wildcard in it.
+                        None => c.operator == Operator::StringEquals || !value.may_wildcard(),
+                    }
                 })
         })
     })

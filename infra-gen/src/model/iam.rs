@@ -63,9 +63,18 @@ impl Action {
 
     /// When the action's one resource type is optional, the condition keys of its own service
     /// that narrow it on `"Resource": "*"` (`cloudwatch:PutMetricData` by
-    /// `cloudwatch:namespace`); lint `iam-wildcard` accepts `*` for it only so narrowed.
+    /// `cloudwatch:namespace`); when it acts on no resource type, its own keys naming what it
+    /// acts on (`lambda:CreateEventSourceMapping` by `lambda:FunctionArn`).
     pub fn star_keys(&self) -> impl Iterator<Item = &'static str> {
         self.info.star_keys()
+    }
+
+    /// Whether lint `iam-wildcard` accepts the action on `"Resource": "*"` only when one of
+    /// its [`Action::star_keys`] narrows it: an action whose one resource type is optional,
+    /// and a star-only action that changes what its key names (a star-only List or Read
+    /// passes on `*` alone).
+    pub fn needs_star_key(&self) -> bool {
+        self.info.narrowed_on_star_by_keys()
     }
 
     /// The action's entry in the IAM data.
@@ -309,7 +318,9 @@ impl Statement {
 
     /// `actions` on `"Resource": "*"`, when AWS's data says each acts on no resource type (so
     /// `*` is the only resource it accepts, e.g. `xray:PutTraceSegments`), or on one only
-    /// optionally — then narrowed by one of its [`Action::star_keys`] (`.when(..)`).
+    /// optionally — then, as for a star-only action whose request names what it acts on in
+    /// its own key ([`Action::needs_star_key`]), narrowed by one of its [`Action::star_keys`]
+    /// (`.when(..)`).
     pub fn star_only_actions(sid: &str, actions: Vec<Action>) -> Result<Self, Error> {
         if let Some(a) = actions
             .iter()

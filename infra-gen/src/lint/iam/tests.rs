@@ -893,17 +893,34 @@ mod generated {
     }
 
     /// Over every action AWS's data says acts on its one resource type only optionally and
-    /// names condition keys of its own service: on `*` it is accepted exactly when one of
-    /// those keys narrows it with exact values, in a form that fails without the key.
+    /// names condition keys of its own service, and every star-only action that changes what
+    /// an ARN key of its own service names (`lambda:CreateEventSourceMapping`'s
+    /// `lambda:FunctionArn`): on `*` it is accepted exactly when one of those keys narrows it
+    /// with exact values, in a form that fails without the key. A star-only List or Read with
+    /// such a key passes on `*` alone (it reads; the key only filters).
     #[test]
     fn an_optional_resource_action_on_star_needs_its_own_condition() {
-        let mut seen = 0;
+        let (mut seen, mut selecting, mut reading) = (0, 0, 0);
         for service in data::services() {
             for info in service.actions {
                 let Some(key) = info.star_keys().next() else {
                     continue;
                 };
+                if !info.narrowed_on_star_by_keys() {
+                    reading += 1;
+                    let action = Action::new(&format!("{}:{}", service.prefix, info.name()))
+                        .expect("in the data");
+                    let f = with(
+                        Statement::star_only_actions("Star", vec![action])
+                            .expect("accepted by the constructor"),
+                    );
+                    assert!(!has(&f, "iam-wildcard"), "{key}: {f:?}");
+                    continue;
+                }
                 seen += 1;
+                if info.star_only() {
+                    selecting += 1;
+                }
                 let action = Action::new(&format!("{}:{}", service.prefix, info.name()))
                     .expect("in the data");
                 let on_star = || {
@@ -926,12 +943,19 @@ mod generated {
                 );
             }
         }
-        assert!(seen >= 20, "{seen}");
+        assert!(
+            seen >= 20 && selecting >= 5 && reading >= 5,
+            "{seen} {selecting} {reading}"
+        );
         // In a raw document, only a form that fails without the key narrows: `…IfExists` and
         // `ForAllValues:` hold for every request that leaves the optional resource out.
         for service in data::services() {
             for info in service.actions {
-                let Some(key) = info.star_keys().next() else {
+                let Some(key) = info
+                    .star_keys()
+                    .next()
+                    .filter(|_| info.narrowed_on_star_by_keys())
+                else {
                     continue;
                 };
                 let action = format!("{}:{}", service.prefix, info.name());
@@ -958,6 +982,9 @@ mod generated {
             put.star_keys().collect::<Vec<_>>(),
             ["cloudwatch:namespace"]
         );
+        let map = Action::new("lambda:CreateEventSourceMapping").expect("in the data");
+        assert!(map.star_only() && map.needs_star_key());
+        assert_eq!(map.star_keys().collect::<Vec<_>>(), ["lambda:FunctionArn"]);
     }
 
     #[test]

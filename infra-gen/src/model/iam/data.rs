@@ -191,7 +191,10 @@ impl ActionInfo {
 
     /// When the action's one resource type is optional (a request may name none, and IAM then
     /// matches `"*"`), its own service's condition keys that narrow it there
-    /// (`cloudwatch:PutMetricData` by `cloudwatch:namespace`); none otherwise.
+    /// (`cloudwatch:PutMetricData` by `cloudwatch:namespace`); when it accepts no resource
+    /// type, its own service's ARN keys named for one of the service's resource types, which
+    /// select what it acts on (`lambda:CreateEventSourceMapping` by `lambda:FunctionArn`);
+    /// none otherwise.
     pub fn star_keys(&self) -> impl Iterator<Item = &'static str> {
         let at = self.name_at + u32::from(self.name_len);
         text((at, self.star_keys_len))
@@ -202,6 +205,20 @@ impl ActionInfo {
     /// Whether the action accepts only `"Resource": "*"` (it acts on no resource type).
     pub fn star_only(&self) -> bool {
         self.resources().is_empty()
+    }
+
+    /// Whether `"Resource": "*"` grants the action on everything unless one of its
+    /// [`ActionInfo::star_keys`] narrows it: an action whose one resource type is optional, or
+    /// a star-only action that changes something (Write, Permissions management, Tagging) and
+    /// whose request names what it acts on in its own key (`lambda:CreateEventSourceMapping`'s
+    /// function). A star-only List or Read names and reads, which its key only filters
+    /// (`ecs:ListServices` by `ecs:cluster`).
+    pub fn narrowed_on_star_by_keys(&self) -> bool {
+        self.star_keys().next().is_some()
+            && (!self.star_only()
+                || self.has(Level::Write)
+                || self.has(Level::PermissionsManagement)
+                || self.has(Level::Tagging))
     }
 
     /// The resource types the action accepts.
