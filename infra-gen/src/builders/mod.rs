@@ -194,10 +194,15 @@ const REGIONS: &str = include_str!("../../data/regions.txt");
 
 /// Whether `name` is a region AWS has (`infra-gen/data/regions.txt`).
 pub(crate) fn is_region(name: &str) -> bool {
+    regions().any(|r| r == name)
+}
+
+/// Every region AWS has (`infra-gen/data/regions.txt`).
+pub(crate) fn regions() -> impl Iterator<Item = &'static str> {
     REGIONS
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .any(|l| l.split(' ').next() == Some(name))
+        .filter_map(|l| l.split(' ').next())
 }
 
 /// A deployment target: a name such as `staging`, the AWS region it lives in, and its kind,

@@ -1041,9 +1041,27 @@ fn region_boundary(
     let Some(text) = resolved.known() else {
         return;
     };
-    let region = match resource_like(&condition.key) {
-        KeyKind::Endpoint => endpoint_region(text),
-        _ => crate::builders::is_region(text).then_some(text),
+    let endpoint = resource_like(&condition.key) == KeyKind::Endpoint;
+    let region = if condition.operator.is_like() && text.contains(['*', '?']) {
+        // A pattern names every region it matches (`us-*`, `eu-west-?`, `sqs.*.amazonaws.com`).
+        let service = text
+            .split('.')
+            .next()
+            .filter(|s| !s.contains(['*', '?']))
+            .unwrap_or("sqs");
+        let suffix = if text.ends_with(".cn") { ".cn" } else { "" };
+        crate::builders::regions().find(|r| {
+            *r != own
+                && if endpoint {
+                    like(text, &format!("{service}.{r}.amazonaws.com{suffix}"))
+                } else {
+                    like(text, r)
+                }
+        })
+    } else if endpoint {
+        endpoint_region(text)
+    } else {
+        crate::builders::is_region(text).then_some(text)
     };
     let Some(region) = region.filter(|r| *r != own) else {
         return;
@@ -1068,6 +1086,38 @@ fn region_boundary(
         ),
         "name the stack's region (${AWS::Region}), or declare the other region with Statement::cross_region(\"why\") (shown on the review page)",
     );
+}
+
+/// Whether `text` matches IAM's `StringLike` `pattern`: `*` any run of characters, `?` one.
+fn like(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Positions of the pattern reachable after each character of the text.
+    let mut at = vec![false; p.len() + 1];
+    at[0] = true;
+    let close = |at: &mut Vec<bool>| {
+        for i in 0..p.len() {
+            if at[i] && p[i] == '*' {
+                at[i + 1] = true;
+            }
+        }
+    };
+    close(&mut at);
+    for c in t {
+        let mut next = vec![false; p.len() + 1];
+        for i in 0..p.len() {
+            if at[i] {
+                match p[i] {
+                    '*' => next[i] = true,
+                    '?' => next[i + 1] = true,
+                    x if x == c => next[i + 1] = true,
+                    _ => {}
+                }
+            }
+        }
+        close(&mut next);
+        at = next;
+    }
+    at[p.len()]
 }
 
 /// The value as text when all it leaves open is the stack's own account (twelve digits, so

@@ -1706,6 +1706,43 @@ mod generated {
             prop_assert_eq!(!f.is_empty(), other && !declare && !global, "{} {} {:?}", key, region, f);
         }
 
+        /// A region pattern under `StringLike` (`us-*`, `eu-west-?`, `sqs.*.amazonaws.com`)
+        /// names every region it matches: one other than the stack's needs a declared
+        /// crossing, as that region named exactly does (oracle: the pattern as a regex over
+        /// AWS's regions).
+        #[test]
+        fn a_region_pattern_names_every_region_it_matches(
+            base in prop::sample::select(vec!["us-west-2", "us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1"]),
+            cut in 0usize..9,
+            len in 0usize..4,
+            star in any::<bool>(),
+            endpoint in any::<bool>(),
+            declare in any::<bool>(),
+        ) {
+            let at = cut.min(base.len());
+            let end = (at + len).min(base.len());
+            let pattern = format!("{}{}{}", &base[..at], if star { "*" } else { "?" }, &base[end..]);
+            let oracle = regex::Regex::new(&format!(
+                "^{}$",
+                regex::escape(&pattern).replace(r"\*", ".*").replace(r"\?", ".")
+            ))
+            .expect("an escaped pattern");
+            let reaches_other = crate::builders::regions().any(|r| r != "us-west-2" && oracle.is_match(r));
+            let (key, value) = if endpoint {
+                ("kms:ViaService", format!("sqs.{pattern}.amazonaws.com"))
+            } else {
+                ("aws:RequestedRegion", pattern.clone())
+            };
+            let mut s = Statement::allow("Generated", vec![Action::new("sqs:SendMessage").expect("valid")], vec![Expr::sub(QUEUE)])
+                .when_like(key, Expr::literal(value));
+            if declare {
+                s = s.cross_region("the queue's consumers run in the primary region").expect("a valid reason");
+            }
+            let f = with(s);
+            let named = f.iter().any(|x| x.code == "iam-scope" && x.message.contains("names region"));
+            prop_assert_eq!(named, reaches_other && !declare, "{} {:?}", pattern, f);
+        }
+
         /// A regional service principal names its region: another than the stack's is refused
         /// in a resource policy and in a Lambda permission.
         #[test]
