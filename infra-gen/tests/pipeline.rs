@@ -122,6 +122,71 @@ fn an_unacknowledged_replacement_is_refused_with_the_files_it_would_write() {
     fs::remove_dir_all(&dir).ok();
 }
 
+mod acknowledgements {
+    use super::*;
+    use infra_gen::model::review::ReplacementAck;
+    use proptest::prelude::*;
+
+    const NAMES: [&str; 3] = ["demo/test/api-key", "demo/test/key-v2", "demo/test/key-v3"];
+    const REASONS: [&str; 2] = [
+        "The key moves under the team's naming scheme; clients read the new name from the stack output.",
+        "The key moves again to the shared prefix the rotation job expects; clients read the new name from the stack output.",
+    ];
+
+    /// The valid app with its secret named `name` and acknowledged by `reason`.
+    fn app(name: &str, reason: Option<&str>) -> infra_gen::App {
+        let mut app = valid_app();
+        for r in &mut app.stacks_mut()[1].template.resources {
+            if let Properties::Secret(s) = &mut r.properties {
+                s.name = name.into();
+                r.replacement_ack = reason.map(|why| ReplacementAck::new(why).expect("a reason"));
+            }
+        }
+        app
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// An acknowledgement consents to the replacement it is generated with, once: each
+        /// step renames the secret (or not) with an acknowledgement (or none), and a rename
+        /// passes exactly when the definition's acknowledgement is not the one the committed
+        /// template records (left in the definition, it would let every later rename
+        /// through); a step that replaces nothing passes whatever it carries.
+        #[test]
+        fn an_acknowledgement_consents_to_one_replacement(
+            steps in prop::collection::vec((0usize..3, prop::option::of(0usize..2)), 1..5),
+        ) {
+            let dir = scratch("ack-once");
+            let (mut name, mut recorded) = (NAMES[0], None);
+            check::write(&pipeline::run(&app(name, None), &dir, None).expect("valid")).expect("writes");
+            for (n, reason) in steps {
+                let (next, why) = (NAMES[n], reason.map(|r| REASONS[r]));
+                let run = pipeline::run(&app(next, why), &dir, None);
+                let passes = next == name || why.is_some_and(|w| Some(w) != recorded);
+                match run {
+                    Ok(rendered) => {
+                        prop_assert!(passes, "{name} → {next} with {why:?} over {recorded:?} passed");
+                        check::write(&rendered).expect("writes");
+                        (name, recorded) = (next, why);
+                    }
+                    Err(e) => {
+                        prop_assert!(!passes, "{name} → {next} with {why:?} over {recorded:?}: {e}");
+                        let Failure::Replacement { refused, .. } = &e else {
+                            panic!("expected a refused replacement, got {e}");
+                        };
+                        prop_assert_eq!(codes(refused), ["replacement"]);
+                        if why.is_some() {
+                            prop_assert!(refused[0].fix.contains("recorded in the committed template"), "{}", refused[0]);
+                        }
+                    }
+                }
+            }
+            fs::remove_dir_all(&dir).ok();
+        }
+    }
+}
+
 mod table_keys {
     use super::*;
     use infra_gen::model::dynamodb::{Key, KeySchema, KeyType, Table, TableName};

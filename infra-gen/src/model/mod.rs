@@ -354,10 +354,16 @@ impl Resource {
     /// `Metadata`: the definition's, with the suppressions of third-party rules (its own and
     /// those its policy exceptions imply) written in for each tool.
     fn metadata(&self) -> Cow<'_, Map<String, Value>> {
-        if self.suppressions.is_empty() && self.policy_exceptions.is_empty() {
+        if self.suppressions.is_empty()
+            && self.policy_exceptions.is_empty()
+            && self.replacement_ack.is_none()
+        {
             return Cow::Borrowed(&self.metadata);
         }
         let mut metadata = self.metadata.clone();
+        if let Some(ack) = &self.replacement_ack {
+            ack.record(&mut metadata);
+        }
         if self.policy_exceptions.is_empty() {
             review::write_suppressions(&self.suppressions, &mut metadata);
         } else {

@@ -886,14 +886,36 @@ pub(crate) fn write_suppressions(suppressions: &[Suppression], metadata: &mut Ma
         .map(|s| (format!("{} {}", s.tool.name(), s.rule), json!(s.reason)))
         .collect();
     if !reasons.is_empty() {
-        metadata.insert("infra-gen".into(), json!({ "SuppressionReasons": reasons }));
+        infra_gen_record(metadata).insert("SuppressionReasons".into(), Value::Object(reasons));
     }
 }
 
+/// infra-gen's own block of a resource's `Metadata`, where it records what the scanners'
+/// formats cannot hold and what the replacement guard reads back from the committed template.
+fn infra_gen_record(metadata: &mut Map<String, Value>) -> &mut Map<String, Value> {
+    let entry = metadata
+        .entry("infra-gen")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !entry.is_object() {
+        *entry = Value::Object(Map::new());
+    }
+    match entry {
+        Value::Object(m) => m,
+        _ => unreachable!("made an object above"),
+    }
+}
+
+/// The key under infra-gen's `Metadata` block that records the acknowledgement a template was
+/// rendered with ([`ReplacementAck::record`]).
+const ACKNOWLEDGED: &str = "ReplacementAcknowledged";
+
 /// Consent to replace a stateful resource: a change to one of its create-only properties
 /// (see `schemas/`) makes CloudFormation create a new one and orphan the retained old one with
-/// its data. Without this, `generate` and `check` refuse such a change. Remove it once the
-/// change is deployed: while present it lets any replacement of the resource through.
+/// its data. Without this, `generate` and `check` refuse such a change. It consents to one
+/// replacement: the template records it ([`ReplacementAck::record`]), and the guard does not
+/// take an acknowledgement the committed template already records for a further replacement
+/// (left in the definition, it would otherwise let every later one through unread). Remove it
+/// once the change is deployed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplacementAck(String);
 
@@ -903,6 +925,22 @@ impl ReplacementAck {
     }
     pub fn reason(&self) -> &str {
         &self.0
+    }
+
+    /// Writes this acknowledgement into a resource's `Metadata` (`infra-gen:
+    /// {ReplacementAcknowledged: reason}`), so the committed template says which replacement
+    /// it was spent on.
+    pub(crate) fn record(&self, metadata: &mut Map<String, Value>) {
+        infra_gen_record(metadata).insert(ACKNOWLEDGED.into(), Value::String(self.0.clone()));
+    }
+
+    /// Whether `committed`, a resource of a committed template, was rendered with this
+    /// acknowledgement: it was spent on the replacement that template already holds.
+    pub fn spent_in(&self, committed: &Value) -> bool {
+        committed
+            .pointer(&format!("/Metadata/infra-gen/{ACKNOWLEDGED}"))
+            .and_then(Value::as_str)
+            == Some(self.0.as_str())
     }
 }
 

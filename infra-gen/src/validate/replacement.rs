@@ -31,6 +31,9 @@ pub struct Replacement {
     pub properties: Vec<String>,
     /// The definition's reason, when the replacement is intended.
     pub acknowledged: Option<String>,
+    /// The definition's acknowledgement when the committed template records it already: it was
+    /// spent on the replacement that template holds, and consents to no further one.
+    pub spent: Option<String>,
 }
 
 impl Replacement {
@@ -46,7 +49,12 @@ impl Replacement {
                     self.properties.join(", "),
                     self.type_name
                 ),
-                "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".to_owned(),
+                match &self.spent {
+                    None => "keep the committed value, or, if the replacement is intended, call acknowledge_replacement(\"why\") on the resource's builder (remove it once deployed)".to_owned(),
+                    Some(reason) => format!(
+                        "its acknowledgement (\"{reason}\") is recorded in the committed template: it was for the replacement generated/ already holds, not for this one; keep the committed value, or write acknowledge_replacement(\"why\") with this change's reason (if generated/ holds an uncommitted run of your own, restore it with git checkout -- generated/ first)"
+                    ),
+                },
             )
         } else if unchangeable == [INDEXES] {
             (
@@ -143,13 +151,15 @@ pub fn replacements_of(stack: &Stack, old: &Value) -> Result<Vec<Replacement>, S
             continue;
         };
         let type_name = r.properties.type_name();
+        let (acknowledged, spent) = consent(r, Some(before));
         if before.get("Type").and_then(Value::as_str) != Some(type_name) {
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: id.to_owned(),
                 type_name: type_name.to_owned(),
                 properties: vec!["Type".into()],
-                acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+                acknowledged,
+                spent,
             });
             continue;
         }
@@ -159,7 +169,7 @@ pub fn replacements_of(stack: &Stack, old: &Value) -> Result<Vec<Replacement>, S
             // An acknowledgement consents to a replacement; an unchangeable property is no
             // replacement but a failed update, which no consent makes work.
             let acknowledged = if unchangeable(type_name, &changed).is_empty() {
-                r.replacement_ack.as_ref().map(|a| a.reason().to_owned())
+                acknowledged
             } else {
                 None
             };
@@ -169,10 +179,24 @@ pub fn replacements_of(stack: &Stack, old: &Value) -> Result<Vec<Replacement>, S
                 type_name: type_name.to_owned(),
                 properties: changed,
                 acknowledged,
+                spent,
             });
         }
     }
     Ok(out)
+}
+
+/// What `r`'s acknowledgement consents to against its committed form `before`: the reason,
+/// unless the committed template records that acknowledgement already (it was spent on the
+/// replacement committed then), in which case it is returned as spent.
+fn consent(r: &Resource, before: Option<&Value>) -> (Option<String>, Option<String>) {
+    match &r.replacement_ack {
+        None => (None, None),
+        Some(ack) if before.is_some_and(|b| ack.spent_in(b)) => {
+            (None, Some(ack.reason().to_owned()))
+        }
+        Some(ack) => (Some(ack.reason().to_owned()), None),
+    }
 }
 
 /// The refusal for a committed template of `stack` the guard cannot read (`why`), when the
@@ -553,6 +577,7 @@ pub fn moved_resources(committed: &[(&Stack, &Value)], fresh: &[&Stack]) -> Vec<
                         from.id, from.stack.name
                     )],
                     acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+                    spent: None,
                 });
             }
         }
@@ -575,12 +600,14 @@ fn renames(stack: &Stack, old: &Value) -> Vec<Replacement> {
         let type_name = r.properties.type_name();
         let gone = renamed_from(before, type_name, current);
         if let Some(old_id) = gone {
+            let (acknowledged, spent) = consent(r, before.get(old_id));
             out.push(Replacement {
                 stack: stack.name.to_string(),
                 resource: r.id.to_string(),
                 type_name: type_name.to_owned(),
                 properties: vec![format!("the logical ID (was {old_id})")],
-                acknowledged: r.replacement_ack.as_ref().map(|a| a.reason().to_owned()),
+                acknowledged,
+                spent,
             });
         }
     }
