@@ -3301,3 +3301,105 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(!placed), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// What the final image copies that the function evidently reads (its working
+    /// directory's files, a path its environment names) must stay readable or runnable by
+    /// Lambda's user (not root, not the owner): a download ADD writes with mode 600 unless
+    /// given `--chmod`, and a later `chmod` decides (`+x` makes a program of it, `640` shuts
+    /// others out); a file a later RUN removes, one under `/tmp` (Lambda mounts its own
+    /// storage there) or one nothing names is not judged.
+    #[test]
+    fn a_copied_file_the_function_reads_stays_usable_by_lambdas_user(
+        how in 0usize..3,
+        at in prop::sample::select(vec!["/var/task/app.py", "/opt/rds/global-bundle.pem", "/var/task/lib/", "/opt/tools/", "/tmp/cache/seed.bin"]),
+        named in any::<bool>(),
+        change in prop::sample::select(vec![None, Some("chmod +x"), Some("chmod u+x"), Some("chmod 644"), Some("chmod 640"), Some("chmod 600"), Some("chmod o+r"), Some("rm -f")]),
+    ) {
+        let dir_dest = at.ends_with('/');
+        let file = if dir_dest { format!("{at}seed.bin") } else { at.to_owned() };
+        let add = match how {
+            0 => format!("ADD https://example.com/dl/v2/seed.bin {at}"),
+            1 => format!("ADD --chmod=644 https://example.com/dl/v2/seed.bin {at}"),
+            _ => format!("COPY seed.bin {at}"),
+        };
+        let mut bits: u32 = match how {
+            0 => 0,
+            1 => 4,
+            _ => 5,
+        };
+        let mut removed = false;
+        if let Some(c) = change {
+            bits = match c {
+                "chmod +x" | "chmod o+x" => bits | 1,
+                "chmod u+x" => bits,
+                "chmod 644" => 4,
+                "chmod 640" | "chmod 600" => 0,
+                "chmod o+r" => bits | 4,
+                _ => {
+                    removed = true;
+                    bits
+                }
+            };
+        }
+        let run = change.map_or(String::new(), |c| format!("RUN {c} {file}\n"));
+        // The environment names the file, its directory, or nothing of it.
+        let env = match (named, at.starts_with("/opt/")) {
+            (true, true) => format!("ENV DATA_PATH={} LOG_LEVEL=info\n", at.trim_end_matches('/')),
+            _ => "ENV LOG_LEVEL=info\n".to_owned(),
+        };
+        let text = format!(
+            "FROM public.ecr.aws/lambda/python:3.12\nRUN mkdir -p /opt/rds /opt/tools /var/task/lib\n{add}\n{run}{env}COPY handler.py ${{LAMBDA_TASK_ROOT}}/\nCMD [\"handler.handler\"]\n"
+        );
+        let used = file.starts_with("/var/task/") || (named && file.starts_with("/opt/"));
+        let unusable = bits & 5 == 0 && !removed && used;
+        let found: Vec<_> = findings_with(&text, (&["/lambda-entrypoint.sh"], &["handler.handler"], "/var/task"), false, "image-config")
+            .into_iter()
+            .filter(|f| f.message.contains("without read or execute permission"))
+            .collect();
+        prop_assert_eq!(found.len(), usize::from(unusable), "\n{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// A program ADD downloads is written with mode 600 unless `--chmod` gives one: Lambda's
+    /// user (not root, not the owner) cannot run it until a mode gives others execute
+    /// permission; the last mode decides.
+    #[test]
+    fn a_downloaded_program_needs_a_mode_lambdas_user_may_run(
+        copy_mode in prop::sample::select(vec![None, Some("755"), Some("700"), Some("0555"), Some("u=rwx,go=rx")]),
+        run_mode in prop::sample::select(vec![None, Some("+x"), Some("u+x"), Some("755"), Some("a+rx"), Some("go-x")]),
+        into_dir in any::<bool>(),
+    ) {
+        let mut bits: u32 = match copy_mode {
+            None | Some("700") => 0,
+            Some(_) => 5,
+        };
+        if let Some(m) = run_mode {
+            bits = match m {
+                "+x" => bits | 1,
+                "755" | "a+rx" => 5,
+                "go-x" => bits & !1,
+                _ => bits,
+            };
+        }
+        let (url, dest) = if into_dir {
+            ("https://example.com/dl/v3/bootstrap", "/var/task/")
+        } else {
+            ("https://example.com/dl/v3/gw-linux-arm64", "/var/task/bootstrap")
+        };
+        let text = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nADD{} {url} {dest}\n{}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            copy_mode.map_or(String::new(), |m| format!(" --chmod={m}")),
+            run_mode.map_or(String::new(), |m| format!("RUN chmod {m} /var/task/bootstrap\n"))
+        );
+        let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config");
+        // A `--chmod` others cannot read is its own finding.
+        let unreadable = copy_mode == Some("700");
+        prop_assert_eq!(found.len(), usize::from(bits & 1 == 0) + usize::from(unreadable), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -876,11 +876,14 @@ impl Lint<'_, '_> {
         );
     }
 
-    /// A file the final image copies with a `--chmod` leaving others no read permission is
-    /// one the function's user (not root, not its owner) cannot read.
+    /// The function's working directory must stay readable to its user (not root, not the
+    /// owner), and so must what the final image copies: a `--chmod` leaving others no read
+    /// permission, or a download's 600 or a later `chmod` leaving them neither read nor
+    /// execute permission, makes a file the function cannot use.
     fn modes(&mut self, stages: &[Stage], chain: &[usize]) {
         let wd = eval::clean(self.f.image_config.working_directory());
-        if let Some(how) = modes::closed(stages, chain, &wd) {
+        let closed = modes::closed(stages, chain, &wd);
+        if let Some(how) = &closed {
             self.sink.push(
                 "image-config",
                 self.id,
@@ -889,6 +892,33 @@ impl Lint<'_, '_> {
                     self.path
                 ),
                 format!("keep {wd} and the directories above it at 755 and its files readable by everyone (644; 755 for programs)"),
+            );
+        }
+        let config = &self.f.image_config;
+        let started = program(config.entry_point(), Some(config.working_directory()));
+        let first = started.first().map_or("", String::as_str);
+        let reported = |p: &str| p == first || (closed.is_some() && files::is_below(&wd, p));
+        // What the function evidently reads: its code in the working directory, and a file
+        // or directory its environment names (`PGSSLROOTCERT=/opt/rds/bundle.pem`).
+        let env = &stages[chain[0]].config.env;
+        let used = |p: &str| {
+            files::is_below(&wd, p)
+                || env.iter().any(|(_, v)| match v {
+                    Val::Known(v) => v
+                        .split([':', ',', ' ', '='])
+                        .any(|named| named == p || files::is_below(named, p)),
+                    _ => false,
+                })
+        };
+        if let Some((path, how)) = modes::unusable(stages, chain, used, reported) {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "{how} leaves {path} in {}'s final image without read or execute permission for other users; Lambda runs the function as a default user with least privileges (not root, not the file's owner), so it can neither read nor run it",
+                    self.path
+                ),
+                format!("give {path} read permission for everyone (ADD --chmod=644, RUN chmod 644 {path}; 755 for programs)"),
             );
         }
         if let Some((mode, what)) = modes::unreadable(stages, chain) {

@@ -140,12 +140,17 @@ pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<Change
     out
 }
 
-/// Why Lambda's user cannot run the program at `path`, if it cannot: the last COPY/ADD
-/// putting it there gave it a mode without execute for others (`--chmod=700`), or a later
-/// `chmod` of it (or, recursively, of a directory above it) took that away, or a `chmod` of
-/// a directory above it took away others' search permission. `chain` runs final stage first.
-pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<String> {
-    // None: as the source has it (not known here: taken as usable).
+/// Others' permission bits of the file at `path` as the final image leaves it, and what
+/// gave them: the last COPY/ADD putting it there (`--chmod`, or an ADD of a URL, which
+/// BuildKit writes with mode 600), then each later `chmod` of it or, recursively, of a
+/// directory above it; `None` as its source has it (not known here: taken as usable). Also
+/// the last `chmod` of a directory above it that takes others' search permission.
+/// `chain` runs final stage first.
+fn others_of(
+    stages: &[Stage],
+    chain: &[usize],
+    path: &str,
+) -> (Option<(u32, String)>, Option<String>) {
     let mut others: Option<(u32, String)> = None;
     let mut blocked: Option<String> = None;
     let lands = files::lands_on(stages, chain);
@@ -172,12 +177,33 @@ pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<St
             }
             let Some(w) = stage.writes.get(k) else { break };
             if lands(w, path) {
-                others = w.chmod.as_deref().and_then(|m| {
-                    others_after(m, READ | EXECUTE).map(|bits| (bits, format!("`--chmod={m}`")))
-                });
+                others = match w.chmod.as_deref() {
+                    Some(m) => {
+                        others_after(m, READ | EXECUTE).map(|bits| (bits, format!("`--chmod={m}`")))
+                    }
+                    None => w
+                        .sources
+                        .iter()
+                        .find(|s| w.downloads(s) && !w.unpacks(s))
+                        .map(|s| {
+                            (
+                                0,
+                                format!("`ADD {s}` (a download BuildKit writes with mode 600)"),
+                            )
+                        }),
+                };
             }
         }
     }
+    (others, blocked)
+}
+
+/// Why Lambda's user cannot run the program at `path`, if it cannot: the last COPY/ADD
+/// putting it there gave it a mode without execute for others (`--chmod=700`, a download's
+/// 600), or a later `chmod` of it (or, recursively, of a directory above it) took that away,
+/// or a `chmod` of a directory above it took away others' search permission.
+pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<String> {
+    let (others, blocked) = others_of(stages, chain, path);
     if let Some(how) = blocked {
         return Some(format!(
             "{how} takes the search permission of a directory above {path} from other users"
@@ -189,6 +215,66 @@ pub(super) fn denied(stages: &[Stage], chain: &[usize], path: &str) -> Option<St
         )),
         _ => None,
     }
+}
+
+/// The first file a COPY/ADD of the final image's chain puts at a path it names, which the
+/// function evidently reads (`used`: its working directory's files, a path its environment
+/// names), that the image keeps with no read or execute permission for others: a
+/// download's mode 600, or a later `chmod` (`chmod 640 app.py`) — what the function's user
+/// can neither read nor run; under `/tmp`, which Lambda mounts its own storage over, nothing
+/// reaches the function anyway. Paths `reported` says are judged already ([`denied`]'s
+/// program, what a closed working directory holds) are left out.
+pub(super) fn unusable(
+    stages: &[Stage],
+    chain: &[usize],
+    used: impl Fn(&str) -> bool,
+    reported: impl Fn(&str) -> bool,
+) -> Option<(String, String)> {
+    // Most images download nothing and change no mode: nothing to judge.
+    let downloads = chain
+        .iter()
+        .flat_map(|&i| &stages[i].writes)
+        .any(|w| w.sources.iter().any(|s| w.downloads(s)));
+    if !downloads && chain.iter().all(|&i| stages[i].chmods.is_empty()) {
+        return None;
+    }
+    let lands = files::lands_on(stages, chain);
+    for &i in chain.iter().rev() {
+        // A `--chmod` others cannot read is [`unreadable`]'s.
+        let judged = |m: &str| others_after(m, READ | EXECUTE).is_some_and(|b| b & READ == 0);
+        for w in stages[i]
+            .writes
+            .iter()
+            .filter(|w| !w.chmod.as_deref().is_some_and(judged))
+        {
+            let Some(dest) = w.dest.as_deref() else {
+                continue;
+            };
+            let named = w.sources.iter().filter_map(|s| {
+                let s = s.split(['?', '#']).next().unwrap_or_default();
+                let name = s.trim_end_matches('/').rsplit('/').next()?;
+                (!name.is_empty() && !name.contains(['*', '?', '[']))
+                    .then(|| clean(&format!("{dest}/{name}")))
+            });
+            let paths: Vec<String> = std::iter::once(dest.to_owned()).chain(named).collect();
+            for path in paths
+                .iter()
+                .filter(|p| used(p) && !reported(p) && !files::is_below("/tmp", p))
+            {
+                if !lands(w, path) {
+                    continue;
+                }
+                let (Some((bits, how)), _) = others_of(stages, chain, path) else {
+                    continue;
+                };
+                let mut budget = 4 * stages.len();
+                if bits & (READ | EXECUTE) == 0 && files::holds(stages, chain, path, &mut budget) {
+                    return Some((path.clone(), how));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Why Lambda's user cannot read the function's code in the working directory `wd` (where
