@@ -823,6 +823,57 @@ pub(crate) fn generated_name(name: &str) -> bool {
         })
 }
 
+/// Whether `name` names a salt or seed that keys no authentication: a feature flag's or an
+/// experiment's bucketing salt (`EXPERIMENT_BUCKET_SALT`, a rule's `seed`) partitions users,
+/// and whoever reads it learns only which bucket a user falls in. A salt a word before says
+/// keys a login, a session, a cookie, a signature or a password (WordPress' `AUTH_SALT`,
+/// `LOGGED_IN_SALT`, `NONCE_SALT`, Flask-Security's `PASSWORD_SALT`, Phoenix's
+/// `SIGNING_SALT`) is a key by another name.
+pub(crate) fn unkeyed_salt_name(name: &str) -> bool {
+    const KEYING: &[&str] = &[
+        "auth",
+        "authorization",
+        "authentication",
+        "cookie",
+        "cookies",
+        "session",
+        "sessions",
+        "login",
+        "logged",
+        "nonce",
+        "secure",
+        "signing",
+        "signature",
+        "csrf",
+        "xsrf",
+        "hmac",
+        "jwt",
+        "api",
+        "encryption",
+        "crypt",
+        "crypto",
+        "cipher",
+        "pbkdf2",
+        "wallet",
+        "mnemonic",
+        "totp",
+        "otp",
+        "mfa",
+    ];
+    let pieces = pieces(name);
+    let Some((last, before)) = pieces.split_last() else {
+        return false;
+    };
+    is(&["salt", "salts", "seed", "seeds"], last)
+        && !before.iter().any(|w| {
+            is(KEYING, w)
+                || is(STRONG, w)
+                || is(PASSWORD, w)
+                || is(PASSWORD_ELSEWHERE, w)
+                || is(KEY, w)
+        })
+}
+
 /// Whether `name` names a password (`SMTP_PASSWORD`, `ORACLE_PWD`), under which digits alone
 /// are the password rather than a setting.
 pub(crate) fn password_name(name: &str) -> bool {

@@ -1237,6 +1237,28 @@ proptest! {
         prop_assert!(literal_reason(&name, &with_password).is_some(), "{name}={with_password}");
     }
 
+    /// A salt or seed that buckets users (a flag's, an experiment's) is a label, in a
+    /// variable or a flag document's field; one a word says keys a login, a session, a
+    /// signature or a wallet is a key, and random material is material under any name.
+    #[test]
+    fn a_bucketing_salt_is_a_label_but_an_authentication_salt_is_a_key(
+        qualifier in prop::sample::select(&["EXPERIMENT", "EXPERIMENT_BUCKET", "FLAG", "ROLLOUT", "AB_TEST", "SHARD", "SAMPLING"][..]),
+        keyed in prop::sample::select(&["AUTH", "SECURE_AUTH", "LOGGED_IN", "NONCE", "SESSION", "COOKIE", "PASSWORD", "SIGNING", "WALLET", "TOTP"][..]),
+        head in prop::sample::select(&["SALT", "SEED"][..]),
+        words in prop::collection::vec(prop::sample::select(&["checkout", "pricing", "search", "banner", "onboarding", "cart", "homepage", "rollout", "beta"][..]), 1..4),
+        n in 1..9999u32,
+        m in from_alphabet(BASE62, 32..=48),
+    ) {
+        let label = format!("{}-v{}-{n}", words.join("-"), n % 9 + 1);
+        let unkeyed = format!("{qualifier}_{head}");
+        prop_assert!(literal_reason(&unkeyed, &label).is_none(), "{unkeyed}={label}");
+        let json = format!(r#"{{"flags":{{"x":{{"rollout":25,"{}":"{label}"}}}}}}"#, head.to_ascii_lowercase());
+        prop_assert!(literal_reason("FLAGS", &json).is_none(), "{json}");
+        let keyed = format!("{keyed}_{head}");
+        prop_assert!(literal_reason(&keyed, &label).is_some(), "{keyed}={label}");
+        prop_assert!(literal_reason(&unkeyed, &m).is_some(), "{unkeyed}={m}");
+    }
+
     /// A password in a replacement tool's marks is still a password: marks around mixed-case
     /// material or a symbol are no token's name.
     #[test]

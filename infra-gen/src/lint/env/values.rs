@@ -223,6 +223,22 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || (urn(v) && !password_name)
         || path(v)
         || command_line(v)
+        || (name.is_some_and(names::unkeyed_salt_name) && label(v))
+}
+
+/// A label of words and short numbers (`checkout-v2-2026`, `pricing_test:2026q1`): what a
+/// person names a thing by, not generated material.
+fn label(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['-', '_', '.', ':', '/', ' ']).collect();
+    let word = |p: &str| p.len() >= 3 && p.bytes().all(|b| b.is_ascii_alphabetic()) && word_like(p);
+    let short = |p: &str| {
+        p.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 8
+                || p.len() <= 6 && p.bytes().filter(u8::is_ascii_alphabetic).count() <= 2)
+    };
+    parts.len() <= 8
+        && parts.iter().any(|p| word(p))
+        && parts.iter().all(|p| !p.is_empty() && (word(p) || short(p)))
 }
 
 /// A command line (`aws secretsmanager get-secret-value --secret-id …`, `openssl rsa -passin
