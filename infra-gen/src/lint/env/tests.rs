@@ -2009,7 +2009,8 @@ proptest! {
         tool in prop::sample::select(vec![
             ("mysql", "-p", true), ("mariadb-dump", "-p", true), ("ldapsearch", "-w", false),
             ("redis-cli", "-a", false), ("sqlcmd", "-P", false), ("mongosh", "-p", false),
-            ("sshpass", "-p", false),
+            ("sshpass", "-p", false), ("openssl", "-k", false), ("openssl", "-K", false),
+            ("7z", "-p", true),
         ]),
         pw in password(),
         dir in prop::sample::select(vec!["", "/usr/bin/", "/opt/tools/bin/"]),
@@ -2036,6 +2037,22 @@ proptest! {
         prop_assert!(literal_reason("CMD", &openssl).is_some(), "{openssl}");
         let openssl_env = "openssl pkcs12 -in /opt/a.p12 -passin env:P12_PASSWORD";
         prop_assert!(literal_reason("CMD", openssl_env).is_none());
+        // lftp's `-u user,password`; htpasswd's batch mode takes the password last, after
+        // the file (none with `-n`) and the user.
+        for with in [
+            format!("lftp -u app,{pw} sftp://{host}"),
+            format!("htpasswd -bc /tmp/.htpasswd app {pw}"),
+            format!("htpasswd -nbB app {pw}"),
+        ] {
+            prop_assert!(literal_reason("CMD", &with).is_some(), "{with}");
+        }
+        for plain in [
+            format!("lftp -u app sftp://{host}"),
+            "htpasswd -c /tmp/.htpasswd app".to_owned(),
+            "htpasswd -D /tmp/.htpasswd app".to_owned(),
+        ] {
+            prop_assert!(literal_reason("CMD", &plain).is_none(), "{plain}");
+        }
         let pgpass = format!("{host}:{port}:app:app:{pw}");
         prop_assert!(literal_reason("PG_LINE", &pgpass).is_some(), "{pgpass}");
         let wildcard = format!("{host}:*:*:app:{pw}");

@@ -1941,6 +1941,9 @@ const PASSWORD_FLAGS: &[(&str, &str, bool)] = &[
     ("unzip", "-P", false),
     ("7z", "-p", true),
     ("7za", "-p", true),
+    // `openssl enc -k <passphrase>`, `-K <hex key>`.
+    ("openssl", "-k", false),
+    ("openssl", "-K", false),
 ];
 
 /// A password given to a program by its one-letter option (see [`PASSWORD_FLAGS`]), in the
@@ -1985,50 +1988,91 @@ fn password_flag(words: &[&str]) -> Option<String> {
         (!pw.is_empty() && !plainly_not_secret(pw, Some("password")))
             .then(|| "a user%password given to a Samba tool".to_owned())
     });
-    // curl takes `-u user:password` (`--user`, and `-U`/`--proxy-user` for its proxy): the
-    // part after the first `:` is a password, also one a build argument fills
-    // (`-u ${USER}:${PASS}`), which gitleaks' rule for literals does not see.
-    let curl = words
-        .iter()
-        .any(|w| unquote(w).rsplit('/').next() == Some("curl"))
-        .then(|| {
-            words.iter().enumerate().find_map(|(i, w)| {
-                let w = unquote(w);
-                let value = ["--user=", "--proxy-user=", "-u", "-U"]
-                    .iter()
-                    .find_map(|o| w.strip_prefix(o).filter(|v| !v.is_empty()))
-                    .or_else(|| {
-                        matches!(w, "-u" | "-U" | "--user" | "--proxy-user")
-                            .then(|| words.get(i + 1).map(|v| unquote(v)))
-                            .flatten()
-                    })?;
-                let (_, pw) = value.split_once(':')?;
-                (!pw.is_empty() && !plainly_not_secret(pw, Some("password")))
-                    .then(|| "a user:password given to curl's -u".to_owned())
-            })
+    // curl takes `-u user:password` (`--user`, and `-U`/`--proxy-user` for its proxy), lftp
+    // `-u user,password`: the part after the first `:` (`,`) is a password, also one a build
+    // argument fills (`-u ${USER}:${PASS}`), which gitleaks' rule for literals does not see.
+    let program_named = |name: &str| {
+        words
+            .iter()
+            .any(|w| unquote(w).rsplit('/').next() == Some(name))
+    };
+    let separator = if program_named("curl") {
+        Some(':')
+    } else if program_named("lftp") {
+        Some(',')
+    } else {
+        None
+    };
+    let curl = separator.and_then(|separator| {
+        words.iter().enumerate().find_map(|(i, w)| {
+            let w = unquote(w);
+            let value = ["--user=", "--proxy-user=", "-u", "-U"]
+                .iter()
+                .find_map(|o| w.strip_prefix(o).filter(|v| !v.is_empty()))
+                .or_else(|| {
+                    matches!(w, "-u" | "-U" | "--user" | "--proxy-user")
+                        .then(|| words.get(i + 1).map(|v| unquote(v)))
+                        .flatten()
+                })?;
+            let (_, pw) = value.split_once(separator)?;
+            (!pw.is_empty() && !plainly_not_secret(pw, Some("password")))
+                .then(|| format!("a user{separator}password given to -u"))
         })
-        .flatten();
+    });
     generic.or(samba).or(curl).or_else(|| {
         words.iter().enumerate().find_map(|(i, w)| {
             let program = unquote(w).rsplit('/').next().unwrap_or_default();
-            let &(_, flag, glued_only) = PASSWORD_FLAGS.iter().find(|(p, ..)| *p == program)?;
             let args = words[i + 1..]
                 .iter()
                 .map(|a| unquote(a))
                 .take_while(|a| !matches!(*a, ";" | "&&" | "||" | "|"));
             let args: Vec<&str> = args.collect();
-            args.iter().enumerate().find_map(|(j, a)| {
-                let glued = a.strip_prefix(flag).filter(|v| !v.is_empty());
-                let apart = (*a == flag && !glued_only)
-                    .then(|| args.get(j + 1).copied())
-                    .flatten()
-                    .filter(|v| !v.starts_with('-'));
-                let value = glued.or(apart)?;
-                (!plainly_not_secret(value, Some("password")))
-                    .then(|| format!("{program}'s {flag} password option"))
-            })
+            if program == "htpasswd" {
+                return htpasswd_batch(&args);
+            }
+            PASSWORD_FLAGS
+                .iter()
+                .filter(|(p, ..)| *p == program)
+                .find_map(|&(_, flag, glued_only)| {
+                    args.iter().enumerate().find_map(|(j, a)| {
+                        let glued = a.strip_prefix(flag).filter(|v| !v.is_empty());
+                        let apart = (*a == flag && !glued_only)
+                            .then(|| args.get(j + 1).copied())
+                            .flatten()
+                            .filter(|v| !v.starts_with('-'));
+                        let value = glued.or(apart)?;
+                        (!plainly_not_secret(value, Some("password")))
+                            .then(|| format!("{program}'s {flag} password option"))
+                    })
+                })
         })
     })
+}
+
+/// htpasswd's batch mode (`-b`, in any cluster of its flags: `-bc`, `-nbB`) takes the
+/// password as its last argument, after the file (none with `-n`) and the user.
+fn htpasswd_batch(args: &[&str]) -> Option<String> {
+    let flags: Vec<&str> = args
+        .iter()
+        .filter_map(|a| a.strip_prefix('-'))
+        .filter(|f| !f.starts_with('-'))
+        .collect();
+    if !flags.iter().any(|f| f.contains('b')) {
+        return None;
+    }
+    let positional: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let needed = if flags.iter().any(|f| f.contains('n')) {
+        2
+    } else {
+        3
+    };
+    let password = positional.get(needed - 1)?;
+    (!plainly_not_secret(password, Some("password")))
+        .then(|| "htpasswd's batch-mode password argument".to_owned())
 }
 
 /// A line of PostgreSQL's password file (`.pgpass`): `hostname:port:database:username:password`,
