@@ -59,6 +59,12 @@ pub(crate) fn split_secrets(vars: &[(&str, String)]) -> Vec<(Vec<String>, String
 /// without credentials, a reference). The entry point for every literal a lint judges
 /// (environment variables, Dockerfile `ENV`).
 pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
+    // The Base64 of a JSON document is the document, under the name of what it decodes to.
+    if let Some(document) = values::base64_json(value) {
+        let decoded = names::without_encoding(name);
+        return literal_reason(decoded.as_deref().unwrap_or(name), &document)
+            .map(|why| format!("Base64 of a document: {why}"));
+    }
     values::secret_value(value, Some(name))
         .or_else(|| {
             let rule = super::secrets::matching_rule(&format!(
@@ -75,9 +81,11 @@ pub(crate) fn literal_reason(name: &str, value: &str) -> Option<String> {
             (!exempt).then(|| format!("gitleaks rule {rule}"))
         })
         .or_else(|| {
-            (names::secret_name(name) && !values::plainly_not_secret(value, Some(name))).then(
-                || "named like a secret, and its value is not plainly something else".to_owned(),
-            )
+            // Credentials as a document may be a configuration of where they come from.
+            (names::secret_name(name)
+                && !values::plainly_not_secret(value, Some(name))
+                && !(names::credentials_name(name) && values::credential_configuration(value)))
+            .then(|| "named like a secret, and its value is not plainly something else".to_owned())
         })
         .or_else(|| {
             // ISO 9564 PINs are 4 to 12 digits; a board's pin number is one or two.

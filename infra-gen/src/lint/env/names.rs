@@ -874,6 +874,26 @@ pub(crate) fn unkeyed_salt_name(name: &str) -> bool {
         })
 }
 
+/// Whether `name` names credentials as a document (`GOOGLE_CREDENTIALS`, `DB_CREDS`), which
+/// may be a configuration saying where credentials come from — unlike a password, a secret, a
+/// token or a key, which is one value.
+pub(crate) fn credentials_name(name: &str) -> bool {
+    let pieces = pieces(name);
+    classify(&pieces) == Kind::Secret
+        && head(&pieces)
+            .is_some_and(|(_, w)| is(&["credentials", "credential", "creds", "cred"], w))
+}
+
+/// `name` without its last word when that says the value is encoded (`…_B64`, `…_BASE64`,
+/// `…Encoded`): the name of what it decodes to.
+pub(crate) fn without_encoding(name: &str) -> Option<String> {
+    let mut words = words(name);
+    let last = words.pop()?;
+    (["b64", "base64", "encoded", "b64encoded"].contains(&last.to_ascii_lowercase().as_str())
+        && !words.is_empty())
+    .then(|| words.join("_"))
+}
+
 /// Whether `name` names a password (`SMTP_PASSWORD`, `ORACLE_PWD`), under which digits alone
 /// are the password rather than a setting.
 pub(crate) fn password_name(name: &str) -> bool {

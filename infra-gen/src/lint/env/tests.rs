@@ -1259,6 +1259,50 @@ proptest! {
         prop_assert!(literal_reason(&unkeyed, &m).is_some(), "{unkeyed}={m}");
     }
 
+    /// Credentials as a document may say where credentials come from (a workload identity
+    /// federation file: URLs, URNs, IDs, a command): judged by its values, as text or as
+    /// Base64 under an encoding's name; one value that may be a credential makes it the
+    /// credential, and under a password's name (one value) a document is the password.
+    #[test]
+    fn a_credential_configuration_is_judged_by_its_values(
+        holder in prop::sample::select(&["GOOGLE_CREDENTIALS", "GCP_CREDS", "gcpCredentials", "WIF_CREDENTIAL", "AZURE_CREDENTIALS"][..]),
+        encoding in prop::sample::select(&["B64", "BASE64", "ENCODED"][..]),
+        fields in prop::collection::vec(prop::sample::select(&[
+            (r#""type""#, r#""external_account""#),
+            (r#""audience""#, r#""//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws/providers/aws""#),
+            (r#""subject_token_type""#, r#""urn:ietf:params:aws:token-type:aws4_request""#),
+            (r#""token_url""#, r#""https://sts.googleapis.com/v1/token""#),
+            (r#""service_account_impersonation_url""#, r#""https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/app@acme.iam.gserviceaccount.com:generateAccessToken""#),
+            (r#""credential_source""#, r#"{"environment_id":"aws1","region_url":"http://169.254.169.254/latest/meta-data/placement/availability-zone"}"#),
+            (r#""credential_source""#, r#"{"file":"/var/run/secrets/tokens/gcp","format":{"type":"text"}}"#),
+            (r#""credential_source""#, r#"{"executable":{"command":"/var/task/bin/token-helper --audience gcp","timeout_millis":5000}}"#),
+        ][..]), 2..6),
+        neutral in prop::sample::select(&["value", "data", "v", "blob"][..]),
+        pw in ("[a-z]{3,8}", "[A-Z]", "[0-9]{1,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        let body: Vec<String> = fields
+            .iter()
+            .filter(|(k, _)| seen.insert(*k))
+            .map(|(k, v)| format!("{k}:{v}"))
+            .collect();
+        let config = format!("{{{}}}", body.join(","));
+        let encoded_name = format!("{holder}_{encoding}");
+        let encoded = b64(config.as_bytes());
+        if body.len() >= 2 {
+            prop_assert!(literal_reason(holder, &config).is_none(), "{holder}={config}");
+            prop_assert!(literal_reason(&encoded_name, &encoded).is_none(), "{encoded_name}={config}");
+        }
+        let with_secret = format!("{{{},\"{neutral}\":\"{pw}\"}}", body.join(","));
+        prop_assert!(literal_reason(holder, &with_secret).is_some(), "{holder}={with_secret}");
+        prop_assert!(literal_reason(&encoded_name, &b64(with_secret.as_bytes())).is_some(), "{encoded_name}={with_secret}");
+        let one = format!("{{\"{neutral}\":\"{pw}\"}}");
+        for name in ["DB_PASSWORD", "DB_PASSWORD_B64"] {
+            let value = if name.ends_with("B64") { b64(one.as_bytes()) } else { one.clone() };
+            prop_assert!(literal_reason(name, &value).is_some(), "{name}={one}");
+        }
+    }
+
     /// A password in a replacement tool's marks is still a password: marks around mixed-case
     /// material or a symbol are no token's name.
     #[test]

@@ -1332,6 +1332,42 @@ fn plain_scheme(value: &str) -> Option<String> {
 }
 
 /// `value` as a JSON object or array, if it is one.
+/// The JSON document `value` is the Base64 of (`GOOGLE_CREDENTIALS_B64`, a Kubernetes
+/// `dockerconfigjson`), as text: what a reader decodes and uses. Only a document's opening
+/// (`{`, `[`) is asked before parsing, so random material costs one decode.
+pub(crate) fn base64_json(value: &str) -> Option<String> {
+    let v = value.trim();
+    // `ey`/`ew`/`W` are the Base64 of `{"`, `{` and a line break, `[`.
+    if v.len() < 16 || !(v.starts_with("ey") || v.starts_with("ew") || v.starts_with('W')) {
+        return None;
+    }
+    let text = String::from_utf8(base64_decode(v)?).ok()?;
+    json_document(&text).map(|_| text)
+}
+
+/// A credential configuration: a JSON object whose every value is plainly something else —
+/// a URL without credentials, a URN, a path, a number, a flag, a command, a label, what an
+/// identifier's key names (`environment_id`, `audience`) — as a workload identity
+/// federation file says where a token comes from and holds none. A value that may be a
+/// credential (`{"user": "app", "value": "<password>"}`) makes it the credential.
+pub(crate) fn credential_configuration(value: &str) -> bool {
+    fn plain(v: &serde_json::Value, key: Option<&str>) -> bool {
+        match v {
+            serde_json::Value::Object(map) => map.iter().all(|(k, v)| plain(v, Some(k))),
+            serde_json::Value::Array(items) => items.iter().all(|i| plain(i, key)),
+            serde_json::Value::String(s) => {
+                plainly_not_secret(s, key)
+                    || label(s)
+                    || key.is_some_and(|k| !names::secret_name(k) && names::public_name(k))
+            }
+            _ => true,
+        }
+    }
+    json_document(value).is_some_and(|json| {
+        json.as_object().is_some_and(|map| map.len() >= 2) && plain(&json, None)
+    })
+}
+
 fn json_document(value: &str) -> Option<serde_json::Value> {
     serde_json::from_str::<serde_json::Value>(value)
         .ok()
@@ -2237,7 +2273,9 @@ fn credential_like(scheme: &str, s: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=:".contains(&b));
     let word = s.bytes().all(|b| b.is_ascii_lowercase());
-    let ok = token_chars && s.len() >= 8 && !word;
+    // A command's option (`oidc-token --audience gcp`) follows a program named `…-token`.
+    let option = s.starts_with("--");
+    let ok = token_chars && s.len() >= 8 && !word && !option;
     if scheme == "basic" {
         return ok && base64_decode(s).is_some_and(|d| d.contains(&b':'));
     }
