@@ -372,6 +372,33 @@ fn only_reads(action: &ActionInfo) -> bool {
     READ_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb)) && !hands_out_credentials(name)
 }
 
+/// Whether the action puts a policy named for a resource type it acts on onto that resource
+/// (`kafka:PutClusterPolicy`, `oam:PutSinkPolicy`, `mediapackagev2:PutChannelPolicy`): the
+/// resource's own policy, who may use it, which AWS files under *Write* for some services and
+/// whose API documents it only as "the policy".
+fn puts_a_resources_policy(service: &Service, action: &ActionInfo) -> bool {
+    let name = action.name();
+    let Some(resource) = ["Put", "Set"]
+        .iter()
+        .find_map(|verb| name.strip_prefix(verb))
+        .and_then(|rest| rest.strip_suffix("Policy"))
+        .filter(|r| !r.is_empty())
+    else {
+        return false;
+    };
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let resource = letters(resource);
+    action.resource_types(service).any(|t| {
+        let t = letters(t.name());
+        t == resource || t.strip_suffix('s') == Some(resource.as_str())
+    })
+}
+
 /// Why the action lets its holder escalate, if it does (`iam:PassRole` is judged with its
 /// statement's conditions by [`check`]).
 fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
@@ -385,7 +412,8 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     if writes
         && !reads
         && (PERMISSION_WORDS.iter().any(|w| action.name().contains(w))
-            || shares_a_copy(action.name()))
+            || shares_a_copy(action.name())
+            || puts_a_resources_policy(service, action))
     {
         return Some(format!(
             "it is a {} that writes a resource's policy or permissions: it changes who may do what",

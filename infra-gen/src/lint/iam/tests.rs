@@ -463,10 +463,23 @@ mod generated {
                 let shares = name.starts_with("Modify")
                     && name.ends_with("Attribute")
                     && (name.contains("Snapshot") || name.contains("Image"));
+                // `Put<type>Policy` on a resource of that type: the resource's own policy.
+                let squash = |s: &str| s.replace(['-', ' ', '_'], "").to_lowercase();
+                let puts = ["Put", "Set"].iter().any(|verb| {
+                    name.strip_prefix(verb)
+                        .and_then(|r| r.strip_suffix("Policy"))
+                        .is_some_and(|r| {
+                            !r.is_empty()
+                                && info.resource_types(service).any(|t| {
+                                    let t = squash(t.name());
+                                    t == squash(r) || t == format!("{}s", squash(r))
+                                })
+                        })
+                });
                 if !(info.has(Level::Write) || info.has(Level::Tagging))
                     || info.has(Level::PermissionsManagement)
                     || name_reads(name)
-                    || !(shares || words.iter().any(|w| name.contains(w)))
+                    || !(shares || puts || words.iter().any(|w| name.contains(w)))
                 {
                     continue;
                 }
@@ -485,6 +498,29 @@ mod generated {
             }
         }
         assert!(seen >= 50, "{seen}");
+        // A policy named for what it does, not for a resource (lifecycle, retention, scaling,
+        // data protection), says nothing of who may act.
+        for (action, resource) in [
+            (
+                "ecr:PutLifecyclePolicy",
+                "ecr:${AWS::Region}:${AWS::AccountId}:repository/demo",
+            ),
+            (
+                "logs:PutRetentionPolicy",
+                "logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/demo-test",
+            ),
+            (
+                "sns:PutDataProtectionPolicy",
+                "sns:${AWS::Region}:${AWS::AccountId}:demo-alerts",
+            ),
+        ] {
+            let f = with(Statement::allow(
+                "Named",
+                vec![Action::new(action).expect("in the data")],
+                vec![Expr::sub(format!("arn:${{AWS::Partition}}:{resource}"))],
+            ));
+            assert!(!has(&f, "iam-escalation"), "{action}: {f:?}");
+        }
         // Group members that are network interfaces or things billed together gain nothing.
         for (action, resource) in [
             (
