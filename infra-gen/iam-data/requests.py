@@ -17,9 +17,11 @@ endpoint prefix, as IAM names it), where <what> is
   policy      a string member named ...Policy/...Policies/...PolicyDocument/...PolicyText that
               AWS documents as an access, resource-based, key, trust or permissions policy
   principals  a member named principal(s): the principals the request grants to
-  credential  a string member (not an enumeration) named ...Password or ...Passwords, at the
-              top of the input or in a structure in it (`AuthenticationMode.Passwords`): a
-              password the request sets, for a user, a broker or a database
+  credential  a string member (not an enumeration) named ...Password or ...Passwords, or
+              ...AuthToken documented as a password (ElastiCache's AuthToken), at the top of the
+              input or in a structure in it
+              (`AuthenticationMode.Passwords`): a password the request sets, for a user, a
+              broker or a database
 and <member> is the first such member of the operation's input (its path, `.`-separated).
 
 inert.txt lists `<prefix>:<Action>`, sorted, for each Write or Tagging action whose input's
@@ -53,6 +55,9 @@ CARRIES = re.compile(
 INERT_NAMES = re.compile(r"(tags?|tagkeys|taglist|tagstoadd|tagstoremove|dryrun)", re.I)
 NUMBERS = ("integer", "long", "boolean", "double", "float", "timestamp")
 PASSWORD = re.compile(r"(^|[a-z])Passwords?$")
+# A token member its documentation calls a password (the AUTH token a Redis-compatible cache
+# checks), not one a service presents elsewhere (Glue's source-control token).
+TOKEN = re.compile(r"AuthToken$")
 
 
 def password(name: str, ref: dict, shapes: dict, depth: int = 0):
@@ -62,7 +67,9 @@ def password(name: str, ref: dict, shapes: dict, depth: int = 0):
     if kind == "list":
         return password(name, shape["member"], shapes, depth)
     if kind == "string":
-        return name if PASSWORD.search(name) and "enum" not in shape else None
+        doc = (ref.get("documentation") or "") + (shape.get("documentation") or "")
+        named = PASSWORD.search(name) or (TOKEN.search(name) and "password" in doc.lower())
+        return name if named and "enum" not in shape else None
     if kind == "structure" and depth < 3:
         for k, v in shape.get("members", {}).items():
             inner = password(k, v, shapes, depth + 1)

@@ -372,6 +372,20 @@ fn only_reads(action: &ActionInfo) -> bool {
     READ_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb)) && !hands_out_credentials(name)
 }
 
+/// Whether a password member of a request (its path in the API model) is the one the resource
+/// checks for its administrator: named `Master…`/`Admin…` (`MasterUserPassword`,
+/// `adminPassword`), or a cache's `AuthToken`, not one the resource presents elsewhere (a
+/// connection's, a directory join's `Password`).
+fn administrators(member: &str) -> bool {
+    let last = member
+        .rsplit('.')
+        .next()
+        .unwrap_or(member)
+        .to_ascii_lowercase();
+    last == "authtoken"
+        || (last.ends_with("password") && (last.starts_with("master") || last.starts_with("admin")))
+}
+
 /// Whether the action puts a policy named for a resource type it acts on onto that resource
 /// (`kafka:PutClusterPolicy`, `oam:PutSinkPolicy`, `mediapackagev2:PutChannelPolicy`): the
 /// resource's own policy, who may use it, which AWS files under *Write* for some services and
@@ -466,6 +480,22 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
     {
         return Some(format!(
             "it is a {} whose request sets a user's password ({member}, by AWS's API model): its holder can sign in as that user",
+            action.level_names().join("/")
+        ));
+    }
+    // An administrator's password or a cache's AUTH token set on a resource that exists, by
+    // AWS's API models (`rds:ModifyDBInstance`'s `MasterUserPassword`,
+    // `docdb-elastic:UpdateCluster`'s `adminUserPassword`, ElastiCache's `AuthToken`): its
+    // holder signs in to the resource as its administrator, data included. Creating a resource
+    // only chooses the new one's password.
+    if writes
+        && !reads
+        && !action.name().starts_with("Create")
+        && let Some(("credential", member)) = request_grants(service.prefix, action.name())
+        && administrators(member)
+    {
+        return Some(format!(
+            "it is a {} whose request sets the administrator's password of a resource that exists ({member}, by AWS's API model): its holder signs in to it as its administrator",
             action.level_names().join("/")
         ));
     }

@@ -670,6 +670,7 @@ mod generated {
     /// service's resources does not.
     #[test]
     fn a_write_whose_request_carries_who_may_do_what_escalates() {
+        let mut seen_administrators = 0;
         let text = include_str!("../../../iam-data/requests.txt");
         let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
         assert!(
@@ -711,6 +712,26 @@ mod generated {
                     .iter()
                     .any(|x| x.message.contains("sets a user's password"));
                 assert_eq!(signs_in, info.name().contains("User"), "{line}: {f:?}");
+                // An administrator's password (or a cache's AUTH token) set on a resource that
+                // exists signs in as its administrator; creating one only chooses it.
+                let last = fields[2]
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase();
+                let administrator =
+                    last == "authtoken" || ["master", "admin"].iter().any(|w| last.starts_with(w));
+                let takes_over = f
+                    .iter()
+                    .any(|x| x.message.contains("administrator's password"));
+                assert_eq!(
+                    takes_over,
+                    administrator && !info.name().starts_with("Create") && !signs_in,
+                    "{line}: {f:?}"
+                );
+                if administrator && !info.name().starts_with("Create") {
+                    seen_administrators += 1;
+                }
                 continue;
             }
             let apart = fields[1] == "policy"
@@ -745,7 +766,10 @@ mod generated {
                 assert!(escalates, "{line}: {f:?}");
             }
         }
-        assert!(seen >= 40, "{seen}");
+        assert!(
+            seen >= 40 && seen_administrators >= 8,
+            "{seen} {seen_administrators}"
+        );
         for (action, resource, escalates) in [
             (
                 "es:UpdateDomainConfig",
