@@ -557,9 +557,13 @@ fn ecr_rule() -> impl Strategy<Value = EcrRule> {
             &[
                 ("tagPrefixList", "v"),
                 ("tagPatternList", "v*"),
+                ("tagPatternList", "*-rc*"),
                 ("tagPatternList", "*"),
                 ("tagPatternList", "**"),
                 ("tagPrefixList", ""),
+                // Lists that select some git SHAs (the deploy tags) but not every tag.
+                ("tagPrefixList", "a"),
+                ("tagPatternList", "*0f*"),
             ][..],
         ),
         prop::bool::weighted(0.25),
@@ -689,8 +693,11 @@ proptest! {
         // The oracle: ECR's defaults are mutable tags and no scanning; ECR refuses a policy with
         // two rules of one priority or an `any` rule not evaluated last; a lifecycle policy must
         // expire untagged images, bound every image by a count of at least the kind's minimum
-        // (a tagged rule whose only pattern is `*`s, or whose prefix is empty, lists every tag)
-        // and expire no tagged image by age (it may be the one running); archiving a tagged
+        // (a tagged rule whose only pattern is `*`s, or whose prefix is empty, lists every tag;
+        // one whose list selects some git SHAs, the deploy tags, bounds the images a function
+        // rolls back to, so its count counts towards the minimum, but bounds no other image)
+        // and expire no deployable image by age (it may be the one running; a tagged rule
+        // selecting no git SHA, `v`, `*-rc*`, deletes no deployable image); archiving a tagged
         // image leaves it unpullable, so it is judged like expiring it, but bounds nothing kept.
         let mut broken = Vec::new();
         if mutability != Some("IMMUTABLE") {
@@ -711,18 +718,22 @@ proptest! {
             let every_tag = |(list, tag): (&str, &str)| {
                 if list == "tagPrefixList" { tag.is_empty() } else { tag.chars().all(|c| c == '*') }
             };
+            let sha = |(list, tag): (&str, &str)| {
+                every_tag((list, tag)) || matches!(tag, "a" | "*0f*")
+            };
             let untagged = rules.iter().any(|r| r.0 == "untagged" && !r.4);
-            let by_age = rules.iter().any(|r| r.0 != "untagged" && !r.1);
-            let counted = |archive: bool| {
+            let by_age = rules.iter().any(|r| (r.0 == "any" || r.0 == "tagged" && sha(r.3)) && !r.1);
+            let counted = |archive: bool, select: &dyn Fn((&str, &str)) -> bool| {
                 rules
                     .iter()
-                    .filter(|r| (r.0 == "any" || r.0 == "tagged" && every_tag(r.3)) && r.1 && r.4 == archive)
+                    .filter(|r| (r.0 == "any" || r.0 == "tagged" && select(r.3)) && r.1 && r.4 == archive)
                     .map(|r| r.2)
                     .min()
             };
-            let kept = counted(false);
-            let pullable = counted(true);
-            if !untagged || by_age || kept.is_none_or(|k| k < min) || pullable.is_some_and(|k| k < min) {
+            let kept = counted(false, &every_tag);
+            let deployed = counted(false, &sha);
+            let pullable = counted(true, &sha);
+            if !untagged || by_age || kept.is_none() || deployed.is_some_and(|k| k < min) || pullable.is_some_and(|k| k < min) {
                 broken.push(PolicyRule::ImagesKept);
             }
         }
@@ -796,5 +807,74 @@ proptest! {
             "LifecyclePolicy": {"LifecyclePolicyText": json!({"rules": rules}).to_string()}});
         let f = policy_findings(&with_raw(kind, "AWS::ECR::Repository", props.clone(), &[]));
         prop_assert_eq!(f.len(), usize::from(keep < min), "{} {:#?}", props, f);
+    }
+}
+
+/// Whether some deploy tag (a git SHA, as the `ImageTag` parameter's pattern admits) is
+/// selected by a `tagged` rule's prefix or ECR pattern (`*` any run of characters): the
+/// shortest tag the entry can select, padded with `0` to the seven a SHA has at least, matched
+/// against both as regular expressions.
+fn selects_a_sha(entry: &str, prefix: bool) -> bool {
+    let sha = regex::Regex::new("^[0-9a-f]{7,40}$").expect("valid");
+    let pieces: Vec<String> = entry.split('*').map(regex::escape).collect();
+    let selection = if prefix {
+        regex::Regex::new(&format!("^{}", regex::escape(entry)))
+    } else {
+        regex::Regex::new(&format!("^{}$", pieces.join(".*")))
+    }
+    .expect("valid");
+    let shortest = entry.replace('*', "");
+    let pad = "0".repeat(7usize.saturating_sub(shortest.len()));
+    let witness = if prefix {
+        format!("{shortest}{pad}")
+    } else if let Some(at) = entry.rfind('*') {
+        format!("{}{pad}{}", entry[..at].replace('*', ""), &entry[at + 1..])
+    } else {
+        shortest
+    };
+    selection.is_match(&witness) && sha.is_match(&witness)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A `tagged` rule for some tags only bounds the deployed images exactly when its list can
+    /// select a git SHA: kept by count, fewer than the kind's minimum is a finding (two deploys
+    /// in a row whose SHAs it selects leave nothing to roll back to), and by age it can delete
+    /// the image running; a list that selects no SHA (`v`, `pr-`, `*-rc*`, a hex run longer
+    /// than a SHA) changes no verdict either way.
+    #[test]
+    fn a_rule_for_some_tags_bounds_the_deployed_images_when_it_selects_a_sha(
+        kind in kind(),
+        pieces in prop::collection::vec(prop::sample::select(
+            &["", "a", "0", "f3", "9e", "v", "pr-", "-rc", "g", "Ab", "deadbeef0123", "0123456789abcdef0123456789abcdef012345678"][..]), 1..4),
+        prefix in any::<bool>(),
+        by_count in any::<bool>(),
+        count in 1..12u32,
+    ) {
+        let min = Policy::of(kind).min_images_kept;
+        let entry = if prefix { pieces.concat() } else { pieces.join("*") };
+        // An empty prefix or a pattern of only `*` lists every tag: the rule is an `any` rule
+        // then, which other properties cover.
+        prop_assume!(!entry.chars().all(|c| c == '*'));
+        let list = if prefix { "tagPrefixList" } else { "tagPatternList" };
+        let mut selection = json!({"tagStatus": "tagged", list: [entry], "countNumber": count});
+        if by_count {
+            selection["countType"] = json!("imageCountMoreThan");
+        } else {
+            selection["countType"] = json!("sinceImagePushed");
+            selection["countUnit"] = json!("days");
+        }
+        let rules = json!({"rules": [
+            {"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1}, "action": {"type": "expire"}},
+            {"rulePriority": 2, "selection": selection, "action": {"type": "expire"}},
+            {"rulePriority": 3, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30}, "action": {"type": "expire"}},
+        ]});
+        let props = json!({"RepositoryName": "demo-extra", "ImageTagMutability": "IMMUTABLE",
+            "ImageScanningConfiguration": {"ScanOnPush": true},
+            "LifecyclePolicy": {"LifecyclePolicyText": rules.to_string()}});
+        let broken = selects_a_sha(&entry, prefix) && (!by_count || count < min);
+        let f = policy_findings(&with_raw(kind, "AWS::ECR::Repository", props.clone(), &[]));
+        prop_assert_eq!(f.len(), usize::from(broken), "{} {:#?}", props, f);
     }
 }

@@ -31,6 +31,10 @@ struct RepositoryFacts {
     /// bound the images that can still be pulled: an archived image cannot be, so Lambda can
     /// neither start the function from it again nor roll back to it.
     archived: Vec<Expiry>,
+    /// How rules for some tags only that can select a deploy tag (a git SHA) expire the images
+    /// a function runs and rolls back to: a count bounds those, an age can delete the one
+    /// running; neither bounds the repository's other images.
+    deployed: Vec<Expiry>,
     /// Whether there is a lifecycle policy with a rule at all (a rule the policy does not
     /// count, such as one for some tags, is still a policy).
     has_policy: bool,
@@ -47,6 +51,7 @@ impl RepositoryFacts {
             scan_on_push: r.scan_on_push,
             lifecycle: Ok(r.lifecycle.clone()),
             archived: Vec::new(),
+            deployed: Vec::new(),
             has_policy: !r.lifecycle.is_empty(),
         }
     }
@@ -59,13 +64,13 @@ impl RepositoryFacts {
             .and_then(|l| l.get("LifecyclePolicyText"))
             .map(|v| text(Some(v)).ok_or(()));
         let read = match &policy {
-            None => Ok((Vec::new(), Vec::new())),
+            None => Ok(Rules::default()),
             Some(Ok(t)) => lifecycle_rules(t),
             Some(Err(())) => Err("its lifecycle policy text is decided by an input".to_owned()),
         };
-        let (lifecycle, archived) = match read {
-            Ok((rules, archived)) => (Ok(rules), archived),
-            Err(why) => (Err(why), Vec::new()),
+        let (lifecycle, archived, deployed) = match read {
+            Ok(r) => (Ok(r.expire), r.archived, r.deployed),
+            Err(why) => (Err(why), Vec::new(), Vec::new()),
         };
         Self {
             name: text(p.get("RepositoryName"))
@@ -86,6 +91,7 @@ impl RepositoryFacts {
                 .unwrap_or(false),
             lifecycle,
             archived,
+            deployed,
             has_policy: policy.is_some_and(|t| {
                 t.map_or(true, |t| {
                     serde_json::from_str::<serde_json::Value>(&t).map_or(true, |d| {
@@ -119,16 +125,55 @@ const COUNT_TYPES: &[&str] = &[
     "sinceImageTransitioned",
 ];
 
-/// ECR's lifecycle policy text as rules: an expiry of `untagged` images, or of images by tag
-/// (`any`, or `tagged` — by age that can delete the running image; by count it bounds only the
-/// tags it lists, so it is left out, unless a pattern of only `*` or an empty prefix lists
-/// every tag); and, second, the same bounds of rules that archive tagged images (`transition`),
-/// which expire nothing but leave those images unpullable; rules selecting images already
-/// archived are left out. A policy ECR refuses
+/// What a lifecycle policy does to the images a function can run.
+#[derive(Default)]
+struct Rules {
+    /// Expiries of `untagged` images, or of every image (`any`, or `tagged` with a pattern of
+    /// only `*` or an empty prefix, which lists every tag).
+    expire: Vec<LifecycleRule>,
+    /// The bounds of rules that archive every tagged image (`transition`), which expire nothing
+    /// but leave those images unpullable.
+    archived: Vec<Expiry>,
+    /// The bounds of `tagged` rules whose list selects some deploy tags but not every tag
+    /// ([`selects_deploy_tag`]); archiving ones go to `archived`.
+    deployed: Vec<Expiry>,
+}
+
+/// Whether a `tagged` rule's prefix (`prefix`) or pattern selects some deploy tag. Deploy tags
+/// are git SHAs (the `ImageTag` parameter's pattern, 7–40 lowercase hex digits), so a list that
+/// can match one bounds the images a function runs and rolls back to, whatever else it names:
+/// `a` or `0*` keeps (or, by age, deletes) deployed images; `v`, `pr-` or `*-rc*` never
+/// selects one. ECR patterns know one wildcard, `*`, for any run of characters.
+fn selects_deploy_tag(tag: &str, prefix: bool) -> bool {
+    const MAX: usize = 40;
+    let hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if prefix {
+        return hex(tag) && tag.len() <= MAX;
+    }
+    let literal: usize = tag.split('*').map(str::len).sum();
+    tag.split('*').all(hex)
+        && if tag.contains('*') {
+            literal <= MAX
+        } else {
+            (7..=MAX).contains(&literal)
+        }
+}
+
+/// The tags or patterns of a `tagged` rule's list.
+fn tag_list(list: Option<&Vec<serde_json::Value>>) -> Vec<&str> {
+    list.into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect()
+}
+
+/// ECR's lifecycle policy text as [`Rules`]: a `tagged` rule by count or by age that selects
+/// no deploy tag is left out (it bounds nothing a function runs), and so are rules selecting
+/// images already archived. A policy ECR refuses
 /// (`PutLifecyclePolicy`'s rules) is an error: two rules of one `rulePriority`, an `any` rule
 /// not evaluated last, a `tagged` rule without its tag list, a count unit missing from an age
 /// or given to a count, a count under 1.
-fn lifecycle_rules(text: &str) -> Result<(Vec<LifecycleRule>, Vec<Expiry>), String> {
+fn lifecycle_rules(text: &str) -> Result<Rules, String> {
     let unreadable = |why: &str| format!("its lifecycle policy text cannot be read: {why}");
     let refused = |why: String| format!("ECR refuses its lifecycle policy: {why}");
     let doc: serde_json::Value =
@@ -156,8 +201,7 @@ fn lifecycle_rules(text: &str) -> Result<(Vec<LifecycleRule>, Vec<Expiry>), Stri
             "the tagStatus any rule (rulePriority {p}) must have the highest rulePriority"
         )));
     }
-    let mut out = Vec::new();
-    let mut archived = Vec::new();
+    let mut out = Rules::default();
     for rule in rules {
         let selection = &rule["selection"];
         let count = selection["countNumber"]
@@ -211,39 +255,47 @@ fn lifecycle_rules(text: &str) -> Result<(Vec<LifecycleRule>, Vec<Expiry>), Stri
         if selection["storageClass"] == "archive" {
             continue;
         }
+        let (prefixes, patterns) = (tag_list(prefixes), tag_list(patterns));
         // A pattern of only `*`, or an empty prefix, lists every tag.
-        let every_tag = prefixes.into_iter().flatten().any(|p| p == "")
-            || patterns
-                .into_iter()
-                .flatten()
-                .filter_map(serde_json::Value::as_str)
-                .any(|p| p.chars().all(|c| c == '*'));
+        let every_tag =
+            prefixes.contains(&"") || patterns.iter().any(|p| p.chars().all(|c| c == '*'));
+        let deployed = prefixes.iter().any(|p| selects_deploy_tag(p, true))
+            || patterns.iter().any(|p| selects_deploy_tag(p, false));
         let expiry = if by_count {
             Expiry::KeepLast(count)
         } else {
             Expiry::OlderThanDays(count)
         };
+        let expires = rule["action"]["type"] == "expire";
         let tag_status = match selection["tagStatus"].as_str() {
             Some("untagged") => TagStatus::Untagged,
             Some("any") => TagStatus::Any,
-            Some("tagged") if !by_count || every_tag => TagStatus::Any,
+            Some("tagged") if every_tag => TagStatus::Any,
+            Some("tagged") if deployed => {
+                if expires {
+                    out.deployed.push(expiry);
+                } else {
+                    out.archived.push(expiry);
+                }
+                continue;
+            }
             Some("tagged") => continue,
             other => return Err(unreadable(&format!("tagStatus {other:?}"))),
         };
-        if rule["action"]["type"] != "expire" {
+        if !expires {
             // Archiving untagged images leaves every deployable one pullable.
             if tag_status == TagStatus::Any {
-                archived.push(expiry);
+                out.archived.push(expiry);
             }
             continue;
         }
-        out.push(LifecycleRule {
+        out.expire.push(LifecycleRule {
             description: rule["description"].as_str().unwrap_or_default().to_owned(),
             tag_status,
             expiry,
         });
     }
-    Ok((out, archived))
+    Ok(out)
 }
 
 pub(super) fn check(stack: &Stack, resource: &Resource, sink: &mut Sink<'_>) {
@@ -455,16 +507,24 @@ fn repository(
         .collect();
     if any
         .clone()
-        .any(|l| matches!(l.expiry, Expiry::OlderThanDays(_)))
+        .map(|l| &l.expiry)
+        .chain(&r.deployed)
+        .any(|e| matches!(e, Expiry::OlderThanDays(_)))
     {
         problems.push(
             "a rule expires tagged images by age, which can delete the image a function runs"
                 .to_owned(),
         );
     }
-    match kept.iter().min() {
+    // A rule for the deploy tags bounds the images a function rolls back to, but not the
+    // others: it counts towards the minimum, not as the bound every image needs.
+    let deployed = r.deployed.iter().filter_map(|e| match e {
+        Expiry::KeepLast(n) => Some(*n),
+        Expiry::OlderThanDays(_) => None,
+    });
+    match kept.iter().min().map(|k| deployed.fold(*k, u32::min)) {
         None => problems.push("no rule bounds how many images are kept".to_owned()),
-        Some(&n) if n < min => problems.push(format!(
+        Some(n) if n < min => problems.push(format!(
             "it keeps only the last {n} images, fewer than the {kind} policy's {min} to roll back to"
         )),
         Some(_) => {}
