@@ -274,7 +274,9 @@ fn every_rule_s_exception_carries_its_scanner_rules_into_the_template() {
             .policy_exceptions
             .push(PolicyException::new(rule, "a reason that is a whole sentence").expect("valid"));
         let json = app.stacks()[0].template.to_json().to_string();
-        for (tool, name) in rule.scanner_rules() {
+        for (tool, name) in
+            rule.scanner_rules_for(&app.stacks()[0].template.resources[0].properties)
+        {
             assert!(json.contains(name), "{rule:?} {tool:?}: {json}");
         }
     }
@@ -612,12 +614,24 @@ proptest! {
             Some(_) => true,
         };
         let excepted: &[PolicyRule] = if except { &[PolicyRule::LogRetention] } else { &[] };
-        let f = policy_findings(&with_raw(kind, "AWS::Logs::LogGroup", props, excepted));
+        let app = with_raw(kind, "AWS::Logs::LogGroup", props, excepted);
+        let f = policy_findings(&app);
         // A broken rule without an exception, or an exception without a broken rule.
         prop_assert_eq!(f.len(), usize::from(broken != except), "{:?} {:?}: {:#?}", kind, days, f);
         for x in &f {
             prop_assert_eq!(x.stack.as_str(), "demo-a-service");
             prop_assert_eq!(x.resource.as_str(), "Extra");
+        }
+        // The exception writes the suppression of each scanner rule that fails on the group and
+        // of none that passes (the suite refuses one nothing needs): checkov's CKV_AWS_66 fails
+        // a group without RetentionInDays; cfn-guard's retention rule takes none as "never
+        // expire" and fails one that is not a number of at least 365.
+        if except && broken {
+            let meta = app.stacks()[1].template.to_json()["Resources"]["Extra"]["Metadata"].to_string();
+            let checkov = days.is_none();
+            let guard = days.as_ref().is_some_and(|d| d.as_f64().is_none_or(|n| n < 365.0));
+            prop_assert_eq!(meta.contains("CKV_AWS_66"), checkov, "{:?}: {}", days, meta);
+            prop_assert_eq!(meta.contains("cloudwatch_log_group_retention_period_check"), guard, "{:?}: {}", days, meta);
         }
     }
 

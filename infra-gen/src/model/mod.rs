@@ -368,7 +368,11 @@ impl Resource {
             review::write_suppressions(&self.suppressions, &mut metadata);
         } else {
             let mut suppressions = self.suppressions.clone();
-            for s in self.policy_exceptions.iter().flat_map(|e| e.suppressions()) {
+            for s in self
+                .policy_exceptions
+                .iter()
+                .flat_map(|e| e.suppressions(&self.properties))
+            {
                 if !suppressions
                     .iter()
                     .any(|x| x.tool() == s.tool() && x.rule() == s.rule())

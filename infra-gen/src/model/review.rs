@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::raw::RawValue;
+use super::{Kind, Properties};
 use crate::Error;
 
 /// Words a reason is not made of: a placeholder (`TODO`, `t.b.d.`, lorem ipsum, the
@@ -787,15 +789,11 @@ impl PolicyRule {
         }
     }
 
-    /// The rules of `tests/validate/run.sh`'s scanners that judge the same property. An
-    /// exception suppresses exactly these with its reason, so a resource `check` accepts is
-    /// one the scanners accept, and an exception nothing needs is stale in both.
+    /// The rules of `tests/validate/run.sh`'s scanners that judge the same property: a plain
+    /// suppression of one of them is refused (the policy's exception is the way around it).
     pub fn scanner_rules(self) -> &'static [(Tool, &'static str)] {
         match self {
-            Self::LogRetention => &[(
-                Tool::CfnGuard,
-                "cloudwatch_log_group_retention_period_check",
-            )],
+            Self::LogRetention => &[RETENTION_TOO_SHORT, RETENTION_MISSING],
             Self::ImmutableTags => &[
                 (Tool::Checkov, "CKV_AWS_51"),
                 (Tool::CfnGuard, "ecr_private_tag_immutability_enabled_check"),
@@ -811,7 +809,45 @@ impl PolicyRule {
             Self::ImagesKept => &[],
         }
     }
+
+    /// Those of [`PolicyRule::scanner_rules`] that fail on `properties` when it breaks this
+    /// rule: an exception suppresses exactly these with its reason, so a resource `check`
+    /// accepts is one the scanners accept, and no suppression it writes is one nothing needs
+    /// (stale in the suite). Log retention is judged by two: cfn-guard's fails a retention
+    /// under a year and takes none as "never expire", checkov's `CKV_AWS_66` fails only a log
+    /// group without one (a raw one; the modelled kind always has one); a year or more as a
+    /// number fails neither (the policy is broken otherwise: a `DELIVERY` class group).
+    pub fn scanner_rules_for(self, properties: &Properties) -> &'static [(Tool, &'static str)] {
+        const YEAR: f64 = 365.0;
+        let retention = match properties {
+            Properties::LogGroup(g) => Some(Some(f64::from(g.retention.days()))),
+            Properties::Raw(r) if r.type_name() == "AWS::Logs::LogGroup" => {
+                Some(match r.properties().get("RetentionInDays") {
+                    None => None,
+                    Some(RawValue::Number(n)) => Some(n.as_f64().unwrap_or(0.0)),
+                    // Text or an intrinsic: what cfn-guard compares is not a number.
+                    Some(_) => Some(0.0),
+                })
+            }
+            _ => None,
+        };
+        match (self, retention) {
+            (Self::LogRetention, Some(None)) => &[RETENTION_MISSING],
+            (Self::LogRetention, Some(Some(days))) if days >= YEAR => &[],
+            (Self::LogRetention, _) => &[RETENTION_TOO_SHORT],
+            _ => self.scanner_rules(),
+        }
+    }
 }
+
+/// cfn-guard's (Control Tower's) retention rule: a log group's `RetentionInDays`, if given, at
+/// least 365.
+const RETENTION_TOO_SHORT: (Tool, &str) = (
+    Tool::CfnGuard,
+    "cloudwatch_log_group_retention_period_check",
+);
+/// checkov's: a log group gives a `RetentionInDays`.
+const RETENTION_MISSING: (Tool, &str) = (Tool::Checkov, "CKV_AWS_66");
 
 /// Consent that one resource does not meet a [`PolicyRule`], and why. Lint `policy` accepts
 /// the resource for that rule, the review page lists it, and the template carries it as the
@@ -836,10 +872,10 @@ impl PolicyException {
     pub fn reason(&self) -> &str {
         &self.reason
     }
-    /// The scanners' suppressions this exception stands for.
-    pub fn suppressions(&self) -> impl Iterator<Item = Suppression> + '_ {
+    /// The scanners' suppressions this exception stands for on a resource of `properties`.
+    pub fn suppressions(&self, properties: &Properties) -> impl Iterator<Item = Suppression> + '_ {
         self.rule
-            .scanner_rules()
+            .scanner_rules_for(properties)
             .iter()
             .map(|&(tool, rule)| Suppression {
                 tool,

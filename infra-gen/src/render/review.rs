@@ -324,7 +324,7 @@ pub fn review_file(app: &App, links: &deploy::Links<'_>, stack: &Stack) -> Gener
             let exceptions = r.policy_exceptions.iter().map(|e| {
                 let scanners: Vec<String> = e
                     .rule()
-                    .scanner_rules()
+                    .scanner_rules_for(&r.properties)
                     .iter()
                     .map(|(tool, rule)| format!("{} {}", tool.name(), code(rule)))
                     .collect();
