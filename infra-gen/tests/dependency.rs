@@ -335,6 +335,9 @@ proptest! {
         destination in prop_oneof![Just(Destination::Function), Just(Destination::Queue), Just(Destination::Topic)],
         grant in prop_oneof![Just(Grant::None), Just(Grant::OtherTarget), Just(Grant::OtherPrincipal), Just(Grant::Right)],
         order in prop_oneof![Just(Order::None), Just(Order::Direct), Just(Order::Transitive)],
+        // The destination by `GetAtt`, or by its ARN as text (`Fn::Sub` of the pseudo
+        // parameters): no reference then orders the bucket, and it needs the permission alike.
+        by_text in any::<bool>(),
     ) {
         let mut app = app_with("us-west-2", DOCKERFILE, |s| s).expect("builds");
         let stack = &mut app.stacks_mut()[1];
@@ -354,15 +357,24 @@ proptest! {
         };
         for t in targets.iter().skip(usize::from(own_type.is_none())) {
             let (type_name, props) = match (own_type, *t) {
-                (Some(ty), _) => (ty, json!({})),
+                (Some("AWS::SQS::Queue"), _) => ("AWS::SQS::Queue", json!({"QueueName": t.to_lowercase()})),
+                (Some(ty), _) => (ty, json!({"TopicName": t.to_lowercase()})),
                 // Another function, for a permission that names it.
                 (None, _) => ("AWS::SQS::Queue", json!({})),
             };
             stack.template.resources.push(resource(t, Raw::new(type_name, props).expect("valid").stateless()));
         }
-        let target = match destination {
-            Destination::Function => json!({"Fn::GetAtt": ["Function", "Arn"]}),
-            _ => json!({"Fn::GetAtt": [targets[0], "Arn"]}),
+        let function_name = match &stack.template.resource("Function").expect("the function").properties {
+            Properties::Function(f) => f.function_name.as_str().to_owned(),
+            _ => unreachable!("Function is the function"),
+        };
+        let arn = |rest: String| json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:{rest}")});
+        let target = match (destination, by_text) {
+            (Destination::Function, false) => json!({"Fn::GetAtt": ["Function", "Arn"]}),
+            (_, false) => json!({"Fn::GetAtt": [targets[0], "Arn"]}),
+            (Destination::Function, true) => arn(format!("lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{function_name}")),
+            (Destination::Queue, true) => arn(format!("sqs:${{AWS::Region}}:${{AWS::AccountId}}:{}", targets[0].to_lowercase())),
+            (Destination::Topic, true) => arn(format!("sns:${{AWS::Region}}:${{AWS::AccountId}}:{}", targets[0].to_lowercase())),
         };
         let mut config = serde_json::Map::new();
         config.insert("Event".into(), json!("s3:ObjectCreated:*"));

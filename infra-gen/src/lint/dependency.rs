@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::Sink;
+use super::resolve::Scope;
 use crate::builders::Stack;
 use crate::model::expr::sub_placeholders;
 use crate::model::raw::{Raw, RawValue};
@@ -203,6 +204,45 @@ fn reaches(from: usize, to: usize, edges: &[Vec<Edge<'_>>]) -> bool {
     false
 }
 
+/// The kinds a notification list sends to: a modelled kind, or a raw type with the property
+/// holding its name.
+const DESTINATION_KINDS: [(&str, &[&str], &str); 3] = [
+    (
+        "LambdaConfigurations",
+        &["AWS::Serverless::Function", "AWS::Lambda::Function"],
+        "FunctionName",
+    ),
+    ("QueueConfigurations", &["AWS::SQS::Queue"], "QueueName"),
+    ("TopicConfigurations", &["AWS::SNS::Topic"], "TopicName"),
+];
+
+/// The resource of `stack` a notification of `list` names as text (an ARN written out or
+/// built by `Fn::Sub` of pseudo parameters, `…:function:my-fn`, `…:function:my-fn:live`): one
+/// of the list's kinds whose name is one of the ARN's `:`-separated parts. Without a
+/// reference, nothing orders the bucket after it, so it needs its permission all the same.
+fn named_as_text<'a>(stack: &'a Stack, list: &str, e: &Expr) -> Option<&'a str> {
+    let scope = Scope::new(stack, None);
+    // The account stays unknown; the name is the part after the last `:` or the one before a
+    // qualifier, which an unknown never stands for here.
+    let text = scope.resolve(e).with_unknowns_as("\u{0}");
+    let (_, types, name_property) = DESTINATION_KINDS.iter().find(|(l, _, _)| *l == list)?;
+    stack.template.resources.iter().find_map(|r| {
+        if !types.contains(&r.properties.type_name()) {
+            return None;
+        }
+        let name = match &r.properties {
+            Properties::Raw(raw) => {
+                let v = raw.properties().get(name_property)?.expr()?;
+                scope.resolve(v).known()?.to_owned()
+            }
+            p => p.physical_name()?.1.to_owned(),
+        };
+        text.split(':')
+            .any(|part| part == name)
+            .then(|| r.id.as_str())
+    })
+}
+
 /// A bucket notification's destination kinds: the list, its destination property, and the
 /// resource type (with the property naming the destination) that lets S3 send there.
 const DESTINATIONS: [(&str, &str, &str, &str); 3] = [
@@ -268,7 +308,14 @@ fn check_notifications(stack: &Stack, edges: &[Vec<Edge<'_>>], sink: &mut Sink<'
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|c| c.get(property)?.expr())
-                .flat_map(|e| named(&[e]));
+                .flat_map(|e| {
+                    let by_reference = named(&[e]);
+                    if by_reference.is_empty() {
+                        named_as_text(stack, list, e).into_iter().collect()
+                    } else {
+                        by_reference
+                    }
+                });
             let mut done: Vec<&str> = Vec::new();
             for target in targets {
                 // A destination of another stack is that stack's to permit, deployed first.
