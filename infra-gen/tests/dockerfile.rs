@@ -3403,3 +3403,43 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(bits & 1 == 0) + usize::from(unreadable), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A RUN's words are read as its shell expands them, braces included where the shell
+    /// expands them: bash (`/bin/sh` on Amazon Linux, so on every AWS Lambda base image, or
+    /// set by `SHELL`) reads `/var/task/{bootstrap,x}` as two paths; dash (Debian's
+    /// `/bin/sh`) and a quoted word keep the braces, a path no file has.
+    #[test]
+    fn a_runs_braces_expand_only_where_its_shell_expands_them(
+        base in 0usize..4,
+        command in prop::sample::select(vec!["rm -f", "chmod 700", "mv", "unlink"]),
+        names in prop::sample::select(vec![("bootstrap,README.md", true), ("config.json,bootstrap", true), ("a,b", false), ("boot{strap,x}", false), ("x,y{z,bootstrap}", false), ("x,{boot,a}strap", true)]),
+        quoted in any::<bool>(),
+    ) {
+        let (from, braces) = [
+            ("FROM public.ecr.aws/lambda/provided:al2023\n", true),
+            ("FROM public.ecr.aws/docker/library/debian:bookworm-slim\nWORKDIR /var/task\n", false),
+            ("FROM public.ecr.aws/docker/library/debian:bookworm-slim\nWORKDIR /var/task\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n", true),
+            ("FROM public.ecr.aws/amazonlinux/amazonlinux:2023\nWORKDIR /var/task\n", true),
+        ][base];
+        let (list, names_it) = names;
+        // `unlink` takes one operand: the braces must make exactly one word.
+        prop_assume!(command != "unlink" || !list.contains(','));
+        let word = format!("/var/task/{{{list}}}");
+        let word = if quoted { format!("'{word}'") } else { word };
+        let run = if command == "mv" {
+            format!("RUN mv {word} /tmp/\n")
+        } else {
+            format!("RUN {command} {word}\n")
+        };
+        let text = format!(
+            "{}{from}COPY --from=build /bootstrap /var/task/bootstrap\nRUN touch /var/task/README.md /var/task/config.json /var/task/a /var/task/b\n{run}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let hit = braces && !quoted && names_it;
+        let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config");
+        prop_assert_eq!(found.len(), usize::from(hit), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -198,6 +198,8 @@ pub(super) struct Stage {
     pub made_dirs: Vec<String>,
     /// Each `chmod` a RUN runs, in order ([`super::modes`]).
     pub chmods: Vec<Chmod>,
+    /// Whether the image's `/bin/sh` expands braces ([`sh_braces`]).
+    sh_braces: bool,
 }
 
 /// A path a RUN removes (`rm`) or moves away (`mv`): after it, the stage holds nothing there
@@ -231,10 +233,23 @@ fn assigned(word: &str) -> Option<&str> {
         .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
+/// How a RUN's shell reads its script: the Dockerfile's escape character (line
+/// continuations), the stage's variables, and whether the shell expands braces.
+#[derive(Clone, Copy)]
+struct Sh<'a> {
+    escape: char,
+    state: &'a Scope,
+    /// bash, zsh and ksh expand `{a,b}`; dash (Debian's and Ubuntu's `/bin/sh`) and
+    /// busybox's ash do not.
+    braces: bool,
+}
+
 /// The simple commands of one line of a shell script, each as its program and arguments
 /// (assignments and prefixes such as `sudo` before it left out), read as the shell expands them
-/// with the stage's variables; a word that cannot be expanded stays as written.
-fn simple_commands(line: &str, escape: char, state: &Scope) -> Vec<Vec<String>> {
+/// with the stage's variables (and braces, when it does); a word that cannot be expanded stays
+/// as written.
+fn simple_commands(line: &str, sh: Sh<'_>) -> Vec<Vec<String>> {
+    let (escape, state) = (sh.escape, sh.state);
     let mut commands: Vec<Vec<String>> = vec![Vec::new()];
     for raw in words(line, escape) {
         if raw.starts_with('#') {
@@ -251,15 +266,116 @@ fn simple_commands(line: &str, escape: char, state: &Scope) -> Vec<Vec<String>> 
         if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
             continue;
         }
-        argv.push(
-            expand(word, escape, state)
-                .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
-        );
+        let braced = if sh.braces && word.contains('{') {
+            brace_words(word)
+        } else {
+            vec![word.to_owned()]
+        };
+        for word in braced {
+            argv.push(
+                expand(&word, escape, state)
+                    .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
+            );
+        }
         if raw.ends_with(';') {
             commands.push(Vec::new());
         }
     }
     commands
+}
+
+/// The most words one brace expansion is read as: bash has no bound, a build script no need.
+const MAX_BRACE_WORDS: usize = 64;
+
+/// The words bash's brace expansion makes of one word as written: `/a/{b,c}` is `/a/b /a/c`,
+/// `x{1..3}` is `x1 x2 x3`, nested and repeated braces alike; a brace inside quotes, after
+/// `$` (`${V}`), or holding neither a `,` nor a range at its own depth (`{}`) stays as it is.
+fn brace_words(word: &str) -> Vec<String> {
+    let bytes = word.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        match (quote, b) {
+            (_, b'\\') if quote != Some(b'\'') => at += 1,
+            (None, b'\'' | b'"') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'{') if at == 0 || bytes[at - 1] != b'$' => {
+                if let Some(words) = brace_at(word, at) {
+                    return words;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    vec![word.to_owned()]
+}
+
+/// The words the brace opening at `open` expands to, each expanded further; `None` when it
+/// is no brace expansion.
+fn brace_at(word: &str, open: usize) -> Option<Vec<String>> {
+    let bytes = word.as_bytes();
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    let mut commas = Vec::new();
+    let mut close = None;
+    let mut at = open;
+    while at < bytes.len() {
+        let b = bytes[at];
+        match (quote, b) {
+            (_, b'\\') if quote != Some(b'\'') => at += 1,
+            (None, b'\'' | b'"') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'{') => depth += 1,
+            (None, b'}') => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(at);
+                    break;
+                }
+            }
+            (None, b',') if depth == 1 => commas.push(at),
+            _ => {}
+        }
+        at += 1;
+    }
+    let close = close?;
+    let (prefix, inner, suffix) = (&word[..open], &word[open + 1..close], &word[close + 1..]);
+    let parts: Vec<String> = if commas.is_empty() {
+        let (from, to) = inner.split_once("..")?;
+        match (from.parse::<i64>(), to.parse::<i64>()) {
+            (Ok(a), Ok(b)) if a.abs_diff(b) < MAX_BRACE_WORDS as u64 => {
+                let step = if a <= b { 1 } else { -1 };
+                let mut out = vec![a.to_string()];
+                let mut n = a;
+                while n != b {
+                    n += step;
+                    out.push(n.to_string());
+                }
+                out
+            }
+            _ => return None,
+        }
+    } else {
+        let mut parts = Vec::new();
+        let mut start = open + 1;
+        for &c in &commas {
+            parts.push(word[start..c].to_owned());
+            start = c + 1;
+        }
+        parts.push(word[start..close].to_owned());
+        parts
+    };
+    let mut out = Vec::new();
+    for part in parts {
+        for w in brace_words(&format!("{prefix}{part}{suffix}")) {
+            if out.len() == MAX_BRACE_WORDS {
+                return Some(out);
+            }
+            out.push(w);
+        }
+    }
+    Some(out)
 }
 
 /// The directories a shell script's package managers fill with packages for the platform they
@@ -269,7 +385,7 @@ fn simple_commands(line: &str, escape: char, state: &Scope) -> Vec<Vec<String>> 
 /// `uv sync`'s `.venv`, a conda environment by its `--prefix`. `cd` moves where the rest
 /// runs; system directories are not listed (what lands there is the platform's by its
 /// location). Relative to a WORKDIR not known, a directory is not known either.
-fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scope) -> Vec<String> {
+fn package_trees(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String> {
     let mut trees = Vec::new();
     // Most scripts run none of these: skip reading their words.
     let managers = [
@@ -285,7 +401,7 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
         None => None,
     };
     for line in script.lines() {
-        let commands = simple_commands(line, escape, state);
+        let commands = simple_commands(line, sh);
         for argv in &commands {
             let words: Vec<&str> = argv.iter().map(String::as_str).collect();
             // `python -m pip …`, `uv pip …`: the module or subtool's own words.
@@ -356,12 +472,7 @@ fn package_trees(script: &str, escape: char, workdir: Option<&str>, state: &Scop
 /// goes too
 /// (`rm -r`, `-R`, `--recursive`; a `mv` of a directory moves its contents), and the script
 /// after that command.
-fn removed(
-    script: &str,
-    escape: char,
-    workdir: Option<&str>,
-    state: &Scope,
-) -> Vec<(String, bool, String)> {
+fn removed(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<(String, bool, String)> {
     let mut out = Vec::new();
     // Most scripts remove nothing: skip reading their words.
     if !["rm ", "mv ", "unlink "].iter().any(|p| script.contains(p)) {
@@ -369,7 +480,7 @@ fn removed(
     }
     let lines: Vec<&str> = script.lines().collect();
     for (n, line) in lines.iter().enumerate() {
-        let commands = simple_commands(line, escape, state);
+        let commands = simple_commands(line, sh);
         for argv in &commands {
             let Some((program, args)) = argv.split_first() else {
                 continue;
@@ -393,13 +504,20 @@ fn removed(
                 _ => continue,
             };
             // What follows the command: the script after its last operand as written (`mv`'s
-            // destination), or after its program when that cannot be found (a variable).
+            // destination), or, when that cannot be found (a variable, braces), after the
+            // command's end.
             let rest = lines[n..].join("\n");
             let from = rest.find(program.as_str()).unwrap_or(0);
             let end = operands
                 .last()
                 .and_then(|o| rest[from..].find(o.as_str()).map(|at| from + at + o.len()))
-                .unwrap_or(from + program.len());
+                .unwrap_or_else(|| {
+                    ["&&", "||", ";", "|", "\n"]
+                        .iter()
+                        .filter_map(|sep| rest[from..].find(sep))
+                        .min()
+                        .map_or(rest.len(), |at| from + at)
+                });
             let after = rest.get(end..).unwrap_or_default().to_owned();
             for target in targets {
                 let path = match workdir {
@@ -417,14 +535,14 @@ fn removed(
 /// The directories a shell script makes: `mkdir`'s operands (`-p` or not; `-m MODE`'s value
 /// is no operand) and `install -d`'s, absolute and clean (a relative one in the WORKDIR,
 /// unknown when that is).
-fn made_dirs(script: &str, escape: char, workdir: Option<&str>, state: &Scope) -> Vec<String> {
+fn made_dirs(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     // Most scripts make none: skip reading their words.
     if !["mkdir", "install"].iter().any(|p| script.contains(p)) {
         return out;
     }
     for line in script.lines() {
-        for argv in simple_commands(line, escape, state) {
+        for argv in simple_commands(line, sh) {
             let Some((program, args)) = argv.split_first() else {
                 continue;
             };
@@ -849,6 +967,11 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         _ => image_word.clone(),
     };
     let (config, state) = initial(&base, &image_name, stages);
+    let sh_braces = match &base {
+        Base::Image(image) => sh_braces(image),
+        Base::Stage(i) => stages[*i].sh_braces,
+        Base::Scratch | Base::Unresolved(_) => false,
+    };
     let mut worst = state.clone();
     for (name, text) in &config.build_args {
         worst.set(name, Val::Known(text.clone()));
@@ -877,10 +1000,51 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         removals: Vec::new(),
         made_dirs: Vec::new(),
         chmods: Vec::new(),
+        sh_braces,
     }
 }
 
+/// Whether an image's `/bin/sh` expands braces: bash is `/bin/sh` on Amazon Linux (every
+/// AWS Lambda base image, AWS SAM's build images) and the Red Hat family; Debian's and
+/// Ubuntu's is dash, Alpine's busybox ash, neither of which does. An image not known here is
+/// taken to be neither (most official images are Debian's).
+fn sh_braces(image: &str) -> bool {
+    const BASH_AS_SH: [&str; 9] = [
+        "amazonlinux",
+        "fedora",
+        "centos",
+        "rockylinux",
+        "almalinux",
+        "oraclelinux",
+        "ubi8",
+        "ubi9",
+        "ubi10",
+    ];
+    let lower = image.to_ascii_lowercase();
+    let (_, path, _) = arch::reference(&lower);
+    let name = path.rsplit('/').next().unwrap_or_default();
+    arch::lambda_runtime(image).is_some()
+        || path.contains("/sam/build-")
+        || BASH_AS_SH
+            .iter()
+            .any(|d| name == *d || name.starts_with(&format!("{d}-")))
+}
+
 impl Stage {
+    /// Whether RUN's shell expands braces: the `SHELL` the stage set (bash, zsh, ksh do), or
+    /// the image's `/bin/sh`.
+    fn braces(&self) -> bool {
+        let program = match &self.config.shell {
+            Known::Is(shell) => shell.first().and_then(|p| p.rsplit('/').next()),
+            Known::Unknown(_) => None,
+        };
+        match program {
+            Some("bash" | "zsh" | "ksh" | "mksh" | "ksh93") => true,
+            Some("sh") | None => self.sh_braces,
+            Some(_) => false,
+        }
+    }
+
     fn apply(&mut self, ins: &Instruction, escape: char, global: &Scope) {
         // What the image's config and history keep as written: the commands it starts
         // (exec form as its arguments), checks its health with or leaves for its children,
@@ -1043,15 +1207,20 @@ impl Stage {
                     Known::Is(wd) => Some(wd.as_str()),
                     Known::Unknown(_) => None,
                 };
-                let trees = package_trees(&script, escape, wd, &self.state);
+                let sh = Sh {
+                    escape,
+                    state: &self.state,
+                    braces: self.braces(),
+                };
+                let trees = package_trees(&script, sh, wd);
                 self.package_trees.extend(trees);
-                let made = made_dirs(&script, escape, wd, &self.state);
+                let made = made_dirs(&script, sh, wd);
                 self.made_dirs.extend(made);
                 // Most scripts change no mode: skip reading their words.
                 if script.contains("chmod") {
                     let argvs: Vec<Vec<String>> = script
                         .lines()
-                        .flat_map(|line| simple_commands(line, escape, &self.state))
+                        .flat_map(|line| simple_commands(line, sh))
                         .collect();
                     for (target, recursive, mode, only) in modes::chmods(&argvs, wd) {
                         self.chmods.push(Chmod {
@@ -1063,7 +1232,7 @@ impl Stage {
                         });
                     }
                 }
-                for (target, recursive, after) in removed(&script, escape, wd, &self.state) {
+                for (target, recursive, after) in removed(&script, sh, wd) {
                     self.removals.push(Removal {
                         runs: self.runs.len(),
                         writes: self.writes.len(),
@@ -1515,6 +1684,29 @@ pub(super) fn feeders(stages: &[Stage], chain_of_final: &[usize], copies: Copies
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn braces_expand_as_bash_expands_them() {
+        let cases: [(&str, &[&str]); 9] = [
+            ("/a/{b,c}", &["/a/b", "/a/c"]),
+            ("x{1..3}", &["x1", "x2", "x3"]),
+            ("{3..1}", &["3", "2", "1"]),
+            ("/a/{b,{c,d}e}", &["/a/b", "/a/ce", "/a/de"]),
+            ("{a,b}{1,2}", &["a1", "a2", "b1", "b2"]),
+            ("'{a,b}'", &["'{a,b}'"]),
+            ("${V}/{}", &["${V}/{}"]),
+            ("{boot{strap,x}}", &["{bootstrap}", "{bootx}"]),
+            ("a\\{b,c}", &["a\\{b,c}"]),
+        ];
+        for (word, want) in cases {
+            assert_eq!(brace_words(word), want, "{word}");
+        }
+        assert_eq!(brace_words("{1..1000}").len(), 1);
+        assert_eq!(
+            brace_words("{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}").len(),
+            MAX_BRACE_WORDS
+        );
+    }
 
     /// The stage's environment without the PATH BuildKit gives a scratch stage.
     fn own_env(s: &Stage) -> Vec<(String, Val)> {
