@@ -3443,3 +3443,74 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(hit), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A RUN's relative paths are in the directory its script is in, which each `cd` moves;
+    /// `find <dir> … -delete` and `-exec chmod <mode> {} +` act on what they select there and
+    /// below, the directory itself included (`-type f|d`, `-name`/`-iname`, negated by `!`).
+    #[test]
+    fn a_runs_cd_and_finds_selection_decide_what_it_changes(
+        cd in prop::sample::select(vec![None, Some("/tmp"), Some("/var/task"), Some("/var")]),
+        plain in any::<bool>(),
+        rel in prop::sample::select(vec!["bootstrap", "task/bootstrap", "."]),
+        kind in prop::sample::select(vec![None, Some('f'), Some('d')]),
+        name in prop::sample::select(vec![None, Some(("-name", "bootstrap", false)), Some(("-name", "boot*", false)), Some(("-name", "*.json", false)), Some(("-name", "*.json", true)), Some(("-iname", "BOOT*", false)), Some(("-name", "task", false))]),
+        delete in any::<bool>(),
+    ) {
+        let here = cd.unwrap_or("/var/task");
+        let resolve = |p: &str| -> String {
+            let joined = if p == "." { here.to_owned() } else { format!("{here}/{p}") };
+            joined.replace("/./", "/")
+        };
+        let target = resolve(rel);
+        let below = |root: &str, path: &str| path == root || path.starts_with(&format!("{root}/"));
+        let matches = |pattern: &str, base: &str, fold: bool| {
+            let (p, b) = if fold { (pattern.to_ascii_lowercase(), base.to_ascii_lowercase()) } else { (pattern.to_owned(), base.to_owned()) };
+            match p.split_once('*') {
+                Some((pre, post)) => b.len() >= pre.len() + post.len() && b.starts_with(pre) && b.ends_with(post),
+                None => p == b,
+            }
+        };
+        let selected = |path: &str, dir: bool| -> bool {
+            let base = path.rsplit('/').next().unwrap_or_default();
+            below(&target, path)
+                && match kind { Some('f') => !dir, Some('d') => dir, _ => true }
+                && name.is_none_or(|(test, pattern, negated)| matches(pattern, base, test == "-iname") != negated)
+        };
+        let program = "/var/task/bootstrap";
+        // `rm` refuses `.`: the build fails, which is not what this judges.
+        prop_assume!(!(plain && delete && rel == "."));
+        let (run, hit) = if plain {
+            // `rm -f` or `chmod 700` of a relative path after the `cd`.
+            let run = if delete { format!("rm -f {rel}") } else { format!("chmod 700 {rel}") };
+            let hit = target == program || (!delete && ["/var/task", "/var", "/"].contains(&target.as_str()));
+            (run, hit)
+        } else {
+            let tests = format!(
+                "{}{}",
+                kind.map_or(String::new(), |k| format!(" -type {k}")),
+                name.map_or(String::new(), |(t, p, n)| format!("{} {t} '{p}'", if n { " !" } else { "" }))
+            );
+            let action = if delete { "-delete" } else { "-exec chmod 700 {} +" };
+            let run = format!("find {rel}{tests} {action}");
+            let dirs = ["/var/task", "/var", "/"].iter().any(|d| selected(d, true));
+            let hit = selected(program, false) || (!delete && dirs);
+            (run, hit)
+        };
+        let run = match cd {
+            Some(dir) => format!("RUN cd {dir} && {run}\n"),
+            None => format!("RUN {run}\n"),
+        };
+        let text = format!(
+            "{}FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /bootstrap /var/task/bootstrap\n{run}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let found: Vec<_> = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config")
+            .into_iter()
+            .filter(|f| f.message.starts_with("ImageConfig ENTRYPOINT runs /var/task/bootstrap, but"))
+            .collect();
+        prop_assert_eq!(found.len(), usize::from(hit), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -5,7 +5,7 @@
 
 use super::arch::{self, Arch, Holds};
 use super::expand::{PLATFORM_ARGS, Scope, Unresolved, Val, expand, expand_value};
-use super::modes::{self, Chmod};
+use super::modes::{self, Chmod, Selection, find};
 use super::parse::{Instruction, Parsed, json_form, parse, words};
 use super::persisted;
 
@@ -212,8 +212,10 @@ pub(super) struct Removal {
     pub writes: usize,
     /// The path or pattern, absolute and clean.
     pub target: String,
-    /// Whether what is below it goes too (`rm -r`, `mv` of a directory).
+    /// Whether what is below it goes too (`rm -r`, `mv` of a directory, `find -delete`).
     pub recursive: bool,
+    /// What a `find` removing it selects of it and below it; everything for `rm`.
+    pub select: Selection,
     /// The script after the command that removes it, which may write the path again.
     pub after: String,
 }
@@ -256,13 +258,14 @@ fn simple_commands(line: &str, sh: Sh<'_>) -> Vec<Vec<String>> {
             break;
         }
         let word = raw.trim_end_matches(';');
-        if SEPARATORS.contains(&word) {
-            commands.push(Vec::new());
-            continue;
-        }
         let Some(argv) = commands.last_mut() else {
             break;
         };
+        // `!` negates a pipeline before it, but is a word within a command (`find … ! -name`).
+        if SEPARATORS.contains(&word) && (word != "!" || argv.is_empty()) {
+            commands.push(Vec::new());
+            continue;
+        }
         if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
             continue;
         }
@@ -467,66 +470,115 @@ fn package_trees(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String>
     trees
 }
 
+/// Each simple command of a script, with the line it is on and the directory it runs in: the
+/// WORKDIR, moved by each `cd` before it (`None` once that is not known: `cd` alone, `cd -`,
+/// a WORKDIR not known).
+fn located(
+    script: &str,
+    sh: Sh<'_>,
+    workdir: Option<&str>,
+) -> Vec<(usize, Vec<String>, Option<String>)> {
+    let mut here = workdir.map(str::to_owned);
+    let mut out = Vec::new();
+    for (n, line) in script.lines().enumerate() {
+        for argv in simple_commands(line, sh) {
+            if argv.first().is_some_and(|p| p == "cd") {
+                here = match (argv.get(1), &here) {
+                    (Some(dir), _) if dir.starts_with('/') => Some(clean(dir)),
+                    (Some(dir), Some(wd)) if dir != "-" && !dir.starts_with('~') => {
+                        Some(clean(&format!("{wd}/{dir}")))
+                    }
+                    _ => None,
+                };
+            }
+            out.push((n, argv, here.clone()));
+        }
+    }
+    out
+}
+
 /// What a shell script's `rm`, `unlink` and `mv` take away: each path or pattern (absolute
 /// and clean; a relative one in the WORKDIR, unknown when that is), whether what is below it
 /// goes too
 /// (`rm -r`, `-R`, `--recursive`; a `mv` of a directory moves its contents), and the script
 /// after that command.
-fn removed(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<(String, bool, String)> {
+fn removed(
+    script: &str,
+    sh: Sh<'_>,
+    workdir: Option<&str>,
+) -> Vec<(String, bool, Selection, String)> {
     let mut out = Vec::new();
     // Most scripts remove nothing: skip reading their words.
-    if !["rm ", "mv ", "unlink "].iter().any(|p| script.contains(p)) {
+    if !["rm ", "mv ", "unlink ", "-delete"]
+        .iter()
+        .any(|p| script.contains(p))
+    {
         return out;
     }
     let lines: Vec<&str> = script.lines().collect();
-    for (n, line) in lines.iter().enumerate() {
-        let commands = simple_commands(line, sh);
-        for argv in &commands {
-            let Some((program, args)) = argv.split_first() else {
-                continue;
-            };
-            let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-            let (targets, recursive) = match program.rsplit('/').next() {
-                Some("rm") => (
-                    operands.as_slice(),
-                    args.iter().any(|a| {
-                        a == "--recursive"
-                            || (a.starts_with('-')
-                                && !a.starts_with("--")
-                                && a.contains(['r', 'R']))
-                    }),
-                ),
-                Some("unlink") => (operands.as_slice(), false),
-                Some("mv") => match operands.split_last() {
-                    Some((_, sources)) => (sources, true),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            // What follows the command: the script after its last operand as written (`mv`'s
-            // destination), or, when that cannot be found (a variable, braces), after the
-            // command's end.
-            let rest = lines[n..].join("\n");
-            let from = rest.find(program.as_str()).unwrap_or(0);
-            let end = operands
-                .last()
-                .and_then(|o| rest[from..].find(o.as_str()).map(|at| from + at + o.len()))
-                .unwrap_or_else(|| {
-                    ["&&", "||", ";", "|", "\n"]
-                        .iter()
-                        .filter_map(|sep| rest[from..].find(sep))
-                        .min()
-                        .map_or(rest.len(), |at| from + at)
-                });
-            let after = rest.get(end..).unwrap_or_default().to_owned();
-            for target in targets {
-                let path = match workdir {
-                    _ if target.starts_with('/') => clean(target),
-                    Some(wd) => clean(&format!("{wd}/{target}")),
-                    None => continue,
+    for (n, argv, here) in located(script, sh, workdir) {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        let recursive_rm = |args: &[String]| {
+            args.iter().any(|a| {
+                a == "--recursive"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains(['r', 'R']))
+            })
+        };
+        let (targets, recursive, select) = match program.rsplit('/').next() {
+            Some("rm") => (operands.clone(), recursive_rm(args), Selection::default()),
+            Some("unlink") => (operands.clone(), false, Selection::default()),
+            Some("mv") => match operands.split_last() {
+                Some((_, sources)) => (sources.to_vec(), true, Selection::default()),
+                None => continue,
+            },
+            // `find <dir> … -delete` or `-exec rm … {} +`: what it selects there and below.
+            Some("find") => {
+                let Some((roots, select, actions)) = find(args) else {
+                    continue;
                 };
-                out.push((path, recursive, after.clone()));
+                let removes = actions.first().is_some_and(|a| a == "-delete")
+                    || actions.windows(2).any(|w| {
+                        matches!(w[0].as_str(), "-exec" | "-execdir")
+                            && w[1].rsplit('/').next() == Some("rm")
+                    });
+                if !removes {
+                    continue;
+                }
+                (roots, true, select)
             }
+            _ => continue,
+        };
+        // What follows the command: the script after its last operand as written (`mv`'s
+        // destination), or, when that cannot be found (a variable, braces), after the
+        // command's end.
+        let rest = lines[n..].join("\n");
+        let from = rest.find(program.as_str()).unwrap_or(0);
+        // A `find`'s words after its roots are its tests and actions, none a path it writes.
+        let last = if program.ends_with("find") {
+            None
+        } else {
+            operands.last()
+        };
+        let end = last
+            .and_then(|o| rest[from..].find(o.as_str()).map(|at| from + at + o.len()))
+            .unwrap_or_else(|| {
+                ["&&", "||", ";", "|", "\n"]
+                    .iter()
+                    .filter_map(|sep| rest[from..].find(sep))
+                    .min()
+                    .map_or(rest.len(), |at| from + at)
+            });
+        let after = rest.get(end..).unwrap_or_default().to_owned();
+        for target in targets {
+            let path = match &here {
+                _ if target.starts_with('/') => clean(target),
+                Some(wd) => clean(&format!("{wd}/{target}")),
+                None => continue,
+            };
+            out.push((path, recursive, select.clone(), after.clone()));
         }
     }
     out
@@ -541,40 +593,38 @@ fn made_dirs(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String> {
     if !["mkdir", "install"].iter().any(|p| script.contains(p)) {
         return out;
     }
-    for line in script.lines() {
-        for argv in simple_commands(line, sh) {
-            let Some((program, args)) = argv.split_first() else {
-                continue;
-            };
-            let makes = match program.rsplit('/').next() {
-                Some("mkdir") => true,
-                Some("install") => args.iter().any(|a| {
-                    a == "--directory"
-                        || (a.starts_with('-') && !a.starts_with("--") && a.contains('d'))
-                }),
-                _ => false,
-            };
-            if !makes {
+    for (_, argv, here) in located(script, sh, workdir) {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        let makes = match program.rsplit('/').next() {
+            Some("mkdir") => true,
+            Some("install") => args.iter().any(|a| {
+                a == "--directory"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('d'))
+            }),
+            _ => false,
+        };
+        if !makes {
+            continue;
+        }
+        // Options taking a value as the next word: `-m MODE`, `-o OWNER`, `-g GROUP`.
+        let mut skip = false;
+        for arg in args {
+            if std::mem::take(&mut skip) {
                 continue;
             }
-            // Options taking a value as the next word: `-m MODE`, `-o OWNER`, `-g GROUP`.
-            let mut skip = false;
-            for arg in args {
-                if std::mem::take(&mut skip) {
-                    continue;
-                }
-                if arg.starts_with('-') {
-                    skip = matches!(
-                        arg.as_str(),
-                        "-m" | "--mode" | "-o" | "--owner" | "-g" | "--group"
-                    );
-                    continue;
-                }
-                match workdir {
-                    _ if arg.starts_with('/') => out.push(clean(arg)),
-                    Some(wd) => out.push(clean(&format!("{wd}/{arg}"))),
-                    None => {}
-                }
+            if arg.starts_with('-') {
+                skip = matches!(
+                    arg.as_str(),
+                    "-m" | "--mode" | "-o" | "--owner" | "-g" | "--group"
+                );
+                continue;
+            }
+            match &here {
+                _ if arg.starts_with('/') => out.push(clean(arg)),
+                Some(wd) => out.push(clean(&format!("{wd}/{arg}"))),
+                None => {}
             }
         }
     }
@@ -1218,26 +1268,27 @@ impl Stage {
                 self.made_dirs.extend(made);
                 // Most scripts change no mode: skip reading their words.
                 if script.contains("chmod") {
-                    let argvs: Vec<Vec<String>> = script
-                        .lines()
-                        .flat_map(|line| simple_commands(line, sh))
+                    let commands: Vec<(Vec<String>, Option<String>)> = located(&script, sh, wd)
+                        .into_iter()
+                        .map(|(_, argv, here)| (argv, here))
                         .collect();
-                    for (target, recursive, mode, only) in modes::chmods(&argvs, wd) {
+                    for (target, recursive, mode, select) in modes::chmods(&commands) {
                         self.chmods.push(Chmod {
                             writes: self.writes.len(),
                             target,
                             recursive,
                             mode,
-                            only,
+                            select,
                         });
                     }
                 }
-                for (target, recursive, after) in removed(&script, sh, wd) {
+                for (target, recursive, select, after) in removed(&script, sh, wd) {
                     self.removals.push(Removal {
                         runs: self.runs.len(),
                         writes: self.writes.len(),
                         target,
                         recursive,
+                        select,
                         after,
                     });
                 }

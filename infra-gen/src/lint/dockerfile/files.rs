@@ -96,6 +96,7 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
         .flat_map(|(at, &i)| stages[i].removals.iter().rev().map(move |r| (at, i, r)))
         .find(|(_, i, r)| {
             removes(&r.target, r.recursive, path)
+                && r.select.selects(path, false)
                 && !run_writes(&substituted(&r.after, &stages[*i].state))
         })
         .map(|(at, _, r)| (at, r.runs, r.writes));
@@ -435,7 +436,8 @@ fn last(source: &str) -> &str {
 
 /// Whether a shell-style pattern (`*`, `?`) matches `name`; `*` alone is a source that could
 /// not be expanded, which may be anything.
-fn glob(pattern: &str, name: &str) -> bool {
+/// Whether a shell pattern (`*`, `?`) matches a name (as `find -name` matches too).
+pub(super) fn glob(pattern: &str, name: &str) -> bool {
     fn go(p: &[u8], n: &[u8]) -> bool {
         match (p.first(), n.first()) {
             (None, None) => true,

@@ -20,8 +20,79 @@ pub(super) struct Chmod {
     pub target: String,
     pub recursive: bool,
     pub mode: String,
-    /// `find -type f` or `-type d` running it: files only, or directories only.
+    /// What a `find` running it selects below the target; everything for `chmod -R`.
+    pub select: Selection,
+}
+
+impl Chmod {
+    /// Whether it changes the file or directory (`dir`) at `path`.
+    pub fn changes(&self, path: &str, dir: bool) -> bool {
+        let at = files::glob_path(&self.target, path)
+            || (self.recursive && files::is_below(&self.target, path));
+        at && self.select.selects(path, dir)
+    }
+}
+
+/// What `find` selects of what it walks (each root and all below it): of a kind (`-type f`,
+/// `-type d`) and by name (`-name`, `-iname`; `!` or `-not` before it negates).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Selection {
     pub only: Option<char>,
+    /// The name pattern, whether it is negated, whether case is ignored.
+    pub name: Option<(String, bool, bool)>,
+}
+
+impl Selection {
+    pub fn selects(&self, path: &str, dir: bool) -> bool {
+        let kind = match self.only {
+            Some('f') => !dir,
+            Some('d') => dir,
+            _ => true,
+        };
+        let base = path.rsplit('/').next().unwrap_or_default();
+        let named = self.name.as_ref().is_none_or(|(pattern, negated, fold)| {
+            let hit = if *fold {
+                files::glob(&pattern.to_ascii_lowercase(), &base.to_ascii_lowercase())
+            } else {
+                files::glob(pattern, base)
+            };
+            hit != *negated
+        });
+        kind && named
+    }
+}
+
+/// A `find` command read: its roots, what it selects, and its actions (`-exec …`,
+/// `-delete`); `None` for tests this reading does not follow (`-o`, `-path`, `-newer`, …),
+/// whose selection is not known.
+pub(super) fn find(args: &[String]) -> Option<(Vec<&String>, Selection, &[String])> {
+    let roots: Vec<&String> = args
+        .iter()
+        .take_while(|a| !a.starts_with(['-', '(', '!']))
+        .collect();
+    let mut select = Selection::default();
+    let mut negate = false;
+    let mut at = roots.len();
+    while let Some(arg) = args.get(at) {
+        match arg.as_str() {
+            "!" | "-not" => negate = !negate,
+            "-type" => {
+                select.only = args.get(at + 1).and_then(|t| t.chars().next());
+                at += 1;
+            }
+            "-name" | "-iname" => {
+                let pattern = args.get(at + 1)?.clone();
+                select.name = Some((pattern, std::mem::take(&mut negate), arg == "-iname"));
+                at += 1;
+            }
+            "-maxdepth" | "-mindepth" => at += 1,
+            "-xdev" | "-mount" | "-depth" | "-print" | "-print0" => {}
+            "-exec" | "-execdir" | "-delete" | "-ok" => break,
+            _ => return None,
+        }
+        at += 1;
+    }
+    Some((roots, select, &args[at..]))
 }
 
 /// Others' permission bits after `mode` (octal, or `chmod`'s symbolic clauses such as
@@ -68,32 +139,30 @@ pub(super) fn others_after(mode: &str, before: u32) -> Option<u32> {
     Some(others)
 }
 
-/// A changed mode: its target, whether recursively, the mode and the kinds of file it
-/// changes (`find -type f|d`).
-pub(super) type Change = (String, bool, String, Option<char>);
+/// A changed mode: its target, whether recursively, the mode and what of the target it
+/// changes (`find`'s selection).
+pub(super) type Change = (String, bool, String, Selection);
 
 /// What a shell script's `chmod`s change: each target (absolute and clean; relative ones in
-/// `workdir`, skipped when that is not known), whether recursively, and the mode; a
-/// `find <dir> … -exec chmod <mode> {} +` changes everything below `<dir>` it selects.
-pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<Change> {
+/// the directory the command runs in, skipped when that is not known), whether
+/// recursively, and the mode; a `find <dir> … -exec chmod <mode> {} +` changes what it
+/// selects of `<dir>` and all below it. `commands` are each command with its directory.
+pub(super) fn chmods(commands: &[(Vec<String>, Option<String>)]) -> Vec<Change> {
     let mut out = Vec::new();
-    let at = |target: &str| match workdir {
-        _ if target.starts_with('/') => Some(clean(target)),
-        Some(wd) => Some(clean(&format!("{wd}/{target}"))),
-        None => None,
-    };
-    for argv in argvs {
+    for (argv, here) in commands {
+        let at = |target: &str| match here {
+            _ if target.starts_with('/') => Some(clean(target)),
+            Some(wd) => Some(clean(&format!("{wd}/{target}"))),
+            None => None,
+        };
         let Some((program, args)) = argv.split_first() else {
             continue;
         };
         if program.rsplit('/').next() == Some("find") {
-            let roots: Vec<&String> = args.iter().take_while(|a| !a.starts_with('-')).collect();
-            let only = args
-                .windows(2)
-                .find(|w| w[0] == "-type")
-                .and_then(|w| w[1].chars().next())
-                .filter(|c| matches!(c, 'f' | 'd'));
-            let mode = args
+            let Some((roots, select, actions)) = find(args) else {
+                continue;
+            };
+            let mode = actions
                 .windows(3)
                 .find(|w| {
                     matches!(w[0].as_str(), "-exec" | "-execdir")
@@ -102,7 +171,7 @@ pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<Change
                 .map(|w| w[2].clone());
             if let Some(mode) = mode {
                 for root in roots.iter().filter_map(|r| at(r)) {
-                    out.push((root, true, mode.clone(), only));
+                    out.push((root, true, mode.clone(), select.clone()));
                 }
             }
             continue;
@@ -134,10 +203,21 @@ pub(super) fn chmods(argvs: &[Vec<String>], workdir: Option<&str>) -> Vec<Change
         }
         let Some(mode) = mode else { continue };
         for path in targets.into_iter().filter_map(&at) {
-            out.push((path, recursive, mode.to_owned(), None));
+            out.push((path, recursive, mode.to_owned(), Selection::default()));
         }
     }
     out
+}
+
+/// The directories above `path`, nearest first (`/var/task`, `/var`, `/` for
+/// `/var/task/bootstrap`).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut at = path;
+    std::iter::from_fn(move || {
+        let (parent, _) = at.rsplit_once('/')?;
+        at = parent;
+        Some(if parent.is_empty() { "/" } else { parent })
+    })
 }
 
 /// Others' permission bits of the file at `path` as the final image leaves it, and what
@@ -158,17 +238,13 @@ fn others_of(
         let stage = &stages[i];
         for k in 0..=stage.writes.len() {
             for c in stage.chmods.iter().filter(|c| c.writes == k) {
-                let on_it = files::glob_path(&c.target, path);
-                let above = !on_it && files::is_below(&c.target, path);
-                let files = c.only != Some('d');
-                if (on_it || (above && c.recursive)) && files {
+                if c.changes(path, false) {
                     let before = others.as_ref().map_or(READ | EXECUTE, |(bits, _)| *bits);
                     if let Some(bits) = others_after(&c.mode, before) {
                         others = Some((bits, format!("`chmod {} {}`", c.mode, c.target)));
                     }
                 }
-                if above
-                    && c.only != Some('f')
+                if ancestors(path).any(|d| c.changes(d, true))
                     && let Some(bits) = others_after(&c.mode, READ | EXECUTE)
                 {
                     blocked =
@@ -285,16 +361,23 @@ pub(super) fn closed(stages: &[Stage], chain: &[usize], wd: &str) -> Option<Stri
     let mut closed = None;
     for &i in chain.iter().rev() {
         for c in &stages[i].chmods {
-            // The directory itself or one above it: what is below it is judged by the
-            // program's own check and not read here.
-            if !(files::glob_path(&c.target, wd) || files::is_below(&c.target, wd)) {
+            // The directory itself or one above it, and, recursively, every file below it
+            // (what it selects by name is judged file by file, not here).
+            let dirs = std::iter::once(wd)
+                .chain(ancestors(wd))
+                .any(|d| c.changes(d, true));
+            let files = c.recursive
+                && c.select.only != Some('d')
+                && c.select.name.is_none()
+                && (files::glob_path(&c.target, wd) || files::is_below(&c.target, wd));
+            if !(dirs || files) {
                 continue;
             }
             let Some(bits) = others_after(&c.mode, READ | EXECUTE) else {
                 continue;
             };
-            let search = c.only == Some('f') || bits & EXECUTE != 0;
-            let read = !c.recursive || c.only == Some('d') || bits & READ != 0;
+            let search = !dirs || bits & EXECUTE != 0;
+            let read = !files || bits & READ != 0;
             closed = (!(search && read)).then(|| format!("`chmod {} {}`", c.mode, c.target));
         }
     }
