@@ -3514,3 +3514,35 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(hit), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Lambda mounts the function's writable storage at `/tmp` when it starts, over what the
+    /// image holds there: a program the ImageConfig starts, or its working directory, under
+    /// `/tmp` is not the image's (once, for the directory, when both are).
+    #[test]
+    fn a_program_or_working_directory_under_tmp_is_not_the_images(
+        dir in prop::sample::select(vec!["/var/task", "/tmp", "/tmp/app", "/opt/app", "/tmpdir"]),
+        wd in prop::sample::select(vec!["/var/task", "/tmp", "/tmp/app", "/opt/app"]),
+        relative in any::<bool>(),
+    ) {
+        // A relative program is in the working directory.
+        let dir = if relative { wd } else { dir };
+        let program = if relative {
+            "./bootstrap".to_owned()
+        } else {
+            format!("{dir}/bootstrap")
+        };
+        let text = format!(
+            "{}FROM public.ecr.aws/lambda/provided:al2023\nWORKDIR {wd}\nCOPY --from=build /bootstrap {dir}/bootstrap\nENTRYPOINT [\"{program}\"]\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let under = |p: &str| p == "/tmp" || p.starts_with("/tmp/");
+        let found: Vec<_> = findings_with(&text, (&[program.as_str()], &[], wd), true, "image-config")
+            .into_iter()
+            .filter(|f| f.message.contains("under /tmp"))
+            .collect();
+        prop_assert_eq!(found.len(), usize::from(under(wd) || under(dir)), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -155,6 +155,12 @@ fn program(argv: &[String], wd: Option<&str>) -> Vec<String> {
     argv
 }
 
+/// Whether `path` is Lambda's `/tmp` or below it: Lambda mounts the function's writable
+/// storage there, over whatever the image holds.
+fn under_tmp(path: &str) -> bool {
+    path == "/tmp" || path.starts_with("/tmp/")
+}
+
 /// The runtime interface emulator the AWS base images ship for local tests.
 const EMULATOR: &str = "aws-lambda-rie";
 
@@ -787,9 +793,23 @@ impl Lint<'_, '_> {
     }
 
     /// The program the ImageConfig starts must be in the image: a file an instruction of the
-    /// final stage (or a stage it is built FROM) puts at its path, or its base image's.
+    /// final stage (or a stage it is built FROM) puts at its path, or its base image's — and
+    /// neither it nor the working directory under /tmp, which Lambda mounts the function's
+    /// own storage over.
     fn program(&mut self, stages: &[Stage], chain: &[usize], root: usize) {
         let config = &self.f.image_config;
+        let wd = eval::clean(config.working_directory());
+        if under_tmp(&wd) {
+            self.sink.push(
+                "image-config",
+                self.id,
+                format!(
+                    "ImageConfig WorkingDirectory is {wd}, under /tmp, which Lambda mounts the function's own writable storage over when it starts: what {} puts there is not seen by the function",
+                    self.path
+                ),
+                "keep the function's code out of /tmp: WORKDIR /var/task (or another directory) and the same WorkingDirectory",
+            );
+        }
         // A directory's path is refused as such (above).
         if config
             .entry_point()
@@ -803,6 +823,22 @@ impl Lint<'_, '_> {
         let mut programs = vec![first.clone()];
         programs.extend(script_program(&started, config.working_directory()));
         for first in &programs {
+            // A working directory there is reported above, and so what runs in it.
+            if under_tmp(first) && !under_tmp(&wd) {
+                self.sink.push(
+                    "image-config",
+                    self.id,
+                    format!(
+                        "ImageConfig starts {first}, under /tmp, which Lambda mounts the function's own writable storage over when it starts: the file {} puts there is not seen, so Lambda cannot start it",
+                        self.path
+                    ),
+                    "copy the program out of /tmp (COPY --from=<builder> <its path> /var/task/bootstrap) and start it there",
+                );
+                continue;
+            }
+            if under_tmp(first) {
+                continue;
+            }
             if first.rsplit('/').next() == Some(EMULATOR) {
                 self.sink.push(
                     "image-config",
