@@ -1901,6 +1901,40 @@ proptest! {
         // A scheme that stores the password as it is holds the password.
         let stored = format!("{user}:{plain}{pw}::::::");
         prop_assert!(literal_reason("DASHBOARD_USERS", &stored).is_some(), "{stored}");
+        // Docker Compose and make read `$$` as `$`: the doubled hash is the hash.
+        if crypt.starts_with('$') {
+            let doubled = format!("{user}:{}", crypt.replace('$', "$$"));
+            prop_assert!(literal_reason("TRAEFIK_USERS", &doubled).is_none(), "{doubled}");
+        }
+    }
+
+    /// A database's stored verifier (a SCRAM verifier, PostgreSQL's `md5…`, MySQL's `*…`) is
+    /// what the server checks a login against, under a password's name and in a userlist;
+    /// the password itself there is found.
+    #[test]
+    fn database_password_verifiers_are_not_secrets(
+        salt in prop::collection::vec(any::<u8>(), 16..=16),
+        stored in prop::collection::vec(any::<u8>(), 32..=32),
+        server in prop::collection::vec(any::<u8>(), 32..=32),
+        iterations in 4096u32..=100_000,
+        md5 in from_alphabet(b"0123456789abcdef", 32..=32),
+        native in from_alphabet(b"0123456789ABCDEF", 40..=40),
+        format in 0..3usize,
+        user in "[a-z]{3,8}",
+        pw in ("[a-z]{3,8}", "[A-Z]", "[0-9]{1,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+    ) {
+        let verifier = match format {
+            0 => format!("SCRAM-SHA-256${iterations}:{}${}:{}", b64(&salt), b64(&stored), b64(&server)),
+            1 => format!("md5{md5}"),
+            _ => format!("*{native}"),
+        };
+        prop_assert!(literal_reason("ORDERS_DB_PASSWORD", &verifier).is_none(), "{verifier}");
+        let userlist = format!("\"{user}\" \"{verifier}\"\n\"admin\" \"{verifier}\"");
+        prop_assert!(literal_reason("PGBOUNCER_USERLIST", &userlist).is_none(), "{userlist}");
+        let sql = format!("ALTER ROLE {user} PASSWORD '{verifier}'");
+        prop_assert!(literal_reason("MIGRATION_SQL", &sql).is_none(), "{sql}");
+        let plain = format!("ALTER ROLE {user} PASSWORD '{pw}'");
+        prop_assert!(literal_reason("MIGRATION_SQL", &plain).is_some(), "{plain}");
     }
 
     /// Java properties write `key:value` without a space: at a line's start a secret-named

@@ -44,6 +44,10 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         // A map of digests under a digest's name (`ASSET_HASHES={"app.js":"<sha256>"}`).
         return json_secret(&json, name.is_some_and(names::digest_name));
     }
+    // A password hash in crypt's format is what a server stores instead of the password:
+    // its `$`, `:`, `=` and `.` make no field, account or token.
+    let hashes_masked = without_crypt_hashes(value);
+    let value = hashes_masked.as_ref();
     url_credentials(value, name)
         .or_else(|| bare_userinfo(value))
         .or_else(|| user_passwords(value, name))
@@ -57,9 +61,6 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| escaped_bytes(value))
         .or_else(|| plain_scheme(value))
         .or_else(|| {
-            // A password hash in crypt's format is what a server stores instead of the
-            // password; its `.` and `$` make no token.
-            let hashes_masked = without_crypt_hashes(value);
             // A digest naming a file (`<hash>-openssl-3.0.13`) makes no dotted token either.
             let mut files_masked = hashes_masked.as_bytes().to_vec();
             // Nor does a version (`v1.4.2-17-g<commit>`).
@@ -2411,7 +2412,8 @@ fn sql_password(value: &str) -> Option<String> {
             let literal = value[at..at + next.len()]
                 .trim_end_matches(',')
                 .trim_matches(|c| c == '\'' || c == '"');
-            let bind = literal.is_empty() || literal.starts_with([':', '?', '@']);
+            // A stored hash (`PASSWORD 'SCRAM-SHA-256$…'`) is masked blank: no password.
+            let bind = literal.trim().is_empty() || literal.starts_with([':', '?', '@']);
             if (is_quoted || !quoted) && !bind && !placeholder(literal) {
                 return Some("a password an SQL statement sets".into());
             }
@@ -2807,11 +2809,15 @@ fn base32_lower_decode(s: &str) -> Option<Vec<u8>> {
 
 /// `value` with each password hash in crypt's format blanked out.
 fn without_crypt_hashes(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.contains(['$', '{']) {
+    if !value.contains(['$', '{', '*']) && !value.contains("md5") {
         return value.into();
     }
     let mut out = value.as_bytes().to_vec();
-    for (at, _) in value.match_indices(['$', '{']) {
+    let starts = value
+        .match_indices(['$', '{', '*'])
+        .chain(value.match_indices("SCRAM-SHA-"))
+        .chain(value.match_indices("md5"));
+    for (at, _) in starts {
         if let Some(len) = crypt_hash(&value[at..]) {
             out[at..at + len].fill(b' ');
         }
@@ -2870,6 +2876,57 @@ fn crypt_hash(v: &str) -> Option<usize> {
         "ARGON2I",
         "ARGON2ID",
     ];
+    let hash_chars = |c: char| c.is_ascii_alphanumeric() || "./$=,+-".contains(c);
+    // Doubled for Docker Compose or make, which read `$$` as `$` (a Traefik label's
+    // `admin:$$apr1$$…`): the hash it stands for.
+    if v.starts_with("$$") {
+        let token = &v[..v.find(|c: char| !hash_chars(c)).unwrap_or(v.len())];
+        let single = token.replace("$$", "$");
+        return (crypt_hash(&single) == Some(single.len())).then_some(token.len());
+    }
+    // A SCRAM verifier (RFC 5803, PostgreSQL's `pg_authid`, PgBouncer's userlist):
+    // `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`, keys a server checks a
+    // proof against, from which no password is read.
+    for prefix in ["SCRAM-SHA-256$", "SCRAM-SHA-1$"] {
+        if let Some(body) = v.strip_prefix(prefix) {
+            let len = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "+/=:$".contains(c)))
+                .unwrap_or(body.len());
+            let verifier = body[..len]
+                .split_once(':')
+                .is_some_and(|(iterations, rest)| {
+                    !iterations.is_empty()
+                        && iterations.bytes().all(|b| b.is_ascii_digit())
+                        && rest
+                            .split_once('$')
+                            .is_some_and(|(salt, keys)| !salt.is_empty() && keys.contains(':'))
+                });
+            return verifier.then_some(prefix.len() + len);
+        }
+    }
+    // PostgreSQL's MD5 form (`md5` and 32 hex digits of MD5(password + user)) and MySQL's
+    // native one (`*` and 40 upper-case hex digits), as a role's or user's password holds it.
+    let hex_then_end = |rest: &str, n: usize, upper: bool| {
+        rest.len() >= n
+            && rest.as_bytes()[..n].iter().all(|b| {
+                b.is_ascii_digit()
+                    || if upper {
+                        (b'A'..=b'F').contains(b)
+                    } else {
+                        (b'a'..=b'f').contains(b)
+                    }
+            })
+            && !rest
+                .as_bytes()
+                .get(n)
+                .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if let Some(rest) = v.strip_prefix("md5") {
+        return hex_then_end(rest, 32, false).then_some(35);
+    }
+    if let Some(rest) = v.strip_prefix('*') {
+        return hex_then_end(rest, 40, true).then_some(41);
+    }
     if let Some((scheme, body)) = v.strip_prefix('{').and_then(|r| r.split_once('}')) {
         let len = body
             .find(|c: char| !(c.is_ascii_alphanumeric() || "./$=,+-".contains(c)))
