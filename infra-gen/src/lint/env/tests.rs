@@ -2054,15 +2054,22 @@ proptest! {
         pw in password(),
         host in "[a-z]{3,10}",
         port in 1..65535u32,
-        form in 0..3usize,
+        form in 0..5usize,
+        strong in ("[a-z]{4,8}", "[A-Z]", "[0-9]{2,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
     ) {
         let value = match form {
             0 => format!("{user}:{pw}@tcp({host}.internal:{port})/app?parseTime=true"),
             1 => format!("{user}:{pw}@{host}.internal:{port}"),
+            // gosnowflake's `user:password@<account>/<db>/<schema>`: a host and a path.
+            2 => format!("{user}:{strong}@{host}-xy{port}/ORDERS/PUBLIC?warehouse=WH"),
+            // An e-mail account with its password (Postfix's sasl_passwd).
+            3 => format!("[smtp.{host}.com]:587 {user}@{host}.com:{strong}"),
             _ => format!("--proxy {user}:{pw}@{host}.example.com:{port} --verbose"),
         };
         prop_assert!(literal_reason("UPSTREAM", &value).is_some(), "{value}");
         for plain in [
+            format!("{user}@{host}.com:{port}"),
+            format!("deploy@{host}.example.com:/srv/{user}"),
             format!("git@{host}.com:acme/{user}.git"),
             format!("{user}@{host}.internal:/srv/app"),
             format!("{}:30@UTC", port % 24),

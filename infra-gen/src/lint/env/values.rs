@@ -50,6 +50,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
     let value = hashes_masked.as_ref();
     url_credentials(value, name)
         .or_else(|| bare_userinfo(value))
+        .or_else(|| mail_account(value))
         .or_else(|| user_passwords(value, name))
         .or_else(|| oracle_thin(value))
         .or_else(|| field(value))
@@ -1546,8 +1547,18 @@ fn bare_userinfo(value: &str) -> Option<String> {
                 .split(['/', '?'])
                 .next()
                 .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            // Or a database's path after a host of its own naming: gosnowflake's
+            // `user:pw@<account>/<db>/<schema>`, the password one by its shape.
+            let with_path = host.split_once('/').is_some_and(|(h, path)| {
+                !h.is_empty()
+                    && !path.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-".contains(&b))
+                    && password_like(password)
+            });
             let host_ok = host.starts_with("tcp(")
                 || host.starts_with("unix(")
+                || with_path
                 || (port_ok
                     && (host_name == "localhost" || host_name.contains('.'))
                     && host_name
@@ -1577,6 +1588,70 @@ const ACCOUNT_WORDS: &[&str] = &[
     "creds",
 ];
 
+/// A password as a person or a tool sets one where an account's password goes: 8 characters
+/// or more with letters and a digit, no `:` or `/` (a path, a port), not hex (an ID), not an
+/// identifier (`eu-west-1_AbC…`) or a version, and with a symbol or not mostly words
+/// (`building2floor3`, `OrdersApi2` are names); no stored hash, no placeholder.
+fn password_like(pw: &str) -> bool {
+    let b = pw.as_bytes();
+    let letters = b.iter().any(u8::is_ascii_alphabetic);
+    let digits = b.iter().any(u8::is_ascii_digit);
+    let strong_symbol = b.iter().any(|c| b"!#%^&*()+=[]{}<>?~|".contains(c));
+    let alnum: Vec<u8> = b
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    (8..=128).contains(&b.len())
+        && !pw.contains([':', '/'])
+        && crypt_hash(pw).is_none()
+        && letters
+        && digits
+        // An identifier: a lowercase word and a separator first (`eu-west-1_AbC…`).
+        && !{
+            let word = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+            word >= 2 && b.get(word).is_some_and(|c| b"_-".contains(c))
+        }
+        // Hex, dashed or not (a UUID: `us-west-2:<uuid>` is an identity pool's ID).
+        && !b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
+        // A version (`orders:v1.4.2`, `api:2.0.1-rc1`).
+        && !pw
+            .trim_start_matches('v')
+            .split(['-', '+'])
+            .next()
+            .is_some_and(|core| {
+                core.contains('.') && core.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            })
+        && (strong_symbol || word_coverage(&alnum) < 0.75)
+        && !placeholder(pw)
+}
+
+/// An e-mail account and its password, `user@example.com:<password>`, as a relay's
+/// credentials map (Postfix's `sasl_passwd`) or an account list writes it: the address is
+/// the account whatever the variable's name. `git@host:owner/repo` names a path.
+fn mail_account(value: &str) -> Option<String> {
+    if !value.contains('@') {
+        return None;
+    }
+    value
+        .split(|c: char| c.is_whitespace() || ",;\"'<>".contains(c))
+        .find_map(|token| {
+            let (address, pw) = token.rsplit_once(':')?;
+            let (local, domain) = address.split_once('@')?;
+            let tld = domain.rsplit('.').next().unwrap_or_default();
+            let address_ok = !local.is_empty()
+                && local
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b))
+                && domain.contains('.')
+                && domain
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-".contains(&b))
+                && top_level_domain(tld);
+            (address_ok && password_like(pw)).then(|| "an e-mail account's password".to_owned())
+        })
+}
+
 /// Plain-text accounts, `user:password` alone or listed (`alice:…,bob:…`, as basic-auth
 /// user lists are written), under a name that says its value is accounts: each item a user
 /// name, a colon and a password — 8 characters or more with letters and a digit, not hex (an
@@ -1595,42 +1670,12 @@ fn user_passwords(value: &str, name: Option<&str>) -> Option<String> {
         let Some((user, pw)) = item.split_once(':') else {
             return false;
         };
-        let b = pw.as_bytes();
-        let letters = b.iter().any(u8::is_ascii_alphabetic);
-        let digits = b.iter().any(u8::is_ascii_digit);
-        let strong_symbol = b.iter().any(|c| b"!#%^&*()+=[]{}<>?~|".contains(c));
-        let alnum: Vec<u8> = b
-            .iter()
-            .copied()
-            .filter(u8::is_ascii_alphanumeric)
-            .collect();
         user.starts_with(|c: char| c.is_ascii_alphabetic())
             && user.len() <= 64
             && user
                 .bytes()
                 .all(|c| c.is_ascii_alphanumeric() || b"._@+-".contains(&c))
-            && (8..=128).contains(&b.len())
-            && !pw.contains([':', '/'])
-            && crypt_hash(pw).is_none()
-            && letters
-            && digits
-            // An identifier: a lowercase word and a separator first (`eu-west-1_AbC…`).
-            && !{
-                let word = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
-                word >= 2 && b.get(word).is_some_and(|c| b"_-".contains(c))
-            }
-            // Hex, dashed or not (a UUID: `us-west-2:<uuid>` is an identity pool's ID).
-            && !b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
-            // A version (`orders:v1.4.2`, `api:2.0.1-rc1`).
-            && !pw
-                .trim_start_matches('v')
-                .split(['-', '+'])
-                .next()
-                .is_some_and(|core| {
-                    core.contains('.') && core.bytes().all(|c| c.is_ascii_digit() || c == b'.')
-                })
-            && (strong_symbol || word_coverage(&alnum) < 0.75)
-            && !placeholder(pw)
+            && password_like(pw)
     };
     if items.is_empty() || !items.iter().all(|i| password_shaped(i)) {
         return None;
