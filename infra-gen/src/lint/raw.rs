@@ -528,6 +528,10 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     let itself = (!raw.type_name().starts_with("AWS::IAM::"))
         .then(|| Expr::GetAtt(id.to_owned(), "Arn".into()));
     let scope = Scope::new(stack, None);
+    let own = Own {
+        itself: itself.as_ref(),
+        objects: governed_objects(stack, raw, &scope),
+    };
     raw.properties().visit(&mut |key, value| {
         // Text built of literals (`Fn::Sub` without variables, `Fn::Join` of strings) is the
         // text CloudFormation passes on: judged as if written out.
@@ -540,7 +544,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         };
         let value = resolved.as_ref().unwrap_or(value);
         if is_document_key(key, value) {
-            document(value, key, id, itself.as_ref(), &mut statements, sink);
+            document(value, key, id, &own, &mut statements, sink);
         }
     });
     if !statements.is_empty() {
@@ -566,14 +570,68 @@ struct Place<'v> {
     path: Vec<&'v str>,
 }
 
+/// What a resource's own policy grants on when it names the resource itself.
+struct Own<'e> {
+    /// The resource (`GetAtt <policy>.Arn`); `None` for IAM's own documents.
+    itself: Option<&'e Expr>,
+    /// A bucket policy's `arn:<partition>:s3:::<its bucket>/*` as resolved, once by the
+    /// bucket's reference and once by its `BucketName`: every object of the bucket it
+    /// governs, which is that bucket itself (AWS's documented CloudFront policy grants it).
+    objects: Vec<super::resolve::Resolved>,
+}
+
+/// The ARN of every object of the bucket a raw `AWS::S3::BucketPolicy` governs, as resolved
+/// by its `Bucket` (a `Ref` of a raw bucket of the stack also by that bucket's `BucketName`).
+fn governed_objects(stack: &Stack, raw: &Raw, scope: &Scope<'_>) -> Vec<super::resolve::Resolved> {
+    if raw.type_name() != "AWS::S3::BucketPolicy" {
+        return Vec::new();
+    }
+    let Some(bucket) = raw.properties().get("Bucket").and_then(RawValue::expr) else {
+        return Vec::new();
+    };
+    // The bucket as named here, and each raw bucket of the stack it is (by `Ref`, or by a
+    // `BucketName` resolving alike) by its `Ref` and its `BucketName`.
+    let governed = scope.resolve(bucket);
+    let mut names = vec![bucket.clone()];
+    for r in &stack.template.resources {
+        if let Properties::Raw(b) = &r.properties
+            && b.type_name() == "AWS::S3::Bucket"
+        {
+            let name = b.properties().get("BucketName").and_then(RawValue::expr);
+            let same = matches!(bucket, Expr::Ref(target) if target == r.id.as_str())
+                || name.is_some_and(|n| governed.known().is_some() && scope.resolve(n) == governed);
+            if same {
+                names.push(Expr::Ref(r.id.as_str().to_owned()));
+                names.extend(name.cloned());
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            scope.resolve(&Expr::Join(
+                String::new(),
+                vec![
+                    Expr::literal("arn:"),
+                    Expr::Ref("AWS::Partition".into()),
+                    Expr::literal(":s3:::"),
+                    name,
+                    Expr::literal("/*"),
+                ],
+            ))
+        })
+        .collect()
+}
+
 fn document(
     doc: &RawValue,
     key: &str,
     id: &str,
-    itself: Option<&Expr>,
+    own: &Own<'_>,
     statements: &mut Vec<Statement>,
     sink: &mut Sink<'_>,
 ) {
+    let itself = own.itself;
     // A property typed "object or string" (`RepositoryPolicyText`) may hold the document as
     // JSON text: IAM reads the same document.
     if let Some(text) = doc.literal()
@@ -592,7 +650,7 @@ fn document(
                 "write each key of an object once (merge the two entries)",
             );
         }
-        return document(&parsed, key, id, itself, statements, sink);
+        return document(&parsed, key, id, own, statements, sink);
     }
     let Some(body) = doc.get("Statement") else {
         // A wrapper around the document (DynamoDB's `ResourcePolicy: {PolicyDocument}`): the
@@ -773,6 +831,13 @@ fn document(
                 // A resource's own policy grants only on that resource: its `*` is the resource
                 // (a KMS key policy's `"Resource": "*"` is "this key").
                 Some(e) if e.as_literal() == Some("*") && itself.is_some() => {
+                    resources.extend(itself.cloned());
+                }
+                // A bucket policy's every object of its own bucket is that bucket.
+                Some(e)
+                    if !own.objects.is_empty()
+                        && own.objects.contains(&sink.scope().resolve(e)) =>
+                {
                     resources.extend(itself.cloned());
                 }
                 // `Fn::Split` is a list: IAM reads each item as a resource, where the items are

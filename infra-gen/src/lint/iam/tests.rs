@@ -439,6 +439,65 @@ mod generated {
         );
     }
 
+    /// A bucket policy's every object of the bucket it governs (`arn:…:s3:::<bucket>/*`,
+    /// AWS's documented CloudFront policy) is that bucket itself, however the bucket and the
+    /// ARN are spelled (`Ref`, its `BucketName`, `Fn::Sub`, `Fn::Join`); every object of
+    /// another bucket, of another partition, or a role's grant on a whole bucket, stays a
+    /// wildcard.
+    #[test]
+    fn a_bucket_policys_own_objects_are_the_bucket() {
+        use serde_json::json;
+        let governed = [json!({"Ref": "Bucket"}), json!("demo-test-site")];
+        let spellings = [
+            (json!("arn:aws:s3:::demo-test-site/*"), true),
+            (
+                json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}/*"}),
+                true,
+            ),
+            (
+                json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", {"Ref": "Bucket"}, "/*"]]}),
+                true,
+            ),
+            (
+                json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::demo-test-site/*"}),
+                true,
+            ),
+            (json!("arn:aws:s3:::demo-test-other/*"), false),
+            (json!("arn:aws:s3:::demo-test-*/*"), false),
+            (json!("arn:aws-cn:s3:::demo-test-site/*"), false),
+        ];
+        for bucket in &governed {
+            for (resource, own) in &spellings {
+                let site = crate::model::raw::Raw::new(
+                    "AWS::S3::Bucket",
+                    json!({"BucketName": "demo-test-site"}),
+                )
+                .expect("a valid raw resource");
+                let policy = crate::model::raw::Raw::new(
+                    "AWS::S3::BucketPolicy",
+                    json!({"Bucket": bucket, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Sid": "Oac", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+                         "Action": "s3:GetObject", "Resource": resource,
+                         "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub":
+                            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/EDFDVBD6EXAMPLE"}}}}]}}),
+                )
+                .expect("a valid raw resource")
+                .stateless();
+                let app = app(|s| s.raw("Bucket", site).raw("BucketPolicy", policy))
+                    .expect("the fixture is valid");
+                let f = crate::lint::lint(&app);
+                assert_eq!(!has(&f, "iam-wildcard"), *own, "{bucket} {resource}: {f:?}");
+            }
+        }
+        // A role's grant on every object of a bucket is still every object.
+        let f = with(Statement::allow(
+            "Site",
+            vec![Action::new("s3:GetObject").expect("in the data")],
+            vec![Expr::literal("arn:aws:s3:::demo-test-site/*")],
+        ));
+        assert!(has(&f, "iam-wildcard"), "{f:?}");
+    }
+
     /// Over every action of AWS's data that AWS files under Write though its name says it
     /// writes who may do what (a resource or access policy, a policy statement, permissions,
     /// an access entry, a snapshot's or image's attributes, a user or member put into a
