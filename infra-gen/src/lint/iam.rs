@@ -957,7 +957,11 @@ fn check_condition(
             // A source narrowed to one named resource of the account (an API's stages, a log
             // group as its ARN is written) is how AWS documents service permissions.
             let one_resource = kind == KeyKind::Arn
-                && with_own_account(&resolved).is_some_and(|t| data::under_one_resource(&t));
+                && with_own_account(&resolved).is_some_and(|t| {
+                    data::under_one_resource(&t)
+                        || (condition.key.eq_ignore_ascii_case("aws:PrincipalArn")
+                            && principals_of_own_account(&t))
+                });
             let problem = if matches!(kind, KeyKind::Other | KeyKind::Region | KeyKind::Endpoint) {
                 // A key naming no resource, account or path (a tag, a VPC endpoint, the
                 // calling service): a pattern — `*` too, which asks only that the key be
@@ -1086,6 +1090,16 @@ fn region_boundary(
         ),
         "name the stack's region (${AWS::Region}), or declare the other region with Statement::cross_region(\"why\") (shown on the review page)",
     );
+}
+
+/// Whether an `aws:PrincipalArn` value, with the stack's account written as twelve zeros,
+/// names principals of that account only: an ARN whose partition, service and account hold no
+/// wildcard, the account the stack's (`arn:aws:iam::<own>:role/ci-*`; a pattern after it only
+/// narrows the account's principals, which a statement for the account root delegates to).
+pub(super) fn principals_of_own_account(text: &str) -> bool {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    matches!(fields.as_slice(), ["arn", partition, service, _, "000000000000", _]
+        if !partition.contains(['*', '?']) && !service.contains(['*', '?']))
 }
 
 /// Whether `text` matches IAM's `StringLike` `pattern`: `*` any run of characters, `?` one.

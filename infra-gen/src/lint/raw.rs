@@ -1155,14 +1155,18 @@ fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool 
             own(&|_, t| t.as_deref() == Some("\u{1}"))
         } else if key.eq_ignore_ascii_case("aws:PrincipalArn") {
             // An ARN in the account, or a role of this stack (`GetAtt FunctionRole.Arn`), whose
-            // ARN names the stack's account.
-            own(&|e, t| match t {
-                Some(t) => t.starts_with("arn:") && t.split(':').nth(4) == Some("\u{1}"),
-                None => {
-                    matches!(scope.resolve(e).parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::ThisStack)
-                        && !of_accountless_type(e, scope)
-                }
-            })
+            // ARN names the stack's account; a pattern after the account's field
+            // (`…:role/ci-*`) names only principals of the account.
+            !items.is_empty()
+                && items.iter().all(|v| {
+                    v.expr().is_some_and(|e| match with_own_account(e, scope) {
+                        Some(t) => super::iam::principals_of_own_account(&t.replace('\u{1}', "000000000000")),
+                        None => {
+                            matches!(scope.resolve(e).parts.as_slice(), [Part::Unknown(u)] if u.origin == Origin::ThisStack)
+                                && !of_accountless_type(e, scope)
+                        }
+                    })
+                })
         } else {
             false
         }

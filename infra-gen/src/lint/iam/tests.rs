@@ -2012,6 +2012,35 @@ mod generated {
             );
         }
 
+        /// `aws:PrincipalArn` narrows `*` to the account's principals when its account is the
+        /// stack's and its partition and service hold no wildcard; a pattern after the account
+        /// (`role/ci-*`, `*`) only narrows them further, and is no wildcard resource. Another
+        /// account, or a wildcard in or before it, is public.
+        #[test]
+        fn a_principal_arn_pattern_in_the_own_account_is_not_public(
+            account in prop::sample::select(vec!["${AWS::AccountId}", "210987654321", "*", "2109876543??"]),
+            service in prop::sample::select(vec!["iam", "sts", "*"]),
+            rest in prop::sample::select(vec!["role/ci-*", "role/r", "*", "assumed-role/ci-?/*", "user/*"]),
+            operator in prop::sample::select(vec!["ArnLike", "StringLike"]),
+        ) {
+            let value = serde_json::json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:{service}::{account}:{rest}")});
+            let own = account == "${AWS::AccountId}" && service != "*";
+            let f = with_raw(
+                serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": "*", "Action": "logs:PutLogEvents",
+                     "Condition": {operator: {"aws:PrincipalArn": value}}}]}}),
+                "AWS::Logs::LogGroup",
+            );
+            prop_assert_eq!(
+                f.iter().any(|x| x.code == "iam-public"),
+                !own,
+                "{} {} {} {:?}", account, service, rest, f
+            );
+            if own {
+                prop_assert!(!f.iter().any(|x| x.code == "iam-wildcard"), "{:?}", f);
+            }
+        }
+
         /// IAM policy variables in an S3 key prefix each name one value of the request's
         /// context, substituted literally (`home/${aws:username}/*` is one folder per user),
         /// and `${*}` is a literal `*`; a variable's default that is a pattern
