@@ -1319,6 +1319,30 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(form == 0), "{:#?}", found);
     }
 
+    /// A raw role's permissions boundary is a managed policy of the stack's account or an AWS
+    /// managed one: IAM takes no other account's policy as a boundary (the deploy fails).
+    #[test]
+    fn a_raw_roles_boundary_is_of_the_stacks_account_or_aws(
+        form in 0usize..5,
+    ) {
+        let boundary = match form {
+            0 => serde_json::json!("arn:aws:iam::210987654321:policy/org-boundary"),
+            1 => serde_json::json!({"Fn::Sub": ["arn:${AWS::Partition}:iam::${A}:policy/b", {"A": "210987654321"}]}),
+            2 => serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/b"}),
+            3 => serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"}),
+            _ => serde_json::json!("arn:aws:iam::aws:policy/PowerUserAccess"),
+        };
+        let mut app = valid_app();
+        with_raw(&mut app, "Extra", "AWS::IAM::Role", serde_json::json!({
+            "PermissionsBoundary": boundary,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}));
+        let found: Vec<Finding> = lint(&app).into_iter()
+            .filter(|f| f.code == "iam-scope" && f.message.contains("permissions boundary")).collect();
+        prop_assert_eq!(found.len(), usize::from(form < 2), "{:#?}", found);
+    }
+
     /// A function's event sources (schedules) are SAM's `Events` map: two of one name collide.
     #[test]
     fn event_source_names_collide_only_when_equal(

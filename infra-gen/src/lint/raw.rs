@@ -392,6 +392,35 @@ fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mu
 /// `AssociatedRoles[].RoleArn`, …) are of the stack's own account: creating the resource
 /// passes the role (`iam:PassRole`), which IAM allows only for roles of the caller's account,
 /// and another account's role would act for the stack, which a raw resource cannot declare.
+/// A raw role's `PermissionsBoundary` must be a managed policy of the stack's account or
+/// AWS's (`arn:aws:iam::aws:policy/…`): IAM sets no other account's policy as a boundary, so
+/// the deploy fails.
+fn foreign_boundary(raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    let Some(boundary) = raw
+        .properties()
+        .get("PermissionsBoundary")
+        .and_then(RawValue::expr)
+    else {
+        return;
+    };
+    let text = sink.scope().resolve(boundary).with_unknowns_as("\u{0}");
+    if let ["arn", _, "iam", "", account, _] = text.splitn(6, ':').collect::<Vec<_>>()[..]
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && Some(account) != super::own_account(sink.app)
+    {
+        sink.push(
+            "iam-scope",
+            id,
+            format!(
+                "raw {} sets the permissions boundary {text} of account {account}, not the stack's own (${{AWS::AccountId}}): IAM takes only a policy of the role's account or an AWS managed one",
+                raw.type_name()
+            ),
+            "name a managed policy of this account (arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/…) or an AWS managed policy",
+        );
+    }
+}
+
 fn foreign_roles(raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     let scope = sink.scope();
     let own = super::own_account(sink.app);
@@ -467,6 +496,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         own_grant(stack, raw, principal, id, sink);
     }
     foreign_roles(raw, id, sink);
+    foreign_boundary(raw, id, sink);
     // What a managed policy allows is not in the definition, so it cannot be judged.
     if let Some(arns) = raw.properties().get("ManagedPolicyArns")
         && !arns.items().is_empty()
