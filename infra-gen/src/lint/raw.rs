@@ -1179,8 +1179,12 @@ fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool 
                     })
                 })
         };
+        // S3's `s3:DataAccessPointAccount`: only requests through an access point of the
+        // account, whose own policy decides (AWS's documented delegation of a bucket's access
+        // control), as the account root delegates to its IAM policies.
         if key.eq_ignore_ascii_case("aws:PrincipalAccount")
             || key.eq_ignore_ascii_case("kms:CallerAccount")
+            || key.eq_ignore_ascii_case("s3:DataAccessPointAccount")
         {
             own(&|_, t| t.as_deref() == Some("\u{1}"))
         } else if key.eq_ignore_ascii_case("aws:PrincipalArn") {

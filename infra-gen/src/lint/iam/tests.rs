@@ -1965,12 +1965,13 @@ mod generated {
 
         /// A resource policy's statement for every principal (`"*"`) is public unless a
         /// condition every request must meet narrows it to the stack's own account's
-        /// principals (`aws:PrincipalAccount` or `kms:CallerAccount`, or `aws:PrincipalArn` in it), as IAM Access
+        /// principals (`aws:PrincipalAccount` or `kms:CallerAccount`, or `aws:PrincipalArn` in it;
+        /// S3's `s3:DataAccessPointAccount`, through the account's access points), as IAM Access
         /// Analyzer reads it (a role of the stack by `GetAtt` too): not `…IfExists` (anonymous
         /// requests carry no principal), a negation, `ForAllValues:` or another account.
         #[test]
         fn every_principal_narrowed_to_the_own_account_is_not_public(
-            key in prop::sample::select(vec!["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:SourceVpc", "kms:ViaService"]),
+            key in prop::sample::select(vec!["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn", "s3:DataAccessPointAccount", "aws:PrincipalOrgID", "aws:SourceVpc", "kms:ViaService"]),
             operator in prop::sample::select(vec!["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals", "StringEqualsIfExists", "StringNotEquals", "ForAllValues:StringEquals"]),
             own in any::<bool>(),
             stack_role in any::<bool>(),
@@ -1986,7 +1987,7 @@ mod generated {
             };
             let narrowed = own
                 && ["StringEquals", "StringLike", "ArnEquals", "ArnLike", "ForAnyValue:StringEquals"].contains(&operator)
-                && ["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn"].contains(&key);
+                && ["aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalArn", "s3:DataAccessPointAccount"].contains(&key);
             let f = with_raw(
                 serde_json::json!({"LogGroupName": "/demo/delivery", "RetentionInDays": 365, "ResourcePolicyDocument": {"Version": "2012-10-17", "Statement": [
                     {"Effect": "Allow", "Principal": "*", "Action": "logs:PutLogEvents",
