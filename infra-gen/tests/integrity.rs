@@ -1113,11 +1113,17 @@ proptest! {
     fn a_raw_resource_holding_data_is_retained_and_cannot_be_declared_stateless(
         at in any::<Index>(),
         stateless in any::<bool>(),
-        deletion in any::<bool>(),
-        replace in any::<bool>(),
+        deletion in 0..3usize,
+        replace in 0..3usize,
     ) {
         use infra_gen::model::raw::Raw;
         use infra_gen::model::{DeletionPolicy, Lifecycle, Resource};
+        // The types CloudFormation's DeletionPolicy documentation (and cfn-lint's E3035/E3036)
+        // lets keep a snapshot; on any other `Snapshot` is refused.
+        const SNAPSHOTS: [&str; 8] = ["AWS::DocDB::DBCluster", "AWS::EC2::Volume",
+            "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
+            "AWS::Neptune::DBCluster", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance",
+            "AWS::Redshift::Cluster"];
         let types = schema_types();
         let type_name = &types[at.index(types.len())];
         let mut raw = Raw::new(type_name, serde_json::json!({})).expect("valid");
@@ -1125,14 +1131,18 @@ proptest! {
             raw = raw.stateless();
         }
         let mut r = Resource::new(LogicalId::new("Extra").expect("valid"), Properties::Raw(raw));
-        let policy = |retain: bool| if retain { DeletionPolicy::Retain } else { DeletionPolicy::Delete };
-        r.lifecycle = Some(Lifecycle { deletion: policy(deletion), update_replace: policy(replace) });
+        let policies = [DeletionPolicy::Delete, DeletionPolicy::Retain, DeletionPolicy::Snapshot];
+        r.lifecycle = Some(Lifecycle { deletion: policies[deletion], update_replace: policies[replace] });
         let mut app = valid_app();
         app.stacks_mut()[1].template.resources.push(r);
         let holds_data = DATA_TYPES.contains(&type_name.as_str());
-        // Declared stateless, a type that holds data is refused; otherwise what is stateful
-        // must be retained on delete and on replace.
-        let refused = if stateless { holds_data } else { !(deletion && replace) };
+        let snapshots = SNAPSHOTS.contains(&type_name.as_str());
+        // `Snapshot` on a type without snapshots is refused; declared stateless, a type that
+        // holds data is refused; otherwise what is stateful must be kept on delete and on
+        // replace, retained or (for a type that takes one) as a snapshot.
+        let keeps = |p: usize| p == 1 || p == 2 && snapshots;
+        let refused = (deletion == 2 || replace == 2) && !snapshots
+            || if stateless { holds_data } else { !(keeps(deletion) && keeps(replace)) };
         let found = of(&app, "stateful-policy");
         prop_assert_eq!(found.len(), usize::from(refused), "{} {:#?}", type_name, found);
         for f in &found {

@@ -1,20 +1,48 @@
 //! Lint `stateful-policy`: a resource whose kind holds data that outlives a deployment
 //! ([`Kind::STATEFUL`](crate::model::Kind::STATEFUL): images, secret values, logs) must be
 //! retained both when its stack is deleted and when an update replaces it; CloudFormation's
-//! default for both is to delete it with its data. (`Snapshot` would do for the types that
-//! support it; none of the stateful kinds registered here does, so the model has no such value.)
+//! default for both is to delete it with its data. `Snapshot` keeps the data too, for the
+//! types that take snapshots (a raw database, cache cluster or volume); on any other type
+//! CloudFormation refuses the template.
 
 use super::Sink;
+use crate::model::raw::SNAPSHOT_TYPES;
 use crate::model::{DeletionPolicy, Properties, Resource, is_stateful_type};
 
 pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
+    let type_name = r.properties.type_name();
+    let snapshots = SNAPSHOT_TYPES.contains(&type_name);
+    if let Some(l) = r.lifecycle
+        && !snapshots
+    {
+        let refused: Vec<&str> = [
+            ("DeletionPolicy", l.deletion),
+            ("UpdateReplacePolicy", l.update_replace),
+        ]
+        .into_iter()
+        .filter(|(_, p)| *p == DeletionPolicy::Snapshot)
+        .map(|(name, _)| name)
+        .collect();
+        if !refused.is_empty() {
+            sink.push(
+                "stateful-policy",
+                r.id.as_str(),
+                format!(
+                    "its {} is Snapshot, which CloudFormation takes only for {} (a {type_name} has no snapshot): the template is refused",
+                    refused.join(" and "),
+                    SNAPSHOT_TYPES.join(", ")
+                ),
+                "use Retain (Resource::retained(), as the builders do)",
+            );
+            return;
+        }
+    }
     if !r.properties.is_stateful() {
         // `Raw::stateless` cannot make a type's data go away: a raw resource of a type a
         // stateful kind models (a table, queue, secret, log group, repository, the OIDC
         // provider roles trust) holds what the kind holds, and so does one of the types
         // `raw::HOLDS_DATA` names (a bucket, a database, a key) or one whose properties keep
         // data (`raw::HOLDS_DATA_WITH`: a topic's message archive).
-        let type_name = r.properties.type_name();
         let holds_data = match &r.properties {
             Properties::Raw(raw) => is_stateful_type(type_name) || raw.holds_data(),
             _ => false,
@@ -37,7 +65,10 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
         return;
     }
     let what = r.properties.phrase(&r.id);
-    let deletes = |p: Option<DeletionPolicy>| p != Some(DeletionPolicy::Retain);
+    // A snapshot keeps the data of a type that takes one (checked above).
+    let deletes = |p: Option<DeletionPolicy>| {
+        !matches!(p, Some(DeletionPolicy::Retain | DeletionPolicy::Snapshot))
+    };
     let mut missing = Vec::new();
     if deletes(r.lifecycle.map(|l| l.deletion)) {
         missing.push("DeletionPolicy");
@@ -53,7 +84,11 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
                 "{what} holds data that outlives a deployment, but its {} is not Retain: deleting the stack or replacing the resource deletes the data",
                 missing.join(" and ")
             ),
-            "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain",
+            if snapshots {
+                "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain, or Snapshot"
+            } else {
+                "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain"
+            },
         );
     }
 }

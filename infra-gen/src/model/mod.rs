@@ -95,6 +95,9 @@ name_type!(
 pub enum DeletionPolicy {
     Delete,
     Retain,
+    /// CloudFormation keeps a snapshot and deletes the resource: only for the types that take
+    /// snapshots ([`raw::SNAPSHOT_TYPES`]); lint `stateful-policy` refuses it on any other.
+    Snapshot,
 }
 
 /// A stateful resource's fate when its stack is deleted or it is replaced.

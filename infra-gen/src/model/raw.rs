@@ -323,6 +323,21 @@ pub const HOLDS_DATA: &[&str] = &[
     "AWS::Backup::BackupVault",
 ];
 
+/// The types `DeletionPolicy` and `UpdateReplacePolicy` may be `Snapshot` for (CloudFormation's
+/// `DeletionPolicy` attribute documentation; cfn-lint's E3035 and E3036 refuse it on any other
+/// type): CloudFormation keeps a snapshot of the data and deletes the resource, which keeps
+/// the data as `Retain` does.
+pub const SNAPSHOT_TYPES: &[&str] = &[
+    "AWS::DocDB::DBCluster",
+    "AWS::EC2::Volume",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster",
+];
+
 /// Types whose resources hold data when a property is set: an SNS topic with an
 /// `ArchivePolicy` keeps its published messages for replay, lost with the topic.
 pub const HOLDS_DATA_WITH: &[(&str, &str)] = &[("AWS::SNS::Topic", "ArchivePolicy")];

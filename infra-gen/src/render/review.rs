@@ -174,6 +174,7 @@ fn policy_words(p: DeletionPolicy) -> &'static str {
     match p {
         DeletionPolicy::Retain => "Retain",
         DeletionPolicy::Delete => "Delete",
+        DeletionPolicy::Snapshot => "Snapshot (a snapshot is kept, the resource deleted)",
     }
 }
 
