@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::builders::{App, Date};
+use crate::model::Lifecycle;
 use crate::pipeline::{self, Failure, Rendered};
 use crate::render::GeneratedFile;
 use crate::{Error, Finding, check, deploy, format_findings};
@@ -243,10 +244,15 @@ fn list(app: &App) -> String {
             out.push_str(&format!("     parameter {}\n", p.id));
         }
         for r in &t.resources {
-            let retained = if r.lifecycle.is_some() {
-                " (retained)"
-            } else {
-                ""
+            // What happens to it on delete and replace, as the template says: a lifecycle
+            // set to `Delete` by a model edit is no retained resource.
+            let retained = match r.lifecycle {
+                None => String::new(),
+                Some(l) if l == Lifecycle::RETAIN => " (retained)".to_owned(),
+                Some(l) => format!(
+                    " (DeletionPolicy {:?}, UpdateReplacePolicy {:?})",
+                    l.deletion, l.update_replace
+                ),
             };
             out.push_str(&format!(
                 "     resource  {} {}{retained}\n",
@@ -270,4 +276,50 @@ fn list(app: &App) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Environment;
+    use crate::builders::Registry;
+    use crate::model::DeletionPolicy;
+
+    /// `list` says what the template does with a resource on delete and on replace: retained
+    /// only when both are `Retain`, and each policy as it is otherwise.
+    #[test]
+    fn list_says_retained_only_for_a_resource_the_template_retains() {
+        let env = Environment::new("test", "us-west-2").expect("valid");
+        let (registry, _) = Registry::new("demo", &env, "test").build().expect("builds");
+        let policies = [
+            DeletionPolicy::Delete,
+            DeletionPolicy::Retain,
+            DeletionPolicy::Snapshot,
+        ];
+        for deletion in policies {
+            for update_replace in policies {
+                let mut app = App::new();
+                let mut stack = registry.clone();
+                for r in &mut stack.template.resources {
+                    r.lifecycle = Some(Lifecycle {
+                        deletion,
+                        update_replace,
+                    });
+                }
+                app.push(stack);
+                let listed = list(&app);
+                let retained =
+                    deletion == DeletionPolicy::Retain && update_replace == DeletionPolicy::Retain;
+                assert_eq!(listed.contains("(retained)"), retained, "{listed}");
+                if !retained {
+                    assert!(
+                        listed.contains(&format!(
+                            "DeletionPolicy {deletion:?}, UpdateReplacePolicy {update_replace:?}"
+                        )),
+                        "{listed}"
+                    );
+                }
+            }
+        }
+    }
 }
