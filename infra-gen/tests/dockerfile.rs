@@ -3546,3 +3546,28 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(under(wd) || under(dir)), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// A wrapper the ImageConfig starts (`env`, `tini --`, `dumb-init`) starts the program
+    /// after its options and assignments, which must be in the image like any program it
+    /// starts itself (a name looked up in PATH is not judged).
+    #[test]
+    fn a_wrappers_program_must_be_in_the_image(
+        wrapper in prop::sample::select(vec![vec!["/usr/bin/env"], vec!["/usr/bin/env", "-i"], vec!["/usr/bin/env", "-u", "DEBUG", "RUST_LOG=info"], vec!["/usr/bin/tini", "-s", "--"], vec!["/usr/bin/dumb-init", "--single-child"]]),
+        program in prop::sample::select(vec![("/var/task/bootstrap", false), ("./bootstrap", false), ("/var/task/server", true), ("./server", true), ("bootstrap", false)]),
+    ) {
+        let (program, missing) = program;
+        let mut entry: Vec<&str> = wrapper.clone();
+        entry.push(program);
+        let json = serde_json::to_string(&entry).unwrap_or_default();
+        // tini and dumb-init are not on provided:al2023: installed for the test.
+        let text = format!(
+            "{}FROM public.ecr.aws/lambda/provided:al2023\nRUN dnf install -y tini dumb-init\nCOPY --from=build /bootstrap /var/task/bootstrap\nENTRYPOINT {json}\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let found = findings_with(&text, (&entry, &[], "/var/task"), true, "image-config");
+        prop_assert_eq!(found.len(), usize::from(missing), "\n{}\n{:#?}", text, found);
+    }
+}

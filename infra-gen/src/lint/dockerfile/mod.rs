@@ -155,6 +155,41 @@ fn program(argv: &[String], wd: Option<&str>) -> Vec<String> {
     argv
 }
 
+/// The program a wrapper the ImageConfig starts runs in turn (`env [-i] [-u NAME] [NAME=value]
+/// … <program>`, `tini [options] -- <program>`, `dumb-init [options] <program>`), as a path (a
+/// relative one in `wd`); `None` for another program, a name looked up in PATH or options
+/// this reading does not follow (`env -S`, `env -C`).
+fn wrapped_program(argv: &[String], wd: &str) -> Option<String> {
+    let (wrapper, rest) = argv.split_first()?;
+    // Options taking a value as the next word.
+    let with_value: &[&str] = match wrapper.rsplit('/').next()? {
+        "env" => &["-u", "--unset"],
+        "tini" | "tini-static" => &["-p", "-e"],
+        "dumb-init" => &["-r", "--rewrite"],
+        _ => return None,
+    };
+    let mut words = rest.iter();
+    let program = loop {
+        let word = words.next()?;
+        match word.as_str() {
+            "--" => break words.next()?,
+            w if with_value.contains(&w) => {
+                words.next()?;
+            }
+            w if w.starts_with("-S") || w.starts_with("--split-string") => return None,
+            w if w.starts_with("-C") || w.starts_with("--chdir") => return None,
+            w if w.starts_with('-') => {}
+            w if w.contains('=') && !w.contains('/') => {}
+            _ => break word,
+        }
+    };
+    match program {
+        p if p.starts_with('/') => Some(eval::clean(p)),
+        p if p.contains('/') => Some(eval::clean(&format!("{wd}/{p}"))),
+        _ => None,
+    }
+}
+
 /// Whether `path` is Lambda's `/tmp` or below it: Lambda mounts the function's writable
 /// storage there, over whatever the image holds.
 fn under_tmp(path: &str) -> bool {
@@ -822,6 +857,7 @@ impl Lint<'_, '_> {
         let Some(first) = started.first() else { return };
         let mut programs = vec![first.clone()];
         programs.extend(script_program(&started, config.working_directory()));
+        programs.extend(wrapped_program(&started, config.working_directory()));
         for first in &programs {
             // A working directory there is reported above, and so what runs in it.
             if under_tmp(first) && !under_tmp(&wd) {
