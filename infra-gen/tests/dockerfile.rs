@@ -3571,3 +3571,38 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(missing), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// `install` gives what it installs the mode of its `-m` (0755 without), and a `umask`
+    /// clears its bits from what a later command of the script creates (`cp`'s copy): the
+    /// program Lambda's user runs must keep others' execute permission.
+    #[test]
+    fn install_and_umask_give_the_program_its_mode(
+        way in 0usize..4,
+        mode in prop::sample::select(vec!["0755", "0700", "0750", "755", "0711", "0555", "u=rwx,go=rx", "u=rwx,go="]),
+        umask in prop::sample::select(vec!["022", "027", "077", "002", "007", "0077"]),
+    ) {
+        let others = |m: &str| -> u32 {
+            match m {
+                "u=rwx,go=rx" => 5,
+                "u=rwx,go=" => 0,
+                m => u32::from_str_radix(m, 8).unwrap_or(0) & 7,
+            }
+        };
+        let (run, bits) = match way {
+            0 => (format!("install -m {mode} /tmp/bootstrap /var/task/bootstrap"), others(mode)),
+            1 => (format!("install --mode={mode} -t /var/task /tmp/bootstrap"), others(mode)),
+            2 => ("install /tmp/bootstrap /var/task/".to_owned(), 5),
+            // cp's copy of a 0755 file: the umask's bits cleared.
+            _ => (format!("umask {umask} && cp /tmp/bootstrap /var/task/bootstrap"), 5 & !(u32::from_str_radix(umask, 8).unwrap_or(0) & 7)),
+        };
+        let text = format!(
+            "{}FROM public.ecr.aws/lambda/provided:al2023\nCOPY --from=build /bootstrap /tmp/bootstrap\nRUN {run}\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let found = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-config");
+        prop_assert_eq!(found.len(), usize::from(bits & 1 == 0), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -1267,7 +1267,10 @@ impl Stage {
                 let made = made_dirs(&script, sh, wd);
                 self.made_dirs.extend(made);
                 // Most scripts change no mode: skip reading their words.
-                if script.contains("chmod") {
+                if ["chmod", "install ", "umask "]
+                    .iter()
+                    .any(|w| script.contains(w))
+                {
                     let commands: Vec<(Vec<String>, Option<String>)> = located(&script, sh, wd)
                         .into_iter()
                         .map(|(_, argv, here)| (argv, here))

@@ -531,11 +531,24 @@ fn names_here(text: &str, name: &str) -> bool {
 /// otherwise writes the file `/out/x`).
 fn copies_into(run: &str, dir: &str, name: &str, workdir: Option<&str>, exists: bool) -> bool {
     run.split(['\n', ';', '&', '|']).any(|command| {
-        let words: Vec<&str> = command
+        let all: Vec<&str> = command
             .split_whitespace()
             .map(|w| w.trim_matches(['"', '\'']))
-            .filter(|w| !w.starts_with('-'))
             .collect();
+        // `-t DIR` (`--target-directory=DIR`) names the directory, every operand a source.
+        let target_dir = all.iter().enumerate().find_map(|(k, w)| match *w {
+            "-t" | "--target-directory" => all.get(k + 1).copied(),
+            w => w.strip_prefix("--target-directory="),
+        });
+        if let Some(target) = target_dir {
+            let program = all.first().copied().unwrap_or_default();
+            return matches!(program, "cp" | "mv" | "install")
+                && target.trim_end_matches('/') == dir
+                && all.iter().skip(1).any(|s| {
+                    !s.starts_with('-') && *s != target && s.rsplit('/').next() == Some(name)
+                });
+        }
+        let words: Vec<&str> = all.into_iter().filter(|w| !w.starts_with('-')).collect();
         let [program, sources @ .., target] = words.as_slice() else {
             return false;
         };

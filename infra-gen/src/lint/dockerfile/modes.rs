@@ -146,9 +146,13 @@ pub(super) type Change = (String, bool, String, Selection);
 /// What a shell script's `chmod`s change: each target (absolute and clean; relative ones in
 /// the directory the command runs in, skipped when that is not known), whether
 /// recursively, and the mode; a `find <dir> … -exec chmod <mode> {} +` changes what it
-/// selects of `<dir>` and all below it. `commands` are each command with its directory.
+/// selects of `<dir>` and all below it, `install` gives what it installs its `-m` mode
+/// (0755 without), and after a `umask` what a command creates (`cp`'s copy, `curl -o`,
+/// `go build -o`) lacks the bits it clears. `commands` are each command with its directory.
 pub(super) fn chmods(commands: &[(Vec<String>, Option<String>)]) -> Vec<Change> {
     let mut out = Vec::new();
+    // A `umask` set earlier in the script.
+    let mut umask: Option<u32> = None;
     for (argv, here) in commands {
         let at = |target: &str| match here {
             _ if target.starts_with('/') => Some(clean(target)),
@@ -176,8 +180,31 @@ pub(super) fn chmods(commands: &[(Vec<String>, Option<String>)]) -> Vec<Change> 
             }
             continue;
         }
-        if program.rsplit('/').next() != Some("chmod") {
-            continue;
+        match program.rsplit('/').next() {
+            Some("chmod") => {}
+            Some("umask") => {
+                umask = args.first().and_then(|m| u32::from_str_radix(m, 8).ok());
+                continue;
+            }
+            Some("install") => {
+                out.extend(installed(args, &at));
+                continue;
+            }
+            Some(name) => {
+                // What the command creates takes the bits a umask clears from others.
+                if let Some(others) = umask.map(|m| m & 0o7).filter(|o| *o != 0) {
+                    let cleared: String = [(READ, 'r'), (0o2, 'w'), (EXECUTE, 'x')]
+                        .iter()
+                        .filter(|(bit, _)| others & bit != 0)
+                        .map(|(_, c)| *c)
+                        .collect();
+                    for path in created(name, args).iter().filter_map(|p| at(p)) {
+                        out.push((path, false, format!("o-{cleared}"), Selection::default()));
+                    }
+                }
+                continue;
+            }
+            None => continue,
         }
         let mut mode: Option<&str> = None;
         let mut recursive = false;
@@ -351,6 +378,89 @@ pub(super) fn unusable(
         }
     }
     None
+}
+
+/// What `install` puts where, with the mode it gives (`-m MODE`, 0755 without): its last
+/// operand, or each source by name in a directory (`-t DIR`, several sources, a trailing
+/// `/`); nothing for `install -d`, which makes directories.
+fn installed(args: &[String], at: &impl Fn(&str) -> Option<String>) -> Vec<Change> {
+    let mut mode = "0755".to_owned();
+    let mut dir: Option<&str> = None;
+    let mut operands = Vec::new();
+    let mut words = args.iter();
+    while let Some(arg) = words.next() {
+        match arg.as_str() {
+            "-m" | "--mode" => mode = words.next().cloned().unwrap_or_default(),
+            "-t" | "--target-directory" => dir = words.next().map(String::as_str),
+            "-o" | "--owner" | "-g" | "--group" | "-S" | "--suffix" => {
+                words.next();
+            }
+            a if a.starts_with("--mode=") => mode = a["--mode=".len()..].to_owned(),
+            a if a.starts_with("-m") && a.len() > 2 => mode = a[2..].to_owned(),
+            a if a == "-d" || a == "--directory" => return Vec::new(),
+            a if a.starts_with('-') && !a.starts_with("--") && a.contains('d') => {
+                return Vec::new();
+            }
+            a if a.starts_with('-') => {}
+            _ => operands.push(arg.as_str()),
+        }
+    }
+    let name = |s: &str| {
+        s.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let targets: Vec<String> = match (dir, operands.split_last()) {
+        (Some(d), _) => operands
+            .iter()
+            .map(|s| format!("{d}/{}", name(s)))
+            .collect(),
+        (None, Some((dest, sources))) if sources.len() > 1 || dest.ends_with('/') => sources
+            .iter()
+            .map(|s| format!("{dest}/{}", name(s)))
+            .collect(),
+        (None, Some((dest, [_]))) => vec![(*dest).to_owned()],
+        _ => Vec::new(),
+    };
+    targets
+        .iter()
+        .filter_map(|t| at(t))
+        .map(|t| (t, false, mode.clone(), Selection::default()))
+        .collect()
+}
+
+/// The file a command creates by its own name: `cp`'s destination (the source's name in a
+/// destination ending in `/`), `curl -o`/`--output`, `wget -O`, a compiler's `-o` (`go build`,
+/// `gcc`, `cc`, `clang`).
+fn created(program: &str, args: &[String]) -> Vec<String> {
+    let option = |names: &[&str]| {
+        args.iter().enumerate().find_map(|(k, a)| {
+            names.iter().find_map(|n| match a.strip_prefix(n) {
+                Some("") => args.get(k + 1).cloned(),
+                Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+                None => None,
+            })
+        })
+    };
+    match program {
+        "cp" => {
+            let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+            match operands.split_last() {
+                Some((dest, [source])) if dest.ends_with('/') => {
+                    let name = source.rsplit('/').next().unwrap_or_default();
+                    vec![format!("{dest}{name}")]
+                }
+                Some((dest, [_])) => vec![(*dest).clone()],
+                _ => Vec::new(),
+            }
+        }
+        "curl" => option(&["--output", "-o"]).into_iter().collect(),
+        "wget" => option(&["-O", "--output-document"]).into_iter().collect(),
+        "go" | "gcc" | "cc" | "clang" => option(&["-o"]).into_iter().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Why Lambda's user cannot read the function's code in the working directory `wd` (where
