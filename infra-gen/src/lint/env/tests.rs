@@ -1303,6 +1303,44 @@ proptest! {
         }
     }
 
+    /// A value a structure names like a secret is that secret, whatever names the
+    /// structure's other parts: an XML element by its `key`/`name` attribute or by the `<key>`
+    /// before it (a property list), a JSON `[name, value]` pair, a table's column by its
+    /// header. The same structures of ordinary names are configuration.
+    #[test]
+    fn structures_that_name_their_values_name_secrets(
+        field in secret_names().prop_map(|n| n.replace(['.', ' '], "_")),
+        pw in ("[a-z]{4,8}", "[A-Z]", "[0-9]{2,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+        user in "[a-z]{3,8}",
+        form in 0..5usize,
+        delimiter in prop::sample::select(&[",", "\t", ";"][..]),
+    ) {
+        let (with, without) = match form {
+            0 => (
+                format!("<properties><entry key=\"db.user\">{user}</entry><entry key=\"{field}\">{pw}</entry></properties>"),
+                format!("<properties><entry key=\"db.user\">{user}</entry><entry key=\"pool.size\">10</entry></properties>"),
+            ),
+            1 => (
+                format!("<appSettings><setting name=\"{field}\">{pw}</setting></appSettings>"),
+                "<appSettings><setting name=\"region\">us-west-2</setting></appSettings>".to_owned(),
+            ),
+            2 => (
+                format!("<plist version=\"1.0\"><dict><key>User</key><string>{user}</string><key>{field}</key><string>{pw}</string></dict></plist>"),
+                format!("<plist version=\"1.0\"><dict><key>User</key><string>{user}</string><key>Timeout</key><integer>30</integer></dict></plist>"),
+            ),
+            3 => (
+                format!("[[\"user\",\"{user}\"],[\"{field}\",\"{pw}\"]]"),
+                format!("[[\"user\",\"{user}\"],[\"redact\",\"password\"],[\"password\",\"api_key\"]]"),
+            ),
+            _ => (
+                format!("username{delimiter}{field}{delimiter}role\nadmin{delimiter}{pw}{delimiter}admin\n{user}{delimiter}{pw}x{delimiter}viewer"),
+                format!("username{delimiter}role{delimiter}team\nadmin{delimiter}admin{delimiter}platform\n{user}{delimiter}viewer{delimiter}sre"),
+            ),
+        };
+        prop_assert!(literal_reason("SEED_DATA", &with).is_some(), "{with}");
+        prop_assert!(literal_reason("SEED_DATA", &without).is_none(), "{without}");
+    }
+
     /// A password in a replacement tool's marks is still a password: marks around mixed-case
     /// material or a symbol are no token's name.
     #[test]

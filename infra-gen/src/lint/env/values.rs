@@ -56,6 +56,10 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
         .or_else(|| directive(value))
+        .or_else(|| {
+            // A table has a header line, then rows.
+            value.contains('\n').then(|| table_column(value)).flatten()
+        })
         .or_else(|| sql_password(value))
         .or_else(|| call_pair(value))
         .or_else(|| auth_scheme(value))
@@ -1185,6 +1189,14 @@ fn json_secret(json: &serde_json::Value, digests: bool) -> Option<String> {
             "an array of {} random bytes (key material, as Solana's keypair files hold it)",
             items.len()
         )),
+        // A `[name, value]` pair (`[["user", "app"], ["password", "…"]]`); two names of
+        // secrets are a list of names.
+        serde_json::Value::Array(items)
+            if matches!(items.as_slice(), [serde_json::Value::String(k), serde_json::Value::String(v)]
+                if names::secret_name(k) && !names::secret_name(v) && !plainly_not_secret(v, Some(k))) =>
+        {
+            Some("a JSON [name, value] pair".to_owned())
+        }
         serde_json::Value::Array(items) => items.iter().find_map(|v| match v {
             serde_json::Value::String(s) => secret_value(s, None),
             other => json_secret(other, digests),
@@ -1864,6 +1876,54 @@ fn stand_in(value: &str) -> bool {
         })
 }
 
+/// A table (CSV, TSV) whose header names a column like a secret (`username,password,role`):
+/// each row's cell in that column is that secret.
+fn table_column(value: &str) -> Option<String> {
+    let mut lines = value.lines();
+    let header = lines.next()?;
+    let delimiter = [',', '\t', ';', '|']
+        .into_iter()
+        .find(|d| header.contains(*d))?;
+    let columns: Vec<&str> = header.split(delimiter).map(str::trim).collect();
+    let names_only = columns.iter().all(|c| {
+        (1..=40).contains(&c.len())
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_- ".contains(&b))
+    });
+    if !names_only {
+        return None;
+    }
+    let secret: Vec<(usize, &str)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| names::secret_name(c))
+        .map(|(i, c)| (i, *c))
+        .collect();
+    lines.find_map(|row| {
+        let cells: Vec<&str> = row.split(delimiter).map(str::trim).collect();
+        (cells.len() == columns.len())
+            .then(|| {
+                secret.iter().find_map(|&(i, column)| {
+                    let cell = cells[i].trim_matches('"');
+                    (!cell.is_empty() && !plainly_not_secret(cell, Some(column)))
+                        .then(|| format!("a table's {column} column"))
+                })
+            })
+            .flatten()
+    })
+}
+
+/// The value of attribute `name` in an XML tag's text (`entry key="db.password"`).
+fn xml_attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.match_indices(name).find_map(|(at, _)| {
+        let before_ok = tag[..at].ends_with(char::is_whitespace);
+        let rest = tag[at + name.len()..].trim_start().strip_prefix('=')?;
+        before_ok.then_some(rest.trim_start())
+    })?;
+    let quote = at.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    at[1..].split(quote).next()
+}
+
 /// A secret-named XML element (`<password>…</password>`) or command-line option
 /// (`--db-password …`) with a value.
 fn element_or_option(text: &str) -> Option<String> {
@@ -1885,6 +1945,29 @@ fn element_or_option(text: &str) -> Option<String> {
             && !plainly_not_secret(value, Some(tag))
         {
             return Some(format!("an XML element <{tag}>"));
+        }
+        // An element named by its `key`/`name` attribute (Java's XML properties: `<entry
+        // key="db.password">…</entry>`), or by the `<key>` element before it (a property
+        // list: `<key>Password</key><string>…</string>`).
+        let named = xml_attribute(&after[..close], "key")
+            .or_else(|| xml_attribute(&after[..close], "name"))
+            .map(|name| (name, value))
+            .or_else(|| {
+                let next = body
+                    .split_once("</key>")?
+                    .1
+                    .trim_start()
+                    .strip_prefix('<')?;
+                let next_value = next.split_once('>')?.1.split('<').next()?.trim();
+                (tag == "key").then_some((value, next_value))
+            });
+        if closed
+            && let Some((name, value)) = named
+            && names::secret_name(name)
+            && !value.is_empty()
+            && !plainly_not_secret(value, Some(name))
+        {
+            return Some(format!("an XML element named {name}"));
         }
         rest = after;
     }
