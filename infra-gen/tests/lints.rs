@@ -192,6 +192,37 @@ fn connection_string_with_password_is_rejected_whatever_its_name() {
 }
 
 proptest::proptest! {
+    /// `Fn::Select` of an `Fn::Split` of text selects an item the list has: CloudFormation
+    /// fails the stack on an index past its end, through a `Sub` or `Join` of literals too.
+    #[test]
+    fn a_select_past_the_end_of_a_split_is_unresolved(
+        items in proptest::collection::vec(proptest::sample::select(vec!["us-west-2", "eu-central-1", "orders", "prod", "blue", "green", "v2"]), 1..6),
+        delimiter in proptest::sample::select(vec![",", "|", "/", ";"]),
+        index in 0usize..9,
+        joined in proptest::bool::ANY,
+    ) {
+        use infra_gen::model::lambda::{EnvName, EnvVar};
+        let text = items.join(delimiter);
+        let source = if joined {
+            Expr::Join(delimiter.into(), items.iter().map(|i| Expr::literal(*i)).collect())
+        } else {
+            Expr::literal(text.clone())
+        };
+        let mut app = valid_app();
+        function_mut(&mut app).environment.push(EnvVar {
+            name: EnvName::new("PICKED").expect("valid name"),
+            value: Expr::Select(index, Box::new(Expr::Split(delimiter.into(), Box::new(source)))),
+        });
+        let found = findings(&app);
+        if index < items.len() {
+            proptest::prop_assert!(found.is_empty(), "{index} of {text}: {found:?}");
+        } else {
+            proptest::prop_assert_eq!(codes(&found), ["unresolved-ref"], "{} of {}", index, text);
+        }
+    }
+}
+
+proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config { cases: 48, ..proptest::test_runner::Config::default() })]
 
     /// Prose the template or the deploy workflow holds — a function's or a secret's

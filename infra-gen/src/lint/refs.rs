@@ -1,4 +1,5 @@
-//! `unresolved-ref`: every `Ref`, `Fn::GetAtt` and `${}` names something that exists.
+//! `unresolved-ref`: every `Ref`, `Fn::GetAtt` and `${}` names something that exists, and
+//! every `Fn::Select` of a list CloudFormation computes from text selects an item it has.
 
 use super::Sink;
 use crate::builders::Stack;
@@ -68,6 +69,20 @@ impl Scope<'_> {
     fn problem(&self, e: &Expr, locals: &[&str]) -> Vec<String> {
         let mut problems = Vec::new();
         match e {
+            // CloudFormation fails the stack on an index past the list's end ("Fn::Select
+            // cannot select nonexistent value at index").
+            Expr::Select(index, list) => {
+                if let Expr::Split(delimiter, source) = list.as_ref()
+                    && let Some(text) = source.literal_value()
+                {
+                    let items = text.split(delimiter.as_str()).count();
+                    if *index >= items {
+                        problems.push(format!(
+                            "Fn::Select index {index} of a list of {items} item(s) (Fn::Split of `{text}` at `{delimiter}`): CloudFormation fails the stack"
+                        ));
+                    }
+                }
+            }
             Expr::Ref(name) if !self.can_ref(name) => {
                 problems.push(format!(
                     "Ref {name}: no resource, parameter or pseudo parameter has that name"
@@ -117,7 +132,7 @@ pub(super) fn check(stack: &Stack, sink: &mut Sink<'_>) {
                 "unresolved-ref",
                 owner,
                 message,
-                "reference a resource or parameter of this stack (see `cargo infra-gen list`), or import another stack's export",
+                "reference a resource or parameter of this stack (see `cargo infra-gen list`), or import another stack's export; select an index the list has",
             );
         }
     };
