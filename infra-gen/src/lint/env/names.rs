@@ -643,11 +643,18 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
         out.extend(parts);
         return;
     }
+    // A password's abbreviation no word ends in (`pw`, `pwd`, `psw`, `pswd`) glued after a
+    // word of three letters or more is split off too (nslcd's `bindpw`, `ROOTPWD`).
     let strong_tail = STRONG
         .iter()
         .chain(PASSWORD_ELSEWHERE)
         .filter(|s| s.len() >= 5 && word.len() > s.len() && word.ends_with(*s))
-        .max_by_key(|s| s.len());
+        .max_by_key(|s| s.len())
+        .or_else(|| {
+            ["pswd", "pwd", "psw", "pw"]
+                .iter()
+                .find(|s| word.len() >= s.len() + 3 && word.ends_with(*s))
+        });
     match strong_tail {
         Some(tail) => {
             // Vocabulary before the secret word is split off too (`paddleclientsidetoken`:

@@ -1405,9 +1405,16 @@ proptest! {
         strong in prop::sample::select(&["password", "token", "secret", "passphrase"][..]),
         handling in prop::sample::select(&["hasher", "encoder", "use"][..]),
         style in 0..6usize,
+        qualifier in prop::sample::select(&["bind", "root", "admin", "master", "replica", "sync"][..]),
     ) {
         prop_assert!(secret_name(&styled(&[owner, "pw"], style)));
         prop_assert!(!secret_name(&styled(&["pw", "reset", "url"], style)));
+        // Glued after any word (nslcd's `bindpw`): no word ends in a password's abbreviation.
+        for abbreviation in ["pw", "pwd", "psw", "pswd"] {
+            let glued = format!("{qualifier}{abbreviation}");
+            prop_assert!(secret_name(&styled(&["ldap", &glued], style)), "{}", styled(&["ldap", &glued], style));
+            prop_assert!(!secret_name(&styled(&["ldap", &glued, "file"], style)), "{}", styled(&["ldap", &glued, "file"], style));
+        }
         prop_assert!(!secret_name(&styled(&[owner, strong, handling], style)), "{}", styled(&[owner, strong, handling], style));
     }
 }
