@@ -1217,7 +1217,11 @@ fn sentences(text: &str) -> Vec<Vec<Vec<String>>> {
     // Words their punctuation would split: `n/a`, `no-op` — whole words only (`admin/admin`
     // holds `n/a`).
     let text = joined_whole(
-        &joined_whole(&settings_as_names(text).to_lowercase(), "n/a", "na"),
+        &joined_whole(
+            &base64_as_one(&settings_as_names(text)).to_lowercase(),
+            "n/a",
+            "na",
+        ),
         "no-op",
         "noop",
     );
@@ -1404,11 +1408,15 @@ fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
         {
             out.push_str("envvar");
         } else if run.split('_').filter(|p| !p.is_empty()).count() > 1 {
-            // A name says nothing of time: the account `svc_wip` or the queue `jobs_todo`
-            // defers nothing, so a word that alone marks an unfinished state is left out.
+            // A name says nothing of time or of absence: the account `svc_wip` or the queue
+            // `jobs_todo` defers nothing, the user `mai_ops` (Italian `never`) negates nothing,
+            // so a word that alone marks an unfinished state or negates is left out.
             let kept: Vec<&str> = run
                 .split('_')
-                .filter(|p| !deferral(&[vec![p.to_lowercase()]], false))
+                .filter(|p| {
+                    let p = p.to_lowercase();
+                    !negator(&p) && !deferral(&[vec![p]], false)
+                })
                 .collect();
             out.push_str(&kept.join("_"));
         } else {
@@ -1425,6 +1433,42 @@ fn settings_as_names(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     flush(&mut run, &mut out, false);
+    out.into()
+}
+
+/// The text with each run of base64 material (24 or more of its characters, padded with `=`
+/// or holding a digit and a letter) read as one word: `+` and `/` inside it separate no words
+/// (`sha256:+aA0…+tbc+…=` holds no `TBC`).
+fn base64_as_one(text: &str) -> std::borrow::Cow<'_, str> {
+    let b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    // Cheap pre-filter: no run can be one without a `+` or `/` between letters.
+    if !text.contains(['+', '/']) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let material = run.len() >= 24
+            && run.contains(['+', '/'])
+            && (run.ends_with('=')
+                || run.bytes().any(|b| b.is_ascii_digit())
+                    && run.bytes().any(|b| b.is_ascii_alphabetic()));
+        if material {
+            out.extend(run.chars().filter(char::is_ascii_alphanumeric));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if b64(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
     out.into()
 }
 
