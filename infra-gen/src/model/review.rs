@@ -89,6 +89,19 @@ const AUTHORITY: &[&str] = &[
     "decision",
     "requested",
     "request",
+    // A demand is who wants it: `business requirement from the product team`.
+    "requirement",
+    "requirements",
+    "reviewed",
+    "vetted",
+    "audited",
+    "objection",
+    "objections",
+    "raised",
+    // Who agreed, as a body: `discussed at length, consensus reached`.
+    "consensus",
+    "reached",
+    "length",
     "asked",
     "instructed",
     "mandated",
@@ -404,6 +417,25 @@ const VERDICTS: &[&str] = &[
     "service",
     "services",
     "setup",
+    // `does not apply here, trust me`, `do not touch`, `this is how the other stacks do it`.
+    "apply",
+    "applies",
+    "me",
+    "touch",
+    "how",
+    "other",
+    "others",
+    "stack",
+    "stacks",
+    "too",
+    "everywhere",
+    // A rule named, not its why: `standard practice at our company`, `per our internal
+    // policy`.
+    "standard",
+    "practice",
+    "company",
+    "policy",
+    "internal",
     "relevante",
     "pertinent",
 ];
@@ -568,13 +600,20 @@ pub(crate) fn placeholder(reason: &str) -> bool {
         .any(|w| squash(w) == "na" && w.contains(['/', '.']));
     let negated = |i: usize| i > 0 && matches!(words[i - 1].as_str(), "no" | "not" | "without");
     // `our to-do list app`: the noun `to-do` before the noun it qualifies, not the marker
-    // (`TODO`, `to-do:`).
+    // (`TODO`, `to-do:`); and the marker's word naming an app of lists (`the TODO app`).
     let raw: Vec<&str> = reason.split_whitespace().collect();
     let noun = |i: usize| {
         raw[i].eq_ignore_ascii_case("to-do")
             && raw
                 .get(i + 1)
                 .is_some_and(|n| n.starts_with(|c: char| c.is_alphabetic()))
+            || raw[i].eq_ignore_ascii_case("todo")
+                && raw.get(i + 1).is_some_and(|n| {
+                    matches!(
+                        squash(n).as_str(),
+                        "app" | "apps" | "application" | "manager" | "tracker"
+                    )
+                })
     };
     not_applicable
         || words
@@ -1271,6 +1310,15 @@ mod tests {
                 "Legacy configuration, the same as the other services have.",
                 "Won't fix: low priority for this quarter.",
                 "Intentional, by design, and probably fine here.",
+                "Business requirement from the product team.",
+                "Reviewed by the security champions, no objections raised.",
+                "Does not apply here, trust me.",
+                "Legacy; do not touch this one.",
+                "This is how the other stacks do it too.",
+                "Discussed at length, consensus reached.",
+                "Standard practice at our company.",
+                "Per our internal policy.",
+                "Vetted and audited by the platform team last year.",
             ][..]),
             why in proptest::sample::select(&[
                 "staging processes only synthetic uploads",
