@@ -319,43 +319,122 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public && mechanism && kept_only && !judged {
         return Err(Refusal::Negation);
     }
-    // A check of a credential's form only (`we check that the JWT is well-formed`): every
-    // clause that checks, checks a shape, and nothing verifies, compares or validates it.
-    let checks = |c: &Vec<String>| c.iter().any(|w| checking(w));
-    let of_form = |c: &Vec<String>| {
+    // A check of a credential's form only (`we check that the JWT is well-formed`, `keys are
+    // validated by their Luhn checksum`, `… against the pattern sk_live_…`): every clause that
+    // checks, verifies, validates or matches judges a shape, naming nothing the caller cannot
+    // make (a secret, a signature, a hash, a stored or issued value). Anyone can write a
+    // well-formed key.
+    let judges = |c: &Vec<String>| {
         c.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "formed"
-                    | "wellformed"
-                    | "parseable"
-                    | "parsable"
-                    | "decodable"
-                    | "syntax"
-                    | "syntactically"
-                    | "shape"
-                    | "format"
-                    | "length"
-                    // `checks that the header starts with Bearer`.
-                    | "starts"
-                    | "begins"
-                    | "prefix"
-                    | "prefixed"
-                    | "exists"
-                    | "present"
-            )
+            checking(w)
+                || ["verif", "validat", "compar", "authenticat", "match", "look"]
+                    .iter()
+                    .any(|p| w.starts_with(p))
         })
     };
+    let of_substance = |c: &Vec<String>| {
+        // A signature verified is verified with a key: `… and verify its signature`.
+        c.iter().any(|w| w.starts_with("verif"))
+            && c.iter()
+                .any(|w| matches!(w.as_str(), "signature" | "signatures" | "hmac"))
+            || c.iter().any(|w| {
+                // A comparison is with a value kept: `compares it in constant time`.
+                w.starts_with("compar")
+                    || matches!(
+                        w.as_str(),
+                        "valid"
+                            | "hash"
+                            | "hashes"
+                            | "hashed"
+                            | "jwks"
+                            | "issuer"
+                            | "stored"
+                            | "issued"
+                            | "registered"
+                            | "known"
+                            | "expected"
+                            | "revoked"
+                            | "database"
+                            | "dynamodb"
+                            | "table"
+                            | "allowlist"
+                    )
+            })
+    };
+    let of_form = |c: &Vec<String>| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        (0..c.len()).any(|i| {
+            matches!(
+                    w(i),
+                    "formed"
+                        | "wellformed"
+                        | "parseable"
+                        | "parsable"
+                        | "decodable"
+                        | "syntax"
+                        | "syntactically"
+                        | "shape"
+                        | "format"
+                        | "length"
+                        | "checksum"
+                        | "checksums"
+                        | "luhn"
+                        | "pattern"
+                        | "patterns"
+                        | "regex"
+                        | "regexp"
+                        | "regexes"
+                        | "charset"
+                        | "prefix"
+                        | "prefixed"
+                        | "exists"
+                ) // `checks that the header starts with Bearer`, `… is present`.
+                    || matches!(w(i), "starts" | "begins") && w(i + 1) == "with"
+                    || w(i) == "present" && matches!(w(i.wrapping_sub(1)), "is" | "are" | "be")
+        })
+    };
+    // Where nothing verifies, validates, compares or matches, every check judging a shape
+    // suffices (`we check the header with a password checked against a hash starts with
+    // Bearer`: what is checked is the header's form).
+    let checks = |c: &Vec<String>| c.iter().any(|w| checking(w));
     let substantive = all().any(|w| {
         ["verif", "validat", "compar", "authenticat", "match", "look"]
             .iter()
             .any(|p| w.starts_with(p))
     });
     if !public
-        && !substantive
-        && current.iter().flatten().any(checks)
-        && current.iter().flatten().filter(|c| checks(c)).all(of_form)
+        && (!substantive
+            && current.iter().flatten().any(checks)
+            && current.iter().flatten().filter(|c| checks(c)).all(of_form)
+            || current.iter().flatten().any(judges)
+                && current
+                    .iter()
+                    .flatten()
+                    .filter(|c| judges(c))
+                    .all(|c| of_form(c) && !of_substance(c)))
     {
+        return Err(Refusal::Negation);
+    }
+    // A token decoded and its claims read, which nothing verifies: anyone can write a JWT
+    // whose `exp`, `aud` or `role` say what they like (`decodes the JWT and checks that its
+    // exp and aud claims are valid`).
+    let token = |w: &str| matches!(w, "jwt" | "jwts" | "token" | "tokens");
+    let decoded = sentences.iter().flatten().any(|c| {
+        (0..c.len()).any(|k| {
+            (c[k].starts_with("decod") || c[k].starts_with("pars"))
+                && (c[k + 1..].iter().take(4).any(|y| token(y))
+                    || c[..k].iter().rev().take(3).any(|y| token(y)))
+        })
+    });
+    let claims = all().any(|w| matches!(w.as_str(), "claim" | "claims"));
+    let proven = all().any(|w| {
+        w.starts_with("verif")
+            || matches!(
+                w.as_str(),
+                "signature" | "signatures" | "signed" | "jwks" | "hmac" | "secret" | "key" | "keys"
+            )
+    });
+    if !public && decoded && claims && !proven {
         return Err(Refusal::Negation);
     }
     // An identifier names a caller and proves nothing (`looks up the partner by the

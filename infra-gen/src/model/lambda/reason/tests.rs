@@ -2669,3 +2669,71 @@ fn foreign_pending_defers_and_a_thing_that_is_not_auth_negates_nothing() {
         Ok(())
     );
 }
+
+/// Credentials in the plural, as a form check names them.
+const CREDENTIAL_PLURALS: &[&str] = &["API keys", "keys", "tokens", "license keys", "partner keys"];
+
+/// What a check of a credential's shape looks at.
+const FORMS: &[&str] = &[
+    "Luhn checksum digit",
+    "checksum",
+    "pattern sk_live_ followed by 32 hex characters",
+    "regex in the config",
+    "length and character set",
+    "format",
+    "prefix",
+];
+
+/// Claims a JWT carries, which anyone writing one sets.
+const CLAIMS: &[&str] = &["exp", "aud", "iss", "role", "scope", "sub"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A check of a credential's shape only lets anyone in who writes one of that shape; one
+    /// that also compares it with what the function keeps is a check.
+    #[test]
+    fn a_check_of_a_credentials_form_only_is_refused(
+        cred in prop::sample::select(CREDENTIAL_PLURALS),
+        form in prop::sample::select(FORMS),
+        frame in prop::sample::select(&[
+            "{c} are validated by their {f}",
+            "{c} are validated against the {f}, and requests failing it get 401",
+            "the handler checks the {f} of the {c} on every request",
+            "{c} are checked for their {f} before any work is done",
+        ][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = frame.replace("{c}", cred).replace("{f}", form);
+        let reason = dress(vec![bad.clone()], seed);
+        prop_assert_eq!(judge(&reason), Err(Refusal::Negation), "{}", reason);
+        for beside in [
+            format!("{bad}; then the handler compares them with the stored hashes and answers 401 on a mismatch"),
+            format!("{bad}, and the handler verifies each against the keys issued in DynamoDB"),
+        ] {
+            let valid = dress(vec![beside], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+    }
+
+    /// A JWT decoded and its claims read, with nothing verifying its signature, lets in
+    /// whoever writes the claims; verified against a key, it is a check.
+    #[test]
+    fn a_token_decoded_without_its_signature_is_refused(
+        claim in prop::sample::select(CLAIMS),
+        tok in prop::sample::select(&["JWT", "token", "bearer token", "ID token"][..]),
+        verb in prop::sample::select(&["decodes", "base64-decodes", "parses"][..]),
+        frame in prop::sample::select(&[
+            "the handler {v} the {t} and checks that its {c} claim is valid",
+            "the handler {v} the {t} and allows the request when its {c} claim is right",
+            "we {v} the {t} and reject it with 401 unless the {c} claim matches",
+        ][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = frame.replace("{v}", verb).replace("{t}", tok).replace("{c}", claim);
+        let reason = dress(vec![bad.clone()], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![bad, "the signature is verified first against our JWKS".to_owned()], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
