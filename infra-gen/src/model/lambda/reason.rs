@@ -5734,8 +5734,80 @@ fn hedged(sentence: &[Vec<String>]) -> bool {
 /// A key made from what callers know: derived, computed or hashed from the request's own
 /// parts or public facts (`a key we derive from the request timestamp`, `the HMAC key is the
 /// SHA-256 of the partner's company name`) signs what anyone can sign. A source naming a
-/// secret (a master key, a private key, KMS, a random seed, a password) is one.
+/// secret (a master key, a private key, KMS, a random seed, a password) is one. So is a key
+/// that is an identifier (`each customer's key is their e-mail address`, `the partner's key is
+/// its company domain name`): a name says who, and anyone can say it. An empty or dummy one
+/// (`verified with an empty key`) holds nothing to know at all.
 fn key_from_public_data(sentence: &[Vec<String>]) -> bool {
+    const KEYS: &[&str] = &[
+        "key",
+        "keys",
+        "apikey",
+        "secret",
+        "password",
+        "passphrase",
+        "token",
+        "pin",
+    ];
+    const IDENTIFIERS: &[&str] = &[
+        "email", "mail", "address", "domain", "name", "username", "hostname", "id", "slug", "url",
+    ];
+    let identifier = sentence.iter().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        (0..c.len()).any(|k| {
+            KEYS.contains(&w(k))
+                && matches!(w(k + 1), "is" | "are" | "equals")
+                && !negator(w(k + 2))
+                && {
+                    // The noun phrase after it, to its head: `their e-mail address`.
+                    let phrase: Vec<&str> = (k + 2..c.len().min(k + 8))
+                        .map(w)
+                        .enumerate()
+                        .take_while(|&(n, y)| {
+                            // `e-mail` is `e mail`, whose `e` is no function word.
+                            !function_word(y)
+                                || y == "e"
+                                || n == 0
+                                    && matches!(
+                                        y,
+                                        "the" | "a" | "an" | "their" | "its" | "his" | "her"
+                                            | "our" | "your"
+                                    )
+                        })
+                        .map(|(_, y)| y)
+                        .collect();
+                    let head = phrase.len().checked_sub(1).map(|n| (n, phrase[n]));
+                    head.is_some_and(|(n, h)| {
+                        IDENTIFIERS.contains(&h)
+                            // A number names someone only as theirs: `phone number`.
+                            || h == "number"
+                                && n > 0
+                                && matches!(
+                                    phrase[n - 1],
+                                    "phone" | "customer" | "account" | "order" | "tax" | "membership"
+                                )
+                    })
+                        && !phrase.iter().any(|y| {
+                            y.starts_with("secret") || matches!(*y, "random" | "token" | "hash")
+                        })
+                }
+        })
+    });
+    let empty = sentence.iter().any(|c| {
+        let w = |i: usize| c.get(i).map_or("", String::as_str);
+        !c.iter().any(|y| enforcement(y) || negator(y))
+            && (0..c.len()).any(|k| {
+                matches!(w(k), "empty" | "blank" | "dummy")
+                    && (k + 1..k + 5).any(|j| KEYS.contains(&w(j)))
+                    || KEYS.contains(&w(k))
+                        && matches!(w(k + 1), "is" | "are" | "stays" | "left")
+                        && matches!(w(k + 2), "empty" | "blank")
+            })
+    });
+    identifier || empty || key_made_from_public_data(sentence)
+}
+
+fn key_made_from_public_data(sentence: &[Vec<String>]) -> bool {
     const SECRET_SOURCE: &[&str] = &[
         "secret",
         "secrets",

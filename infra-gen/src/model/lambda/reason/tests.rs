@@ -2737,3 +2737,36 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A key that is an identifier (an e-mail address, a domain, a name, an ID) is known to
+    /// anyone who knows whom it names, and an empty or dummy key to everyone; a random key
+    /// stored beside the identifier, or a refusal of empty keys, is a check.
+    #[test]
+    fn a_key_that_is_an_identifier_or_empty_is_refused(
+        key in prop::sample::select(&["key", "API key", "password", "token", "secret"][..]),
+        id in prop::sample::select(&[
+            "their e-mail address", "its company domain name", "the tenant ID",
+            "the customer's phone number", "the partner's username", "the account's name",
+        ][..]),
+        empty in prop::sample::select(&["empty", "blank", "dummy"][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![
+            "the handler verifies the key of every request".to_owned(),
+            format!("each customer's {key} is {id}"),
+        ], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        let bad = dress(vec![format!("the HMAC is verified with an {empty} {key} until the partner sends theirs")], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![
+            "the handler verifies the key of every request".to_owned(),
+            format!("each customer's {key} is a random 256-bit value, stored as a hash beside {id}"),
+        ], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        let valid = dress(vec![format!("the handler verifies the HMAC of every request, and requests signed with an {empty} {key} are rejected")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
