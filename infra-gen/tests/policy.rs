@@ -892,3 +892,46 @@ proptest! {
         prop_assert_eq!(f.len(), usize::from(broken), "{} {:#?}", props, f);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// ECR's lifecycle policy properties: a `tagged` rule gives exactly one of
+    /// `tagPrefixList` and `tagPatternList`, an `untagged` rule neither, and a pattern holds
+    /// at most four wildcards; ECR refuses any other policy, which is then no lifecycle
+    /// policy at all.
+    #[test]
+    fn ecr_refuses_tag_lists_it_does_not_take(
+        kind in kind(),
+        tagged in any::<bool>(),
+        prefix in any::<bool>(),
+        pattern in prop::option::of(0..8usize),
+    ) {
+        let mut selection = json!({"tagStatus": if tagged { "tagged" } else { "untagged" },
+            "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1});
+        if prefix {
+            selection["tagPrefixList"] = json!(["tmp-"]);
+        }
+        if let Some(stars) = pattern {
+            // `tmp` and `*` alternating, `stars` wildcards in all.
+            let p: String = (0..stars).map(|_| "*tmp").collect::<String>() + "-";
+            selection["tagPatternList"] = json!([p]);
+        }
+        let lists = usize::from(prefix) + usize::from(pattern.is_some());
+        let refused = if tagged { lists != 1 } else { lists != 0 }
+            || pattern.is_some_and(|stars| stars > 4);
+        let rules = json!({"rules": [
+            {"rulePriority": 1, "selection": selection, "action": {"type": "expire"}},
+            {"rulePriority": 2, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1}, "action": {"type": "expire"}},
+            {"rulePriority": 3, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30}, "action": {"type": "expire"}},
+        ]});
+        let props = json!({"RepositoryName": "demo-extra", "ImageTagMutability": "IMMUTABLE",
+            "ImageScanningConfiguration": {"ScanOnPush": true},
+            "LifecyclePolicy": {"LifecyclePolicyText": rules.to_string()}});
+        let f = policy_findings(&with_raw(kind, "AWS::ECR::Repository", props.clone(), &[]));
+        prop_assert_eq!(f.len(), usize::from(refused), "{} {:#?}", props, f);
+        if refused {
+            prop_assert!(f[0].message.contains("ECR refuses"), "{}", f[0]);
+        }
+    }
+}

@@ -250,6 +250,24 @@ fn lifecycle_rules(text: &str) -> Result<Rules, String> {
                 "a tagged rule needs either a tagPrefixList or a tagPatternList".into(),
             ));
         }
+        // ECR's lifecycle policy properties: an untagged rule omits both lists, and a pattern
+        // holds at most four wildcards.
+        if selection["tagStatus"] == "untagged"
+            && (selection.get("tagPrefixList").is_some()
+                || selection.get("tagPatternList").is_some())
+        {
+            return Err(refused(
+                "an untagged rule must omit tagPrefixList and tagPatternList".into(),
+            ));
+        }
+        if let Some(p) = tag_list(patterns)
+            .into_iter()
+            .find(|p| p.matches('*').count() > 4)
+        {
+            return Err(refused(format!(
+                "tag pattern {p:?} holds more than the four wildcards (*) ECR allows"
+            )));
+        }
         // A rule selecting archived images (`storageClass: archive`) acts on images that can
         // no longer be pulled: expiring them takes nothing a function runs or rolls back to.
         if selection["storageClass"] == "archive" {
