@@ -11,9 +11,11 @@ use crate::model::{DeletionPolicy, Properties, Resource, is_stateful_type};
 
 pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
     let type_name = r.properties.type_name();
-    let snapshots = SNAPSHOT_TYPES.contains(&type_name);
+    // Looked up only for a resource that names Snapshot (none of the builders' does).
+    let snapshots = || SNAPSHOT_TYPES.contains(&type_name);
     if let Some(l) = r.lifecycle
-        && !snapshots
+        && (l.deletion == DeletionPolicy::Snapshot || l.update_replace == DeletionPolicy::Snapshot)
+        && !snapshots()
     {
         let refused: Vec<&str> = [
             ("DeletionPolicy", l.deletion),
@@ -84,7 +86,7 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
                 "{what} holds data that outlives a deployment, but its {} is not Retain: deleting the stack or replacing the resource deletes the data",
                 missing.join(" and ")
             ),
-            if snapshots {
+            if snapshots() {
                 "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain, or Snapshot"
             } else {
                 "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain"
