@@ -3606,3 +3606,37 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(bits & 1 == 0), "\n{}\n{:#?}", text, found);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Lambda runs Linux images only: a final stage starting from a Windows image (Microsoft's
+    /// `windows/…` repositories, a Nano Server or Server Core tag), on any registry or mirror,
+    /// is refused; Linux images whose names merely hold the letters are not.
+    #[test]
+    fn a_windows_base_image_is_refused(
+        registry in prop::sample::select(vec!["", "mcr.microsoft.com/", "123456789012.dkr.ecr.us-west-2.amazonaws.com/mirror/", "ghcr.io/acme/"]),
+        image in prop::sample::select(vec![
+            ("windows/nanoserver:ltsc2022", true),
+            ("windows/servercore:ltsc2019", true),
+            ("dotnet/runtime:8.0-nanoserver-ltsc2022", true),
+            ("python:3.12-windowsservercore-ltsc2022", true),
+            ("golang:1.23-nanoserver", true),
+            ("dotnet/runtime:8.0-bookworm-slim", false),
+            ("python:3.12-slim", false),
+            ("windows-exporter:0.25", false),
+            ("acme/winserver-tools:1", false),
+        ]),
+    ) {
+        let (name, windows) = image;
+        let text = format!(
+            "{}FROM {registry}{name}\nWORKDIR /var/task\nCOPY --from=build /bootstrap /var/task/bootstrap\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n",
+            common::DOCKERFILE.split("FROM public").next().unwrap_or_default()
+        );
+        let found: Vec<_> = findings_with(&text, (&["/var/task/bootstrap"], &["lambda"], "/var/task"), true, "image-platform")
+            .into_iter()
+            .filter(|f| f.message.contains("a Windows image"))
+            .collect();
+        prop_assert_eq!(found.len(), usize::from(windows), "\n{}\n{:#?}", text, found);
+    }
+}

@@ -210,6 +210,18 @@ const OTHER_OSES: [&str; 14] = [
     "netbsd", "openbsd", "illumos", "android",
 ];
 
+/// Whether an image reference names a Windows image: Microsoft's `windows/…` repositories
+/// (`mcr.microsoft.com/windows/nanoserver`) or a Nano Server or Server Core variant's tag
+/// (`python:3.12-windowsservercore-ltsc2022`, `dotnet/runtime:8.0-nanoserver-ltsc2022`),
+/// which BuildKit cannot pull for a Linux platform.
+pub(super) fn windows_image(image: &str) -> bool {
+    let lower = repository_and_tag(&image.to_ascii_lowercase());
+    lower.split('/').any(|part| part == "windows")
+        || lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|token| matches!(token, "nanoserver" | "windowsservercore"))
+}
+
 /// Variables and options that choose the OS a build targets (Go's `GOOS`, npm's `--os`).
 const OS_SETTINGS: [&str; 4] = ["GOOS", "npm_config_os", "npm_config_platform", "--os"];
 

@@ -398,6 +398,20 @@ impl Lint<'_, '_> {
             }
         }
         if let Base::Image(image) = &stages[root].base
+            && arch::windows_image(image)
+        {
+            self.platform_finding(
+                format!(
+                    "the final stage of {} starts FROM {image}, a Windows image, but Lambda runs Linux images only",
+                    self.path
+                ),
+                format!(
+                    "start from a Linux image for {} (an AWS Lambda base image, or a Linux tag of the same image)",
+                    self.f.architecture.docker_platform()
+                ),
+            );
+        }
+        if let Base::Image(image) = &stages[root].base
             && let Some(foreign) = self.foreign(&arch::named(&arch::repository_and_tag(image)))
         {
             let message = format!(
