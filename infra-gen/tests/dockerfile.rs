@@ -3555,7 +3555,7 @@ proptest! {
     /// starts itself (a name looked up in PATH is not judged).
     #[test]
     fn a_wrappers_program_must_be_in_the_image(
-        wrapper in prop::sample::select(vec![vec!["/usr/bin/env"], vec!["/usr/bin/env", "-i"], vec!["/usr/bin/env", "-u", "DEBUG", "RUST_LOG=info"], vec!["/usr/bin/tini", "-s", "--"], vec!["/usr/bin/dumb-init", "--single-child"]]),
+        wrapper in prop::sample::select(vec![vec!["/usr/bin/env"], vec!["/usr/bin/env", "-i"], vec!["/usr/bin/env", "-u", "DEBUG", "RUST_LOG=info"], vec!["/usr/bin/env", "LD_LIBRARY_PATH=/var/task/lib"], vec!["/usr/bin/tini", "-s", "--"], vec!["/usr/bin/dumb-init", "--single-child"]]),
         program in prop::sample::select(vec![("/var/task/bootstrap", false), ("./bootstrap", false), ("/var/task/server", true), ("./server", true), ("bootstrap", false)]),
     ) {
         let (program, missing) = program;
@@ -3580,7 +3580,7 @@ proptest! {
     /// program Lambda's user runs must keep others' execute permission.
     #[test]
     fn install_and_umask_give_the_program_its_mode(
-        way in 0usize..4,
+        way in 0usize..5,
         mode in prop::sample::select(vec!["0755", "0700", "0750", "755", "0711", "0555", "u=rwx,go=rx", "u=rwx,go="]),
         umask in prop::sample::select(vec!["022", "027", "077", "002", "007", "0077"]),
     ) {
@@ -3595,6 +3595,8 @@ proptest! {
             0 => (format!("install -m {mode} /tmp/bootstrap /var/task/bootstrap"), others(mode)),
             1 => (format!("install --mode={mode} -t /var/task /tmp/bootstrap"), others(mode)),
             2 => ("install /tmp/bootstrap /var/task/".to_owned(), 5),
+            // Short options run together.
+            3 => (format!("install -Dm{mode} /tmp/bootstrap /var/task/bootstrap"), others(mode)),
             // cp's copy of a 0755 file: the umask's bits cleared.
             _ => (format!("umask {umask} && cp /tmp/bootstrap /var/task/bootstrap"), 5 & !(u32::from_str_radix(umask, 8).unwrap_or(0) & 7)),
         };

@@ -179,7 +179,9 @@ fn wrapped_program(argv: &[String], wd: &str) -> Option<String> {
             w if w.starts_with("-S") || w.starts_with("--split-string") => return None,
             w if w.starts_with("-C") || w.starts_with("--chdir") => return None,
             w if w.starts_with('-') => {}
-            w if w.contains('=') && !w.contains('/') => {}
+            w if w.split_once('=').is_some_and(|(k, _)| {
+                !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }) => {}
             _ => break word,
         }
     };

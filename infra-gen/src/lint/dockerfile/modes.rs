@@ -385,24 +385,52 @@ pub(super) fn unusable(
 /// `/`); nothing for `install -d`, which makes directories.
 fn installed(args: &[String], at: &impl Fn(&str) -> Option<String>) -> Vec<Change> {
     let mut mode = "0755".to_owned();
-    let mut dir: Option<&str> = None;
+    let mut dir: Option<String> = None;
     let mut operands = Vec::new();
     let mut words = args.iter();
     while let Some(arg) = words.next() {
-        match arg.as_str() {
-            "-m" | "--mode" => mode = words.next().cloned().unwrap_or_default(),
-            "-t" | "--target-directory" => dir = words.next().map(String::as_str),
-            "-o" | "--owner" | "-g" | "--group" | "-S" | "--suffix" => {
-                words.next();
+        if let Some(long) = arg.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (long, None),
+            };
+            let mut value = || inline.clone().or_else(|| words.next().cloned());
+            match name {
+                "mode" => mode = value().unwrap_or_default(),
+                "target-directory" => dir = value(),
+                "owner" | "group" | "suffix" => {
+                    value();
+                }
+                "directory" => return Vec::new(),
+                _ => {}
             }
-            a if a.starts_with("--mode=") => mode = a["--mode=".len()..].to_owned(),
-            a if a.starts_with("-m") && a.len() > 2 => mode = a[2..].to_owned(),
-            a if a == "-d" || a == "--directory" => return Vec::new(),
-            a if a.starts_with('-') && !a.starts_with("--") && a.contains('d') => {
-                return Vec::new();
+            continue;
+        }
+        let Some(cluster) = arg.strip_prefix('-').filter(|c| !c.is_empty()) else {
+            operands.push(arg.as_str());
+            continue;
+        };
+        // Short options run together (`-Dm700`): one taking a value takes the rest of the
+        // word, or the next word.
+        for (k, c) in cluster.char_indices() {
+            let rest = &cluster[k + c.len_utf8()..];
+            let mut value = || {
+                if rest.is_empty() {
+                    words.next().cloned()
+                } else {
+                    Some(rest.to_owned())
+                }
+            };
+            match c {
+                'd' => return Vec::new(),
+                'm' => mode = value().unwrap_or_default(),
+                't' => dir = value(),
+                'o' | 'g' | 'S' => {
+                    value();
+                }
+                _ => continue,
             }
-            a if a.starts_with('-') => {}
-            _ => operands.push(arg.as_str()),
+            break;
         }
     }
     let name = |s: &str| {
@@ -412,7 +440,7 @@ fn installed(args: &[String], at: &impl Fn(&str) -> Option<String>) -> Vec<Chang
             .unwrap_or_default()
             .to_owned()
     };
-    let targets: Vec<String> = match (dir, operands.split_last()) {
+    let targets: Vec<String> = match (dir.as_deref(), operands.split_last()) {
         (Some(d), _) => operands
             .iter()
             .map(|s| format!("{d}/{}", name(s)))
