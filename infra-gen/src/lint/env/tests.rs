@@ -1341,6 +1341,33 @@ proptest! {
         prop_assert!(literal_reason("SEED_DATA", &without).is_none(), "{without}");
     }
 
+    /// Inside a line of settings, a keyword naming a password before a value of a
+    /// password's shape (HAProxy's `insecure-password …`), and a field of accounts holding
+    /// `user:password` (Squid's `login=…`), are credentials; the same lines with a word, a
+    /// URL or a mode there are settings.
+    #[test]
+    fn a_password_setting_inside_a_line_and_an_account_field_are_found(
+        owner in prop::sample::select(&["admin", "ops", "relay", "svc"][..]),
+        keyword in prop::sample::select(&["insecure-password", "password", "auth-pass", "passwd", "bind_pw"][..]),
+        account in prop::sample::select(&["login", "user", "auth", "credentials"][..]),
+        strong in ("[a-z]{4,8}", "[A-Z]", "[0-9]{2,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+        host in "[a-z]{3,10}",
+    ) {
+        for with in [
+            format!("userlist ops\n    user {owner} {keyword} {strong} groups admins"),
+            format!("cache_peer {host}.internal parent 3128 0 no-query {account}={owner}:{strong}"),
+        ] {
+            prop_assert!(literal_reason("PROXY_CONF", &with).is_some(), "{with}");
+        }
+        for plain in [
+            format!("user {owner} {keyword} required groups admins"),
+            format!("{owner} {keyword} reset link https://{host}.example.com/reset expires 900"),
+            format!("cache_peer {host}.internal parent 3128 0 no-query {account}=PASSTHRU"),
+        ] {
+            prop_assert!(literal_reason("PROXY_CONF", &plain).is_none(), "{plain}");
+        }
+    }
+
     /// A password in a replacement tool's marks is still a password: marks around mixed-case
     /// material or a symbol are no token's name.
     #[test]

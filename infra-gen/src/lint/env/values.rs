@@ -1804,6 +1804,18 @@ fn field(text: &str) -> Option<String> {
             }
             continue;
         }
+        // A field of accounts (Squid's `login=user:password`, `auth: user:password`) holds
+        // a user and a password.
+        if !key.is_empty()
+            && names::words(key)
+                .last()
+                .is_some_and(|w| ACCOUNT_WORDS.contains(&w.as_str()))
+            && value_after(&text[start..])
+                .split_once(':')
+                .is_some_and(|(user, pw)| !user.is_empty() && password_like(pw))
+        {
+            return Some(format!("a user:password in a {} field", key.trim()));
+        }
         if key.is_empty() || !names::secret_name(key) {
             continue;
         }
@@ -2029,7 +2041,24 @@ fn directive(text: &str) -> Option<String> {
                 .then(|| "a Redis ACL rule's >password".to_owned())
         })
     });
-    acl.or_else(|| {
+    // A keyword naming a password inside a line of settings (HAProxy's `user admin
+    // insecure-password …`, `auth-pass …`), before a value of a password's shape.
+    let inline = || {
+        text.lines().find_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words.windows(2).skip(1).find_map(|w| {
+                let value = w[1].trim_matches(['"', '\'']);
+                (w[0].starts_with(|c: char| c.is_ascii_alphabetic())
+                    && w[0]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
+                    && names::password_name(w[0])
+                    && password_like(value))
+                .then(|| format!("a {} setting", w[0]))
+            })
+        })
+    };
+    acl.or_else(inline).or_else(|| {
         text.lines().find_map(|line| {
             let mut words = line.split_whitespace();
             let (key, value, None) = (words.next()?, words.next()?, words.next()) else {
