@@ -1993,7 +1993,7 @@ proptest! {
         native in from_alphabet(b"0123456789ABCDEF", 40..=40),
         format in 0..3usize,
         user in "[a-z]{3,8}",
-        pw in ("[a-z]{3,8}", "[A-Z]", "[0-9]{1,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+        pw in ("[a-z]{4,8}", "[A-Z]", "[0-9]{2,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
     ) {
         let verifier = match format {
             0 => format!("SCRAM-SHA-256${iterations}:{}${}:{}", b64(&salt), b64(&stored), b64(&server)),
@@ -2003,6 +2003,9 @@ proptest! {
         prop_assert!(literal_reason("ORDERS_DB_PASSWORD", &verifier).is_none(), "{verifier}");
         let userlist = format!("\"{user}\" \"{verifier}\"\n\"admin\" \"{verifier}\"");
         prop_assert!(literal_reason("PGBOUNCER_USERLIST", &userlist).is_none(), "{userlist}");
+        // PgBouncer's auth_file may hold the password itself.
+        let plain_list = format!("\"{user}\" \"{pw}\"\n\"admin\" \"{verifier}\"");
+        prop_assert!(literal_reason("PGBOUNCER_USERLIST", &plain_list).is_some(), "{plain_list}");
         let sql = format!("ALTER ROLE {user} PASSWORD '{verifier}'");
         prop_assert!(literal_reason("MIGRATION_SQL", &sql).is_none(), "{sql}");
         let plain = format!("ALTER ROLE {user} PASSWORD '{pw}'");

@@ -2272,25 +2272,46 @@ fn htpasswd_batch(args: &[&str]) -> Option<String> {
 /// A line of PostgreSQL's password file (`.pgpass`): `hostname:port:database:username:password`,
 /// the port a number or `*`. An IPv6 address, all groups of 1–4 hex digits, is not one.
 fn pgpass(text: &str) -> Option<String> {
-    text.lines().find_map(|line| {
-        let f: Vec<&str> = line.trim().split(':').collect();
-        let port = f.get(1).is_some_and(|p| {
-            *p == "*" || ((1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-        });
-        let ipv6 = f
-            .iter()
-            .all(|g| (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_hexdigit()));
-        let named = f.len() == 5
-            && f[..4]
+    text.lines()
+        .find_map(|line| {
+            let f: Vec<&str> = line.trim().split(':').collect();
+            let port = f.get(1).is_some_and(|p| {
+                *p == "*" || ((1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            });
+            let ipv6 = f
                 .iter()
-                .all(|x| !x.is_empty() && !x.contains(char::is_whitespace));
-        (named
-            && port
-            && !ipv6
-            && f[4] != "*"
-            && !f[4].is_empty()
-            && !plainly_not_secret(f[4], Some("password")))
-        .then(|| "a .pgpass line's password".to_owned())
+                .all(|g| (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_hexdigit()));
+            let named = f.len() == 5
+                && f[..4]
+                    .iter()
+                    .all(|x| !x.is_empty() && !x.contains(char::is_whitespace));
+            (named
+                && port
+                && !ipv6
+                && f[4] != "*"
+                && !f[4].is_empty()
+                && !plainly_not_secret(f[4], Some("password")))
+            .then(|| "a .pgpass line's password".to_owned())
+        })
+        .or_else(|| auth_file(text))
+}
+
+/// A line of PgBouncer's `auth_file` (its userlist): `"user" "password"`, two quoted strings
+/// alone on their line; a stored verifier there (`SCRAM-SHA-256$…`, `md5…`) is masked.
+fn auth_file(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let quoted: Vec<&str> = line.trim().split('"').collect();
+        // `"a" "b"` splits into `["", a, " ", b, ""]`.
+        let [first, user, between, pw, last] = quoted.as_slice() else {
+            return None;
+        };
+        (first.is_empty()
+            && last.is_empty()
+            && !user.is_empty()
+            && between.trim().is_empty()
+            && !between.is_empty()
+            && password_like(pw))
+        .then(|| "a PgBouncer auth_file password".to_owned())
     })
 }
 
