@@ -1329,6 +1329,56 @@ proptest! {
         prop_assert_eq!(found.len(), usize::from(form == 0), "{:#?}", found);
     }
 
+    /// A raw resource's policies may name another account or region only when it declares
+    /// that crossing with a reason (`Raw::cross_account`, `Raw::cross_region`), as a typed
+    /// statement does: a queue taking a topic of another region (SNS delivers across regions),
+    /// or a partner account's role. One boundary declared leaves the other undeclared.
+    #[test]
+    fn a_raw_resource_crosses_only_what_it_declares(
+        crosses_region in any::<bool>(),
+        crosses_account in any::<bool>(),
+        declare_region in any::<bool>(),
+        declare_account in any::<bool>(),
+    ) {
+        let topic = if crosses_region {
+            "arn:${AWS::Partition}:sns:eu-west-1:${AWS::AccountId}:alerts"
+        } else {
+            "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts"
+        };
+        let reader = if crosses_account {
+            serde_json::json!("arn:aws:iam::210987654321:role/reader")
+        } else {
+            serde_json::json!({"Fn::GetAtt": ["FunctionRole", "Arn"]})
+        };
+        let mut raw = infra_gen::model::raw::Raw::new("AWS::SQS::QueuePolicy", serde_json::json!({
+            "Queues": [{"Fn::Sub": "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/demo-jobs"}],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "FromTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:demo-jobs"},
+                 "Condition": {"ArnEquals": {"aws:SourceArn": {"Fn::Sub": topic}}}},
+                {"Sid": "Reader", "Effect": "Allow", "Principal": {"AWS": reader}, "Action": "sqs:ReceiveMessage",
+                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:demo-jobs"}}]}}))
+            .expect("valid raw")
+            .stateless();
+        if declare_region {
+            raw = raw.cross_region("the alerts topic of the Ireland stack fans out to this queue").expect("a reason");
+        }
+        if declare_account {
+            raw = raw.cross_account("the partner's reader role drains the queue nightly").expect("a reason");
+        }
+        let placeholder = infra_gen::model::raw::Raw::new("AWS::SQS::QueuePolicy", serde_json::json!({}))
+            .expect("valid raw")
+            .cross_region("TODO later maybe");
+        prop_assert!(placeholder.is_err(), "a placeholder declares nothing");
+        let mut app = valid_app();
+        app.stacks_mut()[1].template.resources.push(
+            infra_gen::model::Resource::new(LogicalId::new("JobsPolicy").expect("valid"), Properties::Raw(raw)),
+        );
+        let scope: Vec<Finding> = lint(&app).into_iter().filter(|f| f.code == "iam-scope").collect();
+        let undeclared = (crosses_region && !declare_region) || (crosses_account && !declare_account);
+        prop_assert_eq!(!scope.is_empty(), undeclared, "{:#?}", scope);
+    }
+
     /// A raw role's permissions boundary is a managed policy of the stack's account or an AWS
     /// managed one: IAM takes no other account's policy as a boundary (the deploy fails).
     #[test]

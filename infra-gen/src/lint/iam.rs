@@ -957,11 +957,7 @@ fn check_condition(
             // A source narrowed to one named resource of the account (an API's stages, a log
             // group as its ARN is written) is how AWS documents service permissions.
             let one_resource = kind == KeyKind::Arn
-                && with_own_account(&resolved).is_some_and(|t| {
-                    data::under_one_resource(&t)
-                        || (condition.key.eq_ignore_ascii_case("aws:PrincipalArn")
-                            && principals_of_own_account(&t))
-                });
+                && with_own_account(&resolved).is_some_and(|t| data::under_one_resource(&t));
             let problem = if matches!(kind, KeyKind::Other | KeyKind::Region | KeyKind::Endpoint) {
                 // A key naming no resource, account or path (a tag, a VPC endpoint, the
                 // calling service): a pattern — `*` too, which asks only that the key be

@@ -353,6 +353,7 @@ fn own_grant(stack: &Stack, raw: &Raw, principal: &RawValue, id: &str, sink: &mu
         sink,
     );
     let mut statement = Statement::allow("Permission", actions, Vec::new());
+    statement.crossings = raw.crossings().to_vec();
     for (property, operator, key) in [
         ("SourceArn", Operator::StringLike, "aws:SourceArn"),
         ("SourceAccount", Operator::StringEquals, "aws:SourceAccount"),
@@ -474,21 +475,27 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     // A literal account in a resource's own Principal grants another account: a raw
     // resource cannot declare that (Statement::cross_account can), so it is refused like an
     // undeclared statement's.
+    let declared = |boundary| {
+        raw.crossings()
+            .iter()
+            .any(|c| c.boundary == boundary && crate::model::iam::Crossing::is_reason(&c.reason))
+    };
     if let Some(account) = raw
         .properties()
         .get("Principal")
         .into_iter()
         .flat_map(RawValue::items)
         .find_map(|p| p.literal().and_then(literal_account))
+        .filter(|_| !declared(crate::model::iam::Boundary::Account))
     {
         sink.push(
             "iam-scope",
             id,
             format!(
-                "raw {} grants to account {account}, not the stack's own (${{AWS::AccountId}}), and a raw resource cannot declare another account",
+                "raw {} grants to account {account}, not the stack's own (${{AWS::AccountId}}), undeclared",
                 raw.type_name()
             ),
-            "grant to ${AWS::AccountId} or a service principal with SourceArn/SourceAccount; for another account, model the grant as a statement declared with Statement::cross_account(\"why\") (shown on the review page)",
+            "grant to ${AWS::AccountId} or a service principal with SourceArn/SourceAccount; for another account, declare it with Raw::cross_account(\"why\") (shown on the review page)",
         );
     }
     if let Some(principal) = raw.properties().get("Principal") {
@@ -561,6 +568,7 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
     let own = Own {
         itself: itself.as_ref(),
         objects: governed_objects(stack, raw, &scope),
+        crossings: raw.crossings(),
     };
     raw.properties().visit(&mut |key, value| {
         // Text built of literals (`Fn::Sub` without variables, `Fn::Join` of strings) is the
@@ -608,6 +616,8 @@ struct Own<'e> {
     /// bucket's reference and once by its `BucketName`: every object of the bucket it
     /// governs, which is that bucket itself (AWS's documented CloudFront policy grants it).
     objects: Vec<super::resolve::Resolved>,
+    /// What the raw resource declares it crosses ([`Raw::cross_account`]), for each statement.
+    crossings: &'e [crate::model::iam::Crossing],
 }
 
 /// The ARN of every object of the bucket a raw `AWS::S3::BucketPolicy` governs, as resolved
@@ -803,7 +813,11 @@ fn document(
             if key == "AssumeRolePolicyDocument" {
                 web_identity(principal, s.get("Condition"), &sid, key, id, sink);
             } else {
-                foreign_principals(principal, s.get("Condition"), &sid, key, id, sink);
+                let declared = own.crossings.iter().any(|c| {
+                    c.boundary == crate::model::iam::Boundary::Account
+                        && crate::model::iam::Crossing::is_reason(&c.reason)
+                });
+                foreign_principals(principal, s.get("Condition"), declared, &sid, key, id, sink);
             }
             // Trusting an IAM principal lets it assume the role and act with its permissions (a
             // role chain, like granting it sts:AssumeRole, which iam-escalation refuses); the
@@ -908,6 +922,23 @@ fn document(
         }
         let mut statement = Statement::allow(&sid, actions, resources);
         statement.conditions = conditions(s.get("Condition"));
+        // In a resource's policy, `aws:PrincipalArn` chooses among the principals `Principal`
+        // names: a pattern after the stack's account was judged with them (narrowing `*` to
+        // the account's principals), and names no resource.
+        if s.get("Principal").is_some() {
+            let scope = sink.scope();
+            statement.conditions.retain(|c| {
+                !(c.key.eq_ignore_ascii_case("aws:PrincipalArn")
+                    && c.values.iter().all(|v| {
+                        with_own_account(v, &scope).is_some_and(|t| {
+                            super::iam::principals_of_own_account(
+                                &t.replace('\u{1}', "000000000000"),
+                            )
+                        })
+                    }))
+            });
+        }
+        statement.crossings = own.crossings.to_vec();
         statements.push(statement);
     }
 }
@@ -1213,6 +1244,7 @@ fn own_principals_only(condition: Option<&RawValue>, scope: &Scope<'_>) -> bool 
 fn foreign_principals(
     principal: &RawValue,
     condition: Option<&RawValue>,
+    declared: bool,
     sid: &str,
     key: &str,
     id: &str,
@@ -1222,6 +1254,8 @@ fn foreign_principals(
         .get("AWS")
         .map(RawValue::items)
         .unwrap_or_default()
+        .into_iter()
+        .filter(|_| !declared)
     {
         let Some(e) = p.expr() else { continue };
         let text = sink.scope().resolve(e).with_unknowns_as("${…}");
@@ -1230,9 +1264,9 @@ fn foreign_principals(
                 "iam-scope",
                 id,
                 format!(
-                    "statement {sid} of {key} grants to account {account}, not the stack's own (${{AWS::AccountId}}), and a raw resource cannot declare another account"
+                    "statement {sid} of {key} grants to account {account}, not the stack's own (${{AWS::AccountId}}), undeclared"
                 ),
-                "grant to principals of ${AWS::AccountId}; for another account, model the grant as a statement declared with Statement::cross_account(\"why\")",
+                "grant to principals of ${AWS::AccountId}; for another account, declare it with Raw::cross_account(\"why\") (shown on the review page)",
             );
         }
     }

@@ -226,6 +226,21 @@ pub struct Crossing {
 }
 
 impl Crossing {
+    /// A crossing of `boundary` declared with `why` (a sentence of at least three words naming
+    /// the other party, no placeholder such as `TODO`; shown on the review page).
+    pub fn new(boundary: Boundary, why: &str) -> Result<Self, Error> {
+        validate_name(
+            "reason for crossing an account or region",
+            why,
+            "a sentence of at least three words saying whose resources these are and why, not a placeholder such as TODO",
+            Crossing::is_reason,
+        )?;
+        Ok(Self {
+            boundary,
+            reason: why.trim().to_owned(),
+        })
+    }
+
     /// Whether `reason` says why (three words or more, no placeholder); lint `iam-scope`
     /// re-judges a crossing set on the model directly.
     pub fn is_reason(reason: &str) -> bool {
@@ -270,16 +285,7 @@ impl Statement {
     }
 
     fn crossing(mut self, boundary: Boundary, why: &str) -> Result<Self, Error> {
-        validate_name(
-            "reason for crossing an account or region",
-            why,
-            "a sentence of at least three words saying whose resources these are and why, not a placeholder such as TODO",
-            Crossing::is_reason,
-        )?;
-        self.crossings.push(Crossing {
-            boundary,
-            reason: why.trim().to_owned(),
-        });
+        self.crossings.push(Crossing::new(boundary, why)?);
         Ok(self)
     }
 

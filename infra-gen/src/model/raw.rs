@@ -348,6 +348,9 @@ pub struct Raw {
     type_name: String,
     properties: RawValue,
     stateful: bool,
+    /// Declared crossings of its policies' ARNs, principals and conditions (another account
+    /// or region), as [`super::iam::Statement`]'s; shown on the review page.
+    crossings: Vec<super::iam::Crossing>,
 }
 
 impl Raw {
@@ -376,6 +379,7 @@ impl Raw {
             type_name: type_name.to_owned(),
             properties: RawValue::from_json(&properties)?,
             stateful: true,
+            crossings: Vec::new(),
         })
     }
 
@@ -383,6 +387,30 @@ impl Raw {
     pub fn stateless(mut self) -> Self {
         self.stateful = false;
         self
+    }
+
+    /// Declares that its policies name another account (a partner's role, a central
+    /// account's topic), and why: a sentence naming the other party, shown on the review page.
+    /// Lint `iam-scope` then judges its statements and grants as a declared statement's.
+    pub fn cross_account(self, why: &str) -> Result<Self, Error> {
+        self.crossing(super::iam::Boundary::Account, why)
+    }
+
+    /// Declares that its policies name another region (a topic there delivering to a queue
+    /// here), and why.
+    pub fn cross_region(self, why: &str) -> Result<Self, Error> {
+        self.crossing(super::iam::Boundary::Region, why)
+    }
+
+    fn crossing(mut self, boundary: super::iam::Boundary, why: &str) -> Result<Self, Error> {
+        self.crossings
+            .push(super::iam::Crossing::new(boundary, why)?);
+        Ok(self)
+    }
+
+    /// The crossings declared with [`Raw::cross_account`] and [`Raw::cross_region`].
+    pub fn crossings(&self) -> &[super::iam::Crossing] {
+        &self.crossings
     }
 
     /// Whether its properties make it hold data ([`HOLDS_DATA_WITH`]), whatever its type.
@@ -459,7 +487,7 @@ impl Kind for Raw {
                 .collect(),
             _ => Vec::new(),
         };
-        Section::new(format!(
+        let section = Section::new(format!(
             "Raw {} ({})",
             code(&self.type_name),
             code(resource.id.as_str())
@@ -473,7 +501,18 @@ impl Kind for Raw {
                 "declared stateless"
             }
         ))
-        .settings(["Property", "Value"], rows)
+        .settings(["Property", "Value"], rows);
+        // Declared crossings are what a reviewer must weigh: written out, with their reasons.
+        self.crossings.iter().fold(section, |section, c| {
+            section.text(format!(
+                "Its policies name {} because {}.",
+                match c.boundary {
+                    super::iam::Boundary::Account => "another account",
+                    super::iam::Boundary::Region => "another region",
+                },
+                c.reason
+            ))
+        })
     }
 }
 
