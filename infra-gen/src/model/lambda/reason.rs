@@ -3761,7 +3761,7 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     }
     fn elsewhere(w: &str) -> bool {
         matches!(
-            w,
+            w.strip_suffix("'s").unwrap_or(w),
             // AWS and its services other than the function (Lambda the service, Bedrock and
             // its guardrails, Shield) check nothing of a `NONE` URL's callers.
             "aws"
@@ -3865,11 +3865,24 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             .take_while(|w| elsewhere(w) || itself(w) || matches!(w.as_str(), "url" | "urls"))
             .collect();
         // A credential named for its holder is no checker: `a client certificate`, `a client
-        // token`.
-        if words.get(run.len()).is_some_and(|n| {
-            MECHANISMS.contains(&n.as_str())
-                || matches!(n.as_str(), "certificate" | "certificates" | "secret")
-        }) {
+        // token` (its last noun; in `the ALB's OIDC action` the ALB acts).
+        // `the caller's API key` too; but a component's own (`the ALB's OIDC action`) is its.
+        let at = run.len() + usize::from(words.get(run.len()).is_some_and(|n| n == "api"));
+        let component_owns = run.last().is_some_and(|w| {
+            w.strip_suffix("'s").is_some_and(|o| {
+                !matches!(
+                    o,
+                    "client" | "caller" | "partner" | "device" | "browser" | "mobile"
+                )
+            })
+        });
+        if !component_owns
+            && words.get(at).is_some_and(|n| {
+                MECHANISMS.contains(&n.as_str())
+                    || matches!(n.as_str(), "certificate" | "certificates" | "secret")
+            })
+            && words.get(at + 1).is_none_or(|n| function_word(n))
+        {
             return "";
         }
         // A possessive's owner holds the rest: `the function's client` is the function's.
@@ -4069,6 +4082,7 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                                         n.as_str(),
                                         "key"
                                             | "keys"
+                                            | "api"
                                             | "cookie"
                                             | "cookies"
                                             | "certificate"
@@ -4102,7 +4116,7 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                     // subject (`callers can verify us`), not as a noun's modifiers (`partners go
                     // through the same check`, `Zoom's endpoint URL validation`).
                     let caller = matches!(
-                        head,
+                        head.strip_suffix("'s").unwrap_or(head),
                         "caller" | "callers" | "partner" | "partners" | "config" | "configuration"
                     );
                     let verb = c[..i]

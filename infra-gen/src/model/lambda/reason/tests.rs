@@ -2770,3 +2770,19 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A component in front named by its possessive checks nothing of the URL's callers:
+    /// `the ALB's OIDC action`.
+    #[test]
+    fn a_check_by_a_front_component_named_in_the_possessive_is_refused(
+        front in prop::sample::select(&["ALB", "load balancer", "CloudFront distribution", "gateway", "proxy"][..]),
+        what in prop::sample::select(&["OIDC action", "JWT authorizer", "token check", "Cognito integration"][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("users are authenticated by the {front}'s {what} before requests reach the function")], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+    }
+}
