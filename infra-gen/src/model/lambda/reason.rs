@@ -607,6 +607,23 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     }) {
         return Err(Refusal::Negation);
     }
+    // A failed check met only by a warning: the response still goes out (`on failure we add
+    // a warning header to the response`).
+    if current.iter().flatten().any(|c| {
+        c.iter().any(|y| {
+            matches!(
+                y.as_str(),
+                "failure" | "failures" | "fails" | "failed" | "mismatch" | "mismatches" | "invalid"
+            )
+        }) && c
+            .iter()
+            .any(|y| matches!(y.as_str(), "warning" | "warnings" | "warn" | "warns"))
+            && !c
+                .iter()
+                .any(|y| enforcement(y) && !matches!(y.as_str(), "fail" | "fails" | "failed"))
+    }) {
+        return Err(Refusal::Negation);
+    }
     // A check on the caller's side: `API keys are checked client-side in the SDK`.
     if !public
         && current.iter().flatten().any(|c| {
@@ -1267,8 +1284,27 @@ fn refuses_the_unsigned(sentence: &[Vec<String>]) -> bool {
         })
 }
 
-/// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …).
+/// Whether a clause names an authentication mechanism (`API key`, `clé API`, `JWT`, …). A key
+/// public by design is none: Stripe's publishable key, Supabase's anon key, Firebase's web
+/// API key ship in every client.
 fn names_mechanism(c: &[String]) -> bool {
+    let public_key = |k: usize| {
+        matches!(c[k].as_str(), "key" | "keys")
+            && k > 0
+            && (matches!(c[k - 1].as_str(), "publishable" | "anon" | "anonymous")
+                || k > 1 && c[k - 1] == "api" && c[k - 2] == "web")
+    };
+    if c.iter()
+        .any(|w| matches!(w.as_str(), "publishable" | "anon" | "anonymous" | "web"))
+    {
+        let rest: Vec<String> = (0..c.len())
+            .filter(|&k| !(public_key(k) || k + 1 < c.len() && public_key(k + 1) && c[k] == "api"))
+            .map(|k| c[k].clone())
+            .collect();
+        if rest.len() < c.len() {
+            return names_mechanism(&rest);
+        }
+    }
     c.iter().any(|w| MECHANISMS.contains(&w.as_str()) || FOREIGN_MECHANISMS.contains(&w.as_str()))
         || pair(c, "api", KEY_WORDS)
         || pair(c, "access", &["key", "keys", "token", "tokens"])

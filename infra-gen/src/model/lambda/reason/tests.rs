@@ -2786,3 +2786,37 @@ proptest! {
         prop_assert!(judge(&bad).is_err(), "{}", bad);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A key public by design (Stripe's publishable key, Supabase's anon key, Firebase's web
+    /// API key) ships in every client and authenticates no one; named beside a credential
+    /// the handler verifies, it takes nothing away.
+    #[test]
+    fn a_key_public_by_design_is_no_mechanism(
+        key in prop::sample::select(&["Stripe publishable key", "publishable key", "Supabase anon key", "anon key", "Firebase web API key", "web API key"][..]),
+        m in prop::sample::select(MECHANISMS),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("callers must send our {key}, which the handler compares")], seed);
+        prop_assert!(judge(&bad).is_err(), "{}", bad);
+        let valid = dress(vec![format!("the handler verifies {m} on every request, and the {key} alone gets 401")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A failed check met only by a warning still serves the request; one that also refuses
+    /// it is a check.
+    #[test]
+    fn a_failure_met_only_by_a_warning_is_refused(
+        m in prop::sample::select(MECHANISMS),
+        failure in prop::sample::select(&["on failure", "on a mismatch", "when it is invalid", "if the check fails"][..]),
+        warn in prop::sample::select(&["we add a warning header to the response", "the handler logs a warning", "the response carries a warning"][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("{m} is validated"), format!("{failure} {warn}")], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        let valid = dress(vec![format!("{m} is validated"), format!("{failure} {warn} and answers 401")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
