@@ -97,7 +97,30 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
             .iter()
             .enumerate()
             .any(|(j, o)| j != k && enforced_now(o));
-        deferral(s, elsewhere)
+        // Clauses of its own sentence that are a reason on their own, beside one about an
+        // extra or the keys' upkeep: `…; its rotation is temporarily manual`.
+        // (Not one of the check starting: `enforcement starts when the key store has
+        // launched`.)
+        let upkeep = |c: &Vec<String>| {
+            extra_or_upkeep(c)
+                && !c.iter().any(|y| {
+                    activation(y)
+                        || checking(y)
+                        || matches!(
+                            y.as_str(),
+                            "enforcement"
+                                | "verification"
+                                | "validation"
+                                | "authentication"
+                                | "auth"
+                        )
+                })
+        };
+        let own = || {
+            let rest: Vec<Vec<String>> = s.iter().filter(|c| !upkeep(c)).cloned().collect();
+            !rest.is_empty() && rest.len() < s.len() && enforced_now(&rest)
+        };
+        deferral(s, elsewhere || own())
     }) {
         return Err(Refusal::Deferral);
     }
@@ -854,6 +877,10 @@ fn only_some_checked(c: &[String]) -> bool {
         || (0..c.len()).any(|k| {
             c[k] == "only"
                 && !(k > 0 && matches!(c[k - 1].as_str(), "is" | "are" | "was" | "were"))
+                // `decoded only after the signature is verified`: an order, not a class.
+                && !c.get(k + 1).is_some_and(|w| {
+                    matches!(w.as_str(), "after" | "once" | "when" | "if" | "until")
+                })
                 && (k + 2..c.len().min(k + 10)).any(|j| {
                     check_verb(&c[j], &[])
                         && c[j].ends_with("ed")
@@ -1710,6 +1737,8 @@ const MECHANISMS: &[&str] = &[
     "cookies",
     "authorization",
     "sigv4",
+    // OAuth's token introspection (RFC 7662).
+    "introspection",
     "key",
     "keys",
 ];
@@ -2238,10 +2267,27 @@ fn public_data(c: &[String]) -> bool {
                     .iter()
                     // Past an elided article: `l'URL`, `dell'endpoint`.
                     .any(|y| exposure(y.rsplit('\'').next().unwrap_or(y)))
+            // What it serves, called public, past its modifiers to the head of its noun phrase:
+            // `it serves the public CRL of our CA`, `returns the public API documentation`
+            // (not `the public API`, `the public URL`).
+            || w(i) == "public"
+                && c[..i].iter().rev().take(3).any(|y| {
+                    matches!(
+                        y.as_str(),
+                        "serves" | "serve" | "serving" | "returns" | "return" | "publishes"
+                            | "provides" | "shows" | "answers"
+                    )
+                })
+                && (i + 1..c.len().min(i + 5))
+                    .take_while(|&k| !function_word(w(k)) && !negator(w(k)))
+                    .last()
+                    .is_some_and(|k| !exposure(w(k)) && !AUTH_TERMS.contains(&w(k)))
             // `open data`: data published for anyone to use.
             || w(i) == "open" && matches!(w(i + 1), "data" | "dataset" | "datasets")
-            // `public by design`: what it serves is meant for anyone.
-            || w(i) == "public" && w(i + 1) == "by" && w(i + 2) == "design"
+            // `public by design`, `by definition`: what it serves is meant for anyone.
+            || w(i) == "public"
+                && w(i + 1) == "by"
+                && matches!(w(i + 2), "design" | "definition" | "nature")
             || (w(i) == "no" || w(i) == "nothing") && matches!(w(i + 1), "secrets" | "secret")
             || matches!(w(i), "nonsensitive" | "non") && w(i + 1) == "sensitive"
             || w(i) == "non" && w(i + 1) == "sensitive"
@@ -2859,7 +2905,8 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                                 p[1].as_str(),
                                 "done" | "finished" | "complete" | "completed" | "ready" | "integrated"
                                     | "configured" | "wired" | "built" | "merged" | "deployed"
-                                    | "shipped" | "live" | "over"
+                                    | "shipped" | "live" | "over" | "rolled" | "released"
+                                    | "approved" | "published"
                             )
                     }));
         let at = clause.len() - tail.len() - 1;
@@ -2887,10 +2934,31 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
         // invoice is paid`.
         let refusal_lasts = matches!(x, "until" | "till" | "til" | "untill")
             && clause[..at].iter().any(|y| enforcement(y));
+        // An app named for the marker: `the TODO app`, `a todo list app` (not `on the todo
+        // list`, where the work waits).
+        let app = |n: &str| matches!(n, "app" | "apps" | "application" | "manager" | "tracker");
+        let todo_thing = x == "todo"
+            && tail.first().is_some_and(|n| {
+                app(n)
+                    || matches!(n.as_str(), "list" | "lists")
+                        && tail.get(1).is_some_and(|n| app(n) || n == "backend")
+            });
+        // Before an event and after it is always: `before launch and after it alike`.
+        let always = matches!(x, "before" | "after")
+            && clause.iter().any(|y| y == "before")
+            && clause.iter().any(|y| y == "after");
+        // A period a content covers: `the holiday calendar for next year`.
+        let covered = x == "next"
+            && at >= 2
+            && matches!(clause[at - 1].as_str(), "for" | "of")
+            && CONTENT.contains(&clause[at - 2].as_str());
         let other_sense = describes_refused(clause, at)
             || names_content(clause, at, sentence.iter().any(|c| public_data(c)))
             || other_thing
-            || refusal_lasts;
+            || refusal_lasts
+            || todo_thing
+            || always
+            || covered;
         marker && !(excusable && extra_or_upkeep(clause)) && !other_sense
     })
 }
@@ -3183,8 +3251,9 @@ fn period(w: &str) -> bool {
         )
 }
 
-/// A verb of checking in the future tense of Spanish, Portuguese, Italian or French:
-/// `validaremos`, `verificará`, `verificheremo`, `vérifierons`.
+/// A verb of checking or of putting a check in place in the future tense of Spanish,
+/// Portuguese, Italian or French: `validaremos`, `verificará`, `verificheremo`,
+/// `vérifierons`, `añadirá`, `ajoutera`.
 fn foreign_future_check(w: &str) -> bool {
     const STEMS: &[&str] = &[
         "valid",
@@ -3198,6 +3267,18 @@ fn foreign_future_check(w: &str) -> bool {
         "exig",
         "requer",
         "richied",
+        // Putting it in place: `se añadirá autenticación`, `on ajoutera une clé`.
+        "añadi",
+        "agreg",
+        "implement",
+        "implément",
+        "activ",
+        "attiv",
+        "ativ",
+        "habilit",
+        "ajout",
+        "aggiung",
+        "adicion",
     ];
     const ENDINGS: &[&str] = &[
         "rá", "rán", "remos", "rão", "ré", "rei", "remo", "ranno", "rà", "rons", "ront", "rai",
@@ -3205,7 +3286,7 @@ fn foreign_future_check(w: &str) -> bool {
     ];
     STEMS.iter().any(|s| w.starts_with(s))
         && ENDINGS.iter().any(|e| w.ends_with(e))
-        && w.chars().count() > 7
+        && w.chars().count() > 6
 }
 
 /// A future: `will`, `'ll`, `shall`, `gonna`, `going to` (not an obligation, `need to`).
@@ -3677,6 +3758,10 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
                             // switched off
                             | "deaktiviert"
                             | "abgeschaltet"
+                            | "abgestellt"
+                            // commented out
+                            | "auskommentiert"
+                            | "uitgecommentarieerd"
                             | "ausgeschaltet"
                             | "désactivé"
                             | "désactivée"

@@ -2820,3 +2820,91 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Markers in senses that defer nothing: an app named for to-do lists, before an event
+    /// and after it alike, a period a public content covers; and a check that starts once
+    /// a flag or version is rolled out or released is a deferral.
+    #[test]
+    fn markers_naming_things_or_all_times_defer_nothing_and_a_rollout_still_to_come_does(
+        m in prop::sample::select(MECHANISMS),
+        thing in prop::sample::select(&["app", "list app", "application", "tracker"][..]),
+        event in prop::sample::select(&["launch", "the release", "the migration", "GA"][..]),
+        content in prop::sample::select(&["holiday calendar", "timetable", "price list", "schedule"][..]),
+        period in prop::sample::select(&["year", "month", "quarter", "week"][..]),
+        done in prop::sample::select(&["rolled out", "released", "approved", "published"][..]),
+        flag in prop::sample::select(&["the auth-v2 feature flag", "version 2 of the handler", "the new middleware"][..]),
+        seed in any::<u64>()
+    ) {
+        for valid in [
+            format!("backend of the TODO {thing}: {m} is verified by the handler on every request"),
+            format!("before {event} and after it alike, the handler rejects requests without {m}"),
+            format!("the function returns only the public {content} for next {period}"),
+        ] {
+            let valid = dress(vec![valid], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+        let bad = dress(vec![format!("{m} is checked once {flag} is {done}")], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Deferral), "{}", bad);
+        let bad = dress(vec![format!("{m} verification is on the TODO list")], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Deferral), "{}", bad);
+    }
+
+    /// The future of putting a check in place in Spanish, French, Italian and Portuguese
+    /// defers it.
+    #[test]
+    fn a_foreign_future_of_adding_the_check_is_a_deferral(
+        verb in prop::sample::select(&["añadirá", "agregará", "implementará", "activará", "habilitará", "ajoutera", "activera", "aggiungerà", "attiverà", "adicionará", "ativará"][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("se {verb} la autenticación con el token cuando el cliente firme el contrato")], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Deferral), "{}", bad);
+    }
+
+    /// An order of the work (`decoded only after its signature is verified`), a caller's
+    /// credential as the subject (`every caller's API key is checked`), the keys' upkeep in
+    /// a clause of the check's own sentence, the public thing a URL serves and a base64
+    /// value holding a marker's letters are no gap.
+    #[test]
+    fn orders_holders_upkeep_served_public_things_and_base64_values_are_no_gap(
+        holder in prop::sample::select(&["caller's", "partner's", "client's", "tenant's"][..]),
+        upkeep in prop::sample::select(&["its rotation is temporarily manual", "rotating the secret is a TODO", "the key list moves to DynamoDB later"][..]),
+        thing in prop::sample::select(&["CRL of our internal CA", "API documentation", "PGP key", "release notes feed", "timetable"][..]),
+        marker in prop::sample::select(&["tbc", "todo", "wip", "tbd", "later"][..]),
+        b64 in "[A-Za-z0-9]{12}[+/][A-Za-z0-9]{12}",
+        seed in any::<u64>()
+    ) {
+        for valid in [
+            "JWTs are decoded only after their signature is verified with the JWKS; then the role claim is checked".to_owned(),
+            format!("every {holder} API key is checked against the hashed keys in DynamoDB"),
+            format!("the handler checks the HMAC with the secret from Secrets Manager; {upkeep}, which does not affect the check"),
+            format!("it serves the public {thing}"),
+        ] {
+            let valid = dress(vec![valid], seed);
+            prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        }
+        let digest = format!("The handler verifies each request's HMAC signature; the bundle's digest is sha256:{b64}+{marker}+{b64}=.");
+        prop_assert_eq!(judge(&digest), Ok(()), "{}", digest);
+    }
+}
+
+/// A check commented out or switched off, in German and Dutch, negates it; public content
+/// by definition or nature is public data.
+#[test]
+fn a_check_commented_out_abroad_is_refused_and_public_by_definition_passes() {
+    for bad in [
+        "Die Token-Prüfung ist im Code auskommentiert.",
+        "Die Signaturprüfung ist abgestellt.",
+        "De controle van de handtekening is uitgecommentarieerd.",
+    ] {
+        assert!(judge(bad).is_err(), "{bad}");
+    }
+    for valid in [
+        "Serves the robots.txt and sitemap of the marketing site, both public by definition.",
+        "The response is the list of our office addresses, public by nature.",
+    ] {
+        assert_eq!(judge(valid), Ok(()), "{valid}");
+    }
+}
