@@ -1228,6 +1228,8 @@ proptest! {
             "openssl pkcs12 -export -in /tmp/c.pem -out /tmp/c.p12 -passout env:P12_PASS",
             "vault kv get -field=password secret/orders/db",
             "/usr/local/bin/op read op://ops/orders-db/password --no-newline",
+            "op read op://ops/orders-db/password",
+            "cat /run/secrets/orders-db",
             "sops --decrypt --extract [\"db\"][\"password\"] /var/task/secrets.enc.json",
         ][..]),
         pw in ("[a-z]{3,8}", "[A-Z]", "[0-9]{1,4}", "[!#*]").prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),

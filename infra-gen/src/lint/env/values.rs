@@ -248,7 +248,8 @@ fn label(v: &str) -> bool {
 }
 
 /// A command line (`aws secretsmanager get-secret-value --secret-id …`, `openssl rsa -passin
-/// file:…`): a program's name or path, then arguments with an option among them. Under a
+/// file:…`, `op read op://…`): a program's name or path, then arguments with an option, a
+/// path or a URL among them. Under a
 /// secret's name it is how the secret is fetched or used, not the secret; a credential in it
 /// is found by its place (a password option, `pass:…`, a URL's password).
 fn command_line(v: &str) -> bool {
@@ -262,12 +263,15 @@ fn command_line(v: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
         && (program == program_name || program.starts_with('/'));
     let args: Vec<&str> = words.collect();
+    // An option, or what a command names: an absolute path, a URL (`op read op://…`).
     named
-        && args.len() >= 2
+        && !args.is_empty()
         && args.iter().any(|a| {
             a.strip_prefix('-')
                 .map(|o| o.trim_start_matches('-'))
                 .is_some_and(|o| o.starts_with(|c: char| c.is_ascii_alphabetic()))
+                || a.starts_with('/')
+                || a.contains("://")
         })
 }
 
