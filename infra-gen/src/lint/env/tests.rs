@@ -3723,6 +3723,27 @@ proptest! {
         prop_assert!(literal_reason(name, &pem).is_some(), "{name}={pem}");
     }
 
+    /// Payment vendors' browser keys are public by their docs: Braintree's tokenization key
+    /// and Adyen's client key, by prefix and shape; a server key of another shape behind the
+    /// same prefix (Mollie's `live_` and 30 letters of both cases) is found.
+    #[test]
+    fn payment_vendors_browser_keys_pass_and_server_keys_are_found(
+        merchant in from_alphabet(b"abcdefghijklmnopqrstuvwxyz0123456789", 8..=8),
+        tokenization in from_alphabet(b"abcdefghijklmnopqrstuvwxyz0123456789", 16..=16),
+        client in from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32..=32),
+        server in from_alphabet(BASE62, 30..=30),
+        environment in prop::sample::select(&[("production", "live"), ("sandbox", "test")][..]),
+        name in prop::sample::select(&["BRAINTREE_TOKENIZATION_KEY", "ADYEN_CLIENT_KEY", "PAYMENTS_KEY", "CHECKOUT_KEY"][..]),
+    ) {
+        prop_assume!(server.bytes().any(|b| b.is_ascii_lowercase()) && server.bytes().any(|b| b.is_ascii_uppercase()));
+        let (braintree, adyen) = environment;
+        for public in [format!("{braintree}_{merchant}_{tokenization}"), format!("{adyen}_{client}")] {
+            prop_assert!(literal_reason(name, &public).is_none(), "{name}={public}: {:?}", literal_reason(name, &public));
+        }
+        let mollie = format!("{adyen}_{server}");
+        prop_assert!(literal_reason(name, &mollie).is_some(), "{name}={mollie}");
+    }
+
     /// A Go checksum database's verifier key (`<name>+<hash>+<key>`) is public by its own
     /// structure, its hash the key's; the signer's key (`PRIVATE+KEY+…`) and a verifier-shaped
     /// key whose hash is not its own are material.

@@ -817,12 +817,34 @@ pub(crate) fn public_by_design(value: &str) -> bool {
 /// by its prefix and the shape of what follows: LaunchDarkly's mobile key (`mob-` and a UUID),
 /// Statsig's client key (`client-` and 20 or more letters and digits), GrowthBook's SDK
 /// connection key (`sdk-` and letters and digits, no dash), DevCycle's client and mobile keys
-/// (`dvc_client_…`, `dvc_mobile_…`). Their server-side twins stay secrets by the same
-/// structure: LaunchDarkly's `sdk-<uuid>`, Statsig's `secret-…`, DevCycle's `dvc_server_…`.
+/// (`dvc_client_…`, `dvc_mobile_…`); and payment vendors' browser keys: Braintree's
+/// tokenization key (`production_<8>_<16>`, lower-case letters and digits) and Adyen's client
+/// key (`live_`/`test_` and 32 upper-case letters and digits). Their server-side twins stay
+/// secrets by the same structure: LaunchDarkly's `sdk-<uuid>`, Statsig's `secret-…`,
+/// DevCycle's `dvc_server_…`, Mollie's `live_` and 30 letters of both cases.
 fn client_side_key(v: &str) -> bool {
     let alnum = |s: &str, range: std::ops::RangeInclusive<usize>| {
         range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
     };
+    let lower = |s: &str, n: usize| {
+        s.len() == n
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if let Some(body) = v
+        .strip_prefix("production_")
+        .or_else(|| v.strip_prefix("sandbox_"))
+    {
+        return body
+            .split_once('_')
+            .is_some_and(|(merchant, key)| lower(merchant, 8) && lower(key, 16));
+    }
+    if let Some(body) = v.strip_prefix("live_").or_else(|| v.strip_prefix("test_")) {
+        return body.len() == 32
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    }
     if let Some(id) = v.strip_prefix("mob-") {
         return uuids(id) == [(0, id.len())];
     }
