@@ -2009,7 +2009,11 @@ proptest! {
         f in prop::sample::select(
             [ELSEWHERE_OR_LATER, TAKEN_BACK, APART_OR_LOOSE, NO_PROOF].concat()
         ),
-        m in prop::sample::select(MECHANISMS),
+        // A mechanism told with its own check (`a password checked against a salted hash`)
+        // is checked whatever the frame says of it: the frames need one that is not.
+        m in prop::sample::select(
+            MECHANISMS.iter().copied().filter(|m| !m.contains("checked")).collect::<Vec<_>>()
+        ),
         seed in any::<u64>()
     ) {
         let reason = dress(vec![f.0.replace("{m}", m)], seed);
