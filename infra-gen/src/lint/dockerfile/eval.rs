@@ -473,11 +473,16 @@ fn package_trees(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String>
 /// Each simple command of a script, with the line it is on and the directory it runs in: the
 /// WORKDIR, moved by each `cd` before it (`None` once that is not known: `cd` alone, `cd -`,
 /// a WORKDIR not known).
-fn located(
-    script: &str,
-    sh: Sh<'_>,
-    workdir: Option<&str>,
-) -> Vec<(usize, Vec<String>, Option<String>)> {
+/// A simple command of a script: the line it is on, its words, the directory it runs in.
+type Located = (usize, Vec<String>, Option<String>);
+
+/// Words that make a script worth reading command by command: removals, directories made,
+/// modes changed (most scripts hold none).
+const LOCATED_WORDS: [&str; 8] = [
+    "rm ", "mv ", "unlink ", "-delete", "mkdir", "install", "chmod", "umask ",
+];
+
+fn located(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<Located> {
     let mut here = workdir.map(str::to_owned);
     let mut out = Vec::new();
     for (n, line) in script.lines().enumerate() {
@@ -502,11 +507,7 @@ fn located(
 /// goes too
 /// (`rm -r`, `-R`, `--recursive`; a `mv` of a directory moves its contents), and the script
 /// after that command.
-fn removed(
-    script: &str,
-    sh: Sh<'_>,
-    workdir: Option<&str>,
-) -> Vec<(String, bool, Selection, String)> {
+fn removed(script: &str, commands: &[Located]) -> Vec<(String, bool, Selection, String)> {
     let mut out = Vec::new();
     // Most scripts remove nothing: skip reading their words.
     if !["rm ", "mv ", "unlink ", "-delete"]
@@ -516,7 +517,8 @@ fn removed(
         return out;
     }
     let lines: Vec<&str> = script.lines().collect();
-    for (n, argv, here) in located(script, sh, workdir) {
+    for (n, argv, here) in commands {
+        let n = *n;
         let Some((program, args)) = argv.split_first() else {
             continue;
         };
@@ -587,13 +589,13 @@ fn removed(
 /// The directories a shell script makes: `mkdir`'s operands (`-p` or not; `-m MODE`'s value
 /// is no operand) and `install -d`'s, absolute and clean (a relative one in the WORKDIR,
 /// unknown when that is).
-fn made_dirs(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String> {
+fn made_dirs(script: &str, commands: &[Located]) -> Vec<String> {
     let mut out = Vec::new();
     // Most scripts make none: skip reading their words.
     if !["mkdir", "install"].iter().any(|p| script.contains(p)) {
         return out;
     }
-    for (_, argv, here) in located(script, sh, workdir) {
+    for (_, argv, here) in commands {
         let Some((program, args)) = argv.split_first() else {
             continue;
         };
@@ -1264,17 +1266,20 @@ impl Stage {
                 };
                 let trees = package_trees(&script, sh, wd);
                 self.package_trees.extend(trees);
-                let made = made_dirs(&script, sh, wd);
+                // Read command by command once, for what the script removes, makes and
+                // changes the mode of.
+                let commands = if LOCATED_WORDS.iter().any(|w| script.contains(w)) {
+                    located(&script, sh, wd)
+                } else {
+                    Vec::new()
+                };
+                let made = made_dirs(&script, &commands);
                 self.made_dirs.extend(made);
                 // Most scripts change no mode: skip reading their words.
                 if ["chmod", "install ", "umask "]
                     .iter()
                     .any(|w| script.contains(w))
                 {
-                    let commands: Vec<(Vec<String>, Option<String>)> = located(&script, sh, wd)
-                        .into_iter()
-                        .map(|(_, argv, here)| (argv, here))
-                        .collect();
                     for (target, recursive, mode, select) in modes::chmods(&commands) {
                         self.chmods.push(Chmod {
                             writes: self.writes.len(),
@@ -1285,7 +1290,7 @@ impl Stage {
                         });
                     }
                 }
-                for (target, recursive, select, after) in removed(&script, sh, wd) {
+                for (target, recursive, select, after) in removed(&script, &commands) {
                     self.removals.push(Removal {
                         runs: self.runs.len(),
                         writes: self.writes.len(),

@@ -149,11 +149,11 @@ pub(super) type Change = (String, bool, String, Selection);
 /// selects of `<dir>` and all below it, `install` gives what it installs its `-m` mode
 /// (0755 without), and after a `umask` what a command creates (`cp`'s copy, `curl -o`,
 /// `go build -o`) lacks the bits it clears. `commands` are each command with its directory.
-pub(super) fn chmods(commands: &[(Vec<String>, Option<String>)]) -> Vec<Change> {
+pub(super) fn chmods(commands: &[(usize, Vec<String>, Option<String>)]) -> Vec<Change> {
     let mut out = Vec::new();
     // A `umask` set earlier in the script.
     let mut umask: Option<u32> = None;
-    for (argv, here) in commands {
+    for (_, argv, here) in commands {
         let at = |target: &str| match here {
             _ if target.starts_with('/') => Some(clean(target)),
             Some(wd) => Some(clean(&format!("{wd}/{target}"))),
