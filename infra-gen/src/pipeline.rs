@@ -251,6 +251,15 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
                 };
                 refused.extend(validate::unreadable_finding(stack, &rendered.path, &why));
             }
+            // A stack it records that no definition names, whose template is gone too (deleted
+            // by hand): what that stack held is unknown, so at worst it held data.
+            if let Ok(recorded) = &regions {
+                gone.extend(validate::unrecorded_removed_stacks(
+                    app,
+                    dir,
+                    recorded.keys().map(String::as_str),
+                ));
+            }
         }
         gone.extend(validate::moved_stacks(
             app,

@@ -1049,6 +1049,54 @@ fn the_pipeline_refuses_a_renamed_or_moved_stack_until_acknowledged() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A renamed stack whose old template was deleted by hand is still recorded by the committed
+/// samconfig.toml: what it held is unknown, so it is refused at its worst until acknowledged;
+/// once `generate` has written the rename, nothing records the old stack and nothing is refused.
+#[test]
+fn a_renamed_stack_whose_template_was_deleted_by_hand_is_refused_by_its_samconfig_record() {
+    use infra_gen::model::StackName;
+    use infra_gen::pipeline::{self, Failure};
+    let dir = std::env::temp_dir().join(format!("infra-gen-unrecorded-{}", std::process::id()));
+    let app = valid_app();
+    for s in 0..app.stacks().len() {
+        let _ = std::fs::remove_dir_all(&dir);
+        infra_gen::check::write(&pipeline::run(&app, &dir, None).expect("passes every step"))
+            .expect("writes");
+        let old = app.stacks()[s].name.to_string();
+        std::fs::remove_file(dir.join(format!("{old}.yaml"))).expect("written");
+        // Still defined, the stack is only drift, which the comparison reports.
+        pipeline::run(&app, &dir, None).expect("a missing template of a defined stack is drift");
+        let mut renamed = app.clone();
+        renamed.stacks_mut()[s].name = StackName::new(format!("{old}-renamed")).expect("valid");
+        let err = pipeline::run(&renamed, &dir, None).expect_err("refused");
+        let Failure::Replacement { refused, .. } = &err else {
+            panic!("expected the replacement guard, got {err}")
+        };
+        assert_eq!(refused.len(), 1, "{refused:#?}");
+        assert_eq!(refused[0].stack, old);
+        assert!(
+            refused[0]
+                .message
+                .contains("it is missing, though samconfig.toml records the stack")
+                && refused[0]
+                    .fix
+                    .contains(&format!("git checkout -- generated/{old}.yaml")),
+            "{}",
+            refused[0]
+        );
+        renamed
+            .acknowledge_removed_stack(&old, "the data is copied over by hand first")
+            .expect("valid");
+        let rendered = pipeline::run(&renamed, &dir, None).expect("acknowledged");
+        assert_eq!(rendered.removed().len(), 1);
+        infra_gen::check::write(&rendered).expect("writes");
+        let mut later = app.clone();
+        later.stacks_mut()[s].name = StackName::new(format!("{old}-renamed")).expect("valid");
+        pipeline::run(&later, &dir, None).expect("samconfig.toml no longer records the old stack");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn an_import_from_another_region_is_refused_wherever_it_is_used() {
     use infra_gen::model::Output;

@@ -40,7 +40,7 @@ pub use crate::render::read::read_template;
 pub use replacement::{
     Fate, RemovedStack, Replacement, create_only_changes, moved_resources, moved_stacks,
     removed_stacks, renamed_from, replacements, replacements_of, unchangeable, unreadable_finding,
-    why_unchangeable,
+    unrecorded_removed_stacks, why_unchangeable,
 };
 pub use schema::SchemaError;
 #[cfg(test)]

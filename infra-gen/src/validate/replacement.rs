@@ -780,6 +780,45 @@ pub fn moved_stacks(app: &App, committed: Option<&str>, rendered: &str) -> Vec<R
     out
 }
 
+/// Stacks the committed `samconfig.toml` records (`recorded`) that no definition names and whose
+/// template is missing from `dir` (deleted by hand, before `generate` could judge it): the
+/// deployed stack still holds whatever it held, which nothing here records, so at worst it held
+/// stateful resources. A stack whose template is still there is [`removed_stacks`]'.
+pub fn unrecorded_removed_stacks<'a>(
+    app: &App,
+    dir: &Path,
+    recorded: impl Iterator<Item = &'a str>,
+) -> Vec<RemovedStack> {
+    let mut out = Vec::new();
+    for stack in recorded {
+        let file = format!("{stack}.yaml");
+        if app.stacks().iter().any(|s| s.name.as_str() == stack) || dir.join(&file).exists() {
+            continue;
+        }
+        let successors = app
+            .stacks()
+            .iter()
+            .filter(|s| {
+                !dir.join(crate::deploy::template_file(s)).exists()
+                    && s.template.resources.iter().any(is_stateful)
+            })
+            .map(|s| s.name.to_string())
+            .collect();
+        out.push(RemovedStack {
+            acknowledged: app.removed_stack(stack).map(|a| a.reason().to_owned()),
+            stack: stack.to_owned(),
+            unreadable: Some(format!(
+                "it is missing, though {} records the stack",
+                crate::render::samconfig::PATH
+            )),
+            file,
+            resources: Vec::new(),
+            fate: Fate::Removed { successors },
+        });
+    }
+    out
+}
+
 /// The committed templates in `dir` (`*.yaml`, top level, where templates are written) that
 /// are not among `produced` and hold stateful resources. A file infra-gen wrote (its header
 /// says so) that no longer reads as a template with `Resources` is taken at its worst, as
