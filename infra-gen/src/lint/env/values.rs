@@ -1832,13 +1832,14 @@ fn field(text: &str) -> Option<String> {
         }
         // A field of accounts (Squid's `login=user:password`, `auth: user:password`) holds
         // a user and a password.
+        // (The value's shape first: the key's words cost more.)
         if !key.is_empty()
-            && names::words(key)
-                .last()
-                .is_some_and(|w| ACCOUNT_WORDS.contains(&w.as_str()))
             && value_after(&text[start..])
                 .split_once(':')
                 .is_some_and(|(user, pw)| !user.is_empty() && password_like(pw))
+            && names::words(key)
+                .last()
+                .is_some_and(|w| ACCOUNT_WORDS.contains(&w.as_str()))
         {
             return Some(format!("a user:password in a {} field", key.trim()));
         }
@@ -2074,12 +2075,13 @@ fn directive(text: &str) -> Option<String> {
             let words: Vec<&str> = line.split_whitespace().collect();
             words.windows(2).skip(1).find_map(|w| {
                 let value = w[1].trim_matches(['"', '\'']);
-                (w[0].starts_with(|c: char| c.is_ascii_alphabetic())
+                // The value's shape first: classifying a word as a name costs more.
+                (password_like(value)
+                    && w[0].starts_with(|c: char| c.is_ascii_alphabetic())
                     && w[0]
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
-                    && names::password_name(w[0])
-                    && password_like(value))
+                    && names::password_name(w[0]))
                 .then(|| format!("a {} setting", w[0]))
             })
         })
