@@ -433,6 +433,11 @@ const VERDICTS: &[&str] = &[
     // policy`.
     "standard",
     "practice",
+    // `not a real issue in our setup`, `fine for now, nobody complained`.
+    "real",
+    "nobody",
+    "complained",
+    "complaints",
     "company",
     "policy",
     "internal",
@@ -1318,6 +1323,8 @@ mod tests {
                 "Discussed at length, consensus reached.",
                 "Standard practice at our company.",
                 "Per our internal policy.",
+                "Not a real issue in our setup.",
+                "Fine for now, nobody complained.",
                 "Vetted and audited by the platform team last year.",
             ][..]),
             why in proptest::sample::select(&[
