@@ -342,6 +342,30 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     if !public && mechanism && kept_only && !judged {
         return Err(Refusal::Negation);
     }
+    // A signature only made (`our client SDK signs every request`) where nothing judges it:
+    // signing is the caller's part, and no one is said to verify.
+    let signing = |w: &str| {
+        matches!(
+            w,
+            "signs" | "signed" | "signing" | "signature" | "signatures"
+        )
+    };
+    if !public
+        && mechanism
+        && !judged
+        && all().any(|w| signing(w))
+        // (`judged` reads English: a reason in another language is judged by its own words.)
+        && !all().any(|w| {
+            FOREIGN_MECHANISMS.contains(&w.as_str())
+                || FOREIGN_KEYS.contains(&w.as_str())
+                || foreign_refusal(w)
+        })
+        && all()
+            .filter(|w| MECHANISMS.contains(&w.as_str()))
+            .all(|w| signing(w))
+    {
+        return Err(Refusal::Negation);
+    }
     // A check of a credential's form only (`we check that the JWT is well-formed`, `keys are
     // validated by their Luhn checksum`, `… against the pattern sk_live_…`): every clause that
     // checks, verifies, validates or matches judges a shape, naming nothing the caller cannot
@@ -4069,139 +4093,162 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     });
     // The checker of each checking word: its agent after `by`, else its subject.
     let checkers = || {
-        sentences.iter().flatten().flat_map(|c| {
-            (0..c.len())
-                .filter(|&i| checking(&c[i]))
-                .filter_map(move |i| {
-                    // `checked by the WAF`, `authenticated at the CDN`.
-                    if c.get(i + 1).is_some_and(|w| w == "by" || w == "at") {
-                        let after = &c[i + 2..(i + 6).min(c.len())];
-                        // Else the whole compound after its determiner, however long (`the
-                        // Cognito pre-token-generation trigger`).
-                        let compound = || {
-                            let from = (i + 2..c.len())
-                                .find(|&k| {
-                                    !matches!(
-                                        c[k].as_str(),
-                                        "the" | "a" | "an" | "our" | "its" | "their"
-                                    )
-                                })
-                                .unwrap_or(c.len());
-                            let to = (from..c.len().min(from + 8))
-                                .find(|&k| function_word(&c[k]))
-                                .unwrap_or(c.len().min(from + 8));
-                            &c[from..to]
-                        };
-                        let first = after.iter().position(|w| elsewhere(w) || itself(w));
-                        return match first {
-                            Some(first) => Some(compound_head(&after[first..])),
-                            None => {
-                                let whole = compound();
-                                let first = whole.iter().position(|w| elsewhere(w) || itself(w))?;
-                                Some(compound_head(&whole[first..]))
-                            }
-                        };
-                    }
-                    // Where it takes place: `authentication happens on the client`, `the check
-                    // is done in the browser`.
-                    let placing = |w: &str| {
-                        matches!(
-                            w,
-                            "happens"
-                                | "happen"
-                                | "runs"
-                                | "run"
-                                | "occurs"
-                                | "lives"
-                                | "takes"
-                                | "place"
-                                | "is"
-                                | "are"
-                                | "done"
-                                | "handled"
-                                | "performed"
-                                | "made"
-                                | "only"
-                                | "entirely"
-                        )
-                    };
-                    // Past the check's object (`authentication of an API key happens …`) to
-                    // its verb.
-                    let verb = (i + 1..(i + 12).min(c.len())).find(|&k| {
-                        matches!(
-                            c[k].as_str(),
-                            "happens"
-                                | "happen"
-                                | "runs"
-                                | "occurs"
-                                | "lives"
-                                | "takes"
-                                | "done"
-                                | "handled"
-                                | "performed"
-                        )
-                    });
-                    let mut k = verb.map_or(i + 1, |v| {
-                        (i + 1..v)
-                            .rev()
-                            .take_while(|&j| placing(&c[j]))
-                            .last()
-                            .unwrap_or(v)
-                    });
-                    let from = k;
-                    while k < c.len() && k < from + 4 && placing(&c[k]) {
-                        k += 1;
-                    }
-                    // Done by someone: `verification is done by the Stripe SDK`.
-                    if k > from && c.get(k).is_some_and(|w| w == "by") {
-                        let after = &c[k + 1..(k + 5).min(c.len())];
-                        if let Some(first) = after.iter().position(|w| elsewhere(w) || itself(w)) {
-                            return Some(compound_head(&after[first..]));
+        sentences
+            .iter()
+            .flat_map(|s| {
+                s.iter()
+                    .enumerate()
+                    .map(move |(k, c)| (k.checked_sub(1).map(|p| &s[p]), c))
+            })
+            .flat_map(|(prev, c)| {
+                (0..c.len())
+                    .filter(|&i| checking(&c[i]))
+                    .filter_map(move |i| {
+                        // `checked by the WAF`, `authenticated at the CDN`.
+                        if c.get(i + 1).is_some_and(|w| w == "by" || w == "at") {
+                            let after = &c[i + 2..(i + 6).min(c.len())];
+                            // Else the whole compound after its determiner, however long (`the
+                            // Cognito pre-token-generation trigger`).
+                            let compound = || {
+                                let from = (i + 2..c.len())
+                                    .find(|&k| {
+                                        !matches!(
+                                            c[k].as_str(),
+                                            "the" | "a" | "an" | "our" | "its" | "their"
+                                        )
+                                    })
+                                    .unwrap_or(c.len());
+                                let to = (from..c.len().min(from + 8))
+                                    .find(|&k| function_word(&c[k]))
+                                    .unwrap_or(c.len().min(from + 8));
+                                &c[from..to]
+                            };
+                            let first = after.iter().position(|w| elsewhere(w) || itself(w));
+                            return match first {
+                                Some(first) => Some(compound_head(&after[first..])),
+                                None => {
+                                    let whole = compound();
+                                    let first =
+                                        whole.iter().position(|w| elsewhere(w) || itself(w))?;
+                                    Some(compound_head(&whole[first..]))
+                                }
+                            };
                         }
-                    }
-                    // A participle says where itself: `validated in the mobile app`.
-                    let participle = k == i + 1 && c[i].ends_with("ed");
-                    if (k > from || participle)
-                        && c.get(k)
-                            .is_some_and(|w| matches!(w.as_str(), "on" | "in" | "at"))
-                    {
-                        let after = &c[k + 1..(k + 5).min(c.len())];
-                        if let Some(first) = after.iter().position(|w| elsewhere(w) || itself(w)) {
-                            return Some(compound_head(&after[first..]));
-                        }
-                    }
-                    // The subject leads its (relative) clause: `the gateway in front of the
-                    // function verifies`, `the token the client sends, which the function checks`.
-                    let start = c[..i]
-                        .iter()
-                        .rposition(|w| {
+                        // Where it takes place: `authentication happens on the client`, `the check
+                        // is done in the browser`.
+                        let placing = |w: &str| {
                             matches!(
-                                w.as_str(),
-                                "that"
-                                    | "which"
-                                    | "who"
-                                    | "and"
-                                    | "after"
-                                    | "before"
-                                    | "once"
-                                    | "when"
-                                    | "while"
-                                    | "because"
-                                    | "since"
-                                    | "so"
-                                    | "then"
+                                w,
+                                "happens"
+                                    | "happen"
+                                    | "runs"
+                                    | "run"
+                                    | "occurs"
+                                    | "lives"
+                                    | "takes"
+                                    | "place"
+                                    | "is"
+                                    | "are"
+                                    | "done"
+                                    | "handled"
+                                    | "performed"
+                                    | "made"
+                                    | "only"
+                                    | "entirely"
                             )
-                        })
-                        .map_or(0, |k| k + 1);
-                    // Of a compound the last noun is the head: `a Lambda authorizer`. A word
-                    // naming a credential's kind is no checker: `a client certificate`.
-                    let first = (start..i).find(|&k| {
-                        (elsewhere(&c[k]) || itself(&c[k]))
-                            && !c.get(k + 1).is_some_and(|n| {
-                                MECHANISMS.contains(&n.as_str())
-                                    || matches!(
-                                        n.as_str(),
-                                        "key"
+                        };
+                        // Past the check's object (`authentication of an API key happens …`) to
+                        // its verb.
+                        let verb = (i + 1..(i + 12).min(c.len())).find(|&k| {
+                            matches!(
+                                c[k].as_str(),
+                                "happens"
+                                    | "happen"
+                                    | "runs"
+                                    | "occurs"
+                                    | "lives"
+                                    | "takes"
+                                    | "done"
+                                    | "handled"
+                                    | "performed"
+                            )
+                        });
+                        let mut k = verb.map_or(i + 1, |v| {
+                            (i + 1..v)
+                                .rev()
+                                .take_while(|&j| placing(&c[j]))
+                                .last()
+                                .unwrap_or(v)
+                        });
+                        let from = k;
+                        while k < c.len() && k < from + 4 && placing(&c[k]) {
+                            k += 1;
+                        }
+                        // Done by someone: `verification is done by the Stripe SDK`.
+                        if k > from && c.get(k).is_some_and(|w| w == "by") {
+                            let after = &c[k + 1..(k + 5).min(c.len())];
+                            if let Some(first) =
+                                after.iter().position(|w| elsewhere(w) || itself(w))
+                            {
+                                return Some(compound_head(&after[first..]));
+                            }
+                        }
+                        // A participle says where itself: `validated in the mobile app`.
+                        let participle = k == i + 1 && c[i].ends_with("ed");
+                        if (k > from || participle)
+                            && c.get(k)
+                                .is_some_and(|w| matches!(w.as_str(), "on" | "in" | "at"))
+                        {
+                            let after = &c[k + 1..(k + 5).min(c.len())];
+                            if let Some(first) =
+                                after.iter().position(|w| elsewhere(w) || itself(w))
+                            {
+                                return Some(compound_head(&after[first..]));
+                            }
+                        }
+                        // The subject leads its (relative) clause: `the gateway in front of the
+                        // function verifies`, `the token the client sends, which the function checks`.
+                        let start = c[..i]
+                            .iter()
+                            .rposition(|w| {
+                                matches!(
+                                    w.as_str(),
+                                    "that"
+                                        | "which"
+                                        | "who"
+                                        | "and"
+                                        | "after"
+                                        | "before"
+                                        | "once"
+                                        | "when"
+                                        | "while"
+                                        | "because"
+                                        | "since"
+                                        | "so"
+                                        | "then"
+                                )
+                            })
+                            .map_or(0, |k| k + 1);
+                        // A relative clause of its own stands for the last clause's end: `cached by
+                        // CloudFront, which requires signed cookies`.
+                        if start == i && i == 1 && matches!(c[0].as_str(), "which" | "who") {
+                            if let Some(p) = prev {
+                                if let Some(at) = p.iter().rposition(|w| elsewhere(w)) {
+                                    if at + 1 == p.len() {
+                                        return Some(compound_head(&p[at..]));
+                                    }
+                                }
+                            }
+                        }
+                        // Of a compound the last noun is the head: `a Lambda authorizer`. A word
+                        // naming a credential's kind is no checker: `a client certificate`.
+                        let first = (start..i).find(|&k| {
+                            (elsewhere(&c[k]) || itself(&c[k]))
+                                && !c.get(k + 1).is_some_and(|n| {
+                                    MECHANISMS.contains(&n.as_str())
+                                        || matches!(
+                                            n.as_str(),
+                                            "key"
                                             | "keys"
                                             | "api"
                                             | "cookie"
@@ -4222,41 +4269,46 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                                             | "payloads"
                                             | "messages"
                                             | "traffic"
-                                    )
+                                        )
+                                })
+                        })?;
+                        // Who authenticates with something presents it: `callers authenticate
+                        // with an API key` names no checker.
+                        let presents = c[i].starts_with("authenticat")
+                            && !c[i].ends_with("ed")
+                            && c.get(i + 1).is_some_and(|w| {
+                                matches!(w.as_str(), "with" | "using" | "via" | "through" | "to")
+                            });
+                        let head = compound_head(&c[first..i]);
+                        // The callers, the URL and its configuration check only as the verb's own
+                        // subject (`callers can verify us`), not as a noun's modifiers (`partners go
+                        // through the same check`, `Zoom's endpoint URL validation`).
+                        let caller = matches!(
+                            head.strip_suffix("'s").unwrap_or(head),
+                            "caller"
+                                | "callers"
+                                | "partner"
+                                | "partners"
+                                | "config"
+                                | "configuration"
+                        );
+                        let verb = c[..i]
+                            .iter()
+                            .rev()
+                            .find(|w| {
+                                !matches!(
+                                    w.as_str(),
+                                    "can" | "may" | "must" | "should" | "then" | "also"
+                                )
                             })
-                    })?;
-                    // Who authenticates with something presents it: `callers authenticate
-                    // with an API key` names no checker.
-                    let presents = c[i].starts_with("authenticat")
-                        && !c[i].ends_with("ed")
-                        && c.get(i + 1).is_some_and(|w| {
-                            matches!(w.as_str(), "with" | "using" | "via" | "through" | "to")
-                        });
-                    let head = compound_head(&c[first..i]);
-                    // The callers, the URL and its configuration check only as the verb's own
-                    // subject (`callers can verify us`), not as a noun's modifiers (`partners go
-                    // through the same check`, `Zoom's endpoint URL validation`).
-                    let caller = matches!(
-                        head.strip_suffix("'s").unwrap_or(head),
-                        "caller" | "callers" | "partner" | "partners" | "config" | "configuration"
-                    );
-                    let verb = c[..i]
-                        .iter()
-                        .rev()
-                        .find(|w| {
-                            !matches!(
-                                w.as_str(),
-                                "can" | "may" | "must" | "should" | "then" | "also"
-                            )
-                        })
-                        .is_some_and(|w| w == head);
-                    // `URL validation`, `the config check`: a noun the head modifies.
-                    let nominal = ["tion", "ment", "ing"].iter().any(|e| c[i].ends_with(e))
-                        || matches!(head, "config" | "configuration")
-                            && matches!(c[i].as_str(), "check" | "checks");
-                    (!presents && (!caller || verb && !nominal)).then_some(head)
-                })
-        })
+                            .is_some_and(|w| w == head);
+                        // `URL validation`, `the config check`: a noun the head modifies.
+                        let nominal = ["tion", "ment", "ing"].iter().any(|e| c[i].ends_with(e))
+                            || matches!(head, "config" | "configuration")
+                                && matches!(c[i].as_str(), "check" | "checks");
+                        (!presents && (!caller || verb && !nominal)).then_some(head)
+                    })
+            })
     };
     // Some environments or times only: `in staging only`, `but only on weekdays`.
     let partial = sentences.iter().any(|sentence| {

@@ -2912,3 +2912,39 @@ fn a_check_commented_out_abroad_is_refused_and_public_by_definition_passes() {
         assert_eq!(judge(valid), Ok(()), "{valid}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A check made by what a relative clause names from the clause before (`cached by
+    /// CloudFront, which requires signed cookies`) is made off the URL's path; beside the
+    /// handler's own check it is no gap.
+    #[test]
+    fn a_check_by_what_a_relative_clause_names_is_refused(
+        m in prop::sample::select(MECHANISMS),
+        what in prop::sample::select(&["responses are cached", "requests are routed", "traffic is served"][..]),
+        front in prop::sample::select(&["CloudFront", "the ALB", "the API gateway", "Akamai", "the WAF"][..]),
+        verb in prop::sample::select(&["requires", "validates", "checks"][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = format!("all {what} by {front}, which {verb} {m}");
+        let reason = dress(vec![bad.clone()], seed);
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+        let valid = dress(vec![bad, format!("{m} is checked by the handler")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+
+    /// A signature only made, by the caller or its SDK, where nothing is said to verify it,
+    /// authenticates no one; verified by the handler, it does.
+    #[test]
+    fn a_signature_only_made_is_refused_and_one_verified_passes(
+        signer in prop::sample::select(&["our client SDK", "the mobile app", "the partner's backend", "every caller"][..]),
+        after in prop::sample::select(&["so the URL is safe", "which protects the endpoint", "with a per-partner secret"][..]),
+        seed in any::<u64>()
+    ) {
+        let bad = dress(vec![format!("{signer} signs every request, {after}")], seed);
+        prop_assert_eq!(judge(&bad), Err(Refusal::Negation), "{}", bad);
+        let valid = dress(vec![format!("{signer} signs every request, and the handler verifies the signature with the shared secret")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+    }
+}
