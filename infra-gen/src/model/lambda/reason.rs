@@ -4231,14 +4231,14 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                             .map_or(0, |k| k + 1);
                         // A relative clause of its own stands for the last clause's end: `cached by
                         // CloudFront, which requires signed cookies`.
-                        if start == i && i == 1 && matches!(c[0].as_str(), "which" | "who") {
-                            if let Some(p) = prev {
-                                if let Some(at) = p.iter().rposition(|w| elsewhere(w)) {
-                                    if at + 1 == p.len() {
-                                        return Some(compound_head(&p[at..]));
-                                    }
-                                }
-                            }
+                        if start == i
+                            && i == 1
+                            && matches!(c[0].as_str(), "which" | "who")
+                            && let Some(p) = prev
+                            && let Some(at) = p.iter().rposition(|w| elsewhere(w))
+                            && at + 1 == p.len()
+                        {
+                            return Some(compound_head(&p[at..]));
                         }
                         // Of a compound the last noun is the head: `a Lambda authorizer`. A word
                         // naming a credential's kind is no checker: `a client certificate`.
