@@ -5974,8 +5974,15 @@ fn key_from_public_data(sentence: &[Vec<String>]) -> bool {
                                     "phone" | "customer" | "account" | "order" | "tax" | "membership"
                                 )
                     })
+                        // An ID the server draws at random and looks up (`an opaque session
+                        // ID`) is a bearer credential, as OWASP counts a session's ID.
                         && !phrase.iter().any(|y| {
-                            y.starts_with("secret") || matches!(*y, "random" | "token" | "hash")
+                            y.starts_with("secret")
+                                || matches!(
+                                    *y,
+                                    "random" | "token" | "hash" | "opaque" | "unguessable"
+                                        | "session" | "sessions"
+                                )
                         })
                 }
         })

@@ -2756,6 +2756,7 @@ proptest! {
             "the customer's phone number", "the partner's username", "the account's name",
         ][..]),
         empty in prop::sample::select(&["empty", "blank", "dummy"][..]),
+        drawn in prop::sample::select(&["an opaque session", "a random session", "an unguessable", "the session"][..]),
         seed in any::<u64>()
     ) {
         let bad = dress(vec![
@@ -2771,6 +2772,9 @@ proptest! {
         ], seed);
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
         let valid = dress(vec![format!("the handler verifies the HMAC of every request, and requests signed with an {empty} {key} are rejected")], seed);
+        prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
+        // An ID drawn at random and looked up is the credential itself.
+        let valid = dress(vec![format!("the bearer {key} is {drawn} ID, looked up in ElastiCache on each request; unknown IDs get 401")], seed);
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
