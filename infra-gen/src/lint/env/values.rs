@@ -751,11 +751,12 @@ pub(crate) fn public_by_design(value: &str) -> bool {
     // docs say belong in browsers, and Datadog's client token (`pub` and 32 hex digits): the
     // whole value one key, in the key's own characters — a list after it (`pk_live_…,sk_live_…`)
     // may hold its secret twin.
-    let publishable = ["pk_live_", "pk_test_", "pk.", "phc_"]
+    let publishable = ["pk_live_", "pk_test_", "phc_"]
         .iter()
         .any(|p| v.starts_with(p))
         && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+        || mapbox_public_token(v);
     let datadog_client_token = v
         .strip_prefix("pub")
         .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -2489,6 +2490,22 @@ fn credential_like(scheme: &str, s: &str) -> bool {
     ok
 }
 
+/// Mapbox's public token, as its docs show it: `pk.`, a base64url JSON payload naming the
+/// account, `.`, and a base64url signature (`pk.eyJ1Ijoi….AbC…`); `pk.` before anything else
+/// is no such token.
+fn mapbox_public_token(v: &str) -> bool {
+    let Some((payload, signature)) = v.strip_prefix("pk.").and_then(|r| r.split_once('.')) else {
+        return false;
+    };
+    !signature.is_empty()
+        && signature
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        && base64_decode(payload)
+            .and_then(|d| serde_json::from_slice::<serde_json::Value>(&d).ok())
+            .is_some_and(|j| j.is_object())
+}
+
 /// A dotted token: a JSON Web Token (JWS/JWE: base64url segments, the first a JSON header),
 /// or dot-separated segments that are random material together (`MTk4.Gh1k.x9Zq…`). Host
 /// names (ending in an alphabetic top-level label) are not tokens.
@@ -2539,8 +2556,21 @@ fn name_words(run: &str) -> bool {
         let digits = w.len() - letters.len();
         digits <= 3
             && w.bytes().all(|b| b.is_ascii_alphanumeric())
+            && name_case(w)
             && (word_like(&letters) || word_coverage(letters.as_bytes()) >= 0.6)
     })
+}
+
+/// A piece of a name is in one case, or camelCase: each capital starts a word, so a
+/// lowercase letter follows it (`trustStore`, `Sampler`, `log4j2`, `HTTP`); random material
+/// changes case anywhere (`U6Oxieln`, `EOE88r8x`).
+fn name_case(piece: &str) -> bool {
+    let b = piece.as_bytes();
+    let upper = b.iter().any(u8::is_ascii_uppercase);
+    let lower = b.iter().any(u8::is_ascii_lowercase);
+    !(upper && lower)
+        || (0..b.len())
+            .all(|i| !b[i].is_ascii_uppercase() || b.get(i + 1).is_none_or(u8::is_ascii_lowercase))
 }
 
 /// A password an SQL statement sets: in a statement that creates, alters or sets a user
