@@ -282,6 +282,23 @@ proptest! {
         prop_assert!(secret_name(&name), "{name}: {:?}", pieces(&name));
     }
 
+    /// Mapbox's public token (`pk.`, a base64url JSON payload, a signature) passes under any
+    /// name; `pk.` before a package and random material is no such token, and the material is
+    /// found. A package's pieces are names only in one case or camelCase.
+    #[test]
+    fn mapbox_public_tokens_pass_and_pk_before_anything_else_does_not(
+        payload in from_alphabet(BASE62, 20..=60),
+        signature in from_alphabet(BASE62, 22..=22),
+        package in prop::collection::vec("[a-z]{2,10}", 1..4),
+        m in from_alphabet(BASE62, 40..=64),
+        name in prop::sample::select(&["MAPBOX_TOKEN", "MAPBOX_PUBLIC_TOKEN", "MAP_TILES_KEY", "SETTING"][..]),
+    ) {
+        let token = format!("pk.eyJ1Ijoi{payload}.{signature}");
+        prop_assert!(literal_reason(name, &token).is_none(), "{name}={token}");
+        let value = format!("pk.{}.{m}", package.join("."));
+        prop_assert!(literal_reason("SETTING", &value).is_some(), "{value}");
+    }
+
     /// A package's lowercase segments before random material make no class name of it: the
     /// material is still found (`acme.prod.<key>`).
     #[test]
