@@ -1213,6 +1213,45 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A COPY's destination is expanded with the variables its stage has: a global ARG not
+    /// brought in by a bare `ARG NAME` (or brought in only after the COPY, or only in another
+    /// stage) is empty there, as BuildKit expands it, so the program lands at `/bootstrap`,
+    /// not in the task root the ImageConfig starts it from; a stage default built from such a
+    /// global is empty before its own text too.
+    #[test]
+    fn a_copy_destination_reads_only_the_variables_its_stage_has(
+        name in prop::sample::select(vec!["APP_DIR", "TASK_ROOT", "DEST", "installDir"]),
+        reference in prop::sample::select(vec!["$D", "${D}", "\"${D}\"", "${D:-}"]),
+        place in 0..7usize,
+    ) {
+        let reference = reference.replace('D', name);
+        let (global, other, before, after, valid) = match place {
+            0 => (format!("ARG {name}=/var/task\n"), String::new(), format!("ARG {name}\n"), String::new(), true),
+            1 => (format!("ARG {name}=/var/task\n"), String::new(), String::new(), String::new(), false),
+            2 => (String::new(), String::new(), format!("ARG {name}=/var/task\n"), String::new(), true),
+            3 => (format!("ARG {name}=/var/task\n"), String::new(), String::new(), format!("ARG {name}\n"), false),
+            4 => (
+                format!("ARG {name}=/var/task\n"),
+                format!("FROM public.ecr.aws/lambda/provided:al2023 AS other\nARG {name}\n"),
+                String::new(), String::new(), false,
+            ),
+            5 => ("ARG ROOT=/var\n".to_owned(), String::new(), format!("ARG ROOT\nARG {name}=${{ROOT}}/task\n"), String::new(), true),
+            _ => ("ARG ROOT=/var\n".to_owned(), String::new(), format!("ARG {name}=${{ROOT}}/task\n"), String::new(), false),
+        };
+        let text = format!(
+            "{global}{other}FROM public.ecr.aws/lambda/provided:al2023\n{before}COPY bootstrap {reference}/bootstrap\n{after}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_for(&text);
+        prop_assert_eq!(found.is_empty(), valid, "{}\n{:#?}", text, found);
+        if !valid {
+            prop_assert!(found.iter().all(|f| f.code == "image-config" && f.message.contains("no instruction")), "{:#?}", found);
+        }
+    }
+}
+
+proptest! {
     /// BuildKit writes the values of a stage's ARGs into each RUN's history line
     /// (`RUN |1 NAME=value /bin/sh -c …`): an ARG of any name a RUN puts where a credential goes
     /// — a URL's user or password, after an auth scheme, a password option — is a credential

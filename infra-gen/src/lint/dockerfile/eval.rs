@@ -1124,7 +1124,9 @@ impl Stage {
             "ARG" => {
                 for (name, default) in arg_words(&ins.rest, escape) {
                     let val = match default {
-                        Some(d) => known(expand(&d, escape, &self.state)),
+                        // BuildKit expands a default with what the stage has: a name it
+                        // does not declare (a global ARG not brought in) is empty.
+                        Some(d) => known(expand_value(&d, escape, &self.state)),
                         None => match (
                             global.get(&name).filter(|v| **v != Val::NoDefault),
                             self.state.get(&name),
@@ -1382,11 +1384,13 @@ impl Stage {
                 let expanded: Vec<String> = sources
                     .iter()
                     .filter(|s| !s.starts_with("<<"))
-                    .filter_map(|s| expand(s, escape, &self.state).ok())
+                    .filter_map(|s| expand_value(s, escape, &self.state).ok())
                     .collect();
                 // Where the files land: in the destination under each source's name, or the
-                // destination itself (a relative one in the WORKDIR).
-                let landing = expand(&destination, escape, &self.state)
+                // destination itself (a relative one in the WORKDIR). A variable the stage
+                // does not have is empty there, as BuildKit expands it (a global ARG not
+                // brought in by a bare `ARG NAME`, one declared only after): not unknowable.
+                let landing = expand_value(&destination, escape, &self.state)
                     .ok()
                     .and_then(|d| match &self.config.working_dir {
                         _ if d.starts_with('/') => Some(clean(&d)),
@@ -1401,7 +1405,9 @@ impl Stage {
                             .trim_start_matches('-')
                             .trim_matches(['"', '\''])
                             .to_owned(),
-                        None => expand(s, escape, &self.state).unwrap_or_else(|_| "*".to_owned()),
+                        None => {
+                            expand_value(s, escape, &self.state).unwrap_or_else(|_| "*".to_owned())
+                        }
                     })
                     .collect();
                 let into_dir = destination.ends_with('/')
