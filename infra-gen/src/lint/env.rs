@@ -3,6 +3,7 @@
 //! Environment variables are visible to anyone who can read the function's configuration
 //! and are copied into every deployment artifact; secrets belong in Secrets Manager.
 
+mod curve;
 mod names;
 mod split;
 mod values;

@@ -3960,3 +3960,43 @@ proptest! {
         prop_assert!(prose_reason(&leaked).is_some(), "{leaked}");
     }
 }
+
+/// How a point is written: base64url without padding (web push), base64, hex, `0x` and hex.
+fn point_text(d: &[u8], form: usize) -> String {
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    match form % 4 {
+        0 => b64(d)
+            .trim_end_matches('=')
+            .replace('+', "-")
+            .replace('/', "_"),
+        1 => b64(d),
+        2 => hex,
+        _ => format!("0x{hex}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 32, ..config() })]
+
+    /// A point on P-256 or secp256k1 is a public key under any name (web push's application
+    /// server key, a wallet's public key) and in any of its encodings; the same bytes with
+    /// `y` replaced by random bytes are key material.
+    #[test]
+    fn curve_points_are_public_keys_and_random_coordinates_are_not(
+        limbs in proptest::array::uniform4(any::<u64>()),
+        y in prop::collection::vec(any::<u8>(), 32),
+        k1 in any::<bool>(),
+        form in 0usize..4,
+        name in prop::sample::select(vec![
+            "WEB_PUSH_SERVER_KEY", "APPLICATION_SERVER_KEY", "VAPID_KEY", "PUSH_KEY",
+            "SIGNER_KEY", "ORDERS_KEY", "KEY",
+        ]),
+    ) {
+        let d = super::curve::tests::point(k1, limbs);
+        prop_assert_eq!(literal_reason(name, &point_text(&d, form)), None);
+        let mut random = d.clone();
+        random[33..].copy_from_slice(&y);
+        prop_assume!(random != d);
+        prop_assert!(literal_reason(name, &point_text(&random, form)).is_some());
+    }
+}

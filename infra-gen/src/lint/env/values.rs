@@ -802,6 +802,7 @@ pub(crate) fn public_by_design(value: &str) -> bool {
     };
     pem_public
         || ssh_public
+        || ec_point(v)
         || paserk_public
         || publishable
         || datadog_client_token
@@ -812,6 +813,34 @@ pub(crate) fn public_by_design(value: &str) -> bool {
         || tink
         || bech32_public(v)
         || anon_jwt(v)
+}
+
+/// A public key written as an elliptic-curve point (see `curve`): SEC 1's 65 uncompressed bytes
+/// in base64 or base64url (87 or 88 characters, `B` first: a web push application server
+/// key) or in hex (`04` and 128 digits, `0x` before or not).
+fn ec_point(v: &str) -> bool {
+    let hex = v
+        .strip_prefix("0x")
+        .unwrap_or(v)
+        .strip_prefix("04")
+        .filter(|d| d.len() == 128 && d.bytes().all(|b| b.is_ascii_hexdigit()));
+    if let Some(digits) = hex {
+        return hex_point(digits);
+    }
+    matches!(v.len(), 87 | 88)
+        && v.starts_with('B')
+        && base64_decode(v).is_some_and(|d| super::curve::uncompressed_point(&d))
+}
+
+/// Whether 128 hex digits are an uncompressed point's two coordinates.
+fn hex_point(digits: &str) -> bool {
+    let mut d = vec![4u8];
+    d.extend(
+        (0..digits.len())
+            .step_by(2)
+            .filter_map(|i| u8::from_str_radix(digits.get(i..i + 2)?, 16).ok()),
+    );
+    super::curve::uncompressed_point(&d)
 }
 
 /// A feature-flag vendor's client-side key, which its vendor documents as safe to ship in apps,
@@ -2709,7 +2738,10 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
                 })
                 || sentry_public_key(before, run, &original[start + run.len()..])
                 || trace_id(before, run, &original[start + run.len()..])
-                || pinned_revision(before, run, &original[start + run.len()..]);
+                || pinned_revision(before, run, &original[start + run.len()..])
+                || run
+                    .strip_prefix("04")
+                    .is_some_and(|d| d.len() == 128 && hex_point(d));
             if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
@@ -3408,7 +3440,7 @@ fn public_blob(d: &[u8]) -> bool {
         .and_then(|inner| header(inner, 0x30))
         .is_some_and(|tbs| tbs.first() == Some(&0xa0));
     let Some((0x30, body, _)) = der(d) else {
-        return ssh || certificate || signify_public(d);
+        return ssh || certificate || signify_public(d) || super::curve::uncompressed_point(d);
     };
     let mut outline = Vec::new();
     let mut rest = body;
