@@ -1256,6 +1256,27 @@ proptest! {
         prop_assert!(literal_reason(&name, &with_password).is_some(), "{name}={with_password}");
     }
 
+    /// A passphrase of words is no command line because a word starts with `/` or `-`: a
+    /// command's path has two segments or more, and its option is named by letters, digits
+    /// and `.`, `_`, `-`.
+    #[test]
+    fn a_passphrase_whose_words_start_with_a_slash_or_dash_is_no_command(
+        name in secret_names(),
+        first in "[a-z]{4,8}[0-9]{1,2}",
+        odd in prop_oneof![
+            "/[A-Z][a-z]{3,6}-[0-9]{2}",
+            "-[A-Z][a-z]{1,3}[0-9]{2}[!#*+][a-z]{1,2}",
+            "--[a-z]{2,4}[!#*+][0-9]{2}",
+        ],
+        last in prop::option::of("[a-z]{4,7}"),
+    ) {
+        let phrase = match last {
+            Some(l) => format!("{first} {odd} {l}"),
+            None => format!("{first} {odd}"),
+        };
+        prop_assert!(literal_reason(&name, &phrase).is_some(), "{name}={phrase}");
+    }
+
     /// A salt or seed that buckets users (a flag's, an experiment's) is a label, in a
     /// variable or a flag document's field; one a word says keys a login, a session, a
     /// signature or a wallet is a key, and random material is material under any name.

@@ -249,7 +249,10 @@ fn label(v: &str) -> bool {
 
 /// A command line (`aws secretsmanager get-secret-value --secret-id …`, `openssl rsa -passin
 /// file:…`, `op read op://…`): a program's name or path, then arguments with an option, a
-/// path or a URL among them. Under a
+/// path or a URL among them — an option named by letters, digits, `.`, `_` and `-` (`--secret-id`,
+/// `-passin`, `-Dkey=…`), a path of two segments or more (`/run/secrets/db`): a passphrase's
+/// words may start with `-` or `/` too (`tulip8 /Orbit-42 quill`, `rosebud -Kx92!q`), but not
+/// in those shapes. Under a
 /// secret's name it is how the secret is fetched or used, not the secret; a credential in it
 /// is found by its place (a password option, `pass:…`, a URL's password).
 fn command_line(v: &str) -> bool {
@@ -264,15 +267,25 @@ fn command_line(v: &str) -> bool {
         && (program == program_name || program.starts_with('/'));
     let args: Vec<&str> = words.collect();
     // An option, or what a command names: an absolute path, a URL (`op read op://…`).
+    let option = |a: &str| {
+        a.strip_prefix('-')
+            .map(|o| o.trim_start_matches('-'))
+            .map(|o| o.split_once('=').map_or(o, |(name, _)| name))
+            .is_some_and(|o| {
+                o.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && o.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            })
+    };
+    let path = |a: &str| {
+        a.strip_prefix('/')
+            .is_some_and(|p| p.split('/').filter(|s| !s.is_empty()).count() >= 2)
+    };
     named
         && !args.is_empty()
-        && args.iter().any(|a| {
-            a.strip_prefix('-')
-                .map(|o| o.trim_start_matches('-'))
-                .is_some_and(|o| o.starts_with(|c: char| c.is_ascii_alphabetic()))
-                || a.starts_with('/')
-                || a.contains("://")
-        })
+        && args
+            .iter()
+            .any(|a| option(a) || path(a) || a.contains("://"))
 }
 
 /// An HTTP header's name as written in Train-Case (`X-Hub-Signature-256`, `Stripe-Signature`,
