@@ -1380,13 +1380,16 @@ proptest! {
     /// A raw resource's policies may name another account or region only when it declares
     /// that crossing with a reason (`Raw::cross_account`, `Raw::cross_region`), as a typed
     /// statement does: a queue taking a topic of another region (SNS delivers across regions),
-    /// or a partner account's role. One boundary declared leaves the other undeclared.
+    /// or a partner account's role. One boundary declared leaves the other undeclared. The
+    /// same holds for a resource's own grant (`AWS::Lambda::Permission`: a topic of another
+    /// region invoking the function, a partner account's bucket).
     #[test]
     fn a_raw_resource_crosses_only_what_it_declares(
         crosses_region in any::<bool>(),
         crosses_account in any::<bool>(),
         declare_region in any::<bool>(),
         declare_account in any::<bool>(),
+        own_grant in any::<bool>(),
     ) {
         let topic = if crosses_region {
             "arn:${AWS::Partition}:sns:eu-west-1:${AWS::AccountId}:alerts"
@@ -1398,7 +1401,13 @@ proptest! {
         } else {
             serde_json::json!({"Fn::GetAtt": ["FunctionRole", "Arn"]})
         };
-        let mut raw = infra_gen::model::raw::Raw::new("AWS::SQS::QueuePolicy", serde_json::json!({
+        let permission = serde_json::json!({
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Function"},
+            "Principal": "sns.amazonaws.com", "SourceArn": {"Fn::Sub": topic},
+            "SourceAccount": if crosses_account { serde_json::json!("210987654321") } else { serde_json::json!({"Ref": "AWS::AccountId"}) }});
+        let mut raw = if own_grant {
+            infra_gen::model::raw::Raw::new("AWS::Lambda::Permission", permission)
+        } else { infra_gen::model::raw::Raw::new("AWS::SQS::QueuePolicy", serde_json::json!({
             "Queues": [{"Fn::Sub": "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/demo-jobs"}],
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [
                 {"Sid": "FromTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
@@ -1406,6 +1415,7 @@ proptest! {
                  "Condition": {"ArnEquals": {"aws:SourceArn": {"Fn::Sub": topic}}}},
                 {"Sid": "Reader", "Effect": "Allow", "Principal": {"AWS": reader}, "Action": "sqs:ReceiveMessage",
                  "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:demo-jobs"}}]}}))
+        }
             .expect("valid raw")
             .stateless();
         if declare_region {

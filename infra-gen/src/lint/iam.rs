@@ -238,13 +238,15 @@ pub(super) fn check_grant(stack: &Stack, statement: &Statement, id: &str, sink: 
     escalation::check(&role, id, sink);
     let scope = sink.scope();
     let mut lengths = HashMap::new();
+    // The raw resource's declared crossings are the grant's, as they are its documents'.
+    let declared_region = statement.crosses(Boundary::Region);
     for condition in &statement.conditions {
         check_condition(
             stack,
             statement,
             condition,
             (&scope, &mut lengths),
-            false,
+            declared_region,
             id,
             sink,
         );
