@@ -21,7 +21,10 @@
 //!   pools, which hand out credentials: identities, keys, passwords, temporary credentials,
 //!   group memberships and permission-set assignments (`iam:CreateAccessKey`,
 //!   `sts:AssumeRole`, `sso:CreateAccountAssignment`, `identitystore:CreateGroupMembership`),
-//!   unless it only reads (`sts:DecodeAuthorizationMessage`, which AWS files under Write);
+//!   unless it only reads (`sts:DecodeAuthorizationMessage`, which AWS files under Write) or
+//!   only removes what a service holding no restriction grants with
+//!   (`cognito-identity:DeleteIdentityPool`); and a read of one handing out a token for the
+//!   identities of a resource it names (`cognito-identity:GetOpenIdTokenForDeveloperIdentity`);
 //! * a write of AWS Organizations, whose policies and membership bound every principal of an
 //!   account (`organizations:LeaveOrganization`, `DisablePolicyType`, `MoveAccount`);
 //! * a write setting or handing out a user's credential, in any service (`User` and a
@@ -153,6 +156,35 @@ pub(super) const IDENTITY_SERVICES: [&str; 8] = [
     "rolesanywhere",
     "cognito-identity",
 ];
+
+/// Identity services whose every resource grants and none restricts: a Cognito identity
+/// pool hands its roles' credentials to the logins linked to its identities, and nothing in it
+/// denies or bounds anyone (unlike IAM's policies and boundaries, Identity Center's permission
+/// sets, Roles Anywhere's revocation lists). Removing a pool or an identity, or unlinking a
+/// login (which then starts a new identity), takes credentials away and hands out none.
+const GRANTS_ONLY: [&str; 1] = ["cognito-identity"];
+
+/// Verbs that remove what they name.
+const REMOVE_VERBS: [&str; 2] = ["Delete", "Unlink"];
+
+/// Whether the action only removes what an identity service that holds no restriction
+/// ([`GRANTS_ONLY`]) grants with (`cognito-identity:DeleteIdentityPool`, `DeleteIdentities`).
+fn only_removes_grants(service: &Service, action: &ActionInfo) -> bool {
+    GRANTS_ONLY.contains(&service.prefix)
+        && REMOVE_VERBS.iter().any(|v| action.name().starts_with(v))
+}
+
+/// Whether a read of an identity service hands out a token or credential for identities of a
+/// resource it names (`cognito-identity:GetOpenIdTokenForDeveloperIdentity`: a token for any
+/// identity of the pool, exchanged for the pool's role's credentials), which AWS files under
+/// Read. One naming no resource issues only the caller's own (`sts:GetSessionToken`) or is a
+/// public API (`cognito-identity:GetCredentialsForIdentity`, which needs a login, not IAM).
+fn issues_for_others(service: &Service, action: &ActionInfo) -> bool {
+    let name = action.name();
+    name.starts_with("Get")
+        && hands_out_credentials(name)
+        && action.resource_types(service).next().is_some()
+}
 
 /// The services whose writes set the bounds of every principal of an account: Organizations'
 /// service and resource control policies, the policy types enabled, which OU an account is in,
@@ -456,11 +488,22 @@ fn danger(service: &Service, action: &ActionInfo) -> Option<String> {
             action.level_names().join("/")
         ));
     }
-    if writes && !reads && IDENTITY_SERVICES.contains(&service.prefix) {
+    if writes
+        && !reads
+        && IDENTITY_SERVICES.contains(&service.prefix)
+        && !only_removes_grants(service, action)
+    {
         return Some(format!(
             "it is a {} write of {}, which creates or changes identities or issues credentials",
             action.level_names().join("/"),
             service.prefix
+        ));
+    }
+    if IDENTITY_SERVICES.contains(&service.prefix) && issues_for_others(service, action) {
+        return Some(format!(
+            "it hands out a token or credential of {} for identities of the resource it names, which AWS files under {}: its holder acts as them",
+            service.prefix,
+            action.level_names().join("/")
         ));
     }
     if writes && !reads && GOVERNING_SERVICES.contains(&service.prefix) {

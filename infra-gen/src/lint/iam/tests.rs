@@ -923,6 +923,77 @@ mod generated {
         assert!(credential >= 4 && plain >= 20, "{credential} {plain}");
     }
 
+    /// Cognito identity pools hold nothing that restricts anyone: deleting a pool or its
+    /// identities, or unlinking a login, escalates nothing, while every other write of the
+    /// service (roles, logins, merges, the pool's settings) does; and in every identity
+    /// service, a read handing out a token for the identities of a resource it names
+    /// escalates (`GetOpenIdTokenForDeveloperIdentity`), while one naming none issues only
+    /// the caller's own or is public (`sts:GetSessionToken`, `GetCredentialsForIdentity`).
+    #[test]
+    fn identity_pools_removals_pass_and_tokens_for_their_identities_escalate() {
+        let escalates = |action: &str| {
+            let a = Action::new(action).expect("in the data");
+            let (service, info) = a.info();
+            let resource = info
+                .resource_types(service)
+                .next()
+                .map_or_else(|| Expr::literal("*"), |t| Expr::sub(arn_of(t.arn())));
+            let mut s = Statement::allow("Generated", vec![a.clone()], vec![resource]);
+            // A star-only write of the pool is narrowed to one pool by its own key.
+            for key in a.star_keys() {
+                s = s.when(
+                    key,
+                    Expr::sub(arn_of(
+                        "arn:${Partition}:cognito-identity:${Region}:${Account}:identitypool/p",
+                    )),
+                );
+            }
+            has(&with(s), "iam-escalation")
+        };
+        let pools = data::services()
+            .iter()
+            .find(|s| s.prefix == "cognito-identity")
+            .expect("in the data");
+        let (mut removals, mut others) = (0, 0);
+        for info in pools.actions {
+            if !info.has(Level::Write) {
+                continue;
+            }
+            let action = format!("cognito-identity:{}", info.name());
+            if ["Delete", "Unlink"]
+                .iter()
+                .any(|v| info.name().starts_with(v))
+            {
+                removals += 1;
+                assert!(!escalates(&action), "{action}");
+            } else if !info.has(Level::Tagging) && !name_reads(info.name()) {
+                // (`GetId`, a public API AWS files under Write, reads an identity's ID.)
+                others += 1;
+                assert!(escalates(&action), "{action}");
+            }
+        }
+        assert!(removals >= 4 && others >= 5, "{removals} {others}");
+        assert!(escalates(
+            "cognito-identity:GetOpenIdTokenForDeveloperIdentity"
+        ));
+        for own_or_public in [
+            "sts:GetSessionToken",
+            "sts:GetServiceBearerToken",
+            "cognito-identity:GetCredentialsForIdentity",
+            "cognito-identity:GetOpenIdToken",
+            "cognito-identity:DescribeIdentityPool",
+        ] {
+            assert!(!escalates(own_or_public), "{own_or_public}");
+        }
+        // Removals elsewhere can lift a restriction: a revocation list, a boundary.
+        for lifts in [
+            "rolesanywhere:DeleteCrl",
+            "iam:DeleteRolePermissionsBoundary",
+        ] {
+            assert!(escalates(lifts), "{lifts}");
+        }
+    }
+
     /// Over every write in AWS's data on a resource that runs with a role: its own service
     /// starting, stopping or feeding a run as defined does not escalate; starting a run whose
     /// request may replace the code, or another service reaching into the run, does; and
@@ -947,8 +1018,13 @@ mod generated {
                 let verb = super::super::escalation::RUN_VERBS
                     .into_iter()
                     .find(|v| info.name().starts_with(v));
+                // Removing a Cognito identity pool or identity takes credentials away.
+                let removes = service.prefix == "cognito-identity"
+                    && ["Delete", "Unlink"]
+                        .iter()
+                        .any(|v| info.name().starts_with(v));
                 let want = match (target, verb) {
-                    _ if identity_write && name_reads(info.name()) => false,
+                    _ if identity_write && (name_reads(info.name()) || removes) => false,
                     _ if identity_write => {
                         identity += 1;
                         true
@@ -1315,15 +1391,19 @@ mod generated {
             };
             let f = with(Statement::allow("Generated", vec![action.clone()], vec![resource]));
             let escalates = f.iter().any(|x| x.code == "iam-escalation");
+            let identity = super::super::escalation::IDENTITY_SERVICES.contains(&service.prefix);
+            let removes_a_grant = service.prefix == "cognito-identity"
+                && ["Delete", "Unlink"].iter().any(|v| info.name().starts_with(v));
             if !name_reads(info.name()) && (info.has(Level::PermissionsManagement)
-                || (super::super::escalation::IDENTITY_SERVICES.contains(&service.prefix)
-                    && info.has(Level::Write)))
+                || (identity && info.has(Level::Write) && !removes_a_grant))
             {
                 prop_assert!(escalates, "{} {:?}", action.as_str(), f);
             }
-            // A credential for what runs with a role escalates at any level.
+            // A credential for what runs with a role escalates at any level, and so does an
+            // identity service's token for the identities of a resource it names.
             let credential = super::super::escalation::hands_out_credentials(info.name())
-                && info.resource_types(service).any(super::super::escalation::runs_with_a_role);
+                && (info.resource_types(service).any(super::super::escalation::runs_with_a_role)
+                    || (identity && info.name().starts_with("Get") && info.resource_types(service).next().is_some()));
             if credential {
                 prop_assert!(escalates, "{} {:?}", action.as_str(), f);
             }
