@@ -266,7 +266,7 @@ fn wildcard(
             .actions
             .iter()
             .filter(|a| {
-                (!a.star_only() || a.needs_star_key()) && !narrowed_on_star(a, statement, &scope)
+                (!a.takes_star() || a.needs_star_key()) && !narrowed_on_star(a, statement, &scope)
             })
             .collect();
         if !broad.is_empty() {

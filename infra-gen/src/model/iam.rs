@@ -70,11 +70,17 @@ impl Action {
     }
 
     /// Whether lint `iam-wildcard` accepts the action on `"Resource": "*"` only when one of
-    /// its [`Action::star_keys`] narrows it: an action whose one resource type is optional,
-    /// and a star-only action that changes what its key names (a star-only List or Read
-    /// passes on `*` alone).
+    /// its [`Action::star_keys`] narrows it: a write whose one resource type is optional, and
+    /// a star-only action that changes what its key names (a List or Read passes on `*`
+    /// alone).
     pub fn needs_star_key(&self) -> bool {
         self.info.narrowed_on_star_by_keys()
+    }
+
+    /// Whether `"Resource": "*"` is how AWS grants the action (it acts on no resource type, or
+    /// only reads with an optional one: `cloudwatch:GetMetricData`), not a wildcard.
+    pub fn takes_star(&self) -> bool {
+        self.info.takes_star()
     }
 
     /// The action's entry in the IAM data.

@@ -1091,8 +1091,9 @@ mod generated {
     /// names condition keys of its own service, and every star-only action that changes what
     /// an ARN key of its own service names (`lambda:CreateEventSourceMapping`'s
     /// `lambda:FunctionArn`): on `*` it is accepted exactly when one of those keys narrows it
-    /// with exact values, in a form that fails without the key. A star-only List or Read with
-    /// such a key passes on `*` alone (it reads; the key only filters).
+    /// with exact values, in a form that fails without the key. A List or Read with such a
+    /// key, star-only or with an optional resource type, passes on `*` alone (it reads; the
+    /// key only filters; `cloudwatch:GetMetricData` is granted on `*`: metrics have no ARN).
     #[test]
     fn an_optional_resource_action_on_star_needs_its_own_condition() {
         let (mut seen, mut selecting, mut reading) = (0, 0, 0);
@@ -1101,7 +1102,11 @@ mod generated {
                 let Some(key) = info.star_keys().next() else {
                     continue;
                 };
-                if !info.narrowed_on_star_by_keys() {
+                let changes = info.has(Level::Write)
+                    || info.has(Level::PermissionsManagement)
+                    || info.has(Level::Tagging);
+                assert_eq!(info.narrowed_on_star_by_keys(), changes, "{}", info.name());
+                if !changes {
                     reading += 1;
                     let action = Action::new(&format!("{}:{}", service.prefix, info.name()))
                         .expect("in the data");
@@ -1177,6 +1182,13 @@ mod generated {
             put.star_keys().collect::<Vec<_>>(),
             ["cloudwatch:namespace"]
         );
+        for read in ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"] {
+            let read = Action::new(read).expect("in the data");
+            assert!(!read.star_only() && read.takes_star() && !read.needs_star_key());
+            let f = raw_policy(serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Sid": "Metrics", "Effect": "Allow", "Action": read.as_str(), "Resource": "*"}]}));
+            assert!(!has(&f, "iam-wildcard"), "{f:?}");
+        }
         let map = Action::new("lambda:CreateEventSourceMapping").expect("in the data");
         assert!(map.star_only() && map.needs_star_key());
         assert_eq!(map.star_keys().collect::<Vec<_>>(), ["lambda:FunctionArn"]);

@@ -208,17 +208,27 @@ impl ActionInfo {
     }
 
     /// Whether `"Resource": "*"` grants the action on everything unless one of its
-    /// [`ActionInfo::star_keys`] narrows it: an action whose one resource type is optional, or
-    /// a star-only action that changes something (Write, Permissions management, Tagging) and
-    /// whose request names what it acts on in its own key (`lambda:CreateEventSourceMapping`'s
-    /// function). A star-only List or Read names and reads, which its key only filters
-    /// (`ecs:ListServices` by `ecs:cluster`).
+    /// [`ActionInfo::star_keys`] narrows it: an action that changes something (Write,
+    /// Permissions management, Tagging) whose one resource type is optional
+    /// (`cloudwatch:PutMetricData`'s namespace) or, acting on none, whose request names what
+    /// it acts on in its own key (`lambda:CreateEventSourceMapping`'s function). A List or Read
+    /// names and reads, which its key only filters: star-only (`ecs:ListServices` by
+    /// `ecs:cluster`) or with an optional resource type, whose `*` is how AWS grants it
+    /// (`cloudwatch:GetMetricData`: metrics have no ARN).
     pub fn narrowed_on_star_by_keys(&self) -> bool {
-        self.star_keys().next().is_some()
-            && (!self.star_only()
-                || self.has(Level::Write)
-                || self.has(Level::PermissionsManagement)
-                || self.has(Level::Tagging))
+        self.star_keys().next().is_some() && self.changes()
+    }
+
+    /// Whether `"Resource": "*"` is a grant AWS's data makes for the action, not a wildcard:
+    /// it acts on no resource type, or it only lists or reads and its one resource type is
+    /// optional (its [`ActionInfo::star_keys`] say so).
+    pub fn takes_star(&self) -> bool {
+        self.star_only() || (self.star_keys().next().is_some() && !self.changes())
+    }
+
+    /// Whether its access level changes something (Write, Permissions management, Tagging).
+    fn changes(&self) -> bool {
+        self.has(Level::Write) || self.has(Level::PermissionsManagement) || self.has(Level::Tagging)
     }
 
     /// The resource types the action accepts.
