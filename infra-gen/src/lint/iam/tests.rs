@@ -1486,9 +1486,11 @@ mod generated {
                     let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
                     let no_slash = ["BucketName", "TableName", "QueueName", "TopicName", "FunctionName"];
                     let variable = &rest[start + 2..end];
+                    // An IoT topic is an MQTT topic, whose levels `/` separates.
+                    let mqtt = format.contains(":iot:");
                     re.push_str(if variable == "FunctionName" {
                         "[A-Za-z0-9._:-]*"
-                    } else if no_slash.contains(&variable) {
+                    } else if no_slash.contains(&variable) && !mqtt {
                         "[A-Za-z0-9._-]*"
                     } else if ["Partition", "Account"].contains(&variable)
                         // Bedrock names models without a region for global inference.
@@ -1514,6 +1516,29 @@ mod generated {
             let f = with(Statement::allow("Generated", vec![action], vec![Expr::sub(written.clone())]));
             let refused = f.iter().any(|x| x.message.contains("not a resource type"));
             prop_assert_eq!(refused, !fits, "{} on {}: {:?}", info.name(), written, f);
+        }
+
+        /// A name is judged by its own service's naming rules: an IoT topic is an MQTT topic of
+        /// levels joined by `/` (`topic/fleet/42/status`), while an SNS or MSK topic's name
+        /// holds no `/`, so the same text after `topic/` or as the name is a topic of IoT
+        /// whatever its levels, and of SNS only with one level.
+        #[test]
+        fn a_topic_name_follows_its_own_services_rules(
+            levels in prop::collection::vec("[a-z]{1,5}[0-9]{0,2}", 1..5),
+        ) {
+            let name = levels.join("/");
+            let scope_refused = |action: &str, arn: String| {
+                let f = with(Statement::allow(
+                    "Generated",
+                    vec![Action::new(action).expect("in the data")],
+                    vec![Expr::sub(arn)],
+                ));
+                f.iter().any(|x| x.message.contains("not a resource type"))
+            };
+            let iot = format!("arn:${{AWS::Partition}}:iot:${{AWS::Region}}:${{AWS::AccountId}}:topic/{name}");
+            let sns = format!("arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{name}");
+            prop_assert!(!scope_refused("iot:Publish", iot));
+            prop_assert_eq!(scope_refused("sns:Publish", sns), levels.len() > 1);
         }
 
         /// IAM grants every action of a statement on every resource; only a resource no action

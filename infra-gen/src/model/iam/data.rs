@@ -381,7 +381,7 @@ impl ResourceType {
                 // Bedrock's global inference profiles route to any region, and AWS grants the
                 // models they reach on ARNs without one (`arn:aws:bedrock:::foundation-model/…`).
                 (i == 3 && text.is_empty() && REGIONLESS.contains(&fields[0]))
-                    || fits(pattern, text, open)
+                    || fits(fields[0], pattern, text, open)
             })
         };
         let formats = self.arn();
@@ -438,7 +438,9 @@ impl<'a> Subject<'a> {
 
 /// Whether ARN-format field `pattern` (`${Var}` is any text) can match `text`, followed by
 /// anything when `open`.
-fn fits(pattern: &str, text: &str, open: bool) -> bool {
+/// Whether `text` (ended by an undecided part when `open`) fits `pattern`, a field of a
+/// format of ARN service `service`.
+fn fits(service: &str, pattern: &str, text: &str, open: bool) -> bool {
     let Some(start) = pattern.find("${") else {
         return if open {
             pattern.starts_with(text)
@@ -457,26 +459,35 @@ fn fits(pattern: &str, text: &str, open: bool) -> bool {
     // A variable at the end takes whatever is left; a partition, region or account is never
     // empty where the format names one (`arn:aws:sqs::123456789012:q` is no queue).
     if rest.is_empty() {
-        return holds(variable, after)
+        return holds(service, variable, after)
             && (open || !after.is_empty() || !NEVER_EMPTY.contains(&variable));
     }
     (0..=after.len())
         .filter(|&i| after.is_char_boundary(i))
-        .take_while(|&i| holds(variable, &after[..i]))
-        .any(|i| fits(rest, &after[i..], open))
+        .take_while(|&i| holds(service, variable, &after[..i]))
+        .any(|i| fits(service, rest, &after[i..], open))
 }
 
-/// Variables whose services' naming rules allow only letters, digits and `.`, `-`, `_` (S3
-/// buckets, DynamoDB tables, SQS queues, SNS topics, Lambda functions — and a function's
-/// `:qualifier`), besides IAM policy variables (`${aws:username}`). So `arn:aws:s3:::b/key` is
-/// an object, never a bucket, `table/t/index/i` an index, never a table, and a queue named with
-/// a space or a stray character is no queue.
-const NO_SLASH: [&str; 5] = [
-    "BucketName",
-    "TableName",
-    "QueueName",
-    "TopicName",
-    "FunctionName",
+/// Variables whose services' naming rules allow only letters, digits and `.`, `-`, `_`, by
+/// ARN service (buckets of S3 and its Outposts, directory and vector buckets; DynamoDB,
+/// Keyspaces, Glue and Timestream tables; SQS and MediaConvert queues; SNS and MSK topics;
+/// Lambda functions — and a function's `:qualifier`), besides IAM policy variables
+/// (`${aws:username}`). So `arn:aws:s3:::b/key` is an object, never a bucket, `table/t/index/i`
+/// an index, never a table, and a queue named with a space or a stray character is no queue.
+/// A name is judged by its own service's rules: an IoT topic's name is an MQTT topic, whose
+/// levels `/` separates (`arn:aws:iot:…:topic/fleet/42/status`).
+const NO_SLASH: [(&str, &[&str]); 5] = [
+    (
+        "BucketName",
+        &["s3", "s3-outposts", "s3express", "s3vectors"],
+    ),
+    (
+        "TableName",
+        &["dynamodb", "cassandra", "glue", "timestream"],
+    ),
+    ("QueueName", &["sqs", "mediaconvert"]),
+    ("TopicName", &["sns", "kafka"]),
+    ("FunctionName", &["lambda"]),
 ];
 
 /// ARN-format variables that always stand for some text.
@@ -486,14 +497,17 @@ const NEVER_EMPTY: [&str; 3] = ["Partition", "Region", "Account"];
 /// models as global cross-Region inference reaches them.
 const REGIONLESS: [&str; 1] = ["bedrock"];
 
-/// Whether ARN variable `variable` can stand for `text`.
-fn holds(variable: &str, text: &str) -> bool {
+/// Whether ARN variable `variable` of a format of ARN service `service` can stand for `text`.
+fn holds(service: &str, variable: &str, text: &str) -> bool {
     // The data names the constraint (`${ParameterNameWithoutLeadingSlash}`: SSM's ARN of
     // `/app/flag` is `parameter/app/flag`, so `parameter//app/flag` names nothing).
     if variable.ends_with("WithoutLeadingSlash") && text.starts_with('/') {
         return false;
     }
-    if !NO_SLASH.contains(&variable) {
+    if !NO_SLASH
+        .iter()
+        .any(|(v, services)| *v == variable && services.contains(&service))
+    {
         return true;
     }
     let mut rest = text;
