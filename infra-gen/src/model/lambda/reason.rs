@@ -309,61 +309,62 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
             .iter()
             .any(|p| w.starts_with(p))
     });
-    let kept_only = all().any(|w| {
-        matches!(
-            w.as_str(),
-            "logged"
-                | "log"
-                | "logs"
-                | "logging"
-                | "store"
-                | "stores"
-                | "writes"
-                | "written"
-                | "recorded"
-                | "stored"
-                | "forwards"
-                | "forwarded"
-                | "printed"
-                | "saved"
-                // Read for what it says, not checked: `we decode the bearer token and read
-                // the tenant from it`.
-                | "decode"
-                | "decodes"
-                | "decoded"
-                | "parse"
-                | "parses"
-                | "parsed"
-                | "extract"
-                | "extracts"
-                | "extracted"
-        )
-    });
-    if !public && mechanism && kept_only && !judged {
-        return Err(Refusal::Negation);
-    }
-    // A signature only made (`our client SDK signs every request`) where nothing judges it:
-    // signing is the caller's part, and no one is said to verify.
-    let signing = |w: &str| {
-        matches!(
-            w,
-            "signs" | "signed" | "signing" | "signature" | "signatures"
-        )
+    // A credential named where nothing judges it — nothing checks, compares, verifies,
+    // requires or refuses, in any language read — authenticates no one, whatever else is
+    // done with it: kept (`the Twilio auth token lives in Secrets Manager`, `the key is
+    // written to the access log`), sent or configured (`GitHub sends X-Hub-Signature-256`,
+    // `the webhook is configured with a secret token`), made (`Shopify signs every webhook`)
+    // or read (`we decode the bearer token`). Only the function can check a `NONE` URL's
+    // callers, and a reason that says no check says none.
+    // (A valid credential is a judged one, and `only` restricts: `only requests with a valid
+    // signature are processed`, `nur Anfragen mit gültiger Signatur`.)
+    let restricts = |w: &str| {
+        enforced(w)
+            || foreign_refusal(w)
+            // The other languages' negators: `kein Aufruf ohne den API-Schlüssel`.
+            || matches!(
+                w,
+                "kein"
+                    | "keine"
+                    | "ohne"
+                    | "nie"
+                    | "sans"
+                    | "aucun"
+                    | "aucune"
+                    | "jamais"
+                    | "sin"
+                    | "nunca"
+                    | "ningún"
+                    | "ninguna"
+                    | "senza"
+                    | "nessun"
+                    | "nessuna"
+                    | "mai"
+                    | "sem"
+                    | "nenhum"
+                    | "nenhuma"
+                    | "zonder"
+                    | "geen"
+                    | "nooit"
+            )
+            || ["valid", "invalid", "gültig", "ungültig", "válid", "inválid", "geldig", "ongeldig"]
+                .iter()
+                .any(|p| w.starts_with(p))
+            || matches!(
+                w,
+                "nur"
+                    | "seulement"
+                    | "uniquement"
+                    | "solo"
+                    | "sólo"
+                    | "solamente"
+                    | "soltanto"
+                    | "apenas"
+                    | "somente"
+                    | "alleen"
+            )
     };
-    if !public
-        && mechanism
-        && !judged
-        && all().any(|w| signing(w))
-        // (`judged` reads English: a reason in another language is judged by its own words.)
-        && !all().any(|w| {
-            FOREIGN_MECHANISMS.contains(&w.as_str())
-                || FOREIGN_KEYS.contains(&w.as_str())
-                || foreign_refusal(w)
-        })
-        && all()
-            .filter(|w| MECHANISMS.contains(&w.as_str()))
-            .all(|w| signing(w))
-    {
+    if !public && mechanism && !judged && !all().any(|w| restricts(w)) {
         return Err(Refusal::Negation);
     }
     // A check of a credential's form only (`we check that the JWT is well-formed`, `keys are
@@ -2305,7 +2306,12 @@ fn public_data(c: &[String]) -> bool {
                 && (i + 1..c.len().min(i + 5))
                     .take_while(|&k| !function_word(w(k)) && !negator(w(k)))
                     .last()
-                    .is_some_and(|k| !exposure(w(k)) && !AUTH_TERMS.contains(&w(k)))
+                    // A key it serves called public is a public key, public by design
+                    // (`our public PGP key`).
+                    .is_some_and(|k| {
+                        !exposure(w(k))
+                            && (!AUTH_TERMS.contains(&w(k)) || matches!(w(k), "key" | "keys"))
+                    })
             // `open data`: data published for anyone to use.
             || w(i) == "open" && matches!(w(i + 1), "data" | "dataset" | "datasets")
             // `public by design`, `by definition`: what it serves is meant for anyone.
@@ -3377,15 +3383,17 @@ pub(crate) fn function_word(w: &str) -> bool {
         "against", "through", "via", "when", "never", "nothing", "none", // German
         "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "ist", "sind",
         "wird", "werden", "mit", "ohne", "und", "oder", "nicht", "kein", "keine", "jede", "jeder",
-        "jedes", "bei", "für", "von", "zu", "wir", "es", // French
-        "le", "la", "les", "un", "une", "des", "du", "est", "sont", "avec", "sans", "et", "ou",
-        "pas", "chaque", "pour", "par", "de", "nous", "il", "elle", "en", "sur",
-        // Spanish, Italian, Portuguese
+        "jedes", "bei", "für", "von", "vom", "im", "zum", "zur", "auf", "zu", "wir", "es",
+        "dieser", "diese", "dieses", // French
+        "ce", "cette", "ces", "le", "la", "les", "un", "une", "des", "du", "est", "sont", "avec",
+        "sans", "et", "ou", "pas", "chaque", "pour", "par", "de", "nous", "il", "elle", "en",
+        "sur", // Spanish, Italian, Portuguese
         "el", "los", "las", "una", "es", "son", "con", "sin", "y", "o", "cada", "para", "por", "lo",
         "il", "gli", "uno", "è", "sono", "senza", "e", "ogni", "per", "di", "os", "um", "uma", "é",
-        "são", "com", "sem", "cada", "da", "do", "não", "na", // Dutch
-        "het", "een", "zijn", "wordt", "worden", "met", "zonder", "en", "niet", "geen", "elke",
-        "elk", "voor", "van", "wij", "we",
+        "são", "com", "sem", "cada", "da", "do", "não", "na", "este", "esta", "esto", "estos",
+        "estas", "isto", "isso", "questo", "questa", "questi", // Dutch
+        "deze", "dit", "het", "een", "zijn", "wordt", "worden", "met", "zonder", "en", "niet",
+        "geen", "elke", "elk", "voor", "van", "wij", "we",
     ];
     WORDS.contains(&w)
 }

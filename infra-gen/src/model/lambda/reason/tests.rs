@@ -914,12 +914,10 @@ fn reasons_from_the_field_are_judged() {
     for ok in [
         "callers send an API key checked by the function against Secrets Manager",
         "the response is public data (the health page)",
-        "requests are signed with HMAC; keys rotate until revoked",
         "the function authenticates every request except /health with an API key \
          (x-api-key or Bearer) compared against the ApiKey secret",
         "the app checks a bearer key",
         "the webhook verifies the HMAC signature header",
-        "callers use temporary credentials from Cognito and a session token",
         "the function validates the JWT later in the handler",
         "requests are authenticated with HMAC signatures; unsigned requests get 403",
         "the function requires an API key for every path except /health, which is public data",
@@ -932,12 +930,27 @@ fn reasons_from_the_field_are_judged() {
         "the webhook validates the Stripe-Signature header (HMAC-SHA256) and discards unsigned events",
         "API keys are compared in constant time, never logged, and can be rotated without downtime",
         "no secrets are returned; callers still need an API key",
-        "requests coming from partners are signed with their HMAC key",
         "OAuth 2.0 client credentials flow; tokens validated against the IdP's JWKS",
     ] {
         assert_eq!(judge(ok), Ok(()), "{ok}");
     }
     for (bad, why) in [
+        // A signature only made, with nothing said to verify it (re-judged in round 14: a
+        // key word beside it, `keys rotate`, checks nothing either).
+        (
+            "requests are signed with HMAC; keys rotate until revoked",
+            Refusal::Negation,
+        ),
+        (
+            "requests coming from partners are signed with their HMAC key",
+            Refusal::Negation,
+        ),
+        // Cognito's temporary AWS credentials and session token sign with SigV4, which a
+        // `NONE` URL never checks, and nothing else is said to (re-judged in round 14).
+        (
+            "callers use temporary credentials from Cognito and a session token",
+            Refusal::Negation,
+        ),
         ("TODO: add auth before launch", Refusal::Deferral),
         (
             "public temporarily while the API key check is built",
@@ -1105,6 +1118,49 @@ proptest! {
         let kept = format!("{}, {k}", p.replace("{m}", m));
         prop_assert_eq!(judge(&dress(vec![kept.clone()], seed)), Err(Refusal::Negation), "{}", kept);
         let judged = format!("{kept}; {j}");
+        prop_assert_eq!(judge(&judged), Ok(()), "{}", judged);
+    }
+}
+
+/// Credentials as reasons name them beside what is done with them.
+const CREDENTIALS_DONE_WITH: &[&str] = &[
+    "The Twilio auth token",
+    "Shopify's HMAC-SHA256 signature",
+    "The GitLab secret token",
+    "The partner's API key",
+    "The webhook signing secret",
+    "Basic auth",
+    "An x-api-key header",
+    "The session cookie",
+];
+/// What is done with a credential besides judging it: kept, sent, configured, made, done.
+const NOT_JUDGING: &[&str] = &[
+    "lives in Secrets Manager",
+    "is sent with each delivery",
+    "is configured in the vendor's dashboard",
+    "is embedded in the webhook URL the vendor calls",
+    "is passed to the function in an environment variable",
+    "is made by the vendor's SDK for every request",
+    "is done by the browser prompt",
+    "is rotated every 90 days",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A credential the reason keeps, sends, configures or makes but that nothing judges (no
+    /// check, comparison, requirement or refusal) authenticates no one; with a clause that
+    /// judges it, it does.
+    #[test]
+    fn a_credential_nothing_judges_is_refused_and_one_judged_passes(
+        m in prop::sample::select(CREDENTIALS_DONE_WITH),
+        d in prop::sample::select(NOT_JUDGING),
+        j in prop::sample::select(JUDGING),
+        seed in any::<u64>()
+    ) {
+        let done = format!("{m} {d}");
+        prop_assert_eq!(judge(&dress(vec![done.clone()], seed)), Err(Refusal::Negation), "{}", done);
+        let judged = format!("{done}; {j}");
         prop_assert_eq!(judge(&judged), Ok(()), "{}", judged);
     }
 }
