@@ -247,10 +247,14 @@ impl Crossing {
         })
     }
 
-    /// Whether `reason` says why (three words or more, no placeholder); lint `iam-scope`
-    /// re-judges a crossing set on the model directly.
+    /// Whether `reason` says why (three words or more, no placeholder, more than who
+    /// approved or wants it, where that is recorded or a verdict: `approved by security`,
+    /// `requested by the vendor`, `needed for the integration`); lint `iam-scope` re-judges a
+    /// crossing set on the model directly.
     pub fn is_reason(reason: &str) -> bool {
-        reason.split_whitespace().count() >= 3 && !super::review::placeholder(reason)
+        reason.split_whitespace().count() >= 3
+            && !super::review::placeholder(reason)
+            && !super::review::no_why(reason)
     }
 }
 
@@ -279,8 +283,8 @@ impl Statement {
     }
 
     /// Declares that the statement's ARNs name another account, and why (a sentence of at
-    /// least three words naming the other party, no placeholder such as `TODO`; shown on the
-    /// review page).
+    /// least three words naming the other party, no placeholder such as `TODO`, nor only who
+    /// approved it; shown on the review page).
     pub fn cross_account(self, why: &str) -> Result<Self, Error> {
         self.crossing(Boundary::Account, why)
     }

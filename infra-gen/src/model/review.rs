@@ -77,6 +77,8 @@ const AUTHORITY: &[&str] = &[
     "authorisation",
     "authorization",
     "sanctioned",
+    // Conformance to whoever it was aligned with: `aligned with the CTO before the release`.
+    "aligned",
     "cleared",
     "granted",
     "permitted",
@@ -146,6 +148,66 @@ const AUTHORITY: &[&str] = &[
     "channel",
     "minutes",
     "notes",
+    // Who wants it, by role (`required by the vendor`, `vom Kunden so gewünscht`), and where
+    // a rule is written that it only cites (`the customer contract requires it`, `matches the
+    // reference architecture`, `part of the golden path`, `our threat model covers this`).
+    "vendor",
+    "vendors",
+    "supplier",
+    "suppliers",
+    "provider",
+    "providers",
+    "customer",
+    "customers",
+    "client",
+    "clients",
+    "consultant",
+    "consultants",
+    "partner",
+    "partners",
+    "contractor",
+    "support",
+    "solutions",
+    "pm",
+    "po",
+    "fornecedor",
+    "kunde",
+    "kunden",
+    "lieferant",
+    "anbieter",
+    "fournisseur",
+    "proveedor",
+    "fornitore",
+    "leverancier",
+    "klant",
+    "cliente",
+    "contract",
+    "contracts",
+    "sla",
+    "checklist",
+    "guide",
+    "guideline",
+    "guidelines",
+    "template",
+    "blueprint",
+    "baseline",
+    "reference",
+    "framework",
+    "runbook",
+    "playbook",
+    "handbook",
+    "spec",
+    "specification",
+    "threat",
+    "model",
+    "golden",
+    "paved",
+    "path",
+    "road",
+    "vertrag",
+    "contrat",
+    "contrato",
+    "contratto",
     // Who approves.
     "team",
     "teams",
@@ -340,6 +402,35 @@ const WHEN: &[&str] = &[
     "diciembre",
 ];
 
+/// `temporary` and `for now` in German, French, Spanish, Italian, Portuguese and Dutch: a
+/// plan, which says nothing of why.
+const TEMPORARY_ABROAD: &[&str] = &[
+    "vorübergehend",
+    "übergangsweise",
+    "vorläufig",
+    "temporär",
+    "provisoire",
+    "provisoirement",
+    "temporaire",
+    "temporairement",
+    "temporal",
+    "temporalmente",
+    "provisional",
+    "provisionalmente",
+    "temporaneo",
+    "temporanea",
+    "temporaneamente",
+    "provvisorio",
+    "provvisoriamente",
+    "temporário",
+    "temporária",
+    "temporariamente",
+    "provisório",
+    "provisoriamente",
+    "tijdelijk",
+    "voorlopig",
+];
+
 /// Words that give a verdict, a hedge, a scope or a plan without a why: `should be fine`,
 /// `not needed here, trust me`, `accepted risk`, `false positive`, `won't fix: low priority`,
 /// `legacy configuration`, `temporary, we will revisit this`. A reason made only of these
@@ -433,6 +524,91 @@ const VERDICTS: &[&str] = &[
     // policy`.
     "standard",
     "practice",
+    // A verdict of scope or intent: `works as intended`, `expected behaviour for this
+    // workload`, `a known limitation`, `out of scope`, `no aplica a este servicio`.
+    "works",
+    "expected",
+    "behaviour",
+    "behavior",
+    "limitation",
+    "limitations",
+    "scope",
+    "out",
+    "aplica",
+    "gilt",
+    "betrifft",
+    // What it is about, not why: `for the integration`, `for this workload`.
+    "workload",
+    "workloads",
+    "integration",
+    "integração",
+    "intégration",
+    "integración",
+    "integrazione",
+    "integratie",
+    "servicio",
+    "servizio",
+    "serviço",
+    "dienst",
+    // No harm so far, which says nothing of why none will come: `like this for two years
+    // without any incident`, `the pen test found nothing`, `the auditors did not flag it`.
+    "like",
+    "incident",
+    "incidents",
+    "issues",
+    "problems",
+    "outage",
+    "outages",
+    "year",
+    "years",
+    "two",
+    "three",
+    "several",
+    "many",
+    "months",
+    "last",
+    "always",
+    "pen",
+    "pentest",
+    "test",
+    "found",
+    "flag",
+    "flagged",
+    "finding",
+    "findings",
+    "scan",
+    "passed",
+    // Where it comes from: `inherited from the template we forked`.
+    "inherited",
+    "forked",
+    "copied",
+    "cloned",
+    // Conformance to what is cited: `matches the reference architecture`, `aligned with
+    // the CTO`.
+    "matches",
+    "match",
+    "part",
+    "covers",
+    "covered",
+    "compliant",
+    "consistent",
+    "conforms",
+    // What a plan does to it, not why it is there now: `will be removed later`.
+    "removed",
+    "remove",
+    // A why's connectors and pronouns, which say nothing by themselves: `because the product
+    // manager asked for it`, `because that is what the vendor recommends`.
+    "because",
+    "since",
+    "weil",
+    "parce",
+    "que",
+    "porque",
+    "perché",
+    "omdat",
+    "what",
+    "did",
+    "had",
     // `not a real issue in our setup`, `fine for now, nobody complained`.
     "real",
     "nobody",
@@ -498,21 +674,45 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
                 || put_off
                     && matches!(
                         lower.as_str(),
-                        "after" | "until" | "till" | "before" | "once"
+                        "after"
+                            | "until"
+                            | "till"
+                            | "before"
+                            | "once"
+                            // The other languages' `until`: `bis zur Migration`, `jusqu'à`.
+                            | "bis"
+                            | "jusqu"
+                            | "jusquà"
+                            | "hasta"
+                            | "fino"
+                            | "até"
+                            | "tot"
                     );
             put_off |= matches!(
                 lower.as_str(),
                 "temporary" | "temporarily" | "revisit" | "planned" | "plan" | "fix" | "later"
-            );
+            ) || TEMPORARY_ABROAD.contains(&lower.as_str());
             agent = (agent && !CLAUSE.contains(&lower.as_str()))
                 || (approving
                     && matches!(
                         lower.as_str(),
-                        "by" | "with" | "from" | "durch" | "von" | "par" | "por" | "da" | "door"
+                        "by" | "with"
+                            | "from"
+                            | "durch"
+                            | "von"
+                            | "vom"
+                            | "par"
+                            | "por"
+                            | "pelo"
+                            | "pela"
+                            | "da"
+                            | "dal"
+                            | "dalla"
+                            | "door"
                     ));
             // A contraction's letter (`OK'd`) keeps the word before it.
             if word.chars().count() > 1 {
-                approving = AUTHORITY.contains(&lower.as_str());
+                approving = AUTHORITY.contains(&lower.as_str()) || demand(&lower);
             }
             let name = !starts_sentence && word.chars().next().is_some_and(char::is_uppercase);
             let said = !(agent
@@ -520,9 +720,11 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
                 || name
                 || WHEN.contains(&lower.as_str())
                 || VERDICTS.contains(&lower.as_str())
+                || TEMPORARY_ABROAD.contains(&lower.as_str())
                 || word.chars().any(|c| c.is_ascii_digit())
                 || word.chars().count() < 2
                 || AUTHORITY.contains(&lower.as_str())
+                || demand(&lower)
                 // A compound naming a team (`Sicherheitsteam`, `securityteam`).
                 || (lower.len() > 4 && lower.ends_with("team"))
                 || ELSEWHERE.contains(&lower.as_str())
@@ -539,9 +741,98 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
         let clause_ends = token.ends_with(['.', '!', '?', ';', ':', ',']) && !initial;
         agent &= !clause_ends;
         event &= !clause_ends;
-        put_off &= !clause_ends;
+        // A plan reaches past a comma to what it waits for: `temporary, until the migration`.
+        put_off &= !ends;
     }
     true
+}
+
+/// Whether `reason` gives no why: only who approved or wants it, where that is recorded, a
+/// verdict ([`authority_only`]) or a verdict told as a guess. Crossings' reasons are held to
+/// it too.
+pub(crate) fn no_why(reason: &str) -> bool {
+    authority_only(reason, &[]) || hedged_verdict(reason)
+}
+
+/// A demand or advice in any form, which says who wants something, not why: `required by
+/// the vendor`, `the contract requires it`, `recommended by our architect`, `mandated`,
+/// `exigido`, `gewünscht`, `demandé`, `richiesto`, `gevraagd`.
+fn demand(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "requir",
+        "recommend",
+        "mandat",
+        "demand",
+        "insist",
+        "prescri",
+        "stipulat",
+        "dictat",
+        "suggest",
+        "advis",
+        "exig",
+        "wünsch",
+        "gewünsch",
+        "verlang",
+        "gefordert",
+        "souhait",
+        "solicit",
+        "requer",
+        "richiest",
+        "gevraagd",
+        "vereist",
+        "gewenst",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s)) || matches!(w, "pedido" | "demandé" | "demandée")
+}
+
+/// A verdict told as a guess (`probably not relevant`, `maybe fine here`): the hedge right
+/// before a verdict or a negation, in any language read, in a reason that is that one
+/// statement. A guess is nothing a reviewer can check; a why after it (`probably not
+/// relevant: the function is only invoked synchronously`) is.
+fn hedged_verdict(reason: &str) -> bool {
+    let words: Vec<String> = reason.split_whitespace().map(squash).collect();
+    let one_statement = reason
+        .trim_end_matches(['.', '!', ' '])
+        .split([':', ';', '.', '—', '(', '!', '?'])
+        .filter(|p| !p.trim().is_empty())
+        .count()
+        == 1
+        && !words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "because" | "so" | "since" | "as" | "weil" | "porque"
+            )
+        });
+    const HEDGES: &[&str] = &[
+        "probably",
+        "presumably",
+        "maybe",
+        "perhaps",
+        "hopefully",
+        "supposedly",
+        "wahrscheinlich",
+        "vermutlich",
+        "probablement",
+        "probablemente",
+        "quizás",
+        "probabilmente",
+        "forse",
+        "provavelmente",
+        "talvez",
+        "waarschijnlijk",
+        "misschien",
+    ];
+    one_statement
+        && words.iter().enumerate().any(|(i, w)| {
+            HEDGES.contains(&w.as_str())
+                && words[i + 1..].iter().take(2).any(|n| {
+                    VERDICTS.contains(&n.as_str())
+                        || matches!(
+                            n.as_str(),
+                            "not" | "no" | "nicht" | "pas" | "non" | "niet" | "não"
+                        )
+                })
+        })
 }
 
 /// Word pairs of a form's prompt left in place: `[insert the reason here]`, `your reason`.
@@ -577,7 +868,12 @@ fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, E
     let prose = reason
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| crate::model::lambda::reason::function_word(&w.to_lowercase()));
-    if counted.len() < 4 || placeholder(&reason) || !prose || authority_only(&reason, &named) {
+    if counted.len() < 4
+        || placeholder(&reason)
+        || !prose
+        || authority_only(&reason, &named)
+        || hedged_verdict(&reason)
+    {
         return Err(Error::Invalid {
             what,
             value: reason,
@@ -1101,9 +1397,9 @@ mod tests {
             // The vocabulary's function words (English `the`, Portuguese `na`): its prose.
             let function = ["must", "after", "by", "the", "in", "na", "are", "a"];
             let prose = text.iter().any(|w| function.contains(&w.as_str()));
-            // Who asked (`the audit team asked`, `by legal`) is no why: a word of something else
-            // must be.
-            let says_why = words.iter().any(|w| !function.contains(w) && !["audit", "team", "asked", "legal"].contains(w));
+            // Who asked or demands it (`the audit team asked`, `by legal`, `verlangt`) is no
+            // why: a word of something else must be.
+            let says_why = words.iter().any(|w| !function.contains(w) && !["audit", "team", "asked", "legal", "verlangt"].contains(w));
             let ok = words.len() >= 4 && placeholder.is_none() && prose && says_why;
             proptest::prop_assert_eq!(
                 PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), ok, "{}", reason);
@@ -1381,6 +1677,60 @@ mod tests {
         assert!(placeholder("TODO: add the reason"));
         assert!(placeholder("to-do: write this"));
         assert!(!placeholder("the to-do list app is invoked synchronously"));
+    }
+
+    proptest::proptest! {
+        /// Who wants it — a demand or advice in any form by a role —, what it only cites (a
+        /// contract, a reference design, a golden path), a verdict of scope or a record of no
+        /// harm so far gives no why, for a suppression, an exception, an acknowledgement or a
+        /// crossing; the same line with a why after it gives one.
+        #[test]
+        fn a_demand_a_citation_or_no_harm_so_far_is_no_why(
+            demand in proptest::sample::select(&[
+                "Required", "Requested", "Recommended", "Mandated", "Demanded", "Suggested",
+                "Prescribed", "Exigido", "Gewünscht", "Demandé", "Richiesto", "Gevraagd",
+            ][..]),
+            agent in proptest::sample::select(&[
+                "the vendor", "our customer", "the partner", "the supplier", "our consultant",
+                "AWS support", "the product manager", "the client",
+            ][..]),
+            purpose in proptest::sample::select(&[
+                "", " for the integration", " for this workload", " for this service",
+            ][..]),
+            cited in proptest::sample::select(&[
+                "The customer contract requires it.",
+                "Because the vendor recommends it.",
+                "Because the product manager asked for it.",
+                "Matches the reference architecture.",
+                "Part of the golden path.",
+                "Our threat model covers this.",
+                "Works as intended.",
+                "Expected behaviour for this workload.",
+                "A known limitation of the platform.",
+                "Out of scope for this service.",
+                "Inherited from the template we forked.",
+                "The pen test found nothing.",
+                "The auditors did not flag it last year.",
+                "Like this for two years without any incident.",
+                "Probably not relevant for this service.",
+            ][..]),
+            why in proptest::sample::select(&[
+                "the function is invoked only synchronously, so a dead-letter queue would never receive an event",
+                "the logs hold only health-check pings that nobody reads",
+                "the table is a cache rebuilt from S3 on every deploy",
+            ][..]),
+            first in proptest::bool::ANY,
+        ) {
+            let signed = format!("{demand} by {agent}{purpose}.");
+            let line = if first { signed } else { cited.to_owned() };
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, line.clone()).is_err(), "{}", line);
+            proptest::prop_assert!(ReplacementAck::new(line.clone()).is_err(), "{}", line);
+            proptest::prop_assert!(Suppression::new(Tool::Checkov, "CKV_AWS_116", line.clone()).is_err(), "{}", line);
+            proptest::prop_assert!(!crate::model::iam::Crossing::is_reason(&line), "{}", line);
+            let reason = format!("{} {why}.", line.trim_end_matches('.').to_owned() + ":");
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), "{}", reason);
+            proptest::prop_assert!(crate::model::iam::Crossing::is_reason(&reason), "{}", reason);
+        }
     }
 
     #[test]

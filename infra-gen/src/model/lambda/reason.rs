@@ -3388,10 +3388,10 @@ pub(crate) fn function_word(w: &str) -> bool {
         "ce", "cette", "ces", "le", "la", "les", "un", "une", "des", "du", "est", "sont", "avec",
         "sans", "et", "ou", "pas", "chaque", "pour", "par", "de", "nous", "il", "elle", "en",
         "sur", // Spanish, Italian, Portuguese
-        "el", "los", "las", "una", "es", "son", "con", "sin", "y", "o", "cada", "para", "por", "lo",
-        "il", "gli", "uno", "è", "sono", "senza", "e", "ogni", "per", "di", "os", "um", "uma", "é",
-        "são", "com", "sem", "cada", "da", "do", "não", "na", "este", "esta", "esto", "estos",
-        "estas", "isto", "isso", "questo", "questa", "questi", // Dutch
+        "el", "los", "las", "una", "es", "son", "con", "sin", "y", "o", "cada", "para", "por",
+        "lo", "il", "gli", "uno", "è", "sono", "senza", "e", "ogni", "per", "di", "os", "um",
+        "uma", "é", "são", "com", "sem", "cada", "da", "do", "não", "na", "este", "esta", "esto",
+        "estos", "estas", "isto", "isso", "questo", "questa", "questi", // Dutch
         "deze", "dit", "het", "een", "zijn", "wordt", "worden", "met", "zonder", "en", "niet",
         "geen", "elke", "elk", "voor", "van", "wij", "we",
     ];
