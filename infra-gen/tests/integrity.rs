@@ -1200,6 +1200,57 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// CloudFormation snapshots an RDS cluster, and an RDS instance that names no cluster,
+    /// when no `DeletionPolicy` is written (its documented default), and deletes every other
+    /// resource; on replace its default is Delete for every type. The finding names exactly
+    /// the policies under which the data goes, and says so.
+    #[test]
+    fn a_database_without_policies_loses_its_data_only_where_cloudformation_deletes_it(
+        kind in 0..4usize,
+        policies in prop::option::of((0..3usize, 0..3usize)),
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::{DeletionPolicy, Lifecycle, Resource};
+        let (type_name, props, snapshots, by_default) = [
+            ("AWS::RDS::DBCluster", serde_json::json!({"Engine": "aurora-postgresql"}), true, true),
+            ("AWS::RDS::DBInstance", serde_json::json!({"Engine": "postgres"}), true, true),
+            ("AWS::RDS::DBInstance", serde_json::json!({"Engine": "aurora-postgresql", "DBClusterIdentifier": "ledger"}), true, false),
+            ("AWS::EFS::FileSystem", serde_json::json!({}), false, false),
+        ][kind].clone();
+        // Snapshot on a type without snapshots is another finding (the template is refused).
+        let all = [DeletionPolicy::Delete, DeletionPolicy::Retain, DeletionPolicy::Snapshot];
+        let pick = |i: usize| all[if snapshots { i } else { i % 2 }];
+        let lifecycle = policies.map(|(d, u)| Lifecycle { deletion: pick(d), update_replace: pick(u) });
+        let mut r = Resource::new(
+            LogicalId::new("Extra").expect("valid"),
+            Properties::Raw(Raw::new(type_name, props).expect("valid")),
+        );
+        r.lifecycle = lifecycle;
+        let mut app = valid_app();
+        app.stacks_mut()[1].template.resources.push(r);
+        let loses = |p: Option<DeletionPolicy>| p.is_none_or(|p| p == DeletionPolicy::Delete);
+        let on_delete = match lifecycle {
+            None => !by_default,
+            Some(l) => loses(Some(l.deletion)),
+        };
+        let on_replace = loses(lifecycle.map(|l| l.update_replace));
+        let found = of(&app, "stateful-policy");
+        prop_assert_eq!(found.len(), usize::from(on_delete || on_replace), "{} {:?}: {:#?}", type_name, lifecycle, found);
+        if let Some(f) = found.first() {
+            let named = match (on_delete, on_replace) {
+                (true, true) => "its DeletionPolicy and UpdateReplacePolicy is",
+                (true, false) => "its DeletionPolicy is",
+                _ => "its UpdateReplacePolicy is",
+            };
+            prop_assert!(f.message.contains(named), "{}: {}", named, f.message);
+            prop_assert_eq!(f.message.contains("deleting the stack keeps a snapshot"), lifecycle.is_none() && by_default, "{}", f.message);
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// The deploy passes the commit it built as `ImageTag`; a `Default` is the image a deploy

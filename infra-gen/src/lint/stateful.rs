@@ -1,7 +1,8 @@
 //! Lint `stateful-policy`: a resource whose kind holds data that outlives a deployment
 //! ([`Kind::STATEFUL`](crate::model::Kind::STATEFUL): images, secret values, logs) must be
 //! retained both when its stack is deleted and when an update replaces it; CloudFormation's
-//! default for both is to delete it with its data. `Snapshot` keeps the data too, for the
+//! default for both is to delete it with its data (but on delete for an RDS cluster, and an
+//! RDS instance outside one, which it snapshots). `Snapshot` keeps the data too, for the
 //! types that take snapshots (a raw database, cache cluster or volume); on any other type
 //! CloudFormation refuses the template.
 
@@ -71,26 +72,52 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
     let deletes = |p: Option<DeletionPolicy>| {
         !matches!(p, Some(DeletionPolicy::Retain | DeletionPolicy::Snapshot))
     };
-    let mut missing = Vec::new();
-    if deletes(r.lifecycle.map(|l| l.deletion)) {
-        missing.push("DeletionPolicy");
+    // Without a DeletionPolicy, CloudFormation snapshots an RDS cluster, and an RDS instance
+    // outside a cluster, before deleting it: its documented default for them. Its default on
+    // replace is Delete for every type.
+    let deletion = r
+        .lifecycle
+        .map(|l| l.deletion)
+        .or_else(|| match &r.properties {
+            Properties::Raw(raw) if raw.snapshot_by_default() => Some(DeletionPolicy::Snapshot),
+            _ => None,
+        });
+    let (on_delete, on_replace) = (
+        deletes(deletion),
+        deletes(r.lifecycle.map(|l| l.update_replace)),
+    );
+    if !on_delete && !on_replace {
+        return;
     }
-    if deletes(r.lifecycle.map(|l| l.update_replace)) {
-        missing.push("UpdateReplacePolicy");
-    }
-    if !missing.is_empty() {
-        sink.push(
-            "stateful-policy",
-            r.id.as_str(),
-            format!(
-                "{what} holds data that outlives a deployment, but its {} is not Retain: deleting the stack or replacing the resource deletes the data",
-                missing.join(" and ")
-            ),
-            if snapshots() {
-                "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain, or Snapshot"
-            } else {
-                "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain"
-            },
-        );
-    }
+    let (missing, loses) = match (on_delete, on_replace) {
+        (true, true) => (
+            "DeletionPolicy and UpdateReplacePolicy",
+            "deleting the stack or replacing the resource deletes the data",
+        ),
+        (true, false) => (
+            "DeletionPolicy",
+            "deleting the stack (or dropping the resource from it) deletes the data",
+        ),
+        // Only by CloudFormation's default: no policy is written.
+        _ if r.lifecycle.is_none() => (
+            "UpdateReplacePolicy",
+            "a replacement deletes the old one with its data (deleting the stack keeps a snapshot, CloudFormation's DeletionPolicy default for it)",
+        ),
+        _ => (
+            "UpdateReplacePolicy",
+            "a replacement deletes the old one with its data",
+        ),
+    };
+    sink.push(
+        "stateful-policy",
+        r.id.as_str(),
+        format!(
+            "{what} holds data that outlives a deployment, but its {missing} is not Retain: {loses}"
+        ),
+        if snapshots() {
+            "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain, or Snapshot"
+        } else {
+            "retain it (Resource::retained(), as the builders do): DeletionPolicy and UpdateReplacePolicy Retain"
+        },
+    );
 }

@@ -420,6 +420,17 @@ impl Raw {
             .any(|(t, p)| *t == self.type_name && self.properties.get(p).is_some())
     }
 
+    /// Whether CloudFormation snapshots it before deleting it when no `DeletionPolicy` says
+    /// otherwise: its documented default for an RDS cluster and for an RDS instance that names
+    /// no cluster (`DeletionPolicy` attribute); every other resource is deleted.
+    pub fn snapshot_by_default(&self) -> bool {
+        match self.type_name.as_str() {
+            "AWS::RDS::DBCluster" => true,
+            "AWS::RDS::DBInstance" => self.properties.get("DBClusterIdentifier").is_none(),
+            _ => false,
+        }
+    }
+
     pub fn properties(&self) -> &RawValue {
         &self.properties
     }
