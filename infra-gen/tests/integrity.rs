@@ -1199,6 +1199,94 @@ proptest! {
     }
 }
 
+/// The types `infra-gen/data/stateful-types.txt` names (cfn-lint's stateful types, then those
+/// it does not list that hold data), read from the file.
+fn stateful_types() -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stateful-types.txt");
+    std::fs::read_to_string(path)
+        .expect("the vendored list")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split(' ').next().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_stateful_types_list_is_well_formed_and_keeps_every_type_known_to_hold_data() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/stateful-types.txt");
+    let text = std::fs::read_to_string(path).expect("the vendored list");
+    let (vendored, ours) = text
+        .split_once("# Not in cfn-lint's list")
+        .expect("the part cfn-lint does not list");
+    let types = stateful_types();
+    for t in &types {
+        let parts: Vec<&str> = t.split("::").collect();
+        assert!(parts.len() == 3 && parts[0] == "AWS", "{t}");
+        assert_eq!(types.iter().filter(|u| *u == t).count(), 1, "{t} twice");
+    }
+    // Each type added to cfn-lint's says what it holds.
+    for line in ours.lines().skip(1) {
+        assert!(line.split(' ').count() >= 3, "no why: {line}");
+        assert!(
+            !vendored.lines().any(|l| Some(l) == line.split(' ').next()),
+            "{line}"
+        );
+    }
+    // Databases, caches, volumes, files, objects, keys, users, streams, vaults.
+    for t in [
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::DocDB::DBCluster",
+        "AWS::Neptune::DBCluster",
+        "AWS::Redshift::Cluster",
+        "AWS::ElastiCache::CacheCluster",
+        "AWS::ElastiCache::ReplicationGroup",
+        "AWS::EC2::Volume",
+        "AWS::S3::Bucket",
+        "AWS::EFS::FileSystem",
+        "AWS::KMS::Key",
+        "AWS::Cognito::UserPool",
+        "AWS::DynamoDB::GlobalTable",
+        "AWS::Kinesis::Stream",
+        "AWS::OpenSearchService::Domain",
+        "AWS::Backup::BackupVault",
+        "AWS::Events::Archive",
+        "AWS::MSK::Cluster",
+    ] {
+        assert!(types.iter().any(|u| u == t), "{t}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A raw resource of any type the vendored list names cannot be declared stateless, nor can
+    /// a type the list does not name that holds data with a property (a topic's archive); a
+    /// database instance naming its cluster holds nothing of its own (the cluster's volume
+    /// does) and can; types that route or configure (a bus, a rule, a dashboard) can.
+    #[test]
+    fn a_raw_resource_of_a_listed_stateful_type_cannot_be_declared_stateless(
+        at in any::<Index>(),
+        listed in any::<bool>(),
+        member in any::<bool>(),
+    ) {
+        use infra_gen::model::raw::Raw;
+        use infra_gen::model::Resource;
+        const NO_DATA: [&str; 5] = ["AWS::Events::EventBus", "AWS::Events::Rule",
+            "AWS::CloudWatch::Dashboard", "AWS::KinesisFirehose::DeliveryStream", "AWS::KMS::Alias"];
+        const MEMBERS: [&str; 3] = ["AWS::RDS::DBInstance", "AWS::DocDB::DBInstance", "AWS::Neptune::DBInstance"];
+        let types = stateful_types();
+        let type_name = if listed { types[at.index(types.len())].clone() } else { NO_DATA[at.index(NO_DATA.len())].to_owned() };
+        let in_cluster = member && MEMBERS.contains(&type_name.as_str());
+        let props = if in_cluster { serde_json::json!({"DBClusterIdentifier": "ledger"}) } else { serde_json::json!({}) };
+        let raw = Raw::new(&type_name, props).expect("valid").stateless();
+        let mut app = valid_app();
+        app.stacks_mut()[1].template.resources.push(Resource::new(LogicalId::new("Extra").expect("valid"), Properties::Raw(raw)));
+        let found = of(&app, "stateful-policy");
+        prop_assert_eq!(found.len(), usize::from(listed && !in_cluster), "{} member {}: {:#?}", type_name, in_cluster, found);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

@@ -44,10 +44,11 @@ pub(super) fn check(r: &Resource, sink: &mut Sink<'_>) {
         // `Raw::stateless` cannot make a type's data go away: a raw resource of a type a
         // stateful kind models (a table, queue, secret, log group, repository, the OIDC
         // provider roles trust) holds what the kind holds, and so does one of the types
-        // `raw::HOLDS_DATA` names (a bucket, a database, a key) or one whose properties keep
-        // data (`raw::HOLDS_DATA_WITH`: a topic's message archive).
+        // `data/stateful-types.txt` names (a bucket, a database, a key, an event archive) or
+        // one whose properties keep data (`raw::HOLDS_DATA_WITH`: a topic's message archive);
+        // a database instance that names its cluster keeps nothing of its own.
         let holds_data = match &r.properties {
-            Properties::Raw(raw) => is_stateful_type(type_name) || raw.holds_data(),
+            Properties::Raw(raw) => raw.holds_data(),
             _ => false,
         };
         if holds_data {

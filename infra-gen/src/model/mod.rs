@@ -273,11 +273,12 @@ macro_rules! kinds {
 
         /// Whether resources of CloudFormation type `type_name` hold what a deployment does
         /// not recreate: a registered kind that is stateful, or a type only raw resources
-        /// have that holds data ([`raw::HOLDS_DATA`]). For templates read back from files,
-        /// which carry only the type, and for raw resources declared stateless.
+        /// have that holds data ([`raw::holds_data_type`]). For templates read back from files,
+        /// which carry only the type, and for raw resources declared stateless (a resource's
+        /// properties may say more: [`raw::resource_holds_data`]).
         pub fn is_stateful_type(type_name: &str) -> bool {
             ($(type_name == <$ty as Kind>::TYPE && <$ty as Kind>::STATEFUL)||*)
-                || raw::HOLDS_DATA.contains(&type_name)
+                || raw::holds_data_type(type_name)
         }
 
         /// Every registered kind's type and `GetAtt` attributes, for the tests that hold them

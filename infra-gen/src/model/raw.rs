@@ -300,28 +300,41 @@ impl Serialize for RawValue {
     }
 }
 
-/// Types no kind models whose resources hold data a deployment does not recreate: those AWS
-/// lets `DeletionPolicy: Snapshot` keep (its documented list: databases, caches, volumes),
-/// and objects, files, keys (data encrypted under a deleted key is lost) and user
-/// directories. A raw resource of one cannot be declared [`Raw::stateless`].
-pub const HOLDS_DATA: &[&str] = &[
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DocDB::DBCluster",
-    "AWS::Neptune::DBCluster",
-    "AWS::Redshift::Cluster",
-    "AWS::ElastiCache::CacheCluster",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::EC2::Volume",
-    "AWS::S3::Bucket",
-    "AWS::EFS::FileSystem",
-    "AWS::KMS::Key",
-    "AWS::Cognito::UserPool",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::Kinesis::Stream",
-    "AWS::OpenSearchService::Domain",
-    "AWS::Backup::BackupVault",
+/// Types whose resources hold data a deployment does not recreate (`data/stateful-types.txt`):
+/// cfn-lint's maintained list of stateful types (what its rule I3011 asks policies of:
+/// databases, caches, volumes, file systems, buckets, keys, user pools, streams, queues,
+/// secrets, log groups), then those it does not list that hold data (an event archive, a
+/// Kafka cluster, a directory bucket, …). A raw resource of one cannot be declared
+/// [`Raw::stateless`].
+const STATEFUL_TYPES: &str = include_str!("../../data/stateful-types.txt");
+
+/// Whether resources of `type_name` hold data a deployment does not recreate, by
+/// [`STATEFUL_TYPES`] (a type infra-gen models says so itself: [`super::is_stateful_type`]).
+pub fn holds_data_type(type_name: &str) -> bool {
+    STATEFUL_TYPES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|l| l.split(' ').next() == Some(type_name))
+}
+
+/// Types whose resources hold no data when a property is set, though others of the type do: a
+/// database instance that names its cluster (`DBClusterIdentifier`) keeps its data on the
+/// cluster's volume, which the cluster resource holds (CloudFormation's default on deleting
+/// one is Delete, where an instance outside a cluster is snapshotted).
+pub const HOLDS_NO_DATA_WITH: &[(&str, &str)] = &[
+    ("AWS::RDS::DBInstance", "DBClusterIdentifier"),
+    ("AWS::DocDB::DBInstance", "DBClusterIdentifier"),
+    ("AWS::Neptune::DBInstance", "DBClusterIdentifier"),
 ];
+
+/// Whether a resource of `type_name` whose properties include those `has` says it has holds
+/// data: a stateful type ([`super::is_stateful_type`]) but a cluster's member
+/// ([`HOLDS_NO_DATA_WITH`]), or a type that does with a property ([`HOLDS_DATA_WITH`]). For
+/// typed raw resources and for templates read back from files alike.
+pub fn resource_holds_data(type_name: &str, has: impl Fn(&str) -> bool) -> bool {
+    let with = |list: &[(&str, &str)]| list.iter().any(|(t, p)| *t == type_name && has(p));
+    (super::is_stateful_type(type_name) && !with(HOLDS_NO_DATA_WITH)) || with(HOLDS_DATA_WITH)
+}
 
 /// The types `DeletionPolicy` and `UpdateReplacePolicy` may be `Snapshot` for (CloudFormation's
 /// `DeletionPolicy` attribute documentation; cfn-lint's E3035 and E3036 refuse it on any other
@@ -413,11 +426,10 @@ impl Raw {
         &self.crossings
     }
 
-    /// Whether its properties make it hold data ([`HOLDS_DATA_WITH`]), whatever its type.
+    /// Whether it holds data a deployment does not recreate, by its type and properties
+    /// ([`resource_holds_data`]), whether or not it is declared stateless.
     pub fn holds_data(&self) -> bool {
-        HOLDS_DATA_WITH
-            .iter()
-            .any(|(t, p)| *t == self.type_name && self.properties.get(p).is_some())
+        resource_holds_data(&self.type_name, |p| self.properties.get(p).is_some())
     }
 
     /// Whether CloudFormation snapshots it before deleting it when no `DeletionPolicy` says

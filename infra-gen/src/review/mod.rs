@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::builders::App;
 use crate::model::lambda::{EnvName, EnvVar};
-use crate::model::{Expr, Properties, is_stateful_type, raw};
+use crate::model::{Expr, Properties, raw};
 use crate::pipeline::{self, Failure};
 use crate::render::{GeneratedFile, read::read_stack_template};
 use crate::{lint, validate};
@@ -552,15 +552,14 @@ fn type_of(resource: &Value) -> &str {
 
 /// Whether replacing or deleting `resource` loses data: a retained resource, a kind that is
 /// [`STATEFUL`](crate::model::Kind::STATEFUL) or a type that holds data (also by its
-/// properties, `raw::HOLDS_DATA_WITH`). Any other resource a template holds without `Retain`
+/// properties: `raw::resource_holds_data`). Any other resource a template holds without `Retain`
 /// was declared stateless (`Raw::stateless`, which lint `stateful-policy` refuses for every
 /// type that holds data), as the replacement guard reads it.
 fn is_stateful(resource: &Value) -> bool {
     let type_name = type_of(resource);
     retained(resource)
-        || is_stateful_type(type_name)
-        || raw::HOLDS_DATA_WITH.iter().any(|(t, p)| {
-            *t == type_name && resource.pointer(&format!("/Properties/{p}")).is_some()
+        || raw::resource_holds_data(type_name, |p| {
+            resource.pointer(&format!("/Properties/{p}")).is_some()
         })
 }
 

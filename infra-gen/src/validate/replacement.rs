@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::schema;
 use crate::Finding;
 use crate::builders::{App, Stack};
-use crate::model::{Resource, is_stateful_type};
+use crate::model::{Resource, raw};
 use crate::render::read::{read_committed_lenient, read_stack_template, read_template};
 
 /// A change that would replace a stateful resource.
@@ -472,11 +472,16 @@ impl Held<'_> {
     }
 }
 
-/// Whether a resource of a template's JSON form holds data: retained, or of a stateful type.
+/// Whether a resource of a template's JSON form holds data: retained, or holding data by its
+/// type and properties ([`raw::resource_holds_data`]).
 fn holds_data(r: &Value) -> Option<&str> {
     let type_name = r.get("Type").and_then(Value::as_str)?;
     let retained = r.get("DeletionPolicy").and_then(Value::as_str) == Some("Retain");
-    (retained || is_stateful_type(type_name)).then_some(type_name)
+    (retained
+        || raw::resource_holds_data(type_name, |p| {
+            r.pointer(&format!("/Properties/{p}")).is_some()
+        }))
+    .then_some(type_name)
 }
 
 /// The physical name of `resource` (JSON form, in `stack`) when it is literal text once the
