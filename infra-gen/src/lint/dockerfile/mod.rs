@@ -33,6 +33,16 @@ pub(super) fn check(f: &Function, id: &str, sink: &mut Sink<'_>) {
         );
         return;
     }
+    // A file BuildKit's parser refuses builds no image: nothing of it can be worked out.
+    if let Some(why) = parse::refusal(&parsed) {
+        sink.push(
+            "image-platform",
+            id,
+            format!("{path} does not build: {why}"),
+            "fix the instruction so that `docker buildx build` parses the file",
+        );
+        return;
+    }
     let target = Arch::of(f.architecture);
     let stages = eval::stages(&parsed, &target);
     let chain = eval::final_chain(&stages);
@@ -92,7 +102,7 @@ fn dockerfile_frontend(image: &str) -> bool {
 }
 
 /// A command for a message: its first line, cut to 80 characters.
-fn shorten(text: &str) -> String {
+pub(super) fn shorten(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     match line.char_indices().nth(80) {
         Some((at, _)) => format!("{}…", &line[..at]),

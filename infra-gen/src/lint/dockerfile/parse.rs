@@ -161,7 +161,14 @@ pub(super) fn parse(text: &str) -> Parsed {
             .unwrap_or((full.trim(), ""));
         let keyword = word.to_ascii_uppercase();
         let mut bodies = Vec::new();
-        if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
+        // ONBUILD takes a heredoc of the instruction it holds (BuildKit's compound directive).
+        let inner = match keyword.as_str() {
+            "ONBUILD" => rest.split_whitespace().next().map(str::to_ascii_uppercase),
+            _ => None,
+        };
+        if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD")
+            || matches!(inner.as_deref(), Some("RUN" | "COPY" | "ADD"))
+        {
             for (name, chomp) in heredocs(rest) {
                 let end = lines[i..].iter().position(|l| {
                     let l = if chomp { l.trim_start_matches('\t') } else { l };
@@ -244,6 +251,117 @@ pub(super) fn json_form(rest: &str) -> Option<Vec<String>> {
         .starts_with('[')
         .then(|| serde_json::from_str::<Vec<String>>(rest.trim()).ok())
         .flatten()
+}
+
+/// The instructions BuildKit's Dockerfile frontend knows.
+const KEYWORDS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+/// Why BuildKit's parser refuses the file, if it does (`instructions.Parse`): an instruction
+/// it does not know (a misspelling, or a line a continuation the escape character did not
+/// make), one other than ARG before the first FROM, a FROM of other than one word or three
+/// (`<image> AS <name>`) or a stage name that is not a lowercase letter followed by letters,
+/// digits, `-`, `_`, `.`, a SHELL not in JSON form, an exec form holding other than strings,
+/// an ENV or LABEL word without `=` (or a legacy `ENV NAME` without a value), an ONBUILD of
+/// ONBUILD, FROM or MAINTAINER. The build stops there, so no
+/// image is pushed for the function to run.
+pub(super) fn refusal(parsed: &Parsed) -> Option<String> {
+    let escape = parsed.escape;
+    let mut staged = false;
+    for ins in &parsed.instructions {
+        let k = ins.keyword.as_str();
+        let why = |what: String| Some(format!("{k} {}: {what}", super::shorten(&ins.rest)));
+        if !KEYWORDS.contains(&k) {
+            return Some(format!(
+                "`{}` is no instruction BuildKit knows (unknown instruction)",
+                super::shorten(&format!("{k} {}", ins.rest))
+            ));
+        }
+        match k {
+            "FROM" => {
+                staged = true;
+                // Split at blanks only, quotes or not (`parseStringsWhitespaceDelimited`).
+                let args: Vec<&str> = ins.rest.split_whitespace().collect();
+                match args.as_slice() {
+                    [_] => {}
+                    [_, as_, name] if as_.eq_ignore_ascii_case("as") => {
+                        let name = name.to_ascii_lowercase();
+                        let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+                            && name.chars().all(|c| {
+                                c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c)
+                            });
+                        if !valid {
+                            return why(format!(
+                                "{name} is no valid stage name (a letter, then letters, digits, `-`, `_`, `.`)"
+                            ));
+                        }
+                    }
+                    _ => return why("FROM requires either one or three arguments".into()),
+                }
+            }
+            "ARG" => {}
+            _ if !staged => return why("no FROM before it: it is in no build stage".into()),
+            "SHELL" if json_form(&ins.rest).is_none_or(|s| s.is_empty()) => {
+                return why("SHELL requires a non-empty JSON array of strings".into());
+            }
+            "RUN" | "CMD" | "ENTRYPOINT" | "COPY" | "ADD" | "VOLUME"
+                if not_string_array(&ins.rest) =>
+            {
+                return why("a JSON array holding other than strings".into());
+            }
+            "ENV" | "LABEL" => {
+                let all = words(&ins.rest, escape);
+                let legacy = all.first().is_some_and(|w| !w.contains('='));
+                if legacy && all.len() < 2 {
+                    return why(format!("{k} must have two arguments"));
+                }
+                if let Some(w) = all.iter().find(|w| !legacy && !w.contains('=')) {
+                    return why(format!(
+                        "can't find = in {w}: it must be of the form name=value"
+                    ));
+                }
+            }
+            "ONBUILD" => {
+                let inner = ins.rest.split_whitespace().next().unwrap_or_default();
+                if ["ONBUILD", "FROM", "MAINTAINER"]
+                    .iter()
+                    .any(|n| inner.eq_ignore_ascii_case(n))
+                {
+                    return why(format!("{inner} is not allowed as an ONBUILD trigger"));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the arguments are a JSON array holding something other than a string, which
+/// BuildKit refuses (`errDockerfileNotStringArray`); anything else not an array of strings is
+/// the shell form.
+fn not_string_array(rest: &str) -> bool {
+    let rest = rest.trim();
+    rest.starts_with('[')
+        && serde_json::from_str::<Vec<serde_json::Value>>(rest)
+            .is_ok_and(|v| v.iter().any(|x| !x.is_string()))
 }
 
 #[cfg(test)]
