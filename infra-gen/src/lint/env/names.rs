@@ -986,6 +986,7 @@ fn classify(pieces: &[String]) -> Kind {
                 .is_some_and(|w| w == "browser" || w == "frontend"));
     let public_before = before.iter().any(|w| is(PUBLIC, w))
         || client_side
+        || vendor_client_key(pieces, word)
         || (pieces.iter().any(|w| w == "algolia") && pieces.iter().any(|w| w == "search"))
         || (pieces.iter().any(|w| w == "firebase") && is(KEY, word));
     match (property_after, public_before) {
@@ -993,6 +994,31 @@ fn classify(pieces: &[String]) -> Kind {
         (false, true) => Kind::Public,
         (false, false) => Kind::Secret,
     }
+}
+
+/// Keys their vendors issue for browsers and apps, documented as public: Pusher's app key
+/// (Channels clients connect with it), Mixpanel's project token, Amplitude's API key (their
+/// browser SDKs send it with every event). Only the vendor's name, the key's word and words
+/// naming an app, a project or a front end's build (`VITE_PUSHER_APP_KEY`) stand beside it:
+/// their secrets take other words (`PUSHER_APP_SECRET`, `AMPLITUDE_SECRET_KEY`,
+/// `MIXPANEL_SERVICE_ACCOUNT_SECRET`), and Laravel's `APP_KEY` names no vendor.
+const VENDOR_CLIENT_KEYS: &[(&str, &str)] = &[
+    ("pusher", "key"),
+    ("mixpanel", "token"),
+    ("amplitude", "key"),
+];
+const FRONT_END: &[&str] = &[
+    "app", "api", "project", "public", "next", "vite", "react", "nuxt", "expo", "js", "web",
+];
+
+fn vendor_client_key(pieces: &[String], word: &str) -> bool {
+    VENDOR_CLIENT_KEYS.iter().any(|&(vendor, key)| {
+        word == key
+            && pieces.iter().any(|w| w == vendor)
+            && pieces
+                .iter()
+                .all(|w| w == vendor || w == key || is(FRONT_END, w))
+    })
 }
 
 /// Whether a hexadecimal value under `name` is a public digest: a commit, a checksum, a

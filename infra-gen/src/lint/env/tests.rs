@@ -4021,3 +4021,34 @@ proptest! {
         prop_assert!(literal_reason(name, &point_text(&random, form)).is_some());
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Pusher's app key, Mixpanel's project token and Amplitude's API key are issued for
+    /// browsers: in any case style, with words naming an app or a front end's build, their
+    /// values pass; a word naming a secret or a server makes the secret twin.
+    #[test]
+    fn keys_vendors_issue_for_browsers_are_public_and_their_twins_are_not(
+        vendor in 0usize..3,
+        extra in prop::sample::subsequence(vec!["vite", "next", "react"], 0..=1),
+        app in prop::sample::select(vec![None, Some("app"), Some("project"), Some("api")]),
+        secret_word in prop::sample::select(vec!["secret", "server", "admin", "private", "service"]),
+        style in 0usize..6,
+        digits in "[0-9a-f]{32}",
+    ) {
+        let (name, key) = [("pusher", "key"), ("mixpanel", "token"), ("amplitude", "key")][vendor];
+        let value = if vendor == 0 { &digits[..20] } else { digits.as_str() };
+        let mut words: Vec<&str> = extra.clone();
+        words.push(name);
+        words.extend(app);
+        words.push(key);
+        let public = styled(&words, style);
+        prop_assert!(public_name(&public), "{}", public);
+        prop_assert_eq!(literal_reason(&public, value), None, "{}={}", public, value);
+        let mut twin = words.clone();
+        twin.insert(twin.len() - 1, secret_word);
+        let twin = styled(&twin, style);
+        prop_assert!(literal_reason(&twin, value).is_some(), "{}={}", twin, value);
+    }
+}
