@@ -4052,3 +4052,30 @@ proptest! {
         prop_assert!(literal_reason(&twin, value).is_some(), "{}={}", twin, value);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A cookie set from a template (its value a placeholder or empty, its attributes RFC
+    /// 6265's) is how a session is set, under a cookie's name or in a `Set-Cookie` header; a
+    /// cookie whose value is key material is a session.
+    #[test]
+    fn a_cookie_template_is_no_session_and_a_cookie_of_material_is(
+        header in prop::sample::select(vec!["", "Set-Cookie: ", "set-cookie: "]),
+        cookie in prop::sample::select(vec!["sid", "__Host-sid", "session", "__Secure-auth", "connect.sid"]),
+        placeholder in prop::sample::select(vec![
+            "{session_id}", "${SESSION}", "{{ session }}", "%s", "<session>", "", "{0}", "__SESSION__",
+        ]),
+        attributes in prop::sample::subsequence(vec![
+            "Path=/", "Domain=acme.dev", "Max-Age=3600", "Secure", "HttpOnly", "SameSite=Lax",
+            "Expires=Wed, 21 Oct 2026 07:28:00 GMT", "Partitioned",
+        ], 1..=4),
+        name in prop::sample::select(vec!["SESSION_COOKIE", "AUTH_COOKIE", "COOKIE_TEMPLATE", "SET_COOKIE"]),
+        secret in material(),
+    ) {
+        let template = format!("{header}{cookie}={placeholder}; {}", attributes.join("; "));
+        prop_assert_eq!(literal_reason(name, &template), None, "{}={}", name, template);
+        let session = format!("{header}{cookie}={secret}; {}", attributes.join("; "));
+        prop_assert!(literal_reason(name, &session).is_some(), "{}={}", name, session);
+    }
+}

@@ -53,6 +53,7 @@ pub(crate) fn secret_value(value: &str, name: Option<&str>) -> Option<String> {
         .or_else(|| mail_account(value))
         .or_else(|| user_passwords(value, name))
         .or_else(|| oracle_thin(value))
+        .or_else(|| cookie_session(value))
         .or_else(|| field(value))
         .or_else(|| element_or_option(value))
         .or_else(|| directive(value))
@@ -217,6 +218,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         .collect();
     let names_list = items.len() >= 2 && items.iter().all(|i| names::secret_name(i));
     flag || placeholder(v)
+        || cookie_template(v)
         || (header_name(v) && !password_name)
         || names_list
         || key_word
@@ -230,6 +232,58 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
         || path(v)
         || command_line(v)
         || (name.is_some_and(names::unkeyed_salt_name) && label(v))
+}
+
+/// The value of a cookie as a `Set-Cookie` header writes it (`sid=…; Path=/; Secure`, the
+/// header's name before it or not): RFC 6265's attributes (and `SameSite`, `Partitioned`) tell
+/// it from other `name=value` text.
+fn cookie(v: &str) -> Option<&str> {
+    const ATTRIBUTES: &[&str] = &[
+        "path",
+        "domain",
+        "max-age",
+        "expires",
+        "secure",
+        "httponly",
+        "samesite",
+        "partitioned",
+        "priority",
+    ];
+    if !v.contains(';') {
+        return None;
+    }
+    let body = ["set-cookie:", "cookie:"]
+        .iter()
+        .find_map(|h| {
+            v.get(..h.len())
+                .filter(|p| p.eq_ignore_ascii_case(h))
+                .map(|_| &v[h.len()..])
+        })
+        .unwrap_or(v);
+    let mut parts = body.split(';').map(str::trim);
+    let (name, value) = parts.next()?.split_once('=')?;
+    let cookie_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+.^_`|~-".contains(&b));
+    let attributes = parts.all(|a| {
+        let attribute = a.split_once('=').map_or(a, |(k, _)| k).trim();
+        ATTRIBUTES.iter().any(|x| x.eq_ignore_ascii_case(attribute))
+    });
+    (cookie_name && attributes).then(|| value.trim_matches('"'))
+}
+
+/// A cookie set from a template (its value empty or a placeholder): how a session is set, not
+/// a session.
+fn cookie_template(v: &str) -> bool {
+    cookie(v).is_some_and(|value| value.is_empty() || placeholder(value))
+}
+
+/// A cookie whose value is key material: a session, whatever the cookie's name (`sid`,
+/// `connect.sid`, which elsewhere may name an identifier).
+fn cookie_session(v: &str) -> Option<String> {
+    let value = cookie(v)?;
+    material(value, None).map(|why| format!("a cookie's value: {why}"))
 }
 
 /// A label of words and short numbers (`checkout-v2-2026`, `pricing_test:2026q1`): what a
@@ -1890,6 +1944,10 @@ fn field(text: &str) -> Option<String> {
             continue;
         }
         let mut value = value_after(&text[start..]);
+        // A cookie header's value is the cookie's `name=value`; its value is the credential.
+        if names::words(key).last().is_some_and(|w| w == "cookie") {
+            value = value.split_once('=').map_or(value, |(_, v)| v);
+        }
         // A YAML block scalar (`password: |`) holds its value on the next line.
         let token = text[start..]
             .trim_start_matches([' ', '\t'])
