@@ -55,10 +55,12 @@ fn provider_table(entries: &[(String, String)]) -> String {
 
 /// Each provider schema's `primaryIdentifier`, as `(typeName, [(property, read-only)])`: what
 /// `Ref` returns for most types and the name a resource is known by, which the lints read for
-/// raw resources; and `LOWERCASED`, the `(typeName, property)`s the service keeps in lowercase.
+/// raw resources; `LOWERCASED`, the `(typeName, property)`s the service keeps in lowercase;
+/// and `RESERVED`, the `(typeName, property, prefix)`s a value may not begin with.
 fn identifier_table(
     entries: &[(String, Vec<(String, bool)>)],
     lowercased: &[(String, String)],
+    reserved: &[(String, String, String)],
 ) -> String {
     let mut out = format!(
         "static IDENTIFIERS: [(&str, &[(&str, bool)]); {}] = [\n",
@@ -72,7 +74,35 @@ fn identifier_table(
         "static LOWERCASED: [(&str, &str); {}] = {lowercased:?};\n",
         lowercased.len()
     ));
+    out.push_str(&format!(
+        "static RESERVED: [(&str, &str, &str); {}] = {reserved:?};\n",
+        reserved.len()
+    ));
     out
+}
+
+/// The prefixes a property's schema description says its value may not begin with, which AWS
+/// keeps for itself (a KMS alias's "The alias name cannot begin with ``alias/aws/``": AWS
+/// managed keys' aliases); the service refuses such a value at deploy time.
+fn reserved_prefixes(property: &Value) -> Vec<String> {
+    const CANNOT: &[&str] = &[
+        "cannot begin with ``",
+        "can't begin with ``",
+        "cannot start with ``",
+        "can't start with ``",
+        "must not begin with ``",
+        "must not start with ``",
+    ];
+    let description = property["description"].as_str().unwrap_or_default();
+    CANNOT
+        .iter()
+        .flat_map(|c| description.match_indices(c).map(move |(i, _)| i + c.len()))
+        .filter_map(|start| {
+            let literal = &description[start..];
+            literal.find("``").map(|end| literal[..end].to_owned())
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Each provider schema's `Fn::GetAtt` attributes (top-level names), as
@@ -517,6 +547,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut providers = Vec::new();
     let mut identifiers = Vec::new();
     let mut lowercased = Vec::new();
+    let mut reserved = Vec::new();
     let mut fixed = Vec::new();
     let mut attributes = Vec::new();
     let mut declared = Vec::new();
@@ -548,6 +579,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         .filter(|(_, p)| stored_lowercase(p))
                         .map(|(name, _)| (type_name.to_owned(), name.clone())),
                 );
+                for (name, p) in properties {
+                    reserved.extend(
+                        reserved_prefixes(p)
+                            .into_iter()
+                            .map(|prefix| (type_name.to_owned(), name.clone(), prefix)),
+                    );
+                }
+                reserved.dedup();
                 // A create-only property replaces its resource instead: not one of these.
                 let create_only: Vec<&str> = schema["createOnlyProperties"]
                     .as_array()
@@ -623,7 +662,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write(out.join("declared.rs"), declared_table(&declared))?;
     write(
         out.join("identifiers.rs"),
-        identifier_table(&identifiers, &lowercased),
+        identifier_table(&identifiers, &lowercased, &reserved),
     )?;
     let rules = manifest_dir.join("rules/gitleaks.toml");
     println!("cargo::rerun-if-changed={}", rules.display());

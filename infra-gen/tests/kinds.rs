@@ -1757,6 +1757,65 @@ mod physical_names {
             );
         }
     }
+
+    proptest! {
+        /// Every account has an event bus named `default` in every region, where a rule naming
+        /// no bus goes: a raw event bus of that name, however spelled (`Fn::Sub`, `Fn::Join`),
+        /// is refused, and a bus of any other name (`default-bus`, `defaults`) is not.
+        #[test]
+        fn the_default_event_bus_is_every_accounts_own(
+            name in prop::sample::select(vec!["default", "default-bus", "defaults", "my-default", "Default2", "orders"]),
+            spelling in 0usize..3,
+        ) {
+            let value = match spelling {
+                0 => json!(name),
+                1 => json!({"Fn::Sub": ["${N}", {"N": name}]}),
+                _ => json!({"Fn::Join": ["", [&name[..1], &name[1..]]]}),
+            };
+            let [registry, service] = service_stacks("demo", "us-west-2", DOCKERFILE, |s| {
+                s.raw("Bus", Raw::new("AWS::Events::EventBus", json!({"Name": value})))
+            })
+            .expect("builds");
+            let mut app = App::new();
+            app.push(registry);
+            app.push(service);
+            let f = infra_gen::lint::lint(&app);
+            let refused = f.iter().any(|x| x.code == "region" && x.resource == "Bus");
+            prop_assert_eq!(refused, name == "default", "{:?}", f);
+        }
+
+        /// A value beginning with a prefix its type's schema description reserves for AWS (a
+        /// KMS alias under `alias/aws/`, AWS managed keys' aliases; `build.rs` reads the
+        /// sentence) is refused, however spelled; a name merely like it is not.
+        #[test]
+        fn a_prefix_the_schema_reserves_for_aws_is_refused(
+            head in prop::sample::select(vec!["alias/aws/", "alias/aws-", "alias/awsx/", "alias/", "alias/team/aws/"]),
+            tail in "[a-z]{1,8}[0-9]{0,3}",
+            spelling in 0usize..3,
+        ) {
+            let name = format!("{head}{tail}");
+            let value = match spelling {
+                0 => json!(name),
+                1 => json!({"Fn::Sub": format!("{head}${{AWS::Region}}-{tail}")}),
+                _ => json!({"Fn::Join": ["", [head, tail]]}),
+            };
+            let [registry, service] = service_stacks("demo", "us-west-2", DOCKERFILE, |s| {
+                s.raw("Key", Raw::new("AWS::KMS::Key", json!({"EnableKeyRotation": true,
+                    "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                        {"Sid": "Root", "Effect": "Allow",
+                         "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                         "Action": "kms:*", "Resource": "*"}]}})))
+                .raw("KeyAlias", Raw::new("AWS::KMS::Alias", json!({"AliasName": value, "TargetKeyId": {"Ref": "Key"}})).map(Raw::stateless))
+            })
+            .expect("builds");
+            let mut app = App::new();
+            app.push(registry);
+            app.push(service);
+            let f = infra_gen::lint::lint(&app);
+            let refused = f.iter().any(|x| x.code == "duplicate" && x.resource == "KeyAlias");
+            prop_assert_eq!(refused, head == "alias/aws/", "{:?}", f);
+        }
+    }
 }
 
 mod fifo {

@@ -60,6 +60,36 @@ pub(super) fn stored_lowercase(type_name: &str, property: &str) -> bool {
     LOWERCASED.contains(&(type_name, property))
 }
 
+/// A value beginning with a prefix its type's schema says AWS keeps for itself (`RESERVED`,
+/// read from the schemas' descriptions by `build.rs`: a KMS alias under `alias/aws/`, the
+/// aliases of AWS managed keys) names what AWS holds: the service refuses it. The text the
+/// definition decides before anything unknown is judged (`alias/aws/${AWS::StackName}`).
+fn reserved_prefixes(raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    for (_, property, prefix) in RESERVED.iter().filter(|(t, _, _)| *t == raw.type_name()) {
+        let Some(value) = raw.properties().get(property).and_then(RawValue::expr) else {
+            continue;
+        };
+        let resolved = sink.scope().resolve(value);
+        let leading = match resolved.parts.first() {
+            Some(super::resolve::Part::Text(t)) => t.as_str(),
+            _ => "",
+        };
+        if leading.starts_with(prefix) {
+            sink.push(
+                "duplicate",
+                id,
+                format!(
+                    "raw {} {property} {} begins with {prefix}, which AWS keeps for its own ({}'s schema says a value cannot begin with it): the name is AWS's, and the create fails",
+                    raw.type_name(),
+                    resolved.with_unknowns_as("${…}"),
+                    raw.type_name()
+                ),
+                format!("name it outside {prefix}, after its service and environment"),
+            );
+        }
+    }
+}
+
 /// What `Ref` returns for a raw resource of `type_name`: for a type identified by one
 /// property, that property (`TopicArn`, `RoleName`); `None` when the schema does not say.
 pub(super) fn ref_returns(type_name: &str) -> Option<&'static str> {
@@ -136,7 +166,10 @@ const IDENTIFIED_BY: [Identity; 6] = [
     ),
     (
         "AWS::Events::Rule",
-        &[("EventBusName", Some("default")), ("Name", None)],
+        &[
+            ("EventBusName", Some(super::regions::DEFAULT_NAME)),
+            ("Name", None),
+        ],
         "EventBridge holds one rule per name on an event bus",
     ),
 ];
@@ -458,6 +491,7 @@ fn foreign_roles(raw: &Raw, id: &str, sink: &mut Sink<'_>) {
 }
 
 pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
+    reserved_prefixes(raw, id, sink);
     // A resource-based permission outside a document (`AWS::Lambda::Permission`) is read
     // like a statement's Principal.
     if raw

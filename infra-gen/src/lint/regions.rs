@@ -865,7 +865,7 @@ fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, &'st
         for parent in super::raw::parents(raw) {
             let parent = match parent {
                 Some(value) => text(value)?,
-                None => "default".to_owned(),
+                None => DEFAULT_NAME.to_owned(),
             };
             name = format!("{parent}/{name}");
         }
@@ -875,8 +875,22 @@ fn physical_name(app: &App, stack: &Stack, r: &Resource) -> Option<(String, &'st
     Some((what.to_owned(), "", name.to_owned()))
 }
 
+/// The name AWS gives what it creates in every account and region for a resource naming no
+/// container of its own: the event bus a rule leaves out (`EventBusName`), the schedule group a
+/// schedule leaves out (`GroupName`).
+pub(super) const DEFAULT_NAME: &str = "default";
+
+/// What AWS creates in every account and region, by type and name: a template creating it
+/// again fails (EventBridge: "you can't use the name default for a custom event bus, as this
+/// name is already used for your account's default event bus"; Scheduler's default group).
+const EVERY_ACCOUNT_HOLDS: [(&str, &str); 2] = [
+    ("AWS::Events::EventBus", DEFAULT_NAME),
+    ("AWS::Scheduler::ScheduleGroup", DEFAULT_NAME),
+];
+
 /// Two resources of one type and name in one scope (the region, or the whole account for a
-/// global type such as an IAM role) are one resource to AWS: the second create fails.
+/// global type such as an IAM role) are one resource to AWS: the second create fails; and so
+/// is one AWS already holds in every account (the default event bus).
 fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
     struct Seen<'a> {
         key: (&'a str, Option<&'a str>, String),
@@ -900,6 +914,17 @@ fn check_physical_names(app: &App, out: &mut Vec<Finding>) {
             for (what, property, name, type_name, event) in
                 own.into_iter().chain(sam_schedule_names(r))
             {
+                if EVERY_ACCOUNT_HOLDS.contains(&(type_name, name.as_str())) {
+                    out.push(Finding {
+                        code: "region",
+                        stack: stack.name.to_string(),
+                        resource: r.id.to_string(),
+                        message: format!(
+                            "{what} {name} is the one AWS creates in every account and region ({region} too), where what names none goes: AWS holds one resource under a name, and the create fails"
+                        ),
+                        fix: "name the resource after its service and environment, or use the account's own by leaving the name out where it is used".into(),
+                    });
+                }
                 let scope = name_scope(type_name);
                 let key = (
                     type_name,
