@@ -1815,6 +1815,37 @@ mod physical_names {
             let refused = f.iter().any(|x| x.code == "duplicate" && x.resource == "KeyAlias");
             prop_assert_eq!(refused, head == "alias/aws/", "{:?}", f);
         }
+
+        /// A region a raw resource names (a secret's replica, a subscription's topic) is one AWS
+        /// has, written as AWS writes it: `EU-WEST-1` or `eu-central-3` is refused, as
+        /// `Environment::new` refuses it; a region AWS has passes, and a flag named like one
+        /// (`MultiRegion`) is no region.
+        #[test]
+        fn a_region_a_raw_resource_names_is_one_aws_has(
+            region in prop::sample::select(vec!["eu-west-1", "ap-southeast-2", "us-east-2", "eu-central-3", "us-west-9", "ap-north-1"]),
+            upper in any::<bool>(),
+            subscription in any::<bool>(),
+        ) {
+            let written = if upper { region.to_uppercase() } else { region.to_owned() };
+            let real = !upper && ["eu-west-1", "ap-southeast-2", "us-east-2"].contains(&region);
+            let raw = if subscription {
+                Raw::new("AWS::SNS::Subscription", json!({"Protocol": "sqs", "Region": written,
+                    "TopicArn": {"Fn::Sub": format!("arn:${{AWS::Partition}}:sns:{region}:${{AWS::AccountId}}:alerts")},
+                    "Endpoint": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:q"}}))
+                .map(Raw::stateless)
+            } else {
+                Raw::new("AWS::SecretsManager::Secret", json!({"Name": "demo/db", "ReplicaRegions": [{"Region": written}],
+                    "GenerateSecretString": {"PasswordLength": 32}}))
+            };
+            let [registry, service] = service_stacks("demo", "us-west-2", DOCKERFILE, |s| s.raw("Named", raw))
+                .expect("builds");
+            let mut app = App::new();
+            app.push(registry);
+            app.push(service);
+            let f = infra_gen::lint::lint(&app);
+            let refused = f.iter().any(|x| x.code == "region" && x.message.contains("which AWS does not have"));
+            prop_assert_eq!(refused, !real, "{:?}", f);
+        }
     }
 }
 

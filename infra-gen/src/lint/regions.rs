@@ -606,6 +606,19 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
                 ));
             }
         }
+        let mut regions = Vec::new();
+        region_values(raw.properties(), false, &mut regions);
+        for named in regions {
+            if let Some(text) = scope.resolve(named).known()
+                && region_shaped(text)
+                && !crate::builders::is_region(text)
+            {
+                out.push(finding(
+                    format!("names region {text}, which AWS does not have (region names are lowercase, from botocore's partitions in infra-gen/data/regions.txt): the service refuses it"),
+                    "name a region AWS has, in lowercase (us-east-1), or ${AWS::Region}",
+                ));
+            }
+        }
         match raw.type_name() {
             "AWS::CloudWatch::CompositeAlarm" => {
                 let Some(rule) = raw.properties().get("AlarmRule").and_then(RawValue::expr) else {
@@ -671,6 +684,38 @@ fn zone_values<'a>(value: &'a RawValue, zone: bool, out: &mut Vec<&'a Expr>) {
         }
         _ => {}
     }
+}
+
+/// The values of every property naming a region, `…Region` (a replica's, a subscription's
+/// topic's, a read replica's source) or an item of `…Regions`, at any depth.
+fn region_values<'a>(value: &'a RawValue, named: bool, out: &mut Vec<&'a Expr>) {
+    match value {
+        RawValue::Expr(e) if named => out.push(e),
+        RawValue::Array(items) => {
+            for item in items {
+                region_values(item, named, out);
+            }
+        }
+        RawValue::Object(fields) => {
+            for (key, v) in fields {
+                region_values(v, key.ends_with("Region") || key.ends_with("Regions"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `text` is written as a region code, in any case: letters, a word or more, and a
+/// number (`eu-west-1`, `EU-WEST-1`, `us-gov-west-1`, `eu-central-3`), so a flag such as
+/// `MultiRegion: true` is never taken for one.
+fn region_shaped(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
 }
 
 /// The region an Availability Zone names: its name is the region's and a letter (`eu-west-1a`),
