@@ -4787,7 +4787,15 @@ fn class_left_open(sentences: &[Vec<Vec<String>>]) -> bool {
         !sentence.iter().flatten().any(|w| enforcement(w))
             && sentence.iter().any(|c| {
                 let w = |i: usize| c.get(i).map_or("", String::as_str);
+                // `only POST is accepted`, `POST only`, `accepts only GET`: a class named with
+                // `only` is the one let in, and the rest are not (`not only GET` widens).
+                let restricted = (0..c.len()).any(|k| {
+                    request_class(w(k))
+                        && (w(k.wrapping_sub(1)) == "only" && !negator(w(k.wrapping_sub(2)))
+                            || w(k + 1) == "only")
+                });
                 !checks(c)
+                    && !restricted
                     && c.iter().any(|w| request_class(w))
                     && !(0..c.len()).any(|k| {
                         matches!(w(k), "options" | "preflight" | "health" | "healthcheck" | "ping")

@@ -844,6 +844,24 @@ proptest! {
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
     }
 
+    /// A class named with `only` is the one let in (`only POST is accepted`), however its
+    /// clauses are joined to the check of that class; an open class beside it is still open.
+    #[test]
+    fn a_class_only_let_in_beside_its_check_is_accepted(
+        only in prop::sample::select(&["only {c} is accepted", "only {c} requests are allowed", "the handler accepts only {c}", "{c} only is served"][..]),
+        join in prop::sample::select(&[", and ", "; ", ". ", " - "][..]),
+        m in prop::sample::select(MECHANISMS), c in prop::sample::select(&["POST", "GET", "PUT"][..]),
+        o in prop::sample::select(CLASS_OPEN), d in prop::sample::select(&["internal", "partner", "reads"][..]),
+    ) {
+        let reason = format!(
+            "{}{join}every {c} request must carry {m}; others get 401",
+            only.replace("{c}", c)
+        );
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+        let open = format!("{reason}. {}", o.replace("{c}", d));
+        prop_assert_eq!(judge(&open), Err(Refusal::Negation), "{}", open);
+    }
+
     #[test]
     fn what_is_gone_or_carries_no_data_beside_todays_check_is_accepted(
         base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
