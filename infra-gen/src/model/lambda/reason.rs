@@ -5909,7 +5909,17 @@ fn hedged(sentence: &[Vec<String>]) -> bool {
                                 | "deliveries"
                         )
                     });
-                (HEDGES.contains(&x) && !asked || as_far_as)
+                // `Should the signature fail to verify, …`: `should` opening its clause before
+                // its subject is a condition (`if the signature fails`), not a guess.
+                let inverted = matches!(x, "should")
+                    && i == 0
+                    && c.get(1).is_some_and(|n| {
+                        matches!(
+                            n.as_str(),
+                            "the" | "a" | "an" | "any" | "its" | "their" | "our" | "it" | "they"
+                        )
+                    });
+                (HEDGES.contains(&x) && !asked && !inverted || as_far_as)
                     && !c[..i].iter().any(|y| negator(y))
                     && c[i + 1..].iter().take(8).any(|y| {
                         checking(y)

@@ -862,6 +862,21 @@ proptest! {
         prop_assert_eq!(judge(&open), Err(Refusal::Negation), "{}", open);
     }
 
+    /// `should` opening a clause before its subject is a condition (`Should the signature
+    /// fail to verify, the request is rejected`), not a guess; after its subject it still
+    /// guesses (`the signature should be verified`).
+    #[test]
+    fn an_inverted_should_is_a_condition_not_a_hedge(
+        s in prop::sample::select(&["the signature", "the HMAC of the body", "the bearer token", "the API key"][..]),
+        f in prop::sample::select(&["fail to verify", "fail validation", "not match the stored one"][..]),
+        r in prop::sample::select(&["the request is rejected with 403", "the handler rejects it with 401", "the call is refused"][..]),
+    ) {
+        let reason = format!("Should {s} {f}, {r}.");
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+        let guess = format!("{s} should be verified by the handler");
+        prop_assert_eq!(judge(&guess), Err(Refusal::Hedge), "{}", guess);
+    }
+
     #[test]
     fn what_is_gone_or_carries_no_data_beside_todays_check_is_accepted(
         base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
