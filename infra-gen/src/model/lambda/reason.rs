@@ -71,7 +71,12 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
     let sentences = continued(sentences(reason));
     let words: usize = sentences.iter().flatten().map(Vec::len).sum();
     let all = || sentences.iter().flatten().flatten();
-    let mechanism = sentences.iter().any(|s| names_own_mechanism(s));
+    // A value compared with a secret is a shared secret, whatever carries it: `CloudFront
+    // adds a header holding a secret from Secrets Manager; the handler rejects requests whose
+    // header does not match`.
+    let secret_compared = all().any(|w| matches!(w.as_str(), "secret" | "secrets"))
+        && all().any(|w| w.starts_with("compar") || w.starts_with("match") || w == "equals");
+    let mechanism = secret_compared || sentences.iter().any(|s| names_own_mechanism(s));
     let public = sentences.iter().flatten().any(|c| public_data(c));
     if words < 4 {
         return Err(Refusal::NoBasis);
@@ -3904,6 +3909,8 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
             w,
             &[
                 "authoriz", "authoris", "inspect", "terminat", "protect", "guard", "handl",
+                // What compares the credential checks it: `compared by CloudFront`.
+                "compar",
                 // What requires the credential checks it: `required by the function URL config`.
                 "requir",
             ],
@@ -4431,11 +4438,23 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 })
             })
     });
+    // The function refusing or comparing is its own check, whatever checks in front: `the
+    // handler rejects requests whose header does not match`, `the function compares it with
+    // the value in Secrets Manager`.
+    let own_refusal = sentences.iter().flatten().any(|c| {
+        c.iter().position(|w| itself(w)).is_some_and(|p| {
+            c[p + 1..]
+                .iter()
+                .take(3)
+                .any(|w| enforcement(w) || w.starts_with("compar") || w.starts_with("match"))
+        })
+    });
     partial
         || sometimes
         || share
         || (checkers().any(elsewhere) || unnamed_in_front || agent_in_front)
             && !checkers().any(itself)
+            && !own_refusal
         || no_longer(sentences)
 }
 

@@ -877,6 +877,26 @@ proptest! {
         prop_assert_eq!(judge(&guess), Err(Refusal::Hedge), "{}", guess);
     }
 
+    /// A secret a front adds to each request and the function compares is a shared secret:
+    /// callers around the front lack it. The same secret compared only by the front checks
+    /// nothing of them.
+    #[test]
+    fn a_secret_a_front_adds_is_a_mechanism_when_the_function_compares_it(
+        front in prop::sample::select(&["CloudFront", "The ALB", "Fastly", "Our API gateway"][..]),
+        store in prop::sample::select(&["Secrets Manager", "SSM Parameter Store", "a KMS-encrypted environment variable"][..]),
+        own in prop::sample::select(&[
+            "the handler rejects requests whose header does not match",
+            "the function compares it with the stored value and answers 403 otherwise",
+            "the handler compares it in constant time; a mismatch gets 401",
+        ][..]),
+        elsewhere in prop::sample::select(&["checks", "compares", "validates"][..]),
+    ) {
+        let reason = format!("{front} adds an origin header holding a secret from {store}; {own}.");
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+        let front_only = format!("{front} {elsewhere} the secret header and forwards matching requests to the URL.");
+        prop_assert!(judge(&front_only).is_err(), "{}", front_only);
+    }
+
     #[test]
     fn what_is_gone_or_carries_no_data_beside_todays_check_is_accepted(
         base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
