@@ -1215,6 +1215,35 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// BuildKit writes a COPY heredoc with mode 644 (`llb.Mkfile(…, 0644, …)`), and a
+    /// symbolic `--chmod` changes that mode: a wrapper script written so is the entry point
+    /// only when others may execute it.
+    #[test]
+    fn a_heredoc_entry_point_runs_only_with_a_mode_others_may_execute(
+        (mode, runs) in prop::sample::select(vec![
+            ("", false), ("755", true), ("0755", true), ("775", true), ("4755", true),
+            ("700", false), ("744", false), ("0644", false), ("a+x", true), ("u+x", false),
+            ("go+rx,u+rwx", true), ("o+x", true), ("ug+x", false), ("a=rx,u+w", true),
+        ]),
+        marker in prop::sample::select(vec!["EOF", "'EOF'", "\"SCRIPT\"", "-EOT"]),
+        into_dir in any::<bool>(),
+    ) {
+        let chmod = if mode.is_empty() { String::new() } else { format!("--chmod={mode} ") };
+        let end = marker.trim_matches(['\'', '"', '-']);
+        let dest = if into_dir { "/var/task/" } else { "/var/task/bootstrap" };
+        // Into a directory the heredoc's file is named by its marker: call it bootstrap.
+        let (marker, end) = if into_dir { ("bootstrap".to_owned(), "bootstrap") } else { (marker.to_owned(), end) };
+        let text = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nCOPY server /var/task/server\nCOPY {chmod}<<{marker} {dest}\n#!/bin/sh\nexec /var/task/server \"$@\"\n{end}\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_for(&text);
+        prop_assert_eq!(found.is_empty(), runs, "{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
     /// A file BuildKit's parser refuses builds no image: a misspelt or continued-away
     /// instruction, one before the first FROM, a FROM that is not `<image> [AS <name>]` with
     /// a valid stage name, a SHELL not in JSON form, an exec form holding a number, an ENV or

@@ -129,6 +129,8 @@ pub(super) struct Write {
     pub exclude: Vec<String>,
     /// `--chmod`'s mode as written: the mode of every file it copies.
     pub chmod: Option<String>,
+    /// Every source is a heredoc: files BuildKit writes with mode 644 unless `--chmod`.
+    pub inline: bool,
 }
 
 /// Stands for a `--build-arg`'s value in [`Config::build_args`]; no Dockerfile text holds it.
@@ -1459,6 +1461,7 @@ impl Stage {
                     parents,
                     exclude,
                     chmod: ins.flag("chmod").map(str::to_owned),
+                    inline: !sources.is_empty() && sources.iter().all(|s| s.starts_with("<<")),
                 });
                 if let Some(dest) = landing {
                     for source in &expanded {

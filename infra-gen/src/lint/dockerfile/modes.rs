@@ -281,9 +281,21 @@ fn others_of(
             let Some(w) = stage.writes.get(k) else { break };
             if lands(w, path) {
                 others = match w.chmod.as_deref() {
+                    // A symbolic mode changes the file's own: a heredoc's 644, or what the
+                    // source had, taken at its most open.
                     Some(m) => {
-                        others_after(m, READ | EXECUTE).map(|bits| (bits, format!("`--chmod={m}`")))
+                        let before = if w.inline { READ } else { READ | EXECUTE };
+                        others_after(m, before).map(|bits| (bits, format!("`--chmod={m}`")))
                     }
+                    // A heredoc is written with mode 644: readable, not executable.
+                    None if w.inline => Some((
+                        READ,
+                        format!(
+                            "`{} <<{}` (a heredoc BuildKit writes with mode 644)",
+                            if w.add { "ADD" } else { "COPY" },
+                            w.sources.join(" <<")
+                        ),
+                    )),
                     None => w
                         .sources
                         .iter()
