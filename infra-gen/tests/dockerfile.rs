@@ -1215,6 +1215,41 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// A link `ln` makes at the program's path is the program only if its target is a file
+    /// the image holds: a symbolic link's relative target read from the link's directory,
+    /// a link into a directory named like its target; a dangling link starts nothing.
+    #[test]
+    fn a_link_is_the_program_only_if_its_target_is(
+        (ln, holds) in prop::sample::select(vec![
+            ("ln -s /opt/gw/server /var/task/bootstrap", true),
+            ("ln -sf /opt/gw/absent /var/task/bootstrap", false),
+            ("ln /opt/gw/server /var/task/bootstrap", true),
+            ("ln /opt/gw/absent /var/task/bootstrap", false),
+            ("ln -s ../../opt/gw/server /var/task/bootstrap", true),
+            ("ln -s ../opt/gw/server /var/task/bootstrap", false),
+            ("ln -s /opt/gw/bootstrap /var/task/", true),
+            ("ln -s /opt/gw/none/bootstrap /var/task/", false),
+            ("ln -s -t /var/task /opt/gw/bootstrap", true),
+            ("ln --symbolic --target-directory=/var/task /opt/gw/none/bootstrap", false),
+            ("cd /var/task && ln -s /opt/gw/server bootstrap", true),
+            ("cd /var/task && ln -s /opt/gw/absent bootstrap", false),
+            ("ln -sfn /opt/gw/server /var/task/bootstrap", true),
+            ("cd /opt/gw && ln server /var/task/bootstrap", true),
+            ("cd /opt && ln gw/absent /var/task/bootstrap", false),
+        ]),
+        prefix in prop::sample::select(vec!["", "set -eux && ", "mkdir -p /var/task; "]),
+    ) {
+        let text = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nCOPY server bootstrap /opt/gw/\nRUN {prefix}{ln}\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_for(&text);
+        prop_assert_eq!(found.is_empty(), holds, "{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
     /// BuildKit writes a COPY heredoc with mode 644 (`llb.Mkfile(…, 0644, …)`), and a
     /// symbolic `--chmod` changes that mode: a wrapper script written so is the entry point
     /// only when others may execute it.

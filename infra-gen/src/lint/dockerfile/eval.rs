@@ -200,8 +200,22 @@ pub(super) struct Stage {
     pub made_dirs: Vec<String>,
     /// Each `chmod` a RUN runs, in order ([`super::modes`]).
     pub chmods: Vec<Chmod>,
+    /// Each link an `ln` of a RUN makes ([`linked`]).
+    pub links: Vec<Link>,
     /// Whether the image's `/bin/sh` expands braces ([`sh_braces`]).
     sh_braces: bool,
+}
+
+/// A link `ln` makes: the file at `link` is the file at `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Link {
+    pub link: String,
+    pub target: String,
+    /// `(operand, is_dir)`: the link is made only if `ln`'s last operand is a directory (or
+    /// is not), which the script does not say.
+    pub operand: Option<(String, bool)>,
+    /// The index of the RUN that makes it in [`Stage::runs`].
+    pub run: usize,
 }
 
 /// A path a RUN removes (`rm`) or moves away (`mv`): after it, the stage holds nothing there
@@ -480,8 +494,8 @@ type Located = (usize, Vec<String>, Option<String>);
 
 /// Words that make a script worth reading command by command: removals, directories made,
 /// modes changed (most scripts hold none).
-const LOCATED_WORDS: [&str; 8] = [
-    "rm ", "mv ", "unlink ", "-delete", "mkdir", "install", "chmod", "umask ",
+const LOCATED_WORDS: [&str; 9] = [
+    "rm ", "mv ", "unlink ", "-delete", "mkdir", "install", "chmod", "umask ", "ln ",
 ];
 
 fn located(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<Located> {
@@ -586,6 +600,108 @@ fn removed(script: &str, commands: &[Located]) -> Vec<(String, bool, Selection, 
         }
     }
     out
+}
+
+/// The links a shell script's `ln` makes, symbolic or hard ([`Link`]), absolute and clean: a
+/// symbolic link's relative target read from the link's directory, a hard link's from where
+/// `ln` runs. `ln T L` makes `L`, or `L/<T's name>` when `L` is a directory; with `-t DIR`,
+/// several targets, a trailing `/` or a single operand, it is the latter.
+fn linked(commands: &[Located], run: usize) -> Vec<Link> {
+    let mut out = Vec::new();
+    for (_, argv, here) in commands {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        if program.rsplit('/').next() != Some("ln") {
+            continue;
+        }
+        let at = |p: &str, dir: Option<&str>| match dir {
+            _ if p.starts_with('/') => Some(clean(p)),
+            Some(d) => Some(clean(&format!("{d}/{p}"))),
+            None => None,
+        };
+        let symbolic = args.iter().any(|a| {
+            a == "--symbolic" || (a.starts_with('-') && !a.starts_with("--") && a.contains('s'))
+        });
+        let mut dir: Option<String> = None;
+        let mut operands: Vec<&String> = Vec::new();
+        let mut take_dir = false;
+        for a in args {
+            if std::mem::take(&mut take_dir) {
+                dir = Some(a.clone());
+            } else if a == "-t" || a == "--target-directory" {
+                take_dir = true;
+            } else if let Some(d) = a.strip_prefix("--target-directory=") {
+                dir = Some(d.to_owned());
+            } else if !a.starts_with('-') {
+                operands.push(a);
+            }
+        }
+        let (targets, operand, certain) = match (dir, operands.as_slice()) {
+            (Some(d), targets) => (targets.to_vec(), d, true),
+            (None, [target]) => (vec![*target], ".".to_owned(), true),
+            (None, [targets @ .., last]) => (
+                targets.to_vec(),
+                (*last).clone(),
+                targets.len() > 1 || last.ends_with('/'),
+            ),
+            (None, []) => continue,
+        };
+        let Some(operand) = at(&operand, here.as_deref()) else {
+            continue;
+        };
+        for target in targets {
+            let name = target
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            let inside = clean(&format!("{operand}/{name}"));
+            let mut push = |link: String, when_dir: Option<bool>| {
+                let from = if symbolic {
+                    link.rsplit_once('/').map(|(d, _)| d.to_owned())
+                } else {
+                    here.clone()
+                };
+                let from = from.map(|d| if d.is_empty() { "/".to_owned() } else { d });
+                if let Some(target) = at(target, from.as_deref()) {
+                    out.push(Link {
+                        link,
+                        target,
+                        operand: when_dir.map(|d| (operand.clone(), d)),
+                        run,
+                    });
+                }
+            };
+            if certain {
+                push(inside, None);
+            } else {
+                push(inside, Some(true));
+                push(operand.clone(), Some(false));
+            }
+        }
+    }
+    out
+}
+
+/// A script without its `ln` commands, for what it writes: a link names its target and its
+/// path without writing a program at either ([`Link`] says what it makes).
+pub(super) fn without_links(script: &str) -> String {
+    script
+        .lines()
+        .flat_map(|line| {
+            line.split("&&")
+                .flat_map(|c| c.split("||"))
+                .flat_map(|c| c.split(';'))
+        })
+        .filter(|command| {
+            command
+                .split_whitespace()
+                .next()
+                .is_none_or(|p| p.rsplit('/').next() != Some("ln"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ")
 }
 
 /// The directories a shell script makes: `mkdir`'s operands (`-p` or not; `-m MODE`'s value
@@ -1052,6 +1168,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         workdirs: Vec::new(),
         package_trees: Vec::new(),
         removals: Vec::new(),
+        links: Vec::new(),
         made_dirs: Vec::new(),
         chmods: Vec::new(),
         sh_braces,
@@ -1277,6 +1394,8 @@ impl Stage {
                 } else {
                     Vec::new()
                 };
+                let links = linked(&commands, self.runs.len() - 1);
+                self.links.extend(links);
                 let made = made_dirs(&script, &commands);
                 self.made_dirs.extend(made);
                 // Most scripts change no mode: skip reading their words.

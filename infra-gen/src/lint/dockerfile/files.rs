@@ -112,12 +112,34 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
         }
         _ => 0,
     };
+    // A link `ln` makes at the path is the program only if its target is one; the RUN making
+    // it names the path without writing a program there.
+    let links: Vec<&super::eval::Link> = own
+        .iter()
+        .flat_map(|&i| &stages[i].links)
+        .filter(|l| {
+            l.link == path
+                && l.operand
+                    .as_ref()
+                    .is_none_or(|(operand, is_dir)| dirs.is(operand) != Some(!is_dir))
+        })
+        .collect();
+    if !links.is_empty() && *budget > 0 {
+        *budget -= 1;
+        if links.iter().any(|l| holds(stages, own, &l.target, budget)) {
+            return true;
+        }
+    }
     let ran = own.iter().enumerate().any(|(at, &i)| {
         stages[i]
             .runs
             .iter()
+            .enumerate()
             .skip(after(at, true))
-            .map(|r| substituted(r, &stages[i].state))
+            .map(|(k, r)| match stages[i].links.iter().any(|l| l.run == k) {
+                true => substituted(&super::eval::without_links(r), &stages[i].state),
+                false => substituted(r, &stages[i].state),
+            })
             .any(|r| run_writes(&r))
     });
     if ran {
