@@ -311,52 +311,59 @@ const MAX_BRACE_WORDS: usize = 64;
 /// `$` (`${V}`), or holding neither a `,` nor a range at its own depth (`{}`) stays as it is.
 fn brace_words(word: &str) -> Vec<String> {
     let bytes = word.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        match (quote, b) {
-            (_, b'\\') if quote != Some(b'\'') => at += 1,
-            (None, b'\'' | b'"') => quote = Some(b),
-            (Some(q), _) if q == b => quote = None,
-            (None, b'{') if at == 0 || bytes[at - 1] != b'$' => {
-                if let Some(words) = brace_at(word, at) {
-                    return words;
-                }
-            }
-            _ => {}
+    for (at, b) in unquoted(word, 0) {
+        if b == b'{'
+            && (at == 0 || bytes[at - 1] != b'$')
+            && let Some(words) = brace_at(word, at)
+        {
+            return words;
         }
-        at += 1;
     }
     vec![word.to_owned()]
+}
+
+/// The bytes of `word` from `from` on that the shell reads unquoted, with their index: not
+/// inside single or double quotes, not the quotes themselves, not escaped by a backslash
+/// (which escapes outside single quotes). Brace expansion sees only these.
+fn unquoted(word: &str, from: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = word.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut at = from;
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(at) {
+            let i = at;
+            at += 1;
+            match (quote, b) {
+                (_, b'\\') if quote != Some(b'\'') => at += 1,
+                (None, b'\'' | b'"') => quote = Some(b),
+                (Some(q), _) if q == b => quote = None,
+                (None, _) => return Some((i, b)),
+                _ => {}
+            }
+        }
+        None
+    })
 }
 
 /// The words the brace opening at `open` expands to, each expanded further; `None` when it
 /// is no brace expansion.
 fn brace_at(word: &str, open: usize) -> Option<Vec<String>> {
-    let bytes = word.as_bytes();
-    let (mut depth, mut quote) = (0usize, None::<u8>);
+    let mut depth = 0usize;
     let mut commas = Vec::new();
     let mut close = None;
-    let mut at = open;
-    while at < bytes.len() {
-        let b = bytes[at];
-        match (quote, b) {
-            (_, b'\\') if quote != Some(b'\'') => at += 1,
-            (None, b'\'' | b'"') => quote = Some(b),
-            (Some(q), _) if q == b => quote = None,
-            (None, b'{') => depth += 1,
-            (None, b'}') => {
+    for (at, b) in unquoted(word, open) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
                 depth -= 1;
                 if depth == 0 {
                     close = Some(at);
                     break;
                 }
             }
-            (None, b',') if depth == 1 => commas.push(at),
+            b',' if depth == 1 => commas.push(at),
             _ => {}
         }
-        at += 1;
     }
     let close = close?;
     let (prefix, inner, suffix) = (&word[..open], &word[open + 1..close], &word[close + 1..]);
