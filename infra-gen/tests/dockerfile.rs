@@ -1215,6 +1215,45 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// No AWS Lambda base image ships an init wrapper (`tini`, `dumb-init`): one the
+    /// ImageConfig starts must be installed (a package manager naming it) or copied there;
+    /// the programs the base does ship (`/bin/sh`, `/usr/bin/env`) need nothing.
+    #[test]
+    fn an_init_wrapper_starts_only_when_the_image_holds_it(
+        (wrapper, dir) in prop::sample::select(vec![
+            ("tini", "/usr/bin"), ("tini", "/sbin"), ("dumb-init", "/usr/bin"), ("tini-static", "/usr/local/bin"),
+        ]),
+        install in 0..5usize,
+        base in prop::sample::select(vec![
+            "public.ecr.aws/lambda/provided:al2023",
+            "public.ecr.aws/lambda/provided:al2",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/lambda/provided:al2023",
+        ]),
+    ) {
+        let program = format!("{dir}/{wrapper}");
+        let (line, held) = match install {
+            0 => (String::new(), false),
+            1 => (format!("RUN dnf install -y {wrapper} && dnf clean all\n"), true),
+            2 => (format!("ADD --chmod=755 https://github.com/acme/init/releases/download/v1/{wrapper}-arm64 {program}\n"), true),
+            3 => (format!("COPY --from=public.ecr.aws/acme/init:1 /{wrapper} {program}\n"), true),
+            // Another init installed: this one is still missing.
+            _ => ("RUN dnf install -y procps-ng && dnf clean all\n".to_owned(), false),
+        };
+        let text = format!(
+            "FROM {base}\n{line}COPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"{program}\", \"--\", \"/var/task/bootstrap\"]\n"
+        );
+        let found = findings_with(&text, (&[program.as_str(), "--", "/var/task/bootstrap"], &[], "/var/task"), true, "image-config");
+        prop_assert_eq!(found.is_empty(), held, "{}\n{:#?}", text, found);
+        // The shell the base ships needs no install.
+        let shell = format!("FROM {base}\nCOPY bootstrap /var/task/bootstrap\nENTRYPOINT [\"/bin/sh\", \"-c\", \"exec /var/task/bootstrap\"]\n");
+        let found = findings_with(&shell, (&["/bin/sh", "-c", "exec /var/task/bootstrap"], &[], "/var/task"), true, "image-config");
+        prop_assert!(found.is_empty(), "{}\n{:#?}", shell, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
     /// A link `ln` makes at the program's path is the program only if its target is a file
     /// the image holds: a symbolic link's relative target read from the link's directory,
     /// a link into a directory named like its target; a dangling link starts nothing.

@@ -18,6 +18,22 @@ const RUNTIME_BOOTSTRAP: &str = "/var/runtime/bootstrap";
 /// base images but for the runtime interface emulator.
 const SYSTEM: [&str; 6] = ["/bin/", "/sbin/", "/usr/", "/lib/", "/lib64/", "/etc/"];
 
+/// Init wrappers (`tini --`, `dumb-init --`) no AWS Lambda base image ships in its system's
+/// directories: an image starting one must install or copy it.
+const INITS: [&str; 3] = ["tini", "tini-static", "dumb-init"];
+
+/// Package managers whose install of a package by its name puts its program in the system's
+/// `bin` directories.
+const INSTALLERS: [&str; 7] = [
+    "dnf ",
+    "yum ",
+    "microdnf ",
+    "apt-get ",
+    "apt ",
+    "apk ",
+    "zypper ",
+];
+
 /// The runtime interface emulator every AWS Lambda base image ships.
 const EMULATOR: &str = "/usr/local/bin/aws-lambda-rie";
 
@@ -44,7 +60,11 @@ pub(super) fn required(program: &str, root: &Base) -> Option<String> {
             Some(runtime) => {
                 let own = runtime != "provided"
                     && (program.starts_with("/var/runtime/") || program.starts_with("/var/lang/"));
-                ((!system || site) && !own).then(|| program.to_owned())
+                let init = program
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| INITS.contains(&n));
+                ((!system || site || init) && !own).then(|| program.to_owned())
             }
             None => program
                 .starts_with("/var/task/")
@@ -85,8 +105,12 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
             || (outputs_into(run, dir) && names_word(&run.replace(dir, " "), name))
             || tool_output(run, dir, name)
             // Package managers install programs under /usr/local by their name (`pip install
-            // gunicorn`, `npm install -g pm2`).
+            // gunicorn`, `npm install -g pm2`), the system's into its `bin` directories
+            // (`dnf install -y tini`, `apk add dumb-init`).
             || (dir.starts_with("/usr/local/") && names_here(run, name))
+            || (SYSTEM.iter().any(|d| path.starts_with(d))
+                && INSTALLERS.iter().any(|i| run.contains(i))
+                && names_here(run, name))
     };
     // The last `rm` or `mv` that takes the file away (and whose script does not write it
     // back): only what comes after it can put it there. `own` runs last stage first.
