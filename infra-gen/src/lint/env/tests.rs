@@ -4079,3 +4079,29 @@ proptest! {
         prop_assert!(literal_reason(name, &session).is_some(), "{}={}", name, session);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A mailer DSN whose transport is an API (`<vendor>+api://KEY@default`) carries the API
+    /// key as its user, whatever its shape; a placeholder there, or no user (the role's
+    /// credentials, `ses+api://default`), is none.
+    #[test]
+    fn an_api_transports_user_is_its_key(
+        vendor in prop::sample::select(vec!["postmark", "sendgrid", "brevo", "mailchimp", "resend", "mailersend", "infobip", "ses"]),
+        key in prop_oneof![
+            "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}",
+            "[0-9a-f]{32}",
+            "[A-Za-z0-9]{24,40}",
+        ],
+        placeholder in prop::sample::select(vec!["${POSTMARK_TOKEN}", "%MAILER_KEY%", "{{ mailer_key }}", "<api-key>", "$KEY"]),
+        query in prop::sample::select(vec!["", "?region=us-west-2", "?message_stream=outbound"]),
+    ) {
+        let dsn = format!("{vendor}+api://{key}@default{query}");
+        prop_assert!(literal_reason("MAILER_DSN", &dsn).is_some(), "{}", dsn);
+        let templated = format!("{vendor}+api://{placeholder}@default{query}");
+        prop_assert_eq!(literal_reason("MAILER_DSN", &templated), None, "{}", templated);
+        let role = format!("{vendor}+api://default{query}");
+        prop_assert_eq!(literal_reason("MAILER_DSN", &role), None, "{}", role);
+    }
+}

@@ -1559,7 +1559,10 @@ fn url_credentials(value: &str, name: Option<&str>) -> Option<String> {
                 }
                 None if sentry_dsn(userinfo, &after[end..]) => {}
                 None if material(userinfo, None).is_some()
-                    || (userinfo.contains(INPUT) && token_as_user(&rest[..at])) =>
+                    || (userinfo.contains(INPUT) && token_as_user(&rest[..at]))
+                    || (api_transport(&rest[..at])
+                        && !userinfo.is_empty()
+                        && !placeholder(userinfo)) =>
                 {
                     return Some("a URL with a key as its user".into());
                 }
@@ -1630,6 +1633,19 @@ fn token_as_user(before: &str) -> bool {
         .to_ascii_lowercase();
     let last = scheme.rsplit('+').next().unwrap_or_default();
     matches!(last, "http" | "https" | "ws" | "wss") || scheme.starts_with("git")
+}
+
+/// Whether a URL ending its text before `://` names an API as its transport (Symfony
+/// Mailer's and Notifier's DSNs, `postmark+api://KEY@default`, `sendgrid+api://KEY@default`):
+/// its user is the API key, whatever its shape (Postmark's server token is a UUID).
+fn api_transport(before: &str) -> bool {
+    let scheme = before
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || "+.-".contains(c)))
+        .next()
+        .unwrap_or_default();
+    scheme
+        .rsplit_once('+')
+        .is_some_and(|(_, transport)| transport.eq_ignore_ascii_case("api"))
 }
 
 /// A Sentry project's public key: a DSN's user, or the `sentry_key` of its report URLs.
