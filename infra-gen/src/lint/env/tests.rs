@@ -4104,4 +4104,20 @@ proptest! {
         let role = format!("{vendor}+api://default{query}");
         prop_assert_eq!(literal_reason("MAILER_DSN", &role), None, "{}", role);
     }
+
+    /// A secret's setting held as a list (Keycloak's component configuration) is judged item
+    /// by item; a list of words or of secrets' names under such a key is none.
+    #[test]
+    fn a_secrets_setting_held_as_a_list_is_judged_by_its_items(
+        key in prop::sample::select(vec!["bindCredential", "password", "clientSecret", "secret", "apiKey"]),
+        // Letters one at a time between digits no word is spelled with: no word forms.
+        pw in "[a-z][2689][A-Z][2689][a-z][2689][!#*][A-Z][2689][a-z]",
+        words in prop::sample::subsequence(vec!["read", "write", "admin", "orders", "billing"], 1..=3),
+        names in prop::sample::subsequence(vec!["DB_PASSWORD", "API_TOKEN", "client_secret"], 1..=2),
+    ) {
+        let doc = serde_json::json!({"config": {"connectionUrl": ["ldaps://ldap.acme.internal:636"], key: [pw]}}).to_string();
+        prop_assert!(literal_reason("KEYCLOAK_COMPONENT", &doc).is_some(), "{}", doc);
+        let plain = serde_json::json!({"scopes": words, key: names}).to_string();
+        prop_assert_eq!(literal_reason("APP_SETTINGS", &plain), None, "{}", plain);
+    }
 }

@@ -1305,6 +1305,22 @@ fn json_secret(json: &serde_json::Value, digests: bool) -> Option<String> {
                         secret_value(s, Some(k))
                     }
                 }
+                // A setting held as a list of values (Keycloak's component configuration,
+                // `"bindCredential": ["…"]`): each item is a value of the key's name, unless
+                // it is a word or a name itself (a list of scopes, of secrets' names).
+                serde_json::Value::Array(items) if names::secret_name(k) => {
+                    items.iter().find_map(|item| match item {
+                        serde_json::Value::String(s)
+                            if !word_like(s)
+                                && !names::secret_name(s)
+                                && !plainly_not_secret(s, Some(k)) =>
+                        {
+                            Some(format!("a JSON document with a {k} list"))
+                        }
+                        serde_json::Value::String(s) => secret_value(s, Some(k)),
+                        other => json_secret(other, digests),
+                    })
+                }
                 other => json_secret(other, digests),
             })
         }
