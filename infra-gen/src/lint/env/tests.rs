@@ -4121,3 +4121,26 @@ proptest! {
         prop_assert_eq!(literal_reason("APP_SETTINGS", &plain), None, "{}", plain);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A base64 digest in a field keyed by its algorithm (HPKP's and Expect-CT-era
+    /// `pin-sha256="…"`) is public like SRI's `sha256-…`; the same field holding bytes of no
+    /// digest's length is key material.
+    #[test]
+    fn a_digest_under_a_key_naming_its_algorithm_is_public(
+        (algorithm, len) in prop::sample::select(vec![("sha256", 32usize), ("sha384", 48), ("sha512", 64), ("sha1", 20), ("md5", 16)]),
+        prefix in prop::sample::select(vec!["pin-", "integrity_", "content.", "x-", ""]),
+        bytes in prop::collection::vec(any::<u8>(), 64),
+        odd in 33usize..=47,
+        // RFC 7469 quotes the pin.
+        quote in prop::sample::select(vec!["\""]),
+        name in prop::sample::select(vec!["CERT_PIN", "PUBLIC_KEY_PINS", "PINS", "TLS_PINNING"]),
+    ) {
+        let pin = format!("{prefix}{algorithm}={quote}{}{quote}; max-age=5184000", b64(&bytes[..len]));
+        prop_assert_eq!(literal_reason(name, &pin), None, "{}={}", name, pin);
+        let key = format!("{prefix}{algorithm}={quote}{}{quote}; max-age=5184000", b64(&bytes[..odd]));
+        prop_assert!(literal_reason(name, &key).is_some(), "{}={}", name, key);
+    }
+}

@@ -237,7 +237,7 @@ pub(crate) fn plainly_not_secret(value: &str, name: Option<&str>) -> bool {
 /// The value of a cookie as a `Set-Cookie` header writes it (`sid=…; Path=/; Secure`, the
 /// header's name before it or not): RFC 6265's attributes (and `SameSite`, `Partitioned`) tell
 /// it from other `name=value` text.
-fn cookie(v: &str) -> Option<&str> {
+fn cookie(v: &str) -> Option<(&str, &str)> {
     const ATTRIBUTES: &[&str] = &[
         "path",
         "domain",
@@ -270,19 +270,23 @@ fn cookie(v: &str) -> Option<&str> {
         let attribute = a.split_once('=').map_or(a, |(k, _)| k).trim();
         ATTRIBUTES.iter().any(|x| x.eq_ignore_ascii_case(attribute))
     });
-    (cookie_name && attributes).then(|| value.trim_matches('"'))
+    (cookie_name && attributes).then(|| (name, value.trim_matches('"')))
 }
 
 /// A cookie set from a template (its value empty or a placeholder): how a session is set, not
 /// a session.
 fn cookie_template(v: &str) -> bool {
-    cookie(v).is_some_and(|value| value.is_empty() || placeholder(value))
+    cookie(v).is_some_and(|(_, value)| value.is_empty() || placeholder(value))
 }
 
 /// A cookie whose value is key material: a session, whatever the cookie's name (`sid`,
-/// `connect.sid`, which elsewhere may name an identifier).
+/// `connect.sid`, which elsewhere may name an identifier). A digest named by its algorithm is
+/// none: `Public-Key-Pins` writes `pin-sha256="…"; max-age=…` in a cookie's grammar.
 fn cookie_session(v: &str) -> Option<String> {
-    let value = cookie(v)?;
+    let (name, value) = cookie(v)?;
+    if base64_digest(&format!("{name}="), value, None) {
+        return None;
+    }
     material(value, None).map(|why| format!("a cookie's value: {why}"))
 }
 
@@ -1928,6 +1932,14 @@ fn field(text: &str) -> Option<String> {
         if key.len() >= 20 && !key.contains(['.', ' ']) && random(key) {
             continue;
         }
+        // Nor is the tail of base64 after its `+` or `/` (`…f+pjN1YSWzQzYihiPw=`), whose
+        // letters may spell a word.
+        if text[..i]
+            .strip_suffix(key)
+            .is_some_and(|b| b.ends_with(['+', '/']) && !b.contains("://"))
+        {
+            continue;
+        }
         // A YAML list item's first key follows its `- `.
         let pair_name = key
             .trim_start_matches(['-', ' '])
@@ -3482,7 +3494,8 @@ fn prefixed_hex(run: &str) -> Option<&str> {
 }
 
 /// A digest in base64, public like a hex one: after its algorithm (`sha256:`, SRI's
-/// `sha384-`) or under a digest's name, decoding to a digest's length.
+/// `sha384-`, a field keyed by it, `pin-sha256="…"`) or under a digest's name, decoding to a
+/// digest's length.
 fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
     const ALGORITHMS: [&str; 5] = ["md5", "sha1", "sha256", "sha384", "sha512"];
     let lower_run = run.to_ascii_lowercase();
@@ -3495,6 +3508,13 @@ fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
     });
     let lower_before = before.to_ascii_lowercase();
     // Go's module hashes (`go.sum`, Terraform's lock file) write SHA-256 in base64 after `h1:`.
+    // A field whose key's last word is the algorithm (HPKP's `pin-sha256="…"`).
+    let field_algorithm = || {
+        field_key(before).is_some_and(|k| {
+            let last = k.rsplit(['-', '_', '.']).next().unwrap_or_default();
+            ALGORITHMS.iter().any(|a| last.eq_ignore_ascii_case(a))
+        })
+    };
     let (named, body) = match sri {
         Some(body) => (true, body),
         None => (
@@ -3502,7 +3522,8 @@ fn base64_digest(before: &str, run: &str, name: Option<&str>) -> bool {
                 lower_before
                     .strip_suffix(':')
                     .is_some_and(|b| b.ends_with(a))
-            }) || name.is_some_and(names::digest_name),
+            }) || field_algorithm()
+                || name.is_some_and(names::digest_name),
             run,
         ),
     };
