@@ -2808,6 +2808,25 @@ fn deferral(sentence: &[Vec<String>], excusable: bool) -> bool {
                 })
             // Work under way: `is being added`, `are being provisioned`.
             || x == "being" && matches!(w(i.wrapping_sub(1)), "is" | "are") && adding(w(i + 1))
+            // Reaching the deployment under way: `checks are live in staging and are being
+            // promoted to production`.
+            || x == "being"
+                && matches!(
+                    w(i + 1),
+                    "promoted" | "rolled" | "deployed" | "released" | "shipped" | "extended" | "propagated"
+                )
+                && words[..i].iter().any(|y| {
+                    AUTH_TERMS.contains(y) || checking(y) || matches!(*y, "checks" | "check")
+                })
+            // A check that follows, with nothing after it: `verification follows`, `auth will
+            // follow` (not `verification follows the Standard Webhooks spec`).
+            || matches!(x, "follows" | "follow")
+                && matches!(
+                    w(i.wrapping_sub(1)),
+                    "verification" | "validation" | "authentication" | "auth" | "check" | "checks"
+                        | "checking" | "enforcement" | "signing" | "will"
+                )
+                && matches!(w(i + 1), "" | "later" | "soon" | "shortly")
             || x == "in" && w(i + 1) == "the" && w(i + 2) == "works"
             // Putting it in place under way: `we're adding HMAC checks this month`, `is
             // introducing`.
@@ -4427,6 +4446,17 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     });
     // A share of the traffic a check is rolled out to, in a clause of its own: `signature
     // validation is feature-flagged, currently rolled out to 0% of traffic`.
+    // A check in a version behind a canary, which serves part of the traffic: `we verify
+    // signatures in the new handler version, which is behind a 10% canary` (not a canary
+    // told before a check of its own: `the new version is in a canary, and it verifies …`).
+    let canary = sentences.iter().any(|sentence| {
+        sentence.iter().enumerate().any(|(k, c)| {
+            c.iter()
+                .any(|y| matches!(y.as_str(), "canary" | "canaries"))
+                && sentence[..=k].iter().flatten().any(|y| checking(y))
+                && !sentence[k + 1..].iter().flatten().any(|y| checking(y))
+        })
+    });
     let share = sentences.iter().any(|sentence| {
         sentence.iter().flatten().any(|y| checking(y))
             && sentence.iter().any(|c| {
@@ -4452,6 +4482,7 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
     partial
         || sometimes
         || share
+        || canary
         || (checkers().any(elsewhere) || unnamed_in_front || agent_in_front)
             && !checkers().any(itself)
             && !own_refusal

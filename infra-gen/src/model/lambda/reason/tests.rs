@@ -897,6 +897,26 @@ proptest! {
         prop_assert!(judge(&front_only).is_err(), "{}", front_only);
     }
 
+    /// A check that follows with nothing after it, or that is being promoted or rolled out
+    /// to production, is still to come; one in a version behind a canary serves part of the
+    /// traffic. A check that follows a spec, beside the function's own, is today's.
+    #[test]
+    fn a_check_still_reaching_production_is_refused(
+        noun in prop::sample::select(&["verification", "validation", "authentication", "signature checking"][..]),
+        m in prop::sample::select(MECHANISMS),
+        going in prop::sample::select(&["promoted", "rolled out", "deployed", "released"][..]),
+        share in prop::sample::select(&["10", "25", "50"][..]),
+    ) {
+        let follows = format!("Callers have been asked to send {m}; {noun} follows.");
+        prop_assert_eq!(judge(&follows), Err(Refusal::Deferral), "{}", follows);
+        let promoted = format!("{noun} of {m} is live in staging and is being {going} to production.");
+        prop_assert_eq!(judge(&promoted), Err(Refusal::Deferral), "{}", promoted);
+        let canary = format!("The handler checks {m} in the new version, which is behind a {share}% canary.");
+        prop_assert!(judge(&canary).is_err(), "{}", canary);
+        let spec = format!("{noun} follows our spec: the handler checks {m} on every request and rejects failures with 401.");
+        prop_assert_eq!(judge(&spec), Ok(()), "{}", spec);
+    }
+
     #[test]
     fn what_is_gone_or_carries_no_data_beside_todays_check_is_accepted(
         base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
