@@ -532,9 +532,13 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
                 p[0].as_str(),
                 "sign" | "signs" | "signed" | "log" | "logs" | "logged"
             ) && p[1] == "in"
-        }) || c
-            .iter()
-            .any(|w| matches!(w.as_str(), "signin" | "login" | "logins"))
+        }) || c.iter().any(|w| {
+            // A second factor is one of signing in: `our user pool enforces MFA`.
+            matches!(
+                w.as_str(),
+                "signin" | "login" | "logins" | "mfa" | "2fa" | "totp"
+            )
+        })
     });
     // A credential the request carries (`a session cookie set at sign-in`) is judged by the
     // rules about it.
@@ -4006,9 +4010,11 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "pomerium"
                 | "pingaccess"
                 // A Cognito or Lambda trigger runs when tokens are issued or events arrive,
-                // not on a request to the URL.
+                // not on a request to the URL; so do an identity provider's extensions (Auth0
+                // Actions).
                 | "trigger"
                 | "triggers"
+                | "actions"
                 | "vpn"
                 // Other clouds' front doors and firewalls: `Cloud Armor`, `Azure Front Door`
                 // (not `Azure AD`, an identity provider whose tokens the handler verifies).
@@ -5761,6 +5767,29 @@ fn checked_if_present(sentences: &[Vec<Vec<String>>]) -> bool {
                 | "fornisce"
                 | "fornece"
                 | "proporciona"
+                // Their passives: `falls ein Token mitgeschickt wird`, `si un jeton est
+                // envoyé`, `si se envía`, `se viene inviato`, `als er een token wordt
+                // meegestuurd`.
+                | "mitgeschickt"
+                | "geschickt"
+                | "gesendet"
+                | "mitgesendet"
+                | "übergeben"
+                | "übermittelt"
+                | "envoyé"
+                | "envoyée"
+                | "fourni"
+                | "fournie"
+                | "enviado"
+                | "enviada"
+                | "inviato"
+                | "inviata"
+                | "fornito"
+                | "fornecido"
+                | "meegestuurd"
+                | "verstuurd"
+                | "gestuurd"
+                | "meegegeven"
                 | "supplies"
                 | "supply"
                 | "supplied"

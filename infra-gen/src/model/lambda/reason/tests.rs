@@ -917,6 +917,27 @@ proptest! {
         prop_assert_eq!(judge(&spec), Ok(()), "{}", spec);
     }
 
+    /// An identity provider checks at sign-in and in its own flows (a user pool's MFA, Auth0
+    /// Actions), never on a request to the URL; beside the function's own check of the token
+    /// it issued, that is no gap.
+    #[test]
+    fn an_identity_providers_own_checks_are_not_the_urls(
+        who in prop::sample::select(&["Auth0 Actions validate", "Okta's inline Actions verify", "GitHub Actions validate"][..]),
+        idp in prop::sample::select(&["Cognito user pool", "Okta tenant", "Entra ID tenant", "Keycloak realm"][..]),
+        factor in prop::sample::select(&["MFA", "2FA", "TOTP"][..]),
+        own in prop::sample::select(&[
+            "the handler verifies each request's access token and rejects the rest",
+            "every request must carry a JWT the handler verifies; others get 401",
+        ][..]),
+    ) {
+        let checked = format!("{who} the token of every request.");
+        prop_assert_eq!(judge(&checked), Err(Refusal::Negation), "{}", checked);
+        let signed_in = format!("Our {idp} enforces {factor} for every user of the web app.");
+        prop_assert_eq!(judge(&signed_in), Err(Refusal::Negation), "{}", signed_in);
+        let with_own = format!("Our {idp} enforces {factor} at sign-in; {own}.");
+        prop_assert_eq!(judge(&with_own), Ok(()), "{}", with_own);
+    }
+
     #[test]
     fn what_is_gone_or_carries_no_data_beside_todays_check_is_accepted(
         base in mechanism_base(), h in prop::sample::select(HISTORY_FRAMES),
@@ -2632,6 +2653,11 @@ proptest! {
             ("Si le client envoie un jeton, le handler le vérifie", "sinon la réponse est 401"),
             ("Wenn der Client ein Token sendet, prüft der Handler es", "Anfragen ohne Token werden abgelehnt"),
             ("Se il client invia un token, il handler lo verifica", "altrimenti risponde 401"),
+            // The passive: a token sent.
+            ("Falls ein Token mitgeschickt wird, prüft der Handler ihn", "Anfragen ohne Token werden abgelehnt"),
+            ("Si un jeton est envoyé, le handler le vérifie", "sinon la réponse est 401"),
+            ("Als er een token wordt meegestuurd, controleert de handler het", "anders volgt 401"),
+            ("Se viene inviato un token, il handler lo verifica", "altrimenti risponde 401"),
         ]),
     ) {
         prop_assert_eq!(judge(cond), Err(Refusal::Negation), "{}", cond);
