@@ -4144,3 +4144,20 @@ proptest! {
         prop_assert!(literal_reason(name, &key).is_some(), "{}={}", name, key);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A secret-named field after a program's path (`SHELL ["/bin/sh", "-c", "PGPASSWORD=…
+    /// exec …"]`, joined) is a field: a path ending in `/` is no base64 whose tail the key
+    /// would be.
+    #[test]
+    fn a_secret_field_after_a_programs_path_is_found(
+        program in prop::sample::select(vec!["/bin/sh -c", "/usr/bin/env", "/bin/bash -lc", "/usr/local/bin/entry"]),
+        name in prop::sample::select(vec!["PGPASSWORD", "MYSQL_PWD", "DB_PASSWORD", "API_TOKEN", "REDIS_PASSWORD"]),
+        secret in "([A-Z][a-z][0-9]){6,9}",
+    ) {
+        let command = format!("{program} {name}={secret} exec /bin/sh -c \"$0\"");
+        prop_assert!(super::command_reason(&command).is_some(), "{}", command);
+    }
+}

@@ -1933,10 +1933,20 @@ fn field(text: &str) -> Option<String> {
             continue;
         }
         // Nor is the tail of base64 after its `+` or `/` (`…f+pjN1YSWzQzYihiPw=`), whose
-        // letters may spell a word.
-        if text[..i]
-            .strip_suffix(key)
-            .is_some_and(|b| b.ends_with(['+', '/']) && !b.contains("://"))
+        // letters may spell a word: the key and the base64 characters before it are one token
+        // of base64's length with its padding, not a path (`/bin/sh -c PGPASSWORD=…`, where
+        // the key holds spaces, or `/etc/app/PASSWORD=…`, which starts with `/`).
+        let padding = text[i..].bytes().take_while(|&c| c == b'=').count();
+        if key.bytes().all(|c| c.is_ascii_alphanumeric())
+            && text[..i].strip_suffix(key).is_some_and(|b| {
+                let run = &b[b
+                    .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/')
+                    .len()..];
+                run.ends_with(['+', '/'])
+                    && !run.starts_with('/')
+                    && run.len() + key.len() >= 16
+                    && (run.len() + key.len() + padding) % 4 == 0
+            })
         {
             continue;
         }
