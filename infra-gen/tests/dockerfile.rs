@@ -1215,6 +1215,38 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// A shell script the Dockerfile writes as a heredoc and the ImageConfig starts is read as
+    /// its shell reads it: the program each `exec` starts must be in the image (a relative
+    /// path in the working directory), as for `sh -c "exec …"`.
+    #[test]
+    fn a_heredoc_wrapper_script_execs_only_a_program_the_image_holds(
+        (exec, held) in prop::sample::select(vec![
+            ("exec /var/task/server \"$@\"", true),
+            ("exec /var/task/missing \"$@\"", false),
+            ("exec ./server \"$@\"", true),
+            ("exec ./bin/server", false),
+            ("exec env RUST_LOG=info /var/task/server", true),
+        ]),
+        shebang in prop::sample::select(vec!["#!/bin/sh", "#!/bin/bash", "#!/usr/bin/env bash", "#!/bin/sh -e"]),
+        prelude in prop::sample::select(vec!["", "set -eu\n", "export RUST_LOG=info\ncd /var/task\n"]),
+    ) {
+        let text = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nCOPY server /var/task/server\nCOPY --chmod=755 <<'EOF' /var/task/bootstrap\n{shebang}\n{prelude}{exec}\nEOF\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_for(&text);
+        prop_assert_eq!(found.is_empty(), held, "{}\n{:#?}", text, found);
+        // AWS's entry script branches: the emulator only outside Lambda, which is no finding.
+        let branching = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nCOPY server /var/task/server\nCOPY --chmod=755 <<'EOF' /var/task/bootstrap\n{shebang}\nif [ -z \"${{AWS_LAMBDA_RUNTIME_API}}\" ]; then\n  exec /usr/local/bin/aws-lambda-rie /var/task/server\nelse\n  exec /var/task/server\nfi\nEOF\nENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_for(&branching);
+        prop_assert!(found.is_empty(), "{}\n{:#?}", branching, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
     /// No AWS Lambda base image ships an init wrapper (`tini`, `dumb-init`): one the
     /// ImageConfig starts must be installed (a package manager naming it) or copied there;
     /// the programs the base does ship (`/bin/sh`, `/usr/bin/env`) need nothing.

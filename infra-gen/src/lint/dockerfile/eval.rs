@@ -163,6 +163,8 @@ pub(super) struct Stage {
     pub copies: Vec<Vec<String>>,
     /// Each RUN's command as written with its heredocs, and each file a heredoc writes.
     pub runs: Vec<String>,
+    /// The indices in `runs` of the files COPY/ADD heredocs write: text, not run here.
+    pub inline_files: Vec<usize>,
     /// Each command a RUN gives a native compiler without a target
     /// ([`arch::compiles_for_host`]): it builds for the platform the stage runs on.
     pub host_builds: Vec<String>,
@@ -1163,6 +1165,7 @@ fn from(ins: &Instruction, escape: char, global: &Scope, stages: &[Stage]) -> St
         worst,
         copies: Vec::new(),
         runs: Vec::new(),
+        inline_files: Vec::new(),
         host_builds: Vec::new(),
         machine_builds: Vec::new(),
         machine_named: Vec::new(),
@@ -1500,6 +1503,8 @@ impl Stage {
                 self.copies.push(fetched);
             }
             "COPY" | "ADD" => {
+                self.inline_files
+                    .extend(self.runs.len()..self.runs.len() + ins.heredocs.len());
                 self.runs.extend(ins.heredocs.iter().cloned());
                 let mut sources = json_form(&ins.rest).unwrap_or_else(|| words(&ins.rest, escape));
                 let destination = sources.pop().unwrap_or_default();

@@ -160,6 +160,8 @@ pub(super) fn holds(stages: &[Stage], own: &[usize], path: &str, budget: &mut us
             .iter()
             .enumerate()
             .skip(after(at, true))
+            // A heredoc's file names what it starts; writing it is the COPY's.
+            .filter(|(k, _)| !stages[i].inline_files.contains(k))
             .map(|(k, r)| match stages[i].links.iter().any(|l| l.run == k) {
                 true => substituted(&super::eval::without_links(r), &stages[i].state),
                 false => substituted(r, &stages[i].state),

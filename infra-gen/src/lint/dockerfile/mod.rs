@@ -202,6 +202,33 @@ fn wrapped_program(argv: &[String], wd: &str) -> Option<String> {
     }
 }
 
+/// The body of a shell script a COPY/ADD heredoc of the stage (or one it is built FROM)
+/// writes at `path` — `#!` naming one of [`SHELLS`], directly or through `env` — or nothing.
+fn heredoc_script<'a>(stage: &'a Stage, path: &str) -> &'a str {
+    stage
+        .config
+        .kept
+        .iter()
+        .rev()
+        .find_map(|k| match k {
+            eval::Kept::File(at, texts) if at == path => texts.first(),
+            _ => None,
+        })
+        .filter(|body| {
+            body.lines()
+                .next()
+                .and_then(|l| l.strip_prefix("#!"))
+                .is_some_and(|interp| {
+                    interp.split_whitespace().any(|w| {
+                        w.rsplit('/')
+                            .next()
+                            .is_some_and(|name| SHELLS.contains(&name))
+                    })
+                })
+        })
+        .map_or("", String::as_str)
+}
+
 /// Whether `path` is Lambda's `/tmp` or below it: Lambda mounts the function's writable
 /// storage there, over whatever the image holds.
 fn under_tmp(path: &str) -> bool {
@@ -884,6 +911,28 @@ impl Lint<'_, '_> {
         let mut programs = vec![first.clone()];
         programs.extend(script_program(&started, config.working_directory()));
         programs.extend(wrapped_program(&started, config.working_directory()));
+        // A shell script the Dockerfile writes as a heredoc (`COPY <<EOF /var/task/bootstrap`)
+        // is read like `sh -c`: what each of its `exec`s starts must be in the image too. One
+        // that branches runs one `exec` of several (AWS's entry script starts the emulator
+        // only outside Lambda), which this reading cannot pick.
+        if let Some(&last) = chain.first() {
+            let script = heredoc_script(&stages[last], first);
+            let branches = script.lines().any(|l| {
+                let l = l.trim_start();
+                ["if ", "case ", "elif "].iter().any(|k| l.starts_with(k))
+                    || l.contains("||")
+                    || l.contains("&&")
+            });
+            programs.extend(
+                (if branches { "" } else { script })
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with("exec "))
+                    .filter_map(|l| {
+                        let argv = ["/bin/sh".to_owned(), "-c".to_owned(), l.trim().to_owned()];
+                        script_program(&argv, config.working_directory())
+                    }),
+            );
+        }
         for first in &programs {
             // A working directory there is reported above, and so what runs in it.
             if under_tmp(first) && !under_tmp(&wd) {
