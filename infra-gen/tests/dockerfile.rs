@@ -1215,6 +1215,41 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
+    /// A RUN's later commands read the variables its script assigned (a command of
+    /// assignments only, `export NAME=value`), on one line or over a heredoc's lines: a
+    /// `chmod` or `rm` of `"$V"` acts on the path `V` holds.
+    #[test]
+    fn a_runs_commands_read_the_variables_its_script_assigned(
+        name in prop::sample::select(vec!["BIN", "TARGET_FILE", "out_path"]),
+        (assign, use_, program) in prop::sample::select(vec![
+            ("V=/var/task/bootstrap", "chmod 700 \"$V\"", true),
+            ("export V=/var/task/bootstrap", "chmod 0600 ${V}", true),
+            ("V=/var/task/bootstrap", "rm -f $V", true),
+            ("V=/var/task", "chmod 700 \"$V/bootstrap\"", true),
+            ("V=/var/task/README.md", "chmod 600 \"$V\"", false),
+            ("V=/var/task/other", "rm -f \"$V\"", false),
+            ("V=/var/task/bootstrap", "chmod 755 \"$V\"", false),
+        ]),
+        heredoc in any::<bool>(),
+    ) {
+        let assign = assign.replace('V', name);
+        let use_ = use_.replace('V', name);
+        let run = if heredoc {
+            format!("RUN <<EOF\nset -eu\n{assign}\n{use_}\nEOF\n")
+        } else {
+            format!("RUN {assign} && {use_}\n")
+        };
+        let text = format!(
+            "FROM public.ecr.aws/lambda/provided:al2023\nCOPY bootstrap /var/task/bootstrap\n{run}ENTRYPOINT [\"/var/task/bootstrap\"]\nCMD [\"lambda\"]\n"
+        );
+        let found = findings_for(&text);
+        prop_assert_eq!(!found.is_empty(), program, "{}\n{:#?}", text, found);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
     /// A shell script the Dockerfile writes as a heredoc and the ImageConfig starts is read as
     /// its shell reads it: the program each `exec` starts must be in the image (a relative
     /// path in the working directory), as for `sh -c "exec …"`.

@@ -266,11 +266,29 @@ struct Sh<'a> {
 
 /// The simple commands of one line of a shell script, each as its program and arguments
 /// (assignments and prefixes such as `sudo` before it left out), read as the shell expands them
-/// with the stage's variables (and braces, when it does); a word that cannot be expanded stays
-/// as written.
-fn simple_commands(line: &str, sh: Sh<'_>) -> Vec<Vec<String>> {
-    let (escape, state) = (sh.escape, sh.state);
+/// with `vars` — the stage's variables, and what the script assigned before (a command of
+/// assignments only, `export NAME=value`), which this line's such commands update — (and
+/// braces, when it does); a word that cannot be expanded stays as written.
+fn simple_commands(line: &str, sh: Sh<'_>, vars: &mut Scope) -> Vec<Vec<String>> {
+    let escape = sh.escape;
     let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    // `NAME=value` words before a command's program: the shell's variables only when the
+    // command is nothing else (`A=1 cmd` sets A for cmd alone).
+    let mut pending: Vec<(String, Val)> = Vec::new();
+    let end = |argv: &[String], pending: &mut Vec<(String, Val)>, vars: &mut Scope| {
+        let assigns = pending.drain(..).filter(|_| argv.is_empty());
+        let exported = argv
+            .split_first()
+            .filter(|(p, _)| *p == "export" || *p == "readonly")
+            .map(|(_, rest)| rest)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|w| w.split_once('='))
+            .map(|(k, v)| (k.to_owned(), Val::Known(v.to_owned())));
+        for (k, v) in assigns.collect::<Vec<_>>().into_iter().chain(exported) {
+            vars.set(&k, v);
+        }
+    };
     for raw in words(line, escape) {
         if raw.starts_with('#') {
             break;
@@ -281,10 +299,14 @@ fn simple_commands(line: &str, sh: Sh<'_>) -> Vec<Vec<String>> {
         };
         // `!` negates a pipeline before it, but is a word within a command (`find … ! -name`).
         if SEPARATORS.contains(&word) && (word != "!" || argv.is_empty()) {
+            end(argv, &mut pending, vars);
             commands.push(Vec::new());
             continue;
         }
         if argv.is_empty() && (assigned(word).is_some() || PREFIXES.contains(&word)) {
+            if let Some((name, value)) = word.split_once('=') {
+                pending.push((name.to_owned(), known(expand(value, escape, vars))));
+            }
             continue;
         }
         let braced = if sh.braces && word.contains('{') {
@@ -294,13 +316,17 @@ fn simple_commands(line: &str, sh: Sh<'_>) -> Vec<Vec<String>> {
         };
         for word in braced {
             argv.push(
-                expand(&word, escape, state)
+                expand(&word, escape, vars)
                     .unwrap_or_else(|_| word.trim_matches(['"', '\'']).to_owned()),
             );
         }
         if raw.ends_with(';') {
+            end(argv, &mut pending, vars);
             commands.push(Vec::new());
         }
+    }
+    if let Some(argv) = commands.last() {
+        end(argv, &mut pending, vars);
     }
     commands
 }
@@ -428,8 +454,9 @@ fn package_trees(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<String>
         Some(here) => Some(clean(&format!("{here}/{dir}"))),
         None => None,
     };
+    let mut vars = sh.state.clone();
     for line in script.lines() {
-        let commands = simple_commands(line, sh);
+        let commands = simple_commands(line, sh, &mut vars);
         for argv in &commands {
             let words: Vec<&str> = argv.iter().map(String::as_str).collect();
             // `python -m pip …`, `uv pip …`: the module or subtool's own words.
@@ -510,8 +537,9 @@ const LOCATED_WORDS: [&str; 9] = [
 fn located(script: &str, sh: Sh<'_>, workdir: Option<&str>) -> Vec<Located> {
     let mut here = workdir.map(str::to_owned);
     let mut out = Vec::new();
+    let mut vars = sh.state.clone();
     for (n, line) in script.lines().enumerate() {
-        for argv in simple_commands(line, sh) {
+        for argv in simple_commands(line, sh, &mut vars) {
             if argv.first().is_some_and(|p| p == "cd") {
                 here = match (argv.get(1), &here) {
                     (Some(dir), _) if dir.starts_with('/') => Some(clean(dir)),
