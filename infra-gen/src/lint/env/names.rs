@@ -266,6 +266,10 @@ const PROPERTY: &[&str] = &[
     "names",
     "url",
     "uri",
+    // Where a token or key lives (a token contract's `USDC_TOKEN_ADDRESS`), like its URL.
+    "address",
+    "addresses",
+    "addr",
     "urls",
     "uris",
     "endpoint",

@@ -4161,3 +4161,24 @@ proptest! {
         prop_assert!(super::command_reason(&command).is_some(), "{}", command);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A token's or key's address (an ERC-20 token contract's, `0x` and 40 hex digits) says
+    /// where it lives, as its URL does; the key itself, 64 hex digits, stays a secret.
+    #[test]
+    fn a_tokens_address_is_no_token(
+        words in secret_words(),
+        style in 0usize..6,
+        address in "0x[0-9a-f]{40}",
+        key in "[0-9a-f]{64}",
+    ) {
+        let mut with_address = words.clone();
+        with_address.push("address");
+        let name = styled(&with_address, style);
+        prop_assert_eq!(literal_reason(&name, &address), None, "{}={}", name, address);
+        let secret = styled(&words, style);
+        prop_assert!(literal_reason(&secret, &format!("0x{key}")).is_some(), "{}", secret);
+    }
+}
