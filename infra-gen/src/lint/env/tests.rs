@@ -4182,3 +4182,25 @@ proptest! {
         prop_assert!(literal_reason(&secret, &format!("0x{key}")).is_some(), "{}", secret);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A Redis ACL rule stores a password as `#<sha256>`, which is no password; `>password`
+    /// adds one, and 64 hex digits after a `#` elsewhere (a link's fragment) are a key.
+    #[test]
+    fn a_redis_acl_rules_password_hash_is_no_password(
+        verb in prop::sample::select(vec!["user", "ACL SETUSER"]),
+        user in prop::sample::select(vec!["orders", "default", "healthcheck", "svc-billing"]),
+        rules in prop::sample::subsequence(vec!["~orders:*", "&orders:*", "+@read", "-@dangerous", "resetchannels"], 1..=3),
+        hash in "[0-9a-f]{64}",
+        pw in "[a-z][2689][A-Z][2689][a-z][2689][!#*][A-Z][2689][a-z]",
+    ) {
+        let stored = format!("{verb} {user} on #{hash} {}", rules.join(" "));
+        prop_assert_eq!(literal_reason("REDIS_ACL", &stored), None, "{}", stored);
+        let plain = format!("{verb} {user} on >{pw} {}", rules.join(" "));
+        prop_assert!(literal_reason("REDIS_ACL", &plain).is_some(), "{}", plain);
+        let fragment = format!("https://share.acme.dev/f/{user}#{hash}");
+        prop_assert!(literal_reason("SHARE_LINK", &fragment).is_some(), "{}", fragment);
+    }
+}

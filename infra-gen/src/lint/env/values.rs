@@ -2260,6 +2260,19 @@ fn directive(text: &str) -> Option<String> {
     })
 }
 
+/// A Redis ACL rule's `#<sha256>` (`user app on #<64 hex digits> ~* +@read`): the SHA-256 of
+/// the password, what the server stores instead of it.
+fn acl_password_hash(before: &str, run: &str) -> bool {
+    run.len() == 64
+        && before.strip_suffix('#').is_some_and(|b| {
+            b.rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("user") || w.eq_ignore_ascii_case("setuser"))
+        })
+}
+
 /// A secret's name and its value as the first two quoted arguments of a call
 /// (`define('DB_PASSWORD', '…')`, `os.environ.setdefault("SECRET_KEY", "…")`, a tuple). A
 /// second name (`("password", "token")`) makes a list of names instead.
@@ -2866,7 +2879,8 @@ fn material_by_shape(value: &str, name: Option<&str>) -> Option<String> {
                 || pinned_revision(before, run, &original[start + run.len()..])
                 || run
                     .strip_prefix("04")
-                    .is_some_and(|d| d.len() == 128 && hex_point(d));
+                    .is_some_and(|d| d.len() == 128 && hex_point(d))
+                || acl_password_hash(before, run);
             if !digest_prefix && !public {
                 return Some(format!("{} hexadecimal digits of key material", run.len()));
             }
