@@ -1118,6 +1118,12 @@ pub(crate) fn public_name(name: &str) -> bool {
                             | "aud"
                             | "audience"
                             | "audiences"
+                            // An address is given out to be paid or called (a wallet's, a
+                            // contract's, a Solana token's mint account): public by design.
+                            | "address"
+                            | "addresses"
+                            | "addr"
+                            | "mint"
                     )
                 })
         }

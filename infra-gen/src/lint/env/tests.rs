@@ -4204,3 +4204,24 @@ proptest! {
         prop_assert!(literal_reason("SHARE_LINK", &fragment).is_some(), "{}", fragment);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An address is given out to be paid or called: a Solana account's (Base58 of 32 bytes,
+    /// a token's mint too) under an address's or mint's name is public; the same text under a
+    /// secret's name, or none, is key material.
+    #[test]
+    fn an_address_is_public_and_the_same_text_under_a_key_is_not(
+        bytes in prop::collection::vec(any::<u8>(), 32),
+        first in prop::sample::select(vec!["usdc", "treasury", "fee_payer", "deposit", "program"]),
+        last in prop::sample::select(vec!["address", "mint", "addr", "addresses"]),
+        secret in prop::sample::select(vec!["SIGNER_KEY", "WALLET_SECRET", "SEED", "PAYER"]),
+    ) {
+        let text = base58(&bytes);
+        prop_assume!(text.len() >= 40);
+        let name = format!("{first}_{last}").to_ascii_uppercase();
+        prop_assert_eq!(literal_reason(&name, &text), None, "{}={}", name, text);
+        prop_assert!(literal_reason(secret, &text).is_some(), "{}={}", secret, text);
+    }
+}
