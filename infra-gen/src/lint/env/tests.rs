@@ -4142,6 +4142,9 @@ proptest! {
         prop_assert_eq!(literal_reason(name, &pin), None, "{}={}", name, pin);
         let key = format!("{prefix}{algorithm}={quote}{}{quote}; max-age=5184000", b64(&bytes[..odd]));
         prop_assert!(literal_reason(name, &key).is_some(), "{}={}", name, key);
+        // A key after a path's `/` and words is a field's, not base64's tail.
+        let shell = format!("/bin/sh -c PGPASSWORD={} exec psql", b64(&bytes[..odd]));
+        prop_assert!(literal_reason("SHELL_LINE", &shell).is_some(), "{}", shell);
     }
 }
 
