@@ -4174,6 +4174,12 @@ fn checked_elsewhere(sentences: &[Vec<Vec<String>>]) -> bool {
                                 }
                             };
                         }
+                        // A comparison is a check of who it is by (`compared by CloudFront`) or
+                        // of what forwards to the function, not of its subject alone: `the
+                        // gateway compares it with the key` may be the function itself.
+                        if c[i].starts_with("compar") {
+                            return None;
+                        }
                         // Where it takes place: `authentication happens on the client`, `the check
                         // is done in the browser`.
                         let placing = |w: &str| {

@@ -895,6 +895,10 @@ proptest! {
         prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
         let front_only = format!("{front} {elsewhere} the secret header and forwards matching requests to the URL.");
         prop_assert!(judge(&front_only).is_err(), "{}", front_only);
+        // A subject that compares may be the function (an LLM gateway's own check, rt9
+        // U-OK-14): only an agent or a front that forwards is elsewhere.
+        let own_gateway = format!("Callers send x-api-key; the gateway compares it in constant time with the key in {store} and refuses mismatches.");
+        prop_assert_eq!(judge(&own_gateway), Ok(()), "{}", own_gateway);
     }
 
     /// A check that follows with nothing after it, or that is being promoted or rolled out
