@@ -3082,6 +3082,11 @@ fn foreign_refusal(w: &str) -> bool {
     [
         "abgelehnt",
         "abgewiesen",
+        "zurückgewiesen",
+        "afgewezen",
+        "geweigerd",
+        "respint",
+        "recusad",
         "lehnt",
         "rechaz",
         "rejet",
@@ -3751,6 +3756,7 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
     }
     fn refusal(w: &str) -> bool {
         enforcement(w)
+            || foreign_refusal(w)
             || [
                 "rechaz",
                 "rifiut",
@@ -3793,19 +3799,34 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
             )
         })
     };
-    let refusing_from = |m: usize| sentence[m..].iter().flatten().any(|w| refusal(w));
-    sentence.iter().enumerate().any(|(m, c)| {
-        let negators = c
-            .iter()
-            .filter(|y| negator(y) || matches!(y.as_str(), "non" | "no") && romance(c))
-            .count();
-        !refusing_from(m)
-            && c.iter().any(|y| about_auth(y))
-            && (negators % 2 == 1
-                || c.iter().any(|y| {
-                    matches!(
-                        y.as_str(),
-                        "facultatif"
+    // A refusal negated (`werden nicht abgewiesen`) refuses no one.
+    let refusing_from = |m: usize| {
+        let rest: Vec<&String> = sentence[m..].iter().flatten().collect();
+        (0..rest.len()).any(|k| refusal(rest[k]) && !(k > 0 && negator(rest[k - 1])))
+    };
+    // A refusal negated lets through: `Anfragen ohne Token werden nicht abgewiesen`.
+    let let_through = sentence.iter().flatten().any(|y| about_auth(y))
+        && sentence.iter().any(|c| {
+            (0..c.len()).any(|k| {
+                refusal(&c[k])
+                    && c[k.saturating_sub(2)..k]
+                        .iter()
+                        .any(|y| negator(y) || matches!(y.as_str(), "non" | "no") && romance(c))
+            })
+        });
+    let_through
+        || sentence.iter().enumerate().any(|(m, c)| {
+            let negators = c
+                .iter()
+                .filter(|y| negator(y) || matches!(y.as_str(), "non" | "no") && romance(c))
+                .count();
+            !refusing_from(m)
+                && c.iter().any(|y| about_auth(y))
+                && (negators % 2 == 1
+                    || c.iter().any(|y| {
+                        matches!(
+                            y.as_str(),
+                            "facultatif"
                             | "facultative"
                             | "facultatifs"
                             | "optionnel"
@@ -3832,26 +3853,27 @@ fn foreign_negation(sentence: &[Vec<String>]) -> bool {
                             | "desativado"
                             | "desativada"
                             | "uitgeschakeld"
-                    )
-                }))
-    }) || {
-        let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
-        let w = |i: usize| words.get(i).copied().unwrap_or("");
-        (0..words.len()).any(|i| {
-            matches!(
-                (w(i), w(i + 1)),
-                ("nur", "wenn" | "falls")
-                    | ("seulement" | "uniquement", "si" | "quand")
-                    | (
-                        "solo" | "sólo" | "soltanto",
-                        "si" | "se" | "cuando" | "quando"
-                    )
-                    | ("apenas", "se" | "quando")
-                    | ("alleen", "als" | "wanneer")
-            ) && words[..i].iter().any(|y| enforced(y))
-                && !words[i..].iter().any(|y| refusal(y))
+                        )
+                    }))
         })
-    }
+        || {
+            let words: Vec<&str> = sentence.iter().flatten().map(String::as_str).collect();
+            let w = |i: usize| words.get(i).copied().unwrap_or("");
+            (0..words.len()).any(|i| {
+                matches!(
+                    (w(i), w(i + 1)),
+                    ("nur", "wenn" | "falls")
+                        | ("seulement" | "uniquement", "si" | "quand")
+                        | (
+                            "solo" | "sólo" | "soltanto",
+                            "si" | "se" | "cuando" | "quando"
+                        )
+                        | ("apenas", "se" | "quando")
+                        | ("alleen", "als" | "wanneer")
+                ) && words[..i].iter().any(|y| enforced(y))
+                    && !words[i..].iter().any(|y| refusal(y))
+            })
+        }
 }
 
 /// A negating state further on in the clause of a term (`the key check is behind a flag that

@@ -3111,3 +3111,30 @@ proptest! {
         prop_assert_eq!(judge(&valid), Ok(()), "{}", valid);
     }
 }
+
+/// A refusal in the other languages read refuses those a condition names; negated, it lets
+/// them through.
+#[test]
+fn a_refusal_abroad_refuses_and_its_negation_lets_through() {
+    for (refused, let_through) in [
+        (
+            "Jede Anfrage ohne gültiges Token wird abgewiesen.",
+            "Anfragen ohne Token werden nicht abgewiesen.",
+        ),
+        (
+            "Les requêtes sans jeton valide sont rejetées.",
+            "Les requêtes sans jeton ne sont pas rejetées.",
+        ),
+        (
+            "Las peticiones sin token válido se rechazan.",
+            "Las peticiones sin token no se rechazan.",
+        ),
+        (
+            "Verzoeken zonder geldig token worden afgewezen.",
+            "Verzoeken zonder token worden niet afgewezen.",
+        ),
+    ] {
+        assert_eq!(judge(refused), Ok(()), "{refused}");
+        assert_eq!(judge(let_through), Err(Refusal::Negation), "{let_through}");
+    }
+}
