@@ -145,6 +145,8 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
     // stacks.
     let mut committed_templates = Vec::new();
     let mut fresh = Vec::new();
+    // The resources (stack, logical ID) the guard finds replaced, acknowledged or not.
+    let mut used: Vec<(String, String)> = Vec::new();
     // Templates come first, in stack order.
     for (stack, file) in app.stacks().iter().zip(&files) {
         let path = dir.join(&file.path);
@@ -187,6 +189,7 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         match old.and_then(|old| Ok((validate::replacements_of(stack, &old)?, old))) {
             Ok((found, old)) => {
                 for r in found {
+                    used.push((r.stack.clone(), r.resource.clone()));
                     match r.acknowledged {
                         Some(_) => acknowledged.push(r),
                         None => refused.push(r.to_finding()),
@@ -209,10 +212,20 @@ pub fn run(app: &App, dir: &Path, schema_cache: Option<&Path>) -> Result<Rendere
         .map(|(s, old)| (*s, old))
         .collect();
     for r in validate::moved_resources(&read, &fresh) {
+        used.push((r.stack.clone(), r.resource.clone()));
         match r.acknowledged {
             Some(_) => acknowledged.push(r),
             None => refused.push(r.to_finding()),
         }
+    }
+    // Acknowledgements this change spends on nothing, in the stacks whose template changes (an
+    // unchanged one records its own; an unreadable one is refused above).
+    let stacks_read = read.iter().map(|(s, old)| (*s, Some(*old)));
+    for (stack, old) in stacks_read.chain(fresh.iter().map(|s| (*s, None))) {
+        refused.extend(validate::pending_acknowledgements(stack, old, |id| {
+            used.iter()
+                .any(|(s, r)| s == stack.name.as_str() && r == id)
+        }));
     }
     // A committed template no stack produces any more: a removed or renamed stack.
     let produced: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();

@@ -39,8 +39,8 @@ use serde_json::{Map, Value};
 pub use crate::render::read::read_template;
 pub use replacement::{
     Fate, RemovedStack, Replacement, create_only_changes, moved_resources, moved_stacks,
-    removed_stacks, renamed_from, replacements, replacements_of, unchangeable, unreadable_finding,
-    unrecorded_removed_stacks, why_unchangeable,
+    pending_acknowledgements, removed_stacks, renamed_from, replacements, replacements_of,
+    unchangeable, unreadable_finding, unrecorded_removed_stacks, why_unchangeable,
 };
 pub use schema::SchemaError;
 #[cfg(test)]

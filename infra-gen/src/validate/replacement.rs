@@ -199,6 +199,48 @@ fn consent(r: &Resource, before: Option<&Value>) -> (Option<String>, Option<Stri
     }
 }
 
+/// Acknowledgements of `stack`'s resources that consent to no replacement of this change and
+/// that its committed template (`committed`, `None` for a stack new to the directory) does
+/// not record: written before the change they are for, or left for one that never came. The
+/// template records every acknowledgement it is rendered with, and the guard takes one the
+/// committed template records as spent ([`ReplacementAck::spent_in`]), so generated now it
+/// would refuse the very replacement it was written for; left, it would consent to the next
+/// one unread. `used` says whether the guard found a replacement (acknowledged or not) of a
+/// resource of the stack.
+///
+/// [`ReplacementAck::spent_in`]: crate::model::review::ReplacementAck::spent_in
+pub fn pending_acknowledgements(
+    stack: &Stack,
+    committed: Option<&Value>,
+    used: impl Fn(&str) -> bool,
+) -> Vec<Finding> {
+    stack
+        .template
+        .resources
+        .iter()
+        .filter_map(|r| Some((r, r.replacement_ack.as_ref()?)))
+        .filter(|(r, _)| !used(r.id.as_str()))
+        .filter(|(r, ack)| {
+            !committed
+                .and_then(|old| old.pointer(&format!("/Resources/{}", r.id)))
+                .is_some_and(|before| ack.spent_in(before))
+        })
+        .map(|(r, ack)| Finding {
+            code: "replacement",
+            stack: stack.name.to_string(),
+            resource: r.id.to_string(),
+            message: format!(
+                "acknowledge_replacement(\"{}\") consents to replacing it, but this change replaces nothing of it: generated now, the template records the acknowledgement as spent, and the change it was written for is then refused",
+                ack.reason()
+            ),
+            fix: format!(
+                "remove the acknowledgement from {} in {}, and write it in the same change as the replacement it is for",
+                r.id, stack.source
+            ),
+        })
+        .collect()
+}
+
 /// The refusal for a committed template of `stack` the guard cannot read (`why`), when the
 /// stack holds stateful resources: what it recorded is unknown, so at worst the change
 /// replaces each of them.
