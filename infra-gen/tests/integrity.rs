@@ -1097,6 +1097,66 @@ fn a_renamed_stack_whose_template_was_deleted_by_hand_is_refused_by_its_samconfi
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A removed stack's refusal names as its likely rename the stacks new to generated/ holding
+/// stateful resources of the types it held, or, what it held being unknown (its template
+/// deleted by hand, only samconfig.toml recording it), those holding any.
+#[test]
+fn a_removed_stack_names_as_successors_the_new_stacks_holding_its_kinds_of_data() {
+    use infra_gen::model::StackName;
+    use infra_gen::pipeline::{self, Failure};
+    let dir = std::env::temp_dir().join(format!("infra-gen-successors-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let app = valid_app();
+    infra_gen::check::write(&pipeline::run(&app, &dir, None).expect("passes every step"))
+        .expect("writes");
+    let old: Vec<String> = app.stacks().iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(old.len(), 2, "a registry and a service");
+    let mut renamed = app.clone();
+    for (s, name) in renamed.stacks_mut().iter_mut().zip(&old) {
+        s.name = StackName::new(format!("{name}-renamed")).expect("valid");
+    }
+    let refused_by = |dir: &std::path::Path| {
+        let err = pipeline::run(&renamed, dir, None).expect_err("refused");
+        let Failure::Replacement { refused, .. } = err else {
+            panic!("expected the replacement guard, got {err}")
+        };
+        refused
+    };
+    // The registry holds a repository, the service a log group and a secret: each one's
+    // successor is its own rename only.
+    let refused = refused_by(&dir);
+    assert_eq!(refused.len(), 2, "{refused:#?}");
+    for (i, name) in old.iter().enumerate() {
+        let f = refused
+            .iter()
+            .find(|f| f.stack == *name)
+            .expect("each old stack");
+        assert!(
+            f.message.contains(&format!("; {name}-renamed is new")),
+            "{f}"
+        );
+        assert!(
+            !f.message.contains(&format!("{}-renamed", old[1 - i])),
+            "{f}"
+        );
+    }
+    for name in &old {
+        std::fs::remove_file(dir.join(format!("{name}.yaml"))).expect("written");
+    }
+    let refused = refused_by(&dir);
+    assert_eq!(refused.len(), 2, "{refused:#?}");
+    for f in &refused {
+        assert!(
+            f.message.contains(&format!(
+                "{}-renamed and {}-renamed are new",
+                old[0], old[1]
+            )),
+            "{f}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn an_import_from_another_region_is_refused_wherever_it_is_used() {
     use infra_gen::model::Output;

@@ -827,6 +827,19 @@ pub fn moved_stacks(app: &App, committed: Option<&str>, rendered: &str) -> Vec<R
     out
 }
 
+/// The stacks new to `dir` (no committed template) holding a stateful resource `of` accepts:
+/// what a removed stack was most likely renamed to ([`Fate::Removed`]).
+fn successors(app: &App, dir: &Path, of: impl Fn(&Resource) -> bool) -> Vec<String> {
+    app.stacks()
+        .iter()
+        .filter(|s| {
+            !dir.join(crate::deploy::template_file(s)).exists()
+                && s.template.resources.iter().any(|r| is_stateful(r) && of(r))
+        })
+        .map(|s| s.name.to_string())
+        .collect()
+}
+
 /// Stacks the committed `samconfig.toml` records (`recorded`) that no definition names and whose
 /// template is missing from `dir` (deleted by hand, before `generate` could judge it): the
 /// deployed stack still holds whatever it held, which nothing here records, so at worst it held
@@ -842,15 +855,6 @@ pub fn unrecorded_removed_stacks<'a>(
         if app.stacks().iter().any(|s| s.name.as_str() == stack) || dir.join(&file).exists() {
             continue;
         }
-        let successors = app
-            .stacks()
-            .iter()
-            .filter(|s| {
-                !dir.join(crate::deploy::template_file(s)).exists()
-                    && s.template.resources.iter().any(is_stateful)
-            })
-            .map(|s| s.name.to_string())
-            .collect();
         out.push(RemovedStack {
             acknowledged: app.removed_stack(stack).map(|a| a.reason().to_owned()),
             stack: stack.to_owned(),
@@ -860,7 +864,9 @@ pub fn unrecorded_removed_stacks<'a>(
             )),
             file,
             resources: Vec::new(),
-            fate: Fate::Removed { successors },
+            fate: Fate::Removed {
+                successors: successors(app, dir, |_| true),
+            },
         });
     }
     out
@@ -930,19 +936,10 @@ pub fn removed_stacks(
             Err(_) => continue,
         };
         let stack = name.trim_end_matches(".yaml").to_owned();
-        let successors = app
-            .stacks()
-            .iter()
-            .filter(|s| {
-                !dir.join(crate::deploy::template_file(s)).exists()
-                    && s.template.resources.iter().any(|r| {
-                        is_stateful(r)
-                            && (unreadable.is_some()
-                                || stateful.iter().any(|(_, t)| t == r.properties.type_name()))
-                    })
-            })
-            .map(|s| s.name.to_string())
-            .collect();
+        // What it held unknown, a new stack holding any stateful resource may be its successor.
+        let successors = successors(app, dir, |r| {
+            unreadable.is_some() || stateful.iter().any(|(_, t)| t == r.properties.type_name())
+        });
         found.push(RemovedStack {
             acknowledged: app.removed_stack(&stack).map(|a| a.reason().to_owned()),
             stack,
