@@ -459,6 +459,14 @@ mod tests {
     fn names_with_wildcards_or_arns_are_refused() {
         assert!(Grant::sqs_send("jobs*").is_err());
         assert!(Grant::sns_publish("arn:aws:sns:eu-west-1:1:t").is_err());
+        // A topic is named, FIFO ones with their suffix; the grant writes the ARN.
+        let fifo = Grant::sns_publish("digest-prod-outbox.fifo").expect("a topic name");
+        assert_eq!(
+            resources(&fifo),
+            [
+                r#"{"Fn::Sub":"arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:digest-prod-outbox.fifo"}"#
+            ]
+        );
         assert!(Grant::invoke_function("other:alias").is_err());
         assert!(Grant::ssm_parameters_by_path("/reports/").is_err());
         assert!(Grant::ssm_parameters_by_path("reports").is_err());
