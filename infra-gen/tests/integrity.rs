@@ -1420,6 +1420,52 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A raw repository's lifecycle policy text is read as the text CloudFormation passes on,
+    /// however it is built of literals: written out, `Fn::Sub` of literal variables (the count
+    /// one of them), `Fn::Join` of pieces. Each spelling gets the verdict of the text written
+    /// out, and none is taken for an IAM document it cannot read.
+    #[test]
+    fn a_lifecycle_policy_built_of_literals_is_judged_as_its_text(
+        keep in 1..40u32,
+        spelling in 0..3usize,
+    ) {
+        let text = |n: &str| format!(
+            r#"{{"rules":[{{"rulePriority":1,"description":"untagged","selection":{{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1}},"action":{{"type":"expire"}}}},{{"rulePriority":2,"description":"keep","selection":{{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":{n}}},"action":{{"type":"expire"}}}}]}}"#
+        );
+        let written = text(&keep.to_string());
+        let policy = match spelling {
+            0 => serde_json::json!(written),
+            1 => serde_json::json!({"Fn::Sub": [text("${Keep}"), {"Keep": keep.to_string()}]}),
+            _ => {
+                let (a, b) = written.split_at(written.len() / 2);
+                serde_json::json!({"Fn::Join": ["", [a, b]]})
+            }
+        };
+        let repository = |policy: serde_json::Value| serde_json::json!({
+            "RepositoryName": "demo-test-sidecar",
+            "ImageTagMutability": "IMMUTABLE",
+            "ImageScanningConfiguration": {"ScanOnPush": true},
+            "LifecyclePolicy": {"LifecyclePolicyText": policy},
+        });
+        let verdict = |policy: serde_json::Value| {
+            let mut app = valid_app();
+            with_raw(&mut app, "Sidecar", "AWS::ECR::Repository", repository(policy));
+            let found: Vec<(&'static str, String)> = lint(&app)
+                .into_iter()
+                .filter(|f| f.resource == "Sidecar")
+                .map(|f| (f.code, f.message))
+                .collect();
+            found
+        };
+        let got = verdict(policy);
+        prop_assert!(got.iter().all(|(code, _)| *code != "iam-raw"), "{:?}", got);
+        prop_assert_eq!(got, verdict(serde_json::json!(written)));
+    }
+}
+
 /// The fixture with the raw resource `props` of `type_name` added to its service as `id`.
 fn with_raw(app: &mut App, id: &str, type_name: &str, props: serde_json::Value) {
     let raw = infra_gen::model::raw::Raw::new(type_name, props).expect("valid raw");

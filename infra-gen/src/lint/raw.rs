@@ -605,10 +605,10 @@ pub(super) fn check(stack: &Stack, raw: &Raw, id: &str, sink: &mut Sink<'_>) {
         crossings: raw.crossings(),
     };
     raw.properties().visit(&mut |key, value| {
-        // Text built of literals (`Fn::Sub` without variables, `Fn::Join` of strings) is the
-        // text CloudFormation passes on: judged as if written out.
+        // Text built of literals (`Fn::Sub` of literal variables or none, `Fn::Join` of
+        // strings) is the text CloudFormation passes on: judged as if written out.
         let resolved = match value.expr() {
-            Some(e @ (Expr::Sub(..) | Expr::Join(..))) => scope
+            Some(e @ (Expr::Sub(..) | Expr::SubWith(..) | Expr::Join(..))) => scope
                 .resolve(e)
                 .known()
                 .map(|t| RawValue::Expr(Expr::Literal(t.to_owned()))),
