@@ -243,6 +243,9 @@ const AUTHORITY: &[&str] = &[
     "architecture",
     "board",
     "committee",
+    "guild",
+    "council",
+    "forum",
     "director",
     "head",
     "cto",
@@ -342,6 +345,15 @@ const WHEN: &[&str] = &[
     "tomorrow",
     "during",
     "daily",
+    // `last year`, `two months ago`.
+    "last",
+    "two",
+    "three",
+    "few",
+    "several",
+    "ago",
+    "year",
+    "years",
     "weekly",
     "biweekly",
     "fortnightly",
@@ -704,35 +716,55 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
         .split_whitespace()
         .filter(|t| !t.contains("://") && !t.starts_with("www."))
         .collect();
-    for token in text
-        .join(" ")
+    let joined = text.join(" ");
+    let tokens: Vec<&str> = joined
         .split_inclusive(|c: char| !c.is_alphanumeric())
-    {
-        let word: String = token.chars().filter(|c| c.is_alphanumeric()).collect();
+        .collect();
+    let word_of = |t: &str| -> String { t.chars().filter(|c| c.is_alphanumeric()).collect() };
+    for (i, token) in tokens.iter().enumerate() {
+        let word = word_of(token);
+        // A modifier of where the details are (`for the full rationale`) points there too.
+        let points = tokens[i + 1..]
+            .iter()
+            .map(|t| word_of(t))
+            .find(|w| !w.is_empty())
+            .is_some_and(|next| ELSEWHERE.contains(&next.to_lowercase().as_str()));
         let initial = word.chars().count() == 1
             && word.chars().all(char::is_uppercase)
             && token.ends_with('.');
         let ends = token.ends_with(['.', '!', '?', ';', ':']) && !initial;
         if !word.is_empty() {
             let lower = word.to_lowercase();
-            event |= matches!(lower.as_str(), "same" | "similar" | "identical")
-                || put_off
-                    && matches!(
-                        lower.as_str(),
-                        "after"
-                            | "until"
-                            | "till"
-                            | "before"
-                            | "once"
-                            // The other languages' `until`: `bis zur Migration`, `jusqu'à`.
-                            | "bis"
-                            | "jusqu"
-                            | "jusquà"
-                            | "hasta"
-                            | "fino"
-                            | "até"
-                            | "tot"
-                    );
+            // What it conforms to is no why either: `consistent with what every team does`.
+            event |= matches!(
+                lower.as_str(),
+                "same"
+                    | "similar"
+                    | "identical"
+                    | "consistent"
+                    | "consistently"
+                    | "aligned"
+                    | "conform"
+                    | "conforms"
+                    | "mirrors"
+                    | "matches"
+            ) || put_off
+                && matches!(
+                    lower.as_str(),
+                    "after"
+                        | "until"
+                        | "till"
+                        | "before"
+                        | "once"
+                        // The other languages' `until`: `bis zur Migration`, `jusqu'à`.
+                        | "bis"
+                        | "jusqu"
+                        | "jusquà"
+                        | "hasta"
+                        | "fino"
+                        | "até"
+                        | "tot"
+                );
             put_off |= matches!(
                 lower.as_str(),
                 "temporary" | "temporarily" | "revisit" | "planned" | "plan" | "fix" | "later"
@@ -763,6 +795,7 @@ fn authority_only(reason: &str, named: &[String]) -> bool {
             let said = !(agent
                 || event
                 || name
+                || points
                 || WHEN.contains(&lower.as_str())
                 || VERDICTS.contains(&lower.as_str())
                 || TEMPORARY_ABROAD.contains(&lower.as_str())
@@ -906,11 +939,19 @@ fn sentence(what: &'static str, reason: String, names: &str) -> Result<String, E
         .map(str::to_lowercase)
         .chain([squash(names)])
         .collect();
+    // The rule's name, and the nouns calling it one right after it (`log retention policy
+    // rule`), only name what is excused.
+    let mut naming = false;
     let counted: std::collections::BTreeSet<&str> = words
         .iter()
         .map(String::as_str)
+        .filter(|w| {
+            naming = named.iter().any(|n| n == w)
+                || naming && matches!(*w, "policy" | "rule" | "rules" | "requirement");
+            !naming
+        })
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-        .filter(|w| !EXCUSING.contains(w) && !named.iter().any(|n| n == w))
+        .filter(|w| !EXCUSING.contains(w))
         .collect();
     // Prose has a function word of some language (`the`, `in`, `die`, `les`); keyboard mash
     // (`qwer zxcv hjkl uiop`) and letter pairs (`aa bb cc dd`) have four words and none.
@@ -1510,6 +1551,39 @@ mod tests {
             proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, authority.clone()).is_err(), "{}", authority);
             proptest::prop_assert!(ReplacementAck::new(authority.clone()).is_err(), "{}", authority);
             let reason = if why_first { format!("{why}; {authority}") } else { format!("{authority} Because {why}.") };
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), "{}", reason);
+        }
+    }
+
+    proptest::proptest! {
+        /// Saying who decided it and when (`the platform team decided this in the guild last
+        /// year`), where its rationale is (`see <link> for the full rationale`), what it
+        /// conforms to (`consistent with what every other team does`) or the rule's own name
+        /// (`log retention exception for the log retention policy rule`) says no why, in any
+        /// arrangement of the tables' words; the same followed by a why is a reason.
+        #[test]
+        fn who_decided_where_the_rationale_is_or_what_it_conforms_to_is_no_reason(
+            form in 0..4usize,
+            who in proptest::sample::select(&["The platform team", "Our architecture guild", "The security council", "Management", "The SRE forum"][..]),
+            verb in proptest::sample::select(&["decided", "agreed", "approved", "requested"][..]),
+            when in proptest::sample::select(&["last year", "two years ago", "in the quarterly review", "on the Monday call", "a year ago"][..]),
+            modifier in proptest::sample::select(&["full", "complete", "detailed", "longer", "original"][..]),
+            pointer in proptest::sample::select(&["rationale", "details", "background", "justification"][..]),
+            others in proptest::sample::select(&["what every other team already does", "the other services in this account", "how the rest of the organisation runs dev"][..]),
+            why in proptest::sample::select(&[
+                "staging processes only synthetic uploads",
+                "the logs are exported nightly to the archive bucket",
+                "images are rebuilt from source for every rollback",
+            ][..]),
+        ) {
+            let bare = match form {
+                0 => format!("{who} {verb} this {when}."),
+                1 => format!("See https://wiki.example.com/adr/0042 for the {modifier} {pointer}."),
+                2 => format!("Consistent with {others} for dev."),
+                _ => "Log retention exception for the log retention policy rule.".to_owned(),
+            };
+            proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, bare.clone()).is_err(), "{}", bare);
+            let reason = format!("{bare} The reason: {why}.");
             proptest::prop_assert!(PolicyException::new(PolicyRule::LogRetention, reason.clone()).is_ok(), "{}", reason);
         }
     }
