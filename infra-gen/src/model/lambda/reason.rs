@@ -3627,8 +3627,14 @@ fn negation(sentence: &[Vec<String>]) -> bool {
                 // A credential in a switched-off state, in a clause that refuses, is what the
                 // refusal is of: `a disabled key gets 403`, `403 if the key is suspended`.
                 (Some(Scope::After(None)), None) => {
-                    CREDENTIALS_NAMED.contains(&c[i].as_str())
-                        && c.iter().any(|w| enforcement(w) && !negating_state(w))
+                    let refusal = |w: &String| enforcement(w) && !negating_state(w);
+                    CREDENTIALS_NAMED.contains(&c[i].as_str()) && c.iter().any(refusal)
+                        // A condition clause of the credential's absence says whom the refusal
+                        // after it is of: `if a token is missing, the handler answers 401`.
+                        || c[..i]
+                            .iter()
+                            .any(|w| matches!(w.as_str(), "if" | "when" | "whenever"))
+                            && sentence[m + 1..].iter().flatten().any(refusal)
                 }
                 (_, Some(j)) => {
                     // `anyone can call it without a key` grants, it does not condition; a

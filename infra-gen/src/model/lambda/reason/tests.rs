@@ -3138,3 +3138,41 @@ fn a_refusal_abroad_refuses_and_its_negation_lets_through() {
         assert_eq!(judge(let_through), Err(Refusal::Negation), "{let_through}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A condition clause of the credential's absence says whom the refusal after it is of
+    /// (`if a token is missing, the handler answers 401`): the check stands. Followed by
+    /// serving the request, the absence is let through.
+    #[test]
+    fn a_credentials_absence_as_the_condition_of_a_refusal_is_the_check(
+        (credential, check) in prop::sample::select(vec![
+            ("token", "The handler compares the bearer token with the secret in Secrets Manager"),
+            ("signature", "The handler verifies the HMAC-SHA256 signature with the shared secret from Secrets Manager"),
+            ("API key", "The function checks the x-api-key header against the key stored in Secrets Manager"),
+        ]),
+        when in prop::sample::select(vec!["if", "when", "whenever"]),
+        absent in prop::sample::select(vec!["missing", "absent", "omitted"]),
+        article in prop::sample::select(vec!["a", "the"]),
+        refused in prop::sample::select(vec![
+            "the handler answers 401",
+            "it answers 401 Unauthorized",
+            "the request is rejected",
+            "the function returns 403",
+        ]),
+        served in prop::sample::select(vec![
+            "the request is processed anyway",
+            "the handler serves it anyway",
+            "the request is still accepted",
+        ]),
+        joint in prop::sample::select(vec!["; ", ". "]),
+    ) {
+        let opening = |s: &str| format!("{}{}", s[..1].to_uppercase(), &s[1..]);
+        let when = if joint == ". " { opening(when) } else { when.to_owned() };
+        let reason = format!("{check}{joint}{when} {article} {credential} is {absent}, {refused}.");
+        prop_assert_eq!(judge(&reason), Ok(()), "{}", reason);
+        let reason = format!("{check}{joint}{when} {article} {credential} is {absent}, {served}.");
+        prop_assert!(judge(&reason).is_err(), "{}", reason);
+    }
+}
