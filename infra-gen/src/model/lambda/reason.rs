@@ -327,31 +327,7 @@ pub(crate) fn judge(reason: &str) -> Result<(), Refusal> {
         enforced(w)
             || foreign_refusal(w)
             // The other languages' negators: `kein Aufruf ohne den API-Schlüssel`.
-            || matches!(
-                w,
-                "kein"
-                    | "keine"
-                    | "ohne"
-                    | "nie"
-                    | "sans"
-                    | "aucun"
-                    | "aucune"
-                    | "jamais"
-                    | "sin"
-                    | "nunca"
-                    | "ningún"
-                    | "ninguna"
-                    | "senza"
-                    | "nessun"
-                    | "nessuna"
-                    | "mai"
-                    | "sem"
-                    | "nenhum"
-                    | "nenhuma"
-                    | "zonder"
-                    | "geen"
-                    | "nooit"
-            )
+            || FOREIGN_NEGATORS.contains(&w)
             || ["valid", "invalid", "gültig", "ungültig", "válid", "inválid", "geldig", "ongeldig"]
                 .iter()
                 .any(|p| w.starts_with(p))
@@ -3692,6 +3668,14 @@ fn negation(sentence: &[Vec<String>]) -> bool {
         || foreign_negation(sentence)
 }
 
+/// The other languages' negators that go with a noun or stand alone (`kein Token`, `sans
+/// clé`, `nunca`): each restricts a credential it goes with, and negates a clause about one.
+const FOREIGN_NEGATORS: &[&str] = &[
+    "kein", "keine", "ohne", "nie", "sans", "aucun", "aucune", "jamais", "sin", "nunca", "ningún",
+    "ninguna", "senza", "nessun", "nessuna", "mai", "sem", "nenhum", "nenhuma", "zonder", "geen",
+    "nooit",
+];
+
 /// Authentication negated in German, French, Spanish, Italian, Portuguese or Dutch: a clause
 /// about it with an odd number of their negators (`prüft den Token nicht`, `ne vérifie pas`,
 /// `ohne API-Schlüssel werden angenommen`; `kein Aufruf ohne Token` requires one), a word for
@@ -3701,40 +3685,14 @@ fn negation(sentence: &[Vec<String>]) -> bool {
 /// 401`, `rechaza las solicitudes sin token`).
 fn foreign_negation(sentence: &[Vec<String>]) -> bool {
     fn negator(w: &str) -> bool {
-        // French `ne` always pairs with `pas`, `jamais`, …: that one counts.
-        matches!(
-            w,
-            "nicht"
-                | "kein"
-                | "keine"
-                | "keinen"
-                | "keinem"
-                | "keiner"
-                | "ohne"
-                | "nie"
-                | "niemals"
-                | "pas"
-                | "sans"
-                | "aucun"
-                | "aucune"
-                | "jamais"
-                | "sin"
-                | "nunca"
-                | "ningún"
-                | "ninguna"
-                | "senza"
-                | "nessun"
-                | "nessuna"
-                | "mai"
-                | "não"
-                | "sem"
-                | "nenhum"
-                | "nenhuma"
-                | "niet"
-                | "geen"
-                | "zonder"
-                | "nooit"
-        )
+        // French `ne` always pairs with `pas`, `jamais`, …: that one counts. Besides the
+        // shared negators, the verb's (`nicht`, `pas`, `não`) and German's other inflections,
+        // which the credential rule's `restricts` does not read.
+        FOREIGN_NEGATORS.contains(&w)
+            || matches!(
+                w,
+                "nicht" | "keinen" | "keinem" | "keiner" | "niemals" | "pas" | "não" | "niet"
+            )
     }
     fn about_auth(w: &str) -> bool {
         MECHANISMS.contains(&w)
