@@ -594,7 +594,7 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             fix: fix.to_owned(),
         };
         let mut zones = Vec::new();
-        zone_values(raw.properties(), false, &mut zones);
+        values_under(raw.properties(), false, zone_key, &mut zones);
         for zone in zones {
             if let Some(other) = zone_region(zone, &scope).filter(|other| other != region) {
                 out.push(finding(
@@ -607,7 +607,7 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
             }
         }
         let mut regions = Vec::new();
-        region_values(raw.properties(), false, &mut regions);
+        values_under(raw.properties(), false, region_key, &mut regions);
         for named in regions {
             if let Some(text) = scope.resolve(named).known()
                 && region_shaped(text)
@@ -659,50 +659,46 @@ fn check_in_text(app: &App, stack: &Stack, out: &mut Vec<Finding>) {
     }
 }
 
-/// The values of every property naming zones by name, `…AvailabilityZone`, `…AvailabilityZones`
-/// or `…AvailabilityZoneName` (EFS One Zone's), at any depth; not `…AvailabilityZoneId`, a
-/// zone ID.
-fn zone_values<'a>(value: &'a RawValue, zone: bool, out: &mut Vec<&'a Expr>) {
+/// The values, at any depth, of every property whose key `names` says holds what is looked for
+/// (items of an array under such a key too).
+fn values_under<'a>(
+    value: &'a RawValue,
+    named: bool,
+    names: fn(&str) -> bool,
+    out: &mut Vec<&'a Expr>,
+) {
     match value {
-        RawValue::Expr(e) if zone => out.push(e),
+        RawValue::Expr(e) if named => out.push(e),
         RawValue::Array(items) => {
             for item in items {
-                zone_values(item, zone, out);
+                values_under(item, named, names, out);
             }
         }
         RawValue::Object(fields) => {
             for (key, v) in fields {
-                let named = [
-                    "AvailabilityZone",
-                    "AvailabilityZones",
-                    "AvailabilityZoneName",
-                ]
-                .iter()
-                .any(|suffix| key.ends_with(suffix));
-                zone_values(v, named, out);
+                values_under(v, names(key), names, out);
             }
         }
         _ => {}
     }
 }
 
-/// The values of every property naming a region, `…Region` (a replica's, a subscription's
-/// topic's, a read replica's source) or an item of `…Regions`, at any depth.
-fn region_values<'a>(value: &'a RawValue, named: bool, out: &mut Vec<&'a Expr>) {
-    match value {
-        RawValue::Expr(e) if named => out.push(e),
-        RawValue::Array(items) => {
-            for item in items {
-                region_values(item, named, out);
-            }
-        }
-        RawValue::Object(fields) => {
-            for (key, v) in fields {
-                region_values(v, key.ends_with("Region") || key.ends_with("Regions"), out);
-            }
-        }
-        _ => {}
-    }
+/// A property naming zones by name, `…AvailabilityZone`, `…AvailabilityZones` or
+/// `…AvailabilityZoneName` (EFS One Zone's); not `…AvailabilityZoneId`, a zone ID.
+fn zone_key(key: &str) -> bool {
+    [
+        "AvailabilityZone",
+        "AvailabilityZones",
+        "AvailabilityZoneName",
+    ]
+    .iter()
+    .any(|suffix| key.ends_with(suffix))
+}
+
+/// A property naming a region, `…Region` (a replica's, a subscription's topic's, a read
+/// replica's source), or a list of them, `…Regions`.
+fn region_key(key: &str) -> bool {
+    key.ends_with("Region") || key.ends_with("Regions")
 }
 
 /// Whether `text` is written as a region code, in any case: letters, a word or more, and a
